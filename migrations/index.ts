@@ -1,0 +1,5 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123110414_initial_catalogue } from './Migration20261123110414_initial_catalogue.js';
+
+/** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
+export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261123110414_initial_catalogue', class: Migration20261123110414_initial_catalogue }];

@@ -1,0 +1,87 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { lifecycleResolver } from '../common/lifecycle-resolver.js';
+import { ConnectionType, decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination.js';
+import { Dataset } from '../datasets/dataset.entity.js';
+import type { RequestContext } from '../http/context.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { AccessRoute, AccessRouteStep } from './access-route.entity.js';
+import { DataAccessBody } from './data-access-body.entity.js';
+import { DataAccessBodyInput, DataAccessBodyPatch, dataAccessBodyRules } from './data-access-body.service.js';
+import { whoToAsk } from './who-to-ask.js';
+
+const DataAccessBodyConnection = ConnectionType(DataAccessBody, 'DataAccessBody');
+
+export const DataAccessBodyLifecycleResolver = lifecycleResolver({
+  entity: DataAccessBody,
+  payloadField: 'dataAccessBody',
+  input: DataAccessBodyInput,
+  patch: DataAccessBodyPatch,
+  rules: dataAccessBodyRules,
+});
+
+async function readableBody(ctx: RequestContext, id: string | undefined): Promise<DataAccessBody | null> {
+  if (!id) return null;
+  const body = await ctx.loaders.accessBody.load(id);
+  return body && ctx.policy.canRead(body) ? body : null;
+}
+
+@Resolver(() => DataAccessBody)
+export class DataAccessBodyResolver {
+  @Query(() => DataAccessBodyConnection, { description: 'DACs, disclosure functions, biobanks, HDABs and ethics authorities.' })
+  async accessBodies(
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Connection<DataAccessBody>> {
+    const size = pageSize(first, 50);
+    const where: Record<string, unknown> = { ...ctx.policy.readableFilter() };
+    const totalCount = await ctx.em.count(DataAccessBody, where);
+    if (after) {
+      const [name, id] = decodeCursor(after, 2);
+      where.$and = [{ $or: [{ name: { $gt: name } }, { name, id: { $gt: id } }] }];
+    }
+    const rows = await ctx.em.find(DataAccessBody, where, { orderBy: { name: 'asc', id: 'asc' }, limit: size + 1 });
+    return toConnection(rows, size, totalCount, (b) => encodeCursor([b.name, b.id]));
+  }
+
+  @FieldResolver(() => Organisation, { nullable: true })
+  async operatedBy(@Root() body: DataAccessBody, @Ctx() ctx: RequestContext): Promise<Organisation | null> {
+    if (!body.operatedBy) return null;
+    const organisation = await ctx.loaders.organisation.load(body.operatedBy.id);
+    return organisation && ctx.policy.canRead(organisation) ? organisation : null;
+  }
+}
+
+@Resolver(() => AccessRoute)
+export class AccessRouteResolver {
+  @FieldResolver(() => DataAccessBody, { nullable: true, description: 'The body to contact first.' })
+  accessBody(@Root() route: AccessRoute, @Ctx() ctx: RequestContext): Promise<DataAccessBody | null> {
+    return readableBody(ctx, route.accessBody?.id);
+  }
+
+  @FieldResolver(() => [AccessRouteStep], { description: 'Steps in the order they must be taken.' })
+  steps(@Root() route: AccessRoute, @Ctx() ctx: RequestContext): Promise<AccessRouteStep[]> {
+    return ctx.loaders.stepsByRoute.load(route.id);
+  }
+}
+
+@Resolver(() => AccessRouteStep)
+export class AccessRouteStepResolver {
+  @FieldResolver(() => DataAccessBody, { nullable: true, description: 'The body responsible for this step.' })
+  body(@Root() step: AccessRouteStep, @Ctx() ctx: RequestContext): Promise<DataAccessBody | null> {
+    return readableBody(ctx, step.body?.id);
+  }
+}
+
+@Resolver(() => Dataset)
+export class DatasetAccessResolver {
+  @FieldResolver(() => AccessRoute, { nullable: true, description: 'How to request access: ordered steps and bodies.' })
+  async accessRoute(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<AccessRoute | null> {
+    return (await ctx.loaders.accessRouteByDataset.load(dataset.id))[0] ?? null;
+  }
+
+  @FieldResolver(() => [DataAccessBody], { description: 'Every body to contact, in the order of the access route; each holding region is listed.' })
+  whoToAsk(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<DataAccessBody[]> {
+    return whoToAsk(ctx, dataset);
+  }
+}

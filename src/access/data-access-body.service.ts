@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { Field, ID, InputType } from 'type-graphql';
+import type { RecordRules } from '../common/record-service.js';
+import { resolveRef } from '../common/references.js';
+import { checkCountryCode, checkEmail, checkText, checkUrl } from '../common/validation.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { DataAccessBody, DataAccessBodyKind, DataAccessBodyOperationalStatus } from './data-access-body.entity.js';
+
+@InputType()
+export class DataAccessBodyPatch {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => DataAccessBodyKind, { nullable: true })
+  kind?: DataAccessBodyKind | null;
+
+  @Field(() => ID, { nullable: true, description: 'Operating organisation (id or identifier).' })
+  operatedBy?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  hostedBy?: string | null;
+
+  @Field(() => String, { nullable: true })
+  contactEmail?: string | null;
+
+  @Field(() => String, { nullable: true })
+  applicationUrl?: string | null;
+
+  @Field(() => String, { nullable: true })
+  jurisdiction?: string | null;
+
+  @Field(() => DataAccessBodyOperationalStatus, { nullable: true })
+  operationalStatus?: DataAccessBodyOperationalStatus | null;
+
+  @Field(() => String, { nullable: true })
+  note?: string | null;
+}
+
+@InputType()
+export class DataAccessBodyInput extends DataAccessBodyPatch {
+  @Field(() => String, { nullable: true })
+  identifier?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Owning organisation; defaults to the operator.' })
+  ownerOrganisation?: string | null;
+}
+
+export const dataAccessBodyRules: RecordRules<DataAccessBody, DataAccessBodyInput, DataAccessBodyPatch> = {
+  entity: DataAccessBody,
+  async build(em, input, problems) {
+    if (!input.name?.trim()) problems.add('input.name', 'is required', 'REQUIRED');
+    if (!input.kind) problems.add('input.kind', 'is required', 'REQUIRED');
+    const body = Object.assign(new DataAccessBody(), {
+      identifier: input.identifier?.trim() || `urn:gdcat:access-body:${randomUUID()}`,
+      name: input.name?.trim() ?? '',
+      kind: input.kind ?? DataAccessBodyKind.DAC,
+    });
+    await dataAccessBodyRules.apply(em, body, input, problems);
+    const owner = input.ownerOrganisation
+      ? await resolveRef(em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
+      : null;
+    body.ownerOrganisationId = owner?.id ?? body.operatedBy?.id ?? null;
+    if (!body.ownerOrganisationId) problems.add('input.ownerOrganisation', 'give the owning or operating organisation', 'REQUIRED');
+    return body;
+  },
+  async apply(em, body, patch, problems) {
+    if (patch.name !== undefined) {
+      if (!patch.name?.trim()) problems.add('input.name', 'cannot be empty', 'REQUIRED');
+      else body.name = checkText(problems, 'input.name', patch.name, 300);
+    }
+    if (patch.kind) body.kind = patch.kind;
+    if (patch.operatedBy !== undefined) {
+      body.operatedBy = patch.operatedBy ? await resolveRef(em, Organisation, patch.operatedBy, 'input.operatedBy', problems) : null;
+    }
+    if (patch.hostedBy !== undefined) {
+      body.hostedBy = patch.hostedBy ? await resolveRef(em, Organisation, patch.hostedBy, 'input.hostedBy', problems) : null;
+    }
+    if (patch.contactEmail !== undefined) body.contactEmail = checkEmail(problems, 'input.contactEmail', patch.contactEmail);
+    if (patch.applicationUrl !== undefined) body.applicationUrl = checkUrl(problems, 'input.applicationUrl', patch.applicationUrl);
+    if (patch.jurisdiction != null) body.jurisdiction = checkCountryCode(problems, 'input.jurisdiction', patch.jurisdiction) ?? 'SE';
+    if (patch.operationalStatus) body.operationalStatus = patch.operationalStatus;
+    if (patch.note !== undefined) body.note = patch.note;
+  },
+};

@@ -1,0 +1,25 @@
+export type AuthMode = 'dev' | 'oidc';
+
+export interface AuthConfig {
+  mode: AuthMode;
+  issuer?: string;
+  jwksUrl?: string;
+  audience?: string;
+  /** Where the local development signing key is kept (dev mode only). */
+  devKeyFile: string;
+}
+
+/** AUTH_MODE=dev is the default only when no OIDC issuer is configured. */
+export function authConfigFromEnv(env: NodeJS.ProcessEnv, devKeyFile: string): AuthConfig {
+  const issuer = env.OIDC_ISSUER || undefined;
+  const mode = (env.AUTH_MODE as AuthMode | undefined) ?? (issuer ? 'oidc' : 'dev');
+  if (mode !== 'dev' && mode !== 'oidc') throw new Error(`AUTH_MODE must be dev or oidc, not ${mode}`);
+  if (mode === 'oidc' && !issuer) throw new Error('AUTH_MODE=oidc needs OIDC_ISSUER (and OIDC_JWKS_URL)');
+  return {
+    mode,
+    issuer,
+    jwksUrl: env.OIDC_JWKS_URL || (issuer ? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json` : undefined),
+    audience: env.OIDC_AUDIENCE || undefined,
+    devKeyFile,
+  };
+}

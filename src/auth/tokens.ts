@@ -1,0 +1,83 @@
+import { createRemoteJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AuthConfig } from './auth-config.js';
+import type { Role, Viewer } from './viewer.js';
+
+const DEV_ISSUER = 'urn:gdcat:dev';
+const DEV_AUDIENCE = 'gdcat';
+const ALGORITHM = 'ES256';
+
+/** Token claims gdcat reads: `role` (data_manager | admin) and `orgs` (organisation identifiers). */
+export interface GdcatClaims extends JWTPayload {
+  role?: string;
+  orgs?: string[];
+}
+
+export class InvalidTokenError extends Error {}
+
+interface DevKeyPair {
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+/** The local development key pair, created on first use and kept in the state directory. */
+async function devKeyPair(file: string): Promise<DevKeyPair> {
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DevKeyPair;
+  const { privateKey, publicKey } = await generateKeyPair(ALGORITHM, { extractable: true });
+  const pair = { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(pair), { mode: 0o600 });
+  return pair;
+}
+
+export async function mintDevToken(
+  config: AuthConfig,
+  claims: { role: Exclude<Role, 'anonymous'>; orgs: string[]; subject?: string; expiresIn?: string },
+): Promise<string> {
+  if (config.mode !== 'dev') throw new Error('gdcat token only works with AUTH_MODE=dev');
+  const { privateJwk } = await devKeyPair(config.devKeyFile);
+  const key = await importJWK(privateJwk, ALGORITHM);
+  return new SignJWT({ role: claims.role, orgs: claims.orgs })
+    .setProtectedHeader({ alg: ALGORITHM })
+    .setIssuer(DEV_ISSUER)
+    .setAudience(DEV_AUDIENCE)
+    .setSubject(claims.subject ?? `dev-${claims.role}`)
+    .setIssuedAt()
+    .setExpirationTime(claims.expiresIn ?? '12h')
+    .sign(key);
+}
+
+export type TokenVerifier = (token: string) => Promise<Viewer>;
+
+export async function createTokenVerifier(config: AuthConfig): Promise<TokenVerifier> {
+  const verify =
+    config.mode === 'dev'
+      ? await (async () => {
+          const key = await importJWK((await devKeyPair(config.devKeyFile)).publicJwk, ALGORITHM);
+          return (token: string) => jwtVerify<GdcatClaims>(token, key, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
+        })()
+      : (() => {
+          const jwks = createRemoteJWKSet(new URL(config.jwksUrl!));
+          return (token: string) => jwtVerify<GdcatClaims>(token, jwks, { issuer: config.issuer, audience: config.audience });
+        })();
+
+  return async (token) => {
+    let payload: GdcatClaims;
+    try {
+      ({ payload } = await verify(token));
+    } catch (error) {
+      throw new InvalidTokenError(`invalid bearer token: ${(error as Error).message}`);
+    }
+    const role = payload.role;
+    if (role !== 'data_manager' && role !== 'admin') {
+      throw new InvalidTokenError('bearer token has no gdcat role (expected role data_manager or admin)');
+    }
+    const orgs = Array.isArray(payload.orgs) ? payload.orgs.filter((o): o is string => typeof o === 'string') : [];
+    if (role === 'data_manager' && orgs.length === 0) {
+      throw new InvalidTokenError('a data_manager token must name at least one organisation in orgs');
+    }
+    return { subject: payload.sub ?? 'unknown', role, organisationIdentifiers: orgs };
+  };
+}

@@ -1,0 +1,124 @@
+import 'reflect-metadata';
+import { printSchema } from 'graphql';
+import { parseArgs } from 'node:util';
+import { mintDevToken } from '../auth/tokens.js';
+import { configFromEnv } from '../config.js';
+import { Dataset } from '../datasets/dataset.entity.js';
+import { openDatabase, startCatalogue } from '../http/catalogue-server.js';
+import { gdcatSchema } from '../http/schema.js';
+import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
+import { createSearchEngine } from '../search/create-engine.js';
+import { buildSearchDocuments } from '../search/document.js';
+import type { DatasetSearchDocument } from '../search/engine.js';
+import { progress } from './progress.js';
+
+const USAGE = `gdcat <command> [options]
+
+  serve                 start the API (embedded PostgreSQL unless DATABASE_URL is set)
+  migrate               apply database migrations
+  seed [--force]        load the example catalogue (only into an empty catalogue unless --force)
+  reindex               rebuild the search index from PostgreSQL and swap it in without downtime
+  token --role R --org ID [--org ID...] [--subject S]
+                        mint a development token (AUTH_MODE=dev)
+  print-schema          print the GraphQL SDL
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = configFromEnv();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  switch (command) {
+    case 'serve': {
+      const running = await startCatalogue(config, log);
+      const shutdown = async () => {
+        log('shutting down');
+        await running.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      return new Promise<number>(() => undefined);
+    }
+    case 'migrate': {
+      const { orm, embedded } = await openDatabase(config, log);
+      log('migrations are up to date');
+      await orm.close();
+      await embedded?.stop();
+      return 0;
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { force: { type: 'boolean' } } });
+      const { orm, embedded } = await openDatabase(config, log);
+      try {
+        const count = await orm.em.fork().count(Dataset);
+        if (count > 0 && !values.force) {
+          log(`the catalogue already has ${count} datasets; not seeding (use --force to add the example records anyway)`);
+          return 1;
+        }
+        log(JSON.stringify(await seedExampleCatalogue(orm.em.fork())));
+        return 0;
+      } finally {
+        await orm.close();
+        await embedded?.stop();
+      }
+    }
+    case 'reindex': {
+      const { orm, databaseUrl, embedded } = await openDatabase(config, log);
+      const engine = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix });
+      try {
+        await engine.init();
+        const total = await orm.em.fork().count(Dataset);
+        const bar = progress(`reindex (${engine.name})`, total);
+        async function* batches(): AsyncIterable<DatasetSearchDocument[]> {
+          let after = '';
+          for (;;) {
+            const em = orm.em.fork();
+            const ids = await em.find(Dataset, { id: { $gt: after || '00000000-0000-0000-0000-000000000000' } }, { fields: ['id'], orderBy: { id: 'asc' }, limit: 500 });
+            if (ids.length === 0) return;
+            after = ids.at(-1)!.id;
+            yield await buildSearchDocuments(em, ids.map((d) => d.id));
+          }
+        }
+        await engine.rebuild(batches(), (indexed) => bar.update(indexed));
+        bar.finish();
+        return 0;
+      } finally {
+        await engine.close();
+        await orm.close();
+        await embedded?.stop();
+      }
+    }
+    case 'token': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { role: { type: 'string' }, org: { type: 'string', multiple: true }, subject: { type: 'string' }, 'expires-in': { type: 'string' } },
+      });
+      if (values.role !== 'data_manager' && values.role !== 'admin') {
+        log('--role must be data_manager or admin');
+        return 2;
+      }
+      if (values.role === 'data_manager' && !values.org?.length) {
+        log('a data_manager token needs at least one --org <organisation identifier>');
+        return 2;
+      }
+      process.stdout.write(
+        `${await mintDevToken(config.auth, { role: values.role, orgs: values.org ?? [], subject: values.subject, expiresIn: values['expires-in'] })}\n`,
+      );
+      return 0;
+    }
+    case 'print-schema':
+      process.stdout.write(`${printSchema(await gdcatSchema())}\n`);
+      return 0;
+    default:
+      process.stderr.write(USAGE);
+      return command ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`gdcat: ${error.message}\n`);
+    process.exit(1);
+  },
+);

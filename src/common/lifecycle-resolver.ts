@@ -1,0 +1,72 @@
+import type { ClassType } from 'type-graphql';
+import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import type { RequestContext } from '../http/context.js';
+import { runMutation } from './mutation.js';
+import type { CatalogueRecord } from './record.js';
+import { RecordService, type RecordRules } from './record-service.js';
+import { UserError } from './user-error.js';
+
+export interface Payload<E> {
+  record: E | null;
+  userErrors: UserError[];
+}
+
+/**
+ * The four lifecycle mutations (create, update, publish, withdraw) and the payload type for one record
+ * type, named after it: e.g. createStudy(input: StudyInput!): StudyPayload! with a `study` field.
+ */
+export function lifecycleResolver<E extends CatalogueRecord, I extends object, P extends object>(options: {
+  entity: ClassType<E>;
+  /** Field name in the payload, e.g. "study". */
+  payloadField: string;
+  input: ClassType<I>;
+  patch: ClassType<P>;
+  rules: RecordRules<E, I, P>;
+}) {
+  const name = options.entity.name;
+
+  @ObjectType(`${name}Payload`)
+  class PayloadType {
+    @Field(() => options.entity, { name: options.payloadField, nullable: true })
+    record!: E | null;
+
+    @Field(() => [UserError])
+    userErrors!: UserError[];
+  }
+
+  const service = (ctx: RequestContext, em: Parameters<Parameters<typeof runMutation>[1]>[0]) =>
+    new RecordService(em, ctx.policy, options.rules);
+  const payload = async (work: Promise<{ result: E | null; userErrors: UserError[] }>): Promise<PayloadType> => {
+    const outcome = await work;
+    return { record: outcome.result, userErrors: outcome.userErrors };
+  };
+
+  @Resolver()
+  class LifecycleResolver {
+    @Mutation(() => PayloadType, { name: `create${name}` })
+    create(@Arg('input', () => options.input) input: I, @Ctx() ctx: RequestContext): Promise<PayloadType> {
+      return payload(runMutation(ctx, (em) => service(ctx, em).create(input)));
+    }
+
+    @Mutation(() => PayloadType, { name: `update${name}` })
+    update(
+      @Arg('id', () => ID) id: string,
+      @Arg('expectedVersion', () => Int) expectedVersion: number,
+      @Arg('input', () => options.patch) input: P,
+      @Ctx() ctx: RequestContext,
+    ): Promise<PayloadType> {
+      return payload(runMutation(ctx, (em) => service(ctx, em).update(id, expectedVersion, input)));
+    }
+
+    @Mutation(() => PayloadType, { name: `publish${name}` })
+    publish(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<PayloadType> {
+      return payload(runMutation(ctx, (em) => service(ctx, em).publish(id)));
+    }
+
+    @Mutation(() => PayloadType, { name: `withdraw${name}` })
+    withdraw(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: RequestContext): Promise<PayloadType> {
+      return payload(runMutation(ctx, (em) => service(ctx, em).withdraw(id, reason)));
+    }
+  }
+  return LifecycleResolver;
+}

@@ -1,0 +1,70 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { wrap } from '@mikro-orm/core';
+import type { AccessPolicy } from '../auth/access-policy.js';
+import { AuditEntry } from '../audit/audit-entry.entity.js';
+import { type CatalogueRecord, RecordStatus } from './record.js';
+import { Problems, UserInputProblem } from './user-error.js';
+
+/**
+ * The draft -> publish -> withdraw lifecycle and optimistic concurrency, shared by every record type.
+ * A withdrawn record can be published again; a draft cannot be withdrawn (it was never public).
+ */
+
+export function assertExpectedVersion(record: CatalogueRecord, expectedVersion: number): void {
+  if (record.version !== expectedVersion) {
+    throw UserInputProblem.of(
+      'expectedVersion',
+      `the record is at version ${record.version}, not ${expectedVersion}: someone else changed it; reload and retry`,
+      'CONFLICT',
+    );
+  }
+}
+
+export function publish(record: CatalogueRecord, now = new Date()): void {
+  if (record.status === RecordStatus.PUBLISHED) {
+    throw UserInputProblem.of('id', 'the record is already published', 'INVALID_TRANSITION');
+  }
+  record.status = RecordStatus.PUBLISHED;
+  record.withdrawalReason = null;
+  record.issued ??= now;
+  record.modified = now;
+}
+
+export function withdraw(record: CatalogueRecord, reason: string, now = new Date()): void {
+  const problems = new Problems();
+  if (record.status !== RecordStatus.PUBLISHED) {
+    problems.add('id', `only a published record can be withdrawn; this one is ${record.status}`, 'INVALID_TRANSITION');
+  }
+  if (!reason.trim()) problems.add('reason', 'give the reason for withdrawal; harvesters and users see it', 'REQUIRED');
+  problems.throwIfAny();
+  record.status = RecordStatus.WITHDRAWN;
+  record.withdrawalReason = reason.trim();
+  record.modified = now;
+}
+
+/** A JSON snapshot of an entity's own columns for the audit log. */
+export function snapshot(entity: object): unknown {
+  return JSON.parse(JSON.stringify(wrap(entity).toObject()));
+}
+
+export function audit(
+  em: EntityManager,
+  policy: AccessPolicy,
+  action: string,
+  entity: { id: string; constructor: { name: string } },
+  before: unknown,
+  after: unknown,
+): void {
+  em.persist(
+    em.create(AuditEntry, {
+      actor: policy.viewer.subject,
+      actorRole: policy.viewer.role,
+      action,
+      entityType: entity.constructor.name,
+      entityId: entity.id,
+      before: before ?? null,
+      after: after ?? null,
+      at: new Date(),
+    }),
+  );
+}

@@ -1,0 +1,95 @@
+import type { EntityClass } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AccessPolicy } from '../auth/access-policy.js';
+import { assertExpectedVersion, audit, publish, snapshot, withdraw } from './lifecycle.js';
+import type { CatalogueRecord } from './record.js';
+import { findByRef } from './references.js';
+import { Problems, UserInputProblem } from './user-error.js';
+
+/** What a record type adds to the shared create/update/publish/withdraw flow. */
+export interface RecordRules<E extends CatalogueRecord, I, P> {
+  entity: EntityClass<E>;
+  /** Builds a new (unpersisted) record from a create input, reporting problems. */
+  build(em: EntityManager, input: I, problems: Problems): Promise<E>;
+  /** Applies the given fields of a patch. */
+  apply(em: EntityManager, record: E, patch: P, problems: Problems): Promise<void>;
+  /** Extra checks before publishing (e.g. CHEERS items required for full evaluations). */
+  checkPublishable?(record: E, problems: Problems): void;
+  /** Follow-up work in the same transaction, e.g. re-indexing datasets that show this record. */
+  afterChange?(em: EntityManager, record: E): Promise<void>;
+}
+
+/** Runs the shared lifecycle for one record type; every method runs inside the caller's transaction. */
+export class RecordService<E extends CatalogueRecord, I, P> {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly policy: AccessPolicy,
+    private readonly rules: RecordRules<E, I, P>,
+  ) {}
+
+  async create(input: I): Promise<E> {
+    const problems = new Problems();
+    const record = await this.rules.build(this.em, input, problems);
+    problems.throwIfAny();
+    if (await this.em.count(this.rules.entity, { identifier: record.identifier } as never)) {
+      throw UserInputProblem.of('input.identifier', `"${record.identifier}" is already used by another ${this.name}`, 'DUPLICATE');
+    }
+    this.policy.assertCanWrite(record.ownerOrganisationId, 'input.ownerOrganisation');
+    this.em.persist(record);
+    await this.em.flush();
+    audit(this.em, this.policy, `create${this.name}`, record, null, snapshot(record));
+    await this.rules.afterChange?.(this.em, record);
+    await this.em.flush();
+    return record;
+  }
+
+  async update(ref: string, expectedVersion: number, patch: P): Promise<E> {
+    const record = await this.load(ref);
+    this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
+    assertExpectedVersion(record, expectedVersion);
+    const before = snapshot(record);
+    const problems = new Problems();
+    await this.rules.apply(this.em, record, patch, problems);
+    problems.throwIfAny();
+    record.modified = new Date();
+    return this.commit(record, `update${this.name}`, before);
+  }
+
+  async publish(ref: string): Promise<E> {
+    const record = await this.load(ref);
+    this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
+    const problems = new Problems();
+    this.rules.checkPublishable?.(record, problems);
+    problems.throwIfAny();
+    const before = snapshot(record);
+    publish(record);
+    return this.commit(record, `publish${this.name}`, before);
+  }
+
+  async withdraw(ref: string, reason: string): Promise<E> {
+    const record = await this.load(ref);
+    this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
+    const before = snapshot(record);
+    withdraw(record, reason);
+    return this.commit(record, `withdraw${this.name}`, before);
+  }
+
+  private get name(): string {
+    return this.rules.entity.name;
+  }
+
+  private async commit(record: E, action: string, before: unknown): Promise<E> {
+    await this.em.flush();
+    audit(this.em, this.policy, action, record, before, snapshot(record));
+    await this.rules.afterChange?.(this.em, record);
+    await this.em.flush();
+    return record;
+  }
+
+  private async load(ref: string): Promise<E> {
+    const record = await findByRef(this.em, this.rules.entity, ref);
+    // Unreadable drafts are reported as missing so their existence does not leak.
+    if (!record || !this.policy.canRead(record)) throw UserInputProblem.of('id', `no ${this.name} "${ref}"`, 'NOT_FOUND');
+    return record;
+  }
+}

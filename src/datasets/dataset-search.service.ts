@@ -1,0 +1,122 @@
+import { DataAccessBody } from '../access/data-access-body.entity.js';
+import { pageSize } from '../common/pagination.js';
+import { Problems } from '../common/user-error.js';
+import { permittedConsentKeys } from '../consent/consent-matching.js';
+import { findDuoTerm } from '../consent/duo-vocabulary.js';
+import type { RequestContext } from '../http/context.js';
+import { labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { FACET_FIELDS, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
+import { findByRef } from '../common/references.js';
+import type { Dataset } from './dataset.entity.js';
+import type { DatasetFilter, DatasetSearchResult, DatasetSort, Facet } from './dataset.types.js';
+
+/** Discovery: turns the GraphQL filter into an engine request and the engine's hits into datasets. */
+export async function searchDatasets(
+  ctx: RequestContext,
+  args: { query?: string | null; filter?: DatasetFilter | null; sort?: DatasetSort | null; first?: number | null; after?: string | null },
+): Promise<DatasetSearchResult> {
+  const first = pageSize(args.first, 20);
+  const problems = new Problems();
+  const filter = await toEngineFilter(ctx, args.filter ?? {}, problems);
+  problems.throwIfAny();
+  const result = await ctx.search.search({
+    query: args.query?.trim() || null,
+    filter,
+    visibility: ctx.policy.searchVisibility(),
+    sort: args.sort ?? 'RELEVANCE',
+    first: first + 1,
+    after: args.after ?? null,
+    facets: FACET_FIELDS,
+  });
+  const hits = result.hits.slice(0, first);
+  const datasets = await ctx.loaders.dataset.loadMany(hits.map((h) => h.id));
+  // A hit whose row vanished between the engine and PostgreSQL (deleted meanwhile) is skipped.
+  const edges = hits
+    .map((hit, i) => ({ cursor: hit.cursor, node: datasets[i] }))
+    .filter((edge): edge is { cursor: string; node: Dataset } => !!edge.node && !(edge.node instanceof Error) && ctx.policy.canRead(edge.node));
+  return {
+    totalCount: result.totalCount,
+    edges,
+    pageInfo: {
+      hasNextPage: result.hits.length > first,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    facets: await labelFacets(ctx, result.facets),
+  };
+}
+
+async function idsOf(ctx: RequestContext, entity: typeof Organisation | typeof DataAccessBody, refs: string[], field: string, problems: Problems): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [i, ref] of refs.entries()) {
+    const found = await findByRef(ctx.em, entity as typeof Organisation, ref);
+    if (found) ids.push(found.id);
+    else problems.add(`filter.${field}[${i}]`, `no ${entity.name} "${ref}"`, 'NOT_FOUND');
+  }
+  return ids;
+}
+
+async function toEngineFilter(ctx: RequestContext, filter: DatasetFilter, problems: Problems): Promise<DatasetSearchFilter> {
+  const engineFilter: DatasetSearchFilter = {};
+  if (filter.publisher?.length) engineFilter.publisherIds = await idsOf(ctx, Organisation, filter.publisher, 'publisher', problems);
+  if (filter.accessBody?.length) engineFilter.accessBodyIds = await idsOf(ctx, DataAccessBody, filter.accessBody, 'accessBody', problems);
+  if (filter.diagnosticArea?.length) engineFilter.diagnosticAreas = filter.diagnosticArea;
+  if (filter.assay?.length) engineFilter.assays = filter.assay;
+  if (filter.diseases?.length) engineFilter.diseaseIds = filter.diseases.map((d) => normaliseDiseaseId(d));
+  if (filter.duoPermission?.length) {
+    engineFilter.duoPermissions = filter.duoPermission.map((p, i) => {
+      const term = findDuoTerm(p);
+      if (!term || term.kind !== 'PERMISSION') problems.add(`filter.duoPermission[${i}]`, `"${p}" is not a DUO permission`);
+      return term?.shorthand ?? p;
+    });
+  }
+  if (filter.accessMode?.length) engineFilter.accessModes = filter.accessMode;
+  if (filter.genomeBuild?.length) engineFilter.genomeBuilds = filter.genomeBuild;
+  if (filter.minIndividuals != null) {
+    if (filter.minIndividuals < 0) problems.add('filter.minIndividuals', 'cannot be negative');
+    engineFilter.minIndividuals = filter.minIndividuals;
+  }
+  if (filter.status?.length) engineFilter.statuses = filter.status;
+  if (filter.permittedFor) engineFilter.consentKeys = await permittedConsentKeys(ctx.em, filter.permittedFor, 'filter.permittedFor', problems);
+  return engineFilter;
+}
+
+async function labelFacets(ctx: RequestContext, facets: FacetResult[]): Promise<Facet[]> {
+  const threshold = ctx.settings.smallCountThreshold;
+  const hideSmall = !ctx.policy.isAuthenticated && threshold > 0;
+  const labelled: Facet[] = [];
+  for (const facet of facets) {
+    const labels = await facetLabels(ctx, facet);
+    labelled.push({
+      field: facet.field,
+      buckets: facet.buckets.map((bucket, i) => {
+        const hidden = hideSmall && bucket.count < threshold;
+        return {
+          value: bucket.value,
+          label: labels[i] ?? bucket.value,
+          count: hidden ? null : bucket.count,
+          displayCount: hidden ? `<${threshold}` : String(bucket.count),
+        };
+      }),
+    });
+  }
+  return labelled;
+}
+
+async function facetLabels(ctx: RequestContext, facet: FacetResult): Promise<(string | null)[]> {
+  const values = facet.buckets.map((b) => b.value);
+  switch (facet.field) {
+    case 'publisher':
+      return (await ctx.loaders.organisation.loadMany(values)).map((o) => (o && !(o instanceof Error) ? o.name : null));
+    case 'accessBody':
+      return (await ctx.loaders.accessBody.loadMany(values)).map((b) => (b && !(b instanceof Error) ? b.name : null));
+    case 'disease':
+      return values.map((v) => labelOf(v) ?? null);
+    case 'duoPermission':
+      return values.map((v) => findDuoTerm(v)?.label ?? null);
+    default:
+      return values.map(() => null);
+  }
+}

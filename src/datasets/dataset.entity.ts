@@ -1,0 +1,74 @@
+import { Collection } from '@mikro-orm/core';
+import { Entity, Enum, ManyToMany, ManyToOne, OneToMany, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
+import { DataAccessBody } from '../access/data-access-body.entity.js';
+import { CatalogueRecord, Node } from '../common/record.js';
+import { DiagnosticArea } from '../common/terms.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Publication } from '../publications/publication.entity.js';
+import { Study } from '../studies/study.entity.js';
+import { CohortDescriptor } from './cohort.js';
+import { Distribution } from './distribution.entity.js';
+
+/** A genomic dataset held by a region, university or biobank (dcat:Dataset). */
+@ObjectType({ implements: [Node, CatalogueRecord] })
+@Entity({ tableName: 'dataset' })
+export class Dataset extends CatalogueRecord {
+  @Field(() => String)
+  @Property({ type: 'text' })
+  title!: string;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  description: string = '';
+
+  @Field(() => [String])
+  @Property({ type: 'text[]' })
+  keywords: string[] = [];
+
+  @Field(() => DiagnosticArea, { nullable: true })
+  @Enum({ items: () => DiagnosticArea, nativeEnumName: 'diagnostic_area', nullable: true })
+  diagnosticArea?: DiagnosticArea | null;
+
+  @Field(() => String, { description: 'EU data theme IRI (dcat:theme).' })
+  @Property({ type: 'text' })
+  theme: string = 'http://publications.europa.eu/resource/authority/data-theme/HEAL';
+
+  @Field(() => String, { description: 'EU access-right IRI (dct:accessRights).' })
+  @Property({ type: 'text' })
+  accessRights: string = 'http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC';
+
+  @Field(() => [String], { description: 'Other identifiers, e.g. EGA/FEGA accessions (adms:identifier).' })
+  @Property({ type: 'text[]' })
+  otherIdentifiers: string[] = [];
+
+  @Field(() => String, { nullable: true, description: 'Release of the data itself (dcat:version), e.g. 1.0.0.' })
+  @Property({ type: 'text', nullable: true })
+  releaseVersion?: string | null;
+
+  @ManyToOne({ entity: () => Organisation, deleteRule: 'restrict' })
+  publisher!: Organisation;
+
+  /** Controllers holding the data; a national dataset may be held by several regions. */
+  @ManyToMany({ entity: () => Organisation, pivotTable: 'dataset_data_holder' })
+  dataHolders = new Collection<Organisation>(this);
+
+  @ManyToMany({ entity: () => Organisation, pivotTable: 'dataset_contributor' })
+  contributors = new Collection<Organisation>(this);
+
+  @ManyToOne({ entity: () => Study, nullable: true, deleteRule: 'set null' })
+  wasGeneratedBy?: Study | null;
+
+  @ManyToOne({ entity: () => DataAccessBody, nullable: true, deleteRule: 'restrict' })
+  hdab?: DataAccessBody | null;
+
+  @Field(() => CohortDescriptor, { nullable: true })
+  @Property({ type: 'json', nullable: true })
+  cohort?: CohortDescriptor | null;
+
+  @OneToMany({ entity: () => Distribution, mappedBy: 'dataset', orphanRemoval: true })
+  distributions = new Collection<Distribution>(this);
+
+  @ManyToMany({ entity: () => Publication, pivotTable: 'dataset_publication' })
+  publications = new Collection<Publication>(this);
+}

@@ -1,0 +1,182 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { AccessMode, AccessRequirement } from '../access/access-route.entity.js';
+import { ConsentType, DuoModifier } from '../consent/consent-scope.entity.js';
+import { DiagnosticArea } from '../common/terms.js';
+import { EthicsApproval } from '../studies/study.entity.js';
+import { CohortDescriptor } from './cohort.js';
+import { DistributionFormat } from './distribution.entity.js';
+
+@InputType()
+export class ConsentScopeInput {
+  @Field(() => String, { description: 'DUO permission CURIE or shorthand (e.g. DUO:0000006 or HMB).' })
+  duoPermission!: string;
+
+  @Field(() => [DuoModifier], { nullable: true })
+  duoModifiers?: DuoModifier[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Disease IRIs or CURIEs (MONDO); required with DS.' })
+  diseaseRestrictions?: string[] | null;
+
+  @Field(() => ConsentType, { nullable: true })
+  consentType?: ConsentType | null;
+
+  @Field(() => String, { nullable: true })
+  consentFormVersion?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  legalBases?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  nationalLegalBasis?: string[] | null;
+
+  @Field(() => EthicsApproval, { nullable: true })
+  ethicsApproval?: EthicsApproval | null;
+
+  @Field(() => String, { nullable: true })
+  returnOfResults?: string | null;
+
+  @Field(() => String, { nullable: true })
+  withdrawalProcess?: string | null;
+}
+
+@InputType()
+export class AccessRouteStepInput {
+  @Field(() => Int, { description: '1-based position; steps must be numbered 1..n.' })
+  order!: number;
+
+  @Field(() => AccessRequirement)
+  requirement!: AccessRequirement;
+
+  @Field(() => ID, { nullable: true, description: 'Data access body deciding this step (id or identifier).' })
+  body?: string | null;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+}
+
+@InputType()
+export class AccessRouteInput {
+  @Field(() => AccessMode)
+  accessMode!: AccessMode;
+
+  @Field(() => ID, { nullable: true, description: 'The body to contact first (id or identifier).' })
+  accessBody?: string | null;
+
+  @Field(() => String, { nullable: true })
+  applicationUrl?: string | null;
+
+  @Field(() => String, { nullable: true })
+  contactEmail?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  expectedTurnaroundDays?: number | null;
+
+  @Field(() => String, { nullable: true })
+  fees?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  languages?: string[] | null;
+
+  @Field(() => [AccessRouteStepInput])
+  steps!: AccessRouteStepInput[];
+}
+
+@InputType()
+export class DistributionInput {
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  accessUrl?: string | null;
+
+  @Field(() => String, { nullable: true })
+  downloadUrl?: string | null;
+
+  @Field(() => [DistributionFormat], { nullable: true })
+  formats?: DistributionFormat[] | null;
+
+  @Field(() => String, { nullable: true })
+  mediaType?: string | null;
+
+  @Field(() => String, { nullable: true })
+  byteSize?: string | null;
+
+  @Field(() => String, { nullable: true })
+  license?: string | null;
+
+  @Field(() => AccessMode, { nullable: true })
+  accessMode?: AccessMode | null;
+
+  @Field(() => String, { nullable: true })
+  hostingLocation?: string | null;
+
+  @Field(() => String, { nullable: true })
+  encryption?: string | null;
+}
+
+/** Fields of a dataset a data manager can set; on update every field is optional and only given ones change. */
+@InputType()
+export class DatasetPatch {
+  @Field(() => String, { nullable: true })
+  title?: string | null;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  keywords?: string[] | null;
+
+  @Field(() => DiagnosticArea, { nullable: true })
+  diagnosticArea?: DiagnosticArea | null;
+
+  @Field(() => String, { nullable: true })
+  theme?: string | null;
+
+  @Field(() => String, { nullable: true })
+  accessRights?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  otherIdentifiers?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  releaseVersion?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Publishing organisation (id or identifier).' })
+  publisher?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Organisations holding (controlling) the data.' })
+  dataHolders?: string[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  contributors?: string[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'Study that produced the data.' })
+  wasGeneratedBy?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'EHDS health data access body.' })
+  hdab?: string | null;
+
+  @Field(() => CohortDescriptor, { nullable: true })
+  cohort?: CohortDescriptor | null;
+
+  @Field(() => ConsentScopeInput, { nullable: true })
+  consent?: ConsentScopeInput | null;
+
+  @Field(() => AccessRouteInput, { nullable: true })
+  accessRoute?: AccessRouteInput | null;
+
+  @Field(() => [DistributionInput], { nullable: true, description: 'Replaces all distributions.' })
+  distributions?: DistributionInput[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  publications?: string[] | null;
+}
+
+@InputType()
+export class DatasetInput extends DatasetPatch {
+  @Field(() => String, { nullable: true, description: 'Public identifier (IRI/URN); generated when absent.' })
+  identifier?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Owning organisation; defaults to the publisher.' })
+  ownerOrganisation?: string | null;
+}

@@ -1,0 +1,119 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DataAccessBody } from '../access/data-access-body.entity.js';
+import { findByRef } from '../common/references.js';
+import { runMutation } from '../common/mutation.js';
+import type { RequestContext } from '../http/context.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Publication } from '../publications/publication.entity.js';
+import { Study } from '../studies/study.entity.js';
+import { Dataset } from './dataset.entity.js';
+import { DatasetInput, DatasetPatch } from './dataset.inputs.js';
+import { searchDatasets } from './dataset-search.service.js';
+import { DatasetService } from './dataset.service.js';
+import { DatasetFilter, DatasetPayload, DatasetSearchResult, DatasetSort } from './dataset.types.js';
+import { Distribution } from './distribution.entity.js';
+
+@ArgsType()
+class DatasetSearchArgs {
+  @Field(() => String, { nullable: true, description: 'Full-text query; typo tolerant and accent-insensitive.' })
+  query?: string | null;
+
+  @Field(() => DatasetFilter, { nullable: true })
+  filter?: DatasetFilter | null;
+
+  @Field(() => DatasetSort, { nullable: true, defaultValue: DatasetSort.RELEVANCE })
+  sort?: DatasetSort | null;
+
+  @Field(() => Int, { nullable: true, defaultValue: 20 })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
+
+/** Returns the related record only if the caller may read it. */
+function readable<T extends { status: Dataset['status']; ownerOrganisationId?: string | null }>(ctx: RequestContext, record: T | null): T | null {
+  return record && ctx.policy.canRead(record) ? record : null;
+}
+
+@Resolver(() => Dataset)
+export class DatasetResolver {
+  @Query(() => Dataset, { nullable: true, description: 'A dataset by Relay id or public identifier.' })
+  async dataset(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Dataset | null> {
+    return readable(ctx, await findByRef(ctx.em, Dataset, id));
+  }
+
+  @Query(() => DatasetSearchResult, { description: 'Full-text, faceted discovery of datasets.' })
+  datasets(@Args(() => DatasetSearchArgs) args: DatasetSearchArgs, @Ctx() ctx: RequestContext): Promise<DatasetSearchResult> {
+    return searchDatasets(ctx, args);
+  }
+
+  @Mutation(() => DatasetPayload)
+  async createDataset(@Arg('input', () => DatasetInput) input: DatasetInput, @Ctx() ctx: RequestContext): Promise<DatasetPayload> {
+    const outcome = await runMutation(ctx, (em) => new DatasetService(em, ctx.policy).create(input));
+    return { dataset: outcome.result, userErrors: outcome.userErrors };
+  }
+
+  @Mutation(() => DatasetPayload)
+  async updateDataset(
+    @Arg('id', () => ID) id: string,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Arg('input', () => DatasetPatch) input: DatasetPatch,
+    @Ctx() ctx: RequestContext,
+  ): Promise<DatasetPayload> {
+    const outcome = await runMutation(ctx, (em) => new DatasetService(em, ctx.policy).update(id, expectedVersion, input));
+    return { dataset: outcome.result, userErrors: outcome.userErrors };
+  }
+
+  @Mutation(() => DatasetPayload)
+  async publishDataset(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<DatasetPayload> {
+    const outcome = await runMutation(ctx, (em) => new DatasetService(em, ctx.policy).publish(id));
+    return { dataset: outcome.result, userErrors: outcome.userErrors };
+  }
+
+  @Mutation(() => DatasetPayload)
+  async withdrawDataset(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: RequestContext): Promise<DatasetPayload> {
+    const outcome = await runMutation(ctx, (em) => new DatasetService(em, ctx.policy).withdraw(id, reason));
+    return { dataset: outcome.result, userErrors: outcome.userErrors };
+  }
+
+  @FieldResolver(() => Organisation, { nullable: true })
+  async publisher(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Organisation | null> {
+    return readable(ctx, await ctx.loaders.organisation.load(dataset.publisher.id));
+  }
+
+  @FieldResolver(() => [Organisation], { description: 'Controllers holding the data (usually regions).' })
+  async dataHolders(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Organisation[]> {
+    return (await ctx.loaders.dataHoldersByDataset.load(dataset.id)).filter((o) => ctx.policy.canRead(o));
+  }
+
+  @FieldResolver(() => Organisation, { nullable: true })
+  async ownerOrganisation(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Organisation | null> {
+    return dataset.ownerOrganisationId ? readable(ctx, await ctx.loaders.organisation.load(dataset.ownerOrganisationId)) : null;
+  }
+
+  @FieldResolver(() => [Organisation])
+  async contributors(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Organisation[]> {
+    return (await ctx.loaders.contributorsByDataset.load(dataset.id)).filter((o) => ctx.policy.canRead(o));
+  }
+
+  @FieldResolver(() => Study, { nullable: true, description: 'The study that produced the data (prov:wasGeneratedBy).' })
+  async wasGeneratedBy(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Study | null> {
+    return dataset.wasGeneratedBy ? readable(ctx, await ctx.loaders.study.load(dataset.wasGeneratedBy.id)) : null;
+  }
+
+  @FieldResolver(() => DataAccessBody, { nullable: true, description: 'EHDS health data access body (healthdcatap:hdab).' })
+  async hdab(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<DataAccessBody | null> {
+    return dataset.hdab ? readable(ctx, await ctx.loaders.accessBody.load(dataset.hdab.id)) : null;
+  }
+
+  @FieldResolver(() => [Distribution])
+  distributions(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Distribution[]> {
+    return ctx.loaders.distributionsByDataset.load(dataset.id);
+  }
+
+  @FieldResolver(() => [Publication])
+  async publications(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Publication[]> {
+    return (await ctx.loaders.publicationsByDataset.load(dataset.id)).filter((p) => ctx.policy.canRead(p));
+  }
+}

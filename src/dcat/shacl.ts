@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as RDF from '@rdfjs/types';
+import { Parser, Store } from 'n3';
+import SHACLValidator from 'rdf-validate-shacl';
+
+/*
+ * What the official shapes demand of the RDF we publish (data/standards/, see the SOURCE.md files).
+ *
+ * DCAT-AP 3.0.1 checks every range with sh:class, and a SHACL validator only sees a class through an
+ * rdf:type triple in the data graph (rdfs:subClassOf counts only if that triple is in the data too). So
+ * every object we point at — EU controlled-vocabulary IRIs included — needs its type stated in our output:
+ *   dct:publisher, dct:creator            a foaf:Agent (foaf:Organization alone is not enough), foaf:name required
+ *   dcat:contactPoint                     a vcard:Kind (vcard:Organization alone is not enough)
+ *   dcat:theme, dct:type, adms:status,
+ *   dcatap:availability, Agent dct:type   a skos:Concept, with skos:prefLabel (skos:Concept requires one)
+ *   dct:accessRights, dct:rights          a dct:RightsStatement (e.g. the access-right/NON_PUBLIC IRI)
+ *   dct:license                           a dct:LicenseDocument
+ *   dct:language                          a dct:LinguisticSystem
+ *   dct:spatial                           a dct:Location
+ *   dct:temporal                          a dct:PeriodOfTime
+ *   dct:accrualPeriodicity                a dct:Frequency
+ *   dct:conformsTo                        a dct:Standard
+ *   dct:provenance                        a dct:ProvenanceStatement
+ *   dct:format                            a dct:MediaTypeOrExtent; dcat:mediaType etc. a dct:MediaType
+ *   dcatap:applicableLegislation          a eli:LegalResource (e.g. the ELI of the EHDS regulation)
+ *   dcat:landingPage, foaf:page,
+ *   foaf:homepage                         a foaf:Document
+ *   prov:wasGeneratedBy                   a prov:Activity; prov:qualifiedAttribution a prov:Attribution
+ *   adms:identifier                       a adms:Identifier with exactly one skos:notation
+ *   dcat:qualifiedRelation                a dcat:Relationship with dct:relation and dcat:hadRole (a dcat:Role)
+ *   spdx:checksum                         a spdx:Checksum: one spdx:algorithm (a spdx:ChecksumAlgorithm) and
+ *                                         one spdx:checksumValue typed xsd:hexBinary
+ *   dcat:distribution / dcat:dataset /
+ *   dcat:service / dcat:accessService     a dcat:Distribution / dcat:Dataset / dcat:DataService
+ *   dcat:themeTaxonomy                    a skos:ConceptScheme with dct:title
+ * Mandatory: Catalog dct:title, dct:description, exactly one dct:publisher; Dataset dct:title,
+ * dct:description; Distribution dcat:accessURL; DataService dct:title, dcat:endpointURL; DatasetSeries
+ * dct:title, dct:description. Datatypes: dcat:byteSize xsd:nonNegativeInteger, dcat:temporalResolution
+ * xsd:duration, dcat:spatialResolutionInMeters xsd:decimal.
+ *
+ * HealthDCAT-AP (Release 5, NON_PUBLIC shapes) adds, for every dcat:Dataset: exactly one dct:accessRights
+ * with the value access-right/NON_PUBLIC — so these shapes are for non-public datasets only; at least one
+ * dcatap:applicableLegislation (IRI), dcat:distribution, dct:identifier, dcat:theme (IRI),
+ * healthdcatap:healthCategory (IRI), dcat:contactPoint, dcat:keyword, dct:type and dct:provenance; exactly
+ * one healthdcatap:hdab whose agent has exactly one dcat:contactPoint (a vcard:Kind); at most one
+ * dct:publisher, which needs exactly one dcat:contactPoint (a vcard:Kind), at most one dct:description and
+ * at most one healthdcatap:trustedDataHolder (xsd:boolean). Every vcard:Kind needs vcard:hasEmail or
+ * vcard:hasURL as an IRI (mailto:...), at most one of each. Catalog, Distribution and DatasetSeries each
+ * need dcatap:applicableLegislation. healthdcatap:minTypicalAge, maxTypicalAge, numberOfRecords and
+ * numberOfUniqueIndividuals are at most one xsd:nonNegativeInteger each; healthdcatap:hasCodeValues
+ * values carry dct:identifier as xsd:anyURI and skos:inScheme as an IRI.
+ */
+
+export type ShaclProfile = 'dcat-ap-3' | 'healthdcat-ap';
+
+export interface ShaclViolation {
+  /** IRI of the offending node, or `_:label` for a blank node. */
+  focusNode: string;
+  /** The property checked, or null for node-level constraints and non-IRI paths. */
+  path: string | null;
+  message: string;
+  severity: 'Violation' | 'Warning' | 'Info';
+  /** IRI (or `_:label`) of the shape that failed. */
+  sourceShape: string;
+  /** The SHACL constraint component, e.g. `MinCountConstraintComponent`. */
+  constraint: string;
+  /** The offending value, when the constraint is about a value. */
+  value: string | null;
+}
+
+export interface ShaclReport {
+  conforms: boolean;
+  violations: ShaclViolation[];
+}
+
+const shapeFiles: Record<ShaclProfile, readonly string[]> = {
+  'dcat-ap-3': ['dcat-ap/dcat-ap-SHACL.ttl'],
+  // HealthDCAT-AP is an extension: its shapes come on top of the DCAT-AP ones.
+  'healthdcat-ap': ['dcat-ap/dcat-ap-SHACL.ttl', 'healthdcat-ap/healthdcat-ap-shapes.ttl'],
+};
+
+// The HealthDCAT-AP file owl:imports DCAT-AP's shapes from the web; the local DCAT-AP shapes loaded
+// alongside stand in for them. Shapes are never fetched.
+const importsSatisfiedLocally = new Set(['https://semiceu.github.io/DCAT-AP/releases/3.0.0/html/shacl/shapes.ttl']);
+
+const SH = 'http://www.w3.org/ns/shacl#';
+
+/** The repository root: the nearest folder above this module holding package.json (src/ or dist/src/). */
+function repositoryRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('Cannot find the repository root (no package.json above the dcat module)');
+    dir = parent;
+  }
+  return dir;
+}
+
+const parsedFiles = new Map<string, Promise<RDF.Quad[]>>();
+
+function shapesIn(file: string): Promise<RDF.Quad[]> {
+  let quads = parsedFiles.get(file);
+  if (!quads) {
+    const fullPath = path.join(repositoryRoot(), 'data', 'standards', file);
+    quads = readFile(fullPath, 'utf8').then((text) => new Parser({ format: 'text/turtle' }).parse(text));
+    parsedFiles.set(file, quads);
+    quads.catch(() => parsedFiles.delete(file));
+  }
+  return quads;
+}
+
+/** The shapes graph of a profile, as a fresh dataset the caller may change. */
+export async function loadShapes(profile: ShaclProfile): Promise<Store> {
+  const store = new Store();
+  for (const file of shapeFiles[profile]) store.addQuads(await shapesIn(file));
+  return store;
+}
+
+function resolveImport(iri: RDF.NamedNode): Store {
+  if (importsSatisfiedLocally.has(iri.value)) return new Store();
+  throw new Error(`The shapes import <${iri.value}>, which is not available locally`);
+}
+
+// Messages for results whose shape has no sh:message (none of the DCAT-AP 3.0.1 shapes has one), built
+// from the parameter of the constraint that failed.
+const explanations: Record<string, { parameter: string; explain: (parameter: string) => string }> = {
+  ClassConstraintComponent: { parameter: 'class', explain: (c) => `must be typed <${c}> by an rdf:type triple` },
+  MinCountConstraintComponent: { parameter: 'minCount', explain: (n) => `needs at least ${n} value(s)` },
+  MaxCountConstraintComponent: { parameter: 'maxCount', explain: (n) => `allows at most ${n} value(s)` },
+  DatatypeConstraintComponent: { parameter: 'datatype', explain: (d) => `must be a literal typed <${d}>` },
+  NodeKindConstraintComponent: { parameter: 'nodeKind', explain: (k) => `must be a ${localName(k)}` },
+  HasValueConstraintComponent: { parameter: 'hasValue', explain: (v) => `must include the value <${v}>` },
+  NodeConstraintComponent: { parameter: 'node', explain: (s) => `must conform to the shape <${s}>` },
+};
+
+export async function validate(quads: readonly RDF.Quad[], profile: ShaclProfile): Promise<ShaclReport> {
+  const shapes = await loadShapes(profile);
+  const validator = new SHACLValidator(shapes, { importGraph: resolveImport });
+  const report = await validator.validate(new Store([...quads]));
+  return {
+    conforms: report.conforms,
+    violations: report.results.map((result) => {
+      const constraint = localName(result.sourceConstraintComponent.value);
+      const path = result.path?.termType === 'NamedNode' ? result.path.value : null;
+      const value = result.value ? describe(result.value) : null;
+      const messages = result.message.map((message) => message.value);
+      let message = messages.join('; ');
+      if (message === '') {
+        const explanation = explanations[constraint];
+        const parameter = explanation && shapes.getObjects(result.sourceShape, SH + explanation.parameter, null)[0];
+        const subject = `${path ? `<${path}>` : 'The node'}${value ? ` value ${value}` : ''}`;
+        message = explanation && parameter ? `${subject} ${explanation.explain(parameter.value)}` : `${subject}: ${constraint}`;
+      }
+      return {
+        focusNode: describe(result.focusNode),
+        path,
+        message,
+        severity: localName(result.severity.value) as ShaclViolation['severity'],
+        sourceShape: describe(result.sourceShape),
+        constraint,
+        value,
+      };
+    }),
+  };
+}
+
+function describe(term: RDF.Term): string {
+  return term.termType === 'BlankNode' ? `_:${term.value}` : term.value;
+}
+
+function localName(iri: string): string {
+  return iri.startsWith(SH) ? iri.slice(SH.length) : iri;
+}

@@ -1,0 +1,130 @@
+import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { findByRef } from '../common/references.js';
+import { lifecycleResolver } from '../common/lifecycle-resolver.js';
+import { ConnectionType, decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination.js';
+import { Dataset } from '../datasets/dataset.entity.js';
+import type { RequestContext } from '../http/context.js';
+import { Publication } from '../publications/publication.entity.js';
+import { Study } from '../studies/study.entity.js';
+import { EvaluationPerspective, EvaluationType, HealthEconomicEvaluation, HealthEconomicResult, MonetaryAmount } from './health-economic-evaluation.entity.js';
+import {
+  currencyOfUnit,
+  HealthEconomicEvaluationInput,
+  HealthEconomicEvaluationPatch,
+  healthEconomicEvaluationRules,
+} from './health-economic-evaluation.service.js';
+
+const HealthEconomicEvaluationConnection = ConnectionType(HealthEconomicEvaluation, 'HealthEconomicEvaluation');
+
+export const HealthEconomicEvaluationLifecycleResolver = lifecycleResolver({
+  entity: HealthEconomicEvaluation,
+  payloadField: 'healthEconomicEvaluation',
+  input: HealthEconomicEvaluationInput,
+  patch: HealthEconomicEvaluationPatch,
+  rules: healthEconomicEvaluationRules,
+});
+
+@InputType()
+export class HealthEconomicFilter {
+  @Field(() => [EvaluationType], { nullable: true })
+  evaluationType?: EvaluationType[] | null;
+
+  @Field(() => [EvaluationPerspective], { nullable: true })
+  perspective?: EvaluationPerspective[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'ISO 3166 countries of the setting.' })
+  country?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'ISO 4217 currencies of the figures.' })
+  currency?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Evaluations attached to this dataset (id or identifier).' })
+  dataset?: string | null;
+}
+
+@Resolver(() => HealthEconomicEvaluation)
+export class HealthEconomicEvaluationResolver {
+  @Query(() => HealthEconomicEvaluationConnection, { description: 'Health-economic evaluations (CHEERS 2022), by title.' })
+  async healthEconomicEvaluations(
+    @Arg('filter', () => HealthEconomicFilter, { nullable: true }) filter: HealthEconomicFilter | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Connection<HealthEconomicEvaluation>> {
+    const size = pageSize(first, 20);
+    const conditions: Record<string, unknown>[] = [ctx.policy.readableFilter()];
+    if (filter?.evaluationType?.length) conditions.push({ evaluationType: { $in: filter.evaluationType } });
+    if (filter?.perspective?.length) conditions.push({ perspective: { $in: filter.perspective } });
+    if (filter?.country?.length) conditions.push({ country: { $in: filter.country } });
+    if (filter?.currency?.length) conditions.push({ currency: { $in: filter.currency } });
+    if (filter?.dataset) {
+      const dataset = await findByRef(ctx.em, Dataset, filter.dataset);
+      conditions.push({ evaluatedDatasets: { $in: dataset ? [dataset.id] : [] } });
+    }
+    const totalCount = await ctx.em.count(HealthEconomicEvaluation, { $and: conditions });
+    if (after) {
+      const [title, id] = decodeCursor(after, 2);
+      conditions.push({ $or: [{ title: { $gt: title } }, { title, id: { $gt: id } }] });
+    }
+    const rows = await ctx.em.find(HealthEconomicEvaluation, { $and: conditions }, { orderBy: { title: 'asc', id: 'asc' }, limit: size + 1 });
+    return toConnection(rows, size, totalCount, (e) => encodeCursor([e.title, e.id]));
+  }
+
+  @FieldResolver(() => [HealthEconomicResult], { description: 'Reported figures (CHEERS 22-24).' })
+  results(@Root() evaluation: HealthEconomicEvaluation, @Ctx() ctx: RequestContext): Promise<HealthEconomicResult[]> {
+    return ctx.loaders.resultsByEvaluation.load(evaluation.id);
+  }
+
+  @FieldResolver(() => MonetaryAmount, { nullable: true, description: 'Willingness-to-pay threshold used, with currency and price year.' })
+  willingnessToPay(@Root() evaluation: HealthEconomicEvaluation): MonetaryAmount | null {
+    if (evaluation.willingnessToPayAmount == null) return null;
+    const unit = evaluation.willingnessToPayUnit ?? evaluation.currency;
+    return {
+      amount: evaluation.willingnessToPayAmount,
+      currency: currencyOfUnit(unit) ?? evaluation.currency,
+      priceYear: evaluation.priceYear ?? null,
+      priceYearNotReported: evaluation.priceYear == null,
+      per: unit.includes('/') ? unit.split('/')[1] : null,
+    };
+  }
+
+  @FieldResolver(() => Publication, { nullable: true })
+  async publication(@Root() evaluation: HealthEconomicEvaluation, @Ctx() ctx: RequestContext): Promise<Publication | null> {
+    if (!evaluation.publication) return null;
+    const publication = await ctx.loaders.publication.load(evaluation.publication.id);
+    return publication && ctx.policy.canRead(publication) ? publication : null;
+  }
+
+  @FieldResolver(() => [Dataset])
+  async evaluatedDatasets(@Root() evaluation: HealthEconomicEvaluation, @Ctx() ctx: RequestContext): Promise<Dataset[]> {
+    return (await ctx.loaders.datasetsByEvaluation.load(evaluation.id)).filter((d) => ctx.policy.canRead(d));
+  }
+
+  @FieldResolver(() => [Study])
+  async evaluatedStudies(@Root() evaluation: HealthEconomicEvaluation, @Ctx() ctx: RequestContext): Promise<Study[]> {
+    return (await ctx.loaders.studiesByEvaluation.load(evaluation.id)).filter((s) => ctx.policy.canRead(s));
+  }
+}
+
+@Resolver(() => HealthEconomicResult)
+export class HealthEconomicResultResolver {
+  @FieldResolver(() => MonetaryAmount, { nullable: true, description: 'The value as money, when the figure is monetary.' })
+  amount(@Root() result: HealthEconomicResult): MonetaryAmount | null {
+    if (!result.currency || result.value == null) return null;
+    return {
+      amount: result.value,
+      currency: result.currency,
+      priceYear: result.priceYear ?? null,
+      priceYearNotReported: result.priceYearNotReported,
+      per: result.unit?.includes('/') ? result.unit.split('/')[1] : null,
+    };
+  }
+}
+
+@Resolver(() => Dataset)
+export class DatasetEconomicsResolver {
+  @FieldResolver(() => [HealthEconomicEvaluation], { description: 'Health-economic evidence about this dataset.' })
+  async healthEconomicEvaluations(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<HealthEconomicEvaluation[]> {
+    return (await ctx.loaders.evaluationsByDataset.load(dataset.id)).filter((e) => ctx.policy.canRead(e));
+  }
+}

@@ -1,0 +1,300 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import type { RecordRules } from '../common/record-service.js';
+import { resolveRef, resolveRefs } from '../common/references.js';
+import type { Problems } from '../common/user-error.js';
+import { checkCountryCode, checkCurrency, checkText } from '../common/validation.js';
+import { Dataset } from '../datasets/dataset.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Publication } from '../publications/publication.entity.js';
+import { Study } from '../studies/study.entity.js';
+import {
+  EconomicModelType,
+  EvaluationPerspective,
+  EvaluationType,
+  HealthEconomicEvaluation,
+  HealthEconomicResult,
+} from './health-economic-evaluation.entity.js';
+
+@InputType()
+export class HealthEconomicResultInput {
+  @Field(() => String)
+  measure!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Point estimate; give rangeLow/rangeHigh or statement instead when the source does.' })
+  value?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  rangeLow?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  rangeHigh?: number | null;
+
+  @Field(() => String, { nullable: true })
+  statement?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'As published, e.g. USD/QALY; a leading ISO 4217 code marks a monetary figure.' })
+  unit?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Defaults to the currency in the unit, else the evaluation currency for monetary units.' })
+  currency?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Defaults to the evaluation price year.' })
+  priceYear?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  ci95Low?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  ci95High?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  pValue?: number | null;
+
+  @Field(() => String, { nullable: true })
+  comparator?: string | null;
+
+  @Field(() => Float, { nullable: true })
+  comparatorValue?: number | null;
+
+  @Field(() => String, { nullable: true })
+  note?: string | null;
+}
+
+@InputType()
+export class HealthEconomicEvaluationPatch {
+  @Field(() => String, { nullable: true })
+  title?: string | null;
+
+  @Field(() => EvaluationType, { nullable: true })
+  evaluationType?: EvaluationType | null;
+
+  @Field(() => String, { nullable: true })
+  decisionProblem?: string | null;
+
+  @Field(() => String, { nullable: true })
+  analysisPlanUrl?: string | null;
+
+  @Field(() => String, { nullable: true })
+  population?: string | null;
+
+  @Field(() => String, { nullable: true })
+  country?: string | null;
+
+  @Field(() => String, { nullable: true })
+  setting?: string | null;
+
+  @Field(() => String, { nullable: true })
+  intervention?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  comparators?: string[] | null;
+
+  @Field(() => EvaluationPerspective, { nullable: true })
+  perspective?: EvaluationPerspective | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 8601 duration (P2Y) or LIFETIME.' })
+  timeHorizon?: string | null;
+
+  @Field(() => Float, { nullable: true })
+  discountRateCosts?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  discountRateOutcomes?: number | null;
+
+  @Field(() => [String], { nullable: true })
+  outcomeMeasures?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  utilityInstrument?: string | null;
+
+  @Field(() => String, { nullable: true })
+  costingMethod?: string | null;
+
+  @Field(() => String, { nullable: true })
+  currency?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  priceYear?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Required when the source does not report the price year.' })
+  priceYearNote?: string | null;
+
+  @Field(() => [EconomicModelType], { nullable: true })
+  modelTypes?: EconomicModelType[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  modelAvailable?: boolean | null;
+
+  @Field(() => [String], { nullable: true })
+  sensitivityAnalyses?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  subgroups?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  engagementDescribed?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  funding?: string | null;
+
+  @Field(() => String, { nullable: true })
+  conflictsOfInterest?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  cheersCompliant?: boolean | null;
+
+  @Field(() => ID, { nullable: true })
+  publication?: string | null;
+
+  @Field(() => [ID], { nullable: true })
+  evaluatedDatasets?: string[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  evaluatedStudies?: string[] | null;
+
+  @Field(() => [HealthEconomicResultInput], { nullable: true, description: 'Replaces all results.' })
+  results?: HealthEconomicResultInput[] | null;
+
+  @Field(() => String, { nullable: true })
+  note?: string | null;
+}
+
+@InputType()
+export class HealthEconomicEvaluationInput extends HealthEconomicEvaluationPatch {
+  @Field(() => String, { nullable: true })
+  identifier?: string | null;
+
+  @Field(() => ID, { description: 'Owning organisation (id or identifier).' })
+  ownerOrganisation!: string;
+}
+
+const FULL_EVALUATIONS = new Set([EvaluationType.CEA, EvaluationType.CUA, EvaluationType.CBA, EvaluationType.CMA]);
+const TIME_HORIZON = /^(LIFETIME|P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?)$/;
+
+/** The currency a published unit starts with (USD, USD/QALY), if any. */
+export function currencyOfUnit(unit: string | null | undefined): string | null {
+  const match = /^([A-Z]{3})(\/|$)/.exec(unit ?? '');
+  return match ? match[1] : null;
+}
+
+export const healthEconomicEvaluationRules: RecordRules<HealthEconomicEvaluation, HealthEconomicEvaluationInput, HealthEconomicEvaluationPatch> = {
+  entity: HealthEconomicEvaluation,
+  async build(em, input, problems) {
+    if (!input.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
+    if (!input.evaluationType) problems.add('input.evaluationType', 'is required', 'REQUIRED');
+    if (!input.currency) problems.add('input.currency', 'is required: every monetary figure needs its currency (CHEERS 15)', 'REQUIRED');
+    if (input.priceYear == null && !input.priceYearNote?.trim()) {
+      problems.add('input.priceYear', 'is required (CHEERS 15); if the source does not report it, say so in priceYearNote', 'REQUIRED');
+    }
+    const owner = await resolveRef(em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems);
+    const evaluation = Object.assign(new HealthEconomicEvaluation(), {
+      identifier: input.identifier?.trim() || `urn:gdcat:health-economic-evaluation:${randomUUID()}`,
+      title: input.title?.trim() ?? '',
+      evaluationType: input.evaluationType ?? EvaluationType.COST_ANALYSIS,
+      currency: input.currency ?? 'SEK',
+    });
+    evaluation.ownerOrganisationId = owner?.id ?? null;
+    await healthEconomicEvaluationRules.apply(em, evaluation, input, problems);
+    return evaluation;
+  },
+  async apply(em, evaluation, patch, problems) {
+    const copy = ['decisionProblem', 'analysisPlanUrl', 'population', 'setting', 'intervention', 'utilityInstrument', 'costingMethod', 'subgroups', 'funding', 'conflictsOfInterest', 'note'] as const;
+    for (const key of copy) if (patch[key] !== undefined) evaluation[key] = patch[key] ?? null;
+    if (patch.title !== undefined) {
+      if (!patch.title?.trim()) problems.add('input.title', 'cannot be empty', 'REQUIRED');
+      else evaluation.title = checkText(problems, 'input.title', patch.title, 500);
+    }
+    if (patch.evaluationType) evaluation.evaluationType = patch.evaluationType;
+    if (patch.country !== undefined) evaluation.country = checkCountryCode(problems, 'input.country', patch.country);
+    if (patch.comparators != null) evaluation.comparators = patch.comparators;
+    if (patch.perspective !== undefined) evaluation.perspective = patch.perspective;
+    if (patch.timeHorizon !== undefined) {
+      if (patch.timeHorizon != null && !TIME_HORIZON.test(patch.timeHorizon)) {
+        problems.add('input.timeHorizon', 'must be an ISO 8601 duration such as P2Y, or LIFETIME');
+      }
+      evaluation.timeHorizon = patch.timeHorizon;
+    }
+    for (const key of ['discountRateCosts', 'discountRateOutcomes'] as const) {
+      const rate = patch[key];
+      if (rate === undefined) continue;
+      if (rate != null && (rate < 0 || rate > 100)) problems.add(`input.${key}`, 'is a percentage per year between 0 and 100');
+      evaluation[key] = rate;
+    }
+    if (patch.outcomeMeasures != null) evaluation.outcomeMeasures = patch.outcomeMeasures;
+    if (patch.currency !== undefined) {
+      if (!patch.currency) problems.add('input.currency', 'cannot be removed: every monetary figure needs its currency', 'REQUIRED');
+      else evaluation.currency = checkCurrency(problems, 'input.currency', patch.currency) ?? evaluation.currency;
+    }
+    if (patch.priceYear !== undefined) {
+      if (patch.priceYear != null && (patch.priceYear < 1950 || patch.priceYear > 2100)) problems.add('input.priceYear', 'is not a plausible price year');
+      evaluation.priceYear = patch.priceYear;
+    }
+    if (patch.priceYearNote !== undefined) evaluation.priceYearNote = patch.priceYearNote?.trim() || null;
+    if (evaluation.priceYear == null && !evaluation.priceYearNote) {
+      problems.add('input.priceYear', 'is required (CHEERS 15); if the source does not report it, say so in priceYearNote', 'REQUIRED');
+    }
+    if (patch.modelTypes != null) evaluation.modelTypes = patch.modelTypes;
+    if (patch.modelAvailable !== undefined) evaluation.modelAvailable = patch.modelAvailable;
+    if (patch.sensitivityAnalyses != null) evaluation.sensitivityAnalyses = patch.sensitivityAnalyses;
+    if (patch.engagementDescribed !== undefined) evaluation.engagementDescribed = patch.engagementDescribed;
+    if (patch.cheersCompliant !== undefined) evaluation.cheersCompliant = patch.cheersCompliant;
+    if (patch.publication !== undefined) {
+      evaluation.publication = patch.publication ? await resolveRef(em, Publication, patch.publication, 'input.publication', problems) : null;
+    }
+    if (patch.evaluatedDatasets != null) evaluation.evaluatedDatasets.set(await resolveRefs(em, Dataset, patch.evaluatedDatasets, 'input.evaluatedDatasets', problems));
+    if (patch.evaluatedStudies != null) evaluation.evaluatedStudies.set(await resolveRefs(em, Study, patch.evaluatedStudies, 'input.evaluatedStudies', problems));
+    if (patch.results != null) setResults(em, evaluation, patch.results, problems);
+  },
+  checkPublishable(evaluation, problems) {
+    if (FULL_EVALUATIONS.has(evaluation.evaluationType) && !evaluation.perspective) {
+      problems.add('perspective', `a full economic evaluation (${evaluation.evaluationType}) must state its perspective (CHEERS 8)`, 'REQUIRED');
+    }
+    if (!evaluation.publication && evaluation.results.length > 0) {
+      problems.add('publication', 'published figures need the publication they come from', 'REQUIRED');
+    }
+  },
+};
+
+function setResults(em: EntityManager, evaluation: HealthEconomicEvaluation, inputs: HealthEconomicResultInput[], problems: Problems): void {
+  const results = inputs.map((input, position) => {
+    const field = `input.results[${position}]`;
+    if (!input.measure?.trim()) problems.add(`${field}.measure`, 'is required', 'REQUIRED');
+    const hasRange = input.rangeLow != null && input.rangeHigh != null;
+    if (input.value == null && !hasRange && !input.statement?.trim()) {
+      problems.add(`${field}.value`, 'give a value, a range (rangeLow and rangeHigh) or a statement', 'REQUIRED');
+    }
+    if (hasRange && input.rangeLow! > input.rangeHigh!) problems.add(`${field}.rangeLow`, 'is above rangeHigh');
+    const unitCurrency = currencyOfUnit(input.unit);
+    const currency = checkCurrency(problems, `${field}.currency`, input.currency) ?? unitCurrency;
+    if (input.currency && unitCurrency && input.currency !== unitCurrency) {
+      problems.add(`${field}.currency`, `${input.currency} contradicts the unit ${input.unit}`);
+    }
+    const priceYear = currency ? (input.priceYear ?? evaluation.priceYear ?? null) : null;
+    if (input.ci95Low != null && input.ci95High != null && input.ci95Low > input.ci95High) {
+      problems.add(`${field}.ci95Low`, 'is above ci95High');
+    }
+    if (input.pValue != null && (input.pValue < 0 || input.pValue > 1)) problems.add(`${field}.pValue`, 'must be between 0 and 1');
+    return Object.assign(new HealthEconomicResult(), {
+      evaluation,
+      position,
+      measure: input.measure?.trim() ?? '',
+      value: input.value ?? null,
+      rangeLow: input.rangeLow ?? null,
+      rangeHigh: input.rangeHigh ?? null,
+      statement: input.statement?.trim() || null,
+      unit: input.unit ?? null,
+      currency,
+      priceYear,
+      priceYearNotReported: !!currency && priceYear == null,
+      ci95Low: input.ci95Low ?? null,
+      ci95High: input.ci95High ?? null,
+      pValue: input.pValue ?? null,
+      comparator: input.comparator ?? null,
+      comparatorValue: input.comparatorValue ?? null,
+      note: input.note ?? null,
+    });
+  });
+  evaluation.results.set(results);
+}

@@ -1,0 +1,20 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AccessPolicy } from '../auth/access-policy.js';
+import type { Loaders } from '../db/loaders.js';
+import type { SearchEngine } from '../search/engine.js';
+
+export interface SearchSettings {
+  /** Facet counts below this are shown as "<N" to anonymous callers. */
+  smallCountThreshold: number;
+}
+
+/** Everything a resolver may use, created per request. */
+export interface RequestContext {
+  em: EntityManager;
+  policy: AccessPolicy;
+  loaders: Loaders;
+  search: SearchEngine;
+  settings: SearchSettings;
+  /** Called after a committed write so the indexer picks it up at once. */
+  afterWrite: () => void;
+}

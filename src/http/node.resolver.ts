@@ -1,0 +1,24 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { DataAccessBody } from '../access/data-access-body.entity.js';
+import { fromGlobalId } from '../common/global-id.js';
+import { Node } from '../common/record.js';
+import { Dataset } from '../datasets/dataset.entity.js';
+import { HealthEconomicEvaluation } from '../economics/health-economic-evaluation.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Publication } from '../publications/publication.entity.js';
+import { Study } from '../studies/study.entity.js';
+import type { RequestContext } from './context.js';
+
+const NODE_TYPES = { Dataset, Study, Organisation, DataAccessBody, HealthEconomicEvaluation, Publication } as const;
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Any record by its Relay global id.' })
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Node | null> {
+    const decoded = fromGlobalId(id);
+    const entity = decoded && NODE_TYPES[decoded.type as keyof typeof NODE_TYPES];
+    if (!decoded || !entity) return null;
+    const record = await ctx.em.findOne(entity as typeof Dataset, { id: decoded.id });
+    return record && ctx.policy.canRead(record) ? (record as unknown as Node) : null;
+  }
+}

@@ -1,0 +1,44 @@
+import { buildSchema } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { AccessRouteResolver, AccessRouteStepResolver, DataAccessBodyLifecycleResolver, DataAccessBodyResolver, DatasetAccessResolver } from '../access/access.resolver.js';
+import { DatasetConsentResolver, DuoTermResolver } from '../consent/consent.resolver.js';
+import { DatasetResolver } from '../datasets/dataset.resolver.js';
+import {
+  DatasetEconomicsResolver,
+  HealthEconomicEvaluationLifecycleResolver,
+  HealthEconomicEvaluationResolver,
+  HealthEconomicResultResolver,
+} from '../economics/health-economic-evaluation.resolver.js';
+import { OrganisationLifecycleResolver, OrganisationResolver } from '../organisations/organisation.resolver.js';
+import { StudyLifecycleResolver, StudyResolver } from '../studies/study.resolver.js';
+import { NodeResolver } from './node.resolver.js';
+
+let cached: Promise<GraphQLSchema> | undefined;
+
+/** The GraphQL schema, built once from the resolvers (code first); schema.graphql is its printed form. */
+export function gdcatSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: [
+      NodeResolver,
+      DatasetResolver,
+      DatasetConsentResolver,
+      DatasetAccessResolver,
+      DatasetEconomicsResolver,
+      DuoTermResolver,
+      DataAccessBodyResolver,
+      DataAccessBodyLifecycleResolver,
+      AccessRouteResolver,
+      AccessRouteStepResolver,
+      OrganisationResolver,
+      OrganisationLifecycleResolver,
+      StudyResolver,
+      StudyLifecycleResolver,
+      HealthEconomicEvaluationResolver,
+      HealthEconomicEvaluationLifecycleResolver,
+      HealthEconomicResultResolver,
+    ],
+    validate: false,
+    emitSchemaFile: false,
+  });
+  return cached;
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { Field, ID, InputType } from 'type-graphql';
+import type { RecordRules } from '../common/record-service.js';
+import { resolveRef } from '../common/references.js';
+import { checkEmail, checkText, checkUrl } from '../common/validation.js';
+import { Dataset } from '../datasets/dataset.entity.js';
+import { enqueueDatasetIndexing } from '../search/outbox.js';
+import { Organisation, OrganisationType } from './organisation.entity.js';
+
+@InputType()
+export class OrganisationPatch {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => OrganisationType, { nullable: true })
+  type?: OrganisationType | null;
+
+  @Field(() => String, { nullable: true })
+  publisherType?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  roles?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  homepage?: string | null;
+
+  @Field(() => String, { nullable: true })
+  orgNumber?: string | null;
+
+  @Field(() => String, { nullable: true })
+  contactEmail?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Parent organisation (id or identifier).' })
+  parent?: string | null;
+}
+
+@InputType()
+export class OrganisationInput extends OrganisationPatch {
+  @Field(() => String, { nullable: true, description: 'Public identifier; generated when absent.' })
+  identifier?: string | null;
+}
+
+/** Organisations own themselves: their data managers maintain them; only admins register new ones. */
+export const organisationRules: RecordRules<Organisation, OrganisationInput, OrganisationPatch> = {
+  entity: Organisation,
+  async build(em, input, problems) {
+    if (!input.name?.trim()) problems.add('input.name', 'is required', 'REQUIRED');
+    if (!input.type) problems.add('input.type', 'is required', 'REQUIRED');
+    const organisation = Object.assign(new Organisation(), {
+      identifier: input.identifier?.trim() || `urn:gdcat:organisation:${randomUUID()}`,
+      name: input.name?.trim() ?? '',
+      type: input.type ?? OrganisationType.REGION,
+    });
+    organisation.ownerOrganisationId = organisation.id;
+    await organisationRules.apply(em, organisation, input, problems);
+    return organisation;
+  },
+  async apply(em, organisation, patch, problems) {
+    if (patch.name !== undefined) {
+      if (!patch.name?.trim()) problems.add('input.name', 'cannot be empty', 'REQUIRED');
+      else organisation.name = checkText(problems, 'input.name', patch.name, 300);
+    }
+    if (patch.type) organisation.type = patch.type;
+    if (patch.publisherType !== undefined) organisation.publisherType = checkUrl(problems, 'input.publisherType', patch.publisherType);
+    if (patch.roles != null) organisation.roles = patch.roles;
+    if (patch.homepage !== undefined) organisation.homepage = checkUrl(problems, 'input.homepage', patch.homepage);
+    if (patch.orgNumber !== undefined) organisation.orgNumber = patch.orgNumber;
+    if (patch.contactEmail !== undefined) organisation.contactEmail = checkEmail(problems, 'input.contactEmail', patch.contactEmail);
+    if (patch.parent !== undefined) {
+      const parent = patch.parent ? await resolveRef(em, Organisation, patch.parent, 'input.parent', problems) : null;
+      if (parent && parent.id === organisation.id) problems.add('input.parent', 'an organisation cannot be its own parent');
+      else organisation.parent = parent;
+    }
+  },
+  // Publisher names are part of the dataset search documents.
+  async afterChange(em, organisation) {
+    const published = await em.find(Dataset, { publisher: organisation.id }, { fields: ['id'] });
+    enqueueDatasetIndexing(em, published.map((d) => d.id));
+  },
+};

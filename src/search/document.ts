@@ -1,0 +1,51 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AccessRoute } from '../access/access-route.entity.js';
+import { ConsentScope } from '../consent/consent-scope.entity.js';
+import { findDuoTerm } from '../consent/duo-vocabulary.js';
+import { Dataset } from '../datasets/dataset.entity.js';
+import { ancestorsOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
+import type { DatasetSearchDocument } from './engine.js';
+
+/** Builds the search projection of the given datasets with a fixed number of queries. */
+export async function buildSearchDocuments(em: EntityManager, datasetIds: string[]): Promise<DatasetSearchDocument[]> {
+  if (datasetIds.length === 0) return [];
+  const datasets = await em.find(Dataset, { id: { $in: datasetIds } }, { populate: ['publisher'] });
+  const consents = await em.find(ConsentScope, { dataset: { $in: datasetIds } });
+  const routes = await em.find(AccessRoute, { dataset: { $in: datasetIds } }, { populate: ['steps'] });
+  const consentOf = new Map(consents.map((c) => [c.dataset.id, c]));
+  const routeOf = new Map(routes.map((r) => [r.dataset.id, r]));
+  return datasets.map((dataset) => toDocument(dataset, consentOf.get(dataset.id), routeOf.get(dataset.id)));
+}
+
+export function toDocument(dataset: Dataset, consent?: ConsentScope, route?: AccessRoute): DatasetSearchDocument {
+  const cohort = dataset.cohort;
+  const diseaseIds = [...new Set((cohort?.diseases ?? []).map((d) => normaliseDiseaseId(d.iri)))];
+  const accessBodyIds = new Set<string>();
+  if (route?.accessBody) accessBodyIds.add(route.accessBody.id);
+  for (const step of route?.steps.getItems() ?? []) if (step.body) accessBodyIds.add(step.body.id);
+  return {
+    id: dataset.id,
+    identifier: dataset.identifier,
+    status: dataset.status,
+    ownerOrganisationId: dataset.ownerOrganisationId ?? dataset.publisher.id,
+    title: dataset.title,
+    description: dataset.description,
+    keywords: dataset.keywords,
+    publisherId: dataset.publisher.id,
+    publisherName: dataset.publisher.name,
+    diagnosticArea: dataset.diagnosticArea ?? null,
+    assays: cohort?.sequencing?.assays ?? [],
+    diseaseIds,
+    diseaseAncestorIds: [...new Set(diseaseIds.flatMap((id) => ancestorsOf(id)))],
+    diseaseLabels: (cohort?.diseases ?? []).map((d) => d.label ?? '').filter(Boolean),
+    phenotypeLabels: (cohort?.phenotypes ?? []).map((p) => p.label ?? '').filter(Boolean),
+    duoPermission: consent ? (findDuoTerm(consent.duoPermission)?.shorthand ?? consent.duoPermission) : null,
+    consentKey: consent?.consentKey ?? null,
+    accessMode: route?.accessMode ?? null,
+    accessBodyIds: [...accessBodyIds],
+    genomeBuild: cohort?.genomeBuild?.name ?? null,
+    individuals: cohort?.numberOfUniqueIndividuals ?? null,
+    issued: dataset.issued?.toISOString() ?? null,
+    modified: dataset.modified.toISOString(),
+  };
+}

@@ -1,0 +1,467 @@
+import { Client, errors, type estypes } from '@elastic/elasticsearch';
+import {
+  FACET_FIELDS,
+  INDIVIDUALS_RANGES,
+  type DatasetSearchDocument,
+  type DatasetSearchFilter,
+  type DatasetSearchRequest,
+  type DatasetSearchResult,
+  type DatasetSortOrder,
+  type FacetBucket,
+  type FacetField,
+  type SearchEngine,
+  type SearchVisibility,
+} from '../engine.js';
+import {
+  DATASET_INDEX_MAPPINGS,
+  DATASET_INDEX_SETTINGS,
+  foldToAscii,
+  toIndexedDataset,
+  type IndexedDataset,
+} from './index-mapping.js';
+
+/**
+ * Discovery search on Elasticsearch 8. Readers and writers address the alias `<prefix>-datasets`; the concrete
+ * index behind it is versioned (`<prefix>-datasets-<timestamp>`) so rebuild() can load a fresh index and move
+ * the alias atomically.
+ *
+ * Relevance is term-centric, the same model as the PostgreSQL engine: every query term scores the best field it
+ * matches (title 1, keywords 0.625, disease/phenotype labels or publisher 0.375, description 0.25; a fuzzy
+ * match in the title 0.5, in keywords/labels/publisher 0.3125) via constant_score inside dis_max, summed over
+ * terms by a bool. The weights are multiples of 1/16, so the float scores are exact and ties are real ties,
+ * broken by id like in PostgreSQL.
+ */
+
+export interface ElasticsearchSearchEngineOptions {
+  node: string;
+  /** Prefix of the alias and index names (default `gdcat`). */
+  indexPrefix?: string;
+  /**
+   * Refresh policy of upsert/remove. 'wait_for' (default) makes writes visible to the next search, which the
+   * indexer and tests rely on; each write then waits for the next refresh (up to the 1 s refresh interval), so
+   * bulk writers that do not need read-your-writes may pass false.
+   */
+  refresh?: 'wait_for' | false;
+}
+
+const MAX_QUERY_TERMS = 32;
+const FACET_SIZE = 50;
+const LIST_PAGE_SIZE = 1000;
+/**
+ * Sort value substituted for a missing individuals count: puts nulls last under descending order and, unlike
+ * the default (Long.MIN_VALUE), survives the JSON round trip through the cursor.
+ */
+const MISSING_INDIVIDUALS = -1;
+
+/** Value-list filters and the facet that ignores each one (disjunctive facets). */
+const FACETABLE_FILTERS: readonly { facet: FacetField; key: keyof DatasetSearchFilter; field: keyof IndexedDataset }[] = [
+  { facet: 'publisher', key: 'publisherIds', field: 'publisherId' },
+  { facet: 'diagnosticArea', key: 'diagnosticAreas', field: 'diagnosticArea' },
+  { facet: 'assay', key: 'assays', field: 'assays' },
+  { facet: 'disease', key: 'diseaseIds', field: 'diseaseAncestorIds' },
+  { facet: 'duoPermission', key: 'duoPermissions', field: 'duoPermission' },
+  { facet: 'accessMode', key: 'accessModes', field: 'accessMode' },
+  { facet: 'accessBody', key: 'accessBodyIds', field: 'accessBodyIds' },
+  { facet: 'genomeBuild', key: 'genomeBuilds', field: 'genomeBuild' },
+];
+
+const FACET_SOURCE_FIELDS: Record<Exclude<FacetField, 'individuals'>, keyof IndexedDataset> = {
+  publisher: 'publisherId',
+  diagnosticArea: 'diagnosticArea',
+  assay: 'assays',
+  disease: 'diseaseIds',
+  duoPermission: 'duoPermission',
+  accessMode: 'accessMode',
+  accessBody: 'accessBodyIds',
+  genomeBuild: 'genomeBuild',
+};
+
+const SORTS: Record<DatasetSortOrder, estypes.SortCombinations[]> = {
+  RELEVANCE: [{ _score: { order: 'desc' } }, { id: { order: 'asc' } }],
+  TITLE: [{ titleSort: { order: 'asc' } }, { id: { order: 'asc' } }],
+  MODIFIED_DESC: [{ modified: { order: 'desc' } }, { id: { order: 'asc' } }],
+  INDIVIDUALS_DESC: [{ individuals: { order: 'desc', missing: MISSING_INDIVIDUALS } }, { id: { order: 'asc' } }],
+};
+
+/** Exact-match field weights per query term. */
+const EXACT_FIELDS: readonly [keyof IndexedDataset, number][] = [
+  ['titleFolded', 1],
+  ['keywordsFolded', 0.625],
+  ['labelsFolded', 0.375],
+  ['publisherNameFolded', 0.375],
+  ['descriptionFolded', 0.25],
+];
+const FUZZY_TITLE_WEIGHT = 0.5;
+const FUZZY_SUBJECT_WEIGHT = 0.3125;
+const FUZZY_SUBJECT_FIELDS: readonly (keyof IndexedDataset)[] = ['keywordsFolded', 'labelsFolded', 'publisherNameFolded'];
+
+interface BucketsAggregate {
+  buckets: { key: string | number; doc_count: number }[];
+}
+
+export class ElasticsearchSearchEngine implements SearchEngine {
+  readonly name = 'elasticsearch' as const;
+  private readonly client: Client;
+  private readonly alias: string;
+  private readonly refresh: 'wait_for' | false;
+
+  constructor(options: ElasticsearchSearchEngineOptions) {
+    this.client = new Client({ node: options.node });
+    this.alias = `${options.indexPrefix ?? 'gdcat'}-datasets`;
+    this.refresh = options.refresh ?? 'wait_for';
+  }
+
+  async init(): Promise<void> {
+    const exists = await this.call('check alias', () => this.client.indices.existsAlias({ name: this.alias }));
+    if (exists) return;
+    await this.createVersionedIndex({ [this.alias]: {} });
+  }
+
+  async upsert(docs: DatasetSearchDocument[]): Promise<void> {
+    if (docs.length === 0) return;
+    const operations = docs.flatMap((doc) => [{ index: { _index: this.alias, _id: doc.id } }, toIndexedDataset(doc)]);
+    await this.bulk('upsert', operations, this.refresh);
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.bulk('remove', ids.map((id) => ({ delete: { _index: this.alias, _id: id } })), this.refresh);
+  }
+
+  async search(request: DatasetSearchRequest): Promise<DatasetSearchResult> {
+    if (!Number.isInteger(request.first) || request.first < 0) throw new Error(`Invalid page size: ${request.first}`);
+    const terms = queryTerms(request.query);
+    const sort: DatasetSortOrder = request.sort === 'RELEVANCE' && terms.length === 0 ? 'MODIFIED_DESC' : request.sort;
+    const searchAfter = request.after ? decodeCursor(request.after, sort) : undefined;
+
+    const always: estypes.QueryDslQueryContainer[] = [
+      ...visibilityFilter(request.visibility),
+      ...alwaysAppliedFilters(request.filter),
+    ];
+    const facetable = facetableFilters(request.filter);
+    for (const field of request.facets) {
+      if (!FACET_FIELDS.includes(field)) throw new Error(`Unknown facet field: ${String(field)}`);
+    }
+    // Facetable filters go to post_filter so each facet's aggregation can apply all filters but its own;
+    // without facets they are ordinary query filters, which Elasticsearch can optimise better.
+    const withFacets = request.facets.length > 0;
+    const query: estypes.QueryDslQueryContainer = {
+      bool: {
+        must: terms.length > 0 ? [textQuery(terms)] : [],
+        filter: withFacets ? always : [...always, ...facetable.map((filter) => filter.query)],
+      },
+    };
+    const aggs: Record<string, estypes.AggregationsAggregationContainer> = {};
+    request.facets.forEach((field, index) => {
+      const others = facetable.filter((filter) => filter.facet !== field).map((filter) => filter.query);
+      aggs[`facet${index}`] = { filter: { bool: { filter: others } }, aggs: { values: facetAggregation(field) } };
+    });
+
+    const response = await this.call('search', () =>
+      this.client.search({
+        index: this.alias,
+        query,
+        ...(withFacets && facetable.length > 0
+          ? { post_filter: { bool: { filter: facetable.map((filter) => filter.query) } } }
+          : {}),
+        ...(withFacets ? { aggs } : {}),
+        sort: SORTS[sort],
+        ...(searchAfter ? { search_after: searchAfter } : {}),
+        size: request.first,
+        track_total_hits: true,
+        _source: false,
+      }),
+    );
+    // Partial results would silently give wrong totals and facets.
+    if (response._shards.failed > 0) {
+      throw new Error(`Elasticsearch search failed on ${response._shards.failed} shard(s) of ${this.alias}`);
+    }
+
+    const total = response.hits.total;
+    return {
+      totalCount: typeof total === 'number' ? total : (total?.value ?? 0),
+      hits: response.hits.hits.map((hit) => ({ id: hit._id!, cursor: encodeCursor(sort, hit.sort ?? []) })),
+      facets: request.facets.map((field, index) => ({
+        field,
+        buckets: facetBuckets(response.aggregations?.[`facet${index}`]),
+      })),
+    };
+  }
+
+  async rebuild(
+    batches: AsyncIterable<DatasetSearchDocument[]>,
+    onProgress?: (indexed: number) => void,
+  ): Promise<void> {
+    // Bulk loading without refreshes; the index becomes searchable by one explicit refresh before the swap.
+    const index = await this.createVersionedIndex(undefined, { refresh_interval: '-1' });
+    try {
+      let indexed = 0;
+      for await (const batch of batches) {
+        if (batch.length === 0) continue;
+        const operations = batch.flatMap((doc) => [{ index: { _index: index, _id: doc.id } }, toIndexedDataset(doc)]);
+        await this.bulk('rebuild', operations, false);
+        indexed += batch.length;
+        onProgress?.(indexed);
+      }
+      // null resets to the default interval (which, unlike an explicit '1s', lets idle shards skip refreshes);
+      // the client's types do not admit null, hence the cast.
+      const defaultRefresh = { refresh_interval: null } as unknown as estypes.IndicesIndexSettings;
+      await this.call('restore refresh interval', () =>
+        this.client.indices.putSettings({ index, settings: { index: defaultRefresh } }),
+      );
+      await this.call('refresh rebuilt index', () => this.client.indices.refresh({ index }));
+    } catch (error) {
+      await this.client.indices.delete({ index }, { ignore: [404] }).catch(() => undefined);
+      throw error;
+    }
+
+    const previous = await this.indicesBehindAlias();
+    // One request, applied atomically: readers see either the old or the new index, never neither.
+    await this.call('swap alias', () =>
+      this.client.indices.updateAliases({
+        actions: [
+          ...previous.map((old) => ({ remove: { index: old, alias: this.alias } })),
+          { add: { index, alias: this.alias } },
+        ],
+      }),
+    );
+    if (previous.length > 0) {
+      await this.call('delete previous index', () => this.client.indices.delete({ index: previous }));
+    }
+  }
+
+  async listIds(): Promise<{ id: string; modified: string }[]> {
+    const ids: { id: string; modified: string }[] = [];
+    let searchAfter: estypes.SortResults | undefined;
+    for (;;) {
+      const response = await this.call('list ids', () =>
+        this.client.search<Pick<IndexedDataset, 'modified'>>({
+          index: this.alias,
+          size: LIST_PAGE_SIZE,
+          sort: [{ id: { order: 'asc' } }],
+          _source: ['modified'],
+          ...(searchAfter ? { search_after: searchAfter } : {}),
+        }),
+      );
+      const hits = response.hits.hits;
+      for (const hit of hits) ids.push({ id: hit._id!, modified: new Date(hit._source!.modified).toISOString() });
+      if (hits.length < LIST_PAGE_SIZE) return ids;
+      searchAfter = hits[hits.length - 1]!.sort;
+    }
+  }
+
+  /** Cluster health rather than HEAD /: core-only distributions do not serve the root endpoint. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.client.cluster.health({ timeout: '5s' });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  /** Creates `<alias>-<timestamp>`, moving the timestamp on if a concurrent creation took it. */
+  private async createVersionedIndex(
+    aliases: Record<string, estypes.IndicesAlias> | undefined,
+    extraSettings: estypes.IndicesIndexSettings = {},
+  ): Promise<string> {
+    for (let timestamp = Date.now(); ; timestamp += 1) {
+      const index = `${this.alias}-${timestamp}`;
+      try {
+        await this.client.indices.create({
+          index,
+          settings: { ...DATASET_INDEX_SETTINGS, ...extraSettings },
+          mappings: DATASET_INDEX_MAPPINGS,
+          ...(aliases ? { aliases } : {}),
+        });
+        return index;
+      } catch (error) {
+        if (errorType(error) !== 'resource_already_exists_exception') throw failure('create index', error);
+      }
+    }
+  }
+
+  private async indicesBehindAlias(): Promise<string[]> {
+    const response = await this.call('read alias', () =>
+      this.client.indices.getAlias({ name: this.alias }, { ignore: [404] }),
+    );
+    // With ignore 404 a missing alias answers with an error body instead of index entries.
+    return Object.keys(response).filter((key) => key !== 'error' && key !== 'status');
+  }
+
+  private async bulk(
+    operation: string,
+    operations: estypes.BulkRequest['operations'],
+    refresh: 'wait_for' | false,
+  ): Promise<void> {
+    const response = await this.call(operation, () => this.client.bulk({ operations, refresh }));
+    if (!response.errors) return;
+    const failed = response.items.flatMap((item) =>
+      Object.values(item).flatMap((result) =>
+        result?.error ? [`${result._id}: ${result.error.type}: ${result.error.reason ?? ''}`] : [],
+      ),
+    );
+    throw new Error(
+      `Elasticsearch ${operation} failed for ${failed.length} document(s) in ${this.alias}: ${failed.slice(0, 5).join('; ')}`,
+    );
+  }
+
+  private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw failure(operation, error);
+    }
+  }
+}
+
+function errorType(error: unknown): string | undefined {
+  if (!(error instanceof errors.ResponseError)) return undefined;
+  const body: unknown = error.body;
+  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
+  const cause: unknown = body.error;
+  return typeof cause === 'object' && cause !== null && 'type' in cause && typeof cause.type === 'string'
+    ? cause.type
+    : undefined;
+}
+
+/** The indexer retries on any thrown error; the message says what failed and why. */
+function failure(operation: string, error: unknown): Error {
+  if (error instanceof errors.ResponseError) {
+    return new Error(`Elasticsearch ${operation} failed (HTTP ${error.statusCode ?? '?'}): ${error.message}`, {
+      cause: error,
+    });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new Error(`Elasticsearch ${operation} failed: ${reason}`, { cause: error });
+}
+
+/** Folded, lower-cased words of the query, split like the standard analyzer splits words. */
+function queryTerms(query: string | null | undefined): string[] {
+  if (!query) return [];
+  const words = foldToAscii(query).toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u);
+  return [...new Set(words.filter((word) => word.length > 0))].slice(0, MAX_QUERY_TERMS);
+}
+
+function weighted(query: estypes.QueryDslQueryContainer, weight: number): estypes.QueryDslQueryContainer {
+  return { constant_score: { filter: query, boost: weight } };
+}
+
+/** Per term the best-matching field's weight (dis_max), summed over terms (bool should). */
+function textQuery(terms: string[]): estypes.QueryDslQueryContainer {
+  return {
+    bool: {
+      should: terms.map((term) => ({
+        dis_max: {
+          queries: [
+            ...EXACT_FIELDS.map(([field, weight]) =>
+              weighted({ match: { [field]: { query: term, operator: 'and' } } }, weight),
+            ),
+            weighted({ match: { titleFolded: { query: term, operator: 'and', fuzziness: 'AUTO' } } }, FUZZY_TITLE_WEIGHT),
+            weighted(
+              { multi_match: { query: term, fields: [...FUZZY_SUBJECT_FIELDS], operator: 'and', fuzziness: 'AUTO' } },
+              FUZZY_SUBJECT_WEIGHT,
+            ),
+          ],
+        },
+      })),
+      minimum_should_match: 1,
+    },
+  };
+}
+
+function visibilityFilter(visibility: SearchVisibility): estypes.QueryDslQueryContainer[] {
+  if (visibility.allStatusesForOwners === 'ALL') return [];
+  return [
+    {
+      bool: {
+        should: [
+          { term: { status: 'PUBLISHED' } },
+          { terms: { ownerOrganisationId: visibility.allStatusesForOwners } },
+        ],
+        minimum_should_match: 1,
+      },
+    },
+  ];
+}
+
+/** Filters that no facet ignores. An empty consentKeys list means no consent permits the purpose. */
+function alwaysAppliedFilters(filter: DatasetSearchFilter): estypes.QueryDslQueryContainer[] {
+  const clauses: estypes.QueryDslQueryContainer[] = [];
+  if (filter.statuses && filter.statuses.length > 0) clauses.push({ terms: { status: filter.statuses } });
+  if (filter.consentKeys) {
+    clauses.push(filter.consentKeys.length > 0 ? { terms: { consentKey: filter.consentKeys } } : { match_none: {} });
+  }
+  return clauses;
+}
+
+/** Value-list filters: values within a field are ORed; an empty list does not constrain. */
+function facetableFilters(filter: DatasetSearchFilter): { facet: FacetField; query: estypes.QueryDslQueryContainer }[] {
+  const clauses: { facet: FacetField; query: estypes.QueryDslQueryContainer }[] = [];
+  for (const { facet, key, field } of FACETABLE_FILTERS) {
+    const values = filter[key];
+    if (Array.isArray(values) && values.length > 0) clauses.push({ facet, query: { terms: { [field]: values } } });
+  }
+  if (filter.minIndividuals !== undefined && filter.minIndividuals !== null) {
+    clauses.push({ facet: 'individuals', query: { range: { individuals: { gte: filter.minIndividuals } } } });
+  }
+  return clauses;
+}
+
+function facetAggregation(field: FacetField): estypes.AggregationsAggregationContainer {
+  if (field === 'individuals') {
+    return {
+      range: {
+        field: 'individuals',
+        // `to` is exclusive in Elasticsearch; INDIVIDUALS_RANGES maxima are inclusive.
+        ranges: INDIVIDUALS_RANGES.map((range) => ({
+          key: range.key,
+          from: range.min,
+          ...(range.max === null ? {} : { to: range.max + 1 }),
+        })),
+      },
+    };
+  }
+  return {
+    terms: {
+      field: FACET_SOURCE_FIELDS[field],
+      size: FACET_SIZE,
+      order: [{ _count: 'desc' }, { _key: 'asc' }],
+    },
+  };
+}
+
+function facetBuckets(aggregate: estypes.AggregationsAggregate | undefined): FacetBucket[] {
+  const values = (aggregate as { values?: BucketsAggregate } | undefined)?.values;
+  if (!values || !Array.isArray(values.buckets)) throw new Error('Elasticsearch returned a facet without buckets');
+  return values.buckets
+    .filter((bucket) => bucket.doc_count > 0)
+    .map((bucket) => ({ value: String(bucket.key), count: bucket.doc_count }));
+}
+
+function encodeCursor(sort: DatasetSortOrder, values: estypes.SortResults): string {
+  return Buffer.from(JSON.stringify([sort, values])).toString('base64url');
+}
+
+function decodeCursor(encoded: string, sort: DatasetSortOrder): estypes.SortResults {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+  } catch {
+    throw new Error('Invalid search cursor');
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2) throw new Error('Invalid search cursor');
+  const [cursorSort, values] = decoded as unknown[];
+  if (cursorSort !== sort) throw new Error(`Search cursor was issued for sort ${String(cursorSort)}, not ${sort}`);
+  const valid =
+    Array.isArray(values) &&
+    values.length === 2 &&
+    (typeof values[0] === 'number' || typeof values[0] === 'string') &&
+    typeof values[1] === 'string';
+  if (!valid) throw new Error('Invalid search cursor');
+  return values as estypes.SortResults;
+}

@@ -1,0 +1,137 @@
+/**
+ * The one interface every discovery search engine implements. PostgreSQL is the source of truth; an engine
+ * holds a derived projection of datasets (one DatasetSearchDocument each) fed by the outbox indexer.
+ * Both engines are held to the same behaviour by test/search/engine-contract.ts.
+ */
+
+export type RecordStatus = 'DRAFT' | 'PUBLISHED' | 'WITHDRAWN';
+
+/** The denormalised projection of a dataset that search engines index. Built in src/search/document.ts. */
+export interface DatasetSearchDocument {
+  /** Internal UUID; the engine's document id. */
+  id: string;
+  /** Stable public identifier (e.g. a URN). */
+  identifier: string;
+  status: RecordStatus;
+  ownerOrganisationId: string;
+  title: string;
+  description: string;
+  keywords: string[];
+  publisherId: string | null;
+  publisherName: string | null;
+  diagnosticArea: string | null;
+  assays: string[];
+  /** Disease CURIEs the cohort is annotated with. */
+  diseaseIds: string[];
+  /** diseaseIds plus all their ancestors, so a parent-term filter finds annotated descendants. */
+  diseaseAncestorIds: string[];
+  diseaseLabels: string[];
+  phenotypeLabels: string[];
+  /** DUO permission shorthand (GRU, HMB, DS, POA, NRES). */
+  duoPermission: string | null;
+  /** Hash of the consent rules; datasets with the same key share one use assessment. */
+  consentKey: string | null;
+  accessMode: string | null;
+  accessBodyIds: string[];
+  genomeBuild: string | null;
+  individuals: number | null;
+  /** ISO 8601 timestamps. */
+  issued: string | null;
+  modified: string;
+}
+
+export interface DatasetSearchFilter {
+  publisherIds?: string[];
+  diagnosticAreas?: string[];
+  assays?: string[];
+  /** Matched against diseaseAncestorIds: a term matches itself and its descendants. */
+  diseaseIds?: string[];
+  duoPermissions?: string[];
+  accessModes?: string[];
+  accessBodyIds?: string[];
+  genomeBuilds?: string[];
+  minIndividuals?: number;
+  statuses?: RecordStatus[];
+  /** Only datasets whose consentKey is in this list (used for "permitted for my purpose"). */
+  consentKeys?: string[];
+}
+
+/** Which records the caller may see: PUBLISHED always; every status for the listed owners, or all if 'ALL'. */
+export interface SearchVisibility {
+  allStatusesForOwners: string[] | 'ALL';
+}
+
+export type DatasetSortOrder = 'RELEVANCE' | 'TITLE' | 'MODIFIED_DESC' | 'INDIVIDUALS_DESC';
+
+export const FACET_FIELDS = [
+  'publisher',
+  'diagnosticArea',
+  'assay',
+  'disease',
+  'duoPermission',
+  'accessMode',
+  'accessBody',
+  'genomeBuild',
+  'individuals',
+] as const;
+export type FacetField = (typeof FACET_FIELDS)[number];
+
+/** Bucket keys of the individuals facet, by the number of unique individuals in the cohort. */
+export const INDIVIDUALS_RANGES = [
+  { key: '1-99', min: 1, max: 99 },
+  { key: '100-999', min: 100, max: 999 },
+  { key: '1000-9999', min: 1000, max: 9999 },
+  { key: '10000+', min: 10000, max: null },
+] as const;
+
+export interface DatasetSearchRequest {
+  query?: string | null;
+  filter: DatasetSearchFilter;
+  visibility: SearchVisibility;
+  sort: DatasetSortOrder;
+  first: number;
+  /** Opaque engine cursor from a previous SearchHit. */
+  after?: string | null;
+  /** Facets to compute; empty means none. */
+  facets: readonly FacetField[];
+}
+
+export interface SearchHit {
+  id: string;
+  /** Opaque, engine-specific keyset cursor for this hit under the request's sort. */
+  cursor: string;
+}
+
+export interface FacetBucket {
+  value: string;
+  count: number;
+}
+
+export interface FacetResult {
+  field: FacetField;
+  buckets: FacetBucket[];
+}
+
+export interface DatasetSearchResult {
+  totalCount: number;
+  hits: SearchHit[];
+  facets: FacetResult[];
+}
+
+export interface SearchEngine {
+  readonly name: 'postgres' | 'elasticsearch';
+  /** Creates the index/table if missing. Idempotent. */
+  init(): Promise<void>;
+  upsert(docs: DatasetSearchDocument[]): Promise<void>;
+  remove(ids: string[]): Promise<void>;
+  search(request: DatasetSearchRequest): Promise<DatasetSearchResult>;
+  /**
+   * Builds a fresh index from the given batches and switches readers to it only when complete
+   * (Elasticsearch: alias swap; PostgreSQL: table swap in one transaction).
+   */
+  rebuild(batches: AsyncIterable<DatasetSearchDocument[]>, onProgress?: (indexed: number) => void): Promise<void>;
+  /** All document ids with their modified timestamp, for consistency checks. */
+  listIds(): Promise<{ id: string; modified: string }[]>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

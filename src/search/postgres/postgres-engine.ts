@@ -1,0 +1,567 @@
+import type { Pool } from 'pg';
+import {
+  FACET_FIELDS,
+  INDIVIDUALS_RANGES,
+  type DatasetSearchDocument,
+  type DatasetSearchFilter,
+  type DatasetSearchRequest,
+  type DatasetSearchResult,
+  type DatasetSortOrder,
+  type FacetBucket,
+  type FacetField,
+  type SearchEngine,
+  type SearchVisibility,
+} from '../engine.js';
+
+/**
+ * Discovery search on PostgreSQL, used when no Elasticsearch is configured.
+ *
+ * The `dataset_search` table is a derived projection owned by this engine, like an Elasticsearch index: it is
+ * created by init(), fed by the outbox indexer and replaced wholesale by rebuild(). It is deliberately not part
+ * of the migrations and can be dropped and rebuilt from the source tables at any time.
+ *
+ * Relevance is term-centric, the same model as the Elasticsearch engine: every query term scores the best
+ * field it matches (title 1, keywords 0.625, disease/phenotype labels or publisher 0.375, description 0.25;
+ * a typo-tolerant pg_trgm match in the title 0.5, in keywords/labels/publisher 0.3125) and a document's score
+ * is the sum over terms. The weights are multiples of 1/16, so sums are exact both here (numeric) and in
+ * Elasticsearch's float scores, and the two engines order documents with the same matches identically.
+ */
+
+export interface PostgresSearchEngineOptions {
+  pool: Pool;
+  /** Projection table name (default `dataset_search`). */
+  table?: string;
+}
+
+const TABLE_NAME = /^[a-z_][a-z0-9_]{0,39}$/;
+const MAX_QUERY_TERMS = 32;
+const FACET_SIZE = 50;
+
+/** Renders the stored millisecond timestamp exactly as JavaScript's toISOString() does. */
+const ISO_MILLIS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+/** Facetable filters: the document column each one constrains and the facet that ignores it. */
+interface FacetableFilter {
+  facet: FacetField;
+  key: keyof DatasetSearchFilter;
+  column: string;
+  multiValued: boolean;
+}
+
+const FACETABLE_FILTERS: readonly FacetableFilter[] = [
+  { facet: 'publisher', key: 'publisherIds', column: 'publisher_id', multiValued: false },
+  { facet: 'diagnosticArea', key: 'diagnosticAreas', column: 'diagnostic_area', multiValued: false },
+  { facet: 'assay', key: 'assays', column: 'assays', multiValued: true },
+  { facet: 'disease', key: 'diseaseIds', column: 'disease_ancestor_ids', multiValued: true },
+  { facet: 'duoPermission', key: 'duoPermissions', column: 'duo_permission', multiValued: false },
+  { facet: 'accessMode', key: 'accessModes', column: 'access_mode', multiValued: false },
+  { facet: 'accessBody', key: 'accessBodyIds', column: 'access_body_ids', multiValued: true },
+  { facet: 'genomeBuild', key: 'genomeBuilds', column: 'genome_build', multiValued: false },
+];
+
+/** The column whose values form each facet's buckets (individuals is bucketed by range instead). */
+const FACET_COLUMNS: Record<Exclude<FacetField, 'individuals'>, { column: string; multiValued: boolean }> = {
+  publisher: { column: 'publisher_id', multiValued: false },
+  diagnosticArea: { column: 'diagnostic_area', multiValued: false },
+  assay: { column: 'assays', multiValued: true },
+  disease: { column: 'disease_ids', multiValued: true },
+  duoPermission: { column: 'duo_permission', multiValued: false },
+  accessMode: { column: 'access_mode', multiValued: false },
+  accessBody: { column: 'access_body_ids', multiValued: true },
+  genomeBuild: { column: 'genome_build', multiValued: false },
+};
+
+/** How each sort order is keyed: the ORDER BY, the cursor value and the "strictly after" condition. */
+const SORTS: Record<DatasetSortOrder, { orderBy: string; key: string }> = {
+  RELEVANCE: { orderBy: 'score DESC, id ASC', key: 'score::text' },
+  TITLE: { orderBy: 'title_sort ASC, id ASC', key: 'title_sort' },
+  MODIFIED_DESC: { orderBy: 'modified DESC, id ASC', key: `to_char(modified AT TIME ZONE 'UTC', ${ISO_MILLIS})` },
+  INDIVIDUALS_DESC: { orderBy: 'individuals DESC NULLS LAST, id ASC', key: 'individuals' },
+};
+
+type CursorValue = string | number | null;
+
+interface Cursor {
+  sort: DatasetSortOrder;
+  value: CursorValue;
+  id: string;
+}
+
+interface SearchRow {
+  total: number;
+  hits: { id: string; key: CursorValue }[];
+  facets: FacetBucket[][];
+}
+
+/** Collects positional parameters so every value reaches PostgreSQL as a bind parameter. */
+class SqlParameters {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+export class PostgresSearchEngine implements SearchEngine {
+  readonly name = 'postgres' as const;
+  private readonly pool: Pool;
+  private readonly table: string;
+
+  constructor(options: PostgresSearchEngineOptions) {
+    const table = options.table ?? 'dataset_search';
+    // Identifiers cannot be bind parameters, so the table name is validated instead.
+    if (!TABLE_NAME.test(table)) throw new Error(`Invalid search table name: ${table}`);
+    this.pool = options.pool;
+    this.table = table;
+  }
+
+  async init(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Serialises concurrent start-ups: CREATE EXTENSION / CREATE OR REPLACE FUNCTION race otherwise.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('gdcat_search_init'))`);
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+      await client.query('CREATE EXTENSION IF NOT EXISTS unaccent');
+      // unaccent() is only STABLE (its dictionary could change); pinning the dictionary makes it safe to
+      // declare IMMUTABLE, which lets the planner fold it over query parameters and use the indexes.
+      await client.query(`DO $do$
+        DECLARE schema_name text := (SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'unaccent');
+        BEGIN
+          EXECUTE format(
+            'CREATE OR REPLACE FUNCTION gdcat_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT'
+            ' AS $f$ SELECT %s.unaccent(%L::regdictionary, $1) $f$',
+            schema_name, schema_name || '.unaccent');
+        END $do$`);
+      const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [this.table]);
+      if (!exists.rows[0]?.found) {
+        await client.query(createTableSql(this.table));
+        for (const statement of createIndexSql(this.table)) await client.query(statement);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async upsert(docs: DatasetSearchDocument[]): Promise<void> {
+    if (docs.length === 0) return;
+    await this.pool.query(upsertSql(this.table), [JSON.stringify(toRows(docs))]);
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool.query(`DELETE FROM ${this.table} WHERE id = ANY($1::text[])`, [ids]);
+  }
+
+  async search(request: DatasetSearchRequest): Promise<DatasetSearchResult> {
+    const first = pageSize(request.first);
+    const terms = queryTerms(request.query);
+    const sort: DatasetSortOrder = request.sort === 'RELEVANCE' && terms.length === 0 ? 'MODIFIED_DESC' : request.sort;
+    const cursor = request.after ? decodeCursor(request.after, sort) : null;
+    const params = new SqlParameters();
+
+    const where = [visibilitySql(request.visibility, params), ...alwaysAppliedFilterSql(request.filter, params)];
+    let score = 'NULL::numeric';
+    if (terms.length > 0) {
+      const folded = terms.map((term) => `gdcat_unaccent(${params.add(term)})`);
+      where.push(`(${folded.map(termMatchSql).join(' OR ')})`);
+      score = `round(${folded.map(termScoreSql).join(' + ')}, 4)`;
+    }
+
+    // Facetable filters become boolean columns so each facet can ignore its own filter (disjunctive facets).
+    const facetable = facetableFilterSql(request.filter, params);
+    const flagsExcept = (facet: FacetField | null): string =>
+      facetable
+        .map((filter, index) => (filter.facet === facet ? null : `f${index}`))
+        .filter((flag) => flag !== null)
+        .concat('TRUE')
+        .join(' AND ');
+
+    const facetColumns = new Set<string>();
+    for (const field of request.facets) {
+      if (!FACET_FIELDS.includes(field)) throw new Error(`Unknown facet field: ${String(field)}`);
+      facetColumns.add(field === 'individuals' ? 'individuals' : FACET_COLUMNS[field].column);
+    }
+    const baseColumns = ['id', 'title_sort', 'modified', 'individuals', `${score} AS score`]
+      .concat([...facetColumns].filter((column) => column !== 'individuals'))
+      .concat(facetable.map((filter, index) => `(${filter.sql}) AS f${index}`));
+
+    const spec = SORTS[sort];
+    const keyset = cursor ? keysetSql(cursor, params) : 'TRUE';
+    const limit = params.add(first);
+    const facetsSql =
+      request.facets.length === 0
+        ? `'[]'::json`
+        : `json_build_array(${request.facets.map((field) => facetSql(field, flagsExcept(field), params)).join(', ')})`;
+
+    const sql = `
+      WITH base AS MATERIALIZED (
+        SELECT ${baseColumns.join(', ')} FROM ${this.table} WHERE ${where.join(' AND ')}
+      )
+      SELECT json_build_object(
+        'total', (SELECT count(*) FROM base WHERE ${flagsExcept(null)}),
+        'hits', (
+          SELECT coalesce(json_agg(json_build_object('id', id, 'key', key) ORDER BY ${spec.orderBy}), '[]'::json)
+          FROM (
+            SELECT id, score, title_sort, modified, individuals, ${spec.key} AS key
+            FROM base WHERE ${flagsExcept(null)} AND ${keyset}
+            ORDER BY ${spec.orderBy} LIMIT ${limit}
+          ) page
+        ),
+        'facets', ${facetsSql}
+      ) AS result`;
+
+    const { rows } = await this.pool.query<{ result: SearchRow }>(sql, params.values);
+    const result = rows[0]!.result;
+    return {
+      totalCount: Number(result.total),
+      hits: result.hits.map((hit) => ({ id: hit.id, cursor: encodeCursor({ sort, value: hit.key, id: hit.id }) })),
+      facets: request.facets.map((field, index) => ({
+        field,
+        buckets: (result.facets[index] ?? []).map((bucket) => ({ value: bucket.value, count: Number(bucket.count) })),
+      })),
+    };
+  }
+
+  async rebuild(
+    batches: AsyncIterable<DatasetSearchDocument[]>,
+    onProgress?: (indexed: number) => void,
+  ): Promise<void> {
+    await this.init();
+    const staging = `${this.table}_rebuild`;
+    // A staging table left by an interrupted rebuild is stale; readers never see it.
+    await this.pool.query(`DROP TABLE IF EXISTS ${staging}`);
+    await this.pool.query(createTableSql(staging));
+    let indexed = 0;
+    for await (const batch of batches) {
+      if (batch.length === 0) continue;
+      await this.pool.query(upsertSql(staging), [JSON.stringify(toRows(batch))]);
+      indexed += batch.length;
+      onProgress?.(indexed);
+    }
+    // Secondary indexes are built once after loading, which is much faster than maintaining them per row.
+    for (const statement of createIndexSql(staging)) await this.pool.query(statement);
+    await this.pool.query(`ANALYZE ${staging}`);
+
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Readers queue on this lock for the instant of the swap and then resolve the name to the new table.
+      await client.query(`LOCK TABLE ${this.table} IN ACCESS EXCLUSIVE MODE`);
+      await client.query(`DROP TABLE ${this.table}`);
+      await client.query(`ALTER TABLE ${staging} RENAME TO ${this.table}`);
+      for (const suffix of INDEX_SUFFIXES) {
+        await client.query(`ALTER INDEX ${staging}_${suffix} RENAME TO ${this.table}_${suffix}`);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async listIds(): Promise<{ id: string; modified: string }[]> {
+    const { rows } = await this.pool.query<{ id: string; modified: string }>(
+      `SELECT id, to_char(modified AT TIME ZONE 'UTC', ${ISO_MILLIS}) AS modified FROM ${this.table} ORDER BY id`,
+    );
+    return rows;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The pool is injected and owned by the caller, which ends it. */
+  async close(): Promise<void> {}
+}
+
+const INDEX_SUFFIXES = [
+  'pkey',
+  'search_vector_idx',
+  'title_trgm_idx',
+  'subject_trgm_idx',
+  'assays_idx',
+  'disease_ancestor_ids_idx',
+  'access_body_ids_idx',
+] as const;
+
+/**
+ * Identifiers and sort keys use the "C" collation: byte order equals code-point order, which is what
+ * Elasticsearch keyword sorting and the contract's reference implementation use.
+ */
+function createTableSql(table: string): string {
+  return `CREATE TABLE ${table} (
+    id text COLLATE "C" NOT NULL,
+    identifier text NOT NULL,
+    status text NOT NULL,
+    owner_organisation_id text NOT NULL,
+    title text NOT NULL,
+    title_sort text COLLATE "C" NOT NULL,
+    description text NOT NULL,
+    keywords text[] NOT NULL,
+    publisher_id text COLLATE "C",
+    publisher_name text,
+    diagnostic_area text COLLATE "C",
+    assays text[] COLLATE "C" NOT NULL,
+    disease_ids text[] COLLATE "C" NOT NULL,
+    disease_ancestor_ids text[] COLLATE "C" NOT NULL,
+    disease_labels text[] NOT NULL,
+    phenotype_labels text[] NOT NULL,
+    duo_permission text COLLATE "C",
+    consent_key text,
+    access_mode text COLLATE "C",
+    access_body_ids text[] COLLATE "C" NOT NULL,
+    genome_build text COLLATE "C",
+    individuals bigint,
+    issued timestamptz,
+    modified timestamptz NOT NULL,
+    title_folded text NOT NULL,
+    subject_folded text NOT NULL,
+    search_vector tsvector NOT NULL,
+    CONSTRAINT ${table}_pkey PRIMARY KEY (id)
+  )`;
+}
+
+function createIndexSql(table: string): string[] {
+  return [
+    `CREATE INDEX ${table}_search_vector_idx ON ${table} USING gin (search_vector)`,
+    `CREATE INDEX ${table}_title_trgm_idx ON ${table} USING gin (title_folded gin_trgm_ops)`,
+    `CREATE INDEX ${table}_subject_trgm_idx ON ${table} USING gin (subject_folded gin_trgm_ops)`,
+    `CREATE INDEX ${table}_assays_idx ON ${table} USING gin (assays)`,
+    `CREATE INDEX ${table}_disease_ancestor_ids_idx ON ${table} USING gin (disease_ancestor_ids)`,
+    `CREATE INDEX ${table}_access_body_ids_idx ON ${table} USING gin (access_body_ids)`,
+  ];
+}
+
+/**
+ * One statement per batch: documents arrive as a single JSON parameter and are expanded with
+ * jsonb_to_recordset. The folded texts and the weighted tsvector are maintained here rather than as generated
+ * columns because array_to_string() is not IMMUTABLE.
+ */
+function upsertSql(table: string): string {
+  const subject = `array_to_string(d.keywords || d.disease_labels || d.phenotype_labels || ARRAY[d.publisher_name], ' ')`;
+  const labelsAndPublisher = `array_to_string(d.disease_labels || d.phenotype_labels || ARRAY[d.publisher_name], ' ')`;
+  return `
+    INSERT INTO ${table} (
+      id, identifier, status, owner_organisation_id, title, title_sort, description, keywords, publisher_id,
+      publisher_name, diagnostic_area, assays, disease_ids, disease_ancestor_ids, disease_labels, phenotype_labels,
+      duo_permission, consent_key, access_mode, access_body_ids, genome_build, individuals, issued, modified,
+      title_folded, subject_folded, search_vector)
+    SELECT
+      d.id, d.identifier, d.status, d.owner_organisation_id, d.title, d.title_sort, d.description, d.keywords,
+      d.publisher_id, d.publisher_name, d.diagnostic_area, d.assays, d.disease_ids, d.disease_ancestor_ids,
+      d.disease_labels, d.phenotype_labels, d.duo_permission, d.consent_key, d.access_mode, d.access_body_ids,
+      d.genome_build, d.individuals,
+      date_trunc('milliseconds', d.issued), date_trunc('milliseconds', d.modified),
+      lower(gdcat_unaccent(d.title)),
+      lower(gdcat_unaccent(${subject})),
+      setweight(to_tsvector('simple', gdcat_unaccent(d.title)), 'A')
+        || setweight(to_tsvector('simple', gdcat_unaccent(array_to_string(d.keywords, ' '))), 'B')
+        || setweight(to_tsvector('simple', gdcat_unaccent(${labelsAndPublisher})), 'C')
+        || setweight(to_tsvector('simple', gdcat_unaccent(d.description)), 'D')
+    FROM jsonb_to_recordset($1::jsonb) AS d(
+      id text, identifier text, status text, owner_organisation_id text, title text, title_sort text,
+      description text, keywords text[], publisher_id text, publisher_name text, diagnostic_area text,
+      assays text[], disease_ids text[], disease_ancestor_ids text[], disease_labels text[], phenotype_labels text[],
+      duo_permission text, consent_key text, access_mode text, access_body_ids text[], genome_build text,
+      individuals bigint, issued timestamptz, modified timestamptz)
+    ON CONFLICT (id) DO UPDATE SET
+      identifier = EXCLUDED.identifier, status = EXCLUDED.status,
+      owner_organisation_id = EXCLUDED.owner_organisation_id, title = EXCLUDED.title,
+      title_sort = EXCLUDED.title_sort, description = EXCLUDED.description, keywords = EXCLUDED.keywords,
+      publisher_id = EXCLUDED.publisher_id, publisher_name = EXCLUDED.publisher_name,
+      diagnostic_area = EXCLUDED.diagnostic_area, assays = EXCLUDED.assays, disease_ids = EXCLUDED.disease_ids,
+      disease_ancestor_ids = EXCLUDED.disease_ancestor_ids, disease_labels = EXCLUDED.disease_labels,
+      phenotype_labels = EXCLUDED.phenotype_labels, duo_permission = EXCLUDED.duo_permission,
+      consent_key = EXCLUDED.consent_key, access_mode = EXCLUDED.access_mode,
+      access_body_ids = EXCLUDED.access_body_ids, genome_build = EXCLUDED.genome_build,
+      individuals = EXCLUDED.individuals, issued = EXCLUDED.issued, modified = EXCLUDED.modified,
+      title_folded = EXCLUDED.title_folded, subject_folded = EXCLUDED.subject_folded,
+      search_vector = EXCLUDED.search_vector`;
+}
+
+const unique = (values: string[]): string[] => [...new Set(values)];
+const nfc = (text: string): string => text.normalize('NFC');
+
+/** Rows for jsonb_to_recordset; the last version of a document wins within a batch. */
+function toRows(docs: DatasetSearchDocument[]): Record<string, unknown>[] {
+  const latest = new Map(docs.map((doc) => [doc.id, doc]));
+  return [...latest.values()].map((doc) => ({
+    id: doc.id,
+    identifier: doc.identifier,
+    status: doc.status,
+    owner_organisation_id: doc.ownerOrganisationId,
+    title: nfc(doc.title),
+    // Computed here, not with lower(), so both engines sort titles by exactly the same key.
+    title_sort: doc.title.toLowerCase(),
+    description: nfc(doc.description),
+    keywords: doc.keywords.map(nfc),
+    publisher_id: doc.publisherId,
+    publisher_name: doc.publisherName === null ? null : nfc(doc.publisherName),
+    diagnostic_area: doc.diagnosticArea,
+    assays: unique(doc.assays),
+    disease_ids: unique(doc.diseaseIds),
+    disease_ancestor_ids: unique(doc.diseaseAncestorIds),
+    disease_labels: doc.diseaseLabels.map(nfc),
+    phenotype_labels: doc.phenotypeLabels.map(nfc),
+    duo_permission: doc.duoPermission,
+    consent_key: doc.consentKey,
+    access_mode: doc.accessMode,
+    access_body_ids: unique(doc.accessBodyIds),
+    genome_build: doc.genomeBuild,
+    individuals: doc.individuals,
+    issued: doc.issued,
+    modified: doc.modified,
+  }));
+}
+
+/** Lower-cased words of the query; accents are folded in SQL by the same gdcat_unaccent as the documents. */
+function queryTerms(query: string | null | undefined): string[] {
+  if (!query) return [];
+  const words = query.normalize('NFC').toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u);
+  return unique(words.filter((word) => word.length > 0)).slice(0, MAX_QUERY_TERMS);
+}
+
+function tsquery(term: string, weights = ''): string {
+  return `to_tsquery('simple', quote_literal(${term}) || '${weights ? `:${weights}` : ''}')`;
+}
+
+/** A document matches a term exactly in any weighted field, or approximately (pg_trgm) in title or subject. */
+function termMatchSql(term: string): string {
+  return `(search_vector @@ ${tsquery(term)} OR title_folded %> ${term} OR subject_folded %> ${term})`;
+}
+
+/** The best field a term matches; see the relevance model at the top of this file. */
+function termScoreSql(term: string): string {
+  return `GREATEST(
+    CASE WHEN search_vector @@ ${tsquery(term, 'A')} THEN 1
+         WHEN search_vector @@ ${tsquery(term, 'B')} THEN 0.625
+         WHEN search_vector @@ ${tsquery(term, 'C')} THEN 0.375
+         WHEN search_vector @@ ${tsquery(term, 'D')} THEN 0.25
+         ELSE 0 END,
+    CASE WHEN title_folded %> ${term} THEN 0.5
+         WHEN subject_folded %> ${term} THEN 0.3125
+         ELSE 0 END)`;
+}
+
+function visibilitySql(visibility: SearchVisibility, params: SqlParameters): string {
+  if (visibility.allStatusesForOwners === 'ALL') return 'TRUE';
+  return `(status = 'PUBLISHED' OR owner_organisation_id = ANY(${params.add(visibility.allStatusesForOwners)}::text[]))`;
+}
+
+/** Filters that no facet ignores. An empty consentKeys list means no consent permits the purpose. */
+function alwaysAppliedFilterSql(filter: DatasetSearchFilter, params: SqlParameters): string[] {
+  const clauses: string[] = [];
+  if (filter.statuses && filter.statuses.length > 0) {
+    clauses.push(`status = ANY(${params.add(filter.statuses)}::text[])`);
+  }
+  if (filter.consentKeys) clauses.push(`consent_key = ANY(${params.add(filter.consentKeys)}::text[])`);
+  return clauses;
+}
+
+/** Value-list filters: values within a field are ORed; an empty list does not constrain. */
+function facetableFilterSql(filter: DatasetSearchFilter, params: SqlParameters): { facet: FacetField; sql: string }[] {
+  const clauses: { facet: FacetField; sql: string }[] = [];
+  for (const { facet, key, column, multiValued } of FACETABLE_FILTERS) {
+    const values = filter[key];
+    if (!Array.isArray(values) || values.length === 0) continue;
+    const list = `${params.add(values)}::text[]`;
+    clauses.push({ facet, sql: multiValued ? `${column} && ${list}` : `${column} = ANY(${list})` });
+  }
+  if (filter.minIndividuals !== undefined && filter.minIndividuals !== null) {
+    clauses.push({ facet: 'individuals', sql: `individuals >= ${params.add(filter.minIndividuals)}::bigint` });
+  }
+  return clauses;
+}
+
+function facetSql(field: FacetField, condition: string, params: SqlParameters): string {
+  if (field === 'individuals') {
+    const keys = params.add(INDIVIDUALS_RANGES.map((range) => range.key));
+    const mins = params.add(INDIVIDUALS_RANGES.map((range) => range.min));
+    const maxs = params.add(INDIVIDUALS_RANGES.map((range) => range.max));
+    return `(
+      SELECT coalesce(json_agg(json_build_object('value', counted.key, 'count', counted.n) ORDER BY counted.position), '[]'::json)
+      FROM (
+        SELECT range.key, range.position, count(*) AS n
+        FROM base
+        JOIN unnest(${keys}::text[], ${mins}::bigint[], ${maxs}::bigint[]) WITH ORDINALITY AS range(key, min, max, position)
+          ON base.individuals >= range.min AND (range.max IS NULL OR base.individuals <= range.max)
+        WHERE ${condition}
+        GROUP BY range.key, range.position
+      ) counted)`;
+  }
+  const { column, multiValued } = FACET_COLUMNS[field];
+  const source = multiValued
+    ? `base CROSS JOIN LATERAL unnest(base.${column}) AS v(value) WHERE ${condition}`
+    : `(SELECT ${column} AS value FROM base WHERE ${condition} AND ${column} IS NOT NULL) v`;
+  return `(
+    SELECT coalesce(json_agg(json_build_object('value', counted.value, 'count', counted.n)
+      ORDER BY counted.n DESC, counted.value COLLATE "C"), '[]'::json)
+    FROM (
+      SELECT v.value, count(*) AS n FROM ${source}
+      GROUP BY v.value ORDER BY count(*) DESC, v.value COLLATE "C" LIMIT ${params.add(FACET_SIZE)}
+    ) counted)`;
+}
+
+/** Rows strictly after the cursor under its sort order; uses the same expressions as the ORDER BY. */
+function keysetSql(cursor: Cursor, params: SqlParameters): string {
+  const id = params.add(cursor.id);
+  switch (cursor.sort) {
+    case 'RELEVANCE': {
+      const score = `${params.add(cursor.value)}::numeric`;
+      return `(score < ${score} OR (score = ${score} AND id > ${id}))`;
+    }
+    case 'TITLE': {
+      const title = `${params.add(cursor.value)}::text COLLATE "C"`;
+      return `(title_sort > ${title} OR (title_sort = ${title} AND id > ${id}))`;
+    }
+    case 'MODIFIED_DESC': {
+      const modified = `${params.add(cursor.value)}::timestamptz`;
+      return `(modified < ${modified} OR (modified = ${modified} AND id > ${id}))`;
+    }
+    case 'INDIVIDUALS_DESC': {
+      if (cursor.value === null) return `(individuals IS NULL AND id > ${id})`;
+      const individuals = `${params.add(cursor.value)}::bigint`;
+      return `(individuals < ${individuals} OR (individuals = ${individuals} AND id > ${id}) OR individuals IS NULL)`;
+    }
+  }
+}
+
+function pageSize(first: number): number {
+  if (!Number.isInteger(first) || first < 0) throw new Error(`Invalid page size: ${first}`);
+  return first;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.value, cursor.id])).toString('base64url');
+}
+
+function decodeCursor(encoded: string, sort: DatasetSortOrder): Cursor {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+  } catch {
+    throw new Error('Invalid search cursor');
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 3) throw new Error('Invalid search cursor');
+  const [cursorSort, value, id] = decoded as unknown[];
+  if (cursorSort !== sort) throw new Error(`Search cursor was issued for sort ${String(cursorSort)}, not ${sort}`);
+  const valueValid =
+    sort === 'INDIVIDUALS_DESC'
+      ? value === null || (typeof value === 'number' && Number.isSafeInteger(value))
+      : typeof value === 'string';
+  if (!valueValid || typeof id !== 'string') throw new Error('Invalid search cursor');
+  return { sort, value: value as CursorValue, id };
+}

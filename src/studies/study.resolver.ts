@@ -1,0 +1,80 @@
+import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { lifecycleResolver } from '../common/lifecycle-resolver.js';
+import { ConnectionType, decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination.js';
+import { RecordStatus } from '../common/record.js';
+import { DiagnosticArea } from '../common/terms.js';
+import { Dataset } from '../datasets/dataset.entity.js';
+import type { RequestContext } from '../http/context.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Publication } from '../publications/publication.entity.js';
+import { Study, StudyProgress, StudyType } from './study.entity.js';
+import { StudyInput, StudyPatch, studyRules } from './study.service.js';
+
+const StudyConnection = ConnectionType(Study, 'Study');
+
+export const StudyLifecycleResolver = lifecycleResolver({ entity: Study, payloadField: 'study', input: StudyInput, patch: StudyPatch, rules: studyRules });
+
+@InputType()
+export class StudyFilter {
+  @Field(() => [DiagnosticArea], { nullable: true })
+  diagnosticArea?: DiagnosticArea[] | null;
+
+  @Field(() => [StudyType], { nullable: true })
+  studyType?: StudyType[] | null;
+
+  @Field(() => [StudyProgress], { nullable: true })
+  progress?: StudyProgress[] | null;
+
+  @Field(() => [RecordStatus], { nullable: true })
+  status?: RecordStatus[] | null;
+}
+
+@Resolver(() => Study)
+export class StudyResolver {
+  @Query(() => StudyConnection, { description: 'Studies by title; query matches title, acronym and description.' })
+  async studies(
+    @Arg('query', () => String, { nullable: true }) query: string | null,
+    @Arg('filter', () => StudyFilter, { nullable: true }) filter: StudyFilter | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Connection<Study>> {
+    const size = pageSize(first, 20);
+    const conditions: Record<string, unknown>[] = [ctx.policy.readableFilter()];
+    if (query?.trim()) {
+      const like = `%${query.trim().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      conditions.push({ $or: [{ title: { $ilike: like } }, { acronym: { $ilike: like } }, { description: { $ilike: like } }] });
+    }
+    if (filter?.diagnosticArea?.length) conditions.push({ diagnosticArea: { $in: filter.diagnosticArea } });
+    if (filter?.studyType?.length) conditions.push({ studyType: { $in: filter.studyType } });
+    if (filter?.progress?.length) conditions.push({ progress: { $in: filter.progress } });
+    if (filter?.status?.length) conditions.push({ status: { $in: filter.status } });
+    const totalCount = await ctx.em.count(Study, { $and: conditions });
+    if (after) {
+      const [title, id] = decodeCursor(after, 2);
+      conditions.push({ $or: [{ title: { $gt: title } }, { title, id: { $gt: id } }] });
+    }
+    const rows = await ctx.em.find(Study, { $and: conditions }, { orderBy: { title: 'asc', id: 'asc' }, limit: size + 1 });
+    return toConnection(rows, size, totalCount, (s) => encodeCursor([s.title, s.id]));
+  }
+
+  @FieldResolver(() => [Dataset], { description: 'Datasets the study produced.' })
+  async outputs(@Root() study: Study, @Ctx() ctx: RequestContext): Promise<Dataset[]> {
+    return (await ctx.loaders.datasetsByStudy.load(study.id)).filter((d) => ctx.policy.canRead(d));
+  }
+
+  @FieldResolver(() => [Organisation])
+  async funders(@Root() study: Study, @Ctx() ctx: RequestContext): Promise<Organisation[]> {
+    return (await ctx.loaders.fundersByStudy.load(study.id)).filter((o) => ctx.policy.canRead(o));
+  }
+
+  @FieldResolver(() => [Organisation])
+  async participatingOrganisations(@Root() study: Study, @Ctx() ctx: RequestContext): Promise<Organisation[]> {
+    return (await ctx.loaders.participantsByStudy.load(study.id)).filter((o) => ctx.policy.canRead(o));
+  }
+
+  @FieldResolver(() => [Publication])
+  async publications(@Root() study: Study, @Ctx() ctx: RequestContext): Promise<Publication[]> {
+    return (await ctx.loaders.publicationsByStudy.load(study.id)).filter((p) => ctx.policy.canRead(p));
+  }
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { Field, ID, InputType, Int } from 'type-graphql';
+import type { RecordRules } from '../common/record-service.js';
+import { resolveRef, resolveRefs } from '../common/references.js';
+import { DiagnosticArea, OntologyTerm } from '../common/terms.js';
+import { checkText } from '../common/validation.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Publication } from '../publications/publication.entity.js';
+import { EthicsApproval, Study, StudyProgress, StudySize, StudyType } from './study.entity.js';
+
+@InputType()
+export class StudyPatch {
+  @Field(() => String, { nullable: true })
+  title?: string | null;
+
+  @Field(() => String, { nullable: true })
+  acronym?: string | null;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => StudyType, { nullable: true })
+  studyType?: StudyType | null;
+
+  @Field(() => DiagnosticArea, { nullable: true })
+  diagnosticArea?: DiagnosticArea | null;
+
+  @Field(() => StudyProgress, { nullable: true })
+  progress?: StudyProgress | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD).' })
+  startDate?: string | null;
+
+  @Field(() => String, { nullable: true })
+  endDate?: string | null;
+
+  @Field(() => StudySize, { nullable: true })
+  plannedSize?: StudySize | null;
+
+  @Field(() => Int, { nullable: true })
+  actualSize?: number | null;
+
+  @Field(() => [EthicsApproval], { nullable: true })
+  ethicsApprovals?: EthicsApproval[] | null;
+
+  @Field(() => [OntologyTerm], { nullable: true })
+  healthConditions?: OntologyTerm[] | null;
+
+  @Field(() => String, { nullable: true })
+  registration?: string | null;
+
+  @Field(() => [ID], { nullable: true })
+  funders?: string[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  participatingOrganisations?: string[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  publications?: string[] | null;
+}
+
+@InputType()
+export class StudyInput extends StudyPatch {
+  @Field(() => String, { nullable: true })
+  identifier?: string | null;
+
+  @Field(() => ID, { description: 'Owning organisation (id or identifier).' })
+  ownerOrganisation!: string;
+}
+
+const PARTIAL_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+
+export const studyRules: RecordRules<Study, StudyInput, StudyPatch> = {
+  entity: Study,
+  async build(em, input, problems) {
+    if (!input.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
+    if (!input.studyType) problems.add('input.studyType', 'is required', 'REQUIRED');
+    const owner = await resolveRef(em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems);
+    const study = Object.assign(new Study(), {
+      identifier: input.identifier?.trim() || `urn:gdcat:study:${randomUUID()}`,
+      title: input.title?.trim() ?? '',
+      studyType: input.studyType ?? StudyType.RESEARCH,
+    });
+    study.ownerOrganisationId = owner?.id ?? null;
+    await studyRules.apply(em, study, input, problems);
+    return study;
+  },
+  async apply(em, study, patch, problems) {
+    if (patch.title !== undefined) {
+      if (!patch.title?.trim()) problems.add('input.title', 'cannot be empty', 'REQUIRED');
+      else study.title = checkText(problems, 'input.title', patch.title, 500);
+    }
+    if (patch.acronym !== undefined) study.acronym = patch.acronym;
+    if (patch.description != null) study.description = checkText(problems, 'input.description', patch.description, 20_000);
+    if (patch.studyType) study.studyType = patch.studyType;
+    if (patch.diagnosticArea !== undefined) study.diagnosticArea = patch.diagnosticArea;
+    if (patch.progress) study.progress = patch.progress;
+    for (const key of ['startDate', 'endDate'] as const) {
+      const value = patch[key];
+      if (value === undefined) continue;
+      if (value != null && !PARTIAL_DATE.test(value)) problems.add(`input.${key}`, 'must be an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD');
+      study[key] = value;
+    }
+    if (study.startDate && study.endDate && study.endDate < study.startDate) problems.add('input.endDate', 'is before startDate');
+    if (patch.plannedSize !== undefined) {
+      if (patch.plannedSize && patch.plannedSize.value < 0) problems.add('input.plannedSize.value', 'cannot be negative');
+      study.plannedSize = patch.plannedSize;
+    }
+    if (patch.actualSize !== undefined) {
+      if (patch.actualSize != null && patch.actualSize < 0) problems.add('input.actualSize', 'cannot be negative');
+      study.actualSize = patch.actualSize;
+    }
+    if (patch.ethicsApprovals != null) study.ethicsApprovals = patch.ethicsApprovals;
+    if (patch.healthConditions != null) study.healthConditions = patch.healthConditions;
+    if (patch.registration !== undefined) study.registration = patch.registration;
+    if (patch.funders != null) study.funders.set(await resolveRefs(em, Organisation, patch.funders, 'input.funders', problems));
+    if (patch.participatingOrganisations != null) {
+      study.participatingOrganisations.set(await resolveRefs(em, Organisation, patch.participatingOrganisations, 'input.participatingOrganisations', problems));
+    }
+    if (patch.publications != null) study.publications.set(await resolveRefs(em, Publication, patch.publications, 'input.publications', problems));
+  },
+};

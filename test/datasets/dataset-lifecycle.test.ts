@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+const SKANE = 'urn:example:gms-catalogue:org:region-skane';
+
+const CREATE = `mutation($input: DatasetInput!) {
+  createDataset(input: $input) { dataset { id identifier version status title consent { duoPermission duoModifiers { code value } } accessRoute { steps { order requirement body { name } } } } userErrors { field message code } }
+}`;
+const UPDATE = `mutation($id: ID!, $v: Int!, $input: DatasetPatch!) {
+  updateDataset(id: $id, expectedVersion: $v, input: $input) { dataset { version title } userErrors { field message code } }
+}`;
+const PUBLISH = `mutation($id: ID!) { publishDataset(id: $id) { dataset { status issued version } userErrors { field message code } } }`;
+const WITHDRAW = `mutation($id: ID!, $reason: String!) { withdrawDataset(id: $id, reason: $reason) { dataset { status withdrawalReason } userErrors { field message code } } }`;
+
+function validInput(identifier: string) {
+  return {
+    identifier,
+    title: 'Stockholm paediatric epilepsy WGS',
+    description: 'Trio WGS of children with early-onset epilepsy.',
+    publisher: STOCKHOLM,
+    dataHolders: [STOCKHOLM],
+    diagnosticArea: 'RARE_DISEASES',
+    cohort: {
+      numberOfUniqueIndividuals: 120,
+      diseases: [{ iri: 'http://purl.obolibrary.org/obo/MONDO_0005027', label: 'epilepsy', system: 'MONDO' }],
+      phenotypes: [],
+      sampleTypes: ['blood'],
+      variantTypes: ['SNV'],
+      sequencing: { assays: ['WGS'] },
+      genomeBuild: { name: 'GRCh38' },
+    },
+    consent: { duoPermission: 'HMB', duoModifiers: [{ code: 'DUO:0000021' }, { code: 'DUO:0000022', value: 'SE' }] },
+    accessRoute: {
+      accessMode: 'SECURE_PROCESSING_ENVIRONMENT',
+      accessBody: 'urn:example:gms-catalogue:dab:stockholm',
+      steps: [
+        { order: 1, requirement: 'ETHICS_APPROVAL', body: 'urn:example:gms-catalogue:dab:etik' },
+        { order: 2, requirement: 'CONTROLLER_DISCLOSURE_DECISION', body: 'urn:example:gms-catalogue:dab:stockholm' },
+      ],
+    },
+  };
+}
+
+describe('dataset lifecycle over GraphQL', () => {
+  let catalogue: TestCatalogue;
+  let stockholmManager: string;
+  let skaneManager: string;
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue();
+    stockholmManager = await catalogue.token('data_manager', [STOCKHOLM]);
+    skaneManager = await catalogue.token('data_manager', [SKANE]);
+  });
+  afterAll(() => catalogue?.stop());
+
+  const datasetRows = async () => Number((await catalogue.orm.em.getConnection().execute('select count(*) as n from dataset'))[0].n);
+
+  it('refuses anonymous writes with a clear userError', async () => {
+    const { data, status } = await catalogue.gql(CREATE, { input: validInput('urn:test:anon') });
+    expect(status).toBe(200);
+    expect(data?.createDataset.dataset).toBeNull();
+    expect(data?.createDataset.userErrors[0].code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a data manager writing for another organisation', async () => {
+    const { data } = await catalogue.gql(CREATE, { input: validInput('urn:test:foreign') }, skaneManager);
+    expect(data?.createDataset.userErrors).toEqual([
+      expect.objectContaining({ code: 'FORBIDDEN', field: 'input.publisher' }),
+    ]);
+  });
+
+  it('reports every bad field at once and writes nothing', async () => {
+    const before = await datasetRows();
+    const input = {
+      ...validInput('urn:test:bad'),
+      title: '  ',
+      consent: { duoPermission: 'DUO:0000042', duoModifiers: [{ code: 'DUO:0000022' }, { code: 'DUO:9999999' }] },
+      accessRoute: { accessMode: 'SECURE_PROCESSING_ENVIRONMENT', steps: [{ order: 1, requirement: 'ETHICS_APPROVAL' }, { order: 3, requirement: 'DAC_REVIEW', body: 'urn:nowhere' }] },
+      cohort: { ...validInput('x').cohort, minTypicalAge: 40, maxTypicalAge: 10 },
+    };
+    const { data, errors } = await catalogue.gql(CREATE, { input }, stockholmManager);
+    expect(errors).toBeUndefined();
+    const fields = data?.createDataset.userErrors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'input.title',
+        'input.consent.duoModifiers[0].value',
+        'input.consent.duoModifiers[1].code',
+        'input.accessRoute.steps',
+        'input.accessRoute.steps[1].body',
+        'input.cohort.minTypicalAge',
+      ]),
+    );
+    for (const error of data?.createDataset.userErrors ?? []) expect(error.message.length).toBeGreaterThan(5);
+    expect(await datasetRows()).toBe(before);
+  });
+
+  it('creates a draft, hides it from anonymous callers, updates with optimistic locking, publishes and withdraws', async () => {
+    const created = await catalogue.gql(CREATE, { input: validInput('urn:test:epilepsy') }, stockholmManager);
+    expect(created.data?.createDataset.userErrors).toEqual([]);
+    const dataset = created.data?.createDataset.dataset;
+    expect(dataset).toMatchObject({ status: 'DRAFT', version: 1, identifier: 'urn:test:epilepsy' });
+    expect(dataset.consent.duoPermission).toBe('DUO:0000006');
+    expect(dataset.accessRoute.steps.map((s: { requirement: string }) => s.requirement)).toEqual(['ETHICS_APPROVAL', 'CONTROLLER_DISCLOSURE_DECISION']);
+
+    const anonymous = await catalogue.gql('query($id: ID!) { dataset(id: $id) { title } }', { id: dataset.id });
+    expect(anonymous.data?.dataset).toBeNull();
+    await catalogue.indexer.drain();
+    const search = await catalogue.gql('{ datasets(query: "paediatric epilepsy") { edges { node { identifier } } } }');
+    expect(search.data?.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier)).not.toContain('urn:test:epilepsy');
+    const ownSearch = await catalogue.gql('{ datasets(query: "paediatric epilepsy") { edges { node { identifier } } } }', {}, stockholmManager);
+    expect(ownSearch.data?.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier)).toContain('urn:test:epilepsy');
+
+    const updated = await catalogue.gql(UPDATE, { id: dataset.id, v: 1, input: { title: 'Stockholm childhood epilepsy WGS' } }, stockholmManager);
+    expect(updated.data?.updateDataset).toEqual({ dataset: { version: 2, title: 'Stockholm childhood epilepsy WGS' }, userErrors: [] });
+    const stale = await catalogue.gql(UPDATE, { id: dataset.id, v: 1, input: { title: 'Lost update' } }, stockholmManager);
+    expect(stale.data?.updateDataset.dataset).toBeNull();
+    expect(stale.data?.updateDataset.userErrors[0]).toMatchObject({ field: 'expectedVersion', code: 'CONFLICT' });
+
+    const withdrawDraft = await catalogue.gql(WITHDRAW, { id: dataset.id, reason: 'test' }, stockholmManager);
+    expect(withdrawDraft.data?.withdrawDataset.userErrors[0].code).toBe('INVALID_TRANSITION');
+
+    const published = await catalogue.gql(PUBLISH, { id: dataset.id }, stockholmManager);
+    expect(published.data?.publishDataset.userErrors).toEqual([]);
+    expect(published.data?.publishDataset.dataset.status).toBe('PUBLISHED');
+    expect(published.data?.publishDataset.dataset.issued).toBeTruthy();
+    const visible = await catalogue.gql('query($id: ID!) { dataset(id: $id) { title status } }', { id: 'urn:test:epilepsy' });
+    expect(visible.data?.dataset).toEqual({ title: 'Stockholm childhood epilepsy WGS', status: 'PUBLISHED' });
+
+    const noReason = await catalogue.gql(WITHDRAW, { id: dataset.id, reason: ' ' }, stockholmManager);
+    expect(noReason.data?.withdrawDataset.userErrors[0]).toMatchObject({ field: 'reason', code: 'REQUIRED' });
+    const withdrawn = await catalogue.gql(WITHDRAW, { id: dataset.id, reason: 'Superseded by a new release' }, stockholmManager);
+    expect(withdrawn.data?.withdrawDataset.dataset).toEqual({ status: 'WITHDRAWN', withdrawalReason: 'Superseded by a new release' });
+
+    const audit = await catalogue.orm.em
+      .getConnection()
+      .execute(`select action from audit_entry where entity_type = 'Dataset' order by id`);
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(['createDataset', 'updateDataset', 'publishDataset', 'withdrawDataset']);
+    await expect(catalogue.orm.em.getConnection().execute('delete from audit_entry')).rejects.toThrow(/append-only/);
+  });
+
+  it('lets an admin edit any organisation’s dataset', async () => {
+    const admin = await catalogue.token('admin');
+    const { data } = await catalogue.gql(UPDATE, { id: 'urn:example:gms-catalogue:dataset:rd-trio-skane', v: 1, input: { keywords: ['trio'] } }, admin);
+    expect(data?.updateDataset.userErrors).toEqual([]);
+    expect(data?.updateDataset.dataset.version).toBe(2);
+  });
+
+  it('answers a bad token with 401 and no data', async () => {
+    const { status, errors } = await catalogue.gql('{ duoTerms { code } }', {}, 'not-a-jwt');
+    expect(status).toBe(401);
+    expect(errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+const example = JSON.parse(readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
+const countOf = (type: string) => example.records.filter((r: { recordType: string }) => r.recordType === type).length;
+const publishedDatasets = example.records.filter((r: { recordType: string; status?: string }) => r.recordType === 'Dataset' && r.status === 'published').length;
+
+describe('seed: the example catalogue', () => {
+  let catalogue: TestCatalogue;
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue();
+  });
+  afterAll(() => catalogue?.stop());
+
+  it('loads every record of the reference file and serves it', async () => {
+    const { data, errors } = await catalogue.gql(`{
+      datasets(first: 100) { totalCount }
+      studies(first: 100) { totalCount }
+      organisations(first: 100) { totalCount }
+      accessBodies(first: 100) { totalCount }
+      healthEconomicEvaluations(first: 100) { totalCount }
+    }`);
+    expect(errors).toBeUndefined();
+    // The file has one planned (draft) dataset: anonymous callers do not see it, an admin does.
+    expect(data?.datasets.totalCount).toBe(publishedDatasets);
+    expect(publishedDatasets).toBeLessThan(countOf('Dataset'));
+    const asAdmin = await catalogue.gql('{ datasets(first: 100) { totalCount } }', {}, await catalogue.token('admin'));
+    expect(asAdmin.data?.datasets.totalCount).toBe(countOf('Dataset'));
+    expect(data?.studies.totalCount).toBe(countOf('Study'));
+    expect(data?.healthEconomicEvaluations.totalCount).toBe(countOf('HealthEconomicEvaluation'));
+    expect(data?.organisations.totalCount).toBe(example.organisations.length);
+    expect(data?.accessBodies.totalCount).toBe(example.accessBodies.length);
+  });
+
+  it('keeps the cited figures with currency and price year status', async () => {
+    const { data, errors } = await catalogue.gql(`{
+      healthEconomicEvaluations(first: 50, filter: { currency: ["CAD"] }) {
+        edges { node { identifier currency priceYear results { measure value unit amount { amount currency priceYear priceYearNotReported per } } } }
+      }
+    }`);
+    expect(errors).toBeUndefined();
+    const evaluation = data?.healthEconomicEvaluations.edges[0].node;
+    expect(evaluation.identifier).toBe('urn:example:gms-catalogue:he:aml-bc2016');
+    expect(evaluation.priceYear).toBe(2013);
+    const icer = evaluation.results.find((r: { measure: string }) => r.measure === 'ICER');
+    expect(icer.amount).toEqual({ amount: 49493, currency: 'CAD', priceYear: 2013, priceYearNotReported: false, per: 'QALY' });
+  });
+});

@@ -1,0 +1,81 @@
+import { mkdtemp } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AuthConfig } from '../../src/auth/auth-config.js';
+import { createTokenVerifier, mintDevToken } from '../../src/auth/tokens.js';
+import { openOrm, type Orm } from '../../src/db/orm.js';
+import { createApp, listen } from '../../src/http/app.js';
+import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
+import { createSearchEngine } from '../../src/search/create-engine.js';
+import type { SearchEngine } from '../../src/search/engine.js';
+import { OutboxIndexer } from '../../src/search/indexer.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface GraphQLResponse<T = Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** A real catalogue over HTTP on a loopback port, with its own database, for end-to-end tests. */
+export interface TestCatalogue {
+  url: string;
+  orm: Orm;
+  search: SearchEngine;
+  indexer: OutboxIndexer;
+  db: TestDatabase;
+  /** SQL statements issued since the last reset. */
+  queries: string[];
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  token(role: 'data_manager' | 'admin', orgs?: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startTestCatalogue(options: { seed?: boolean; elasticsearchUrl?: string; indexPrefix?: string; smallCountThreshold?: number } = {}): Promise<TestCatalogue> {
+  const db = await createTestDatabase();
+  const queries: string[] = [];
+  const orm = await openOrm({ databaseUrl: db.url, onQuery: (sql) => queries.push(sql) });
+  const search = createSearchEngine({ databaseUrl: db.url, elasticsearchUrl: options.elasticsearchUrl, indexPrefix: options.indexPrefix });
+  await search.init();
+  if (options.seed !== false) await seedExampleCatalogue(orm.em.fork());
+  const indexer = new OutboxIndexer(orm, search, { pollIntervalMs: 200, maxBackoffMs: 500 });
+  await indexer.drain();
+  const auth: AuthConfig = { mode: 'dev', devKeyFile: path.join(await mkdtemp(path.join(tmpdir(), 'gdcat-auth-')), 'key.json') };
+  const { app } = await createApp({
+    orm,
+    search,
+    indexer,
+    verifyToken: await createTokenVerifier(auth),
+    smallCountThreshold: options.smallCountThreshold ?? 5,
+    version: 'test',
+    log: (line) => console.error(line),
+  });
+  const server: Server = await listen(app, 0, '127.0.0.1');
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url,
+    orm,
+    search,
+    indexer,
+    db,
+    queries,
+    async gql(query, variables, token) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    token: (role, orgs = []) => mintDevToken(auth, { role, orgs }),
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await indexer.stop();
+      await search.close();
+      await orm.close();
+      await db.drop();
+    },
+  };
+}
