@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { repoRoot } from '../src/common/repo-root.js';
 import { AccessMode, AccessRequirement, AccessRoute, AccessRouteStep } from '../src/access/access-route.entity.js';
 import { DataAccessBody, DataAccessBodyKind, DataAccessBodyOperationalStatus } from '../src/access/data-access-body.entity.js';
 import { Catalogue } from '../src/catalogue/catalogue.entity.js';
@@ -27,7 +29,7 @@ import { Study, StudyProgress, type StudyType } from '../src/studies/study.entit
 /** The shape of ../shared/reference/example-catalogue.json (copied beside this file), as far as we read it. */
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const EXAMPLE_CATALOGUE_FILE = new URL('./example-catalogue.json', import.meta.url);
+export const EXAMPLE_CATALOGUE_FILE = path.join(repoRoot(), 'seed', 'example-catalogue.json');
 
 export interface SeedSummary {
   organisations: number;
@@ -44,7 +46,7 @@ const date = (value: string | null | undefined): Date | null => (value ? new Dat
  * Loads the realistic example records into an empty catalogue in one transaction. Consent scopes go
  * through the same DUO validation as the API, so a bad seed fails loudly instead of loading.
  */
-export async function seedExampleCatalogue(em: EntityManager, file: URL | string = EXAMPLE_CATALOGUE_FILE): Promise<SeedSummary> {
+export async function seedExampleCatalogue(em: EntityManager, file: string = EXAMPLE_CATALOGUE_FILE): Promise<SeedSummary> {
   const data = JSON.parse(await readFile(file, 'utf8')) as Json;
   return em.transactional(async (tx) => {
     const orgs = new Map<string, Organisation>();

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { repoRoot } from '../common/repo-root.js';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RdfXmlParser } from 'rdfxml-streaming-parser';
 
 /**
@@ -122,16 +122,6 @@ interface Vocabulary {
 
 let vocabulary: Vocabulary | undefined;
 
-function repoRoot(): string {
-  // Walk up from this module so the same code works from src/ (vitest) and dist/src/ (after tsc).
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('DUO vocabulary: no package.json above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return dir;
-}
 
 const DUO_RELEASE_FILE = path.join('data', 'standards', 'duo', 'duo.owl');
 

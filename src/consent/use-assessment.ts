@@ -135,10 +135,6 @@ function uncoveredDiseases(ctx: Context): string[] {
   return ctx.diseases.filter((d) => !ctx.restrictions.some((r) => isSameOrDescendant(d, r)));
 }
 
-function isWithinDiseaseRestriction(ctx: Context): boolean {
-  return ctx.diseases.length > 0 && uncoveredDiseases(ctx).length === 0;
-}
-
 function clinicalCareReason(term: DuoTerm, ctx: Context): UseReason[] {
   if (!ctx.purpose.clinicalCare || ctx.hasClinicalCareModifier) return [];
   return [reason(term, term.code, `${name(term)} allows research use only; clinical care use needs the modifier CC (${DUO.CC}), which this consent does not carry.`)];
@@ -271,10 +267,9 @@ function modifierOutcome(term: DuoTerm, value: string | null | undefined, ctx: C
     case DUO.GSO:
       return purpose.nonGeneticResearch ? blocked(`${name(term)}: the purpose is phenotype-only research. ${quote(term)}`) : none;
     case DUO.NMDS:
-      // The release's label is "no *general* methods research"; methods work confined to the diseases a DS
-      // consent allows is not general, so it stays within the bounds of the permission.
+      // The definition ("does not allow methods development research") has no exception, even though the
+      // label says "no general methods research"; the definition wins.
       if (!purpose.methodsDevelopment) return none;
-      if (canonicalDuoCode(ctx.consent.permission) === DUO.DS && isWithinDiseaseRestriction(ctx)) return none;
       return blocked(`${name(term)}: the purpose develops methods, software or algorithms. ${quote(term)}`);
     case DUO.NPOA:
       return ctx.ancestry ? blocked(`${name(term)}: the purpose studies population origins or ancestry. ${quote(term)}`) : none;

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as RDF from '@rdfjs/types';
 import { Parser, Store } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
+import { repoRoot } from '../common/repo-root.js';
 
 /*
  * What the official shapes demand of the RDF we publish (data/standards/, see the SOURCE.md files).
@@ -88,23 +87,14 @@ const importsSatisfiedLocally = new Set(['https://semiceu.github.io/DCAT-AP/rele
 
 const SH = 'http://www.w3.org/ns/shacl#';
 
-/** The repository root: the nearest folder above this module holding package.json (src/ or dist/src/). */
-function repositoryRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('Cannot find the repository root (no package.json above the dcat module)');
-    dir = parent;
-  }
-  return dir;
-}
+type ValidationResult = Awaited<ReturnType<SHACLValidator['validate']>>['results'][number];
 
 const parsedFiles = new Map<string, Promise<RDF.Quad[]>>();
 
 function shapesIn(file: string): Promise<RDF.Quad[]> {
   let quads = parsedFiles.get(file);
   if (!quads) {
-    const fullPath = path.join(repositoryRoot(), 'data', 'standards', file);
+    const fullPath = path.join(repoRoot(), 'data', 'standards', file);
     quads = readFile(fullPath, 'utf8').then((text) => new Parser({ format: 'text/turtle' }).parse(text));
     parsedFiles.set(file, quads);
     quads.catch(() => parsedFiles.delete(file));
@@ -121,7 +111,7 @@ export async function loadShapes(profile: ShaclProfile): Promise<Store> {
 
 function resolveImport(iri: RDF.NamedNode): Store {
   if (importsSatisfiedLocally.has(iri.value)) return new Store();
-  throw new Error(`The shapes import <${iri.value}>, which is not available locally`);
+  throw new Error(`Shapes import <${iri.value}> is not available locally, and shapes are never fetched`);
 }
 
 // Messages for results whose shape has no sh:message (none of the DCAT-AP 3.0.1 shapes has one), built
@@ -146,18 +136,10 @@ export async function validate(quads: readonly RDF.Quad[], profile: ShaclProfile
       const constraint = localName(result.sourceConstraintComponent.value);
       const path = result.path?.termType === 'NamedNode' ? result.path.value : null;
       const value = result.value ? describe(result.value) : null;
-      const messages = result.message.map((message) => message.value);
-      let message = messages.join('; ');
-      if (message === '') {
-        const explanation = explanations[constraint];
-        const parameter = explanation && shapes.getObjects(result.sourceShape, SH + explanation.parameter, null)[0];
-        const subject = `${path ? `<${path}>` : 'The node'}${value ? ` value ${value}` : ''}`;
-        message = explanation && parameter ? `${subject} ${explanation.explain(parameter.value)}` : `${subject}: ${constraint}`;
-      }
       return {
         focusNode: describe(result.focusNode),
         path,
-        message,
+        message: describeFailure(result, shapes, constraint, path, value),
         severity: localName(result.severity.value) as ShaclViolation['severity'],
         sourceShape: describe(result.sourceShape),
         constraint,
@@ -165,6 +147,28 @@ export async function validate(quads: readonly RDF.Quad[], profile: ShaclProfile
       };
     }),
   };
+}
+
+/**
+ * The shape's own sh:message when it has one; otherwise a sentence built from the failed constraint's
+ * parameter, which says more than the validator's generic default (e.g. "Less than 1 values").
+ */
+function describeFailure(
+  result: ValidationResult,
+  shapes: Store,
+  constraint: string,
+  path: string | null,
+  value: string | null,
+): string {
+  if (shapes.getObjects(result.sourceShape, SH + 'message', null).length > 0) {
+    return result.message.map((message) => message.value).join('; ');
+  }
+  const explanation = explanations[constraint];
+  const parameter = explanation && shapes.getObjects(result.sourceShape, SH + explanation.parameter, null)[0];
+  const subject = `${path ? `<${path}>` : 'The node'}${value ? ` value ${value}` : ''}`;
+  if (explanation && parameter) return `${subject} ${explanation.explain(parameter.value)}`;
+  const defaults = result.message.map((message) => message.value).join('; ');
+  return `${subject}: ${defaults || constraint}`;
 }
 
 function describe(term: RDF.Term): string {

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { repoRoot } from '../common/repo-root.js';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /**
  * The disease hierarchy shipped in data/ontology/diseases.json: a MONDO slim plus standalone roots for
@@ -47,16 +47,6 @@ const PREFIXES: Record<string, string> = {
 
 let index: DiseaseIndex | undefined;
 
-function repoRoot(): string {
-  // Walk up from this module so the same code works from src/ (vitest) and dist/src/ (after tsc).
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('disease hierarchy: no package.json above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return dir;
-}
 
 function load(): DiseaseIndex {
   if (index) return index;

@@ -435,11 +435,12 @@ const rows: Row[] = [
     reasons: [DUO.NMDS],
   },
   {
-    name: 'NMDS allows methods work confined to the DS disease',
-    cite: 'DUO:0000015 (label) "no general methods research"',
+    name: 'NMDS blocks methods work even within the DS disease (the definition has no exception)',
+    cite: 'DUO:0000015 "use does not allow methods development research"',
     consent: consent(DUO.DS, [{ code: DUO.NMDS }], [CANCER]),
     purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: [AML], methodsDevelopment: true },
-    permitted: true,
+    permitted: false,
+    reasons: [DUO.NMDS],
   },
   {
     name: 'NMDS and DS both block methods work on another disease',

@@ -35,6 +35,8 @@ export interface PostgresSearchEngineOptions {
 
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,39}$/;
 const MAX_QUERY_TERMS = 32;
+/** pg_trgm word similarity at which a query word approximately matches a word in the title or subject. */
+const WORD_SIMILARITY_THRESHOLD = 0.5;
 const FACET_SIZE = 50;
 
 /** Renders the stored millisecond timestamp exactly as JavaScript's toISOString() does. */
@@ -216,8 +218,7 @@ export class PostgresSearchEngine implements SearchEngine {
         'facets', ${facetsSql}
       ) AS result`;
 
-    const { rows } = await this.pool.query<{ result: SearchRow }>(sql, params.values);
-    const result = rows[0]!.result;
+    const result = terms.length > 0 ? await this.queryWithTrigramThreshold(sql, params) : await this.queryResult(sql, params);
     return {
       totalCount: Number(result.total),
       hits: result.hits.map((hit) => ({ id: hit.id, cursor: encodeCursor({ sort, value: hit.key, id: hit.id }) })),
@@ -226,6 +227,30 @@ export class PostgresSearchEngine implements SearchEngine {
         buckets: (result.facets[index] ?? []).map((bucket) => ({ value: bucket.value, count: Number(bucket.count) })),
       })),
     };
+  }
+
+  private async queryResult(sql: string, params: SqlParameters): Promise<SearchRow> {
+    const { rows } = await this.pool.query<{ result: SearchRow }>(sql, params.values);
+    return rows[0]!.result;
+  }
+
+  /**
+   * The default word-similarity threshold (0.6) misses single-letter typos in long words ('leukamia' scores
+   * 0.58 against 'leukaemia'), so searches with text run in a transaction that lowers it locally.
+   */
+  private async queryWithTrigramThreshold(sql: string, params: SqlParameters): Promise<SearchRow> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(`BEGIN READ ONLY; SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
+      const { rows } = await client.query<{ result: SearchRow }>(sql, params.values);
+      await client.query('COMMIT');
+      client.release();
+      return rows[0]!.result;
+    } catch (error) {
+      // The connection may be mid-transaction or broken; discard it rather than return it to the pool.
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    }
   }
 
   async rebuild(

@@ -1,0 +1,1132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  FACET_FIELDS,
+  INDIVIDUALS_RANGES,
+  type DatasetSearchDocument,
+  type DatasetSearchFilter,
+  type DatasetSearchRequest,
+  type DatasetSortOrder,
+  type FacetField,
+  type FacetResult,
+  type RecordStatus,
+  type SearchEngine,
+  type SearchVisibility,
+} from '../../src/search/engine.js';
+
+/**
+ * The behaviour every SearchEngine must have. Expected results come from a plain in-memory reference
+ * implementation over the same fixtures, so engines that pass this suite also agree with each other: same
+ * visibility, filters, facets, sort orders and pagination. Full-text matching and relevance are engine
+ * specific in detail (typo tolerance is trigram similarity in PostgreSQL, edit distance in Elasticsearch) and
+ * are held to bounds and to ordering properties instead.
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixtures: a small national catalogue.
+
+const ORG = {
+  skane: 'org-region-skane',
+  orebro: 'org-region-orebro',
+  vgr: 'org-vastra-gotalandsregionen',
+  stockholm: 'org-region-stockholm',
+  uppsala: 'org-region-uppsala',
+  ostergotland: 'org-region-ostergotland',
+  biobank: 'org-biobank-sverige',
+} as const;
+type Org = keyof typeof ORG;
+
+const ORG_NAME: Record<Org, string> = {
+  skane: 'Region Skåne',
+  orebro: 'Region Örebro län',
+  vgr: 'Västra Götalandsregionen',
+  stockholm: 'Region Stockholm',
+  uppsala: 'Region Uppsala',
+  ostergotland: 'Region Östergötland',
+  biobank: 'Biobank Sverige',
+};
+
+/** A small slice of MONDO: each term with its parent and label. */
+const DISEASE = {
+  root: { id: 'MONDO:0000001', parent: null, label: 'disease' },
+  cancer: { id: 'MONDO:0004992', parent: 'root', label: 'cancer' },
+  leukemia: { id: 'MONDO:0005059', parent: 'cancer', label: 'leukemia' },
+  aml: { id: 'MONDO:0018874', parent: 'leukemia', label: 'acute myeloid leukemia' },
+  all: { id: 'MONDO:0004967', parent: 'leukemia', label: 'acute lymphoblastic leukemia' },
+  myeloma: { id: 'MONDO:0009693', parent: 'cancer', label: 'multiple myeloma' },
+  lymphoma: { id: 'MONDO:0005062', parent: 'cancer', label: 'lymphoma' },
+  breast: { id: 'MONDO:0007254', parent: 'cancer', label: 'breast cancer' },
+  colorectal: { id: 'MONDO:0005575', parent: 'cancer', label: 'colorectal cancer' },
+  prostate: { id: 'MONDO:0008315', parent: 'cancer', label: 'prostate cancer' },
+  sarcoma: { id: 'MONDO:0005089', parent: 'cancer', label: 'sarcoma' },
+  epilepsy: { id: 'MONDO:0005027', parent: 'root', label: 'epilepsy' },
+  dee: { id: 'MONDO:0100062', parent: 'epilepsy', label: 'developmental and epileptic encephalopathy' },
+  cf: { id: 'MONDO:0009061', parent: 'root', label: 'cystic fibrosis' },
+  fh: { id: 'MONDO:0005439', parent: 'root', label: 'familial hypercholesterolemia' },
+  ird: { id: 'MONDO:0019118', parent: 'root', label: 'inherited retinal dystrophy' },
+} as const;
+type Disease = keyof typeof DISEASE;
+
+function ancestorsAndSelf(disease: Disease): string[] {
+  const ids: string[] = [];
+  for (let term: Disease | null = disease; term !== null; term = DISEASE[term].parent) ids.push(DISEASE[term].id);
+  return ids;
+}
+
+interface DatasetSpec {
+  n: number;
+  title: string;
+  description: string;
+  keywords?: string[];
+  publisher: Org | null;
+  /** Defaults to the publisher. */
+  owner?: Org;
+  status?: RecordStatus;
+  area: string | null;
+  assays: string[];
+  diseases: Disease[];
+  phenotypes?: string[];
+  duo: string | null;
+  consentKey: string | null;
+  accessMode: string | null;
+  accessBodies: string[];
+  build: string | null;
+  individuals: number | null;
+  modified: string;
+}
+
+const datasetId = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+function dataset(spec: DatasetSpec): DatasetSearchDocument {
+  const owner = spec.owner ?? spec.publisher;
+  if (owner === null) throw new Error(`fixture ${spec.n} needs an owner`);
+  return {
+    id: datasetId(spec.n),
+    identifier: `urn:gdcat:dataset:${spec.n}`,
+    status: spec.status ?? 'PUBLISHED',
+    ownerOrganisationId: ORG[owner],
+    title: spec.title,
+    description: spec.description,
+    keywords: spec.keywords ?? [],
+    publisherId: spec.publisher === null ? null : ORG[spec.publisher],
+    publisherName: spec.publisher === null ? null : ORG_NAME[spec.publisher],
+    diagnosticArea: spec.area,
+    assays: spec.assays,
+    diseaseIds: spec.diseases.map((disease) => DISEASE[disease].id),
+    diseaseAncestorIds: [...new Set(spec.diseases.flatMap(ancestorsAndSelf))],
+    diseaseLabels: spec.diseases.map((disease) => DISEASE[disease].label),
+    phenotypeLabels: spec.phenotypes ?? [],
+    duoPermission: spec.duo,
+    consentKey: spec.consentKey,
+    accessMode: spec.accessMode,
+    accessBodyIds: spec.accessBodies,
+    genomeBuild: spec.build,
+    individuals: spec.individuals,
+    issued: spec.status === 'DRAFT' ? null : '2020-01-01T00:00:00.000Z',
+    modified: spec.modified,
+  };
+}
+
+/** Five datasets share this timestamp, three share another: sort ties broken by id. */
+const BUSY_DAY = '2024-05-01T08:00:00.000Z';
+const PILOT_DAY = '2023-08-01T08:00:00.000Z';
+
+const FIXTURES: readonly DatasetSearchDocument[] = [
+  dataset({
+    n: 1,
+    title: 'Acute myeloid leukaemia whole-genome cohort',
+    description: 'Paired tumour and normal genomes from adults diagnosed in southern Sweden.',
+    keywords: ['tumour-normal pairs', 'somatic variants'],
+    publisher: 'skane',
+    area: 'haematology',
+    assays: ['WGS'],
+    diseases: ['aml'],
+    duo: 'HMB',
+    consentKey: 'consent-hmb',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-gms-dac', 'dab-skane-disclosure'],
+    build: 'GRCh38',
+    individuals: 1250,
+    modified: '2024-03-01T10:00:00.000Z',
+  }),
+  dataset({
+    n: 2,
+    title: 'Childhood acute lymphoblastic leukaemia panel',
+    description: 'Targeted sequencing of children treated according to the national protocol.',
+    keywords: ['paediatric oncology'],
+    publisher: 'uppsala',
+    area: 'haematology',
+    assays: ['PANEL'],
+    diseases: ['all'],
+    duo: 'DS',
+    consentKey: 'consent-ds-cancer',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-gms-dac'],
+    build: 'GRCh38',
+    individuals: 310,
+    modified: BUSY_DAY,
+  }),
+  dataset({
+    n: 3,
+    title: 'Leukaemia transcriptomes from Region Skåne',
+    description: 'RNA sequencing of bone marrow samples.',
+    publisher: 'skane',
+    area: 'haematology',
+    assays: ['WTS'],
+    diseases: ['leukemia'],
+    duo: 'GRU',
+    consentKey: 'consent-gru',
+    accessMode: 'REGISTERED',
+    accessBodies: ['dab-skane-disclosure'],
+    build: 'GRCh38',
+    individuals: 87,
+    modified: '2023-11-15T12:30:00.000Z',
+  }),
+  dataset({
+    n: 4,
+    title: 'Breast cancer germline exomes',
+    description: 'Germline exomes of women referred to clinical genetics.',
+    keywords: ['hereditary cancer', 'BRCA1', 'BRCA2'],
+    publisher: 'vgr',
+    area: 'solid-tumours',
+    assays: ['WES'],
+    diseases: ['breast'],
+    duo: 'HMB',
+    consentKey: 'consent-hmb',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-gms-dac', 'dab-vgr-disclosure'],
+    build: 'GRCh38',
+    individuals: 4200,
+    modified: BUSY_DAY,
+  }),
+  dataset({
+    n: 5,
+    title: 'Colorectal cancer tumour panels',
+    description: 'Somatic panel sequencing at diagnosis.',
+    publisher: 'stockholm',
+    area: 'solid-tumours',
+    assays: ['PANEL'],
+    diseases: ['colorectal'],
+    duo: 'HMB',
+    consentKey: 'consent-hmb',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-gms-dac'],
+    build: 'GRCh37',
+    individuals: 2750,
+    modified: '2022-09-30T09:00:00.000Z',
+  }),
+  dataset({
+    n: 6,
+    title: 'Epilepsy genomics in Örebro',
+    description: 'Genomes of adults with drug-resistant seizures.',
+    publisher: 'orebro',
+    area: 'rare-diseases',
+    assays: ['WGS'],
+    diseases: ['epilepsy'],
+    phenotypes: ['Seizure'],
+    duo: 'DS',
+    consentKey: 'consent-ds-epilepsy',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-orebro-disclosure'],
+    build: 'GRCh38',
+    individuals: 640,
+    modified: '2024-02-10T14:00:00.000Z',
+  }),
+  dataset({
+    n: 7,
+    title: 'Developmental and epileptic encephalopathy trios',
+    description: 'Parent and child genomes with transcriptomes from skin fibroblasts.',
+    publisher: 'orebro',
+    area: 'rare-diseases',
+    assays: ['WGS', 'WTS'],
+    diseases: ['dee'],
+    phenotypes: ['Seizure', 'Global developmental delay'],
+    duo: 'DS',
+    consentKey: 'consent-ds-epilepsy',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-gms-dac', 'dab-orebro-disclosure'],
+    build: 'GRCh38',
+    individuals: 96,
+    modified: BUSY_DAY,
+  }),
+  dataset({
+    n: 8,
+    title: 'Cystic fibrosis modifier genes',
+    description: 'Exomes of patients followed at the national cystic fibrosis centres.',
+    publisher: 'uppsala',
+    area: 'rare-diseases',
+    assays: ['WES'],
+    diseases: ['cf'],
+    duo: 'GRU',
+    consentKey: 'consent-gru',
+    accessMode: 'REGISTERED',
+    accessBodies: ['dab-biobank-sverige'],
+    build: 'GRCh37',
+    individuals: 450,
+    modified: '2021-06-01T00:00:00.000Z',
+  }),
+  dataset({
+    n: 9,
+    title: 'Rare disease diagnostics in Västra Götaland',
+    description: 'Diagnostic genomes from the clinical genetics laboratory.',
+    publisher: 'vgr',
+    area: 'rare-diseases',
+    assays: ['WGS'],
+    diseases: ['dee', 'cf'],
+    phenotypes: ['Intellectual disability'],
+    duo: 'HMB',
+    consentKey: 'consent-hmb',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-vgr-disclosure'],
+    build: 'GRCh38',
+    individuals: 15000,
+    modified: '2024-04-20T16:45:00.000Z',
+  }),
+  dataset({
+    n: 10,
+    title: 'Paediatric neurology referral cohort',
+    description: 'Children referred for suspected epilepsy or neuromuscular disease, sequenced as trios.',
+    publisher: 'stockholm',
+    area: 'rare-diseases',
+    assays: ['WES'],
+    diseases: [],
+    phenotypes: ['Hypotonia'],
+    duo: 'GRU',
+    consentKey: 'consent-gru',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-gms-dac'],
+    build: 'GRCh38',
+    individuals: 230,
+    modified: '2023-01-10T10:00:00.000Z',
+  }),
+  dataset({
+    n: 11,
+    title: 'Whole-genome sequencing pilot',
+    description: 'Feasibility study of clinical genome sequencing.',
+    publisher: 'skane',
+    area: null,
+    assays: ['WGS'],
+    diseases: [],
+    duo: 'GRU',
+    consentKey: 'consent-gru',
+    accessMode: 'OPEN',
+    accessBodies: [],
+    build: 'GRCh38',
+    individuals: 12,
+    modified: BUSY_DAY,
+  }),
+  dataset({
+    n: 12,
+    title: 'WHOLE-GENOME SEQUENCING PILOT',
+    description: 'Feasibility study of clinical genome sequencing.',
+    publisher: 'ostergotland',
+    area: null,
+    assays: ['WGS'],
+    diseases: [],
+    duo: 'NRES',
+    consentKey: 'consent-nres',
+    accessMode: 'OPEN',
+    accessBodies: [],
+    build: 'GRCh38',
+    individuals: 12,
+    modified: PILOT_DAY,
+  }),
+  dataset({
+    n: 13,
+    title: 'Whole-Genome Sequencing Pilot',
+    description: 'Feasibility study of clinical genome sequencing.',
+    publisher: 'uppsala',
+    area: null,
+    assays: ['WGS'],
+    diseases: [],
+    duo: 'GRU',
+    consentKey: 'consent-gru',
+    accessMode: 'REGISTERED',
+    accessBodies: ['dab-biobank-sverige'],
+    build: 'GRCh37',
+    individuals: 45,
+    modified: PILOT_DAY,
+  }),
+  dataset({
+    n: 14,
+    title: 'Pharmacogenomic variants in primary care',
+    description: 'Panel genotypes of patients starting common drugs.',
+    publisher: 'stockholm',
+    area: 'pharmacogenomics',
+    assays: ['PANEL'],
+    diseases: [],
+    duo: 'GRU',
+    consentKey: 'consent-gru',
+    accessMode: 'REGISTERED',
+    accessBodies: ['dab-gms-dac'],
+    build: 'GRCh38',
+    individuals: null,
+    modified: '2022-12-12T12:00:00.000Z',
+  }),
+  dataset({
+    n: 15,
+    title: 'Host genetics of severe COVID-19',
+    description: 'Exomes and genomes of patients treated in intensive care.',
+    publisher: 'ostergotland',
+    area: 'infection',
+    assays: ['WES', 'WGS'],
+    diseases: [],
+    phenotypes: ['Respiratory insufficiency'],
+    duo: 'DS',
+    consentKey: 'consent-ds-covid',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-ethics-authority'],
+    build: 'GRCh38',
+    individuals: 9999,
+    modified: '2021-03-03T03:03:03.000Z',
+  }),
+  dataset({
+    n: 16,
+    title: 'Prostate cancer active surveillance',
+    description: 'Biopsy panels and transcriptomes of men under active surveillance.',
+    publisher: 'orebro',
+    area: 'solid-tumours',
+    assays: ['PANEL', 'WTS'],
+    diseases: ['prostate'],
+    duo: 'HMB',
+    consentKey: 'consent-hmb',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-orebro-disclosure'],
+    build: 'GRCh38',
+    individuals: 1000,
+    modified: '2023-06-06T06:06:06.000Z',
+  }),
+  dataset({
+    n: 17,
+    title: 'Hereditary cancer syndromes in Skåne',
+    description: 'Cascade testing of families with hereditary breast and colorectal cancer.',
+    publisher: 'skane',
+    area: 'solid-tumours',
+    assays: ['PANEL'],
+    diseases: ['breast', 'colorectal'],
+    duo: 'HMB',
+    consentKey: 'consent-hmb',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-skane-disclosure'],
+    build: 'GRCh37',
+    individuals: 999,
+    modified: '2024-01-15T11:00:00.000Z',
+  }),
+  dataset({
+    n: 18,
+    title: 'Familial hypercholesterolaemia cascade screening',
+    description: 'Gene panel results of index patients and relatives.',
+    publisher: 'ostergotland',
+    area: 'rare-diseases',
+    assays: ['PANEL'],
+    diseases: ['fh'],
+    duo: 'GRU',
+    consentKey: 'consent-gru',
+    accessMode: 'REGISTERED',
+    accessBodies: ['dab-gms-dac'],
+    build: 'GRCh38',
+    individuals: 100,
+    modified: '2020-10-10T10:10:10.000Z',
+  }),
+  dataset({
+    n: 19,
+    title: 'Population reference genomes',
+    description: 'Genomes of healthy blood donors for allele frequencies.',
+    publisher: 'uppsala',
+    owner: 'biobank',
+    area: null,
+    assays: ['WGS'],
+    diseases: [],
+    duo: 'POA',
+    consentKey: 'consent-poa',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-gms-dac', 'dab-biobank-sverige'],
+    build: 'GRCh38',
+    individuals: 10000,
+    modified: BUSY_DAY,
+  }),
+  dataset({
+    n: 20,
+    title: 'Multiple myeloma exome series',
+    description: 'Tumour exomes at diagnosis and relapse.',
+    publisher: 'stockholm',
+    area: 'haematology',
+    assays: ['WES'],
+    diseases: ['myeloma'],
+    duo: 'HMB',
+    consentKey: 'consent-hmb',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-gms-dac'],
+    build: 'GRCh38',
+    individuals: 99,
+    modified: '2022-02-02T02:02:02.000Z',
+  }),
+  dataset({
+    n: 21,
+    title: 'Epilepsy exome reanalysis (Örebro)',
+    description: 'Reanalysis of negative exomes, not yet reviewed.',
+    publisher: 'orebro',
+    status: 'DRAFT',
+    area: 'rare-diseases',
+    assays: ['WES'],
+    diseases: ['epilepsy'],
+    duo: 'DS',
+    consentKey: 'consent-ds-epilepsy',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-orebro-disclosure'],
+    build: 'T2T-CHM13',
+    individuals: 55,
+    modified: '2024-06-01T09:00:00.000Z',
+  }),
+  dataset({
+    n: 22,
+    title: 'Lymphoma biopsies sequenced in Lund',
+    description: 'Fresh frozen lymph node biopsies.',
+    publisher: 'skane',
+    status: 'DRAFT',
+    area: 'haematology',
+    assays: ['WGS'],
+    diseases: ['lymphoma'],
+    duo: 'HMB',
+    consentKey: 'consent-hmb',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-skane-disclosure'],
+    build: 'GRCh38',
+    individuals: 2100,
+    modified: '2024-06-02T09:00:00.000Z',
+  }),
+  dataset({
+    n: 23,
+    title: 'Biobank sample inventory genomes',
+    description: 'Genomes of consented biobank participants.',
+    publisher: 'biobank',
+    status: 'DRAFT',
+    area: null,
+    assays: ['WGS'],
+    diseases: [],
+    duo: 'GRU',
+    consentKey: 'consent-gru',
+    accessMode: 'REGISTERED',
+    accessBodies: ['dab-biobank-sverige'],
+    build: 'T2T-CHM13',
+    individuals: 30000,
+    modified: '2024-06-03T09:00:00.000Z',
+  }),
+  dataset({
+    n: 24,
+    title: 'Sarcoma tumour exomes',
+    description: 'Withdrawn after the consent review.',
+    publisher: 'vgr',
+    status: 'WITHDRAWN',
+    area: 'solid-tumours',
+    assays: ['WES'],
+    diseases: ['sarcoma'],
+    duo: 'HMB',
+    consentKey: 'consent-hmb',
+    accessMode: 'CONTROLLED',
+    accessBodies: ['dab-vgr-disclosure'],
+    build: 'GRCh37',
+    individuals: 520,
+    modified: '2022-05-05T05:05:05.000Z',
+  }),
+  dataset({
+    n: 25,
+    title: 'Inherited retinal dystrophy gene panel',
+    description: 'Harvested record without a publisher.',
+    publisher: null,
+    owner: 'ostergotland',
+    area: 'rare-diseases',
+    assays: ['PANEL'],
+    diseases: ['ird'],
+    duo: 'GRU',
+    consentKey: null,
+    accessMode: null,
+    accessBodies: ['dab-gms-dac'],
+    build: null,
+    individuals: 150,
+    modified: PILOT_DAY,
+  }),
+];
+
+const byNumber = (n: number): DatasetSearchDocument => {
+  const doc = FIXTURES.find((candidate) => candidate.id === datasetId(n));
+  if (!doc) throw new Error(`no fixture ${n}`);
+  return doc;
+};
+
+const ANONYMOUS: SearchVisibility = { allStatusesForOwners: [] };
+const OREBRO_MANAGER: SearchVisibility = { allStatusesForOwners: [ORG.orebro] };
+const ADMIN: SearchVisibility = { allStatusesForOwners: 'ALL' };
+const VISIBILITIES: [string, SearchVisibility][] = [
+  ['anonymous', ANONYMOUS],
+  ['Örebro data manager', OREBRO_MANAGER],
+  ['admin', ADMIN],
+];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reference implementation.
+
+function isVisible(doc: DatasetSearchDocument, visibility: SearchVisibility): boolean {
+  const owners = visibility.allStatusesForOwners;
+  return doc.status === 'PUBLISHED' || owners === 'ALL' || owners.includes(doc.ownerOrganisationId);
+}
+
+/** Any of the wanted values; an absent or empty list does not constrain. */
+function anyOf(wanted: readonly string[] | undefined, actual: string | null | readonly string[]): boolean {
+  if (!wanted || wanted.length === 0) return true;
+  const values = actual === null ? [] : typeof actual === 'string' ? [actual] : actual;
+  return values.some((value) => wanted.includes(value));
+}
+
+/** Whether a document passes the filter, ignoring the filter that belongs to facet `except`. */
+function passes(doc: DatasetSearchDocument, filter: DatasetSearchFilter, except?: FacetField): boolean {
+  const checks: [FacetField | null, boolean][] = [
+    ['publisher', anyOf(filter.publisherIds, doc.publisherId)],
+    ['diagnosticArea', anyOf(filter.diagnosticAreas, doc.diagnosticArea)],
+    ['assay', anyOf(filter.assays, doc.assays)],
+    ['disease', anyOf(filter.diseaseIds, doc.diseaseAncestorIds)],
+    ['duoPermission', anyOf(filter.duoPermissions, doc.duoPermission)],
+    ['accessMode', anyOf(filter.accessModes, doc.accessMode)],
+    ['accessBody', anyOf(filter.accessBodyIds, doc.accessBodyIds)],
+    ['genomeBuild', anyOf(filter.genomeBuilds, doc.genomeBuild)],
+    [
+      'individuals',
+      filter.minIndividuals === undefined || (doc.individuals !== null && doc.individuals >= filter.minIndividuals),
+    ],
+    [null, anyOf(filter.statuses, doc.status)],
+    [null, filter.consentKeys === undefined || (doc.consentKey !== null && filter.consentKeys.includes(doc.consentKey))],
+  ];
+  return checks.every(([facet, ok]) => ok || facet === except);
+}
+
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const COMPARATORS: Record<Exclude<DatasetSortOrder, 'RELEVANCE'>, (a: DatasetSearchDocument, b: DatasetSearchDocument) => number> = {
+  TITLE: (a, b) => byCodePoint(a.title.toLowerCase(), b.title.toLowerCase()) || byCodePoint(a.id, b.id),
+  MODIFIED_DESC: (a, b) => Date.parse(b.modified) - Date.parse(a.modified) || byCodePoint(a.id, b.id),
+  INDIVIDUALS_DESC: (a, b) =>
+    (b.individuals ?? -Infinity) - (a.individuals ?? -Infinity) || byCodePoint(a.id, b.id),
+};
+
+/** Expected ids in order; RELEVANCE without a query orders like MODIFIED_DESC. */
+function referenceSearch(
+  docs: readonly DatasetSearchDocument[],
+  filter: DatasetSearchFilter,
+  visibility: SearchVisibility,
+  sort: DatasetSortOrder,
+): string[] {
+  const comparator = COMPARATORS[sort === 'RELEVANCE' ? 'MODIFIED_DESC' : sort];
+  return docs
+    .filter((doc) => isVisible(doc, visibility) && passes(doc, filter))
+    .sort(comparator)
+    .map((doc) => doc.id);
+}
+
+function facetValues(doc: DatasetSearchDocument, field: FacetField): readonly string[] {
+  const scalar = (value: string | null): string[] => (value === null ? [] : [value]);
+  switch (field) {
+    case 'publisher':
+      return scalar(doc.publisherId);
+    case 'diagnosticArea':
+      return scalar(doc.diagnosticArea);
+    case 'assay':
+      return doc.assays;
+    case 'disease':
+      return doc.diseaseIds;
+    case 'duoPermission':
+      return scalar(doc.duoPermission);
+    case 'accessMode':
+      return scalar(doc.accessMode);
+    case 'accessBody':
+      return doc.accessBodyIds;
+    case 'genomeBuild':
+      return scalar(doc.genomeBuild);
+    case 'individuals': {
+      const count = doc.individuals;
+      const range = INDIVIDUALS_RANGES.find(
+        (candidate) => count !== null && count >= candidate.min && (candidate.max === null || count <= candidate.max),
+      );
+      return range ? [range.key] : [];
+    }
+  }
+}
+
+function referenceFacets(
+  docs: readonly DatasetSearchDocument[],
+  filter: DatasetSearchFilter,
+  visibility: SearchVisibility,
+  fields: readonly FacetField[],
+): FacetResult[] {
+  return fields.map((field) => {
+    const counts = new Map<string, number>();
+    for (const doc of docs) {
+      if (!isVisible(doc, visibility) || !passes(doc, filter, field)) continue;
+      for (const value of new Set(facetValues(doc, field))) counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+    const buckets = [...counts].map(([value, count]) => ({ value, count }));
+    if (field === 'individuals') {
+      const order: string[] = INDIVIDUALS_RANGES.map((range) => range.key);
+      return { field, buckets: buckets.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value)) };
+    }
+    return {
+      field,
+      buckets: buckets.sort((a, b) => b.count - a.count || byCodePoint(a.value, b.value)).slice(0, 50),
+    };
+  });
+}
+
+/** Accent-folded lower-case words of every full-text field. */
+function words(doc: DatasetSearchDocument): Set<string> {
+  const text = [doc.title, doc.description, ...doc.keywords, ...doc.diseaseLabels, ...doc.phenotypeLabels]
+    .concat(doc.publisherName ?? '')
+    .join(' ');
+  const folded = text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return new Set(folded.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 0));
+}
+
+const idsOf = (docs: readonly DatasetSearchDocument[]): string[] => docs.map((doc) => doc.id);
+const sorted = (ids: readonly string[]): string[] => [...ids].sort(byCodePoint);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The suite.
+
+export function searchEngineContract(
+  name: string,
+  makeEngine: () => Promise<{ engine: SearchEngine; cleanup: () => Promise<void> }>,
+): void {
+  describe(`SearchEngine contract: ${name}`, () => {
+    let engine: SearchEngine;
+    let cleanup: (() => Promise<void>) | undefined;
+
+    beforeAll(async () => {
+      ({ engine, cleanup } = await makeEngine());
+      await engine.init();
+      await engine.init();
+      await engine.upsert([...FIXTURES]);
+    });
+
+    afterAll(async () => {
+      await engine?.close();
+      await cleanup?.();
+    });
+
+    const request = (overrides: Partial<DatasetSearchRequest> = {}): DatasetSearchRequest => ({
+      query: null,
+      filter: {},
+      visibility: ANONYMOUS,
+      sort: 'TITLE',
+      first: 100,
+      after: null,
+      facets: [],
+      ...overrides,
+    });
+
+    async function idsFor(overrides: Partial<DatasetSearchRequest>): Promise<string[]> {
+      const result = await engine.search(request(overrides));
+      return result.hits.map((hit) => hit.id);
+    }
+
+    async function pageThrough(base: DatasetSearchRequest, first: number): Promise<{ ids: string[]; totals: Set<number> }> {
+      const ids: string[] = [];
+      const totals = new Set<number>();
+      let after: string | null = null;
+      for (let page = 0; page <= FIXTURES.length + 1; page++) {
+        const result = await engine.search({ ...base, first, after });
+        totals.add(result.totalCount);
+        ids.push(...result.hits.map((hit) => hit.id));
+        if (result.hits.length < first) return { ids, totals };
+        after = result.hits[result.hits.length - 1]!.cursor;
+      }
+      throw new Error('pagination did not end');
+    }
+
+    it('is alive and lists every document with its modified time', async () => {
+      expect(engine.name).toBe(name);
+      expect(await engine.ping()).toBe(true);
+      const listed = await engine.listIds();
+      expect(sorted(listed.map((entry) => entry.id))).toEqual(sorted(idsOf(FIXTURES)));
+      for (const entry of listed) {
+        const doc = FIXTURES.find((fixture) => fixture.id === entry.id)!;
+        expect(entry.modified).toBe(new Date(doc.modified).toISOString());
+      }
+    });
+
+    describe('filters and disjunctive facets match the reference', () => {
+      const cases: [string, DatasetSearchFilter][] = [
+        ['no filter', {}],
+        ['one publisher', { publisherIds: [ORG.skane] }],
+        ['two publishers', { publisherIds: [ORG.skane, ORG.orebro] }],
+        ['diagnostic area', { diagnosticAreas: ['rare-diseases'] }],
+        ['assay', { assays: ['WGS'] }],
+        ['assays ORed', { assays: ['WES', 'WTS'] }],
+        ['parent disease term finds descendants', { diseaseIds: [DISEASE.cancer.id] }],
+        ['mid-level disease term', { diseaseIds: [DISEASE.leukemia.id] }],
+        ['leaf disease term', { diseaseIds: [DISEASE.aml.id] }],
+        ['diseases ORed', { diseaseIds: [DISEASE.epilepsy.id, DISEASE.cf.id] }],
+        ['DUO permission', { duoPermissions: ['HMB'] }],
+        ['access mode', { accessModes: ['OPEN', 'REGISTERED'] }],
+        ['access body', { accessBodyIds: ['dab-gms-dac'] }],
+        ['genome build', { genomeBuilds: ['GRCh37'] }],
+        ['minimum individuals', { minIndividuals: 1000 }],
+        ['minimum individuals at a range edge', { minIndividuals: 10000 }],
+        ['statuses', { statuses: ['DRAFT', 'WITHDRAWN'] }],
+        ['consent keys', { consentKeys: ['consent-hmb', 'consent-gru'] }],
+        ['empty consent key list matches nothing', { consentKeys: [] }],
+        ['empty value lists do not constrain', { publisherIds: [], assays: [], diseaseIds: [] }],
+        ['assay, disease and size', { assays: ['WGS', 'PANEL'], diseaseIds: [DISEASE.cancer.id], minIndividuals: 100 }],
+        [
+          'publishers, permissions and access body',
+          { publisherIds: [ORG.skane, ORG.orebro], duoPermissions: ['HMB', 'DS'], accessBodyIds: ['dab-gms-dac'] },
+        ],
+        [
+          'every facetable filter at once',
+          {
+            publisherIds: [ORG.skane, ORG.vgr, ORG.orebro],
+            diagnosticAreas: ['haematology', 'rare-diseases'],
+            assays: ['WGS'],
+            diseaseIds: [DISEASE.root.id],
+            duoPermissions: ['HMB', 'DS'],
+            accessModes: ['CONTROLLED'],
+            accessBodyIds: ['dab-gms-dac', 'dab-vgr-disclosure', 'dab-orebro-disclosure', 'dab-skane-disclosure'],
+            genomeBuilds: ['GRCh38', 'T2T-CHM13'],
+            minIndividuals: 50,
+          },
+        ],
+        ['no match', { assays: ['WTS'], genomeBuilds: ['GRCh37'] }],
+      ];
+      for (const [label, filter] of cases) {
+        for (const [who, visibility] of VISIBILITIES) {
+          it(`${label} (${who})`, async () => {
+            const result = await engine.search(request({ filter, visibility, facets: FACET_FIELDS }));
+            const expected = referenceSearch(FIXTURES, filter, visibility, 'TITLE');
+            expect(result.hits.map((hit) => hit.id)).toEqual(expected);
+            expect(result.totalCount).toBe(expected.length);
+            expect(result.facets).toEqual(referenceFacets(FIXTURES, filter, visibility, FACET_FIELDS));
+          });
+        }
+      }
+
+      it('returns the requested facets in the requested order, and none when none are asked for', async () => {
+        const fields: FacetField[] = ['individuals', 'publisher', 'disease'];
+        const filter: DatasetSearchFilter = { publisherIds: [ORG.orebro], minIndividuals: 500 };
+        const result = await engine.search(request({ filter, facets: fields }));
+        expect(result.facets).toEqual(referenceFacets(FIXTURES, filter, ANONYMOUS, fields));
+        expect((await engine.search(request({ filter }))).facets).toEqual([]);
+      });
+
+      it('keeps the counts of unchosen publishers when one publisher is chosen', async () => {
+        const result = await engine.search(request({ filter: { publisherIds: [ORG.skane] }, facets: ['publisher'] }));
+        const publishers = result.facets[0]!.buckets.map((bucket) => bucket.value);
+        expect(publishers).toContain(ORG.skane);
+        expect(publishers).toContain(ORG.orebro);
+        expect(publishers.length).toBeGreaterThan(1);
+      });
+
+      it('counts every matching document in totalCount, not just the page', async () => {
+        const expected = referenceSearch(FIXTURES, {}, ADMIN, 'TITLE');
+        const result = await engine.search(request({ visibility: ADMIN, first: 2 }));
+        expect(result.hits).toHaveLength(2);
+        expect(result.totalCount).toBe(expected.length);
+      });
+
+      it('caps a facet at 50 buckets ordered by count, then value', async () => {
+        const probes = Array.from({ length: 55 }, (_, i) => ({
+          ...byNumber(11),
+          id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
+          status: 'DRAFT' as const,
+          ownerOrganisationId: 'org-facet-probe',
+          accessBodyIds: [`dab-probe-${String(i).padStart(2, '0')}`, ...(i % 4 === 0 ? ['dab-probe-shared'] : [])],
+        }));
+        const visibility: SearchVisibility = { allStatusesForOwners: ['org-facet-probe'] };
+        await engine.upsert(probes);
+        try {
+          const result = await engine.search(request({ visibility, facets: FACET_FIELDS }));
+          const expected = referenceFacets([...FIXTURES, ...probes], {}, visibility, FACET_FIELDS);
+          expect(result.facets).toEqual(expected);
+          expect(result.facets.find((facet) => facet.field === 'accessBody')!.buckets).toHaveLength(50);
+        } finally {
+          await engine.remove(probes.map((probe) => probe.id));
+        }
+        expect(sorted((await engine.listIds()).map((entry) => entry.id))).toEqual(sorted(idsOf(FIXTURES)));
+      });
+    });
+
+    describe('visibility', () => {
+      it('shows anonymous callers published datasets only', async () => {
+        const result = await engine.search(request({ facets: FACET_FIELDS }));
+        const published = FIXTURES.filter((doc) => doc.status === 'PUBLISHED');
+        expect(sorted(result.hits.map((hit) => hit.id))).toEqual(sorted(idsOf(published)));
+        expect(result.totalCount).toBe(published.length);
+      });
+
+      it('never lets drafts leak into anonymous totals or facets', async () => {
+        const result = await engine.search(request({ facets: FACET_FIELDS }));
+        const values = (field: FacetField): string[] =>
+          result.facets.find((facet) => facet.field === field)!.buckets.map((bucket) => bucket.value);
+        // T2T-CHM13 and Biobank Sverige as publisher occur only in drafts.
+        expect(values('genomeBuild')).not.toContain('T2T-CHM13');
+        expect(values('publisher')).not.toContain(ORG.biobank);
+        expect(values('disease')).not.toContain(DISEASE.lymphoma.id);
+        const orebro = result.facets.find((facet) => facet.field === 'publisher')!.buckets.find((b) => b.value === ORG.orebro);
+        expect(orebro?.count).toBe(3);
+
+        const lund = await engine.search(request({ query: 'Lund', facets: FACET_FIELDS }));
+        expect(lund.totalCount).toBe(0);
+        expect(lund.hits).toEqual([]);
+        expect(lund.facets.every((facet) => facet.buckets.length === 0)).toBe(true);
+        expect(await engine.search(request({ filter: { statuses: ['DRAFT'] } }))).toMatchObject({ totalCount: 0 });
+      });
+
+      it("shows a data manager their own organisation's drafts, but not other organisations'", async () => {
+        const result = await engine.search(request({ visibility: OREBRO_MANAGER, filter: { statuses: ['DRAFT'] } }));
+        expect(result.hits.map((hit) => hit.id)).toEqual([datasetId(21)]);
+        const skane = await engine.search(
+          request({ query: 'Lund', visibility: { allStatusesForOwners: [ORG.skane] } }),
+        );
+        expect(skane.hits.map((hit) => hit.id)).toEqual([datasetId(22)]);
+      });
+
+      it('treats the owner, not the publisher, as the one who sees other statuses', async () => {
+        const biobank: SearchVisibility = { allStatusesForOwners: [ORG.biobank] };
+        const ids = await idsFor({ visibility: biobank, filter: { statuses: ['DRAFT', 'WITHDRAWN'] } });
+        expect(ids).toEqual([datasetId(23)]);
+      });
+
+      it('shows admins every status', async () => {
+        const result = await engine.search(request({ visibility: ADMIN }));
+        expect(result.totalCount).toBe(FIXTURES.length);
+      });
+    });
+
+    describe('sorting and keyset pagination', () => {
+      const scenarios: [string, DatasetSearchFilter, SearchVisibility][] = [
+        ['anonymous, unfiltered', {}, ANONYMOUS],
+        ['admin, filtered', { assays: ['WGS', 'PANEL'] }, ADMIN],
+      ];
+      const sorts: DatasetSortOrder[] = ['TITLE', 'MODIFIED_DESC', 'INDIVIDUALS_DESC', 'RELEVANCE'];
+      for (const [label, filter, visibility] of scenarios) {
+        for (const sort of sorts) {
+          for (const first of [1, 3, 7]) {
+            it(`${sort} in pages of ${first} (${label})`, async () => {
+              const expected = referenceSearch(FIXTURES, filter, visibility, sort);
+              const { ids, totals } = await pageThrough(request({ filter, visibility, sort }), first);
+              expect(ids).toEqual(expected);
+              expect([...totals]).toEqual([expected.length]);
+            });
+          }
+        }
+      }
+
+      for (const first of [1, 3, 7]) {
+        it(`RELEVANCE with a query in pages of ${first} repeats the single-page order exactly once`, async () => {
+          const base = request({ query: 'cancer genomes', sort: 'RELEVANCE', visibility: ADMIN });
+          const whole = await engine.search(base);
+          expect(whole.totalCount).toBeGreaterThan(7);
+          const { ids, totals } = await pageThrough(base, first);
+          expect(ids).toEqual(whole.hits.map((hit) => hit.id));
+          expect(new Set(ids).size).toBe(ids.length);
+          expect([...totals]).toEqual([whole.totalCount]);
+        });
+      }
+
+      it('sorts titles case-insensitively and breaks ties by id', async () => {
+        const ids = await idsFor({ query: null, filter: { assays: ['WGS'] }, visibility: ADMIN, sort: 'TITLE' });
+        const pilots = ids.filter((id) => [11, 12, 13].map(datasetId).includes(id));
+        expect(pilots).toEqual([datasetId(11), datasetId(12), datasetId(13)]);
+      });
+
+      it('puts datasets without an individuals count last', async () => {
+        const ids = await idsFor({ sort: 'INDIVIDUALS_DESC' });
+        expect(ids[ids.length - 1]).toBe(datasetId(14));
+        expect(ids[0]).toBe(datasetId(9));
+      });
+
+      it('rejects a cursor from another sort order and a malformed cursor', async () => {
+        const page = await engine.search(request({ sort: 'TITLE', first: 1 }));
+        const cursor = page.hits[0]!.cursor;
+        await expect(engine.search(request({ sort: 'MODIFIED_DESC', after: cursor }))).rejects.toThrow();
+        await expect(engine.search(request({ after: 'not-a-cursor' }))).rejects.toThrow();
+      });
+    });
+
+    describe('full-text query', () => {
+      const visibleWith = (word: string, visibility = ANONYMOUS): string[] =>
+        sorted(idsOf(FIXTURES.filter((doc) => isVisible(doc, visibility) && words(doc).has(word))));
+      const visibleMatching = (pattern: RegExp): string[] =>
+        idsOf(FIXTURES.filter((doc) => isVisible(doc, ANONYMOUS) && [...words(doc)].some((w) => pattern.test(w))));
+
+      it('matches everything for a blank or punctuation-only query', async () => {
+        const expected = referenceSearch(FIXTURES, {}, ANONYMOUS, 'MODIFIED_DESC');
+        for (const query of ['', '   ', '?!', null]) {
+          const result = await engine.search(request({ query, sort: 'RELEVANCE' }));
+          expect(result.hits.map((hit) => hit.id)).toEqual(expected);
+          expect(result.totalCount).toBe(expected.length);
+        }
+      });
+
+      it('finds a word in any field', async () => {
+        expect(sorted(await idsFor({ query: 'fibroblasts' }))).toEqual([datasetId(7)]);
+        expect(sorted(await idsFor({ query: 'BRCA2' }))).toEqual([datasetId(4)]);
+        expect(sorted(await idsFor({ query: 'hypotonia' }))).toEqual([datasetId(10)]);
+        expect(sorted(await idsFor({ query: 'cystic fibrosis' }))).toEqual(visibleWith('cystic'));
+      });
+
+      it('is accent-insensitive in both directions', async () => {
+        const skane = visibleWith('skane');
+        expect(skane).toEqual(sorted([1, 3, 11, 17].map(datasetId)));
+        for (const query of ['Skane', 'Skåne', 'SKÅNE', 'skane']) expect(sorted(await idsFor({ query }))).toEqual(skane);
+        const orebro = visibleWith('orebro');
+        expect(orebro).toEqual(sorted([6, 7, 16].map(datasetId)));
+        for (const query of ['Orebro', 'Örebro', 'örebro']) expect(sorted(await idsFor({ query }))).toEqual(orebro);
+        expect(sorted(await idsFor({ query: 'Orebro', visibility: OREBRO_MANAGER }))).toEqual(
+          visibleWith('orebro', OREBRO_MANAGER),
+        );
+      });
+
+      it('tolerates typos', async () => {
+        const leukaemiaTitles = [1, 2, 3].map(datasetId);
+        for (const query of ['leukamia', 'leukemia', 'Leukaemia']) {
+          const ids = await idsFor({ query });
+          expect(ids).toEqual(expect.arrayContaining(leukaemiaTitles));
+          expect(visibleMatching(/^leuk/)).toEqual(expect.arrayContaining(ids));
+        }
+        const ids = await idsFor({ query: 'epilepsie' });
+        expect(ids).toContain(datasetId(6));
+        expect(visibleMatching(/^epilep/)).toEqual(expect.arrayContaining(ids));
+      });
+
+      it('ranks a title match above a description-only match', async () => {
+        const ids = await idsFor({ query: 'epilepsy', sort: 'RELEVANCE' });
+        expect(ids[0]).toBe(datasetId(6));
+        expect(ids).toContain(datasetId(10));
+        expect(ids.indexOf(datasetId(6))).toBeLessThan(ids.indexOf(datasetId(10)));
+      });
+
+      it('ranks documents matching more query terms higher', async () => {
+        const ids = await idsFor({ query: 'acute myeloid leukaemia', sort: 'RELEVANCE' });
+        expect(ids[0]).toBe(datasetId(1));
+        expect(ids.indexOf(datasetId(2))).toBeLessThan(ids.indexOf(datasetId(3)));
+        expect(ids.indexOf(datasetId(3))).toBeGreaterThan(0);
+      });
+
+      it('combines a query with filters, visibility and disjunctive facets', async () => {
+        const query = 'genomes';
+        const matched = new Set(await idsFor({ query, visibility: ADMIN, first: 1000 }));
+        expect(matched.size).toBeGreaterThan(3);
+        const matchedDocs = FIXTURES.filter((doc) => matched.has(doc.id));
+        const filter: DatasetSearchFilter = { assays: ['WGS'], publisherIds: [ORG.vgr, ORG.uppsala, ORG.orebro] };
+        for (const [, visibility] of VISIBILITIES) {
+          const result = await engine.search(request({ query, filter, visibility, facets: FACET_FIELDS }));
+          const expected = referenceSearch(matchedDocs, filter, visibility, 'TITLE');
+          expect(result.hits.map((hit) => hit.id)).toEqual(expected);
+          expect(result.totalCount).toBe(expected.length);
+          expect(result.facets).toEqual(referenceFacets(matchedDocs, filter, visibility, FACET_FIELDS));
+        }
+      });
+    });
+
+    describe('writes', () => {
+      it('upsert replaces a document instead of adding one', async () => {
+        const original = byNumber(8);
+        const renamed = { ...original, title: 'Mucoviscidosis modifier genes', modified: '2025-01-01T00:00:00.000Z' };
+        try {
+          await engine.upsert([renamed]);
+          expect(await idsFor({ query: 'mucoviscidosis' })).toEqual([original.id]);
+          expect((await engine.search(request())).totalCount).toBe(referenceSearch(FIXTURES, {}, ANONYMOUS, 'TITLE').length);
+          const listed = await engine.listIds();
+          expect(listed).toHaveLength(FIXTURES.length);
+          expect(listed.find((entry) => entry.id === original.id)?.modified).toBe('2025-01-01T00:00:00.000Z');
+
+          await engine.upsert([{ ...renamed, status: 'DRAFT' }]);
+          expect(await idsFor({ query: 'mucoviscidosis' })).toEqual([]);
+          const uppsala: SearchVisibility = { allStatusesForOwners: [ORG.uppsala] };
+          expect(await idsFor({ query: 'mucoviscidosis', visibility: uppsala })).toEqual([original.id]);
+        } finally {
+          await engine.upsert([original]);
+        }
+        expect(await idsFor({ query: 'mucoviscidosis' })).toEqual([]);
+        expect(await idsFor({ query: 'Cystic fibrosis modifier genes', first: 1, sort: 'RELEVANCE' })).toEqual([original.id]);
+      });
+
+      it('remove deletes documents and ignores unknown ids', async () => {
+        const removed = byNumber(5);
+        try {
+          await engine.remove([removed.id, 'no-such-dataset']);
+          const remaining = FIXTURES.filter((doc) => doc.id !== removed.id);
+          expect(sorted((await engine.listIds()).map((entry) => entry.id))).toEqual(sorted(idsOf(remaining)));
+          const result = await engine.search(request({ facets: FACET_FIELDS }));
+          expect(result.hits.map((hit) => hit.id)).toEqual(referenceSearch(remaining, {}, ANONYMOUS, 'TITLE'));
+          expect(result.facets).toEqual(referenceFacets(remaining, {}, ANONYMOUS, FACET_FIELDS));
+        } finally {
+          await engine.upsert([removed]);
+        }
+        await engine.upsert([]);
+        await engine.remove([]);
+        expect(await engine.listIds()).toHaveLength(FIXTURES.length);
+      });
+    });
+
+    describe('rebuild', () => {
+      async function* inBatches(
+        docs: readonly DatasetSearchDocument[],
+        size: number,
+      ): AsyncGenerator<DatasetSearchDocument[]> {
+        for (let start = 0; start < docs.length; start += size) {
+          // Slow enough that searches run while the new index is being filled.
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          yield docs.slice(start, start + size);
+        }
+      }
+
+      it('switches readers to a fresh index only when it is complete, without errors or empty results', async () => {
+        const expected = referenceSearch(FIXTURES, {}, ANONYMOUS, 'TITLE');
+        const failures: string[] = [];
+        let searches = 0;
+        let rebuilding = true;
+        const reader = async (): Promise<void> => {
+          // Keeps reading a little after the swap, while the previous index is being dropped.
+          let after = 0;
+          while (rebuilding || after++ < 10) {
+            try {
+              const result = await engine.search(request({ facets: ['publisher'] }));
+              if (result.totalCount !== expected.length) failures.push(`totalCount ${result.totalCount}`);
+              if (result.hits.length !== expected.length) failures.push(`hits ${result.hits.length}`);
+            } catch (error) {
+              failures.push(String(error));
+            }
+            searches += 1;
+          }
+        };
+        const progress: number[] = [];
+        const readers = [reader(), reader(), reader()];
+        try {
+          await engine.rebuild(inBatches(FIXTURES, 4), (indexed) => progress.push(indexed));
+        } finally {
+          rebuilding = false;
+          await Promise.all(readers);
+        }
+        expect(failures).toEqual([]);
+        expect(searches).toBeGreaterThan(30);
+        expect(progress[progress.length - 1]).toBe(FIXTURES.length);
+        expect(progress).toEqual([...progress].sort((a, b) => a - b));
+
+        expect(sorted((await engine.listIds()).map((entry) => entry.id))).toEqual(sorted(idsOf(FIXTURES)));
+        const result = await engine.search(request({ visibility: ADMIN, facets: FACET_FIELDS }));
+        expect(result.hits.map((hit) => hit.id)).toEqual(referenceSearch(FIXTURES, {}, ADMIN, 'TITLE'));
+        expect(result.facets).toEqual(referenceFacets(FIXTURES, {}, ADMIN, FACET_FIELDS));
+      });
+
+      it('replaces the content with exactly what was rebuilt', async () => {
+        const withoutWithdrawn = FIXTURES.filter((doc) => doc.status !== 'WITHDRAWN');
+        await engine.rebuild(inBatches(withoutWithdrawn, 10));
+        expect(sorted((await engine.listIds()).map((entry) => entry.id))).toEqual(sorted(idsOf(withoutWithdrawn)));
+        expect((await engine.search(request({ visibility: ADMIN }))).totalCount).toBe(withoutWithdrawn.length);
+
+        await engine.rebuild(inBatches(FIXTURES, 25));
+        expect(sorted((await engine.listIds()).map((entry) => entry.id))).toEqual(sorted(idsOf(FIXTURES)));
+        expect(await idsFor({ query: 'Skane' })).toHaveLength(4);
+        await engine.upsert([byNumber(1)]);
+        expect(await engine.listIds()).toHaveLength(FIXTURES.length);
+      });
+    });
+  });
+}
