@@ -22,19 +22,20 @@ const mediaTypesOf: Record<RdfFormat, readonly string[]> = {
   'application/n-triples': ['application/n-triples'],
 };
 
-// Values of the ?format= query parameter (the canonical media types are accepted too).
-const formatNames: Record<string, RdfFormat> = {
-  ttl: 'text/turtle',
-  turtle: 'text/turtle',
-  jsonld: 'application/ld+json',
-  'json-ld': 'application/ld+json',
-  rdf: 'application/rdf+xml',
-  rdfxml: 'application/rdf+xml',
-  xml: 'application/rdf+xml',
-  nt: 'application/n-triples',
-  ntriples: 'application/n-triples',
-  ...Object.fromEntries(rdfFormats.map((format) => [format, format])),
-};
+// Values of the ?format= query parameter (the canonical media types are accepted too). A Map, so that
+// user input such as "__proto__" cannot reach Object.prototype.
+const formatNames = new Map<string, RdfFormat>([
+  ['ttl', 'text/turtle'],
+  ['turtle', 'text/turtle'],
+  ['jsonld', 'application/ld+json'],
+  ['json-ld', 'application/ld+json'],
+  ['rdf', 'application/rdf+xml'],
+  ['rdfxml', 'application/rdf+xml'],
+  ['xml', 'application/rdf+xml'],
+  ['nt', 'application/n-triples'],
+  ['ntriples', 'application/n-triples'],
+  ...rdfFormats.map((format): [string, RdfFormat] => [format, format]),
+]);
 
 interface MediaRange {
   type: string;
@@ -49,7 +50,7 @@ interface MediaRange {
  */
 export function negotiateRdfFormat(acceptHeader: string | undefined, formatQueryParam?: string): RdfFormat | null {
   if (formatQueryParam !== undefined && formatQueryParam.trim() !== '') {
-    return formatNames[formatQueryParam.trim().toLowerCase()] ?? null;
+    return formatNames.get(formatQueryParam.trim().toLowerCase()) ?? null;
   }
   if (acceptHeader === undefined || acceptHeader.trim() === '') return 'text/turtle';
 
@@ -129,7 +130,10 @@ function splitOutsideQuotes(text: string, separator: string): string[] {
   return parts;
 }
 
-/** Serializes a graph. All quads must be in the default graph: none of our formats but JSON-LD carries graphs. */
+/**
+ * Serializes a graph. All quads must be in the default graph: the catalogue is one graph, and Turtle,
+ * N-Triples and RDF/XML could not carry others.
+ */
 export async function serialize(
   quads: readonly RDF.Quad[],
   format: RdfFormat,
@@ -161,8 +165,9 @@ function prefixesInUse(quads: readonly RDF.Quad[], prefixes: Record<string, stri
       else if (term.termType === 'Literal') iris.add(term.datatype.value);
     }
   }
+  const used = [...iris];
   return Object.fromEntries(
-    Object.entries(prefixes).filter(([, namespace]) => [...iris].some((iri) => iri.startsWith(namespace))),
+    Object.entries(prefixes).filter(([, namespace]) => used.some((iri) => iri.startsWith(namespace))),
   );
 }
 

@@ -68,6 +68,7 @@ describe('negotiateRdfFormat', () => {
     expect(negotiateRdfFormat('text/turtle', 'RDF')).toBe('application/rdf+xml');
     expect(negotiateRdfFormat('application/rdf+xml', 'nt')).toBe('application/n-triples');
     expect(negotiateRdfFormat(undefined, 'csv')).toBeNull();
+    expect(negotiateRdfFormat(undefined, '__proto__')).toBeNull();
     expect(negotiateRdfFormat('application/ld+json', '')).toBe('application/ld+json');
   });
 });

@@ -9,7 +9,8 @@ searchEngineContract('postgres', async () => {
   return {
     engine: new PostgresSearchEngine({ pool }),
     cleanup: async () => {
-      await pool.end();
+      // The engine ends its pool on close(); this covers a suite that failed before closing it.
+      if (!pool.ended) await pool.end();
       await database.drop();
     },
   };

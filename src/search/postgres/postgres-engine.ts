@@ -308,8 +308,10 @@ export class PostgresSearchEngine implements SearchEngine {
     }
   }
 
-  /** The pool is injected and owned by the caller, which ends it. */
-  async close(): Promise<void> {}
+  /** Ends the pool: the engine owns the pool it is given (createSearchEngine makes one for it). */
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
 }
 
 const INDEX_SUFFIXES = [

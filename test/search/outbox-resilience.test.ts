@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+import { elasticsearchForTests } from '../support/elasticsearch.js';
+
+const run = promisify(execFile);
+/** A second, private Elasticsearch node, so stopping it does not disturb other test files. */
+const PORT = '9251';
+const node = (command: 'start' | 'stop') =>
+  run('bash', ['scripts/elasticsearch.sh', command], { env: { ...process.env, ES_PORT: PORT }, timeout: 240_000 });
+
+const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+const UPDATE = `mutation($id: ID!, $v: Int!, $input: DatasetPatch!) {
+  updateDataset(id: $id, expectedVersion: $v, input: $input) { dataset { version } userErrors { code message } }
+}`;
+
+describe.skipIf(!elasticsearchForTests())('outbox: an Elasticsearch outage loses nothing', () => {
+  let catalogue: TestCatalogue;
+  beforeAll(async () => {
+    const { stdout } = await node('start');
+    catalogue = await startTestCatalogue({ elasticsearchUrl: stdout.trim(), indexPrefix: `gdcat-outage-${Date.now()}` });
+  }, 300_000);
+  afterAll(async () => {
+    await catalogue?.stop();
+    await node('stop');
+  }, 120_000);
+
+  async function postgresState(): Promise<Map<string, string>> {
+    const rows = await catalogue.orm.em.getConnection().execute<{ id: string; modified: Date }[]>('select id, modified from dataset');
+    return new Map(rows.map((r) => [r.id, new Date(r.modified).toISOString()]));
+  }
+
+  async function indexState(): Promise<Map<string, string>> {
+    return new Map((await catalogue.search.listIds()).map((d) => [d.id, new Date(d.modified).toISOString()]));
+  }
+
+  it('accepts writes while Elasticsearch is down and catches up after it returns', async () => {
+    expect(await indexState()).toEqual(await postgresState());
+    const token = await catalogue.token('data_manager', [STOCKHOLM]);
+    const titles = ['Rare-disease clinical WGS cohort, GMC Karolinska (2015–2020)', 'GMS560 non-small cell lung cancer panel cohort, Region Stockholm'];
+
+    await node('stop');
+    expect(await catalogue.search.ping()).toBe(false);
+    const ids = ['urn:example:gms-catalogue:dataset:rd-wgs-gmck', 'urn:example:gms-catalogue:dataset:gms560-nsclc-stockholm'];
+    for (const [i, id] of ids.entries()) {
+      const { data } = await catalogue.gql(UPDATE, { id, v: 1, input: { keywords: [`outage-${i}`], description: `${titles[i]} — written during the outage` } }, token);
+      expect(data?.updateDataset.userErrors).toEqual([]);
+    }
+    // The indexer tries, fails and keeps the events for a later attempt.
+    await catalogue.indexer.runOnce();
+    expect(await catalogue.indexer.pendingCount()).toBeGreaterThanOrEqual(2);
+    const failures = await catalogue.orm.em
+      .getConnection()
+      .execute<{ attempts: number; last_error: string | null }[]>('select attempts, last_error from outbox_event where processed_at is null');
+    expect(failures.every((f) => f.attempts >= 1 && !!f.last_error)).toBe(true);
+
+    await node('start');
+    const deadline = Date.now() + 60_000;
+    while ((await catalogue.indexer.pendingCount()) > 0 && Date.now() < deadline) {
+      await catalogue.indexer.runOnce();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(await catalogue.indexer.pendingCount()).toBe(0);
+    expect(await indexState()).toEqual(await postgresState());
+    const { data } = await catalogue.gql('{ datasets(query: "outage") { edges { node { identifier } } } }');
+    expect(data?.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier).sort()).toEqual([...ids].sort());
+  }, 300_000);
+});
