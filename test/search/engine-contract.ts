@@ -994,6 +994,22 @@ export function searchEngineContract(
         expect(visibleMatching(/^epilep/)).toEqual(expect.arrayContaining(ids));
       });
 
+      it('matches words with digits exactly: gene symbols are not typos', async () => {
+        expect(await idsFor({ query: 'BRCA2' })).toEqual([datasetId(4)]);
+        expect(await idsFor({ query: 'BRCA3' })).toEqual([]);
+      });
+
+      it('does not take an exome for a genome or the other way round', async () => {
+        const exomes = await idsFor({ query: 'exomes', visibility: ADMIN });
+        expect(exomes).toContain(datasetId(4));
+        const withExome = FIXTURES.filter((doc) => [...words(doc)].some((word) => word.startsWith('exome')));
+        expect(idsOf(withExome)).toEqual(expect.arrayContaining(exomes));
+        const genomes = await idsFor({ query: 'genome', visibility: ADMIN });
+        expect(genomes).toContain(datasetId(11));
+        const withGenome = FIXTURES.filter((doc) => [...words(doc)].some((word) => word.includes('genom')));
+        expect(idsOf(withGenome)).toEqual(expect.arrayContaining(genomes));
+      });
+
       it('ranks a title match above a description-only match', async () => {
         const ids = await idsFor({ query: 'epilepsy', sort: 'RELEVANCE' });
         expect(ids[0]).toBe(datasetId(6));

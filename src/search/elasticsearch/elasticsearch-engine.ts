@@ -91,6 +91,12 @@ const EXACT_FIELDS: readonly [keyof IndexedDataset, number][] = [
   ['publisherNameFolded', 0.375],
   ['descriptionFolded', 0.25],
 ];
+/**
+ * AUTO with later steps than the default (3,6): words under 5 letters exact, 5-8 one edit, longer two. With the
+ * default, six-letter words allow two edits, so 'exomes' matched 'genomes' and 'genome' matched 'exome': in
+ * genomics the difference between an exome and a genome dataset is the point, not a typo.
+ */
+const FUZZINESS = 'AUTO:5,9';
 const FUZZY_TITLE_WEIGHT = 0.5;
 const FUZZY_SUBJECT_WEIGHT = 0.3125;
 const FUZZY_SUBJECT_FIELDS: readonly (keyof IndexedDataset)[] = ['keywordsFolded', 'labelsFolded', 'publisherNameFolded'];
@@ -351,6 +357,25 @@ function weighted(query: estypes.QueryDslQueryContainer, weight: number): estype
   return { constant_score: { filter: query, boost: weight } };
 }
 
+/**
+ * Words containing digits (gene symbols such as BRCA2, builds, identifiers) match exactly: a near miss there
+ * is a different thing, not a typo.
+ */
+function isTypoTolerant(term: string): boolean {
+  return !/\p{N}/u.test(term);
+}
+
+function fuzzyQueries(term: string): estypes.QueryDslQueryContainer[] {
+  if (!isTypoTolerant(term)) return [];
+  return [
+    weighted({ match: { titleFolded: { query: term, operator: 'and', fuzziness: FUZZINESS } } }, FUZZY_TITLE_WEIGHT),
+    weighted(
+      { multi_match: { query: term, fields: [...FUZZY_SUBJECT_FIELDS], operator: 'and', fuzziness: FUZZINESS } },
+      FUZZY_SUBJECT_WEIGHT,
+    ),
+  ];
+}
+
 /** Per term the best-matching field's weight (dis_max), summed over terms (bool should). */
 function textQuery(terms: string[]): estypes.QueryDslQueryContainer {
   return {
@@ -361,11 +386,7 @@ function textQuery(terms: string[]): estypes.QueryDslQueryContainer {
             ...EXACT_FIELDS.map(([field, weight]) =>
               weighted({ match: { [field]: { query: term, operator: 'and' } } }, weight),
             ),
-            weighted({ match: { titleFolded: { query: term, operator: 'and', fuzziness: 'AUTO' } } }, FUZZY_TITLE_WEIGHT),
-            weighted(
-              { multi_match: { query: term, fields: [...FUZZY_SUBJECT_FIELDS], operator: 'and', fuzziness: 'AUTO' } },
-              FUZZY_SUBJECT_WEIGHT,
-            ),
+            ...fuzzyQueries(term),
           ],
         },
       })),

@@ -170,7 +170,7 @@ export class PostgresSearchEngine implements SearchEngine {
     const where = [visibilitySql(request.visibility, params), ...alwaysAppliedFilterSql(request.filter, params)];
     let score = 'NULL::numeric';
     if (terms.length > 0) {
-      const folded = terms.map((term) => `gdcat_unaccent(${params.add(term)})`);
+      const folded = terms.map((term) => ({ sql: `gdcat_unaccent(${params.add(term)})`, fuzzy: isTypoTolerant(term) }));
       where.push(`(${folded.map(termMatchSql).join(' OR ')})`);
       score = `round(${folded.map(termScoreSql).join(' + ')}, 4)`;
     }
@@ -465,19 +465,35 @@ function tsquery(term: string, weights = ''): string {
   return `to_tsquery('simple', quote_literal(${term}) || '${weights ? `:${weights}` : ''}')`;
 }
 
+/**
+ * Words containing digits (gene symbols such as BRCA2, builds, identifiers) match exactly: a near miss there
+ * is a different thing, not a typo.
+ */
+function isTypoTolerant(term: string): boolean {
+  return !/\p{N}/u.test(term);
+}
+
+interface QueryTerm {
+  /** SQL expression of the folded term. */
+  sql: string;
+  fuzzy: boolean;
+}
+
 /** A document matches a term exactly in any weighted field, or approximately (pg_trgm) in title or subject. */
-function termMatchSql(term: string): string {
-  return `(search_vector @@ ${tsquery(term)} OR title_folded %> ${term} OR subject_folded %> ${term})`;
+function termMatchSql({ sql: term, fuzzy }: QueryTerm): string {
+  const exact = `search_vector @@ ${tsquery(term)}`;
+  return fuzzy ? `(${exact} OR title_folded %> ${term} OR subject_folded %> ${term})` : `(${exact})`;
 }
 
 /** The best field a term matches; see the relevance model at the top of this file. */
-function termScoreSql(term: string): string {
-  return `GREATEST(
-    CASE WHEN search_vector @@ ${tsquery(term, 'A')} THEN 1
+function termScoreSql({ sql: term, fuzzy }: QueryTerm): string {
+  const exact = `CASE WHEN search_vector @@ ${tsquery(term, 'A')} THEN 1
          WHEN search_vector @@ ${tsquery(term, 'B')} THEN 0.625
          WHEN search_vector @@ ${tsquery(term, 'C')} THEN 0.375
          WHEN search_vector @@ ${tsquery(term, 'D')} THEN 0.25
-         ELSE 0 END,
+         ELSE 0 END`;
+  if (!fuzzy) return exact;
+  return `GREATEST(${exact},
     CASE WHEN title_folded %> ${term} THEN 0.5
          WHEN subject_folded %> ${term} THEN 0.3125
          ELSE 0 END)`;

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { descendantsOf } from '../../src/ontology/disease-hierarchy.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+type Bucket = { value: string; label: string; count: number | null; displayCount: string };
+type Facet = { field: string; buckets: Bucket[] };
+
+const SEARCH = `query($query: String, $filter: DatasetFilter, $first: Int, $after: String, $sort: DatasetSort) {
+  datasets(query: $query, filter: $filter, first: $first, after: $after, sort: $sort) {
+    totalCount
+    edges { cursor node { identifier status cohort { diseases { iri } } } }
+    pageInfo { hasNextPage endCursor }
+    facets { field buckets { value label count displayCount } }
+  }
+}`;
+const UPPSALA = 'urn:example:gms-catalogue:org:region-uppsala';
+const ORG_OUTSIDE = 'urn:example:gms-catalogue:org:region-orebro';
+
+describe('dataset discovery through GraphQL (PostgreSQL engine)', () => {
+  let catalogue: TestCatalogue;
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue();
+  });
+  afterAll(() => catalogue?.stop());
+
+  it('shows small facet counts as "<5" to anonymous callers and exact counts to signed-in ones', async () => {
+    const anonymous = await catalogue.gql(SEARCH, {});
+    const facets: Facet[] = anonymous.data!.datasets.facets;
+    const assay = facets.find((f) => f.field === 'assay')!;
+    expect(assay.buckets.length).toBeGreaterThan(0);
+    for (const bucket of assay.buckets) {
+      if (bucket.count === null) expect(bucket.displayCount).toBe('<5');
+      else {
+        expect(bucket.count).toBeGreaterThanOrEqual(5);
+        expect(bucket.displayCount).toBe(String(bucket.count));
+      }
+    }
+    expect(assay.buckets.some((b) => b.count === null)).toBe(true);
+    const signedIn = await catalogue.gql(SEARCH, {}, await catalogue.token('data_manager', [ORG_OUTSIDE]));
+    for (const facet of signedIn.data!.datasets.facets as Facet[]) {
+      for (const bucket of facet.buckets) expect(bucket.displayCount).toBe(String(bucket.count));
+    }
+  });
+
+  it('never counts a draft for callers who may not see it, and counts it for its owner', async () => {
+    const areaTotal = (facets: Facet[]) => facets.find((f) => f.field === 'diagnosticArea')!.buckets.reduce((s, b) => s + (b.count ?? 0), 0);
+    const outsider = await catalogue.gql(SEARCH, { first: 50 }, await catalogue.token('data_manager', [ORG_OUTSIDE]));
+    const owner = await catalogue.gql(SEARCH, { first: 50 }, await catalogue.token('data_manager', [UPPSALA]));
+    const outsiderIds = outsider.data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier);
+    expect(outsiderIds).not.toContain('urn:example:gms-catalogue:dataset:complex-cad-uppsala');
+    expect(owner.data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier)).toContain('urn:example:gms-catalogue:dataset:complex-cad-uppsala');
+    // Every dataset has one diagnostic area, so the facet adds up to the total.
+    expect(areaTotal(outsider.data!.datasets.facets)).toBe(outsider.data!.datasets.totalCount);
+    expect(areaTotal(owner.data!.datasets.facets)).toBe(outsider.data!.datasets.totalCount + 1);
+    const drafts = await catalogue.gql(SEARCH, { filter: { status: ['DRAFT'] } });
+    expect(drafts.data!.datasets.totalCount).toBe(0);
+  });
+
+  it('finds datasets annotated with descendants of a parent disease term', async () => {
+    const cancer = 'http://purl.obolibrary.org/obo/MONDO_0004992';
+    const { data } = await catalogue.gql(SEARCH, { filter: { diseases: [cancer] }, first: 50 });
+    const covered = new Set(descendantsOf('MONDO:0004992'));
+    const found = data!.datasets.edges.map((e: { node: { identifier: string; cohort: { diseases: { iri: string }[] } } }) => e.node);
+    expect(found.length).toBeGreaterThan(2);
+    for (const node of found) {
+      expect(node.cohort.diseases.some((d: { iri: string }) => covered.has(d.iri.replace('http://purl.obolibrary.org/obo/', '').replace('_', ':')))).toBe(true);
+    }
+    // At least one hit is annotated only with a child term, never with "cancer" itself.
+    expect(found.some((n: { cohort: { diseases: { iri: string }[] } }) => !n.cohort.diseases.some((d) => d.iri === cancer))).toBe(true);
+  });
+
+  it('pages through every result exactly once with cursors', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 20; page++) {
+      const { data } = await catalogue.gql(SEARCH, { first: 4, after, sort: 'TITLE' });
+      seen.push(...data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier));
+      if (!data!.datasets.pageInfo.hasNextPage) break;
+      after = data!.datasets.pageInfo.endCursor;
+    }
+    const all = await catalogue.gql(SEARCH, { first: 100, sort: 'TITLE' });
+    expect(seen).toEqual(all.data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier));
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('is typo tolerant and accent-insensitive', async () => {
+    const typo = await catalogue.gql(SEARCH, { query: 'leukamia' });
+    expect(typo.data!.datasets.totalCount).toBeGreaterThan(0);
+    const accent = await catalogue.gql(SEARCH, { query: 'Orebro' });
+    expect(accent.data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier)).toContain('urn:example:gms-catalogue:dataset:lymphoid-panel-orebro');
+  });
+
+  it('rejects bad filters and page sizes with a clear error, not a 500', async () => {
+    const tooBig = await catalogue.gql(SEARCH, { first: 1000 });
+    expect(tooBig.status).toBe(200);
+    expect(tooBig.errors?.[0].message).toMatch(/first/);
+    expect(tooBig.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const unknownPublisher = await catalogue.gql(SEARCH, { filter: { publisher: ['urn:nowhere'] } });
+    expect(unknownPublisher.errors?.[0].message).toMatch(/filter\.publisher\[0\]/);
+    const badCursor = await catalogue.gql(SEARCH, { after: 'garbage' });
+    expect(badCursor.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT/);
+    const badEnum = await catalogue.gql(SEARCH, { filter: { assay: ['NOT_AN_ASSAY'] } });
+    expect(badEnum.status).toBe(400);
+    expect(badEnum.errors?.[0].message).toMatch(/NOT_AN_ASSAY/);
+  });
+
+  it('lists every holding region in whoToAsk, after the route’s own steps', async () => {
+    const { data } = await catalogue.gql(`{ dataset(id: "urn:example:gms-catalogue:dataset:al-wgs-wts") {
+      accessRoute { accessBody { identifier } steps { order requirement body { identifier } } }
+      whoToAsk { identifier kind operationalStatus contactEmail }
+    } }`);
+    const steps = data!.dataset.accessRoute.steps;
+    const who = data!.dataset.whoToAsk.map((b: { identifier: string }) => b.identifier);
+    const routeBodies = [
+      ...new Set([data!.dataset.accessRoute.accessBody?.identifier, ...steps.map((s: { body: { identifier: string } | null }) => s.body?.identifier)].filter(Boolean)),
+    ];
+    expect(who.slice(0, routeBodies.length)).toEqual(routeBodies);
+    for (const region of ['skane', 'stockholm', 'uppsala', 'vgr']) expect(who).toContain(`urn:example:gms-catalogue:dab:${region}`);
+    expect(new Set(who).size).toBe(who.length);
+  });
+});
