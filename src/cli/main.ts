@@ -8,8 +8,7 @@ import { openDatabase, startCatalogue } from '../http/catalogue-server.js';
 import { gdcatSchema } from '../http/schema.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
 import { createSearchEngine } from '../search/create-engine.js';
-import { buildSearchDocuments } from '../search/document.js';
-import type { DatasetSearchDocument } from '../search/engine.js';
+import { reindexAll } from '../search/reindex.js';
 import { progress } from './progress.js';
 
 const USAGE = `gdcat <command> [options]
@@ -69,17 +68,7 @@ async function main(argv: string[]): Promise<number> {
         await engine.init();
         const total = await orm.em.fork().count(Dataset);
         const bar = progress(`reindex (${engine.name})`, total);
-        async function* batches(): AsyncIterable<DatasetSearchDocument[]> {
-          let after = '';
-          for (;;) {
-            const em = orm.em.fork();
-            const ids = await em.find(Dataset, { id: { $gt: after || '00000000-0000-0000-0000-000000000000' } }, { fields: ['id'], orderBy: { id: 'asc' }, limit: 500 });
-            if (ids.length === 0) return;
-            after = ids.at(-1)!.id;
-            yield await buildSearchDocuments(em, ids.map((d) => d.id));
-          }
-        }
-        await engine.rebuild(batches(), (indexed) => bar.update(indexed));
+        await reindexAll(orm, engine, (indexed) => bar.update(indexed));
         bar.finish();
         return 0;
       } finally {

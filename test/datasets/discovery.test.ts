@@ -73,7 +73,7 @@ describe('dataset discovery through GraphQL (PostgreSQL engine)', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const { data } = await catalogue.gql(SEARCH, { first: 4, after, sort: 'TITLE' });
+      const { data }: { data?: Record<string, any> } = await catalogue.gql(SEARCH, { first: 4, after, sort: 'TITLE' }); // eslint-disable-line @typescript-eslint/no-explicit-any
       seen.push(...data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier));
       if (!data!.datasets.pageInfo.hasNextPage) break;
       after = data!.datasets.pageInfo.endCursor;

@@ -130,7 +130,7 @@ function dataset(spec: DatasetSpec): DatasetSearchDocument {
 const BUSY_DAY = '2024-05-01T08:00:00.000Z';
 const PILOT_DAY = '2023-08-01T08:00:00.000Z';
 
-export const FIXTURES: readonly DatasetSearchDocument[] = [
+const FIXTURES: readonly DatasetSearchDocument[] = [
   dataset({
     n: 1,
     title: 'Acute myeloid leukaemia whole-genome cohort',

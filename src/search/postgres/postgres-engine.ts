@@ -564,7 +564,7 @@ function keysetSql(cursor: Cursor, params: SqlParameters): string {
   switch (cursor.sort) {
     case 'RELEVANCE': {
       const score = `${params.add(cursor.value)}::numeric`;
-      return `(score < ${score} OR (score = ${score} AND id > ${id}))`;
+      return `(score <= ${score} AND id <> ${id})`;
     }
     case 'TITLE': {
       const title = `${params.add(cursor.value)}::text COLLATE "C"`;

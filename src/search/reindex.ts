@@ -1,0 +1,30 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Dataset } from '../datasets/dataset.entity.js';
+import { buildSearchDocuments } from './document.js';
+import type { DatasetSearchDocument, SearchEngine } from './engine.js';
+
+const BATCH = 500;
+
+/**
+ * Rebuilds the engine's index from PostgreSQL: documents are built in keyset-ordered batches (a fresh
+ * EntityManager each, so memory stays flat) into a new index that replaces the old one only when complete.
+ */
+export async function reindexAll(orm: MikroORM, engine: SearchEngine, onProgress?: (indexed: number, total: number) => void): Promise<number> {
+  const total = await orm.em.fork().count(Dataset);
+  async function* batches(): AsyncIterable<DatasetSearchDocument[]> {
+    let after: string | null = null;
+    for (;;) {
+      const em = orm.em.fork();
+      const page: { id: string }[] = await em.find(Dataset, after ? { id: { $gt: after } } : {}, { fields: ['id'], orderBy: { id: 'asc' }, limit: BATCH });
+      if (page.length === 0) return;
+      after = page.at(-1)!.id;
+      yield await buildSearchDocuments(em, page.map((d) => d.id));
+    }
+  }
+  let indexed = 0;
+  await engine.rebuild(batches(), (count) => {
+    indexed = count;
+    onProgress?.(count, total);
+  });
+  return indexed;
+}

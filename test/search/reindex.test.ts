@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reindexAll } from '../../src/search/reindex.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+import { elasticsearchForTests } from '../support/elasticsearch.js';
+
+function reindexSuite(label: string, options: () => { elasticsearchUrl?: string }) {
+  describe(`reindex without downtime (${label})`, () => {
+    let catalogue: TestCatalogue;
+    beforeAll(async () => {
+      catalogue = await startTestCatalogue({ ...options(), indexPrefix: `gdcat-reindex-${Date.now()}` });
+    });
+    afterAll(() => catalogue?.stop());
+
+    it('rebuilds the index from PostgreSQL while readers keep getting full answers', async () => {
+      const query = '{ datasets(first: 100) { totalCount } }';
+      const expected = (await catalogue.gql(query)).data!.datasets.totalCount;
+      expect(expected).toBeGreaterThan(10);
+      // Drift the index away from PostgreSQL, then let reindex repair it.
+      const [published] = await catalogue.orm.em.getConnection().execute<{ id: string }[]>(`select id from dataset where status = 'PUBLISHED' limit 1`);
+      await catalogue.search.remove([published.id]);
+      expect((await catalogue.gql(query)).data!.datasets.totalCount).toBe(expected - 1);
+
+      let reindexing = true;
+      const readers = (async () => {
+        const seen: number[] = [];
+        while (reindexing) seen.push((await catalogue.gql(query)).data!.datasets.totalCount);
+        return seen;
+      })();
+      const progress: number[] = [];
+      const indexed = await reindexAll(catalogue.orm, catalogue.search, (done) => progress.push(done));
+      reindexing = false;
+      const seen = await readers;
+
+      expect(indexed).toBe(expected + 1); // the draft is indexed too; it is only hidden from readers
+      expect(progress.at(-1)).toBe(indexed);
+      expect(seen.length).toBeGreaterThan(0);
+      for (const count of seen) expect([expected - 1, expected]).toContain(count);
+      expect((await catalogue.gql(query)).data!.datasets.totalCount).toBe(expected);
+    });
+  });
+}
+
+reindexSuite('PostgreSQL engine', () => ({}));
+const elasticsearchUrl = elasticsearchForTests();
+if (elasticsearchUrl) reindexSuite('Elasticsearch engine', () => ({ elasticsearchUrl }));
