@@ -29,7 +29,8 @@ import {
  * matches (title 1, keywords 0.625, disease/phenotype labels or publisher 0.375, description 0.25; a fuzzy
  * match in the title 0.5, in keywords/labels/publisher 0.3125) via constant_score inside dis_max, summed over
  * terms by a bool. The weights are multiples of 1/16, so the float scores are exact and ties are real ties,
- * broken by id like in PostgreSQL.
+ * broken by id like in PostgreSQL. Typos are edit distance (see FUZZINESS); words containing digits (gene
+ * symbols, builds) match exactly.
  */
 
 export interface ElasticsearchSearchEngineOptions {
@@ -198,7 +199,9 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     batches: AsyncIterable<DatasetSearchDocument[]>,
     onProgress?: (indexed: number) => void,
   ): Promise<void> {
-    // Bulk loading without refreshes; the index becomes searchable by one explicit refresh before the swap.
+    // Loaded without periodic refreshes and made searchable by one explicit refresh before the swap. Writes that
+    // arrive meanwhile land in the current index and are not carried over; the caller must replay what changed
+    // since the rebuild started.
     const index = await this.createVersionedIndex(undefined, { refresh_interval: '-1' });
     try {
       let indexed = 0;

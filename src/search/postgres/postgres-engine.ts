@@ -25,6 +25,8 @@ import {
  * a typo-tolerant pg_trgm match in the title 0.5, in keywords/labels/publisher 0.3125) and a document's score
  * is the sum over terms. The weights are multiples of 1/16, so sums are exact both here (numeric) and in
  * Elasticsearch's float scores, and the two engines order documents with the same matches identically.
+ * Typo tolerance differs in kind: here trigram word similarity (which also relates 'genomics' to 'genome'),
+ * there edit distance. Words containing digits (gene symbols, builds) match exactly in both.
  */
 
 export interface PostgresSearchEngineOptions {
@@ -73,7 +75,7 @@ const FACET_COLUMNS: Record<Exclude<FacetField, 'individuals'>, { column: string
   genomeBuild: { column: 'genome_build', multiValued: false },
 };
 
-/** How each sort order is keyed: the ORDER BY, the cursor value and the "strictly after" condition. */
+/** Each sort order's ORDER BY and the value its cursor carries (see keysetSql for the "after" condition). */
 const SORTS: Record<DatasetSortOrder, { orderBy: string; key: string }> = {
   RELEVANCE: { orderBy: 'score DESC, id ASC', key: 'score::text' },
   TITLE: { orderBy: 'title_sort ASC, id ASC', key: 'title_sort' },
@@ -179,18 +181,18 @@ export class PostgresSearchEngine implements SearchEngine {
     const facetable = facetableFilterSql(request.filter, params);
     const flagsExcept = (facet: FacetField | null): string =>
       facetable
-        .map((filter, index) => (filter.facet === facet ? null : `f${index}`))
-        .filter((flag) => flag !== null)
+        .flatMap((filter, index) => (filter.facet === facet ? [] : [`f${index}`]))
         .concat('TRUE')
         .join(' AND ');
 
+    // The base set carries only the columns the sort, the cursor and the requested facets read.
     const facetColumns = new Set<string>();
     for (const field of request.facets) {
       if (!FACET_FIELDS.includes(field)) throw new Error(`Unknown facet field: ${String(field)}`);
-      facetColumns.add(field === 'individuals' ? 'individuals' : FACET_COLUMNS[field].column);
+      if (field !== 'individuals') facetColumns.add(FACET_COLUMNS[field].column);
     }
     const baseColumns = ['id', 'title_sort', 'modified', 'individuals', `${score} AS score`]
-      .concat([...facetColumns].filter((column) => column !== 'individuals'))
+      .concat([...facetColumns])
       .concat(facetable.map((filter, index) => `(${filter.sql}) AS f${index}`));
 
     const spec = SORTS[sort];
@@ -258,6 +260,8 @@ export class PostgresSearchEngine implements SearchEngine {
     onProgress?: (indexed: number) => void,
   ): Promise<void> {
     await this.init();
+    // Writes that arrive meanwhile land in the live table and are not carried over; the caller must replay
+    // what changed since the rebuild started.
     const staging = `${this.table}_rebuild`;
     // A staging table left by an interrupted rebuild is stale; readers never see it.
     await this.pool.query(`DROP TABLE IF EXISTS ${staging}`);
@@ -564,7 +568,7 @@ function keysetSql(cursor: Cursor, params: SqlParameters): string {
   switch (cursor.sort) {
     case 'RELEVANCE': {
       const score = `${params.add(cursor.value)}::numeric`;
-      return `(score <= ${score} AND id <> ${id})`;
+      return `(score < ${score} OR (score = ${score} AND id > ${id}))`;
     }
     case 'TITLE': {
       const title = `${params.add(cursor.value)}::text COLLATE "C"`;

@@ -1,0 +1,61 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+
+/**
+ * Adds `count` synthetic published datasets to a seeded catalogue, in SQL (set-based, seconds for 100k):
+ * titles and descriptions from a domain word list, varied publishers, assays, diseases, cohort sizes,
+ * DUO consent and access routes copied from the seed, and one outbox event each.
+ */
+export async function generateDatasets(orm: MikroORM, count: number): Promise<void> {
+  const sql = orm.em.getConnection();
+  await sql.execute(`
+    create temporary table bench_words as select * from (values
+      ('whole-genome'), ('exome'), ('panel'), ('leukaemia'), ('epilepsy'), ('cardiomyopathy'), ('sarcoma'),
+      ('neuroblastoma'), ('lymphoma'), ('trio'), ('tumour/normal'), ('paediatric'), ('adult'), ('Skåne'),
+      ('Örebro'), ('Västerbotten'), ('Uppsala'), ('Stockholm'), ('pharmacogenomics'), ('rare disease'),
+      ('hereditary cancer'), ('myeloid'), ('RNA-seq'), ('long-read'), ('pathogen'), ('surveillance')) w(word)`);
+  await sql.execute(`
+    insert into dataset (id, identifier, version, status, issued, modified, owner_organisation_id, provenance_source,
+                         created_at, title, description, keywords, diagnostic_area, theme, access_rights, other_identifiers,
+                         publisher_id, cohort)
+    select gen_random_uuid(), 'urn:bench:dataset:' || n, 1, 'PUBLISHED', now(), now() - (n || ' minutes')::interval,
+           p.id, 'MANUAL', now(),
+           initcap(w1.word) || ' ' || w2.word || ' cohort ' || n,
+           'Synthetic benchmark dataset ' || n || ' about ' || w1.word || ' and ' || w2.word || ' sequenced in ' || w3.word || '.',
+           array[w1.word, w3.word], a.area::diagnostic_area,
+           'http://publications.europa.eu/resource/authority/data-theme/HEAL',
+           'http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC', '{}', p.id,
+           jsonb_build_object(
+             'numberOfUniqueIndividuals', (n * 7919) % 20000,
+             'diseases', jsonb_build_array(jsonb_build_object('iri', d.iri, 'label', d.label, 'system', 'MONDO')),
+             'phenotypes', '[]'::jsonb, 'sampleTypes', '["blood"]'::jsonb, 'variantTypes', '["SNV"]'::jsonb,
+             'sequencing', jsonb_build_object('assays', jsonb_build_array(s.assay)),
+             'genomeBuild', jsonb_build_object('name', case when n % 3 = 0 then 'GRCh37' else 'GRCh38' end))
+      from generate_series(1, ${Number(count)}) n
+      join lateral (select id from organisation where type = 'REGION' order by identifier offset n % 7 limit 1) p on true
+      join lateral (select word from bench_words offset n % 26 limit 1) w1 on true
+      join lateral (select word from bench_words offset (n / 26) % 26 limit 1) w2 on true
+      join lateral (select word from bench_words offset (n / 7) % 26 limit 1) w3 on true
+      join lateral (select unnest(enum_range(null::diagnostic_area))::text area offset n % 8 limit 1) a on true
+      join lateral (select * from (values ('http://purl.obolibrary.org/obo/MONDO_0018874', 'acute myeloid leukemia'),
+                                          ('http://purl.obolibrary.org/obo/MONDO_0005027', 'epilepsy'),
+                                          ('http://purl.obolibrary.org/obo/MONDO_0004992', 'cancer'),
+                                          ('http://purl.obolibrary.org/obo/MONDO_0005045', 'hypertrophic cardiomyopathy')) v(iri, label)
+                    offset n % 4 limit 1) d on true
+      join lateral (select * from (values ('WGS'), ('WES'), ('PANEL'), ('WTS')) v(assay) offset n % 4 limit 1) s on true`);
+  await sql.execute(`
+    insert into consent_scope (id, dataset_id, duo_permission, duo_modifiers, disease_restrictions, legal_bases, national_legal_basis, consent_key)
+    select gen_random_uuid(), d.id, c.duo_permission, c.duo_modifiers, c.disease_restrictions, c.legal_bases, c.national_legal_basis, c.consent_key
+      from dataset d
+      join lateral (select * from consent_scope c2 join dataset s on s.id = c2.dataset_id
+                    where s.identifier not like 'urn:bench:%' order by s.identifier offset abs(hashtext(d.identifier)) % 14 limit 1) c on true
+     where d.identifier like 'urn:bench:%'`);
+  await sql.execute(`
+    insert into access_route (id, dataset_id, access_body_id, access_mode, languages)
+    select gen_random_uuid(), d.id, b.id, 'SECURE_PROCESSING_ENVIRONMENT', '{sv,en}'
+      from dataset d
+      join lateral (select id from data_access_body where kind = 'REGIONAL_DISCLOSURE_FUNCTION' order by identifier offset abs(hashtext(d.identifier)) % 4 limit 1) b on true
+     where d.identifier like 'urn:bench:%'`);
+  await sql.execute(`
+    insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts)
+    select 'Dataset', id, now(), now(), 0 from dataset where identifier like 'urn:bench:%'`);
+}
