@@ -14,7 +14,7 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
   /** Applies the given fields of a patch. */
   apply(em: EntityManager, record: E, patch: P, problems: Problems): Promise<void>;
   /** Extra checks before publishing (e.g. CHEERS items required for full evaluations). */
-  checkPublishable?(record: E, problems: Problems): void;
+  checkPublishable?(em: EntityManager, record: E, problems: Problems): Promise<void>;
   /** Follow-up work in the same transaction, e.g. re-indexing datasets that show this record. */
   afterChange?(em: EntityManager, record: E): Promise<void>;
 }
@@ -59,7 +59,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     const record = await this.load(ref);
     this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
     const problems = new Problems();
-    this.rules.checkPublishable?.(record, problems);
+    await this.rules.checkPublishable?.(this.em, record, problems);
     problems.throwIfAny();
     const before = snapshot(record);
     publish(record);

@@ -1,12 +1,12 @@
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { pageSize } from '../common/pagination.js';
-import { Problems } from '../common/user-error.js';
+import { Problems, UserInputProblem } from '../common/user-error.js';
 import { permittedConsentKeys } from '../consent/consent-matching.js';
 import { findDuoTerm } from '../consent/duo-vocabulary.js';
 import type { RequestContext } from '../http/context.js';
 import { labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import { Organisation } from '../organisations/organisation.entity.js';
-import { FACET_FIELDS, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
+import { FACET_FIELDS, InvalidSearchCursorError, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
 import { findByRef } from '../common/references.js';
 import type { Dataset } from './dataset.entity.js';
 import type { DatasetFilter, DatasetSearchResult, DatasetSort, Facet } from './dataset.types.js';
@@ -20,15 +20,20 @@ export async function searchDatasets(
   const problems = new Problems();
   const filter = await toEngineFilter(ctx, args.filter ?? {}, problems);
   problems.throwIfAny();
-  const result = await ctx.search.search({
-    query: args.query?.trim() || null,
-    filter,
-    visibility: ctx.policy.searchVisibility(),
-    sort: args.sort ?? 'RELEVANCE',
-    first: first + 1,
-    after: args.after ?? null,
-    facets: FACET_FIELDS,
-  });
+  const result = await ctx.search
+    .search({
+      query: args.query?.trim() || null,
+      filter,
+      visibility: ctx.policy.searchVisibility(),
+      sort: args.sort ?? 'RELEVANCE',
+      first: first + 1,
+      after: args.after ?? null,
+      facets: FACET_FIELDS,
+    })
+    .catch((error: unknown) => {
+      if (error instanceof InvalidSearchCursorError) throw UserInputProblem.of('after', error.message);
+      throw error;
+    });
   const hits = result.hits.slice(0, first);
   const datasets = await ctx.loaders.dataset.loadMany(hits.map((h) => h.id));
   // A hit whose row vanished between the engine and PostgreSQL (deleted meanwhile) is skipped.

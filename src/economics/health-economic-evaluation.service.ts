@@ -247,11 +247,11 @@ export const healthEconomicEvaluationRules: RecordRules<HealthEconomicEvaluation
     if (patch.evaluatedStudies != null) evaluation.evaluatedStudies.set(await resolveRefs(em, Study, patch.evaluatedStudies, 'input.evaluatedStudies', problems));
     if (patch.results != null) setResults(em, evaluation, patch.results, problems);
   },
-  checkPublishable(evaluation, problems) {
+  async checkPublishable(em, evaluation, problems) {
     if (FULL_EVALUATIONS.has(evaluation.evaluationType) && !evaluation.perspective) {
       problems.add('perspective', `a full economic evaluation (${evaluation.evaluationType}) must state its perspective (CHEERS 8)`, 'REQUIRED');
     }
-    if (!evaluation.publication && evaluation.results.length > 0) {
+    if (!evaluation.publication && (await em.count(HealthEconomicResult, { evaluation }))) {
       problems.add('publication', 'published figures need the publication they come from', 'REQUIRED');
     }
   },

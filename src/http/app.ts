@@ -65,9 +65,10 @@ function formatError(log: (line: string) => void) {
     if (original instanceof UserInputProblem) {
       return { message: original.message, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', userErrors: original.errors } };
     }
+    // Errors GraphQL itself raised (syntax, validation, variable coercion) describe the request: pass them on.
     const code = formatted.extensions?.code;
-    if (code && code !== 'INTERNAL_SERVER_ERROR') {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    if ((code && code !== 'INTERNAL_SERVER_ERROR') || !original || original instanceof GraphQLError) {
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: code ?? 'BAD_REQUEST' } };
     }
     log(`internal error: ${(original as Error)?.stack ?? formatted.message}`);
     return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
@@ -84,9 +85,13 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
           end({ operation: request.operationName ?? 'anonymous' });
         },
         async didResolveOperation(request) {
-          const rule = complexityRule(request.request.variables ?? {});
-          const errors = validate(request.schema, request.document, [rule]);
-          if (errors.length > 0) throw errors[0];
+          // Runs once variables are known, since page sizes come from them. Its errors are the client's.
+          const errors = validate(request.schema, request.document, [complexityRule(request.request.variables ?? {})]);
+          if (errors.length > 0) {
+            throw new GraphQLError(errors[0].message, {
+              extensions: { code: errors[0].extensions?.code ?? 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
         },
       };
     },

@@ -118,6 +118,9 @@ export interface DatasetSearchResult {
   facets: FacetResult[];
 }
 
+/** The `after` cursor was not issued by this engine for this sort; the caller's input is at fault. */
+export class InvalidSearchCursorError extends Error {}
+
 export interface SearchEngine {
   readonly name: 'postgres' | 'elasticsearch';
   /** Creates the index/table if missing. Idempotent. */

@@ -8,8 +8,12 @@ const BATCH = 500;
 /**
  * Rebuilds the engine's index from PostgreSQL: documents are built in keyset-ordered batches (a fresh
  * EntityManager each, so memory stays flat) into a new index that replaces the old one only when complete.
+ * Changes indexed into the old index while the rebuild ran are queued again afterwards, so none is lost
+ * in the swap.
  */
 export async function reindexAll(orm: MikroORM, engine: SearchEngine, onProgress?: (indexed: number, total: number) => void): Promise<number> {
+  const connection = orm.em.getConnection();
+  const [{ started }] = await connection.execute<{ started: Date }[]>('select now() as started');
   const total = await orm.em.fork().count(Dataset);
   async function* batches(): AsyncIterable<DatasetSearchDocument[]> {
     let after: string | null = null;
@@ -26,5 +30,10 @@ export async function reindexAll(orm: MikroORM, engine: SearchEngine, onProgress
     indexed = count;
     onProgress?.(count, total);
   });
+  await connection.execute(
+    `insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts)
+     select distinct aggregate_type, aggregate_id, now(), now(), 0 from outbox_event where created_at >= ?`,
+    [started],
+  );
   return indexed;
 }

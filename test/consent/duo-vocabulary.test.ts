@@ -204,7 +204,7 @@ describe('validateConsentCodes', () => {
 
   it('accepts every consent scope in the seed catalogue', () => {
     const seed = JSON.parse(
-      readFileSync(new URL('../../../shared/reference/example-catalogue.json', import.meta.url), 'utf8'),
+      readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'),
     ) as { records: { id: string; consentScope?: SeedConsent }[] };
     const scopes = seed.records.filter((r) => r.consentScope);
     expect(scopes.length).toBe(16);

@@ -27,9 +27,9 @@ interface SeedRecord {
 }
 
 function seedDiseaseIris(): string[] {
-  // CI clones the repository with shared/ beside it, as on the developers' machines.
+  // The seed file is the repository's copy of ../shared/reference/example-catalogue.json.
   const seed = JSON.parse(
-    readFileSync(new URL('../../../shared/reference/example-catalogue.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'),
   ) as { records: SeedRecord[] };
   return [
     ...new Set(

@@ -2,6 +2,7 @@ import { Client, errors, type estypes } from '@elastic/elasticsearch';
 import {
   FACET_FIELDS,
   INDIVIDUALS_RANGES,
+  InvalidSearchCursorError,
   type DatasetSearchDocument,
   type DatasetSearchFilter,
   type DatasetSearchRequest,
@@ -476,16 +477,16 @@ function decodeCursor(encoded: string, sort: DatasetSortOrder): estypes.SortResu
   try {
     decoded = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
   } catch {
-    throw new Error('Invalid search cursor');
+    throw new InvalidSearchCursorError('is not a cursor returned by this search');
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2) throw new Error('Invalid search cursor');
+  if (!Array.isArray(decoded) || decoded.length !== 2) throw new InvalidSearchCursorError('is not a cursor returned by this search');
   const [cursorSort, values] = decoded as unknown[];
-  if (cursorSort !== sort) throw new Error(`Search cursor was issued for sort ${String(cursorSort)}, not ${sort}`);
+  if (cursorSort !== sort) throw new InvalidSearchCursorError(`was issued for sort ${String(cursorSort)}, not ${sort}`);
   const valid =
     Array.isArray(values) &&
     values.length === 2 &&
     (typeof values[0] === 'number' || typeof values[0] === 'string') &&
     typeof values[1] === 'string';
-  if (!valid) throw new Error('Invalid search cursor');
+  if (!valid) throw new InvalidSearchCursorError('is not a cursor returned by this search');
   return values as estypes.SortResults;
 }

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import {
   FACET_FIELDS,
   INDIVIDUALS_RANGES,
+  InvalidSearchCursorError,
   type DatasetSearchDocument,
   type DatasetSearchFilter,
   type DatasetSearchRequest,
@@ -600,15 +601,15 @@ function decodeCursor(encoded: string, sort: DatasetSortOrder): Cursor {
   try {
     decoded = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
   } catch {
-    throw new Error('Invalid search cursor');
+    throw new InvalidSearchCursorError('is not a cursor returned by this search');
   }
-  if (!Array.isArray(decoded) || decoded.length !== 3) throw new Error('Invalid search cursor');
+  if (!Array.isArray(decoded) || decoded.length !== 3) throw new InvalidSearchCursorError('is not a cursor returned by this search');
   const [cursorSort, value, id] = decoded as unknown[];
-  if (cursorSort !== sort) throw new Error(`Search cursor was issued for sort ${String(cursorSort)}, not ${sort}`);
+  if (cursorSort !== sort) throw new InvalidSearchCursorError(`was issued for sort ${String(cursorSort)}, not ${sort}`);
   const valueValid =
     sort === 'INDIVIDUALS_DESC'
       ? value === null || (typeof value === 'number' && Number.isSafeInteger(value))
       : typeof value === 'string';
-  if (!valueValid || typeof id !== 'string') throw new Error('Invalid search cursor');
+  if (!valueValid || typeof id !== 'string') throw new InvalidSearchCursorError('is not a cursor returned by this search');
   return { sort, value: value as CursorValue, id };
 }

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+const UPPSALA = 'urn:example:gms-catalogue:org:region-uppsala';
+
+/** One record type's lifecycle mutations, exercised the same way for every type. */
+const TYPES = [
+  {
+    type: 'Study',
+    field: 'study',
+    input: { title: 'Uppsala long-read pilot 2', studyType: 'PILOT', ownerOrganisation: UPPSALA, startDate: '2026-01', diagnosticArea: 'RARE_DISEASES' },
+    patch: { acronym: 'ULR2' },
+    check: 'acronym',
+  },
+  {
+    type: 'DataAccessBody',
+    field: 'dataAccessBody',
+    input: { name: 'Region Uppsala biobank decision', kind: 'BIOBANK', operatedBy: UPPSALA, contactEmail: 'biobank@uppsala.example.org' },
+    patch: { applicationUrl: 'https://uppsala.example.org/biobank' },
+    check: 'applicationUrl',
+  },
+  {
+    type: 'HealthEconomicEvaluation',
+    field: 'healthEconomicEvaluation',
+    input: {
+      title: 'Budget impact of trio WGS in Uppsala',
+      evaluationType: 'BUDGET_IMPACT',
+      ownerOrganisation: UPPSALA,
+      currency: 'SEK',
+      priceYear: 2025,
+      country: 'SE',
+      perspective: 'HEALTHCARE_PAYER',
+      timeHorizon: 'P5Y',
+      results: [{ measure: 'ANNUAL_BUDGET_IMPACT', value: 12500000, unit: 'SEK' }],
+      publication: 'urn:example:gms-catalogue:pub:runheim2023',
+    },
+    patch: { discountRateCosts: 3 },
+    check: 'discountRateCosts',
+  },
+] as const;
+
+describe('shared lifecycle for studies, access bodies and health-economic evaluations', () => {
+  let catalogue: TestCatalogue;
+  let manager: string;
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue();
+    manager = await catalogue.token('data_manager', [UPPSALA]);
+  });
+  afterAll(() => catalogue?.stop());
+
+  it.each(TYPES)('$type: create, update with expectedVersion, publish, withdraw', async ({ type, field, input, patch, check }) => {
+    const selection = `${field} { id version status ${check} } userErrors { field message code }`;
+    const created = await catalogue.gql(`mutation($input: ${type}Input!) { create${type}(input: $input) { ${selection} } }`, { input }, manager);
+    expect(created.errors).toBeUndefined();
+    expect(created.data![`create${type}`].userErrors).toEqual([]);
+    const record = created.data![`create${type}`][field];
+    expect(record).toMatchObject({ version: 1, status: 'DRAFT' });
+
+    const anonymous = await catalogue.gql('query($id: ID!) { node(id: $id) { id } }', { id: record.id });
+    expect(anonymous.data!.node).toBeNull();
+
+    const updated = await catalogue.gql(`mutation($id: ID!, $input: ${type}Patch!) { update${type}(id: $id, expectedVersion: 1, input: $input) { ${selection} } }`, { id: record.id, input: patch }, manager);
+    expect(updated.data![`update${type}`].userErrors).toEqual([]);
+    expect(updated.data![`update${type}`][field]).toMatchObject({ version: 2, [check]: Object.values(patch)[0] });
+    const stale = await catalogue.gql(`mutation($id: ID!, $input: ${type}Patch!) { update${type}(id: $id, expectedVersion: 1, input: $input) { ${selection} } }`, { id: record.id, input: patch }, manager);
+    expect(stale.data![`update${type}`].userErrors[0].code).toBe('CONFLICT');
+
+    const published = await catalogue.gql(`mutation($id: ID!) { publish${type}(id: $id) { ${selection} } }`, { id: record.id }, manager);
+    expect(published.data![`publish${type}`].userErrors).toEqual([]);
+    expect((await catalogue.gql('query($id: ID!) { node(id: $id) { id } }', { id: record.id })).data!.node).toEqual({ id: record.id });
+
+    const withdrawn = await catalogue.gql(`mutation($id: ID!) { withdraw${type}(id: $id, reason: "Replaced") { ${selection} } }`, { id: record.id }, manager);
+    expect(withdrawn.data![`withdraw${type}`][field].status).toBe('WITHDRAWN');
+  });
+
+  it('lets only admins register organisations, and data managers edit their own', async () => {
+    const input = { name: 'Region Jönköpings län', type: 'REGION' };
+    const denied = await catalogue.gql('mutation($input: OrganisationInput!) { createOrganisation(input: $input) { organisation { id } userErrors { code } } }', { input }, manager);
+    expect(denied.data!.createOrganisation.userErrors[0].code).toBe('FORBIDDEN');
+    const admin = await catalogue.token('admin');
+    const created = await catalogue.gql('mutation($input: OrganisationInput!) { createOrganisation(input: $input) { organisation { id name } userErrors { code } } }', { input }, admin);
+    expect(created.data!.createOrganisation.userErrors).toEqual([]);
+    const own = await catalogue.gql(
+      'mutation { updateOrganisation(id: "urn:example:gms-catalogue:org:region-uppsala", expectedVersion: 1, input: { contactEmail: "gms@uppsala.example.org" }) { organisation { contactEmail } userErrors { code } } }',
+      {},
+      manager,
+    );
+    expect(own.data!.updateOrganisation).toEqual({ organisation: { contactEmail: 'gms@uppsala.example.org' }, userErrors: [] });
+  });
+
+  it('requires currency and price year for money, naming the field', async () => {
+    const input = {
+      title: 'Cost per diagnosis',
+      evaluationType: 'COST_ANALYSIS',
+      ownerOrganisation: UPPSALA,
+      currency: 'kronor',
+      results: [{ measure: 'COST_PER_DIAGNOSIS', value: 52000, unit: 'SEK', currency: 'EUR' }, { measure: 'DIAGNOSTIC_YIELD' }],
+    };
+    const { data } = await catalogue.gql(
+      'mutation($input: HealthEconomicEvaluationInput!) { createHealthEconomicEvaluation(input: $input) { healthEconomicEvaluation { id } userErrors { field code message } } }',
+      { input },
+      manager,
+    );
+    const errors = data!.createHealthEconomicEvaluation.userErrors;
+    expect(data!.createHealthEconomicEvaluation.healthEconomicEvaluation).toBeNull();
+    expect(errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['input.priceYear', 'input.currency', 'input.results[0].currency', 'input.results[1].value']),
+    );
+    const count = await catalogue.orm.em.getConnection().execute<{ n: string }[]>("select count(*) as n from health_economic_evaluation where title = 'Cost per diagnosis'");
+    expect(Number(count[0].n)).toBe(0);
+  });
+
+  it('refuses to publish a full evaluation without its perspective (CHEERS 8)', async () => {
+    const input = { title: 'CUA without perspective', evaluationType: 'CUA', ownerOrganisation: UPPSALA, currency: 'SEK', priceYear: 2024 };
+    const created = await catalogue.gql('mutation($input: HealthEconomicEvaluationInput!) { createHealthEconomicEvaluation(input: $input) { healthEconomicEvaluation { id } userErrors { field } } }', { input }, manager);
+    const id = created.data!.createHealthEconomicEvaluation.healthEconomicEvaluation.id;
+    const published = await catalogue.gql('mutation($id: ID!) { publishHealthEconomicEvaluation(id: $id) { healthEconomicEvaluation { status } userErrors { field code } } }', { id }, manager);
+    expect(published.data!.publishHealthEconomicEvaluation.userErrors).toEqual([{ field: 'perspective', code: 'REQUIRED' }]);
+  });
+
+  it('limits query depth', async () => {
+    const deep = '{ datasets { edges { node { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { title } } } } } } } } } } } } } }';
+    const { status, errors } = await catalogue.gql(deep);
+    expect(status).toBe(400);
+    expect(errors?.[0].message).toMatch(/nested \d+ levels deep; the limit is 12/);
+  });
+});
