@@ -1,0 +1,72 @@
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authConfigFromEnv } from '../../src/auth/auth-config.js';
+import { createTokenVerifier, InvalidTokenError, mintDevToken } from '../../src/auth/tokens.js';
+
+describe('bearer tokens', () => {
+  describe('OIDC mode: issuer + JWKS', () => {
+    let server: Server;
+    let issuer: string;
+    let sign: (claims: Record<string, unknown>, options?: { issuer?: string; expiresIn?: string }) => Promise<string>;
+    beforeAll(async () => {
+      const { privateKey, publicKey } = await generateKeyPair('RS256');
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+      server = createServer((req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ keys: [jwk] }));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const address = server.address();
+      issuer = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      sign = (claims, options = {}) =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+          .setIssuer(options.issuer ?? issuer)
+          .setAudience('gdcat')
+          .setSubject('alice')
+          .setExpirationTime(options.expiresIn ?? '5m')
+          .sign(privateKey);
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it('accepts the issuer’s token and reads role and organisations', async () => {
+      const config = authConfigFromEnv({ OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'gdcat' }, '/unused');
+      expect(config.mode).toBe('oidc');
+      expect(config.jwksUrl).toBe(`${issuer}/.well-known/jwks.json`);
+      const verify = await createTokenVerifier(config);
+      expect(await verify(await sign({ role: 'data_manager', orgs: ['urn:org:a'] }))).toEqual({
+        subject: 'alice',
+        role: 'data_manager',
+        organisationIdentifiers: ['urn:org:a'],
+      });
+    });
+
+    it('rejects another issuer, an expired token, a missing role and a data manager without organisations', async () => {
+      const verify = await createTokenVerifier(authConfigFromEnv({ OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'gdcat' }, '/unused'));
+      await expect(verify(await sign({ role: 'admin' }, { issuer: 'https://elsewhere' }))).rejects.toThrow(InvalidTokenError);
+      await expect(verify(await sign({ role: 'admin' }, { expiresIn: '-1m' }))).rejects.toThrow(/exp/);
+      await expect(verify(await sign({}))).rejects.toThrow(/no gdcat role/);
+      await expect(verify(await sign({ role: 'data_manager', orgs: [] }))).rejects.toThrow(/at least one organisation/);
+    });
+  });
+
+  describe('dev mode', () => {
+    it('is the default without an issuer, and its tokens verify only with the same local key', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'gdcat-dev-key-'));
+      const config = authConfigFromEnv({}, path.join(dir, 'key.json'));
+      expect(config.mode).toBe('dev');
+      const token = await mintDevToken(config, { role: 'admin', orgs: [] });
+      expect((await (await createTokenVerifier(config))(token)).role).toBe('admin');
+      const other = authConfigFromEnv({}, path.join(dir, 'other-key.json'));
+      await expect((await createTokenVerifier(other))(token)).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('refuses to mint tokens in OIDC mode', async () => {
+      await expect(mintDevToken(authConfigFromEnv({ OIDC_ISSUER: 'https://idp.example' }, '/unused'), { role: 'admin', orgs: [] })).rejects.toThrow(/AUTH_MODE=dev/);
+    });
+  });
+});
