@@ -24,6 +24,8 @@ export interface AppDependencies {
   verifyToken: TokenVerifier;
   smallCountThreshold: number;
   version: string;
+  /** Public base URL of this deployment (service-info organisation URL). */
+  baseUrl?: string;
   /** Extra routers (e.g. DCAT) mounted before /graphql. */
   routers?: express.Router[];
   log?: (line: string) => void;
@@ -126,7 +128,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       name: 'gdcat',
       type: { group: 'org.ga4gh', artifact: 'service-registry', version: '1.0.0' },
       description: 'National genomics data catalogue: datasets, consent scopes (DUO), access routes and health-economic evidence.',
-      organization: { name: 'gdcat', url: 'https://github.com/' },
+      organization: { name: 'gdcat', url: deps.baseUrl ?? 'http://localhost:4000' },
       version: deps.version,
       environment: process.env.NODE_ENV ?? 'production',
     });
