@@ -6,9 +6,13 @@ cd "$(dirname "$0")/.."
 ES_VERSION="${ES_VERSION:-8.19.7}"
 ES_PORT="${ES_PORT:-9200}"
 CACHE="$PWD/.cache/es"
-HOME_DIR="$CACHE/elasticsearch-$ES_VERSION"
-DATA_DIR="$CACHE/data-$ES_PORT"
-PID_FILE="$CACHE/es-$ES_PORT.pid"
+# The downloaded zip stays in the repository's cache. As root, Elasticsearch must run as another user,
+# who may not be able to enter the checkout (e.g. under /root), so it is unpacked and run from /var/lib.
+if [ "$(id -u)" = 0 ]; then RUN_ROOT="/var/lib/gdcat-es"; else RUN_ROOT="$CACHE"; fi
+HOME_DIR="$RUN_ROOT/elasticsearch-$ES_VERSION"
+DATA_DIR="$RUN_ROOT/data-$ES_PORT"
+LOG_DIR="$RUN_ROOT/logs-$ES_PORT"
+PID_FILE="$RUN_ROOT/es-$ES_PORT.pid"
 URL="http://127.0.0.1:$ES_PORT"
 
 pick_java() {
@@ -29,7 +33,8 @@ fetch() {
       "-Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
       "-DoutputDirectory=$CACHE" >&2
   fi
-  (cd "$CACHE" && unzip -q -o "$zip")
+  mkdir -p "$RUN_ROOT"
+  (cd "$RUN_ROOT" && unzip -q -o "$zip")
 }
 
 healthy() { curl -fsS "$URL/_cluster/health" >/dev/null 2>&1; }
@@ -38,27 +43,28 @@ healthy() { curl -fsS "$URL/_cluster/health" >/dev/null 2>&1; }
 as_es_user() {
   if [ "$(id -u)" != 0 ]; then "$@"; return; fi
   id gdcat-es >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin gdcat-es
-  chown -R gdcat-es "$HOME_DIR" "$DATA_DIR" "$CACHE/logs-$ES_PORT"
+  chown -R gdcat-es "$HOME_DIR" "$DATA_DIR" "$LOG_DIR"
   runuser -u gdcat-es -- "$@"
 }
 
 start() {
   if healthy; then echo "$URL"; return; fi
   fetch
-  mkdir -p "$DATA_DIR" "$CACHE/logs-$ES_PORT"
+  mkdir -p "$DATA_DIR" "$LOG_DIR"
   touch "$PID_FILE" && chmod 666 "$PID_FILE"
   as_es_user env ES_JAVA_HOME="$(pick_java)" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
     "$HOME_DIR/bin/elasticsearch" -d -p "$PID_FILE" \
     -E discovery.type=single-node -E network.host=127.0.0.1 -E http.port="$ES_PORT" \
     -E transport.port=$((ES_PORT + 100)) \
-    -E xpack.security.enabled=false -E path.data="$DATA_DIR" -E path.logs="$CACHE/logs-$ES_PORT" \
+    -E xpack.security.enabled=false -E path.data="$DATA_DIR" -E path.logs="$LOG_DIR" \
     -E cluster.routing.allocation.disk.threshold_enabled=false \
-    -E action.destructive_requires_name=false >"$CACHE/start-$ES_PORT.log" 2>&1
+    -E action.destructive_requires_name=false >"$RUN_ROOT/start-$ES_PORT.log" 2>&1
   for _ in $(seq 1 120); do
     if healthy; then echo "$URL"; return; fi
     sleep 1
   done
-  echo "Elasticsearch did not become healthy; see $CACHE/logs-$ES_PORT" >&2
+  echo "Elasticsearch did not become healthy; see $LOG_DIR and $RUN_ROOT/start-$ES_PORT.log" >&2
+  tail -n 30 "$RUN_ROOT/start-$ES_PORT.log" >&2 || true
   exit 1
 }
 
