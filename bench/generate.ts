@@ -42,18 +42,26 @@ export async function generateDatasets(orm: MikroORM, count: number): Promise<vo
                                           ('http://purl.obolibrary.org/obo/MONDO_0005045', 'hypertrophic cardiomyopathy')) v(iri, label)
                     offset n % 4 limit 1) d on true
       join lateral (select * from (values ('WGS'), ('WES'), ('PANEL'), ('WTS')) v(assay) offset n % 4 limit 1) s on true`);
+  // Consent scopes and access bodies are copied from small numbered lists, joined on a modulo (set-based).
+  await sql.execute(`
+    create temporary table bench_consents as
+    select row_number() over (order by d.identifier) - 1 as k, c.duo_permission, c.duo_modifiers, c.disease_restrictions,
+           c.legal_bases, c.national_legal_basis, c.consent_key
+      from consent_scope c join dataset d on d.id = c.dataset_id`);
+  await sql.execute(`
+    create temporary table bench_bodies as
+    select row_number() over (order by identifier) - 1 as k, id from data_access_body where kind = 'REGIONAL_DISCLOSURE_FUNCTION'`);
   await sql.execute(`
     insert into consent_scope (id, dataset_id, duo_permission, duo_modifiers, disease_restrictions, legal_bases, national_legal_basis, consent_key)
     select gen_random_uuid(), d.id, c.duo_permission, c.duo_modifiers, c.disease_restrictions, c.legal_bases, c.national_legal_basis, c.consent_key
       from dataset d
-      join lateral (select * from consent_scope c2 join dataset s on s.id = c2.dataset_id
-                    where s.identifier not like 'urn:bench:%' order by s.identifier offset abs(hashtext(d.identifier)) % 14 limit 1) c on true
+      join bench_consents c on c.k = abs(hashtext(d.identifier)) % (select count(*) from bench_consents)
      where d.identifier like 'urn:bench:%'`);
   await sql.execute(`
     insert into access_route (id, dataset_id, access_body_id, access_mode, languages)
     select gen_random_uuid(), d.id, b.id, 'SECURE_PROCESSING_ENVIRONMENT', '{sv,en}'
       from dataset d
-      join lateral (select id from data_access_body where kind = 'REGIONAL_DISCLOSURE_FUNCTION' order by identifier offset abs(hashtext(d.identifier)) % 4 limit 1) b on true
+      join bench_bodies b on b.k = abs(hashtext(d.identifier)) % (select count(*) from bench_bodies)
      where d.identifier like 'urn:bench:%'`);
   await sql.execute(`
     insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts)
