@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { mintDevToken } from '../auth/tokens.js';
 import { configFromEnv } from '../config.js';
 import { Dataset } from '../datasets/dataset.entity.js';
+import { countDatasets } from '../dcat/catalogue-source.js';
+import { exportCatalogueTo, exportFormatNamed } from '../dcat/export.js';
 import { openDatabase, startCatalogue } from '../http/catalogue-server.js';
 import { gdcatSchema } from '../http/schema.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
@@ -17,6 +19,8 @@ const USAGE = `gdcat <command> [options]
   migrate               apply database migrations
   seed [--force]        load the example catalogue (only into an empty catalogue unless --force)
   reindex               rebuild the search index from PostgreSQL and swap it in without downtime
+  export [--format ttl|nt] [--out FILE]
+                        write the catalogue as DCAT-AP / HealthDCAT-AP RDF to FILE (default: stdout)
   token --role R --org ID [--org ID...] [--subject S]
                         mint a development token (AUTH_MODE=dev)
   print-schema          print the GraphQL SDL
@@ -73,6 +77,24 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       } finally {
         await engine.close();
+        await orm.close();
+        await embedded?.stop();
+      }
+    }
+    case 'export': {
+      const { values } = parseArgs({ args: rest, options: { format: { type: 'string', default: 'ttl' }, out: { type: 'string' } } });
+      const format = exportFormatNamed(values.format);
+      if (!format) {
+        log('--format must be ttl or nt');
+        return 2;
+      }
+      const { orm, embedded } = await openDatabase(config, log);
+      try {
+        const bar = progress('export', await countDatasets(orm.em.fork()));
+        await exportCatalogueTo(orm, values.out, { baseUrl: config.baseUrl, format, onProgress: (written) => bar.update(written) });
+        bar.finish();
+        return 0;
+      } finally {
         await orm.close();
         await embedded?.stop();
       }

@@ -14,7 +14,7 @@ import type { DatasetFilter, DatasetSearchResult, DatasetSort, Facet } from './d
 /** Discovery: turns the GraphQL filter into an engine request and the engine's hits into datasets. */
 export async function searchDatasets(
   ctx: RequestContext,
-  args: { query?: string | null; filter?: DatasetFilter | null; sort?: DatasetSort | null; first?: number | null; after?: string | null },
+  args: { query?: string | null; filter?: DatasetFilter | null; sort?: DatasetSort | null; first?: number | null; after?: string | null; withFacets?: boolean },
 ): Promise<DatasetSearchResult> {
   const first = pageSize(args.first, 20);
   const problems = new Problems();
@@ -28,7 +28,7 @@ export async function searchDatasets(
       sort: args.sort ?? 'RELEVANCE',
       first: first + 1,
       after: args.after ?? null,
-      facets: FACET_FIELDS,
+      facets: args.withFacets === false ? [] : FACET_FIELDS,
     })
     .catch((error: unknown) => {
       if (error instanceof InvalidSearchCursorError) throw UserInputProblem.of('after', error.message);

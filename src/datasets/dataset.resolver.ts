@@ -1,4 +1,6 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { selectsField } from '../common/selection.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { findByRef } from '../common/references.js';
 import { runMutation } from '../common/mutation.js';
@@ -44,8 +46,9 @@ export class DatasetResolver {
   }
 
   @Query(() => DatasetSearchResult, { description: 'Full-text, faceted discovery of datasets.' })
-  datasets(@Args(() => DatasetSearchArgs) args: DatasetSearchArgs, @Ctx() ctx: RequestContext): Promise<DatasetSearchResult> {
-    return searchDatasets(ctx, args);
+  datasets(@Args(() => DatasetSearchArgs) args: DatasetSearchArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<DatasetSearchResult> {
+    // Facet counts cost the engine the most; compute them only when asked for.
+    return searchDatasets(ctx, { ...args, withFacets: selectsField(info, 'facets') });
   }
 
   @Mutation(() => DatasetPayload)

@@ -1,3 +1,4 @@
+import { isHttpIri } from './iris.js';
 import { ns } from './namespaces.js';
 
 /**
@@ -29,7 +30,6 @@ export const dataThemeScheme = { iri: `${EU_AUTHORITY}data-theme`, title: 'Data 
 
 const knownConceptLabels = new Map<string, string>([
   [`${EU_AUTHORITY}data-theme/HEAL`, 'Health'],
-  [`${EU_AUTHORITY}data-theme/TECH`, 'Science and technology'],
   [`${EU_AUTHORITY}access-right/PUBLIC`, 'public'],
   [`${EU_AUTHORITY}access-right/RESTRICTED`, 'restricted'],
   [`${EU_AUTHORITY}access-right/NON_PUBLIC`, 'non-public'],
@@ -40,7 +40,7 @@ const knownConceptLabels = new Map<string, string>([
  * of its IRI (skos:Concept needs a skos:prefLabel, and the code is what the vocabulary calls it).
  */
 export function conceptLabel(iri: string): string {
-  return knownConceptLabels.get(iri) ?? decodeURIComponent(iri.replace(/[/#]+$/, '').split(/[/#]/).pop() ?? iri);
+  return knownConceptLabels.get(iri) ?? iri.replace(/[/#]+$/, '').split(/[/#]/).pop() ?? iri;
 }
 
 /** ISO 639-1 codes (as the catalogue stores languages) to the EU language authority table. */
@@ -105,7 +105,7 @@ export const dpvPurpose = {
  */
 export function legalBasisIri(value: string): string | null {
   const text = value.trim();
-  if (/^https?:\/\//.test(text)) return text;
+  if (isHttpIri(text)) return text;
   const compact = /^(eu-gdpr|dpv):([A-Za-z0-9-]+)$/.exec(text);
   if (!compact) return null;
   return (compact[1] === 'dpv' ? DPV : valuePrefixes['eu-gdpr']) + compact[2];
@@ -133,7 +133,6 @@ const canonicalPrefixes = new Map([
   ['HPO', 'HP'],
   ['NCBITAXON', 'NCBITaxon'],
   ['DOID', 'DOID'],
-  ['DUO', 'DUO'],
 ]);
 
 const OBO_PURL = /^https?:\/\/purl\.obolibrary\.org\/obo\/([A-Za-z][A-Za-z0-9]*)_(\S+)$/;
@@ -155,7 +154,7 @@ export interface CodedTerm {
  */
 export function codedTerm(iriOrCurie: string): CodedTerm | null {
   const text = iriOrCurie.trim();
-  const isIri = /^https?:\/\//.test(text);
+  const isIri = isHttpIri(text);
   const [prefix, local] = codeOf(text, isIri) ?? [];
   const iri = isIri ? text : prefix && local ? expand(prefix, local) : null;
   if (!iri) return null;
@@ -172,7 +171,7 @@ function codeOf(text: string, isIri: boolean): [string, string] | null {
   return prefix ? [prefix, match[2]!] : null;
 }
 
-function expand(prefix: string, local: string): string | null {
+function expand(prefix: string, local: string): string {
   switch (prefix) {
     case 'Orphanet':
       return `http://www.orpha.net/ORDO/Orphanet_${local}`;

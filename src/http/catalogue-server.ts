@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createTokenVerifier } from '../auth/tokens.js';
 import type { AppConfig } from '../config.js';
 import { Dataset } from '../datasets/dataset.entity.js';
+import { dcatRouter } from '../dcat/dcat.router.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.js';
 import { openOrm, type Orm } from '../db/orm.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
@@ -57,6 +58,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     verifyToken: await createTokenVerifier(config.auth),
     smallCountThreshold: config.smallCountThreshold,
     version: packageVersion(),
+    routers: [dcatRouter({ orm, baseUrl: config.baseUrl })],
     log,
   });
   const server = await listen(app, config.port, config.host);

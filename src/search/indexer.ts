@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { buildSearchDocuments } from './document.js';
 import type { SearchEngine } from './engine.js';
 
@@ -28,6 +28,7 @@ export class OutboxIndexer {
   private readonly batchSize: number;
   private readonly maxBackoffMs: number;
   private readonly pollIntervalMs: number;
+  private lastCleanup = 0;
 
   constructor(
     private readonly orm: MikroORM,
@@ -75,6 +76,16 @@ export class OutboxIndexer {
     return Number(rows[0].n);
   }
 
+  /**
+   * Processed events are kept for a day (a reindex replays the ones written while it ran), then deleted
+   * at most once an hour, so the outbox does not grow without bound.
+   */
+  private async cleanUp(connection: ReturnType<EntityManager['getConnection']>, ctx: unknown): Promise<void> {
+    if (Date.now() - this.lastCleanup < 3_600_000) return;
+    this.lastCleanup = Date.now();
+    await connection.execute(`delete from outbox_event where processed_at < now() - interval '1 day'`, [], 'run', ctx as never);
+  }
+
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -101,7 +112,10 @@ export class OutboxIndexer {
         'all',
         ctx,
       );
-      if (due.length === 0) return 0;
+      if (due.length === 0) {
+        await this.cleanUp(connection, ctx);
+        return 0;
+      }
       const ids = due.map((e) => e.id);
       const datasetIds = [...new Set(due.map((e) => e.aggregate_id))];
       try {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { AuthConfig } from '../../src/auth/auth-config.js';
 import { createTokenVerifier, mintDevToken } from '../../src/auth/tokens.js';
 import { openOrm, type Orm } from '../../src/db/orm.js';
+import { dcatRouter } from '../../src/dcat/dcat.router.js';
 import { createApp, listen } from '../../src/http/app.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
 import { createSearchEngine } from '../../src/search/create-engine.js';
@@ -49,6 +50,7 @@ export async function startTestCatalogue(options: { seed?: boolean; elasticsearc
     verifyToken: await createTokenVerifier(auth),
     smallCountThreshold: options.smallCountThreshold ?? 5,
     version: 'test',
+    routers: [dcatRouter({ orm, baseUrl: 'http://gdcat.test' })],
     log: (line) => console.error(line),
   });
   const server: Server = await listen(app, 0, '127.0.0.1');

@@ -1,0 +1,73 @@
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import type { Orm } from '../db/orm.js';
+import { CatalogueDescriber, publishedPrefixes } from './catalogue-graph.js';
+import { completeRecords, findCatalogue, findDatasetBatch } from './catalogue-source.js';
+import { CatalogueIris } from './iris.js';
+import { createNTriplesStreamWriter, createTurtleStreamWriter, type RdfStreamWriter } from './rdf-formats.js';
+
+export interface ExportOptions {
+  baseUrl: string;
+  format: 'text/turtle' | 'application/n-triples';
+  /** Datasets read and written per batch. */
+  batchSize?: number;
+  /** Called after each batch with the number of datasets written so far. */
+  onProgress?: (datasetsWritten: number) => void;
+}
+
+const DEFAULT_BATCH_SIZE = 200;
+
+/**
+ * Streams the whole catalogue (the same graph as all pages of GET /dcat/catalog together, without the
+ * paging) to `out`. Datasets are read in keyset batches, each with a fresh EntityManager that is dropped
+ * afterwards, and written as they are described, so memory stays flat however large the catalogue.
+ * Nodes shared by datasets of different batches (publishers, vocabulary terms) are written once per batch;
+ * repeated triples do not change an RDF graph. `out` stays open: the caller owns it.
+ */
+export async function exportCatalogue(orm: Orm, out: NodeJS.WritableStream, options: ExportOptions): Promise<{ datasets: number }> {
+  const iris = new CatalogueIris(options.baseUrl);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const catalogue = await findCatalogue(orm.em.fork());
+  if (!catalogue) throw new Error('No catalogue has been set up yet; nothing to export.');
+  const writer: RdfStreamWriter =
+    options.format === 'text/turtle' ? createTurtleStreamWriter(out, publishedPrefixes) : createNTriplesStreamWriter(out);
+
+  let afterId: string | null = null;
+  let written = 0;
+  for (;;) {
+    const em = orm.em.fork();
+    const datasets = await findDatasetBatch(em, afterId, batchSize);
+    const { records, bodiesOperatedBy } = await completeRecords(em, datasets, catalogue);
+    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
+    describer.catalog();
+    describer.listDatasets(datasets.map((dataset) => dataset.identifier));
+    for (const record of records) describer.dataset(record);
+    for (const quad of describer.quads) await writer.write(quad);
+    written += datasets.length;
+    if (datasets.length > 0) options.onProgress?.(written);
+    if (datasets.length < batchSize) break;
+    afterId = datasets[datasets.length - 1]!.id;
+  }
+  await writer.end();
+  return { datasets: written };
+}
+
+/** The format named on the command line (`ttl` or `nt`), or null for anything else. */
+export function exportFormatNamed(name: string): ExportOptions['format'] | null {
+  return name === 'ttl' ? 'text/turtle' : name === 'nt' ? 'application/n-triples' : null;
+}
+
+/** Exports to the file at `path` (replacing it), or to standard output when there is none. */
+export async function exportCatalogueTo(orm: Orm, path: string | undefined, options: ExportOptions): Promise<{ datasets: number }> {
+  if (!path) return exportCatalogue(orm, process.stdout, options);
+  const file = createWriteStream(path);
+  try {
+    const result = await exportCatalogue(orm, file, options);
+    file.end();
+    await finished(file);
+    return result;
+  } catch (error) {
+    file.destroy();
+    throw error;
+  }
+}

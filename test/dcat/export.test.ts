@@ -1,0 +1,85 @@
+import type * as RDF from '@rdfjs/types';
+import { Store } from 'n3';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportCatalogue } from '../../src/dcat/export.js';
+import { hydra, prefixes } from '../../src/dcat/namespaces.js';
+import { isomorphic, parse, type RdfFormat } from '../../src/dcat/rdf-formats.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+const BASE = 'http://gdcat.test';
+
+/** A sink that keeps every chunk it is given, and notes how many had arrived at chosen moments. */
+function chunkSink() {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    highWaterMark: 1024,
+    decodeStrings: false,
+    write(chunk: string, _encoding, done) {
+      chunks.push(chunk);
+      setImmediate(done);
+    },
+  });
+  return { sink, chunks, text: () => chunks.join('') };
+}
+
+/** A set of triples, so graphs that state a triple twice compare equal to graphs that state it once. */
+const distinct = (quads: RDF.Quad[]) => new Store(quads).getQuads(null, null, null, null);
+
+describe('exportCatalogue', () => {
+  let catalogue: TestCatalogue;
+  let pagesCombined: RDF.Quad[];
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue();
+    // Every page of GET /dcat/catalog, followed by hydra:next; the paging itself is not part of the catalogue.
+    const pages: RDF.Quad[] = [];
+    let next: string | undefined = `${BASE}/dcat/catalog?pageSize=4`;
+    while (next) {
+      const response = await fetch(catalogue.url + next.slice(BASE.length), { headers: { accept: 'text/turtle' } });
+      const page = await parse(await response.text(), 'text/turtle');
+      pages.push(...page);
+      next = page.find((q) => q.predicate.equals(hydra('next')))?.object.value;
+    }
+    pagesCombined = distinct(pages.filter((q) => !q.predicate.value.startsWith(prefixes.hydra) && !q.object.value.startsWith(prefixes.hydra)));
+  });
+  afterAll(() => catalogue?.stop());
+
+  for (const format of ['text/turtle', 'application/n-triples'] as const satisfies RdfFormat[]) {
+    it(`streams ${format} in batches, writing before the last batch is read, to the graph of all catalogue pages`, async () => {
+      const { sink, chunks, text } = chunkSink();
+      const progress: { written: number; chunksSoFar: number }[] = [];
+      const result = await exportCatalogue(catalogue.orm, sink, {
+        baseUrl: BASE,
+        format,
+        batchSize: 4,
+        onProgress: (written) => progress.push({ written, chunksSoFar: chunks.length }),
+      });
+      await new Promise<void>((resolve) => sink.end(resolve));
+
+      expect(result).toEqual({ datasets: 15 });
+      expect(progress.map((step) => step.written)).toEqual([4, 8, 12, 15]);
+      // Output leaves batch by batch: the first batch is in the sink before the later ones are read.
+      expect(progress[0]!.chunksSoFar).toBeGreaterThan(10);
+      expect(progress[0]!.chunksSoFar).toBeLessThan(chunks.length / 2);
+
+      const exported = distinct(await parse(text(), format));
+      expect(exported.length).toBe(pagesCombined.length);
+      expect(isomorphic(exported, pagesCombined)).toBe(true);
+      expect(text()).not.toContain('complex-cad-uppsala');
+    });
+  }
+
+  it('writes a catalogue without datasets as just the catalogue', async () => {
+    await catalogue.orm.em.getConnection().execute(`update dataset set status = 'DRAFT'`);
+    try {
+      const { sink, text } = chunkSink();
+      expect(await exportCatalogue(catalogue.orm, sink, { baseUrl: BASE, format: 'text/turtle' })).toEqual({ datasets: 0 });
+      await new Promise<void>((resolve) => sink.end(resolve));
+      const quads = await parse(text(), 'text/turtle');
+      expect(quads.some((q) => q.object.value === 'http://www.w3.org/ns/dcat#Catalog')).toBe(true);
+      expect(quads.some((q) => q.object.value === 'http://www.w3.org/ns/dcat#Dataset')).toBe(false);
+    } finally {
+      await catalogue.orm.em.getConnection().execute(`update dataset set status = 'PUBLISHED' where identifier <> 'urn:example:gms-catalogue:dataset:complex-cad-uppsala'`);
+    }
+  });
+});
