@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Problems } from '../common/user-error.js';
-import { ConsentScope } from './consent-scope.entity.js';
 import type { ResearchPurposeInput } from './consent.types.js';
-import { assessUse, type ResearchPurpose } from './use-assessment.js';
+import { assessUse, type ConsentRules, type ResearchPurpose } from './use-assessment.js';
 import { checkCountryCode } from '../common/validation.js';
 import { normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 
@@ -25,6 +24,9 @@ export function toResearchPurpose(input: ResearchPurposeInput, field: string, pr
   };
 }
 
+/** Rules by consent key. A key is a hash of the rules, so an entry never goes stale. */
+const rulesByKey = new Map<string, ConsentRules>();
+
 /**
  * The consent keys whose rules permit the purpose. The rule engine runs once per distinct consent (far
  * fewer than datasets), so "permittedFor" in search gives exactly the answer of Dataset.useAssessment.
@@ -36,15 +38,21 @@ export async function permittedConsentKeys(
   problems: Problems,
 ): Promise<string[]> {
   const purpose = toResearchPurpose(input, field, problems);
-  const distinct = await em
-    .getConnection()
-    .execute<{ consent_key: string; duo_permission: string; duo_modifiers: { code: string; value?: string | null }[]; disease_restrictions: string[] }[]>(
+  const connection = em.getConnection();
+  const keys = (await connection.execute<{ consent_key: string }[]>('select distinct consent_key from consent_scope')).map((r) => r.consent_key);
+  const unknown = keys.filter((key) => !rulesByKey.has(key));
+  if (unknown.length > 0) {
+    const rows = await connection.execute<{ consent_key: string; duo_permission: string; duo_modifiers: ConsentRules['modifiers']; disease_restrictions: string[] }[]>(
       `select distinct on (consent_key) consent_key, duo_permission, duo_modifiers, disease_restrictions
-         from ${em.getMetadata(ConsentScope).tableName}`,
+         from consent_scope where consent_key in (?)`,
+      [unknown],
     );
-  return distinct
-    .filter((row) =>
-      assessUse({ permission: row.duo_permission, modifiers: row.duo_modifiers, diseaseRestrictions: row.disease_restrictions }, purpose).permitted,
-    )
-    .map((row) => row.consent_key);
+    for (const row of rows) {
+      rulesByKey.set(row.consent_key, { permission: row.duo_permission, modifiers: row.duo_modifiers, diseaseRestrictions: row.disease_restrictions });
+    }
+  }
+  return keys.filter((key) => {
+    const rules = rulesByKey.get(key);
+    return !!rules && assessUse(rules, purpose).permitted;
+  });
 }
