@@ -36,3 +36,11 @@ export function checkCurrency(problems: Problems, field: string, value: string |
   if (!/^[A-Z]{3}$/.test(value)) problems.add(field, 'must be an ISO 4217 currency code such as SEK, EUR or USD');
   return value;
 }
+
+/** A real calendar date written YYYY-MM-DD (rejects 2026-02-30). */
+export function isIsoCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (!match) return false;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.getUTCMonth() === Number(match[2]) - 1 && date.getUTCDate() === Number(match[3]);
+}

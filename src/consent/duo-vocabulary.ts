@@ -1,3 +1,4 @@
+import { isIsoCalendarDate } from '../common/validation.js';
 import { repoRoot } from '../common/repo-root.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -320,14 +321,6 @@ export function geographicRestrictionCountries(value: string): { countries: Set<
 /** A TS value as a whole number of months, or undefined when it is not one. */
 export function timeLimitMonths(value: string): number | undefined {
   return /^\s*[1-9]\d*\s*$/.test(value) ? Number(value) : undefined;
-}
-
-/** True for a real calendar date written YYYY-MM-DD (the ISO 8601 calendar date the MOR comment asks for). */
-export function isIsoCalendarDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-  if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.getUTCMonth() === Number(match[2]) - 1 && date.getUTCDate() === Number(match[3]);
 }
 
 const VALUE_EXPECTED: Record<string, string> = {

@@ -1,3 +1,4 @@
+import { isIsoCalendarDate } from '../common/validation.js';
 import { createHash } from 'node:crypto';
 import { isSameOrDescendant, labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import {
@@ -5,7 +6,6 @@ import {
   canonicalDuoCode,
   findDuoTerm,
   geographicRestrictionCountries,
-  isIsoCalendarDate,
   timeLimitMonths,
   type DuoTerm,
 } from './duo-vocabulary.js';
