@@ -39,6 +39,7 @@ export interface PostgresSearchEngineOptions {
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,39}$/;
 const MAX_QUERY_TERMS = 32;
 /** pg_trgm word similarity at which a query word approximately matches a word in the title or subject. */
+const SEARCH_WORK_MEM = '64MB';
 const WORD_SIMILARITY_THRESHOLD = 0.5;
 const FACET_SIZE = 50;
 
@@ -221,7 +222,7 @@ export class PostgresSearchEngine implements SearchEngine {
         'facets', ${facetsSql}
       ) AS result`;
 
-    const result = terms.length > 0 ? await this.queryWithTrigramThreshold(sql, params) : await this.queryResult(sql, params);
+    const result = await this.runSearch(sql, params, terms.length > 0);
     return {
       totalCount: Number(result.total),
       hits: result.hits.map((hit) => ({ id: hit.id, cursor: encodeCursor({ sort, value: hit.key, id: hit.id }) })),
@@ -232,19 +233,19 @@ export class PostgresSearchEngine implements SearchEngine {
     };
   }
 
-  private async queryResult(sql: string, params: SqlParameters): Promise<SearchRow> {
-    const { rows } = await this.pool.query<{ result: SearchRow }>(sql, params.values);
-    return rows[0]!.result;
-  }
-
   /**
-   * The default word-similarity threshold (0.6) misses single-letter typos in long words ('leukamia' scores
-   * 0.58 against 'leukaemia'), so searches with text run in a transaction that lowers it locally.
+   * Runs a search in a read-only transaction with local settings:
+   * - work_mem large enough that the materialised candidate set (about 30 MB per 100k datasets) stays in
+   *   memory instead of spilling to disk, which the facet aggregates read nine times;
+   * - for text searches, a lower word-similarity threshold: the default (0.6) misses single-letter typos in
+   *   long words ('leukamia' scores 0.58 against 'leukaemia').
    */
-  private async queryWithTrigramThreshold(sql: string, params: SqlParameters): Promise<SearchRow> {
+  private async runSearch(sql: string, params: SqlParameters, withText: boolean): Promise<SearchRow> {
     const client = await this.pool.connect();
     try {
-      await client.query(`BEGIN READ ONLY; SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
+      const settings = [`SET LOCAL work_mem = '${SEARCH_WORK_MEM}'`];
+      if (withText) settings.push(`SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
+      await client.query(`BEGIN READ ONLY; ${settings.join('; ')}`);
       const { rows } = await client.query<{ result: SearchRow }>(sql, params.values);
       await client.query('COMMIT');
       client.release();
