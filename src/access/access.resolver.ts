@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { lifecycleResolver } from '../common/lifecycle-resolver.js';
-import { ConnectionType, decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination.js';
+import { ConnectionType, keysetPage, type Connection } from '../common/pagination.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import type { RequestContext } from '../http/context.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -33,15 +33,7 @@ export class DataAccessBodyResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Connection<DataAccessBody>> {
-    const size = pageSize(first, 50);
-    const where: Record<string, unknown> = { ...ctx.policy.readableFilter() };
-    const totalCount = await ctx.em.count(DataAccessBody, where);
-    if (after) {
-      const [name, id] = decodeCursor(after, 2);
-      where.$and = [{ $or: [{ name: { $gt: name } }, { name, id: { $gt: id } }] }];
-    }
-    const rows = await ctx.em.find(DataAccessBody, where, { orderBy: { name: 'asc', id: 'asc' }, limit: size + 1 });
-    return toConnection(rows, size, totalCount, (b) => encodeCursor([b.name, b.id]));
+    return keysetPage(ctx.em, DataAccessBody, [ctx.policy.readableFilter()], 'name', { first, after, defaultSize: 50 });
   }
 
   @FieldResolver(() => Organisation, { nullable: true })

@@ -1,3 +1,5 @@
+import type { EntityClass } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ClassType } from 'type-graphql';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { UserInputProblem } from './user-error.js';
@@ -97,4 +99,26 @@ export function toConnection<T>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/**
+ * One page of a listing ordered by a text column then id, with keyset cursors: the shared implementation
+ * behind organisations, accessBodies, studies and healthEconomicEvaluations.
+ */
+export async function keysetPage<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  conditions: Record<string, unknown>[],
+  sortField: keyof T & string,
+  options: { first: number | null | undefined; after: string | null | undefined; defaultSize: number },
+): Promise<Connection<T>> {
+  const size = pageSize(options.first, options.defaultSize);
+  const totalCount = await em.count(entity, { $and: conditions } as never);
+  const page = [...conditions];
+  if (options.after) {
+    const [value, id] = decodeCursor(options.after, 2);
+    page.push({ $or: [{ [sortField]: { $gt: value } }, { [sortField]: value, id: { $gt: id } }] });
+  }
+  const rows = await em.find(entity, { $and: page } as never, { orderBy: { [sortField]: 'asc', id: 'asc' } as never, limit: size + 1 });
+  return toConnection(rows, size, totalCount, (row) => encodeCursor([row[sortField] as string, row.id]));
 }

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { findByRef } from '../common/references.js';
 import { lifecycleResolver } from '../common/lifecycle-resolver.js';
-import { ConnectionType, decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination.js';
+import { ConnectionType, keysetPage, type Connection } from '../common/pagination.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import type { RequestContext } from '../http/context.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -51,7 +51,6 @@ export class HealthEconomicEvaluationResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Connection<HealthEconomicEvaluation>> {
-    const size = pageSize(first, 20);
     const conditions: Record<string, unknown>[] = [ctx.policy.readableFilter()];
     if (filter?.evaluationType?.length) conditions.push({ evaluationType: { $in: filter.evaluationType } });
     if (filter?.perspective?.length) conditions.push({ perspective: { $in: filter.perspective } });
@@ -61,13 +60,7 @@ export class HealthEconomicEvaluationResolver {
       const dataset = await findByRef(ctx.em, Dataset, filter.dataset);
       conditions.push({ evaluatedDatasets: { $in: dataset ? [dataset.id] : [] } });
     }
-    const totalCount = await ctx.em.count(HealthEconomicEvaluation, { $and: conditions });
-    if (after) {
-      const [title, id] = decodeCursor(after, 2);
-      conditions.push({ $or: [{ title: { $gt: title } }, { title, id: { $gt: id } }] });
-    }
-    const rows = await ctx.em.find(HealthEconomicEvaluation, { $and: conditions }, { orderBy: { title: 'asc', id: 'asc' }, limit: size + 1 });
-    return toConnection(rows, size, totalCount, (e) => encodeCursor([e.title, e.id]));
+    return keysetPage(ctx.em, HealthEconomicEvaluation, conditions, 'title', { first, after, defaultSize: 20 });
   }
 
   @FieldResolver(() => [HealthEconomicResult], { description: 'Reported figures (CHEERS 22-24).' })

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination.js';
+import { ConnectionType, keysetPage, type Connection } from '../common/pagination.js';
 import { lifecycleResolver } from '../common/lifecycle-resolver.js';
 import type { RequestContext } from '../http/context.js';
 import { Organisation } from './organisation.entity.js';
@@ -23,15 +23,7 @@ export class OrganisationResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Connection<Organisation>> {
-    const size = pageSize(first, 50);
-    const where: Record<string, unknown> = { ...ctx.policy.readableFilter() };
-    const totalCount = await ctx.em.count(Organisation, where);
-    if (after) {
-      const [name, id] = decodeCursor(after, 2);
-      where.$and = [{ $or: [{ name: { $gt: name } }, { name, id: { $gt: id } }] }];
-    }
-    const rows = await ctx.em.find(Organisation, where, { orderBy: { name: 'asc', id: 'asc' }, limit: size + 1 });
-    return toConnection(rows, size, totalCount, (o) => encodeCursor([o.name, o.id]));
+    return keysetPage(ctx.em, Organisation, [ctx.policy.readableFilter()], 'name', { first, after, defaultSize: 50 });
   }
 
   @FieldResolver(() => Organisation, { nullable: true })

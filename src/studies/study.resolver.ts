@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { lifecycleResolver } from '../common/lifecycle-resolver.js';
-import { ConnectionType, decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination.js';
+import { ConnectionType, keysetPage, type Connection } from '../common/pagination.js';
 import { RecordStatus } from '../common/record.js';
 import { DiagnosticArea } from '../common/terms.js';
 import { Dataset } from '../datasets/dataset.entity.js';
@@ -39,7 +39,6 @@ export class StudyResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Connection<Study>> {
-    const size = pageSize(first, 20);
     const conditions: Record<string, unknown>[] = [ctx.policy.readableFilter()];
     if (query?.trim()) {
       const like = `%${query.trim().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
@@ -49,13 +48,7 @@ export class StudyResolver {
     if (filter?.studyType?.length) conditions.push({ studyType: { $in: filter.studyType } });
     if (filter?.progress?.length) conditions.push({ progress: { $in: filter.progress } });
     if (filter?.status?.length) conditions.push({ status: { $in: filter.status } });
-    const totalCount = await ctx.em.count(Study, { $and: conditions });
-    if (after) {
-      const [title, id] = decodeCursor(after, 2);
-      conditions.push({ $or: [{ title: { $gt: title } }, { title, id: { $gt: id } }] });
-    }
-    const rows = await ctx.em.find(Study, { $and: conditions }, { orderBy: { title: 'asc', id: 'asc' }, limit: size + 1 });
-    return toConnection(rows, size, totalCount, (s) => encodeCursor([s.title, s.id]));
+    return keysetPage(ctx.em, Study, conditions, 'title', { first, after, defaultSize: 20 });
   }
 
   @FieldResolver(() => [Dataset], { description: 'Datasets the study produced.' })
