@@ -15,6 +15,10 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
   apply(em: EntityManager, record: E, patch: P, problems: Problems): Promise<void>;
   /** Extra checks before publishing (e.g. CHEERS items required for full evaluations). */
   checkPublishable?(em: EntityManager, record: E, problems: Problems): Promise<void>;
+  /** The input field blamed when the caller may not write for a new record's owner. */
+  ownerField?(input: I): string;
+  /** Extra rights checks once a patch is applied, e.g. moving a dataset to another publisher. */
+  authorisePatch?(policy: AccessPolicy, record: E, patch: P): void;
   /** Follow-up work in the same transaction, e.g. re-indexing datasets that show this record. */
   afterChange?(em: EntityManager, record: E): Promise<void>;
 }
@@ -34,7 +38,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     if (await this.em.count(this.rules.entity, { identifier: record.identifier } as never)) {
       throw UserInputProblem.of('input.identifier', `"${record.identifier}" is already used by another ${this.name}`, 'DUPLICATE');
     }
-    this.policy.assertCanWrite(record.ownerOrganisationId, 'input.ownerOrganisation');
+    this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
     this.em.persist(record);
     await this.em.flush();
     audit(this.em, this.policy, `create${this.name}`, record, null, snapshot(record));
@@ -51,6 +55,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     const problems = new Problems();
     await this.rules.apply(this.em, record, patch, problems);
     problems.throwIfAny();
+    this.rules.authorisePatch?.(this.policy, record, patch);
     record.modified = new Date();
     return this.commit(record, `update${this.name}`, before);
   }

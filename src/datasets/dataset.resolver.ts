@@ -1,9 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { selectsField } from '../common/selection.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { findByRef } from '../common/references.js';
-import { runMutation } from '../common/mutation.js';
+import { lifecycleResolver } from '../common/lifecycle-resolver.js';
 import type { RequestContext } from '../http/context.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -11,8 +11,8 @@ import { Study } from '../studies/study.entity.js';
 import { Dataset } from './dataset.entity.js';
 import { DatasetInput, DatasetPatch } from './dataset.inputs.js';
 import { searchDatasets } from './dataset-search.service.js';
-import { DatasetService } from './dataset.service.js';
-import { DatasetFilter, DatasetPayload, DatasetSearchResult, DatasetSort } from './dataset.types.js';
+import { datasetRules } from './dataset.service.js';
+import { DatasetFilter, DatasetSearchResult, DatasetSort } from './dataset.types.js';
 import { Distribution } from './distribution.entity.js';
 
 @ArgsType()
@@ -38,6 +38,14 @@ function readable<T extends { status: Dataset['status']; ownerOrganisationId?: s
   return record && ctx.policy.canRead(record) ? record : null;
 }
 
+export const DatasetLifecycleResolver = lifecycleResolver({
+  entity: Dataset,
+  payloadField: 'dataset',
+  input: DatasetInput,
+  patch: DatasetPatch,
+  rules: datasetRules,
+});
+
 @Resolver(() => Dataset)
 export class DatasetResolver {
   @Query(() => Dataset, { nullable: true, description: 'A dataset by Relay id or public identifier.' })
@@ -49,35 +57,6 @@ export class DatasetResolver {
   datasets(@Args(() => DatasetSearchArgs) args: DatasetSearchArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<DatasetSearchResult> {
     // Facet counts cost the engine the most; compute them only when asked for.
     return searchDatasets(ctx, { ...args, withFacets: selectsField(info, 'facets') });
-  }
-
-  @Mutation(() => DatasetPayload)
-  async createDataset(@Arg('input', () => DatasetInput) input: DatasetInput, @Ctx() ctx: RequestContext): Promise<DatasetPayload> {
-    const outcome = await runMutation(ctx, (em) => new DatasetService(em, ctx.policy).create(input));
-    return { dataset: outcome.result, userErrors: outcome.userErrors };
-  }
-
-  @Mutation(() => DatasetPayload)
-  async updateDataset(
-    @Arg('id', () => ID) id: string,
-    @Arg('expectedVersion', () => Int) expectedVersion: number,
-    @Arg('input', () => DatasetPatch) input: DatasetPatch,
-    @Ctx() ctx: RequestContext,
-  ): Promise<DatasetPayload> {
-    const outcome = await runMutation(ctx, (em) => new DatasetService(em, ctx.policy).update(id, expectedVersion, input));
-    return { dataset: outcome.result, userErrors: outcome.userErrors };
-  }
-
-  @Mutation(() => DatasetPayload)
-  async publishDataset(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<DatasetPayload> {
-    const outcome = await runMutation(ctx, (em) => new DatasetService(em, ctx.policy).publish(id));
-    return { dataset: outcome.result, userErrors: outcome.userErrors };
-  }
-
-  @Mutation(() => DatasetPayload)
-  async withdrawDataset(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: RequestContext): Promise<DatasetPayload> {
-    const outcome = await runMutation(ctx, (em) => new DatasetService(em, ctx.policy).withdraw(id, reason));
-    return { dataset: outcome.result, userErrors: outcome.userErrors };
   }
 
   @FieldResolver(() => Organisation, { nullable: true })

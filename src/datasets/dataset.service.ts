@@ -2,12 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { AccessRoute, AccessRouteStep } from '../access/access-route.entity.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
-import type { AccessPolicy } from '../auth/access-policy.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { normaliseConsent } from '../consent/consent-rules.js';
-import { assertExpectedVersion, audit, publish, snapshot, withdraw } from '../common/lifecycle.js';
-import { findByRef, resolveRef, resolveRefs } from '../common/references.js';
-import { Problems, UserInputProblem } from '../common/user-error.js';
+import type { RecordRules } from '../common/record-service.js';
+import { resolveRef, resolveRefs } from '../common/references.js';
+import type { Problems } from '../common/user-error.js';
 import { checkText, checkUrl, checkEmail } from '../common/validation.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -18,133 +17,83 @@ import type { AccessRouteInput, DatasetInput, DatasetPatch, DistributionInput } 
 import { Distribution } from './distribution.entity.js';
 import type { CohortDescriptor } from './cohort.js';
 
-/** Owns the rules for registering and changing datasets. Every method runs inside the caller's transaction. */
-export class DatasetService {
-  constructor(
-    private readonly em: EntityManager,
-    private readonly policy: AccessPolicy,
-  ) {}
-
-  async create(input: DatasetInput): Promise<Dataset> {
-    const problems = new Problems();
+/** Rules for registering and changing datasets; the shared lifecycle runs them (common/record-service.ts). */
+export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
+  entity: Dataset,
+  async build(em, input, problems) {
     if (!input.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
     if (!input.publisher) problems.add('input.publisher', 'is required', 'REQUIRED');
-    const identifier = input.identifier?.trim() || `urn:gdcat:dataset:${randomUUID()}`;
     if (input.identifier != null) checkText(problems, 'input.identifier', input.identifier, 500);
-    if (await this.em.count(Dataset, { identifier })) {
-      problems.add('input.identifier', `a dataset with identifier "${identifier}" already exists`, 'DUPLICATE');
-    }
-
-    const dataset = Object.assign(new Dataset(), { identifier, title: input.title?.trim() ?? '' });
+    const dataset = Object.assign(new Dataset(), {
+      identifier: input.identifier?.trim() || `urn:gdcat:dataset:${randomUUID()}`,
+      title: input.title?.trim() ?? '',
+    });
     const owner = input.ownerOrganisation
-      ? await resolveRef(this.em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
+      ? await resolveRef(em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
       : null;
-    await this.apply(dataset, input, problems);
-    problems.throwIfAny();
-    dataset.ownerOrganisationId = owner?.id ?? dataset.publisher.id;
-    this.policy.assertCanWrite(dataset.ownerOrganisationId, input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher');
-
-    this.em.persist(dataset);
-    await this.em.flush();
-    audit(this.em, this.policy, 'createDataset', dataset, null, snapshot(dataset));
-    enqueueDatasetIndexing(this.em, [dataset.id]);
-    await this.em.flush();
+    await applyDatasetFields(em, dataset, input, problems);
+    // The publishing organisation owns the dataset unless another owner is named.
+    dataset.ownerOrganisationId = owner?.id ?? (dataset.publisher as Organisation | undefined)?.id ?? null;
     return dataset;
-  }
-
-  async update(ref: string, expectedVersion: number, patch: DatasetPatch): Promise<Dataset> {
-    const dataset = await this.load(ref);
-    this.policy.assertCanWrite(dataset.ownerOrganisationId, 'id');
-    assertExpectedVersion(dataset, expectedVersion);
-    const before = snapshot(dataset);
-    const problems = new Problems();
+  },
+  async apply(em, dataset, patch, problems) {
     if (patch.title !== undefined && !patch.title?.trim()) problems.add('input.title', 'cannot be empty', 'REQUIRED');
     if (patch.publisher === null) problems.add('input.publisher', 'cannot be removed; a dataset needs a publisher', 'REQUIRED');
-    await this.apply(dataset, patch, problems);
-    problems.throwIfAny();
-    if (patch.publisher) this.policy.assertCanWrite(dataset.publisher.id, 'input.publisher');
-    dataset.modified = new Date();
-    await this.em.flush();
-    audit(this.em, this.policy, 'updateDataset', dataset, before, snapshot(dataset));
-    enqueueDatasetIndexing(this.em, [dataset.id]);
-    await this.em.flush();
-    return dataset;
-  }
-
-  async publish(ref: string): Promise<Dataset> {
-    const dataset = await this.load(ref);
-    this.policy.assertCanWrite(dataset.ownerOrganisationId, 'id');
-    const problems = new Problems();
-    if (!(await this.em.count(ConsentScope, { dataset }))) {
+    await applyDatasetFields(em, dataset, patch, problems);
+  },
+  ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
+  authorisePatch(policy, dataset, patch) {
+    if (patch.publisher) policy.assertCanWrite(dataset.publisher.id, 'input.publisher');
+  },
+  async checkPublishable(em, dataset, problems) {
+    if (!(await em.count(ConsentScope, { dataset }))) {
       problems.add('consent', 'a dataset needs a consent scope before it is published, so researchers can tell what use it allows', 'REQUIRED');
     }
-    if (!(await this.em.count(AccessRoute, { dataset }))) {
+    if (!(await em.count(AccessRoute, { dataset }))) {
       problems.add('accessRoute', 'a dataset needs an access route before it is published, so researchers know whom to ask', 'REQUIRED');
     }
-    problems.throwIfAny();
-    return this.transition(dataset, 'publishDataset', () => publish(dataset));
-  }
+  },
+  async afterChange(em, dataset) {
+    enqueueDatasetIndexing(em, [dataset.id]);
+  },
+};
 
-  async withdraw(ref: string, reason: string): Promise<Dataset> {
-    const dataset = await this.load(ref);
-    this.policy.assertCanWrite(dataset.ownerOrganisationId, 'id');
-    return this.transition(dataset, 'withdrawDataset', () => withdraw(dataset, reason));
-  }
-
-  private async transition(dataset: Dataset, action: string, change: () => void): Promise<Dataset> {
-    const before = snapshot(dataset);
-    change();
-    await this.em.flush();
-    audit(this.em, this.policy, action, dataset, before, snapshot(dataset));
-    enqueueDatasetIndexing(this.em, [dataset.id]);
-    await this.em.flush();
-    return dataset;
-  }
-
-  private async load(ref: string): Promise<Dataset> {
-    const dataset = await findByRef(this.em, Dataset, ref);
-    // Unreadable drafts are reported as missing so their existence does not leak.
-    if (!dataset || !this.policy.canRead(dataset)) throw UserInputProblem.of('id', `no dataset "${ref}"`, 'NOT_FOUND');
-    return dataset;
-  }
-
-  /** Applies the given fields of a create input or patch, collecting every problem. */
-  private async apply(dataset: Dataset, input: DatasetPatch, problems: Problems): Promise<void> {
-    const em = this.em;
+/** Applies the given fields of a create input or patch, collecting every problem. */
+async function applyDatasetFields(em: EntityManager, dataset: Dataset, input: DatasetPatch, problems: Problems): Promise<void> {
     if (input.title != null) dataset.title = checkText(problems, 'input.title', input.title, 500);
-    if (input.description !== undefined) dataset.description = checkText(problems, 'input.description', input.description ?? '', 20_000);
-    if (input.keywords != null) dataset.keywords = input.keywords.map((k, i) => checkText(problems, `input.keywords[${i}]`, k, 200));
-    if (input.diagnosticArea !== undefined) dataset.diagnosticArea = input.diagnosticArea;
-    if (input.theme != null) dataset.theme = checkUrl(problems, 'input.theme', input.theme)!;
-    if (input.accessRights != null) dataset.accessRights = checkUrl(problems, 'input.accessRights', input.accessRights)!;
-    if (input.otherIdentifiers != null) dataset.otherIdentifiers = input.otherIdentifiers;
-    if (input.releaseVersion !== undefined) dataset.releaseVersion = input.releaseVersion;
-    if (input.publisher) {
-      const publisher = await resolveRef(em, Organisation, input.publisher, 'input.publisher', problems);
-      if (publisher) dataset.publisher = publisher;
-    }
-    if (input.dataHolders != null) {
-      dataset.dataHolders.set(await resolveRefs(em, Organisation, input.dataHolders, 'input.dataHolders', problems));
-    }
-    if (input.contributors != null) {
-      dataset.contributors.set(await resolveRefs(em, Organisation, input.contributors, 'input.contributors', problems));
-    }
-    if (input.wasGeneratedBy !== undefined) {
-      dataset.wasGeneratedBy = input.wasGeneratedBy ? await resolveRef(em, Study, input.wasGeneratedBy, 'input.wasGeneratedBy', problems) : null;
-    }
-    if (input.hdab !== undefined) {
-      dataset.hdab = input.hdab ? await resolveRef(em, DataAccessBody, input.hdab, 'input.hdab', problems) : null;
-    }
-    if (input.publications != null) {
-      dataset.publications.set(await resolveRefs(em, Publication, input.publications, 'input.publications', problems));
-    }
-    if (input.cohort !== undefined) dataset.cohort = input.cohort ? checkCohort(problems, input.cohort) : null;
-    if (input.distributions != null) this.applyDistributions(dataset, input.distributions, problems);
-    if (input.consent != null) await this.applyConsent(dataset, input.consent, problems);
-    if (input.accessRoute != null) await this.applyAccessRoute(dataset, input.accessRoute, problems);
+  if (input.description !== undefined) dataset.description = checkText(problems, 'input.description', input.description ?? '', 20_000);
+  if (input.keywords != null) dataset.keywords = input.keywords.map((k, i) => checkText(problems, `input.keywords[${i}]`, k, 200));
+  if (input.diagnosticArea !== undefined) dataset.diagnosticArea = input.diagnosticArea;
+  if (input.theme != null) dataset.theme = checkUrl(problems, 'input.theme', input.theme)!;
+  if (input.accessRights != null) dataset.accessRights = checkUrl(problems, 'input.accessRights', input.accessRights)!;
+  if (input.otherIdentifiers != null) dataset.otherIdentifiers = input.otherIdentifiers;
+  if (input.releaseVersion !== undefined) dataset.releaseVersion = input.releaseVersion;
+  if (input.publisher) {
+    const publisher = await resolveRef(em, Organisation, input.publisher, 'input.publisher', problems);
+    if (publisher) dataset.publisher = publisher;
   }
+  if (input.dataHolders != null) {
+    dataset.dataHolders.set(await resolveRefs(em, Organisation, input.dataHolders, 'input.dataHolders', problems));
+  }
+  if (input.contributors != null) {
+    dataset.contributors.set(await resolveRefs(em, Organisation, input.contributors, 'input.contributors', problems));
+  }
+  if (input.wasGeneratedBy !== undefined) {
+    dataset.wasGeneratedBy = input.wasGeneratedBy ? await resolveRef(em, Study, input.wasGeneratedBy, 'input.wasGeneratedBy', problems) : null;
+  }
+  if (input.hdab !== undefined) {
+    dataset.hdab = input.hdab ? await resolveRef(em, DataAccessBody, input.hdab, 'input.hdab', problems) : null;
+  }
+  if (input.publications != null) {
+    dataset.publications.set(await resolveRefs(em, Publication, input.publications, 'input.publications', problems));
+  }
+  if (input.cohort !== undefined) dataset.cohort = input.cohort ? checkCohort(problems, input.cohort) : null;
+  if (input.distributions != null) applyDistributions(dataset, input.distributions, problems);
+  if (input.consent != null) await applyConsent(em, dataset, input.consent, problems);
+  if (input.accessRoute != null) await applyAccessRoute(em, dataset, input.accessRoute, problems);
+}
 
-  private applyDistributions(dataset: Dataset, inputs: DistributionInput[], problems: Problems): void {
+function applyDistributions(dataset: Dataset, inputs: DistributionInput[], problems: Problems): void {
     const distributions = inputs.map((input, index) => {
       const field = `input.distributions[${index}]`;
       if (input.byteSize != null && !/^\d+$/.test(input.byteSize)) problems.add(`${field}.byteSize`, 'must be a whole number of bytes');
@@ -166,10 +115,10 @@ export class DatasetService {
     dataset.distributions.set(distributions);
   }
 
-  private async applyConsent(dataset: Dataset, input: NonNullable<DatasetPatch['consent']>, problems: Problems): Promise<void> {
+async function applyConsent(em: EntityManager, dataset: Dataset, input: NonNullable<DatasetPatch['consent']>, problems: Problems): Promise<void> {
     const rules = normaliseConsent(input, 'input.consent', problems);
     if (!rules) return;
-    const existing = dataset.id ? await this.em.findOne(ConsentScope, { dataset: dataset.id }) : null;
+    const existing = dataset.id ? await em.findOne(ConsentScope, { dataset: dataset.id }) : null;
     const consent = existing ?? Object.assign(new ConsentScope(), { dataset, duoPermission: rules.permission, consentKey: rules.key });
     Object.assign(consent, {
       duoPermission: rules.permission,
@@ -184,10 +133,10 @@ export class DatasetService {
       returnOfResults: input.returnOfResults ?? null,
       withdrawalProcess: input.withdrawalProcess ?? null,
     });
-    this.em.persist(consent);
+    em.persist(consent);
   }
 
-  private async applyAccessRoute(dataset: Dataset, input: AccessRouteInput, problems: Problems): Promise<void> {
+async function applyAccessRoute(em: EntityManager, dataset: Dataset, input: AccessRouteInput, problems: Problems): Promise<void> {
     const field = 'input.accessRoute';
     const orders = input.steps.map((s) => s.order).sort((a, b) => a - b);
     if (orders.some((order, i) => order !== i + 1)) {
@@ -196,13 +145,13 @@ export class DatasetService {
     if (input.expectedTurnaroundDays != null && input.expectedTurnaroundDays <= 0) {
       problems.add(`${field}.expectedTurnaroundDays`, 'must be a positive number of days');
     }
-    const accessBody = input.accessBody ? await resolveRef(this.em, DataAccessBody, input.accessBody, `${field}.accessBody`, problems) : null;
+    const accessBody = input.accessBody ? await resolveRef(em, DataAccessBody, input.accessBody, `${field}.accessBody`, problems) : null;
     const steps: AccessRouteStep[] = [];
     for (const [index, step] of input.steps.entries()) {
-      const body = step.body ? await resolveRef(this.em, DataAccessBody, step.body, `${field}.steps[${index}].body`, problems) : null;
+      const body = step.body ? await resolveRef(em, DataAccessBody, step.body, `${field}.steps[${index}].body`, problems) : null;
       steps.push(Object.assign(new AccessRouteStep(), { position: step.order, requirement: step.requirement, body, description: step.description ?? null }));
     }
-    const existing = dataset.id ? await this.em.findOne(AccessRoute, { dataset: dataset.id }, { populate: ['steps'] }) : null;
+    const existing = dataset.id ? await em.findOne(AccessRoute, { dataset: dataset.id }, { populate: ['steps'] }) : null;
     const route = existing ?? Object.assign(new AccessRoute(), { dataset, accessMode: input.accessMode });
     Object.assign(route, {
       accessMode: input.accessMode,
@@ -216,13 +165,12 @@ export class DatasetService {
     if (existing) {
       // Remove old steps first so the (route, position) unique key never sees two rows at once.
       existing.steps.removeAll();
-      await this.em.flush();
+      await em.flush();
     }
     for (const step of steps) step.route = route;
     route.steps.set(steps);
-    this.em.persist(route);
+    em.persist(route);
   }
-}
 
 function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescriptor {
   const field = 'input.cohort';

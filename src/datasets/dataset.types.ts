@@ -3,7 +3,6 @@ import { AccessMode } from '../access/access-route.entity.js';
 import { PageInfo } from '../common/pagination.js';
 import { RecordStatus } from '../common/record.js';
 import { DiagnosticArea } from '../common/terms.js';
-import { UserError } from '../common/user-error.js';
 import { ResearchPurposeInput } from '../consent/consent.types.js';
 import { Assay } from './cohort.js';
 import { Dataset } from './dataset.entity.js';
@@ -98,13 +97,4 @@ export class DatasetSearchResult {
 
   @Field(() => [Facet])
   facets!: Facet[];
-}
-
-@ObjectType()
-export class DatasetPayload {
-  @Field(() => Dataset, { nullable: true })
-  dataset!: Dataset | null;
-
-  @Field(() => [UserError])
-  userErrors!: UserError[];
 }

@@ -2,7 +2,7 @@ import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { AccessRouteResolver, AccessRouteStepResolver, DataAccessBodyLifecycleResolver, DataAccessBodyResolver, DatasetAccessResolver } from '../access/access.resolver.js';
 import { DatasetConsentResolver, DuoTermResolver } from '../consent/consent.resolver.js';
-import { DatasetResolver } from '../datasets/dataset.resolver.js';
+import { DatasetLifecycleResolver, DatasetResolver } from '../datasets/dataset.resolver.js';
 import {
   DatasetEconomicsResolver,
   HealthEconomicEvaluationLifecycleResolver,
@@ -21,6 +21,7 @@ export function gdcatSchema(): Promise<GraphQLSchema> {
     resolvers: [
       NodeResolver,
       DatasetResolver,
+      DatasetLifecycleResolver,
       DatasetConsentResolver,
       DatasetAccessResolver,
       DatasetEconomicsResolver,
