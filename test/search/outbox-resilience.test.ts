@@ -5,8 +5,9 @@ import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js'
 import { elasticsearchForTests } from '../support/elasticsearch.js';
 
 const run = promisify(execFile);
-/** A second, private Elasticsearch node, so stopping it does not disturb other test files. */
-const PORT = '9251';
+/** A second, private Elasticsearch node, so stopping it does not disturb other test files (or other runs on
+ * this machine, which pick their own port). */
+const PORT = process.env.GDCAT_TEST_PRIVATE_ES_PORT ?? '9251';
 const node = (command: 'start' | 'stop') =>
   run('bash', ['scripts/elasticsearch.sh', command], { env: { ...process.env, ES_PORT: PORT }, timeout: 240_000 });
 
