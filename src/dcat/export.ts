@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Orm } from '../db/orm.js';
-import { CatalogueDescriber, publishedPrefixes } from './catalogue-graph.js';
+import { CatalogueDescriber, publishedPrefixes } from './profiles/describer.js';
 import { completeRecords, findCatalogue, findDatasetBatch } from './catalogue-source.js';
 import { CatalogueIris } from './iris.js';
-import { createNTriplesStreamWriter, createTurtleStreamWriter, type RdfStreamWriter } from './rdf-formats.js';
+import { createNTriplesStreamWriter, createTurtleStreamWriter, type RdfStreamWriter } from './rdf/serialize.js';
 
 export interface ExportOptions {
   baseUrl: string;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createTokenVerifier } from '../auth/tokens.js';
 import type { AppConfig } from '../config.js';
 import { Dataset } from '../datasets/dataset.entity.js';
-import { dcatRouter } from '../dcat/dcat.router.js';
+import { dcatRouter } from '../dcat/http/dcat.router.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.js';
 import { openOrm, type Orm } from '../db/orm.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';

@@ -4,7 +4,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCatalogue } from '../../src/dcat/export.js';
 import { hydra, prefixes } from '../../src/dcat/namespaces.js';
-import { isomorphic, parse, type RdfFormat } from '../../src/dcat/rdf-formats.js';
+import type { RdfFormat } from '../../src/dcat/rdf/formats.js';
+import { isomorphic, parse } from '../../src/dcat/rdf/parse.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
 const BASE = 'http://gdcat.test';

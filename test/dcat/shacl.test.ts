@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { dcat, dct, foaf, healthdcatap, rdf, skos } from '../../src/dcat/namespaces.js';
-import { parse } from '../../src/dcat/rdf-formats.js';
+import { parse } from '../../src/dcat/rdf/parse.js';
 import { loadShapes, validate, type ShaclViolation } from '../../src/dcat/shacl.js';
 
 const standards = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/standards');

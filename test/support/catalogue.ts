@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AuthConfig } from '../../src/auth/auth-config.js';
 import { createTokenVerifier, mintDevToken } from '../../src/auth/tokens.js';
 import { openOrm, type Orm } from '../../src/db/orm.js';
-import { dcatRouter } from '../../src/dcat/dcat.router.js';
+import { dcatRouter } from '../../src/dcat/http/dcat.router.js';
 import { createApp, listen } from '../../src/http/app.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
 import { createSearchEngine } from '../../src/search/create-engine.js';

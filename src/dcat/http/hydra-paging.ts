@@ -1,6 +1,6 @@
 import { DataFactory } from 'n3';
-import type { Graph } from './catalogue-graph.js';
-import { hydra, rdf, xsd } from './namespaces.js';
+import type { Graph } from '../rdf/graph.js';
+import { hydra, rdf, xsd } from '../namespaces.js';
 
 const { namedNode, literal } = DataFactory;
 

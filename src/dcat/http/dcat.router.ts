@@ -2,19 +2,21 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type * as RDF from '@rdfjs/types';
 import express, { type Request, type Response } from 'express';
 import { DataFactory } from 'n3';
-import type { Catalogue } from '../catalogue/catalogue.entity.js';
-import { isIsoCalendarDate } from '../common/validation.js';
-import type { Orm } from '../db/orm.js';
-import { CatalogueDescriber, publishedPrefixes } from './catalogue-graph.js';
+import type { Catalogue } from '../../catalogue/catalogue.entity.js';
+import { isIsoCalendarDate } from '../../common/validation.js';
+import type { Orm } from '../../db/orm.js';
+import { CatalogueDescriber, publishedPrefixes } from '../profiles/describer.js';
 import {
   completeRecords, countDatasets, findCatalogue, findDataset, findDatasetIdentifiers, findDatasetOfDistribution,
   findDatasetPage,
-} from './catalogue-source.js';
-import { describeMembers, describeRecord, describeRepository } from './fdp-graph.js';
-import { DEFAULT_PAGE_SIZE, describePage, MAX_PAGE_SIZE, type Paging, withQuery } from './hydra.js';
-import { CatalogueIris } from './iris.js';
-import { dcat } from './namespaces.js';
-import { negotiateRdfFormat, type RdfFormat, rdfFormats, serialize } from './rdf-formats.js';
+} from '../catalogue-source.js';
+import { describeMembers, describeRecord, describeRepository } from '../profiles/fdp/fdp.writer.js';
+import { DEFAULT_PAGE_SIZE, describePage, MAX_PAGE_SIZE, type Paging, withQuery } from './hydra-paging.js';
+import { CatalogueIris } from '../iris.js';
+import { dcat } from '../namespaces.js';
+import { type RdfFormat, rdfFormats } from '../rdf/formats.js';
+import { serialize } from '../rdf/serialize.js';
+import { negotiateRdfFormat } from './content-negotiation.js';
 
 const { namedNode } = DataFactory;
 

@@ -1,77 +1,12 @@
 import { Writable } from 'node:stream';
 import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
-import { dcat, dct, ext, foaf, healthdcatap, prefixes, rdf, vcard, xsd } from '../../src/dcat/namespaces.js';
-import {
-  createNTriplesStreamWriter,
-  createTurtleStreamWriter,
-  isomorphic,
-  negotiateRdfFormat,
-  parse,
-  rdfFormats,
-  serialize,
-  type RdfStreamWriter,
-} from '../../src/dcat/rdf-formats.js';
+import { dcat, dct, ext, foaf, healthdcatap, prefixes, rdf, vcard, xsd } from '../../../src/dcat/namespaces.js';
+import { rdfFormats } from '../../../src/dcat/rdf/formats.js';
+import { isomorphic, parse } from '../../../src/dcat/rdf/parse.js';
+import { createNTriplesStreamWriter, createTurtleStreamWriter, type RdfStreamWriter, serialize } from '../../../src/dcat/rdf/serialize.js';
 
 const { namedNode, blankNode, literal, quad } = DataFactory;
-
-describe('negotiateRdfFormat', () => {
-  it('defaults to Turtle when the client states no preference', () => {
-    expect(negotiateRdfFormat(undefined)).toBe('text/turtle');
-    expect(negotiateRdfFormat('')).toBe('text/turtle');
-    expect(negotiateRdfFormat('*/*')).toBe('text/turtle');
-    expect(negotiateRdfFormat('text/html, */*;q=0.1')).toBe('text/turtle');
-  });
-
-  it('serves the single format asked for, whatever the case', () => {
-    expect(negotiateRdfFormat('application/ld+json')).toBe('application/ld+json');
-    expect(negotiateRdfFormat('Application/RDF+XML')).toBe('application/rdf+xml');
-    expect(negotiateRdfFormat('application/n-triples')).toBe('application/n-triples');
-    expect(negotiateRdfFormat('application/json')).toBe('application/ld+json');
-  });
-
-  it('follows q-values', () => {
-    expect(negotiateRdfFormat('text/turtle;q=0.5, application/rdf+xml;q=0.9')).toBe('application/rdf+xml');
-    expect(negotiateRdfFormat('application/*;q=0.5, text/turtle;q=0.2')).toBe('application/ld+json');
-    expect(negotiateRdfFormat('text/turtle;q=0.001, application/n-triples;q=0.0011')).toBe('text/turtle');
-  });
-
-  it('breaks ties by our preference order', () => {
-    expect(negotiateRdfFormat('application/ld+json;q=0.8, text/turtle;q=0.8')).toBe('text/turtle');
-    expect(negotiateRdfFormat('application/n-triples, application/rdf+xml')).toBe('application/rdf+xml');
-  });
-
-  it('lets an explicit q=0 refuse a format that a wildcard would admit', () => {
-    expect(negotiateRdfFormat('text/turtle;q=0, */*')).toBe('application/ld+json');
-    expect(negotiateRdfFormat('text/*;q=0, application/ld+json;q=0, */*;q=0.3')).toBe('application/rdf+xml');
-  });
-
-  it('ignores media type parameters, including quoted ones with separators', () => {
-    expect(
-      negotiateRdfFormat('application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted,x;y";q=0.9, text/turtle;q=0.1'),
-    ).toBe('application/ld+json');
-  });
-
-  it('drops ranges with a malformed q-value', () => {
-    expect(negotiateRdfFormat('text/turtle;q=2, application/n-triples;q=0.5')).toBe('application/n-triples');
-    expect(negotiateRdfFormat('text/turtle;q=abc')).toBeNull();
-  });
-
-  it('returns null when nothing we serve is acceptable', () => {
-    expect(negotiateRdfFormat('text/html')).toBeNull();
-    expect(negotiateRdfFormat('text/html, application/xhtml+xml;q=0.9')).toBeNull();
-  });
-
-  it('lets ?format= override the Accept header', () => {
-    expect(negotiateRdfFormat(undefined, 'ttl')).toBe('text/turtle');
-    expect(negotiateRdfFormat('text/turtle', 'jsonld')).toBe('application/ld+json');
-    expect(negotiateRdfFormat('text/turtle', 'RDF')).toBe('application/rdf+xml');
-    expect(negotiateRdfFormat('application/rdf+xml', 'nt')).toBe('application/n-triples');
-    expect(negotiateRdfFormat(undefined, 'csv')).toBeNull();
-    expect(negotiateRdfFormat(undefined, '__proto__')).toBeNull();
-    expect(negotiateRdfFormat('application/ld+json', '')).toBe('application/ld+json');
-  });
-});
 
 /** A catalogue-shaped graph with the awkward cases: blank nodes, languages, datatypes, escaping. */
 function awkwardGraph() {

@@ -1,14 +1,15 @@
 import type * as RDF from '@rdfjs/types';
 import { Store } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordStatus } from '../../src/common/record.js';
-import { toGlobalId } from '../../src/common/global-id.js';
-import { Dataset } from '../../src/datasets/dataset.entity.js';
-import { Distribution } from '../../src/datasets/distribution.entity.js';
-import { adms, dcat, dct, ext, fdp, foaf, hydra, ldp, prov, rdf } from '../../src/dcat/namespaces.js';
-import { isomorphic, parse, type RdfFormat } from '../../src/dcat/rdf-formats.js';
-import { validate, type ShaclViolation } from '../../src/dcat/shacl.js';
-import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+import { RecordStatus } from '../../../src/common/record.js';
+import { toGlobalId } from '../../../src/common/global-id.js';
+import { Dataset } from '../../../src/datasets/dataset.entity.js';
+import { Distribution } from '../../../src/datasets/distribution.entity.js';
+import { adms, dcat, dct, ext, fdp, foaf, hydra, ldp, prov, rdf } from '../../../src/dcat/namespaces.js';
+import type { RdfFormat } from '../../../src/dcat/rdf/formats.js';
+import { isomorphic, parse } from '../../../src/dcat/rdf/parse.js';
+import { validate, type ShaclViolation } from '../../../src/dcat/shacl.js';
+import { startTestCatalogue, type TestCatalogue } from '../../support/catalogue.js';
 
 /** The base URL the test server publishes IRIs under (test/support/catalogue.ts). */
 const BASE = 'http://gdcat.test';

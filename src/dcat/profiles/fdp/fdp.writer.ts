@@ -1,9 +1,10 @@
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
-import type { CatalogueDescriber, Graph } from './catalogue-graph.js';
-import type { CatalogueIris } from './iris.js';
-import { dcat, dct, fdp, foaf, ldp, rdf, xsd } from './namespaces.js';
-import { euLanguage, r3d } from './vocabularies.js';
+import type { Graph } from '../../rdf/graph.js';
+import type { CatalogueDescriber } from '../describer.js';
+import type { CatalogueIris } from '../../iris.js';
+import { dcat, dct, fdp, foaf, ldp, rdf, xsd } from '../../namespaces.js';
+import { euLanguage, r3d } from '../../vocabularies.js';
 
 const { namedNode, literal } = DataFactory;
 

@@ -1,0 +1,114 @@
+import { mediaTypesOf, type RdfFormat, rdfFormats } from '../rdf/formats.js';
+
+/*
+ * Content negotiation for every RDF resource the catalogue serves: the one place that decides which
+ * representation a request gets (an HTML representation would be one more branch here).
+ */
+
+// Values of the ?format= query parameter (the canonical media types are accepted too). A Map, so that
+// user input such as "__proto__" cannot reach Object.prototype.
+const formatNames = new Map<string, RdfFormat>([
+  ['ttl', 'text/turtle'],
+  ['turtle', 'text/turtle'],
+  ['jsonld', 'application/ld+json'],
+  ['json-ld', 'application/ld+json'],
+  ['rdf', 'application/rdf+xml'],
+  ['rdfxml', 'application/rdf+xml'],
+  ['xml', 'application/rdf+xml'],
+  ['nt', 'application/n-triples'],
+  ['ntriples', 'application/n-triples'],
+  ...rdfFormats.map((format): [string, RdfFormat] => [format, format]),
+]);
+
+interface MediaRange {
+  type: string;
+  subtype: string;
+  q: number;
+}
+
+/**
+ * Picks the RDF format for a response. `?format=` wins over the Accept header; a missing or empty Accept
+ * header, or one that only matches through wildcards, gets Turtle. Returns null when nothing we serve is
+ * acceptable (answer 406) or the format parameter names no format we know.
+ */
+export function negotiateRdfFormat(acceptHeader: string | undefined, formatQueryParam?: string): RdfFormat | null {
+  if (formatQueryParam !== undefined && formatQueryParam.trim() !== '') {
+    return formatNames.get(formatQueryParam.trim().toLowerCase()) ?? null;
+  }
+  if (acceptHeader === undefined || acceptHeader.trim() === '') return 'text/turtle';
+
+  const ranges = parseAccept(acceptHeader);
+  let best: { format: RdfFormat; q: number } | null = null;
+  for (const format of rdfFormats) {
+    const q = qualityOf(format, ranges);
+    if (q > 0 && (best === null || q > best.q)) best = { format, q };
+  }
+  return best?.format ?? null;
+}
+
+function parseAccept(header: string): MediaRange[] {
+  const ranges: MediaRange[] = [];
+  for (const element of splitOutsideQuotes(header, ',')) {
+    const [mediaRange = '', ...parameters] = splitOutsideQuotes(element, ';').map((part) => part.trim());
+    const match = /^([^\s/]+)\/([^\s/]+)$/.exec(mediaRange);
+    if (!match) continue;
+    const type = match[1]!.toLowerCase();
+    const subtype = match[2]!.toLowerCase();
+    if (type === '*' && subtype !== '*') continue;
+
+    let q = 1;
+    for (const parameter of parameters) {
+      const [name = '', value = ''] = parameter.split('=', 2).map((part) => part.trim());
+      if (name.toLowerCase() !== 'q') continue;
+      // RFC 9110 qvalue: 0 to 1 with at most three decimals; a malformed weight voids the range.
+      q = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value) ? Number(value) : Number.NaN;
+      break;
+    }
+    if (!Number.isNaN(q)) ranges.push({ type, subtype, q });
+  }
+  return ranges;
+}
+
+/** The weight a client gives a format: that of the most specific range matching any of its media types. */
+function qualityOf(format: RdfFormat, ranges: readonly MediaRange[]): number {
+  let specificity = -1;
+  let q = 0;
+  for (const mediaType of mediaTypesOf[format]) {
+    const [type, subtype] = mediaType.split('/') as [string, string];
+    for (const range of ranges) {
+      const rangeSpecificity =
+        range.type === type && range.subtype === subtype ? 2
+        : range.type === type && range.subtype === '*' ? 1
+        : range.type === '*' ? 0
+        : -1;
+      if (rangeSpecificity < 0) continue;
+      if (rangeSpecificity > specificity || (rangeSpecificity === specificity && range.q > q)) {
+        specificity = rangeSpecificity;
+        q = range.q;
+      }
+    }
+  }
+  return q;
+}
+
+function splitOutsideQuotes(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '\\' && quoted && i + 1 < text.length) {
+      current += char + text[++i];
+    } else if (char === '"') {
+      quoted = !quoted;
+      current += char;
+    } else if (char === separator && !quoted) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  parts.push(current);
+  return parts;
+}

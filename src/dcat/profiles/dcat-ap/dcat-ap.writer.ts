@@ -1,0 +1,264 @@
+import type * as RDF from '@rdfjs/types';
+import { DataFactory } from 'n3';
+import type { Catalogue } from '../../../catalogue/catalogue.entity.js';
+import { ProvenanceSource, RecordStatus } from '../../../common/record.js';
+import { DiagnosticArea } from '../../../common/terms.js';
+import { Assay } from '../../../datasets/cohort.js';
+import type { Dataset } from '../../../datasets/dataset.entity.js';
+import type { Distribution, DistributionFormat } from '../../../datasets/distribution.entity.js';
+import type { Publication } from '../../../publications/publication.entity.js';
+import { webIri } from '../../iris.js';
+import { adms, dcat, dct, foaf, prov, rdf, rdfs, xsd } from '../../namespaces.js';
+import { dateTime } from '../../rdf/literals.js';
+import { admsStatus, attributionRole, dataThemeScheme, euLanguage } from '../../vocabularies.js';
+import { bodyContact, datasetContact, organisationContact } from '../contacts.js';
+import type { CatalogueDescriber } from '../describer.js';
+import type { Add, ProfileWriter } from '../profile.js';
+
+const { namedNode, literal } = DataFactory;
+
+/**
+ * DCAT-AP 3 core: what every DCAT-AP harvester reads (catalogue, datasets, distributions, agents, contact
+ * points, lifecycle and provenance), with the ranges the DCAT-AP 3.0.1 shapes check.
+ */
+export const dcatApWriter: ProfileWriter = {
+  name: 'DCAT-AP 3',
+
+  catalog(describer, add, catalogue) {
+    add(rdf('type'), dcat('Catalog'));
+    add(dct('identifier'), literal(catalogue.identifier));
+    add(dct('title'), literal(catalogue.title));
+    add(dct('description'), literal(catalogue.description));
+    if (catalogue.publisher) add(dct('publisher'), describer.organisation(catalogue.publisher));
+    for (const code of catalogue.languages) {
+      const language = euLanguage(code);
+      if (language) add(dct('language'), describer.typed(language, dct('LinguisticSystem')));
+    }
+    const spatial = spatialOf(describer, catalogue);
+    if (spatial) add(dct('spatial'), spatial);
+    for (const taxonomy of catalogue.themeTaxonomies) {
+      const iri = webIri(taxonomy);
+      if (iri) add(dcat('themeTaxonomy'), describer.conceptScheme(iri));
+    }
+    const homepage = webIri(catalogue.homepage);
+    if (homepage) add(foaf('homepage'), describer.typed(homepage, foaf('Document')));
+    add(dct('issued'), dateTime(catalogue.issued));
+    add(dct('modified'), dateTime(catalogue.modified));
+  },
+
+  dataset(describer, add, record) {
+    const { dataset, accessRoute } = record;
+    const { iris } = describer;
+    add(rdf('type'), dcat('Dataset'));
+    add(dct('identifier'), literal(dataset.identifier));
+    add(dct('title'), literal(dataset.title));
+    add(dct('description'), literal(dataset.description));
+    for (const keyword of keywordsOf(dataset)) add(dcat('keyword'), literal(keyword));
+    const theme = webIri(dataset.theme);
+    if (theme) add(dcat('theme'), describer.concept(theme, dataThemeScheme.iri));
+    const accessRights = webIri(dataset.accessRights);
+    if (accessRights) add(dct('accessRights'), describer.rightsStatement(accessRights));
+
+    add(dct('publisher'), describer.organisation(dataset.publisher));
+    const contact = datasetContact(describer.context, dataset, accessRoute);
+    if (contact) add(dcat('contactPoint'), describer.contactPoint(contact));
+    for (const holder of dataset.dataHolders) {
+      add(prov('qualifiedAttribution'), attribution(describer, dataset, holder, attributionRole.custodian, 'custodian'));
+    }
+    for (const contributor of dataset.contributors) {
+      add(prov('qualifiedAttribution'), attribution(describer, dataset, contributor, attributionRole.contributor, 'contributor'));
+    }
+
+    describeLifecycle(describer, dataset, add);
+    if (dataset.releaseVersion) add(dcat('version'), literal(dataset.releaseVersion));
+    for (const [index, other] of dataset.otherIdentifiers.entries()) {
+      add(adms('identifier'), describer.identifier(iris.part('datasets', dataset.identifier, `identifier-${index + 1}`), other));
+    }
+    // A national catalogue: its datasets cover the catalogue's country.
+    const spatial = spatialOf(describer, describer.context.catalogue);
+    if (spatial) add(dct('spatial'), spatial);
+    add(dct('provenance'), provenance(describer, dataset));
+    const source = dataset.provenanceSource === ProvenanceSource.MANUAL ? null : webIri(dataset.harvestedFrom);
+    if (source) add(prov('wasDerivedFrom'), namedNode(source));
+    const study = dataset.wasGeneratedBy;
+    if (study && study.status !== RecordStatus.DRAFT) add(prov('wasGeneratedBy'), describer.study(study));
+    for (const publication of dataset.publications) {
+      const reference = publication.status === RecordStatus.DRAFT ? null : publicationNode(describer, publication);
+      if (reference) add(dct('isReferencedBy'), reference);
+    }
+
+    for (const distribution of sortedDistributions(dataset)) {
+      add(dcat('distribution'), describer.distribution(record, distribution));
+      for (const format of distribution.formats) {
+        const standard = formatStandard(describer, format);
+        if (standard) add(dct('conformsTo'), standard);
+      }
+    }
+  },
+
+  distribution(describer, add, record, distribution) {
+    const route = record.accessRoute;
+    add(rdf('type'), dcat('Distribution'));
+    add(dct('identifier'), literal(distribution.id));
+    add(dct('title'), literal(distribution.title));
+    // For controlled data the access URL is where access is requested.
+    const accessUrl = webIri(distribution.accessUrl) ?? webIri(route?.applicationUrl) ?? webIri(route?.accessBody?.applicationUrl);
+    if (accessUrl) add(dcat('accessURL'), namedNode(accessUrl));
+    const downloadUrl = webIri(distribution.downloadUrl);
+    if (downloadUrl) add(dcat('downloadURL'), namedNode(downloadUrl));
+    // DCAT-AP allows one dct:format; every format is also a standard the files conform to.
+    const [primary] = distribution.formats;
+    if (primary) add(dct('format'), mediaTypeOrExtent(describer, distribution, primary, 0));
+    for (const format of distribution.formats) {
+      const standard = formatStandard(describer, format);
+      if (standard) add(dct('conformsTo'), standard);
+    }
+    if (distribution.mediaType && /^[\w.+-]+\/[\w.+-]+$/.test(distribution.mediaType)) {
+      add(dcat('mediaType'), describer.typed(`http://www.iana.org/assignments/media-types/${distribution.mediaType}`, dct('MediaType')));
+    }
+    if (distribution.byteSize && /^\d+$/.test(distribution.byteSize)) {
+      add(dcat('byteSize'), literal(distribution.byteSize, xsd('nonNegativeInteger')));
+    }
+    const license = webIri(distribution.license);
+    if (license) add(dct('license'), describer.typed(license, dct('LicenseDocument')));
+  },
+
+  organisation(describer, add, organisation) {
+    add(rdf('type'), foaf('Agent'));
+    add(rdf('type'), foaf('Organization'));
+    add(foaf('name'), literal(organisation.name));
+    const publisherType = webIri(organisation.publisherType);
+    if (publisherType) add(dct('type'), describer.concept(publisherType));
+    const homepage = webIri(organisation.homepage);
+    if (homepage) add(foaf('homepage'), describer.typed(homepage, foaf('Document')));
+    if (organisation.orgNumber) {
+      const iri = describer.iris.part('organisations', organisation.identifier, 'organisation-number');
+      add(adms('identifier'), describer.identifier(iri, organisation.orgNumber));
+    }
+    const contact = organisationContact(describer.context, organisation);
+    if (contact) add(dcat('contactPoint'), describer.contactPoint(contact));
+  },
+
+  accessBody(describer, add, body) {
+    add(rdf('type'), foaf('Agent'));
+    add(rdf('type'), foaf('Organization'));
+    add(foaf('name'), literal(body.name));
+    const contact = bodyContact(describer.context, body);
+    if (contact) add(dcat('contactPoint'), describer.contactPoint(contact));
+  },
+
+  study(_describer, add, study) {
+    add(rdf('type'), prov('Activity'));
+    add(dct('identifier'), literal(study.identifier));
+    add(dct('title'), literal(study.title));
+    if (study.description) add(dct('description'), literal(study.description));
+  },
+};
+
+const diagnosticAreaKeyword: Record<DiagnosticArea, string> = {
+  [DiagnosticArea.RARE_DISEASES]: 'rare diseases',
+  [DiagnosticArea.HEREDITARY_CANCER]: 'hereditary cancer',
+  [DiagnosticArea.SOLID_TUMOURS]: 'solid tumours',
+  [DiagnosticArea.HAEMATOLOGICAL_MALIGNANCIES]: 'haematological malignancies',
+  [DiagnosticArea.CHILDHOOD_CANCER]: 'childhood cancer',
+  [DiagnosticArea.INFECTIOUS_DISEASES]: 'infectious diseases',
+  [DiagnosticArea.PHARMACOGENOMICS]: 'pharmacogenomics',
+  [DiagnosticArea.COMPLEX_DISEASES]: 'complex diseases',
+};
+
+const assayKeyword: Record<Assay, string> = {
+  [Assay.WGS]: 'whole-genome sequencing',
+  [Assay.WES]: 'whole-exome sequencing',
+  [Assay.PANEL]: 'gene panel sequencing',
+  [Assay.WTS]: 'whole-transcriptome sequencing',
+  [Assay.LONG_READ_WGS]: 'long-read whole-genome sequencing',
+  [Assay.PATHOGEN_WGS]: 'pathogen whole-genome sequencing',
+  [Assay.METAGENOMICS]: 'metagenomics',
+  [Assay.ARRAY]: 'genotyping array',
+};
+
+/**
+ * The dataset's own keywords, then the words for its diagnostic area and assays: harvesters search on
+ * keywords, and HealthDCAT-AP requires at least one.
+ */
+function keywordsOf(dataset: Dataset): string[] {
+  const keywords = [...dataset.keywords];
+  if (dataset.diagnosticArea) keywords.push(diagnosticAreaKeyword[dataset.diagnosticArea]);
+  for (const assay of dataset.cohort?.sequencing?.assays ?? []) keywords.push(assayKeyword[assay]);
+  return [...new Set(keywords.map((keyword) => keyword.trim()).filter(Boolean))];
+}
+
+function sortedDistributions(dataset: Dataset): Distribution[] {
+  return [...dataset.distributions].sort((a, b) => a.position - b.position || a.id.localeCompare(b.id));
+}
+
+function spatialOf(describer: CatalogueDescriber, catalogue: Catalogue): RDF.NamedNode | null {
+  const iri = webIri(catalogue.spatial);
+  return iri ? describer.typed(iri, dct('Location')) : null;
+}
+
+function describeLifecycle(describer: CatalogueDescriber, dataset: Dataset, add: Add): void {
+  const withdrawn = dataset.status === RecordStatus.WITHDRAWN;
+  const status = withdrawn ? admsStatus.withdrawn : admsStatus.completed;
+  add(adms('status'), describer.concept(status.iri, admsStatus.scheme, status.label));
+  if (dataset.issued) add(dct('issued'), dateTime(dataset.issued));
+  add(dct('modified'), dateTime(dataset.modified));
+  // Withdrawal is the last change to a withdrawn record, so its modification time is when it ended.
+  if (withdrawn) add(prov('invalidatedAtTime'), dateTime(dataset.modified));
+}
+
+function provenance(describer: CatalogueDescriber, dataset: Dataset): RDF.NamedNode {
+  const iri = describer.iris.part('datasets', dataset.identifier, 'provenance');
+  const harvestedAt = dataset.harvestedAt ? ` on ${dataset.harvestedAt.toISOString().slice(0, 10)}` : '';
+  const from = dataset.harvestedFrom ? ` from ${dataset.harvestedFrom}` : '';
+  const origin =
+    dataset.provenanceSource === ProvenanceSource.HARVESTED ? `Harvested${from}${harvestedAt}.`
+    : dataset.provenanceSource === ProvenanceSource.IMPORTED ? `Imported into the catalogue${from}${harvestedAt}.`
+    : 'Registered in the catalogue by a data manager of the publishing organisation.';
+  const counts = dataset.cohort?.countsSource ? ` Counts: ${dataset.cohort.countsSource}` : '';
+  const state = describer.about(iri);
+  state(rdf('type'), dct('ProvenanceStatement'));
+  state(rdfs('label'), literal(origin + counts));
+  return namedNode(iri);
+}
+
+function publicationNode(describer: CatalogueDescriber, publication: Publication): RDF.NamedNode | null {
+  const iri = publication.doi ? `https://doi.org/${encodeURI(publication.doi.trim())}` : webIri(publication.url);
+  if (!iri) return null;
+  return describer.once(iri, (add) => {
+    add(dct('title'), literal(publication.title));
+  });
+}
+
+function attribution(
+  describer: CatalogueDescriber,
+  dataset: Dataset,
+  organisation: Dataset['publisher'],
+  role: string,
+  roleName: string,
+): RDF.NamedNode {
+  const iri = describer.iris.part('datasets', dataset.identifier, `${roleName}-${encodeURIComponent(organisation.identifier)}`);
+  const state = describer.about(iri);
+  state(rdf('type'), prov('Attribution'));
+  state(prov('agent'), describer.organisation(organisation));
+  state(dcat('hadRole'), namedNode(role));
+  return namedNode(iri);
+}
+
+function mediaTypeOrExtent(describer: CatalogueDescriber, distribution: Distribution, format: DistributionFormat, index: number): RDF.NamedNode {
+  const edam = webIri(format.edam);
+  const iri = edam ?? describer.iris.part('distributions', distribution.id, `format-${index + 1}`);
+  return describer.once(iri, (add) => {
+    add(rdf('type'), dct('MediaTypeOrExtent'));
+    add(rdfs('label'), literal(format.label));
+  });
+}
+
+function formatStandard(describer: CatalogueDescriber, format: DistributionFormat): RDF.NamedNode | null {
+  const edam = webIri(format.edam);
+  if (!edam) return null;
+  const state = describer.about(edam);
+  state(rdf('type'), dct('Standard'));
+  state(rdfs('label'), literal(format.label));
+  return namedNode(edam);
+}

@@ -1,0 +1,28 @@
+import type * as RDF from '@rdfjs/types';
+import type { DataAccessBody } from '../../access/data-access-body.entity.js';
+import type { Catalogue } from '../../catalogue/catalogue.entity.js';
+import type { Distribution } from '../../datasets/distribution.entity.js';
+import type { Organisation } from '../../organisations/organisation.entity.js';
+import type { Study } from '../../studies/study.entity.js';
+import type { DatasetRecord } from '../catalogue-source.js';
+import type { CatalogueDescriber } from './describer.js';
+
+/** States one property of the node being described. */
+export type Add = (predicate: RDF.NamedNode, object: RDF.Quad_Object) => void;
+
+/**
+ * The writer half of an application profile (the shape of ckanext-dcat's profiles): for each kind of record
+ * it states the triples its profile defines about that record's node. The describer applies every profile in
+ * order to the same node, so a dataset comes out as DCAT-AP 3 core + HealthDCAT-AP + the gdcat extension.
+ * A profile reaches other nodes (publishers, contact points, vocabulary terms) through the describer, which
+ * describes each once per document. The reader of a profile lives next to its writer, in the same folder.
+ */
+export interface ProfileWriter {
+  readonly name: string;
+  catalog?(describer: CatalogueDescriber, add: Add, catalogue: Catalogue): void;
+  dataset?(describer: CatalogueDescriber, add: Add, record: DatasetRecord): void;
+  distribution?(describer: CatalogueDescriber, add: Add, record: DatasetRecord, distribution: Distribution): void;
+  organisation?(describer: CatalogueDescriber, add: Add, organisation: Organisation): void;
+  accessBody?(describer: CatalogueDescriber, add: Add, body: DataAccessBody): void;
+  study?(describer: CatalogueDescriber, add: Add, study: Study): void;
+}

@@ -1,0 +1,59 @@
+import type * as RDF from '@rdfjs/types';
+import jsonld from 'jsonld';
+import { documentScopedFactory } from './terms.js';
+
+// Harvested or posted JSON-LD must not make us fetch remote contexts (SSRF, slow or hostile servers).
+async function refuseRemoteDocuments(url: string): Promise<never> {
+  throw new Error(`Remote JSON-LD documents are not loaded (${url}); inline the @context`);
+}
+
+export async function toJsonLd(quads: readonly RDF.Quad[], prefixes: Record<string, string>): Promise<string> {
+  // jsonld reads RDF/JS quads directly.
+  const expanded = await jsonld.fromRDF([...quads]);
+  const compacted = await jsonld.compact(expanded, jsonLdContext(prefixes), {
+    documentLoader: refuseRemoteDocuments,
+  });
+  return `${JSON.stringify(compacted, null, 2)}\n`;
+}
+
+function jsonLdContext(prefixes: Record<string, string>): Record<string, string | { '@id': string; '@prefix': true }> {
+  // JSON-LD 1.1 compacts IRIs with a term only if its IRI ends in a gen-delim, unless the term is flagged @prefix.
+  return Object.fromEntries(
+    Object.entries(prefixes).map(([prefix, iri]) => [
+      prefix,
+      /[:/?#[\]@]$/.test(iri) ? iri : { '@id': iri, '@prefix': true as const },
+    ]),
+  );
+}
+
+export async function fromJsonLd(text: string, baseIri: string | undefined): Promise<RDF.Quad[]> {
+  const document = JSON.parse(text) as jsonld.JsonLdDocument;
+  const dataset = (await jsonld.toRDF(document, {
+    documentLoader: refuseRemoteDocuments,
+    ...(baseIri ? { base: baseIri } : {}),
+  })) as RDF.Quad[];
+  // jsonld returns plain term objects labelled b0, b1, ... in every document; rebuild them as our terms.
+  const factory = documentScopedFactory();
+  const term = (plain: RDF.Term): RDF.Term => {
+    switch (plain.termType) {
+      case 'BlankNode':
+        return factory.blankNode(plain.value);
+      case 'Literal':
+        return factory.literal(plain.value, plain.language || factory.namedNode(plain.datatype.value));
+      case 'NamedNode':
+        return factory.namedNode(plain.value);
+      case 'DefaultGraph':
+        return factory.defaultGraph();
+      default:
+        throw new Error(`Unexpected ${plain.termType} in JSON-LD output`);
+    }
+  };
+  return dataset.map((quad) =>
+    factory.quad(
+      term(quad.subject) as RDF.Quad_Subject,
+      term(quad.predicate) as RDF.Quad_Predicate,
+      term(quad.object) as RDF.Quad_Object,
+      term(quad.graph) as RDF.Quad_Graph,
+    ),
+  );
+}
