@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { repoRoot } from '../src/common/repo-root.js';
+import { repoRoot } from '../src/core/repo-root.js';
 import { AccessMode, AccessRequirement, AccessRoute, AccessRouteStep } from '../src/access/access-route.entity.js';
 import { DataAccessBody, DataAccessBodyKind, DataAccessBodyOperationalStatus } from '../src/access/data-access-body.entity.js';
 import { Catalogue } from '../src/catalogue/catalogue.entity.js';
-import { ProvenanceSource, RecordStatus } from '../src/common/record.js';
-import type { DiagnosticArea, OntologyTerm } from '../src/common/terms.js';
-import { Problems } from '../src/common/user-error.js';
+import { ProvenanceSource, RecordStatus } from '../src/records/record.js';
+import type { DiagnosticArea, OntologyTerm } from '../src/records/terms.js';
+import { Problems } from '../src/core/problems.js';
 import { ConsentScope, type ConsentType } from '../src/consent/consent-scope.entity.js';
 import { normaliseConsent } from '../src/consent/consent-rules.js';
 import { Assay, type CohortDescriptor } from '../src/datasets/cohort.js';

@@ -1,8 +1,9 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { lifecycleResolver } from '../common/lifecycle-resolver.js';
-import { ConnectionType, keysetPage, type Connection } from '../common/pagination.js';
+import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
+import { ConnectionType } from '../graphql/kit/connection.js';
+import { keysetPage, type Connection } from '../records/pagination.js';
 import { Dataset } from '../datasets/dataset.entity.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../graphql/kit/context.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { AccessRoute, AccessRouteStep } from './access-route.entity.js';
 import { DataAccessBody } from './data-access-body.entity.js';

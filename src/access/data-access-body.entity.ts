@@ -1,6 +1,6 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { CatalogueRecord, Node } from '../common/record.js';
+import { CatalogueRecord, Node } from '../records/record.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 
 export enum DataAccessBodyKind {

@@ -1,5 +1,5 @@
 import { Dataset } from '../datasets/dataset.entity.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../graphql/kit/context.js';
 import { OrganisationType } from '../organisations/organisation.entity.js';
 import { DataAccessBody, DataAccessBodyKind } from './data-access-body.entity.js';
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuthConfig } from './auth-config.js';
-import type { Role, Viewer } from './viewer.js';
+import type { Role, Viewer } from '../records/viewer.js';
 
 const DEV_ISSUER = 'urn:gdcat:dev';
 const DEV_AUDIENCE = 'gdcat';

@@ -7,7 +7,7 @@ import { Dataset } from '../datasets/dataset.entity.js';
 import { countDatasets } from '../dcat/catalogue-source.js';
 import { exportCatalogueTo, exportFormatNamed } from '../dcat/export.js';
 import { openDatabase, startCatalogue } from '../http/catalogue-server.js';
-import { gdcatSchema } from '../http/schema.js';
+import { gdcatSchema } from '../graphql/schema.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import { reindexAll } from '../search/reindex.js';

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Problems } from '../common/user-error.js';
+import type { Problems } from '../core/problems.js';
 import type { ResearchPurposeInput } from './consent.types.js';
 import { assessUse, type ConsentRules, type ResearchPurpose } from './use-assessment.js';
-import { checkCountryCode } from '../common/validation.js';
+import { checkCountryCode } from '../core/validation.js';
 import { normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 
 /** Maps the GraphQL purpose onto the rule engine's purpose, validating what the rules rely on. */

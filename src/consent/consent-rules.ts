@@ -1,4 +1,4 @@
-import type { Problems } from '../common/user-error.js';
+import type { Problems } from '../core/problems.js';
 import { normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import type { DuoModifier } from './consent-scope.entity.js';
 import { findDuoTerm, validateConsentCodes } from './duo-vocabulary.js';

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { Problems } from '../common/user-error.js';
+import { Problems } from '../core/problems.js';
 import { Dataset } from '../datasets/dataset.entity.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../graphql/kit/context.js';
 import { ConsentScope } from './consent-scope.entity.js';
 import { toResearchPurpose } from './consent-matching.js';
 import { DuoTerm, ResearchPurposeInput, UseAssessment } from './consent.types.js';

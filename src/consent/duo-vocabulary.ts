@@ -1,5 +1,5 @@
-import { isIsoCalendarDate } from '../common/validation.js';
-import { repoRoot } from '../common/repo-root.js';
+import { isIsoCalendarDate } from '../core/validation.js';
+import { repoRoot } from '../core/repo-root.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RdfXmlParser } from 'rdfxml-streaming-parser';

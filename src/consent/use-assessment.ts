@@ -1,4 +1,4 @@
-import { isIsoCalendarDate } from '../common/validation.js';
+import { isIsoCalendarDate } from '../core/validation.js';
 import { createHash } from 'node:crypto';
 import { isSameOrDescendant, labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import {

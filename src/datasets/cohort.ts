@@ -1,5 +1,5 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { OntologyTerm } from '../common/terms.js';
+import { OntologyTerm } from '../records/terms.js';
 
 /** Sequencing assays produced in the programme (domain brief section 2). */
 export enum Assay {

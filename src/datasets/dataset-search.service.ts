@@ -1,13 +1,13 @@
 import { DataAccessBody } from '../access/data-access-body.entity.js';
-import { pageSize } from '../common/pagination.js';
-import { Problems, UserInputProblem } from '../common/user-error.js';
+import { pageSize } from '../records/pagination.js';
+import { Problems, UserInputProblem } from '../core/problems.js';
 import { permittedConsentKeys } from '../consent/consent-matching.js';
 import { findDuoTerm } from '../consent/duo-vocabulary.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../graphql/kit/context.js';
 import { labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { FACET_FIELDS, InvalidSearchCursorError, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
-import { findByRef } from '../common/references.js';
+import { findByRef } from '../records/references.js';
 import type { Dataset } from './dataset.entity.js';
 import type { DatasetFilter, DatasetSearchResult, DatasetSort, Facet } from './dataset.types.js';
 

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { AccessMode, AccessRequirement } from '../access/access-route.entity.js';
 import { ConsentType, DuoModifier } from '../consent/consent-scope.entity.js';
-import { DiagnosticArea } from '../common/terms.js';
+import { DiagnosticArea } from '../records/terms.js';
 import { EthicsApproval } from '../studies/study.entity.js';
 import { CohortDescriptor } from './cohort.js';
 import { DistributionFormat } from './distribution.entity.js';

@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import { selectsField } from '../common/selection.js';
+import { selectsField } from '../graphql/kit/selection.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
-import { findByRef } from '../common/references.js';
-import { lifecycleResolver } from '../common/lifecycle-resolver.js';
-import type { RequestContext } from '../http/context.js';
+import { findByRef } from '../records/references.js';
+import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
+import type { RequestContext } from '../graphql/kit/context.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { Study } from '../studies/study.entity.js';

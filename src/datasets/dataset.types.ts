@@ -1,8 +1,8 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AccessMode } from '../access/access-route.entity.js';
-import { PageInfo } from '../common/pagination.js';
-import { RecordStatus } from '../common/record.js';
-import { DiagnosticArea } from '../common/terms.js';
+import { PageInfo } from '../graphql/kit/connection.js';
+import { RecordStatus } from '../records/record.js';
+import { DiagnosticArea } from '../records/terms.js';
 import { ResearchPurposeInput } from '../consent/consent.types.js';
 import { Assay } from './cohort.js';
 import { Dataset } from './dataset.entity.js';

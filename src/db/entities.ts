@@ -1,6 +1,6 @@
 import { AccessRoute, AccessRouteStep } from '../access/access-route.entity.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
-import { AuditEntry } from '../audit/audit-entry.entity.js';
+import { AuditEntry } from '../records/audit-entry.entity.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { Dataset } from '../datasets/dataset.entity.js';

@@ -3,8 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessRoute } from '../access/access-route.entity.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
-import { fromGlobalId } from '../common/global-id.js';
-import { RecordStatus } from '../common/record.js';
+import { fromGlobalId } from '../core/global-id.js';
+import { RecordStatus } from '../records/record.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type * as RDF from '@rdfjs/types';
 import { Parser, Store } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
-import { repoRoot } from '../common/repo-root.js';
+import { repoRoot } from '../core/repo-root.js';
 
 /*
  * What the official shapes demand of the RDF we publish (data/standards/, see the SOURCE.md files).

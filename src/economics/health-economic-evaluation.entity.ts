@@ -2,7 +2,7 @@ import { Collection } from '@mikro-orm/core';
 import { Check, Entity, Enum, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { CatalogueRecord, Node } from '../common/record.js';
+import { CatalogueRecord, Node } from '../records/record.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { Study } from '../studies/study.entity.js';

@@ -1,9 +1,10 @@
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
-import { findByRef } from '../common/references.js';
-import { lifecycleResolver } from '../common/lifecycle-resolver.js';
-import { ConnectionType, keysetPage, type Connection } from '../common/pagination.js';
+import { findByRef } from '../records/references.js';
+import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
+import { ConnectionType } from '../graphql/kit/connection.js';
+import { keysetPage, type Connection } from '../records/pagination.js';
 import { Dataset } from '../datasets/dataset.entity.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../graphql/kit/context.js';
 import { Publication } from '../publications/publication.entity.js';
 import { Study } from '../studies/study.entity.js';
 import { EvaluationPerspective, EvaluationType, HealthEconomicEvaluation, HealthEconomicResult, MonetaryAmount } from './health-economic-evaluation.entity.js';

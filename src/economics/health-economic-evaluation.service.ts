@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
-import type { RecordRules } from '../common/record-service.js';
-import { resolveRef, resolveRefs } from '../common/references.js';
-import type { Problems } from '../common/user-error.js';
-import { checkCountryCode, checkCurrency, checkText } from '../common/validation.js';
+import type { RecordRules } from '../records/record-service.js';
+import { resolveRef, resolveRefs } from '../records/references.js';
+import type { Problems } from '../core/problems.js';
+import { checkCountryCode, checkCurrency, checkText } from '../core/validation.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';

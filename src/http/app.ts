@@ -5,17 +5,18 @@ import { GraphQLError, validate, type GraphQLFormattedError } from 'graphql';
 import { createComplexityRule, simpleEstimator } from 'graphql-query-complexity';
 import type { Server } from 'node:http';
 import client from 'prom-client';
-import { AccessPolicy } from '../auth/access-policy.js';
+import { AccessPolicy } from '../records/access-policy.js';
 import { InvalidTokenError, type TokenVerifier } from '../auth/tokens.js';
-import { ANONYMOUS, type Viewer } from '../auth/viewer.js';
-import { UserInputProblem } from '../common/user-error.js';
+import { ANONYMOUS, type Viewer } from '../records/viewer.js';
+import { UserInputProblem } from '../core/problems.js';
 import { createLoaders } from '../db/loaders.js';
+import { actingOrganisationIds } from '../organisations/organisation.queries.js';
 import type { Orm } from '../db/orm.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { OutboxIndexer } from '../search/indexer.js';
-import type { RequestContext } from './context.js';
-import { depthLimit } from './graphql-limits.js';
-import { gdcatSchema } from './schema.js';
+import type { RequestContext } from '../graphql/kit/context.js';
+import { depthLimit } from '../graphql/limits.js';
+import { gdcatSchema } from '../graphql/schema.js';
 
 export interface AppDependencies {
   orm: Orm;
@@ -144,7 +145,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
         const em = deps.orm.em.fork();
         return {
           em,
-          policy: await AccessPolicy.forViewer(em, viewer),
+          policy: AccessPolicy.forViewer(viewer, await actingOrganisationIds(em, viewer)),
           loaders: createLoaders(em),
           search: deps.search,
           settings: { smallCountThreshold: deps.smallCountThreshold },

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { repoRoot } from '../common/repo-root.js';
+import { repoRoot } from '../core/repo-root.js';
 import path from 'node:path';
 
 let version: string | undefined;

@@ -1,4 +1,4 @@
-import { repoRoot } from '../common/repo-root.js';
+import { repoRoot } from '../core/repo-root.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 

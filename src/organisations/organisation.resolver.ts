@@ -1,7 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, keysetPage, type Connection } from '../common/pagination.js';
-import { lifecycleResolver } from '../common/lifecycle-resolver.js';
-import type { RequestContext } from '../http/context.js';
+import { ConnectionType } from '../graphql/kit/connection.js';
+import { keysetPage, type Connection } from '../records/pagination.js';
+import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
+import type { RequestContext } from '../graphql/kit/context.js';
 import { Organisation } from './organisation.entity.js';
 import { OrganisationInput, OrganisationPatch, organisationRules } from './organisation.service.js';
 

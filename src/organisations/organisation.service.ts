@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType } from 'type-graphql';
-import type { RecordRules } from '../common/record-service.js';
-import { resolveRef } from '../common/references.js';
-import { checkEmail, checkText, checkUrl } from '../common/validation.js';
+import type { RecordRules } from '../records/record-service.js';
+import { resolveRef } from '../records/references.js';
+import { checkEmail, checkText, checkUrl } from '../core/validation.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { enqueueDatasetIndexing } from '../search/outbox.js';
 import { Organisation, OrganisationType } from './organisation.entity.js';

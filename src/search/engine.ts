@@ -1,3 +1,7 @@
+import type { SearchVisibility } from '../records/access-policy.js';
+
+export type { SearchVisibility };
+
 /**
  * The one interface every discovery search engine implements. PostgreSQL is the source of truth; an engine
  * holds a derived projection of datasets (one DatasetSearchDocument each) fed by the outbox indexer.
@@ -56,10 +60,6 @@ export interface DatasetSearchFilter {
   consentKeys?: string[];
 }
 
-/** Which records the caller may see: PUBLISHED always; every status for the listed owners, or all if 'ALL'. */
-export interface SearchVisibility {
-  allStatusesForOwners: string[] | 'ALL';
-}
 
 export type DatasetSortOrder = 'RELEVANCE' | 'TITLE' | 'MODIFIED_DESC' | 'INDIVIDUALS_DESC';
 

@@ -1,8 +1,8 @@
 import { Collection } from '@mikro-orm/core';
 import { Entity, Enum, ManyToMany, Property } from '@mikro-orm/decorators/legacy';
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { CatalogueRecord, Node } from '../common/record.js';
-import { DiagnosticArea, OntologyTerm } from '../common/terms.js';
+import { CatalogueRecord, Node } from '../records/record.js';
+import { DiagnosticArea, OntologyTerm } from '../records/terms.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 

@@ -1,10 +1,11 @@
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
-import { lifecycleResolver } from '../common/lifecycle-resolver.js';
-import { ConnectionType, keysetPage, type Connection } from '../common/pagination.js';
-import { RecordStatus } from '../common/record.js';
-import { DiagnosticArea } from '../common/terms.js';
+import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
+import { ConnectionType } from '../graphql/kit/connection.js';
+import { keysetPage, type Connection } from '../records/pagination.js';
+import { RecordStatus } from '../records/record.js';
+import { DiagnosticArea } from '../records/terms.js';
 import { Dataset } from '../datasets/dataset.entity.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../graphql/kit/context.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { Study, StudyProgress, StudyType } from './study.entity.js';

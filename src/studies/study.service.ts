@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import type { RecordRules } from '../common/record-service.js';
-import { resolveRef, resolveRefs } from '../common/references.js';
-import { DiagnosticArea, OntologyTerm } from '../common/terms.js';
-import { checkText } from '../common/validation.js';
+import type { RecordRules } from '../records/record-service.js';
+import { resolveRef, resolveRefs } from '../records/references.js';
+import { DiagnosticArea, OntologyTerm } from '../records/terms.js';
+import { checkText } from '../core/validation.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { EthicsApproval, Study, StudyProgress, StudySize, StudyType } from './study.entity.js';

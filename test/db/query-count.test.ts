@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessMode, AccessRequirement, AccessRoute, AccessRouteStep } from '../../src/access/access-route.entity.js';
 import { DataAccessBody } from '../../src/access/data-access-body.entity.js';
-import { RecordStatus } from '../../src/common/record.js';
+import { RecordStatus } from '../../src/records/record.js';
 import { ConsentScope } from '../../src/consent/consent-scope.entity.js';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
 import { Distribution } from '../../src/datasets/distribution.entity.js';

@@ -3,7 +3,7 @@ import type * as RDF from '@rdfjs/types';
 import express, { type Request, type Response } from 'express';
 import { DataFactory } from 'n3';
 import type { Catalogue } from '../../catalogue/catalogue.entity.js';
-import { isIsoCalendarDate } from '../../common/validation.js';
+import { isIsoCalendarDate } from '../../core/validation.js';
 import type { Orm } from '../../db/orm.js';
 import { CatalogueDescriber, publishedPrefixes } from '../profiles/describer.js';
 import {

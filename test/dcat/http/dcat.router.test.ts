@@ -1,8 +1,8 @@
 import type * as RDF from '@rdfjs/types';
 import { Store } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordStatus } from '../../../src/common/record.js';
-import { toGlobalId } from '../../../src/common/global-id.js';
+import { RecordStatus } from '../../../src/records/record.js';
+import { toGlobalId } from '../../../src/core/global-id.js';
 import { Dataset } from '../../../src/datasets/dataset.entity.js';
 import { Distribution } from '../../../src/datasets/distribution.entity.js';
 import { adms, dcat, dct, ext, fdp, foaf, hydra, ldp, prov, rdf } from '../../../src/dcat/namespaces.js';

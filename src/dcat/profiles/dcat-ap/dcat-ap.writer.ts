@@ -1,8 +1,8 @@
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
 import type { Catalogue } from '../../../catalogue/catalogue.entity.js';
-import { ProvenanceSource, RecordStatus } from '../../../common/record.js';
-import { DiagnosticArea } from '../../../common/terms.js';
+import { ProvenanceSource, RecordStatus } from '../../../records/record.js';
+import { DiagnosticArea } from '../../../records/terms.js';
 import { Assay } from '../../../datasets/cohort.js';
 import type { Dataset } from '../../../datasets/dataset.entity.js';
 import type { Distribution, DistributionFormat } from '../../../datasets/distribution.entity.js';

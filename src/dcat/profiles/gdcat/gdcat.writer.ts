@@ -2,7 +2,7 @@ import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
 import type { AccessRoute } from '../../../access/access-route.entity.js';
 import { DataAccessBodyKind } from '../../../access/data-access-body.entity.js';
-import { RecordStatus } from '../../../common/record.js';
+import { RecordStatus } from '../../../records/record.js';
 import type { ConsentScope } from '../../../consent/consent-scope.entity.js';
 import { findDuoTerm } from '../../../consent/duo-vocabulary.js';
 import type { CohortDescriptor } from '../../../datasets/cohort.js';

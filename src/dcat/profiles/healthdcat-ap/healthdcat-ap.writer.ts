@@ -1,6 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
-import type { OntologyTerm } from '../../../common/terms.js';
+import type { OntologyTerm } from '../../../records/terms.js';
 import { ConsentType } from '../../../consent/consent-scope.entity.js';
 import { DUO, findDuoTerm } from '../../../consent/duo-vocabulary.js';
 import { Assay } from '../../../datasets/cohort.js';

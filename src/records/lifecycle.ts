@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { wrap } from '@mikro-orm/core';
-import type { AccessPolicy } from '../auth/access-policy.js';
-import { AuditEntry } from '../audit/audit-entry.entity.js';
+import type { AccessPolicy } from './access-policy.js';
+import { AuditEntry } from './audit-entry.entity.js';
 import { type CatalogueRecord, RecordStatus } from './record.js';
-import { Problems, UserInputProblem } from './user-error.js';
+import { Problems, UserInputProblem } from '../core/problems.js';
 
 /**
  * The draft -> publish -> withdraw lifecycle and optimistic concurrency, shared by every record type.

@@ -1,24 +1,15 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ClassType } from 'type-graphql';
-import { Field, Int, ObjectType } from 'type-graphql';
-import { UserInputProblem } from './user-error.js';
+import { UserInputProblem } from '../core/problems.js';
 
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType()
-export class PageInfo {
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => Boolean, { description: 'Always false: pagination is forward-only (first/after).' })
-  hasPreviousPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  startCursor!: string | null;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
+/** Where a page sits in its listing (the Relay PageInfo fields). */
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
 }
 
 export interface Edge<T> {
@@ -30,31 +21,6 @@ export interface Connection<T> {
   totalCount: number;
   edges: Edge<T>[];
   pageInfo: PageInfo;
-}
-
-/** Builds the Relay connection and edge types for a node type. */
-export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
-  class EdgeType implements Edge<T> {
-    @Field(() => String)
-    cursor!: string;
-
-    @Field(() => nodeType)
-    node!: T;
-  }
-
-  @ObjectType(`${name}Connection`)
-  class ConnectionClass implements Connection<T> {
-    @Field(() => Int)
-    totalCount!: number;
-
-    @Field(() => [EdgeType])
-    edges!: EdgeType[];
-
-    @Field(() => PageInfo)
-    pageInfo!: PageInfo;
-  }
-  return ConnectionClass;
 }
 
 /** Validates `first` against the page-size cap. */

@@ -1,9 +1,11 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { Organisation } from '../organisations/organisation.entity.js';
-import { RecordStatus } from '../common/record.js';
-import { UserInputProblem } from '../common/user-error.js';
-import type { SearchVisibility } from '../search/engine.js';
+import { RecordStatus } from './record.js';
+import { UserInputProblem } from '../core/problems.js';
 import type { Viewer } from './viewer.js';
+
+/** Which records the caller may see: PUBLISHED always; every status for the listed owners, or all if 'ALL'. */
+export interface SearchVisibility {
+  allStatusesForOwners: string[] | 'ALL';
+}
 
 interface OwnedRecord {
   status: RecordStatus;
@@ -21,10 +23,9 @@ export class AccessPolicy {
     readonly ownOrganisationIds: ReadonlySet<string>,
   ) {}
 
-  static async forViewer(em: EntityManager, viewer: Viewer): Promise<AccessPolicy> {
-    if (viewer.role !== 'data_manager') return new AccessPolicy(viewer, new Set());
-    const orgs = await em.find(Organisation, { identifier: { $in: viewer.organisationIdentifiers } }, { fields: ['id'] });
-    return new AccessPolicy(viewer, new Set(orgs.map((o) => o.id)));
+  /** `ownOrganisationIds`: internal ids of the organisations named in a data manager's token. */
+  static forViewer(viewer: Viewer, ownOrganisationIds: Iterable<string>): AccessPolicy {
+    return new AccessPolicy(viewer, new Set(viewer.role === 'data_manager' ? ownOrganisationIds : []));
   }
 
   get isAdmin(): boolean {

@@ -1,7 +1,8 @@
 import { CheckConstraintViolationException, ForeignKeyConstraintViolationException, NotNullConstraintViolationException, OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../http/context.js';
-import { type UserError, UserInputProblem } from './user-error.js';
+import type { RequestContext } from './context.js';
+import { UserInputProblem } from '../../core/problems.js';
+import type { UserError } from './user-error.js';
 
 export interface MutationOutcome<T> {
   result: T | null;

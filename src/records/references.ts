@@ -1,7 +1,7 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { fromGlobalId } from './global-id.js';
-import type { Problems } from './user-error.js';
+import { fromGlobalId } from '../core/global-id.js';
+import type { Problems } from '../core/problems.js';
 
 /**
  * Finds a record by either of the ids clients hold: its Relay global id or its public identifier.

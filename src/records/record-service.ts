@@ -1,10 +1,10 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AccessPolicy } from '../auth/access-policy.js';
+import type { AccessPolicy } from './access-policy.js';
 import { assertExpectedVersion, audit, publish, snapshot, withdraw } from './lifecycle.js';
 import type { CatalogueRecord } from './record.js';
 import { findByRef } from './references.js';
-import { Problems, UserInputProblem } from './user-error.js';
+import { Problems, UserInputProblem } from '../core/problems.js';
 
 /** What a record type adds to the shared create/update/publish/withdraw flow. */
 export interface RecordRules<E extends CatalogueRecord, I, P> {

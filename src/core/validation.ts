@@ -1,4 +1,4 @@
-import type { Problems } from './user-error.js';
+import type { Problems } from './problems.js';
 
 /** Small field checks shared by services; each reports against the field path it is given. */
 

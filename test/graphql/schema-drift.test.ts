@@ -1,7 +1,7 @@
 import { printSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gdcatSchema } from '../../src/http/schema.js';
+import { gdcatSchema } from '../../src/graphql/schema.js';
 
 describe('schema.graphql', () => {
   it('is the printed schema of the code (regenerate with: node dist/src/cli/main.js print-schema > schema.graphql)', async () => {

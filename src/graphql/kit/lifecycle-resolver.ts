@@ -1,9 +1,9 @@
 import type { ClassType } from 'type-graphql';
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from './context.js';
 import { runMutation } from './mutation.js';
-import type { CatalogueRecord } from './record.js';
-import { RecordService, type RecordRules } from './record-service.js';
+import type { CatalogueRecord } from '../../records/record.js';
+import { RecordService, type RecordRules } from '../../records/record-service.js';
 import { UserError } from './user-error.js';
 
 export interface Payload<E> {

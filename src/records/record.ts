@@ -1,7 +1,7 @@
 import { Enum, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
 import { Field, ID, InterfaceType, Int, registerEnumType } from 'type-graphql';
-import { toGlobalId } from './global-id.js';
+import { toGlobalId } from '../core/global-id.js';
 
 export enum RecordStatus {
   DRAFT = 'DRAFT',

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AccessPolicy } from '../auth/access-policy.js';
-import type { Loaders } from '../db/loaders.js';
-import type { SearchEngine } from '../search/engine.js';
+import type { AccessPolicy } from '../../records/access-policy.js';
+import type { Loaders } from '../../db/loaders.js';
+import type { SearchEngine } from '../../search/engine.js';
 
 export interface SearchSettings {
   /** Facet counts below this are shown as "<N" to anonymous callers. */

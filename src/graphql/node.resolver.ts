@@ -1,13 +1,13 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
-import { fromGlobalId } from '../common/global-id.js';
-import { Node } from '../common/record.js';
+import { fromGlobalId } from '../core/global-id.js';
+import { Node } from '../records/record.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { HealthEconomicEvaluation } from '../economics/health-economic-evaluation.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { Study } from '../studies/study.entity.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext } from './kit/context.js';
 
 const NODE_TYPES = { Dataset, Study, Organisation, DataAccessBody, HealthEconomicEvaluation, Publication } as const;
 
