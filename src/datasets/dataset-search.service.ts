@@ -8,8 +8,12 @@ import { labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { FACET_FIELDS, InvalidSearchCursorError, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
 import { findByRef } from '../records/references.js';
+import { toGlobalId } from '../core/global-id.js';
+import { INDIVIDUALS_RANGES, type IndividualsView } from '../search/engine.js';
+import type { Assay } from './cohort.js';
 import type { Dataset } from './dataset.entity.js';
 import type { DatasetFilter, DatasetSearchResult, DatasetSort, Facet } from './dataset.types.js';
+import { discloseSum, individualsView } from './disclosure.js';
 
 /** Discovery: turns the GraphQL filter into an engine request and the engine's hits into datasets. */
 export async function searchDatasets(
@@ -20,6 +24,7 @@ export async function searchDatasets(
   const problems = new Problems();
   const filter = await toEngineFilter(ctx, args.filter ?? {}, problems);
   problems.throwIfAny();
+  const view = individualsView(ctx);
   const result = await ctx.search
     .search({
       query: args.query?.trim() || null,
@@ -29,6 +34,7 @@ export async function searchDatasets(
       first: first + 1,
       after: args.after ?? null,
       facets: args.withFacets === false ? [] : FACET_FIELDS,
+      individuals: view,
     })
     .catch((error: unknown) => {
       if (error instanceof InvalidSearchCursorError) throw UserInputProblem.of('after', error.message);
@@ -40,8 +46,11 @@ export async function searchDatasets(
   const edges = hits
     .map((hit, i) => ({ cursor: hit.cursor, node: datasets[i] }))
     .filter((edge): edge is { cursor: string; node: Dataset } => !!edge.node && !(edge.node instanceof Error) && ctx.policy.canRead(edge.node));
+  const individuals = discloseSum(result.individuals, view);
   return {
     totalCount: result.totalCount,
+    individuals: individuals.value,
+    displayIndividuals: individuals.display,
     edges,
     pageInfo: {
       hasNextPage: result.hits.length > first,
@@ -49,7 +58,7 @@ export async function searchDatasets(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    facets: await labelFacets(ctx, result.facets),
+    facets: await labelFacets(ctx, result.facets, view),
   };
 }
 
@@ -67,6 +76,9 @@ async function toEngineFilter(ctx: RequestContext, filter: DatasetFilter, proble
   const engineFilter: DatasetSearchFilter = {};
   if (filter.publisher?.length) engineFilter.publisherIds = await idsOf(ctx, Organisation, filter.publisher, 'publisher', problems);
   if (filter.accessBody?.length) engineFilter.accessBodyIds = await idsOf(ctx, DataAccessBody, filter.accessBody, 'accessBody', problems);
+  if (filter.holdingRegion?.length) {
+    engineFilter.holdingRegionIds = await idsOf(ctx, Organisation, filter.holdingRegion, 'holdingRegion', problems);
+  }
   if (filter.diagnosticArea?.length) engineFilter.diagnosticAreas = filter.diagnosticArea;
   if (filter.assay?.length) engineFilter.assays = filter.assay;
   if (filter.diseases?.length) engineFilter.diseaseIds = filter.diseases.map((d) => normaliseDiseaseId(d));
@@ -83,26 +95,34 @@ async function toEngineFilter(ctx: RequestContext, filter: DatasetFilter, proble
     if (filter.minIndividuals < 0) problems.add('filter.minIndividuals', 'cannot be negative');
     engineFilter.minIndividuals = filter.minIndividuals;
   }
+  if (filter.individualsRange?.length) {
+    const keys: string[] = INDIVIDUALS_RANGES.map((range) => range.key);
+    filter.individualsRange.forEach((key, i) => {
+      if (!keys.includes(key)) problems.add(`filter.individualsRange[${i}]`, `"${key}" is not one of ${keys.join(', ')}`);
+    });
+    engineFilter.individualsRanges = filter.individualsRange;
+  }
   if (filter.status?.length) engineFilter.statuses = filter.status;
   if (filter.permittedFor) engineFilter.consentKeys = await permittedConsentKeys(ctx.em, filter.permittedFor, 'filter.permittedFor', problems);
   return engineFilter;
 }
 
-async function labelFacets(ctx: RequestContext, facets: FacetResult[]): Promise<Facet[]> {
-  const threshold = ctx.settings.smallCountThreshold;
-  const hideSmall = !ctx.policy.isAuthenticated && threshold > 0;
+/** Facet buckets as callers see them: the value the matching filter takes, a label, exact dataset counts. */
+async function labelFacets(ctx: RequestContext, facets: FacetResult[], view: IndividualsView): Promise<Facet[]> {
   const labelled: Facet[] = [];
   for (const facet of facets) {
     const labels = await facetLabels(ctx, facet);
     labelled.push({
       field: facet.field,
       buckets: facet.buckets.map((bucket, i) => {
-        const hidden = hideSmall && bucket.count < threshold;
+        const individuals = discloseSum(bucket.individuals, view);
         return {
-          value: bucket.value,
+          value: filterValue(facet.field, bucket.value),
           label: labels[i] ?? bucket.value,
-          count: hidden ? null : bucket.count,
-          displayCount: hidden ? `<${threshold}` : String(bucket.count),
+          count: bucket.count,
+          displayCount: String(bucket.count),
+          individuals: individuals.value,
+          displayIndividuals: individuals.display,
         };
       }),
     });
@@ -110,10 +130,24 @@ async function labelFacets(ctx: RequestContext, facets: FacetResult[]): Promise<
   return labelled;
 }
 
+/** Engines bucket records by internal id; the filters take Relay ids (or public identifiers). */
+function filterValue(field: FacetResult['field'], value: string): string {
+  switch (field) {
+    case 'publisher':
+    case 'holdingRegion':
+      return toGlobalId(Organisation.name, value);
+    case 'accessBody':
+      return toGlobalId(DataAccessBody.name, value);
+    default:
+      return value;
+  }
+}
+
 async function facetLabels(ctx: RequestContext, facet: FacetResult): Promise<(string | null)[]> {
   const values = facet.buckets.map((b) => b.value);
   switch (facet.field) {
     case 'publisher':
+    case 'holdingRegion':
       return (await ctx.loaders.organisation.loadMany(values)).map((o) => (o && !(o instanceof Error) ? o.name : null));
     case 'accessBody':
       return (await ctx.loaders.accessBody.loadMany(values)).map((b) => (b && !(b instanceof Error) ? b.name : null));
@@ -121,7 +155,31 @@ async function facetLabels(ctx: RequestContext, facet: FacetResult): Promise<(st
       return values.map((v) => labelOf(v) ?? null);
     case 'duoPermission':
       return values.map((v) => findDuoTerm(v)?.label ?? null);
-    default:
-      return values.map(() => null);
+    case 'assay':
+      return values.map((v) => ASSAY_LABELS[v as Assay] ?? null);
+    case 'diagnosticArea':
+    case 'accessMode':
+      return values.map(sentenceCase);
+    case 'individuals':
+      return values.map((v) => `${v} individuals`);
+    case 'genomeBuild':
+      return values;
   }
+}
+
+const ASSAY_LABELS: Record<Assay, string> = {
+  WGS: 'Whole-genome sequencing',
+  WES: 'Whole-exome sequencing',
+  PANEL: 'Gene panel sequencing',
+  WTS: 'Whole-transcriptome sequencing',
+  LONG_READ_WGS: 'Long-read whole-genome sequencing',
+  PATHOGEN_WGS: 'Pathogen whole-genome sequencing',
+  METAGENOMICS: 'Metagenomics',
+  ARRAY: 'Genotyping array',
+};
+
+/** RARE_DISEASES -> "Rare diseases". */
+function sentenceCase(value: string): string {
+  const words = value.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -14,6 +14,8 @@ import { searchDatasets } from './dataset-search.service.js';
 import { datasetRules } from './dataset.service.js';
 import { DatasetFilter, DatasetSearchResult, DatasetSort } from './dataset.types.js';
 import { Distribution } from './distribution.entity.js';
+import { CohortDescriptor } from './cohort.js';
+import { discloseCohortSize, individualsView } from './disclosure.js';
 
 @ArgsType()
 class DatasetSearchArgs {
@@ -87,6 +89,25 @@ export class DatasetResolver {
   @FieldResolver(() => DataAccessBody, { nullable: true, description: 'EHDS health data access body (healthdcatap:hdab).' })
   async hdab(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<DataAccessBody | null> {
     return dataset.hdab ? readable(ctx, await ctx.loaders.accessBody.load(dataset.hdab.id)) : null;
+  }
+
+  @FieldResolver(() => CohortDescriptor, {
+    nullable: true,
+    description:
+      'Anonymous callers see the counts of people (numberOfUniqueIndividuals, numberOfFamilies, sexDistribution) rounded and suppressed like the search sums (README, "Counts of datasets and of people").',
+  })
+  cohort(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): CohortDescriptor | null {
+    const cohort = dataset.cohort ?? null;
+    const view = individualsView(ctx);
+    if (!cohort || view.kind === 'EXACT') return cohort;
+    const disclose = (count: number | null | undefined) => discloseCohortSize(count, view);
+    const sex = cohort.sexDistribution;
+    return {
+      ...cohort,
+      numberOfUniqueIndividuals: disclose(cohort.numberOfUniqueIndividuals),
+      numberOfFamilies: disclose(cohort.numberOfFamilies),
+      sexDistribution: sex ? { female: disclose(sex.female), male: disclose(sex.male), otherOrUnknown: disclose(sex.otherOrUnknown) } : null,
+    };
   }
 
   @FieldResolver(() => [Distribution])

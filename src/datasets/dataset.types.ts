@@ -38,11 +38,23 @@ export class DatasetFilter {
   @Field(() => [ID], { nullable: true, description: 'Data access bodies (id or identifier) on the access route.' })
   accessBody?: string[] | null;
 
+  @Field(() => [ID], { nullable: true, description: 'Regions holding the data (organisation id or identifier): data holders of type REGION.' })
+  holdingRegion?: string[] | null;
+
   @Field(() => [String], { nullable: true, description: 'e.g. GRCh38.' })
   genomeBuild?: string[] | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Cohort size at least this. Anonymous callers filter on the disclosed (rounded, suppressed) size.',
+  })
   minIndividuals?: number | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Cohort size ranges, the values of the individuals facet (1-99, 100-999, 1000-9999, 10000+), ORed.',
+  })
+  individualsRange?: string[] | null;
 
   @Field(() => [RecordStatus], { nullable: true, description: 'Only narrows what you may see; drafts stay hidden from anonymous callers.' })
   status?: RecordStatus[] | null;
@@ -51,19 +63,30 @@ export class DatasetFilter {
   permittedFor?: ResearchPurposeInput | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'One facet value: feed `value` back into the filter of the same name to get exactly `count` datasets.' })
 export class FacetBucket {
-  @Field(() => String)
+  @Field(() => String, {
+    description: 'What the matching DatasetFilter field accepts: a Relay id for organisations and access bodies, a CURIE for diseases, the enum or range value otherwise.',
+  })
   value!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Human-readable name of the value.' })
   label!: string;
 
-  @Field(() => Int, { nullable: true, description: 'Null when hidden because it is below the small-count threshold.' })
-  count!: number | null;
+  @Field(() => Int, { description: 'Number of datasets: public metadata, exact for every caller.' })
+  count!: number;
 
-  @Field(() => String, { description: 'The count as shown to this caller, e.g. "12" or "<5".' })
+  @Field(() => String, { description: 'The count as text (kept for existing clients; equals count).' })
   displayCount!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Sum of the cohort sizes (unique individuals) of these datasets. For anonymous callers a sum of rounded sizes, null when below SMALL_COUNT_THRESHOLD.',
+  })
+  individuals!: number | null;
+
+  @Field(() => String, { description: 'individuals as shown to this caller, e.g. "1250" or "<5".' })
+  displayIndividuals!: string;
 }
 
 @ObjectType()
@@ -86,8 +109,17 @@ export class DatasetEdge {
 
 @ObjectType()
 export class DatasetSearchResult {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Number of matching datasets, exact for every caller.' })
   totalCount!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Sum of the cohort sizes of all matching datasets; disclosed like FacetBucket.individuals.',
+  })
+  individuals!: number | null;
+
+  @Field(() => String, { description: 'individuals as shown to this caller, e.g. "5320" or "<5".' })
+  displayIndividuals!: string;
 
   @Field(() => [DatasetEdge])
   edges!: DatasetEdge[];

@@ -1,29 +1,63 @@
 import { repoRoot } from '../core/repo-root.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 /**
- * The disease hierarchy shipped in data/ontology/diseases.json: a MONDO slim plus standalone roots for
- * identifiers MONDO has no exact match for. Identifiers are compact URIs (`MONDO:0005027`); every function
- * accepts IRIs and underscore forms too and normalises them first.
+ * The disease vocabulary: MONDO as shipped in data/ontology/mondo.json.gz (built from the MONDO TSV extract by
+ * scripts/build-mondo.mjs) plus the few non-MONDO terms of data/ontology/local-terms.json. Identifiers are
+ * compact URIs (`MONDO:0005027`); every function accepts IRIs and underscore forms too and normalises them.
+ *
+ * A labelled MONDO class without parents in the extract (common diseases outside its rare-disease subset) is
+ * a leaf directly under MONDO:0000001 "disease"; obsolete classes have no place in the hierarchy.
  */
 
-interface DiseaseTermRecord {
+export const DISEASE_ROOT = 'MONDO:0000001';
+
+/** How far the vocabulary understands a code. */
+export type DiseaseCodeStatus = 'MONDO' | 'LOCAL' | 'OBSOLETE' | 'UNKNOWN_MONDO' | 'OTHER_VOCABULARY';
+
+export interface DiseaseTermInfo {
   id: string;
   label: string;
-  parents: string[];
+  obsolete: boolean;
+  /** Not a MONDO class: a term of another vocabulary shipped in local-terms.json. */
+  local: boolean;
 }
 
-interface DiseaseFile {
-  terms: DiseaseTermRecord[];
+interface MondoFile {
+  ids: number[];
+  labels: string[];
+  parents: number[][];
+}
+
+interface LocalTermsFile {
+  terms: { id: string; label: string; vocabulary: string }[];
   exactMatches: { id: string; mondo: string }[];
 }
 
-interface DiseaseIndex {
-  labels: Map<string, string>;
-  parents: Map<string, string[]>;
-  children: Map<string, string[]>;
+interface Vocabulary {
+  /** MONDO ids, labels and obsolete flags by term index. */
+  ids: string[];
+  labels: string[];
+  obsolete: boolean[];
+  parents: number[][];
+  children: number[][];
+  indexOf: Map<string, number>;
+  local: Map<string, string>;
   exactMatches: Map<string, string>;
+}
+
+/** Built on the first autocomplete request, so start-up pays only for the hierarchy. */
+interface LabelIndex {
+  /** Distinct lower-cased, accent-folded words of the live labels, sorted. */
+  words: string[];
+  /** The live terms whose label has each word. */
+  postings: Map<string, number[]>;
+  /** The words of each label, in order. */
+  termWords: string[][];
+  /** Live terms, shortest label first: autocomplete prefers short labels. */
+  byLength: number[];
 }
 
 const OBO_PURL = /^https?:\/\/purl\.obolibrary\.org\/obo\/([A-Za-z][A-Za-z0-9]*)_(\S+)$/;
@@ -45,26 +79,69 @@ const PREFIXES: Record<string, string> = {
   DOID: 'DOID',
 };
 
-let index: DiseaseIndex | undefined;
+let vocabulary: Vocabulary | undefined;
+let labelIndex: LabelIndex | undefined;
+const ancestorCache = new Map<number, readonly number[]>();
 
+function mondoId(n: number): string {
+  return `MONDO:${String(n).padStart(7, '0')}`;
+}
 
-function load(): DiseaseIndex {
-  if (index) return index;
-  const file = path.join(repoRoot(), 'data', 'ontology', 'diseases.json');
-  const data = JSON.parse(readFileSync(file, 'utf8')) as DiseaseFile;
-  const labels = new Map<string, string>();
-  const parents = new Map<string, string[]>();
-  const children = new Map<string, string[]>();
-  for (const term of data.terms) {
-    labels.set(term.id, term.label);
-    parents.set(term.id, term.parents);
-    for (const parent of term.parents) children.set(parent, [...(children.get(parent) ?? []), term.id]);
-  }
-  for (const [id, ps] of parents) {
-    for (const p of ps) if (!labels.has(p)) throw new Error(`${file}: ${id} names unknown parent ${p}`);
-  }
-  index = { labels, parents, children, exactMatches: new Map(data.exactMatches.map((m) => [m.id, m.mondo])) };
-  return index;
+/** Lower case without accents, so 'Sjögren' autocompletes from 'sjogren'. */
+export function foldLabel(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+function labelWords(folded: string): string[] {
+  // Most labels are ASCII, and the ASCII split is several times faster than the Unicode one.
+  const words = /^[\x00-\x7f]*$/.test(folded) ? folded.split(/[^a-z0-9]+/) : folded.split(/[^\p{L}\p{N}]+/u);
+  return words.filter((w) => w.length > 0);
+}
+
+function load(): Vocabulary {
+  if (vocabulary) return vocabulary;
+  const dir = path.join(repoRoot(), 'data', 'ontology');
+  const mondo = JSON.parse(gunzipSync(readFileSync(path.join(dir, 'mondo.json.gz'))).toString('utf8')) as MondoFile;
+  const localFile = JSON.parse(readFileSync(path.join(dir, 'local-terms.json'), 'utf8')) as LocalTermsFile;
+  const ids = mondo.ids.map(mondoId);
+  const obsolete = mondo.labels.map((label) => label.startsWith('obsolete '));
+  const indexOf = new Map(ids.map((id, i) => [id, i]));
+  const root = indexOf.get(DISEASE_ROOT);
+  if (root === undefined) throw new Error('mondo.json.gz lacks the root MONDO:0000001');
+  // Classes outside the rare-disease subset come without parents: they sit directly under the root.
+  const parents = mondo.parents.map((ps, i) => (ps.length > 0 || i === root || obsolete[i] ? ps : [root]));
+  const children: number[][] = ids.map(() => []);
+  parents.forEach((ps, child) => ps.forEach((p) => children[p]!.push(child)));
+  vocabulary = {
+    ids,
+    labels: mondo.labels,
+    obsolete,
+    parents,
+    children,
+    indexOf,
+    local: new Map(localFile.terms.map((t) => [t.id, t.label])),
+    exactMatches: new Map(localFile.exactMatches.map((m) => [m.id, m.mondo])),
+  };
+  return vocabulary;
+}
+
+function loadLabelIndex(): LabelIndex {
+  if (labelIndex) return labelIndex;
+  const { labels, obsolete } = load();
+  const termWords = labels.map((label) => labelWords(foldLabel(label)));
+  const postings = new Map<string, number[]>();
+  termWords.forEach((words, term) => {
+    if (obsolete[term]) return;
+    for (const word of new Set(words)) {
+      const terms = postings.get(word);
+      if (terms) terms.push(term);
+      else postings.set(word, [term]);
+    }
+  });
+  const byLength = labels.map((_, i) => i).filter((i) => !obsolete[i]);
+  byLength.sort((a, b) => labels[a]!.length - labels[b]!.length || a - b);
+  labelIndex = { words: [...postings.keys()].sort(), postings, termWords, byLength };
+  return labelIndex;
 }
 
 function canonicalCurie(iriOrCurie: string): string {
@@ -75,7 +152,7 @@ function canonicalCurie(iriOrCurie: string): string {
   if (icd) return `ICD10:${icd[1]}`;
   const match = OBO_PURL.exec(text) ?? CURIE.exec(text);
   if (!match) return text;
-  const prefix = PREFIXES[match[1].toUpperCase()] ?? match[1];
+  const prefix = PREFIXES[match[1]!.toUpperCase()] ?? match[1];
   return `${prefix}:${match[2]}`;
 }
 
@@ -88,46 +165,122 @@ export function normaliseDiseaseId(iriOrCurie: string): string {
   return load().exactMatches.get(curie) ?? curie;
 }
 
-/** The disease and all its ancestors in the shipped hierarchy, the disease itself first. */
-export function ancestorsOf(id: string): string[] {
-  const { parents } = load();
-  const start = normaliseDiseaseId(id);
-  const seen = new Set<string>([start]);
-  const queue = [start];
-  while (queue.length > 0) {
-    for (const parent of parents.get(queue.shift() as string) ?? []) {
-      if (!seen.has(parent)) {
-        seen.add(parent);
-        queue.push(parent);
-      }
-    }
-  }
-  return [...seen];
+/** Whether the vocabulary can place a code: a live MONDO class, a local term, or not at all (and why). */
+export function diseaseCodeStatus(id: string): DiseaseCodeStatus {
+  const { indexOf, obsolete, local } = load();
+  const normalised = normaliseDiseaseId(id);
+  const index = indexOf.get(normalised);
+  if (index !== undefined) return obsolete[index] ? 'OBSOLETE' : 'MONDO';
+  if (local.has(normalised)) return 'LOCAL';
+  return normalised.startsWith('MONDO:') ? 'UNKNOWN_MONDO' : 'OTHER_VOCABULARY';
 }
 
-/** The disease and all its descendants in the shipped hierarchy, the disease itself first. */
-export function descendantsOf(id: string): string[] {
-  const { children } = load();
+/** Term indexes of the class and all its ancestors, computed once per class (the hierarchy is a DAG). */
+function ancestorIndexes(index: number): readonly number[] {
+  const cached = ancestorCache.get(index);
+  if (cached) return cached;
+  const { parents } = load();
+  const seen = new Set<number>([index]);
+  for (const parent of parents[index] ?? []) for (const a of ancestorIndexes(parent)) seen.add(a);
+  const result = [...seen];
+  ancestorCache.set(index, result);
+  return result;
+}
+
+/** The disease and all its ancestors, the disease itself first; a code the hierarchy cannot place stands alone. */
+export function ancestorsOf(id: string): string[] {
+  const { indexOf, ids } = load();
   const start = normaliseDiseaseId(id);
-  const seen = new Set<string>([start]);
-  const queue = [start];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift() as string) ?? []) {
+  const index = indexOf.get(start);
+  return index === undefined ? [start] : ancestorIndexes(index).map((i) => ids[i]!);
+}
+
+/** The disease and all its descendants, the disease itself first. */
+export function descendantsOf(id: string): string[] {
+  const { indexOf, ids, children } = load();
+  const start = normaliseDiseaseId(id);
+  const index = indexOf.get(start);
+  if (index === undefined) return [start];
+  const seen = new Set<number>([index]);
+  const queue = [index];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of children[next]!) {
       if (!seen.has(child)) {
         seen.add(child);
         queue.push(child);
       }
     }
   }
-  return [...seen];
+  return [...seen].map((i) => ids[i]!);
 }
 
 /** True when `child` is `ancestor` or lies below it (after normalising both). */
 export function isSameOrDescendant(child: string, ancestor: string): boolean {
-  return ancestorsOf(child).includes(normaliseDiseaseId(ancestor));
+  const target = normaliseDiseaseId(ancestor);
+  return ancestorsOf(child).includes(target);
 }
 
-/** The label shipped for the disease, or undefined when the hierarchy does not know it. */
+/** The label shipped for the disease, or undefined when the vocabulary does not know it. */
 export function labelOf(id: string): string | undefined {
-  return load().labels.get(normaliseDiseaseId(id));
+  const { indexOf, labels, local } = load();
+  const normalised = normaliseDiseaseId(id);
+  const index = indexOf.get(normalised);
+  return index === undefined ? local.get(normalised) : labels[index];
+}
+
+export function diseaseTerm(id: string): DiseaseTermInfo | undefined {
+  const { indexOf, labels, obsolete, local } = load();
+  const normalised = normaliseDiseaseId(id);
+  const index = indexOf.get(normalised);
+  if (index !== undefined) return { id: normalised, label: labels[index]!, obsolete: obsolete[index]!, local: false };
+  const label = local.get(normalised);
+  return label === undefined ? undefined : { id: normalised, label, obsolete: false, local: true };
+}
+
+/** First position in the sorted word list whose word is >= prefix. */
+function lowerBound(words: string[], prefix: string): number {
+  let low = 0;
+  let high = words.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (words[mid]! < prefix) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * Live MONDO classes whose label has a word starting with each word of the query ("breast canc" finds
+ * "breast cancer"), or whose id is the query. Ranked: whole label equal to the query, label starting with
+ * it, then the rest; shorter labels first within each.
+ */
+export function searchDiseaseTerms(query: string, first: number): DiseaseTermInfo[] {
+  const { ids, labels } = load();
+  const v = loadLabelIndex();
+  const direct = diseaseTerm(query);
+  const found: DiseaseTermInfo[] = direct && !direct.obsolete ? [direct] : [];
+  const queryWords = labelWords(foldLabel(query));
+  if (queryWords.length > 0 && first > found.length) {
+    // Candidates are the terms with a word starting with the first query word; the others are checked per label.
+    const candidate = new Uint8Array(ids.length);
+    const [head] = queryWords;
+    for (let i = lowerBound(v.words, head!); i < v.words.length && v.words[i]!.startsWith(head!); i += 1) {
+      for (const term of v.postings.get(v.words[i]!)!) candidate[term] = 1;
+    }
+    const phrase = queryWords.join(' ');
+    const ranked: number[][] = [[], [], []];
+    for (const term of v.byLength) {
+      if (!candidate[term]) continue;
+      const words = v.termWords[term]!;
+      if (!queryWords.every((q) => words.some((w) => w.startsWith(q)))) continue;
+      const label = words.join(' ');
+      ranked[label === phrase ? 0 : label.startsWith(phrase) ? 1 : 2]!.push(term);
+      // Later terms have longer labels, so once the two best ranks fill the page nothing can displace them.
+      if (ranked[0]!.length + ranked[1]!.length >= first) break;
+    }
+    for (const term of ranked.flat()) {
+      if (ids[term] !== direct?.id) found.push({ id: ids[term]!, label: labels[term]!, obsolete: false, local: false });
+    }
+  }
+  return found.slice(0, Math.max(0, first));
 }

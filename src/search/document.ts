@@ -3,13 +3,14 @@ import { AccessRoute } from '../access/access-route.entity.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { findDuoTerm } from '../consent/duo-vocabulary.js';
 import { Dataset } from '../datasets/dataset.entity.js';
-import { ancestorsOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
-import type { DatasetSearchDocument } from './engine.js';
+import { ancestorsOf, labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
+import { OrganisationType } from '../organisations/organisation.entity.js';
+import { roundIndividuals, type DatasetSearchDocument } from './engine.js';
 
 /** Builds the search projection of the given datasets with a fixed number of queries. */
 export async function buildSearchDocuments(em: EntityManager, datasetIds: string[]): Promise<DatasetSearchDocument[]> {
   if (datasetIds.length === 0) return [];
-  const datasets = await em.find(Dataset, { id: { $in: datasetIds } }, { populate: ['publisher'] });
+  const datasets = await em.find(Dataset, { id: { $in: datasetIds } }, { populate: ['publisher', 'dataHolders'] });
   const consents = await em.find(ConsentScope, { dataset: { $in: datasetIds } });
   const routes = await em.find(AccessRoute, { dataset: { $in: datasetIds } }, { populate: ['steps'] });
   const consentOf = new Map(consents.map((c) => [c.dataset.id, c]));
@@ -20,6 +21,11 @@ export async function buildSearchDocuments(em: EntityManager, datasetIds: string
 export function toDocument(dataset: Dataset, consent?: ConsentScope, route?: AccessRoute): DatasetSearchDocument {
   const cohort = dataset.cohort;
   const diseaseIds = [...new Set((cohort?.diseases ?? []).map((d) => normaliseDiseaseId(d.iri)))];
+  const diseaseAncestorIds = [...new Set(diseaseIds.flatMap((id) => ancestorsOf(id)))];
+  const diseaseLabels = [
+    ...(cohort?.diseases ?? []).map((d) => d.label ?? ''),
+    ...diseaseAncestorIds.map((id) => labelOf(id) ?? ''),
+  ];
   const accessBodyIds = new Set<string>();
   if (route?.accessBody) accessBodyIds.add(route.accessBody.id);
   for (const step of route?.steps.getItems() ?? []) if (step.body) accessBodyIds.add(step.body.id);
@@ -36,15 +42,17 @@ export function toDocument(dataset: Dataset, consent?: ConsentScope, route?: Acc
     diagnosticArea: dataset.diagnosticArea ?? null,
     assays: cohort?.sequencing?.assays ?? [],
     diseaseIds,
-    diseaseAncestorIds: [...new Set(diseaseIds.flatMap((id) => ancestorsOf(id)))],
-    diseaseLabels: (cohort?.diseases ?? []).map((d) => d.label ?? '').filter(Boolean),
+    diseaseAncestorIds,
+    diseaseLabels: [...new Set(diseaseLabels.filter(Boolean))],
     phenotypeLabels: (cohort?.phenotypes ?? []).map((p) => p.label ?? '').filter(Boolean),
     duoPermission: consent ? (findDuoTerm(consent.duoPermission)?.shorthand ?? consent.duoPermission) : null,
     consentKey: consent?.consentKey ?? null,
     accessMode: route?.accessMode ?? null,
     accessBodyIds: [...accessBodyIds],
+    holdingRegionIds: dataset.dataHolders.getItems().filter((o) => o.type === OrganisationType.REGION).map((o) => o.id),
     genomeBuild: cohort?.genomeBuild?.name ?? null,
     individuals: cohort?.numberOfUniqueIndividuals ?? null,
+    individualsRounded: roundIndividuals(cohort?.numberOfUniqueIndividuals ?? null),
     issued: dataset.issued?.toISOString() ?? null,
     modified: dataset.modified.toISOString(),
   };

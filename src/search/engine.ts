@@ -27,8 +27,12 @@ export interface DatasetSearchDocument {
   assays: string[];
   /** Disease CURIEs the cohort is annotated with. */
   diseaseIds: string[];
-  /** diseaseIds plus all their ancestors, so a parent-term filter finds annotated descendants. */
+  /**
+   * diseaseIds plus all their ancestors (the precomputed closure), so a filter or facet on any term, even
+   * MONDO:0000001, is one term lookup that finds annotated descendants.
+   */
   diseaseAncestorIds: string[];
+  /** Labels of the annotated diseases and of their ancestors, so a query "cancer" finds a breast-cancer cohort. */
   diseaseLabels: string[];
   phenotypeLabels: string[];
   /** DUO permission shorthand (GRU, HMB, DS, POA, NRES). */
@@ -37,8 +41,13 @@ export interface DatasetSearchDocument {
   consentKey: string | null;
   accessMode: string | null;
   accessBodyIds: string[];
+  /** Organisations of type REGION among the data holders. */
+  holdingRegionIds: string[];
   genomeBuild: string | null;
+  /** Cohort size (unique individuals). */
   individuals: number | null;
+  /** The cohort size rounded by roundIndividuals, what callers without exact access work with. */
+  individualsRounded: number | null;
   /** ISO 8601 timestamps. */
   issued: string | null;
   modified: string;
@@ -53,8 +62,12 @@ export interface DatasetSearchFilter {
   duoPermissions?: string[];
   accessModes?: string[];
   accessBodyIds?: string[];
+  holdingRegionIds?: string[];
   genomeBuilds?: string[];
+  /** Cohort size at least this (in the request's individuals view). */
   minIndividuals?: number;
+  /** Keys of INDIVIDUALS_RANGES the cohort size falls in (in the request's individuals view), ORed. */
+  individualsRanges?: string[];
   statuses?: RecordStatus[];
   /** Only datasets whose consentKey is in this list (used for "permitted for my purpose"). */
   consentKeys?: string[];
@@ -71,6 +84,7 @@ export const FACET_FIELDS = [
   'duoPermission',
   'accessMode',
   'accessBody',
+  'holdingRegion',
   'genomeBuild',
   'individuals',
 ] as const;
@@ -84,6 +98,29 @@ export const INDIVIDUALS_RANGES = [
   { key: '10000+', min: 10000, max: null },
 ] as const;
 
+/** Rounding base of cohort sizes shown to callers without exact access (see roundIndividuals). */
+export const INDIVIDUALS_ROUNDING_BASE = 10;
+
+/** Rounds half up to a multiple of INDIVIDUALS_ROUNDING_BASE: 4 -> 0, 5 -> 10, 1249 -> 1250. */
+export function roundIndividuals(count: number | null): number | null {
+  return count === null ? null : Math.round(count / INDIVIDUALS_ROUNDING_BASE) * INDIVIDUALS_ROUNDING_BASE;
+}
+
+/**
+ * Which cohort sizes searches work with. EXACT: the recorded sizes. DISCLOSED: each size rounded by
+ * roundIndividuals, and a rounded size below `threshold` counts as unknown (it passes no size filter, falls
+ * in no range bucket and adds nothing to a sum). Filters, range buckets and sums then see only disclosed
+ * values, so no combination of requests reveals more than each dataset's disclosed size. The size sort
+ * orders by the rounded size.
+ */
+export type IndividualsView = { kind: 'EXACT' } | { kind: 'DISCLOSED'; threshold: number };
+
+/** The size of one cohort as a view discloses it: what the engines filter, bucket and sum. */
+export function individualsInView(doc: Pick<DatasetSearchDocument, 'individuals' | 'individualsRounded'>, view: IndividualsView): number | null {
+  if (view.kind === 'EXACT') return doc.individuals;
+  return doc.individualsRounded === null || doc.individualsRounded < view.threshold ? null : doc.individualsRounded;
+}
+
 export interface DatasetSearchRequest {
   query?: string | null;
   filter: DatasetSearchFilter;
@@ -94,6 +131,7 @@ export interface DatasetSearchRequest {
   after?: string | null;
   /** Facets to compute; empty means none. */
   facets: readonly FacetField[];
+  individuals: IndividualsView;
 }
 
 export interface SearchHit {
@@ -104,7 +142,10 @@ export interface SearchHit {
 
 export interface FacetBucket {
   value: string;
+  /** Datasets in the bucket (exact). */
   count: number;
+  /** Sum of the cohort sizes of those datasets, in the request's individuals view. */
+  individuals: number;
 }
 
 export interface FacetResult {
@@ -114,6 +155,8 @@ export interface FacetResult {
 
 export interface DatasetSearchResult {
   totalCount: number;
+  /** Sum of the cohort sizes of all matching datasets, in the request's individuals view. */
+  individuals: number;
   hits: SearchHit[];
   facets: FacetResult[];
 }

@@ -143,10 +143,17 @@ const rows: Row[] = [
     reasons: [DUO.HMB],
   },
   {
-    name: 'DS cancer covers AML (cancer > leukemia > AML)',
+    name: 'DS cancer covers AML (cancer > ... > AML in MONDO)',
     cite: 'DUO:0000007 "use is allowed provided it is related to the specified disease"',
     consent: consent(DUO.DS, [], [CANCER]),
     purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: [AML] },
+    permitted: true,
+  },
+  {
+    name: 'DS cancer covers breast cancer (MONDO: breast cancer is a cancer)',
+    cite: 'DUO:0000007 "use is allowed provided it is related to the specified disease"',
+    consent: consent(DUO.DS, [], [CANCER]),
+    purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['MONDO:0007254'] },
     permitted: true,
   },
   {

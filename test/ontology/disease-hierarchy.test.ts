@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
+import { gunzipSync } from 'node:zlib';
 import {
   ancestorsOf,
   descendantsOf,
+  diseaseCodeStatus,
   isSameOrDescendant,
   labelOf,
   normaliseDiseaseId,
+  searchDiseaseTerms,
 } from '../../src/ontology/disease-hierarchy.js';
 
 const CANCER = 'MONDO:0004992';
@@ -15,6 +18,7 @@ const AML_NPM1 = 'MONDO:0044923';
 const ALL = 'MONDO:0004967';
 const EPILEPSY = 'MONDO:0005027';
 const CHILDHOOD_EPILEPSY = 'MONDO:0020072';
+const BREAST_CANCER = 'MONDO:0007254';
 const ROOT = 'MONDO:0000001';
 
 interface SeedTerm {
@@ -67,41 +71,109 @@ describe('normaliseDiseaseId', () => {
   });
 });
 
-describe('ancestorsOf / descendantsOf', () => {
-  it('walks from a disease up to the MONDO root, the disease itself first', () => {
-    expect(ancestorsOf(AML_NPM1)).toEqual([AML_NPM1, AML, LEUKEMIA, CANCER, ROOT]);
-    expect(ancestorsOf('http://purl.obolibrary.org/obo/MONDO_0010826')).toEqual([
-      'MONDO:0010826',
-      CHILDHOOD_EPILEPSY,
-      EPILEPSY,
-      ROOT,
-    ]);
+/** The subclass edges shipped in data/ontology/mondo.json.gz, as MONDO ids. */
+function shippedEdges(): { classes: number; edges: [string, string][] } {
+  const file = JSON.parse(gunzipSync(readFileSync(new URL('../../data/ontology/mondo.json.gz', import.meta.url))).toString('utf8')) as {
+    ids: number[];
+    parents: number[][];
+  };
+  const id = (i: number) => `MONDO:${String(file.ids[i]).padStart(7, '0')}`;
+  return { classes: file.ids.length, edges: file.parents.flatMap((ps, child) => ps.map((p): [string, string] => [id(child), id(p)])) };
+}
+
+describe('the shipped MONDO vocabulary', () => {
+  const { classes, edges } = shippedEdges();
+
+  it('holds every labelled class and subclass edge of the extract', () => {
+    expect(classes).toBe(36006);
+    expect(edges).toHaveLength(28842);
   });
 
-  it('lists the disease and everything below it', () => {
-    const belowCancer = descendantsOf(CANCER);
-    expect(belowCancer[0]).toBe(CANCER);
-    expect(belowCancer).toEqual(expect.arrayContaining([LEUKEMIA, AML, AML_NPM1, ALL, 'MONDO:0004947', 'MONDO:0005072']));
-    expect(belowCancer).not.toContain(EPILEPSY);
-    expect(descendantsOf(EPILEPSY).sort()).toEqual(
-      [EPILEPSY, CHILDHOOD_EPILEPSY, 'MONDO:0800496', 'MONDO:0010826'].sort(),
-    );
-    expect(descendantsOf(AML_NPM1)).toEqual([AML_NPM1]);
+  it('places a sample of real child/parent pairs from the shipped edges, never the other way round', () => {
+    // Every 97th edge: about 300 pairs spread over the whole file.
+    const sample = edges.filter((_, i) => i % 97 === 0);
+    expect(sample.length).toBeGreaterThan(250);
+    for (const [child, parent] of sample) {
+      expect(isSameOrDescendant(child, parent), `${child} under ${parent}`).toBe(true);
+      expect(descendantsOf(parent)).toContain(child);
+      expect(isSameOrDescendant(parent, child), `${parent} under ${child}`).toBe(false);
+      expect(isSameOrDescendant(child, ROOT), `${child} under the root`).toBe(true);
+    }
   });
 
-  it('treats ids it does not know, and standalone roots, as having no relatives', () => {
+  it('follows MONDO ancestry, not the four links the hand-built slim had wrong', () => {
+    expect(isSameOrDescendant(LEUKEMIA, CANCER)).toBe(false);
+    expect(isSameOrDescendant('MONDO:0005072', CANCER)).toBe(false);
+    expect(isSameOrDescendant('MONDO:0800496', CHILDHOOD_EPILEPSY)).toBe(false);
+    expect(isSameOrDescendant('MONDO:0003778', 'MONDO:0021094')).toBe(false);
+    expect(labelOf('MONDO:0800496')).toBe('epilepsy with auditory features');
+    // What MONDO says instead.
+    expect(ancestorsOf(LEUKEMIA)).toContain('MONDO:0044881');
+    expect(labelOf('MONDO:0044881')).toBe('hematopoietic and lymphoid cell neoplasm');
+    expect(isSameOrDescendant(AML, CANCER)).toBe(true);
+  });
+
+  it('puts breast cancer under cancer and its ancestors, the disease itself first', () => {
+    expect(isSameOrDescendant(BREAST_CANCER, CANCER)).toBe(true);
+    const ancestors = ancestorsOf(BREAST_CANCER);
+    expect(ancestors[0]).toBe(BREAST_CANCER);
+    expect(ancestors).toEqual(expect.arrayContaining([CANCER, 'MONDO:0021100', ROOT]));
+    expect(descendantsOf(CANCER)).toContain(BREAST_CANCER);
+  });
+
+  it('treats a class without parents in the extract as a leaf under the root, and obsolete classes as nowhere', () => {
+    expect(ancestorsOf('MONDO:0100096')).toEqual(['MONDO:0100096', ROOT]);
+    expect(diseaseCodeStatus('MONDO:0000002')).toBe('OBSOLETE');
+    expect(ancestorsOf('MONDO:0000002')).toEqual(['MONDO:0000002']);
+    expect(descendantsOf(ROOT)).not.toContain('MONDO:0000002');
+  });
+
+  it('tells known, local, obsolete and unknown codes apart', () => {
+    expect(diseaseCodeStatus('http://purl.obolibrary.org/obo/MONDO_0007254')).toBe('MONDO');
+    expect(diseaseCodeStatus('ORPHA:519')).toBe('MONDO');
+    expect(diseaseCodeStatus('ICD10:C92.0')).toBe('LOCAL');
+    expect(diseaseCodeStatus('MONDO:9999999')).toBe('UNKNOWN_MONDO');
+    expect(diseaseCodeStatus('HP:0001250')).toBe('OTHER_VOCABULARY');
+  });
+
+  it('treats ids it does not know, and local terms, as having no relatives', () => {
     expect(ancestorsOf('MONDO:0099999')).toEqual(['MONDO:0099999']);
     expect(descendantsOf('ICD10:C92.0')).toEqual(['ICD10:C92.0']);
     expect(ancestorsOf('http://id.who.int/icd/release/10/C92.0')).toEqual(['ICD10:C92.0']);
   });
 });
 
+describe('searchDiseaseTerms (autocomplete)', () => {
+  it('finds labels by word prefixes, best match first, with ids', () => {
+    const found = searchDiseaseTerms('breast canc', 5);
+    expect(found[0]).toMatchObject({ id: BREAST_CANCER, label: 'breast cancer' });
+    expect(found).toHaveLength(5);
+    for (const term of found) expect(term.label.toLowerCase()).toMatch(/breast/);
+    expect(searchDiseaseTerms('canc breast', 3)[0]!.id).toBe(BREAST_CANCER);
+  });
+
+  it('is case- and accent-insensitive and answers an id directly', () => {
+    expect(searchDiseaseTerms('LEUKÉMIA', 1)[0]!.id).toBe(LEUKEMIA);
+    expect(searchDiseaseTerms('MONDO:0007254', 3)[0]!.id).toBe(BREAST_CANCER);
+    expect(searchDiseaseTerms('http://purl.obolibrary.org/obo/MONDO_0018874', 1)[0]!.id).toBe(AML);
+  });
+
+  it('never offers obsolete classes and respects the page size', () => {
+    // "obsolete 46,XX sex reversal" is MONDO:0000002, deprecated.
+    expect(searchDiseaseTerms('obsolete 46', 50)).toEqual([]);
+    expect(searchDiseaseTerms('MONDO:0000002', 5)).toEqual([]);
+    expect(searchDiseaseTerms('a', 7)).toHaveLength(7);
+    expect(searchDiseaseTerms('zzzzqx', 5)).toEqual([]);
+    expect(searchDiseaseTerms('cancer', 0)).toEqual([]);
+  });
+});
+
 describe('isSameOrDescendant', () => {
   it.each([
     [AML, AML, true],
+    [AML_NPM1, AML, true],
     [AML_NPM1, CANCER, true],
-    ['http://www.orpha.net/ORDO/Orphanet_519', LEUKEMIA, true],
-    ['MONDO_0800496', EPILEPSY, true],
+    ['http://www.orpha.net/ORDO/Orphanet_519', 'MONDO:0044881', true],
     [CANCER, AML, false],
     [ALL, AML, false],
     [EPILEPSY, CANCER, false],

@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FACET_FIELDS,
   INDIVIDUALS_RANGES,
+  individualsInView,
+  roundIndividuals,
   type DatasetSearchDocument,
   type DatasetSearchFilter,
   type DatasetSearchRequest,
   type DatasetSortOrder,
   type FacetField,
   type FacetResult,
+  type IndividualsView,
   type RecordStatus,
   type SearchEngine,
   type SearchVisibility,
@@ -80,6 +83,8 @@ interface DatasetSpec {
   publisher: Org | null;
   /** Defaults to the publisher. */
   owner?: Org;
+  /** Regions holding the data; defaults to the publisher when it is a region. */
+  holders?: Org[];
   status?: RecordStatus;
   area: string | null;
   assays: string[];
@@ -119,8 +124,12 @@ function dataset(spec: DatasetSpec): DatasetSearchDocument {
     consentKey: spec.consentKey,
     accessMode: spec.accessMode,
     accessBodyIds: spec.accessBodies,
+    holdingRegionIds: (spec.holders ?? (spec.publisher && spec.publisher !== 'biobank' ? [spec.publisher] : [])).map(
+      (org) => ORG[org],
+    ),
     genomeBuild: spec.build,
     individuals: spec.individuals,
+    individualsRounded: roundIndividuals(spec.individuals),
     issued: spec.status === 'DRAFT' ? null : '2020-01-01T00:00:00.000Z',
     modified: spec.modified,
   };
@@ -266,6 +275,7 @@ const FIXTURES: readonly DatasetSearchDocument[] = [
   }),
   dataset({
     n: 9,
+    holders: ['vgr', 'skane', 'orebro'],
     title: 'Rare disease diagnostics in Västra Götaland',
     description: 'Diagnostic genomes from the clinical genetics laboratory.',
     publisher: 'vgr',
@@ -429,6 +439,7 @@ const FIXTURES: readonly DatasetSearchDocument[] = [
   }),
   dataset({
     n: 19,
+    holders: ['uppsala', 'stockholm', 'ostergotland', 'skane'],
     title: 'Population reference genomes',
     description: 'Genomes of healthy blood donors for allele frequencies.',
     publisher: 'uppsala',
@@ -530,6 +541,7 @@ const FIXTURES: readonly DatasetSearchDocument[] = [
   }),
   dataset({
     n: 25,
+    holders: ['orebro'],
     title: 'Inherited retinal dystrophy gene panel',
     description: 'Harvested record without a publisher.',
     publisher: null,
@@ -552,6 +564,16 @@ const byNumber = (n: number): DatasetSearchDocument => {
   if (!doc) throw new Error(`no fixture ${n}`);
   return doc;
 };
+
+const EXACT: IndividualsView = { kind: 'EXACT' };
+const DISCLOSED: IndividualsView = { kind: 'DISCLOSED', threshold: 5 };
+/** Suppresses the two cohorts of 12 (rounded 10). */
+const DISCLOSED_20: IndividualsView = { kind: 'DISCLOSED', threshold: 20 };
+const VIEWS: [string, IndividualsView][] = [
+  ['exact sizes', EXACT],
+  ['disclosed sizes', DISCLOSED],
+  ['disclosed sizes, threshold 20', DISCLOSED_20],
+];
 
 const ANONYMOUS: SearchVisibility = { allStatusesForOwners: [] };
 const OREBRO_MANAGER: SearchVisibility = { allStatusesForOwners: [ORG.orebro] };
@@ -577,8 +599,14 @@ function anyOf(wanted: readonly string[] | undefined, actual: string | null | re
   return values.some((value) => wanted.includes(value));
 }
 
+function inRange(size: number | null, key: string): boolean {
+  const range = INDIVIDUALS_RANGES.find((candidate) => candidate.key === key);
+  return !!range && size !== null && size >= range.min && (range.max === null || size <= range.max);
+}
+
 /** Whether a document passes the filter, ignoring the filter that belongs to facet `except`. */
-function passes(doc: DatasetSearchDocument, filter: DatasetSearchFilter, except?: FacetField): boolean {
+function passes(doc: DatasetSearchDocument, filter: DatasetSearchFilter, view: IndividualsView, except?: FacetField): boolean {
+  const size = individualsInView(doc, view);
   const checks: [FacetField | null, boolean][] = [
     ['publisher', anyOf(filter.publisherIds, doc.publisherId)],
     ['diagnosticArea', anyOf(filter.diagnosticAreas, doc.diagnosticArea)],
@@ -587,10 +615,12 @@ function passes(doc: DatasetSearchDocument, filter: DatasetSearchFilter, except?
     ['duoPermission', anyOf(filter.duoPermissions, doc.duoPermission)],
     ['accessMode', anyOf(filter.accessModes, doc.accessMode)],
     ['accessBody', anyOf(filter.accessBodyIds, doc.accessBodyIds)],
+    ['holdingRegion', anyOf(filter.holdingRegionIds, doc.holdingRegionIds)],
     ['genomeBuild', anyOf(filter.genomeBuilds, doc.genomeBuild)],
+    ['individuals', filter.minIndividuals === undefined || (size !== null && size >= filter.minIndividuals)],
     [
       'individuals',
-      filter.minIndividuals === undefined || (doc.individuals !== null && doc.individuals >= filter.minIndividuals),
+      !filter.individualsRanges?.length || filter.individualsRanges.some((key) => inRange(size, key)),
     ],
     [null, anyOf(filter.statuses, doc.status)],
     [null, filter.consentKeys === undefined || (doc.consentKey !== null && filter.consentKeys.includes(doc.consentKey))],
@@ -600,11 +630,18 @@ function passes(doc: DatasetSearchDocument, filter: DatasetSearchFilter, except?
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-const COMPARATORS: Record<Exclude<DatasetSortOrder, 'RELEVANCE'>, (a: DatasetSearchDocument, b: DatasetSearchDocument) => number> = {
-  TITLE: (a, b) => byCodePoint(a.title.toLowerCase(), b.title.toLowerCase()) || byCodePoint(a.id, b.id),
-  MODIFIED_DESC: (a, b) => Date.parse(b.modified) - Date.parse(a.modified) || byCodePoint(a.id, b.id),
-  INDIVIDUALS_DESC: (a, b) =>
-    (b.individuals ?? -Infinity) - (a.individuals ?? -Infinity) || byCodePoint(a.id, b.id),
+/** The size sort orders by the exact size, or by the rounded size under a disclosed view. */
+function sortSize(doc: DatasetSearchDocument, view: IndividualsView): number {
+  return (view.kind === 'EXACT' ? doc.individuals : doc.individualsRounded) ?? -Infinity;
+}
+
+const COMPARATORS: Record<
+  Exclude<DatasetSortOrder, 'RELEVANCE'>,
+  (view: IndividualsView) => (a: DatasetSearchDocument, b: DatasetSearchDocument) => number
+> = {
+  TITLE: () => (a, b) => byCodePoint(a.title.toLowerCase(), b.title.toLowerCase()) || byCodePoint(a.id, b.id),
+  MODIFIED_DESC: () => (a, b) => Date.parse(b.modified) - Date.parse(a.modified) || byCodePoint(a.id, b.id),
+  INDIVIDUALS_DESC: (view) => (a, b) => sortSize(b, view) - sortSize(a, view) || byCodePoint(a.id, b.id),
 };
 
 /** Expected ids in order; RELEVANCE without a query orders like MODIFIED_DESC. */
@@ -613,15 +650,16 @@ function referenceSearch(
   filter: DatasetSearchFilter,
   visibility: SearchVisibility,
   sort: DatasetSortOrder,
+  view: IndividualsView = EXACT,
 ): string[] {
-  const comparator = COMPARATORS[sort === 'RELEVANCE' ? 'MODIFIED_DESC' : sort];
+  const comparator = COMPARATORS[sort === 'RELEVANCE' ? 'MODIFIED_DESC' : sort](view);
   return docs
-    .filter((doc) => isVisible(doc, visibility) && passes(doc, filter))
+    .filter((doc) => isVisible(doc, visibility) && passes(doc, filter, view))
     .sort(comparator)
     .map((doc) => doc.id);
 }
 
-function facetValues(doc: DatasetSearchDocument, field: FacetField): readonly string[] {
+function facetValues(doc: DatasetSearchDocument, field: FacetField, view: IndividualsView): readonly string[] {
   const scalar = (value: string | null): string[] => (value === null ? [] : [value]);
   switch (field) {
     case 'publisher':
@@ -631,21 +669,20 @@ function facetValues(doc: DatasetSearchDocument, field: FacetField): readonly st
     case 'assay':
       return doc.assays;
     case 'disease':
-      return doc.diseaseIds;
+      return doc.diseaseAncestorIds;
     case 'duoPermission':
       return scalar(doc.duoPermission);
     case 'accessMode':
       return scalar(doc.accessMode);
     case 'accessBody':
       return doc.accessBodyIds;
+    case 'holdingRegion':
+      return doc.holdingRegionIds;
     case 'genomeBuild':
       return scalar(doc.genomeBuild);
     case 'individuals': {
-      const count = doc.individuals;
-      const range = INDIVIDUALS_RANGES.find(
-        (candidate) => count !== null && count >= candidate.min && (candidate.max === null || count <= candidate.max),
-      );
-      return range ? [range.key] : [];
+      const size = individualsInView(doc, view);
+      return INDIVIDUALS_RANGES.filter((range) => inRange(size, range.key)).map((range) => range.key);
     }
   }
 }
@@ -655,23 +692,40 @@ function referenceFacets(
   filter: DatasetSearchFilter,
   visibility: SearchVisibility,
   fields: readonly FacetField[],
+  view: IndividualsView = EXACT,
 ): FacetResult[] {
   return fields.map((field) => {
-    const counts = new Map<string, number>();
+    const buckets = new Map<string, { value: string; count: number; individuals: number }>();
     for (const doc of docs) {
-      if (!isVisible(doc, visibility) || !passes(doc, filter, field)) continue;
-      for (const value of new Set(facetValues(doc, field))) counts.set(value, (counts.get(value) ?? 0) + 1);
+      if (!isVisible(doc, visibility) || !passes(doc, filter, view, field)) continue;
+      for (const value of new Set(facetValues(doc, field, view))) {
+        const bucket = buckets.get(value) ?? { value, count: 0, individuals: 0 };
+        bucket.count += 1;
+        bucket.individuals += individualsInView(doc, view) ?? 0;
+        buckets.set(value, bucket);
+      }
     }
-    const buckets = [...counts].map(([value, count]) => ({ value, count }));
     if (field === 'individuals') {
       const order: string[] = INDIVIDUALS_RANGES.map((range) => range.key);
-      return { field, buckets: buckets.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value)) };
+      return { field, buckets: [...buckets.values()].sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value)) };
     }
     return {
       field,
-      buckets: buckets.sort((a, b) => b.count - a.count || byCodePoint(a.value, b.value)).slice(0, 50),
+      buckets: [...buckets.values()].sort((a, b) => b.count - a.count || byCodePoint(a.value, b.value)).slice(0, 50),
     };
   });
+}
+
+/** Sum of the sizes of the matching documents, as the view discloses them. */
+function referenceIndividuals(
+  docs: readonly DatasetSearchDocument[],
+  filter: DatasetSearchFilter,
+  visibility: SearchVisibility,
+  view: IndividualsView,
+): number {
+  return docs
+    .filter((doc) => isVisible(doc, visibility) && passes(doc, filter, view))
+    .reduce((sum, doc) => sum + (individualsInView(doc, view) ?? 0), 0);
 }
 
 /** Accent-folded lower-case words of every full-text field. */
@@ -717,6 +771,7 @@ export function searchEngineContract(
       first: 100,
       after: null,
       facets: [],
+      individuals: EXACT,
       ...overrides,
     });
 
@@ -766,6 +821,12 @@ export function searchEngineContract(
         ['access mode', { accessModes: ['OPEN', 'REGISTERED'] }],
         ['access body', { accessBodyIds: ['dab-gms-dac'] }],
         ['genome build', { genomeBuilds: ['GRCh37'] }],
+        ['root disease term', { diseaseIds: [DISEASE.root.id] }],
+        ['holding region', { holdingRegionIds: [ORG.skane] }],
+        ['holding regions ORed', { holdingRegionIds: [ORG.orebro, ORG.stockholm] }],
+        ['individuals range', { individualsRanges: ['100-999'] }],
+        ['individuals ranges ORed, with a minimum', { individualsRanges: ['1-99', '10000+'], minIndividuals: 40 }],
+        ['unknown individuals range matches nothing', { individualsRanges: ['5-6'] }],
         ['minimum individuals', { minIndividuals: 1000 }],
         ['minimum individuals at a range edge', { minIndividuals: 10000 }],
         ['statuses', { statuses: ['DRAFT', 'WITHDRAWN'] }],
@@ -795,12 +856,59 @@ export function searchEngineContract(
       ];
       for (const [label, filter] of cases) {
         for (const [who, visibility] of VISIBILITIES) {
-          it(`${label} (${who})`, async () => {
-            const result = await engine.search(request({ filter, visibility, facets: FACET_FIELDS }));
-            const expected = referenceSearch(FIXTURES, filter, visibility, 'TITLE');
-            expect(result.hits.map((hit) => hit.id)).toEqual(expected);
-            expect(result.totalCount).toBe(expected.length);
-            expect(result.facets).toEqual(referenceFacets(FIXTURES, filter, visibility, FACET_FIELDS));
+          for (const [sizes, view] of VIEWS) {
+            it(`${label} (${who}, ${sizes})`, async () => {
+              const result = await engine.search(request({ filter, visibility, facets: FACET_FIELDS, individuals: view }));
+              const expected = referenceSearch(FIXTURES, filter, visibility, 'TITLE', view);
+              expect(result.hits.map((hit) => hit.id)).toEqual(expected);
+              expect(result.totalCount).toBe(expected.length);
+              expect(result.individuals).toBe(referenceIndividuals(FIXTURES, filter, visibility, view));
+              expect(result.facets).toEqual(referenceFacets(FIXTURES, filter, visibility, FACET_FIELDS, view));
+            });
+          }
+        }
+      }
+
+      /** The filter that selects exactly one facet bucket's value. */
+      const bucketFilter = (field: FacetField, value: string): DatasetSearchFilter => {
+        const key: Record<FacetField, keyof DatasetSearchFilter> = {
+          publisher: 'publisherIds',
+          diagnosticArea: 'diagnosticAreas',
+          assay: 'assays',
+          disease: 'diseaseIds',
+          duoPermission: 'duoPermissions',
+          accessMode: 'accessModes',
+          accessBody: 'accessBodyIds',
+          holdingRegion: 'holdingRegionIds',
+          genomeBuild: 'genomeBuilds',
+          individuals: 'individualsRanges',
+        };
+        return { [key[field]]: [value] };
+      };
+
+      for (const [who, visibility] of VISIBILITIES) {
+        for (const [sizes, view] of VIEWS) {
+          it(`gives every facet bucket, fed back as a filter, exactly its count and sum (${who}, ${sizes})`, async () => {
+            const base: DatasetSearchFilter = { assays: ['WGS', 'WES', 'PANEL'] };
+            for (const filter of [{}, base]) {
+              const result = await engine.search(request({ filter, visibility, facets: FACET_FIELDS, individuals: view }));
+              let checked = 0;
+              for (const facet of result.facets) {
+                for (const bucket of facet.buckets) {
+                  // The facet ignores its own filter, so the bucket narrows the other filters plus its value.
+                  const narrowed = { ...filter, ...bucketFilter(facet.field, bucket.value) };
+                  const again = await engine.search(request({ filter: narrowed, visibility, individuals: view, first: 0 }));
+                  expect({ field: facet.field, value: bucket.value, count: again.totalCount, individuals: again.individuals }).toEqual({
+                    field: facet.field,
+                    value: bucket.value,
+                    count: bucket.count,
+                    individuals: bucket.individuals,
+                  });
+                  checked += 1;
+                }
+              }
+              expect(checked).toBeGreaterThan(20);
+            }
           });
         }
       }
@@ -898,17 +1006,18 @@ export function searchEngineContract(
     });
 
     describe('sorting and keyset pagination', () => {
-      const scenarios: [string, DatasetSearchFilter, SearchVisibility][] = [
-        ['anonymous, unfiltered', {}, ANONYMOUS],
-        ['admin, filtered', { assays: ['WGS', 'PANEL'] }, ADMIN],
+      const scenarios: [string, DatasetSearchFilter, SearchVisibility, IndividualsView][] = [
+        ['anonymous, unfiltered', {}, ANONYMOUS, EXACT],
+        ['anonymous, disclosed sizes', {}, ANONYMOUS, DISCLOSED_20],
+        ['admin, filtered', { assays: ['WGS', 'PANEL'] }, ADMIN, EXACT],
       ];
       const sorts: DatasetSortOrder[] = ['TITLE', 'MODIFIED_DESC', 'INDIVIDUALS_DESC', 'RELEVANCE'];
-      for (const [label, filter, visibility] of scenarios) {
+      for (const [label, filter, visibility, view] of scenarios) {
         for (const sort of sorts) {
           for (const first of [1, 3, 7]) {
             it(`${sort} in pages of ${first} (${label})`, async () => {
-              const expected = referenceSearch(FIXTURES, filter, visibility, sort);
-              const { ids, totals } = await pageThrough(request({ filter, visibility, sort }), first);
+              const expected = referenceSearch(FIXTURES, filter, visibility, sort, view);
+              const { ids, totals } = await pageThrough(request({ filter, visibility, sort, individuals: view }), first);
               expect(ids).toEqual(expected);
               expect([...totals]).toEqual([expected.length]);
             });

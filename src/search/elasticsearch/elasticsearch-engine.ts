@@ -10,6 +10,7 @@ import {
   type DatasetSortOrder,
   type FacetBucket,
   type FacetField,
+  type IndividualsView,
   type SearchEngine,
   type SearchVisibility,
 } from '../engine.js';
@@ -64,26 +65,48 @@ const FACETABLE_FILTERS: readonly { facet: FacetField; key: keyof DatasetSearchF
   { facet: 'duoPermission', key: 'duoPermissions', field: 'duoPermission' },
   { facet: 'accessMode', key: 'accessModes', field: 'accessMode' },
   { facet: 'accessBody', key: 'accessBodyIds', field: 'accessBodyIds' },
+  { facet: 'holdingRegion', key: 'holdingRegionIds', field: 'holdingRegionIds' },
   { facet: 'genomeBuild', key: 'genomeBuilds', field: 'genomeBuild' },
 ];
 
-const FACET_SOURCE_FIELDS: Record<Exclude<FacetField, 'individuals'>, keyof IndexedDataset> = {
-  publisher: 'publisherId',
-  diagnosticArea: 'diagnosticArea',
-  assay: 'assays',
-  disease: 'diseaseIds',
-  duoPermission: 'duoPermission',
-  accessMode: 'accessMode',
-  accessBody: 'accessBodyIds',
-  genomeBuild: 'genomeBuild',
-};
+/** Each facet's buckets come from the field its filter reads, so a bucket fed back as a filter matches exactly. */
+const FACET_SOURCE_FIELDS = Object.fromEntries(FACETABLE_FILTERS.map((filter) => [filter.facet, filter.field])) as Record<
+  Exclude<FacetField, 'individuals'>,
+  keyof IndexedDataset
+>;
 
-const SORTS: Record<DatasetSortOrder, estypes.SortCombinations[]> = {
+const SORTS: Record<Exclude<DatasetSortOrder, 'INDIVIDUALS_DESC'>, estypes.SortCombinations[]> = {
   RELEVANCE: [{ _score: { order: 'desc' } }, { id: { order: 'asc' } }],
   TITLE: [{ titleSort: { order: 'asc' } }, { id: { order: 'asc' } }],
   MODIFIED_DESC: [{ modified: { order: 'desc' } }, { id: { order: 'asc' } }],
-  INDIVIDUALS_DESC: [{ individuals: { order: 'desc', missing: MISSING_INDIVIDUALS } }, { id: { order: 'asc' } }],
 };
+
+function sortFor(sort: DatasetSortOrder, view: IndividualsView): estypes.SortCombinations[] {
+  if (sort !== 'INDIVIDUALS_DESC') return SORTS[sort];
+  const field = view.kind === 'EXACT' ? 'individuals' : 'individualsRounded';
+  return [{ [field]: { order: 'desc', missing: MISSING_INDIVIDUALS } }, { id: { order: 'asc' } }];
+}
+
+/**
+ * A cohort-size range in the view (see IndividualsView): a disclosed size is the rounded size when that is at
+ * least the threshold, so "disclosed size >= m" is "rounded size >= max(m, threshold)".
+ */
+function sizeRange(view: IndividualsView, min: number | null, max: number | null): estypes.QueryDslQueryContainer {
+  const bounds = { ...(min === null ? {} : { gte: min }), ...(max === null ? {} : { lte: max }) };
+  if (view.kind === 'EXACT') return { range: { individuals: bounds } };
+  return { range: { individualsRounded: { ...bounds, gte: Math.max(min ?? view.threshold, view.threshold) } } };
+}
+
+/** Sum of the disclosed cohort sizes of the documents in an aggregation's scope. */
+function sizeSum(view: IndividualsView): estypes.AggregationsAggregationContainer {
+  if (view.kind === 'EXACT') return { sum: { field: 'individuals' } };
+  return { filter: sizeRange(view, null, null), aggs: { sum: { sum: { field: 'individualsRounded' } } } };
+}
+
+function readSizeSum(aggregate: unknown): number {
+  const node = aggregate as { value?: number | null; sum?: { value?: number | null } } | undefined;
+  return Math.round(node?.sum?.value ?? node?.value ?? 0);
+}
 
 /** Exact-match field weights per query term. */
 const EXACT_FIELDS: readonly [keyof IndexedDataset, number][] = [
@@ -104,7 +127,7 @@ const FUZZY_SUBJECT_WEIGHT = 0.3125;
 const FUZZY_SUBJECT_FIELDS: readonly (keyof IndexedDataset)[] = ['keywordsFolded', 'labelsFolded', 'publisherNameFolded'];
 
 interface BucketsAggregate {
-  buckets: { key: string | number; doc_count: number }[];
+  buckets: { key: string | number; doc_count: number; individuals?: unknown }[] | Record<string, { doc_count: number; individuals?: unknown }>;
 }
 
 export class ElasticsearchSearchEngine implements SearchEngine {
@@ -121,8 +144,14 @@ export class ElasticsearchSearchEngine implements SearchEngine {
 
   async init(): Promise<void> {
     const exists = await this.call('check alias', () => this.client.indices.existsAlias({ name: this.alias }));
-    if (exists) return;
-    await this.createVersionedIndex({ [this.alias]: {} });
+    if (!exists) {
+      await this.createVersionedIndex({ [this.alias]: {} });
+      return;
+    }
+    // An index created by an older version lacks later fields; adding them is allowed, `gdcat reindex` fills them.
+    await this.call('update mapping', () =>
+      this.client.indices.putMapping({ index: this.alias, properties: DATASET_INDEX_MAPPINGS.properties }),
+    );
   }
 
   async upsert(docs: DatasetSearchDocument[]): Promise<void> {
@@ -146,7 +175,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
       ...visibilityFilter(request.visibility),
       ...alwaysAppliedFilters(request.filter),
     ];
-    const facetable = facetableFilters(request.filter);
+    const facetable = facetableFilters(request.filter, request.individuals);
     for (const field of request.facets) {
       if (!FACET_FIELDS.includes(field)) throw new Error(`Unknown facet field: ${String(field)}`);
     }
@@ -162,8 +191,16 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     const aggs: Record<string, estypes.AggregationsAggregationContainer> = {};
     request.facets.forEach((field, index) => {
       const others = facetable.filter((filter) => filter.facet !== field).map((filter) => filter.query);
-      aggs[`facet${index}`] = { filter: { bool: { filter: others } }, aggs: { values: facetAggregation(field) } };
+      aggs[`facet${index}`] = {
+        filter: { bool: { filter: others } },
+        aggs: { values: facetAggregation(field, request.individuals) },
+      };
     });
+    // Aggregations see the query, not the post_filter: the total sum applies the facetable filters itself.
+    aggs.matching = {
+      filter: { bool: { filter: facetable.map((filter) => filter.query) } },
+      aggs: { individuals: sizeSum(request.individuals) },
+    };
 
     const response = await this.call('search', () =>
       this.client.search({
@@ -172,8 +209,8 @@ export class ElasticsearchSearchEngine implements SearchEngine {
         ...(withFacets && facetable.length > 0
           ? { post_filter: { bool: { filter: facetable.map((filter) => filter.query) } } }
           : {}),
-        ...(withFacets ? { aggs } : {}),
-        sort: SORTS[sort],
+        aggs,
+        sort: sortFor(sort, request.individuals),
         ...(searchAfter ? { search_after: searchAfter } : {}),
         size: request.first,
         track_total_hits: true,
@@ -186,12 +223,14 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     }
 
     const total = response.hits.total;
+    const matching = response.aggregations?.matching as { individuals?: unknown } | undefined;
     return {
       totalCount: typeof total === 'number' ? total : (total?.value ?? 0),
+      individuals: readSizeSum(matching?.individuals),
       hits: response.hits.hits.map((hit) => ({ id: hit._id!, cursor: encodeCursor(sort, hit.sort ?? []) })),
       facets: request.facets.map((field, index) => ({
         field,
-        buckets: facetBuckets(response.aggregations?.[`facet${index}`]),
+        buckets: facetBuckets(field, response.aggregations?.[`facet${index}`]),
       })),
     };
   }
@@ -425,30 +464,40 @@ function alwaysAppliedFilters(filter: DatasetSearchFilter): estypes.QueryDslQuer
 }
 
 /** Value-list filters: values within a field are ORed; an empty list does not constrain. */
-function facetableFilters(filter: DatasetSearchFilter): { facet: FacetField; query: estypes.QueryDslQueryContainer }[] {
+function facetableFilters(
+  filter: DatasetSearchFilter,
+  view: IndividualsView,
+): { facet: FacetField; query: estypes.QueryDslQueryContainer }[] {
   const clauses: { facet: FacetField; query: estypes.QueryDslQueryContainer }[] = [];
   for (const { facet, key, field } of FACETABLE_FILTERS) {
     const values = filter[key];
     if (Array.isArray(values) && values.length > 0) clauses.push({ facet, query: { terms: { [field]: values } } });
   }
+  const size: estypes.QueryDslQueryContainer[] = [];
   if (filter.minIndividuals !== undefined && filter.minIndividuals !== null) {
-    clauses.push({ facet: 'individuals', query: { range: { individuals: { gte: filter.minIndividuals } } } });
+    size.push(sizeRange(view, filter.minIndividuals, null));
   }
+  if (filter.individualsRanges && filter.individualsRanges.length > 0) {
+    const ranges = INDIVIDUALS_RANGES.filter((range) => filter.individualsRanges!.includes(range.key));
+    // A bool without should clauses would match everything; no known range means no match.
+    size.push(
+      ranges.length === 0
+        ? { match_none: {} }
+        : { bool: { should: ranges.map((range) => sizeRange(view, range.min, range.max)), minimum_should_match: 1 } },
+    );
+  }
+  if (size.length > 0) clauses.push({ facet: 'individuals', query: { bool: { filter: size } } });
   return clauses;
 }
 
-function facetAggregation(field: FacetField): estypes.AggregationsAggregationContainer {
+function facetAggregation(field: FacetField, view: IndividualsView): estypes.AggregationsAggregationContainer {
+  const individuals = { individuals: sizeSum(view) };
   if (field === 'individuals') {
     return {
-      range: {
-        field: 'individuals',
-        // `to` is exclusive in Elasticsearch; INDIVIDUALS_RANGES maxima are inclusive.
-        ranges: INDIVIDUALS_RANGES.map((range) => ({
-          key: range.key,
-          from: range.min,
-          ...(range.max === null ? {} : { to: range.max + 1 }),
-        })),
+      filters: {
+        filters: Object.fromEntries(INDIVIDUALS_RANGES.map((range) => [range.key, sizeRange(view, range.min, range.max)])),
       },
+      aggs: individuals,
     };
   }
   return {
@@ -457,15 +506,22 @@ function facetAggregation(field: FacetField): estypes.AggregationsAggregationCon
       size: FACET_SIZE,
       order: [{ _count: 'desc' }, { _key: 'asc' }],
     },
+    aggs: individuals,
   };
 }
 
-function facetBuckets(aggregate: estypes.AggregationsAggregate | undefined): FacetBucket[] {
+function facetBuckets(field: FacetField, aggregate: estypes.AggregationsAggregate | undefined): FacetBucket[] {
   const values = (aggregate as { values?: BucketsAggregate } | undefined)?.values;
-  if (!values || !Array.isArray(values.buckets)) throw new Error('Elasticsearch returned a facet without buckets');
-  return values.buckets
+  if (!values || typeof values.buckets !== 'object') throw new Error('Elasticsearch returned a facet without buckets');
+  const keyed = values.buckets as Record<string, { doc_count: number; individuals?: unknown }>;
+  const buckets: { key: string; doc_count: number; individuals?: unknown }[] = Array.isArray(values.buckets)
+    ? values.buckets.map((bucket) => ({ ...bucket, key: String(bucket.key) }))
+    : field === 'individuals'
+      ? INDIVIDUALS_RANGES.map((range) => ({ key: range.key, ...keyed[range.key]! }))
+      : [];
+  return buckets
     .filter((bucket) => bucket.doc_count > 0)
-    .map((bucket) => ({ value: String(bucket.key), count: bucket.doc_count }));
+    .map((bucket) => ({ value: bucket.key, count: bucket.doc_count, individuals: readSizeSum(bucket.individuals) }));
 }
 
 function encodeCursor(sort: DatasetSortOrder, values: estypes.SortResults): string {

@@ -10,6 +10,7 @@ import {
   type DatasetSortOrder,
   type FacetBucket,
   type FacetField,
+  type IndividualsView,
   type SearchEngine,
   type SearchVisibility,
 } from '../engine.js';
@@ -62,28 +63,32 @@ const FACETABLE_FILTERS: readonly FacetableFilter[] = [
   { facet: 'duoPermission', key: 'duoPermissions', column: 'duo_permission', multiValued: false },
   { facet: 'accessMode', key: 'accessModes', column: 'access_mode', multiValued: false },
   { facet: 'accessBody', key: 'accessBodyIds', column: 'access_body_ids', multiValued: true },
+  { facet: 'holdingRegion', key: 'holdingRegionIds', column: 'holding_region_ids', multiValued: true },
   { facet: 'genomeBuild', key: 'genomeBuilds', column: 'genome_build', multiValued: false },
 ];
 
-/** The column whose values form each facet's buckets (individuals is bucketed by range instead). */
-const FACET_COLUMNS: Record<Exclude<FacetField, 'individuals'>, { column: string; multiValued: boolean }> = {
-  publisher: { column: 'publisher_id', multiValued: false },
-  diagnosticArea: { column: 'diagnostic_area', multiValued: false },
-  assay: { column: 'assays', multiValued: true },
-  disease: { column: 'disease_ids', multiValued: true },
-  duoPermission: { column: 'duo_permission', multiValued: false },
-  accessMode: { column: 'access_mode', multiValued: false },
-  accessBody: { column: 'access_body_ids', multiValued: true },
-  genomeBuild: { column: 'genome_build', multiValued: false },
-};
+/**
+ * The column whose values form each facet's buckets (individuals is bucketed by range instead): the column its
+ * filter reads, so a bucket fed back as a filter matches exactly the bucket's datasets.
+ */
+const FACET_COLUMNS = Object.fromEntries(
+  FACETABLE_FILTERS.map((filter) => [filter.facet, { column: filter.column, multiValued: filter.multiValued }]),
+) as Record<Exclude<FacetField, 'individuals'>, { column: string; multiValued: boolean }>;
 
 /** Each sort order's ORDER BY and the value its cursor carries (see keysetSql for the "after" condition). */
 const SORTS: Record<DatasetSortOrder, { orderBy: string; key: string }> = {
   RELEVANCE: { orderBy: 'score DESC, id ASC', key: 'score::text' },
   TITLE: { orderBy: 'title_sort ASC, id ASC', key: 'title_sort' },
   MODIFIED_DESC: { orderBy: 'modified DESC, id ASC', key: `to_char(modified AT TIME ZONE 'UTC', ${ISO_MILLIS})` },
-  INDIVIDUALS_DESC: { orderBy: 'individuals DESC NULLS LAST, id ASC', key: 'individuals' },
+  INDIVIDUALS_DESC: { orderBy: 'sort_individuals DESC NULLS LAST, id ASC', key: 'sort_individuals' },
 };
+
+/** The cohort size a view works with (see IndividualsView), and the one its size sort orders by. */
+function individualsSql(view: IndividualsView, params: SqlParameters): { shown: string; sort: string } {
+  if (view.kind === 'EXACT') return { shown: 'individuals', sort: 'individuals' };
+  const threshold = `${params.add(view.threshold)}::bigint`;
+  return { shown: `(CASE WHEN individuals_rounded >= ${threshold} THEN individuals_rounded END)`, sort: 'individuals_rounded' };
+}
 
 type CursorValue = string | number | null;
 
@@ -95,8 +100,9 @@ interface Cursor {
 
 interface SearchRow {
   total: number;
+  individuals: number | string | null;
   hits: { id: string; key: CursorValue }[];
-  facets: FacetBucket[][];
+  facets: { value: string; count: number | string; individuals: number | string | null }[][];
 }
 
 /** Collects positional parameters so every value reaches PostgreSQL as a bind parameter. */
@@ -144,6 +150,14 @@ export class PostgresSearchEngine implements SearchEngine {
       if (!exists.rows[0]?.found) {
         await client.query(createTableSql(this.table));
         for (const statement of createIndexSql(this.table)) await client.query(statement);
+      } else {
+        // A projection built by an older version lacks later columns; `gdcat reindex` fills them in.
+        await client.query(`ALTER TABLE ${this.table}
+          ADD COLUMN IF NOT EXISTS holding_region_ids text[] COLLATE "C" NOT NULL DEFAULT '{}',
+          ADD COLUMN IF NOT EXISTS individuals_rounded bigint`);
+        await client.query(
+          `CREATE INDEX IF NOT EXISTS ${this.table}_holding_region_ids_idx ON ${this.table} USING gin (holding_region_ids)`,
+        );
       }
       await client.query('COMMIT');
     } catch (error) {
@@ -170,6 +184,7 @@ export class PostgresSearchEngine implements SearchEngine {
     const sort: DatasetSortOrder = request.sort === 'RELEVANCE' && terms.length === 0 ? 'MODIFIED_DESC' : request.sort;
     const cursor = request.after ? decodeCursor(request.after, sort) : null;
     const params = new SqlParameters();
+    const individuals = individualsSql(request.individuals, params);
 
     const where = [visibilitySql(request.visibility, params), ...alwaysAppliedFilterSql(request.filter, params)];
     let score = 'NULL::numeric';
@@ -180,7 +195,7 @@ export class PostgresSearchEngine implements SearchEngine {
     }
 
     // Facetable filters become boolean columns so each facet can ignore its own filter (disjunctive facets).
-    const facetable = facetableFilterSql(request.filter, params);
+    const facetable = facetableFilterSql(request.filter, individuals.shown, params);
     const flagsExcept = (facet: FacetField | null): string =>
       facetable
         .flatMap((filter, index) => (filter.facet === facet ? [] : [`f${index}`]))
@@ -193,7 +208,14 @@ export class PostgresSearchEngine implements SearchEngine {
       if (!FACET_FIELDS.includes(field)) throw new Error(`Unknown facet field: ${String(field)}`);
       if (field !== 'individuals') facetColumns.add(FACET_COLUMNS[field].column);
     }
-    const baseColumns = ['id', 'title_sort', 'modified', 'individuals', `${score} AS score`]
+    const baseColumns = [
+      'id',
+      'title_sort',
+      'modified',
+      `${individuals.shown} AS shown_individuals`,
+      `${individuals.sort} AS sort_individuals`,
+      `${score} AS score`,
+    ]
       .concat([...facetColumns])
       .concat(facetable.map((filter, index) => `(${filter.sql}) AS f${index}`));
 
@@ -211,10 +233,11 @@ export class PostgresSearchEngine implements SearchEngine {
       )
       SELECT json_build_object(
         'total', (SELECT count(*) FROM base WHERE ${flagsExcept(null)}),
+        'individuals', (SELECT coalesce(sum(shown_individuals), 0) FROM base WHERE ${flagsExcept(null)}),
         'hits', (
           SELECT coalesce(json_agg(json_build_object('id', id, 'key', key) ORDER BY ${spec.orderBy}), '[]'::json)
           FROM (
-            SELECT id, score, title_sort, modified, individuals, ${spec.key} AS key
+            SELECT id, score, title_sort, modified, sort_individuals, ${spec.key} AS key
             FROM base WHERE ${flagsExcept(null)} AND ${keyset}
             ORDER BY ${spec.orderBy} LIMIT ${limit}
           ) page
@@ -225,10 +248,13 @@ export class PostgresSearchEngine implements SearchEngine {
     const result = await this.runSearch(sql, params, terms.length > 0);
     return {
       totalCount: Number(result.total),
+      individuals: Number(result.individuals ?? 0),
       hits: result.hits.map((hit) => ({ id: hit.id, cursor: encodeCursor({ sort, value: hit.key, id: hit.id }) })),
       facets: request.facets.map((field, index) => ({
         field,
-        buckets: (result.facets[index] ?? []).map((bucket) => ({ value: bucket.value, count: Number(bucket.count) })),
+        buckets: (result.facets[index] ?? []).map(
+          (bucket): FacetBucket => ({ value: bucket.value, count: Number(bucket.count), individuals: Number(bucket.individuals ?? 0) }),
+        ),
       })),
     };
   }
@@ -328,6 +354,7 @@ const INDEX_SUFFIXES = [
   'assays_idx',
   'disease_ancestor_ids_idx',
   'access_body_ids_idx',
+  'holding_region_ids_idx',
 ] as const;
 
 /**
@@ -356,8 +383,10 @@ function createTableSql(table: string): string {
     consent_key text,
     access_mode text COLLATE "C",
     access_body_ids text[] COLLATE "C" NOT NULL,
+    holding_region_ids text[] COLLATE "C" NOT NULL,
     genome_build text COLLATE "C",
     individuals bigint,
+    individuals_rounded bigint,
     issued timestamptz,
     modified timestamptz NOT NULL,
     title_folded text NOT NULL,
@@ -375,6 +404,7 @@ function createIndexSql(table: string): string[] {
     `CREATE INDEX ${table}_assays_idx ON ${table} USING gin (assays)`,
     `CREATE INDEX ${table}_disease_ancestor_ids_idx ON ${table} USING gin (disease_ancestor_ids)`,
     `CREATE INDEX ${table}_access_body_ids_idx ON ${table} USING gin (access_body_ids)`,
+    `CREATE INDEX ${table}_holding_region_ids_idx ON ${table} USING gin (holding_region_ids)`,
   ];
 }
 
@@ -390,13 +420,13 @@ function upsertSql(table: string): string {
     INSERT INTO ${table} (
       id, identifier, status, owner_organisation_id, title, title_sort, description, keywords, publisher_id,
       publisher_name, diagnostic_area, assays, disease_ids, disease_ancestor_ids, disease_labels, phenotype_labels,
-      duo_permission, consent_key, access_mode, access_body_ids, genome_build, individuals, issued, modified,
-      title_folded, subject_folded, search_vector)
+      duo_permission, consent_key, access_mode, access_body_ids, holding_region_ids, genome_build, individuals,
+      individuals_rounded, issued, modified, title_folded, subject_folded, search_vector)
     SELECT
       d.id, d.identifier, d.status, d.owner_organisation_id, d.title, d.title_sort, d.description, d.keywords,
       d.publisher_id, d.publisher_name, d.diagnostic_area, d.assays, d.disease_ids, d.disease_ancestor_ids,
       d.disease_labels, d.phenotype_labels, d.duo_permission, d.consent_key, d.access_mode, d.access_body_ids,
-      d.genome_build, d.individuals,
+      d.holding_region_ids, d.genome_build, d.individuals, d.individuals_rounded,
       date_trunc('milliseconds', d.issued), date_trunc('milliseconds', d.modified),
       lower(gdcat_unaccent(d.title)),
       lower(gdcat_unaccent(${subject})),
@@ -408,8 +438,8 @@ function upsertSql(table: string): string {
       id text, identifier text, status text, owner_organisation_id text, title text, title_sort text,
       description text, keywords text[], publisher_id text, publisher_name text, diagnostic_area text,
       assays text[], disease_ids text[], disease_ancestor_ids text[], disease_labels text[], phenotype_labels text[],
-      duo_permission text, consent_key text, access_mode text, access_body_ids text[], genome_build text,
-      individuals bigint, issued timestamptz, modified timestamptz)
+      duo_permission text, consent_key text, access_mode text, access_body_ids text[], holding_region_ids text[],
+      genome_build text, individuals bigint, individuals_rounded bigint, issued timestamptz, modified timestamptz)
     ON CONFLICT (id) DO UPDATE SET
       identifier = EXCLUDED.identifier, status = EXCLUDED.status,
       owner_organisation_id = EXCLUDED.owner_organisation_id, title = EXCLUDED.title,
@@ -419,8 +449,9 @@ function upsertSql(table: string): string {
       disease_ancestor_ids = EXCLUDED.disease_ancestor_ids, disease_labels = EXCLUDED.disease_labels,
       phenotype_labels = EXCLUDED.phenotype_labels, duo_permission = EXCLUDED.duo_permission,
       consent_key = EXCLUDED.consent_key, access_mode = EXCLUDED.access_mode,
-      access_body_ids = EXCLUDED.access_body_ids, genome_build = EXCLUDED.genome_build,
-      individuals = EXCLUDED.individuals, issued = EXCLUDED.issued, modified = EXCLUDED.modified,
+      access_body_ids = EXCLUDED.access_body_ids, holding_region_ids = EXCLUDED.holding_region_ids,
+      genome_build = EXCLUDED.genome_build, individuals = EXCLUDED.individuals,
+      individuals_rounded = EXCLUDED.individuals_rounded, issued = EXCLUDED.issued, modified = EXCLUDED.modified,
       title_folded = EXCLUDED.title_folded, subject_folded = EXCLUDED.subject_folded,
       search_vector = EXCLUDED.search_vector`;
 }
@@ -453,8 +484,10 @@ function toRows(docs: DatasetSearchDocument[]): Record<string, unknown>[] {
     consent_key: doc.consentKey,
     access_mode: doc.accessMode,
     access_body_ids: unique(doc.accessBodyIds),
+    holding_region_ids: unique(doc.holdingRegionIds),
     genome_build: doc.genomeBuild,
     individuals: doc.individuals,
+    individuals_rounded: doc.individualsRounded,
     issued: doc.issued,
     modified: doc.modified,
   }));
@@ -521,7 +554,11 @@ function alwaysAppliedFilterSql(filter: DatasetSearchFilter, params: SqlParamete
 }
 
 /** Value-list filters: values within a field are ORed; an empty list does not constrain. */
-function facetableFilterSql(filter: DatasetSearchFilter, params: SqlParameters): { facet: FacetField; sql: string }[] {
+function facetableFilterSql(
+  filter: DatasetSearchFilter,
+  individuals: string,
+  params: SqlParameters,
+): { facet: FacetField; sql: string }[] {
   const clauses: { facet: FacetField; sql: string }[] = [];
   for (const { facet, key, column, multiValued } of FACETABLE_FILTERS) {
     const values = filter[key];
@@ -529,10 +566,21 @@ function facetableFilterSql(filter: DatasetSearchFilter, params: SqlParameters):
     const list = `${params.add(values)}::text[]`;
     clauses.push({ facet, sql: multiValued ? `${column} && ${list}` : `${column} = ANY(${list})` });
   }
+  const size: string[] = [];
   if (filter.minIndividuals !== undefined && filter.minIndividuals !== null) {
-    clauses.push({ facet: 'individuals', sql: `individuals >= ${params.add(filter.minIndividuals)}::bigint` });
+    size.push(`${individuals} >= ${params.add(filter.minIndividuals)}::bigint`);
   }
+  if (filter.individualsRanges && filter.individualsRanges.length > 0) {
+    const ranges = INDIVIDUALS_RANGES.filter((range) => filter.individualsRanges!.includes(range.key));
+    size.push(`(${ranges.map((range) => rangeSql(individuals, range, params)).join(' OR ') || 'FALSE'})`);
+  }
+  if (size.length > 0) clauses.push({ facet: 'individuals', sql: size.join(' AND ') });
   return clauses;
+}
+
+function rangeSql(individuals: string, range: (typeof INDIVIDUALS_RANGES)[number], params: SqlParameters): string {
+  const min = `${individuals} >= ${params.add(range.min)}::bigint`;
+  return range.max === null ? min : `(${min} AND ${individuals} <= ${params.add(range.max)}::bigint)`;
 }
 
 function facetSql(field: FacetField, condition: string, params: SqlParameters): string {
@@ -541,12 +589,13 @@ function facetSql(field: FacetField, condition: string, params: SqlParameters): 
     const mins = params.add(INDIVIDUALS_RANGES.map((range) => range.min));
     const maxs = params.add(INDIVIDUALS_RANGES.map((range) => range.max));
     return `(
-      SELECT coalesce(json_agg(json_build_object('value', counted.key, 'count', counted.n) ORDER BY counted.position), '[]'::json)
+      SELECT coalesce(json_agg(json_build_object('value', counted.key, 'count', counted.n, 'individuals', counted.people)
+        ORDER BY counted.position), '[]'::json)
       FROM (
-        SELECT range.key, range.position, count(*) AS n
+        SELECT range.key, range.position, count(*) AS n, coalesce(sum(base.shown_individuals), 0) AS people
         FROM base
         JOIN unnest(${keys}::text[], ${mins}::bigint[], ${maxs}::bigint[]) WITH ORDINALITY AS range(key, min, max, position)
-          ON base.individuals >= range.min AND (range.max IS NULL OR base.individuals <= range.max)
+          ON base.shown_individuals >= range.min AND (range.max IS NULL OR base.shown_individuals <= range.max)
         WHERE ${condition}
         GROUP BY range.key, range.position
       ) counted)`;
@@ -554,12 +603,12 @@ function facetSql(field: FacetField, condition: string, params: SqlParameters): 
   const { column, multiValued } = FACET_COLUMNS[field];
   const source = multiValued
     ? `base CROSS JOIN LATERAL unnest(base.${column}) AS v(value) WHERE ${condition}`
-    : `(SELECT ${column} AS value FROM base WHERE ${condition} AND ${column} IS NOT NULL) v`;
+    : `(SELECT ${column} AS value, shown_individuals FROM base WHERE ${condition} AND ${column} IS NOT NULL) v`;
   return `(
-    SELECT coalesce(json_agg(json_build_object('value', counted.value, 'count', counted.n)
+    SELECT coalesce(json_agg(json_build_object('value', counted.value, 'count', counted.n, 'individuals', counted.people)
       ORDER BY counted.n DESC, counted.value COLLATE "C"), '[]'::json)
     FROM (
-      SELECT v.value, count(*) AS n FROM ${source}
+      SELECT v.value, count(*) AS n, coalesce(sum(shown_individuals), 0) AS people FROM ${source}
       GROUP BY v.value ORDER BY count(*) DESC, v.value COLLATE "C" LIMIT ${params.add(FACET_SIZE)}
     ) counted)`;
 }
@@ -581,9 +630,9 @@ function keysetSql(cursor: Cursor, params: SqlParameters): string {
       return `(modified < ${modified} OR (modified = ${modified} AND id > ${id}))`;
     }
     case 'INDIVIDUALS_DESC': {
-      if (cursor.value === null) return `(individuals IS NULL AND id > ${id})`;
+      if (cursor.value === null) return `(sort_individuals IS NULL AND id > ${id})`;
       const individuals = `${params.add(cursor.value)}::bigint`;
-      return `(individuals < ${individuals} OR (individuals = ${individuals} AND id > ${id}) OR individuals IS NULL)`;
+      return `(sort_individuals < ${individuals} OR (sort_individuals = ${individuals} AND id > ${id}) OR sort_individuals IS NULL)`;
     }
   }
 }
