@@ -9,11 +9,16 @@ import { Organisation } from '../organisations/organisation.entity.js';
 import { FACET_FIELDS, InvalidSearchCursorError, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
 import { findByRef } from '../records/references.js';
 import { toGlobalId } from '../core/global-id.js';
-import { INDIVIDUALS_RANGES, type IndividualsView } from '../search/engine.js';
+import { INDIVIDUALS_RANGES } from '../search/engine.js';
 import type { Assay } from './cohort.js';
 import type { Dataset } from './dataset.entity.js';
 import type { DatasetFilter, DatasetSearchResult, DatasetSort, Facet } from './dataset.types.js';
-import { discloseSum, individualsView } from './disclosure.js';
+import { discloseSum, type IndividualsView } from './cohort-disclosure.js';
+
+/** Which cohort sizes the caller works with: exact when signed in, disclosed (cohort-disclosure.ts) otherwise. */
+export function individualsView(ctx: RequestContext): IndividualsView {
+  return ctx.policy.isAuthenticated ? { kind: 'EXACT' } : { kind: 'DISCLOSED', threshold: ctx.settings.smallCountThreshold };
+}
 
 /** Discovery: turns the GraphQL filter into an engine request and the engine's hits into datasets. */
 export async function searchDatasets(

@@ -10,12 +10,12 @@ import { Publication } from '../publications/publication.entity.js';
 import { Study } from '../studies/study.entity.js';
 import { Dataset } from './dataset.entity.js';
 import { DatasetInput, DatasetPatch } from './dataset.inputs.js';
-import { searchDatasets } from './dataset-search.service.js';
+import { individualsView, searchDatasets } from './dataset-search.service.js';
 import { datasetRules } from './dataset.service.js';
 import { DatasetFilter, DatasetSearchResult, DatasetSort } from './dataset.types.js';
 import { Distribution } from './distribution.entity.js';
 import { CohortDescriptor } from './cohort.js';
-import { discloseCohortSize, individualsView } from './disclosure.js';
+import { discloseCohortSize } from './cohort-disclosure.js';
 
 @ArgsType()
 class DatasetSearchArgs {

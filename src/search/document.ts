@@ -5,7 +5,8 @@ import { findDuoTerm } from '../consent/duo-vocabulary.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { ancestorsOf, labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import { OrganisationType } from '../organisations/organisation.entity.js';
-import { roundIndividuals, type DatasetSearchDocument } from './engine.js';
+import { roundIndividuals } from '../datasets/cohort-disclosure.js';
+import type { DatasetSearchDocument } from './engine.js';
 
 /** Builds the search projection of the given datasets with a fixed number of queries. */
 export async function buildSearchDocuments(em: EntityManager, datasetIds: string[]): Promise<DatasetSearchDocument[]> {

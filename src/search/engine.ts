@@ -8,6 +8,8 @@ export type { SearchVisibility };
  * Both engines are held to the same behaviour by test/search/engine-contract.ts.
  */
 
+import type { IndividualsView } from '../datasets/cohort-disclosure.js';
+
 export type RecordStatus = 'DRAFT' | 'PUBLISHED' | 'WITHDRAWN';
 
 /** The denormalised projection of a dataset that search engines index. Built in src/search/document.ts. */
@@ -97,29 +99,6 @@ export const INDIVIDUALS_RANGES = [
   { key: '1000-9999', min: 1000, max: 9999 },
   { key: '10000+', min: 10000, max: null },
 ] as const;
-
-/** Rounding base of cohort sizes shown to callers without exact access (see roundIndividuals). */
-export const INDIVIDUALS_ROUNDING_BASE = 10;
-
-/** Rounds half up to a multiple of INDIVIDUALS_ROUNDING_BASE: 4 -> 0, 5 -> 10, 1249 -> 1250. */
-export function roundIndividuals(count: number | null): number | null {
-  return count === null ? null : Math.round(count / INDIVIDUALS_ROUNDING_BASE) * INDIVIDUALS_ROUNDING_BASE;
-}
-
-/**
- * Which cohort sizes searches work with. EXACT: the recorded sizes. DISCLOSED: each size rounded by
- * roundIndividuals, and a rounded size below `threshold` counts as unknown (it passes no size filter, falls
- * in no range bucket and adds nothing to a sum). Filters, range buckets and sums then see only disclosed
- * values, so no combination of requests reveals more than each dataset's disclosed size. The size sort
- * orders by the rounded size.
- */
-export type IndividualsView = { kind: 'EXACT' } | { kind: 'DISCLOSED'; threshold: number };
-
-/** The size of one cohort as a view discloses it: what the engines filter, bucket and sum. */
-export function individualsInView(doc: Pick<DatasetSearchDocument, 'individuals' | 'individualsRounded'>, view: IndividualsView): number | null {
-  if (view.kind === 'EXACT') return doc.individuals;
-  return doc.individualsRounded === null || doc.individualsRounded < view.threshold ? null : doc.individualsRounded;
-}
 
 export interface DatasetSearchRequest {
   query?: string | null;

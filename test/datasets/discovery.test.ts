@@ -26,7 +26,9 @@ describe('dataset discovery through GraphQL (PostgreSQL engine)', () => {
   it('gives anonymous callers the same exact dataset counts as signed-in ones (datasets are public metadata)', async () => {
     const anonymous = await catalogue.gql(SEARCH, {});
     const signedIn = await catalogue.gql(SEARCH, {}, await catalogue.token('data_manager', [ORG_OUTSIDE]));
-    const counts = (facets: Facet[]) => facets.map((f) => [f.field, f.buckets.map((b) => [b.value, b.count, b.displayCount])]);
+    // The individuals facet buckets cohort sizes, which anonymous callers see rounded: it may differ.
+    const counts = (facets: Facet[]) =>
+      facets.filter((f) => f.field !== 'individuals').map((f) => [f.field, f.buckets.map((b) => [b.value, b.count, b.displayCount])]);
     const assay = (anonymous.data!.datasets.facets as Facet[]).find((f) => f.field === 'assay')!;
     expect(assay.buckets.some((b) => b.count !== null && b.count < 5)).toBe(true);
     for (const bucket of assay.buckets) expect(bucket.displayCount).toBe(String(bucket.count));

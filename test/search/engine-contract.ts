@@ -2,19 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FACET_FIELDS,
   INDIVIDUALS_RANGES,
-  individualsInView,
-  roundIndividuals,
   type DatasetSearchDocument,
   type DatasetSearchFilter,
   type DatasetSearchRequest,
   type DatasetSortOrder,
   type FacetField,
   type FacetResult,
-  type IndividualsView,
   type RecordStatus,
   type SearchEngine,
   type SearchVisibility,
 } from '../../src/search/engine.js';
+import { individualsInView, roundIndividuals, type IndividualsView } from '../../src/datasets/cohort-disclosure.js';
 
 /**
  * The behaviour every SearchEngine must have. Expected results come from a plain in-memory reference

@@ -10,10 +10,10 @@ import {
   type DatasetSortOrder,
   type FacetBucket,
   type FacetField,
-  type IndividualsView,
   type SearchEngine,
   type SearchVisibility,
 } from '../engine.js';
+import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
 import {
   DATASET_INDEX_MAPPINGS,
   DATASET_INDEX_SETTINGS,

@@ -10,10 +10,10 @@ import {
   type DatasetSortOrder,
   type FacetBucket,
   type FacetField,
-  type IndividualsView,
   type SearchEngine,
   type SearchVisibility,
 } from '../engine.js';
+import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
 
 /**
  * Discovery search on PostgreSQL, used when no Elasticsearch is configured.
