@@ -28,7 +28,7 @@ export function toResearchPurpose(input: ResearchPurposeInput, field: string, pr
 const rulesByKey = new Map<string, ConsentRules>();
 
 /**
- * The consent keys whose rules permit the purpose. The rule engine runs once per distinct consent (far
+ * The consent keys whose rules permit the purpose (outcome PERMITTED; never NEEDS_REVIEW). The rule engine runs once per distinct consent (far
  * fewer than datasets), so "permittedFor" in search gives exactly the answer of Dataset.useAssessment.
  */
 export async function permittedConsentKeys(

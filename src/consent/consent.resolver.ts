@@ -6,7 +6,7 @@ import { ConsentScope } from './consent-scope.entity.js';
 import { toResearchPurpose } from './consent-matching.js';
 import { DuoTerm, ResearchPurposeInput, UseAssessment } from './consent.types.js';
 import { duoTerms } from './duo-vocabulary.js';
-import { assessUse } from './use-assessment.js';
+import { assessUse, assessment } from './use-assessment.js';
 
 @Resolver(() => Dataset)
 export class DatasetConsentResolver {
@@ -26,11 +26,8 @@ export class DatasetConsentResolver {
     problems.throwIfAny();
     const consent = (await ctx.loaders.consentByDataset.load(dataset.id))[0];
     if (!consent) {
-      return {
-        permitted: false,
-        conditions: [],
-        reasons: [{ code: 'gdcat:no-consent-scope', shorthand: 'NONE', description: 'No consent scope is recorded for this dataset, so no use can be confirmed.' }],
-      };
+      const notStated = 'No consent scope is recorded for this dataset, so no use can be confirmed without a review.';
+      return assessment([{ code: 'gdcat:no-consent-scope', shorthand: 'NONE', description: notStated, outcome: 'NEEDS_REVIEW' }], []);
     }
     return assessUse(
       { permission: consent.duoPermission, modifiers: consent.duoModifiers, diseaseRestrictions: consent.diseaseRestrictions },

@@ -70,27 +70,47 @@ export class UseCondition {
   value?: string | null;
 }
 
+export enum UseOutcome {
+  PERMITTED = 'PERMITTED',
+  NOT_PERMITTED = 'NOT_PERMITTED',
+  NEEDS_REVIEW = 'NEEDS_REVIEW',
+}
+registerEnumType(UseOutcome, {
+  name: 'UseOutcome',
+  description:
+    'PERMITTED: no term of the consent rules the use out. NOT_PERMITTED: at least one does. NEEDS_REVIEW: nothing rules it out, but the answer depends on something the catalogue does not understand (a disease code outside the shipped MONDO, no consent stated), so a data access body must decide.',
+});
+
 @ObjectType()
 export class UseReason {
-  @Field(() => String, { description: 'DUO CURIE of the term that rules the use out.' })
+  @Field(() => String, { description: 'CURIE of the term the reason is about (a DUO term, or gdcat:no-consent-scope).' })
   code!: string;
 
   @Field(() => String)
   shorthand!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Every cause found for this term, including which code was not understood.' })
   description!: string;
+
+  @Field(() => UseOutcome, { description: 'NOT_PERMITTED when this term rules the use out, NEEDS_REVIEW when it cannot be decided.' })
+  outcome!: 'NOT_PERMITTED' | 'NEEDS_REVIEW';
 }
 
-@ObjectType({ description: 'Whether a research purpose is allowed by a dataset\'s consent, and why.' })
+@ObjectType({ description: "Whether a research purpose is allowed by a dataset's consent, and why." })
 export class UseAssessment {
-  @Field(() => Boolean)
+  @Field(() => UseOutcome)
+  outcome!: 'PERMITTED' | 'NOT_PERMITTED' | 'NEEDS_REVIEW';
+
+  @Field(() => Boolean, { description: 'outcome is PERMITTED (kept for existing clients).' })
   permitted!: boolean;
 
-  @Field(() => [UseCondition], { description: 'What the user must accept when permitted (publish, ethics approval, moratorium...).' })
+  @Field(() => [UseCondition], { description: 'What the user must accept; only for a PERMITTED answer (publish, ethics approval, moratorium...).' })
   conditions!: UseCondition[];
 
-  @Field(() => [UseReason], { description: 'Every reason the use is not permitted.' })
+  @Field(() => [UseCondition], { description: 'What the user would have to accept if the use were allowed, whatever the outcome (e.g. after a review).' })
+  conditionsIfPermitted!: UseCondition[];
+
+  @Field(() => [UseReason], { description: 'One per term: why the use is not permitted or needs review; empty when permitted.' })
   reasons!: UseReason[];
 }
 

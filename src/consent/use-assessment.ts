@@ -1,6 +1,6 @@
 import { isIsoCalendarDate } from '../core/validation.js';
 import { createHash } from 'node:crypto';
-import { isSameOrDescendant, labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
+import { diseaseCodeStatus, isSameOrDescendant, labelOf, normaliseDiseaseId, type DiseaseCodeStatus } from '../ontology/disease-hierarchy.js';
 import {
   DUO,
   canonicalDuoCode,
@@ -85,17 +85,30 @@ export interface UseCondition {
   value?: string | null;
 }
 
+/**
+ * PERMITTED: no term blocks the use. NOT_PERMITTED: at least one term rules it out. NEEDS_REVIEW: nothing
+ * rules it out, but the answer depends on something the catalogue does not understand (a disease code outside
+ * the shipped MONDO, a consent that is not stated), so a person must decide.
+ */
+export type UseOutcome = 'PERMITTED' | 'NOT_PERMITTED' | 'NEEDS_REVIEW';
+
 export interface UseReason {
   code: string;
   shorthand: string;
   description: string;
+  /** What this reason leads to: NOT_PERMITTED (it rules the use out) or NEEDS_REVIEW. */
+  outcome: Exclude<UseOutcome, 'PERMITTED'>;
 }
 
 export interface UseAssessment {
+  outcome: UseOutcome;
+  /** outcome === 'PERMITTED'. */
   permitted: boolean;
-  /** Obligations the requester must accept for the use to be allowed. */
+  /** Obligations the requester must accept; only for a PERMITTED answer. */
   conditions: UseCondition[];
-  /** Every reason the use is not allowed; empty when permitted. */
+  /** The obligations that would apply if the use were allowed (after a review), whatever the outcome. */
+  conditionsIfPermitted: UseCondition[];
+  /** One per term (code): why the use is not permitted or needs review; empty when permitted. */
   reasons: UseReason[];
 }
 
@@ -111,7 +124,24 @@ interface Context {
 }
 
 function reason(term: DuoTerm | undefined, code: string, description: string): UseReason {
-  return { code: term?.code ?? code.trim(), shorthand: term?.shorthand ?? '', description };
+  return { code: term?.code ?? code.trim(), shorthand: term?.shorthand ?? '', description, outcome: 'NOT_PERMITTED' };
+}
+
+function review(term: DuoTerm, description: string): UseReason {
+  return { ...reason(term, term.code, description), outcome: 'NEEDS_REVIEW' };
+}
+
+const NOT_UNDERSTOOD: Record<Exclude<DiseaseCodeStatus, 'MONDO'>, string> = {
+  OBSOLETE: 'is obsolete in the shipped MONDO release',
+  UNKNOWN_MONDO: 'is not a class of the shipped MONDO release',
+  LOCAL: 'is not a MONDO class',
+  OTHER_VOCABULARY: 'is not a MONDO class',
+};
+
+/** Why the catalogue cannot place a disease code in MONDO, or undefined when it can. */
+function notUnderstood(id: string): string | undefined {
+  const status = diseaseCodeStatus(id);
+  return status === 'MONDO' ? undefined : `${id} ${NOT_UNDERSTOOD[status]}`;
 }
 
 function condition(term: DuoTerm, description: string, value?: string | null): UseCondition {
@@ -130,9 +160,21 @@ function diseaseList(ids: string[]): string {
   return ids.map((id) => (labelOf(id) ? `${labelOf(id)} (${id})` : id)).join(', ');
 }
 
-/** The diseases in the purpose that no restriction of the consent covers (same disease or a descendant). */
-function uncoveredDiseases(ctx: Context): string[] {
-  return ctx.diseases.filter((d) => !ctx.restrictions.some((r) => isSameOrDescendant(d, r)));
+/**
+ * The purpose's diseases against a DS restriction: covered (the same code, or a MONDO descendant of a
+ * restricted MONDO class), outside it, or undecidable because one side is not a MONDO class the shipped
+ * release knows.
+ */
+function diseaseCoverage(ctx: Context): { outside: string[]; undecided: string[] } {
+  const outside: string[] = [];
+  const undecided: string[] = [];
+  for (const disease of ctx.diseases) {
+    if (ctx.restrictions.some((r) => r === disease || (!notUnderstood(r) && isSameOrDescendant(disease, r)))) continue;
+    const unclear = [disease, ...ctx.restrictions].map(notUnderstood).filter((why): why is string => !!why);
+    if (unclear.length > 0) undecided.push(...unclear);
+    else outside.push(disease);
+  }
+  return { outside, undecided: [...new Set(undecided)] };
 }
 
 function clinicalCareReason(term: DuoTerm, ctx: Context): UseReason[] {
@@ -160,9 +202,12 @@ function permissionReasons(term: DuoTerm, ctx: Context): UseReason[] {
         if (ctx.diseases.length === 0) {
           reasons.push(reason(term, term.code, `${name(term)} allows use only related to ${diseaseList(ctx.restrictions)}; the purpose names no disease. ${quote(term)}`));
         } else {
-          const outside = uncoveredDiseases(ctx);
+          const { outside, undecided } = diseaseCoverage(ctx);
           if (outside.length > 0) {
             reasons.push(reason(term, term.code, `${name(term)} allows use only related to ${diseaseList(ctx.restrictions)} or their subtypes; ${diseaseList(outside)} ${outside.length === 1 ? 'is' : 'are'} outside it. ${quote(term)}`));
+          }
+          if (undecided.length > 0) {
+            reasons.push(review(term, `${name(term)} allows use only related to ${diseaseList(ctx.restrictions)} or their subtypes; whether the purpose is within it cannot be decided automatically: ${undecided.join('; ')}. A data access body must review it.`));
           }
         }
       }
@@ -286,8 +331,9 @@ function isoDay(date: Date): string {
 }
 
 /**
- * Whether `purpose` is allowed under `consent`. A use is permitted only when no term blocks it; every
- * blocking term is reported, and unknown, obsolete or misplaced codes always block.
+ * Whether `purpose` is allowed under `consent`. A use is permitted only when no term blocks it and nothing
+ * needs review; every blocking term is reported, and unknown, obsolete or misplaced DUO codes in a consent
+ * always block. A disease code the shipped MONDO cannot place makes a DS decision NEEDS_REVIEW.
  */
 export function assessUse(consent: ConsentRules, purpose: ResearchPurpose, today: Date = new Date()): UseAssessment {
   const modifierTerms = consent.modifiers.map((m) => findDuoTerm(m.code));
@@ -329,7 +375,37 @@ export function assessUse(consent: ConsentRules, purpose: ResearchPurpose, today
     }
   });
 
-  return { permitted: reasons.length === 0, conditions, reasons };
+  return assessment(reasons, conditions);
+}
+
+/**
+ * The answer from every reason and condition found: one reason per code (a term that blocks for two causes
+ * is one reason with both), conditions only when permitted.
+ */
+export function assessment(found: UseReason[], conditions: UseCondition[]): UseAssessment {
+  const byCode = new Map<string, UseReason>();
+  for (const item of found) {
+    const seen = byCode.get(item.code);
+    if (!seen) byCode.set(item.code, { ...item });
+    else {
+      if (!seen.description.includes(item.description)) seen.description = `${seen.description} ${item.description}`;
+      if (item.outcome === 'NOT_PERMITTED') seen.outcome = 'NOT_PERMITTED';
+    }
+  }
+  const reasons = [...byCode.values()];
+  const outcome: UseOutcome = reasons.some((r) => r.outcome === 'NOT_PERMITTED')
+    ? 'NOT_PERMITTED'
+    : reasons.length > 0
+      ? 'NEEDS_REVIEW'
+      : 'PERMITTED';
+  const uniqueConditions = [...new Map(conditions.map((c) => [`${c.code}\u0000${c.description}`, c])).values()];
+  return {
+    outcome,
+    permitted: outcome === 'PERMITTED',
+    conditions: outcome === 'PERMITTED' ? uniqueConditions : [],
+    conditionsIfPermitted: uniqueConditions,
+    reasons,
+  };
 }
 
 /**

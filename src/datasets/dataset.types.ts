@@ -59,7 +59,7 @@ export class DatasetFilter {
   @Field(() => [RecordStatus], { nullable: true, description: 'Only narrows what you may see; drafts stay hidden from anonymous callers.' })
   status?: RecordStatus[] | null;
 
-  @Field(() => ResearchPurposeInput, { nullable: true, description: 'Only datasets whose consent allows this purpose (same rules as useAssessment).' })
+  @Field(() => ResearchPurposeInput, { nullable: true, description: 'Only datasets whose consent allows this purpose: useAssessment outcome PERMITTED. Datasets whose answer is NEEDS_REVIEW (a disease code the catalogue cannot place, no consent stated) are never listed.' })
   permittedFor?: ResearchPurposeInput | null;
 }
 

@@ -11,6 +11,8 @@ const PURPOSES = [
   { primaryPurpose: 'POPULATION_ORIGINS_ANCESTRY', country: 'SE', ancestryResearch: true },
   { primaryPurpose: 'GENERAL_RESEARCH', country: 'SE', methodsDevelopment: true },
   { primaryPurpose: 'HEALTH_MEDICAL_BIOMEDICAL', country: 'SE', forProfitOrganisation: true },
+  // A code the shipped MONDO does not have: DS datasets answer NEEDS_REVIEW and are never listed.
+  { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['MONDO:9999999'], country: 'SE' },
 ];
 
 const ASSESS = `query($purpose: ResearchPurposeInput!) {
@@ -41,6 +43,24 @@ function permittedForEngine(label: string, options: () => { elasticsearchUrl?: s
       expect(filtered.data!.datasets.totalCount).toBe(expected.length);
     });
 
+    it('never lists a dataset whose answer is NEEDS_REVIEW, and says which code was not understood', async () => {
+      const purpose = PURPOSES.at(-1)!;
+      const assessed = await catalogue.gql(
+        `query($purpose: ResearchPurposeInput!) { datasets(first: 100) { edges { node { identifier useAssessment(purpose: $purpose) { outcome permitted reasons { shorthand description outcome } } } } } }`,
+        { purpose },
+      );
+      const edges: { node: { identifier: string; useAssessment: { outcome: string; permitted: boolean; reasons: { shorthand: string; description: string; outcome: string }[] } } }[] =
+        assessed.data!.datasets.edges;
+      const review = edges.filter((e) => e.node.useAssessment.outcome === 'NEEDS_REVIEW');
+      expect(review.length).toBeGreaterThan(0);
+      for (const { node } of review) {
+        expect(node.useAssessment.permitted).toBe(false);
+        expect(node.useAssessment.reasons.find((r) => r.outcome === 'NEEDS_REVIEW')!.description).toMatch(/MONDO:9999999 is not a class of the shipped MONDO release/);
+      }
+      const listed = (await catalogue.gql(PERMITTED, { purpose })).data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier);
+      for (const { node } of review) expect(listed).not.toContain(node.identifier);
+    });
+
     it('differs between purposes, so the filter is not vacuous', async () => {
       const counts = await Promise.all(PURPOSES.map(async (purpose) => (await catalogue.gql(PERMITTED, { purpose })).data!.datasets.totalCount));
       expect(new Set(counts).size).toBeGreaterThan(2);
@@ -61,13 +81,18 @@ function permittedForEngine(label: string, options: () => { elasticsearchUrl?: s
 
     it('explains a refusal with every reason', async () => {
       const { data } = await catalogue.gql(
-        `{ dataset(id: "urn:example:gms-catalogue:dataset:rd-cardio-vgr") { useAssessment(purpose: { primaryPurpose: POPULATION_ORIGINS_ANCESTRY, ancestryResearch: true, commercial: true, country: "US" }) { permitted reasons { code shorthand description } } } }`,
+        `{ dataset(id: "urn:example:gms-catalogue:dataset:rd-cardio-vgr") { useAssessment(purpose: { primaryPurpose: POPULATION_ORIGINS_ANCESTRY, ancestryResearch: true, commercial: true, country: "US" }) { outcome permitted conditions { code } conditionsIfPermitted { code } reasons { code shorthand description outcome } } } }`,
       );
       const assessment = data!.dataset.useAssessment;
       expect(assessment.permitted).toBe(false);
-      // DS twice: ancestry research is outside HMB/DS, and no disease within the restriction is named.
-    expect(assessment.reasons.map((r: { shorthand: string }) => r.shorthand).sort()).toEqual(['DS', 'DS', 'GS', 'NCU']);
-    for (const reason of assessment.reasons) expect(reason.description.length).toBeGreaterThan(20);
+      expect(assessment.outcome).toBe('NOT_PERMITTED');
+      expect(assessment.conditions).toEqual([]);
+      // One DS reason with both causes: ancestry research is outside HMB/DS, and no disease within the restriction is named.
+      expect(assessment.reasons.map((r: { shorthand: string }) => r.shorthand).sort()).toEqual(['DS', 'GS', 'NCU']);
+      const ds = assessment.reasons.find((r: { shorthand: string }) => r.shorthand === 'DS');
+      expect(ds.description).toMatch(/ancestry/);
+      expect(ds.description).toMatch(/names no disease/);
+      for (const reason of assessment.reasons) expect(reason.description.length).toBeGreaterThan(20);
     });
   });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { DUO } from '../../src/consent/duo-vocabulary.js';
-import { assessUse, consentKey, type ConsentModifier, type ConsentRules, type ResearchPurpose } from '../../src/consent/use-assessment.js';
+import { assessUse, consentKey, type ConsentModifier, type ConsentRules, type ResearchPurpose, type UseOutcome } from '../../src/consent/use-assessment.js';
 
 const owl = readFileSync(new URL('../../data/standards/duo/duo.owl', import.meta.url), 'utf8');
 
@@ -48,7 +48,10 @@ interface Row {
   purpose?: Partial<ResearchPurpose>;
   today?: Date;
   permitted: boolean;
+  /** Defaults to PERMITTED or NOT_PERMITTED after `permitted`. */
+  outcome?: UseOutcome;
   reasons?: string[];
+  /** The conditions that apply if permitted (reported as `conditions` only when permitted). */
   conditions?: string[];
 }
 
@@ -226,12 +229,63 @@ const rows: Row[] = [
     reasons: [DUO.DS],
   },
   {
-    name: 'DS cardiomyopathy does not cover an ICD-10 code MONDO does not map',
+    name: 'DS cardiomyopathy cannot decide an ICD-10 code MONDO does not map: needs review',
     cite: 'DUO:0000007 (comment) "this may require an extra mapping step"',
     consent: consent(DUO.DS, [], [CARDIOMYOPATHY]),
     purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['http://id.who.int/icd/release/10/C92.0'] },
     permitted: false,
+    outcome: 'NEEDS_REVIEW',
     reasons: [DUO.DS],
+  },
+  {
+    name: 'DS cancer cannot decide a MONDO code the release does not have: needs review',
+    cite: 'DUO:0000007 (comment) "this may require an extra mapping step"',
+    consent: consent(DUO.DS, [{ code: DUO.IRB }], [CANCER]),
+    purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['MONDO:9999999'] },
+    permitted: false,
+    outcome: 'NEEDS_REVIEW',
+    reasons: [DUO.DS],
+    conditions: [DUO.IRB],
+  },
+  {
+    name: 'DS cancer cannot decide an obsolete MONDO code: needs review',
+    cite: 'DUO:0000007 (comment) "this may require an extra mapping step"',
+    consent: consent(DUO.DS, [], [CANCER]),
+    purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['MONDO:0000002'] },
+    permitted: false,
+    outcome: 'NEEDS_REVIEW',
+    reasons: [DUO.DS],
+  },
+  {
+    name: 'DS cancer with one covered and one unknown disease: needs review',
+    cite: 'DUO:0000007 (comment) "this may require an extra mapping step"',
+    consent: consent(DUO.DS, [], [CANCER]),
+    purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['MONDO:0007254', 'MONDO:9999999'] },
+    permitted: false,
+    outcome: 'NEEDS_REVIEW',
+    reasons: [DUO.DS],
+  },
+  {
+    name: 'DS AML with a disease outside it and an unknown one: not permitted, one DS reason',
+    cite: 'DUO:0000007 "use is allowed provided it is related to the specified disease"',
+    consent: consent(DUO.DS, [], [AML]),
+    purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: [EPILEPSY, 'MONDO:9999999'] },
+    permitted: false,
+    reasons: [DUO.DS],
+  },
+  {
+    name: 'DS on a local ICD-10 term covers the same code',
+    cite: 'DUO:0000007 "use is allowed provided it is related to the specified disease"',
+    consent: consent(DUO.DS, [], ['ICD10:C92.0']),
+    purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['http://id.who.int/icd/release/10/C92.0'] },
+    permitted: true,
+  },
+  {
+    name: 'GRU does not depend on the diseases, so an unknown code changes nothing',
+    cite: 'DUO:0000042 "use is allowed for general research use for any research purpose"',
+    consent: consent(DUO.GRU),
+    purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['MONDO:9999999'] },
+    permitted: true,
   },
   {
     name: 'DS matches across IRI and underscore spellings',
@@ -540,8 +594,11 @@ describe('assessUse', () => {
   it.each(rows)('$name', (row) => {
     const result = assessUse(row.consent, { ...basePurpose, ...row.purpose }, row.today ?? BEFORE_MORATORIUM);
     expect(result.permitted).toBe(row.permitted);
-    expect(uniqueSorted(result.reasons.map((r) => r.code))).toEqual(uniqueSorted(row.reasons ?? []));
-    expect(uniqueSorted(result.conditions.map((c) => c.code))).toEqual(uniqueSorted(row.conditions ?? []));
+    expect(result.outcome).toBe(row.outcome ?? (row.permitted ? 'PERMITTED' : 'NOT_PERMITTED'));
+    // One reason per term, never repeated.
+    expect(result.reasons.map((r) => r.code).sort()).toEqual(uniqueSorted(row.reasons ?? []));
+    expect(uniqueSorted(result.conditionsIfPermitted.map((c) => c.code))).toEqual(uniqueSorted(row.conditions ?? []));
+    expect(result.conditions).toEqual(row.permitted ? result.conditionsIfPermitted : []);
     for (const entry of [...result.reasons, ...result.conditions]) expect(entry.description.length).toBeGreaterThan(10);
   });
 
