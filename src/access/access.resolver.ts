@@ -8,7 +8,7 @@ import { Organisation } from '../organisations/organisation.entity.js';
 import { AccessRoute, AccessRouteStep } from './access-route.entity.js';
 import { DataAccessBody } from './data-access-body.entity.js';
 import { DataAccessBodyInput, DataAccessBodyPatch, dataAccessBodyRules } from './data-access-body.service.js';
-import { whoToAsk } from './who-to-ask.js';
+import { AccessContact, accessContacts, whoToAsk } from './who-to-ask.js';
 
 const DataAccessBodyConnection = ConnectionType(DataAccessBody, 'DataAccessBody');
 
@@ -73,8 +73,19 @@ export class DatasetAccessResolver {
     return (await ctx.loaders.accessRouteByDataset.load(dataset.id))[0] ?? null;
   }
 
-  @FieldResolver(() => [DataAccessBody], { description: 'Every body to contact, in the order of the access route; each holding region is listed.' })
+  @FieldResolver(() => [DataAccessBody], {
+    description:
+      'The bodies-only view of accessContacts, each body once in the same order (kept for existing clients): a holding organisation without a registered body does not appear here; use accessContacts to see it.',
+  })
   whoToAsk(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<DataAccessBody[]> {
     return whoToAsk(ctx, dataset);
+  }
+
+  @FieldResolver(() => [AccessContact], {
+    description:
+      'Everyone to contact, in a stable order: the route steps first (in their order), then every organisation holding part of the data (by name), each with the body it registered or none (hasRegisteredBody false).',
+  })
+  accessContacts(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<AccessContact[]> {
+    return accessContacts(ctx, dataset);
   }
 }

@@ -2,7 +2,7 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { AccessRoute, AccessRouteStep } from '../access/access-route.entity.js';
-import { DataAccessBody } from '../access/data-access-body.entity.js';
+import { DataAccessBody, DataAccessBodyKind } from '../access/data-access-body.entity.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { Distribution } from '../datasets/distribution.entity.js';
@@ -71,6 +71,15 @@ export function createLoaders(em: EntityManager) {
     publicationsByStudy: manyToMany<Study, Publication>(em, Study, 'publications'),
     datasetsByEvaluation: manyToMany<HealthEconomicEvaluation, Dataset>(em, HealthEconomicEvaluation, 'evaluatedDatasets'),
     studiesByEvaluation: manyToMany<HealthEconomicEvaluation, Study>(em, HealthEconomicEvaluation, 'evaluatedStudies'),
+    /** The disclosure functions (REGIONAL_DISCLOSURE_FUNCTION) each organisation operates, by name. */
+    disclosureBodiesByOrganisation: new DataLoader<string, DataAccessBody[]>(async (ids) => {
+      const rows = await em.find(
+        DataAccessBody,
+        { kind: DataAccessBodyKind.REGIONAL_DISCLOSURE_FUNCTION, operatedBy: { $in: [...ids] } },
+        { orderBy: { name: 'asc', id: 'asc' } },
+      );
+      return ids.map((id) => rows.filter((body) => body.operatedBy?.id === id));
+    }),
     evaluationsByDataset: new DataLoader<string, HealthEconomicEvaluation[]>(async (ids) => {
       const rows = await em.find(
         HealthEconomicEvaluation,
