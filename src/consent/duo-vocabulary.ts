@@ -1,5 +1,6 @@
 import { isIsoCalendarDate } from '../core/validation.js';
 import { repoRoot } from '../core/repo-root.js';
+import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RdfXmlParser } from 'rdfxml-streaming-parser';
@@ -50,7 +51,8 @@ export type ConsentCodeErrorCode =
   | 'MODIFIER_VALUE_INVALID'
   | 'DISEASE_RESTRICTION_REQUIRED'
   | 'DISEASE_RESTRICTION_NOT_ALLOWED'
-  | 'DISEASE_ID_INVALID';
+  | 'DISEASE_ID_INVALID'
+  | 'UNKNOWN_DISEASE';
 
 export const DUO = {
   permissionRoot: 'DUO:0000001',
@@ -446,7 +448,10 @@ export function validateConsentCodes(
         code: 'DISEASE_ID_INVALID',
         message: `"${disease}" is not an ontology IRI or compact id (e.g. MONDO:0004992)`,
       });
+      return;
     }
+    const unknown = unregistrableDiseaseReason(disease);
+    if (unknown) errors.push({ field: `${restrictionsField}[${i}]`, code: 'UNKNOWN_DISEASE', message: unknown });
   });
   return errors;
 }

@@ -16,6 +16,7 @@ import { Dataset } from './dataset.entity.js';
 import type { AccessRouteInput, DatasetInput, DatasetPatch, DistributionInput } from './dataset.inputs.js';
 import { Distribution } from './distribution.entity.js';
 import type { CohortDescriptor } from './cohort.js';
+import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 
 /** Rules for registering and changing datasets; the shared lifecycle runs them (common/record-service.ts). */
 export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
@@ -189,6 +190,10 @@ function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescri
     if (total > individuals) problems.add(`${field}.sexDistribution`, `adds up to ${total}, more than the ${individuals} individuals`);
   }
   if (cohort.sequencing && cohort.sequencing.assays.length === 0) problems.add(`${field}.sequencing.assays`, 'name at least one assay', 'REQUIRED');
+  (cohort.diseases ?? []).forEach((disease, i) => {
+    const reason = unregistrableDiseaseReason(disease.iri);
+    if (reason) problems.add(`${field}.diseases[${i}].iri`, reason, 'NOT_FOUND');
+  });
   return {
     ...cohort,
     diseases: cohort.diseases ?? [],

@@ -11,6 +11,7 @@ import {
 } from '../economics/health-economic-evaluation.resolver.js';
 import { OrganisationLifecycleResolver, OrganisationResolver } from '../organisations/organisation.resolver.js';
 import { StudyLifecycleResolver, StudyResolver } from '../studies/study.resolver.js';
+import { DiseaseTermResolver } from '../ontology/disease-terms.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
@@ -26,6 +27,7 @@ export function gdcatSchema(): Promise<GraphQLSchema> {
       DatasetAccessResolver,
       DatasetEconomicsResolver,
       DuoTermResolver,
+      DiseaseTermResolver,
       DataAccessBodyResolver,
       DataAccessBodyLifecycleResolver,
       AccessRouteResolver,

@@ -175,6 +175,23 @@ export function diseaseCodeStatus(id: string): DiseaseCodeStatus {
   return normalised.startsWith('MONDO:') ? 'UNKNOWN_MONDO' : 'OTHER_VOCABULARY';
 }
 
+/**
+ * Why a disease code may not be registered, or undefined when it may: a MONDO code must name a live class of
+ * the shipped release (an unknown or obsolete one could never be matched); codes of other vocabularies are
+ * kept as given.
+ */
+export function unregistrableDiseaseReason(id: string): string | undefined {
+  const normalised = normaliseDiseaseId(id);
+  switch (diseaseCodeStatus(normalised)) {
+    case 'UNKNOWN_MONDO':
+      return `${normalised} is not a class of the shipped MONDO release (see the diseaseTerms query)`;
+    case 'OBSOLETE':
+      return `${normalised} is obsolete in MONDO ("${labelOf(normalised)}"); use the class that replaces it`;
+    default:
+      return undefined;
+  }
+}
+
 /** Term indexes of the class and all its ancestors, computed once per class (the hierarchy is a DAG). */
 function ancestorIndexes(index: number): readonly number[] {
   const cached = ancestorCache.get(index);

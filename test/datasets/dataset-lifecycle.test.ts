@@ -95,6 +95,33 @@ describe('dataset lifecycle over GraphQL', () => {
     expect(await datasetRows()).toBe(before);
   });
 
+  it('refuses unknown and obsolete MONDO codes in the cohort and the consent, naming the field', async () => {
+    const before = await datasetRows();
+    const input = {
+      ...validInput('urn:test:unknown-disease'),
+      cohort: {
+        ...validInput('x').cohort,
+        diseases: [
+          { iri: 'http://purl.obolibrary.org/obo/MONDO_0007254', label: 'breast cancer' },
+          { iri: 'MONDO:9999999', label: 'made up' },
+          { iri: 'http://purl.obolibrary.org/obo/MONDO_0000002' },
+          { iri: 'http://id.who.int/icd/release/10/C50', label: 'Malignant neoplasm of breast' },
+        ],
+      },
+      consent: { duoPermission: 'DS', diseaseRestrictions: ['MONDO:0004992', 'MONDO_9999998'] },
+    };
+    const { data, errors } = await catalogue.gql(CREATE, { input }, stockholmManager);
+    expect(errors).toBeUndefined();
+    expect(data?.createDataset.dataset).toBeNull();
+    const problems = data?.createDataset.userErrors.map((e: { field: string; code: string; message: string }) => [e.field, e.code, e.message]);
+    expect(problems).toEqual([
+      ['input.cohort.diseases[1].iri', 'NOT_FOUND', expect.stringMatching(/MONDO:9999999 is not a class of the shipped MONDO release/)],
+      ['input.cohort.diseases[2].iri', 'NOT_FOUND', expect.stringMatching(/MONDO:0000002 is obsolete in MONDO/)],
+      ['input.consent.diseaseRestrictions[1]', 'UNKNOWN_DISEASE', expect.stringMatching(/MONDO:9999998/)],
+    ]);
+    expect(await datasetRows()).toBe(before);
+  });
+
   it('creates a draft, hides it from anonymous callers, updates with optimistic locking, publishes and withdraws', async () => {
     const created = await catalogue.gql(CREATE, { input: validInput('urn:test:epilepsy') }, stockholmManager);
     expect(created.data?.createDataset.userErrors).toEqual([]);
