@@ -9,6 +9,7 @@ import { exportCatalogueTo, exportFormatNamed } from '../dcat/export.js';
 import { openDatabase, startCatalogue } from '../http/catalogue-server.js';
 import { gdcatSchema } from '../graphql/schema.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
+import { runImportCommand } from './import-command.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import { reindexAll } from '../search/reindex.js';
 import { progress } from './progress.js';
@@ -19,6 +20,9 @@ const USAGE = `gdcat <command> [options]
   migrate               apply database migrations
   seed [--force]        load the example catalogue (only into an empty catalogue unless --force)
   reindex               rebuild the search index from PostgreSQL and swap it in without downtime
+  import FILE [--dry-run] [--org ID] [--publish] [--json]
+                        import records (example-catalogue JSON) through the record rules: all or
+                        nothing, matched by identifier; --dry-run reports every problem, writes nothing
   export [--format ttl|nt] [--out FILE]
                         write the catalogue as DCAT-AP / HealthDCAT-AP RDF to FILE (default: stdout)
   token --role R --org ID [--org ID...] [--subject S]
@@ -65,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
         await embedded?.stop();
       }
     }
+    case 'import':
+      return runImportCommand(rest, config, log);
     case 'reindex': {
       const { orm, databaseUrl, embedded } = await openDatabase(config, log);
       const engine = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix });

@@ -18,7 +18,7 @@ import { Distribution } from './distribution.entity.js';
 import type { CohortDescriptor } from './cohort.js';
 import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 
-/** Rules for registering and changing datasets; the shared lifecycle runs them (common/record-service.ts). */
+/** Rules for registering and changing datasets; the shared lifecycle runs them (records/record-service.ts). */
 export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   entity: Dataset,
   async build(em, input, problems) {
@@ -32,7 +32,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
     const owner = input.ownerOrganisation
       ? await resolveRef(em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
       : null;
-    await applyDatasetFields(em, dataset, input, problems);
+    await applyDatasetFields(em, dataset, input, problems, true);
     // The publishing organisation owns the dataset unless another owner is named.
     dataset.ownerOrganisationId = owner?.id ?? (dataset.publisher as Organisation | undefined)?.id ?? null;
     return dataset;
@@ -40,17 +40,18 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   async apply(em, dataset, patch, problems) {
     if (patch.title !== undefined && !patch.title?.trim()) problems.add('input.title', 'cannot be empty', 'REQUIRED');
     if (patch.publisher === null) problems.add('input.publisher', 'cannot be removed; a dataset needs a publisher', 'REQUIRED');
-    await applyDatasetFields(em, dataset, patch, problems);
+    await applyDatasetFields(em, dataset, patch, problems, false);
   },
   ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
   authorisePatch(policy, dataset, patch) {
     if (patch.publisher) policy.assertCanWrite(dataset.publisher.id, 'input.publisher');
   },
   async checkPublishable(em, dataset, problems) {
-    if (!(await em.count(ConsentScope, { dataset }))) {
+    const parts = unflushedParts.get(dataset);
+    if (!parts?.consent && !(await em.count(ConsentScope, { dataset }))) {
       problems.add('consent', 'a dataset needs a consent scope before it is published, so researchers can tell what use it allows', 'REQUIRED');
     }
-    if (!(await em.count(AccessRoute, { dataset }))) {
+    if (!parts?.accessRoute && !(await em.count(AccessRoute, { dataset }))) {
       problems.add('accessRoute', 'a dataset needs an access route before it is published, so researchers know whom to ask', 'REQUIRED');
     }
   },
@@ -59,8 +60,14 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   },
 };
 
+/**
+ * Consent scopes and access routes given in this unit of work, before they are flushed: a bulk import
+ * publishes thousands of new datasets without a flush (and a count query) per dataset.
+ */
+const unflushedParts = new WeakMap<Dataset, { consent?: boolean; accessRoute?: boolean }>();
+
 /** Applies the given fields of a create input or patch, collecting every problem. */
-async function applyDatasetFields(em: EntityManager, dataset: Dataset, input: DatasetPatch, problems: Problems): Promise<void> {
+async function applyDatasetFields(em: EntityManager, dataset: Dataset, input: DatasetPatch, problems: Problems, isNew: boolean): Promise<void> {
     if (input.title != null) dataset.title = checkText(problems, 'input.title', input.title, 500);
   if (input.description !== undefined) dataset.description = checkText(problems, 'input.description', input.description ?? '', 20_000);
   if (input.keywords != null) dataset.keywords = input.keywords.map((k, i) => checkText(problems, `input.keywords[${i}]`, k, 200));
@@ -90,8 +97,12 @@ async function applyDatasetFields(em: EntityManager, dataset: Dataset, input: Da
   }
   if (input.cohort !== undefined) dataset.cohort = input.cohort ? checkCohort(problems, input.cohort) : null;
   if (input.distributions != null) applyDistributions(dataset, input.distributions, problems);
-  if (input.consent != null) await applyConsent(em, dataset, input.consent, problems);
-  if (input.accessRoute != null) await applyAccessRoute(em, dataset, input.accessRoute, problems);
+  if (input.consent != null && (await applyConsent(em, dataset, input.consent, problems, isNew))) {
+    unflushedParts.set(dataset, { ...unflushedParts.get(dataset), consent: true });
+  }
+  if (input.accessRoute != null && (await applyAccessRoute(em, dataset, input.accessRoute, problems, isNew))) {
+    unflushedParts.set(dataset, { ...unflushedParts.get(dataset), accessRoute: true });
+  }
 }
 
 function applyDistributions(dataset: Dataset, inputs: DistributionInput[], problems: Problems): void {
@@ -116,10 +127,17 @@ function applyDistributions(dataset: Dataset, inputs: DistributionInput[], probl
     dataset.distributions.set(distributions);
   }
 
-async function applyConsent(em: EntityManager, dataset: Dataset, input: NonNullable<DatasetPatch['consent']>, problems: Problems): Promise<void> {
+/** Returns whether the dataset now has a consent scope. */
+async function applyConsent(
+  em: EntityManager,
+  dataset: Dataset,
+  input: NonNullable<DatasetPatch['consent']>,
+  problems: Problems,
+  isNew: boolean,
+): Promise<boolean> {
     const rules = normaliseConsent(input, 'input.consent', problems);
-    if (!rules) return;
-    const existing = dataset.id ? await em.findOne(ConsentScope, { dataset: dataset.id }) : null;
+    if (!rules) return false;
+    const existing = isNew ? null : await em.findOne(ConsentScope, { dataset: dataset.id });
     const consent = existing ?? Object.assign(new ConsentScope(), { dataset, duoPermission: rules.permission, consentKey: rules.key });
     Object.assign(consent, {
       duoPermission: rules.permission,
@@ -135,9 +153,11 @@ async function applyConsent(em: EntityManager, dataset: Dataset, input: NonNulla
       withdrawalProcess: input.withdrawalProcess ?? null,
     });
     em.persist(consent);
+    return true;
   }
 
-async function applyAccessRoute(em: EntityManager, dataset: Dataset, input: AccessRouteInput, problems: Problems): Promise<void> {
+/** Returns whether the dataset now has an access route. */
+async function applyAccessRoute(em: EntityManager, dataset: Dataset, input: AccessRouteInput, problems: Problems, isNew: boolean): Promise<boolean> {
     const field = 'input.accessRoute';
     const orders = input.steps.map((s) => s.order).sort((a, b) => a - b);
     if (orders.some((order, i) => order !== i + 1)) {
@@ -152,7 +172,7 @@ async function applyAccessRoute(em: EntityManager, dataset: Dataset, input: Acce
       const body = step.body ? await resolveRef(em, DataAccessBody, step.body, `${field}.steps[${index}].body`, problems) : null;
       steps.push(Object.assign(new AccessRouteStep(), { position: step.order, requirement: step.requirement, body, description: step.description ?? null }));
     }
-    const existing = dataset.id ? await em.findOne(AccessRoute, { dataset: dataset.id }, { populate: ['steps'] }) : null;
+    const existing = isNew ? null : await em.findOne(AccessRoute, { dataset: dataset.id }, { populate: ['steps'] });
     const route = existing ?? Object.assign(new AccessRoute(), { dataset, accessMode: input.accessMode });
     Object.assign(route, {
       accessMode: input.accessMode,
@@ -171,6 +191,7 @@ async function applyAccessRoute(em: EntityManager, dataset: Dataset, input: Acce
     for (const step of steps) step.route = route;
     route.steps.set(steps);
     em.persist(route);
+    return true;
   }
 
 function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescriptor {

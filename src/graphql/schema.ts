@@ -12,6 +12,7 @@ import {
 import { OrganisationLifecycleResolver, OrganisationResolver } from '../organisations/organisation.resolver.js';
 import { StudyLifecycleResolver, StudyResolver } from '../studies/study.resolver.js';
 import { DiseaseTermResolver } from '../ontology/disease-terms.resolver.js';
+import { ImportResolver } from './import.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
@@ -39,6 +40,7 @@ export function gdcatSchema(): Promise<GraphQLSchema> {
       HealthEconomicEvaluationResolver,
       HealthEconomicEvaluationLifecycleResolver,
       HealthEconomicResultResolver,
+      ImportResolver,
     ],
     validate: false,
     emitSchemaFile: false,

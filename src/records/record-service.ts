@@ -2,8 +2,8 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessPolicy } from './access-policy.js';
 import { assertExpectedVersion, audit, publish, snapshot, withdraw } from './lifecycle.js';
-import type { CatalogueRecord } from './record.js';
-import { findByRef } from './references.js';
+import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './record.js';
+import { findByRef, rememberReference } from './references.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
 
 /** What a record type adds to the shared create/update/publish/withdraw flow. */
@@ -23,13 +23,88 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
   afterChange?(em: EntityManager, record: E): Promise<void>;
 }
 
+/** Where a record written in bulk (import, harvest) comes from, and what the source says about it. */
+export interface RecordOrigin {
+  provenanceSource: ProvenanceSource;
+  /** Fingerprint of the source description; the same fingerprint as last time means unchanged. */
+  fingerprint: string;
+  /** Publish the record (after the same checks as publishRecord) if it is not published yet. */
+  publish: boolean;
+  /** The source's own dates, kept instead of the time of the write. */
+  issued?: Date | null;
+  modified?: Date | null;
+  harvestedFrom?: string | null;
+  harvestedAt?: Date | null;
+}
+
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface RecordServiceOptions {
+  /** Bulk writers flush in batches themselves instead of after every record. */
+  deferFlush?: boolean;
+}
+
 /** Runs the shared lifecycle for one record type; every method runs inside the caller's transaction. */
 export class RecordService<E extends CatalogueRecord, I, P> {
   constructor(
     private readonly em: EntityManager,
     private readonly policy: AccessPolicy,
     private readonly rules: RecordRules<E, I, P>,
+    private readonly options: RecordServiceOptions = {},
   ) {}
+
+  /**
+   * Creates the record named by `identifier`, or brings the existing one in line with the input (the same
+   * rules as create and update). `existing` may be passed when the caller looked it up in bulk.
+   */
+  async upsert(identifier: string, input: I & P, origin: RecordOrigin, existing?: E | null): Promise<UpsertOutcome> {
+    const record = existing === undefined ? await this.em.findOne(this.rules.entity, { identifier } as never) : existing;
+    if (!record) {
+      await this.createFrom(input, origin);
+      return 'created';
+    }
+    this.policy.assertCanWrite(record.ownerOrganisationId, 'identifier');
+    if (record.sourceFingerprint === origin.fingerprint) return 'unchanged';
+    const before = snapshot(record);
+    const problems = new Problems();
+    await this.rules.apply(this.em, record, input, problems);
+    problems.throwIfAny();
+    this.rules.authorisePatch?.(this.policy, record, input);
+    await this.applyOrigin(record, origin);
+    await this.commit(record, `update${this.name}`, before);
+    return 'updated';
+  }
+
+  private async createFrom(input: I, origin: RecordOrigin): Promise<E> {
+    const problems = new Problems();
+    const record = await this.rules.build(this.em, input, problems);
+    problems.throwIfAny();
+    this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
+    await this.applyOrigin(record, origin);
+    this.em.persist(record);
+    rememberReference(this.em, record);
+    audit(this.em, this.policy, `create${this.name}`, record, null, snapshot(record));
+    await this.rules.afterChange?.(this.em, record);
+    if (!this.options.deferFlush) await this.em.flush();
+    return record;
+  }
+
+  private async applyOrigin(record: E, origin: RecordOrigin): Promise<void> {
+    Object.assign(record, {
+      provenanceSource: origin.provenanceSource,
+      harvestedFrom: origin.harvestedFrom ?? null,
+      harvestedAt: origin.harvestedAt ?? null,
+      sourceFingerprint: origin.fingerprint,
+    });
+    if (origin.issued) record.issued = origin.issued;
+    if (origin.publish && record.status !== RecordStatus.PUBLISHED) {
+      const problems = new Problems();
+      await this.rules.checkPublishable?.(this.em, record, problems);
+      problems.throwIfAny();
+      publish(record);
+    }
+    record.modified = origin.modified ?? new Date();
+  }
 
   async create(input: I): Promise<E> {
     const problems = new Problems();
@@ -57,6 +132,8 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     problems.throwIfAny();
     this.rules.authorisePatch?.(this.policy, record, patch);
     record.modified = new Date();
+    // A hand edit makes the record differ from its source: the next import or harvest writes it again.
+    record.sourceFingerprint = null;
     return this.commit(record, `update${this.name}`, before);
   }
 
@@ -84,10 +161,10 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   }
 
   private async commit(record: E, action: string, before: unknown): Promise<E> {
-    await this.em.flush();
+    if (!this.options.deferFlush) await this.em.flush();
     audit(this.em, this.policy, action, record, before, snapshot(record));
     await this.rules.afterChange?.(this.em, record);
-    await this.em.flush();
+    if (!this.options.deferFlush) await this.em.flush();
     return record;
   }
 

@@ -86,6 +86,13 @@ export abstract class CatalogueRecord implements Node {
   @Property({ type: 'datetime', nullable: true })
   harvestedAt?: Date | null;
 
+  /**
+   * Fingerprint of the imported or harvested description this record was last written from; an equal
+   * fingerprint on the next run means nothing changed at the source. Any other edit clears it.
+   */
+  @Property({ type: 'text', nullable: true })
+  sourceFingerprint?: string | null;
+
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
 }

@@ -9,3 +9,11 @@ export interface Viewer {
 }
 
 export const ANONYMOUS: Viewer = { subject: 'anonymous', role: 'anonymous', organisationIdentifiers: [] };
+
+/**
+ * The actor of writes no person makes (seed, scheduled harvests, a CLI import without --org): it may write
+ * everything, and the audit log names the task, e.g. "system:seed".
+ */
+export function systemActor(task: string): Viewer {
+  return { subject: `system:${task}`, role: 'admin', organisationIdentifiers: [] };
+}

@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { systemActor, type Viewer } from '../records/viewer.js';
+import type { AppConfig } from '../config.js';
+import { catalogueJsonSource } from '../harvest/catalogue-json.js';
+import { type ImportReport, importCatalogue } from '../harvest/import.js';
+import { openDatabase } from '../http/catalogue-server.js';
+import { progress } from './progress.js';
+
+/**
+ * `gdcat import FILE`: without --org the system actor "system:import" writes (it may write every record);
+ * with --org the import acts as a data manager of that organisation, which also owns records naming no owner.
+ */
+export async function runImportCommand(args: string[], config: AppConfig, log: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'dry-run': { type: 'boolean' }, org: { type: 'string' }, publish: { type: 'boolean' }, json: { type: 'boolean' } },
+  });
+  const [file] = positionals;
+  if (!file) {
+    log('usage: gdcat import FILE [--dry-run] [--org ID] [--publish] [--json]');
+    return 2;
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    log(`${file}: ${(error as Error).message}`);
+    return 2;
+  }
+  const source = catalogueJsonSource(document, path.basename(file), values.org ?? null);
+  const viewer: Viewer = values.org ? { subject: 'system:import', role: 'data_manager', organisationIdentifiers: [values.org] } : systemActor('import');
+  const { orm, embedded } = await openDatabase(config, log);
+  try {
+    const bar = progress(values['dry-run'] ? 'import (dry run)' : 'import', source.total ?? 0);
+    const report = await importCatalogue(orm.em.fork(), viewer, source, {
+      dryRun: values['dry-run'],
+      publish: values.publish,
+      onProgress: (done) => bar.update(done),
+    });
+    bar.finish();
+    if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else printReport(report, log);
+    return report.failed > 0 ? 1 : 0;
+  } finally {
+    await orm.close();
+    await embedded?.stop();
+  }
+}
+
+function printReport(report: ImportReport, log: (line: string) => void): void {
+  for (const p of report.problems) {
+    const place = [p.file, p.sheet, p.row != null ? `row ${p.row}` : null, p.field].filter(Boolean).join(' / ');
+    log(`${place}: ${p.message} (${p.code})`);
+  }
+  const counts = `created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, failed ${report.failed}`;
+  if (report.dryRun) log(`dry run, nothing written: ${counts}`);
+  else if (report.committed) log(`imported: ${counts}`);
+  else log(`nothing imported (all or nothing): ${counts}`);
+}

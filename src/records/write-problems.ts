@@ -1,0 +1,28 @@
+import { CheckConstraintViolationException, ForeignKeyConstraintViolationException, NotNullConstraintViolationException, OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { type Problem, UserInputProblem } from '../core/problems.js';
+
+/**
+ * What a failed write tells the caller: their input problems, and database constraint violations in the
+ * same terms. Anything else is a server fault and is rethrown.
+ */
+export function problemsOfFailedWrite(error: unknown): Problem[] {
+  if (error instanceof UserInputProblem) return error.errors;
+  if (error instanceof OptimisticLockError) {
+    return [{ field: 'expectedVersion', message: 'someone else changed the record at the same time; reload and retry', code: 'CONFLICT' }];
+  }
+  if (error instanceof UniqueConstraintViolationException) {
+    return [{ field: null, message: `a record with the same unique value already exists (${constraintOf(error)})`, code: 'DUPLICATE' }];
+  }
+  if (error instanceof CheckConstraintViolationException || error instanceof NotNullConstraintViolationException) {
+    return [{ field: null, message: `the record breaks a catalogue rule (${constraintOf(error)})`, code: 'INVALID' }];
+  }
+  if (error instanceof ForeignKeyConstraintViolationException) {
+    return [{ field: null, message: `the record refers to something that does not exist or is still referenced (${constraintOf(error)})`, code: 'INVALID' }];
+  }
+  throw error;
+}
+
+function constraintOf(error: Error): string {
+  const match = /constraint "([^"]+)"/.exec(error.message);
+  return match ? match[1] : 'constraint';
+}

@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEntry } from '../../src/records/audit-entry.entity.js';
+import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+const example = JSON.parse(readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
+const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+const RD_WGS = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck'; // published by Stockholm
+const TRIO = 'urn:example:gms-catalogue:dataset:rd-trio-skane'; // published by Skåne
+
+const IMPORT = `mutation($input: JSON!, $dryRun: Boolean, $publish: Boolean) {
+  importCatalogue(input: $input, dryRun: $dryRun, publish: $publish) {
+    report { dryRun committed created updated unchanged failed catalogueRecord problems { file sheet row field message code } }
+    userErrors { field message code }
+  }
+}`;
+
+const datasetOf = (document: typeof example, id: string) => document.records.find((r: { id: string }) => r.id === id);
+const recordCount = example.organisations.length + example.accessBodies.length + example.publications.length + example.records.length;
+
+/** A new dataset in the example shape, for Stockholm. */
+function newDataset(id: string, title = 'Stockholm paediatric epilepsy WGS') {
+  return {
+    recordType: 'Dataset',
+    id,
+    title,
+    description: 'Trio WGS of children with early-onset epilepsy.',
+    diagnosticArea: 'RARE_DISEASES',
+    publisher: STOCKHOLM,
+    dataHolder: STOCKHOLM,
+    status: 'published',
+    consentScope: { duoPermission: { code: 'DUO:0000006' }, duoModifiers: [{ code: 'DUO:0000021' }] },
+    accessRoute: { accessMode: 'SECURE_PROCESSING_ENVIRONMENT', accessBody: 'urn:example:gms-catalogue:dab:stockholm', steps: [{ order: 1, requirement: 'ETHICS_APPROVAL', body: 'urn:example:gms-catalogue:dab:etik' }] },
+    distributions: [{ title: 'VCF in the regional SPE', formats: ['VCF'], accessMode: 'SECURE_PROCESSING_ENVIRONMENT' }],
+  };
+}
+
+let catalogue: TestCatalogue;
+let admin: string;
+let stockholm: string;
+beforeAll(async () => {
+  catalogue = await startTestCatalogue();
+  admin = await catalogue.token('admin');
+  stockholm = await catalogue.token('data_manager', [STOCKHOLM]);
+});
+afterAll(() => catalogue?.stop());
+
+async function importAs(token: string | undefined, input: unknown, options: { dryRun?: boolean; publish?: boolean } = {}) {
+  const { data, errors } = await catalogue.gql(IMPORT, { input, ...options }, token);
+  expect(errors).toBeUndefined();
+  return data!.importCatalogue;
+}
+
+async function datasetCount(): Promise<number> {
+  return catalogue.orm.em.fork().count(Dataset);
+}
+
+describe('the seed is an import through the record rules', () => {
+  it('writes an audit entry by the system actor for every record, and queues every dataset for indexing', async () => {
+    const em = catalogue.orm.em.fork();
+    const created = await em.find(AuditEntry, { actor: 'system:seed', action: { $like: 'create%' } });
+    expect(created.length).toBe(recordCount + 1); // and the catalogue record
+    const datasets = await em.find(Dataset, {});
+    expect(datasets.every((d) => d.provenanceSource === 'IMPORTED' && d.version >= 1)).toBe(true);
+    expect(new Set(created.filter((a) => a.entityType === 'Dataset').map((a) => a.entityId))).toEqual(new Set(datasets.map((d) => d.id)));
+  });
+
+  it('importing the same file again changes nothing', async () => {
+    const result = await importAs(admin, example, { publish: true });
+    expect(result.userErrors).toEqual([]);
+    expect(result.report).toMatchObject({ committed: true, created: 0, updated: 0, failed: 0, unchanged: recordCount, catalogueRecord: 'unchanged' });
+  });
+});
+
+describe('importCatalogue', () => {
+  it('reports every problem with its place in the file on a dry run, and writes nothing', async () => {
+    const before = await datasetCount();
+    const document = { organisations: [], accessBodies: [], publications: [], records: [newDataset('urn:test:import:ok'), newDataset('urn:test:import:ok')] };
+    const bad = newDataset('urn:test:import:bad', '');
+    bad.consentScope.duoPermission.code = 'DUO:9999999';
+    bad.publisher = 'urn:example:nowhere';
+    document.records.push(bad, { ...newDataset(''), id: '' } as never);
+    const { report } = await importAs(stockholm, document, { dryRun: true });
+    expect(report).toMatchObject({ dryRun: true, committed: false, created: 1, failed: 3 });
+    const at = (row: number) => report.problems.filter((p: { row: number }) => p.row === row).map((p: { field: string; code: string }) => `${p.field} ${p.code}`);
+    expect(at(1)).toEqual([]);
+    expect(at(2)).toEqual(['id DUPLICATE']);
+    expect(at(3)).toEqual(expect.arrayContaining(['title REQUIRED', 'publisher NOT_FOUND', expect.stringMatching(/^consent\.duoPermission /)]));
+    expect(at(4)).toEqual(['id REQUIRED']);
+    expect(report.problems.every((p: { file: string; sheet: string }) => p.file === 'input' && p.sheet === 'records')).toBe(true);
+    expect(await datasetCount()).toBe(before);
+  });
+
+  it('writes nothing at all when one record fails (all or nothing)', async () => {
+    const before = await datasetCount();
+    const bad = newDataset('urn:test:import:bad-2');
+    bad.accessRoute.steps[0].order = 3;
+    const { report } = await importAs(stockholm, { records: [newDataset('urn:test:import:good-2'), bad] });
+    expect(report).toMatchObject({ dryRun: false, committed: false, failed: 1 });
+    expect(report.problems).toEqual([expect.objectContaining({ row: 2, field: 'accessRoute.steps' })]);
+    expect(await datasetCount()).toBe(before);
+  });
+
+  it('creates, then updates only what changed (with its version), and leaves the rest alone', async () => {
+    const first = await importAs(stockholm, { records: [newDataset('urn:test:import:a'), newDataset('urn:test:import:b')] });
+    expect(first.report).toMatchObject({ committed: true, created: 2, updated: 0, unchanged: 0 });
+    const { data } = await catalogue.gql(`{ a: dataset(id: "urn:test:import:a") { version status provenanceSource title } }`);
+    expect(data?.a).toEqual({ version: 1, status: 'PUBLISHED', provenanceSource: 'IMPORTED', title: 'Stockholm paediatric epilepsy WGS' });
+
+    const second = await importAs(stockholm, { records: [newDataset('urn:test:import:a', 'Renamed cohort'), newDataset('urn:test:import:b')] });
+    expect(second.report).toMatchObject({ committed: true, created: 0, updated: 1, unchanged: 1 });
+    const after = await catalogue.gql(`{ a: dataset(id: "urn:test:import:a") { version title } b: dataset(id: "urn:test:import:b") { version } }`);
+    expect(after.data?.a.title).toBe('Renamed cohort');
+    expect(after.data?.a.version).toBeGreaterThan(1);
+    expect(after.data?.b.version).toBe(1);
+  });
+
+  it('lets a data manager import only for their own organisation', async () => {
+    const document = { records: [newDataset('urn:test:import:mine'), { ...datasetOf(example, TRIO), title: 'Taken over' }] };
+    const { report } = await importAs(stockholm, document);
+    expect(report.committed).toBe(false);
+    expect(report.problems).toEqual([expect.objectContaining({ row: 2, code: 'FORBIDDEN' })]);
+    const skane = await catalogue.gql(`{ dataset(id: "${TRIO}") { title } }`);
+    expect(skane.data?.dataset.title).toBe(datasetOf(example, TRIO).title);
+  });
+
+  it('a hand edit makes the next import of the unchanged file write the record again', async () => {
+    const edited = await catalogue.gql(
+      `mutation { updateDataset(id: "${RD_WGS}", expectedVersion: 1, input: { title: "Edited by hand" }) { dataset { version } userErrors { message } } }`,
+      {},
+      stockholm,
+    );
+    expect(edited.data?.updateDataset.userErrors).toEqual([]);
+    const handVersion = edited.data?.updateDataset.dataset.version;
+    // The record no longer matches its source: importing the file restores the file's version.
+    const { report } = await importAs(stockholm, { records: [datasetOf(example, RD_WGS)] });
+    expect(report).toMatchObject({ committed: true, updated: 1 });
+    const { data } = await catalogue.gql(`{ dataset(id: "${RD_WGS}") { title version } }`);
+    expect(data?.dataset.title).toBe(datasetOf(example, RD_WGS).title);
+    expect(data?.dataset.version).toBeGreaterThan(handVersion);
+  });
+
+  it('refuses anonymous callers and malformed documents with a userError', async () => {
+    expect((await importAs(undefined, example)).userErrors).toEqual([expect.objectContaining({ code: 'UNAUTHENTICATED' })]);
+    expect((await importAs(admin, [1, 2])).userErrors).toEqual([expect.objectContaining({ field: 'input', code: 'INVALID' })]);
+  });
+});
