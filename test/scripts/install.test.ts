@@ -3,7 +3,7 @@ import { existsSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/common/repo-root.js';
+import { repoRoot } from '../../src/core/repo-root.js';
 
 const run = promisify(execFile);
 
