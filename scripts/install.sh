@@ -1,10 +1,38 @@
 #!/usr/bin/env bash
-# Installs dependencies (when package-lock.json changed) and compiles TypeScript to dist/.
+# Installs dependencies (when package-lock.json changed) and compiles TypeScript to dist/ when the sources
+# changed. dist/ is a symlink to .build/<fingerprint>: a new build is compiled beside the current one and
+# swapped in with one rename, so a server or CLI started meanwhile never finds dist/ missing or half written.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node.sh
+mkdir -p .build
+exec 9>.build/lock
+flock 9
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-rm -rf dist
-npx tsc -p tsconfig.json
+# Everything tsc reads: the included folders, the compiler settings, the installed dependencies, the Node used.
+fingerprint="$({
+  node --version
+  sha1sum tsconfig.json package-lock.json vitest.config.ts
+  find src seed test bench migrations -type f \( -name '*.ts' -o -name '*.json' \) -print0 | sort -z | xargs -0 sha1sum
+} | sha1sum | cut -c1-16)"
+target=".build/$fingerprint"
+if [ "$(readlink dist 2>/dev/null)" = "$target" ] && [ -f "$target/.complete" ]; then
+  exit 0
+fi
+if [ ! -f "$target/.complete" ]; then
+  rm -rf "$target"
+  npx tsc -p tsconfig.json --outDir "$target"
+  touch "$target/.complete"
+fi
+previous="$(basename "$(readlink dist 2>/dev/null || echo none)")"
+# A dist/ directory from before builds were swapped in is replaced once.
+if [ -d dist ] && [ ! -L dist ]; then rm -rf dist; fi
+ln -sfn "$target" .build/dist.next
+mv -T .build/dist.next dist
+# Keep the new build and the one before it (a running server may still load modules lazily from it).
+for old in .build/*/; do
+  old="$(basename "$old")"
+  if [ "$old" != "$fingerprint" ] && [ "$old" != "$previous" ]; then rm -rf ".build/$old"; fi
+done

@@ -11,13 +11,20 @@ import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { Study } from '../studies/study.entity.js';
 
+/**
+ * Batches collect every load requested before the event loop turns, not only those of one microtask
+ * chain: resolvers reach their loads after different numbers of awaits (a dataset with an access route
+ * awaits its steps, one without does not), and the default schedule would split them into several queries.
+ */
+const BATCHING = { batchScheduleFn: (run: () => void) => setImmediate(run) };
+
 /** Loads entities by id in one query per batch; missing ids give null. */
 function byId<T extends { id: string }>(em: EntityManager, entity: EntityClass<T>): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
     const rows = await em.find(entity, { id: { $in: [...ids] } } as never);
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
-  });
+  }, BATCHING);
 }
 
 /** Loads the rows whose foreign key is in the batch, grouped by that key, in one query per batch. */
@@ -33,7 +40,7 @@ function groupedBy<T extends object>(
     const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
     for (const row of rows) groups.get(keyOf(row))?.push(row);
     return keys.map((key) => groups.get(key) ?? []);
-  });
+  }, BATCHING);
 }
 
 /** Loads one side of a many-to-many relation for a batch of owners with a single join query. */
@@ -43,10 +50,11 @@ function manyToMany<O extends { id: string }, T extends object>(
   relation: string,
 ): DataLoader<string, T[]> {
   return new DataLoader(async (ids) => {
-    const owners = await em.find(owner, { id: { $in: [...ids] } } as never, { populate: [relation] as never });
-    const byOwner = new Map(owners.map((o) => [o.id, (o as Record<string, { getItems(): T[] }>)[relation].getItems()]));
-    return ids.map((id) => byOwner.get(id) ?? []);
-  });
+    // References, not a find: the owners are usually loaded already, and only the join table is read.
+    const owners = ids.map((id) => em.getReference(owner, id as never));
+    await em.populate(owners, [relation] as never);
+    return owners.map((o) => (o as unknown as Record<string, { getItems(): T[] }>)[relation].getItems());
+  }, BATCHING);
 }
 
 export function createLoaders(em: EntityManager) {
@@ -79,7 +87,7 @@ export function createLoaders(em: EntityManager) {
         { orderBy: { name: 'asc', id: 'asc' } },
       );
       return ids.map((id) => rows.filter((body) => body.operatedBy?.id === id));
-    }),
+    }, BATCHING),
     evaluationsByDataset: new DataLoader<string, HealthEconomicEvaluation[]>(async (ids) => {
       const rows = await em.find(
         HealthEconomicEvaluation,
@@ -87,7 +95,7 @@ export function createLoaders(em: EntityManager) {
         { populate: ['evaluatedDatasets'], orderBy: { title: 'asc' } },
       );
       return ids.map((id) => rows.filter((e) => e.evaluatedDatasets.getItems().some((d) => d.id === id)));
-    }),
+    }, BATCHING),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Migrator } from '@mikro-orm/migrations';
+import { DefaultLogger, type LogContext } from '@mikro-orm/core';
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { MIGRATIONS } from '../../migrations/index.js';
@@ -24,10 +25,24 @@ export function ormConfig(options: OrmOptions): Options {
     migrations: { migrationsList: MIGRATIONS, path: 'migrations', pathTs: 'migrations', snapshot: false, silent: true },
     pool: { min: 0, max: options.poolMax ?? 10 },
     debug: options.onQuery ? ['query'] : false,
-    logger: options.onQuery ? (message: string) => options.onQuery?.(message) : () => undefined,
+    // The statement itself, as sent: the default logger's message is coloured and decorated.
+    loggerFactory: (loggerOptions) => new StatementLogger(loggerOptions, options.onQuery),
     // Every request forks its own EntityManager; the global one must never be used implicitly.
     allowGlobalContext: false,
   };
+}
+
+class StatementLogger extends DefaultLogger {
+  constructor(
+    options: ConstructorParameters<typeof DefaultLogger>[0],
+    private readonly onQuery?: (sql: string) => void,
+  ) {
+    super(options);
+  }
+
+  override logQuery(context: LogContext): void {
+    if (this.onQuery && context.query && (context.namespace ?? 'query') === 'query') this.onQuery(context.query);
+  }
 }
 
 /** Opens the ORM and applies pending migrations (the schema is always current once this returns). */

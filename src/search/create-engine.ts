@@ -1,12 +1,22 @@
-import pg from 'pg';
+import { createPool } from '../db/pools.js';
 import { ElasticsearchSearchEngine } from './elasticsearch/elasticsearch-engine.js';
 import type { SearchEngine } from './engine.js';
 import { PostgresSearchEngine } from './postgres/postgres-engine.js';
 
+export interface SearchEngineOptions {
+  databaseUrl: string;
+  elasticsearchUrl?: string;
+  indexPrefix?: string;
+  log?: (line: string) => void;
+  /** Called with every SQL statement of the PostgreSQL engine; used by tests to count queries. */
+  onQuery?: (sql: string) => void;
+}
+
 /** ELASTICSEARCH_URL set: Elasticsearch; otherwise search runs on PostgreSQL itself. */
-export function createSearchEngine(options: { databaseUrl: string; elasticsearchUrl?: string; indexPrefix?: string }): SearchEngine {
+export function createSearchEngine(options: SearchEngineOptions): SearchEngine {
   if (options.elasticsearchUrl) {
     return new ElasticsearchSearchEngine({ node: options.elasticsearchUrl, indexPrefix: options.indexPrefix });
   }
-  return new PostgresSearchEngine({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 5 }) });
+  const pool = createPool({ connectionString: options.databaseUrl, max: 5, name: 'search', log: options.log, onQuery: options.onQuery });
+  return new PostgresSearchEngine({ pool });
 }

@@ -59,18 +59,20 @@ describe('DataLoader batching: no N+1 on a page of datasets', () => {
   });
   afterAll(() => catalogue?.stop());
 
-  async function queriesFor(first: number): Promise<number> {
+  async function queriesFor(first: number): Promise<string[]> {
     catalogue.queries.length = 0;
     const { data, errors } = await catalogue.gql(PAGE, { first });
     expect(errors).toBeUndefined();
     expect(data?.datasets.edges).toHaveLength(first);
-    return catalogue.queries.filter((q) => /\b(select|insert|update|delete)\b/i.test(q)).length;
+    return [...catalogue.queries];
   }
 
-  it('issues the same, small number of SQL queries for 5 and for 50 datasets', async () => {
+  it('issues the same number of SQL statements for 5 and for 50 datasets', async () => {
     const small = await queriesFor(5);
     const large = await queriesFor(50);
-    expect(large).toBe(small);
-    expect(large).toBeLessThanOrEqual(20);
+    // The statements are seen at all (a counter that never matches would pass the comparisons below).
+    expect(small.length).toBeGreaterThan(0);
+    expect(small.every((sql) => /^\s*(select|insert|update|delete|with|begin|commit|set)\b/i.test(sql)), small.join('\n')).toBe(true);
+    expect(large.length, large.join('\n')).toBe(small.length);
   });
 });

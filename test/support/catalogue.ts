@@ -26,7 +26,7 @@ export interface TestCatalogue {
   search: SearchEngine;
   indexer: OutboxIndexer;
   db: TestDatabase;
-  /** SQL statements issued since the last reset. */
+  /** SQL statements issued since the last reset (the ORM's and the PostgreSQL search engine's). */
   queries: string[];
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   token(role: 'data_manager' | 'admin', orgs?: string[]): Promise<string>;
@@ -37,7 +37,12 @@ export async function startTestCatalogue(options: { seed?: boolean; elasticsearc
   const db = await createTestDatabase();
   const queries: string[] = [];
   const orm = await openOrm({ databaseUrl: db.url, onQuery: (sql) => queries.push(sql) });
-  const search = createSearchEngine({ databaseUrl: db.url, elasticsearchUrl: options.elasticsearchUrl, indexPrefix: options.indexPrefix });
+  const search = createSearchEngine({
+    databaseUrl: db.url,
+    elasticsearchUrl: options.elasticsearchUrl,
+    indexPrefix: options.indexPrefix,
+    onQuery: (sql) => queries.push(sql),
+  });
   await search.init();
   if (options.seed !== false) await seedExampleCatalogue(orm.em.fork());
   const indexer = new OutboxIndexer(orm, search, { pollIntervalMs: 200, maxBackoffMs: 500 });

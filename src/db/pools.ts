@@ -1,0 +1,44 @@
+import pg from 'pg';
+
+export interface PoolOptions {
+  connectionString: string;
+  max: number;
+  /** Names the pool in log lines. */
+  name: string;
+  log?: (line: string) => void;
+  /** Server-side limit for every statement on this pool's connections (0: none). */
+  statementTimeoutMs?: number;
+  /** Called with every statement sent; used by tests to count queries. */
+  onQuery?: (sql: string) => void;
+}
+
+/**
+ * A pg pool that survives connections the server drops (pg_terminate_backend, idle timeouts, a restart):
+ * an 'error' event without a listener is an uncaught exception that ends the process. pg-pool re-emits
+ * errors of idle clients on the pool and leaves checked-out clients' errors to their holder, so both get a
+ * listener; the query in flight rejects on its own and the pool discards the broken client.
+ */
+export function createPool(options: PoolOptions): pg.Pool {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const onQuery = options.onQuery;
+  const Client = onQuery
+    ? class CountingClient extends pg.Client {
+        override query(...args: unknown[]): never {
+          const [first] = args;
+          onQuery(typeof first === 'string' ? first : String((first as { text?: string })?.text ?? ''));
+          return (super.query as (...a: unknown[]) => never)(...args);
+        }
+      }
+    : pg.Client;
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max,
+    Client,
+    statement_timeout: options.statementTimeoutMs || undefined,
+    // A connection that cannot be had within this time fails the request instead of queueing it forever.
+    connectionTimeoutMillis: 5_000,
+  });
+  pool.on('connect', (client) => client.on('error', (error) => log(`PostgreSQL ${options.name} connection error: ${error.message}`)));
+  pool.on('error', (error) => log(`PostgreSQL ${options.name} pool error: ${error.message}`));
+  return pool;
+}
