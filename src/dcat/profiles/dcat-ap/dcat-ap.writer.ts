@@ -203,8 +203,25 @@ function describeLifecycle(describer: CatalogueDescriber, dataset: Dataset, add:
   add(adms('status'), describer.concept(status.iri, admsStatus.scheme, status.label));
   if (dataset.issued) add(dct('issued'), dateTime(dataset.issued));
   add(dct('modified'), dateTime(dataset.modified));
+  if (!withdrawn) return;
   // Withdrawal is the last change to a withdrawn record, so its modification time is when it ended.
-  if (withdrawn) add(prov('invalidatedAtTime'), dateTime(dataset.modified));
+  add(prov('invalidatedAtTime'), dateTime(dataset.modified));
+  // DCAT-AP's note on what changed from the previous version; harvesters map it (CKAN: version_notes).
+  if (dataset.withdrawalReason) add(adms('versionNotes'), literal(dataset.withdrawalReason));
+}
+
+/**
+ * What a withdrawn dataset's IRI still says (with 410 Gone): that it existed, what it was called, that it is
+ * withdrawn, when and why. Nothing that would let anyone treat it as current.
+ */
+export function describeTombstone(describer: CatalogueDescriber, dataset: Dataset): RDF.NamedNode {
+  return describer.once(describer.iris.dataset(dataset.identifier), (add) => {
+    add(rdf('type'), dcat('Dataset'));
+    add(dct('identifier'), literal(dataset.identifier));
+    add(dct('title'), literal(dataset.title));
+    add(dct('description'), literal(dataset.description));
+    describeLifecycle(describer, dataset, add);
+  });
 }
 
 function provenance(describer: CatalogueDescriber, dataset: Dataset): RDF.NamedNode {
