@@ -71,4 +71,12 @@ export class Dataset extends CatalogueRecord {
 
   @ManyToMany({ entity: () => Publication, pivotTable: 'dataset_publication' })
   publications = new Collection<Publication>(this);
+
+  /**
+   * When anything the dataset's published description says last changed, its related records included
+   * (publisher, holders, access bodies, study, evaluations...). Kept by database triggers (see the migration
+   * 20261130080000), never set here; harvesters see it as dct:modified and filter on it with modifiedSince.
+   */
+  @Property({ type: 'datetime', nullable: true })
+  metadataModified?: Date | null;
 }

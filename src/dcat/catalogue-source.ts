@@ -39,6 +39,8 @@ export interface DatasetRecord {
 /** The datasets of one page or batch, ready to describe. */
 export interface DatasetRecords {
   records: DatasetRecord[];
+  /** The latest change to the catalogue or to anything it lists (its dct:modified). */
+  catalogueModified: Date;
   /** Access bodies operated by each organisation of the page, by organisation id (contact point fallback). */
   bodiesOperatedBy: Map<string, DataAccessBody[]>;
 }
@@ -51,7 +53,7 @@ export async function findCatalogue(em: EntityManager): Promise<Catalogue | null
 
 /** Which datasets a listing holds. */
 export interface ListingFilter {
-  /** Only datasets modified at or after this instant (incremental harvests). */
+  /** Only datasets whose description changed at or after this instant (incremental harvests). */
   modifiedSince?: Date;
   includeWithdrawn?: boolean;
 }
@@ -64,7 +66,7 @@ export interface PageQuery extends ListingFilter {
 
 function listingWhere(filter: ListingFilter) {
   const where = listed(filter.includeWithdrawn ?? false);
-  return filter.modifiedSince ? { ...where, modified: { $gte: filter.modifiedSince } } : where;
+  return filter.modifiedSince ? { ...where, metadataModified: { $gte: filter.modifiedSince } } : where;
 }
 
 export function countDatasets(em: EntityManager, filter: ListingFilter = {}): Promise<number> {
@@ -150,7 +152,19 @@ export async function completeRecords(
       evaluations: evaluations.filter((evaluation) => evaluation.evaluatedDatasets.getItems().some((used) => used.id === dataset.id)),
     })),
     bodiesOperatedBy: await bodiesOperatedBy(em, [...organisationIds]),
+    catalogueModified: await catalogueModified(em, catalogue),
   };
+}
+
+/** When a dataset's description last changed, changes to the records it points at included. */
+export function metadataModifiedOf(dataset: Dataset): Date {
+  return dataset.metadataModified ?? dataset.modified;
+}
+
+async function catalogueModified(em: EntityManager, catalogue: Catalogue | null): Promise<Date> {
+  const [latest] = await em.find(Dataset, served, { fields: ['metadataModified'], orderBy: { metadataModified: 'desc' }, limit: 1 });
+  const times = [catalogue?.modified, catalogue?.publisher?.modified, latest?.metadataModified].filter((time): time is Date => !!time);
+  return new Date(Math.max(0, ...times.map((time) => time.getTime())));
 }
 
 async function bodiesOperatedBy(em: EntityManager, organisationIds: string[]): Promise<Map<string, DataAccessBody[]>> {

@@ -39,8 +39,8 @@ export async function exportCatalogue(orm: Orm, out: NodeJS.WritableStream, opti
   for (;;) {
     const em = orm.em.fork();
     const datasets = await findDatasetPage(em, { afterId, limit: batchSize });
-    const { records, bodiesOperatedBy } = await completeRecords(em, datasets, catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
+    const { records, ...related } = await completeRecords(em, datasets, catalogue);
+    const describer = new CatalogueDescriber({ iris, catalogue, ...related });
     const catalog = describer.catalog();
     describer.listDatasets(datasets.map((dataset) => dataset.identifier));
     // The FAIR Data Point container of the catalogue's first page, stated a batch at a time.

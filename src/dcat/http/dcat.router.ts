@@ -71,9 +71,9 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const totalItems = await countDatasets(em, filter);
     const page = await findDatasetPage(em, { ...filter, afterId, limit: pageSize + 1 });
     const datasets = page.slice(0, pageSize);
-    const { records, bodiesOperatedBy } = await completeRecords(em, datasets, catalogue);
+    const { records, ...related } = await completeRecords(em, datasets, catalogue);
 
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
+    const describer = new CatalogueDescriber({ iris, catalogue, ...related });
     const catalog = describer.catalog();
     describer.listDatasets(datasets.map((dataset) => dataset.identifier));
     for (const record of records) describer.dataset(record);
@@ -105,8 +105,8 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const catalogue = await requireCatalogue(em);
     const dataset = await findDataset(em, req.params.id);
     if (!dataset) throw new RequestProblem(404, `No dataset "${req.params.id}" in the catalogue.`);
-    const { records, bodiesOperatedBy } = await completeRecords(em, [dataset], catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
+    const { records, ...related } = await completeRecords(em, [dataset], catalogue);
+    const describer = new CatalogueDescriber({ iris, catalogue, ...related });
     if (dataset.status === RecordStatus.WITHDRAWN) {
       describeTombstone(describer, dataset);
       await sendRdf(res, format, describer.quads, 410);
@@ -123,8 +123,8 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const dataset = UUID.test(req.params.id) ? await findDatasetOfDistribution(em, req.params.id) : null;
     const distribution = dataset?.distributions.getItems().find((candidate) => candidate.id === req.params.id);
     if (!dataset || !distribution) throw new RequestProblem(404, `No distribution "${req.params.id}" in the catalogue.`);
-    const { records, bodiesOperatedBy } = await completeRecords(em, [dataset], catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
+    const { records, ...related } = await completeRecords(em, [dataset], catalogue);
+    const describer = new CatalogueDescriber({ iris, catalogue, ...related });
     if (dataset.status === RecordStatus.WITHDRAWN) {
       // The distribution went with its dataset: say so, and point at the dataset's tombstone.
       const node = describer.typed(iris.distribution(distribution.id), dcat('Distribution'));
@@ -150,8 +150,8 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
       const catalogue = await requireCatalogue(em);
       const record = await findServedRecord(em, entity, req.params.id as string);
       if (!record) throw new RequestProblem(404, `No ${noun} "${req.params.id}" in the catalogue.`);
-      const { bodiesOperatedBy } = await completeRecords(em, [], catalogue, record instanceof Organisation ? [record] : []);
-      const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
+      const { bodiesOperatedBy, catalogueModified } = await completeRecords(em, [], catalogue, record instanceof Organisation ? [record] : []);
+      const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy, catalogueModified });
       describe(describer, record);
       await sendRdf(res, format, describer.quads, record.status === RecordStatus.WITHDRAWN ? 410 : 200);
     });
@@ -165,8 +165,8 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const format = chooseFormat(req);
     const em = deps.orm.em.fork();
     const catalogue = await requireCatalogue(em);
-    const { bodiesOperatedBy } = await completeRecords(em, [], catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
+    const { bodiesOperatedBy, catalogueModified } = await completeRecords(em, [], catalogue);
+    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy, catalogueModified });
     describeRepository(describer, iris);
     await sendRdf(res, format, describer.quads);
   });

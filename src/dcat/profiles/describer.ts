@@ -30,6 +30,8 @@ export const publishedProfiles: readonly ProfileWriter[] = [dcatApWriter, health
 export interface DescriptionContext {
   iris: CatalogueIris;
   catalogue: Catalogue;
+  /** The latest change to the catalogue or anything it lists. */
+  catalogueModified: Date;
   /** Access bodies each organisation operates, by organisation id (see catalogue-source.ts). */
   bodiesOperatedBy: Map<string, DataAccessBody[]>;
 }

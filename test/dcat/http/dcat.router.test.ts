@@ -1,9 +1,14 @@
+import type { EntityClass } from '@mikro-orm/core';
 import type * as RDF from '@rdfjs/types';
 import { Store } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordStatus } from '../../../src/records/record.js';
+import { type CatalogueRecord, RecordStatus } from '../../../src/records/record.js';
 import { toGlobalId } from '../../../src/core/global-id.js';
+import { DataAccessBody } from '../../../src/access/data-access-body.entity.js';
 import { Dataset } from '../../../src/datasets/dataset.entity.js';
+import { HealthEconomicEvaluation } from '../../../src/economics/health-economic-evaluation.entity.js';
+import { Organisation } from '../../../src/organisations/organisation.entity.js';
+import { Study } from '../../../src/studies/study.entity.js';
 import { Distribution } from '../../../src/datasets/distribution.entity.js';
 import { adms, dcat, dct, fdp, hydra, ldp, prov, rdf } from '../../../src/dcat/namespaces.js';
 import type { RdfFormat } from '../../../src/dcat/rdf/formats.js';
@@ -73,6 +78,16 @@ const listedDatasets = (page: RDF.Quad[]) => objects(page, `${BASE}/dcat/catalog
 
 function readable(violations: ShaclViolation[]): string[] {
   return violations.map((v) => `${v.focusNode} ${v.path ?? ''}: ${v.message}`);
+}
+
+/** The listed datasets whose own document mentions `iri`. */
+async function datasetsMentioning(iri: string): Promise<string[]> {
+  const listed = union(await allPages(`${BASE}/dcat/catalog?pageSize=50`));
+  const mentioning: string[] = [];
+  for (const dataset of listedDatasets(listed)) {
+    if ((await graphAt(dataset)).some((q) => q.object.value === iri)) mentioning.push(dataset);
+  }
+  return mentioning;
 }
 
 async function visibleIdentifiers(): Promise<string[]> {
@@ -243,6 +258,40 @@ describe('incremental harvests and withdrawals', () => {
     const later = await graphAt(`${BASE}/dcat/catalog?modifiedSince=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
     expect(listedDatasets(later)).toEqual([]);
     expect(objects(later, null, hydra('totalItems'))).toEqual(['0']);
+  });
+
+  it('follows changes to related records: modifiedSince lists, and dct:modified dates, every dataset whose description changed', async () => {
+    const admin = await catalogue.token('admin');
+    const whole = union(await allPages(`${BASE}/dcat/catalog?pageSize=50`));
+    const minted = (kind: string) => [...new Set(whole.map((q) => q.object.value).filter((value) => value.startsWith(`${BASE}/dcat/${kind}/`) && !value.includes('#')))];
+    const related: [string, string, EntityClass<CatalogueRecord>, string, string][] = [
+      [`${BASE}/dcat/organisations/${encodeURIComponent(SKANE)}`, 'Organisation', Organisation as EntityClass<CatalogueRecord>, 'name', 'Region Skåne (renamed)'],
+      [minted('access-bodies')[0]!, 'DataAccessBody', DataAccessBody as EntityClass<CatalogueRecord>, 'name', 'Access body (renamed)'],
+      [minted('studies')[0]!, 'Study', Study as EntityClass<CatalogueRecord>, 'title', 'Study (renamed)'],
+      [minted('evaluations')[0]!, 'HealthEconomicEvaluation', HealthEconomicEvaluation as EntityClass<CatalogueRecord>, 'title', 'Evaluation (renamed)'],
+    ];
+    for (const [iri, type, entity, field, value] of related) {
+      const identifier = decodeURIComponent(iri.split('/').pop()!);
+      const record = await catalogue.orm.em.fork().findOneOrFail(entity, { identifier });
+      const datasets = await datasetsMentioning(iri);
+      expect(datasets.length, iri).toBeGreaterThan(0);
+      const before = new Date();
+      const { data, errors } = await catalogue.gql(
+        `mutation($id: ID!, $v: Int!, $input: ${type}Patch!) { update${type}(id: $id, expectedVersion: $v, input: $input) { userErrors { message } } }`,
+        { id: identifier, v: record.version, input: { [field]: value } },
+        admin,
+      );
+      expect(errors, type).toBeUndefined();
+      expect(data?.[`update${type}`].userErrors, type).toEqual([]);
+
+      const since = await graphAt(`${BASE}/dcat/catalog?pageSize=500&modifiedSince=${encodeURIComponent(before.toISOString())}`);
+      expect([...listedDatasets(since)].sort(), type).toEqual(datasets.sort());
+      for (const dataset of datasets) {
+        expect(new Date(only(objects(since, dataset, dct('modified')))).getTime(), dataset).toBeGreaterThanOrEqual(before.getTime() - 1000);
+      }
+      const catalogModified = only(objects(since, `${BASE}/dcat/catalog`, dct('modified')));
+      expect(new Date(catalogModified).getTime(), type).toBeGreaterThanOrEqual(before.getTime() - 1000);
+    }
   });
 
   it('takes a withdrawn dataset out of the listing; its IRI answers 410 with a tombstone; auditors can list it', async () => {

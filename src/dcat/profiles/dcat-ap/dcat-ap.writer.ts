@@ -7,6 +7,7 @@ import { Assay } from '../../../datasets/cohort.js';
 import type { Dataset } from '../../../datasets/dataset.entity.js';
 import type { Distribution, DistributionFormat } from '../../../datasets/distribution.entity.js';
 import type { Publication } from '../../../publications/publication.entity.js';
+import { metadataModifiedOf } from '../../catalogue-source.js';
 import { webIri } from '../../iris.js';
 import { adms, dcat, dct, foaf, prov, rdf, rdfs, xsd } from '../../namespaces.js';
 import { dateTime } from '../../rdf/literals.js';
@@ -43,7 +44,7 @@ export const dcatApWriter: ProfileWriter = {
     const homepage = webIri(catalogue.homepage);
     if (homepage) add(foaf('homepage'), describer.typed(homepage, foaf('Document')));
     add(dct('issued'), dateTime(catalogue.issued));
-    add(dct('modified'), dateTime(catalogue.modified));
+    add(dct('modified'), dateTime(describer.context.catalogueModified));
   },
 
   dataset(describer, add, record) {
@@ -202,7 +203,7 @@ function describeLifecycle(describer: CatalogueDescriber, dataset: Dataset, add:
   const status = withdrawn ? admsStatus.withdrawn : admsStatus.completed;
   add(adms('status'), describer.concept(status.iri, admsStatus.scheme, status.label));
   if (dataset.issued) add(dct('issued'), dateTime(dataset.issued));
-  add(dct('modified'), dateTime(dataset.modified));
+  add(dct('modified'), dateTime(metadataModifiedOf(dataset)));
   if (!withdrawn) return;
   // Withdrawal is the last change to a withdrawn record, so its modification time is when it ended.
   add(prov('invalidatedAtTime'), dateTime(dataset.modified));

@@ -1,5 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
+import { metadataModifiedOf } from '../../catalogue-source.js';
 import type { CatalogueIris } from '../../iris.js';
 import { dcat, dct, fdp, ldp, rdf } from '../../namespaces.js';
 import type { Graph } from '../../rdf/graph.js';
@@ -26,7 +27,10 @@ export const fdpWriter: ProfileWriter = {
 
   catalog(describer, add, catalogue) {
     const { iris } = describer;
-    describeMetadata(describer, add, `${iris.catalog()}#metadata-identifier`, iris.catalog(), catalogue);
+    describeMetadata(describer, add, `${iris.catalog()}#metadata-identifier`, iris.catalog(), {
+      issued: catalogue.issued,
+      modified: describer.context.catalogueModified,
+    });
     add(dct('isPartOf'), namedNode(iris.fdp()));
   },
 
@@ -36,7 +40,7 @@ export const fdpWriter: ProfileWriter = {
     const self = iris.dataset(dataset.identifier);
     describeMetadata(describer, add, iris.part('datasets', dataset.identifier, 'metadata-identifier'), self, {
       issued: dataset.issued ?? dataset.createdAt,
-      modified: dataset.modified,
+      modified: metadataModifiedOf(dataset),
     });
     add(dct('isPartOf'), namedNode(iris.catalog()));
     const distributions = [...dataset.distributions].map((distribution) => iris.distribution(distribution.id)).sort();
@@ -48,7 +52,7 @@ export const fdpWriter: ProfileWriter = {
     const self = iris.distribution(distribution.id);
     describeMetadata(describer, add, iris.part('distributions', distribution.id, 'metadata-identifier'), self, {
       issued: dataset.issued ?? dataset.createdAt,
-      modified: dataset.modified,
+      modified: metadataModifiedOf(dataset),
     });
     add(dct('isPartOf'), namedNode(iris.dataset(dataset.identifier)));
   },
@@ -87,7 +91,7 @@ export function describeRepository(describer: CatalogueDescriber, iris: Catalogu
   graph.add(repository, dcat('endpointURL'), repository);
   graph.add(repository, fdp('conformsToFdpSpec'), namedNode(FDP_SPECIFICATION));
   graph.add(repository, fdp('metadataIssued'), dateTime(catalogue.issued));
-  graph.add(repository, fdp('metadataModified'), dateTime(catalogue.modified));
+  graph.add(repository, fdp('metadataModified'), dateTime(context.catalogueModified));
   const catalog = describer.catalog();
   graph.add(repository, fdp('metadataCatalog'), catalog);
   describeContainer(graph, `${iris.fdp()}#catalogs`, repository, fdp('metadataCatalog'), [catalog.value]);
