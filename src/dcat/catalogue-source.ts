@@ -1,12 +1,14 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessRoute } from '../access/access-route.entity.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { fromGlobalId } from '../core/global-id.js';
-import { RecordStatus } from '../records/record.js';
+import { type CatalogueRecord, RecordStatus } from '../records/record.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { Dataset } from '../datasets/dataset.entity.js';
+import { HealthEconomicEvaluation } from '../economics/health-economic-evaluation.entity.js';
+import type { Organisation } from '../organisations/organisation.entity.js';
 
 /**
  * Reads what the harvestable catalogue publishes, a page or batch of datasets at a time, in a fixed number
@@ -14,8 +16,14 @@ import { Dataset } from '../datasets/dataset.entity.js';
  * routes and the access bodies run by the organisations involved, each for the whole page at once.
  */
 
-/** Published and withdrawn datasets: withdrawals stay visible so harvesters learn of them; drafts never do. */
-const visible = { status: { $in: [RecordStatus.PUBLISHED, RecordStatus.WITHDRAWN] } } as const;
+/**
+ * What the harvest listing holds: published datasets, and withdrawn ones only for auditors who ask
+ * (harvesters delete by absence). A withdrawn dataset's own IRI still answers, with a tombstone; drafts are
+ * never served.
+ */
+const listed = (includeWithdrawn: boolean) =>
+  includeWithdrawn ? { status: { $in: [RecordStatus.PUBLISHED, RecordStatus.WITHDRAWN] } } : { status: RecordStatus.PUBLISHED };
+const served = listed(true);
 
 const datasetRelations = ['publisher', 'hdab', 'wasGeneratedBy', 'distributions', 'publications', 'dataHolders', 'contributors'] as const;
 
@@ -24,11 +32,15 @@ export interface DatasetRecord {
   dataset: Dataset;
   consent: ConsentScope | null;
   accessRoute: AccessRoute | null;
+  /** Published health-economic evaluations that use the dataset. */
+  evaluations: HealthEconomicEvaluation[];
 }
 
 /** The datasets of one page or batch, ready to describe. */
 export interface DatasetRecords {
   records: DatasetRecord[];
+  /** The latest change to the catalogue or to anything it lists (its dct:modified). */
+  catalogueModified: Date;
   /** Access bodies operated by each organisation of the page, by organisation id (contact point fallback). */
   bodiesOperatedBy: Map<string, DataAccessBody[]>;
 }
@@ -39,72 +51,81 @@ export async function findCatalogue(em: EntityManager): Promise<Catalogue | null
   return catalogue ?? null;
 }
 
-export interface PageQuery {
-  /** Only datasets modified at or after this instant (incremental harvests). */
+/** Which datasets a listing holds. */
+export interface ListingFilter {
+  /** Only datasets whose description changed at or after this instant (incremental harvests). */
   modifiedSince?: Date;
-  offset: number;
+  includeWithdrawn?: boolean;
+}
+
+/** A page of a listing: the datasets after `afterId` in id order. */
+export interface PageQuery extends ListingFilter {
+  afterId?: string | null;
   limit: number;
 }
 
-function pageFilter(modifiedSince: Date | undefined): FilterQuery<Dataset> {
-  return modifiedSince ? { ...visible, modified: { $gte: modifiedSince } } : visible;
+function listingWhere(filter: ListingFilter) {
+  const where = listed(filter.includeWithdrawn ?? false);
+  return filter.modifiedSince ? { ...where, metadataModified: { $gte: filter.modifiedSince } } : where;
 }
 
-export function countDatasets(em: EntityManager, modifiedSince?: Date): Promise<number> {
-  return em.count(Dataset, pageFilter(modifiedSince));
-}
-
-/** One page of datasets, oldest change first (ties by id), so a harvester can resume where it left off. */
-export function findDatasetPage(em: EntityManager, query: PageQuery): Promise<Dataset[]> {
-  return em.find(Dataset, pageFilter(query.modifiedSince), {
-    populate: datasetRelations,
-    orderBy: [{ modified: 'asc' }, { id: 'asc' }],
-    offset: query.offset,
-    limit: query.limit,
-  });
-}
-
-/** The public identifiers of one page of datasets, in the same order, for listings of links. */
-export async function findDatasetIdentifiers(em: EntityManager, query: PageQuery): Promise<string[]> {
-  const datasets = await em.find(Dataset, pageFilter(query.modifiedSince), {
-    fields: ['identifier'],
-    orderBy: [{ modified: 'asc' }, { id: 'asc' }],
-    offset: query.offset,
-    limit: query.limit,
-  });
-  return datasets.map((dataset) => dataset.identifier);
+export function countDatasets(em: EntityManager, filter: ListingFilter = {}): Promise<number> {
+  return em.count(Dataset, listingWhere(filter));
 }
 
 /**
- * The next batch of datasets after `afterId` in id order. Keyset pagination on the primary key: rows do not
- * move while an export runs, so none is missed or repeated.
+ * One page of a listing, keyset-paged on the primary key: a dataset's id never changes, so edits, publications
+ * and withdrawals during a harvest neither move a dataset past the cursor nor bring one back.
  */
-export function findDatasetBatch(em: EntityManager, afterId: string | null, limit: number): Promise<Dataset[]> {
-  const where: FilterQuery<Dataset> = afterId ? { ...visible, id: { $gt: afterId } } : visible;
-  return em.find(Dataset, where, { populate: datasetRelations, orderBy: { id: 'asc' }, limit });
+export function findDatasetPage(em: EntityManager, query: PageQuery): Promise<Dataset[]> {
+  const where = listingWhere(query);
+  return em.find(Dataset, query.afterId ? { ...where, id: { $gt: query.afterId } } : where, {
+    populate: datasetRelations,
+    orderBy: { id: 'asc' },
+    limit: query.limit,
+  });
 }
 
-/** A visible dataset by public identifier or Relay id; null for unknown ids and drafts alike. */
+/** The public identifiers of every dataset in a listing, in the listing's order (links, not descriptions). */
+export async function findListedIdentifiers(em: EntityManager, filter: ListingFilter): Promise<string[]> {
+  const datasets = await em.find(Dataset, listingWhere(filter), { fields: ['identifier'], orderBy: { id: 'asc' } });
+  return datasets.map((dataset) => dataset.identifier);
+}
+
+/** A published or withdrawn dataset by public identifier or Relay id; null for unknown ids and drafts alike. */
 export async function findDataset(em: EntityManager, ref: string): Promise<Dataset | null> {
   const global = fromGlobalId(ref);
-  const where: FilterQuery<Dataset> = global?.type === Dataset.name ? { ...visible, id: global.id } : { ...visible, identifier: ref };
+  const where: FilterQuery<Dataset> = global?.type === Dataset.name ? { ...served, id: global.id } : { ...served, identifier: ref };
   const [dataset] = await em.find(Dataset, where, { populate: datasetRelations });
   return dataset ?? null;
 }
 
-/** The visible dataset one of whose distributions has this id. */
+/** The published or withdrawn dataset one of whose distributions has this id. */
 export async function findDatasetOfDistribution(em: EntityManager, distributionId: string): Promise<Dataset | null> {
-  const [dataset] = await em.find(Dataset, { ...visible, distributions: { id: distributionId } }, { populate: datasetRelations });
+  const [dataset] = await em.find(Dataset, { ...served, distributions: { id: distributionId } }, { populate: datasetRelations });
   return dataset ?? null;
+}
+
+/** A published or withdrawn record by public identifier or Relay id; null for unknown ids and drafts alike. */
+export async function findServedRecord<T extends CatalogueRecord>(em: EntityManager, entity: EntityClass<T>, ref: string): Promise<T | null> {
+  const global = fromGlobalId(ref);
+  const where = { status: { $in: [RecordStatus.PUBLISHED, RecordStatus.WITHDRAWN] }, ...(global?.type === entity.name ? { id: global.id } : { identifier: ref }) };
+  return (await em.findOne(entity, where as FilterQuery<T>)) ?? null;
 }
 
 /**
  * Loads the consent scopes, access routes and operated access bodies of a page of datasets (and of the
  * catalogue's publisher, whose contact point is the last resort of every agent's).
  */
-export async function completeRecords(em: EntityManager, datasets: Dataset[], catalogue: Catalogue | null): Promise<DatasetRecords> {
+export async function completeRecords(
+  em: EntityManager,
+  datasets: Dataset[],
+  catalogue: Catalogue | null,
+  organisations: readonly Organisation[] = [],
+): Promise<DatasetRecords> {
   const ids = datasets.map((dataset) => dataset.id);
   const organisationIds = new Set<string>(catalogue?.publisher ? [catalogue.publisher.id] : []);
+  for (const organisation of organisations) organisationIds.add(organisation.id);
   for (const dataset of datasets) {
     organisationIds.add(dataset.publisher.id);
     for (const holder of dataset.dataHolders) organisationIds.add(holder.id);
@@ -114,6 +135,13 @@ export async function completeRecords(em: EntityManager, datasets: Dataset[], ca
   const routes = ids.length
     ? await em.find(AccessRoute, { dataset: { $in: ids } }, { populate: ['accessBody', 'steps', 'steps.body'] })
     : [];
+  const evaluations = ids.length
+    ? await em.find(HealthEconomicEvaluation, { evaluatedDatasets: { $in: ids }, status: RecordStatus.PUBLISHED }, {
+      populate: ['evaluatedDatasets'],
+      populateWhere: 'infer',
+      orderBy: { identifier: 'asc' },
+    })
+    : [];
   const consentOf = new Map(consents.map((consent) => [consent.dataset.id, consent]));
   const routeOf = new Map(routes.map((route) => [route.dataset.id, route]));
   return {
@@ -121,9 +149,22 @@ export async function completeRecords(em: EntityManager, datasets: Dataset[], ca
       dataset,
       consent: consentOf.get(dataset.id) ?? null,
       accessRoute: routeOf.get(dataset.id) ?? null,
+      evaluations: evaluations.filter((evaluation) => evaluation.evaluatedDatasets.getItems().some((used) => used.id === dataset.id)),
     })),
     bodiesOperatedBy: await bodiesOperatedBy(em, [...organisationIds]),
+    catalogueModified: await catalogueModified(em, catalogue),
   };
+}
+
+/** When a dataset's description last changed, changes to the records it points at included. */
+export function metadataModifiedOf(dataset: Dataset): Date {
+  return dataset.metadataModified ?? dataset.modified;
+}
+
+async function catalogueModified(em: EntityManager, catalogue: Catalogue | null): Promise<Date> {
+  const [latest] = await em.find(Dataset, served, { fields: ['metadataModified'], orderBy: { metadataModified: 'desc' }, limit: 1 });
+  const times = [catalogue?.modified, catalogue?.publisher?.modified, latest?.metadataModified].filter((time): time is Date => !!time);
+  return new Date(Math.max(0, ...times.map((time) => time.getTime())));
 }
 
 async function bodiesOperatedBy(em: EntityManager, organisationIds: string[]): Promise<Map<string, DataAccessBody[]>> {

@@ -2,8 +2,10 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Orm } from '../db/orm.js';
 import { CatalogueDescriber, publishedPrefixes } from './profiles/describer.js';
-import { completeRecords, findCatalogue, findDatasetBatch } from './catalogue-source.js';
+import { completeRecords, findCatalogue, findDatasetPage } from './catalogue-source.js';
 import { CatalogueIris } from './iris.js';
+import { dcat } from './namespaces.js';
+import { describeContainer } from './profiles/fdp/fdp.writer.js';
 import { createNTriplesStreamWriter, createTurtleStreamWriter, type RdfStreamWriter } from './rdf/serialize.js';
 
 export interface ExportOptions {
@@ -36,11 +38,14 @@ export async function exportCatalogue(orm: Orm, out: NodeJS.WritableStream, opti
   let written = 0;
   for (;;) {
     const em = orm.em.fork();
-    const datasets = await findDatasetBatch(em, afterId, batchSize);
-    const { records, bodiesOperatedBy } = await completeRecords(em, datasets, catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
-    describer.catalog();
+    const datasets = await findDatasetPage(em, { afterId, limit: batchSize });
+    const { records, ...related } = await completeRecords(em, datasets, catalogue);
+    const describer = new CatalogueDescriber({ iris, catalogue, ...related });
+    const catalog = describer.catalog();
     describer.listDatasets(datasets.map((dataset) => dataset.identifier));
+    // The FAIR Data Point container of the catalogue's first page, stated a batch at a time.
+    const members = datasets.map((dataset) => iris.dataset(dataset.identifier));
+    describeContainer(describer.graph, `${iris.catalog()}#datasets`, catalog, dcat('dataset'), members);
     for (const record of records) describer.dataset(record);
     for (const quad of describer.quads) await writer.write(quad);
     written += datasets.length;

@@ -11,7 +11,7 @@ export class CatalogueIris {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  /** The catalogue; dereferencing it gives the first page of the harvestable catalogue. */
+  /** The catalogue; dereferencing it gives the first page of the harvest listing. */
   catalog(): string {
     return `${this.baseUrl}/dcat/catalog`;
   }
@@ -41,6 +41,10 @@ export class CatalogueIris {
     return isHttpIri(identifier) ? identifier : this.local('studies', identifier);
   }
 
+  evaluation(identifier: string): string {
+    return isHttpIri(identifier) ? identifier : this.local('evaluations', identifier);
+  }
+
   publication(identifier: string): string {
     return isHttpIri(identifier) ? identifier : this.local('publications', identifier);
   }
@@ -52,18 +56,6 @@ export class CatalogueIris {
 
   fdp(): string {
     return `${this.baseUrl}/fdp`;
-  }
-
-  fdpCatalog(identifier: string): string {
-    return `${this.baseUrl}/fdp/catalog/${encodeURIComponent(identifier)}`;
-  }
-
-  fdpDataset(identifier: string): string {
-    return `${this.baseUrl}/fdp/dataset/${encodeURIComponent(identifier)}`;
-  }
-
-  fdpDistribution(id: string): string {
-    return `${this.baseUrl}/fdp/distribution/${encodeURIComponent(id)}`;
   }
 
   private local(kind: string, identifier: string): string {

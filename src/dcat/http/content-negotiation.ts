@@ -69,11 +69,14 @@ function parseAccept(header: string): MediaRange[] {
   return ranges;
 }
 
-/** The weight a client gives a format: that of the most specific range matching any of its media types. */
+/**
+ * The weight a client gives a format: that of the most specific range matching its canonical media type, or
+ * naming one of its other media types exactly.
+ */
 function qualityOf(format: RdfFormat, ranges: readonly MediaRange[]): number {
   let specificity = -1;
   let q = 0;
-  for (const mediaType of mediaTypesOf[format]) {
+  for (const [index, mediaType] of mediaTypesOf[format].entries()) {
     const [type, subtype] = mediaType.split('/') as [string, string];
     for (const range of ranges) {
       const rangeSpecificity =
@@ -81,7 +84,8 @@ function qualityOf(format: RdfFormat, ranges: readonly MediaRange[]): number {
         : range.type === type && range.subtype === '*' ? 1
         : range.type === '*' ? 0
         : -1;
-      if (rangeSpecificity < 0) continue;
+      // Wildcards stand for the canonical media type only: "text/*;q=0" must not refuse RDF/XML as text/xml.
+      if (rangeSpecificity < 0 || (index > 0 && rangeSpecificity < 2)) continue;
       if (rangeSpecificity > specificity || (rangeSpecificity === specificity && range.q > q)) {
         specificity = rangeSpecificity;
         q = range.q;

@@ -1,22 +1,29 @@
+import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type * as RDF from '@rdfjs/types';
 import express, { type Request, type Response } from 'express';
 import { DataFactory } from 'n3';
+import { DataAccessBody } from '../../access/data-access-body.entity.js';
 import type { Catalogue } from '../../catalogue/catalogue.entity.js';
 import { isIsoCalendarDate } from '../../core/validation.js';
+import { type CatalogueRecord, RecordStatus } from '../../records/record.js';
 import type { Orm } from '../../db/orm.js';
-import { CatalogueDescriber, publishedPrefixes } from '../profiles/describer.js';
+import { HealthEconomicEvaluation } from '../../economics/health-economic-evaluation.entity.js';
+import { Organisation } from '../../organisations/organisation.entity.js';
+import { Study } from '../../studies/study.entity.js';
 import {
-  completeRecords, countDatasets, findCatalogue, findDataset, findDatasetIdentifiers, findDatasetOfDistribution,
-  findDatasetPage,
+  completeRecords, countDatasets, findCatalogue, findDataset, findDatasetOfDistribution, findDatasetPage, findListedIdentifiers,
+  findServedRecord, type ListingFilter,
 } from '../catalogue-source.js';
-import { describeMembers, describeRecord, describeRepository } from '../profiles/fdp/fdp.writer.js';
-import { DEFAULT_PAGE_SIZE, describePage, MAX_PAGE_SIZE, type Paging, withQuery } from './hydra-paging.js';
 import { CatalogueIris } from '../iris.js';
 import { dcat } from '../namespaces.js';
+import { describeTombstone } from '../profiles/dcat-ap/dcat-ap.writer.js';
+import { CatalogueDescriber, publishedPrefixes } from '../profiles/describer.js';
+import { describeContainer, describeRepository } from '../profiles/fdp/fdp.writer.js';
 import { type RdfFormat, rdfFormats } from '../rdf/formats.js';
 import { serialize } from '../rdf/serialize.js';
 import { negotiateRdfFormat } from './content-negotiation.js';
+import { cursorAfter, DEFAULT_PAGE_SIZE, describePage, idOfCursor, MAX_PAGE_SIZE, withQuery } from './hydra-paging.js';
 
 const { namedNode } = DataFactory;
 
@@ -42,11 +49,13 @@ const ISO_DATE_OR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d
 
 /**
  * The harvestable catalogue (DCAT-AP 3 / HealthDCAT-AP) and its FAIR Data Point, content-negotiated as
- * Turtle, JSON-LD, RDF/XML or N-Triples:
- *   GET /dcat/catalog?page=&pageSize=&modifiedSince=   the catalogue, a page of datasets at a time (Hydra)
- *   GET /dcat/datasets/:id                              one dataset (public identifier or Relay id)
- *   GET /fdp, /fdp/catalog/:id, /fdp/dataset/:id, /fdp/distribution/:id   FAIR Data Point records
- * Drafts never appear; withdrawn datasets do, marked as withdrawn.
+ * Turtle, JSON-LD, RDF/XML or N-Triples. Every IRI the output mints is served here:
+ *   GET /dcat/catalog?pageSize=&cursor=&modifiedSince=&includeWithdrawn=   the harvest listing (Hydra, keyset)
+ *   GET /dcat/datasets/:id, /dcat/distributions/:id                         one dataset or distribution
+ *   GET /dcat/organisations/:id, /dcat/access-bodies/:id, /dcat/studies/:id, /dcat/evaluations/:id
+ *   GET /fdp                                                                the FAIR Data Point (repository)
+ * Drafts are never served (404). Withdrawn datasets leave the listing, because harvesters delete by
+ * absence; their IRIs answer 410 Gone with a tombstone, and ?includeWithdrawn=true lists them for auditors.
  */
 export function dcatRouter(deps: DcatRouterDependencies): express.Router {
   const router = express.Router();
@@ -54,24 +63,38 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
 
   router.get('/dcat/catalog', async (req, res) => {
     const format = chooseFormat(req);
-    const paging = pagingOf(req);
-    const modifiedSince = modifiedSinceOf(req);
+    const pageSize = pageSizeOf(req);
+    const afterId = cursorOf(req);
+    const filter: ListingFilter = { modifiedSince: modifiedSinceOf(req), includeWithdrawn: flagOf(req, 'includeWithdrawn') };
     const em = deps.orm.em.fork();
     const catalogue = await requireCatalogue(em);
-    const totalItems = await countDatasets(em, modifiedSince);
-    const datasets = await findDatasetPage(em, { modifiedSince, offset: (paging.page - 1) * paging.pageSize, limit: paging.pageSize });
-    const { records, bodiesOperatedBy } = await completeRecords(em, datasets, catalogue);
+    const totalItems = await countDatasets(em, filter);
+    const page = await findDatasetPage(em, { ...filter, afterId, limit: pageSize + 1 });
+    const datasets = page.slice(0, pageSize);
+    const { records, ...related } = await completeRecords(em, datasets, catalogue);
 
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
-    describer.catalog();
+    const describer = new CatalogueDescriber({ iris, catalogue, ...related });
+    const catalog = describer.catalog();
     describer.listDatasets(datasets.map((dataset) => dataset.identifier));
     for (const record of records) describer.dataset(record);
-    const since = modifiedSince?.toISOString();
+    if (!afterId) {
+      // The first page, which is what the catalogue's IRI gives, links every dataset of the listing, so a
+      // FAIR Data Point client that follows only ldp:contains finds them all without Hydra.
+      const members = (await findListedIdentifiers(em, filter)).map((identifier) => iris.dataset(identifier));
+      describeContainer(describer.graph, `${iris.catalog()}#datasets`, catalog, dcat('dataset'), members);
+    }
+    const listing: [string, string | number | undefined][] = [
+      ['modifiedSince', filter.modifiedSince?.toISOString()],
+      ['includeWithdrawn', filter.includeWithdrawn ? 'true' : undefined],
+    ];
+    const pageUrl = (cursor: string | undefined) => withQuery(iris.catalog(), [...listing, ['pageSize', pageSize], ['cursor', cursor]]);
+    const last = datasets[datasets.length - 1];
     describePage(describer.graph, {
-      ...paging,
+      collection: withQuery(iris.catalog(), listing),
       totalItems,
-      collection: withQuery(iris.catalog(), [['modifiedSince', since]]),
-      pageUrl: (page) => withQuery(iris.catalog(), [['modifiedSince', since], ['page', page], ['pageSize', paging.pageSize]]),
+      self: pageUrl(afterId ? cursorAfterOf(req) : undefined),
+      first: pageUrl(undefined),
+      next: page.length > pageSize && last ? pageUrl(cursorAfter(last.id)) : null,
     });
     await sendRdf(res, format, describer.quads);
   });
@@ -82,76 +105,69 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const catalogue = await requireCatalogue(em);
     const dataset = await findDataset(em, req.params.id);
     if (!dataset) throw new RequestProblem(404, `No dataset "${req.params.id}" in the catalogue.`);
-    const { records, bodiesOperatedBy } = await completeRecords(em, [dataset], catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
+    const { records, ...related } = await completeRecords(em, [dataset], catalogue);
+    const describer = new CatalogueDescriber({ iris, catalogue, ...related });
+    if (dataset.status === RecordStatus.WITHDRAWN) {
+      describeTombstone(describer, dataset);
+      await sendRdf(res, format, describer.quads, 410);
+      return;
+    }
     describer.dataset(records[0]!);
     await sendRdf(res, format, describer.quads);
   });
 
-  router.get('/fdp', async (req, res) => {
-    const format = chooseFormat(req);
-    const em = deps.orm.em.fork();
-    const catalogue = await requireCatalogue(em);
-    const { bodiesOperatedBy } = await completeRecords(em, [], catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
-    describeRepository(describer, iris);
-    await sendRdf(res, format, describer.quads);
-  });
-
-  router.get('/fdp/catalog/:id', async (req, res) => {
-    const format = chooseFormat(req);
-    const paging = pagingOf(req);
-    const em = deps.orm.em.fork();
-    const catalogue = await requireCatalogue(em);
-    if (req.params.id !== catalogue.identifier) throw new RequestProblem(404, `No catalog "${req.params.id}" in this FAIR Data Point.`);
-    const totalItems = await countDatasets(em);
-    const identifiers = await findDatasetIdentifiers(em, { offset: (paging.page - 1) * paging.pageSize, limit: paging.pageSize });
-    const { bodiesOperatedBy } = await completeRecords(em, [], catalogue);
-
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
-    const record = iris.fdpCatalog(catalogue.identifier);
-    const catalog = describer.catalog();
-    describer.listDatasets(identifiers);
-    describeRecord(describer.graph, record, catalog, catalogue, iris.fdp());
-    const container = `${record}#datasets`;
-    describeMembers(describer.graph, container, catalog, dcat('dataset'), identifiers.map((identifier) => iris.fdpDataset(identifier)));
-    describePage(describer.graph, {
-      ...paging,
-      totalItems,
-      collection: container,
-      pageUrl: (page) => withQuery(record, [['page', page], ['pageSize', paging.pageSize]]),
-    });
-    await sendRdf(res, format, describer.quads);
-  });
-
-  router.get('/fdp/dataset/:id', async (req, res) => {
-    const format = chooseFormat(req);
-    const em = deps.orm.em.fork();
-    const catalogue = await requireCatalogue(em);
-    const dataset = await findDataset(em, req.params.id);
-    if (!dataset) throw new RequestProblem(404, `No dataset "${req.params.id}" in this FAIR Data Point.`);
-    const { records, bodiesOperatedBy } = await completeRecords(em, [dataset], catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
-    const node = describer.dataset(records[0]!);
-    const record = iris.fdpDataset(dataset.identifier);
-    describeRecord(describer.graph, record, node, dataset, iris.fdpCatalog(catalogue.identifier));
-    const distributions = [...dataset.distributions].map((distribution) => iris.fdpDistribution(distribution.id)).sort();
-    describeMembers(describer.graph, `${record}#distributions`, node, dcat('distribution'), distributions);
-    await sendRdf(res, format, describer.quads);
-  });
-
-  router.get('/fdp/distribution/:id', async (req, res) => {
+  router.get('/dcat/distributions/:id', async (req, res) => {
     const format = chooseFormat(req);
     const em = deps.orm.em.fork();
     const catalogue = await requireCatalogue(em);
     const dataset = UUID.test(req.params.id) ? await findDatasetOfDistribution(em, req.params.id) : null;
     const distribution = dataset?.distributions.getItems().find((candidate) => candidate.id === req.params.id);
-    if (!dataset || !distribution) throw new RequestProblem(404, `No distribution "${req.params.id}" in this FAIR Data Point.`);
-    const { records, bodiesOperatedBy } = await completeRecords(em, [dataset], catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
+    if (!dataset || !distribution) throw new RequestProblem(404, `No distribution "${req.params.id}" in the catalogue.`);
+    const { records, ...related } = await completeRecords(em, [dataset], catalogue);
+    const describer = new CatalogueDescriber({ iris, catalogue, ...related });
+    if (dataset.status === RecordStatus.WITHDRAWN) {
+      // The distribution went with its dataset: say so, and point at the dataset's tombstone.
+      const node = describer.typed(iris.distribution(distribution.id), dcat('Distribution'));
+      describer.graph.add(describeTombstone(describer, dataset), dcat('distribution'), node);
+      await sendRdf(res, format, describer.quads, 410);
+      return;
+    }
     const node = describer.distribution(records[0]!, distribution);
     describer.graph.add(namedNode(iris.dataset(dataset.identifier)), dcat('distribution'), node);
-    describeRecord(describer.graph, iris.fdpDistribution(distribution.id), node, dataset, iris.fdpDataset(dataset.identifier));
+    await sendRdf(res, format, describer.quads);
+  });
+
+  /** Serves the records, besides datasets, whose IRIs the output mints. */
+  function serveRecords<T extends CatalogueRecord>(
+    kind: string,
+    noun: string,
+    entity: EntityClass<T>,
+    describe: (describer: CatalogueDescriber, record: T) => void,
+  ): void {
+    router.get(`/dcat/${kind}/:id`, async (req, res) => {
+      const format = chooseFormat(req);
+      const em = deps.orm.em.fork();
+      const catalogue = await requireCatalogue(em);
+      const record = await findServedRecord(em, entity, req.params.id as string);
+      if (!record) throw new RequestProblem(404, `No ${noun} "${req.params.id}" in the catalogue.`);
+      const { bodiesOperatedBy, catalogueModified } = await completeRecords(em, [], catalogue, record instanceof Organisation ? [record] : []);
+      const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy, catalogueModified });
+      describe(describer, record);
+      await sendRdf(res, format, describer.quads, record.status === RecordStatus.WITHDRAWN ? 410 : 200);
+    });
+  }
+  serveRecords('organisations', 'organisation', Organisation, (describer, record) => describer.organisation(record));
+  serveRecords('access-bodies', 'access body', DataAccessBody, (describer, record) => describer.accessBody(record));
+  serveRecords('studies', 'study', Study, (describer, record) => describer.study(record));
+  serveRecords('evaluations', 'health-economic evaluation', HealthEconomicEvaluation, (describer, record) => describer.evaluation(record));
+
+  router.get('/fdp', async (req, res) => {
+    const format = chooseFormat(req);
+    const em = deps.orm.em.fork();
+    const catalogue = await requireCatalogue(em);
+    const { bodiesOperatedBy, catalogueModified } = await completeRecords(em, [], catalogue);
+    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy, catalogueModified });
+    describeRepository(describer, iris);
     await sendRdf(res, format, describer.quads);
   });
 
@@ -159,6 +175,12 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
   router.use((error: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     if (error instanceof RequestProblem) {
       res.status(error.status).type('text/plain').send(`${error.message}\n`);
+      return;
+    }
+    // Express reports a path it cannot decode (malformed percent-encoding) as a 400 of its own.
+    const status = (error as { status?: unknown })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).type('text/plain').send('The request path or query is malformed (check its percent-encoding).\n');
       return;
     }
     (deps.log ?? ((line: string) => console.error(line)))(`GET ${req.originalUrl} failed: ${(error as Error)?.stack ?? String(error)}`);
@@ -194,12 +216,33 @@ function chooseFormat(req: Request): RdfFormat {
   );
 }
 
-function pagingOf(req: Request): Paging {
-  const page = wholeNumber(req, 'page') ?? 1;
+function pageSizeOf(req: Request): number {
   const pageSize = wholeNumber(req, 'pageSize') ?? DEFAULT_PAGE_SIZE;
-  if (page < 1) throw new RequestProblem(400, 'page counts from 1.');
   if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw new RequestProblem(400, `pageSize must be between 1 and ${MAX_PAGE_SIZE}.`);
-  return { page, pageSize };
+  if (parameter(req, 'page') !== undefined) {
+    throw new RequestProblem(400, 'page is not a parameter of this listing: follow the hydra:next links (they carry a cursor).');
+  }
+  return pageSize;
+}
+
+function cursorAfterOf(req: Request): string | undefined {
+  return parameter(req, 'cursor');
+}
+
+/** The dataset id the requested page continues after; undefined for the first page. */
+function cursorOf(req: Request): string | undefined {
+  const cursor = cursorAfterOf(req);
+  if (cursor === undefined) return undefined;
+  const id = idOfCursor(cursor);
+  if (!id) throw new RequestProblem(400, `cursor "${cursor}" is not one this server issued: start from the first page.`);
+  return id;
+}
+
+function flagOf(req: Request, name: string): boolean {
+  const value = parameter(req, name);
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new RequestProblem(400, `${name} must be true or false, not "${value}".`);
 }
 
 function wholeNumber(req: Request, name: string): number | undefined {
@@ -223,7 +266,7 @@ function modifiedSinceOf(req: Request): Date | undefined {
   return date;
 }
 
-async function sendRdf(res: Response, format: RdfFormat, quads: readonly RDF.Quad[]): Promise<void> {
+async function sendRdf(res: Response, format: RdfFormat, quads: readonly RDF.Quad[], status = 200): Promise<void> {
   const body = await serialize(quads, format, publishedPrefixes);
-  res.status(200).vary('Accept').type(`${format}; charset=utf-8`).send(body);
+  res.status(status).vary('Accept').type(`${format}; charset=utf-8`).send(body);
 }

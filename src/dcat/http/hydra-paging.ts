@@ -1,47 +1,51 @@
 import { DataFactory } from 'n3';
-import type { Graph } from '../rdf/graph.js';
 import { hydra, rdf, xsd } from '../namespaces.js';
+import type { Graph } from '../rdf/graph.js';
 
 const { namedNode, literal } = DataFactory;
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
-export interface Paging {
-  /** 1-based. */
-  page: number;
-  pageSize: number;
+const CURSOR_PREFIX = 'after:';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The opaque cursor of the page that follows the dataset with this id. */
+export function cursorAfter(id: string): string {
+  return Buffer.from(CURSOR_PREFIX + id).toString('base64url');
 }
 
-export interface CollectionPage extends Paging {
+/** The dataset id a cursor continues after; null when the text is not a cursor this server issued. */
+export function idOfCursor(cursor: string): string | null {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const id = text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length) : '';
+  return UUID.test(id) ? id : null;
+}
+
+export interface CollectionPage {
   /** IRI of the whole collection (the listing without paging parameters). */
   collection: string;
   totalItems: number;
-  /** URL of a page of the collection. */
-  pageUrl(page: number): string;
-}
-
-/** The number of pages; an empty collection still has one (empty) page. */
-export function lastPageOf(totalItems: number, pageSize: number): number {
-  return Math.max(1, Math.ceil(totalItems / pageSize));
+  /** URL of this page, of the first page, and of the next one when there is more. */
+  self: string;
+  first: string;
+  next: string | null;
 }
 
 /**
- * States the Hydra paging of a listing: the collection's size and a PartialCollectionView with first, last,
- * and (where they exist) previous and next pages, so a harvester walks the pages by following links.
+ * States the Hydra paging of a listing: the collection's size and a PartialCollectionView with its first
+ * and next pages, so a harvester walks the pages by following hydra:next. Pages are keyset pages (a cursor,
+ * not a page number), so there is no "last" or "previous" to link to.
  */
 export function describePage(graph: Graph, page: CollectionPage): void {
   const collection = namedNode(page.collection);
-  const view = namedNode(page.pageUrl(page.page));
-  const last = lastPageOf(page.totalItems, page.pageSize);
+  const view = namedNode(page.self);
   graph.add(collection, rdf('type'), hydra('Collection'));
   graph.add(collection, hydra('totalItems'), literal(String(page.totalItems), xsd('nonNegativeInteger')));
   graph.add(collection, hydra('view'), view);
   graph.add(view, rdf('type'), hydra('PartialCollectionView'));
-  graph.add(view, hydra('first'), namedNode(page.pageUrl(1)));
-  graph.add(view, hydra('last'), namedNode(page.pageUrl(last)));
-  if (page.page > 1) graph.add(view, hydra('previous'), namedNode(page.pageUrl(Math.min(page.page - 1, last))));
-  if (page.page < last) graph.add(view, hydra('next'), namedNode(page.pageUrl(page.page + 1)));
+  graph.add(view, hydra('first'), namedNode(page.first));
+  if (page.next) graph.add(view, hydra('next'), namedNode(page.next));
 }
 
 /** `base` with the given query parameters, in the order given, leaving out absent ones. */

@@ -3,6 +3,7 @@ import { DataFactory } from 'n3';
 import type { DataAccessBody } from '../../access/data-access-body.entity.js';
 import type { Catalogue } from '../../catalogue/catalogue.entity.js';
 import type { Distribution } from '../../datasets/distribution.entity.js';
+import type { HealthEconomicEvaluation } from '../../economics/health-economic-evaluation.entity.js';
 import type { Organisation } from '../../organisations/organisation.entity.js';
 import type { Study } from '../../studies/study.entity.js';
 import type { DatasetRecord } from '../catalogue-source.js';
@@ -12,6 +13,7 @@ import { Graph } from '../rdf/graph.js';
 import { english } from '../rdf/literals.js';
 import { conceptLabel, dataThemeScheme, valuePrefixes } from '../vocabularies.js';
 import { dcatApWriter } from './dcat-ap/dcat-ap.writer.js';
+import { fdpWriter } from './fdp/fdp.writer.js';
 import { gdcatWriter } from './gdcat/gdcat.writer.js';
 import { healthDcatApWriter } from './healthdcat-ap/healthdcat-ap.writer.js';
 import type { Add, ProfileWriter } from './profile.js';
@@ -22,12 +24,14 @@ const { namedNode, literal } = DataFactory;
 export const publishedPrefixes: Record<string, string> = { ...prefixes, ...valuePrefixes };
 
 /** The profiles every document is written in, in the order they add to a node. */
-export const publishedProfiles: readonly ProfileWriter[] = [dcatApWriter, healthDcatApWriter, gdcatWriter];
+export const publishedProfiles: readonly ProfileWriter[] = [dcatApWriter, healthDcatApWriter, gdcatWriter, fdpWriter];
 
 /** What every description needs besides the records: where IRIs live, and the catalogue they belong to. */
 export interface DescriptionContext {
   iris: CatalogueIris;
   catalogue: Catalogue;
+  /** The latest change to the catalogue or anything it lists. */
+  catalogueModified: Date;
   /** Access bodies each organisation operates, by organisation id (see catalogue-source.ts). */
   bodiesOperatedBy: Map<string, DataAccessBody[]>;
 }
@@ -103,6 +107,12 @@ export class CatalogueDescriber {
   study(study: Study): RDF.NamedNode {
     return this.once(this.iris.study(study.identifier), (add) => {
       for (const profile of this.profiles) profile.study?.(this, add, study);
+    });
+  }
+
+  evaluation(evaluation: HealthEconomicEvaluation): RDF.NamedNode {
+    return this.once(this.iris.evaluation(evaluation.identifier), (add) => {
+      for (const profile of this.profiles) profile.evaluation?.(this, add, evaluation);
     });
   }
 

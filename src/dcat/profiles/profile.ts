@@ -2,6 +2,7 @@ import type * as RDF from '@rdfjs/types';
 import type { DataAccessBody } from '../../access/data-access-body.entity.js';
 import type { Catalogue } from '../../catalogue/catalogue.entity.js';
 import type { Distribution } from '../../datasets/distribution.entity.js';
+import type { HealthEconomicEvaluation } from '../../economics/health-economic-evaluation.entity.js';
 import type { Organisation } from '../../organisations/organisation.entity.js';
 import type { Study } from '../../studies/study.entity.js';
 import type { DatasetRecord } from '../catalogue-source.js';
@@ -25,4 +26,5 @@ export interface ProfileWriter {
   organisation?(describer: CatalogueDescriber, add: Add, organisation: Organisation): void;
   accessBody?(describer: CatalogueDescriber, add: Add, body: DataAccessBody): void;
   study?(describer: CatalogueDescriber, add: Add, study: Study): void;
+  evaluation?(describer: CatalogueDescriber, add: Add, evaluation: HealthEconomicEvaluation): void;
 }

@@ -13,6 +13,7 @@ export const rdfFormats: readonly RdfFormat[] = [
 export const mediaTypesOf: Record<RdfFormat, readonly string[]> = {
   'text/turtle': ['text/turtle', 'application/x-turtle'],
   'application/ld+json': ['application/ld+json', 'application/json'],
-  'application/rdf+xml': ['application/rdf+xml'],
+  // RDF/XML is XML: clients that ask for XML in general get it too.
+  'application/rdf+xml': ['application/rdf+xml', 'application/xml', 'text/xml'],
   'application/n-triples': ['application/n-triples'],
 };

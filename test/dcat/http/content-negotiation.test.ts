@@ -27,6 +27,13 @@ describe('negotiateRdfFormat', () => {
     expect(negotiateRdfFormat('application/n-triples, application/rdf+xml')).toBe('application/rdf+xml');
   });
 
+  it('serves RDF/XML to clients asking for XML, but lets wildcards stand for canonical media types only', () => {
+    expect(negotiateRdfFormat('application/xml')).toBe('application/rdf+xml');
+    expect(negotiateRdfFormat('text/xml')).toBe('application/rdf+xml');
+    expect(negotiateRdfFormat('text/*')).toBe('text/turtle');
+    expect(negotiateRdfFormat('text/*;q=0, */*;q=0.5')).toBe('application/ld+json');
+  });
+
   it('lets an explicit q=0 refuse a format that a wildcard would admit', () => {
     expect(negotiateRdfFormat('text/turtle;q=0, */*')).toBe('application/ld+json');
     expect(negotiateRdfFormat('text/*;q=0, application/ld+json;q=0, */*;q=0.3')).toBe('application/rdf+xml');

@@ -1,11 +1,16 @@
+import type { EntityClass } from '@mikro-orm/core';
 import type * as RDF from '@rdfjs/types';
 import { Store } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordStatus } from '../../../src/records/record.js';
+import { type CatalogueRecord, RecordStatus } from '../../../src/records/record.js';
 import { toGlobalId } from '../../../src/core/global-id.js';
+import { DataAccessBody } from '../../../src/access/data-access-body.entity.js';
 import { Dataset } from '../../../src/datasets/dataset.entity.js';
+import { HealthEconomicEvaluation } from '../../../src/economics/health-economic-evaluation.entity.js';
+import { Organisation } from '../../../src/organisations/organisation.entity.js';
+import { Study } from '../../../src/studies/study.entity.js';
 import { Distribution } from '../../../src/datasets/distribution.entity.js';
-import { adms, dcat, dct, ext, fdp, foaf, hydra, ldp, prov, rdf } from '../../../src/dcat/namespaces.js';
+import { adms, dcat, dct, fdp, hydra, ldp, prov, rdf } from '../../../src/dcat/namespaces.js';
 import type { RdfFormat } from '../../../src/dcat/rdf/formats.js';
 import { isomorphic, parse } from '../../../src/dcat/rdf/parse.js';
 import { validate, type ShaclViolation } from '../../../src/dcat/shacl.js';
@@ -136,33 +141,30 @@ describe('GET /dcat/catalog', () => {
     expect((await get(`${BASE}/dcat/catalog?pageSize=1`, 'text/turtle;q=0.2, application/ld+json')).type).toBe('application/ld+json; charset=utf-8');
   });
 
-  it('pages with a Hydra PartialCollectionView whose next links visit every dataset exactly once, oldest change first', async () => {
+  it('pages with a Hydra PartialCollectionView whose next links (keyset cursors) visit every dataset exactly once', async () => {
     const visible = await visibleIdentifiers();
     expect(visible).toHaveLength(15);
-    const pages = await allPages(`${BASE}/dcat/catalog?pageSize=4`);
+    const first = `${BASE}/dcat/catalog?pageSize=4`;
+    const pages = await allPages(first);
     expect(pages.map((page) => listedDatasets(page).length)).toEqual([4, 4, 4, 3]);
     const listed = pages.flatMap(listedDatasets);
     expect([...listed].sort()).toEqual(visible.map(datasetIri).sort());
 
-    const pageUrl = (n: number) => `${BASE}/dcat/catalog?page=${n}&pageSize=4`;
     for (const [index, page] of pages.entries()) {
       const view = only(objects(page, `${BASE}/dcat/catalog`, hydra('view')));
-      expect(view).toBe(pageUrl(index + 1));
+      if (index === 0) expect(view).toBe(first);
+      else expect(view).toMatch(/^http:\/\/gdcat\.test\/dcat\/catalog\?pageSize=4&cursor=[\w-]+$/);
       expect(objects(page, view, rdf('type'))).toEqual([hydra('PartialCollectionView').value]);
       expect(objects(page, `${BASE}/dcat/catalog`, hydra('totalItems'))).toEqual(['15']);
-      expect(objects(page, view, hydra('first'))).toEqual([pageUrl(1)]);
-      expect(objects(page, view, hydra('last'))).toEqual([pageUrl(4)]);
-      expect(objects(page, view, hydra('previous'))).toEqual(index === 0 ? [] : [pageUrl(index)]);
-      expect(objects(page, view, hydra('next'))).toEqual(index === 3 ? [] : [pageUrl(index + 2)]);
+      expect(objects(page, view, hydra('first'))).toEqual([first]);
+      expect(objects(page, view, hydra('next'))).toHaveLength(index === 3 ? 0 : 1);
       // Each page describes exactly the datasets it lists.
       expect(page.filter((q) => q.object.equals(dcat('Dataset'))).map((q) => q.subject.value).sort()).toEqual([...listedDatasets(page)].sort());
     }
-    const modified = listed.map((iri) => only(objects(pages.flat(), iri, dct('modified'))));
-    expect(modified).toEqual([...modified].sort());
 
     // Without paging parameters: the first page of 50.
     const defaults = await graphAt(`${BASE}/dcat/catalog`);
-    expect(objects(defaults, `${BASE}/dcat/catalog`, hydra('view'))).toEqual([`${BASE}/dcat/catalog?page=1&pageSize=50`]);
+    expect(objects(defaults, `${BASE}/dcat/catalog`, hydra('view'))).toEqual([`${BASE}/dcat/catalog?pageSize=50`]);
     expect(listedDatasets(defaults)).toHaveLength(15);
   });
 
@@ -186,7 +188,10 @@ describe('GET /dcat/catalog', () => {
     expect(notAcceptable.status).toBe(406);
     expect(notAcceptable.text).toMatch(/text\/turtle, application\/ld\+json, application\/rdf\+xml/);
     const cases: [string, RegExp][] = [
-      ['page=0', /page counts from 1/],
+      ['page=2', /follow the hydra:next links/],
+      ['cursor=abc', /cursor "abc" is not one this server issued/],
+      ['cursor=YWZ0ZXI6bm90LWEtdXVpZA', /is not one this server issued/],
+      ['includeWithdrawn=yes', /includeWithdrawn must be true or false/],
       ['pageSize=501', /pageSize must be between 1 and 500/],
       ['pageSize=ten', /pageSize must be a whole number/],
       ['page=1&page=2', /"page" once/],
@@ -201,6 +206,22 @@ describe('GET /dcat/catalog', () => {
       expect(response.status, query).toBe(400);
       expect(response.type).toMatch(/^text\/plain/);
       expect(response.text, query).toMatch(message);
+    }
+  });
+
+  it('serves RDF/XML to clients that ask for XML in general', async () => {
+    for (const accept of ['application/xml', 'text/xml', 'text/xml;q=0.9, text/html']) {
+      const response = await get(`${BASE}/dcat/catalog?pageSize=1`, accept);
+      expect(response.status, accept).toBe(200);
+      expect(response.type, accept).toBe('application/rdf+xml; charset=utf-8');
+    }
+  });
+
+  it('answers 400, never 5xx, for malformed ids and percent-encoding', async () => {
+    for (const path of ['/dcat/datasets/%E0%A4%A', '/dcat/datasets/%', '/dcat/distributions/%ZZ', '/dcat/organisations/%C0', '/dcat/catalog?cursor=%E0%A4%A']) {
+      const response = await fetch(catalogue.url + path, { headers: { accept: 'text/turtle' } });
+      expect(response.status, path).toBeGreaterThanOrEqual(400);
+      expect(response.status, path).toBeLessThan(500);
     }
   });
 });
@@ -232,9 +253,46 @@ describe('incremental harvests and withdrawals', () => {
     expect(objects(later, null, hydra('totalItems'))).toEqual(['0']);
   });
 
-  it('keeps a withdrawn dataset in the catalogue, marked withdrawn with its reason, so harvesters learn of it', async () => {
+  it('follows changes to related records: modifiedSince lists, and dct:modified dates, every dataset whose description changed', async () => {
+    const admin = await catalogue.token('admin');
+    const whole = union(await allPages(`${BASE}/dcat/catalog?pageSize=50`));
+    const minted = (kind: string) => [...new Set(whole.map((q) => q.object.value).filter((value) => value.startsWith(`${BASE}/dcat/${kind}/`) && !value.includes('#')))];
+    const related: [string, string, EntityClass<CatalogueRecord>, string, string][] = [
+      [`${BASE}/dcat/organisations/${encodeURIComponent(SKANE)}`, 'Organisation', Organisation as EntityClass<CatalogueRecord>, 'name', 'Region Skåne (renamed)'],
+      [minted('access-bodies')[0]!, 'DataAccessBody', DataAccessBody as EntityClass<CatalogueRecord>, 'name', 'Access body (renamed)'],
+      [minted('studies')[0]!, 'Study', Study as EntityClass<CatalogueRecord>, 'title', 'Study (renamed)'],
+      [minted('evaluations')[0]!, 'HealthEconomicEvaluation', HealthEconomicEvaluation as EntityClass<CatalogueRecord>, 'title', 'Evaluation (renamed)'],
+    ];
+    // What each dataset's own document points at, read once before any change.
+    const mentions = new Map<string, Set<string>>();
+    for (const dataset of listedDatasets(whole)) mentions.set(dataset, new Set((await graphAt(dataset)).map((q) => q.object.value)));
+    for (const [iri, type, entity, field, value] of related) {
+      const identifier = decodeURIComponent(iri.split('/').pop()!);
+      const record = await catalogue.orm.em.fork().findOneOrFail(entity, { identifier });
+      const datasets = [...mentions].filter(([, objects]) => objects.has(iri)).map(([dataset]) => dataset);
+      expect(datasets.length, iri).toBeGreaterThan(0);
+      const before = new Date();
+      const { data, errors } = await catalogue.gql(
+        `mutation($id: ID!, $v: Int!, $input: ${type}Patch!) { update${type}(id: $id, expectedVersion: $v, input: $input) { userErrors { message } } }`,
+        { id: identifier, v: record.version, input: { [field]: value } },
+        admin,
+      );
+      expect(errors, type).toBeUndefined();
+      expect(data?.[`update${type}`].userErrors, type).toEqual([]);
+
+      const since = await graphAt(`${BASE}/dcat/catalog?pageSize=500&modifiedSince=${encodeURIComponent(before.toISOString())}`);
+      expect([...listedDatasets(since)].sort(), type).toEqual(datasets.sort());
+      for (const dataset of datasets) {
+        expect(new Date(only(objects(since, dataset, dct('modified')))).getTime(), dataset).toBeGreaterThanOrEqual(before.getTime() - 1000);
+      }
+      const catalogModified = only(objects(since, `${BASE}/dcat/catalog`, dct('modified')));
+      expect(new Date(catalogModified).getTime(), type).toBeGreaterThanOrEqual(before.getTime() - 1000);
+    }
+  }, 180_000);
+
+  it('takes a withdrawn dataset out of the listing; its IRI answers 410 with a tombstone; auditors can list it', async () => {
     const em = catalogue.orm.em.fork();
-    const dataset = await em.findOneOrFail(Dataset, { identifier: WITHDRAWN });
+    const dataset = await em.findOneOrFail(Dataset, { identifier: WITHDRAWN }, { populate: ['distributions'] });
     const before = new Date();
     const reason = 'Superseded by the national myeloid panel dataset.';
     const { data } = await catalogue.gql(
@@ -245,18 +303,34 @@ describe('incremental harvests and withdrawals', () => {
     expect(data?.withdrawDataset).toEqual({ dataset: { status: 'WITHDRAWN' }, userErrors: [] });
 
     const iri = datasetIri(WITHDRAWN);
-    const described = await graphAt(`${BASE}/dcat/datasets/${encodeURIComponent(dataset.identifier)}`);
-    expect(objects(described, iri, adms('status'))).toEqual(['http://purl.org/adms/status/Withdrawn']);
-    expect(objects(described, iri, ext('withdrawalReason'))).toEqual([reason]);
-    expect(objects(described, iri, prov('invalidatedAtTime'))).toHaveLength(1);
-    expect(readable((await validate(described, 'dcat-ap-3')).violations)).toEqual([]);
+    for (const format of ['text/turtle', 'application/ld+json', 'application/rdf+xml'] as const) {
+      const gone = await get(iri, format);
+      expect(gone.status, format).toBe(410);
+      expect(gone.type).toBe(`${format}; charset=utf-8`);
+      const tombstone = await parse(gone.text, format, iri);
+      expect(objects(tombstone, iri, rdf('type'))).toEqual([dcat('Dataset').value]);
+      expect(objects(tombstone, iri, adms('status'))).toEqual(['http://purl.org/adms/status/Withdrawn']);
+      expect(objects(tombstone, iri, adms('versionNotes'))).toEqual([reason]);
+      expect(objects(tombstone, iri, prov('invalidatedAtTime'))).toHaveLength(1);
+      expect(objects(tombstone, iri, dcat('distribution'))).toEqual([]);
+      expect(readable((await validate(tombstone, 'dcat-ap-3')).violations)).toEqual([]);
+    }
+    for (const distribution of dataset.distributions) {
+      expect((await get(`${BASE}/dcat/distributions/${distribution.id}`)).status).toBe(410);
+    }
 
-    const incremental = await graphAt(`${BASE}/dcat/catalog?modifiedSince=${encodeURIComponent(before.toISOString())}`);
-    expect(listedDatasets(incremental)).toEqual([iri]);
-    expect(objects(incremental, iri, adms('status'))).toEqual(['http://purl.org/adms/status/Withdrawn']);
     const everything = union(await allPages(`${BASE}/dcat/catalog?pageSize=7`));
-    expect(listedDatasets(everything)).toContain(iri);
-    expect(objects(everything, datasetIri(UPDATED), adms('status'))).toEqual(['http://purl.org/adms/status/Completed']);
+    expect(listedDatasets(everything)).not.toContain(iri);
+    expect(everything.some((q) => q.subject.value === iri || q.object.value === iri)).toBe(false);
+    expect(listedDatasets(await graphAt(`${BASE}/dcat/catalog?modifiedSince=${encodeURIComponent(before.toISOString())}`))).toEqual([]);
+
+    const audit = await graphAt(`${BASE}/dcat/catalog?modifiedSince=${encodeURIComponent(before.toISOString())}&includeWithdrawn=true`);
+    expect(listedDatasets(audit)).toEqual([iri]);
+    expect(objects(audit, iri, adms('status'))).toEqual(['http://purl.org/adms/status/Withdrawn']);
+    expect(objects(audit, iri, adms('versionNotes'))).toEqual([reason]);
+    const auditAll = union(await allPages(`${BASE}/dcat/catalog?pageSize=7&includeWithdrawn=true`));
+    expect(listedDatasets(auditAll)).toHaveLength(listedDatasets(everything).length + 1);
+    expect(objects(auditAll, datasetIri(UPDATED), adms('status'))).toEqual(['http://purl.org/adms/status/Completed']);
   });
 });
 
@@ -275,6 +349,31 @@ describe('GET /dcat/datasets/:id', () => {
     const response = await get(`${BASE}/dcat/datasets/urn%3Anowhere`);
     expect(response.status).toBe(404);
     expect(response.text).toMatch(/No dataset "urn:nowhere"/);
+  });
+});
+
+describe('every IRI the output mints', () => {
+  it('dereferences, content-negotiated, to a document that describes it', async () => {
+    const whole = union([...(await allPages(`${BASE}/dcat/catalog?pageSize=50`)), await graphAt(`${BASE}/fdp`)]);
+    const minted = new Set<string>();
+    for (const q of whole) {
+      for (const term of [q.subject, q.object]) {
+        if (term.termType === 'NamedNode' && term.value.startsWith(`${BASE}/`) && !term.value.includes('?')) minted.add(term.value);
+      }
+    }
+    const documents = new Map<string, string[]>();
+    for (const iri of minted) {
+      const document = iri.split('#')[0]!;
+      documents.set(document, [...(documents.get(document) ?? []), iri]);
+    }
+    const kinds = new Set([...documents.keys()].map((document) => document.slice(BASE.length).split('/').slice(0, 3).join('/')));
+    expect([...kinds].sort()).toEqual(
+      ['/dcat/access-bodies', '/dcat/catalog', '/dcat/datasets', '/dcat/distributions', '/dcat/evaluations', '/dcat/organisations', '/dcat/studies', '/fdp'].sort(),
+    );
+    for (const [document, iris] of documents) {
+      const described = await graphAt(document, 'application/rdf+xml');
+      for (const iri of iris) expect(described.some((q) => q.subject.value === iri), iri).toBe(true);
+    }
   });
 });
 
@@ -302,66 +401,89 @@ describe('the draft dataset', () => {
     for (const path of [
       `/dcat/datasets/${encodeURIComponent(DRAFT)}`,
       `/dcat/datasets/${toGlobalId('Dataset', draft.id)}`,
-      `/fdp/dataset/${encodeURIComponent(DRAFT)}`,
-      `/fdp/distribution/${draftDistribution}`,
+      `/dcat/distributions/${draftDistribution}`,
     ]) {
       expect((await get(`${BASE}${path}`)).status, path).toBe(404);
     }
   });
 
   it('is not listed by the FAIR Data Point', async () => {
-    const repository = await graphAt(`${BASE}/fdp`);
-    const catalogRecord = only(objects(repository, null, ldp('contains')));
-    const pages = await allPages(`${catalogRecord}?pageSize=4`);
-    expect(pages.some(mentionsDraft)).toBe(false);
-    expect(pages.flatMap((page) => objects(page, `${catalogRecord}#datasets`, ldp('contains')))).toHaveLength(15);
+    const { fetched } = await walkFairDataPoint();
+    expect(fetched.some(mentionsDraft)).toBe(false);
   });
 });
 
-describe('FAIR Data Point', () => {
-  /** The records an FDP page lists one level down: its LDP container's ldp:contains for that member relation. */
-  function contained(page: RDF.Quad[], memberRelation: RDF.NamedNode): string[] {
-    const container = only(page.filter((q) => q.predicate.equals(ldp('hasMemberRelation')) && q.object.equals(memberRelation)).map((q) => q.subject.value));
-    return objects(page, container, ldp('contains'));
+/**
+ * What the GDI / Health-RI FAIR Data Point harvester does: start at the repository, fetch each IRI with
+ * Accept: text/turtle, queue every object of ldp:contains, and take a fetched IRI as a catalog / dataset when
+ * the graph at that IRI types that very IRI dcat:Catalog / dcat:Dataset. Distributions are the dcat:distribution
+ * objects of a dataset record, fetched at their own IRIs.
+ */
+async function walkFairDataPoint() {
+  const queue = [`${BASE}/fdp`];
+  const visited = new Set<string>();
+  const fetched: RDF.Quad[][] = [];
+  const catalogs: string[] = [];
+  const datasets: string[] = [];
+  const distributions: string[] = [];
+  while (queue.length) {
+    const url = queue.shift()!;
+    if (visited.has(url)) continue;
+    visited.add(url);
+    const graph = await graphAt(url);
+    fetched.push(graph);
+    const types = objects(graph, url, rdf('type'));
+    if (types.includes(dcat('Catalog').value)) catalogs.push(url);
+    if (types.includes(dcat('Dataset').value)) {
+      datasets.push(url);
+      for (const distribution of objects(graph, url, dcat('distribution'))) {
+        const record = await graphAt(distribution);
+        if (objects(record, distribution, rdf('type')).includes(dcat('Distribution').value)) distributions.push(distribution);
+      }
+    }
+    queue.push(...objects(graph, null, ldp('contains')));
+    expect(visited.size).toBeLessThan(200);
   }
+  return { fetched, catalogs, datasets, distributions };
+}
 
-  it('walks repository -> catalog -> dataset -> distribution by following the links in the RDF', async () => {
+describe('FAIR Data Point', () => {
+  it('leads a harvester that follows only ldp:contains from the root to every published dataset and distribution', async () => {
+    const published = await catalogue.orm.em.fork().find(Dataset, { status: RecordStatus.PUBLISHED }, { populate: ['distributions'] });
+    const { catalogs, datasets, distributions } = await walkFairDataPoint();
+    expect(catalogs).toEqual([`${BASE}/dcat/catalog`]);
+    expect([...datasets].sort()).toEqual(published.map((dataset) => datasetIri(dataset.identifier)).sort());
+    const expected = published.flatMap((dataset) => dataset.distributions.getItems().map((d) => `${BASE}/dcat/distributions/${d.id}`));
+    expect(expected.length).toBeGreaterThan(0);
+    expect([...distributions].sort()).toEqual(expected.sort());
+  });
+
+  it('serves each record at its own IRI with the FAIR Data Point metadata', async () => {
     const repositoryIri = `${BASE}/fdp`;
     const repository = await graphAt(repositoryIri);
     expect(objects(repository, repositoryIri, rdf('type'))).toEqual(
       expect.arrayContaining([fdp('FAIRDataPoint').value, 'http://www.re3data.org/schema/3-0#Repository']),
     );
-    const catalog = only(objects(repository, repositoryIri, fdp('metadataCatalog')));
-    expect(objects(repository, catalog, rdf('type'))).toContain(dcat('Catalog').value);
-
-    const catalogRecordIri = only(contained(repository, fdp('metadataCatalog')));
-    const catalogRecord = await graphAt(catalogRecordIri);
-    expect(objects(catalogRecord, catalogRecordIri, foaf('primaryTopic'))).toEqual([catalog]);
-    const datasetRecords = contained(catalogRecord, dcat('dataset'));
-    expect(datasetRecords.length).toBeGreaterThan(0);
-    expect(datasetRecords).toHaveLength(objects(catalogRecord, catalog, dcat('dataset')).length);
-
-    const datasetRecordIri = datasetRecords[0]!;
-    const datasetRecord = await graphAt(datasetRecordIri, 'application/rdf+xml');
-    const dataset = only(objects(datasetRecord, datasetRecordIri, foaf('primaryTopic')));
-    expect(objects(catalogRecord, catalog, dcat('dataset'))).toContain(dataset);
-    expect(objects(datasetRecord, dataset, rdf('type'))).toEqual([dcat('Dataset').value]);
-    expect(objects(datasetRecord, datasetRecordIri, dct('isPartOf'))).toEqual([catalogRecordIri]);
-
-    const distributionRecordIri = contained(datasetRecord, dcat('distribution'))[0]!;
-    const distributionRecord = await graphAt(distributionRecordIri, 'application/ld+json');
-    const distribution = only(objects(distributionRecord, distributionRecordIri, foaf('primaryTopic')));
-    expect(objects(datasetRecord, dataset, dcat('distribution'))).toContain(distribution);
-    expect(objects(distributionRecord, distribution, rdf('type'))).toEqual([dcat('Distribution').value]);
-    expect(objects(distributionRecord, distribution, dcat('accessURL'))).toHaveLength(1);
-    expect(objects(distributionRecord, distributionRecordIri, dct('isPartOf'))).toEqual([datasetRecordIri]);
+    const catalogIri = only(objects(repository, repositoryIri, fdp('metadataCatalog')));
+    const catalog = await graphAt(catalogIri);
+    const datasetIri_ = objects(catalog, catalogIri, dcat('dataset'))[0]!;
+    const dataset = await graphAt(datasetIri_, 'application/rdf+xml');
+    const distributionIri = objects(dataset, datasetIri_, dcat('distribution'))[0]!;
+    const distribution = await graphAt(distributionIri, 'application/ld+json');
+    for (const [iri, graph, parent] of [[catalogIri, catalog, repositoryIri], [datasetIri_, dataset, catalogIri], [distributionIri, distribution, datasetIri_]] as const) {
+      expect(objects(graph, iri, fdp('metadataIssued')), iri).toHaveLength(1);
+      expect(objects(graph, iri, fdp('metadataModified')), iri).toHaveLength(1);
+      expect(objects(graph, iri, fdp('metadataIdentifier')), iri).toHaveLength(1);
+      expect(objects(graph, iri, dct('isPartOf')), iri).toEqual([parent]);
+    }
+    expect(objects(distribution, distributionIri, dcat('accessURL'))).toHaveLength(1);
   });
 
   it('negotiates formats and answers 404 for unknown records', async () => {
     expect((await get(`${BASE}/fdp`, 'application/rdf+xml')).type).toBe('application/rdf+xml; charset=utf-8');
     expect((await get(`${BASE}/fdp`, 'image/png')).status).toBe(406);
-    expect((await get(`${BASE}/fdp/catalog/urn%3Anowhere`)).status).toBe(404);
-    expect((await get(`${BASE}/fdp/distribution/not-a-uuid`)).status).toBe(404);
-    expect((await get(`${BASE}/fdp/distribution/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    expect((await get(`${BASE}/dcat/organisations/urn%3Anowhere`)).status).toBe(404);
+    expect((await get(`${BASE}/dcat/distributions/not-a-uuid`)).status).toBe(404);
+    expect((await get(`${BASE}/dcat/distributions/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
   });
 });

@@ -7,10 +7,11 @@ import { Assay } from '../../../datasets/cohort.js';
 import type { Dataset } from '../../../datasets/dataset.entity.js';
 import type { Distribution, DistributionFormat } from '../../../datasets/distribution.entity.js';
 import type { Publication } from '../../../publications/publication.entity.js';
+import { metadataModifiedOf } from '../../catalogue-source.js';
 import { webIri } from '../../iris.js';
 import { adms, dcat, dct, foaf, prov, rdf, rdfs, xsd } from '../../namespaces.js';
 import { dateTime } from '../../rdf/literals.js';
-import { admsStatus, attributionRole, dataThemeScheme, euLanguage } from '../../vocabularies.js';
+import { admsStatus, attributionRole, dataThemeScheme, euFileType, euLanguage } from '../../vocabularies.js';
 import { bodyContact, datasetContact, organisationContact } from '../contacts.js';
 import type { CatalogueDescriber } from '../describer.js';
 import type { Add, ProfileWriter } from '../profile.js';
@@ -43,7 +44,7 @@ export const dcatApWriter: ProfileWriter = {
     const homepage = webIri(catalogue.homepage);
     if (homepage) add(foaf('homepage'), describer.typed(homepage, foaf('Document')));
     add(dct('issued'), dateTime(catalogue.issued));
-    add(dct('modified'), dateTime(catalogue.modified));
+    add(dct('modified'), dateTime(describer.context.catalogueModified));
   },
 
   dataset(describer, add, record) {
@@ -104,11 +105,17 @@ export const dcatApWriter: ProfileWriter = {
     // For controlled data the access URL is where access is requested.
     const accessUrl = webIri(distribution.accessUrl) ?? webIri(route?.applicationUrl) ?? webIri(route?.accessBody?.applicationUrl);
     if (accessUrl) add(dcat('accessURL'), namedNode(accessUrl));
-    const downloadUrl = webIri(distribution.downloadUrl);
+    // Sensitive data is never one click away, whatever an older record holds.
+    const downloadUrl = record.dataset.isNonPublic ? null : webIri(distribution.downloadUrl);
     if (downloadUrl) add(dcat('downloadURL'), namedNode(downloadUrl));
-    // DCAT-AP allows one dct:format; every format is also a standard the files conform to.
-    const [primary] = distribution.formats;
-    if (primary) add(dct('format'), mediaTypeOrExtent(describer, distribution, primary, 0));
+    // DCAT-AP allows one dct:format, from the EU file-type table; EDAM formats are standards the files conform to.
+    const fileType = distribution.formats.map((format) => euFileType(format.label)).find((type) => type !== null);
+    if (fileType) {
+      add(dct('format'), describer.once(fileType.iri, (describe) => {
+        describe(rdf('type'), dct('MediaTypeOrExtent'));
+        describe(rdfs('label'), literal(fileType.label));
+      }));
+    }
     for (const format of distribution.formats) {
       const standard = formatStandard(describer, format);
       if (standard) add(dct('conformsTo'), standard);
@@ -202,9 +209,26 @@ function describeLifecycle(describer: CatalogueDescriber, dataset: Dataset, add:
   const status = withdrawn ? admsStatus.withdrawn : admsStatus.completed;
   add(adms('status'), describer.concept(status.iri, admsStatus.scheme, status.label));
   if (dataset.issued) add(dct('issued'), dateTime(dataset.issued));
-  add(dct('modified'), dateTime(dataset.modified));
+  add(dct('modified'), dateTime(metadataModifiedOf(dataset)));
+  if (!withdrawn) return;
   // Withdrawal is the last change to a withdrawn record, so its modification time is when it ended.
-  if (withdrawn) add(prov('invalidatedAtTime'), dateTime(dataset.modified));
+  add(prov('invalidatedAtTime'), dateTime(dataset.modified));
+  // DCAT-AP's note on what changed from the previous version; harvesters map it (CKAN: version_notes).
+  if (dataset.withdrawalReason) add(adms('versionNotes'), literal(dataset.withdrawalReason));
+}
+
+/**
+ * What a withdrawn dataset's IRI still says (with 410 Gone): that it existed, what it was called, that it is
+ * withdrawn, when and why. Nothing that would let anyone treat it as current.
+ */
+export function describeTombstone(describer: CatalogueDescriber, dataset: Dataset): RDF.NamedNode {
+  return describer.once(describer.iris.dataset(dataset.identifier), (add) => {
+    add(rdf('type'), dcat('Dataset'));
+    add(dct('identifier'), literal(dataset.identifier));
+    add(dct('title'), literal(dataset.title));
+    add(dct('description'), literal(dataset.description));
+    describeLifecycle(describer, dataset, add);
+  });
 }
 
 function provenance(describer: CatalogueDescriber, dataset: Dataset): RDF.NamedNode {
@@ -243,15 +267,6 @@ function attribution(
   state(prov('agent'), describer.organisation(organisation));
   state(dcat('hadRole'), namedNode(role));
   return namedNode(iri);
-}
-
-function mediaTypeOrExtent(describer: CatalogueDescriber, distribution: Distribution, format: DistributionFormat, index: number): RDF.NamedNode {
-  const edam = webIri(format.edam);
-  const iri = edam ?? describer.iris.part('distributions', distribution.id, `format-${index + 1}`);
-  return describer.once(iri, (add) => {
-    add(rdf('type'), dct('MediaTypeOrExtent'));
-    add(rdfs('label'), literal(format.label));
-  });
 }
 
 function formatStandard(describer: CatalogueDescriber, format: DistributionFormat): RDF.NamedNode | null {

@@ -1,25 +1,79 @@
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
-import type { Graph } from '../../rdf/graph.js';
-import type { CatalogueDescriber } from '../describer.js';
+import { metadataModifiedOf } from '../../catalogue-source.js';
 import type { CatalogueIris } from '../../iris.js';
-import { dcat, dct, fdp, foaf, ldp, rdf, xsd } from '../../namespaces.js';
+import { dcat, dct, fdp, ldp, rdf } from '../../namespaces.js';
+import type { Graph } from '../../rdf/graph.js';
+import { dateTime } from '../../rdf/literals.js';
 import { euLanguage, r3d } from '../../vocabularies.js';
+import type { CatalogueDescriber } from '../describer.js';
+import type { Add, ProfileWriter } from '../profile.js';
 
 const { namedNode, literal } = DataFactory;
 
 /**
- * FAIR Data Point navigation (https://w3id.org/fdp/fdp-o#) over the catalogue. The FDP's pages are metadata
- * records about the catalogue's resources, which keep their DCAT IRIs: each record names what it describes
- * (fdp:isMetadataOf, foaf:primaryTopic) and lists the records one level down in an LDP container, so a
- * client walks repository -> catalog -> dataset -> distribution by following ldp:contains.
+ * FAIR Data Point metadata (https://w3id.org/fdp/fdp-o#). As in the FDP specification and its reference
+ * implementation, the metadata records are the resources themselves: the catalogue, each dataset and each
+ * distribution is served at its own IRI, typed dcat:Catalog / dcat:Dataset / dcat:Distribution, with the FDP
+ * metadata (identifier, issued, modified, parent) and an LDP direct container listing its children. A
+ * harvester that starts at the repository and follows only ldp:contains (the GDI / Health-RI one) reaches
+ * every published dataset and distribution.
  */
 
 const FDP_SPECIFICATION = 'https://specs.fairdatapoint.org/fdp-specs-v1.2.html';
 
-const dateTime = (date: Date) => literal(date.toISOString(), xsd('dateTime'));
+export const fdpWriter: ProfileWriter = {
+  name: 'FAIR Data Point',
 
-/** The FAIR Data Point itself: a repository serving one metadata catalog. */
+  catalog(describer, add, catalogue) {
+    const { iris } = describer;
+    describeMetadata(describer, add, `${iris.catalog()}#metadata-identifier`, iris.catalog(), {
+      issued: catalogue.issued,
+      modified: describer.context.catalogueModified,
+    });
+    add(dct('isPartOf'), namedNode(iris.fdp()));
+  },
+
+  dataset(describer, add, { dataset }) {
+    const { iris } = describer;
+    const node = namedNode(iris.dataset(dataset.identifier));
+    const self = iris.dataset(dataset.identifier);
+    describeMetadata(describer, add, iris.part('datasets', dataset.identifier, 'metadata-identifier'), self, {
+      issued: dataset.issued ?? dataset.createdAt,
+      modified: metadataModifiedOf(dataset),
+    });
+    add(dct('isPartOf'), namedNode(iris.catalog()));
+    const distributions = [...dataset.distributions].map((distribution) => iris.distribution(distribution.id)).sort();
+    describeContainer(describer.graph, iris.part('datasets', dataset.identifier, 'distributions'), node, dcat('distribution'), distributions);
+  },
+
+  distribution(describer, add, { dataset }, distribution) {
+    const { iris } = describer;
+    const self = iris.distribution(distribution.id);
+    describeMetadata(describer, add, iris.part('distributions', distribution.id, 'metadata-identifier'), self, {
+      issued: dataset.issued ?? dataset.createdAt,
+      modified: metadataModifiedOf(dataset),
+    });
+    add(dct('isPartOf'), namedNode(iris.dataset(dataset.identifier)));
+  },
+};
+
+function describeMetadata(
+  describer: CatalogueDescriber,
+  add: Add,
+  identifierIri: string,
+  self: string,
+  dates: { issued: Date; modified: Date },
+): void {
+  const identifier = describer.about(identifierIri);
+  identifier(rdf('type'), namedNode('http://purl.org/spar/datacite/Identifier'));
+  identifier(dct('identifier'), literal(self));
+  add(fdp('metadataIdentifier'), namedNode(identifierIri));
+  add(fdp('metadataIssued'), dateTime(dates.issued));
+  add(fdp('metadataModified'), dateTime(dates.modified));
+}
+
+/** The FAIR Data Point itself: a repository whose one catalog is the catalogue. */
 export function describeRepository(describer: CatalogueDescriber, iris: CatalogueIris): RDF.NamedNode {
   const { graph, context } = describer;
   const { catalogue } = context;
@@ -37,47 +91,28 @@ export function describeRepository(describer: CatalogueDescriber, iris: Catalogu
   graph.add(repository, dcat('endpointURL'), repository);
   graph.add(repository, fdp('conformsToFdpSpec'), namedNode(FDP_SPECIFICATION));
   graph.add(repository, fdp('metadataIssued'), dateTime(catalogue.issued));
-  graph.add(repository, fdp('metadataModified'), dateTime(catalogue.modified));
+  graph.add(repository, fdp('metadataModified'), dateTime(context.catalogueModified));
   const catalog = describer.catalog();
   graph.add(repository, fdp('metadataCatalog'), catalog);
-  describeMembers(graph, `${iris.fdp()}#catalogs`, repository, fdp('metadataCatalog'), [iris.fdpCatalog(catalogue.identifier)]);
+  describeContainer(graph, `${iris.fdp()}#catalogs`, repository, fdp('metadataCatalog'), [catalog.value]);
   return repository;
 }
 
-/** The record an FDP page is: what it describes, and when that was registered and last changed. */
-export function describeRecord(
-  graph: Graph,
-  record: string,
-  about: RDF.NamedNode,
-  dates: { issued?: Date | null; modified: Date },
-  partOf?: string,
-): void {
-  const node = namedNode(record);
-  graph.add(node, rdf('type'), fdp('Metadata'));
-  graph.add(node, fdp('isMetadataOf'), about);
-  graph.add(node, foaf('primaryTopic'), about);
-  graph.add(about, fdp('hasMetadata'), node);
-  if (dates.issued) graph.add(node, fdp('metadataIssued'), dateTime(dates.issued));
-  graph.add(node, fdp('metadataModified'), dateTime(dates.modified));
-  if (partOf) graph.add(node, dct('isPartOf'), namedNode(partOf));
-}
-
 /**
- * An LDP indirect container listing child records: each contained record's foaf:primaryTopic is a member,
- * related to `owner` by `memberRelation` (e.g. catalog dcat:dataset dataset).
+ * An LDP direct container of the resources one level down: each contained IRI is a member, related to
+ * `owner` by `memberRelation` (e.g. catalog dcat:dataset dataset).
  */
-export function describeMembers(
+export function describeContainer(
   graph: Graph,
   container: string,
   owner: RDF.NamedNode,
   memberRelation: RDF.NamedNode,
-  records: readonly string[],
+  members: readonly string[],
 ): RDF.NamedNode {
   const node = namedNode(container);
-  graph.add(node, rdf('type'), ldp('IndirectContainer'));
+  graph.add(node, rdf('type'), ldp('DirectContainer'));
   graph.add(node, ldp('membershipResource'), owner);
   graph.add(node, ldp('hasMemberRelation'), memberRelation);
-  graph.add(node, ldp('insertedContentRelation'), foaf('primaryTopic'));
-  for (const record of records) graph.add(node, ldp('contains'), namedNode(record));
+  for (const member of members) graph.add(node, ldp('contains'), namedNode(member));
   return node;
 }

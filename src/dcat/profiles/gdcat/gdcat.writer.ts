@@ -2,7 +2,6 @@ import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
 import type { AccessRoute } from '../../../access/access-route.entity.js';
 import { DataAccessBodyKind } from '../../../access/data-access-body.entity.js';
-import { RecordStatus } from '../../../records/record.js';
 import type { ConsentScope } from '../../../consent/consent-scope.entity.js';
 import { findDuoTerm } from '../../../consent/duo-vocabulary.js';
 import type { CohortDescriptor } from '../../../datasets/cohort.js';
@@ -28,11 +27,17 @@ export const gdcatWriter: ProfileWriter = {
     const { dataset, consent, accessRoute } = record;
     const firstBody = accessRoute?.accessBody;
     if (firstBody && firstBody.kind !== DataAccessBodyKind.HDAB) add(ext('dataAccessCommittee'), describer.accessBody(firstBody));
-    if (dataset.status === RecordStatus.WITHDRAWN && dataset.withdrawalReason) add(ext('withdrawalReason'), literal(dataset.withdrawalReason));
     if (dataset.cohort) describeCohort(dataset.cohort, add);
     if (consent) describeConsent(describer, dataset, consent, add);
     if (accessRoute) describeAccessRoute(describer, dataset, accessRoute, add);
     if (dataset.diagnosticArea) add(ext('diagnosticArea'), literal(dataset.diagnosticArea));
+    for (const evaluation of record.evaluations) add(dct('isReferencedBy'), describer.evaluation(evaluation));
+  },
+
+  evaluation(_describer, add, evaluation) {
+    add(rdf('type'), ext('HealthEconomicEvaluation'));
+    add(dct('identifier'), literal(evaluation.identifier));
+    add(dct('title'), literal(evaluation.title));
   },
 
   distribution(_describer, add, _record, distribution) {
