@@ -12,10 +12,14 @@ export interface SearchEngineOptions {
   onQuery?: (sql: string) => void;
 }
 
-/** ELASTICSEARCH_URL set: Elasticsearch; otherwise search runs on PostgreSQL itself. */
+/**
+ * ELASTICSEARCH_URL set: Elasticsearch; otherwise search runs on PostgreSQL itself. Elasticsearch writes do not
+ * wait for a refresh: the outbox indexer is their only writer and searches see its batches within the index's
+ * refresh interval (see "What a write promises" in README.md).
+ */
 export function createSearchEngine(options: SearchEngineOptions): SearchEngine {
   if (options.elasticsearchUrl) {
-    return new ElasticsearchSearchEngine({ node: options.elasticsearchUrl, indexPrefix: options.indexPrefix });
+    return new ElasticsearchSearchEngine({ node: options.elasticsearchUrl, indexPrefix: options.indexPrefix, refresh: false });
   }
   const pool = createPool({ connectionString: options.databaseUrl, max: 5, name: 'search', log: options.log, onQuery: options.onQuery });
   return new PostgresSearchEngine({ pool });
