@@ -22,7 +22,7 @@ import { CatalogueDescriber, publishedPrefixes } from '../profiles/describer.js'
 import { describeContainer, describeRepository } from '../profiles/fdp/fdp.writer.js';
 import { type RdfFormat, rdfFormats } from '../rdf/formats.js';
 import { serialize } from '../rdf/serialize.js';
-import { negotiateRdfFormat } from './content-negotiation.js';
+import { negotiateRdfFormat, prefersPage } from './content-negotiation.js';
 import { cursorAfter, DEFAULT_PAGE_SIZE, describePage, idOfCursor, MAX_PAGE_SIZE, withQuery } from './hydra-paging.js';
 
 const { namedNode } = DataFactory;
@@ -32,6 +32,8 @@ export interface DcatRouterDependencies {
   /** Public base URL of the catalogue; every IRI and link in the RDF is built on it. */
   baseUrl: string;
   log?: (line: string) => void;
+  /** The web catalogue's page, answered instead of RDF when a browser asks for a dataset IRI. */
+  sendPage?: (req: Request, res: Response, status: number) => void;
 }
 
 /** A request the client can fix: answered with its status and a plain-text explanation. */
@@ -100,10 +102,12 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
   });
 
   router.get('/dcat/datasets/:id', async (req, res) => {
-    const format = chooseFormat(req);
+    const page = deps.sendPage && prefersPage(req.get('accept'), parameter(req, 'format'));
+    const format = page ? null : chooseFormat(req);
     const em = deps.orm.em.fork();
     const catalogue = await requireCatalogue(em);
     const dataset = await findDataset(em, req.params.id);
+    if (page) return deps.sendPage!(req, res, !dataset ? 404 : dataset.status === RecordStatus.WITHDRAWN ? 410 : 200);
     if (!dataset) throw new RequestProblem(404, `No dataset "${req.params.id}" in the catalogue.`);
     const { records, ...related } = await completeRecords(em, [dataset], catalogue);
     const describer = new CatalogueDescriber({ iris, catalogue, ...related });
@@ -113,7 +117,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
       return;
     }
     describer.dataset(records[0]!);
-    await sendRdf(res, format, describer.quads);
+    await sendRdf(res, format!, describer.quads);
   });
 
   router.get('/dcat/distributions/:id', async (req, res) => {
