@@ -113,7 +113,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const describer = new CatalogueDescriber({ iris, catalogue, ...related });
     if (dataset.status === RecordStatus.WITHDRAWN) {
       describeTombstone(describer, dataset);
-      await sendRdf(res, format, describer.quads, 410);
+      await sendRdf(res, format!, describer.quads, 410);
       return;
     }
     describer.dataset(records[0]!);

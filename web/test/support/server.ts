@@ -27,6 +27,7 @@ export async function startWebTestServer(): Promise<WebTestServer> {
     {
       port: 0,
       host: '127.0.0.1',
+      indexer: 'in-process',
       databaseUrl: db.url,
       elasticsearchIndexPrefix: 'unused',
       stateDir,
