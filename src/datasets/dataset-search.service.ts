@@ -7,7 +7,7 @@ import type { RequestContext } from '../graphql/kit/context.js';
 import { labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { FACET_FIELDS, InvalidSearchCursorError, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
-import { findByRef } from '../records/references.js';
+import { findReadable } from '../records/references.js';
 import { toGlobalId } from '../core/global-id.js';
 import { INDIVIDUALS_RANGES } from '../search/engine.js';
 import type { Assay } from './cohort.js';
@@ -70,7 +70,8 @@ export async function searchDatasets(
 async function idsOf(ctx: RequestContext, entity: typeof Organisation | typeof DataAccessBody, refs: string[], field: string, problems: Problems): Promise<string[]> {
   const ids: string[] = [];
   for (const [i, ref] of refs.entries()) {
-    const found = await findByRef(ctx.em, entity as typeof Organisation, ref);
+    // Unknown and unreadable answer alike, so the filter is no oracle for drafts.
+    const found = await findReadable(ctx.em, ctx.policy, entity as typeof Organisation, ref);
     if (found) ids.push(found.id);
     else problems.add(`filter.${field}[${i}]`, `no ${entity.name} "${ref}"`, 'NOT_FOUND');
   }

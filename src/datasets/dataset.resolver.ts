@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { selectsField } from '../graphql/kit/selection.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
-import { findByRef } from '../records/references.js';
+import { findReadable } from '../records/references.js';
 import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
 import type { RequestContext } from '../graphql/kit/context.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -52,7 +52,7 @@ export const DatasetLifecycleResolver = lifecycleResolver({
 export class DatasetResolver {
   @Query(() => Dataset, { nullable: true, description: 'A dataset by Relay id or public identifier.' })
   async dataset(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Dataset | null> {
-    return readable(ctx, await findByRef(ctx.em, Dataset, id));
+    return findReadable(ctx.em, ctx.policy, Dataset, id);
   }
 
   @Query(() => DatasetSearchResult, { description: 'Full-text, faceted discovery of datasets.' })

@@ -5,7 +5,7 @@ import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { normaliseConsent } from '../consent/consent-rules.js';
 import type { RecordRules } from '../records/record-service.js';
-import { resolveRef, resolveRefs } from '../records/references.js';
+import type { References } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
 import { checkText, checkUrl, checkEmail } from '../core/validation.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -17,10 +17,10 @@ import type { AccessRouteInput, DatasetInput, DatasetPatch, DistributionInput } 
 import { Distribution } from './distribution.entity.js';
 import type { CohortDescriptor } from './cohort.js';
 
-/** Rules for registering and changing datasets; the shared lifecycle runs them (common/record-service.ts). */
+/** Rules for registering and changing datasets; the shared lifecycle runs them (records/record-service.ts). */
 export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   entity: Dataset,
-  async build(em, input, problems) {
+  async build(em, input, problems, refs) {
     if (!input.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
     if (!input.publisher) problems.add('input.publisher', 'is required', 'REQUIRED');
     if (input.identifier != null) checkText(problems, 'input.identifier', input.identifier, 500);
@@ -29,22 +29,19 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
       title: input.title?.trim() ?? '',
     });
     const owner = input.ownerOrganisation
-      ? await resolveRef(em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
+      ? await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
       : null;
-    await applyDatasetFields(em, dataset, input, problems);
+    await applyDatasetFields(em, dataset, input, problems, refs);
     // The publishing organisation owns the dataset unless another owner is named.
     dataset.ownerOrganisationId = owner?.id ?? (dataset.publisher as Organisation | undefined)?.id ?? null;
     return dataset;
   },
-  async apply(em, dataset, patch, problems) {
+  async apply(em, dataset, patch, problems, refs) {
     if (patch.title !== undefined && !patch.title?.trim()) problems.add('input.title', 'cannot be empty', 'REQUIRED');
     if (patch.publisher === null) problems.add('input.publisher', 'cannot be removed; a dataset needs a publisher', 'REQUIRED');
-    await applyDatasetFields(em, dataset, patch, problems);
+    await applyDatasetFields(em, dataset, patch, problems, refs);
   },
   ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
-  authorisePatch(policy, dataset, patch) {
-    if (patch.publisher) policy.assertCanWrite(dataset.publisher.id, 'input.publisher');
-  },
   async checkPublishable(em, dataset, problems) {
     if (!(await em.count(ConsentScope, { dataset }))) {
       problems.add('consent', 'a dataset needs a consent scope before it is published, so researchers can tell what use it allows', 'REQUIRED');
@@ -59,7 +56,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
 };
 
 /** Applies the given fields of a create input or patch, collecting every problem. */
-async function applyDatasetFields(em: EntityManager, dataset: Dataset, input: DatasetPatch, problems: Problems): Promise<void> {
+async function applyDatasetFields(em: EntityManager, dataset: Dataset, input: DatasetPatch, problems: Problems, refs: References): Promise<void> {
     if (input.title != null) dataset.title = checkText(problems, 'input.title', input.title, 500);
   if (input.description !== undefined) dataset.description = checkText(problems, 'input.description', input.description ?? '', 20_000);
   if (input.keywords != null) dataset.keywords = input.keywords.map((k, i) => checkText(problems, `input.keywords[${i}]`, k, 200));
@@ -69,28 +66,28 @@ async function applyDatasetFields(em: EntityManager, dataset: Dataset, input: Da
   if (input.otherIdentifiers != null) dataset.otherIdentifiers = input.otherIdentifiers;
   if (input.releaseVersion !== undefined) dataset.releaseVersion = input.releaseVersion;
   if (input.publisher) {
-    const publisher = await resolveRef(em, Organisation, input.publisher, 'input.publisher', problems);
+    const publisher = await refs.claim(Organisation, input.publisher, 'input.publisher', problems);
     if (publisher) dataset.publisher = publisher;
   }
   if (input.dataHolders != null) {
-    dataset.dataHolders.set(await resolveRefs(em, Organisation, input.dataHolders, 'input.dataHolders', problems));
+    dataset.dataHolders.set(await refs.links(Organisation, input.dataHolders, 'input.dataHolders', problems));
   }
   if (input.contributors != null) {
-    dataset.contributors.set(await resolveRefs(em, Organisation, input.contributors, 'input.contributors', problems));
+    dataset.contributors.set(await refs.links(Organisation, input.contributors, 'input.contributors', problems));
   }
   if (input.wasGeneratedBy !== undefined) {
-    dataset.wasGeneratedBy = input.wasGeneratedBy ? await resolveRef(em, Study, input.wasGeneratedBy, 'input.wasGeneratedBy', problems) : null;
+    dataset.wasGeneratedBy = input.wasGeneratedBy ? await refs.claim(Study, input.wasGeneratedBy, 'input.wasGeneratedBy', problems) : null;
   }
   if (input.hdab !== undefined) {
-    dataset.hdab = input.hdab ? await resolveRef(em, DataAccessBody, input.hdab, 'input.hdab', problems) : null;
+    dataset.hdab = input.hdab ? await refs.link(DataAccessBody, input.hdab, 'input.hdab', problems) : null;
   }
   if (input.publications != null) {
-    dataset.publications.set(await resolveRefs(em, Publication, input.publications, 'input.publications', problems));
+    dataset.publications.set(await refs.links(Publication, input.publications, 'input.publications', problems));
   }
   if (input.cohort !== undefined) dataset.cohort = input.cohort ? checkCohort(problems, input.cohort) : null;
   if (input.distributions != null) applyDistributions(dataset, input.distributions, problems);
   if (input.consent != null) await applyConsent(em, dataset, input.consent, problems);
-  if (input.accessRoute != null) await applyAccessRoute(em, dataset, input.accessRoute, problems);
+  if (input.accessRoute != null) await applyAccessRoute(em, dataset, input.accessRoute, problems, refs);
 }
 
 function applyDistributions(dataset: Dataset, inputs: DistributionInput[], problems: Problems): void {
@@ -136,7 +133,7 @@ async function applyConsent(em: EntityManager, dataset: Dataset, input: NonNulla
     em.persist(consent);
   }
 
-async function applyAccessRoute(em: EntityManager, dataset: Dataset, input: AccessRouteInput, problems: Problems): Promise<void> {
+async function applyAccessRoute(em: EntityManager, dataset: Dataset, input: AccessRouteInput, problems: Problems, refs: References): Promise<void> {
     const field = 'input.accessRoute';
     const orders = input.steps.map((s) => s.order).sort((a, b) => a - b);
     if (orders.some((order, i) => order !== i + 1)) {
@@ -145,10 +142,10 @@ async function applyAccessRoute(em: EntityManager, dataset: Dataset, input: Acce
     if (input.expectedTurnaroundDays != null && input.expectedTurnaroundDays <= 0) {
       problems.add(`${field}.expectedTurnaroundDays`, 'must be a positive number of days');
     }
-    const accessBody = input.accessBody ? await resolveRef(em, DataAccessBody, input.accessBody, `${field}.accessBody`, problems) : null;
+    const accessBody = input.accessBody ? await refs.link(DataAccessBody, input.accessBody, `${field}.accessBody`, problems) : null;
     const steps: AccessRouteStep[] = [];
     for (const [index, step] of input.steps.entries()) {
-      const body = step.body ? await resolveRef(em, DataAccessBody, step.body, `${field}.steps[${index}].body`, problems) : null;
+      const body = step.body ? await refs.link(DataAccessBody, step.body, `${field}.steps[${index}].body`, problems) : null;
       steps.push(Object.assign(new AccessRouteStep(), { position: step.order, requirement: step.requirement, body, description: step.description ?? null }));
     }
     const existing = dataset.id ? await em.findOne(AccessRoute, { dataset: dataset.id }, { populate: ['steps'] }) : null;

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
-import { findByRef } from '../records/references.js';
+import { findReadable } from '../records/references.js';
 import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
 import { ConnectionType } from '../graphql/kit/connection.js';
 import { keysetPage, type Connection } from '../records/pagination.js';
@@ -58,7 +58,7 @@ export class HealthEconomicEvaluationResolver {
     if (filter?.country?.length) conditions.push({ country: { $in: filter.country } });
     if (filter?.currency?.length) conditions.push({ currency: { $in: filter.currency } });
     if (filter?.dataset) {
-      const dataset = await findByRef(ctx.em, Dataset, filter.dataset);
+      const dataset = await findReadable(ctx.em, ctx.policy, Dataset, filter.dataset);
       conditions.push({ evaluatedDatasets: { $in: dataset ? [dataset.id] : [] } });
     }
     return keysetPage(ctx.em, HealthEconomicEvaluation, conditions, 'title', { first, after, defaultSize: 20 });
