@@ -22,8 +22,7 @@ export const DataAccessBodyLifecycleResolver = lifecycleResolver({
 
 async function readableBody(ctx: RequestContext, id: string | undefined): Promise<DataAccessBody | null> {
   if (!id) return null;
-  const body = await ctx.loaders.accessBody.load(id);
-  return body && ctx.policy.canRead(body) ? body : null;
+  return ctx.loaders.accessBody.load(id);
 }
 
 @Resolver(() => DataAccessBody)
@@ -40,8 +39,7 @@ export class DataAccessBodyResolver {
   @FieldResolver(() => Organisation, { nullable: true })
   async operatedBy(@Root() body: DataAccessBody, @Ctx() ctx: RequestContext): Promise<Organisation | null> {
     if (!body.operatedBy) return null;
-    const organisation = await ctx.loaders.organisation.load(body.operatedBy.id);
-    return organisation && ctx.policy.canRead(organisation) ? organisation : null;
+    return ctx.loaders.organisation.load(body.operatedBy.id);
   }
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType } from 'type-graphql';
 import type { RecordRules } from '../records/record-service.js';
-import { resolveRef } from '../records/references.js';
 import { checkCountryCode, checkEmail, checkText, checkUrl } from '../core/validation.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { DataAccessBody, DataAccessBodyKind, DataAccessBodyOperationalStatus } from './data-access-body.entity.js';
@@ -47,7 +46,7 @@ export class DataAccessBodyInput extends DataAccessBodyPatch {
 
 export const dataAccessBodyRules: RecordRules<DataAccessBody, DataAccessBodyInput, DataAccessBodyPatch> = {
   entity: DataAccessBody,
-  async build(em, input, problems) {
+  async build(em, input, problems, refs) {
     if (!input.name?.trim()) problems.add('input.name', 'is required', 'REQUIRED');
     if (!input.kind) problems.add('input.kind', 'is required', 'REQUIRED');
     const body = Object.assign(new DataAccessBody(), {
@@ -55,25 +54,27 @@ export const dataAccessBodyRules: RecordRules<DataAccessBody, DataAccessBodyInpu
       name: input.name?.trim() ?? '',
       kind: input.kind ?? DataAccessBodyKind.DAC,
     });
-    await dataAccessBodyRules.apply(em, body, input, problems);
+    await dataAccessBodyRules.apply(em, body, input, problems, refs);
     const owner = input.ownerOrganisation
-      ? await resolveRef(em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
+      ? await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
       : null;
     body.ownerOrganisationId = owner?.id ?? body.operatedBy?.id ?? null;
-    if (!body.ownerOrganisationId) problems.add('input.ownerOrganisation', 'give the owning or operating organisation', 'REQUIRED');
+    if (!input.ownerOrganisation && !input.operatedBy) {
+      problems.add('input.ownerOrganisation', 'give the owning or operating organisation', 'REQUIRED');
+    }
     return body;
   },
-  async apply(em, body, patch, problems) {
+  async apply(_em, body, patch, problems, refs) {
     if (patch.name !== undefined) {
       if (!patch.name?.trim()) problems.add('input.name', 'cannot be empty', 'REQUIRED');
       else body.name = checkText(problems, 'input.name', patch.name, 300);
     }
     if (patch.kind) body.kind = patch.kind;
     if (patch.operatedBy !== undefined) {
-      body.operatedBy = patch.operatedBy ? await resolveRef(em, Organisation, patch.operatedBy, 'input.operatedBy', problems) : null;
+      body.operatedBy = patch.operatedBy ? await refs.claim(Organisation, patch.operatedBy, 'input.operatedBy', problems) : null;
     }
     if (patch.hostedBy !== undefined) {
-      body.hostedBy = patch.hostedBy ? await resolveRef(em, Organisation, patch.hostedBy, 'input.hostedBy', problems) : null;
+      body.hostedBy = patch.hostedBy ? await refs.link(Organisation, patch.hostedBy, 'input.hostedBy', problems) : null;
     }
     if (patch.contactEmail !== undefined) body.contactEmail = checkEmail(problems, 'input.contactEmail', patch.contactEmail);
     if (patch.applicationUrl !== undefined) body.applicationUrl = checkUrl(problems, 'input.applicationUrl', patch.applicationUrl);

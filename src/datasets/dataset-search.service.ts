@@ -7,7 +7,7 @@ import type { RequestContext } from '../graphql/kit/context.js';
 import { labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { FACET_FIELDS, InvalidSearchCursorError, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
-import { findByRef } from '../records/references.js';
+import { findReadable } from '../records/references.js';
 import { toGlobalId } from '../core/global-id.js';
 import { INDIVIDUALS_RANGES } from '../search/engine.js';
 import type { Assay } from './cohort.js';
@@ -50,7 +50,7 @@ export async function searchDatasets(
   // A hit whose row vanished between the engine and PostgreSQL (deleted meanwhile) is skipped.
   const edges = hits
     .map((hit, i) => ({ cursor: hit.cursor, node: datasets[i] }))
-    .filter((edge): edge is { cursor: string; node: Dataset } => !!edge.node && !(edge.node instanceof Error) && ctx.policy.canRead(edge.node));
+    .filter((edge): edge is { cursor: string; node: Dataset } => !!edge.node && !(edge.node instanceof Error));
   const individuals = discloseSum(result.individuals, view);
   return {
     totalCount: result.totalCount,
@@ -70,7 +70,8 @@ export async function searchDatasets(
 async function idsOf(ctx: RequestContext, entity: typeof Organisation | typeof DataAccessBody, refs: string[], field: string, problems: Problems): Promise<string[]> {
   const ids: string[] = [];
   for (const [i, ref] of refs.entries()) {
-    const found = await findByRef(ctx.em, entity as typeof Organisation, ref);
+    // Unknown and unreadable answer alike, so the filter is no oracle for drafts.
+    const found = await findReadable(ctx.em, ctx.policy, entity as typeof Organisation, ref);
     if (found) ids.push(found.id);
     else problems.add(`filter.${field}[${i}]`, `no ${entity.name} "${ref}"`, 'NOT_FOUND');
   }
@@ -115,7 +116,8 @@ async function toEngineFilter(ctx: RequestContext, filter: DatasetFilter, proble
 /** Facet buckets as callers see them: the value the matching filter takes, a label, exact dataset counts. */
 async function labelFacets(ctx: RequestContext, facets: FacetResult[], view: IndividualsView): Promise<Facet[]> {
   const labelled: Facet[] = [];
-  for (const facet of facets) {
+  for (const engineFacet of facets) {
+    const facet = await withReadableBuckets(ctx, engineFacet);
     const labels = await facetLabels(ctx, facet);
     labelled.push({
       field: facet.field,
@@ -133,6 +135,20 @@ async function labelFacets(ctx: RequestContext, facets: FacetResult[], view: Ind
     });
   }
   return labelled;
+}
+
+/**
+ * Buckets of records the caller may not read (another organisation's draft publisher or access body named
+ * by a published dataset) are left out: neither their name, their id nor their count is shown.
+ */
+async function withReadableBuckets(ctx: RequestContext, facet: FacetResult): Promise<FacetResult> {
+  const loader = { publisher: ctx.loaders.organisation, holdingRegion: ctx.loaders.organisation, accessBody: ctx.loaders.accessBody }[
+    facet.field as 'publisher' | 'holdingRegion' | 'accessBody'
+  ];
+  if (!loader) return facet;
+  const records = await loader.loadMany(facet.buckets.map((b) => b.value));
+  const readable = (i: number) => !!records[i] && !(records[i] instanceof Error);
+  return { ...facet, buckets: facet.buckets.filter((_, i) => readable(i)) };
 }
 
 /** Engines bucket records by internal id; the filters take Relay ids (or public identifiers). */

@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { selectsField } from '../graphql/kit/selection.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
-import { findByRef } from '../records/references.js';
+import { findReadable } from '../records/references.js';
 import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
 import type { RequestContext } from '../graphql/kit/context.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -35,11 +35,6 @@ class DatasetSearchArgs {
   after?: string | null;
 }
 
-/** Returns the related record only if the caller may read it. */
-function readable<T extends { status: Dataset['status']; ownerOrganisationId?: string | null }>(ctx: RequestContext, record: T | null): T | null {
-  return record && ctx.policy.canRead(record) ? record : null;
-}
-
 export const DatasetLifecycleResolver = lifecycleResolver({
   entity: Dataset,
   payloadField: 'dataset',
@@ -52,7 +47,7 @@ export const DatasetLifecycleResolver = lifecycleResolver({
 export class DatasetResolver {
   @Query(() => Dataset, { nullable: true, description: 'A dataset by Relay id or public identifier.' })
   async dataset(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Dataset | null> {
-    return readable(ctx, await findByRef(ctx.em, Dataset, id));
+    return findReadable(ctx.em, ctx.policy, Dataset, id);
   }
 
   @Query(() => DatasetSearchResult, { description: 'Full-text, faceted discovery of datasets.' })
@@ -63,32 +58,32 @@ export class DatasetResolver {
 
   @FieldResolver(() => Organisation, { nullable: true })
   async publisher(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Organisation | null> {
-    return readable(ctx, await ctx.loaders.organisation.load(dataset.publisher.id));
+    return ctx.loaders.organisation.load(dataset.publisher.id);
   }
 
   @FieldResolver(() => [Organisation], { description: 'Controllers holding the data (usually regions).' })
   async dataHolders(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Organisation[]> {
-    return (await ctx.loaders.dataHoldersByDataset.load(dataset.id)).filter((o) => ctx.policy.canRead(o));
+    return ctx.loaders.dataHoldersByDataset.load(dataset.id);
   }
 
   @FieldResolver(() => Organisation, { nullable: true })
   async ownerOrganisation(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Organisation | null> {
-    return dataset.ownerOrganisationId ? readable(ctx, await ctx.loaders.organisation.load(dataset.ownerOrganisationId)) : null;
+    return dataset.ownerOrganisationId ? ctx.loaders.organisation.load(dataset.ownerOrganisationId) : null;
   }
 
   @FieldResolver(() => [Organisation])
   async contributors(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Organisation[]> {
-    return (await ctx.loaders.contributorsByDataset.load(dataset.id)).filter((o) => ctx.policy.canRead(o));
+    return ctx.loaders.contributorsByDataset.load(dataset.id);
   }
 
   @FieldResolver(() => Study, { nullable: true, description: 'The study that produced the data (prov:wasGeneratedBy).' })
   async wasGeneratedBy(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Study | null> {
-    return dataset.wasGeneratedBy ? readable(ctx, await ctx.loaders.study.load(dataset.wasGeneratedBy.id)) : null;
+    return dataset.wasGeneratedBy ? ctx.loaders.study.load(dataset.wasGeneratedBy.id) : null;
   }
 
   @FieldResolver(() => DataAccessBody, { nullable: true, description: 'EHDS health data access body (healthdcatap:hdab).' })
   async hdab(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<DataAccessBody | null> {
-    return dataset.hdab ? readable(ctx, await ctx.loaders.accessBody.load(dataset.hdab.id)) : null;
+    return dataset.hdab ? ctx.loaders.accessBody.load(dataset.hdab.id) : null;
   }
 
   @FieldResolver(() => CohortDescriptor, {
@@ -117,6 +112,6 @@ export class DatasetResolver {
 
   @FieldResolver(() => [Publication])
   async publications(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<Publication[]> {
-    return (await ctx.loaders.publicationsByDataset.load(dataset.id)).filter((p) => ctx.policy.canRead(p));
+    return ctx.loaders.publicationsByDataset.load(dataset.id);
   }
 }

@@ -5,7 +5,7 @@ import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { normaliseConsent } from '../consent/consent-rules.js';
 import type { RecordRules } from '../records/record-service.js';
-import { resolveRef, resolveRefs } from '../records/references.js';
+import type { References } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
 import { checkText, checkUrl, checkEmail } from '../core/validation.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -21,7 +21,7 @@ import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 /** Rules for registering and changing datasets; the shared lifecycle runs them (records/record-service.ts). */
 export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   entity: Dataset,
-  async build(em, input, problems) {
+  async build(em, input, problems, refs) {
     if (!input.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
     if (!input.publisher) problems.add('input.publisher', 'is required', 'REQUIRED');
     if (input.identifier != null) checkText(problems, 'input.identifier', input.identifier, 500);
@@ -30,22 +30,19 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
       title: input.title?.trim() ?? '',
     });
     const owner = input.ownerOrganisation
-      ? await resolveRef(em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
+      ? await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
       : null;
-    await applyDatasetFields(em, dataset, input, problems, true);
+    await applyDatasetFields(em, dataset, input, problems, refs, true);
     // The publishing organisation owns the dataset unless another owner is named.
     dataset.ownerOrganisationId = owner?.id ?? (dataset.publisher as Organisation | undefined)?.id ?? null;
     return dataset;
   },
-  async apply(em, dataset, patch, problems) {
+  async apply(em, dataset, patch, problems, refs) {
     if (patch.title !== undefined && !patch.title?.trim()) problems.add('input.title', 'cannot be empty', 'REQUIRED');
     if (patch.publisher === null) problems.add('input.publisher', 'cannot be removed; a dataset needs a publisher', 'REQUIRED');
-    await applyDatasetFields(em, dataset, patch, problems, false);
+    await applyDatasetFields(em, dataset, patch, problems, refs, false);
   },
   ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
-  authorisePatch(policy, dataset, patch) {
-    if (patch.publisher) policy.assertCanWrite(dataset.publisher.id, 'input.publisher');
-  },
   async checkPublishable(em, dataset, problems) {
     await checkPublishedDescription(em, dataset, problems);
     const parts = unflushedParts.get(dataset);
@@ -68,7 +65,14 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
 const unflushedParts = new WeakMap<Dataset, { consent?: boolean; accessRoute?: boolean }>();
 
 /** Applies the given fields of a create input or patch, collecting every problem. */
-async function applyDatasetFields(em: EntityManager, dataset: Dataset, input: DatasetPatch, problems: Problems, isNew: boolean): Promise<void> {
+async function applyDatasetFields(
+  em: EntityManager,
+  dataset: Dataset,
+  input: DatasetPatch,
+  problems: Problems,
+  refs: References,
+  isNew: boolean,
+): Promise<void> {
     if (input.title != null) dataset.title = checkText(problems, 'input.title', input.title, 500);
   if (input.description !== undefined) dataset.description = checkText(problems, 'input.description', input.description ?? '', 20_000);
   if (input.keywords != null) dataset.keywords = input.keywords.map((k, i) => checkText(problems, `input.keywords[${i}]`, k, 200));
@@ -78,23 +82,23 @@ async function applyDatasetFields(em: EntityManager, dataset: Dataset, input: Da
   if (input.otherIdentifiers != null) dataset.otherIdentifiers = input.otherIdentifiers;
   if (input.releaseVersion !== undefined) dataset.releaseVersion = input.releaseVersion;
   if (input.publisher) {
-    const publisher = await resolveRef(em, Organisation, input.publisher, 'input.publisher', problems);
+    const publisher = await refs.claim(Organisation, input.publisher, 'input.publisher', problems);
     if (publisher) dataset.publisher = publisher;
   }
   if (input.dataHolders != null) {
-    dataset.dataHolders.set(await resolveRefs(em, Organisation, input.dataHolders, 'input.dataHolders', problems));
+    dataset.dataHolders.set(await refs.links(Organisation, input.dataHolders, 'input.dataHolders', problems));
   }
   if (input.contributors != null) {
-    dataset.contributors.set(await resolveRefs(em, Organisation, input.contributors, 'input.contributors', problems));
+    dataset.contributors.set(await refs.links(Organisation, input.contributors, 'input.contributors', problems));
   }
   if (input.wasGeneratedBy !== undefined) {
-    dataset.wasGeneratedBy = input.wasGeneratedBy ? await resolveRef(em, Study, input.wasGeneratedBy, 'input.wasGeneratedBy', problems) : null;
+    dataset.wasGeneratedBy = input.wasGeneratedBy ? await refs.claim(Study, input.wasGeneratedBy, 'input.wasGeneratedBy', problems) : null;
   }
   if (input.hdab !== undefined) {
-    dataset.hdab = input.hdab ? await resolveRef(em, DataAccessBody, input.hdab, 'input.hdab', problems) : null;
+    dataset.hdab = input.hdab ? await refs.link(DataAccessBody, input.hdab, 'input.hdab', problems) : null;
   }
   if (input.publications != null) {
-    dataset.publications.set(await resolveRefs(em, Publication, input.publications, 'input.publications', problems));
+    dataset.publications.set(await refs.links(Publication, input.publications, 'input.publications', problems));
   }
   if (input.cohort !== undefined) dataset.cohort = input.cohort ? checkCohort(problems, input.cohort) : null;
   if (input.distributions != null) applyDistributions(dataset, input.distributions, problems);
@@ -109,7 +113,7 @@ async function applyDatasetFields(em: EntityManager, dataset: Dataset, input: Da
   if (input.consent != null && (await applyConsent(em, dataset, input.consent, problems, isNew))) {
     unflushedParts.set(dataset, { ...unflushedParts.get(dataset), consent: true });
   }
-  if (input.accessRoute != null && (await applyAccessRoute(em, dataset, input.accessRoute, problems, isNew))) {
+  if (input.accessRoute != null && (await applyAccessRoute(em, dataset, input.accessRoute, problems, refs, isNew))) {
     unflushedParts.set(dataset, { ...unflushedParts.get(dataset), accessRoute: true });
   }
 }
@@ -166,7 +170,14 @@ async function applyConsent(
   }
 
 /** Returns whether the dataset now has an access route. */
-async function applyAccessRoute(em: EntityManager, dataset: Dataset, input: AccessRouteInput, problems: Problems, isNew: boolean): Promise<boolean> {
+async function applyAccessRoute(
+  em: EntityManager,
+  dataset: Dataset,
+  input: AccessRouteInput,
+  problems: Problems,
+  refs: References,
+  isNew: boolean,
+): Promise<boolean> {
     const field = 'input.accessRoute';
     const orders = input.steps.map((s) => s.order).sort((a, b) => a - b);
     if (orders.some((order, i) => order !== i + 1)) {
@@ -175,10 +186,10 @@ async function applyAccessRoute(em: EntityManager, dataset: Dataset, input: Acce
     if (input.expectedTurnaroundDays != null && input.expectedTurnaroundDays <= 0) {
       problems.add(`${field}.expectedTurnaroundDays`, 'must be a positive number of days');
     }
-    const accessBody = input.accessBody ? await resolveRef(em, DataAccessBody, input.accessBody, `${field}.accessBody`, problems) : null;
+    const accessBody = input.accessBody ? await refs.link(DataAccessBody, input.accessBody, `${field}.accessBody`, problems) : null;
     const steps: AccessRouteStep[] = [];
     for (const [index, step] of input.steps.entries()) {
-      const body = step.body ? await resolveRef(em, DataAccessBody, step.body, `${field}.steps[${index}].body`, problems) : null;
+      const body = step.body ? await refs.link(DataAccessBody, step.body, `${field}.steps[${index}].body`, problems) : null;
       steps.push(Object.assign(new AccessRouteStep(), { position: step.order, requirement: step.requirement, body, description: step.description ?? null }));
     }
     const existing = isNew ? null : await em.findOne(AccessRoute, { dataset: dataset.id }, { populate: ['steps'] });

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
-import { findByRef } from '../records/references.js';
+import { findReadable } from '../records/references.js';
 import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
 import { ConnectionType } from '../graphql/kit/connection.js';
 import { keysetPage, type Connection } from '../records/pagination.js';
@@ -58,7 +58,7 @@ export class HealthEconomicEvaluationResolver {
     if (filter?.country?.length) conditions.push({ country: { $in: filter.country } });
     if (filter?.currency?.length) conditions.push({ currency: { $in: filter.currency } });
     if (filter?.dataset) {
-      const dataset = await findByRef(ctx.em, Dataset, filter.dataset);
+      const dataset = await findReadable(ctx.em, ctx.policy, Dataset, filter.dataset);
       conditions.push({ evaluatedDatasets: { $in: dataset ? [dataset.id] : [] } });
     }
     return keysetPage(ctx.em, HealthEconomicEvaluation, conditions, 'title', { first, after, defaultSize: 20 });
@@ -85,18 +85,17 @@ export class HealthEconomicEvaluationResolver {
   @FieldResolver(() => Publication, { nullable: true })
   async publication(@Root() evaluation: HealthEconomicEvaluation, @Ctx() ctx: RequestContext): Promise<Publication | null> {
     if (!evaluation.publication) return null;
-    const publication = await ctx.loaders.publication.load(evaluation.publication.id);
-    return publication && ctx.policy.canRead(publication) ? publication : null;
+    return ctx.loaders.publication.load(evaluation.publication.id);
   }
 
   @FieldResolver(() => [Dataset])
   async evaluatedDatasets(@Root() evaluation: HealthEconomicEvaluation, @Ctx() ctx: RequestContext): Promise<Dataset[]> {
-    return (await ctx.loaders.datasetsByEvaluation.load(evaluation.id)).filter((d) => ctx.policy.canRead(d));
+    return ctx.loaders.datasetsByEvaluation.load(evaluation.id);
   }
 
   @FieldResolver(() => [Study])
   async evaluatedStudies(@Root() evaluation: HealthEconomicEvaluation, @Ctx() ctx: RequestContext): Promise<Study[]> {
-    return (await ctx.loaders.studiesByEvaluation.load(evaluation.id)).filter((s) => ctx.policy.canRead(s));
+    return ctx.loaders.studiesByEvaluation.load(evaluation.id);
   }
 }
 
@@ -119,6 +118,6 @@ export class HealthEconomicResultResolver {
 export class DatasetEconomicsResolver {
   @FieldResolver(() => [HealthEconomicEvaluation], { description: 'Health-economic evidence about this dataset.' })
   async healthEconomicEvaluations(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<HealthEconomicEvaluation[]> {
-    return (await ctx.loaders.evaluationsByDataset.load(dataset.id)).filter((e) => ctx.policy.canRead(e));
+    return ctx.loaders.evaluationsByDataset.load(dataset.id);
   }
 }

@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import type { RecordRules } from '../records/record-service.js';
-import { resolveRef, resolveRefs } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
 import { checkCountryCode, checkCurrency, checkText } from '../core/validation.js';
 import { Dataset } from '../datasets/dataset.entity.js';
@@ -181,14 +180,14 @@ export function currencyOfUnit(unit: string | null | undefined): string | null {
 
 export const healthEconomicEvaluationRules: RecordRules<HealthEconomicEvaluation, HealthEconomicEvaluationInput, HealthEconomicEvaluationPatch> = {
   entity: HealthEconomicEvaluation,
-  async build(em, input, problems) {
+  async build(em, input, problems, refs) {
     if (!input.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
     if (!input.evaluationType) problems.add('input.evaluationType', 'is required', 'REQUIRED');
     if (!input.currency) problems.add('input.currency', 'is required: every monetary figure needs its currency (CHEERS 15)', 'REQUIRED');
     if (input.priceYear == null && !input.priceYearNote?.trim()) {
       problems.add('input.priceYear', 'is required (CHEERS 15); if the source does not report it, say so in priceYearNote', 'REQUIRED');
     }
-    const owner = await resolveRef(em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems);
+    const owner = await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems);
     const evaluation = Object.assign(new HealthEconomicEvaluation(), {
       identifier: input.identifier?.trim() || `urn:gdcat:health-economic-evaluation:${randomUUID()}`,
       title: input.title?.trim() ?? '',
@@ -196,10 +195,10 @@ export const healthEconomicEvaluationRules: RecordRules<HealthEconomicEvaluation
       currency: input.currency ?? 'SEK',
     });
     evaluation.ownerOrganisationId = owner?.id ?? null;
-    await healthEconomicEvaluationRules.apply(em, evaluation, input, problems);
+    await healthEconomicEvaluationRules.apply(em, evaluation, input, problems, refs);
     return evaluation;
   },
-  async apply(em, evaluation, patch, problems) {
+  async apply(em, evaluation, patch, problems, refs) {
     const copy = ['decisionProblem', 'analysisPlanUrl', 'population', 'setting', 'intervention', 'utilityInstrument', 'costingMethod', 'subgroups', 'funding', 'conflictsOfInterest', 'note'] as const;
     for (const key of copy) if (patch[key] !== undefined) evaluation[key] = patch[key] ?? null;
     if (patch.title !== undefined) {
@@ -241,10 +240,10 @@ export const healthEconomicEvaluationRules: RecordRules<HealthEconomicEvaluation
     if (patch.engagementDescribed !== undefined) evaluation.engagementDescribed = patch.engagementDescribed;
     if (patch.cheersCompliant !== undefined) evaluation.cheersCompliant = patch.cheersCompliant;
     if (patch.publication !== undefined) {
-      evaluation.publication = patch.publication ? await resolveRef(em, Publication, patch.publication, 'input.publication', problems) : null;
+      evaluation.publication = patch.publication ? await refs.link(Publication, patch.publication, 'input.publication', problems) : null;
     }
-    if (patch.evaluatedDatasets != null) evaluation.evaluatedDatasets.set(await resolveRefs(em, Dataset, patch.evaluatedDatasets, 'input.evaluatedDatasets', problems));
-    if (patch.evaluatedStudies != null) evaluation.evaluatedStudies.set(await resolveRefs(em, Study, patch.evaluatedStudies, 'input.evaluatedStudies', problems));
+    if (patch.evaluatedDatasets != null) evaluation.evaluatedDatasets.set(await refs.claims(Dataset, patch.evaluatedDatasets, 'input.evaluatedDatasets', problems));
+    if (patch.evaluatedStudies != null) evaluation.evaluatedStudies.set(await refs.links(Study, patch.evaluatedStudies, 'input.evaluatedStudies', problems));
     if (patch.results != null) setResults(em, evaluation, patch.results, problems);
   },
   async checkPublishable(em, evaluation, problems) {

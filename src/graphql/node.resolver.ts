@@ -1,6 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { fromGlobalId } from '../core/global-id.js';
+import { findReadable } from '../records/references.js';
 import { Node } from '../records/record.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { HealthEconomicEvaluation } from '../economics/health-economic-evaluation.entity.js';
@@ -18,7 +19,6 @@ export class NodeResolver {
     const decoded = fromGlobalId(id);
     const entity = decoded && NODE_TYPES[decoded.type as keyof typeof NODE_TYPES];
     if (!decoded || !entity) return null;
-    const record = await ctx.em.findOne(entity as typeof Dataset, { id: decoded.id });
-    return record && ctx.policy.canRead(record) ? (record as unknown as Node) : null;
+    return (await findReadable(ctx.em, ctx.policy, entity as typeof Dataset, id)) as unknown as Node | null;
   }
 }

@@ -143,10 +143,11 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       context: async ({ req }): Promise<RequestContext> => {
         const viewer = await viewerOf(req.headers.authorization, deps.verifyToken);
         const em = deps.orm.em.fork();
+        const policy = AccessPolicy.forViewer(viewer, await actingOrganisationIds(em, viewer));
         return {
           em,
-          policy: AccessPolicy.forViewer(viewer, await actingOrganisationIds(em, viewer)),
-          loaders: createLoaders(em),
+          policy,
+          loaders: createLoaders(em, policy),
           search: deps.search,
           settings: { smallCountThreshold: deps.smallCountThreshold },
           afterWrite: () => deps.indexer.notify(),

@@ -30,7 +30,6 @@ export class OrganisationResolver {
   @FieldResolver(() => Organisation, { nullable: true })
   async parent(@Root() organisation: Organisation, @Ctx() ctx: RequestContext): Promise<Organisation | null> {
     if (!organisation.parent) return null;
-    const parent = await ctx.loaders.organisation.load(organisation.parent.id);
-    return parent && ctx.policy.canRead(parent) ? parent : null;
+    return ctx.loaders.organisation.load(organisation.parent.id);
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType } from 'type-graphql';
 import type { RecordRules } from '../records/record-service.js';
-import { resolveRef } from '../records/references.js';
 import { checkEmail, checkText, checkUrl } from '../core/validation.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { enqueueDatasetIndexing } from '../search/outbox.js';
@@ -43,7 +42,7 @@ export class OrganisationInput extends OrganisationPatch {
 /** Organisations own themselves: their data managers maintain them; only admins register new ones. */
 export const organisationRules: RecordRules<Organisation, OrganisationInput, OrganisationPatch> = {
   entity: Organisation,
-  async build(em, input, problems) {
+  async build(em, input, problems, refs) {
     if (!input.name?.trim()) problems.add('input.name', 'is required', 'REQUIRED');
     if (!input.type) problems.add('input.type', 'is required', 'REQUIRED');
     const organisation = Object.assign(new Organisation(), {
@@ -52,10 +51,10 @@ export const organisationRules: RecordRules<Organisation, OrganisationInput, Org
       type: input.type ?? OrganisationType.REGION,
     });
     organisation.ownerOrganisationId = organisation.id;
-    await organisationRules.apply(em, organisation, input, problems);
+    await organisationRules.apply(em, organisation, input, problems, refs);
     return organisation;
   },
-  async apply(em, organisation, patch, problems) {
+  async apply(_em, organisation, patch, problems, refs) {
     if (patch.name !== undefined) {
       if (!patch.name?.trim()) problems.add('input.name', 'cannot be empty', 'REQUIRED');
       else organisation.name = checkText(problems, 'input.name', patch.name, 300);
@@ -67,7 +66,7 @@ export const organisationRules: RecordRules<Organisation, OrganisationInput, Org
     if (patch.orgNumber !== undefined) organisation.orgNumber = patch.orgNumber;
     if (patch.contactEmail !== undefined) organisation.contactEmail = checkEmail(problems, 'input.contactEmail', patch.contactEmail);
     if (patch.parent !== undefined) {
-      const parent = patch.parent ? await resolveRef(em, Organisation, patch.parent, 'input.parent', problems) : null;
+      const parent = patch.parent ? await refs.link(Organisation, patch.parent, 'input.parent', problems) : null;
       if (parent && parent.id === organisation.id) problems.add('input.parent', 'an organisation cannot be its own parent');
       else organisation.parent = parent;
     }

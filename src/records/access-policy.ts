@@ -44,9 +44,14 @@ export class AccessPolicy {
     return record.status === RecordStatus.PUBLISHED || this.ownsOrganisation(record.ownerOrganisationId);
   }
 
+  /** Throws UNAUTHENTICATED for anonymous callers, before anything about the input is looked at. */
+  assertSignedIn(field: string | null = null): void {
+    if (!this.isAuthenticated) throw UserInputProblem.of(field, 'sign in to change the catalogue', 'UNAUTHENTICATED');
+  }
+
   /** Throws a FORBIDDEN problem unless the viewer may write records owned by that organisation. */
   assertCanWrite(ownerOrganisationId: string | null | undefined, field: string | null = null): void {
-    if (!this.isAuthenticated) throw UserInputProblem.of(field, 'sign in to change the catalogue', 'UNAUTHENTICATED');
+    this.assertSignedIn(field);
     if (!this.ownsOrganisation(ownerOrganisationId)) {
       throw UserInputProblem.of(field, 'you may only change records of your own organisations', 'FORBIDDEN');
     }

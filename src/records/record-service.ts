@@ -3,22 +3,23 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessPolicy } from './access-policy.js';
 import { assertExpectedVersion, audit, publish, snapshot, withdraw } from './lifecycle.js';
 import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './record.js';
-import { findByRef, rememberReference } from './references.js';
+import { findReadable, References, rememberReference } from './references.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
 
 /** What a record type adds to the shared create/update/publish/withdraw flow. */
 export interface RecordRules<E extends CatalogueRecord, I, P> {
   entity: EntityClass<E>;
-  /** Builds a new (unpersisted) record from a create input, reporting problems. */
-  build(em: EntityManager, input: I, problems: Problems): Promise<E>;
-  /** Applies the given fields of a patch. */
-  apply(em: EntityManager, record: E, patch: P, problems: Problems): Promise<void>;
+  /**
+   * Builds a new (unpersisted) record from a create input, reporting problems. Every record the input
+   * points at is resolved through `refs`, which applies the reference rule.
+   */
+  build(em: EntityManager, input: I, problems: Problems, refs: References): Promise<E>;
+  /** Applies the given fields of a patch (references through `refs`, as in build). */
+  apply(em: EntityManager, record: E, patch: P, problems: Problems, refs: References): Promise<void>;
   /** Extra checks before publishing (e.g. CHEERS items required for full evaluations). */
   checkPublishable?(em: EntityManager, record: E, problems: Problems): Promise<void>;
   /** The input field blamed when the caller may not write for a new record's owner. */
   ownerField?(input: I): string;
-  /** Extra rights checks once a patch is applied, e.g. moving a dataset to another publisher. */
-  authorisePatch?(policy: AccessPolicy, record: E, patch: P): void;
   /** Follow-up work in the same transaction, e.g. re-indexing datasets that show this record. */
   afterChange?(em: EntityManager, record: E): Promise<void>;
 }
@@ -67,9 +68,8 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     if (record.sourceFingerprint === origin.fingerprint) return 'unchanged';
     const before = snapshot(record);
     const problems = new Problems();
-    await this.rules.apply(this.em, record, input, problems);
+    await this.rules.apply(this.em, record, input, problems, this.refs);
     problems.throwIfAny();
-    this.rules.authorisePatch?.(this.policy, record, input);
     await this.applyOrigin(record, origin);
     await this.commit(record, `update${this.name}`, before);
     return 'updated';
@@ -77,7 +77,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
 
   private async createFrom(input: I, origin: RecordOrigin): Promise<E> {
     const problems = new Problems();
-    const record = await this.rules.build(this.em, input, problems);
+    const record = await this.rules.build(this.em, input, problems, this.refs);
     problems.throwIfAny();
     this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
     await this.applyOrigin(record, origin);
@@ -106,14 +106,16 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     record.modified = origin.modified ?? new Date();
   }
 
+  /** Permission comes before uniqueness, so a refused caller learns nothing about existing identifiers. */
   async create(input: I): Promise<E> {
+    this.policy.assertSignedIn();
     const problems = new Problems();
-    const record = await this.rules.build(this.em, input, problems);
+    const record = await this.rules.build(this.em, input, problems, this.refs);
     problems.throwIfAny();
+    this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
     if (await this.em.count(this.rules.entity, { identifier: record.identifier } as never)) {
       throw UserInputProblem.of('input.identifier', `"${record.identifier}" is already used by another ${this.name}`, 'DUPLICATE');
     }
-    this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
     this.em.persist(record);
     await this.em.flush();
     audit(this.em, this.policy, `create${this.name}`, record, null, snapshot(record));
@@ -128,9 +130,8 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     assertExpectedVersion(record, expectedVersion);
     const before = snapshot(record);
     const problems = new Problems();
-    await this.rules.apply(this.em, record, patch, problems);
+    await this.rules.apply(this.em, record, patch, problems, this.refs);
     problems.throwIfAny();
-    this.rules.authorisePatch?.(this.policy, record, patch);
     record.modified = new Date();
     // A hand edit makes the record differ from its source: the next import or harvest writes it again.
     record.sourceFingerprint = null;
@@ -156,6 +157,10 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     return this.commit(record, `withdraw${this.name}`, before);
   }
 
+  private get refs(): References {
+    return new References(this.em, this.policy);
+  }
+
   private get name(): string {
     return this.rules.entity.name;
   }
@@ -169,9 +174,10 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   }
 
   private async load(ref: string): Promise<E> {
-    const record = await findByRef(this.em, this.rules.entity, ref);
+    this.policy.assertSignedIn('id');
     // Unreadable drafts are reported as missing so their existence does not leak.
-    if (!record || !this.policy.canRead(record)) throw UserInputProblem.of('id', `no ${this.name} "${ref}"`, 'NOT_FOUND');
+    const record = await findReadable(this.em, this.policy, this.rules.entity, ref);
+    if (!record) throw UserInputProblem.of('id', `no ${this.name} "${ref}"`, 'NOT_FOUND');
     return record;
   }
 }

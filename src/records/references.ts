@@ -2,10 +2,12 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fromGlobalId } from '../core/global-id.js';
 import type { Problems } from '../core/problems.js';
+import type { AccessPolicy } from './access-policy.js';
+import type { CatalogueRecord } from './record.js';
 
 /**
- * Finds a record by either of the ids clients hold: its Relay global id or its public identifier.
- * Reports NOT_FOUND against `field` when it does not exist.
+ * Finds a record by either of the ids clients hold: its Relay global id or its public identifier, whatever
+ * its status. Only the write path's own record lookup and `findReadable` use it.
  */
 export async function findByRef<T extends { id: string; identifier: string }>(
   em: EntityManager,
@@ -44,29 +46,82 @@ export function rememberReference(em: EntityManager, record: { identifier: strin
   caches.get(em)?.set(`${record.constructor.name} ${record.identifier}`, record);
 }
 
-export async function resolveRef<T extends { id: string; identifier: string }>(
+/** A record the caller may read, by Relay id or identifier; unknown and unreadable are both null. */
+export async function findReadable<T extends CatalogueRecord>(
   em: EntityManager,
+  policy: AccessPolicy,
   entity: EntityClass<T>,
   ref: string,
-  field: string,
-  problems: Problems,
 ): Promise<T | null> {
   const found = await findByRef(em, entity, ref);
-  if (!found) problems.add(field, `no ${entity.name} with id or identifier "${ref}"`, 'NOT_FOUND');
-  return found;
+  return found && policy.canRead(found) ? found : null;
 }
 
-export async function resolveRefs<T extends { id: string; identifier: string }>(
-  em: EntityManager,
-  entity: EntityClass<T>,
-  refs: readonly string[],
-  field: string,
-  problems: Problems,
-): Promise<T[]> {
-  const found: T[] = [];
-  for (const [index, ref] of refs.entries()) {
-    const item = await resolveRef(em, entity, ref, `${field}[${index}]`, problems);
-    if (item) found.push(item);
+/**
+ * The reference rule, the one place every record kind resolves the records its input points at
+ * (README, "Security model"):
+ * - `link`: any record the caller may read (published, or of their own organisations). Naming a record
+ *   this way changes only the record being written.
+ * - `claim`: only a record of the caller's own organisations (an admin: any). Used where the reference
+ *   decides who owns or answers for the record (ownerOrganisation, a dataset's publisher, an access body's
+ *   operatedBy) or shows up on the referenced record itself (a study's outputs from wasGeneratedBy, a
+ *   dataset's evaluations from evaluatedDatasets), so no data manager changes what another
+ *   organisation's records show.
+ * Unknown and unreadable references get the same NOT_FOUND answer, so a draft's existence does not leak.
+ */
+export class References {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly policy: AccessPolicy,
+  ) {}
+
+  link<T extends CatalogueRecord>(entity: EntityClass<T>, ref: string, field: string, problems: Problems): Promise<T | null> {
+    return this.resolve(entity, ref, field, problems, false);
   }
-  return found;
+
+  links<T extends CatalogueRecord>(entity: EntityClass<T>, refs: readonly string[], field: string, problems: Problems): Promise<T[]> {
+    return this.resolveAll(entity, refs, field, problems, false);
+  }
+
+  claim<T extends CatalogueRecord>(entity: EntityClass<T>, ref: string, field: string, problems: Problems): Promise<T | null> {
+    return this.resolve(entity, ref, field, problems, true);
+  }
+
+  claims<T extends CatalogueRecord>(entity: EntityClass<T>, refs: readonly string[], field: string, problems: Problems): Promise<T[]> {
+    return this.resolveAll(entity, refs, field, problems, true);
+  }
+
+  private async resolve<T extends CatalogueRecord>(
+    entity: EntityClass<T>,
+    ref: string,
+    field: string,
+    problems: Problems,
+    claim: boolean,
+  ): Promise<T | null> {
+    const found = await findReadable(this.em, this.policy, entity, ref);
+    if (!found) {
+      problems.add(field, `no ${entity.name} with id or identifier "${ref}"`, 'NOT_FOUND');
+      return null;
+    }
+    if (claim && !this.policy.ownsOrganisation(found.ownerOrganisationId)) {
+      problems.add(field, `${entity.name} "${ref}" belongs to another organisation; only its own data managers may name it here`, 'FORBIDDEN');
+      return null;
+    }
+    return found;
+  }
+
+  private async resolveAll<T extends CatalogueRecord>(
+    entity: EntityClass<T>,
+    refs: readonly string[],
+    field: string,
+    problems: Problems,
+    claim: boolean,
+  ): Promise<T[]> {
+    const found: T[] = [];
+    for (const [index, ref] of refs.entries()) {
+      const item = await this.resolve(entity, ref, `${field}[${index}]`, problems, claim);
+      if (item) found.push(item);
+    }
+    return found;
+  }
 }

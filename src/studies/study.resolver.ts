@@ -54,21 +54,21 @@ export class StudyResolver {
 
   @FieldResolver(() => [Dataset], { description: 'Datasets the study produced.' })
   async outputs(@Root() study: Study, @Ctx() ctx: RequestContext): Promise<Dataset[]> {
-    return (await ctx.loaders.datasetsByStudy.load(study.id)).filter((d) => ctx.policy.canRead(d));
+    return ctx.loaders.datasetsByStudy.load(study.id);
   }
 
   @FieldResolver(() => [Organisation])
   async funders(@Root() study: Study, @Ctx() ctx: RequestContext): Promise<Organisation[]> {
-    return (await ctx.loaders.fundersByStudy.load(study.id)).filter((o) => ctx.policy.canRead(o));
+    return ctx.loaders.fundersByStudy.load(study.id);
   }
 
   @FieldResolver(() => [Organisation])
   async participatingOrganisations(@Root() study: Study, @Ctx() ctx: RequestContext): Promise<Organisation[]> {
-    return (await ctx.loaders.participantsByStudy.load(study.id)).filter((o) => ctx.policy.canRead(o));
+    return ctx.loaders.participantsByStudy.load(study.id);
   }
 
   @FieldResolver(() => [Publication])
   async publications(@Root() study: Study, @Ctx() ctx: RequestContext): Promise<Publication[]> {
-    return (await ctx.loaders.publicationsByStudy.load(study.id)).filter((p) => ctx.policy.canRead(p));
+    return ctx.loaders.publicationsByStudy.load(study.id);
   }
 }

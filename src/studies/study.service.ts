@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import type { RecordRules } from '../records/record-service.js';
-import { resolveRef, resolveRefs } from '../records/references.js';
 import { DiagnosticArea, OntologyTerm } from '../records/terms.js';
 import { checkText } from '../core/validation.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -72,20 +71,20 @@ const PARTIAL_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
 export const studyRules: RecordRules<Study, StudyInput, StudyPatch> = {
   entity: Study,
-  async build(em, input, problems) {
+  async build(em, input, problems, refs) {
     if (!input.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
     if (!input.studyType) problems.add('input.studyType', 'is required', 'REQUIRED');
-    const owner = await resolveRef(em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems);
+    const owner = await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems);
     const study = Object.assign(new Study(), {
       identifier: input.identifier?.trim() || `urn:gdcat:study:${randomUUID()}`,
       title: input.title?.trim() ?? '',
       studyType: input.studyType ?? StudyType.RESEARCH,
     });
     study.ownerOrganisationId = owner?.id ?? null;
-    await studyRules.apply(em, study, input, problems);
+    await studyRules.apply(em, study, input, problems, refs);
     return study;
   },
-  async apply(em, study, patch, problems) {
+  async apply(_em, study, patch, problems, refs) {
     if (patch.title !== undefined) {
       if (!patch.title?.trim()) problems.add('input.title', 'cannot be empty', 'REQUIRED');
       else study.title = checkText(problems, 'input.title', patch.title, 500);
@@ -113,10 +112,10 @@ export const studyRules: RecordRules<Study, StudyInput, StudyPatch> = {
     if (patch.ethicsApprovals != null) study.ethicsApprovals = patch.ethicsApprovals;
     if (patch.healthConditions != null) study.healthConditions = patch.healthConditions;
     if (patch.registration !== undefined) study.registration = patch.registration;
-    if (patch.funders != null) study.funders.set(await resolveRefs(em, Organisation, patch.funders, 'input.funders', problems));
+    if (patch.funders != null) study.funders.set(await refs.links(Organisation, patch.funders, 'input.funders', problems));
     if (patch.participatingOrganisations != null) {
-      study.participatingOrganisations.set(await resolveRefs(em, Organisation, patch.participatingOrganisations, 'input.participatingOrganisations', problems));
+      study.participatingOrganisations.set(await refs.links(Organisation, patch.participatingOrganisations, 'input.participatingOrganisations', problems));
     }
-    if (patch.publications != null) study.publications.set(await resolveRefs(em, Publication, patch.publications, 'input.publications', problems));
+    if (patch.publications != null) study.publications.set(await refs.links(Publication, patch.publications, 'input.publications', problems));
   },
 };

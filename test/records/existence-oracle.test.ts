@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+/** No existence oracle: a draft another organisation holds reads exactly like a record that does not exist. */
+const A = 'urn:example:gms-catalogue:org:region-uppsala';
+const B = 'urn:example:gms-catalogue:org:region-stockholm';
+
+describe('no existence oracle for drafts', () => {
+  let catalogue: TestCatalogue;
+  let managerA: string;
+  const draft = { study: '', studyId: '', organisation: '', body: '', dataset: '' };
+  const unknown = () => `urn:test:unknown:${randomUUID()}`;
+
+  /** The answer with the reference itself blanked out, so a draft's and an unknown's answers compare equal. */
+  const blank = (value: unknown, ref: string) => JSON.parse(JSON.stringify(value).replaceAll(ref, '<ref>'));
+
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue();
+    const admin = await catalogue.token('admin');
+    managerA = await catalogue.token('data_manager', [A]);
+    const create = async (kind: string, field: string, input: Record<string, unknown>) => {
+      const response = await catalogue.gql(
+        `mutation($input: ${kind}Input!) { create${kind}(input: $input) { ${field} { id identifier } userErrors { code } } }`,
+        { input },
+        admin,
+      );
+      return response.data![`create${kind}`][field] as { id: string; identifier: string };
+    };
+    const study = await create('Study', 'study', { title: 'Draft study of B', studyType: 'PILOT', ownerOrganisation: B });
+    draft.study = study.identifier;
+    draft.studyId = study.id;
+    draft.organisation = (await create('Organisation', 'organisation', { name: 'Draft region', type: 'REGION' })).identifier;
+    draft.body = (await create('DataAccessBody', 'dataAccessBody', { name: 'Draft DAC of B', kind: 'DAC', operatedBy: B })).identifier;
+    draft.dataset = (await create('Dataset', 'dataset', { title: 'Draft dataset of B', publisher: B })).identifier;
+  }, 60_000);
+  afterAll(() => catalogue?.stop());
+
+  const createStudy = (input: Record<string, unknown>, token?: string) =>
+    catalogue.gql(
+      'mutation($input: StudyInput!) { createStudy(input: $input) { study { id } userErrors { field code message } } }',
+      { input: { title: 'Probe', studyType: 'PILOT', ...input } },
+      token,
+    );
+
+  it('anonymous create with a draft identifier answers UNAUTHENTICATED, as with an unused one', async () => {
+    const taken = await createStudy({ identifier: draft.study, ownerOrganisation: B });
+    const free = await createStudy({ identifier: unknown(), ownerOrganisation: B });
+    expect(taken.data!.createStudy.userErrors.map((e: { code: string }) => e.code)).toEqual(['UNAUTHENTICATED']);
+    expect(taken.data).toEqual(free.data);
+  });
+
+  it("a data manager writing for another organisation is refused before the identifier is checked", async () => {
+    const taken = await createStudy({ identifier: draft.study, ownerOrganisation: B }, managerA);
+    const fresh = unknown();
+    const free = await createStudy({ identifier: fresh, ownerOrganisation: B }, managerA);
+    expect(taken.data!.createStudy.userErrors.map((e: { code: string }) => e.code)).toEqual(['FORBIDDEN']);
+    expect(blank(taken.data, draft.study)).toEqual(blank(free.data, fresh));
+  });
+
+  it('update, publish and withdraw of another organisation\'s draft answer NOT_FOUND, as for an unknown id', async () => {
+    const missing = unknown();
+    for (const [mutation, args] of [
+      ['updateStudy', '(id: $id, expectedVersion: 1, input: { acronym: "X" })'],
+      ['publishStudy', '(id: $id)'],
+      ['withdrawStudy', '(id: $id, reason: "probe")'],
+    ] as const) {
+      const query = `mutation($id: ID!) { ${mutation}${args} { study { id } userErrors { field code message } } }`;
+      const hidden = await catalogue.gql(query, { id: draft.study }, managerA);
+      const absent = await catalogue.gql(query, { id: missing }, managerA);
+      expect(hidden.data![mutation].userErrors[0].code, mutation).toBe('NOT_FOUND');
+      expect(blank(hidden.data, draft.study), mutation).toEqual(blank(absent.data, missing));
+    }
+  });
+
+  it('search filters naming a draft publisher or access body answer as for unknown ones', async () => {
+    for (const [filter, ref] of [
+      ['publisher', draft.organisation],
+      ['accessBody', draft.body],
+    ] as const) {
+      const query = `query($refs: [ID!]) { datasets(filter: { ${filter}: $refs }) { totalCount } }`;
+      const missing = unknown();
+      const hidden = await catalogue.gql(query, { refs: [ref] });
+      const absent = await catalogue.gql(query, { refs: [missing] });
+      expect(hidden.errors?.map((e) => e.extensions?.code), filter).toEqual(['BAD_USER_INPUT']);
+      expect(hidden.errors![0]!.message, filter).toContain(ref);
+      expect(blank(hidden, ref), filter).toEqual(blank(absent, missing));
+      const asOtherManager = await catalogue.gql(query, { refs: [ref] }, managerA);
+      expect(blank(asOtherManager, ref), filter).toEqual(blank(absent, missing));
+    }
+  });
+
+  it("the evaluations filter by another organisation's draft dataset finds nothing, as for an unknown one", async () => {
+    const query = 'query($ref: String!) { healthEconomicEvaluations(filter: { dataset: $ref }) { totalCount } }';
+    const hidden = await catalogue.gql(query, { ref: draft.dataset }, managerA);
+    const absent = await catalogue.gql(query, { ref: unknown() }, managerA);
+    expect(hidden).toEqual(absent);
+  });
+});
