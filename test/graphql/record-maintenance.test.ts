@@ -38,7 +38,7 @@ describe('deleting a draft', () => {
     expect(gone.data?.dataset).toBeNull();
     const audit = await catalogue.orm.em
       .getConnection()
-      .execute(`select action, actor, before is not null as had_before, after is null as no_after from audit_entry where after->>'identifier' = 'urn:test:maintenance:draft' or before->>'identifier' = 'urn:test:maintenance:draft' order by id`);
+      .execute<{ action: string }[]>(`select action, actor, before is not null as had_before, after is null as no_after from audit_entry where after->>'identifier' = 'urn:test:maintenance:draft' or before->>'identifier' = 'urn:test:maintenance:draft' order by id`);
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['createDataset', 'updateDataset', 'deleteDataset']);
     expect(audit.at(-1)).toMatchObject({ had_before: true, no_after: true });
   });
