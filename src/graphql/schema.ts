@@ -12,6 +12,7 @@ import {
 import { OrganisationLifecycleResolver, OrganisationResolver } from '../organisations/organisation.resolver.js';
 import { StudyLifecycleResolver, StudyResolver } from '../studies/study.resolver.js';
 import { DiseaseTermResolver } from '../ontology/disease-terms.resolver.js';
+import { HISTORY_RESOLVERS } from './history.resolver.js';
 import { ImportResolver } from './import.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 
@@ -41,6 +42,7 @@ export function gdcatSchema(): Promise<GraphQLSchema> {
       HealthEconomicEvaluationLifecycleResolver,
       HealthEconomicResultResolver,
       ImportResolver,
+      ...HISTORY_RESOLVERS,
     ],
     validate: false,
     emitSchemaFile: false,

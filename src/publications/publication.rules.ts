@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordRules } from '../records/record-service.js';
-import { resolveRef } from '../records/references.js';
 import { checkText, checkUrl } from '../core/validation.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication, type PublicationRelation } from './publication.entity.js';
@@ -28,15 +27,15 @@ const DOI = /^10\.\d{4,9}\/\S+$/;
 /** Publications enter the catalogue through imports and harvests; their owner maintains them. */
 export const publicationRules: RecordRules<Publication, PublicationInput, PublicationPatch> = {
   entity: Publication,
-  async build(em, input, problems) {
+  async build(em, input, problems, refs) {
     if (!input.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
-    const owner = await resolveRef(em, Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems);
+    const owner = await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems);
     const publication = Object.assign(new Publication(), {
       identifier: input.identifier?.trim() || `urn:gdcat:publication:${randomUUID()}`,
       title: input.title?.trim() ?? '',
     });
     publication.ownerOrganisationId = owner?.id ?? null;
-    await publicationRules.apply(em, publication, input, problems);
+    await publicationRules.apply(em, publication, input, problems, refs);
     return publication;
   },
   async apply(_em, publication, patch, problems) {

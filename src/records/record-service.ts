@@ -157,6 +157,24 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     return this.commit(record, `withdraw${this.name}`, before);
   }
 
+  /**
+   * Deletes a draft for good, with its parts (consent scope, access route, distributions); the audit log
+   * keeps what it was. A record that has been published is never deleted: withdraw it, so harvesters and
+   * users learn that it is gone and why.
+   */
+  async delete(ref: string): Promise<E> {
+    const record = await this.load(ref);
+    this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
+    if (record.status !== RecordStatus.DRAFT) {
+      throw UserInputProblem.of('id', `only a draft can be deleted; this record is ${record.status}: withdraw it instead`, 'INVALID_TRANSITION');
+    }
+    audit(this.em, this.policy, `delete${this.name}`, record, snapshot(record), null);
+    await this.rules.afterChange?.(this.em, record);
+    this.em.remove(record);
+    await this.em.flush();
+    return record;
+  }
+
   private get refs(): References {
     return new References(this.em, this.policy);
   }

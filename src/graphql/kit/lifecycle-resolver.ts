@@ -41,6 +41,15 @@ export function lifecycleResolver<E extends CatalogueRecord, I extends object, P
     return { record: outcome.result, userErrors: outcome.userErrors };
   };
 
+  @ObjectType(`Delete${name}Payload`)
+  class DeletePayloadType {
+    @Field(() => ID, { nullable: true, description: 'The id the deleted draft had.' })
+    deletedId!: string | null;
+
+    @Field(() => [UserError])
+    userErrors!: UserError[];
+  }
+
   @Resolver()
   class LifecycleResolver {
     @Mutation(() => PayloadType, { name: `create${name}` })
@@ -61,6 +70,12 @@ export function lifecycleResolver<E extends CatalogueRecord, I extends object, P
     @Mutation(() => PayloadType, { name: `publish${name}` })
     publish(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<PayloadType> {
       return payload(runMutation(ctx, (em) => service(ctx, em).publish(id)));
+    }
+
+    @Mutation(() => DeletePayloadType, { name: `delete${name}`, description: `Deletes a draft ${name} for good (audited); a published one is withdrawn instead.` })
+    async delete(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<DeletePayloadType> {
+      const outcome = await runMutation(ctx, (em) => service(ctx, em).delete(id).then((record) => record.nodeId));
+      return { deletedId: outcome.result, userErrors: outcome.userErrors };
     }
 
     @Mutation(() => PayloadType, { name: `withdraw${name}` })
