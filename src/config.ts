@@ -17,6 +17,11 @@ export interface AppConfig {
   /** Public base URL used in RDF identifiers and links. */
   baseUrl: string;
   seedWhenEmpty: boolean;
+  /**
+   * 'in-process': `serve` drains the outbox itself; 'separate': a `gdcat indexer` process does, so API processes
+   * can be scaled out without each of them indexing.
+   */
+  indexer: 'in-process' | 'separate';
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -25,6 +30,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const threshold = Number(env.SMALL_COUNT_THRESHOLD ?? 5);
   if (!Number.isInteger(port) || port <= 0) throw new Error(`PORT must be a port number, not ${env.PORT}`);
   if (!Number.isInteger(threshold) || threshold < 0) throw new Error('SMALL_COUNT_THRESHOLD must be a whole number >= 0');
+  const indexer = env.INDEXER ?? 'in-process';
+  if (indexer !== 'in-process' && indexer !== 'separate') throw new Error(`INDEXER must be in-process or separate, not ${indexer}`);
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -36,5 +43,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smallCountThreshold: threshold,
     baseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     seedWhenEmpty: env.SEED_WHEN_EMPTY !== 'false',
+    indexer,
   };
 }

@@ -6,7 +6,7 @@ import { configFromEnv } from '../config.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { countDatasets } from '../dcat/catalogue-source.js';
 import { exportCatalogueTo, exportFormatNamed } from '../dcat/export.js';
-import { openDatabase, startCatalogue } from '../http/catalogue-server.js';
+import { openDatabase, startCatalogue, startIndexer } from '../http/catalogue-server.js';
 import { gdcatSchema } from '../graphql/schema.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
 import { runImportCommand } from './import-command.js';
@@ -17,6 +17,8 @@ import { progress } from './progress.js';
 const USAGE = `gdcat <command> [options]
 
   serve                 start the API (embedded PostgreSQL unless DATABASE_URL is set)
+  indexer               index outbox events into the search engine as a separate process
+                        (DATABASE_URL required; run the API with INDEXER=separate)
   migrate               apply database migrations
   seed [--force]        load the example catalogue (only into an empty catalogue unless --force)
   reindex               rebuild the search index from PostgreSQL and swap it in without downtime
@@ -35,17 +37,10 @@ async function main(argv: string[]): Promise<number> {
   const config = configFromEnv();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   switch (command) {
-    case 'serve': {
-      const running = await startCatalogue(config, log);
-      const shutdown = async () => {
-        log('shutting down');
-        await running.stop();
-        process.exit(0);
-      };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
-      return new Promise<number>(() => undefined);
-    }
+    case 'serve':
+      return runUntilSignalled(await startCatalogue(config, log), log);
+    case 'indexer':
+      return runUntilSignalled(await startIndexer(config, log), log);
     case 'migrate': {
       const { orm, embedded } = await openDatabase(config, log);
       log('migrations are up to date');
@@ -130,6 +125,18 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(USAGE);
       return command ? 2 : 0;
   }
+}
+
+/** Keeps a long-running command up until SIGINT or SIGTERM, then stops it cleanly. */
+function runUntilSignalled(running: { stop(): Promise<void> }, log: (line: string) => void): Promise<number> {
+  const shutdown = async () => {
+    log('shutting down');
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  return new Promise<number>(() => undefined);
 }
 
 main(process.argv.slice(2)).then(

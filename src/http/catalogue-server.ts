@@ -10,6 +10,7 @@ import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import type { SearchEngine } from '../search/engine.js';
 import { OutboxIndexer } from '../search/indexer.js';
+import { listenForOutboxEvents } from '../search/outbox-listener.js';
 import { createApp, listen } from './app.js';
 import { packageVersion } from './package-version.js';
 
@@ -39,6 +40,29 @@ export async function openDatabase(config: AppConfig, log: Log): Promise<{ orm: 
   return { orm, databaseUrl, embedded };
 }
 
+/**
+ * Runs the outbox indexer on its own (`gdcat indexer`): the API processes then run with INDEXER=separate. It
+ * needs a shared DATABASE_URL, since an embedded database belongs to the one process that started it.
+ */
+export async function startIndexer(config: AppConfig, log: Log = (line) => console.error(line)): Promise<{ stop(): Promise<void> }> {
+  if (!config.databaseUrl) throw new Error('gdcat indexer needs DATABASE_URL: the PostgreSQL server the API processes share');
+  const { orm, databaseUrl } = await openDatabase(config, log);
+  const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix });
+  await search.init();
+  const indexer = new OutboxIndexer(orm, search, { log });
+  const listener = listenForOutboxEvents(databaseUrl, () => indexer.notify(), log);
+  indexer.start();
+  log(`gdcat ${packageVersion()} indexer running (search: ${search.name})`);
+  return {
+    async stop() {
+      await listener.close();
+      await indexer.stop();
+      await search.close();
+      await orm.close();
+    },
+  };
+}
+
 /** Starts the whole catalogue: database, migrations, seed when empty, search engine, indexer and HTTP. */
 export async function startCatalogue(config: AppConfig, log: Log = (line) => console.error(line)): Promise<RunningCatalogue> {
   const { orm, databaseUrl, embedded } = await openDatabase(config, log);
@@ -48,9 +72,12 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     const summary = await seedExampleCatalogue(orm.em.fork());
     log(`seeded the example catalogue: ${JSON.stringify(summary)}`);
   }
+  // With a separate indexer the instance only answers /readyz (pending events); it is never started.
   const indexer = new OutboxIndexer(orm, search, { log });
-  await indexer.drain().catch((error: Error) => log(`initial indexing deferred: ${error.message}`));
-  indexer.start();
+  if (config.indexer === 'in-process') {
+    await indexer.drain().catch((error: Error) => log(`initial indexing deferred: ${error.message}`));
+    indexer.start();
+  }
   const { app } = await createApp({
     orm,
     search,
@@ -65,7 +92,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  log(`gdcat ${packageVersion()} listening on ${url}/graphql (search: ${search.name}, auth: ${config.auth.mode})`);
+  log(`gdcat ${packageVersion()} listening on ${url}/graphql (search: ${search.name}, indexer: ${config.indexer}, auth: ${config.auth.mode})`);
   return {
     orm,
     search,

@@ -147,8 +147,14 @@ export interface SearchEngine {
   readonly name: 'postgres' | 'elasticsearch';
   /** Creates the index/table if missing. Idempotent. */
   init(): Promise<void>;
+  /**
+   * Writes documents. Whether searches see them as soon as this returns depends on the engine's refresh
+   * policy (Elasticsearch: see its `refresh` option); refresh() always makes them visible.
+   */
   upsert(docs: DatasetSearchDocument[]): Promise<void>;
   remove(ids: string[]): Promise<void>;
+  /** Makes every write accepted so far visible to searches (no-op where writes are visible at once). */
+  refresh(): Promise<void>;
   search(request: DatasetSearchRequest): Promise<DatasetSearchResult>;
   /**
    * Builds a fresh index from the given batches and switches readers to it only when complete

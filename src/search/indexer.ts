@@ -64,9 +64,14 @@ export class OutboxIndexer {
     return this.running;
   }
 
-  /** Processes until no due event is left (events waiting for their back-off are left alone). */
+  /**
+   * Processes until no due event is left (events waiting for their back-off are left alone), then makes what
+   * it indexed visible to searches.
+   */
   async drain(): Promise<void> {
-    while ((await this.runOnce()) > 0);
+    let indexed = 0;
+    for (let count = await this.runOnce(); count > 0; count = await this.runOnce()) indexed += count;
+    if (indexed > 0) await this.engine.refresh();
   }
 
   async pendingCount(): Promise<number> {

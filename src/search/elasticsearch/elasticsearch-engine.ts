@@ -40,9 +40,10 @@ export interface ElasticsearchSearchEngineOptions {
   /** Prefix of the alias and index names (default `gdcat`). */
   indexPrefix?: string;
   /**
-   * Refresh policy of upsert/remove. 'wait_for' (default) makes writes visible to the next search, which the
-   * indexer and tests rely on; each write then waits for the next refresh (up to the 1 s refresh interval), so
-   * bulk writers that do not need read-your-writes may pass false.
+   * Refresh policy of upsert/remove. 'wait_for' (default) makes each write visible to the next search; each
+   * write then waits for the next refresh (up to the 1 s refresh interval). The outbox indexer uses false
+   * (createSearchEngine): its batches go at raw _bulk speed, become visible with the index's periodic refresh
+   * (at most 1 s later) and refresh() is called when a drain completes.
    */
   refresh?: 'wait_for' | false;
 }
@@ -134,12 +135,12 @@ export class ElasticsearchSearchEngine implements SearchEngine {
   readonly name = 'elasticsearch' as const;
   private readonly client: Client;
   private readonly alias: string;
-  private readonly refresh: 'wait_for' | false;
+  private readonly refreshPolicy: 'wait_for' | false;
 
   constructor(options: ElasticsearchSearchEngineOptions) {
     this.client = new Client({ node: options.node });
     this.alias = `${options.indexPrefix ?? 'gdcat'}-datasets`;
-    this.refresh = options.refresh ?? 'wait_for';
+    this.refreshPolicy = options.refresh ?? 'wait_for';
   }
 
   async init(): Promise<void> {
@@ -157,12 +158,16 @@ export class ElasticsearchSearchEngine implements SearchEngine {
   async upsert(docs: DatasetSearchDocument[]): Promise<void> {
     if (docs.length === 0) return;
     const operations = docs.flatMap((doc) => [{ index: { _index: this.alias, _id: doc.id } }, toIndexedDataset(doc)]);
-    await this.bulk('upsert', operations, this.refresh);
+    await this.bulk('upsert', operations, this.refreshPolicy);
   }
 
   async remove(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.bulk('remove', ids.map((id) => ({ delete: { _index: this.alias, _id: id } })), this.refresh);
+    await this.bulk('remove', ids.map((id) => ({ delete: { _index: this.alias, _id: id } })), this.refreshPolicy);
+  }
+
+  async refresh(): Promise<void> {
+    await this.call('refresh', () => this.client.indices.refresh({ index: this.alias }));
   }
 
   async search(request: DatasetSearchRequest): Promise<DatasetSearchResult> {

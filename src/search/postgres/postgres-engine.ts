@@ -178,6 +178,9 @@ export class PostgresSearchEngine implements SearchEngine {
     await this.pool.query(`DELETE FROM ${this.table} WHERE id = ANY($1::text[])`, [ids]);
   }
 
+  /** Committed rows are visible at once. */
+  async refresh(): Promise<void> {}
+
   async search(request: DatasetSearchRequest): Promise<DatasetSearchResult> {
     const first = pageSize(request.first);
     const terms = queryTerms(request.query);
