@@ -1,45 +1,130 @@
 import 'reflect-metadata';
+import { execFile } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
-import { createTokenVerifier } from '../src/auth/tokens.js';
+import { promisify, parseArgs } from 'node:util';
+import pg from 'pg';
+import { createTokenVerifier, mintDevToken } from '../src/auth/tokens.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { openOrm } from '../src/db/orm.js';
 import { createApp, listen } from '../src/http/app.js';
 import { seedExampleCatalogue } from '../seed/example-catalogue.js';
 import { createSearchEngine } from '../src/search/create-engine.js';
+import { buildSearchDocuments } from '../src/search/document.js';
+import { ElasticsearchSearchEngine } from '../src/search/elasticsearch/elasticsearch-engine.js';
+import type { DatasetSearchRequest, SearchEngine } from '../src/search/engine.js';
 import { OutboxIndexer } from '../src/search/indexer.js';
+import { PostgresSearchEngine } from '../src/search/postgres/postgres-engine.js';
 import { generateDatasets } from './generate.js';
 
 /**
  * Benchmark harness: a catalogue of N synthetic datasets on a fresh embedded PostgreSQL, indexed into the
- * chosen engine, then typical portal queries over loopback HTTP with a bounded number of requests.
- *   node dist/bench/run.js --datasets 100000 [--elasticsearch http://127.0.0.1:9200] [--requests 200]
+ * chosen engine, then measured section by section (bounded loops, loopback only):
+ *   node dist/bench/run.js [--datasets 10000] [--requests 20] [--elasticsearch http://127.0.0.1:9200]
+ *                          [--only indexing,queries,writes,export]
+ * 10k (the default) runs in a few minutes; --datasets 100000 is the full mode.
+ *
+ * - indexing: the outbox drain against the engine's raw write of the same documents (ES _bulk without
+ *   refresh; PostgreSQL the engine's upsert statement) into a fresh index/table.
+ * - queries: each GraphQL request alternates with the exact engine request it sent (captured from the
+ *   engine call), so the ratio is measured under the same load; SQL statements per GraphQL request.
+ * - writes: SQL statements of createDataset and publishDataset; create+publish throughput with 4 clients.
+ * - export: the whole catalogue as Turtle in a child process (time and peak RSS).
  */
 const { values } = parseArgs({
-  options: { datasets: { type: 'string', default: '100000' }, elasticsearch: { type: 'string' }, requests: { type: 'string', default: '200' } },
+  options: {
+    datasets: { type: 'string', default: '10000' },
+    elasticsearch: { type: 'string' },
+    requests: { type: 'string', default: '20' },
+    only: { type: 'string', default: 'indexing,queries,writes,export' },
+  },
 });
 const datasets = Number(values.datasets);
 const requests = Math.min(Number(values.requests), 2000);
+const sections = new Set(values.only.split(','));
+const BATCH = 500;
+const WRITE_CLIENTS = 4;
+const WRITES_PER_CLIENT = 50;
+const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
 
-const QUERIES: Record<string, { query: string; variables?: Record<string, unknown> }> = {
-  'browse first page + facets': { query: '{ datasets(first: 20) { totalCount edges { node { title } } facets { field buckets { value count } } } }' },
-  'full-text "leukaemia"': { query: '{ datasets(query: "leukaemia", first: 20) { totalCount edges { node { title publisher { name } } } } }' },
-  'typo "epilepsie"': { query: '{ datasets(query: "epilepsie", first: 20) { totalCount edges { node { title } } } }' },
-  'filter disease=cancer (descendants) + assay': {
-    query: '{ datasets(first: 20, filter: { diseases: ["MONDO:0004992"], assay: [WGS, WTS] }) { totalCount edges { node { title } } facets { field buckets { value count } } } }',
-  },
-  'permittedFor HMB/SE': {
-    query: '{ datasets(first: 20, filter: { permittedFor: { primaryPurpose: HEALTH_MEDICAL_BIOMEDICAL, country: "SE" } }) { totalCount edges { node { title } } } }',
-  },
-  'page of 50 with relations': {
-    query: '{ datasets(first: 50, sort: TITLE) { edges { node { title publisher { name } consent { duoPermission } accessRoute { steps { order } } whoToAsk { name } distributions { title } } } } }',
-  },
+const PAGE_OF_50 = `{ datasets(first: 50, sort: TITLE) { edges { node {
+  title publisher { name } dataHolders { name } consent { duoPermission duoModifiers { code value } }
+  accessRoute { accessMode steps { order requirement body { name contactEmail } } } whoToAsk { name }
+  distributions { title formats { label } } wasGeneratedBy { title funders { name } }
+  healthEconomicEvaluations { title results { measure amount { currency priceYear } } } } } } }`;
+
+const QUERIES: Record<string, string> = {
+  'browse first page + facets': '{ datasets(first: 20) { totalCount edges { node { title } } facets { field buckets { value count } } } }',
+  'full-text "leukaemia"': '{ datasets(query: "leukaemia", first: 20) { totalCount edges { node { title publisher { name } } } } }',
+  'typo "epilepsie"': '{ datasets(query: "epilepsie", first: 20) { totalCount edges { node { title } } } }',
+  'filter disease=cancer (descendants) + assay + facets':
+    '{ datasets(first: 20, filter: { diseases: ["MONDO:0004992"], assay: [WGS, WTS] }) { totalCount edges { node { title } } facets { field buckets { value count } } } }',
+  'duoPermission=HMB (same query without permittedFor)': '{ datasets(first: 20, filter: { duoPermission: [HMB] }) { totalCount edges { node { title } } } }',
+  'permittedFor HMB/SE + duoPermission=HMB':
+    '{ datasets(first: 20, filter: { duoPermission: [HMB], permittedFor: { primaryPurpose: HEALTH_MEDICAL_BIOMEDICAL, country: "SE" } }) { totalCount edges { node { title } } } }',
+  'page of 50 with all nested fields': PAGE_OF_50,
 };
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const CREATE = `mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } userErrors { message } } }`;
+const PUBLISH = `mutation($id: ID!) { publishDataset(id: $id) { dataset { status } userErrors { message } } }`;
+
+function datasetInput(n: string) {
+  return {
+    identifier: `urn:bench:written:${n}`,
+    title: `Written benchmark cohort ${n}`,
+    description: 'Created through GraphQL by the write benchmark.',
+    keywords: ['benchmark'],
+    publisher: STOCKHOLM,
+    dataHolders: [STOCKHOLM, 'urn:example:gms-catalogue:org:region-uppsala'],
+    wasGeneratedBy: 'urn:example:gms-catalogue:study:childhood-cancer',
+    diagnosticArea: 'RARE_DISEASES',
+    cohort: {
+      numberOfUniqueIndividuals: 120,
+      diseases: [{ iri: 'http://purl.obolibrary.org/obo/MONDO_0005027', label: 'epilepsy', system: 'MONDO' }],
+      phenotypes: [],
+      sampleTypes: ['blood'],
+      variantTypes: ['SNV'],
+      sequencing: { assays: ['WGS'] },
+      genomeBuild: { name: 'GRCh38' },
+    },
+    consent: { duoPermission: 'HMB', duoModifiers: [{ code: 'DUO:0000022', value: 'SE' }] },
+    accessRoute: {
+      accessMode: 'SECURE_PROCESSING_ENVIRONMENT',
+      accessBody: 'urn:example:gms-catalogue:dab:stockholm',
+      steps: [
+        { order: 1, requirement: 'ETHICS_APPROVAL', body: 'urn:example:gms-catalogue:dab:etik' },
+        { order: 2, requirement: 'CONTROLLER_DISCLOSURE_DECISION', body: 'urn:example:gms-catalogue:dab:stockholm' },
+      ],
+    },
+  };
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const ms = (value: number): string => value.toFixed(1);
+const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+/** Records every engine request the API sends, so the bench can replay exactly that request on its own. */
+function recording(engine: SearchEngine, sent: DatasetSearchRequest[]): SearchEngine {
+  return new Proxy(engine, {
+    get(target, property) {
+      if (property === 'search') {
+        return (request: DatasetSearchRequest) => {
+          sent.push(structuredClone(request));
+          return target.search(request);
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 async function main(): Promise<void> {
@@ -47,54 +132,149 @@ async function main(): Promise<void> {
   const dataDir = path.resolve('.cache', `bench-${Date.now()}`);
   await mkdir(dataDir, { recursive: true });
   const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
-  const orm = await openOrm({ databaseUrl: database.url });
-  const search = createSearchEngine({ databaseUrl: database.url, elasticsearchUrl: values.elasticsearch, indexPrefix: `gdcat-bench-${Date.now()}` });
+  let counting = false;
+  let statements = 0;
+  const orm = await openOrm({
+    databaseUrl: database.url,
+    onQuery: (line) => {
+      // eslint-disable-next-line no-control-regex
+      if (counting && /\b(select|insert|update|delete|with)\b/i.test(line.replace(/\x1b\[[0-9;]*m/g, ''))) statements++;
+    },
+  });
+  const countStatements = async (run: () => Promise<unknown>): Promise<number> => {
+    statements = 0;
+    counting = true;
+    await run();
+    counting = false;
+    return statements;
+  };
+  const indexPrefix = `gdcat-bench-${Date.now()}`;
+  const search = createSearchEngine({ databaseUrl: database.url, elasticsearchUrl: values.elasticsearch, indexPrefix });
   await search.init();
   await seedExampleCatalogue(orm.em.fork());
-  let started = performance.now();
-  await generateDatasets(orm, datasets);
-  const generateSeconds = (performance.now() - started) / 1000;
+  const generateMs = await timed(() => generateDatasets(orm, datasets));
 
-  const indexer = new OutboxIndexer(orm, search, { batchSize: 500 });
-  started = performance.now();
-  await indexer.drain();
-  const indexSeconds = (performance.now() - started) / 1000;
+  console.log(`# ${search.name}: ${datasets} synthetic + 16 seed datasets, ${requests} requests per query`);
+  console.log(`load average at start (1/5/15 min): ${load()}; generating rows: ${(generateMs / 1000).toFixed(1)} s\n`);
 
-  const { app } = await createApp({
-    orm,
-    search,
-    indexer,
-    verifyToken: await createTokenVerifier({ mode: 'dev', devKeyFile: path.join(dataDir, 'key.json') }),
-    smallCountThreshold: 5,
-    version: 'bench',
-    log: () => undefined,
-  });
+  const indexer = new OutboxIndexer(orm, search, { batchSize: BATCH });
+  const drainMs = await timed(() => indexer.drain());
+  if (sections.has('indexing')) await benchIndexing(orm, search, drainMs, database.url, indexPrefix);
+
+  const verifyToken = await createTokenVerifier({ mode: 'dev', devKeyFile: path.join(dataDir, 'key.json') });
+  const sent: DatasetSearchRequest[] = [];
+  const { app } = await createApp({ orm, search: recording(search, sent), indexer, verifyToken, smallCountThreshold: 5, version: 'bench', log: () => undefined });
   const server = await listen(app, 0, '127.0.0.1');
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+  const gql = async (query: string, variables?: Record<string, unknown>, token?: string) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const json = (await response.json()) as { data?: Record<string, any>; errors?: unknown }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (json.errors) throw new Error(JSON.stringify(json.errors));
+    return json.data!;
+  };
 
-  console.log(`# ${search.name}: ${datasets} synthetic + 16 seed datasets`);
-  console.log(`generate: ${generateSeconds.toFixed(1)} s; index: ${indexSeconds.toFixed(1)} s (${Math.round(datasets / indexSeconds)} docs/s)`);
-  console.log('| query | p50 ms | p95 ms | max ms |');
-  console.log('|---|---|---|---|');
-  for (const [name, body] of Object.entries(QUERIES)) {
-    const times: number[] = [];
-    for (let i = 0; i < requests; i++) {
-      const t0 = performance.now();
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const json = (await response.json()) as { errors?: unknown };
-      if (json.errors) throw new Error(`${name}: ${JSON.stringify(json.errors)}`);
-      times.push(performance.now() - t0);
+  if (sections.has('queries')) {
+    console.log('| query | GraphQL p50 / p95 ms | engine request p50 / p95 ms | p95 ratio | SQL statements |');
+    console.log('|---|---|---|---|---|');
+    for (const [name, query] of Object.entries(QUERIES)) {
+      sent.length = 0;
+      const sql = await countStatements(() => gql(query));
+      const request = sent[0];
+      if (sent.length !== 1 || !request) throw new Error(`${name}: expected one engine request, saw ${sent.length}`);
+      const api: number[] = [];
+      const engine: number[] = [];
+      for (let i = 0; i < requests; i++) {
+        api.push(await timed(() => gql(query)));
+        engine.push(await timed(() => search.search(request)));
+      }
+      api.sort((a, b) => a - b);
+      engine.sort((a, b) => a - b);
+      const ratio = percentile(api, 95) / percentile(engine, 95);
+      console.log(`| ${name} | ${ms(percentile(api, 50))} / ${ms(percentile(api, 95))} | ${ms(percentile(engine, 50))} / ${ms(percentile(engine, 95))} | ${ratio.toFixed(2)} | ${sql} |`);
     }
-    times.sort((a, b) => a - b);
-    console.log(`| ${name} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 95).toFixed(1)} | ${times.at(-1)!.toFixed(1)} |`);
+    console.log('');
   }
-  console.log(`rss after run: ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB`);
+
+  if (sections.has('writes')) {
+    const token = await mintDevToken({ mode: 'dev', devKeyFile: path.join(dataDir, 'key.json') }, { role: 'data_manager', orgs: [STOCKHOLM] });
+    let id = '';
+    const createSql = await countStatements(async () => {
+      id = (await gql(CREATE, { input: datasetInput('counted') }, token)).createDataset.dataset.id as string;
+    });
+    const publishSql = await countStatements(() => gql(PUBLISH, { id }, token));
+    const writeMs = await timed(() =>
+      Promise.all(
+        Array.from({ length: WRITE_CLIENTS }, async (_, client) => {
+          for (let i = 0; i < WRITES_PER_CLIENT; i++) {
+            const created = (await gql(CREATE, { input: datasetInput(`${client}-${i}`) }, token)).createDataset;
+            if (created.userErrors.length > 0) throw new Error(JSON.stringify(created.userErrors));
+            await gql(PUBLISH, { id: created.dataset.id }, token);
+          }
+        }),
+      ),
+    );
+    const written = WRITE_CLIENTS * WRITES_PER_CLIENT;
+    console.log(`writes: createDataset ${createSql} SQL statements, publishDataset ${publishSql}; ` +
+      `${WRITE_CLIENTS} clients created+published ${written} datasets in ${(writeMs / 1000).toFixed(1)} s = ${Math.round(written / (writeMs / 1000))} datasets/s\n`);
+  }
+
+  if (sections.has('export')) {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.resolve('dist/bench/export-child.js'), database.url], { maxBuffer: 1 << 20 });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { datasets: number; seconds: number; peakRssMiB: number };
+    console.log(`export (Turtle, child process): ${result.datasets} datasets in ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMiB} MiB\n`);
+  }
+
+  console.log(`load average at end (1/5/15 min): ${load()}; bench process RSS ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB`);
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (values.elasticsearch) await deleteIndices(values.elasticsearch, indexPrefix);
   await search.close();
   await orm.close();
   await database.stop();
   await rm(dataDir, { recursive: true, force: true });
+}
+
+/** The drain against the raw write of the same documents into a fresh index (ES) or table (PostgreSQL). */
+async function benchIndexing(orm: Awaited<ReturnType<typeof openOrm>>, search: SearchEngine, drainMs: number, databaseUrl: string, indexPrefix: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const raw: SearchEngine =
+    search.name === 'elasticsearch'
+      ? new ElasticsearchSearchEngine({ node: values.elasticsearch!, indexPrefix: `${indexPrefix}-raw`, refresh: false })
+      : new PostgresSearchEngine({ pool, table: 'dataset_search_raw' });
+  await raw.init();
+  const documents = Number((await orm.em.getConnection().execute<{ n: string }[]>('select count(*) as n from dataset'))[0]!.n);
+  let rawMs = 0;
+  let buildMs = 0;
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const ids = (await orm.em.getConnection().execute<{ id: string }[]>('select id from dataset where id > ? order by id limit ?', [after, BATCH])).map((r) => r.id);
+    if (ids.length === 0) break;
+    after = ids.at(-1)!;
+    let batch: Awaited<ReturnType<typeof buildSearchDocuments>> = [];
+    buildMs += await timed(async () => {
+      batch = await buildSearchDocuments(orm.em.fork(), ids);
+    });
+    rawMs += await timed(() => raw.upsert(batch));
+  }
+  rawMs += await timed(() => raw.refresh());
+  const perSecond = (ms: number) => Math.round(documents / (ms / 1000));
+  console.log(`indexing ${documents} documents (batches of ${BATCH}): outbox drain ${(drainMs / 1000).toFixed(1)} s = ${perSecond(drainMs)} docs/s; ` +
+    `raw ${search.name === 'elasticsearch' ? '_bulk' : 'upsert'} of the same documents ${(rawMs / 1000).toFixed(1)} s = ${perSecond(rawMs)} docs/s ` +
+    `(ratio ${(rawMs / drainMs).toFixed(2)}); building the documents alone ${(buildMs / 1000).toFixed(1)} s\n`);
+  if (search.name === 'postgres') await pool.query('DROP TABLE dataset_search_raw');
+  await raw.close();
+  await pool.end().catch(() => undefined);
+}
+
+async function deleteIndices(node: string, prefix: string): Promise<void> {
+  const { Client } = await import('@elastic/elasticsearch');
+  const client = new Client({ node });
+  await client.indices.delete({ index: `${prefix}-*`, allow_no_indices: true });
+  await client.close();
 }
 
 main().catch((error: Error) => {

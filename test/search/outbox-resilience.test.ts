@@ -63,6 +63,8 @@ describe.skipIf(!elasticsearchForTests())('outbox: an Elasticsearch outage loses
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(await catalogue.indexer.pendingCount()).toBe(0);
+    // Indexed batches become searchable with the next refresh; do not wait for the periodic one.
+    await catalogue.search.refresh();
     expect(await indexState()).toEqual(await postgresState());
     const { data } = await catalogue.gql('{ datasets(query: "outage") { edges { node { identifier } } } }');
     expect(data?.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier).sort()).toEqual([...ids].sort());

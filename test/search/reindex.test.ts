@@ -18,6 +18,7 @@ function reindexSuite(label: string, options: () => { elasticsearchUrl?: string 
       // Drift the index away from PostgreSQL, then let reindex repair it.
       const [published] = await catalogue.orm.em.getConnection().execute<{ id: string }[]>(`select id from dataset where status = 'PUBLISHED' limit 1`);
       await catalogue.search.remove([published.id]);
+      await catalogue.search.refresh();
       expect((await catalogue.gql(query)).data!.datasets.totalCount).toBe(expected - 1);
 
       let reindexing = true;
