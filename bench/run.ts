@@ -61,9 +61,9 @@ const QUERIES: Record<string, string> = {
   'typo "epilepsie"': '{ datasets(query: "epilepsie", first: 20) { totalCount edges { node { title } } } }',
   'filter disease=cancer (descendants) + assay + facets':
     '{ datasets(first: 20, filter: { diseases: ["MONDO:0004992"], assay: [WGS, WTS] }) { totalCount edges { node { title } } facets { field buckets { value count } } } }',
-  'duoPermission=HMB (same query without permittedFor)': '{ datasets(first: 20, filter: { duoPermission: [HMB] }) { totalCount edges { node { title } } } }',
+  'duoPermission=HMB (same query without permittedFor)': '{ datasets(first: 20, filter: { duoPermission: [\"HMB\"] }) { totalCount edges { node { title } } } }',
   'permittedFor HMB/SE + duoPermission=HMB':
-    '{ datasets(first: 20, filter: { duoPermission: [HMB], permittedFor: { primaryPurpose: HEALTH_MEDICAL_BIOMEDICAL, country: "SE" } }) { totalCount edges { node { title } } } }',
+    '{ datasets(first: 20, filter: { duoPermission: [\"HMB\"], permittedFor: { primaryPurpose: HEALTH_MEDICAL_BIOMEDICAL, country: "SE" } }) { totalCount edges { node { title } } } }',
   'page of 50 with all nested fields': PAGE_OF_50,
 };
 
