@@ -286,12 +286,31 @@ export function canonicalDuoCode(codeOrIriOrShorthand: string): string {
 // country codes and the region tokens EU, EEA and EU-EEA, separated by "/", "," or spaces.
 // ---------------------------------------------------------------------------------------------------
 
-const EU_MEMBER_STATES = [
-  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE',
-  'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
-];
-const EEA_STATES = [...EU_MEMBER_STATES, 'IS', 'LI', 'NO'];
-const REGION_TOKENS: Record<string, string[]> = { EU: EU_MEMBER_STATES, EEA: EEA_STATES, 'EU-EEA': EEA_STATES };
+interface CountryGroupsFile {
+  groups: Record<string, { includes?: string[]; memberStates: string[]; territories: Record<string, string> }>;
+  aliases: Record<string, string>;
+}
+
+let countryGroups: Map<string, ReadonlySet<string>> | undefined;
+
+/**
+ * The country groups a GS value may name (EU, EEA, EU-EEA), each with every territory that has its own
+ * ISO 3166-1 code and belongs to it, from data/geography/country-groups.json (sources in its SOURCE.md).
+ */
+export function countryGroup(token: string): ReadonlySet<string> | undefined {
+  if (!countryGroups) {
+    const file = JSON.parse(readFileSync(path.join(repoRoot(), 'data', 'geography', 'country-groups.json'), 'utf8')) as CountryGroupsFile;
+    const resolve = (name: string): string[] => {
+      const group = file.groups[name];
+      if (!group) throw new Error(`country-groups.json: unknown group ${name}`);
+      return [...(group.includes ?? []).flatMap(resolve), ...group.memberStates, ...Object.keys(group.territories)];
+    };
+    const groups = new Map(Object.keys(file.groups).map((name) => [name, new Set(resolve(name)) as ReadonlySet<string>]));
+    for (const [alias, name] of Object.entries(file.aliases)) groups.set(alias, groups.get(name)!);
+    countryGroups = groups;
+  }
+  return countryGroups.get(token);
+}
 
 // Codes ICU names as regions although ISO 3166-1 has not assigned them to a country (exceptionally
 // reserved, user-assigned or supranational), so the ICU lookup alone would let them through.
@@ -312,7 +331,7 @@ export function geographicRestrictionCountries(value: string): { countries: Set<
   const unknown: string[] = [];
   for (const part of value.split(/[\s/,;]+/).filter((p) => p.length > 0)) {
     const token = part.toUpperCase();
-    const region = REGION_TOKENS[token];
+    const region = countryGroup(token);
     if (region) region.forEach((c) => countries.add(c));
     else if (isIsoCountryCode(token)) countries.add(token);
     else unknown.push(part);

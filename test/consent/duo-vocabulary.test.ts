@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
+import { assessUse } from '../../src/consent/use-assessment.js';
 import {
+  countryGroup,
   DUO,
   duoRelease,
   duoTerms,
   findDuoTerm,
+  isIsoCountryCode,
   validateConsentCodes,
   type ConsentCodeError,
 } from '../../src/consent/duo-vocabulary.js';
@@ -220,5 +223,46 @@ describe('validateConsentCodes', () => {
       );
       expect(errors, id).toEqual([]);
     }
+  });
+});
+
+describe('GS country groups (data/geography/country-groups.json)', () => {
+  const eu = countryGroup('EU')!;
+  const eea = countryGroup('EEA')!;
+
+  it('has the 27 member states and every territory with its own ISO 3166-1 code that is part of the EU', () => {
+    for (const code of ['SE', 'FI', 'FR', 'ES', 'PT', 'DE', 'IE', 'AX', 'GF', 'GP', 'MQ', 'RE', 'YT', 'MF']) expect(eu.has(code), code).toBe(true);
+    expect(eu.size).toBe(27 + 7);
+    for (const code of eu) expect(isIsoCountryCode(code), code).toBe(true);
+  });
+
+  it('leaves out the overseas countries and territories, the Faroes, former members and neighbours', () => {
+    for (const code of ['GL', 'NC', 'PF', 'PM', 'WF', 'TF', 'BL', 'AW', 'CW', 'SX', 'BQ', 'FO', 'GB', 'GI', 'MC', 'AD', 'SM', 'VA', 'CH', 'NO']) {
+      expect(eu.has(code), code).toBe(false);
+    }
+  });
+
+  it('makes the EEA the EU plus Iceland, Liechtenstein and Norway, without Svalbard or Bouvet Island', () => {
+    for (const code of eu) expect(eea.has(code), code).toBe(true);
+    for (const code of ['IS', 'LI', 'NO']) expect(eea.has(code), code).toBe(true);
+    for (const code of ['SJ', 'BV', 'CH']) expect(eea.has(code), code).toBe(false);
+    expect(countryGroup('EU-EEA')).toBe(eea);
+  });
+
+  it('lets a requester in an EU outermost region or Åland use data restricted to the EU', () => {
+    const rules = { permission: DUO.HMB, modifiers: [{ code: DUO.GS, value: 'EU' }], diseaseRestrictions: [] };
+    const purpose = {
+      primaryPurpose: 'HEALTH_MEDICAL_BIOMEDICAL' as const,
+      diseases: [],
+      commercial: false,
+      forProfitOrganisation: false,
+      methodsDevelopment: false,
+      ancestryResearch: false,
+      nonGeneticResearch: false,
+      clinicalCare: false,
+    };
+    expect(assessUse(rules, { ...purpose, country: 'RE' }).outcome).toBe('PERMITTED');
+    expect(assessUse(rules, { ...purpose, country: 'AX' }).outcome).toBe('PERMITTED');
+    expect(assessUse(rules, { ...purpose, country: 'GL' }).outcome).toBe('NOT_PERMITTED');
   });
 });
