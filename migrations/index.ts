@@ -1,15 +1,15 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123110414_initial_catalogue } from './Migration20261123110414_initial_catalogue.js';
 import { Migration20261123120500_consent_key_index } from './Migration20261123120500_consent_key_index.js';
-import { Migration20261130073000_outbox_notify } from './Migration20261130073000_outbox_notify.js';
 import { Migration20261130074500_source_fingerprint } from './Migration20261130074500_source_fingerprint.js';
 import { Migration20261130080000_dataset_metadata_modified } from './Migration20261130080000_dataset_metadata_modified.js';
+import { Migration20261130093200_outbox_notify } from './Migration20261130093200_outbox_notify.js';
 
 /** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123110414_initial_catalogue', class: Migration20261123110414_initial_catalogue },
   { name: 'Migration20261123120500_consent_key_index', class: Migration20261123120500_consent_key_index },
-  { name: 'Migration20261130073000_outbox_notify', class: Migration20261130073000_outbox_notify },
   { name: 'Migration20261130074500_source_fingerprint', class: Migration20261130074500_source_fingerprint },
   { name: 'Migration20261130080000_dataset_metadata_modified', class: Migration20261130080000_dataset_metadata_modified },
+  { name: 'Migration20261130093200_outbox_notify', class: Migration20261130093200_outbox_notify },
 ];

@@ -4,8 +4,8 @@ import { Migration } from '@mikro-orm/migrations';
  * Wakes indexers in other processes (`gdcat indexer`) when outbox events are written: one notification per
  * inserting statement, delivered at commit, so an indexer does not have to poll quickly to index promptly.
  */
-export class Migration20261130073000_outbox_notify extends Migration {
-  override name = 'Migration20261130073000_outbox_notify';
+export class Migration20261130093200_outbox_notify extends Migration {
+  override name = 'Migration20261130093200_outbox_notify';
 
   override up(): void {
     this.addSql(`create function outbox_event_notify() returns trigger language plpgsql as $$
