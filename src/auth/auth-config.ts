@@ -5,6 +5,9 @@ export interface AuthConfig {
   issuer?: string;
   jwksUrl?: string;
   audience?: string;
+  /** Public client id and scope the web catalogue signs people in with (authorization code flow, PKCE). */
+  clientId?: string;
+  scope?: string;
   /** Where the local development signing key is kept (dev mode only). */
   devKeyFile: string;
 }
@@ -20,6 +23,8 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv, devKeyFile: string): A
     issuer,
     jwksUrl: env.OIDC_JWKS_URL || (issuer ? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json` : undefined),
     audience: env.OIDC_AUDIENCE || undefined,
+    clientId: env.OIDC_CLIENT_ID || undefined,
+    scope: env.OIDC_SCOPE || undefined,
     devKeyFile,
   };
 }

@@ -13,6 +13,7 @@ import { OutboxIndexer } from '../search/indexer.js';
 import { listenForOutboxEvents } from '../search/outbox-listener.js';
 import { createApp, listen } from './app.js';
 import { packageVersion } from './package-version.js';
+import { webCatalogue } from './web-catalogue.js';
 
 export interface RunningCatalogue {
   orm: Orm;
@@ -78,6 +79,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     await indexer.drain().catch((error: Error) => log(`initial indexing deferred: ${error.message}`));
     indexer.start();
   }
+  const web = webCatalogue({ auth: config.auth });
   const { app } = await createApp({
     orm,
     search,
@@ -85,14 +87,14 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     verifyToken: await createTokenVerifier(config.auth),
     smallCountThreshold: config.smallCountThreshold,
     version: packageVersion(),
-    routers: [dcatRouter({ orm, baseUrl: config.baseUrl })],
+    routers: [dcatRouter({ orm, baseUrl: config.baseUrl, sendPage: web.sendPage }), web.router],
     log,
   });
   const server = await listen(app, config.port, config.host);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  log(`gdcat ${packageVersion()} listening on ${url}/graphql (search: ${search.name}, indexer: ${config.indexer}, auth: ${config.auth.mode})`);
+  log(`gdcat ${packageVersion()} listening on ${url} (web catalogue; API at ${url}/graphql) (search: ${search.name}, indexer: ${config.indexer}, auth: ${config.auth.mode})`);
   return {
     orm,
     search,

@@ -46,6 +46,20 @@ export function negotiateRdfFormat(acceptHeader: string | undefined, formatQuery
   return best?.format ?? null;
 }
 
+const pageMediaTypes = ['text/html', 'application/xhtml+xml'];
+
+/**
+ * Whether a client asks for the web page rather than RDF: it names text/html (or XHTML) above every RDF
+ * format we serve, as browsers do. Wildcards alone never choose the page, so harvesters and curl keep getting
+ * RDF, and ?format= always means RDF.
+ */
+export function prefersPage(acceptHeader: string | undefined, formatQueryParam?: string): boolean {
+  if (formatQueryParam?.trim() || !acceptHeader?.trim()) return false;
+  const ranges = parseAccept(acceptHeader);
+  const page = Math.max(0, ...ranges.filter((range) => pageMediaTypes.includes(`${range.type}/${range.subtype}`)).map((range) => range.q));
+  return page > 0 && rdfFormats.every((format) => qualityOf(format, ranges) < page);
+}
+
 function parseAccept(header: string): MediaRange[] {
   const ranges: MediaRange[] = [];
   for (const element of splitOutsideQuotes(header, ',')) {

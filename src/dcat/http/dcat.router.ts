@@ -16,7 +16,7 @@ import { CatalogueIris } from '../iris.js';
 import { dcat } from '../namespaces.js';
 import { type RdfFormat, rdfFormats } from '../rdf/formats.js';
 import { serialize } from '../rdf/serialize.js';
-import { negotiateRdfFormat } from './content-negotiation.js';
+import { negotiateRdfFormat, prefersPage } from './content-negotiation.js';
 
 const { namedNode } = DataFactory;
 
@@ -25,6 +25,8 @@ export interface DcatRouterDependencies {
   /** Public base URL of the catalogue; every IRI and link in the RDF is built on it. */
   baseUrl: string;
   log?: (line: string) => void;
+  /** The web catalogue's page, answered instead of RDF when a browser asks for a dataset IRI. */
+  sendPage?: (req: Request, res: Response, status: number) => void;
 }
 
 /** A request the client can fix: answered with its status and a plain-text explanation. */
@@ -77,15 +79,17 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
   });
 
   router.get('/dcat/datasets/:id', async (req, res) => {
-    const format = chooseFormat(req);
+    const page = deps.sendPage && prefersPage(req.get('accept'), parameter(req, 'format'));
+    const format = page ? null : chooseFormat(req);
     const em = deps.orm.em.fork();
     const catalogue = await requireCatalogue(em);
     const dataset = await findDataset(em, req.params.id);
+    if (page) return deps.sendPage!(req, res, dataset ? 200 : 404);
     if (!dataset) throw new RequestProblem(404, `No dataset "${req.params.id}" in the catalogue.`);
     const { records, bodiesOperatedBy } = await completeRecords(em, [dataset], catalogue);
     const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy });
     describer.dataset(records[0]!);
-    await sendRdf(res, format, describer.quads);
+    await sendRdf(res, format!, describer.quads);
   });
 
   router.get('/fdp', async (req, res) => {

@@ -1,0 +1,160 @@
+import type {
+  AccessMode, AccessRequirement, DatasetForEditQuery, DatasetInput, DatasetPatch, DiagnosticArea,
+} from './graphql/generated/graphql';
+
+type Stored = NonNullable<DatasetForEditQuery['dataset']>;
+
+export interface ConsentDraft {
+  duoPermission: string;
+  modifiers: Record<string, { on: boolean; value: string }>;
+  diseaseRestrictions: string[];
+}
+
+export interface StepDraft {
+  key: number;
+  requirement: AccessRequirement | '';
+  body: string;
+  description: string;
+}
+
+export interface RouteDraft {
+  accessMode: AccessMode | '';
+  contactEmail: string;
+  applicationUrl: string;
+  steps: StepDraft[];
+}
+
+/** What the form edits; everything else of the stored record is carried through unchanged. */
+export interface DatasetDraft {
+  title: string;
+  description: string;
+  keywords: string;
+  diagnosticArea: DiagnosticArea | '';
+  publisher: string;
+  dataHolders: string[];
+  individuals: string;
+  diseases: string[];
+  consent: ConsentDraft;
+  route: RouteDraft;
+}
+
+let nextKey = 1;
+export function newStep(): StepDraft {
+  return { key: nextKey++, requirement: '', body: '', description: '' };
+}
+
+export function emptyDraft(publisher: string): DatasetDraft {
+  return {
+    title: '',
+    description: '',
+    keywords: '',
+    diagnosticArea: '',
+    publisher,
+    dataHolders: [],
+    individuals: '',
+    diseases: [],
+    consent: { duoPermission: '', modifiers: {}, diseaseRestrictions: [] },
+    route: { accessMode: '', contactEmail: '', applicationUrl: '', steps: [] },
+  };
+}
+
+export function draftOf(dataset: Stored): DatasetDraft {
+  const modifiers: ConsentDraft['modifiers'] = {};
+  for (const modifier of dataset.consent?.duoModifiers ?? []) modifiers[modifier.code] = { on: true, value: modifier.value ?? '' };
+  return {
+    title: dataset.title,
+    description: dataset.description,
+    keywords: dataset.keywords.join(', '),
+    diagnosticArea: dataset.diagnosticArea ?? '',
+    publisher: dataset.publisher?.identifier ?? '',
+    dataHolders: dataset.dataHolders.map((holder) => holder.identifier),
+    individuals: dataset.cohort?.numberOfUniqueIndividuals?.toString() ?? '',
+    diseases: dataset.cohort?.diseases.map((disease) => disease.iri) ?? [],
+    consent: {
+      duoPermission: dataset.consent?.duoPermission ?? '',
+      modifiers,
+      diseaseRestrictions: [...(dataset.consent?.diseaseRestrictions ?? [])],
+    },
+    route: {
+      accessMode: dataset.accessRoute?.accessMode ?? '',
+      contactEmail: dataset.accessRoute?.contactEmail ?? '',
+      applicationUrl: dataset.accessRoute?.applicationUrl ?? '',
+      steps: (dataset.accessRoute?.steps ?? []).map((step) => ({
+        key: nextKey++,
+        requirement: step.requirement,
+        body: step.body?.identifier ?? '',
+        description: step.description ?? '',
+      })),
+    },
+  };
+}
+
+function text(value: string): string | null {
+  return value.trim() === '' ? null : value.trim();
+}
+
+/**
+ * The mutation input for a draft. Nested objects are replaced whole by the API, so the parts of the stored
+ * record the form does not show (sequencing, ethics approval, fees...) are sent back as they were.
+ */
+export function inputOf(draft: DatasetDraft, stored: Stored | null): DatasetInput & DatasetPatch {
+  const input: DatasetInput & DatasetPatch = {
+    title: draft.title,
+    description: draft.description,
+    keywords: draft.keywords.split(',').map((keyword) => keyword.trim()).filter(Boolean),
+    diagnosticArea: draft.diagnosticArea || null,
+    publisher: draft.publisher || null,
+    dataHolders: draft.dataHolders,
+  };
+  const individuals = draft.individuals.trim() === '' ? null : Number(draft.individuals);
+  if (stored?.cohort || individuals !== null || draft.diseases.length) {
+    const known = new Map((stored?.cohort?.diseases ?? []).map((disease) => [disease.iri, disease]));
+    input.cohort = {
+      ...(stored?.cohort ?? {}),
+      numberOfUniqueIndividuals: individuals,
+      diseases: draft.diseases.map((iri) => known.get(iri) ?? { iri }),
+    };
+  }
+  if (draft.consent.duoPermission) {
+    input.consent = {
+      ...(stored?.consent ?? {}),
+      duoPermission: draft.consent.duoPermission,
+      duoModifiers: Object.entries(draft.consent.modifiers)
+        .filter(([, modifier]) => modifier.on)
+        .map(([code, modifier]) => ({ code, value: text(modifier.value) })),
+      diseaseRestrictions: draft.consent.diseaseRestrictions,
+    };
+  }
+  if (draft.route.accessMode || draft.route.steps.length) {
+    const { accessBody, ...storedRoute } = stored?.accessRoute ?? { accessBody: null };
+    input.accessRoute = {
+      ...storedRoute,
+      accessBody: accessBody?.identifier ?? null,
+      accessMode: (draft.route.accessMode || null) as AccessMode,
+      contactEmail: text(draft.route.contactEmail),
+      applicationUrl: text(draft.route.applicationUrl),
+      steps: draft.route.steps.map((step, i) => ({
+        order: i + 1,
+        requirement: (step.requirement || null) as AccessRequirement,
+        body: step.body || null,
+        description: text(step.description),
+      })),
+    };
+  }
+  return input;
+}
+
+/** Problems the form can see before sending (the API's enums cannot be left empty). */
+export function draftProblems(draft: DatasetDraft): { field: string; message: string; code: string }[] {
+  const problems: { field: string; message: string; code: string }[] = [];
+  if (draft.individuals.trim() !== '' && !/^\d+$/.test(draft.individuals.trim())) {
+    problems.push({ field: 'cohort.numberOfUniqueIndividuals', message: 'must be a whole number', code: 'INVALID' });
+  }
+  if (draft.route.steps.length && !draft.route.accessMode) {
+    problems.push({ field: 'accessRoute.accessMode', message: 'choose how researchers reach the data', code: 'REQUIRED' });
+  }
+  draft.route.steps.forEach((step, i) => {
+    if (!step.requirement) problems.push({ field: `accessRoute.steps[${i}].requirement`, message: 'choose what this step requires', code: 'REQUIRED' });
+  });
+  return problems;
+}

@@ -1,0 +1,451 @@
+import { graphql } from './graphql/generated';
+
+export const ProblemFields = graphql(`
+  fragment Problem on UserError {
+    field
+    message
+    code
+  }
+`);
+
+/** A body to contact, as results, access routes and "whom to ask" show it. */
+export const ContactFields = graphql(`
+  fragment Contact on DataAccessBody {
+    identifier
+    name
+    kind
+    contactEmail
+    applicationUrl
+    operationalStatus
+  }
+`);
+
+/** Everything about a cohort: the landing page shows it and the editor sends it back unchanged. */
+export const CohortFields = graphql(`
+  fragment Cohort on CohortDescriptor {
+    numberOfUniqueIndividuals
+    numberOfRecords
+    numberOfSamples
+    numberOfFamilies
+    sexDistribution {
+      female
+      male
+      otherOrUnknown
+    }
+    minTypicalAge
+    maxTypicalAge
+    populationCoverage
+    diseases {
+      iri
+      label
+      system
+    }
+    phenotypes {
+      iri
+      label
+      system
+    }
+    sampleTypes
+    sequencing {
+      assays
+      panelName
+      platform
+      meanCoverage
+      readLength
+    }
+    genomeBuild {
+      name
+      accession
+    }
+    variantTypes
+    pedigreeStructure
+    countsSource
+  }
+`);
+
+export const DiscoverDatasets = graphql(`
+  query DiscoverDatasets(
+    $query: String
+    $filter: DatasetFilter
+    $sort: DatasetSort
+    $first: Int
+    $after: String
+    $purpose: ResearchPurposeInput!
+    $assess: Boolean!
+  ) {
+    datasets(query: $query, filter: $filter, sort: $sort, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      facets {
+        field
+        buckets {
+          value
+          label
+          displayCount
+        }
+      }
+      edges {
+        node {
+          id
+          identifier
+          title
+          description
+          status
+          withdrawalReason
+          diagnosticArea
+          cohort {
+            numberOfUniqueIndividuals
+            sequencing {
+              assays
+            }
+          }
+          consent {
+            duoPermission
+            duoModifiers {
+              code
+              value
+            }
+            diseaseRestrictions
+          }
+          dataHolders {
+            identifier
+            name
+            type
+          }
+          whoToAsk {
+            ...Contact
+          }
+          useAssessment(purpose: $purpose) @include(if: $assess) {
+            permitted
+            conditions {
+              code
+              shorthand
+              description
+              value
+            }
+            reasons {
+              code
+              shorthand
+              description
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** Cursors only: finds where page N starts, so a page number in the address can be reopened. */
+export const PageCursors = graphql(`
+  query PageCursors($query: String, $filter: DatasetFilter, $sort: DatasetSort, $first: Int) {
+    datasets(query: $query, filter: $filter, sort: $sort, first: $first) {
+      edges {
+        cursor
+      }
+    }
+  }
+`);
+
+export const DuoTerms = graphql(`
+  query DuoTerms {
+    duoTerms {
+      code
+      shorthand
+      label
+      definition
+      kind
+      obsolete
+    }
+  }
+`);
+
+export const DiseaseSuggestions = graphql(`
+  query DiseaseSuggestions {
+    datasets(first: 0) {
+      facets {
+        field
+        buckets {
+          value
+          label
+        }
+      }
+    }
+  }
+`);
+
+export const DatasetPage = graphql(`
+  query DatasetPage($id: ID!) {
+    dataset(id: $id) {
+      id
+      identifier
+      version
+      status
+      issued
+      modified
+      withdrawalReason
+      title
+      description
+      keywords
+      diagnosticArea
+      releaseVersion
+      accessRights
+      publisher {
+        identifier
+        name
+        homepage
+      }
+      dataHolders {
+        identifier
+        name
+        type
+      }
+      cohort {
+        ...Cohort
+      }
+      consent {
+        duoPermission
+        duoModifiers {
+          code
+          value
+        }
+        diseaseRestrictions
+        consentType
+      }
+      accessRoute {
+        accessMode
+        applicationUrl
+        contactEmail
+        expectedTurnaroundDays
+        fees
+        steps {
+          order
+          requirement
+          description
+          body {
+            ...Contact
+          }
+        }
+      }
+      whoToAsk {
+        ...Contact
+      }
+      wasGeneratedBy {
+        title
+        acronym
+        description
+        registration
+      }
+      publications {
+        title
+        doi
+        pmid
+        authorsShort
+        journal
+        year
+        url
+      }
+      distributions {
+        title
+        accessUrl
+      }
+      healthEconomicEvaluations {
+        identifier
+        title
+        evaluationType
+        perspective
+        timeHorizon
+        country
+        currency
+        priceYear
+        priceYearNote
+        cheersCompliant
+        results {
+          measure
+          value
+          unit
+          statement
+          amount {
+            amount
+            currency
+            priceYear
+            priceYearNotReported
+            per
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const ManagedDatasets = graphql(`
+  query ManagedDatasets($filter: DatasetFilter, $first: Int, $after: String) {
+    datasets(filter: $filter, sort: MODIFIED_DESC, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          identifier
+          title
+          status
+          version
+          modified
+          ownerOrganisation {
+            identifier
+            name
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const DatasetForEdit = graphql(`
+  query DatasetForEdit($id: ID!) {
+    dataset(id: $id) {
+      id
+      identifier
+      version
+      status
+      withdrawalReason
+      title
+      description
+      keywords
+      diagnosticArea
+      publisher {
+        identifier
+      }
+      dataHolders {
+        identifier
+      }
+      cohort {
+        ...Cohort
+      }
+      consent {
+        duoPermission
+        duoModifiers {
+          code
+          value
+        }
+        diseaseRestrictions
+        consentType
+        consentFormVersion
+        legalBases
+        nationalLegalBasis
+        ethicsApproval {
+          authority
+          reference
+          date
+        }
+        returnOfResults
+        withdrawalProcess
+      }
+      accessRoute {
+        accessMode
+        accessBody {
+          identifier
+        }
+        applicationUrl
+        contactEmail
+        expectedTurnaroundDays
+        fees
+        languages
+        steps {
+          order
+          requirement
+          description
+          body {
+            identifier
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const EditorChoices = graphql(`
+  query EditorChoices {
+    organisations(first: 100) {
+      edges {
+        node {
+          identifier
+          name
+          type
+        }
+      }
+    }
+    accessBodies(first: 100) {
+      edges {
+        node {
+          identifier
+          name
+          kind
+        }
+      }
+    }
+  }
+`);
+
+export const CreateDataset = graphql(`
+  mutation CreateDataset($input: DatasetInput!) {
+    createDataset(input: $input) {
+      dataset {
+        id
+        version
+      }
+      userErrors {
+        ...Problem
+      }
+    }
+  }
+`);
+
+export const UpdateDataset = graphql(`
+  mutation UpdateDataset($id: ID!, $expectedVersion: Int!, $input: DatasetPatch!) {
+    updateDataset(id: $id, expectedVersion: $expectedVersion, input: $input) {
+      dataset {
+        id
+        version
+      }
+      userErrors {
+        ...Problem
+      }
+    }
+  }
+`);
+
+export const PublishDataset = graphql(`
+  mutation PublishDataset($id: ID!) {
+    publishDataset(id: $id) {
+      dataset {
+        id
+        version
+        status
+      }
+      userErrors {
+        ...Problem
+      }
+    }
+  }
+`);
+
+export const WithdrawDataset = graphql(`
+  mutation WithdrawDataset($id: ID!, $reason: String!) {
+    withdrawDataset(id: $id, reason: $reason) {
+      dataset {
+        id
+        version
+        status
+      }
+      userErrors {
+        ...Problem
+      }
+    }
+  }
+`);

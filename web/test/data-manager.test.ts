@@ -1,0 +1,170 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseByKeyboard, chromiumForTests, expectAccessible, tabTo } from './support/browser.js';
+import { openBrowserSession, type BrowserSession, type WebTestServer } from './support/server.js';
+
+const chromiumPath = chromiumForTests();
+const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+const TITLE = 'Tumour exomes Stockholm browsertestcohort';
+const GS = '[id="duo-DUO:0000022"]';
+
+describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, publishes and withdraws a dataset', () => {
+  let session: BrowserSession;
+  let server: WebTestServer;
+  let page: Page;
+  let errors: string[];
+  let token: string;
+
+  beforeAll(async () => {
+    session = await openBrowserSession(chromiumPath!);
+    ({ server, page, errors } = session);
+    token = await server.token('data_manager', [STOCKHOLM]);
+  });
+
+  afterAll(() => session?.close());
+
+  const status = () => page.locator('[data-testid="record-status"]').textContent();
+
+  it('signs in with a development token and lists the organisation’s records', async () => {
+    await page.goto(`${server.url}/manage`);
+    await tabTo(page, '#token');
+    await page.keyboard.insertText('not a token');
+    await tabTo(page, 'form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#token-error');
+    await expectAccessible(page);
+    await page.fill('#token', '');
+    await page.keyboard.insertText(token);
+    await tabTo(page, 'form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('table tbody tr');
+    const rows = await page.locator('table tbody tr').count();
+    expect(rows).toBeGreaterThan(0);
+    await expectAccessible(page);
+  });
+
+  it('registers a dataset with the keyboard, is told what to fix, fixes it and saves a draft', async () => {
+    await page.getByRole('link', { name: 'Register a dataset' }).click();
+    await page.waitForSelector('input[name="duo-permission"]');
+    await expectAccessible(page);
+
+    await tabTo(page, '#field-title');
+    await page.keyboard.type(TITLE);
+    await tabTo(page, '#field-description');
+    await page.keyboard.type('Whole-exome sequencing of solid tumours; registered from the browser test.');
+    expect(await page.inputValue('#field-publisher')).toBe(STOCKHOLM);
+    await tabTo(page, '#field-cohort-numberOfUniqueIndividuals');
+    await page.keyboard.type('420');
+    await tabTo(page, '[id="holder-urn:example:gms-catalogue:org:region-stockholm"]');
+    await page.keyboard.press('Space');
+
+    // Consent: the disease-specific permission (arrow keys move through the radio group), one disease, GS.
+    await tabTo(page, 'input[name="duo-permission"]');
+    for (let i = 0; i < 10 && !(await page.isChecked('[id="duo-DUO:0000007"]')); i++) await page.keyboard.press('ArrowDown');
+    expect(await page.isChecked('[id="duo-DUO:0000007"]')).toBe(true);
+    await tabTo(page, '#field-consent-diseaseRestrictions');
+    await page.keyboard.type('lung');
+    await page.waitForSelector('#field-consent-diseaseRestrictions-list li');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.chips li');
+    await tabTo(page, GS);
+    await page.keyboard.press('Space');
+    await tabTo(page, '[id="duo-DUO:0000022-value"]');
+    await page.keyboard.type('Mars');
+
+    // Access route: a mode, then an ethics step decided by the ethics authority.
+    await chooseByKeyboard(page, '#field-accessRoute-accessMode', 'SECURE_PROCESSING_ENVIRONMENT');
+    await tabTo(page, '#add-step');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.steps select');
+    const requirement = `#${await page.locator('.steps select').first().getAttribute('id')}`;
+    await chooseByKeyboard(page, requirement, 'ETHICS_APPROVAL');
+    await chooseByKeyboard(page, requirement.replace('requirement', 'body'), 'urn:example:gms-catalogue:dab:etik');
+
+    await tabTo(page, 'form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#form-problems');
+    expect(await page.locator('#form-problems').textContent()).toMatch(/Nothing was saved/);
+    const inline = page.locator('.field-error', { hasText: 'ISO 3166' });
+    await expect(inline.count()).resolves.toBeGreaterThan(0);
+    expect(new URL(page.url()).pathname).toBe('/manage/datasets/new');
+    await expectAccessible(page);
+
+    await tabTo(page, '[id="duo-DUO:0000022-value"]', { backwards: true });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('SE');
+    await tabTo(page, 'form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/manage\/datasets\/(?!new)/);
+    await page.waitForSelector('[data-testid="record-status"]');
+    expect(await status()).toBe('Draft');
+    expect(await page.inputValue('#field-title')).toBe(TITLE);
+    expect(await page.isChecked(GS)).toBe(true);
+    expect(await page.inputValue('[id="duo-DUO:0000022-value"]')).toBe('SE');
+    expect(await page.locator('.steps > li').count()).toBe(1);
+  });
+
+  it('publishes; the dataset is then in search and in the harvestable catalogue', async () => {
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.waitForSelector('.banner.ok');
+    expect(await status()).toBe('Published');
+
+    await page.goto(`${server.url}/?q=browsertestcohort`);
+    await page.waitForSelector('.result');
+    expect(await page.locator('.result h3').allTextContents()).toEqual([TITLE]);
+    const catalog = await fetch(`${server.url}/dcat/catalog?pageSize=100`, { headers: { accept: 'text/turtle' } });
+    expect(await catalog.text()).toContain(TITLE);
+    await page.goBack();
+  });
+
+  it('explains a conflicting edit and reloads the current version', async () => {
+    const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    await page.waitForSelector('[data-testid="record-status"]');
+    const { data } = await (
+      await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: 'query($id: ID!) { dataset(id: $id) { version } }',
+          variables: { id },
+        }),
+      })
+    ).json();
+    const changed = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query: 'mutation($id: ID!, $v: Int!) { updateDataset(id: $id, expectedVersion: $v, input: { title: "Renamed by a colleague" }) { userErrors { message } } }',
+        variables: { id, v: data.dataset.version },
+      }),
+    });
+    expect((await changed.json()).data.updateDataset.userErrors).toEqual([]);
+
+    await page.fill('#field-description', 'My edit that meets a newer version.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForSelector('#conflict');
+    expect(await page.locator('#conflict').textContent()).toMatch(/Someone else changed this dataset/);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: /Reload the current version/ }).click();
+    await page.waitForFunction(() => (document.getElementById('field-title') as HTMLInputElement).value === 'Renamed by a colleague');
+    expect(await page.locator('#conflict').count()).toBe(0);
+  });
+
+  it('withdraws with a reason; the landing page and its schema.org markup say so', async () => {
+    await page.fill('#field-reason', 'Consent withdrawn by the biobank');
+    await page.getByRole('button', { name: 'Withdraw' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="record-status"]')?.textContent === 'Withdrawn');
+    await page.getByRole('link', { name: 'Open landing page' }).click();
+    await page.waitForSelector('article.landing[data-status="WITHDRAWN"]');
+    expect(await page.locator('.notice.withdrawn').textContent()).toContain('Consent withdrawn by the biobank');
+    const markup = JSON.parse((await page.locator('#schema-org-dataset').textContent())!);
+    expect(markup.creativeWorkStatus).toBe('Withdrawn');
+    expect(markup.description).toContain('Consent withdrawn by the biobank');
+    await expectAccessible(page);
+  });
+
+  it('ran without errors in the page', () => {
+    expect(errors.filter((error) => !error.includes('status of 401'))).toEqual([]);
+  });
+});

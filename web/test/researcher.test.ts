@@ -1,0 +1,196 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../src/core/repo-root.js';
+import { chromiumForTests, expectAccessible, tabTo } from './support/browser.js';
+import { openBrowserSession, type BrowserSession, type WebTestServer } from './support/server.js';
+
+const chromiumPath = chromiumForTests();
+const LEUKAEMIA = 'urn:example:gms-catalogue:dataset:al-wgs-wts';
+
+describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom to ask', () => {
+  let session: BrowserSession;
+  let server: WebTestServer;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    session = await openBrowserSession(chromiumPath!);
+    ({ server, page, errors } = session);
+  });
+
+  afterAll(() => session?.close());
+
+  const resultTitles = () => page.locator('.result h3').allTextContents();
+  /** Waits until the result list answers the search in the address bar. */
+  const settled = () =>
+    page.waitForFunction(() => (document.querySelector('.result-list') as HTMLElement | null)?.dataset.answered === location.pathname + location.search);
+
+  it('searches with the keyboard only, and the search survives a reload', async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('.result');
+    await expectAccessible(page);
+    await tabTo(page, '#search-query');
+    await page.keyboard.type('leukaemia');
+    await page.keyboard.press('Enter');
+    await settled();
+    expect(new URL(page.url()).searchParams.get('q')).toBe('leukaemia');
+    const titles = await resultTitles();
+    expect(titles.some((title) => title.includes('Acute leukaemia WGS+WTS'))).toBe(true);
+
+    // A facet by keyboard: Tab to the first assay bucket and tick it with Space.
+    await tabTo(page, '[data-facet="assay"] input[type="checkbox"]');
+    const bucket = await page.evaluate(() => (document.activeElement as HTMLInputElement).id);
+    await page.keyboard.press('Space');
+    await page.waitForURL(/assay=/);
+    await page.waitForSelector(`#${bucket}:checked`);
+    await settled();
+    const filtered = await page.locator('#results-heading').textContent();
+
+    await page.reload();
+    await page.waitForSelector(`#${bucket}:checked`);
+    await settled();
+    expect(await page.locator('#results-heading').textContent()).toBe(filtered);
+    expect(await page.inputValue('#search-query')).toBe('leukaemia');
+  });
+
+  it('every facet has readable labels and counts; sorting and paging live in the address', async () => {
+    await page.goto(`${server.url}/?sort=TITLE`);
+    await settled();
+    expect(await page.inputValue('#sort')).toBe('TITLE');
+    const titles = await resultTitles();
+    expect(titles).toEqual([...titles].sort((a, b) => a.localeCompare(b, 'en')));
+    const facets = await page.locator('fieldset.facet').evaluateAll((sets) =>
+      sets.map((set) => ({
+        field: set.getAttribute('data-facet'),
+        legend: set.querySelector('legend')?.textContent ?? '',
+        labels: Array.from(set.querySelectorAll('label')).map((label) => label.textContent ?? ''),
+      })),
+    );
+    expect(facets.map((facet) => facet.field)).toEqual(expect.arrayContaining(['publisher', 'diagnosticArea', 'assay', 'disease', 'duoPermission', 'accessMode']));
+    for (const facet of facets) {
+      expect(facet.legend).not.toMatch(/^[a-z]+[A-Z]/); // a label, not the API's field name
+      for (const text of facet.labels) {
+        expect(text).toMatch(/\s(<\d+|\d+)$/); // ends with its count
+        expect(text).not.toMatch(/\b[A-Z]+_[A-Z_]+\b|^[0-9a-f]{8}-/); // not an enum value or an internal id
+      }
+    }
+
+    // Small pages through the same query: page 2 is reachable from the address alone.
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await page.waitForURL(/page=2/);
+    await settled();
+    const second = await resultTitles();
+    expect(second.length).toBeGreaterThan(0);
+    expect(second[0]).not.toBe(titles[0]);
+    await expect(page.locator('.paging').textContent()).resolves.toContain('Page 2');
+    await page.reload();
+    await settled();
+    expect(await resultTitles()).toEqual(second);
+  });
+
+  it('explains, for a research purpose, which datasets consent allows and why others are refused', async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('.result');
+    await tabTo(page, '#purpose-primary');
+    await page.selectOption('#purpose-primary', 'DISEASE_SPECIFIC');
+    // Disease autocomplete, keyboard only: type, arrow down, Enter.
+    await tabTo(page, '#purpose-diseases');
+    await page.keyboard.type('acute myeloid');
+    await page.waitForSelector('#purpose-diseases-list li');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.chips li');
+    await page.fill('#purpose-country', 'SE');
+    await page.click('#purpose-only'); // show refusals too
+    await page.click('.purpose button[type="submit"]');
+    await page.waitForURL(/purpose=DISEASE_SPECIFIC/);
+    await settled();
+    const count = async () => Number((await page.locator('#results-heading').textContent())!.replace(/\D/g, ''));
+    const assessed = await count();
+    const outcomes = await page.locator('.assessment').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-outcome')));
+    expect(outcomes).toContain('PERMITTED');
+    expect(outcomes).toContain('NOT_PERMITTED');
+    const refusal = page.locator('.assessment[data-outcome="NOT_PERMITTED"]').first();
+    await expect(refusal.textContent()).resolves.toMatch(/does not allow your purpose/);
+    expect(await refusal.locator('li').count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+
+    // Only permitted datasets, as shared in the address.
+    const url = new URL(page.url());
+    url.searchParams.delete('only');
+    await page.goto(url.href);
+    await settled();
+    const filtered = await page.locator('.assessment').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-outcome')));
+    expect(new Set(filtered)).toEqual(new Set(['PERMITTED']));
+    expect(await count()).toBeLessThan(assessed);
+    expect(await page.locator('.result').first().textContent()).toMatch(/Whom to ask/);
+    await page.screenshot({ path: path.join(repoRoot(), 'docs', 'screenshots', 'discovery.png') });
+  });
+
+  it('opens a dataset: landing page with consent, access route, whom to ask and schema.org markup', async () => {
+    await page.goto(`${server.url}/?q=leukaemia`);
+    await page.click(`a[href="/datasets/${encodeURIComponent(LEUKAEMIA)}"]`);
+    await page.waitForSelector('article.landing');
+    expect(new URL(page.url()).pathname).toBe(`/datasets/${encodeURIComponent(LEUKAEMIA)}`);
+    const text = (await page.locator('article.landing').textContent()) ?? '';
+    for (const part of ['Cohort', 'Consent', 'How to get access', 'Whom to ask', 'Study', 'Publications', 'Health-economic evaluations']) {
+      expect(text).toContain(part);
+    }
+    expect(text).toMatch(/DUO:0000007/);
+    expect(text).toMatch(/price year \d{4}/);
+    expect(await page.locator('#h-who + .contacts a[href^="mailto:"]').count()).toBeGreaterThan(0);
+    const markup = JSON.parse((await page.locator('#schema-org-dataset').textContent())!);
+    expect(markup).toMatchObject({ '@context': 'https://schema.org/', '@type': 'Dataset', identifier: LEUKAEMIA, creativeWorkStatus: 'Published' });
+    expect(markup.name).toContain('Acute leukaemia');
+    for (const format of ['ttl', 'jsonld', 'rdf', 'nt']) {
+      const href = await page.locator(`a[data-format="${format}"]`).getAttribute('href');
+      const response = await fetch(new URL(href!, server.url));
+      expect(response.status, format).toBe(200);
+    }
+    await expectAccessible(page);
+    await page.screenshot({ path: path.join(repoRoot(), 'docs', 'screenshots', 'landing.png') });
+  });
+
+  it('answers a dataset IRI with the page for browsers and with RDF for harvesters', async () => {
+    const iri = `${server.url}/dcat/datasets/${encodeURIComponent(LEUKAEMIA)}`;
+    const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const html = await fetch(iri, { headers: { accept: browserAccept } });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html.headers.get('vary')).toMatch(/Accept/);
+    const turtle = await fetch(iri, { headers: { accept: 'text/turtle' } });
+    expect(turtle.headers.get('content-type')).toMatch(/^text\/turtle/);
+    expect(await turtle.text()).toContain('dcat:Dataset');
+    expect((await fetch(iri)).headers.get('content-type')).toMatch(/^text\/turtle/);
+    expect((await fetch(iri, { headers: { accept: '*/*' } })).headers.get('content-type')).toMatch(/^text\/turtle/);
+    expect((await fetch(`${server.url}/dcat/datasets/no-such-dataset`, { headers: { accept: browserAccept } })).status).toBe(404);
+
+    await page.goto(iri);
+    await page.waitForSelector('article.landing h1');
+    expect(await page.locator('h1').textContent()).toContain('Acute leukaemia');
+  });
+
+  it('speaks Swedish when asked, and remembers the choice', async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('.result');
+    await page.getByRole('button', { name: 'Byt till svenska' }).click();
+    await expect(page.locator('label[for="search-query"]').textContent()).resolves.toBe('Sök dataset');
+    expect(await page.getAttribute('html', 'lang')).toBe('sv');
+    await page.reload();
+    await page.waitForSelector('.result');
+    await expect(page.locator('#purpose-heading').textContent()).resolves.toBe('Mitt forskningssyfte');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await expect(page.locator('#purpose-heading').textContent()).resolves.toBe('My research purpose');
+
+    const swedishBrowser = await session.browser.newPage({ locale: 'sv-SE' });
+    await swedishBrowser.goto(`${server.url}/`);
+    await expect(swedishBrowser.locator('#purpose-heading').textContent()).resolves.toBe('Mitt forskningssyfte');
+    await swedishBrowser.close();
+  });
+
+  it('ran without errors in the page', () => {
+    expect(errors).toEqual([]);
+  });
+});
