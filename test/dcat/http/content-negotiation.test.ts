@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { negotiateRdfFormat } from '../../../src/dcat/http/content-negotiation.js';
+import { negotiateRdfFormat, prefersPage } from '../../../src/dcat/http/content-negotiation.js';
 
 describe('negotiateRdfFormat', () => {
   it('defaults to Turtle when the client states no preference', () => {
@@ -56,5 +56,25 @@ describe('negotiateRdfFormat', () => {
     expect(negotiateRdfFormat(undefined, 'csv')).toBeNull();
     expect(negotiateRdfFormat(undefined, '__proto__')).toBeNull();
     expect(negotiateRdfFormat('application/ld+json', '')).toBe('application/ld+json');
+  });
+});
+
+describe('prefersPage', () => {
+  const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8';
+
+  it('gives browsers the web page', () => {
+    expect(prefersPage(browser)).toBe(true);
+    expect(prefersPage('text/html')).toBe(true);
+    expect(prefersPage('application/xhtml+xml, text/turtle;q=0.5')).toBe(true);
+  });
+
+  it('keeps RDF for harvesters, wildcards, ties and an explicit format', () => {
+    expect(prefersPage(undefined)).toBe(false);
+    expect(prefersPage('*/*')).toBe(false);
+    expect(prefersPage('text/turtle')).toBe(false);
+    expect(prefersPage('text/turtle, text/html')).toBe(false);
+    expect(prefersPage('text/html;q=0.5, application/ld+json')).toBe(false);
+    expect(prefersPage('text/*')).toBe(false);
+    expect(prefersPage(browser, 'ttl')).toBe(false);
   });
 });
