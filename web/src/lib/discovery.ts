@@ -13,17 +13,12 @@ export const facetFilters = {
   accessMode: 'accessMode',
   accessBody: 'accessBody',
   genomeBuild: 'genomeBuild',
-} as const satisfies Record<string, keyof DatasetFilter | 'holdingRegion'>;
+  individuals: 'individualsRange',
+} as const satisfies Record<string, keyof DatasetFilter>;
 export type ListFacet = keyof typeof facetFilters;
 
 export function isListFacet(field: string): field is ListFacet {
   return field in facetFilters;
-}
-
-/** The individuals facet buckets ("1000-9999") select a minimum cohort size. */
-export function minimumOf(bucketValue: string): number | null {
-  const match = /^(\d+)/.exec(bucketValue);
-  return match ? Number(match[1]) : null;
 }
 
 export const SORTS: DatasetSort[] = ['RELEVANCE', 'TITLE', 'MODIFIED_DESC', 'INDIVIDUALS_DESC'];
@@ -35,7 +30,6 @@ export interface SearchState {
   sort: DatasetSort;
   page: number;
   selected: Partial<Record<ListFacet, string[]>>;
-  minIndividuals: number | null;
   purpose: ResearchPurposeInput | null;
   onlyPermitted: boolean;
 }
@@ -48,7 +42,6 @@ export function readSearch(params: URLSearchParams): SearchState {
   }
   const sort = params.get('sort') as DatasetSort | null;
   const page = Number(params.get('page') ?? '1');
-  const min = Number(params.get('minIndividuals') ?? '');
   const primaryPurpose = params.get('purpose') as PrimaryPurpose | null;
   const purpose: ResearchPurposeInput | null =
     primaryPurpose && PURPOSES.includes(primaryPurpose)
@@ -64,7 +57,6 @@ export function readSearch(params: URLSearchParams): SearchState {
     sort: sort && SORTS.includes(sort) ? sort : 'RELEVANCE',
     page: Number.isInteger(page) && page > 0 ? page : 1,
     selected,
-    minIndividuals: Number.isInteger(min) && min > 0 ? min : null,
     purpose,
     onlyPermitted: params.get('only') !== 'no',
   };
@@ -76,7 +68,6 @@ export function writeSearch(state: SearchState): string {
   for (const [field, values] of Object.entries(state.selected) as [ListFacet, string[]][]) {
     for (const value of values) params.append(facetFilters[field], value);
   }
-  if (state.minIndividuals) params.set('minIndividuals', String(state.minIndividuals));
   if (state.purpose) {
     params.set('purpose', state.purpose.primaryPurpose);
     for (const disease of state.purpose.diseases ?? []) params.append('purposeDisease', disease);
@@ -95,7 +86,6 @@ export function filterOf(state: SearchState): DatasetFilter {
   for (const [field, values] of Object.entries(state.selected) as [ListFacet, string[]][]) {
     filter[facetFilters[field]] = values;
   }
-  if (state.minIndividuals) filter.minIndividuals = state.minIndividuals;
   if (state.purpose && state.onlyPermitted) filter.permittedFor = state.purpose;
   return filter as DatasetFilter;
 }

@@ -119,6 +119,7 @@ export const DiscoverDatasets = graphql(`
             ...Contact
           }
           useAssessment(purpose: $purpose) @include(if: $assess) {
+            outcome
             permitted
             conditions {
               code
