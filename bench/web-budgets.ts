@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   // Inside the repo's git-ignored cache: the postgres system user must be able to enter the directory.
   await mkdir(path.resolve('.cache'), { recursive: true });
   const stateDir = await mkdtemp(path.resolve('.cache', 'bench-web-'));
+  await chmod(stateDir, 0o755);
   const catalogue = await startCatalogue(
     {
       port: 0,
