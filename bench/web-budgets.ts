@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       smallCountThreshold: 5,
       baseUrl: 'http://localhost',
       seedWhenEmpty: true,
+      indexer: 'in-process',
     },
     () => undefined,
   );

@@ -34,6 +34,7 @@ export async function startWebTestServer(): Promise<WebTestServer> {
       smallCountThreshold: 5,
       baseUrl: 'http://gdcat.test',
       seedWhenEmpty: true,
+      indexer: 'in-process',
     },
     () => {},
   );
