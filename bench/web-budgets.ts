@@ -31,13 +31,13 @@ async function main(): Promise<void> {
     {
       port: 0,
       host: '127.0.0.1',
-      indexer: 'in-process',
       elasticsearchIndexPrefix: 'unused',
       stateDir,
       auth: { mode: 'dev', devKeyFile: path.join(await mkdtemp(path.join(tmpdir(), 'gdcat-bench-')), 'key.json') },
       smallCountThreshold: 5,
       baseUrl: 'http://localhost',
       seedWhenEmpty: true,
+      indexer: 'in-process',
     },
     () => undefined,
   );

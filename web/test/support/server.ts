@@ -27,7 +27,6 @@ export async function startWebTestServer(): Promise<WebTestServer> {
     {
       port: 0,
       host: '127.0.0.1',
-      indexer: 'in-process',
       databaseUrl: db.url,
       elasticsearchIndexPrefix: 'unused',
       stateDir,
@@ -35,6 +34,7 @@ export async function startWebTestServer(): Promise<WebTestServer> {
       smallCountThreshold: 5,
       baseUrl: 'http://gdcat.test',
       seedWhenEmpty: true,
+      indexer: 'in-process',
     },
     () => {},
   );
