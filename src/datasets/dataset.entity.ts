@@ -10,9 +10,6 @@ import { Study } from '../studies/study.entity.js';
 import { CohortDescriptor } from './cohort.js';
 import { Distribution } from './distribution.entity.js';
 
-/** The EU access-right for sensitive data: access only through a request to an access body. */
-export const NON_PUBLIC_ACCESS = 'http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC';
-
 /** A genomic dataset held by a region, university or biobank (dcat:Dataset). */
 @ObjectType({ implements: [Node, CatalogueRecord] })
 @Entity({ tableName: 'dataset' })
@@ -39,7 +36,7 @@ export class Dataset extends CatalogueRecord {
 
   @Field(() => String, { description: 'EU access-right IRI (dct:accessRights).' })
   @Property({ type: 'text' })
-  accessRights: string = NON_PUBLIC_ACCESS;
+  accessRights: string = 'http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC';
 
   @Field(() => [String], { description: 'Other identifiers, e.g. EGA/FEGA accessions (adms:identifier).' })
   @Property({ type: 'text[]' })
@@ -82,8 +79,4 @@ export class Dataset extends CatalogueRecord {
    */
   @Property({ type: 'datetime', nullable: true })
   metadataModified?: Date | null;
-
-  get isNonPublic(): boolean {
-    return this.accessRights === NON_PUBLIC_ACCESS;
-  }
 }

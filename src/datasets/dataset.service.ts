@@ -44,7 +44,6 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   },
   ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
   async checkPublishable(em, dataset, problems) {
-    await checkPublishedDescription(em, dataset, problems);
     const parts = unflushedParts.get(dataset);
     if (!parts?.consent && !(await em.count(ConsentScope, { dataset }))) {
       problems.add('consent', 'a dataset needs a consent scope before it is published, so researchers can tell what use it allows', 'REQUIRED');
@@ -102,14 +101,6 @@ async function applyDatasetFields(
   }
   if (input.cohort !== undefined) dataset.cohort = input.cohort ? checkCohort(problems, input.cohort) : null;
   if (input.distributions != null) applyDistributions(dataset, input.distributions, problems);
-  if (dataset.isNonPublic && (input.distributions != null || input.accessRights != null)) {
-    // Sensitive data is never one click away: access goes through a request (the accessUrl).
-    for (const [index, distribution] of dataset.distributions.getItems().entries()) {
-      if (!distribution.downloadUrl) continue;
-      const field = input.distributions != null ? `input.distributions[${index}].downloadUrl` : 'input.accessRights';
-      problems.add(field, 'a non-public dataset cannot offer a direct download URL; give the accessUrl where access is requested instead');
-    }
-  }
   if (input.consent != null && (await applyConsent(em, dataset, input.consent, problems, isNew))) {
     unflushedParts.set(dataset, { ...unflushedParts.get(dataset), consent: true });
   }
@@ -213,40 +204,6 @@ async function applyAccessRoute(
     em.persist(route);
     return true;
   }
-
-/**
- * What DCAT-AP 3 and the HealthDCAT-AP NON_PUBLIC shapes demand of a published dataset that the data manager
- * controls (the rest, such as types, labels and contact fallbacks, the RDF writer supplies). Each rule names
- * the shape it stands for; test/datasets/publish-conformance.test.ts checks them against the shapes.
- */
-async function checkPublishedDescription(em: EntityManager, dataset: Dataset, problems: Problems): Promise<void> {
-  // DCAT-AP: dct:description is mandatory.
-  if (!dataset.description.trim()) problems.add('description', 'a published dataset needs a description', 'REQUIRED');
-  await em.populate(dataset, ['distributions']);
-  const route = await em.findOne(AccessRoute, { dataset }, { populate: ['accessBody'] });
-  // DCAT-AP: every distribution has a dcat:accessURL (ours falls back to the access route's application page).
-  const fallbackUrl = route?.applicationUrl ?? route?.accessBody?.applicationUrl;
-  for (const [index, distribution] of [...dataset.distributions].sort((a, b) => a.position - b.position).entries()) {
-    if (!distribution.accessUrl && !distribution.downloadUrl && !fallbackUrl) {
-      problems.add(`distributions[${index}].accessUrl`, 'a distribution needs an access URL (where access is requested) before publishing', 'REQUIRED');
-    }
-  }
-  if (!dataset.isNonPublic) return;
-  // HealthDCAT-AP NON_PUBLIC: exactly one healthdcatap:hdab, at least one dcat:distribution and dcat:keyword.
-  if (!dataset.hdab) problems.add('hdab', 'a health data access body is required for non-public data', 'REQUIRED');
-  if (dataset.distributions.length === 0) {
-    problems.add('distributions', 'non-public data needs at least one distribution, saying where access is requested', 'REQUIRED');
-  }
-  const assays = dataset.cohort?.sequencing?.assays ?? [];
-  if (!dataset.keywords.some((keyword) => keyword.trim()) && !dataset.diagnosticArea && assays.length === 0) {
-    problems.add('keywords', 'non-public data needs at least one keyword (or a diagnostic area or assay) so harvesters can find it', 'REQUIRED');
-  }
-  for (const [index, distribution] of dataset.distributions.getItems().entries()) {
-    if (distribution.downloadUrl) {
-      problems.add(`distributions[${index}].downloadUrl`, 'a non-public dataset cannot offer a direct download URL; give the accessUrl where access is requested instead');
-    }
-  }
-}
 
 function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescriptor {
   const field = 'input.cohort';

@@ -20,8 +20,6 @@ function validInput(identifier: string) {
     description: 'Trio WGS of children with early-onset epilepsy.',
     publisher: STOCKHOLM,
     dataHolders: [STOCKHOLM],
-    hdab: 'urn:example:gms-catalogue:dab:se-hdab',
-    distributions: [{ title: 'CRAM and VCF files', accessUrl: 'https://example.org/apply' }],
     diagnosticArea: 'RARE_DISEASES',
     cohort: {
       numberOfUniqueIndividuals: 120,
@@ -179,30 +177,5 @@ describe('dataset lifecycle over GraphQL', () => {
     const { status, errors } = await catalogue.gql('{ duoTerms { code } }', {}, 'not-a-jwt');
     expect(status).toBe(401);
     expect(errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-  });
-
-  it('refuses to publish a non-public dataset that would not conform, naming each missing property in the data manager\'s words', async () => {
-    const { hdab: _hdab, distributions: _distributions, diagnosticArea: _area, ...bare } = validInput('urn:test:incomplete');
-    const created = await catalogue.gql(CREATE, { input: { ...bare, description: ' ', cohort: { ...bare.cohort, sequencing: null } } }, stockholmManager);
-    expect(created.data?.createDataset.userErrors).toEqual([]);
-    const { data } = await catalogue.gql(PUBLISH, { id: created.data?.createDataset.dataset.id }, stockholmManager);
-    expect(data?.publishDataset.dataset).toBeNull();
-    expect(data?.publishDataset.userErrors).toEqual(
-      expect.arrayContaining([
-        { field: 'description', message: 'a published dataset needs a description', code: 'REQUIRED' },
-        { field: 'hdab', message: 'a health data access body is required for non-public data', code: 'REQUIRED' },
-        expect.objectContaining({ field: 'distributions', code: 'REQUIRED' }),
-        expect.objectContaining({ field: 'keywords', code: 'REQUIRED' }),
-      ]),
-    );
-  });
-
-  it('refuses a direct download URL on a non-public dataset\'s distribution', async () => {
-    const input = { ...validInput('urn:test:download'), distributions: [{ title: 'VCF', accessUrl: 'https://example.org/apply', downloadUrl: 'https://example.org/all.vcf.gz' }] };
-    const { data } = await catalogue.gql(CREATE, { input }, stockholmManager);
-    expect(data?.createDataset.dataset).toBeNull();
-    expect(data?.createDataset.userErrors).toEqual([
-      expect.objectContaining({ field: 'input.distributions[0].downloadUrl', message: expect.stringMatching(/non-public dataset cannot offer a direct download URL/) }),
-    ]);
   });
 });
