@@ -91,7 +91,9 @@ async function applyDatasetFields(
     dataset.contributors.set(await refs.links(Organisation, input.contributors, 'input.contributors', problems));
   }
   if (input.wasGeneratedBy !== undefined) {
-    dataset.wasGeneratedBy = input.wasGeneratedBy ? await refs.claim(Study, input.wasGeneratedBy, 'input.wasGeneratedBy', problems) : null;
+    dataset.wasGeneratedBy = input.wasGeneratedBy
+      ? await refs.keepOrClaim(Study, input.wasGeneratedBy, dataset.wasGeneratedBy, 'input.wasGeneratedBy', problems)
+      : null;
   }
   if (input.hdab !== undefined) {
     dataset.hdab = input.hdab ? await refs.link(DataAccessBody, input.hdab, 'input.hdab', problems) : null;

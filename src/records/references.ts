@@ -83,6 +83,24 @@ export class References {
     return this.resolveAll(entity, refs, field, problems, false);
   }
 
+  /**
+   * A claim field that already points at `current` keeps it without a new claim: leaving a reference as it is
+   * changes nothing another organisation's records show (a re-import of a dataset made by a national study).
+   */
+  async keepOrClaim<T extends CatalogueRecord>(
+    entity: EntityClass<T>,
+    ref: string,
+    current: T | null | undefined,
+    field: string,
+    problems: Problems,
+  ): Promise<T | null> {
+    if (current) {
+      const found = await findByRef(this.em, entity, ref);
+      if (found && found.id === current.id) return found;
+    }
+    return this.claim(entity, ref, field, problems);
+  }
+
   claim<T extends CatalogueRecord>(entity: EntityClass<T>, ref: string, field: string, problems: Problems): Promise<T | null> {
     return this.resolve(entity, ref, field, problems, true);
   }

@@ -189,7 +189,10 @@ describe('GET /dcat/catalog', () => {
     const large = await queriesFor(15);
     // The statements are seen at all (a counter that never matches would pass the comparisons below).
     expect(small.length).toBeGreaterThan(0);
-    expect(large.length, large.join('\n')).toBe(small.length);
+    // Equal, except the one statement that reads the datasets of the page's evaluations, which runs only when the
+    // page holds an evaluated dataset (the first two datasets by random id may hold none).
+    expect(large.length - small.length, large.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(large.length - small.length, large.join('\n')).toBeLessThanOrEqual(1);
     // 15 since the listing also reads related evaluations, the catalogue's latest change and the identifiers for
     // ldp:contains; issue 9's target of 12 is not met yet.
     expect(large.length, large.join('\n')).toBeLessThanOrEqual(15);
