@@ -463,3 +463,29 @@ export const WithdrawDataset = graphql(`
     }
   }
 `);
+
+/** A catalogue file in the example-catalogue JSON shape, checked (dry run) or imported all or nothing. */
+export const ImportCatalogue = graphql(`
+  mutation ImportCatalogue($input: JSON!, $dryRun: Boolean, $publish: Boolean) {
+    importCatalogue(input: $input, dryRun: $dryRun, publish: $publish) {
+      report {
+        dryRun
+        committed
+        created
+        updated
+        unchanged
+        failed
+        problems {
+          sheet
+          row
+          field
+          message
+          code
+        }
+      }
+      userErrors {
+        ...Problem
+      }
+    }
+  }
+`);
