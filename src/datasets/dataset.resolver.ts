@@ -52,8 +52,9 @@ export class DatasetResolver {
 
   @Query(() => DatasetSearchResult, { description: 'Full-text, faceted discovery of datasets.' })
   datasets(@Args(() => DatasetSearchArgs) args: DatasetSearchArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<DatasetSearchResult> {
-    // Facet counts cost the engine the most; compute them only when asked for.
-    return searchDatasets(ctx, { ...args, withFacets: selectsField(info, 'facets') });
+    // Facet counts and totals cost the engine the most; compute them only when asked for.
+    const withTotals = ['totalCount', 'individuals', 'displayIndividuals'].some((field) => selectsField(info, field));
+    return searchDatasets(ctx, { ...args, withFacets: selectsField(info, 'facets'), withTotals });
   }
 
   @FieldResolver(() => Organisation, { nullable: true })
