@@ -125,6 +125,8 @@ export class PostgresSearchEngine implements SearchEngine {
   readonly name = 'postgres' as const;
   private readonly pool: Pool;
   private readonly table: string;
+  /** The pool's connections that have not closed yet; close() waits for them. */
+  private readonly openConnections = new Set<PoolClient>();
 
   constructor(options: PostgresSearchEngineOptions) {
     const table = options.table ?? 'dataset_search';
@@ -132,6 +134,10 @@ export class PostgresSearchEngine implements SearchEngine {
     if (!TABLE_NAME.test(table)) throw new Error(`Invalid search table name: ${table}`);
     this.pool = options.pool;
     this.table = table;
+    this.pool.on('connect', (client) => {
+      this.openConnections.add(client);
+      client.once('end', () => this.openConnections.delete(client));
+    });
   }
 
   async init(): Promise<void> {
@@ -425,9 +431,16 @@ export class PostgresSearchEngine implements SearchEngine {
     }
   }
 
-  /** Ends the pool: the engine owns the pool it is given (createSearchEngine makes one for it). */
+  /**
+   * Ends the pool (the engine owns the pool it is given; createSearchEngine makes one for it) and waits until
+   * every connection has closed. pool.end() resolves as soon as each connection has been asked to close; a
+   * server that terminates such a connection before reading that request (a database dropped or restarted right
+   * after close) would raise an error on a pool nobody listens to any more.
+   */
   async close(): Promise<void> {
+    const closing = [...this.openConnections].map((client) => new Promise((resolve) => client.once('end', resolve)));
     if (!this.pool.ended) await this.pool.end();
+    await Promise.all(closing);
   }
 }
 
