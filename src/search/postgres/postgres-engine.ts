@@ -349,13 +349,16 @@ export class PostgresSearchEngine implements SearchEngine {
    *   instead of spilling to disk, which the facet aggregates read several times;
    * - a lower word-similarity threshold than the default (0.6), which misses single-letter typos in long words
    *   ('leukamia' scores 0.58 against 'leukaemia').
+   * The projection is locked first, as writers (whose triggers then write the counts and vocabulary) and the
+   * rebuild's swap do: reading the vocabulary before it could deadlock with a swap.
    */
   private async inSnapshot<T>(run: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query(
         `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL work_mem = '${SEARCH_WORK_MEM}';
-         SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`,
+         SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD};
+         LOCK TABLE ${this.table} IN ACCESS SHARE MODE`,
       );
       const result = await run(client);
       await client.query('COMMIT');
@@ -376,8 +379,8 @@ export class PostgresSearchEngine implements SearchEngine {
     // Writes that arrive meanwhile land in the live table and are not carried over; the caller must replay
     // what changed since the rebuild started.
     const staging = `${this.table}_rebuild`;
-    // A staging table left by an interrupted rebuild is stale; readers never see it.
-    await this.pool.query(`DROP TABLE IF EXISTS ${staging}`);
+    // Staging tables left by an interrupted rebuild are stale; readers never see them.
+    await this.pool.query(`DROP TABLE IF EXISTS ${RENAMED_TABLES.map(([suffix]) => `${staging}${suffix}`).join(', ')}`);
     await this.pool.query(createTableSql(staging));
     let indexed = 0;
     for await (const batch of batches) {
