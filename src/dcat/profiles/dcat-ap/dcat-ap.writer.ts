@@ -60,7 +60,8 @@ export const dcatApWriter: ProfileWriter = {
     const accessRights = webIri(dataset.accessRights);
     if (accessRights) add(dct('accessRights'), describer.rightsStatement(accessRights));
 
-    add(dct('publisher'), describer.organisation(dataset.publisher));
+    // Null when the public may not read the publisher (catalogue-source.ts).
+    if (dataset.publisher) add(dct('publisher'), describer.organisation(dataset.publisher));
     const contact = datasetContact(describer.context, dataset, accessRoute);
     if (contact) add(dcat('contactPoint'), describer.contactPoint(contact));
     for (const holder of dataset.dataHolders) {
