@@ -170,12 +170,13 @@ export async function completeRecords(
   }
   const consents = ids.length ? await em.find(ConsentScope, { dataset: { $in: ids } }) : [];
   const routes = ids.length
-    ? await em.find(AccessRoute, { dataset: { $in: ids } }, { populate: ['accessBody', 'steps', 'steps.body'] })
+    ? await em.find(AccessRoute, { dataset: { $in: ids } }, { populate: ['accessBody', 'steps', 'steps.body'], strategy: 'joined' })
     : [];
   const evaluations = ids.length
     ? await em.find(HealthEconomicEvaluation, { $and: [{ evaluatedDatasets: { $in: ids } }, AccessPolicy.PUBLIC.readableFilter()] }, {
       populate: ['evaluatedDatasets'],
       populateWhere: 'infer',
+      strategy: 'joined',
       orderBy: { identifier: 'asc' },
     })
     : [];
