@@ -6,6 +6,7 @@ import { Publication } from '../../src/publications/publication.entity.js';
 import { RecordStatus } from '../../src/records/record.js';
 import { buildSearchDocuments } from '../../src/search/document.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+import { elasticsearchForTests, uniqueIndexPrefix } from '../support/elasticsearch.js';
 
 /**
  * One visibility policy on every read path (README, "Security model"). A draft of every record kind is
@@ -25,7 +26,10 @@ interface Created {
   identifier: string;
 }
 
-describe('drafts named by published records stay hidden on every read path', () => {
+const esUrl = elasticsearchForTests();
+const engines: [string, string | undefined][] = [['PostgreSQL', undefined], ...(esUrl ? [['Elasticsearch', esUrl] as [string, string]] : [])];
+
+describe.each(engines)('drafts named by published records stay hidden on every read path (%s search engine)', (_engine, elasticsearchUrl) => {
   let catalogue: TestCatalogue;
   let admin: string;
   const secrets: string[] = [];
@@ -50,7 +54,7 @@ describe('drafts named by published records stay hidden on every read path', () 
   }
 
   beforeAll(async () => {
-    catalogue = await startTestCatalogue();
+    catalogue = await startTestCatalogue({ elasticsearchUrl, indexPrefix: uniqueIndexPrefix('visibility') });
     admin = await catalogue.token('admin');
 
     // A draft of every kind, each with a name, e-mail and identifier of its own.
