@@ -85,6 +85,23 @@ describe('no existence oracle for drafts', () => {
     }
   });
 
+  it("an import naming another organisation's draft by identifier answers as createStudy does for a taken identifier", async () => {
+    const importStudy = async (identifier: string) => {
+      const document = { records: [{ recordType: 'Study', id: identifier, title: 'Probe', studyType: 'PILOT', ownerOrganisation: A }] };
+      const response = await catalogue.gql(
+        'mutation($input: JSON!) { importCatalogue(input: $input) { report { committed created updated failed problems { field code message } } userErrors { code } } }',
+        { input: document },
+        managerA,
+      );
+      return response.data!.importCatalogue;
+    };
+    const hidden = await importStudy(draft.study);
+    expect(hidden.report.problems).toEqual([{ field: 'identifier', code: 'DUPLICATE', message: `"${draft.study}" is already used by another Study` }]);
+    expect(hidden.report.committed).toBe(false);
+    const created = await createStudy({ identifier: draft.study, ownerOrganisation: A }, managerA);
+    expect(created.data!.createStudy.userErrors).toEqual([{ field: 'input.identifier', code: 'DUPLICATE', message: hidden.report.problems[0].message }]);
+  });
+
   it('search filters naming a draft publisher or access body answer as for unknown ones', async () => {
     for (const [filter, ref] of [
       ['publisher', draft.organisation],
