@@ -163,6 +163,21 @@ describe.each(engines)('drafts named by published records stay hidden on every r
       }
     });
 
+    it(`counts only the caller's own drafts, as ${viewer}`, async () => {
+      const token = viewer === 'anonymous' ? undefined : await catalogue.token('data_manager', [A]);
+      const own = viewer === 'anonymous' ? [] : [A];
+      const response = await catalogue.gql(
+        `{ datasets(filter: { status: [DRAFT] }, first: 100) { totalCount edges { node { ownerOrganisation { identifier } } } }
+          studies(filter: { status: [DRAFT] }, first: 100) { totalCount edges { node { identifier } } } }`, {}, token,
+      );
+      expect(response.errors).toBeUndefined();
+      const { datasets, studies } = response.data!;
+      expect(datasets.totalCount).toBe(datasets.edges.length);
+      for (const { node } of datasets.edges) expect(own).toContain(node.ownerOrganisation.identifier);
+      expect(studies.totalCount).toBe(studies.edges.length);
+      expectHidden(JSON.stringify(studies), 'draft studies');
+    });
+
     it(`search text and filters find no draft name and answer a draft's id like an unknown one, as ${viewer}`, async () => {
       const token = viewer === 'anonymous' ? undefined : await catalogue.token('data_manager', [A]);
       for (const words of ['Quillmoor', 'Brackenvale', 'Thornwick', 'Marshgate', 'Fellbrook', 'Oakhurst']) {
