@@ -33,7 +33,11 @@ describe('drafts named by a published dataset stay hidden in GraphQL', () => {
     const dataset = (await run('mutation($i: DatasetInput!) { createDataset(input: $i) { dataset { id identifier } userErrors { code } } }', {
       i: {
         title: 'Published dataset naming drafts',
+        description: 'Non-public data whose publisher, holder and access bodies are drafts.',
+        keywords: ['genome'],
         publisher: org.identifier,
+        hdab: body.identifier,
+        distributions: [{ title: 'Files', accessUrl: 'https://example.org/apply' }],
         dataHolders: [org.identifier],
         consent: { duoPermission: 'GRU' },
         accessRoute: { accessMode: 'CONTROLLED_DOWNLOAD', accessBody: body.identifier, steps: [{ order: 1, requirement: 'DAC_REVIEW', body: body.identifier }] },

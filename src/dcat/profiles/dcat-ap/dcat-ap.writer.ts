@@ -53,7 +53,8 @@ export const dcatApWriter: ProfileWriter = {
     add(rdf('type'), dcat('Dataset'));
     add(dct('identifier'), literal(dataset.identifier));
     add(dct('title'), literal(dataset.title));
-    add(dct('description'), literal(dataset.description));
+    // An empty string is no description: left out, so validators see that one is missing.
+    if (dataset.description.trim()) add(dct('description'), literal(dataset.description));
     for (const keyword of keywordsOf(dataset)) add(dcat('keyword'), literal(keyword));
     const theme = webIri(dataset.theme);
     if (theme) add(dcat('theme'), describer.concept(theme, dataThemeScheme.iri));
