@@ -203,7 +203,15 @@ describe('the reference rule: every mutation x every reference field x {own, oth
     refs.DataAccessBody = { own: (await body(A)).identifier, otherPublished: otherBody.identifier, otherDraft: (await body(B)).identifier, unknown: unknown('body') };
 
     const dataset = (owner: string) =>
-      create('Dataset', { title: `Dataset of ${owner}`, publisher: owner, dataHolders: [owner], consent: { duoPermission: 'GRU' }, accessRoute: { accessMode: 'OPEN', steps: [] } }, admin);
+      create('Dataset', {
+        title: `Dataset of ${owner}`,
+        description: 'Open data, publishable without an access body.',
+        accessRights: 'http://publications.europa.eu/resource/authority/access-right/PUBLIC',
+        publisher: owner,
+        dataHolders: [owner],
+        consent: { duoPermission: 'GRU' },
+        accessRoute: { accessMode: 'OPEN', steps: [] },
+      }, admin);
     const otherDataset = await dataset(B);
     await publish('Dataset', otherDataset.id);
     refs.Dataset = { own: (await dataset(A)).identifier, otherPublished: otherDataset.identifier, otherDraft: (await dataset(B)).identifier, unknown: unknown('dataset') };
