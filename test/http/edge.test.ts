@@ -253,6 +253,36 @@ describe('GraphQL input limits, ids and cost', () => {
     expect((await raw(aliased(5, () => 'datasets(query: "leukaemia") { totalCount }'))).status).toBe(200);
   });
 
+  it('refuses impossible dates and codes that are not ISO countries or currencies, naming the field', async () => {
+    const { data } = await catalogue.gql(
+      '{ studies(first: 1) { edges { node { id version } } } healthEconomicEvaluations(first: 1) { edges { node { id version } } } }',
+      {},
+      admin,
+    );
+    const study = data!.studies.edges[0].node as { id: string; version: number };
+    const evaluation = data!.healthEconomicEvaluations.edges[0].node as { id: string; version: number };
+    const studyAnswer = await catalogue.gql(
+      'mutation($id: ID!, $v: Int!) { updateStudy(id: $id, expectedVersion: $v, input: { startDate: "2024-02-30", ethicsApprovals: [{ authority: "EPM", reference: "1", date: "2024-13" }] }) { userErrors { field message } } }',
+      { id: study.id, v: study.version },
+      admin,
+    );
+    expect(studyAnswer.data?.updateStudy.userErrors).toEqual([
+      { field: 'input.startDate', message: '"2024-02-30" is not an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD' },
+      { field: 'input.ethicsApprovals[0].date', message: '"2024-13" is not an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD' },
+    ]);
+    const evaluationAnswer = await catalogue.gql(
+      'mutation($id: ID!, $v: Int!) { updateHealthEconomicEvaluation(id: $id, expectedVersion: $v, input: { currency: "XXX", country: "XX" }) { userErrors { field message } } }',
+      { id: evaluation.id, v: evaluation.version },
+      admin,
+    );
+    expect(evaluationAnswer.data?.updateHealthEconomicEvaluation.userErrors).toEqual(
+      expect.arrayContaining([
+        { field: 'input.country', message: '"XX" is not an ISO 3166-1 alpha-2 country code such as SE' },
+        { field: 'input.currency', message: '"XXX" is not an ISO 4217 currency code such as SEK, EUR or USD' },
+      ]),
+    );
+  });
+
   it('counts each update as exactly one new version', async () => {
     const { data } = await catalogue.gql('{ datasets(first: 1) { edges { node { id version } } } }', {}, admin);
     const dataset = data!.datasets.edges[0].node as { id: string; version: number };
