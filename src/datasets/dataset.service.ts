@@ -7,7 +7,7 @@ import { normaliseConsent } from '../consent/consent-rules.js';
 import type { RecordRules } from '../records/record-service.js';
 import type { References } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
-import { checkText, checkUrl, checkEmail } from '../core/validation.js';
+import { checkPartialDate, checkText, checkUrl, checkEmail } from '../core/validation.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { enqueueDatasetIndexing } from '../search/outbox.js';
@@ -176,6 +176,7 @@ async function applyConsent(
   isNew: boolean,
 ): Promise<ConsentScope | null> {
     const rules = normaliseConsent(input, 'input.consent', problems);
+    checkPartialDate(problems, 'input.consent.ethicsApproval.date', input.ethicsApproval?.date);
     if (!rules) return null;
     const existing = isNew ? null : await em.findOne(ConsentScope, { dataset: dataset.id });
     const consent = existing ?? Object.assign(new ConsentScope(), { dataset, duoPermission: rules.permission, consentKey: rules.key });
