@@ -89,7 +89,8 @@ function referenceFieldsOfSchema(): string[] {
       if (many) fieldType = (fieldType as { ofType: GraphQLInputType }).ofType;
       const named = getNamedType(fieldType);
       const fieldPath = `${path}.${field.name}${many ? '[0]' : ''}`;
-      if (named.name === 'ID') found.push(`${mutation} ${fieldPath}`);
+      // A nested part's own id (DistributionInput.id) names the part within its record, never another record.
+      if (named.name === 'ID' && !(field.name === 'id' && path !== 'input')) found.push(`${mutation} ${fieldPath}`);
       else if (isInputObjectType(named)) walk(mutation, named, fieldPath);
     }
   };

@@ -225,9 +225,14 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     await page.waitForSelector('text=written');
     expect(await page.locator('[data-testid="import-counts"]').textContent()).toMatch(/1 new/);
 
-    await page.goto(`${server.url}/manage`);
-    await page.waitForSelector('table tbody tr');
-    expect(await page.locator('table tbody tr', { hasText: 'browsertestimport' }).count()).toBe(1);
+    // The records list is a search: it shows the import once the indexer has caught up (README: what a write promises).
+    await expect
+      .poll(async () => {
+        await page.goto(`${server.url}/manage`);
+        await page.waitForSelector('table tbody tr');
+        return page.locator('table tbody tr', { hasText: 'browsertestimport' }).count();
+      }, { timeout: 20_000, interval: 500 })
+      .toBe(1);
   });
 
   it('ran without errors in the page', () => {
