@@ -22,8 +22,6 @@ export const jenaAvailable = existsSync(path.join(repoRoot, '.cache/jena/lib-5.6
 export const jenaMissing =
   'Apache Jena SHACL is not fetched (run `bash scripts/jena-shacl.sh fetch`): the independent Jena validation is SKIPPED';
 
-if (!jenaAvailable && process.env.CI !== 'true') console.warn(`!!! ${jenaMissing}`);
-
 /** Fails under CI, where scripts/test.sh must have fetched Jena. */
 export function requireJenaUnderCi(): void {
   if (!jenaAvailable && process.env.CI === 'true') throw new Error(`${jenaMissing}, and CI=true requires it`);
