@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import {
   FACET_FIELDS,
   INDIVIDUALS_RANGES,
@@ -111,6 +111,12 @@ interface Summary {
   facets: { value: string; count: number | string; individuals: number | string | null }[][];
 }
 
+/** A statement's summary (totals and facets) as a select expression, with the CTE it reads if any. */
+interface SummarySql {
+  with?: string;
+  select: string;
+}
+
 /** A query word and the indexed title and subject words similar to it (none for exact-only words). */
 interface ExpandedTerm {
   term: string;
@@ -215,22 +221,30 @@ export class PostgresSearchEngine implements SearchEngine {
     }
     const withTotals = request.withTotals !== false;
 
-    return this.inSnapshot(async (client) => {
-      const text = terms.length > 0 ? await this.expandTerms(client, terms) : [];
-      const hits = await this.page(client, request, text, sort, cursor, first);
-      let summary: Summary = { total: 0, individuals: 0, facets: [] };
-      if (withTotals || request.facets.length > 0) {
-        summary = answeredByCounts(request, text)
-          ? await this.summaryFromCounts(client, request, withTotals)
-          : await this.liveSummary(client, request, text, withTotals);
-      }
+    return this.inSnapshot(terms, async (client, text) => {
+      // The page and the summary in one statement: one round trip, one plan each.
+      const params = new SqlParameters();
+      const page = this.pageSql(request, text, sort, cursor, first, params);
+      const summary: SummarySql =
+        withTotals || request.facets.length > 0
+          ? answeredByCounts(request, text)
+            ? this.summaryFromCountsSql(request, withTotals, params)
+            : this.liveSummarySql(request, text, withTotals, params)
+          : { select: `json_build_object('total', 0, 'individuals', 0, 'facets', '[]'::json)` };
+      const { rows } = await client.query<{ summary: Summary; hits: { id: string; key: CursorValue }[] }>(
+        `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary,
+           (SELECT coalesce(json_agg(json_build_object('id', id, 'key', key) ORDER BY ${SORTS[sort].orderBy}), '[]'::json)
+            FROM (${page}) page) AS hits`,
+        params.values,
+      );
+      const { summary: result, hits } = rows[0]!;
       return {
-        totalCount: Number(summary.total),
-        individuals: Number(summary.individuals ?? 0),
+        totalCount: Number(result.total),
+        individuals: Number(result.individuals ?? 0),
         hits: hits.map((hit) => ({ id: hit.id, cursor: encodeCursor({ sort, value: hit.key, id: hit.id }) })),
         facets: request.facets.map((field, index) => ({
           field,
-          buckets: (summary.facets[index] ?? []).map(
+          buckets: (result.facets[index] ?? []).map(
             (bucket): FacetBucket => ({ value: bucket.value, count: Number(bucket.count), individuals: Number(bucket.individuals ?? 0) }),
           ),
         })),
@@ -239,29 +253,23 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   /** The page alone, read in the sort order's index where the matches allow it: no count, no facets. */
-  private async page(
-    client: PoolClient,
+  private pageSql(
     request: DatasetSearchRequest,
     text: ExpandedTerm[],
     sort: DatasetSortOrder,
     cursor: Cursor | null,
     first: number,
-  ): Promise<{ id: string; key: CursorValue }[]> {
-    const params = new SqlParameters();
+    params: SqlParameters,
+  ): string {
     const { where, facetable, individuals, score } = matchSql(request, text, params);
     const spec = SORTS[sort];
     const keyset = cursor ? keysetSql(cursor, params) : 'TRUE';
-    const { rows } = await client.query<{ id: string; key: CursorValue }>(
-      `SELECT id, ${spec.key} AS key FROM (
+    return `SELECT id, score, title_sort, modified, sort_individuals, ${spec.key} AS key FROM (
          SELECT id, title_sort, modified, ${individuals.shown} AS shown_individuals,
                 ${individuals.sort} AS sort_individuals, ${score()} AS score
          FROM ${this.table} WHERE ${where.concat(facetable.map((filter) => filter.sql)).join(' AND ')}
        ) matched
-       WHERE ${keyset} ORDER BY ${spec.orderBy} LIMIT ${params.add(first)}`,
-      params.values,
-    );
-    // bigint arrives as a string; the size sort's cursor carries a number.
-    return rows.map((row) => (sort === 'INDIVIDUALS_DESC' && row.key !== null ? { ...row, key: Number(row.key) } : row));
+       WHERE ${keyset} ORDER BY ${spec.orderBy} LIMIT ${params.add(first)}`;
   }
 
   /**
@@ -269,16 +277,13 @@ export class PostgresSearchEngine implements SearchEngine {
    * own filter (disjunctive facets); the base set carries only the columns the requested facets read. Without
    * facets no filter needs its matches apart, so the filters narrow the scan itself and can use indexes.
    */
-  private async liveSummary(client: PoolClient, request: DatasetSearchRequest, text: ExpandedTerm[], withTotals: boolean): Promise<Summary> {
-    const params = new SqlParameters();
+  private liveSummarySql(request: DatasetSearchRequest, text: ExpandedTerm[], withTotals: boolean, params: SqlParameters): SummarySql {
     const { where, facetable, individuals } = matchSql(request, text, params);
     if (request.facets.length === 0) {
-      const { rows } = await client.query<{ result: Summary }>(
-        `SELECT json_build_object('total', count(*), 'individuals', coalesce(sum(${individuals.shown}), 0), 'facets', '[]'::json) AS result
-         FROM ${this.table} WHERE ${where.concat(facetable.map((filter) => filter.sql)).join(' AND ')}`,
-        params.values,
-      );
-      return rows[0]!.result;
+      return {
+        select: `(SELECT json_build_object('total', count(*), 'individuals', coalesce(sum(${individuals.shown}), 0), 'facets', '[]'::json)
+                  FROM ${this.table} WHERE ${where.concat(facetable.map((filter) => filter.sql)).join(' AND ')})`,
+      };
     }
     const flagsExcept = (facet: FacetField | null): string =>
       facetable
@@ -294,22 +299,17 @@ export class PostgresSearchEngine implements SearchEngine {
       ? `(SELECT count(*) FROM base WHERE ${flagsExcept(null)}),
          'individuals', (SELECT coalesce(sum(shown_individuals), 0) FROM base WHERE ${flagsExcept(null)})`
       : `0, 'individuals', 0`;
-    const { rows } = await client.query<{ result: Summary }>(
-      `WITH base AS MATERIALIZED (
-         SELECT ${baseColumns.join(', ')} FROM ${this.table} WHERE ${where.join(' AND ')}
-       )
-       SELECT json_build_object('total', ${totals}, 'facets', ${facetsSql}) AS result`,
-      params.values,
-    );
-    return rows[0]!.result;
+    return {
+      with: `base AS MATERIALIZED (SELECT ${baseColumns.join(', ')} FROM ${this.table} WHERE ${where.join(' AND ')})`,
+      select: `json_build_object('total', ${totals}, 'facets', ${facetsSql})`,
+    };
   }
 
   /**
-   * Totals and facets of the whole visible catalogue from the maintained counts (see countsMaintenanceSql),
+   * Totals and facets of the whole visible catalogue from the maintained counts (see maintenanceSql),
    * summed over the status and owner groups the caller may see: a few hundred rows instead of every dataset.
    */
-  private async summaryFromCounts(client: PoolClient, request: DatasetSearchRequest, withTotals: boolean): Promise<Summary> {
-    const params = new SqlParameters();
+  private summaryFromCountsSql(request: DatasetSearchRequest, withTotals: boolean, params: SqlParameters): SummarySql {
     const visible = [visibilitySql(request.visibility, params), ...alwaysAppliedFilterSql(request.filter, params)].join(' AND ');
     const view = request.individuals;
     const disclosed = view.kind === 'DISCLOSED' ? `(low = -1 OR low >= ${params.add(view.threshold)}::int)` : 'TRUE';
@@ -334,50 +334,37 @@ export class PostgresSearchEngine implements SearchEngine {
       ? `(SELECT coalesce(sum(n), 0) FROM ${counts} WHERE facet = '' AND ${visible}),
          'individuals', (SELECT coalesce(sum(${people}), 0) FROM ${counts} WHERE facet = '' AND ${visible})`
       : `0, 'individuals', 0`;
-    const { rows } = await client.query<{ result: Summary }>(
-      `SELECT json_build_object('total', ${totals}, 'facets', ${facets.length === 0 ? `'[]'::json` : `json_build_array(${facets.join(', ')})`}) AS result`,
-      params.values,
-    );
-    return rows[0]!.result;
+    return {
+      select: `json_build_object('total', ${totals}, 'facets', ${facets.length === 0 ? `'[]'::json` : `json_build_array(${facets.join(', ')})`})`,
+    };
   }
 
   /**
-   * Typo tolerance: each query word is matched against the vocabulary of indexed title and subject words
-   * (pg_trgm word similarity, through its trigram index), and the similar words found are then looked up
-   * exactly in the text index. A document thus matches approximately when one of its title or subject words
-   * is similar to the query word.
-   */
-  private async expandTerms(client: PoolClient, terms: string[]): Promise<ExpandedTerm[]> {
-    const { rows } = await client.query<{ similar: string[] }>(
-      `SELECT coalesce((SELECT array_agg(w.word ORDER BY w.word) FROM ${this.table}_words w
-                        WHERE t.fuzzy AND w.word %> gdcat_unaccent(t.term)), '{}') AS similar
-       FROM unnest($1::text[], $2::boolean[]) WITH ORDINALITY AS t(term, fuzzy, position) ORDER BY t.position`,
-      [terms, terms.map(isTypoTolerant)],
-    );
-    return terms.map((term, index) => ({ term, similar: rows[index]?.similar ?? [] }));
-  }
-
-  /**
-   * Runs a search's statements in one read-only snapshot (page, totals and facets agree) with local settings:
+   * Runs a search in one read-only snapshot with local settings, handing it the query words expanded against
+   * the vocabulary:
    * - work_mem large enough that a materialised candidate set (about 30 MB per 100k datasets) stays in memory
    *   instead of spilling to disk, which the facet aggregates read several times;
    * - a lower word-similarity threshold than the default (0.6), which misses single-letter typos in long words
    *   ('leukamia' scores 0.58 against 'leukaemia').
    * The projection is locked first, as writers (whose triggers then write the counts and vocabulary) and the
-   * rebuild's swap do: reading the vocabulary before it could deadlock with a swap.
+   * rebuild's swap do: reading the vocabulary before it could deadlock with a swap. All of this is one round
+   * trip; a multi-statement query takes no bind parameters, so the words go in as escaped literals.
    */
-  private async inSnapshot<T>(run: (client: PoolClient) => Promise<T>): Promise<T> {
+  private async inSnapshot<T>(terms: string[], run: (client: PoolClient, text: ExpandedTerm[]) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      const settings = [
+      const statements = [
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
         `SET LOCAL work_mem = '${SEARCH_WORK_MEM}'`,
         `SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`,
       ];
-      if (this.searchStatementTimeoutMs > 0) settings.push(`SET LOCAL statement_timeout = ${Math.trunc(this.searchStatementTimeoutMs)}`);
-      await client.query(
-        `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${settings.join('; ')}; LOCK TABLE ${this.table} IN ACCESS SHARE MODE`,
-      );
-      const result = await run(client);
+      if (this.searchStatementTimeoutMs > 0) statements.push(`SET LOCAL statement_timeout = ${Math.trunc(this.searchStatementTimeoutMs)}`);
+      statements.push(`LOCK TABLE ${this.table} IN ACCESS SHARE MODE`);
+      if (terms.length > 0) statements.push(expandTermsSql(`${this.table}_words`, terms, (term) => client.escapeLiteral(term)));
+      const results = (await client.query(statements.join('; '))) as unknown as QueryResult<{ similar: string[] }>[];
+      const expanded = terms.length > 0 ? results.at(-1)!.rows : [];
+      const text = terms.map((term, index) => ({ term, similar: expanded[index]?.similar ?? [] }));
+      const result = await run(client, text);
       await client.query('COMMIT');
       client.release();
       return result;
@@ -731,6 +718,19 @@ function queryTerms(query: string | null | undefined): string[] {
   if (!query) return [];
   const words = query.normalize('NFC').toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u);
   return unique(words.filter((word) => word.length > 0)).slice(0, MAX_QUERY_TERMS);
+}
+
+/**
+ * Typo tolerance: each query word is matched against the vocabulary of indexed title and subject words
+ * (pg_trgm word similarity, through its trigram index), and the similar words found are then looked up
+ * exactly in the text index. A document thus matches approximately when one of its title or subject words
+ * is similar to the query word. One row per word, in order.
+ */
+function expandTermsSql(words: string, terms: string[], literal: (value: string) => string): string {
+  const rows = terms.map((term, index) => `(${literal(term)}, ${isTypoTolerant(term)}, ${index})`).join(', ');
+  return `SELECT coalesce((SELECT array_agg(w.word ORDER BY w.word) FROM ${words} w
+                           WHERE t.fuzzy AND w.word %> gdcat_unaccent(t.term)), '{}') AS similar
+          FROM (VALUES ${rows}) AS t(term, fuzzy, position) ORDER BY t.position`;
 }
 
 function tsquery(term: string, weights = ''): string {
