@@ -73,6 +73,11 @@ function groupedBy<T extends object>(
   }, BATCHING);
 }
 
+/** Hands records a batch read along with its rows (joined) to their by-id loader: readable ones, else null. */
+function primeRecords<T extends CatalogueRecord>(policy: AccessPolicy, loader: DataLoader<string, T | null>, records: (T | null | undefined)[]): void {
+  for (const record of records) if (record) loader.prime(record.id, policy.canRead(record) ? record : null);
+}
+
 /** Hands the parts a batch read along with its rows to the loader of those parts, in their order. */
 function primeParts<O, P extends { position: number }>(loader: DataLoader<string, P[]>, owners: O[], key: (owner: O) => string, parts: (owner: O) => P[]): void {
   for (const owner of owners) loader.prime(key(owner), [...parts(owner)].sort((a, b) => a.position - b.position));
@@ -109,10 +114,16 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
   const accessBody = byId(em, policy, DataAccessBody);
   const study = byId(em, policy, Study);
   const publication = byId(em, policy, Publication);
-  // A page of datasets nearly always shows their distributions: read in the same statement.
+  // A page of datasets nearly always shows their distributions, publisher, study and HDAB: read in the same
+  // statement (one row per distribution; the other three are one each).
   const dataset = byId(em, policy, Dataset, {
-    populate: ['distributions'],
-    loaded: (datasets) => primeParts(distributionsByDataset, datasets, (d) => d.id, (d) => d.distributions.getItems()),
+    populate: ['distributions', 'publisher', 'wasGeneratedBy', 'hdab'],
+    loaded: (datasets) => {
+      primeParts(distributionsByDataset, datasets, (d) => d.id, (d) => d.distributions.getItems());
+      primeRecords(policy, organisation, datasets.map((d) => d.publisher));
+      primeRecords(policy, study, datasets.map((d) => d.wasGeneratedBy));
+      primeRecords(policy, accessBody, datasets.map((d) => d.hdab));
+    },
   });
   return {
     organisation,
@@ -123,10 +134,13 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
     evaluation: byId(em, policy, HealthEconomicEvaluation),
     distributionsByDataset,
     consentByDataset: groupedBy(em, ConsentScope, 'dataset', (c) => c.dataset.id),
-    // The steps come with their route (whoToAsk and accessContacts need both).
+    // The steps and bodies come with their route (whoToAsk and accessContacts need all three).
     accessRouteByDataset: groupedBy(em, AccessRoute, 'dataset', (r) => r.dataset.id, {
-      populate: ['steps'],
-      loaded: (routes) => primeParts(stepsByRoute, routes, (r) => r.id, (r) => r.steps.getItems()),
+      populate: ['accessBody', 'steps', 'steps.body'],
+      loaded: (routes) => {
+        primeParts(stepsByRoute, routes, (r) => r.id, (r) => r.steps.getItems());
+        primeRecords(policy, accessBody, routes.flatMap((r) => [r.accessBody, ...r.steps.getItems().map((step) => step.body)]));
+      },
     }),
     stepsByRoute,
     datasetsByStudy: groupedBy(em, Dataset, 'wasGeneratedBy', (d) => d.wasGeneratedBy!.id, { orderBy: { title: 'asc' } }, policy.readableFilter()),

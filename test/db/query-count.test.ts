@@ -19,6 +19,7 @@ const DATASET = `
   publisher { name contactEmail }
   ownerOrganisation { name }
   dataHolders { name contactEmail }
+  contributors { name }
   hdab ${BODY}
   consent { duoPermission duoModifiers { code value } }
   useAssessment(purpose: { primaryPurpose: GENERAL_RESEARCH, country: "SE" }) { outcome }
@@ -26,13 +27,13 @@ const DATASET = `
   whoToAsk ${BODY}
   accessContacts { reason hasRegisteredBody organisation { name } body { name contactEmail } step { order } }
   distributions { title formats { label } }
+  publications { title doi }
   wasGeneratedBy { title }
   healthEconomicEvaluations { title }
 `;
 /** The same page, also with the records those records name (each kind of them costs its own statement). */
 const DEEPER = `
-  contributors { name parent { name } }
-  publications { title doi }
+  contributors { parent { name } }
   wasGeneratedBy { funders { name } participatingOrganisations { name } outputs { title } publications { title } }
   healthEconomicEvaluations { publication { title } evaluatedStudies { title } evaluatedDatasets { title } results { measure amount { currency priceYear } } }
 `;
@@ -97,7 +98,7 @@ describe('DataLoader batching: no N+1 on a page of datasets', () => {
     lastPage = nodes;
     expect(nodes).toHaveLength(first);
     // The page really has holders, bodies and contacts on every dataset, so nothing is counted on empty fields.
-    for (const field of ['dataHolders', 'whoToAsk', 'accessContacts', 'distributions', 'healthEconomicEvaluations'] as const) {
+    for (const field of ['dataHolders', 'contributors', 'whoToAsk', 'accessContacts', 'distributions', 'publications', 'healthEconomicEvaluations'] as const) {
       expect(nodes.every((node: Record<string, never[]>) => node[field].length > 0), field).toBe(true);
     }
     return statements;
