@@ -17,6 +17,8 @@ import { Study } from '../studies/study.entity.js';
  * Every loader of catalogue records returns only what the request's policy lets the caller read, so a
  * resolver (or a new read path) cannot forget the check: an unreadable record is as absent as a missing one.
  * Parts of a dataset (distributions, consent, access route and its steps, results) follow their record.
+ * Records read along with others (joined, or through a many-to-many) are handed to their own by-id loader
+ * under the same rule, so a page costs one statement per kind of record whatever its size.
  *
  * Batches collect every load requested before the event loop turns, not only those of one microtask
  * chain: resolvers reach their loads after different numbers of awaits (a dataset with an access route
@@ -29,6 +31,7 @@ interface BatchQuery<T> {
   orderBy?: Record<string, 'asc' | 'desc'>;
   /** Parts read in the same statement (joined), so their own loaders need no query of their own. */
   populate?: string[];
+  /** Receives the rows the caller may read, to hand what came with them to other loaders. */
   loaded?: (rows: T[]) => void;
 }
 
