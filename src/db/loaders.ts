@@ -10,6 +10,7 @@ import { HealthEconomicEvaluation, HealthEconomicResult } from '../economics/hea
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import type { AccessPolicy } from '../records/access-policy.js';
+import { AuditEntry } from '../records/audit-entry.entity.js';
 import type { CatalogueRecord } from '../records/record.js';
 import { Study } from '../studies/study.entity.js';
 
@@ -56,8 +57,8 @@ function byId<T extends CatalogueRecord>(
 }
 
 /**
- * Loads the rows whose foreign key is in the batch, grouped by that key, in one query per batch; `readable`
- * is the policy's filter when the rows are records themselves.
+ * Loads the rows whose foreign key is in the batch, grouped by that key, in one query per batch; `alsoWhere`
+ * narrows the rows further (the policy's filter when the rows are records themselves).
  */
 function groupedBy<T extends object>(
   em: EntityManager,
@@ -65,10 +66,10 @@ function groupedBy<T extends object>(
   foreignKey: string,
   keyOf: (row: T) => string,
   query: BatchQuery<T> = {},
-  readable: Record<string, unknown> = {},
+  alsoWhere: Record<string, unknown> = {},
 ): DataLoader<string, T[]> {
   return new DataLoader(async (keys) => {
-    const rows = await findBatch(em, entity, { $and: [{ [foreignKey]: { $in: [...keys] } }, readable] }, query);
+    const rows = await findBatch(em, entity, { $and: [{ [foreignKey]: { $in: [...keys] } }, alsoWhere] }, query);
     query.loaded?.(rows);
     const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
     for (const row of rows) groups.get(keyOf(row))?.push(row);
@@ -128,7 +129,17 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
       primeRecords(policy, accessBody, datasets.map((d) => d.hdab));
     },
   });
+  const auditEntriesByKind = new Map<string, DataLoader<string, AuditEntry[]>>();
   return {
+    /** The audit log entries of records of one kind, by record id, oldest first (callers check who may read them). */
+    auditEntries(entityType: string): DataLoader<string, AuditEntry[]> {
+      let loader = auditEntriesByKind.get(entityType);
+      if (!loader) {
+        loader = groupedBy(em, AuditEntry, 'entityId', (entry) => entry.entityId, { orderBy: { id: 'asc' } }, { entityType });
+        auditEntriesByKind.set(entityType, loader);
+      }
+      return loader;
+    },
     organisation,
     accessBody,
     study,
