@@ -80,6 +80,8 @@ describe.each(engines)('drafts named by published records stay hidden on every r
     await publish('Study', published.study);
     const datasetInput = {
       title: 'Open visibility dataset',
+      description: 'Non-public data whose publisher, holder, study and access body are drafts.',
+      keywords: ['genome'],
       ownerOrganisation: B,
       publisher: drafts.organisation.identifier,
       dataHolders: [drafts.organisation.identifier, B],

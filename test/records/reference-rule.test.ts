@@ -89,7 +89,8 @@ function referenceFieldsOfSchema(): string[] {
       if (many) fieldType = (fieldType as { ofType: GraphQLInputType }).ofType;
       const named = getNamedType(fieldType);
       const fieldPath = `${path}.${field.name}${many ? '[0]' : ''}`;
-      if (named.name === 'ID') found.push(`${mutation} ${fieldPath}`);
+      // A nested part's own id (DistributionInput.id) names the part within its record, never another record.
+      if (named.name === 'ID' && !(field.name === 'id' && path !== 'input')) found.push(`${mutation} ${fieldPath}`);
       else if (isInputObjectType(named)) walk(mutation, named, fieldPath);
     }
   };
@@ -203,7 +204,15 @@ describe('the reference rule: every mutation x every reference field x {own, oth
     refs.DataAccessBody = { own: (await body(A)).identifier, otherPublished: otherBody.identifier, otherDraft: (await body(B)).identifier, unknown: unknown('body') };
 
     const dataset = (owner: string) =>
-      create('Dataset', { title: `Dataset of ${owner}`, publisher: owner, dataHolders: [owner], consent: { duoPermission: 'GRU' }, accessRoute: { accessMode: 'OPEN', steps: [] } }, admin);
+      create('Dataset', {
+        title: `Dataset of ${owner}`,
+        description: 'Open data, publishable without an access body.',
+        accessRights: 'http://publications.europa.eu/resource/authority/access-right/PUBLIC',
+        publisher: owner,
+        dataHolders: [owner],
+        consent: { duoPermission: 'GRU' },
+        accessRoute: { accessMode: 'OPEN', steps: [] },
+      }, admin);
     const otherDataset = await dataset(B);
     await publish('Dataset', otherDataset.id);
     refs.Dataset = { own: (await dataset(A)).identifier, otherPublished: otherDataset.identifier, otherDraft: (await dataset(B)).identifier, unknown: unknown('dataset') };
