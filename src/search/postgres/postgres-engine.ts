@@ -180,7 +180,7 @@ export class PostgresSearchEngine implements SearchEngine {
         await client.query(`ALTER TABLE ${this.table}
           ADD COLUMN IF NOT EXISTS holding_region_ids text[] COLLATE "C" NOT NULL DEFAULT '{}',
           ADD COLUMN IF NOT EXISTS individuals_rounded bigint`);
-        // Typo tolerance now goes through the vocabulary (see expandTerms); these trigram indexes went unused.
+        // Typo tolerance now goes through the vocabulary (see expandTermsSql); these trigram indexes went unused.
         await client.query(`DROP INDEX IF EXISTS ${this.table}_title_trgm_idx, ${this.table}_subject_trgm_idx`);
       }
       for (const statement of createIndexSql(this.table)) await client.query(statement);
