@@ -22,7 +22,8 @@ import { SearchTooSlowError } from '../search-limiter.js';
  *
  * The `dataset_search` table is a derived projection owned by this engine, like an Elasticsearch index: it is
  * created by init(), fed by the outbox indexer and replaced wholesale by rebuild(). It is deliberately not part
- * of the migrations and can be dropped and rebuilt from the source tables at any time.
+ * of the migrations and can be dropped and rebuilt from the source tables at any time; so can the tables its
+ * triggers keep in step with it (`_counts`, `_words`, see derivedTablesSql).
  *
  * Relevance is term-centric, the same model as the Elasticsearch engine: every query term scores the best
  * field it matches (title 1, keywords 0.625, disease/phenotype labels or publisher 0.375, description 0.25;
