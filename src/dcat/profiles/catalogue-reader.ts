@@ -129,6 +129,11 @@ export class CatalogueReader {
     return identifier;
   }
 
+  /** The record read for a node of this kind and identifier, once something pointed at it. */
+  recordOf(kind: Kind, identifier: string): ReadRecord | null {
+    return this.read.get(`${kind} ${identifier}`) ?? null;
+  }
+
   /** An evaluation that uses `dataset`; evaluations list the datasets they evaluate. */
   evaluation(node: RDF.Term, dataset: string): string {
     const identifier = this.reference('HealthEconomicEvaluation', node);

@@ -1,4 +1,5 @@
 import type * as RDF from '@rdfjs/types';
+import { DataFactory } from 'n3';
 import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos } from '../../namespaces.js';
 import { admsStatus, attributionRole } from '../../vocabularies.js';
 import type { CatalogueReader } from '../catalogue-reader.js';
@@ -104,6 +105,11 @@ export const dcatApReader: ProfileReader = {
     const contact = g.object(node, dcat('contactPoint'));
     const details = contact ? reader.contact(contact) : null;
     if (details && reader.isOwnContact(details, 'Organisation', o.id)) o.contactEmail = details.email;
+    // With no contact details of its own, an organisation answers through an access body it operates (contacts.ts).
+    else if (details?.ownerPath?.startsWith('access-bodies/') && contact?.termType === 'NamedNode') {
+      const body = reader.accessBody(DataFactory.namedNode(contact.value.replace(/#contact$/, '')));
+      reader.recordOf('DataAccessBody', body)!.operatedBy = o.id;
+    }
   },
 
   accessBody(reader, node, b) {

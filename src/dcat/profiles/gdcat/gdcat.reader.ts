@@ -55,6 +55,15 @@ export const gdcatReader: ProfileReader = {
     const g = reader.graph;
     e.id = g.literal(node, dct('identifier')) ?? e.id;
     e.title = g.literal(node, dct('title'));
+    e.evaluationType = g.literal(node, ext('evaluationType'));
+    e.currency = g.literal(node, ext('currency'));
+    e.priceYear = g.integer(node, ext('priceYear'));
+    e.priceYearNote = g.literal(node, ext('priceYearNote'));
+    e.perspective = g.literal(node, ext('perspective'));
+  },
+
+  study(reader, node, s) {
+    s.studyType = reader.graph.literal(node, ext('studyType'));
   },
 };
 
