@@ -22,6 +22,20 @@ export interface AppConfig {
    * can be scaled out without each of them indexing.
    */
   indexer: 'in-process' | 'separate';
+  /** Unset (configs built by hand, e.g. in tests): no scheduled harvests. */
+  harvest?: HarvestConfig;
+}
+
+/** Harvesting other catalogues (gdcat harvest, and the schedule `serve` keeps). */
+export interface HarvestConfig {
+  /** Whether `serve` runs enabled harvest sources on their schedule. */
+  scheduler: boolean;
+  /** How often `serve` looks for sources that are due. */
+  tickMs: number;
+  /** How long one request to a source may take. */
+  timeoutMs: number;
+  /** Documents one run may fetch from a source (pages, datasets) before it stops following links. */
+  maxDocuments: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -32,6 +46,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(threshold) || threshold < 0) throw new Error('SMALL_COUNT_THRESHOLD must be a whole number >= 0');
   const indexer = env.INDEXER ?? 'in-process';
   if (indexer !== 'in-process' && indexer !== 'separate') throw new Error(`INDEXER must be in-process or separate, not ${indexer}`);
+  const whole = (name: string, fallback: number, min: number) => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number >= ${min}, not ${env[name]}`);
+    return value;
+  };
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -44,5 +63,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     baseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     seedWhenEmpty: env.SEED_WHEN_EMPTY !== 'false',
     indexer,
+    harvest: {
+      scheduler: env.HARVEST_SCHEDULER !== 'off',
+      tickMs: whole('HARVEST_TICK_SECONDS', 60, 1) * 1000,
+      timeoutMs: whole('HARVEST_TIMEOUT_SECONDS', 30, 1) * 1000,
+      maxDocuments: whole('HARVEST_MAX_DOCUMENTS', 100_000, 1),
+    },
   };
 }

@@ -7,6 +7,7 @@ import { dcatRouter } from '../dcat/http/dcat.router.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.js';
 import { openOrm, type Orm } from '../db/orm.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
+import { HarvestScheduler } from '../harvest/harvest-runner.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import type { SearchEngine } from '../search/engine.js';
 import { OutboxIndexer } from '../search/indexer.js';
@@ -90,6 +91,8 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     routers: [dcatRouter({ orm, baseUrl: config.baseUrl, sendPage: web.sendPage }), web.router],
     log,
   });
+  const harvests = config.harvest?.scheduler ? new HarvestScheduler(orm, config.harvest, log) : null;
+  harvests?.start();
   const server = await listen(app, config.port, config.host);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -104,6 +107,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     databaseUrl,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await harvests?.stop();
       await indexer.stop();
       await search.close();
       await orm.close();

@@ -57,6 +57,17 @@ export class AccessPolicy {
     }
   }
 
+  /** Throws unless the viewer is an admin (what only admins manage: harvest sources). */
+  assertAdmin(field: string | null = null): void {
+    this.assertSignedIn(field);
+    if (!this.isAdmin) throw UserInputProblem.of(field, 'only an admin may do this', 'FORBIDDEN');
+  }
+
+  /** SQL filter for harvest sources and their runs: an admin sees all, a data manager those of their organisations. */
+  harvestSourceFilter(): Record<string, unknown> {
+    return this.isAdmin ? {} : { organisation: { $in: [...this.ownOrganisationIds] } };
+  }
+
   /** SQL filter for listings: PUBLISHED, or owned by the viewer's organisations. */
   readableFilter(): Record<string, unknown> {
     if (this.isAdmin) return {};
