@@ -121,6 +121,21 @@ describe('gdcat serve harvests enabled sources on their schedule', () => {
     expect(dataset.data?.dataset.harvestedAt).toBeTruthy();
   });
 
+  it('keeps harvested records read-only for data managers, even of the organisation that owns them', async () => {
+    const manager = await catalogue.token('data_manager', ['https://stockholm.example/region']);
+    const { data } = await catalogue.gql<{ dataset: { version: number } }>(`{ dataset(id: "sthlm-1") { version } }`);
+    const edit = await catalogue.gql(
+      `mutation($v: Int!) { updateDataset(id: "sthlm-1", expectedVersion: $v, input: { title: "Edited here" }) { userErrors { field message code } } }`,
+      { v: data!.dataset.version },
+      manager,
+    );
+    expect(edit.data?.updateDataset.userErrors).toEqual([
+      { field: 'id', code: 'FORBIDDEN', message: expect.stringContaining('harvested from https://stockholm.example/dataset/1: change it there') },
+    ]);
+    const withdraw = await catalogue.gql(`mutation { withdrawDataset(id: "sthlm-1", reason: "no") { userErrors { code } } }`, {}, manager);
+    expect(withdraw.data?.withdrawDataset.userErrors).toEqual([{ code: 'FORBIDDEN' }]);
+  });
+
   it('leaves the work to the instance holding the harvest lock', async () => {
     const scheduler = new HarvestScheduler(catalogue.orm, SETTINGS, () => undefined);
     let release!: () => void;
