@@ -24,6 +24,20 @@ export interface AppConfig {
   indexer: 'in-process' | 'separate';
   /** Unset (configs built by hand, e.g. in tests): no scheduled harvests. */
   harvest?: HarvestConfig;
+  /** The catalogue record a node without one starts with (a national node harvesting regional ones). */
+  catalogue?: CatalogueConfig;
+}
+
+/** What the catalogue record says about the catalogue itself, and who publishes it. */
+export interface CatalogueConfig {
+  identifier: string;
+  title: string;
+  description: string;
+  homepage: string | null;
+  /** dct:spatial of the catalogue and its datasets (an EU country authority IRI). */
+  spatial: string | null;
+  languages: string[];
+  publisher: { identifier: string; name: string; homepage: string | null; contactEmail: string | null };
 }
 
 /** Harvesting other catalogues (gdcat harvest, and the schedule `serve` keeps). */
@@ -63,6 +77,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     baseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     seedWhenEmpty: env.SEED_WHEN_EMPTY !== 'false',
     indexer,
+    catalogue: {
+      identifier: env.CATALOGUE_IDENTIFIER ?? 'urn:gdcat:catalogue',
+      title: env.CATALOGUE_TITLE ?? 'Genomic data catalogue',
+      description: env.CATALOGUE_DESCRIPTION ?? 'Genomic datasets: who holds them, what consent allows, and whom to ask.',
+      homepage: env.CATALOGUE_HOMEPAGE || null,
+      spatial: env.CATALOGUE_SPATIAL || null,
+      languages: (env.CATALOGUE_LANGUAGES ?? 'en').split(',').map((code) => code.trim()).filter(Boolean),
+      publisher: {
+        identifier: env.CATALOGUE_PUBLISHER_ID ?? 'urn:gdcat:org:catalogue-publisher',
+        name: env.CATALOGUE_PUBLISHER_NAME ?? 'Catalogue operator',
+        homepage: env.CATALOGUE_PUBLISHER_HOMEPAGE || null,
+        contactEmail: env.CATALOGUE_PUBLISHER_EMAIL || null,
+      },
+    },
     harvest: {
       scheduler: env.HARVEST_SCHEDULER !== 'off',
       tickMs: whole('HARVEST_TICK_SECONDS', 60, 1) * 1000,

@@ -7,6 +7,7 @@ import { dcatRouter } from '../dcat/http/dcat.router.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.js';
 import { openOrm, type Orm } from '../db/orm.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
+import { ensureCatalogueRecord } from '../harvest/catalogue-record.js';
 import { HarvestScheduler } from '../harvest/harvest-runner.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import type { SearchEngine } from '../search/engine.js';
@@ -73,6 +74,9 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
   if (config.seedWhenEmpty && (await orm.em.fork().count(Dataset)) === 0) {
     const summary = await seedExampleCatalogue(orm.em.fork());
     log(`seeded the example catalogue: ${JSON.stringify(summary)}`);
+  }
+  if (config.catalogue && (await ensureCatalogueRecord(orm.em.fork(), config.catalogue))) {
+    log(`set up the catalogue record "${config.catalogue.title}" from the configuration`);
   }
   // With a separate indexer the instance only answers /readyz (pending events); it is never started.
   const indexer = new OutboxIndexer(orm, search, { log });

@@ -21,9 +21,7 @@ export const dcatApReader: ProfileReader = {
     d.title = g.literal(node, dct('title'));
     d.description = g.literal(node, dct('description')) ?? '';
     d.keywords = g.literals(node, dcat('keyword'));
-    const themes = g.iris(node, dcat('theme'));
-    d.theme = themes[0] ?? null;
-    if (themes.length > 1) d.otherThemes = themes.slice(1);
+    d.theme = g.iri(node, dcat('theme'));
     d.accessRights = g.iri(node, dct('accessRights'));
     const publisher = g.object(node, dct('publisher'));
     d.publisher = publisher ? reader.organisation(publisher) : null;
@@ -51,9 +49,8 @@ export const dcatApReader: ProfileReader = {
     }
     d.version = g.literal(node, dcat('version'));
     d.otherIdentifiers = g.objects(node, adms('identifier')).map((identifier) => g.literal(identifier, skos('notation'))).filter(Boolean);
-    d.spatial = g.iris(node, dct('spatial'));
-    const temporal = g.object(node, dct('temporal'));
-    if (temporal) d.temporal = { start: g.literal(temporal, dcat('startDate')), end: g.literal(temporal, dcat('endDate')) };
+    // gdcat states its catalogue's country as every dataset's coverage; the catalogue harvesting states its own.
+    g.objects(node, dct('spatial'));
     // gdcat states where its cohort counts come from in the provenance statement (dcat-ap.writer.ts).
     const provenance = g.object(node, dct('provenance'));
     const counts = provenance ? / Counts: (.+)$/s.exec(g.literal(provenance, rdfs('label')) ?? '') : null;
