@@ -164,4 +164,21 @@ describe('a national gdcat harvests a regional gdcat over HTTP', () => {
     const again = await harvest(national.orm.em.fork(), target, OPTIONS);
     expect(again).toMatchObject({ created: 0, updated: 0, withdrawn: 0, failed: 0 });
   }, 60_000);
+
+  it('finds the same datasets through A\'s FAIR Data Point, following ldp:contains', async () => {
+    const fdpNode = await startTestCatalogue({ seed: false, ownBaseUrl: true });
+    try {
+      const own = { catalogue: example.catalogue, organisations: example.organisations.filter((o: { id: string }) => o.id === GMS) };
+      expect((await importCatalogue(fdpNode.orm.em.fork(), systemActor('setup'), catalogueJsonSource(own, 'national.json'), { publish: true })).committed).toBe(true);
+      const run = await harvest(fdpNode.orm.em.fork(), { source: null, url: `${regional.url}/fdp`, kind: HarvestSourceKind.FDP, organisation: GMS }, OPTIONS);
+      expect(run).toMatchObject({ outcome: 'SUCCEEDED', mode: 'FULL', failed: 0 });
+      const published = async (catalogue: TestCatalogue) =>
+        (await catalogue.orm.em.fork().find(Dataset, { status: RecordStatus.PUBLISHED }, { fields: ['identifier'], orderBy: { identifier: 'asc' } })).map((d) => d.identifier);
+      // One document per dataset, besides the repository and the catalogue.
+      expect(run.documents).toBe((await published(regional)).length + 2);
+      expect(await published(fdpNode)).toEqual(await published(regional));
+    } finally {
+      await fdpNode.stop();
+    }
+  }, 60_000);
 });
