@@ -45,7 +45,8 @@ export class Migration20261130150000_harvest_sources extends Migration {
       "identifier" text not null primary key,
       "source_id" uuid null references "harvest_source" ("id") on delete cascade,
       "source_url" text not null,
-      "source_iri" text not null);`);
+      "source_iri" text not null,
+      "description" jsonb null);`);
     this.addSql(`create index "harvested_dataset_source_index" on "harvested_dataset" ("source_id", "source_url");`);
   }
 

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Dataset } from '../datasets/dataset.entity.js';
-import { HarvestRun } from '../harvest/harvest-run.entity.js';
+import { type HarvestedDataset, HarvestRun, SourceDescription } from '../harvest/harvest-run.entity.js';
 import { HarvestSource, HarvestSourceKind } from '../harvest/harvest-source.entity.js';
 import { createHarvestSource, type HarvestSourceInput as SourceInput, type HarvestSourcePatch as SourcePatch, updateHarvestSource } from '../harvest/harvest-source.rules.js';
-import { harvestRunsPage, harvestSourcesOfDatasets, harvestSourcesPage } from '../harvest/harvest.queries.js';
+import { harvestRunsPage, harvestOfDatasets, harvestSourcesPage } from '../harvest/harvest.queries.js';
 import { ConnectionType } from './kit/connection.js';
 import type { RequestContext } from './kit/context.js';
 import { runMutation } from './kit/mutation.js';
@@ -108,18 +108,27 @@ export class HarvestResolver {
 }
 
 // One lookup per request for all the datasets a response shows.
-const sourceLoaders = new WeakMap<RequestContext, DataLoader<string, HarvestSource | null>>();
+const harvestLoaders = new WeakMap<RequestContext, DataLoader<string, HarvestedDataset | null>>();
 
-/** Where a harvested dataset came from: the registered source (its provenance: harvestedFrom, harvestedAt). */
+function harvestOf(dataset: Dataset, ctx: RequestContext): Promise<HarvestedDataset | null> {
+  let loader = harvestLoaders.get(ctx);
+  if (!loader) harvestLoaders.set(ctx, (loader = new DataLoader((identifiers: readonly string[]) => harvestOfDatasets(ctx.em, identifiers))));
+  return loader.load(dataset.identifier);
+}
+
+/** Where a harvested dataset came from (with provenanceSource, harvestedFrom and harvestedAt), and what the source said. */
 @Resolver(() => Dataset)
 export class DatasetHarvestResolver {
   @FieldResolver(() => HarvestSource, {
     nullable: true,
     description: 'The harvest source the dataset came from (null unless harvested from a registered source); harvestedFrom is its IRI there, harvestedAt when it was last written from it.',
   })
-  harvestSource(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<HarvestSource | null> {
-    let loader = sourceLoaders.get(ctx);
-    if (!loader) sourceLoaders.set(ctx, (loader = new DataLoader((identifiers: readonly string[]) => harvestSourcesOfDatasets(ctx.em, identifiers))));
-    return loader.load(dataset.identifier);
+  async harvestSource(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<HarvestSource | null> {
+    return (await harvestOf(dataset, ctx))?.source ?? null;
+  }
+
+  @FieldResolver(() => SourceDescription, { nullable: true, description: 'For a harvested dataset: what its source states that the record has no field for.' })
+  async sourceDescription(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<SourceDescription | null> {
+    return (await harvestOf(dataset, ctx))?.description ?? null;
   }
 }

@@ -17,10 +17,10 @@ export async function harvestSourcesPage(em: EntityManager, policy: AccessPolicy
   return connection;
 }
 
-/** The sources the datasets with these identifiers were harvested from (null for datasets not harvested), in order. */
-export async function harvestSourcesOfDatasets(em: EntityManager, identifiers: readonly string[]): Promise<(HarvestSource | null)[]> {
-  const claims = await em.find(HarvestedDataset, { identifier: { $in: [...identifiers] }, source: { $ne: null } }, { populate: ['source', 'source.organisation'] });
-  const byIdentifier = new Map(claims.map((claim) => [claim.identifier, claim.source ?? null]));
+/** Where each of these datasets was harvested from (null for datasets not harvested), in order. */
+export async function harvestOfDatasets(em: EntityManager, identifiers: readonly string[]): Promise<(HarvestedDataset | null)[]> {
+  const claims = await em.find(HarvestedDataset, { identifier: { $in: [...identifiers] } }, { populate: ['source', 'source.organisation'] });
+  const byIdentifier = new Map(claims.map((claim) => [claim.identifier, claim]));
   return identifiers.map((identifier) => byIdentifier.get(identifier) ?? null);
 }
 

@@ -276,6 +276,7 @@ async function rememberHarvested(em: EntityManager, target: HarvestTarget, run: 
       source: target.source?.id ?? null,
       sourceUrl: target.url,
       sourceIri: reading.sourceIris.get(`Dataset ${dataset.id}`) ?? target.url,
+      description: dataset.sourceDescription ?? null,
     })),
   );
   await em.getConnection().execute(

@@ -27,7 +27,10 @@ const FOREIGN = `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http
     dcat:keyword "cardiomyopathy"@en ; dcat:theme <http://publications.europa.eu/resource/authority/data-theme/HEAL> ;
     dct:publisher <https://biobank.example/org> ;
     dcat:contactPoint [ a vcard:Kind ; vcard:fn "Biobank office" ; vcard:hasEmail <mailto:office@biobank.example> ] ;
-    dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2015-01-01"^^xsd:date ] .
+    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/TECH> ;
+    dct:spatial <http://publications.europa.eu/resource/authority/country/DNK> ;
+    dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2015-01-01"^^xsd:date ; dcat:endDate "2023-12-31"^^xsd:date ] ;
+    dct:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/ANNUAL> .
   <https://biobank.example/org> a foaf:Organization ; foaf:name "Example Biobank" ; foaf:homepage <https://biobank.example> .`;
 
 let catalogue: TestCatalogue;
@@ -68,8 +71,8 @@ describe('a national node that starts empty', () => {
   it('publishes a foreign dataset with its consent not stated, its own identifier and dates, and its publisher', async () => {
     const run = await harvest(catalogue.orm.em.fork(), { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: NATIONAL }, { timeoutMs: 2_000, maxDocuments: 10 });
     expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 2, failed: 0 });
-    // What the catalogue does not keep is counted, not dropped silently.
-    expect(run.unknownProperties).toEqual([{ property: dct('temporal').value, count: 1 }]);
+    // What no profile reads is counted, not dropped silently.
+    expect(run.unknownProperties).toEqual([{ property: dct('accrualPeriodicity').value, count: 1 }]);
 
     const { quads } = await listing();
     const dataset = 'http://gdcat.test/dcat/datasets/biobank-cardio-2024';
@@ -83,6 +86,7 @@ describe('a national node that starts empty', () => {
     const { data } = await catalogue.gql(
       `query($purpose: ResearchPurposeInput!) {
         dataset(id: "biobank-cardio-2024") { status consent { duoPermission } publisher { name homepage } theme
+          sourceDescription { themes spatial temporalStart temporalEnd contactPoint { name email url } }
           useAssessment(purpose: $purpose) { outcome reasons { description outcome } } }
       }`,
       { purpose },
@@ -92,6 +96,13 @@ describe('a national node that starts empty', () => {
       consent: null,
       publisher: { name: 'Example Biobank', homepage: 'https://biobank.example' },
       theme: 'http://publications.europa.eu/resource/authority/data-theme/HEAL',
+      sourceDescription: {
+        themes: ['http://publications.europa.eu/resource/authority/data-theme/HEAL', 'http://publications.europa.eu/resource/authority/data-theme/TECH'],
+        spatial: ['http://publications.europa.eu/resource/authority/country/DNK'],
+        temporalStart: '2015-01-01',
+        temporalEnd: '2023-12-31',
+        contactPoint: { name: 'Biobank office', email: 'office@biobank.example', url: null },
+      },
       useAssessment: { outcome: 'NEEDS_REVIEW', reasons: [expect.objectContaining({ outcome: 'NEEDS_REVIEW', description: expect.stringContaining('No consent scope') })] },
     });
 

@@ -21,7 +21,8 @@ export const dcatApReader: ProfileReader = {
     d.title = g.literal(node, dct('title'));
     d.description = g.literal(node, dct('description')) ?? '';
     d.keywords = g.literals(node, dcat('keyword'));
-    d.theme = g.iri(node, dcat('theme'));
+    const themes = g.iris(node, dcat('theme'));
+    d.theme = themes[0] ?? null;
     d.accessRights = g.iri(node, dct('accessRights'));
     const publisher = g.object(node, dct('publisher'));
     d.publisher = publisher ? reader.organisation(publisher) : null;
@@ -49,8 +50,16 @@ export const dcatApReader: ProfileReader = {
     }
     d.version = g.literal(node, dcat('version'));
     d.otherIdentifiers = g.objects(node, adms('identifier')).map((identifier) => g.literal(identifier, skos('notation'))).filter(Boolean);
-    // gdcat states its catalogue's country as every dataset's coverage; the catalogue harvesting states its own.
-    g.objects(node, dct('spatial'));
+    // What the catalogue's records have no field for, kept as the source states it (see harvested-dataset).
+    const temporal = g.object(node, dct('temporal'));
+    const contactPoint = contact ? reader.contact(contact) : null;
+    d.sourceDescription = {
+      themes,
+      spatial: g.iris(node, dct('spatial')),
+      temporalStart: temporal ? g.literal(temporal, dcat('startDate')) : null,
+      temporalEnd: temporal ? g.literal(temporal, dcat('endDate')) : null,
+      contactPoint: contactPoint && { name: contactPoint.name, email: contactPoint.email, url: contactPoint.url },
+    };
     // gdcat states where its cohort counts come from in the provenance statement (dcat-ap.writer.ts).
     const provenance = g.object(node, dct('provenance'));
     const counts = provenance ? / Counts: (.+)$/s.exec(g.literal(provenance, rdfs('label')) ?? '') : null;
