@@ -11,7 +11,9 @@ import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js'
 
 const GMS = 'urn:example:gms-catalogue:org:gms';
 const OPTIONS = { timeoutMs: 2_000, maxDocuments: 100 };
-const BEE_POPULATION = readFileSync(new URL('../../data/standards/dcat-ap/examples/example-bee-population.ttl', import.meta.url), 'utf8');
+const example = (name: string) => readFileSync(new URL(`../../data/standards/dcat-ap/examples/${name}`, import.meta.url), 'utf8');
+const BEE_POPULATION = example('example-bee-population.ttl');
+const BEE_SERIES = example('example-bee-population-dataset-series-ordered.ttl');
 
 /** A DCAT-AP catalogue page listing datasets with these identifiers, with a Hydra next link when given. */
 function page(identifiers: string[], next?: string): string {
@@ -152,5 +154,16 @@ describe('records the source describes', () => {
     const bees = await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'https://data.gov.gr/id/dataset/BeePopulation' }, { populate: ['publisher'] });
     expect(bees).toMatchObject({ title: 'Bee population', description: 'A dataset about bee population in Greece', status: RecordStatus.PUBLISHED });
     expect(bees.publisher.identifier).toBe('https://agencies.gov.gr/id/GreekEnvironmentAgency');
+  });
+
+  it('reports each dataset of the official series example that lacks a title as a failed record, not a crash', async () => {
+    routes.set('/series.ttl', { status: 200, type: 'text/turtle', body: BEE_SERIES });
+    const run = await harvest(catalogue.orm.em.fork(), target('/series.ttl'), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'PARTIAL', created: 0, failed: 2 });
+    expect(run.errors.map((e) => [e.identifier, e.field, e.code]).sort()).toEqual([
+      ['https://data.gov.gr/id/dataset/BeePopulation2022', 'title', 'REQUIRED'],
+      ['https://data.gov.gr/id/dataset/BeePopulation2023', 'title', 'REQUIRED'],
+    ]);
+    expect(run.unknownProperties.map((p) => p.property).sort()).toEqual(['http://www.w3.org/ns/dcat#inSeries', 'http://www.w3.org/ns/dcat#prev']);
   });
 });
