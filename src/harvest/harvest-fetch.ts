@@ -8,7 +8,7 @@ const ACCEPT = 'text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.
 /** Why a document of a source could not be read; `code` names the failure mode. */
 export class SourceProblem extends Error {
   constructor(
-    readonly code: 'SOURCE_DOWN' | 'TIMEOUT' | 'NOT_FOUND' | 'HTTP_ERROR' | 'INVALID_RDF' | 'UNSUPPORTED_FORMAT',
+    readonly code: 'SOURCE_DOWN' | 'TIMEOUT' | 'NOT_FOUND' | 'HTTP_ERROR' | 'INVALID_RDF' | 'UNSUPPORTED_FORMAT' | 'TOO_MANY_DOCUMENTS',
     readonly url: string,
     message: string,
   ) {

@@ -53,7 +53,7 @@ async function walkListing(url: string, options: WalkOptions): Promise<SourceWal
   let page = start ? null : first;
   let next: string | null = start ?? url;
   while (next && !visited.has(next)) {
-    if (fetched > options.maxDocuments) throw new SourceProblem('HTTP_ERROR', next, `more than ${options.maxDocuments} documents; stopped following links`);
+    if (fetched > options.maxDocuments) throw new SourceProblem('TOO_MANY_DOCUMENTS', next, `more than ${options.maxDocuments} documents; stopped following links`);
     visited.add(next);
     if (!page) {
       page = await fetchRdf(next, options);
@@ -82,7 +82,7 @@ async function walkFairDataPoint(url: string, options: WalkOptions): Promise<Sou
   const documents: RDF.Quad[][] = [];
   const failures: SourceProblem[] = [];
   for (const dataset of datasets) {
-    if (fetched >= options.maxDocuments) throw new SourceProblem('HTTP_ERROR', dataset, `more than ${options.maxDocuments} documents; stopped following links`);
+    if (fetched >= options.maxDocuments) throw new SourceProblem('TOO_MANY_DOCUMENTS', dataset, `more than ${options.maxDocuments} documents; stopped following links`);
     fetched++;
     try {
       documents.push((await fetchRdf(dataset, options)).quads);

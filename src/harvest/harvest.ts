@@ -200,24 +200,10 @@ async function importDroppingFailures(em: EntityManager, target: HarvestTarget, 
       publish: true,
       harvest: { at: run.startedAt, sourceIri: (record) => sourceIriOf(record.location.sheet ?? '', record.data) },
     });
-    if (report.committed || report.problems.length === 0 || pass === MAX_PASSES) {
-      if (!report.committed) run.failed += report.failed;
-      for (const problem of report.committed ? [] : report.problems) {
-        run.errors.push({ identifier: null, iri: null, field: problem.field, message: problem.message, code: problem.code });
-      }
-      return report;
-    }
-    // Records fail because of what they point at: drop the failing records of the kind written first, and
-    // try the rest again without their links to them.
-    const kindOf = (problem: ImportReport['problems'][number]) => {
-      const record = problem.sheet && problem.row != null ? (document as Record<string, Json[]>)[problem.sheet]?.[problem.row - 1] : null;
-      return WRITE_ORDER.indexOf(record?.recordType ?? kindOfSection[problem.sheet ?? ''] ?? 'Dataset');
-    };
-    const first = Math.min(...report.problems.map(kindOf));
-    const failing = new Map<string, Set<number>>();
-    for (const problem of report.problems.filter((p) => kindOf(p) === first)) {
-      if (problem.sheet && problem.row != null) failing.set(problem.sheet, new Set([...(failing.get(problem.sheet) ?? []), problem.row - 1]));
-      const record = problem.sheet && problem.row != null ? (document as Record<string, Json[]>)[problem.sheet]?.[problem.row - 1] : null;
+    const recordOf = (problem: ImportReport['problems'][number]) =>
+      problem.sheet && problem.row != null ? ((document as Record<string, Json[]>)[problem.sheet]?.[problem.row - 1] ?? null) : null;
+    const reportProblem = (problem: ImportReport['problems'][number]) => {
+      const record = recordOf(problem);
       run.errors.push({
         identifier: record?.id ?? null,
         iri: record ? sourceIriOf(problem.sheet!, record) : null,
@@ -225,6 +211,24 @@ async function importDroppingFailures(em: EntityManager, target: HarvestTarget, 
         message: problem.message,
         code: problem.code,
       });
+    };
+    // A problem not tied to one record (the database refusing a batch) cannot be dropped: the run ends there.
+    const droppable = report.problems.some((problem) => recordOf(problem));
+    if (report.committed || !droppable || pass === MAX_PASSES) {
+      if (!report.committed) {
+        run.failed += report.failed;
+        report.problems.forEach(reportProblem);
+      }
+      return report;
+    }
+    // Records fail because of what they point at: drop the failing records of the kind written first, and
+    // try the rest again without their links to them.
+    const kindOf = (problem: ImportReport['problems'][number]) => WRITE_ORDER.indexOf(recordOf(problem)?.recordType ?? kindOfSection[problem.sheet ?? ''] ?? 'Dataset');
+    const first = Math.min(...report.problems.map(kindOf));
+    const failing = new Map<string, Set<number>>();
+    for (const problem of report.problems.filter((p) => kindOf(p) === first)) {
+      if (problem.sheet && problem.row != null) failing.set(problem.sheet, new Set([...(failing.get(problem.sheet) ?? []), problem.row - 1]));
+      reportProblem(problem);
     }
     const dropped: Json[] = [];
     const keep = (section: keyof CatalogueDocument) =>
