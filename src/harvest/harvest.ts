@@ -43,8 +43,8 @@ export interface HarvestOptions {
   full?: boolean;
 }
 
-// Records written and withdrawn when one of the others fails: each bad record is dropped and the rest
-// written again, at most this many times (each pass drops at least one record).
+// When records fail, they are dropped and the rest written again, at most this many times (each pass drops
+// the failing records of one kind, in write order: organisations, access bodies, ... evaluations).
 const MAX_PASSES = 6;
 // Incremental runs ask from a little before the last run began, so clocks a little apart lose nothing.
 const CLOCK_SKEW_MS = 5 * 60_000;
