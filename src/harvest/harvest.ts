@@ -193,7 +193,10 @@ async function importDroppingFailures(em: EntityManager, target: HarvestTarget, 
   const kindOfSection: Record<string, string> = { organisations: 'Organisation', accessBodies: 'DataAccessBody', publications: 'Publication' };
   const sourceIriOf = (section: string, record: Json) => reading.sourceIris.get(`${record.recordType ?? kindOfSection[section]} ${record.id}`) ?? null;
   for (let pass = 1; ; pass++) {
-    const source = catalogueJsonSource(document, target.url, target.organisation);
+    const file = catalogueJsonSource(document, target.url, target.organisation);
+    // An access route has the application page its source states; the import's default (its body's page)
+    // would add one the source does not have.
+    const source = { ...file, context: { ...file.context, bodyApplicationUrls: new Map<string, string>() } };
     const report = await importCatalogue(em.fork(), HARVEST_ACTOR, source, {
       provenance: ProvenanceSource.HARVESTED,
       // What a catalogue lists is published there; a dataset's own status (published, withdrawn) wins.
