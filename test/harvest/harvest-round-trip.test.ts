@@ -75,16 +75,18 @@ async function exported(catalogue: TestCatalogue): Promise<RDF.Quad[]> {
 
 /**
  * The datasets' part of an export, comparable across catalogues: IRIs under the catalogue's base made
- * relative; distributions (whose IRIs are minted per write) as blank nodes; the catalogue record and its
+ * relative; distributions and access route steps (whose IRIs carry ids each catalogue mints) as blank nodes; the catalogue record and its
  * listing left out (each node describes itself); and the provenance B adds (prov:wasDerivedFrom, the
  * "Harvested from ..." sentence) taken out.
  */
 function datasetsPart(quads: RDF.Quad[], base: string): RDF.Quad[] {
   const distribution = new RegExp(`^${base}/dcat/distributions/([0-9a-f-]{36})`);
+  const step = /#access-route-step-[0-9a-f-]{36}$/;
   const term = <T extends RDF.Term>(t: T): RDF.Term => {
     if (t.termType === 'NamedNode') {
       const id = distribution.exec(t.value);
       if (id) return blankNode(`d${id[1]}${t.value.slice(id[0].length).replace(/\W/g, '_')}`);
+      if (step.test(t.value)) return blankNode(t.value.replace(/\W/g, '_'));
       return t.value.startsWith(base) ? namedNode(`relative:${t.value.slice(base.length)}`) : t;
     }
     if (t.termType === 'Literal') {
@@ -142,6 +144,10 @@ describe('a national gdcat harvests a regional gdcat over HTTP', () => {
           title: 'Stockholm paediatric epilepsy WGS',
           description: 'Trio WGS of children with early-onset epilepsy.',
           publisher: STOCKHOLM,
+          keywords: ['epilepsy'],
+          diagnosticArea: 'RARE_DISEASES',
+          hdab: 'urn:example:gms-catalogue:dab:se-hdab',
+          distributions: [{ title: 'VCF in the regional SPE', formats: [{ label: 'VCF', edam: 'http://edamontology.org/format_3016' }], accessMode: 'SECURE_PROCESSING_ENVIRONMENT' }],
           consent: { duoPermission: 'DUO:0000006', duoModifiers: [{ code: 'DUO:0000021' }] },
           accessRoute: {
             accessMode: 'SECURE_PROCESSING_ENVIRONMENT',

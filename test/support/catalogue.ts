@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AuthConfig } from '../../src/auth/auth-config.js';
+import type { HttpSettings } from '../../src/config.js';
 import { createTokenVerifier, mintDevToken } from '../../src/auth/tokens.js';
 import { openOrm, type Orm } from '../../src/db/orm.js';
 import { dcatRouter } from '../../src/dcat/http/dcat.router.js';
@@ -42,6 +43,7 @@ export async function startTestCatalogue(
     smallCountThreshold?: number;
     /** Mint RDF IRIs under the server's own loopback address (so its links can be followed), not http://gdcat.test. */
     ownBaseUrl?: boolean;
+    http?: HttpSettings;
   } = {},
 ): Promise<TestCatalogue> {
   const db = await createTestDatabase();
@@ -69,8 +71,9 @@ export async function startTestCatalogue(
     // The DCAT router is swapped for one with the real base URL once the port is known (ownBaseUrl).
     routers: [express.Router().use((req, res, next) => dcat(req, res, next))],
     log: (line) => console.error(line),
+    http: options.http,
   });
-  const server: Server = await listen(app, 0, '127.0.0.1');
+  const server: Server = await listen(app, 0, '127.0.0.1', options.http);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   if (options.ownBaseUrl) dcat = dcatRouter({ orm, baseUrl: url });

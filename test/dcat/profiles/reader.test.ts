@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalogue } from '../../../src/dcat/profiles/catalogue-reader.js';
 import { rdfFormats, type RdfFormat } from '../../../src/dcat/rdf/formats.js';
+import { euFileType } from '../../../src/dcat/vocabularies.js';
 import { parse } from '../../../src/dcat/rdf/parse.js';
 import { catalogueJsonSource } from '../../../src/harvest/catalogue-json.js';
 import { dataAccessBodyInput, datasetInput, type Json, organisationInput } from '../../../src/harvest/record-inputs.js';
@@ -28,15 +29,13 @@ async function readListing(format: RdfFormat) {
 /**
  * What the seed says about a dataset, as far as the writers publish it: the publication's own identifier
  * (a publication is published as its DOI), the ethics approval's authority and date, and a sex distribution
- * of unknowns (the same as none), a format's own media type, and formats after the first that have no EDAM
- * IRI (DCAT-AP allows one dct:format) are not written.
+ * of unknowns (the same as none), a format's own media type, and formats with neither an EDAM IRI nor an
+ * entry in the EU file-type table are not written.
  */
 function published(d: Json): Json {
   const input: Json = unordered(datasetInput(d, context));
   for (const distribution of input.distributions) {
-    distribution.formats = distribution.formats
-      .map((f: Json) => ({ label: f.label, edam: f.edam ?? null }))
-      .filter((f: Json, index: number) => index === 0 || f.edam);
+    distribution.formats = distribution.formats.map((f: Json) => ({ label: f.label, edam: f.edam ?? null })).filter((f: Json) => f.edam || euFileType(f.label));
   }
   input.publications = input.publications.map((id: string) => iriOf.get(id)).filter(Boolean);
   if (input.consent?.ethicsApproval) input.consent.ethicsApproval = { authority: undefined, reference: input.consent.ethicsApproval.reference, date: null };
@@ -45,13 +44,15 @@ function published(d: Json): Json {
   return input;
 }
 
-/** RDF states holders, contributors and distributions as sets: compare them as sets. */
+/** RDF states holders, contributors, distributions and formats as sets: compare them as sets. */
 function unordered(input: Json): Json {
   return {
     ...input,
     dataHolders: [...input.dataHolders].sort(),
     contributors: [...input.contributors].sort(),
-    distributions: [...input.distributions].sort((a: Json, b: Json) => a.title.localeCompare(b.title)),
+    distributions: [...input.distributions]
+      .map((d: Json) => ({ ...d, formats: [...d.formats].sort((a: Json, b: Json) => a.label.localeCompare(b.label)) }))
+      .sort((a: Json, b: Json) => a.title.localeCompare(b.title)),
   };
 }
 

@@ -84,17 +84,14 @@ export const dcatApReader: ProfileReader = {
     g.objects(node, dct('identifier'));
     x.accessURL = g.iri(node, dcat('accessURL'));
     x.downloadURL = g.iri(node, dcat('downloadURL'));
-    // The first format is dct:format; every format with an EDAM IRI is also a dct:conformsTo standard.
+    // dct:format is a file type (the EU table); formats with an EDAM IRI are dct:conformsTo standards.
     const formats: { label: string; edam: string | null }[] = [];
-    const primary = g.object(node, dct('format'));
-    if (primary) {
-      const edam = primary.termType === 'NamedNode' && !primary.value.includes('#format-') ? primary.value : null;
-      formats.push({ label: g.literal(primary, rdfs('label')) ?? labelOfIri(primary.value), edam });
+    for (const standard of g.objects(node, dct('conformsTo'))) {
+      formats.push({ label: g.literal(standard, rdfs('label')) ?? labelOfIri(standard.value), edam: standard.termType === 'NamedNode' ? standard.value : null });
     }
-    for (const standard of g.iris(node, dct('conformsTo'))) {
-      if (formats.some((format) => format.edam === standard)) continue;
-      formats.push({ label: g.literal({ termType: 'NamedNode', value: standard } as RDF.NamedNode, rdfs('label')) ?? labelOfIri(standard), edam: standard });
-    }
+    const fileType = g.object(node, dct('format'));
+    const fileTypeLabel = fileType ? (g.literal(fileType, rdfs('label')) ?? labelOfIri(fileType.value)) : null;
+    if (fileTypeLabel && !formats.some((format) => format.label.toUpperCase() === fileTypeLabel.toUpperCase())) formats.unshift({ label: fileTypeLabel, edam: null });
     x.formats = formats;
     const mediaType = g.iri(node, dcat('mediaType'));
     x.mediaType = mediaType?.startsWith(MEDIA_TYPES) ? mediaType.slice(MEDIA_TYPES.length) : (mediaType ?? g.literal(node, dcat('mediaType')));

@@ -1,10 +1,10 @@
-import { dcatap, dct, dpv, ext, healthdcatap, skos } from '../../namespaces.js';
+import { cv, dcatap, dct, dpv, ext, healthdcatap, skos } from '../../namespaces.js';
 import { codingSystemName, compactLegalBasis } from '../../vocabularies.js';
 import type { ProfileReader } from '../profile.js';
 
 /**
  * HealthDCAT-AP, read back (the inverse of healthdcat-ap.writer.ts): the health data access body, cohort
- * figures, coded diseases and the legal bases of processing. Health categories, applicable legislation, the
+ * figures, coded diseases and phenotypes and the legal bases of processing. Health categories, applicable legislation, the
  * personal-data type and the purposes follow from the rest of the record, so they are read and not kept.
  */
 export const healthDcatApReader: ProfileReader = {
@@ -26,7 +26,9 @@ export const healthDcatApReader: ProfileReader = {
     };
     // Phenotypes are code values too; the gdcat extension tells them apart (ext:phenotype).
     const phenotypes = new Set(g.iris(node, ext('phenotype')));
-    const codes = g.objects(node, healthdcatap('hasCodeValues')).map((code) => {
+    // gdcat states coded diseases and phenotypes as dct:subject; other catalogues may use hasCodeValues.
+    const coded = [...g.objects(node, dct('subject')), ...g.objects(node, healthdcatap('hasCodeValues'))].filter((code) => code.termType === 'NamedNode');
+    const codes = coded.map((code) => {
       g.objects(code, dct('identifier'));
       const system = codingSystemName(g.iri(code, skos('inScheme')));
       return { iri: code.value, label: g.literal(code, skos('prefLabel')), ...(system ? { system } : {}) };
@@ -39,5 +41,13 @@ export const healthDcatApReader: ProfileReader = {
   },
   distribution(reader, node) {
     reader.graph.objects(node, dcatap('applicableLegislation'));
+  },
+  // Release 6 reaches agents through cv:contactPoint: the same contact point as their dcat:contactPoint.
+  organisation(reader, node) {
+    reader.graph.objects(node, cv('contactPoint'));
+  },
+
+  accessBody(reader, node) {
+    reader.graph.objects(node, cv('contactPoint'));
   },
 };
