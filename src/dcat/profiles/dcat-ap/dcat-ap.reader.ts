@@ -1,7 +1,7 @@
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
 import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos } from '../../namespaces.js';
-import { admsStatus, attributionRole } from '../../vocabularies.js';
+import { admsStatus, attributionRole, conceptLabel } from '../../vocabularies.js';
 import type { CatalogueReader } from '../catalogue-reader.js';
 import type { ProfileReader, ReadRecord } from '../profile.js';
 
@@ -87,10 +87,10 @@ export const dcatApReader: ProfileReader = {
     // dct:format is a file type (the EU table); formats with an EDAM IRI are dct:conformsTo standards.
     const formats: { label: string; edam: string | null }[] = [];
     for (const standard of g.objects(node, dct('conformsTo'))) {
-      formats.push({ label: g.literal(standard, rdfs('label')) ?? labelOfIri(standard.value), edam: standard.termType === 'NamedNode' ? standard.value : null });
+      formats.push({ label: g.literal(standard, rdfs('label')) ?? conceptLabel(standard.value), edam: standard.termType === 'NamedNode' ? standard.value : null });
     }
     const fileType = g.object(node, dct('format'));
-    const fileTypeLabel = fileType ? (g.literal(fileType, rdfs('label')) ?? labelOfIri(fileType.value)) : null;
+    const fileTypeLabel = fileType ? (g.literal(fileType, rdfs('label')) ?? conceptLabel(fileType.value)) : null;
     if (fileTypeLabel && !formats.some((format) => format.label.toUpperCase() === fileTypeLabel.toUpperCase())) formats.unshift({ label: fileTypeLabel, edam: null });
     x.formats = formats;
     const mediaType = g.iri(node, dcat('mediaType'));
@@ -135,8 +135,4 @@ export const dcatApReader: ProfileReader = {
 
 function readAgent(reader: CatalogueReader, node: RDF.Term, into: ReadRecord): void {
   into.name = reader.graph.literal(node, foaf('name')) ?? reader.graph.literal(node, skos('prefLabel')) ?? into.id;
-}
-
-function labelOfIri(iri: string): string {
-  return iri.replace(/[/#]+$/, '').split(/[/#]/).pop() ?? iri;
 }
