@@ -6,6 +6,7 @@ import { Migration20261130080000_dataset_metadata_modified } from './Migration20
 import { Migration20261130093200_outbox_notify } from './Migration20261130093200_outbox_notify.js';
 import { Migration20261130140000_access_route_step_position_deferred } from './Migration20261130140000_access_route_step_position_deferred.js';
 import { Migration20261130140100_catalogue_changes_touch_datasets } from './Migration20261130140100_catalogue_changes_touch_datasets.js';
+import { Migration20261130150000_harvest_sources } from './Migration20261130150000_harvest_sources.js';
 
 /** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130093200_outbox_notify', class: Migration20261130093200_outbox_notify },
   { name: 'Migration20261130140000_access_route_step_position_deferred', class: Migration20261130140000_access_route_step_position_deferred },
   { name: 'Migration20261130140100_catalogue_changes_touch_datasets', class: Migration20261130140100_catalogue_changes_touch_datasets },
+  { name: 'Migration20261130150000_harvest_sources', class: Migration20261130150000_harvest_sources },
 ];

@@ -37,6 +37,8 @@ export interface ImportOptions {
   /** Publish the records (after the publish checks) unless the file gives a dataset's status. */
   publish?: boolean;
   provenance?: ProvenanceSource;
+  /** A harvest: when it ran, and where each record is at its source. */
+  harvest?: { at: Date; sourceIri(record: SourceRecord): string | null };
   onProgress?: (done: number) => void;
 }
 
@@ -131,6 +133,8 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
               publish,
               issued: dateOf(record.data.issued),
               modified: dateOf(record.data.modified),
+              harvestedFrom: options.harvest?.sourceIri(record) ?? null,
+              harvestedAt: options.harvest?.at ?? null,
             };
             try {
               const outcome = await service.upsert(identifier, input(record.data, source.context) as never, origin, existing.get(identifier) ?? null);
