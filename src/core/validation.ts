@@ -89,3 +89,17 @@ export const TEXT_LIMITS = {
 export function hasNulCharacter(value: string): boolean {
   return value.includes('\0');
 }
+
+/** Largest whole number GraphQL's Int carries (32-bit signed). */
+const MAX_GRAPHQL_INT = 2 ** 31 - 1;
+
+/**
+ * A count of people, records or the like: a whole number from 0 that GraphQL can give back as an Int.
+ * Checked here too because imports bring counts in as JSON, past GraphQL's own Int check.
+ */
+export function checkCount(problems: Problems, field: string, value: unknown): void {
+  if (value == null) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_GRAPHQL_INT) {
+    problems.add(field, `must be a whole number from 0 to ${MAX_GRAPHQL_INT}`);
+  }
+}
