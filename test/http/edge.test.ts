@@ -1,11 +1,11 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { mintDevToken } from '../../src/auth/tokens.js';
-import { configFromEnv, httpSettingsFromEnv } from '../../src/config.js';
+import { configFromEnv, httpSettingsFromEnv, WEB_CATALOGUE_OPERATIONS } from '../../src/config.js';
 import { toGlobalId } from '../../src/core/global-id.js';
 import { freePort } from '../../src/db/embedded-postgres.js';
 import { startCatalogue, type RunningCatalogue } from '../../src/http/catalogue-server.js';
@@ -315,4 +315,17 @@ describe('the per-client rate limit', () => {
     expect(codesOf(await limited.text())).toEqual(['RATE_LIMITED']);
     expect((await fetch(`${catalogue.url}/healthz`)).status).toBe(200);
   }, 30_000);
+});
+
+describe('metrics series for the web catalogue', () => {
+  it('names every operation the web catalogue sends, so each keeps its own series', async () => {
+    const root = new URL('../../web/src/', import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter((file) => /\.(ts|svelte)$/.test(file) && !file.includes('generated'));
+    const names = new Set<string>();
+    for (const file of files) {
+      for (const match of (await readFile(new URL(file, root), 'utf8')).matchAll(/^\s*(?:query|mutation) ([A-Z]\w+)/gm)) names.add(match[1]!);
+    }
+    expect(names.size).toBeGreaterThan(10);
+    expect([...names].filter((name) => !WEB_CATALOGUE_OPERATIONS.includes(name))).toEqual([]);
+  });
 });
