@@ -283,7 +283,7 @@ describe('GraphQL input limits, ids and cost', () => {
     );
   });
 
-  it('counts each update as exactly one new version', async () => {
+  it('counts each write (update, publish, withdraw) as exactly one new version', async () => {
     const { data } = await catalogue.gql('{ datasets(first: 1) { edges { node { id version } } } }', {}, admin);
     const dataset = data!.datasets.edges[0].node as { id: string; version: number };
     const updated = await catalogue.gql(
@@ -292,6 +292,20 @@ describe('GraphQL input limits, ids and cost', () => {
       admin,
     );
     expect(updated.data?.updateDataset).toEqual({ dataset: { version: dataset.version + 1 }, userErrors: [] });
+    const created = await catalogue.gql(
+      'mutation { createStudy(input: { identifier: "urn:test:versioned", title: "S", description: "d", studyType: RESEARCH, ownerOrganisation: "urn:example:gms-catalogue:org:region-stockholm" }) { study { id version } } }',
+      {},
+      admin,
+    );
+    const study = created.data!.createStudy.study as { id: string; version: number };
+    const versions = [study.version];
+    const steps = [
+      'mutation($id: ID!) { updateStudy(id: $id, expectedVersion: 1, input: { title: "T" }) { study { version } } }',
+      'mutation($id: ID!) { publishStudy(id: $id) { study { version } } }',
+      'mutation($id: ID!) { withdrawStudy(id: $id, reason: "superseded") { study { version } } }',
+    ];
+    for (const step of steps) versions.push(Object.values((await catalogue.gql(step, { id: study.id }, admin)).data!)[0].study.version);
+    expect(versions).toEqual([1, 2, 3, 4]);
   });
 });
 
