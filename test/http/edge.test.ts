@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,12 +24,13 @@ const codesOf = (text: string): string[] => ((JSON.parse(text) as { errors?: { e
 
 describe('the HTTP edge as `gdcat serve` starts it', () => {
   let db: TestDatabase;
+  let stateDir: string | undefined;
   let running: RunningCatalogue;
   let url: string;
   let admin: string;
   beforeAll(async () => {
     db = await createTestDatabase();
-    const stateDir = await mkdtemp(path.join(tmpdir(), 'gdcat-edge-'));
+    stateDir = await mkdtemp(path.join(tmpdir(), 'gdcat-edge-'));
     const config = configFromEnv({
       DATABASE_URL: db.url,
       HOST: '127.0.0.1',
@@ -49,6 +50,7 @@ describe('the HTTP edge as `gdcat serve` starts it', () => {
   afterAll(async () => {
     await running?.stop();
     await db?.drop();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
   it('describes itself at the public base URL, not localhost', async () => {

@@ -3,7 +3,7 @@ import {
   getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, isObjectType, isScalarType,
   type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLSchema,
 } from 'graphql';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,7 @@ function operationOf(kind: 'query' | 'mutation', field: GraphQLField<unknown, un
 
 describe('fuzzing the HTTP surface (default start mode)', () => {
   let db: TestDatabase;
+  let stateDir: string | undefined;
   let catalogue: RunningCatalogue;
   let schema: GraphQLSchema;
   let tokens: string[];
@@ -141,7 +142,7 @@ describe('fuzzing the HTTP surface (default start mode)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const stateDir = await mkdtemp(path.join(tmpdir(), 'gdcat-fuzz-'));
+    stateDir = await mkdtemp(path.join(tmpdir(), 'gdcat-fuzz-'));
     // The environment `gdcat serve` would see, plus RATE_LIMIT_PER_MINUTE=0: one client sends thousands of
     // requests here, and 429s would hide what the fuzzing is after (the rate limit has its own test).
     const config = configFromEnv({ DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: '0' });
@@ -163,6 +164,7 @@ describe('fuzzing the HTTP surface (default start mode)', () => {
   afterAll(async () => {
     await catalogue?.stop();
     await db?.drop();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
   const send = async (path: string, init: RequestInit = {}): Promise<Answer> => {
