@@ -50,6 +50,16 @@ export class AccessPolicy {
     return record.status === RecordStatus.PUBLISHED || this.ownsOrganisation(record.ownerOrganisationId);
   }
 
+  /**
+   * Reading one record at its own address (by id or identifier): what canRead allows, and also a withdrawn
+   * record, which was public once. Its address keeps answering with the record and its withdrawal reason, as
+   * its IRI answers 410 Gone with a tombstone, so links and citations never break; it leaves every listing,
+   * search and reference.
+   */
+  canReadAtAddress(record: OwnedRecord): boolean {
+    return record.status === RecordStatus.WITHDRAWN || this.canRead(record);
+  }
+
   /** Throws UNAUTHENTICATED for anonymous callers, before anything about the input is looked at. */
   assertSignedIn(field: string | null = null): void {
     if (!this.isAuthenticated) throw UserInputProblem.of(field, 'sign in to change the catalogue', 'UNAUTHENTICATED');
