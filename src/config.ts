@@ -18,7 +18,7 @@ export const TOKEN_CLOCK_SKEW_SECONDS = 60;
 /** Operation names the web catalogue sends: each gets its own metrics series, every other name shares one. */
 export const WEB_CATALOGUE_OPERATIONS = [
   'DiscoverDatasets', 'PageCursors', 'DuoTerms', 'DiseaseSuggestions', 'DatasetPage', 'ManagedDatasets', 'DatasetForEdit',
-  'EditorChoices', 'CreateDataset', 'UpdateDataset', 'PublishDataset', 'WithdrawDataset',
+  'EditorChoices', 'CreateDataset', 'UpdateDataset', 'PublishDataset', 'WithdrawDataset', 'ImportCatalogue',
 ];
 
 /** How the HTTP edge protects the service: limits, timeouts and what it exposes. */

@@ -7,7 +7,7 @@ import { normaliseConsent } from '../consent/consent-rules.js';
 import type { RecordRules } from '../records/record-service.js';
 import type { References } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
-import { checkPartialDate, checkText, checkUrl, checkEmail } from '../core/validation.js';
+import { checkCount, checkPartialDate, checkText, checkUrl, checkEmail } from '../core/validation.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { ProvenanceSource } from '../records/record.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -250,8 +250,7 @@ async function applyAccessRoute(
 function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescriptor {
   const field = 'input.cohort';
   for (const key of ['numberOfUniqueIndividuals', 'numberOfRecords', 'numberOfSamples', 'numberOfFamilies', 'minTypicalAge', 'maxTypicalAge'] as const) {
-    const value = cohort[key];
-    if (value != null && value < 0) problems.add(`${field}.${key}`, 'cannot be negative');
+    checkCount(problems, `${field}.${key}`, cohort[key]);
   }
   if (cohort.minTypicalAge != null && cohort.maxTypicalAge != null && cohort.minTypicalAge > cohort.maxTypicalAge) {
     problems.add(`${field}.minTypicalAge`, `is above maxTypicalAge (${cohort.minTypicalAge} > ${cohort.maxTypicalAge})`);

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { dataAccessBodyRules } from '../access/data-access-body.service.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { type Problem, UserInputProblem } from '../core/problems.js';
+import { textProblems } from '../core/validation.js';
 import { AccessPolicy } from '../records/access-policy.js';
 import { audit, snapshot } from '../records/lifecycle.js';
 import { type CatalogueRecord, ProvenanceSource } from '../records/record.js';
@@ -117,8 +118,10 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         for (const record of batch) {
           const identifier = record.data.id;
           const key = `${record.kind} ${identifier}`;
-          if (record.readProblems?.length) {
-            fail(record.location, record.readProblems.map((p) => ({ ...p, code: 'INVALID' })));
+          // The same text limits as GraphQL arguments: nothing oversized or with a NUL reaches the services.
+          const unreadable = [...(record.readProblems ?? []).map((p) => ({ ...p, code: 'INVALID' })), ...textProblems(record.data, '', 'freeText')];
+          if (unreadable.length) {
+            fail(record.location, unreadable);
           } else if (typeof identifier !== 'string' || !identifier.trim()) {
             fail(record.location, [{ field: 'id', message: 'every imported record needs its identifier, so the next import can match it', code: 'REQUIRED' }]);
           } else if (firstSeen.has(key)) {
