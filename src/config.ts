@@ -19,6 +19,7 @@ export const TOKEN_CLOCK_SKEW_SECONDS = 60;
 export const WEB_CATALOGUE_OPERATIONS = [
   'DiscoverDatasets', 'PageCursors', 'DuoTerms', 'DiseaseSuggestions', 'DatasetPage', 'ManagedDatasets', 'DatasetForEdit',
   'EditorChoices', 'CreateDataset', 'UpdateDataset', 'PublishDataset', 'WithdrawDataset', 'ImportCatalogue',
+  'HarvestOverview', 'CreateHarvestSource', 'SetHarvestSourceEnabled',
 ];
 
 /** How the HTTP edge protects the service: limits, timeouts and what it exposes. */
