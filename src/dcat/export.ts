@@ -88,9 +88,9 @@ export interface ExportJob {
 /**
  * V8 lets the heap grow to several times the live data before a full collection; an export allocates a
  * batch's worth of short-lived objects again and again, so a heap bounded near the live set (a batch plus
- * the ORM's metadata) keeps the process small at no measurable cost in time (BENCHMARKS.md).
+ * the ORM's metadata) keeps the process small, paid for in more frequent collections (BENCHMARKS.md).
  */
-const EXPORT_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 12 };
+const EXPORT_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
 
 /** Exports to the file at `path` from a thread of its own whose heap is bounded (EXPORT_HEAP). */
 export function exportCatalogueInWorker(databaseUrl: string, path: string, options: ExportOptions): Promise<{ datasets: number }> {
