@@ -23,8 +23,11 @@ const USAGE = `gdcat <command> [options]
   seed [--force]        load the example catalogue (only into an empty catalogue unless --force)
   reindex               rebuild the search index from PostgreSQL and swap it in without downtime
   import FILE [--dry-run] [--org ID] [--publish] [--json]
-                        import records (example-catalogue JSON) through the record rules: all or
-                        nothing, matched by identifier; --dry-run reports every problem, writes nothing
+                        import records (example-catalogue JSON, XLSX, CSV file or folder of CSV files)
+                        through the record rules: all or nothing, matched by identifier; --dry-run
+                        reports every problem, writes nothing
+  import --template xlsx|csv [--out PATH]
+                        write the spreadsheet template (every sheet and column, documented)
   export [--format ttl|nt] [--out FILE]
                         write the catalogue as DCAT-AP / HealthDCAT-AP RDF to FILE (default: stdout)
   token --role R --org ID [--org ID...] [--subject S]
