@@ -136,14 +136,14 @@ export async function csvFilesAt(location: string): Promise<{ sheet: string; inp
  * import's reading, used for the template and to turn a JSON file into a spreadsheet.
  */
 export function* documentRows(document: Json): Generator<{ sheet: Sheet; rows: Generator<Cell[]> }> {
-  const records = (document.records ?? []) as Json[];
-  const recordsOf = (sheet: Sheet): Json[] => {
-    if (sheet.name === 'catalogue') return document.catalogue ? [document.catalogue] : [];
-    if (sheet.name === 'organisations') return document.organisations ?? [];
-    if (sheet.name === 'accessBodies') return document.accessBodies ?? [];
-    if (sheet.name === 'publications') return document.publications ?? [];
-    return records.filter((r) => r.recordType === sheet.recordType);
-  };
+  // `records` is read once per sheet, so a document may hand out a fresh generator each time (large files).
+  function* recordsOf(sheet: Sheet): Generator<Json> {
+    if (sheet.name === 'catalogue') yield* document.catalogue ? [document.catalogue] : [];
+    else if (sheet.name === 'organisations') yield* document.organisations ?? [];
+    else if (sheet.name === 'accessBodies') yield* document.accessBodies ?? [];
+    else if (sheet.name === 'publications') yield* document.publications ?? [];
+    else for (const r of (document.records ?? []) as Iterable<Json>) if (r.recordType === sheet.recordType) yield r;
+  }
   for (const sheet of SHEETS) {
     const parent = sheet.parent;
     function* rows(): Generator<Cell[]> {
