@@ -20,13 +20,13 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  * steps, distributions and a cohort (copies of the seed's datasets under new identifiers), imported into a
  * seeded catalogue by `gdcat import`'s code in a child process (time, peak RSS, SQL statements), then
  * imported again (everything unchanged).
- *   node dist/bench/import.js [--datasets 20000] [--formats xlsx,csv,json] [--database-url postgres://...]
+ *   node dist/bench/import.js [--datasets 20000] [--formats csv,xlsx,json] [--database-url postgres://...]
  * Without --database-url an embedded PostgreSQL is started in a temporary folder.
  */
 const { values } = parseArgs({
   options: {
     datasets: { type: 'string', default: '20000' },
-    formats: { type: 'string', default: 'xlsx,csv,json' },
+    formats: { type: 'string', default: 'csv,xlsx,json' },
     'database-url': { type: 'string' },
   },
 });
@@ -40,7 +40,7 @@ function* datasets(prefix: string): Generator<Json> {
   const models = (seed.records as Json[]).filter((r) => r.recordType === 'Dataset');
   for (let n = 1; n <= count; n++) {
     const model = models[n % models.length];
-    yield { ...model, id: `${prefix}${n}`, title: `${model.title} (benchmark copy ${n})`, status: 'published' };
+    yield { ...model, id: `${prefix}${n}`, title: `${model.title} (benchmark copy ${n})` };
   }
 }
 
@@ -65,13 +65,23 @@ try {
     if (format === 'xlsx') await writeXlsx(document, file);
     else if (format === 'csv') await writeCsvFolder(document, file);
     else await writeFile(file, JSON.stringify({ records: [...datasets(prefix)] }));
-    for (const run of ['first import', 'again (unchanged)']) {
-      const { stdout } = await promisify(execFile)(process.execPath, [fileURLToPath(new URL('./import-child.js', import.meta.url)), databaseUrl, file], { maxBuffer: 1 << 20 });
+    const child = async (...flags: string[]) => {
+      const { stdout } = await promisify(execFile)(process.execPath, [fileURLToPath(new URL('./import-child.js', import.meta.url)), databaseUrl, file, ...flags], {
+        maxBuffer: 1 << 20,
+      });
       const r = JSON.parse(stdout.trim().split('\n').at(-1)!);
       if (r.failed > 0) throw new Error(`${format}: ${JSON.stringify(r.problems)}`);
+      return r;
+    };
+    if (format === formats[0]) {
+      const dry = await child('--dry-run', '--count-statements');
+      console.log(`${format.padEnd(4)} dry run, statements counted: ${(dry.statements / count).toFixed(2)} SQL statements per dataset (${dry.statements} in all)`);
+    }
+    for (const run of ['first import', 'again (unchanged)']) {
+      const r = await child();
       console.log(
-        `${format.padEnd(4)} ${run.padEnd(17)}: ${r.seconds.toFixed(1)} s, ${Math.round(count / r.seconds)} datasets/s, peak RSS ${r.peakRssMiB} MiB, ` +
-          `${(r.statements / count).toFixed(2)} SQL statements per dataset (created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}); load ${load()}`,
+        `${format.padEnd(4)} ${run.padEnd(17)}: ${r.seconds.toFixed(1)} s, ${Math.round(count / r.seconds)} datasets/s (CPU ${r.cpuSeconds.toFixed(1)} s), ` +
+          `peak RSS ${r.peakRssMiB} MiB (created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}); load ${load()}`,
       );
     }
   }

@@ -86,8 +86,17 @@ async function workbook(file: string, sheets: Record<string, unknown[][]>): Prom
   return file;
 }
 
-const datasetRow = (id: string, title = 'Stockholm paediatric epilepsy WGS') => [id, title, 'Trio WGS of children with early-onset epilepsy.', STOCKHOLM, STOCKHOLM, 'published'];
-const DATASET_HEADER = ['id', 'title', 'description', 'publisher', 'dataHolder', 'status'];
+const datasetRow = (id: string, title = 'Stockholm paediatric epilepsy WGS') => [
+  id,
+  title,
+  'Trio WGS of children with early-onset epilepsy.',
+  'epilepsy; trio',
+  STOCKHOLM,
+  STOCKHOLM,
+  'urn:example:gms-catalogue:dab:se-hdab',
+  'published',
+];
+const DATASET_HEADER = ['id', 'title', 'description', 'keywords', 'publisher', 'dataHolder', 'hdab', 'status'];
 const consentRow = (id: string) => [id, 'DUO:0000006', 'DUO:0000021; DUO:0000022|SE'];
 const routeRow = (id: string) => [id, 'SECURE_PROCESSING_ENVIRONMENT', 'urn:example:gms-catalogue:dab:stockholm'];
 const stepRow = (id: string, order: number) => [id, order, 'ETHICS_APPROVAL', 'urn:example:gms-catalogue:dab:etik'];
