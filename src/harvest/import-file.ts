@@ -36,7 +36,7 @@ export async function openImportFile(location: string, defaultOwner: string | nu
 /**
  * The `input` of the importCatalogue mutation: the example-catalogue document itself, or a spreadsheet in
  * the JSON value: `{ "format": "xlsx", "content": "<base64>" }` or `{ "format": "csv", "sheets": { "datasets":
- * "<CSV text>", ... } }` (one CSV text per sheet).
+ * "<CSV text>", ... } }` (one CSV text per sheet, named with or without ".csv").
  */
 export function importInputSource(input: unknown, name: string, defaultOwner: string | null): ImportSource {
   const value = input as { format?: unknown; content?: unknown; sheets?: unknown } | null;
@@ -51,7 +51,7 @@ export function importInputSource(input: unknown, name: string, defaultOwner: st
     if (!sheets || typeof sheets !== 'object' || Object.values(sheets).some((text) => typeof text !== 'string')) {
       throw new Error('a csv input needs "sheets": an object of CSV texts named by sheet (datasets, consent, ...)');
     }
-    const files = Object.entries(sheets as Record<string, string>).map(([sheet, text]) => ({ sheet, input: Readable.from([text]) }));
+    const files = Object.entries(sheets as Record<string, string>).map(([sheet, text]) => ({ sheet: sheet.replace(/\.csv$/i, ''), input: Readable.from([text]) }));
     return spreadsheetSource(name, () => readCsv(files), defaultOwner);
   }
   if (format !== null) throw new Error(`unknown format "${String(value!.format)}": json (the document itself), xlsx or csv`);

@@ -325,7 +325,8 @@ const PART_SEPARATOR = '|';
 
 const isBlank = (value: Cell | undefined): value is null | undefined => value == null || (typeof value === 'string' && value.trim() === '');
 
-function cellText(value: Exclude<Cell, null>): string {
+/** A cell as text; a date cell (midnight UTC, as Excel stores a date) as YYYY-MM-DD. */
+export function cellText(value: Exclude<Cell, null>): string {
   if (value instanceof Date) {
     const iso = value.toISOString();
     return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { parentsFirst } from './catalogue-json.js';
 import type { ImportSource, LocatedProblem, SourceLocation, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
-import { ABOUT_SHEET, type Cell, type Column, columnPath, getPath, readCell, setPath, type Sheet, SHEETS, SHEETS_BY_NAME } from './spreadsheet-columns.js';
+import { ABOUT_SHEET, type Cell, cellText, type Column, columnPath, getPath, readCell, setPath, type Sheet, SHEETS, SHEETS_BY_NAME } from './spreadsheet-columns.js';
 import type { RawRow } from './spreadsheet-files.js';
 
 /** Rows staged per statement, and records assembled per page. */
@@ -85,7 +85,7 @@ class Staging {
       const cells: Record<string, Cell> = {};
       header.forEach((column, i) => {
         const value = raw.cells[i];
-        if (column && value != null && value !== '') cells[column.name] = value instanceof Date ? value.toISOString() : value;
+        if (column && value != null && value !== '') cells[column.name] = value instanceof Date ? cellText(value) : value;
       });
       if (Object.keys(cells).length === 0) continue;
       const keyColumn = sheet.parent?.column ?? 'id';

@@ -236,9 +236,14 @@ describe('the template', () => {
       const columns = worksheet.getRow(1).values as string[];
       for (const values of data) worksheet.addRow(columns.map((column) => values[header.indexOf(column)] ?? null).slice(1));
     }
+    // A date typed into Excel is a date cell, not text.
+    const datasets = book.getWorksheet('datasets')!;
+    datasets.getRow(2).getCell((datasets.getRow(1).values as string[]).indexOf('issued')).value = new Date(Date.UTC(2025, 2, 1));
     const filled = path.join(dir, 'filled.xlsx');
     await book.xlsx.writeFile(filled);
     expect(await importFile(filled, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 1, failed: 0 });
+    const { data } = await catalogue.gql(`{ dataset(id: "${id}") { issued consent { duoPermission } } }`);
+    expect(data?.dataset.issued).toMatch(/^2025-03-01/);
 
     // The CSV template, filled and imported as a folder.
     for (const [name, [header, ...data]] of Object.entries(newDatasets(['urn:test:sheet:template-csv']))) {
