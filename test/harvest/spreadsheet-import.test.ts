@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { runImportCommand } from '../../src/cli/import-command.js';
+import type { AppConfig } from '../../src/config.js';
 import { isomorphic, parse } from '../../src/dcat/rdf/parse.js';
 import { importCatalogue } from '../../src/harvest/import.js';
 import { openImportFile } from '../../src/harvest/import-file.js';
@@ -216,8 +218,12 @@ describe('the template', () => {
   it('gdcat import --template xlsx|csv writes every sheet and column, documented, and a filled template imports', async () => {
     const xlsx = path.join(dir, 'template.xlsx');
     const csv = path.join(dir, 'template-csv');
-    await writeXlsx({}, xlsx);
-    await writeCsvFolder({}, csv);
+    const log: string[] = [];
+    const config = {} as AppConfig; // writing a template opens no database
+    expect(await runImportCommand(['--template', 'xlsx', '--out', xlsx], config, (line) => log.push(line))).toBe(0);
+    expect(await runImportCommand(['--template', 'csv', '--out', csv], config, (line) => log.push(line))).toBe(0);
+    expect(await runImportCommand(['--template', 'ods'], config, (line) => log.push(line))).toBe(2);
+    expect(log.at(-1)).toMatch(/--template takes xlsx or csv/);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(xlsx);
     expect(book.worksheets.map((w) => w.name)).toEqual(['about', ...SHEETS.map((s) => s.name)]);
