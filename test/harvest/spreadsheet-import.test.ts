@@ -1,7 +1,7 @@
 import type * as RDF from '@rdfjs/types';
 import ExcelJS from 'exceljs';
 import { DataFactory } from 'n3';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,10 @@ beforeAll(async () => {
   await writeXlsx(example, seedXlsx);
   await writeCsvFolder(example, seedCsv);
 });
-afterAll(() => catalogue?.stop());
+afterAll(async () => {
+  await catalogue?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
 async function importFile(file: string, options: { dryRun?: boolean; org?: string } = {}) {
   const source = await openImportFile(file, options.org ?? null);
