@@ -112,12 +112,26 @@ function xlsxCell(value: unknown): Cell {
   return String(value);
 }
 
-/** The rows of CSV files, each file one sheet (named by the file: datasets.csv is the datasets sheet). */
+/**
+ * The rows of CSV files, each file one sheet (named by the file: datasets.csv is the datasets sheet). Fields
+ * are separated by commas, or by semicolons when the header row has them (Excel's CSV where the decimal
+ * separator is a comma, as in Swedish).
+ */
 export async function* readCsv(files: { sheet: string; input: string | Readable }[]): AsyncGenerator<RawRow> {
   for (const { sheet, input } of files) {
-    const stream = typeof input === 'string' ? createReadStream(input) : input;
+    const chunks = (typeof input === 'string' ? createReadStream(input) : input)[Symbol.asyncIterator]();
+    const first = await chunks.next();
+    if (first.done) continue;
+    const header = String(first.value).split(/\r?\n/, 1)[0];
+    const delimiter = header.includes(';') && !header.includes(',') ? ';' : ',';
+    const text = Readable.from(
+      (async function* () {
+        yield first.value;
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+      })(),
+    );
     let row = 0;
-    for await (const record of stream.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }))) {
+    for await (const record of text.pipe(parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true }))) {
       yield { sheet, row: ++row, cells: record as string[] };
     }
   }

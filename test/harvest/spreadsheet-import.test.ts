@@ -254,12 +254,15 @@ describe('the template', () => {
     const { data } = await catalogue.gql(`{ dataset(id: "${id}") { issued consent { duoPermission } } }`);
     expect(data?.dataset.issued).toMatch(/^2025-03-01/);
 
-    // The CSV template, filled and imported as a folder.
+    // The CSV template, filled and imported as a folder; one file saved by an Excel that separates with ";".
     for (const [name, [header, ...data]] of Object.entries(newDatasets(['urn:test:sheet:template-csv']))) {
       const columns = (await readFile(path.join(csv, `${name}.csv`), 'utf8')).trim().split(',');
-      const lines = data.map((values) => columns.map((column) => JSON.stringify(String(values[header.indexOf(column)] ?? ''))).join(','));
-      await writeFile(path.join(csv, `${name}.csv`), [columns.join(','), ...lines].join('\n'));
+      const separator = name === 'datasets' ? ';' : ',';
+      const lines = data.map((values) => columns.map((column) => JSON.stringify(String(values[header.indexOf(column)] ?? ''))).join(separator));
+      await writeFile(path.join(csv, `${name}.csv`), [columns.join(separator), ...lines].join('\n'));
     }
     expect(await importFile(csv, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 1, failed: 0 });
+    const fromCsv = await catalogue.gql(`{ dataset(id: "urn:test:sheet:template-csv") { title keywords } }`);
+    expect(fromCsv.data?.dataset).toEqual({ title: 'Stockholm paediatric epilepsy WGS', keywords: ['epilepsy', 'trio'] });
   });
 });
