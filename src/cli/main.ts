@@ -9,6 +9,7 @@ import { exportCatalogueTo, exportFormatNamed } from '../dcat/export.js';
 import { openDatabase, startCatalogue, startIndexer } from '../http/catalogue-server.js';
 import { gdcatSchema } from '../graphql/schema.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
+import { runHarvestCommand } from './harvest-command.js';
 import { runImportCommand } from './import-command.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import { reindexAll } from '../search/reindex.js';
@@ -28,10 +29,14 @@ const USAGE = `gdcat <command> [options]
                         reports every problem, writes nothing
   import --template xlsx|csv [--out PATH]
                         write the spreadsheet template (every sheet and column, documented)
+  harvest (--source ID | --all | --url URL --org ID [--kind dcat|fdp]) [--full] [--json]
+                        harvest registered sources or a DCAT-AP catalogue / FAIR Data Point into this
+                        catalogue (also while serve runs: runs take turns)
   export [--format ttl|nt] [--out FILE]
                         write the catalogue as DCAT-AP / HealthDCAT-AP RDF to FILE (default: stdout)
-  token --role R --org ID [--org ID...] [--subject S]
-                        mint a development token (AUTH_MODE=dev)
+  token --role R --org ID [--org ID...] [--subject S] [--expires-in 12h]
+                        mint a development token (AUTH_MODE=dev; lifetime at most
+                        TOKEN_MAX_LIFETIME_SECONDS, default 24 h)
   print-schema          print the GraphQL SDL
 `;
 
@@ -69,6 +74,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'import':
       return runImportCommand(rest, config, log);
+    case 'harvest':
+      return runHarvestCommand(rest, config, log);
     case 'reindex': {
       const { orm, databaseUrl, embedded } = await openDatabase(config, log);
       const engine = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix });

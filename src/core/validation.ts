@@ -1,4 +1,5 @@
-import type { Problems } from './problems.js';
+import { isIsoCountryCode, isIsoCurrencyCode } from './iso-codes.js';
+import type { Problem, Problems } from './problems.js';
 
 /** Small field checks shared by services; each reports against the field path it is given. */
 
@@ -27,13 +28,13 @@ export function checkEmail(problems: Problems, field: string, value: string | nu
 
 export function checkCountryCode(problems: Problems, field: string, value: string | null | undefined): string | null {
   if (value == null || value === '') return null;
-  if (!/^[A-Z]{2}$/.test(value)) problems.add(field, 'must be an ISO 3166-1 alpha-2 code such as SE');
+  if (!isIsoCountryCode(value)) problems.add(field, `"${value}" is not an ISO 3166-1 alpha-2 country code such as SE`);
   return value;
 }
 
 export function checkCurrency(problems: Problems, field: string, value: string | null | undefined): string | null {
   if (value == null || value === '') return null;
-  if (!/^[A-Z]{3}$/.test(value)) problems.add(field, 'must be an ISO 4217 currency code such as SEK, EUR or USD');
+  if (!isIsoCurrencyCode(value)) problems.add(field, `"${value}" is not an ISO 4217 currency code such as SEK, EUR or USD`);
   return value;
 }
 
@@ -43,4 +44,108 @@ export function isIsoCalendarDate(value: string): boolean {
   if (!match) return false;
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return date.getUTCMonth() === Number(match[2]) - 1 && date.getUTCDate() === Number(match[3]);
+}
+
+/** A date written YYYY, YYYY-MM or YYYY-MM-DD, each part real (rejects 2024-13 and 2024-02-30). */
+export function isIsoPartialDate(value: string): boolean {
+  if (/^\d{4}$/.test(value)) return true;
+  const month = /^\d{4}-(\d{2})$/.exec(value);
+  if (month) return Number(month[1]) >= 1 && Number(month[1]) <= 12;
+  return isIsoCalendarDate(value);
+}
+
+/** Reports a date field that is not a real ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD). */
+export function checkPartialDate(problems: Problems, field: string, value: string | null | undefined): string | null {
+  if (value == null || value === '') return null;
+  if (!isIsoPartialDate(value)) problems.add(field, `"${value}" is not an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD`);
+  return value;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A database id (UUID), as carried inside global ids and cursors. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/**
+ * Longest text each kind of input may carry (characters), checked for every GraphQL argument before any
+ * service or engine sees it; services may be stricter. README, "Security model", lists them.
+ */
+export const TEXT_LIMITS = {
+  /** Ids, public identifiers, references to other records, codes, cursors. */
+  identifier: 500,
+  /** Titles, names, labels. */
+  title: 1_000,
+  /** Full-text search words. */
+  searchText: 500,
+  /** Any other short value: URLs, e-mail addresses, keywords, units. */
+  shortText: 2_000,
+  /** Descriptions, notes and the CHEERS narrative items. */
+  freeText: 20_000,
+} as const;
+
+export type TextKind = keyof typeof TEXT_LIMITS;
+
+/** The kind of text an input field holds, by its name; names not listed are short text. */
+const TEXT_KIND_OF_FIELD: Record<string, TextKind> = Object.fromEntries(
+  (
+    [
+      ['identifier', ['id', 'identifier', 'after', 'before', 'code', 'iri', 'system', 'accession', 'reference', 'registration', 'orgNumber',
+        'otherIdentifiers', 'requesterId', 'institutionId', 'projectId', 'publisher', 'ownerOrganisation', 'dataHolders', 'contributors',
+        'hdab', 'publications', 'publication', 'accessBody', 'body', 'operatedBy', 'hostedBy', 'wasGeneratedBy', 'evaluatedDatasets',
+        'evaluatedStudies', 'funders', 'participatingOrganisations', 'parent', 'dataset', 'holdingRegion', 'diseases',
+        'diseaseRestrictions', 'edam', 'mediaType', 'currency', 'country', 'jurisdiction', 'duoPermission', 'date', 'startDate', 'endDate']],
+      ['title', ['title', 'name', 'label', 'acronym', 'panelName', 'platform']],
+      ['searchText', ['query']],
+      ['freeText', ['description', 'note', 'statement', 'reason', 'abstract', 'decisionProblem', 'population', 'intervention',
+        'comparators', 'comparator', 'setting', 'timeHorizon', 'costingMethod', 'sensitivityAnalyses', 'subgroups',
+        'conflictsOfInterest', 'funding', 'outcomeMeasures', 'withdrawalProcess', 'returnOfResults', 'fees', 'priceYearNote',
+        'nationalLegalBasis', 'measure', 'utilityInstrument', 'populationCoverage', 'pedigreeStructure', 'countsSource',
+        'hostingLocation', 'encryption', 'accessRights', 'legalBases', 'researchType']],
+    ] as [TextKind, string[]][]
+  ).flatMap(([kind, names]) => names.map((name) => [name, kind])),
+);
+
+
+/**
+ * Every text in `value` (at any depth) that holds a NUL character or is longer than its kind allows, the
+ * kind taken from the name of the field holding it (`unlisted` for names not in the table). One rule for
+ * every way records come in: GraphQL arguments and imported files.
+ */
+export function textProblems(value: unknown, path: string, unlisted: TextKind, name = path): Problem[] {
+  if (typeof value === 'string') {
+    const kind = TEXT_KIND_OF_FIELD[name] ?? unlisted;
+    if (hasNulCharacter(value)) return [{ field: path, message: 'contains a NUL character', code: 'INVALID' }];
+    if (value.length > TEXT_LIMITS[kind]) return [{ field: path, message: `is longer than ${TEXT_LIMITS[kind]} characters`, code: 'INVALID' }];
+    return [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => textProblems(item, `${path}[${index}]`, unlisted, name));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) =>
+      hasNulCharacter(key)
+        ? [{ field: path, message: 'has a key with a NUL character', code: 'INVALID' }]
+        : textProblems(item, path ? `${path}.${key}` : key, unlisted, key),
+    );
+  }
+  return [];
+}
+
+/** Text the database cannot store and no field means: refused wherever it appears. */
+export function hasNulCharacter(value: string): boolean {
+  return value.includes('\0');
+}
+
+/** Largest whole number GraphQL's Int carries (32-bit signed). */
+const MAX_GRAPHQL_INT = 2 ** 31 - 1;
+
+/**
+ * A count of people, records or the like: a whole number from 0 that GraphQL can give back as an Int.
+ * Checked here too because imports bring counts in as JSON, past GraphQL's own Int check.
+ */
+export function checkCount(problems: Problems, field: string, value: unknown): void {
+  if (value == null) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_GRAPHQL_INT) {
+    problems.add(field, `must be a whole number from 0 to ${MAX_GRAPHQL_INT}`);
+  }
 }

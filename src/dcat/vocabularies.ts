@@ -43,6 +43,31 @@ export function conceptLabel(iri: string): string {
   return knownConceptLabels.get(iri) ?? iri.replace(/[/#]+$/, '').split(/[/#]/).pop() ?? iri;
 }
 
+/**
+ * Format names to the EU file-type authority table (the vocabulary DCAT-AP names for dct:format). The table
+ * has no entries for genomics formats (CRAM, BAM, VCF, FASTQ...): those are described by their EDAM format
+ * in dct:conformsTo instead, and get no dct:format rather than a wrong one.
+ */
+const euFileTypes = new Map([
+  ['TSV', 'TSV'],
+  ['CSV', 'CSV'],
+  ['JSON', 'JSON'],
+  ['XML', 'XML'],
+  ['PDF', 'PDF'],
+  ['TXT', 'TXT'],
+  ['HTML', 'HTML'],
+  ['XLSX', 'XLSX'],
+  ['ZIP', 'ZIP'],
+  ['GZIP', 'GZIP'],
+  ['TAR', 'TAR'],
+  ['PARQUET', 'PARQUET'],
+]);
+
+export function euFileType(label: string): { iri: string; label: string } | null {
+  const code = euFileTypes.get(label.trim().toUpperCase());
+  return code ? { iri: `${EU_AUTHORITY}file-type/${code}`, label: code } : null;
+}
+
 /** ISO 639-1 codes (as the catalogue stores languages) to the EU language authority table. */
 const euLanguages = new Map([
   ['sv', 'SWE'],
@@ -180,4 +205,33 @@ function expand(prefix: string, local: string): string {
     default:
       return `${valuePrefixes.obo}${prefix}_${local}`;
   }
+}
+
+/** The stored form of a DPV legal basis IRI (inverse of legalBasisIri): its compact name, else the IRI. */
+export function compactLegalBasis(iri: string): string {
+  if (iri.startsWith(valuePrefixes['eu-gdpr'])) return `eu-gdpr:${iri.slice(valuePrefixes['eu-gdpr'].length)}`;
+  if (iri.startsWith(DPV)) return `dpv:${iri.slice(DPV.length)}`;
+  return iri;
+}
+
+/** The ISO 639-1 code of an EU language authority IRI (inverse of euLanguage); null for others. */
+export function languageCodeOf(iri: string): string | null {
+  const authorityCode = iri.startsWith(`${EU_AUTHORITY}language/`) ? iri.slice(`${EU_AUTHORITY}language/`.length) : null;
+  return [...euLanguages.entries()].find(([, code]) => code === authorityCode)?.[0] ?? null;
+}
+
+// How the catalogue names each coding system in a term's `system` (seed/example-catalogue.json).
+const codingSystemNames = new Map([
+  ['MONDO', 'MONDO'],
+  ['Orphanet', 'ORPHA'],
+  ['ICD10', 'ICD-10'],
+  ['HP', 'HPO'],
+  ['NCBITaxon', 'NCBITaxon'],
+  ['DOID', 'DOID'],
+]);
+
+/** The catalogue's name of a coding system given as its Wikidata IRI (inverse of codedTerm's codingSystem). */
+export function codingSystemName(wikidataIri: string | null): string | null {
+  const prefix = [...codingSystems.entries()].find(([, iri]) => iri === wikidataIri)?.[0];
+  return prefix ? (codingSystemNames.get(prefix) ?? null) : null;
 }

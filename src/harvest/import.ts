@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { dataAccessBodyRules } from '../access/data-access-body.service.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { type Problem, UserInputProblem } from '../core/problems.js';
+import { textProblems } from '../core/validation.js';
 import { AccessPolicy } from '../records/access-policy.js';
 import { audit, snapshot } from '../records/lifecycle.js';
 import { type CatalogueRecord, ProvenanceSource } from '../records/record.js';
@@ -37,6 +38,8 @@ export interface ImportOptions {
   /** Publish the records (after the publish checks) unless the file gives a dataset's status. */
   publish?: boolean;
   provenance?: ProvenanceSource;
+  /** A harvest: when it ran, and where each record is at its source. */
+  harvest?: { at: Date; sourceIri(record: SourceRecord): string | null };
   /** Records done so far, and the number of records once the source knows it. */
   onProgress?: (done: number, total: number | null) => void;
 }
@@ -100,15 +103,7 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
   };
   const fail = (record: Pick<SourceRecord, 'location' | 'locate'>, errors: (Problem & Partial<SourceLocation>)[]) => {
     report.failed++;
-    for (const e of errors) {
-      const placed =
-        e.sheet !== undefined
-          ? { location: { ...record.location, sheet: e.sheet, row: e.row ?? null }, field: e.field || null }
-          : e.field && record.locate
-            ? record.locate(e.field)
-            : { location: record.location, field: e.field?.replace(/^input\./, '') ?? null };
-      report.problems.push({ ...placed.location, field: placed.field, message: e.message, code: e.code });
-    }
+    for (const e of errors) report.problems.push({ ...place(record, e), message: e.message, code: e.code });
   };
   try {
     await em.fork({ flushMode: FlushMode.COMMIT }).transactional(async (tx) => {
@@ -124,7 +119,8 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         input: (data: Json, context: InputContext) => object,
         existing: Map<string, CatalogueRecord>,
       ): Promise<Located[]> => {
-        const readProblems: Located[] = (record.readProblems ?? []).map((p) => ({ ...p, code: 'INVALID' }));
+        // The same text limits as GraphQL arguments: nothing oversized or with a NUL reaches the services.
+        const readProblems: Located[] = [...(record.readProblems ?? []).map((p) => ({ ...p, code: 'INVALID' })), ...textProblems(record.data, '', 'freeText')];
         // A problem of the file itself (an unknown sheet, a part without its record) is not a record to check.
         if (Object.keys(record.data).length === 0 && readProblems.length > 0) return readProblems;
         const identifier = record.data.id;
@@ -143,6 +139,8 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
           publish,
           issued: dateOf(record.data.issued),
           modified: dateOf(record.data.modified),
+          harvestedFrom: options.harvest?.sourceIri(record) ?? null,
+          harvestedAt: options.harvest?.at ?? null,
           fingerprint: '',
         };
         origin.fingerprint = fingerprint(record.kind, recordInput, origin);
@@ -153,7 +151,10 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
           return readProblems;
         } catch (error) {
           if (!(error instanceof UserInputProblem)) throw error;
-          return [...readProblems, ...error.errors];
+          // A value already refused as read (too long, not a number) is not reported a second time by the rules.
+          const key = (e: Located) => JSON.stringify(place(record, e));
+          const refused = new Set(readProblems.map(key));
+          return [...readProblems, ...error.errors.filter((e) => !refused.has(key(e)))];
         }
       };
       const writeBatch = async (batch: SourceRecord[]) => {
@@ -251,6 +252,17 @@ function dateOf(value: unknown): Date | null {
   if (typeof value !== 'string' || !value) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Where a problem sits in the file: its own place, where the source locates the field, or the record's. */
+function place(record: Pick<SourceRecord, 'location' | 'locate'>, e: Problem & Partial<SourceLocation>): SourceLocation & { field: string | null } {
+  if (e.sheet !== undefined) return { ...record.location, sheet: e.sheet, row: e.row ?? null, field: e.field || null };
+  const field = e.field?.replace(/^input\./, '') ?? null;
+  if (field && record.locate) {
+    const located = record.locate(field);
+    return { ...located.location, field: located.field };
+  }
+  return { ...record.location, field };
 }
 
 function describe(location: SourceLocation): string {

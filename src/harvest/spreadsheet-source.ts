@@ -242,8 +242,9 @@ function locate(
   const name = field.replace(/^input\./, '');
   const bySpecificity = [...partSheets].sort((a, b) => b.parent!.input.length - a.parent!.input.length);
   for (const part of bySpecificity) {
-    const prefix = part.parent!.input;
-    if (name !== prefix && !name.startsWith(`${prefix}.`) && !name.startsWith(`${prefix}[`)) continue;
+    // The rules name a part by their input (consent), the text limits by the file's shape (consentScope).
+    const prefix = [part.parent!.input, part.parent!.path].find((p) => name === p || name.startsWith(`${p}.`) || name.startsWith(`${p}[`));
+    if (!prefix) continue;
     let rest = name.slice(prefix.length);
     const rows = partRows.get(part) ?? [];
     let row = rows[0];
@@ -262,6 +263,6 @@ function columnFor(sheet: Sheet, field: string): string | null {
   if (!field) return null;
   const plain = field.replace(/\[\d+\]/g, '');
   const matches = (key: string) => plain === key || plain.startsWith(`${key}.`);
-  const column = sheet.columns.find((c) => matches(c.input ?? columnPath(c)) || matches(c.name));
+  const column = sheet.columns.find((c) => (c.input && matches(c.input)) || matches(columnPath(c)) || matches(c.name));
   return column?.name ?? null;
 }

@@ -1,15 +1,18 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { createTokenVerifier } from '../auth/tokens.js';
-import type { AppConfig } from '../config.js';
+import { httpSettingsFromEnv, searchLimitsFromEnv, type AppConfig } from '../config.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { dcatRouter } from '../dcat/http/dcat.router.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.js';
 import { openOrm, type Orm } from '../db/orm.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
+import { ensureCatalogueRecord } from '../harvest/catalogue-record.js';
+import { HarvestScheduler } from '../harvest/harvest-runner.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import type { SearchEngine } from '../search/engine.js';
 import { OutboxIndexer } from '../search/indexer.js';
+import { limitSearches } from '../search/search-limiter.js';
 import { listenForOutboxEvents } from '../search/outbox-listener.js';
 import { createApp, listen } from './app.js';
 import { packageVersion } from './package-version.js';
@@ -67,11 +70,24 @@ export async function startIndexer(config: AppConfig, log: Log = (line) => conso
 /** Starts the whole catalogue: database, migrations, seed when empty, search engine, indexer and HTTP. */
 export async function startCatalogue(config: AppConfig, log: Log = (line) => console.error(line)): Promise<RunningCatalogue> {
   const { orm, databaseUrl, embedded } = await openDatabase(config, log);
-  const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix });
+  const http = config.http ?? httpSettingsFromEnv();
+  const limits = config.searchLimits ?? searchLimitsFromEnv();
+  const search = limitSearches(
+    createSearchEngine({
+      databaseUrl,
+      elasticsearchUrl: config.elasticsearchUrl,
+      indexPrefix: config.elasticsearchIndexPrefix,
+      searchStatementTimeoutMs: limits.statementTimeoutMs,
+    }),
+    limits,
+  );
   await search.init();
   if (config.seedWhenEmpty && (await orm.em.fork().count(Dataset)) === 0) {
     const summary = await seedExampleCatalogue(orm.em.fork());
     log(`seeded the example catalogue: ${JSON.stringify(summary)}`);
+  }
+  if (config.catalogue && (await ensureCatalogueRecord(orm.em.fork(), config.catalogue))) {
+    log(`set up the catalogue record "${config.catalogue.title}" from the configuration`);
   }
   // With a separate indexer the instance only answers /readyz (pending events); it is never started.
   const indexer = new OutboxIndexer(orm, search, { log });
@@ -87,10 +103,15 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     verifyToken: await createTokenVerifier(config.auth),
     smallCountThreshold: config.smallCountThreshold,
     version: packageVersion(),
+    baseUrl: config.baseUrl,
+    http,
+    oidcIssuer: config.auth.mode === 'oidc' ? config.auth.issuer : undefined,
     routers: [dcatRouter({ orm, baseUrl: config.baseUrl, sendPage: web.sendPage }), web.router],
     log,
   });
-  const server = await listen(app, config.port, config.host);
+  const harvests = config.harvest?.scheduler ? new HarvestScheduler(orm, config.harvest, log) : null;
+  harvests?.start();
+  const server = await listen(app, config.port, config.host, http);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -104,6 +125,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     databaseUrl,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await harvests?.stop();
       await indexer.stop();
       await search.close();
       await orm.close();

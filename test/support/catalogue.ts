@@ -1,8 +1,10 @@
+import express from 'express';
 import { mkdtemp } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AuthConfig } from '../../src/auth/auth-config.js';
+import type { HttpSettings } from '../../src/config.js';
 import { createTokenVerifier, mintDevToken } from '../../src/auth/tokens.js';
 import { openOrm, type Orm } from '../../src/db/orm.js';
 import { dcatRouter } from '../../src/dcat/http/dcat.router.js';
@@ -33,7 +35,17 @@ export interface TestCatalogue {
   stop(): Promise<void>;
 }
 
-export async function startTestCatalogue(options: { seed?: boolean; elasticsearchUrl?: string; indexPrefix?: string; smallCountThreshold?: number } = {}): Promise<TestCatalogue> {
+export async function startTestCatalogue(
+  options: {
+    seed?: boolean;
+    elasticsearchUrl?: string;
+    indexPrefix?: string;
+    smallCountThreshold?: number;
+    /** Mint RDF IRIs under the server's own loopback address (so its links can be followed), not http://gdcat.test. */
+    ownBaseUrl?: boolean;
+    http?: HttpSettings;
+  } = {},
+): Promise<TestCatalogue> {
   const db = await createTestDatabase();
   const queries: string[] = [];
   const orm = await openOrm({ databaseUrl: db.url, onQuery: (sql) => queries.push(sql) });
@@ -47,6 +59,7 @@ export async function startTestCatalogue(options: { seed?: boolean; elasticsearc
   if (options.seed !== false) await seedExampleCatalogue(orm.em.fork());
   const indexer = new OutboxIndexer(orm, search, { pollIntervalMs: 200, maxBackoffMs: 500 });
   await indexer.drain();
+  let dcat = dcatRouter({ orm, baseUrl: 'http://gdcat.test' });
   const auth: AuthConfig = { mode: 'dev', devKeyFile: path.join(await mkdtemp(path.join(tmpdir(), 'gdcat-auth-')), 'key.json') };
   const { app } = await createApp({
     orm,
@@ -55,12 +68,15 @@ export async function startTestCatalogue(options: { seed?: boolean; elasticsearc
     verifyToken: await createTokenVerifier(auth),
     smallCountThreshold: options.smallCountThreshold ?? 5,
     version: 'test',
-    routers: [dcatRouter({ orm, baseUrl: 'http://gdcat.test' })],
+    // The DCAT router is swapped for one with the real base URL once the port is known (ownBaseUrl).
+    routers: [express.Router().use((req, res, next) => dcat(req, res, next))],
     log: (line) => console.error(line),
+    http: options.http,
   });
-  const server: Server = await listen(app, 0, '127.0.0.1');
+  const server: Server = await listen(app, 0, '127.0.0.1', options.http);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  if (options.ownBaseUrl) dcat = dcatRouter({ orm, baseUrl: url });
   return {
     url,
     orm,

@@ -38,6 +38,16 @@ export const gdcatWriter: ProfileWriter = {
     add(rdf('type'), ext('HealthEconomicEvaluation'));
     add(dct('identifier'), literal(evaluation.identifier));
     add(dct('title'), literal(evaluation.title));
+    // What a catalogue harvesting this one needs to register the evaluation (CHEERS 15: currency, price year).
+    add(ext('evaluationType'), literal(evaluation.evaluationType));
+    add(ext('currency'), literal(evaluation.currency));
+    if (evaluation.priceYear != null) add(ext('priceYear'), literal(String(evaluation.priceYear), xsd('gYear')));
+    if (evaluation.priceYearNote) add(ext('priceYearNote'), literal(evaluation.priceYearNote));
+    if (evaluation.perspective) add(ext('perspective'), literal(evaluation.perspective));
+  },
+
+  study(_describer, add, study) {
+    add(ext('studyType'), literal(study.studyType));
   },
 
   distribution(_describer, add, _record, distribution) {
@@ -135,7 +145,8 @@ function describeAccessRoute(describer: CatalogueDescriber, dataset: Dataset, ro
     if (language) state(dct('language'), describer.typed(language, dct('LinguisticSystem')));
   }
   for (const step of [...route.steps].sort((a, b) => a.position - b.position)) {
-    const stepIri = describer.iris.part('datasets', dataset.identifier, `access-route-step-${step.position}`);
+    // Named by the step's own id, not its position, so its IRI survives reordering (ext:order says where it is).
+    const stepIri = describer.iris.part('datasets', dataset.identifier, `access-route-step-${step.id}`);
     state(ext('step'), namedNode(stepIri));
     const describeStep = describer.about(stepIri);
     describeStep(rdf('type'), ext('AccessRouteStep'));
