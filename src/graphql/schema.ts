@@ -14,6 +14,7 @@ import { StudyLifecycleResolver, StudyResolver } from '../studies/study.resolver
 import { DiseaseTermResolver } from '../ontology/disease-terms.resolver.js';
 import { HISTORY_RESOLVERS } from './history.resolver.js';
 import { ImportResolver } from './import.resolver.js';
+import { IndexingResolver } from './indexing.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
@@ -42,6 +43,7 @@ export function gdcatSchema(): Promise<GraphQLSchema> {
       HealthEconomicEvaluationLifecycleResolver,
       HealthEconomicResultResolver,
       ImportResolver,
+      IndexingResolver,
       ...HISTORY_RESOLVERS,
     ],
     validate: false,
