@@ -375,7 +375,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     for (const item of response.items) {
       for (const result of Object.values(item)) {
         if (!result?.error) continue;
-        const reason = `Elasticsearch: ${result.error.type}: ${result.error.reason ?? ''}`;
+        const reason = `Elasticsearch: ${describeItemError(result.error)}`;
         if (result.status === 429 || result.status >= 500) retryable.push(`${result._id}: ${reason}`);
         else rejected.push({ id: result._id!, reason });
       }
@@ -411,6 +411,13 @@ export class ElasticsearchSearchEngine implements SearchEngine {
       throw failure(operation, error);
     }
   }
+}
+
+/** An item error and its cause, without the copy of the offending value Elasticsearch quotes. */
+function describeItemError(error: estypes.ErrorCause): string {
+  const own = `${error.type}: ${(error.reason ?? '').replace(/ Preview of field's value:.*$/s, '')}`;
+  const cause = error.caused_by;
+  return cause ? `${own} (${cause.type}: ${(cause.reason ?? '').slice(0, 300)})` : own;
 }
 
 function errorType(error: unknown): string | undefined {
