@@ -17,6 +17,8 @@ import type { OutboxIndexer } from '../search/indexer.js';
 import type { RequestContext } from '../graphql/kit/context.js';
 import { depthLimit } from '../graphql/limits.js';
 import { gdcatSchema } from '../graphql/schema.js';
+import { asUnavailableError, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES, unavailability } from '../graphql/errors.js';
+import { checkHealth, checkReadiness } from './health.js';
 
 export interface AppDependencies {
   orm: Orm;
@@ -65,6 +67,11 @@ function complexityRule(variables: Record<string, unknown>) {
 function formatError(log: (line: string) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = (error as { originalError?: unknown }).originalError;
+    const unavailable = unavailability(original);
+    if (unavailable) {
+      log(`${unavailable.code}: ${(original as Error).message}`);
+      return { message: unavailable.message, path: formatted.path, extensions: { code: unavailable.code } };
+    }
     if (original instanceof UserInputProblem) {
       return { message: original.message, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', userErrors: original.errors } };
     }
@@ -86,6 +93,12 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       return {
         async willSendResponse(request) {
           end({ operation: request.operationName ?? 'anonymous' });
+          const { body, http } = request.response;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          if (errors?.some((error) => UNAVAILABLE_CODES.includes(String(error.extensions?.code)))) {
+            http.status = 503;
+            http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+          }
         },
         async didResolveOperation(request) {
           // Runs once variables are known, since page sizes come from them. Its errors are the client's.
@@ -111,14 +124,13 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  app.get('/healthz', async (_req, res) => {
+    const health = await checkHealth(deps);
+    res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
   app.get('/readyz', async (_req, res) => {
-    const database = await deps.orm.isConnected().catch(() => false);
-    const search = await deps.search.ping().catch(() => false);
-    const pending = await deps.indexer.pendingCount().catch(() => null);
-    res.status(database && search ? 200 : 503).json({ database, search: { engine: deps.search.name, up: search, pendingOutboxEvents: pending } });
+    const readiness = await checkReadiness(deps);
+    res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
   });
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
@@ -143,7 +155,10 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       context: async ({ req }): Promise<RequestContext> => {
         const viewer = await viewerOf(req.headers.authorization, deps.verifyToken);
         const em = deps.orm.em.fork();
-        const policy = AccessPolicy.forViewer(viewer, await actingOrganisationIds(em, viewer));
+        const acting = await actingOrganisationIds(em, viewer).catch((error: unknown) => {
+          throw asUnavailableError(error) ?? error;
+        });
+        const policy = AccessPolicy.forViewer(viewer, acting);
         return {
           em,
           policy,

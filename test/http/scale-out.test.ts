@@ -117,7 +117,7 @@ describe.skipIf(!url)('scale-out: two API processes and a separate indexer', () 
     expect((await gql(1, UPDATE, { id: ids[0], v: 2, input: { keywords: ['zanzibarium'] } }, token)).updateDataset.userErrors).toEqual([]);
 
     // Only the indexer process indexes: the APIs report what is pending and the indexer clears it.
-    await until(async () => (await (await fetch(`${apis[0]!.url}/readyz`)).json()) as { search: { pendingOutboxEvents: number } }, (r) => r.search.pendingOutboxEvents === 0, 'the indexer to drain');
+    await until(async () => (await (await fetch(`${apis[0]!.url}/readyz`)).json()) as { indexing: { pendingOutboxEvents: number } }, (r) => r.indexing.pendingOutboxEvents === 0, 'the indexer to drain');
     const { rows: events } = await sql.query<{ pending: string; failed: string }>(
       `select count(*) filter (where processed_at is null) as pending, count(*) filter (where attempts > 0) as failed from outbox_event`,
     );

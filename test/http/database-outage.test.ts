@@ -1,0 +1,142 @@
+import { chmod, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintDevToken } from '../../src/auth/tokens.js';
+import { configFromEnv, type AppConfig } from '../../src/config.js';
+import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded-postgres.js';
+import { startCatalogue, type RunningCatalogue } from '../../src/http/catalogue-server.js';
+
+/**
+ * PostgreSQL stopped and started again under a running API (issue 9: /healthz stayed 200 while everything
+ * failed, and nothing recovered without a restart). The server is a private embedded PostgreSQL started and
+ * stopped here, never the machine's.
+ */
+const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+const CREATE = `mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id identifier } userErrors { message } } }`;
+
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  body: { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  text: string;
+}
+
+describe('PostgreSQL stopped and restarted while the API runs', () => {
+  const stateDir = path.resolve('.cache', `test-database-outage-${process.pid}`);
+  const dataDir = path.join(stateDir, 'pg');
+  let postgres: EmbeddedDatabase | undefined;
+  let port: number;
+  let catalogue: RunningCatalogue;
+  let config: AppConfig;
+  const log: string[] = [];
+
+  beforeAll(async () => {
+    // As root the server runs as the postgres user, which must be able to enter the directory.
+    await mkdir(stateDir, { recursive: true });
+    await chmod(stateDir, 0o755);
+    port = await freePort();
+    postgres = await startEmbeddedPostgres({ dataDir, port });
+    const env = { ...process.env, PORT: String(await freePort()), DATABASE_URL: postgres.url, ELASTICSEARCH_URL: '', INDEXER: 'in-process' };
+    config = { ...configFromEnv(env), stateDir, auth: { mode: 'dev', devKeyFile: path.join(stateDir, 'dev-key.json') } };
+    catalogue = await startCatalogue(config, (line) => log.push(line));
+  }, 180_000);
+
+  afterAll(async () => {
+    await catalogue?.stop();
+    await postgres?.stop();
+    await rm(stateDir, { recursive: true, force: true });
+  }, 60_000);
+
+  async function post(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Answer> {
+    const response = await fetch(`${catalogue.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await response.text();
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: JSON.parse(text), text };
+  }
+
+  async function probe(pathName: '/healthz' | '/readyz'): Promise<{ status: number; body: Record<string, any> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const response = await fetch(`${catalogue.url}${pathName}`);
+    return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  }
+
+  function expectUnavailable(answer: Answer): void {
+    expect(answer.status).toBe(503);
+    expect(answer.retryAfter).toBe('5');
+    expect(answer.body.errors?.map((e) => e.extensions?.code)).toContain('DATABASE_UNAVAILABLE');
+    expect(answer.text).not.toMatch(/\bat .*\.(js|ts):\d+|ECONNREFUSED|\/work\//);
+  }
+
+  it('answers 503 DATABASE_UNAVAILABLE, says so on /healthz and /readyz, recovers by itself and loses no acknowledged write', async () => {
+    const token = await mintDevToken(config.auth, { role: 'data_manager', orgs: [STOCKHOLM] });
+    const [{ identifier: known }] = (await post('{ datasets(first: 1) { edges { node { identifier } } } }')).body.data!.datasets.edges.map((e: { node: unknown }) => e.node);
+    expect((await probe('/healthz')).status).toBe(200);
+
+    // Editors keep saving throughout: every write is either acknowledged or refused as unavailable.
+    const acknowledged: string[] = [];
+    const refused: Answer[] = [];
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 0; writing; n += 1) {
+        const identifier = `urn:test:outage:${n}`;
+        const answer = await post(CREATE, { input: { identifier, title: `Outage cohort ${n}`, publisher: STOCKHOLM, keywords: ['outage7x'] } }, token).catch(
+          (error: Error): Answer => ({ status: 0, retryAfter: null, body: {}, text: error.message }),
+        );
+        if (answer.status === 200 && answer.body.data?.createDataset.dataset?.identifier === identifier) acknowledged.push(identifier);
+        else refused.push(answer);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    await postgres!.stop();
+    postgres = undefined;
+    const down = Date.now();
+    expectUnavailable(await post('query($id: ID!) { dataset(id: $id) { title } }', { id: known }));
+    expectUnavailable(await post('{ datasets(query: "leukaemia") { totalCount } }'));
+    expectUnavailable(await post(CREATE, { input: { title: 'During the outage', publisher: STOCKHOLM } }, token));
+    const health = await probe('/healthz');
+    expect(health).toMatchObject({ status: 503, body: { status: 'unavailable', database: { up: false } } });
+    const ready = await probe('/readyz');
+    expect(ready).toMatchObject({ status: 503, body: { status: 'unavailable', database: { up: false }, search: { engine: 'postgres', up: false } } });
+    expect(Date.now() - down).toBeLessThan(15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    postgres = await startEmbeddedPostgres({ dataDir, port });
+    const deadline = Date.now() + 30_000;
+    while ((await probe('/healthz')).status !== 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect((await probe('/healthz')).body).toEqual({ status: 'ok', database: { up: true } });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    writing = false;
+    await writer;
+
+    expect((await probe('/readyz')).status).toBe(200);
+    expect((await post('query($id: ID!) { dataset(id: $id) { identifier } }', { id: known })).body.data!.dataset.identifier).toBe(known);
+    // Writes went through before, were refused honestly during, and went through again after the outage.
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((answer) => answer.status === 503 && answer.body.errors?.[0]?.extensions?.code === 'DATABASE_UNAVAILABLE')).toBe(true);
+    const lastRefused = refused.length;
+    expect(acknowledged.length).toBeGreaterThan(lastRefused > 0 ? 1 : 0);
+    const stored = await post(`{ datasets(query: "outage7x", first: 100) { totalCount edges { node { identifier } } } }`, {}, token);
+    // Every acknowledged write is there: stored, and indexed by the indexer that lived through the outage.
+    const deadlineIndexed = Date.now() + 20_000;
+    let found = new Set<string>(stored.body.data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier));
+    while (acknowledged.some((id) => !found.has(id)) && Date.now() < deadlineIndexed) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const again = await post(`{ datasets(query: "outage7x", first: 100) { edges { node { identifier } } } }`, {}, token);
+      found = new Set(again.body.data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier));
+    }
+    expect(acknowledged.filter((id) => !found.has(id))).toEqual([]);
+    for (const id of acknowledged) {
+      expect((await post('query($id: ID!) { dataset(id: $id) { identifier } }', { id }, token)).body.data!.dataset?.identifier).toBe(id);
+    }
+    // No connection broken by the outage stays checked out of the ORM's pool (each would hold a slot forever).
+    const pool = await (catalogue.orm.em.getConnection() as unknown as { getNativeClient(): Promise<{ totalCount: number; idleCount: number }> }).getNativeClient();
+    const settled = Date.now() + 10_000;
+    while (pool.totalCount !== pool.idleCount && Date.now() < settled) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(pool.totalCount - pool.idleCount).toBe(0);
+    console.info(`database outage: ${acknowledged.length} writes acknowledged (all stored and indexed), ${refused.length} refused with 503 DATABASE_UNAVAILABLE`);
+  }, 180_000);
+});
