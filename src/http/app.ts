@@ -170,6 +170,16 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       },
     }),
   );
+  // Outside GraphQL (the DCAT/FDP pages, the web catalogue's data), a dependency outage is a 503 too; other
+  // errors go on to the next handler.
+  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const unavailable = unavailability(error);
+    if (!unavailable || res.headersSent) {
+      next(error);
+      return;
+    }
+    res.status(503).set('retry-after', String(RETRY_AFTER_SECONDS)).json({ error: unavailable.code, message: unavailable.message });
+  });
   return { app, apollo };
 }
 

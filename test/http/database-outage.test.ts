@@ -97,6 +97,9 @@ describe('PostgreSQL stopped and restarted while the API runs', () => {
     expectUnavailable(await post('query($id: ID!) { dataset(id: $id) { title } }', { id: known }));
     expectUnavailable(await post('{ datasets(query: "leukaemia") { totalCount } }'));
     expectUnavailable(await post(CREATE, { input: { title: 'During the outage', publisher: STOCKHOLM } }, token));
+    const harvest = await fetch(`${catalogue.url}/dcat/catalog`, { headers: { accept: 'text/turtle' } });
+    expect(harvest.status).toBe(503);
+    expect(await harvest.json()).toMatchObject({ error: 'DATABASE_UNAVAILABLE' });
     const health = await probe('/healthz');
     expect(health).toMatchObject({ status: 503, body: { status: 'unavailable', database: { up: false } } });
     const ready = await probe('/readyz');
