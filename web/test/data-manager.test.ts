@@ -164,6 +164,42 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     await expectAccessible(page);
   });
 
+  it('imports records from a file: the check reports each problem and writes nothing, then the fixed file imports', async () => {
+    const dataset = (id: string, title: string) => ({
+      recordType: 'Dataset',
+      id,
+      title,
+      description: 'Panel sequencing of hereditary cancer genes; imported from the browser test.',
+      diagnosticArea: 'HEREDITARY_CANCER',
+      publisher: STOCKHOLM,
+      dataHolder: STOCKHOLM,
+      consentScope: { duoPermission: { code: 'DUO:0000006' } },
+    });
+    const file = (records: unknown[]) => ({ name: 'stockholm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ records })) });
+
+    await page.goto(`${server.url}/manage`);
+    await page.getByRole('link', { name: 'Import records from a file' }).click();
+    await page.waitForSelector('#import-file');
+    await page.setInputFiles('#import-file', file([dataset('urn:test:web-import:1', 'Hereditary cancer panels browsertestimport'), dataset('urn:test:web-import:2', '')]));
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page.waitForSelector('#h-import-report + * table, section table');
+    const problems = (await page.locator('section table tbody').textContent()) ?? '';
+    expect(problems).toContain('title');
+    expect(await page.isDisabled('#import-run')).toBe(true);
+    await expectAccessible(page);
+
+    await page.setInputFiles('#import-file', file([dataset('urn:test:web-import:1', 'Hereditary cancer panels browsertestimport')]));
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page.waitForSelector('text=No problems: the file can be imported.');
+    await page.click('#import-run');
+    await page.waitForSelector('text=written');
+    expect(await page.locator('[data-testid="import-counts"]').textContent()).toMatch(/1 new/);
+
+    await page.goto(`${server.url}/manage`);
+    await page.waitForSelector('table tbody tr');
+    expect(await page.locator('table tbody tr', { hasText: 'browsertestimport' }).count()).toBe(1);
+  });
+
   it('ran without errors in the page', () => {
     expect(errors.filter((error) => !error.includes('status of 401'))).toEqual([]);
   });

@@ -96,6 +96,10 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     await page.selectOption('#purpose-primary', 'DISEASE_SPECIFIC');
     // Disease autocomplete, keyboard only: type, arrow down, Enter.
     await tabTo(page, '#purpose-diseases');
+    // The picker offers the whole MONDO vocabulary, not only diseases some dataset is coded to.
+    await page.keyboard.type('cystic fib');
+    await page.waitForSelector('#purpose-diseases-list li:has-text("cystic fibrosis")');
+    for (let i = 0; i < 10; i++) await page.keyboard.press('Backspace');
     await page.keyboard.type('acute myeloid');
     await page.waitForSelector('#purpose-diseases-list li');
     await page.keyboard.press('ArrowDown');
@@ -140,6 +144,10 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     expect(text).toMatch(/DUO:0000007/);
     expect(text).toMatch(/price year \d{4}/);
     expect(await page.locator('#h-who + .contacts a[href^="mailto:"]').count()).toBeGreaterThan(0);
+    // Whom to ask lists the route's deciding bodies and every organisation holding part of the data.
+    const whoToAsk = (await page.locator('#h-who + .contacts').textContent()) ?? '';
+    expect(whoToAsk).toContain('Decides on access');
+    expect(whoToAsk).toContain('Holds part of the data');
     const markup = JSON.parse((await page.locator('#schema-org-dataset').textContent())!);
     expect(markup).toMatchObject({ '@context': 'https://schema.org/', '@type': 'Dataset', identifier: LEUKAEMIA, creativeWorkStatus: 'Published' });
     expect(markup.name).toContain('Acute leukaemia');

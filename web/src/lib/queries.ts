@@ -20,6 +20,23 @@ export const ContactFields = graphql(`
   }
 `);
 
+/** One of the people to ask: a route step's body, or an organisation holding part of the data. */
+export const AccessContactFields = graphql(`
+  fragment AccessContactItem on AccessContact {
+    reason
+    hasRegisteredBody
+    organisation {
+      identifier
+      name
+      contactEmail
+      homepage
+    }
+    body {
+      ...Contact
+    }
+  }
+`);
+
 /** Everything about a cohort: the landing page shows it and the editor sends it back unchanged. */
 export const CohortFields = graphql(`
   fragment Cohort on CohortDescriptor {
@@ -115,8 +132,8 @@ export const DiscoverDatasets = graphql(`
             name
             type
           }
-          whoToAsk {
-            ...Contact
+          accessContacts {
+            ...AccessContactItem
           }
           useAssessment(purpose: $purpose) @include(if: $assess) {
             outcome
@@ -163,16 +180,12 @@ export const DuoTerms = graphql(`
   }
 `);
 
+/** MONDO disease terms by label word prefixes or by id, for the disease pickers. */
 export const DiseaseSuggestions = graphql(`
-  query DiseaseSuggestions {
-    datasets(first: 0) {
-      facets {
-        field
-        buckets {
-          value
-          label
-        }
-      }
+  query DiseaseSuggestions($query: String!, $first: Int!) {
+    diseaseTerms(query: $query, first: $first) {
+      id
+      label
     }
   }
 `);
@@ -230,8 +243,8 @@ export const DatasetPage = graphql(`
           }
         }
       }
-      whoToAsk {
-        ...Contact
+      accessContacts {
+        ...AccessContactItem
       }
       wasGeneratedBy {
         title
@@ -443,6 +456,32 @@ export const WithdrawDataset = graphql(`
         id
         version
         status
+      }
+      userErrors {
+        ...Problem
+      }
+    }
+  }
+`);
+
+/** A catalogue file in the example-catalogue JSON shape, checked (dry run) or imported all or nothing. */
+export const ImportCatalogue = graphql(`
+  mutation ImportCatalogue($input: JSON!, $dryRun: Boolean, $publish: Boolean) {
+    importCatalogue(input: $input, dryRun: $dryRun, publish: $publish) {
+      report {
+        dryRun
+        committed
+        created
+        updated
+        unchanged
+        failed
+        problems {
+          sheet
+          row
+          field
+          message
+          code
+        }
       }
       userErrors {
         ...Problem
