@@ -120,16 +120,17 @@ describe('PostgreSQL stopped and restarted while the API runs', () => {
     // Writes went through before, were refused honestly during, and went through again after the outage.
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((answer) => answer.status === 503 && answer.body.errors?.[0]?.extensions?.code === 'DATABASE_UNAVAILABLE')).toBe(true);
-    const lastRefused = refused.length;
-    expect(acknowledged.length).toBeGreaterThan(lastRefused > 0 ? 1 : 0);
-    const stored = await post(`{ datasets(query: "outage7x", first: 100) { totalCount edges { node { identifier } } } }`, {}, token);
+    expect(acknowledged.length).toBeGreaterThan(1);
     // Every acknowledged write is there: stored, and indexed by the indexer that lived through the outage.
+    const indexed = async () => {
+      const search = await post(`{ datasets(query: "outage7x", first: 100) { edges { node { identifier } } } }`, {}, token);
+      return new Set<string>(search.body.data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier));
+    };
     const deadlineIndexed = Date.now() + 20_000;
-    let found = new Set<string>(stored.body.data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier));
+    let found = await indexed();
     while (acknowledged.some((id) => !found.has(id)) && Date.now() < deadlineIndexed) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      const again = await post(`{ datasets(query: "outage7x", first: 100) { edges { node { identifier } } } }`, {}, token);
-      found = new Set(again.body.data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier));
+      found = await indexed();
     }
     expect(acknowledged.filter((id) => !found.has(id))).toEqual([]);
     for (const id of acknowledged) {
