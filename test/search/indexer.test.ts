@@ -22,15 +22,19 @@ for (const testCase of CASES) {
     let catalogue: TestCatalogue;
     let admin: string;
     let datasets: { id: string; identifier: string; version: number; owner: string }[];
+    const indexPrefix = uniqueIndexPrefix('indexer');
     beforeAll(async () => {
-      catalogue = await startTestCatalogue({ elasticsearchUrl: testCase.url, indexPrefix: uniqueIndexPrefix('indexer') });
+      catalogue = await startTestCatalogue({ elasticsearchUrl: testCase.url, indexPrefix });
       admin = await catalogue.token('admin');
       datasets = await catalogue.orm.em.getConnection().execute(
         `select d.id, d.identifier, d.version, o.identifier as owner from dataset d join organisation o on o.id = d.owner_organisation_id
           where d.status = 'PUBLISHED' and d.cohort is not null order by d.identifier limit 4`,
       );
     }, 120_000);
-    afterAll(() => catalogue?.stop());
+    afterAll(async () => {
+      if (testCase.url) await fetch(`${testCase.url}/${indexPrefix}-datasets-*`, { method: 'DELETE' }).catch(() => undefined);
+      await catalogue?.stop();
+    });
 
     const sql = (text: string, params: unknown[] = []) => catalogue.orm.em.getConnection().execute(text, params);
     const searchIds = async (query: string) => {
