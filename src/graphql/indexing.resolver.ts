@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Arg, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { listFailures, retryFailures, type IndexingFailure } from '../search/indexing-failures.js';
 import type { RequestContext } from './kit/context.js';

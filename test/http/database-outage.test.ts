@@ -6,6 +6,7 @@ import { configFromEnv, type AppConfig } from '../../src/config.js';
 import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded-postgres.js';
 import { startCatalogue, type RunningCatalogue } from '../../src/http/catalogue-server.js';
 import { elasticsearchForTests, uniqueIndexPrefix } from '../support/elasticsearch.js';
+import { startGdcat, stopGdcat, type Gdcat } from '../support/gdcat-process.js';
 
 /**
  * PostgreSQL stopped and started again under a running API (issue 9: /healthz stayed 200 while everything
@@ -154,5 +155,69 @@ describe.each(ENGINES)('PostgreSQL stopped and restarted while the API runs (sea
     while (pool.totalCount !== pool.idleCount && Date.now() < settled) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(pool.totalCount - pool.idleCount).toBe(0);
     console.info(`database outage (${engine}): ${acknowledged.length} writes acknowledged (all stored and indexed), ${refused.length} refused with 503 DATABASE_UNAVAILABLE`);
+  }, 180_000);
+});
+
+describe('a separate gdcat indexer through a PostgreSQL restart', () => {
+  const stateDir = path.resolve('.cache', `test-database-outage-indexer-${process.pid}`);
+  const dataDir = path.join(stateDir, 'pg');
+  let postgres: EmbeddedDatabase | undefined;
+  let catalogue: RunningCatalogue;
+  let indexer: Gdcat | undefined;
+
+  beforeAll(async () => {
+    await mkdir(stateDir, { recursive: true });
+    await chmod(stateDir, 0o755);
+    const port = await freePort();
+    postgres = await startEmbeddedPostgres({ dataDir, port });
+    const env = { ...process.env, PORT: String(await freePort()), DATABASE_URL: postgres.url, ELASTICSEARCH_URL: '', INDEXER: 'separate' };
+    catalogue = await startCatalogue({ ...configFromEnv(env), stateDir, auth: { mode: 'dev', devKeyFile: path.join(stateDir, 'dev-key.json') } }, () => undefined);
+    indexer = await startGdcat('indexer', { DATABASE_URL: postgres.url, ELASTICSEARCH_URL: '', GDCAT_STATE_DIR: stateDir }, /indexer running/);
+  }, 180_000);
+
+  afterAll(async () => {
+    await stopGdcat(indexer);
+    await catalogue?.stop();
+    await postgres?.stop();
+    await rm(stateDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('keeps running and indexes writes made after the restart without being restarted itself', async () => {
+    const url = postgres!.url;
+    const port = Number(new URL(url).port);
+    await postgres!.stop();
+    postgres = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(indexer!.process.exitCode).toBeNull();
+    postgres = await startEmbeddedPostgres({ dataDir, port });
+
+    const token = await mintDevToken({ mode: 'dev', devKeyFile: path.join(stateDir, 'dev-key.json') }, { role: 'data_manager', orgs: [STOCKHOLM] });
+    const deadline = Date.now() + 30_000;
+    let written = false;
+    while (!written && Date.now() < deadline) {
+      const response = await fetch(`${catalogue.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: CREATE, variables: { input: { identifier: 'urn:test:after-restart', title: 'Written after the restart', publisher: STOCKHOLM, keywords: ['restart5x'] } } }),
+      });
+      written = response.status === 200 && !!((await response.json()) as { data?: { createDataset?: { dataset?: unknown } } }).data?.createDataset?.dataset;
+      if (!written) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(written).toBe(true);
+    let found: string[] = [];
+    while (found.length === 0 && Date.now() < deadline + 30_000) {
+      const response = await fetch(`${catalogue.url}/graphql`, {
+        method: 'POST',
+        // The new dataset is a draft: only its organisation sees it.
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ datasets(query: "restart5x") { edges { node { identifier } } } }' }),
+      });
+      const body = (await response.json()) as { data?: { datasets: { edges: { node: { identifier: string } }[] } } };
+      found = body.data?.datasets.edges.map((e) => e.node.identifier) ?? [];
+      if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // The API indexes nothing itself (INDEXER=separate): the indexer process did.
+    expect(found).toEqual(['urn:test:after-restart']);
+    expect(indexer!.process.exitCode).toBeNull();
   }, 180_000);
 });
