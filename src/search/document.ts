@@ -5,6 +5,7 @@ import { findDuoTerm } from '../consent/duo-vocabulary.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { ancestorsOf, labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import { OrganisationType } from '../organisations/organisation.entity.js';
+import { AccessPolicy } from '../records/access-policy.js';
 import { roundIndividuals } from '../datasets/cohort-disclosure.js';
 import type { DatasetSearchDocument } from './engine.js';
 
@@ -39,7 +40,9 @@ export function toDocument(dataset: Dataset, consent?: ConsentScope, route?: Acc
     description: dataset.description,
     keywords: dataset.keywords,
     publisherId: dataset.publisher.id,
-    publisherName: dataset.publisher.name,
+    // The index answers every caller alike, so its text carries only what the public may read; the
+    // publisher's afterChange re-indexes its datasets when it is published or renamed.
+    publisherName: AccessPolicy.PUBLIC.canRead(dataset.publisher) ? dataset.publisher.name : null,
     diagnosticArea: dataset.diagnosticArea ?? null,
     assays: cohort?.sequencing?.assays ?? [],
     diseaseIds,

@@ -11,7 +11,7 @@ import { metadataModifiedOf } from '../../catalogue-source.js';
 import { webIri } from '../../iris.js';
 import { adms, dcat, dct, foaf, prov, rdf, rdfs, xsd } from '../../namespaces.js';
 import { dateTime } from '../../rdf/literals.js';
-import { admsStatus, attributionRole, dataThemeScheme, euLanguage } from '../../vocabularies.js';
+import { admsStatus, attributionRole, dataThemeScheme, euFileType, euLanguage } from '../../vocabularies.js';
 import { bodyContact, datasetContact, organisationContact } from '../contacts.js';
 import type { CatalogueDescriber } from '../describer.js';
 import type { Add, ProfileWriter } from '../profile.js';
@@ -53,14 +53,16 @@ export const dcatApWriter: ProfileWriter = {
     add(rdf('type'), dcat('Dataset'));
     add(dct('identifier'), literal(dataset.identifier));
     add(dct('title'), literal(dataset.title));
-    add(dct('description'), literal(dataset.description));
+    // An empty string is no description: left out, so validators see that one is missing.
+    if (dataset.description.trim()) add(dct('description'), literal(dataset.description));
     for (const keyword of keywordsOf(dataset)) add(dcat('keyword'), literal(keyword));
     const theme = webIri(dataset.theme);
     if (theme) add(dcat('theme'), describer.concept(theme, dataThemeScheme.iri));
     const accessRights = webIri(dataset.accessRights);
     if (accessRights) add(dct('accessRights'), describer.rightsStatement(accessRights));
 
-    add(dct('publisher'), describer.organisation(dataset.publisher));
+    // Null when the public may not read the publisher (catalogue-source.ts).
+    if (dataset.publisher) add(dct('publisher'), describer.organisation(dataset.publisher));
     const contact = datasetContact(describer.context, dataset, accessRoute);
     if (contact) add(dcat('contactPoint'), describer.contactPoint(contact));
     for (const holder of dataset.dataHolders) {
@@ -102,14 +104,22 @@ export const dcatApWriter: ProfileWriter = {
     add(rdf('type'), dcat('Distribution'));
     add(dct('identifier'), literal(distribution.id));
     add(dct('title'), literal(distribution.title));
-    // For controlled data the access URL is where access is requested.
-    const accessUrl = webIri(distribution.accessUrl) ?? webIri(route?.applicationUrl) ?? webIri(route?.accessBody?.applicationUrl);
-    if (accessUrl) add(dcat('accessURL'), namedNode(accessUrl));
-    const downloadUrl = webIri(distribution.downloadUrl);
+    // Sensitive data is never one click away, whatever an older record holds.
+    const downloadUrl = record.dataset.isNonPublic ? null : webIri(distribution.downloadUrl);
     if (downloadUrl) add(dcat('downloadURL'), namedNode(downloadUrl));
-    // DCAT-AP allows one dct:format; every format is also a standard the files conform to.
-    const [primary] = distribution.formats;
-    if (primary) add(dct('format'), mediaTypeOrExtent(describer, distribution, primary, 0));
+    // For controlled data the access URL is where access is requested; DCAT-AP wants one on every
+    // distribution, so a public file's download URL is also its access URL when nothing else is given.
+    const accessUrl =
+      webIri(distribution.accessUrl) ?? webIri(route?.applicationUrl) ?? webIri(route?.accessBody?.applicationUrl) ?? downloadUrl;
+    if (accessUrl) add(dcat('accessURL'), namedNode(accessUrl));
+    // DCAT-AP allows one dct:format, from the EU file-type table; EDAM formats are standards the files conform to.
+    const fileType = distribution.formats.map((format) => euFileType(format.label)).find((type) => type !== null);
+    if (fileType) {
+      add(dct('format'), describer.once(fileType.iri, (describe) => {
+        describe(rdf('type'), dct('MediaTypeOrExtent'));
+        describe(rdfs('label'), literal(fileType.label));
+      }));
+    }
     for (const format of distribution.formats) {
       const standard = formatStandard(describer, format);
       if (standard) add(dct('conformsTo'), standard);
@@ -261,15 +271,6 @@ function attribution(
   state(prov('agent'), describer.organisation(organisation));
   state(dcat('hadRole'), namedNode(role));
   return namedNode(iri);
-}
-
-function mediaTypeOrExtent(describer: CatalogueDescriber, distribution: Distribution, format: DistributionFormat, index: number): RDF.NamedNode {
-  const edam = webIri(format.edam);
-  const iri = edam ?? describer.iris.part('distributions', distribution.id, `format-${index + 1}`);
-  return describer.once(iri, (add) => {
-    add(rdf('type'), dct('MediaTypeOrExtent'));
-    add(rdfs('label'), literal(format.label));
-  });
 }
 
 function formatStandard(describer: CatalogueDescriber, format: DistributionFormat): RDF.NamedNode | null {
