@@ -102,7 +102,8 @@ export const studyRules: RecordRules<Study, StudyInput, StudyPatch> = {
     if (study.startDate && study.endDate && study.endDate < study.startDate) problems.add('input.endDate', 'is before startDate');
     if (patch.plannedSize !== undefined) {
       if (patch.plannedSize && patch.plannedSize.value < 0) problems.add('input.plannedSize.value', 'cannot be negative');
-      study.plannedSize = patch.plannedSize;
+      // A size without a number (imported files give { value: null, unit }) says nothing, and StudySize.value is Int!.
+      study.plannedSize = patch.plannedSize?.value != null ? patch.plannedSize : null;
     }
     if (patch.actualSize !== undefined) {
       if (patch.actualSize != null && patch.actualSize < 0) problems.add('input.actualSize', 'cannot be negative');
