@@ -5,8 +5,10 @@ import { Migration20261130074500_source_fingerprint } from './Migration202611300
 import { Migration20261130080000_dataset_metadata_modified } from './Migration20261130080000_dataset_metadata_modified.js';
 import { Migration20261130093200_outbox_notify } from './Migration20261130093200_outbox_notify.js';
 import { Migration20261130120000_indexing_failure } from './Migration20261130120000_indexing_failure.js';
+import { Migration20261130130000_study_size_without_value } from './Migration20261130130000_study_size_without_value.js';
 import { Migration20261130140000_access_route_step_position_deferred } from './Migration20261130140000_access_route_step_position_deferred.js';
 import { Migration20261130140100_catalogue_changes_touch_datasets } from './Migration20261130140100_catalogue_changes_touch_datasets.js';
+import { Migration20261130150000_harvest_sources } from './Migration20261130150000_harvest_sources.js';
 
 /** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,6 +18,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130080000_dataset_metadata_modified', class: Migration20261130080000_dataset_metadata_modified },
   { name: 'Migration20261130093200_outbox_notify', class: Migration20261130093200_outbox_notify },
   { name: 'Migration20261130120000_indexing_failure', class: Migration20261130120000_indexing_failure },
+  { name: 'Migration20261130130000_study_size_without_value', class: Migration20261130130000_study_size_without_value },
   { name: 'Migration20261130140000_access_route_step_position_deferred', class: Migration20261130140000_access_route_step_position_deferred },
   { name: 'Migration20261130140100_catalogue_changes_touch_datasets', class: Migration20261130140100_catalogue_changes_touch_datasets },
+  { name: 'Migration20261130150000_harvest_sources', class: Migration20261130150000_harvest_sources },
 ];
