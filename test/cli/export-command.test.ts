@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+const run = promisify(execFile);
+/** The built CLI: the export's worker thread loads a compiled module, which only the build has. */
+const CLI = path.resolve('dist/src/cli/main.js');
+
+let database: TestDatabase;
+let dir: string;
+const gdcat = (...args: string[]) =>
+  run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: database.url, ELASTICSEARCH_URL: '' }, maxBuffer: 64 * 1024 * 1024 });
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dir = await mkdtemp(path.join(tmpdir(), 'gdcat-export-'));
+  await gdcat('import', path.resolve('seed/example-catalogue.json'), '--publish');
+}, 180_000);
+afterAll(async () => {
+  await database?.drop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('gdcat export', () => {
+  it('writes the same catalogue to a file (from its bounded worker thread) as to standard output', async () => {
+    const file = path.join(dir, 'catalogue.nt');
+    await gdcat('export', '--format', 'nt', '--out', file);
+    const { stdout } = await gdcat('export', '--format', 'nt');
+    const lines = (text: string) => text.split('\n').filter(Boolean).sort();
+    const written = lines(await readFile(file, 'utf8'));
+    expect(written.filter((line) => line.endsWith('<http://www.w3.org/ns/dcat#Dataset> .')).length).toBeGreaterThanOrEqual(15);
+    expect(written).toEqual(lines(stdout));
+  }, 180_000);
+
+  it('answers an unwritable --out path with one line naming it, not a stack trace', async () => {
+    const failure = await gdcat('export', '--out', path.join(dir, 'missing', 'folder', 'catalogue.ttl')).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBeGreaterThan(0);
+    expect(failure?.stderr).toContain('missing');
+    expect(failure?.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+});
