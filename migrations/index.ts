@@ -4,6 +4,7 @@ import { Migration20261123120500_consent_key_index } from './Migration2026112312
 import { Migration20261130074500_source_fingerprint } from './Migration20261130074500_source_fingerprint.js';
 import { Migration20261130080000_dataset_metadata_modified } from './Migration20261130080000_dataset_metadata_modified.js';
 import { Migration20261130093200_outbox_notify } from './Migration20261130093200_outbox_notify.js';
+import { Migration20261130170000_content_languages } from './Migration20261130170000_content_languages.js';
 
 /** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130074500_source_fingerprint', class: Migration20261130074500_source_fingerprint },
   { name: 'Migration20261130080000_dataset_metadata_modified', class: Migration20261130080000_dataset_metadata_modified },
   { name: 'Migration20261130093200_outbox_notify', class: Migration20261130093200_outbox_notify },
+  { name: 'Migration20261130170000_content_languages', class: Migration20261130170000_content_languages },
 ];

@@ -48,7 +48,7 @@ export async function openDatabase(config: AppConfig, log: Log): Promise<{ orm: 
 export async function startIndexer(config: AppConfig, log: Log = (line) => console.error(line)): Promise<{ stop(): Promise<void> }> {
   if (!config.databaseUrl) throw new Error('gdcat indexer needs DATABASE_URL: the PostgreSQL server the API processes share');
   const { orm, databaseUrl } = await openDatabase(config, log);
-  const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix });
+  const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers });
   await search.init();
   const indexer = new OutboxIndexer(orm, search, { log });
   const listener = listenForOutboxEvents(databaseUrl, () => indexer.notify(), log);
@@ -67,7 +67,7 @@ export async function startIndexer(config: AppConfig, log: Log = (line) => conso
 /** Starts the whole catalogue: database, migrations, seed when empty, search engine, indexer and HTTP. */
 export async function startCatalogue(config: AppConfig, log: Log = (line) => console.error(line)): Promise<RunningCatalogue> {
   const { orm, databaseUrl, embedded } = await openDatabase(config, log);
-  const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix });
+  const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers });
   await search.init();
   if (config.seedWhenEmpty && (await orm.em.fork().count(Dataset)) === 0) {
     const summary = await seedExampleCatalogue(orm.em.fork());

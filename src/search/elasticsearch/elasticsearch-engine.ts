@@ -15,8 +15,10 @@ import {
 } from '../engine.js';
 import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
 import {
-  DATASET_INDEX_MAPPINGS,
   DATASET_INDEX_SETTINGS,
+  LANGUAGE_ANALYZERS,
+  STEMMED_FIELDS,
+  datasetIndexMappings,
   foldToAscii,
   toIndexedDataset,
   type IndexedDataset,
@@ -46,6 +48,12 @@ export interface ElasticsearchSearchEngineOptions {
    * (at most 1 s later) and refresh() is called when a drain completes.
    */
   refresh?: 'wait_for' | false;
+  /**
+   * Also stem each language's texts with Elasticsearch's swedish and english analyzers (needs the
+   * analysis-common module, which full distributions have and the core-only test node has not). Switching it
+   * on or off needs `gdcat reindex`.
+   */
+  languageAnalyzers?: boolean;
 }
 
 const MAX_QUERY_TERMS = 32;
@@ -136,11 +144,13 @@ export class ElasticsearchSearchEngine implements SearchEngine {
   private readonly client: Client;
   private readonly alias: string;
   private readonly refreshPolicy: 'wait_for' | false;
+  private readonly languageAnalyzers: boolean;
 
   constructor(options: ElasticsearchSearchEngineOptions) {
     this.client = new Client({ node: options.node });
     this.alias = `${options.indexPrefix ?? 'gdcat'}-datasets`;
     this.refreshPolicy = options.refresh ?? 'wait_for';
+    this.languageAnalyzers = options.languageAnalyzers ?? false;
   }
 
   async init(): Promise<void> {
@@ -151,13 +161,13 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     }
     // An index created by an older version lacks later fields; adding them is allowed, `gdcat reindex` fills them.
     await this.call('update mapping', () =>
-      this.client.indices.putMapping({ index: this.alias, properties: DATASET_INDEX_MAPPINGS.properties }),
+      this.client.indices.putMapping({ index: this.alias, properties: datasetIndexMappings(this.languageAnalyzers).properties }),
     );
   }
 
   async upsert(docs: DatasetSearchDocument[]): Promise<void> {
     if (docs.length === 0) return;
-    const operations = docs.flatMap((doc) => [{ index: { _index: this.alias, _id: doc.id } }, toIndexedDataset(doc)]);
+    const operations = docs.flatMap((doc) => [{ index: { _index: this.alias, _id: doc.id } }, toIndexedDataset(doc, this.languageAnalyzers)]);
     await this.bulk('upsert', operations, this.refreshPolicy);
   }
 
@@ -189,7 +199,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     const withFacets = request.facets.length > 0;
     const query: estypes.QueryDslQueryContainer = {
       bool: {
-        must: terms.length > 0 ? [textQuery(terms)] : [],
+        must: terms.length > 0 ? [textQuery(terms, this.languageAnalyzers)] : [],
         filter: withFacets ? always : [...always, ...facetable.map((filter) => filter.query)],
       },
     };
@@ -252,7 +262,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
       let indexed = 0;
       for await (const batch of batches) {
         if (batch.length === 0) continue;
-        const operations = batch.flatMap((doc) => [{ index: { _index: index, _id: doc.id } }, toIndexedDataset(doc)]);
+        const operations = batch.flatMap((doc) => [{ index: { _index: index, _id: doc.id } }, toIndexedDataset(doc, this.languageAnalyzers)]);
         await this.bulk('rebuild', operations, false);
         indexed += batch.length;
         onProgress?.(indexed);
@@ -329,7 +339,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
         await this.client.indices.create({
           index,
           settings: { ...DATASET_INDEX_SETTINGS, ...extraSettings },
-          mappings: DATASET_INDEX_MAPPINGS,
+          mappings: datasetIndexMappings(this.languageAnalyzers),
           ...(aliases ? { aliases } : {}),
         });
         return index;
@@ -394,11 +404,22 @@ function failure(operation: string, error: unknown): Error {
   return new Error(`Elasticsearch ${operation} failed: ${reason}`, { cause: error });
 }
 
-/** Folded, lower-cased words of the query, split like the standard analyzer splits words. */
-function queryTerms(query: string | null | undefined): string[] {
+interface QueryTerm {
+  /** Folded and lower-cased, for the folded fields. */
+  folded: string;
+  /** As written (lower-cased), for the language analyzers, which need the accents. */
+  word: string;
+}
+
+/** Words of the query, split like the standard analyzer splits words; one per folded form. */
+function queryTerms(query: string | null | undefined): QueryTerm[] {
   if (!query) return [];
-  const words = foldToAscii(query).toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u);
-  return [...new Set(words.filter((word) => word.length > 0))].slice(0, MAX_QUERY_TERMS);
+  const terms = new Map<string, QueryTerm>();
+  for (const word of query.toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u)) {
+    const folded = foldToAscii(word);
+    if (folded.length > 0 && !terms.has(folded)) terms.set(folded, { folded, word });
+  }
+  return [...terms.values()].slice(0, MAX_QUERY_TERMS);
 }
 
 function weighted(query: estypes.QueryDslQueryContainer, weight: number): estypes.QueryDslQueryContainer {
@@ -424,17 +445,34 @@ function fuzzyQueries(term: string): estypes.QueryDslQueryContainer[] {
   ];
 }
 
+/** A term by its stem in each language's texts, weighted like the folded field each stems. */
+function stemmedQueries(word: string): estypes.QueryDslQueryContainer[] {
+  const weights = new Map(EXACT_FIELDS);
+  const folded: Record<(typeof STEMMED_FIELDS)[number], keyof IndexedDataset> = {
+    title: 'titleFolded',
+    keywords: 'keywordsFolded',
+    publisherName: 'publisherNameFolded',
+    description: 'descriptionFolded',
+  };
+  return Object.keys(LANGUAGE_ANALYZERS).flatMap((language) =>
+    STEMMED_FIELDS.map((field) =>
+      weighted({ match: { [`stemmed.${language}.${field}`]: { query: word, operator: 'and' } } }, weights.get(folded[field])!),
+    ),
+  );
+}
+
 /** Per term the best-matching field's weight (dis_max), summed over terms (bool should). */
-function textQuery(terms: string[]): estypes.QueryDslQueryContainer {
+function textQuery(terms: QueryTerm[], languageAnalyzers: boolean): estypes.QueryDslQueryContainer {
   return {
     bool: {
-      should: terms.map((term) => ({
+      should: terms.map(({ folded: term, word }) => ({
         dis_max: {
           queries: [
             ...EXACT_FIELDS.map(([field, weight]) =>
               weighted({ match: { [field]: { query: term, operator: 'and' } } }, weight),
             ),
             ...fuzzyQueries(term),
+            ...(languageAnalyzers ? stemmedQueries(word) : []),
           ],
         },
       })),

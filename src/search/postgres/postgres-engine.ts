@@ -12,6 +12,7 @@ import {
   type FacetField,
   type SearchEngine,
   type SearchVisibility,
+  textsInAllLanguages,
 } from '../engine.js';
 import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
 
@@ -29,6 +30,13 @@ import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
  * Elasticsearch's float scores, and the two engines order documents with the same matches identically.
  * Typo tolerance differs in kind: here trigram word similarity (which also relates 'genomics' to 'genome'),
  * there edit distance. Words containing digits (gene symbols, builds) match exactly in both.
+ *
+ * Languages: every field holds the texts of all the dataset's languages, matched word for word ('simple'
+ * configuration, accents folded). Each language's texts are also stemmed with that language's text search
+ * configuration (STEMMING: swedish, english) into a vector of their own, and a query word matches there by
+ * its stem in that language ('tumörer' finds 'tumör', 'sequences' finds 'sequencing'), with the same field
+ * weights. Elasticsearch's core-only test node has no stemmers, so this is where the engines differ
+ * (README, "Languages").
  */
 
 export interface PostgresSearchEngineOptions {
@@ -43,6 +51,11 @@ const MAX_QUERY_TERMS = 32;
 const SEARCH_WORK_MEM = '64MB';
 const WORD_SIMILARITY_THRESHOLD = 0.5;
 const FACET_SIZE = 50;
+/** Each content language's text search configuration and the column of its stemmed vector. */
+const STEMMING = [
+  { language: 'sv', config: 'swedish', column: 'search_vector_sv' },
+  { language: 'en', config: 'english', column: 'search_vector_en' },
+] as const;
 
 /** Renders the stored millisecond timestamp exactly as JavaScript's toISOString() does. */
 const ISO_MILLIS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
@@ -154,10 +167,14 @@ export class PostgresSearchEngine implements SearchEngine {
         // A projection built by an older version lacks later columns; `gdcat reindex` fills them in.
         await client.query(`ALTER TABLE ${this.table}
           ADD COLUMN IF NOT EXISTS holding_region_ids text[] COLLATE "C" NOT NULL DEFAULT '{}',
-          ADD COLUMN IF NOT EXISTS individuals_rounded bigint`);
+          ADD COLUMN IF NOT EXISTS individuals_rounded bigint,
+          ${STEMMING.map((s) => `ADD COLUMN IF NOT EXISTS ${s.column} tsvector NOT NULL DEFAULT ''`).join(', ')}`);
         await client.query(
           `CREATE INDEX IF NOT EXISTS ${this.table}_holding_region_ids_idx ON ${this.table} USING gin (holding_region_ids)`,
         );
+        for (const s of STEMMING) {
+          await client.query(`CREATE INDEX IF NOT EXISTS ${this.table}_${s.column}_idx ON ${this.table} USING gin (${s.column})`);
+        }
       }
       await client.query('COMMIT');
     } catch (error) {
@@ -192,7 +209,10 @@ export class PostgresSearchEngine implements SearchEngine {
     const where = [visibilitySql(request.visibility, params), ...alwaysAppliedFilterSql(request.filter, params)];
     let score = 'NULL::numeric';
     if (terms.length > 0) {
-      const folded = terms.map((term) => ({ sql: `gdcat_unaccent(${params.add(term)})`, fuzzy: isTypoTolerant(term) }));
+      const folded = terms.map((term) => {
+        const word = params.add(term);
+        return { sql: `gdcat_unaccent(${word})`, word, fuzzy: isTypoTolerant(term) };
+      });
       where.push(`(${folded.map(termMatchSql).join(' OR ')})`);
       score = `round(${folded.map(termScoreSql).join(' + ')}, 4)`;
     }
@@ -358,6 +378,7 @@ const INDEX_SUFFIXES = [
   'disease_ancestor_ids_idx',
   'access_body_ids_idx',
   'holding_region_ids_idx',
+  ...STEMMING.map((s) => `${s.column}_idx`),
 ] as const;
 
 /**
@@ -395,6 +416,7 @@ function createTableSql(table: string): string {
     title_folded text NOT NULL,
     subject_folded text NOT NULL,
     search_vector tsvector NOT NULL,
+    ${STEMMING.map((s) => `${s.column} tsvector NOT NULL`).join(', ')},
     CONSTRAINT ${table}_pkey PRIMARY KEY (id)
   )`;
 }
@@ -408,6 +430,7 @@ function createIndexSql(table: string): string[] {
     `CREATE INDEX ${table}_disease_ancestor_ids_idx ON ${table} USING gin (disease_ancestor_ids)`,
     `CREATE INDEX ${table}_access_body_ids_idx ON ${table} USING gin (access_body_ids)`,
     `CREATE INDEX ${table}_holding_region_ids_idx ON ${table} USING gin (holding_region_ids)`,
+    ...STEMMING.map((s) => `CREATE INDEX ${table}_${s.column}_idx ON ${table} USING gin (${s.column})`),
   ];
 }
 
@@ -424,7 +447,8 @@ function upsertSql(table: string): string {
       id, identifier, status, owner_organisation_id, title, title_sort, description, keywords, publisher_id,
       publisher_name, diagnostic_area, assays, disease_ids, disease_ancestor_ids, disease_labels, phenotype_labels,
       duo_permission, consent_key, access_mode, access_body_ids, holding_region_ids, genome_build, individuals,
-      individuals_rounded, issued, modified, title_folded, subject_folded, search_vector)
+      individuals_rounded, issued, modified, title_folded, subject_folded, search_vector,
+      ${STEMMING.map((s) => s.column).join(', ')})
     SELECT
       d.id, d.identifier, d.status, d.owner_organisation_id, d.title, d.title_sort, d.description, d.keywords,
       d.publisher_id, d.publisher_name, d.diagnostic_area, d.assays, d.disease_ids, d.disease_ancestor_ids,
@@ -436,13 +460,15 @@ function upsertSql(table: string): string {
       setweight(to_tsvector('simple', gdcat_unaccent(d.title)), 'A')
         || setweight(to_tsvector('simple', gdcat_unaccent(array_to_string(d.keywords, ' '))), 'B')
         || setweight(to_tsvector('simple', gdcat_unaccent(${labelsAndPublisher})), 'C')
-        || setweight(to_tsvector('simple', gdcat_unaccent(d.description)), 'D')
+        || setweight(to_tsvector('simple', gdcat_unaccent(d.description)), 'D'),
+      ${STEMMING.map(stemmedVectorSql).join(',\n      ')}
     FROM jsonb_to_recordset($1::jsonb) AS d(
       id text, identifier text, status text, owner_organisation_id text, title text, title_sort text,
       description text, keywords text[], publisher_id text, publisher_name text, diagnostic_area text,
       assays text[], disease_ids text[], disease_ancestor_ids text[], disease_labels text[], phenotype_labels text[],
       duo_permission text, consent_key text, access_mode text, access_body_ids text[], holding_region_ids text[],
-      genome_build text, individuals bigint, individuals_rounded bigint, issued timestamptz, modified timestamptz)
+      genome_build text, individuals bigint, individuals_rounded bigint, issued timestamptz, modified timestamptz,
+      texts jsonb)
     ON CONFLICT (id) DO UPDATE SET
       identifier = EXCLUDED.identifier, status = EXCLUDED.status,
       owner_organisation_id = EXCLUDED.owner_organisation_id, title = EXCLUDED.title,
@@ -456,7 +482,18 @@ function upsertSql(table: string): string {
       genome_build = EXCLUDED.genome_build, individuals = EXCLUDED.individuals,
       individuals_rounded = EXCLUDED.individuals_rounded, issued = EXCLUDED.issued, modified = EXCLUDED.modified,
       title_folded = EXCLUDED.title_folded, subject_folded = EXCLUDED.subject_folded,
-      search_vector = EXCLUDED.search_vector`;
+      search_vector = EXCLUDED.search_vector,
+      ${STEMMING.map((s) => `${s.column} = EXCLUDED.${s.column}`).join(', ')}`;
+}
+
+/** One language's texts of the row `d`, stemmed with its configuration and weighted like search_vector. */
+function stemmedVectorSql({ language, config }: (typeof STEMMING)[number]): string {
+  const vector = (text: string, weight: string) => `setweight(to_tsvector('${config}', ${text}), '${weight}')`;
+  return `coalesce((SELECT ${vector(`t->>'title'`, 'A')}
+        || ${vector(`array_to_string(ARRAY(SELECT jsonb_array_elements_text(t->'keywords')), ' ')`, 'B')}
+        || ${vector(`coalesce(t->>'publisherName', '')`, 'C')}
+        || ${vector(`t->>'description'`, 'D')}
+      FROM jsonb_array_elements(d.texts) AS t WHERE t->>'language' = '${language}'), '')`;
 }
 
 const unique = (values: string[]): string[] => [...new Set(values)];
@@ -465,18 +502,22 @@ const nfc = (text: string): string => text.normalize('NFC');
 /** Rows for jsonb_to_recordset; the last version of a document wins within a batch. */
 function toRows(docs: DatasetSearchDocument[]): Record<string, unknown>[] {
   const latest = new Map(docs.map((doc) => [doc.id, doc]));
-  return [...latest.values()].map((doc) => ({
+  return [...latest.values()].map((doc) => {
+    // The text columns hold every language, so a word matches in whichever language it is written.
+    const all = textsInAllLanguages(doc);
+    return {
     id: doc.id,
     identifier: doc.identifier,
     status: doc.status,
     owner_organisation_id: doc.ownerOrganisationId,
-    title: nfc(doc.title),
+    title: nfc(all.titles.join('\n')),
     // Computed here, not with lower(), so both engines sort titles by exactly the same key.
     title_sort: doc.title.toLowerCase(),
-    description: nfc(doc.description),
-    keywords: doc.keywords.map(nfc),
+    description: nfc(all.descriptions.join('\n')),
+    keywords: all.keywords.map(nfc),
     publisher_id: doc.publisherId,
-    publisher_name: doc.publisherName === null ? null : nfc(doc.publisherName),
+    publisher_name: all.publisherNames.length === 0 ? null : nfc(all.publisherNames.join('\n')),
+    texts: doc.texts.map((t) => ({ ...t, title: nfc(t.title), description: nfc(t.description), keywords: t.keywords.map(nfc), publisherName: t.publisherName && nfc(t.publisherName) })),
     diagnostic_area: doc.diagnosticArea,
     assays: unique(doc.assays),
     disease_ids: unique(doc.diseaseIds),
@@ -493,7 +534,8 @@ function toRows(docs: DatasetSearchDocument[]): Record<string, unknown>[] {
     individuals_rounded: doc.individualsRounded,
     issued: doc.issued,
     modified: doc.modified,
-  }));
+    };
+  });
 }
 
 /** Lower-cased words of the query; accents are folded in SQL by the same gdcat_unaccent as the documents. */
@@ -518,22 +560,40 @@ function isTypoTolerant(term: string): boolean {
 interface QueryTerm {
   /** SQL expression of the folded term. */
   sql: string;
+  /** SQL parameter of the term as written (stemmers need the accents). */
+  word: string;
   fuzzy: boolean;
 }
 
-/** A document matches a term exactly in any weighted field, or approximately (pg_trgm) in title or subject. */
-function termMatchSql({ sql: term, fuzzy }: QueryTerm): string {
-  const exact = `search_vector @@ ${tsquery(term)}`;
+/** The term stemmed by a language's configuration; an empty query (a stop word) matches nothing. */
+function stemmedQuery(word: string, config: string, weights = ''): string {
+  return `to_tsquery('${config}', quote_literal(${word}) || '${weights ? `:${weights}` : ''}')`;
+}
+
+/**
+ * A document matches a term exactly in any weighted field, by its stem in a language's texts, or
+ * approximately (pg_trgm) in title or subject.
+ */
+function termMatchSql({ sql: term, word, fuzzy }: QueryTerm): string {
+  const exact = [`search_vector @@ ${tsquery(term)}`, ...STEMMING.map((s) => `${s.column} @@ ${stemmedQuery(word, s.config)}`)].join(' OR ');
   return fuzzy ? `(${exact} OR title_folded %> ${term} OR subject_folded %> ${term})` : `(${exact})`;
 }
 
-/** The best field a term matches; see the relevance model at the top of this file. */
-function termScoreSql({ sql: term, fuzzy }: QueryTerm): string {
-  const exact = `CASE WHEN search_vector @@ ${tsquery(term, 'A')} THEN 1
-         WHEN search_vector @@ ${tsquery(term, 'B')} THEN 0.625
-         WHEN search_vector @@ ${tsquery(term, 'C')} THEN 0.375
-         WHEN search_vector @@ ${tsquery(term, 'D')} THEN 0.25
+/** The weight of the best field a vector matches the query in (the field weights A-D of the relevance model). */
+function weightedMatchSql(vector: string, query: (weights: string) => string): string {
+  return `CASE WHEN ${vector} @@ ${query('A')} THEN 1
+         WHEN ${vector} @@ ${query('B')} THEN 0.625
+         WHEN ${vector} @@ ${query('C')} THEN 0.375
+         WHEN ${vector} @@ ${query('D')} THEN 0.25
          ELSE 0 END`;
+}
+
+/** The best field a term matches; see the relevance model at the top of this file. */
+function termScoreSql({ sql: term, word, fuzzy }: QueryTerm): string {
+  const exact = `GREATEST(${[
+    weightedMatchSql('search_vector', (weights) => tsquery(term, weights)),
+    ...STEMMING.map((s) => weightedMatchSql(s.column, (weights) => stemmedQuery(word, s.config, weights))),
+  ].join(', ')})`;
   if (!fuzzy) return exact;
   return `GREATEST(${exact},
     CASE WHEN title_folded %> ${term} THEN 0.5
