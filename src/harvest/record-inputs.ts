@@ -32,10 +32,20 @@ export interface InputContext {
 const list = <T>(value: T | T[] | null | undefined): T[] => (value == null ? [] : Array.isArray(value) ? value : [value]);
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
+/**
+ * A field's texts in the record's other languages, given in the file as `translations` by language
+ * ({ "sv": { "title": "…", "keywords": ["…"] } }); the record's own `language` (default en) is that of its
+ * plain fields. Always a list, so an import also removes translations the file no longer has.
+ */
+const translated = (r: Json, field: string): { language: string; value: string }[] =>
+  Object.entries((r.translations ?? {}) as Json).flatMap(([language, texts]) => list<string>(texts?.[field]).map((value) => ({ language, value })));
+
 export function organisationInput(o: Json): OrganisationInput {
   return {
     identifier: o.id,
+    language: orNull(o.language),
     name: o.name,
+    nameTranslations: translated(o, 'name'),
     type: (o.type in OrganisationType ? o.type : OrganisationType.AUTHORITY) as OrganisationType,
     publisherType: orNull(o.publisherType),
     roles: list(o.roles),
@@ -49,7 +59,9 @@ export function organisationInput(o: Json): OrganisationInput {
 export function dataAccessBodyInput(b: Json, context: InputContext): DataAccessBodyInput {
   return {
     identifier: b.id,
+    language: orNull(b.language),
     name: b.name,
+    nameTranslations: translated(b, 'name'),
     kind: b.kind as DataAccessBodyKind,
     operatedBy: orNull(b.operatedBy),
     hostedBy: orNull(b.hostedBy),
@@ -101,9 +113,13 @@ export function studyInput(s: Json, context: InputContext): StudyInput {
 export function datasetInput(d: Json, context: InputContext): DatasetInput {
   return {
     identifier: d.id,
+    language: orNull(d.language),
     title: d.title,
     description: d.description ?? '',
     keywords: list(d.keywords),
+    titleTranslations: translated(d, 'title'),
+    descriptionTranslations: translated(d, 'description'),
+    keywordTranslations: translated(d, 'keywords'),
     diagnosticArea: orNull(d.diagnosticArea),
     theme: orNull(d.theme),
     accessRights: orNull(d.accessRights),
