@@ -186,8 +186,8 @@ describe('Swedish and English content', () => {
       version = data?.updateDataset.dataset.version;
       // Asking for no language in particular (Node's fetch sends `*`) gives the record's own language.
       const title = `{ dataset(id: "${id}") { title } }`;
-      expect((await ask(catalogue, title, '*')).data!.dataset.title).toBe('Trios vid epilepsi hos barn');
-      expect((await ask(catalogue, title, 'en-US')).data!.dataset.title).toBe('Paediatric epilepsy WGS trios');
+      expect((await ask(catalogue, title, '*', admin)).data!.dataset.title).toBe('Trios vid epilepsi hos barn');
+      expect((await ask(catalogue, title, 'en-US', admin)).data!.dataset.title).toBe('Paediatric epilepsy WGS trios');
     });
 
     it('refuses unknown languages, two titles in one language and a missing title in the record\'s language, naming the field', async () => {
@@ -271,6 +271,12 @@ describe('Swedish and English content', () => {
           const languages = literals(subject, predicate).map((l) => l.language);
           expect(new Set(languages).size, `${predicate.value} of ${subject.value}`).toBe(languages.length);
         }
+      }
+      // A distribution is written with its dataset, in the dataset's language.
+      const distributions = store.getObjects(dataset, dcat('distribution'), null);
+      expect(distributions.length).toBeGreaterThan(0);
+      for (const distribution of distributions) {
+        expect(literals(distribution as typeof dataset, dct('title')).map((t) => t.language)).toEqual(['en']);
       }
       const contributor = namedNode(store.getObjects(null, namedNode('http://www.w3.org/ns/prov#agent'), null).map((o) => o.value).find((iri) => iri.includes('gmc-stockholm'))!);
       expect(literals(contributor, foaf('name'))).toEqual(

@@ -101,7 +101,8 @@ export const dcatApWriter: ProfileWriter = {
     const route = record.accessRoute;
     add(rdf('type'), dcat('Distribution'));
     add(dct('identifier'), literal(distribution.id));
-    add(dct('title'), literal(distribution.title));
+    // Written with the dataset, in its language.
+    add(dct('title'), literal(distribution.title, record.dataset.language));
     // For controlled data the access URL is where access is requested.
     const accessUrl = webIri(distribution.accessUrl) ?? webIri(route?.applicationUrl) ?? webIri(route?.accessBody?.applicationUrl);
     if (accessUrl) add(dcat('accessURL'), namedNode(accessUrl));
