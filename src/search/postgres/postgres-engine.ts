@@ -502,22 +502,15 @@ const nfc = (text: string): string => text.normalize('NFC');
 /** Rows for jsonb_to_recordset; the last version of a document wins within a batch. */
 function toRows(docs: DatasetSearchDocument[]): Record<string, unknown>[] {
   const latest = new Map(docs.map((doc) => [doc.id, doc]));
-  return [...latest.values()].map((doc) => {
-    // The text columns hold every language, so a word matches in whichever language it is written.
-    const all = textsInAllLanguages(doc);
-    return {
+  return [...latest.values()].map((doc) => ({
     id: doc.id,
     identifier: doc.identifier,
     status: doc.status,
     owner_organisation_id: doc.ownerOrganisationId,
-    title: nfc(all.titles.join('\n')),
     // Computed here, not with lower(), so both engines sort titles by exactly the same key.
     title_sort: doc.title.toLowerCase(),
-    description: nfc(all.descriptions.join('\n')),
-    keywords: all.keywords.map(nfc),
+    ...textColumns(doc),
     publisher_id: doc.publisherId,
-    publisher_name: all.publisherNames.length === 0 ? null : nfc(all.publisherNames.join('\n')),
-    texts: doc.texts.map((t) => ({ ...t, title: nfc(t.title), description: nfc(t.description), keywords: t.keywords.map(nfc), publisherName: t.publisherName && nfc(t.publisherName) })),
     diagnostic_area: doc.diagnosticArea,
     assays: unique(doc.assays),
     disease_ids: unique(doc.diseaseIds),
@@ -534,8 +527,28 @@ function toRows(docs: DatasetSearchDocument[]): Record<string, unknown>[] {
     individuals_rounded: doc.individualsRounded,
     issued: doc.issued,
     modified: doc.modified,
-    };
-  });
+  }));
+}
+
+/**
+ * The text columns hold every language's texts, so a word matches in whichever language it is written; `texts`
+ * keeps them by language for the stemmed vectors.
+ */
+function textColumns(doc: DatasetSearchDocument): Record<string, unknown> {
+  const all = textsInAllLanguages(doc);
+  return {
+    title: nfc(all.titles.join('\n')),
+    description: nfc(all.descriptions.join('\n')),
+    keywords: all.keywords.map(nfc),
+    publisher_name: all.publisherNames.length === 0 ? null : nfc(all.publisherNames.join('\n')),
+    texts: doc.texts.map((t) => ({
+      ...t,
+      title: nfc(t.title),
+      description: nfc(t.description),
+      keywords: t.keywords.map(nfc),
+      publisherName: t.publisherName === null ? null : nfc(t.publisherName),
+    })),
+  };
 }
 
 /** Lower-cased words of the query; accents are folded in SQL by the same gdcat_unaccent as the documents. */
