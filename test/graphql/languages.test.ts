@@ -244,6 +244,17 @@ describe('Swedish and English content', () => {
   });
 
   describe('RDF', () => {
+    it('keeps both titles in every serialisation', async () => {
+      for (const format of ['text/turtle', 'application/ld+json', 'application/rdf+xml', 'application/n-triples'] as const) {
+        const response = await fetch(`${catalogue.url}/dcat/datasets/${encodeURIComponent(GMCK)}`, { headers: { accept: format } });
+        const quads = await parse(await response.text(), format);
+        const titles = quads
+          .filter((q) => q.predicate.equals(dct('title')) && q.object.value.includes('GMC Karolinska'))
+          .map((q) => `${q.object.value}@${(q.object as { language?: string }).language}`);
+        expect(titles.sort(), format).toEqual([`${GMCK_SV}@sv`, `${GMCK_EN}@en`].sort());
+      }
+    });
+
     it('states every language of titles, descriptions, keywords and names as language-tagged literals, one per language', async () => {
       const response = await fetch(`${catalogue.url}/dcat/datasets/${encodeURIComponent(GMCK)}`, { headers: { accept: 'text/turtle' } });
       expect(response.status).toBe(200);
