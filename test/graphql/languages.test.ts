@@ -243,6 +243,45 @@ describe('Swedish and English content', () => {
     });
   });
 
+  describe('import', () => {
+    const IMPORT = `mutation($input: JSON!) { importCatalogue(input: $input, dryRun: false) {
+      report { created failed problems { sheet row field message } } userErrors { field message }
+    } }`;
+
+    it('takes a record\'s language and its texts in the other language', async () => {
+      const { data } = await catalogue.gql(
+        IMPORT,
+        {
+          input: {
+            organisations: [
+              { id: 'urn:test:languages:org', name: 'Regionalt cancercentrum Väst', type: 'AUTHORITY', language: 'sv', translations: { en: { name: 'Regional Cancer Centre West' } } },
+            ],
+          },
+        },
+        admin,
+      );
+      expect(data?.importCatalogue.report).toMatchObject({ created: 1, failed: 0, problems: [] });
+      const { data: read } = await catalogue.gql(`{ organisations(first: 100) { edges { node { identifier nameTranslations { language value } } } } }`, {}, admin);
+      const imported = read?.organisations.edges.find((e: { node: { identifier: string } }) => e.node.identifier === 'urn:test:languages:org');
+      expect(imported.node.nameTranslations).toEqual([
+        { language: 'sv', value: 'Regionalt cancercentrum Väst' },
+        { language: 'en', value: 'Regional Cancer Centre West' },
+      ]);
+    });
+
+    it('reports a language it does not know, and writes nothing', async () => {
+      const { data } = await catalogue.gql(
+        IMPORT,
+        { input: { organisations: [{ id: 'urn:test:languages:org-2', name: 'Nordic node', type: 'AUTHORITY', translations: { no: { name: 'Nordisk node' } } }] } },
+        admin,
+      );
+      expect(data?.importCatalogue.report).toMatchObject({ created: 0, failed: 1 });
+      expect(data?.importCatalogue.report.problems).toEqual([
+        { sheet: 'organisations', row: 1, field: 'nameTranslations[0].language', message: 'must be one of sv, en (got "no")' },
+      ]);
+    });
+  });
+
   describe('RDF', () => {
     it('keeps both titles in every serialisation', async () => {
       for (const format of ['text/turtle', 'application/ld+json', 'application/rdf+xml', 'application/n-triples'] as const) {
