@@ -58,11 +58,7 @@ export function listInEveryLanguage<R extends TranslatedRecord>(record: R, field
 
 /** The value to show for callers wanting these languages (most wanted first); see chooseLanguage. */
 export function chosenValue<V>(values: LocalizedValue<V>[], wanted: readonly string[], own: string): LocalizedValue<V> | null {
-  const language = chooseLanguage(
-    values.map((v) => v.language),
-    wanted,
-    own,
-  );
+  const language = chooseLanguage(values.map((v) => v.language), wanted, own);
   return values.find((v) => v.language === language) ?? null;
 }
 
@@ -154,7 +150,12 @@ function replaceAll(values: Map<string, string | string[]>, spec: TranslatedFiel
       problems.add(`${at}.language`, `must be one of ${CONTENT_LANGUAGES.join(', ')} (got "${entry.language}")`);
       return;
     }
-    const value = checkText(problems, `${at}.value`, entry.value ?? '', spec.maxLength);
+    // Import files are JSON: a number or list here is the file's mistake, not a crash.
+    if (typeof entry.value !== 'string') {
+      problems.add(`${at}.value`, 'must be text');
+      return;
+    }
+    const value = checkText(problems, `${at}.value`, entry.value, spec.maxLength);
     if (!value) {
       problems.add(`${at}.value`, 'cannot be empty; leave the language out instead', 'REQUIRED');
       return;

@@ -272,12 +272,20 @@ describe('Swedish and English content', () => {
     it('reports a language it does not know, and writes nothing', async () => {
       const { data } = await catalogue.gql(
         IMPORT,
-        { input: { organisations: [{ id: 'urn:test:languages:org-2', name: 'Nordic node', type: 'AUTHORITY', translations: { no: { name: 'Nordisk node' } } }] } },
+        {
+          input: {
+            organisations: [
+              { id: 'urn:test:languages:org-2', name: 'Nordic node', type: 'AUTHORITY', translations: { no: { name: 'Nordisk node' } } },
+              { id: 'urn:test:languages:org-3', name: 'Numbered node', type: 'AUTHORITY', translations: { sv: { name: 42 } } },
+            ],
+          },
+        },
         admin,
       );
-      expect(data?.importCatalogue.report).toMatchObject({ created: 0, failed: 1 });
+      expect(data?.importCatalogue.report).toMatchObject({ created: 0, failed: 2 });
       expect(data?.importCatalogue.report.problems).toEqual([
         { sheet: 'organisations', row: 1, field: 'nameTranslations[0].language', message: 'must be one of sv, en (got "no")' },
+        { sheet: 'organisations', row: 2, field: 'nameTranslations[0].value', message: 'must be text' },
       ]);
     });
   });
