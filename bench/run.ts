@@ -98,6 +98,9 @@ function datasetInput(n: string) {
         { order: 2, requirement: 'CONTROLLER_DISCLOSURE_DECISION', body: 'urn:example:gms-catalogue:dab:stockholm' },
       ],
     },
+    // Non-public data publishes only with a health data access body and a distribution.
+    hdab: 'urn:example:gms-catalogue:dab:se-hdab',
+    distributions: [{ title: 'CRAM and VCF in the regional SPE', formats: [{ label: 'CRAM' }, { label: 'VCF' }] }],
   };
 }
 

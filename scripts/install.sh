@@ -9,9 +9,17 @@ source scripts/node.sh
 mkdir -p .build
 exec 9>.build/lock
 flock 9
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
+# By content, not modification time: a fresh checkout or worktree has a newer lock file than the installed tree
+# without any dependency having changed.
+install_when_lock_changed() {
+  local dir="$1" stamp
+  stamp="$dir/node_modules/.gdcat-lock-sha1"
+  if [ ! -f "$stamp" ] || [ "$(sha1sum < "$dir/package-lock.json")" != "$(cat "$stamp")" ]; then
+    npm ci --prefix "$dir" --no-audit --no-fund
+    sha1sum < "$dir/package-lock.json" > "$stamp"
+  fi
+}
+install_when_lock_changed .
 
 build_server() {
   # Everything tsc reads: the included folders, the compiler settings, the installed dependencies, the Node used.
@@ -41,9 +49,7 @@ build_server() {
 }
 
 build_web() {
-  if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
-    npm ci --prefix web --no-audit --no-fund
-  fi
+  install_when_lock_changed web
   local fingerprint
   fingerprint="$({
     node --version

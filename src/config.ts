@@ -2,6 +2,56 @@ import path from 'node:path';
 import { authConfigFromEnv, type AuthConfig } from './auth/auth-config.js';
 import { defaultStateDir } from './db/embedded-postgres.js';
 
+/** Defaults of the HTTP edge (README, "Configuration" and "Security model"). */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 1_200;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_IDLE_SOCKET_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
+export const DEFAULT_SEARCH_CONCURRENCY = 4;
+export const DEFAULT_SEARCH_QUEUE = 32;
+export const DEFAULT_SEARCH_STATEMENT_TIMEOUT_MS = 5_000;
+export const DEFAULT_SEARCH_MAX_WAIT_MS = 5_000;
+export const DEFAULT_TOKEN_MAX_LIFETIME_SECONDS = 24 * 3600;
+/** Clock difference tolerated between the token issuer and this server. */
+export const TOKEN_CLOCK_SKEW_SECONDS = 60;
+/** Operation names the web catalogue sends: each gets its own metrics series, every other name shares one. */
+export const WEB_CATALOGUE_OPERATIONS = [
+  'DiscoverDatasets', 'PageCursors', 'DuoTerms', 'DiseaseSuggestions', 'DatasetPage', 'ManagedDatasets', 'DatasetForEdit',
+  'EditorChoices', 'CreateDataset', 'UpdateDataset', 'PublishDataset', 'WithdrawDataset',
+];
+
+/** How the HTTP edge protects the service: limits, timeouts and what it exposes. */
+export interface HttpSettings {
+  /** GraphQL introspection (schema.graphql is the published schema; off unless GRAPHQL_INTROSPECTION=true). */
+  introspection: boolean;
+  /** Origins allowed to call the API from a browser; '*' allows any. Empty: same origin only. */
+  corsOrigins: string[];
+  /** Bearer token /metrics requires; unset: /metrics is open (keep it on an internal network then). */
+  metricsToken?: string;
+  /** Operation names that get their own metrics series. */
+  metricsOperations: string[];
+  /** Express "trust proxy": which proxies' X-Forwarded-* to believe (client address, protocol). */
+  trustProxy: boolean | number | string;
+  /** Requests one client (address) may make per minute; 0: no limit. */
+  rateLimitPerMinute: number;
+  /** Time to receive a whole request (headers and body) and to receive its headers. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** A connection with no traffic for this long is closed. */
+  idleSocketTimeoutMs: number;
+  maxBodyBytes: number;
+}
+
+/** Searches one API process runs at once, how many may wait, and PostgreSQL's limit on one search statement. */
+export interface SearchLimits {
+  concurrency: number;
+  queue: number;
+  /** A search that waited this long for its turn is refused (SEARCH_BUSY). */
+  maxWaitMs: number;
+  statementTimeoutMs: number;
+}
+
 /** Runtime configuration, all from the environment (see README). */
 export interface AppConfig {
   port: number;
@@ -24,6 +74,9 @@ export interface AppConfig {
    * can be scaled out without each of them indexing.
    */
   indexer: 'in-process' | 'separate';
+  /** Unset (configurations built in code): the defaults, as with an empty environment. */
+  http?: HttpSettings;
+  searchLimits?: SearchLimits;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -42,10 +95,67 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     elasticsearchIndexPrefix: env.ELASTICSEARCH_INDEX_PREFIX ?? 'gdcat',
     elasticsearchLanguageAnalyzers: env.ELASTICSEARCH_LANGUAGE_ANALYZERS === 'true',
     stateDir,
-    auth: authConfigFromEnv(env, path.join(stateDir, 'dev-signing-key.json')),
+    auth: {
+      ...authConfigFromEnv(env, path.join(stateDir, 'dev-signing-key.json')),
+      maxLifetimeSeconds: whole(env, 'TOKEN_MAX_LIFETIME_SECONDS', DEFAULT_TOKEN_MAX_LIFETIME_SECONDS, 1),
+    },
     smallCountThreshold: threshold,
     baseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     seedWhenEmpty: env.SEED_WHEN_EMPTY !== 'false',
     indexer,
+    http: httpSettingsFromEnv(env),
+    searchLimits: searchLimitsFromEnv(env),
   };
+}
+
+export function searchLimitsFromEnv(env: NodeJS.ProcessEnv = {}): SearchLimits {
+  return {
+    concurrency: whole(env, 'SEARCH_CONCURRENCY', DEFAULT_SEARCH_CONCURRENCY, 1),
+    queue: whole(env, 'SEARCH_QUEUE', DEFAULT_SEARCH_QUEUE, 0),
+    maxWaitMs: whole(env, 'SEARCH_MAX_WAIT_MS', DEFAULT_SEARCH_MAX_WAIT_MS, 1),
+    statementTimeoutMs: whole(env, 'SEARCH_STATEMENT_TIMEOUT_MS', DEFAULT_SEARCH_STATEMENT_TIMEOUT_MS, 0),
+  };
+}
+
+/** The HTTP settings from the environment; with an empty environment, the production defaults. */
+export function httpSettingsFromEnv(env: NodeJS.ProcessEnv = {}): HttpSettings {
+  const requestTimeoutMs = whole(env, 'REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 1);
+  return {
+    introspection: flag(env, 'GRAPHQL_INTROSPECTION', false),
+    corsOrigins: list(env.CORS_ORIGINS),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    metricsOperations: [...WEB_CATALOGUE_OPERATIONS, ...list(env.METRICS_OPERATIONS)],
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
+    rateLimitPerMinute: whole(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE, 0),
+    requestTimeoutMs,
+    headersTimeoutMs: Math.min(whole(env, 'HEADERS_TIMEOUT_MS', DEFAULT_HEADERS_TIMEOUT_MS, 1), requestTimeoutMs),
+    idleSocketTimeoutMs: whole(env, 'IDLE_SOCKET_TIMEOUT_MS', DEFAULT_IDLE_SOCKET_TIMEOUT_MS, 1),
+    maxBodyBytes: whole(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1),
+  };
+}
+
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number >= ${min}, not ${text}`);
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (text !== 'true' && text !== 'false') throw new Error(`${name} must be true or false, not ${text}`);
+  return text === 'true';
+}
+
+function list(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+/** TRUST_PROXY: true/false, a number of hops, or addresses/subnets as Express takes them. */
+function trustProxyOf(text: string | undefined): boolean | number | string {
+  if (text === undefined || text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  return /^\d+$/.test(text) ? Number(text) : text;
 }

@@ -1,5 +1,5 @@
 import type { Rel } from '@mikro-orm/core';
-import { Collection } from '@mikro-orm/core';
+import { Collection, DeferMode } from '@mikro-orm/core';
 import { Entity, Enum, ManyToOne, OneToMany, OneToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
@@ -71,7 +71,7 @@ export class AccessRoute {
 
 @ObjectType()
 @Entity({ tableName: 'access_route_step' })
-@Unique({ properties: ['route', 'position'] })
+@Unique({ properties: ['route', 'position'], deferMode: DeferMode.INITIALLY_DEFERRED })
 export class AccessRouteStep {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();

@@ -10,6 +10,8 @@ export interface AuthConfig {
   scope?: string;
   /** Where the local development signing key is kept (dev mode only). */
   devKeyFile: string;
+  /** Longest lifetime (exp - iat, and exp - now) a token may have; default DEFAULT_TOKEN_MAX_LIFETIME_SECONDS. */
+  maxLifetimeSeconds?: number;
 }
 
 /** AUTH_MODE=dev is the default only when no OIDC issuer is configured. */

@@ -1,7 +1,8 @@
-import { createRemoteJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeJwt, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_TOKEN_MAX_LIFETIME_SECONDS, TOKEN_CLOCK_SKEW_SECONDS } from '../config.js';
 import type { AuthConfig } from './auth-config.js';
 import type { Role, Viewer } from '../records/viewer.js';
 
@@ -39,28 +40,59 @@ export async function mintDevToken(
   if (config.mode !== 'dev') throw new Error('gdcat token only works with AUTH_MODE=dev');
   const { privateJwk } = await devKeyPair(config.devKeyFile);
   const key = await importJWK(privateJwk, ALGORITHM);
-  return new SignJWT({ role: claims.role, orgs: claims.orgs })
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ role: claims.role, orgs: claims.orgs })
     .setProtectedHeader({ alg: ALGORITHM })
     .setIssuer(DEV_ISSUER)
     .setAudience(DEV_AUDIENCE)
     .setSubject(claims.subject ?? `dev-${claims.role}`)
-    .setIssuedAt()
-    .setExpirationTime(claims.expiresIn ?? '12h')
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(claims.expiresIn ?? DEV_TOKEN_LIFETIME)
     .sign(key);
+  // Handed out only when the server would accept it: a token it refuses is no use to anyone.
+  const lifetime = decodeJwt(token).exp! - issuedAt;
+  const max = maxLifetimeOf(config);
+  if (lifetime <= 0 || lifetime > max) throw new Error(`the token's lifetime must be between 1 second and ${max} seconds (TOKEN_MAX_LIFETIME_SECONDS)`);
+  return token;
+}
+
+/** Lifetime of a development token unless --expires-in says otherwise. */
+const DEV_TOKEN_LIFETIME = '12h';
+
+function maxLifetimeOf(config: AuthConfig): number {
+  return config.maxLifetimeSeconds ?? DEFAULT_TOKEN_MAX_LIFETIME_SECONDS;
+}
+
+/**
+ * A token must say when it expires, within the configured lifetime, and must not claim to be issued in the
+ * future: a stolen token without exp, or one valid for a century, would otherwise work for good.
+ */
+function checkLifetime(payload: JWTPayload, maxLifetime: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  const { exp, iat } = payload;
+  if (typeof exp !== 'number') throw new InvalidTokenError('invalid bearer token: it has no expiry (exp)');
+  if (iat !== undefined && (typeof iat !== 'number' || iat > now + TOKEN_CLOCK_SKEW_SECONDS)) {
+    throw new InvalidTokenError('invalid bearer token: its issue time (iat) is in the future');
+  }
+  const lifetime = exp - Math.min(typeof iat === 'number' ? iat : now, now);
+  if (lifetime > maxLifetime + TOKEN_CLOCK_SKEW_SECONDS) {
+    throw new InvalidTokenError(`invalid bearer token: it is valid for longer than the ${maxLifetime} seconds this catalogue accepts`);
+  }
 }
 
 export type TokenVerifier = (token: string) => Promise<Viewer>;
 
 export async function createTokenVerifier(config: AuthConfig): Promise<TokenVerifier> {
+  const claimRules = { requiredClaims: ['exp'], clockTolerance: TOKEN_CLOCK_SKEW_SECONDS };
   const verify =
     config.mode === 'dev'
       ? await (async () => {
           const key = await importJWK((await devKeyPair(config.devKeyFile)).publicJwk, ALGORITHM);
-          return (token: string) => jwtVerify<GdcatClaims>(token, key, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
+          return (token: string) => jwtVerify<GdcatClaims>(token, key, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, ...claimRules });
         })()
       : (() => {
           const jwks = createRemoteJWKSet(new URL(config.jwksUrl!));
-          return (token: string) => jwtVerify<GdcatClaims>(token, jwks, { issuer: config.issuer, audience: config.audience });
+          return (token: string) => jwtVerify<GdcatClaims>(token, jwks, { issuer: config.issuer, audience: config.audience, ...claimRules });
         })();
 
   return async (token) => {
@@ -70,6 +102,7 @@ export async function createTokenVerifier(config: AuthConfig): Promise<TokenVeri
     } catch (error) {
       throw new InvalidTokenError(`invalid bearer token: ${(error as Error).message}`);
     }
+    checkLifetime(payload, maxLifetimeOf(config));
     const role = payload.role;
     if (role !== 'data_manager' && role !== 'admin') {
       throw new InvalidTokenError('bearer token has no gdcat role (expected role data_manager or admin)');

@@ -27,8 +27,9 @@ const USAGE = `gdcat <command> [options]
                         nothing, matched by identifier; --dry-run reports every problem, writes nothing
   export [--format ttl|nt] [--out FILE]
                         write the catalogue as DCAT-AP / HealthDCAT-AP RDF to FILE (default: stdout)
-  token --role R --org ID [--org ID...] [--subject S]
-                        mint a development token (AUTH_MODE=dev)
+  token --role R --org ID [--org ID...] [--subject S] [--expires-in 12h]
+                        mint a development token (AUTH_MODE=dev; lifetime at most
+                        TOKEN_MAX_LIFETIME_SECONDS, default 24 h)
   print-schema          print the GraphQL SDL
 `;
 

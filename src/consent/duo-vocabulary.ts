@@ -1,3 +1,4 @@
+import { isIsoCountryCode } from '../core/iso-codes.js';
 import { isIsoCalendarDate } from '../core/validation.js';
 import { repoRoot } from '../core/repo-root.js';
 import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
@@ -310,16 +311,6 @@ export function countryGroup(token: string): ReadonlySet<string> | undefined {
     countryGroups = groups;
   }
   return countryGroups.get(token);
-}
-
-// Codes ICU names as regions although ISO 3166-1 has not assigned them to a country (exceptionally
-// reserved, user-assigned or supranational), so the ICU lookup alone would let them through.
-const NOT_ISO_COUNTRIES = new Set(['AC', 'CP', 'CQ', 'DG', 'EA', 'EU', 'EZ', 'IC', 'QO', 'TA', 'UN', 'XK', 'ZZ']);
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-
-/** True for an assigned ISO 3166-1 alpha-2 country code (upper case). */
-export function isIsoCountryCode(code: string): boolean {
-  return /^[A-Z]{2}$/.test(code) && !NOT_ISO_COUNTRIES.has(code) && regionNames.of(code) !== undefined;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { isUuid } from './validation.js';
+
 /**
  * Relay global ids: base64url("Type:uuid"). Opaque to clients, stable for the life of the record, and they
  * tell `node(id)` which table to read.
@@ -11,6 +13,6 @@ export function fromGlobalId(globalId: string): { type: string; id: string } | n
   const separator = decoded.indexOf(':');
   if (separator <= 0) return null;
   const id = decoded.slice(separator + 1);
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   return { type: decoded.slice(0, separator), id };
 }

@@ -1,3 +1,4 @@
+import { isIsoCountryCode, isIsoCurrencyCode } from './iso-codes.js';
 import type { Problems } from './problems.js';
 
 /** Small field checks shared by services; each reports against the field path it is given. */
@@ -27,13 +28,13 @@ export function checkEmail(problems: Problems, field: string, value: string | nu
 
 export function checkCountryCode(problems: Problems, field: string, value: string | null | undefined): string | null {
   if (value == null || value === '') return null;
-  if (!/^[A-Z]{2}$/.test(value)) problems.add(field, 'must be an ISO 3166-1 alpha-2 code such as SE');
+  if (!isIsoCountryCode(value)) problems.add(field, `"${value}" is not an ISO 3166-1 alpha-2 country code such as SE`);
   return value;
 }
 
 export function checkCurrency(problems: Problems, field: string, value: string | null | undefined): string | null {
   if (value == null || value === '') return null;
-  if (!/^[A-Z]{3}$/.test(value)) problems.add(field, 'must be an ISO 4217 currency code such as SEK, EUR or USD');
+  if (!isIsoCurrencyCode(value)) problems.add(field, `"${value}" is not an ISO 4217 currency code such as SEK, EUR or USD`);
   return value;
 }
 
@@ -43,4 +44,48 @@ export function isIsoCalendarDate(value: string): boolean {
   if (!match) return false;
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return date.getUTCMonth() === Number(match[2]) - 1 && date.getUTCDate() === Number(match[3]);
+}
+
+/** A date written YYYY, YYYY-MM or YYYY-MM-DD, each part real (rejects 2024-13 and 2024-02-30). */
+export function isIsoPartialDate(value: string): boolean {
+  if (/^\d{4}$/.test(value)) return true;
+  const month = /^\d{4}-(\d{2})$/.exec(value);
+  if (month) return Number(month[1]) >= 1 && Number(month[1]) <= 12;
+  return isIsoCalendarDate(value);
+}
+
+/** Reports a date field that is not a real ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD). */
+export function checkPartialDate(problems: Problems, field: string, value: string | null | undefined): string | null {
+  if (value == null || value === '') return null;
+  if (!isIsoPartialDate(value)) problems.add(field, `"${value}" is not an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD`);
+  return value;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A database id (UUID), as carried inside global ids and cursors. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/**
+ * Longest text each kind of input may carry (characters), checked for every GraphQL argument before any
+ * service or engine sees it; services may be stricter. README, "Security model", lists them.
+ */
+export const TEXT_LIMITS = {
+  /** Ids, public identifiers, references to other records, codes, cursors. */
+  identifier: 500,
+  /** Titles, names, labels. */
+  title: 1_000,
+  /** Full-text search words. */
+  searchText: 500,
+  /** Any other short value: URLs, e-mail addresses, keywords, units. */
+  shortText: 2_000,
+  /** Descriptions, notes and the CHEERS narrative items. */
+  freeText: 20_000,
+} as const;
+
+/** Text the database cannot store and no field means: refused wherever it appears. */
+export function hasNulCharacter(value: string): boolean {
+  return value.includes('\0');
 }

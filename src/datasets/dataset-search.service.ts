@@ -64,7 +64,9 @@ export async function searchDatasets(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    facets: await labelFacets(ctx, result.facets, view),
+    // Labelled while GraphQL resolves the page's nodes, so the organisations and access bodies the buckets
+    // name load in the same statements as those the nodes name.
+    facets: labelFacets(ctx, result.facets, view),
   };
 }
 
@@ -116,26 +118,27 @@ async function toEngineFilter(ctx: RequestContext, filter: DatasetFilter, proble
 
 /** Facet buckets as callers see them: the value the matching filter takes, a label, exact dataset counts. */
 async function labelFacets(ctx: RequestContext, facets: FacetResult[], view: IndividualsView): Promise<Facet[]> {
-  const labelled: Facet[] = [];
-  for (const engineFacet of facets) {
-    const facet = await withReadableBuckets(ctx, engineFacet);
-    const labels = await facetLabels(ctx, facet);
-    labelled.push({
-      field: facet.field,
-      buckets: facet.buckets.map((bucket, i) => {
-        const individuals = discloseSum(bucket.individuals, view);
-        return {
-          value: filterValue(facet.field, bucket.value),
-          label: labels[i] ?? bucket.value,
-          count: bucket.count,
-          displayCount: String(bucket.count),
-          individuals: individuals.value,
-          displayIndividuals: individuals.display,
-        };
-      }),
-    });
-  }
-  return labelled;
+  // All facets at once, so the records their buckets name are read in one statement per kind.
+  return Promise.all(
+    facets.map(async (engineFacet) => {
+      const facet = await withReadableBuckets(ctx, engineFacet);
+      const labels = await facetLabels(ctx, facet);
+      return {
+        field: facet.field,
+        buckets: facet.buckets.map((bucket, i) => {
+          const individuals = discloseSum(bucket.individuals, view);
+          return {
+            value: filterValue(facet.field, bucket.value),
+            label: labels[i] ?? bucket.value,
+            count: bucket.count,
+            displayCount: String(bucket.count),
+            individuals: individuals.value,
+            displayIndividuals: individuals.display,
+          };
+        }),
+      };
+    }),
+  );
 }
 
 /**

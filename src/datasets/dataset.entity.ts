@@ -12,6 +12,9 @@ import { Study } from '../studies/study.entity.js';
 import { CohortDescriptor } from './cohort.js';
 import { Distribution } from './distribution.entity.js';
 
+/** The EU access-right for sensitive data: access only through a request to an access body. */
+export const NON_PUBLIC_ACCESS = 'http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC';
+
 /** A genomic dataset held by a region, university or biobank (dcat:Dataset). */
 @ObjectType({ implements: [Node, CatalogueRecord] })
 @Entity({ tableName: 'dataset' })
@@ -44,7 +47,7 @@ export class Dataset extends CatalogueRecord {
 
   @Field(() => String, { description: 'EU access-right IRI (dct:accessRights).' })
   @Property({ type: 'text' })
-  accessRights: string = 'http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC';
+  accessRights: string = NON_PUBLIC_ACCESS;
 
   @Field(() => [String], { description: 'Other identifiers, e.g. EGA/FEGA accessions (adms:identifier).' })
   @Property({ type: 'text[]' })
@@ -87,4 +90,8 @@ export class Dataset extends CatalogueRecord {
    */
   @Property({ type: 'datetime', nullable: true })
   metadataModified?: Date | null;
+
+  get isNonPublic(): boolean {
+    return this.accessRights === NON_PUBLIC_ACCESS;
+  }
 }

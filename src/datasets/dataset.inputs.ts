@@ -84,6 +84,12 @@ export class AccessRouteInput {
 
 @InputType()
 export class DistributionInput {
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The stored distribution this entry keeps (its id); without one, a stored distribution with the same title is kept.',
+  })
+  id?: string | null;
+
   @Field(() => String)
   title!: string;
 

@@ -7,7 +7,7 @@ import { normaliseConsent } from '../consent/consent-rules.js';
 import type { RecordRules } from '../records/record-service.js';
 import type { References } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
-import { checkText, checkUrl, checkEmail } from '../core/validation.js';
+import { checkPartialDate, checkText, checkUrl, checkEmail } from '../core/validation.js';
 import { applyTranslatedFields, type TranslatedField } from '../records/translations.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -16,6 +16,7 @@ import { Study } from '../studies/study.entity.js';
 import { Dataset } from './dataset.entity.js';
 import type { AccessRouteInput, DatasetInput, DatasetPatch, DistributionInput } from './dataset.inputs.js';
 import { Distribution } from './distribution.entity.js';
+import { checkConformance, NO_DOWNLOAD_URL } from './publish-conformance.js';
 import type { CohortDescriptor } from './cohort.js';
 import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 
@@ -51,10 +52,14 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
   async checkPublishable(em, dataset, problems) {
     const parts = unflushedParts.get(dataset);
-    if (!parts?.consent && !(await em.count(ConsentScope, { dataset }))) {
+    const consent = parts?.consent ?? (await em.findOne(ConsentScope, { dataset }));
+    const route = parts?.accessRoute ?? (await em.findOne(AccessRoute, { dataset }, { populate: ['accessBody'] }));
+    if (!dataset.distributions.isInitialized()) await em.populate(dataset, ['distributions']);
+    checkConformance(dataset, consent, route, problems);
+    if (!consent) {
       problems.add('consent', 'a dataset needs a consent scope before it is published, so researchers can tell what use it allows', 'REQUIRED');
     }
-    if (!parts?.accessRoute && !(await em.count(AccessRoute, { dataset }))) {
+    if (!route) {
       problems.add('accessRoute', 'a dataset needs an access route before it is published, so researchers know whom to ask', 'REQUIRED');
     }
   },
@@ -67,7 +72,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
  * Consent scopes and access routes given in this unit of work, before they are flushed: a bulk import
  * publishes thousands of new datasets without a flush (and a count query) per dataset.
  */
-const unflushedParts = new WeakMap<Dataset, { consent?: boolean; accessRoute?: boolean }>();
+const unflushedParts = new WeakMap<Dataset, { consent?: ConsentScope; accessRoute?: AccessRoute }>();
 
 /** Applies the given fields of a create input or patch, collecting every problem. */
 async function applyDatasetFields(
@@ -106,47 +111,77 @@ async function applyDatasetFields(
     dataset.publications.set(await refs.links(Publication, input.publications, 'input.publications', problems));
   }
   if (input.cohort !== undefined) dataset.cohort = input.cohort ? checkCohort(problems, input.cohort) : null;
-  if (input.distributions != null) applyDistributions(dataset, input.distributions, problems);
-  if (input.consent != null && (await applyConsent(em, dataset, input.consent, problems, isNew))) {
-    unflushedParts.set(dataset, { ...unflushedParts.get(dataset), consent: true });
+  if (input.distributions != null) await applyDistributions(em, dataset, input.distributions, problems, isNew);
+  if (dataset.isNonPublic && (input.distributions != null || input.accessRights != null)) {
+    // Sensitive data is never one click away: access goes through a request (the accessUrl).
+    if (!dataset.distributions.isInitialized()) await em.populate(dataset, ['distributions']);
+    for (const [index, distribution] of dataset.distributions.getItems().entries()) {
+      if (!distribution.downloadUrl) continue;
+      const field = input.distributions != null ? `input.distributions[${index}].downloadUrl` : 'input.accessRights';
+      problems.add(field, NO_DOWNLOAD_URL);
+    }
   }
-  if (input.accessRoute != null && (await applyAccessRoute(em, dataset, input.accessRoute, problems, refs, isNew))) {
-    unflushedParts.set(dataset, { ...unflushedParts.get(dataset), accessRoute: true });
+  if (input.consent != null) {
+    const consent = await applyConsent(em, dataset, input.consent, problems, isNew);
+    if (consent) unflushedParts.set(dataset, { ...unflushedParts.get(dataset), consent });
+  }
+  if (input.accessRoute != null) {
+    const accessRoute = await applyAccessRoute(em, dataset, input.accessRoute, problems, refs, isNew);
+    if (accessRoute) unflushedParts.set(dataset, { ...unflushedParts.get(dataset), accessRoute });
   }
 }
 
-function applyDistributions(dataset: Dataset, inputs: DistributionInput[], problems: Problems): void {
-    const distributions = inputs.map((input, index) => {
-      const field = `input.distributions[${index}]`;
-      if (input.byteSize != null && !/^\d+$/.test(input.byteSize)) problems.add(`${field}.byteSize`, 'must be a whole number of bytes');
-      return Object.assign(new Distribution(), {
-        dataset,
-        position: index,
-        title: checkText(problems, `${field}.title`, input.title, 500),
-        accessUrl: checkUrl(problems, `${field}.accessUrl`, input.accessUrl),
-        downloadUrl: checkUrl(problems, `${field}.downloadUrl`, input.downloadUrl),
-        formats: input.formats ?? [],
-        mediaType: input.mediaType ?? null,
-        byteSize: input.byteSize ?? null,
-        license: input.license ?? null,
-        accessMode: input.accessMode ?? null,
-        hostingLocation: input.hostingLocation ?? null,
-        encryption: input.encryption ?? null,
-      });
+/**
+ * Replaces the dataset's distributions with the given list, keeping the identity (and so the IRI) of every
+ * distribution the list still holds: the one named by `id`, else an unclaimed one with the same title.
+ */
+async function applyDistributions(em: EntityManager, dataset: Dataset, inputs: DistributionInput[], problems: Problems, isNew: boolean): Promise<void> {
+  if (!isNew && !dataset.distributions.isInitialized()) await em.populate(dataset, ['distributions']);
+  const unclaimed = new Set(isNew ? [] : dataset.distributions.getItems());
+  const claim = (found: Distribution | undefined) => {
+    if (found) unclaimed.delete(found);
+    return found;
+  };
+  // Named ones first, so a title match never takes a distribution that a later entry names.
+  const named = inputs.map((input, index) => {
+    if (!input.id) return undefined;
+    const found = claim([...unclaimed].find((distribution) => distribution.id === input.id));
+    if (!found) problems.add(`input.distributions[${index}].id`, 'is not a distribution of this dataset', 'NOT_FOUND');
+    return found;
+  });
+  const distributions = inputs.map((input, index) => {
+    const field = `input.distributions[${index}]`;
+    if (input.byteSize != null && !/^\d+$/.test(input.byteSize)) problems.add(`${field}.byteSize`, 'must be a whole number of bytes');
+    const kept = input.id ? named[index] : claim([...unclaimed].find((distribution) => distribution.title === input.title.trim()));
+    return Object.assign(kept ?? new Distribution(), {
+      dataset,
+      position: index,
+      title: checkText(problems, `${field}.title`, input.title, 500),
+      accessUrl: checkUrl(problems, `${field}.accessUrl`, input.accessUrl),
+      downloadUrl: checkUrl(problems, `${field}.downloadUrl`, input.downloadUrl),
+      formats: input.formats ?? [],
+      mediaType: input.mediaType ?? null,
+      byteSize: input.byteSize ?? null,
+      license: input.license ?? null,
+      accessMode: input.accessMode ?? null,
+      hostingLocation: input.hostingLocation ?? null,
+      encryption: input.encryption ?? null,
     });
-    dataset.distributions.set(distributions);
-  }
+  });
+  dataset.distributions.set(distributions);
+}
 
-/** Returns whether the dataset now has a consent scope. */
+/** The dataset's consent scope as given, or null when the input had problems. */
 async function applyConsent(
   em: EntityManager,
   dataset: Dataset,
   input: NonNullable<DatasetPatch['consent']>,
   problems: Problems,
   isNew: boolean,
-): Promise<boolean> {
+): Promise<ConsentScope | null> {
     const rules = normaliseConsent(input, 'input.consent', problems);
-    if (!rules) return false;
+    checkPartialDate(problems, 'input.consent.ethicsApproval.date', input.ethicsApproval?.date);
+    if (!rules) return null;
     const existing = isNew ? null : await em.findOne(ConsentScope, { dataset: dataset.id });
     const consent = existing ?? Object.assign(new ConsentScope(), { dataset, duoPermission: rules.permission, consentKey: rules.key });
     Object.assign(consent, {
@@ -163,10 +198,10 @@ async function applyConsent(
       withdrawalProcess: input.withdrawalProcess ?? null,
     });
     em.persist(consent);
-    return true;
+    return consent;
   }
 
-/** Returns whether the dataset now has an access route. */
+/** The dataset's access route as given, or null when the input had problems. */
 async function applyAccessRoute(
   em: EntityManager,
   dataset: Dataset,
@@ -174,7 +209,7 @@ async function applyAccessRoute(
   problems: Problems,
   refs: References,
   isNew: boolean,
-): Promise<boolean> {
+): Promise<AccessRoute | null> {
     const field = 'input.accessRoute';
     const orders = input.steps.map((s) => s.order).sort((a, b) => a - b);
     if (orders.some((order, i) => order !== i + 1)) {
@@ -184,12 +219,17 @@ async function applyAccessRoute(
       problems.add(`${field}.expectedTurnaroundDays`, 'must be a positive number of days');
     }
     const accessBody = input.accessBody ? await refs.link(DataAccessBody, input.accessBody, `${field}.accessBody`, problems) : null;
+    const existing = isNew ? null : await em.findOne(AccessRoute, { dataset: dataset.id }, { populate: ['steps'] });
+    const unclaimed = [...(existing?.steps ?? [])];
     const steps: AccessRouteStep[] = [];
     for (const [index, step] of input.steps.entries()) {
       const body = step.body ? await refs.link(DataAccessBody, step.body, `${field}.steps[${index}].body`, problems) : null;
-      steps.push(Object.assign(new AccessRouteStep(), { position: step.order, requirement: step.requirement, body, description: step.description ?? null }));
+      // A step keeps its identity (and its IRI) while the route still has it: the same requirement, decided by
+      // the same body, wherever it moves.
+      const kept = unclaimed.find((old) => old.requirement === step.requirement && (old.body?.id ?? null) === (body?.id ?? null));
+      if (kept) unclaimed.splice(unclaimed.indexOf(kept), 1);
+      steps.push(Object.assign(kept ?? new AccessRouteStep(), { position: step.order, requirement: step.requirement, body, description: step.description ?? null }));
     }
-    const existing = isNew ? null : await em.findOne(AccessRoute, { dataset: dataset.id }, { populate: ['steps'] });
     const route = existing ?? Object.assign(new AccessRoute(), { dataset, accessMode: input.accessMode });
     Object.assign(route, {
       accessMode: input.accessMode,
@@ -200,15 +240,11 @@ async function applyAccessRoute(
       fees: input.fees ?? null,
       languages: input.languages ?? [],
     });
-    if (existing) {
-      // Remove old steps first so the (route, position) unique key never sees two rows at once.
-      existing.steps.removeAll();
-      await em.flush();
-    }
+    // Positions may swap between kept steps: the (route, position) unique key is checked at commit.
     for (const step of steps) step.route = route;
     route.steps.set(steps);
     em.persist(route);
-    return true;
+    return route;
   }
 
 function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescriptor {

@@ -128,5 +128,5 @@ export class DatasetSearchResult {
   pageInfo!: PageInfo;
 
   @Field(() => [Facet])
-  facets!: Facet[];
+  facets!: Facet[] | Promise<Facet[]>;
 }

@@ -24,10 +24,29 @@ import { Study } from '../studies/study.entity.js';
  */
 const BATCHING = { batchScheduleFn: (run: () => void) => setImmediate(run) };
 
+/** How a batch query reads its rows, and what it hands on to other loaders (parts it loaded in the same query). */
+interface BatchQuery<T> {
+  orderBy?: Record<string, 'asc' | 'desc'>;
+  /** Parts read in the same statement (joined), so their own loaders need no query of their own. */
+  populate?: string[];
+  loaded?: (rows: T[]) => void;
+}
+
+function findBatch<T extends object>(em: EntityManager, entity: EntityClass<T>, where: object, query: BatchQuery<T>): Promise<T[]> {
+  const populate = query.populate ? { populate: query.populate, strategy: 'joined' } : {};
+  return em.find(entity, where as never, { orderBy: query.orderBy ?? {}, ...populate } as never);
+}
+
 /** Loads records by id in one query per batch; missing and unreadable ids give null. */
-function byId<T extends CatalogueRecord>(em: EntityManager, policy: AccessPolicy, entity: EntityClass<T>): DataLoader<string, T | null> {
+function byId<T extends CatalogueRecord>(
+  em: EntityManager,
+  policy: AccessPolicy,
+  entity: EntityClass<T>,
+  query: BatchQuery<T> = {},
+): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
-    const rows = (await em.find(entity, { id: { $in: [...ids] } } as never)).filter((row) => policy.canRead(row));
+    const rows = (await findBatch(em, entity, { id: { $in: [...ids] } }, query)).filter((row) => policy.canRead(row));
+    query.loaded?.(rows);
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   }, BATCHING);
@@ -42,56 +61,84 @@ function groupedBy<T extends object>(
   entity: EntityClass<T>,
   foreignKey: string,
   keyOf: (row: T) => string,
-  orderBy: Record<string, 'asc' | 'desc'> = {},
+  query: BatchQuery<T> = {},
   readable: Record<string, unknown> = {},
 ): DataLoader<string, T[]> {
   return new DataLoader(async (keys) => {
-    const rows = await em.find(entity, { $and: [{ [foreignKey]: { $in: [...keys] } }, readable] } as never, { orderBy } as never);
+    const rows = await findBatch(em, entity, { $and: [{ [foreignKey]: { $in: [...keys] } }, readable] }, query);
+    query.loaded?.(rows);
     const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
     for (const row of rows) groups.get(keyOf(row))?.push(row);
     return keys.map((key) => groups.get(key) ?? []);
   }, BATCHING);
 }
 
-/** Loads the readable records on one side of a many-to-many relation for a batch of owners, in one join query. */
+/** Hands the parts a batch read along with its rows to the loader of those parts, in their order. */
+function primeParts<O, P extends { position: number }>(loader: DataLoader<string, P[]>, owners: O[], key: (owner: O) => string, parts: (owner: O) => P[]): void {
+  for (const owner of owners) loader.prime(key(owner), [...parts(owner)].sort((a, b) => a.position - b.position));
+}
+
+/**
+ * Loads the readable records on one side of a many-to-many relation for a batch of owners, in one join query.
+ * The records read are handed to their own by-id loader (`byIdOfTarget`), so a field that next asks for one
+ * of them by id (an access body's operator among a dataset's holders) needs no query.
+ */
 function manyToMany<O extends { id: string }, T extends CatalogueRecord>(
   em: EntityManager,
   policy: AccessPolicy,
   owner: EntityClass<O>,
   relation: string,
+  byIdOfTarget: DataLoader<string, T | null>,
 ): DataLoader<string, T[]> {
   return new DataLoader(async (ids) => {
     // References, not a find: the owners are usually loaded already, and only the join table is read.
     const owners = ids.map((id) => em.getReference(owner, id as never));
     await em.populate(owners, [relation] as never);
-    return owners.map((o) =>
-      (o as unknown as Record<string, { getItems(): T[] }>)[relation].getItems().filter((item) => policy.canRead(item)),
-    );
+    return owners.map((o) => {
+      const items = (o as unknown as Record<string, { getItems(): T[] }>)[relation].getItems();
+      for (const item of items) byIdOfTarget.prime(item.id, policy.canRead(item) ? item : null);
+      return items.filter((item) => policy.canRead(item));
+    });
   }, BATCHING);
 }
 
 export function createLoaders(em: EntityManager, policy: AccessPolicy) {
+  const distributionsByDataset = groupedBy(em, Distribution, 'dataset', (d) => d.dataset.id, { orderBy: { position: 'asc' } });
+  const stepsByRoute = groupedBy(em, AccessRouteStep, 'route', (s) => s.route.id, { orderBy: { position: 'asc' } });
+  const organisation = byId(em, policy, Organisation);
+  const accessBody = byId(em, policy, DataAccessBody);
+  const study = byId(em, policy, Study);
+  const publication = byId(em, policy, Publication);
+  // A page of datasets nearly always shows their distributions: read in the same statement.
+  const dataset = byId(em, policy, Dataset, {
+    populate: ['distributions'],
+    loaded: (datasets) => primeParts(distributionsByDataset, datasets, (d) => d.id, (d) => d.distributions.getItems()),
+  });
   return {
-    organisation: byId(em, policy, Organisation),
-    accessBody: byId(em, policy, DataAccessBody),
-    study: byId(em, policy, Study),
-    publication: byId(em, policy, Publication),
-    dataset: byId(em, policy, Dataset),
+    organisation,
+    accessBody,
+    study,
+    publication,
+    dataset,
     evaluation: byId(em, policy, HealthEconomicEvaluation),
-    distributionsByDataset: groupedBy(em, Distribution, 'dataset', (d) => d.dataset.id, { position: 'asc' }),
+    distributionsByDataset,
     consentByDataset: groupedBy(em, ConsentScope, 'dataset', (c) => c.dataset.id),
-    accessRouteByDataset: groupedBy(em, AccessRoute, 'dataset', (r) => r.dataset.id),
-    stepsByRoute: groupedBy(em, AccessRouteStep, 'route', (s) => s.route.id, { position: 'asc' }),
-    datasetsByStudy: groupedBy(em, Dataset, 'wasGeneratedBy', (d) => d.wasGeneratedBy!.id, { title: 'asc' }, policy.readableFilter()),
-    resultsByEvaluation: groupedBy(em, HealthEconomicResult, 'evaluation', (r) => r.evaluation.id, { position: 'asc' }),
-    dataHoldersByDataset: manyToMany<Dataset, Organisation>(em, policy, Dataset, 'dataHolders'),
-    contributorsByDataset: manyToMany<Dataset, Organisation>(em, policy, Dataset, 'contributors'),
-    publicationsByDataset: manyToMany<Dataset, Publication>(em, policy, Dataset, 'publications'),
-    fundersByStudy: manyToMany<Study, Organisation>(em, policy, Study, 'funders'),
-    participantsByStudy: manyToMany<Study, Organisation>(em, policy, Study, 'participatingOrganisations'),
-    publicationsByStudy: manyToMany<Study, Publication>(em, policy, Study, 'publications'),
-    datasetsByEvaluation: manyToMany<HealthEconomicEvaluation, Dataset>(em, policy, HealthEconomicEvaluation, 'evaluatedDatasets'),
-    studiesByEvaluation: manyToMany<HealthEconomicEvaluation, Study>(em, policy, HealthEconomicEvaluation, 'evaluatedStudies'),
+    // The steps come with their route (whoToAsk and accessContacts need both).
+    accessRouteByDataset: groupedBy(em, AccessRoute, 'dataset', (r) => r.dataset.id, {
+      populate: ['steps'],
+      loaded: (routes) => primeParts(stepsByRoute, routes, (r) => r.id, (r) => r.steps.getItems()),
+    }),
+    stepsByRoute,
+    datasetsByStudy: groupedBy(em, Dataset, 'wasGeneratedBy', (d) => d.wasGeneratedBy!.id, { orderBy: { title: 'asc' } }, policy.readableFilter()),
+    resultsByEvaluation: groupedBy(em, HealthEconomicResult, 'evaluation', (r) => r.evaluation.id, { orderBy: { position: 'asc' } }),
+    dataHoldersByDataset: manyToMany(em, policy, Dataset, 'dataHolders', organisation),
+    contributorsByDataset: manyToMany(em, policy, Dataset, 'contributors', organisation),
+    publicationsByDataset: manyToMany(em, policy, Dataset, 'publications', publication),
+    fundersByStudy: manyToMany(em, policy, Study, 'funders', organisation),
+    participantsByStudy: manyToMany(em, policy, Study, 'participatingOrganisations', organisation),
+    publicationsByStudy: manyToMany(em, policy, Study, 'publications', publication),
+    datasetsByEvaluation: manyToMany(em, policy, HealthEconomicEvaluation, 'evaluatedDatasets', dataset),
+    studiesByEvaluation: manyToMany(em, policy, HealthEconomicEvaluation, 'evaluatedStudies', study),
     /** The disclosure functions (REGIONAL_DISCLOSURE_FUNCTION) each organisation operates, by name. */
     disclosureBodiesByOrganisation: new DataLoader<string, DataAccessBody[]>(async (ids) => {
       const rows = await em.find(
@@ -105,7 +152,8 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
       const rows = await em.find(
         HealthEconomicEvaluation,
         { $and: [{ evaluatedDatasets: { $in: [...ids] } }, policy.readableFilter()] },
-        { populate: ['evaluatedDatasets'], orderBy: { title: 'asc' } },
+        // One statement: the evaluations with the datasets they use, to group them by dataset.
+        { populate: ['evaluatedDatasets'], strategy: 'joined', orderBy: { title: 'asc' } },
       );
       return ids.map((id) => rows.filter((e) => e.evaluatedDatasets.getItems().some((d) => d.id === id)));
     }, BATCHING),

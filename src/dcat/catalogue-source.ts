@@ -1,9 +1,10 @@
-import type { EntityClass, FilterQuery } from '@mikro-orm/core';
+import { Collection, type EntityClass, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessRoute } from '../access/access-route.entity.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { fromGlobalId } from '../core/global-id.js';
+import { AccessPolicy } from '../records/access-policy.js';
 import { type CatalogueRecord, RecordStatus } from '../records/record.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { Dataset } from '../datasets/dataset.entity.js';
@@ -14,7 +15,43 @@ import type { Organisation } from '../organisations/organisation.entity.js';
  * Reads what the harvestable catalogue publishes, a page or batch of datasets at a time, in a fixed number
  * of queries whatever the page size: the datasets with their own relations, then consent scopes, access
  * routes and the access bodies run by the organisations involved, each for the whole page at once.
+ *
+ * The output is public, so what it says about related records is what the access policy lets an anonymous
+ * reader see, exactly as in GraphQL: the records handed to the describer are views in which every
+ * reference the public may not read (a draft organisation, access body, study, publication...) is absent.
  */
+
+/**
+ * `record` as the public sees it: the named reference fields keep only records the public may read (a
+ * to-one reference becomes null, a collection loses the rest). The managed entity itself is left untouched.
+ */
+function publicView<T extends object>(record: T, references: readonly (keyof T & string)[]): T {
+  const view = Object.create(record) as T;
+  for (const field of references) {
+    const value = record[field] as unknown;
+    const readable =
+      value instanceof Collection
+        ? new Collection(view, (value.getItems() as CatalogueRecord[]).filter((item) => AccessPolicy.PUBLIC.canRead(item)))
+        : value && AccessPolicy.PUBLIC.canRead(value as CatalogueRecord) ? value : null;
+    Object.defineProperty(view, field, { value: readable, enumerable: true });
+  }
+  return view;
+}
+
+/**
+ * A dataset as the public sees it. Its publisher is null when the public may not read it (an admin may
+ * publish a dataset of a draft organisation); the writers then state no publisher, like GraphQL.
+ */
+function publicDataset(dataset: Dataset): Dataset {
+  return publicView(dataset, ['publisher', 'hdab', 'wasGeneratedBy', 'dataHolders', 'contributors', 'publications']);
+}
+
+function publicAccessRoute(route: AccessRoute): AccessRoute {
+  const view = publicView(route, ['accessBody']);
+  const steps = route.steps.getItems().map((step) => publicView(step, ['body']));
+  Object.defineProperty(view, 'steps', { value: new Collection(view, steps), enumerable: true });
+  return view;
+}
 
 /**
  * What the harvest listing holds: published datasets, and withdrawn ones only for auditors who ask
@@ -48,7 +85,7 @@ export interface DatasetRecords {
 /** The catalogue harvesters start from: the first one created. */
 export async function findCatalogue(em: EntityManager): Promise<Catalogue | null> {
   const [catalogue] = await em.find(Catalogue, {}, { populate: ['publisher'], orderBy: [{ issued: 'asc' }, { id: 'asc' }], limit: 1 });
-  return catalogue ?? null;
+  return catalogue ? publicView(catalogue, ['publisher']) : null;
 }
 
 /** Which datasets a listing holds. */
@@ -133,20 +170,21 @@ export async function completeRecords(
   }
   const consents = ids.length ? await em.find(ConsentScope, { dataset: { $in: ids } }) : [];
   const routes = ids.length
-    ? await em.find(AccessRoute, { dataset: { $in: ids } }, { populate: ['accessBody', 'steps', 'steps.body'] })
+    ? await em.find(AccessRoute, { dataset: { $in: ids } }, { populate: ['accessBody', 'steps', 'steps.body'], strategy: 'joined' })
     : [];
   const evaluations = ids.length
-    ? await em.find(HealthEconomicEvaluation, { evaluatedDatasets: { $in: ids }, status: RecordStatus.PUBLISHED }, {
+    ? await em.find(HealthEconomicEvaluation, { $and: [{ evaluatedDatasets: { $in: ids } }, AccessPolicy.PUBLIC.readableFilter()] }, {
       populate: ['evaluatedDatasets'],
       populateWhere: 'infer',
+      strategy: 'joined',
       orderBy: { identifier: 'asc' },
     })
     : [];
   const consentOf = new Map(consents.map((consent) => [consent.dataset.id, consent]));
-  const routeOf = new Map(routes.map((route) => [route.dataset.id, route]));
+  const routeOf = new Map(routes.map((route) => [route.dataset.id, publicAccessRoute(route)]));
   return {
     records: datasets.map((dataset) => ({
-      dataset,
+      dataset: publicDataset(dataset),
       consent: consentOf.get(dataset.id) ?? null,
       accessRoute: routeOf.get(dataset.id) ?? null,
       evaluations: evaluations.filter((evaluation) => evaluation.evaluatedDatasets.getItems().some((used) => used.id === dataset.id)),
@@ -172,7 +210,7 @@ async function bodiesOperatedBy(em: EntityManager, organisationIds: string[]): P
   if (organisationIds.length === 0) return byOrganisation;
   const bodies = await em.find(
     DataAccessBody,
-    { operatedBy: { $in: organisationIds }, status: { $ne: RecordStatus.DRAFT } },
+    { $and: [{ operatedBy: { $in: organisationIds } }, AccessPolicy.PUBLIC.readableFilter()] },
     { orderBy: { identifier: 'asc' } },
   );
   for (const body of bodies) {

@@ -33,6 +33,8 @@ export const prefixes = {
   odrl: 'http://www.w3.org/ns/odrl/2/',
   spdx: 'http://spdx.org/rdf/terms#',
   dqv: 'http://www.w3.org/ns/dqv#',
+  // Core Vocabularies (SEMIC): HealthDCAT-AP Release 6 reaches publishers and access bodies through cv:contactPoint.
+  cv: 'http://data.europa.eu/m8g/',
   // Class of dcatap:applicableLegislation values (DCAT-AP 3 range constraint).
   eli: 'http://data.europa.eu/eli/ontology#',
   locn: 'http://www.w3.org/ns/locn#',
@@ -61,6 +63,7 @@ export const skos = ns(prefixes.skos);
 export const odrl = ns(prefixes.odrl);
 export const spdx = ns(prefixes.spdx);
 export const dqv = ns(prefixes.dqv);
+export const cv = ns(prefixes.cv);
 export const eli = ns(prefixes.eli);
 export const locn = ns(prefixes.locn);
 export const time = ns(prefixes.time);

@@ -40,20 +40,28 @@ import { repoRoot } from '../core/repo-root.js';
  * dct:title, dct:description. Datatypes: dcat:byteSize xsd:nonNegativeInteger, dcat:temporalResolution
  * xsd:duration, dcat:spatialResolutionInMeters xsd:decimal.
  *
- * HealthDCAT-AP (Release 5, NON_PUBLIC shapes) adds, for every dcat:Dataset: exactly one dct:accessRights
+ * HealthDCAT-AP (NON_PUBLIC shapes, Release 5 and 6) adds, for every dcat:Dataset: exactly one dct:accessRights
  * with the value access-right/NON_PUBLIC — so these shapes are for non-public datasets only; at least one
  * dcatap:applicableLegislation (IRI), dcat:distribution, dct:identifier, dcat:theme (IRI),
  * healthdcatap:healthCategory (IRI), dcat:contactPoint, dcat:keyword, dct:type and dct:provenance; exactly
- * one healthdcatap:hdab whose agent has exactly one dcat:contactPoint (a vcard:Kind); at most one
- * dct:publisher, which needs exactly one dcat:contactPoint (a vcard:Kind), at most one dct:description and
- * at most one healthdcatap:trustedDataHolder (xsd:boolean). Every vcard:Kind needs vcard:hasEmail or
- * vcard:hasURL as an IRI (mailto:...), at most one of each. Catalog, Distribution and DatasetSeries each
- * need dcatap:applicableLegislation. healthdcatap:minTypicalAge, maxTypicalAge, numberOfRecords and
- * numberOfUniqueIndividuals are at most one xsd:nonNegativeInteger each; healthdcatap:hasCodeValues
- * values carry dct:identifier as xsd:anyURI and skos:inScheme as an IRI.
+ * one healthdcatap:hdab; at most one dct:publisher with at most one dct:description. The publisher and the
+ * HDAB need exactly one contact point: Release 5 a dcat:contactPoint (a vcard:Kind), Release 6 a
+ * cv:contactPoint (a cv:ContactPoint with a literal cv:email or an IRI cv:contactPage). Every vcard:Kind needs
+ * vcard:hasEmail or vcard:hasURL as an IRI (mailto:...), at most one of each. Catalog, Distribution and
+ * DatasetSeries each need dcatap:applicableLegislation. healthdcatap:minTypicalAge, maxTypicalAge,
+ * numberOfRecords and numberOfUniqueIndividuals are at most one xsd:nonNegativeInteger each.
+ * healthdcatap:hasCodeValues must be a node in Release 5 and a literal in Release 6, so we write none.
  */
 
-export type ShaclProfile = 'dcat-ap-3' | 'healthdcat-ap';
+/**
+ * The official shape sets we validate against (data/standards/, see the SOURCE.md files there):
+ * - `dcat-ap-3`: DCAT-AP 3.0.1, all three designs the release publishes: the per-constraint file
+ *   (dcat-ap-SHACL.ttl), the core constraints (shapes.ttl) and the class ranges (range.ttl).
+ * - `healthdcat-ap-r5`, `healthdcat-ap-r6`: the HealthDCAT-AP NON_PUBLIC shapes of Release 5 and 6, with the
+ *   DCAT-AP shapes they owl:import. They demand access-right NON_PUBLIC of every dcat:Dataset, so they are
+ *   for non-public datasets only.
+ */
+export type ShaclProfile = 'dcat-ap-3' | 'healthdcat-ap-r5' | 'healthdcat-ap-r6';
 
 export interface ShaclViolation {
   /** IRI of the offending node, or `_:label` for a blank node. */
@@ -75,15 +83,22 @@ export interface ShaclReport {
   violations: ShaclViolation[];
 }
 
+const DCAT_AP_BASE = 'dcat-ap/shapes.ttl';
+
 const shapeFiles: Record<ShaclProfile, readonly string[]> = {
-  'dcat-ap-3': ['dcat-ap/dcat-ap-SHACL.ttl'],
-  // HealthDCAT-AP is an extension: its shapes come on top of the DCAT-AP ones.
-  'healthdcat-ap': ['dcat-ap/dcat-ap-SHACL.ttl', 'healthdcat-ap/healthdcat-ap-shapes.ttl'],
+  'dcat-ap-3': ['dcat-ap/dcat-ap-SHACL.ttl', DCAT_AP_BASE, 'dcat-ap/range.ttl'],
+  'healthdcat-ap-r5': ['healthdcat-ap/release-5/nonpublic-shapes.ttl', DCAT_AP_BASE],
+  'healthdcat-ap-r6': ['healthdcat-ap/release-6/nonpublic-shapes.ttl', DCAT_AP_BASE],
 };
 
-// The HealthDCAT-AP file owl:imports DCAT-AP's shapes from the web; the local DCAT-AP shapes loaded
-// alongside stand in for them. Shapes are never fetched.
-const importsSatisfiedLocally = new Set(['https://semiceu.github.io/DCAT-AP/releases/3.0.0/html/shacl/shapes.ttl']);
+/*
+ * Both HealthDCAT-AP files owl:import <https://semiceu.github.io/DCAT-AP/releases/3.0.0/html/shacl/shapes.ttl>.
+ * DCAT-AP 3.0.1's html/shacl/shapes.ttl describes itself with that IRI and defines the same shapes, fixing
+ * one range (dcat:byteSize is xsd:nonNegativeInteger, as in DCAT 3, where 3.0.0 said xsd:decimal), so it
+ * stands in for the import. Release 6 also imports a relative path of the repository it was copied from
+ * (another copy of the same file). Shapes are never fetched: the imports are dropped from the working copy.
+ */
+const OWL_IMPORTS = 'http://www.w3.org/2002/07/owl#imports';
 
 const SH = 'http://www.w3.org/ns/shacl#';
 
@@ -102,16 +117,20 @@ function shapesIn(file: string): Promise<RDF.Quad[]> {
   return quads;
 }
 
-/** The shapes graph of a profile, as a fresh dataset the caller may change. */
+/**
+ * The shapes graph of a profile, as a fresh dataset the caller may change: the official files, without
+ * their owl:imports (satisfied locally, see above) and without sh:property references to shapes that no
+ * file defines (dcat-ap-SHACL.ttl names two such shapes of dcat:DataServiceShape; rdf-validate-shacl
+ * ignores them, Apache Jena refuses the whole graph). Both validators get exactly this graph.
+ */
 export async function loadShapes(profile: ShaclProfile): Promise<Store> {
   const store = new Store();
   for (const file of shapeFiles[profile]) store.addQuads(await shapesIn(file));
+  store.removeQuads(store.getQuads(null, OWL_IMPORTS, null, null));
+  for (const reference of store.getQuads(null, SH + 'property', null, null)) {
+    if (reference.object.termType === 'NamedNode' && store.countQuads(reference.object, null, null, null) === 0) store.removeQuad(reference);
+  }
   return store;
-}
-
-function resolveImport(iri: RDF.NamedNode): Store {
-  if (importsSatisfiedLocally.has(iri.value)) return new Store();
-  throw new Error(`Shapes import <${iri.value}> is not available locally, and shapes are never fetched`);
 }
 
 // Messages for results whose shape has no sh:message (none of the DCAT-AP 3.0.1 shapes has one), built
@@ -128,7 +147,7 @@ const explanations: Record<string, { parameter: string; explain: (parameter: str
 
 export async function validate(quads: readonly RDF.Quad[], profile: ShaclProfile): Promise<ShaclReport> {
   const shapes = await loadShapes(profile);
-  const validator = new SHACLValidator(shapes, { importGraph: resolveImport });
+  const validator = new SHACLValidator(shapes);
   const report = await validator.validate(new Store([...quads]));
   return {
     conforms: report.conforms,

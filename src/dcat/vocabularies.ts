@@ -43,6 +43,31 @@ export function conceptLabel(iri: string): string {
   return knownConceptLabels.get(iri) ?? iri.replace(/[/#]+$/, '').split(/[/#]/).pop() ?? iri;
 }
 
+/**
+ * Format names to the EU file-type authority table (the vocabulary DCAT-AP names for dct:format). The table
+ * has no entries for genomics formats (CRAM, BAM, VCF, FASTQ...): those are described by their EDAM format
+ * in dct:conformsTo instead, and get no dct:format rather than a wrong one.
+ */
+const euFileTypes = new Map([
+  ['TSV', 'TSV'],
+  ['CSV', 'CSV'],
+  ['JSON', 'JSON'],
+  ['XML', 'XML'],
+  ['PDF', 'PDF'],
+  ['TXT', 'TXT'],
+  ['HTML', 'HTML'],
+  ['XLSX', 'XLSX'],
+  ['ZIP', 'ZIP'],
+  ['GZIP', 'GZIP'],
+  ['TAR', 'TAR'],
+  ['PARQUET', 'PARQUET'],
+]);
+
+export function euFileType(label: string): { iri: string; label: string } | null {
+  const code = euFileTypes.get(label.trim().toUpperCase());
+  return code ? { iri: `${EU_AUTHORITY}file-type/${code}`, label: code } : null;
+}
+
 /** ISO 639-1 codes (as the catalogue stores languages) to the EU language authority table. */
 const euLanguages = new Map([
   ['sv', 'SWE'],

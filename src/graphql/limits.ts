@@ -1,4 +1,8 @@
-import { GraphQLError, type ASTVisitor, type ValidationContext, Kind, type SelectionSetNode, type FragmentDefinitionNode } from 'graphql';
+import {
+  GraphQLError, Kind, valueFromASTUntyped, visit, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql';
+import { hasNulCharacter, TEXT_LIMITS } from '../core/validation.js';
 
 /** Rejects queries nested deeper than `maxDepth` fields (fragments followed), before they run. */
 export function depthLimit(maxDepth: number) {
@@ -33,4 +37,131 @@ export function depthLimit(maxDepth: number) {
       },
     };
   };
+}
+
+/** Most entry points (aliases included) one operation may select at its root. */
+export const MAX_ROOT_FIELDS = 50;
+/** Most fields one operation may select, counting every use of a fragment. */
+export const MAX_SELECTED_FIELDS = 2_000;
+
+/**
+ * Bounds one request's total work however it is spread over aliases and fragments: at most
+ * MAX_ROOT_FIELDS entry points and MAX_SELECTED_FIELDS selected fields (a fragment counts each time it is
+ * spread). Page sizes and searches are priced by the cost limit on top of this.
+ */
+export function selectionBudget(maxRootFields = MAX_ROOT_FIELDS, maxFields = MAX_SELECTED_FIELDS) {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of context.getDocument().definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    }
+    const sizes = new Map<string, number>();
+    // Saturates just above the budget, so fragments spread inside each other cannot overflow the count.
+    const sizeOf = (selectionSet: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
+      let size = 0;
+      for (const selection of selectionSet?.selections ?? []) {
+        if (selection.kind === Kind.FIELD) size += 1 + sizeOf(selection.selectionSet, seen);
+        else if (selection.kind === Kind.INLINE_FRAGMENT) size += sizeOf(selection.selectionSet, seen);
+        else {
+          const name = selection.name.value;
+          if (seen.has(name)) continue;
+          if (!sizes.has(name)) sizes.set(name, sizeOf(fragments.get(name)?.selectionSet, new Set([...seen, name])));
+          size += sizes.get(name)!;
+        }
+        if (size > maxFields) return maxFields + 1;
+      }
+      return size;
+    };
+    const rootFieldsOf = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>): number =>
+      selectionSet.selections.reduce((count, selection) => {
+        if (selection.kind === Kind.FIELD) return count + (selection.name.value.startsWith('__') ? 0 : 1);
+        if (selection.kind === Kind.INLINE_FRAGMENT) return count + rootFieldsOf(selection.selectionSet, seen);
+        const fragment = fragments.get(selection.name.value);
+        return fragment && !seen.has(fragment.name.value) ? count + rootFieldsOf(fragment.selectionSet, new Set([...seen, fragment.name.value])) : count;
+      }, 0);
+    return {
+      OperationDefinition(node) {
+        const roots = rootFieldsOf(node.selectionSet, new Set());
+        if (roots > maxRootFields) {
+          context.reportError(
+            new GraphQLError(`the operation selects ${roots} entry points (aliases included); the limit is ${maxRootFields}: split it into several requests`, {
+              extensions: { code: 'QUERY_TOO_LARGE' },
+            }),
+          );
+          return;
+        }
+        const size = sizeOf(node.selectionSet, new Set());
+        if (size > maxFields) {
+          context.reportError(
+            new GraphQLError(`the operation selects more than ${maxFields} fields (fragments counted each time they are used); ask for fewer`, {
+              extensions: { code: 'QUERY_TOO_LARGE' },
+            }),
+          );
+        }
+      },
+    };
+  };
+}
+
+type TextKind = keyof typeof TEXT_LIMITS;
+
+/** The kind of text an input field holds, by its name; names not listed are short text. */
+const TEXT_KIND_OF_FIELD: Record<string, TextKind> = Object.fromEntries(
+  (
+    [
+      ['identifier', ['id', 'identifier', 'after', 'before', 'code', 'iri', 'system', 'accession', 'reference', 'registration', 'orgNumber',
+        'otherIdentifiers', 'requesterId', 'institutionId', 'projectId', 'publisher', 'ownerOrganisation', 'dataHolders', 'contributors',
+        'hdab', 'publications', 'publication', 'accessBody', 'body', 'operatedBy', 'hostedBy', 'wasGeneratedBy', 'evaluatedDatasets',
+        'evaluatedStudies', 'funders', 'participatingOrganisations', 'parent', 'dataset', 'holdingRegion', 'diseases',
+        'diseaseRestrictions', 'edam', 'mediaType', 'currency', 'country', 'jurisdiction', 'duoPermission', 'date', 'startDate', 'endDate']],
+      ['title', ['title', 'name', 'label', 'acronym', 'panelName', 'platform']],
+      ['searchText', ['query']],
+      ['freeText', ['description', 'note', 'statement', 'reason', 'abstract', 'decisionProblem', 'population', 'intervention',
+        'comparators', 'comparator', 'setting', 'timeHorizon', 'costingMethod', 'sensitivityAnalyses', 'subgroups',
+        'conflictsOfInterest', 'funding', 'outcomeMeasures', 'withdrawalProcess', 'returnOfResults', 'fees', 'priceYearNote',
+        'nationalLegalBasis', 'measure', 'utilityInstrument', 'populationCoverage', 'pedigreeStructure', 'countsSource',
+        'hostingLocation', 'encryption', 'accessRights', 'legalBases', 'researchType']],
+    ] as [TextKind, string[]][]
+  ).flatMap(([kind, names]) => names.map((name) => [name, kind])),
+);
+
+/** Whole documents given as JSON (importCatalogue's input) may hold long text under names of their own. */
+const JSON_ARGUMENTS = new Set(['importCatalogue.input']);
+
+/**
+ * Checks every text in every argument of the operation (inline or from variables, at any depth) before
+ * anything runs: no NUL character anywhere, and no text longer than its kind allows (TEXT_LIMITS, by field
+ * name). Answers 400 BAD_USER_INPUT naming the argument path, so no service, database or search engine ever
+ * sees an oversized or unstorable value.
+ */
+export function checkArgumentTexts(document: DocumentNode, variables: Record<string, unknown> | undefined): void {
+  const problems: { field: string; message: string; code: string }[] = [];
+  const check = (value: unknown, path: string, name: string, unlisted: TextKind): void => {
+    if (problems.length >= 10) return;
+    if (typeof value === 'string') {
+      const kind = TEXT_KIND_OF_FIELD[name] ?? unlisted;
+      if (hasNulCharacter(value)) problems.push({ field: path, message: 'contains a NUL character', code: 'INVALID' });
+      else if (value.length > TEXT_LIMITS[kind]) problems.push({ field: path, message: `is longer than ${TEXT_LIMITS[kind]} characters`, code: 'INVALID' });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => check(item, `${path}[${index}]`, name, unlisted));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (hasNulCharacter(key)) problems.push({ field: path, message: 'has a key with a NUL character', code: 'INVALID' });
+        else check(item, `${path}.${key}`, key, unlisted);
+      }
+    }
+  };
+  visit(document, {
+    Field(node) {
+      for (const argument of node.arguments ?? []) {
+        const unlisted: TextKind = JSON_ARGUMENTS.has(`${node.name.value}.${argument.name.value}`) ? 'freeText' : 'shortText';
+        check(valueFromASTUntyped(argument.value, variables), argument.name.value, argument.name.value, unlisted);
+      }
+    },
+  });
+  if (problems.length > 0) {
+    throw new GraphQLError(problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
+      extensions: { code: 'BAD_USER_INPUT', userErrors: problems, http: { status: 400 } },
+    });
+  }
 }

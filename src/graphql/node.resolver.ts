@@ -17,7 +17,8 @@ export class NodeResolver {
   @Query(() => Node, { nullable: true, description: 'Any record by its Relay global id.' })
   async node(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Node | null> {
     const decoded = fromGlobalId(id);
-    const entity = decoded && NODE_TYPES[decoded.type as keyof typeof NODE_TYPES];
+    // Own keys only: a type such as "__proto__" or "constructor" names no record kind.
+    const entity = decoded && Object.hasOwn(NODE_TYPES, decoded.type) ? NODE_TYPES[decoded.type as keyof typeof NODE_TYPES] : null;
     if (!decoded || !entity) return null;
     return (await findReadable(ctx.em, ctx.policy, entity as typeof Dataset, id)) as unknown as Node | null;
   }

@@ -1,10 +1,11 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
-import { GraphQLError, validate, type GraphQLFormattedError } from 'graphql';
+import { getNamedType, GraphQLError, validate, type GraphQLFormattedError } from 'graphql';
 import { createComplexityRule, simpleEstimator } from 'graphql-query-complexity';
-import type { Server } from 'node:http';
-import client from 'prom-client';
+import { createServer, type Server } from 'node:http';
+import { httpSettingsFromEnv, type HttpSettings } from '../config.js';
 import { AccessPolicy } from '../records/access-policy.js';
 import { InvalidTokenError, type TokenVerifier } from '../auth/tokens.js';
 import { ANONYMOUS, type Viewer } from '../records/viewer.js';
@@ -16,8 +17,12 @@ import type { Orm } from '../db/orm.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { OutboxIndexer } from '../search/indexer.js';
 import type { RequestContext } from '../graphql/kit/context.js';
-import { depthLimit } from '../graphql/limits.js';
+import { checkArgumentTexts, depthLimit, selectionBudget } from '../graphql/limits.js';
 import { gdcatSchema } from '../graphql/schema.js';
+import { metrics } from './metrics.js';
+import { rateLimit } from './rate-limit.js';
+import { errorResponder, notFound, requestTargetGuard } from './request-errors.js';
+import { cors, securityHeaders } from './security-headers.js';
 
 export interface AppDependencies {
   orm: Orm;
@@ -31,19 +36,18 @@ export interface AppDependencies {
   /** Extra routers (e.g. DCAT) mounted before /graphql. */
   routers?: express.Router[];
   log?: (line: string) => void;
+  /** Limits, timeouts and exposure of the HTTP edge; unset: the defaults (as with an empty environment). */
+  http?: HttpSettings;
+  /** OIDC issuer the web catalogue signs people in with (allowed in its content security policy). */
+  oidcIssuer?: string;
 }
 
 export const MAX_QUERY_DEPTH = 12;
 export const MAX_QUERY_COMPLEXITY = 20_000;
-
-const registry = new client.Registry();
-client.collectDefaultMetrics({ register: registry, prefix: 'gdcat_' });
-const requestDuration = new client.Histogram({
-  name: 'gdcat_graphql_request_seconds',
-  help: 'GraphQL request duration by operation name',
-  labelNames: ['operation'],
-  registers: [registry],
-});
+/** Largest GraphQL document, in lexical tokens (the web catalogue's largest query has under 1,000). */
+export const MAX_QUERY_TOKENS = 20_000;
+/** What one dataset search costs on top of what it selects, so aliased searches exhaust the budget fast. */
+export const SEARCH_COST = 500;
 
 /** Page sizes multiply the cost of what is selected below them. */
 function complexityRule(variables: Record<string, unknown>) {
@@ -51,7 +55,10 @@ function complexityRule(variables: Record<string, unknown>) {
     maximumComplexity: MAX_QUERY_COMPLEXITY,
     variables,
     estimators: [
-      ({ args, childComplexity }) => {
+      ({ field, args, childComplexity }) => {
+        if (getNamedType(field.type).name === 'DatasetSearchResult') {
+          return SEARCH_COST + childComplexity * Math.max(typeof args.first === 'number' ? args.first : 1, 1);
+        }
         const first = typeof args.first === 'number' ? args.first : undefined;
         return first !== undefined ? 1 + childComplexity * Math.max(first, 1) : undefined;
       },
@@ -72,7 +79,9 @@ function formatError(log: (line: string) => void) {
     // Errors GraphQL itself raised (syntax, validation, variable coercion) describe the request: pass them on.
     const code = formatted.extensions?.code;
     if ((code && code !== 'INTERNAL_SERVER_ERROR') || !original || original instanceof GraphQLError) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: code ?? 'BAD_REQUEST' } };
+      // Apollo's own request errors (e.g. a persisted-query hash that does not match) carry no code of their own.
+      const requestCode = !code || code === 'INTERNAL_SERVER_ERROR' ? 'BAD_REQUEST' : code;
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: requestCode } };
     }
     log(`internal error: ${(original as Error)?.stack ?? formatted.message}`);
     return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
@@ -81,16 +90,20 @@ function formatError(log: (line: string) => void) {
 
 export async function createApp(deps: AppDependencies): Promise<{ app: Express; apollo: ApolloServer<RequestContext> }> {
   const log = deps.log ?? ((line: string) => console.error(line));
-  const timing: ApolloServerPlugin<RequestContext> = {
+  const http = deps.http ?? httpSettingsFromEnv();
+  const metered = metrics({ operations: http.metricsOperations, token: http.metricsToken });
+  const limits: ApolloServerPlugin<RequestContext> = {
     async requestDidStart() {
-      const end = requestDuration.startTimer();
       return {
-        async willSendResponse(request) {
-          end({ operation: request.operationName ?? 'anonymous' });
-        },
         async didResolveOperation(request) {
-          // Runs once variables are known, since page sizes come from them. Its errors are the client's.
-          const errors = validate(request.schema, request.document, [complexityRule(request.request.variables ?? {})]);
+          // Runs once variables are known, since page sizes and texts come from them. Its errors are the client's.
+          checkArgumentTexts(request.document, request.request.variables);
+          let errors: readonly GraphQLError[];
+          try {
+            errors = validate(request.schema, request.document, [selectionBudget(), complexityRule(request.request.variables ?? {})]);
+          } catch (error) {
+            errors = [new GraphQLError((error as Error).message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
+          }
           if (errors.length > 0) {
             throw new GraphQLError(errors[0].message, {
               extensions: { code: errors[0].extensions?.code ?? 'BAD_USER_INPUT', http: { status: 400 } },
@@ -103,15 +116,22 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
   const apollo = new ApolloServer<RequestContext>({
     schema: await gdcatSchema(),
     validationRules: [depthLimit(MAX_QUERY_DEPTH)],
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+    // No automatic persisted queries: the web catalogue does not use them, and each would be kept in memory.
+    persistedQueries: false,
     formatError: formatError(log),
     includeStacktraceInErrorResponses: false,
-    introspection: true,
-    plugins: [timing],
+    introspection: http.introspection,
+    // Without introspection, "did you mean" suggestions would spell the schema out field by field.
+    hideSchemaDetailsFromClientErrors: !http.introspection,
+    plugins: [metered.plugin, limits, ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', http.trustProxy);
+  app.use(securityHeaders({ baseUrl: deps.baseUrl ?? '', oidcIssuer: deps.oidcIssuer }), cors(http.corsOrigins), requestTargetGuard());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -121,9 +141,8 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
     const pending = await deps.indexer.pendingCount().catch(() => null);
     res.status(database && search ? 200 : 503).json({ database, search: { engine: deps.search.name, up: search, pendingOutboxEvents: pending } });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  app.use(metered.router);
+  app.use(rateLimit(http.rateLimitPerMinute));
   app.get('/service-info', (_req, res) => {
     res.json({
       id: 'se.gdcat.catalogue',
@@ -139,7 +158,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
 
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    express.json({ limit: http.maxBodyBytes }),
     // Texts come in the language Accept-Language asks for, so caches must keep one answer per language.
     (_req, res, next) => {
       res.vary('Accept-Language');
@@ -162,6 +181,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       },
     }),
   );
+  app.use(notFound(), errorResponder(log));
   return { app, apollo };
 }
 
@@ -181,9 +201,20 @@ function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
-export function listen(app: Express, port: number, host: string): Promise<Server> {
+/** Listens with the request, header and idle timeouts set, so a client that trickles cannot hold a socket. */
+export function listen(app: Express, port: number, host: string, http: HttpSettings = httpSettingsFromEnv()): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, () => resolve(server));
+    const server = createServer(
+      {
+        requestTimeout: http.requestTimeoutMs,
+        headersTimeout: http.headersTimeoutMs,
+        // How often Node looks for requests past those timeouts (its default, 30 s, would double them).
+        connectionsCheckingInterval: Math.min(1_000, http.headersTimeoutMs),
+      },
+      app,
+    );
+    server.setTimeout(http.idleSocketTimeoutMs);
     server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
   });
 }

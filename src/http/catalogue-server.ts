@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { createTokenVerifier } from '../auth/tokens.js';
-import type { AppConfig } from '../config.js';
+import { httpSettingsFromEnv, searchLimitsFromEnv, type AppConfig } from '../config.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { dcatRouter } from '../dcat/http/dcat.router.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.js';
@@ -10,6 +10,7 @@ import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import type { SearchEngine } from '../search/engine.js';
 import { OutboxIndexer } from '../search/indexer.js';
+import { limitSearches } from '../search/search-limiter.js';
 import { listenForOutboxEvents } from '../search/outbox-listener.js';
 import { createApp, listen } from './app.js';
 import { packageVersion } from './package-version.js';
@@ -67,7 +68,18 @@ export async function startIndexer(config: AppConfig, log: Log = (line) => conso
 /** Starts the whole catalogue: database, migrations, seed when empty, search engine, indexer and HTTP. */
 export async function startCatalogue(config: AppConfig, log: Log = (line) => console.error(line)): Promise<RunningCatalogue> {
   const { orm, databaseUrl, embedded } = await openDatabase(config, log);
-  const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers });
+  const http = config.http ?? httpSettingsFromEnv();
+  const limits = config.searchLimits ?? searchLimitsFromEnv();
+  const search = limitSearches(
+    createSearchEngine({
+      databaseUrl,
+      elasticsearchUrl: config.elasticsearchUrl,
+      indexPrefix: config.elasticsearchIndexPrefix,
+      searchStatementTimeoutMs: limits.statementTimeoutMs,
+      languageAnalyzers: config.elasticsearchLanguageAnalyzers,
+    }),
+    limits,
+  );
   await search.init();
   if (config.seedWhenEmpty && (await orm.em.fork().count(Dataset)) === 0) {
     const summary = await seedExampleCatalogue(orm.em.fork());
@@ -87,10 +99,13 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     verifyToken: await createTokenVerifier(config.auth),
     smallCountThreshold: config.smallCountThreshold,
     version: packageVersion(),
+    baseUrl: config.baseUrl,
+    http,
+    oidcIssuer: config.auth.mode === 'oidc' ? config.auth.issuer : undefined,
     routers: [dcatRouter({ orm, baseUrl: config.baseUrl, sendPage: web.sendPage }), web.router],
     log,
   });
-  const server = await listen(app, config.port, config.host);
+  const server = await listen(app, config.port, config.host, http);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;

@@ -1,6 +1,6 @@
 import { RecordStatus } from './record.js';
 import { UserInputProblem } from '../core/problems.js';
-import type { Viewer } from './viewer.js';
+import { ANONYMOUS, type Viewer } from './viewer.js';
 
 /** Which records the caller may see: PUBLISHED always; every status for the listed owners, or all if 'ALL'. */
 export interface SearchVisibility {
@@ -22,6 +22,12 @@ export class AccessPolicy {
     /** Internal ids of the organisations the viewer acts for. */
     readonly ownOrganisationIds: ReadonlySet<string>,
   ) {}
+
+  /**
+   * What anyone may read, for output that answers every caller alike: the harvestable RDF (DCAT, FDP,
+   * export) and the text and labels of the shared search index.
+   */
+  static readonly PUBLIC: AccessPolicy = new AccessPolicy(ANONYMOUS, new Set());
 
   /** `ownOrganisationIds`: internal ids of the organisations named in a data manager's token. */
   static forViewer(viewer: Viewer, ownOrganisationIds: Iterable<string>): AccessPolicy {

@@ -1,6 +1,7 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserInputProblem } from '../core/problems.js';
+import { isUuid } from '../core/validation.js';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -40,7 +41,13 @@ export function encodeCursor(values: readonly (string | number | null)[]): strin
 export function decodeCursor(cursor: string, arity: number): (string | number | null)[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity) return values as (string | number | null)[];
+    // The last value is the row's id; the sort keys before it are plain values, as encodeCursor wrote them.
+    const wellFormed =
+      Array.isArray(values) &&
+      values.length === arity &&
+      isUuid(values.at(-1)) &&
+      values.slice(0, -1).every((value) => value === null || typeof value === 'number' || (typeof value === 'string' && !value.includes('\0')));
+    if (wellFormed) return values as (string | number | null)[];
   } catch {
     // reported below
   }

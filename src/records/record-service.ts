@@ -64,6 +64,9 @@ export class RecordService<E extends CatalogueRecord, I, P> {
       await this.createFrom(input, origin);
       return 'created';
     }
+    this.policy.assertSignedIn('identifier');
+    // A record the caller may not read answers as create does for a taken identifier, not with whose it is.
+    if (!this.policy.canRead(record)) throw duplicateIdentifier(identifier, this.name);
     this.policy.assertCanWrite(record.ownerOrganisationId, 'identifier');
     if (record.sourceFingerprint === origin.fingerprint) return 'unchanged';
     const before = snapshot(record);
@@ -114,7 +117,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     problems.throwIfAny();
     this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
     if (await this.em.count(this.rules.entity, { identifier: record.identifier } as never)) {
-      throw UserInputProblem.of('input.identifier', `"${record.identifier}" is already used by another ${this.name}`, 'DUPLICATE');
+      throw duplicateIdentifier(record.identifier, this.name);
     }
     this.em.persist(record);
     await this.em.flush();
@@ -198,4 +201,8 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     if (!record) throw UserInputProblem.of('id', `no ${this.name} "${ref}"`, 'NOT_FOUND');
     return record;
   }
+}
+
+function duplicateIdentifier(identifier: string, kind: string): UserInputProblem {
+  return UserInputProblem.of('input.identifier', `"${identifier}" is already used by another ${kind}`, 'DUPLICATE');
 }

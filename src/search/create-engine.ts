@@ -12,6 +12,8 @@ export interface SearchEngineOptions {
   log?: (line: string) => void;
   /** Called with every SQL statement of the PostgreSQL engine; used by tests to count queries. */
   onQuery?: (sql: string) => void;
+  /** PostgreSQL engine: limit on one search statement (0 or unset: none). */
+  searchStatementTimeoutMs?: number;
 }
 
 /**
@@ -24,5 +26,5 @@ export function createSearchEngine(options: SearchEngineOptions): SearchEngine {
     return new ElasticsearchSearchEngine({ node: options.elasticsearchUrl, indexPrefix: options.indexPrefix, refresh: false, languageAnalyzers: options.languageAnalyzers });
   }
   const pool = createPool({ connectionString: options.databaseUrl, max: 5, name: 'search', log: options.log, onQuery: options.onQuery });
-  return new PostgresSearchEngine({ pool });
+  return new PostgresSearchEngine({ pool, searchStatementTimeoutMs: options.searchStatementTimeoutMs });
 }

@@ -5,6 +5,7 @@ import { findDuoTerm } from '../consent/duo-vocabulary.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { ancestorsOf, labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import { OrganisationType } from '../organisations/organisation.entity.js';
+import { AccessPolicy } from '../records/access-policy.js';
 import { roundIndividuals } from '../datasets/cohort-disclosure.js';
 import { listInEveryLanguage, textInEveryLanguage, type LocalizedValue } from '../records/translations.js';
 import type { DatasetSearchDocument, LanguageTexts } from './engine.js';
@@ -40,7 +41,9 @@ export function toDocument(dataset: Dataset, consent?: ConsentScope, route?: Acc
     description: dataset.description,
     keywords: dataset.keywords,
     publisherId: dataset.publisher.id,
-    publisherName: dataset.publisher.name,
+    // The index answers every caller alike, so its text carries only what the public may read; the
+    // publisher's afterChange re-indexes its datasets when it is published or renamed.
+    publisherName: AccessPolicy.PUBLIC.canRead(dataset.publisher) ? dataset.publisher.name : null,
     texts: languageTexts(dataset),
     diagnosticArea: dataset.diagnosticArea ?? null,
     assays: cohort?.sequencing?.assays ?? [],
@@ -61,12 +64,12 @@ export function toDocument(dataset: Dataset, consent?: ConsentScope, route?: Acc
   };
 }
 
-/** The dataset's and its publisher's texts by language, the dataset's own language first. */
+/** The dataset's and its (publicly readable) publisher's texts by language, the dataset's own language first. */
 function languageTexts(dataset: Dataset): LanguageTexts[] {
   const titles = textInEveryLanguage(dataset, 'title');
   const descriptions = textInEveryLanguage(dataset, 'description');
   const keywords = listInEveryLanguage(dataset, 'keywords');
-  const names = textInEveryLanguage(dataset.publisher, 'name');
+  const names = AccessPolicy.PUBLIC.canRead(dataset.publisher) ? textInEveryLanguage(dataset.publisher, 'name') : [];
   const languages = [...new Set([dataset.language, ...[titles, descriptions, keywords, names].flat().map((v) => v.language)])];
   const inLanguage = <V>(values: LocalizedValue<V>[], language: string) => values.find((v) => v.language === language)?.value;
   return languages.map((language) => ({

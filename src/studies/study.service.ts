@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import type { RecordRules } from '../records/record-service.js';
 import { DiagnosticArea, OntologyTerm } from '../records/terms.js';
-import { checkText } from '../core/validation.js';
+import { checkPartialDate, checkText } from '../core/validation.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { EthicsApproval, Study, StudyProgress, StudySize, StudyType } from './study.entity.js';
@@ -67,7 +67,6 @@ export class StudyInput extends StudyPatch {
   ownerOrganisation!: string;
 }
 
-const PARTIAL_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
 export const studyRules: RecordRules<Study, StudyInput, StudyPatch> = {
   entity: Study,
@@ -97,7 +96,7 @@ export const studyRules: RecordRules<Study, StudyInput, StudyPatch> = {
     for (const key of ['startDate', 'endDate'] as const) {
       const value = patch[key];
       if (value === undefined) continue;
-      if (value != null && !PARTIAL_DATE.test(value)) problems.add(`input.${key}`, 'must be an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD');
+      checkPartialDate(problems, `input.${key}`, value);
       study[key] = value;
     }
     if (study.startDate && study.endDate && study.endDate < study.startDate) problems.add('input.endDate', 'is before startDate');
@@ -109,7 +108,10 @@ export const studyRules: RecordRules<Study, StudyInput, StudyPatch> = {
       if (patch.actualSize != null && patch.actualSize < 0) problems.add('input.actualSize', 'cannot be negative');
       study.actualSize = patch.actualSize;
     }
-    if (patch.ethicsApprovals != null) study.ethicsApprovals = patch.ethicsApprovals;
+    if (patch.ethicsApprovals != null) {
+      patch.ethicsApprovals.forEach((approval, index) => checkPartialDate(problems, `input.ethicsApprovals[${index}].date`, approval.date));
+      study.ethicsApprovals = patch.ethicsApprovals;
+    }
     if (patch.healthConditions != null) study.healthConditions = patch.healthConditions;
     if (patch.registration !== undefined) study.registration = patch.registration;
     if (patch.funders != null) study.funders.set(await refs.links(Organisation, patch.funders, 'input.funders', problems));

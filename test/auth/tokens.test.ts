@@ -11,7 +11,7 @@ describe('bearer tokens', () => {
   describe('OIDC mode: issuer + JWKS', () => {
     let server: Server;
     let issuer: string;
-    let sign: (claims: Record<string, unknown>, options?: { issuer?: string; expiresIn?: string }) => Promise<string>;
+    let sign: (claims: Record<string, unknown>, options?: { issuer?: string; expiresIn?: string | null; issuedAt?: number }) => Promise<string>;
     beforeAll(async () => {
       const { privateKey, publicKey } = await generateKeyPair('RS256');
       const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
@@ -22,14 +22,16 @@ describe('bearer tokens', () => {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const address = server.address();
       issuer = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-      sign = (claims, options = {}) =>
-        new SignJWT(claims)
+      sign = (claims, options = {}) => {
+        const token = new SignJWT(claims)
           .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
           .setIssuer(options.issuer ?? issuer)
           .setAudience('gdcat')
-          .setSubject('alice')
-          .setExpirationTime(options.expiresIn ?? '5m')
-          .sign(privateKey);
+          .setSubject('alice');
+        if (options.issuedAt !== undefined) token.setIssuedAt(options.issuedAt);
+        if (options.expiresIn !== null) token.setExpirationTime(options.expiresIn ?? '5m');
+        return token.sign(privateKey);
+      };
     });
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -45,6 +47,19 @@ describe('bearer tokens', () => {
       });
     });
 
+    it('refuses tokens without exp, valid for longer than the configured lifetime, or issued in the future', async () => {
+      const config = { ...authConfigFromEnv({ OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'gdcat' }, '/unused'), maxLifetimeSeconds: 3600 };
+      const verify = await createTokenVerifier(config);
+      const now = Math.floor(Date.now() / 1000);
+      expect((await verify(await sign({ role: 'admin' }, { expiresIn: '59m', issuedAt: now }))).role).toBe('admin');
+      await expect(verify(await sign({ role: 'admin' }, { expiresIn: null, issuedAt: now }))).rejects.toThrow(/exp/);
+      await expect(verify(await sign({ role: 'admin' }, { expiresIn: '100y', issuedAt: now }))).rejects.toThrow(/longer than the 3600 seconds/);
+      await expect(verify(await sign({ role: 'admin' }, { expiresIn: '2h' }))).rejects.toThrow(/longer than the 3600 seconds/);
+      await expect(verify(await sign({ role: 'admin' }, { expiresIn: '30m', issuedAt: now + 600 }))).rejects.toThrow(/in the future/);
+      // Within the clock skew allowed between the issuer and this server.
+      expect((await verify(await sign({ role: 'admin' }, { expiresIn: '30m', issuedAt: now + 30 }))).role).toBe('admin');
+    });
+
     it('rejects another issuer, an expired token, a missing role and a data manager without organisations', async () => {
       const verify = await createTokenVerifier(authConfigFromEnv({ OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'gdcat' }, '/unused'));
       await expect(verify(await sign({ role: 'admin' }, { issuer: 'https://elsewhere' }))).rejects.toThrow(InvalidTokenError);
@@ -55,6 +70,14 @@ describe('bearer tokens', () => {
   });
 
   describe('dev mode', () => {
+    it('mints development tokens only within the configured lifetime', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'gdcat-dev-key-'));
+      const config = { ...authConfigFromEnv({}, path.join(dir, 'key.json')), maxLifetimeSeconds: 3600 };
+      await expect(mintDevToken(config, { role: 'admin', orgs: [], expiresIn: '100y' })).rejects.toThrow(/between 1 second and 3600 seconds/);
+      const token = await mintDevToken(config, { role: 'admin', orgs: [], expiresIn: '1h' });
+      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number };
+      expect(claims.exp - claims.iat).toBe(3600);
+    });
     it('is the default without an issuer, and its tokens verify only with the same local key', async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'gdcat-dev-key-'));
       const config = authConfigFromEnv({}, path.join(dir, 'key.json'));

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { assessUse } from '../../src/consent/use-assessment.js';
+import { isIsoCountryCode } from '../../src/core/iso-codes.js';
 import {
   countryGroup,
   DUO,
   duoRelease,
   duoTerms,
   findDuoTerm,
-  isIsoCountryCode,
   validateConsentCodes,
   type ConsentCodeError,
 } from '../../src/consent/duo-vocabulary.js';

@@ -20,6 +20,8 @@ function validInput(identifier: string) {
     description: 'Trio WGS of children with early-onset epilepsy.',
     publisher: STOCKHOLM,
     dataHolders: [STOCKHOLM],
+    hdab: 'urn:example:gms-catalogue:dab:se-hdab',
+    distributions: [{ title: 'CRAM and VCF files', accessUrl: 'https://example.org/apply' }],
     diagnosticArea: 'RARE_DISEASES',
     cohort: {
       numberOfUniqueIndividuals: 120,

@@ -29,6 +29,7 @@ function newDataset(id: string, title = 'Stockholm paediatric epilepsy WGS') {
     diagnosticArea: 'RARE_DISEASES',
     publisher: STOCKHOLM,
     dataHolder: STOCKHOLM,
+    hdab: 'urn:example:gms-catalogue:dab:se-hdab',
     status: 'published',
     consentScope: { duoPermission: { code: 'DUO:0000006' }, duoModifiers: [{ code: 'DUO:0000021' }] },
     accessRoute: { accessMode: 'SECURE_PROCESSING_ENVIRONMENT', accessBody: 'urn:example:gms-catalogue:dab:stockholm', steps: [{ order: 1, requirement: 'ETHICS_APPROVAL', body: 'urn:example:gms-catalogue:dab:etik' }] },

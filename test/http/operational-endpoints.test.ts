@@ -16,9 +16,9 @@ describe('operational endpoints', () => {
   });
 
   it('exposes Prometheus metrics including GraphQL request timings', async () => {
-    await catalogue.gql('query Probe { duoTerms { code } }');
+    await catalogue.gql('query DuoTerms { duoTerms { code } }');
     const text = await (await fetch(`${catalogue.url}/metrics`)).text();
-    expect(text).toMatch(/gdcat_graphql_request_seconds_count\{operation="Probe"\} \d+/);
+    expect(text).toMatch(/gdcat_graphql_request_seconds_count\{operation="DuoTerms"\} \d+/);
     expect(text).toMatch(/gdcat_process_resident_memory_bytes/);
   });
 

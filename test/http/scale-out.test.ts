@@ -78,6 +78,8 @@ function input(n: number) {
     },
     consent: { duoPermission: 'HMB', duoModifiers: [] },
     accessRoute: { accessMode: 'SECURE_PROCESSING_ENVIRONMENT', accessBody: 'urn:example:gms-catalogue:dab:stockholm', steps: [] },
+    hdab: 'urn:example:gms-catalogue:dab:se-hdab',
+    distributions: [{ title: 'VCF in the regional SPE', formats: [{ label: 'VCF' }] }],
   };
 }
 

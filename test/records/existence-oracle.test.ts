@@ -9,7 +9,7 @@ const B = 'urn:example:gms-catalogue:org:region-stockholm';
 describe('no existence oracle for drafts', () => {
   let catalogue: TestCatalogue;
   let managerA: string;
-  const draft = { study: '', studyId: '', organisation: '', body: '', dataset: '' };
+  const draft = { study: '', studyId: '', organisation: '', body: '', dataset: '', evaluation: '' };
   const unknown = () => `urn:test:unknown:${randomUUID()}`;
 
   /** The answer with the reference itself blanked out, so a draft's and an unknown's answers compare equal. */
@@ -33,6 +33,9 @@ describe('no existence oracle for drafts', () => {
     draft.organisation = (await create('Organisation', 'organisation', { name: 'Draft region', type: 'REGION' })).identifier;
     draft.body = (await create('DataAccessBody', 'dataAccessBody', { name: 'Draft DAC of B', kind: 'DAC', operatedBy: B })).identifier;
     draft.dataset = (await create('Dataset', 'dataset', { title: 'Draft dataset of B', publisher: B })).identifier;
+    draft.evaluation = (await create('HealthEconomicEvaluation', 'healthEconomicEvaluation', {
+      title: 'Draft evaluation of B', evaluationType: 'BUDGET_IMPACT', ownerOrganisation: B, currency: 'SEK', priceYear: 2025,
+    })).identifier;
   }, 60_000);
   afterAll(() => catalogue?.stop());
 
@@ -58,24 +61,51 @@ describe('no existence oracle for drafts', () => {
     expect(blank(taken.data, draft.study)).toEqual(blank(free.data, fresh));
   });
 
-  it('update, publish and withdraw of another organisation\'s draft answer NOT_FOUND, as for an unknown id', async () => {
+  const KINDS = [
+    ['Study', 'study', () => draft.study, '{ acronym: "X" }'],
+    ['Dataset', 'dataset', () => draft.dataset, '{ title: "X" }'],
+    ['DataAccessBody', 'dataAccessBody', () => draft.body, '{ name: "X" }'],
+    ['HealthEconomicEvaluation', 'healthEconomicEvaluation', () => draft.evaluation, '{ note: "X" }'],
+    ['Organisation', 'organisation', () => draft.organisation, '{ name: "X" }'],
+  ] as const;
+
+  it.each(KINDS)("update, publish, withdraw and delete of another organisation's draft %s answer NOT_FOUND, as for an unknown id", async (kind, field, ref, patch) => {
     const missing = unknown();
-    for (const [mutation, args] of [
-      ['updateStudy', '(id: $id, expectedVersion: 1, input: { acronym: "X" })'],
-      ['publishStudy', '(id: $id)'],
-      ['withdrawStudy', '(id: $id, reason: "probe")'],
+    for (const [mutation, args, selection] of [
+      [`update${kind}`, `(id: $id, expectedVersion: 1, input: ${patch})`, `${field} { id }`],
+      [`publish${kind}`, '(id: $id)', `${field} { id }`],
+      [`withdraw${kind}`, '(id: $id, reason: "probe")', `${field} { id }`],
+      [`delete${kind}`, '(id: $id)', 'deletedId'],
     ] as const) {
-      const query = `mutation($id: ID!) { ${mutation}${args} { study { id } userErrors { field code message } } }`;
-      const hidden = await catalogue.gql(query, { id: draft.study }, managerA);
+      const query = `mutation($id: ID!) { ${mutation}${args} { ${selection} userErrors { field code message } } }`;
+      const hidden = await catalogue.gql(query, { id: ref() }, managerA);
       const absent = await catalogue.gql(query, { id: missing }, managerA);
       expect(hidden.data![mutation].userErrors[0].code, mutation).toBe('NOT_FOUND');
-      expect(blank(hidden.data, draft.study), mutation).toEqual(blank(absent.data, missing));
+      expect(blank(hidden.data, ref()), mutation).toEqual(blank(absent.data, missing));
     }
+  });
+
+  it("an import naming another organisation's draft by identifier answers as createStudy does for a taken identifier", async () => {
+    const importStudy = async (identifier: string) => {
+      const document = { records: [{ recordType: 'Study', id: identifier, title: 'Probe', studyType: 'PILOT', ownerOrganisation: A }] };
+      const response = await catalogue.gql(
+        'mutation($input: JSON!) { importCatalogue(input: $input) { report { committed created updated failed problems { field code message } } userErrors { code } } }',
+        { input: document },
+        managerA,
+      );
+      return response.data!.importCatalogue;
+    };
+    const hidden = await importStudy(draft.study);
+    expect(hidden.report.problems).toEqual([{ field: 'identifier', code: 'DUPLICATE', message: `"${draft.study}" is already used by another Study` }]);
+    expect(hidden.report.committed).toBe(false);
+    const created = await createStudy({ identifier: draft.study, ownerOrganisation: A }, managerA);
+    expect(created.data!.createStudy.userErrors).toEqual([{ field: 'input.identifier', code: 'DUPLICATE', message: hidden.report.problems[0].message }]);
   });
 
   it('search filters naming a draft publisher or access body answer as for unknown ones', async () => {
     for (const [filter, ref] of [
       ['publisher', draft.organisation],
+      ['holdingRegion', draft.organisation],
       ['accessBody', draft.body],
     ] as const) {
       const query = `query($refs: [ID!]) { datasets(filter: { ${filter}: $refs }) { totalCount } }`;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { buildSchema, getNamedType, type GraphQLInputObjectType, isInputObjectType, isListType, isNonNullType, type GraphQLInputType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Publication } from '../../src/publications/publication.entity.js';
 import { RecordStatus } from '../../src/records/record.js';
@@ -72,11 +74,41 @@ const FIELDS: ReferenceField[] = [
   { kind: 'Organisation', field: 'input.parent', target: 'Organisation', rule: 'link', set: one('parent'), on: ['update'] },
 ];
 
+/**
+ * Every reference a create or update mutation of the printed schema accepts (ID arguments inside its input,
+ * nested inputs included), as `createDataset input.accessRoute.steps[0].body`. createOrganisation is left out:
+ * only admins register organisations.
+ */
+function referenceFieldsOfSchema(): string[] {
+  const schema = buildSchema(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8'));
+  const found: string[] = [];
+  const walk = (mutation: string, type: GraphQLInputObjectType, path: string) => {
+    for (const field of Object.values(type.getFields())) {
+      let fieldType: GraphQLInputType = isNonNullType(field.type) ? field.type.ofType : field.type;
+      const many = isListType(fieldType);
+      if (many) fieldType = (fieldType as { ofType: GraphQLInputType }).ofType;
+      const named = getNamedType(fieldType);
+      const fieldPath = `${path}.${field.name}${many ? '[0]' : ''}`;
+      // A nested part's own id (DistributionInput.id) names the part within its record, never another record.
+      if (named.name === 'ID' && !(field.name === 'id' && path !== 'input')) found.push(`${mutation} ${fieldPath}`);
+      else if (isInputObjectType(named)) walk(mutation, named, fieldPath);
+    }
+  };
+  for (const mutation of Object.values(schema.getMutationType()!.getFields())) {
+    if (!/^(create|update)/.test(mutation.name) || mutation.name === 'createOrganisation') continue;
+    const input = mutation.args.find((arg) => arg.name === 'input');
+    const type = input && getNamedType(input.type);
+    if (type && isInputObjectType(type)) walk(mutation.name, type, 'input');
+  }
+  return found.sort();
+}
+
 /** A valid create input of each kind, owned by region A. */
 const BASE: Record<ReferenceField['kind'], () => Record<string, unknown>> = {
   Dataset: () => ({ title: `Reference rule dataset ${randomUUID()}`, publisher: A }),
   Study: () => ({ title: `Reference rule study ${randomUUID()}`, studyType: 'PILOT', ownerOrganisation: A }),
-  DataAccessBody: () => ({ name: `Reference rule DAC ${randomUUID()}`, kind: 'DAC', operatedBy: A }),
+  // A disclosure function: one wrongly operated by B would show in the whoToAsk of B's datasets.
+  DataAccessBody: () => ({ name: `Reference rule body ${randomUUID()}`, kind: 'REGIONAL_DISCLOSURE_FUNCTION', operatedBy: A }),
   HealthEconomicEvaluation: () => ({
     title: `Reference rule evaluation ${randomUUID()}`,
     evaluationType: 'BUDGET_IMPACT',
@@ -107,6 +139,21 @@ describe('the reference rule: every mutation x every reference field x {own, oth
   let admin: string;
   let managerA: string;
   const refs = {} as Record<Target, Record<Case, string>>;
+  let publicViewOfB: unknown;
+
+  /** What the public sees of region B's published dataset and study: GraphQL and the dataset's RDF. */
+  async function publicViewOf(dataset: string, study: string): Promise<unknown> {
+    const body = '{ name contactEmail operatedBy { name } }';
+    const graphql = await catalogue.gql(
+      `query($dataset: ID!) { dataset(id: $dataset) { modified publisher { name } dataHolders { name } whoToAsk ${body}
+        accessContacts { reason organisation { name } body ${body} } wasGeneratedBy { title } healthEconomicEvaluations { title } }
+        studies(first: 100) { edges { node { identifier modified outputs { title } } } } }`,
+      { dataset },
+    );
+    const studies = graphql.data!.studies.edges.filter((edge: { node: { identifier: string } }) => edge.node.identifier === study);
+    const rdf = await (await fetch(`${catalogue.url}/dcat/datasets/${encodeURIComponent(dataset)}`, { headers: { accept: 'application/n-triples' } })).text();
+    return { dataset: graphql.data!.dataset, studies, rdf: rdf.split('\n').sort() };
+  }
 
   async function create(kind: string, input: Record<string, unknown>, token: string): Promise<{ id: string; identifier: string }> {
     const field = PAYLOAD_FIELD[kind as ReferenceField['kind']];
@@ -157,7 +204,15 @@ describe('the reference rule: every mutation x every reference field x {own, oth
     refs.DataAccessBody = { own: (await body(A)).identifier, otherPublished: otherBody.identifier, otherDraft: (await body(B)).identifier, unknown: unknown('body') };
 
     const dataset = (owner: string) =>
-      create('Dataset', { title: `Dataset of ${owner}`, publisher: owner, consent: { duoPermission: 'GRU' }, accessRoute: { accessMode: 'OPEN', steps: [] } }, admin);
+      create('Dataset', {
+        title: `Dataset of ${owner}`,
+        description: 'Open data, publishable without an access body.',
+        accessRights: 'http://publications.europa.eu/resource/authority/access-right/PUBLIC',
+        publisher: owner,
+        dataHolders: [owner],
+        consent: { duoPermission: 'GRU' },
+        accessRoute: { accessMode: 'OPEN', steps: [] },
+      }, admin);
     const otherDataset = await dataset(B);
     await publish('Dataset', otherDataset.id);
     refs.Dataset = { own: (await dataset(A)).identifier, otherPublished: otherDataset.identifier, otherDraft: (await dataset(B)).identifier, unknown: unknown('dataset') };
@@ -168,12 +223,18 @@ describe('the reference rule: every mutation x every reference field x {own, oth
       otherDraft: await publication(B, RecordStatus.DRAFT),
       unknown: unknown('publication'),
     };
+    publicViewOfB = await publicViewOf(refs.Dataset.otherPublished, refs.Study.otherPublished);
   }, 120_000);
   afterAll(() => catalogue?.stop());
 
   const matrix = FIELDS.flatMap((reference) =>
     reference.on.flatMap((mutation) => CASES.map((situation) => ({ ...reference, mutation, situation, name: `${mutation}${reference.kind} ${reference.field}` }))),
   );
+
+  it('walks every reference field of every create and update mutation in the schema', () => {
+    const walked = [...new Set(matrix.map(({ name }) => name))].sort();
+    expect(walked).toEqual(referenceFieldsOfSchema());
+  });
 
   it.each(matrix)('$name -> $situation', async ({ kind, field, target, rule, set, mutation, situation }) => {
     const ref = refs[target][situation];
@@ -206,6 +267,12 @@ describe('the reference rule: every mutation x every reference field x {own, oth
       // An unreadable draft and an unknown reference read the same, but for the reference itself.
       if (code === 'NOT_FOUND') expect(payload.userErrors[0]!.message.replace(ref, '<ref>')).toBe(`no ${target} with id or identifier "<ref>"`);
     }
+  });
+
+  it("leaves what the public sees of region B's records as it was, after all of region A's writes above", async () => {
+    const after = await publicViewOf(refs.Dataset.otherPublished, refs.Study.otherPublished);
+    expect((after as { dataset: { whoToAsk: unknown[] } }).dataset.whoToAsk.length).toBeGreaterThan(0);
+    expect(after).toEqual(publicViewOfB);
   });
 
   async function idOf(identifier: string): Promise<string> {

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AuthConfig } from '../../src/auth/auth-config.js';
+import type { HttpSettings } from '../../src/config.js';
 import { createTokenVerifier, mintDevToken } from '../../src/auth/tokens.js';
 import { openOrm, type Orm } from '../../src/db/orm.js';
 import { dcatRouter } from '../../src/dcat/http/dcat.router.js';
@@ -33,7 +34,9 @@ export interface TestCatalogue {
   stop(): Promise<void>;
 }
 
-export async function startTestCatalogue(options: { seed?: boolean; elasticsearchUrl?: string; indexPrefix?: string; smallCountThreshold?: number } = {}): Promise<TestCatalogue> {
+export async function startTestCatalogue(
+  options: { seed?: boolean; elasticsearchUrl?: string; indexPrefix?: string; smallCountThreshold?: number; http?: HttpSettings } = {},
+): Promise<TestCatalogue> {
   const db = await createTestDatabase();
   const queries: string[] = [];
   const orm = await openOrm({ databaseUrl: db.url, onQuery: (sql) => queries.push(sql) });
@@ -57,8 +60,9 @@ export async function startTestCatalogue(options: { seed?: boolean; elasticsearc
     version: 'test',
     routers: [dcatRouter({ orm, baseUrl: 'http://gdcat.test' })],
     log: (line) => console.error(line),
+    http: options.http,
   });
-  const server: Server = await listen(app, 0, '127.0.0.1');
+  const server: Server = await listen(app, 0, '127.0.0.1', options.http);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {

@@ -105,9 +105,39 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     expect(await page.locator('.steps > li').count()).toBe(1);
   });
 
+  it('is told, field by field, what non-public data needs before publishing, and adds it', async () => {
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.waitForSelector('#form-problems');
+    const problems = await page.locator('#form-problems').textContent();
+    expect(problems).toContain('a health data access body is required for non-public data');
+    expect(problems).toMatch(/at least one distribution/);
+    expect(problems).toMatch(/at least one keyword/);
+    expect(await page.locator('#field-hdab').getAttribute('aria-invalid')).toBe('true');
+    expect(await status()).toBe('Draft');
+    await expectAccessible(page);
+
+    await tabTo(page, '#field-keywords');
+    await page.keyboard.type('exome, solid tumours');
+    await chooseByKeyboard(page, '#field-hdab', 'urn:example:gms-catalogue:dab:se-hdab');
+    await tabTo(page, '#add-distribution');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[id="field-distributions-0--title"]');
+    await tabTo(page, '[id="field-distributions-0--title"]');
+    await page.keyboard.type('CRAM and VCF in the regional SPE');
+    await tabTo(page, '[id="field-distributions-0--accessUrl"]');
+    await page.keyboard.type('https://stockholm.example.org/genomic-data-access');
+    await tabTo(page, '[id="field-distributions-0--formats"]');
+    await page.keyboard.type('CRAM, VCF');
+    await tabTo(page, 'form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.banner.ok');
+    expect(await page.inputValue('#field-hdab')).toBe('urn:example:gms-catalogue:dab:se-hdab');
+    expect(await page.inputValue('[id="field-distributions-0--title"]')).toBe('CRAM and VCF in the regional SPE');
+  });
+
   it('publishes; the dataset is then in search and in the harvestable catalogue', async () => {
     await page.getByRole('button', { name: 'Publish' }).click();
-    await page.waitForSelector('.banner.ok');
+    await page.waitForSelector('.banner.ok:has-text("Published")');
     expect(await status()).toBe('Published');
 
     await page.goto(`${server.url}/?q=browsertestcohort`);
@@ -195,9 +225,14 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     await page.waitForSelector('text=written');
     expect(await page.locator('[data-testid="import-counts"]').textContent()).toMatch(/1 new/);
 
-    await page.goto(`${server.url}/manage`);
-    await page.waitForSelector('table tbody tr');
-    expect(await page.locator('table tbody tr', { hasText: 'browsertestimport' }).count()).toBe(1);
+    // The records list is a search: it shows the import once the indexer has caught up (README: what a write promises).
+    await expect
+      .poll(async () => {
+        await page.goto(`${server.url}/manage`);
+        await page.waitForSelector('table tbody tr');
+        return page.locator('table tbody tr', { hasText: 'browsertestimport' }).count();
+      }, { timeout: 20_000, interval: 500 })
+      .toBe(1);
   });
 
   it('ran without errors in the page', () => {

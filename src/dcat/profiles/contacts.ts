@@ -16,12 +16,14 @@ export function datasetContact(context: DescriptionContext, dataset: Dataset, ro
   if (route && email) {
     return {
       iri: context.iris.part('datasets', dataset.identifier, 'contact'),
-      name: route.accessBody?.name ?? dataset.publisher.name,
+      name: route.accessBody?.name ?? dataset.publisher?.name ?? dataset.title,
       email,
       url: webIri(route.applicationUrl),
     };
   }
-  return (route?.accessBody && ownContactOfBody(context, route.accessBody)) ?? organisationContact(context, dataset.publisher);
+  // The publisher is null when the public may not read it (catalogue-source.ts).
+  const publisher = dataset.publisher as Organisation | null;
+  return (route?.accessBody && ownContactOfBody(context, route.accessBody)) ?? (publisher ? organisationContact(context, publisher) : null);
 }
 
 /**

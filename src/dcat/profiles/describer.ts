@@ -8,7 +8,7 @@ import type { Organisation } from '../../organisations/organisation.entity.js';
 import type { Study } from '../../studies/study.entity.js';
 import type { DatasetRecord } from '../catalogue-source.js';
 import type { CatalogueIris } from '../iris.js';
-import { adms, dcat, dct, eli, prefixes, rdf, rdfs, skos, vcard } from '../namespaces.js';
+import { adms, cv, dcat, dct, eli, prefixes, rdf, rdfs, skos, vcard } from '../namespaces.js';
 import { Graph } from '../rdf/graph.js';
 import { english } from '../rdf/literals.js';
 import { conceptLabel, dataThemeScheme, valuePrefixes } from '../vocabularies.js';
@@ -116,12 +116,23 @@ export class CatalogueDescriber {
     });
   }
 
+  /**
+   * A contact point in both vocabularies the profiles ask for: vCard (DCAT-AP dcat:contactPoint, HealthDCAT-AP
+   * Release 5) and the Core Vocabularies (HealthDCAT-AP Release 6 cv:contactPoint, whose email is a literal).
+   */
   contactPoint(details: ContactDetails): RDF.NamedNode {
     return this.once(details.iri, (add) => {
       add(rdf('type'), vcard('Kind'));
+      add(rdf('type'), cv('ContactPoint'));
       add(vcard('fn'), literal(details.name));
-      if (details.email) add(vcard('hasEmail'), namedNode(details.email));
-      if (details.url) add(vcard('hasURL'), namedNode(details.url));
+      if (details.email) {
+        add(vcard('hasEmail'), namedNode(details.email));
+        add(cv('email'), literal(decodeURI(details.email.slice('mailto:'.length))));
+      }
+      if (details.url) {
+        add(vcard('hasURL'), namedNode(details.url));
+        add(cv('contactPage'), namedNode(details.url));
+      }
     });
   }
 

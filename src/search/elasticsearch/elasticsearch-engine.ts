@@ -14,6 +14,7 @@ import {
   type SearchVisibility,
 } from '../engine.js';
 import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
+import { isUuid } from '../../core/validation.js';
 import {
   DATASET_INDEX_SETTINGS,
   LANGUAGE_ANALYZERS,
@@ -584,8 +585,9 @@ function decodeCursor(encoded: string, sort: DatasetSortOrder): estypes.SortResu
   const valid =
     Array.isArray(values) &&
     values.length === 2 &&
-    (typeof values[0] === 'number' || typeof values[0] === 'string') &&
-    typeof values[1] === 'string';
+    // Only the title sorts on text; the others sort on numbers (score, epoch millis, cohort size).
+    (sort === 'TITLE' ? typeof values[0] === 'string' && !values[0].includes('\0') : typeof values[0] === 'number' && Number.isFinite(values[0])) &&
+    isUuid(values[1]);
   if (!valid) throw new InvalidSearchCursorError('is not a cursor returned by this search');
   return values as estypes.SortResults;
 }

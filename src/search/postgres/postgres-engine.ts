@@ -15,6 +15,8 @@ import {
   textsInAllLanguages,
 } from '../engine.js';
 import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
+import { isUuid } from '../../core/validation.js';
+import { SearchTooSlowError } from '../search-limiter.js';
 
 /**
  * Discovery search on PostgreSQL, used when no Elasticsearch is configured.
@@ -43,6 +45,8 @@ export interface PostgresSearchEngineOptions {
   pool: Pool;
   /** Projection table name (default `dataset_search`). */
   table?: string;
+  /** PostgreSQL's limit on one search statement (0 or unset: none); indexing writes are not limited. */
+  searchStatementTimeoutMs?: number;
 }
 
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,39}$/;
@@ -50,6 +54,8 @@ const MAX_QUERY_TERMS = 32;
 /** pg_trgm word similarity at which a query word approximately matches a word in the title or subject. */
 const SEARCH_WORK_MEM = '64MB';
 const WORD_SIMILARITY_THRESHOLD = 0.5;
+/** SQLSTATE of a statement cancelled by statement_timeout. */
+const QUERY_CANCELED = '57014';
 const FACET_SIZE = 50;
 /** Each content language's text search configuration and the column of its stemmed vector. */
 const STEMMING = [
@@ -132,6 +138,7 @@ export class PostgresSearchEngine implements SearchEngine {
   readonly name = 'postgres' as const;
   private readonly pool: Pool;
   private readonly table: string;
+  private readonly searchStatementTimeoutMs: number;
 
   constructor(options: PostgresSearchEngineOptions) {
     const table = options.table ?? 'dataset_search';
@@ -139,6 +146,7 @@ export class PostgresSearchEngine implements SearchEngine {
     if (!TABLE_NAME.test(table)) throw new Error(`Invalid search table name: ${table}`);
     this.pool = options.pool;
     this.table = table;
+    this.searchStatementTimeoutMs = options.searchStatementTimeoutMs ?? 0;
   }
 
   async init(): Promise<void> {
@@ -293,6 +301,7 @@ export class PostgresSearchEngine implements SearchEngine {
     const client = await this.pool.connect();
     try {
       const settings = [`SET LOCAL work_mem = '${SEARCH_WORK_MEM}'`];
+      if (this.searchStatementTimeoutMs > 0) settings.push(`SET LOCAL statement_timeout = ${Math.trunc(this.searchStatementTimeoutMs)}`);
       if (withText) settings.push(`SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
       await client.query(`BEGIN READ ONLY; ${settings.join('; ')}`);
       const { rows } = await client.query<{ result: SearchRow }>(sql, params.values);
@@ -302,6 +311,7 @@ export class PostgresSearchEngine implements SearchEngine {
     } catch (error) {
       // The connection may be mid-transaction or broken; discard it rather than return it to the pool.
       client.release(error instanceof Error ? error : true);
+      if ((error as { code?: string }).code === QUERY_CANCELED) throw new SearchTooSlowError();
       throw error;
     }
   }
@@ -736,6 +746,8 @@ function decodeCursor(encoded: string, sort: DatasetSortOrder): Cursor {
     sort === 'INDIVIDUALS_DESC'
       ? value === null || (typeof value === 'number' && Number.isSafeInteger(value))
       : typeof value === 'string';
-  if (!valueValid || typeof id !== 'string') throw new InvalidSearchCursorError('is not a cursor returned by this search');
+  if (!valueValid || !isUuid(id) || (typeof value === 'string' && value.includes('\0'))) {
+    throw new InvalidSearchCursorError('is not a cursor returned by this search');
+  }
   return { sort, value: value as CursorValue, id };
 }

@@ -17,6 +17,15 @@ export interface StepDraft {
   description: string;
 }
 
+/** One way to reach the files; `id` names the stored distribution it edits, so its identifier is kept. */
+export interface DistributionDraft {
+  key: number;
+  id: string | null;
+  title: string;
+  accessUrl: string;
+  formats: string;
+}
+
 export interface RouteDraft {
   accessMode: AccessMode | '';
   contactEmail: string;
@@ -32,6 +41,8 @@ export interface DatasetDraft {
   diagnosticArea: DiagnosticArea | '';
   publisher: string;
   dataHolders: string[];
+  hdab: string;
+  distributions: DistributionDraft[];
   individuals: string;
   diseases: string[];
   consent: ConsentDraft;
@@ -43,6 +54,10 @@ export function newStep(): StepDraft {
   return { key: nextKey++, requirement: '', body: '', description: '' };
 }
 
+export function newDistribution(): DistributionDraft {
+  return { key: nextKey++, id: null, title: '', accessUrl: '', formats: '' };
+}
+
 export function emptyDraft(publisher: string): DatasetDraft {
   return {
     title: '',
@@ -51,6 +66,8 @@ export function emptyDraft(publisher: string): DatasetDraft {
     diagnosticArea: '',
     publisher,
     dataHolders: [],
+    hdab: '',
+    distributions: [],
     individuals: '',
     diseases: [],
     consent: { duoPermission: '', modifiers: {}, diseaseRestrictions: [] },
@@ -68,6 +85,14 @@ export function draftOf(dataset: Stored): DatasetDraft {
     diagnosticArea: dataset.diagnosticArea ?? '',
     publisher: dataset.publisher?.identifier ?? '',
     dataHolders: dataset.dataHolders.map((holder) => holder.identifier),
+    hdab: dataset.hdab?.identifier ?? '',
+    distributions: dataset.distributions.map((distribution) => ({
+      key: nextKey++,
+      id: distribution.id,
+      title: distribution.title,
+      accessUrl: distribution.accessUrl ?? '',
+      formats: distribution.formats.map((format) => format.label).join(', '),
+    })),
     individuals: dataset.cohort?.numberOfUniqueIndividuals?.toString() ?? '',
     diseases: dataset.cohort?.diseases.map((disease) => disease.iri) ?? [],
     consent: {
@@ -105,7 +130,29 @@ export function inputOf(draft: DatasetDraft, stored: Stored | null): DatasetInpu
     diagnosticArea: draft.diagnosticArea || null,
     publisher: draft.publisher || null,
     dataHolders: draft.dataHolders,
+    hdab: draft.hdab || null,
   };
+  if (stored?.distributions.length || draft.distributions.length) {
+    const storedById = new Map((stored?.distributions ?? []).map((distribution) => [distribution.id, distribution]));
+    input.distributions = draft.distributions.map((distribution) => {
+      // What the form does not show is sent back as stored (the API replaces the list whole).
+      const kept = storedById.get(distribution.id ?? '');
+      const edamOf = new Map((kept?.formats ?? []).map((format) => [format.label, format.edam]));
+      return {
+        id: kept?.id ?? null,
+        title: distribution.title,
+        accessUrl: text(distribution.accessUrl),
+        downloadUrl: kept?.downloadUrl ?? null,
+        formats: distribution.formats.split(',').map((label) => label.trim()).filter(Boolean).map((label) => ({ label, edam: edamOf.get(label) ?? null })),
+        mediaType: kept?.mediaType ?? null,
+        byteSize: kept?.byteSize ?? null,
+        license: kept?.license ?? null,
+        accessMode: (kept?.accessMode ?? null) as AccessMode | null,
+        hostingLocation: kept?.hostingLocation ?? null,
+        encryption: kept?.encryption ?? null,
+      };
+    });
+  }
   const individuals = draft.individuals.trim() === '' ? null : Number(draft.individuals);
   if (stored?.cohort || individuals !== null || draft.diseases.length) {
     const known = new Map((stored?.cohort?.diseases ?? []).map((disease) => [disease.iri, disease]));

@@ -339,6 +339,25 @@ export const DatasetForEdit = graphql(`
       dataHolders {
         identifier
       }
+      hdab {
+        identifier
+      }
+      distributions {
+        id
+        title
+        accessUrl
+        downloadUrl
+        formats {
+          label
+          edam
+        }
+        mediaType
+        byteSize
+        license
+        accessMode
+        hostingLocation
+        encryption
+      }
       cohort {
         ...Cohort
       }

@@ -12,7 +12,7 @@ import { webIri } from '../../iris.js';
 import { adms, dcat, dct, foaf, prov, rdf, rdfs, xsd } from '../../namespaces.js';
 import { dateTime, english, inEachLanguage } from '../../rdf/literals.js';
 import { listInEveryLanguage, textInEveryLanguage } from '../../../records/translations.js';
-import { admsStatus, attributionRole, dataThemeScheme, euLanguage } from '../../vocabularies.js';
+import { admsStatus, attributionRole, dataThemeScheme, euFileType, euLanguage } from '../../vocabularies.js';
 import { bodyContact, datasetContact, organisationContact } from '../contacts.js';
 import type { CatalogueDescriber } from '../describer.js';
 import type { Add, ProfileWriter } from '../profile.js';
@@ -60,7 +60,8 @@ export const dcatApWriter: ProfileWriter = {
     const accessRights = webIri(dataset.accessRights);
     if (accessRights) add(dct('accessRights'), describer.rightsStatement(accessRights));
 
-    add(dct('publisher'), describer.organisation(dataset.publisher));
+    // Null when the public may not read the publisher (catalogue-source.ts).
+    if (dataset.publisher) add(dct('publisher'), describer.organisation(dataset.publisher));
     const contact = datasetContact(describer.context, dataset, accessRoute);
     if (contact) add(dcat('contactPoint'), describer.contactPoint(contact));
     for (const holder of dataset.dataHolders) {
@@ -103,14 +104,22 @@ export const dcatApWriter: ProfileWriter = {
     add(dct('identifier'), literal(distribution.id));
     // Written with the dataset, in its language.
     add(dct('title'), literal(distribution.title, record.dataset.language));
-    // For controlled data the access URL is where access is requested.
-    const accessUrl = webIri(distribution.accessUrl) ?? webIri(route?.applicationUrl) ?? webIri(route?.accessBody?.applicationUrl);
-    if (accessUrl) add(dcat('accessURL'), namedNode(accessUrl));
-    const downloadUrl = webIri(distribution.downloadUrl);
+    // Sensitive data is never one click away, whatever an older record holds.
+    const downloadUrl = record.dataset.isNonPublic ? null : webIri(distribution.downloadUrl);
     if (downloadUrl) add(dcat('downloadURL'), namedNode(downloadUrl));
-    // DCAT-AP allows one dct:format; every format is also a standard the files conform to.
-    const [primary] = distribution.formats;
-    if (primary) add(dct('format'), mediaTypeOrExtent(describer, distribution, primary, 0));
+    // For controlled data the access URL is where access is requested; DCAT-AP wants one on every
+    // distribution, so a public file's download URL is also its access URL when nothing else is given.
+    const accessUrl =
+      webIri(distribution.accessUrl) ?? webIri(route?.applicationUrl) ?? webIri(route?.accessBody?.applicationUrl) ?? downloadUrl;
+    if (accessUrl) add(dcat('accessURL'), namedNode(accessUrl));
+    // DCAT-AP allows one dct:format, from the EU file-type table; EDAM formats are standards the files conform to.
+    const fileType = distribution.formats.map((format) => euFileType(format.label)).find((type) => type !== null);
+    if (fileType) {
+      add(dct('format'), describer.once(fileType.iri, (describe) => {
+        describe(rdf('type'), dct('MediaTypeOrExtent'));
+        describe(rdfs('label'), literal(fileType.label));
+      }));
+    }
     for (const format of distribution.formats) {
       const standard = formatStandard(describer, format);
       if (standard) add(dct('conformsTo'), standard);
@@ -180,13 +189,14 @@ const assayKeyword: Record<Assay, string> = {
 };
 
 /**
- * Title and description in every language they are given in. DCAT-AP requires a description, so a dataset
- * without one in any language states an empty one, as it always has.
+ * Title and description in every language they are given in. A dataset without a description in any
+ * language states none, so validators see that one is missing.
  */
 function describeTexts(dataset: Dataset, add: Add): void {
   for (const title of inEachLanguage(textInEveryLanguage(dataset, 'title'))) add(dct('title'), title);
-  const descriptions = inEachLanguage(textInEveryLanguage(dataset, 'description'));
-  for (const description of descriptions.length > 0 ? descriptions : [literal('')]) add(dct('description'), description);
+  for (const description of inEachLanguage(textInEveryLanguage(dataset, 'description'))) {
+    if (description.value.trim()) add(dct('description'), description);
+  }
 }
 
 /**
@@ -272,15 +282,6 @@ function attribution(
   state(prov('agent'), describer.organisation(organisation));
   state(dcat('hadRole'), namedNode(role));
   return namedNode(iri);
-}
-
-function mediaTypeOrExtent(describer: CatalogueDescriber, distribution: Distribution, format: DistributionFormat, index: number): RDF.NamedNode {
-  const edam = webIri(format.edam);
-  const iri = edam ?? describer.iris.part('distributions', distribution.id, `format-${index + 1}`);
-  return describer.once(iri, (add) => {
-    add(rdf('type'), dct('MediaTypeOrExtent'));
-    add(rdfs('label'), literal(format.label));
-  });
 }
 
 function formatStandard(describer: CatalogueDescriber, format: DistributionFormat): RDF.NamedNode | null {

@@ -31,7 +31,8 @@ export const fdpWriter: ProfileWriter = {
       issued: catalogue.issued,
       modified: describer.context.catalogueModified,
     });
-    add(dct('isPartOf'), namedNode(iris.fdp()));
+    // No dct:isPartOf to the FAIR Data Point: DCAT-AP ranges a catalogue's dct:isPartOf over catalogues. The
+    // FAIR Data Point states the link itself (fdp:metadataCatalog and its ldp:contains).
   },
 
   dataset(describer, add, { dataset }) {

@@ -135,7 +135,8 @@ function describeAccessRoute(describer: CatalogueDescriber, dataset: Dataset, ro
     if (language) state(dct('language'), describer.typed(language, dct('LinguisticSystem')));
   }
   for (const step of [...route.steps].sort((a, b) => a.position - b.position)) {
-    const stepIri = describer.iris.part('datasets', dataset.identifier, `access-route-step-${step.position}`);
+    // Named by the step's own id, not its position, so its IRI survives reordering (ext:order says where it is).
+    const stepIri = describer.iris.part('datasets', dataset.identifier, `access-route-step-${step.id}`);
     state(ext('step'), namedNode(stepIri));
     const describeStep = describer.about(stepIri);
     describeStep(rdf('type'), ext('AccessRouteStep'));

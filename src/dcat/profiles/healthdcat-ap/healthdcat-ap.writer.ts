@@ -5,9 +5,10 @@ import { ConsentType } from '../../../consent/consent-scope.entity.js';
 import { DUO, findDuoTerm } from '../../../consent/duo-vocabulary.js';
 import { Assay } from '../../../datasets/cohort.js';
 import type { DatasetRecord } from '../../catalogue-source.js';
-import { dcatap, dct, dpv, healthdcatap, skos, xsd } from '../../namespaces.js';
+import { cv, dcatap, dct, dpv, healthdcatap, skos, xsd } from '../../namespaces.js';
 import { count } from '../../rdf/literals.js';
 import { codedTerm, dpvPurpose, healthCategory, legalBasisIri, legislation, personalDataType } from '../../vocabularies.js';
+import { bodyContact, organisationContact } from '../contacts.js';
 import type { CatalogueDescriber } from '../describer.js';
 import type { ProfileWriter } from '../profile.js';
 
@@ -47,12 +48,16 @@ export const healthDcatApWriter: ProfileWriter = {
         if (object) add(predicate, object);
       }
       if (cohort.populationCoverage) add(healthdcatap('populationCoverage'), literal(cohort.populationCoverage));
+      // The coded diseases and phenotypes are the dataset's subjects. Not healthdcatap:hasCodeValues: Release 5
+      // wants its values to be IRIs or blank nodes and Release 6 wants literals, so no value meets both.
+      const codingSystems = new Set<string>();
       for (const term of [...cohort.diseases, ...cohort.phenotypes]) {
         const code = codeValue(describer, term);
         if (!code) continue;
-        add(healthdcatap('hasCodeValues'), code.node);
-        if (code.codingSystem) add(healthdcatap('hasCodingSystem'), namedNode(code.codingSystem));
+        add(dct('subject'), code.node);
+        if (code.codingSystem) codingSystems.add(code.codingSystem);
       }
+      for (const system of codingSystems) add(healthdcatap('hasCodingSystem'), namedNode(system));
     }
 
     if (consent) {
@@ -71,6 +76,17 @@ export const healthDcatApWriter: ProfileWriter = {
 
   distribution(describer, add, record) {
     for (const law of dataKind(record).legislation) add(dcatap('applicableLegislation'), describer.legalResource(law));
+  },
+
+  // Release 6 reaches the publisher and the health data access body through exactly one cv:contactPoint.
+  organisation(describer, add, organisation) {
+    const contact = organisationContact(describer.context, organisation);
+    if (contact) add(cv('contactPoint'), describer.contactPoint(contact));
+  },
+
+  accessBody(describer, add, body) {
+    const contact = bodyContact(describer.context, body);
+    if (contact) add(cv('contactPoint'), describer.contactPoint(contact));
   },
 };
 
@@ -103,7 +119,7 @@ function dataKind({ dataset, consent }: DatasetRecord): DataKind {
 function codeValue(describer: CatalogueDescriber, term: OntologyTerm): { node: RDF.NamedNode; codingSystem: string | null } | null {
   const coded = codedTerm(term.iri);
   if (!coded) return null;
-  // HealthDCAT-AP: a code value carries its IRI as an xsd:anyURI identifier and its coding system.
+  // The term with its IRI as an xsd:anyURI identifier and its coding system, as HealthDCAT-AP describes codes.
   const state = describer.about(coded.iri);
   state(dct('identifier'), literal(coded.iri, xsd('anyURI')));
   if (coded.codingSystem) state(skos('inScheme'), namedNode(coded.codingSystem));

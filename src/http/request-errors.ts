@@ -1,0 +1,73 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+
+/** Every error the HTTP edge answers itself is JSON in the GraphQL error shape, whatever the path. */
+export function sendError(res: Response, status: number, code: string, message: string): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+/**
+ * Refuses, before any router reads them, paths and query strings that cannot be decoded (malformed
+ * percent-encoding) or that decode to a NUL character, which no identifier contains and PostgreSQL cannot
+ * take.
+ */
+export function requestTargetGuard(): RequestHandler {
+  return (req, res, next) => {
+    const target = req.originalUrl;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(target.replace(/\+/g, ' '));
+    } catch {
+      sendError(res, 400, 'BAD_REQUEST', 'the request path or query is malformed (check its percent-encoding)');
+      return;
+    }
+    if (decoded.includes('\0')) {
+      sendError(res, 400, 'BAD_REQUEST', 'the request path or query contains a NUL character');
+      return;
+    }
+    next();
+  };
+}
+
+/** How body-parser names the request problems it finds, as the status and words the client gets. */
+const BODY_PROBLEMS: Record<string, { status: number; code: string; message: (limit?: number) => string }> = {
+  'entity.parse.failed': { status: 400, code: 'BAD_REQUEST', message: () => 'the request body is not valid JSON' },
+  'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: (limit) => `the request body is larger than ${limit ?? 'the limit of'} bytes` },
+  'charset.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: () => 'the request body must be UTF-8 encoded JSON' },
+  'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: () => 'the request body has a content encoding this server does not take' },
+  'request.aborted': { status: 400, code: 'BAD_REQUEST', message: () => 'the request body ended early' },
+  'request.size.invalid': { status: 400, code: 'BAD_REQUEST', message: () => 'the request body does not have the length its headers say' },
+};
+
+/**
+ * The last handlers of the app: unknown paths answer 404, problems with the request (bodies, paths) their
+ * 4xx, and anything else a 500 without details, all as JSON. Never an HTML page or a stack trace, whatever
+ * NODE_ENV says.
+ */
+export function notFound(): RequestHandler {
+  return (req, res) => sendError(res, 404, 'NOT_FOUND', `nothing at ${req.method} ${req.path}`);
+}
+
+export function errorResponder(log: (line: string) => void): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const { type, status, limit } = (error ?? {}) as { type?: string; status?: number; limit?: number };
+    const known = type ? BODY_PROBLEMS[type] : undefined;
+    if (known) {
+      sendError(res, known.status, known.code, known.message(limit));
+      return;
+    }
+    if (status === 404) {
+      sendError(res, 404, 'NOT_FOUND', `nothing at ${req.method} ${req.path}`);
+      return;
+    }
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      sendError(res, status, 'BAD_REQUEST', 'the request is malformed');
+      return;
+    }
+    log(`${req.method} ${req.originalUrl} failed: ${(error as Error)?.stack ?? String(error)}`);
+    sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error');
+  };
+}
