@@ -10,6 +10,7 @@ import { HealthEconomicEvaluation, HealthEconomicResult } from '../economics/hea
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import type { AccessPolicy } from '../records/access-policy.js';
+import { AuditEntry } from '../records/audit-entry.entity.js';
 import type { CatalogueRecord } from '../records/record.js';
 import { Study } from '../studies/study.entity.js';
 
@@ -17,6 +18,8 @@ import { Study } from '../studies/study.entity.js';
  * Every loader of catalogue records returns only what the request's policy lets the caller read, so a
  * resolver (or a new read path) cannot forget the check: an unreadable record is as absent as a missing one.
  * Parts of a dataset (distributions, consent, access route and its steps, results) follow their record.
+ * Records read along with others (joined, or through a many-to-many) are handed to their own by-id loader
+ * under the same rule, so a page costs one statement per kind of record whatever its size.
  *
  * Batches collect every load requested before the event loop turns, not only those of one microtask
  * chain: resolvers reach their loads after different numbers of awaits (a dataset with an access route
@@ -29,6 +32,7 @@ interface BatchQuery<T> {
   orderBy?: Record<string, 'asc' | 'desc'>;
   /** Parts read in the same statement (joined), so their own loaders need no query of their own. */
   populate?: string[];
+  /** Receives the rows the caller may read, to hand what came with them to other loaders. */
   loaded?: (rows: T[]) => void;
 }
 
@@ -53,8 +57,8 @@ function byId<T extends CatalogueRecord>(
 }
 
 /**
- * Loads the rows whose foreign key is in the batch, grouped by that key, in one query per batch; `readable`
- * is the policy's filter when the rows are records themselves.
+ * Loads the rows whose foreign key is in the batch, grouped by that key, in one query per batch; `alsoWhere`
+ * narrows the rows further (the policy's filter when the rows are records themselves).
  */
 function groupedBy<T extends object>(
   em: EntityManager,
@@ -62,15 +66,20 @@ function groupedBy<T extends object>(
   foreignKey: string,
   keyOf: (row: T) => string,
   query: BatchQuery<T> = {},
-  readable: Record<string, unknown> = {},
+  alsoWhere: Record<string, unknown> = {},
 ): DataLoader<string, T[]> {
   return new DataLoader(async (keys) => {
-    const rows = await findBatch(em, entity, { $and: [{ [foreignKey]: { $in: [...keys] } }, readable] }, query);
+    const rows = await findBatch(em, entity, { $and: [{ [foreignKey]: { $in: [...keys] } }, alsoWhere] }, query);
     query.loaded?.(rows);
     const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
     for (const row of rows) groups.get(keyOf(row))?.push(row);
     return keys.map((key) => groups.get(key) ?? []);
   }, BATCHING);
+}
+
+/** Hands records a batch read along with its rows (joined) to their by-id loader: readable ones, else null. */
+function primeRecords<T extends CatalogueRecord>(policy: AccessPolicy, loader: DataLoader<string, T | null>, records: (T | null | undefined)[]): void {
+  for (const record of records) if (record) loader.prime(record.id, policy.canRead(record) ? record : null);
 }
 
 /** Hands the parts a batch read along with its rows to the loader of those parts, in their order. */
@@ -109,12 +118,28 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
   const accessBody = byId(em, policy, DataAccessBody);
   const study = byId(em, policy, Study);
   const publication = byId(em, policy, Publication);
-  // A page of datasets nearly always shows their distributions: read in the same statement.
+  // A page of datasets nearly always shows their distributions, publisher, study and HDAB: read in the same
+  // statement (one row per distribution; the other three are one each).
   const dataset = byId(em, policy, Dataset, {
-    populate: ['distributions'],
-    loaded: (datasets) => primeParts(distributionsByDataset, datasets, (d) => d.id, (d) => d.distributions.getItems()),
+    populate: ['distributions', 'publisher', 'wasGeneratedBy', 'hdab'],
+    loaded: (datasets) => {
+      primeParts(distributionsByDataset, datasets, (d) => d.id, (d) => d.distributions.getItems());
+      primeRecords(policy, organisation, datasets.map((d) => d.publisher));
+      primeRecords(policy, study, datasets.map((d) => d.wasGeneratedBy));
+      primeRecords(policy, accessBody, datasets.map((d) => d.hdab));
+    },
   });
+  const auditEntriesByKind = new Map<string, DataLoader<string, AuditEntry[]>>();
   return {
+    /** The audit log entries of records of one kind, by record id, oldest first (callers check who may read them). */
+    auditEntries(entityType: string): DataLoader<string, AuditEntry[]> {
+      let loader = auditEntriesByKind.get(entityType);
+      if (!loader) {
+        loader = groupedBy(em, AuditEntry, 'entityId', (entry) => entry.entityId, { orderBy: { id: 'asc' } }, { entityType });
+        auditEntriesByKind.set(entityType, loader);
+      }
+      return loader;
+    },
     organisation,
     accessBody,
     study,
@@ -123,10 +148,13 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
     evaluation: byId(em, policy, HealthEconomicEvaluation),
     distributionsByDataset,
     consentByDataset: groupedBy(em, ConsentScope, 'dataset', (c) => c.dataset.id),
-    // The steps come with their route (whoToAsk and accessContacts need both).
+    // The steps and bodies come with their route (whoToAsk and accessContacts need all three).
     accessRouteByDataset: groupedBy(em, AccessRoute, 'dataset', (r) => r.dataset.id, {
-      populate: ['steps'],
-      loaded: (routes) => primeParts(stepsByRoute, routes, (r) => r.id, (r) => r.steps.getItems()),
+      populate: ['accessBody', 'steps', 'steps.body'],
+      loaded: (routes) => {
+        primeParts(stepsByRoute, routes, (r) => r.id, (r) => r.steps.getItems());
+        primeRecords(policy, accessBody, routes.flatMap((r) => [r.accessBody, ...r.steps.getItems().map((step) => step.body)]));
+      },
     }),
     stepsByRoute,
     datasetsByStudy: groupedBy(em, Dataset, 'wasGeneratedBy', (d) => d.wasGeneratedBy!.id, { orderBy: { title: 'asc' } }, policy.readableFilter()),

@@ -5,7 +5,6 @@ import { Dataset } from '../datasets/dataset.entity.js';
 import { HealthEconomicEvaluation } from '../economics/health-economic-evaluation.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
-import { AuditEntry } from '../records/audit-entry.entity.js';
 import type { CatalogueRecord } from '../records/record.js';
 import { Study } from '../studies/study.entity.js';
 import type { RequestContext } from './kit/context.js';
@@ -62,7 +61,7 @@ function historyResolver<E extends CatalogueRecord>(entity: ClassType<E>) {
     })
     async history(@Root() record: E, @Ctx() ctx: RequestContext): Promise<RecordChange[] | null> {
       if (!ctx.policy.ownsOrganisation(record.ownerOrganisationId)) return null;
-      const entries = await ctx.em.find(AuditEntry, { entityType: entity.name, entityId: record.id }, { orderBy: { id: 'asc' } });
+      const entries = await ctx.loaders.auditEntries(entity.name).load(record.id);
       return entries.map((e) => ({ at: e.at, actor: e.actor, actorRole: e.actorRole, action: e.action, changes: fieldChanges(e.before, e.after) }));
     }
   }

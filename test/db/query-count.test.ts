@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessMode, AccessRequirement, AccessRoute, AccessRouteStep } from '../../src/access/access-route.entity.js';
 import { DataAccessBody } from '../../src/access/data-access-body.entity.js';
+import { AuditEntry } from '../../src/records/audit-entry.entity.js';
 import { RecordStatus } from '../../src/records/record.js';
 import { ConsentScope } from '../../src/consent/consent-scope.entity.js';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
@@ -19,6 +20,7 @@ const DATASET = `
   publisher { name contactEmail }
   ownerOrganisation { name }
   dataHolders { name contactEmail }
+  contributors { name }
   hdab ${BODY}
   consent { duoPermission duoModifiers { code value } }
   useAssessment(purpose: { primaryPurpose: GENERAL_RESEARCH, country: "SE" }) { outcome }
@@ -26,13 +28,13 @@ const DATASET = `
   whoToAsk ${BODY}
   accessContacts { reason hasRegisteredBody organisation { name } body { name contactEmail } step { order } }
   distributions { title formats { label } }
+  publications { title doi }
   wasGeneratedBy { title }
   healthEconomicEvaluations { title }
 `;
 /** The same page, also with the records those records name (each kind of them costs its own statement). */
 const DEEPER = `
-  contributors { name parent { name } }
-  publications { title doi }
+  contributors { parent { name } }
   wasGeneratedBy { funders { name } participatingOrganisations { name } outputs { title } publications { title } }
   healthEconomicEvaluations { publication { title } evaluatedStudies { title } evaluatedDatasets { title } results { measure amount { currency priceYear } } }
 `;
@@ -79,6 +81,7 @@ describe('DataLoader batching: no N+1 on a page of datasets', () => {
       route.steps.add(Object.assign(new AccessRouteStep(), { route, position: 1, requirement: AccessRequirement.DAC_REVIEW, body }));
       evaluation.evaluatedDatasets.add(dataset);
       em.persist([dataset, route, Object.assign(new ConsentScope(), { dataset, duoPermission: 'DUO:0000042', consentKey: 'gru' })]);
+      em.persist(Object.assign(new AuditEntry(), { at: new Date(), actor: 'test', actorRole: 'admin', action: 'createDataset', entityType: 'Dataset', entityId: dataset.id, before: null, after: { title: dataset.title } }));
     }
     await em.flush();
     await catalogue.orm.em.getConnection().execute(`insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts) select 'Dataset', id, now(), now(), 0 from dataset`);
@@ -88,16 +91,16 @@ describe('DataLoader batching: no N+1 on a page of datasets', () => {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let lastPage: any[] = [];
-  async function queriesFor(first: number, fields = DATASET): Promise<string[]> {
+  async function queriesFor(first: number, fields = DATASET, token?: string): Promise<string[]> {
     catalogue.queries.length = 0;
-    const { data, errors } = await catalogue.gql(page(fields), { first });
+    const { data, errors } = await catalogue.gql(page(fields), { first }, token);
     const statements = [...catalogue.queries];
     expect(errors).toBeUndefined();
     const nodes = data!.datasets.edges.map((edge: { node: Record<string, never[]> }) => edge.node);
     lastPage = nodes;
     expect(nodes).toHaveLength(first);
     // The page really has holders, bodies and contacts on every dataset, so nothing is counted on empty fields.
-    for (const field of ['dataHolders', 'whoToAsk', 'accessContacts', 'distributions', 'healthEconomicEvaluations'] as const) {
+    for (const field of ['dataHolders', 'contributors', 'whoToAsk', 'accessContacts', 'distributions', 'publications', 'healthEconomicEvaluations'] as const) {
       expect(nodes.every((node: Record<string, never[]>) => node[field].length > 0), field).toBe(true);
     }
     return statements;
@@ -123,5 +126,14 @@ describe('DataLoader batching: no N+1 on a page of datasets', () => {
     // by one with the order in which they are reached (a record already read by a join is not read again).
     expect(large.length, large.join('\n')).toBeLessThanOrEqual(small.length + 1);
     expect(large.length, large.join('\n')).toBeLessThanOrEqual(22);
+  });
+
+  it("with each dataset's history, for an admin: the same number for 5 and for 50 datasets", async () => {
+    const admin = await catalogue.token('admin');
+    const small = await queriesFor(5, `${DATASET} history { action }`, admin);
+    expect(lastPage.every((node) => node.history.length > 0)).toBe(true);
+    const large = await queriesFor(50, `${DATASET} history { action }`, admin);
+    expect(small.length).toBeGreaterThan(0);
+    expect(large.length, large.join('\n')).toBe(small.length);
   });
 });

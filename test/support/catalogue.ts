@@ -63,6 +63,10 @@ export async function startTestCatalogue(
     http: options.http,
   });
   const server: Server = await listen(app, 0, '127.0.0.1', options.http);
+  // A test may block the event loop for seconds (SHACL validation of a whole catalogue under load); the server
+  // must not drop an idle connection the client is about to reuse (Node's 5 s keep-alive races with it:
+  // ECONNRESET). Tests of the HTTP limits pass their own settings and keep Node's behaviour.
+  if (!options.http) server.keepAliveTimeout = 60_000;
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
