@@ -4,8 +4,10 @@ import { Migration20261123120500_consent_key_index } from './Migration2026112312
 import { Migration20261130074500_source_fingerprint } from './Migration20261130074500_source_fingerprint.js';
 import { Migration20261130080000_dataset_metadata_modified } from './Migration20261130080000_dataset_metadata_modified.js';
 import { Migration20261130093200_outbox_notify } from './Migration20261130093200_outbox_notify.js';
+import { Migration20261130130000_study_size_without_value } from './Migration20261130130000_study_size_without_value.js';
 import { Migration20261130140000_access_route_step_position_deferred } from './Migration20261130140000_access_route_step_position_deferred.js';
 import { Migration20261130140100_catalogue_changes_touch_datasets } from './Migration20261130140100_catalogue_changes_touch_datasets.js';
+import { Migration20261130150000_harvest_sources } from './Migration20261130150000_harvest_sources.js';
 import { Migration20261130170000_content_languages } from './Migration20261130170000_content_languages.js';
 
 /** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
@@ -15,7 +17,9 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130074500_source_fingerprint', class: Migration20261130074500_source_fingerprint },
   { name: 'Migration20261130080000_dataset_metadata_modified', class: Migration20261130080000_dataset_metadata_modified },
   { name: 'Migration20261130093200_outbox_notify', class: Migration20261130093200_outbox_notify },
+  { name: 'Migration20261130130000_study_size_without_value', class: Migration20261130130000_study_size_without_value },
   { name: 'Migration20261130140000_access_route_step_position_deferred', class: Migration20261130140000_access_route_step_position_deferred },
   { name: 'Migration20261130140100_catalogue_changes_touch_datasets', class: Migration20261130140100_catalogue_changes_touch_datasets },
+  { name: 'Migration20261130150000_harvest_sources', class: Migration20261130150000_harvest_sources },
   { name: 'Migration20261130170000_content_languages', class: Migration20261130170000_content_languages },
 ];

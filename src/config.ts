@@ -18,7 +18,7 @@ export const TOKEN_CLOCK_SKEW_SECONDS = 60;
 /** Operation names the web catalogue sends: each gets its own metrics series, every other name shares one. */
 export const WEB_CATALOGUE_OPERATIONS = [
   'DiscoverDatasets', 'PageCursors', 'DuoTerms', 'DiseaseSuggestions', 'DatasetPage', 'ManagedDatasets', 'DatasetForEdit',
-  'EditorChoices', 'CreateDataset', 'UpdateDataset', 'PublishDataset', 'WithdrawDataset',
+  'EditorChoices', 'CreateDataset', 'UpdateDataset', 'PublishDataset', 'WithdrawDataset', 'ImportCatalogue',
 ];
 
 /** How the HTTP edge protects the service: limits, timeouts and what it exposes. */
@@ -77,6 +77,34 @@ export interface AppConfig {
   /** Unset (configurations built in code): the defaults, as with an empty environment. */
   http?: HttpSettings;
   searchLimits?: SearchLimits;
+  /** Unset (configs built by hand, e.g. in tests): no scheduled harvests. */
+  harvest?: HarvestConfig;
+  /** The catalogue record a node without one starts with (a national node harvesting regional ones). */
+  catalogue?: CatalogueConfig;
+}
+
+/** What the catalogue record says about the catalogue itself, and who publishes it. */
+export interface CatalogueConfig {
+  identifier: string;
+  title: string;
+  description: string;
+  homepage: string | null;
+  /** dct:spatial of the catalogue and its datasets (an EU country authority IRI). */
+  spatial: string | null;
+  languages: string[];
+  publisher: { identifier: string; name: string; homepage: string | null; contactEmail: string | null };
+}
+
+/** Harvesting other catalogues (gdcat harvest, and the schedule `serve` keeps). */
+export interface HarvestConfig {
+  /** Whether `serve` runs enabled harvest sources on their schedule. */
+  scheduler: boolean;
+  /** How often `serve` looks for sources that are due. */
+  tickMs: number;
+  /** How long one request to a source may take. */
+  timeoutMs: number;
+  /** Documents one run may fetch from a source (pages, datasets) before it stops following links. */
+  maxDocuments: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -105,6 +133,26 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     indexer,
     http: httpSettingsFromEnv(env),
     searchLimits: searchLimitsFromEnv(env),
+    catalogue: {
+      identifier: env.CATALOGUE_IDENTIFIER ?? 'urn:gdcat:catalogue',
+      title: env.CATALOGUE_TITLE ?? 'Genomic data catalogue',
+      description: env.CATALOGUE_DESCRIPTION ?? 'Genomic datasets: who holds them, what consent allows, and whom to ask.',
+      homepage: env.CATALOGUE_HOMEPAGE || null,
+      spatial: env.CATALOGUE_SPATIAL || null,
+      languages: list(env.CATALOGUE_LANGUAGES ?? 'en'),
+      publisher: {
+        identifier: env.CATALOGUE_PUBLISHER_ID ?? 'urn:gdcat:org:catalogue-publisher',
+        name: env.CATALOGUE_PUBLISHER_NAME ?? 'Catalogue operator',
+        homepage: env.CATALOGUE_PUBLISHER_HOMEPAGE || null,
+        contactEmail: env.CATALOGUE_PUBLISHER_EMAIL || null,
+      },
+    },
+    harvest: {
+      scheduler: env.HARVEST_SCHEDULER !== 'off',
+      tickMs: whole(env, 'HARVEST_TICK_SECONDS', 60, 1) * 1000,
+      timeoutMs: whole(env, 'HARVEST_TIMEOUT_SECONDS', 30, 1) * 1000,
+      maxDocuments: whole(env, 'HARVEST_MAX_DOCUMENTS', 100_000, 1),
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { exportCatalogueTo, exportFormatNamed } from '../dcat/export.js';
 import { openDatabase, startCatalogue, startIndexer } from '../http/catalogue-server.js';
 import { gdcatSchema } from '../graphql/schema.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
+import { runHarvestCommand } from './harvest-command.js';
 import { runImportCommand } from './import-command.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import { reindexAll } from '../search/reindex.js';
@@ -25,6 +26,9 @@ const USAGE = `gdcat <command> [options]
   import FILE [--dry-run] [--org ID] [--publish] [--json]
                         import records (example-catalogue JSON) through the record rules: all or
                         nothing, matched by identifier; --dry-run reports every problem, writes nothing
+  harvest (--source ID | --all | --url URL --org ID [--kind dcat|fdp]) [--full] [--json]
+                        harvest registered sources or a DCAT-AP catalogue / FAIR Data Point into this
+                        catalogue (also while serve runs: runs take turns)
   export [--format ttl|nt] [--out FILE]
                         write the catalogue as DCAT-AP / HealthDCAT-AP RDF to FILE (default: stdout)
   token --role R --org ID [--org ID...] [--subject S] [--expires-in 12h]
@@ -67,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'import':
       return runImportCommand(rest, config, log);
+    case 'harvest':
+      return runHarvestCommand(rest, config, log);
     case 'reindex': {
       const { orm, databaseUrl, embedded } = await openDatabase(config, log);
       const engine = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers });

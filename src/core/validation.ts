@@ -1,5 +1,5 @@
 import { isIsoCountryCode, isIsoCurrencyCode } from './iso-codes.js';
-import type { Problems } from './problems.js';
+import type { Problem, Problems } from './problems.js';
 
 /** Small field checks shared by services; each reports against the field path it is given. */
 
@@ -85,7 +85,67 @@ export const TEXT_LIMITS = {
   freeText: 20_000,
 } as const;
 
+export type TextKind = keyof typeof TEXT_LIMITS;
+
+/** The kind of text an input field holds, by its name; names not listed are short text. */
+const TEXT_KIND_OF_FIELD: Record<string, TextKind> = Object.fromEntries(
+  (
+    [
+      ['identifier', ['id', 'identifier', 'after', 'before', 'code', 'iri', 'system', 'accession', 'reference', 'registration', 'orgNumber',
+        'otherIdentifiers', 'requesterId', 'institutionId', 'projectId', 'publisher', 'ownerOrganisation', 'dataHolders', 'contributors',
+        'hdab', 'publications', 'publication', 'accessBody', 'body', 'operatedBy', 'hostedBy', 'wasGeneratedBy', 'evaluatedDatasets',
+        'evaluatedStudies', 'funders', 'participatingOrganisations', 'parent', 'dataset', 'holdingRegion', 'diseases',
+        'diseaseRestrictions', 'edam', 'mediaType', 'currency', 'country', 'jurisdiction', 'duoPermission', 'date', 'startDate', 'endDate']],
+      ['title', ['title', 'name', 'label', 'acronym', 'panelName', 'platform']],
+      ['searchText', ['query']],
+      ['freeText', ['description', 'note', 'statement', 'reason', 'abstract', 'decisionProblem', 'population', 'intervention',
+        'comparators', 'comparator', 'setting', 'timeHorizon', 'costingMethod', 'sensitivityAnalyses', 'subgroups',
+        'conflictsOfInterest', 'funding', 'outcomeMeasures', 'withdrawalProcess', 'returnOfResults', 'fees', 'priceYearNote',
+        'nationalLegalBasis', 'measure', 'utilityInstrument', 'populationCoverage', 'pedigreeStructure', 'countsSource',
+        'hostingLocation', 'encryption', 'accessRights', 'legalBases', 'researchType']],
+    ] as [TextKind, string[]][]
+  ).flatMap(([kind, names]) => names.map((name) => [name, kind])),
+);
+
+
+/**
+ * Every text in `value` (at any depth) that holds a NUL character or is longer than its kind allows, the
+ * kind taken from the name of the field holding it (`unlisted` for names not in the table). One rule for
+ * every way records come in: GraphQL arguments and imported files.
+ */
+export function textProblems(value: unknown, path: string, unlisted: TextKind, name = path): Problem[] {
+  if (typeof value === 'string') {
+    const kind = TEXT_KIND_OF_FIELD[name] ?? unlisted;
+    if (hasNulCharacter(value)) return [{ field: path, message: 'contains a NUL character', code: 'INVALID' }];
+    if (value.length > TEXT_LIMITS[kind]) return [{ field: path, message: `is longer than ${TEXT_LIMITS[kind]} characters`, code: 'INVALID' }];
+    return [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => textProblems(item, `${path}[${index}]`, unlisted, name));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) =>
+      hasNulCharacter(key)
+        ? [{ field: path, message: 'has a key with a NUL character', code: 'INVALID' }]
+        : textProblems(item, path ? `${path}.${key}` : key, unlisted, key),
+    );
+  }
+  return [];
+}
+
 /** Text the database cannot store and no field means: refused wherever it appears. */
 export function hasNulCharacter(value: string): boolean {
   return value.includes('\0');
+}
+
+/** Largest whole number GraphQL's Int carries (32-bit signed). */
+const MAX_GRAPHQL_INT = 2 ** 31 - 1;
+
+/**
+ * A count of people, records or the like: a whole number from 0 that GraphQL can give back as an Int.
+ * Checked here too because imports bring counts in as JSON, past GraphQL's own Int check.
+ */
+export function checkCount(problems: Problems, field: string, value: unknown): void {
+  if (value == null) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_GRAPHQL_INT) {
+    problems.add(field, `must be a whole number from 0 to ${MAX_GRAPHQL_INT}`);
+  }
 }

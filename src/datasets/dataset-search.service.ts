@@ -24,7 +24,7 @@ export function individualsView(ctx: RequestContext): IndividualsView {
 /** Discovery: turns the GraphQL filter into an engine request and the engine's hits into datasets. */
 export async function searchDatasets(
   ctx: RequestContext,
-  args: { query?: string | null; filter?: DatasetFilter | null; sort?: DatasetSort | null; first?: number | null; after?: string | null; withFacets?: boolean },
+  args: { query?: string | null; filter?: DatasetFilter | null; sort?: DatasetSort | null; first?: number | null; after?: string | null; withFacets?: boolean; withTotals?: boolean },
 ): Promise<DatasetSearchResult> {
   const first = pageSize(args.first, 20);
   const problems = new Problems();
@@ -40,6 +40,7 @@ export async function searchDatasets(
       first: first + 1,
       after: args.after ?? null,
       facets: args.withFacets === false ? [] : FACET_FIELDS,
+      withTotals: args.withTotals !== false,
       individuals: view,
     })
     .catch((error: unknown) => {

@@ -4,7 +4,7 @@ import { selectsField } from '../graphql/kit/selection.js';
 import { LANGUAGE_ARGUMENT_DESCRIPTION, LocalizedText, localizedFor, localizedTexts } from '../graphql/kit/localized-text.js';
 import { listInEveryLanguage, textInEveryLanguage } from '../records/translations.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
-import { findReadable } from '../records/references.js';
+import { findAtAddress } from '../records/references.js';
 import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
 import type { RequestContext } from '../graphql/kit/context.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -47,15 +47,16 @@ export const DatasetLifecycleResolver = lifecycleResolver({
 
 @Resolver(() => Dataset)
 export class DatasetResolver {
-  @Query(() => Dataset, { nullable: true, description: 'A dataset by Relay id or public identifier.' })
+  @Query(() => Dataset, { nullable: true, description: 'A dataset by Relay id or public identifier. A withdrawn dataset stays readable here, with its status and withdrawalReason (its IRI answers 410 Gone with a tombstone); it leaves every listing and search.' })
   async dataset(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Dataset | null> {
-    return findReadable(ctx.em, ctx.policy, Dataset, id);
+    return findAtAddress(ctx.em, ctx.policy, Dataset, id);
   }
 
   @Query(() => DatasetSearchResult, { description: 'Full-text, faceted discovery of datasets.' })
   datasets(@Args(() => DatasetSearchArgs) args: DatasetSearchArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<DatasetSearchResult> {
-    // Facet counts cost the engine the most; compute them only when asked for.
-    return searchDatasets(ctx, { ...args, withFacets: selectsField(info, 'facets') });
+    // Facet counts and totals cost the engine the most; compute them only when asked for.
+    const withTotals = ['totalCount', 'individuals', 'displayIndividuals'].some((field) => selectsField(info, field));
+    return searchDatasets(ctx, { ...args, withFacets: selectsField(info, 'facets'), withTotals });
   }
 
   @FieldResolver(() => String, { description: 'The title in the language asked for (see language).' })

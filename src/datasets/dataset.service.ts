@@ -7,9 +7,10 @@ import { normaliseConsent } from '../consent/consent-rules.js';
 import type { RecordRules } from '../records/record-service.js';
 import type { References } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
-import { checkPartialDate, checkText, checkUrl, checkEmail } from '../core/validation.js';
+import { checkCount, checkPartialDate, checkText, checkUrl, checkEmail } from '../core/validation.js';
 import { applyTranslatedFields, type TranslatedField } from '../records/translations.js';
 import { Organisation } from '../organisations/organisation.entity.js';
+import { ProvenanceSource } from '../records/record.js';
 import { Publication } from '../publications/publication.entity.js';
 import { enqueueDatasetIndexing } from '../search/outbox.js';
 import { Study } from '../studies/study.entity.js';
@@ -51,6 +52,9 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   },
   ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
   async checkPublishable(em, dataset, problems) {
+    // A harvested dataset is published as its source published it: a source that states no consent scope or
+    // access route leaves the consent "not stated" (discoverable, but no purpose is ever permitted for it).
+    if (dataset.provenanceSource === ProvenanceSource.HARVESTED) return;
     const parts = unflushedParts.get(dataset);
     const consent = parts?.consent ?? (await em.findOne(ConsentScope, { dataset }));
     const route = parts?.accessRoute ?? (await em.findOne(AccessRoute, { dataset }, { populate: ['accessBody'] }));
@@ -250,8 +254,7 @@ async function applyAccessRoute(
 function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescriptor {
   const field = 'input.cohort';
   for (const key of ['numberOfUniqueIndividuals', 'numberOfRecords', 'numberOfSamples', 'numberOfFamilies', 'minTypicalAge', 'maxTypicalAge'] as const) {
-    const value = cohort[key];
-    if (value != null && value < 0) problems.add(`${field}.${key}`, 'cannot be negative');
+    checkCount(problems, `${field}.${key}`, cohort[key]);
   }
   if (cohort.minTypicalAge != null && cohort.maxTypicalAge != null && cohort.minTypicalAge > cohort.maxTypicalAge) {
     problems.add(`${field}.minTypicalAge`, `is above maxTypicalAge (${cohort.minTypicalAge} > ${cohort.maxTypicalAge})`);

@@ -6,6 +6,8 @@ import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { Distribution } from '../datasets/distribution.entity.js';
 import { HealthEconomicEvaluation, HealthEconomicResult } from '../economics/health-economic-evaluation.entity.js';
+import { HarvestedDataset, HarvestRun } from '../harvest/harvest-run.entity.js';
+import { HarvestSource } from '../harvest/harvest-source.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { OutboxEvent } from '../search/outbox-event.entity.js';
@@ -26,4 +28,7 @@ export const ENTITIES = [
   Catalogue,
   AuditEntry,
   OutboxEvent,
+  HarvestSource,
+  HarvestRun,
+  HarvestedDataset,
 ];

@@ -206,3 +206,32 @@ function expand(prefix: string, local: string): string {
       return `${valuePrefixes.obo}${prefix}_${local}`;
   }
 }
+
+/** The stored form of a DPV legal basis IRI (inverse of legalBasisIri): its compact name, else the IRI. */
+export function compactLegalBasis(iri: string): string {
+  if (iri.startsWith(valuePrefixes['eu-gdpr'])) return `eu-gdpr:${iri.slice(valuePrefixes['eu-gdpr'].length)}`;
+  if (iri.startsWith(DPV)) return `dpv:${iri.slice(DPV.length)}`;
+  return iri;
+}
+
+/** The ISO 639-1 code of an EU language authority IRI (inverse of euLanguage); null for others. */
+export function languageCodeOf(iri: string): string | null {
+  const authorityCode = iri.startsWith(`${EU_AUTHORITY}language/`) ? iri.slice(`${EU_AUTHORITY}language/`.length) : null;
+  return [...euLanguages.entries()].find(([, code]) => code === authorityCode)?.[0] ?? null;
+}
+
+// How the catalogue names each coding system in a term's `system` (seed/example-catalogue.json).
+const codingSystemNames = new Map([
+  ['MONDO', 'MONDO'],
+  ['Orphanet', 'ORPHA'],
+  ['ICD10', 'ICD-10'],
+  ['HP', 'HPO'],
+  ['NCBITaxon', 'NCBITaxon'],
+  ['DOID', 'DOID'],
+]);
+
+/** The catalogue's name of a coding system given as its Wikidata IRI (inverse of codedTerm's codingSystem). */
+export function codingSystemName(wikidataIri: string | null): string | null {
+  const prefix = [...codingSystems.entries()].find(([, iri]) => iri === wikidataIri)?.[0];
+  return prefix ? (codingSystemNames.get(prefix) ?? null) : null;
+}

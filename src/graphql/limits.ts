@@ -2,7 +2,8 @@ import {
   GraphQLError, Kind, valueFromASTUntyped, visit, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
-import { hasNulCharacter, TEXT_LIMITS } from '../core/validation.js';
+import type { Problem } from '../core/problems.js';
+import { textProblems, type TextKind } from '../core/validation.js';
 
 /** Rejects queries nested deeper than `maxDepth` fields (fragments followed), before they run. */
 export function depthLimit(maxDepth: number) {
@@ -103,30 +104,9 @@ export function selectionBudget(maxRootFields = MAX_ROOT_FIELDS, maxFields = MAX
   };
 }
 
-type TextKind = keyof typeof TEXT_LIMITS;
-
-/** The kind of text an input field holds, by its name; names not listed are short text. */
-const TEXT_KIND_OF_FIELD: Record<string, TextKind> = Object.fromEntries(
-  (
-    [
-      ['identifier', ['id', 'identifier', 'after', 'before', 'code', 'iri', 'system', 'accession', 'reference', 'registration', 'orgNumber',
-        'otherIdentifiers', 'requesterId', 'institutionId', 'projectId', 'publisher', 'ownerOrganisation', 'dataHolders', 'contributors',
-        'hdab', 'publications', 'publication', 'accessBody', 'body', 'operatedBy', 'hostedBy', 'wasGeneratedBy', 'evaluatedDatasets',
-        'evaluatedStudies', 'funders', 'participatingOrganisations', 'parent', 'dataset', 'holdingRegion', 'diseases',
-        'diseaseRestrictions', 'edam', 'mediaType', 'currency', 'country', 'jurisdiction', 'duoPermission', 'date', 'startDate', 'endDate']],
-      ['title', ['title', 'name', 'label', 'acronym', 'panelName', 'platform']],
-      ['searchText', ['query']],
-      ['freeText', ['description', 'note', 'statement', 'reason', 'abstract', 'decisionProblem', 'population', 'intervention',
-        'comparators', 'comparator', 'setting', 'timeHorizon', 'costingMethod', 'sensitivityAnalyses', 'subgroups',
-        'conflictsOfInterest', 'funding', 'outcomeMeasures', 'withdrawalProcess', 'returnOfResults', 'fees', 'priceYearNote',
-        'nationalLegalBasis', 'measure', 'utilityInstrument', 'populationCoverage', 'pedigreeStructure', 'countsSource',
-        'hostingLocation', 'encryption', 'accessRights', 'legalBases', 'researchType']],
-    ] as [TextKind, string[]][]
-  ).flatMap(([kind, names]) => names.map((name) => [name, kind])),
-);
-
 /** Whole documents given as JSON (importCatalogue's input) may hold long text under names of their own. */
 const JSON_ARGUMENTS = new Set(['importCatalogue.input']);
+const MAX_REPORTED_PROBLEMS = 10;
 
 /**
  * Checks every text in every argument of the operation (inline or from variables, at any depth) before
@@ -135,31 +115,17 @@ const JSON_ARGUMENTS = new Set(['importCatalogue.input']);
  * sees an oversized or unstorable value.
  */
 export function checkArgumentTexts(document: DocumentNode, variables: Record<string, unknown> | undefined): void {
-  const problems: { field: string; message: string; code: string }[] = [];
-  const check = (value: unknown, path: string, name: string, unlisted: TextKind): void => {
-    if (problems.length >= 10) return;
-    if (typeof value === 'string') {
-      const kind = TEXT_KIND_OF_FIELD[name] ?? unlisted;
-      if (hasNulCharacter(value)) problems.push({ field: path, message: 'contains a NUL character', code: 'INVALID' });
-      else if (value.length > TEXT_LIMITS[kind]) problems.push({ field: path, message: `is longer than ${TEXT_LIMITS[kind]} characters`, code: 'INVALID' });
-    } else if (Array.isArray(value)) {
-      value.forEach((item, index) => check(item, `${path}[${index}]`, name, unlisted));
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) {
-        if (hasNulCharacter(key)) problems.push({ field: path, message: 'has a key with a NUL character', code: 'INVALID' });
-        else check(item, `${path}.${key}`, key, unlisted);
-      }
-    }
-  };
+  const problems: Problem[] = [];
   visit(document, {
     Field(node) {
       for (const argument of node.arguments ?? []) {
         const unlisted: TextKind = JSON_ARGUMENTS.has(`${node.name.value}.${argument.name.value}`) ? 'freeText' : 'shortText';
-        check(valueFromASTUntyped(argument.value, variables), argument.name.value, argument.name.value, unlisted);
+        problems.push(...textProblems(valueFromASTUntyped(argument.value, variables), argument.name.value, unlisted));
       }
     },
   });
   if (problems.length > 0) {
+    problems.splice(MAX_REPORTED_PROBLEMS);
     throw new GraphQLError(problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
       extensions: { code: 'BAD_USER_INPUT', userErrors: problems, http: { status: 400 } },
     });

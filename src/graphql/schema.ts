@@ -13,6 +13,7 @@ import { OrganisationLifecycleResolver, OrganisationResolver } from '../organisa
 import { StudyLifecycleResolver, StudyResolver } from '../studies/study.resolver.js';
 import { DiseaseTermResolver } from '../ontology/disease-terms.resolver.js';
 import { HISTORY_RESOLVERS } from './history.resolver.js';
+import { DatasetHarvestResolver, HarvestResolver } from './harvest.resolver.js';
 import { ImportResolver } from './import.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 
@@ -42,6 +43,8 @@ export function gdcatSchema(): Promise<GraphQLSchema> {
       HealthEconomicEvaluationLifecycleResolver,
       HealthEconomicResultResolver,
       ImportResolver,
+      HarvestResolver,
+      DatasetHarvestResolver,
       ...HISTORY_RESOLVERS,
     ],
     validate: false,

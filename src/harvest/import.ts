@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { dataAccessBodyRules } from '../access/data-access-body.service.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { type Problem, UserInputProblem } from '../core/problems.js';
+import { textProblems } from '../core/validation.js';
 import { AccessPolicy } from '../records/access-policy.js';
 import { audit, snapshot } from '../records/lifecycle.js';
 import { type CatalogueRecord, ProvenanceSource } from '../records/record.js';
@@ -37,6 +38,8 @@ export interface ImportOptions {
   /** Publish the records (after the publish checks) unless the file gives a dataset's status. */
   publish?: boolean;
   provenance?: ProvenanceSource;
+  /** A harvest: when it ran, and where each record is at its source. */
+  harvest?: { at: Date; sourceIri(record: SourceRecord): string | null };
   onProgress?: (done: number) => void;
 }
 
@@ -115,8 +118,10 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         for (const record of batch) {
           const identifier = record.data.id;
           const key = `${record.kind} ${identifier}`;
-          if (record.readProblems?.length) {
-            fail(record.location, record.readProblems.map((p) => ({ ...p, code: 'INVALID' })));
+          // The same text limits as GraphQL arguments: nothing oversized or with a NUL reaches the services.
+          const unreadable = [...(record.readProblems ?? []).map((p) => ({ ...p, code: 'INVALID' })), ...textProblems(record.data, '', 'freeText')];
+          if (unreadable.length) {
+            fail(record.location, unreadable);
           } else if (typeof identifier !== 'string' || !identifier.trim()) {
             fail(record.location, [{ field: 'id', message: 'every imported record needs its identifier, so the next import can match it', code: 'REQUIRED' }]);
           } else if (firstSeen.has(key)) {
@@ -131,6 +136,8 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
               publish,
               issued: dateOf(record.data.issued),
               modified: dateOf(record.data.modified),
+              harvestedFrom: options.harvest?.sourceIri(record) ?? null,
+              harvestedAt: options.harvest?.at ?? null,
             };
             try {
               const outcome = await service.upsert(identifier, input(record.data, source.context) as never, origin, existing.get(identifier) ?? null);

@@ -214,6 +214,9 @@ export function listen(app: Express, port: number, host: string, http: HttpSetti
       app,
     );
     server.setTimeout(http.idleSocketTimeoutMs);
+    // Idle keep-alive connections are kept as long: longer than a reverse proxy's usual idle timeout, so the
+    // proxy (or a client) never reuses a connection this server is closing at that moment.
+    server.keepAliveTimeout = http.idleSocketTimeoutMs;
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });

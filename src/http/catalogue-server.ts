@@ -7,6 +7,8 @@ import { dcatRouter } from '../dcat/http/dcat.router.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.js';
 import { openOrm, type Orm } from '../db/orm.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
+import { ensureCatalogueRecord } from '../harvest/catalogue-record.js';
+import { HarvestScheduler } from '../harvest/harvest-runner.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import type { SearchEngine } from '../search/engine.js';
 import { OutboxIndexer } from '../search/indexer.js';
@@ -85,6 +87,9 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     const summary = await seedExampleCatalogue(orm.em.fork());
     log(`seeded the example catalogue: ${JSON.stringify(summary)}`);
   }
+  if (config.catalogue && (await ensureCatalogueRecord(orm.em.fork(), config.catalogue))) {
+    log(`set up the catalogue record "${config.catalogue.title}" from the configuration`);
+  }
   // With a separate indexer the instance only answers /readyz (pending events); it is never started.
   const indexer = new OutboxIndexer(orm, search, { log });
   if (config.indexer === 'in-process') {
@@ -105,6 +110,8 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     routers: [dcatRouter({ orm, baseUrl: config.baseUrl, sendPage: web.sendPage }), web.router],
     log,
   });
+  const harvests = config.harvest?.scheduler ? new HarvestScheduler(orm, config.harvest, log) : null;
+  harvests?.start();
   const server = await listen(app, config.port, config.host, http);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -119,6 +126,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     databaseUrl,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await harvests?.stop();
       await indexer.stop();
       await search.close();
       await orm.close();

@@ -1,4 +1,4 @@
-import { RecordStatus } from './record.js';
+import { ProvenanceSource, RecordStatus } from './record.js';
 import { UserInputProblem } from '../core/problems.js';
 import { ANONYMOUS, type Viewer } from './viewer.js';
 
@@ -50,6 +50,16 @@ export class AccessPolicy {
     return record.status === RecordStatus.PUBLISHED || this.ownsOrganisation(record.ownerOrganisationId);
   }
 
+  /**
+   * Reading one record at its own address (by id or identifier): what canRead allows, and also a withdrawn
+   * record, which was public once. Its address keeps answering with the record and its withdrawal reason, as
+   * its IRI answers 410 Gone with a tombstone, so links and citations never break; it leaves every listing,
+   * search and reference.
+   */
+  canReadAtAddress(record: OwnedRecord): boolean {
+    return record.status === RecordStatus.WITHDRAWN || this.canRead(record);
+  }
+
   /** Throws UNAUTHENTICATED for anonymous callers, before anything about the input is looked at. */
   assertSignedIn(field: string | null = null): void {
     if (!this.isAuthenticated) throw UserInputProblem.of(field, 'sign in to change the catalogue', 'UNAUTHENTICATED');
@@ -61,6 +71,30 @@ export class AccessPolicy {
     if (!this.ownsOrganisation(ownerOrganisationId)) {
       throw UserInputProblem.of(field, 'you may only change records of your own organisations', 'FORBIDDEN');
     }
+  }
+
+  /**
+   * Harvested records stay as their source describes them: a data manager changes them at the source and the
+   * next harvest brings the change. Admins (and the harvest itself) may still write them.
+   */
+  assertCanEditByHand(record: { provenanceSource: ProvenanceSource; harvestedFrom?: string | null }, field: string | null = null): void {
+    if (record.provenanceSource !== ProvenanceSource.HARVESTED || this.isAdmin) return;
+    throw UserInputProblem.of(
+      field,
+      `this record is harvested from ${record.harvestedFrom ?? 'another catalogue'}: change it there; the next harvest brings the change here`,
+      'FORBIDDEN',
+    );
+  }
+
+  /** Throws unless the viewer is an admin (what only admins manage: harvest sources). */
+  assertAdmin(field: string | null = null): void {
+    this.assertSignedIn(field);
+    if (!this.isAdmin) throw UserInputProblem.of(field, 'only an admin may do this', 'FORBIDDEN');
+  }
+
+  /** SQL filter for harvest sources and their runs: an admin sees all, a data manager those of their organisations. */
+  harvestSourceFilter(): Record<string, unknown> {
+    return this.isAdmin ? {} : { organisation: { $in: [...this.ownOrganisationIds] } };
   }
 
   /** SQL filter for listings: PUBLISHED, or owned by the viewer's organisations. */

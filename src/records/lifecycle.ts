@@ -10,7 +10,7 @@ import { Problems, UserInputProblem } from '../core/problems.js';
  * A withdrawn record can be published again; a draft cannot be withdrawn (it was never public).
  */
 
-export function assertExpectedVersion(record: CatalogueRecord, expectedVersion: number): void {
+export function assertExpectedVersion(record: { version: number }, expectedVersion: number): void {
   if (record.version !== expectedVersion) {
     throw UserInputProblem.of(
       'expectedVersion',

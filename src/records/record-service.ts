@@ -68,6 +68,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     // A record the caller may not read answers as create does for a taken identifier, not with whose it is.
     if (!this.policy.canRead(record)) throw duplicateIdentifier(identifier, this.name);
     this.policy.assertCanWrite(record.ownerOrganisationId, 'identifier');
+    this.policy.assertCanEditByHand(record, 'identifier');
     if (record.sourceFingerprint === origin.fingerprint) return 'unchanged';
     const before = snapshot(record);
     const problems = new Problems();
@@ -130,6 +131,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   async update(ref: string, expectedVersion: number, patch: P): Promise<E> {
     const record = await this.load(ref);
     this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
+    this.policy.assertCanEditByHand(record, 'id');
     assertExpectedVersion(record, expectedVersion);
     const before = snapshot(record);
     const problems = new Problems();
@@ -144,6 +146,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   async publish(ref: string): Promise<E> {
     const record = await this.load(ref);
     this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
+    this.policy.assertCanEditByHand(record, 'id');
     const problems = new Problems();
     await this.rules.checkPublishable?.(this.em, record, problems);
     problems.throwIfAny();
@@ -155,6 +158,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   async withdraw(ref: string, reason: string): Promise<E> {
     const record = await this.load(ref);
     this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
+    this.policy.assertCanEditByHand(record, 'id');
     const before = snapshot(record);
     withdraw(record, reason);
     return this.commit(record, `withdraw${this.name}`, before);
@@ -168,6 +172,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   async delete(ref: string): Promise<E> {
     const record = await this.load(ref);
     this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
+    this.policy.assertCanEditByHand(record, 'id');
     if (record.status !== RecordStatus.DRAFT) {
       throw UserInputProblem.of('id', `only a draft can be deleted; this record is ${record.status}: withdraw it instead`, 'INVALID_TRANSITION');
     }

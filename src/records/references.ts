@@ -47,14 +47,15 @@ export function rememberReference(em: EntityManager, record: { identifier: strin
 }
 
 /** A record the caller may read, by Relay id or identifier; unknown and unreadable are both null. */
-export async function findReadable<T extends CatalogueRecord>(
-  em: EntityManager,
-  policy: AccessPolicy,
-  entity: EntityClass<T>,
-  ref: string,
-): Promise<T | null> {
+export async function findReadable<T extends CatalogueRecord>(em: EntityManager, policy: AccessPolicy, entity: EntityClass<T>, ref: string): Promise<T | null> {
   const found = await findByRef(em, entity, ref);
   return found && policy.canRead(found) ? found : null;
+}
+
+/** A record by Relay id or identifier as its own address answers it (AccessPolicy.canReadAtAddress). */
+export async function findAtAddress<T extends CatalogueRecord>(em: EntityManager, policy: AccessPolicy, entity: EntityClass<T>, ref: string): Promise<T | null> {
+  const found = await findByRef(em, entity, ref);
+  return found && policy.canReadAtAddress(found) ? found : null;
 }
 
 /**

@@ -142,6 +142,11 @@ export interface DatasetSearchRequest {
   after?: string | null;
   /** Facets to compute; empty means none. */
   facets: readonly FacetField[];
+  /**
+   * Whether totalCount and individuals are wanted (default true). Without them an engine may return 0 for both
+   * and read only the page: counting every match is most of the cost of a large result.
+   */
+  withTotals?: boolean;
   individuals: IndividualsView;
 }
 

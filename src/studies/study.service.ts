@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import type { RecordRules } from '../records/record-service.js';
 import { DiagnosticArea, OntologyTerm } from '../records/terms.js';
-import { checkPartialDate, checkText } from '../core/validation.js';
+import { checkCount, checkPartialDate, checkText } from '../core/validation.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { EthicsApproval, Study, StudyProgress, StudySize, StudyType } from './study.entity.js';
@@ -101,11 +101,17 @@ export const studyRules: RecordRules<Study, StudyInput, StudyPatch> = {
     }
     if (study.startDate && study.endDate && study.endDate < study.startDate) problems.add('input.endDate', 'is before startDate');
     if (patch.plannedSize !== undefined) {
-      if (patch.plannedSize && patch.plannedSize.value < 0) problems.add('input.plannedSize.value', 'cannot be negative');
-      study.plannedSize = patch.plannedSize;
+      // Imports bring the size in as JSON: a size whose value the source does not give is no size at all
+      // (GraphQL's StudySize.value is required, so keeping it would break every read of the study).
+      const size = patch.plannedSize?.value == null ? null : patch.plannedSize;
+      if (size) {
+        checkCount(problems, 'input.plannedSize.value', size.value);
+        if (typeof size.unit !== 'string' || !size.unit.trim()) problems.add('input.plannedSize.unit', 'is required', 'REQUIRED');
+      }
+      study.plannedSize = size;
     }
     if (patch.actualSize !== undefined) {
-      if (patch.actualSize != null && patch.actualSize < 0) problems.add('input.actualSize', 'cannot be negative');
+      checkCount(problems, 'input.actualSize', patch.actualSize);
       study.actualSize = patch.actualSize;
     }
     if (patch.ethicsApprovals != null) {

@@ -77,6 +77,21 @@ describe('dataset discovery through GraphQL (PostgreSQL engine)', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
+  it('counts the matches only when totalCount is selected', async () => {
+    const search = async (selection: string) => {
+      const before = catalogue.queries.length;
+      const { data, errors } = await catalogue.gql(`{ datasets(first: 100, filter: { assay: [WGS] }) { ${selection} edges { node { identifier } } } }`, {});
+      expect(errors).toBeUndefined();
+      return { datasets: data!.datasets, counted: catalogue.queries.slice(before).some((sql) => /\bcount\(\*\)/i.test(sql)) };
+    };
+    const page = await search('');
+    expect(page.counted).toBe(false);
+    const withTotal = await search('totalCount');
+    expect(withTotal.counted).toBe(true);
+    expect(withTotal.datasets.totalCount).toBe(page.datasets.edges.length);
+    expect(page.datasets.edges.length).toBeGreaterThan(0);
+  });
+
   it('is typo tolerant and accent-insensitive', async () => {
     const typo = await catalogue.gql(SEARCH, { query: 'leukamia' });
     expect(typo.data!.datasets.totalCount).toBeGreaterThan(0);

@@ -1,11 +1,11 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { mintDevToken } from '../../src/auth/tokens.js';
-import { configFromEnv, httpSettingsFromEnv } from '../../src/config.js';
+import { configFromEnv, httpSettingsFromEnv, WEB_CATALOGUE_OPERATIONS } from '../../src/config.js';
 import { toGlobalId } from '../../src/core/global-id.js';
 import { freePort } from '../../src/db/embedded-postgres.js';
 import { startCatalogue, type RunningCatalogue } from '../../src/http/catalogue-server.js';
@@ -24,12 +24,13 @@ const codesOf = (text: string): string[] => ((JSON.parse(text) as { errors?: { e
 
 describe('the HTTP edge as `gdcat serve` starts it', () => {
   let db: TestDatabase;
+  let stateDir: string | undefined;
   let running: RunningCatalogue;
   let url: string;
   let admin: string;
   beforeAll(async () => {
     db = await createTestDatabase();
-    const stateDir = await mkdtemp(path.join(tmpdir(), 'gdcat-edge-'));
+    stateDir = await mkdtemp(path.join(tmpdir(), 'gdcat-edge-'));
     const config = configFromEnv({
       DATABASE_URL: db.url,
       HOST: '127.0.0.1',
@@ -49,6 +50,7 @@ describe('the HTTP edge as `gdcat serve` starts it', () => {
   afterAll(async () => {
     await running?.stop();
     await db?.drop();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
   it('describes itself at the public base URL, not localhost', async () => {
@@ -283,7 +285,7 @@ describe('GraphQL input limits, ids and cost', () => {
     );
   });
 
-  it('counts each update as exactly one new version', async () => {
+  it('counts each write (update, publish, withdraw) as exactly one new version', async () => {
     const { data } = await catalogue.gql('{ datasets(first: 1) { edges { node { id version } } } }', {}, admin);
     const dataset = data!.datasets.edges[0].node as { id: string; version: number };
     const updated = await catalogue.gql(
@@ -292,6 +294,20 @@ describe('GraphQL input limits, ids and cost', () => {
       admin,
     );
     expect(updated.data?.updateDataset).toEqual({ dataset: { version: dataset.version + 1 }, userErrors: [] });
+    const created = await catalogue.gql(
+      'mutation { createStudy(input: { identifier: "urn:test:versioned", title: "S", description: "d", studyType: RESEARCH, ownerOrganisation: "urn:example:gms-catalogue:org:region-stockholm" }) { study { id version } } }',
+      {},
+      admin,
+    );
+    const study = created.data!.createStudy.study as { id: string; version: number };
+    const versions = [study.version];
+    const steps = [
+      'mutation($id: ID!) { updateStudy(id: $id, expectedVersion: 1, input: { title: "T" }) { study { version } } }',
+      'mutation($id: ID!) { publishStudy(id: $id) { study { version } } }',
+      'mutation($id: ID!) { withdrawStudy(id: $id, reason: "superseded") { study { version } } }',
+    ];
+    for (const step of steps) versions.push(Object.values((await catalogue.gql(step, { id: study.id }, admin)).data!)[0].study.version);
+    expect(versions).toEqual([1, 2, 3, 4]);
   });
 });
 
@@ -315,4 +331,17 @@ describe('the per-client rate limit', () => {
     expect(codesOf(await limited.text())).toEqual(['RATE_LIMITED']);
     expect((await fetch(`${catalogue.url}/healthz`)).status).toBe(200);
   }, 30_000);
+});
+
+describe('metrics series for the web catalogue', () => {
+  it('names every operation the web catalogue sends, so each keeps its own series', async () => {
+    const root = new URL('../../web/src/', import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter((file) => /\.(ts|svelte)$/.test(file) && !file.includes('generated'));
+    const names = new Set<string>();
+    for (const file of files) {
+      for (const match of (await readFile(new URL(file, root), 'utf8')).matchAll(/^\s*(?:query|mutation) ([A-Z]\w+)/gm)) names.add(match[1]!);
+    }
+    expect(names.size).toBeGreaterThan(10);
+    expect([...names].filter((name) => !WEB_CATALOGUE_OPERATIONS.includes(name))).toEqual([]);
+  });
 });

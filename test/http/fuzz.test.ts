@@ -3,7 +3,7 @@ import {
   getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, isObjectType, isScalarType,
   type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLSchema,
 } from 'graphql';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,16 @@ const nastyText = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 60_000 }).chain((n) => fc.constantFrom('word'.repeat(n), 'ä'.repeat(n), `${'a '.repeat(n)}`)) },
 );
 
+/** Global ids and cursors built to look almost right: prototype keys, unknown kinds, ids that are not UUIDs. */
+const craftedId = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'Dataset', 'Study', 'Nope', '', 'Dataset:x').chain((kind) =>
+    fc.constantFrom(UUID, 'not-a-uuid', '', `${UUID}\u0000`, "1' or '1'='1").map((id) => toGlobalId(kind, id)),
+  ),
+  fc.constantFrom('["a","not-a-uuid"]', '["a",{"x":1}]', '[null,null]', '["RELEVANCE",1,"zz"]', `["TITLE",1,"${UUID}"]`, '"x"', '{}', 'after:x').map((text) =>
+    Buffer.from(text).toString('base64url'),
+  ),
+);
+
 /** An argument value of the given type, mostly well-typed, sometimes not (the server must refuse those too). */
 function valueOf(type: GraphQLInputType, schema: GraphQLSchema, depth: number, ids: string[]): fc.Arbitrary<unknown> {
   const wrong = fc.constantFrom<unknown>(null, 'x', 12, true, [], {}, -1, 1e308);
@@ -89,12 +99,12 @@ function valueOf(type: GraphQLInputType, schema: GraphQLSchema, depth: number, i
     case 'Boolean':
       return nullable(fc.boolean());
     case 'ID':
-      return nullable(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ids) }, { weight: 2, arbitrary: nastyText }));
+      return nullable(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ids) }, { weight: 3, arbitrary: craftedId }, { weight: 1, arbitrary: nastyText }));
     case 'JSON':
     case 'JSONObject':
       return nullable(fc.oneof(fc.json({ maxDepth: 3 }).map((text) => JSON.parse(text) as unknown), fc.constant({ records: [{ recordType: 'Dataset', identifier: 'a\u0000' }] })));
     default:
-      return nullable(nastyText);
+      return nullable(fc.oneof({ weight: 5, arbitrary: nastyText }, { weight: 1, arbitrary: craftedId }));
   }
 }
 
@@ -124,6 +134,7 @@ function operationOf(kind: 'query' | 'mutation', field: GraphQLField<unknown, un
 
 describe('fuzzing the HTTP surface (default start mode)', () => {
   let db: TestDatabase;
+  let stateDir: string | undefined;
   let catalogue: RunningCatalogue;
   let schema: GraphQLSchema;
   let tokens: string[];
@@ -131,7 +142,7 @@ describe('fuzzing the HTTP surface (default start mode)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const stateDir = await mkdtemp(path.join(tmpdir(), 'gdcat-fuzz-'));
+    stateDir = await mkdtemp(path.join(tmpdir(), 'gdcat-fuzz-'));
     // The environment `gdcat serve` would see, plus RATE_LIMIT_PER_MINUTE=0: one client sends thousands of
     // requests here, and 429s would hide what the fuzzing is after (the rate limit has its own test).
     const config = configFromEnv({ DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: '0' });
@@ -153,6 +164,7 @@ describe('fuzzing the HTTP surface (default start mode)', () => {
   afterAll(async () => {
     await catalogue?.stop();
     await db?.drop();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
   const send = async (path: string, init: RequestInit = {}): Promise<Answer> => {

@@ -76,8 +76,8 @@ const FIELDS: ReferenceField[] = [
 
 /**
  * Every reference a create or update mutation of the printed schema accepts (ID arguments inside its input,
- * nested inputs included), as `createDataset input.accessRoute.steps[0].body`. createOrganisation is left out:
- * only admins register organisations.
+ * nested inputs included), as `createDataset input.accessRoute.steps[0].body`. createOrganisation and the harvest
+ * source mutations are left out: only admins register organisations and harvest sources.
  */
 function referenceFieldsOfSchema(): string[] {
   const schema = buildSchema(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8'));
@@ -95,7 +95,7 @@ function referenceFieldsOfSchema(): string[] {
     }
   };
   for (const mutation of Object.values(schema.getMutationType()!.getFields())) {
-    if (!/^(create|update)/.test(mutation.name) || mutation.name === 'createOrganisation') continue;
+    if (!/^(create|update)/.test(mutation.name) || mutation.name === 'createOrganisation' || mutation.name.endsWith('HarvestSource')) continue;
     const input = mutation.args.find((arg) => arg.name === 'input');
     const type = input && getNamedType(input.type);
     if (type && isInputObjectType(type)) walk(mutation.name, type, 'input');

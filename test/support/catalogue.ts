@@ -1,3 +1,4 @@
+import express from 'express';
 import { mkdtemp } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,15 @@ export interface TestCatalogue {
 }
 
 export async function startTestCatalogue(
-  options: { seed?: boolean; elasticsearchUrl?: string; indexPrefix?: string; smallCountThreshold?: number; http?: HttpSettings } = {},
+  options: {
+    seed?: boolean;
+    elasticsearchUrl?: string;
+    indexPrefix?: string;
+    smallCountThreshold?: number;
+    /** Mint RDF IRIs under the server's own loopback address (so its links can be followed), not http://gdcat.test. */
+    ownBaseUrl?: boolean;
+    http?: HttpSettings;
+  } = {},
 ): Promise<TestCatalogue> {
   const db = await createTestDatabase();
   const queries: string[] = [];
@@ -50,6 +59,7 @@ export async function startTestCatalogue(
   if (options.seed !== false) await seedExampleCatalogue(orm.em.fork());
   const indexer = new OutboxIndexer(orm, search, { pollIntervalMs: 200, maxBackoffMs: 500 });
   await indexer.drain();
+  let dcat = dcatRouter({ orm, baseUrl: 'http://gdcat.test' });
   const auth: AuthConfig = { mode: 'dev', devKeyFile: path.join(await mkdtemp(path.join(tmpdir(), 'gdcat-auth-')), 'key.json') };
   const { app } = await createApp({
     orm,
@@ -58,17 +68,15 @@ export async function startTestCatalogue(
     verifyToken: await createTokenVerifier(auth),
     smallCountThreshold: options.smallCountThreshold ?? 5,
     version: 'test',
-    routers: [dcatRouter({ orm, baseUrl: 'http://gdcat.test' })],
+    // The DCAT router is swapped for one with the real base URL once the port is known (ownBaseUrl).
+    routers: [express.Router().use((req, res, next) => dcat(req, res, next))],
     log: (line) => console.error(line),
     http: options.http,
   });
   const server: Server = await listen(app, 0, '127.0.0.1', options.http);
-  // A test may block the event loop for seconds (SHACL validation of a whole catalogue under load); the server
-  // must not drop an idle connection the client is about to reuse (Node's 5 s keep-alive races with it:
-  // ECONNRESET). Tests of the HTTP limits pass their own settings and keep Node's behaviour.
-  if (!options.http) server.keepAliveTimeout = 60_000;
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  if (options.ownBaseUrl) dcat = dcatRouter({ orm, baseUrl: url });
   return {
     url,
     orm,

@@ -14,6 +14,7 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
   let page: Page;
   let errors: string[];
   let token: string;
+  let withdrawnLandingPage = '';
 
   beforeAll(async () => {
     session = await openBrowserSession(chromiumPath!);
@@ -192,6 +193,7 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     expect(markup.creativeWorkStatus).toBe('Withdrawn');
     expect(markup.description).toContain('Consent withdrawn by the biobank');
     await expectAccessible(page);
+    withdrawnLandingPage = page.url();
   });
 
   it('imports records from a file: the check reports each problem and writes nothing, then the fixed file imports', async () => {
@@ -233,6 +235,14 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
         return page.locator('table tbody tr', { hasText: 'browsertestimport' }).count();
       }, { timeout: 20_000, interval: 500 })
       .toBe(1);
+  });
+
+  it('tells anyone following an old link (a citation, a harvested landing page) that the dataset was withdrawn, and why', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(withdrawnLandingPage);
+    await page.waitForSelector('article.landing[data-status="WITHDRAWN"]');
+    expect(await page.locator('.notice.withdrawn').textContent()).toContain('Consent withdrawn by the biobank');
+    await expectAccessible(page);
   });
 
   it('ran without errors in the page', () => {

@@ -97,6 +97,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
       self: pageUrl(afterId ? cursorAfterOf(req) : undefined),
       first: pageUrl(undefined),
       next: page.length > pageSize && last ? pageUrl(cursorAfter(last.id)) : null,
+      listing: iris.catalog(),
     });
     await sendRdf(res, format, describer.quads);
   });

@@ -1,5 +1,5 @@
 import { DataFactory } from 'n3';
-import { hydra, rdf, xsd } from '../namespaces.js';
+import { dct, hydra, rdf, xsd } from '../namespaces.js';
 import type { Graph } from '../rdf/graph.js';
 
 const { namedNode, literal } = DataFactory;
@@ -30,12 +30,22 @@ export interface CollectionPage {
   self: string;
   first: string;
   next: string | null;
+  /** The listing's address without parameters, which the advertised search template expands. */
+  listing: string;
 }
+
+/** The listing's query parameters, advertised so harvesters can tell it supports incremental harvests. */
+const SEARCH_VARIABLES: [string, string | null][] = [
+  ['modifiedSince', dct('modified').value],
+  ['includeWithdrawn', null],
+  ['pageSize', null],
+];
 
 /**
  * States the Hydra paging of a listing: the collection's size and a PartialCollectionView with its first
  * and next pages, so a harvester walks the pages by following hydra:next. Pages are keyset pages (a cursor,
- * not a page number), so there is no "last" or "previous" to link to.
+ * not a page number), so there is no "last" or "previous" to link to. A search template advertises the
+ * listing's parameters (modifiedSince for incremental harvests).
  */
 export function describePage(graph: Graph, page: CollectionPage): void {
   const collection = namedNode(page.collection);
@@ -46,6 +56,19 @@ export function describePage(graph: Graph, page: CollectionPage): void {
   graph.add(view, rdf('type'), hydra('PartialCollectionView'));
   graph.add(view, hydra('first'), namedNode(page.first));
   if (page.next) graph.add(view, hydra('next'), namedNode(page.next));
+  const search = namedNode(`${page.listing}#search`);
+  graph.add(collection, hydra('search'), search);
+  graph.add(search, rdf('type'), hydra('IriTemplate'));
+  graph.add(search, hydra('template'), literal(`${page.listing}{?${SEARCH_VARIABLES.map(([name]) => name).join(',')}}`));
+  graph.add(search, hydra('variableRepresentation'), hydra('BasicRepresentation'));
+  for (const [name, property] of SEARCH_VARIABLES) {
+    const mapping = namedNode(`${page.listing}#search-${name}`);
+    graph.add(search, hydra('mapping'), mapping);
+    graph.add(mapping, rdf('type'), hydra('IriTemplateMapping'));
+    graph.add(mapping, hydra('variable'), literal(name));
+    graph.add(mapping, hydra('required'), literal('false', xsd('boolean')));
+    if (property) graph.add(mapping, hydra('property'), namedNode(property));
+  }
 }
 
 /** `base` with the given query parameters, in the order given, leaving out absent ones. */

@@ -6,6 +6,7 @@ import type { HealthEconomicEvaluation } from '../../economics/health-economic-e
 import type { Organisation } from '../../organisations/organisation.entity.js';
 import type { Study } from '../../studies/study.entity.js';
 import type { DatasetRecord } from '../catalogue-source.js';
+import type { CatalogueReader } from './catalogue-reader.js';
 import type { CatalogueDescriber } from './describer.js';
 
 /** States one property of the node being described. */
@@ -27,4 +28,22 @@ export interface ProfileWriter {
   accessBody?(describer: CatalogueDescriber, add: Add, body: DataAccessBody): void;
   study?(describer: CatalogueDescriber, add: Add, study: Study): void;
   evaluation?(describer: CatalogueDescriber, add: Add, evaluation: HealthEconomicEvaluation): void;
+}
+
+/** A record read back from RDF, in the shape of the example catalogue (seed/example-catalogue.json). */
+export type ReadRecord = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The reader half of an application profile, the inverse of its writer: for each kind of node it reads the
+ * triples its profile defines into the record being read. The catalogue reader applies every profile in
+ * order to the same node, and reaches the nodes a record points at through its methods.
+ */
+export interface ProfileReader {
+  readonly name: string;
+  dataset?(reader: CatalogueReader, node: RDF.Quad_Subject, into: ReadRecord): void;
+  distribution?(reader: CatalogueReader, node: RDF.Quad_Subject, into: ReadRecord): void;
+  organisation?(reader: CatalogueReader, node: RDF.Quad_Subject, into: ReadRecord): void;
+  accessBody?(reader: CatalogueReader, node: RDF.Quad_Subject, into: ReadRecord): void;
+  study?(reader: CatalogueReader, node: RDF.Quad_Subject, into: ReadRecord): void;
+  evaluation?(reader: CatalogueReader, node: RDF.Quad_Subject, into: ReadRecord): void;
 }

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import {
   FACET_FIELDS,
   INDIVIDUALS_RANGES,
@@ -23,7 +23,8 @@ import { SearchTooSlowError } from '../search-limiter.js';
  *
  * The `dataset_search` table is a derived projection owned by this engine, like an Elasticsearch index: it is
  * created by init(), fed by the outbox indexer and replaced wholesale by rebuild(). It is deliberately not part
- * of the migrations and can be dropped and rebuilt from the source tables at any time.
+ * of the migrations and can be dropped and rebuilt from the source tables at any time; so can the tables its
+ * triggers keep in step with it (`_counts`, `_words`, see derivedTablesSql).
  *
  * Relevance is term-centric, the same model as the Elasticsearch engine: every query term scores the best
  * field it matches (title 1, keywords 0.625, disease/phenotype labels or publisher 0.375, description 0.25;
@@ -36,7 +37,7 @@ import { SearchTooSlowError } from '../search-limiter.js';
  * Languages: every field holds the texts of all the dataset's languages, matched word for word ('simple'
  * configuration, accents folded). Each language's texts are also stemmed with that language's text search
  * configuration (STEMMING: swedish, english) into a vector of their own, and a query word matches there by
- * its stem in that language ('tumörer' finds 'tumör', 'sequences' finds 'sequencing'), with the same field
+ * its stem in that language ('barn' finds 'barnen', 'sequencing' finds 'sequenced'), with the same field
  * weights. Elasticsearch's core-only test node has no stemmers, so this is where the engines differ
  * (README, "Languages").
  */
@@ -117,11 +118,23 @@ interface Cursor {
   id: string;
 }
 
-interface SearchRow {
-  total: number;
+/** Totals and facet buckets as the summary statements return them (json numbers may arrive as strings). */
+interface Summary {
+  total: number | string;
   individuals: number | string | null;
-  hits: { id: string; key: CursorValue }[];
   facets: { value: string; count: number | string; individuals: number | string | null }[][];
+}
+
+/** A statement's summary (totals and facets) as a select expression, with the CTE it reads if any. */
+interface SummarySql {
+  with?: string;
+  select: string;
+}
+
+/** A query word and the indexed title and subject words similar to it (none for exact-only words). */
+interface ExpandedTerm {
+  term: string;
+  similar: string[];
 }
 
 /** Collects positional parameters so every value reaches PostgreSQL as a bind parameter. */
@@ -139,6 +152,8 @@ export class PostgresSearchEngine implements SearchEngine {
   private readonly pool: Pool;
   private readonly table: string;
   private readonly searchStatementTimeoutMs: number;
+  /** The pool's connections that have not closed yet; close() waits for them. */
+  private readonly openConnections = new Set<PoolClient>();
 
   constructor(options: PostgresSearchEngineOptions) {
     const table = options.table ?? 'dataset_search';
@@ -147,6 +162,10 @@ export class PostgresSearchEngine implements SearchEngine {
     this.pool = options.pool;
     this.table = table;
     this.searchStatementTimeoutMs = options.searchStatementTimeoutMs ?? 0;
+    this.pool.on('connect', (client) => {
+      this.openConnections.add(client);
+      client.once('end', () => this.openConnections.delete(client));
+    });
   }
 
   async init(): Promise<void> {
@@ -170,20 +189,21 @@ export class PostgresSearchEngine implements SearchEngine {
       const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [this.table]);
       if (!exists.rows[0]?.found) {
         await client.query(createTableSql(this.table));
-        for (const statement of createIndexSql(this.table)) await client.query(statement);
       } else {
         // A projection built by an older version lacks later columns; `gdcat reindex` fills them in.
         await client.query(`ALTER TABLE ${this.table}
           ADD COLUMN IF NOT EXISTS holding_region_ids text[] COLLATE "C" NOT NULL DEFAULT '{}',
           ADD COLUMN IF NOT EXISTS individuals_rounded bigint,
           ${STEMMING.map((s) => `ADD COLUMN IF NOT EXISTS ${s.column} tsvector NOT NULL DEFAULT ''`).join(', ')}`);
-        await client.query(
-          `CREATE INDEX IF NOT EXISTS ${this.table}_holding_region_ids_idx ON ${this.table} USING gin (holding_region_ids)`,
-        );
-        for (const s of STEMMING) {
-          await client.query(`CREATE INDEX IF NOT EXISTS ${this.table}_${s.column}_idx ON ${this.table} USING gin (${s.column})`);
-        }
+        // Typo tolerance now goes through the vocabulary (see expandTermsSql); these trigram indexes went unused.
+        await client.query(`DROP INDEX IF EXISTS ${this.table}_title_trgm_idx, ${this.table}_subject_trgm_idx`);
       }
+      for (const statement of createIndexSql(this.table)) await client.query(statement);
+      const derived = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [`${this.table}_counts`]);
+      if (!derived.rows[0]?.found) {
+        for (const statement of derivedTablesSql(this.table)) await client.query(statement);
+      }
+      for (const statement of maintenanceSql(this.table)) await client.query(statement);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK');
@@ -211,103 +231,158 @@ export class PostgresSearchEngine implements SearchEngine {
     const terms = queryTerms(request.query);
     const sort: DatasetSortOrder = request.sort === 'RELEVANCE' && terms.length === 0 ? 'MODIFIED_DESC' : request.sort;
     const cursor = request.after ? decodeCursor(request.after, sort) : null;
-    const params = new SqlParameters();
-    const individuals = individualsSql(request.individuals, params);
-
-    const where = [visibilitySql(request.visibility, params), ...alwaysAppliedFilterSql(request.filter, params)];
-    let score = 'NULL::numeric';
-    if (terms.length > 0) {
-      const folded = terms.map((term) => {
-        const word = params.add(term);
-        return { sql: `gdcat_unaccent(${word})`, word, fuzzy: isTypoTolerant(term) };
-      });
-      where.push(`(${folded.map(termMatchSql).join(' OR ')})`);
-      score = `round(${folded.map(termScoreSql).join(' + ')}, 4)`;
+    for (const field of request.facets) {
+      if (!FACET_FIELDS.includes(field)) throw new Error(`Unknown facet field: ${String(field)}`);
     }
+    const withTotals = request.withTotals !== false;
 
-    // Facetable filters become boolean columns so each facet can ignore its own filter (disjunctive facets).
-    const facetable = facetableFilterSql(request.filter, individuals.shown, params);
+    return this.inSnapshot(terms, async (client, text) => {
+      // The page and the summary in one statement: one round trip, one plan each.
+      const params = new SqlParameters();
+      const page = this.pageSql(request, text, sort, cursor, first, params);
+      const summary: SummarySql =
+        withTotals || request.facets.length > 0
+          ? answeredByCounts(request, text)
+            ? this.summaryFromCountsSql(request, withTotals, params)
+            : this.liveSummarySql(request, text, withTotals, params)
+          : { select: `json_build_object('total', 0, 'individuals', 0, 'facets', '[]'::json)` };
+      const { rows } = await client.query<{ summary: Summary; hits: { id: string; key: CursorValue }[] }>(
+        `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary,
+           (SELECT coalesce(json_agg(json_build_object('id', id, 'key', key) ORDER BY ${SORTS[sort].orderBy}), '[]'::json)
+            FROM (${page}) page) AS hits`,
+        params.values,
+      );
+      const { summary: result, hits } = rows[0]!;
+      return {
+        totalCount: Number(result.total),
+        individuals: Number(result.individuals ?? 0),
+        hits: hits.map((hit) => ({ id: hit.id, cursor: encodeCursor({ sort, value: hit.key, id: hit.id }) })),
+        facets: request.facets.map((field, index) => ({
+          field,
+          buckets: (result.facets[index] ?? []).map(
+            (bucket): FacetBucket => ({ value: bucket.value, count: Number(bucket.count), individuals: Number(bucket.individuals ?? 0) }),
+          ),
+        })),
+      };
+    });
+  }
+
+  /** The page alone, read in the sort order's index where the matches allow it: no count, no facets. */
+  private pageSql(
+    request: DatasetSearchRequest,
+    text: ExpandedTerm[],
+    sort: DatasetSortOrder,
+    cursor: Cursor | null,
+    first: number,
+    params: SqlParameters,
+  ): string {
+    const { where, facetable, individuals, score } = matchSql(request, text, params);
+    const spec = SORTS[sort];
+    const keyset = cursor ? keysetSql(cursor, params) : 'TRUE';
+    return `SELECT id, score, title_sort, modified, sort_individuals, ${spec.key} AS key FROM (
+         SELECT id, title_sort, modified, ${individuals.shown} AS shown_individuals,
+                ${individuals.sort} AS sort_individuals, ${score()} AS score
+         FROM ${this.table} WHERE ${where.concat(facetable.map((filter) => filter.sql)).join(' AND ')}
+       ) matched
+       WHERE ${keyset} ORDER BY ${spec.orderBy} LIMIT ${params.add(first)}`;
+  }
+
+  /**
+   * Totals and facets over every match. Facetable filters become boolean columns so each facet can ignore its
+   * own filter (disjunctive facets); the base set carries only the columns the requested facets read. Without
+   * facets no filter needs its matches apart, so the filters narrow the scan itself and can use indexes.
+   */
+  private liveSummarySql(request: DatasetSearchRequest, text: ExpandedTerm[], withTotals: boolean, params: SqlParameters): SummarySql {
+    const { where, facetable, individuals } = matchSql(request, text, params);
+    if (request.facets.length === 0) {
+      return {
+        select: `(SELECT json_build_object('total', count(*), 'individuals', coalesce(sum(${individuals.shown}), 0), 'facets', '[]'::json)
+                  FROM ${this.table} WHERE ${where.concat(facetable.map((filter) => filter.sql)).join(' AND ')})`,
+      };
+    }
     const flagsExcept = (facet: FacetField | null): string =>
       facetable
         .flatMap((filter, index) => (filter.facet === facet ? [] : [`f${index}`]))
         .concat('TRUE')
         .join(' AND ');
-
-    // The base set carries only the columns the sort, the cursor and the requested facets read.
-    const facetColumns = new Set<string>();
-    for (const field of request.facets) {
-      if (!FACET_FIELDS.includes(field)) throw new Error(`Unknown facet field: ${String(field)}`);
-      if (field !== 'individuals') facetColumns.add(FACET_COLUMNS[field].column);
-    }
-    const baseColumns = [
-      'id',
-      'title_sort',
-      'modified',
-      `${individuals.shown} AS shown_individuals`,
-      `${individuals.sort} AS sort_individuals`,
-      `${score} AS score`,
-    ]
+    const facetColumns = new Set(request.facets.flatMap((field) => (field === 'individuals' ? [] : [FACET_COLUMNS[field].column])));
+    const baseColumns = [`${individuals.shown} AS shown_individuals`]
       .concat([...facetColumns])
       .concat(facetable.map((filter, index) => `(${filter.sql}) AS f${index}`));
-
-    const spec = SORTS[sort];
-    const keyset = cursor ? keysetSql(cursor, params) : 'TRUE';
-    const limit = params.add(first);
-    const facetsSql =
-      request.facets.length === 0
-        ? `'[]'::json`
-        : `json_build_array(${request.facets.map((field) => facetSql(field, flagsExcept(field), params)).join(', ')})`;
-
-    const sql = `
-      WITH base AS MATERIALIZED (
-        SELECT ${baseColumns.join(', ')} FROM ${this.table} WHERE ${where.join(' AND ')}
-      )
-      SELECT json_build_object(
-        'total', (SELECT count(*) FROM base WHERE ${flagsExcept(null)}),
-        'individuals', (SELECT coalesce(sum(shown_individuals), 0) FROM base WHERE ${flagsExcept(null)}),
-        'hits', (
-          SELECT coalesce(json_agg(json_build_object('id', id, 'key', key) ORDER BY ${spec.orderBy}), '[]'::json)
-          FROM (
-            SELECT id, score, title_sort, modified, sort_individuals, ${spec.key} AS key
-            FROM base WHERE ${flagsExcept(null)} AND ${keyset}
-            ORDER BY ${spec.orderBy} LIMIT ${limit}
-          ) page
-        ),
-        'facets', ${facetsSql}
-      ) AS result`;
-
-    const result = await this.runSearch(sql, params, terms.length > 0);
+    const facetsSql = `json_build_array(${request.facets.map((field) => facetSql(field, flagsExcept(field), params)).join(', ')})`;
+    const totals = withTotals
+      ? `(SELECT count(*) FROM base WHERE ${flagsExcept(null)}),
+         'individuals', (SELECT coalesce(sum(shown_individuals), 0) FROM base WHERE ${flagsExcept(null)})`
+      : `0, 'individuals', 0`;
     return {
-      totalCount: Number(result.total),
-      individuals: Number(result.individuals ?? 0),
-      hits: result.hits.map((hit) => ({ id: hit.id, cursor: encodeCursor({ sort, value: hit.key, id: hit.id }) })),
-      facets: request.facets.map((field, index) => ({
-        field,
-        buckets: (result.facets[index] ?? []).map(
-          (bucket): FacetBucket => ({ value: bucket.value, count: Number(bucket.count), individuals: Number(bucket.individuals ?? 0) }),
-        ),
-      })),
+      with: `base AS MATERIALIZED (SELECT ${baseColumns.join(', ')} FROM ${this.table} WHERE ${where.join(' AND ')})`,
+      select: `json_build_object('total', ${totals}, 'facets', ${facetsSql})`,
     };
   }
 
   /**
-   * Runs a search in a read-only transaction with local settings:
-   * - work_mem large enough that the materialised candidate set (about 30 MB per 100k datasets) stays in
-   *   memory instead of spilling to disk, which the facet aggregates read nine times;
-   * - for text searches, a lower word-similarity threshold: the default (0.6) misses single-letter typos in
-   *   long words ('leukamia' scores 0.58 against 'leukaemia').
+   * Totals and facets of the whole visible catalogue from the maintained counts (see maintenanceSql),
+   * summed over the status and owner groups the caller may see: a few hundred rows instead of every dataset.
    */
-  private async runSearch(sql: string, params: SqlParameters, withText: boolean): Promise<SearchRow> {
+  private summaryFromCountsSql(request: DatasetSearchRequest, withTotals: boolean, params: SqlParameters): SummarySql {
+    const visible = [visibilitySql(request.visibility, params), ...alwaysAppliedFilterSql(request.filter, params)].join(' AND ');
+    const view = request.individuals;
+    const disclosed = view.kind === 'DISCLOSED' ? `(low = -1 OR low >= ${params.add(view.threshold)}::int)` : 'TRUE';
+    const people = view.kind === 'EXACT' ? 'exact_sum' : `CASE WHEN ${disclosed} THEN rounded_sum ELSE 0 END`;
+    const counts = `${this.table}_counts`;
+    const facets = request.facets.map((field) => {
+      if (field === 'individuals') {
+        const facet = params.add(view.kind === 'EXACT' ? 'individuals.exact' : 'individuals.rounded');
+        const keys = params.add(INDIVIDUALS_RANGES.map((range) => range.key));
+        return `(SELECT coalesce(json_agg(json_build_object('value', value, 'count', n, 'individuals', people)
+                  ORDER BY array_position(${keys}::text[], value)), '[]'::json)
+                FROM (SELECT value, sum(n) AS n, sum(${people}) AS people FROM ${counts}
+                      WHERE facet = ${facet} AND ${visible} AND ${disclosed} GROUP BY value HAVING sum(n) > 0) counted)`;
+      }
+      return `(SELECT coalesce(json_agg(json_build_object('value', value, 'count', n, 'individuals', people)
+                ORDER BY n DESC, value), '[]'::json)
+              FROM (SELECT value, sum(n) AS n, sum(${people}) AS people FROM ${counts}
+                    WHERE facet = ${params.add(field)} AND ${visible} GROUP BY value HAVING sum(n) > 0
+                    ORDER BY sum(n) DESC, value LIMIT ${params.add(FACET_SIZE)}) counted)`;
+    });
+    const totals = withTotals
+      ? `(SELECT coalesce(sum(n), 0) FROM ${counts} WHERE facet = '' AND ${visible}),
+         'individuals', (SELECT coalesce(sum(${people}), 0) FROM ${counts} WHERE facet = '' AND ${visible})`
+      : `0, 'individuals', 0`;
+    return {
+      select: `json_build_object('total', ${totals}, 'facets', ${facets.length === 0 ? `'[]'::json` : `json_build_array(${facets.join(', ')})`})`,
+    };
+  }
+
+  /**
+   * Runs a search in one read-only snapshot with local settings, handing it the query words expanded against
+   * the vocabulary:
+   * - work_mem large enough that a materialised candidate set (about 30 MB per 100k datasets) stays in memory
+   *   instead of spilling to disk, which the facet aggregates read several times;
+   * - a lower word-similarity threshold than the default (0.6), which misses single-letter typos in long words
+   *   ('leukamia' scores 0.58 against 'leukaemia').
+   * The projection is locked first, as writers (whose triggers then write the counts and vocabulary) and the
+   * rebuild's swap do: reading the vocabulary before it could deadlock with a swap. All of this is one round
+   * trip; a multi-statement query takes no bind parameters, so the words go in as escaped literals.
+   */
+  private async inSnapshot<T>(terms: string[], run: (client: PoolClient, text: ExpandedTerm[]) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      const settings = [`SET LOCAL work_mem = '${SEARCH_WORK_MEM}'`];
-      if (this.searchStatementTimeoutMs > 0) settings.push(`SET LOCAL statement_timeout = ${Math.trunc(this.searchStatementTimeoutMs)}`);
-      if (withText) settings.push(`SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
-      await client.query(`BEGIN READ ONLY; ${settings.join('; ')}`);
-      const { rows } = await client.query<{ result: SearchRow }>(sql, params.values);
+      const statements = [
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+        `SET LOCAL work_mem = '${SEARCH_WORK_MEM}'`,
+        `SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`,
+      ];
+      if (this.searchStatementTimeoutMs > 0) statements.push(`SET LOCAL statement_timeout = ${Math.trunc(this.searchStatementTimeoutMs)}`);
+      statements.push(`LOCK TABLE ${this.table} IN ACCESS SHARE MODE`);
+      if (terms.length > 0) statements.push(expandTermsSql(`${this.table}_words`, terms, (term) => client.escapeLiteral(term)));
+      const results = (await client.query(statements.join('; '))) as unknown as QueryResult<{ similar: string[] }>[];
+      const expanded = terms.length > 0 ? results.at(-1)!.rows : [];
+      const text = terms.map((term, index) => ({ term, similar: expanded[index]?.similar ?? [] }));
+      const result = await run(client, text);
       await client.query('COMMIT');
       client.release();
-      return rows[0]!.result;
+      return result;
     } catch (error) {
       // The connection may be mid-transaction or broken; discard it rather than return it to the pool.
       client.release(error instanceof Error ? error : true);
@@ -324,8 +399,8 @@ export class PostgresSearchEngine implements SearchEngine {
     // Writes that arrive meanwhile land in the live table and are not carried over; the caller must replay
     // what changed since the rebuild started.
     const staging = `${this.table}_rebuild`;
-    // A staging table left by an interrupted rebuild is stale; readers never see it.
-    await this.pool.query(`DROP TABLE IF EXISTS ${staging}`);
+    // Staging tables left by an interrupted rebuild are stale; readers never see them.
+    await this.pool.query(`DROP TABLE IF EXISTS ${RENAMED_TABLES.map(([suffix]) => `${staging}${suffix}`).join(', ')}`);
     await this.pool.query(createTableSql(staging));
     let indexed = 0;
     for await (const batch of batches) {
@@ -334,8 +409,10 @@ export class PostgresSearchEngine implements SearchEngine {
       indexed += batch.length;
       onProgress?.(indexed);
     }
-    // Secondary indexes are built once after loading, which is much faster than maintaining them per row.
+    // Secondary indexes, counts and vocabulary are built once after loading, which is much faster than
+    // maintaining them per row.
     for (const statement of createIndexSql(staging)) await this.pool.query(statement);
+    for (const statement of derivedTablesSql(staging)) await this.pool.query(statement);
     await this.pool.query(`ANALYZE ${staging}`);
 
     const client = await this.pool.connect();
@@ -343,11 +420,15 @@ export class PostgresSearchEngine implements SearchEngine {
       await client.query('BEGIN');
       // Readers queue on this lock for the instant of the swap and then resolve the name to the new table.
       await client.query(`LOCK TABLE ${this.table} IN ACCESS EXCLUSIVE MODE`);
-      await client.query(`DROP TABLE ${this.table}`);
-      await client.query(`ALTER TABLE ${staging} RENAME TO ${this.table}`);
+      await client.query(`DROP TABLE ${this.table}, ${this.table}_counts, ${this.table}_words`);
+      for (const [from, to] of RENAMED_TABLES) {
+        await client.query(`ALTER TABLE ${staging}${from} RENAME TO ${this.table}${to}`);
+      }
       for (const suffix of INDEX_SUFFIXES) {
         await client.query(`ALTER INDEX ${staging}_${suffix} RENAME TO ${this.table}_${suffix}`);
       }
+      // The dropped table took its maintenance triggers along.
+      for (const statement of maintenanceSql(this.table)) await client.query(statement);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK');
@@ -373,22 +454,42 @@ export class PostgresSearchEngine implements SearchEngine {
     }
   }
 
-  /** Ends the pool: the engine owns the pool it is given (createSearchEngine makes one for it). */
+  /**
+   * Ends the pool (the engine owns the pool it is given; createSearchEngine makes one for it) and waits until
+   * every connection has closed. pool.end() resolves as soon as each connection has been asked to close; a
+   * server that terminates such a connection before reading that request (a database dropped or restarted right
+   * after close) would raise an error on a pool nobody listens to any more.
+   */
   async close(): Promise<void> {
+    const closing = [...this.openConnections].map((client) => new Promise((resolve) => client.once('end', resolve)));
     if (!this.pool.ended) await this.pool.end();
+    await Promise.all(closing);
   }
 }
 
 const INDEX_SUFFIXES = [
   'pkey',
   'search_vector_idx',
-  'title_trgm_idx',
-  'subject_trgm_idx',
+  'modified_idx',
+  'title_sort_idx',
+  'individuals_idx',
+  'individuals_rounded_idx',
+  'duo_permission_idx',
   'assays_idx',
   'disease_ancestor_ids_idx',
   'access_body_ids_idx',
   'holding_region_ids_idx',
   ...STEMMING.map((s) => `${s.column}_idx`),
+  'counts_pkey',
+  'words_pkey',
+  'words_trgm_idx',
+] as const;
+
+/** The projection and its derived tables, renamed together when a rebuild is swapped in. */
+const RENAMED_TABLES = [
+  ['', ''],
+  ['_counts', '_counts'],
+  ['_words', '_words'],
 ] as const;
 
 /**
@@ -433,14 +534,115 @@ function createTableSql(table: string): string {
 
 function createIndexSql(table: string): string[] {
   return [
-    `CREATE INDEX ${table}_search_vector_idx ON ${table} USING gin (search_vector)`,
-    `CREATE INDEX ${table}_title_trgm_idx ON ${table} USING gin (title_folded gin_trgm_ops)`,
-    `CREATE INDEX ${table}_subject_trgm_idx ON ${table} USING gin (subject_folded gin_trgm_ops)`,
-    `CREATE INDEX ${table}_assays_idx ON ${table} USING gin (assays)`,
-    `CREATE INDEX ${table}_disease_ancestor_ids_idx ON ${table} USING gin (disease_ancestor_ids)`,
-    `CREATE INDEX ${table}_access_body_ids_idx ON ${table} USING gin (access_body_ids)`,
-    `CREATE INDEX ${table}_holding_region_ids_idx ON ${table} USING gin (holding_region_ids)`,
-    ...STEMMING.map((s) => `CREATE INDEX ${table}_${s.column}_idx ON ${table} USING gin (${s.column})`),
+    `CREATE INDEX IF NOT EXISTS ${table}_search_vector_idx ON ${table} USING gin (search_vector)`,
+    // Keyset pages in each sort order read these instead of sorting every match.
+    `CREATE INDEX IF NOT EXISTS ${table}_modified_idx ON ${table} (modified DESC, id)`,
+    `CREATE INDEX IF NOT EXISTS ${table}_title_sort_idx ON ${table} (title_sort, id)`,
+    `CREATE INDEX IF NOT EXISTS ${table}_individuals_idx ON ${table} (individuals DESC NULLS LAST, id)`,
+    `CREATE INDEX IF NOT EXISTS ${table}_individuals_rounded_idx ON ${table} (individuals_rounded DESC NULLS LAST, id)`,
+    // Counts under a DUO permission (and the consents permitting a purpose) from the index alone.
+    `CREATE INDEX IF NOT EXISTS ${table}_duo_permission_idx ON ${table} (duo_permission, consent_key)
+       INCLUDE (status, owner_organisation_id, individuals, individuals_rounded)`,
+    `CREATE INDEX IF NOT EXISTS ${table}_assays_idx ON ${table} USING gin (assays)`,
+    `CREATE INDEX IF NOT EXISTS ${table}_disease_ancestor_ids_idx ON ${table} USING gin (disease_ancestor_ids)`,
+    `CREATE INDEX IF NOT EXISTS ${table}_access_body_ids_idx ON ${table} USING gin (access_body_ids)`,
+    `CREATE INDEX IF NOT EXISTS ${table}_holding_region_ids_idx ON ${table} USING gin (holding_region_ids)`,
+    ...STEMMING.map((s) => `CREATE INDEX IF NOT EXISTS ${table}_${s.column}_idx ON ${table} USING gin (${s.column})`),
+  ];
+}
+
+/**
+ * Cohort sizes (rounded) below this are kept apart in the counts, so a disclosure threshold up to it can be
+ * applied there; a higher threshold makes the search count live.
+ */
+const SMALL_COHORT_LIMIT = 100;
+
+/**
+ * Derived tables of a projection, filled from it:
+ * - `_counts`: for every facet value (and '' for the total), the number of datasets and the sums of their exact
+ *   and rounded cohort sizes, grouped by what visibility and disclosure need apart: status, owner and the
+ *   rounded size when small (-1 otherwise). The individuals facet is kept per view ('individuals.exact',
+ *   'individuals.rounded'). Unfiltered browsing reads these instead of every dataset.
+ * - `_words`: the distinct title and subject words (tsvector lexemes of weights A-C), for typo tolerance.
+ */
+function derivedTablesSql(table: string): string[] {
+  return [
+    `CREATE TABLE ${table}_counts (
+      facet text COLLATE "C" NOT NULL,
+      value text COLLATE "C" NOT NULL,
+      status text NOT NULL,
+      owner_organisation_id text NOT NULL,
+      low integer NOT NULL,
+      n bigint NOT NULL,
+      exact_sum numeric NOT NULL,
+      rounded_sum numeric NOT NULL,
+      CONSTRAINT ${table}_counts_pkey PRIMARY KEY (facet, value, status, owner_organisation_id, low)
+    )`,
+    `CREATE TABLE ${table}_words (word text COLLATE "C" NOT NULL, CONSTRAINT ${table}_words_pkey PRIMARY KEY (word))`,
+    countDeltasSql(`${table}_counts`, `SELECT 1 AS delta, * FROM ${table}`),
+    newWordsSql(`${table}_words`, table),
+    `CREATE INDEX ${table}_words_trgm_idx ON ${table}_words USING gin (word gin_trgm_ops)`,
+  ];
+}
+
+/** Adds the facet entries of the source rows (each with a delta of +1 or -1) to the counts. */
+function countDeltasSql(counts: string, source: string): string {
+  const single = FACETABLE_FILTERS.filter((filter) => !filter.multiValued)
+    .map(({ facet, column }) => `SELECT '${facet}', r.${column} WHERE r.${column} IS NOT NULL`);
+  const multi = FACETABLE_FILTERS.filter((filter) => filter.multiValued)
+    .map(({ facet, column }) => `SELECT '${facet}', v FROM unnest(r.${column}) AS v`);
+  const ranges = (facet: string, column: string) =>
+    INDIVIDUALS_RANGES.map(
+      ({ key, min, max }) => `SELECT '${facet}', '${key}' WHERE r.${column} >= ${min}${max === null ? '' : ` AND r.${column} <= ${max}`}`,
+    );
+  const entries = [`SELECT '', ''`, ...single, ...multi, ...ranges('individuals.exact', 'individuals'), ...ranges('individuals.rounded', 'individuals_rounded')];
+  return `INSERT INTO ${counts} AS c (facet, value, status, owner_organisation_id, low, n, exact_sum, rounded_sum)
+    SELECT e.facet, e.value, r.status, r.owner_organisation_id,
+           CASE WHEN r.individuals_rounded < ${SMALL_COHORT_LIMIT} THEN r.individuals_rounded ELSE -1 END,
+           sum(r.delta), sum(r.delta * coalesce(r.individuals, 0)), sum(r.delta * coalesce(r.individuals_rounded, 0))
+    FROM (${source}) r CROSS JOIN LATERAL (${entries.join(' UNION ALL ')}) AS e(facet, value)
+    GROUP BY 1, 2, 3, 4, 5
+    ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (facet, value, status, owner_organisation_id, low) DO UPDATE
+      SET n = c.n + EXCLUDED.n, exact_sum = c.exact_sum + EXCLUDED.exact_sum, rounded_sum = c.rounded_sum + EXCLUDED.rounded_sum`;
+}
+
+/** Adds the title and subject words of the source rows to the vocabulary (words are never taken out). */
+function newWordsSql(words: string, source: string): string {
+  return `INSERT INTO ${words} (word)
+    SELECT DISTINCT u.lexeme FROM ${source} r CROSS JOIN LATERAL unnest(r.search_vector) AS u
+    WHERE u.weights && ARRAY['A', 'B', 'C']
+    ON CONFLICT DO NOTHING`;
+}
+
+/**
+ * Keeps the counts and the vocabulary in step with every write to the projection: statement triggers with
+ * transition tables, so a batch upsert adjusts each touched count once. Keys are upserted in a fixed order,
+ * so concurrent batches do not deadlock on them.
+ */
+function maintenanceSql(table: string): string[] {
+  const counts = `${table}_counts`;
+  const words = `${table}_words`;
+  return [
+    `CREATE OR REPLACE FUNCTION ${table}_maintain() RETURNS trigger LANGUAGE plpgsql AS $f$
+     BEGIN
+       IF TG_OP = 'INSERT' THEN
+         ${countDeltasSql(counts, 'SELECT 1 AS delta, * FROM new_rows')};
+         ${newWordsSql(words, 'new_rows')};
+       ELSIF TG_OP = 'UPDATE' THEN
+         ${countDeltasSql(counts, 'SELECT 1 AS delta, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows')};
+         ${newWordsSql(words, 'new_rows')};
+       ELSE
+         ${countDeltasSql(counts, 'SELECT -1 AS delta, * FROM old_rows')};
+       END IF;
+       RETURN NULL;
+     END $f$`,
+    `CREATE OR REPLACE TRIGGER ${table}_inserted AFTER INSERT ON ${table}
+       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_maintain()`,
+    `CREATE OR REPLACE TRIGGER ${table}_updated AFTER UPDATE ON ${table}
+       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_maintain()`,
+    `CREATE OR REPLACE TRIGGER ${table}_deleted AFTER DELETE ON ${table}
+       REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_maintain()`,
   ];
 }
 
@@ -568,6 +770,19 @@ function queryTerms(query: string | null | undefined): string[] {
   return unique(words.filter((word) => word.length > 0)).slice(0, MAX_QUERY_TERMS);
 }
 
+/**
+ * Typo tolerance: each query word is matched against the vocabulary of indexed title and subject words
+ * (pg_trgm word similarity, through its trigram index), and the similar words found are then looked up
+ * exactly in the text index. A document thus matches approximately when one of its title or subject words
+ * is similar to the query word. One row per word, in order.
+ */
+function expandTermsSql(words: string, terms: string[], literal: (value: string) => string): string {
+  const rows = terms.map((term, index) => `(${literal(term)}, ${isTypoTolerant(term)}, ${index})`).join(', ');
+  return `SELECT coalesce((SELECT array_agg(w.word ORDER BY w.word) FROM ${words} w
+                           WHERE t.fuzzy AND w.word %> gdcat_unaccent(t.term)), '{}') AS similar
+          FROM (VALUES ${rows}) AS t(term, fuzzy, position) ORDER BY t.position`;
+}
+
 function tsquery(term: string, weights = ''): string {
   return `to_tsquery('simple', quote_literal(${term}) || '${weights ? `:${weights}` : ''}')`;
 }
@@ -580,26 +795,14 @@ function isTypoTolerant(term: string): boolean {
   return !/\p{N}/u.test(term);
 }
 
-interface QueryTerm {
-  /** SQL expression of the folded term. */
-  sql: string;
-  /** SQL parameter of the term as written (stemmers need the accents). */
-  word: string;
-  fuzzy: boolean;
+/** A tsquery literal matching any of the words, each only in fields of the given weights. */
+function anyOfWords(words: string[], weights: string): string {
+  return words.map((word) => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${weights}`).join(' | ');
 }
 
 /** The term stemmed by a language's configuration; an empty query (a stop word) matches nothing. */
 function stemmedQuery(word: string, config: string, weights = ''): string {
   return `to_tsquery('${config}', quote_literal(${word}) || '${weights ? `:${weights}` : ''}')`;
-}
-
-/**
- * A document matches a term exactly in any weighted field, by its stem in a language's texts, or
- * approximately (pg_trgm) in title or subject.
- */
-function termMatchSql({ sql: term, word, fuzzy }: QueryTerm): string {
-  const exact = [`search_vector @@ ${tsquery(term)}`, ...STEMMING.map((s) => `${s.column} @@ ${stemmedQuery(word, s.config)}`)].join(' OR ');
-  return fuzzy ? `(${exact} OR title_folded %> ${term} OR subject_folded %> ${term})` : `(${exact})`;
 }
 
 /** The weight of the best field a vector matches the query in (the field weights A-D of the relevance model). */
@@ -611,17 +814,60 @@ function weightedMatchSql(vector: string, query: (weights: string) => string): s
          ELSE 0 END`;
 }
 
+/** A document matches a term exactly in any weighted field, or a word similar to it in title or subject. */
+function termQuerySql({ term, similar }: ExpandedTerm, params: SqlParameters): string {
+  const exact = tsquery(`gdcat_unaccent(${params.add(term)})`);
+  return similar.length === 0 ? exact : `${exact} || ${params.add(anyOfWords(similar, 'ABC'))}::tsquery`;
+}
+
 /** The best field a term matches; see the relevance model at the top of this file. */
-function termScoreSql({ sql: term, word, fuzzy }: QueryTerm): string {
+function termScoreSql({ term, similar }: ExpandedTerm, params: SqlParameters): string {
+  const word = params.add(term);
+  const folded = `gdcat_unaccent(${word})`;
+  // Exactly, or by the term's stem in a language's own texts: the best field either way.
   const exact = `GREATEST(${[
-    weightedMatchSql('search_vector', (weights) => tsquery(term, weights)),
+    weightedMatchSql('search_vector', (weights) => tsquery(folded, weights)),
     ...STEMMING.map((s) => weightedMatchSql(s.column, (weights) => stemmedQuery(word, s.config, weights))),
   ].join(', ')})`;
-  if (!fuzzy) return exact;
+  if (similar.length === 0) return exact;
   return `GREATEST(${exact},
-    CASE WHEN title_folded %> ${term} THEN 0.5
-         WHEN subject_folded %> ${term} THEN 0.3125
+    CASE WHEN search_vector @@ ${params.add(anyOfWords(similar, 'A'))}::tsquery THEN 0.5
+         WHEN search_vector @@ ${params.add(anyOfWords(similar, 'BC'))}::tsquery THEN 0.3125
          ELSE 0 END)`;
+}
+
+/** The conditions of a search (visibility, filters, text) and the expressions its statements read. */
+function matchSql(request: DatasetSearchRequest, text: ExpandedTerm[], params: SqlParameters) {
+  const individuals = individualsSql(request.individuals, params);
+  const where = [visibilitySql(request.visibility, params), ...alwaysAppliedFilterSql(request.filter, params)];
+  if (text.length > 0) {
+    const stemmed = STEMMING.map((s) => {
+      const query = text.map(({ term }) => stemmedQuery(params.add(term), s.config)).join(' || ');
+      return `${s.column} @@ (${query})`;
+    });
+    where.push(`(search_vector @@ (${text.map((term) => termQuerySql(term, params)).join(' || ')}) OR ${stemmed.join(' OR ')})`);
+  }
+  // A function: only the page reads the score, and every parameter added must be used by the statement.
+  const score = (): string =>
+    text.length === 0 ? 'NULL::numeric' : `round(${text.map((term) => termScoreSql(term, params)).join(' + ')}, 4)`;
+  return { where, facetable: facetableFilterSql(request.filter, individuals.shown, params), individuals, score };
+}
+
+/**
+ * The maintained counts answer for the whole visible catalogue: no text, no facetable or consent filter, and
+ * a disclosure threshold within the small sizes the counts keep apart.
+ */
+function answeredByCounts(request: DatasetSearchRequest, text: ExpandedTerm[]): boolean {
+  const { filter, individuals } = request;
+  const filtered = FACETABLE_FILTERS.some(({ key }) => (filter[key] as unknown[] | undefined)?.length);
+  return (
+    text.length === 0 &&
+    !filtered &&
+    filter.minIndividuals == null &&
+    !filter.individualsRanges?.length &&
+    !filter.consentKeys &&
+    (individuals.kind === 'EXACT' || individuals.threshold <= SMALL_COHORT_LIMIT)
+  );
 }
 
 function visibilitySql(visibility: SearchVisibility, params: SqlParameters): string {

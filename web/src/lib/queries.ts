@@ -509,3 +509,82 @@ export const ImportCatalogue = graphql(`
     }
   }
 `);
+
+/** The catalogues harvested into this one and their latest runs (admins: all; data managers: their own). */
+export const HarvestOverview = graphql(`
+  query HarvestOverview {
+    harvestSources(first: 100) {
+      edges {
+        node {
+          id
+          identifier
+          title
+          url
+          kind
+          schedule
+          enabled
+          version
+          lastRunAt
+          organisation {
+            identifier
+            name
+          }
+        }
+      }
+    }
+    harvestRuns(first: 20) {
+      edges {
+        node {
+          id
+          url
+          kind
+          mode
+          outcome
+          startedAt
+          durationMs
+          documents
+          created
+          updated
+          unchanged
+          withdrawn
+          failed
+          source {
+            identifier
+            title
+          }
+          errors {
+            identifier
+            field
+            message
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const CreateHarvestSource = graphql(`
+  mutation CreateHarvestSource($input: HarvestSourceInput!) {
+    createHarvestSource(input: $input) {
+      harvestSource {
+        id
+      }
+      userErrors {
+        ...Problem
+      }
+    }
+  }
+`);
+
+export const SetHarvestSourceEnabled = graphql(`
+  mutation SetHarvestSourceEnabled($id: ID!, $expectedVersion: Int!, $enabled: Boolean!) {
+    updateHarvestSource(id: $id, expectedVersion: $expectedVersion, input: { enabled: $enabled }) {
+      harvestSource {
+        id
+      }
+      userErrors {
+        ...Problem
+      }
+    }
+  }
+`);

@@ -166,7 +166,7 @@ export const dcatApWriter: ProfileWriter = {
   },
 };
 
-const diagnosticAreaKeyword: Record<DiagnosticArea, string> = {
+export const diagnosticAreaKeyword: Record<DiagnosticArea, string> = {
   [DiagnosticArea.RARE_DISEASES]: 'rare diseases',
   [DiagnosticArea.HEREDITARY_CANCER]: 'hereditary cancer',
   [DiagnosticArea.SOLID_TUMOURS]: 'solid tumours',
@@ -177,7 +177,7 @@ const diagnosticAreaKeyword: Record<DiagnosticArea, string> = {
   [DiagnosticArea.COMPLEX_DISEASES]: 'complex diseases',
 };
 
-const assayKeyword: Record<Assay, string> = {
+export const assayKeyword: Record<Assay, string> = {
   [Assay.WGS]: 'whole-genome sequencing',
   [Assay.WES]: 'whole-exome sequencing',
   [Assay.PANEL]: 'gene panel sequencing',

@@ -38,6 +38,16 @@ export const gdcatWriter: ProfileWriter = {
     add(rdf('type'), ext('HealthEconomicEvaluation'));
     add(dct('identifier'), literal(evaluation.identifier));
     add(dct('title'), literal(evaluation.title));
+    // What a catalogue harvesting this one needs to register the evaluation (CHEERS 15: currency, price year).
+    add(ext('evaluationType'), literal(evaluation.evaluationType));
+    add(ext('currency'), literal(evaluation.currency));
+    if (evaluation.priceYear != null) add(ext('priceYear'), literal(String(evaluation.priceYear), xsd('gYear')));
+    if (evaluation.priceYearNote) add(ext('priceYearNote'), literal(evaluation.priceYearNote));
+    if (evaluation.perspective) add(ext('perspective'), literal(evaluation.perspective));
+  },
+
+  study(_describer, add, study) {
+    add(ext('studyType'), literal(study.studyType));
   },
 
   distribution(_describer, add, _record, distribution) {

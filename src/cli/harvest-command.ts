@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import type { AppConfig } from '../config.js';
+import { harvest } from '../harvest/harvest.js';
+import { harvestSources, withHarvestLock } from '../harvest/harvest-runner.js';
+import { HarvestOutcome, type HarvestRun } from '../harvest/harvest-run.entity.js';
+import { HarvestSource, HarvestSourceKind } from '../harvest/harvest-source.entity.js';
+import { findHarvestSource } from '../harvest/harvest-source.rules.js';
+import { openDatabase } from '../http/catalogue-server.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+
+const USAGE = 'usage: gdcat harvest (--source ID | --all | --url URL --org ORGANISATION [--kind dcat|fdp]) [--full] [--json]';
+
+/**
+ * `gdcat harvest`: harvests registered sources (--source, --all) or a one-off URL speaking for an
+ * organisation, into the catalogue the environment points at. Safe while `gdcat serve` runs on it: runs
+ * take turns through the harvest lock. Exits 1 when a source could not be harvested at all.
+ */
+export async function runHarvestCommand(args: string[], config: AppConfig, log: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      source: { type: 'string' },
+      all: { type: 'boolean' },
+      url: { type: 'string' },
+      org: { type: 'string' },
+      kind: { type: 'string', default: 'dcat' },
+      full: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
+  const modes = [values.source !== undefined, !!values.all, values.url !== undefined].filter(Boolean).length;
+  const kind = values.kind === 'fdp' ? HarvestSourceKind.FDP : values.kind === 'dcat' ? HarvestSourceKind.DCAT_AP : null;
+  if (modes !== 1 || (values.url !== undefined && !values.org) || !kind) {
+    log(USAGE);
+    return 2;
+  }
+  if (values.url !== undefined && !URL.canParse(values.url)) {
+    log(`--url: "${values.url}" is not an absolute URL`);
+    return 2;
+  }
+  const settings = { ...config.harvest!, full: !!values.full };
+  const { orm, embedded } = await openDatabase(config, log);
+  try {
+    const em = orm.em.fork();
+    let runs: HarvestRun[];
+    if (values.url !== undefined) {
+      if (!(await em.count(Organisation, { identifier: values.org! }))) {
+        log(`--org: no organisation "${values.org}" in this catalogue`);
+        return 2;
+      }
+      const target = { source: null, url: values.url, kind, organisation: values.org! };
+      runs = [(await withHarvestLock(orm, true, () => harvest(orm.em.fork(), target, settings)))!];
+    } else {
+      const sources = values.all
+        ? await em.find(HarvestSource, { enabled: true }, { populate: ['organisation'], orderBy: { identifier: 'asc' } })
+        : [await findHarvestSource(em, values.source!)].filter((source): source is HarvestSource => !!source);
+      if (values.source !== undefined && sources.length === 0) {
+        log(`--source: no harvest source "${values.source}"`);
+        return 2;
+      }
+      runs = (await withHarvestLock(orm, true, () => harvestSources(orm, sources, settings, log)))!;
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify(runs.map(runReport), null, 2)}\n`);
+    else for (const run of runs) printRun(run, log);
+    return runs.some((run) => run.outcome === HarvestOutcome.FAILED) ? 1 : 0;
+  } finally {
+    await orm.close();
+    await embedded?.stop();
+  }
+}
+
+function runReport(run: HarvestRun) {
+  const { source, ...fields } = run;
+  return { source: source?.identifier ?? null, ...fields };
+}
+
+function printRun(run: HarvestRun, log: (line: string) => void): void {
+  for (const error of run.errors) log(`${[error.identifier, error.iri, error.field].filter(Boolean).join(' / ') || run.url}: ${error.message} (${error.code})`);
+  log(
+    `${run.source?.identifier ?? run.url}: ${run.outcome} (${run.mode.toLowerCase()}, ${run.documents} documents, ${run.durationMs} ms): ` +
+      `created ${run.created}, updated ${run.updated}, unchanged ${run.unchanged}, withdrawn ${run.withdrawn}, failed ${run.failed}`,
+  );
+}

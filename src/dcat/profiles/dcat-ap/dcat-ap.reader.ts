@@ -1,0 +1,138 @@
+import type * as RDF from '@rdfjs/types';
+import { DataFactory } from 'n3';
+import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos } from '../../namespaces.js';
+import { admsStatus, attributionRole, conceptLabel } from '../../vocabularies.js';
+import type { CatalogueReader } from '../catalogue-reader.js';
+import type { ProfileReader, ReadRecord } from '../profile.js';
+
+const MEDIA_TYPES = 'http://www.iana.org/assignments/media-types/';
+
+/**
+ * DCAT-AP 3 core, read back (the inverse of dcat-ap.writer.ts): datasets, distributions, agents, contact
+ * points, lifecycle and provenance. Also reads what other DCAT-AP catalogues commonly state in the same terms.
+ */
+export const dcatApReader: ProfileReader = {
+  name: 'DCAT-AP 3',
+
+  dataset(reader, node, d) {
+    const g = reader.graph;
+    g.objects(node, rdf('type'));
+    d.id = g.literal(node, dct('identifier')) ?? reader.identifierOf(node, 'Dataset');
+    d.title = g.literal(node, dct('title'));
+    d.description = g.literal(node, dct('description')) ?? '';
+    d.keywords = g.literals(node, dcat('keyword'));
+    const themes = g.iris(node, dcat('theme'));
+    d.theme = themes[0] ?? null;
+    d.accessRights = g.iri(node, dct('accessRights'));
+    const publisher = g.object(node, dct('publisher'));
+    d.publisher = publisher ? reader.organisation(publisher) : null;
+    const contact = g.object(node, dcat('contactPoint'));
+    if (contact) d.contactPoint = reader.contact(contact);
+    const holders: string[] = [];
+    const contributors: string[] = [];
+    for (const attribution of g.objects(node, prov('qualifiedAttribution'))) {
+      const agent = g.object(attribution, prov('agent'));
+      const role = g.iri(attribution, dcat('hadRole'));
+      if (!agent) continue;
+      if (role === attributionRole.custodian) holders.push(reader.organisation(agent));
+      else if (role === attributionRole.contributor) contributors.push(reader.organisation(agent));
+    }
+    d.dataHolder = holders.sort();
+    d.contributors = contributors.sort();
+
+    const withdrawn = g.iri(node, adms('status')) === admsStatus.withdrawn.iri;
+    d.status = withdrawn ? 'withdrawn' : 'published';
+    d.issued = g.literal(node, dct('issued'));
+    d.modified = g.literal(node, dct('modified'));
+    if (withdrawn) {
+      d.withdrawnAt = g.literal(node, prov('invalidatedAtTime'));
+      d.withdrawalReason = g.literal(node, adms('versionNotes'));
+    }
+    d.version = g.literal(node, dcat('version'));
+    d.otherIdentifiers = g.objects(node, adms('identifier')).map((identifier) => g.literal(identifier, skos('notation'))).filter(Boolean);
+    // What the catalogue's records have no field for, kept as the source states it (see harvested-dataset).
+    const temporal = g.object(node, dct('temporal'));
+    const contactPoint = contact ? reader.contact(contact) : null;
+    d.sourceDescription = {
+      themes,
+      spatial: g.iris(node, dct('spatial')),
+      temporalStart: temporal ? g.literal(temporal, dcat('startDate')) : null,
+      temporalEnd: temporal ? g.literal(temporal, dcat('endDate')) : null,
+      contactPoint: contactPoint && { name: contactPoint.name, email: contactPoint.email, url: contactPoint.url },
+    };
+    // gdcat states where its cohort counts come from in the provenance statement (dcat-ap.writer.ts).
+    const provenance = g.object(node, dct('provenance'));
+    const counts = provenance ? / Counts: (.+)$/s.exec(g.literal(provenance, rdfs('label')) ?? '') : null;
+    if (counts) d.cohort = { ...d.cohort, countsSource: counts[1] };
+    g.objects(node, prov('wasDerivedFrom'));
+    const study = g.object(node, prov('wasGeneratedBy'));
+    d.wasGeneratedBy = study ? reader.study(study) : null;
+    const publications = g.objects(node, dct('isReferencedBy')).filter((reference) => !g.hasType(reference, ext('HealthEconomicEvaluation')));
+    d.isReferencedBy = publications.map((publication) => reader.publication(publication)).sort();
+    // Standards the distributions conform to, repeated on the dataset; read with each distribution.
+    g.objects(node, dct('conformsTo'));
+    d.distributions = g
+      .objects(node, dcat('distribution'))
+      .map((distribution) => reader.distribution(distribution as RDF.Quad_Subject))
+      .sort((a, b) => `${a.title}\u0000${a.accessURL}`.localeCompare(`${b.title}\u0000${b.accessURL}`));
+  },
+
+  distribution(reader, node, x) {
+    const g = reader.graph;
+    g.objects(node, rdf('type'));
+    x.title = g.literal(node, dct('title')) ?? g.literal(node, dct('description')) ?? 'Distribution';
+    g.objects(node, dct('identifier'));
+    x.accessURL = g.iri(node, dcat('accessURL'));
+    x.downloadURL = g.iri(node, dcat('downloadURL'));
+    // dct:format is a file type (the EU table); formats with an EDAM IRI are dct:conformsTo standards.
+    const formats: { label: string; edam: string | null }[] = [];
+    for (const standard of g.objects(node, dct('conformsTo'))) {
+      formats.push({ label: g.literal(standard, rdfs('label')) ?? conceptLabel(standard.value), edam: standard.termType === 'NamedNode' ? standard.value : null });
+    }
+    const fileType = g.object(node, dct('format'));
+    const fileTypeLabel = fileType ? (g.literal(fileType, rdfs('label')) ?? conceptLabel(fileType.value)) : null;
+    if (fileTypeLabel && !formats.some((format) => format.label.toUpperCase() === fileTypeLabel.toUpperCase())) formats.unshift({ label: fileTypeLabel, edam: null });
+    x.formats = formats;
+    const mediaType = g.iri(node, dcat('mediaType'));
+    x.mediaType = mediaType?.startsWith(MEDIA_TYPES) ? mediaType.slice(MEDIA_TYPES.length) : (mediaType ?? g.literal(node, dcat('mediaType')));
+    x.byteSize = g.literal(node, dcat('byteSize'));
+    x.license = g.iri(node, dct('license'));
+  },
+
+  organisation(reader, node, o) {
+    readAgent(reader, node, o);
+    const g = reader.graph;
+    o.publisherType = g.iri(node, dct('type'));
+    o.homepage = g.iri(node, foaf('homepage'));
+    o.orgNumber = g.objects(node, adms('identifier')).map((identifier) => g.literal(identifier, skos('notation')))[0] ?? null;
+    const contact = g.object(node, dcat('contactPoint'));
+    const details = contact ? reader.contact(contact) : null;
+    if (details && reader.isOwnContact(details, 'Organisation', o.id)) o.contactEmail = details.email;
+    // With no contact details of its own, an organisation answers through an access body it operates (contacts.ts).
+    else if (details?.ownerPath?.startsWith('access-bodies/') && contact?.termType === 'NamedNode') {
+      const body = reader.accessBody(DataFactory.namedNode(contact.value.replace(/#contact$/, '')));
+      reader.recordOf('DataAccessBody', body)!.operatedBy = o.id;
+    }
+  },
+
+  accessBody(reader, node, b) {
+    readAgent(reader, node, b);
+    const contact = reader.graph.object(node, dcat('contactPoint'));
+    const details = contact ? reader.contact(contact) : null;
+    if (details && reader.isOwnContact(details, 'DataAccessBody', b.id)) {
+      b.contactEmail = details.email;
+      b.applicationUrl = details.url;
+    }
+  },
+
+  study(reader, node, s) {
+    const g = reader.graph;
+    s.id = g.literal(node, dct('identifier')) ?? s.id;
+    s.title = g.literal(node, dct('title'));
+    s.description = g.literal(node, dct('description')) ?? '';
+  },
+};
+
+function readAgent(reader: CatalogueReader, node: RDF.Term, into: ReadRecord): void {
+  into.name = reader.graph.literal(node, foaf('name')) ?? reader.graph.literal(node, skos('prefLabel')) ?? into.id;
+}

@@ -1,0 +1,66 @@
+import type * as RDF from '@rdfjs/types';
+import { type RdfFormat, mediaTypesOf, rdfFormats } from '../dcat/rdf/formats.js';
+import { parse } from '../dcat/rdf/parse.js';
+
+/** Every serialisation gdcat writes, Turtle first. */
+const ACCEPT = 'text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8, application/n-triples;q=0.7';
+
+/** Why a document of a source could not be read; `code` names the failure mode. */
+export class SourceProblem extends Error {
+  constructor(
+    readonly code: 'SOURCE_DOWN' | 'TIMEOUT' | 'NOT_FOUND' | 'HTTP_ERROR' | 'INVALID_RDF' | 'UNSUPPORTED_FORMAT' | 'TOO_MANY_DOCUMENTS',
+    readonly url: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RdfDocument {
+  url: string;
+  status: number;
+  quads: RDF.Quad[];
+}
+
+export interface FetchOptions {
+  /** How long one request may take, whole body included. */
+  timeoutMs: number;
+}
+
+/**
+ * Fetches and parses one RDF document of a source. 410 Gone is a document too: a withdrawn dataset's
+ * tombstone. Anything else that is not a 2xx, and anything that does not parse, is a SourceProblem.
+ */
+export async function fetchRdf(url: string, options: FetchOptions): Promise<RdfDocument> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, { headers: { accept: ACCEPT }, redirect: 'follow', signal: AbortSignal.timeout(options.timeoutMs) });
+    text = await response.text();
+  } catch (error) {
+    const cause = error as Error & { cause?: { code?: string; message?: string } };
+    if (cause.name === 'TimeoutError' || cause.name === 'AbortError') {
+      throw new SourceProblem('TIMEOUT', url, `${url} did not answer within ${options.timeoutMs} ms`);
+    }
+    throw new SourceProblem('SOURCE_DOWN', url, `${url} cannot be reached: ${cause.cause?.code ?? cause.cause?.message ?? cause.message}`);
+  }
+  if (response.status === 404) throw new SourceProblem('NOT_FOUND', url, `${url} answered 404 Not Found`);
+  if (!response.ok && response.status !== 410) throw new SourceProblem('HTTP_ERROR', url, `${url} answered ${response.status} ${response.statusText}`);
+  const format = formatOf(response.headers.get('content-type'), url);
+  try {
+    return { url: response.url || url, status: response.status, quads: await parse(text, format, response.url || url) };
+  } catch (error) {
+    throw new SourceProblem('INVALID_RDF', url, `${url} is not valid ${format}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+function formatOf(contentType: string | null, url: string): RdfFormat {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const format = rdfFormats.find((candidate) => mediaTypesOf[candidate].includes(mediaType));
+  if (format) return format;
+  // Static files are often served as text/plain or octet-stream: go by the file name then.
+  const extension = /\.(ttl|jsonld|json|rdf|xml|nt)(?:[?#].*)?$/.exec(url)?.[1];
+  const byExtension: Record<string, RdfFormat> = { ttl: 'text/turtle', jsonld: 'application/ld+json', json: 'application/ld+json', rdf: 'application/rdf+xml', xml: 'application/rdf+xml', nt: 'application/n-triples' };
+  if (extension) return byExtension[extension]!;
+  throw new SourceProblem('UNSUPPORTED_FORMAT', url, `${url} answered ${mediaType || 'without a media type'}, not one of ${rdfFormats.join(', ')}`);
+}

@@ -1,0 +1,106 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Orm } from '../db/orm.js';
+import { type HarvestOptions, harvest, HARVEST_ACTOR } from './harvest.js';
+import { HarvestMode, HarvestOutcome, HarvestRun } from './harvest-run.entity.js';
+import { HarvestSource } from './harvest-source.entity.js';
+import { scheduleMs } from './harvest-source.rules.js';
+
+// One PostgreSQL advisory lock key for harvesting ("gdcat harvest" in ASCII): one runner at a time across
+// every process on the database, scheduled or started from the command line.
+const HARVEST_LOCK = 0x67646361_7468;
+
+/**
+ * Runs `work` holding the harvest lock. `wait`: wait for another runner to finish (the CLI); otherwise give
+ * up at once and return null (a scheduler tick on another instance is already harvesting).
+ */
+export async function withHarvestLock<T>(orm: Orm, wait: boolean, work: () => Promise<T>): Promise<T | null> {
+  // The lock lives as long as this transaction, on its own connection; the harvest writes on others.
+  return orm.em.fork().transactional(async (tx: EntityManager) => {
+    const [row] = await tx.execute<{ locked: boolean | string }[]>(
+      wait ? 'select true as locked from pg_advisory_xact_lock(?)' : 'select pg_try_advisory_xact_lock(?) as locked',
+      [HARVEST_LOCK],
+    );
+    return row?.locked === true ? work() : null;
+  });
+}
+
+/**
+ * Harvests each source in turn. A source that fails, even unexpectedly, is kept as a failed run and the
+ * next one is harvested all the same.
+ */
+export async function harvestSources(orm: Orm, sources: HarvestSource[], options: HarvestOptions, log: (line: string) => void): Promise<HarvestRun[]> {
+  const runs: HarvestRun[] = [];
+  for (const source of sources) {
+    const em = orm.em.fork();
+    const target = { source, url: source.url, kind: source.kind, organisation: source.organisation.identifier };
+    try {
+      runs.push(await harvest(em, target, options));
+    } catch (error) {
+      log(`harvest of ${source.identifier} failed: ${(error as Error).stack ?? String(error)}`);
+      runs.push(await keepFailedRun(orm.em.fork(), source, error as Error));
+    }
+  }
+  return runs;
+}
+
+async function keepFailedRun(em: EntityManager, source: HarvestSource, error: Error): Promise<HarvestRun> {
+  const now = new Date();
+  const run = em.create(HarvestRun, {
+    source: em.getReference(HarvestSource, source.id),
+    url: source.url,
+    kind: source.kind,
+    mode: HarvestMode.FULL,
+    outcome: HarvestOutcome.FAILED,
+    actor: HARVEST_ACTOR.subject,
+    startedAt: now,
+    finishedAt: now,
+    durationMs: 0,
+    failed: 1,
+    errors: [{ identifier: null, iri: source.url, field: null, message: `internal error: ${error.message}`, code: 'INTERNAL' }],
+  });
+  await em.nativeUpdate(HarvestSource, { id: source.id }, { lastRunAt: now });
+  await em.flush();
+  return run;
+}
+
+/** Enabled sources whose schedule says they are due. */
+export async function dueSources(em: EntityManager, now: Date): Promise<HarvestSource[]> {
+  const enabled = await em.find(HarvestSource, { enabled: true }, { populate: ['organisation'], orderBy: { identifier: 'asc' } });
+  return enabled.filter((source) => !source.lastRunAt || source.lastRunAt.getTime() + (scheduleMs(source.schedule) ?? Infinity) <= now.getTime());
+}
+
+export interface SchedulerOptions extends HarvestOptions {
+  /** How often to look for due sources. */
+  tickMs: number;
+}
+
+/** Harvests enabled sources on their schedule, from `gdcat serve`; instances share the work through the lock. */
+export class HarvestScheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly options: SchedulerOptions,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running = this.running.then(() => this.tick()).catch((error: Error) => this.log(`harvest scheduler: ${error.message}`));
+    }, this.options.tickMs);
+    this.timer.unref();
+  }
+
+  /** One look for due sources; harvests them unless another instance holds the lock. */
+  async tick(now = new Date()): Promise<HarvestRun[]> {
+    const runs = await withHarvestLock(this.orm, false, async () => harvestSources(this.orm, await dueSources(this.orm.em.fork(), now), this.options, this.log));
+    for (const run of runs ?? []) this.log(`harvested ${run.url}: ${run.outcome}, created ${run.created}, updated ${run.updated}, unchanged ${run.unchanged}, withdrawn ${run.withdrawn}, failed ${run.failed}`);
+    return runs ?? [];
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,117 @@
+import type * as RDF from '@rdfjs/types';
+import { dcat, fdp, hydra, ldp } from '../dcat/namespaces.js';
+import { QuadIndex } from '../dcat/rdf/quad-index.js';
+import { HarvestMode } from './harvest-run.entity.js';
+import { HarvestSourceKind } from './harvest-source.entity.js';
+import { type FetchOptions, fetchRdf, SourceProblem } from './harvest-fetch.js';
+
+/** What walking a source gave: the documents that describe its datasets, and the ones that could not be read. */
+export interface SourceWalk {
+  mode: HarvestMode;
+  documents: RDF.Quad[][];
+  /** Documents fetched, including the listing pages. */
+  fetched: number;
+  /** Dataset documents that failed (FAIR Data Point); a listing page that fails fails the whole walk. */
+  failures: SourceProblem[];
+}
+
+export interface WalkOptions extends FetchOptions {
+  /** Ask only for what changed since then, when the source supports it. */
+  modifiedSince: Date | null;
+  /** Guard against sources whose links never end. */
+  maxDocuments: number;
+}
+
+/**
+ * Walks a source: a DCAT-AP listing page by page along hydra:next, or a FAIR Data Point from the repository
+ * through its catalogs to each dataset along ldp:contains. A source that advertises the modifiedSince
+ * parameter (a gdcat does, in its Hydra search template) is asked only for what changed, withdrawn datasets
+ * included; any other is read in full.
+ */
+export async function walkSource(kind: HarvestSourceKind, url: string, options: WalkOptions): Promise<SourceWalk> {
+  return kind === HarvestSourceKind.FDP ? walkFairDataPoint(url, options) : walkListing(url, options);
+}
+
+async function walkListing(url: string, options: WalkOptions): Promise<SourceWalk> {
+  const first = await fetchRdf(url, options);
+  let fetched = 1;
+  const advertised = advertisedVariables(first.quads);
+  let mode = HarvestMode.FULL;
+  let start: string | null = null;
+  if (advertised.has('includeWithdrawn') || advertised.has('modifiedSince')) {
+    const parameters = new URLSearchParams();
+    // Withdrawn datasets come with their reason, so they are withdrawn here for the same reason.
+    if (advertised.has('includeWithdrawn')) parameters.set('includeWithdrawn', 'true');
+    if (advertised.has('modifiedSince') && options.modifiedSince) {
+      parameters.set('modifiedSince', options.modifiedSince.toISOString());
+      mode = HarvestMode.INCREMENTAL;
+    }
+    start = withParameters(url, parameters);
+  }
+  const documents: RDF.Quad[][] = [];
+  const visited = new Set<string>();
+  let page = start ? null : first;
+  let next: string | null = start ?? url;
+  while (next && !visited.has(next)) {
+    if (fetched > options.maxDocuments) throw new SourceProblem('TOO_MANY_DOCUMENTS', next, `more than ${options.maxDocuments} documents; stopped following links`);
+    visited.add(next);
+    if (!page) {
+      page = await fetchRdf(next, options);
+      fetched++;
+    }
+    documents.push(page.quads);
+    next = page.quads.find((quad) => quad.predicate.equals(hydra('next')))?.object.value ?? null;
+    page = null;
+  }
+  return { mode, documents, fetched, failures: [] };
+}
+
+async function walkFairDataPoint(url: string, options: WalkOptions): Promise<SourceWalk> {
+  const repository = await fetchRdf(url, options);
+  let fetched = 1;
+  const index = new QuadIndex(repository.quads);
+  const root = repository.quads.find((quad) => quad.predicate.equals(fdp('metadataCatalog')))?.subject;
+  const catalogs = root ? members(index, root, fdp('metadataCatalog')) : [url];
+  const datasets = new Set<string>();
+  for (const catalog of catalogs) {
+    const document = catalog === url ? repository : await fetchRdf(catalog, options);
+    if (catalog !== url) fetched++;
+    const node = document.quads.find((quad) => quad.subject.value === catalog)?.subject ?? document.quads.find((quad) => quad.object.equals(dcat('Catalog')))?.subject;
+    if (node) for (const dataset of members(new QuadIndex(document.quads), node, dcat('dataset'))) datasets.add(dataset);
+  }
+  const documents: RDF.Quad[][] = [];
+  const failures: SourceProblem[] = [];
+  for (const dataset of datasets) {
+    if (fetched >= options.maxDocuments) throw new SourceProblem('TOO_MANY_DOCUMENTS', dataset, `more than ${options.maxDocuments} documents; stopped following links`);
+    fetched++;
+    try {
+      documents.push((await fetchRdf(dataset, options)).quads);
+    } catch (error) {
+      if (!(error instanceof SourceProblem)) throw error;
+      failures.push(error);
+    }
+  }
+  return { mode: HarvestMode.FULL, documents, fetched, failures };
+}
+
+/** The resources `owner` links to with `relation`, directly or through the LDP containers it owns. */
+function members(index: QuadIndex, owner: RDF.Term, relation: RDF.NamedNode): string[] {
+  const found = new Set(index.iris(owner, relation));
+  for (const quad of index.quads) {
+    if (!quad.predicate.equals(ldp('membershipResource')) || !quad.object.equals(owner)) continue;
+    if (index.iri(quad.subject, ldp('hasMemberRelation')) !== relation.value) continue;
+    for (const member of index.iris(quad.subject, ldp('contains'))) found.add(member);
+  }
+  return [...found];
+}
+
+/** The query variables a listing advertises in a Hydra search template (hydra:search / hydra:mapping). */
+function advertisedVariables(quads: readonly RDF.Quad[]): Set<string> {
+  return new Set(quads.filter((quad) => quad.predicate.equals(hydra('variable'))).map((quad) => quad.object.value));
+}
+
+function withParameters(url: string, parameters: URLSearchParams): string {
+  const target = new URL(url);
+  for (const [name, value] of parameters) target.searchParams.set(name, value);
+  return target.href;
+}

@@ -1,0 +1,44 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AccessPolicy } from '../records/access-policy.js';
+import { type Connection, decodeCursor, encodeCursor, keysetPage, pageSize, toConnection } from '../records/pagination.js';
+import { HarvestedDataset, HarvestRun } from './harvest-run.entity.js';
+import { HarvestSource } from './harvest-source.entity.js';
+import { findHarvestSource } from './harvest-source.rules.js';
+
+interface Page {
+  first: number | null | undefined;
+  after: string | null | undefined;
+}
+
+/** The harvest sources the viewer may see, by identifier. */
+export async function harvestSourcesPage(em: EntityManager, policy: AccessPolicy, page: Page): Promise<Connection<HarvestSource>> {
+  const connection = await keysetPage(em, HarvestSource, [policy.harvestSourceFilter()], 'identifier', { ...page, defaultSize: 50 });
+  await em.populate(connection.edges.map((edge) => edge.node), ['organisation']);
+  return connection;
+}
+
+/** Where each of these datasets was harvested from (null for datasets not harvested), in order. */
+export async function harvestOfDatasets(em: EntityManager, identifiers: readonly string[]): Promise<(HarvestedDataset | null)[]> {
+  const claims = await em.find(HarvestedDataset, { identifier: { $in: [...identifiers] } }, { populate: ['source', 'source.organisation'] });
+  const byIdentifier = new Map(claims.map((claim) => [claim.identifier, claim]));
+  return identifiers.map((identifier) => byIdentifier.get(identifier) ?? null);
+}
+
+/** Runs of the sources the viewer may see (of one source when given), newest first. */
+export async function harvestRunsPage(em: EntityManager, policy: AccessPolicy, sourceRef: string | null | undefined, page: Page): Promise<Connection<HarvestRun>> {
+  const size = pageSize(page.first, 20);
+  const conditions: Record<string, unknown>[] = [];
+  const visible = policy.harvestSourceFilter();
+  if (Object.keys(visible).length) conditions.push({ source: visible });
+  if (sourceRef) {
+    const source = await findHarvestSource(em, sourceRef);
+    conditions.push({ source: source?.id ?? null, ...(source ? {} : { id: null }) });
+  }
+  const totalCount = await em.count(HarvestRun, { $and: conditions } as never);
+  if (page.after) {
+    const [startedAt, id] = decodeCursor(page.after, 2);
+    conditions.push({ $or: [{ startedAt: { $lt: new Date(String(startedAt)) } }, { startedAt: new Date(String(startedAt)), id: { $lt: id } }] });
+  }
+  const rows = await em.find(HarvestRun, { $and: conditions } as never, { populate: ['source', 'source.organisation'], orderBy: { startedAt: 'desc', id: 'desc' }, limit: size + 1 });
+  return toConnection(rows, size, totalCount, (run) => encodeCursor([run.startedAt.toISOString(), run.id]));
+}

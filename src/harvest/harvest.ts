@@ -1,0 +1,314 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UserInputProblem } from '../core/problems.js';
+import { Dataset } from '../datasets/dataset.entity.js';
+import { datasetRules } from '../datasets/dataset.service.js';
+import { DataAccessBody } from '../access/data-access-body.entity.js';
+import { readCatalogue, type CatalogueReading } from '../dcat/profiles/catalogue-reader.js';
+import { HealthEconomicEvaluation } from '../economics/health-economic-evaluation.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Publication } from '../publications/publication.entity.js';
+import { AccessPolicy } from '../records/access-policy.js';
+import { type CatalogueRecord, ProvenanceSource, RecordStatus } from '../records/record.js';
+import { RecordService } from '../records/record-service.js';
+import { systemActor } from '../records/viewer.js';
+import { Study } from '../studies/study.entity.js';
+import { catalogueJsonSource } from './catalogue-json.js';
+import { SourceProblem } from './harvest-fetch.js';
+import { type HarvestError, HarvestedDataset, HarvestMode, HarvestOutcome, HarvestRun } from './harvest-run.entity.js';
+import { HarvestSource, type HarvestSourceKind } from './harvest-source.entity.js';
+import { walkSource } from './harvest-walk.js';
+import { importCatalogue, type ImportReport } from './import.js';
+import type { Json } from './record-inputs.js';
+
+/** The actor of every harvest write (audit log). */
+export const HARVEST_ACTOR = systemActor('harvest');
+
+/** Why a dataset the source no longer lists is withdrawn here. */
+export const REMOVED_AT_SOURCE = 'removed at source';
+
+/** What to harvest: a registered source, or a one-off URL speaking for an organisation. */
+export interface HarvestTarget {
+  source: HarvestSource | null;
+  url: string;
+  kind: HarvestSourceKind;
+  /** Public identifier of the organisation the source speaks for. */
+  organisation: string;
+}
+
+export interface HarvestOptions {
+  /** How long one request to the source may take. */
+  timeoutMs: number;
+  maxDocuments: number;
+  /** Read everything the source lists even when it supports incremental harvests. */
+  full?: boolean;
+}
+
+// When records fail, they are dropped and the rest written again, at most this many times (each pass drops
+// the failing records of one kind, in write order: organisations, access bodies, ... evaluations).
+const MAX_PASSES = 6;
+// Incremental runs ask from a little before the last run began, so clocks a little apart lose nothing.
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Harvests one source through the import's write path (record rules, audit, outbox) as system:harvest:
+ * reads what the source publishes, creates, updates or leaves alone each record by identifier, withdraws
+ * the datasets the source withdrew (and, after a full pass, those it no longer lists), and keeps the run.
+ * A source that cannot be read is a failed run, not an exception; a record that fails is reported and the
+ * others are written.
+ */
+export async function harvest(em: EntityManager, target: HarvestTarget, options: HarvestOptions): Promise<HarvestRun> {
+  const startedAt = new Date();
+  const source = target.source ? await em.findOneOrFail(HarvestSource, target.source.id, { refresh: true }) : null;
+  const run = em.create(HarvestRun, {
+    source,
+    url: target.url,
+    kind: target.kind,
+    mode: HarvestMode.FULL,
+    outcome: HarvestOutcome.SUCCEEDED,
+    actor: HARVEST_ACTOR.subject,
+    startedAt,
+    finishedAt: startedAt,
+    durationMs: 0,
+  });
+  const since = options.full || !source?.harvestedUpTo ? null : new Date(source.harvestedUpTo.getTime() - CLOCK_SKEW_MS);
+  try {
+    const walk = await walkSource(target.kind, target.url, { timeoutMs: options.timeoutMs, maxDocuments: options.maxDocuments, modifiedSince: since });
+    run.mode = walk.mode;
+    run.documents = walk.fetched;
+    for (const failure of walk.failures) fail(run, { identifier: null, iri: failure.url, field: null, message: failure.message, code: failure.code });
+    const reading = readCatalogue(walk.documents.flat());
+    run.unknownProperties = [...reading.unknownProperties].map(([property, count]) => ({ property, count })).sort((a, b) => b.count - a.count);
+    await writeReading(em, target, run, reading, walk.failures.length === 0);
+  } catch (error) {
+    if (!(error instanceof SourceProblem)) throw error;
+    run.outcome = HarvestOutcome.FAILED;
+    fail(run, { identifier: null, iri: error.url, field: null, message: error.message, code: error.code });
+  }
+  if (run.outcome !== HarvestOutcome.FAILED && run.failed > 0) run.outcome = HarvestOutcome.PARTIAL;
+  run.finishedAt = new Date();
+  run.durationMs = run.finishedAt.getTime() - startedAt.getTime();
+  if (source) {
+    source.lastRunAt = startedAt;
+    if (run.outcome !== HarvestOutcome.FAILED) source.harvestedUpTo = startedAt;
+  }
+  em.persist(run);
+  await em.flush();
+  return run;
+}
+
+function fail(run: HarvestRun, error: HarvestError): void {
+  run.failed++;
+  run.errors.push(error);
+}
+
+async function writeReading(em: EntityManager, target: HarvestTarget, run: HarvestRun, reading: CatalogueReading, complete: boolean): Promise<void> {
+  const claims = await claimsOf(em, target);
+  const datasets = reading.records.filter((record) => record.recordType === 'Dataset');
+  const others = await em.find(HarvestedDataset, { identifier: { $in: datasets.map((d) => d.id) } }, { populate: ['source'] });
+  const claimedElsewhere = new Map(others.filter((claim) => !claims.has(claim.identifier)).map((claim) => [claim.identifier, claim]));
+  const local = new Set((await em.find(Dataset, { identifier: { $in: datasets.map((d) => d.id) } }, { fields: ['identifier'] })).map((d) => d.identifier));
+  const withdrawnAtSource = new Map<string, string>();
+  const accepted: Json[] = [];
+  const seen = new Set<string>();
+  for (const dataset of datasets) {
+    const iri = reading.sourceIris.get(`Dataset ${dataset.id}`) ?? null;
+    const elsewhere = claimedElsewhere.get(dataset.id);
+    if (seen.has(dataset.id)) {
+      fail(run, { identifier: dataset.id, iri, field: 'id', message: `the source describes "${dataset.id}" twice`, code: 'DUPLICATE' });
+    } else if (elsewhere) {
+      const from = elsewhere.source?.identifier ?? elsewhere.sourceUrl;
+      fail(run, { identifier: dataset.id, iri, field: 'id', message: `"${dataset.id}" is already harvested from ${from}; a dataset comes from one source`, code: 'DUPLICATE' });
+    } else if (local.has(dataset.id) && !claims.has(dataset.id)) {
+      fail(run, { identifier: dataset.id, iri, field: 'id', message: `"${dataset.id}" is already registered in this catalogue, not harvested from this source`, code: 'DUPLICATE' });
+    } else if (dataset.status === 'withdrawn') {
+      withdrawnAtSource.set(dataset.id, dataset.withdrawalReason || 'withdrawn at source');
+    } else {
+      accepted.push(dataset);
+    }
+    seen.add(dataset.id);
+  }
+  const document = {
+    organisations: await notHeldElsewhere(em, Organisation, reading.organisations, reading, 'Organisation'),
+    accessBodies: await notHeldElsewhere(em, DataAccessBody, reading.accessBodies, reading, 'DataAccessBody'),
+    publications: await notHeldElsewhere(em, Publication, reading.publications, reading, 'Publication'),
+    records: [
+      ...accepted,
+      ...(await notHeldElsewhere(em, Study, reading.records.filter((r) => r.recordType === 'Study'), reading, 'Study')),
+      ...(await notHeldElsewhere(em, HealthEconomicEvaluation, reading.records.filter((r) => r.recordType === 'HealthEconomicEvaluation'), reading, 'HealthEconomicEvaluation')),
+    ],
+  };
+  const report = await importDroppingFailures(em, target, run, document, reading);
+  run.created = report.created;
+  run.updated = report.updated;
+  run.unchanged = report.unchanged;
+  if (report.committed) await rememberHarvested(em, target, run, document.records.filter((r) => r.recordType === 'Dataset'), reading);
+
+  const withdrawals = new Map([...withdrawnAtSource].filter(([identifier]) => claims.has(identifier)));
+  // Only a full pass that read every document says what the source no longer lists.
+  if (run.mode === HarvestMode.FULL && complete) {
+    for (const identifier of claims.keys()) if (!seen.has(identifier)) withdrawals.set(identifier, REMOVED_AT_SOURCE);
+  }
+  await withdrawHere(em, run, withdrawals, claims);
+}
+
+/** Datasets this source brought in, with their IRI at the source. */
+async function claimsOf(em: EntityManager, target: HarvestTarget): Promise<Map<string, HarvestedDataset>> {
+  const where = target.source ? { source: target.source.id } : { source: null, sourceUrl: target.url };
+  return new Map((await em.find(HarvestedDataset, where)).map((claim) => [claim.identifier, claim]));
+}
+
+/**
+ * The records a dataset points at (publishers, access bodies, studies...) that this catalogue may take from
+ * the source: new ones, and those it took from the same IRI before. One registered here or taken from
+ * elsewhere is left as it is.
+ */
+async function notHeldElsewhere(
+  em: EntityManager,
+  entity: typeof Organisation | typeof DataAccessBody | typeof Publication | typeof Study | typeof HealthEconomicEvaluation,
+  records: Json[],
+  reading: CatalogueReading,
+  kind: string,
+): Promise<Json[]> {
+  const existing = new Map(
+    ((await em.find(entity as typeof Organisation, { identifier: { $in: records.map((r) => r.id) } }, { fields: ['identifier', 'harvestedFrom'] })) as CatalogueRecord[]).map(
+      (record) => [record.identifier, record],
+    ),
+  );
+  return records.filter((record) => {
+    const held = existing.get(record.id);
+    return !held || held.harvestedFrom === reading.sourceIris.get(`${kind} ${record.id}`);
+  });
+}
+
+const WRITE_ORDER = ['Organisation', 'DataAccessBody', 'Publication', 'Study', 'Dataset', 'HealthEconomicEvaluation'];
+
+type CatalogueDocument = { organisations: Json[]; accessBodies: Json[]; publications: Json[]; records: Json[] };
+
+/**
+ * Imports the document; when records fail, reports them, drops them (and what points at them) and writes
+ * the rest, so one bad record does not keep a source's other records out.
+ */
+async function importDroppingFailures(em: EntityManager, target: HarvestTarget, run: HarvestRun, start: CatalogueDocument, reading: CatalogueReading): Promise<ImportReport> {
+  let document = start;
+  const kindOfSection: Record<string, string> = { organisations: 'Organisation', accessBodies: 'DataAccessBody', publications: 'Publication' };
+  const sourceIriOf = (section: string, record: Json) => reading.sourceIris.get(`${record.recordType ?? kindOfSection[section]} ${record.id}`) ?? null;
+  for (let pass = 1; ; pass++) {
+    const file = catalogueJsonSource(document, target.url, target.organisation);
+    // An access route has the application page its source states; the import's default (its body's page)
+    // would add one the source does not have.
+    const source = { ...file, context: { ...file.context, bodyApplicationUrls: new Map<string, string>() } };
+    const report = await importCatalogue(em.fork(), HARVEST_ACTOR, source, {
+      provenance: ProvenanceSource.HARVESTED,
+      // What a catalogue lists is published there; a dataset's own status (published, withdrawn) wins.
+      publish: true,
+      harvest: { at: run.startedAt, sourceIri: (record) => sourceIriOf(record.location.sheet ?? '', record.data) },
+    });
+    const recordOf = (problem: ImportReport['problems'][number]) =>
+      problem.sheet && problem.row != null ? ((document as Record<string, Json[]>)[problem.sheet]?.[problem.row - 1] ?? null) : null;
+    const reportProblem = (problem: ImportReport['problems'][number]) => {
+      const record = recordOf(problem);
+      run.errors.push({
+        identifier: record?.id ?? null,
+        iri: record ? sourceIriOf(problem.sheet!, record) : null,
+        field: problem.field,
+        message: problem.message,
+        code: problem.code,
+      });
+    };
+    // A problem not tied to one record (the database refusing a batch) cannot be dropped: the run ends there.
+    const droppable = report.problems.some((problem) => recordOf(problem));
+    if (report.committed || !droppable || pass === MAX_PASSES) {
+      if (!report.committed) {
+        run.failed += report.failed;
+        report.problems.forEach(reportProblem);
+      }
+      return report;
+    }
+    // Records fail because of what they point at: drop the failing records of the kind written first, and
+    // try the rest again without their links to them.
+    const kindOf = (problem: ImportReport['problems'][number]) => WRITE_ORDER.indexOf(recordOf(problem)?.recordType ?? kindOfSection[problem.sheet ?? ''] ?? 'Dataset');
+    const first = Math.min(...report.problems.map(kindOf));
+    const failing = new Map<string, Set<number>>();
+    for (const problem of report.problems.filter((p) => kindOf(p) === first)) {
+      if (problem.sheet && problem.row != null) failing.set(problem.sheet, new Set([...(failing.get(problem.sheet) ?? []), problem.row - 1]));
+      reportProblem(problem);
+    }
+    const dropped: Json[] = [];
+    const keep = (section: keyof CatalogueDocument) =>
+      document[section].filter((record, index) => {
+        const drop = failing.get(section)?.has(index) ?? false;
+        if (drop) dropped.push(record);
+        return !drop;
+      });
+    document = { organisations: keep('organisations'), accessBodies: keep('accessBodies'), publications: keep('publications'), records: keep('records') };
+    run.failed += dropped.length;
+    const gone = new Set(dropped.map((record) => record.id));
+    document.records = document.records.map((record) =>
+      record.recordType === 'Dataset' ? withoutLinksTo(record, gone)
+      : record.recordType === 'HealthEconomicEvaluation' ? { ...record, evaluates: (record.evaluates ?? []).filter((id: string) => !gone.has(id)) }
+      : record,
+    );
+  }
+}
+
+/** A dataset without its optional links to records that could not be written (its publisher stays: it needs one). */
+function withoutLinksTo(dataset: Json, gone: Set<string>): Json {
+  const keep = (ids: unknown) => (Array.isArray(ids) ? ids.filter((id) => !gone.has(id)) : ids);
+  const route = dataset.accessRoute;
+  return {
+    ...dataset,
+    wasGeneratedBy: gone.has(dataset.wasGeneratedBy) ? null : dataset.wasGeneratedBy,
+    hdab: gone.has(dataset.hdab) ? null : dataset.hdab,
+    dataHolder: keep(dataset.dataHolder),
+    contributors: keep(dataset.contributors),
+    isReferencedBy: keep(dataset.isReferencedBy),
+    accessRoute: route && {
+      ...route,
+      accessBody: gone.has(route.accessBody) ? null : route.accessBody,
+      steps: (route.steps ?? []).map((step: Json) => (gone.has(step.body) ? { ...step, body: null } : step)),
+    },
+  };
+}
+
+/**
+ * Remembers which source each written dataset came from, and gives it the source's dct:modified: the
+ * description changed when the source says it did, not when it was copied here.
+ */
+async function rememberHarvested(em: EntityManager, target: HarvestTarget, run: HarvestRun, datasets: Json[], reading: CatalogueReading): Promise<void> {
+  if (datasets.length === 0) return;
+  await em.upsertMany(
+    HarvestedDataset,
+    datasets.map((dataset) => ({
+      identifier: dataset.id,
+      source: target.source?.id ?? null,
+      sourceUrl: target.url,
+      sourceIri: reading.sourceIris.get(`Dataset ${dataset.id}`) ?? target.url,
+      description: dataset.sourceDescription ?? null,
+    })),
+  );
+  await em.getConnection().execute(
+    `update dataset set metadata_modified = modified where identifier in (?) and harvested_at = ? and metadata_modified <> modified`,
+    [datasets.map((dataset) => dataset.id), run.startedAt],
+  );
+}
+
+async function withdrawHere(em: EntityManager, run: HarvestRun, withdrawals: Map<string, string>, claims: Map<string, HarvestedDataset>): Promise<void> {
+  if (withdrawals.size === 0) return;
+  await em.fork().transactional(async (tx) => {
+    const service = new RecordService(tx, AccessPolicy.forViewer(HARVEST_ACTOR, []), datasetRules);
+    for (const [identifier, reason] of withdrawals) {
+      const dataset = await tx.findOne(Dataset, { identifier });
+      if (!dataset || dataset.status !== RecordStatus.PUBLISHED) continue;
+      try {
+        await service.withdraw(identifier, reason);
+        // Should the source publish it again, the next run writes it again.
+        dataset.sourceFingerprint = null;
+        await tx.flush();
+        run.withdrawn++;
+      } catch (error) {
+        if (!(error instanceof UserInputProblem)) throw error;
+        fail(run, { identifier, iri: claims.get(identifier)?.sourceIri ?? null, field: null, message: error.message, code: 'INVALID_TRANSITION' });
+      }
+    }
+  });
+}

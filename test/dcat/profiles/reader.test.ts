@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCatalogue } from '../../../src/dcat/profiles/catalogue-reader.js';
+import { rdfFormats, type RdfFormat } from '../../../src/dcat/rdf/formats.js';
+import { euFileType } from '../../../src/dcat/vocabularies.js';
+import { parse } from '../../../src/dcat/rdf/parse.js';
+import { catalogueJsonSource } from '../../../src/harvest/catalogue-json.js';
+import { dataAccessBodyInput, datasetInput, type Json, organisationInput } from '../../../src/harvest/record-inputs.js';
+import { startTestCatalogue, type TestCatalogue } from '../../support/catalogue.js';
+
+const example = JSON.parse(readFileSync(new URL('../../../seed/example-catalogue.json', import.meta.url), 'utf8'));
+// The context the seed import converts with (access routes default to their body's application page).
+const { context } = catalogueJsonSource(example, 'example-catalogue.json');
+// A publication is published as its DOI, when it has one (the import keeps no web page for it).
+const iriOf = new Map<string, string>(example.publications.map((p: Json) => [p.id, p.doi ? `https://doi.org/${p.doi}` : null]));
+
+let catalogue: TestCatalogue;
+beforeAll(async () => {
+  catalogue = await startTestCatalogue();
+});
+afterAll(() => catalogue?.stop());
+
+async function readListing(format: RdfFormat) {
+  const response = await fetch(`${catalogue.url}/dcat/catalog?pageSize=500`, { headers: { accept: format } });
+  expect(response.status).toBe(200);
+  return readCatalogue(await parse(await response.text(), format, 'http://gdcat.test/dcat/catalog'));
+}
+
+/**
+ * What the seed says about a dataset, as far as the writers publish it: the publication's own identifier
+ * (a publication is published as its DOI), the ethics approval's authority and date, and a sex distribution
+ * of unknowns (the same as none), a format's own media type, and formats with neither an EDAM IRI nor an
+ * entry in the EU file-type table are not written.
+ */
+function published(d: Json): Json {
+  const input: Json = unordered(datasetInput(d, context));
+  for (const distribution of input.distributions) {
+    distribution.formats = distribution.formats.map((f: Json) => ({ label: f.label, edam: f.edam ?? null })).filter((f: Json) => f.edam || euFileType(f.label));
+  }
+  input.publications = input.publications.map((id: string) => iriOf.get(id)).filter(Boolean);
+  if (input.consent?.ethicsApproval) input.consent.ethicsApproval = { authority: undefined, reference: input.consent.ethicsApproval.reference, date: null };
+  const sex = input.cohort?.sexDistribution;
+  if (sex && Object.values(sex).every((value) => value == null)) input.cohort.sexDistribution = null;
+  return input;
+}
+
+/** RDF states holders, contributors, distributions and formats as sets: compare them as sets. */
+function unordered(input: Json): Json {
+  return {
+    ...input,
+    dataHolders: [...input.dataHolders].sort(),
+    contributors: [...input.contributors].sort(),
+    distributions: [...input.distributions]
+      .map((d: Json) => ({ ...d, formats: [...d.formats].sort((a: Json, b: Json) => a.label.localeCompare(b.label)) }))
+      .sort((a: Json, b: Json) => a.title.localeCompare(b.title)),
+  };
+}
+
+describe('the RDF readers are the inverse of the writers', () => {
+  for (const format of rdfFormats) {
+    it(`reads every published dataset back from ${format} into the import's record inputs`, async () => {
+      const reading = await readListing(format);
+      const seeded = example.records.filter((r: Json) => r.recordType === 'Dataset' && r.status === 'published');
+      expect(reading.records.filter((r) => r.recordType === 'Dataset').map((r) => r.id).sort()).toEqual(seeded.map((r: Json) => r.id).sort());
+      for (const seed of seeded) {
+        const read = reading.records.find((r) => r.id === seed.id)!;
+        expect(unordered(datasetInput(read, context)), seed.id).toEqual(published(seed));
+      }
+    });
+  }
+
+  it('reads the organisations and access bodies the datasets point at, as far as the writers describe them', async () => {
+    const reading = await readListing('text/turtle');
+    const pick = (input: Json, keys: string[]) => Object.fromEntries(keys.map((key) => [key, input[key] ?? null]));
+    const organisationFields = ['identifier', 'name', 'publisherType', 'homepage', 'orgNumber', 'contactEmail'];
+    expect(reading.organisations.length).toBeGreaterThan(5);
+    for (const read of reading.organisations) {
+      const seed = example.organisations.find((o: Json) => o.id === read.id);
+      expect(pick(organisationInput(read), organisationFields), read.id).toEqual(pick(organisationInput(seed), organisationFields));
+    }
+    const bodyFields = ['identifier', 'name', 'kind', 'contactEmail', 'applicationUrl', 'operationalStatus'];
+    expect(reading.accessBodies.length).toBeGreaterThan(3);
+    for (const read of reading.accessBodies) {
+      const seed = example.accessBodies.find((b: Json) => b.id === read.id);
+      expect(pick(dataAccessBodyInput(read, context), bodyFields), read.id).toEqual(pick(dataAccessBodyInput(seed, context), bodyFields));
+    }
+  });
+
+  it('reads the health-economic evaluations that use each dataset, and counts no property of ours as unknown', async () => {
+    const reading = await readListing('application/ld+json');
+    const evaluations = reading.records.filter((r) => r.recordType === 'HealthEconomicEvaluation');
+    const seeded = example.records.filter((r: Json) => r.recordType === 'HealthEconomicEvaluation' && r.evaluates?.length);
+    expect(evaluations.length).toBeGreaterThan(0);
+    for (const evaluation of evaluations) {
+      const seed = seeded.find((e: Json) => e.id === evaluation.id);
+      expect(evaluation.title).toBe(seed.title);
+      for (const dataset of evaluation.evaluates) expect(seed.evaluates).toContain(dataset);
+    }
+    expect([...reading.unknownProperties.keys()]).toEqual([]);
+  });
+});

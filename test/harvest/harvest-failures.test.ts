@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { harvest, type HarvestTarget } from '../../src/harvest/harvest.js';
+import { HarvestedDataset } from '../../src/harvest/harvest-run.entity.js';
+import { HarvestSource, HarvestSourceKind } from '../../src/harvest/harvest-source.entity.js';
+import { Organisation } from '../../src/organisations/organisation.entity.js';
+import { RecordStatus } from '../../src/records/record.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+const GMS = 'urn:example:gms-catalogue:org:gms';
+const OPTIONS = { timeoutMs: 2_000, maxDocuments: 100 };
+const example = (name: string) => readFileSync(new URL(`../../data/standards/dcat-ap/examples/${name}`, import.meta.url), 'utf8');
+const BEE_POPULATION = example('example-bee-population.ttl');
+const BEE_SERIES = example('example-bee-population-dataset-series-ordered.ttl');
+
+/** A DCAT-AP catalogue page listing datasets with these identifiers, with a Hydra next link when given. */
+function page(identifiers: string[], next?: string): string {
+  const datasets = identifiers.map(
+    (id) => `<https://foreign.example/dataset/${id}> a dcat:Dataset ; dct:identifier "${id}" ; dct:title "Dataset ${id}"@en ;
+      dct:description "About ${id}."@en ; dct:publisher <https://foreign.example/agency> .`,
+  );
+  return `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+    @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix hydra: <http://www.w3.org/ns/hydra/core#> .
+    <https://foreign.example/catalog> a dcat:Catalog ; dct:title "Foreign catalogue"@en .
+    <https://foreign.example/agency> a foaf:Agent ; foaf:name "Foreign agency"@en .
+    ${datasets.join('\n')}
+    ${next ? `<https://foreign.example/catalog?page=1> a hydra:PartialCollectionView ; hydra:next <${next}> .` : ''}`;
+}
+
+/** What each path of the source answers; 'hang' never answers. */
+const routes = new Map<string, { status: number; type: string; body: string } | 'hang'>();
+let server: Server;
+let base: string;
+let catalogue: TestCatalogue;
+
+const target = (path: string, source: HarvestSource | null = null): HarvestTarget => ({ source, url: `${base}${path}`, kind: HarvestSourceKind.DCAT_AP, organisation: GMS });
+const turtle = (body: string, status = 200) => ({ status, type: 'text/turtle', body });
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const route = routes.get(req.url ?? '');
+    if (route === 'hang') return;
+    res.writeHead(route?.status ?? 404, { 'content-type': route?.type ?? 'text/plain' }).end(route?.body ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  catalogue = await startTestCatalogue();
+});
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await catalogue?.stop();
+});
+
+async function datasetCount(): Promise<number> {
+  return catalogue.orm.em.fork().count(Dataset);
+}
+
+describe('a harvest that cannot read its source fails as a run, writes nothing, and says why', () => {
+  it('source down', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const address = closed.address();
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const before = await datasetCount();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/dcat/catalog`;
+    const run = await harvest(catalogue.orm.em.fork(), { ...target('/'), url }, OPTIONS);
+    expect(run).toMatchObject({ outcome: 'FAILED', created: 0, failed: 1 });
+    expect(run.errors).toEqual([expect.objectContaining({ code: 'SOURCE_DOWN', iri: url })]);
+    expect(await datasetCount()).toBe(before);
+  });
+
+  it('timeout', async () => {
+    routes.set('/slow', 'hang');
+    const run = await harvest(catalogue.orm.em.fork(), target('/slow'), { ...OPTIONS, timeoutMs: 300 });
+    expect(run.outcome).toBe('FAILED');
+    expect(run.errors).toEqual([expect.objectContaining({ code: 'TIMEOUT', message: expect.stringContaining('300 ms') })]);
+  });
+
+  it('a 404 page in the middle of the listing', async () => {
+    routes.set('/paged', turtle(page(['p-1', 'p-2'], `${base}/paged-2`)));
+    const before = await datasetCount();
+    const run = await harvest(catalogue.orm.em.fork(), target('/paged'), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'FAILED', created: 0 });
+    expect(run.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', iri: `${base}/paged-2` })]);
+    expect(await datasetCount()).toBe(before);
+  });
+
+  it('invalid RDF', async () => {
+    routes.set('/broken', turtle('@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<a> a dcat:Dataset ; dct:title "unterminated'));
+    const run = await harvest(catalogue.orm.em.fork(), target('/broken'), OPTIONS);
+    expect(run.outcome).toBe('FAILED');
+    expect(run.errors).toEqual([expect.objectContaining({ code: 'INVALID_RDF', message: expect.stringContaining('not valid text/turtle') })]);
+  });
+});
+
+describe('records the source describes', () => {
+  let first: HarvestSource;
+  let second: HarvestSource;
+  beforeAll(async () => {
+    const em = catalogue.orm.em.fork();
+    const organisation = await em.findOneOrFail(Organisation, { identifier: GMS });
+    const source = (identifier: string, path: string) => em.create(HarvestSource, { identifier, title: identifier, url: `${base}${path}`, kind: HarvestSourceKind.DCAT_AP, organisation, schedule: 'PT1H' });
+    first = source('first', '/first');
+    second = source('second', '/second');
+    await em.flush();
+  });
+
+  it('follows hydra:next across pages and publishes what a foreign catalogue lists, with its consent not stated', async () => {
+    routes.set('/first', turtle(page(['f-1', 'f-2'], `${base}/first-2`)));
+    routes.set('/first-2', turtle(page(['f-3'])));
+    const run = await harvest(catalogue.orm.em.fork(), target('/first', first), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', mode: 'FULL', documents: 2, failed: 0 });
+    const em = catalogue.orm.em.fork();
+    const harvested = await em.find(Dataset, { identifier: { $in: ['f-1', 'f-2', 'f-3'] } }, { populate: ['publisher'], orderBy: { identifier: 'asc' } });
+    expect(harvested.map((d) => [d.identifier, d.status, d.provenanceSource, d.publisher.name])).toEqual([
+      ['f-1', RecordStatus.PUBLISHED, 'HARVESTED', 'Foreign agency'],
+      ['f-2', RecordStatus.PUBLISHED, 'HARVESTED', 'Foreign agency'],
+      ['f-3', RecordStatus.PUBLISHED, 'HARVESTED', 'Foreign agency'],
+    ]);
+  });
+
+  it('withdraws what a later full pass no longer finds, with the reason "removed at source"', async () => {
+    routes.set('/first', turtle(page(['f-1', 'f-3'])));
+    const run = await harvest(catalogue.orm.em.fork(), target('/first', first), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', mode: 'FULL', withdrawn: 1, created: 0, updated: 0 });
+    const gone = await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'f-2' });
+    expect(gone).toMatchObject({ status: RecordStatus.WITHDRAWN, withdrawalReason: 'removed at source' });
+  });
+
+  it('refuses a dataset another source already brings (duplicate identifiers across sources), and writes the rest', async () => {
+    routes.set('/second', turtle(page(['f-1', 's-1'])));
+    const run = await harvest(catalogue.orm.em.fork(), target('/second', second), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'PARTIAL', created: 1, failed: 1 });
+    expect(run.errors).toEqual([expect.objectContaining({ identifier: 'f-1', code: 'DUPLICATE', message: expect.stringContaining('already harvested from first') })]);
+    const claims = await catalogue.orm.em.fork().find(HarvestedDataset, { identifier: { $in: ['f-1', 's-1'] } }, { populate: ['source'], orderBy: { identifier: 'asc' } });
+    expect(claims.map((claim) => [claim.identifier, claim.source?.identifier])).toEqual([['f-1', 'first'], ['s-1', 'second']]);
+  });
+
+  it('refuses a dataset registered here by hand', async () => {
+    routes.set('/local', turtle(page(['urn:example:gms-catalogue:dataset:rd-wgs-gmck'])));
+    const run = await harvest(catalogue.orm.em.fork(), target('/local'), OPTIONS);
+    expect(run.errors).toEqual([expect.objectContaining({ code: 'DUPLICATE', message: expect.stringContaining('already registered in this catalogue') })]);
+    expect((await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'urn:example:gms-catalogue:dataset:rd-wgs-gmck' })).provenanceSource).not.toBe('HARVESTED');
+  });
+
+  it('reads the official DCAT-AP 3 example, counting what it does not read', async () => {
+    routes.set('/bees.ttl', { status: 200, type: 'application/octet-stream', body: BEE_POPULATION });
+    const run = await harvest(catalogue.orm.em.fork(), target('/bees.ttl'), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 2 });
+    const bees = await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'https://data.gov.gr/id/dataset/BeePopulation' }, { populate: ['publisher'] });
+    expect(bees).toMatchObject({ title: 'Bee population', description: 'A dataset about bee population in Greece', status: RecordStatus.PUBLISHED });
+    expect(bees.publisher.identifier).toBe('https://agencies.gov.gr/id/GreekEnvironmentAgency');
+  });
+
+  it('reports each dataset of the official series example that lacks a title as a failed record, not a crash', async () => {
+    routes.set('/series.ttl', { status: 200, type: 'text/turtle', body: BEE_SERIES });
+    const run = await harvest(catalogue.orm.em.fork(), target('/series.ttl'), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'PARTIAL', created: 0, failed: 2 });
+    expect(run.errors.map((e) => [e.identifier, e.field, e.code]).sort()).toEqual([
+      ['https://data.gov.gr/id/dataset/BeePopulation2022', 'title', 'REQUIRED'],
+      ['https://data.gov.gr/id/dataset/BeePopulation2023', 'title', 'REQUIRED'],
+    ]);
+    expect(run.unknownProperties.map((p) => p.property).sort()).toEqual(['http://www.w3.org/ns/dcat#inSeries', 'http://www.w3.org/ns/dcat#prev']);
+  });
+});

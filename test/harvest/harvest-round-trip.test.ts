@@ -1,0 +1,197 @@
+import type * as RDF from '@rdfjs/types';
+import { DataFactory, Store } from 'n3';
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { exportCatalogue } from '../../src/dcat/export.js';
+import { prov, rdfs } from '../../src/dcat/namespaces.js';
+import { isomorphic, parse } from '../../src/dcat/rdf/parse.js';
+import { catalogueJsonSource } from '../../src/harvest/catalogue-json.js';
+import { harvest, type HarvestTarget } from '../../src/harvest/harvest.js';
+import { HarvestSource, HarvestSourceKind } from '../../src/harvest/harvest-source.entity.js';
+import { Organisation } from '../../src/organisations/organisation.entity.js';
+import { importCatalogue } from '../../src/harvest/import.js';
+import { RecordStatus } from '../../src/records/record.js';
+import { systemActor } from '../../src/records/viewer.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+const { namedNode, literal, blankNode, quad } = DataFactory;
+const example = JSON.parse(readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
+const GMS = 'urn:example:gms-catalogue:org:gms';
+const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+const RD_WGS = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck';
+const TRIO = 'urn:example:gms-catalogue:dataset:rd-trio-skane';
+const NEW = 'urn:example:gms-catalogue:dataset:epilepsy-wgs-stockholm';
+const OPTIONS = { timeoutMs: 10_000, maxDocuments: 1000 };
+
+let regional: TestCatalogue; // gdcat A
+let national: TestCatalogue; // gdcat B
+let admin: string;
+let target: HarvestTarget;
+
+beforeAll(async () => {
+  [regional, national] = await Promise.all([startTestCatalogue({ ownBaseUrl: true }), startTestCatalogue({ seed: false, ownBaseUrl: true })]);
+  admin = await regional.token('admin');
+  // B starts empty but for its own catalogue record and its publisher, the national platform.
+  const own = { catalogue: example.catalogue, organisations: example.organisations.filter((o: { id: string }) => o.id === GMS) };
+  const set = await importCatalogue(national.orm.em.fork(), systemActor('setup'), catalogueJsonSource(own, 'national.json'), { publish: true });
+  expect(set.committed).toBe(true);
+  const em = national.orm.em.fork();
+  const source = em.create(HarvestSource, {
+    identifier: 'regional-a',
+    title: 'Regional node A',
+    url: `${regional.url}/dcat/catalog?pageSize=4`,
+    kind: HarvestSourceKind.DCAT_AP,
+    organisation: await em.findOneOrFail(Organisation, { identifier: GMS }),
+    schedule: 'PT1H',
+  });
+  await em.flush();
+  target = { source, url: source.url, kind: source.kind, organisation: GMS };
+  // A few edits at A before the first harvest.
+  await edit(RD_WGS, { title: 'Rare-disease clinical WGS cohort, GMC Karolinska (2015–2021)' });
+}, 60_000);
+afterAll(async () => {
+  await regional?.stop();
+  await national?.stop();
+});
+
+async function edit(identifier: string, input: Record<string, unknown>) {
+  const { data } = await regional.gql<{ dataset: { version: number } }>(`query($id: ID!) { dataset(id: $id) { version } }`, { id: identifier }, admin);
+  const result = await regional.gql(
+    `mutation($id: ID!, $v: Int!, $input: DatasetPatch!) { updateDataset(id: $id, expectedVersion: $v, input: $input) { userErrors { field message } } }`,
+    { id: identifier, v: data!.dataset.version, input },
+    admin,
+  );
+  expect(result.data?.updateDataset.userErrors).toEqual([]);
+}
+
+async function exported(catalogue: TestCatalogue): Promise<RDF.Quad[]> {
+  const chunks: string[] = [];
+  const sink = new Writable({ decodeStrings: false, write: (chunk: string, _encoding, done) => (chunks.push(chunk), done()) });
+  await exportCatalogue(catalogue.orm, sink, { baseUrl: catalogue.url, format: 'text/turtle' });
+  return parse(chunks.join(''), 'text/turtle');
+}
+
+/**
+ * The datasets' part of an export, comparable across catalogues: IRIs under the catalogue's base made
+ * relative; distributions and access route steps (whose IRIs carry ids each catalogue mints) as blank nodes; the catalogue record and its
+ * listing left out (each node describes itself); and the provenance B adds (prov:wasDerivedFrom, the
+ * "Harvested from ..." sentence) taken out.
+ */
+function datasetsPart(quads: RDF.Quad[], base: string): RDF.Quad[] {
+  const distribution = new RegExp(`^${base}/dcat/distributions/([0-9a-f-]{36})`);
+  const step = /#access-route-step-[0-9a-f-]{36}$/;
+  const term = <T extends RDF.Term>(t: T): RDF.Term => {
+    if (t.termType === 'NamedNode') {
+      const id = distribution.exec(t.value);
+      if (id) return blankNode(`d${id[1]}${t.value.slice(id[0].length).replace(/\W/g, '_')}`);
+      if (step.test(t.value)) return blankNode(t.value.replace(/\W/g, '_'));
+      return t.value.startsWith(base) ? namedNode(`relative:${t.value.slice(base.length)}`) : t;
+    }
+    if (t.termType === 'Literal') {
+      if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(t.value)) return literal('distribution id');
+      if (t.value.startsWith(base)) return literal(`relative:${distribution.test(t.value) ? 'distribution' : t.value.slice(base.length)}`, t.datatype);
+    }
+    return t;
+  };
+  const catalog = `${base}/dcat/catalog`;
+  return quads
+    .filter((q) => !q.subject.value.startsWith(catalog) && !q.predicate.equals(prov('wasDerivedFrom')))
+    .map((q) => {
+      const object =
+        q.predicate.equals(rdfs('label')) && q.subject.value.endsWith('#provenance')
+          ? literal(q.object.value.replace(/^(Harvested from \S+ on [\d-]+|Imported into the catalogue|Registered in the catalogue[^.]*)\.\s*/, ''))
+          : term(q.object);
+      return quad(term(q.subject) as RDF.Quad_Subject, q.predicate, object as RDF.Quad_Object);
+    });
+}
+
+const distinct = (quads: RDF.Quad[]) => new Store(quads).getQuads(null, null, null, null);
+
+/** B's export of the datasets is A's, modulo base IRIs and the provenance B adds (statements listed when not). */
+async function expectBDescribesAsA(): Promise<void> {
+  const a = distinct(datasetsPart(await exported(regional), regional.url));
+  const b = distinct(datasetsPart(await exported(national), national.url));
+  const only = (x: RDF.Quad[], y: RDF.Quad[]) => {
+    const ys = new Store(y);
+    return x.filter((q) => q.subject.termType !== 'BlankNode' && q.object.termType !== 'BlankNode' && !ys.has(q)).map((q) => `${q.subject.value} ${q.predicate.value} ${q.object.value}`);
+  };
+  expect({ onlyAtA: only(a, b), onlyAtB: only(b, a) }).toEqual({ onlyAtA: [], onlyAtB: [] });
+  expect(isomorphic(a, b)).toBe(true);
+}
+
+describe('a national gdcat harvests a regional gdcat over HTTP', () => {
+  it('brings every published dataset over, so that B describes them as A does (but for the provenance B adds)', async () => {
+    const run = await harvest(national.orm.em.fork(), target, OPTIONS);
+    expect(run.outcome, JSON.stringify(run.errors, null, 1)).not.toBe('FAILED');
+    expect(run.created).toBeGreaterThan(15);
+    await expectBDescribesAsA();
+  }, 60_000);
+
+  it('changes nothing at B when nothing changed at A, asking A only for what changed', async () => {
+    const run = await harvest(national.orm.em.fork(), target, OPTIONS);
+    expect(run).toMatchObject({ mode: 'INCREMENTAL', outcome: 'SUCCEEDED', created: 0, updated: 0, withdrawn: 0, failed: 0 });
+  }, 60_000);
+
+  it('brings an edit, a new dataset and a withdrawal at A to B in the next incremental run', async () => {
+    await edit(RD_WGS, { title: 'Rare-disease clinical WGS cohort, GMC Karolinska (2015–2022)' });
+    const created = await regional.gql(
+      `mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } userErrors { field message } } }`,
+      {
+        input: {
+          identifier: NEW,
+          title: 'Stockholm paediatric epilepsy WGS',
+          description: 'Trio WGS of children with early-onset epilepsy.',
+          publisher: STOCKHOLM,
+          keywords: ['epilepsy'],
+          diagnosticArea: 'RARE_DISEASES',
+          hdab: 'urn:example:gms-catalogue:dab:se-hdab',
+          distributions: [{ title: 'VCF in the regional SPE', formats: [{ label: 'VCF', edam: 'http://edamontology.org/format_3016' }], accessMode: 'SECURE_PROCESSING_ENVIRONMENT' }],
+          consent: { duoPermission: 'DUO:0000006', duoModifiers: [{ code: 'DUO:0000021' }] },
+          accessRoute: {
+            accessMode: 'SECURE_PROCESSING_ENVIRONMENT',
+            accessBody: 'urn:example:gms-catalogue:dab:stockholm',
+            contactEmail: 'epilepsy-wgs@stockholm.example.org',
+            steps: [{ order: 1, requirement: 'ETHICS_APPROVAL', body: 'urn:example:gms-catalogue:dab:etik' }],
+          },
+        },
+      },
+      admin,
+    );
+    expect(created.data?.createDataset.userErrors).toEqual([]);
+    const published = await regional.gql(`mutation($id: ID!) { publishDataset(id: $id) { userErrors { field message } } }`, { id: NEW }, admin);
+    expect(published.data?.publishDataset.userErrors).toEqual([]);
+    const withdrawn = await regional.gql(`mutation($id: ID!) { withdrawDataset(id: $id, reason: "superseded by the national trio cohort") { userErrors { field message } } }`, { id: TRIO }, admin);
+    expect(withdrawn.data?.withdrawDataset.userErrors).toEqual([]);
+
+    const run = await harvest(national.orm.em.fork(), target, OPTIONS);
+    expect(run).toMatchObject({ mode: 'INCREMENTAL', outcome: 'SUCCEEDED', created: 1, updated: 1, withdrawn: 1, failed: 0 });
+    const em = national.orm.em.fork();
+    expect(await em.findOneOrFail(Dataset, { identifier: RD_WGS })).toMatchObject({ title: 'Rare-disease clinical WGS cohort, GMC Karolinska (2015–2022)' });
+    expect(await em.findOneOrFail(Dataset, { identifier: NEW })).toMatchObject({ status: RecordStatus.PUBLISHED, provenanceSource: 'HARVESTED' });
+    expect(await em.findOneOrFail(Dataset, { identifier: TRIO })).toMatchObject({ status: RecordStatus.WITHDRAWN, withdrawalReason: 'superseded by the national trio cohort' });
+
+    await expectBDescribesAsA();
+
+    const again = await harvest(national.orm.em.fork(), target, OPTIONS);
+    expect(again).toMatchObject({ created: 0, updated: 0, withdrawn: 0, failed: 0 });
+  }, 60_000);
+
+  it('finds the same datasets through A\'s FAIR Data Point, following ldp:contains', async () => {
+    const fdpNode = await startTestCatalogue({ seed: false, ownBaseUrl: true });
+    try {
+      const own = { catalogue: example.catalogue, organisations: example.organisations.filter((o: { id: string }) => o.id === GMS) };
+      expect((await importCatalogue(fdpNode.orm.em.fork(), systemActor('setup'), catalogueJsonSource(own, 'national.json'), { publish: true })).committed).toBe(true);
+      const run = await harvest(fdpNode.orm.em.fork(), { source: null, url: `${regional.url}/fdp`, kind: HarvestSourceKind.FDP, organisation: GMS }, OPTIONS);
+      expect(run).toMatchObject({ outcome: 'SUCCEEDED', mode: 'FULL', failed: 0 });
+      const published = async (catalogue: TestCatalogue) =>
+        (await catalogue.orm.em.fork().find(Dataset, { status: RecordStatus.PUBLISHED }, { fields: ['identifier'], orderBy: { identifier: 'asc' } })).map((d) => d.identifier);
+      // One document per dataset, besides the repository and the catalogue.
+      expect(run.documents).toBe((await published(regional)).length + 2);
+      expect(await published(fdpNode)).toEqual(await published(regional));
+    } finally {
+      await fdpNode.stop();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { catalogueJsonSource } from '../../src/harvest/catalogue-json.js';
+import { importCatalogue } from '../../src/harvest/import.js';
+import { systemActor } from '../../src/records/viewer.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+/** Files imported outside GraphQL (`gdcat import`) meet the same text limits as GraphQL arguments. */
+describe('import: text limits', () => {
+  let catalogue: TestCatalogue;
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue();
+  });
+  afterAll(() => catalogue?.stop());
+
+  it('reports over-long and NUL texts of a file with their record and field, and writes nothing', async () => {
+    const before = await catalogue.orm.em.fork().count(Dataset);
+    const document = {
+      records: [
+        {
+          recordType: 'Dataset',
+          id: 'urn:test:import-limits',
+          title: 'Fine',
+          description: 'a\u0000b',
+          publisher: 'urn:example:gms-catalogue:org:region-stockholm',
+          cohort: { diseases: [{ iri: `MONDO:${'9'.repeat(9_000)}`, label: 'x' }], genomeBuild: { name: 'g'.repeat(40_000) } },
+        },
+      ],
+    };
+    const report = await importCatalogue(catalogue.orm.em.fork(), systemActor('import'), catalogueJsonSource(document, 'limits.json'));
+    expect(report.committed).toBe(false);
+    expect(report.problems.map((p) => [p.sheet, p.row, p.field, p.message])).toEqual([
+      ['records', 1, 'description', 'contains a NUL character'],
+      ['records', 1, 'cohort.diseases[0].iri', 'is longer than 500 characters'],
+      ['records', 1, 'cohort.genomeBuild.name', 'is longer than 1000 characters'],
+    ]);
+    expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
+  });
+});
