@@ -116,7 +116,7 @@ export function applyTranslatedFields(
     // A null list means "unchanged", as it always has for keywords.
     const single = patch[spec.field];
     if (single !== undefined && !(spec.kind === 'list' && single === null)) setOwn(values, spec, single, language, problems);
-    if (spec.required && !values.has(language)) problems.add(...missing(spec, patch, language, isNew));
+    if (spec.required && !values.has(language)) problems.add(...missing(spec, patch, language, isNew, language !== record.language));
     byField.set(spec, values);
   }
   const translations: Translations = {};
@@ -181,12 +181,13 @@ function setOwn(values: Map<string, string | string[]>, spec: TranslatedField, s
   else values.delete(language);
 }
 
-function missing(spec: TranslatedField, patch: Patch, language: string, isNew: boolean): [string, string, 'REQUIRED'] {
+function missing(spec: TranslatedField, patch: Patch, language: string, isNew: boolean, languageChanged: boolean): [string, string, 'REQUIRED'] {
   if (patch[spec.field] != null) return [`input.${spec.field}`, 'cannot be empty', 'REQUIRED'];
-  if (patch[spec.input] != null) {
+  // An empty list (an import file with no other language) leaves the single-value field to blame.
+  if ((patch[spec.input] as unknown[] | null | undefined)?.length) {
     return [`input.${spec.input}`, `needs a ${spec.field} in the record's language (${language}); add one or set language`, 'REQUIRED'];
   }
-  if (patch.language != null) {
+  if (languageChanged && !isNew) {
     return ['input.language', `the record has no ${spec.field} in ${language}; give one in ${spec.input}`, 'REQUIRED'];
   }
   return [`input.${spec.field}`, isNew ? 'is required' : 'cannot be empty', 'REQUIRED'];
