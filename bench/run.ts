@@ -68,6 +68,9 @@ const QUERIES: Record<string, string> = {
   'page of 50 with all nested fields': PAGE_OF_50,
 };
 
+/** The region's own study: the reference rule lets a data manager name only their organisations' studies as a dataset's origin. */
+const BENCH_STUDY = 'urn:bench:study:stockholm';
+const CREATE_STUDY = `mutation($input: StudyInput!) { createStudy(input: $input) { study { id } userErrors { message } } }`;
 const CREATE = `mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } userErrors { message } } }`;
 const PUBLISH = `mutation($id: ID!) { publishDataset(id: $id) { dataset { status } userErrors { message } } }`;
 
@@ -79,7 +82,7 @@ function datasetInput(n: string) {
     keywords: ['benchmark'],
     publisher: STOCKHOLM,
     dataHolders: [STOCKHOLM, 'urn:example:gms-catalogue:org:region-uppsala'],
-    wasGeneratedBy: 'urn:example:gms-catalogue:study:childhood-cancer',
+    wasGeneratedBy: BENCH_STUDY,
     diagnosticArea: 'RARE_DISEASES',
     cohort: {
       numberOfUniqueIndividuals: 120,
@@ -208,6 +211,8 @@ async function main(): Promise<void> {
 
   if (sections.has('writes')) {
     const token = await mintDevToken({ mode: 'dev', devKeyFile: path.join(dataDir, 'key.json') }, { role: 'data_manager', orgs: [STOCKHOLM] });
+    const study = (await gql(CREATE_STUDY, { input: { identifier: BENCH_STUDY, title: 'Stockholm benchmark study', description: 'Origin of the written benchmark cohorts.', studyType: 'PILOT', ownerOrganisation: STOCKHOLM } }, token)).createStudy;
+    if (study.userErrors.length > 0) throw new Error(JSON.stringify(study.userErrors));
     let id = '';
     const createSql = await countStatements(async () => {
       id = (await gql(CREATE, { input: datasetInput('counted') }, token)).createDataset.dataset.id as string;

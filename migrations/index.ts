@@ -4,6 +4,7 @@ import { Migration20261123120500_consent_key_index } from './Migration2026112312
 import { Migration20261130074500_source_fingerprint } from './Migration20261130074500_source_fingerprint.js';
 import { Migration20261130080000_dataset_metadata_modified } from './Migration20261130080000_dataset_metadata_modified.js';
 import { Migration20261130093200_outbox_notify } from './Migration20261130093200_outbox_notify.js';
+import { Migration20261130120000_indexing_failure } from './Migration20261130120000_indexing_failure.js';
 import { Migration20261130130000_study_size_without_value } from './Migration20261130130000_study_size_without_value.js';
 import { Migration20261130140000_access_route_step_position_deferred } from './Migration20261130140000_access_route_step_position_deferred.js';
 import { Migration20261130140100_catalogue_changes_touch_datasets } from './Migration20261130140100_catalogue_changes_touch_datasets.js';
@@ -17,6 +18,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130074500_source_fingerprint', class: Migration20261130074500_source_fingerprint },
   { name: 'Migration20261130080000_dataset_metadata_modified', class: Migration20261130080000_dataset_metadata_modified },
   { name: 'Migration20261130093200_outbox_notify', class: Migration20261130093200_outbox_notify },
+  { name: 'Migration20261130120000_indexing_failure', class: Migration20261130120000_indexing_failure },
   { name: 'Migration20261130130000_study_size_without_value', class: Migration20261130130000_study_size_without_value },
   { name: 'Migration20261130140000_access_route_step_position_deferred', class: Migration20261130140000_access_route_step_position_deferred },
   { name: 'Migration20261130140100_catalogue_changes_touch_datasets', class: Migration20261130140100_catalogue_changes_touch_datasets },

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { authConfigFromEnv, type AuthConfig } from './auth/auth-config.js';
-import { defaultStateDir } from './db/embedded-postgres.js';
+import { homedir } from 'node:os';
 
 /** Defaults of the HTTP edge (README, "Configuration" and "Security model"). */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 1_200;
@@ -19,6 +19,7 @@ export const TOKEN_CLOCK_SKEW_SECONDS = 60;
 export const WEB_CATALOGUE_OPERATIONS = [
   'DiscoverDatasets', 'PageCursors', 'DuoTerms', 'DiseaseSuggestions', 'DatasetPage', 'ManagedDatasets', 'DatasetForEdit',
   'EditorChoices', 'CreateDataset', 'UpdateDataset', 'PublishDataset', 'WithdrawDataset', 'ImportCatalogue',
+  'HarvestOverview', 'CreateHarvestSource', 'SetHarvestSourceEnabled',
 ];
 
 /** How the HTTP edge protects the service: limits, timeouts and what it exposes. */
@@ -155,6 +156,36 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
   };
 }
+
+/** XDG state dir for normal users; /var/lib for root, because the postgres user cannot enter /root. */
+export function defaultStateDir(): string {
+  if (process.env.GDCAT_STATE_DIR) return process.env.GDCAT_STATE_DIR;
+  if (process.getuid?.() === 0) return '/var/lib/gdcat';
+  const xdg = process.env.XDG_STATE_HOME ?? path.join(homedir(), '.local', 'state');
+  return path.join(xdg, 'gdcat');
+}
+
+// Fault tolerance: how long a request waits for a dependency before answering that it is unavailable.
+
+/** A search on Elasticsearch, and its liveness probe; one try, no retries on the request path. */
+export const SEARCH_REQUEST_TIMEOUT_MS = 1_500;
+/** /healthz and /readyz each check PostgreSQL and the search engine within this time. */
+export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
+
+// What the search engines can index. Accepted input must never reach these limits (refused when the record
+// is written, src/datasets/search-limits.ts); whatever still fails is set aside by the indexer.
+
+/**
+ * The longest value, in UTF-8 bytes, that becomes one exact-match search term: an identifier, a disease code,
+ * a genome build, a diagnostic area, an assay, the sort key of a title. Well below what PostgreSQL can hold
+ * in a GIN or btree index entry (about 2.7 kB) and Elasticsearch in a keyword term (32,766 bytes).
+ */
+export const SEARCH_TERM_MAX_BYTES = 2_000;
+/**
+ * The most searchable text, in UTF-8 bytes, one dataset may have (title, description, keywords, disease and
+ * phenotype labels together): half of what a PostgreSQL tsvector holds (1 MB).
+ */
+export const SEARCH_TEXT_MAX_BYTES = 512 * 1024;
 
 export function searchLimitsFromEnv(env: NodeJS.ProcessEnv = {}): SearchLimits {
   return {

@@ -148,8 +148,8 @@ function runUntilSignalled(running: { stop(): Promise<void> }, log: (line: strin
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: Error) => {
-    process.stderr.write(`gdcat: ${error.message}\n`);
+  (error: unknown) => {
+    process.stderr.write(`gdcat: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
 );

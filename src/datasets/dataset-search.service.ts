@@ -16,6 +16,18 @@ import type { Dataset } from './dataset.entity.js';
 import type { DatasetFilter, DatasetSearchResult, DatasetSort, Facet } from './dataset.types.js';
 import { discloseSum, type IndividualsView } from './cohort-disclosure.js';
 
+/**
+ * DataLoader's loadMany reports a failed batch as an Error per item. Such a failure (the database is
+ * unavailable) fails the search rather than silently dropping its hits or buckets; null (a record deleted
+ * meanwhile, or unreadable) is left to the caller.
+ */
+async function loadAll<T>(loader: { loadMany(keys: readonly string[]): Promise<(T | null | Error)[]> }, keys: readonly string[]): Promise<(T | null)[]> {
+  const results = await loader.loadMany(keys);
+  const failed = results.find((result): result is Error => result instanceof Error);
+  if (failed) throw failed;
+  return results as (T | null)[];
+}
+
 /** Which cohort sizes the caller works with: exact when signed in, disclosed (cohort-disclosure.ts) otherwise. */
 export function individualsView(ctx: RequestContext): IndividualsView {
   return ctx.policy.isAuthenticated ? { kind: 'EXACT' } : { kind: 'DISCLOSED', threshold: ctx.settings.smallCountThreshold };
@@ -48,11 +60,11 @@ export async function searchDatasets(
       throw error;
     });
   const hits = result.hits.slice(0, first);
-  const datasets = await ctx.loaders.dataset.loadMany(hits.map((h) => h.id));
+  const datasets = await loadAll(ctx.loaders.dataset, hits.map((h) => h.id));
   // A hit whose row vanished between the engine and PostgreSQL (deleted meanwhile) is skipped.
   const edges = hits
     .map((hit, i) => ({ cursor: hit.cursor, node: datasets[i] }))
-    .filter((edge): edge is { cursor: string; node: Dataset } => !!edge.node && !(edge.node instanceof Error));
+    .filter((edge): edge is { cursor: string; node: Dataset } => !!edge.node);
   const individuals = discloseSum(result.individuals, view);
   return {
     totalCount: result.totalCount,
@@ -151,9 +163,8 @@ async function withReadableBuckets(ctx: RequestContext, facet: FacetResult): Pro
     facet.field as 'publisher' | 'holdingRegion' | 'accessBody'
   ];
   if (!loader) return facet;
-  const records = await loader.loadMany(facet.buckets.map((b) => b.value));
-  const readable = (i: number) => !!records[i] && !(records[i] instanceof Error);
-  return { ...facet, buckets: facet.buckets.filter((_, i) => readable(i)) };
+  const records = await loadAll<unknown>(loader, facet.buckets.map((b) => b.value));
+  return { ...facet, buckets: facet.buckets.filter((_, i) => !!records[i]) };
 }
 
 /** Engines bucket records by internal id; the filters take Relay ids (or public identifiers). */
@@ -174,9 +185,9 @@ async function facetLabels(ctx: RequestContext, facet: FacetResult): Promise<(st
   switch (facet.field) {
     case 'publisher':
     case 'holdingRegion':
-      return (await ctx.loaders.organisation.loadMany(values)).map((o) => (o && !(o instanceof Error) ? nameFor(ctx, o) : null));
+      return (await loadAll(ctx.loaders.organisation, values)).map((o) => (o ? nameFor(ctx, o) : null));
     case 'accessBody':
-      return (await ctx.loaders.accessBody.loadMany(values)).map((b) => (b && !(b instanceof Error) ? nameFor(ctx, b) : null));
+      return (await loadAll(ctx.loaders.accessBody, values)).map((b) => (b ? nameFor(ctx, b) : null));
     case 'disease':
       return values.map((v) => labelOf(v) ?? null);
     case 'duoPermission':

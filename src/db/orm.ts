@@ -4,6 +4,7 @@ import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql'
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities.js';
+import { releaseBrokenClients } from './pools.js';
 
 export type Orm = MikroORM;
 
@@ -24,6 +25,7 @@ export function ormConfig(options: OrmOptions): Options {
     discovery: { checkDuplicateTableNames: true },
     migrations: { migrationsList: MIGRATIONS, path: 'migrations', pathTs: 'migrations', snapshot: false, silent: true },
     pool: { min: 0, max: options.poolMax ?? 10 },
+    driverOptions: { onPoolCreated: releaseBrokenClients },
     debug: options.onQuery ? ['query'] : false,
     // The statement itself, as sent: the default logger's message is coloured and decorated.
     loggerFactory: (loggerOptions) => new StatementLogger(loggerOptions, options.onQuery),

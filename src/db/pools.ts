@@ -40,5 +40,29 @@ export function createPool(options: PoolOptions): pg.Pool {
   });
   pool.on('connect', (client) => client.on('error', (error) => log(`PostgreSQL ${options.name} connection error: ${error.message}`)));
   pool.on('error', (error) => log(`PostgreSQL ${options.name} pool error: ${error.message}`));
+  releaseBrokenClients(pool);
   return pool;
+}
+
+/**
+ * Gives a checked-out connection back to the pool, to be discarded, as soon as it breaks (the server went
+ * away, was restarted, or terminated the session). Its holder may never release it: Kysely, under the ORM,
+ * releases nothing when BEGIN or ROLLBACK fails on a dead connection. Each outage would then keep pool slots
+ * forever, until no request gets a connection and pool.end() never returns. The holder's own release later
+ * does nothing.
+ */
+export function releaseBrokenClients(pool: pg.Pool): void {
+  const checkedOut = new Set<pg.PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_error, client) => checkedOut.delete(client));
+  pool.on('connect', (client) =>
+    client.on('error', (error) => {
+      const held = client as pg.PoolClient;
+      if (!checkedOut.has(held)) return;
+      checkedOut.delete(held);
+      const release = held.release;
+      held.release = () => undefined;
+      release(error);
+    }),
+  );
 }

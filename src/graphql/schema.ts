@@ -15,6 +15,7 @@ import { DiseaseTermResolver } from '../ontology/disease-terms.resolver.js';
 import { HISTORY_RESOLVERS } from './history.resolver.js';
 import { DatasetHarvestResolver, HarvestResolver } from './harvest.resolver.js';
 import { ImportResolver } from './import.resolver.js';
+import { IndexingResolver } from './indexing.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 
 let cached: Promise<GraphQLSchema> | undefined;
@@ -43,6 +44,7 @@ export function gdcatSchema(): Promise<GraphQLSchema> {
       HealthEconomicEvaluationLifecycleResolver,
       HealthEconomicResultResolver,
       ImportResolver,
+      IndexingResolver,
       HarvestResolver,
       DatasetHarvestResolver,
       ...HISTORY_RESOLVERS,

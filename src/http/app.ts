@@ -19,6 +19,8 @@ import type { OutboxIndexer } from '../search/indexer.js';
 import type { RequestContext } from '../graphql/kit/context.js';
 import { checkArgumentTexts, depthLimit, selectionBudget } from '../graphql/limits.js';
 import { gdcatSchema } from '../graphql/schema.js';
+import { asUnavailableError, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES, unavailability } from '../graphql/errors.js';
+import { checkHealth, checkReadiness } from './health.js';
 import { metrics } from './metrics.js';
 import { rateLimit } from './rate-limit.js';
 import { errorResponder, notFound, requestTargetGuard } from './request-errors.js';
@@ -73,6 +75,11 @@ function complexityRule(variables: Record<string, unknown>) {
 function formatError(log: (line: string) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = (error as { originalError?: unknown }).originalError;
+    const unavailable = unavailability(original);
+    if (unavailable) {
+      log(`${unavailable.code}: ${(original as Error).message}`);
+      return { message: unavailable.message, path: formatted.path, extensions: { code: unavailable.code } };
+    }
     if (original instanceof UserInputProblem) {
       return { message: original.message, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', userErrors: original.errors } };
     }
@@ -95,6 +102,15 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
   const limits: ApolloServerPlugin<RequestContext> = {
     async requestDidStart() {
       return {
+        async willSendResponse(request) {
+          // A dependency outage answers 503 (src/graphql/errors.ts).
+          const { body, http: head } = request.response;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          if (errors?.some((error) => UNAVAILABLE_CODES.includes(String(error.extensions?.code)))) {
+            head.status = 503;
+            head.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+          }
+        },
         async didResolveOperation(request) {
           // Runs once variables are known, since page sizes and texts come from them. Its errors are the client's.
           checkArgumentTexts(request.document, request.request.variables);
@@ -132,14 +148,13 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
   app.use(securityHeaders({ baseUrl: deps.baseUrl ?? '', oidcIssuer: deps.oidcIssuer }), cors(http.corsOrigins), requestTargetGuard());
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  app.get('/healthz', async (_req, res) => {
+    const health = await checkHealth(deps);
+    res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
   app.get('/readyz', async (_req, res) => {
-    const database = await deps.orm.isConnected().catch(() => false);
-    const search = await deps.search.ping().catch(() => false);
-    const pending = await deps.indexer.pendingCount().catch(() => null);
-    res.status(database && search ? 200 : 503).json({ database, search: { engine: deps.search.name, up: search, pendingOutboxEvents: pending } });
+    const readiness = await checkReadiness(deps);
+    res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
   });
   app.use(metered.router);
   app.use(rateLimit(http.rateLimitPerMinute));
@@ -168,7 +183,10 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       context: async ({ req }): Promise<RequestContext> => {
         const viewer = await viewerOf(req.headers.authorization, deps.verifyToken);
         const em = deps.orm.em.fork();
-        const policy = AccessPolicy.forViewer(viewer, await actingOrganisationIds(em, viewer));
+        const acting = await actingOrganisationIds(em, viewer).catch((error: unknown) => {
+          throw asUnavailableError(error) ?? error;
+        });
+        const policy = AccessPolicy.forViewer(viewer, acting);
         return {
           em,
           policy,
@@ -181,6 +199,16 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       },
     }),
   );
+  // Outside GraphQL (the DCAT/FDP pages, the web catalogue's data), a dependency outage is a 503 too; other
+  // errors go on to the next handler.
+  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const unavailable = unavailability(error);
+    if (!unavailable || res.headersSent) {
+      next(error);
+      return;
+    }
+    res.status(503).set('retry-after', String(RETRY_AFTER_SECONDS)).json({ error: unavailable.code, message: unavailable.message });
+  });
   app.use(notFound(), errorResponder(log));
   return { app, apollo };
 }

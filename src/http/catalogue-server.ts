@@ -56,9 +56,13 @@ export async function startIndexer(config: AppConfig, log: Log = (line) => conso
   const indexer = new OutboxIndexer(orm, search, { log });
   const listener = listenForOutboxEvents(databaseUrl, () => indexer.notify(), log);
   indexer.start();
+  // The indexer's own timers do not keep a process alive (nor should they in the API); while PostgreSQL is
+  // away no socket does either, and the process would end quietly instead of waiting for it.
+  const keepAlive = setInterval(() => undefined, 60_000);
   log(`gdcat ${packageVersion()} indexer running (search: ${search.name})`);
   return {
     async stop() {
+      clearInterval(keepAlive);
       await listener.close();
       await indexer.stop();
       await search.close();

@@ -180,24 +180,47 @@ export interface DatasetSearchResult {
 /** The `after` cursor was not issued by this engine for this sort; the caller's input is at fault. */
 export class InvalidSearchCursorError extends Error {}
 
+/**
+ * The search engine did not answer in time or could not be reached; searches are answered SEARCH_UNAVAILABLE
+ * while reads by id and writes, which do not need it, go on.
+ */
+export class SearchUnavailableError extends Error {}
+
+/**
+ * A document the engine refused as it is (it would refuse it again unchanged): too long a term, a value its
+ * index cannot hold. The other documents of the write are stored; the indexer sets this one aside with the
+ * reason (src/search/indexing-failures.ts). Outages are not rejections: those writes throw and are retried.
+ */
+export interface RejectedDocument {
+  id: string;
+  reason: string;
+}
+
+export interface WriteResult {
+  rejected: RejectedDocument[];
+}
+
 export interface SearchEngine {
   readonly name: 'postgres' | 'elasticsearch';
   /** Creates the index/table if missing. Idempotent. */
   init(): Promise<void>;
   /**
    * Writes documents. Whether searches see them as soon as this returns depends on the engine's refresh
-   * policy (Elasticsearch: see its `refresh` option); refresh() always makes them visible.
+   * policy (Elasticsearch: see its `refresh` option); refresh() always makes them visible. A document the
+   * engine rejects is reported, never stops the others; a rejected document's earlier version is removed, so
+   * searches never find a dataset as it no longer is.
    */
-  upsert(docs: DatasetSearchDocument[]): Promise<void>;
+  upsert(docs: DatasetSearchDocument[]): Promise<WriteResult>;
   remove(ids: string[]): Promise<void>;
   /** Makes every write accepted so far visible to searches (no-op where writes are visible at once). */
   refresh(): Promise<void>;
   search(request: DatasetSearchRequest): Promise<DatasetSearchResult>;
   /**
    * Builds a fresh index from the given batches and switches readers to it only when complete
-   * (Elasticsearch: alias swap; PostgreSQL: table swap in one transaction).
+   * (Elasticsearch: alias swap; PostgreSQL: table swap in one transaction). Rejected documents are reported
+   * and left out, like upsert's.
    */
-  rebuild(batches: AsyncIterable<DatasetSearchDocument[]>, onProgress?: (indexed: number) => void): Promise<void>;
+  rebuild(batches: AsyncIterable<DatasetSearchDocument[]>, onProgress?: (indexed: number) => void): Promise<WriteResult>;
   /** All document ids with their modified timestamp, for consistency checks. */
   listIds(): Promise<{ id: string; modified: string }[]>;
   ping(): Promise<boolean>;

@@ -1,6 +1,9 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { buildSearchDocuments } from './document.js';
-import type { SearchEngine } from './engine.js';
+import type { SearchEngine, SearchVisibility } from './engine.js';
+import { clearFailures, countFailures, listFailures, setAside, type IndexingFailure } from './indexing-failures.js';
+
+export type { IndexingFailure };
 
 export interface IndexerOptions {
   batchSize?: number;
@@ -19,7 +22,9 @@ interface DueEvent {
 /**
  * Drains the outbox into the search engine. Events are claimed with FOR UPDATE SKIP LOCKED, so several
  * server processes can run indexers; a failed batch is retried with exponential back-off and stays in the
- * outbox until the engine accepts it, so an engine outage delays indexing but loses nothing.
+ * outbox until the engine accepts it, so an engine outage delays indexing but loses nothing. A document the
+ * engine refuses as it is does not fail its batch: it is set aside with the reason (indexing-failures.ts)
+ * and indexed again when its dataset is next saved (or on retryIndexing / reindex).
  */
 export class OutboxIndexer {
   private timer: NodeJS.Timeout | null = null;
@@ -74,6 +79,14 @@ export class OutboxIndexer {
     if (indexed > 0) await this.engine.refresh();
   }
 
+  /** The outbox and the set-aside documents, for /readyz (the `listed` most recent failures, all datasets). */
+  async status(listed: number): Promise<{ pending: number; failed: number; failures: IndexingFailure[] }> {
+    const connection = this.orm.em.getConnection();
+    const everything: SearchVisibility = { allStatusesForOwners: 'ALL' };
+    const [pending, failed, failures] = await Promise.all([this.pendingCount(), countFailures(connection), listFailures(connection, listed, everything)]);
+    return { pending, failed, failures };
+  }
+
   async pendingCount(): Promise<number> {
     const rows = await this.orm.em.getConnection().execute<{ n: string }[]>(
       'select count(*) as n from outbox_event where processed_at is null',
@@ -126,10 +139,16 @@ export class OutboxIndexer {
       try {
         const documents = await buildSearchDocuments(tx, datasetIds);
         const present = new Set(documents.map((d) => d.id));
-        await this.engine.upsert(documents);
+        const { rejected } = await this.engine.upsert(documents);
         const gone = datasetIds.filter((id) => !present.has(id));
         if (gone.length > 0) await this.engine.remove(gone);
         await connection.execute('update outbox_event set processed_at = now() where id in (?)', [ids], 'run', ctx);
+        const refused = new Set(rejected.map((r) => r.id));
+        await clearFailures(connection, ctx, datasetIds.filter((id) => !refused.has(id)));
+        if (rejected.length > 0) {
+          await setAside(connection, ctx, this.engine.name, rejected);
+          this.options.log?.(`search engine refused ${rejected.length} document(s), set aside: ${rejected.map((r) => `${r.id}: ${r.reason}`).join('; ').slice(0, 2000)}`);
+        }
         return due.length;
       } catch (error) {
         const message = (error as Error).message.slice(0, 2000);

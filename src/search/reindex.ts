@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { buildSearchDocuments } from './document.js';
 import type { DatasetSearchDocument, SearchEngine } from './engine.js';
+import { clearFailuresBefore, setAside } from './indexing-failures.js';
 
 const BATCH = 500;
 
@@ -9,7 +10,8 @@ const BATCH = 500;
  * Rebuilds the engine's index from PostgreSQL: documents are built in keyset-ordered batches (a fresh
  * EntityManager each, so memory stays flat) into a new index that replaces the old one only when complete.
  * Changes indexed into the old index while the rebuild ran are queued again afterwards, so none is lost
- * in the swap.
+ * in the swap. Documents the engine refuses are set aside (indexing-failures.ts); failures recorded before
+ * the rebuild are settled by it.
  */
 export async function reindexAll(orm: MikroORM, engine: SearchEngine, onProgress?: (indexed: number, total: number) => void): Promise<number> {
   const connection = orm.em.getConnection();
@@ -26,14 +28,16 @@ export async function reindexAll(orm: MikroORM, engine: SearchEngine, onProgress
     }
   }
   let indexed = 0;
-  await engine.rebuild(batches(), (count) => {
+  const { rejected } = await engine.rebuild(batches(), (count) => {
     indexed = count;
     onProgress?.(count, total);
   });
+  await clearFailuresBefore(connection, started);
+  if (rejected.length > 0) await setAside(connection, undefined, engine.name, rejected);
   await connection.execute(
     `insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts)
      select distinct aggregate_type, aggregate_id, now(), now(), 0 from outbox_event where created_at >= ?`,
     [started],
   );
-  return indexed;
+  return indexed - rejected.length;
 }

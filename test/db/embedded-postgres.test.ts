@@ -1,8 +1,9 @@
-import { rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded-postgres.js';
+import { freePort, isAlive, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded-postgres.js';
+import { startGdcat, stopGdcat, type Gdcat } from '../support/gdcat-process.js';
 
 async function selectOne(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -34,4 +35,73 @@ describe('the embedded PostgreSQL', () => {
     await second.stop();
     expect(await selectOne(server.url)).toBe(1);
   }, 120_000);
+});
+
+async function postmasterPid(dataDir: string): Promise<number> {
+  return Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+}
+
+describe('gdcat serve after a crash (kill -9) on the embedded PostgreSQL', () => {
+  // Under .cache and open to others: as root the server runs as the postgres user, which must enter it.
+  const stateDir = path.resolve('.cache', `test-embedded-crash-${process.pid}`);
+  const dataDir = path.join(stateDir, 'postgres');
+  let serve: Gdcat | undefined;
+  afterAll(async () => {
+    await stopGdcat(serve);
+    // A failed run may leave the server it orphaned on purpose.
+    const leftOver = await postmasterPid(dataDir).catch(() => 0);
+    if (leftOver > 0 && isAlive(leftOver)) process.kill(leftOver, 'SIGINT');
+    await rm(stateDir, { recursive: true, force: true });
+  }, 60_000);
+
+  async function start(): Promise<{ gdcat: Gdcat; url: string }> {
+    const port = await freePort();
+    const gdcat = await startGdcat('serve', { GDCAT_STATE_DIR: stateDir, DATABASE_URL: '', ELASTICSEARCH_URL: '', PORT: String(port), AUTH_MODE: 'dev' }, /listening on/);
+    return { gdcat, url: `http://127.0.0.1:${port}` };
+  }
+
+  async function datasetCount(url: string): Promise<number> {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ datasets(first: 1) { totalCount } }' }),
+    });
+    const body = (await response.json()) as { data?: { datasets: { totalCount: number } } };
+    return body.data!.datasets.totalCount;
+  }
+
+  it('stops the PostgreSQL the killed process left running and starts again with the data intact', async () => {
+    await mkdir(stateDir, { recursive: true });
+    await chmod(stateDir, 0o755);
+    let running = await start();
+    serve = running.gdcat;
+    const seeded = await datasetCount(running.url);
+    expect(seeded).toBeGreaterThan(0);
+    const orphan = await postmasterPid(dataDir);
+
+    await stopGdcat(serve, 'SIGKILL');
+    // The server outlives the process that started it: nobody would ever stop it.
+    expect(isAlive(orphan)).toBe(true);
+
+    running = await start();
+    serve = running.gdcat;
+    expect(serve.output.join('')).toMatch(/Stopping the embedded PostgreSQL \(pid \d+\) left running/);
+    expect(isAlive(orphan)).toBe(false);
+    const successor = await postmasterPid(dataDir);
+    expect(successor).not.toBe(orphan);
+    expect(await datasetCount(running.url)).toBe(seeded);
+
+    // Stopped normally, the new owner stops its server: nothing is left behind.
+    await stopGdcat(serve);
+    expect(isAlive(successor)).toBe(false);
+  }, 240_000);
+
+  it('starts when postmaster.pid names a live process that is not PostgreSQL (a pid reused after a restart)', async () => {
+    // This test process stands in for the unrelated process that got the crashed postmaster's pid.
+    await writeFile(path.join(dataDir, 'postmaster.pid'), `${process.pid}\n${dataDir}\n0\n5432\n`);
+    const running = await start();
+    serve = running.gdcat;
+    expect(await datasetCount(running.url)).toBeGreaterThan(0);
+    await stopGdcat(serve);
+  }, 240_000);
 });

@@ -8,11 +8,18 @@ describe('operational endpoints', () => {
   });
   afterAll(() => catalogue?.stop());
 
-  it('answers /healthz and /readyz with the state of PostgreSQL and the search engine', async () => {
-    expect(await (await fetch(`${catalogue.url}/healthz`)).json()).toEqual({ status: 'ok' });
+  it('answers /healthz and /readyz with the state of PostgreSQL, the search engine and indexing', async () => {
+    const health = await fetch(`${catalogue.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', database: { up: true } });
     const ready = await fetch(`${catalogue.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ database: true, search: { engine: 'postgres', up: true, pendingOutboxEvents: 0 } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      database: { up: true },
+      search: { engine: 'postgres', up: true },
+      indexing: { pendingOutboxEvents: 0, failedDocuments: 0, failures: [] },
+    });
   });
 
   it('exposes Prometheus metrics including GraphQL request timings', async () => {

@@ -1,5 +1,4 @@
 import { Client } from '@elastic/elasticsearch';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { mintDevToken } from '../../src/auth/tokens.js';
 import { freePort } from '../../src/db/embedded-postgres.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { elasticsearchForTests, uniqueIndexPrefix } from '../support/elasticsearch.js';
+import { startGdcat, stopGdcat, type Gdcat } from '../support/gdcat-process.js';
 
 /**
  * The scale-out story, run for real: two API processes (`gdcat serve` with INDEXER=separate) and one
@@ -16,7 +16,6 @@ import { elasticsearchForTests, uniqueIndexPrefix } from '../support/elasticsear
  * Elasticsearch.
  */
 const url = elasticsearchForTests();
-const CLI = path.resolve('dist/src/cli/main.js');
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
 const CREATE = `mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } userErrors { message } } }`;
 const PUBLISH = `mutation($id: ID!) { publishDataset(id: $id) { dataset { status } userErrors { message } } }`;
@@ -27,37 +26,6 @@ const SEARCHES = [
   '{ datasets(query: "scale-out epilepsy", first: 50) { totalCount edges { cursor node { identifier } } } }',
   '{ datasets(first: 30, filter: { assay: [WGS] }, sort: MODIFIED_DESC) { totalCount edges { node { identifier } } facets { field buckets { value count } } } }',
 ];
-
-interface Gdcat {
-  process: ChildProcess;
-  output: string[];
-}
-
-function startGdcat(command: 'serve' | 'indexer', env: NodeJS.ProcessEnv, ready: RegExp): Promise<Gdcat> {
-  const child = spawn(process.execPath, [CLI, command], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const output: string[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} did not start:\n${output.join('')}`)), 60_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (ready.test(output.join(''))) {
-        clearTimeout(timer);
-        resolve({ process: child, output });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${command} exited with ${code}:\n${output.join('')}`));
-    });
-  });
-}
-
-async function stopGdcat(gdcat: Gdcat | undefined): Promise<void> {
-  if (!gdcat || gdcat.process.exitCode !== null) return;
-  const exited = new Promise((resolve) => gdcat.process.once('exit', resolve));
-  gdcat.process.kill('SIGTERM');
-  await exited;
-}
 
 function input(n: number) {
   return {
@@ -151,7 +119,7 @@ describe.skipIf(!url)('scale-out: two API processes and a separate indexer', () 
     expect((await gql(1, UPDATE, { id: ids[0], v: 2, input: { keywords: ['zanzibarium'] } }, token)).updateDataset.userErrors).toEqual([]);
 
     // Only the indexer process indexes: the APIs report what is pending and the indexer clears it.
-    await until(async () => (await (await fetch(`${apis[0]!.url}/readyz`)).json()) as { search: { pendingOutboxEvents: number } }, (r) => r.search.pendingOutboxEvents === 0, 'the indexer to drain');
+    await until(async () => (await (await fetch(`${apis[0]!.url}/readyz`)).json()) as { indexing: { pendingOutboxEvents: number } }, (r) => r.indexing.pendingOutboxEvents === 0, 'the indexer to drain');
     const { rows: events } = await sql.query<{ pending: string; failed: string }>(
       `select count(*) filter (where processed_at is null) as pending, count(*) filter (where attempts > 0) as failed from outbox_event`,
     );

@@ -784,6 +784,29 @@ export const STEMMING_FIXTURE: DatasetSearchDocument = dataset({
 export const STEMMED_QUERIES = { sv: 'barn', en: 'sequencing' } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
+// Documents an engine cannot index as they are: the cases of issue 9 (a 9 kB disease id, a 40 kB genome build)
+// and more distinct words than a PostgreSQL tsvector holds. Each engine refuses at least one of these; a
+// document with all three is refused by every engine.
+
+const HUGE_DISEASE_ID = `ICD10:${'Q'.repeat(9 * 1024)}`;
+const HUGE_GENOME_BUILD = `GRCh38-${'p'.repeat(40 * 1024)}`;
+/** About 1.2 MB of distinct words. */
+const HUGE_TEXT = Array.from({ length: 70_000 }, (_, i) => `word${i.toString(36)}x${(i * 7919).toString(36)}zz`).join(' ');
+
+function oversized(n: number, parts: { disease?: boolean; build?: boolean; text?: boolean }): DatasetSearchDocument {
+  const doc = byNumber(2);
+  return {
+    ...doc,
+    id: datasetId(n),
+    identifier: `urn:gdcat:dataset:${n}`,
+    ...(parts.disease ? { diseaseIds: [HUGE_DISEASE_ID], diseaseAncestorIds: [HUGE_DISEASE_ID] } : {}),
+    ...(parts.build ? { genomeBuild: HUGE_GENOME_BUILD } : {}),
+    ...(parts.text ? { description: HUGE_TEXT } : {}),
+  };
+}
+
+
+// ---------------------------------------------------------------------------------------------------------------
 // The suite.
 
 export function searchEngineContract(
@@ -1245,6 +1268,50 @@ export function searchEngineContract(
       });
     });
 
+    describe('documents the engine cannot index', () => {
+      const unindexable = (n: number) => oversized(n, { disease: true, build: true, text: true });
+      const listedIds = async () => new Set((await engine.listIds()).map((entry) => entry.id));
+
+      it('are reported with a reason and never keep the rest of their batch out', async () => {
+        const cases = [oversized(901, { disease: true }), oversized(902, { build: true }), oversized(903, { text: true }), unindexable(904)];
+        const good = [byNumber(3), byNumber(6)].map((doc) => ({ ...doc, modified: '2025-02-02T00:00:00.000Z' }));
+        try {
+          const { rejected } = await engine.upsert([good[0]!, ...cases, good[1]!]);
+          const refused = new Set(rejected.map((r) => r.id));
+          for (const r of rejected) expect(r.reason.length).toBeGreaterThan(10);
+          expect(refused.has(datasetId(904))).toBe(true);
+          // Each engine refuses at least one of the single-limit cases as well (PostgreSQL the disease id and
+          // the text, Elasticsearch the genome build) and nothing but these.
+          expect(refused.size).toBeGreaterThan(1);
+          expect([...refused].every((id) => cases.some((doc) => doc.id === id))).toBe(true);
+
+          const listed = await engine.listIds();
+          for (const doc of good) expect(listed.find((entry) => entry.id === doc.id)?.modified).toBe('2025-02-02T00:00:00.000Z');
+          // A document is either indexed whole or not at all.
+          for (const doc of cases) expect(listed.some((entry) => entry.id === doc.id)).toBe(!refused.has(doc.id));
+        } finally {
+          await engine.remove(cases.map((doc) => doc.id));
+          await engine.upsert([byNumber(3), byNumber(6)]);
+        }
+      });
+
+      it('take the earlier version of a refused document out of the index, and index it again once fixed', async () => {
+        const original = byNumber(7);
+        try {
+          const { rejected } = await engine.upsert([{ ...unindexable(7), id: original.id, title: 'Unindexable rewrite' }]);
+          expect(rejected.map((r) => r.id)).toEqual([original.id]);
+          // Searches never find the dataset as it no longer is.
+          expect((await listedIds()).has(original.id)).toBe(false);
+          expect(await idsFor({ query: original.title.split(' ')[0], visibility: ADMIN })).not.toContain(original.id);
+        } finally {
+          const { rejected } = await engine.upsert([original]);
+          expect(rejected).toEqual([]);
+        }
+        expect((await listedIds()).has(original.id)).toBe(true);
+        expect(await engine.listIds()).toHaveLength(FIXTURES.length);
+      });
+    });
+
     describe('rebuild', () => {
       async function* inBatches(
         docs: readonly DatasetSearchDocument[],
@@ -1306,6 +1373,14 @@ export function searchEngineContract(
         expect(await idsFor({ query: 'Skane' })).toHaveLength(4);
         await engine.upsert([byNumber(1)]);
         expect(await engine.listIds()).toHaveLength(FIXTURES.length);
+      });
+
+      it('leaves out and reports the documents it cannot index, and builds the rest', async () => {
+        const refused = oversized(905, { disease: true, build: true, text: true });
+        const { rejected } = await engine.rebuild(inBatches([...FIXTURES.slice(0, 10), refused, ...FIXTURES.slice(10)], 8));
+        expect(rejected.map((r) => r.id)).toEqual([refused.id]);
+        expect(sorted((await engine.listIds()).map((entry) => entry.id))).toEqual(sorted(idsOf(FIXTURES)));
+        expect((await engine.search(request({ visibility: ADMIN }))).totalCount).toBe(FIXTURES.length);
       });
     });
   });

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
@@ -11,7 +13,12 @@ const PORT = process.env.GDCAT_TEST_PRIVATE_ES_PORT ?? '9251';
 const node = (command: 'start' | 'stop') =>
   run('bash', ['scripts/elasticsearch.sh', command], { env: { ...process.env, ES_PORT: PORT }, timeout: 240_000 });
 
+/** Where scripts/elasticsearch.sh keeps the node's pid (as root it runs the node from /var/lib). */
+const PID_FILE = path.join(process.getuid?.() === 0 ? '/var/lib/gdcat-es' : path.resolve('.cache/es'), `es-${PORT}.pid`);
+
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+const SEARCH = '{ datasets(query: "leukaemia") { totalCount } }';
+const BY_ID = 'query($id: ID!) { dataset(id: $id) { identifier } }';
 const UPDATE = `mutation($id: ID!, $v: Int!, $input: DatasetPatch!) {
   updateDataset(id: $id, expectedVersion: $v, input: $input) { dataset { version } userErrors { code message } }
 }`;
@@ -26,6 +33,21 @@ describe.skipIf(!elasticsearchForTests())('outbox: an Elasticsearch outage loses
     await catalogue?.stop();
     await node('stop');
   }, 120_000);
+
+  /** Search answers SEARCH_UNAVAILABLE (HTTP 503) within 2 s, while reads by id and the database are fine. */
+  async function expectSearchUnavailable(known: string): Promise<void> {
+    const started = Date.now();
+    const search = await catalogue.gql(SEARCH);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(search.status).toBe(503);
+    expect(search.errors?.map((e) => e.extensions?.code)).toEqual(['SEARCH_UNAVAILABLE']);
+    const byId = await catalogue.gql(BY_ID, { id: known });
+    expect(byId).toMatchObject({ status: 200, data: { dataset: { identifier: known } } });
+    expect((await fetch(`${catalogue.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${catalogue.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'unavailable', database: { up: true }, search: { engine: 'elasticsearch', up: false } });
+  }
 
   async function postgresState(): Promise<Map<string, string>> {
     const rows = await catalogue.orm.em.getConnection().execute<{ id: string; modified: Date }[]>('select id, modified from dataset');
@@ -44,6 +66,7 @@ describe.skipIf(!elasticsearchForTests())('outbox: an Elasticsearch outage loses
     await node('stop');
     expect(await catalogue.search.ping()).toBe(false);
     const ids = ['urn:example:gms-catalogue:dataset:rd-wgs-gmck', 'urn:example:gms-catalogue:dataset:gms560-nsclc-stockholm'];
+    await expectSearchUnavailable(ids[0]!);
     for (const [i, id] of ids.entries()) {
       const { data } = await catalogue.gql(UPDATE, { id, v: 1, input: { keywords: [`outage-${i}`], description: `${titles[i]} — written during the outage` } }, token);
       expect(data?.updateDataset.userErrors).toEqual([]);
@@ -68,5 +91,29 @@ describe.skipIf(!elasticsearchForTests())('outbox: an Elasticsearch outage loses
     expect(await indexState()).toEqual(await postgresState());
     const { data } = await catalogue.gql('{ datasets(query: "outage") { edges { node { identifier } } } }');
     expect(data?.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier).sort()).toEqual([...ids].sort());
+  }, 300_000);
+
+  it('answers searches SEARCH_UNAVAILABLE within 2 s while Elasticsearch hangs, without retrying, and indexes what was written once it answers again', async () => {
+    const pid = Number((await readFile(PID_FILE, 'utf8')).trim());
+    const token = await catalogue.token('data_manager', [STOCKHOLM]);
+    const id = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck';
+    const [{ version }] = await catalogue.orm.em.getConnection().execute<{ version: number }[]>('select version from dataset where identifier = ?', [id]);
+    // A node that accepts connections but answers nothing: a long GC pause, a saturated or partitioned node.
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await expectSearchUnavailable(id);
+      const { data } = await catalogue.gql(UPDATE, { id, v: version, input: { keywords: ['hung7x'] } }, token);
+      expect(data?.updateDataset.userErrors).toEqual([]);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const deadline = Date.now() + 60_000;
+    while ((await catalogue.indexer.pendingCount()) > 0 && Date.now() < deadline) {
+      await catalogue.indexer.runOnce();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await catalogue.search.refresh();
+    const { data } = await catalogue.gql('{ datasets(query: "hung7x") { edges { node { identifier } } } }');
+    expect(data?.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier)).toEqual([id]);
   }, 300_000);
 });

@@ -38,6 +38,25 @@ function reindexSuite(label: string, options: () => { elasticsearchUrl?: string 
       for (const count of seen) expect([expected - 1, expected]).toContain(count);
       expect((await catalogue.gql(query)).data!.datasets.totalCount).toBe(expected);
     });
+
+    it('leaves out a dataset the engine refuses, sets it aside and settles earlier failures', async () => {
+      const sql = catalogue.orm.em.getConnection();
+      const [refused, settled] = await sql.execute<{ id: string }[]>(`select id from dataset where status = 'PUBLISHED' and cohort is not null order by id limit 2`);
+      // A value no engine indexes (a 9 kB disease id and a 40 kB genome build), as data stored before the limits.
+      await sql.execute(
+        `update dataset set cohort = jsonb_set(jsonb_set(cohort, '{genomeBuild}', jsonb_build_object('name', repeat('p', 40960))),
+           '{diseases}', jsonb_build_array(jsonb_build_object('iri', 'ICD10:' || repeat('Q', 9216)))) where id = ?`,
+        [refused!.id],
+      );
+      await sql.execute(`insert into indexing_failure (dataset_id, engine, error, failed_at) values (?, 'postgres', 'an earlier refusal', now() - interval '1 hour')`, [settled!.id]);
+      const total = Number((await sql.execute<{ n: string }[]>('select count(*) as n from dataset'))[0]!.n);
+
+      expect(await reindexAll(catalogue.orm, catalogue.search)).toBe(total - 1);
+      const failures = await sql.execute<{ dataset_id: string }[]>('select dataset_id from indexing_failure');
+      expect(failures.map((f) => f.dataset_id)).toEqual([refused!.id]);
+      expect((await catalogue.search.listIds()).map((d) => d.id)).not.toContain(refused!.id);
+      expect((await catalogue.search.listIds()).map((d) => d.id)).toContain(settled!.id);
+    });
   });
 }
 

@@ -24,6 +24,7 @@ import { type RdfFormat, rdfFormats } from '../rdf/formats.js';
 import { serialize } from '../rdf/serialize.js';
 import { negotiateRdfFormat, prefersPage } from './content-negotiation.js';
 import { cursorAfter, DEFAULT_PAGE_SIZE, describePage, idOfCursor, MAX_PAGE_SIZE, withQuery } from './hydra-paging.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 
 const { namedNode } = DataFactory;
 
@@ -177,7 +178,12 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
   });
 
   // Problems the client can fix keep their message; anything else is logged and masked (never a stack trace).
-  router.use((error: unknown, req: Request, res: Response, _next: express.NextFunction) => {
+  router.use((error: unknown, req: Request, res: Response, next: express.NextFunction) => {
+    // A database outage is the app's to answer (503, src/http/app.ts).
+    if (isDatabaseUnavailable(error)) {
+      next(error);
+      return;
+    }
     if (error instanceof RequestProblem) {
       res.status(error.status).type('text/plain').send(`${error.message}\n`);
       return;

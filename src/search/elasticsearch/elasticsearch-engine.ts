@@ -3,6 +3,7 @@ import {
   FACET_FIELDS,
   INDIVIDUALS_RANGES,
   InvalidSearchCursorError,
+  SearchUnavailableError,
   type DatasetSearchDocument,
   type DatasetSearchFilter,
   type DatasetSearchRequest,
@@ -10,10 +11,13 @@ import {
   type DatasetSortOrder,
   type FacetBucket,
   type FacetField,
+  type RejectedDocument,
   type SearchEngine,
   type SearchVisibility,
+  type WriteResult,
 } from '../engine.js';
 import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
+import { SEARCH_REQUEST_TIMEOUT_MS } from '../../config.js';
 import { isUuid } from '../../core/validation.js';
 import {
   DATASET_INDEX_SETTINGS,
@@ -58,6 +62,8 @@ export interface ElasticsearchSearchEngineOptions {
 }
 
 const MAX_QUERY_TERMS = 32;
+/** Transport options of requests someone waits for (searches, the liveness probe): one try, a short timeout. */
+const REQUEST_PATH = { requestTimeout: SEARCH_REQUEST_TIMEOUT_MS, maxRetries: 0 } as const;
 const FACET_SIZE = 50;
 const LIST_PAGE_SIZE = 1000;
 /**
@@ -166,15 +172,18 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     );
   }
 
-  async upsert(docs: DatasetSearchDocument[]): Promise<void> {
-    if (docs.length === 0) return;
+  async upsert(docs: DatasetSearchDocument[]): Promise<WriteResult> {
+    if (docs.length === 0) return { rejected: [] };
     const operations = docs.flatMap((doc) => [{ index: { _index: this.alias, _id: doc.id } }, toIndexedDataset(doc, this.languageAnalyzers)]);
-    await this.bulk('upsert', operations, this.refreshPolicy);
+    const rejected = await this.bulk('upsert', operations, this.refreshPolicy);
+    if (rejected.length > 0) await this.remove(rejected.map((r) => r.id));
+    return { rejected };
   }
 
   async remove(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.bulk('remove', ids.map((id) => ({ delete: { _index: this.alias, _id: id } })), this.refreshPolicy);
+    const refused = await this.bulk('remove', ids.map((id) => ({ delete: { _index: this.alias, _id: id } })), this.refreshPolicy);
+    if (refused.length > 0) throw new Error(`Elasticsearch remove failed: ${refused.map((r) => `${r.id}: ${r.reason}`).join('; ')}`);
   }
 
   async refresh(): Promise<void> {
@@ -218,7 +227,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
       aggs: { individuals: sizeSum(request.individuals) },
     };
 
-    const response = await this.call('search', () =>
+    const response = await this.onRequestPath('search', () =>
       this.client.search({
         index: this.alias,
         query,
@@ -231,11 +240,11 @@ export class ElasticsearchSearchEngine implements SearchEngine {
         size: request.first,
         track_total_hits: true,
         _source: false,
-      }),
+      }, REQUEST_PATH),
     );
     // Partial results would silently give wrong totals and facets.
     if (response._shards.failed > 0) {
-      throw new Error(`Elasticsearch search failed on ${response._shards.failed} shard(s) of ${this.alias}`);
+      throw new SearchUnavailableError(`Elasticsearch search failed on ${response._shards.failed} shard(s) of ${this.alias}`);
     }
 
     const total = response.hits.total;
@@ -254,17 +263,18 @@ export class ElasticsearchSearchEngine implements SearchEngine {
   async rebuild(
     batches: AsyncIterable<DatasetSearchDocument[]>,
     onProgress?: (indexed: number) => void,
-  ): Promise<void> {
+  ): Promise<WriteResult> {
     // Loaded without periodic refreshes and made searchable by one explicit refresh before the swap. Writes that
     // arrive meanwhile land in the current index and are not carried over; the caller must replay what changed
     // since the rebuild started.
     const index = await this.createVersionedIndex(undefined, { refresh_interval: '-1' });
+    const rejected: RejectedDocument[] = [];
     try {
       let indexed = 0;
       for await (const batch of batches) {
         if (batch.length === 0) continue;
         const operations = batch.flatMap((doc) => [{ index: { _index: index, _id: doc.id } }, toIndexedDataset(doc, this.languageAnalyzers)]);
-        await this.bulk('rebuild', operations, false);
+        rejected.push(...(await this.bulk('rebuild', operations, false)));
         indexed += batch.length;
         onProgress?.(indexed);
       }
@@ -293,6 +303,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     if (previous.length > 0) {
       await this.call('delete previous index', () => this.client.indices.delete({ index: previous }));
     }
+    return { rejected };
   }
 
   async listIds(): Promise<{ id: string; modified: string }[]> {
@@ -318,7 +329,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
   /** Cluster health rather than HEAD /: core-only distributions do not serve the root endpoint. */
   async ping(): Promise<boolean> {
     try {
-      await this.client.cluster.health({ timeout: '5s' });
+      await this.client.cluster.health({ timeout: '1s' }, REQUEST_PATH);
       return true;
     } catch {
       return false;
@@ -358,21 +369,50 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     return Object.keys(response).filter((key) => key !== 'error' && key !== 'status');
   }
 
+  /**
+   * _bulk answers per document: documents Elasticsearch refuses as they are (HTTP 4xx items: a mapping
+   * conflict, a term longer than 32,766 bytes) are returned as rejected while the others are stored. Items
+   * refused for load or an outage (429, 5xx) fail the call, so the whole batch is retried.
+   */
   private async bulk(
     operation: string,
     operations: estypes.BulkRequest['operations'],
     refresh: 'wait_for' | false,
-  ): Promise<void> {
+  ): Promise<RejectedDocument[]> {
     const response = await this.call(operation, () => this.client.bulk({ operations, refresh }));
-    if (!response.errors) return;
-    const failed = response.items.flatMap((item) =>
-      Object.values(item).flatMap((result) =>
-        result?.error ? [`${result._id}: ${result.error.type}: ${result.error.reason ?? ''}`] : [],
-      ),
-    );
-    throw new Error(
-      `Elasticsearch ${operation} failed for ${failed.length} document(s) in ${this.alias}: ${failed.slice(0, 5).join('; ')}`,
-    );
+    if (!response.errors) return [];
+    const rejected: RejectedDocument[] = [];
+    const retryable: string[] = [];
+    for (const item of response.items) {
+      for (const result of Object.values(item)) {
+        if (!result?.error) continue;
+        const reason = `Elasticsearch: ${describeItemError(result.error)}`;
+        if (result.status === 429 || result.status >= 500) retryable.push(`${result._id}: ${reason}`);
+        else rejected.push({ id: result._id!, reason });
+      }
+    }
+    if (retryable.length > 0) {
+      throw new Error(`Elasticsearch ${operation} failed for ${retryable.length} document(s) in ${this.alias}: ${retryable.slice(0, 5).join('; ')}`);
+    }
+    return rejected;
+  }
+
+  /**
+   * A request someone waits for: an engine that is down or hung is reported at once as SearchUnavailableError
+   * (the caller answers SEARCH_UNAVAILABLE) instead of being retried.
+   */
+  private async onRequestPath<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const unreachable =
+        error instanceof errors.ConnectionError ||
+        error instanceof errors.TimeoutError ||
+        error instanceof errors.NoLivingConnectionsError ||
+        (error instanceof errors.ResponseError && (error.statusCode ?? 0) >= 500);
+      if (unreachable) throw new SearchUnavailableError(failure(operation, error).message, { cause: error });
+      throw failure(operation, error);
+    }
   }
 
   private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
@@ -382,6 +422,13 @@ export class ElasticsearchSearchEngine implements SearchEngine {
       throw failure(operation, error);
     }
   }
+}
+
+/** An item error and its cause, without the copy of the offending value Elasticsearch quotes. */
+function describeItemError(error: estypes.ErrorCause): string {
+  const own = `${error.type}: ${(error.reason ?? '').replace(/ Preview of field's value:.*$/s, '')}`;
+  const cause = error.caused_by;
+  return cause ? `${own} (${cause.type}: ${(cause.reason ?? '').slice(0, 300)})` : own;
 }
 
 function errorType(error: unknown): string | undefined {

@@ -10,11 +10,14 @@ import {
   type DatasetSortOrder,
   type FacetBucket,
   type FacetField,
+  type RejectedDocument,
   type SearchEngine,
   type SearchVisibility,
+  type WriteResult,
   textsInAllLanguages,
 } from '../engine.js';
 import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
+import { SEARCH_TERM_MAX_BYTES } from '../../config.js';
 import { isUuid } from '../../core/validation.js';
 import { SearchTooSlowError } from '../search-limiter.js';
 
@@ -213,9 +216,40 @@ export class PostgresSearchEngine implements SearchEngine {
     }
   }
 
-  async upsert(docs: DatasetSearchDocument[]): Promise<void> {
-    if (docs.length === 0) return;
-    await this.pool.query(upsertSql(this.table), [JSON.stringify(toRows(docs))]);
+  async upsert(docs: DatasetSearchDocument[]): Promise<WriteResult> {
+    const rejected = await this.write(this.table, docs);
+    if (rejected.length > 0) await this.remove(rejected.map((r) => r.id));
+    return { rejected };
+  }
+
+  /**
+   * One statement per batch. When PostgreSQL refuses it for something in the data (a value its indexes
+   * cannot hold), each document is written on its own, so only the documents it refuses are left out. Any
+   * other failure (an outage, a timeout) throws: the indexer retries the whole batch later.
+   */
+  private async write(table: string, docs: DatasetSearchDocument[]): Promise<RejectedDocument[]> {
+    const rejected: RejectedDocument[] = [];
+    const writable = docs.filter((doc) => {
+      const reason = oversizedIndexEntry(doc);
+      if (reason) rejected.push({ id: doc.id, reason });
+      return !reason;
+    });
+    if (writable.length === 0) return rejected;
+    try {
+      await this.pool.query(upsertSql(table), [JSON.stringify(toRows(writable))]);
+      return rejected;
+    } catch (error) {
+      if (!isRejection(error)) throw error;
+    }
+    for (const doc of new Map(writable.map((d) => [d.id, d])).values()) {
+      try {
+        await this.pool.query(upsertSql(table), [JSON.stringify(toRows([doc]))]);
+      } catch (error) {
+        if (!isRejection(error)) throw error;
+        rejected.push({ id: doc.id, reason: `PostgreSQL: ${(error as Error).message}` });
+      }
+    }
+    return rejected;
   }
 
   async remove(ids: string[]): Promise<void> {
@@ -394,7 +428,7 @@ export class PostgresSearchEngine implements SearchEngine {
   async rebuild(
     batches: AsyncIterable<DatasetSearchDocument[]>,
     onProgress?: (indexed: number) => void,
-  ): Promise<void> {
+  ): Promise<WriteResult> {
     await this.init();
     // Writes that arrive meanwhile land in the live table and are not carried over; the caller must replay
     // what changed since the rebuild started.
@@ -403,9 +437,10 @@ export class PostgresSearchEngine implements SearchEngine {
     await this.pool.query(`DROP TABLE IF EXISTS ${RENAMED_TABLES.map(([suffix]) => `${staging}${suffix}`).join(', ')}`);
     await this.pool.query(createTableSql(staging));
     let indexed = 0;
+    const rejected: RejectedDocument[] = [];
     for await (const batch of batches) {
       if (batch.length === 0) continue;
-      await this.pool.query(upsertSql(staging), [JSON.stringify(toRows(batch))]);
+      rejected.push(...(await this.write(staging, batch)));
       indexed += batch.length;
       onProgress?.(indexed);
     }
@@ -436,6 +471,7 @@ export class PostgresSearchEngine implements SearchEngine {
     } finally {
       client.release();
     }
+    return { rejected };
   }
 
   async listIds(): Promise<{ id: string; modified: string }[]> {
@@ -465,6 +501,38 @@ export class PostgresSearchEngine implements SearchEngine {
     if (!this.pool.ended) await this.pool.end();
     await Promise.all(closing);
   }
+}
+
+/**
+ * PostgreSQL refuses statements for something in the data with SQLSTATE class 22 (data exception) or 54
+ * (program limit exceeded: an index entry or a tsvector too large); everything else is an outage or a fault
+ * that a retry may get past.
+ */
+function isRejection(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+}
+
+/** Array columns with a GIN index, whose every value is one index entry. */
+const GIN_INDEXED: readonly { name: string; values: (doc: DatasetSearchDocument) => string[] }[] = [
+  { name: 'assays', values: (doc) => doc.assays },
+  { name: 'disease ids', values: (doc) => doc.diseaseAncestorIds },
+  { name: 'access bodies', values: (doc) => doc.accessBodyIds },
+  { name: 'holding regions', values: (doc) => doc.holdingRegionIds },
+];
+
+/**
+ * A value too large for a GIN index entry (about 2.7 kB). Checked before writing because a rebuild creates
+ * its indexes after loading, where one such value would fail the whole index build instead of its row.
+ */
+function oversizedIndexEntry(doc: DatasetSearchDocument): string | null {
+  for (const column of GIN_INDEXED) {
+    for (const value of column.values(doc)) {
+      const bytes = Buffer.byteLength(value, 'utf8');
+      if (bytes > SEARCH_TERM_MAX_BYTES) return `PostgreSQL: a value of ${column.name} is ${bytes} bytes long, more than an index entry takes (${SEARCH_TERM_MAX_BYTES})`;
+    }
+  }
+  return null;
 }
 
 const INDEX_SUFFIXES = [

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+import { elasticsearchForTests, uniqueIndexPrefix } from '../support/elasticsearch.js';
+
+/**
+ * Issue 9: one dataset the engine refuses blocked its whole batch (PostgreSQL: a 9 kB disease id; Elasticsearch:
+ * a 40 kB genome build). Such values are refused when saved now (test/datasets/search-limits.test.ts), so the
+ * dataset here gets its value the way older data would have: written to PostgreSQL directly.
+ */
+const es = elasticsearchForTests();
+const CASES = [
+  { engine: 'postgres', url: undefined, what: 'a 9 kB disease id', set: `jsonb_set(cohort, '{diseases}', jsonb_build_array(jsonb_build_object('iri', 'ICD10:' || repeat('Q', 9216), 'label', 'unindexable')))` },
+  { engine: 'elasticsearch', url: es, what: 'a 40 kB genome build', set: `jsonb_set(cohort, '{genomeBuild}', jsonb_build_object('name', 'GRCh38-' || repeat('p', 40960)))` },
+] as const;
+
+const UPDATE = `mutation($id: ID!, $v: Int!, $input: DatasetPatch!) {
+  updateDataset(id: $id, expectedVersion: $v, input: $input) { dataset { version } userErrors { field message } } }`;
+const FAILURES = '{ indexingFailures { identifier engine error attempts dataset { identifier } } }';
+
+for (const testCase of CASES) {
+  describe.skipIf(testCase.engine === 'elasticsearch' && !es)(`indexer on ${testCase.engine}: ${testCase.what}`, () => {
+    let catalogue: TestCatalogue;
+    let admin: string;
+    let datasets: { id: string; identifier: string; version: number; owner: string }[];
+    const indexPrefix = uniqueIndexPrefix('indexer');
+    beforeAll(async () => {
+      catalogue = await startTestCatalogue({ elasticsearchUrl: testCase.url, indexPrefix });
+      admin = await catalogue.token('admin');
+      datasets = await catalogue.orm.em.getConnection().execute(
+        `select d.id, d.identifier, d.version, o.identifier as owner from dataset d join organisation o on o.id = d.owner_organisation_id
+          where d.status = 'PUBLISHED' and d.cohort is not null order by d.identifier limit 4`,
+      );
+    }, 120_000);
+    afterAll(async () => {
+      if (testCase.url) await fetch(`${testCase.url}/${indexPrefix}-datasets-*`, { method: 'DELETE' }).catch(() => undefined);
+      await catalogue?.stop();
+    });
+
+    const sql = (text: string, params: unknown[] = []) => catalogue.orm.em.getConnection().execute(text, params);
+    const searchIds = async (query: string) => {
+      await catalogue.search.refresh();
+      const { data } = await catalogue.gql(`{ datasets(query: "${query}", first: 50) { edges { node { identifier } } } }`, {}, admin);
+      return (data!.datasets.edges as { node: { identifier: string } }[]).map((e) => e.node.identifier).sort();
+    };
+
+    it('sets the refused dataset aside with its reason and indexes the rest of its batch', async () => {
+      const [refused, ...others] = datasets;
+      await sql(`update dataset set cohort = ${testCase.set}, keywords = array['batchmate'] where id = ?`, [refused!.id]);
+      await sql(`insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts) values ('Dataset', ?, now(), now(), 0)`, [refused!.id]);
+      for (const dataset of others) {
+        const { data } = await catalogue.gql(UPDATE, { id: dataset.identifier, v: dataset.version, input: { keywords: ['batchmate'] } }, admin);
+        expect(data?.updateDataset.userErrors).toEqual([]);
+      }
+      // One pass takes the whole batch: the refused document does not hold up the others, nor fail the pass.
+      expect(await catalogue.indexer.runOnce()).toBe(4);
+      expect(await catalogue.indexer.pendingCount()).toBe(0);
+      expect(await searchIds('batchmate')).toEqual(others.map((d) => d.identifier).sort());
+
+      const { data } = await catalogue.gql(FAILURES, {}, admin);
+      expect(data!.indexingFailures).toEqual([
+        { identifier: refused!.identifier, engine: testCase.engine, error: expect.stringMatching(testCase.engine === 'postgres' ? /PostgreSQL: .*disease ids/ : /Elasticsearch: .*(immense|bytes)/), attempts: 1, dataset: { identifier: refused!.identifier } },
+      ]);
+      const ready = await fetch(`${catalogue.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({
+        status: 'ready',
+        indexing: { pendingOutboxEvents: 0, failedDocuments: 1, failures: [{ identifier: refused!.identifier, engine: testCase.engine }] },
+      });
+    });
+
+    it('shows failures to admins and to the owning organisation only', async () => {
+      const anonymous = await catalogue.gql(FAILURES);
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const owner = await catalogue.gql(FAILURES, {}, await catalogue.token('data_manager', [datasets[0]!.owner]));
+      expect(owner.data!.indexingFailures).toHaveLength(1);
+      const other = datasets.find((d) => d.owner !== datasets[0]!.owner)?.owner ?? 'urn:example:gms-catalogue:org:gms';
+      const stranger = await catalogue.gql(FAILURES, {}, await catalogue.token('data_manager', [other]));
+      expect(stranger.data!.indexingFailures).toEqual([]);
+    });
+
+    it('tries again on retryIndexing, and indexes the dataset once it is saved with indexable values', async () => {
+      const refused = datasets[0]!;
+      const retry = await catalogue.gql('mutation { retryIndexing { queued userErrors { code } } }', {}, admin);
+      expect(retry.data!.retryIndexing).toEqual({ queued: 1, userErrors: [] });
+      await catalogue.indexer.runOnce();
+      expect((await catalogue.gql(FAILURES, {}, admin)).data!.indexingFailures[0].attempts).toBe(2);
+
+      const [{ version }] = await sql('select version from dataset where id = ?', [refused.id]);
+      const cohort = { diseases: [{ iri: 'MONDO:0005027', label: 'epilepsy' }], genomeBuild: { name: 'GRCh38' }, sequencing: { assays: ['WGS'] } };
+      const { data } = await catalogue.gql(UPDATE, { id: refused.identifier, v: version, input: { cohort } }, admin);
+      expect(data?.updateDataset.userErrors).toEqual([]);
+      await catalogue.indexer.runOnce();
+      expect((await catalogue.gql(FAILURES, {}, admin)).data!.indexingFailures).toEqual([]);
+      expect(await searchIds('batchmate')).toEqual(datasets.map((d) => d.identifier).sort());
+      expect(await (await fetch(`${catalogue.url}/readyz`)).json()).toMatchObject({ indexing: { failedDocuments: 0, failures: [] } });
+    });
+  });
+}
