@@ -1,36 +1,46 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemActor, type Viewer } from '../records/viewer.js';
 import type { AppConfig } from '../config.js';
-import { catalogueJsonSource } from '../harvest/catalogue-json.js';
 import { type ImportReport, importCatalogue } from '../harvest/import.js';
+import { openImportFile } from '../harvest/import-file.js';
+import { writeCsvFolder, writeXlsx } from '../harvest/spreadsheet-files.js';
 import { openDatabase } from '../http/catalogue-server.js';
 import { progress } from './progress.js';
+
+const USAGE = 'usage: gdcat import FILE|FOLDER [--dry-run] [--org ID] [--publish] [--json]\n       gdcat import --template xlsx|csv [--out PATH]';
 
 /**
  * `gdcat import FILE`: without --org the system actor "system:import" writes (it may write every record);
  * with --org the import acts as a data manager of that organisation, which also owns records naming no owner.
+ * `gdcat import --template xlsx|csv` writes an empty workbook (or folder of CSV files) with every column.
  */
 export async function runImportCommand(args: string[], config: AppConfig, log: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean' }, org: { type: 'string' }, publish: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      'dry-run': { type: 'boolean' },
+      org: { type: 'string' },
+      publish: { type: 'boolean' },
+      json: { type: 'boolean' },
+      template: { type: 'string' },
+      out: { type: 'string' },
+    },
   });
+  if (values.template) return writeTemplate(values.template, values.out, log);
   const [file] = positionals;
   if (!file) {
-    log('usage: gdcat import FILE [--dry-run] [--org ID] [--publish] [--json]');
+    log(USAGE);
     return 2;
   }
-  let document: unknown;
+  let source;
   try {
-    document = JSON.parse(await readFile(file, 'utf8'));
+    source = await openImportFile(file, values.org ?? null);
   } catch (error) {
     log(`${file}: ${(error as Error).message}`);
     return 2;
   }
-  const source = catalogueJsonSource(document, path.basename(file), values.org ?? null);
   const viewer: Viewer = values.org ? { subject: 'system:import', role: 'data_manager', organisationIdentifiers: [values.org] } : systemActor('import');
   const { orm, embedded } = await openDatabase(config, log);
   try {
@@ -38,7 +48,7 @@ export async function runImportCommand(args: string[], config: AppConfig, log: (
     const report = await importCatalogue(orm.em.fork(), viewer, source, {
       dryRun: values['dry-run'],
       publish: values.publish,
-      onProgress: (done) => bar.update(done),
+      onProgress: (done, total) => bar.update(done, total),
     });
     bar.finish();
     if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -48,6 +58,18 @@ export async function runImportCommand(args: string[], config: AppConfig, log: (
     await orm.close();
     await embedded?.stop();
   }
+}
+
+async function writeTemplate(format: string, out: string | undefined, log: (line: string) => void): Promise<number> {
+  if (format !== 'xlsx' && format !== 'csv') {
+    log(`--template takes xlsx or csv\n${USAGE}`);
+    return 2;
+  }
+  const target = path.resolve(out ?? (format === 'xlsx' ? 'gdcat-import-template.xlsx' : 'gdcat-import-template'));
+  if (format === 'xlsx') await writeXlsx({}, target);
+  else await writeCsvFolder({}, target);
+  log(`wrote the ${format} import template to ${target}`);
+  return 0;
 }
 
 function printReport(report: ImportReport, log: (line: string) => void): void {

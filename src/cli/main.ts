@@ -24,8 +24,11 @@ const USAGE = `gdcat <command> [options]
   seed [--force]        load the example catalogue (only into an empty catalogue unless --force)
   reindex               rebuild the search index from PostgreSQL and swap it in without downtime
   import FILE [--dry-run] [--org ID] [--publish] [--json]
-                        import records (example-catalogue JSON) through the record rules: all or
-                        nothing, matched by identifier; --dry-run reports every problem, writes nothing
+                        import records (example-catalogue JSON, XLSX, CSV file or folder of CSV files)
+                        through the record rules: all or nothing, matched by identifier; --dry-run
+                        reports every problem, writes nothing
+  import --template xlsx|csv [--out PATH]
+                        write the spreadsheet template (every sheet and column, documented)
   harvest (--source ID | --all | --url URL --org ID [--kind dcat|fdp]) [--full] [--json]
                         harvest registered sources or a DCAT-AP catalogue / FAIR Data Point into this
                         catalogue (also while serve runs: runs take turns)

@@ -1,7 +1,8 @@
 import cliProgress from 'cli-progress';
 
 export interface Progress {
-  update(done: number): void;
+  /** `total` when it became known after the start (an import learns it once the file is read). */
+  update(done: number, total?: number | null): void;
   finish(): void;
 }
 
@@ -10,11 +11,18 @@ export function progress(label: string, total: number, stream: NodeJS.WriteStrea
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total} {percentage}%`, stream }, cliProgress.Presets.shades_classic);
     bar.start(total, 0);
-    return { update: (done) => bar.update(done), finish: () => bar.stop() };
+    return {
+      update(done, newTotal) {
+        if (newTotal != null && newTotal !== bar.getTotal()) bar.setTotal(newTotal);
+        bar.update(done);
+      },
+      finish: () => bar.stop(),
+    };
   }
   let lastDecile = -1;
   return {
-    update(done) {
+    update(done, newTotal) {
+      if (newTotal != null) total = newTotal;
       const decile = total === 0 ? 10 : Math.floor((done / total) * 10);
       if (decile !== lastDecile) {
         lastDecile = decile;

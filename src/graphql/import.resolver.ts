@@ -1,7 +1,7 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Ctx, Field, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { catalogueJsonSource } from '../harvest/catalogue-json.js';
 import { type ImportProblem, type ImportReport, importCatalogue } from '../harvest/import.js';
+import { importInputSource } from '../harvest/import-file.js';
 import type { RequestContext } from './kit/context.js';
 import { UserError } from './kit/user-error.js';
 
@@ -10,13 +10,13 @@ export class ImportProblemType implements ImportProblem {
   @Field(() => String)
   file!: string;
 
-  @Field(() => String, { nullable: true, description: 'XLSX sheet or JSON section (organisations, accessBodies, publications, records).' })
+  @Field(() => String, { nullable: true, description: 'Sheet (XLSX sheet or CSV file) or JSON section (organisations, accessBodies, publications, records).' })
   sheet!: string | null;
 
   @Field(() => Int, { nullable: true, description: '1-based row (CSV/XLSX) or position in the JSON section.' })
   row!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Field or column at fault.' })
+  @Field(() => String, { nullable: true, description: 'Column (CSV/XLSX) or field (JSON) at fault.' })
   field!: string | null;
 
   @Field(() => String)
@@ -69,8 +69,9 @@ class ImportCataloguePayload {
 export class ImportResolver {
   @Mutation(() => ImportCataloguePayload, {
     description:
-      'Imports records in the example-catalogue JSON shape (organisations, accessBodies, publications, records) through the same rules as the ' +
-      'single-record mutations: all or nothing, matched by identifier. dryRun checks everything and writes nothing.',
+      'Imports records in the example-catalogue JSON shape (organisations, accessBodies, publications, records), or a spreadsheet in the ' +
+      'JSON value ({format: "xlsx", content: base64} or {format: "csv", sheets: {datasets: CSV text, ...}}), through the same rules as ' +
+      'the single-record mutations: all or nothing, matched by identifier. dryRun checks everything and writes nothing.',
   })
   async importCatalogue(
     @Arg('input', () => GraphQLJSON) input: unknown,
@@ -87,7 +88,7 @@ export class ImportResolver {
     try {
       // A data manager acting for one organisation owns what the file leaves without an owner.
       const owner = viewer.role === 'data_manager' && viewer.organisationIdentifiers.length === 1 ? viewer.organisationIdentifiers[0] : null;
-      source = catalogueJsonSource(input, 'input', owner);
+      source = importInputSource(input, 'input', owner);
     } catch (error) {
       return { report: null, userErrors: [{ field: 'input', message: (error as Error).message, code: 'INVALID' }] };
     }

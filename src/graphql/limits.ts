@@ -108,6 +108,12 @@ export function selectionBudget(maxRootFields = MAX_ROOT_FIELDS, maxFields = MAX
 const JSON_ARGUMENTS = new Set(['importCatalogue.input']);
 const MAX_REPORTED_PROBLEMS = 10;
 
+/** importCatalogue's input holding a spreadsheet: {format: "xlsx" | "csv", ...} (src/harvest/import-file.ts). */
+function isSpreadsheet(value: unknown): boolean {
+  const format = (value as { format?: unknown } | null)?.format;
+  return typeof format === 'string' && ['xlsx', 'csv'].includes(format.toLowerCase());
+}
+
 /**
  * Checks every text in every argument of the operation (inline or from variables, at any depth) before
  * anything runs: no NUL character anywhere, and no text longer than its kind allows (TEXT_LIMITS, by field
@@ -119,8 +125,13 @@ export function checkArgumentTexts(document: DocumentNode, variables: Record<str
   visit(document, {
     Field(node) {
       for (const argument of node.arguments ?? []) {
-        const unlisted: TextKind = JSON_ARGUMENTS.has(`${node.name.value}.${argument.name.value}`) ? 'freeText' : 'shortText';
-        problems.push(...textProblems(valueFromASTUntyped(argument.value, variables), argument.name.value, unlisted));
+        const name = `${node.name.value}.${argument.name.value}`;
+        const value = valueFromASTUntyped(argument.value, variables);
+        // A spreadsheet (base64 XLSX, CSV texts) is one long text by nature: the import checks every cell's
+        // text against the same limits once it has read the file (src/harvest/import.ts), row by row.
+        if (JSON_ARGUMENTS.has(name) && isSpreadsheet(value)) continue;
+        const unlisted: TextKind = JSON_ARGUMENTS.has(name) ? 'freeText' : 'shortText';
+        problems.push(...textProblems(value, argument.name.value, unlisted));
       }
     },
   });

@@ -53,7 +53,7 @@ export function catalogueJsonSource(document: unknown, file: string, defaultOwne
 }
 
 /** Orders organisations so a parent comes before its children (the file may list them in any order). */
-function parentsFirst(organisations: Json[]): [number, Json][] {
+export function parentsFirst(organisations: Json[]): [number, Json][] {
   const byId = new Map(organisations.map((o, i) => [o?.id, [i, o] as [number, Json]]));
   const ordered: [number, Json][] = [];
   const placed = new Set<string>();

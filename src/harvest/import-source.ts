@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { InputContext, Json, RecordKind } from './record-inputs.js';
 
 /** Where a record sits in the file it came from, for problem reports. */
@@ -14,8 +15,15 @@ export interface SourceRecord {
   kind: RecordKind;
   data: Json;
   location: SourceLocation;
-  /** A problem found while reading (an unreadable cell), reported like a rule violation. */
-  readProblems?: { field: string; message: string }[];
+  /** Problems found while reading (an unreadable cell), reported like rule violations; at the record's place unless they name their own. */
+  readProblems?: LocatedProblem[];
+  /** Where a problem the record rules report for an input field sits in the file (spreadsheets: sheet, row, column). */
+  locate?(field: string): { location: SourceLocation; field: string | null };
+}
+
+export interface LocatedProblem extends Partial<SourceLocation> {
+  field: string;
+  message: string;
 }
 
 /**
@@ -26,8 +34,9 @@ export interface ImportSource {
   file: string;
   /** The catalogue record (title, publisher, homepage...), when the file has one. */
   catalogue: Json | null;
-  /** Number of records when known up front (for the progress bar). */
+  /** Number of records, once known (for the progress bar). */
   total: number | null;
   context: InputContext;
-  records(): AsyncIterable<SourceRecord>;
+  /** The records, read inside the import's transaction (a source may stage rows there). */
+  records(em: EntityManager): AsyncIterable<SourceRecord>;
 }

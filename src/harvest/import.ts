@@ -40,7 +40,8 @@ export interface ImportOptions {
   provenance?: ProvenanceSource;
   /** A harvest: when it ran, and where each record is at its source. */
   harvest?: { at: Date; sourceIri(record: SourceRecord): string | null };
-  onProgress?: (done: number) => void;
+  /** Records done so far, and the number of records once the source knows it. */
+  onProgress?: (done: number, total: number | null) => void;
 }
 
 export interface ImportProblem extends SourceLocation {
@@ -100,9 +101,9 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
     problems: [],
     catalogueRecord: null,
   };
-  const fail = (location: SourceLocation, errors: Problem[]) => {
+  const fail = (record: Pick<SourceRecord, 'location' | 'locate'>, errors: (Problem & Partial<SourceLocation>)[]) => {
     report.failed++;
-    for (const e of errors) report.problems.push({ ...location, field: e.field?.replace(/^input\./, '') ?? null, message: e.message, code: e.code });
+    for (const e of errors) report.problems.push({ ...place(record, e), message: e.message, code: e.code });
   };
   try {
     await em.fork({ flushMode: FlushMode.COMMIT }).transactional(async (tx) => {
@@ -110,44 +111,61 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
       cacheReferences(tx);
       const firstSeen = new Map<string, SourceLocation>();
       let done = 0;
+      type Located = Problem & Partial<SourceLocation>;
+      /** Writes one record into the unit of work; returns its problems (unreadable cells and broken rules alike). */
+      const writeRecord = async (
+        record: SourceRecord,
+        service: RecordService<CatalogueRecord, unknown, unknown>,
+        input: (data: Json, context: InputContext) => object,
+        existing: Map<string, CatalogueRecord>,
+      ): Promise<Located[]> => {
+        // The same text limits as GraphQL arguments: nothing oversized or with a NUL reaches the services.
+        const readProblems: Located[] = [...(record.readProblems ?? []).map((p) => ({ ...p, code: 'INVALID' })), ...textProblems(record.data, '', 'freeText')];
+        // A problem of the file itself (an unknown sheet, a part without its record) is not a record to check.
+        if (Object.keys(record.data).length === 0 && readProblems.length > 0) return readProblems;
+        const identifier = record.data.id;
+        const key = `${record.kind} ${identifier}`;
+        if (typeof identifier !== 'string' || !identifier.trim()) {
+          return [...readProblems, { field: 'id', message: 'every imported record needs its identifier, so the next import can match it', code: 'REQUIRED' }];
+        }
+        if (firstSeen.has(key)) {
+          return [...readProblems, { field: 'id', message: `"${identifier}" appears twice in the file (first at ${describe(firstSeen.get(key)!)})`, code: 'DUPLICATE' }];
+        }
+        firstSeen.set(key, record.location);
+        const publish = record.kind === 'Dataset' && record.data.status ? record.data.status === 'published' : !!options.publish;
+        const recordInput = input(record.data, source.context);
+        const origin: RecordOrigin = {
+          provenanceSource: options.provenance ?? ProvenanceSource.IMPORTED,
+          publish,
+          issued: dateOf(record.data.issued),
+          modified: dateOf(record.data.modified),
+          harvestedFrom: options.harvest?.sourceIri(record) ?? null,
+          harvestedAt: options.harvest?.at ?? null,
+          fingerprint: '',
+        };
+        origin.fingerprint = fingerprint(record.kind, recordInput, origin);
+        try {
+          // A record with unreadable cells is still checked, so one dry run reports all its problems.
+          const outcome = await service.upsert(identifier, recordInput as never, origin, existing.get(identifier) ?? null);
+          if (readProblems.length === 0) report[outcome]++;
+          return readProblems;
+        } catch (error) {
+          if (!(error instanceof UserInputProblem)) throw error;
+          // A value already refused as read (too long, not a number) is not reported a second time by the rules.
+          const key = (e: Located) => JSON.stringify(place(record, e));
+          const refused = new Set(readProblems.map(key));
+          return [...readProblems, ...error.errors.filter((e) => !refused.has(key(e)))];
+        }
+      };
       const writeBatch = async (batch: SourceRecord[]) => {
         const { rules, input } = KINDS[batch[0].kind];
         const service = new RecordService(tx, policy, rules, { deferFlush: true });
         const identifiers = batch.map((r) => r.data.id).filter((id): id is string => typeof id === 'string');
         const existing = new Map((await tx.find(rules.entity, { identifier: { $in: identifiers } } as never)).map((r) => [r.identifier, r]));
         for (const record of batch) {
-          const identifier = record.data.id;
-          const key = `${record.kind} ${identifier}`;
-          // The same text limits as GraphQL arguments: nothing oversized or with a NUL reaches the services.
-          const unreadable = [...(record.readProblems ?? []).map((p) => ({ ...p, code: 'INVALID' })), ...textProblems(record.data, '', 'freeText')];
-          if (unreadable.length) {
-            fail(record.location, unreadable);
-          } else if (typeof identifier !== 'string' || !identifier.trim()) {
-            fail(record.location, [{ field: 'id', message: 'every imported record needs its identifier, so the next import can match it', code: 'REQUIRED' }]);
-          } else if (firstSeen.has(key)) {
-            const first = firstSeen.get(key)!;
-            fail(record.location, [{ field: 'id', message: `"${identifier}" appears twice in the file (first at ${describe(first)})`, code: 'DUPLICATE' }]);
-          } else {
-            firstSeen.set(key, record.location);
-            const publish = record.kind === 'Dataset' && record.data.status ? record.data.status === 'published' : !!options.publish;
-            const origin: RecordOrigin = {
-              provenanceSource: options.provenance ?? ProvenanceSource.IMPORTED,
-              fingerprint: fingerprint(record, publish),
-              publish,
-              issued: dateOf(record.data.issued),
-              modified: dateOf(record.data.modified),
-              harvestedFrom: options.harvest?.sourceIri(record) ?? null,
-              harvestedAt: options.harvest?.at ?? null,
-            };
-            try {
-              const outcome = await service.upsert(identifier, input(record.data, source.context) as never, origin, existing.get(identifier) ?? null);
-              report[outcome]++;
-            } catch (error) {
-              if (!(error instanceof UserInputProblem)) throw error;
-              fail(record.location, error.errors);
-            }
-          }
-          options.onProgress?.(++done);
+          const problems = await writeRecord(record, service, input, existing);
+          if (problems.length > 0) fail(record, problems);
+          options.onProgress?.(++done, source.total);
         }
         if (report.failed > 0) return;
         try {
@@ -166,7 +184,7 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         clearReferenceCache(tx);
       };
       let batch: SourceRecord[] = [];
-      for await (const record of source.records()) {
+      for await (const record of source.records(tx)) {
         if (batch.length > 0 && (batch.length >= BATCH_SIZE || batch[0].kind !== record.kind)) {
           await writeBatch(batch);
           batch = [];
@@ -179,7 +197,7 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
           report.catalogueRecord = await upsertCatalogueRecord(tx, policy, source.catalogue);
         } catch (error) {
           if (!(error instanceof UserInputProblem)) throw error;
-          fail({ file: source.file, sheet: 'catalogue', row: null }, error.errors);
+          fail({ location: { file: source.file, sheet: 'catalogue', row: null } }, error.errors);
         }
       }
       if (options.dryRun || report.failed > 0) throw new RollBack();
@@ -221,14 +239,30 @@ async function upsertCatalogueRecord(em: EntityManager, policy: AccessPolicy, c:
   return current ? 'updated' : 'created';
 }
 
-function fingerprint(record: SourceRecord, publish: boolean): string {
-  return createHash('sha256').update(`${record.kind}\n${publish}\n${JSON.stringify(record.data)}`).digest('base64url');
+/**
+ * What the rules are given for a record: the same description in any of the formats (JSON, CSV, XLSX) has
+ * the same fingerprint, so switching formats rewrites nothing.
+ */
+function fingerprint(kind: RecordKind, input: object, origin: RecordOrigin): string {
+  const { publish, issued, modified } = origin;
+  return createHash('sha256').update(JSON.stringify([kind, publish, issued, modified, input])).digest('base64url');
 }
 
 function dateOf(value: unknown): Date | null {
   if (typeof value !== 'string' || !value) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Where a problem sits in the file: its own place, where the source locates the field, or the record's. */
+function place(record: Pick<SourceRecord, 'location' | 'locate'>, e: Problem & Partial<SourceLocation>): SourceLocation & { field: string | null } {
+  if (e.sheet !== undefined) return { ...record.location, sheet: e.sheet, row: e.row ?? null, field: e.field || null };
+  const field = e.field?.replace(/^input\./, '') ?? null;
+  if (field && record.locate) {
+    const located = record.locate(field);
+    return { ...located.location, field: located.field };
+  }
+  return { ...record.location, field };
 }
 
 function describe(location: SourceLocation): string {

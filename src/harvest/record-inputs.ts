@@ -102,7 +102,7 @@ export function studyInput(s: Json, context: InputContext): StudyInput {
     progress: s.status ? (String(s.status).toUpperCase() as StudyProgress) : null,
     startDate: orNull(s.startDate),
     endDate: orNull(s.endDate),
-    plannedSize: s.plannedSize ? { value: s.plannedSize.value, unit: s.plannedSize.unit } : null,
+    plannedSize: s.plannedSize ? { value: s.plannedSize.value ?? null, unit: s.plannedSize.unit ?? null } : null,
     ethicsApprovals: list<Json>(s.ethicsApprovals).map((e) => ({ authority: e.authority, reference: e.reference, date: e.date ?? null })),
     healthConditions: list(s.healthCondition),
     funders: list(s.funders),
@@ -190,7 +190,8 @@ function cohortInput(c: Json): CohortDescriptor {
     numberOfRecords: c.numberOfRecords ?? null,
     numberOfSamples: c.numberOfSamples ?? null,
     numberOfFamilies: c.numberOfFamilies ?? null,
-    sexDistribution: c.sexDistribution ?? null,
+    // A sex distribution without a single figure is no sex distribution (a spreadsheet cannot tell them apart).
+    sexDistribution: c.sexDistribution && Object.values(c.sexDistribution).some((n) => n != null) ? c.sexDistribution : null,
     minTypicalAge: c.minTypicalAge ?? null,
     maxTypicalAge: c.maxTypicalAge ?? null,
     populationCoverage: c.populationCoverage ?? null,

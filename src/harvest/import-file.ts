@@ -1,0 +1,59 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { catalogueJsonSource } from './catalogue-json.js';
+import type { ImportSource } from './import-source.js';
+import { csvFilesAt, readCsv, readXlsx } from './spreadsheet-files.js';
+import { spreadsheetSource } from './spreadsheet-source.js';
+
+export type ImportFormat = 'json' | 'csv' | 'xlsx';
+
+/** The format of an import file: by its extension; a folder holds CSV files. */
+export async function importFormatOf(location: string): Promise<ImportFormat> {
+  if ((await stat(location)).isDirectory()) return 'csv';
+  const extension = path.extname(location).toLowerCase();
+  if (extension === '.xlsx') return 'xlsx';
+  if (extension === '.csv') return 'csv';
+  if (extension === '.json') return 'json';
+  throw new Error(`${location}: not an import file (expected .json, .xlsx, .csv or a folder of .csv files)`);
+}
+
+/** Opens an import file on disk: the example-catalogue JSON, an XLSX workbook, a CSV file or a folder of them. */
+export async function openImportFile(location: string, defaultOwner: string | null): Promise<ImportSource> {
+  const name = path.basename(location);
+  switch (await importFormatOf(location)) {
+    case 'json':
+      return catalogueJsonSource(JSON.parse(await readFile(location, 'utf8')), name, defaultOwner);
+    case 'xlsx':
+      return spreadsheetSource(name, () => readXlsx(location), defaultOwner);
+    case 'csv': {
+      const files = await csvFilesAt(location);
+      return spreadsheetSource(name, () => readCsv(files), defaultOwner);
+    }
+  }
+}
+
+/**
+ * The `input` of the importCatalogue mutation: the example-catalogue document itself, or a spreadsheet in
+ * the JSON value: `{ "format": "xlsx", "content": "<base64>" }` or `{ "format": "csv", "sheets": { "datasets":
+ * "<CSV text>", ... } }` (one CSV text per sheet, named with or without ".csv").
+ */
+export function importInputSource(input: unknown, name: string, defaultOwner: string | null): ImportSource {
+  const value = input as { format?: unknown; content?: unknown; sheets?: unknown } | null;
+  const format = typeof value?.format === 'string' ? value.format.toLowerCase() : null;
+  if (format === 'xlsx') {
+    if (typeof value!.content !== 'string') throw new Error('an xlsx input needs "content": the workbook in base64');
+    const workbook = Buffer.from(value!.content, 'base64');
+    return spreadsheetSource(name, () => readXlsx(workbook), defaultOwner);
+  }
+  if (format === 'csv') {
+    const sheets = value!.sheets;
+    if (!sheets || typeof sheets !== 'object' || Object.values(sheets).some((text) => typeof text !== 'string')) {
+      throw new Error('a csv input needs "sheets": an object of CSV texts named by sheet (datasets, consent, ...)');
+    }
+    const files = Object.entries(sheets as Record<string, string>).map(([sheet, text]) => ({ sheet: sheet.replace(/\.csv$/i, ''), input: Readable.from([text]) }));
+    return spreadsheetSource(name, () => readCsv(files), defaultOwner);
+  }
+  if (format !== null) throw new Error(`unknown format "${String(value!.format)}": json (the document itself), xlsx or csv`);
+  return catalogueJsonSource(input, name, defaultOwner);
+}

@@ -1,0 +1,424 @@
+import type { Json, RecordKind } from './record-inputs.js';
+
+/**
+ * The spreadsheet form of the example-catalogue shape (seed/example-catalogue.json): one sheet per record
+ * kind and per repeated part of a dataset or evaluation, one row per record or part, one column per field.
+ * Column names are the field's path in the JSON shape, so a spreadsheet row reads as the JSON record it
+ * becomes; the converters of record-inputs.ts then treat both alike.
+ */
+export type ColumnType = 'text' | 'integer' | 'number' | 'boolean' | 'list' | 'terms' | 'numberOrText';
+
+export interface Column {
+  /** Header of the column. */
+  name: string;
+  /** Where the value goes in the JSON record (dotted); the name when not given. */
+  path?: string;
+  type: ColumnType;
+  /** For `terms`: the parts of each entry, written `part1|part2|...`. */
+  parts?: string[];
+  /** The record rules' name for the field, when it differs from the column (to place their problems). */
+  input?: string;
+  help: string;
+}
+
+export interface Sheet {
+  name: string;
+  help: string;
+  /** The record kind of a record sheet; parts sheets (consent, distributions...) belong to a parent sheet. */
+  kind?: RecordKind;
+  /** The JSON `recordType` of records in the `records` section. */
+  recordType?: string;
+  parent?: {
+    sheet: string;
+    /** Column holding the parent record's identifier. */
+    column: string;
+    /** Where the part goes in the parent's JSON record. */
+    path: string;
+    /** Several rows per parent (a list) or at most one (an object). */
+    many: boolean;
+    /** The record rules' name for the part (to place their problems). */
+    input: string;
+    /** The column blamed for a problem with the parts as a whole (the parent column when not given). */
+    wholeColumn?: string;
+  };
+  columns: Column[];
+}
+
+const text = (name: string, help: string, extra: Partial<Column> = {}): Column => ({ name, type: 'text', help, ...extra });
+const integer = (name: string, help: string, extra: Partial<Column> = {}): Column => ({ name, type: 'integer', help, ...extra });
+const number = (name: string, help: string, extra: Partial<Column> = {}): Column => ({ name, type: 'number', help, ...extra });
+const list = (name: string, help: string, extra: Partial<Column> = {}): Column => ({ name, type: 'list', help, ...extra });
+const terms = (name: string, parts: string[], help: string, extra: Partial<Column> = {}): Column => ({ name, type: 'terms', parts, help, ...extra });
+const id = (kind: string): Column => text('id', `identifier of the ${kind} (required; matches the record on the next import)`);
+const owner = text('ownerOrganisation', 'identifier of the owning organisation (default: the organisation importing, or the catalogue publisher)');
+const dates = [text('issued', 'date first issued (YYYY-MM-DD); kept as given'), text('modified', 'date last modified (YYYY-MM-DD); kept as given')];
+const ONTOLOGY_TERM = ['iri', 'label', 'system'];
+
+export const SHEETS: Sheet[] = [
+  {
+    name: 'catalogue',
+    help: 'The catalogue record (one row, optional; only an admin or the system sets it). Its publisher owns records that name no owner.',
+    columns: [
+      id('catalogue'),
+      text('title', 'title'),
+      text('description', 'description'),
+      text('publisher', 'identifier of the publishing organisation'),
+      list('language', 'languages, separated by ";"'),
+      text('spatial', 'spatial coverage IRI'),
+      list('themeTaxonomy', 'theme taxonomy IRIs, separated by ";"'),
+      text('homepage', 'homepage URL'),
+    ],
+  },
+  {
+    name: 'organisations',
+    kind: 'Organisation',
+    help: 'Organisations: regions, universities, GMCs, biobanks, authorities. A parent may come after its children.',
+    columns: [
+      id('organisation'),
+      text('name', 'name (required)'),
+      text('type', 'REGION, UNIVERSITY, GMC, PROGRAMME, BIOBANK, AUTHORITY, INFRASTRUCTURE, FUNDER or COMPANY'),
+      text('publisherType', 'ADMS publisher type IRI'),
+      list('roles', 'roles, separated by ";" (DATA_HOLDER; CONTROLLER; ...)'),
+      text('homepage', 'homepage URL'),
+      text('orgNumber', 'organisation number'),
+      text('contactEmail', 'contact e-mail'),
+      text('parentOrg', 'identifier of the parent organisation', { input: 'parent' }),
+    ],
+  },
+  {
+    name: 'accessBodies',
+    kind: 'DataAccessBody',
+    help: 'Data access bodies: DACs, regional disclosure functions, biobanks, HDABs, ethics authorities.',
+    columns: [
+      id('access body'),
+      text('name', 'name (required)'),
+      text('kind', 'DAC, REGIONAL_DISCLOSURE_FUNCTION, BIOBANK, HDAB or ETHICS_AUTHORITY'),
+      text('operatedBy', 'identifier of the operating organisation'),
+      text('hostedBy', 'identifier of the hosting organisation'),
+      text('contactEmail', 'contact e-mail'),
+      text('applicationUrl', 'where to apply (the default for access routes naming this body)'),
+      text('jurisdiction', 'country code (default SE)'),
+      text('status', 'active or planned', { input: 'operationalStatus' }),
+      text('note', 'note'),
+      owner,
+    ],
+  },
+  {
+    name: 'publications',
+    kind: 'Publication',
+    help: 'Publications that datasets, studies and evaluations refer to.',
+    columns: [
+      id('publication'),
+      text('title', 'title (required)'),
+      text('doi', 'DOI'),
+      text('pmid', 'PubMed id'),
+      text('authorsShort', 'authors, short form'),
+      text('journal', 'journal'),
+      integer('year', 'year of publication'),
+      text('volumePages', 'volume and pages'),
+      owner,
+    ],
+  },
+  {
+    name: 'studies',
+    kind: 'Study',
+    recordType: 'Study',
+    help: 'Studies that generate datasets.',
+    columns: [
+      id('study'),
+      text('title', 'title (required)'),
+      text('acronym', 'acronym'),
+      text('description', 'description'),
+      text('studyType', 'NATIONAL_IMPLEMENTATION, VALIDATION, CLINICAL_ROUTINE, RESEARCH or PILOT'),
+      text('diagnosticArea', 'RARE_DISEASES, HEREDITARY_CANCER, SOLID_TUMOURS, HAEMATOLOGICAL_MALIGNANCIES, CHILDHOOD_CANCER, INFECTIOUS_DISEASES, PHARMACOGENOMICS or COMPLEX_DISEASES'),
+      text('status', 'planned, recruiting, ongoing or completed', { input: 'progress' }),
+      text('startDate', 'start date (YYYY-MM-DD)'),
+      text('endDate', 'end date (YYYY-MM-DD)'),
+      number('plannedSize.value', 'planned size'),
+      text('plannedSize.unit', 'unit of the planned size (e.g. patients/year)'),
+      terms('ethicsApprovals', ['authority', 'reference', 'date'], 'ethics approvals: authority|reference|date; ...'),
+      terms('healthCondition', ONTOLOGY_TERM, 'health conditions: IRI|label|system; ...', { input: 'healthConditions' }),
+      list('funders', 'identifiers of funding organisations, separated by ";"'),
+      list('participatingOrgs', 'identifiers of participating organisations (the first owns the study by default)', { input: 'participatingOrganisations' }),
+      list('publications', 'identifiers of publications'),
+      owner,
+      ...dates,
+    ],
+  },
+  {
+    name: 'datasets',
+    kind: 'Dataset',
+    recordType: 'Dataset',
+    help: 'Datasets, one row each; consent, access route, its steps and distributions are on their own sheets.',
+    columns: [
+      id('dataset'),
+      text('title', 'title (required)'),
+      text('description', 'description'),
+      list('keywords', 'keywords, separated by ";"'),
+      text('diagnosticArea', 'as on the studies sheet (RARE_DISEASES, CHILDHOOD_CANCER, ...)'),
+      text('theme', 'EU data theme IRI'),
+      text('accessRights', 'EU access-right IRI (PUBLIC, NON_PUBLIC, ...)'),
+      list('otherIdentifiers', 'other identifiers, separated by ";"'),
+      text('version', 'release version', { input: 'releaseVersion' }),
+      text('publisher', 'identifier of the publishing organisation (default: the organisation importing)'),
+      owner,
+      list('dataHolder', 'identifiers of the data-holding organisations', { input: 'dataHolders' }),
+      list('contributors', 'identifiers of contributing organisations'),
+      text('wasGeneratedBy', 'identifier of the study that produced the dataset'),
+      text('hdab', 'identifier of the health data access body'),
+      list('isReferencedBy', 'identifiers of publications', { input: 'publications' }),
+      text('status', 'published (published by the import) or planned; empty: as --publish says'),
+      ...dates,
+      integer('cohort.numberOfUniqueIndividuals', 'number of unique individuals'),
+      integer('cohort.numberOfRecords', 'number of records'),
+      integer('cohort.numberOfSamples', 'number of samples'),
+      integer('cohort.numberOfFamilies', 'number of families'),
+      integer('cohort.sexDistribution.female', 'females'),
+      integer('cohort.sexDistribution.male', 'males'),
+      integer('cohort.sexDistribution.otherOrUnknown', 'other or unknown sex'),
+      number('cohort.minTypicalAge', 'typical minimum age (years)'),
+      number('cohort.maxTypicalAge', 'typical maximum age (years)'),
+      text('cohort.populationCoverage', 'population coverage'),
+      terms('cohort.diseases', ONTOLOGY_TERM, 'diseases: IRI or CURIE|label|system; ... (MONDO codes are checked)'),
+      terms('cohort.phenotypes', ONTOLOGY_TERM, 'HPO phenotypes: IRI|label|system; ...'),
+      list('cohort.sampleTypes', 'sample types, separated by ";"'),
+      text('cohort.sequencing.assay', 'assays joined by "+": WGS, WES, PANEL, WTS, LONG_READ_WGS, PATHOGEN_WGS (e.g. WGS+WTS)', { input: 'cohort.sequencing.assays' }),
+      text('cohort.sequencing.panelName', 'panel name'),
+      text('cohort.sequencing.platform', 'sequencing platform'),
+      number('cohort.sequencing.meanCoverage', 'mean coverage'),
+      number('cohort.sequencing.readLength', 'read length'),
+      text('cohort.genomeBuild.name', 'genome build (GRCh38, ...)'),
+      text('cohort.genomeBuild.accession', 'genome build accession'),
+      list('cohort.variantTypes', 'variant types, separated by ";" (SNV; INDEL; CNV; ...)'),
+      text('cohort.pedigreeStructure', 'SINGLETON, TRIO, SINGLETON_AND_FAMILY, ...'),
+      text('cohort.countsSource', 'where the counts come from'),
+    ],
+  },
+  {
+    name: 'consent',
+    parent: { sheet: 'datasets', column: 'dataset', path: 'consentScope', many: false, input: 'consent' },
+    help: 'Consent scope of a dataset in DUO terms: at most one row per dataset.',
+    columns: [
+      text('dataset', 'identifier of the dataset (required)'),
+      text('duoPermission', 'exactly one DUO permission code, e.g. DUO:0000006', { path: 'duoPermission.code' }),
+      terms('duoModifiers', ['code', 'value'], 'DUO modifiers: code|value; ... (e.g. DUO:0000021; DUO:0000022|SE)'),
+      terms('diseaseRestrictions', ONTOLOGY_TERM, 'disease restrictions (DUO:0000007): IRI|label|system; ...'),
+      text('consentType', 'consent type'),
+      text('consentFormVersion', 'consent form version'),
+      list('legalBases', 'legal bases, separated by ";" (eu-gdpr:A6-1-e; ...)'),
+      list('nationalLegalBasis', 'national legal bases, separated by ";"'),
+      text('ethicsApproval.authority', 'ethics approval: authority'),
+      text('ethicsApproval.reference', 'ethics approval: reference'),
+      text('ethicsApproval.date', 'ethics approval: date'),
+      text('returnOfResults', 'return of results'),
+      text('withdrawalProcess', 'how participants withdraw'),
+    ],
+  },
+  {
+    name: 'accessRoutes',
+    parent: { sheet: 'datasets', column: 'dataset', path: 'accessRoute', many: false, input: 'accessRoute' },
+    help: 'Access route of a dataset (whom to ask and how): at most one row per dataset; its steps are on accessRouteSteps.',
+    columns: [
+      text('dataset', 'identifier of the dataset (required)'),
+      text('accessMode', 'SECURE_PROCESSING_ENVIRONMENT, CONTROLLED_DOWNLOAD, FEDERATED_QUERY, AGGREGATE_ONLY or OPEN (required)'),
+      text('accessBody', 'identifier of the access body to ask'),
+      text('applicationUrl', "where to apply (default: the access body's)"),
+      text('contactEmail', 'contact e-mail'),
+      integer('expectedTurnaroundDays', 'expected turnaround in days'),
+      text('fees', 'fees'),
+      list('languages', 'languages, separated by ";" (default sv; en)'),
+    ],
+  },
+  {
+    name: 'accessRouteSteps',
+    parent: { sheet: 'datasets', column: 'dataset', path: 'accessRoute.steps', many: true, input: 'accessRoute.steps', wholeColumn: 'order' },
+    help: 'Ordered steps of access routes: one row per step, numbered 1, 2, 3... per dataset.',
+    columns: [
+      text('dataset', 'identifier of the dataset (required)'),
+      integer('order', 'position of the step, 1, 2, 3... (required)'),
+      text('requirement', 'ETHICS_APPROVAL, DAC_REVIEW, CONTROLLER_DISCLOSURE_DECISION, BIOBANK_DECISION, DATA_TRANSFER_AGREEMENT, JOINT_CONTROLLER_AGREEMENT, HDAB_PERMIT or DPA (required)'),
+      text('body', 'identifier of the responsible access body'),
+      text('description', 'description'),
+    ],
+  },
+  {
+    name: 'distributions',
+    parent: { sheet: 'datasets', column: 'dataset', path: 'distributions', many: true, input: 'distributions' },
+    help: 'Distributions of datasets: one row per distribution.',
+    columns: [
+      text('dataset', 'identifier of the dataset (required)'),
+      text('title', 'title (required)'),
+      text('accessURL', 'access URL (for controlled data: the request page)', { input: 'accessUrl' }),
+      text('downloadURL', 'download URL', { input: 'downloadUrl' }),
+      terms('formats', ['label', 'edam', 'mediaType'], 'formats: label|EDAM IRI|media type; ... (e.g. CRAM|http://edamontology.org/format_3462)'),
+      text('mediaType', 'media type'),
+      integer('byteSize', 'size in bytes'),
+      text('license', 'licence IRI'),
+      text('accessMode', 'access mode (as on accessRoutes)'),
+      text('hostingLocation', 'hosting location'),
+      text('encryption', 'encryption'),
+    ],
+  },
+  {
+    name: 'evaluations',
+    kind: 'HealthEconomicEvaluation',
+    recordType: 'HealthEconomicEvaluation',
+    help: 'Health-economic evaluations (CHEERS 2022); results are on evaluationResults.',
+    columns: [
+      id('evaluation'),
+      text('title', 'title (required)'),
+      text('evaluationType', 'CEA, CUA, CBA, CMA, COST_ANALYSIS, MICRO_COSTING, BUDGET_IMPACT, COST_CONSEQUENCE or YIELD_ONLY (required)'),
+      text('population', 'population'),
+      text('country', 'country code'),
+      text('setting', 'setting'),
+      text('intervention', 'intervention'),
+      list('comparators', 'comparators, separated by ";"'),
+      text('perspective', 'HEALTHCARE_PAYER, HEALTHCARE_SYSTEM, SOCIETAL, HOSPITAL or PATIENT'),
+      text('timeHorizon', 'ISO 8601 duration or LIFETIME'),
+      text('timeHorizonNote', 'note on the time horizon (added to the note)', { input: 'note' }),
+      number('discountRateCosts', 'discount rate for costs (0.03 = 3%)'),
+      number('discountRateOutcomes', 'discount rate for outcomes'),
+      list('outcomeMeasures', 'outcome measures, separated by ";"'),
+      text('costingMethod', 'costing method'),
+      text('currency', 'ISO 4217 currency of every monetary figure (required)'),
+      integer('priceYear', 'price year of every monetary figure'),
+      text('priceYearNote', 'why the price year is not given'),
+      text('modelType', 'model types joined by "+": NONE_TRIAL_OR_COHORT, DECISION_TREE, MARKOV, MICROSIMULATION, DES, PARTITIONED_SURVIVAL, BUDGET_IMPACT', { input: 'modelTypes' }),
+      text('modelTypeNote', 'note on the model (added to the note)', { input: 'note' }),
+      list('sensitivityAnalyses', 'sensitivity analyses, separated by ";"'),
+      { name: 'cheersCompliant', type: 'boolean', help: 'true or false' },
+      text('note', 'note'),
+      text('publication', 'identifier of the publication'),
+      list('evaluates', 'identifiers of the datasets and studies evaluated', { input: 'evaluatedDatasets' }),
+      owner,
+      ...dates,
+    ],
+  },
+  {
+    name: 'evaluationResults',
+    parent: { sheet: 'evaluations', column: 'evaluation', path: 'results', many: true, input: 'results' },
+    help: 'Results of evaluations: one row per result.',
+    columns: [
+      text('evaluation', 'identifier of the evaluation (required)'),
+      text('measure', 'what was measured, e.g. ICER, DIAGNOSTIC_YIELD, MEAN_COST_DIFFERENCE_PER_PATIENT (required)'),
+      { name: 'value', type: 'numberOrText', help: 'a number, a range (0.68-0.72) or a statement' },
+      text('unit', 'unit'),
+      number('ci95Low', '95% CI low'),
+      number('ci95High', '95% CI high'),
+      number('pValue', 'p-value'),
+      text('comparator', 'comparator'),
+      number('comparatorValue', "comparator's value"),
+      text('note', 'note'),
+    ],
+  },
+];
+
+export const SHEETS_BY_NAME = new Map(SHEETS.map((s) => [s.name, s]));
+
+/** Sheets in the template besides the data sheets, skipped on import. */
+export const ABOUT_SHEET = 'about';
+
+export type Cell = string | number | boolean | Date | null;
+
+const LIST_SEPARATOR = ';';
+const PART_SEPARATOR = '|';
+
+const isBlank = (value: Cell | undefined): value is null | undefined => value == null || (typeof value === 'string' && value.trim() === '');
+
+/** A cell as text; a date cell (midnight UTC, as Excel stores a date) as YYYY-MM-DD. */
+export function cellText(value: Exclude<Cell, null>): string {
+  if (value instanceof Date) {
+    const iso = value.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  }
+  return String(value).trim();
+}
+
+function toNumber(value: Exclude<Cell, null>): number | null {
+  if (typeof value === 'number') return value;
+  const text = cellText(value);
+  return /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : null;
+}
+
+/** A cell's value in the JSON shape, or the reason it cannot be read. */
+export function readCell(column: Column, value: Cell | undefined): { value?: unknown; problem?: string } {
+  if (isBlank(value)) return {};
+  switch (column.type) {
+    case 'text':
+      return { value: cellText(value) };
+    case 'integer': {
+      const n = toNumber(value);
+      return n != null && Number.isInteger(n) ? { value: n } : { problem: `must be a whole number (got "${cellText(value)}")` };
+    }
+    case 'number': {
+      const n = toNumber(value);
+      return n != null ? { value: n } : { problem: `must be a number (got "${cellText(value)}")` };
+    }
+    case 'numberOrText':
+      return { value: toNumber(value) ?? cellText(value) };
+    case 'boolean': {
+      if (typeof value === 'boolean') return { value };
+      const word = cellText(value).toLowerCase();
+      if (['true', 'yes', '1'].includes(word)) return { value: true };
+      if (['false', 'no', '0'].includes(word)) return { value: false };
+      return { problem: `must be true or false (got "${cellText(value)}")` };
+    }
+    case 'list':
+      return { value: entries(value) };
+    case 'terms':
+      return {
+        value: entries(value).map((entry) => {
+          const parts = entry.split(PART_SEPARATOR).map((p) => p.trim());
+          return Object.fromEntries(column.parts!.map((name, i) => [name, parts[i]]).filter(([, part]) => part));
+        }),
+      };
+  }
+}
+
+function entries(value: Exclude<Cell, null>): string[] {
+  return cellText(value)
+    .split(LIST_SEPARATOR)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+/** A JSON value as the cell that reads back as it (the inverse of readCell). */
+export function writeCell(column: Column, value: unknown): Cell {
+  if (value == null) return null;
+  switch (column.type) {
+    case 'list':
+      return (Array.isArray(value) ? value : [value]).map(String).join(`${LIST_SEPARATOR} `) || null;
+    case 'terms':
+      return (
+        (Array.isArray(value) ? value : [value])
+          .map((entry) => {
+            const parts = typeof entry === 'object' ? column.parts!.map((name) => String(entry[name] ?? '')) : [String(entry)];
+            while (parts.length > 1 && parts.at(-1) === '') parts.pop();
+            return parts.join(PART_SEPARATOR);
+          })
+          .join(`${LIST_SEPARATOR} `) || null
+      );
+    case 'boolean':
+      return Boolean(value);
+    case 'text':
+      return String(value);
+    default:
+      return typeof value === 'number' ? value : String(value);
+  }
+}
+
+export const columnPath = (column: Column): string => column.path ?? column.name;
+
+export function getPath(record: Json, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Json)[key] : undefined), record);
+}
+
+export function setPath(record: Json, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let target = record;
+  for (const key of keys.slice(0, -1)) {
+    if (!target[key] || typeof target[key] !== 'object') target[key] = {};
+    target = target[key];
+  }
+  target[keys.at(-1)!] = value;
+}

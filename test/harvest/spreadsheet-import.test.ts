@@ -1,0 +1,283 @@
+import type * as RDF from '@rdfjs/types';
+import ExcelJS from 'exceljs';
+import { DataFactory } from 'n3';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { runImportCommand } from '../../src/cli/import-command.js';
+import type { AppConfig } from '../../src/config.js';
+import { isomorphic, parse } from '../../src/dcat/rdf/parse.js';
+import { importCatalogue } from '../../src/harvest/import.js';
+import { openImportFile } from '../../src/harvest/import-file.js';
+import { SHEETS } from '../../src/harvest/spreadsheet-columns.js';
+import { writeCsvFolder, writeXlsx } from '../../src/harvest/spreadsheet-files.js';
+import { systemActor } from '../../src/records/viewer.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+const example = JSON.parse(await readFile(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
+const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+const recordCount = example.organisations.length + example.accessBodies.length + example.publications.length + example.records.length;
+/** The datasets the seed publishes (drafts have no public DCAT). */
+const publishedIds: string[] = example.records.filter((r: { recordType: string; status: string }) => r.recordType === 'Dataset' && r.status === 'published').map((r: { id: string }) => r.id);
+
+const IMPORT = `mutation($input: JSON!, $dryRun: Boolean, $publish: Boolean) {
+  importCatalogue(input: $input, dryRun: $dryRun, publish: $publish) {
+    report { dryRun committed created updated unchanged failed catalogueRecord problems { file sheet row field message code } }
+    userErrors { field message code }
+  }
+}`;
+
+let catalogue: TestCatalogue;
+let dir: string;
+let seedXlsx: string;
+let seedCsv: string;
+beforeAll(async () => {
+  catalogue = await startTestCatalogue();
+  dir = await mkdtemp(path.join(tmpdir(), 'gdcat-spreadsheet-'));
+  seedXlsx = path.join(dir, 'seed.xlsx');
+  seedCsv = path.join(dir, 'seed-csv');
+  await writeXlsx(example, seedXlsx);
+  await writeCsvFolder(example, seedCsv);
+});
+afterAll(async () => {
+  await catalogue?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function importFile(file: string, options: { dryRun?: boolean; org?: string } = {}) {
+  const source = await openImportFile(file, options.org ?? null);
+  return importCatalogue(catalogue.orm.em.fork(), systemActor('seed'), source, { publish: true, dryRun: options.dryRun });
+}
+
+async function importAs(token: string, input: unknown, options: { dryRun?: boolean; publish?: boolean } = {}) {
+  const { data, errors } = await catalogue.gql(IMPORT, { input, ...options }, token);
+  expect(errors, JSON.stringify(errors)).toBeUndefined();
+  return data!.importCatalogue;
+}
+
+/** The sheets of a CSV folder as the importCatalogue input takes them. */
+async function csvInput(folder: string) {
+  const sheets: Record<string, string> = {};
+  for (const name of await readdir(folder)) sheets[path.basename(name, '.csv')] = await readFile(path.join(folder, name), 'utf8');
+  return { format: 'csv', sheets };
+}
+
+/**
+ * A dataset's RDF without what differs between two catalogues holding the same records: the time each wrote
+ * it, and the database ids in the IRIs of its parts (distributions, access route steps), which are named by
+ * what they say instead.
+ */
+function comparable(quads: RDF.Quad[]): RDF.Quad[] {
+  const written = ['http://purl.org/dc/terms/modified', 'https://w3id.org/fdp/fdp-o#metadataModified'];
+  const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+  const kept = quads.filter((q) => !written.includes(q.predicate.value));
+  const names = new Map<string, string>();
+  for (const q of kept) {
+    const id = q.subject.termType === 'NamedNode' ? /([0-9a-f-]{36})$/.exec(q.subject.value)?.[1] : undefined;
+    if (!id || names.has(id)) continue;
+    const says = kept.filter((p) => p.subject.equals(q.subject) && !p.object.value.match(UUID)).map((p) => `${p.predicate.value} ${p.object.value}`);
+    names.set(id, createHash('sha1').update(says.sort().join('\n')).digest('hex'));
+  }
+  const rename = <T extends RDF.Term>(term: T): T => {
+    if (term.termType !== 'NamedNode' && term.termType !== 'Literal') return term;
+    const value = term.value.replace(UUID, (id) => names.get(id) ?? id);
+    if (term.termType === 'NamedNode') return DataFactory.namedNode(value) as unknown as T;
+    return DataFactory.literal(value, (term as RDF.Literal).language || (term as RDF.Literal).datatype) as unknown as T;
+  };
+  return kept.map((q) => DataFactory.quad(rename(q.subject), q.predicate, rename(q.object), q.graph));
+}
+
+/** A workbook of the given sheets (header row first), as a file. */
+async function workbook(file: string, sheets: Record<string, unknown[][]>): Promise<string> {
+  const book = new ExcelJS.Workbook();
+  for (const [name, rows] of Object.entries(sheets)) book.addWorksheet(name).addRows(rows);
+  await book.xlsx.writeFile(file);
+  return file;
+}
+
+const datasetRow = (id: string, title = 'Stockholm paediatric epilepsy WGS') => [
+  id,
+  title,
+  'Trio WGS of children with early-onset epilepsy.',
+  'epilepsy; trio',
+  STOCKHOLM,
+  STOCKHOLM,
+  'urn:example:gms-catalogue:dab:se-hdab',
+  'published',
+];
+const DATASET_HEADER = ['id', 'title', 'description', 'keywords', 'publisher', 'dataHolder', 'hdab', 'status'];
+const consentRow = (id: string) => [id, 'DUO:0000006', 'DUO:0000021; DUO:0000022|SE'];
+const routeRow = (id: string) => [id, 'SECURE_PROCESSING_ENVIRONMENT', 'urn:example:gms-catalogue:dab:stockholm'];
+const stepRow = (id: string, order: number) => [id, order, 'ETHICS_APPROVAL', 'urn:example:gms-catalogue:dab:etik'];
+const distributionRow = (id: string) => [id, 'VCF in the regional SPE', 'VCF|http://edamontology.org/format_3016', 'SECURE_PROCESSING_ENVIRONMENT'];
+
+function newDatasets(ids: string[], edit: (sheets: Record<string, unknown[][]>) => void = () => {}) {
+  const sheets: Record<string, unknown[][]> = {
+    datasets: [[...DATASET_HEADER], ...ids.map((id) => datasetRow(id))],
+    consent: [['dataset', 'duoPermission', 'duoModifiers'], ...ids.map(consentRow)],
+    accessRoutes: [['dataset', 'accessMode', 'accessBody'], ...ids.map(routeRow)],
+    accessRouteSteps: [['dataset', 'order', 'requirement', 'body'], ...ids.map((id) => stepRow(id, 1))],
+    distributions: [['dataset', 'title', 'formats', 'accessMode'], ...ids.map(distributionRow)],
+  };
+  edit(sheets);
+  return sheets;
+}
+
+describe('the seed as a spreadsheet', () => {
+  it('XLSX and CSV forms of the seed describe the same records as its JSON import: importing them changes nothing', async () => {
+    for (const file of [seedXlsx, seedCsv]) {
+      const report = await importFile(file);
+      expect(report.problems).toEqual([]);
+      expect(report).toMatchObject({ committed: true, created: 0, updated: 0, unchanged: recordCount, failed: 0, catalogueRecord: 'unchanged' });
+    }
+  });
+
+  it('a catalogue filled from the XLSX serves the same DCAT for every dataset as one filled from the JSON', async () => {
+    const fresh = await startTestCatalogue({ seed: false });
+    try {
+      const source = await openImportFile(seedXlsx, null);
+      const report = await importCatalogue(fresh.orm.em.fork(), systemActor('seed'), source, { publish: true });
+      expect(report).toMatchObject({ committed: true, created: recordCount, failed: 0, catalogueRecord: 'created' });
+      for (const id of publishedIds) {
+        const graphs = [];
+        for (const node of [catalogue, fresh]) {
+          const response = await fetch(`${node.url}/dcat/datasets/${encodeURIComponent(id)}`, { headers: { accept: 'text/turtle' } });
+          expect(response.status, id).toBe(200);
+          graphs.push(comparable(await parse(await response.text(), 'text/turtle', 'http://gdcat.test/')));
+        }
+        expect(graphs[0].length, id).toBeGreaterThan(20);
+        expect(isomorphic(graphs[0], graphs[1]), id).toBe(true);
+      }
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it('importCatalogue takes the CSV sheets and the XLSX workbook (base64) in its JSON input', async () => {
+    const admin = await catalogue.token('admin');
+    const csv = await importAs(admin, await csvInput(seedCsv), { publish: true });
+    expect(csv.userErrors).toEqual([]);
+    expect(csv.report).toMatchObject({ committed: true, created: 0, updated: 0, unchanged: recordCount, failed: 0 });
+    const xlsx = await importAs(admin, { format: 'xlsx', content: (await readFile(seedXlsx)).toString('base64') }, { publish: true });
+    expect(xlsx.report).toMatchObject({ committed: true, created: 0, updated: 0, unchanged: recordCount, failed: 0 });
+    const broken = await importAs(admin, { format: 'xlsx', content: Buffer.from('not a workbook').toString('base64') });
+    expect(broken.report.committed).toBe(false);
+    expect(broken.report.problems).toEqual([expect.objectContaining({ file: 'input', sheet: null, message: expect.stringMatching(/^cannot read the file/) })]);
+    expect((await importAs(admin, { format: 'ods', content: '' })).userErrors).toEqual([expect.objectContaining({ field: 'input', code: 'INVALID' })]);
+  });
+});
+
+describe('spreadsheet problems', () => {
+  it('a dry run reports every problem with file, sheet, row and column, and writes nothing', async () => {
+    const before = await catalogue.orm.em.fork().count(Dataset);
+    const ids = ['urn:test:sheet:a', 'urn:test:sheet:b', 'urn:test:sheet:c'];
+    const file = await workbook(
+      path.join(dir, 'problems.xlsx'),
+      newDatasets(ids, (sheets) => {
+        sheets.datasets[2][1] = ''; // b: no title
+        sheets.datasets[0].push('cohort.numberOfSamples', 'colour');
+        sheets.datasets[3].push('many', 'red'); // c: not a number, and an unknown column
+        sheets.consent[1][1] = 'DUO:9999999'; // a: unknown permission
+        sheets.accessRouteSteps.push(['urn:test:sheet:a', 3, 'DAC_REVIEW', 'urn:example:nowhere']); // a: gap, unknown body
+        sheets.distributions.push(['urn:test:sheet:zzz', 'Orphan', 'VCF', 'OPEN']); // no such dataset
+        sheets.distributions[2][1] = 'T'.repeat(1_001); // b: over the text limit of a title
+      }),
+    );
+    const report = await importFile(file, { dryRun: true });
+    expect(report).toMatchObject({ dryRun: true, committed: false });
+    const problems = report.problems.map((p) => `${p.file} ${p.sheet} ${p.row} ${p.field} ${p.code}`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'problems.xlsx datasets 1 colour INVALID',
+        'problems.xlsx datasets 3 title REQUIRED',
+        'problems.xlsx datasets 4 cohort.numberOfSamples INVALID',
+        expect.stringMatching(/^problems\.xlsx consent 2 duoPermission /),
+        'problems.xlsx accessRouteSteps 5 body NOT_FOUND',
+        expect.stringMatching(/^problems\.xlsx accessRouteSteps 2 order /),
+        'problems.xlsx distributions 5 dataset INVALID',
+        'problems.xlsx distributions 3 title INVALID',
+      ]),
+    );
+    expect(report.problems.find((p) => p.field === 'cohort.numberOfSamples')?.message).toBe('must be a whole number (got "many")');
+    expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
+  });
+
+  it('one bad row writes nothing (all or nothing); the corrected file imports, and again changes nothing', async () => {
+    const before = await catalogue.orm.em.fork().count(Dataset);
+    const ids = ['urn:test:sheet:all-1', 'urn:test:sheet:all-2', 'urn:test:sheet:all-3'];
+    const broken = await workbook(path.join(dir, 'broken.xlsx'), newDatasets(ids, (sheets) => (sheets.consent[2][1] = 'DUO:9999999')));
+    const failed = await importFile(broken, { org: STOCKHOLM });
+    expect(failed).toMatchObject({ committed: false, failed: 1 });
+    expect(failed.problems).toEqual([expect.objectContaining({ sheet: 'consent', row: 3, field: 'duoPermission' })]);
+    expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
+
+    const good = await workbook(path.join(dir, 'good.xlsx'), newDatasets(ids));
+    expect(await importFile(good, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 3, updated: 0, unchanged: 0, failed: 0 });
+    expect(await importFile(good, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 0, updated: 0, unchanged: 3, failed: 0 });
+    const renamed = await workbook(path.join(dir, 'renamed.xlsx'), newDatasets(ids, (sheets) => (sheets.datasets[2][1] = 'Renamed cohort')));
+    expect(await importFile(renamed, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 0, updated: 1, unchanged: 2 });
+    const { data } = await catalogue.gql(`{ dataset(id: "urn:test:sheet:all-2") { title version status consent { duoPermission } accessRoute { steps { order } } distributions { formats { label edam } } } }`);
+    expect(data?.dataset).toMatchObject({ title: 'Renamed cohort', status: 'PUBLISHED', accessRoute: { steps: [{ order: 1 }] } });
+    expect(data?.dataset.version).toBeGreaterThan(1);
+    expect(data?.dataset.distributions).toEqual([{ formats: [{ label: 'VCF', edam: 'http://edamontology.org/format_3016' }] }]);
+  });
+});
+
+describe('the template', () => {
+  it('gdcat import --template xlsx|csv writes every sheet and column, documented, and a filled template imports', async () => {
+    const xlsx = path.join(dir, 'template.xlsx');
+    const csv = path.join(dir, 'template-csv');
+    const log: string[] = [];
+    const config = {} as AppConfig; // writing a template opens no database
+    expect(await runImportCommand(['--template', 'xlsx', '--out', xlsx], config, (line) => log.push(line))).toBe(0);
+    expect(await runImportCommand(['--template', 'csv', '--out', csv], config, (line) => log.push(line))).toBe(0);
+    expect(await runImportCommand(['--template', 'ods'], config, (line) => log.push(line))).toBe(2);
+    expect(log.at(-1)).toMatch(/--template takes xlsx or csv/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(xlsx);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['about', ...SHEETS.map((s) => s.name)]);
+    for (const sheet of SHEETS) {
+      expect(book.getWorksheet(sheet.name)!.getRow(1).values).toEqual([undefined, ...sheet.columns.map((c) => c.name)]);
+    }
+    const about = book.getWorksheet('about')!.getSheetValues().map((row) => (row as unknown[])?.slice(1, 3).join(' '));
+    expect(about).toContain('distributions formats');
+    expect((await readdir(csv)).sort()).toEqual(['about.csv', ...SHEETS.map((s) => `${s.name}.csv`)].sort());
+    // The README lists every sheet with every column.
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const sheet of SHEETS) {
+      const listed = readme.split(`**${sheet.name}**: `)[1]?.split('\n\n')[1] ?? '';
+      expect(sheet.columns.filter((c) => !listed.includes(`\`${c.name}\``)), sheet.name).toEqual([]);
+    }
+
+    // Fill the template as a data manager would: in Excel, then save.
+    const id = 'urn:test:sheet:template';
+    const rows = newDatasets([id]);
+    for (const [name, [header, ...data]] of Object.entries(rows)) {
+      const worksheet = book.getWorksheet(name)!;
+      const columns = worksheet.getRow(1).values as string[];
+      for (const values of data) worksheet.addRow(columns.map((column) => values[header.indexOf(column)] ?? null).slice(1));
+    }
+    // A date typed into Excel is a date cell, not text.
+    const datasets = book.getWorksheet('datasets')!;
+    datasets.getRow(2).getCell((datasets.getRow(1).values as string[]).indexOf('issued')).value = new Date(Date.UTC(2025, 2, 1));
+    const filled = path.join(dir, 'filled.xlsx');
+    await book.xlsx.writeFile(filled);
+    expect(await importFile(filled, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 1, failed: 0 });
+    const { data } = await catalogue.gql(`{ dataset(id: "${id}") { issued consent { duoPermission } } }`);
+    expect(data?.dataset.issued).toMatch(/^2025-03-01/);
+
+    // The CSV template, filled and imported as a folder; one file saved by an Excel that separates with ";".
+    for (const [name, [header, ...data]] of Object.entries(newDatasets(['urn:test:sheet:template-csv']))) {
+      const columns = (await readFile(path.join(csv, `${name}.csv`), 'utf8')).trim().split(',');
+      const separator = name === 'datasets' ? ';' : ',';
+      const lines = data.map((values) => columns.map((column) => JSON.stringify(String(values[header.indexOf(column)] ?? ''))).join(separator));
+      await writeFile(path.join(csv, `${name}.csv`), [columns.join(separator), ...lines].join('\n'));
+    }
+    expect(await importFile(csv, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 1, failed: 0 });
+    const fromCsv = await catalogue.gql(`{ dataset(id: "urn:test:sheet:template-csv") { title keywords } }`);
+    expect(fromCsv.data?.dataset).toEqual({ title: 'Stockholm paediatric epilepsy WGS', keywords: ['epilepsy', 'trio'] });
+  });
+});
