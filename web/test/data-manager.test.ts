@@ -237,6 +237,21 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
       .toBe(1);
   });
 
+  it('imports CSV sheets named after their sheets, as the spreadsheet template lays them out', async () => {
+    const csv = (name: string, rows: string[]) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(`${rows.join('\n')}\n`) });
+    await page.goto(`${server.url}/manage/import`);
+    await page.waitForSelector('#import-file');
+    await page.setInputFiles('#import-file', [
+      csv('datasets.csv', ['id,title,description,diagnosticArea,publisher,dataHolder', `urn:test:web-import:csv,Pharmacogenomics panels browsertestcsv,Panel sequencing of pharmacogenes; imported from CSV.,PHARMACOGENOMICS,${STOCKHOLM},${STOCKHOLM}`]),
+      csv('consent.csv', ['dataset,duoPermission', 'urn:test:web-import:csv,DUO:0000042']),
+    ]);
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page.waitForSelector('text=No problems: the file can be imported.');
+    await page.click('#import-run');
+    await page.waitForSelector('text=written');
+    expect(await page.locator('[data-testid="import-counts"]').textContent()).toMatch(/1 new/);
+  });
+
   it('tells anyone following an old link (a citation, a harvested landing page) that the dataset was withdrawn, and why', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto(withdrawnLandingPage);
