@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,7 +32,8 @@ import { generateDatasets } from './generate.js';
  * - queries: each GraphQL request alternates with the exact engine request it sent (captured from the
  *   engine call), so the ratio is measured under the same load; SQL statements per GraphQL request.
  * - writes: SQL statements of createDataset and publishDataset; create+publish throughput with 4 clients.
- * - export: the whole catalogue as Turtle in a child process (time and peak RSS).
+ * - export: `gdcat export` of the whole catalogue to a file, Turtle then N-Triples, under /usr/bin/time -v
+ *   (wall time and peak RSS of the CLI process, as an operator runs it).
  */
 const { values } = parseArgs({
   options: {
@@ -235,9 +236,7 @@ async function main(): Promise<void> {
   }
 
   if (sections.has('export')) {
-    const { stdout } = await promisify(execFile)(process.execPath, [path.resolve('dist/bench/export-child.js'), database.url], { maxBuffer: 1 << 20 });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { datasets: number; seconds: number; peakRssMiB: number };
-    console.log(`export (Turtle, child process): ${result.datasets} datasets in ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMiB} MiB\n`);
+    for (const format of ['ttl', 'nt'] as const) await benchExport(database.url, format, dataDir);
   }
 
   console.log(`load average at end (1/5/15 min): ${load()}; bench process RSS ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB`);
@@ -247,6 +246,25 @@ async function main(): Promise<void> {
   await orm.close();
   await database.stop();
   await rm(dataDir, { recursive: true, force: true });
+}
+
+/** Runs `gdcat export` to a file under /usr/bin/time -v, so the figures are the CLI process's own. */
+async function benchExport(databaseUrl: string, format: 'ttl' | 'nt', dataDir: string): Promise<void> {
+  const out = path.join(dataDir, `export.${format}`);
+  const stats = path.join(dataDir, `export-${format}.time`);
+  const loadAtStart = load();
+  await promisify(execFile)('/usr/bin/time', ['-v', '-o', stats, process.execPath, path.resolve('bin/gdcat.js'), 'export', '--format', format, '--out', out], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, ELASTICSEARCH_URL: '' },
+    maxBuffer: 16 << 20,
+  });
+  const report = await readFile(stats, 'utf8');
+  const elapsed = /Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)/.exec(report)!;
+  const seconds = Number(elapsed[1] ?? 0) * 3600 + Number(elapsed[2]) * 60 + Number(elapsed[3]);
+  const peakRssMiB = Math.round(Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)![1]) / 1024);
+  const bytes = (await stat(out)).size;
+  console.log(`export ${format}: ${seconds.toFixed(1)} s, peak RSS ${peakRssMiB} MiB, ${(bytes / 1048576).toFixed(0)} MiB written ` +
+    `(load average ${loadAtStart} at start, ${load()} at end)\n`);
+  await rm(out, { force: true });
 }
 
 /** The drain against the raw write of the same documents into a fresh index (ES) or table (PostgreSQL). */

@@ -5,7 +5,7 @@ import { mintDevToken } from '../auth/tokens.js';
 import { configFromEnv } from '../config.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { countDatasets } from '../dcat/catalogue-source.js';
-import { exportCatalogueTo, exportFormatNamed } from '../dcat/export.js';
+import { exportCatalogueInWorker, exportCatalogueTo, exportFormatNamed } from '../dcat/export.js';
 import { openDatabase, startCatalogue, startIndexer } from '../http/catalogue-server.js';
 import { gdcatSchema } from '../graphql/schema.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
@@ -99,10 +99,13 @@ async function main(argv: string[]): Promise<number> {
         log('--format must be ttl or nt');
         return 2;
       }
-      const { orm, embedded } = await openDatabase(config, log);
+      const { orm, databaseUrl, embedded } = await openDatabase(config, log);
       try {
         const bar = progress('export', await countDatasets(orm.em.fork()));
-        await exportCatalogueTo(orm, values.out, { baseUrl: config.baseUrl, format, onProgress: (written) => bar.update(written) });
+        const options = { baseUrl: config.baseUrl, format, onProgress: (written: number) => bar.update(written) };
+        // A file is written from a thread with a bounded heap; standard output stays with this thread's stream.
+        if (values.out) await exportCatalogueInWorker(databaseUrl, values.out, options);
+        else await exportCatalogueTo(orm, undefined, options);
         bar.finish();
         return 0;
       } finally {

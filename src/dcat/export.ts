@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { Worker } from 'node:worker_threads';
 import type { Orm } from '../db/orm.js';
 import { CatalogueDescriber, publishedPrefixes } from './profiles/describer.js';
 import { completeRecords, findCatalogue, findDatasetPage } from './catalogue-source.js';
@@ -47,7 +48,7 @@ export async function exportCatalogue(orm: Orm, out: NodeJS.WritableStream, opti
     const members = datasets.map((dataset) => iris.dataset(dataset.identifier));
     describeContainer(describer.graph, `${iris.catalog()}#datasets`, catalog, dcat('dataset'), members);
     for (const record of records) describer.dataset(record);
-    for (const quad of describer.quads) await writer.write(quad);
+    await writer.write(describer.quads);
     written += datasets.length;
     if (datasets.length > 0) options.onProgress?.(written);
     if (datasets.length < batchSize) break;
@@ -75,4 +76,34 @@ export async function exportCatalogueTo(orm: Orm, path: string | undefined, opti
     file.destroy();
     throw error;
   }
+}
+
+/** What exportCatalogueInWorker hands its thread. */
+export interface ExportJob {
+  databaseUrl: string;
+  path: string;
+  options: Omit<ExportOptions, 'onProgress'>;
+}
+
+/**
+ * V8 lets the heap grow to several times the live data before a full collection; an export allocates a
+ * batch's worth of short-lived objects again and again, so a heap bounded near the live set (a batch plus
+ * the ORM's metadata) keeps the process small, paid for in more frequent collections (BENCHMARKS.md).
+ */
+const EXPORT_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
+
+/** Exports to the file at `path` from a thread of its own whose heap is bounded (EXPORT_HEAP). */
+export function exportCatalogueInWorker(databaseUrl: string, path: string, options: ExportOptions): Promise<{ datasets: number }> {
+  const { onProgress, ...rest } = options;
+  const job: ExportJob = { databaseUrl, path, options: rest };
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./export-worker.js', import.meta.url), { workerData: job, resourceLimits: EXPORT_HEAP });
+    let result: { datasets: number } | undefined;
+    worker.on('message', (message: { written?: number; result?: { datasets: number } }) => {
+      if (message.result) result = message.result;
+      else if (message.written !== undefined) onProgress?.(message.written);
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => (result ? resolve(result) : reject(new Error(`The export stopped before it finished (exit code ${code})`))));
+  });
 }

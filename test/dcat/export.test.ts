@@ -59,8 +59,8 @@ describe('exportCatalogue', () => {
 
       expect(result).toEqual({ datasets: 15 });
       expect(progress.map((step) => step.written)).toEqual([4, 8, 12, 15]);
-      // Output leaves batch by batch: the first batch is in the sink before the later ones are read.
-      expect(progress[0]!.chunksSoFar).toBeGreaterThan(10);
+      // Output leaves batch by batch, one chunk each: the first batch is in the sink before the later ones are read.
+      expect(progress[0]!.chunksSoFar).toBeGreaterThan(0);
       expect(progress[0]!.chunksSoFar).toBeLessThan(chunks.length / 2);
 
       const exported = distinct(await parse(text(), format));

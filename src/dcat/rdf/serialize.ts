@@ -56,9 +56,12 @@ function writeWithN3(quads: readonly RDF.Quad[], options: WriterOptions): Promis
 // ---------------------------------------------------------------------------------------------------------
 // Streaming writers for whole-catalogue exports.
 
-/** Writes quads as they come; `write` waits while `out` is full, so an export runs in constant memory. */
+/**
+ * Writes quads a batch at a time; `write` hands the batch's text to `out` as one chunk and waits while `out` is
+ * full, so an export runs in constant memory without paying a promise and a stream write per triple.
+ */
 export interface RdfStreamWriter {
-  write(quad: RDF.Quad): Promise<void>;
+  write(quads: readonly RDF.Quad[]): Promise<void>;
   /** Writes the closing punctuation. `out` stays open: the caller owns it. */
   end(): Promise<void>;
 }
@@ -95,11 +98,13 @@ function streamWriter(out: NodeJS.WritableStream, options: WriterOptions): RdfSt
     if (!out.write(chunk)) await drained(out);
   };
   return {
-    async write(quad) {
-      if (quad.graph.termType !== 'DefaultGraph') {
-        throw new Error(`Cannot stream a quad in named graph <${quad.graph.value}>: only the default graph is supported`);
+    async write(quads) {
+      for (const quad of quads) {
+        if (quad.graph.termType !== 'DefaultGraph') {
+          throw new Error(`Cannot stream a quad in named graph <${quad.graph.value}>: only the default graph is supported`);
+        }
+        writer.addQuad(quad);
       }
-      writer.addQuad(quad);
       await flush();
     },
     async end() {
