@@ -62,6 +62,8 @@ export interface AppConfig {
   /** Unset: search runs on PostgreSQL. */
   elasticsearchUrl?: string;
   elasticsearchIndexPrefix: string;
+  /** Stem Swedish and English texts with Elasticsearch's language analyzers (needs the analysis-common module). */
+  elasticsearchLanguageAnalyzers?: boolean;
   stateDir: string;
   auth: AuthConfig;
   smallCountThreshold: number;
@@ -120,6 +122,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     elasticsearchUrl: env.ELASTICSEARCH_URL || undefined,
     elasticsearchIndexPrefix: env.ELASTICSEARCH_INDEX_PREFIX ?? 'gdcat',
+    elasticsearchLanguageAnalyzers: env.ELASTICSEARCH_LANGUAGE_ANALYZERS === 'true',
     stateDir,
     auth: {
       ...authConfigFromEnv(env, path.join(stateDir, 'dev-signing-key.json')),

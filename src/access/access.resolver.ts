@@ -1,6 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
 import { ConnectionType } from '../graphql/kit/connection.js';
+import { LANGUAGE_ARGUMENT_DESCRIPTION, LocalizedText, localizedTexts, nameFor } from '../graphql/kit/localized-text.js';
+import { textInEveryLanguage } from '../records/translations.js';
 import { keysetPage, type Connection } from '../records/pagination.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import type { RequestContext } from '../graphql/kit/context.js';
@@ -34,6 +36,20 @@ export class DataAccessBodyResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<Connection<DataAccessBody>> {
     return keysetPage(ctx.em, DataAccessBody, [ctx.policy.readableFilter()], 'name', { first, after, defaultSize: 50 });
+  }
+
+  @FieldResolver(() => String, { description: 'The name in the language asked for (see language).' })
+  name(
+    @Root() record: DataAccessBody,
+    @Arg('language', () => String, { nullable: true, description: LANGUAGE_ARGUMENT_DESCRIPTION }) language: string | null,
+    @Ctx() ctx: RequestContext,
+  ): string {
+    return nameFor(ctx, record, language);
+  }
+
+  @FieldResolver(() => [LocalizedText], { description: 'The name in every language it is given in, the record\'s own language first.' })
+  nameTranslations(@Root() record: DataAccessBody): LocalizedText[] {
+    return localizedTexts(textInEveryLanguage(record, 'name'));
   }
 
   @FieldResolver(() => Organisation, { nullable: true })

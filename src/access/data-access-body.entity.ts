@@ -1,6 +1,8 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { DEFAULT_RECORD_LANGUAGE } from '../core/languages.js';
 import { CatalogueRecord, Node } from '../records/record.js';
+import type { Translations } from '../records/translations.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 
 export enum DataAccessBodyKind {
@@ -25,9 +27,17 @@ registerEnumType(DataAccessBodyOperationalStatus, {
 @ObjectType({ implements: [Node, CatalogueRecord] })
 @Entity({ tableName: 'data_access_body' })
 export class DataAccessBody extends CatalogueRecord {
-  @Field(() => String)
+  /** In the record's own language; GraphQL serves name in the language asked for. */
   @Property({ type: 'text' })
   name!: string;
+
+  @Field(() => String, { description: 'Language of the record\'s own texts (sv or en); other languages are in the *Translations fields.' })
+  @Property({ type: 'text', default: 'en' })
+  language: string = DEFAULT_RECORD_LANGUAGE;
+
+  /** Texts in languages other than `language`, by language (see records/translations.ts). */
+  @Property({ type: 'json', default: '{}' })
+  translations: Translations = {};
 
   @Field(() => DataAccessBodyKind)
   @Enum({ items: () => DataAccessBodyKind, nativeEnumName: 'data_access_body_kind' })

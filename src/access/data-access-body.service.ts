@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType } from 'type-graphql';
 import type { RecordRules } from '../records/record-service.js';
-import { checkCountryCode, checkEmail, checkText, checkUrl } from '../core/validation.js';
+import { checkCountryCode, checkEmail, checkUrl } from '../core/validation.js';
+import { LocalizedTextInput } from '../graphql/kit/localized-text.js';
+import { applyTranslatedFields, NAME_TEXTS } from '../records/translations.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { DataAccessBody, DataAccessBodyKind, DataAccessBodyOperationalStatus } from './data-access-body.entity.js';
 
 @InputType()
 export class DataAccessBodyPatch {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Language of the name (sv or en; en when first created without one).' })
+  language?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The name in the body\'s language; other languages are kept.' })
   name?: string | null;
+
+  @Field(() => [LocalizedTextInput], { nullable: true, description: 'The name in every language, one per language; replaces all of them.' })
+  nameTranslations?: LocalizedTextInput[] | null;
 
   @Field(() => DataAccessBodyKind, { nullable: true })
   kind?: DataAccessBodyKind | null;
@@ -47,11 +55,10 @@ export class DataAccessBodyInput extends DataAccessBodyPatch {
 export const dataAccessBodyRules: RecordRules<DataAccessBody, DataAccessBodyInput, DataAccessBodyPatch> = {
   entity: DataAccessBody,
   async build(em, input, problems, refs) {
-    if (!input.name?.trim()) problems.add('input.name', 'is required', 'REQUIRED');
     if (!input.kind) problems.add('input.kind', 'is required', 'REQUIRED');
     const body = Object.assign(new DataAccessBody(), {
       identifier: input.identifier?.trim() || `urn:gdcat:access-body:${randomUUID()}`,
-      name: input.name?.trim() ?? '',
+      name: '',
       kind: input.kind ?? DataAccessBodyKind.DAC,
     });
     await dataAccessBodyRules.apply(em, body, input, problems, refs);
@@ -65,10 +72,7 @@ export const dataAccessBodyRules: RecordRules<DataAccessBody, DataAccessBodyInpu
     return body;
   },
   async apply(_em, body, patch, problems, refs) {
-    if (patch.name !== undefined) {
-      if (!patch.name?.trim()) problems.add('input.name', 'cannot be empty', 'REQUIRED');
-      else body.name = checkText(problems, 'input.name', patch.name, 300);
-    }
+    applyTranslatedFields(body, NAME_TEXTS, { ...patch }, problems);
     if (patch.kind) body.kind = patch.kind;
     if (patch.operatedBy !== undefined) {
       body.operatedBy = patch.operatedBy ? await refs.claim(Organisation, patch.operatedBy, 'input.operatedBy', problems) : null;

@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
       return runHarvestCommand(rest, config, log);
     case 'reindex': {
       const { orm, databaseUrl, embedded } = await openDatabase(config, log);
-      const engine = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix });
+      const engine = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers });
       try {
         await engine.init();
         const total = await orm.em.fork().count(Dataset);

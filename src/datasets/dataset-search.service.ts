@@ -4,6 +4,7 @@ import { Problems, UserInputProblem } from '../core/problems.js';
 import { permittedConsentKeys } from '../consent/consent-matching.js';
 import { findDuoTerm } from '../consent/duo-vocabulary.js';
 import type { RequestContext } from '../graphql/kit/context.js';
+import { nameFor } from '../graphql/kit/localized-text.js';
 import { labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { FACET_FIELDS, InvalidSearchCursorError, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
@@ -184,9 +185,9 @@ async function facetLabels(ctx: RequestContext, facet: FacetResult): Promise<(st
   switch (facet.field) {
     case 'publisher':
     case 'holdingRegion':
-      return (await loadAll(ctx.loaders.organisation, values)).map((o) => o?.name ?? null);
+      return (await loadAll(ctx.loaders.organisation, values)).map((o) => (o ? nameFor(ctx, o) : null));
     case 'accessBody':
-      return (await loadAll(ctx.loaders.accessBody, values)).map((b) => b?.name ?? null);
+      return (await loadAll(ctx.loaders.accessBody, values)).map((b) => (b ? nameFor(ctx, b) : null));
     case 'disease':
       return values.map((v) => labelOf(v) ?? null);
     case 'duoPermission':

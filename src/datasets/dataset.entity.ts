@@ -2,7 +2,9 @@ import { Collection } from '@mikro-orm/core';
 import { Entity, Enum, ManyToMany, ManyToOne, OneToMany, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
+import { DEFAULT_RECORD_LANGUAGE } from '../core/languages.js';
 import { CatalogueRecord, Node } from '../records/record.js';
+import type { Translations } from '../records/translations.js';
 import { DiagnosticArea } from '../records/terms.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -17,17 +19,23 @@ export const NON_PUBLIC_ACCESS = 'http://publications.europa.eu/resource/authori
 @ObjectType({ implements: [Node, CatalogueRecord] })
 @Entity({ tableName: 'dataset' })
 export class Dataset extends CatalogueRecord {
-  @Field(() => String)
+  /** In the record's own language; GraphQL serves title, description and keywords in the language asked for. */
   @Property({ type: 'text' })
   title!: string;
 
-  @Field(() => String)
   @Property({ type: 'text' })
   description: string = '';
 
-  @Field(() => [String])
   @Property({ type: 'text[]' })
   keywords: string[] = [];
+
+  @Field(() => String, { description: 'Language of the record\'s own texts (sv or en); other languages are in the *Translations fields.' })
+  @Property({ type: 'text', default: 'en' })
+  language: string = DEFAULT_RECORD_LANGUAGE;
+
+  /** Texts in languages other than `language`, by language (see records/translations.ts). */
+  @Property({ type: 'json', default: '{}' })
+  translations: Translations = {};
 
   @Field(() => DiagnosticArea, { nullable: true })
   @Enum({ items: () => DiagnosticArea, nativeEnumName: 'diagnostic_area', nullable: true })

@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int } from 'type-graphql';
 import { AccessMode, AccessRequirement } from '../access/access-route.entity.js';
 import { ConsentType, DuoModifier } from '../consent/consent-scope.entity.js';
 import { DiagnosticArea } from '../records/terms.js';
+import { LocalizedTextInput } from '../graphql/kit/localized-text.js';
 import { EthicsApproval } from '../studies/study.entity.js';
 import { CohortDescriptor } from './cohort.js';
 import { DistributionFormat } from './distribution.entity.js';
@@ -123,14 +124,26 @@ export class DistributionInput {
 /** Fields of a dataset a data manager can set; on update every field is optional and only given ones change. */
 @InputType()
 export class DatasetPatch {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Language of title, description and keywords (sv or en; en when first created without one).' })
+  language?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The title in the dataset\'s language; other languages are kept.' })
   title?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The description in the dataset\'s language; other languages are kept.' })
   description?: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'The keywords in the dataset\'s language; other languages are kept.' })
   keywords?: string[] | null;
+
+  @Field(() => [LocalizedTextInput], { nullable: true, description: 'The title in every language, one per language; replaces all of them.' })
+  titleTranslations?: LocalizedTextInput[] | null;
+
+  @Field(() => [LocalizedTextInput], { nullable: true, description: 'The description in every language, one per language; replaces all of them.' })
+  descriptionTranslations?: LocalizedTextInput[] | null;
+
+  @Field(() => [LocalizedTextInput], { nullable: true, description: 'Every keyword with its language; replaces all of them.' })
+  keywordTranslations?: LocalizedTextInput[] | null;
 
   @Field(() => DiagnosticArea, { nullable: true })
   diagnosticArea?: DiagnosticArea | null;

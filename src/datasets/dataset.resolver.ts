@@ -1,6 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { selectsField } from '../graphql/kit/selection.js';
+import { LANGUAGE_ARGUMENT_DESCRIPTION, LocalizedText, localizedFor, localizedTexts } from '../graphql/kit/localized-text.js';
+import { listInEveryLanguage, textInEveryLanguage } from '../records/translations.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { findAtAddress } from '../records/references.js';
 import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
@@ -55,6 +57,48 @@ export class DatasetResolver {
     // Facet counts and totals cost the engine the most; compute them only when asked for.
     const withTotals = ['totalCount', 'individuals', 'displayIndividuals'].some((field) => selectsField(info, field));
     return searchDatasets(ctx, { ...args, withFacets: selectsField(info, 'facets'), withTotals });
+  }
+
+  @FieldResolver(() => String, { description: 'The title in the language asked for (see language).' })
+  title(
+    @Root() dataset: Dataset,
+    @Arg('language', () => String, { nullable: true, description: LANGUAGE_ARGUMENT_DESCRIPTION }) language: string | null,
+    @Ctx() ctx: RequestContext,
+  ): string {
+    return localizedFor(ctx, language, textInEveryLanguage(dataset, 'title'), dataset.language) ?? dataset.title;
+  }
+
+  @FieldResolver(() => String, { description: 'The description in the language asked for (see language); empty when there is none.' })
+  description(
+    @Root() dataset: Dataset,
+    @Arg('language', () => String, { nullable: true, description: LANGUAGE_ARGUMENT_DESCRIPTION }) language: string | null,
+    @Ctx() ctx: RequestContext,
+  ): string {
+    return localizedFor(ctx, language, textInEveryLanguage(dataset, 'description'), dataset.language) ?? '';
+  }
+
+  @FieldResolver(() => [String], { description: 'The keywords in the language asked for (see language).' })
+  keywords(
+    @Root() dataset: Dataset,
+    @Arg('language', () => String, { nullable: true, description: LANGUAGE_ARGUMENT_DESCRIPTION }) language: string | null,
+    @Ctx() ctx: RequestContext,
+  ): string[] {
+    return localizedFor(ctx, language, listInEveryLanguage(dataset, 'keywords'), dataset.language) ?? [];
+  }
+
+  @FieldResolver(() => [LocalizedText], { description: 'The title in every language it is given in, the dataset\'s own language first.' })
+  titleTranslations(@Root() dataset: Dataset): LocalizedText[] {
+    return localizedTexts(textInEveryLanguage(dataset, 'title'));
+  }
+
+  @FieldResolver(() => [LocalizedText], { description: 'The description in every language it is given in, the dataset\'s own language first.' })
+  descriptionTranslations(@Root() dataset: Dataset): LocalizedText[] {
+    return localizedTexts(textInEveryLanguage(dataset, 'description'));
+  }
+
+  @FieldResolver(() => [LocalizedText], { description: 'Every keyword with its language, the dataset\'s own language first.' })
+  keywordTranslations(@Root() dataset: Dataset): LocalizedText[] {
+    return localizedTexts(listInEveryLanguage(dataset, 'keywords'));
   }
 
   @FieldResolver(() => Organisation, { nullable: true })

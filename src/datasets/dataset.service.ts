@@ -8,6 +8,7 @@ import type { RecordRules } from '../records/record-service.js';
 import type { References } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
 import { checkCount, checkPartialDate, checkText, checkUrl, checkEmail } from '../core/validation.js';
+import { applyTranslatedFields, type TranslatedField } from '../records/translations.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { ProvenanceSource } from '../records/record.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -21,16 +22,22 @@ import type { CohortDescriptor } from './cohort.js';
 import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 import { checkSearchLimits } from './search-limits.js';
 
+/** The texts a dataset has in each language (records/translations.ts). */
+const DATASET_TEXTS: readonly TranslatedField[] = [
+  { field: 'title', input: 'titleTranslations', kind: 'text', maxLength: 500, required: true },
+  { field: 'description', input: 'descriptionTranslations', kind: 'text', maxLength: 20_000 },
+  { field: 'keywords', input: 'keywordTranslations', kind: 'list', maxLength: 200 },
+];
+
 /** Rules for registering and changing datasets; the shared lifecycle runs them (records/record-service.ts). */
 export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   entity: Dataset,
   async build(em, input, problems, refs) {
-    if (!input.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
     if (!input.publisher) problems.add('input.publisher', 'is required', 'REQUIRED');
     if (input.identifier != null) checkText(problems, 'input.identifier', input.identifier, 500);
     const dataset = Object.assign(new Dataset(), {
       identifier: input.identifier?.trim() || `urn:gdcat:dataset:${randomUUID()}`,
-      title: input.title?.trim() ?? '',
+      title: '',
     });
     const owner = input.ownerOrganisation
       ? await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
@@ -42,7 +49,6 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
     return dataset;
   },
   async apply(em, dataset, patch, problems, refs) {
-    if (patch.title !== undefined && !patch.title?.trim()) problems.add('input.title', 'cannot be empty', 'REQUIRED');
     if (patch.publisher === null) problems.add('input.publisher', 'cannot be removed; a dataset needs a publisher', 'REQUIRED');
     await applyDatasetFields(em, dataset, patch, problems, refs, false);
     checkSearchLimits(problems, patch, dataset);
@@ -84,9 +90,7 @@ async function applyDatasetFields(
   refs: References,
   isNew: boolean,
 ): Promise<void> {
-    if (input.title != null) dataset.title = checkText(problems, 'input.title', input.title, 500);
-  if (input.description !== undefined) dataset.description = checkText(problems, 'input.description', input.description ?? '', 20_000);
-  if (input.keywords != null) dataset.keywords = input.keywords.map((k, i) => checkText(problems, `input.keywords[${i}]`, k, 200));
+  applyTranslatedFields(dataset, DATASET_TEXTS, { ...input }, problems);
   if (input.diagnosticArea !== undefined) dataset.diagnosticArea = input.diagnosticArea;
   if (input.theme != null) dataset.theme = checkUrl(problems, 'input.theme', input.theme)!;
   if (input.accessRights != null) dataset.accessRights = checkUrl(problems, 'input.accessRights', input.accessRights)!;

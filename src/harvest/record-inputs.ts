@@ -9,6 +9,7 @@ import { OrganisationType } from '../organisations/organisation.entity.js';
 import type { PublicationInput } from '../publications/publication.rules.js';
 import type { StudyInput } from '../studies/study.service.js';
 import type { StudyProgress } from '../studies/study.entity.js';
+import { DEFAULT_RECORD_LANGUAGE } from '../core/languages.js';
 
 /**
  * The record shapes of the example catalogue (seed/example-catalogue.json), which is also the import format,
@@ -32,10 +33,21 @@ export interface InputContext {
 const list = <T>(value: T | T[] | null | undefined): T[] => (value == null ? [] : Array.isArray(value) ? value : [value]);
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
+/**
+ * A field's texts in the record's other languages, given in the file as `translations` by language
+ * ({ "sv": { "title": "…", "keywords": ["…"] } }); the record's own `language` (en when the file names none, so
+ * the record follows the file) is that of its plain fields. Always a list, so an import also removes
+ * translations the file no longer has.
+ */
+const translated = (r: Json, field: string): { language: string; value: string }[] =>
+  Object.entries((r.translations ?? {}) as Json).flatMap(([language, texts]) => list<string>(texts?.[field]).map((value) => ({ language, value })));
+
 export function organisationInput(o: Json): OrganisationInput {
   return {
     identifier: o.id,
+    language: o.language ?? DEFAULT_RECORD_LANGUAGE,
     name: o.name,
+    nameTranslations: translated(o, 'name'),
     type: (o.type in OrganisationType ? o.type : OrganisationType.AUTHORITY) as OrganisationType,
     publisherType: orNull(o.publisherType),
     roles: list(o.roles),
@@ -49,7 +61,9 @@ export function organisationInput(o: Json): OrganisationInput {
 export function dataAccessBodyInput(b: Json, context: InputContext): DataAccessBodyInput {
   return {
     identifier: b.id,
+    language: b.language ?? DEFAULT_RECORD_LANGUAGE,
     name: b.name,
+    nameTranslations: translated(b, 'name'),
     kind: b.kind as DataAccessBodyKind,
     operatedBy: orNull(b.operatedBy),
     hostedBy: orNull(b.hostedBy),
@@ -101,9 +115,13 @@ export function studyInput(s: Json, context: InputContext): StudyInput {
 export function datasetInput(d: Json, context: InputContext): DatasetInput {
   return {
     identifier: d.id,
+    language: d.language ?? DEFAULT_RECORD_LANGUAGE,
     title: d.title,
     description: d.description ?? '',
     keywords: list(d.keywords),
+    titleTranslations: translated(d, 'title'),
+    descriptionTranslations: translated(d, 'description'),
+    keywordTranslations: translated(d, 'keywords'),
     diagnosticArea: orNull(d.diagnosticArea),
     theme: orNull(d.theme),
     accessRights: orNull(d.accessRights),

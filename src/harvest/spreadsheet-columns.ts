@@ -53,6 +53,12 @@ const id = (kind: string): Column => text('id', `identifier of the ${kind} (requ
 const owner = text('ownerOrganisation', 'identifier of the owning organisation (default: the organisation importing, or the catalogue publisher)');
 const dates = [text('issued', 'date first issued (YYYY-MM-DD); kept as given'), text('modified', 'date last modified (YYYY-MM-DD); kept as given')];
 const ONTOLOGY_TERM = ['iri', 'label', 'system'];
+/** The record's own language and its texts in the other one (README, "Languages"). */
+const language = text('language', 'language of the texts above: sv or en (default en)');
+const translated = (fields: [string, string][], kind: 'text' | 'list' = 'text'): Column[] =>
+  (['sv', 'en'] as const).flatMap((lang) =>
+    fields.map(([field, help]) => ({ name: `translations.${lang}.${field}`, type: kind, help: `${help} in ${lang === 'sv' ? 'Swedish' : 'English'}, when the record's language is the other one` })),
+  );
 
 export const SHEETS: Sheet[] = [
   {
@@ -76,6 +82,8 @@ export const SHEETS: Sheet[] = [
     columns: [
       id('organisation'),
       text('name', 'name (required)'),
+      language,
+      ...translated([['name', 'name']]),
       text('type', 'REGION, UNIVERSITY, GMC, PROGRAMME, BIOBANK, AUTHORITY, INFRASTRUCTURE, FUNDER or COMPANY'),
       text('publisherType', 'ADMS publisher type IRI'),
       list('roles', 'roles, separated by ";" (DATA_HOLDER; CONTROLLER; ...)'),
@@ -92,6 +100,8 @@ export const SHEETS: Sheet[] = [
     columns: [
       id('access body'),
       text('name', 'name (required)'),
+      language,
+      ...translated([['name', 'name']]),
       text('kind', 'DAC, REGIONAL_DISCLOSURE_FUNCTION, BIOBANK, HDAB or ETHICS_AUTHORITY'),
       text('operatedBy', 'identifier of the operating organisation'),
       text('hostedBy', 'identifier of the hosting organisation'),
@@ -155,6 +165,9 @@ export const SHEETS: Sheet[] = [
       text('title', 'title (required)'),
       text('description', 'description'),
       list('keywords', 'keywords, separated by ";"'),
+      language,
+      ...translated([['title', 'title'], ['description', 'description']]),
+      ...translated([['keywords', 'keywords (separated by ";")']], 'list'),
       text('diagnosticArea', 'as on the studies sheet (RARE_DISEASES, CHILDHOOD_CANCER, ...)'),
       text('theme', 'EU data theme IRI'),
       text('accessRights', 'EU access-right IRI (PUBLIC, NON_PUBLIC, ...)'),

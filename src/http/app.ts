@@ -10,6 +10,7 @@ import { AccessPolicy } from '../records/access-policy.js';
 import { InvalidTokenError, type TokenVerifier } from '../auth/tokens.js';
 import { ANONYMOUS, type Viewer } from '../records/viewer.js';
 import { UserInputProblem } from '../core/problems.js';
+import { acceptedLanguages } from '../core/languages.js';
 import { createLoaders } from '../db/loaders.js';
 import { actingOrganisationIds } from '../organisations/organisation.queries.js';
 import type { Orm } from '../db/orm.js';
@@ -173,6 +174,11 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
   app.use(
     '/graphql',
     express.json({ limit: http.maxBodyBytes }),
+    // Texts come in the language Accept-Language asks for, so caches must keep one answer per language.
+    (_req, res, next) => {
+      res.vary('Accept-Language');
+      next();
+    },
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => {
         const viewer = await viewerOf(req.headers.authorization, deps.verifyToken);
@@ -187,6 +193,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
           loaders: createLoaders(em, policy),
           search: deps.search,
           settings: { smallCountThreshold: deps.smallCountThreshold },
+          acceptedLanguages: acceptedLanguages(req.headers['accept-language']),
           afterWrite: () => deps.indexer.notify(),
         };
       },

@@ -51,7 +51,7 @@ export async function openDatabase(config: AppConfig, log: Log): Promise<{ orm: 
 export async function startIndexer(config: AppConfig, log: Log = (line) => console.error(line)): Promise<{ stop(): Promise<void> }> {
   if (!config.databaseUrl) throw new Error('gdcat indexer needs DATABASE_URL: the PostgreSQL server the API processes share');
   const { orm, databaseUrl } = await openDatabase(config, log);
-  const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix });
+  const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers });
   await search.init();
   const indexer = new OutboxIndexer(orm, search, { log });
   const listener = listenForOutboxEvents(databaseUrl, () => indexer.notify(), log);
@@ -82,6 +82,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
       elasticsearchUrl: config.elasticsearchUrl,
       indexPrefix: config.elasticsearchIndexPrefix,
       searchStatementTimeoutMs: limits.statementTimeoutMs,
+      languageAnalyzers: config.elasticsearchLanguageAnalyzers,
     }),
     limits,
   );

@@ -1,15 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType } from 'type-graphql';
 import type { RecordRules } from '../records/record-service.js';
-import { checkEmail, checkText, checkUrl } from '../core/validation.js';
+import { checkEmail, checkUrl } from '../core/validation.js';
+import { LocalizedTextInput } from '../graphql/kit/localized-text.js';
+import { applyTranslatedFields, NAME_TEXTS } from '../records/translations.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { enqueueDatasetIndexing } from '../search/outbox.js';
 import { Organisation, OrganisationType } from './organisation.entity.js';
 
 @InputType()
 export class OrganisationPatch {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Language of the name (sv or en; en when first created without one).' })
+  language?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The name in the organisation\'s language; other languages are kept.' })
   name?: string | null;
+
+  @Field(() => [LocalizedTextInput], { nullable: true, description: 'The name in every language, one per language; replaces all of them.' })
+  nameTranslations?: LocalizedTextInput[] | null;
 
   @Field(() => OrganisationType, { nullable: true })
   type?: OrganisationType | null;
@@ -43,11 +51,10 @@ export class OrganisationInput extends OrganisationPatch {
 export const organisationRules: RecordRules<Organisation, OrganisationInput, OrganisationPatch> = {
   entity: Organisation,
   async build(em, input, problems, refs) {
-    if (!input.name?.trim()) problems.add('input.name', 'is required', 'REQUIRED');
     if (!input.type) problems.add('input.type', 'is required', 'REQUIRED');
     const organisation = Object.assign(new Organisation(), {
       identifier: input.identifier?.trim() || `urn:gdcat:organisation:${randomUUID()}`,
-      name: input.name?.trim() ?? '',
+      name: '',
       type: input.type ?? OrganisationType.REGION,
     });
     organisation.ownerOrganisationId = organisation.id;
@@ -55,10 +62,7 @@ export const organisationRules: RecordRules<Organisation, OrganisationInput, Org
     return organisation;
   },
   async apply(_em, organisation, patch, problems, refs) {
-    if (patch.name !== undefined) {
-      if (!patch.name?.trim()) problems.add('input.name', 'cannot be empty', 'REQUIRED');
-      else organisation.name = checkText(problems, 'input.name', patch.name, 300);
-    }
+    applyTranslatedFields(organisation, NAME_TEXTS, { ...patch }, problems);
     if (patch.type) organisation.type = patch.type;
     if (patch.publisherType !== undefined) organisation.publisherType = checkUrl(problems, 'input.publisherType', patch.publisherType);
     if (patch.roles != null) organisation.roles = patch.roles;

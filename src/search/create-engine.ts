@@ -7,6 +7,8 @@ export interface SearchEngineOptions {
   databaseUrl: string;
   elasticsearchUrl?: string;
   indexPrefix?: string;
+  /** Elasticsearch only: stem with the swedish and english analyzers (ElasticsearchSearchEngineOptions). */
+  languageAnalyzers?: boolean;
   log?: (line: string) => void;
   /** Called with every SQL statement of the PostgreSQL engine; used by tests to count queries. */
   onQuery?: (sql: string) => void;
@@ -21,7 +23,7 @@ export interface SearchEngineOptions {
  */
 export function createSearchEngine(options: SearchEngineOptions): SearchEngine {
   if (options.elasticsearchUrl) {
-    return new ElasticsearchSearchEngine({ node: options.elasticsearchUrl, indexPrefix: options.indexPrefix, refresh: false });
+    return new ElasticsearchSearchEngine({ node: options.elasticsearchUrl, indexPrefix: options.indexPrefix, refresh: false, languageAnalyzers: options.languageAnalyzers });
   }
   const pool = createPool({ connectionString: options.databaseUrl, max: 5, name: 'search', log: options.log, onQuery: options.onQuery });
   return new PostgresSearchEngine({ pool, searchStatementTimeoutMs: options.searchStatementTimeoutMs });

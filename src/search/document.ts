@@ -7,7 +7,8 @@ import { ancestorsOf, labelOf, normaliseDiseaseId } from '../ontology/disease-hi
 import { OrganisationType } from '../organisations/organisation.entity.js';
 import { AccessPolicy } from '../records/access-policy.js';
 import { roundIndividuals } from '../datasets/cohort-disclosure.js';
-import type { DatasetSearchDocument } from './engine.js';
+import { listInEveryLanguage, textInEveryLanguage, type LocalizedValue } from '../records/translations.js';
+import type { DatasetSearchDocument, LanguageTexts } from './engine.js';
 
 /** Builds the search projection of the given datasets with a fixed number of queries. */
 export async function buildSearchDocuments(em: EntityManager, datasetIds: string[]): Promise<DatasetSearchDocument[]> {
@@ -43,6 +44,7 @@ export function toDocument(dataset: Dataset, consent?: ConsentScope, route?: Acc
     // The index answers every caller alike, so its text carries only what the public may read; the
     // publisher's afterChange re-indexes its datasets when it is published or renamed.
     publisherName: AccessPolicy.PUBLIC.canRead(dataset.publisher) ? dataset.publisher.name : null,
+    texts: languageTexts(dataset),
     diagnosticArea: dataset.diagnosticArea ?? null,
     assays: cohort?.sequencing?.assays ?? [],
     diseaseIds,
@@ -60,4 +62,21 @@ export function toDocument(dataset: Dataset, consent?: ConsentScope, route?: Acc
     issued: dataset.issued?.toISOString() ?? null,
     modified: dataset.modified.toISOString(),
   };
+}
+
+/** The dataset's and its (publicly readable) publisher's texts by language, the dataset's own language first. */
+function languageTexts(dataset: Dataset): LanguageTexts[] {
+  const titles = textInEveryLanguage(dataset, 'title');
+  const descriptions = textInEveryLanguage(dataset, 'description');
+  const keywords = listInEveryLanguage(dataset, 'keywords');
+  const names = AccessPolicy.PUBLIC.canRead(dataset.publisher) ? textInEveryLanguage(dataset.publisher, 'name') : [];
+  const languages = [...new Set([dataset.language, ...[titles, descriptions, keywords, names].flat().map((v) => v.language)])];
+  const inLanguage = <V>(values: LocalizedValue<V>[], language: string) => values.find((v) => v.language === language)?.value;
+  return languages.map((language) => ({
+    language,
+    title: inLanguage(titles, language) ?? '',
+    description: inLanguage(descriptions, language) ?? '',
+    keywords: inLanguage(keywords, language) ?? [],
+    publisherName: inLanguage(names, language) ?? null,
+  }));
 }

@@ -25,6 +25,12 @@ export interface DatasetSearchDocument {
   keywords: string[];
   publisherId: string | null;
   publisherName: string | null;
+  /**
+   * The dataset's texts in every content language it or its publisher has, its own language first (the fields
+   * above repeat its own language, for sorting). Engines match query words in every language and, where they
+   * can, by stem in each language (see README, "Languages").
+   */
+  texts: LanguageTexts[];
   diagnosticArea: string | null;
   assays: string[];
   /** Disease CURIEs the cohort is annotated with. */
@@ -53,6 +59,32 @@ export interface DatasetSearchDocument {
   /** ISO 8601 timestamps. */
   issued: string | null;
   modified: string;
+}
+
+/** The searchable texts of a dataset in one content language; empty where it has none in that language. */
+export interface LanguageTexts {
+  language: string;
+  title: string;
+  description: string;
+  keywords: string[];
+  publisherName: string | null;
+}
+
+/** A document's texts in all its languages, field by field, its own language first and none twice. */
+export function textsInAllLanguages(doc: DatasetSearchDocument): {
+  titles: string[];
+  descriptions: string[];
+  keywords: string[];
+  publisherNames: string[];
+} {
+  const all = <V>(own: V | null, pick: (texts: LanguageTexts) => V | null): V[] =>
+    [...new Set([own, ...doc.texts.map(pick)])].filter((value): value is V => value !== null && value !== '');
+  return {
+    titles: all(doc.title, (t) => t.title),
+    descriptions: all(doc.description, (t) => t.description),
+    keywords: [...new Set([...doc.keywords, ...doc.texts.flatMap((t) => t.keywords)])],
+    publisherNames: all(doc.publisherName, (t) => t.publisherName),
+  };
 }
 
 export interface DatasetSearchFilter {

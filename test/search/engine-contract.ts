@@ -78,6 +78,8 @@ interface DatasetSpec {
   title: string;
   description: string;
   keywords?: string[];
+  /** The dataset's texts in Swedish; its own language is English. */
+  sv?: { title: string; description: string; keywords?: string[] };
   publisher: Org | null;
   /** Defaults to the publisher. */
   owner?: Org;
@@ -112,6 +114,12 @@ function dataset(spec: DatasetSpec): DatasetSearchDocument {
     keywords: spec.keywords ?? [],
     publisherId: spec.publisher === null ? null : ORG[spec.publisher],
     publisherName: spec.publisher === null ? null : ORG_NAME[spec.publisher],
+    texts: [
+      { language: 'en', title: spec.title, description: spec.description, keywords: spec.keywords ?? [], publisherName: spec.publisher && ORG_NAME[spec.publisher] },
+      ...(spec.sv
+        ? [{ language: 'sv', ...spec.sv, keywords: spec.sv.keywords ?? [], publisherName: spec.publisher && ORG_NAME[spec.publisher] }]
+        : []),
+    ],
     diagnosticArea: spec.area,
     assays: spec.assays,
     diseaseIds: spec.diseases.map((disease) => DISEASE[disease].id),
@@ -143,6 +151,11 @@ const FIXTURES: readonly DatasetSearchDocument[] = [
     title: 'Acute myeloid leukaemia whole-genome cohort',
     description: 'Paired tumour and normal genomes from adults diagnosed in southern Sweden.',
     keywords: ['tumour-normal pairs', 'somatic variants'],
+    sv: {
+      title: 'Helgenomsekvensering vid akut myeloisk leukemi',
+      description: 'Parade tumör- och normalgenom från vuxna som fått diagnosen i södra Sverige.',
+      keywords: ['tumör–normal-par', 'somatiska varianter'],
+    },
     publisher: 'skane',
     area: 'haematology',
     assays: ['WGS'],
@@ -193,6 +206,11 @@ const FIXTURES: readonly DatasetSearchDocument[] = [
     title: 'Breast cancer germline exomes',
     description: 'Germline exomes of women referred to clinical genetics.',
     keywords: ['hereditary cancer', 'BRCA1', 'BRCA2'],
+    sv: {
+      title: 'Konstitutionella exom vid bröstcancer',
+      description: 'Exom från kvinnor som remitterats till klinisk genetik för utredning av ärftlig cancer.',
+      keywords: ['ärftlig cancer'],
+    },
     publisher: 'vgr',
     area: 'solid-tumours',
     assays: ['WES'],
@@ -730,6 +748,7 @@ function referenceIndividuals(
 function words(doc: DatasetSearchDocument): Set<string> {
   const text = [doc.title, doc.description, ...doc.keywords, ...doc.diseaseLabels, ...doc.phenotypeLabels]
     .concat(doc.publisherName ?? '')
+    .concat(doc.texts.flatMap((t) => [t.title, t.description, ...t.keywords, t.publisherName ?? '']))
     .join(' ');
   const folded = text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
   return new Set(folded.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 0));
@@ -737,6 +756,32 @@ function words(doc: DatasetSearchDocument): Set<string> {
 
 const idsOf = (docs: readonly DatasetSearchDocument[]): string[] => docs.map((doc) => doc.id);
 const sorted = (ids: readonly string[]): string[] => [...ids].sort(byCodePoint);
+
+/**
+ * A dataset whose inflected words appear only in its descriptions, where no engine is typo tolerant: found by a
+ * query for another form of the word only where the engine stems that language (PostgreSQL; Elasticsearch with
+ * its language analyzers).
+ */
+export const STEMMING_FIXTURE: DatasetSearchDocument = dataset({
+  n: 900,
+  title: 'Childhood blood samples',
+  description: 'Samples were sequenced twice.',
+  sv: { title: 'Blodprover i en familjestudie', description: 'Blodprover tagna från barnen.' },
+  publisher: 'uppsala',
+  area: null,
+  assays: [],
+  diseases: [],
+  duo: null,
+  consentKey: null,
+  accessMode: null,
+  accessBodies: [],
+  build: null,
+  individuals: null,
+  modified: PILOT_DAY,
+});
+
+/** Queries for another inflection of a word in STEMMING_FIXTURE's Swedish and English descriptions. */
+export const STEMMED_QUERIES = { sv: 'barn', en: 'sequencing' } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Documents an engine cannot index as they are: the cases of issue 9 (a 9 kB disease id, a 40 kB genome build)
@@ -1110,6 +1155,18 @@ export function searchEngineContract(
         expect(sorted(await idsFor({ query: 'Orebro', visibility: OREBRO_MANAGER }))).toEqual(
           visibleWith('orebro', OREBRO_MANAGER),
         );
+      });
+
+      it('finds a dataset by a Swedish word and by an English word, accents folded', async () => {
+        expect(visibleWith('helgenomsekvensering')).toEqual([datasetId(1)]);
+        for (const query of ['helgenomsekvensering', 'Helgenomsekvensering', 'whole-genome leukaemia']) {
+          expect(await idsFor({ query, sort: 'RELEVANCE' })).toContain(datasetId(1));
+        }
+        const hereditary = visibleWith('arftlig');
+        expect(hereditary).toEqual([datasetId(4)]);
+        for (const query of ['ärftlig', 'ARFTLIG']) expect(sorted(await idsFor({ query }))).toEqual(hereditary);
+        expect(sorted(await idsFor({ query: 'germline' }))).toEqual(visibleWith('germline'));
+        expect((await idsFor({ query: 'bröstcancer exom', sort: 'RELEVANCE' }))[0]).toBe(datasetId(4));
       });
 
       it('tolerates typos', async () => {

@@ -15,6 +15,7 @@ function documentNumbered(n: number): DatasetSearchDocument {
     keywords: ['leukaemia'],
     publisherId: 'urn:test:org:1',
     publisherName: 'Test region',
+    texts: [],
     diagnosticArea: 'HEMATOLOGY',
     assays: ['WGS'],
     diseaseIds: [],

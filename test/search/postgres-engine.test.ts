@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { PostgresSearchEngine } from '../../src/search/postgres/postgres-engine.js';
 import { createTestDatabase } from '../support/database.js';
-import { searchEngineContract } from './engine-contract.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEMMED_QUERIES, STEMMING_FIXTURE, searchEngineContract } from './engine-contract.js';
 
 searchEngineContract('postgres', async () => {
   const database = await createTestDatabase();
@@ -14,4 +15,30 @@ searchEngineContract('postgres', async () => {
       await database.drop();
     },
   };
+});
+
+describe('PostgreSQL engine: languages', () => {
+  let engine: PostgresSearchEngine;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    engine = new PostgresSearchEngine({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) });
+    await engine.init();
+    await engine.upsert([STEMMING_FIXTURE]);
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    await database?.drop();
+  });
+
+  const search = (query: string) =>
+    engine.search({ query, filter: {}, visibility: { allStatusesForOwners: [] }, sort: 'RELEVANCE', first: 10, facets: [], individuals: { kind: 'EXACT' } });
+
+  it('stems Swedish texts with the swedish configuration and English texts with the english one', async () => {
+    for (const query of [STEMMED_QUERIES.sv, STEMMED_QUERIES.en]) {
+      expect((await search(query)).hits.map((hit) => hit.id)).toEqual([STEMMING_FIXTURE.id]);
+    }
+  });
 });

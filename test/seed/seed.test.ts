@@ -33,6 +33,27 @@ describe('seed: the example catalogue', () => {
     expect(data?.accessBodies.totalCount).toBe(example.accessBodies.length);
   });
 
+  it('gives every dataset a Swedish and an English title and description', async () => {
+    const { data, errors } = await catalogue.gql(
+      '{ datasets(first: 100) { edges { node { identifier titleTranslations { language value } descriptionTranslations { language } } } } }',
+      {},
+      await catalogue.token('admin'),
+    );
+    expect(errors).toBeUndefined();
+    const datasets = data?.datasets.edges.map((e: { node: unknown }) => e.node) as {
+      identifier: string;
+      titleTranslations: { language: string; value: string }[];
+      descriptionTranslations: { language: string }[];
+    }[];
+    expect(datasets).toHaveLength(countOf('Dataset'));
+    for (const dataset of datasets) {
+      expect(dataset.titleTranslations.map((t) => t.language), dataset.identifier).toEqual(['en', 'sv']);
+      expect(dataset.descriptionTranslations.map((t) => t.language), dataset.identifier).toEqual(['en', 'sv']);
+      const [english, swedish] = dataset.titleTranslations;
+      expect(swedish!.value, dataset.identifier).not.toBe(english!.value);
+    }
+  });
+
   it('keeps the cited figures with currency and price year status', async () => {
     const { data, errors } = await catalogue.gql(`{
       healthEconomicEvaluations(first: 50, filter: { currency: ["CAD"] }) {

@@ -185,12 +185,17 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     await page.getByRole('button', { name: 'Byt till svenska' }).click();
     await expect(page.locator('label[for="search-query"]').textContent()).resolves.toBe('Sök dataset');
     expect(await page.getAttribute('html', 'lang')).toBe('sv');
+    // Dataset content comes in the interface language too (found by a search, so datasets other tests add
+    // cannot push it off the first page).
+    await page.goto(`${server.url}/?q=${encodeURIComponent('akut leukemi')}`);
+    await page.waitForSelector('.result h3 a:text("Valideringsdata för akut leukemi")');
     await page.reload();
     await page.waitForSelector('.result');
     await expect(page.locator('#purpose-heading').textContent()).resolves.toBe('Mitt forskningssyfte');
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await expect(page.locator('#purpose-heading').textContent()).resolves.toBe('My research purpose');
+    await page.waitForSelector('.result h3 a:text("Acute leukaemia WGS+WTS validation dataset")');
 
     const swedishBrowser = await session.browser.newPage({ locale: 'sv-SE' });
     await swedishBrowser.goto(`${server.url}/`);

@@ -1,5 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
+import type { LocalizedValue } from '../../records/translations.js';
 import { xsd } from '../namespaces.js';
 
 const { literal } = DataFactory;
@@ -7,6 +8,10 @@ const { literal } = DataFactory;
 export const dateTime = (date: Date): RDF.Literal => literal(date.toISOString(), xsd('dateTime'));
 
 export const english = (text: string): RDF.Literal => literal(text, 'en');
+
+/** One rdf:langString per language a text is given in (DCAT-AP: at most one value per language). */
+export const inEachLanguage = (values: LocalizedValue<string>[]): RDF.Literal[] =>
+  values.map(({ language, value }) => literal(value, language));
 
 /** A count as xsd:nonNegativeInteger; null for anything that is not a whole number of at least zero. */
 export function count(value: number | null | undefined): RDF.Literal | null {

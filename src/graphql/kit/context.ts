@@ -15,6 +15,8 @@ export interface RequestContext {
   loaders: Loaders;
   search: SearchEngine;
   settings: SearchSettings;
+  /** Content languages the request's Accept-Language asks for, most wanted first (core/languages.ts). */
+  acceptedLanguages?: readonly string[];
   /** Called after a committed write so the indexer picks it up at once. */
   afterWrite: () => void;
 }

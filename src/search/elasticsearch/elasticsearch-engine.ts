@@ -20,8 +20,10 @@ import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
 import { SEARCH_REQUEST_TIMEOUT_MS } from '../../config.js';
 import { isUuid } from '../../core/validation.js';
 import {
-  DATASET_INDEX_MAPPINGS,
   DATASET_INDEX_SETTINGS,
+  LANGUAGE_ANALYZERS,
+  STEMMED_FIELDS,
+  datasetIndexMappings,
   foldToAscii,
   toIndexedDataset,
   type IndexedDataset,
@@ -51,6 +53,12 @@ export interface ElasticsearchSearchEngineOptions {
    * (at most 1 s later) and refresh() is called when a drain completes.
    */
   refresh?: 'wait_for' | false;
+  /**
+   * Also stem each language's texts with Elasticsearch's swedish and english analyzers (needs the
+   * analysis-common module, which full distributions have and the core-only test node has not). Switching it
+   * on or off needs `gdcat reindex`.
+   */
+  languageAnalyzers?: boolean;
 }
 
 const MAX_QUERY_TERMS = 32;
@@ -143,11 +151,13 @@ export class ElasticsearchSearchEngine implements SearchEngine {
   private readonly client: Client;
   private readonly alias: string;
   private readonly refreshPolicy: 'wait_for' | false;
+  private readonly languageAnalyzers: boolean;
 
   constructor(options: ElasticsearchSearchEngineOptions) {
     this.client = new Client({ node: options.node });
     this.alias = `${options.indexPrefix ?? 'gdcat'}-datasets`;
     this.refreshPolicy = options.refresh ?? 'wait_for';
+    this.languageAnalyzers = options.languageAnalyzers ?? false;
   }
 
   async init(): Promise<void> {
@@ -158,13 +168,13 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     }
     // An index created by an older version lacks later fields; adding them is allowed, `gdcat reindex` fills them.
     await this.call('update mapping', () =>
-      this.client.indices.putMapping({ index: this.alias, properties: DATASET_INDEX_MAPPINGS.properties }),
+      this.client.indices.putMapping({ index: this.alias, properties: datasetIndexMappings(this.languageAnalyzers).properties }),
     );
   }
 
   async upsert(docs: DatasetSearchDocument[]): Promise<WriteResult> {
     if (docs.length === 0) return { rejected: [] };
-    const operations = docs.flatMap((doc) => [{ index: { _index: this.alias, _id: doc.id } }, toIndexedDataset(doc)]);
+    const operations = docs.flatMap((doc) => [{ index: { _index: this.alias, _id: doc.id } }, toIndexedDataset(doc, this.languageAnalyzers)]);
     const rejected = await this.bulk('upsert', operations, this.refreshPolicy);
     if (rejected.length > 0) await this.remove(rejected.map((r) => r.id));
     return { rejected };
@@ -199,7 +209,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     const withFacets = request.facets.length > 0;
     const query: estypes.QueryDslQueryContainer = {
       bool: {
-        must: terms.length > 0 ? [textQuery(terms)] : [],
+        must: terms.length > 0 ? [textQuery(terms, this.languageAnalyzers)] : [],
         filter: withFacets ? always : [...always, ...facetable.map((filter) => filter.query)],
       },
     };
@@ -263,7 +273,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
       let indexed = 0;
       for await (const batch of batches) {
         if (batch.length === 0) continue;
-        const operations = batch.flatMap((doc) => [{ index: { _index: index, _id: doc.id } }, toIndexedDataset(doc)]);
+        const operations = batch.flatMap((doc) => [{ index: { _index: index, _id: doc.id } }, toIndexedDataset(doc, this.languageAnalyzers)]);
         rejected.push(...(await this.bulk('rebuild', operations, false)));
         indexed += batch.length;
         onProgress?.(indexed);
@@ -341,7 +351,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
         await this.client.indices.create({
           index,
           settings: { ...DATASET_INDEX_SETTINGS, ...extraSettings },
-          mappings: DATASET_INDEX_MAPPINGS,
+          mappings: datasetIndexMappings(this.languageAnalyzers),
           ...(aliases ? { aliases } : {}),
         });
         return index;
@@ -442,11 +452,22 @@ function failure(operation: string, error: unknown): Error {
   return new Error(`Elasticsearch ${operation} failed: ${reason}`, { cause: error });
 }
 
-/** Folded, lower-cased words of the query, split like the standard analyzer splits words. */
-function queryTerms(query: string | null | undefined): string[] {
+interface QueryTerm {
+  /** Folded and lower-cased, for the folded fields. */
+  folded: string;
+  /** As written (lower-cased), for the language analyzers, which need the accents. */
+  word: string;
+}
+
+/** Words of the query, split like the standard analyzer splits words; one per folded form. */
+function queryTerms(query: string | null | undefined): QueryTerm[] {
   if (!query) return [];
-  const words = foldToAscii(query).toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u);
-  return [...new Set(words.filter((word) => word.length > 0))].slice(0, MAX_QUERY_TERMS);
+  const terms = new Map<string, QueryTerm>();
+  for (const word of query.toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u)) {
+    const folded = foldToAscii(word);
+    if (folded.length > 0 && !terms.has(folded)) terms.set(folded, { folded, word });
+  }
+  return [...terms.values()].slice(0, MAX_QUERY_TERMS);
 }
 
 function weighted(query: estypes.QueryDslQueryContainer, weight: number): estypes.QueryDslQueryContainer {
@@ -472,17 +493,34 @@ function fuzzyQueries(term: string): estypes.QueryDslQueryContainer[] {
   ];
 }
 
+/** A term by its stem in each language's texts, weighted like the folded field each stems. */
+function stemmedQueries(word: string): estypes.QueryDslQueryContainer[] {
+  const weights = new Map(EXACT_FIELDS);
+  const folded: Record<(typeof STEMMED_FIELDS)[number], keyof IndexedDataset> = {
+    title: 'titleFolded',
+    keywords: 'keywordsFolded',
+    publisherName: 'publisherNameFolded',
+    description: 'descriptionFolded',
+  };
+  return Object.keys(LANGUAGE_ANALYZERS).flatMap((language) =>
+    STEMMED_FIELDS.map((field) =>
+      weighted({ match: { [`stemmed.${language}.${field}`]: { query: word, operator: 'and' } } }, weights.get(folded[field])!),
+    ),
+  );
+}
+
 /** Per term the best-matching field's weight (dis_max), summed over terms (bool should). */
-function textQuery(terms: string[]): estypes.QueryDslQueryContainer {
+function textQuery(terms: QueryTerm[], languageAnalyzers: boolean): estypes.QueryDslQueryContainer {
   return {
     bool: {
-      should: terms.map((term) => ({
+      should: terms.map(({ folded: term, word }) => ({
         dis_max: {
           queries: [
             ...EXACT_FIELDS.map(([field, weight]) =>
               weighted({ match: { [field]: { query: term, operator: 'and' } } }, weight),
             ),
             ...fuzzyQueries(term),
+            ...(languageAnalyzers ? stemmedQueries(word) : []),
           ],
         },
       })),

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { DatasetSearchDocument } from '../engine.js';
+import { textsInAllLanguages, type DatasetSearchDocument } from '../engine.js';
 
 /**
  * The dataset index: settings, mapping and the document shape stored in it.
@@ -10,26 +10,44 @@ import type { DatasetSearchDocument } from '../engine.js';
  * TypeScript (foldToAscii), with the query folded the same way; the original texts are kept in _source only.
  * Typo tolerance is fuzzy matching at query time (fuzziness AUTO), which needs no analysis plugins.
  *
- * A full production cluster could additionally define an analyzer with the `asciifolding` filter, language
- * stemmers (e.g. `swedish`, `english`) and a `synonym_graph` filter for disease vocabularies, applied to extra
- * sub-fields. The folded fields keep working there unchanged, so the same mapping runs on both.
+ * Languages: the folded fields hold the texts of every language the dataset has (Swedish and English), so a
+ * word is found in whichever language it is written, exactly or with a typo; there is no stemming on a core-only
+ * node. A full production cluster (with the analysis-common module) can also stem each language with the
+ * built-in `swedish` and `english` analyzers: with `languageAnalyzers` (ELASTICSEARCH_LANGUAGE_ANALYZERS=true)
+ * the index gets a `stemmed.sv` / `stemmed.en` object per language, analysed by those, and queries match them
+ * too (README, "Languages"). A `synonym_graph` filter for disease vocabularies could be added the same way.
  */
 
 /** A document as stored: the search document plus the fields derived for matching and sorting. */
-export interface IndexedDataset extends DatasetSearchDocument {
+/** The per-language texts are indexed through the folded (and stemmed) fields, not stored as they are. */
+export interface IndexedDataset extends Omit<DatasetSearchDocument, 'texts'> {
   /**
    * Lower-cased title for case-insensitive sorting. Core does have the built-in `lowercase` normalizer, but
    * Lucene lower-cases a few characters differently from JavaScript; computing the key here makes it
    * byte-identical to the PostgreSQL engine's sort key.
    */
   titleSort: string;
-  titleFolded: string;
+  /** The folded texts of every language. */
+  titleFolded: string[];
   keywordsFolded: string[];
   /** Disease and phenotype labels. */
   labelsFolded: string[];
-  publisherNameFolded: string | null;
-  descriptionFolded: string;
+  publisherNameFolded: string[];
+  descriptionFolded: string[];
+  /** Each language's texts as written, for its language analyzer; only with languageAnalyzers. */
+  stemmed?: Record<string, StemmedTexts>;
 }
+
+/** One language's texts, analysed by that language's analyzer. */
+export interface StemmedTexts {
+  title: string;
+  keywords: string[];
+  publisherName: string | null;
+  description: string;
+}
+
+/** The built-in analyzer of each content language (in the analysis-common module). */
+export const LANGUAGE_ANALYZERS: Record<string, string> = { sv: 'swedish', en: 'english' };
 
 /** Letters that Unicode canonical decomposition does not split into base letter + mark. */
 const UNDECOMPOSABLE: Record<string, string> = {
@@ -47,21 +65,31 @@ export function foldToAscii(text: string): string {
 
 const unique = (values: string[]): string[] => [...new Set(values)];
 
-export function toIndexedDataset(doc: DatasetSearchDocument): IndexedDataset {
+export function toIndexedDataset(doc: DatasetSearchDocument, languageAnalyzers = false): IndexedDataset {
+  const all = textsInAllLanguages(doc);
+  const { texts: _indexedBelow, ...fields } = doc;
   return {
-    ...doc,
+    ...fields,
     assays: unique(doc.assays),
     diseaseIds: unique(doc.diseaseIds),
     diseaseAncestorIds: unique(doc.diseaseAncestorIds),
     accessBodyIds: unique(doc.accessBodyIds),
     holdingRegionIds: unique(doc.holdingRegionIds),
     titleSort: doc.title.toLowerCase(),
-    titleFolded: foldToAscii(doc.title),
-    keywordsFolded: doc.keywords.map(foldToAscii),
+    titleFolded: all.titles.map(foldToAscii),
+    keywordsFolded: all.keywords.map(foldToAscii),
     labelsFolded: [...doc.diseaseLabels, ...doc.phenotypeLabels].map(foldToAscii),
-    publisherNameFolded: doc.publisherName === null ? null : foldToAscii(doc.publisherName),
-    descriptionFolded: foldToAscii(doc.description),
+    publisherNameFolded: all.publisherNames.map(foldToAscii),
+    descriptionFolded: all.descriptions.map(foldToAscii),
+    ...(languageAnalyzers ? { stemmed: stemmedTexts(doc) } : {}),
   };
+}
+
+function stemmedTexts(doc: DatasetSearchDocument): Record<string, StemmedTexts> {
+  const texts = doc.texts.filter((t) => t.language in LANGUAGE_ANALYZERS);
+  return Object.fromEntries(
+    texts.map((t) => [t.language, { title: t.title, keywords: t.keywords, publisherName: t.publisherName, description: t.description }]),
+  );
 }
 
 export const DATASET_INDEX_SETTINGS: estypes.IndicesIndexSettings = {
@@ -77,6 +105,27 @@ const keyword: estypes.MappingProperty = { type: 'keyword' };
 const sourceOnlyText: estypes.MappingProperty = { type: 'text', index: false };
 /** Relevance uses constant per-field weights, so length norms are not needed. */
 const matchedText: estypes.MappingProperty = { type: 'text', analyzer: 'standard', norms: false };
+
+/** The texts of each language, with that language's analyzer (needs the analysis-common module). */
+function stemmedMapping(): estypes.MappingProperty {
+  const analysed = (analyzer: string): estypes.MappingProperty => ({ type: 'text', analyzer, norms: false });
+  return {
+    properties: Object.fromEntries(
+      Object.entries(LANGUAGE_ANALYZERS).map(([language, analyzer]) => [
+        language,
+        { properties: Object.fromEntries(STEMMED_FIELDS.map((field) => [field, analysed(analyzer)])) },
+      ]),
+    ),
+  };
+}
+
+/** Fields of StemmedTexts and their weights, those of the folded fields they stem. */
+export const STEMMED_FIELDS = ['title', 'keywords', 'publisherName', 'description'] as const;
+
+export function datasetIndexMappings(languageAnalyzers: boolean): estypes.MappingTypeMapping {
+  if (!languageAnalyzers) return DATASET_INDEX_MAPPINGS;
+  return { ...DATASET_INDEX_MAPPINGS, properties: { ...DATASET_INDEX_MAPPINGS.properties, stemmed: stemmedMapping() } };
+}
 
 export const DATASET_INDEX_MAPPINGS: estypes.MappingTypeMapping = {
   dynamic: 'strict',

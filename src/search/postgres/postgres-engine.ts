@@ -14,6 +14,7 @@ import {
   type SearchEngine,
   type SearchVisibility,
   type WriteResult,
+  textsInAllLanguages,
 } from '../engine.js';
 import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
 import { SEARCH_TERM_MAX_BYTES } from '../../config.js';
@@ -35,6 +36,13 @@ import { SearchTooSlowError } from '../search-limiter.js';
  * Elasticsearch's float scores, and the two engines order documents with the same matches identically.
  * Typo tolerance differs in kind: here trigram word similarity (which also relates 'genomics' to 'genome'),
  * there edit distance. Words containing digits (gene symbols, builds) match exactly in both.
+ *
+ * Languages: every field holds the texts of all the dataset's languages, matched word for word ('simple'
+ * configuration, accents folded). Each language's texts are also stemmed with that language's text search
+ * configuration (STEMMING: swedish, english) into a vector of their own, and a query word matches there by
+ * its stem in that language ('barn' finds 'barnen', 'sequencing' finds 'sequenced'), with the same field
+ * weights. Elasticsearch's core-only test node has no stemmers, so this is where the engines differ
+ * (README, "Languages").
  */
 
 export interface PostgresSearchEngineOptions {
@@ -53,6 +61,11 @@ const WORD_SIMILARITY_THRESHOLD = 0.5;
 /** SQLSTATE of a statement cancelled by statement_timeout. */
 const QUERY_CANCELED = '57014';
 const FACET_SIZE = 50;
+/** Each content language's text search configuration and the column of its stemmed vector. */
+const STEMMING = [
+  { language: 'sv', config: 'swedish', column: 'search_vector_sv' },
+  { language: 'en', config: 'english', column: 'search_vector_en' },
+] as const;
 
 /** Renders the stored millisecond timestamp exactly as JavaScript's toISOString() does. */
 const ISO_MILLIS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
@@ -183,7 +196,8 @@ export class PostgresSearchEngine implements SearchEngine {
         // A projection built by an older version lacks later columns; `gdcat reindex` fills them in.
         await client.query(`ALTER TABLE ${this.table}
           ADD COLUMN IF NOT EXISTS holding_region_ids text[] COLLATE "C" NOT NULL DEFAULT '{}',
-          ADD COLUMN IF NOT EXISTS individuals_rounded bigint`);
+          ADD COLUMN IF NOT EXISTS individuals_rounded bigint,
+          ${STEMMING.map((s) => `ADD COLUMN IF NOT EXISTS ${s.column} tsvector NOT NULL DEFAULT ''`).join(', ')}`);
         // Typo tolerance now goes through the vocabulary (see expandTermsSql); these trigram indexes went unused.
         await client.query(`DROP INDEX IF EXISTS ${this.table}_title_trgm_idx, ${this.table}_subject_trgm_idx`);
       }
@@ -533,6 +547,7 @@ const INDEX_SUFFIXES = [
   'disease_ancestor_ids_idx',
   'access_body_ids_idx',
   'holding_region_ids_idx',
+  ...STEMMING.map((s) => `${s.column}_idx`),
   'counts_pkey',
   'words_pkey',
   'words_trgm_idx',
@@ -580,6 +595,7 @@ function createTableSql(table: string): string {
     title_folded text NOT NULL,
     subject_folded text NOT NULL,
     search_vector tsvector NOT NULL,
+    ${STEMMING.map((s) => `${s.column} tsvector NOT NULL`).join(', ')},
     CONSTRAINT ${table}_pkey PRIMARY KEY (id)
   )`;
 }
@@ -599,6 +615,7 @@ function createIndexSql(table: string): string[] {
     `CREATE INDEX IF NOT EXISTS ${table}_disease_ancestor_ids_idx ON ${table} USING gin (disease_ancestor_ids)`,
     `CREATE INDEX IF NOT EXISTS ${table}_access_body_ids_idx ON ${table} USING gin (access_body_ids)`,
     `CREATE INDEX IF NOT EXISTS ${table}_holding_region_ids_idx ON ${table} USING gin (holding_region_ids)`,
+    ...STEMMING.map((s) => `CREATE INDEX IF NOT EXISTS ${table}_${s.column}_idx ON ${table} USING gin (${s.column})`),
   ];
 }
 
@@ -710,7 +727,8 @@ function upsertSql(table: string): string {
       id, identifier, status, owner_organisation_id, title, title_sort, description, keywords, publisher_id,
       publisher_name, diagnostic_area, assays, disease_ids, disease_ancestor_ids, disease_labels, phenotype_labels,
       duo_permission, consent_key, access_mode, access_body_ids, holding_region_ids, genome_build, individuals,
-      individuals_rounded, issued, modified, title_folded, subject_folded, search_vector)
+      individuals_rounded, issued, modified, title_folded, subject_folded, search_vector,
+      ${STEMMING.map((s) => s.column).join(', ')})
     SELECT
       d.id, d.identifier, d.status, d.owner_organisation_id, d.title, d.title_sort, d.description, d.keywords,
       d.publisher_id, d.publisher_name, d.diagnostic_area, d.assays, d.disease_ids, d.disease_ancestor_ids,
@@ -722,13 +740,15 @@ function upsertSql(table: string): string {
       setweight(to_tsvector('simple', gdcat_unaccent(d.title)), 'A')
         || setweight(to_tsvector('simple', gdcat_unaccent(array_to_string(d.keywords, ' '))), 'B')
         || setweight(to_tsvector('simple', gdcat_unaccent(${labelsAndPublisher})), 'C')
-        || setweight(to_tsvector('simple', gdcat_unaccent(d.description)), 'D')
+        || setweight(to_tsvector('simple', gdcat_unaccent(d.description)), 'D'),
+      ${STEMMING.map(stemmedVectorSql).join(',\n      ')}
     FROM jsonb_to_recordset($1::jsonb) AS d(
       id text, identifier text, status text, owner_organisation_id text, title text, title_sort text,
       description text, keywords text[], publisher_id text, publisher_name text, diagnostic_area text,
       assays text[], disease_ids text[], disease_ancestor_ids text[], disease_labels text[], phenotype_labels text[],
       duo_permission text, consent_key text, access_mode text, access_body_ids text[], holding_region_ids text[],
-      genome_build text, individuals bigint, individuals_rounded bigint, issued timestamptz, modified timestamptz)
+      genome_build text, individuals bigint, individuals_rounded bigint, issued timestamptz, modified timestamptz,
+      texts jsonb)
     ON CONFLICT (id) DO UPDATE SET
       identifier = EXCLUDED.identifier, status = EXCLUDED.status,
       owner_organisation_id = EXCLUDED.owner_organisation_id, title = EXCLUDED.title,
@@ -742,7 +762,18 @@ function upsertSql(table: string): string {
       genome_build = EXCLUDED.genome_build, individuals = EXCLUDED.individuals,
       individuals_rounded = EXCLUDED.individuals_rounded, issued = EXCLUDED.issued, modified = EXCLUDED.modified,
       title_folded = EXCLUDED.title_folded, subject_folded = EXCLUDED.subject_folded,
-      search_vector = EXCLUDED.search_vector`;
+      search_vector = EXCLUDED.search_vector,
+      ${STEMMING.map((s) => `${s.column} = EXCLUDED.${s.column}`).join(', ')}`;
+}
+
+/** One language's texts of the row `d`, stemmed with its configuration and weighted like search_vector. */
+function stemmedVectorSql({ language, config }: (typeof STEMMING)[number]): string {
+  const vector = (text: string, weight: string) => `setweight(to_tsvector('${config}', ${text}), '${weight}')`;
+  return `coalesce((SELECT ${vector(`t->>'title'`, 'A')}
+        || ${vector(`array_to_string(ARRAY(SELECT jsonb_array_elements_text(t->'keywords')), ' ')`, 'B')}
+        || ${vector(`coalesce(t->>'publisherName', '')`, 'C')}
+        || ${vector(`t->>'description'`, 'D')}
+      FROM jsonb_array_elements(d.texts) AS t WHERE t->>'language' = '${language}'), '')`;
 }
 
 const unique = (values: string[]): string[] => [...new Set(values)];
@@ -756,13 +787,10 @@ function toRows(docs: DatasetSearchDocument[]): Record<string, unknown>[] {
     identifier: doc.identifier,
     status: doc.status,
     owner_organisation_id: doc.ownerOrganisationId,
-    title: nfc(doc.title),
     // Computed here, not with lower(), so both engines sort titles by exactly the same key.
     title_sort: doc.title.toLowerCase(),
-    description: nfc(doc.description),
-    keywords: doc.keywords.map(nfc),
+    ...textColumns(doc),
     publisher_id: doc.publisherId,
-    publisher_name: doc.publisherName === null ? null : nfc(doc.publisherName),
     diagnostic_area: doc.diagnosticArea,
     assays: unique(doc.assays),
     disease_ids: unique(doc.diseaseIds),
@@ -780,6 +808,27 @@ function toRows(docs: DatasetSearchDocument[]): Record<string, unknown>[] {
     issued: doc.issued,
     modified: doc.modified,
   }));
+}
+
+/**
+ * The text columns hold every language's texts, so a word matches in whichever language it is written; `texts`
+ * keeps them by language for the stemmed vectors.
+ */
+function textColumns(doc: DatasetSearchDocument): Record<string, unknown> {
+  const all = textsInAllLanguages(doc);
+  return {
+    title: nfc(all.titles.join('\n')),
+    description: nfc(all.descriptions.join('\n')),
+    keywords: all.keywords.map(nfc),
+    publisher_name: all.publisherNames.length === 0 ? null : nfc(all.publisherNames.join('\n')),
+    texts: doc.texts.map((t) => ({
+      ...t,
+      title: nfc(t.title),
+      description: nfc(t.description),
+      keywords: t.keywords.map(nfc),
+      publisherName: t.publisherName === null ? null : nfc(t.publisherName),
+    })),
+  };
 }
 
 /** Lower-cased words of the query; accents are folded in SQL by the same gdcat_unaccent as the documents. */
@@ -819,6 +868,20 @@ function anyOfWords(words: string[], weights: string): string {
   return words.map((word) => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${weights}`).join(' | ');
 }
 
+/** The term stemmed by a language's configuration; an empty query (a stop word) matches nothing. */
+function stemmedQuery(word: string, config: string, weights = ''): string {
+  return `to_tsquery('${config}', quote_literal(${word}) || '${weights ? `:${weights}` : ''}')`;
+}
+
+/** The weight of the best field a vector matches the query in (the field weights A-D of the relevance model). */
+function weightedMatchSql(vector: string, query: (weights: string) => string): string {
+  return `CASE WHEN ${vector} @@ ${query('A')} THEN 1
+         WHEN ${vector} @@ ${query('B')} THEN 0.625
+         WHEN ${vector} @@ ${query('C')} THEN 0.375
+         WHEN ${vector} @@ ${query('D')} THEN 0.25
+         ELSE 0 END`;
+}
+
 /** A document matches a term exactly in any weighted field, or a word similar to it in title or subject. */
 function termQuerySql({ term, similar }: ExpandedTerm, params: SqlParameters): string {
   const exact = tsquery(`gdcat_unaccent(${params.add(term)})`);
@@ -827,12 +890,13 @@ function termQuerySql({ term, similar }: ExpandedTerm, params: SqlParameters): s
 
 /** The best field a term matches; see the relevance model at the top of this file. */
 function termScoreSql({ term, similar }: ExpandedTerm, params: SqlParameters): string {
-  const folded = `gdcat_unaccent(${params.add(term)})`;
-  const exact = `CASE WHEN search_vector @@ ${tsquery(folded, 'A')} THEN 1
-         WHEN search_vector @@ ${tsquery(folded, 'B')} THEN 0.625
-         WHEN search_vector @@ ${tsquery(folded, 'C')} THEN 0.375
-         WHEN search_vector @@ ${tsquery(folded, 'D')} THEN 0.25
-         ELSE 0 END`;
+  const word = params.add(term);
+  const folded = `gdcat_unaccent(${word})`;
+  // Exactly, or by the term's stem in a language's own texts: the best field either way.
+  const exact = `GREATEST(${[
+    weightedMatchSql('search_vector', (weights) => tsquery(folded, weights)),
+    ...STEMMING.map((s) => weightedMatchSql(s.column, (weights) => stemmedQuery(word, s.config, weights))),
+  ].join(', ')})`;
   if (similar.length === 0) return exact;
   return `GREATEST(${exact},
     CASE WHEN search_vector @@ ${params.add(anyOfWords(similar, 'A'))}::tsquery THEN 0.5
@@ -844,7 +908,13 @@ function termScoreSql({ term, similar }: ExpandedTerm, params: SqlParameters): s
 function matchSql(request: DatasetSearchRequest, text: ExpandedTerm[], params: SqlParameters) {
   const individuals = individualsSql(request.individuals, params);
   const where = [visibilitySql(request.visibility, params), ...alwaysAppliedFilterSql(request.filter, params)];
-  if (text.length > 0) where.push(`search_vector @@ (${text.map((term) => termQuerySql(term, params)).join(' || ')})`);
+  if (text.length > 0) {
+    const stemmed = STEMMING.map((s) => {
+      const query = text.map(({ term }) => stemmedQuery(params.add(term), s.config)).join(' || ');
+      return `${s.column} @@ (${query})`;
+    });
+    where.push(`(search_vector @@ (${text.map((term) => termQuerySql(term, params)).join(' || ')}) OR ${stemmed.join(' OR ')})`);
+  }
   // A function: only the page reads the score, and every parameter added must be used by the statement.
   const score = (): string =>
     text.length === 0 ? 'NULL::numeric' : `round(${text.map((term) => termScoreSql(term, params)).join(' + ')}, 4)`;

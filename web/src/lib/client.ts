@@ -16,14 +16,20 @@ export class RequestFailed extends Error {
   }
 }
 
-/** Sends one typed operation to the public GraphQL API, with the signed-in user's token when there is one. */
+/**
+ * Sends one typed operation to the public GraphQL API, with the signed-in user's token when there is one.
+ * With a `language`, every text the answer has in several languages (names in fragments, facet labels) comes
+ * in that language where it exists (Accept-Language). Without one it asks for no language (`*`, instead of the
+ * browser's own list), so editors get each record's own texts, the ones the single-value inputs write back.
+ */
 export async function execute<Result, Variables>(
   document: TypedDocumentString<Result, Variables>,
   variables: Variables,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; language?: string } = {},
 ): Promise<Result> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (session.token) headers.authorization = `Bearer ${session.token}`;
+  headers['accept-language'] = options.language ?? '*';
   const response = await fetch('/graphql', {
     method: 'POST',
     headers,

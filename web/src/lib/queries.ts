@@ -89,6 +89,7 @@ export const DiscoverDatasets = graphql(`
     $after: String
     $purpose: ResearchPurposeInput!
     $assess: Boolean!
+    $language: String
   ) {
     datasets(query: $query, filter: $filter, sort: $sort, first: $first, after: $after) {
       totalCount
@@ -108,8 +109,8 @@ export const DiscoverDatasets = graphql(`
         node {
           id
           identifier
-          title
-          description
+          title(language: $language)
+          description(language: $language)
           status
           withdrawalReason
           diagnosticArea
@@ -129,7 +130,7 @@ export const DiscoverDatasets = graphql(`
           }
           dataHolders {
             identifier
-            name
+            name(language: $language)
             type
           }
           accessContacts {
@@ -191,7 +192,7 @@ export const DiseaseSuggestions = graphql(`
 `);
 
 export const DatasetPage = graphql(`
-  query DatasetPage($id: ID!) {
+  query DatasetPage($id: ID!, $language: String) {
     dataset(id: $id) {
       id
       identifier
@@ -200,20 +201,20 @@ export const DatasetPage = graphql(`
       issued
       modified
       withdrawalReason
-      title
-      description
-      keywords
+      title(language: $language)
+      description(language: $language)
+      keywords(language: $language)
       diagnosticArea
       releaseVersion
       accessRights
       publisher {
         identifier
-        name
+        name(language: $language)
         homepage
       }
       dataHolders {
         identifier
-        name
+        name(language: $language)
         type
       }
       cohort {

@@ -1,4 +1,6 @@
 import type * as RDF from '@rdfjs/types';
+import { contentLanguageOf } from '../../../core/languages.js';
+import type { QuadIndex } from '../../rdf/quad-index.js';
 import { DataFactory } from 'n3';
 import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos } from '../../namespaces.js';
 import { admsStatus, attributionRole, conceptLabel } from '../../vocabularies.js';
@@ -21,6 +23,11 @@ export const dcatApReader: ProfileReader = {
     d.title = g.literal(node, dct('title'));
     d.description = g.literal(node, dct('description')) ?? '';
     d.keywords = g.literals(node, dcat('keyword'));
+    readLanguages(g, node, d, [
+      ['title', dct('title')],
+      ['description', dct('description')],
+      ['keywords', dcat('keyword')],
+    ]);
     const themes = g.iris(node, dcat('theme'));
     d.theme = themes[0] ?? null;
     d.accessRights = g.iri(node, dct('accessRights'));
@@ -135,4 +142,36 @@ export const dcatApReader: ProfileReader = {
 
 function readAgent(reader: CatalogueReader, node: RDF.Term, into: ReadRecord): void {
   into.name = reader.graph.literal(node, foaf('name')) ?? reader.graph.literal(node, skos('prefLabel')) ?? into.id;
+  readLanguages(reader.graph, node, into, [['name', foaf('name')]]);
+}
+
+/**
+ * Texts given in Swedish and English (the writers state one literal per language): the record's own language
+ * is that of its first title (or name), the plain fields take the values in it, and the other content
+ * language goes to `translations`, the import file's shape. Untagged texts and other languages are read as
+ * before, into the plain fields only.
+ */
+function readLanguages(g: QuadIndex, node: RDF.Term, into: ReadRecord, fields: readonly [string, RDF.NamedNode][]): void {
+  const byField = fields.map(([field, predicate]) => {
+    const byLanguage = new Map<string, string[]>();
+    for (const term of g.objects(node, predicate)) {
+      const language = term.termType === 'Literal' && term.language ? contentLanguageOf(term.language) : null;
+      if (language) byLanguage.set(language, [...(byLanguage.get(language) ?? []), term.value]);
+    }
+    return { field, byLanguage, list: Array.isArray(into[field]) };
+  });
+  const [first] = fields;
+  const ownTag = first ? (g.objects(node, first[1]).find((term) => term.value === into[first[0]]) as RDF.Literal | undefined)?.language : undefined;
+  const own = ownTag ? contentLanguageOf(ownTag) : null;
+  if (!own) return;
+  into.language = own;
+  const translations: Record<string, Record<string, string | string[]>> = {};
+  for (const { field, byLanguage, list } of byField) {
+    for (const [language, values] of byLanguage) {
+      const value = list ? values : values[0]!;
+      if (language === own) into[field] = value;
+      else translations[language] = { ...translations[language], [field]: value };
+    }
+  }
+  if (Object.keys(translations).length > 0) into.translations = translations;
 }

@@ -10,7 +10,8 @@ import type { Publication } from '../../../publications/publication.entity.js';
 import { metadataModifiedOf } from '../../catalogue-source.js';
 import { webIri } from '../../iris.js';
 import { adms, dcat, dct, foaf, prov, rdf, rdfs, xsd } from '../../namespaces.js';
-import { dateTime } from '../../rdf/literals.js';
+import { dateTime, english, inEachLanguage } from '../../rdf/literals.js';
+import { listInEveryLanguage, textInEveryLanguage } from '../../../records/translations.js';
 import { admsStatus, attributionRole, dataThemeScheme, euFileType, euLanguage } from '../../vocabularies.js';
 import { bodyContact, datasetContact, organisationContact } from '../contacts.js';
 import type { CatalogueDescriber } from '../describer.js';
@@ -52,10 +53,8 @@ export const dcatApWriter: ProfileWriter = {
     const { iris } = describer;
     add(rdf('type'), dcat('Dataset'));
     add(dct('identifier'), literal(dataset.identifier));
-    add(dct('title'), literal(dataset.title));
-    // An empty string is no description: left out, so validators see that one is missing.
-    if (dataset.description.trim()) add(dct('description'), literal(dataset.description));
-    for (const keyword of keywordsOf(dataset)) add(dcat('keyword'), literal(keyword));
+    describeTexts(dataset, add);
+    for (const keyword of keywordsOf(dataset)) add(dcat('keyword'), keyword);
     const theme = webIri(dataset.theme);
     if (theme) add(dcat('theme'), describer.concept(theme, dataThemeScheme.iri));
     const accessRights = webIri(dataset.accessRights);
@@ -103,7 +102,8 @@ export const dcatApWriter: ProfileWriter = {
     const route = record.accessRoute;
     add(rdf('type'), dcat('Distribution'));
     add(dct('identifier'), literal(distribution.id));
-    add(dct('title'), literal(distribution.title));
+    // Written with the dataset, in its language.
+    add(dct('title'), literal(distribution.title, record.dataset.language));
     // Sensitive data is never one click away, whatever an older record holds.
     const downloadUrl = record.dataset.isNonPublic ? null : webIri(distribution.downloadUrl);
     if (downloadUrl) add(dcat('downloadURL'), namedNode(downloadUrl));
@@ -137,7 +137,7 @@ export const dcatApWriter: ProfileWriter = {
   organisation(describer, add, organisation) {
     add(rdf('type'), foaf('Agent'));
     add(rdf('type'), foaf('Organization'));
-    add(foaf('name'), literal(organisation.name));
+    for (const name of inEachLanguage(textInEveryLanguage(organisation, 'name'))) add(foaf('name'), name);
     const publisherType = webIri(organisation.publisherType);
     if (publisherType) add(dct('type'), describer.concept(publisherType));
     const homepage = webIri(organisation.homepage);
@@ -153,7 +153,7 @@ export const dcatApWriter: ProfileWriter = {
   accessBody(describer, add, body) {
     add(rdf('type'), foaf('Agent'));
     add(rdf('type'), foaf('Organization'));
-    add(foaf('name'), literal(body.name));
+    for (const name of inEachLanguage(textInEveryLanguage(body, 'name'))) add(foaf('name'), name);
     const contact = bodyContact(describer.context, body);
     if (contact) add(dcat('contactPoint'), describer.contactPoint(contact));
   },
@@ -189,14 +189,26 @@ export const assayKeyword: Record<Assay, string> = {
 };
 
 /**
- * The dataset's own keywords, then the words for its diagnostic area and assays: harvesters search on
- * keywords, and HealthDCAT-AP requires at least one.
+ * Title and description in every language they are given in. A dataset without a description in any
+ * language states none, so validators see that one is missing.
  */
-function keywordsOf(dataset: Dataset): string[] {
-  const keywords = [...dataset.keywords];
-  if (dataset.diagnosticArea) keywords.push(diagnosticAreaKeyword[dataset.diagnosticArea]);
-  for (const assay of dataset.cohort?.sequencing?.assays ?? []) keywords.push(assayKeyword[assay]);
-  return [...new Set(keywords.map((keyword) => keyword.trim()).filter(Boolean))];
+function describeTexts(dataset: Dataset, add: Add): void {
+  for (const title of inEachLanguage(textInEveryLanguage(dataset, 'title'))) add(dct('title'), title);
+  for (const description of inEachLanguage(textInEveryLanguage(dataset, 'description'))) {
+    if (description.value.trim()) add(dct('description'), description);
+  }
+}
+
+/**
+ * The dataset's own keywords in each language, then the (English) words for its diagnostic area and assays:
+ * harvesters search on keywords, and HealthDCAT-AP requires at least one.
+ */
+function keywordsOf(dataset: Dataset): RDF.Literal[] {
+  const own = listInEveryLanguage(dataset, 'keywords').flatMap(({ language, value }) => value.map((keyword) => literal(keyword.trim(), language)));
+  const derived: string[] = [];
+  if (dataset.diagnosticArea) derived.push(diagnosticAreaKeyword[dataset.diagnosticArea]);
+  for (const assay of dataset.cohort?.sequencing?.assays ?? []) derived.push(assayKeyword[assay]);
+  return [...own, ...derived.map(english)].filter((keyword) => keyword.value !== '');
 }
 
 function sortedDistributions(dataset: Dataset): Distribution[] {
@@ -229,8 +241,7 @@ export function describeTombstone(describer: CatalogueDescriber, dataset: Datase
   return describer.once(describer.iris.dataset(dataset.identifier), (add) => {
     add(rdf('type'), dcat('Dataset'));
     add(dct('identifier'), literal(dataset.identifier));
-    add(dct('title'), literal(dataset.title));
-    add(dct('description'), literal(dataset.description));
+    describeTexts(dataset, add);
     describeLifecycle(describer, dataset, add);
   });
 }

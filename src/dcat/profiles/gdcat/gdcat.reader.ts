@@ -36,6 +36,9 @@ export const gdcatReader: ProfileReader = {
     if (d.diagnosticArea) derived.add(diagnosticAreaKeyword[d.diagnosticArea as DiagnosticArea]);
     for (const assay of String(d.cohort?.sequencing?.assay ?? '').split('+')) if (assay in Assay) derived.add(assayKeyword[assay as Assay]);
     d.keywords = (d.keywords as string[]).filter((keyword) => !derived.has(keyword));
+    // The derived words are English: in the English translation when the dataset is written in Swedish.
+    const english = d.translations?.en;
+    if (english?.keywords) english.keywords = (english.keywords as string[]).filter((keyword) => !derived.has(keyword));
   },
 
   distribution(reader, node, x) {
