@@ -197,8 +197,10 @@ export class PostgresSearchEngine implements SearchEngine {
         await client.query(`ALTER TABLE ${this.table}
           ADD COLUMN IF NOT EXISTS holding_region_ids text[] COLLATE "C" NOT NULL DEFAULT '{}',
           ADD COLUMN IF NOT EXISTS individuals_rounded bigint,
-          ${STEMMING.map((s) => `ADD COLUMN IF NOT EXISTS ${s.column} tsvector NOT NULL DEFAULT ''`).join(', ')}`);
-        // Typo tolerance now goes through the vocabulary (see expandTermsSql); these trigram indexes went unused.
+          ${STEMMING.map((s) => `ADD COLUMN IF NOT EXISTS ${s.column} tsvector NOT NULL DEFAULT ''`).join(', ')},
+          DROP COLUMN IF EXISTS title_folded, DROP COLUMN IF EXISTS subject_folded`);
+        // Typo tolerance now goes through the vocabulary (see expandTermsSql): the folded texts and their
+        // trigram indexes went unused.
         await client.query(`DROP INDEX IF EXISTS ${this.table}_title_trgm_idx, ${this.table}_subject_trgm_idx`);
       }
       for (const statement of createIndexSql(this.table)) await client.query(statement);
@@ -592,8 +594,6 @@ function createTableSql(table: string): string {
     individuals_rounded bigint,
     issued timestamptz,
     modified timestamptz NOT NULL,
-    title_folded text NOT NULL,
-    subject_folded text NOT NULL,
     search_vector tsvector NOT NULL,
     ${STEMMING.map((s) => `${s.column} tsvector NOT NULL`).join(', ')},
     CONSTRAINT ${table}_pkey PRIMARY KEY (id)
@@ -716,18 +716,17 @@ function maintenanceSql(table: string): string[] {
 
 /**
  * One statement per batch: documents arrive as a single JSON parameter and are expanded with
- * jsonb_to_recordset. The folded texts and the weighted tsvector are maintained here rather than as generated
+ * jsonb_to_recordset. The weighted tsvectors are maintained here rather than as generated
  * columns because array_to_string() is not IMMUTABLE.
  */
 function upsertSql(table: string): string {
-  const subject = `array_to_string(d.keywords || d.disease_labels || d.phenotype_labels || ARRAY[d.publisher_name], ' ')`;
   const labelsAndPublisher = `array_to_string(d.disease_labels || d.phenotype_labels || ARRAY[d.publisher_name], ' ')`;
   return `
     INSERT INTO ${table} (
       id, identifier, status, owner_organisation_id, title, title_sort, description, keywords, publisher_id,
       publisher_name, diagnostic_area, assays, disease_ids, disease_ancestor_ids, disease_labels, phenotype_labels,
       duo_permission, consent_key, access_mode, access_body_ids, holding_region_ids, genome_build, individuals,
-      individuals_rounded, issued, modified, title_folded, subject_folded, search_vector,
+      individuals_rounded, issued, modified, search_vector,
       ${STEMMING.map((s) => s.column).join(', ')})
     SELECT
       d.id, d.identifier, d.status, d.owner_organisation_id, d.title, d.title_sort, d.description, d.keywords,
@@ -735,8 +734,6 @@ function upsertSql(table: string): string {
       d.disease_labels, d.phenotype_labels, d.duo_permission, d.consent_key, d.access_mode, d.access_body_ids,
       d.holding_region_ids, d.genome_build, d.individuals, d.individuals_rounded,
       date_trunc('milliseconds', d.issued), date_trunc('milliseconds', d.modified),
-      lower(gdcat_unaccent(d.title)),
-      lower(gdcat_unaccent(${subject})),
       setweight(to_tsvector('simple', gdcat_unaccent(d.title)), 'A')
         || setweight(to_tsvector('simple', gdcat_unaccent(array_to_string(d.keywords, ' '))), 'B')
         || setweight(to_tsvector('simple', gdcat_unaccent(${labelsAndPublisher})), 'C')
@@ -761,7 +758,6 @@ function upsertSql(table: string): string {
       access_body_ids = EXCLUDED.access_body_ids, holding_region_ids = EXCLUDED.holding_region_ids,
       genome_build = EXCLUDED.genome_build, individuals = EXCLUDED.individuals,
       individuals_rounded = EXCLUDED.individuals_rounded, issued = EXCLUDED.issued, modified = EXCLUDED.modified,
-      title_folded = EXCLUDED.title_folded, subject_folded = EXCLUDED.subject_folded,
       search_vector = EXCLUDED.search_vector,
       ${STEMMING.map((s) => `${s.column} = EXCLUDED.${s.column}`).join(', ')}`;
 }
