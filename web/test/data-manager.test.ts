@@ -252,6 +252,30 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     expect(await page.locator('[data-testid="import-counts"]').textContent()).toMatch(/1 new/);
   });
 
+  it('gives a dataset a Swedish title beside its English one; a visitor reading Swedish sees it', async () => {
+    await expect.poll(async () => {
+      await page.goto(`${server.url}/manage`);
+      await page.waitForSelector('table tbody tr');
+      return page.locator('table tbody tr', { hasText: 'browsertestimport' }).count();
+    }, { timeout: 20_000, interval: 500 }).toBe(1);
+    await page.locator('table tbody tr', { hasText: 'browsertestimport' }).getByRole('link', { name: /browsertestimport/ }).click();
+    await page.waitForSelector('#field-titleTranslations');
+    expect(await page.inputValue('#field-language')).toBe('en');
+    await page.fill('#field-titleTranslations', 'Ärftlig cancer, genpaneler browsertestimport');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForSelector('text=Saved.');
+    expect(await page.inputValue('#field-title')).toBe('Hereditary cancer panels browsertestimport');
+    await expectAccessible(page);
+
+    await page.goto(`${server.url}/datasets/${encodeURIComponent('urn:test:web-import:1')}`);
+    await page.waitForSelector('article.landing');
+    expect(await page.locator('article.landing h1').textContent()).toContain('Hereditary cancer panels');
+    await page.getByRole('button', { name: 'Svenska' }).click();
+    await page.waitForFunction(() => document.querySelector('article.landing h1')?.textContent?.includes('Ärftlig cancer'));
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForFunction(() => document.querySelector('article.landing h1')?.textContent?.includes('Hereditary cancer'));
+  });
+
   it('tells anyone following an old link (a citation, a harvested landing page) that the dataset was withdrawn, and why', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto(withdrawnLandingPage);

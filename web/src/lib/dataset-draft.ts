@@ -33,10 +33,22 @@ export interface RouteDraft {
   steps: StepDraft[];
 }
 
+/** The catalogue's two content languages: a record is written in one and may be translated into the other. */
+export type ContentLanguage = 'sv' | 'en';
+
+export function otherLanguage(language: ContentLanguage): ContentLanguage {
+  return language === 'sv' ? 'en' : 'sv';
+}
+
 /** What the form edits; everything else of the stored record is carried through unchanged. */
 export interface DatasetDraft {
+  /** The language of `title` and `description`. */
+  language: ContentLanguage;
   title: string;
   description: string;
+  /** Title and description in the other language; empty when there is no translation. */
+  translatedTitle: string;
+  translatedDescription: string;
   keywords: string;
   diagnosticArea: DiagnosticArea | '';
   publisher: string;
@@ -58,10 +70,13 @@ export function newDistribution(): DistributionDraft {
   return { key: nextKey++, id: null, title: '', accessUrl: '', formats: '' };
 }
 
-export function emptyDraft(publisher: string): DatasetDraft {
+export function emptyDraft(publisher: string, language: ContentLanguage): DatasetDraft {
   return {
+    language,
     title: '',
     description: '',
+    translatedTitle: '',
+    translatedDescription: '',
     keywords: '',
     diagnosticArea: '',
     publisher,
@@ -78,9 +93,14 @@ export function emptyDraft(publisher: string): DatasetDraft {
 export function draftOf(dataset: Stored): DatasetDraft {
   const modifiers: ConsentDraft['modifiers'] = {};
   for (const modifier of dataset.consent?.duoModifiers ?? []) modifiers[modifier.code] = { on: true, value: modifier.value ?? '' };
+  const language: ContentLanguage = dataset.language === 'sv' ? 'sv' : 'en';
+  const inOther = (values: { language: string; value: string }[]) => values.find((entry) => entry.language === otherLanguage(language))?.value ?? '';
   return {
+    language,
     title: dataset.title,
     description: dataset.description,
+    translatedTitle: inOther(dataset.titleTranslations),
+    translatedDescription: inOther(dataset.descriptionTranslations),
     keywords: dataset.keywords.join(', '),
     diagnosticArea: dataset.diagnosticArea ?? '',
     publisher: dataset.publisher?.identifier ?? '',
@@ -123,9 +143,15 @@ function text(value: string): string | null {
  * record the form does not show (sequencing, ethics approval, fees...) are sent back as they were.
  */
 export function inputOf(draft: DatasetDraft, stored: Stored | null): DatasetInput & DatasetPatch {
+  // The translations inputs replace every language of a field, so a cleared translation is removed.
+  const inBothLanguages = (own: string, translated: string) =>
+    [{ language: draft.language, value: own.trim() }, { language: otherLanguage(draft.language), value: translated.trim() }].filter((entry) => entry.value);
   const input: DatasetInput & DatasetPatch = {
+    language: draft.language,
     title: draft.title,
     description: draft.description,
+    titleTranslations: inBothLanguages(draft.title, draft.translatedTitle),
+    descriptionTranslations: inBothLanguages(draft.description, draft.translatedDescription),
     keywords: draft.keywords.split(',').map((keyword) => keyword.trim()).filter(Boolean),
     diagnosticArea: draft.diagnosticArea || null,
     publisher: draft.publisher || null,

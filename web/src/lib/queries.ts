@@ -329,8 +329,17 @@ export const DatasetForEdit = graphql(`
       version
       status
       withdrawalReason
+      language
       title
       description
+      titleTranslations {
+        language
+        value
+      }
+      descriptionTranslations {
+        language
+        value
+      }
       keywords
       diagnosticArea
       publisher {
