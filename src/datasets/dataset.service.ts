@@ -39,6 +39,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
       identifier: input.identifier?.trim() || `urn:gdcat:dataset:${randomUUID()}`,
       title: '',
     });
+    await prefetchReferences(refs, input);
     const owner = input.ownerOrganisation
       ? await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
       : null;
@@ -81,6 +82,12 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
  */
 const unflushedParts = new WeakMap<Dataset, { consent?: ConsentScope; accessRoute?: AccessRoute }>();
 
+
+/** Every organisation and every access body the input names, each kind read in one statement (see References.prefetch). */
+async function prefetchReferences(refs: References, input: DatasetPatch & { ownerOrganisation?: string | null }): Promise<void> {
+  await refs.prefetch(Organisation, [input.ownerOrganisation, input.publisher, ...(input.dataHolders ?? []), ...(input.contributors ?? [])]);
+  await refs.prefetch(DataAccessBody, [input.hdab, input.accessRoute?.accessBody, ...(input.accessRoute?.steps ?? []).map((step) => step.body)]);
+}
 /** Applies the given fields of a create input or patch, collecting every problem. */
 async function applyDatasetFields(
   em: EntityManager,
@@ -91,6 +98,7 @@ async function applyDatasetFields(
   isNew: boolean,
 ): Promise<void> {
   applyTranslatedFields(dataset, DATASET_TEXTS, { ...input }, problems);
+  await prefetchReferences(refs, input);
   if (input.diagnosticArea !== undefined) dataset.diagnosticArea = input.diagnosticArea;
   if (input.theme != null) dataset.theme = checkUrl(problems, 'input.theme', input.theme)!;
   if (input.accessRights != null) dataset.accessRights = checkUrl(problems, 'input.accessRights', input.accessRights)!;

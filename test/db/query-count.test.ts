@@ -137,3 +137,45 @@ describe('DataLoader batching: no N+1 on a page of datasets', () => {
     expect(large.length, large.join('\n')).toBe(small.length);
   });
 });
+
+describe('createDataset reads the records it names once per kind, not once per reference', () => {
+  let catalogue: TestCatalogue;
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue();
+  });
+  afterAll(() => catalogue?.stop());
+
+  const REGIONS = ['stockholm', 'uppsala', 'skane', 'vgr', 'ostergotland', 'orebro', 'vasterbotten'].map((region) => `urn:example:gms-catalogue:org:region-${region}`);
+  const BODIES = ['stockholm', 'etik', 'uppsala'].map((body) => `urn:example:gms-catalogue:dab:${body}`);
+
+  async function statementsOfCreate(holders: number, steps: number): Promise<string[]> {
+    const token = await catalogue.token('admin');
+    const input = {
+      title: `Statement count ${holders} holders ${steps} steps`,
+      description: 'Names many organisations and access bodies.',
+      publisher: REGIONS[0],
+      dataHolders: REGIONS.slice(0, holders),
+      contributors: REGIONS.slice(0, holders),
+      hdab: BODIES[0],
+      consent: { duoPermission: 'GRU' },
+      accessRoute: {
+        accessMode: 'CONTROLLED_DOWNLOAD',
+        accessBody: BODIES[0],
+        steps: Array.from({ length: steps }, (_, i) => ({ order: i + 1, requirement: 'DAC_REVIEW', body: BODIES[i % BODIES.length] })),
+      },
+    };
+    catalogue.queries.length = 0;
+    const { data, errors } = await catalogue.gql('mutation($i: DatasetInput!) { createDataset(input: $i) { dataset { id } userErrors { field message } } }', { i: input }, token);
+    const statements = [...catalogue.queries];
+    expect(errors).toBeUndefined();
+    expect(data!.createDataset.userErrors).toEqual([]);
+    return statements;
+  }
+
+  it('costs the same for 2 holders and 1 step as for 7 holders, 7 contributors and 3 steps with 3 bodies', async () => {
+    const small = await statementsOfCreate(2, 1);
+    const large = await statementsOfCreate(7, 3);
+    expect(small.length).toBeGreaterThan(0);
+    expect(large.length, large.join('\n')).toBe(small.length);
+  });
+});
