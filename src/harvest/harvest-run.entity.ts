@@ -149,38 +149,5 @@ export class HarvestedDataset {
 
   @Property({ type: 'text' })
   sourceIri!: string;
-
-  /** What the source states that the dataset record has no field for (themes, coverage, contact point). */
-  @Property({ type: 'json', nullable: true })
-  description?: SourceDescription | null;
 }
 
-@ObjectType('HarvestedContactPoint')
-export class SourceContactPoint {
-  @Field(() => String, { nullable: true })
-  name!: string | null;
-
-  @Field(() => String, { nullable: true })
-  email!: string | null;
-
-  @Field(() => String, { nullable: true })
-  url!: string | null;
-}
-
-@ObjectType('HarvestedDescription', { description: 'What the source of a harvested dataset states that the dataset record has no field for.' })
-export class SourceDescription {
-  @Field(() => [String], { description: 'Every dcat:theme (the record keeps the first as theme).' })
-  themes!: string[];
-
-  @Field(() => [String], { description: 'dct:spatial coverage, as IRIs.' })
-  spatial!: string[];
-
-  @Field(() => String, { nullable: true, description: 'Start of the dct:temporal coverage (dcat:startDate).' })
-  temporalStart!: string | null;
-
-  @Field(() => String, { nullable: true })
-  temporalEnd!: string | null;
-
-  @Field(() => SourceContactPoint, { nullable: true, description: 'The dataset\'s dcat:contactPoint at the source.' })
-  contactPoint!: SourceContactPoint | null;
-}
