@@ -39,8 +39,23 @@ export interface HarvestOptions {
   /** How long one request to the source may take. */
   timeoutMs: number;
   maxDocuments: number;
+  /** Largest body one fetch may have (HARVEST_MAX_RESPONSE_BYTES when not given). */
+  maxResponseBytes?: number;
   /** Read everything the source lists even when it supports incremental harvests. */
   full?: boolean;
+  /** Told how far a run has gone, after each document read and each record written. */
+  onProgress?: (progress: HarvestProgress) => void;
+}
+
+/** How far a run has gone. */
+export interface HarvestProgress {
+  /** The source's identifier, or the URL of a one-off harvest. */
+  source: string;
+  /** Documents fetched so far (listing pages, dataset documents). */
+  documents: number;
+  /** Records written (or found unchanged) so far, once writing began, of `total`. */
+  records: number;
+  total: number | null;
 }
 
 // When records fail, they are dropped and the rest written again, at most this many times (each pass drops
@@ -70,15 +85,23 @@ export async function harvest(em: EntityManager, target: HarvestTarget, options:
     finishedAt: startedAt,
     durationMs: 0,
   });
+  const sourceName = target.source?.identifier ?? target.url;
   const since = options.full || !source?.harvestedUpTo ? null : new Date(source.harvestedUpTo.getTime() - CLOCK_SKEW_MS);
   try {
-    const walk = await walkSource(target.kind, target.url, { timeoutMs: options.timeoutMs, maxDocuments: options.maxDocuments, modifiedSince: since });
+    const walk = await walkSource(target.kind, target.url, {
+      timeoutMs: options.timeoutMs,
+      maxDocuments: options.maxDocuments,
+      maxResponseBytes: options.maxResponseBytes,
+      modifiedSince: since,
+      onDocument: (documents) => options.onProgress?.({ source: sourceName, documents, records: 0, total: null }),
+    });
     run.mode = walk.mode;
     run.documents = walk.fetched;
     for (const failure of walk.failures) fail(run, { identifier: null, iri: failure.url, field: null, message: failure.message, code: failure.code });
     const reading = readCatalogue(walk.documents.flat());
     run.unknownProperties = [...reading.unknownProperties].map(([property, count]) => ({ property, count })).sort((a, b) => b.count - a.count);
-    await writeReading(em, target, run, reading, walk.failures.length === 0);
+    const onRecord = (records: number, total: number | null) => options.onProgress?.({ source: sourceName, documents: walk.fetched, records, total });
+    await writeReading(em, target, run, reading, walk.failures.length === 0, onRecord);
   } catch (error) {
     if (!(error instanceof SourceProblem)) throw error;
     run.outcome = HarvestOutcome.FAILED;
@@ -101,7 +124,16 @@ function fail(run: HarvestRun, error: HarvestError): void {
   run.errors.push(error);
 }
 
-async function writeReading(em: EntityManager, target: HarvestTarget, run: HarvestRun, reading: CatalogueReading, complete: boolean): Promise<void> {
+type RecordProgress = (records: number, total: number | null) => void;
+
+async function writeReading(
+  em: EntityManager,
+  target: HarvestTarget,
+  run: HarvestRun,
+  reading: CatalogueReading,
+  complete: boolean,
+  onRecord: RecordProgress,
+): Promise<void> {
   const claims = await claimsOf(em, target);
   const datasets = reading.records.filter((record) => record.recordType === 'Dataset');
   const others = await em.find(HarvestedDataset, { identifier: { $in: datasets.map((d) => d.id) } }, { populate: ['source'] });
@@ -137,7 +169,7 @@ async function writeReading(em: EntityManager, target: HarvestTarget, run: Harve
       ...(await notHeldElsewhere(em, HealthEconomicEvaluation, reading.records.filter((r) => r.recordType === 'HealthEconomicEvaluation'), reading, 'HealthEconomicEvaluation')),
     ],
   };
-  const report = await importDroppingFailures(em, target, run, document, reading);
+  const report = await importDroppingFailures(em, target, run, document, reading, onRecord);
   run.created = report.created;
   run.updated = report.updated;
   run.unchanged = report.unchanged;
@@ -188,7 +220,14 @@ type CatalogueDocument = { organisations: Json[]; accessBodies: Json[]; publicat
  * Imports the document; when records fail, reports them, drops them (and what points at them) and writes
  * the rest, so one bad record does not keep a source's other records out.
  */
-async function importDroppingFailures(em: EntityManager, target: HarvestTarget, run: HarvestRun, start: CatalogueDocument, reading: CatalogueReading): Promise<ImportReport> {
+async function importDroppingFailures(
+  em: EntityManager,
+  target: HarvestTarget,
+  run: HarvestRun,
+  start: CatalogueDocument,
+  reading: CatalogueReading,
+  onRecord: RecordProgress,
+): Promise<ImportReport> {
   let document = start;
   const kindOfSection: Record<string, string> = { organisations: 'Organisation', accessBodies: 'DataAccessBody', publications: 'Publication' };
   const sourceIriOf = (section: string, record: Json) => reading.sourceIris.get(`${record.recordType ?? kindOfSection[section]} ${record.id}`) ?? null;
@@ -202,6 +241,7 @@ async function importDroppingFailures(em: EntityManager, target: HarvestTarget, 
       // What a catalogue lists is published there; a dataset's own status (published, withdrawn) wins.
       publish: true,
       harvest: { at: run.startedAt, sourceIri: (record) => sourceIriOf(record.location.sheet ?? '', record.data) },
+      onProgress: onRecord,
     });
     const recordOf = (problem: ImportReport['problems'][number]) =>
       problem.sheet && problem.row != null ? ((document as Record<string, Json[]>)[problem.sheet]?.[problem.row - 1] ?? null) : null;

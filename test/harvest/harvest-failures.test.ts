@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
 import { harvest, type HarvestTarget } from '../../src/harvest/harvest.js';
 import { HarvestedDataset } from '../../src/harvest/harvest-run.entity.js';
@@ -29,8 +29,9 @@ function page(identifiers: string[], next?: string): string {
     ${next ? `<https://foreign.example/catalog?page=1> a hydra:PartialCollectionView ; hydra:next <${next}> .` : ''}`;
 }
 
-/** What each path of the source answers; 'hang' never answers. */
-const routes = new Map<string, { status: number; type: string; body: string } | 'hang'>();
+/** What each path of the source answers; 'hang' never answers, 'endless' sends Turtle comments until the client hangs up. */
+const routes = new Map<string, { status: number; type: string; body: string } | 'hang' | 'endless'>();
+let endlessHungUp = false;
 let server: Server;
 let base: string;
 let catalogue: TestCatalogue;
@@ -42,6 +43,16 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const route = routes.get(req.url ?? '');
     if (route === 'hang') return;
+    if (route === 'endless') {
+      res.writeHead(200, { 'content-type': 'text/turtle' });
+      const chunk = '# and more\n'.repeat(1000);
+      const send = () => {
+        while (!res.destroyed && res.write(chunk));
+      };
+      res.on('drain', send);
+      res.on('close', () => (endlessHungUp = true));
+      return send();
+    }
     res.writeHead(route?.status ?? 404, { 'content-type': route?.type ?? 'text/plain' }).end(route?.body ?? 'not found');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -87,6 +98,25 @@ describe('a harvest that cannot read its source fails as a run, writes nothing, 
     expect(run).toMatchObject({ outcome: 'FAILED', created: 0 });
     expect(run.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', iri: `${base}/paged-2` })]);
     expect(await datasetCount()).toBe(before);
+  });
+
+  it('a response over the size limit, sent without end: cut off, not buffered', async () => {
+    routes.set('/endless', 'endless');
+    const run = await harvest(catalogue.orm.em.fork(), target('/endless'), { ...OPTIONS, timeoutMs: 30_000, maxResponseBytes: 256 * 1024 });
+    expect(run).toMatchObject({ outcome: 'FAILED', created: 0 });
+    expect(run.errors).toEqual([
+      expect.objectContaining({ code: 'TOO_LARGE', iri: `${base}/endless`, message: `${base}/endless answered more than 262144 bytes (HARVEST_MAX_RESPONSE_BYTES); stopped reading it` }),
+    ]);
+    await vi.waitFor(() => expect(endlessHungUp).toBe(true));
+  });
+
+  it('a response that declares a length over the limit', async () => {
+    routes.set('/large.ttl', turtle(`${'# padding\n'.repeat(30_000)}${page(['l-1'])}`));
+    const run = await harvest(catalogue.orm.em.fork(), target('/large.ttl'), { ...OPTIONS, maxResponseBytes: 256 * 1024 });
+    expect(run.outcome).toBe('FAILED');
+    expect(run.errors).toEqual([expect.objectContaining({ code: 'TOO_LARGE', iri: `${base}/large.ttl` })]);
+    // Under the limit, the same document is read.
+    expect(await harvest(catalogue.orm.em.fork(), target('/large.ttl'), { ...OPTIONS, maxResponseBytes: 512 * 1024 })).toMatchObject({ outcome: 'SUCCEEDED', failed: 0 });
   });
 
   it('invalid RDF', async () => {
