@@ -197,3 +197,62 @@ describe('records the source describes', () => {
     expect(run.unknownProperties.map((p) => p.property).sort()).toEqual(['http://www.w3.org/ns/dcat#inSeries', 'http://www.w3.org/ns/dcat#prev']);
   });
 });
+
+describe('a FAIR Data Point source', () => {
+  const PREFIXES = `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+    @prefix fdp: <https://w3id.org/fdp/fdp-o#> . @prefix adms: <http://www.w3.org/ns/adms#> .`;
+  /** The repository, its catalogue linking these datasets, and each dataset's own document. */
+  function fairDataPoint(listed: string[]) {
+    routes.set('/fdp', turtle(`${PREFIXES} <${base}/fdp> a fdp:FAIRDataPoint ; fdp:metadataCatalog <${base}/fdp/catalog> .`));
+    const links = listed.map((id) => `dcat:dataset <${base}/fdp/dataset/${id}>`).join(' ; ');
+    routes.set('/fdp/catalog', turtle(`${PREFIXES} <${base}/fdp/catalog> a dcat:Catalog ; dct:title "FAIR Data Point catalogue"@en ${links ? `; ${links}` : ''} .`));
+  }
+  function datasetDocument(id: string, status = 200, statement = '') {
+    routes.set(
+      `/fdp/dataset/${id}`,
+      turtle(
+        `${PREFIXES} <${base}/fdp/dataset/${id}> a dcat:Dataset ; dct:identifier "${id}" ; dct:title "FDP dataset ${id}"@en ;
+          dct:description "About ${id}."@en ; dct:publisher <https://fdp.example/agency> ${statement} .
+          <https://fdp.example/agency> a foaf:Agent ; foaf:name "FDP agency"@en .`,
+        status,
+      ),
+    );
+  }
+  const fdpTarget = (): HarvestTarget => ({ ...target('/fdp'), kind: HarvestSourceKind.FDP });
+  let source: HarvestSource;
+  beforeAll(async () => {
+    const em = catalogue.orm.em.fork();
+    source = em.create(HarvestSource, { identifier: 'fdp', title: 'FDP', url: `${base}/fdp`, kind: HarvestSourceKind.FDP, organisation: await em.findOneOrFail(Organisation, { identifier: GMS }), schedule: 'PT1H' });
+    await em.flush();
+  });
+  const statusOf = async (id: string) => {
+    const dataset = await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: id });
+    return [dataset.status, dataset.withdrawalReason ?? null];
+  };
+
+  it('withdraws a dataset its catalogue no longer lists ("removed at source") and a tombstoned one with its reason', async () => {
+    fairDataPoint(['fdp-1', 'fdp-2', 'fdp-3']);
+    for (const id of ['fdp-1', 'fdp-2', 'fdp-3']) datasetDocument(id);
+    expect(await harvest(catalogue.orm.em.fork(), { ...fdpTarget(), source }, OPTIONS)).toMatchObject({ outcome: 'SUCCEEDED', mode: 'FULL', documents: 5, failed: 0 });
+    expect(await statusOf('fdp-2')).toEqual([RecordStatus.PUBLISHED, null]);
+
+    // fdp-2 leaves the catalogue; fdp-3 stays listed but answers 410 Gone with its tombstone.
+    fairDataPoint(['fdp-1', 'fdp-3']);
+    datasetDocument('fdp-3', 410, '; adms:status <http://purl.org/adms/status/Withdrawn> ; adms:versionNotes "Consent withdrawn by the participants."');
+    const run = await harvest(catalogue.orm.em.fork(), { ...fdpTarget(), source }, OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', withdrawn: 2, failed: 0 });
+    expect(await statusOf('fdp-1')).toEqual([RecordStatus.PUBLISHED, null]);
+    expect(await statusOf('fdp-2')).toEqual([RecordStatus.WITHDRAWN, 'removed at source']);
+    expect(await statusOf('fdp-3')).toEqual([RecordStatus.WITHDRAWN, 'Consent withdrawn by the participants.']);
+  });
+
+  it('withdraws nothing for absence when a dataset document could not be read', async () => {
+    fairDataPoint(['fdp-1', 'fdp-4']);
+    routes.delete('/fdp/dataset/fdp-1');
+    datasetDocument('fdp-4');
+    const run = await harvest(catalogue.orm.em.fork(), { ...fdpTarget(), source }, OPTIONS);
+    expect(run).toMatchObject({ outcome: 'PARTIAL', withdrawn: 0, failed: 1 });
+    expect(run.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', iri: `${base}/fdp/dataset/fdp-1` })]);
+    expect(await statusOf('fdp-1')).toEqual([RecordStatus.PUBLISHED, null]);
+  });
+});
