@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { AppConfig } from '../config.js';
 import { harvest, type HarvestProgress } from '../harvest/harvest.js';
 import { harvestSources, withHarvestLock } from '../harvest/harvest-runner.js';
-import { HarvestOutcome, type HarvestRun } from '../harvest/harvest-run.entity.js';
+import { type HarvestError, HarvestOutcome, type HarvestRun } from '../harvest/harvest-run.entity.js';
 import { HarvestSource, HarvestSourceKind } from '../harvest/harvest-source.entity.js';
 import { findHarvestSource } from '../harvest/harvest-source.rules.js';
 import { openDatabase } from '../http/catalogue-server.js';
@@ -85,9 +85,12 @@ function runReport(run: HarvestRun) {
 }
 
 function printRun(run: HarvestRun, log: (line: string) => void): void {
-  for (const error of run.errors) log(`${[error.identifier, error.iri, error.field].filter(Boolean).join(' / ') || run.url}: ${error.message} (${error.code})`);
+  const where = (problem: HarvestError) => [problem.identifier, problem.iri, problem.field].filter(Boolean).join(' / ') || run.url;
+  for (const warning of run.warnings) log(`warning: ${where(warning)}: ${warning.message} (${warning.code})`);
+  for (const error of run.errors) log(`${where(error)}: ${error.message} (${error.code})`);
   log(
     `${run.source?.identifier ?? run.url}: ${run.outcome} (${run.mode.toLowerCase()}, ${run.documents} documents, ${run.durationMs} ms): ` +
-      `created ${run.created}, updated ${run.updated}, unchanged ${run.unchanged}, withdrawn ${run.withdrawn}, failed ${run.failed}`,
+      `created ${run.created}, updated ${run.updated}, unchanged ${run.unchanged}, withdrawn ${run.withdrawn}, failed ${run.failed}` +
+      (run.warnings.length ? `; ${run.warnings.length} warnings` : ''),
   );
 }

@@ -55,7 +55,7 @@ export class UnknownPropertyCount {
 @ObjectType({ implements: Node })
 @Entity({ tableName: 'harvest_run' })
 export class HarvestRun implements Node {
-  [OptionalProps]?: 'nodeId' | 'documents' | 'created' | 'updated' | 'unchanged' | 'withdrawn' | 'failed' | 'errors' | 'unknownProperties';
+  [OptionalProps]?: 'nodeId' | 'documents' | 'created' | 'updated' | 'unchanged' | 'withdrawn' | 'failed' | 'errors' | 'warnings' | 'unknownProperties';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -128,6 +128,12 @@ export class HarvestRun implements Node {
   @Field(() => [HarvestError])
   @Property({ type: 'json' })
   errors: HarvestError[] = [];
+
+  @Field(() => [HarvestError], {
+    description: 'What the harvested datasets lack that publishing here would ask for (DCAT-AP 3, HealthDCAT-AP NON_PUBLIC), and what was filled from the source\'s own statements to keep the DCAT output valid. Warnings never keep a record out.',
+  })
+  @Property({ type: 'json' })
+  warnings: HarvestError[] = [];
 
   @Field(() => [UnknownPropertyCount], { description: 'Properties of harvested datasets no profile reads: kept out, counted here.' })
   @Property({ type: 'json' })

@@ -13,6 +13,7 @@ import { RecordService } from '../records/record-service.js';
 import { systemActor } from '../records/viewer.js';
 import { Study } from '../studies/study.entity.js';
 import { catalogueJsonSource } from './catalogue-json.js';
+import { conformanceWarnings, withDcatApMandatory } from './harvest-conformance.js';
 import { SourceProblem } from './harvest-fetch.js';
 import { type HarvestError, HarvestedDataset, HarvestMode, HarvestOutcome, HarvestRun } from './harvest-run.entity.js';
 import { HarvestSource, type HarvestSourceKind } from './harvest-source.entity.js';
@@ -141,6 +142,7 @@ async function writeReading(
   const local = new Set((await em.find(Dataset, { identifier: { $in: datasets.map((d) => d.id) } }, { fields: ['identifier'] })).map((d) => d.identifier));
   const withdrawnAtSource = new Map<string, string>();
   const accepted: Json[] = [];
+  const filled: HarvestError[] = [];
   const seen = new Set<string>();
   for (const dataset of datasets) {
     const iri = reading.sourceIris.get(`Dataset ${dataset.id}`) ?? null;
@@ -155,7 +157,7 @@ async function writeReading(
     } else if (dataset.status === 'withdrawn') {
       withdrawnAtSource.set(dataset.id, dataset.withdrawalReason || 'withdrawn at source');
     } else {
-      accepted.push(dataset);
+      accepted.push(withDcatApMandatory(dataset, (identifier, field, message, code) => filled.push({ identifier, iri, field, message, code })));
     }
     seen.add(dataset.id);
   }
@@ -173,7 +175,11 @@ async function writeReading(
   run.created = report.created;
   run.updated = report.updated;
   run.unchanged = report.unchanged;
-  if (report.committed) await rememberHarvested(em, target, run, document.records.filter((r) => r.recordType === 'Dataset'), reading);
+  if (report.committed) {
+    await rememberHarvested(em, target, run, document.records.filter((r) => r.recordType === 'Dataset'), reading);
+    const iriOf = (identifier: string) => reading.sourceIris.get(`Dataset ${identifier}`) ?? null;
+    run.warnings = [...filled, ...(await conformanceWarnings(em.fork(), accepted.map((dataset) => dataset.id), iriOf))];
+  }
 
   const withdrawals = new Map([...withdrawnAtSource].filter(([identifier]) => claims.has(identifier)));
   // Only a full pass that read every document says what the source no longer lists.

@@ -177,6 +177,34 @@ describe('records the source describes', () => {
     expect((await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'urn:example:gms-catalogue:dataset:rd-wgs-gmck' })).provenanceSource).not.toBe('HARVESTED');
   });
 
+  it('never keeps a foreign dataset out for what publishing asks: fills what DCAT-AP mandates from the source, and warns of each gap', async () => {
+    const rights = 'http://publications.europa.eu/resource/authority/access-right';
+    routes.set('/gaps.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+      <https://foreign.example/dataset/gap-public> a dcat:Dataset ; dct:identifier "gap-public" ; dct:title "Public, undescribed"@en ;
+        dct:accessRights <${rights}/PUBLIC> ; dct:publisher <https://foreign.example/agency> ;
+        dcat:distribution [ a dcat:Distribution ; dct:title "File" ; dcat:downloadURL <https://foreign.example/file.tsv> ],
+          [ a dcat:Distribution ; dct:title "Nowhere" ] .
+      <https://foreign.example/dataset/gap-sensitive> a dcat:Dataset ; dct:identifier "gap-sensitive" ; dct:title "Sensitive"@en ;
+        dct:description "About people."@en ; dct:accessRights <${rights}/NON_PUBLIC> ; dct:publisher <https://foreign.example/agency> .
+      <https://foreign.example/agency> a foaf:Agent ; foaf:name "Foreign agency"@en .`));
+    const run = await harvest(catalogue.orm.em.fork(), target('/gaps.ttl'), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 2, failed: 0 });
+    expect(run.warnings.map((w) => [w.identifier, w.iri, w.field, w.code]).sort()).toEqual([
+      ['gap-public', 'https://foreign.example/dataset/gap-public', 'description', 'FILLED_FROM_SOURCE'],
+      ['gap-public', 'https://foreign.example/dataset/gap-public', 'distributions', 'LEFT_OUT'],
+      ['gap-public', 'https://foreign.example/dataset/gap-public', 'distributions.accessUrl', 'FILLED_FROM_SOURCE'],
+      // HealthDCAT-AP NON_PUBLIC asks for what only the source can state.
+      ['gap-sensitive', 'https://foreign.example/dataset/gap-sensitive', 'distributions', 'REQUIRED'],
+      ['gap-sensitive', 'https://foreign.example/dataset/gap-sensitive', 'hdab', 'REQUIRED'],
+      ['gap-sensitive', 'https://foreign.example/dataset/gap-sensitive', 'keywords', 'REQUIRED'],
+    ]);
+    const em = catalogue.orm.em.fork();
+    const filled = await em.findOneOrFail(Dataset, { identifier: 'gap-public' }, { populate: ['distributions'] });
+    expect(filled).toMatchObject({ status: RecordStatus.PUBLISHED, description: 'Public, undescribed' });
+    expect(filled.distributions.getItems().map((d) => [d.title, d.accessUrl, d.downloadUrl])).toEqual([['File', 'https://foreign.example/file.tsv', 'https://foreign.example/file.tsv']]);
+    expect((await em.findOneOrFail(Dataset, { identifier: 'gap-sensitive' })).status).toBe(RecordStatus.PUBLISHED);
+  });
+
   it('reads the official DCAT-AP 3 example, counting what it does not read', async () => {
     routes.set('/bees.ttl', { status: 200, type: 'application/octet-stream', body: BEE_POPULATION });
     const run = await harvest(catalogue.orm.em.fork(), target('/bees.ttl'), OPTIONS);
