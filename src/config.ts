@@ -106,7 +106,15 @@ export interface HarvestConfig {
   timeoutMs: number;
   /** Documents one run may fetch from a source (pages, datasets) before it stops following links. */
   maxDocuments: number;
+  /** Largest response body one fetch from a source may have; a larger one is a failure of the run, not read further. */
+  maxResponseBytes: number;
 }
+
+/**
+ * Default of HARVEST_MAX_RESPONSE_BYTES: a gdcat listing page of 200 datasets is well under 5 MiB, and a
+ * whole-catalogue file of some thousands of datasets fits; a source that sends more (or never stops) is cut off.
+ */
+export const HARVEST_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const stateDir = defaultStateDir();
@@ -153,6 +161,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
       tickMs: whole(env, 'HARVEST_TICK_SECONDS', 60, 1) * 1000,
       timeoutMs: whole(env, 'HARVEST_TIMEOUT_SECONDS', 30, 1) * 1000,
       maxDocuments: whole(env, 'HARVEST_MAX_DOCUMENTS', 100_000, 1),
+      maxResponseBytes: whole(env, 'HARVEST_MAX_RESPONSE_BYTES', HARVEST_MAX_RESPONSE_BYTES, 1),
     },
   };
 }

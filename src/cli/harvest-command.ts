@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import type { AppConfig } from '../config.js';
-import { harvest } from '../harvest/harvest.js';
+import { harvest, type HarvestProgress } from '../harvest/harvest.js';
 import { harvestSources, withHarvestLock } from '../harvest/harvest-runner.js';
-import { HarvestOutcome, type HarvestRun } from '../harvest/harvest-run.entity.js';
+import { type HarvestError, HarvestOutcome, type HarvestRun } from '../harvest/harvest-run.entity.js';
 import { HarvestSource, HarvestSourceKind } from '../harvest/harvest-source.entity.js';
 import { findHarvestSource } from '../harvest/harvest-source.rules.js';
 import { openDatabase } from '../http/catalogue-server.js';
 import { Organisation } from '../organisations/organisation.entity.js';
+import { statusLine } from './progress.js';
 
 const USAGE = 'usage: gdcat harvest (--source ID | --all | --url URL --org ORGANISATION [--kind dcat|fdp]) [--full] [--json]';
 
@@ -38,7 +39,9 @@ export async function runHarvestCommand(args: string[], config: AppConfig, log: 
     log(`--url: "${values.url}" is not an absolute URL`);
     return 2;
   }
-  const settings = { ...config.harvest!, full: !!values.full };
+  // For a person watching a terminal; with --json a program reads the output, and a log gets the outcome.
+  const status = values.json ? null : statusLine();
+  const settings = { ...config.harvest!, full: !!values.full, onProgress: status ? (p: HarvestProgress) => status.update(progressText(p)) : undefined };
   const { orm, embedded } = await openDatabase(config, log);
   try {
     const em = orm.em.fork();
@@ -60,13 +63,20 @@ export async function runHarvestCommand(args: string[], config: AppConfig, log: 
       }
       runs = (await withHarvestLock(orm, true, () => harvestSources(orm, sources, settings, log)))!;
     }
+    status?.finish();
     if (values.json) process.stdout.write(`${JSON.stringify(runs.map(runReport), null, 2)}\n`);
     else for (const run of runs) printRun(run, log);
     return runs.some((run) => run.outcome === HarvestOutcome.FAILED) ? 1 : 0;
   } finally {
+    status?.finish();
     await orm.close();
     await embedded?.stop();
   }
+}
+
+function progressText(p: HarvestProgress): string {
+  const written = p.total == null ? '' : `, ${p.records}/${p.total} records written`;
+  return `harvest ${p.source}: ${p.documents} documents read${written}`;
 }
 
 function runReport(run: HarvestRun) {
@@ -75,9 +85,12 @@ function runReport(run: HarvestRun) {
 }
 
 function printRun(run: HarvestRun, log: (line: string) => void): void {
-  for (const error of run.errors) log(`${[error.identifier, error.iri, error.field].filter(Boolean).join(' / ') || run.url}: ${error.message} (${error.code})`);
+  const where = (problem: HarvestError) => [problem.identifier, problem.iri, problem.field].filter(Boolean).join(' / ') || run.url;
+  for (const warning of run.warnings) log(`warning: ${where(warning)}: ${warning.message} (${warning.code})`);
+  for (const error of run.errors) log(`${where(error)}: ${error.message} (${error.code})`);
   log(
     `${run.source?.identifier ?? run.url}: ${run.outcome} (${run.mode.toLowerCase()}, ${run.documents} documents, ${run.durationMs} ms): ` +
-      `created ${run.created}, updated ${run.updated}, unchanged ${run.unchanged}, withdrawn ${run.withdrawn}, failed ${run.failed}`,
+      `created ${run.created}, updated ${run.updated}, unchanged ${run.unchanged}, withdrawn ${run.withdrawn}, failed ${run.failed}` +
+      (run.warnings.length ? `; ${run.warnings.length} warnings` : ''),
   );
 }

@@ -34,3 +34,34 @@ export function progress(label: string, total: number, stream: NodeJS.WriteStrea
     },
   };
 }
+
+export interface StatusLine {
+  update(text: string): void;
+  finish(): void;
+}
+
+// Redrawing more often than this only costs time: nobody reads that fast.
+const STATUS_REDRAW_MS = 100;
+
+/**
+ * One line a long task without a known total rewrites in place on a terminal; elsewhere (a log, a pipe)
+ * nothing, since the task reports its outcome when it ends.
+ */
+export function statusLine(stream: NodeJS.WriteStream = process.stderr): StatusLine {
+  if (!stream.isTTY) return { update() {}, finish() {} };
+  let drawnAt = 0;
+  let drawn = false;
+  return {
+    update(text) {
+      const now = Date.now();
+      if (now - drawnAt < STATUS_REDRAW_MS) return;
+      drawnAt = now;
+      drawn = true;
+      stream.write(`\r${text.slice(0, Math.max(10, (stream.columns ?? 80) - 1))}\x1b[K`);
+    },
+    finish() {
+      if (drawn) stream.write('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}

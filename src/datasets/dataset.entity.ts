@@ -11,6 +11,7 @@ import { Publication } from '../publications/publication.entity.js';
 import { Study } from '../studies/study.entity.js';
 import { CohortDescriptor } from './cohort.js';
 import { Distribution } from './distribution.entity.js';
+import { SourceDescription } from './source-description.js';
 
 /** The EU access-right for sensitive data: access only through a request to an access body. */
 export const NON_PUBLIC_ACCESS = 'http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC';
@@ -90,6 +91,10 @@ export class Dataset extends CatalogueRecord {
    */
   @Property({ type: 'datetime', nullable: true })
   metadataModified?: Date | null;
+
+  @Field(() => SourceDescription, { nullable: true, description: 'For a harvested dataset: what its source states that the record has no field for.' })
+  @Property({ type: 'json', nullable: true })
+  sourceDescription?: SourceDescription | null;
 
   get isNonPublic(): boolean {
     return this.accessRights === NON_PUBLIC_ACCESS;

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Dataset } from '../datasets/dataset.entity.js';
-import { type HarvestedDataset, HarvestRun, SourceDescription } from '../harvest/harvest-run.entity.js';
+import { type HarvestedDataset, HarvestRun } from '../harvest/harvest-run.entity.js';
 import { HarvestSource, HarvestSourceKind } from '../harvest/harvest-source.entity.js';
 import { createHarvestSource, type HarvestSourceInput as SourceInput, type HarvestSourcePatch as SourcePatch, updateHarvestSource } from '../harvest/harvest-source.rules.js';
 import { harvestRunsPage, harvestOfDatasets, harvestSourcesPage } from '../harvest/harvest.queries.js';
@@ -116,7 +116,7 @@ function harvestOf(dataset: Dataset, ctx: RequestContext): Promise<HarvestedData
   return loader.load(dataset.identifier);
 }
 
-/** Where a harvested dataset came from (with provenanceSource, harvestedFrom and harvestedAt), and what the source said. */
+/** Where a harvested dataset came from (with provenanceSource, harvestedFrom and harvestedAt). */
 @Resolver(() => Dataset)
 export class DatasetHarvestResolver {
   @FieldResolver(() => HarvestSource, {
@@ -125,10 +125,5 @@ export class DatasetHarvestResolver {
   })
   async harvestSource(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<HarvestSource | null> {
     return (await harvestOf(dataset, ctx))?.source ?? null;
-  }
-
-  @FieldResolver(() => SourceDescription, { nullable: true, description: 'For a harvested dataset: what its source states that the record has no field for.' })
-  async sourceDescription(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<SourceDescription | null> {
-    return (await harvestOf(dataset, ctx))?.description ?? null;
   }
 }

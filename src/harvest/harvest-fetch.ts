@@ -1,4 +1,5 @@
 import type * as RDF from '@rdfjs/types';
+import { HARVEST_MAX_RESPONSE_BYTES } from '../config.js';
 import { type RdfFormat, mediaTypesOf, rdfFormats } from '../dcat/rdf/formats.js';
 import { parse } from '../dcat/rdf/parse.js';
 
@@ -8,7 +9,7 @@ const ACCEPT = 'text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.
 /** Why a document of a source could not be read; `code` names the failure mode. */
 export class SourceProblem extends Error {
   constructor(
-    readonly code: 'SOURCE_DOWN' | 'TIMEOUT' | 'NOT_FOUND' | 'HTTP_ERROR' | 'INVALID_RDF' | 'UNSUPPORTED_FORMAT' | 'TOO_MANY_DOCUMENTS',
+    readonly code: 'SOURCE_DOWN' | 'TIMEOUT' | 'NOT_FOUND' | 'HTTP_ERROR' | 'INVALID_RDF' | 'UNSUPPORTED_FORMAT' | 'TOO_MANY_DOCUMENTS' | 'TOO_LARGE',
     readonly url: string,
     message: string,
   ) {
@@ -25,6 +26,8 @@ export interface RdfDocument {
 export interface FetchOptions {
   /** How long one request may take, whole body included. */
   timeoutMs: number;
+  /** Largest body a response may have (HARVEST_MAX_RESPONSE_BYTES when not given). */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -36,8 +39,9 @@ export async function fetchRdf(url: string, options: FetchOptions): Promise<RdfD
   let text: string;
   try {
     response = await fetch(url, { headers: { accept: ACCEPT }, redirect: 'follow', signal: AbortSignal.timeout(options.timeoutMs) });
-    text = await response.text();
+    text = await bodyOf(response, url, options.maxResponseBytes ?? HARVEST_MAX_RESPONSE_BYTES);
   } catch (error) {
+    if (error instanceof SourceProblem) throw error;
     const cause = error as Error & { cause?: { code?: string; message?: string } };
     if (cause.name === 'TimeoutError' || cause.name === 'AbortError') {
       throw new SourceProblem('TIMEOUT', url, `${url} did not answer within ${options.timeoutMs} ms`);
@@ -52,6 +56,34 @@ export async function fetchRdf(url: string, options: FetchOptions): Promise<RdfD
   } catch (error) {
     throw new SourceProblem('INVALID_RDF', url, `${url} is not valid ${format}: ${(error as Error).message.split('\n')[0]}`);
   }
+}
+
+/**
+ * The response body as text, counted as it streams in: a body over `limit` bytes (declared or not) is
+ * refused without reading the rest, so a source that never stops sending cannot fill the memory.
+ */
+async function bodyOf(response: Response, url: string, limit: number): Promise<string> {
+  const tooLarge = () => new SourceProblem('TOO_LARGE', url, `${url} answered more than ${limit} bytes (HARVEST_MAX_RESPONSE_BYTES); stopped reading it`);
+  if (Number(response.headers.get('content-length')) > limit) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let bytes = 0;
+  const reader = response.body.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    bytes += chunk.value.byteLength;
+    if (bytes > limit) {
+      // Cancelling the stream closes the connection: the rest is never sent for nothing.
+      await reader.cancel();
+      throw tooLarge();
+    }
+    parts.push(decoder.decode(chunk.value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 function formatOf(contentType: string | null, url: string): RdfFormat {

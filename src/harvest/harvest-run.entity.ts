@@ -55,7 +55,7 @@ export class UnknownPropertyCount {
 @ObjectType({ implements: Node })
 @Entity({ tableName: 'harvest_run' })
 export class HarvestRun implements Node {
-  [OptionalProps]?: 'nodeId' | 'documents' | 'created' | 'updated' | 'unchanged' | 'withdrawn' | 'failed' | 'errors' | 'unknownProperties';
+  [OptionalProps]?: 'nodeId' | 'documents' | 'created' | 'updated' | 'unchanged' | 'withdrawn' | 'failed' | 'errors' | 'warnings' | 'unknownProperties';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -129,6 +129,12 @@ export class HarvestRun implements Node {
   @Property({ type: 'json' })
   errors: HarvestError[] = [];
 
+  @Field(() => [HarvestError], {
+    description: 'What the harvested datasets lack that publishing here would ask for (DCAT-AP 3, HealthDCAT-AP NON_PUBLIC), and what was filled from the source\'s own statements to keep the DCAT output valid. Warnings never keep a record out.',
+  })
+  @Property({ type: 'json' })
+  warnings: HarvestError[] = [];
+
   @Field(() => [UnknownPropertyCount], { description: 'Properties of harvested datasets no profile reads: kept out, counted here.' })
   @Property({ type: 'json' })
   unknownProperties: UnknownPropertyCount[] = [];
@@ -149,38 +155,5 @@ export class HarvestedDataset {
 
   @Property({ type: 'text' })
   sourceIri!: string;
-
-  /** What the source states that the dataset record has no field for (themes, coverage, contact point). */
-  @Property({ type: 'json', nullable: true })
-  description?: SourceDescription | null;
 }
 
-@ObjectType('HarvestedContactPoint')
-export class SourceContactPoint {
-  @Field(() => String, { nullable: true })
-  name!: string | null;
-
-  @Field(() => String, { nullable: true })
-  email!: string | null;
-
-  @Field(() => String, { nullable: true })
-  url!: string | null;
-}
-
-@ObjectType('HarvestedDescription', { description: 'What the source of a harvested dataset states that the dataset record has no field for.' })
-export class SourceDescription {
-  @Field(() => [String], { description: 'Every dcat:theme (the record keeps the first as theme).' })
-  themes!: string[];
-
-  @Field(() => [String], { description: 'dct:spatial coverage, as IRIs.' })
-  spatial!: string[];
-
-  @Field(() => String, { nullable: true, description: 'Start of the dct:temporal coverage (dcat:startDate).' })
-  temporalStart!: string | null;
-
-  @Field(() => String, { nullable: true })
-  temporalEnd!: string | null;
-
-  @Field(() => SourceContactPoint, { nullable: true, description: 'The dataset\'s dcat:contactPoint at the source.' })
-  contactPoint!: SourceContactPoint | null;
-}

@@ -20,6 +20,8 @@ export interface WalkOptions extends FetchOptions {
   modifiedSince: Date | null;
   /** Guard against sources whose links never end. */
   maxDocuments: number;
+  /** Told the number of documents fetched so far, after each one. */
+  onDocument?: (fetched: number) => void;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function walkSource(kind: HarvestSourceKind, url: string, options: 
 async function walkListing(url: string, options: WalkOptions): Promise<SourceWalk> {
   const first = await fetchRdf(url, options);
   let fetched = 1;
+  options.onDocument?.(fetched);
   const advertised = advertisedVariables(first.quads);
   let mode = HarvestMode.FULL;
   let start: string | null = null;
@@ -57,7 +60,7 @@ async function walkListing(url: string, options: WalkOptions): Promise<SourceWal
     visited.add(next);
     if (!page) {
       page = await fetchRdf(next, options);
-      fetched++;
+      options.onDocument?.(++fetched);
     }
     documents.push(page.quads);
     next = page.quads.find((quad) => quad.predicate.equals(hydra('next')))?.object.value ?? null;
@@ -69,13 +72,14 @@ async function walkListing(url: string, options: WalkOptions): Promise<SourceWal
 async function walkFairDataPoint(url: string, options: WalkOptions): Promise<SourceWalk> {
   const repository = await fetchRdf(url, options);
   let fetched = 1;
+  options.onDocument?.(fetched);
   const index = new QuadIndex(repository.quads);
   const root = repository.quads.find((quad) => quad.predicate.equals(fdp('metadataCatalog')))?.subject;
   const catalogs = root ? members(index, root, fdp('metadataCatalog')) : [url];
   const datasets = new Set<string>();
   for (const catalog of catalogs) {
     const document = catalog === url ? repository : await fetchRdf(catalog, options);
-    if (catalog !== url) fetched++;
+    if (catalog !== url) options.onDocument?.(++fetched);
     const node = document.quads.find((quad) => quad.subject.value === catalog)?.subject ?? document.quads.find((quad) => quad.object.equals(dcat('Catalog')))?.subject;
     if (node) for (const dataset of members(new QuadIndex(document.quads), node, dcat('dataset'))) datasets.add(dataset);
   }
@@ -90,6 +94,7 @@ async function walkFairDataPoint(url: string, options: WalkOptions): Promise<Sou
       if (!(error instanceof SourceProblem)) throw error;
       failures.push(error);
     }
+    options.onDocument?.(fetched);
   }
   return { mode: HarvestMode.FULL, documents, fetched, failures };
 }

@@ -13,6 +13,7 @@ import { RecordService } from '../records/record-service.js';
 import { systemActor } from '../records/viewer.js';
 import { Study } from '../studies/study.entity.js';
 import { catalogueJsonSource } from './catalogue-json.js';
+import { conformanceWarnings, withDcatApMandatory } from './harvest-conformance.js';
 import { SourceProblem } from './harvest-fetch.js';
 import { type HarvestError, HarvestedDataset, HarvestMode, HarvestOutcome, HarvestRun } from './harvest-run.entity.js';
 import { HarvestSource, type HarvestSourceKind } from './harvest-source.entity.js';
@@ -39,8 +40,23 @@ export interface HarvestOptions {
   /** How long one request to the source may take. */
   timeoutMs: number;
   maxDocuments: number;
+  /** Largest body one fetch may have (HARVEST_MAX_RESPONSE_BYTES when not given). */
+  maxResponseBytes?: number;
   /** Read everything the source lists even when it supports incremental harvests. */
   full?: boolean;
+  /** Told how far a run has gone, after each document read and each record written. */
+  onProgress?: (progress: HarvestProgress) => void;
+}
+
+/** How far a run has gone. */
+export interface HarvestProgress {
+  /** The source's identifier, or the URL of a one-off harvest. */
+  source: string;
+  /** Documents fetched so far (listing pages, dataset documents). */
+  documents: number;
+  /** Records written (or found unchanged) so far, once writing began, of `total`. */
+  records: number;
+  total: number | null;
 }
 
 // When records fail, they are dropped and the rest written again, at most this many times (each pass drops
@@ -70,15 +86,23 @@ export async function harvest(em: EntityManager, target: HarvestTarget, options:
     finishedAt: startedAt,
     durationMs: 0,
   });
+  const sourceName = target.source?.identifier ?? target.url;
   const since = options.full || !source?.harvestedUpTo ? null : new Date(source.harvestedUpTo.getTime() - CLOCK_SKEW_MS);
   try {
-    const walk = await walkSource(target.kind, target.url, { timeoutMs: options.timeoutMs, maxDocuments: options.maxDocuments, modifiedSince: since });
+    const walk = await walkSource(target.kind, target.url, {
+      timeoutMs: options.timeoutMs,
+      maxDocuments: options.maxDocuments,
+      maxResponseBytes: options.maxResponseBytes,
+      modifiedSince: since,
+      onDocument: (documents) => options.onProgress?.({ source: sourceName, documents, records: 0, total: null }),
+    });
     run.mode = walk.mode;
     run.documents = walk.fetched;
     for (const failure of walk.failures) fail(run, { identifier: null, iri: failure.url, field: null, message: failure.message, code: failure.code });
     const reading = readCatalogue(walk.documents.flat());
     run.unknownProperties = [...reading.unknownProperties].map(([property, count]) => ({ property, count })).sort((a, b) => b.count - a.count);
-    await writeReading(em, target, run, reading, walk.failures.length === 0);
+    const onRecord = (records: number, total: number | null) => options.onProgress?.({ source: sourceName, documents: walk.fetched, records, total });
+    await writeReading(em, target, run, reading, walk.failures.length === 0, onRecord);
   } catch (error) {
     if (!(error instanceof SourceProblem)) throw error;
     run.outcome = HarvestOutcome.FAILED;
@@ -101,7 +125,16 @@ function fail(run: HarvestRun, error: HarvestError): void {
   run.errors.push(error);
 }
 
-async function writeReading(em: EntityManager, target: HarvestTarget, run: HarvestRun, reading: CatalogueReading, complete: boolean): Promise<void> {
+type RecordProgress = (records: number, total: number | null) => void;
+
+async function writeReading(
+  em: EntityManager,
+  target: HarvestTarget,
+  run: HarvestRun,
+  reading: CatalogueReading,
+  complete: boolean,
+  onRecord: RecordProgress,
+): Promise<void> {
   const claims = await claimsOf(em, target);
   const datasets = reading.records.filter((record) => record.recordType === 'Dataset');
   const others = await em.find(HarvestedDataset, { identifier: { $in: datasets.map((d) => d.id) } }, { populate: ['source'] });
@@ -109,6 +142,7 @@ async function writeReading(em: EntityManager, target: HarvestTarget, run: Harve
   const local = new Set((await em.find(Dataset, { identifier: { $in: datasets.map((d) => d.id) } }, { fields: ['identifier'] })).map((d) => d.identifier));
   const withdrawnAtSource = new Map<string, string>();
   const accepted: Json[] = [];
+  const filled: HarvestError[] = [];
   const seen = new Set<string>();
   for (const dataset of datasets) {
     const iri = reading.sourceIris.get(`Dataset ${dataset.id}`) ?? null;
@@ -123,7 +157,7 @@ async function writeReading(em: EntityManager, target: HarvestTarget, run: Harve
     } else if (dataset.status === 'withdrawn') {
       withdrawnAtSource.set(dataset.id, dataset.withdrawalReason || 'withdrawn at source');
     } else {
-      accepted.push(dataset);
+      accepted.push(withDcatApMandatory(dataset, (identifier, field, message, code) => filled.push({ identifier, iri, field, message, code })));
     }
     seen.add(dataset.id);
   }
@@ -137,11 +171,15 @@ async function writeReading(em: EntityManager, target: HarvestTarget, run: Harve
       ...(await notHeldElsewhere(em, HealthEconomicEvaluation, reading.records.filter((r) => r.recordType === 'HealthEconomicEvaluation'), reading, 'HealthEconomicEvaluation')),
     ],
   };
-  const report = await importDroppingFailures(em, target, run, document, reading);
+  const report = await importDroppingFailures(em, target, run, document, reading, onRecord);
   run.created = report.created;
   run.updated = report.updated;
   run.unchanged = report.unchanged;
-  if (report.committed) await rememberHarvested(em, target, run, document.records.filter((r) => r.recordType === 'Dataset'), reading);
+  if (report.committed) {
+    await rememberHarvested(em, target, run, document.records.filter((r) => r.recordType === 'Dataset'), reading);
+    const iriOf = (identifier: string) => reading.sourceIris.get(`Dataset ${identifier}`) ?? null;
+    run.warnings = [...filled, ...(await conformanceWarnings(em.fork(), accepted.map((dataset) => dataset.id), iriOf))];
+  }
 
   const withdrawals = new Map([...withdrawnAtSource].filter(([identifier]) => claims.has(identifier)));
   // Only a full pass that read every document says what the source no longer lists.
@@ -188,7 +226,14 @@ type CatalogueDocument = { organisations: Json[]; accessBodies: Json[]; publicat
  * Imports the document; when records fail, reports them, drops them (and what points at them) and writes
  * the rest, so one bad record does not keep a source's other records out.
  */
-async function importDroppingFailures(em: EntityManager, target: HarvestTarget, run: HarvestRun, start: CatalogueDocument, reading: CatalogueReading): Promise<ImportReport> {
+async function importDroppingFailures(
+  em: EntityManager,
+  target: HarvestTarget,
+  run: HarvestRun,
+  start: CatalogueDocument,
+  reading: CatalogueReading,
+  onRecord: RecordProgress,
+): Promise<ImportReport> {
   let document = start;
   const kindOfSection: Record<string, string> = { organisations: 'Organisation', accessBodies: 'DataAccessBody', publications: 'Publication' };
   const sourceIriOf = (section: string, record: Json) => reading.sourceIris.get(`${record.recordType ?? kindOfSection[section]} ${record.id}`) ?? null;
@@ -202,6 +247,7 @@ async function importDroppingFailures(em: EntityManager, target: HarvestTarget, 
       // What a catalogue lists is published there; a dataset's own status (published, withdrawn) wins.
       publish: true,
       harvest: { at: run.startedAt, sourceIri: (record) => sourceIriOf(record.location.sheet ?? '', record.data) },
+      onProgress: onRecord,
     });
     const recordOf = (problem: ImportReport['problems'][number]) =>
       problem.sheet && problem.row != null ? ((document as Record<string, Json[]>)[problem.sheet]?.[problem.row - 1] ?? null) : null;
@@ -271,8 +317,9 @@ function withoutLinksTo(dataset: Json, gone: Set<string>): Json {
 }
 
 /**
- * Remembers which source each written dataset came from, and gives it the source's dct:modified: the
- * description changed when the source says it did, not when it was copied here.
+ * Remembers which source each written dataset came from, keeps what the source states beyond the record's
+ * fields, and gives it the source's dct:modified: the description changed when the source says it did, not
+ * when it was copied here.
  */
 async function rememberHarvested(em: EntityManager, target: HarvestTarget, run: HarvestRun, datasets: Json[], reading: CatalogueReading): Promise<void> {
   if (datasets.length === 0) return;
@@ -283,8 +330,14 @@ async function rememberHarvested(em: EntityManager, target: HarvestTarget, run: 
       source: target.source?.id ?? null,
       sourceUrl: target.url,
       sourceIri: reading.sourceIris.get(`Dataset ${dataset.id}`) ?? target.url,
-      description: dataset.sourceDescription ?? null,
     })),
+  );
+  // What the source states that the record has no field for, written out again by the DCAT writers.
+  await em.getConnection().execute(
+    `update dataset d set source_description = v.description
+      from jsonb_to_recordset(?::jsonb) as v(identifier text, description jsonb)
+      where d.identifier = v.identifier and d.source_description is distinct from v.description`,
+    [JSON.stringify(datasets.map((dataset) => ({ identifier: dataset.id, description: dataset.sourceDescription ?? null })))],
   );
   await em.getConnection().execute(
     `update dataset set metadata_modified = modified where identifier in (?) and harvested_at = ? and metadata_modified <> modified`,

@@ -33,18 +33,27 @@ afterAll(async () => {
   await national?.drop();
 });
 
-/** Runs `gdcat harvest` in process, with what it prints. */
-async function gdcatHarvest(...args: string[]) {
+/** Runs `gdcat harvest` in process, with what it prints; stderr as a terminal when `terminal` says so. */
+async function gdcatHarvestWith(settings: typeof config, terminal: boolean, args: string[]) {
   const lines: string[] = [];
   const out: string[] = [];
+  const err: string[] = [];
+  const isTTY = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+  Object.defineProperty(process.stderr, 'isTTY', { value: terminal, configurable: true });
   const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  const writeErr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
   try {
-    const code = await runHarvestCommand(args, config, (line) => lines.push(line));
-    return { code, lines, stdout: out.join('') };
+    const code = await runHarvestCommand(args, settings, (line) => lines.push(line));
+    return { code, lines, stdout: out.join(''), stderr: err.join('') };
   } finally {
     write.mockRestore();
+    writeErr.mockRestore();
+    if (isTTY) Object.defineProperty(process.stderr, 'isTTY', isTTY);
+    else delete (process.stderr as { isTTY?: boolean }).isTTY;
   }
 }
+
+const gdcatHarvest = (...args: string[]) => gdcatHarvestWith(config, false, args);
 
 describe('gdcat harvest', () => {
   it('explains its usage and refuses what it cannot harvest, with exit status 2', async () => {
@@ -67,5 +76,23 @@ describe('gdcat harvest', () => {
     expect(code).toBe(1);
     expect(lines.at(-1)).toMatch(/^gone: FAILED \(full, 0 documents, \d+ ms\): created 0, updated 0, unchanged 0, withdrawn 0, failed 1$/);
     expect(lines[0]).toContain('answered 404 Not Found (NOT_FOUND)');
+  });
+
+  it('shows how far a run has gone on a terminal, and nothing with --json or off a terminal', async () => {
+    const url = `${regional.url}/dcat/catalog`;
+    const onTerminal = await gdcatHarvestWith(config, true, ['--url', url, '--org', GMS]);
+    expect(onTerminal.code).toBe(0);
+    expect(onTerminal.stderr).toContain(`\rharvest ${url}: 1 documents read`);
+    // The line is cleared before the outcome is printed.
+    expect(onTerminal.stderr.endsWith('\r\x1b[K')).toBe(true);
+    expect((await gdcatHarvestWith(config, true, ['--url', url, '--org', GMS, '--json'])).stderr).toBe('');
+    expect((await gdcatHarvestWith(config, false, ['--url', url, '--org', GMS])).stderr).toBe('');
+  }, 60_000);
+
+  it('stops reading a response over HARVEST_MAX_RESPONSE_BYTES and says so', async () => {
+    const small = configFromEnv({ DATABASE_URL: national.url, HARVEST_MAX_RESPONSE_BYTES: '1000' });
+    const { code, lines } = await gdcatHarvestWith(small, false, ['--url', `${regional.url}/dcat/catalog`, '--org', GMS]);
+    expect(code).toBe(1);
+    expect(lines[0]).toBe(`${regional.url}/dcat/catalog: ${regional.url}/dcat/catalog answered more than 1000 bytes (HARVEST_MAX_RESPONSE_BYTES); stopped reading it (TOO_LARGE)`);
   });
 });

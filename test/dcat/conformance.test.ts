@@ -1,10 +1,13 @@
 import type * as RDF from '@rdfjs/types';
 import { Store } from 'n3';
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
 import { dcat, dct, hydra, rdf } from '../../src/dcat/namespaces.js';
 import { parse } from '../../src/dcat/rdf/parse.js';
 import { loadShapes, validate, type ShaclProfile, type ShaclViolation } from '../../src/dcat/shacl.js';
+import { harvest } from '../../src/harvest/harvest.js';
+import { HarvestSourceKind } from '../../src/harvest/harvest-source.entity.js';
 import { RecordStatus } from '../../src/records/record.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 import { jenaAvailable, jenaMissing, requireJenaUnderCi, validateWithJena } from '../support/jena-shacl.js';
@@ -102,8 +105,25 @@ const registered = [
   },
 ];
 
+/**
+ * A public dataset as another DCAT-AP catalogue publishes it: its own themes, coverage and contact point, no
+ * description, and a distribution with only a download URL (both filled in from the source when harvested).
+ */
+const FOREIGN = `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+  @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix vcard: <http://www.w3.org/2006/vcard/ns#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+  <https://open.example/dataset/1> a dcat:Dataset ; dct:identifier "open-allele-counts" ; dct:title "Allele counts, Denmark"@en ;
+    dcat:keyword "allele frequency"@en ; dct:accessRights <${PUBLIC}> ;
+    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/HEAL>, <http://publications.europa.eu/resource/authority/data-theme/SOCI> ;
+    dct:spatial <http://publications.europa.eu/resource/authority/country/DNK> ;
+    dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2019"^^xsd:gYear ; dcat:endDate "2024-06-30"^^xsd:date ] ;
+    dcat:contactPoint [ a vcard:Kind ; vcard:fn "Open data desk" ; vcard:hasURL <https://open.example/contact> ] ;
+    dct:publisher <https://open.example/org> ;
+    dcat:distribution [ a dcat:Distribution ; dct:title "Counts"@en ; dcat:downloadURL <https://open.example/counts.tsv> ] .
+  <https://open.example/org> a foaf:Organization ; foaf:name "Open genomics agency" .`;
+
 let catalogue: TestCatalogue;
 let whole: RDF.Quad[];
+let foreignSource: Server;
 
 beforeAll(async () => {
   catalogue = await startTestCatalogue();
@@ -116,9 +136,19 @@ beforeAll(async () => {
     const published = await catalogue.gql(PUBLISH, { id: created.data?.createDataset.dataset.id }, manager);
     expect(published.data?.publishDataset.userErrors, input.identifier).toEqual([]);
   }
+  // A dataset harvested from a catalogue that is not a gdcat is part of this catalogue's output too.
+  foreignSource = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/turtle' }).end(FOREIGN));
+  await new Promise<void>((resolve) => foreignSource.listen(0, '127.0.0.1', resolve));
+  const address = foreignSource.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/catalog`;
+  const run = await harvest(catalogue.orm.em.fork(), { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: STOCKHOLM }, { timeoutMs: 5_000, maxDocuments: 10 });
+  expect(run).toMatchObject({ outcome: 'SUCCEEDED', failed: 0 });
   whole = await wholeCatalogue();
 }, 120_000);
-afterAll(() => catalogue?.stop());
+afterAll(async () => {
+  await new Promise<void>((resolve) => foreignSource?.close(() => resolve()));
+  await catalogue?.stop();
+});
 
 /** Every page of the harvest listing, following hydra:next, as one graph. */
 async function wholeCatalogue(): Promise<RDF.Quad[]> {
@@ -166,6 +196,10 @@ describe('the published catalogue', () => {
     const iris = listed.map((dataset) => `${BASE}/dcat/datasets/${encodeURIComponent(dataset.identifier)}`);
     expect(datasetsIn(whole).sort()).toEqual(iris.sort());
     for (const { identifier } of registered) expect(iris).toContain(`${BASE}/dcat/datasets/${encodeURIComponent(identifier)}`);
+    const foreign = `${BASE}/dcat/datasets/open-allele-counts`;
+    expect(iris).toContain(foreign);
+    const about = (predicate: RDF.NamedNode) => whole.filter((q) => q.subject.value === foreign && q.predicate.equals(predicate)).length;
+    expect([about(dcat('theme')), about(dct('spatial')), about(dct('temporal')), about(dcat('contactPoint'))]).toEqual([2, 1, 1, 1]);
     const nonPublic = listed.filter((dataset) => dataset.accessRights === NON_PUBLIC);
     expect(nonPublic.length).toBeGreaterThan(10);
     expect(datasetsIn(nonPublicPart(whole))).toHaveLength(nonPublic.length);
@@ -193,8 +227,10 @@ describe('rdf-validate-shacl', () => {
             `${iri} ${dct('accessRights').value} HasValueConstraintComponent`,
             `${iri} ${hdab} MinCountConstraintComponent`,
             // The seed's public datasets hold pathogen data (no dct:type PERSONAL_DATA); the registered one is
-            // about people, but names no keyword.
-            ...(iri === registeredPublic ? [`${iri} ${dcat('keyword').value} MinCountConstraintComponent`] : [`${iri} ${dct('type').value} MinCountConstraintComponent`]),
+            // about people, but names no keyword; the harvested one (consent not stated) has both.
+            ...(iri === registeredPublic ? [`${iri} ${dcat('keyword').value} MinCountConstraintComponent`]
+            : iri === `${BASE}/dcat/datasets/open-allele-counts` ? []
+            : [`${iri} ${dct('type').value} MinCountConstraintComponent`]),
           ])
           .sort(),
       );

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../src/config.js';
-import { dct, foaf } from '../../src/dcat/namespaces.js';
+import type * as RDF from '@rdfjs/types';
+import { dcat, dct, foaf, rdf, vcard } from '../../src/dcat/namespaces.js';
 import { parse } from '../../src/dcat/rdf/parse.js';
 import { ensureCatalogueRecord } from '../../src/harvest/catalogue-record.js';
 import { harvest } from '../../src/harvest/harvest.js';
@@ -49,6 +50,33 @@ afterAll(async () => {
   await catalogue?.stop();
 });
 
+/** What a DCAT document says about a dataset's themes, coverage and contact point, comparable across catalogues. */
+function statedAbout(quads: RDF.Quad[], dataset: string) {
+  const objects = (subject: string, predicate: RDF.NamedNode) => quads.filter((q) => q.subject.value === subject && q.predicate.equals(predicate)).map((q) => q.object);
+  const typed = (term: RDF.Term | undefined) => term && (term.termType === 'Literal' ? `${term.value}^^${term.datatype.value}` : term.value);
+  const period = objects(dataset, dct('temporal'))[0]?.value;
+  const contact = objects(dataset, dcat('contactPoint'))[0]?.value;
+  return {
+    themes: objects(dataset, dcat('theme')).map((t) => t.value).sort(),
+    spatial: objects(dataset, dct('spatial')).map((t) => t.value).sort(),
+    temporal: period && {
+      types: objects(period, rdf('type')).map((t) => t.value),
+      start: typed(objects(period, dcat('startDate'))[0]),
+      end: typed(objects(period, dcat('endDate'))[0]),
+    },
+    contact: contact && { name: objects(contact, vcard('fn'))[0]?.value, email: objects(contact, vcard('hasEmail'))[0]?.value },
+  };
+}
+
+const XSD_DATE = 'http://www.w3.org/2001/XMLSchema#date';
+const FOREIGN_STATED = {
+  themes: ['http://publications.europa.eu/resource/authority/data-theme/HEAL', 'http://publications.europa.eu/resource/authority/data-theme/TECH'],
+  // The source's coverage, not this (Swedish) catalogue's country.
+  spatial: ['http://publications.europa.eu/resource/authority/country/DNK'],
+  temporal: { types: [dct('PeriodOfTime').value], start: `2015-01-01^^${XSD_DATE}`, end: `2023-12-31^^${XSD_DATE}` },
+  contact: { name: 'Biobank office', email: 'mailto:office@biobank.example' },
+};
+
 async function listing() {
   const response = await fetch(`${catalogue.url}/dcat/catalog`, { headers: { accept: 'text/turtle' } });
   return { status: response.status, quads: response.ok ? await parse(await response.text(), 'text/turtle') : [] };
@@ -81,6 +109,11 @@ describe('a national node that starts empty', () => {
     expect(value(dct('issued').value)).toBe('2024-01-15T00:00:00.000Z');
     expect(value(dct('modified').value)).toBe('2025-06-01T10:00:00.000Z');
     expect(value('http://www.w3.org/ns/prov#wasDerivedFrom')).toBe('https://biobank.example/dataset/cardio');
+
+    // What the source states beyond the record's fields is in this catalogue's own DCAT output too.
+    expect(statedAbout(quads, dataset)).toEqual(FOREIGN_STATED);
+    const document = await fetch(`${catalogue.url}/dcat/datasets/biobank-cardio-2024`, { headers: { accept: 'text/turtle' } });
+    expect(statedAbout(await parse(await document.text(), 'text/turtle'), dataset)).toEqual(FOREIGN_STATED);
 
     const purpose = { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['MONDO:0005045'], country: 'SE', commercial: false };
     const { data } = await catalogue.gql(
@@ -116,5 +149,18 @@ describe('a national node that starts empty', () => {
     );
     expect(search.data?.found.edges).toEqual([{ node: { identifier: 'biobank-cardio-2024' } }]);
     expect(search.data?.permitted.totalCount).toBe(0);
+  });
+
+  it('keeps them when another catalogue harvests the harvested dataset from this one', async () => {
+    const european = await startTestCatalogue({ seed: false });
+    try {
+      await ensureCatalogueRecord(european.orm.em.fork(), config);
+      const run = await harvest(european.orm.em.fork(), { source: null, url: `${catalogue.url}/dcat/catalog`, kind: HarvestSourceKind.DCAT_AP, organisation: NATIONAL }, { timeoutMs: 5_000, maxDocuments: 10 });
+      expect(run).toMatchObject({ outcome: 'SUCCEEDED', failed: 0 });
+      const response = await fetch(`${european.url}/dcat/datasets/biobank-cardio-2024`, { headers: { accept: 'text/turtle' } });
+      expect(statedAbout(await parse(await response.text(), 'text/turtle'), 'http://gdcat.test/dcat/datasets/biobank-cardio-2024')).toEqual(FOREIGN_STATED);
+    } finally {
+      await european.stop();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
 import { harvest, type HarvestTarget } from '../../src/harvest/harvest.js';
 import { HarvestedDataset } from '../../src/harvest/harvest-run.entity.js';
@@ -29,8 +29,9 @@ function page(identifiers: string[], next?: string): string {
     ${next ? `<https://foreign.example/catalog?page=1> a hydra:PartialCollectionView ; hydra:next <${next}> .` : ''}`;
 }
 
-/** What each path of the source answers; 'hang' never answers. */
-const routes = new Map<string, { status: number; type: string; body: string } | 'hang'>();
+/** What each path of the source answers; 'hang' never answers, 'endless' sends Turtle comments until the client hangs up. */
+const routes = new Map<string, { status: number; type: string; body: string } | 'hang' | 'endless'>();
+let endlessHungUp = false;
 let server: Server;
 let base: string;
 let catalogue: TestCatalogue;
@@ -42,6 +43,16 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const route = routes.get(req.url ?? '');
     if (route === 'hang') return;
+    if (route === 'endless') {
+      res.writeHead(200, { 'content-type': 'text/turtle' });
+      const chunk = '# and more\n'.repeat(1000);
+      const send = () => {
+        while (!res.destroyed && res.write(chunk));
+      };
+      res.on('drain', send);
+      res.on('close', () => (endlessHungUp = true));
+      return send();
+    }
     res.writeHead(route?.status ?? 404, { 'content-type': route?.type ?? 'text/plain' }).end(route?.body ?? 'not found');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -87,6 +98,25 @@ describe('a harvest that cannot read its source fails as a run, writes nothing, 
     expect(run).toMatchObject({ outcome: 'FAILED', created: 0 });
     expect(run.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', iri: `${base}/paged-2` })]);
     expect(await datasetCount()).toBe(before);
+  });
+
+  it('a response over the size limit, sent without end: cut off, not buffered', async () => {
+    routes.set('/endless', 'endless');
+    const run = await harvest(catalogue.orm.em.fork(), target('/endless'), { ...OPTIONS, timeoutMs: 30_000, maxResponseBytes: 256 * 1024 });
+    expect(run).toMatchObject({ outcome: 'FAILED', created: 0 });
+    expect(run.errors).toEqual([
+      expect.objectContaining({ code: 'TOO_LARGE', iri: `${base}/endless`, message: `${base}/endless answered more than 262144 bytes (HARVEST_MAX_RESPONSE_BYTES); stopped reading it` }),
+    ]);
+    await vi.waitFor(() => expect(endlessHungUp).toBe(true));
+  });
+
+  it('a response that declares a length over the limit', async () => {
+    routes.set('/large.ttl', turtle(`${'# padding\n'.repeat(30_000)}${page(['l-1'])}`));
+    const run = await harvest(catalogue.orm.em.fork(), target('/large.ttl'), { ...OPTIONS, maxResponseBytes: 256 * 1024 });
+    expect(run.outcome).toBe('FAILED');
+    expect(run.errors).toEqual([expect.objectContaining({ code: 'TOO_LARGE', iri: `${base}/large.ttl` })]);
+    // Under the limit, the same document is read.
+    expect(await harvest(catalogue.orm.em.fork(), target('/large.ttl'), { ...OPTIONS, maxResponseBytes: 512 * 1024 })).toMatchObject({ outcome: 'SUCCEEDED', failed: 0 });
   });
 
   it('invalid RDF', async () => {
@@ -147,6 +177,34 @@ describe('records the source describes', () => {
     expect((await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'urn:example:gms-catalogue:dataset:rd-wgs-gmck' })).provenanceSource).not.toBe('HARVESTED');
   });
 
+  it('never keeps a foreign dataset out for what publishing asks: fills what DCAT-AP mandates from the source, and warns of each gap', async () => {
+    const rights = 'http://publications.europa.eu/resource/authority/access-right';
+    routes.set('/gaps.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+      <https://foreign.example/dataset/gap-public> a dcat:Dataset ; dct:identifier "gap-public" ; dct:title "Public, undescribed"@en ;
+        dct:accessRights <${rights}/PUBLIC> ; dct:publisher <https://foreign.example/agency> ;
+        dcat:distribution [ a dcat:Distribution ; dct:title "File" ; dcat:downloadURL <https://foreign.example/file.tsv> ],
+          [ a dcat:Distribution ; dct:title "Nowhere" ] .
+      <https://foreign.example/dataset/gap-sensitive> a dcat:Dataset ; dct:identifier "gap-sensitive" ; dct:title "Sensitive"@en ;
+        dct:description "About people."@en ; dct:accessRights <${rights}/NON_PUBLIC> ; dct:publisher <https://foreign.example/agency> .
+      <https://foreign.example/agency> a foaf:Agent ; foaf:name "Foreign agency"@en .`));
+    const run = await harvest(catalogue.orm.em.fork(), target('/gaps.ttl'), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 2, failed: 0 });
+    expect(run.warnings.map((w) => [w.identifier, w.iri, w.field, w.code]).sort()).toEqual([
+      ['gap-public', 'https://foreign.example/dataset/gap-public', 'description', 'FILLED_FROM_SOURCE'],
+      ['gap-public', 'https://foreign.example/dataset/gap-public', 'distributions', 'LEFT_OUT'],
+      ['gap-public', 'https://foreign.example/dataset/gap-public', 'distributions.accessUrl', 'FILLED_FROM_SOURCE'],
+      // HealthDCAT-AP NON_PUBLIC asks for what only the source can state.
+      ['gap-sensitive', 'https://foreign.example/dataset/gap-sensitive', 'distributions', 'REQUIRED'],
+      ['gap-sensitive', 'https://foreign.example/dataset/gap-sensitive', 'hdab', 'REQUIRED'],
+      ['gap-sensitive', 'https://foreign.example/dataset/gap-sensitive', 'keywords', 'REQUIRED'],
+    ]);
+    const em = catalogue.orm.em.fork();
+    const filled = await em.findOneOrFail(Dataset, { identifier: 'gap-public' }, { populate: ['distributions'] });
+    expect(filled).toMatchObject({ status: RecordStatus.PUBLISHED, description: 'Public, undescribed' });
+    expect(filled.distributions.getItems().map((d) => [d.title, d.accessUrl, d.downloadUrl])).toEqual([['File', 'https://foreign.example/file.tsv', 'https://foreign.example/file.tsv']]);
+    expect((await em.findOneOrFail(Dataset, { identifier: 'gap-sensitive' })).status).toBe(RecordStatus.PUBLISHED);
+  });
+
   it('reads the official DCAT-AP 3 example, counting what it does not read', async () => {
     routes.set('/bees.ttl', { status: 200, type: 'application/octet-stream', body: BEE_POPULATION });
     const run = await harvest(catalogue.orm.em.fork(), target('/bees.ttl'), OPTIONS);
@@ -165,5 +223,64 @@ describe('records the source describes', () => {
       ['https://data.gov.gr/id/dataset/BeePopulation2023', 'title', 'REQUIRED'],
     ]);
     expect(run.unknownProperties.map((p) => p.property).sort()).toEqual(['http://www.w3.org/ns/dcat#inSeries', 'http://www.w3.org/ns/dcat#prev']);
+  });
+});
+
+describe('a FAIR Data Point source', () => {
+  const PREFIXES = `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+    @prefix fdp: <https://w3id.org/fdp/fdp-o#> . @prefix adms: <http://www.w3.org/ns/adms#> .`;
+  /** The repository, its catalogue linking these datasets, and each dataset's own document. */
+  function fairDataPoint(listed: string[]) {
+    routes.set('/fdp', turtle(`${PREFIXES} <${base}/fdp> a fdp:FAIRDataPoint ; fdp:metadataCatalog <${base}/fdp/catalog> .`));
+    const links = listed.map((id) => `dcat:dataset <${base}/fdp/dataset/${id}>`).join(' ; ');
+    routes.set('/fdp/catalog', turtle(`${PREFIXES} <${base}/fdp/catalog> a dcat:Catalog ; dct:title "FAIR Data Point catalogue"@en ${links ? `; ${links}` : ''} .`));
+  }
+  function datasetDocument(id: string, status = 200, statement = '') {
+    routes.set(
+      `/fdp/dataset/${id}`,
+      turtle(
+        `${PREFIXES} <${base}/fdp/dataset/${id}> a dcat:Dataset ; dct:identifier "${id}" ; dct:title "FDP dataset ${id}"@en ;
+          dct:description "About ${id}."@en ; dct:publisher <https://fdp.example/agency> ${statement} .
+          <https://fdp.example/agency> a foaf:Agent ; foaf:name "FDP agency"@en .`,
+        status,
+      ),
+    );
+  }
+  const fdpTarget = (): HarvestTarget => ({ ...target('/fdp'), kind: HarvestSourceKind.FDP });
+  let source: HarvestSource;
+  beforeAll(async () => {
+    const em = catalogue.orm.em.fork();
+    source = em.create(HarvestSource, { identifier: 'fdp', title: 'FDP', url: `${base}/fdp`, kind: HarvestSourceKind.FDP, organisation: await em.findOneOrFail(Organisation, { identifier: GMS }), schedule: 'PT1H' });
+    await em.flush();
+  });
+  const statusOf = async (id: string) => {
+    const dataset = await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: id });
+    return [dataset.status, dataset.withdrawalReason ?? null];
+  };
+
+  it('withdraws a dataset its catalogue no longer lists ("removed at source") and a tombstoned one with its reason', async () => {
+    fairDataPoint(['fdp-1', 'fdp-2', 'fdp-3']);
+    for (const id of ['fdp-1', 'fdp-2', 'fdp-3']) datasetDocument(id);
+    expect(await harvest(catalogue.orm.em.fork(), { ...fdpTarget(), source }, OPTIONS)).toMatchObject({ outcome: 'SUCCEEDED', mode: 'FULL', documents: 5, failed: 0 });
+    expect(await statusOf('fdp-2')).toEqual([RecordStatus.PUBLISHED, null]);
+
+    // fdp-2 leaves the catalogue; fdp-3 stays listed but answers 410 Gone with its tombstone.
+    fairDataPoint(['fdp-1', 'fdp-3']);
+    datasetDocument('fdp-3', 410, '; adms:status <http://purl.org/adms/status/Withdrawn> ; adms:versionNotes "Consent withdrawn by the participants."');
+    const run = await harvest(catalogue.orm.em.fork(), { ...fdpTarget(), source }, OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', withdrawn: 2, failed: 0 });
+    expect(await statusOf('fdp-1')).toEqual([RecordStatus.PUBLISHED, null]);
+    expect(await statusOf('fdp-2')).toEqual([RecordStatus.WITHDRAWN, 'removed at source']);
+    expect(await statusOf('fdp-3')).toEqual([RecordStatus.WITHDRAWN, 'Consent withdrawn by the participants.']);
+  });
+
+  it('withdraws nothing for absence when a dataset document could not be read', async () => {
+    fairDataPoint(['fdp-1', 'fdp-4']);
+    routes.delete('/fdp/dataset/fdp-1');
+    datasetDocument('fdp-4');
+    const run = await harvest(catalogue.orm.em.fork(), { ...fdpTarget(), source }, OPTIONS);
+    expect(run).toMatchObject({ outcome: 'PARTIAL', withdrawn: 0, failed: 1 });
+    expect(run.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', iri: `${base}/fdp/dataset/fdp-1` })]);
+    expect(await statusOf('fdp-1')).toEqual([RecordStatus.PUBLISHED, null]);
   });
 });

@@ -10,8 +10,18 @@ import type { ContactDetails, DescriptionContext } from './describer.js';
  * health data access body, so each falls back to someone who can answer for it.
  */
 
-/** The access route's own contact, else its first access body's, else the publisher's. */
+/**
+ * The contact point a harvested dataset's source states for it, else the access route's own contact, else
+ * its first access body's, else the publisher's.
+ */
 export function datasetContact(context: DescriptionContext, dataset: Dataset, route: AccessRoute | null): ContactDetails | null {
+  const stated = dataset.sourceDescription?.contactPoint;
+  const statedEmail = mailtoIri(stated?.email);
+  const statedUrl = webIri(stated?.url);
+  if (stated && (statedEmail || statedUrl)) {
+    const name = stated.name ?? dataset.publisher?.name ?? dataset.title;
+    return { iri: context.iris.part('datasets', dataset.identifier, 'contact'), name, email: statedEmail, url: statedUrl };
+  }
   const email = mailtoIri(route?.contactEmail);
   if (route && email) {
     return {

@@ -59,13 +59,15 @@ export const dcatApReader: ProfileReader = {
     d.otherIdentifiers = g.objects(node, adms('identifier')).map((identifier) => g.literal(identifier, skos('notation'))).filter(Boolean);
     // What the catalogue's records have no field for, kept as the source states it (see harvested-dataset).
     const temporal = g.object(node, dct('temporal'));
+    // A contact point gdcat falls back to (the publisher's, an access body's) is read with its own record.
     const contactPoint = contact ? reader.contact(contact) : null;
+    const ownContact = contactPoint && reader.isOwnContact(contactPoint, 'Dataset', d.id) ? contactPoint : null;
     d.sourceDescription = {
       themes,
       spatial: g.iris(node, dct('spatial')),
       temporalStart: temporal ? g.literal(temporal, dcat('startDate')) : null,
       temporalEnd: temporal ? g.literal(temporal, dcat('endDate')) : null,
-      contactPoint: contactPoint && { name: contactPoint.name, email: contactPoint.email, url: contactPoint.url },
+      contactPoint: ownContact && { name: ownContact.name, email: ownContact.email, url: ownContact.url },
     };
     // gdcat states where its cohort counts come from in the provenance statement (dcat-ap.writer.ts).
     const provenance = g.object(node, dct('provenance'));

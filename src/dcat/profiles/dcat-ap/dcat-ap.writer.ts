@@ -55,8 +55,11 @@ export const dcatApWriter: ProfileWriter = {
     add(dct('identifier'), literal(dataset.identifier));
     describeTexts(dataset, add);
     for (const keyword of keywordsOf(dataset)) add(dcat('keyword'), keyword);
-    const theme = webIri(dataset.theme);
-    if (theme) add(dcat('theme'), describer.concept(theme, dataThemeScheme.iri));
+    // A harvested dataset keeps every theme its source states; the record's own is the first of them.
+    for (const stated of new Set([dataset.theme, ...(dataset.sourceDescription?.themes ?? [])])) {
+      const theme = webIri(stated);
+      if (theme) add(dcat('theme'), describer.concept(theme, theme.startsWith(`${dataThemeScheme.iri}/`) ? dataThemeScheme.iri : null));
+    }
     const accessRights = webIri(dataset.accessRights);
     if (accessRights) add(dct('accessRights'), describer.rightsStatement(accessRights));
 
@@ -76,9 +79,7 @@ export const dcatApWriter: ProfileWriter = {
     for (const [index, other] of dataset.otherIdentifiers.entries()) {
       add(adms('identifier'), describer.identifier(iris.part('datasets', dataset.identifier, `identifier-${index + 1}`), other));
     }
-    // A national catalogue: its datasets cover the catalogue's country.
-    const spatial = spatialOf(describer, describer.context.catalogue);
-    if (spatial) add(dct('spatial'), spatial);
+    describeCoverage(describer, dataset, add);
     add(dct('provenance'), provenance(describer, dataset));
     const source = dataset.provenanceSource === ProvenanceSource.MANUAL ? null : webIri(dataset.harvestedFrom);
     if (source) add(prov('wasDerivedFrom'), namedNode(source));
@@ -218,6 +219,47 @@ function sortedDistributions(dataset: Dataset): Distribution[] {
 function spatialOf(describer: CatalogueDescriber, catalogue: Catalogue): RDF.NamedNode | null {
   const iri = webIri(catalogue.spatial);
   return iri ? describer.typed(iri, dct('Location')) : null;
+}
+
+/**
+ * Where and when the data is from. A harvested dataset covers what its source states (nothing when it
+ * states nothing); the catalogue's own datasets cover the catalogue's country.
+ */
+function describeCoverage(describer: CatalogueDescriber, dataset: Dataset, add: Add): void {
+  const stated = dataset.sourceDescription;
+  if (!stated) {
+    const spatial = spatialOf(describer, describer.context.catalogue);
+    if (spatial) add(dct('spatial'), spatial);
+    return;
+  }
+  for (const place of stated.spatial) {
+    const iri = webIri(place);
+    if (iri) add(dct('spatial'), describer.typed(iri, dct('Location')));
+  }
+  const start = temporalLiteral(stated.temporalStart);
+  const end = temporalLiteral(stated.temporalEnd);
+  if (!start && !end) return;
+  const iri = describer.iris.part('datasets', dataset.identifier, 'temporal');
+  const state = describer.about(iri);
+  state(rdf('type'), dct('PeriodOfTime'));
+  if (start) state(dcat('startDate'), start);
+  if (end) state(dcat('endDate'), end);
+  add(dct('temporal'), namedNode(iri));
+}
+
+// The lexical forms of the date types DCAT-AP allows for a period's start and end, with an optional time zone.
+const TEMPORAL_TYPES: [RegExp, string][] = [
+  [/^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/, 'dateTime'],
+  [/^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/, 'date'],
+  [/^-?\d{4,}-\d{2}(Z|[+-]\d{2}:\d{2})?$/, 'gYearMonth'],
+  [/^-?\d{4,}(Z|[+-]\d{2}:\d{2})?$/, 'gYear'],
+];
+
+/** A date as its source wrote it, typed as DCAT-AP allows (xsd:date, dateTime, gYear or gYearMonth); null for anything else. */
+function temporalLiteral(value: string | null | undefined): RDF.Literal | null {
+  const text = value?.trim() ?? '';
+  const type = TEMPORAL_TYPES.find(([pattern]) => pattern.test(text))?.[1];
+  return type ? literal(text, xsd(type)) : null;
 }
 
 function describeLifecycle(describer: CatalogueDescriber, dataset: Dataset, add: Add): void {
