@@ -1,49 +1,95 @@
 import 'reflect-metadata';
+import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { openOrm } from '../src/db/orm.js';
 import { seedExampleCatalogue } from '../seed/example-catalogue.js';
 import { PostgresSearchEngine } from '../src/search/postgres/postgres-engine.js';
 import { OutboxIndexer } from '../src/search/indexer.js';
-import { FACET_FIELDS } from '../src/search/engine.js';
+import { FACET_FIELDS, type DatasetSearchRequest } from '../src/search/engine.js';
 import { generateDatasets } from './generate.js';
 
-const database = await startEmbeddedPostgres({ dataDir: path.resolve('.cache/explain/pg') });
+/**
+ * The PostgreSQL engine's search statement for the shapes that cost the most, run under EXPLAIN ANALYZE on a
+ * bench catalogue kept in .cache/explain-<datasets>/ (built on first use, reused after):
+ *   node dist/bench/explain.js [--datasets 100000] [--repeat 5] [--plans]
+ * Prints each shape's median execution time as PostgreSQL measures it (no HTTP, no GraphQL), the load average,
+ * and with --plans the plan of the last run.
+ */
+const { values } = parseArgs({
+  options: {
+    datasets: { type: 'string', default: '100000' },
+    repeat: { type: 'string', default: '5' },
+    plans: { type: 'boolean', default: false },
+  },
+});
+const datasets = Number(values.datasets);
+const repeat = Number(values.repeat);
+
+const SHAPES: Record<string, Partial<DatasetSearchRequest>> = {
+  'browse + facets': { query: null },
+  'full text "leukaemia" + total': { query: 'leukaemia', facets: [] },
+  'disease + assay + facets': { query: null, filter: { diseaseIds: ['MONDO:0004992'], assays: ['WGS', 'WTS'] } },
+};
+
+const database = await startEmbeddedPostgres({ dataDir: path.resolve(`.cache/explain-${datasets}/pg`) });
 const orm = await openOrm({ databaseUrl: database.url });
-const pool = new pg.Pool({ connectionString: database.url });
+const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+/** The statements the engine sends, in order: the search statement is the one with bind parameters. */
+const sent: { text: string; values: unknown[] }[] = [];
+pool.on('connect', (client) => {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && Array.isArray(args[1])) sent.push({ text: args[0], values: args[1] });
+    return query(...args);
+  };
+});
 const engine = new PostgresSearchEngine({ pool });
 await engine.init();
 if ((await pool.query('select count(*) from dataset')).rows[0].count === '0') {
   await seedExampleCatalogue(orm.em.fork());
-  await generateDatasets(orm, 100000);
+  await generateDatasets(orm, datasets);
   await new OutboxIndexer(orm, engine, { batchSize: 500 }).drain();
+  await pool.query('ANALYZE');
 }
-const original = pool.query.bind(pool);
-for (const [label, request] of [
-  ['browse', { query: null }],
-  ['text', { query: 'leukaemia' }],
-] as const) {
-  let captured: { sql: string; values: unknown[] } | null = null;
-  (pool as unknown as { query: unknown }).query = (sql: string, values: unknown[]) => {
-    if (typeof sql === 'string' && sql.includes('WITH base')) captured = { sql, values };
-    return original(sql as never, values as never);
-  };
-  const t0 = Date.now();
-  await engine.search({ ...request, filter: {}, visibility: { allStatusesForOwners: [] }, sort: 'RELEVANCE', first: 21, facets: FACET_FIELDS, individuals: { kind: 'DISCLOSED', threshold: 5 } });
-  console.log(label, Date.now() - t0, 'ms');
-  (pool as unknown as { query: unknown }).query = original;
-  if (captured) {
-    const c = captured as { sql: string; values: unknown[] };
+
+console.log(`${datasets} datasets; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+for (const [label, shape] of Object.entries(SHAPES)) {
+  sent.length = 0;
+  await engine.search({
+    filter: {},
+    visibility: { allStatusesForOwners: [] },
+    sort: 'RELEVANCE',
+    first: 21,
+    facets: FACET_FIELDS,
+    individuals: { kind: 'DISCLOSED', threshold: 5 },
+    ...shape,
+  });
+  const statement = sent.find((s) => s.values.length > 0)!;
+  const times: number[] = [];
+  let plan = '';
+  for (let run = 0; run < repeat; run += 1) {
     const client = await pool.connect();
-    await client.query('begin');
-    await client.query('set local pg_trgm.word_similarity_threshold = 0.5');
-    const plan = await client.query(`explain (analyze, buffers off, timing on) ${c.sql}`, c.values);
-    await client.query('rollback');
-    client.release();
-    console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+    try {
+      await client.query(`BEGIN READ ONLY; SET LOCAL work_mem = '64MB'`);
+      const result = await client.query(`EXPLAIN (ANALYZE, BUFFERS OFF, FORMAT JSON) ${statement.text}`, statement.values);
+      const [explained] = result.rows[0]['QUERY PLAN'] as { 'Execution Time': number }[];
+      times.push(explained!['Execution Time']);
+      if (values.plans && run === repeat - 1) {
+        plan = (await client.query(`EXPLAIN (ANALYZE, BUFFERS OFF) ${statement.text}`, statement.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      }
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
   }
+  times.sort((a, b) => a - b);
+  console.log(`${label}: median ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(', ')})`);
+  if (plan) console.log(plan);
 }
-await pool.end();
+console.log(`load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+await engine.close();
 await orm.close();
 await database.stop();

@@ -7,7 +7,7 @@ import type { RequestContext } from '../graphql/kit/context.js';
 import { nameFor } from '../graphql/kit/localized-text.js';
 import { labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import { Organisation } from '../organisations/organisation.entity.js';
-import { FACET_FIELDS, InvalidSearchCursorError, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
+import { FACET_FIELDS, InvalidSearchCursorError, facetValueKind, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
 import { findReadable } from '../records/references.js';
 import { toGlobalId } from '../core/global-id.js';
 import { INDIVIDUALS_RANGES } from '../search/engine.js';
@@ -56,7 +56,7 @@ export async function searchDatasets(
       individuals: view,
     })
     .catch((error: unknown) => {
-      if (error instanceof InvalidSearchCursorError) throw UserInputProblem.of('after', error.message);
+      if (error instanceof InvalidSearchCursorError) throw UserInputProblem.of(error.field, error.message);
       throw error;
     });
   const hits = result.hits.slice(0, first);
@@ -159,19 +159,16 @@ async function labelFacets(ctx: RequestContext, facets: FacetResult[], view: Ind
  * by a published dataset) are left out: neither their name, their id nor their count is shown.
  */
 async function withReadableBuckets(ctx: RequestContext, facet: FacetResult): Promise<FacetResult> {
-  const loader = { publisher: ctx.loaders.organisation, holdingRegion: ctx.loaders.organisation, accessBody: ctx.loaders.accessBody }[
-    facet.field as 'publisher' | 'holdingRegion' | 'accessBody'
-  ];
-  if (!loader) return facet;
-  const records = await loadAll<unknown>(loader, facet.buckets.map((b) => b.value));
+  const kind = facetValueKind(facet.field);
+  if (kind !== 'organisation' && kind !== 'accessBody') return facet;
+  const records = await loadAll<unknown>(ctx.loaders[kind], facet.buckets.map((b) => b.value));
   return { ...facet, buckets: facet.buckets.filter((_, i) => !!records[i]) };
 }
 
 /** Engines bucket records by internal id; the filters take Relay ids (or public identifiers). */
 function filterValue(field: FacetResult['field'], value: string): string {
-  switch (field) {
-    case 'publisher':
-    case 'holdingRegion':
+  switch (facetValueKind(field)) {
+    case 'organisation':
       return toGlobalId(Organisation.name, value);
     case 'accessBody':
       return toGlobalId(DataAccessBody.name, value);
@@ -180,11 +177,11 @@ function filterValue(field: FacetResult['field'], value: string): string {
   }
 }
 
+/** Labels by the kind of values a facet has (query model: VALUE_FACETS). */
 async function facetLabels(ctx: RequestContext, facet: FacetResult): Promise<(string | null)[]> {
   const values = facet.buckets.map((b) => b.value);
-  switch (facet.field) {
-    case 'publisher':
-    case 'holdingRegion':
+  switch (facetValueKind(facet.field)) {
+    case 'organisation':
       return (await loadAll(ctx.loaders.organisation, values)).map((o) => (o ? nameFor(ctx, o) : null));
     case 'accessBody':
       return (await loadAll(ctx.loaders.accessBody, values)).map((b) => (b ? nameFor(ctx, b) : null));
@@ -194,12 +191,11 @@ async function facetLabels(ctx: RequestContext, facet: FacetResult): Promise<(st
       return values.map((v) => findDuoTerm(v)?.label ?? null);
     case 'assay':
       return values.map((v) => ASSAY_LABELS[v as Assay] ?? null);
-    case 'diagnosticArea':
-    case 'accessMode':
+    case 'enum':
       return values.map(sentenceCase);
-    case 'individuals':
+    case 'sizeRange':
       return values.map((v) => `${v} individuals`);
-    case 'genomeBuild':
+    case 'text':
       return values;
   }
 }

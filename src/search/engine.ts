@@ -1,6 +1,9 @@
 import type { SearchVisibility } from '../records/access-policy.js';
+import type { FacetField, ValueFacetFilterKey } from './query-model.js';
 
 export type { SearchVisibility };
+// The facets, their ranges and values, and the cursor error are the query model's; callers reach them here.
+export { FACET_FIELDS, INDIVIDUALS_RANGES, InvalidSearchCursorError, facetValueKind, type FacetField } from './query-model.js';
 
 /**
  * The one interface every discovery search engine implements. PostgreSQL is the source of truth; an engine
@@ -87,17 +90,12 @@ export function textsInAllLanguages(doc: DatasetSearchDocument): {
   };
 }
 
-export interface DatasetSearchFilter {
-  publisherIds?: string[];
-  diagnosticAreas?: string[];
-  assays?: string[];
-  /** Matched against diseaseAncestorIds: a term matches itself and its descendants. */
-  diseaseIds?: string[];
-  duoPermissions?: string[];
-  accessModes?: string[];
-  accessBodyIds?: string[];
-  holdingRegionIds?: string[];
-  genomeBuilds?: string[];
+/**
+ * What a search matches. The value-list keys are those of the facets (VALUE_FACETS in query-model.ts: each
+ * matches one document field, e.g. diseaseIds the ancestor closure diseaseAncestorIds); values within a key are
+ * ORed, an empty list does not constrain.
+ */
+export type DatasetSearchFilter = { [key in ValueFacetFilterKey]?: string[] } & {
   /** Cohort size at least this (in the request's individuals view). */
   minIndividuals?: number;
   /** Keys of INDIVIDUALS_RANGES the cohort size falls in (in the request's individuals view), ORed. */
@@ -105,32 +103,9 @@ export interface DatasetSearchFilter {
   statuses?: RecordStatus[];
   /** Only datasets whose consentKey is in this list (used for "permitted for my purpose"). */
   consentKeys?: string[];
-}
-
+};
 
 export type DatasetSortOrder = 'RELEVANCE' | 'TITLE' | 'MODIFIED_DESC' | 'INDIVIDUALS_DESC';
-
-export const FACET_FIELDS = [
-  'publisher',
-  'diagnosticArea',
-  'assay',
-  'disease',
-  'duoPermission',
-  'accessMode',
-  'accessBody',
-  'holdingRegion',
-  'genomeBuild',
-  'individuals',
-] as const;
-export type FacetField = (typeof FACET_FIELDS)[number];
-
-/** Bucket keys of the individuals facet, by the number of unique individuals in the cohort. */
-export const INDIVIDUALS_RANGES = [
-  { key: '1-99', min: 1, max: 99 },
-  { key: '100-999', min: 100, max: 999 },
-  { key: '1000-9999', min: 1000, max: 9999 },
-  { key: '10000+', min: 10000, max: null },
-] as const;
 
 export interface DatasetSearchRequest {
   query?: string | null;
@@ -138,7 +113,7 @@ export interface DatasetSearchRequest {
   visibility: SearchVisibility;
   sort: DatasetSortOrder;
   first: number;
-  /** Opaque engine cursor from a previous SearchHit. */
+  /** Cursor from a previous SearchHit of the same engine and sort (format: query-model.ts). */
   after?: string | null;
   /** Facets to compute; empty means none. */
   facets: readonly FacetField[];
@@ -152,7 +127,7 @@ export interface DatasetSearchRequest {
 
 export interface SearchHit {
   id: string;
-  /** Opaque, engine-specific keyset cursor for this hit under the request's sort. */
+  /** Keyset cursor for this hit under the request's sort: opaque to callers, its key in the engine's terms. */
   cursor: string;
 }
 
@@ -176,9 +151,6 @@ export interface DatasetSearchResult {
   hits: SearchHit[];
   facets: FacetResult[];
 }
-
-/** The `after` cursor was not issued by this engine for this sort; the caller's input is at fault. */
-export class InvalidSearchCursorError extends Error {}
 
 /**
  * The search engine did not answer in time or could not be reached; searches are answered SEARCH_UNAVAILABLE

@@ -1,45 +1,23 @@
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
 import {
-  FACET_FIELDS,
-  INDIVIDUALS_RANGES,
-  InvalidSearchCursorError,
   SearchUnavailableError,
   type DatasetSearchDocument,
-  type DatasetSearchFilter,
   type DatasetSearchRequest,
   type DatasetSearchResult,
-  type DatasetSortOrder,
-  type FacetBucket,
-  type FacetField,
   type RejectedDocument,
   type SearchEngine,
-  type SearchVisibility,
   type WriteResult,
 } from '../engine.js';
-import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
 import { SEARCH_REQUEST_TIMEOUT_MS } from '../../config.js';
-import { isUuid } from '../../core/validation.js';
-import {
-  DATASET_INDEX_SETTINGS,
-  LANGUAGE_ANALYZERS,
-  STEMMED_FIELDS,
-  datasetIndexMappings,
-  foldToAscii,
-  toIndexedDataset,
-  type IndexedDataset,
-} from './index-mapping.js';
+import { toQueryModel } from '../query-model.js';
+import { CURSOR_KEYS, readSearchResponse, searchRequest } from './elasticsearch-translate.js';
+import { DATASET_INDEX_SETTINGS, datasetIndexMappings, toIndexedDataset, type IndexedDataset } from './index-mapping.js';
 
 /**
- * Discovery search on Elasticsearch 8. Readers and writers address the alias `<prefix>-datasets`; the concrete
- * index behind it is versioned (`<prefix>-datasets-<timestamp>`) so rebuild() can load a fresh index and move
- * the alias atomically.
- *
- * Relevance is term-centric, the same model as the PostgreSQL engine: every query term scores the best field it
- * matches (title 1, keywords 0.625, disease/phenotype labels or publisher 0.375, description 0.25; a fuzzy
- * match in the title 0.5, in keywords/labels/publisher 0.3125) via constant_score inside dis_max, summed over
- * terms by a bool. The weights are multiples of 1/16, so the float scores are exact and ties are real ties,
- * broken by id like in PostgreSQL. Typos are edit distance (see FUZZINESS); words containing digits (gene
- * symbols, builds) match exactly.
+ * Discovery search on Elasticsearch 8, the I/O: the index is index-mapping.ts, the search request
+ * elasticsearch-translate.ts, the policy it follows the query model (../query-model.ts). Readers and writers
+ * address the alias `<prefix>-datasets`; the concrete index behind it is versioned
+ * (`<prefix>-datasets-<timestamp>`) so rebuild() can load a fresh index and move the alias atomically.
  */
 
 export interface ElasticsearchSearchEngineOptions {
@@ -61,90 +39,9 @@ export interface ElasticsearchSearchEngineOptions {
   languageAnalyzers?: boolean;
 }
 
-const MAX_QUERY_TERMS = 32;
 /** Transport options of requests someone waits for (searches, the liveness probe): one try, a short timeout. */
 const REQUEST_PATH = { requestTimeout: SEARCH_REQUEST_TIMEOUT_MS, maxRetries: 0 } as const;
-const FACET_SIZE = 50;
 const LIST_PAGE_SIZE = 1000;
-/**
- * Sort value substituted for a missing individuals count: puts nulls last under descending order and, unlike
- * the default (Long.MIN_VALUE), survives the JSON round trip through the cursor.
- */
-const MISSING_INDIVIDUALS = -1;
-
-/** Value-list filters and the facet that ignores each one (disjunctive facets). */
-const FACETABLE_FILTERS: readonly { facet: FacetField; key: keyof DatasetSearchFilter; field: keyof IndexedDataset }[] = [
-  { facet: 'publisher', key: 'publisherIds', field: 'publisherId' },
-  { facet: 'diagnosticArea', key: 'diagnosticAreas', field: 'diagnosticArea' },
-  { facet: 'assay', key: 'assays', field: 'assays' },
-  { facet: 'disease', key: 'diseaseIds', field: 'diseaseAncestorIds' },
-  { facet: 'duoPermission', key: 'duoPermissions', field: 'duoPermission' },
-  { facet: 'accessMode', key: 'accessModes', field: 'accessMode' },
-  { facet: 'accessBody', key: 'accessBodyIds', field: 'accessBodyIds' },
-  { facet: 'holdingRegion', key: 'holdingRegionIds', field: 'holdingRegionIds' },
-  { facet: 'genomeBuild', key: 'genomeBuilds', field: 'genomeBuild' },
-];
-
-/** Each facet's buckets come from the field its filter reads, so a bucket fed back as a filter matches exactly. */
-const FACET_SOURCE_FIELDS = Object.fromEntries(FACETABLE_FILTERS.map((filter) => [filter.facet, filter.field])) as Record<
-  Exclude<FacetField, 'individuals'>,
-  keyof IndexedDataset
->;
-
-const SORTS: Record<Exclude<DatasetSortOrder, 'INDIVIDUALS_DESC'>, estypes.SortCombinations[]> = {
-  RELEVANCE: [{ _score: { order: 'desc' } }, { id: { order: 'asc' } }],
-  TITLE: [{ titleSort: { order: 'asc' } }, { id: { order: 'asc' } }],
-  MODIFIED_DESC: [{ modified: { order: 'desc' } }, { id: { order: 'asc' } }],
-};
-
-function sortFor(sort: DatasetSortOrder, view: IndividualsView): estypes.SortCombinations[] {
-  if (sort !== 'INDIVIDUALS_DESC') return SORTS[sort];
-  const field = view.kind === 'EXACT' ? 'individuals' : 'individualsRounded';
-  return [{ [field]: { order: 'desc', missing: MISSING_INDIVIDUALS } }, { id: { order: 'asc' } }];
-}
-
-/**
- * A cohort-size range in the view (see IndividualsView): a disclosed size is the rounded size when that is at
- * least the threshold, so "disclosed size >= m" is "rounded size >= max(m, threshold)".
- */
-function sizeRange(view: IndividualsView, min: number | null, max: number | null): estypes.QueryDslQueryContainer {
-  const bounds = { ...(min === null ? {} : { gte: min }), ...(max === null ? {} : { lte: max }) };
-  if (view.kind === 'EXACT') return { range: { individuals: bounds } };
-  return { range: { individualsRounded: { ...bounds, gte: Math.max(min ?? view.threshold, view.threshold) } } };
-}
-
-/** Sum of the disclosed cohort sizes of the documents in an aggregation's scope. */
-function sizeSum(view: IndividualsView): estypes.AggregationsAggregationContainer {
-  if (view.kind === 'EXACT') return { sum: { field: 'individuals' } };
-  return { filter: sizeRange(view, null, null), aggs: { sum: { sum: { field: 'individualsRounded' } } } };
-}
-
-function readSizeSum(aggregate: unknown): number {
-  const node = aggregate as { value?: number | null; sum?: { value?: number | null } } | undefined;
-  return Math.round(node?.sum?.value ?? node?.value ?? 0);
-}
-
-/** Exact-match field weights per query term. */
-const EXACT_FIELDS: readonly [keyof IndexedDataset, number][] = [
-  ['titleFolded', 1],
-  ['keywordsFolded', 0.625],
-  ['labelsFolded', 0.375],
-  ['publisherNameFolded', 0.375],
-  ['descriptionFolded', 0.25],
-];
-/**
- * AUTO with later steps than the default (3,6): words under 5 letters exact, 5-8 one edit, longer two. With the
- * default, six-letter words allow two edits, so 'exomes' matched 'genomes' and 'genome' matched 'exome': in
- * genomics the difference between an exome and a genome dataset is the point, not a typo.
- */
-const FUZZINESS = 'AUTO:5,9';
-const FUZZY_TITLE_WEIGHT = 0.5;
-const FUZZY_SUBJECT_WEIGHT = 0.3125;
-const FUZZY_SUBJECT_FIELDS: readonly (keyof IndexedDataset)[] = ['keywordsFolded', 'labelsFolded', 'publisherNameFolded'];
-
-interface BucketsAggregate {
-  buckets: { key: string | number; doc_count: number; individuals?: unknown }[] | Record<string, { doc_count: number; individuals?: unknown }>;
-}
 
 export class ElasticsearchSearchEngine implements SearchEngine {
   readonly name = 'elasticsearch' as const;
@@ -191,73 +88,13 @@ export class ElasticsearchSearchEngine implements SearchEngine {
   }
 
   async search(request: DatasetSearchRequest): Promise<DatasetSearchResult> {
-    if (!Number.isInteger(request.first) || request.first < 0) throw new Error(`Invalid page size: ${request.first}`);
-    const terms = queryTerms(request.query);
-    const sort: DatasetSortOrder = request.sort === 'RELEVANCE' && terms.length === 0 ? 'MODIFIED_DESC' : request.sort;
-    const searchAfter = request.after ? decodeCursor(request.after, sort) : undefined;
-
-    const always: estypes.QueryDslQueryContainer[] = [
-      ...visibilityFilter(request.visibility),
-      ...alwaysAppliedFilters(request.filter),
-    ];
-    const facetable = facetableFilters(request.filter, request.individuals);
-    for (const field of request.facets) {
-      if (!FACET_FIELDS.includes(field)) throw new Error(`Unknown facet field: ${String(field)}`);
-    }
-    // Facetable filters go to post_filter so each facet's aggregation can apply all filters but its own;
-    // without facets they are ordinary query filters, which Elasticsearch can optimise better.
-    const withFacets = request.facets.length > 0;
-    const query: estypes.QueryDslQueryContainer = {
-      bool: {
-        must: terms.length > 0 ? [textQuery(terms, this.languageAnalyzers)] : [],
-        filter: withFacets ? always : [...always, ...facetable.map((filter) => filter.query)],
-      },
-    };
-    const aggs: Record<string, estypes.AggregationsAggregationContainer> = {};
-    request.facets.forEach((field, index) => {
-      const others = facetable.filter((filter) => filter.facet !== field).map((filter) => filter.query);
-      aggs[`facet${index}`] = {
-        filter: { bool: { filter: others } },
-        aggs: { values: facetAggregation(field, request.individuals) },
-      };
-    });
-    // Aggregations see the query, not the post_filter: the total sum applies the facetable filters itself.
-    aggs.matching = {
-      filter: { bool: { filter: facetable.map((filter) => filter.query) } },
-      aggs: { individuals: sizeSum(request.individuals) },
-    };
-
-    const response = await this.onRequestPath('search', () =>
-      this.client.search({
-        index: this.alias,
-        query,
-        ...(withFacets && facetable.length > 0
-          ? { post_filter: { bool: { filter: facetable.map((filter) => filter.query) } } }
-          : {}),
-        aggs,
-        sort: sortFor(sort, request.individuals),
-        ...(searchAfter ? { search_after: searchAfter } : {}),
-        size: request.first,
-        track_total_hits: true,
-        _source: false,
-      }, REQUEST_PATH),
-    );
+    const query = toQueryModel(request, CURSOR_KEYS);
+    const response = await this.onRequestPath('search', () => this.client.search(searchRequest(query, this.alias, this.languageAnalyzers), REQUEST_PATH));
     // Partial results would silently give wrong totals and facets.
     if (response._shards.failed > 0) {
       throw new SearchUnavailableError(`Elasticsearch search failed on ${response._shards.failed} shard(s) of ${this.alias}`);
     }
-
-    const total = response.hits.total;
-    const matching = response.aggregations?.matching as { individuals?: unknown } | undefined;
-    return {
-      totalCount: typeof total === 'number' ? total : (total?.value ?? 0),
-      individuals: readSizeSum(matching?.individuals),
-      hits: response.hits.hits.map((hit) => ({ id: hit._id!, cursor: encodeCursor(sort, hit.sort ?? []) })),
-      facets: request.facets.map((field, index) => ({
-        field,
-        buckets: facetBuckets(field, response.aggregations?.[`facet${index}`]),
-      })),
-    };
+    return readSearchResponse(query, response);
   }
 
   async rebuild(
@@ -450,191 +287,4 @@ function failure(operation: string, error: unknown): Error {
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new Error(`Elasticsearch ${operation} failed: ${reason}`, { cause: error });
-}
-
-interface QueryTerm {
-  /** Folded and lower-cased, for the folded fields. */
-  folded: string;
-  /** As written (lower-cased), for the language analyzers, which need the accents. */
-  word: string;
-}
-
-/** Words of the query, split like the standard analyzer splits words; one per folded form. */
-function queryTerms(query: string | null | undefined): QueryTerm[] {
-  if (!query) return [];
-  const terms = new Map<string, QueryTerm>();
-  for (const word of query.toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u)) {
-    const folded = foldToAscii(word);
-    if (folded.length > 0 && !terms.has(folded)) terms.set(folded, { folded, word });
-  }
-  return [...terms.values()].slice(0, MAX_QUERY_TERMS);
-}
-
-function weighted(query: estypes.QueryDslQueryContainer, weight: number): estypes.QueryDslQueryContainer {
-  return { constant_score: { filter: query, boost: weight } };
-}
-
-/**
- * Words containing digits (gene symbols such as BRCA2, builds, identifiers) match exactly: a near miss there
- * is a different thing, not a typo.
- */
-function isTypoTolerant(term: string): boolean {
-  return !/\p{N}/u.test(term);
-}
-
-function fuzzyQueries(term: string): estypes.QueryDslQueryContainer[] {
-  if (!isTypoTolerant(term)) return [];
-  return [
-    weighted({ match: { titleFolded: { query: term, operator: 'and', fuzziness: FUZZINESS } } }, FUZZY_TITLE_WEIGHT),
-    weighted(
-      { multi_match: { query: term, fields: [...FUZZY_SUBJECT_FIELDS], operator: 'and', fuzziness: FUZZINESS } },
-      FUZZY_SUBJECT_WEIGHT,
-    ),
-  ];
-}
-
-/** A term by its stem in each language's texts, weighted like the folded field each stems. */
-function stemmedQueries(word: string): estypes.QueryDslQueryContainer[] {
-  const weights = new Map(EXACT_FIELDS);
-  const folded: Record<(typeof STEMMED_FIELDS)[number], keyof IndexedDataset> = {
-    title: 'titleFolded',
-    keywords: 'keywordsFolded',
-    publisherName: 'publisherNameFolded',
-    description: 'descriptionFolded',
-  };
-  return Object.keys(LANGUAGE_ANALYZERS).flatMap((language) =>
-    STEMMED_FIELDS.map((field) =>
-      weighted({ match: { [`stemmed.${language}.${field}`]: { query: word, operator: 'and' } } }, weights.get(folded[field])!),
-    ),
-  );
-}
-
-/** Per term the best-matching field's weight (dis_max), summed over terms (bool should). */
-function textQuery(terms: QueryTerm[], languageAnalyzers: boolean): estypes.QueryDslQueryContainer {
-  return {
-    bool: {
-      should: terms.map(({ folded: term, word }) => ({
-        dis_max: {
-          queries: [
-            ...EXACT_FIELDS.map(([field, weight]) =>
-              weighted({ match: { [field]: { query: term, operator: 'and' } } }, weight),
-            ),
-            ...fuzzyQueries(term),
-            ...(languageAnalyzers ? stemmedQueries(word) : []),
-          ],
-        },
-      })),
-      minimum_should_match: 1,
-    },
-  };
-}
-
-function visibilityFilter(visibility: SearchVisibility): estypes.QueryDslQueryContainer[] {
-  if (visibility.allStatusesForOwners === 'ALL') return [];
-  return [
-    {
-      bool: {
-        should: [
-          { term: { status: 'PUBLISHED' } },
-          { terms: { ownerOrganisationId: visibility.allStatusesForOwners } },
-        ],
-        minimum_should_match: 1,
-      },
-    },
-  ];
-}
-
-/** Filters that no facet ignores. An empty consentKeys list means no consent permits the purpose. */
-function alwaysAppliedFilters(filter: DatasetSearchFilter): estypes.QueryDslQueryContainer[] {
-  const clauses: estypes.QueryDslQueryContainer[] = [];
-  if (filter.statuses && filter.statuses.length > 0) clauses.push({ terms: { status: filter.statuses } });
-  if (filter.consentKeys) {
-    clauses.push(filter.consentKeys.length > 0 ? { terms: { consentKey: filter.consentKeys } } : { match_none: {} });
-  }
-  return clauses;
-}
-
-/** Value-list filters: values within a field are ORed; an empty list does not constrain. */
-function facetableFilters(
-  filter: DatasetSearchFilter,
-  view: IndividualsView,
-): { facet: FacetField; query: estypes.QueryDslQueryContainer }[] {
-  const clauses: { facet: FacetField; query: estypes.QueryDslQueryContainer }[] = [];
-  for (const { facet, key, field } of FACETABLE_FILTERS) {
-    const values = filter[key];
-    if (Array.isArray(values) && values.length > 0) clauses.push({ facet, query: { terms: { [field]: values } } });
-  }
-  const size: estypes.QueryDslQueryContainer[] = [];
-  if (filter.minIndividuals !== undefined && filter.minIndividuals !== null) {
-    size.push(sizeRange(view, filter.minIndividuals, null));
-  }
-  if (filter.individualsRanges && filter.individualsRanges.length > 0) {
-    const ranges = INDIVIDUALS_RANGES.filter((range) => filter.individualsRanges!.includes(range.key));
-    // A bool without should clauses would match everything; no known range means no match.
-    size.push(
-      ranges.length === 0
-        ? { match_none: {} }
-        : { bool: { should: ranges.map((range) => sizeRange(view, range.min, range.max)), minimum_should_match: 1 } },
-    );
-  }
-  if (size.length > 0) clauses.push({ facet: 'individuals', query: { bool: { filter: size } } });
-  return clauses;
-}
-
-function facetAggregation(field: FacetField, view: IndividualsView): estypes.AggregationsAggregationContainer {
-  const individuals = { individuals: sizeSum(view) };
-  if (field === 'individuals') {
-    return {
-      filters: {
-        filters: Object.fromEntries(INDIVIDUALS_RANGES.map((range) => [range.key, sizeRange(view, range.min, range.max)])),
-      },
-      aggs: individuals,
-    };
-  }
-  return {
-    terms: {
-      field: FACET_SOURCE_FIELDS[field],
-      size: FACET_SIZE,
-      order: [{ _count: 'desc' }, { _key: 'asc' }],
-    },
-    aggs: individuals,
-  };
-}
-
-function facetBuckets(field: FacetField, aggregate: estypes.AggregationsAggregate | undefined): FacetBucket[] {
-  const values = (aggregate as { values?: BucketsAggregate } | undefined)?.values;
-  if (!values || typeof values.buckets !== 'object') throw new Error('Elasticsearch returned a facet without buckets');
-  const keyed = values.buckets as Record<string, { doc_count: number; individuals?: unknown }>;
-  const buckets: { key: string; doc_count: number; individuals?: unknown }[] = Array.isArray(values.buckets)
-    ? values.buckets.map((bucket) => ({ ...bucket, key: String(bucket.key) }))
-    : field === 'individuals'
-      ? INDIVIDUALS_RANGES.map((range) => ({ key: range.key, ...keyed[range.key]! }))
-      : [];
-  return buckets
-    .filter((bucket) => bucket.doc_count > 0)
-    .map((bucket) => ({ value: bucket.key, count: bucket.doc_count, individuals: readSizeSum(bucket.individuals) }));
-}
-
-function encodeCursor(sort: DatasetSortOrder, values: estypes.SortResults): string {
-  return Buffer.from(JSON.stringify([sort, values])).toString('base64url');
-}
-
-function decodeCursor(encoded: string, sort: DatasetSortOrder): estypes.SortResults {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidSearchCursorError('is not a cursor returned by this search');
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) throw new InvalidSearchCursorError('is not a cursor returned by this search');
-  const [cursorSort, values] = decoded as unknown[];
-  if (cursorSort !== sort) throw new InvalidSearchCursorError(`was issued for sort ${String(cursorSort)}, not ${sort}`);
-  const valid =
-    Array.isArray(values) &&
-    values.length === 2 &&
-    // Only the title sorts on text; the others sort on numbers (score, epoch millis, cohort size).
-    (sort === 'TITLE' ? typeof values[0] === 'string' && !values[0].includes('\0') : typeof values[0] === 'number' && Number.isFinite(values[0])) &&
-    isUuid(values[1]);
-  if (!valid) throw new InvalidSearchCursorError('is not a cursor returned by this search');
-  return values as estypes.SortResults;
 }

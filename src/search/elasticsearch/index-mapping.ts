@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { textsInAllLanguages, type DatasetSearchDocument } from '../engine.js';
+import { TEXT_FIELDS, VALUE_FACETS, foldToAscii } from '../query-model.js';
 
 /**
  * The dataset index: settings, mapping and the document shape stored in it.
@@ -7,7 +8,7 @@ import { textsInAllLanguages, type DatasetSearchDocument } from '../engine.js';
  * It uses only what the core Elasticsearch server ships (the test cluster is the integ-test-zip distribution,
  * without the analysis-common module): the `standard` analyzer, keyword fields, and the built-in `lowercase`
  * normalizer. Accent-insensitivity therefore comes from `*Folded` fields that are folded to ASCII here, in
- * TypeScript (foldToAscii), with the query folded the same way; the original texts are kept in _source only.
+ * TypeScript (the query model's foldToAscii), with the query words folded the same way; the original texts are kept in _source only.
  * Typo tolerance is fuzzy matching at query time (fuzziness AUTO), which needs no analysis plugins.
  *
  * Languages: the folded fields hold the texts of every language the dataset has (Swedish and English), so a
@@ -49,32 +50,22 @@ export interface StemmedTexts {
 /** The built-in analyzer of each content language (in the analysis-common module). */
 export const LANGUAGE_ANALYZERS: Record<string, string> = { sv: 'swedish', en: 'english' };
 
-/** Letters that Unicode canonical decomposition does not split into base letter + mark. */
-const UNDECOMPOSABLE: Record<string, string> = {
-  ø: 'o', Ø: 'O', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ß: 'ss', ð: 'd', Ð: 'D', þ: 'th', Þ: 'TH', đ: 'd', Đ: 'D',
-  ł: 'l', Ł: 'L', ı: 'i',
-};
-
-/** Folds accented Latin letters to ASCII ('Skåne' → 'Skane', 'Örebro' → 'Orebro', 'Ærø' → 'AEro'). */
-export function foldToAscii(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[øØæÆœŒßðÐþÞđĐłŁı]/g, (letter) => UNDECOMPOSABLE[letter] ?? letter);
-}
-
 const unique = (values: string[]): string[] => [...new Set(values)];
+
+/** The values of each list facet's field, without repeats (a bucket counts a dataset once). */
+function listFacetValues(doc: DatasetSearchDocument): Partial<IndexedDataset> {
+  return Object.fromEntries(
+    VALUE_FACETS.filter((facet) => facet.multiValued).map((facet) => [facet.document, unique(doc[facet.document])]),
+  );
+}
 
 export function toIndexedDataset(doc: DatasetSearchDocument, languageAnalyzers = false): IndexedDataset {
   const all = textsInAllLanguages(doc);
   const { texts: _indexedBelow, ...fields } = doc;
   return {
     ...fields,
-    assays: unique(doc.assays),
+    ...listFacetValues(doc),
     diseaseIds: unique(doc.diseaseIds),
-    diseaseAncestorIds: unique(doc.diseaseAncestorIds),
-    accessBodyIds: unique(doc.accessBodyIds),
-    holdingRegionIds: unique(doc.holdingRegionIds),
     titleSort: doc.title.toLowerCase(),
     titleFolded: all.titles.map(foldToAscii),
     keywordsFolded: all.keywords.map(foldToAscii),
@@ -119,8 +110,8 @@ function stemmedMapping(): estypes.MappingProperty {
   };
 }
 
-/** Fields of StemmedTexts and their weights, those of the folded fields they stem. */
-export const STEMMED_FIELDS = ['title', 'keywords', 'publisherName', 'description'] as const;
+/** Fields of StemmedTexts: the text fields held per language, weighted like their folded fields. */
+export const STEMMED_FIELDS = TEXT_FIELDS.filter((field) => field.perLanguage).map((field) => field.field as keyof StemmedTexts);
 
 export function datasetIndexMappings(languageAnalyzers: boolean): estypes.MappingTypeMapping {
   if (!languageAnalyzers) return DATASET_INDEX_MAPPINGS;
@@ -141,25 +132,18 @@ export const DATASET_INDEX_MAPPINGS: estypes.MappingTypeMapping = {
     descriptionFolded: matchedText,
     keywords: sourceOnlyText,
     keywordsFolded: matchedText,
-    publisherId: keyword,
     publisherName: sourceOnlyText,
     publisherNameFolded: matchedText,
-    diagnosticArea: keyword,
-    assays: keyword,
     diseaseIds: keyword,
-    diseaseAncestorIds: keyword,
     diseaseLabels: sourceOnlyText,
     phenotypeLabels: sourceOnlyText,
     labelsFolded: matchedText,
-    duoPermission: keyword,
     consentKey: keyword,
-    accessMode: keyword,
-    accessBodyIds: keyword,
-    holdingRegionIds: keyword,
-    genomeBuild: keyword,
     individuals: { type: 'long' },
     individualsRounded: { type: 'long' },
     issued: { type: 'date' },
     modified: { type: 'date' },
+    // Facet values are matched and aggregated as keywords.
+    ...Object.fromEntries(VALUE_FACETS.map((facet) => [facet.document, keyword])),
   },
 };

@@ -1,0 +1,391 @@
+import { SEARCH_TERM_MAX_BYTES } from '../../config.js';
+import { textsInAllLanguages, type DatasetSearchDocument } from '../engine.js';
+import { INDIVIDUALS_RANGES, VALUE_FACETS, type TextField, type ValueFacet } from '../query-model.js';
+
+/**
+ * The PostgreSQL projection: the `dataset_search` table (one row per DatasetSearchDocument), its indexes, the
+ * derived tables its triggers keep in step (`_counts`, `_words`) and the statement that writes documents.
+ * Like an Elasticsearch index it is owned by the engine, not by the migrations, and can be dropped and rebuilt
+ * from the source tables at any time. The facet columns come from the query model's VALUE_FACETS: a facet on a
+ * document field gets its column, its GIN index (lists) and its counts from there.
+ *
+ * Languages: every text column holds the texts of all the dataset's languages, matched word for word ('simple'
+ * configuration, accents folded by gdcat_unaccent) in search_vector. Each language's texts are also stemmed with
+ * that language's configuration (STEMMING) into a vector of their own, with the same field weights.
+ */
+
+/** Table names are interpolated (identifiers cannot be bind parameters), so they are checked against this. */
+export const TABLE_NAME = /^[a-z_][a-z0-9_]{0,39}$/;
+
+/** Each content language's text search configuration and the column of its stemmed vector. */
+export const STEMMING = [
+  { language: 'sv', config: 'swedish', column: 'search_vector_sv' },
+  { language: 'en', config: 'english', column: 'search_vector_en' },
+] as const;
+
+/** The tsvector weight class each text field is written with; the relevance weights are the query model's. */
+export const TEXT_WEIGHT_CLASS: Readonly<Record<TextField, 'A' | 'B' | 'C' | 'D'>> = {
+  title: 'A',
+  keywords: 'B',
+  labels: 'C',
+  publisherName: 'C',
+  description: 'D',
+};
+
+/** Renders the stored millisecond timestamp exactly as JavaScript's toISOString() does. */
+export const ISO_MILLIS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+/**
+ * Cohort sizes (rounded) below this are kept apart in the counts, so a disclosure threshold up to it can be
+ * applied there; a higher threshold makes the search count live.
+ */
+export const SMALL_COHORT_LIMIT = 100;
+
+/** The column of a document field: the field's name in snake case (publisherId -> publisher_id). */
+export function columnOf(field: string): string {
+  return field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** Each value facet's column and SQL type: lists are arrays with a GIN index. */
+const FACET_COLUMNS = VALUE_FACETS.map((facet) => ({
+  facet,
+  column: columnOf(facet.document),
+  type: facet.multiValued ? 'text[]' : 'text',
+}));
+
+/** A facet's values in the document, as its column stores them (lists without repeats). */
+function facetColumnValue(facet: ValueFacet, doc: DatasetSearchDocument): string | string[] | null {
+  const value = doc[facet.document];
+  return Array.isArray(value) ? unique(value) : value;
+}
+
+/** Statements that prepare the database for any projection: extensions and the immutable unaccent. */
+export const SETUP_SQL: readonly string[] = [
+  // Serialises concurrent start-ups: CREATE EXTENSION / CREATE OR REPLACE FUNCTION race otherwise.
+  `SELECT pg_advisory_xact_lock(hashtext('gdcat_search_init'))`,
+  'CREATE EXTENSION IF NOT EXISTS pg_trgm',
+  'CREATE EXTENSION IF NOT EXISTS unaccent',
+  // unaccent() is only STABLE (its dictionary could change); pinning the dictionary makes it safe to
+  // declare IMMUTABLE, which lets the planner fold it over query parameters and use the indexes.
+  `DO $do$
+        DECLARE schema_name text := (SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'unaccent');
+        BEGIN
+          EXECUTE format(
+            'CREATE OR REPLACE FUNCTION gdcat_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT'
+            ' AS $f$ SELECT %s.unaccent(%L::regdictionary, $1) $f$',
+            schema_name, schema_name || '.unaccent');
+        END $do$`,
+];
+
+/** Brings a projection built by an older version up to this one's columns; `gdcat reindex` fills them in. */
+export function upgradeTableSql(table: string): string[] {
+  return [
+    `ALTER TABLE ${table}
+          ${FACET_COLUMNS.map(({ column, type }) => `ADD COLUMN IF NOT EXISTS ${column} ${type} COLLATE "C"${type === 'text[]' ? ` NOT NULL DEFAULT '{}'` : ''}`).join(', ')},
+          ADD COLUMN IF NOT EXISTS individuals_rounded bigint,
+          ${STEMMING.map((s) => `ADD COLUMN IF NOT EXISTS ${s.column} tsvector NOT NULL DEFAULT ''`).join(', ')},
+          DROP COLUMN IF EXISTS title_folded, DROP COLUMN IF EXISTS subject_folded`,
+    // Typo tolerance goes through the vocabulary (see the translator's expandWordsSql): the folded texts and
+    // their trigram indexes went unused.
+    `DROP INDEX IF EXISTS ${table}_title_trgm_idx, ${table}_subject_trgm_idx`,
+  ];
+}
+
+/**
+ * Identifiers and sort keys use the "C" collation: byte order equals code-point order, which is what
+ * Elasticsearch keyword sorting and the contract's reference implementation use.
+ */
+export function createTableSql(table: string): string {
+  return `CREATE TABLE ${table} (
+    id text COLLATE "C" NOT NULL,
+    identifier text NOT NULL,
+    status text NOT NULL,
+    owner_organisation_id text NOT NULL,
+    title text NOT NULL,
+    title_sort text COLLATE "C" NOT NULL,
+    description text NOT NULL,
+    keywords text[] NOT NULL,
+    publisher_name text,
+    disease_ids text[] COLLATE "C" NOT NULL,
+    disease_labels text[] NOT NULL,
+    phenotype_labels text[] NOT NULL,
+    consent_key text,
+    ${FACET_COLUMNS.map(({ column, type }) => `${column} ${type} COLLATE "C"${type === 'text[]' ? ' NOT NULL' : ''}`).join(',\n    ')},
+    individuals bigint,
+    individuals_rounded bigint,
+    issued timestamptz,
+    modified timestamptz NOT NULL,
+    search_vector tsvector NOT NULL,
+    ${STEMMING.map((s) => `${s.column} tsvector NOT NULL`).join(', ')},
+    CONSTRAINT ${table}_pkey PRIMARY KEY (id)
+  )`;
+}
+
+/** Secondary indexes, named `<table>_<suffix>` with the suffixes of INDEX_SUFFIXES. */
+export function createIndexSql(table: string): string[] {
+  return [
+    `CREATE INDEX IF NOT EXISTS ${table}_search_vector_idx ON ${table} USING gin (search_vector)`,
+    // Keyset pages in each sort order read these instead of sorting every match.
+    `CREATE INDEX IF NOT EXISTS ${table}_modified_idx ON ${table} (modified DESC, id)`,
+    `CREATE INDEX IF NOT EXISTS ${table}_title_sort_idx ON ${table} (title_sort, id)`,
+    `CREATE INDEX IF NOT EXISTS ${table}_individuals_idx ON ${table} (individuals DESC NULLS LAST, id)`,
+    `CREATE INDEX IF NOT EXISTS ${table}_individuals_rounded_idx ON ${table} (individuals_rounded DESC NULLS LAST, id)`,
+    // Counts under a DUO permission (and the consents permitting a purpose) from the index alone.
+    `CREATE INDEX IF NOT EXISTS ${table}_duo_permission_idx ON ${table} (duo_permission, consent_key)
+       INCLUDE (status, owner_organisation_id, individuals, individuals_rounded)`,
+    ...GIN_INDEXED.map(({ column }) => `CREATE INDEX IF NOT EXISTS ${table}_${column}_idx ON ${table} USING gin (${column})`),
+    ...STEMMING.map((s) => `CREATE INDEX IF NOT EXISTS ${table}_${s.column}_idx ON ${table} USING gin (${s.column})`),
+  ];
+}
+
+/** List facet columns, each with a GIN index whose every value is one index entry. */
+const GIN_INDEXED = FACET_COLUMNS.filter(({ facet }) => facet.multiValued);
+
+export const INDEX_SUFFIXES: readonly string[] = [
+  'pkey',
+  'search_vector_idx',
+  'modified_idx',
+  'title_sort_idx',
+  'individuals_idx',
+  'individuals_rounded_idx',
+  'duo_permission_idx',
+  ...GIN_INDEXED.map(({ column }) => `${column}_idx`),
+  ...STEMMING.map((s) => `${s.column}_idx`),
+  'counts_pkey',
+  'words_pkey',
+  'words_trgm_idx',
+];
+
+/** The projection and its derived tables, renamed together when a rebuild is swapped in. */
+export const RENAMED_TABLES = [
+  ['', ''],
+  ['_counts', '_counts'],
+  ['_words', '_words'],
+] as const;
+
+/**
+ * A value too large for a GIN index entry (about 2.7 kB). Checked before writing because a rebuild creates
+ * its indexes after loading, where one such value would fail the whole index build instead of its row.
+ */
+export function oversizedIndexEntry(doc: DatasetSearchDocument): string | null {
+  for (const { facet } of GIN_INDEXED) {
+    for (const value of facetColumnValue(facet, doc) ?? []) {
+      const bytes = Buffer.byteLength(value, 'utf8');
+      if (bytes > SEARCH_TERM_MAX_BYTES) {
+        const name = facet.filter.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
+        return `PostgreSQL: a value of ${name} is ${bytes} bytes long, more than an index entry takes (${SEARCH_TERM_MAX_BYTES})`;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * PostgreSQL refuses statements for something in the data with SQLSTATE class 22 (data exception) or 54
+ * (program limit exceeded: an index entry or a tsvector too large); everything else is an outage or a fault
+ * that a retry may get past.
+ */
+export function isRejection(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+}
+
+/**
+ * Derived tables of a projection, filled from it:
+ * - `_counts`: for every facet value (and '' for the total), the number of datasets and the sums of their exact
+ *   and rounded cohort sizes, grouped by what visibility and disclosure need apart: status, owner and the
+ *   rounded size when small (-1 otherwise). The individuals facet is kept per view ('individuals.exact',
+ *   'individuals.rounded'). Unfiltered browsing reads these instead of every dataset.
+ * - `_words`: the distinct title and subject words (tsvector lexemes of weights A-C), for typo tolerance.
+ */
+export function derivedTablesSql(table: string): string[] {
+  return [
+    `CREATE TABLE ${table}_counts (
+      facet text COLLATE "C" NOT NULL,
+      value text COLLATE "C" NOT NULL,
+      status text NOT NULL,
+      owner_organisation_id text NOT NULL,
+      low integer NOT NULL,
+      n bigint NOT NULL,
+      exact_sum numeric NOT NULL,
+      rounded_sum numeric NOT NULL,
+      CONSTRAINT ${table}_counts_pkey PRIMARY KEY (facet, value, status, owner_organisation_id, low)
+    )`,
+    `CREATE TABLE ${table}_words (word text COLLATE "C" NOT NULL, CONSTRAINT ${table}_words_pkey PRIMARY KEY (word))`,
+    countDeltasSql(`${table}_counts`, `SELECT 1 AS delta, * FROM ${table}`),
+    newWordsSql(`${table}_words`, table),
+    `CREATE INDEX ${table}_words_trgm_idx ON ${table}_words USING gin (word gin_trgm_ops)`,
+  ];
+}
+
+/** The facet names under which the counts keep the individuals facet, per view. */
+export const COUNTED_SIZE_FACETS = { EXACT: 'individuals.exact', DISCLOSED: 'individuals.rounded' } as const;
+
+/** Adds the facet entries of the source rows (each with a delta of +1 or -1) to the counts. */
+function countDeltasSql(counts: string, source: string): string {
+  const single = FACET_COLUMNS.filter(({ facet }) => !facet.multiValued)
+    .map(({ facet, column }) => `SELECT '${facet.field}', r.${column} WHERE r.${column} IS NOT NULL`);
+  const multi = FACET_COLUMNS.filter(({ facet }) => facet.multiValued)
+    .map(({ facet, column }) => `SELECT '${facet.field}', v FROM unnest(r.${column}) AS v`);
+  const ranges = (facet: string, column: string) =>
+    INDIVIDUALS_RANGES.map(
+      ({ key, min, max }) => `SELECT '${facet}', '${key}' WHERE r.${column} >= ${min}${max === null ? '' : ` AND r.${column} <= ${max}`}`,
+    );
+  const entries = [
+    `SELECT '', ''`,
+    ...single,
+    ...multi,
+    ...ranges(COUNTED_SIZE_FACETS.EXACT, 'individuals'),
+    ...ranges(COUNTED_SIZE_FACETS.DISCLOSED, 'individuals_rounded'),
+  ];
+  return `INSERT INTO ${counts} AS c (facet, value, status, owner_organisation_id, low, n, exact_sum, rounded_sum)
+    SELECT e.facet, e.value, r.status, r.owner_organisation_id,
+           CASE WHEN r.individuals_rounded < ${SMALL_COHORT_LIMIT} THEN r.individuals_rounded ELSE -1 END,
+           sum(r.delta), sum(r.delta * coalesce(r.individuals, 0)), sum(r.delta * coalesce(r.individuals_rounded, 0))
+    FROM (${source}) r CROSS JOIN LATERAL (${entries.join(' UNION ALL ')}) AS e(facet, value)
+    GROUP BY 1, 2, 3, 4, 5
+    ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (facet, value, status, owner_organisation_id, low) DO UPDATE
+      SET n = c.n + EXCLUDED.n, exact_sum = c.exact_sum + EXCLUDED.exact_sum, rounded_sum = c.rounded_sum + EXCLUDED.rounded_sum`;
+}
+
+/** Adds the title and subject words of the source rows to the vocabulary (words are never taken out). */
+function newWordsSql(words: string, source: string): string {
+  return `INSERT INTO ${words} (word)
+    SELECT DISTINCT u.lexeme FROM ${source} r CROSS JOIN LATERAL unnest(r.search_vector) AS u
+    WHERE u.weights && ARRAY['A', 'B', 'C']
+    ON CONFLICT DO NOTHING`;
+}
+
+/**
+ * Keeps the counts and the vocabulary in step with every write to the projection: statement triggers with
+ * transition tables, so a batch upsert adjusts each touched count once. Keys are upserted in a fixed order,
+ * so concurrent batches do not deadlock on them.
+ */
+export function maintenanceSql(table: string): string[] {
+  const counts = `${table}_counts`;
+  const words = `${table}_words`;
+  return [
+    `CREATE OR REPLACE FUNCTION ${table}_maintain() RETURNS trigger LANGUAGE plpgsql AS $f$
+     BEGIN
+       IF TG_OP = 'INSERT' THEN
+         ${countDeltasSql(counts, 'SELECT 1 AS delta, * FROM new_rows')};
+         ${newWordsSql(words, 'new_rows')};
+       ELSIF TG_OP = 'UPDATE' THEN
+         ${countDeltasSql(counts, 'SELECT 1 AS delta, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows')};
+         ${newWordsSql(words, 'new_rows')};
+       ELSE
+         ${countDeltasSql(counts, 'SELECT -1 AS delta, * FROM old_rows')};
+       END IF;
+       RETURN NULL;
+     END $f$`,
+    `CREATE OR REPLACE TRIGGER ${table}_inserted AFTER INSERT ON ${table}
+       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_maintain()`,
+    `CREATE OR REPLACE TRIGGER ${table}_updated AFTER UPDATE ON ${table}
+       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_maintain()`,
+    `CREATE OR REPLACE TRIGGER ${table}_deleted AFTER DELETE ON ${table}
+       REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_maintain()`,
+  ];
+}
+
+/** Columns written from the document as they are (besides the facet columns and the vectors). */
+const PLAIN_COLUMNS = [
+  ['id', 'text'],
+  ['identifier', 'text'],
+  ['status', 'text'],
+  ['owner_organisation_id', 'text'],
+  ['title', 'text'],
+  ['title_sort', 'text'],
+  ['description', 'text'],
+  ['keywords', 'text[]'],
+  ['publisher_name', 'text'],
+  ['disease_ids', 'text[]'],
+  ['disease_labels', 'text[]'],
+  ['phenotype_labels', 'text[]'],
+  ['consent_key', 'text'],
+  ['individuals', 'bigint'],
+  ['individuals_rounded', 'bigint'],
+] as const;
+
+/**
+ * One statement per batch: documents arrive as a single JSON parameter (see toRows) and are expanded with
+ * jsonb_to_recordset. The weighted tsvectors are maintained here rather than as generated columns because
+ * array_to_string() is not IMMUTABLE.
+ */
+export function upsertSql(table: string): string {
+  const copied = [...PLAIN_COLUMNS, ...FACET_COLUMNS.map(({ column, type }) => [column, type] as const)];
+  const written = [...copied.map(([column]) => column), 'issued', 'modified', 'search_vector', ...STEMMING.map((s) => s.column)];
+  const labelsAndPublisher = `array_to_string(d.disease_labels || d.phenotype_labels || ARRAY[d.publisher_name], ' ')`;
+  const weighted = (text: string, field: TextField) => `setweight(to_tsvector('simple', gdcat_unaccent(${text})), '${TEXT_WEIGHT_CLASS[field]}')`;
+  return `
+    INSERT INTO ${table} (${written.join(', ')})
+    SELECT
+      ${copied.map(([column]) => `d.${column}`).join(', ')},
+      date_trunc('milliseconds', d.issued), date_trunc('milliseconds', d.modified),
+      ${weighted('d.title', 'title')}
+        || ${weighted(`array_to_string(d.keywords, ' ')`, 'keywords')}
+        || ${weighted(labelsAndPublisher, 'labels')}
+        || ${weighted('d.description', 'description')},
+      ${STEMMING.map(stemmedVectorSql).join(',\n      ')}
+    FROM jsonb_to_recordset($1::jsonb) AS d(
+      ${copied.map(([column, type]) => `${column} ${type}`).join(', ')}, issued timestamptz, modified timestamptz, texts jsonb)
+    ON CONFLICT (id) DO UPDATE SET
+      ${written.filter((column) => column !== 'id').map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`;
+}
+
+/** One language's texts of the row `d`, stemmed with its configuration and weighted like search_vector. */
+function stemmedVectorSql({ language, config }: (typeof STEMMING)[number]): string {
+  const vector = (text: string, field: TextField) => `setweight(to_tsvector('${config}', ${text}), '${TEXT_WEIGHT_CLASS[field]}')`;
+  return `coalesce((SELECT ${vector(`t->>'title'`, 'title')}
+        || ${vector(`array_to_string(ARRAY(SELECT jsonb_array_elements_text(t->'keywords')), ' ')`, 'keywords')}
+        || ${vector(`coalesce(t->>'publisherName', '')`, 'publisherName')}
+        || ${vector(`t->>'description'`, 'description')}
+      FROM jsonb_array_elements(d.texts) AS t WHERE t->>'language' = '${language}'), '')`;
+}
+
+const unique = (values: readonly string[]): string[] => [...new Set(values)];
+const nfc = (text: string): string => text.normalize('NFC');
+
+/** Rows for upsertSql's jsonb_to_recordset; the last version of a document wins within a batch. */
+export function toRows(docs: DatasetSearchDocument[]): Record<string, unknown>[] {
+  const latest = new Map(docs.map((doc) => [doc.id, doc]));
+  return [...latest.values()].map((doc) => ({
+    id: doc.id,
+    identifier: doc.identifier,
+    status: doc.status,
+    owner_organisation_id: doc.ownerOrganisationId,
+    // Computed here, not with lower(), so both engines sort titles by exactly the same key.
+    title_sort: doc.title.toLowerCase(),
+    ...textColumns(doc),
+    ...Object.fromEntries(FACET_COLUMNS.map(({ facet, column }) => [column, facetColumnValue(facet, doc)])),
+    disease_ids: unique(doc.diseaseIds),
+    disease_labels: doc.diseaseLabels.map(nfc),
+    phenotype_labels: doc.phenotypeLabels.map(nfc),
+    consent_key: doc.consentKey,
+    individuals: doc.individuals,
+    individuals_rounded: doc.individualsRounded,
+    issued: doc.issued,
+    modified: doc.modified,
+  }));
+}
+
+/**
+ * The text columns hold every language's texts, so a word matches in whichever language it is written; `texts`
+ * keeps them by language for the stemmed vectors.
+ */
+function textColumns(doc: DatasetSearchDocument): Record<string, unknown> {
+  const all = textsInAllLanguages(doc);
+  return {
+    title: nfc(all.titles.join('\n')),
+    description: nfc(all.descriptions.join('\n')),
+    keywords: all.keywords.map(nfc),
+    publisher_name: all.publisherNames.length === 0 ? null : nfc(all.publisherNames.join('\n')),
+    texts: doc.texts.map((t) => ({
+      ...t,
+      title: nfc(t.title),
+      description: nfc(t.description),
+      keywords: t.keywords.map(nfc),
+      publisherName: t.publisherName === null ? null : nfc(t.publisherName),
+    })),
+  };
+}

@@ -1,0 +1,416 @@
+import type { IndividualsView } from '../../datasets/cohort-disclosure.js';
+import type { DatasetSearchResult, FacetBucket, SearchVisibility } from '../engine.js';
+import {
+  FACET_BUCKETS,
+  INDIVIDUALS_RANGES,
+  SORT_ORDERS,
+  TEXT_FIELDS,
+  encodeCursor,
+  valueFacet,
+  weightTiers,
+  type CursorKey,
+  type CursorKeyTypes,
+  type DatasetQuery,
+  type FacetField,
+  type FacetFilter,
+  type IndividualsRange,
+  type QueryWord,
+  type SortKey,
+  type SortPosition,
+  type TextField,
+} from '../query-model.js';
+import { COUNTED_SIZE_FACETS, ISO_MILLIS, SMALL_COHORT_LIMIT, STEMMING, TEXT_WEIGHT_CLASS, columnOf } from './postgres-schema.js';
+
+/**
+ * The query model in SQL, without I/O: the statements a search runs on the projection of postgres-schema.ts
+ * and the reading of their answer. PostgresSearchEngine runs them.
+ *
+ * A search is two round trips in one read-only snapshot: snapshotSql (settings, lock, and the query words'
+ * similar vocabulary words, for typo tolerance) and searchSql (the page and the summary in one statement).
+ *
+ * Relevance follows the model's TEXT_FIELDS: each field is written into search_vector with a weight class
+ * (TEXT_WEIGHT_CLASS) and a word scores the best class it matches. Typo tolerance is trigram word similarity
+ * against the vocabulary of title and subject words (which also relates 'genomics' to 'genome'); each
+ * language's stemmed vector is matched by the word's stem in that language (README, "Languages").
+ */
+
+/** How this engine writes each sort key into cursors: numeric scores and timestamps as exact text. */
+export const CURSOR_KEYS: CursorKeyTypes = { score: 'text', title: 'text', modified: 'text', individuals: 'integerOrNull' };
+
+/** Large enough that a materialised candidate set (about 30 MB per 100k datasets) stays in memory. */
+const SEARCH_WORK_MEM = '64MB';
+/**
+ * pg_trgm word similarity at which a query word approximately matches a vocabulary word; the default (0.6)
+ * misses single-letter typos in long words ('leukamia' scores 0.58 against 'leukaemia').
+ */
+const WORD_SIMILARITY_THRESHOLD = 0.5;
+
+/** Each sort key's column in the matched rows, the cast a cursor's key takes, and the key a cursor carries. */
+const SORT_COLUMNS: Record<SortKey, { column: string; cast: string; cursorKey: string }> = {
+  score: { column: 'score', cast: '::numeric', cursorKey: 'score::text' },
+  title: { column: 'title_sort', cast: '::text COLLATE "C"', cursorKey: 'title_sort' },
+  modified: { column: 'modified', cast: '::timestamptz', cursorKey: `to_char(modified AT TIME ZONE 'UTC', ${ISO_MILLIS})` },
+  // The size in the request's view (see individualsSql).
+  individuals: { column: 'sort_individuals', cast: '::bigint', cursorKey: 'sort_individuals' },
+};
+
+/** A query word and the indexed title and subject words similar to it (none for exact-only words). */
+export interface ExpandedWord {
+  word: QueryWord;
+  similar: string[];
+}
+
+/** Collects positional parameters so every value reaches PostgreSQL as a bind parameter. */
+class SqlParameters {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * Opens the search's snapshot with local settings and, with words, ends with one row per word: the similar
+ * vocabulary words. The projection is locked first, as writers (whose triggers then write the counts and
+ * vocabulary) and the rebuild's swap do: reading the vocabulary before it could deadlock with a swap. One round
+ * trip: a multi-statement query takes no bind parameters, so the words go in as escaped literals.
+ */
+export function snapshotSql(table: string, words: QueryWord[], statementTimeoutMs: number, literal: (value: string) => string): string {
+  const statements = [
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    `SET LOCAL work_mem = '${SEARCH_WORK_MEM}'`,
+    `SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`,
+  ];
+  if (statementTimeoutMs > 0) statements.push(`SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
+  statements.push(`LOCK TABLE ${table} IN ACCESS SHARE MODE`);
+  if (words.length > 0) statements.push(expandWordsSql(`${table}_words`, words, literal));
+  return statements.join('; ');
+}
+
+/**
+ * Typo tolerance: each typo-tolerant word is matched against the vocabulary of indexed title and subject words
+ * (pg_trgm word similarity, through its trigram index); the similar words found are then looked up exactly in
+ * the text index. A document thus matches approximately when one of its title or subject words is similar to
+ * the query word. One row per word, in order.
+ */
+function expandWordsSql(vocabulary: string, words: QueryWord[], literal: (value: string) => string): string {
+  const rows = words.map(({ word, fuzzy }, index) => `(${literal(word)}, ${fuzzy}, ${index})`).join(', ');
+  return `SELECT coalesce((SELECT array_agg(w.word ORDER BY w.word) FROM ${vocabulary} w
+                           WHERE t.fuzzy AND w.word %> gdcat_unaccent(t.term)), '{}') AS similar
+          FROM (VALUES ${rows}) AS t(term, fuzzy, position) ORDER BY t.position`;
+}
+
+/** The query words with the similar words snapshotSql's last statement returned (rows in word order). */
+export function expandedWords(words: QueryWord[], rows: { similar: string[] }[]): ExpandedWord[] {
+  return words.map((word, index) => ({ word, similar: rows[index]?.similar ?? [] }));
+}
+
+/** The row searchSql returns (json numbers may arrive as strings). */
+export interface SearchRow {
+  summary: {
+    total: number | string;
+    individuals: number | string | null;
+    facets: { value: string; count: number | string; individuals: number | string | null }[][];
+  };
+  hits: { id: string; key: CursorKey }[];
+}
+
+/** A statement's summary (totals and facets) as a select expression, with the CTE it reads if any. */
+interface SummarySql {
+  with?: string;
+  select: string;
+}
+
+/** The page and the summary (totals, facets) in one statement: one round trip, one plan each. */
+export function searchSql(query: DatasetQuery, table: string, text: ExpandedWord[]): { text: string; values: unknown[] } {
+  const params = new SqlParameters();
+  const page = pageSql(query, table, text, params);
+  const summary: SummarySql =
+    query.withTotals || query.facets.length > 0
+      ? answeredByCounts(query)
+        ? summaryFromCountsSql(query, table, params)
+        : liveSummarySql(query, table, text, params)
+      : { select: `json_build_object('total', 0, 'individuals', 0, 'facets', '[]'::json)` };
+  return {
+    text: `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary,
+           (SELECT coalesce(json_agg(json_build_object('id', id, 'key', key) ORDER BY ${orderBySql(query.sort)}), '[]'::json)
+            FROM (${page}) page) AS hits`,
+    values: params.values,
+  };
+}
+
+/** The search's answer from searchSql's row, with each hit's cursor. */
+export function readSearchRow(query: DatasetQuery, row: SearchRow): DatasetSearchResult {
+  const { summary, hits } = row;
+  return {
+    totalCount: Number(summary.total),
+    individuals: Number(summary.individuals ?? 0),
+    hits: hits.map((hit) => ({ id: hit.id, cursor: encodeCursor({ sort: query.sort, key: hit.key, id: hit.id }) })),
+    facets: query.facets.map((field, index) => ({
+      field,
+      buckets: (summary.facets[index] ?? []).map(
+        (bucket): FacetBucket => ({ value: bucket.value, count: Number(bucket.count), individuals: Number(bucket.individuals ?? 0) }),
+      ),
+    })),
+  };
+}
+
+/** The sort order's ORDER BY over the matched rows, ties by id. */
+function orderBySql(sort: DatasetQuery['sort']): string {
+  const { key, direction, missingLast } = SORT_ORDERS[sort];
+  return `${SORT_COLUMNS[key].column} ${direction.toUpperCase()}${missingLast ? ' NULLS LAST' : ''}, id ASC`;
+}
+
+/** The page alone, read in the sort order's index where the matches allow it: no count, no facets. */
+function pageSql(query: DatasetQuery, table: string, text: ExpandedWord[], params: SqlParameters): string {
+  const { where, facetable, individuals, score } = matchSql(query, text, params);
+  const keyset = query.after ? keysetSql(query.after, params) : 'TRUE';
+  return `SELECT id, score, title_sort, modified, sort_individuals, ${SORT_COLUMNS[SORT_ORDERS[query.sort].key].cursorKey} AS key FROM (
+         SELECT id, title_sort, modified, ${individuals.shown} AS shown_individuals,
+                ${individuals.sort} AS sort_individuals, ${score()} AS score
+         FROM ${table} WHERE ${where.concat(facetable.map((filter) => filter.sql)).join(' AND ')}
+       ) matched
+       WHERE ${keyset} ORDER BY ${orderBySql(query.sort)} LIMIT ${params.add(query.first)}`;
+}
+
+/**
+ * Rows strictly after the position under its sort order, in the same expressions as the ORDER BY; where
+ * missing keys sort last, a position without a key continues among them by id alone.
+ */
+function keysetSql(position: SortPosition, params: SqlParameters): string {
+  const id = params.add(position.id);
+  const { key, direction, missingLast } = SORT_ORDERS[position.sort];
+  const { column, cast } = SORT_COLUMNS[key];
+  if (missingLast && position.key === null) return `(${column} IS NULL AND id > ${id})`;
+  const value = `${params.add(position.key)}${cast}`;
+  const beyond = `${column} ${direction === 'desc' ? '<' : '>'} ${value} OR (${column} = ${value} AND id > ${id})`;
+  return `(${beyond}${missingLast ? ` OR ${column} IS NULL` : ''})`;
+}
+
+/** The cohort size a view works with (see IndividualsView), and the one its size sort orders by. */
+function individualsSql(view: IndividualsView, params: SqlParameters): { shown: string; sort: string } {
+  if (view.kind === 'EXACT') return { shown: 'individuals', sort: 'individuals' };
+  const threshold = `${params.add(view.threshold)}::bigint`;
+  return { shown: `(CASE WHEN individuals_rounded >= ${threshold} THEN individuals_rounded END)`, sort: 'individuals_rounded' };
+}
+
+/** The weight classes of the given fields, as a tsquery weight suffix ('BC'). */
+function weightClasses(fields: TextField[]): string {
+  return [...new Set(fields.map((field) => TEXT_WEIGHT_CLASS[field]))].join('');
+}
+
+/** Score tiers of exact (and stemmed) matches and of typo matches: TEXT_FIELDS by weight, best first. */
+const EXACT_TIERS = weightTiers((field) => field.weight).map(({ weight, fields }) => ({ weight, classes: weightClasses(fields) }));
+const TYPO_TIERS = weightTiers((field) => field.typoWeight).map(({ weight, fields }) => ({ weight, classes: weightClasses(fields) }));
+/** The classes of the fields typos are looked for in. */
+const TYPO_CLASSES = weightClasses(TEXT_FIELDS.filter((field) => field.typoWeight !== null).map((field) => field.field));
+
+function tsquery(term: string, weights = ''): string {
+  return `to_tsquery('simple', quote_literal(${term}) || '${weights ? `:${weights}` : ''}')`;
+}
+
+/** A tsquery literal matching any of the words, each only in fields of the given weights. */
+function anyOfWords(words: string[], weights: string): string {
+  return words.map((word) => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${weights}`).join(' | ');
+}
+
+/** The word stemmed by a language's configuration; an empty query (a stop word) matches nothing. */
+function stemmedQuery(word: string, config: string, weights = ''): string {
+  return `to_tsquery('${config}', quote_literal(${word}) || '${weights ? `:${weights}` : ''}')`;
+}
+
+/** The weight of the best field a vector matches the query in. */
+function weightedMatchSql(vector: string, query: (weights: string) => string): string {
+  return `CASE ${EXACT_TIERS.map(({ weight, classes }) => `WHEN ${vector} @@ ${query(classes)} THEN ${weight}`).join('\n         ')}
+         ELSE 0 END`;
+}
+
+/** A document matches a word exactly in any weighted field, or a word similar to it in title or subject. */
+function wordQuerySql({ word, similar }: ExpandedWord, params: SqlParameters): string {
+  const exact = tsquery(`gdcat_unaccent(${params.add(word.word)})`);
+  return similar.length === 0 ? exact : `${exact} || ${params.add(anyOfWords(similar, TYPO_CLASSES))}::tsquery`;
+}
+
+/** The best field a word matches, exactly, by stem or with a typo (see TEXT_FIELDS). */
+function wordScoreSql({ word, similar }: ExpandedWord, params: SqlParameters): string {
+  const written = params.add(word.word);
+  const folded = `gdcat_unaccent(${written})`;
+  // Exactly, or by the word's stem in a language's own texts: the best field either way.
+  const exact = `GREATEST(${[
+    weightedMatchSql('search_vector', (weights) => tsquery(folded, weights)),
+    ...STEMMING.map((s) => weightedMatchSql(s.column, (weights) => stemmedQuery(written, s.config, weights))),
+  ].join(', ')})`;
+  if (similar.length === 0) return exact;
+  const typo = TYPO_TIERS.map(({ weight, classes }) => `WHEN search_vector @@ ${params.add(anyOfWords(similar, classes))}::tsquery THEN ${weight}`);
+  return `GREATEST(${exact},
+    CASE ${typo.join('\n         ')}
+         ELSE 0 END)`;
+}
+
+/** The conditions of a search (visibility, filters, text) and the expressions its statements read. */
+function matchSql(query: DatasetQuery, text: ExpandedWord[], params: SqlParameters) {
+  const individuals = individualsSql(query.individuals, params);
+  const where = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)];
+  if (text.length > 0) {
+    const stemmed = STEMMING.map((s) => {
+      const any = text.map(({ word }) => stemmedQuery(params.add(word.word), s.config)).join(' || ');
+      return `${s.column} @@ (${any})`;
+    });
+    where.push(`(search_vector @@ (${text.map((word) => wordQuerySql(word, params)).join(' || ')}) OR ${stemmed.join(' OR ')})`);
+  }
+  // A function: only the page reads the score, and every parameter added must be used by the statement.
+  const score = (): string =>
+    text.length === 0 ? 'NULL::numeric' : `round(${text.map((word) => wordScoreSql(word, params)).join(' + ')}, 4)`;
+  const facetable = query.facetFilters.map((filter) => ({ facet: filter.facet.field, sql: facetFilterSql(filter, individuals.shown, params) }));
+  return { where, facetable, individuals, score };
+}
+
+/**
+ * The maintained counts answer for the whole visible catalogue: no words, no facet or consent filter, and a
+ * disclosure threshold within the small sizes the counts keep apart.
+ */
+function answeredByCounts(query: DatasetQuery): boolean {
+  const { individuals } = query;
+  return (
+    query.words.length === 0 &&
+    query.facetFilters.length === 0 &&
+    query.consentKeys === null &&
+    (individuals.kind === 'EXACT' || individuals.threshold <= SMALL_COHORT_LIMIT)
+  );
+}
+
+function visibilitySql(visibility: SearchVisibility, params: SqlParameters): string {
+  if (visibility.allStatusesForOwners === 'ALL') return 'TRUE';
+  return `(status = 'PUBLISHED' OR owner_organisation_id = ANY(${params.add(visibility.allStatusesForOwners)}::text[]))`;
+}
+
+/** Filters that no facet ignores. An empty consentKeys list means no consent permits the purpose. */
+function alwaysAppliedFilterSql(query: DatasetQuery, params: SqlParameters): string[] {
+  const clauses: string[] = [];
+  if (query.statuses) clauses.push(`status = ANY(${params.add(query.statuses)}::text[])`);
+  if (query.consentKeys) clauses.push(`consent_key = ANY(${params.add(query.consentKeys)}::text[])`);
+  return clauses;
+}
+
+/** A facet's filter: any of the values (lists: any in common), or the size conditions all together. */
+function facetFilterSql(filter: FacetFilter, individuals: string, params: SqlParameters): string {
+  if (filter.kind === 'values') {
+    const column = columnOf(filter.facet.document);
+    const list = `${params.add(filter.values)}::text[]`;
+    return filter.facet.multiValued ? `${column} && ${list}` : `${column} = ANY(${list})`;
+  }
+  const size: string[] = [];
+  if (filter.min !== null) size.push(`${individuals} >= ${params.add(filter.min)}::bigint`);
+  if (filter.ranges !== null) size.push(`(${filter.ranges.map((range) => rangeSql(individuals, range, params)).join(' OR ') || 'FALSE'})`);
+  return size.join(' AND ');
+}
+
+function rangeSql(individuals: string, range: IndividualsRange, params: SqlParameters): string {
+  const min = `${individuals} >= ${params.add(range.min)}::bigint`;
+  return range.max === null ? min : `(${min} AND ${individuals} <= ${params.add(range.max)}::bigint)`;
+}
+
+/**
+ * Totals and facets over every match. Facetable filters become boolean columns so each disjunctive facet can
+ * ignore its own filter; the base set carries only the columns the requested facets read. Without facets no
+ * filter needs its matches apart, so the filters narrow the scan itself and can use indexes.
+ */
+function liveSummarySql(query: DatasetQuery, table: string, text: ExpandedWord[], params: SqlParameters): SummarySql {
+  const { where, facetable, individuals } = matchSql(query, text, params);
+  if (query.facets.length === 0) {
+    return {
+      select: `(SELECT json_build_object('total', count(*), 'individuals', coalesce(sum(${individuals.shown}), 0), 'facets', '[]'::json)
+                  FROM ${table} WHERE ${where.concat(facetable.map((filter) => filter.sql)).join(' AND ')})`,
+    };
+  }
+  const flagsExcept = (facet: FacetField | null): string =>
+    facetable
+      .flatMap((filter, index) => (filter.facet === facet && isDisjunctive(facet) ? [] : [`f${index}`]))
+      .concat('TRUE')
+      .join(' AND ');
+  const facetColumns = new Set(query.facets.flatMap((field) => (field === 'individuals' ? [] : [columnOf(valueFacet(field).document)])));
+  const baseColumns = [`${individuals.shown} AS shown_individuals`]
+    .concat([...facetColumns])
+    .concat(facetable.map((filter, index) => `(${filter.sql}) AS f${index}`));
+  const facetsSql = `json_build_array(${query.facets.map((field) => facetSql(field, flagsExcept(field), params)).join(', ')})`;
+  const totals = query.withTotals
+    ? `(SELECT count(*) FROM base WHERE ${flagsExcept(null)}),
+         'individuals', (SELECT coalesce(sum(shown_individuals), 0) FROM base WHERE ${flagsExcept(null)})`
+    : `0, 'individuals', 0`;
+  return {
+    with: `base AS MATERIALIZED (SELECT ${baseColumns.join(', ')} FROM ${table} WHERE ${where.join(' AND ')})`,
+    select: `json_build_object('total', ${totals}, 'facets', ${facetsSql})`,
+  };
+}
+
+function isDisjunctive(facet: FacetField | null): boolean {
+  if (facet === null) return false;
+  return facet === 'individuals' ? true : valueFacet(facet).disjunctive;
+}
+
+/** One facet's buckets over the base set, counting the rows that pass `condition`. */
+function facetSql(field: FacetField, condition: string, params: SqlParameters): string {
+  if (field === 'individuals') {
+    const keys = params.add(INDIVIDUALS_RANGES.map((range) => range.key));
+    const mins = params.add(INDIVIDUALS_RANGES.map((range) => range.min));
+    const maxs = params.add(INDIVIDUALS_RANGES.map((range) => range.max));
+    return `(
+      SELECT coalesce(json_agg(json_build_object('value', counted.key, 'count', counted.n, 'individuals', counted.people)
+        ORDER BY counted.position), '[]'::json)
+      FROM (
+        SELECT range.key, range.position, count(*) AS n, coalesce(sum(base.shown_individuals), 0) AS people
+        FROM base
+        JOIN unnest(${keys}::text[], ${mins}::bigint[], ${maxs}::bigint[]) WITH ORDINALITY AS range(key, min, max, position)
+          ON base.shown_individuals >= range.min AND (range.max IS NULL OR base.shown_individuals <= range.max)
+        WHERE ${condition}
+        GROUP BY range.key, range.position
+      ) counted)`;
+  }
+  const facet = valueFacet(field);
+  const column = columnOf(facet.document);
+  const source = facet.multiValued
+    ? `base CROSS JOIN LATERAL unnest(base.${column}) AS v(value) WHERE ${condition}`
+    : `(SELECT ${column} AS value, shown_individuals FROM base WHERE ${condition} AND ${column} IS NOT NULL) v`;
+  return `(
+    SELECT coalesce(json_agg(json_build_object('value', counted.value, 'count', counted.n, 'individuals', counted.people)
+      ORDER BY counted.n DESC, counted.value COLLATE "C"), '[]'::json)
+    FROM (
+      SELECT v.value, count(*) AS n, coalesce(sum(shown_individuals), 0) AS people FROM ${source}
+      GROUP BY v.value ORDER BY count(*) DESC, v.value COLLATE "C" LIMIT ${params.add(FACET_BUCKETS)}
+    ) counted)`;
+}
+
+/**
+ * Totals and facets of the whole visible catalogue from the maintained counts (postgres-schema.ts),
+ * summed over the status and owner groups the caller may see: a few hundred rows instead of every dataset.
+ */
+function summaryFromCountsSql(query: DatasetQuery, table: string, params: SqlParameters): SummarySql {
+  const visible = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)].join(' AND ');
+  const view = query.individuals;
+  const disclosed = view.kind === 'DISCLOSED' ? `(low = -1 OR low >= ${params.add(view.threshold)}::int)` : 'TRUE';
+  const people = view.kind === 'EXACT' ? 'exact_sum' : `CASE WHEN ${disclosed} THEN rounded_sum ELSE 0 END`;
+  const counts = `${table}_counts`;
+  const facets = query.facets.map((field) => {
+    if (field === 'individuals') {
+      const facet = params.add(COUNTED_SIZE_FACETS[view.kind]);
+      const keys = params.add(INDIVIDUALS_RANGES.map((range) => range.key));
+      return `(SELECT coalesce(json_agg(json_build_object('value', value, 'count', n, 'individuals', people)
+                  ORDER BY array_position(${keys}::text[], value)), '[]'::json)
+                FROM (SELECT value, sum(n) AS n, sum(${people}) AS people FROM ${counts}
+                      WHERE facet = ${facet} AND ${visible} AND ${disclosed} GROUP BY value HAVING sum(n) > 0) counted)`;
+    }
+    return `(SELECT coalesce(json_agg(json_build_object('value', value, 'count', n, 'individuals', people)
+                ORDER BY n DESC, value), '[]'::json)
+              FROM (SELECT value, sum(n) AS n, sum(${people}) AS people FROM ${counts}
+                    WHERE facet = ${params.add(field)} AND ${visible} GROUP BY value HAVING sum(n) > 0
+                    ORDER BY sum(n) DESC, value LIMIT ${params.add(FACET_BUCKETS)}) counted)`;
+  });
+  const totals = query.withTotals
+    ? `(SELECT coalesce(sum(n), 0) FROM ${counts} WHERE facet = '' AND ${visible}),
+         'individuals', (SELECT coalesce(sum(${people}), 0) FROM ${counts} WHERE facet = '' AND ${visible})`
+    : `0, 'individuals', 0`;
+  return {
+    select: `json_build_object('total', ${totals}, 'facets', ${facets.length === 0 ? `'[]'::json` : `json_build_array(${facets.join(', ')})`})`,
+  };
+}

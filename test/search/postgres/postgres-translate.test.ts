@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { DatasetSearchRequest } from '../../../src/search/engine.js';
+import { CURSOR_KEYS, expandedWords, readSearchRow, searchSql, snapshotSql } from '../../../src/search/postgres/postgres-translate.js';
+import { decodeCursor, toQueryModel } from '../../../src/search/query-model.js';
+
+const ID = '0b6f5a4e-8f8a-4c1e-9d55-4d1f6c2b7a10';
+
+const model = (overrides: Partial<DatasetSearchRequest> = {}) =>
+  toQueryModel(
+    { query: null, filter: {}, visibility: { allStatusesForOwners: [] }, sort: 'RELEVANCE', first: 20, facets: [], individuals: { kind: 'EXACT' }, ...overrides },
+    CURSOR_KEYS,
+  );
+
+describe('PostgreSQL translation', () => {
+  it('opens the snapshot and asks the vocabulary for words similar to the typo-tolerant words only', () => {
+    const query = model({ query: "Skåne O'Neil BRCA2" });
+    const sql = snapshotSql('dataset_search', query.words, 0, (value) => `'${value.replace(/'/g, "''")}'`);
+    expect(sql.split('; ').slice(0, 4)).toEqual([
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      `SET LOCAL work_mem = '64MB'`,
+      'SET LOCAL pg_trgm.word_similarity_threshold = 0.5',
+      'LOCK TABLE dataset_search IN ACCESS SHARE MODE',
+    ]);
+    expect(sql).toContain(`VALUES ('skåne', true, 0), ('o', true, 1), ('neil', true, 2), ('brca2', false, 3)`);
+    expect(snapshotSql('dataset_search', [], 1500.7, String)).toContain('SET LOCAL statement_timeout = 1500; LOCK TABLE');
+    expect(snapshotSql('dataset_search', [], 0, String)).not.toContain('FROM dataset_search_words');
+  });
+
+  it('binds every value of the request as a parameter', () => {
+    const query = model({ query: 'leukaemia', filter: { publisherIds: ["x'); DROP TABLE dataset_search; --"] }, facets: ['publisher'] });
+    const { text, values } = searchSql(query, 'dataset_search', expandedWords(query.words, [{ similar: ['leukemia'] }]));
+    expect(text).not.toContain('DROP TABLE');
+    expect(text).not.toContain('leuk');
+    expect(values).toContain('leukaemia');
+    expect(values).toContainEqual(["x'); DROP TABLE dataset_search; --"]);
+    // Every placeholder has its value, and every value is used.
+    const used = new Set([...text.matchAll(/\$(\d+)/g)].map((match) => Number(match[1])));
+    expect([...used].sort((a, b) => a - b)).toEqual(values.map((_, i) => i + 1));
+  });
+
+  it('scores a word by the best field it matches, with the model weights, and its typos in title and subject', () => {
+    const query = model({ query: 'leukaemia' });
+    const { text, values } = searchSql(query, 'dataset_search', expandedWords(query.words, [{ similar: ['leukemia'] }]));
+    expect(text).toMatch(/@@ to_tsquery\('simple', quote_literal\(gdcat_unaccent\(\$\d+\)\) \|\| ':A'\) THEN 1\s+WHEN/);
+    expect(text).toMatch(/':B'\) THEN 0\.625\s+WHEN .*':C'\) THEN 0\.375\s+WHEN .*':D'\) THEN 0\.25\s+ELSE 0 END/);
+    expect(values).toEqual(expect.arrayContaining([`'leukemia':ABC`, `'leukemia':A`, `'leukemia':BC`]));
+    expect(text).toMatch(/THEN 0\.5\s+WHEN search_vector @@ \$\d+::tsquery THEN 0\.3125/);
+  });
+
+  it('reads the whole catalogue from the maintained counts, and any narrowed search live', () => {
+    expect(searchSql(model({ facets: ['assay'] }), 'dataset_search', []).text).toContain('FROM dataset_search_counts');
+    const narrowedSearches: Partial<DatasetSearchRequest>[] = [
+      { filter: { assays: ['WGS'] } },
+      { filter: { consentKeys: [] } },
+      { filter: { minIndividuals: 5 } },
+      { query: 'leukaemia' },
+      { individuals: { kind: 'DISCLOSED', threshold: 500 } },
+    ];
+    for (const narrowed of narrowedSearches) {
+      const { text } = searchSql(model({ ...narrowed, facets: ['assay'] }), 'dataset_search', []);
+      expect(text).not.toContain('dataset_search_counts');
+      expect(text).toContain('base AS MATERIALIZED');
+    }
+  });
+
+  it('continues after the cursor in each sort order, missing sizes last', () => {
+    const after = (sort: DatasetSearchRequest['sort'], key: string | number | null) =>
+      searchSql(model({ sort, query: 'x', after: Buffer.from(JSON.stringify([sort, key, ID])).toString('base64url') }), 't', expandedWords(model({ query: 'x' }).words, [])).text;
+    expect(after('RELEVANCE', '1.6250')).toMatch(/WHERE \(score < \$(\d+)::numeric OR \(score = \$\1::numeric AND id > \$\d+\)\) ORDER BY score DESC, id ASC/);
+    expect(after('TITLE', 'a')).toMatch(/\(title_sort > \$(\d+)::text COLLATE "C" OR \(title_sort = \$\1::text COLLATE "C" AND id > \$\d+\)\) ORDER BY title_sort ASC, id ASC/);
+    expect(after('MODIFIED_DESC', '2026-01-01T00:00:00.000Z')).toMatch(/\(modified < \$(\d+)::timestamptz OR .*\) ORDER BY modified DESC, id ASC/);
+    expect(after('INDIVIDUALS_DESC', 10)).toMatch(/OR sort_individuals IS NULL\) ORDER BY sort_individuals DESC NULLS LAST, id ASC/);
+    expect(after('INDIVIDUALS_DESC', null)).toMatch(/WHERE \(sort_individuals IS NULL AND id > \$\d+\) ORDER/);
+  });
+
+  it('reads the answer back with a cursor per hit that the next search accepts', () => {
+    const query = model({ query: 'x', facets: ['assay'] });
+    const result = readSearchRow(query, {
+      summary: { total: '2', individuals: null, facets: [[{ value: 'WGS', count: '2', individuals: '30' }]] },
+      hits: [{ id: ID, key: '1.0000' }],
+    });
+    expect(result).toMatchObject({ totalCount: 2, individuals: 0, facets: [{ field: 'assay', buckets: [{ value: 'WGS', count: 2, individuals: 30 }] }] });
+    expect(decodeCursor(result.hits[0]!.cursor, 'RELEVANCE', CURSOR_KEYS)).toEqual({ sort: 'RELEVANCE', key: '1.0000', id: ID });
+  });
+});
