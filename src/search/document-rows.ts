@@ -59,8 +59,9 @@ select d.id, d.identifier, d.status, d.owner_organisation_id, d.title, d.descrip
               where h.dataset_id = d.id and o.type = ? order by h.organisation_id) as holding_region_ids
   from dataset d
   join organisation p on p.id = d.publisher_id
-  left join consent_scope c on c.dataset_id = d.id
-  left join access_route r on r.dataset_id = d.id
+  -- One index lookup per dataset (LIMIT keeps the planner from turning these into scans of whole tables).
+  left join lateral (select duo_permission, consent_key from consent_scope where dataset_id = d.id limit 1) c on true
+  left join lateral (select id, access_mode, access_body_id from access_route where dataset_id = d.id limit 1) r on true
  where d.id in (?)`;
 
 /** The rows of the given datasets (in the caller's transaction when `ctx` is given). */
