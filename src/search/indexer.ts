@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { buildSearchDocuments } from './document.js';
-import type { DatasetSearchDocument, SearchEngine, SearchVisibility } from './engine.js';
+import type { DatasetSearchDocument, RejectedDocument, SearchEngine, SearchVisibility } from './engine.js';
 import { countFailures, listFailures, setAside, settleIndexed, type IndexingFailure } from './indexing-failures.js';
 
 export type { IndexingFailure };
@@ -129,25 +129,34 @@ export class OutboxIndexer {
    * Indexes batch after batch until fewer than a batch are due. Each batch is one claim, one build, one
    * engine write and one settling statement, in its own transaction, which keeps the batch's events locked
    * until they are settled. While the engine writes a batch, the next one is claimed (SKIP LOCKED passes
-   * over the locked events) and built; writes stay in claim order, so a dataset's later document is never
-   * overwritten by an earlier one. After a failed write the batch claimed ahead goes back untouched.
+   * over the locked events) and built, and the previous one is settled. Engine writes and settlements each
+   * stay in claim order, so a dataset's later document is never overwritten by an earlier one, nor its
+   * later outcome by an earlier one. After a failed write the batch claimed ahead goes back untouched.
    */
   private async processDue(): Promise<number> {
     let indexed = 0;
     let next = this.claimAndBuild();
+    let settled: Promise<unknown> = Promise.resolve();
+    const settlements: Promise<void>[] = [];
     try {
       for (let batch = await next; batch; batch = await next) {
         next = batch.events.length === this.batchSize ? this.claimAndBuild() : Promise.resolve(null);
-        // The next claim is awaited only after this write: a failure meanwhile must not go unhandled.
+        // Awaited only after this write: a failure meanwhile must not go unhandled.
         next.catch(() => undefined);
-        const written = await this.writeAndSettle(batch);
-        if (written === null) break;
-        indexed += written;
+        const outcome = await this.write(batch);
+        const settling = settled.then(() => this.settle(batch, outcome));
+        settled = settling.catch(() => undefined);
+        settlements.push(settling);
+        if (outcome instanceof Error) break;
+        indexed += batch.events.length;
       }
     } finally {
       const ahead = await next.catch(() => null);
       if (ahead) await ahead.em.rollback();
+      await Promise.allSettled(settlements);
     }
+    // A settlement that failed leaves its events for the next pass (the writes themselves are idempotent).
+    await Promise.all(settlements);
     return indexed;
   }
 
@@ -181,32 +190,33 @@ export class OutboxIndexer {
     }
   }
 
+  /** Writes a claimed batch to the engine: the documents the engine refused, or why the write failed. */
+  private async write(batch: ClaimedBatch): Promise<RejectedDocument[] | Error> {
+    const { datasetIds, documents } = batch;
+    try {
+      if (documents instanceof Error) throw documents;
+      const present = new Set(documents.map((d) => d.id));
+      const { rejected } = await this.engine.upsert(documents);
+      const gone = datasetIds.filter((id) => !present.has(id));
+      if (gone.length > 0) await this.engine.remove(gone);
+      return rejected;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
   /**
-   * Writes a claimed batch to the engine and settles its events: processed, or (engine unavailable) left
-   * for a later attempt with back-off. Returns how many events were indexed, or null if the write failed.
+   * Ends a batch's transaction: its events processed and its refused documents set aside, or, after a failed
+   * write, the events left for a later attempt with back-off.
    */
-  private async writeAndSettle(batch: ClaimedBatch): Promise<number | null> {
-    const { em, events, datasetIds, documents } = batch;
+  private async settle(batch: ClaimedBatch, outcome: RejectedDocument[] | Error): Promise<void> {
+    const { em, events, datasetIds } = batch;
     const connection = em.getConnection();
     const ctx = em.getTransactionContext();
     const eventIds = events.map((e) => e.id);
     try {
-      let written: number | null;
-      try {
-        if (documents instanceof Error) throw documents;
-        const present = new Set(documents.map((d) => d.id));
-        const { rejected } = await this.engine.upsert(documents);
-        const gone = datasetIds.filter((id) => !present.has(id));
-        if (gone.length > 0) await this.engine.remove(gone);
-        const refused = new Set(rejected.map((r) => r.id));
-        await settleIndexed(connection, ctx, eventIds, datasetIds.filter((id) => !refused.has(id)));
-        if (rejected.length > 0) {
-          await setAside(connection, ctx, this.engine.name, rejected);
-          this.options.log?.(`search engine refused ${rejected.length} document(s), set aside: ${rejected.map((r) => `${r.id}: ${r.reason}`).join('; ').slice(0, 2000)}`);
-        }
-        written = events.length;
-      } catch (error) {
-        const message = (error as Error).message.slice(0, 2000);
+      if (outcome instanceof Error) {
+        const message = outcome.message.slice(0, 2000);
         const attempts = Math.max(...events.map((e) => e.attempts)) + 1;
         const backoffMs = Math.min(this.maxBackoffMs, 250 * 2 ** Math.min(attempts, 16));
         await connection.execute(
@@ -217,10 +227,15 @@ export class OutboxIndexer {
           ctx,
         );
         this.options.log?.(`search engine rejected ${eventIds.length} outbox events (attempt ${attempts}): ${message}`);
-        written = null;
+      } else {
+        const refused = new Set(outcome.map((r) => r.id));
+        await settleIndexed(connection, ctx, eventIds, datasetIds.filter((id) => !refused.has(id)));
+        if (outcome.length > 0) {
+          await setAside(connection, ctx, this.engine.name, outcome);
+          this.options.log?.(`search engine refused ${outcome.length} document(s), set aside: ${outcome.map((r) => `${r.id}: ${r.reason}`).join('; ').slice(0, 2000)}`);
+        }
       }
       await em.commit();
-      return written;
     } catch (error) {
       await em.rollback();
       throw error;
