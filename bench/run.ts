@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,7 +15,7 @@ import { seedExampleCatalogue } from '../seed/example-catalogue.js';
 import { createSearchEngine } from '../src/search/create-engine.js';
 import { buildSearchDocuments } from '../src/search/document.js';
 import { ElasticsearchSearchEngine } from '../src/search/elasticsearch/elasticsearch-engine.js';
-import type { DatasetSearchRequest, SearchEngine } from '../src/search/engine.js';
+import type { DatasetSearchDocument, DatasetSearchRequest, SearchEngine } from '../src/search/engine.js';
 import { OutboxIndexer } from '../src/search/indexer.js';
 import { PostgresSearchEngine } from '../src/search/postgres/postgres-engine.js';
 import { generateDatasets } from './generate.js';
@@ -28,7 +28,8 @@ import { generateDatasets } from './generate.js';
  * 10k (the default) runs in a few minutes; --datasets 100000 is the full mode.
  *
  * - indexing: the outbox drain against the engine's raw write of the same documents (ES _bulk without
- *   refresh; PostgreSQL the engine's upsert statement) into a fresh index/table.
+ *   refresh; PostgreSQL the engine's upsert statement), each into a fresh index/table, with wall time, CPU
+ *   seconds (this process, the PostgreSQL server) and the load average; the first (cold) drain too.
  * - queries: each GraphQL request alternates with the exact engine request it sent (captured from the
  *   engine call), so the ratio is measured under the same load; SQL statements per GraphQL request.
  * - writes: SQL statements of createDataset and publishDataset; create+publish throughput with 4 clients.
@@ -50,6 +51,8 @@ const BATCH = 500;
 const WRITE_CLIENTS = 4;
 const WRITES_PER_CLIENT = 50;
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+/** This run's own Elasticsearch indices (drain and raw); only these are deleted, also when the run fails. */
+const indexPrefix = `gdcat-bench-${Date.now()}`;
 
 const PAGE_OF_50 = `{ datasets(first: 50, sort: TITLE) { edges { node {
   title publisher { name } dataHolders { name } consent { duoPermission duoModifiers { code value } }
@@ -156,7 +159,6 @@ async function main(): Promise<void> {
     counting = false;
     return statements;
   };
-  const indexPrefix = `gdcat-bench-${Date.now()}`;
   const search = createSearchEngine({ databaseUrl: database.url, elasticsearchUrl: values.elasticsearch, indexPrefix });
   await search.init();
   await seedExampleCatalogue(orm.em.fork());
@@ -166,8 +168,9 @@ async function main(): Promise<void> {
   console.log(`load average at start (1/5/15 min): ${load()}; generating rows: ${(generateMs / 1000).toFixed(1)} s\n`);
 
   const indexer = new OutboxIndexer(orm, search, { batchSize: BATCH });
-  const drainMs = await timed(() => indexer.drain());
-  if (sections.has('indexing')) await benchIndexing(orm, search, drainMs, database.url, indexPrefix);
+  const pgDataDir = path.join(dataDir, 'pg');
+  const firstDrain = await metered(pgDataDir, () => indexer.drain());
+  if (sections.has('indexing')) await benchIndexing(orm, search, firstDrain, database.url, pgDataDir);
 
   const verifyToken = await createTokenVerifier({ mode: 'dev', devKeyFile: path.join(dataDir, 'key.json') });
   const sent: DatasetSearchRequest[] = [];
@@ -267,35 +270,102 @@ async function benchExport(databaseUrl: string, format: 'ttl' | 'nt', dataDir: s
   await rm(out, { force: true });
 }
 
-/** The drain against the raw write of the same documents into a fresh index (ES) or table (PostgreSQL). */
-async function benchIndexing(orm: Awaited<ReturnType<typeof openOrm>>, search: SearchEngine, drainMs: number, databaseUrl: string, indexPrefix: string): Promise<void> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const raw: SearchEngine =
-    search.name === 'elasticsearch'
-      ? new ElasticsearchSearchEngine({ node: values.elasticsearch!, indexPrefix: `${indexPrefix}-raw`, refresh: false })
-      : new PostgresSearchEngine({ pool, table: 'dataset_search_raw' });
-  await raw.init();
-  const documents = Number((await orm.em.getConnection().execute<{ n: string }[]>('select count(*) as n from dataset'))[0]!.n);
-  let rawMs = 0;
-  let buildMs = 0;
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const ids = (await orm.em.getConnection().execute<{ id: string }[]>('select id from dataset where id > ? order by id limit ?', [after, BATCH])).map((r) => r.id);
-    if (ids.length === 0) break;
-    after = ids.at(-1)!;
-    let batch: Awaited<ReturnType<typeof buildSearchDocuments>> = [];
-    buildMs += await timed(async () => {
-      batch = await buildSearchDocuments(orm.em.fork(), ids);
-    });
-    rawMs += await timed(() => raw.upsert(batch));
+/** Wall time, CPU seconds of this process and of the PostgreSQL server, and the load average, of some work. */
+interface Cost {
+  ms: number;
+  nodeCpuS: number;
+  postgresCpuS: number;
+  load: string;
+}
+
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU seconds the embedded PostgreSQL has used so far: the postmaster's own and its ended children's (cutime,
+ * cstime) plus its live backends'.
+ */
+async function postgresCpuSeconds(pgDataDir: string): Promise<number> {
+  const postmaster = Number((await readFile(path.join(pgDataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  let ticks = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Fields after the command name (which may hold spaces): state ppid ... utime(14) stime cutime cstime.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pid = Number(entry);
+    if (pid !== postmaster && Number(fields[1]) !== postmaster) continue;
+    ticks += Number(fields[11]) + Number(fields[12]) + (pid === postmaster ? Number(fields[13]) + Number(fields[14]) : 0);
   }
-  rawMs += await timed(() => raw.refresh());
-  const perSecond = (ms: number) => Math.round(documents / (ms / 1000));
-  console.log(`indexing ${documents} documents (batches of ${BATCH}): outbox drain ${(drainMs / 1000).toFixed(1)} s = ${perSecond(drainMs)} docs/s; ` +
-    `raw ${search.name === 'elasticsearch' ? '_bulk' : 'upsert'} of the same documents ${(rawMs / 1000).toFixed(1)} s = ${perSecond(rawMs)} docs/s ` +
-    `(ratio ${(rawMs / drainMs).toFixed(2)}); building the documents alone ${(buildMs / 1000).toFixed(1)} s\n`);
-  if (search.name === 'postgres') await pool.query('DROP TABLE dataset_search_raw');
+  return ticks / CLOCK_TICKS;
+}
+
+async function metered(pgDataDir: string, run: () => Promise<unknown>): Promise<Cost> {
+  const loadAtStart = load();
+  const [cpu, postgres] = [process.cpuUsage(), await postgresCpuSeconds(pgDataDir)];
+  const ms = await timed(run);
+  const used = process.cpuUsage(cpu);
+  return {
+    ms,
+    nodeCpuS: (used.user + used.system) / 1e6,
+    postgresCpuS: (await postgresCpuSeconds(pgDataDir)) - postgres,
+    load: `${loadAtStart} -> ${load()}`,
+  };
+}
+
+const describeCost = (cost: Cost) =>
+  `${(cost.ms / 1000).toFixed(1)} s, CPU node ${cost.nodeCpuS.toFixed(1)} s + PostgreSQL ${cost.postgresCpuS.toFixed(1)} s, load ${cost.load}`;
+
+/**
+ * The drain against the raw write of the same documents, each into a fresh index (Elasticsearch) or table
+ * (PostgreSQL) of its own, both after the first drain warmed everything up (JIT, caches, the engine). Raw:
+ * the engine writes alone, documents built beforehand. Drain: every dataset queued in the outbox again and
+ * drained (claim, build, write, settle).
+ */
+async function benchIndexing(
+  orm: Awaited<ReturnType<typeof openOrm>>,
+  search: SearchEngine,
+  firstDrain: Cost,
+  databaseUrl: string,
+  pgDataDir: string,
+): Promise<void> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const fresh = (name: string): SearchEngine =>
+    search.name === 'elasticsearch'
+      ? new ElasticsearchSearchEngine({ node: values.elasticsearch!, indexPrefix: `${indexPrefix}-${name}`, refresh: false })
+      : new PostgresSearchEngine({ pool, table: `dataset_search_${name}` });
+  const [raw, drained] = [fresh('raw'), fresh('drain')];
+  await raw.init();
+  await drained.init();
+  const connection = orm.em.getConnection();
+  const documents = Number((await connection.execute<{ n: string }[]>('select count(*) as n from dataset'))[0]!.n);
+  const batches: DatasetSearchDocument[][] = [];
+  let after = '00000000-0000-0000-0000-000000000000';
+  const buildMs = await timed(async () => {
+    for (;;) {
+      const ids = (await connection.execute<{ id: string }[]>('select id from dataset where id > ? order by id limit ?', [after, BATCH])).map((r) => r.id);
+      if (ids.length === 0) break;
+      after = ids.at(-1)!;
+      batches.push(await buildSearchDocuments(orm.em.fork(), ids));
+    }
+  });
+  const rawCost = await metered(pgDataDir, async () => {
+    for (const batch of batches) await raw.upsert(batch);
+    await raw.refresh();
+  });
+  await connection.execute(
+    `insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts)
+     select 'Dataset', id, now(), now(), 0 from dataset order by id`,
+  );
+  const drainCost = await metered(pgDataDir, () => new OutboxIndexer(orm, drained, { batchSize: BATCH }).drain());
+  const perSecond = (cost: Cost) => Math.round(documents / (cost.ms / 1000));
+  console.log(`indexing ${documents} documents (batches of ${BATCH}) into ${search.name}:\n` +
+    `  first outbox drain (cold) ${perSecond(firstDrain)} docs/s (${describeCost(firstDrain)})\n` +
+    `  raw ${search.name === 'elasticsearch' ? '_bulk' : 'upsert'} of the documents ${perSecond(rawCost)} docs/s (${describeCost(rawCost)})\n` +
+    `  outbox drain of the same ${perSecond(drainCost)} docs/s (${describeCost(drainCost)})\n` +
+    `  drain/raw ${(rawCost.ms / drainCost.ms).toFixed(2)}x; building the documents alone (batch after batch) ${(buildMs / 1000).toFixed(1)} s\n`);
+  if (search.name === 'postgres') await pool.query('DROP TABLE dataset_search_raw, dataset_search_drain');
   await raw.close();
+  await drained.close();
   await pool.end().catch(() => undefined);
 }
 
@@ -306,7 +376,8 @@ async function deleteIndices(node: string, prefix: string): Promise<void> {
   await client.close();
 }
 
-main().catch((error: Error) => {
+main().catch(async (error: Error) => {
   console.error(error);
+  if (values.elasticsearch) await deleteIndices(values.elasticsearch, indexPrefix).catch(() => undefined);
   process.exit(1);
 });

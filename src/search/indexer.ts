@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { buildSearchDocuments } from './document.js';
-import type { SearchEngine, SearchVisibility } from './engine.js';
-import { clearFailures, countFailures, listFailures, setAside, type IndexingFailure } from './indexing-failures.js';
+import type { DatasetSearchDocument, RejectedDocument, SearchEngine, SearchVisibility } from './engine.js';
+import { countFailures, listFailures, setAside, settleIndexed, type IndexingFailure } from './indexing-failures.js';
 
 export type { IndexingFailure };
 
@@ -17,6 +17,14 @@ interface DueEvent {
   id: string;
   aggregate_id: string;
   attempts: number;
+}
+
+/** Claimed events, locked by the open transaction of `em` until settled, and their datasets' documents. */
+interface ClaimedBatch {
+  em: EntityManager;
+  events: DueEvent[];
+  datasetIds: string[];
+  documents: DatasetSearchDocument[] | Error;
 }
 
 /**
@@ -40,7 +48,7 @@ export class OutboxIndexer {
     private readonly engine: SearchEngine,
     private readonly options: IndexerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 200;
+    this.batchSize = options.batchSize ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
   }
@@ -61,7 +69,7 @@ export class OutboxIndexer {
     if (!this.stopped) this.schedule(0);
   }
 
-  /** Processes due events once; returns how many were indexed. */
+  /** Processes the due events (batch after batch, see processDue); returns how many were indexed. */
   async runOnce(): Promise<number> {
     this.running ??= this.processDue().finally(() => {
       this.running = null;
@@ -117,12 +125,49 @@ export class OutboxIndexer {
     this.timer.unref();
   }
 
+  /**
+   * Indexes batch after batch until fewer than a batch are due. Each batch is one claim, one build, one
+   * engine write and one settling statement, in its own transaction, which keeps the batch's events locked
+   * until they are settled. While the engine writes a batch, the next one is claimed (SKIP LOCKED passes
+   * over the locked events) and built, and the previous one is settled. Engine writes and settlements each
+   * stay in claim order, so a dataset's later document is never overwritten by an earlier one, nor its
+   * later outcome by an earlier one. After a failed write the batch claimed ahead goes back untouched.
+   */
   private async processDue(): Promise<number> {
+    let indexed = 0;
+    let next = this.claimAndBuild();
+    let settled: Promise<unknown> = Promise.resolve();
+    const settlements: Promise<void>[] = [];
+    try {
+      for (let batch = await next; batch; batch = await next) {
+        next = batch.events.length === this.batchSize ? this.claimAndBuild() : Promise.resolve(null);
+        // Awaited only after this write: a failure meanwhile must not go unhandled.
+        next.catch(() => undefined);
+        const outcome = await this.write(batch);
+        const settling = settled.then(() => this.settle(batch, outcome));
+        settled = settling.catch(() => undefined);
+        settlements.push(settling);
+        if (outcome instanceof Error) break;
+        indexed += batch.events.length;
+      }
+    } finally {
+      const ahead = await next.catch(() => null);
+      if (ahead) await ahead.em.rollback();
+      await Promise.allSettled(settlements);
+    }
+    // A settlement that failed leaves its events for the next pass (the writes themselves are idempotent).
+    await Promise.all(settlements);
+    return indexed;
+  }
+
+  /** Claims due events in a new transaction (left open) and builds their datasets' documents. */
+  private async claimAndBuild(): Promise<ClaimedBatch | null> {
     const em = this.orm.em.fork();
-    return em.transactional(async (tx) => {
-      const connection = tx.getConnection();
-      const ctx = tx.getTransactionContext();
-      const due = await connection.execute<DueEvent[]>(
+    await em.begin();
+    try {
+      const connection = em.getConnection();
+      const ctx = em.getTransactionContext();
+      const events = await connection.execute<DueEvent[]>(
         `select id, aggregate_id, attempts from outbox_event
           where processed_at is null and available_at <= now()
           order by id limit ? for update skip locked`,
@@ -130,40 +175,70 @@ export class OutboxIndexer {
         'all',
         ctx,
       );
-      if (due.length === 0) {
+      if (events.length === 0) {
         await this.cleanUp(connection, ctx);
-        return 0;
+        await em.commit();
+        return null;
       }
-      const ids = due.map((e) => e.id);
-      const datasetIds = [...new Set(due.map((e) => e.aggregate_id))];
-      try {
-        const documents = await buildSearchDocuments(tx, datasetIds);
-        const present = new Set(documents.map((d) => d.id));
-        const { rejected } = await this.engine.upsert(documents);
-        const gone = datasetIds.filter((id) => !present.has(id));
-        if (gone.length > 0) await this.engine.remove(gone);
-        await connection.execute('update outbox_event set processed_at = now() where id in (?)', [ids], 'run', ctx);
-        const refused = new Set(rejected.map((r) => r.id));
-        await clearFailures(connection, ctx, datasetIds.filter((id) => !refused.has(id)));
-        if (rejected.length > 0) {
-          await setAside(connection, ctx, this.engine.name, rejected);
-          this.options.log?.(`search engine refused ${rejected.length} document(s), set aside: ${rejected.map((r) => `${r.id}: ${r.reason}`).join('; ').slice(0, 2000)}`);
-        }
-        return due.length;
-      } catch (error) {
-        const message = (error as Error).message.slice(0, 2000);
-        const attempts = Math.max(...due.map((e) => e.attempts)) + 1;
+      const datasetIds = [...new Set(events.map((e) => e.aggregate_id))];
+      // A document that cannot be built fails its batch like an engine error: retried with back-off.
+      const documents = await buildSearchDocuments(em, datasetIds).catch((error: Error) => error);
+      return { em, events, datasetIds, documents };
+    } catch (error) {
+      await em.rollback();
+      throw error;
+    }
+  }
+
+  /** Writes a claimed batch to the engine: the documents the engine refused, or why the write failed. */
+  private async write(batch: ClaimedBatch): Promise<RejectedDocument[] | Error> {
+    const { datasetIds, documents } = batch;
+    try {
+      if (documents instanceof Error) throw documents;
+      const present = new Set(documents.map((d) => d.id));
+      const { rejected } = await this.engine.upsert(documents);
+      const gone = datasetIds.filter((id) => !present.has(id));
+      if (gone.length > 0) await this.engine.remove(gone);
+      return rejected;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  /**
+   * Ends a batch's transaction: its events processed and its refused documents set aside, or, after a failed
+   * write, the events left for a later attempt with back-off.
+   */
+  private async settle(batch: ClaimedBatch, outcome: RejectedDocument[] | Error): Promise<void> {
+    const { em, events, datasetIds } = batch;
+    const connection = em.getConnection();
+    const ctx = em.getTransactionContext();
+    const eventIds = events.map((e) => e.id);
+    try {
+      if (outcome instanceof Error) {
+        const message = outcome.message.slice(0, 2000);
+        const attempts = Math.max(...events.map((e) => e.attempts)) + 1;
         const backoffMs = Math.min(this.maxBackoffMs, 250 * 2 ** Math.min(attempts, 16));
         await connection.execute(
           `update outbox_event set attempts = attempts + 1, last_error = ?,
              available_at = now() + (? * interval '1 millisecond') where id in (?)`,
-          [message, backoffMs, ids],
+          [message, backoffMs, eventIds],
           'run',
           ctx,
         );
-        this.options.log?.(`search engine rejected ${ids.length} outbox events (attempt ${attempts}): ${message}`);
-        return 0;
+        this.options.log?.(`search engine rejected ${eventIds.length} outbox events (attempt ${attempts}): ${message}`);
+      } else {
+        const refused = new Set(outcome.map((r) => r.id));
+        await settleIndexed(connection, ctx, eventIds, datasetIds.filter((id) => !refused.has(id)));
+        if (outcome.length > 0) {
+          await setAside(connection, ctx, this.engine.name, outcome);
+          this.options.log?.(`search engine refused ${outcome.length} document(s), set aside: ${outcome.map((r) => `${r.id}: ${r.reason}`).join('; ').slice(0, 2000)}`);
+        }
       }
-    });
+      await em.commit();
+    } catch (error) {
+      await em.rollback();
+      throw error;
+    }
   }
 }

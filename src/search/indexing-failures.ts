@@ -32,9 +32,22 @@ export async function setAside(connection: Connection, ctx: unknown, engine: str
   );
 }
 
-export async function clearFailures(connection: Connection, ctx: unknown, datasetIds: string[]): Promise<void> {
-  if (datasetIds.length === 0) return;
-  await connection.execute('delete from indexing_failure where dataset_id in (?)', [datasetIds], 'run', ctx as never);
+/**
+ * Settles an indexed outbox batch in one statement: its events are marked processed (kept a while for
+ * reindex, see OutboxIndexer) and the failures of the datasets it indexed are cleared.
+ */
+export async function settleIndexed(connection: Connection, ctx: unknown, eventIds: string[], indexedDatasetIds: string[]): Promise<void> {
+  const processed = 'update outbox_event set processed_at = now() where id in (?)';
+  if (indexedDatasetIds.length === 0) {
+    await connection.execute(processed, [eventIds], 'run', ctx as never);
+    return;
+  }
+  await connection.execute(
+    `with processed as (${processed} returning 1) delete from indexing_failure where dataset_id in (?)`,
+    [eventIds, indexedDatasetIds],
+    'run',
+    ctx as never,
+  );
 }
 
 /** Every failure recorded before `before` (a reindex rebuilds everything, so older ones are settled). */

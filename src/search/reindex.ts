@@ -7,9 +7,9 @@ import { clearFailuresBefore, setAside } from './indexing-failures.js';
 const BATCH = 500;
 
 /**
- * Rebuilds the engine's index from PostgreSQL: documents are built in keyset-ordered batches (a fresh
- * EntityManager each, so memory stays flat) into a new index that replaces the old one only when complete.
- * Changes indexed into the old index while the rebuild ran are queued again afterwards, so none is lost
+ * Rebuilds the engine's index from PostgreSQL: documents are built in keyset-ordered batches (one SQL
+ * statement each, the next built while the engine writes one; memory stays flat) into a new index that
+ * replaces the old one only when complete. Changes indexed into the old index while the rebuild ran are queued again afterwards, so none is lost
  * in the swap. Documents the engine refuses are set aside (indexing-failures.ts); failures recorded before
  * the rebuild are settled by it.
  */
@@ -17,14 +17,24 @@ export async function reindexAll(orm: MikroORM, engine: SearchEngine, onProgress
   const connection = orm.em.getConnection();
   const [{ started }] = await connection.execute<{ started: Date }[]>('select now() as started');
   const total = await orm.em.fork().count(Dataset);
+  /** The documents of the next BATCH datasets after `after` in id order, and the last of those ids. */
+  const page = async (after: string | null) => {
+    const rows = await connection.execute<{ id: string }[]>(
+      `select id from dataset ${after ? 'where id > ?' : ''} order by id limit ?`,
+      after ? [after, BATCH] : [BATCH],
+    );
+    const ids = rows.map((row) => row.id);
+    return { last: ids.at(-1), documents: await buildSearchDocuments(orm.em.fork(), ids) };
+  };
   async function* batches(): AsyncIterable<DatasetSearchDocument[]> {
-    let after: string | null = null;
+    let next = page(null);
     for (;;) {
-      const em = orm.em.fork();
-      const page: { id: string }[] = await em.find(Dataset, after ? { id: { $gt: after } } : {}, { fields: ['id'], orderBy: { id: 'asc' }, limit: BATCH });
-      if (page.length === 0) return;
-      after = page.at(-1)!.id;
-      yield await buildSearchDocuments(em, page.map((d) => d.id));
+      const { last, documents } = await next;
+      if (last === undefined) return;
+      // Built while the engine writes this batch; handled here in case the rebuild stops before asking.
+      next = page(last);
+      next.catch(() => undefined);
+      yield documents;
     }
   }
   let indexed = 0;

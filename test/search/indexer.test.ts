@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxIndexer } from '../../src/search/indexer.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 import { elasticsearchForTests, uniqueIndexPrefix } from '../support/elasticsearch.js';
 
@@ -96,3 +97,67 @@ for (const testCase of CASES) {
     });
   });
 }
+
+describe('indexer batches (PostgreSQL engine)', () => {
+  let catalogue: TestCatalogue;
+  let total: number;
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue();
+    total = Number((await catalogue.orm.em.getConnection().execute<{ n: string }[]>('select count(*) as n from dataset'))[0]!.n);
+  }, 120_000);
+  afterAll(() => catalogue?.stop());
+
+  const sql = <T>(text: string) => catalogue.orm.em.getConnection().execute<T[]>(text);
+  const queueAll = () => sql(`insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts) select 'Dataset', id, now(), now(), 0 from dataset order by id`);
+  const outbox = () => sql<{ attempts: number; processed: boolean; backed_off: boolean }>(
+    `select attempts, processed_at is not null as processed, available_at - created_at >= interval '500 ms' as backed_off
+       from outbox_event order by id`,
+  );
+
+  it('takes each batch with one claim, one build, one engine write and one settling statement', async () => {
+    await sql('delete from outbox_event');
+    await queueAll();
+    const batches = Math.ceil(total / 5);
+    const indexer = new OutboxIndexer(catalogue.orm, catalogue.search, { batchSize: 5 });
+    catalogue.queries.length = 0;
+    expect(await indexer.runOnce()).toBe(total);
+    const count = (pattern: RegExp) => catalogue.queries.filter((q) => pattern.test(q)).length;
+    // A last batch that is full makes one more claim, which finds nothing.
+    expect(count(/for update skip locked/)).toBe(total % 5 === 0 ? batches + 1 : batches);
+    expect(count(/from dataset d\b/)).toBe(batches);
+    expect(count(/insert into "?dataset_search/i)).toBe(batches);
+    expect(count(/update outbox_event set processed_at/)).toBe(batches);
+    expect(count(/indexing_failure/)).toBe(batches);
+    expect((await outbox()).every((e) => e.processed)).toBe(true);
+  });
+
+  it('keeps a failed batch for a retry with back-off, returns the batch claimed ahead untouched, and loses nothing', async () => {
+    await sql('delete from outbox_event');
+    await catalogue.search.remove((await catalogue.search.listIds()).map((d) => d.id));
+    await queueAll();
+    let writes = 0;
+    // The engine goes away on the second write (an outage mid-drain).
+    const flaky = new Proxy(catalogue.search, {
+      get(target, property) {
+        if (property === 'upsert') {
+          return (docs: Parameters<typeof target.upsert>[0]) => (++writes === 2 ? Promise.reject(new Error('connection refused')) : target.upsert(docs));
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const indexer = new OutboxIndexer(catalogue.orm, flaky, { batchSize: 5, maxBackoffMs: 60_000 });
+    expect(await indexer.runOnce()).toBe(5);
+    const events = await outbox();
+    expect(events.slice(0, 5).every((e) => e.processed && e.attempts === 0)).toBe(true);
+    expect(events.slice(5, 10).every((e) => !e.processed && e.attempts === 1 && e.backed_off)).toBe(true);
+    expect(events.slice(10).every((e) => !e.processed && e.attempts === 0 && !e.backed_off)).toBe(true);
+
+    // Once its back-off has passed, the failed batch is indexed too.
+    await sql('update outbox_event set available_at = now() where processed_at is null');
+    expect(await indexer.runOnce()).toBe(total - 5);
+    expect((await outbox()).every((e) => e.processed)).toBe(true);
+    const indexed = (await catalogue.search.listIds()).map((d) => d.id).sort();
+    expect(indexed).toEqual((await sql<{ id: string }>('select id from dataset order by id')).map((d) => d.id).sort());
+  });
+});

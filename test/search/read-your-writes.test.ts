@@ -4,13 +4,14 @@ import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js'
 import { elasticsearchForTests, uniqueIndexPrefix } from '../support/elasticsearch.js';
 
 /**
- * What a write promises (README, "What a write promises"): when a mutation returns, reads by id show it at once
- * (they read PostgreSQL); searches show it once the indexer has indexed it, without anyone draining by hand.
+ * What a write promises (README, "What a write promises"): when a mutation returns, its payload and reads by id
+ * (`dataset`, `node`: PostgreSQL) show it at once, to any caller; searches show it once the indexer, woken by
+ * the write, has indexed it, without anyone draining by hand.
  */
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
 const DATASET = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck';
 const UPDATE = `mutation($id: ID!, $v: Int!, $input: DatasetPatch!) {
-  updateDataset(id: $id, expectedVersion: $v, input: $input) { dataset { version keywords } userErrors { message } } }`;
+  updateDataset(id: $id, expectedVersion: $v, input: $input) { dataset { id version keywords } userErrors { message } } }`;
 const url = elasticsearchForTests();
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -47,8 +48,12 @@ for (const engine of ['postgres', 'elasticsearch'] as const) {
 
       const { data } = await catalogue.gql(UPDATE, { id: DATASET, v: 1, input: { keywords: ['quokkagenome'] } }, token);
       expect(data!.updateDataset.userErrors).toEqual([]);
+      const written = data!.updateDataset.dataset;
+      expect(written).toMatchObject({ version: 2, keywords: ['quokkagenome'] });
       const read = await catalogue.gql(`{ dataset(id: "${DATASET}") { version keywords } }`);
-      expect(read.data!.dataset).toEqual({ version: data!.updateDataset.dataset.version, keywords: ['quokkagenome'] });
+      expect(read.data!.dataset).toEqual({ version: written.version, keywords: ['quokkagenome'] });
+      const node = await catalogue.gql(`{ node(id: "${written.id}") { ... on Dataset { version keywords } } }`);
+      expect(node.data!.node).toEqual({ version: written.version, keywords: ['quokkagenome'] });
 
       const hits = await eventually(search, (edges) => edges.length > 0);
       expect(hits).toEqual([{ node: { identifier: DATASET, keywords: ['quokkagenome'] } }]);

@@ -1,15 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reindexAll } from '../../src/search/reindex.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
-import { elasticsearchForTests } from '../support/elasticsearch.js';
+import { elasticsearchForTests, uniqueIndexPrefix } from '../support/elasticsearch.js';
 
 function reindexSuite(label: string, options: () => { elasticsearchUrl?: string }) {
   describe(`reindex without downtime (${label})`, () => {
     let catalogue: TestCatalogue;
+    const indexPrefix = uniqueIndexPrefix('reindex');
     beforeAll(async () => {
-      catalogue = await startTestCatalogue({ ...options(), indexPrefix: `gdcat-reindex-${Date.now()}` });
+      catalogue = await startTestCatalogue({ ...options(), indexPrefix });
     });
-    afterAll(() => catalogue?.stop());
+    afterAll(async () => {
+      await catalogue?.stop();
+      const { elasticsearchUrl } = options();
+      if (elasticsearchUrl) await fetch(`${elasticsearchUrl}/${indexPrefix}-datasets-*`, { method: 'DELETE' });
+    });
 
     it('rebuilds the index from PostgreSQL while readers keep getting full answers', async () => {
       const query = '{ datasets(first: 100) { totalCount } }';
