@@ -177,6 +177,16 @@ function pagePartsStatement(parts: DatasetPageParts): string {
   return `select ${columns.join(', ')} from dataset d where d.id in (?)`;
 }
 
+/**
+ * A row read as stored (column names, json values) as a managed entity of the request, like em.map, but
+ * without walking the relations it names: merging a step would otherwise walk its route, the route's dataset
+ * and everything that dataset has loaded, once per row.
+ */
+function entityFromRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: Record<string, unknown>): T {
+  const data = em.getDriver().mapResult(row as never, em.getMetadata().get(entity));
+  return em.merge(entity, data as never, { refresh: true, cascade: false, convertCustomTypes: true, validate: false });
+}
+
 export function createLoaders(em: EntityManager, policy: AccessPolicy) {
   const distributionsByDataset = groupedBy(em, Distribution, 'dataset', (d) => d.dataset.id, { orderBy: { position: 'asc' } });
   const stepsByRoute = groupedBy(em, AccessRouteStep, 'route', (s) => s.route.id, { orderBy: { position: 'asc' } });
@@ -269,10 +279,15 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
       (part): part is string => !!part,
     );
     const withParts = parts.dataHolders || parts.contacts || parts.contributors || parts.publications || parts.evaluations || parts.consent || parts.accessRoute;
+    // A page whose datasets name no organisations or access bodies reads those named besides (facet buckets)
+    // at the same time as the datasets; otherwise with the page's own, in the same statements.
+    const namesRecords = parts.ownerOrganisation || parts.dataHolders || parts.contributors || parts.contacts || parts.accessRoute || parts.hdab;
     const [rows, partRows] = await Promise.all([
       ids.length > 0 ? findBatch(em, Dataset, { id: { $in: [...ids] } }, { populate }) : Promise.resolve([]),
       ids.length > 0 && withParts ? em.getConnection().execute<PagePartsRow[]>(pagePartsStatement(parts), [[...ids]]) : Promise.resolve([]),
+      namesRecords ? undefined : Promise.all([readAccessBodies(new Set(named.accessBodies), new Set()), readable(organisation, named.organisations ?? [])]),
     ]);
+    const namedLater = namesRecords ? named : {};
     const datasets = new Map(rows.filter((row) => policy.canRead(row)).map((row) => [row.id, row]));
     for (const id of ids) dataset.prime(id, datasets.get(id) ?? null);
     const shown = [...datasets.values()];
@@ -285,17 +300,17 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
     const pageParts = partRows.filter((row) => datasets.has(row.id));
     const routes = new Map<string, AccessRoute>();
     for (const row of pageParts) {
-      if (parts.consent) consentByDataset.prime(row.id, row.consent ? [em.map(ConsentScope, row.consent as never)] : []);
+      if (parts.consent) consentByDataset.prime(row.id, row.consent ? [entityFromRow(em, ConsentScope, row.consent)] : []);
       if (!row.route) continue;
-      const route = em.map(AccessRoute, row.route as never);
+      const route = entityFromRow(em, AccessRoute, row.route);
       routes.set(row.id, route);
-      stepsByRoute.prime(route.id, (row.steps ?? []).map((step) => em.map(AccessRouteStep, step as never)));
+      stepsByRoute.prime(route.id, (row.steps ?? []).map((step) => entityFromRow(em, AccessRouteStep, step)));
     }
     if (parts.accessRoute || parts.contacts) for (const row of pageParts) accessRouteByDataset.prime(row.id, routes.has(row.id) ? [routes.get(row.id)!] : []);
 
     const bodyIds = new Set([
       ...pageParts.flatMap((row) => [row.route?.access_body_id, ...(row.steps ?? []).map((step) => step.body_id)]),
-      ...(named.accessBodies ?? []),
+      ...(namedLater.accessBodies ?? []),
     ].filter((id): id is string => !!id));
     const holderIds = new Set(parts.contacts ? pageParts.flatMap((row) => row.holders ?? []) : []);
     const [bodies, publications, evaluations] = await Promise.all([
@@ -312,7 +327,7 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
       ...(parts.ownerOrganisation ? shown.flatMap((d) => d.ownerOrganisationId ?? []) : []),
       ...pageParts.flatMap((row) => [...(row.holders ?? []), ...(row.contributors ?? [])]),
       ...[...bodies, ...(parts.hdab ? shown.flatMap((d) => d.hdab ?? []) : [])].flatMap((body) => (body.operatedBy ? [body.operatedBy.id] : [])),
-      ...(named.organisations ?? []),
+      ...(namedLater.organisations ?? []),
     ]);
     for (const row of pageParts) {
       if (parts.dataHolders || parts.contacts) dataHoldersByDataset.prime(row.id, (row.holders ?? []).flatMap((id) => organisations.get(id) ?? []).sort(byName));
