@@ -147,6 +147,10 @@ async function main(): Promise<void> {
   const dataDir = path.resolve('.cache', `bench-${Date.now()}`);
   await mkdir(dataDir, { recursive: true });
   const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
+  onFailure.push(async () => {
+    await database.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
   let counting = false;
   let statements = 0;
   const orm = await openOrm({
@@ -164,7 +168,7 @@ async function main(): Promise<void> {
     return statements;
   };
   const indexPrefix = `gdcat-bench-${Date.now()}`;
-  benchIndexPrefix = indexPrefix;
+  if (values.elasticsearch) onFailure.unshift(() => deleteIndices(values.elasticsearch!, indexPrefix));
   const search = createSearchEngine({ databaseUrl: database.url, elasticsearchUrl: values.elasticsearch, indexPrefix });
   await search.init();
   await seedExampleCatalogue(orm.em.fork());
@@ -345,11 +349,11 @@ async function deleteIndices(node: string, prefix: string): Promise<void> {
   await client.close();
 }
 
-/** The bench's own indices (none but its own prefix), deleted also when the run fails. */
-let benchIndexPrefix: string | undefined;
+/** What a failed run still removes: the bench's own indices (its prefix only), its database and data directory. */
+const onFailure: (() => Promise<void>)[] = [];
 
 main().catch(async (error: Error) => {
   console.error(error);
-  if (values.elasticsearch && benchIndexPrefix) await deleteIndices(values.elasticsearch, benchIndexPrefix).catch(() => undefined);
+  for (const clean of onFailure) await clean().catch(() => undefined);
   process.exit(1);
 });
