@@ -67,3 +67,47 @@ export async function generateDatasets(orm: MikroORM, count: number): Promise<vo
     insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts)
     select 'Dataset', id, now(), now(), 0 from dataset where identifier like 'urn:bench:%'`);
 }
+
+/**
+ * Gives every synthetic dataset what a real one names, so a result page reads lists of several records:
+ * three holders (the publisher and two other regions), two contributors, the seed's studies and HDAB, two
+ * distributions, three route steps with their bodies, two publications and one or two evaluations.
+ */
+export async function addDatasetRelations(orm: MikroORM): Promise<void> {
+  const sql = orm.em.getConnection();
+  const BENCH = `select id, publisher_id, abs(hashtext(identifier)) as h from dataset where identifier like 'urn:bench:dataset:%'`;
+  await sql.execute(`
+    create temporary table bench_pick as
+    select 'region' as kind, row_number() over (order by identifier) - 1 as k, id from organisation where type = 'REGION' and status = 'PUBLISHED'
+    union all select 'organisation', row_number() over (order by identifier) - 1, id from organisation where type <> 'REGION' and status = 'PUBLISHED'
+    union all select 'study', row_number() over (order by identifier) - 1, id from study where status = 'PUBLISHED'
+    union all select 'body', row_number() over (order by identifier) - 1, id from data_access_body where status = 'PUBLISHED'
+    union all select 'publication', row_number() over (order by identifier) - 1, id from publication where status = 'PUBLISHED'
+    union all select 'evaluation', row_number() over (order by identifier) - 1, id from health_economic_evaluation where status = 'PUBLISHED'`);
+  // The record of a kind at `offset` (a number or an SQL expression) from a dataset's hash: distinct offsets
+  // give distinct records as long as the kind has as many.
+  const pick = (kind: string, offset: number | string) =>
+    `(select id from bench_pick where kind = '${kind}' and k = (d.h + ${offset}) % (select count(*) from bench_pick where kind = '${kind}'))`;
+  await sql.execute(`
+    insert into dataset_data_holder (dataset_id, organisation_id)
+    select distinct d.id, o.id from (${BENCH}) d cross join lateral (values (d.publisher_id), (${pick('region', 1)}), (${pick('region', 3)})) o(id)`);
+  await sql.execute(`
+    insert into dataset_contributor (dataset_id, organisation_id)
+    select distinct d.id, o.id from (${BENCH}) d cross join lateral (values (${pick('organisation', 0)}), (${pick('organisation', 1)})) o(id)`);
+  await sql.execute(`
+    update dataset set was_generated_by_id = ${pick('study', 0)}, hdab_id = (select id from data_access_body where identifier = 'urn:example:gms-catalogue:dab:se-hdab')
+      from (${BENCH}) d where dataset.id = d.id`);
+  await sql.execute(`
+    insert into distribution (id, dataset_id, title, formats, position)
+    select gen_random_uuid(), d.id, 'Files ' || p, '[{"label": "CRAM"}, {"label": "VCF"}]', p from (${BENCH}) d cross join generate_series(1, 2) p`);
+  await sql.execute(`
+    insert into access_route_step (id, route_id, position, requirement, body_id)
+    select gen_random_uuid(), r.id, p, (array['ETHICS_APPROVAL', 'DAC_REVIEW', 'CONTROLLER_DISCLOSURE_DECISION'])[p]::access_requirement, ${pick('body', 'p')}
+      from (${BENCH}) d join access_route r on r.dataset_id = d.id cross join generate_series(1, 3) p`);
+  await sql.execute(`
+    insert into dataset_publication (dataset_id, publication_id)
+    select distinct d.id, o.id from (${BENCH}) d cross join lateral (values (${pick('publication', 0)}), (${pick('publication', 1)})) o(id)`);
+  await sql.execute(`
+    insert into evaluation_dataset (health_economic_evaluation_id, dataset_id)
+    select distinct o.id, d.id from (${BENCH}) d cross join lateral (values (${pick('evaluation', 0)}), (${pick('evaluation', 'd.h % 2')})) o(id)`);
+}

@@ -1,4 +1,5 @@
 import { DataAccessBody } from '../access/data-access-body.entity.js';
+import type { DatasetPageParts, NamedRecords } from '../db/loaders.js';
 import { pageSize } from '../records/pagination.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
 import { permittedConsentKeys } from '../consent/consent-matching.js';
@@ -37,6 +38,8 @@ export function individualsView(ctx: RequestContext): IndividualsView {
 export async function searchDatasets(
   ctx: RequestContext,
   args: { query?: string | null; filter?: DatasetFilter | null; sort?: DatasetSort | null; first?: number | null; after?: string | null; withFacets?: boolean; withTotals?: boolean },
+  /** The fields selected on each dataset of the page (all parts are read when not given). */
+  nodeFields?: ReadonlySet<string>,
 ): Promise<DatasetSearchResult> {
   const first = pageSize(args.first, 20);
   const problems = new Problems();
@@ -60,7 +63,7 @@ export async function searchDatasets(
       throw error;
     });
   const hits = result.hits.slice(0, first);
-  const datasets = await loadAll(ctx.loaders.dataset, hits.map((h) => h.id));
+  const datasets = await ctx.loaders.datasetPage(hits.map((h) => h.id), pageParts(nodeFields), recordsNamedBy(result.facets));
   // A hit whose row vanished between the engine and PostgreSQL (deleted meanwhile) is skipped.
   const edges = hits
     .map((hit, i) => ({ cursor: hit.cursor, node: datasets[i] }))
@@ -81,6 +84,31 @@ export async function searchDatasets(
     // name load in the same statements as those the nodes name.
     facets: labelFacets(ctx, result.facets, view),
   };
+}
+
+/** Which parts of its datasets a result page reads, from the GraphQL fields selected on them. */
+function pageParts(fields: ReadonlySet<string> | undefined): DatasetPageParts {
+  const shows = (...names: string[]) => !fields || names.some((name) => fields.has(name));
+  return {
+    publisher: shows('publisher'),
+    study: shows('wasGeneratedBy'),
+    hdab: shows('hdab'),
+    distributions: shows('distributions'),
+    ownerOrganisation: shows('ownerOrganisation'),
+    dataHolders: shows('dataHolders'),
+    contributors: shows('contributors'),
+    publications: shows('publications'),
+    evaluations: shows('healthEconomicEvaluations'),
+    consent: shows('consent', 'useAssessment'),
+    accessRoute: shows('accessRoute'),
+    contacts: shows('whoToAsk', 'accessContacts'),
+  };
+}
+
+/** The organisations and access bodies the facet buckets name, read along with those of the page. */
+function recordsNamedBy(facets: FacetResult[]): NamedRecords {
+  const values = (...fields: string[]) => facets.filter((facet) => fields.includes(facet.field)).flatMap((facet) => facet.buckets.map((bucket) => bucket.value));
+  return { organisations: values('publisher', 'holdingRegion'), accessBodies: values('accessBody') };
 }
 
 async function idsOf(ctx: RequestContext, entity: typeof Organisation | typeof DataAccessBody, refs: string[], field: string, problems: Problems): Promise<string[]> {

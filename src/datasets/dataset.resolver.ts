@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import { selectsField } from '../graphql/kit/selection.js';
+import { selectedFields, selectsField } from '../graphql/kit/selection.js';
 import { LANGUAGE_ARGUMENT_DESCRIPTION, LocalizedText, localizedFor, localizedTexts } from '../graphql/kit/localized-text.js';
 import { listInEveryLanguage, textInEveryLanguage } from '../records/translations.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
@@ -56,7 +56,7 @@ export class DatasetResolver {
   datasets(@Args(() => DatasetSearchArgs) args: DatasetSearchArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<DatasetSearchResult> {
     // Facet counts and totals cost the engine the most; compute them only when asked for.
     const withTotals = ['totalCount', 'individuals', 'displayIndividuals'].some((field) => selectsField(info, field));
-    return searchDatasets(ctx, { ...args, withFacets: selectsField(info, 'facets'), withTotals });
+    return searchDatasets(ctx, { ...args, withFacets: selectsField(info, 'facets'), withTotals }, selectedFields(info, ['edges', 'node']));
   }
 
   @FieldResolver(() => String, { description: 'The title in the language asked for (see language).' })

@@ -98,6 +98,7 @@ function manyToMany<O extends { id: string }, T extends CatalogueRecord>(
   owner: EntityClass<O>,
   relation: string,
   byIdOfTarget: DataLoader<string, T | null>,
+  order: (a: T, b: T) => number,
 ): DataLoader<string, T[]> {
   return new DataLoader(async (ids) => {
     // References, not a find: the owners are usually loaded already, and only the join table is read.
@@ -106,9 +107,84 @@ function manyToMany<O extends { id: string }, T extends CatalogueRecord>(
     return owners.map((o) => {
       const items = (o as unknown as Record<string, { getItems(): T[] }>)[relation].getItems();
       for (const item of items) byIdOfTarget.prime(item.id, policy.canRead(item) ? item : null);
-      return items.filter((item) => policy.canRead(item));
+      return items.filter((item) => policy.canRead(item)).sort(order);
     });
   }, BATCHING);
+}
+
+/**
+ * What a result page shows of each dataset (the GraphQL fields selected on its nodes), so the page read
+ * fetches that and nothing more.
+ */
+export interface DatasetPageParts {
+  publisher?: boolean;
+  study?: boolean;
+  hdab?: boolean;
+  distributions?: boolean;
+  ownerOrganisation?: boolean;
+  dataHolders?: boolean;
+  contributors?: boolean;
+  publications?: boolean;
+  evaluations?: boolean;
+  consent?: boolean;
+  accessRoute?: boolean;
+  /** whoToAsk / accessContacts: the route, its bodies and their operators, the holders and the bodies they registered. */
+  contacts?: boolean;
+}
+
+/** Records the page names besides its datasets' own (facet buckets), read in the same statements as theirs. */
+export interface NamedRecords {
+  organisations?: readonly string[];
+  accessBodies?: readonly string[];
+}
+
+/** The order of the records on the other side of a many-to-many relation: the link tables keep none. */
+const byName = (a: Organisation, b: Organisation): number => a.name.localeCompare(b.name, 'sv') || (a.id < b.id ? -1 : 1);
+const byTitle = <T extends { title: string; id: string }>(a: T, b: T): number => a.title.localeCompare(b.title, 'sv') || (a.id < b.id ? -1 : 1);
+
+/** One row of the page's parts statement: ids of the linked records, consent and route rows as stored. */
+interface PagePartsRow {
+  id: string;
+  holders?: string[];
+  contributors?: string[];
+  publications?: string[];
+  evaluations?: string[];
+  consent?: Record<string, unknown> | null;
+  route?: (Record<string, unknown> & { id: string; access_body_id: string | null }) | null;
+  steps?: (Record<string, unknown> & { body_id: string | null })[] | null;
+}
+
+/**
+ * The page's link tables, consent scopes and access routes with their steps in one statement: a json column
+ * per part, only for the parts asked for; the evaluations in the order of their titles.
+ */
+function pagePartsStatement(parts: DatasetPageParts): string {
+  const ids = (table: string, column: string) => `(select coalesce(json_agg(${column}), '[]') from ${table} l where l.dataset_id = d.id)`;
+  const columns = ['d.id'];
+  if (parts.dataHolders || parts.contacts) columns.push(`${ids('dataset_data_holder', 'l.organisation_id')} as holders`);
+  if (parts.contributors) columns.push(`${ids('dataset_contributor', 'l.organisation_id')} as contributors`);
+  if (parts.publications) columns.push(`${ids('dataset_publication', 'l.publication_id')} as publications`);
+  if (parts.evaluations) {
+    columns.push(`(select coalesce(json_agg(e.id order by e.title, e.id), '[]') from evaluation_dataset l
+       join health_economic_evaluation e on e.id = l.health_economic_evaluation_id where l.dataset_id = d.id) as evaluations`);
+  }
+  if (parts.consent) columns.push('(select row_to_json(c) from consent_scope c where c.dataset_id = d.id) as consent');
+  if (parts.accessRoute || parts.contacts) {
+    columns.push('(select row_to_json(r) from access_route r where r.dataset_id = d.id) as route');
+    columns.push(`(select json_agg(s order by s.position) from access_route r join access_route_step s on s.route_id = r.id
+       where r.dataset_id = d.id) as steps`);
+  }
+  return `select ${columns.join(', ')} from dataset d where d.id in (?)`;
+}
+
+/**
+ * A row read as stored (column names, json values) as a managed entity of the request, like em.map, but
+ * without walking the relations it names: merging a step would otherwise walk its route, the route's dataset
+ * and everything that dataset has loaded, once per row.
+ */
+function entityFromRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: Record<string, unknown>): T {
+  const data = em.getDriver().mapResult(row as never, em.getMetadata().get(entity));
+  return em.merge(entity, data as never, { refresh: true, cascade: false, convertCustomTypes: true, validate: false });
 }
 
 export function createLoaders(em: EntityManager, policy: AccessPolicy) {
@@ -129,8 +205,140 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
       primeRecords(policy, accessBody, datasets.map((d) => d.hdab));
     },
   });
+  const evaluation = byId(em, policy, HealthEconomicEvaluation);
+  const consentByDataset = groupedBy(em, ConsentScope, 'dataset', (c) => c.dataset.id);
+  // The steps and bodies come with their route (whoToAsk and accessContacts need all three).
+  const accessRouteByDataset = groupedBy(em, AccessRoute, 'dataset', (r) => r.dataset.id, {
+    populate: ['accessBody', 'steps', 'steps.body'],
+    loaded: (routes) => {
+      primeParts(stepsByRoute, routes, (r) => r.id, (r) => r.steps.getItems());
+      primeRecords(policy, accessBody, routes.flatMap((r) => [r.accessBody, ...r.steps.getItems().map((step) => step.body)]));
+    },
+  });
+  const dataHoldersByDataset = manyToMany(em, policy, Dataset, 'dataHolders', organisation, byName);
+  const contributorsByDataset = manyToMany(em, policy, Dataset, 'contributors', organisation, byName);
+  const publicationsByDataset = manyToMany(em, policy, Dataset, 'publications', publication, byTitle);
+  const disclosureBodiesByOrganisation = new DataLoader<string, DataAccessBody[]>(async (ids) => {
+    const rows = await em.find(
+      DataAccessBody,
+      { $and: [{ kind: DataAccessBodyKind.REGIONAL_DISCLOSURE_FUNCTION, operatedBy: { $in: [...ids] } }, policy.readableFilter()] },
+      { orderBy: { name: 'asc', id: 'asc' } },
+    );
+    return ids.map((id) => rows.filter((body) => body.operatedBy?.id === id));
+  }, BATCHING);
+  const evaluationsByDataset = new DataLoader<string, HealthEconomicEvaluation[]>(async (ids) => {
+    const rows = await em.find(
+      HealthEconomicEvaluation,
+      { $and: [{ evaluatedDatasets: { $in: [...ids] } }, policy.readableFilter()] },
+      // One statement: the evaluations with the datasets they use, to group them by dataset.
+      { populate: ['evaluatedDatasets'], strategy: 'joined', orderBy: { title: 'asc' } },
+    );
+    return ids.map((id) => rows.filter((e) => e.evaluatedDatasets.getItems().some((d) => d.id === id)));
+  }, BATCHING);
+
+  /**
+   * Access bodies by id and the disclosure functions the given organisations operate, in one statement; both
+   * loaders are primed (unreadable bodies as null, and left out of the organisations' lists).
+   */
+  async function readAccessBodies(ids: Set<string>, operators: Set<string>): Promise<DataAccessBody[]> {
+    if (ids.size === 0 && operators.size === 0) return [];
+    const rows = await em.find(
+      DataAccessBody,
+      { $or: [{ id: { $in: [...ids] } }, { kind: DataAccessBodyKind.REGIONAL_DISCLOSURE_FUNCTION, operatedBy: { $in: [...operators] } }] },
+      { orderBy: { name: 'asc', id: 'asc' } },
+    );
+    const readable = rows.filter((body) => policy.canRead(body));
+    const found = new Map(readable.map((body) => [body.id, body]));
+    for (const id of ids) accessBody.prime(id, found.get(id) ?? null);
+    for (const body of rows) accessBody.prime(body.id, found.get(body.id) ?? null);
+    for (const id of operators) {
+      disclosureBodiesByOrganisation.prime(id, readable.filter((body) => body.kind === DataAccessBodyKind.REGIONAL_DISCLOSURE_FUNCTION && body.operatedBy?.id === id));
+    }
+    return readable;
+  }
+
+  /** The readable records of `ids` through their by-id loader, in order (one statement for those not yet read). */
+  async function readable<T>(loader: DataLoader<string, T | null>, ids: readonly string[]): Promise<Map<string, T>> {
+    const unique = [...new Set(ids)];
+    const records = await loader.loadMany(unique);
+    const failed = records.find((record): record is Error => record instanceof Error);
+    if (failed) throw failed;
+    return new Map((records as (T | null)[]).flatMap((record, i) => (record ? [[unique[i]!, record] as const] : [])));
+  }
+
+  /**
+   * A result page of datasets with the parts it shows, in a fixed number of statements whatever its size:
+   * the datasets with their to-one relations and distributions (joined), and at the same time their links,
+   * consent and access route (one statement); then the publications, evaluations and access bodies named;
+   * then the organisations named (holders, contributors, owners, operators of those bodies). Every loader a
+   * field resolver uses next is primed with what was read, readable records only, so resolving the page
+   * costs no further statement. Returns the datasets in the order of `ids`, null for unreadable or missing.
+   */
+  async function datasetPage(ids: readonly string[], parts: DatasetPageParts, named: NamedRecords = {}): Promise<(Dataset | null)[]> {
+    const populate = [parts.distributions && 'distributions', parts.publisher && 'publisher', parts.study && 'wasGeneratedBy', parts.hdab && 'hdab'].filter(
+      (part): part is string => !!part,
+    );
+    const withParts = parts.dataHolders || parts.contacts || parts.contributors || parts.publications || parts.evaluations || parts.consent || parts.accessRoute;
+    // A page whose datasets name no organisations or access bodies reads those named besides (facet buckets)
+    // at the same time as the datasets; otherwise with the page's own, in the same statements.
+    const namesRecords = parts.ownerOrganisation || parts.dataHolders || parts.contributors || parts.contacts || parts.accessRoute || parts.hdab;
+    const [rows, partRows] = await Promise.all([
+      ids.length > 0 ? findBatch(em, Dataset, { id: { $in: [...ids] } }, { populate }) : Promise.resolve([]),
+      ids.length > 0 && withParts ? em.getConnection().execute<PagePartsRow[]>(pagePartsStatement(parts), [[...ids]]) : Promise.resolve([]),
+      namesRecords ? undefined : Promise.all([readAccessBodies(new Set(named.accessBodies), new Set()), readable(organisation, named.organisations ?? [])]),
+    ]);
+    const namedLater = namesRecords ? named : {};
+    const datasets = new Map(rows.filter((row) => policy.canRead(row)).map((row) => [row.id, row]));
+    for (const id of ids) dataset.prime(id, datasets.get(id) ?? null);
+    const shown = [...datasets.values()];
+    if (parts.distributions) primeParts(distributionsByDataset, shown, (d) => d.id, (d) => d.distributions.getItems());
+    if (parts.publisher) primeRecords(policy, organisation, shown.map((d) => d.publisher));
+    if (parts.study) primeRecords(policy, study, shown.map((d) => d.wasGeneratedBy));
+    if (parts.hdab) primeRecords(policy, accessBody, shown.map((d) => d.hdab));
+
+    // Parts follow their dataset: those of unreadable datasets are dropped here.
+    const pageParts = partRows.filter((row) => datasets.has(row.id));
+    const routes = new Map<string, AccessRoute>();
+    for (const row of pageParts) {
+      if (parts.consent) consentByDataset.prime(row.id, row.consent ? [entityFromRow(em, ConsentScope, row.consent)] : []);
+      if (!row.route) continue;
+      const route = entityFromRow(em, AccessRoute, row.route);
+      routes.set(row.id, route);
+      stepsByRoute.prime(route.id, (row.steps ?? []).map((step) => entityFromRow(em, AccessRouteStep, step)));
+    }
+    if (parts.accessRoute || parts.contacts) for (const row of pageParts) accessRouteByDataset.prime(row.id, routes.has(row.id) ? [routes.get(row.id)!] : []);
+
+    const bodyIds = new Set([
+      ...pageParts.flatMap((row) => [row.route?.access_body_id, ...(row.steps ?? []).map((step) => step.body_id)]),
+      ...(namedLater.accessBodies ?? []),
+    ].filter((id): id is string => !!id));
+    const holderIds = new Set(parts.contacts ? pageParts.flatMap((row) => row.holders ?? []) : []);
+    const [bodies, publications, evaluations] = await Promise.all([
+      readAccessBodies(bodyIds, holderIds),
+      readable(publication, pageParts.flatMap((row) => row.publications ?? [])),
+      readable(evaluation, pageParts.flatMap((row) => row.evaluations ?? [])),
+    ]);
+    for (const row of pageParts) {
+      if (parts.publications) publicationsByDataset.prime(row.id, (row.publications ?? []).flatMap((id) => publications.get(id) ?? []).sort(byTitle));
+      if (parts.evaluations) evaluationsByDataset.prime(row.id, (row.evaluations ?? []).flatMap((id) => evaluations.get(id) ?? []));
+    }
+
+    const organisations = await readable(organisation, [
+      ...(parts.ownerOrganisation ? shown.flatMap((d) => d.ownerOrganisationId ?? []) : []),
+      ...pageParts.flatMap((row) => [...(row.holders ?? []), ...(row.contributors ?? [])]),
+      ...[...bodies, ...(parts.hdab ? shown.flatMap((d) => d.hdab ?? []) : [])].flatMap((body) => (body.operatedBy ? [body.operatedBy.id] : [])),
+      ...(namedLater.organisations ?? []),
+    ]);
+    for (const row of pageParts) {
+      if (parts.dataHolders || parts.contacts) dataHoldersByDataset.prime(row.id, (row.holders ?? []).flatMap((id) => organisations.get(id) ?? []).sort(byName));
+      if (parts.contributors) contributorsByDataset.prime(row.id, (row.contributors ?? []).flatMap((id) => organisations.get(id) ?? []).sort(byName));
+    }
+    return ids.map((id) => datasets.get(id) ?? null);
+  }
+
   const auditEntriesByKind = new Map<string, DataLoader<string, AuditEntry[]>>();
   return {
+    datasetPage,
     /** The audit log entries of records of one kind, by record id, oldest first (callers check who may read them). */
     auditEntries(entityType: string): DataLoader<string, AuditEntry[]> {
       let loader = auditEntriesByKind.get(entityType);
@@ -145,46 +353,24 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
     study,
     publication,
     dataset,
-    evaluation: byId(em, policy, HealthEconomicEvaluation),
+    evaluation,
     distributionsByDataset,
-    consentByDataset: groupedBy(em, ConsentScope, 'dataset', (c) => c.dataset.id),
-    // The steps and bodies come with their route (whoToAsk and accessContacts need all three).
-    accessRouteByDataset: groupedBy(em, AccessRoute, 'dataset', (r) => r.dataset.id, {
-      populate: ['accessBody', 'steps', 'steps.body'],
-      loaded: (routes) => {
-        primeParts(stepsByRoute, routes, (r) => r.id, (r) => r.steps.getItems());
-        primeRecords(policy, accessBody, routes.flatMap((r) => [r.accessBody, ...r.steps.getItems().map((step) => step.body)]));
-      },
-    }),
+    consentByDataset,
+    accessRouteByDataset,
     stepsByRoute,
     datasetsByStudy: groupedBy(em, Dataset, 'wasGeneratedBy', (d) => d.wasGeneratedBy!.id, { orderBy: { title: 'asc' } }, policy.readableFilter()),
     resultsByEvaluation: groupedBy(em, HealthEconomicResult, 'evaluation', (r) => r.evaluation.id, { orderBy: { position: 'asc' } }),
-    dataHoldersByDataset: manyToMany(em, policy, Dataset, 'dataHolders', organisation),
-    contributorsByDataset: manyToMany(em, policy, Dataset, 'contributors', organisation),
-    publicationsByDataset: manyToMany(em, policy, Dataset, 'publications', publication),
-    fundersByStudy: manyToMany(em, policy, Study, 'funders', organisation),
-    participantsByStudy: manyToMany(em, policy, Study, 'participatingOrganisations', organisation),
-    publicationsByStudy: manyToMany(em, policy, Study, 'publications', publication),
-    datasetsByEvaluation: manyToMany(em, policy, HealthEconomicEvaluation, 'evaluatedDatasets', dataset),
-    studiesByEvaluation: manyToMany(em, policy, HealthEconomicEvaluation, 'evaluatedStudies', study),
+    dataHoldersByDataset,
+    contributorsByDataset,
+    publicationsByDataset,
+    fundersByStudy: manyToMany(em, policy, Study, 'funders', organisation, byName),
+    participantsByStudy: manyToMany(em, policy, Study, 'participatingOrganisations', organisation, byName),
+    publicationsByStudy: manyToMany(em, policy, Study, 'publications', publication, byTitle),
+    datasetsByEvaluation: manyToMany(em, policy, HealthEconomicEvaluation, 'evaluatedDatasets', dataset, byTitle),
+    studiesByEvaluation: manyToMany(em, policy, HealthEconomicEvaluation, 'evaluatedStudies', study, byTitle),
     /** The disclosure functions (REGIONAL_DISCLOSURE_FUNCTION) each organisation operates, by name. */
-    disclosureBodiesByOrganisation: new DataLoader<string, DataAccessBody[]>(async (ids) => {
-      const rows = await em.find(
-        DataAccessBody,
-        { $and: [{ kind: DataAccessBodyKind.REGIONAL_DISCLOSURE_FUNCTION, operatedBy: { $in: [...ids] } }, policy.readableFilter()] },
-        { orderBy: { name: 'asc', id: 'asc' } },
-      );
-      return ids.map((id) => rows.filter((body) => body.operatedBy?.id === id));
-    }, BATCHING),
-    evaluationsByDataset: new DataLoader<string, HealthEconomicEvaluation[]>(async (ids) => {
-      const rows = await em.find(
-        HealthEconomicEvaluation,
-        { $and: [{ evaluatedDatasets: { $in: [...ids] } }, policy.readableFilter()] },
-        // One statement: the evaluations with the datasets they use, to group them by dataset.
-        { populate: ['evaluatedDatasets'], strategy: 'joined', orderBy: { title: 'asc' } },
-      );
-      return ids.map((id) => rows.filter((e) => e.evaluatedDatasets.getItems().some((d) => d.id === id)));
-    }, BATCHING),
+    disclosureBodiesByOrganisation,
+    evaluationsByDataset,
   };
 }
 

@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { getNamedType, GraphQLError, validate, type GraphQLFormattedError } from 'graphql';
@@ -140,7 +140,9 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
     introspection: http.introspection,
     // Without introspection, "did you mean" suggestions would spell the schema out field by field.
     hideSchemaDetailsFromClientErrors: !http.introspection,
-    plugins: [metered.plugin, limits, ApolloServerPluginLandingPageDisabled()],
+    // No cache hints are set: without this Apollo's default cache control plugin hooks every resolved field
+    // (a page of 50 datasets resolves several thousand).
+    plugins: [metered.plugin, limits, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 
