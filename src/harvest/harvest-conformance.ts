@@ -69,7 +69,9 @@ export function withMandatoryFilled(dataset: Json, standIns: StandIns, warn: War
   }
   const keywords = ((dataset.keywords ?? []) as string[]).filter((keyword) => keyword.trim());
   const themeLabels = [...new Set(((dataset.sourceDescription?.themes ?? []) as string[]).map(knownConceptLabel).filter((label) => label !== null))];
-  if (keywords.length === 0 && !dataset.diagnosticArea && themeLabels.length > 0) {
+  // The diagnostic area and assays are written as keywords too (publish-conformance.ts).
+  const keywordsWritten = keywords.length > 0 || !!dataset.diagnosticArea || !!dataset.cohort?.sequencing?.assay;
+  if (!keywordsWritten && themeLabels.length > 0) {
     // The labels are the vocabulary's English ones: the record's own keywords only when it is in English.
     const language = dataset.language ?? DEFAULT_RECORD_LANGUAGE;
     if (language === 'en') filled.keywords = themeLabels;
