@@ -32,12 +32,13 @@ const DATASET_TEXTS: readonly TranslatedField[] = [
 /** Rules for registering and changing datasets; the shared lifecycle runs them (records/record-service.ts). */
 export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   entity: Dataset,
-  async build(em, input, problems, refs) {
+  async build(em, input, problems, refs, origin) {
     if (!input.publisher) problems.add('input.publisher', 'is required', 'REQUIRED');
     if (input.identifier != null) checkText(problems, 'input.identifier', input.identifier, 500);
     const dataset = Object.assign(new Dataset(), {
       identifier: input.identifier?.trim() || `urn:gdcat:dataset:${randomUUID()}`,
       title: '',
+      provenanceSource: origin?.provenanceSource ?? ProvenanceSource.MANUAL,
     });
     await prefetchReferences(refs, input);
     const owner = input.ownerOrganisation
@@ -127,8 +128,10 @@ async function applyDatasetFields(
   }
   if (input.cohort !== undefined) dataset.cohort = input.cohort ? checkCohort(problems, input.cohort) : null;
   if (input.distributions != null) await applyDistributions(em, dataset, input.distributions, problems, isNew);
-  if (dataset.isNonPublic && (input.distributions != null || input.accessRights != null)) {
-    // Sensitive data is never one click away: access goes through a request (the accessUrl).
+  // Sensitive data is never one click away: access goes through a request (the accessUrl). A harvested
+  // dataset keeps the download URL its source states; no DCAT writer states a non-public dcat:downloadURL.
+  const registeredHere = dataset.provenanceSource !== ProvenanceSource.HARVESTED;
+  if (registeredHere && dataset.isNonPublic && (input.distributions != null || input.accessRights != null)) {
     if (!dataset.distributions.isInitialized()) await em.populate(dataset, ['distributions']);
     for (const [index, distribution] of dataset.distributions.getItems().entries()) {
       if (!distribution.downloadUrl) continue;

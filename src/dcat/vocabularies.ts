@@ -28,8 +28,25 @@ const EU_AUTHORITY = 'http://publications.europa.eu/resource/authority/';
 
 export const dataThemeScheme = { iri: `${EU_AUTHORITY}data-theme`, title: 'Data theme' };
 
+// The EU data-theme table's own English labels.
+const dataThemeLabels: [string, string][] = [
+  ['AGRI', 'Agriculture, fisheries, forestry and food'],
+  ['ECON', 'Economy and finance'],
+  ['EDUC', 'Education, culture and sport'],
+  ['ENER', 'Energy'],
+  ['ENVI', 'Environment'],
+  ['GOVE', 'Government and public sector'],
+  ['HEAL', 'Health'],
+  ['INTR', 'International issues'],
+  ['JUST', 'Justice, legal system and public safety'],
+  ['REGI', 'Regions and cities'],
+  ['SOCI', 'Population and society'],
+  ['TECH', 'Science and technology'],
+  ['TRAN', 'Transport'],
+];
+
 const knownConceptLabels = new Map<string, string>([
-  [`${EU_AUTHORITY}data-theme/HEAL`, 'Health'],
+  ...dataThemeLabels.map(([code, label]): [string, string] => [`${EU_AUTHORITY}data-theme/${code}`, label]),
   [`${EU_AUTHORITY}access-right/PUBLIC`, 'public'],
   [`${EU_AUTHORITY}access-right/RESTRICTED`, 'restricted'],
   [`${EU_AUTHORITY}access-right/NON_PUBLIC`, 'non-public'],
@@ -41,6 +58,11 @@ const knownConceptLabels = new Map<string, string>([
  */
 export function conceptLabel(iri: string): string {
   return knownConceptLabels.get(iri) ?? iri.replace(/[/#]+$/, '').split(/[/#]/).pop() ?? iri;
+}
+
+/** The vocabulary's own English label of a term, or null when we do not know it (no code stands in). */
+export function knownConceptLabel(iri: string): string | null {
+  return knownConceptLabels.get(iri) ?? null;
 }
 
 /**

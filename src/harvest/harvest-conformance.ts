@@ -1,28 +1,47 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessRoute } from '../access/access-route.entity.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
+import { DEFAULT_RECORD_LANGUAGE } from '../core/languages.js';
 import { Problems } from '../core/problems.js';
-import { Dataset } from '../datasets/dataset.entity.js';
-import { checkConformance } from '../datasets/publish-conformance.js';
+import { DataAccessBody, DataAccessBodyKind } from '../access/data-access-body.entity.js';
+import { Dataset, NON_PUBLIC_ACCESS } from '../datasets/dataset.entity.js';
+import { knownConceptLabel } from '../dcat/vocabularies.js';
+import { RecordStatus } from '../records/record.js';
+import { checkConformance, NO_DOWNLOAD_URL } from '../datasets/publish-conformance.js';
 import type { HarvestError } from './harvest-run.entity.js';
 import type { Json } from './record-inputs.js';
 
 /*
  * A harvested dataset is published as its source published it: what a data manager must supply before
  * publishing here is the source's to supply, so a gap never keeps the record out. What DCAT-AP 3 makes
- * mandatory is filled from what the same source states, so this catalogue's own output stays valid; the
- * rest of the publishing rules are checked all the same, and each gap is a warning of the run.
+ * mandatory is filled from what the same source states, so this catalogue's own output stays valid; for
+ * non-public data, what HealthDCAT-AP makes mandatory is filled from what is known (the source's themes,
+ * the access body that answers for the source here), never invented. The rest of the publishing rules are
+ * checked all the same, and each fill and gap is a warning of the run.
  */
 
 /** A warning about one dataset of the run. */
 type Warn = (identifier: string, field: string | null, message: string, code: string) => void;
 
+/** What this catalogue knows beyond the source. */
+export interface StandIns {
+  /**
+   * Identifier of the health data access body that answers for the source's records here: the one HDAB the
+   * organisation the source speaks for operates; null when it operates none (or several: no guess).
+   */
+  hdab: string | null;
+}
+
 /**
- * The dataset with what DCAT-AP 3 makes mandatory filled from the source's own statements: its title stands
- * in for a missing description, a distribution's download URL for its missing access URL (as DCAT-AP advises
- * for downloadable files), and a distribution with neither is left out. Each fill is a warning.
+ * The dataset with what the shapes make mandatory filled from the source's own statements. DCAT-AP 3: its
+ * title stands in for a missing description, a distribution's download URL for its missing access URL (as
+ * DCAT-AP advises for downloadable files), and a distribution with neither is left out. Access rights the
+ * source does not state are read as non-public, the safe side: held to what non-public data needs, and no
+ * download offered in this catalogue's DCAT, while the download URLs it states are kept as stated. Non-public data
+ * (HealthDCAT-AP): the access body that answers for the source stands in for a missing healthdcatap:hdab,
+ * and the labels of the source's themes for missing keywords. Each fill is a warning.
  */
-export function withDcatApMandatory(dataset: Json, warn: Warn): Json {
+export function withMandatoryFilled(dataset: Json, standIns: StandIns, warn: Warn): Json {
   const filled = { ...dataset };
   if (!String(dataset.description ?? '').trim() && dataset.title) {
     filled.description = dataset.title;
@@ -39,7 +58,37 @@ export function withDcatApMandatory(dataset: Json, warn: Warn): Json {
     }
   }
   filled.distributions = distributions;
+  if (!dataset.accessRights) {
+    filled.accessRights = NON_PUBLIC_ACCESS;
+    warn(dataset.id, 'accessRights', 'the source states no access rights (dct:accessRights); treated as non-public here, the safe side', 'NOT_STATED');
+  }
+  if (filled.accessRights !== NON_PUBLIC_ACCESS) return filled;
+  if (!dataset.hdab && standIns.hdab) {
+    filled.hdab = standIns.hdab;
+    warn(dataset.id, 'hdab', `the source names no health data access body (HealthDCAT-AP requires one for non-public data); "${standIns.hdab}", which answers for the source here, stands in`, 'FILLED_HERE');
+  }
+  const keywords = ((dataset.keywords ?? []) as string[]).filter((keyword) => keyword.trim());
+  const themeLabels = [...new Set(((dataset.sourceDescription?.themes ?? []) as string[]).map(knownConceptLabel).filter((label) => label !== null))];
+  // The diagnostic area and assays are written as keywords too (publish-conformance.ts).
+  const keywordsWritten = keywords.length > 0 || !!dataset.diagnosticArea || !!dataset.cohort?.sequencing?.assay;
+  if (!keywordsWritten && themeLabels.length > 0) {
+    // The labels are the vocabulary's English ones: the record's own keywords only when it is in English.
+    const language = dataset.language ?? DEFAULT_RECORD_LANGUAGE;
+    if (language === 'en') filled.keywords = themeLabels;
+    else filled.translations = { ...dataset.translations, en: { ...dataset.translations?.en, keywords: themeLabels } };
+    warn(dataset.id, 'keywords', `the source gives no keyword (HealthDCAT-AP requires one for non-public data); the labels of its themes stand in: ${themeLabels.join(', ')}`, 'FILLED_FROM_SOURCE');
+  }
   return filled;
+}
+
+/** The health data access body that answers here for what a source publishes (see StandIns.hdab). */
+export async function standInsFor(em: EntityManager, organisation: string): Promise<StandIns> {
+  const bodies = await em.find(
+    DataAccessBody,
+    { kind: DataAccessBodyKind.HDAB, operatedBy: { identifier: organisation }, status: RecordStatus.PUBLISHED },
+    { fields: ['identifier'], limit: 2 },
+  );
+  return { hdab: bodies.length === 1 ? bodies[0].identifier : null };
 }
 
 /**
@@ -56,6 +105,14 @@ export async function conformanceWarnings(em: EntityManager, identifiers: string
   return datasets.flatMap((dataset) => {
     const problems = new Problems();
     checkConformance(dataset, consents.get(dataset.id) ?? null, routes.get(dataset.id) ?? null, problems);
-    return problems.list.map((problem) => ({ identifier: dataset.identifier, iri: iriOf(dataset.identifier), field: problem.field, message: problem.message, code: problem.code }));
+    return problems.list.map((problem) => ({
+      identifier: dataset.identifier,
+      iri: iriOf(dataset.identifier),
+      field: problem.field,
+      // The rule a data manager meets here is about a link the source, not this catalogue, offers.
+      ...(problem.message === NO_DOWNLOAD_URL
+        ? { message: 'the source offers a direct download URL for data treated as non-public here; kept as stated, not offered in this catalogue\'s DCAT', code: 'NOT_OFFERED' }
+        : { message: problem.message, code: problem.code }),
+    }));
   });
 }

@@ -11,9 +11,10 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
   entity: EntityClass<E>;
   /**
    * Builds a new (unpersisted) record from a create input, reporting problems. Every record the input
-   * points at is resolved through `refs`, which applies the reference rule.
+   * points at is resolved through `refs`, which applies the reference rule. A record written in bulk is
+   * built knowing its origin (a harvested record keeps what its source states).
    */
-  build(em: EntityManager, input: I, problems: Problems, refs: References): Promise<E>;
+  build(em: EntityManager, input: I, problems: Problems, refs: References, origin?: RecordOrigin): Promise<E>;
   /** Applies the given fields of a patch (references through `refs`, as in build). */
   apply(em: EntityManager, record: E, patch: P, problems: Problems, refs: References): Promise<void>;
   /** Extra checks before publishing (e.g. CHEERS items required for full evaluations). */
@@ -81,7 +82,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
 
   private async createFrom(input: I, origin: RecordOrigin): Promise<E> {
     const problems = new Problems();
-    const record = await this.rules.build(this.em, input, problems, this.refs);
+    const record = await this.rules.build(this.em, input, problems, this.refs, origin);
     problems.throwIfAny();
     this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
     await this.applyOrigin(record, origin);

@@ -21,6 +21,10 @@ const BASE = 'http://gdcat.test';
 const NON_PUBLIC = 'http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC';
 const PUBLIC = 'http://publications.europa.eu/resource/authority/access-right/PUBLIC';
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+/** The organisation foreign sources speak for here, operating the health data access body that answers for them. */
+const EHDS_NODE = 'urn:example:gms-catalogue:org:ehalsomyndigheten';
+const NODE_HDAB = 'urn:test:conformance:hdab';
+const FOREIGN_NON_PUBLIC = ['dk-exomes', 'dk-calls'];
 
 const CREATE = `mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } userErrors { field message } } }`;
 const PUBLISH = `mutation($id: ID!) { publishDataset(id: $id) { dataset { status } userErrors { field message } } }`;
@@ -106,8 +110,11 @@ const registered = [
 ];
 
 /**
- * A public dataset as another DCAT-AP catalogue publishes it: its own themes, coverage and contact point, no
- * description, and a distribution with only a download URL (both filled in from the source when harvested).
+ * Datasets as another DCAT-AP catalogue publishes them. A public one: its own themes, coverage and contact
+ * point, no description, and a distribution with only a download URL (both filled in from the source when
+ * harvested). A non-public one naming no health data access body and no keyword, and one stating no access
+ * rights (non-public here) with only a download URL: the access body that answers for the source here and
+ * the labels of their themes stand in.
  */
 const FOREIGN = `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
   @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix vcard: <http://www.w3.org/2006/vcard/ns#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -119,6 +126,14 @@ const FOREIGN = `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http
     dcat:contactPoint [ a vcard:Kind ; vcard:fn "Open data desk" ; vcard:hasURL <https://open.example/contact> ] ;
     dct:publisher <https://open.example/org> ;
     dcat:distribution [ a dcat:Distribution ; dct:title "Counts"@en ; dcat:downloadURL <https://open.example/counts.tsv> ] .
+  <https://open.example/dataset/2> a dcat:Dataset ; dct:identifier "dk-exomes" ; dct:title "Exomes of rare-disease patients, Denmark"@en ;
+    dct:description "Exomes of patients with rare diseases."@en ; dct:accessRights <${NON_PUBLIC}> ;
+    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/HEAL> ; dct:publisher <https://open.example/org> ;
+    dcat:distribution [ a dcat:Distribution ; dct:title "Access request"@en ; dcat:accessURL <https://open.example/request> ] .
+  <https://open.example/dataset/3> a dcat:Dataset ; dct:identifier "dk-calls" ; dct:title "Variant calls, Denmark"@en ;
+    dct:description "Joint variant calls."@en ; dcat:theme <http://publications.europa.eu/resource/authority/data-theme/SOCI> ;
+    dct:publisher <https://open.example/org> ;
+    dcat:distribution [ a dcat:Distribution ; dct:title "Calls"@en ; dcat:downloadURL <https://open.example/calls.vcf.gz> ] .
   <https://open.example/org> a foaf:Organization ; foaf:name "Open genomics agency" .`;
 
 let catalogue: TestCatalogue;
@@ -136,13 +151,28 @@ beforeAll(async () => {
     const published = await catalogue.gql(PUBLISH, { id: created.data?.createDataset.dataset.id }, manager);
     expect(published.data?.publishDataset.userErrors, input.identifier).toEqual([]);
   }
-  // A dataset harvested from a catalogue that is not a gdcat is part of this catalogue's output too.
+  const body = await catalogue.gql(
+    `mutation($input: DataAccessBodyInput!) { createDataAccessBody(input: $input) { dataAccessBody { id } userErrors { field message } } }`,
+    { input: { identifier: NODE_HDAB, name: 'Health data access body (test)', kind: 'HDAB', operatedBy: EHDS_NODE, contactEmail: 'hdab@example.org' } },
+    manager,
+  );
+  expect(body.data?.createDataAccessBody.userErrors).toEqual([]);
+  const bodyPublished = await catalogue.gql(
+    `mutation($id: ID!) { publishDataAccessBody(id: $id) { userErrors { field message } } }`,
+    { id: body.data?.createDataAccessBody.dataAccessBody.id },
+    manager,
+  );
+  expect(bodyPublished.data?.publishDataAccessBody.userErrors).toEqual([]);
+  // Datasets harvested from a catalogue that is not a gdcat are part of this catalogue's output too.
   foreignSource = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/turtle' }).end(FOREIGN));
   await new Promise<void>((resolve) => foreignSource.listen(0, '127.0.0.1', resolve));
   const address = foreignSource.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/catalog`;
-  const run = await harvest(catalogue.orm.em.fork(), { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: STOCKHOLM }, { timeoutMs: 5_000, maxDocuments: 10 });
-  expect(run).toMatchObject({ outcome: 'SUCCEEDED', failed: 0 });
+  const run = await harvest(catalogue.orm.em.fork(), { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: EHDS_NODE }, { timeoutMs: 5_000, maxDocuments: 10 });
+  expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 4, failed: 0 });
+  // Every gap of the non-public ones is filled; what is left is the source's download URL, kept as stated.
+  const gaps = run.warnings.filter((w) => FOREIGN_NON_PUBLIC.includes(w.identifier ?? '') && !['FILLED_FROM_SOURCE', 'FILLED_HERE', 'NOT_STATED'].includes(w.code));
+  expect(gaps.map((w) => [w.identifier, w.field])).toEqual([['dk-calls', 'distributions[0].downloadUrl']]);
   whole = await wholeCatalogue();
 }, 120_000);
 afterAll(async () => {
@@ -200,6 +230,9 @@ describe('the published catalogue', () => {
     expect(iris).toContain(foreign);
     const about = (predicate: RDF.NamedNode) => whole.filter((q) => q.subject.value === foreign && q.predicate.equals(predicate)).length;
     expect([about(dcat('theme')), about(dct('spatial')), about(dct('temporal')), about(dcat('contactPoint'))]).toEqual([2, 1, 1, 1]);
+    // The non-public foreign datasets are held against the HealthDCAT-AP NON_PUBLIC shapes with the rest.
+    const nonPublicIris = datasetsIn(nonPublicPart(whole));
+    for (const identifier of FOREIGN_NON_PUBLIC) expect(nonPublicIris).toContain(`${BASE}/dcat/datasets/${identifier}`);
     const nonPublic = listed.filter((dataset) => dataset.accessRights === NON_PUBLIC);
     expect(nonPublic.length).toBeGreaterThan(10);
     expect(datasetsIn(nonPublicPart(whole))).toHaveLength(nonPublic.length);

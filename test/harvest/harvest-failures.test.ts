@@ -10,6 +10,7 @@ import { RecordStatus } from '../../src/records/record.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
 const GMS = 'urn:example:gms-catalogue:org:gms';
+const EHM = 'urn:example:gms-catalogue:org:ehalsomyndigheten';
 const OPTIONS = { timeoutMs: 2_000, maxDocuments: 100 };
 const example = (name: string) => readFileSync(new URL(`../../data/standards/dcat-ap/examples/${name}`, import.meta.url), 'utf8');
 const BEE_POPULATION = example('example-bee-population.ttl');
@@ -203,6 +204,69 @@ describe('records the source describes', () => {
     expect(filled).toMatchObject({ status: RecordStatus.PUBLISHED, description: 'Public, undescribed' });
     expect(filled.distributions.getItems().map((d) => [d.title, d.accessUrl, d.downloadUrl])).toEqual([['File', 'https://foreign.example/file.tsv', 'https://foreign.example/file.tsv']]);
     expect((await em.findOneOrFail(Dataset, { identifier: 'gap-sensitive' })).status).toBe(RecordStatus.PUBLISHED);
+  });
+
+  it('takes a foreign dataset that states no access rights as non-public, keeps its download URL as stated and offers it nowhere, and warns', async () => {
+    routes.set('/no-rights.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+      <https://foreign.example/dataset/no-rights> a dcat:Dataset ; dct:identifier "no-rights" ; dct:title "Variant calls, rights unstated"@en ;
+        dct:description "Joint calls."@en ; dct:publisher <https://foreign.example/agency> ;
+        dcat:theme <http://publications.europa.eu/resource/authority/data-theme/SOCI>, <http://example.org/theme/unknown> ;
+        dcat:distribution [ a dcat:Distribution ; dct:title "Calls" ; dcat:downloadURL <https://foreign.example/calls.vcf.gz> ] .
+      <https://foreign.example/agency> a foaf:Agent ; foaf:name "Foreign agency"@en .`));
+    const run = await harvest(catalogue.orm.em.fork(), target('/no-rights.ttl'), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 1, failed: 0, errors: [] });
+    const iri = 'https://foreign.example/dataset/no-rights';
+    expect(run.warnings.map((w) => [w.identifier, w.iri, w.field, w.code]).sort()).toEqual([
+      ['no-rights', iri, 'accessRights', 'NOT_STATED'],
+      ['no-rights', iri, 'distributions.accessUrl', 'FILLED_FROM_SOURCE'],
+      // The source's download URL is kept as stated, and not offered here.
+      ['no-rights', iri, 'distributions[0].downloadUrl', 'NOT_OFFERED'],
+      // GMS operates no health data access body: nothing stands in.
+      ['no-rights', iri, 'hdab', 'REQUIRED'],
+      // An unknown theme has no label to stand in; the EU theme's label does.
+      ['no-rights', iri, 'keywords', 'FILLED_FROM_SOURCE'],
+    ]);
+    expect(run.warnings.find((w) => w.field === 'keywords')?.message).toMatch(/: Population and society$/);
+    const em = catalogue.orm.em.fork();
+    const dataset = await em.findOneOrFail(Dataset, { identifier: 'no-rights' }, { populate: ['distributions'] });
+    expect(dataset).toMatchObject({ status: RecordStatus.PUBLISHED, isNonPublic: true, keywords: ['Population and society'] });
+    expect(dataset.distributions.getItems().map((d) => [d.accessUrl, d.downloadUrl])).toEqual([['https://foreign.example/calls.vcf.gz', 'https://foreign.example/calls.vcf.gz']]);
+    const published = await (await fetch(`${catalogue.url}/dcat/datasets/no-rights`, { headers: { accept: 'application/n-triples' } })).text();
+    expect(published).toContain('<http://purl.org/dc/terms/accessRights> <http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC>');
+    expect(published).not.toContain('http://www.w3.org/ns/dcat#downloadURL');
+    // The same statements again change nothing.
+    expect(await harvest(catalogue.orm.em.fork(), target('/no-rights.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });
+  });
+
+  it('lets the health data access body of the organisation a source speaks for answer for its non-public datasets that name none', async () => {
+    const admin = await catalogue.token('admin');
+    const body = await catalogue.gql(
+      `mutation($input: DataAccessBodyInput!) { createDataAccessBody(input: $input) { dataAccessBody { id } userErrors { field message } } }`,
+      { input: { identifier: 'urn:test:hdab:ehm', name: 'EHDS access body (test)', kind: 'HDAB', operatedBy: EHM, contactEmail: 'hdab@example.org' } },
+      admin,
+    );
+    expect(body.data?.createDataAccessBody.userErrors).toEqual([]);
+    const published = await catalogue.gql(
+      `mutation($id: ID!) { publishDataAccessBody(id: $id) { userErrors { field message } } }`,
+      { id: body.data?.createDataAccessBody.dataAccessBody.id },
+      admin,
+    );
+    expect(published.data?.publishDataAccessBody.userErrors).toEqual([]);
+    routes.set('/sensitive.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+      <https://foreign.example/dataset/sensitive-themed> a dcat:Dataset ; dct:identifier "sensitive-themed" ; dct:title "Exomes"@en ;
+        dct:description "Exomes of patients."@en ; dct:publisher <https://foreign.example/agency> ;
+        dct:accessRights <http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC> ;
+        dcat:theme <http://publications.europa.eu/resource/authority/data-theme/HEAL> ;
+        dcat:distribution [ a dcat:Distribution ; dct:title "Request" ; dcat:accessURL <https://foreign.example/request> ] .
+      <https://foreign.example/agency> a foaf:Agent ; foaf:name "Foreign agency"@en .`));
+    const run = await harvest(catalogue.orm.em.fork(), { ...target('/sensitive.ttl'), organisation: EHM }, OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 1, failed: 0 });
+    expect(run.warnings.map((w) => [w.identifier, w.field, w.code]).sort()).toEqual([
+      ['sensitive-themed', 'hdab', 'FILLED_HERE'],
+      ['sensitive-themed', 'keywords', 'FILLED_FROM_SOURCE'],
+    ]);
+    const dataset = await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'sensitive-themed' }, { populate: ['hdab'] });
+    expect([dataset.hdab?.identifier, dataset.keywords]).toEqual(['urn:test:hdab:ehm', ['Health']]);
   });
 
   it('reads the official DCAT-AP 3 example, counting what it does not read', async () => {
