@@ -1,10 +1,9 @@
 import { DataAccessBody } from '../access/data-access-body.entity.js';
-import type { DatasetPageParts, NamedRecords } from '../db/loaders.js';
 import { pageSize } from '../records/pagination.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
 import { permittedConsentKeys } from '../consent/consent-matching.js';
 import { findDuoTerm } from '../consent/duo-vocabulary.js';
-import type { RequestContext } from '../graphql/kit/context.js';
+import type { DatasetPageParts, NamedRecords, RequestContext } from '../graphql/kit/context.js';
 import { nameFor } from '../graphql/kit/localized-text.js';
 import { labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 import { Organisation } from '../organisations/organisation.entity.js';

@@ -3,6 +3,9 @@ import type { AccessPolicy } from '../../records/access-policy.js';
 import type { Loaders } from '../../db/loaders.js';
 import type { SearchEngine } from '../../search/engine.js';
 
+/** What a result page reads for its nodes (the loaders' page read), named for the resolvers that ask for it. */
+export type { DatasetPageParts, NamedRecords } from '../../db/loaders.js';
+
 export interface SearchSettings {
   /** Facet counts below this are shown as "<N" to anonymous callers. */
   smallCountThreshold: number;
