@@ -48,7 +48,7 @@ export async function exportCatalogue(orm: Orm, out: NodeJS.WritableStream, opti
     const members = datasets.map((dataset) => iris.dataset(dataset.identifier));
     describeContainer(describer.graph, `${iris.catalog()}#datasets`, catalog, dcat('dataset'), members);
     for (const record of records) describer.dataset(record);
-    await writer.write(describer.quads);
+    await writer.write(describer.graph);
     written += datasets.length;
     if (datasets.length > 0) options.onProgress?.(written);
     if (datasets.length < batchSize) break;
