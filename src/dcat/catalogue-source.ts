@@ -237,10 +237,21 @@ type Row = Record<string, unknown>;
 class RecordRows<T extends object> {
   private readonly scalars: { name: string; field: string; convert: (value: unknown) => unknown }[] = [];
   private readonly foreignKeys = new Map<string, string>();
+  /**
+   * The prototype of the records: the entity's, with every mapped property shadowed by a plain data
+   * property. The ORM puts setters on the entity's prototype that attach change tracking to an instance on
+   * its first assignment; a record that is only read needs none of that.
+   */
+  private readonly prototype: object;
 
-  constructor(em: EntityManager, private readonly entity: EntityClass<T>) {
+  constructor(em: EntityManager, entity: EntityClass<T>) {
     const platform = em.getPlatform();
-    for (const prop of em.getMetadata().get(entity).props) {
+    const meta = em.getMetadata().get(entity);
+    this.prototype = Object.create(entity.prototype as object) as object;
+    for (const prop of meta.props) {
+      Object.defineProperty(this.prototype, prop.name, { value: undefined, writable: true, enumerable: false, configurable: true });
+    }
+    for (const prop of meta.props) {
       const field = prop.fieldNames?.[0];
       if (!field || prop.persist === false) continue;
       if (prop.kind === ReferenceKind.SCALAR) {
@@ -257,7 +268,7 @@ class RecordRows<T extends object> {
   }
 
   record(row: Row): T {
-    const record = Object.create(this.entity.prototype) as Record<string, unknown>;
+    const record = Object.create(this.prototype) as Record<string, unknown>;
     for (const { name, field, convert } of this.scalars) record[name] = row[field] === null ? null : convert(row[field]);
     return record as T;
   }

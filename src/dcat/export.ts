@@ -87,9 +87,10 @@ export interface ExportJob {
 /**
  * V8 lets the heap grow to several times the live data before a full collection; an export allocates a
  * batch's worth of short-lived objects again and again, so a heap bounded near the live set (a batch plus
- * the ORM's metadata) keeps the process small, paid for in more frequent collections (BENCHMARKS.md).
+ * the ORM's metadata and the modules) keeps the process small, paid for in more frequent collections
+ * (BENCHMARKS.md: 48 MiB of old generation costs far more collections than it saves memory).
  */
-const EXPORT_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
+const EXPORT_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
 /** Exports to the file at `path` from a thread of its own whose heap is bounded (EXPORT_HEAP). */
 export function exportCatalogueInWorker(databaseUrl: string, path: string, options: ExportOptions): Promise<{ datasets: number }> {

@@ -1,6 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
-import { nTriplesIri, nTriplesTerm } from './n-triples.js';
+import { nTriplesVocabularyIri, nTriplesTerm } from './n-triples.js';
 
 const { quad } = DataFactory;
 
@@ -26,7 +26,7 @@ export class Graph {
       node = { subject, statements: new Map() };
       this.bySubject.set(subjectKey, node);
     }
-    const key = `${nTriplesIri(predicate.value)} ${nTriplesTerm(object)}`;
+    const key = `${nTriplesVocabularyIri(predicate.value)} ${nTriplesTerm(object)}`;
     if (!node.statements.has(key)) node.statements.set(key, [predicate, object]);
   }
 

@@ -21,6 +21,25 @@ export function nTriplesIri(iri: string): string {
   return IRI_ESCAPED.test(iri) ? `<${iri.replace(IRI_ESCAPED_ALL, uchar)}>` : `<${iri}>`;
 }
 
+/**
+ * `text(iri)`, remembered for up to `limit` IRIs: predicates and datatypes come from a few vocabularies and
+ * recur in every triple, so the export looks their text up instead of checking each character again.
+ */
+export function rememberedIris(text: (iri: string) => string, limit = 4096): (iri: string) => string {
+  const known = new Map<string, string>();
+  return (iri) => {
+    let written = known.get(iri);
+    if (written === undefined) {
+      written = text(iri);
+      if (known.size < limit) known.set(iri, written);
+    }
+    return written;
+  };
+}
+
+/** A predicate's or datatype's N-Triples text. */
+export const nTriplesVocabularyIri = rememberedIris(nTriplesIri);
+
 /** A string in double quotes, escaped. */
 export function quotedString(value: string): string {
   return STRING_ESCAPED.test(value) ? `"${value.replace(STRING_ESCAPED_ALL, (c) => SHORT_ESCAPES[c] ?? uchar(c))}"` : `"${value}"`;
@@ -40,7 +59,7 @@ export function nTriplesTerm(term: RDF.Term): string {
     case 'BlankNode':
       return `_:${term.value}`;
     case 'Literal':
-      return literalText(term, nTriplesIri);
+      return literalText(term, nTriplesVocabularyIri);
     default:
       throw new Error(`Cannot write a ${term.termType} as an RDF term`);
   }

@@ -2,7 +2,7 @@ import type * as RDF from '@rdfjs/types';
 import { Writer, type WriterOptions } from 'n3';
 import type { RdfFormat } from './formats.js';
 import type { Graph } from './graph.js';
-import { literalText, nTriplesIri, nTriplesTerm } from './n-triples.js';
+import { literalText, nTriplesIri, nTriplesTerm, rememberedIris } from './n-triples.js';
 import { toJsonLd } from './json-ld.js';
 import { toRdfXml } from './rdf-xml.js';
 
@@ -107,6 +107,9 @@ class TurtleTerms {
   /** Prefix by namespace; our namespaces all end in / or #, so a name's namespace is found by one cut. */
   private readonly prefixOf: Map<string, string>;
 
+  /** Predicates and datatypes, which recur in every block. */
+  private readonly vocabularyIri = rememberedIris((iri) => this.iri(iri));
+
   constructor(prefixes: Record<string, string>) {
     this.prefixOf = new Map(Object.entries(prefixes).map(([prefix, namespace]) => [namespace, prefix]));
   }
@@ -118,7 +121,7 @@ class TurtleTerms {
       let previous: RDF.NamedNode | null = null;
       for (const [predicate, object] of statements.values()) {
         if (previous?.value === predicate.value) text += `, ${this.term(object)}`;
-        else text += `${previous ? ';\n   ' : ''} ${predicate.value === RDF_TYPE ? 'a' : this.iri(predicate.value)} ${this.term(object)}`;
+        else text += `${previous ? ';\n   ' : ''} ${predicate.value === RDF_TYPE ? 'a' : this.vocabularyIri(predicate.value)} ${this.term(object)}`;
         previous = predicate;
       }
       text += '.\n';
@@ -139,7 +142,7 @@ class TurtleTerms {
       case 'NamedNode':
         return this.iri(term.value);
       case 'Literal':
-        return literalText(term, this.iri);
+        return literalText(term, this.vocabularyIri);
       default:
         return nTriplesTerm(term);
     }
