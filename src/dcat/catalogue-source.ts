@@ -238,8 +238,8 @@ class RecordRows<T extends object> {
   private readonly scalars: { name: string; field: string; convert: (value: unknown) => unknown }[] = [];
   private readonly foreignKeys = new Map<string, string>();
   /**
-   * The prototype of the records: the entity's, with every mapped property shadowed by a plain data
-   * property. The ORM puts setters on the entity's prototype that attach change tracking to an instance on
+   * The prototype of the records: the entity's, with every mapped column's property shadowed by a plain
+   * data property (computed properties keep their getters). The ORM puts setters on the entity's prototype that attach change tracking to an instance on
    * its first assignment; a record that is only read needs none of that.
    */
   private readonly prototype: object;
@@ -249,11 +249,9 @@ class RecordRows<T extends object> {
     const meta = em.getMetadata().get(entity);
     this.prototype = Object.create(entity.prototype as object) as object;
     for (const prop of meta.props) {
-      Object.defineProperty(this.prototype, prop.name, { value: undefined, writable: true, enumerable: false, configurable: true });
-    }
-    for (const prop of meta.props) {
       const field = prop.fieldNames?.[0];
-      if (!field || prop.persist === false) continue;
+      if (!field || prop.persist === false || prop.getter) continue;
+      Object.defineProperty(this.prototype, prop.name, { value: undefined, writable: true, enumerable: false, configurable: true });
       if (prop.kind === ReferenceKind.SCALAR) {
         const custom = prop.customType;
         const convert =
