@@ -34,7 +34,7 @@ import { addDatasetRelations, generateDatasets } from './generate.js';
  *   engine call), so the ratio is measured under the same load; SQL statements per GraphQL request.
  * - writes: SQL statements of createDataset and publishDataset; create+publish throughput with 4 clients.
  * - export: `gdcat export` of the whole catalogue to a file, Turtle then N-Triples, under /usr/bin/time -v
- *   (wall time and peak RSS of the CLI process, as an operator runs it).
+ *   (wall time, CPU time and peak RSS of the CLI process, as an operator runs it).
  */
 const { values } = parseArgs({
   options: {
@@ -307,8 +307,10 @@ async function benchExport(databaseUrl: string, format: 'ttl' | 'nt', dataDir: s
   const elapsed = /Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)/.exec(report)!;
   const seconds = Number(elapsed[1] ?? 0) * 3600 + Number(elapsed[2]) * 60 + Number(elapsed[3]);
   const peakRssMiB = Math.round(Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)![1]) / 1024);
+  // On a shared machine the CPU time is the steadier figure.
+  const cpu = (kind: string): number => Number(new RegExp(`${kind} time \\(seconds\\): ([\\d.]+)`).exec(report)![1]);
   const bytes = (await stat(out)).size;
-  console.log(`export ${format}: ${seconds.toFixed(1)} s, peak RSS ${peakRssMiB} MiB, ${(bytes / 1048576).toFixed(0)} MiB written ` +
+  console.log(`export ${format}: ${seconds.toFixed(1)} s, user + sys CPU ${cpu('User')} + ${cpu('System')} s, peak RSS ${peakRssMiB} MiB, ${(bytes / 1048576).toFixed(0)} MiB written ` +
     `(load average ${loadAtStart} at start, ${load()} at end)\n`);
   await rm(out, { force: true });
 }

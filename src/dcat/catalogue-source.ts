@@ -1,6 +1,6 @@
-import { Collection, type EntityClass, type FilterQuery } from '@mikro-orm/core';
+import { Collection, type EntityClass, type FilterQuery, ReferenceKind } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AccessRoute } from '../access/access-route.entity.js';
+import { AccessRoute, AccessRouteStep } from '../access/access-route.entity.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { fromGlobalId } from '../core/global-id.js';
@@ -8,8 +8,11 @@ import { AccessPolicy } from '../records/access-policy.js';
 import { type CatalogueRecord, RecordStatus } from '../records/record.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { Dataset } from '../datasets/dataset.entity.js';
+import { Distribution } from '../datasets/distribution.entity.js';
 import { HealthEconomicEvaluation } from '../economics/health-economic-evaluation.entity.js';
-import type { Organisation } from '../organisations/organisation.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Publication } from '../publications/publication.entity.js';
+import { Study } from '../studies/study.entity.js';
 
 /**
  * Reads what the harvestable catalogue publishes, a page or batch of datasets at a time, in a fixed number
@@ -218,4 +221,224 @@ async function bodiesOperatedBy(em: EntityManager, organisationIds: string[]): P
     byOrganisation.set(operator, [...(byOrganisation.get(operator) ?? []), body]);
   }
   return byOrganisation;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Batches for the whole-catalogue export.
+
+type Row = Record<string, unknown>;
+
+/**
+ * Turns rows of an entity's table into records of the entity's class without the ORM's hydration, identity
+ * map or change tracking (an export reads a million rows once and drops them): every column the entity
+ * maps becomes its property, converted as the ORM converts it, so the profile writers read these records as
+ * they read managed ones. References are linked by the caller from the foreign keys (`referenceOf`).
+ */
+class RecordRows<T extends object> {
+  private readonly scalars: { name: string; field: string; convert: (value: unknown) => unknown }[] = [];
+  private readonly foreignKeys = new Map<string, string>();
+  /**
+   * The prototype of the records: the entity's, with every mapped column's property shadowed by a plain
+   * data property (computed properties keep their getters). The ORM puts setters on the entity's prototype that attach change tracking to an instance on
+   * its first assignment; a record that is only read needs none of that.
+   */
+  private readonly prototype: object;
+
+  constructor(em: EntityManager, entity: EntityClass<T>) {
+    const platform = em.getPlatform();
+    const meta = em.getMetadata().get(entity);
+    this.prototype = Object.create(entity.prototype as object) as object;
+    for (const prop of meta.props) {
+      const field = prop.fieldNames?.[0];
+      if (!field || prop.persist === false || prop.getter) continue;
+      Object.defineProperty(this.prototype, prop.name, { value: undefined, writable: true, enumerable: false, configurable: true });
+      if (prop.kind === ReferenceKind.SCALAR) {
+        const custom = prop.customType;
+        const convert =
+          custom ? (value: unknown) => custom.convertToJSValue(value, platform)
+          : prop.runtimeType === 'Date' ? (value: unknown) => (value == null || value instanceof Date ? value : platform.parseDate(value as string))
+          : (value: unknown) => value;
+        this.scalars.push({ name: prop.name, field, convert });
+      } else if (prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) {
+        this.foreignKeys.set(prop.name, field);
+      }
+    }
+  }
+
+  record(row: Row): T {
+    const record = Object.create(this.prototype) as Record<string, unknown>;
+    for (const { name, field, convert } of this.scalars) record[name] = row[field] === null ? null : convert(row[field]);
+    return record as T;
+  }
+
+  /** The id a row's to-one reference `name` points at, or null. */
+  referenceOf(row: Row, name: string): string | null {
+    return (row[this.foreignKeys.get(name)!] as string | null) ?? null;
+  }
+}
+
+/** What the export reads a batch of datasets with; one per export (the column lists are worked out once). */
+export class DatasetBatchReader {
+  private readonly datasets: RecordRows<Dataset>;
+  private readonly organisations: RecordRows<Organisation>;
+  private readonly studies: RecordRows<Study>;
+  private readonly publications: RecordRows<Publication>;
+  private readonly distributions: RecordRows<Distribution>;
+  private readonly consents: RecordRows<ConsentScope>;
+  private readonly routes: RecordRows<AccessRoute>;
+  private readonly steps: RecordRows<AccessRouteStep>;
+  private readonly bodies: RecordRows<DataAccessBody>;
+  private readonly evaluations: RecordRows<HealthEconomicEvaluation>;
+  private modified: Date | null = null;
+
+  constructor(private readonly em: EntityManager, private readonly catalogue: Catalogue) {
+    this.datasets = new RecordRows(em, Dataset);
+    this.organisations = new RecordRows(em, Organisation);
+    this.studies = new RecordRows(em, Study);
+    this.publications = new RecordRows(em, Publication);
+    this.distributions = new RecordRows(em, Distribution);
+    this.consents = new RecordRows(em, ConsentScope);
+    this.routes = new RecordRows(em, AccessRoute);
+    this.steps = new RecordRows(em, AccessRouteStep);
+    this.bodies = new RecordRows(em, DataAccessBody);
+    this.evaluations = new RecordRows(em, HealthEconomicEvaluation);
+  }
+
+  /**
+   * The published datasets after `afterId` in id order, with everything their description needs, as the
+   * public sees it (what findDatasetPage and completeRecords give the DCAT pages), in a fixed number of
+   * statements whatever the batch size. The catalogue's dct:modified is read with the first batch, so every
+   * batch states the same one.
+   */
+  async batch(afterId: string | null, limit: number): Promise<DatasetRecords & { lastId: string | null }> {
+    const sql = this.em.getConnection();
+    const datasetRows = await sql.execute<Row[]>(
+      `select * from dataset where status = ? ${afterId ? 'and id > ?' : ''} order by id limit ?`,
+      afterId ? [RecordStatus.PUBLISHED, afterId, limit] : [RecordStatus.PUBLISHED, limit],
+    );
+    this.modified ??= await catalogueModified(this.em, this.catalogue);
+    if (datasetRows.length === 0) return { records: [], bodiesOperatedBy: new Map(), catalogueModified: this.modified, lastId: null };
+    const ids = datasetRows.map((row) => row.id as string);
+    const [parties, publicationRows, distributionRows, consentRows, routeRows, stepRows, evaluationRows] = await Promise.all([
+      sql.execute<Row[]>(
+        `select dataset_id, organisation_id, 'holder' as role from dataset_data_holder where dataset_id = any(?::uuid[])
+         union all select dataset_id, organisation_id, 'contributor' from dataset_contributor where dataset_id = any(?::uuid[])`,
+        [uuids(ids), uuids(ids)],
+      ),
+      sql.execute<Row[]>(
+        'select p.*, dp.dataset_id as of_dataset from publication p join dataset_publication dp on dp.publication_id = p.id where dp.dataset_id = any(?::uuid[])',
+        [uuids(ids)],
+      ),
+      sql.execute<Row[]>('select * from distribution where dataset_id = any(?::uuid[])', [uuids(ids)]),
+      sql.execute<Row[]>('select * from consent_scope where dataset_id = any(?::uuid[])', [uuids(ids)]),
+      sql.execute<Row[]>('select * from access_route where dataset_id = any(?::uuid[])', [uuids(ids)]),
+      sql.execute<Row[]>(
+        'select s.* from access_route_step s join access_route r on r.id = s.route_id where r.dataset_id = any(?::uuid[]) order by s.position',
+        [uuids(ids)],
+      ),
+      sql.execute<Row[]>(
+        `select e.*, ed.dataset_id as of_dataset from health_economic_evaluation e join evaluation_dataset ed on ed.health_economic_evaluation_id = e.id
+          where ed.dataset_id = any(?::uuid[]) order by e.identifier`,
+        [uuids(ids)],
+      ),
+    ]);
+
+    // Organisations, studies and access bodies named by the batch, read once each.
+    const organisationIds = new Set<string>(this.catalogue.publisher ? [this.catalogue.publisher.id] : []);
+    for (const row of datasetRows) organisationIds.add(this.datasets.referenceOf(row, 'publisher')!);
+    for (const row of parties) organisationIds.add(row.organisation_id as string);
+    const studyIds = datasetRows.map((row) => this.datasets.referenceOf(row, 'wasGeneratedBy')).filter((id): id is string => !!id);
+    const bodyIds = new Set<string>();
+    for (const row of datasetRows) bodyIds.add(this.datasets.referenceOf(row, 'hdab') ?? '');
+    for (const row of routeRows) bodyIds.add(this.routes.referenceOf(row, 'accessBody') ?? '');
+    for (const row of stepRows) bodyIds.add(this.steps.referenceOf(row, 'body') ?? '');
+    bodyIds.delete('');
+    const [organisationRows, studyRows, bodyRows, operatedRows] = await Promise.all([
+      sql.execute<Row[]>('select * from organisation where id = any(?::uuid[])', [uuids(organisationIds)]),
+      sql.execute<Row[]>('select * from study where id = any(?::uuid[])', [uuids(studyIds)]),
+      sql.execute<Row[]>('select * from data_access_body where id = any(?::uuid[])', [uuids(bodyIds)]),
+      sql.execute<Row[]>('select * from data_access_body where operated_by_id = any(?::uuid[]) order by identifier', [uuids(organisationIds)]),
+    ]);
+    // The public's view, as in GraphQL: a reference the public may not read is absent.
+    const organisation = readableById(organisationRows.map((row) => this.organisations.record(row)));
+    const study = readableById(studyRows.map((row) => this.studies.record(row)));
+    const body = readableById(bodyRows.map((row) => this.bodies.record(row)));
+    const find = <T>(records: Map<string, T>, id: string | null): T | null => (id ? records.get(id) ?? null : null);
+
+    const bodiesOperatedBy = new Map<string, DataAccessBody[]>();
+    for (const row of operatedRows) {
+      const operated = this.bodies.record(row);
+      if (readable(operated)) add(bodiesOperatedBy, this.bodies.referenceOf(row, 'operatedBy')!, operated);
+    }
+
+    const holders = new Map<string, Organisation[]>();
+    const contributors = new Map<string, Organisation[]>();
+    for (const row of parties) {
+      const party = organisation.get(row.organisation_id as string);
+      if (party) add(row.role === 'holder' ? holders : contributors, row.dataset_id as string, party);
+    }
+    const publicationsOf = groupBy(
+      publicationRows.map((row) => [row.of_dataset as string, this.publications.record(row)] as const).filter(([, publication]) => readable(publication)),
+    );
+    const distributionsOf = groupBy(distributionRows.map((row) => [this.distributions.referenceOf(row, 'dataset')!, this.distributions.record(row)] as const));
+    const evaluationsOf = groupBy(
+      evaluationRows.map((row) => [row.of_dataset as string, this.evaluations.record(row)] as const).filter(([, evaluation]) => readable(evaluation)),
+    );
+    const stepsOf = groupBy(
+      stepRows.map((row) => {
+        const step = this.steps.record(row);
+        step.body = find(body, this.steps.referenceOf(row, 'body'));
+        return [this.steps.referenceOf(row, 'route')!, step] as const;
+      }),
+    );
+    const consentOf = new Map(consentRows.map((row) => [this.consents.referenceOf(row, 'dataset')!, this.consents.record(row)]));
+    const routeOf = new Map(
+      routeRows.map((row) => {
+        const route = this.routes.record(row);
+        route.accessBody = find(body, this.routes.referenceOf(row, 'accessBody'));
+        route.steps = new Collection(route, stepsOf.get(route.id) ?? []);
+        return [this.routes.referenceOf(row, 'dataset')!, route];
+      }),
+    );
+
+    const records = datasetRows.map((row): DatasetRecord => {
+      const dataset = this.datasets.record(row);
+      dataset.publisher = find(organisation, this.datasets.referenceOf(row, 'publisher'))!;
+      dataset.hdab = find(body, this.datasets.referenceOf(row, 'hdab'));
+      dataset.wasGeneratedBy = find(study, this.datasets.referenceOf(row, 'wasGeneratedBy'));
+      dataset.dataHolders = new Collection(dataset, holders.get(dataset.id) ?? []);
+      dataset.contributors = new Collection(dataset, contributors.get(dataset.id) ?? []);
+      dataset.publications = new Collection(dataset, publicationsOf.get(dataset.id) ?? []);
+      dataset.distributions = new Collection(dataset, distributionsOf.get(dataset.id) ?? []);
+      return {
+        dataset,
+        consent: consentOf.get(dataset.id) ?? null,
+        accessRoute: routeOf.get(dataset.id) ?? null,
+        evaluations: evaluationsOf.get(dataset.id) ?? [],
+      };
+    });
+    return { records, bodiesOperatedBy, catalogueModified: this.modified, lastId: ids[ids.length - 1]! };
+  }
+}
+
+/** Ids as one PostgreSQL array parameter (the connection would spread a JavaScript array into a list). */
+const uuids = (ids: Iterable<string>): string => `{${[...ids].join(',')}}`;
+
+const readable = (record: CatalogueRecord): boolean => AccessPolicy.PUBLIC.canRead(record);
+
+/** The records the public may read, by id. */
+const readableById = <T extends CatalogueRecord>(records: T[]): Map<string, T> =>
+  new Map(records.filter(readable).map((record) => [record.id, record]));
+
+function add<T>(lists: Map<string, T[]>, key: string, item: T): void {
+  const list = lists.get(key);
+  if (list) list.push(item);
+  else lists.set(key, [item]);
+}
+
+/** Records grouped by the id they belong to (their dataset, their route). */
+function groupBy<T>(entries: (readonly [string, T])[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const [key, record] of entries) add(groups, key, record);
+  return groups;
 }

@@ -3,7 +3,7 @@ import { finished } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import type { Orm } from '../db/orm.js';
 import { CatalogueDescriber, publishedPrefixes } from './profiles/describer.js';
-import { completeRecords, findCatalogue, findDatasetPage } from './catalogue-source.js';
+import { DatasetBatchReader, findCatalogue } from './catalogue-source.js';
 import { CatalogueIris } from './iris.js';
 import { dcat } from './namespaces.js';
 import { describeContainer } from './profiles/fdp/fdp.writer.js';
@@ -22,8 +22,8 @@ const DEFAULT_BATCH_SIZE = 200;
 
 /**
  * Streams the whole catalogue (the same graph as all pages of GET /dcat/catalog together, without the
- * paging) to `out`. Datasets are read in keyset batches, each with a fresh EntityManager that is dropped
- * afterwards, and written as they are described, so memory stays flat however large the catalogue.
+ * paging) to `out`. Datasets are read in keyset batches as plain records (DatasetBatchReader: no identity map
+ * to grow) and written as they are described, so memory stays flat however large the catalogue.
  * Nodes shared by datasets of different batches (publishers, vocabulary terms) are written once per batch;
  * repeated triples do not change an RDF graph. `out` stays open: the caller owns it.
  */
@@ -35,24 +35,23 @@ export async function exportCatalogue(orm: Orm, out: NodeJS.WritableStream, opti
   const writer: RdfStreamWriter =
     options.format === 'text/turtle' ? createTurtleStreamWriter(out, publishedPrefixes) : createNTriplesStreamWriter(out);
 
+  const reader = new DatasetBatchReader(orm.em.fork(), catalogue);
   let afterId: string | null = null;
   let written = 0;
   for (;;) {
-    const em = orm.em.fork();
-    const datasets = await findDatasetPage(em, { afterId, limit: batchSize });
-    const { records, ...related } = await completeRecords(em, datasets, catalogue);
+    const { records, lastId, ...related } = await reader.batch(afterId, batchSize);
     const describer = new CatalogueDescriber({ iris, catalogue, ...related });
     const catalog = describer.catalog();
-    describer.listDatasets(datasets.map((dataset) => dataset.identifier));
+    const identifiers = records.map(({ dataset }) => dataset.identifier);
+    describer.listDatasets(identifiers);
     // The FAIR Data Point container of the catalogue's first page, stated a batch at a time.
-    const members = datasets.map((dataset) => iris.dataset(dataset.identifier));
-    describeContainer(describer.graph, `${iris.catalog()}#datasets`, catalog, dcat('dataset'), members);
+    describeContainer(describer.graph, `${iris.catalog()}#datasets`, catalog, dcat('dataset'), identifiers.map((identifier) => iris.dataset(identifier)));
     for (const record of records) describer.dataset(record);
-    await writer.write(describer.quads);
-    written += datasets.length;
-    if (datasets.length > 0) options.onProgress?.(written);
-    if (datasets.length < batchSize) break;
-    afterId = datasets[datasets.length - 1]!.id;
+    await writer.write(describer.graph);
+    written += records.length;
+    if (records.length > 0) options.onProgress?.(written);
+    if (records.length < batchSize) break;
+    afterId = lastId;
   }
   await writer.end();
   return { datasets: written };
@@ -88,9 +87,10 @@ export interface ExportJob {
 /**
  * V8 lets the heap grow to several times the live data before a full collection; an export allocates a
  * batch's worth of short-lived objects again and again, so a heap bounded near the live set (a batch plus
- * the ORM's metadata) keeps the process small, paid for in more frequent collections (BENCHMARKS.md).
+ * the ORM's metadata and the modules) keeps the process small, paid for in more frequent collections
+ * (BENCHMARKS.md: 48 MiB of old generation costs far more collections than it saves memory).
  */
-const EXPORT_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
+const EXPORT_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
 /** Exports to the file at `path` from a thread of its own whose heap is bounded (EXPORT_HEAP). */
 export function exportCatalogueInWorker(databaseUrl: string, path: string, options: ExportOptions): Promise<{ datasets: number }> {

@@ -4,7 +4,17 @@ import { DataFactory, type NamedNode } from 'n3';
 export type Namespace = ((localName: string) => NamedNode) & { readonly iri: string };
 
 export function ns(iri: string): Namespace {
-  const term = (localName: string): NamedNode => DataFactory.namedNode(iri + localName);
+  // Terms are immutable and a document names the same few thousands of times (an export, millions): each is
+  // made once, for a bounded number of local names.
+  const made = new Map<string, NamedNode>();
+  const term = (localName: string): NamedNode => {
+    let node = made.get(localName);
+    if (!node) {
+      node = DataFactory.namedNode(iri + localName);
+      if (made.size < 1024) made.set(localName, node);
+    }
+    return node;
+  };
   return Object.assign(term, { iri });
 }
 

@@ -1,8 +1,10 @@
+import type * as RDF from '@rdfjs/types';
 import { Writable } from 'node:stream';
 import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { dcat, dct, ext, foaf, healthdcatap, prefixes, rdf, vcard, xsd } from '../../../src/dcat/namespaces.js';
 import { rdfFormats } from '../../../src/dcat/rdf/formats.js';
+import { Graph } from '../../../src/dcat/rdf/graph.js';
 import { isomorphic, parse } from '../../../src/dcat/rdf/parse.js';
 import { createNTriplesStreamWriter, createTurtleStreamWriter, type RdfStreamWriter, serialize } from '../../../src/dcat/rdf/serialize.js';
 
@@ -170,9 +172,15 @@ function manyDatasets(count: number) {
   return quads;
 }
 
+function graphOf(quads: readonly RDF.Quad[]): Graph {
+  const graph = new Graph();
+  for (const { subject, predicate, object } of quads) graph.add(subject as RDF.Quad_Subject, predicate as RDF.NamedNode, object as RDF.Quad_Object);
+  return graph;
+}
+
 /** Writes the quads in batches of one dataset's four, as an export writes a batch of datasets at a time. */
 async function writeAll(writer: RdfStreamWriter, quads: ReturnType<typeof manyDatasets>): Promise<void> {
-  for (let start = 0; start < quads.length; start += 4) await writer.write(quads.slice(start, start + 4));
+  for (let start = 0; start < quads.length; start += 4) await writer.write(graphOf(quads.slice(start, start + 4)));
   await writer.end();
 }
 
@@ -197,11 +205,37 @@ describe('streaming writers', () => {
     expect(isomorphic(await parse(text(), 'application/n-triples'), quads)).toBe(true);
   });
 
+  for (const [format, create] of [
+    ['text/turtle', (sink: Writable) => createTurtleStreamWriter(sink, prefixes)],
+    ['application/n-triples', createNTriplesStreamWriter],
+  ] as const) {
+    it(`streams the awkward graph as ${format} that reads back to the same graph`, async () => {
+      const graph = awkwardGraph();
+      const { sink, text } = slowSink(1 << 20);
+      const writer = create(sink);
+      await writer.write(graphOf(graph));
+      await writer.end();
+      await new Promise<void>((resolve) => sink.end(resolve));
+      const parsed = await parse(text(), format);
+      expect(parsed).toHaveLength(graph.length);
+      expect(isomorphic(parsed, graph)).toBe(true);
+    });
+  }
+
+  it('writes a triple stated twice in a batch once', async () => {
+    const [first] = manyDatasets(1);
+    const { sink, text } = slowSink(1 << 20);
+    const writer = createNTriplesStreamWriter(sink);
+    await writer.write(graphOf([first!, first!]));
+    await new Promise<void>((resolve) => sink.end(resolve));
+    expect(text().trim().split('\n')).toHaveLength(1);
+  });
+
   it('fails instead of hanging when the client goes away mid-export', async () => {
     const sink = new Writable({ highWaterMark: 1, write() {} });
     const writer = createNTriplesStreamWriter(sink);
     const [first] = manyDatasets(1);
-    const pending = writer.write([first!]);
+    const pending = writer.write(graphOf([first!]));
     sink.destroy();
     await expect(pending).rejects.toThrow(/closed before the export finished/);
   });

@@ -1,0 +1,66 @@
+import type * as RDF from '@rdfjs/types';
+
+/*
+ * Terms as N-Triples / Turtle text (RDF 1.1 N-Triples, sections 2.3-2.4): what the streamed export writes,
+ * term by term, without building quads for a general-purpose writer.
+ */
+
+const XSD_STRING = 'http://www.w3.org/2001/XMLSchema#string';
+
+// IRIREF excludes these; they are written as \u escapes (UCHAR), which every reader decodes back.
+const IRI_ESCAPED = /[\u0000-\u0020<>"{}|^`\\]/;
+const IRI_ESCAPED_ALL = /[\u0000-\u0020<>"{}|^`\\]/g;
+// STRING_LITERAL_QUOTE excludes ", \, line feed and carriage return; other control characters are escaped for readability.
+const STRING_ESCAPED = /[\u0000-\u001f"\\\u007f]/;
+const STRING_ESCAPED_ALL = /[\u0000-\u001f"\\\u007f]/g;
+const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+const uchar = (character: string): string => `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+export function nTriplesIri(iri: string): string {
+  return IRI_ESCAPED.test(iri) ? `<${iri.replace(IRI_ESCAPED_ALL, uchar)}>` : `<${iri}>`;
+}
+
+/**
+ * `text(iri)`, remembered for up to `limit` IRIs: predicates and datatypes come from a few vocabularies and
+ * recur in every triple, so the export looks their text up instead of checking each character again.
+ */
+export function rememberedIris(text: (iri: string) => string, limit = 4096): (iri: string) => string {
+  const known = new Map<string, string>();
+  return (iri) => {
+    let written = known.get(iri);
+    if (written === undefined) {
+      written = text(iri);
+      if (known.size < limit) known.set(iri, written);
+    }
+    return written;
+  };
+}
+
+/** A predicate's or datatype's N-Triples text. */
+export const nTriplesVocabularyIri = rememberedIris(nTriplesIri);
+
+/** A string in double quotes, escaped. */
+export function quotedString(value: string): string {
+  return STRING_ESCAPED.test(value) ? `"${value.replace(STRING_ESCAPED_ALL, (c) => SHORT_ESCAPES[c] ?? uchar(c))}"` : `"${value}"`;
+}
+
+/** A literal with its language tag or datatype (none for xsd:string), the datatype written by `iri`. */
+export function literalText(literal: RDF.Literal, iri: (iri: string) => string): string {
+  if (literal.language) return `${quotedString(literal.value)}@${literal.language}`;
+  const datatype = literal.datatype.value;
+  return datatype === XSD_STRING ? quotedString(literal.value) : `${quotedString(literal.value)}^^${iri(datatype)}`;
+}
+
+export function nTriplesTerm(term: RDF.Term): string {
+  switch (term.termType) {
+    case 'NamedNode':
+      return nTriplesIri(term.value);
+    case 'BlankNode':
+      return `_:${term.value}`;
+    case 'Literal':
+      return literalText(term, nTriplesVocabularyIri);
+    default:
+      throw new Error(`Cannot write a ${term.termType} as an RDF term`);
+  }
+}
