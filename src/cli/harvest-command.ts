@@ -5,7 +5,7 @@ import { harvestSources, withHarvestLock } from '../harvest/harvest-runner.js';
 import { type HarvestError, HarvestOutcome, type HarvestRun } from '../harvest/harvest-run.entity.js';
 import { HarvestSource, HarvestSourceKind } from '../harvest/harvest-source.entity.js';
 import { findHarvestSource } from '../harvest/harvest-source.rules.js';
-import { openDatabase } from '../http/catalogue-server.js';
+import { openDatabase } from '../db/open-database.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { statusLine } from './progress.js';
 

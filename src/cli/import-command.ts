@@ -5,7 +5,7 @@ import type { AppConfig } from '../config.js';
 import { type ImportReport, importCatalogue } from '../harvest/import.js';
 import { openImportFile } from '../harvest/import-file.js';
 import { writeCsvFolder, writeXlsx } from '../harvest/spreadsheet-files.js';
-import { openDatabase } from '../http/catalogue-server.js';
+import { openDatabase } from '../db/open-database.js';
 import { progress } from './progress.js';
 
 const USAGE = 'usage: gdcat import FILE|FOLDER [--dry-run] [--org ID] [--publish] [--json]\n       gdcat import --template xlsx|csv [--out PATH]';

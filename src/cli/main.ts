@@ -1,18 +1,7 @@
 import 'reflect-metadata';
-import { printSchema } from 'graphql';
 import { parseArgs } from 'node:util';
-import { mintDevToken } from '../auth/tokens.js';
 import { configFromEnv } from '../config.js';
-import { Dataset } from '../datasets/dataset.entity.js';
-import { countDatasets } from '../dcat/catalogue-source.js';
-import { exportCatalogueInWorker, exportCatalogueTo, exportFormatNamed } from '../dcat/export.js';
-import { openDatabase, startCatalogue, startIndexer } from '../http/catalogue-server.js';
-import { gdcatSchema } from '../graphql/schema.js';
-import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
-import { runHarvestCommand } from './harvest-command.js';
-import { runImportCommand } from './import-command.js';
-import { createSearchEngine } from '../search/create-engine.js';
-import { reindexAll } from '../search/reindex.js';
+import { openDatabase } from '../db/open-database.js';
 import { progress } from './progress.js';
 
 const USAGE = `gdcat <command> [options]
@@ -44,11 +33,17 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = configFromEnv();
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  // Each command loads only the modules it uses: a command's memory (export's budget in particular) does not
+  // carry the HTTP server, GraphQL schema and spreadsheet readers it never touches.
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      const { startCatalogue } = await import('../http/catalogue-server.js');
       return runUntilSignalled(await startCatalogue(config, log), log);
-    case 'indexer':
+    }
+    case 'indexer': {
+      const { startIndexer } = await import('../http/catalogue-server.js');
       return runUntilSignalled(await startIndexer(config, log), log);
+    }
     case 'migrate': {
       const { orm, embedded } = await openDatabase(config, log);
       log('migrations are up to date');
@@ -58,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'seed': {
       const { values } = parseArgs({ args: rest, options: { force: { type: 'boolean' } } });
+      const [{ Dataset }, { seedExampleCatalogue }] = await Promise.all([
+        import('../datasets/dataset.entity.js'),
+        import('../../seed/example-catalogue.js'),
+      ]);
       const { orm, embedded } = await openDatabase(config, log);
       try {
         const count = await orm.em.fork().count(Dataset);
@@ -72,11 +71,20 @@ async function main(argv: string[]): Promise<number> {
         await embedded?.stop();
       }
     }
-    case 'import':
+    case 'import': {
+      const { runImportCommand } = await import('./import-command.js');
       return runImportCommand(rest, config, log);
-    case 'harvest':
+    }
+    case 'harvest': {
+      const { runHarvestCommand } = await import('./harvest-command.js');
       return runHarvestCommand(rest, config, log);
+    }
     case 'reindex': {
+      const [{ Dataset }, { createSearchEngine }, { reindexAll }] = await Promise.all([
+        import('../datasets/dataset.entity.js'),
+        import('../search/create-engine.js'),
+        import('../search/reindex.js'),
+      ]);
       const { orm, databaseUrl, embedded } = await openDatabase(config, log);
       const engine = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers });
       try {
@@ -94,6 +102,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'export': {
       const { values } = parseArgs({ args: rest, options: { format: { type: 'string', default: 'ttl' }, out: { type: 'string' } } });
+      const [{ countDatasets }, { exportCatalogueInWorker, exportCatalogueTo, exportFormatNamed }] = await Promise.all([
+        import('../dcat/catalogue-source.js'),
+        import('../dcat/export.js'),
+      ]);
       const format = exportFormatNamed(values.format);
       if (!format) {
         log('--format must be ttl or nt');
@@ -126,14 +138,17 @@ async function main(argv: string[]): Promise<number> {
         log('a data_manager token needs at least one --org <organisation identifier>');
         return 2;
       }
+      const { mintDevToken } = await import('../auth/tokens.js');
       process.stdout.write(
         `${await mintDevToken(config.auth, { role: values.role, orgs: values.org ?? [], subject: values.subject, expiresIn: values['expires-in'] })}\n`,
       );
       return 0;
     }
-    case 'print-schema':
+    case 'print-schema': {
+      const [{ printSchema }, { gdcatSchema }] = await Promise.all([import('graphql'), import('../graphql/schema.js')]);
       process.stdout.write(`${printSchema(await gdcatSchema())}\n`);
       return 0;
+    }
     default:
       process.stderr.write(USAGE);
       return command ? 2 : 0;

@@ -1,11 +1,10 @@
 import type { Server } from 'node:http';
-import path from 'node:path';
 import { createTokenVerifier } from '../auth/tokens.js';
 import { httpSettingsFromEnv, searchLimitsFromEnv, type AppConfig } from '../config.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { dcatRouter } from '../dcat/http/dcat.router.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.js';
-import { openOrm, type Orm } from '../db/orm.js';
+import { openDatabase, type Log } from '../db/open-database.js';
+import type { Orm } from '../db/orm.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
 import { ensureCatalogueRecord } from '../harvest/catalogue-record.js';
 import { HarvestScheduler } from '../harvest/harvest-runner.js';
@@ -26,22 +25,6 @@ export interface RunningCatalogue {
   url: string;
   databaseUrl: string;
   stop(): Promise<void>;
-}
-
-export type Log = (line: string) => void;
-
-/** Opens the database (embedded when DATABASE_URL is unset) with migrations applied. */
-export async function openDatabase(config: AppConfig, log: Log): Promise<{ orm: Orm; databaseUrl: string; embedded?: EmbeddedDatabase }> {
-  let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    const dataDir = path.join(config.stateDir, 'postgres');
-    log(`starting embedded PostgreSQL in ${dataDir}`);
-    embedded = await startEmbeddedPostgres({ dataDir });
-    databaseUrl = embedded.url;
-  }
-  const orm = await openOrm({ databaseUrl });
-  return { orm, databaseUrl, embedded };
 }
 
 /**
