@@ -1,7 +1,7 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessPolicy } from './access-policy.js';
-import { assertExpectedVersion, audit, publish, snapshot, withdraw } from './lifecycle.js';
+import { assertExpectedVersion, audit, newRecordSnapshot, publish, snapshot, withdraw } from './lifecycle.js';
 import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './record.js';
 import { duplicateIdentifier, insertNewEntities } from './record-inserts.js';
 import { findReadable, References, rememberReference } from './references.js';
@@ -77,6 +77,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     problems.throwIfAny();
     await this.applyOrigin(record, origin);
     await this.commit(record, `update${this.name}`, before);
+    this.updatedSinceFlush = true;
     return 'updated';
   }
 
@@ -88,7 +89,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     await this.applyOrigin(record, origin);
     this.em.persist(record);
     rememberReference(this.em, record);
-    audit(this.em, this.policy, `create${this.name}`, record, null, snapshot(record));
+    audit(this.em, this.policy, `create${this.name}`, record, null, newRecordSnapshot(record));
     await this.rules.afterChange?.(this.em, record);
     if (!this.options.deferFlush) await insertNewEntities(this.em);
     return record;
@@ -96,12 +97,16 @@ export class RecordService<E extends CatalogueRecord, I, P> {
 
   /**
    * Writes what bulk writers (deferFlush) left in the unit of work: new records with their parts in one
-   * statement, then the changes to existing ones.
+   * statement, then the changes to existing ones. A batch of creates alone skips the ORM's flush, which would
+   * only compare every record just inserted with itself.
    */
   async flush(): Promise<void> {
     await insertNewEntities(this.em);
-    await this.em.flush();
+    if (this.updatedSinceFlush) await this.em.flush();
+    this.updatedSinceFlush = false;
   }
+
+  private updatedSinceFlush = false;
 
   private async applyOrigin(record: E, origin: RecordOrigin): Promise<void> {
     Object.assign(record, {
@@ -131,7 +136,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     problems.throwIfAny();
     this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
     this.em.persist(record);
-    audit(this.em, this.policy, `create${this.name}`, record, null, snapshot(record));
+    audit(this.em, this.policy, `create${this.name}`, record, null, newRecordSnapshot(record));
     await this.rules.afterChange?.(this.em, record);
     await insertNewEntities(this.em);
     return record;
