@@ -1,5 +1,6 @@
 import { type EntityMetadata, type EntityProperty, ReferenceKind, Reference, UniqueConstraintViolationException, Utils, wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CompiledQuery } from 'kysely';
 import { UserInputProblem } from '../core/problems.js';
 
 /**
@@ -30,9 +31,10 @@ export async function insertNewEntities(em: EntityManager): Promise<void> {
     }
   }
   try {
-    await em.execute(insertStatement([...tables.values()]), [...tables.values()].map((t) => JSON.stringify(t.rows)), 'run');
+    await execute(em, insertStatement([...tables.values()]), [...tables.values()].map((t) => JSON.stringify(t.rows)));
   } catch (error) {
-    throw asDuplicateIdentifier(error, tables) ?? error;
+    const converted = em.getDriver().convertException(error as Error);
+    throw asDuplicateIdentifier(converted, tables) ?? converted;
   }
   const comparator = em.getComparator();
   const unitOfWork = em.getUnitOfWork();
@@ -94,13 +96,27 @@ function rowOf(entity: object, meta: EntityMetadata): Record<string, unknown> {
 }
 
 /**
+ * Runs the statement with bound parameters on the entity manager's connection (its transaction, if any) and
+ * logs it as the ORM logs its own. `em.execute` would quote megabytes of JSON into the SQL text instead.
+ */
+async function execute(em: EntityManager, sql: string, parameters: string[]): Promise<void> {
+  const query: CompiledQuery = { sql, parameters, query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: 'insert-new-entities' } };
+  const started = Date.now();
+  try {
+    await em.getKysely().executeQuery(query);
+  } finally {
+    em.config.getLogger().logQuery({ query: sql, took: Date.now() - started, level: 'info' });
+  }
+}
+
+/**
  * One statement for every table: `with t0 as (insert ...), t1 as (insert ...) insert ...`. Only the columns
  * some row gives are named, so the others keep their database defaults (serial ids, trigger-kept columns).
  */
 function insertStatement(tables: Table[]): string {
-  const inserts = tables.map((t) => {
+  const inserts = tables.map((t, i) => {
     const columns = [...new Set(t.rows.flatMap((row) => Object.keys(row)))].map((c) => `"${c}"`).join(', ');
-    return `insert into "${t.name}" (${columns}) select ${columns} from jsonb_populate_recordset(null::"${t.name}", ?::jsonb)`;
+    return `insert into "${t.name}" (${columns}) select ${columns} from jsonb_populate_recordset(null::"${t.name}", $${i + 1}::jsonb)`;
   });
   const last = inserts.pop()!;
   return inserts.length ? `with ${inserts.map((sql, i) => `w${i} as (${sql})`).join(', ')} ${last}` : last;
