@@ -135,7 +135,6 @@ describe('DataLoader batching: no N+1 on a page of datasets', () => {
     const large = await queriesFor(50, `${DATASET} history { action }`, admin);
     expect(small.length).toBeGreaterThan(0);
     expect(large.length, large.join('\n')).toBe(small.length);
-    expect(large.length, large.join('\n')).toBeLessThanOrEqual(1);
   });
 });
 
