@@ -21,13 +21,16 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  * seeded catalogue by `gdcat import`'s code in a child process (time, peak RSS, SQL statements), then
  * imported again (everything unchanged).
  *   node dist/bench/import.js [--datasets 20000] [--formats csv,xlsx,json] [--database-url postgres://...]
- * Without --database-url an embedded PostgreSQL is started in a temporary folder.
+ * Without --database-url an embedded PostgreSQL is started in a temporary folder. The scratch database
+ * (gdcat_<tag>_import_<random>, --tag defaults to bench) is dropped at the end.
  */
 const { values } = parseArgs({
   options: {
     datasets: { type: 'string', default: '20000' },
     formats: { type: 'string', default: 'csv,xlsx,json' },
     'database-url': { type: 'string' },
+    /** Put in the scratch database's name, so whoever shares the server can tell whose it is. */
+    tag: { type: 'string', default: 'bench' },
   },
 });
 const count = Number(values.datasets);
@@ -47,7 +50,7 @@ function* datasets(prefix: string): Generator<Json> {
 const dir = await mkdtemp(path.join(tmpdir(), 'gdcat-bench-import-'));
 const embedded = values['database-url'] ? null : await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
 const serverUrl = new URL(values['database-url'] ?? embedded!.url);
-const name = `gdcat_bench_import_${randomBytes(4).toString('hex')}`;
+const name = `gdcat_${values.tag.replace(/\W/g, '_')}_import_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: serverUrl.toString() });
 await admin.connect();
 await admin.query(`create database ${name}`);

@@ -8,7 +8,7 @@ import { Migration } from '@mikro-orm/migrations';
  */
 
 /** For each related table: which datasets a changed row appears in, as SQL over the row `r`. */
-const affectedDatasets: Record<string, string> = {
+export const affectedDatasets: Record<string, string> = {
   organisation: `select d.id from dataset d where d.publisher_id = r.id
     union select dataset_id from dataset_data_holder where organisation_id = r.id
     union select dataset_id from dataset_contributor where organisation_id = r.id`,

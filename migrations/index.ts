@@ -10,6 +10,7 @@ import { Migration20261130140000_access_route_step_position_deferred } from './M
 import { Migration20261130140100_catalogue_changes_touch_datasets } from './Migration20261130140100_catalogue_changes_touch_datasets.js';
 import { Migration20261130150000_harvest_sources } from './Migration20261130150000_harvest_sources.js';
 import { Migration20261130170000_content_languages } from './Migration20261130170000_content_languages.js';
+import { Migration20261201140000_dataset_parts_touch_datasets_per_statement } from './Migration20261201140000_dataset_parts_touch_datasets_per_statement.js';
 import { Migration20261201150000_dataset_source_description } from './Migration20261201150000_dataset_source_description.js';
 import { Migration20261201150100_harvest_run_warnings } from './Migration20261201150100_harvest_run_warnings.js';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130140100_catalogue_changes_touch_datasets', class: Migration20261130140100_catalogue_changes_touch_datasets },
   { name: 'Migration20261130150000_harvest_sources', class: Migration20261130150000_harvest_sources },
   { name: 'Migration20261130170000_content_languages', class: Migration20261130170000_content_languages },
+  { name: 'Migration20261201140000_dataset_parts_touch_datasets_per_statement', class: Migration20261201140000_dataset_parts_touch_datasets_per_statement },
   { name: 'Migration20261201150000_dataset_source_description', class: Migration20261201150000_dataset_source_description },
   { name: 'Migration20261201150100_harvest_run_warnings', class: Migration20261201150100_harvest_run_warnings },
 ];

@@ -169,7 +169,7 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         }
         if (report.failed > 0) return;
         try {
-          await tx.flush();
+          await service.flush();
         } catch (error) {
           const first = batch[0].location;
           const last = batch.at(-1)!.location;

@@ -1,8 +1,9 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessPolicy } from './access-policy.js';
-import { assertExpectedVersion, audit, publish, snapshot, withdraw } from './lifecycle.js';
+import { assertExpectedVersion, audit, newRecordSnapshot, publish, snapshot, withdraw } from './lifecycle.js';
 import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './record.js';
+import { duplicateIdentifier, insertNewEntities } from './record-inserts.js';
 import { findReadable, References, rememberReference } from './references.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
 
@@ -77,6 +78,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     problems.throwIfAny();
     await this.applyOrigin(record, origin);
     await this.commit(record, `update${this.name}`, before);
+    this.updatedSinceFlush = true;
     return 'updated';
   }
 
@@ -88,11 +90,24 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     await this.applyOrigin(record, origin);
     this.em.persist(record);
     rememberReference(this.em, record);
-    audit(this.em, this.policy, `create${this.name}`, record, null, snapshot(record));
+    audit(this.em, this.policy, `create${this.name}`, record, null, newRecordSnapshot(record));
     await this.rules.afterChange?.(this.em, record);
-    if (!this.options.deferFlush) await this.em.flush();
+    if (!this.options.deferFlush) await insertNewEntities(this.em);
     return record;
   }
+
+  /**
+   * Writes what bulk writers (deferFlush) left in the unit of work: new records with their parts in one
+   * statement, then the changes to existing ones. A batch of creates alone skips the ORM's flush, which would
+   * only compare every record just inserted with itself.
+   */
+  async flush(): Promise<void> {
+    await insertNewEntities(this.em);
+    if (this.updatedSinceFlush) await this.em.flush();
+    this.updatedSinceFlush = false;
+  }
+
+  private updatedSinceFlush = false;
 
   private async applyOrigin(record: E, origin: RecordOrigin): Promise<void> {
     Object.assign(record, {
@@ -111,21 +126,20 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     record.modified = origin.modified ?? new Date();
   }
 
-  /** Permission comes before uniqueness, so a refused caller learns nothing about existing identifiers. */
+  /**
+   * Permission comes before uniqueness, so a refused caller learns nothing about existing identifiers: a
+   * taken identifier is found by the insert itself (the unique key), after every other check.
+   */
   async create(input: I): Promise<E> {
     this.policy.assertSignedIn();
     const problems = new Problems();
     const record = await this.rules.build(this.em, input, problems, this.refs);
     problems.throwIfAny();
     this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
-    if (await this.em.count(this.rules.entity, { identifier: record.identifier } as never)) {
-      throw duplicateIdentifier(record.identifier, this.name);
-    }
     this.em.persist(record);
-    await this.em.flush();
-    audit(this.em, this.policy, `create${this.name}`, record, null, snapshot(record));
+    audit(this.em, this.policy, `create${this.name}`, record, null, newRecordSnapshot(record));
     await this.rules.afterChange?.(this.em, record);
-    await this.em.flush();
+    await insertNewEntities(this.em);
     return record;
   }
 
@@ -207,8 +221,4 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     if (!record) throw UserInputProblem.of('id', `no ${this.name} "${ref}"`, 'NOT_FOUND');
     return record;
   }
-}
-
-function duplicateIdentifier(identifier: string, kind: string): UserInputProblem {
-  return UserInputProblem.of('input.identifier', `"${identifier}" is already used by another ${kind}`, 'DUPLICATE');
 }

@@ -84,7 +84,9 @@ export class References {
    * costs no statement of its own and a record named twice is read once. The rule still runs per reference.
    */
   async prefetch<T extends CatalogueRecord>(entity: EntityClass<T>, refs: readonly (string | null | undefined)[]): Promise<void> {
-    const wanted = [...new Set(refs.filter((ref): ref is string => !!ref))].filter((ref) => !this.known.has(`${entity.name} ${ref}`));
+    // A bulk write's reference cache (cacheReferences) already holds what earlier records named.
+    const cache = caches.get(this.em);
+    const wanted = [...new Set(refs.filter((ref): ref is string => !!ref))].filter((ref) => !this.known.has(`${entity.name} ${ref}`) && !cache?.has(`${entity.name} ${ref}`));
     if (wanted.length < 2) return;
     const ids = new Map<string, string>();
     const identifiers: string[] = [];
@@ -95,9 +97,11 @@ export class References {
     }
     const rows = await this.em.find(entity, { $or: [{ id: { $in: [...ids.keys()] } }, { identifier: { $in: identifiers } }] } as never);
     for (const row of rows) {
-      if (identifiers.includes(row.identifier)) this.known.set(`${entity.name} ${row.identifier}`, row);
-      const byId = ids.get(row.id);
-      if (byId) this.known.set(`${entity.name} ${byId}`, row);
+      for (const ref of [identifiers.includes(row.identifier) ? row.identifier : null, ids.get(row.id)]) {
+        if (!ref) continue;
+        this.known.set(`${entity.name} ${ref}`, row);
+        cache?.set(`${entity.name} ${ref}`, row);
+      }
     }
   }
 

@@ -117,6 +117,26 @@ describe('importCatalogue', () => {
     expect(after.data?.b.version).toBe(1);
   });
 
+  it("moves a dataset's metadataModified when only its parts change, and no other dataset's", async () => {
+    // The source's own dates are old: only the parts written now can move metadataModified past them.
+    const dated = (id: string, distribution: string) => ({ ...newDataset(id), modified: '2020-01-01T00:00:00Z', distributions: [{ title: distribution, formats: ['VCF'] }] });
+    const metadataModified = async () => {
+      const rows = await catalogue.orm.em.fork().find(Dataset, { identifier: { $in: ['urn:test:import:parts-c', 'urn:test:import:parts-d'] } }, { fields: ['identifier', 'metadataModified'] });
+      return Object.fromEntries(rows.map((row) => [row.identifier.slice(-1), row.metadataModified!.getTime()]));
+    };
+    const started = Date.now();
+    expect((await importAs(stockholm, { records: [dated('urn:test:import:parts-c', 'VCF'), dated('urn:test:import:parts-d', 'VCF')] })).report).toMatchObject({ created: 2 });
+    const first = await metadataModified();
+    expect(first.c).toBeGreaterThanOrEqual(started - 1000);
+    expect(first.d).toBeGreaterThanOrEqual(started - 1000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await importAs(stockholm, { records: [dated('urn:test:import:parts-c', 'CRAM and VCF'), dated('urn:test:import:parts-d', 'VCF')] });
+    expect(second.report).toMatchObject({ updated: 1, unchanged: 1 });
+    const after = await metadataModified();
+    expect(after.c).toBeGreaterThan(first.c);
+    expect(after.d).toBe(first.d);
+  });
+
   it('lets a data manager import only for their own organisation', async () => {
     const document = { records: [newDataset('urn:test:import:mine'), { ...datasetOf(example, TRIO), title: 'Taken over' }] };
     const { report } = await importAs(stockholm, document);
