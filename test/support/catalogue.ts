@@ -14,6 +14,7 @@ import { createSearchEngine } from '../../src/search/create-engine.js';
 import type { SearchEngine } from '../../src/search/engine.js';
 import { OutboxIndexer } from '../../src/search/indexer.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { deleteTestIndices } from './elasticsearch.js';
 
 export interface GraphQLResponse<T = Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
@@ -99,6 +100,7 @@ export async function startTestCatalogue(
       await search.close();
       await orm.close();
       await db.drop();
+      if (options.elasticsearchUrl && options.indexPrefix) await deleteTestIndices(options.elasticsearchUrl, options.indexPrefix);
     },
   };
 }

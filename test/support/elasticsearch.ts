@@ -18,3 +18,12 @@ export function elasticsearchForTests(): string | undefined {
 export function uniqueIndexPrefix(label: string): string {
   return `gdcat-test-${label}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** Deletes the indices a test created under its own prefix (wildcard deletes are refused by Elasticsearch 8). */
+export async function deleteTestIndices(url: string, prefix: string): Promise<void> {
+  const listed = await fetch(`${url}/_cat/indices/${prefix}*?h=index&format=json`);
+  if (!listed.ok) return;
+  for (const { index } of (await listed.json()) as { index: string }[]) {
+    await fetch(`${url}/${index}`, { method: 'DELETE' });
+  }
+}
