@@ -22,7 +22,7 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
   checkPublishable?(em: EntityManager, record: E, problems: Problems): Promise<void>;
   /** The input field blamed when the caller may not write for a new record's owner. */
   ownerField?(input: I): string;
-  /** Follow-up work in the same transaction, e.g. re-indexing datasets that show this record. */
+  /** Follow-up work in the same transaction, e.g. re-indexing datasets that show this record; it only adds new rows. */
   afterChange?(em: EntityManager, record: E): Promise<void>;
 }
 
@@ -210,7 +210,9 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     if (!this.options.deferFlush) await this.em.flush();
     audit(this.em, this.policy, action, record, before, snapshot(record));
     await this.rules.afterChange?.(this.em, record);
-    if (!this.options.deferFlush) await this.em.flush();
+    // What follows the change is only new rows (the audit entry, outbox events): one INSERT writes them, without
+    // a second flush comparing every entity the change loaded.
+    if (!this.options.deferFlush) await insertNewEntities(this.em);
     return record;
   }
 
