@@ -19,6 +19,7 @@ import {
   type SortPosition,
   type TextField,
 } from '../query-model.js';
+import { countedSummarySql, listFilterSql } from './facet-counts.js';
 import { COUNTED_SIZE_FACETS, ISO_MILLIS, SMALL_COHORT_LIMIT, STEMMING, TEXT_WEIGHT_CLASS, columnOf } from './postgres-schema.js';
 
 /**
@@ -130,7 +131,9 @@ export function searchSql(query: DatasetQuery, table: string, text: ExpandedWord
     query.withTotals || query.facets.length > 0
       ? answeredByCounts(query)
         ? summaryFromCountsSql(query, table, params)
-        : liveSummarySql(query, table, text, params)
+        : query.words.length === 0 && query.facets.length > 0
+          ? narrowSummarySql(query, table, params)
+          : liveSummarySql(query, table, text, params)
       : { select: `json_build_object('total', 0, 'individuals', 0, 'facets', '[]'::json)` };
   return {
     text: `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary,
@@ -342,6 +345,30 @@ function liveSummarySql(query: DatasetQuery, table: string, text: ExpandedWord[]
     with: `base AS MATERIALIZED (SELECT ${baseColumns.join(', ')} FROM ${table} WHERE ${where.join(' AND ')})`,
     select: `json_build_object('total', ${totals}, 'facets', ${facetsSql})`,
   };
+}
+
+/**
+ * Without words every condition is on the narrow table of facet-counts.ts, which counts totals and facets in
+ * one pass; a list facet's filter there matches the keys of the lists sharing a value with it.
+ */
+function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParameters): SummarySql {
+  const individuals = individualsSql(query.individuals, params);
+  return countedSummarySql({
+    table,
+    facets: query.facets,
+    conditions: [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)],
+    filters: query.facetFilters.map((filter) => ({
+      facet: filter.facet.field,
+      disjunctive: isDisjunctive(filter.facet.field),
+      sql:
+        filter.kind === 'values' && filter.facet.multiValued
+          ? listFilterSql(table, filter.facet, params.add(filter.values))
+          : facetFilterSql(filter, individuals.shown, params),
+    })),
+    shown: individuals.shown,
+    withTotals: query.withTotals,
+    add: (value) => params.add(value),
+  });
 }
 
 function isDisjunctive(facet: FacetField | null): boolean {
