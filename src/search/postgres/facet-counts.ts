@@ -111,6 +111,8 @@ export interface CountingRequest {
   /** The cohort size in the request's view, as an expression on the narrow table. */
   shown: string;
   withTotals: boolean;
+  /** A facet whose buckets are read elsewhere (the maintained counts): rows failing its own filter count nowhere. */
+  precounted: { facet: FacetField; sql: string } | null;
   add: (value: unknown) => string;
 }
 
@@ -122,7 +124,9 @@ export interface CountingRequest {
  */
 export function countedSummarySql(request: CountingRequest): { with: string; select: string } {
   const { table, filters, add } = request;
+  const { precounted } = request;
   const ownBit = (field: FacetField) => {
+    if (field === precounted?.facet) return null;
     const index = filters.findIndex((filter) => filter.facet === field && filter.disjunctive);
     return index < 0 ? null : 1 << index;
   };
@@ -151,7 +155,9 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
     ? `(SELECT coalesce(sum(n), 0) FROM counted WHERE grouping_set = ${setOf(groupedColumn(first))} AND failed = 0),
        'individuals', (SELECT coalesce(sum(people), 0) FROM counted WHERE grouping_set = ${setOf(groupedColumn(first))} AND failed = 0)`
     : `0, 'individuals', 0`;
-  const facets = request.facets.map((field) => (field === 'individuals' ? sizeBucketsSql(inSet(field), add) : valueBucketsSql(table, field, inSet(field), add)));
+  const facets = request.facets.map((field) =>
+    field === precounted?.facet ? precounted.sql : field === 'individuals' ? sizeBucketsSql(inSet(field), add) : valueBucketsSql(table, field, inSet(field), add),
+  );
   return {
     with: groups,
     select: `json_build_object('total', ${totals}, 'facets', json_build_array(${facets.join(', ')}))`,

@@ -353,6 +353,10 @@ function liveSummarySql(query: DatasetQuery, table: string, text: ExpandedWord[]
  */
 function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParameters): SummarySql {
   const individuals = individualsSql(query.individuals, params);
+  // With one facetable filter, its own (disjunctive) facet counts the whole visible catalogue: the maintained
+  // counts have it, so the pass reads only the rows that pass the filter.
+  const [only, ...others] = query.facetFilters;
+  const ownFromCounts = only && others.length === 0 && isDisjunctive(only.facet.field) && answeredByCounts({ ...query, facetFilters: [] });
   return countedSummarySql({
     table,
     facets: query.facets,
@@ -367,6 +371,7 @@ function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParamet
     })),
     shown: individuals.shown,
     withTotals: query.withTotals,
+    precounted: ownFromCounts && query.facets.includes(only.facet.field) ? { facet: only.facet.field, sql: countsSql(query, table, params).facet(only.facet.field) } : null,
     add: (value) => params.add(value),
   });
 }
@@ -413,12 +418,21 @@ function facetSql(field: FacetField, condition: string, params: SqlParameters): 
  * summed over the status and owner groups the caller may see: a few hundred rows instead of every dataset.
  */
 function summaryFromCountsSql(query: DatasetQuery, table: string, params: SqlParameters): SummarySql {
+  const counts = countsSql(query, table, params);
+  const facets = query.facets.map(counts.facet);
+  return {
+    select: `json_build_object('total', ${query.withTotals ? counts.totals : `0, 'individuals', 0`}, 'facets', ${facets.length === 0 ? `'[]'::json` : `json_build_array(${facets.join(', ')})`})`,
+  };
+}
+
+/** Reads of the maintained counts over the groups the caller may see: a facet's buckets, and the totals. */
+function countsSql(query: DatasetQuery, table: string, params: SqlParameters): { facet: (field: FacetField) => string; totals: string } {
   const visible = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)].join(' AND ');
   const view = query.individuals;
   const disclosed = view.kind === 'DISCLOSED' ? `(low = -1 OR low >= ${params.add(view.threshold)}::int)` : 'TRUE';
   const people = view.kind === 'EXACT' ? 'exact_sum' : `CASE WHEN ${disclosed} THEN rounded_sum ELSE 0 END`;
   const counts = `${table}_counts`;
-  const facets = query.facets.map((field) => {
+  const facet = (field: FacetField): string => {
     if (field === 'individuals') {
       const facet = params.add(COUNTED_SIZE_FACETS[view.kind]);
       const keys = params.add(INDIVIDUALS_RANGES.map((range) => range.key));
@@ -432,12 +446,10 @@ function summaryFromCountsSql(query: DatasetQuery, table: string, params: SqlPar
               FROM (SELECT value, sum(n) AS n, sum(${people}) AS people FROM ${counts}
                     WHERE facet = ${params.add(field)} AND ${visible} GROUP BY value HAVING sum(n) > 0
                     ORDER BY sum(n) DESC, value LIMIT ${params.add(FACET_BUCKETS)}) counted)`;
-  });
-  const totals = query.withTotals
-    ? `(SELECT coalesce(sum(n), 0) FROM ${counts} WHERE facet = '' AND ${visible}),
-         'individuals', (SELECT coalesce(sum(${people}), 0) FROM ${counts} WHERE facet = '' AND ${visible})`
-    : `0, 'individuals', 0`;
+  };
   return {
-    select: `json_build_object('total', ${totals}, 'facets', ${facets.length === 0 ? `'[]'::json` : `json_build_array(${facets.join(', ')})`})`,
+    facet,
+    totals: `(SELECT coalesce(sum(n), 0) FROM ${counts} WHERE facet = '' AND ${visible}),
+         'individuals', (SELECT coalesce(sum(${people}), 0) FROM ${counts} WHERE facet = '' AND ${visible})`,
   };
 }
