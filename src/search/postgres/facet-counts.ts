@@ -25,9 +25,13 @@ const COPIED = ['id', 'status', 'owner_organisation_id', 'consent_key', 'individ
 export const FACET_TABLES = ['_facets', '_lists'] as const;
 export const FACET_INDEX_SUFFIXES = ['facets_pkey', 'lists_pkey', 'lists_vals_excl', 'lists_vals_idx'] as const;
 
-/** Creates the narrow table and the list dictionary and fills them from the projection. */
+/** The narrow table's columns; one built by a version with other facets is built afresh (see facetTablesSql). */
+export const FACET_TABLE_COLUMNS: readonly string[] = [...COPIED, ...LISTS.map(({ key }) => key)];
+
+/** Creates the narrow table and the list dictionary (replacing any older ones) and fills them from the projection. */
 export function facetTablesSql(table: string): string[] {
   return [
+    `DROP TABLE IF EXISTS ${table}_facets, ${table}_lists`,
     // A list is found by a hash index: a btree entry could not hold a long disease closure.
     `CREATE TABLE ${table}_lists (
       key integer GENERATED ALWAYS AS IDENTITY,
@@ -66,7 +70,7 @@ function facetRowsSql(table: string, source: string): string[] {
      WHERE NOT EXISTS (SELECT FROM ${table}_lists x WHERE x.vals = l.vals)
      ORDER BY l.vals
      ON CONFLICT DO NOTHING`,
-    `INSERT INTO ${table}_facets (${[...COPIED, ...LISTS.map(({ key }) => key)].join(', ')})
+    `INSERT INTO ${table}_facets (${FACET_TABLE_COLUMNS.join(', ')})
      SELECT ${[...COPIED.map((column) => `r.${column}`), ...LISTS.map(({ list }) => `(SELECT x.key FROM ${table}_lists x WHERE x.vals = r.${list})`)].join(', ')}
      FROM ${source} r
      ON CONFLICT (id) DO UPDATE SET ${[...COPIED.slice(1), ...LISTS.map(({ key }) => key)].map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,

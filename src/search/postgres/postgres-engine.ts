@@ -25,7 +25,7 @@ import {
   upgradeTableSql,
   upsertSql,
 } from './postgres-schema.js';
-import { FACET_INDEX_SUFFIXES, FACET_TABLES, facetMaintenanceSql, facetTablesSql } from './facet-counts.js';
+import { FACET_INDEX_SUFFIXES, FACET_TABLE_COLUMNS, FACET_TABLES, facetMaintenanceSql, facetTablesSql } from './facet-counts.js';
 import { CURSOR_KEYS, expandedWords, readSearchRow, searchSql, snapshotSql, type ExpandedWord, type SearchRow } from './postgres-translate.js';
 
 /**
@@ -85,9 +85,13 @@ export class PostgresSearchEngine implements SearchEngine {
       if (!derived.rows[0]?.found) {
         for (const statement of derivedTablesSql(this.table)) await client.query(statement);
       }
-      // A projection built before the narrow facet table gets it here.
-      const narrow = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [`${this.table}_facets`]);
-      if (!narrow.rows[0]?.found) {
+      // A projection built before the narrow facet table, or before its facets changed, gets it afresh.
+      const narrow = await client.query<{ columns: string[] }>(
+        `SELECT coalesce(array_agg(attname::text ORDER BY attnum), '{}') AS columns FROM pg_attribute
+          WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped`,
+        [`${this.table}_facets`],
+      );
+      if (narrow.rows[0]!.columns.join() !== FACET_TABLE_COLUMNS.join()) {
         for (const statement of facetTablesSql(this.table)) await client.query(statement);
       }
       for (const statement of maintenance(this.table)) await client.query(statement);

@@ -153,10 +153,16 @@ describe('PostgreSQL engine: the narrow facet table', () => {
     ]);
   });
 
-  it('builds the narrow table for a projection made before it', async () => {
+  it('builds the narrow table afresh for a projection made before it or before its facets changed', async () => {
     await pool.query('DROP TABLE dataset_search_facets, dataset_search_lists');
     await engine.init();
     expect(await mismatches()).toEqual([]);
     expect((await facetted({ assays: ['PANEL', 'WGS'] })).totalCount).toBe(2);
+
+    await pool.query('ALTER TABLE dataset_search_facets DROP COLUMN genome_build');
+    await engine.init();
+    expect(await mismatches()).toEqual([]);
+    await engine.upsert([doc(6, { assays: ['WGS'] })]);
+    expect((await facetted({ assays: ['PANEL', 'WGS'] })).totalCount).toBe(3);
   });
 });
