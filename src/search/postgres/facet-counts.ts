@@ -60,7 +60,8 @@ export function facetTablesSql(table: string): string[] {
 /**
  * Writes the narrow rows of the source rows (the projection, or a trigger's new rows): new lists first, in a
  * fixed order so concurrent writers do not deadlock on them, then the rows with their lists' keys (a separate
- * statement, whose snapshot sees lists another writer committed meanwhile).
+ * statement, whose snapshot sees lists another writer committed meanwhile; joined rather than looked up per
+ * row, which cost six times as much).
  */
 function facetRowsSql(table: string, source: string): string[] {
   const lists = LISTS.map(({ list }) => `(r.${list})`).join(', ');
@@ -71,8 +72,8 @@ function facetRowsSql(table: string, source: string): string[] {
      ORDER BY l.vals
      ON CONFLICT DO NOTHING`,
     `INSERT INTO ${table}_facets (${FACET_TABLE_COLUMNS.join(', ')})
-     SELECT ${[...COPIED.map((column) => `r.${column}`), ...LISTS.map(({ list }) => `(SELECT x.key FROM ${table}_lists x WHERE x.vals = r.${list})`)].join(', ')}
-     FROM ${source} r
+     SELECT ${[...COPIED.map((column) => `r.${column}`), ...LISTS.map(({ key }) => `${key}.key`)].join(', ')}
+     FROM ${source} r ${LISTS.map(({ list, key }) => `JOIN ${table}_lists ${key} ON ${key}.vals = r.${list}`).join(' ')}
      ON CONFLICT (id) DO UPDATE SET ${[...COPIED.slice(1), ...LISTS.map(({ key }) => key)].map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
   ];
 }
