@@ -74,7 +74,7 @@ function facetRowsSql(table: string, source: string): string[] {
     `INSERT INTO ${table}_facets (${FACET_TABLE_COLUMNS.join(', ')})
      SELECT ${[...COPIED.map((column) => `r.${column}`), ...LISTS.map(({ key }) => `${key}.key`)].join(', ')}
      FROM ${source} r ${LISTS.map(({ list, key }) => `JOIN ${table}_lists ${key} ON ${key}.vals = r.${list}`).join(' ')}
-     ON CONFLICT (id) DO UPDATE SET ${[...COPIED.slice(1), ...LISTS.map(({ key }) => key)].map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
+     ON CONFLICT (id) DO UPDATE SET ${FACET_TABLE_COLUMNS.filter((column) => column !== 'id').map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
   ];
 }
 
@@ -128,8 +128,7 @@ export interface CountingRequest {
  * groups, from which each facet sums its buckets: a list facet unnests each distinct list of its groups once.
  */
 export function countedSummarySql(request: CountingRequest): { with: string; select: string } {
-  const { table, filters, add } = request;
-  const { precounted } = request;
+  const { table, filters, precounted, add } = request;
   const ownBit = (field: FacetField) => {
     if (field === precounted?.facet) return null;
     const index = filters.findIndex((filter) => filter.facet === field && filter.disjunctive);
@@ -161,7 +160,11 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
        'individuals', (SELECT coalesce(sum(people), 0) FROM counted WHERE grouping_set = ${setOf(groupedColumn(first))} AND failed = 0)`
     : `0, 'individuals', 0`;
   const facets = request.facets.map((field) =>
-    field === precounted?.facet ? precounted.sql : field === 'individuals' ? sizeBucketsSql(inSet(field), add) : valueBucketsSql(table, field, inSet(field), add),
+    field === precounted?.facet
+      ? precounted.sql
+      : field === 'individuals'
+        ? sizeBucketsSql(inSet(field), add)
+        : valueBucketsSql(table, field, inSet(field), add),
   );
   return {
     with: groups,

@@ -371,7 +371,10 @@ function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParamet
     })),
     shown: individuals.shown,
     withTotals: query.withTotals,
-    precounted: ownFromCounts && query.facets.includes(only.facet.field) ? { facet: only.facet.field, sql: countsSql(query, table, params).facet(only.facet.field) } : null,
+    precounted:
+      ownFromCounts && query.facets.includes(only.facet.field)
+        ? { facet: only.facet.field, sql: countsSql(query, table, params).facet(only.facet.field) }
+        : null,
     add: (value) => params.add(value),
   });
 }
@@ -420,8 +423,9 @@ function facetSql(field: FacetField, condition: string, params: SqlParameters): 
 function summaryFromCountsSql(query: DatasetQuery, table: string, params: SqlParameters): SummarySql {
   const counts = countsSql(query, table, params);
   const facets = query.facets.map(counts.facet);
+  const totals = query.withTotals ? counts.totals : `0, 'individuals', 0`;
   return {
-    select: `json_build_object('total', ${query.withTotals ? counts.totals : `0, 'individuals', 0`}, 'facets', ${facets.length === 0 ? `'[]'::json` : `json_build_array(${facets.join(', ')})`})`,
+    select: `json_build_object('total', ${totals}, 'facets', ${facets.length === 0 ? `'[]'::json` : `json_build_array(${facets.join(', ')})`})`,
   };
 }
 

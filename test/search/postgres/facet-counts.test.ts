@@ -107,7 +107,9 @@ describe('PostgreSQL engine: the narrow facet table', () => {
     ]);
 
     // Lists change: a new disease closure and a second assay.
-    await engine.upsert([doc(3, { assays: ['WGS', 'WES'], diseaseAncestorIds: EPILEPSY, publisherId: OTHER_REGION, holdingRegionIds: [OTHER_REGION, REGION] })]);
+    await engine.upsert([
+      doc(3, { assays: ['WGS', 'WES'], diseaseAncestorIds: EPILEPSY, publisherId: OTHER_REGION, holdingRegionIds: [OTHER_REGION, REGION] }),
+    ]);
     expect(await mismatches()).toEqual([]);
     expect((await facetted(cancerWgs)).totalCount).toBe(1);
     const afterUpdate = await buckets({ assays: ['WES'] });
