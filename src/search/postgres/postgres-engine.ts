@@ -25,6 +25,7 @@ import {
   upgradeTableSql,
   upsertSql,
 } from './postgres-schema.js';
+import { FACET_INDEX_SUFFIXES, FACET_TABLE_COLUMNS, FACET_TABLES, facetMaintenanceSql, facetTablesSql } from './facet-counts.js';
 import { CURSOR_KEYS, expandedWords, readSearchRow, searchSql, snapshotSql, type ExpandedWord, type SearchRow } from './postgres-translate.js';
 
 /**
@@ -40,6 +41,12 @@ export interface PostgresSearchEngineOptions {
   /** PostgreSQL's limit on one search statement (0 or unset: none); indexing writes are not limited. */
   searchStatementTimeoutMs?: number;
 }
+
+/** The projection and the tables derived from it, renamed together when a rebuild is swapped in. */
+const DERIVED_SUFFIXES = [...RENAMED_TABLES.map(([suffix]) => suffix), ...FACET_TABLES];
+
+/** Every trigger keeping the derived tables in step with the projection. */
+const maintenance = (table: string): string[] => [...maintenanceSql(table), ...facetMaintenanceSql(table)];
 
 /** SQLSTATE of a statement cancelled by statement_timeout. */
 const QUERY_CANCELED = '57014';
@@ -78,7 +85,16 @@ export class PostgresSearchEngine implements SearchEngine {
       if (!derived.rows[0]?.found) {
         for (const statement of derivedTablesSql(this.table)) await client.query(statement);
       }
-      for (const statement of maintenanceSql(this.table)) await client.query(statement);
+      // A projection built before the narrow facet table, or before its facets changed, gets it afresh.
+      const narrow = await client.query<{ columns: string[] }>(
+        `SELECT coalesce(array_agg(attname::text ORDER BY attnum), '{}') AS columns FROM pg_attribute
+          WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped`,
+        [`${this.table}_facets`],
+      );
+      if (narrow.rows[0]!.columns.join() !== FACET_TABLE_COLUMNS.join()) {
+        for (const statement of facetTablesSql(this.table)) await client.query(statement);
+      }
+      for (const statement of maintenance(this.table)) await client.query(statement);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK');
@@ -171,7 +187,7 @@ export class PostgresSearchEngine implements SearchEngine {
     // what changed since the rebuild started.
     const staging = `${this.table}_rebuild`;
     // Staging tables left by an interrupted rebuild are stale; readers never see them.
-    await this.pool.query(`DROP TABLE IF EXISTS ${RENAMED_TABLES.map(([suffix]) => `${staging}${suffix}`).join(', ')}`);
+    await this.pool.query(`DROP TABLE IF EXISTS ${DERIVED_SUFFIXES.map((suffix) => `${staging}${suffix}`).join(', ')}`);
     await this.pool.query(createTableSql(staging));
     let indexed = 0;
     const rejected: RejectedDocument[] = [];
@@ -185,6 +201,7 @@ export class PostgresSearchEngine implements SearchEngine {
     // maintaining them per row.
     for (const statement of createIndexSql(staging)) await this.pool.query(statement);
     for (const statement of derivedTablesSql(staging)) await this.pool.query(statement);
+    for (const statement of facetTablesSql(staging)) await this.pool.query(statement);
     await this.pool.query(`ANALYZE ${staging}`);
 
     const client = await this.pool.connect();
@@ -192,15 +209,15 @@ export class PostgresSearchEngine implements SearchEngine {
       await client.query('BEGIN');
       // Readers queue on this lock for the instant of the swap and then resolve the name to the new table.
       await client.query(`LOCK TABLE ${this.table} IN ACCESS EXCLUSIVE MODE`);
-      await client.query(`DROP TABLE ${this.table}, ${this.table}_counts, ${this.table}_words`);
-      for (const [from, to] of RENAMED_TABLES) {
-        await client.query(`ALTER TABLE ${staging}${from} RENAME TO ${this.table}${to}`);
+      await client.query(`DROP TABLE ${DERIVED_SUFFIXES.map((suffix) => `${this.table}${suffix}`).join(', ')}`);
+      for (const suffix of DERIVED_SUFFIXES) {
+        await client.query(`ALTER TABLE ${staging}${suffix} RENAME TO ${this.table}${suffix}`);
       }
-      for (const suffix of INDEX_SUFFIXES) {
+      for (const suffix of [...INDEX_SUFFIXES, ...FACET_INDEX_SUFFIXES]) {
         await client.query(`ALTER INDEX ${staging}_${suffix} RENAME TO ${this.table}_${suffix}`);
       }
       // The dropped table took its maintenance triggers along.
-      for (const statement of maintenanceSql(this.table)) await client.query(statement);
+      for (const statement of maintenance(this.table)) await client.query(statement);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK');

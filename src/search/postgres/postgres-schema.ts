@@ -279,12 +279,22 @@ export function maintenanceSql(table: string): string[] {
        END IF;
        RETURN NULL;
      END $f$`,
-    `CREATE OR REPLACE TRIGGER ${table}_inserted AFTER INSERT ON ${table}
-       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_maintain()`,
-    `CREATE OR REPLACE TRIGGER ${table}_updated AFTER UPDATE ON ${table}
-       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_maintain()`,
-    `CREATE OR REPLACE TRIGGER ${table}_deleted AFTER DELETE ON ${table}
-       REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_maintain()`,
+    ...statementTriggersSql(table, '', `${table}_maintain`),
+  ];
+}
+
+/**
+ * Triggers `<table>_<prefix>inserted|updated|deleted` calling `fn` once per statement, with the rows written as
+ * `new_rows` and the rows replaced or deleted as `old_rows`.
+ */
+export function statementTriggersSql(table: string, prefix: string, fn: string): string[] {
+  return [
+    `CREATE OR REPLACE TRIGGER ${table}_${prefix}inserted AFTER INSERT ON ${table}
+       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    `CREATE OR REPLACE TRIGGER ${table}_${prefix}updated AFTER UPDATE ON ${table}
+       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    `CREATE OR REPLACE TRIGGER ${table}_${prefix}deleted AFTER DELETE ON ${table}
+       REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
   ];
 }
 

@@ -19,6 +19,7 @@ import {
   type SortPosition,
   type TextField,
 } from '../query-model.js';
+import { countedSummarySql, listFilterSql } from './facet-counts.js';
 import { COUNTED_SIZE_FACETS, ISO_MILLIS, SMALL_COHORT_LIMIT, STEMMING, TEXT_WEIGHT_CLASS, columnOf } from './postgres-schema.js';
 
 /**
@@ -130,7 +131,9 @@ export function searchSql(query: DatasetQuery, table: string, text: ExpandedWord
     query.withTotals || query.facets.length > 0
       ? answeredByCounts(query)
         ? summaryFromCountsSql(query, table, params)
-        : liveSummarySql(query, table, text, params)
+        : query.words.length === 0 && query.facets.length > 0
+          ? narrowSummarySql(query, table, params)
+          : liveSummarySql(query, table, text, params)
       : { select: `json_build_object('total', 0, 'individuals', 0, 'facets', '[]'::json)` };
   return {
     text: `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary,
@@ -344,6 +347,38 @@ function liveSummarySql(query: DatasetQuery, table: string, text: ExpandedWord[]
   };
 }
 
+/**
+ * Without words every condition is on the narrow table of facet-counts.ts, which counts totals and facets in
+ * one pass; a list facet's filter there matches the keys of the lists sharing a value with it.
+ */
+function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParameters): SummarySql {
+  const individuals = individualsSql(query.individuals, params);
+  // With one facetable filter, its own (disjunctive) facet counts the whole visible catalogue: the maintained
+  // counts have it, so the pass reads only the rows that pass the filter.
+  const [only, ...others] = query.facetFilters;
+  const ownFromCounts = only && others.length === 0 && isDisjunctive(only.facet.field) && answeredByCounts({ ...query, facetFilters: [] });
+  return countedSummarySql({
+    table,
+    facets: query.facets,
+    conditions: [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)],
+    filters: query.facetFilters.map((filter) => ({
+      facet: filter.facet.field,
+      disjunctive: isDisjunctive(filter.facet.field),
+      sql:
+        filter.kind === 'values' && filter.facet.multiValued
+          ? listFilterSql(table, filter.facet, params.add(filter.values))
+          : facetFilterSql(filter, individuals.shown, params),
+    })),
+    shown: individuals.shown,
+    withTotals: query.withTotals,
+    precounted:
+      ownFromCounts && query.facets.includes(only.facet.field)
+        ? { facet: only.facet.field, sql: countsSql(query, table, params).facet(only.facet.field) }
+        : null,
+    add: (value) => params.add(value),
+  });
+}
+
 function isDisjunctive(facet: FacetField | null): boolean {
   if (facet === null) return false;
   return facet === 'individuals' ? true : valueFacet(facet).disjunctive;
@@ -386,12 +421,22 @@ function facetSql(field: FacetField, condition: string, params: SqlParameters): 
  * summed over the status and owner groups the caller may see: a few hundred rows instead of every dataset.
  */
 function summaryFromCountsSql(query: DatasetQuery, table: string, params: SqlParameters): SummarySql {
+  const counts = countsSql(query, table, params);
+  const facets = query.facets.map(counts.facet);
+  const totals = query.withTotals ? counts.totals : `0, 'individuals', 0`;
+  return {
+    select: `json_build_object('total', ${totals}, 'facets', ${facets.length === 0 ? `'[]'::json` : `json_build_array(${facets.join(', ')})`})`,
+  };
+}
+
+/** Reads of the maintained counts over the groups the caller may see: a facet's buckets, and the totals. */
+function countsSql(query: DatasetQuery, table: string, params: SqlParameters): { facet: (field: FacetField) => string; totals: string } {
   const visible = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)].join(' AND ');
   const view = query.individuals;
   const disclosed = view.kind === 'DISCLOSED' ? `(low = -1 OR low >= ${params.add(view.threshold)}::int)` : 'TRUE';
   const people = view.kind === 'EXACT' ? 'exact_sum' : `CASE WHEN ${disclosed} THEN rounded_sum ELSE 0 END`;
   const counts = `${table}_counts`;
-  const facets = query.facets.map((field) => {
+  const facet = (field: FacetField): string => {
     if (field === 'individuals') {
       const facet = params.add(COUNTED_SIZE_FACETS[view.kind]);
       const keys = params.add(INDIVIDUALS_RANGES.map((range) => range.key));
@@ -405,12 +450,10 @@ function summaryFromCountsSql(query: DatasetQuery, table: string, params: SqlPar
               FROM (SELECT value, sum(n) AS n, sum(${people}) AS people FROM ${counts}
                     WHERE facet = ${params.add(field)} AND ${visible} GROUP BY value HAVING sum(n) > 0
                     ORDER BY sum(n) DESC, value LIMIT ${params.add(FACET_BUCKETS)}) counted)`;
-  });
-  const totals = query.withTotals
-    ? `(SELECT coalesce(sum(n), 0) FROM ${counts} WHERE facet = '' AND ${visible}),
-         'individuals', (SELECT coalesce(sum(${people}), 0) FROM ${counts} WHERE facet = '' AND ${visible})`
-    : `0, 'individuals', 0`;
+  };
   return {
-    select: `json_build_object('total', ${totals}, 'facets', ${facets.length === 0 ? `'[]'::json` : `json_build_array(${facets.join(', ')})`})`,
+    facet,
+    totals: `(SELECT coalesce(sum(n), 0) FROM ${counts} WHERE facet = '' AND ${visible}),
+         'individuals', (SELECT coalesce(sum(${people}), 0) FROM ${counts} WHERE facet = '' AND ${visible})`,
   };
 }

@@ -47,20 +47,34 @@ describe('PostgreSQL translation', () => {
     expect(text).toMatch(/THEN 0\.5\s+WHEN search_vector @@ \$\d+::tsquery THEN 0\.3125/);
   });
 
-  it('reads the whole catalogue from the maintained counts, and any narrowed search live', () => {
+  it('reads the whole catalogue from the maintained counts, a narrowed search from the narrow table, and words live', () => {
     expect(searchSql(model({ facets: ['assay'] }), 'dataset_search', []).text).toContain('FROM dataset_search_counts');
     const narrowedSearches: Partial<DatasetSearchRequest>[] = [
-      { filter: { assays: ['WGS'] } },
-      { filter: { consentKeys: [] } },
-      { filter: { minIndividuals: 5 } },
-      { query: 'leukaemia' },
-      { individuals: { kind: 'DISCLOSED', threshold: 500 } },
+      { filter: { assays: ['WGS'], diseaseIds: ['MONDO:0004992'] } },
+      { filter: { assays: ['WGS'], consentKeys: [] } },
+      { filter: { minIndividuals: 5, assays: ['WGS'] } },
+      { filter: { assays: ['WGS'] }, individuals: { kind: 'DISCLOSED', threshold: 500 } },
     ];
     for (const narrowed of narrowedSearches) {
       const { text } = searchSql(model({ ...narrowed, facets: ['assay'] }), 'dataset_search', []);
       expect(text).not.toContain('dataset_search_counts');
-      expect(text).toContain('base AS MATERIALIZED');
+      expect(text).toContain('FROM dataset_search_facets');
     }
+    const { text } = searchSql(model({ query: 'leukaemia', facets: ['assay'] }), 'dataset_search', []);
+    expect(text).toContain('base AS MATERIALIZED');
+    expect(text).not.toContain('dataset_search_facets');
+  });
+
+  it('reads the own facet of a single filter from the maintained counts, and the rest from the rows passing it', () => {
+    const { text } = searchSql(model({ filter: { assays: ['WGS'] }, facets: ['assay', 'publisher'] }), 'dataset_search', []);
+    expect(text).toMatch(/FROM dataset_search_counts\s+WHERE facet = \$\d+/);
+    expect(text).toContain('WHERE failed IN (0)');
+  });
+
+  it('matches a list facet filter on the narrow table through the keys of the lists sharing a value with it', () => {
+    const { text } = searchSql(model({ filter: { diseaseIds: ['MONDO:0004992'] }, facets: ['disease', 'assay'] }), 'dataset_search', []);
+    expect(text).toMatch(/disease_ancestor_ids_key IN \(SELECT key FROM dataset_search_lists WHERE vals && \$\d+::text\[\]\)/);
+    expect(text).toContain('GROUP BY GROUPING SETS ((failed, disease_ancestor_ids_key), (failed, assays_key))');
   });
 
   it('continues after the cursor in each sort order, missing sizes last', () => {
