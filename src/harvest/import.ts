@@ -179,7 +179,8 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
           }
           throw new RollBack();
         }
-        // Flushed records are found by query from here on; clearing keeps memory flat on large files.
+        // Flushed records are found by query from here on (the flush leaves new ones unknown to the entity
+        // manager); clearing keeps memory flat on large files.
         tx.clear();
         clearReferenceCache(tx);
       };

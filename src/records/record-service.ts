@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessPolicy } from './access-policy.js';
 import { assertExpectedVersion, audit, newRecordSnapshot, publish, snapshot, withdraw } from './lifecycle.js';
 import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './record.js';
-import { duplicateIdentifier, insertNewEntities } from './record-inserts.js';
+import { duplicateIdentifier, insertNewEntities, takeNewEntities } from './record-inserts.js';
 import { findReadable, References, rememberReference } from './references.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
 
@@ -99,11 +99,17 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   /**
    * Writes what bulk writers (deferFlush) left in the unit of work: new records with their parts in one
    * statement, then the changes to existing ones. A batch of creates alone skips the ORM's flush, which would
-   * only compare every record just inserted with itself.
+   * only compare every record just inserted with itself, and leaves the inserted entities unknown to the
+   * entity manager: the bulk writer clears it after each batch, so registering them would be wasted work.
    */
   async flush(): Promise<void> {
-    await insertNewEntities(this.em);
-    if (this.updatedSinceFlush) await this.em.flush();
+    const insert = takeNewEntities(this.em);
+    await insert?.run();
+    if (this.updatedSinceFlush) {
+      // The ORM's flush must know the new parts of an updated record as written, or it would insert them again.
+      insert?.register();
+      await this.em.flush();
+    }
     this.updatedSinceFlush = false;
   }
 
