@@ -56,6 +56,12 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
     checkSearchLimits(problems, patch, dataset);
   },
   ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
+  async prefetch(refs, inputs) {
+    await refs.prefetch(Organisation, inputs.flatMap(namedOrganisations));
+    await refs.prefetch(DataAccessBody, inputs.flatMap(namedAccessBodies));
+    await refs.prefetch(Study, inputs.map((input) => input.wasGeneratedBy));
+    await refs.prefetch(Publication, inputs.flatMap((input) => input.publications ?? []));
+  },
   async checkPublishable(em, dataset, problems) {
     // A harvested dataset is published as its source published it: a source that states no consent scope or
     // access route leaves the consent "not stated" (discoverable, but no purpose is ever permitted for it).
@@ -84,10 +90,14 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
 const unflushedParts = new WeakMap<Dataset, { consent?: ConsentScope; accessRoute?: AccessRoute }>();
 
 
+type NamingInput = DatasetPatch & { ownerOrganisation?: string | null };
+const namedOrganisations = (input: NamingInput) => [input.ownerOrganisation, input.publisher, ...(input.dataHolders ?? []), ...(input.contributors ?? [])];
+const namedAccessBodies = (input: NamingInput) => [input.hdab, input.accessRoute?.accessBody, ...(input.accessRoute?.steps ?? []).map((step) => step.body)];
+
 /** Every organisation and every access body the input names, each kind read in one statement (see References.prefetch). */
-async function prefetchReferences(refs: References, input: DatasetPatch & { ownerOrganisation?: string | null }): Promise<void> {
-  await refs.prefetch(Organisation, [input.ownerOrganisation, input.publisher, ...(input.dataHolders ?? []), ...(input.contributors ?? [])]);
-  await refs.prefetch(DataAccessBody, [input.hdab, input.accessRoute?.accessBody, ...(input.accessRoute?.steps ?? []).map((step) => step.body)]);
+async function prefetchReferences(refs: References, input: NamingInput): Promise<void> {
+  await refs.prefetch(Organisation, namedOrganisations(input));
+  await refs.prefetch(DataAccessBody, namedAccessBodies(input));
 }
 /** Applies the given fields of a create input or patch, collecting every problem. */
 async function applyDatasetFields(

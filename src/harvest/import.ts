@@ -112,24 +112,25 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
       const firstSeen = new Map<string, SourceLocation>();
       let done = 0;
       type Located = Problem & Partial<SourceLocation>;
-      /** Writes one record into the unit of work; returns its problems (unreadable cells and broken rules alike). */
-      const writeRecord = async (
-        record: SourceRecord,
-        service: RecordService<CatalogueRecord, unknown, unknown>,
-        input: (data: Json, context: InputContext) => object,
-        existing: Map<string, CatalogueRecord>,
-      ): Promise<Located[]> => {
+      /** A record as the rules will be given it, or the problems that keep it from them. */
+      type Prepared = { record: SourceRecord; readProblems: Located[] } & (
+        | { identifier: string; input: object; origin: RecordOrigin }
+        | { identifier?: undefined; problems: Located[] }
+      );
+      const prepareRecord = (record: SourceRecord, input: (data: Json, context: InputContext) => object): Prepared => {
         // The same text limits as GraphQL arguments: nothing oversized or with a NUL reaches the services.
         const readProblems: Located[] = [...(record.readProblems ?? []).map((p) => ({ ...p, code: 'INVALID' })), ...textProblems(record.data, '', 'freeText')];
         // A problem of the file itself (an unknown sheet, a part without its record) is not a record to check.
-        if (Object.keys(record.data).length === 0 && readProblems.length > 0) return readProblems;
+        if (Object.keys(record.data).length === 0 && readProblems.length > 0) return { record, readProblems, problems: readProblems };
         const identifier = record.data.id;
         const key = `${record.kind} ${identifier}`;
         if (typeof identifier !== 'string' || !identifier.trim()) {
-          return [...readProblems, { field: 'id', message: 'every imported record needs its identifier, so the next import can match it', code: 'REQUIRED' }];
+          const missing = { field: 'id', message: 'every imported record needs its identifier, so the next import can match it', code: 'REQUIRED' };
+          return { record, readProblems, problems: [...readProblems, missing] };
         }
         if (firstSeen.has(key)) {
-          return [...readProblems, { field: 'id', message: `"${identifier}" appears twice in the file (first at ${describe(firstSeen.get(key)!)})`, code: 'DUPLICATE' }];
+          const twice = { field: 'id', message: `"${identifier}" appears twice in the file (first at ${describe(firstSeen.get(key)!)})`, code: 'DUPLICATE' };
+          return { record, readProblems, problems: [...readProblems, twice] };
         }
         firstSeen.set(key, record.location);
         const publish = record.kind === 'Dataset' && record.data.status ? record.data.status === 'published' : !!options.publish;
@@ -144,9 +145,15 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
           fingerprint: '',
         };
         origin.fingerprint = fingerprint(record.kind, recordInput, origin);
+        return { record, readProblems, identifier, input: recordInput, origin };
+      };
+      /** Writes one record into the unit of work; returns its problems (unreadable cells and broken rules alike). */
+      const writeRecord = async (prepared: Prepared, batch: Batch): Promise<Located[]> => {
+        if (prepared.identifier === undefined) return prepared.problems;
+        const { record, readProblems, identifier } = prepared;
         try {
           // A record with unreadable cells is still checked, so one dry run reports all its problems.
-          const outcome = await service.upsert(identifier, recordInput as never, origin, existing.get(identifier) ?? null);
+          const outcome = await batch.service.upsert(identifier, prepared.input as never, prepared.origin, batch.existing.get(identifier) ?? null);
           if (readProblems.length === 0) report[outcome]++;
           return readProblems;
         } catch (error) {
@@ -157,41 +164,92 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
           return [...readProblems, ...error.errors.filter((e) => !refused.has(key(e)))];
         }
       };
-      const writeBatch = async (batch: SourceRecord[]) => {
-        const { rules, input } = KINDS[batch[0].kind];
+      /** Records of one kind, converted, with what checking them reads from the catalogue looked up already. */
+      interface Batch {
+        records: SourceRecord[];
+        service: RecordService<CatalogueRecord, unknown, unknown>;
+        prepared: Prepared[];
+        existing: Map<string, CatalogueRecord>;
+      }
+      const readBatch = async (records: SourceRecord[]): Promise<Batch> => {
+        const { rules, input } = KINDS[records[0].kind];
         const service = new RecordService(tx, policy, rules, { deferFlush: true });
-        const identifiers = batch.map((r) => r.data.id).filter((id): id is string => typeof id === 'string');
+        const prepared = records.map((record) => prepareRecord(record, input));
+        const ready = prepared.filter((p): p is Extract<Prepared, { input: object }> => p.identifier !== undefined);
+        const identifiers = ready.map((p) => p.identifier);
         const existing = new Map((await tx.find(rules.entity, { identifier: { $in: identifiers } } as never)).map((r) => [r.identifier, r]));
-        for (const record of batch) {
-          const problems = await writeRecord(record, service, input, existing);
-          if (problems.length > 0) fail(record, problems);
+        // A record whose source description is unchanged is left alone: what it names need not be looked up.
+        await service.prefetch(ready.filter((p) => existing.get(p.identifier)?.sourceFingerprint !== p.origin.fingerprint).map((p) => p.input));
+        return { records, service, prepared, existing };
+      };
+      const checkBatch = async (batch: Batch) => {
+        for (const prepared of batch.prepared) {
+          const problems = await writeRecord(prepared, batch);
+          if (problems.length > 0) fail(prepared.record, problems);
           options.onProgress?.(++done, source.total);
         }
-        if (report.failed > 0) return;
-        try {
-          await service.flush();
-        } catch (error) {
-          const first = batch[0].location;
-          const last = batch.at(-1)!.location;
-          report.failed += batch.length;
-          for (const e of problemsOfFailedWrite(error)) {
-            report.problems.push({ ...first, field: e.field, message: `the catalogue refused ${describe(first)} to ${describe(last)}: ${e.message}`, code: e.code });
-          }
-          throw new RollBack();
-        }
-        // Flushed records are found by query from here on; clearing keeps memory flat on large files.
-        tx.clear();
-        clearReferenceCache(tx);
       };
-      let batch: SourceRecord[] = [];
-      for await (const record of source.records(tx)) {
-        if (batch.length > 0 && (batch.length >= BATCH_SIZE || batch[0].kind !== record.kind)) {
-          await writeBatch(batch);
-          batch = [];
+      /** The catalogue refusing a batch's write (a constraint the rules do not check) ends the import. */
+      const refuse = (records: SourceRecord[], error: unknown): never => {
+        const first = records[0].location;
+        const last = records.at(-1)!.location;
+        report.failed += records.length;
+        for (const e of problemsOfFailedWrite(error)) {
+          report.problems.push({ ...first, field: e.field, message: `the catalogue refused ${describe(first)} to ${describe(last)}: ${e.message}`, code: e.code });
         }
-        batch.push(record);
+        throw new RollBack();
+      };
+      const written = async (records: SourceRecord[], write: Promise<void>) => {
+        try {
+          await write;
+        } catch (error) {
+          refuse(records, error);
+        }
+      };
+      /** The insert of the batch before, running while the next batch is checked: what it failed with, or null. */
+      let running: { records: SourceRecord[]; outcome: Promise<unknown> } | null = null;
+      const settle = async () => {
+        if (!running) return;
+        const { records, outcome } = running;
+        running = null;
+        const error = await outcome;
+        if (error) refuse(records, error);
+      };
+      const batches = inBatches(source.records(tx));
+      try {
+        let next = await batches.next();
+        let batch = next.done ? null : await readBatch(next.value);
+        while (batch) {
+          await checkBatch(batch);
+          await settle();
+          // Nothing is written once a record has failed; the rest is still checked, with the references it may name.
+          const insert = report.failed > 0 ? null : batch.service.takeInsert();
+          if (report.failed === 0) {
+            // A batch that changed existing records is written by the ORM's flush, before anything else runs.
+            if (!insert) await written(batch.records, batch.service.flush());
+            // Written records are found by query from here on; clearing keeps memory flat on large files.
+            tx.clear();
+            clearReferenceCache(tx);
+          }
+          next = await batches.next();
+          // A next batch of the same kind is checked while this one is inserted: its look-ups run first (the
+          // connection runs statements in order), and the insert changes nothing they read. It adds records the
+          // file names once, so none the next batch matches, and a reference the look-ups did not find is looked up
+          // again, after the insert. After a change of kind the insert runs alone.
+          const overlap = !!insert && !next.done && next.value[0].kind === batch.records[0].kind;
+          if (insert && !overlap) await written(batch.records, insert.run());
+          const following = next.done ? null : await readBatch(next.value);
+          if (insert && overlap) running = { records: batch.records, outcome: insert.run().then(() => null, (error: unknown) => error) };
+          batch = following;
+        }
+        await settle();
+      } catch (error) {
+        // A statement that failed because the running insert failed (the transaction is aborted) reports the insert.
+        if (!(error instanceof RollBack)) await settle();
+        throw error;
+      } finally {
+        await batches.return(undefined);
       }
-      if (batch.length > 0) await writeBatch(batch);
       if (source.catalogue && report.failed === 0) {
         try {
           report.catalogueRecord = await upsertCatalogueRecord(tx, policy, source.catalogue);
@@ -246,6 +304,19 @@ async function upsertCatalogueRecord(em: EntityManager, policy: AccessPolicy, c:
 function fingerprint(kind: RecordKind, input: object, origin: RecordOrigin): string {
   const { publish, issued, modified } = origin;
   return createHash('sha256').update(JSON.stringify([kind, publish, issued, modified, input])).digest('base64url');
+}
+
+/** The source's records in batches of one kind, large enough for one insert, small enough to bound memory. */
+async function* inBatches(records: AsyncIterable<SourceRecord>): AsyncGenerator<SourceRecord[], void> {
+  let batch: SourceRecord[] = [];
+  for await (const record of records) {
+    if (batch.length > 0 && (batch.length >= BATCH_SIZE || batch[0].kind !== record.kind)) {
+      yield batch;
+      batch = [];
+    }
+    batch.push(record);
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function dateOf(value: unknown): Date | null {

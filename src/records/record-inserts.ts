@@ -13,13 +13,34 @@ import { UserInputProblem } from '../core/problems.js';
  * entities are registered with the entity manager afterwards, as if the ORM had flushed them.
  */
 export async function insertNewEntities(em: EntityManager): Promise<void> {
+  const insert = takeNewEntities(em);
+  if (!insert) return;
+  await insert.run();
+  insert.register();
+}
+
+/** The new entities of a unit of work as rows, taken out of it, and the one statement that writes them. */
+export interface NewEntityInsert {
+  /** Runs the statement on the entity manager's connection; a taken identifier is the caller's problem. */
+  run(): Promise<void>;
+  /** Makes the entity manager know the inserted entities as loaded ones (only after `run`). */
+  register(): void;
+}
+
+/**
+ * Takes the new entities out of the unit of work and turns them into the rows of one INSERT statement,
+ * without running it: a bulk writer may clear the entity manager and check its next records while the
+ * statement runs (the connection runs its statements in order). Null when there is nothing new.
+ */
+export function takeNewEntities(em: EntityManager): NewEntityInsert | null {
   const persistStack = em.getUnitOfWork().getPersistStack();
   const fresh = new Set<object>();
   for (const entity of persistStack) collectNew(entity, fresh);
-  if (fresh.size === 0) return;
+  if (fresh.size === 0) return null;
   const tables = new Map<string, Table>();
   const table = (name: string, kind: string | null) => tables.get(name) ?? tables.set(name, { name, kind, rows: [] }).get(name)!;
   for (const entity of fresh) {
+    persistStack.delete(entity);
     const meta = wrap(entity, true).__meta as EntityMetadata;
     table(meta.tableName, meta.className).rows.push(rowOf(entity, meta));
     for (const prop of meta.relations) {
@@ -30,25 +51,33 @@ export async function insertNewEntities(em: EntityManager): Promise<void> {
       }
     }
   }
-  try {
-    await execute(em, insertStatement([...tables.values()]), [...tables.values()].map((t) => JSON.stringify(t.rows)));
-  } catch (error) {
-    const converted = em.getDriver().convertException(error as Error);
-    throw asDuplicateIdentifier(converted, tables) ?? converted;
-  }
-  const comparator = em.getComparator();
-  const unitOfWork = em.getUnitOfWork();
-  for (const entity of fresh) {
-    persistStack.delete(entity);
-    const wrapped = wrap(entity, true);
-    // Rows numbered by the database (audit entries, outbox events) are never read back in this unit of work.
-    if (wrapped.getPrimaryKey() == null) continue;
-    unitOfWork.register(entity, comparator.prepareEntity(entity), { refresh: true });
-    for (const prop of wrapped.__meta.relations) {
-      const value = (entity as Record<string, unknown>)[prop.name];
-      if (Utils.isCollection(value)) value.takeSnapshot();
-    }
-  }
+  const sql = insertStatement([...tables.values()]);
+  const parameters = [...tables.values()].map((t) => JSON.stringify(t.rows));
+  const kinds = new Map([...tables.values()].map((t) => [t.name, t.kind]));
+  return {
+    async run() {
+      try {
+        await execute(em, sql, parameters);
+      } catch (error) {
+        const converted = em.getDriver().convertException(error as Error);
+        throw asDuplicateIdentifier(converted, kinds) ?? converted;
+      }
+    },
+    register() {
+      const comparator = em.getComparator();
+      const unitOfWork = em.getUnitOfWork();
+      for (const entity of fresh) {
+        const wrapped = wrap(entity, true);
+        // Rows numbered by the database (audit entries, outbox events) are never read back in this unit of work.
+        if (wrapped.getPrimaryKey() == null) continue;
+        unitOfWork.register(entity, comparator.prepareEntity(entity), { refresh: true });
+        for (const prop of wrapped.__meta.relations) {
+          const value = (entity as Record<string, unknown>)[prop.name];
+          if (Utils.isCollection(value)) value.takeSnapshot();
+        }
+      }
+    },
+  };
 }
 
 interface Table {
@@ -123,10 +152,10 @@ function insertStatement(tables: Table[]): string {
 }
 
 /** The public identifier is unique per record kind; a clash is the caller's problem, named as create names it. */
-function asDuplicateIdentifier(error: unknown, tables: Map<string, Table>): UserInputProblem | null {
+function asDuplicateIdentifier(error: unknown, kinds: Map<string, string | null>): UserInputProblem | null {
   if (!(error instanceof UniqueConstraintViolationException)) return null;
   const match = /"(\w+)_identifier_unique"[\s\S]*Key \(identifier\)=\((.*)\) already exists/.exec(error.message);
-  const kind = match ? tables.get(match[1])?.kind : null;
+  const kind = match ? kinds.get(match[1]) : null;
   return kind ? duplicateIdentifier(match![2], kind) : null;
 }
 

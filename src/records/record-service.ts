@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessPolicy } from './access-policy.js';
 import { assertExpectedVersion, audit, newRecordSnapshot, publish, snapshot, withdraw } from './lifecycle.js';
 import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './record.js';
-import { duplicateIdentifier, insertNewEntities } from './record-inserts.js';
+import { duplicateIdentifier, insertNewEntities, type NewEntityInsert, takeNewEntities } from './record-inserts.js';
 import { findReadable, References, rememberReference } from './references.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
 
@@ -22,6 +22,11 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
   checkPublishable?(em: EntityManager, record: E, problems: Problems): Promise<void>;
   /** The input field blamed when the caller may not write for a new record's owner. */
   ownerField?(input: I): string;
+  /**
+   * Looks up, in a statement per kind (References.prefetch), the records a batch of inputs names, so that
+   * checking the batch reads nothing more: a bulk writer checks it while the batch before is being written.
+   */
+  prefetch?(refs: References, inputs: I[]): Promise<void>;
   /** Follow-up work in the same transaction, e.g. re-indexing datasets that show this record; it only adds new rows. */
   afterChange?(em: EntityManager, record: E): Promise<void>;
 }
@@ -96,14 +101,34 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     return record;
   }
 
+  /** Looks up what a bulk writer's next records name (RecordRules.prefetch), before it checks them. */
+  async prefetch(inputs: I[]): Promise<void> {
+    await this.rules.prefetch?.(this.refs, inputs);
+  }
+
+  /**
+   * For a batch of new records only (deferFlush): takes them out of the unit of work as the insert that writes
+   * them, not yet run, so the bulk writer can clear the entity manager and check its next batch while the
+   * insert runs. Null when the batch changed existing records (then call flush) or made nothing new.
+   */
+  takeInsert(): NewEntityInsert | null {
+    return this.updatedSinceFlush ? null : takeNewEntities(this.em);
+  }
+
   /**
    * Writes what bulk writers (deferFlush) left in the unit of work: new records with their parts in one
    * statement, then the changes to existing ones. A batch of creates alone skips the ORM's flush, which would
-   * only compare every record just inserted with itself.
+   * only compare every record just inserted with itself, and leaves the inserted entities unknown to the
+   * entity manager: the bulk writer clears it after each batch, so registering them would be wasted work.
    */
   async flush(): Promise<void> {
-    await insertNewEntities(this.em);
-    if (this.updatedSinceFlush) await this.em.flush();
+    const insert = takeNewEntities(this.em);
+    await insert?.run();
+    if (this.updatedSinceFlush) {
+      // The ORM's flush must know the new parts of an updated record as written, or it would insert them again.
+      insert?.register();
+      await this.em.flush();
+    }
     this.updatedSinceFlush = false;
   }
 

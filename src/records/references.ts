@@ -86,8 +86,8 @@ export class References {
   async prefetch<T extends CatalogueRecord>(entity: EntityClass<T>, refs: readonly (string | null | undefined)[]): Promise<void> {
     // A bulk write's reference cache (cacheReferences) already holds what earlier records named.
     const cache = caches.get(this.em);
-    const wanted = [...new Set(refs.filter((ref): ref is string => !!ref))].filter((ref) => !this.known.has(`${entity.name} ${ref}`) && !cache?.has(`${entity.name} ${ref}`));
-    if (wanted.length < 2) return;
+    const wanted = [...new Set(refs.filter((ref): ref is string => typeof ref === 'string' && !!ref))].filter((ref) => !this.known.has(`${entity.name} ${ref}`) && !cache?.has(`${entity.name} ${ref}`));
+    if (wanted.length === 0) return;
     const ids = new Map<string, string>();
     const identifiers: string[] = [];
     for (const ref of wanted) {
