@@ -208,7 +208,7 @@ export class PostgresSearchEngine implements SearchEngine {
     // maintaining them per row.
     for (const statement of createIndexSql(staging)) await this.pool.query(statement);
     for (const statement of derivedTablesSql(staging)) await this.pool.query(statement);
-    await this.pool.query(`ANALYZE ${staging}`);
+    await this.pool.query(`ANALYZE ${staging}, ${textTableName(staging)}`);
 
     const client = await this.pool.connect();
     try {

@@ -253,7 +253,8 @@ export function textTableSql(table: string): string[] {
       CONSTRAINT ${text}_pkey PRIMARY KEY (id)
     )`,
     upsertTextRowsSql(text, table),
-    `CREATE INDEX ${text}_terms_idx ON ${text} USING gin (terms)`,
+    // A short pending list (default 4 MB): every search scans the words written since its last flush.
+    `CREATE INDEX ${text}_terms_idx ON ${text} USING gin (terms) WITH (gin_pending_list_limit = 256)`,
   ];
 }
 
