@@ -150,7 +150,7 @@ interface SummarySql {
 export function searchSql(query: DatasetQuery, table: string, text: ExpandedWord[]): { text: string; values: unknown[]; levels: TextLevel[] | null } {
   const params = new SqlParameters();
   const textTable = textTableAnswers(query, text) ? text : null;
-  const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable) : null;
+  const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable, query.after ? Number(query.after.key) : null) : null;
   const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params) : pageSql(query, table, text, params);
   const summary: SummarySql =
     query.withTotals || query.facets.length > 0

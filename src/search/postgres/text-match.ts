@@ -85,20 +85,29 @@ function anyOf(tags: string[]): string {
  * least `weight`; any other row scores at most `bound` (every word at most the next level down).
  */
 export interface TextLevel {
+  weight: number;
   tags: string;
   bound: number;
   /** Every row of the level scores the same (one word, best level): its page is in id order, as the index gives it. */
   sameScore: boolean;
 }
 
-export function textLevels(words: WordLexemes[]): TextLevel[] {
+/**
+ * The levels of a relevance page after a row scoring `after` (null: the first page). A level whose weight is
+ * above that score holds only rows scoring above it, all before the cursor: the page starts at the first level
+ * it can come from (the last one at least).
+ */
+export function textLevels(words: WordLexemes[], after: number | null): TextLevel[] {
   const tiers = words.map(tiersOf);
   const weights = [...new Set(tiers.flat().map((tier) => tier.weight))].sort((a, b) => b - a);
-  return weights.map((weight, index) => ({
+  const levels = weights.map((weight, index) => ({
+    weight,
     tags: anyOf(tiers.flat().filter((tier) => tier.weight >= weight).flatMap((tier) => tier.tags)),
     bound: words.length * (weights[index + 1] ?? 0),
     sameScore: words.length === 1 && index === 0,
   }));
+  const first = after === null ? 0 : levels.findIndex((level) => level.weight <= after);
+  return levels.slice(first === -1 ? levels.length - 1 : first);
 }
 
 /** The words' match: any tier of any word. */
