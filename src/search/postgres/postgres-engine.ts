@@ -21,12 +21,25 @@ import {
   isRejection,
   maintenanceSql,
   oversizedIndexEntry,
+  textTableName,
+  textTableSql,
   toRows,
   upgradeTableSql,
   upsertSql,
 } from './postgres-schema.js';
 import { FACET_INDEX_SUFFIXES, FACET_TABLE_COLUMNS, FACET_TABLES, facetMaintenanceSql, facetTablesSql } from './facet-counts.js';
-import { CURSOR_KEYS, expandedWords, readSearchRow, searchSql, snapshotSql, type ExpandedWord, type SearchRow } from './postgres-translate.js';
+import {
+  CURSOR_KEYS,
+  expandedWords,
+  pageDecided,
+  readSearchRow,
+  searchSql,
+  snapshotSql,
+  textPageSql,
+  type ExpandedWord,
+  type ExpandedWordRow,
+  type SearchRow,
+} from './postgres-translate.js';
 
 /**
  * Discovery search on PostgreSQL, used when no Elasticsearch is configured: the I/O. The projection it
@@ -81,9 +94,13 @@ export class PostgresSearchEngine implements SearchEngine {
       const table = exists.rows[0]?.found ? upgradeTableSql(this.table) : [createTableSql(this.table)];
       for (const statement of table) await client.query(statement);
       for (const statement of createIndexSql(this.table)) await client.query(statement);
-      const derived = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [`${this.table}_counts`]);
-      if (!derived.rows[0]?.found) {
+      const found = async (name: string) =>
+        (await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [name])).rows[0]?.found;
+      if (!(await found(`${this.table}_counts`))) {
         for (const statement of derivedTablesSql(this.table)) await client.query(statement);
+      } else if (!(await found(textTableName(this.table)))) {
+        // A projection from before the text table: filled from the rows it holds.
+        for (const statement of textTableSql(this.table)) await client.query(statement);
       }
       // A projection built before the narrow facet table, or before its facets changed, gets it afresh.
       const narrow = await client.query<{ columns: string[] }>(
@@ -153,7 +170,13 @@ export class PostgresSearchEngine implements SearchEngine {
     return this.inSnapshot(query, async (client, text) => {
       const statement = searchSql(query, this.table, text);
       const { rows } = await client.query<SearchRow>(statement.text, statement.values);
-      return readSearchRow(query, rows[0]!);
+      const row = rows[0]!;
+      const { levels } = statement;
+      for (let level = 0; levels && !pageDecided(query, levels, level, row.hits); level += 1) {
+        const page = textPageSql(query, this.table, text, levels[level + 1]!);
+        row.hits = (await client.query<Pick<SearchRow, 'hits'>>(page.text, page.values)).rows[0]!.hits;
+      }
+      return readSearchRow(query, row);
     });
   }
 
@@ -165,7 +188,7 @@ export class PostgresSearchEngine implements SearchEngine {
     const client = await this.pool.connect();
     try {
       const statements = snapshotSql(this.table, query.words, this.searchStatementTimeoutMs, (word) => client.escapeLiteral(word));
-      const results = (await client.query(statements)) as unknown as QueryResult<{ similar: string[] }>[];
+      const results = (await client.query(statements)) as unknown as QueryResult<ExpandedWordRow>[];
       const result = await run(client, expandedWords(query.words, query.words.length > 0 ? results.at(-1)!.rows : []));
       await client.query('COMMIT');
       client.release();
@@ -202,7 +225,7 @@ export class PostgresSearchEngine implements SearchEngine {
     for (const statement of createIndexSql(staging)) await this.pool.query(statement);
     for (const statement of derivedTablesSql(staging)) await this.pool.query(statement);
     for (const statement of facetTablesSql(staging)) await this.pool.query(statement);
-    await this.pool.query(`ANALYZE ${staging}`);
+    await this.pool.query(`ANALYZE ${staging}, ${textTableName(staging)}`);
 
     const client = await this.pool.connect();
     try {

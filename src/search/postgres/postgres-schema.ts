@@ -23,6 +23,15 @@ export const STEMMING = [
   { language: 'en', config: 'english', column: 'search_vector_en' },
 ] as const;
 
+/**
+ * The text vectors, their configuration and the letter tagging their words in the text table (see
+ * derivedTablesSql): search_vector ('w', words folded), then each language's stemmed vector.
+ */
+export const TEXT_VECTORS = [
+  { column: 'search_vector', config: 'simple', folded: true, tag: 'w' },
+  ...STEMMING.map((s) => ({ column: s.column, config: s.config, folded: false, tag: s.language[0]! })),
+];
+
 /** The tsvector weight class each text field is written with; the relevance weights are the query model's. */
 export const TEXT_WEIGHT_CLASS: Readonly<Record<TextField, 'A' | 'B' | 'C' | 'D'>> = {
   title: 'A',
@@ -154,6 +163,8 @@ export const INDEX_SUFFIXES: readonly string[] = [
   'counts_pkey',
   'words_pkey',
   'words_trgm_idx',
+  'text_pkey',
+  'text_terms_idx',
 ];
 
 /** The projection and its derived tables, renamed together when a rebuild is swapped in. */
@@ -161,6 +172,7 @@ export const RENAMED_TABLES = [
   ['', ''],
   ['_counts', '_counts'],
   ['_words', '_words'],
+  ['_text', '_text'],
 ] as const;
 
 /**
@@ -197,9 +209,12 @@ export function isRejection(error: unknown): boolean {
  *   rounded size when small (-1 otherwise). The individuals facet is kept per view ('individuals.exact',
  *   'individuals.rounded'). Unfiltered browsing reads these instead of every dataset.
  * - `_words`: the distinct title and subject words (tsvector lexemes of weights A-C), for typo tolerance.
+ * - `_text`: per dataset, its visibility and filter columns, cohort sizes and tagged words (text-match.ts), for
+ *   text search over narrow rows.
  */
 export function derivedTablesSql(table: string): string[] {
   return [
+    ...textTableSql(table),
     `CREATE TABLE ${table}_counts (
       facet text COLLATE "C" NOT NULL,
       value text COLLATE "C" NOT NULL,
@@ -216,6 +231,52 @@ export function derivedTablesSql(table: string): string[] {
     newWordsSql(`${table}_words`, table),
     `CREATE INDEX ${table}_words_trgm_idx ON ${table}_words USING gin (word gin_trgm_ops)`,
   ];
+}
+
+/** The text table of a projection (see derivedTablesSql). */
+export function textTableName(table: string): string {
+  return `${table}_text`;
+}
+
+/** The text table: created and filled from the projection, then indexed. */
+export function textTableSql(table: string): string[] {
+  const text = textTableName(table);
+  return [
+    `CREATE TABLE ${text} (
+      id text COLLATE "C" NOT NULL,
+      status text NOT NULL,
+      owner_organisation_id text NOT NULL,
+      consent_key text,
+      individuals bigint,
+      individuals_rounded bigint,
+      terms tsvector NOT NULL,
+      CONSTRAINT ${text}_pkey PRIMARY KEY (id)
+    )`,
+    upsertTextRowsSql(text, table),
+    // A short pending list (default 4 MB): every search scans the words written since its last flush.
+    `CREATE INDEX ${text}_terms_idx ON ${text} USING gin (terms) WITH (gin_pending_list_limit = 256)`,
+  ];
+}
+
+/**
+ * Each word of the row `r`'s text vectors once, as a lexeme: the best weight class it is written in, its
+ * vector's tag, the word ('A' + 'w' + 'leukaemia'). Stripped: no positions.
+ */
+const TAGGED_TERMS_SQL = `array_to_tsvector(ARRAY(
+      SELECT coalesce((SELECT min(weight) FROM unnest(u.weights) AS weight), 'D') || u.tag || u.lexeme
+      FROM (${TEXT_VECTORS.map(({ column, tag }) => `SELECT '${tag}' AS tag, * FROM unnest(r.${column})`).join(' UNION ALL ')}) u))`;
+
+/**
+ * Writes the rows of `source` (the projection or a trigger's transition table) into the text table, in id order.
+ * A row that would not change is left as it is: a document written again unchanged leaves no dead row behind.
+ */
+function upsertTextRowsSql(text: string, source: string): string {
+  const columns = ['status', 'owner_organisation_id', 'consent_key', 'individuals', 'individuals_rounded', 'terms'];
+  return `INSERT INTO ${text} AS t (id, ${columns.join(', ')})
+    SELECT r.id, ${columns.slice(0, -1).map((column) => `r.${column}`).join(', ')}, ${TAGGED_TERMS_SQL}
+    FROM ${source} r ORDER BY r.id
+    ON CONFLICT (id) DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}
+    WHERE (${columns.map((column) => `t.${column}`).join(', ')}) IS DISTINCT FROM (${columns.map((column) => `EXCLUDED.${column}`).join(', ')})`;
 }
 
 /** The facet names under which the counts keep the individuals facet, per view. */
@@ -265,17 +326,21 @@ function newWordsSql(words: string, source: string): string {
 export function maintenanceSql(table: string): string[] {
   const counts = `${table}_counts`;
   const words = `${table}_words`;
+  const text = textTableName(table);
   return [
     `CREATE OR REPLACE FUNCTION ${table}_maintain() RETURNS trigger LANGUAGE plpgsql AS $f$
      BEGIN
        IF TG_OP = 'INSERT' THEN
          ${countDeltasSql(counts, 'SELECT 1 AS delta, * FROM new_rows')};
          ${newWordsSql(words, 'new_rows')};
+         ${upsertTextRowsSql(text, 'new_rows')};
        ELSIF TG_OP = 'UPDATE' THEN
          ${countDeltasSql(counts, 'SELECT 1 AS delta, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows')};
          ${newWordsSql(words, 'new_rows')};
+         ${upsertTextRowsSql(text, 'new_rows')};
        ELSE
          ${countDeltasSql(counts, 'SELECT -1 AS delta, * FROM old_rows')};
+         DELETE FROM ${text} WHERE id IN (SELECT id FROM old_rows);
        END IF;
        RETURN NULL;
      END $f$`,

@@ -20,7 +20,18 @@ import {
   type TextField,
 } from '../query-model.js';
 import { countedSummarySql, listFilterSql } from './facet-counts.js';
-import { COUNTED_SIZE_FACETS, ISO_MILLIS, SMALL_COHORT_LIMIT, STEMMING, TEXT_WEIGHT_CLASS, columnOf } from './postgres-schema.js';
+import { COUNTED_SIZE_FACETS, ISO_MILLIS, SMALL_COHORT_LIMIT, STEMMING, TEXT_WEIGHT_CLASS, columnOf, textTableName } from './postgres-schema.js';
+import {
+  WORD_LEXEMES_SQL,
+  levelDecides,
+  lexemesOf,
+  textLevels,
+  textMatchTags,
+  textScoreSql,
+  textTableAnswers,
+  type TextLevel,
+  type WordLexemes,
+} from './text-match.js';
 
 /**
  * The query model in SQL, without I/O: the statements a search runs on the projection of postgres-schema.ts
@@ -55,10 +66,12 @@ const SORT_COLUMNS: Record<SortKey, { column: string; cast: string; cursorKey: s
   individuals: { column: 'sort_individuals', cast: '::bigint', cursorKey: 'sort_individuals' },
 };
 
-/** A query word and the indexed title and subject words similar to it (none for exact-only words). */
+/** A query word, the indexed title and subject words similar to it (none for exact-only words), and its lexemes. */
 export interface ExpandedWord {
   word: QueryWord;
   similar: string[];
+  /** What each text vector holds of the word (see text-match.ts); null when not asked. */
+  lexemes: string[][] | null;
 }
 
 /** Collects positional parameters so every value reaches PostgreSQL as a bind parameter. */
@@ -98,13 +111,19 @@ export function snapshotSql(table: string, words: QueryWord[], statementTimeoutM
 function expandWordsSql(vocabulary: string, words: QueryWord[], literal: (value: string) => string): string {
   const rows = words.map(({ word, fuzzy }, index) => `(${literal(word)}, ${fuzzy}, ${index})`).join(', ');
   return `SELECT coalesce((SELECT array_agg(w.word ORDER BY w.word) FROM ${vocabulary} w
-                           WHERE t.fuzzy AND w.word %> gdcat_unaccent(t.term)), '{}') AS similar
+                           WHERE t.fuzzy AND w.word %> gdcat_unaccent(t.term)), '{}') AS similar, ${WORD_LEXEMES_SQL}
           FROM (VALUES ${rows}) AS t(term, fuzzy, position) ORDER BY t.position`;
 }
 
-/** The query words with the similar words snapshotSql's last statement returned (rows in word order). */
-export function expandedWords(words: QueryWord[], rows: { similar: string[] }[]): ExpandedWord[] {
-  return words.map((word, index) => ({ word, similar: rows[index]?.similar ?? [] }));
+/** A row of snapshotSql's last statement. */
+export type ExpandedWordRow = { similar: string[] } & Record<string, unknown>;
+
+/** The query words with the similar words and lexemes snapshotSql's last statement returned (rows in word order). */
+export function expandedWords(words: QueryWord[], rows: ExpandedWordRow[]): ExpandedWord[] {
+  return words.map((word, index) => {
+    const row = rows[index];
+    return { word, similar: row?.similar ?? [], lexemes: row ? lexemesOf(row) : null };
+  });
 }
 
 /** The row searchSql returns (json numbers may arrive as strings). */
@@ -123,23 +142,73 @@ interface SummarySql {
   select: string;
 }
 
-/** The page and the summary (totals, facets) in one statement: one round trip, one plan each. */
-export function searchSql(query: DatasetQuery, table: string, text: ExpandedWord[]): { text: string; values: unknown[] } {
+/**
+ * The page and the summary (totals, facets) in one statement: one round trip, one plan each. A search by words
+ * without facet filters reads the narrow text table (text-match.ts) for its totals without facets and for its
+ * relevance page; that page comes from the first of `levels`, and textPageSql reads the next while
+ * pageDecided says it is not the page yet.
+ */
+export function searchSql(query: DatasetQuery, table: string, text: ExpandedWord[]): { text: string; values: unknown[]; levels: TextLevel[] | null } {
   const params = new SqlParameters();
-  const page = pageSql(query, table, text, params);
+  const textTable = textTableAnswers(query, text) ? text : null;
+  const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable, query.after ? Number(query.after.key) : null) : null;
+  const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params) : pageSql(query, table, text, params);
   const summary: SummarySql =
     query.withTotals || query.facets.length > 0
       ? answeredByCounts(query)
         ? summaryFromCountsSql(query, table, params)
         : query.words.length === 0 && query.facets.length > 0
           ? narrowSummarySql(query, table, params)
-          : liveSummarySql(query, table, text, params)
+          : textTable && query.facets.length === 0
+            ? textTableTotalsSql(query, table, textTable, params)
+            : liveSummarySql(query, table, text, params)
       : { select: `json_build_object('total', 0, 'individuals', 0, 'facets', '[]'::json)` };
   return {
-    text: `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary,
-           (SELECT coalesce(json_agg(json_build_object('id', id, 'key', key) ORDER BY ${orderBySql(query.sort)}), '[]'::json)
-            FROM (${page}) page) AS hits`,
+    text: `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary, ${hitsSql(query, page)} AS hits`,
     values: params.values,
+    levels,
+  };
+}
+
+/** The hits of a page statement as a json array, each with its cursor key. */
+function hitsSql(query: DatasetQuery, page: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('id', id, 'key', key) ORDER BY ${orderBySql(query.sort)}), '[]'::json)
+            FROM (${page}) page)`;
+}
+
+/** The relevance page read at a further level of the text table (see searchSql). */
+export function textPageSql(query: DatasetQuery, table: string, text: ExpandedWord[], level: TextLevel): { text: string; values: unknown[] } {
+  const params = new SqlParameters();
+  const page = textTablePageSql(query, table, text as WordLexemes[], level, params);
+  return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values };
+}
+
+/** Whether the hits read at `levels[index]` are the page (see text-match.ts). */
+export function pageDecided(query: DatasetQuery, levels: TextLevel[], index: number, hits: { key: unknown }[]): boolean {
+  return query.first === 0 || levelDecides(levels[index]!, query.first, hits, index === levels.length - 1);
+}
+
+/** The conditions a row of the text table meets: visibility, the filters no facet ignores, and `tags`. */
+function textTableWhere(query: DatasetQuery, tags: string, params: SqlParameters): string {
+  return [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params), `terms @@ ${params.add(tags)}::tsquery`].join(' AND ');
+}
+
+function textTablePageSql(query: DatasetQuery, table: string, text: WordLexemes[], level: TextLevel, params: SqlParameters): string {
+  const where = textTableWhere(query, level.tags, params);
+  const score = textScoreSql(text, (value) => params.add(value));
+  const keyset = query.after ? keysetSql(query.after, params) : 'TRUE';
+  return `SELECT id, score, score::text AS key FROM (
+         SELECT id, ${score} AS score FROM ${textTableName(table)} WHERE ${where}
+       ) matched
+       WHERE ${keyset} ORDER BY ${level.sameScore ? 'id ASC' : orderBySql(query.sort)} LIMIT ${params.add(query.first)}`;
+}
+
+/** Totals (no facets) of a search by words, from the text table's index. */
+function textTableTotalsSql(query: DatasetQuery, table: string, text: WordLexemes[], params: SqlParameters): SummarySql {
+  const { shown } = individualsSql(query.individuals, params);
+  return {
+    select: `(SELECT json_build_object('total', count(*), 'individuals', coalesce(sum(${shown}), 0), 'facets', '[]'::json)
+                FROM ${textTableName(table)} WHERE ${textTableWhere(query, textMatchTags(text), params)})`,
   };
 }
 

@@ -1,0 +1,136 @@
+import { weightTiers, type DatasetQuery, type TextField } from '../query-model.js';
+import { TEXT_VECTORS as VECTORS, TEXT_WEIGHT_CLASS } from './postgres-schema.js';
+
+/**
+ * Text search through a narrow table of tagged words (`<table>_text`), so that a word found in a third of
+ * the catalogue costs an index lookup and a visit of small rows instead of re-checking and scoring wide ones.
+ *
+ * Every row of the projection has a row here: its visibility and filter columns, its cohort sizes, and `terms`:
+ * each word of search_vector and of each language's stemmed vector, once, tagged with the best weight class it
+ * is written in and its vector ('Aw' + 'leukaemia': in a title, matched word for word; 'Be' + 'leukaemia': at
+ * best in keywords, by English stem). A word's relevance tier (see TEXT_FIELDS) is then a plain word lookup in
+ * the GIN index, which answers it exactly (no weights to re-check in the row):
+ * - totals count the index's matches over rows of a few hundred bytes;
+ * - the relevance page is found level by level (TextLevel): the rows where some word scores at least a level are
+ *   scored exactly, and when the page they give scores above what any row below the level could reach, no
+ *   other row can come before it; otherwise the next level down is tried, the last holding every match.
+ * Scores and cursors are the same as the projection's (postgres-translate.ts): same weights, same sums.
+ */
+
+
+/** A query word's lexemes as each vector holds them (from the snapshot), and its similar vocabulary words. */
+export interface WordLexemes {
+  /** Per VECTORS entry: what to_tsvector makes of the word in that vector's configuration (0 or 1 lexeme). */
+  lexemes: string[][];
+  similar: string[];
+}
+
+/** The snapshot's select list giving each word's lexemes per vector (the word as `t.term`, like expandWordsSql). */
+export const WORD_LEXEMES_SQL = VECTORS.map(
+  ({ config, folded, tag }) => `ARRAY(SELECT lexeme FROM unnest(to_tsvector('${config}', ${folded ? 'gdcat_unaccent(t.term)' : 't.term'}))) AS lexemes_${tag}`,
+).join(', ');
+
+/** The lexeme arrays of a snapshot row, in VECTORS order (null if the row has none). */
+export function lexemesOf(row: Record<string, unknown>): string[][] | null {
+  const lexemes = VECTORS.map(({ tag }) => row[`lexemes_${tag}`]);
+  return lexemes.every(Array.isArray) ? (lexemes as string[][]) : null;
+}
+
+/**
+ * The narrow table answers when every word is one lexeme (or none: a stop word) in each vector, as almost every
+ * word is, and some word is a lexeme somewhere; a word the parser splits (a phrase in the projection's query) is
+ * left to the projection. Facet filters need the projection's columns.
+ */
+export function textTableAnswers(query: DatasetQuery, words: { lexemes: string[][] | null; similar: string[] }[]): words is WordLexemes[] {
+  return (
+    query.facetFilters.length === 0 &&
+    words.every((word) => word.lexemes !== null && word.lexemes.every((lexemes) => lexemes.length <= 1)) &&
+    textMatchTags(words as WordLexemes[]) !== ''
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Queries
+
+/** One scoring tier of a word: the tagged words that score `weight` (the best tier found wins). */
+interface Tier {
+  weight: number;
+  tags: string[];
+}
+
+const classesOf = (fields: TextField[]): string[] => [...new Set(fields.map((field) => TEXT_WEIGHT_CLASS[field]))];
+const EXACT_TIERS = weightTiers((field) => field.weight).map(({ weight, fields }) => ({ weight, classes: classesOf(fields) }));
+const TYPO_TIERS = weightTiers((field) => field.typoWeight).map(({ weight, fields }) => ({ weight, classes: classesOf(fields) }));
+
+/** A word's tiers, best first: exactly (word for word or by a language's stem), then with a typo in title or subject. */
+function tiersOf(word: WordLexemes): Tier[] {
+  const exact = EXACT_TIERS.map(({ weight, classes }) => ({
+    weight,
+    tags: classes.flatMap((weightClass) => VECTORS.flatMap(({ tag }, index) => word.lexemes[index]!.map((lexeme) => weightClass + tag + lexeme))),
+  }));
+  const typo = TYPO_TIERS.map(({ weight, classes }) => ({
+    weight,
+    tags: classes.flatMap((weightClass) => word.similar.map((similar) => weightClass + VECTORS[0]!.tag + similar)),
+  }));
+  return [...exact, ...typo].filter((tier) => tier.tags.length > 0).sort((a, b) => b.weight - a.weight);
+}
+
+/** A tsquery literal matching any of the tagged words. */
+function anyOf(tags: string[]): string {
+  return [...new Set(tags)].map((tag) => `'${tag.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ');
+}
+
+/**
+ * The levels a relevance page is looked for in, best first: `tags` finds the rows where some word scores at
+ * least `weight`; any other row scores at most `bound` (every word at most the next level down).
+ */
+export interface TextLevel {
+  weight: number;
+  tags: string;
+  bound: number;
+  /** Every row of the level scores the same (one word, best level): its page is in id order, as the index gives it. */
+  sameScore: boolean;
+}
+
+/**
+ * The levels of a relevance page after a row scoring `after` (null: the first page). A level whose weight is
+ * above that score holds only rows scoring above it, all before the cursor: the page starts at the first level
+ * it can come from (the last one at least).
+ */
+export function textLevels(words: WordLexemes[], after: number | null): TextLevel[] {
+  const tiers = words.map(tiersOf);
+  const weights = [...new Set(tiers.flat().map((tier) => tier.weight))].sort((a, b) => b - a);
+  const levels = weights.map((weight, index) => ({
+    weight,
+    tags: anyOf(tiers.flat().filter((tier) => tier.weight >= weight).flatMap((tier) => tier.tags)),
+    bound: words.length * (weights[index + 1] ?? 0),
+    sameScore: words.length === 1 && index === 0,
+  }));
+  const first = after === null ? 0 : levels.findIndex((level) => level.weight <= after);
+  return levels.slice(first === -1 ? levels.length - 1 : first);
+}
+
+/** The words' match: any tier of any word. */
+export function textMatchTags(words: WordLexemes[]): string {
+  return anyOf(words.flatMap(tiersOf).flatMap((tier) => tier.tags));
+}
+
+/**
+ * The score of a row of the text table, as the projection's: per word the weight of its best tier, summed and
+ * rounded like there. `add` binds a value as a parameter.
+ */
+export function textScoreSql(words: WordLexemes[], add: (value: unknown) => string): string {
+  const perWord = words.map((word) => {
+    const tiers = tiersOf(word);
+    if (tiers.length === 0) return '0';
+    return `CASE ${tiers.map(({ weight, tags }) => `WHEN terms @@ ${add(anyOf(tags))}::tsquery THEN ${weight}`).join(' ')} ELSE 0 END`;
+  });
+  return `round(${perWord.join(' + ')}, 4)`;
+}
+
+/** Whether a level's page is the page: full, and its last score above what any row outside the level reaches. */
+export function levelDecides(level: TextLevel, first: number, hits: { key: unknown }[], last: boolean): boolean {
+  if (last) return true;
+  return hits.length === first && Number(hits.at(-1)!.key) > level.bound;
+}
+

@@ -1,0 +1,163 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatasetSearchDocument, DatasetSearchRequest, DatasetSearchResult } from '../../../src/search/engine.js';
+import { PostgresSearchEngine } from '../../../src/search/postgres/postgres-engine.js';
+import { CURSOR_KEYS, expandedWords, readSearchRow, searchSql, snapshotSql, type SearchRow } from '../../../src/search/postgres/postgres-translate.js';
+import { toQueryModel } from '../../../src/search/query-model.js';
+import { createTestDatabase } from '../../support/database.js';
+
+/**
+ * The text table (src/search/postgres/text-match.ts) against the projection it is derived from: the same hits,
+ * cursors (scores), totals and cohort sums, page after page, for words matched in every field, by stem, with
+ * typos, several words and stop words; and kept in step when documents change or go.
+ */
+
+const OWNER = '11111111-1111-4111-8111-111111111111';
+const OTHER = '22222222-2222-4222-8222-222222222222';
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+const TITLES = ['Leukaemia cohort', 'Epilepsy registry', 'Childhood leukemia samples', 'Genome sequencing study', 'Rare disease panel'];
+const KEYWORDS = [['leukaemia'], ['epilepsy', 'seizures'], [], ['genomics'], ['sequencing', 'leukaemia']];
+const LABELS = [['Acute myeloid leukemia'], ['Epilepsy'], [], ['Lymphoma/leukemia'], []];
+const DESCRIPTIONS = ['Blood samples sequenced twice.', 'Patients with leukaemia and epilepsy.', 'No match here.', 'Whole genomes of children.'];
+
+function doc(n: number): DatasetSearchDocument {
+  const title = TITLES[n % TITLES.length]!;
+  const description = DESCRIPTIONS[n % DESCRIPTIONS.length]!;
+  const keywords = KEYWORDS[(n * 3) % KEYWORDS.length]!;
+  const publisherName = n % 7 === 0 ? 'Leukaemia Research Centre' : 'Uppsala Biobank';
+  return {
+    id: id(n),
+    identifier: `urn:test:${n}`,
+    status: n % 9 === 0 ? 'DRAFT' : 'PUBLISHED',
+    ownerOrganisationId: n % 2 === 0 ? OWNER : OTHER,
+    title,
+    description,
+    keywords,
+    publisherId: OWNER,
+    publisherName,
+    texts: [
+      { language: 'en', title, description, keywords, publisherName },
+      ...(n % 5 === 0 ? [{ language: 'sv', title: 'Barnens blodprover', description: 'Prover från barn med leukemi.', keywords: [], publisherName }] : []),
+    ],
+    diagnosticArea: null,
+    assays: [],
+    diseaseIds: [],
+    diseaseAncestorIds: [],
+    diseaseLabels: LABELS[(n * 2) % LABELS.length]!,
+    phenotypeLabels: [],
+    duoPermission: null,
+    consentKey: n % 4 === 0 ? 'consent-a' : null,
+    accessMode: null,
+    accessBodyIds: [],
+    holdingRegionIds: [],
+    genomeBuild: null,
+    individuals: n % 3 === 0 ? null : n * 10,
+    individualsRounded: n % 3 === 0 ? null : n * 10,
+    issued: null,
+    modified: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+const DOCS = Array.from({ length: 80 }, (_, n) => doc(n + 1));
+
+const QUERIES = [
+  'leukaemia',
+  'leukamia',
+  'epilepsie',
+  'leukaemia epilepsy',
+  'sequencing genome',
+  'barn',
+  'leukemi blodprover',
+  'the leukaemia',
+  'samples uppsala leukaemia',
+  'nothingmatchesthis',
+];
+
+describe('PostgreSQL engine: the text table', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pool: pg.Pool;
+  let engine: PostgresSearchEngine;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    engine = new PostgresSearchEngine({ pool });
+    await engine.init();
+    await engine.upsert(DOCS);
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    await database?.drop();
+  });
+
+  const request = (query: string, overrides: Partial<DatasetSearchRequest> = {}): DatasetSearchRequest => ({
+    query,
+    filter: {},
+    visibility: { allStatusesForOwners: [] },
+    sort: 'RELEVANCE',
+    first: 7,
+    facets: [],
+    individuals: { kind: 'EXACT' },
+    withTotals: true,
+    ...overrides,
+  });
+
+  /** The search as the projection alone answers it: the words' lexemes left out, so the text table is not used. */
+  async function fromProjection(search: DatasetSearchRequest): Promise<DatasetSearchResult> {
+    const query = toQueryModel(search, CURSOR_KEYS);
+    const client = await pool.connect();
+    try {
+      const results = (await client.query(snapshotSql('dataset_search', query.words, 0, (value) => client.escapeLiteral(value)))) as unknown as pg.QueryResult<{
+        similar: string[];
+      }>[];
+      const words = expandedWords(query.words, query.words.length > 0 ? results.at(-1)!.rows.map(({ similar }) => ({ similar })) : []);
+      const statement = searchSql(query, 'dataset_search', words);
+      expect(statement.levels).toBeNull();
+      const { rows } = await client.query<SearchRow>(statement.text, statement.values);
+      return readSearchRow(query, rows[0]!);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  }
+
+  /** Every page of the search from both, compared page by page. */
+  async function expectSameAsProjection(search: DatasetSearchRequest): Promise<number> {
+    let after: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = { ...search, ...(after ? { after } : {}) };
+      const [fast, reference] = [await engine.search(page), await fromProjection(page)];
+      expect(fast, `${search.query} after ${after}`).toEqual(reference);
+      pages += 1;
+      if (fast.hits.length < search.first) return pages;
+      after = fast.hits.at(-1)!.cursor;
+    }
+  }
+
+  it('answers every page, total and cohort sum exactly as the projection does', async () => {
+    for (const query of QUERIES) {
+      await expectSameAsProjection(request(query));
+      await expectSameAsProjection(request(query, { first: 1 }));
+      await expectSameAsProjection(request(query, { visibility: { allStatusesForOwners: [OWNER] }, filter: { consentKeys: ['consent-a'] } }));
+      await expectSameAsProjection(request(query, { visibility: { allStatusesForOwners: 'ALL' }, filter: { statuses: ['DRAFT'] }, individuals: { kind: 'DISCLOSED', threshold: 300 } }));
+    }
+    // The levels are walked down: a page that reaches past the title matches of 'leukaemia' takes several pages.
+    expect(await expectSameAsProjection(request('leukaemia', { first: 3 }))).toBeGreaterThan(3);
+  });
+
+  it('finds typos in words that documents gain, and no longer finds what changed or went', async () => {
+    const search = async (query: string) => (await engine.search(request(query, { first: 100 }))).hits.map((hit) => hit.id);
+    const changed = { ...doc(200), title: 'Narcolepsy follow-up', texts: [] };
+    await engine.upsert([{ ...doc(200), title: 'Myelodysplasia registry', texts: [] }]);
+    expect(await search('myelodysplasie')).toEqual([id(200)]);
+    await engine.upsert([changed]);
+    expect(await search('myelodysplasie')).toEqual([]);
+    expect(await search('narcolepsie')).toEqual([id(200)]);
+    await engine.remove([id(200)]);
+    expect(await search('narcolepsie')).toEqual([]);
+    await expectSameAsProjection(request('narcolepsy'));
+  });
+});
