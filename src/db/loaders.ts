@@ -41,7 +41,10 @@ function findBatch<T extends object>(em: EntityManager, entity: EntityClass<T>, 
   return em.find(entity, where as never, { orderBy: query.orderBy ?? {}, ...populate } as never);
 }
 
-/** Loads records by id in one query per batch; missing and unreadable ids give null. */
+/**
+ * Loads records by id in one query per batch; missing and unreadable ids give null. Without parts to read along
+ * (`populate`), the rows are read as stored (readOnlyFromRow): these loaders only serve reads.
+ */
 function byId<T extends CatalogueRecord>(
   em: EntityManager,
   policy: AccessPolicy,
@@ -49,7 +52,8 @@ function byId<T extends CatalogueRecord>(
   query: BatchQuery<T> = {},
 ): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
-    const rows = (await findBatch(em, entity, { id: { $in: [...ids] } }, query)).filter((row) => policy.canRead(row));
+    const read = query.populate ? findBatch(em, entity, { id: { $in: [...ids] } }, query) : readRecords(em, entity, 'id in (?)', [[...ids]]);
+    const rows = (await read).filter((row) => policy.canRead(row));
     query.loaded?.(rows);
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
@@ -187,20 +191,33 @@ function pageStatement(parts: DatasetPageParts): string {
 /**
  * A row read as stored (column names, json values) as an instance of its entity for GraphQL to resolve, without
  * the ORM's hydration and change tracking, the largest cost of a result page: its to-one relations are
- * references, its collections absent (field resolvers read those through the loaders). The request's
- * EntityManager does not manage it; a page is only read.
+ * references (instances holding only their id, as the ORM's uninitialized references do), its collections
+ * absent; field resolvers read the records named through the loaders. The request's EntityManager does not
+ * manage it: these loaders only serve reads.
  */
 function readOnlyFromRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: Record<string, unknown>): T {
   const meta = em.getMetadata().get(entity);
   const data = em.getDriver().mapResult(row as never, meta) as Record<string, unknown>;
-  const properties: PropertyDescriptorMap = {};
-  for (const [name, value] of Object.entries(data)) {
-    const prop = meta.properties[name as never] as { kind: ReferenceKind; targetMeta?: { class: EntityClass<object> } } | undefined;
-    const toOne = prop && (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE);
-    // Own data properties, so the entity's prototype accessors (the ORM's change tracking) never run.
-    properties[name] = { value: toOne && value != null ? em.getReference(prop.targetMeta!.class, value as never) : value, writable: true, enumerable: true };
+  for (const prop of meta.relations) {
+    const id = data[prop.name];
+    if ((prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) && id != null) {
+      data[prop.name] = withOwnProperties(Object.create(prop.targetMeta!.prototype) as object, { id });
+    }
   }
-  return Object.create(entity.prototype, properties) as T;
+  return withOwnProperties(Object.create(entity.prototype) as T, data);
+}
+
+/** Own data properties, so the entity's prototype accessors (the ORM's change tracking) never run. */
+function withOwnProperties<T extends object>(record: T, values: Record<string, unknown>): T {
+  for (const name in values) Object.defineProperty(record, name, { value: values[name], writable: true, enumerable: true });
+  return record;
+}
+
+/** The records of a table that `where` selects, read as stored (readOnlyFromRow), in one statement. */
+async function readRecords<T extends object>(em: EntityManager, entity: EntityClass<T>, where: string, params: unknown[], orderBy = ''): Promise<T[]> {
+  const table = em.getMetadata().get(entity).tableName;
+  const rows = await em.getConnection().execute<Record<string, unknown>[]>(`select * from ${table} where ${where}${orderBy}`, params);
+  return rows.map((row) => readOnlyFromRow(em, entity, row));
 }
 
 export function createLoaders(em: EntityManager, policy: AccessPolicy) {
@@ -258,11 +275,9 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
    */
   async function readAccessBodies(ids: Set<string>, operators: Set<string>): Promise<DataAccessBody[]> {
     if (ids.size === 0 && operators.size === 0) return [];
-    const rows = await em.find(
-      DataAccessBody,
-      { $or: [{ id: { $in: [...ids] } }, { kind: DataAccessBodyKind.REGIONAL_DISCLOSURE_FUNCTION, operatedBy: { $in: [...operators] } }] },
-      { orderBy: { name: 'asc', id: 'asc' } },
-    );
+    const conditions = [ids.size > 0 && 'id in (?)', operators.size > 0 && `(kind = '${DataAccessBodyKind.REGIONAL_DISCLOSURE_FUNCTION}' and operated_by_id in (?))`];
+    const params = [ids, operators].filter((set) => set.size > 0).map((set) => [...set]);
+    const rows = await readRecords(em, DataAccessBody, conditions.filter((condition) => !!condition).join(' or '), params, ' order by name, id');
     const readable = rows.filter((body) => policy.canRead(body));
     const found = new Map(readable.map((body) => [body.id, body]));
     for (const id of ids) accessBody.prime(id, found.get(id) ?? null);
