@@ -154,6 +154,7 @@ interface PageRow extends Record<string, unknown> {
   publications?: string[];
   evaluations?: string[];
   distributions?: Record<string, unknown>[];
+  publisher_record?: Record<string, unknown> | null;
   consent?: Record<string, unknown> | null;
   route?: (Record<string, unknown> & { id: string; access_body_id: string | null }) | null;
   steps?: (Record<string, unknown> & { body_id: string | null })[] | null;
@@ -179,6 +180,8 @@ function pageStatement(parts: DatasetPageParts): string {
     columns.push(`(select coalesce(json_agg(to_jsonb(x) || jsonb_build_object('byte_size', x.byte_size::text) order by x.position), '[]')
        from distribution x where x.dataset_id = d.id) as distributions`);
   }
+  // The publisher with its dataset: a result list usually shows its name, and needs no other statement then.
+  if (parts.publisher) columns.push('(select row_to_json(o) from organisation o where o.id = d.publisher_id) as publisher_record');
   if (parts.consent) columns.push('(select row_to_json(c) from consent_scope c where c.dataset_id = d.id) as consent');
   if (parts.accessRoute || parts.contacts) {
     columns.push('(select row_to_json(r) from access_route r where r.dataset_id = d.id) as route');
@@ -299,9 +302,9 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
 
   /**
    * A result page of datasets with the parts it shows, in a fixed number of statements whatever its size: the
-   * datasets with their links, distributions, consent and access route (one statement); then the access bodies
-   * (route, steps, HDAB), studies, publications and evaluations named; then the organisations named
-   * (publishers, owners, holders, contributors, operators of those bodies). The page's own rows are read as
+   * datasets with their publishers, links, distributions, consent and access route (one statement); then the
+   * access bodies (route, steps, HDAB), studies, publications and evaluations named; then the organisations
+   * named (owners, holders, contributors, operators of those bodies). The page's own rows are read as
    * stored, without ORM hydration (readOnlyFromRow); the records they name go through their by-id loaders.
    * Every loader a field resolver uses next is primed with what was read, readable records only, so resolving
    * the page costs no further statement. Returns the datasets in the order of `ids`, null for unreadable or
@@ -311,7 +314,7 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
     // A page whose datasets name no organisations or access bodies reads those named besides (facet buckets)
     // at the same time as the datasets; otherwise with the page's own, in the same statements.
     const namesRecords =
-      parts.publisher || parts.ownerOrganisation || parts.dataHolders || parts.contributors || parts.contacts || parts.accessRoute || parts.hdab;
+      parts.ownerOrganisation || parts.dataHolders || parts.contributors || parts.contacts || parts.accessRoute || parts.hdab;
     const [rows] = await Promise.all([
       ids.length > 0 ? em.getConnection().execute<PageRow[]>(pageStatement(parts), [[...ids]]) : Promise.resolve([]),
       namesRecords ? undefined : Promise.all([readAccessBodies(new Set(named.accessBodies), new Set()), readable(organisation, named.organisations ?? [])]),
@@ -321,9 +324,10 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
     const pageRows: PageRow[] = [];
     const datasets = new Map<string, Dataset>();
     for (const row of rows) {
-      const { holders, contributors, publications, evaluations, distributions, consent, route, steps, ...columns } = row;
+      const { holders, contributors, publications, evaluations, distributions, publisher_record, consent, route, steps, ...columns } = row;
       const dataset = readOnlyFromRow(em, Dataset, columns);
       if (!policy.canRead(dataset)) continue;
+      if (publisher_record) primeRecords(policy, organisation, [readOnlyFromRow(em, Organisation, publisher_record)]);
       datasets.set(dataset.id, dataset);
       pageRows.push({ id: dataset.id, holders, contributors, publications, evaluations, distributions, consent, route, steps });
     }
@@ -359,7 +363,6 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
     }
 
     const organisations = await readable(organisation, [
-      ...(parts.publisher ? shown.map((d) => d.publisher.id) : []),
       ...(parts.ownerOrganisation ? shown.flatMap((d) => d.ownerOrganisationId ?? []) : []),
       ...pageRows.flatMap((row) => [...(row.holders ?? []), ...(row.contributors ?? [])]),
       ...bodies.flatMap((body) => (body.operatedBy ? [body.operatedBy.id] : [])),
