@@ -1,4 +1,4 @@
-import type { EntityClass } from '@mikro-orm/core';
+import { ReferenceKind, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { AccessRoute, AccessRouteStep } from '../access/access-route.entity.js';
@@ -41,7 +41,10 @@ function findBatch<T extends object>(em: EntityManager, entity: EntityClass<T>, 
   return em.find(entity, where as never, { orderBy: query.orderBy ?? {}, ...populate } as never);
 }
 
-/** Loads records by id in one query per batch; missing and unreadable ids give null. */
+/**
+ * Loads records by id in one query per batch; missing and unreadable ids give null. Without parts to read along
+ * (`populate`), the rows are read as stored (readOnlyFromRow): these loaders only serve reads.
+ */
 function byId<T extends CatalogueRecord>(
   em: EntityManager,
   policy: AccessPolicy,
@@ -49,7 +52,8 @@ function byId<T extends CatalogueRecord>(
   query: BatchQuery<T> = {},
 ): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
-    const rows = (await findBatch(em, entity, { id: { $in: [...ids] } }, query)).filter((row) => policy.canRead(row));
+    const read = query.populate ? findBatch(em, entity, { id: { $in: [...ids] } }, query) : readRecords(em, entity, 'id in (?)', [[...ids]]);
+    const rows = (await read).filter((row) => policy.canRead(row));
     query.loaded?.(rows);
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
@@ -142,25 +146,28 @@ export interface NamedRecords {
 const byName = (a: Organisation, b: Organisation): number => a.name.localeCompare(b.name, 'sv') || (a.id < b.id ? -1 : 1);
 const byTitle = <T extends { title: string; id: string }>(a: T, b: T): number => a.title.localeCompare(b.title, 'sv') || (a.id < b.id ? -1 : 1);
 
-/** One row of the page's parts statement: ids of the linked records, consent and route rows as stored. */
-interface PagePartsRow {
+/** One row of the page's statement: the dataset's columns as stored, with the ids and rows of the parts asked for. */
+interface PageRow extends Record<string, unknown> {
   id: string;
   holders?: string[];
   contributors?: string[];
   publications?: string[];
   evaluations?: string[];
+  distributions?: Record<string, unknown>[];
+  publisher_record?: Record<string, unknown> | null;
   consent?: Record<string, unknown> | null;
   route?: (Record<string, unknown> & { id: string; access_body_id: string | null }) | null;
   steps?: (Record<string, unknown> & { body_id: string | null })[] | null;
 }
 
 /**
- * The page's link tables, consent scopes and access routes with their steps in one statement: a json column
- * per part, only for the parts asked for; the evaluations in the order of their titles.
+ * The page's datasets with their link tables, distributions, consent scopes and access routes with their steps
+ * in one statement: a json column per part, only for the parts asked for; the evaluations in the order of
+ * their titles.
  */
-function pagePartsStatement(parts: DatasetPageParts): string {
+function pageStatement(parts: DatasetPageParts): string {
   const ids = (table: string, column: string) => `(select coalesce(json_agg(${column}), '[]') from ${table} l where l.dataset_id = d.id)`;
-  const columns = ['d.id'];
+  const columns = ['d.*'];
   if (parts.dataHolders || parts.contacts) columns.push(`${ids('dataset_data_holder', 'l.organisation_id')} as holders`);
   if (parts.contributors) columns.push(`${ids('dataset_contributor', 'l.organisation_id')} as contributors`);
   if (parts.publications) columns.push(`${ids('dataset_publication', 'l.publication_id')} as publications`);
@@ -168,6 +175,13 @@ function pagePartsStatement(parts: DatasetPageParts): string {
     columns.push(`(select coalesce(json_agg(e.id order by e.title, e.id), '[]') from evaluation_dataset l
        join health_economic_evaluation e on e.id = l.health_economic_evaluation_id where l.dataset_id = d.id) as evaluations`);
   }
+  if (parts.distributions) {
+    // byte_size as text: it may exceed what a JSON number keeps exactly.
+    columns.push(`(select coalesce(json_agg(to_jsonb(x) || jsonb_build_object('byte_size', x.byte_size::text) order by x.position), '[]')
+       from distribution x where x.dataset_id = d.id) as distributions`);
+  }
+  // The publisher with its dataset: a result list usually shows its name, and needs no other statement then.
+  if (parts.publisher) columns.push('(select row_to_json(o) from organisation o where o.id = d.publisher_id) as publisher_record');
   if (parts.consent) columns.push('(select row_to_json(c) from consent_scope c where c.dataset_id = d.id) as consent');
   if (parts.accessRoute || parts.contacts) {
     columns.push('(select row_to_json(r) from access_route r where r.dataset_id = d.id) as route');
@@ -178,13 +192,35 @@ function pagePartsStatement(parts: DatasetPageParts): string {
 }
 
 /**
- * A row read as stored (column names, json values) as a managed entity of the request, like em.map, but
- * without walking the relations it names: merging a step would otherwise walk its route, the route's dataset
- * and everything that dataset has loaded, once per row.
+ * A row read as stored (column names, json values) as an instance of its entity for GraphQL to resolve, without
+ * the ORM's hydration and change tracking, the largest cost of a result page: its to-one relations are
+ * references (instances holding only their id, as the ORM's uninitialized references do), its collections
+ * absent; field resolvers read the records named through the loaders. The request's EntityManager does not
+ * manage it: these loaders only serve reads.
  */
-function entityFromRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: Record<string, unknown>): T {
-  const data = em.getDriver().mapResult(row as never, em.getMetadata().get(entity));
-  return em.merge(entity, data as never, { refresh: true, cascade: false, convertCustomTypes: true, validate: false });
+function readOnlyFromRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: Record<string, unknown>): T {
+  const meta = em.getMetadata().get(entity);
+  const data = em.getDriver().mapResult(row as never, meta) as Record<string, unknown>;
+  for (const prop of meta.relations) {
+    const id = data[prop.name];
+    if ((prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) && id != null) {
+      data[prop.name] = withOwnProperties(Object.create(prop.targetMeta!.prototype) as object, { id });
+    }
+  }
+  return withOwnProperties(Object.create(entity.prototype) as T, data);
+}
+
+/** Own data properties, so the entity's prototype accessors (the ORM's change tracking) never run. */
+function withOwnProperties<T extends object>(record: T, values: Record<string, unknown>): T {
+  for (const name in values) Object.defineProperty(record, name, { value: values[name], writable: true, enumerable: true });
+  return record;
+}
+
+/** The records of a table that `where` selects, read as stored (readOnlyFromRow), in one statement. */
+async function readRecords<T extends object>(em: EntityManager, entity: EntityClass<T>, where: string, params: unknown[], orderBy = ''): Promise<T[]> {
+  const table = em.getMetadata().get(entity).tableName;
+  const rows = await em.getConnection().execute<Record<string, unknown>[]>(`select * from ${table} where ${where}${orderBy}`, params);
+  return rows.map((row) => readOnlyFromRow(em, entity, row));
 }
 
 export function createLoaders(em: EntityManager, policy: AccessPolicy) {
@@ -242,11 +278,9 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
    */
   async function readAccessBodies(ids: Set<string>, operators: Set<string>): Promise<DataAccessBody[]> {
     if (ids.size === 0 && operators.size === 0) return [];
-    const rows = await em.find(
-      DataAccessBody,
-      { $or: [{ id: { $in: [...ids] } }, { kind: DataAccessBodyKind.REGIONAL_DISCLOSURE_FUNCTION, operatedBy: { $in: [...operators] } }] },
-      { orderBy: { name: 'asc', id: 'asc' } },
-    );
+    const conditions = [ids.size > 0 && 'id in (?)', operators.size > 0 && `(kind = '${DataAccessBodyKind.REGIONAL_DISCLOSURE_FUNCTION}' and operated_by_id in (?))`];
+    const params = [ids, operators].filter((set) => set.size > 0).map((set) => [...set]);
+    const rows = await readRecords(em, DataAccessBody, conditions.filter((condition) => !!condition).join(' or '), params, ' order by name, id');
     const readable = rows.filter((body) => policy.canRead(body));
     const found = new Map(readable.map((body) => [body.id, body]));
     for (const id of ids) accessBody.prime(id, found.get(id) ?? null);
@@ -267,69 +301,74 @@ export function createLoaders(em: EntityManager, policy: AccessPolicy) {
   }
 
   /**
-   * A result page of datasets with the parts it shows, in a fixed number of statements whatever its size:
-   * the datasets with their to-one relations and distributions (joined), and at the same time their links,
-   * consent and access route (one statement); then the publications, evaluations and access bodies named;
-   * then the organisations named (holders, contributors, owners, operators of those bodies). Every loader a
-   * field resolver uses next is primed with what was read, readable records only, so resolving the page
-   * costs no further statement. Returns the datasets in the order of `ids`, null for unreadable or missing.
+   * A result page of datasets with the parts it shows, in a fixed number of statements whatever its size: the
+   * datasets with their publishers, links, distributions, consent and access route (one statement); then the
+   * access bodies (route, steps, HDAB), studies, publications and evaluations named; then the organisations
+   * named (owners, holders, contributors, operators of those bodies). The page's own rows are read as
+   * stored, without ORM hydration (readOnlyFromRow); the records they name go through their by-id loaders.
+   * Every loader a field resolver uses next is primed with what was read, readable records only, so resolving
+   * the page costs no further statement. Returns the datasets in the order of `ids`, null for unreadable or
+   * missing.
    */
   async function datasetPage(ids: readonly string[], parts: DatasetPageParts, named: NamedRecords = {}): Promise<(Dataset | null)[]> {
-    const populate = [parts.distributions && 'distributions', parts.publisher && 'publisher', parts.study && 'wasGeneratedBy', parts.hdab && 'hdab'].filter(
-      (part): part is string => !!part,
-    );
-    const withParts = parts.dataHolders || parts.contacts || parts.contributors || parts.publications || parts.evaluations || parts.consent || parts.accessRoute;
     // A page whose datasets name no organisations or access bodies reads those named besides (facet buckets)
     // at the same time as the datasets; otherwise with the page's own, in the same statements.
-    const namesRecords = parts.ownerOrganisation || parts.dataHolders || parts.contributors || parts.contacts || parts.accessRoute || parts.hdab;
-    const [rows, partRows] = await Promise.all([
-      ids.length > 0 ? findBatch(em, Dataset, { id: { $in: [...ids] } }, { populate }) : Promise.resolve([]),
-      ids.length > 0 && withParts ? em.getConnection().execute<PagePartsRow[]>(pagePartsStatement(parts), [[...ids]]) : Promise.resolve([]),
+    const namesRecords =
+      parts.ownerOrganisation || parts.dataHolders || parts.contributors || parts.contacts || parts.accessRoute || parts.hdab;
+    const [rows] = await Promise.all([
+      ids.length > 0 ? em.getConnection().execute<PageRow[]>(pageStatement(parts), [[...ids]]) : Promise.resolve([]),
       namesRecords ? undefined : Promise.all([readAccessBodies(new Set(named.accessBodies), new Set()), readable(organisation, named.organisations ?? [])]),
     ]);
     const namedLater = namesRecords ? named : {};
-    const datasets = new Map(rows.filter((row) => policy.canRead(row)).map((row) => [row.id, row]));
+    // Parts follow their dataset: those of unreadable datasets are dropped with it.
+    const pageRows: PageRow[] = [];
+    const datasets = new Map<string, Dataset>();
+    for (const row of rows) {
+      const { holders, contributors, publications, evaluations, distributions, publisher_record, consent, route, steps, ...columns } = row;
+      const dataset = readOnlyFromRow(em, Dataset, columns);
+      if (!policy.canRead(dataset)) continue;
+      if (publisher_record) primeRecords(policy, organisation, [readOnlyFromRow(em, Organisation, publisher_record)]);
+      datasets.set(dataset.id, dataset);
+      pageRows.push({ id: dataset.id, holders, contributors, publications, evaluations, distributions, consent, route, steps });
+    }
     for (const id of ids) dataset.prime(id, datasets.get(id) ?? null);
     const shown = [...datasets.values()];
-    if (parts.distributions) primeParts(distributionsByDataset, shown, (d) => d.id, (d) => d.distributions.getItems());
-    if (parts.publisher) primeRecords(policy, organisation, shown.map((d) => d.publisher));
-    if (parts.study) primeRecords(policy, study, shown.map((d) => d.wasGeneratedBy));
-    if (parts.hdab) primeRecords(policy, accessBody, shown.map((d) => d.hdab));
 
-    // Parts follow their dataset: those of unreadable datasets are dropped here.
-    const pageParts = partRows.filter((row) => datasets.has(row.id));
     const routes = new Map<string, AccessRoute>();
-    for (const row of pageParts) {
-      if (parts.consent) consentByDataset.prime(row.id, row.consent ? [entityFromRow(em, ConsentScope, row.consent)] : []);
+    for (const row of pageRows) {
+      if (parts.distributions) distributionsByDataset.prime(row.id, (row.distributions ?? []).map((part) => readOnlyFromRow(em, Distribution, part)));
+      if (parts.consent) consentByDataset.prime(row.id, row.consent ? [readOnlyFromRow(em, ConsentScope, row.consent)] : []);
       if (!row.route) continue;
-      const route = entityFromRow(em, AccessRoute, row.route);
+      const route = readOnlyFromRow(em, AccessRoute, row.route);
       routes.set(row.id, route);
-      stepsByRoute.prime(route.id, (row.steps ?? []).map((step) => entityFromRow(em, AccessRouteStep, step)));
+      stepsByRoute.prime(route.id, (row.steps ?? []).map((step) => readOnlyFromRow(em, AccessRouteStep, step)));
     }
-    if (parts.accessRoute || parts.contacts) for (const row of pageParts) accessRouteByDataset.prime(row.id, routes.has(row.id) ? [routes.get(row.id)!] : []);
+    if (parts.accessRoute || parts.contacts) for (const row of pageRows) accessRouteByDataset.prime(row.id, routes.has(row.id) ? [routes.get(row.id)!] : []);
 
     const bodyIds = new Set([
-      ...pageParts.flatMap((row) => [row.route?.access_body_id, ...(row.steps ?? []).map((step) => step.body_id)]),
+      ...pageRows.flatMap((row) => [row.route?.access_body_id, ...(row.steps ?? []).map((step) => step.body_id)]),
+      ...(parts.hdab ? shown.map((d) => d.hdab?.id) : []),
       ...(namedLater.accessBodies ?? []),
     ].filter((id): id is string => !!id));
-    const holderIds = new Set(parts.contacts ? pageParts.flatMap((row) => row.holders ?? []) : []);
-    const [bodies, publications, evaluations] = await Promise.all([
+    const holderIds = new Set(parts.contacts ? pageRows.flatMap((row) => row.holders ?? []) : []);
+    const [bodies, , publications, evaluations] = await Promise.all([
       readAccessBodies(bodyIds, holderIds),
-      readable(publication, pageParts.flatMap((row) => row.publications ?? [])),
-      readable(evaluation, pageParts.flatMap((row) => row.evaluations ?? [])),
+      readable(study, parts.study ? shown.flatMap((d) => d.wasGeneratedBy?.id ?? []) : []),
+      readable(publication, pageRows.flatMap((row) => row.publications ?? [])),
+      readable(evaluation, pageRows.flatMap((row) => row.evaluations ?? [])),
     ]);
-    for (const row of pageParts) {
+    for (const row of pageRows) {
       if (parts.publications) publicationsByDataset.prime(row.id, (row.publications ?? []).flatMap((id) => publications.get(id) ?? []).sort(byTitle));
       if (parts.evaluations) evaluationsByDataset.prime(row.id, (row.evaluations ?? []).flatMap((id) => evaluations.get(id) ?? []));
     }
 
     const organisations = await readable(organisation, [
       ...(parts.ownerOrganisation ? shown.flatMap((d) => d.ownerOrganisationId ?? []) : []),
-      ...pageParts.flatMap((row) => [...(row.holders ?? []), ...(row.contributors ?? [])]),
-      ...[...bodies, ...(parts.hdab ? shown.flatMap((d) => d.hdab ?? []) : [])].flatMap((body) => (body.operatedBy ? [body.operatedBy.id] : [])),
+      ...pageRows.flatMap((row) => [...(row.holders ?? []), ...(row.contributors ?? [])]),
+      ...bodies.flatMap((body) => (body.operatedBy ? [body.operatedBy.id] : [])),
       ...(namedLater.organisations ?? []),
     ]);
-    for (const row of pageParts) {
+    for (const row of pageRows) {
       if (parts.dataHolders || parts.contacts) dataHoldersByDataset.prime(row.id, (row.holders ?? []).flatMap((id) => organisations.get(id) ?? []).sort(byName));
       if (parts.contributors) contributorsByDataset.prime(row.id, (row.contributors ?? []).flatMap((id) => organisations.get(id) ?? []).sort(byName));
     }

@@ -104,6 +104,34 @@ export function selectionBudget(maxRootFields = MAX_ROOT_FIELDS, maxFields = MAX
   };
 }
 
+/** Longest variables (as JSON) an operation found within the limits is remembered with; longer ones are checked every time. */
+const MAX_REMEMBERED_VARIABLES = 2_000;
+/** Variables remembered per document (a page's query sent with many searches); the oldest are forgotten together. */
+const MAX_REMEMBERED_PER_DOCUMENT = 64;
+
+/**
+ * Runs `check` once per operation, a document with its variables, found within the limits: the checks depend
+ * on nothing else, and re-running them cost a search more CPU than its GraphQL execution. Apollo keeps one
+ * parsed document per query text, so the same query sent again is the same document, and what is remembered
+ * of it goes with it. Operations that fail are checked again every time.
+ */
+export function rememberWithinLimits(
+  check: (document: DocumentNode, variables: Record<string, unknown> | undefined) => void,
+): (document: DocumentNode, variables: Record<string, unknown> | undefined) => void {
+  const passed = new WeakMap<DocumentNode, Set<string>>();
+  return (document, variables) => {
+    const key = JSON.stringify(variables ?? {});
+    const remembered = passed.get(document);
+    if (remembered?.has(key)) return;
+    check(document, variables);
+    if (key.length > MAX_REMEMBERED_VARIABLES) return;
+    const keys = remembered ?? new Set<string>();
+    if (keys.size >= MAX_REMEMBERED_PER_DOCUMENT) keys.clear();
+    keys.add(key);
+    passed.set(document, keys);
+  };
+}
+
 /** Whole documents given as JSON (importCatalogue's input) may hold long text under names of their own. */
 const JSON_ARGUMENTS = new Set(['importCatalogue.input']);
 const MAX_REPORTED_PROBLEMS = 10;

@@ -17,7 +17,7 @@ import type { Orm } from '../db/orm.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { OutboxIndexer } from '../search/indexer.js';
 import type { RequestContext } from '../graphql/kit/context.js';
-import { checkArgumentTexts, depthLimit, selectionBudget } from '../graphql/limits.js';
+import { checkArgumentTexts, depthLimit, rememberWithinLimits, selectionBudget } from '../graphql/limits.js';
 import { gdcatSchema } from '../graphql/schema.js';
 import { asUnavailableError, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES, unavailability } from '../graphql/errors.js';
 import { checkHealth, checkReadiness } from './health.js';
@@ -99,6 +99,22 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
   const log = deps.log ?? ((line: string) => console.error(line));
   const http = deps.http ?? httpSettingsFromEnv();
   const metered = metrics({ operations: http.metricsOperations, token: http.metricsToken });
+  const schema = await gdcatSchema();
+  // Runs once variables are known, since page sizes and texts come from them. Its errors are the client's.
+  const checkLimits = rememberWithinLimits((document, variables) => {
+    checkArgumentTexts(document, variables);
+    let errors: readonly GraphQLError[];
+    try {
+      errors = validate(schema, document, [selectionBudget(), complexityRule(variables ?? {})]);
+    } catch (error) {
+      errors = [new GraphQLError((error as Error).message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
+    }
+    if (errors.length > 0) {
+      throw new GraphQLError(errors[0].message, {
+        extensions: { code: errors[0].extensions?.code ?? 'BAD_USER_INPUT', http: { status: 400 } },
+      });
+    }
+  });
   const limits: ApolloServerPlugin<RequestContext> = {
     async requestDidStart() {
       return {
@@ -112,25 +128,13 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
           }
         },
         async didResolveOperation(request) {
-          // Runs once variables are known, since page sizes and texts come from them. Its errors are the client's.
-          checkArgumentTexts(request.document, request.request.variables);
-          let errors: readonly GraphQLError[];
-          try {
-            errors = validate(request.schema, request.document, [selectionBudget(), complexityRule(request.request.variables ?? {})]);
-          } catch (error) {
-            errors = [new GraphQLError((error as Error).message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
-          }
-          if (errors.length > 0) {
-            throw new GraphQLError(errors[0].message, {
-              extensions: { code: errors[0].extensions?.code ?? 'BAD_USER_INPUT', http: { status: 400 } },
-            });
-          }
+          checkLimits(request.document, request.request.variables);
         },
       };
     },
   };
   const apollo = new ApolloServer<RequestContext>({
-    schema: await gdcatSchema(),
+    schema,
     validationRules: [depthLimit(MAX_QUERY_DEPTH)],
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // No automatic persisted queries: the web catalogue does not use them, and each would be kept in memory.

@@ -255,6 +255,19 @@ describe('GraphQL input limits, ids and cost', () => {
     expect((await raw(aliased(5, () => 'datasets(query: "leukaemia") { totalCount }'))).status).toBe(200);
   });
 
+  it('checks the limits of a query sent again with other variables, whatever passed before', async () => {
+    const search = 'query($first: Int, $q: String) { datasets(first: $first, query: $q) { edges { node { title publisher { name } } } } }';
+    for (let round = 0; round < 2; round++) {
+      expect((await raw(search, { first: 5, q: 'leukaemia' })).status).toBe(200);
+      const tooCostly = await raw(search, { first: 10_000, q: 'leukaemia' });
+      expect(tooCostly.status).toBe(400);
+      expect(codesOf(tooCostly.text)).toEqual(['QUERY_TOO_COMPLEX']);
+      const nul = await raw(search, { first: 5, q: 'leuk\u0000aemia' });
+      expect(nul.status).toBe(400);
+      expect(codesOf(nul.text)).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+
   it('refuses impossible dates and codes that are not ISO countries or currencies, naming the field', async () => {
     const { data } = await catalogue.gql(
       '{ studies(first: 1) { edges { node { id version } } } healthEconomicEvaluations(first: 1) { edges { node { id version } } } }',
