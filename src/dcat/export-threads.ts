@@ -21,6 +21,9 @@ export interface ExportOptions {
   onProgress?: (datasetsWritten: number) => void;
 }
 
+/** What an export thread is told of the options: what to write, not whom to tell. */
+export type ExportSettings = Omit<ExportOptions, 'onStart' | 'onProgress'>;
+
 /** The format named on the command line (`ttl` or `nt`), or null for anything else. */
 export function exportFormatNamed(name: string): ExportOptions['format'] | null {
   return name === 'ttl' ? 'text/turtle' : name === 'nt' ? 'application/n-triples' : null;
@@ -29,7 +32,7 @@ export function exportFormatNamed(name: string): ExportOptions['format'] | null 
 /** What an export thread is started with: the first one plans the export, the others are given its plan. */
 export interface ExportJob {
   databaseUrl: string;
-  options: Omit<ExportOptions, 'onStart' | 'onProgress'>;
+  options: ExportSettings;
   plan?: ExportPlan;
 }
 

@@ -1,7 +1,6 @@
 import type { Orm } from '../db/orm.js';
 import { type DatasetRange, DatasetBatchReader, type ExportPlan, findCatalogue, planExport } from './catalogue-source.js';
-import type { ExportOptions } from './export-threads.js';
-import { writeChunk } from './export-threads.js';
+import { type ExportOptions, type ExportSettings, writeChunk } from './export-threads.js';
 import { CatalogueIris } from './iris.js';
 import { dcat } from './namespaces.js';
 import { CatalogueDescriber, publishedPrefixes } from './profiles/describer.js';
@@ -30,7 +29,7 @@ export interface ExportBatches {
  * batches (publishers, vocabulary terms) are written once per batch; repeated triples do not change an RDF
  * graph.
  */
-export async function exportBatches(orm: Orm, options: Omit<ExportOptions, 'onStart' | 'onProgress'>, plan?: ExportPlan): Promise<ExportBatches> {
+export async function exportBatches(orm: Orm, options: ExportSettings, plan?: ExportPlan): Promise<ExportBatches> {
   const em = orm.em.fork();
   const catalogue = await findCatalogue(em);
   if (!catalogue) throw new Error('No catalogue has been set up yet; nothing to export.');
