@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { configFromEnv } from '../config.js';
-import { openDatabase } from '../db/open-database.js';
-import { progress } from './progress.js';
+import type { openDatabase as OpenDatabase } from '../db/open-database.js';
+import { type Progress, progress } from './progress.js';
 
 const USAGE = `gdcat <command> [options]
 
@@ -28,6 +28,9 @@ const USAGE = `gdcat <command> [options]
                         TOKEN_MAX_LIFETIME_SECONDS, default 24 h)
   print-schema          print the GraphQL SDL
 `;
+
+/** The database with migrations applied; its modules (the ORM's) load on first use, so `export` keeps them out of this thread. */
+const openDatabase: typeof OpenDatabase = async (config, log) => (await import('../db/open-database.js')).openDatabase(config, log);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -102,26 +105,32 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'export': {
       const { values } = parseArgs({ args: rest, options: { format: { type: 'string', default: 'ttl' }, out: { type: 'string' } } });
-      const [{ countDatasets }, { exportCatalogueInWorker, exportCatalogueTo, exportFormatNamed }] = await Promise.all([
-        import('../dcat/catalogue-source.js'),
-        import('../dcat/export.js'),
-      ]);
+      const { exportCatalogueTo, exportFormatNamed } = await import('../dcat/export-threads.js');
       const format = exportFormatNamed(values.format);
       if (!format) {
         log('--format must be ttl or nt');
         return 2;
       }
-      const { orm, databaseUrl, embedded } = await openDatabase(config, log);
+      // The export's own threads open the database (and apply migrations); with DATABASE_URL set, this
+      // thread, which only writes, never loads the ORM. The embedded development database is started here.
+      let databaseUrl = config.databaseUrl;
+      let embedded: Awaited<ReturnType<typeof openDatabase>>['embedded'];
+      if (!databaseUrl) {
+        const opened = await openDatabase(config, log);
+        await opened.orm.close();
+        ({ databaseUrl, embedded } = opened);
+      }
       try {
-        const bar = progress('export', await countDatasets(orm.em.fork()));
-        const options = { baseUrl: config.baseUrl, format, onProgress: (written: number) => bar.update(written) };
-        // A file is written from a thread with a bounded heap; standard output stays with this thread's stream.
-        if (values.out) await exportCatalogueInWorker(databaseUrl, values.out, options);
-        else await exportCatalogueTo(orm, undefined, options);
-        bar.finish();
+        let bar: Progress | undefined;
+        await exportCatalogueTo(databaseUrl, values.out, {
+          baseUrl: config.baseUrl,
+          format,
+          onStart: (datasets) => (bar = progress('export', datasets)),
+          onProgress: (written) => bar?.update(written),
+        });
+        bar?.finish();
         return 0;
       } finally {
-        await orm.close();
         await embedded?.stop();
       }
     }

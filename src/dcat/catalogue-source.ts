@@ -277,7 +277,41 @@ class RecordRows<T extends object> {
   }
 }
 
-/** What the export reads a batch of datasets with; one per export (the column lists are worked out once). */
+/** Published datasets by id: those after `after` and up to `upTo` (null: no bound on that side). */
+export interface DatasetRange {
+  after: string | null;
+  upTo: string | null;
+}
+
+/** What an export reads, batch by batch: the published datasets split into ranges of ids, and the catalogue's dct:modified. */
+export interface ExportPlan {
+  /** In id order, together covering every id, each holding `size` published datasets when the plan was made (the last may hold none). */
+  ranges: DatasetRange[];
+  /** Published datasets when the plan was made. */
+  datasets: number;
+  catalogueModified: Date;
+}
+
+/**
+ * Splits the published datasets into ranges of `size` (the keyset batches `size` after the last id read would
+ * make), so that batches can be read in any order or at once. A dataset published or withdrawn during the
+ * export makes its range one larger or smaller; each published dataset still falls in exactly one range.
+ */
+export async function planExport(em: EntityManager, catalogue: Catalogue, size: number): Promise<ExportPlan> {
+  const ends = await em.getConnection().execute<{ id: string }[]>(
+    `select id from (select id, row_number() over (order by id) as position from dataset where status = ?) as listed
+      where position % ? = 0 order by id`,
+    [RecordStatus.PUBLISHED, size],
+  );
+  const bounds = [null, ...ends.map((end) => end.id), null];
+  return {
+    ranges: bounds.slice(1).map((upTo, index) => ({ after: bounds[index]!, upTo })),
+    datasets: await countDatasets(em),
+    catalogueModified: await catalogueModified(em, catalogue),
+  };
+}
+
+/** What the export reads a batch of datasets with; one per export and thread (the column lists are worked out once). */
 export class DatasetBatchReader {
   private readonly datasets: RecordRows<Dataset>;
   private readonly organisations: RecordRows<Organisation>;
@@ -289,9 +323,13 @@ export class DatasetBatchReader {
   private readonly steps: RecordRows<AccessRouteStep>;
   private readonly bodies: RecordRows<DataAccessBody>;
   private readonly evaluations: RecordRows<HealthEconomicEvaluation>;
-  private modified: Date | null = null;
 
-  constructor(private readonly em: EntityManager, private readonly catalogue: Catalogue) {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly catalogue: Catalogue,
+    /** Every batch states the plan's, so a change during the export cannot give the catalogue two. */
+    private readonly catalogueModified: Date,
+  ) {
     this.datasets = new RecordRows(em, Dataset);
     this.organisations = new RecordRows(em, Organisation);
     this.studies = new RecordRows(em, Study);
@@ -305,41 +343,41 @@ export class DatasetBatchReader {
   }
 
   /**
-   * The published datasets after `afterId` in id order, with everything their description needs, as the
-   * public sees it (what findDatasetPage and completeRecords give the DCAT pages), in a fixed number of
-   * statements whatever the batch size. The catalogue's dct:modified is read with the first batch, so every
-   * batch states the same one.
+   * The published datasets of `range` in id order, with everything their description needs, as the public
+   * sees it (what findDatasetPage and completeRecords give the DCAT pages), in a fixed number of statements
+   * whatever the batch size.
    */
-  async batch(afterId: string | null, limit: number): Promise<DatasetRecords & { lastId: string | null }> {
-    const sql = this.em.getConnection();
-    const datasetRows = await sql.execute<Row[]>(
-      `select * from dataset where status = ? ${afterId ? 'and id > ?' : ''} order by id limit ?`,
-      afterId ? [RecordStatus.PUBLISHED, afterId, limit] : [RecordStatus.PUBLISHED, limit],
+  async batch(range: DatasetRange): Promise<DatasetRecords> {
+    // The connection pool itself, with the ORM's type parsers: parameters go to PostgreSQL as parameters,
+    // not escaped into the statement's text a character at a time (the ORM's way, costly for id lists).
+    const pool = await this.em.getConnection().getNativeClient();
+    const rows = async (text: string, values: unknown[]): Promise<Row[]> => (await pool.query<Row>(text, values)).rows;
+    const bounds = [range.after, range.upTo].filter((id) => id !== null);
+    const datasetRows = await rows(
+      `select * from dataset where status = $1 ${range.after === null ? '' : 'and id > $2'} ${range.upTo === null ? '' : `and id <= $${bounds.length + 1}`} order by id`,
+      [RecordStatus.PUBLISHED, ...bounds],
     );
-    this.modified ??= await catalogueModified(this.em, this.catalogue);
-    if (datasetRows.length === 0) return { records: [], bodiesOperatedBy: new Map(), catalogueModified: this.modified, lastId: null };
+    const catalogueModified = this.catalogueModified;
+    if (datasetRows.length === 0) return { records: [], bodiesOperatedBy: new Map(), catalogueModified };
     const ids = datasetRows.map((row) => row.id as string);
     const [parties, publicationRows, distributionRows, consentRows, routeRows, stepRows, evaluationRows] = await Promise.all([
-      sql.execute<Row[]>(
-        `select dataset_id, organisation_id, 'holder' as role from dataset_data_holder where dataset_id = any(?::uuid[])
-         union all select dataset_id, organisation_id, 'contributor' from dataset_contributor where dataset_id = any(?::uuid[])`,
-        [uuids(ids), uuids(ids)],
+      rows(
+        `select dataset_id, organisation_id, 'holder' as role from dataset_data_holder where dataset_id = any($1::uuid[])
+         union all select dataset_id, organisation_id, 'contributor' from dataset_contributor where dataset_id = any($1::uuid[])`,
+        [ids],
       ),
-      sql.execute<Row[]>(
-        'select p.*, dp.dataset_id as of_dataset from publication p join dataset_publication dp on dp.publication_id = p.id where dp.dataset_id = any(?::uuid[])',
-        [uuids(ids)],
+      rows(
+        'select p.*, dp.dataset_id as of_dataset from publication p join dataset_publication dp on dp.publication_id = p.id where dp.dataset_id = any($1::uuid[])',
+        [ids],
       ),
-      sql.execute<Row[]>('select * from distribution where dataset_id = any(?::uuid[])', [uuids(ids)]),
-      sql.execute<Row[]>('select * from consent_scope where dataset_id = any(?::uuid[])', [uuids(ids)]),
-      sql.execute<Row[]>('select * from access_route where dataset_id = any(?::uuid[])', [uuids(ids)]),
-      sql.execute<Row[]>(
-        'select s.* from access_route_step s join access_route r on r.id = s.route_id where r.dataset_id = any(?::uuid[]) order by s.position',
-        [uuids(ids)],
-      ),
-      sql.execute<Row[]>(
+      rows('select * from distribution where dataset_id = any($1::uuid[])', [ids]),
+      rows('select * from consent_scope where dataset_id = any($1::uuid[])', [ids]),
+      rows('select * from access_route where dataset_id = any($1::uuid[])', [ids]),
+      rows('select s.* from access_route_step s join access_route r on r.id = s.route_id where r.dataset_id = any($1::uuid[]) order by s.position', [ids]),
+      rows(
         `select e.*, ed.dataset_id as of_dataset from health_economic_evaluation e join evaluation_dataset ed on ed.health_economic_evaluation_id = e.id
-          where ed.dataset_id = any(?::uuid[]) order by e.identifier`,
-        [uuids(ids)],
+          where ed.dataset_id = any($1::uuid[]) order by e.identifier`,
+        [ids],
       ),
     ]);
 
@@ -354,10 +392,10 @@ export class DatasetBatchReader {
     for (const row of stepRows) bodyIds.add(this.steps.referenceOf(row, 'body') ?? '');
     bodyIds.delete('');
     const [organisationRows, studyRows, bodyRows, operatedRows] = await Promise.all([
-      sql.execute<Row[]>('select * from organisation where id = any(?::uuid[])', [uuids(organisationIds)]),
-      sql.execute<Row[]>('select * from study where id = any(?::uuid[])', [uuids(studyIds)]),
-      sql.execute<Row[]>('select * from data_access_body where id = any(?::uuid[])', [uuids(bodyIds)]),
-      sql.execute<Row[]>('select * from data_access_body where operated_by_id = any(?::uuid[]) order by identifier', [uuids(organisationIds)]),
+      rows('select * from organisation where id = any($1::uuid[])', [[...organisationIds]]),
+      rows('select * from study where id = any($1::uuid[])', [studyIds]),
+      rows('select * from data_access_body where id = any($1::uuid[])', [[...bodyIds]]),
+      rows('select * from data_access_body where operated_by_id = any($1::uuid[]) order by identifier', [[...organisationIds]]),
     ]);
     // The public's view, as in GraphQL: a reference the public may not read is absent.
     const organisation = readableById(organisationRows.map((row) => this.organisations.record(row)));
@@ -417,12 +455,9 @@ export class DatasetBatchReader {
         evaluations: evaluationsOf.get(dataset.id) ?? [],
       };
     });
-    return { records, bodiesOperatedBy, catalogueModified: this.modified, lastId: ids[ids.length - 1]! };
+    return { records, bodiesOperatedBy, catalogueModified };
   }
 }
-
-/** Ids as one PostgreSQL array parameter (the connection would spread a JavaScript array into a list). */
-const uuids = (ids: Iterable<string>): string => `{${[...ids].join(',')}}`;
 
 const readable = (record: CatalogueRecord): boolean => AccessPolicy.PUBLIC.canRead(record);
 

@@ -1,4 +1,5 @@
-import { DataFactory, type NamedNode } from 'n3';
+import type { NamedNode } from '@rdfjs/types';
+import { namedNode } from './rdf/terms.js';
 
 /** A vocabulary namespace: call it with a local name to get the term, e.g. `dcat('Dataset')`. */
 export type Namespace = ((localName: string) => NamedNode) & { readonly iri: string };
@@ -10,7 +11,7 @@ export function ns(iri: string): Namespace {
   const term = (localName: string): NamedNode => {
     let node = made.get(localName);
     if (!node) {
-      node = DataFactory.namedNode(iri + localName);
+      node = namedNode(iri + localName);
       if (made.size < 1024) made.set(localName, node);
     }
     return node;

@@ -1,6 +1,6 @@
 import { DataFactory } from 'n3';
 import { dct, hydra, rdf, xsd } from '../namespaces.js';
-import type { Graph } from '../rdf/graph.js';
+import type { Triples } from '../rdf/graph.js';
 
 const { namedNode, literal } = DataFactory;
 
@@ -47,7 +47,7 @@ const SEARCH_VARIABLES: [string, string | null][] = [
  * not a page number), so there is no "last" or "previous" to link to. A search template advertises the
  * listing's parameters (modifiedSince for incremental harvests).
  */
-export function describePage(graph: Graph, page: CollectionPage): void {
+export function describePage(graph: Triples, page: CollectionPage): void {
   const collection = namedNode(page.collection);
   const view = namedNode(page.self);
   graph.add(collection, rdf('type'), hydra('Collection'));

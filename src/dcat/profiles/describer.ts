@@ -1,5 +1,4 @@
 import type * as RDF from '@rdfjs/types';
-import { DataFactory } from 'n3';
 import type { DataAccessBody } from '../../access/data-access-body.entity.js';
 import type { Catalogue } from '../../catalogue/catalogue.entity.js';
 import type { Distribution } from '../../datasets/distribution.entity.js';
@@ -9,16 +8,15 @@ import type { Study } from '../../studies/study.entity.js';
 import type { DatasetRecord } from '../catalogue-source.js';
 import type { CatalogueIris } from '../iris.js';
 import { adms, cv, dcat, dct, eli, prefixes, rdf, rdfs, skos, vcard } from '../namespaces.js';
-import { Graph } from '../rdf/graph.js';
+import { Graph, type Triples } from '../rdf/graph.js';
 import { english } from '../rdf/literals.js';
+import { literal, namedNode } from '../rdf/terms.js';
 import { conceptLabel, dataThemeScheme, valuePrefixes } from '../vocabularies.js';
 import { dcatApWriter } from './dcat-ap/dcat-ap.writer.js';
 import { fdpWriter } from './fdp/fdp.writer.js';
 import { gdcatWriter } from './gdcat/gdcat.writer.js';
 import { healthDcatApWriter } from './healthdcat-ap/healthdcat-ap.writer.js';
 import type { Add, ProfileWriter } from './profile.js';
-
-const { namedNode, literal } = DataFactory;
 
 /** Every prefix our documents may use: the DCAT-AP ones and those of the vocabularies we point at. */
 export const publishedPrefixes: Record<string, string> = { ...prefixes, ...valuePrefixes };
@@ -49,21 +47,27 @@ export interface ContactDetails {
  * One RDF document about catalogue records, written in the published profiles (./profile.ts). Each node is
  * described once per document, entirely from the record it stands for (never from the page it appears on),
  * so pages, single-dataset documents and exports agree on every node they share. The node builders here are
- * those every profile may point at: records, contact points and controlled-vocabulary terms.
+ * those every profile may point at: records, contact points and controlled-vocabulary terms. The triples go
+ * to a Graph of terms (documents, the default) or, for an export, to a TextGraph.
  */
 export class CatalogueDescriber {
-  readonly graph = new Graph();
+  readonly graph: Triples;
   readonly iris: CatalogueIris;
   private readonly described = new Set<string>();
+  private readonly profiles: readonly ProfileWriter[];
 
   constructor(
     readonly context: DescriptionContext,
-    private readonly profiles: readonly ProfileWriter[] = publishedProfiles,
+    options: { graph?: Triples; profiles?: readonly ProfileWriter[] } = {},
   ) {
     this.iris = context.iris;
+    this.graph = options.graph ?? new Graph();
+    this.profiles = options.profiles ?? publishedProfiles;
   }
 
+  /** The document's quads; only a Graph of terms has them. */
   get quads(): RDF.Quad[] {
+    if (!(this.graph instanceof Graph)) throw new Error('A description written as text has no quads');
     return this.graph.quads;
   }
 

@@ -1,9 +1,7 @@
 import type * as RDF from '@rdfjs/types';
-import { DataFactory } from 'n3';
 import type { LocalizedValue } from '../../records/translations.js';
 import { xsd } from '../namespaces.js';
-
-const { literal } = DataFactory;
+import { literal } from './terms.js';
 
 export const dateTime = (date: Date): RDF.Literal => literal(date.toISOString(), xsd('dateTime'));
 

@@ -1,4 +1,5 @@
 import type * as RDF from '@rdfjs/types';
+import type { TermSyntax } from './graph.js';
 
 /*
  * Terms as N-Triples / Turtle text (RDF 1.1 N-Triples, sections 2.3-2.4): what the streamed export writes,
@@ -64,3 +65,10 @@ export function nTriplesTerm(term: RDF.Term): string {
       throw new Error(`Cannot write a ${term.termType} as an RDF term`);
   }
 }
+
+/** N-Triples terms, for a TextGraph an export writes as N-Triples. */
+export const nTriplesSyntax: TermSyntax = {
+  subject: nTriplesTerm,
+  predicate: (term) => nTriplesVocabularyIri(term.value),
+  object: nTriplesTerm,
+};

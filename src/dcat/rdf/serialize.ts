@@ -1,8 +1,9 @@
 import type * as RDF from '@rdfjs/types';
 import { Writer, type WriterOptions } from 'n3';
 import type { RdfFormat } from './formats.js';
-import type { Graph } from './graph.js';
-import { literalText, nTriplesIri, nTriplesTerm, rememberedIris } from './n-triples.js';
+import { type TermSyntax, TextGraph } from './graph.js';
+import { literalText, nTriplesIri, nTriplesSyntax, nTriplesTerm, rememberedIris } from './n-triples.js';
+import { Utf8Text } from './utf8-text.js';
 import { toJsonLd } from './json-ld.js';
 import { toRdfXml } from './rdf-xml.js';
 
@@ -56,54 +57,80 @@ function writeWithN3(quads: readonly RDF.Quad[], options: WriterOptions): Promis
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Streaming writers for whole-catalogue exports.
+// Whole-catalogue exports, a batch at a time.
 
 /**
- * Writes a graph a batch at a time; `write` hands the batch's text to `out` as one chunk and waits while `out`
- * is full, so an export runs in constant memory. The text is built straight from each triple's terms (one
- * string per batch, no quads and no general-purpose writer in between): the export writes millions of
- * triples.
+ * How an export writes one RDF format: the document's header, then each batch of its triples described into
+ * a TextGraph in the format's syntax and encoded as one chunk of UTF-8 (no quads, no general-purpose
+ * writer and no document-sized string in between: an export writes millions of triples).
  */
-export interface RdfStreamWriter {
-  write(graph: Graph): Promise<void>;
-  /** Finishes the document (a Turtle document with no triples still declares its prefixes). `out` stays open: the caller owns it. */
-  end(): Promise<void>;
+export interface RdfBatchFormat {
+  /** What the document starts with (Turtle's prefixes). */
+  readonly header: string;
+  /** The format's graph, emptied, for the next batch's triples (one batch is described at a time). */
+  graph(): TextGraph;
+  /** A batch's text, as a chunk of its own. */
+  encode(graph: TextGraph): Buffer<ArrayBuffer>;
 }
 
-export function createTurtleStreamWriter(out: NodeJS.WritableStream, prefixes: Record<string, string>): RdfStreamWriter {
-  const terms = new TurtleTerms(prefixes);
-  let header = Object.entries(prefixes).map(([prefix, namespace]) => `@prefix ${prefix}: ${nTriplesIri(namespace)}.\n`).join('') + '\n';
-  const withHeader = (text: string): string => {
-    const first = header;
-    header = '';
-    return first + text;
-  };
-  return streamWriter(out, (graph) => withHeader(terms.document(graph)), () => withHeader(''));
-}
-
-export function createNTriplesStreamWriter(out: NodeJS.WritableStream): RdfStreamWriter {
-  return streamWriter(out, (graph) => {
-    let text = '';
-    for (const { subject, statements } of graph.subjects()) {
-      const node = nTriplesTerm(subject);
-      for (const statement of statements.keys()) text += `${node} ${statement} .\n`;
-    }
-    return text;
-  });
-}
-
-function streamWriter(out: NodeJS.WritableStream, textOf: (graph: Graph) => string, closing: () => string = () => ''): RdfStreamWriter {
-  const send = async (chunk: string): Promise<void> => {
-    if (chunk !== '' && !out.write(chunk)) await drained(out);
-  };
+export function nTriplesBatches(): RdfBatchFormat {
+  const graph = new TextGraph(nTriplesSyntax);
+  const out = new Utf8Text();
   return {
-    write: (graph) => send(textOf(graph)),
-    end: () => send(closing()),
+    header: '',
+    graph: () => (graph.clear(), graph),
+    encode(graph) {
+      const text = graph.text;
+      graph.forEachNode((node) => {
+        for (let k = node.first; k !== -1; k = graph.nextStatement(k)) {
+          out.addBytes(text, node.subjectStart, node.subjectEnd);
+          out.addByte(SPACE);
+          out.addBytes(text, graph.statementStart(k), graph.statementEnd(k));
+          out.add(' .\n');
+        }
+      });
+      return out.take();
+    },
   };
 }
 
-/** Turtle for a graph's triples: a block per subject, prefixed names where a prefix fits, `a` for rdf:type. */
-class TurtleTerms {
+/** Turtle: a block per subject, prefixed names where a prefix fits, `a` for rdf:type, objects of one predicate listed with commas. */
+export function turtleBatches(prefixes: Record<string, string>): RdfBatchFormat {
+  const graph = new TextGraph(new TurtleSyntax(prefixes));
+  const out = new Utf8Text();
+  return {
+    header: Object.entries(prefixes).map(([prefix, namespace]) => `@prefix ${prefix}: ${nTriplesIri(namespace)}.\n`).join('') + '\n',
+    graph: () => (graph.clear(), graph),
+    encode(graph) {
+      const text = graph.text;
+      const predicateLength = (k: number): number => graph.statementSplit(k) - graph.statementStart(k);
+      graph.forEachNode((node) => {
+        out.addBytes(text, node.subjectStart, node.subjectEnd);
+        let previous = -1;
+        for (let k = node.first; k !== -1; k = graph.nextStatement(k)) {
+          const length = predicateLength(k);
+          if (previous !== -1 && predicateLength(previous) === length && text.same(graph.statementStart(previous), graph.statementStart(k), length)) {
+            // The object after a comma: the statement's text from the space before its object.
+            out.addByte(COMMA);
+            out.addBytes(text, graph.statementSplit(k), graph.statementEnd(k));
+          } else {
+            out.add(previous === -1 ? ' ' : ';\n    ');
+            out.addBytes(text, graph.statementStart(k), graph.statementEnd(k));
+          }
+          previous = k;
+        }
+        out.add('.\n');
+      });
+      return out.take();
+    },
+  };
+}
+
+const COMMA = 0x2c;
+const SPACE = 0x20;
+
+/** Turtle terms: prefixed names where a prefix fits, `a` for rdf:type. */
+class TurtleSyntax implements TermSyntax {
   /** Prefix by namespace; our namespaces all end in / or #, so a name's namespace is found by one cut. */
   private readonly prefixOf: Map<string, string>;
 
@@ -114,30 +141,15 @@ class TurtleTerms {
     this.prefixOf = new Map(Object.entries(prefixes).map(([prefix, namespace]) => [namespace, prefix]));
   }
 
-  document(graph: Graph): string {
-    let text = '';
-    for (const { subject, statements } of graph.subjects()) {
-      text += subject.termType === 'NamedNode' ? this.iri(subject.value) : `_:${subject.value}`;
-      let previous: RDF.NamedNode | null = null;
-      for (const [predicate, object] of statements.values()) {
-        if (previous?.value === predicate.value) text += `, ${this.term(object)}`;
-        else text += `${previous ? ';\n   ' : ''} ${predicate.value === RDF_TYPE ? 'a' : this.vocabularyIri(predicate.value)} ${this.term(object)}`;
-        previous = predicate;
-      }
-      text += '.\n';
-    }
-    return text;
+  subject(term: RDF.Quad_Subject): string {
+    return term.termType === 'NamedNode' ? this.iri(term.value) : nTriplesTerm(term);
   }
 
-  private readonly iri = (iri: string): string => {
-    const cut = Math.max(iri.lastIndexOf('#'), iri.lastIndexOf('/')) + 1;
-    const prefix = cut > 0 ? this.prefixOf.get(iri.slice(0, cut)) : undefined;
-    if (prefix === undefined) return nTriplesIri(iri);
-    const local = iri.slice(cut);
-    return LOCAL_NAME.test(local) ? `${prefix}:${local}` : nTriplesIri(iri);
-  };
+  predicate(term: RDF.NamedNode): string {
+    return term.value === RDF_TYPE ? 'a' : this.vocabularyIri(term.value);
+  }
 
-  private term(term: RDF.Quad_Object): string {
+  object(term: RDF.Quad_Object): string {
     switch (term.termType) {
       case 'NamedNode':
         return this.iri(term.value);
@@ -147,27 +159,17 @@ class TurtleTerms {
         return nTriplesTerm(term);
     }
   }
+
+  private iri(iri: string): string {
+    const cut = Math.max(iri.lastIndexOf('#'), iri.lastIndexOf('/')) + 1;
+    const prefix = cut > 0 ? this.prefixOf.get(iri.slice(0, cut)) : undefined;
+    if (prefix === undefined) return nTriplesIri(iri);
+    const local = iri.slice(cut);
+    return LOCAL_NAME.test(local) ? `${prefix}:${local}` : nTriplesIri(iri);
+  }
 }
 
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 // A subset of Turtle's PN_LOCAL that needs no escaping (no dots, no percent signs, no colons).
 const LOCAL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-function drained(out: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const settle = (error?: Error): void => {
-      out.off('drain', onDrain);
-      out.off('error', onError);
-      out.off('close', onClose);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onDrain = (): void => settle();
-    const onError = (error: Error): void => settle(error);
-    // A client that hangs up mid-export closes the stream without ever draining it.
-    const onClose = (): void => settle(new Error('The output stream closed before the export finished'));
-    out.once('drain', onDrain);
-    out.once('error', onError);
-    out.once('close', onClose);
-  });
-}

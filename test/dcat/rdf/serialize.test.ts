@@ -4,9 +4,9 @@ import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { dcat, dct, ext, foaf, healthdcatap, prefixes, rdf, vcard, xsd } from '../../../src/dcat/namespaces.js';
 import { rdfFormats } from '../../../src/dcat/rdf/formats.js';
-import { Graph } from '../../../src/dcat/rdf/graph.js';
 import { isomorphic, parse } from '../../../src/dcat/rdf/parse.js';
-import { createNTriplesStreamWriter, createTurtleStreamWriter, type RdfStreamWriter, serialize } from '../../../src/dcat/rdf/serialize.js';
+import { writeChunk } from '../../../src/dcat/export-threads.js';
+import { nTriplesBatches, type RdfBatchFormat, serialize, turtleBatches } from '../../../src/dcat/rdf/serialize.js';
 
 const { namedNode, blankNode, literal, quad } = DataFactory;
 
@@ -172,24 +172,26 @@ function manyDatasets(count: number) {
   return quads;
 }
 
-function graphOf(quads: readonly RDF.Quad[]): Graph {
-  const graph = new Graph();
-  for (const { subject, predicate, object } of quads) graph.add(subject as RDF.Quad_Subject, predicate as RDF.NamedNode, object as RDF.Quad_Object);
-  return graph;
+/** Writes the quads as an export writes them: the header, then batches of one dataset's four, each one chunk. */
+async function writeAll(format: RdfBatchFormat, out: Writable, quads: readonly RDF.Quad[], batch = 4): Promise<void> {
+  await writeChunk(out, format.header);
+  for (let start = 0; start < quads.length; start += batch) {
+    const graph = format.graph();
+    for (const { subject, predicate, object } of quads.slice(start, start + batch)) {
+      graph.add(subject as RDF.Quad_Subject, predicate as RDF.NamedNode, object as RDF.Quad_Object);
+    }
+    await writeChunk(out, format.encode(graph));
+  }
 }
 
-/** Writes the quads in batches of one dataset's four, as an export writes a batch of datasets at a time. */
-async function writeAll(writer: RdfStreamWriter, quads: ReturnType<typeof manyDatasets>): Promise<void> {
-  for (let start = 0; start < quads.length; start += 4) await writer.write(graphOf(quads.slice(start, start + 4)));
-  await writer.end();
-}
+const ended = (sink: Writable) => new Promise<void>((resolve) => sink.end(resolve));
 
-describe('streaming writers', () => {
+describe('batch formats of an export', () => {
   it('streams Turtle while honouring back-pressure', async () => {
     const quads = manyDatasets(500);
     const { sink, text, drains } = slowSink(256);
-    await writeAll(createTurtleStreamWriter(sink, prefixes), quads);
-    await new Promise<void>((resolve) => sink.end(resolve));
+    await writeAll(turtleBatches(prefixes), sink, quads);
+    await ended(sink);
     expect(drains()).toBeGreaterThan(10);
     expect(text()).toContain('@prefix dcat:');
     expect(isomorphic(await parse(text(), 'text/turtle'), quads)).toBe(true);
@@ -198,44 +200,60 @@ describe('streaming writers', () => {
   it('streams N-Triples while honouring back-pressure', async () => {
     const quads = manyDatasets(500);
     const { sink, text, drains } = slowSink(256);
-    await writeAll(createNTriplesStreamWriter(sink), quads);
-    await new Promise<void>((resolve) => sink.end(resolve));
+    await writeAll(nTriplesBatches(), sink, quads);
+    await ended(sink);
     expect(drains()).toBeGreaterThan(10);
     expect(text().trim().split('\n')).toHaveLength(quads.length);
     expect(isomorphic(await parse(text(), 'application/n-triples'), quads)).toBe(true);
   });
 
   for (const [format, create] of [
-    ['text/turtle', (sink: Writable) => createTurtleStreamWriter(sink, prefixes)],
-    ['application/n-triples', createNTriplesStreamWriter],
+    ['text/turtle', () => turtleBatches(prefixes)],
+    ['application/n-triples', nTriplesBatches],
   ] as const) {
-    it(`streams the awkward graph as ${format} that reads back to the same graph`, async () => {
+    it(`writes the awkward graph as ${format} that reads back to the same graph`, async () => {
       const graph = awkwardGraph();
       const { sink, text } = slowSink(1 << 20);
-      const writer = create(sink);
-      await writer.write(graphOf(graph));
-      await writer.end();
-      await new Promise<void>((resolve) => sink.end(resolve));
+      await writeAll(create(), sink, graph, graph.length);
+      await ended(sink);
       const parsed = await parse(text(), format);
       expect(parsed).toHaveLength(graph.length);
       expect(isomorphic(parsed, graph)).toBe(true);
     });
+
+    it(`writes a triple stated twice in a batch once, and each of a subject's objects, as ${format}`, async () => {
+      const [first] = manyDatasets(1);
+      const dataset = first!.subject;
+      const repeated = [first!, quad(dataset, dct('title'), literal('Ett dataset', 'sv')), first!, quad(dataset, dct('title'), literal('Dataset 0', 'en'))];
+      const { sink, text } = slowSink(1 << 20);
+      await writeAll(create(), sink, repeated, repeated.length);
+      await ended(sink);
+      const parsed = await parse(text(), format);
+      expect(parsed).toHaveLength(3);
+      expect(isomorphic(parsed, [repeated[0]!, repeated[1]!, repeated[3]!])).toBe(true);
+    });
   }
 
-  it('writes a triple stated twice in a batch once', async () => {
-    const [first] = manyDatasets(1);
-    const { sink, text } = slowSink(1 << 20);
-    const writer = createNTriplesStreamWriter(sink);
-    await writer.write(graphOf([first!, first!]));
-    await new Promise<void>((resolve) => sink.end(resolve));
-    expect(text().trim().split('\n')).toHaveLength(1);
+  it('writes the same graph in the same text however its batches are reused', async () => {
+    const quads = manyDatasets(50);
+    const format = nTriplesBatches();
+    const first = slowSink(1 << 20);
+    await writeAll(format, first.sink, quads);
+    await ended(first.sink);
+    const again = slowSink(1 << 20);
+    await writeAll(format, again.sink, quads, 12);
+    await ended(again.sink);
+    expect(first.text().split('\n')).toHaveLength(quads.length + 1);
+    expect(again.text().split('\n').sort()).toEqual(first.text().split('\n').sort());
   });
 
   it('fails instead of hanging when the client goes away mid-export', async () => {
     const sink = new Writable({ highWaterMark: 1, write() {} });
-    const writer = createNTriplesStreamWriter(sink);
+    const format = nTriplesBatches();
+    const graph = format.graph();
     const [first] = manyDatasets(1);
-    const pending = writer.write(graphOf([first!]));
+    graph.add(first!.subject as RDF.Quad_Subject, first!.predicate as RDF.NamedNode, first!.object as RDF.Quad_Object);
+    const pending = writeChunk(sink, format.encode(graph));
     sink.destroy();
     await expect(pending).rejects.toThrow(/closed before the export finished/);
   });

@@ -1,5 +1,4 @@
 import type * as RDF from '@rdfjs/types';
-import { DataFactory } from 'n3';
 import type { Catalogue } from '../../../catalogue/catalogue.entity.js';
 import { ProvenanceSource, RecordStatus } from '../../../records/record.js';
 import { DiagnosticArea } from '../../../records/terms.js';
@@ -11,13 +10,12 @@ import { metadataModifiedOf } from '../../catalogue-source.js';
 import { webIri } from '../../iris.js';
 import { adms, dcat, dct, foaf, prov, rdf, rdfs, xsd } from '../../namespaces.js';
 import { dateTime, english, inEachLanguage } from '../../rdf/literals.js';
+import { literal, namedNode } from '../../rdf/terms.js';
 import { listInEveryLanguage, textInEveryLanguage } from '../../../records/translations.js';
 import { admsStatus, attributionRole, dataThemeScheme, euFileType, euLanguage } from '../../vocabularies.js';
 import { bodyContact, datasetContact, organisationContact } from '../contacts.js';
 import type { CatalogueDescriber } from '../describer.js';
 import type { Add, ProfileWriter } from '../profile.js';
-
-const { namedNode, literal } = DataFactory;
 
 /**
  * DCAT-AP 3 core: what every DCAT-AP harvester reads (catalogue, datasets, distributions, agents, contact

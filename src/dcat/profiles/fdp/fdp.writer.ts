@@ -1,15 +1,13 @@
 import type * as RDF from '@rdfjs/types';
-import { DataFactory } from 'n3';
 import { metadataModifiedOf } from '../../catalogue-source.js';
 import type { CatalogueIris } from '../../iris.js';
 import { dcat, dct, fdp, ldp, rdf } from '../../namespaces.js';
-import type { Graph } from '../../rdf/graph.js';
+import type { Triples } from '../../rdf/graph.js';
 import { dateTime } from '../../rdf/literals.js';
+import { literal, namedNode } from '../../rdf/terms.js';
 import { euLanguage, r3d } from '../../vocabularies.js';
 import type { CatalogueDescriber } from '../describer.js';
 import type { Add, ProfileWriter } from '../profile.js';
-
-const { namedNode, literal } = DataFactory;
 
 /**
  * FAIR Data Point metadata (https://w3id.org/fdp/fdp-o#). As in the FDP specification and its reference
@@ -104,7 +102,7 @@ export function describeRepository(describer: CatalogueDescriber, iris: Catalogu
  * `owner` by `memberRelation` (e.g. catalog dcat:dataset dataset).
  */
 export function describeContainer(
-  graph: Graph,
+  graph: Triples,
   container: string,
   owner: RDF.NamedNode,
   memberRelation: RDF.NamedNode,

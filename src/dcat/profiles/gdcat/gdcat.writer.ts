@@ -1,5 +1,4 @@
 import type * as RDF from '@rdfjs/types';
-import { DataFactory } from 'n3';
 import type { AccessRoute } from '../../../access/access-route.entity.js';
 import { DataAccessBodyKind } from '../../../access/data-access-body.entity.js';
 import type { ConsentScope } from '../../../consent/consent-scope.entity.js';
@@ -9,11 +8,10 @@ import type { Dataset } from '../../../datasets/dataset.entity.js';
 import { webIri } from '../../iris.js';
 import { dct, ext, rdf, xsd } from '../../namespaces.js';
 import { count } from '../../rdf/literals.js';
+import { literal, namedNode } from '../../rdf/terms.js';
 import { codedTerm, euLanguage } from '../../vocabularies.js';
 import type { CatalogueDescriber } from '../describer.js';
 import type { Add, ProfileWriter } from '../profile.js';
-
-const { namedNode, literal } = DataFactory;
 
 /**
  * The gdcat extension (https://w3id.org/gdcat/ext#): catalogue fields with no standard term (domain brief

@@ -1,5 +1,4 @@
 import type * as RDF from '@rdfjs/types';
-import { DataFactory } from 'n3';
 import type { OntologyTerm } from '../../../records/terms.js';
 import { ConsentType } from '../../../consent/consent-scope.entity.js';
 import { DUO, findDuoTerm } from '../../../consent/duo-vocabulary.js';
@@ -7,12 +6,11 @@ import { Assay } from '../../../datasets/cohort.js';
 import type { DatasetRecord } from '../../catalogue-source.js';
 import { cv, dcatap, dct, dpv, healthdcatap, skos, xsd } from '../../namespaces.js';
 import { count } from '../../rdf/literals.js';
+import { literal, namedNode } from '../../rdf/terms.js';
 import { codedTerm, dpvPurpose, healthCategory, legalBasisIri, legislation, personalDataType } from '../../vocabularies.js';
 import { bodyContact, organisationContact } from '../contacts.js';
 import type { CatalogueDescriber } from '../describer.js';
 import type { ProfileWriter } from '../profile.js';
-
-const { namedNode, literal } = DataFactory;
 
 /**
  * HealthDCAT-AP: what the EHDS (HealthData@EU) adds to DCAT-AP for health data: the law that applies, health
