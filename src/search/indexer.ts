@@ -132,9 +132,10 @@ export class OutboxIndexer {
    * Indexes batch after batch until fewer than a batch are due. Each batch is one claim, one build, one
    * engine write and one settling statement, in its own transaction, which keeps the batch's events locked
    * until they are settled. While the engine writes a batch, the next one is claimed (SKIP LOCKED passes
-   * over the locked events), built and encoded for the engine, and the previous one is settled. Engine writes and settlements each
-   * stay in claim order, so a dataset's later document is never overwritten by an earlier one, nor its
-   * later outcome by an earlier one. After a failed write the batch claimed ahead goes back untouched.
+   * over the locked events), built and encoded for the engine, and the previous one is settled. Engine
+   * writes and settlements each stay in claim order, so a dataset's later document is never overwritten by
+   * an earlier one, nor its later outcome by an earlier one. After a failed write the batch claimed ahead
+   * goes back untouched.
    */
   private async processDue(): Promise<number> {
     let indexed = 0;
