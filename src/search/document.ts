@@ -15,11 +15,60 @@ export async function buildSearchDocuments(em: EntityManager, datasetIds: string
   return (await readDocumentRows(em.getConnection(), datasetIds, em.getTransactionContext())).map(toDocument);
 }
 
+/** What a cohort's disease adds to a document: its catalogue id, and its ancestors (itself first) with their labels. */
+interface DiseaseFacts {
+  id: string;
+  ancestorIds: readonly string[];
+  /** Parallel to ancestorIds; '' where the vocabulary has no label. */
+  ancestorLabels: readonly string[];
+}
+
+/**
+ * Derived once per value instead of once per document (normalising and labelling ancestors, and matching DUO
+ * codes, were most of the mapping's time): the vocabularies are fixed while the process runs and a catalogue
+ * names few distinct diseases and permissions. Bounded, for a catalogue with unusually many distinct codes.
+ */
+const diseaseFacts = new Map<string, DiseaseFacts>();
+const duoShorthands = new Map<string, string>();
+const KEPT = 20_000;
+
+function remembered<V>(cache: Map<string, V>, key: string, derive: (key: string) => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = derive(key);
+    if (cache.size >= KEPT) cache.clear();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+function deriveDiseaseFacts(iri: string): DiseaseFacts {
+  const id = normaliseDiseaseId(iri);
+  const ancestorIds = ancestorsOf(id);
+  return { id, ancestorIds, ancestorLabels: ancestorIds.map((ancestor) => labelOf(ancestor) ?? '') };
+}
+
+/** The disease fields of a document: ids, ancestor ids and labels (the cohort's own first), each once. */
+function diseaseFields(diseases: { iri: string; label?: string | null }[]) {
+  const ids = new Set<string>();
+  const ancestorIds = new Set<string>();
+  const labels = new Set<string>();
+  for (const disease of diseases) if (disease.label) labels.add(disease.label);
+  for (const disease of diseases) {
+    const facts = remembered(diseaseFacts, disease.iri, deriveDiseaseFacts);
+    ids.add(facts.id);
+    facts.ancestorIds.forEach((ancestor, i) => {
+      if (ancestorIds.has(ancestor)) return;
+      ancestorIds.add(ancestor);
+      if (facts.ancestorLabels[i]) labels.add(facts.ancestorLabels[i]);
+    });
+  }
+  return { diseaseIds: [...ids], diseaseAncestorIds: [...ancestorIds], diseaseLabels: [...labels] };
+}
+
+const duoShorthand = (permission: string) => findDuoTerm(permission)?.shorthand ?? permission;
+
 export function toDocument(row: DocumentRow): DatasetSearchDocument {
-  const diseases = row.diseases ?? [];
-  const diseaseIds = [...new Set(diseases.map((d) => normaliseDiseaseId(d.iri)))];
-  const diseaseAncestorIds = [...new Set(diseaseIds.flatMap((id) => ancestorsOf(id)))];
-  const diseaseLabels = [...diseases.map((d) => d.label ?? ''), ...diseaseAncestorIds.map((id) => labelOf(id) ?? '')];
   const publisher = {
     status: row.publisher_status,
     ownerOrganisationId: row.publisher_owner_organisation_id,
@@ -46,14 +95,13 @@ export function toDocument(row: DocumentRow): DatasetSearchDocument {
     ),
     diagnosticArea: row.diagnostic_area ?? null,
     assays: row.assays ?? [],
-    diseaseIds,
-    diseaseAncestorIds,
-    diseaseLabels: [...new Set(diseaseLabels.filter(Boolean))],
+    ...diseaseFields(row.diseases ?? []),
     phenotypeLabels: (row.phenotypes ?? []).map((p) => p.label ?? '').filter(Boolean),
-    duoPermission: row.duo_permission === null ? null : (findDuoTerm(row.duo_permission)?.shorthand ?? row.duo_permission),
+    duoPermission: row.duo_permission === null ? null : remembered(duoShorthands, row.duo_permission, duoShorthand),
     consentKey: row.consent_key ?? null,
     accessMode: row.access_mode ?? null,
-    accessBodyIds: row.access_body_ids,
+    // The route's own body first, then its steps' bodies in step order, each once.
+    accessBodyIds: [...new Set(row.access_body_id === null ? row.step_body_ids : [row.access_body_id, ...row.step_body_ids])],
     holdingRegionIds: row.holding_region_ids,
     genomeBuild: row.genome_build ?? null,
     individuals: row.individuals ?? null,

@@ -172,6 +172,11 @@ export interface WriteResult {
   rejected: RejectedDocument[];
 }
 
+/** Documents encoded for one engine's write by its prepareUpsert (the _bulk body, the upsert's rows). */
+export interface PreparedUpsert {
+  readonly documents: readonly DatasetSearchDocument[];
+}
+
 export interface SearchEngine {
   readonly name: 'postgres' | 'elasticsearch';
   /** Creates the index/table if missing. Idempotent. */
@@ -182,7 +187,13 @@ export interface SearchEngine {
    * engine rejects is reported, never stops the others; a rejected document's earlier version is removed, so
    * searches never find a dataset as it no longer is.
    */
-  upsert(docs: DatasetSearchDocument[]): Promise<WriteResult>;
+  upsert(docs: DatasetSearchDocument[] | PreparedUpsert): Promise<WriteResult>;
+  /**
+   * Does the CPU part of an upsert at once, encoding the documents for the engine, so that a caller can
+   * encode one batch while the engine stores the previous one (the outbox indexer does). Documents another
+   * engine prepared are encoded again by upsert.
+   */
+  prepareUpsert(docs: DatasetSearchDocument[]): PreparedUpsert;
   remove(ids: string[]): Promise<void>;
   /** Makes every write accepted so far visible to searches (no-op where writes are visible at once). */
   refresh(): Promise<void>;

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { buildSearchDocuments } from './document.js';
-import type { DatasetSearchDocument, RejectedDocument, SearchEngine, SearchVisibility } from './engine.js';
+import type { PreparedUpsert, RejectedDocument, SearchEngine, SearchVisibility } from './engine.js';
 import { countFailures, listFailures, setAside, settleIndexed, type IndexingFailure } from './indexing-failures.js';
 
 export type { IndexingFailure };
@@ -19,12 +19,15 @@ interface DueEvent {
   attempts: number;
 }
 
-/** Claimed events, locked by the open transaction of `em` until settled, and their datasets' documents. */
+/**
+ * Claimed events, locked by the open transaction of `em` until settled, and their datasets' documents as
+ * encoded for the engine (or why they could not be built).
+ */
 interface ClaimedBatch {
   em: EntityManager;
   events: DueEvent[];
   datasetIds: string[];
-  documents: DatasetSearchDocument[] | Error;
+  documents: PreparedUpsert | Error;
 }
 
 /**
@@ -129,9 +132,10 @@ export class OutboxIndexer {
    * Indexes batch after batch until fewer than a batch are due. Each batch is one claim, one build, one
    * engine write and one settling statement, in its own transaction, which keeps the batch's events locked
    * until they are settled. While the engine writes a batch, the next one is claimed (SKIP LOCKED passes
-   * over the locked events) and built, and the previous one is settled. Engine writes and settlements each
-   * stay in claim order, so a dataset's later document is never overwritten by an earlier one, nor its
-   * later outcome by an earlier one. After a failed write the batch claimed ahead goes back untouched.
+   * over the locked events), built and encoded for the engine, and the previous one is settled. Engine
+   * writes and settlements each stay in claim order, so a dataset's later document is never overwritten by
+   * an earlier one, nor its later outcome by an earlier one. After a failed write the batch claimed ahead
+   * goes back untouched.
    */
   private async processDue(): Promise<number> {
     let indexed = 0;
@@ -185,8 +189,11 @@ export class OutboxIndexer {
         return null;
       }
       const datasetIds = [...new Set(events.map((e) => e.aggregate_id))];
-      // A document that cannot be built fails its batch like an engine error: retried with back-off.
-      const documents = await buildSearchDocuments(em, datasetIds).catch((error: Error) => error);
+      // A document that cannot be built fails its batch like an engine error: retried with back-off. Encoded
+      // for the engine here, while the engine stores the previous batch, so the write only sends.
+      const documents = await buildSearchDocuments(em, datasetIds)
+        .then((built) => this.engine.prepareUpsert(built))
+        .catch((error: Error) => error);
       return { em, events, datasetIds, documents };
     } catch (error) {
       await em.rollback();
@@ -199,7 +206,7 @@ export class OutboxIndexer {
     const { datasetIds, documents } = batch;
     try {
       if (documents instanceof Error) throw documents;
-      const present = new Set(documents.map((d) => d.id));
+      const present = new Set(documents.documents.map((d) => d.id));
       const { rejected } = await this.engine.upsert(documents);
       const gone = datasetIds.filter((id) => !present.has(id));
       if (gone.length > 0) await this.engine.remove(gone);

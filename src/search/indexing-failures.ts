@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RejectedDocument, SearchVisibility } from './engine.js';
+import { idArray } from './id-array.js';
 
 /**
  * Datasets a search engine refused to index (table indexing_failure): kept with the engine's reason, shown
@@ -37,14 +38,14 @@ export async function setAside(connection: Connection, ctx: unknown, engine: str
  * reindex, see OutboxIndexer) and the failures of the datasets it indexed are cleared.
  */
 export async function settleIndexed(connection: Connection, ctx: unknown, eventIds: string[], indexedDatasetIds: string[]): Promise<void> {
-  const processed = 'update outbox_event set processed_at = now() where id in (?)';
+  const processed = 'update outbox_event set processed_at = now() where id = any(?::bigint[])';
   if (indexedDatasetIds.length === 0) {
-    await connection.execute(processed, [eventIds], 'run', ctx as never);
+    await connection.execute(processed, [idArray(eventIds)], 'run', ctx as never);
     return;
   }
   await connection.execute(
-    `with processed as (${processed} returning 1) delete from indexing_failure where dataset_id in (?)`,
-    [eventIds, indexedDatasetIds],
+    `with processed as (${processed} returning 1) delete from indexing_failure where dataset_id = any(?::uuid[])`,
+    [idArray(eventIds), idArray(indexedDatasetIds)],
     'run',
     ctx as never,
   );

@@ -54,6 +54,7 @@ export function limitSearches(engine: SearchEngine, options: SearchLimiterOption
     name: inner.name,
     init: () => inner.init(),
     upsert: (docs) => inner.upsert(docs),
+    prepareUpsert: (docs) => inner.prepareUpsert(docs),
     remove: (ids) => inner.remove(ids),
     refresh: () => inner.refresh(),
     async search(request) {

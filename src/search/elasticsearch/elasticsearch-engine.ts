@@ -4,6 +4,7 @@ import {
   type DatasetSearchDocument,
   type DatasetSearchRequest,
   type DatasetSearchResult,
+  type PreparedUpsert,
   type RejectedDocument,
   type SearchEngine,
   type WriteResult,
@@ -43,6 +44,15 @@ export interface ElasticsearchSearchEngineOptions {
 const REQUEST_PATH = { requestTimeout: SEARCH_REQUEST_TIMEOUT_MS, maxRetries: 0 } as const;
 const LIST_PAGE_SIZE = 1000;
 
+/** Documents as the NDJSON body of a _bulk request into `alias` (prepareUpsert). */
+class BulkBody implements PreparedUpsert {
+  constructor(
+    readonly documents: readonly DatasetSearchDocument[],
+    readonly alias: string,
+    readonly ndjson: string,
+  ) {}
+}
+
 export class ElasticsearchSearchEngine implements SearchEngine {
   readonly name = 'elasticsearch' as const;
   private readonly client: Client;
@@ -69,12 +79,18 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     );
   }
 
-  async upsert(docs: DatasetSearchDocument[]): Promise<WriteResult> {
-    if (docs.length === 0) return { rejected: [] };
-    const operations = docs.flatMap((doc) => [{ index: { _index: this.alias, _id: doc.id } }, toIndexedDataset(doc, this.languageAnalyzers)]);
-    const rejected = await this.bulk('upsert', operations, this.refreshPolicy);
+  async upsert(docs: DatasetSearchDocument[] | PreparedUpsert): Promise<WriteResult> {
+    const prepared = docs instanceof BulkBody && docs.alias === this.alias ? docs : this.prepareUpsert(Array.isArray(docs) ? docs : [...docs.documents]);
+    if (prepared.documents.length === 0) return { rejected: [] };
+    const rejected = await this.bulk('upsert', prepared.ndjson, this.refreshPolicy);
     if (rejected.length > 0) await this.remove(rejected.map((r) => r.id));
     return { rejected };
+  }
+
+  /** The _bulk request body, serialised as the client would. */
+  prepareUpsert(docs: DatasetSearchDocument[]): BulkBody {
+    const lines = docs.map((doc) => `${JSON.stringify({ index: { _index: this.alias, _id: doc.id } })}\n${JSON.stringify(toIndexedDataset(doc, this.languageAnalyzers))}\n`);
+    return new BulkBody(docs, this.alias, lines.join(''));
   }
 
   async remove(ids: string[]): Promise<void> {
@@ -213,10 +229,12 @@ export class ElasticsearchSearchEngine implements SearchEngine {
    */
   private async bulk(
     operation: string,
-    operations: estypes.BulkRequest['operations'],
+    operations: estypes.BulkRequest['operations'] | string,
     refresh: 'wait_for' | false,
   ): Promise<RejectedDocument[]> {
-    const response = await this.call(operation, () => this.client.bulk({ operations, refresh }));
+    // The client sends a string body (NDJSON serialised beforehand) as it is.
+    const body = operations as estypes.BulkRequest['operations'];
+    const response = await this.call(operation, () => this.client.bulk({ operations: body, refresh }));
     if (!response.errors) return [];
     const rejected: RejectedDocument[] = [];
     const retryable: string[] = [];

@@ -3,6 +3,7 @@ import type {
   DatasetSearchDocument,
   DatasetSearchRequest,
   DatasetSearchResult,
+  PreparedUpsert,
   RejectedDocument,
   SearchEngine,
   WriteResult,
@@ -60,6 +61,16 @@ const DERIVED_SUFFIXES = [...RENAMED_TABLES.map(([suffix]) => suffix), ...FACET_
 
 /** Every trigger keeping the derived tables in step with the projection. */
 const maintenance = (table: string): string[] => [...maintenanceSql(table), ...facetMaintenanceSql(table)];
+
+/** Documents as the upsert statement's JSON parameter (prepareUpsert), with those refused beforehand. */
+class UpsertRows implements PreparedUpsert {
+  constructor(
+    readonly documents: readonly DatasetSearchDocument[],
+    readonly writable: readonly DatasetSearchDocument[],
+    readonly refused: readonly RejectedDocument[],
+    readonly rows: string,
+  ) {}
+}
 
 /** SQLSTATE of a statement cancelled by statement_timeout. */
 const QUERY_CANCELED = '57014';
@@ -121,10 +132,21 @@ export class PostgresSearchEngine implements SearchEngine {
     }
   }
 
-  async upsert(docs: DatasetSearchDocument[]): Promise<WriteResult> {
-    const rejected = await this.write(this.table, docs);
+  async upsert(docs: DatasetSearchDocument[] | PreparedUpsert): Promise<WriteResult> {
+    const rejected = await this.write(this.table, docs instanceof UpsertRows ? docs : this.prepareUpsert(Array.isArray(docs) ? docs : [...docs.documents]));
     if (rejected.length > 0) await this.remove(rejected.map((r) => r.id));
     return { rejected };
+  }
+
+  /** The upsert statement's parameter, and the documents refused before it (too long an index entry). */
+  prepareUpsert(docs: DatasetSearchDocument[]): UpsertRows {
+    const refused: RejectedDocument[] = [];
+    const writable = docs.filter((doc) => {
+      const reason = oversizedIndexEntry(doc);
+      if (reason) refused.push({ id: doc.id, reason });
+      return !reason;
+    });
+    return new UpsertRows(docs, writable, refused, writable.length === 0 ? '[]' : JSON.stringify(toRows(writable)));
   }
 
   /**
@@ -132,16 +154,12 @@ export class PostgresSearchEngine implements SearchEngine {
    * cannot hold), each document is written on its own, so only the documents it refuses are left out. Any
    * other failure (an outage, a timeout) throws: the indexer retries the whole batch later.
    */
-  private async write(table: string, docs: DatasetSearchDocument[]): Promise<RejectedDocument[]> {
-    const rejected: RejectedDocument[] = [];
-    const writable = docs.filter((doc) => {
-      const reason = oversizedIndexEntry(doc);
-      if (reason) rejected.push({ id: doc.id, reason });
-      return !reason;
-    });
+  private async write(table: string, prepared: UpsertRows): Promise<RejectedDocument[]> {
+    const { writable } = prepared;
+    const rejected = [...prepared.refused];
     if (writable.length === 0) return rejected;
     try {
-      await this.pool.query(upsertSql(table), [JSON.stringify(toRows(writable))]);
+      await this.pool.query(upsertSql(table), [prepared.rows]);
       return rejected;
     } catch (error) {
       if (!isRejection(error)) throw error;
@@ -216,7 +234,7 @@ export class PostgresSearchEngine implements SearchEngine {
     const rejected: RejectedDocument[] = [];
     for await (const batch of batches) {
       if (batch.length === 0) continue;
-      rejected.push(...(await this.write(staging, batch)));
+      rejected.push(...(await this.write(staging, this.prepareUpsert(batch))));
       indexed += batch.length;
       onProgress?.(indexed);
     }
