@@ -120,10 +120,11 @@ type NamingInput = DatasetPatch & { ownerOrganisation?: string | null };
 const namedOrganisations = (input: NamingInput) => [input.ownerOrganisation, input.publisher, ...(input.dataHolders ?? []), ...(input.contributors ?? [])];
 const namedAccessBodies = (input: NamingInput) => [input.hdab, input.accessRoute?.accessBody, ...(input.accessRoute?.steps ?? []).map((step) => step.body)];
 
-/** Every organisation and every access body the input names, each kind read in one statement (see References.prefetch). */
+/** Every organisation, access body and study the input names, each kind read in one statement (see References.prefetch). */
 async function prefetchReferences(refs: References, input: NamingInput): Promise<void> {
   await refs.prefetch(Organisation, namedOrganisations(input));
   await refs.prefetch(DataAccessBody, namedAccessBodies(input));
+  await refs.prefetch(Study, [input.wasGeneratedBy]);
 }
 /** Applies the given fields of a create input or patch, collecting every problem. */
 async function applyDatasetFields(
