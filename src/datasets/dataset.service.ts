@@ -91,8 +91,8 @@ interface PublishFacts {
 }
 
 /**
- * What the publish checks read of a stored dataset's parts, in one statement: loading the consent scope,
- * access route with its body and the distributions as entities cost four statements and most of a publish's CPU.
+ * What the publish checks read of a stored dataset's parts, in one statement: loading the consent scope, the
+ * access route with its body and the distributions as entities took three statements and the ORM's work for each.
  */
 async function readPublishFacts(em: EntityManager, datasetId: string): Promise<PublishFacts> {
   const [row] = await em.getConnection().execute<PublishFacts[]>(
