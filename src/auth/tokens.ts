@@ -95,7 +95,10 @@ export async function createTokenVerifier(config: AuthConfig): Promise<TokenVeri
           return (token: string) => jwtVerify<GdcatClaims>(token, jwks, { issuer: config.issuer, audience: config.audience, ...claimRules });
         })();
 
+  const verified = new VerifiedTokens();
   return async (token) => {
+    const known = verified.get(token);
+    if (known) return known;
     let payload: GdcatClaims;
     try {
       ({ payload } = await verify(token));
@@ -111,6 +114,35 @@ export async function createTokenVerifier(config: AuthConfig): Promise<TokenVeri
     if (role === 'data_manager' && orgs.length === 0) {
       throw new InvalidTokenError('a data_manager token must name at least one organisation in orgs');
     }
-    return { subject: payload.sub ?? 'unknown', role, organisationIdentifiers: orgs };
+    const viewer: Viewer = { subject: payload.sub ?? 'unknown', role, organisationIdentifiers: orgs };
+    verified.add(token, viewer, payload.exp! * 1000);
+    return viewer;
   };
 }
+
+/**
+ * Tokens whose signature and claims were checked lately: a client sends the same token with every request,
+ * and the ES256 check is a large part of a small write's cost. A token is trusted again only until it expires
+ * and for at most a minute, so a key taken out of the issuer's key set stops working as soon as before, give
+ * or take that minute.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { viewer: Viewer; until: number }>();
+
+  get(token: string): Viewer | null {
+    const entry = this.entries.get(token);
+    if (!entry) return null;
+    if (entry.until > Date.now()) return entry.viewer;
+    this.entries.delete(token);
+    return null;
+  }
+
+  add(token: string, viewer: Viewer, expiresAt: number): void {
+    // Oldest first out: a map keeps insertion order.
+    if (this.entries.size >= VERIFIED_TOKENS_KEPT) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { viewer, until: Math.min(expiresAt, Date.now() + VERIFIED_TOKEN_TRUST_MS) });
+  }
+}
+
+const VERIFIED_TOKENS_KEPT = 1_000;
+const VERIFIED_TOKEN_TRUST_MS = 60_000;

@@ -1,7 +1,17 @@
-import type { AccessRoute } from '../access/access-route.entity.js';
-import { ConsentType, type ConsentScope } from '../consent/consent-scope.entity.js';
+import { ConsentType } from '../consent/consent-scope.entity.js';
 import type { Problems } from '../core/problems.js';
 import type { Dataset } from './dataset.entity.js';
+import type { Distribution } from './distribution.entity.js';
+
+/** What the checks read of a dataset's parts: their entities, or the same fields read in one statement. */
+export interface ConsentFacts {
+  consentType?: string | null;
+}
+export interface AccessRouteFacts {
+  applicationUrl?: string | null;
+  accessBody?: { applicationUrl?: string | null } | null;
+}
+export type DistributionFacts = Pick<Distribution, 'position' | 'accessUrl' | 'downloadUrl'>;
 
 export const NO_DOWNLOAD_URL =
   'a non-public dataset cannot offer a direct download URL; give the access URL where access is requested instead';
@@ -13,10 +23,16 @@ export const NO_DOWNLOAD_URL =
  * supply. test/datasets/publish-conformance.test.ts holds each rule against the shapes: a dataset these rules
  * pass conforms, and breaking each rule breaks the shape it names.
  */
-export function checkConformance(dataset: Dataset, consent: ConsentScope | null, route: AccessRoute | null, problems: Problems): void {
+export function checkConformance(
+  dataset: Dataset,
+  consent: ConsentFacts | null,
+  route: AccessRouteFacts | null,
+  problems: Problems,
+  ofDataset: readonly DistributionFacts[] = [...dataset.distributions],
+): void {
   // DCAT-AP: dct:description is mandatory.
   if (!dataset.description.trim()) problems.add('description', 'a published dataset needs a description', 'REQUIRED');
-  const distributions = [...dataset.distributions].sort((a, b) => a.position - b.position);
+  const distributions = [...ofDataset].sort((a, b) => a.position - b.position);
   // DCAT-AP: every distribution has a dcat:accessURL. The RDF falls back to the access route's application
   // page, then its access body's, and for public data to the download URL.
   const fallbackUrl = route?.applicationUrl ?? route?.accessBody?.applicationUrl ?? null;

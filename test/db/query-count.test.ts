@@ -194,6 +194,7 @@ describe('createDataset: a fixed number of statements, one of them writing every
       identifier,
       title: `Statement count ${holders} holders ${steps} steps`,
       description: 'Names many organisations and access bodies.',
+      keywords: ['statement count'],
       publisher: STOCKHOLM,
       dataHolders: REGIONS.slice(0, holders),
       contributors: REGIONS.slice(0, holders),
@@ -253,5 +254,37 @@ describe('createDataset: a fixed number of statements, one of them writing every
         (select count(*) from dataset_data_holder h join dataset d on d.id = h.dataset_id where d.identifier = 'urn:test:count:taken')::int as holders`,
     );
     expect(rows).toEqual({ datasets: 1, holders: 2 });
+  });
+
+  /** What publishDataset may cost (begin and commit aside): the caller's organisations, the dataset, one read of
+   * what the publish checks need (consent, access route with its body, distributions), the change, and one
+   * insert of its audit entry and outbox event. */
+  const MAX_PUBLISH_STATEMENTS = 5;
+
+  it(`publishes in at most ${MAX_PUBLISH_STATEMENTS} statements, the same for 7 distributions as for 2, with the checks' problems named as before`, async () => {
+    const token = await catalogue.token('data_manager', [STOCKHOLM]);
+    const PUBLISH = 'mutation($id: ID!) { publishDataset(id: $id) { dataset { status } userErrors { field code } } }';
+    const publish = async (id: string) => {
+      catalogue.queries.length = 0;
+      const { data } = await catalogue.gql(PUBLISH, { id }, token);
+      return { statements: catalogue.queries.filter((sql) => !/^\s*(begin|commit|rollback)\b/i.test(sql)), payload: data!.publishDataset };
+    };
+    const small = await publish((await statementsOfCreate('urn:test:count:publish-small', 2, 1)).payload.dataset.id);
+    const large = await publish((await statementsOfCreate('urn:test:count:publish-large', 7, 3)).payload.dataset.id);
+    expect([small.payload, large.payload]).toEqual([{ dataset: { status: 'PUBLISHED' }, userErrors: [] }, { dataset: { status: 'PUBLISHED' }, userErrors: [] }]);
+    expect(large.statements.length, large.statements.join('\n')).toBe(small.statements.length);
+    expect(large.statements.length, large.statements.join('\n')).toBeLessThanOrEqual(MAX_PUBLISH_STATEMENTS);
+
+    // The same read finds what is missing: no consent, no access route, a distribution without an access URL (the
+    // datasets above passed through their access body's application page).
+    const bare = { identifier: 'urn:test:count:publish-bare', title: 'Bare', description: 'Nothing to ask for access.', keywords: ['bare'], publisher: STOCKHOLM, distributions: [{ title: 'files' }] };
+    const { data } = await catalogue.gql(CREATE, { i: bare }, token);
+    const refused = await publish(data!.createDataset.dataset.id);
+    expect(refused.payload.userErrors).toEqual([
+      { field: 'distributions[0].accessUrl', code: 'REQUIRED' },
+      { field: 'hdab', code: 'REQUIRED' },
+      { field: 'consent', code: 'REQUIRED' },
+      { field: 'accessRoute', code: 'REQUIRED' },
+    ]);
   });
 });
