@@ -161,6 +161,17 @@ async function syntaxProblem(location: string, atEnd: boolean, parserMessage: st
 
 class NotACatalogue extends Error {}
 
+/**
+ * An assembler whose strings are copies: the parser's are slices of its read block, so a record's identifier
+ * kept after its batch (the import remembers every identifier) would keep the whole block, and the file's
+ * text would pile up in memory after all. Prepending and cutting a character makes the engine copy.
+ */
+class DetachingAssembler extends Assembler {
+  override stringValue(value: string): void {
+    super.stringValue(value.length < 13 ? value : ` ${value}`.slice(1));
+  }
+}
+
 /** Follows the parser's tokens through the top-level object, reading each value or element as asked. */
 class TopLevelWalker {
   /** Nesting depth of the token stream (1: inside the top-level object). */
@@ -211,7 +222,7 @@ class TopLevelWalker {
         case 'value':
           // The first token of a top-level value.
           if (this.readingNow === 'whole') {
-            this.assembler = new Assembler();
+            this.assembler = new DetachingAssembler();
             this.assembler.consume(token);
             this.mode = opens ? 'skip' : 'keys';
             if (!opens) this.emitWhole(found);
@@ -241,7 +252,7 @@ class TopLevelWalker {
           this.recordType = undefined;
           this.typeNext = false;
           if (how === 'value') {
-            this.assembler = new Assembler();
+            this.assembler = new DetachingAssembler();
             this.assembler.consume(token);
           }
           if (!opens) this.emitElement(found, how);
