@@ -20,7 +20,9 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  * steps, distributions and a cohort (copies of the seed's datasets under new identifiers), imported into a
  * seeded catalogue by `gdcat import`'s code in a child process (time, peak RSS, SQL statements), then
  * imported again (everything unchanged).
- *   node dist/bench/import.js [--datasets 20000] [--formats csv,xlsx,json] [--database-url postgres://...]
+ *   node dist/bench/import.js [--datasets 20000] [--formats csv,xlsx,json] [--database-url postgres://...] [--max-old-space MB]
+ * --max-old-space caps V8's old generation of the import's process (a file held whole would not fit: memory
+ * must be bounded by the batch, not by the file).
  * Without --database-url an embedded PostgreSQL is started in a temporary folder. The scratch database
  * (gdcat_<tag>_import_<random>, --tag defaults to bench) is dropped at the end.
  */
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     /** Put in the scratch database's name, so whoever shares the server can tell whose it is. */
     tag: { type: 'string', default: 'bench' },
+    'max-old-space': { type: 'string' },
   },
 });
 const count = Number(values.datasets);
@@ -60,7 +63,8 @@ try {
   const orm = await openOrm({ databaseUrl });
   await seedExampleCatalogue(orm.em.fork());
   await orm.close();
-  console.log(`# import of ${count} datasets (consent, access route with steps, distributions, cohort each), load at start ${load()}`);
+  const capped = values['max-old-space'] ? `, old generation capped at ${values['max-old-space']} MB` : '';
+  console.log(`# import of ${count} datasets (consent, access route with steps, distributions, cohort each)${capped}, load at start ${load()}`);
   for (const format of formats) {
     const prefix = `urn:bench:import:${format}:`;
     const file = path.join(dir, format === 'csv' ? 'csv' : `datasets.${format}`);
@@ -69,7 +73,8 @@ try {
     else if (format === 'csv') await writeCsvFolder(document, file);
     else await writeFile(file, JSON.stringify({ records: [...datasets(prefix)] }));
     const child = async (...flags: string[]) => {
-      const { stdout } = await promisify(execFile)(process.execPath, [fileURLToPath(new URL('./import-child.js', import.meta.url)), databaseUrl, file, ...flags], {
+      const cap = values['max-old-space'] ? [`--max-old-space-size=${values['max-old-space']}`] : [];
+      const { stdout } = await promisify(execFile)(process.execPath, [...cap, fileURLToPath(new URL('./import-child.js', import.meta.url)), databaseUrl, file, ...flags], {
         maxBuffer: 1 << 20,
       });
       const r = JSON.parse(stdout.trim().split('\n').at(-1)!);
@@ -78,7 +83,10 @@ try {
     };
     if (format === formats[0]) {
       const dry = await child('--dry-run', '--count-statements');
-      console.log(`${format.padEnd(4)} dry run, statements counted: ${(dry.statements / count).toFixed(2)} SQL statements per dataset (${dry.statements} in all)`);
+      console.log(
+        `${format.padEnd(4)} dry run, statements counted: ${(dry.statements / count).toFixed(2)} SQL statements per dataset (${dry.statements} in all), ` +
+          `${dry.seconds.toFixed(1)} s (CPU ${dry.cpuSeconds.toFixed(1)} s), peak RSS ${dry.peakRssMiB} MiB; load ${load()}`,
+      );
     }
     for (const run of ['first import', 'again (unchanged)']) {
       const r = await child();

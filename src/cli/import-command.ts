@@ -38,7 +38,8 @@ export async function runImportCommand(args: string[], config: AppConfig, log: (
   try {
     source = await openImportFile(file, values.org ?? null);
   } catch (error) {
-    log(`${file}: ${(error as Error).message}`);
+    // The message names the file (and, for a file that is not JSON, where it stops being JSON).
+    log((error as Error).message);
     return 2;
   }
   const viewer: Viewer = values.org ? { subject: 'system:import', role: 'data_manager', organisationIdentifiers: [values.org] } : systemActor('import');

@@ -1,51 +1,98 @@
 import type { ImportSource, SourceRecord } from './import-source.js';
-import type { Json, RecordKind } from './record-inputs.js';
+import type { InputContext, Json, RecordKind } from './record-inputs.js';
 
-const RECORD_TYPES: Record<string, RecordKind> = {
-  Dataset: 'Dataset',
-  Study: 'Study',
-  HealthEconomicEvaluation: 'HealthEconomicEvaluation',
-};
+const RECORD_TYPES = new Map<unknown, RecordKind>([
+  ['Dataset', 'Dataset'],
+  ['Study', 'Study'],
+  ['HealthEconomicEvaluation', 'HealthEconomicEvaluation'],
+]);
+
+/** A part of the document the import reads, in dependency order; a null kind: records of no known type, reported last. */
+export interface SectionGroup {
+  section: 'accessBodies' | 'publications' | 'records';
+  kind: RecordKind | null;
+}
+
+/** What is read after the organisations (which are ordered parents first), in the order it is read. */
+export const SECTION_GROUPS: readonly SectionGroup[] = [
+  { section: 'accessBodies', kind: 'DataAccessBody' },
+  { section: 'publications', kind: 'Publication' },
+  { section: 'records', kind: 'Study' },
+  { section: 'records', kind: 'Dataset' },
+  { section: 'records', kind: 'HealthEconomicEvaluation' },
+  { section: 'records', kind: null },
+];
+
+/** The kind a record of the `records` section is, by its recordType; null for a type the import does not know. */
+export function recordKindOf(recordType: unknown): RecordKind | null {
+  return RECORD_TYPES.get(recordType) ?? null;
+}
+
+/** The group an element of a section belongs to (records by their recordType). */
+export function groupOf(section: SectionGroup['section'], recordType: unknown): number {
+  const kind = section === 'records' ? recordKindOf(recordType) : null;
+  return SECTION_GROUPS.findIndex((g) => g.section === section && (section !== 'records' || g.kind === kind));
+}
+
+/** An organisation at its (1-based) position in the organisations section. */
+export function organisationRecord(file: string, position: number, value: Json): SourceRecord {
+  return { kind: 'Organisation', data: value, location: { file, sheet: 'organisations', row: position } };
+}
+
+/** An element of a section at its (1-based) position, as the import reads it. */
+export function sectionRecord(file: string, group: SectionGroup, position: number, value: Json): SourceRecord {
+  const location = { file, sheet: group.section, row: position };
+  if (group.kind) return { kind: group.kind, data: value, location };
+  return {
+    kind: 'Dataset',
+    data: value ?? {},
+    location,
+    readProblems: [{ field: 'recordType', message: `must be Dataset, Study or HealthEconomicEvaluation (got ${JSON.stringify(value?.recordType ?? null)})` }],
+  };
+}
+
+/** The catalogue record of the document's `catalogue` value, when it is one. */
+export function catalogueRecordOf(value: unknown): Json | null {
+  return value && typeof value === 'object' ? (value as Json) : null;
+}
+
+/** An empty context: records read later learn from those read before them (see `learnFrom`). */
+export function emptyContext(defaultOwner: string | null, catalogue: Json | null): InputContext {
+  return { defaultOwner: defaultOwner ?? catalogue?.publisher ?? null, bodyApplicationUrls: new Map(), studyIds: new Set() };
+}
+
+/** What later records read from one read before them: an access body's application URL, a study's identifier. */
+export function learnFrom(context: InputContext, record: SourceRecord): void {
+  if (record.kind === 'DataAccessBody' && record.data?.applicationUrl) (context.bodyApplicationUrls as Map<string, string>).set(record.data.id, record.data.applicationUrl);
+  if (record.kind === 'Study') (context.studyIds as Set<string>).add(record.data?.id);
+}
+
+export const NOT_A_CATALOGUE_DOCUMENT = 'not an example-catalogue document (expected a JSON object with organisations, accessBodies, publications, records)';
 
 /**
  * The example-catalogue JSON shape (seed/example-catalogue.json): `catalogue`, `organisations`,
- * `accessBodies`, `publications` and `records` (each with a recordType). The document is held in memory
- * whole; large bulk files are better given as CSV or XLSX, which are streamed.
+ * `accessBodies`, `publications` and `records` (each with a recordType), from a document already in memory
+ * (the importCatalogue mutation, a harvest). A file on disk is read record by record instead
+ * (catalogue-json-file.ts), in the same order and with the same locations.
  */
 export function catalogueJsonSource(document: unknown, file: string, defaultOwner: string | null = null): ImportSource {
-  if (!document || typeof document !== 'object' || Array.isArray(document)) {
-    throw new Error(`${file}: not an example-catalogue document (expected a JSON object with organisations, accessBodies, publications, records)`);
-  }
+  if (!document || typeof document !== 'object' || Array.isArray(document)) throw new Error(`${file}: ${NOT_A_CATALOGUE_DOCUMENT}`);
   const data = document as Json;
   const section = (name: string): Json[] => (Array.isArray(data[name]) ? data[name] : []);
-  const records: SourceRecord[] = [];
-  const at = (sheet: string, row: number) => ({ file, sheet, row });
-  for (const [i, o] of parentsFirst(section('organisations'))) records.push({ kind: 'Organisation', data: o, location: at('organisations', i + 1) });
-  section('accessBodies').forEach((b, i) => records.push({ kind: 'DataAccessBody', data: b, location: at('accessBodies', i + 1) }));
-  section('publications').forEach((p, i) => records.push({ kind: 'Publication', data: p, location: at('publications', i + 1) }));
-  const typed = section('records').map((r, i) => ({ r, i, kind: RECORD_TYPES[r?.recordType] }));
-  for (const kind of ['Study', 'Dataset', 'HealthEconomicEvaluation'] as const) {
-    for (const { r, i } of typed.filter((t) => t.kind === kind)) records.push({ kind, data: r, location: at('records', i + 1) });
-  }
-  const unknown = typed.filter((t) => !t.kind);
-  for (const { r, i } of unknown) {
-    records.push({
-      kind: 'Dataset',
-      data: r ?? {},
-      location: at('records', i + 1),
-      readProblems: [{ field: 'recordType', message: `must be Dataset, Study or HealthEconomicEvaluation (got ${JSON.stringify(r?.recordType ?? null)})` }],
+  const records = parentsFirst(section('organisations')).map(([i, o]) => organisationRecord(file, i + 1, o));
+  SECTION_GROUPS.forEach((group, g) => {
+    section(group.section).forEach((value, i) => {
+      if (groupOf(group.section, value?.recordType) === g) records.push(sectionRecord(file, group, i + 1, value));
     });
-  }
-  const catalogue = data.catalogue && typeof data.catalogue === 'object' ? (data.catalogue as Json) : null;
+  });
+  const catalogue = catalogueRecordOf(data.catalogue);
+  const context = emptyContext(defaultOwner, catalogue);
+  for (const record of records) learnFrom(context, record);
   return {
     file,
     catalogue,
     total: records.length,
-    context: {
-      defaultOwner: defaultOwner ?? catalogue?.publisher ?? null,
-      bodyApplicationUrls: new Map(section('accessBodies').filter((b) => b?.applicationUrl).map((b) => [b.id, b.applicationUrl])),
-      studyIds: new Set(typed.filter((t) => t.kind === 'Study').map((t) => t.r.id)),
-    },
+    context,
     async *records() {
       yield* records;
     },

@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { catalogueJsonSource } from './catalogue-json.js';
+import { catalogueJsonFileSource } from './catalogue-json-file.js';
 import type { ImportSource } from './import-source.js';
 import { csvFilesAt, readCsv, readXlsx } from './spreadsheet-files.js';
 import { spreadsheetSource } from './spreadsheet-source.js';
@@ -18,12 +19,15 @@ export async function importFormatOf(location: string): Promise<ImportFormat> {
   throw new Error(`${location}: not an import file (expected .json, .xlsx, .csv or a folder of .csv files)`);
 }
 
-/** Opens an import file on disk: the example-catalogue JSON, an XLSX workbook, a CSV file or a folder of them. */
+/**
+ * Opens an import file on disk: the example-catalogue JSON, an XLSX workbook, a CSV file or a folder of them;
+ * each is read record by record. A JSON file that is not JSON is refused here, before anything is written.
+ */
 export async function openImportFile(location: string, defaultOwner: string | null): Promise<ImportSource> {
   const name = path.basename(location);
   switch (await importFormatOf(location)) {
     case 'json':
-      return catalogueJsonSource(JSON.parse(await readFile(location, 'utf8')), name, defaultOwner);
+      return catalogueJsonFileSource(location, name, defaultOwner);
     case 'xlsx':
       return spreadsheetSource(name, () => readXlsx(location), defaultOwner);
     case 'csv': {

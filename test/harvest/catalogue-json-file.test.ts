@@ -1,0 +1,175 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runImportCommand } from '../../src/cli/import-command.js';
+import type { AppConfig } from '../../src/config.js';
+import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { catalogueJsonSource } from '../../src/harvest/catalogue-json.js';
+import { catalogueJsonFileSource } from '../../src/harvest/catalogue-json-file.js';
+import type { ImportSource, SourceRecord } from '../../src/harvest/import-source.js';
+import { importCatalogue } from '../../src/harvest/import.js';
+import { openImportFile } from '../../src/harvest/import-file.js';
+import { systemActor } from '../../src/records/viewer.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const example: Json = JSON.parse(readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'gdcat-json-file-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+let written = 0;
+async function fileOf(text: string): Promise<string> {
+  const file = path.join(dir, `file-${++written}.json`);
+  await writeFile(file, text);
+  return file;
+}
+
+/** The document with its top-level keys in the given order (each key once unless repeated). */
+function ordered(document: Json, keys: string[]): string {
+  return `{${keys.map((k) => `${JSON.stringify(k)}: ${JSON.stringify(document[k])}`).join(',\n')}}`;
+}
+
+async function recordsOf(source: ImportSource): Promise<SourceRecord[]> {
+  const records: SourceRecord[] = [];
+  for await (const record of source.records(undefined as never)) records.push(record);
+  return records;
+}
+
+/** What the import is given from the file read record by record, and from the same text parsed whole. */
+async function bothWays(text: string) {
+  const file = await fileOf(text);
+  const streamed = await catalogueJsonFileSource(file, 'x.json', null);
+  const whole = catalogueJsonSource(JSON.parse(text), 'x.json', null);
+  return { streamed: { ...streamed, records: await recordsOf(streamed) }, whole: { ...whole, records: await recordsOf(whole) } };
+}
+
+describe('an example-catalogue file read record by record', () => {
+  const orders = {
+    'dependency order': ['catalogue', 'organisations', 'accessBodies', 'publications', 'records'],
+    'the seed order (records before publications)': Object.keys(example),
+    'everything reversed, the catalogue last': ['records', 'publications', 'accessBodies', 'organisations', 'catalogue'],
+  };
+  for (const [name, keys] of Object.entries(orders)) {
+    it(`gives the records, locations, catalogue and total of the whole document: ${name}`, async () => {
+      const { streamed, whole } = await bothWays(ordered(example, keys));
+      expect(streamed.records).toEqual(whole.records);
+      expect(streamed.records.map((r) => r.kind)).toEqual(whole.records.map((r) => r.kind));
+      expect(streamed.catalogue).toEqual(whole.catalogue);
+      expect(streamed.total).toBe(whole.total);
+      expect(streamed.context).toEqual(whole.context);
+    });
+  }
+
+  it('reads odd documents as JSON.parse does: repeated sections (the last counts), unknown record types, non-objects', async () => {
+    const records = [
+      { recordType: 'HealthEconomicEvaluation', id: 'e1', recordType2: 'x' },
+      null,
+      'text',
+      { recordType: 'Dataset', id: 'd1', nested: { recordType: 'Study' } },
+      { id: 's1', recordType: 'Dataset', recordType_: 1, extra: [{ recordType: 'x' }] },
+      { recordType: 'Study', id: 's2' },
+      { recordType: 5, id: 'n' },
+      { recordType: 'toString', id: 't' },
+      [{ recordType: 'Study' }],
+    ];
+    const text = `{"_meta": {"records": [1]}, "records": [{"recordType": "Study", "id": "first"}], "publications": {"not": "an array"},
+      "catalogue": "none", "organisations": [{"id": "o2", "parentOrg": "o1"}, {"id": "o1"}], "records": ${JSON.stringify(records)}, "catalogue": {"id": "c", "publisher": "o1"}}`;
+    const { streamed, whole } = await bothWays(text);
+    expect(whole.records.map((r) => r.data?.id ?? r.data)).toEqual(['o1', 'o2', 's2', 'd1', 's1', 'e1', {}, 'text', 'n', 't', [{ recordType: 'Study' }]]);
+    expect(streamed.records).toEqual(whole.records);
+    expect(streamed.catalogue).toEqual({ id: 'c', publisher: 'o1' });
+    expect(streamed.context).toEqual(whole.context);
+  });
+
+  it('refuses a file that is not JSON, naming the file, the line and column and the reason', async () => {
+    const truncated = await fileOf(JSON.stringify(example, null, 2).slice(0, 5000));
+    await expect(openImportFile(truncated, null)).rejects.toThrow(/^file-\d+\.json: not valid JSON at line \d+, column \d+: the file ends before the JSON does/);
+    const badToken = await fileOf('{\n  "records": [\n    {"id": "a", "title": x}\n  ]\n}');
+    await expect(openImportFile(badToken, null)).rejects.toThrow(/^file-\d+\.json: not valid JSON at line 3, column 26: expected a value$/);
+    const trailing = await fileOf('{"records": []} {}');
+    await expect(openImportFile(trailing, null)).rejects.toThrow(/not valid JSON at line 1, column 17: unexpected characters/);
+    await expect(openImportFile(await fileOf('[{"recordType": "Dataset"}]'), null)).rejects.toThrow(/not an example-catalogue document/);
+  });
+});
+
+describe('importing a JSON file from disk', () => {
+  let catalogue: TestCatalogue;
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue({ seed: false });
+  });
+  afterAll(() => catalogue?.stop());
+  const importFile = async (file: string, dryRun = false) => importCatalogue(catalogue.orm.em.fork(), systemActor('seed'), await openImportFile(file, null), { publish: true, dryRun });
+  const config = () => ({ databaseUrl: catalogue.db.url }) as AppConfig;
+
+  it('writes nothing for a malformed file, the command saying where and why', async () => {
+    const before = await catalogue.orm.em.fork().count(Dataset);
+    const text = ordered(example, ['catalogue', 'organisations', 'accessBodies', 'publications', 'records']);
+    const broken = await fileOf(`${text.slice(0, -200)}, ]}`);
+    const log: string[] = [];
+    expect(await runImportCommand([broken], config(), (line) => log.push(line))).toBe(2);
+    expect(log.join('\n')).toMatch(/^file-\d+\.json: not valid JSON at line \d+, column \d+: \S/);
+    expect(log.join('\n')).not.toMatch(/\n\s+at /);
+    expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
+  });
+
+  it('imports sections in any order (records before what they name), and again with everything unchanged', async () => {
+    const file = await fileOf(ordered(example, ['records', 'publications', 'accessBodies', 'organisations', 'catalogue']));
+    const total = example.organisations.length + example.accessBodies.length + example.publications.length + example.records.length;
+    const dry = await importFile(file, true);
+    expect(dry.problems).toEqual([]);
+    expect(dry.created).toBe(total);
+    const first = await importFile(file);
+    expect(first.problems).toEqual([]);
+    expect({ committed: first.committed, created: first.created, catalogueRecord: first.catalogueRecord }).toEqual({ committed: true, created: total, catalogueRecord: 'created' });
+    const again = await importFile(file);
+    expect({ created: again.created, updated: again.updated, unchanged: again.unchanged, failed: again.failed }).toEqual({ created: 0, updated: 0, unchanged: total, failed: 0 });
+  });
+
+  it('reports a problem at its section and position in the section', async () => {
+    const records = [...example.records];
+    const at = records.findIndex((r) => r.recordType === 'Study');
+    records[at] = { ...records[at], title: '' };
+    const file = await fileOf(ordered({ ...example, records }, ['records', 'organisations', 'accessBodies', 'publications']));
+    const report = await importFile(file, true);
+    expect(report.problems).toContainEqual(expect.objectContaining({ file: path.basename(file), sheet: 'records', row: at + 1, field: 'title' }));
+  });
+});
+
+describe('memory', () => {
+  // The compiled module (build first), in a process of its own: V8's old generation capped at 64 MB, which the
+  // 110 MB file parsed whole (its text alone) exceeds; read record by record, a batch of 500 kept at a time and
+  // every identifier (as the import keeps them), it fits.
+  it('reads a file larger than the heap it is given', async () => {
+    // Datasets first and one study last: the datasets are read in a second pass, as a file in any order may need.
+    const models = example.records.filter((r: Json) => r.recordType === 'Dataset');
+    const count = 30_000;
+    const file = path.join(dir, 'large.json');
+    const parts = ['{"organisations": ', JSON.stringify(example.organisations), ', "records": ['];
+    for (let n = 1; n <= count; n++) parts.push(`${JSON.stringify({ ...models[n % models.length], id: `urn:test:large:${n}` })},`);
+    parts.push(`${JSON.stringify(example.records.find((r: Json) => r.recordType === 'Study'))}]}`);
+    await writeFile(file, parts.join(''));
+    const script = path.join(dir, 'read.mjs');
+    await writeFile(
+      script,
+      `const { catalogueJsonFileSource } = await import(${JSON.stringify(new URL('../../dist/src/harvest/catalogue-json-file.js', import.meta.url).href)});
+       const source = await catalogueJsonFileSource(process.argv[2], 'large.json');
+       const kinds = {};
+       let batch = [];
+       const identifiers = new Set();
+       for await (const r of source.records()) { kinds[r.kind] = (kinds[r.kind] ?? 0) + 1; identifiers.add(r.data.id); batch.push(r); if (batch.length === 500) batch = []; }
+       console.log(JSON.stringify({ total: source.total, kinds }));`,
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, ['--max-old-space-size=64', script, file]);
+    expect(JSON.parse(stdout)).toEqual({ total: count + 1 + example.organisations.length, kinds: { Organisation: example.organisations.length, Study: 1, Dataset: count } });
+  }, 60_000);
+});
