@@ -6,6 +6,7 @@ import { LocalizedTextInput } from '../graphql/kit/localized-text.js';
 import { EthicsApproval } from '../studies/study.entity.js';
 import { CohortDescriptor } from './cohort.js';
 import { DistributionFormat } from './distribution.entity.js';
+import type { SourceDescription } from './source-description.js';
 
 @InputType()
 export class ConsentScopeInput {
@@ -189,6 +190,12 @@ export class DatasetPatch {
 
   @Field(() => [ID], { nullable: true })
   publications?: string[] | null;
+
+  /**
+   * What a harvested dataset's source states beyond the record's fields. Not a GraphQL field: only a harvest
+   * sets it (the rules ignore it for any other writer), since it is the source's statement, not the manager's.
+   */
+  sourceDescription?: SourceDescription | null;
 }
 
 @InputType()

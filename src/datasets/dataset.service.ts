@@ -4,7 +4,7 @@ import { AccessRoute, AccessRouteStep } from '../access/access-route.entity.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { normaliseConsent } from '../consent/consent-rules.js';
-import type { RecordRules } from '../records/record-service.js';
+import type { RecordOrigin, RecordRules } from '../records/record-service.js';
 import type { References } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
 import { checkCount, checkPartialDate, checkText, checkUrl, checkEmail } from '../core/validation.js';
@@ -45,14 +45,16 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
       ? await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems)
       : null;
     await applyDatasetFields(em, dataset, input, problems, refs, true);
+    applySourceStatement(dataset, input, origin);
     checkSearchLimits(problems, input, dataset);
     // The publishing organisation owns the dataset unless another owner is named.
     dataset.ownerOrganisationId = owner?.id ?? (dataset.publisher as Organisation | undefined)?.id ?? null;
     return dataset;
   },
-  async apply(em, dataset, patch, problems, refs) {
+  async apply(em, dataset, patch, problems, refs, origin) {
     if (patch.publisher === null) problems.add('input.publisher', 'cannot be removed; a dataset needs a publisher', 'REQUIRED');
     await applyDatasetFields(em, dataset, patch, problems, refs, false);
+    applySourceStatement(dataset, patch, origin);
     checkSearchLimits(problems, patch, dataset);
   },
   ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
@@ -126,6 +128,15 @@ async function prefetchReferences(refs: References, input: NamingInput): Promise
   await refs.prefetch(DataAccessBody, namedAccessBodies(input));
   await refs.prefetch(Study, [input.wasGeneratedBy]);
 }
+
+/**
+ * What the source of a harvested dataset states beyond the record's fields is written by the harvest alone,
+ * as the source states it now (a source that no longer states it leaves none); any other writer leaves it.
+ */
+function applySourceStatement(dataset: Dataset, input: DatasetPatch, origin: RecordOrigin | undefined): void {
+  if (origin?.provenanceSource === ProvenanceSource.HARVESTED) dataset.sourceDescription = input.sourceDescription ?? null;
+}
+
 /** Applies the given fields of a create input or patch, collecting every problem. */
 async function applyDatasetFields(
   em: EntityManager,

@@ -318,9 +318,8 @@ function withoutLinksTo(dataset: Json, gone: Set<string>): Json {
 }
 
 /**
- * Remembers which source each written dataset came from, keeps what the source states beyond the record's
- * fields, and gives it the source's dct:modified: the description changed when the source says it did, not
- * when it was copied here.
+ * Remembers which source each written dataset came from, and gives it the source's dct:modified: the
+ * description changed when the source says it did, not when it was copied here.
  */
 async function rememberHarvested(em: EntityManager, target: HarvestTarget, run: HarvestRun, datasets: Json[], reading: CatalogueReading): Promise<void> {
   if (datasets.length === 0) return;
@@ -332,13 +331,6 @@ async function rememberHarvested(em: EntityManager, target: HarvestTarget, run: 
       sourceUrl: target.url,
       sourceIri: reading.sourceIris.get(`Dataset ${dataset.id}`) ?? target.url,
     })),
-  );
-  // What the source states that the record has no field for, written out again by the DCAT writers.
-  await em.getConnection().execute(
-    `update dataset d set source_description = v.description
-      from jsonb_to_recordset(?::jsonb) as v(identifier text, description jsonb)
-      where d.identifier = v.identifier and d.source_description is distinct from v.description`,
-    [JSON.stringify(datasets.map((dataset) => ({ identifier: dataset.id, description: dataset.sourceDescription ?? null })))],
   );
   await em.getConnection().execute(
     `update dataset set metadata_modified = modified where identifier in (?) and harvested_at = ? and metadata_modified <> modified`,

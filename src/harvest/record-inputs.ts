@@ -149,6 +149,8 @@ export function datasetInput(d: Json, context: InputContext): DatasetInput {
     })),
     consent: d.consentScope ? consentInput(d.consentScope) : null,
     accessRoute: d.accessRoute ? accessRouteInput(d.accessRoute, context) : null,
+    // Only a harvested source states one; leaving the key out keeps every other record's fingerprint as it was.
+    ...(d.sourceDescription !== undefined && { sourceDescription: d.sourceDescription }),
   };
 }
 

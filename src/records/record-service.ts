@@ -16,8 +16,8 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
    * built knowing its origin (a harvested record keeps what its source states).
    */
   build(em: EntityManager, input: I, problems: Problems, refs: References, origin?: RecordOrigin): Promise<E>;
-  /** Applies the given fields of a patch (references through `refs`, as in build). */
-  apply(em: EntityManager, record: E, patch: P, problems: Problems, refs: References): Promise<void>;
+  /** Applies the given fields of a patch (references through `refs`, as in build; `origin` as in build). */
+  apply(em: EntityManager, record: E, patch: P, problems: Problems, refs: References, origin?: RecordOrigin): Promise<void>;
   /** Extra checks before publishing (e.g. CHEERS items required for full evaluations). */
   checkPublishable?(em: EntityManager, record: E, problems: Problems): Promise<void>;
   /** The input field blamed when the caller may not write for a new record's owner. */
@@ -79,7 +79,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     if (record.sourceFingerprint === origin.fingerprint) return 'unchanged';
     const before = snapshot(record);
     const problems = new Problems();
-    await this.rules.apply(this.em, record, input, problems, this.refs);
+    await this.rules.apply(this.em, record, input, problems, this.refs, origin);
     problems.throwIfAny();
     await this.applyOrigin(record, origin);
     await this.commit(record, `update${this.name}`, before);

@@ -37,9 +37,11 @@ const FOREIGN = `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http
 let catalogue: TestCatalogue;
 let server: Server;
 let url: string;
+/** What the foreign catalogue serves now. */
+let served = FOREIGN;
 
 beforeAll(async () => {
-  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/turtle' }).end(FOREIGN));
+  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/turtle' }).end(served));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/catalog`;
@@ -162,5 +164,46 @@ describe('a national node that starts empty', () => {
     } finally {
       await european.stop();
     }
+  });
+
+  it('takes a change only to what the source states beyond the record\'s fields as an update, with its history', async () => {
+    const target = { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: NATIONAL };
+    const again = () => harvest(catalogue.orm.em.fork(), target, { timeoutMs: 2_000, maxDocuments: 10 });
+    expect(await again()).toMatchObject({ outcome: 'SUCCEEDED', created: 0, updated: 0, failed: 0 });
+
+    const queued = async () => {
+      const [row] = await catalogue.orm.em.getConnection().execute(
+        `select count(*)::int as n from outbox_event o join dataset d on d.id = o.aggregate_id where d.identifier = 'biobank-cardio-2024'`,
+      );
+      return row.n as number;
+    };
+    const queuedBefore = await queued();
+
+    // The same dct:modified: the source changed its coverage without saying so.
+    served = FOREIGN.replace('"2023-12-31"', '"2024-12-31"');
+    try {
+      expect(await again()).toMatchObject({ outcome: 'SUCCEEDED', created: 0, updated: 1, failed: 0 });
+      // Search documents are written again from the record as it is now.
+      expect(await queued()).toBe(queuedBefore + 1);
+      expect(await again()).toMatchObject({ outcome: 'SUCCEEDED', updated: 0 });
+    } finally {
+      served = FOREIGN;
+    }
+    const dataset = 'http://gdcat.test/dcat/datasets/biobank-cardio-2024';
+    const document = await fetch(`${catalogue.url}/dcat/datasets/biobank-cardio-2024`, { headers: { accept: 'text/turtle' } });
+    expect(statedAbout(await parse(await document.text(), 'text/turtle'), dataset)).toEqual({
+      ...FOREIGN_STATED,
+      temporal: { ...FOREIGN_STATED.temporal, end: `2024-12-31^^${XSD_DATE}` },
+    });
+    const { data } = await catalogue.gql(
+      'query { dataset(id: "biobank-cardio-2024") { history { action changes { field before after } } } }',
+      {},
+      await catalogue.token('admin'),
+    );
+    const last = data?.dataset.history.at(-1);
+    expect(last.action).toBe('updateDataset');
+    const stated = last.changes.find((change: { field: string }) => change.field === 'sourceDescription');
+    expect(JSON.parse(stated.before)).toMatchObject({ temporalStart: '2015-01-01', temporalEnd: '2023-12-31' });
+    expect(JSON.parse(stated.after)).toMatchObject({ temporalStart: '2015-01-01', temporalEnd: '2024-12-31' });
   });
 });

@@ -30,7 +30,7 @@ async function readListing(format: RdfFormat) {
  * What the seed says about a dataset, as far as the writers publish it: the publication's own identifier
  * (a publication is published as its DOI), the ethics approval's authority and date, and a sex distribution
  * of unknowns (the same as none), a format's own media type, and formats with neither an EDAM IRI nor an
- * entry in the EU file-type table are not written.
+ * entry in the EU file-type table are not written; read back, what it states beyond the record's fields.
  */
 function published(d: Json): Json {
   const input: Json = unordered(datasetInput(d, context));
@@ -41,6 +41,8 @@ function published(d: Json): Json {
   if (input.consent?.ethicsApproval) input.consent.ethicsApproval = { authority: undefined, reference: input.consent.ethicsApproval.reference, date: null };
   const sex = input.cohort?.sexDistribution;
   if (sex && Object.values(sex).every((value) => value == null)) input.cohort.sexDistribution = null;
+  // A dataset registered here states its theme, the catalogue's country and no coverage in time of its own.
+  input.sourceDescription = { themes: input.theme ? [input.theme] : [], spatial: [example.catalogue.spatial], temporalStart: null, temporalEnd: null, contactPoint: null };
   return input;
 }
 
