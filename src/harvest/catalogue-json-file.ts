@@ -21,22 +21,20 @@ import type { Json } from './record-inputs.js';
 const END_OF_INPUT = Symbol.for('object-stream.none');
 const READ_BLOCK = 1 << 16;
 
-/** How a top-level value is read: whole, element by element (each element read, peeked at or skipped), or skipped. */
-type Reading = 'whole' | 'skip' | { element(position: number): 'value' | 'peek' | 'skip' };
+/** How a top-level value is tokenized: read whole, each element peeked at (its recordType only), or skipped. */
+type Reading = 'whole' | 'peek' | 'skip';
 
-/** A top-level value read whole, an element read, or an element peeked at (its recordType only). */
-type Found =
-  | { key: string; occurrence: number; value: unknown }
-  | { key: string; occurrence: number; position: number; value: unknown }
-  | { key: string; occurrence: number; position: number; recordType: unknown };
+/** A top-level value read whole, or an element peeked at. */
+type Found = { key: string; occurrence: number; value: unknown } | { key: string; occurrence: number; position: number; recordType: unknown };
 
 /**
  * The example-catalogue JSON file on disk (the shape of catalogue-json.ts), read record by record: memory is
- * bounded by the import's batch, not by the file. A first pass checks the syntax, counts the records (the
- * progress bar's total) and keeps the catalogue record and the organisations (few, ordered parents first);
- * the records are then read in dependency order (access bodies, publications, studies, datasets, evaluations)
- * in one more pass when the file lists its sections in that order, in one pass per part that comes too early
- * otherwise. The file may be read several times; nothing of it is held whole.
+ * bounded by the import's batch, not by the file. A first pass tokenizes it, checking the syntax, counts the
+ * records (the progress bar's total) and keeps the catalogue record and the organisations (few, ordered parents
+ * first); the records are then read in dependency order (access bodies, publications, studies, datasets,
+ * evaluations), each found in the raw bytes and parsed natively, in one more pass when the file lists its
+ * sections in that order, in one pass per part that comes too early otherwise. The file may be read several
+ * times; nothing of it is held whole.
  */
 export async function catalogueJsonFileSource(location: string, file: string, defaultOwner: string | null = null): Promise<ImportSource> {
   /** Per section, the occurrence that counts (as JSON.parse, the last one) and the group of each of its elements. */
@@ -47,13 +45,13 @@ export async function catalogueJsonFileSource(location: string, file: string, de
     if (key === 'catalogue' || key === 'organisations') return 'whole';
     if (!SECTION_GROUPS.some((g) => g.section === key)) return 'skip';
     sections.set(key, { occurrence, groups: [] });
-    return { element: () => 'peek' };
+    return 'peek';
   };
   for await (const found of readTopLevel(location, file, index)) {
     if (!('position' in found)) {
       if (found.key === 'catalogue') catalogueValue = found.value;
       else organisations = Array.isArray(found.value) ? found.value : [];
-    } else if ('recordType' in found) {
+    } else {
       const section = sections.get(found.key)!;
       if (section.occurrence === found.occurrence) section.groups.push(groupOf(found.key as SectionGroup['section'], found.recordType));
     }
@@ -76,26 +74,23 @@ export async function catalogueJsonFileSource(location: string, file: string, de
         // Elements of a later part met before it is due: that part is read in a pass of its own, in file order.
         const metEarly = SECTION_GROUPS.map(() => false);
         let blocked = false;
-        const reading = (key: string, occurrence: number): Reading => {
+        const reading = (key: string, occurrence: number): SectionReading | null => {
           const section = sections.get(key);
-          if (!section || section.occurrence !== occurrence) return 'skip';
-          return {
-            element: (position) => {
-              const group = section.groups[position - 1];
-              if (blocked || group !== due) {
-                if (group > due) metEarly[group] = true;
-                return 'skip';
-              }
-              if (--remaining[group] === 0) {
-                due = remaining.findIndex((n) => n > 0);
-                blocked = due >= 0 && metEarly[due];
-              }
-              return 'value';
-            },
+          if (!section || section.occurrence !== occurrence) return null;
+          return (position) => {
+            const group = section.groups[position - 1];
+            if (blocked || group !== due) {
+              if (group > due) metEarly[group] = true;
+              return false;
+            }
+            if (--remaining[group] === 0) {
+              due = remaining.findIndex((n) => n > 0);
+              blocked = due >= 0 && metEarly[due];
+            }
+            return true;
           };
         };
-        for await (const found of readTopLevel(location, file, reading, () => blocked || due < 0)) {
-          if (!('position' in found) || !('value' in found)) continue;
+        for await (const found of readElements(location, reading, () => blocked || due < 0)) {
           const group = SECTION_GROUPS[sections.get(found.key)!.groups[found.position - 1]];
           if (groupOf(group.section, (found.value as Json)?.recordType) !== SECTION_GROUPS.indexOf(group)) throw changed();
           const record: SourceRecord = sectionRecord(file, group, found.position, found.value as Json);
@@ -109,11 +104,10 @@ export async function catalogueJsonFileSource(location: string, file: string, de
 }
 
 /**
- * Streams the file's top-level object: what `reading` asks for, a read block at a time. `stop` ends the reading
- * early (checked after each block, once no element is half read). A file that is not JSON is an error naming
- * the line, the column and the reason.
+ * Tokenizes the file's top-level object, a read block at a time, giving what `reading` asks for. A file that is
+ * not JSON is an error naming the line, the column and the reason.
  */
-async function* readTopLevel(location: string, file: string, reading: (key: string, occurrence: number) => Reading, stop = () => false): AsyncGenerator<Found> {
+async function* readTopLevel(location: string, file: string, reading: (key: string, occurrence: number) => Reading): AsyncGenerator<Found> {
   const walker = new TopLevelWalker(reading);
   const parse = jsonParser({ streamValues: false });
   const feed = (input: string | symbol): Found[] => {
@@ -128,8 +122,6 @@ async function* readTopLevel(location: string, file: string, reading: (key: stri
       const text = first ? (block as string).replace(/^\uFEFF/, '') : (block as string);
       first = false;
       yield* await parsed(() => feed(text), location, file, false);
-      // Not while an element is half read: it was taken when it started, so it is finished first.
-      if (stop() && !walker.busy) return;
     }
     yield* await parsed(() => feed(END_OF_INPUT), location, file, true);
   } finally {
@@ -172,16 +164,16 @@ class DetachingAssembler extends Assembler {
   }
 }
 
-/** Follows the parser's tokens through the top-level object, reading each value or element as asked. */
+/** Follows the parser's tokens through the top-level object, reading or peeking at each value as asked. */
 class TopLevelWalker {
   /** Nesting depth of the token stream (1: inside the top-level object). */
   private depth = 0;
   private started = false;
   private key = '';
   private occurrences = new Map<string, number>();
-  private mode: 'keys' | 'value' | 'skip' | 'elements' | 'element' | 'peek' = 'keys';
+  private mode: 'keys' | 'value' | 'skip' | 'elements' | 'peek' = 'keys';
   private readingNow: Reading = 'skip';
-  /** Depth at which the value (or element) being read started. */
+  /** Depth at which the value (or element) being walked started. */
   private base = 0;
   private position = 0;
   private assembler: Assembler | null = null;
@@ -189,11 +181,6 @@ class TopLevelWalker {
   private typeNext = false;
 
   constructor(private readonly reading: (key: string, occurrence: number) => Reading) {}
-
-  /** Whether a value or element is being assembled. */
-  get busy(): boolean {
-    return this.assembler !== null;
-  }
 
   consume(tokens: Token[]): Found[] {
     const found: Found[] = [];
@@ -226,7 +213,7 @@ class TopLevelWalker {
             this.assembler.consume(token);
             this.mode = opens ? 'skip' : 'keys';
             if (!opens) this.emitWhole(found);
-          } else if (typeof this.readingNow === 'object' && token.name === 'startArray') {
+          } else if (this.readingNow === 'peek' && token.name === 'startArray') {
             this.mode = 'elements';
             this.position = 0;
           } else {
@@ -247,25 +234,13 @@ class TopLevelWalker {
             break;
           }
           this.position++;
-          const how = (this.readingNow as Exclude<Reading, string>).element(this.position);
           this.base = 2;
           this.recordType = undefined;
           this.typeNext = false;
-          if (how === 'value') {
-            this.assembler = new DetachingAssembler();
-            this.assembler.consume(token);
-          }
-          if (!opens) this.emitElement(found, how);
-          else this.mode = how === 'peek' ? 'peek' : 'element';
+          if (!opens) this.emitElement(found);
+          else this.mode = 'peek';
           break;
         }
-        case 'element':
-          this.assembler?.consume(token);
-          if (this.depth === this.base) {
-            this.emitElement(found, this.assembler ? 'value' : 'skip');
-            this.mode = 'elements';
-          }
-          break;
         case 'peek':
           // A record's recordType, from its own keys only (the last one given, as JSON.parse).
           if (this.depth === 3 && token.name === 'keyValue') this.typeNext = token.value === 'recordType';
@@ -274,7 +249,7 @@ class TopLevelWalker {
             this.typeNext = false;
           }
           if (this.depth === this.base) {
-            this.emitElement(found, 'peek');
+            this.emitElement(found);
             this.mode = 'elements';
           }
           break;
@@ -288,10 +263,177 @@ class TopLevelWalker {
     this.assembler = null;
   }
 
-  private emitElement(found: Found[], how: 'value' | 'peek' | 'skip'): void {
-    const occurrence = this.occurrences.get(this.key)!;
-    if (how === 'value') found.push({ key: this.key, occurrence, position: this.position, value: this.assembler!.current });
-    else if (how === 'peek') found.push({ key: this.key, occurrence, position: this.position, recordType: this.recordType });
-    this.assembler = null;
+  private emitElement(found: Found[]): void {
+    found.push({ key: this.key, occurrence: this.occurrences.get(this.key)!, position: this.position, recordType: this.recordType });
+  }
+}
+
+/** Whether a section's element at this position (1-based) is wanted now; null for a section not read. */
+type SectionReading = (position: number) => boolean;
+
+/** A wanted element of a section, parsed. */
+interface Element {
+  key: string;
+  occurrence: number;
+  position: number;
+  value: unknown;
+}
+
+/**
+ * Streams the wanted elements of the top-level object's sections, a read block at a time, for a file whose
+ * syntax the first pass has checked: the raw bytes are scanned for each element's extent (strings and nesting
+ * only) and each wanted element's text goes to the native JSON.parse, far cheaper than tokenizing it. `stop`
+ * ends the reading early (checked after each block, once no wanted element is half read).
+ */
+async function* readElements(location: string, reading: (key: string, occurrence: number) => SectionReading | null, stop: () => boolean): AsyncGenerator<Element> {
+  const scanner = new ElementScanner(reading);
+  const input = createReadStream(location, { highWaterMark: READ_BLOCK });
+  try {
+    for await (const block of input as AsyncIterable<Buffer>) {
+      yield* scanner.scan(block);
+      if (stop() && !scanner.busy) return;
+    }
+  } finally {
+    input.destroy();
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * Finds the top-level object's keys and the extent of each element of the sections being read, in raw UTF-8
+ * bytes (structural characters are ASCII, never part of a multi-byte character). A key or wanted element that
+ * spans read blocks is kept as pieces of them until it ends.
+ */
+class ElementScanner {
+  /** Nesting depth (1: inside the top-level object, 2: inside one of its values). */
+  private depth = 0;
+  private inString = false;
+  /** The string's last byte so far was an escaping backslash. */
+  private escaped = false;
+  /** Within the top-level object: a key is next, or a value, or the value is under way. */
+  private top: 'key' | 'value' | 'after' = 'key';
+  private key = '';
+  private occurrences = new Map<string, number>();
+  /** The section whose elements are being walked (depth 2 is inside its array), or null. */
+  private section: SectionReading | null = null;
+  private position = 0;
+  /** The element being walked, by what ends it; null between elements. */
+  private element: 'container' | 'string' | 'scalar' | null = null;
+  private wanted = false;
+  private capturingKey = false;
+  /** Pieces of earlier blocks of the key or wanted element being kept, and where it starts in this block. */
+  private pieces: Buffer[] | null = null;
+  private captureStart = 0;
+
+  constructor(private readonly reading: (key: string, occurrence: number) => SectionReading | null) {}
+
+  /** Whether a wanted element is half read. */
+  get busy(): boolean {
+    return this.element !== null && this.wanted;
+  }
+
+  /** The wanted elements that end in this block (what precedes the top-level object, a byte-order mark, is passed over). */
+  scan(block: Buffer): Element[] {
+    const found: Element[] = [];
+    if (this.pieces) this.captureStart = 0;
+    const n = block.length;
+    let i = 0;
+    while (i < n) {
+      if (this.inString) {
+        if (this.escaped) {
+          this.escaped = false;
+          i++;
+          continue;
+        }
+        const quote = block.indexOf(QUOTE, i);
+        const end = quote < 0 ? n : quote;
+        let backslashes = 0;
+        while (end - backslashes - 1 >= i && block[end - backslashes - 1] === BACKSLASH) backslashes++;
+        if (quote < 0) {
+          this.escaped = backslashes % 2 === 1;
+          break;
+        }
+        i = quote + 1;
+        if (backslashes % 2 === 1) continue;
+        this.inString = false;
+        if (this.capturingKey) {
+          this.capturingKey = false;
+          this.key = JSON.parse(this.captured(block, i)) as string;
+          const occurrence = (this.occurrences.get(this.key) ?? 0) + 1;
+          this.occurrences.set(this.key, occurrence);
+        } else if (this.element === 'string' && this.depth === 2) this.endElement(block, i, found);
+        continue;
+      }
+      const c = block[i];
+      if (this.element === 'scalar' && this.depth === 2 && (isSpace(c) || c === COMMA || c === CLOSE_ARRAY)) this.endElement(block, i, found);
+      if (c === QUOTE) {
+        this.inString = true;
+        if (this.depth === 1) {
+          if (this.top === 'key') {
+            this.capturingKey = true;
+            this.startCapture(i);
+          } else this.top = 'after';
+        } else if (this.depth === 2 && this.section && this.element === null) this.startElement(block, i, 'string');
+      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        if (this.depth === 1 && this.top === 'value') {
+          this.top = 'after';
+          this.section = c === OPEN_ARRAY ? this.reading(this.key, this.occurrences.get(this.key)!) : null;
+          this.position = 0;
+        } else if (this.depth === 2 && this.section && this.element === null) this.startElement(block, i, 'container');
+        this.depth++;
+      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        this.depth--;
+        if (this.depth === 2 && this.element === 'container') this.endElement(block, i + 1, found);
+        else if (this.depth === 1) this.section = null;
+      } else if (c === COMMA) {
+        if (this.depth === 1) this.top = 'key';
+      } else if (c === COLON) {
+        if (this.depth === 1) this.top = 'value';
+      } else if (!isSpace(c)) {
+        // The first character of a number, true, false or null.
+        if (this.depth === 1 && this.top === 'value') this.top = 'after';
+        else if (this.depth === 2 && this.section && this.element === null) this.startElement(block, i, 'scalar');
+      }
+      i++;
+    }
+    if (this.pieces) this.pieces.push(block.subarray(this.captureStart));
+    return found;
+  }
+
+  private startElement(block: Buffer, at: number, kind: 'container' | 'string' | 'scalar'): void {
+    this.element = kind;
+    this.position++;
+    this.wanted = this.section!(this.position);
+    if (this.wanted) this.startCapture(at);
+  }
+
+  private endElement(block: Buffer, end: number, found: Element[]): void {
+    if (this.wanted) {
+      found.push({ key: this.key, occurrence: this.occurrences.get(this.key)!, position: this.position, value: JSON.parse(this.captured(block, end)) });
+    }
+    this.element = null;
+  }
+
+  private startCapture(at: number): void {
+    this.pieces = [];
+    this.captureStart = at;
+  }
+
+  /** The text kept from the capture's start to `end` in this block. */
+  private captured(block: Buffer, end: number): string {
+    const pieces = this.pieces!;
+    this.pieces = null;
+    if (pieces.length === 0) return block.toString('utf8', this.captureStart, end);
+    pieces.push(block.subarray(this.captureStart, end));
+    return Buffer.concat(pieces).toString('utf8');
   }
 }

@@ -91,6 +91,31 @@ describe('an example-catalogue file read record by record', () => {
     expect(streamed.context).toEqual(whole.context);
   });
 
+  it('finds each record in the raw text whatever its strings hold, across read blocks', async () => {
+    // Quotes, backslash runs, brackets and commas inside strings, multi-byte characters, escaped keys, bare
+    // values and indentation; lengths that vary so that every kind of character meets a 64 KB block's end.
+    const tricky = (n: number) => `${'\\'.repeat(n % 4)}"]},[{:${'é'.repeat(n % 3)}\\${'x'.repeat(997 + n * 37)}\\"`;
+    const records = Array.from({ length: 300 }, (_, n) =>
+      n % 50 === 7 ? [12, true, -1.5e3, null][Math.floor(n / 50) % 4] : { recordType: n % 2 ? 'Dataset' : 'Study', id: `r${n}`, title: tricky(n), [`k${tricky(n)}`]: [tricky(n + 1)] },
+    );
+    const text = `{"rec\\u006frds": ${JSON.stringify(records, null, 2)}, "_meta": ${JSON.stringify({ records: [tricky(1)] })}}`;
+    const { streamed, whole } = await bothWays(text);
+    expect(whole.records).toHaveLength(300);
+    expect(streamed.records).toEqual(whole.records);
+  });
+
+  it('reads an escape cut by the end of a read block, and a file that starts with a byte-order mark', async () => {
+    // Byte 65,535 (a 64 KB block's last) is a backslash escaping a quote; bytes 131,070-1 an escaped backslash
+    // before the quote that ends the string.
+    const head = '\uFEFF{"records": [{"recordType": "Study", "id": "a", "title": "';
+    const first = `${head}${'x'.repeat(65535 - Buffer.byteLength(head))}\\", [after"}`;
+    const second = ', {"recordType": "Study", "id": "b", "title": "';
+    const text = `${first}${second}${'x'.repeat(131070 - Buffer.byteLength(first + second))}\\\\"}]}`;
+    const file = await fileOf(text);
+    const streamed = await recordsOf(await catalogueJsonFileSource(file, 'x.json', null));
+    expect(streamed.map((r) => r.data.title.slice(-10))).toEqual(['x", [after', 'xxxxxxxxx\\']);
+  });
+
   it('refuses a file that is not JSON, naming the file, the line and column and the reason', async () => {
     const truncated = await fileOf(JSON.stringify(example, null, 2).slice(0, 5000));
     await expect(openImportFile(truncated, null)).rejects.toThrow(/^file-\d+\.json: not valid JSON at line \d+, column \d+: the file ends before the JSON does/);
