@@ -215,7 +215,8 @@ describe('spreadsheet problems', () => {
     expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
 
     const good = await workbook(path.join(dir, 'good.xlsx'), newDatasets(ids));
-    expect(await importFile(good, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 3, updated: 0, unchanged: 0, failed: 0 });
+    const corrected = await importFile(good, { org: STOCKHOLM });
+    expect(corrected, JSON.stringify(corrected.problems)).toMatchObject({ committed: true, created: 3, updated: 0, unchanged: 0, failed: 0 });
     expect(await importFile(good, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 0, updated: 0, unchanged: 3, failed: 0 });
     const renamed = await workbook(path.join(dir, 'renamed.xlsx'), newDatasets(ids, (sheets) => (sheets.datasets[2][1] = 'Renamed cohort')));
     expect(await importFile(renamed, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 0, updated: 1, unchanged: 2 });
