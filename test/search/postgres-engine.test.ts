@@ -42,3 +42,27 @@ describe('PostgreSQL engine: languages', () => {
     }
   });
 });
+
+describe('PostgreSQL engine: rebuild', () => {
+  it('leaves the new projection vacuumed, so counts under a DUO permission can be answered from the covering index alone', async () => {
+    const database = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    const engine = new PostgresSearchEngine({ pool });
+    try {
+      await engine.init();
+      await engine.rebuild(
+        (async function* () {
+          yield [STEMMING_FIXTURE];
+        })(),
+      );
+      const { rows } = await pool.query<{ relpages: number; relallvisible: number }>(
+        "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'dataset_search'",
+      );
+      expect(rows[0]!.relpages).toBeGreaterThan(0);
+      expect(rows[0]!.relallvisible).toBe(rows[0]!.relpages);
+    } finally {
+      await engine.close();
+      await database.drop();
+    }
+  });
+});
