@@ -34,6 +34,8 @@ const SHAPES: Record<string, Partial<DatasetSearchRequest>> = {
   'browse + facets': { query: null },
   'full text "leukaemia" + total': { query: 'leukaemia', facets: [] },
   'disease + assay + facets': { query: null, filter: { diseaseIds: ['MONDO:0004992'], assays: ['WGS', 'WTS'] } },
+  // Answered index-only by the covering DUO index once the projection is vacuumed, a sequential scan before.
+  'duoPermission=HMB + total': { query: null, filter: { duoPermissions: ['HMB'] }, facets: [] },
 };
 
 const database = await startEmbeddedPostgres({ dataDir: path.resolve(values['data-dir'] ?? `.cache/explain-${datasets}/pg`) });
