@@ -1,5 +1,5 @@
 import { FACET_BUCKETS, INDIVIDUALS_RANGES, VALUE_FACETS, valueFacet, type FacetField, type ValueFacet } from '../query-model.js';
-import { columnOf, statementTriggersSql } from './postgres-schema.js';
+import { NARROW_ROW_COLUMNS_SQL, columnOf, statementTriggersSql } from './postgres-schema.js';
 
 /**
  * Facet counts of a narrowed search without words, counted in one pass over a narrow copy of the projection.
@@ -41,12 +41,7 @@ export function facetTablesSql(table: string): string[] {
     )`,
     `CREATE INDEX ${table}_lists_vals_idx ON ${table}_lists USING gin (vals)`,
     `CREATE TABLE ${table}_facets (
-      id text COLLATE "C" NOT NULL,
-      status text NOT NULL,
-      owner_organisation_id text NOT NULL,
-      consent_key text,
-      individuals bigint,
-      individuals_rounded bigint,
+      ${NARROW_ROW_COLUMNS_SQL},
       ${SINGLE.map((column) => `${column} text COLLATE "C"`).join(', ')},
       ${LISTS.map(({ key }) => `${key} integer NOT NULL`).join(', ')},
       CONSTRAINT ${table}_facets_pkey PRIMARY KEY (id)

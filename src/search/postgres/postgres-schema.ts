@@ -238,17 +238,20 @@ export function textTableName(table: string): string {
   return `${table}_text`;
 }
 
+/** What every narrow table derived from the projection carries besides its own columns: visibility and sizes. */
+export const NARROW_ROW_COLUMNS_SQL = `id text COLLATE "C" NOT NULL,
+      status text NOT NULL,
+      owner_organisation_id text NOT NULL,
+      consent_key text,
+      individuals bigint,
+      individuals_rounded bigint`;
+
 /** The text table: created and filled from the projection, then indexed. */
 export function textTableSql(table: string): string[] {
   const text = textTableName(table);
   return [
     `CREATE TABLE ${text} (
-      id text COLLATE "C" NOT NULL,
-      status text NOT NULL,
-      owner_organisation_id text NOT NULL,
-      consent_key text,
-      individuals bigint,
-      individuals_rounded bigint,
+      ${NARROW_ROW_COLUMNS_SQL},
       terms tsvector NOT NULL,
       CONSTRAINT ${text}_pkey PRIMARY KEY (id)
     )`,
