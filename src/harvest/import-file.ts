@@ -4,8 +4,9 @@ import { Readable } from 'node:stream';
 import { catalogueJsonSource } from './catalogue-json.js';
 import { catalogueJsonFileSource } from './catalogue-json-file.js';
 import type { ImportSource } from './import-source.js';
-import { csvFilesAt, readCsv, readXlsx } from './spreadsheet-files.js';
+import { csvFilesAt, readCsv } from './spreadsheet-files.js';
 import { spreadsheetSource } from './spreadsheet-source.js';
+import { readXlsx } from './xlsx-reader.js';
 
 export type ImportFormat = 'json' | 'csv' | 'xlsx';
 

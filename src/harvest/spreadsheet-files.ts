@@ -1,12 +1,11 @@
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { inflateRawSync } from 'node:zlib';
 import type { Json } from './record-inputs.js';
 import { ABOUT_SHEET, type Cell, columnPath, getPath, SHEETS, type Sheet, writeCell } from './spreadsheet-columns.js';
 
@@ -15,101 +14,6 @@ export interface RawRow {
   sheet: string;
   row: number;
   cells: Cell[];
-}
-
-/**
- * The rows of an XLSX workbook, streamed (exceljs's WorkbookReader: a worksheet stored before the shared
- * strings goes to a temporary file, never to memory), sheet after sheet.
- */
-export async function* readXlsx(input: string | Buffer): AsyncGenerator<RawRow> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(typeof input === 'string' ? input : Readable.from([input]), {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-  });
-  // The streaming reader names sheets from xl/workbook.xml, which some writers (exceljs itself) store last,
-  // after the sheets; it then loses the names, at times the entry. Read the names first from the zip directory.
-  Object.assign(workbook, await sheetNames(input));
-  for await (const worksheet of workbook) {
-    const sheet = (worksheet as unknown as { name: string }).name;
-    for await (const row of worksheet) {
-      const values = row.values as unknown[];
-      yield { sheet, row: row.number, cells: Array.from({ length: Math.max(values.length - 1, 0) }, (_, i) => xlsxCell(values[i + 1])) };
-    }
-  }
-}
-
-/** The sheet list and relationships of a workbook in the form exceljs's reader keeps them. */
-async function sheetNames(input: string | Buffer): Promise<{ model: { sheets: Json[] }; workbookRels: Json[] }> {
-  const files = await unzipEntries(input, ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels']);
-  const attributes = (element: string) =>
-    Object.fromEntries([...element.matchAll(/([\w:]+)="([^"]*)"/g)].map(([, name, value]) => [name, unescapeXml(value)]));
-  const sheets = [...(files.get('xl/workbook.xml') ?? '').matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)].map(([element]) => {
-    const a = attributes(element);
-    return { name: a.name, id: Number(a.sheetId), rId: a['r:id'], state: a.state ?? 'visible' };
-  });
-  const workbookRels = [...(files.get('xl/_rels/workbook.xml.rels') ?? '').matchAll(/<Relationship\b[^>]*>/g)].map(([element]) => {
-    const a = attributes(element);
-    return { Id: a.Id, Type: a.Type, Target: a.Target?.replace(/^\/?xl\//, '') };
-  });
-  return { model: { sheets }, workbookRels };
-}
-
-function unescapeXml(text: string): string {
-  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name]!);
-}
-
-/**
- * Small entries of a zip file, found through its central directory (no reading of the rest). Not a zip
- * (or a damaged one) gives no entries; the streaming reader then reports what is wrong.
- */
-async function unzipEntries(input: string | Buffer, names: string[]): Promise<Map<string, string>> {
-  const entries = new Map<string, string>();
-  const handle = typeof input === 'string' ? await open(input, 'r') : null;
-  const size = handle ? (await handle.stat()).size : input.length;
-  const read = async (position: number, length: number): Promise<Buffer> => {
-    const start = Math.max(0, position);
-    const end = Math.min(size, position + length);
-    if (!handle) return (input as Buffer).subarray(start, end);
-    const buffer = Buffer.alloc(end - start);
-    await handle.read(buffer, 0, buffer.length, start);
-    return buffer;
-  };
-  try {
-    const tail = await read(size - 65_557, 65_557);
-    const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    if (end < 0) return entries;
-    const directory = await read(tail.readUInt32LE(end + 16), tail.readUInt32LE(end + 12));
-    for (let at = 0; at + 46 <= directory.length && directory.readUInt32LE(at) === 0x02014b50; ) {
-      const nameLength = directory.readUInt16LE(at + 28);
-      const name = directory.toString('utf8', at + 46, at + 46 + nameLength);
-      if (names.includes(name)) {
-        const method = directory.readUInt16LE(at + 10);
-        const compressed = directory.readUInt32LE(at + 20);
-        const local = await read(directory.readUInt32LE(at + 42), 30);
-        const data = await read(directory.readUInt32LE(at + 42) + 30 + local.readUInt16LE(26) + local.readUInt16LE(28), compressed);
-        entries.set(name, (method === 8 ? inflateRawSync(data) : data).toString('utf8'));
-      }
-      at += 46 + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
-    }
-  } catch {
-    // Not a readable zip: the streaming reader says so.
-  } finally {
-    await handle?.close();
-  }
-  return entries;
-}
-
-/** A cell's value whatever Excel made of it: rich text, a hyperlink, a formula's result. */
-function xlsxCell(value: unknown): Cell {
-  if (value == null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value ?? null;
-  const v = value as Json;
-  if (Array.isArray(v.richText)) return v.richText.map((part: Json) => part.text).join('');
-  if ('result' in v) return xlsxCell(v.result);
-  if ('text' in v) return xlsxCell(v.text);
-  if ('error' in v) return String(v.error);
-  return String(value);
 }
 
 /**
