@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,9 +8,23 @@ import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js'
 import { elasticsearchForTests } from '../support/elasticsearch.js';
 
 const run = promisify(execFile);
-/** A second, private Elasticsearch node, so stopping it does not disturb other test files (or other runs on
- * this machine, which pick their own port). */
-const PORT = process.env.GDCAT_TEST_PRIVATE_ES_PORT ?? '9251';
+/** A port free on loopback now, with its transport port (+100, as scripts/elasticsearch.sh sets it) free too. */
+async function freePortPair(): Promise<string> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer().once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let tries = 0; tries < 50; tries++) {
+    const port = 9400 + Math.floor(Math.random() * 100);
+    if ((await free(port)) && (await free(port + 100))) return String(port);
+  }
+  throw new Error('no free port pair in 9400-9499 (+100) for the private Elasticsearch node');
+}
+
+/** A second, private Elasticsearch node, so stopping it does not disturb other test files, nor another run on
+ * this machine (each picks a free port). */
+const PORT = process.env.GDCAT_TEST_PRIVATE_ES_PORT ?? (await freePortPair());
 const node = (command: 'start' | 'stop') =>
   run('bash', ['scripts/elasticsearch.sh', command], { env: { ...process.env, ES_PORT: PORT }, timeout: 240_000 });
 
