@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,6 +36,8 @@ import { addDatasetRelations, generateDatasets } from './generate.js';
  * - writes: SQL statements of createDataset and publishDataset; create+publish throughput with 4 clients.
  * - export: `gdcat export` of the whole catalogue to a file, Turtle then N-Triples, under /usr/bin/time -v
  *   (wall time, CPU time and peak RSS of the CLI process, as an operator runs it).
+ * --profile-queries DIR: after the queries table, each query's GraphQL requests again (no engine replays in
+ * between) under V8's CPU profiler, one DIR/<query>.cpuprofile each: where the API's own time goes.
  */
 const { values } = parseArgs({
   options: {
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     elasticsearch: { type: 'string' },
     requests: { type: 'string', default: '20' },
     only: { type: 'string', default: 'indexing,queries,writes,export' },
+    'profile-queries': { type: 'string' },
   },
 });
 const datasets = Number(values.datasets);
@@ -127,6 +131,23 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await run();
   return performance.now() - started;
+}
+
+/** Each query's GraphQL requests under the CPU profiler, one profile file per query. */
+async function profileQueries(dir: string, send: (query: string) => Promise<unknown>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  for (const [name, query] of Object.entries(QUERIES)) {
+    await session.post('Profiler.start');
+    for (let i = 0; i < requests; i++) await send(query);
+    const { profile } = await session.post('Profiler.stop');
+    const file = path.join(dir, `${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.cpuprofile`);
+    await writeFile(file, JSON.stringify(profile));
+    console.log(`profile of ${requests} GraphQL requests "${name}": ${file}`);
+  }
+  session.disconnect();
 }
 
 /** Records every engine request the API sends, so the bench can replay exactly that request on its own. */
@@ -255,6 +276,7 @@ async function main(): Promise<void> {
         `${ratio.toFixed(2)} | ${medianRatio.toFixed(2)} | ${ms(apiCpu / requests)} / ${ms(engineCpu / requests)} | ${sql} | ${timeouts} |`);
     }
     console.log('');
+    if (values['profile-queries']) await profileQueries(values['profile-queries'], (query) => gql(query));
   }
 
   if (sections.has('writes')) {
