@@ -17,25 +17,22 @@ const ORDERED_LISTS: ReadonlySet<string> = new Set(['distributions', 'results'])
  * `field` names the value, for a list that is ordered.
  */
 export function comparable(value: unknown, field?: string): string {
-  return JSON.stringify(canonical(value, field !== undefined && ORDERED_LISTS.has(field)));
+  return canonicalText(value, field !== undefined && ORDERED_LISTS.has(field));
 }
 
-function canonical(value: unknown, ordered: boolean): unknown {
+// Built as text in one pass: each member is written once, and a set's members are sorted as written.
+function canonicalText(value: unknown, ordered: boolean): string {
   if (Array.isArray(value)) {
-    const members = value.map((member) => canonical(member, false));
-    if (ordered) return members;
-    return members
-      .map((member) => [JSON.stringify(member) ?? 'null', member] as const)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, member]) => member);
+    const members = value.map((member) => canonicalText(member, false));
+    return `[${(ordered ? members : members.sort()).join(',')}]`;
   }
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return JSON.stringify(value) ?? 'null';
   const object = value as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(object)
-      .sort()
-      .map((key) => [key, canonical(object[key], ORDERED_LISTS.has(key))]),
-  );
+  const entries = Object.keys(object)
+    .filter((key) => object[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalText(object[key], ORDERED_LISTS.has(key))}`);
+  return `{${entries.join(',')}}`;
 }
 
 /** One field a change moved, with its value before and after (as JSON text). */

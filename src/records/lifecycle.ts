@@ -52,11 +52,12 @@ export function snapshot(entity: object): unknown {
 }
 
 /**
- * The same snapshot of a record about to be inserted, without the copy: the insert serialises it once, and a
- * new record is not changed again before it is written.
+ * The snapshot of a record about to be inserted, without the copy: the insert serialises it once, and a new
+ * record is not changed again before it is written. Its collections are as the ORM serialises them (their
+ * items' ids): a create has no snapshot before it to compare with, and a bulk import makes thousands.
  */
 export function newRecordSnapshot(entity: object): unknown {
-  return recordValues(entity);
+  return wrap(entity).toObject();
 }
 
 function recordValues(entity: object): Record<string, unknown> {
