@@ -22,17 +22,19 @@ export function comparable(value: unknown, field?: string): string {
 
 // Built as text in one pass: each member is written once, and a set's members are sorted as written.
 function canonicalText(value: unknown, ordered: boolean): string {
+  if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) {
     const members = value.map((member) => canonicalText(member, false));
     return `[${(ordered ? members : members.sort()).join(',')}]`;
   }
   if (value === null || typeof value !== 'object' || value instanceof Date) return JSON.stringify(value) ?? 'null';
   const object = value as Record<string, unknown>;
-  const entries = Object.keys(object)
-    .filter((key) => object[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalText(object[key], ORDERED_LISTS.has(key))}`);
-  return `{${entries.join(',')}}`;
+  let text = '';
+  for (const key of Object.keys(object).sort()) {
+    if (object[key] === undefined) continue;
+    text += `${text ? ',' : ''}${JSON.stringify(key)}:${canonicalText(object[key], ORDERED_LISTS.has(key))}`;
+  }
+  return `{${text}}`;
 }
 
 /** One field a change moved, with its value before and after (as JSON text). */
