@@ -5,6 +5,7 @@ import { Dataset } from '../datasets/dataset.entity.js';
 import { HealthEconomicEvaluation } from '../economics/health-economic-evaluation.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
+import { fieldChanges } from '../records/changes.js';
 import type { CatalogueRecord } from '../records/record.js';
 import { Study } from '../studies/study.entity.js';
 import type { RequestContext } from './kit/context.js';
@@ -37,18 +38,6 @@ export class RecordChange {
 
   @Field(() => [FieldChange])
   changes!: FieldChange[];
-}
-
-/** Bookkeeping columns every write moves; the history shows what people and sources changed. */
-const BOOKKEEPING = new Set(['version', 'modified', 'createdAt', 'sourceFingerprint']);
-
-export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
-  const from = (before ?? {}) as Record<string, unknown>;
-  const to = (after ?? {}) as Record<string, unknown>;
-  const text = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
-  return [...new Set([...Object.keys(from), ...Object.keys(to)])]
-    .filter((field) => !BOOKKEEPING.has(field) && text(from[field]) !== text(to[field]))
-    .map((field) => ({ field, before: text(from[field]), after: text(to[field]) }));
 }
 
 /** `history` on one record type: readable by the record's organisation and admins, null for anyone else. */

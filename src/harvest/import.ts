@@ -6,7 +6,8 @@ import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { type Problem, UserInputProblem } from '../core/problems.js';
 import { textProblems } from '../core/validation.js';
 import { AccessPolicy } from '../records/access-policy.js';
-import { audit, snapshot } from '../records/lifecycle.js';
+import { comparable } from '../records/changes.js';
+import { audit, loadCollections, snapshot } from '../records/lifecycle.js';
 import { type CatalogueRecord, ProvenanceSource } from '../records/record.js';
 import { type RecordOrigin, type RecordRules, RecordService } from '../records/record-service.js';
 import { cacheReferences, clearReferenceCache, findByRef } from '../records/references.js';
@@ -179,7 +180,10 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         const identifiers = ready.map((p) => p.identifier);
         const existing = new Map((await tx.find(rules.entity, { identifier: { $in: identifiers } } as never)).map((r) => [r.identifier, r]));
         // A record whose source description is unchanged is left alone: what it names need not be looked up.
-        await service.prefetch(ready.filter((p) => existing.get(p.identifier)?.sourceFingerprint !== p.origin.fingerprint).map((p) => p.input));
+        const changing = ready.filter((p) => existing.get(p.identifier)?.sourceFingerprint !== p.origin.fingerprint);
+        await service.prefetch(changing.map((p) => p.input));
+        // What the records about to be updated link to and consist of, for their history, in a statement per collection.
+        await loadCollections(tx, changing.flatMap((p) => existing.get(p.identifier) ?? []));
         return { records, service, prepared, existing };
       };
       const checkBatch = async (batch: Batch) => {
@@ -299,11 +303,12 @@ async function upsertCatalogueRecord(em: EntityManager, policy: AccessPolicy, c:
 
 /**
  * What the rules are given for a record: the same description in any of the formats (JSON, CSV, XLSX) has
- * the same fingerprint, so switching formats rewrites nothing.
+ * the same fingerprint, so switching formats rewrites nothing, and so has one that only lists the members of
+ * a set in another order (records/changes.ts).
  */
 function fingerprint(kind: RecordKind, input: object, origin: RecordOrigin): string {
   const { publish, issued, modified } = origin;
-  return createHash('sha256').update(JSON.stringify([kind, publish, issued, modified, input])).digest('base64url');
+  return createHash('sha256').update(JSON.stringify([kind, publish, issued, modified])).update(comparable(input)).digest('base64url');
 }
 
 /** The source's records in batches of one kind, large enough for one insert, small enough to bound memory. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { wrap } from '@mikro-orm/core';
+import { type Collection, type EntityMetadata, type EntityProperty, ReferenceKind, wrap } from '@mikro-orm/core';
 import type { AccessPolicy } from './access-policy.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { type CatalogueRecord, RecordStatus } from './record.js';
@@ -42,17 +42,52 @@ export function withdraw(record: CatalogueRecord, reason: string, now = new Date
   record.modified = now;
 }
 
-/** A JSON snapshot of an entity's own columns for the audit log. */
+/**
+ * A JSON snapshot of a record for the audit log: its own columns, and each of its collections that is loaded
+ * (load them first with loadCollections): its links (data holders, publications...) as the ids of the records
+ * they name, its parts (distributions, results) as the parts' own columns.
+ */
 export function snapshot(entity: object): unknown {
-  return JSON.parse(JSON.stringify(wrap(entity).toObject()));
+  return JSON.parse(JSON.stringify(recordValues(entity)));
 }
 
 /**
- * The same snapshot of a record about to be inserted, without the copy: the insert serialises it once, and a
- * new record is not changed again before it is written.
+ * The snapshot of a record about to be inserted, without the copy: the insert serialises it once, and a new
+ * record is not changed again before it is written. Its collections are as the ORM serialises them (their
+ * items' ids): a create has no snapshot before it to compare with, and a bulk import makes thousands.
  */
 export function newRecordSnapshot(entity: object): unknown {
   return wrap(entity).toObject();
+}
+
+function recordValues(entity: object): Record<string, unknown> {
+  const values = wrap(entity).toObject() as Record<string, unknown>;
+  for (const prop of collectionsOf(entity)) {
+    const collection = (entity as Record<string, Collection<object>>)[prop.name];
+    // The ORM serialises a collection only once loaded, and its items in full only when populated: one form for both.
+    if (!collection.isInitialized()) delete values[prop.name];
+    else values[prop.name] = collection.getItems().map((item) => (prop.kind === ReferenceKind.MANY_TO_MANY ? wrap(item, true).getPrimaryKey() : wrap(item).toObject()));
+  }
+  return values;
+}
+
+/** The collections that are part of a record: the links it owns and its parts (not the ORM's inverse sides). */
+function collectionsOf(entity: object): EntityProperty[] {
+  return (wrap(entity, true).__meta as EntityMetadata).relations.filter(
+    (prop) => (prop.kind === ReferenceKind.MANY_TO_MANY && prop.owner) || (prop.kind === ReferenceKind.ONE_TO_MANY && prop.orphanRemoval),
+  );
+}
+
+/**
+ * Loads the collections of records about to change that are not loaded yet, in a statement per collection,
+ * so that the snapshot before the change shows them as they were.
+ */
+export async function loadCollections(em: EntityManager, records: CatalogueRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const unloaded = collectionsOf(records[0])
+    .map((prop) => prop.name)
+    .filter((name) => records.some((record) => !(record as unknown as Record<string, Collection<object>>)[name].isInitialized()));
+  if (unloaded.length > 0) await em.populate(records, unloaded as never[]);
 }
 
 export function audit(

@@ -1,7 +1,7 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessPolicy } from './access-policy.js';
-import { assertExpectedVersion, audit, newRecordSnapshot, publish, snapshot, withdraw } from './lifecycle.js';
+import { assertExpectedVersion, audit, loadCollections, newRecordSnapshot, publish, snapshot, withdraw } from './lifecycle.js';
 import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './record.js';
 import { duplicateIdentifier, insertNewEntities, type NewEntityInsert, takeNewEntities } from './record-inserts.js';
 import { findReadable, References, rememberReference } from './references.js';
@@ -77,6 +77,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     this.policy.assertCanWrite(record.ownerOrganisationId, 'identifier');
     this.policy.assertCanEditByHand(record, 'identifier');
     if (record.sourceFingerprint === origin.fingerprint) return 'unchanged';
+    await loadCollections(this.em, [record]);
     const before = snapshot(record);
     const problems = new Problems();
     await this.rules.apply(this.em, record, input, problems, this.refs, origin);
@@ -173,6 +174,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
     this.policy.assertCanEditByHand(record, 'id');
     assertExpectedVersion(record, expectedVersion);
+    await loadCollections(this.em, [record]);
     const before = snapshot(record);
     const problems = new Problems();
     await this.rules.apply(this.em, record, patch, problems, this.refs);

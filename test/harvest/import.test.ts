@@ -72,6 +72,28 @@ describe('the seed is an import through the record rules', () => {
     expect(result.userErrors).toEqual([]);
     expect(result.report).toMatchObject({ committed: true, created: 0, updated: 0, failed: 0, unchanged: recordCount, catalogueRecord: 'unchanged' });
   });
+
+  it('a file that only lists the members of its sets in another order changes nothing; its distributions in another order are a change', async () => {
+    // Every list of every dataset reversed (keywords, holders, DUO modifiers, access route steps, formats...) but its distributions.
+    const reorderSets = (value: unknown, key?: string): unknown =>
+      Array.isArray(value) ? (key === 'distributions' ? value : [...value].reverse()).map((member) => reorderSets(member))
+      : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reorderSets(v, k)]))
+      : value;
+    const isDataset = (record: { recordType: string }) => record.recordType === 'Dataset';
+    const reordered = { ...example, records: example.records.map((record: { recordType: string }) => (isDataset(record) ? reorderSets(record) : record)) };
+    expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(example));
+    const sets = await importAs(admin, reordered, { publish: true });
+    expect(sets.report).toMatchObject({ committed: true, created: 0, updated: 0, failed: 0, unchanged: recordCount });
+
+    const national = 'urn:example:gms-catalogue:dataset:cc-wgs-national';
+    const moved = example.records.map((record: { id: string; distributions: unknown[] }) =>
+      record.id === national ? { ...record, distributions: [...record.distributions].reverse() } : record,
+    );
+    const order = await importAs(admin, { ...example, records: moved }, { publish: true });
+    expect(order.report).toMatchObject({ committed: true, created: 0, updated: 1, failed: 0 });
+    const { data } = await catalogue.gql(`{ dataset(id: "${national}") { history { action changes { field } } } }`, {}, admin);
+    expect(data?.dataset.history.at(-1)).toEqual({ action: 'updateDataset', changes: [{ field: 'distributions' }] });
+  });
 });
 
 describe('importCatalogue', () => {

@@ -3,7 +3,7 @@ import { contentLanguageOf } from '../../../core/languages.js';
 import type { QuadIndex } from '../../rdf/quad-index.js';
 import { DataFactory } from 'n3';
 import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos } from '../../namespaces.js';
-import { admsStatus, attributionRole, conceptLabel } from '../../vocabularies.js';
+import { admsStatus, attributionRole, conceptLabel, dataThemeScheme } from '../../vocabularies.js';
 import type { CatalogueReader } from '../catalogue-reader.js';
 import type { ProfileReader, ReadRecord } from '../profile.js';
 
@@ -28,8 +28,10 @@ export const dcatApReader: ProfileReader = {
       ['description', dct('description')],
       ['keywords', dcat('keyword')],
     ]);
-    const themes = g.iris(node, dcat('theme'));
-    d.theme = themes[0] ?? null;
+    // The record's own theme is an EU data theme when the source states one; which one must not depend on the
+    // order the source lists them in (dcat:theme is a set), so a reordering source changes nothing here.
+    const themes = g.iris(node, dcat('theme')).sort();
+    d.theme = themes.find((theme) => theme.startsWith(`${dataThemeScheme.iri}/`)) ?? themes[0] ?? null;
     d.accessRights = g.iri(node, dct('accessRights'));
     const publisher = g.object(node, dct('publisher'));
     d.publisher = publisher ? reader.organisation(publisher) : null;
