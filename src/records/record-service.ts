@@ -52,7 +52,11 @@ export interface RecordServiceOptions {
   deferFlush?: boolean;
 }
 
-/** Runs the shared lifecycle for one record type; every method runs inside the caller's transaction. */
+/**
+ * Runs the shared lifecycle for one record type; every method runs inside the caller's transaction and,
+ * unless a bulk writer defers flushing, writes everything it changed before it returns (the GraphQL
+ * mutations commit without a flush of their own: graphql/kit/mutation.ts).
+ */
 export class RecordService<E extends CatalogueRecord, I, P> {
   constructor(
     private readonly em: EntityManager,
