@@ -168,7 +168,9 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     this.em.persist(record);
     audit(this.em, this.policy, `create${this.name}`, record, null, newRecordSnapshot(record));
     await this.rules.afterChange?.(this.em, record);
-    await insertNewEntities(this.em);
+    // The last write of this unit of work (the mutation commits without a flush): registering the new entities
+    // with it, as loaded ones, would be wasted work.
+    await takeNewEntities(this.em)?.run();
     return record;
   }
 
