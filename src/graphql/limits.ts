@@ -1,6 +1,6 @@
 import {
   GraphQLError, Kind, valueFromASTUntyped, visit, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode,
-  type ValidationContext, type ValueNode,
+  type ValidationContext, type ArgumentNode,
 } from 'graphql';
 import type { Problem } from '../core/problems.js';
 import { textProblems, type TextKind } from '../core/validation.js';
@@ -126,12 +126,10 @@ export const costVariables: VariablesKey = (document, variables) => {
   let names = costVariableNames.get(document);
   if (!names) {
     const found = new Set<string>();
-    const collect = (node: { value: ValueNode }) => visit(node.value, { Variable: (variable) => void found.add(variable.name.value) });
+    const collect = (argument: ArgumentNode) => visit(argument.value, { Variable: (variable) => void found.add(variable.name.value) });
     visit(document, {
-      Argument(node, _key, parent) {
-        const directive = (parent as { kind?: Kind } | undefined)?.kind === Kind.DIRECTIVE;
-        if (node.name.value === 'first' || directive) collect(node);
-      },
+      Field: (field) => field.arguments?.filter((argument) => argument.name.value === 'first').forEach(collect),
+      Directive: (directive) => directive.arguments?.forEach(collect),
     });
     names = [...found].sort();
     costVariableNames.set(document, names);
