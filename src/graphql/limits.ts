@@ -1,6 +1,6 @@
 import {
   GraphQLError, Kind, valueFromASTUntyped, visit, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode,
-  type ValidationContext,
+  type ValidationContext, type ArgumentNode,
 } from 'graphql';
 import type { Problem } from '../core/problems.js';
 import { textProblems, type TextKind } from '../core/validation.js';
@@ -104,23 +104,52 @@ export function selectionBudget(maxRootFields = MAX_ROOT_FIELDS, maxFields = MAX
   };
 }
 
-/** Longest variables (as JSON) an operation found within the limits is remembered with; longer ones are checked every time. */
+/** Longest key (variables as JSON) an operation found within the limits is remembered with; longer ones are checked every time. */
 const MAX_REMEMBERED_VARIABLES = 2_000;
-/** Variables remembered per document (a page's query sent with many searches); the oldest are forgotten together. */
+/** Keys remembered per document (a page's query sent with many searches); the oldest are forgotten together. */
 const MAX_REMEMBERED_PER_DOCUMENT = 64;
 
+/** What a check reads of an operation's variables, as a key: operations with the same key pass or fail it together. */
+export type VariablesKey = (document: DocumentNode, variables: Record<string, unknown> | undefined) => string;
+
+/** Every variable: a check that reads any of them. */
+export const allVariables: VariablesKey = (_document, variables) => JSON.stringify(variables ?? {});
+
+const costVariableNames = new WeakMap<DocumentNode, string[]>();
+
 /**
- * Runs `check` once per operation, a document with its variables, found within the limits: the checks depend
- * on nothing else, and re-running them cost a search more CPU than its GraphQL execution. Apollo keeps one
- * parsed document per query text, so the same query sent again is the same document, and what is remembered
- * of it goes with it. Operations that fail are checked again every time.
+ * The variables the cost and selection checks read: page sizes (`first`, which the cost estimators multiply
+ * by) and the conditions of @include and @skip (which decide what is selected). A write sends new texts and
+ * inputs every time but costs the same, so its checks run once per document.
+ */
+export const costVariables: VariablesKey = (document, variables) => {
+  let names = costVariableNames.get(document);
+  if (!names) {
+    const found = new Set<string>();
+    const collect = (argument: ArgumentNode) => visit(argument.value, { Variable: (variable) => void found.add(variable.name.value) });
+    visit(document, {
+      Field: (field) => field.arguments?.filter((argument) => argument.name.value === 'first').forEach(collect),
+      Directive: (directive) => directive.arguments?.forEach(collect),
+    });
+    names = [...found].sort();
+    costVariableNames.set(document, names);
+  }
+  return JSON.stringify(names.map((name) => variables?.[name] ?? null));
+};
+
+/**
+ * Runs `check` once per document and key of its variables (`keyOf`, what the check reads of them) found
+ * within the limits: re-running the checks cost a search more CPU than its GraphQL execution. Apollo keeps
+ * one parsed document per query text, so the same query sent again is the same document, and what is
+ * remembered of it goes with it. Operations that fail are checked again every time.
  */
 export function rememberWithinLimits(
   check: (document: DocumentNode, variables: Record<string, unknown> | undefined) => void,
+  keyOf: VariablesKey = allVariables,
 ): (document: DocumentNode, variables: Record<string, unknown> | undefined) => void {
   const passed = new WeakMap<DocumentNode, Set<string>>();
   return (document, variables) => {
-    const key = JSON.stringify(variables ?? {});
+    const key = keyOf(document, variables);
     const remembered = passed.get(document);
     if (remembered?.has(key)) return;
     check(document, variables);

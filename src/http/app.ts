@@ -17,7 +17,7 @@ import type { Orm } from '../db/orm.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { OutboxIndexer } from '../search/indexer.js';
 import type { RequestContext } from '../graphql/kit/context.js';
-import { checkArgumentTexts, depthLimit, rememberWithinLimits, selectionBudget } from '../graphql/limits.js';
+import { checkArgumentTexts, costVariables, depthLimit, rememberWithinLimits, selectionBudget } from '../graphql/limits.js';
 import { gdcatSchema } from '../graphql/schema.js';
 import { asUnavailableError, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES, unavailability } from '../graphql/errors.js';
 import { checkHealth, checkReadiness } from './health.js';
@@ -100,9 +100,9 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
   const http = deps.http ?? httpSettingsFromEnv();
   const metered = metrics({ operations: http.metricsOperations, token: http.metricsToken });
   const schema = await gdcatSchema();
-  // Runs once variables are known, since page sizes and texts come from them. Its errors are the client's.
-  const checkLimits = rememberWithinLimits((document, variables) => {
-    checkArgumentTexts(document, variables);
+  // Run once variables are known, since page sizes and texts come from them. Their errors are the client's.
+  const checkTexts = rememberWithinLimits(checkArgumentTexts);
+  const checkCost = rememberWithinLimits((document, variables) => {
     let errors: readonly GraphQLError[];
     try {
       errors = validate(schema, document, [selectionBudget(), complexityRule(variables ?? {})]);
@@ -114,7 +114,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
         extensions: { code: errors[0].extensions?.code ?? 'BAD_USER_INPUT', http: { status: 400 } },
       });
     }
-  });
+  }, costVariables);
   const limits: ApolloServerPlugin<RequestContext> = {
     async requestDidStart() {
       return {
@@ -128,7 +128,8 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
           }
         },
         async didResolveOperation(request) {
-          checkLimits(request.document, request.request.variables);
+          checkTexts(request.document, request.request.variables);
+          checkCost(request.document, request.request.variables);
         },
       };
     },

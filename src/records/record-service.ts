@@ -52,7 +52,11 @@ export interface RecordServiceOptions {
   deferFlush?: boolean;
 }
 
-/** Runs the shared lifecycle for one record type; every method runs inside the caller's transaction. */
+/**
+ * Runs the shared lifecycle for one record type; every method runs inside the caller's transaction and,
+ * unless a bulk writer defers flushing, writes everything it changed before it returns (the GraphQL
+ * mutations commit without a flush of their own: graphql/kit/mutation.ts).
+ */
 export class RecordService<E extends CatalogueRecord, I, P> {
   constructor(
     private readonly em: EntityManager,
@@ -165,7 +169,9 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     this.em.persist(record);
     audit(this.em, this.policy, `create${this.name}`, record, null, newRecordSnapshot(record));
     await this.rules.afterChange?.(this.em, record);
-    await insertNewEntities(this.em);
+    // The last write of this unit of work (the mutation commits without a flush): registering the new entities
+    // with it, as loaded ones, would be wasted work.
+    await takeNewEntities(this.em)?.run();
     return record;
   }
 

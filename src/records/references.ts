@@ -18,12 +18,31 @@ export async function findByRef<T extends { id: string; identifier: string }>(
   const key = `${entity.name} ${ref}`;
   if (cache?.has(key)) return cache.get(key) as T | null;
   const global = fromGlobalId(ref);
-  const found =
-    global && global.type === entity.name
-      ? await em.findOne(entity, { id: global.id } as never)
-      : await em.findOne(entity, { identifier: ref } as never);
+  const byId = global && global.type === entity.name;
+  const [found = null] = byId ? await readRecords(em, entity, [global.id], []) : await readRecords(em, entity, [], [ref]);
   if (cache && found) cache.set(key, found);
   return found;
+}
+
+/**
+ * The records of a kind with these ids or identifiers, read as plain rows and made entities of the unit of work
+ * (one already in it is kept as it is, unread): every write reads the record it changes and the few it names,
+ * and building the ORM's query cost more CPU than reading them.
+ */
+async function readRecords<T extends { id: string }>(em: EntityManager, entity: EntityClass<T>, ids: string[], identifiers: string[]): Promise<T[]> {
+  const unitOfWork = em.getUnitOfWork();
+  const loaded = (id: string) => {
+    const known = unitOfWork.getById<T>(entity, id as Primary<T>);
+    return known && wrap(known).isInitialized() ? known : null;
+  };
+  const found = ids.map(loaded).filter((record) => record !== null);
+  const unread = ids.filter((id) => !loaded(id));
+  const conditions = [unread.length > 0 ? 'id in (?)' : null, identifiers.length > 0 ? 'identifier in (?)' : null].filter((c) => c !== null);
+  if (conditions.length === 0) return found;
+  const values = [unread, identifiers].filter((list) => list.length > 0);
+  const table = em.getMetadata(entity).tableName;
+  const rows = await em.getConnection().execute<EntityDictionary<T>[]>(`select * from "${table}" where ${conditions.join(' or ')}`, values, 'all', em.getTransactionContext());
+  return [...found, ...rows.map((row) => loaded(row.id as string) ?? em.map(entity, row))];
 }
 
 /**
@@ -95,31 +114,13 @@ export class References {
       if (global && global.type === entity.name) ids.set(global.id, ref);
       else identifiers.push(ref);
     }
-    for (const row of await this.readRecords(entity, [...ids.keys()], identifiers)) {
+    for (const row of await readRecords(this.em, entity, [...ids.keys()], identifiers)) {
       for (const ref of [identifiers.includes(row.identifier) ? row.identifier : null, ids.get(row.id)]) {
         if (!ref) continue;
         this.known.set(`${entity.name} ${ref}`, row);
         cache?.set(`${entity.name} ${ref}`, row);
       }
     }
-  }
-
-  /**
-   * The records of a kind with these ids or identifiers, read as plain rows and made entities of this unit of
-   * work (one already in it is kept as it is): a write names a few records, and building the ORM's query
-   * costs more CPU than reading them.
-   */
-  private async readRecords<T extends CatalogueRecord>(entity: EntityClass<T>, ids: string[], identifiers: string[]): Promise<T[]> {
-    const conditions = [ids.length > 0 ? 'id in (?)' : null, identifiers.length > 0 ? 'identifier in (?)' : null].filter((c) => c !== null);
-    const values = [ids, identifiers].filter((list) => list.length > 0);
-    const table = this.em.getMetadata(entity).tableName;
-    const rows = await this.em
-      .getConnection()
-      .execute<EntityDictionary<T>[]>(`select * from "${table}" where ${conditions.join(' or ')}`, values, 'all', this.em.getTransactionContext());
-    return rows.map((row) => {
-      const known = this.em.getUnitOfWork().getById<T>(entity, row.id as Primary<T>);
-      return known && wrap(known).isInitialized() ? known : this.em.map(entity, row);
-    });
   }
 
   /** The record a reference names, whatever its status (the rule decides what it may be). */

@@ -266,6 +266,14 @@ describe('GraphQL input limits, ids and cost', () => {
       expect(nul.status).toBe(400);
       expect(codesOf(nul.text)).toEqual(['BAD_USER_INPUT']);
     }
+    // The cost of an operation also depends on what its @include and @skip conditions leave in.
+    const gated = 'query($all: Boolean!) { datasets(first: 5) { totalCount } all: datasets(first: 10000) @include(if: $all) { edges { node { title publisher { name } } } } }';
+    for (let round = 0; round < 2; round++) {
+      expect((await raw(gated, { all: false })).status).toBe(200);
+      const included = await raw(gated, { all: true });
+      expect(included.status).toBe(400);
+      expect(codesOf(included.text)).toEqual(['QUERY_TOO_COMPLEX']);
+    }
   });
 
   it('refuses impossible dates and codes that are not ISO countries or currencies, naming the field', async () => {

@@ -34,8 +34,9 @@ export function lifecycleResolver<E extends CatalogueRecord, I extends object, P
     userErrors!: UserError[];
   }
 
-  const service = (ctx: RequestContext, em: Parameters<Parameters<typeof runMutation>[1]>[0]) =>
-    new RecordService(em, ctx.policy, options.rules);
+  // The record service writes every change before it returns (records/record-service.ts).
+  const write = <T>(ctx: RequestContext, work: (records: RecordService<E, I, P>) => Promise<T>) =>
+    runMutation(ctx, (em) => work(new RecordService(em, ctx.policy, options.rules)), { writesItsChanges: true });
   const payload = async (work: Promise<{ result: E | null; userErrors: UserError[] }>): Promise<PayloadType> => {
     const outcome = await work;
     return { record: outcome.result, userErrors: outcome.userErrors };
@@ -54,7 +55,7 @@ export function lifecycleResolver<E extends CatalogueRecord, I extends object, P
   class LifecycleResolver {
     @Mutation(() => PayloadType, { name: `create${name}` })
     create(@Arg('input', () => options.input) input: I, @Ctx() ctx: RequestContext): Promise<PayloadType> {
-      return payload(runMutation(ctx, (em) => service(ctx, em).create(input)));
+      return payload(write(ctx, (records) => records.create(input)));
     }
 
     @Mutation(() => PayloadType, { name: `update${name}` })
@@ -64,23 +65,23 @@ export function lifecycleResolver<E extends CatalogueRecord, I extends object, P
       @Arg('input', () => options.patch) input: P,
       @Ctx() ctx: RequestContext,
     ): Promise<PayloadType> {
-      return payload(runMutation(ctx, (em) => service(ctx, em).update(id, expectedVersion, input)));
+      return payload(write(ctx, (records) => records.update(id, expectedVersion, input)));
     }
 
     @Mutation(() => PayloadType, { name: `publish${name}` })
     publish(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<PayloadType> {
-      return payload(runMutation(ctx, (em) => service(ctx, em).publish(id)));
+      return payload(write(ctx, (records) => records.publish(id)));
     }
 
     @Mutation(() => DeletePayloadType, { name: `delete${name}`, description: `Deletes a draft ${name} for good (audited); a published one is withdrawn instead.` })
     async delete(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<DeletePayloadType> {
-      const outcome = await runMutation(ctx, (em) => service(ctx, em).delete(id).then((record) => record.nodeId));
+      const outcome = await write(ctx, (records) => records.delete(id).then((record) => record.nodeId));
       return { deletedId: outcome.result, userErrors: outcome.userErrors };
     }
 
     @Mutation(() => PayloadType, { name: `withdraw${name}` })
     withdraw(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: RequestContext): Promise<PayloadType> {
-      return payload(runMutation(ctx, (em) => service(ctx, em).withdraw(id, reason)));
+      return payload(write(ctx, (records) => records.withdraw(id, reason)));
     }
   }
   return LifecycleResolver;
