@@ -51,7 +51,7 @@ export interface ChunkWriter {
 /**
  * The chunk `write` writes, in memory of its own (not the shared pool of small buffers, so it can be handed
  * to another thread) and of exactly its size: `write` runs twice, first only to count the bytes. (Written
- * into a growing buffer and copied out, each export thread kept a buffer of up to twice its largest chunk.)
+ * into a growing buffer and copied out, each export thread kept a buffer as large as its largest chunk.)
  */
 export function encodeChunk(write: (out: ChunkWriter) => void): Buffer<ArrayBuffer> {
   const size = new ChunkSize();
