@@ -243,6 +243,11 @@ class RecordRows<T extends object> {
    * its first assignment; a record that is only read needs none of that.
    */
   private readonly prototype: object;
+  /**
+   * A record's own properties, every one undefined: each record starts as a copy of it, all its properties
+   * in place at once (assigned one by one onto an empty object, they grew its property store again and again).
+   */
+  private readonly shape: Record<string, undefined> = {};
 
   constructor(em: EntityManager, entity: EntityClass<T>) {
     const platform = em.getPlatform();
@@ -259,14 +264,17 @@ class RecordRows<T extends object> {
           : prop.runtimeType === 'Date' ? (value: unknown) => (value == null || value instanceof Date ? value : platform.parseDate(value as string))
           : (value: unknown) => value;
         this.scalars.push({ name: prop.name, field, convert });
+        this.shape[prop.name] = undefined;
       } else if (prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) {
         this.foreignKeys.set(prop.name, field);
+        this.shape[prop.name] = undefined;
       }
     }
   }
 
   record(row: Row): T {
-    const record = Object.create(this.prototype) as Record<string, unknown>;
+    const record: Record<string, unknown> = { ...this.shape };
+    Object.setPrototypeOf(record, this.prototype);
     for (const { name, field, convert } of this.scalars) record[name] = row[field] === null ? null : convert(row[field]);
     return record as T;
   }
@@ -366,8 +374,11 @@ export class DatasetBatchReader {
          union all select dataset_id, organisation_id, 'contributor' from dataset_contributor where dataset_id = any($1::uuid[])`,
         [ids],
       ),
+      // Publications and evaluations are shared by many datasets of a batch: each is read once, with the
+      // datasets of the batch that name it (read once per dataset, they were most of a batch's rows).
       rows(
-        'select p.*, dp.dataset_id as of_dataset from publication p join dataset_publication dp on dp.publication_id = p.id where dp.dataset_id = any($1::uuid[])',
+        `select p.*, array_agg(dp.dataset_id) as of_datasets from publication p join dataset_publication dp on dp.publication_id = p.id
+          where dp.dataset_id = any($1::uuid[]) group by p.id order by p.id`,
         [ids],
       ),
       rows('select * from distribution where dataset_id = any($1::uuid[])', [ids]),
@@ -375,8 +386,8 @@ export class DatasetBatchReader {
       rows('select * from access_route where dataset_id = any($1::uuid[])', [ids]),
       rows('select s.* from access_route_step s join access_route r on r.id = s.route_id where r.dataset_id = any($1::uuid[]) order by s.position', [ids]),
       rows(
-        `select e.*, ed.dataset_id as of_dataset from health_economic_evaluation e join evaluation_dataset ed on ed.health_economic_evaluation_id = e.id
-          where ed.dataset_id = any($1::uuid[]) order by e.identifier`,
+        `select e.*, array_agg(ed.dataset_id) as of_datasets from health_economic_evaluation e join evaluation_dataset ed on ed.health_economic_evaluation_id = e.id
+          where ed.dataset_id = any($1::uuid[]) group by e.id order by e.identifier`,
         [ids],
       ),
     ]);
@@ -415,13 +426,9 @@ export class DatasetBatchReader {
       const party = organisation.get(row.organisation_id as string);
       if (party) add(row.role === 'holder' ? holders : contributors, row.dataset_id as string, party);
     }
-    const publicationsOf = groupBy(
-      publicationRows.map((row) => [row.of_dataset as string, this.publications.record(row)] as const).filter(([, publication]) => readable(publication)),
-    );
+    const publicationsOf = this.sharedBy(this.publications, publicationRows);
     const distributionsOf = groupBy(distributionRows.map((row) => [this.distributions.referenceOf(row, 'dataset')!, this.distributions.record(row)] as const));
-    const evaluationsOf = groupBy(
-      evaluationRows.map((row) => [row.of_dataset as string, this.evaluations.record(row)] as const).filter(([, evaluation]) => readable(evaluation)),
-    );
+    const evaluationsOf = this.sharedBy(this.evaluations, evaluationRows);
     const stepsOf = groupBy(
       stepRows.map((row) => {
         const step = this.steps.record(row);
@@ -456,6 +463,19 @@ export class DatasetBatchReader {
       };
     });
     return { records, bodiesOperatedBy, catalogueModified };
+  }
+
+  /**
+   * The records of `rows` the public may read, by dataset (`of_datasets`: the datasets naming each), each
+   * dataset's in the order of the rows (publications by id, as their links are keyed; evaluations by identifier).
+   */
+  private sharedBy<T extends CatalogueRecord>(records: RecordRows<T>, rows: Row[]): Map<string, T[]> {
+    const byDataset = new Map<string, T[]>();
+    for (const row of rows) {
+      const record = records.record(row);
+      if (readable(record)) for (const dataset of row.of_datasets as string[]) add(byDataset, dataset, record);
+    }
+    return byDataset;
   }
 }
 

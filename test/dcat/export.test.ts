@@ -70,6 +70,15 @@ describe('exportCatalogue', () => {
     });
   }
 
+  it('states a record that datasets of one batch share (an evaluation of two datasets) for each of them', async () => {
+    // The default batch size puts every dataset in one batch; each shared record is read once for it.
+    const { sink, text } = chunkSink();
+    await exportCatalogue(catalogue.orm, sink, { baseUrl: BASE, format: 'application/n-triples' });
+    await new Promise<void>((resolve) => sink.end(resolve));
+    const exported = distinct(await parse(text(), 'application/n-triples'));
+    expect(isomorphic(exported, pagesCombined)).toBe(true);
+  });
+
   it('writes a catalogue without datasets as just the catalogue', async () => {
     await catalogue.orm.em.getConnection().execute(`update dataset set status = 'DRAFT'`);
     try {

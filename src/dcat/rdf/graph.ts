@@ -46,11 +46,11 @@ export class Graph implements Triples {
   }
 }
 
-/** How a TextGraph writes terms: the syntax of one RDF format (N-Triples, Turtle). */
+/** How a TextGraph writes terms into its text: the syntax of one RDF format (N-Triples, Turtle). */
 export interface TermSyntax {
-  subject(term: RDF.Quad_Subject): string;
-  predicate(term: RDF.NamedNode): string;
-  object(term: RDF.Quad_Object): string;
+  subject(term: RDF.Quad_Subject, text: Utf8Text): void;
+  predicate(term: RDF.NamedNode, text: Utf8Text): void;
+  object(term: RDF.Quad_Object, text: Utf8Text): void;
 }
 
 /** A subject of a TextGraph and its statements, which are linked in the order first stated. */
@@ -96,10 +96,10 @@ export class TextGraph implements Triples {
     const node = subject === this.lastSubject && this.lastNode ? this.lastNode : this.nodeFor(subject);
     const text = this.text;
     const start = text.length;
-    text.add(this.syntax.predicate(predicate));
+    this.syntax.predicate(predicate, text);
     const split = text.length;
     text.addByte(SPACE);
-    text.add(this.syntax.object(object));
+    this.syntax.object(object, text);
     const end = text.length;
     const mask = this.slots.length - 1;
     let slot = text.hash(start, end, node.subjectStart) & mask;
@@ -164,7 +164,7 @@ export class TextGraph implements Triples {
     let node = this.nodeOf.get(key);
     if (!node) {
       const subjectStart = this.text.length;
-      this.text.add(this.syntax.subject(subject));
+      this.syntax.subject(subject, this.text);
       node = { subjectStart, subjectEnd: this.text.length, first: -1, last: -1 };
       this.nodes.push(node);
       this.nodeOf.set(key, node);

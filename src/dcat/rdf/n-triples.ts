@@ -1,5 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import type { TermSyntax } from './graph.js';
+import type { Utf8Text } from './utf8-text.js';
 
 /*
  * Terms as N-Triples / Turtle text (RDF 1.1 N-Triples, sections 2.3-2.4): what the streamed export writes,
@@ -48,9 +49,14 @@ export function quotedString(value: string): string {
 
 /** A literal with its language tag or datatype (none for xsd:string), the datatype written by `iri`. */
 export function literalText(literal: RDF.Literal, iri: (iri: string) => string): string {
-  if (literal.language) return `${quotedString(literal.value)}@${literal.language}`;
+  return quotedString(literal.value) + literalSuffix(literal, iri);
+}
+
+/** What follows a literal's quoted value: its language tag, or its datatype (none for xsd:string) written by `iri`. */
+function literalSuffix(literal: RDF.Literal, iri: (iri: string) => string): string {
+  if (literal.language) return `@${literal.language}`;
   const datatype = literal.datatype.value;
-  return datatype === XSD_STRING ? quotedString(literal.value) : `${quotedString(literal.value)}^^${iri(datatype)}`;
+  return datatype === XSD_STRING ? '' : `^^${iri(datatype)}`;
 }
 
 export function nTriplesTerm(term: RDF.Term): string {
@@ -66,9 +72,50 @@ export function nTriplesTerm(term: RDF.Term): string {
   }
 }
 
+// An export writes terms straight into its text, piece by piece: a term's text made as one string first
+// (`<${iri}>`) is a string of pieces that has to be copied flat before it can be encoded, for every term.
+
+/** An IRI in angle brackets, escaped, into `text`. */
+export function writeIri(iri: string, text: Utf8Text): void {
+  if (IRI_ESCAPED.test(iri)) return text.add(nTriplesIri(iri));
+  text.addByte(LESS_THAN);
+  text.add(iri);
+  text.addByte(GREATER_THAN);
+}
+
+/** A literal with its language tag or datatype (none for xsd:string) into `text`, the datatype written by `iri`. */
+export function writeLiteral(literal: RDF.Literal, text: Utf8Text, iri: (iri: string) => string): void {
+  const value = literal.value;
+  if (STRING_ESCAPED.test(value)) text.add(quotedString(value));
+  else {
+    text.addByte(QUOTE);
+    text.add(value);
+    text.addByte(QUOTE);
+  }
+  text.add(literalSuffix(literal, iri));
+}
+
+function writeTerm(term: RDF.Term, text: Utf8Text): void {
+  switch (term.termType) {
+    case 'NamedNode':
+      return writeIri(term.value, text);
+    case 'BlankNode':
+      text.add('_:');
+      return text.add(term.value);
+    case 'Literal':
+      return writeLiteral(term, text, nTriplesVocabularyIri);
+    default:
+      throw new Error(`Cannot write a ${term.termType} as an RDF term`);
+  }
+}
+
+const LESS_THAN = 0x3c;
+const GREATER_THAN = 0x3e;
+const QUOTE = 0x22;
+
 /** N-Triples terms, for a TextGraph an export writes as N-Triples. */
 export const nTriplesSyntax: TermSyntax = {
-  subject: nTriplesTerm,
-  predicate: (term) => nTriplesVocabularyIri(term.value),
-  object: nTriplesTerm,
+  subject: writeTerm,
+  predicate: (term, text) => text.add(nTriplesVocabularyIri(term.value)),
+  object: writeTerm,
 };

@@ -2,8 +2,8 @@ import type * as RDF from '@rdfjs/types';
 import { Writer, type WriterOptions } from 'n3';
 import type { RdfFormat } from './formats.js';
 import { type TermSyntax, TextGraph } from './graph.js';
-import { literalText, nTriplesIri, nTriplesSyntax, nTriplesTerm, rememberedIris } from './n-triples.js';
-import { Utf8Text } from './utf8-text.js';
+import { nTriplesIri, nTriplesSyntax, rememberedIris, writeIri, writeLiteral } from './n-triples.js';
+import { type Utf8Text, encodeChunk } from './utf8-text.js';
 import { toJsonLd } from './json-ld.js';
 import { toRdfXml } from './rdf-xml.js';
 
@@ -75,33 +75,30 @@ export interface RdfBatchFormat {
 
 export function nTriplesBatches(): RdfBatchFormat {
   const graph = new TextGraph(nTriplesSyntax);
-  const out = new Utf8Text();
   return {
     header: '',
     graph: () => (graph.clear(), graph),
-    encode(graph) {
+    encode: (graph) => encodeChunk((out) => {
       const text = graph.text;
       graph.forEachNode((node) => {
         for (let k = node.first; k !== -1; k = graph.nextStatement(k)) {
           out.addBytes(text, node.subjectStart, node.subjectEnd);
           out.addByte(SPACE);
           out.addBytes(text, graph.statementStart(k), graph.statementEnd(k));
-          out.add(' .\n');
+          out.addAscii(' .\n');
         }
       });
-      return out.take();
-    },
+    }),
   };
 }
 
 /** Turtle: a block per subject, prefixed names where a prefix fits, `a` for rdf:type, objects of one predicate listed with commas. */
 export function turtleBatches(prefixes: Record<string, string>): RdfBatchFormat {
   const graph = new TextGraph(new TurtleSyntax(prefixes));
-  const out = new Utf8Text();
   return {
     header: Object.entries(prefixes).map(([prefix, namespace]) => `@prefix ${prefix}: ${nTriplesIri(namespace)}.\n`).join('') + '\n',
     graph: () => (graph.clear(), graph),
-    encode(graph) {
+    encode: (graph) => encodeChunk((out) => {
       const text = graph.text;
       const predicateLength = (k: number): number => graph.statementSplit(k) - graph.statementStart(k);
       graph.forEachNode((node) => {
@@ -114,15 +111,14 @@ export function turtleBatches(prefixes: Record<string, string>): RdfBatchFormat 
             out.addByte(COMMA);
             out.addBytes(text, graph.statementSplit(k), graph.statementEnd(k));
           } else {
-            out.add(previous === -1 ? ' ' : ';\n    ');
+            out.addAscii(previous === -1 ? ' ' : ';\n    ');
             out.addBytes(text, graph.statementStart(k), graph.statementEnd(k));
           }
           previous = k;
         }
-        out.add('.\n');
+        out.addAscii('.\n');
       });
-      return out.take();
-    },
+    }),
   };
 }
 
@@ -135,39 +131,54 @@ class TurtleSyntax implements TermSyntax {
   private readonly prefixOf: Map<string, string>;
 
   /** Predicates and datatypes, which recur in every block. */
-  private readonly vocabularyIri = rememberedIris((iri) => this.iri(iri));
+  private readonly vocabularyIri = rememberedIris((iri) => {
+    const cut = localNameStart(iri);
+    const prefix = this.prefixFor(iri, cut);
+    return prefix === undefined ? nTriplesIri(iri) : `${prefix}:${iri.slice(cut)}`;
+  });
 
   constructor(prefixes: Record<string, string>) {
     this.prefixOf = new Map(Object.entries(prefixes).map(([prefix, namespace]) => [namespace, prefix]));
   }
 
-  subject(term: RDF.Quad_Subject): string {
-    return term.termType === 'NamedNode' ? this.iri(term.value) : nTriplesTerm(term);
+  subject(term: RDF.Quad_Subject, text: Utf8Text): void {
+    if (term.termType === 'NamedNode') this.writeIri(term.value, text);
+    else nTriplesSyntax.subject(term, text);
   }
 
-  predicate(term: RDF.NamedNode): string {
-    return term.value === RDF_TYPE ? 'a' : this.vocabularyIri(term.value);
+  predicate(term: RDF.NamedNode, text: Utf8Text): void {
+    text.add(term.value === RDF_TYPE ? 'a' : this.vocabularyIri(term.value));
   }
 
-  object(term: RDF.Quad_Object): string {
+  object(term: RDF.Quad_Object, text: Utf8Text): void {
     switch (term.termType) {
       case 'NamedNode':
-        return this.iri(term.value);
+        return this.writeIri(term.value, text);
       case 'Literal':
-        return literalText(term, this.vocabularyIri);
+        return writeLiteral(term, text, this.vocabularyIri);
       default:
-        return nTriplesTerm(term);
+        return nTriplesSyntax.object(term, text);
     }
   }
 
-  private iri(iri: string): string {
-    const cut = Math.max(iri.lastIndexOf('#'), iri.lastIndexOf('/')) + 1;
+  private writeIri(iri: string, text: Utf8Text): void {
+    const cut = localNameStart(iri);
+    const prefix = this.prefixFor(iri, cut);
+    if (prefix === undefined) return writeIri(iri, text);
+    text.add(prefix);
+    text.addByte(COLON);
+    text.add(iri.slice(cut));
+  }
+
+  /** The prefix `iri` is written with (its local name starting at `cut`), or undefined for a full IRI. */
+  private prefixFor(iri: string, cut: number): string | undefined {
     const prefix = cut > 0 ? this.prefixOf.get(iri.slice(0, cut)) : undefined;
-    if (prefix === undefined) return nTriplesIri(iri);
-    const local = iri.slice(cut);
-    return LOCAL_NAME.test(local) ? `${prefix}:${local}` : nTriplesIri(iri);
+    return prefix !== undefined && LOCAL_NAME.test(iri.slice(cut)) ? prefix : undefined;
   }
 }
+
+const localNameStart = (iri: string): number => Math.max(iri.lastIndexOf('#'), iri.lastIndexOf('/')) + 1;
+const COLON = 0x3a;
 
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 // A subset of Turtle's PN_LOCAL that needs no escaping (no dots, no percent signs, no colons).

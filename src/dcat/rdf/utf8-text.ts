@@ -18,13 +18,6 @@ export class Utf8Text {
     this.bytes[this.length++] = byte;
   }
 
-  /** Bytes `start` to `end` of another text. */
-  addBytes(source: Utf8Text, start: number, end: number): void {
-    if (this.length + end - start > this.bytes.length) this.grow(end - start);
-    source.bytes.copy(this.bytes, this.length, start, end);
-    this.length += end - start;
-  }
-
   /** Whether bytes `a` to `a + length` are bytes `b` to `b + length`. */
   same(a: number, b: number, length: number): boolean {
     const bytes = this.bytes;
@@ -40,20 +33,65 @@ export class Utf8Text {
     return hash;
   }
 
-  /**
-   * The text so far, copied into a chunk whose memory is its own (not the shared pool of small buffers), so
-   * it can be handed to another thread; then a fresh start.
-   */
-  take(): Buffer<ArrayBuffer> {
-    const chunk = Buffer.allocUnsafeSlow(this.length);
-    this.bytes.copy(chunk, 0, 0, this.length);
-    this.length = 0;
-    return chunk;
-  }
-
   private grow(needed: number): void {
     const larger = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, this.length + needed));
     this.bytes.copy(larger, 0, 0, this.length);
     this.bytes = larger;
+  }
+}
+
+/** What a chunk is written with: pieces of a Utf8Text and ASCII punctuation. */
+export interface ChunkWriter {
+  /** Bytes `start` to `end` of `source`. */
+  addBytes(source: Utf8Text, start: number, end: number): void;
+  addAscii(text: string): void;
+  addByte(byte: number): void;
+}
+
+/**
+ * The chunk `write` writes, in memory of its own (not the shared pool of small buffers, so it can be handed
+ * to another thread) and of exactly its size: `write` runs twice, first only to count the bytes. (Written
+ * into a growing buffer and copied out, each export thread kept a buffer as large as its largest chunk.)
+ */
+export function encodeChunk(write: (out: ChunkWriter) => void): Buffer<ArrayBuffer> {
+  const size = new ChunkSize();
+  write(size);
+  const chunk = new ChunkFill(Buffer.allocUnsafeSlow(size.length));
+  write(chunk);
+  return chunk.bytes;
+}
+
+class ChunkSize implements ChunkWriter {
+  length = 0;
+
+  addBytes(_source: Utf8Text, start: number, end: number): void {
+    this.length += end - start;
+  }
+
+  addAscii(text: string): void {
+    this.length += text.length;
+  }
+
+  addByte(): void {
+    this.length++;
+  }
+}
+
+class ChunkFill implements ChunkWriter {
+  private length = 0;
+
+  constructor(readonly bytes: Buffer<ArrayBuffer>) {}
+
+  addBytes(source: Utf8Text, start: number, end: number): void {
+    source.bytes.copy(this.bytes, this.length, start, end);
+    this.length += end - start;
+  }
+
+  addAscii(text: string): void {
+    this.length += this.bytes.write(text, this.length, 'latin1');
+  }
+
+  addByte(byte: number): void {
+    this.bytes[this.length++] = byte;
   }
 }
