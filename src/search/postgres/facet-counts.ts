@@ -1,5 +1,5 @@
 import { FACET_BUCKETS, INDIVIDUALS_RANGES, VALUE_FACETS, valueFacet, type FacetField, type ValueFacet } from '../query-model.js';
-import { NARROW_ROW_COLUMNS_SQL, columnOf, statementTriggersSql } from './postgres-schema.js';
+import { NARROW_ROW_COLUMNS_SQL, SMALL_COHORT_LIMIT, columnOf, statementTriggersSql } from './postgres-schema.js';
 
 /**
  * Facet counts of a narrowed search without words, counted in one pass over a narrow copy of the projection.
@@ -9,6 +9,13 @@ import { NARROW_ROW_COLUMNS_SQL, columnOf, statementTriggersSql } from './postgr
  * distinct list once). Counting a list facet then groups the matches by list key and unnests each distinct list
  * once, instead of unnesting every match's list (a disease closure holds about 20 ids). Triggers keep both
  * tables in step with the projection in the writer's transaction, so counts see exactly the rows the page does.
+ *
+ * `<table>_groups` holds the narrow rows grouped by everything a count may tell apart (visibility, consent, each
+ * facet's value or list key, the size range in either view and a small rounded size, see SMALL_COHORT_LIMIT),
+ * with their number and size sums. Datasets alike in all of these are one group, so counting reads groups
+ * instead of datasets (100k bench datasets are 28k groups); only a minimum cohort size, or a disclosure threshold
+ * above the small sizes, needs the datasets themselves. A trigger on the narrow table keeps it, also in the
+ * writer's transaction. Groups that became empty stay (with n = 0) until a rebuild, like the maintained counts.
  */
 
 /** The narrow table's column of a facet: its value, or the key of its list. */
@@ -22,16 +29,43 @@ const LISTS = VALUE_FACETS.filter((facet) => facet.multiValued).map((facet) => (
 const COPIED = ['id', 'status', 'owner_organisation_id', 'consent_key', 'individuals', 'individuals_rounded', ...SINGLE];
 
 /** The tables renamed along with the projection when a rebuild is swapped in, and their indexes. */
-export const FACET_TABLES = ['_facets', '_lists'] as const;
-export const FACET_INDEX_SUFFIXES = ['facets_pkey', 'lists_pkey', 'lists_vals_excl', 'lists_vals_idx'] as const;
+export const FACET_TABLES = ['_facets', '_lists', '_groups'] as const;
+export const FACET_INDEX_SUFFIXES = ['facets_pkey', 'lists_pkey', 'lists_vals_excl', 'lists_vals_idx', 'groups_key'] as const;
 
 /** The narrow table's columns; one built by a version with other facets is built afresh (see facetTablesSql). */
 export const FACET_TABLE_COLUMNS: readonly string[] = [...COPIED, ...LISTS.map(({ key }) => key)];
 
+/**
+ * What a group is told apart by: a narrow row's columns but its id and sizes, the size range's bit in each view
+ * (0: in none), and the rounded size when below SMALL_COHORT_LIMIT (-1 otherwise), so a disclosure threshold up to
+ * it applies to whole groups.
+ */
+const GROUP_KEY = ['status', 'owner_organisation_id', 'consent_key', 'low', 'exact_size', 'rounded_size', ...SINGLE, ...LISTS.map(({ key }) => key)];
+const GROUP_SUMS = ['n', 'exact_sum', 'rounded_sum'];
+/** The groups table's columns; one built by another version is built afresh along with the narrow table. */
+export const GROUP_TABLE_COLUMNS: readonly string[] = [...GROUP_KEY, ...GROUP_SUMS];
+
+/** A size's range as a bit (the ranges' order), 0 when it lies in none (no size, or 0). */
+function sizeBitSql(size: string): string {
+  return `CASE ${INDIVIDUALS_RANGES.map(({ min, max }, position) => `WHEN ${size} >= ${min}${max === null ? '' : ` AND ${size} <= ${max}`} THEN ${1 << position}`).join(' ')} ELSE 0 END`;
+}
+
+/** A narrow row's group key, in GROUP_KEY's order. */
+const GROUP_KEY_OF_ROW = [
+  'r.status',
+  'r.owner_organisation_id',
+  'r.consent_key',
+  `CASE WHEN r.individuals_rounded < ${SMALL_COHORT_LIMIT} THEN r.individuals_rounded ELSE -1 END`,
+  sizeBitSql('r.individuals'),
+  sizeBitSql('r.individuals_rounded'),
+  ...SINGLE.map((column) => `r.${column}`),
+  ...LISTS.map(({ key }) => `r.${key}`),
+];
+
 /** Creates the narrow table and the list dictionary (replacing any older ones) and fills them from the projection. */
 export function facetTablesSql(table: string): string[] {
   return [
-    `DROP TABLE IF EXISTS ${table}_facets, ${table}_lists`,
+    `DROP TABLE IF EXISTS ${table}_facets, ${table}_lists, ${table}_groups`,
     // A list is found by a hash index: a btree entry could not hold a long disease closure.
     `CREATE TABLE ${table}_lists (
       key integer GENERATED ALWAYS AS IDENTITY,
@@ -46,10 +80,43 @@ export function facetTablesSql(table: string): string[] {
       ${LISTS.map(({ key }) => `${key} integer NOT NULL`).join(', ')},
       CONSTRAINT ${table}_facets_pkey PRIMARY KEY (id)
     )`,
+    // NULLS NOT DISTINCT (PostgreSQL 15): datasets without a consent or a facet's value are one group too.
+    `CREATE TABLE ${table}_groups (
+      status text NOT NULL,
+      owner_organisation_id text NOT NULL,
+      consent_key text,
+      low integer NOT NULL,
+      exact_size integer NOT NULL,
+      rounded_size integer NOT NULL,
+      ${SINGLE.map((column) => `${column} text COLLATE "C"`).join(', ')},
+      ${LISTS.map(({ key }) => `${key} integer NOT NULL`).join(', ')},
+      n bigint NOT NULL,
+      exact_sum bigint NOT NULL,
+      rounded_sum bigint NOT NULL,
+      CONSTRAINT ${table}_groups_key UNIQUE NULLS NOT DISTINCT (${GROUP_KEY.join(', ')})
+    )`,
     ...facetRowsSql(table, table),
+    groupDeltasSql(table, `SELECT 1 AS delta, * FROM ${table}_facets`),
     `ANALYZE ${table}_lists`,
     `ANALYZE ${table}_facets`,
+    `ANALYZE ${table}_groups`,
   ];
+}
+
+/**
+ * Adds the source narrow rows (each with a delta of +1 or -1) to their groups, in key order so concurrent writers
+ * do not deadlock on them; a group whose rows cancel out (a row written again alike) is not touched.
+ */
+function groupDeltasSql(table: string, source: string): string {
+  const sums = ['sum(r.delta)', 'sum(r.delta * coalesce(r.individuals, 0))', 'sum(r.delta * coalesce(r.individuals_rounded, 0))'];
+  return `INSERT INTO ${table}_groups AS g (${GROUP_TABLE_COLUMNS.join(', ')})
+    SELECT ${GROUP_KEY_OF_ROW.join(', ')}, ${sums.join(', ')}
+    FROM (${source}) r
+    GROUP BY ${GROUP_KEY.map((_, index) => index + 1).join(', ')}
+    HAVING ${sums.map((sum) => `${sum} <> 0`).join(' OR ')}
+    ORDER BY ${GROUP_KEY.map((_, index) => index + 1).join(', ')}
+    ON CONFLICT (${GROUP_KEY.join(', ')}) DO UPDATE
+      SET ${GROUP_SUMS.map((column) => `${column} = g.${column} + EXCLUDED.${column}`).join(', ')}`;
 }
 
 /**
@@ -73,9 +140,24 @@ function facetRowsSql(table: string, source: string): string[] {
   ];
 }
 
-/** Statement triggers keeping the narrow table in step with every write to the projection. */
+/**
+ * Statement triggers keeping the narrow table in step with every write to the projection, and the groups with
+ * every write to the narrow table.
+ */
 export function facetMaintenanceSql(table: string): string[] {
   return [
+    `CREATE OR REPLACE FUNCTION ${table}_maintain_groups() RETURNS trigger LANGUAGE plpgsql AS $f$
+     BEGIN
+       IF TG_OP = 'INSERT' THEN
+         ${groupDeltasSql(table, 'SELECT 1 AS delta, * FROM new_rows')};
+       ELSIF TG_OP = 'UPDATE' THEN
+         ${groupDeltasSql(table, 'SELECT 1 AS delta, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows')};
+       ELSE
+         ${groupDeltasSql(table, 'SELECT -1 AS delta, * FROM old_rows')};
+       END IF;
+       RETURN NULL;
+     END $f$`,
+    ...statementTriggersSql(`${table}_facets`, 'groups_', `${table}_maintain_groups`),
     `CREATE OR REPLACE FUNCTION ${table}_maintain_facets() RETURNS trigger LANGUAGE plpgsql AS $f$
      BEGIN
        IF TG_OP = 'DELETE' THEN
@@ -89,12 +171,12 @@ export function facetMaintenanceSql(table: string): string[] {
   ];
 }
 
-/** A list facet's filter on the narrow table: its list shares a value with the filter's (a bind parameter). */
+/** A list facet's filter on the counted rows: its list shares a value with the filter's (a bind parameter). */
 export function listFilterSql(table: string, facet: ValueFacet, values: string): string {
   return `${countedColumn(facet)} IN (SELECT key FROM ${table}_lists WHERE vals && ${values}::text[])`;
 }
 
-/** A facetable filter as a condition on the narrow table, and the facet whose own filter it is. */
+/** A facetable filter as a condition on the counted rows, and the facet whose own filter it is. */
 export interface CountedFilter {
   facet: FacetField;
   /** The facet's counts ignore this filter. */
@@ -102,14 +184,45 @@ export interface CountedFilter {
   sql: string;
 }
 
-export interface CountingRequest {
+/** What a counting pass reads: datasets (the narrow table) or groups of them, each row with these expressions. */
+export interface CountedRows {
   table: string;
+  /** The datasets the row stands for. */
+  n: string;
+  /** Their cohort sizes summed in the request's view (null: none shown). */
+  people: string;
+  /** The bit of the size range the row's datasets lie in, in the request's view (see INDIVIDUALS_RANGES). */
+  sizeBit: string;
+}
+
+/** Each dataset of the narrow table, `shown` being its cohort size in the request's view. */
+export function datasetRows(table: string, shown: string): CountedRows {
+  return { table: `${table}_facets`, n: '1', people: shown, sizeBit: sizeBitSql(shown) };
+}
+
+/**
+ * The groups, for a view whose disclosure threshold (a bind parameter) is within the small sizes they keep apart:
+ * a group below the threshold shows no size, like each of its datasets.
+ */
+export function groupRows(table: string, view: { kind: 'EXACT' } | { kind: 'DISCLOSED'; threshold: string }): CountedRows {
+  if (view.kind === 'EXACT') return { table: `${table}_groups`, n: 'n', people: 'exact_sum', sizeBit: 'exact_size' };
+  const disclosed = `(low = -1 OR low >= ${view.threshold}::int)`;
+  return {
+    table: `${table}_groups`,
+    n: 'n',
+    people: `CASE WHEN ${disclosed} THEN rounded_sum END`,
+    sizeBit: `CASE WHEN ${disclosed} THEN rounded_size ELSE 0 END`,
+  };
+}
+
+export interface CountingRequest {
+  /** The projection, whose name the narrow tables' names derive from. */
+  table: string;
+  rows: CountedRows;
   facets: readonly FacetField[];
-  /** Conditions every counted row meets (visibility, statuses, consent), on the narrow table's columns. */
+  /** Conditions every counted row meets (visibility, statuses, consent), on the counted table's columns. */
   conditions: string[];
   filters: CountedFilter[];
-  /** The cohort size in the request's view, as an expression on the narrow table. */
-  shown: string;
   withTotals: boolean;
   /** A facet whose buckets are read elsewhere (the maintained counts): rows failing its own filter count nowhere. */
   precounted: { facet: FacetField; sql: string } | null;
@@ -123,7 +236,7 @@ export interface CountingRequest {
  * groups, from which each facet sums its buckets: a list facet unnests each distinct list of its groups once.
  */
 export function countedSummarySql(request: CountingRequest): { with: string; select: string } {
-  const { table, filters, precounted, add } = request;
+  const { table, rows, filters, precounted, add } = request;
   const ownBit = (field: FacetField) => {
     if (field === precounted?.facet) return null;
     const index = filters.findIndex((filter) => filter.facet === field && filter.disjunctive);
@@ -135,15 +248,12 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
   const sets = grouped.map((column) => `(failed, ${column})`);
   // GROUPING() sets a bit for each listed column a row's grouping leaves out, the first column highest.
   const setOf = (column: string) => (1 << grouped.length) - 1 - (1 << (grouped.length - 1 - grouped.indexOf(column)));
-  const sizeMask = INDIVIDUALS_RANGES.map(
-    ({ min, max }, position) => `(CASE WHEN shown >= ${min}${max === null ? '' : ` AND shown <= ${max}`} THEN ${1 << position} ELSE 0 END)`,
-  ).join(' | ');
-  const read = [`${request.shown} AS shown`, `${failed} AS failed`, ...grouped.filter((column) => column !== SIZE_MASK)];
+  const read = [`${rows.people} AS people`, `${rows.n} AS n`, `${failed} AS failed`, ...grouped.map((column) => (column === SIZE_MASK ? `${rows.sizeBit} AS ${SIZE_MASK}` : column))];
   // OFFSET 0 keeps the filters' mask computed once per row rather than again in the outer WHERE.
-  const matched = `SELECT ${read.join(', ')} FROM ${table}_facets WHERE ${request.conditions.join(' AND ') || 'TRUE'} OFFSET 0`;
+  const matched = `SELECT ${read.join(', ')} FROM ${rows.table} WHERE ${request.conditions.join(' AND ') || 'TRUE'} OFFSET 0`;
   const groups = `counted AS MATERIALIZED (
-    SELECT failed, ${grouped.join(', ')}, GROUPING(${grouped.join(', ')}) AS grouping_set, count(*) AS n, sum(shown) AS people
-    FROM (SELECT *, ${sizeMask} AS ${SIZE_MASK} FROM (${matched}) matched WHERE failed IN (${[...new Set(counted)].join(', ')})) rows
+    SELECT failed, ${grouped.join(', ')}, GROUPING(${grouped.join(', ')}) AS grouping_set, sum(n) AS n, sum(people) AS people
+    FROM (${matched}) matched WHERE failed IN (${[...new Set(counted)].join(', ')})
     GROUP BY GROUPING SETS (${sets.join(', ')}))`;
   const inSet = (field: FacetField) => {
     const own = ownBit(field);

@@ -28,7 +28,7 @@ import {
   upgradeTableSql,
   upsertSql,
 } from './postgres-schema.js';
-import { FACET_INDEX_SUFFIXES, FACET_TABLE_COLUMNS, FACET_TABLES, facetMaintenanceSql, facetTablesSql } from './facet-counts.js';
+import { FACET_INDEX_SUFFIXES, FACET_TABLE_COLUMNS, FACET_TABLES, GROUP_TABLE_COLUMNS, facetMaintenanceSql, facetTablesSql } from './facet-counts.js';
 import {
   CURSOR_KEYS,
   expandedWords,
@@ -113,13 +113,19 @@ export class PostgresSearchEngine implements SearchEngine {
         // A projection from before the text table: filled from the rows it holds.
         for (const statement of textTableSql(this.table)) await client.query(statement);
       }
-      // A projection built before the narrow facet table, or before its facets changed, gets it afresh.
-      const narrow = await client.query<{ columns: string[] }>(
-        `SELECT coalesce(array_agg(attname::text ORDER BY attnum), '{}') AS columns FROM pg_attribute
-          WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped`,
-        [`${this.table}_facets`],
-      );
-      if (narrow.rows[0]!.columns.join() !== FACET_TABLE_COLUMNS.join()) {
+      // A projection built before the narrow facet table and its groups, or before its facets changed, gets them afresh.
+      const columns = async (name: string) =>
+        (
+          await client.query<{ columns: string[] }>(
+            `SELECT coalesce(array_agg(attname::text ORDER BY attnum), '{}') AS columns FROM pg_attribute
+              WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped`,
+            [name],
+          )
+        ).rows[0]!.columns.join();
+      if (
+        (await columns(`${this.table}_facets`)) !== FACET_TABLE_COLUMNS.join() ||
+        (await columns(`${this.table}_groups`)) !== GROUP_TABLE_COLUMNS.join()
+      ) {
         for (const statement of facetTablesSql(this.table)) await client.query(statement);
       }
       for (const statement of maintenance(this.table)) await client.query(statement);

@@ -19,7 +19,7 @@ import {
   type SortPosition,
   type TextField,
 } from '../query-model.js';
-import { countedSummarySql, listFilterSql } from './facet-counts.js';
+import { countedSummarySql, datasetRows, groupRows, listFilterSql } from './facet-counts.js';
 import { COUNTED_SIZE_FACETS, ISO_MILLIS, SMALL_COHORT_LIMIT, STEMMING, TEXT_WEIGHT_CLASS, columnOf, textTableName } from './postgres-schema.js';
 import {
   WORD_LEXEMES_SQL,
@@ -417,28 +417,37 @@ function liveSummarySql(query: DatasetQuery, table: string, text: ExpandedWord[]
 }
 
 /**
- * Without words every condition is on the narrow table of facet-counts.ts, which counts totals and facets in
- * one pass; a list facet's filter there matches the keys of the lists sharing a value with it.
+ * Without words every condition is on the narrow tables of facet-counts.ts, which count totals and facets in
+ * one pass: over the groups of datasets where they can tell the filters and the view apart, over the datasets
+ * otherwise (a minimum cohort size, a disclosure threshold above the small sizes). A list facet's filter there
+ * matches the keys of the lists sharing a value with it.
  */
 function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParameters): SummarySql {
-  const individuals = individualsSql(query.individuals, params);
+  const view = query.individuals;
+  const grouped = groupsAnswer(query);
+  const rows = grouped
+    ? groupRows(table, view.kind === 'EXACT' ? view : { kind: 'DISCLOSED', threshold: params.add(view.threshold) })
+    : datasetRows(table, individualsSql(view, params).shown);
   // With one facetable filter, its own (disjunctive) facet counts the whole visible catalogue: the maintained
   // counts have it, so the pass reads only the rows that pass the filter.
   const [only, ...others] = query.facetFilters;
   const ownFromCounts = only && others.length === 0 && isDisjunctive(only.facet.field) && answeredByCounts({ ...query, facetFilters: [] });
+  const visible = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)];
   return countedSummarySql({
     table,
+    rows,
     facets: query.facets,
-    conditions: [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)],
+    conditions: grouped ? [...visible, 'n > 0'] : visible,
     filters: query.facetFilters.map((filter) => ({
       facet: filter.facet.field,
       disjunctive: isDisjunctive(filter.facet.field),
       sql:
         filter.kind === 'values' && filter.facet.multiValued
           ? listFilterSql(table, filter.facet, params.add(filter.values))
-          : facetFilterSql(filter, individuals.shown, params),
+          : filter.kind === 'size' && grouped
+            ? `(${rows.sizeBit}) & ${params.add(rangeBits(filter.ranges!))}::int <> 0`
+            : facetFilterSql(filter, rows.people, params),
     })),
-    shown: individuals.shown,
     withTotals: query.withTotals,
     precounted:
       ownFromCounts && query.facets.includes(only.facet.field)
@@ -446,6 +455,23 @@ function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParamet
         : null,
     add: (value) => params.add(value),
   });
+}
+
+/**
+ * The groups tell apart the size ranges and, below SMALL_COHORT_LIMIT, the sizes a disclosure threshold compares;
+ * a minimum cohort size can fall anywhere in a range.
+ */
+function groupsAnswer(query: DatasetQuery): boolean {
+  const { individuals } = query;
+  return (
+    (individuals.kind === 'EXACT' || individuals.threshold <= SMALL_COHORT_LIMIT) &&
+    query.facetFilters.every((filter) => filter.kind !== 'size' || filter.min === null)
+  );
+}
+
+/** The size ranges' bits together (see INDIVIDUALS_RANGES). */
+function rangeBits(ranges: readonly IndividualsRange[]): number {
+  return INDIVIDUALS_RANGES.reduce((bits, range, position) => (ranges.includes(range) ? bits | (1 << position) : bits), 0);
 }
 
 function isDisjunctive(facet: FacetField | null): boolean {

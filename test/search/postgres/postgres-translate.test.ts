@@ -47,22 +47,36 @@ describe('PostgreSQL translation', () => {
     expect(text).toMatch(/THEN 0\.5\s+WHEN search_vector @@ \$\d+::tsquery THEN 0\.3125/);
   });
 
-  it('reads the whole catalogue from the maintained counts, a narrowed search from the narrow table, and words live', () => {
+  it('reads the whole catalogue from the maintained counts, a narrowed search from the groups or the narrow table, and words live', () => {
     expect(searchSql(model({ facets: ['assay'] }), 'dataset_search', []).text).toContain('FROM dataset_search_counts');
-    const narrowedSearches: Partial<DatasetSearchRequest>[] = [
-      { filter: { assays: ['WGS'], diseaseIds: ['MONDO:0004992'] } },
-      { filter: { assays: ['WGS'], consentKeys: [] } },
-      { filter: { minIndividuals: 5, assays: ['WGS'] } },
-      { filter: { assays: ['WGS'] }, individuals: { kind: 'DISCLOSED', threshold: 500 } },
-    ];
-    for (const narrowed of narrowedSearches) {
-      const { text } = searchSql(model({ ...narrowed, facets: ['assay'] }), 'dataset_search', []);
-      expect(text).not.toContain('dataset_search_counts');
-      expect(text).toContain('FROM dataset_search_facets');
-    }
+    const narrowed = (searches: Partial<DatasetSearchRequest>[], table: string) => {
+      for (const search of searches) {
+        const { text } = searchSql(model({ ...search, facets: ['assay'] }), 'dataset_search', []);
+        expect(text).not.toContain('dataset_search_counts');
+        expect(text).toContain(`FROM ${table} WHERE`);
+      }
+    };
+    narrowed(
+      [
+        { filter: { assays: ['WGS'], diseaseIds: ['MONDO:0004992'] } },
+        { filter: { assays: ['WGS'], consentKeys: [] } },
+        { filter: { individualsRanges: ['100-999'], assays: ['WGS'] } },
+        { filter: { assays: ['WGS'], genomeBuilds: ['GRCh38'] }, individuals: { kind: 'DISCLOSED', threshold: 100 } },
+      ],
+      'dataset_search_groups',
+    );
+    // The groups cannot tell a minimum size within a range, nor a threshold above the small sizes.
+    narrowed(
+      [
+        { filter: { minIndividuals: 5, assays: ['WGS'] } },
+        { filter: { assays: ['WGS'] }, individuals: { kind: 'DISCLOSED', threshold: 500 } },
+      ],
+      'dataset_search_facets',
+    );
     const { text } = searchSql(model({ query: 'leukaemia', facets: ['assay'] }), 'dataset_search', []);
     expect(text).toContain('base AS MATERIALIZED');
     expect(text).not.toContain('dataset_search_facets');
+    expect(text).not.toContain('dataset_search_groups');
   });
 
   it('reads the own facet of a single filter from the maintained counts, and the rest from the rows passing it', () => {
