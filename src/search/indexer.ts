@@ -1,9 +1,13 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { buildSearchDocuments } from './document.js';
+import { toDocument } from './document.js';
+import { readDocumentRows, type DocumentRow } from './document-rows.js';
 import type { PreparedUpsert, RejectedDocument, SearchEngine, SearchVisibility } from './engine.js';
 import { countFailures, listFailures, setAside, settleIndexed, type IndexingFailure } from './indexing-failures.js';
 
 export type { IndexingFailure };
+
+/** Engine writes at once: two keep an engine with more than one core busy while the next batch is sent. */
+const WRITES_IN_FLIGHT = 2;
 
 export interface IndexerOptions {
   batchSize?: number;
@@ -131,32 +135,45 @@ export class OutboxIndexer {
   /**
    * Indexes batch after batch until fewer than a batch are due. Each batch is one claim, one build, one
    * engine write and one settling statement, in its own transaction, which keeps the batch's events locked
-   * until they are settled. While the engine writes a batch, the next one is claimed (SKIP LOCKED passes
-   * over the locked events), built and encoded for the engine, and the previous one is settled. Engine
-   * writes and settlements each stay in claim order, so a dataset's later document is never overwritten by
-   * an earlier one, nor its later outcome by an earlier one. After a failed write the batch claimed ahead
-   * goes back untouched.
+   * until they are settled. The drain is a pipeline, so that the engine, PostgreSQL and this process work at
+   * once: while the engine writes a batch (two, when they share no dataset), the next is encoded for the engine
+   * and the one after it claimed and read (SKIP LOCKED passes over the locked events), and finished batches
+   * are settled. Claims and reads follow one another, and so do settlements; a dataset's writes keep claim
+   * order, so its later document is never overwritten by an earlier one, nor its later outcome by an earlier
+   * one. After a failed write the batch written alongside is settled by its own outcome and the batches
+   * claimed ahead go back untouched.
    */
   private async processDue(): Promise<number> {
     let indexed = 0;
-    let next = this.claimAndBuild();
+    let next = this.claimAndBuild(Promise.resolve(this.batchSize));
+    let afterNext = this.claimAndBuild(next.claimed);
+    const writing: { batch: ClaimedBatch; outcome: Promise<RejectedDocument[] | Error> }[] = [];
     let settled: Promise<unknown> = Promise.resolve();
     const settlements: Promise<void>[] = [];
+    const finished = async (write: (typeof writing)[number]): Promise<boolean> => {
+      const outcome = await write.outcome;
+      if (outcome instanceof Error) return false;
+      indexed += write.batch.events.length;
+      return true;
+    };
     try {
-      for (let batch = await next; batch; batch = await next) {
-        next = batch.events.length === this.batchSize ? this.claimAndBuild() : Promise.resolve(null);
-        // Awaited only after this write: a failure meanwhile must not go unhandled.
-        next.catch(() => undefined);
-        const outcome = await this.write(batch);
-        const settling = settled.then(() => this.settle(batch, outcome));
+      for (let batch = await next.built; batch; batch = await next.built) {
+        [next, afterNext] = [afterNext, this.claimAndBuild(afterNext.claimed)];
+        const previous = writing.at(-1);
+        if (previous && sharesDataset(previous.batch, batch)) await previous.outcome;
+        const outcome = this.write(batch);
+        const settling = settled.then(() => outcome).then((result) => this.settle(batch, result));
         settled = settling.catch(() => undefined);
         settlements.push(settling);
-        if (outcome instanceof Error) break;
-        indexed += batch.events.length;
+        writing.push({ batch, outcome });
+        if (writing.length === WRITES_IN_FLIGHT && !(await finished(writing.shift()!))) break;
       }
     } finally {
-      const ahead = await next.catch(() => null);
-      if (ahead) await ahead.em.rollback();
+      for (const ahead of [next, afterNext]) {
+        const batch = await ahead.built.catch(() => null);
+        if (batch) await batch.em.rollback();
+      }
+      for (const write of writing) await finished(write);
       await Promise.allSettled(settlements);
     }
     // A settlement that failed leaves its events for the next pass (the writes themselves are idempotent).
@@ -164,40 +181,59 @@ export class OutboxIndexer {
     return indexed;
   }
 
-  /** Claims due events in a new transaction (left open) and builds their datasets' documents. */
-  private async claimAndBuild(): Promise<ClaimedBatch | null> {
-    const em = this.orm.em.fork();
-    await em.begin();
-    try {
-      const connection = em.getConnection();
-      const ctx = em.getTransactionContext();
-      // In the order of the partial index outbox_event_due (available_at, id), so the claim reads only due
-      // events: ordered by id alone, PostgreSQL walks the primary key past every processed event kept for a
-      // day, which made claiming quadratic in the outbox's size (8.7 s of claims and settlements for 100k
-      // events after 100k processed ones, 1.2 s this way). Claim order is still the write order.
-      const events = await connection.execute<DueEvent[]>(
-        `select id, aggregate_id, attempts from outbox_event
-          where processed_at is null and available_at <= now()
-          order by available_at, id limit ? for update skip locked`,
-        [this.batchSize],
-        'all',
-        ctx,
-      );
-      if (events.length === 0) {
-        await this.cleanUp(connection, ctx);
-        await em.commit();
-        return null;
+  /**
+   * Claims due events in a new transaction (left open) once the previous claim has read its documents' rows
+   * and found a full batch (`previous`: how many events it claimed), then builds the documents and encodes
+   * them for the engine. `claimed` tells the next claim when it may go and whether there is more to claim.
+   */
+  private claimAndBuild(previous: Promise<number>): { claimed: Promise<number>; built: Promise<ClaimedBatch | null> } {
+    let reportClaimed!: (count: number) => void;
+    const claimed = new Promise<number>((resolve) => (reportClaimed = resolve));
+    const built = (async (): Promise<ClaimedBatch | null> => {
+      if ((await previous.catch(() => 0)) < this.batchSize) return null;
+      const em = this.orm.em.fork();
+      await em.begin();
+      try {
+        const connection = em.getConnection();
+        const ctx = em.getTransactionContext();
+        // In the order of the partial index outbox_event_due (available_at, id), so the claim reads only due
+        // events: ordered by id alone, PostgreSQL walks the primary key past every processed event kept for a
+        // day, which made claiming quadratic in the outbox's size (8.7 s of claims and settlements for 100k
+        // events after 100k processed ones, 1.2 s this way). Claim order is still the write order.
+        const events = await connection.execute<DueEvent[]>(
+          `select id, aggregate_id, attempts from outbox_event
+            where processed_at is null and available_at <= now()
+            order by available_at, id limit ? for update skip locked`,
+          [this.batchSize],
+          'all',
+          ctx,
+        );
+        if (events.length === 0) {
+          await this.cleanUp(connection, ctx);
+          await em.commit();
+          return null;
+        }
+        const datasetIds = [...new Set(events.map((e) => e.aggregate_id))];
+        // A document that cannot be built fails its batch like an engine error: retried with back-off.
+        const rows = await readDocumentRows(connection, datasetIds, ctx).catch((error: Error) => error);
+        reportClaimed(events.length);
+        const documents = rows instanceof Error ? rows : this.encode(rows);
+        return { em, events, datasetIds, documents };
+      } catch (error) {
+        await em.rollback();
+        throw error;
       }
-      const datasetIds = [...new Set(events.map((e) => e.aggregate_id))];
-      // A document that cannot be built fails its batch like an engine error: retried with back-off. Encoded
-      // for the engine here, while the engine stores the previous batch, so the write only sends.
-      const documents = await buildSearchDocuments(em, datasetIds)
-        .then((built) => this.engine.prepareUpsert(built))
-        .catch((error: Error) => error);
-      return { em, events, datasetIds, documents };
+    })().finally(() => reportClaimed(0));
+    // Awaited only once the batches before it are written: a failure meanwhile must not go unhandled.
+    built.catch(() => undefined);
+    return { claimed, built };
+  }
+
+  private encode(rows: DocumentRow[]): PreparedUpsert | Error {
+    try {
+      return this.engine.prepareUpsert(rows.map(toDocument));
     } catch (error) {
-      await em.rollback();
-      throw error;
+      return error as Error;
     }
   }
 
@@ -252,4 +288,9 @@ export class OutboxIndexer {
       throw error;
     }
   }
+}
+
+function sharesDataset(a: ClaimedBatch, b: ClaimedBatch): boolean {
+  const ids = new Set(a.datasetIds);
+  return b.datasetIds.some((id) => ids.has(id));
 }

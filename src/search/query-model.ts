@@ -128,8 +128,12 @@ const UNDECOMPOSABLE: Record<string, string> = {
   ł: 'l', Ł: 'L', ı: 'i',
 };
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Folds accented Latin letters to ASCII ('Skåne' → 'Skane', 'Örebro' → 'Orebro', 'Ærø' → 'AEro'). */
 export function foldToAscii(text: string): string {
+  // Most texts are ASCII already; testing for that is far cheaper than decomposing them.
+  if (ASCII.test(text)) return text;
   return text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')

@@ -131,7 +131,7 @@ describe('indexer batches (PostgreSQL engine)', () => {
     expect((await outbox()).every((e) => e.processed)).toBe(true);
   });
 
-  it('keeps a failed batch for a retry with back-off, returns the batch claimed ahead untouched, and loses nothing', async () => {
+  it('keeps a failed batch for a retry with back-off, settles the batch written alongside, returns the batches claimed ahead untouched, and loses nothing', async () => {
     await sql('delete from outbox_event');
     await catalogue.search.remove((await catalogue.search.listIds()).map((d) => d.id));
     await queueAll();
@@ -147,17 +147,55 @@ describe('indexer batches (PostgreSQL engine)', () => {
       },
     });
     const indexer = new OutboxIndexer(catalogue.orm, flaky, { batchSize: 5, maxBackoffMs: 60_000 });
-    expect(await indexer.runOnce()).toBe(5);
+    // The third batch is written while the second is (they share no dataset), before its failure is known.
+    expect(await indexer.runOnce()).toBe(10);
     const events = await outbox();
     expect(events.slice(0, 5).every((e) => e.processed && e.attempts === 0)).toBe(true);
     expect(events.slice(5, 10).every((e) => !e.processed && e.attempts === 1 && e.backed_off)).toBe(true);
-    expect(events.slice(10).every((e) => !e.processed && e.attempts === 0 && !e.backed_off)).toBe(true);
+    expect(events.slice(10, 15).every((e) => e.processed && e.attempts === 0)).toBe(true);
+    expect(events.slice(15).every((e) => !e.processed && e.attempts === 0 && !e.backed_off)).toBe(true);
 
     // Once its back-off has passed, the failed batch is indexed too.
     await sql('update outbox_event set available_at = now() where processed_at is null');
-    expect(await indexer.runOnce()).toBe(total - 5);
+    expect(await indexer.runOnce()).toBe(total - 10);
     expect((await outbox()).every((e) => e.processed)).toBe(true);
     const indexed = (await catalogue.search.listIds()).map((d) => d.id).sort();
     expect(indexed).toEqual((await sql<{ id: string }>('select id from dataset order by id')).map((d) => d.id).sort());
+  });
+  it('writes two batches at once only when they share no dataset, so a dataset\'s documents stay in claim order', async () => {
+    await sql('delete from outbox_event');
+    const ids = (await sql<{ id: string }>('select id from dataset order by id limit 15')).map((d) => d.id);
+    // Batches of 5: the first two hold the same datasets, the next two others each.
+    for (const id of [...ids.slice(0, 5), ...ids.slice(0, 5), ...ids.slice(5, 15)]) {
+      await catalogue.orm.em.getConnection().execute(
+        `insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts) values ('Dataset', ?, now(), now(), 0)`,
+        [id],
+      );
+    }
+    // Per write: how many documents were being written when it started, and which of its own among them.
+    const writing = new Set<string>();
+    const started: { alongside: number; shared: string[] }[] = [];
+    const slow = new Proxy(catalogue.search, {
+      get(target, property) {
+        if (property === 'upsert') {
+          return async (docs: Parameters<typeof target.upsert>[0]) => {
+            const batch = (Array.isArray(docs) ? docs : docs.documents).map((d) => d.id);
+            started.push({ alongside: writing.size, shared: batch.filter((id) => writing.has(id)) });
+            batch.forEach((id) => writing.add(id));
+            // Long enough for the next batch to be claimed, built and sent meanwhile; the third outlasts the second.
+            await new Promise((resolve) => setTimeout(resolve, started.length === 3 ? 900 : 300));
+            batch.forEach((id) => writing.delete(id));
+            return target.upsert(docs);
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    expect(await new OutboxIndexer(catalogue.orm, slow, { batchSize: 5 }).runOnce()).toBe(20);
+    // The second batch waited for the first; the third went while the second was being written, the fourth
+    // while the third was.
+    expect(started).toEqual([0, 0, 5, 5].map((alongside) => ({ alongside, shared: [] })));
+    expect((await outbox()).every((e) => e.processed)).toBe(true);
   });
 });
