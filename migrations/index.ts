@@ -14,6 +14,7 @@ import { Migration20261201140000_dataset_parts_touch_datasets_per_statement } fr
 import { Migration20261201150000_dataset_source_description } from './Migration20261201150000_dataset_source_description.js';
 import { Migration20261201150100_harvest_run_warnings } from './Migration20261201150100_harvest_run_warnings.js';
 import { Migration20261202130000_search_document_covering_keys } from './Migration20261202130000_search_document_covering_keys.js';
+import { Migration20261203110000_dataset_insert_metadata_modified_now } from './Migration20261203110000_dataset_insert_metadata_modified_now.js';
 
 /** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201150000_dataset_source_description', class: Migration20261201150000_dataset_source_description },
   { name: 'Migration20261201150100_harvest_run_warnings', class: Migration20261201150100_harvest_run_warnings },
   { name: 'Migration20261202130000_search_document_covering_keys', class: Migration20261202130000_search_document_covering_keys },
+  { name: 'Migration20261203110000_dataset_insert_metadata_modified_now', class: Migration20261203110000_dataset_insert_metadata_modified_now },
 ];

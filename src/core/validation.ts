@@ -114,21 +114,38 @@ const TEXT_KIND_OF_FIELD: Record<string, TextKind> = Object.fromEntries(
  * every way records come in: GraphQL arguments and imported files.
  */
 export function textProblems(value: unknown, path: string, unlisted: TextKind, name = path): Problem[] {
+  const problems: Problem[] = [];
+  collectTextProblems(value, path ? [path] : [], unlisted, name, problems);
+  return problems;
+}
+
+/**
+ * The walk of textProblems. The path is kept as its parts and joined only for a problem: an import checks
+ * every value of every record, and nearly all are fine.
+ */
+function collectTextProblems(value: unknown, path: string[], unlisted: TextKind, name: string, problems: Problem[]): void {
   if (typeof value === 'string') {
-    const kind = TEXT_KIND_OF_FIELD[name] ?? unlisted;
-    if (hasNulCharacter(value)) return [{ field: path, message: 'contains a NUL character', code: 'INVALID' }];
-    if (value.length > TEXT_LIMITS[kind]) return [{ field: path, message: `is longer than ${TEXT_LIMITS[kind]} characters`, code: 'INVALID' }];
-    return [];
+    const limit = TEXT_LIMITS[TEXT_KIND_OF_FIELD[name] ?? unlisted];
+    if (hasNulCharacter(value)) problems.push({ field: path.join(''), message: 'contains a NUL character', code: 'INVALID' });
+    else if (value.length > limit) problems.push({ field: path.join(''), message: `is longer than ${limit} characters`, code: 'INVALID' });
+  } else if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      path.push(`[${index}]`);
+      collectTextProblems(value[index], path, unlisted, name, problems);
+      path.pop();
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (hasNulCharacter(key)) {
+        problems.push({ field: path.join(''), message: 'has a key with a NUL character', code: 'INVALID' });
+        continue;
+      }
+      path.push(path.length > 0 ? `.${key}` : key);
+      collectTextProblems((value as Record<string, unknown>)[key], path, unlisted, key, problems);
+      path.pop();
+    }
   }
-  if (Array.isArray(value)) return value.flatMap((item, index) => textProblems(item, `${path}[${index}]`, unlisted, name));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) =>
-      hasNulCharacter(key)
-        ? [{ field: path, message: 'has a key with a NUL character', code: 'INVALID' }]
-        : textProblems(item, path ? `${path}.${key}` : key, unlisted, key),
-    );
-  }
-  return [];
 }
 
 /** Text the database cannot store and no field means: refused wherever it appears. */

@@ -422,16 +422,21 @@ export function writeCell(column: Column, value: unknown): Cell {
 
 export const columnPath = (column: Column): string => column.path ?? column.name;
 
+/** The keys of a column's path, split once: an import sets every cell of every row through them. */
+const pathKeys = new Map<string, string[]>();
+const keysOf = (path: string): string[] => pathKeys.get(path) ?? pathKeys.set(path, path.split('.')).get(path)!;
+
 export function getPath(record: Json, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Json)[key] : undefined), record);
+  return keysOf(path).reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Json)[key] : undefined), record);
 }
 
 export function setPath(record: Json, path: string, value: unknown): void {
-  const keys = path.split('.');
+  const keys = keysOf(path);
   let target = record;
-  for (const key of keys.slice(0, -1)) {
+  for (let i = 0; i < keys.length - 1; i++) {
+    const key = keys[i];
     if (!target[key] || typeof target[key] !== 'object') target[key] = {};
     target = target[key];
   }
-  target[keys.at(-1)!] = value;
+  target[keys[keys.length - 1]] = value;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeBound } from '../records/record-inserts.js';
 import { parentsFirst } from './catalogue-json.js';
 import type { ImportSource, LocatedProblem, SourceLocation, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
@@ -9,12 +10,16 @@ import type { RawRow } from './spreadsheet-files.js';
 const STAGE_BATCH = 1000;
 const PAGE = 500;
 
+/** A row as staged: its cells by position in its sheet's header (the header stays in memory, see Staging). */
 interface StagedRow {
   sheet: string;
   row: number;
   key: string | null;
-  cells: Record<string, Cell>;
+  cells: Cell[];
 }
+
+/** A sheet's header as read: the column at each position (null where the header names none the sheet has). */
+type Header = (Column | null)[];
 
 /**
  * An import from spreadsheet rows (XLSX sheets or CSV files; see spreadsheet-columns.ts for the sheets).
@@ -53,21 +58,34 @@ export function spreadsheetSource(file: string, rows: () => AsyncIterable<RawRow
 }
 
 class Staging {
+  private readonly positions: Positions = new Map();
+
   constructor(private readonly em: EntityManager) {}
 
-  private async sql<T = Json>(query: string, params: unknown[] = []): Promise<T[]> {
-    return this.em.getConnection().execute<T[]>(query, params, 'all', this.em.getTransactionContext());
+  private sql<T = Json>(query: string, params: unknown[] = []): Promise<T[]> {
+    return executeBound<T>(this.em, query, params);
   }
 
   /** Streams every row into the staging table; returns the problems of the file itself (unknown sheets and columns). */
   async load(file: string, rows: AsyncIterable<RawRow>): Promise<SourceRecord[]> {
-    await this.sql(`create temporary table import_row (sheet text not null, row integer not null, key text, cells jsonb not null) on commit drop`);
+    // json, not jsonb: the cells are only stored and read back whole, so PostgreSQL need not take them apart.
+    await this.sql(`create temporary table import_row (sheet text not null, row integer not null, key text, cells json not null) on commit drop`);
     const problems: SourceRecord[] = [];
     const fileProblem = (location: SourceLocation, field: string | null, message: string) =>
       problems.push({ kind: 'Dataset', data: {}, location, readProblems: [{ field: field ?? '', message }] });
-    const headers = new Map<string, (Column | null)[]>();
+    const headers = new Map<string, Header>();
     const unknownSheets = new Set<string>();
     let batch: StagedRow[] = [];
+    // The batch before is inserted while the next one is read; what its insert failed with, or null.
+    let inserting: Promise<unknown> = Promise.resolve(null);
+    const stage = async (rows: StagedRow[]) => {
+      const failure = await inserting;
+      if (failure) throw failure;
+      inserting = this.insert(rows).then(
+        () => null,
+        (error: unknown) => error,
+      );
+    };
     try {
       for await (const raw of rows) {
       if (raw.sheet === ABOUT_SHEET || unknownSheets.has(raw.sheet)) continue;
@@ -79,19 +97,24 @@ class Staging {
       }
       const header = headers.get(sheet.name);
       if (!header) {
-        headers.set(sheet.name, headerOf(file, sheet, raw, fileProblem));
+        const read = headerOf(file, sheet, raw, fileProblem);
+        headers.set(sheet.name, read);
+        this.positions.set(sheet.name, new Map(read.flatMap((column, i) => (column ? [[column.name, i] as const] : []))));
         continue;
       }
-      const cells: Record<string, Cell> = {};
-      header.forEach((column, i) => {
+      const cells: Cell[] = [];
+      let given = false;
+      for (let i = 0; i < header.length; i++) {
         const value = raw.cells[i];
-        if (column && value != null && value !== '') cells[column.name] = value instanceof Date ? cellText(value) : value;
-      });
-      if (Object.keys(cells).length === 0) continue;
-      const keyColumn = sheet.parent?.column ?? 'id';
-      batch.push({ sheet: sheet.name, row: raw.row, key: cells[keyColumn] == null ? null : String(cells[keyColumn]).trim(), cells });
+        const present = header[i] !== null && value != null && value !== '';
+        cells.push(present ? (value instanceof Date ? cellText(value) : value) : null);
+        given ||= present;
+      }
+      if (!given) continue;
+      const key = cells[this.positions.get(sheet.name)!.get(sheet.parent?.column ?? 'id') ?? -1];
+      batch.push({ sheet: sheet.name, row: raw.row, key: key == null ? null : String(key).trim(), cells });
       if (batch.length >= STAGE_BATCH) {
-        await this.insert(batch);
+        await stage(batch);
         batch = [];
       }
       }
@@ -99,7 +122,9 @@ class Staging {
       // A damaged workbook or malformed CSV (the parser names the line) is a problem of the file, not a crash.
       fileProblem({ file, sheet: null, row: null }, null, `cannot read the file: ${(error as Error).message}`);
     }
-    if (batch.length > 0) await this.insert(batch);
+    if (batch.length > 0) await stage(batch);
+    const failure = await inserting;
+    if (failure) throw failure;
     await this.sql('create index on import_row (sheet, row)');
     await this.sql('create index on import_row (sheet, key)');
     await this.sql('analyze import_row');
@@ -109,14 +134,14 @@ class Staging {
   private async insert(rows: StagedRow[]): Promise<void> {
     await this.sql(
       `insert into import_row (sheet, row, key, cells)
-       select sheet, row, key, cells from jsonb_to_recordset(?::jsonb) as r(sheet text, row integer, key text, cells jsonb)`,
+       select sheet, row, key, cells from json_to_recordset($1::json) as r(sheet text, row integer, key text, cells json)`,
       [JSON.stringify(rows)],
     );
   }
 
   async recordCount(): Promise<number> {
     const sheets = SHEETS.filter((s) => s.kind).map((s) => s.name);
-    const [{ count }] = await this.sql<{ count: string }>(`select count(*) from import_row where sheet in (?)`, [sheets]);
+    const [{ count }] = await this.sql<{ count: string }>(`select count(*) from import_row where sheet = any($1::text[])`, [sheets]);
     return Number(count);
   }
 
@@ -127,20 +152,21 @@ class Staging {
     for (;;) {
       // Organisations are few: one page holds them all, so parents can be ordered before their children.
       const limit = sheet.kind === 'Organisation' ? 1_000_000 : PAGE;
-      const page = await this.sql<StagedRow>(`select sheet, row, key, cells from import_row where sheet = ? and row > ? order by row limit ?`, [sheet.name, after, limit]);
+      const page = await this.sql<StagedRow>(`select sheet, row, key, cells from import_row where sheet = $1 and row > $2 order by row limit $3`, [sheet.name, after, limit]);
       if (page.length === 0) return;
       after = page.at(-1)!.row;
       const keys = page.map((r) => r.key).filter((k): k is string => k != null);
       const parts = new Map<string, StagedRow[]>();
       if (partSheets.length > 0 && keys.length > 0) {
-        const rows = await this.sql<StagedRow>(`select sheet, row, key, cells from import_row where sheet in (?) and key in (?) order by sheet, row`, [
+        const rows = await this.sql<StagedRow>(`select sheet, row, key, cells from import_row where sheet = any($1::text[]) and key = any($2::text[]) order by sheet, row`, [
           partSheets.map((s) => s.name),
           keys,
         ]);
         for (const row of rows) parts.set(row.key!, [...(parts.get(row.key!) ?? []), row]);
       }
-      const ordered = sheet.kind === 'Organisation' ? parentsFirst(page.map((r) => r.cells)).map(([i]) => page[i]) : page;
-      for (const row of ordered) yield assemble(file, sheet, row, row.key ? (parts.get(row.key) ?? []) : [], partSheets);
+      const cell = (row: StagedRow, column: string) => cellAt(row, this.positions, column);
+      const ordered = sheet.kind === 'Organisation' ? parentsFirst(page.map((r) => ({ id: cell(r, 'id'), parentOrg: cell(r, 'parentOrg') }))).map(([i]) => page[i]) : page;
+      for (const row of ordered) yield assemble(file, sheet, row, row.key ? (parts.get(row.key) ?? []) : [], partSheets, this.positions);
     }
   }
 
@@ -150,8 +176,8 @@ class Staging {
     for (const sheet of SHEETS.filter((s) => s.parent)) {
       const { column, sheet: parentSheet } = sheet.parent!;
       const rows = await this.sql<StagedRow>(
-        `select row, key from import_row c where c.sheet = ?
-            and (c.key is null or not exists (select 1 from import_row p where p.sheet = ? and p.key = c.key)) order by row`,
+        `select row, key from import_row c where c.sheet = $1
+            and (c.key is null or not exists (select 1 from import_row p where p.sheet = $2 and p.key = c.key)) order by row`,
         [sheet.name, parentSheet],
       );
       for (const { row, key } of rows) {
@@ -184,16 +210,16 @@ function headerOf(
 }
 
 /** A sheet row and its parts as the JSON record they stand for, with where each of its fields came from. */
-function assemble(file: string, sheet: Sheet, row: StagedRow, parts: StagedRow[], partSheets: Sheet[]): SourceRecord {
+function assemble(file: string, sheet: Sheet, row: StagedRow, parts: StagedRow[], partSheets: Sheet[], positions: Positions): SourceRecord {
   const location: SourceLocation = { file, sheet: sheet.name, row: row.row };
   const problems: LocatedProblem[] = [];
-  const data = fromCells(sheet, row, location, problems);
+  const data = fromCells(sheet, row, location, problems, positions);
   if (sheet.recordType) data.recordType = sheet.recordType;
   const partRows = new Map<Sheet, StagedRow[]>();
   for (const part of parts) {
     const partSheet = SHEETS_BY_NAME.get(part.sheet)!;
     const partLocation: SourceLocation = { file, sheet: part.sheet, row: part.row };
-    const value = fromCells(partSheet, part, partLocation, problems);
+    const value = fromCells(partSheet, part, partLocation, problems, positions);
     delete value[partSheet.parent!.column];
     const seen = partRows.get(partSheet) ?? [];
     partRows.set(partSheet, [...seen, part]);
@@ -217,10 +243,18 @@ function assemble(file: string, sheet: Sheet, row: StagedRow, parts: StagedRow[]
   };
 }
 
-function fromCells(sheet: Sheet, row: StagedRow, location: SourceLocation, problems: LocatedProblem[]): Json {
+/** Per sheet, the position of each of its columns in the file's header (the last, if it names one twice). */
+type Positions = Map<string, Map<string, number>>;
+
+function cellAt(row: StagedRow, positions: Positions, column: string): Cell | undefined {
+  const at = positions.get(row.sheet)?.get(column);
+  return at === undefined ? undefined : row.cells[at];
+}
+
+function fromCells(sheet: Sheet, row: StagedRow, location: SourceLocation, problems: LocatedProblem[], positions: Positions): Json {
   const data: Json = {};
   for (const column of sheet.columns) {
-    const { value, problem } = readCell(column, row.cells[column.name]);
+    const { value, problem } = readCell(column, cellAt(row, positions, column.name));
     if (problem) problems.push({ ...location, field: column.name, message: problem });
     else if (value !== undefined) setPath(data, columnPath(column), value);
   }

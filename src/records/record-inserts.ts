@@ -57,7 +57,7 @@ export function takeNewEntities(em: EntityManager): NewEntityInsert | null {
   return {
     async run() {
       try {
-        await execute(em, sql, parameters);
+        await executeBound(em, sql, parameters);
       } catch (error) {
         const converted = em.getDriver().convertException(error as Error);
         throw asDuplicateIdentifier(converted, kinds) ?? converted;
@@ -125,14 +125,15 @@ function rowOf(entity: object, meta: EntityMetadata): Record<string, unknown> {
 }
 
 /**
- * Runs the statement with bound parameters on the entity manager's connection (its transaction, if any) and
- * logs it as the ORM logs its own. `em.execute` would quote megabytes of JSON into the SQL text instead.
+ * Runs a statement with bound parameters ($1, $2...) on the entity manager's connection (its transaction, if
+ * any) and logs it as the ORM logs its own; returns its rows. `em.execute` would quote megabytes of JSON into
+ * the SQL text instead.
  */
-async function execute(em: EntityManager, sql: string, parameters: string[]): Promise<void> {
-  const query: CompiledQuery = { sql, parameters, query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: 'insert-new-entities' } };
+export async function executeBound<T = Record<string, unknown>>(em: EntityManager, sql: string, parameters: unknown[]): Promise<T[]> {
+  const query: CompiledQuery = { sql, parameters, query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: 'bound' } };
   const started = Date.now();
   try {
-    await em.getKysely().executeQuery(query);
+    return (await em.getKysely().executeQuery<T>(query)).rows;
   } finally {
     em.config.getLogger().logQuery({ query: sql, took: Date.now() - started, level: 'info' });
   }

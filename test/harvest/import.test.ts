@@ -159,6 +159,16 @@ describe('importCatalogue', () => {
     expect(after.d).toBe(first.d);
   });
 
+  it('gives a new dataset the time of its import as metadataModified, one without parts too, and keeps its own modified', async () => {
+    const parts = ['consentScope', 'accessRoute', 'distributions'];
+    const bare = Object.fromEntries(Object.entries(newDataset('urn:test:import:bare')).filter(([key]) => !parts.includes(key)));
+    const started = Date.now();
+    expect((await importAs(stockholm, { records: [{ ...bare, status: 'draft', modified: '2020-01-01T00:00:00Z' }] })).report).toMatchObject({ created: 1 });
+    const [row] = await catalogue.orm.em.fork().find(Dataset, { identifier: 'urn:test:import:bare' }, { fields: ['modified', 'metadataModified'] });
+    expect(row.modified.toISOString()).toBe('2020-01-01T00:00:00.000Z');
+    expect(row.metadataModified!.getTime()).toBeGreaterThanOrEqual(started - 1000);
+  });
+
   it('lets a data manager import only for their own organisation', async () => {
     const document = { records: [newDataset('urn:test:import:mine'), { ...datasetOf(example, TRIO), title: 'Taken over' }] };
     const { report } = await importAs(stockholm, document);
