@@ -82,7 +82,10 @@ export class ConsentScope {
   @Property({ type: 'text', nullable: true })
   withdrawalProcess?: string | null;
 
-  /** Hash of permission, modifiers and disease restrictions; equal consent shares one use assessment. */
-  @Property({ type: 'text' })
+  /**
+   * Hash of permission, modifiers and disease restrictions; equal consent shares one use assessment. Hidden: it
+   * states nothing they do not (a dataset's history lists them, not it).
+   */
+  @Property({ type: 'text', hidden: true })
   consentKey!: string;
 }

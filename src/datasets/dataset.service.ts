@@ -81,10 +81,51 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
       problems.add('accessRoute', 'a dataset needs an access route before it is published, so researchers know whom to ask', 'REQUIRED');
     }
   },
+  async loadParts(em, datasets, patch) {
+    await readParts(em, datasets, PART_NAMES.filter((name) => !patch || patch[PART_INPUTS[name]] != null));
+  },
+  parts: (dataset) => ({ ...partsRead.get(dataset) }),
   async afterChange(em, dataset) {
     enqueueDatasetIndexing(em, [dataset.id]);
   },
 };
+
+/**
+ * A dataset's parts kept in tables of their own, as read before a change or given by it (null: it has none),
+ * under the names its history lists them by. A part not read is not there: the change reads it when it gives it.
+ */
+interface DatasetParts {
+  consentScope?: ConsentScope | null;
+  accessRoute?: AccessRoute | null;
+}
+const partsRead = new WeakMap<Dataset, DatasetParts>();
+const PART_NAMES = ['consentScope', 'accessRoute'] as const;
+/** The input field that gives each part. */
+const PART_INPUTS = { consentScope: 'consent', accessRoute: 'accessRoute' } as const;
+
+/** Reads the named parts of the datasets not read yet, each kind in one statement for all of them. */
+async function readParts(em: EntityManager, datasets: Dataset[], names: readonly (keyof DatasetParts)[]): Promise<void> {
+  for (const name of names) {
+    const unread = datasets.filter((dataset) => !(name in (partsRead.get(dataset) ?? {})));
+    if (unread.length === 0) continue;
+    const found: (ConsentScope | AccessRoute)[] =
+      name === 'consentScope'
+        ? await em.find(ConsentScope, { dataset: { $in: unread } })
+        : await em.find(AccessRoute, { dataset: { $in: unread } }, { populate: ['steps'] });
+    const byDataset = new Map(found.map((part) => [part.dataset.id, part]));
+    for (const dataset of unread) setPart(dataset, name, byDataset.get(dataset.id) ?? null);
+  }
+}
+
+function setPart<K extends keyof DatasetParts>(dataset: Dataset, name: K, part: DatasetParts[K]): void {
+  partsRead.set(dataset, { ...partsRead.get(dataset), [name]: part });
+}
+
+/** The part the dataset has stored, read now unless it was read before the change. */
+async function storedPart<K extends keyof DatasetParts>(em: EntityManager, dataset: Dataset, name: K): Promise<DatasetParts[K] | null> {
+  await readParts(em, [dataset], [name]);
+  return partsRead.get(dataset)![name] ?? null;
+}
 
 interface PublishFacts {
   consent: ConsentFacts | null;
@@ -248,7 +289,7 @@ async function applyConsent(
     const rules = normaliseConsent(input, 'input.consent', problems);
     checkPartialDate(problems, 'input.consent.ethicsApproval.date', input.ethicsApproval?.date);
     if (!rules) return null;
-    const existing = isNew ? null : await em.findOne(ConsentScope, { dataset: dataset.id });
+    const existing = isNew ? null : await storedPart(em, dataset, 'consentScope');
     const consent = existing ?? Object.assign(new ConsentScope(), { dataset, duoPermission: rules.permission, consentKey: rules.key });
     Object.assign(consent, {
       duoPermission: rules.permission,
@@ -264,6 +305,7 @@ async function applyConsent(
       withdrawalProcess: input.withdrawalProcess ?? null,
     });
     em.persist(consent);
+    setPart(dataset, 'consentScope', consent);
     return consent;
   }
 
@@ -285,7 +327,7 @@ async function applyAccessRoute(
       problems.add(`${field}.expectedTurnaroundDays`, 'must be a positive number of days');
     }
     const accessBody = input.accessBody ? await refs.link(DataAccessBody, input.accessBody, `${field}.accessBody`, problems) : null;
-    const existing = isNew ? null : await em.findOne(AccessRoute, { dataset: dataset.id }, { populate: ['steps'] });
+    const existing = isNew ? null : await storedPart(em, dataset, 'accessRoute');
     const unclaimed = [...(existing?.steps ?? [])];
     const steps: AccessRouteStep[] = [];
     for (const [index, step] of input.steps.entries()) {
@@ -310,6 +352,7 @@ async function applyAccessRoute(
     for (const step of steps) step.route = route;
     route.steps.set(steps);
     em.persist(route);
+    setPart(dataset, 'accessRoute', route);
     return route;
   }
 

@@ -7,7 +7,7 @@ import { type Problem, UserInputProblem } from '../core/problems.js';
 import { textProblems } from '../core/validation.js';
 import { AccessPolicy } from '../records/access-policy.js';
 import { comparable } from '../records/changes.js';
-import { audit, loadCollections, snapshot } from '../records/lifecycle.js';
+import { audit, snapshot } from '../records/lifecycle.js';
 import { type CatalogueRecord, ProvenanceSource } from '../records/record.js';
 import { type RecordOrigin, type RecordRules, RecordService } from '../records/record-service.js';
 import { cacheReferences, clearReferenceCache, findByRef } from '../records/references.js';
@@ -87,8 +87,9 @@ class RollBack extends Error {}
 /**
  * Writes an import file through the record rules (validation, ownership, lifecycle, audit, outbox) in one
  * transaction: all or nothing. Records are matched by identifier: new ones are created, changed ones
- * updated (their version moves on), unchanged ones left alone. Every problem is reported with its place
- * in the file; once one is found nothing more is flushed, the rest is still checked, and all is rolled back.
+ * updated (their version moves on), unchanged ones left alone (a new fingerprint over the same fields is only
+ * remembered: RecordService.upsert). Every problem is reported with its place in the file; once one is found
+ * nothing more is flushed, the rest is still checked, and all is rolled back.
  */
 export async function importCatalogue(em: EntityManager, viewer: Viewer, source: ImportSource, options: ImportOptions = {}): Promise<ImportReport> {
   const report: ImportReport = {
@@ -182,8 +183,8 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         // A record whose source description is unchanged is left alone: what it names need not be looked up.
         const changing = ready.filter((p) => existing.get(p.identifier)?.sourceFingerprint !== p.origin.fingerprint);
         await service.prefetch(changing.map((p) => p.input));
-        // What the records about to be updated link to and consist of, for their history, in a statement per collection.
-        await loadCollections(tx, changing.flatMap((p) => existing.get(p.identifier) ?? []));
+        // What the records about to be updated link to and consist of, for their history, in a statement per collection and part.
+        await service.loadBeforeChange(changing.flatMap((p) => existing.get(p.identifier) ?? []));
         return { records, service, prepared, existing };
       };
       const checkBatch = async (batch: Batch) => {

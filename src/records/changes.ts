@@ -51,12 +51,26 @@ export interface FieldChange {
  */
 const BOOKKEEPING: ReadonlySet<string> = new Set(['version', 'modified', 'createdAt', 'sourceFingerprint', 'harvestedAt']);
 
+/**
+ * A record's parts kept in tables of their own (a dataset's consent scope and access route: lifecycle.ts
+ * RecordParts), listed field by field under their name (`consentScope.duoPermission`, `accessRoute.steps`), in
+ * the order of the field names; one the record gains or loses is listed whole.
+ */
+const PARTS: ReadonlySet<string> = new Set(['consentScope', 'accessRoute']);
+
 /** The fields whose value a change really moved, between two audit snapshots (either may be null). */
 export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
-  const from = (before ?? {}) as Record<string, unknown>;
-  const to = (after ?? {}) as Record<string, unknown>;
+  return movedFields((before ?? {}) as Record<string, unknown>, (after ?? {}) as Record<string, unknown>, '');
+}
+
+function movedFields(from: Record<string, unknown>, to: Record<string, unknown>, prefix: string): FieldChange[] {
   const text = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
-  return [...new Set([...Object.keys(from), ...Object.keys(to)])]
-    .filter((field) => !BOOKKEEPING.has(field) && comparable(from[field] ?? null, field) !== comparable(to[field] ?? null, field))
-    .map((field) => ({ field, before: text(from[field]), after: text(to[field]) }));
+  const isPart = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object';
+  const fields = [...new Set([...Object.keys(from), ...Object.keys(to)])];
+  return (prefix ? fields.sort() : fields).flatMap((field) => {
+    if (BOOKKEEPING.has(field)) return [];
+    const [was, is] = [from[field] ?? null, to[field] ?? null];
+    if (!prefix && PARTS.has(field) && isPart(was) && isPart(is)) return movedFields(was, is, `${field}.`);
+    return comparable(was, field) === comparable(is, field) ? [] : [{ field: prefix + field, before: text(was), after: text(is) }];
+  });
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Collection, type EntityMetadata, type EntityProperty, ReferenceKind, wrap } from '@mikro-orm/core';
+import { type Collection, type EntityMetadata, type EntityProperty, Reference, ReferenceKind, wrap } from '@mikro-orm/core';
 import type { AccessPolicy } from './access-policy.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { type CatalogueRecord, RecordStatus } from './record.js';
@@ -43,30 +43,62 @@ export function withdraw(record: CatalogueRecord, reason: string, now = new Date
 }
 
 /**
- * A JSON snapshot of a record for the audit log: its own columns, and each of its collections that is loaded
- * (load them first with loadCollections): its links (data holders, publications...) as the ids of the records
- * they name, its parts (distributions, results) as the parts' own columns.
+ * Parts of a record kept in tables of their own that name the record (a dataset's consent scope and access
+ * route), by the name its history lists them under: those read before a change or given by it, null for one the
+ * record has none of. A part not named was not read: the snapshot leaves it out, before and after alike.
  */
-export function snapshot(entity: object): unknown {
-  return JSON.parse(JSON.stringify(recordValues(entity)));
+export type RecordParts = Record<string, object | null>;
+
+/**
+ * A JSON snapshot of a record for the audit log: its own columns; each of its collections that is loaded
+ * (load them first with loadCollections): its links (data holders, publications...) as the ids of the records
+ * they name, its parts (distributions, results) by what they state; and its `parts` kept apart by what they state.
+ */
+export function snapshot(entity: object, parts: RecordParts = {}): unknown {
+  return JSON.parse(JSON.stringify(recordValues(entity, parts)));
 }
 
 /**
  * The snapshot of a record about to be inserted, without the copy: the insert serialises it once, and a new
- * record is not changed again before it is written. Its collections are as the ORM serialises them (their
- * items' ids): a create has no snapshot before it to compare with, and a bulk import makes thousands.
+ * record is not changed again before it is written.
  */
-export function newRecordSnapshot(entity: object): unknown {
-  return wrap(entity).toObject();
+export function newRecordSnapshot(entity: object, parts: RecordParts = {}): unknown {
+  return recordValues(entity, parts);
 }
 
-function recordValues(entity: object): Record<string, unknown> {
+function recordValues(entity: object, parts: RecordParts): Record<string, unknown> {
   const values = wrap(entity).toObject() as Record<string, unknown>;
   for (const prop of collectionsOf(entity)) {
     const collection = (entity as Record<string, Collection<object>>)[prop.name];
     // The ORM serialises a collection only once loaded, and its items in full only when populated: one form for both.
     if (!collection.isInitialized()) delete values[prop.name];
-    else values[prop.name] = collection.getItems().map((item) => (prop.kind === ReferenceKind.MANY_TO_MANY ? wrap(item, true).getPrimaryKey() : wrap(item).toObject()));
+    else values[prop.name] = collection.getItems().map((item) => (prop.kind === ReferenceKind.MANY_TO_MANY ? wrap(item, true).getPrimaryKey() : partValues(item, entity)));
+  }
+  for (const [name, part] of Object.entries(parts)) values[name] = part && partValues(part, entity);
+  return values;
+}
+
+/**
+ * What a part of a record states: its columns, the records it names as their ids, its own parts (an access
+ * route's steps) likewise. Its id, its link back to what it is part of and what it derives from its other
+ * columns (hidden properties, e.g. a consent scope's key) say nothing of their own: two parts that state the
+ * same compare equal whatever rows hold them.
+ */
+function partValues(part: object, whole: object): Record<string, unknown> {
+  const meta = wrap(part, true).__meta as EntityMetadata;
+  const wholeId = wrap(whole, true).getPrimaryKey();
+  const values: Record<string, unknown> = {};
+  for (const prop of meta.props as EntityProperty[]) {
+    if (prop.primary || prop.hidden || prop.persist === false) continue;
+    const value = (part as Record<string, unknown>)[prop.name];
+    if (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.EMBEDDED) {
+      values[prop.name] = value;
+    } else if (prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) {
+      const id = value == null ? null : wrap(Reference.unwrapReference(value as object), true).getPrimaryKey();
+      if (id === null || id !== wholeId) values[prop.name] = id;
+    } else if (prop.kind === ReferenceKind.ONE_TO_MANY && prop.orphanRemoval && (value as Collection<object>).isInitialized()) {
+      values[prop.name] = (value as Collection<object>).getItems().map((item) => partValues(item, part));
+    }
   }
   return values;
 }
@@ -88,6 +120,27 @@ export async function loadCollections(em: EntityManager, records: CatalogueRecor
     .map((prop) => prop.name)
     .filter((name) => records.some((record) => !(record as unknown as Record<string, Collection<object>>)[name].isInitialized()));
   if (unloaded.length > 0) await em.populate(records, unloaded as never[]);
+}
+
+/**
+ * Makes the unit of work take a record that a write left stating what it stated (fieldChanges lists nothing) as
+ * it is stored: sets given in another order are not written again, nor is its version moved. Its loaded
+ * collections and `parts`, with their own parts, likewise.
+ */
+export function keepAsStored(em: EntityManager, record: object, parts: RecordParts): void {
+  const unitOfWork = em.getUnitOfWork();
+  const comparator = em.getComparator();
+  const keep = (entity: object) => {
+    unitOfWork.register(entity, comparator.prepareEntity(entity), { refresh: true });
+    for (const prop of collectionsOf(entity)) {
+      const collection = (entity as Record<string, Collection<object>>)[prop.name];
+      if (!collection.isInitialized()) continue;
+      collection.takeSnapshot();
+      if (prop.kind === ReferenceKind.ONE_TO_MANY) collection.getItems().forEach(keep);
+    }
+  };
+  keep(record);
+  for (const part of Object.values(parts)) if (part) keep(part);
 }
 
 export function audit(

@@ -1,9 +1,10 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessPolicy } from './access-policy.js';
-import { assertExpectedVersion, audit, loadCollections, newRecordSnapshot, publish, snapshot, withdraw } from './lifecycle.js';
+import { assertExpectedVersion, audit, keepAsStored, loadCollections, newRecordSnapshot, publish, type RecordParts, snapshot, withdraw } from './lifecycle.js';
+import { fieldChanges } from './changes.js';
 import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './record.js';
-import { duplicateIdentifier, insertNewEntities, type NewEntityInsert, takeNewEntities } from './record-inserts.js';
+import { duplicateIdentifier, executeBound, insertNewEntities, type NewEntityInsert, takeNewEntities } from './record-inserts.js';
 import { findReadable, References, rememberReference } from './references.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
 
@@ -27,6 +28,14 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
    * checking the batch reads nothing more: a bulk writer checks it while the batch before is being written.
    */
   prefetch?(refs: References, inputs: I[]): Promise<void>;
+  /**
+   * Reads the parts of records about to change that are kept in tables of their own (`parts`), each kind in one
+   * statement for all the records: those `patch` gives, or all of them without a patch (a bulk writer's batch).
+   * Parts read already are not read again, and `apply` reads none of those read here.
+   */
+  loadParts?(em: EntityManager, records: E[], patch?: P): Promise<void>;
+  /** The record's parts kept in tables of their own, as read (loadParts) or given so far, for its history. */
+  parts?(record: E): RecordParts;
   /** Follow-up work in the same transaction, e.g. re-indexing datasets that show this record; it only adds new rows. */
   afterChange?(em: EntityManager, record: E): Promise<void>;
 }
@@ -81,15 +90,62 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     this.policy.assertCanWrite(record.ownerOrganisationId, 'identifier');
     this.policy.assertCanEditByHand(record, 'identifier');
     if (record.sourceFingerprint === origin.fingerprint) return 'unchanged';
-    await loadCollections(this.em, [record]);
-    const before = snapshot(record);
+    await this.loadBeforeChange([record]);
+    const before = snapshot(record, this.partsOf(record));
+    const stored = { modified: record.modified, harvestedAt: record.harvestedAt };
     const problems = new Problems();
     await this.rules.apply(this.em, record, input, problems, this.refs, origin);
     problems.throwIfAny();
     await this.applyOrigin(record, origin);
-    await this.commit(record, `update${this.name}`, before);
+    const after = snapshot(record, this.partsOf(record));
+    const sourceDatesKept = !origin.modified || origin.modified.getTime() === stored.modified.getTime();
+    if (sourceDatesKept && fieldChanges(before, after).length === 0) {
+      await this.rememberFingerprint(record, stored, origin.fingerprint);
+      return 'unchanged';
+    }
+    await this.commit(record, `update${this.name}`, before, after);
     this.updatedSinceFlush = true;
     return 'updated';
+  }
+
+  /**
+   * Reads what the history of records about to change shows of them (collections and parts) that is not read
+   * yet: a bulk writer reads it for a whole batch, in a statement per collection and part.
+   */
+  async loadBeforeChange(records: E[]): Promise<void> {
+    await loadCollections(this.em, records);
+    await this.rules.loadParts?.(this.em, records);
+  }
+
+  /**
+   * A record whose source description changed only in form (a fingerprint taken before a rule of
+   * records/changes.ts, sets listed in another order) still states what it stated: it keeps its version and its
+   * dates, gets no audit entry and no outbox event, and remembers the new fingerprint, so the next run skips it.
+   */
+  private async rememberFingerprint(record: E, stored: Pick<CatalogueRecord, 'modified' | 'harvestedAt'>, fingerprint: string): Promise<void> {
+    Object.assign(record, stored);
+    keepAsStored(this.em, record, this.partsOf(record));
+    this.fingerprints.push({ id: record.id, fingerprint });
+    if (!this.options.deferFlush) await this.writeFingerprints();
+  }
+
+  /** New fingerprints of records otherwise left as they are: one statement, which moves neither version nor dates. */
+  private async writeFingerprints(): Promise<void> {
+    if (this.fingerprints.length === 0) return;
+    const meta = this.em.getMetadata().get<CatalogueRecord>(this.rules.entity);
+    const column = meta.properties.sourceFingerprint.fieldNames[0];
+    await executeBound(
+      this.em,
+      `update "${meta.tableName}" r set "${column}" = f.fingerprint from jsonb_to_recordset($1::jsonb) as f(id uuid, fingerprint text) where r.id = f.id`,
+      [JSON.stringify(this.fingerprints)],
+    );
+    this.fingerprints = [];
+  }
+
+  private fingerprints: { id: string; fingerprint: string }[] = [];
+
+  private partsOf(record: E): RecordParts {
+    return this.rules.parts?.(record) ?? {};
   }
 
   private async createFrom(input: I, origin: RecordOrigin): Promise<E> {
@@ -100,7 +156,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     await this.applyOrigin(record, origin);
     this.em.persist(record);
     rememberReference(this.em, record);
-    audit(this.em, this.policy, `create${this.name}`, record, null, newRecordSnapshot(record));
+    audit(this.em, this.policy, `create${this.name}`, record, null, newRecordSnapshot(record, this.partsOf(record)));
     await this.rules.afterChange?.(this.em, record);
     if (!this.options.deferFlush) await insertNewEntities(this.em);
     return record;
@@ -114,10 +170,11 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   /**
    * For a batch of new records only (deferFlush): takes them out of the unit of work as the insert that writes
    * them, not yet run, so the bulk writer can clear the entity manager and check its next batch while the
-   * insert runs. Null when the batch changed existing records (then call flush) or made nothing new.
+   * insert runs. Null when the batch changed existing records or their fingerprints (then call flush) or made
+   * nothing new.
    */
   takeInsert(): NewEntityInsert | null {
-    return this.updatedSinceFlush ? null : takeNewEntities(this.em);
+    return this.updatedSinceFlush || this.fingerprints.length > 0 ? null : takeNewEntities(this.em);
   }
 
   /**
@@ -129,6 +186,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   async flush(): Promise<void> {
     const insert = takeNewEntities(this.em);
     await insert?.run();
+    await this.writeFingerprints();
     if (this.updatedSinceFlush) {
       // The ORM's flush must know the new parts of an updated record as written, or it would insert them again.
       insert?.register();
@@ -167,7 +225,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     problems.throwIfAny();
     this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
     this.em.persist(record);
-    audit(this.em, this.policy, `create${this.name}`, record, null, newRecordSnapshot(record));
+    audit(this.em, this.policy, `create${this.name}`, record, null, newRecordSnapshot(record, this.partsOf(record)));
     await this.rules.afterChange?.(this.em, record);
     // The last write of this unit of work (the mutation commits without a flush): registering the new entities
     // with it, as loaded ones, would be wasted work.
@@ -181,7 +239,8 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     this.policy.assertCanEditByHand(record, 'id');
     assertExpectedVersion(record, expectedVersion);
     await loadCollections(this.em, [record]);
-    const before = snapshot(record);
+    await this.rules.loadParts?.(this.em, [record], patch);
+    const before = snapshot(record, this.partsOf(record));
     const problems = new Problems();
     await this.rules.apply(this.em, record, patch, problems, this.refs);
     problems.throwIfAny();
@@ -198,7 +257,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     const problems = new Problems();
     await this.rules.checkPublishable?.(this.em, record, problems);
     problems.throwIfAny();
-    const before = snapshot(record);
+    const before = snapshot(record, this.partsOf(record));
     publish(record);
     return this.commit(record, `publish${this.name}`, before);
   }
@@ -207,7 +266,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     const record = await this.load(ref);
     this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
     this.policy.assertCanEditByHand(record, 'id');
-    const before = snapshot(record);
+    const before = snapshot(record, this.partsOf(record));
     withdraw(record, reason);
     return this.commit(record, `withdraw${this.name}`, before);
   }
@@ -239,9 +298,10 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     return this.rules.entity.name;
   }
 
-  private async commit(record: E, action: string, before: unknown): Promise<E> {
+  /** `after` when the caller took the snapshot after the change already (before the flush, which moves only its version). */
+  private async commit(record: E, action: string, before: unknown, after?: unknown): Promise<E> {
     if (!this.options.deferFlush) await this.em.flush();
-    audit(this.em, this.policy, action, record, before, snapshot(record));
+    audit(this.em, this.policy, action, record, before, after ?? snapshot(record, this.partsOf(record)));
     await this.rules.afterChange?.(this.em, record);
     // What follows the change is only new rows (the audit entry, outbox events): one INSERT writes them, without
     // a second flush comparing every entity the change loaded.

@@ -287,4 +287,42 @@ describe('createDataset: a fixed number of statements, one of them writing every
       { field: 'accessRoute', code: 'REQUIRED' },
     ]);
   });
+
+  /**
+   * What updateDataset may cost (begin and commit aside), as before its history showed the consent scope and the
+   * access route: a patch that gives neither reads neither; one that gives them reads each once (the route with its
+   * steps), before the change, and the change does not read them again.
+   */
+  const MAX_UPDATE_STATEMENTS = { title: 8, parts: 16 };
+
+  it(`updates in at most ${MAX_UPDATE_STATEMENTS.title} statements (title) or ${MAX_UPDATE_STATEMENTS.parts} (consent scope and access route), the same for 3 steps as for 1`, async () => {
+    const token = await catalogue.token('data_manager', [STOCKHOLM]);
+    const UPDATE = 'mutation($id: ID!, $v: Int!, $i: DatasetPatch!) { updateDataset(id: $id, expectedVersion: $v, input: $i) { dataset { version } userErrors { field message } } }';
+    const update = async (id: string, v: number, patch: Record<string, unknown>) => {
+      catalogue.queries.length = 0;
+      const { data } = await catalogue.gql(UPDATE, { id, v, i: patch }, token);
+      expect(data!.updateDataset.userErrors).toEqual([]);
+      return catalogue.queries.filter((sql) => !/^\s*(begin|commit|rollback)\b/i.test(sql));
+    };
+    const reads = (statements: string[], table: string) => statements.filter((sql) => new RegExp(`^\\s*select\\b[\\s\\S]*\\bfrom "${table}"`, 'i').test(sql)).length;
+    // Every step is replaced (another requirement), so both routes cost the same kinds of writes.
+    const parts = (steps: number) => ({
+      consent: { duoPermission: 'HMB' },
+      accessRoute: { accessMode: 'SECURE_PROCESSING_ENVIRONMENT', accessBody: BODIES[1], steps: Array.from({ length: steps }, (_, i) => ({ order: i + 1, requirement: 'ETHICS_APPROVAL', body: BODIES[(i + 1) % BODIES.length] })) },
+    });
+    const small = (await statementsOfCreate('urn:test:count:update-small', 2, 1)).payload.dataset.id;
+    const large = (await statementsOfCreate('urn:test:count:update-large', 7, 3)).payload.dataset.id;
+
+    const title = await update(small, 1, { title: 'Renamed' });
+    expect(title.filter((sql) => /consent_scope|access_route/.test(sql)), title.join('\n')).toEqual([]);
+    expect(title.length, title.join('\n')).toBeLessThanOrEqual(MAX_UPDATE_STATEMENTS.title);
+
+    const one = await update(small, 2, parts(1));
+    const three = await update(large, 1, parts(3));
+    for (const statements of [one, three]) {
+      expect([reads(statements, 'consent_scope'), reads(statements, 'access_route'), reads(statements, 'access_route_step')], statements.join('\n')).toEqual([1, 1, 1]);
+    }
+    expect(three.length, three.join('\n')).toBe(one.length);
+    expect(three.length, three.join('\n')).toBeLessThanOrEqual(MAX_UPDATE_STATEMENTS.parts);
+  });
 });

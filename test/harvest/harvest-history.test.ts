@@ -10,6 +10,7 @@ const COUNTRY = 'http://publications.europa.eu/resource/authority/country/';
 const THEME = 'http://publications.europa.eu/resource/authority/data-theme/';
 const ROLE = 'https://standards.iso.org/iso/19115/resources/Codelists/gml/CI_RoleCode.xml#';
 const DATASET = 'urn:test:history:dataset';
+const DUO = 'http://purl.obolibrary.org/obo/';
 
 /** What the source states about its one dataset; every list but the distributions' is a set in RDF. */
 interface Statement {
@@ -22,6 +23,11 @@ interface Statement {
   contributors: string[];
   publications: string[];
   distributions: string[];
+  /** The consent scope: its DUO permission and modifiers (OBO ids). */
+  permission: string;
+  modifiers: string[];
+  /** The access route's steps: order and requirement. */
+  steps: [number, string][];
 }
 
 const FIRST: Statement = {
@@ -34,6 +40,12 @@ const FIRST: Statement = {
   contributors: ['lab-a', 'lab-b'],
   publications: ['https://doi.org/10.1000/one', 'https://doi.org/10.1000/two'],
   distributions: ['VCF', 'CRAM'],
+  permission: 'DUO_0000006',
+  modifiers: ['DUO_0000021', 'DUO_0000020'],
+  steps: [
+    [1, 'ETHICS_APPROVAL'],
+    [2, 'DAC_REVIEW'],
+  ],
 };
 
 const agent = (name: string) => `<https://history.example/agent/${name}> a foaf:Agent ; foaf:name "Agent ${name}"@en .`;
@@ -44,6 +56,7 @@ function turtle(s: Statement): string {
   );
   return `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
     @prefix prov: <http://www.w3.org/ns/prov#> . @prefix adms: <http://www.w3.org/ns/adms#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    @prefix ext: <https://w3id.org/gdcat/ext#> .
     <https://history.example/dataset/1> a dcat:Dataset ; dct:identifier "${DATASET}" ; dct:title "${s.title}"@en ;
       dct:description "Trio WGS from the region."@en ; dct:publisher <https://history.example/agent/region> ;
       dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
@@ -54,6 +67,9 @@ function turtle(s: Statement): string {
       ${attributions.join(' ')}
       ${s.publications.map((publication) => `dct:isReferencedBy <${publication}> ;`).join(' ')}
       ${s.distributions.map((title) => `dcat:distribution [ a dcat:Distribution ; dct:title "${title}" ; dcat:accessURL <https://history.example/files/${title}> ] ;`).join(' ')}
+      ext:consentScope [ ext:duoPermission <${DUO}${s.permission}> ${s.modifiers.map((modifier) => `; ext:duoModifier <${DUO}${modifier}>`).join(' ')} ] ;
+      ext:accessRoute [ ext:accessMode "SECURE_PROCESSING_ENVIRONMENT"
+        ${s.steps.map(([order, requirement]) => `; ext:step [ ext:order ${order} ; ext:requirement "${requirement}" ]`).join(' ')} ] ;
       dct:issued "2024-01-10T00:00:00Z" .
     ${agent('region')}
     ${[...s.holders, ...s.contributors].map(agent).join('\n')}`;
@@ -117,6 +133,8 @@ const reversed = (s: Statement): Statement => ({
   contributors: [...s.contributors].reverse(),
   publications: [...s.publications].reverse(),
   distributions: [...s.distributions].reverse(),
+  modifiers: [...s.modifiers].reverse(),
+  steps: [...s.steps].reverse(),
 });
 
 describe('the history of a harvested dataset lists what changed at its source, and only that', () => {
@@ -140,7 +158,7 @@ describe('the history of a harvested dataset lists what changed at its source, a
     });
   });
 
-  it('a source that only lists its spatial coverage, themes, keywords, identifiers, agents, publications and distributions in another order changes nothing', async () => {
+  it('a source that only lists its spatial coverage, themes, keywords, identifiers, agents, publications, distributions, DUO modifiers and access route steps in another order changes nothing', async () => {
     const { run, before, after } = await harvestStating(reversed(statement));
     expect(run).toMatchObject({ created: 0, updated: 0, failed: 0 });
     expect(run.unchanged).toBeGreaterThan(0);
@@ -158,6 +176,20 @@ describe('the history of a harvested dataset lists what changed at its source, a
     const lists = await harvestStating({ ...statement, keywords: [...statement.keywords, 'exome'], holders: ['south'] });
     expect(lists.run).toMatchObject({ created: 0, updated: 1 });
     expect(lists.after.history.at(-1)!.changes.map((c) => c.field).sort()).toEqual(['dataHolders', 'keywords']);
+  });
+
+  it('a change of consent or access route at the source lists the fields of those parts that changed', async () => {
+    const consent = await harvestStating({ ...statement, permission: 'DUO_0000042', modifiers: [...statement.modifiers, 'DUO_0000019'] });
+    expect(consent.run).toMatchObject({ created: 0, updated: 1 });
+    const [modifiers, permission] = consent.after.history.at(-1)!.changes;
+    expect(consent.after.history.at(-1)!.changes).toHaveLength(2);
+    expect(permission).toEqual({ field: 'consentScope.duoPermission', before: '"DUO:0000006"', after: '"DUO:0000042"' });
+    expect(modifiers.field).toBe('consentScope.duoModifiers');
+    expect(JSON.parse(modifiers.after!).map((m: { code: string }) => m.code).sort()).toEqual(['DUO:0000019', 'DUO:0000020', 'DUO:0000021']);
+
+    const steps = await harvestStating({ ...statement, steps: [...statement.steps, [3, 'DATA_TRANSFER_AGREEMENT']] });
+    expect(steps.run).toMatchObject({ created: 0, updated: 1 });
+    expect(steps.after.history.at(-1)!.changes.map((c) => c.field)).toEqual(['accessRoute.steps']);
   });
 
   it('a source that reorders its themes keeps the theme the record shows', async () => {

@@ -37,6 +37,37 @@ describe('what counts as a change', () => {
   });
 });
 
+describe('the parts of a dataset kept in tables of their own (consent scope, access route)', () => {
+  const consent = { duoPermission: 'DUO:0000006', duoModifiers: [{ code: 'DUO:0000021', value: null }], legalBases: ['eu-gdpr:A6-1-e', 'eu-gdpr:A9-2-j'] };
+  const route = {
+    accessMode: 'SECURE_PROCESSING_ENVIRONMENT',
+    accessBody: 'body-a',
+    steps: [{ position: 1, requirement: 'ETHICS_APPROVAL', body: 'body-b' }, { position: 2, requirement: 'DAC_REVIEW', body: null }],
+  };
+
+  it('are listed field by field, under the part name, in the order of the field names', () => {
+    const gru = { ...consent, duoPermission: 'DUO:0000042', duoModifiers: [...consent.duoModifiers, { code: 'DUO:0000019', value: null }] };
+    expect(fieldChanges({ consentScope: consent, accessRoute: route }, { consentScope: gru, accessRoute: { ...route, accessBody: 'body-c' } })).toEqual([
+      { field: 'consentScope.duoModifiers', before: JSON.stringify(consent.duoModifiers), after: JSON.stringify(gru.duoModifiers) },
+      { field: 'consentScope.duoPermission', before: '"DUO:0000006"', after: '"DUO:0000042"' },
+      { field: 'accessRoute.accessBody', before: '"body-a"', after: '"body-c"' },
+    ]);
+  });
+
+  it('compare their sets as sets (DUO modifiers, legal bases, numbered steps), and a step moved to another place is a change', () => {
+    const reordered = { consentScope: { ...consent, legalBases: [...consent.legalBases].reverse() }, accessRoute: { ...route, steps: [...route.steps].reverse() } };
+    expect(fieldChanges({ consentScope: consent, accessRoute: route }, reordered)).toEqual([]);
+    const swapped = { ...route, steps: route.steps.map((step, i) => ({ ...step, position: 2 - i })) };
+    expect(fieldChanges({ accessRoute: route }, { accessRoute: swapped }).map((change) => change.field)).toEqual(['accessRoute.steps']);
+  });
+
+  it('are listed whole when the record gains or loses one; any other object is listed whole', () => {
+    expect(fieldChanges({ accessRoute: null }, { accessRoute: route })).toEqual([{ field: 'accessRoute', before: null, after: JSON.stringify(route) }]);
+    expect(fieldChanges({ consentScope: consent }, { consentScope: null })).toEqual([{ field: 'consentScope', before: JSON.stringify(consent), after: null }]);
+    expect(fieldChanges({ cohort: { numberOfSamples: 1, numberOfFamilies: 2 } }, { cohort: { numberOfSamples: 1, numberOfFamilies: 3 } }).map((change) => change.field)).toEqual(['cohort']);
+  });
+});
+
 describe('a GraphQL update compares sets as the import and the harvest do', () => {
   let catalogue: TestCatalogue;
   let stockholm: string;
