@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Collection, type EntityMetadata, type EntityProperty, ReferenceKind, wrap } from '@mikro-orm/core';
+import { type Collection, type EntityMetadata, type EntityProperty, Reference, ReferenceKind, Utils, wrap } from '@mikro-orm/core';
 import type { AccessPolicy } from './access-policy.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { type CatalogueRecord, RecordStatus } from './record.js';
@@ -57,7 +57,32 @@ export function snapshot(entity: object): unknown {
  * items' ids): a create has no snapshot before it to compare with, and a bulk import makes thousands.
  */
 export function newRecordSnapshot(entity: object): unknown {
-  return wrap(entity).toObject();
+  return storedValues(entity) ?? wrap(entity).toObject();
+}
+
+/**
+ * What `toObject` gives for a record whose related records are all stored ones (each relation and collection
+ * item as its id), read straight from its properties: `toObject` first visits every record the new one reaches
+ * for its serialisation context, a tenth of a bulk import's CPU. Null when a related record is new too, which
+ * `toObject` gives whole.
+ */
+function storedValues(entity: object): Record<string, unknown> | null {
+  const wrapped = wrap(entity, true);
+  const values: Record<string, unknown> = {};
+  for (const prop of (wrapped.__meta as EntityMetadata).props) {
+    const value = (entity as Record<string, unknown>)[prop.name];
+    if (value === undefined) continue;
+    if (Utils.isCollection(value)) {
+      if (value.isInitialized()) values[prop.name] = value.getItems(false).map((item) => wrap(item, true).getPrimaryKey());
+    } else if (Utils.isEntity(value, true)) {
+      const related = wrap(Reference.unwrapReference(value as object), true);
+      if (!related.__managed) return null;
+      values[prop.name] = related.getPrimaryKey();
+    } else {
+      values[prop.name] = prop.customType ? prop.customType.toJSON(value, wrapped.__platform) : value;
+    }
+  }
+  return values;
 }
 
 function recordValues(entity: object): Record<string, unknown> {
