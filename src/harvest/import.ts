@@ -173,19 +173,24 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         prepared: Prepared[];
         existing: Map<string, CatalogueRecord>;
       }
-      const readBatch = async (records: SourceRecord[]): Promise<Batch> => {
+      /** The records converted and fingerprinted: work of its own, done while the batch before is inserted. */
+      const prepareBatch = (records: SourceRecord[]): Omit<Batch, 'existing'> => {
         const { rules, input } = KINDS[records[0].kind];
         const service = new RecordService(tx, policy, rules, { deferFlush: true });
-        const prepared = records.map((record) => prepareRecord(record, input));
-        const ready = prepared.filter((p): p is Extract<Prepared, { input: object }> => p.identifier !== undefined);
+        return { records, service, prepared: records.map((record) => prepareRecord(record, input)) };
+      };
+      /** What checking the batch reads, in a statement per kind: the records it matches and the ones it names. */
+      const lookUp = async (batch: Omit<Batch, 'existing'>): Promise<Batch> => {
+        const { rules } = KINDS[batch.records[0].kind];
+        const ready = batch.prepared.filter((p): p is Extract<Prepared, { input: object }> => p.identifier !== undefined);
         const identifiers = ready.map((p) => p.identifier);
         const existing = new Map((await tx.find(rules.entity, { identifier: { $in: identifiers } } as never)).map((r) => [r.identifier, r]));
         // A record whose source description is unchanged is left alone: what it names need not be looked up.
         const changing = ready.filter((p) => existing.get(p.identifier)?.sourceFingerprint !== p.origin.fingerprint);
-        await service.prefetch(changing.map((p) => p.input));
+        await batch.service.prefetch(changing.map((p) => p.input));
         // What the records about to be updated link to and consist of, for their history, in a statement per collection and part.
-        await service.loadBeforeChange(changing.flatMap((p) => existing.get(p.identifier) ?? []));
-        return { records, service, prepared, existing };
+        await batch.service.loadBeforeChange(changing.flatMap((p) => existing.get(p.identifier) ?? []));
+        return { ...batch, existing };
       };
       const checkBatch = async (batch: Batch) => {
         for (const prepared of batch.prepared) {
@@ -223,29 +228,37 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
       const batches = inBatches(source.records(tx));
       try {
         let next = await batches.next();
-        let batch = next.done ? null : await readBatch(next.value);
+        let batch = next.done ? null : await lookUp(prepareBatch(next.value));
         while (batch) {
           await checkBatch(batch);
-          await settle();
           // Nothing is written once a record has failed; the rest is still checked, with the references it may name.
           const insert = report.failed > 0 ? null : batch.service.takeInsert();
+          if (report.failed === 0 && !insert) {
+            // A batch that changed existing records is written by the ORM's flush, with nothing alongside.
+            await settle();
+            await written(batch.records, batch.service.flush());
+          }
+          // Written records are found by query from here on; clearing keeps memory flat on large files.
           if (report.failed === 0) {
-            // A batch that changed existing records is written by the ORM's flush, before anything else runs.
-            if (!insert) await written(batch.records, batch.service.flush());
-            // Written records are found by query from here on; clearing keeps memory flat on large files.
             tx.clear();
             clearReferenceCache(tx);
           }
+          // The next batch is read and converted while the insert before is still running.
           next = await batches.next();
+          const following = next.done ? null : prepareBatch(next.value);
           // A next batch of the same kind is checked while this one is inserted: its look-ups run first (the
           // connection runs statements in order), and the insert changes nothing they read. It adds records the
           // file names once, so none the next batch matches, and a reference the look-ups did not find is looked up
           // again, after the insert. After a change of kind the insert runs alone.
-          const overlap = !!insert && !next.done && next.value[0].kind === batch.records[0].kind;
-          if (insert && !overlap) await written(batch.records, insert.run());
-          const following = next.done ? null : await readBatch(next.value);
+          const overlap = !!insert && following?.records[0].kind === batch.records[0].kind;
+          if (!overlap) {
+            await settle();
+            if (insert) await written(batch.records, insert.run());
+          }
+          const looked = following ? await lookUp(following) : null;
+          await settle();
           if (insert && overlap) running = { records: batch.records, outcome: insert.run().then(() => null, (error: unknown) => error) };
-          batch = following;
+          batch = looked;
         }
         await settle();
       } catch (error) {

@@ -148,26 +148,44 @@ class Staging {
   /** The records of one sheet in row order, each with its parts from the parts sheets, a page at a time. */
   async *recordsOf(file: string, sheet: Sheet): AsyncGenerator<SourceRecord> {
     const partSheets = SHEETS.filter((s) => s.parent?.sheet === sheet.name);
-    let after = 0;
-    for (;;) {
-      // Organisations are few: one page holds them all, so parents can be ordered before their children.
-      const limit = sheet.kind === 'Organisation' ? 1_000_000 : PAGE;
-      const page = await this.sql<StagedRow>(`select sheet, row, key, cells from import_row where sheet = $1 and row > $2 order by row limit $3`, [sheet.name, after, limit]);
-      if (page.length === 0) return;
-      after = page.at(-1)!.row;
-      const keys = page.map((r) => r.key).filter((k): k is string => k != null);
+    // Organisations are few: one page holds them all, so parents can be ordered before their children.
+    const limit = sheet.kind === 'Organisation' ? 1_000_000 : PAGE;
+    // Each page is asked for as soon as the one before has arrived: its statement then runs before the import's
+    // next insert instead of waiting for it. A failure is the caller's once the page is awaited.
+    const pageAfter = (after: number) => {
+      const read = this.page(sheet, partSheets, after, limit);
+      read.catch(() => undefined);
+      return read;
+    };
+    let reading: Promise<StagedRow[]> | null = pageAfter(0);
+    while (reading) {
+      const rows: StagedRow[] = await reading;
+      const page: StagedRow[] = rows.filter((r) => r.sheet === sheet.name);
+      reading = page.length === limit ? pageAfter(page.at(-1)!.row) : null;
       const parts = new Map<string, StagedRow[]>();
-      if (partSheets.length > 0 && keys.length > 0) {
-        const rows = await this.sql<StagedRow>(`select sheet, row, key, cells from import_row where sheet = any($1::text[]) and key = any($2::text[]) order by sheet, row`, [
-          partSheets.map((s) => s.name),
-          keys,
-        ]);
-        for (const row of rows) parts.set(row.key!, [...(parts.get(row.key!) ?? []), row]);
+      for (const row of rows) {
+        if (row.sheet !== sheet.name) (parts.get(row.key!) ?? parts.set(row.key!, []).get(row.key!)!).push(row);
       }
       const cell = (row: StagedRow, column: string) => cellAt(row, this.positions, column);
       const ordered = sheet.kind === 'Organisation' ? parentsFirst(page.map((r) => ({ id: cell(r, 'id'), parentOrg: cell(r, 'parentOrg') }))).map(([i]) => page[i]) : page;
       for (const row of ordered) yield assemble(file, sheet, row, row.key ? (parts.get(row.key) ?? []) : [], partSheets, this.positions);
     }
+  }
+
+  /** A page of a sheet's rows in row order, then the rows of its parts sheets naming them, by sheet and row: one statement. */
+  private page(sheet: Sheet, partSheets: Sheet[], after: number, limit: number): Promise<StagedRow[]> {
+    const page = `select sheet, row, key, cells from import_row where sheet = $1 and row > $2 order by row limit $3`;
+    if (partSheets.length === 0) return this.sql<StagedRow>(page, [sheet.name, after, limit]);
+    return this.sql<StagedRow>(
+      `with page as (${page})
+       select sheet, row, key, cells from (
+         select 0 as part, * from page
+         union all
+         select 1, p.sheet, p.row, p.key, p.cells from import_row p
+          where p.sheet = any($4::text[]) and p.key in (select key from page where key is not null)
+       ) rows order by part, sheet, row`,
+      [sheet.name, after, limit, partSheets.map((s) => s.name)],
+    );
   }
 
   /** Parts naming no record of their parent sheet, each reported where it is. */

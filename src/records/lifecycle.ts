@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Collection, type EntityMetadata, type EntityProperty, Reference, ReferenceKind, wrap } from '@mikro-orm/core';
+import { type Collection, type EntityMetadata, type EntityProperty, Reference, ReferenceKind, Utils, wrap } from '@mikro-orm/core';
 import type { AccessPolicy } from './access-policy.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { type CatalogueRecord, RecordStatus } from './record.js';
@@ -63,11 +63,36 @@ export function snapshot(entity: object, parts: RecordParts = {}): unknown {
  * record is not changed again before it is written.
  */
 export function newRecordSnapshot(entity: object, parts: RecordParts = {}): unknown {
-  return recordValues(entity, parts);
+  return recordValues(entity, parts, storedValues(entity));
 }
 
-function recordValues(entity: object, parts: RecordParts): Record<string, unknown> {
-  const values = wrap(entity).toObject() as Record<string, unknown>;
+/**
+ * What `toObject` gives for a record whose related records are all stored ones (each relation and collection
+ * item as its id), read straight from its properties: `toObject` first visits every record the new one reaches
+ * for its serialisation context, a tenth of a bulk import's CPU. Null when a related record is new too, which
+ * `toObject` gives whole.
+ */
+function storedValues(entity: object): Record<string, unknown> | null {
+  const wrapped = wrap(entity, true);
+  const values: Record<string, unknown> = {};
+  for (const prop of (wrapped.__meta as EntityMetadata).props) {
+    const value = (entity as Record<string, unknown>)[prop.name];
+    if (value === undefined) continue;
+    if (Utils.isCollection(value)) {
+      if (value.isInitialized()) values[prop.name] = value.getItems(false).map((item) => wrap(item, true).getPrimaryKey());
+    } else if (Utils.isEntity(value, true)) {
+      const related = wrap(Reference.unwrapReference(value as object), true);
+      if (!related.__managed) return null;
+      values[prop.name] = related.getPrimaryKey();
+    } else {
+      values[prop.name] = prop.customType ? prop.customType.toJSON(value, wrapped.__platform) : value;
+    }
+  }
+  return values;
+}
+
+function recordValues(entity: object, parts: RecordParts, stored: Record<string, unknown> | null = null): Record<string, unknown> {
+  const values = stored ?? (wrap(entity).toObject() as Record<string, unknown>);
   for (const prop of collectionsOf(entity)) {
     const collection = (entity as Record<string, Collection<object>>)[prop.name];
     // The ORM serialises a collection only once loaded, and its items in full only when populated: one form for both.
