@@ -81,8 +81,6 @@ export function facetTablesSql(table: string): string[] {
       CONSTRAINT ${table}_facets_pkey PRIMARY KEY (id)
     )`,
     // NULLS NOT DISTINCT (PostgreSQL 15): datasets without a consent or a facet's value are one group too.
-    // Half-filled pages: a write changes only a group's sums, which then stays on its page (a HOT update) and
-    // needs no new entry in the wide key index.
     `CREATE TABLE ${table}_groups (
       status text NOT NULL,
       owner_organisation_id text NOT NULL,
@@ -96,7 +94,7 @@ export function facetTablesSql(table: string): string[] {
       exact_sum bigint NOT NULL,
       rounded_sum bigint NOT NULL,
       CONSTRAINT ${table}_groups_key UNIQUE NULLS NOT DISTINCT (${GROUP_KEY.join(', ')})
-    ) WITH (fillfactor = 50)`,
+    )`,
     ...facetRowsSql(table, table),
     groupDeltasSql(table, `SELECT 1 AS delta, * FROM ${table}_facets`),
     `ANALYZE ${table}_lists`,
