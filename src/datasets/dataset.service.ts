@@ -188,7 +188,8 @@ async function applyDatasetFields(
   isNew: boolean,
 ): Promise<void> {
   applyTranslatedFields(dataset, DATASET_TEXTS, { ...input }, problems);
-  await prefetchReferences(refs, input);
+  // A new dataset's build has looked them up already.
+  if (!isNew) await prefetchReferences(refs, input);
   if (input.diagnosticArea !== undefined) dataset.diagnosticArea = input.diagnosticArea;
   if (input.theme != null) dataset.theme = checkUrl(problems, 'input.theme', input.theme)!;
   if (input.accessRights != null) dataset.accessRights = checkUrl(problems, 'input.accessRights', input.accessRights)!;

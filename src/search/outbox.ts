@@ -4,6 +4,7 @@ import { OutboxEvent } from './outbox-event.entity.js';
 /** Queues datasets for (re)indexing; call inside the transaction that changed them. */
 export function enqueueDatasetIndexing(em: EntityManager, datasetIds: Iterable<string>): void {
   for (const aggregateId of new Set(datasetIds)) {
-    em.persist(em.create(OutboxEvent, { aggregateType: 'Dataset', aggregateId, createdAt: new Date(), availableAt: new Date(), attempts: 0 }));
+    // A plain instance, not em.create: a bulk import makes one per dataset, and the factory's hydration costs more.
+    em.persist(Object.assign(new OutboxEvent(), { aggregateType: 'Dataset', aggregateId }));
   }
 }
