@@ -38,6 +38,7 @@ import { addDatasetRelations, generateDatasets } from './generate.js';
  *   (wall time, CPU time and peak RSS of the CLI process, as an operator runs it).
  * --profile-queries DIR: after the queries table, each query's GraphQL requests again (no engine replays in
  * between) under V8's CPU profiler, one DIR/<query>.cpuprofile each: where the API's own time goes.
+ * --profile-writes FILE: the timed create+publish loop under V8's CPU profiler, written to FILE.
  */
 const { values } = parseArgs({
   options: {
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '20' },
     only: { type: 'string', default: 'indexing,queries,writes,export' },
     'profile-queries': { type: 'string' },
+    'profile-writes': { type: 'string' },
   },
 });
 const datasets = Number(values.datasets);
@@ -290,6 +292,12 @@ async function main(): Promise<void> {
     const publishSql = await countStatements(() => gql(PUBLISH, { id }, token));
     const createMs: number[] = [];
     const publishMs: number[] = [];
+    const profiler = values['profile-writes'] ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     // The API, its indexer and this client share the process: its CPU time is the server's cost plus the client's.
     const cpuBefore = process.cpuUsage();
     const writeMs = await timed(() =>
@@ -305,6 +313,11 @@ async function main(): Promise<void> {
       ),
     );
     const cpu = process.cpuUsage(cpuBefore);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      await writeFile(values['profile-writes']!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     const written = WRITE_CLIENTS * WRITES_PER_CLIENT;
     createMs.sort((a, b) => a - b);
     publishMs.sort((a, b) => a - b);
