@@ -39,6 +39,7 @@ import { addDatasetRelations, generateDatasets } from './generate.js';
  * --profile-queries DIR: after the queries table, each query's GraphQL requests again (no engine replays in
  * between) under V8's CPU profiler, one DIR/<query>.cpuprofile each: where the API's own time goes.
  * --profile-writes FILE: the timed create+publish loop under V8's CPU profiler, written to FILE.
+ * --writes-per-client N (50): more writes make the CPU per create+publish steadier on a shared machine.
  */
 const { values } = parseArgs({
   options: {
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     only: { type: 'string', default: 'indexing,queries,writes,export' },
     'profile-queries': { type: 'string' },
     'profile-writes': { type: 'string' },
+    'writes-per-client': { type: 'string', default: '50' },
   },
 });
 const datasets = Number(values.datasets);
@@ -55,7 +57,7 @@ const requests = Math.min(Number(values.requests), 2000);
 const sections = new Set(values.only.split(','));
 const BATCH = 500;
 const WRITE_CLIENTS = 4;
-const WRITES_PER_CLIENT = 50;
+const WRITES_PER_CLIENT = Number(values['writes-per-client']);
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
 /** This run's own Elasticsearch indices (drain and raw); only these are deleted, also when the run fails. */
 const indexPrefix = `gdcat-bench-${Date.now()}`;
