@@ -302,6 +302,7 @@ async function main(): Promise<void> {
     }
     // The API, its indexer and this client share the process: its CPU time is the server's cost plus the client's.
     const cpuBefore = process.cpuUsage();
+    const postgresBefore = await postgresCpuSeconds(pgDataDir);
     const writeMs = await timed(() =>
       Promise.all(
         Array.from({ length: WRITE_CLIENTS }, async (_, client) => {
@@ -315,6 +316,7 @@ async function main(): Promise<void> {
       ),
     );
     const cpu = process.cpuUsage(cpuBefore);
+    const postgresCpuS = (await postgresCpuSeconds(pgDataDir)) - postgresBefore;
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       await writeFile(values['profile-writes']!, JSON.stringify(profile));
@@ -326,7 +328,7 @@ async function main(): Promise<void> {
     console.log(`writes: createDataset ${createSql} SQL statements, publishDataset ${publishSql}; ` +
       `${WRITE_CLIENTS} clients created+published ${written} datasets in ${(writeMs / 1000).toFixed(1)} s = ${Math.round(written / (writeMs / 1000))} datasets/s; ` +
       `create p50/p95 ${ms(percentile(createMs, 50))}/${ms(percentile(createMs, 95))} ms, publish p50/p95 ${ms(percentile(publishMs, 50))}/${ms(percentile(publishMs, 95))} ms; ` +
-      `bench process CPU ${((cpu.user + cpu.system) / 1e6 / written * 1000).toFixed(2)} ms per dataset; load ${load()}\n`);
+      `bench process CPU ${((cpu.user + cpu.system) / 1e6 / written * 1000).toFixed(2)} ms per dataset, PostgreSQL ${(postgresCpuS / written * 1000).toFixed(2)} ms; load ${load()}\n`);
   }
 
   if (sections.has('export')) {
