@@ -38,6 +38,8 @@ import { addDatasetRelations, generateDatasets } from './generate.js';
  *   (wall time, CPU time and peak RSS of the CLI process, as an operator runs it).
  * --profile-queries DIR: after the queries table, each query's GraphQL requests again (no engine replays in
  * between) under V8's CPU profiler, one DIR/<query>.cpuprofile each: where the API's own time goes.
+ * --profile-writes FILE: the timed create+publish loop under V8's CPU profiler, written to FILE.
+ * --writes-per-client N (50): more writes make the CPU per create+publish steadier on a shared machine.
  */
 const { values } = parseArgs({
   options: {
@@ -46,6 +48,8 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '20' },
     only: { type: 'string', default: 'indexing,queries,writes,export' },
     'profile-queries': { type: 'string' },
+    'profile-writes': { type: 'string' },
+    'writes-per-client': { type: 'string', default: '50' },
   },
 });
 const datasets = Number(values.datasets);
@@ -53,7 +57,7 @@ const requests = Math.min(Number(values.requests), 2000);
 const sections = new Set(values.only.split(','));
 const BATCH = 500;
 const WRITE_CLIENTS = 4;
-const WRITES_PER_CLIENT = 50;
+const WRITES_PER_CLIENT = Number(values['writes-per-client']);
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
 /** This run's own Elasticsearch indices (drain and raw); only these are deleted, also when the run fails. */
 const indexPrefix = `gdcat-bench-${Date.now()}`;
@@ -290,8 +294,15 @@ async function main(): Promise<void> {
     const publishSql = await countStatements(() => gql(PUBLISH, { id }, token));
     const createMs: number[] = [];
     const publishMs: number[] = [];
+    const profiler = values['profile-writes'] ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     // The API, its indexer and this client share the process: its CPU time is the server's cost plus the client's.
     const cpuBefore = process.cpuUsage();
+    const postgresBefore = await postgresCpuSeconds(pgDataDir);
     const writeMs = await timed(() =>
       Promise.all(
         Array.from({ length: WRITE_CLIENTS }, async (_, client) => {
@@ -305,13 +316,19 @@ async function main(): Promise<void> {
       ),
     );
     const cpu = process.cpuUsage(cpuBefore);
+    const postgresCpuS = (await postgresCpuSeconds(pgDataDir)) - postgresBefore;
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      await writeFile(values['profile-writes']!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     const written = WRITE_CLIENTS * WRITES_PER_CLIENT;
     createMs.sort((a, b) => a - b);
     publishMs.sort((a, b) => a - b);
     console.log(`writes: createDataset ${createSql} SQL statements, publishDataset ${publishSql}; ` +
       `${WRITE_CLIENTS} clients created+published ${written} datasets in ${(writeMs / 1000).toFixed(1)} s = ${Math.round(written / (writeMs / 1000))} datasets/s; ` +
       `create p50/p95 ${ms(percentile(createMs, 50))}/${ms(percentile(createMs, 95))} ms, publish p50/p95 ${ms(percentile(publishMs, 50))}/${ms(percentile(publishMs, 95))} ms; ` +
-      `bench process CPU ${((cpu.user + cpu.system) / 1e6 / written * 1000).toFixed(2)} ms per dataset; load ${load()}\n`);
+      `bench process CPU ${((cpu.user + cpu.system) / 1e6 / written * 1000).toFixed(2)} ms per dataset, PostgreSQL ${(postgresCpuS / written * 1000).toFixed(2)} ms; load ${load()}\n`);
   }
 
   if (sections.has('export')) {

@@ -59,10 +59,12 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
   },
   ownerField: (input) => (input.ownerOrganisation ? 'input.ownerOrganisation' : 'input.publisher'),
   async prefetch(refs, inputs) {
-    await refs.prefetch(Organisation, inputs.flatMap(namedOrganisations));
-    await refs.prefetch(DataAccessBody, inputs.flatMap(namedAccessBodies));
-    await refs.prefetch(Study, inputs.map((input) => input.wasGeneratedBy));
-    await refs.prefetch(Publication, inputs.flatMap((input) => input.publications ?? []));
+    await refs.prefetch([
+      { entity: Organisation, refs: inputs.flatMap(namedOrganisations) },
+      { entity: DataAccessBody, refs: inputs.flatMap(namedAccessBodies) },
+      { entity: Study, refs: inputs.map((input) => input.wasGeneratedBy) },
+      { entity: Publication, refs: inputs.flatMap((input) => input.publications ?? []) },
+    ]);
   },
   async checkPublishable(em, dataset, problems) {
     // A harvested dataset is published as its source published it: a source that states no consent scope or
@@ -163,11 +165,13 @@ type NamingInput = DatasetPatch & { ownerOrganisation?: string | null };
 const namedOrganisations = (input: NamingInput) => [input.ownerOrganisation, input.publisher, ...(input.dataHolders ?? []), ...(input.contributors ?? [])];
 const namedAccessBodies = (input: NamingInput) => [input.hdab, input.accessRoute?.accessBody, ...(input.accessRoute?.steps ?? []).map((step) => step.body)];
 
-/** Every organisation, access body and study the input names, each kind read in one statement (see References.prefetch). */
+/** Every organisation, access body and study the input names, read in one statement (see References.prefetch). */
 async function prefetchReferences(refs: References, input: NamingInput): Promise<void> {
-  await refs.prefetch(Organisation, namedOrganisations(input));
-  await refs.prefetch(DataAccessBody, namedAccessBodies(input));
-  await refs.prefetch(Study, [input.wasGeneratedBy]);
+  await refs.prefetch([
+    { entity: Organisation, refs: namedOrganisations(input) },
+    { entity: DataAccessBody, refs: namedAccessBodies(input) },
+    { entity: Study, refs: [input.wasGeneratedBy] },
+  ]);
 }
 
 /**

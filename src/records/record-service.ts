@@ -24,7 +24,7 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
   /** The input field blamed when the caller may not write for a new record's owner. */
   ownerField?(input: I): string;
   /**
-   * Looks up, in a statement per kind (References.prefetch), the records a batch of inputs names, so that
+   * Looks up, in one statement (References.prefetch), the records a batch of inputs names, so that
    * checking the batch reads nothing more: a bulk writer checks it while the batch before is being written.
    */
   prefetch?(refs: References, inputs: I[]): Promise<void>;

@@ -1,4 +1,4 @@
-import { type EntityClass, type EntityDictionary, type Primary, wrap } from '@mikro-orm/core';
+import { type EntityClass, type EntityDictionary, wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fromGlobalId } from '../core/global-id.js';
 import type { Problems } from '../core/problems.js';
@@ -30,19 +30,52 @@ export async function findByRef<T extends { id: string; identifier: string }>(
  * and building the ORM's query cost more CPU than reading them.
  */
 async function readRecords<T extends { id: string }>(em: EntityManager, entity: EntityClass<T>, ids: string[], identifiers: string[]): Promise<T[]> {
+  const [found] = await readRecordsOfKinds(em, [{ entity, ids, identifiers }]);
+  return found as T[];
+}
+
+/** Records of one kind to read, by id and by identifier. */
+interface Wanted {
+  entity: EntityClass<{ id: string }>;
+  ids: string[];
+  identifiers: string[];
+}
+
+/**
+ * readRecords for several kinds at once, in one statement: a write names organisations, access bodies and a study,
+ * and each statement is a round trip to the database. The records of each kind, in the order of `wanted`.
+ */
+async function readRecordsOfKinds(em: EntityManager, wanted: Wanted[]): Promise<{ id: string }[][]> {
   const unitOfWork = em.getUnitOfWork();
-  const loaded = (id: string) => {
-    const known = unitOfWork.getById<T>(entity, id as Primary<T>);
+  const loaded = (entity: EntityClass<{ id: string }>, id: string) => {
+    const known = unitOfWork.getById(entity, id as never);
     return known && wrap(known).isInitialized() ? known : null;
   };
-  const found = ids.map(loaded).filter((record) => record !== null);
-  const unread = ids.filter((id) => !loaded(id));
-  const conditions = [unread.length > 0 ? 'id in (?)' : null, identifiers.length > 0 ? 'identifier in (?)' : null].filter((c) => c !== null);
-  if (conditions.length === 0) return found;
-  const values = [unread, identifiers].filter((list) => list.length > 0);
-  const table = em.getMetadata(entity).tableName;
-  const rows = await em.getConnection().execute<EntityDictionary<T>[]>(`select * from "${table}" where ${conditions.join(' or ')}`, values, 'all', em.getTransactionContext());
-  return [...found, ...rows.map((row) => loaded(row.id as string) ?? em.map(entity, row))];
+  const found = wanted.map(({ entity, ids }) => ids.map((id) => loaded(entity, id)).filter((record) => record !== null));
+  const reads = wanted
+    .map(({ entity, ids, identifiers }, kind) => {
+      const unread = ids.filter((id) => !loaded(entity, id));
+      const conditions = [unread.length > 0 ? 'id in (?)' : null, identifiers.length > 0 ? 'identifier in (?)' : null].filter((c) => c !== null);
+      const values = [unread, identifiers].filter((list) => list.length > 0);
+      return { kind, table: em.getMetadata(entity).tableName, where: conditions.join(' or '), values };
+    })
+    .filter((read) => read.where);
+  if (reads.length === 0) return found;
+  const execute = <R>(sql: string, values: unknown[]) => em.getConnection().execute<R[]>(sql, values, 'all', em.getTransactionContext());
+  const map = (kind: number, row: EntityDictionary<{ id: string }>) => {
+    const { entity } = wanted[kind];
+    found[kind].push(loaded(entity, row.id as string) ?? em.map(entity, row));
+  };
+  if (reads.length === 1) {
+    const [{ kind, table, where, values }] = reads;
+    for (const row of await execute<EntityDictionary<{ id: string }>>(`select * from "${table}" where ${where}`, values)) map(kind, row);
+    return found;
+  }
+  // Tables of different columns share one result as JSON rows, which the ORM maps as it maps the plain ones.
+  const sql = reads.map(({ kind, table, where }) => `select ${kind} as kind, to_jsonb(t) as row from "${table}" t where ${where}`).join(' union all ');
+  const rows = await execute<{ kind: number; row: EntityDictionary<{ id: string }> }>(sql, reads.flatMap((read) => read.values));
+  for (const { kind, row } of rows) map(kind, row);
+  return found;
 }
 
 /**
@@ -77,6 +110,12 @@ export async function findAtAddress<T extends CatalogueRecord>(em: EntityManager
   return found && policy.canReadAtAddress(found) ? found : null;
 }
 
+/** Records of one kind a write names, by the references (Relay ids or identifiers) it names them with. */
+export interface Named {
+  entity: EntityClass<CatalogueRecord>;
+  refs: readonly (string | null | undefined)[];
+}
+
 /**
  * The reference rule, the one place every record kind resolves the records its input points at
  * (README, "Security model"):
@@ -99,26 +138,33 @@ export class References {
   ) {}
 
   /**
-   * Looks up, in one statement, every record of a kind the write is about to name, so that each reference
-   * costs no statement of its own and a record named twice is read once. The rule still runs per reference.
+   * Looks up, in one statement, every record the write is about to name (each kind with the references to it), so
+   * that each reference costs no statement of its own and a record named twice is read once. The rule still runs
+   * per reference.
    */
-  async prefetch<T extends CatalogueRecord>(entity: EntityClass<T>, refs: readonly (string | null | undefined)[]): Promise<void> {
+  async prefetch(named: readonly Named[]): Promise<void> {
     // A bulk write's reference cache (cacheReferences) already holds what earlier records named.
     const cache = caches.get(this.em);
-    const wanted = [...new Set(refs.filter((ref): ref is string => typeof ref === 'string' && !!ref))].filter((ref) => !this.known.has(`${entity.name} ${ref}`) && !cache?.has(`${entity.name} ${ref}`));
+    const wanted = named.map(({ entity, refs }) => {
+      const fresh = [...new Set(refs.filter((ref): ref is string => typeof ref === 'string' && !!ref))].filter((ref) => !this.known.has(`${entity.name} ${ref}`) && !cache?.has(`${entity.name} ${ref}`));
+      const byId = new Map<string, string>();
+      const identifiers: string[] = [];
+      for (const ref of fresh) {
+        const global = fromGlobalId(ref);
+        if (global && global.type === entity.name) byId.set(global.id, ref);
+        else identifiers.push(ref);
+      }
+      return { entity, byId, ids: [...byId.keys()], identifiers };
+    }).filter((kind) => kind.ids.length > 0 || kind.identifiers.length > 0);
     if (wanted.length === 0) return;
-    const ids = new Map<string, string>();
-    const identifiers: string[] = [];
-    for (const ref of wanted) {
-      const global = fromGlobalId(ref);
-      if (global && global.type === entity.name) ids.set(global.id, ref);
-      else identifiers.push(ref);
-    }
-    for (const row of await readRecords(this.em, entity, [...ids.keys()], identifiers)) {
-      for (const ref of [identifiers.includes(row.identifier) ? row.identifier : null, ids.get(row.id)]) {
-        if (!ref) continue;
-        this.known.set(`${entity.name} ${ref}`, row);
-        cache?.set(`${entity.name} ${ref}`, row);
+    const found = await readRecordsOfKinds(this.em, wanted);
+    for (const [kind, { entity, byId, identifiers }] of wanted.entries()) {
+      for (const row of found[kind] as CatalogueRecord[]) {
+        for (const ref of [identifiers.includes(row.identifier) ? row.identifier : null, byId.get(row.id)]) {
+          if (!ref) continue;
+          this.known.set(`${entity.name} ${ref}`, row);
+          cache?.set(`${entity.name} ${ref}`, row);
+        }
       }
     }
   }
