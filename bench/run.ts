@@ -25,7 +25,7 @@ import { addDatasetRelations, generateDatasets } from './generate.js';
  * Benchmark harness: a catalogue of N synthetic datasets on a fresh embedded PostgreSQL, indexed into the
  * chosen engine, then measured section by section (bounded loops, loopback only):
  *   node dist/bench/run.js [--datasets 10000] [--requests 20] [--elasticsearch http://127.0.0.1:9200]
- *                          [--only indexing,queries,writes,export]
+ *                          [--only indexing,queries,writes,export] [--index-prefix gdcat-bench]
  * 10k (the default) runs in a few minutes; --datasets 100000 is the full mode.
  *
  * - indexing: the outbox drain against the engine's raw write of the same documents (ES _bulk without
@@ -50,6 +50,8 @@ const { values } = parseArgs({
     'profile-queries': { type: 'string' },
     'profile-writes': { type: 'string' },
     'writes-per-client': { type: 'string', default: '50' },
+    // Several people may bench against one Elasticsearch: each names its indices with a prefix of its own.
+    'index-prefix': { type: 'string', default: 'gdcat-bench' },
   },
 });
 const datasets = Number(values.datasets);
@@ -60,7 +62,7 @@ const WRITE_CLIENTS = 4;
 const WRITES_PER_CLIENT = Number(values['writes-per-client']);
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
 /** This run's own Elasticsearch indices (drain and raw); only these are deleted, also when the run fails. */
-const indexPrefix = `gdcat-bench-${Date.now()}`;
+const indexPrefix = `${values['index-prefix']}-${Date.now()}`;
 
 const BODY = '{ name contactEmail kind operatedBy { name } }';
 /** What a portal shows for each dataset of a result page: every field of the dataset and the records it names. */

@@ -17,40 +17,40 @@ import { DatasetHarvestResolver, HarvestResolver } from './harvest.resolver.js';
 import { ImportResolver } from './import.resolver.js';
 import { IndexingResolver } from './indexing.resolver.js';
 import { NodeResolver } from './node.resolver.js';
+import { withDirectResolvers } from './direct-resolvers.js';
+
+/** Every resolver class the schema is built from. */
+const RESOLVERS: [Function, ...Function[]] = [
+  NodeResolver,
+  DatasetResolver,
+  DatasetLifecycleResolver,
+  DatasetConsentResolver,
+  DatasetAccessResolver,
+  DatasetEconomicsResolver,
+  DuoTermResolver,
+  DiseaseTermResolver,
+  DataAccessBodyResolver,
+  DataAccessBodyLifecycleResolver,
+  AccessRouteResolver,
+  AccessRouteStepResolver,
+  OrganisationResolver,
+  OrganisationLifecycleResolver,
+  StudyResolver,
+  StudyLifecycleResolver,
+  HealthEconomicEvaluationResolver,
+  HealthEconomicEvaluationLifecycleResolver,
+  HealthEconomicResultResolver,
+  ImportResolver,
+  IndexingResolver,
+  HarvestResolver,
+  DatasetHarvestResolver,
+  ...HISTORY_RESOLVERS,
+];
 
 let cached: Promise<GraphQLSchema> | undefined;
 
 /** The GraphQL schema, built once from the resolvers (code first); schema.graphql is its printed form. */
 export function gdcatSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({
-    resolvers: [
-      NodeResolver,
-      DatasetResolver,
-      DatasetLifecycleResolver,
-      DatasetConsentResolver,
-      DatasetAccessResolver,
-      DatasetEconomicsResolver,
-      DuoTermResolver,
-      DiseaseTermResolver,
-      DataAccessBodyResolver,
-      DataAccessBodyLifecycleResolver,
-      AccessRouteResolver,
-      AccessRouteStepResolver,
-      OrganisationResolver,
-      OrganisationLifecycleResolver,
-      StudyResolver,
-      StudyLifecycleResolver,
-      HealthEconomicEvaluationResolver,
-      HealthEconomicEvaluationLifecycleResolver,
-      HealthEconomicResultResolver,
-      ImportResolver,
-      IndexingResolver,
-      HarvestResolver,
-      DatasetHarvestResolver,
-      ...HISTORY_RESOLVERS,
-    ],
-    validate: false,
-    emitSchemaFile: false,
-  });
+  cached ??= buildSchema({ resolvers: RESOLVERS, validate: false, emitSchemaFile: false }).then((schema) => withDirectResolvers(schema, RESOLVERS));
   return cached;
 }
