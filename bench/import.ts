@@ -38,6 +38,9 @@ const { values } = parseArgs({
 });
 const count = Number(values.datasets);
 const formats = values.formats.split(',');
+/** The import process's CPU, and its PostgreSQL backends' when the server runs on this machine. */
+const cpuOf = (r: Json) =>
+  `node ${r.cpuSeconds.toFixed(1)} s${r.backendCpuSeconds == null ? '' : ` + PostgreSQL ${r.backendCpuSeconds.toFixed(1)} s`}, ${((1000 * r.cpuSeconds) / count).toFixed(2)} ms node per dataset`;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' / ');
 
 /** `count` datasets, copies of the seed's, under identifiers of their own (a fresh generator per call). */
@@ -85,13 +88,13 @@ try {
       const dry = await child('--dry-run', '--count-statements');
       console.log(
         `${format.padEnd(4)} dry run, statements counted: ${(dry.statements / count).toFixed(2)} SQL statements per dataset (${dry.statements} in all), ` +
-          `${dry.seconds.toFixed(1)} s (CPU ${dry.cpuSeconds.toFixed(1)} s), peak RSS ${dry.peakRssMiB} MiB; load ${load()}`,
+          `${dry.seconds.toFixed(1)} s (CPU ${cpuOf(dry)}), peak RSS ${dry.peakRssMiB} MiB; load ${load()}`,
       );
     }
     for (const run of ['first import', 'again (unchanged)']) {
       const r = await child();
       console.log(
-        `${format.padEnd(4)} ${run.padEnd(17)}: ${r.seconds.toFixed(1)} s, ${Math.round(count / r.seconds)} datasets/s (CPU ${r.cpuSeconds.toFixed(1)} s), ` +
+        `${format.padEnd(4)} ${run.padEnd(17)}: ${r.seconds.toFixed(1)} s, ${Math.round(count / r.seconds)} datasets/s (CPU ${cpuOf(r)}), ` +
           `peak RSS ${r.peakRssMiB} MiB (created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}); load ${load()}`,
       );
     }

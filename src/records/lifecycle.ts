@@ -110,30 +110,53 @@ function recordValues(entity: object, parts: RecordParts, stored: Record<string,
  * same compare equal whatever rows hold them.
  */
 function partValues(part: object, whole: object): Record<string, unknown> {
-  const meta = wrap(part, true).__meta as EntityMetadata;
   const wholeId = wrap(whole, true).getPrimaryKey();
   const values: Record<string, unknown> = {};
-  for (const prop of meta.props as EntityProperty[]) {
-    if (prop.primary || prop.hidden || prop.persist === false) continue;
-    const value = (part as Record<string, unknown>)[prop.name];
-    if (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.EMBEDDED) {
-      values[prop.name] = value;
-    } else if (prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) {
+  for (const { name, states } of partPlanOf(wrap(part, true).__meta as EntityMetadata)) {
+    const value = (part as Record<string, unknown>)[name];
+    if (states === 'value') {
+      values[name] = value;
+    } else if (states === 'reference') {
       const id = value == null ? null : wrap(Reference.unwrapReference(value as object), true).getPrimaryKey();
-      if (id === null || id !== wholeId) values[prop.name] = id;
-    } else if (prop.kind === ReferenceKind.ONE_TO_MANY && prop.orphanRemoval && (value as Collection<object>).isInitialized()) {
-      values[prop.name] = (value as Collection<object>).getItems().map((item) => partValues(item, part));
+      if (id === null || id !== wholeId) values[name] = id;
+    } else if ((value as Collection<object>).isInitialized()) {
+      values[name] = (value as Collection<object>).getItems().map((item) => partValues(item, part));
     }
   }
   return values;
 }
 
+/** The properties partValues states of a part, by what they hold: worked out once per entity type, not per part. */
+type PartPlan = { name: string; states: 'value' | 'reference' | 'parts' }[];
+
+const partPlans = new WeakMap<EntityMetadata, PartPlan>();
+
+function partPlanOf(meta: EntityMetadata): PartPlan {
+  let plan = partPlans.get(meta);
+  if (plan) return plan;
+  plan = [];
+  for (const prop of meta.props as EntityProperty[]) {
+    if (prop.primary || prop.hidden || prop.persist === false) continue;
+    if (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.EMBEDDED) plan.push({ name: prop.name, states: 'value' });
+    else if (prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) plan.push({ name: prop.name, states: 'reference' });
+    else if (prop.kind === ReferenceKind.ONE_TO_MANY && prop.orphanRemoval) plan.push({ name: prop.name, states: 'parts' });
+  }
+  partPlans.set(meta, plan);
+  return plan;
+}
+
 /** The collections that are part of a record: the links it owns and its parts (not the ORM's inverse sides). */
 function collectionsOf(entity: object): EntityProperty[] {
-  return (wrap(entity, true).__meta as EntityMetadata).relations.filter(
-    (prop) => (prop.kind === ReferenceKind.MANY_TO_MANY && prop.owner) || (prop.kind === ReferenceKind.ONE_TO_MANY && prop.orphanRemoval),
-  );
+  const meta = wrap(entity, true).__meta as EntityMetadata;
+  let collections = recordCollections.get(meta);
+  if (!collections) {
+    collections = meta.relations.filter((prop) => (prop.kind === ReferenceKind.MANY_TO_MANY && prop.owner) || (prop.kind === ReferenceKind.ONE_TO_MANY && prop.orphanRemoval));
+    recordCollections.set(meta, collections);
+  }
+  return collections;
 }
+
+const recordCollections = new WeakMap<EntityMetadata, EntityProperty[]>();
 
 /**
  * Loads the collections of records about to change that are not loaded yet, in a statement per collection,

@@ -41,11 +41,12 @@ export function takeNewEntities(em: EntityManager): NewEntityInsert | null {
   const table = (name: string, kind: string | null) => tables.get(name) ?? tables.set(name, { name, kind, rows: [] }).get(name)!;
   for (const entity of fresh) {
     persistStack.delete(entity);
-    const meta = wrap(entity, true).__meta as EntityMetadata;
-    table(meta.tableName, meta.className).rows.push(rowOf(entity, meta));
-    for (const prop of meta.relations) {
-      if (prop.kind !== ReferenceKind.MANY_TO_MANY || !prop.owner) continue;
-      const owner = wrap(entity, true).getPrimaryKey();
+    const wrapped = wrap(entity, true);
+    const meta = wrapped.__meta as EntityMetadata;
+    const plan = rowPlanOf(meta);
+    table(meta.tableName, meta.className).rows.push(rowOf(entity, plan));
+    for (const prop of plan.links) {
+      const owner = wrapped.getPrimaryKey();
       for (const item of (entity as Record<string, { getItems(check: false): object[] }>)[prop.name].getItems(false)) {
         table(prop.pivotTable, null).rows.push({ [prop.joinColumns[0]]: owner, [prop.inverseJoinColumns[0]]: wrap(item, true).getPrimaryKey() });
       }
@@ -108,18 +109,39 @@ function collectNew(entity: object, fresh: Set<object>): void {
   }
 }
 
-/** Column values as PostgreSQL reads them from JSON into the table's own row type. */
-function rowOf(entity: object, meta: EntityMetadata): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
+/**
+ * How an entity's row is read from it: its stored properties (each with the column it goes to, and whether it
+ * names another record) and the many-to-many links it owns. Worked out once per entity type, not per row.
+ */
+interface RowPlan {
+  columns: { name: string; column: string; reference: boolean }[];
+  links: EntityProperty[];
+}
+
+const rowPlans = new WeakMap<EntityMetadata, RowPlan>();
+
+function rowPlanOf(meta: EntityMetadata): RowPlan {
+  let plan = rowPlans.get(meta);
+  if (plan) return plan;
+  const columns: RowPlan['columns'] = [];
   for (const prop of meta.props as EntityProperty[]) {
     if (prop.persist === false || !prop.fieldNames?.length) continue;
-    const value = (entity as Record<string, unknown>)[prop.name];
+    const scalar = prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.EMBEDDED;
+    const reference = prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner);
+    if (scalar || reference) columns.push({ name: prop.name, column: prop.fieldNames[0], reference: !!reference });
+  }
+  plan = { columns, links: meta.relations.filter((prop) => prop.kind === ReferenceKind.MANY_TO_MANY && prop.owner) };
+  rowPlans.set(meta, plan);
+  return plan;
+}
+
+/** Column values as PostgreSQL reads them from JSON into the table's own row type. */
+function rowOf(entity: object, plan: RowPlan): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const { name, column, reference } of plan.columns) {
+    const value = (entity as Record<string, unknown>)[name];
     if (value === undefined) continue;
-    if (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.EMBEDDED) {
-      row[prop.fieldNames[0]] = value;
-    } else if (prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) {
-      row[prop.fieldNames[0]] = value === null ? null : wrap(Reference.unwrapReference(value as object), true).getPrimaryKey();
-    }
+    row[column] = !reference || value === null ? value : wrap(Reference.unwrapReference(value as object), true).getPrimaryKey();
   }
   return row;
 }
