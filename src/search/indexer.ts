@@ -104,19 +104,19 @@ export class OutboxIndexer {
 
   async pendingCount(): Promise<number> {
     const rows = await this.orm.em.getConnection().execute<{ n: string }[]>(
-      'select count(*) as n from outbox_event where processed_at is null',
+      'select count(*) as n from outbox_event',
     );
     return Number(rows[0].n);
   }
 
   /**
-   * Processed events are kept for a day (a reindex replays the ones written while it ran), then deleted
-   * at most once an hour, so the outbox does not grow without bound.
+   * Settled batches are kept for a day (a reindex replays the ones settled while it ran), then deleted at
+   * most once an hour, so outbox_settled does not grow without bound.
    */
   private async cleanUp(connection: ReturnType<EntityManager['getConnection']>, ctx: unknown): Promise<void> {
     if (Date.now() - this.lastCleanup < 3_600_000) return;
     this.lastCleanup = Date.now();
-    await connection.execute(`delete from outbox_event where processed_at < now() - interval '1 day'`, [], 'run', ctx as never);
+    await connection.execute(`delete from outbox_settled where settled_at < now() - interval '1 day'`, [], 'run', ctx as never);
   }
 
   private schedule(delayMs: number): void {
@@ -196,13 +196,11 @@ export class OutboxIndexer {
       try {
         const connection = em.getConnection();
         const ctx = em.getTransactionContext();
-        // In the order of the partial index outbox_event_due (available_at, id), so the claim reads only due
-        // events: ordered by id alone, PostgreSQL walks the primary key past every processed event kept for a
-        // day, which made claiming quadratic in the outbox's size (8.7 s of claims and settlements for 100k
-        // events after 100k processed ones, 1.2 s this way). Claim order is still the write order.
+        // In the order of the index outbox_event_due (available_at, id), so the claim reads only due events,
+        // not those waiting for their back-off. Claim order is still the write order.
         const events = await connection.execute<DueEvent[]>(
           `select id, aggregate_id, attempts from outbox_event
-            where processed_at is null and available_at <= now()
+            where available_at <= now()
             order by available_at, id limit ? for update skip locked`,
           [this.batchSize],
           'all',
@@ -253,7 +251,7 @@ export class OutboxIndexer {
   }
 
   /**
-   * Ends a batch's transaction: its events processed and its refused documents set aside, or, after a failed
+   * Ends a batch's transaction: its events settled and its refused documents set aside, or, after a failed
    * write, the events left for a later attempt with back-off.
    */
   private async settle(batch: ClaimedBatch, outcome: RejectedDocument[] | Error): Promise<void> {
@@ -276,7 +274,7 @@ export class OutboxIndexer {
         this.options.log?.(`search engine rejected ${eventIds.length} outbox events (attempt ${attempts}): ${message}`);
       } else {
         const refused = new Set(outcome.map((r) => r.id));
-        await settleIndexed(connection, ctx, eventIds, datasetIds.filter((id) => !refused.has(id)));
+        await settleIndexed(connection, ctx, eventIds, datasetIds, datasetIds.filter((id) => !refused.has(id)));
         if (outcome.length > 0) {
           await setAside(connection, ctx, this.engine.name, outcome);
           this.options.log?.(`search engine refused ${outcome.length} document(s), set aside: ${outcome.map((r) => `${r.id}: ${r.reason}`).join('; ').slice(0, 2000)}`);

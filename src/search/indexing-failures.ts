@@ -34,18 +34,24 @@ export async function setAside(connection: Connection, ctx: unknown, engine: str
 }
 
 /**
- * Settles an indexed outbox batch in one statement: its events are marked processed (kept a while for
- * reindex, see OutboxIndexer) and the failures of the datasets it indexed are cleared.
+ * Settles an indexed outbox batch in one statement: its events are deleted from the outbox and the batch kept
+ * as one row of outbox_settled (the datasets it indexed, for a reindex to replay, and the failed attempts
+ * before, so retries stay visible), and the failures of the datasets it indexed are cleared. Deleting rather
+ * than marking the events keeps the outbox to the pending ones, so claims pass over no settled event.
  */
-export async function settleIndexed(connection: Connection, ctx: unknown, eventIds: string[], indexedDatasetIds: string[]): Promise<void> {
-  const processed = 'update outbox_event set processed_at = now() where id = any(?::bigint[])';
-  if (indexedDatasetIds.length === 0) {
-    await connection.execute(processed, [idArray(eventIds)], 'run', ctx as never);
-    return;
-  }
+export async function settleIndexed(
+  connection: Connection,
+  ctx: unknown,
+  eventIds: string[],
+  datasetIds: string[],
+  indexedDatasetIds: string[],
+): Promise<void> {
   await connection.execute(
-    `with processed as (${processed} returning 1) delete from indexing_failure where dataset_id = any(?::uuid[])`,
-    [idArray(eventIds), idArray(indexedDatasetIds)],
+    `with settled as (delete from outbox_event where id = any(?::bigint[]) returning attempts),
+       batch as (insert into outbox_settled (aggregate_ids, failed_attempts)
+                 select ?::uuid[], sum(attempts) from settled having count(*) > 0)
+     delete from indexing_failure where dataset_id = any(?::uuid[])`,
+    [idArray(eventIds), idArray(datasetIds), idArray(indexedDatasetIds)],
     'run',
     ctx as never,
   );

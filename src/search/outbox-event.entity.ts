@@ -2,10 +2,11 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legac
 
 /**
  * A pending change to propagate to the search engine, written in the same transaction as the change itself,
- * so a search-engine outage can delay but never lose it.
+ * so a search-engine outage can delay but never lose it. The batch that indexes it deletes it and records
+ * itself in outbox_settled (indexing-failures.ts), so the outbox holds only pending events.
  */
 @Entity({ tableName: 'outbox_event' })
-@Index({ name: 'outbox_event_due', properties: ['availableAt'], options: { where: 'processed_at is null' } })
+@Index({ name: 'outbox_event_due', properties: ['availableAt', 'id'] })
 export class OutboxEvent {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -27,7 +28,4 @@ export class OutboxEvent {
 
   @Property({ type: 'text', nullable: true })
   lastError?: string | null;
-
-  @Property({ type: 'datetime', nullable: true })
-  processedAt?: Date | null;
 }

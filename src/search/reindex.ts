@@ -9,9 +9,11 @@ const BATCH = 500;
 /**
  * Rebuilds the engine's index from PostgreSQL: documents are built in keyset-ordered batches (one SQL
  * statement each, the next built while the engine writes one; memory stays flat) into a new index that
- * replaces the old one only when complete. Changes indexed into the old index while the rebuild ran are queued again afterwards, so none is lost
- * in the swap. Documents the engine refuses are set aside (indexing-failures.ts); failures recorded before
- * the rebuild are settled by it.
+ * replaces the old one only when complete. Changes indexed into the old index while the rebuild ran are
+ * queued again afterwards, so none is lost in the swap: the batches settled meanwhile (outbox_settled) and the
+ * events still in the outbox, among them those of a batch written to the old index but not yet settled.
+ * Documents the engine refuses are set aside (indexing-failures.ts); failures recorded before the rebuild are
+ * settled by it.
  */
 export async function reindexAll(orm: MikroORM, engine: SearchEngine, onProgress?: (indexed: number, total: number) => void): Promise<number> {
   const connection = orm.em.getConnection();
@@ -46,8 +48,10 @@ export async function reindexAll(orm: MikroORM, engine: SearchEngine, onProgress
   if (rejected.length > 0) await setAside(connection, undefined, engine.name, rejected);
   await connection.execute(
     `insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts)
-     select distinct aggregate_type, aggregate_id, now(), now(), 0 from outbox_event where created_at >= ?`,
-    [started],
+     select 'Dataset', aggregate_id, now(), now(), 0
+       from (select unnest(aggregate_ids) as aggregate_id from outbox_settled where settled_at >= ?
+             union select aggregate_id from outbox_event where created_at >= ?) as changed`,
+    [started, started],
   );
   return indexed - rejected.length;
 }

@@ -120,8 +120,9 @@ describe.skipIf(!url)('scale-out: two API processes and a separate indexer', () 
 
     // Only the indexer process indexes: the APIs report what is pending and the indexer clears it.
     await until(async () => (await (await fetch(`${apis[0]!.url}/readyz`)).json()) as { indexing: { pendingOutboxEvents: number } }, (r) => r.indexing.pendingOutboxEvents === 0, 'the indexer to drain');
+    // No event failed: none is pending, and no settled batch had failed attempts before it indexed.
     const { rows: events } = await sql.query<{ pending: string; failed: string }>(
-      `select count(*) filter (where processed_at is null) as pending, count(*) filter (where attempts > 0) as failed from outbox_event`,
+      `select (select count(*) from outbox_event) as pending, (select coalesce(sum(failed_attempts), 0) from outbox_settled) as failed`,
     );
     expect(events[0]).toEqual({ pending: '0', failed: '0' });
 
@@ -132,10 +133,10 @@ describe.skipIf(!url)('scale-out: two API processes and a separate indexer', () 
     for (const query of SEARCHES) expect(await gql(1, query)).toEqual(await gql(0, query));
 
     // Exactly once: every batch that claimed a dataset's events wrote its document once, so each document's
-    // Elasticsearch version equals the number of distinct batches (processed_at is the claiming transaction's
-    // time) that processed its events; a second indexer claiming the same events would push it higher.
+    // Elasticsearch version equals the number of settled batches (one outbox_settled row each) that indexed
+    // it; a second indexer claiming the same events would push it higher.
     const { rows: batches } = await sql.query<{ id: string; batches: string }>(
-      `select aggregate_id as id, count(distinct processed_at) as batches from outbox_event group by aggregate_id`,
+      `select aggregate_id as id, count(*) as batches from outbox_settled, unnest(aggregate_ids) as aggregate_id group by aggregate_id`,
     );
     const admin = new Client({ node: url! });
     try {

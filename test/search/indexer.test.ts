@@ -108,11 +108,20 @@ describe('indexer batches (PostgreSQL engine)', () => {
   afterAll(() => catalogue?.stop());
 
   const sql = <T>(text: string) => catalogue.orm.em.getConnection().execute<T[]>(text);
-  const queueAll = () => sql(`insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts) select 'Dataset', id, now(), now(), 0 from dataset order by id`);
-  const outbox = () => sql<{ attempts: number; processed: boolean; backed_off: boolean }>(
-    `select attempts, processed_at is not null as processed, available_at - created_at >= interval '500 ms' as backed_off
-       from outbox_event order by id`,
-  );
+  let queued: string[] = [];
+  const queueAll = async () => {
+    await sql('delete from outbox_settled');
+    queued = (await sql<{ id: string }>(`insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts) select 'Dataset', id, now(), now(), 0 from dataset order by id returning id`)).map((e) => e.id);
+  };
+  /** The queued events in order: settled ones are gone from the outbox. */
+  const outbox = async () => {
+    const pending = new Map(
+      (await sql<{ id: string; attempts: number; backed_off: boolean }>(`select id, attempts, available_at - created_at >= interval '500 ms' as backed_off from outbox_event`)).map((e) => [e.id, e]),
+    );
+    return queued.map((id) => ({ processed: !pending.has(id), attempts: pending.get(id)?.attempts ?? 0, backed_off: pending.get(id)?.backed_off ?? false }));
+  };
+  /** Per settled batch in order: how many datasets it indexed and the failed attempts before. */
+  const settledBatches = () => sql<{ datasets: number; failed_attempts: number }>('select cardinality(aggregate_ids) as datasets, failed_attempts::int from outbox_settled order by id');
 
   it('takes each batch with one claim, one build, one engine write and one settling statement', async () => {
     await sql('delete from outbox_event');
@@ -126,9 +135,10 @@ describe('indexer batches (PostgreSQL engine)', () => {
     expect(count(/for update skip locked/)).toBe(total % 5 === 0 ? batches + 1 : batches);
     expect(count(/from dataset d\b/)).toBe(batches);
     expect(count(/insert into "?dataset_search/i)).toBe(batches);
-    expect(count(/update outbox_event set processed_at/)).toBe(batches);
+    expect(count(/delete from outbox_event/)).toBe(batches);
     expect(count(/indexing_failure/)).toBe(batches);
     expect((await outbox()).every((e) => e.processed)).toBe(true);
+    expect((await settledBatches()).map((b) => b.datasets)).toEqual(Array.from({ length: batches }, (_, n) => Math.min(5, total - 5 * n)));
   });
 
   it('keeps a failed batch for a retry with back-off, settles the batch written alongside, returns the batches claimed ahead untouched, and loses nothing', async () => {
@@ -154,11 +164,13 @@ describe('indexer batches (PostgreSQL engine)', () => {
     expect(events.slice(5, 10).every((e) => !e.processed && e.attempts === 1 && e.backed_off)).toBe(true);
     expect(events.slice(10, 15).every((e) => e.processed && e.attempts === 0)).toBe(true);
     expect(events.slice(15).every((e) => !e.processed && e.attempts === 0 && !e.backed_off)).toBe(true);
+    expect(await settledBatches()).toEqual([{ datasets: 5, failed_attempts: 0 }, { datasets: 5, failed_attempts: 0 }]);
 
-    // Once its back-off has passed, the failed batch is indexed too.
-    await sql('update outbox_event set available_at = now() where processed_at is null');
+    // Once its back-off has passed, the failed batch is indexed too, and its settled batch tells it was retried.
+    await sql('update outbox_event set available_at = now()');
     expect(await indexer.runOnce()).toBe(total - 10);
     expect((await outbox()).every((e) => e.processed)).toBe(true);
+    expect((await settledBatches())[2]).toEqual({ datasets: 5, failed_attempts: 5 });
     const indexed = (await catalogue.search.listIds()).map((d) => d.id).sort();
     expect(indexed).toEqual((await sql<{ id: string }>('select id from dataset order by id')).map((d) => d.id).sort());
   });

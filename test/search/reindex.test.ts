@@ -44,6 +44,30 @@ function reindexSuite(label: string, options: () => { elasticsearchUrl?: string 
       expect((await catalogue.gql(query)).data!.datasets.totalCount).toBe(expected);
     });
 
+    it('queues again afterwards the datasets indexed into the old index while it ran', async () => {
+      const sql = catalogue.orm.em.getConnection();
+      await sql.execute('delete from outbox_event');
+      const [changed] = await sql.execute<{ id: string }[]>(`select id from dataset order by id limit 1`);
+      // While the rebuild runs, a change is queued and indexed (into the index being replaced) and settled.
+      const meanwhile = new Proxy(catalogue.search, {
+        get(target, property) {
+          if (property === 'rebuild') {
+            return async (...args: Parameters<typeof target.rebuild>) => {
+              await sql.execute(`insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts) values ('Dataset', ?, now(), now(), 0)`, [changed!.id]);
+              expect(await catalogue.indexer.runOnce()).toBe(1);
+              return target.rebuild(...args);
+            };
+          }
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      await reindexAll(catalogue.orm, meanwhile);
+      const queued = await sql.execute<{ aggregate_id: string }[]>('select aggregate_id from outbox_event');
+      expect(queued.map((e) => e.aggregate_id)).toEqual([changed!.id]);
+      await catalogue.indexer.drain();
+    });
+
     it('leaves out a dataset the engine refuses, sets it aside and settles earlier failures', async () => {
       const sql = catalogue.orm.em.getConnection();
       const [refused, settled] = await sql.execute<{ id: string }[]>(`select id from dataset where status = 'PUBLISHED' and cohort is not null order by id limit 2`);
