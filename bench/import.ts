@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,8 @@ function* datasets(prefix: string): Generator<Json> {
 }
 
 const dir = await mkdtemp(path.join(tmpdir(), 'gdcat-bench-import-'));
+// mkdtemp makes it private; run as root, the embedded PostgreSQL runs as another user, who must enter it.
+await chmod(dir, 0o755);
 const embedded = values['database-url'] ? null : await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
 const serverUrl = new URL(values['database-url'] ?? embedded!.url);
 const name = `gdcat_${values.tag.replace(/\W/g, '_')}_import_${randomBytes(4).toString('hex')}`;
