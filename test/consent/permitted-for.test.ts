@@ -79,6 +79,27 @@ function permittedForEngine(label: string, options: () => { elasticsearchUrl?: s
       expect(publisherFacet.buckets.reduce((sum: number, b: { count: number | null }) => sum + (b.count ?? 0), 0)).toBeLessThanOrEqual(ids.length);
     });
 
+    it('lists a dataset whose consent rules no dataset had at the last permittedFor search', async () => {
+      const purpose = PURPOSES[0];
+      const identifier = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck';
+      const before = await catalogue.gql(PERMITTED, { purpose });
+      expect(before.errors).toBeUndefined();
+      const stockholm = await catalogue.token('data_manager', ['urn:example:gms-catalogue:org:region-stockholm']);
+      const { data } = await catalogue.gql(`{ dataset(id: "${identifier}") { id version } }`);
+      const updated = await catalogue.gql(
+        `mutation($id: ID!, $v: Int!, $input: DatasetPatch!) { updateDataset(id: $id, expectedVersion: $v, input: $input) { userErrors { message } } }`,
+        { id: data!.dataset.id, v: data!.dataset.version, input: { consent: { duoPermission: 'GRU', duoModifiers: [{ code: 'DUO:0000019' }, { code: 'DUO:0000021' }, { code: 'DUO:0000029' }] } } },
+        stockholm,
+      );
+      expect(updated.data!.updateDataset.userErrors).toEqual([]);
+      await catalogue.indexer.drain();
+      const assessed = await catalogue.gql(`query($purpose: ResearchPurposeInput!) { dataset(id: "${identifier}") { useAssessment(purpose: $purpose) { permitted } } }`, { purpose });
+      expect(assessed.data!.dataset.useAssessment.permitted).toBe(true);
+      const after = await catalogue.gql(PERMITTED, { purpose });
+      expect(after.data!.datasets.edges.map((e: { node: { identifier: string } }) => e.node.identifier)).toContain(identifier);
+      expect(after.data!.datasets.totalCount).toBe(before.data!.datasets.totalCount + (before.data!.datasets.edges.some((e: { node: { identifier: string } }) => e.node.identifier === identifier) ? 0 : 1));
+    });
+
     it('explains a refusal with every reason', async () => {
       const { data } = await catalogue.gql(
         `{ dataset(id: "urn:example:gms-catalogue:dataset:rd-cardio-vgr") { useAssessment(purpose: { primaryPurpose: POPULATION_ORIGINS_ANCESTRY, ancestryResearch: true, commercial: true, country: "US" }) { outcome permitted conditions { code } conditionsIfPermitted { code } reasons { code shorthand description outcome } } } }`,
