@@ -48,26 +48,8 @@ function deriveDiseaseFacts(iri: string): DiseaseFacts {
   return { id, ancestorIds, ancestorLabels: ancestorIds.map((ancestor) => labelOf(ancestor) ?? '') };
 }
 
-interface DiseaseFields {
-  diseaseIds: string[];
-  diseaseAncestorIds: string[];
-  diseaseLabels: string[];
-}
-
-/**
- * Disease fields by the cohort's diseases (iri and label of each): most datasets share their diseases with many
- * others, and walking the ancestors of each was a large part of every document. The lists are shared by the
- * documents of those datasets, hence frozen.
- */
-const diseaseFieldsByDiseases = new Map<string, DiseaseFields>();
-
 /** The disease fields of a document: ids, ancestor ids and labels (the cohort's own first), each once. */
-function diseaseFields(diseases: { iri: string; label?: string | null }[]): DiseaseFields {
-  const key = diseases.map((disease) => `${disease.iri}\u0000${disease.label ?? ''}`).join('\u0001');
-  return remembered(diseaseFieldsByDiseases, key, () => deriveDiseaseFields(diseases));
-}
-
-function deriveDiseaseFields(diseases: { iri: string; label?: string | null }[]): DiseaseFields {
+function diseaseFields(diseases: { iri: string; label?: string | null }[]) {
   const ids = new Set<string>();
   const ancestorIds = new Set<string>();
   const labels = new Set<string>();
@@ -81,8 +63,7 @@ function deriveDiseaseFields(diseases: { iri: string; label?: string | null }[])
       if (facts.ancestorLabels[i]) labels.add(facts.ancestorLabels[i]);
     });
   }
-  const frozen = (values: Set<string>) => Object.freeze([...values]) as string[];
-  return { diseaseIds: frozen(ids), diseaseAncestorIds: frozen(ancestorIds), diseaseLabels: frozen(labels) };
+  return { diseaseIds: [...ids], diseaseAncestorIds: [...ancestorIds], diseaseLabels: [...labels] };
 }
 
 const duoShorthand = (permission: string) => findDuoTerm(permission)?.shorthand ?? permission;

@@ -80,18 +80,12 @@ export function textsInAllLanguages(doc: DatasetSearchDocument): {
   keywords: string[];
   publisherNames: string[];
 } {
-  // Plain loops: this runs for every document indexed, with one or two languages, so lists beat sets here.
-  const all = (own: string | null, pick: (texts: LanguageTexts) => string | null): string[] => {
-    const values: string[] = [];
-    for (const value of [own, ...doc.texts.map(pick)]) if (value !== null && value !== '' && !values.includes(value)) values.push(value);
-    return values;
-  };
-  const keywords: string[] = [];
-  for (const list of [doc.keywords, ...doc.texts.map((t) => t.keywords)]) for (const keyword of list) if (!keywords.includes(keyword)) keywords.push(keyword);
+  const all = <V>(own: V | null, pick: (texts: LanguageTexts) => V | null): V[] =>
+    [...new Set([own, ...doc.texts.map(pick)])].filter((value): value is V => value !== null && value !== '');
   return {
     titles: all(doc.title, (t) => t.title),
     descriptions: all(doc.description, (t) => t.description),
-    keywords,
+    keywords: [...new Set([...doc.keywords, ...doc.texts.flatMap((t) => t.keywords)])],
     publisherNames: all(doc.publisherName, (t) => t.publisherName),
   };
 }

@@ -89,11 +89,8 @@ export class ElasticsearchSearchEngine implements SearchEngine {
 
   /** The _bulk request body, serialised as the client would. */
   prepareUpsert(docs: DatasetSearchDocument[]): BulkBody {
-    // The action line spelled out (as JSON.stringify writes it) rather than an object serialised per document.
-    const action = `{"index":{"_index":${JSON.stringify(this.alias)},"_id":`;
-    let ndjson = '';
-    for (const doc of docs) ndjson += `${action}${JSON.stringify(doc.id)}}}\n${JSON.stringify(toIndexedDataset(doc, this.languageAnalyzers))}\n`;
-    return new BulkBody(docs, this.alias, ndjson);
+    const lines = docs.map((doc) => `${JSON.stringify({ index: { _index: this.alias, _id: doc.id } })}\n${JSON.stringify(toIndexedDataset(doc, this.languageAnalyzers))}\n`);
+    return new BulkBody(docs, this.alias, lines.join(''));
   }
 
   async remove(ids: string[]): Promise<void> {

@@ -50,48 +50,30 @@ export interface StemmedTexts {
 /** The built-in analyzer of each content language (in the analysis-common module). */
 export const LANGUAGE_ANALYZERS: Record<string, string> = { sv: 'swedish', en: 'english' };
 
-/**
- * Derived lists of frozen lists, which documents share (their disease fields, see document.ts) and which cannot
- * change, are derived once.
- */
-const derivedFromShared = { unique: new WeakMap<readonly string[], string[]>(), folded: new WeakMap<readonly string[], string[]>() };
+const unique = (values: string[]): string[] => [...new Set(values)];
 
-function derivedOnce(cache: WeakMap<readonly string[], string[]>, values: string[], derive: (values: string[]) => string[]): string[] {
-  if (!Object.isFrozen(values)) return derive(values);
-  let derived = cache.get(values);
-  if (derived === undefined) cache.set(values, (derived = derive(values)));
-  return derived;
+/** The values of each list facet's field, without repeats (a bucket counts a dataset once). */
+function listFacetValues(doc: DatasetSearchDocument): Partial<IndexedDataset> {
+  return Object.fromEntries(
+    VALUE_FACETS.filter((facet) => facet.multiValued).map((facet) => [facet.document, unique(doc[facet.document])]),
+  );
 }
-
-/** The values without repeats; a list of one or none is returned as it is (most lists are). */
-const unique = (values: string[]): string[] =>
-  derivedOnce(derivedFromShared.unique, values, (all) => (all.length < 2 ? all : [...new Set(all)]));
-
-/** Folds each text, reusing the list when every text is ASCII already (folding leaves those as they are). */
-const foldAll = (texts: string[]): string[] =>
-  derivedOnce(derivedFromShared.folded, texts, (all) => {
-    const folded = all.map(foldToAscii);
-    return folded.every((text, i) => text === all[i]) ? all : folded;
-  });
-
-/** The list facets' fields, whose values are indexed without repeats (a bucket counts a dataset once). */
-const LIST_FACET_FIELDS = VALUE_FACETS.filter((facet) => facet.multiValued).map((facet) => facet.document);
 
 export function toIndexedDataset(doc: DatasetSearchDocument, languageAnalyzers = false): IndexedDataset {
   const all = textsInAllLanguages(doc);
-  // One copy of the document, its list facets replaced in place (keeping the field order), then the derived fields.
   const { texts: _indexedBelow, ...fields } = doc;
-  const indexed = fields as IndexedDataset;
-  for (const field of LIST_FACET_FIELDS) (indexed as unknown as Record<string, string[]>)[field] = unique(doc[field]);
-  indexed.diseaseIds = unique(doc.diseaseIds);
-  indexed.titleSort = doc.title.toLowerCase();
-  indexed.titleFolded = foldAll(all.titles);
-  indexed.keywordsFolded = foldAll(all.keywords);
-  indexed.labelsFolded = foldAll(doc.phenotypeLabels.length === 0 ? doc.diseaseLabels : [...doc.diseaseLabels, ...doc.phenotypeLabels]);
-  indexed.publisherNameFolded = foldAll(all.publisherNames);
-  indexed.descriptionFolded = foldAll(all.descriptions);
-  if (languageAnalyzers) indexed.stemmed = stemmedTexts(doc);
-  return indexed;
+  return {
+    ...fields,
+    ...listFacetValues(doc),
+    diseaseIds: unique(doc.diseaseIds),
+    titleSort: doc.title.toLowerCase(),
+    titleFolded: all.titles.map(foldToAscii),
+    keywordsFolded: all.keywords.map(foldToAscii),
+    labelsFolded: [...doc.diseaseLabels, ...doc.phenotypeLabels].map(foldToAscii),
+    publisherNameFolded: all.publisherNames.map(foldToAscii),
+    descriptionFolded: all.descriptions.map(foldToAscii),
+    ...(languageAnalyzers ? { stemmed: stemmedTexts(doc) } : {}),
+  };
 }
 
 function stemmedTexts(doc: DatasetSearchDocument): Record<string, StemmedTexts> {
