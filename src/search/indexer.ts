@@ -49,6 +49,8 @@ export class OutboxIndexer {
   private readonly maxBackoffMs: number;
   private readonly pollIntervalMs: number;
   private lastCleanup = 0;
+  /** Events indexed since the outbox was last found empty (schedule()). */
+  private indexedInBurst = 0;
 
   constructor(
     private readonly orm: MikroORM,
@@ -123,7 +125,17 @@ export class OutboxIndexer {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.runOnce()
-        .then((count) => this.schedule(count > 0 ? 0 : this.pollIntervalMs))
+        .then(async (count) => {
+          this.indexedInBurst += count;
+          // A bulk load (a batch or more) is over: the engine settles it (PostgreSQL vacuums, Elasticsearch
+          // refreshes), as drain() does. Single writes are left to the engine's own rhythm.
+          if (count === 0 && this.indexedInBurst >= this.batchSize && !this.stopped) {
+            this.indexedInBurst = 0;
+            await this.engine.refresh();
+          }
+          if (count === 0) this.indexedInBurst = 0;
+          this.schedule(count > 0 ? 0 : this.pollIntervalMs);
+        })
         .catch((error: unknown) => {
           this.options.log?.(`indexer pass failed: ${(error as Error).message}`);
           this.schedule(this.pollIntervalMs);

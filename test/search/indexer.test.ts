@@ -141,6 +141,35 @@ describe('indexer batches (PostgreSQL engine)', () => {
     expect((await settledBatches()).map((b) => b.datasets)).toEqual(Array.from({ length: batches }, (_, n) => Math.min(5, total - 5 * n)));
   });
 
+  it('running, settles a bulk load with the engine (one refresh when the outbox is empty again), not each single write', async () => {
+    await sql('delete from outbox_event');
+    let refreshes = 0;
+    const counting = new Proxy(catalogue.search, {
+      get(target, property) {
+        if (property === 'refresh') return () => (refreshes++, target.refresh());
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const indexer = new OutboxIndexer(catalogue.orm, counting, { batchSize: 5, pollIntervalMs: 20 });
+    const settledAll = async () => {
+      for (let i = 0; i < 500 && (await indexer.pendingCount()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      // A few polls more: the refresh follows the pass that finds the outbox empty.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    };
+    indexer.start();
+    try {
+      await queueAll();
+      await settledAll();
+      expect(refreshes).toBe(1);
+      await sql(`insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts) select 'Dataset', id, now(), now(), 0 from dataset limit 1`);
+      await settledAll();
+      expect(refreshes).toBe(1);
+    } finally {
+      await indexer.stop();
+    }
+  });
+
   it('keeps a failed batch for a retry with back-off, settles the batch written alongside, returns the batches claimed ahead untouched, and loses nothing', async () => {
     await sql('delete from outbox_event');
     await catalogue.search.remove((await catalogue.search.listIds()).map((d) => d.id));
