@@ -127,13 +127,13 @@ export class OutboxIndexer {
       this.runOnce()
         .then(async (count) => {
           this.indexedInBurst += count;
-          // A bulk load (a batch or more) is over: the engine settles it (PostgreSQL vacuums, Elasticsearch
-          // refreshes), as drain() does. Single writes are left to the engine's own rhythm.
-          if (count === 0 && this.indexedInBurst >= this.batchSize && !this.stopped) {
+          if (count === 0) {
+            const burst = this.indexedInBurst;
             this.indexedInBurst = 0;
-            await this.engine.refresh();
+            // A bulk load (a batch or more) is over: the engine settles it (PostgreSQL vacuums, Elasticsearch
+            // refreshes), as drain() does. Single writes are left to the engine's own rhythm.
+            if (burst >= this.batchSize && !this.stopped) await this.engine.refresh();
           }
-          if (count === 0) this.indexedInBurst = 0;
           this.schedule(count > 0 ? 0 : this.pollIntervalMs);
         })
         .catch((error: unknown) => {
