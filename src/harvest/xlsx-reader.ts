@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Cell } from './spreadsheet-columns.js';
@@ -59,6 +59,8 @@ async function* readSheet(sheet: string, xml: Readable, context: SheetContext): 
       column = -1;
     } else if (name === 'c') {
       column = tag.attributes.r ? columnIndex(String(tag.attributes.r)) : column + 1;
+      // A row is an array as wide as its last cell: a reference far to the right would fill memory with empty cells.
+      if (column >= MAX_COLUMNS) throw new Error(`row ${rowNumber} has a cell beyond column XFD, the last a workbook can have`);
       cell = { type: String(tag.attributes.t ?? 'n'), style: Number(tag.attributes.s ?? 0) };
       value = '';
     } else if (name === 'rPh') inPhonetic = true;
@@ -118,6 +120,9 @@ function excelDate(serial: number, date1904: boolean): Date {
   const unixEpochSerial = date1904 ? 24_107 : 25_569;
   return new Date(Math.round((serial - unixEpochSerial) * 86_400_000));
 }
+
+/** Columns A..XFD: ECMA-376 Part 1, 18.3.1.4, and Excel's limit. */
+const MAX_COLUMNS = 16_384;
 
 /** Columns A..Z, AA.. as 0-based indexes, from a cell reference such as "AB12". */
 function columnIndex(reference: string): number {
@@ -235,13 +240,28 @@ interface ZipEntry {
   localHeaderOffset: number;
 }
 
+/**
+ * How far a workbook may inflate, in all its parts together: 100 times its own size, and at least 64 MiB.
+ * Spreadsheets compress about 10 to 20 times (a 20,000-row import 12.5 times); a zip bomb, a small file that
+ * inflates to gigabytes, or one whose entries all point at the same data, is refused before it fills memory
+ * (shared strings are held whole) or keeps an import busy for hours.
+ */
+const INFLATION_RATIO = 100;
+const MIN_INFLATED_BYTES = 64 * 1024 * 1024;
+
 /** The entries of a zip file, found through its central directory; each entry read only when asked for. */
 class ZipFile {
+  /** Bytes this workbook may still inflate to. */
+  private allowance: number;
+
   private constructor(
     private readonly input: string | Buffer,
     private readonly handle: FileHandle | null,
     private readonly entries: Map<string, ZipEntry>,
-  ) {}
+    size: number,
+  ) {
+    this.allowance = Math.max(MIN_INFLATED_BYTES, INFLATION_RATIO * size);
+  }
 
   static async open(input: string | Buffer): Promise<ZipFile> {
     const handle = typeof input === 'string' ? await open(input, 'r') : null;
@@ -265,7 +285,7 @@ class ZipFile {
         });
         at += 46 + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
       }
-      return new ZipFile(input, handle, entries);
+      return new ZipFile(input, handle, entries, size);
     } catch (error) {
       await handle?.close();
       throw error;
@@ -290,24 +310,53 @@ class ZipFile {
     const entry = this.entries.get(name);
     if (!entry) return undefined;
     const data = await ZipFile.readRange(this.input, this.handle, Infinity, await this.dataOffset(entry), entry.compressedSize);
-    return (entry.method === 8 ? inflateRawSync(data) : data).toString('utf8');
+    let text: Buffer;
+    try {
+      text = entry.method === 8 ? inflateRawSync(data, { maxOutputLength: Math.max(1, this.allowance) }) : data;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw this.tooLarge();
+      throw error;
+    }
+    this.spend(text.length);
+    return text.toString('utf8');
   }
 
   /** A part as a stream of its bytes, inflated as they are read. */
   stream(name: string): Readable {
     const entry = this.entries.get(name)!;
-    const output = entry.method === 8 ? createInflateRaw() : new PassThrough();
+    const inflated = entry.method === 8 ? createInflateRaw() : new PassThrough();
+    const output = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        try {
+          this.spend(chunk.length);
+          done(null, chunk);
+        } catch (error) {
+          done(error as Error);
+        }
+      },
+    });
+    inflated.on('error', (error: Error) => output.destroy(error)).pipe(output);
     void this.dataOffset(entry).then(
       (start) => {
         const raw =
           typeof this.input === 'string'
             ? createReadStream(this.input, { start, end: start + entry.compressedSize - 1, highWaterMark: 256 * 1024 })
             : Readable.from([this.input.subarray(start, start + entry.compressedSize)]);
-        raw.on('error', (error: Error) => output.destroy(error)).pipe(output);
+        raw.on('error', (error: Error) => output.destroy(error)).pipe(inflated);
+        output.on('close', () => raw.destroy());
       },
       (error: Error) => output.destroy(error),
     );
     return output;
+  }
+
+  private spend(bytes: number): void {
+    this.allowance -= bytes;
+    if (this.allowance < 0) throw this.tooLarge();
+  }
+
+  private tooLarge(): Error {
+    return new Error(`the workbook inflates to more than ${INFLATION_RATIO} times its size (at least ${MIN_INFLATED_BYTES / 1024 / 1024} MiB): refused as a possible zip bomb`);
   }
 
   /** Where an entry's data starts: after its local header, whose name and extra field may differ in length from the directory's. */

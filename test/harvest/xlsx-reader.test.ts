@@ -88,4 +88,26 @@ describe('readXlsx', () => {
     await writeFile(file, broken);
     await expect(rows(file)).rejects.toThrow(/^the sheet "datasets" cannot be read: /);
   });
+
+  const oneSheet = (sheetXml: string, workbookPadding = '') =>
+    zipArchive({
+      'xl/workbook.xml': `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="datasets" sheetId="1" r:id="rId1"/></sheets>${workbookPadding}</workbook>`,
+      'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      'xl/worksheets/sheet1.xml': `<worksheet xmlns="${MAIN}"><sheetData>${sheetXml}</sheetData></worksheet>`,
+    });
+
+  it('refuses a cell beyond column XFD instead of filling memory with the empty cells before it', async () => {
+    const far = oneSheet(`<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="ZZZZZZZZ1"><v>1</v></c></row>`);
+    await expect(rows(far)).rejects.toThrow('the sheet "datasets" cannot be read: row 1 has a cell beyond column XFD, the last a workbook can have');
+    const last = oneSheet(`<row r="1"><c r="XFD1"><v>7</v></c></row>`);
+    expect((await rows(last))[0].cells[16_383]).toBe(7);
+  });
+
+  it('refuses a workbook that inflates to more than 100 times its size (a zip bomb), in a sheet or in a small part', async () => {
+    const padding = ' '.repeat(65 * 1024 * 1024);
+    const bombInSheet = oneSheet(`<row r="1"><c t="inlineStr"><is><t>id</t></is></c></row>${padding}`);
+    expect(bombInSheet.length).toBeLessThan(200_000);
+    await expect(rows(bombInSheet)).rejects.toThrow(/cannot be read: the workbook inflates to more than 100 times its size .*zip bomb/);
+    await expect(rows(oneSheet('', padding))).rejects.toThrow(/^the workbook inflates to more than 100 times its size .*zip bomb/);
+  });
 });
