@@ -23,7 +23,7 @@ import { asUnavailableError, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES, unavailabil
 import { checkHealth, checkReadiness } from './health.js';
 import { metrics } from './metrics.js';
 import { rateLimit } from './rate-limit.js';
-import { errorResponder, notFound, requestTargetGuard } from './request-errors.js';
+import { bodyDepthGuard, errorResponder, notFound, requestTargetGuard } from './request-errors.js';
 import { cors, securityHeaders } from './security-headers.js';
 
 export interface AppDependencies {
@@ -181,6 +181,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
   app.use(
     '/graphql',
     express.json({ limit: http.maxBodyBytes }),
+    bodyDepthGuard(),
     // Texts come in the language Accept-Language asks for, so caches must keep one answer per language.
     (_req, res, next) => {
       res.vary('Accept-Language');

@@ -32,6 +32,30 @@ export function requestTargetGuard(): RequestHandler {
   };
 }
 
+/**
+ * Deepest nesting a JSON request body may have. An import document nests about ten levels; JSON.parse takes
+ * a thousandfold more, but every later walk over the value (argument limits, variable coercion) is recursive
+ * and would overflow its stack: a 500 for what is a client's malformed request.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** Refuses a parsed JSON body nested deeper than MAX_BODY_DEPTH, walking it without recursion. */
+export function bodyDepthGuard(): RequestHandler {
+  return (req, res, next) => {
+    const pending: [unknown, number][] = [[req.body, 1]];
+    while (pending.length > 0) {
+      const [value, depth] = pending.pop()!;
+      if (value === null || typeof value !== 'object') continue;
+      if (depth > MAX_BODY_DEPTH) {
+        sendError(res, 400, 'BAD_REQUEST', `the request body nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels`);
+        return;
+      }
+      for (const item of Object.values(value)) pending.push([item, depth + 1]);
+    }
+    next();
+  };
+}
+
 /** How body-parser names the request problems it finds, as the status and words the client gets. */
 const BODY_PROBLEMS: Record<string, { status: number; code: string; message: (limit?: number) => string }> = {
   'entity.parse.failed': { status: 400, code: 'BAD_REQUEST', message: () => 'the request body is not valid JSON' },

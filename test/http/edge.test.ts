@@ -65,6 +65,11 @@ describe('the HTTP edge as `gdcat serve` starts it', () => {
     expect([charset.status, codesOf(charset.text)]).toEqual([415, ['UNSUPPORTED_MEDIA_TYPE']]);
     const large = await post(url, JSON.stringify({ query: '{ __typename }', variables: { x: 'x'.repeat(1_100_000) } }));
     expect([large.status, codesOf(large.text)]).toEqual([413, ['PAYLOAD_TOO_LARGE']]);
+    // Nested far deeper than any document: JSON.parse takes it, the walks over arguments would overflow their stack.
+    const nested = (depth: number) => `{"query": "{ __typename }", "variables": {"x": ${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const deep = await post(url, nested(100_000));
+    expect([deep.status, JSON.parse(deep.text).errors[0].message]).toEqual([400, 'the request body nests arrays and objects deeper than 64 levels']);
+    expect((await post(url, nested(62))).status).toBe(200);
     const missing = await fetch(`${url}/no/such/page`);
     expect(missing.status).toBe(404);
     for (const answer of [malformed, charset, large]) {
