@@ -18,6 +18,7 @@ import { Migration20261203110000_dataset_insert_metadata_modified_now } from './
 import { Migration20261204100000_evaluation_dataset_by_dataset } from './Migration20261204100000_evaluation_dataset_by_dataset.js';
 import { Migration20261204140000_snapshots_compressed_with_lz4 } from './Migration20261204140000_snapshots_compressed_with_lz4.js';
 import { Migration20261205100000_outbox_settled } from './Migration20261205100000_outbox_settled.js';
+import { Migration20261206130000_audit_snapshots_uncompressed_without_lz4 } from './Migration20261206130000_audit_snapshots_uncompressed_without_lz4.js';
 
 /** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -40,4 +41,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204100000_evaluation_dataset_by_dataset', class: Migration20261204100000_evaluation_dataset_by_dataset },
   { name: 'Migration20261204140000_snapshots_compressed_with_lz4', class: Migration20261204140000_snapshots_compressed_with_lz4 },
   { name: 'Migration20261205100000_outbox_settled', class: Migration20261205100000_outbox_settled },
+  { name: 'Migration20261206130000_audit_snapshots_uncompressed_without_lz4', class: Migration20261206130000_audit_snapshots_uncompressed_without_lz4 },
 ];

@@ -115,6 +115,8 @@ function collectNew(entity: object, fresh: Set<object>): void {
  */
 interface RowPlan {
   columns: { name: string; column: string; reference: boolean }[];
+  /** Every column, not given yet: each row starts as a copy of it (see rowOf). */
+  blankRow: Record<string, unknown>;
   links: EntityProperty[];
 }
 
@@ -130,20 +132,32 @@ function rowPlanOf(meta: EntityMetadata): RowPlan {
     const reference = prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner);
     if (scalar || reference) columns.push({ name: prop.name, column: prop.fieldNames[0], reference: !!reference });
   }
-  plan = { columns, links: meta.relations.filter((prop) => prop.kind === ReferenceKind.MANY_TO_MANY && prop.owner) };
+  const blankRow = Object.fromEntries(columns.map(({ column }) => [column, undefined]));
+  plan = { columns, blankRow, links: meta.relations.filter((prop) => prop.kind === ReferenceKind.MANY_TO_MANY && prop.owner) };
   rowPlans.set(meta, plan);
   return plan;
 }
 
-/** Column values as PostgreSQL reads them from JSON into the table's own row type. */
+/**
+ * Column values as PostgreSQL reads them from JSON into the table's own row type; a column the entity leaves
+ * undefined stays undefined, which JSON leaves out. The row starts as a copy of the plan's blank row and its dates
+ * are written as JSON writes them: a row given its columns one by one under computed names ends in dictionary
+ * mode, and a date is converted by a call back into JavaScript, both of which JSON.stringify serialises several
+ * times slower, on megabytes of rows per batch.
+ */
 function rowOf(entity: object, plan: RowPlan): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
+  const row = { ...plan.blankRow };
   for (const { name, column, reference } of plan.columns) {
     const value = (entity as Record<string, unknown>)[name];
     if (value === undefined) continue;
-    row[column] = !reference || value === null ? value : wrap(Reference.unwrapReference(value as object), true).getPrimaryKey();
+    row[column] = !reference || value === null ? jsonValue(value) : wrap(Reference.unwrapReference(value as object), true).getPrimaryKey();
   }
   return row;
+}
+
+/** A date as JSON text states it (null for an invalid one); any other value as it is. */
+export function jsonValue(value: unknown): unknown {
+  return value instanceof Date ? value.toJSON() : value;
 }
 
 /**
@@ -167,7 +181,9 @@ export async function executeBound<T = Record<string, unknown>>(em: EntityManage
  */
 function insertStatement(tables: Table[]): string {
   const inserts = tables.map((t, i) => {
-    const columns = [...new Set(t.rows.flatMap((row) => Object.keys(row)))].map((c) => `"${c}"`).join(', ');
+    const given = new Set<string>();
+    for (const row of t.rows) for (const column in row) if (row[column] !== undefined) given.add(column);
+    const columns = [...given].map((c) => `"${c}"`).join(', ');
     return `insert into "${t.name}" (${columns}) select ${columns} from jsonb_populate_recordset(null::"${t.name}", $${i + 1}::jsonb)`;
   });
   const last = inserts.pop()!;
