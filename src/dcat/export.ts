@@ -5,7 +5,7 @@ import { CatalogueIris } from './iris.js';
 import { dcat } from './namespaces.js';
 import { CatalogueDescriber, publishedPrefixes } from './profiles/describer.js';
 import { describeContainer } from './profiles/fdp/fdp.writer.js';
-import { nTriplesBatches, turtleBatches } from './rdf/serialize.js';
+import { nTriplesBatches, turtleBatches } from './rdf/batch-formats.js';
 
 const DEFAULT_BATCH_SIZE = 200;
 

@@ -6,7 +6,8 @@ import { dcat, dct, ext, foaf, healthdcatap, prefixes, rdf, vcard, xsd } from '.
 import { rdfFormats } from '../../../src/dcat/rdf/formats.js';
 import { isomorphic, parse } from '../../../src/dcat/rdf/parse.js';
 import { writeChunk } from '../../../src/dcat/export-threads.js';
-import { nTriplesBatches, type RdfBatchFormat, serialize, turtleBatches } from '../../../src/dcat/rdf/serialize.js';
+import { nTriplesBatches, type RdfBatchFormat, turtleBatches } from '../../../src/dcat/rdf/batch-formats.js';
+import { serialize } from '../../../src/dcat/rdf/serialize.js';
 
 const { namedNode, blankNode, literal, quad } = DataFactory;
 
