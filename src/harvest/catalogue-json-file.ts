@@ -13,6 +13,8 @@ import {
   SECTION_GROUPS,
   type SectionGroup,
   sectionRecord,
+  type TopLevelShape,
+  topLevelProblems,
 } from './catalogue-json.js';
 import type { ImportSource, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
@@ -47,7 +49,8 @@ export async function catalogueJsonFileSource(location: string, file: string, de
     sections.set(key, { occurrence, groups: [] });
     return 'peek';
   };
-  for await (const found of readTopLevel(location, file, index)) {
+  const shapes = new Map<string, TopLevelShape>();
+  for await (const found of readTopLevel(location, file, index, (key, shape) => shapes.set(key, shape))) {
     if (!('position' in found)) {
       if (found.key === 'catalogue') catalogueValue = found.value;
       else organisations = Array.isArray(found.value) ? found.value : [];
@@ -60,12 +63,14 @@ export async function catalogueJsonFileSource(location: string, file: string, de
   const catalogue = catalogueRecordOf(catalogueValue);
   const context = emptyContext(defaultOwner, catalogue);
   const changed = () => new Error(`${file} changed while it was being imported`);
+  const fileProblems = topLevelProblems(file, shapes);
   return {
     file,
     catalogue,
-    total: organisations.length + counts.reduce((a, b) => a + b, 0),
+    total: fileProblems.length + organisations.length + counts.reduce((a, b) => a + b, 0),
     context,
     async *records() {
+      yield* fileProblems;
       for (const [i, o] of parentsFirst(organisations)) yield organisationRecord(file, i + 1, o);
       const remaining = [...counts];
       let due = remaining.findIndex((n) => n > 0);
@@ -107,8 +112,13 @@ export async function catalogueJsonFileSource(location: string, file: string, de
  * Tokenizes the file's top-level object, a read block at a time, giving what `reading` asks for. A file that is
  * not JSON is an error naming the line, the column and the reason.
  */
-async function* readTopLevel(location: string, file: string, reading: (key: string, occurrence: number) => Reading): AsyncGenerator<Found> {
-  const walker = new TopLevelWalker(reading);
+async function* readTopLevel(
+  location: string,
+  file: string,
+  reading: (key: string, occurrence: number) => Reading,
+  onShape: (key: string, shape: TopLevelShape) => void,
+): AsyncGenerator<Found> {
+  const walker = new TopLevelWalker(reading, onShape);
   const parse = jsonParser({ streamValues: false });
   const feed = (input: string | symbol): Found[] => {
     const tokens = parse(input as string) as { values: Token[] } | symbol;
@@ -180,7 +190,11 @@ class TopLevelWalker {
   private recordType: unknown = undefined;
   private typeNext = false;
 
-  constructor(private readonly reading: (key: string, occurrence: number) => Reading) {}
+  constructor(
+    private readonly reading: (key: string, occurrence: number) => Reading,
+    /** The kind of each top-level value, as its first token tells (the last occurrence of a key wins, as in JSON.parse). */
+    private readonly onShape: (key: string, shape: TopLevelShape) => void,
+  ) {}
 
   consume(tokens: Token[]): Found[] {
     const found: Found[] = [];
@@ -208,6 +222,7 @@ class TopLevelWalker {
           break;
         case 'value':
           // The first token of a top-level value.
+          this.onShape(this.key, token.name === 'startArray' ? 'array' : token.name === 'startObject' ? 'object' : 'other');
           if (this.readingNow === 'whole') {
             this.assembler = new DetachingAssembler();
             this.assembler.consume(token);

@@ -56,6 +56,38 @@ export function catalogueRecordOf(value: unknown): Json | null {
   return value && typeof value === 'object' ? (value as Json) : null;
 }
 
+/** The kind of JSON value a top-level key holds, as far as its shape is checked. */
+export type TopLevelShape = 'object' | 'array' | 'other';
+
+const LISTS = ['organisations', 'accessBodies', 'publications', 'records'];
+
+/**
+ * Problems of the document's top-level keys, as file problems placed at the key: a section that is not a list
+ * or a catalogue record that is not an object (read as nothing, they would leave a file's records out without a
+ * word), and a key the import does not read (a guessed "datasets" is as silent). Keys starting with `_` or `$`
+ * are notes (the seed's `_meta`, a `$schema`) and left alone.
+ */
+export function topLevelProblems(file: string, shapes: Map<string, TopLevelShape>): SourceRecord[] {
+  const problems: SourceRecord[] = [];
+  const problem = (key: string, message: string) =>
+    problems.push({ kind: 'Dataset', data: {}, location: { file, sheet: key, row: null }, readProblems: [{ field: '', message }] });
+  for (const [key, shape] of shapes) {
+    if (key.startsWith('_') || key.startsWith('$')) continue;
+    if (LISTS.includes(key)) {
+      if (shape !== 'array') problem(key, `must be a list (a JSON array) of ${key}`);
+    } else if (key === 'catalogue') {
+      if (shape !== 'object') problem(key, 'must be the catalogue record (a JSON object)');
+    } else {
+      problem(key, `unknown section; the sections are catalogue, ${LISTS.join(', ')} (keys starting with _ or $ are not read)`);
+    }
+  }
+  return problems;
+}
+
+export function shapeOf(value: unknown): TopLevelShape {
+  return Array.isArray(value) ? 'array' : value !== null && typeof value === 'object' ? 'object' : 'other';
+}
+
 /** An empty context: records read later learn from those read before them (see `learnFrom`). */
 export function emptyContext(defaultOwner: string | null, catalogue: Json | null): InputContext {
   return { defaultOwner: defaultOwner ?? catalogue?.publisher ?? null, bodyApplicationUrls: new Map(), studyIds: new Set() };
@@ -85,6 +117,7 @@ export function catalogueJsonSource(document: unknown, file: string, defaultOwne
       if (groupOf(group.section, value?.recordType) === g) records.push(sectionRecord(file, group, i + 1, value));
     });
   });
+  records.unshift(...topLevelProblems(file, new Map(Object.entries(data).map(([key, value]) => [key, shapeOf(value)]))));
   const catalogue = catalogueRecordOf(data.catalogue);
   const context = emptyContext(defaultOwner, catalogue);
   for (const record of records) learnFrom(context, record);

@@ -85,7 +85,8 @@ describe('an example-catalogue file read record by record', () => {
     const text = `{"_meta": {"records": [1]}, "records": [{"recordType": "Study", "id": "first"}], "publications": {"not": "an array"},
       "catalogue": "none", "organisations": [{"id": "o2", "parentOrg": "o1"}, {"id": "o1"}], "records": ${JSON.stringify(records)}, "catalogue": {"id": "c", "publisher": "o1"}}`;
     const { streamed, whole } = await bothWays(text);
-    expect(whole.records.map((r) => r.data?.id ?? r.data)).toEqual(['o1', 'o2', 's2', 'd1', 's1', 'e1', {}, 'text', 'n', 't', [{ recordType: 'Study' }]]);
+    expect(whole.records.map((r) => r.data?.id ?? r.data)).toEqual([{}, 'o1', 'o2', 's2', 'd1', 's1', 'e1', {}, 'text', 'n', 't', [{ recordType: 'Study' }]]);
+    expect(whole.records[0]).toMatchObject({ location: { sheet: 'publications', row: null }, readProblems: [{ message: 'must be a list (a JSON array) of publications' }] });
     expect(streamed.records).toEqual(whole.records);
     expect(streamed.catalogue).toEqual({ id: 'c', publisher: 'o1' });
     expect(streamed.context).toEqual(whole.context);
@@ -158,6 +159,19 @@ describe('importing a JSON file from disk', () => {
     expect({ committed: first.committed, created: first.created, catalogueRecord: first.catalogueRecord }).toEqual({ committed: true, created: total, catalogueRecord: 'created' });
     const again = await importFile(file);
     expect({ created: again.created, updated: again.updated, unchanged: again.unchanged, failed: again.failed }).toEqual({ created: 0, updated: 0, unchanged: total, failed: 0 });
+  });
+
+  it('reports a section that is not a list and a key it does not read at the key, and writes nothing', async () => {
+    const document = { $schema: 'x', _meta: {}, catalogue: example.catalogue, organisations: example.organisations, records: example.records[0], datasets: [] };
+    const { streamed, whole } = await bothWays(JSON.stringify(document));
+    expect(streamed.records.slice(0, 2)).toEqual(whole.records.slice(0, 2));
+    const file = await fileOf(JSON.stringify(document));
+    const report = await importFile(file, false);
+    expect(report.committed).toBe(false);
+    expect(report.problems.map((p) => [p.sheet, p.row, p.message])).toEqual([
+      ['records', null, 'must be a list (a JSON array) of records'],
+      ['datasets', null, 'unknown section; the sections are catalogue, organisations, accessBodies, publications, records (keys starting with _ or $ are not read)'],
+    ]);
   });
 
   it('reports a problem at its section and position in the section', async () => {
