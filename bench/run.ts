@@ -39,7 +39,8 @@ import { addDatasetRelations, generateDatasets } from './generate.js';
  * - queries: each GraphQL request alternates with the exact engine request it sent (captured from the
  *   engine call), so the ratio is measured under the same load; SQL statements per GraphQL request. The API
  *   runs in a process of its own (bench/api-server.ts), as `gdcat serve` does: its heap and garbage
- *   collections are not the bench's, and its CPU is counted apart from the bench client's.
+ *   collections are not the bench's, and its CPU is counted apart from the bench client's. Then the floor of
+ *   any search: an HTTP request GraphQL answers without reading, and the read of a page's rows (searchFloor).
  * - writes: SQL statements of createDataset and publishDataset; create+publish throughput with 4 clients.
  * - export: `gdcat export` of the whole catalogue to a file, Turtle then N-Triples, under /usr/bin/time -v
  *   (wall time, CPU time and peak RSS of the CLI process, as an operator runs it).
@@ -184,6 +185,7 @@ async function searchFloor(api: ApiProcess, search: SearchEngine, orm: Awaited<R
     `alternating with the engine request of "${FLOOR_QUERY}" ${p50!(engine)} / ${p95!(engine)}; load ${load()}\n`);
 }
 
+/** A full collection of this process's heap now (the flag makes V8's gc() reachable from a new context). */
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
