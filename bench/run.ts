@@ -1,11 +1,15 @@
 import 'reflect-metadata';
-import { execFile } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { Agent, request as httpRequest } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { promisify, parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { createTokenVerifier, mintDevToken } from '../src/auth/tokens.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
@@ -19,6 +23,7 @@ import { ElasticsearchSearchEngine } from '../src/search/elasticsearch/elasticse
 import type { DatasetSearchDocument, DatasetSearchRequest, SearchEngine } from '../src/search/engine.js';
 import { OutboxIndexer } from '../src/search/indexer.js';
 import { PostgresSearchEngine } from '../src/search/postgres/postgres-engine.js';
+import type { ApiMessage, ApiReply } from './api-server.js';
 import { addDatasetRelations, generateDatasets } from './generate.js';
 
 /**
@@ -32,12 +37,16 @@ import { addDatasetRelations, generateDatasets } from './generate.js';
  *   refresh; PostgreSQL the engine's upsert statement), each into a fresh index/table, with wall time, CPU
  *   seconds (this process, the PostgreSQL server) and the load average; the first (cold) drain too.
  * - queries: each GraphQL request alternates with the exact engine request it sent (captured from the
- *   engine call), so the ratio is measured under the same load; SQL statements per GraphQL request.
+ *   engine call), so the ratio is measured under the same load; SQL statements per GraphQL request. The API
+ *   runs in a process of its own (bench/api-server.ts), as `gdcat serve` does: its heap and garbage
+ *   collections are not the bench's, and its CPU is counted apart from the bench client's. Then the floor of
+ *   any search: an HTTP request GraphQL answers without reading, and the read of a page's rows (searchFloor).
  * - writes: SQL statements of createDataset and publishDataset; create+publish throughput with 4 clients.
  * - export: `gdcat export` of the whole catalogue to a file, Turtle then N-Triples, under /usr/bin/time -v
  *   (wall time, CPU time and peak RSS of the CLI process, as an operator runs it).
  * --profile-queries DIR: after the queries table, each query's GraphQL requests again (no engine replays in
- * between) under V8's CPU profiler, one DIR/<query>.cpuprofile each: where the API's own time goes.
+ * between) under V8's CPU profiler in the API process, one DIR/<query>.cpuprofile each: where the API's own
+ * time goes.
  * --profile-writes FILE: the timed create+publish loop under V8's CPU profiler, written to FILE.
  * --writes-per-client N (250): more writes make the CPU per create+publish steadier on a shared machine. Each
  * client first creates and publishes WRITE_WARM_UP datasets untimed: a server that has been up a while runs
@@ -47,7 +56,8 @@ const { values } = parseArgs({
   options: {
     datasets: { type: 'string', default: '10000' },
     elasticsearch: { type: 'string' },
-    requests: { type: 'string', default: '20' },
+    // Enough for a 95th percentile that is not the slowest request: a few minutes at 10k, about three at 100k.
+    requests: { type: 'string', default: '200' },
     only: { type: 'string', default: 'indexing,queries,writes,export' },
     'profile-queries': { type: 'string' },
     'profile-writes': { type: 'string' },
@@ -92,6 +102,9 @@ const QUERIES: Record<string, string> = {
   'page of 50 with all nested fields': PAGE_OF_50,
 };
 
+/** The search whose engine request is the fastest: what a GraphQL search costs besides it weighs most there. */
+const FLOOR_QUERY = 'duoPermission=HMB (same query without permittedFor)';
+
 /** The region's own study: the reference rule lets a data manager name only their organisations' studies as a dataset's origin. */
 const BENCH_STUDY = 'urn:bench:study:stockholm';
 const CREATE_STUDY = `mutation($input: StudyInput!) { createStudy(input: $input) { study { id } userErrors { message } } }`;
@@ -132,7 +145,8 @@ function datasetInput(n: string) {
   };
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+/** Nearest rank: the smallest value with at least p % of the values at or below it. */
+const percentile = (sorted: number[], p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (value: number): string => value.toFixed(1);
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
@@ -142,37 +156,101 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-/** Each query's GraphQL requests under the CPU profiler, one profile file per query. */
-async function profileQueries(dir: string, send: (query: string) => Promise<unknown>): Promise<void> {
+/** Each query's GraphQL requests under the CPU profiler of the API process, one profile file per query. */
+async function profileQueries(dir: string, api: ApiProcess): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
   for (const [name, query] of Object.entries(QUERIES)) {
-    await session.post('Profiler.start');
-    for (let i = 0; i < requests; i++) await send(query);
-    const { profile } = await session.post('Profiler.stop');
-    const file = path.join(dir, `${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.cpuprofile`);
-    await writeFile(file, JSON.stringify(profile));
+    const file = path.resolve(dir, `${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.cpuprofile`);
+    await api.ask({ op: 'profile', file });
+    for (let i = 0; i < requests; i++) await api.gql(query);
+    await api.ask({ op: 'profile' });
     console.log(`profile of ${requests} GraphQL requests "${name}": ${file}`);
   }
-  session.disconnect();
 }
 
-/** Records every engine request the API sends, so the bench can replay exactly that request on its own. */
-function recording(engine: SearchEngine, sent: DatasetSearchRequest[]): SearchEngine {
-  return new Proxy(engine, {
-    get(target, property) {
-      if (property === 'search') {
-        return (request: DatasetSearchRequest) => {
-          sent.push(structuredClone(request));
-          return target.search(request);
-        };
-      }
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+/**
+ * What any GraphQL search adds to its engine request at the least, each part alternating with the engine request
+ * of FLOOR_QUERY: an HTTP request to the API that GraphQL answers without reading anything (`{ __typename }`),
+ * and one statement reading the rows of the page's datasets (the hits of that request) from PostgreSQL.
+ */
+async function searchFloor(api: ApiProcess, search: SearchEngine, orm: Awaited<ReturnType<typeof openOrm>>, request: DatasetSearchRequest): Promise<void> {
+  const ids = (await search.search(request)).hits.slice(0, 20).map((hit) => hit.id);
+  const connection = orm.em.getConnection();
+  const [http, rows, engine]: number[][] = [[], [], []];
+  for (let i = 0; i < requests; i++) {
+    http.push(await timed(() => api.gql('{ __typename }')));
+    rows.push(await timed(() => connection.execute('select * from dataset where id in (?)', [ids])));
+    engine.push(await timed(() => search.search(request)));
+  }
+  const [p50, p95] = [50, 95].map((p) => (values: number[]) => ms(percentile([...values].sort((a, b) => a - b), p)));
+  console.log(`floor of a GraphQL search besides its engine request, p50 / p95 ms: "{ __typename }" over HTTP ${p50!(http)} / ${p95!(http)}, ` +
+    `the page's ${ids.length} dataset rows in one statement ${p50!(rows)} / ${p95!(rows)}; ` +
+    `alternating with the engine request of "${FLOOR_QUERY}" ${p50!(engine)} / ${p95!(engine)}; load ${load()}\n`);
+}
+
+/** A full collection of this process's heap now (the flag makes V8's gc() reachable from a new context). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/** The API process of the queries section (bench/api-server.ts): its GraphQL endpoint and its IPC questions. */
+interface ApiProcess {
+  gql(query: string): Promise<Record<string, unknown>>;
+  ask(message: ApiMessage): Promise<ApiReply>;
+  stop(): Promise<void>;
+}
+
+async function startApi(databaseUrl: string, devKeyFile: string): Promise<ApiProcess> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./api-server.js', import.meta.url)), [databaseUrl, values.elasticsearch ?? '', indexPrefix, devKeyFile], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the API process ended (${code})`))));
+  exited.catch(() => undefined);
+  const next = () => Promise.race([new Promise<ApiReply>((resolve) => child.once('message', (reply: ApiReply) => resolve(reply))), exited]);
+  const listening = await next();
+  onFailure.unshift(async () => void child.kill());
+  // One keep-alive connection, as a portal's server or a browser keeps: each request is a real HTTP request to
+  // the API, without the cost of global fetch's streams in this client (the engine replay has its client's pool too).
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const target = new URL(listening.url!);
+  const gql = (query: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const body = JSON.stringify({ query });
+      const sent = httpRequest(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            try {
+              const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: Record<string, unknown>; errors?: unknown };
+              if (json.errors) reject(new Error(JSON.stringify(json.errors)));
+              else resolve(json.data!);
+            } catch (error) {
+              reject(error as Error);
+            }
+          });
+        },
+      );
+      sent.on('error', reject);
+      sent.end(body);
+    });
+  return {
+    gql,
+    async ask(message) {
+      const reply = next();
+      child.send(message);
+      return reply;
+    },
+    async stop() {
+      agent.destroy();
+      const ended = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ op: 'stop' } satisfies ApiMessage);
+      await ended;
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -220,10 +298,9 @@ async function main(): Promise<void> {
   if (sections.has('indexing')) await benchIndexing(orm, search, firstDrain, database.url, pgDataDir);
 
   const verifyToken = await createTokenVerifier({ mode: 'dev', devKeyFile: path.join(dataDir, 'key.json') });
-  const sent: DatasetSearchRequest[] = [];
   // One bench client sends far more than a person would: the per-client rate limit would measure itself.
   const http = httpSettingsFromEnv({ RATE_LIMIT_PER_MINUTE: '0' });
-  const { app } = await createApp({ orm, search: recording(search, sent), indexer, verifyToken, smallCountThreshold: 5, version: 'bench', log: () => undefined, http });
+  const { app } = await createApp({ orm, search, indexer, verifyToken, smallCountThreshold: 5, version: 'bench', log: () => undefined, http });
   const server = await listen(app, 0, '127.0.0.1', http);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
@@ -239,25 +316,37 @@ async function main(): Promise<void> {
   };
 
   if (sections.has('queries')) {
-    // CPU of this process (API server and bench client; not Elasticsearch's): steadier than wall time on a loaded machine.
-    console.log('| query | GraphQL p50 / p95 ms | engine request p50 / p95 ms | p95 ratio | p50 ratio | CPU ms per GraphQL / engine request | SQL statements | timeouts |');
+    const api = await startApi(database.url, path.join(dataDir, 'key.json'));
+    // The engine replays run in this process: what the generator and the first drain left behind (hundreds of
+    // MiB at 100k) is collected now, not in a full collection in the middle of a measured engine request.
+    collectGarbage();
+    const usage = () => api.ask({ op: 'usage' }) as Promise<{ cpuMs: number; heapUsedMiB: number }>;
+    console.log(`heap used at the start of the queries: API process ${Math.round((await usage()).heapUsedMiB)} MiB, ` +
+      `bench process (engine replays) ${Math.round(process.memoryUsage().heapUsed / 1048576)} MiB; load ${load()}`);
+    // CPU of the API process, and of this one for sending each request (not Elasticsearch's): steadier than wall
+    // time on a loaded machine.
+    console.log('| query | GraphQL p50 / p95 ms | engine request p50 / p95 ms | p95 ratio | p50 ratio | CPU ms per GraphQL request (API + client) / engine request | SQL statements | timeouts |');
     console.log('|---|---|---|---|---|---|---|---|');
+    const engineRequests = new Map<string, DatasetSearchRequest>();
     for (const [name, query] of Object.entries(QUERIES)) {
-      let sql = 0;
+      let recorded: ApiReply = { op: 'recorded' };
       for (let attempt = 1; ; attempt++) {
-        sent.length = 0;
+        await api.ask({ op: 'record' });
         try {
-          sql = await countStatements(() => gql(query));
+          await api.gql(query);
+          recorded = await api.ask({ op: 'recorded' });
           break;
         } catch (error) {
+          await api.ask({ op: 'recorded' });
           if (attempt === 3 || !/SEARCH_UNAVAILABLE/.test(String(error))) throw error;
         }
       }
-      const request = sent[0];
-      if (sent.length !== 1 || !request) throw new Error(`${name}: expected one engine request, saw ${sent.length}`);
-      const api: number[] = [];
+      const request = recorded.requests?.[0];
+      if (recorded.requests?.length !== 1 || !request) throw new Error(`${name}: expected one engine request, saw ${recorded.requests?.length}`);
+      engineRequests.set(name, request);
+      const graphql: number[] = [];
       const engine: number[] = [];
-      let apiCpu = 0;
+      let clientCpu = 0;
       let engineCpu = 0;
       // On the loaded machine a search now and then outlasts the request timeout (SEARCH_REQUEST_TIMEOUT_MS):
       // counted and left out of the latencies, on either side.
@@ -273,19 +362,23 @@ async function main(): Promise<void> {
         const used = process.cpuUsage(cpu);
         return (used.user + used.system) / 1000;
       };
+      const apiBefore = await usage();
       for (let i = 0; i < requests; i++) {
-        apiCpu += await measure(api, () => gql(query));
+        clientCpu += await measure(graphql, () => api.gql(query));
         engineCpu += await measure(engine, () => search.search(request));
       }
-      api.sort((a, b) => a - b);
+      const apiCpu = (await usage()).cpuMs - apiBefore.cpuMs;
+      graphql.sort((a, b) => a - b);
       engine.sort((a, b) => a - b);
-      const ratio = percentile(api, 95) / percentile(engine, 95);
-      const medianRatio = percentile(api, 50) / percentile(engine, 50);
-      console.log(`| ${name} | ${ms(percentile(api, 50))} / ${ms(percentile(api, 95))} | ${ms(percentile(engine, 50))} / ${ms(percentile(engine, 95))} | ` +
-        `${ratio.toFixed(2)} | ${medianRatio.toFixed(2)} | ${ms(apiCpu / requests)} / ${ms(engineCpu / requests)} | ${sql} | ${timeouts} |`);
+      const ratio = percentile(graphql, 95) / percentile(engine, 95);
+      const medianRatio = percentile(graphql, 50) / percentile(engine, 50);
+      console.log(`| ${name} | ${ms(percentile(graphql, 50))} / ${ms(percentile(graphql, 95))} | ${ms(percentile(engine, 50))} / ${ms(percentile(engine, 95))} | ` +
+        `${ratio.toFixed(2)} | ${medianRatio.toFixed(2)} | ${ms(apiCpu / requests)} + ${ms(clientCpu / requests)} / ${ms(engineCpu / requests)} | ${recorded.statements} | ${timeouts} |`);
     }
     console.log('');
-    if (values['profile-queries']) await profileQueries(values['profile-queries'], (query) => gql(query));
+    await searchFloor(api, search, orm, engineRequests.get(FLOOR_QUERY)!);
+    if (values['profile-queries']) await profileQueries(values['profile-queries'], api);
+    await api.stop();
   }
 
   if (sections.has('writes')) {
