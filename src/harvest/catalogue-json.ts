@@ -84,7 +84,8 @@ export function topLevelProblems(file: string, shapes: Map<string, TopLevelShape
   return problems;
 }
 
-export function shapeOf(value: unknown): TopLevelShape {
+/** The shape of a value of a document already parsed (the file reader tells it from the first token instead). */
+function shapeOf(value: unknown): TopLevelShape {
   return Array.isArray(value) ? 'array' : value !== null && typeof value === 'object' ? 'object' : 'other';
 }
 
