@@ -30,6 +30,22 @@ export interface StandIns {
    * organisation the source speaks for operates; null when it operates none (or several: no guess).
    */
   hdab: string | null;
+  /** Studies the source names that this catalogue cannot describe, with what each lacks (see studiesLacking). */
+  studiesLacking: ReadonlyMap<string, string[]>;
+}
+
+/**
+ * The studies read from a source that lack what a study here must have: a title and a study type. What a
+ * foreign source names as a dataset's prov:wasGeneratedBy is often a bare prov:Activity (the study type is
+ * gdcat's own term); it is left out, not a failed record.
+ */
+export function studiesLacking(studies: readonly Json[]): Map<string, string[]> {
+  const lacking = new Map<string, string[]>();
+  for (const study of studies) {
+    const missing = [!String(study.title ?? '').trim() && 'title', !study.studyType && 'study type'].filter((field): field is string => !!field);
+    if (missing.length > 0) lacking.set(study.id, missing);
+  }
+  return lacking;
 }
 
 /**
@@ -39,7 +55,8 @@ export interface StandIns {
  * source does not state are read as non-public, the safe side: held to what non-public data needs, and no
  * download offered in this catalogue's DCAT, while the download URLs it states are kept as stated. Non-public data
  * (HealthDCAT-AP): the access body that answers for the source stands in for a missing healthdcatap:hdab,
- * and the labels of the source's themes for missing keywords. Each fill is a warning.
+ * and the labels of the source's themes for missing keywords. An activity that generated it and is no study
+ * this catalogue can describe is left out. Each fill is a warning.
  */
 export function withMandatoryFilled(dataset: Json, standIns: StandIns, warn: Warn): Json {
   const filled = { ...dataset };
@@ -58,6 +75,11 @@ export function withMandatoryFilled(dataset: Json, standIns: StandIns, warn: War
     }
   }
   filled.distributions = distributions;
+  const missing = dataset.wasGeneratedBy ? standIns.studiesLacking.get(dataset.wasGeneratedBy) : undefined;
+  if (missing) {
+    filled.wasGeneratedBy = null;
+    warn(dataset.id, 'wasGeneratedBy', `the activity that generated it ("${dataset.wasGeneratedBy}") states no ${missing.join(' and no ')} (a study here has both); left out`, 'LEFT_OUT');
+  }
   if (!dataset.accessRights) {
     filled.accessRights = NON_PUBLIC_ACCESS;
     warn(dataset.id, 'accessRights', 'the source states no access rights (dct:accessRights); treated as non-public here, the safe side', 'NOT_STATED');
@@ -81,14 +103,14 @@ export function withMandatoryFilled(dataset: Json, standIns: StandIns, warn: War
   return filled;
 }
 
-/** The health data access body that answers here for what a source publishes (see StandIns.hdab). */
-export async function standInsFor(em: EntityManager, organisation: string): Promise<StandIns> {
+/** What this catalogue knows beyond the source's records (see StandIns). */
+export async function standInsFor(em: EntityManager, organisation: string, studies: readonly Json[]): Promise<StandIns> {
   const bodies = await em.find(
     DataAccessBody,
     { kind: DataAccessBodyKind.HDAB, operatedBy: { identifier: organisation }, status: RecordStatus.PUBLISHED },
     { fields: ['identifier'], limit: 2 },
   );
-  return { hdab: bodies.length === 1 ? bodies[0].identifier : null };
+  return { hdab: bodies.length === 1 ? bodies[0].identifier : null, studiesLacking: studiesLacking(studies) };
 }
 
 /**

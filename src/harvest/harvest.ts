@@ -140,7 +140,8 @@ async function writeReading(
   const others = await em.find(HarvestedDataset, { identifier: { $in: datasets.map((d) => d.id) } }, { populate: ['source'] });
   const claimedElsewhere = new Map(others.filter((claim) => !claims.has(claim.identifier)).map((claim) => [claim.identifier, claim]));
   const local = new Set((await em.find(Dataset, { identifier: { $in: datasets.map((d) => d.id) } }, { fields: ['identifier'] })).map((d) => d.identifier));
-  const standIns = await standInsFor(em, target.organisation);
+  const studies = reading.records.filter((record) => record.recordType === 'Study');
+  const standIns = await standInsFor(em, target.organisation, studies);
   const withdrawnAtSource = new Map<string, string>();
   const accepted: Json[] = [];
   const filled: HarvestError[] = [];
@@ -168,7 +169,7 @@ async function writeReading(
     publications: await notHeldElsewhere(em, Publication, reading.publications, reading, 'Publication'),
     records: [
       ...accepted,
-      ...(await notHeldElsewhere(em, Study, reading.records.filter((r) => r.recordType === 'Study'), reading, 'Study')),
+      ...(await notHeldElsewhere(em, Study, studies.filter((study) => !standIns.studiesLacking.has(study.id)), reading, 'Study')),
       ...(await notHeldElsewhere(em, HealthEconomicEvaluation, reading.records.filter((r) => r.recordType === 'HealthEconomicEvaluation'), reading, 'HealthEconomicEvaluation')),
     ],
   };

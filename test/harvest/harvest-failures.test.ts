@@ -269,6 +269,45 @@ describe('records the source describes', () => {
     expect([dataset.hdab?.identifier, dataset.keywords]).toEqual(['urn:test:hdab:ehm', ['Health']]);
   });
 
+  it('reads what catalogues in the wild state as HealthDCAT-AP describes it: an inline HDAB, addresses as literals, a bare activity', async () => {
+    // Shaped as the HealthDCAT-AP specification's own example: the HDAB a blank foaf:Organization with foaf:mbox,
+    // a prov:Activity with only a label, and (as CKAN and many portals write them) URLs as xsd:anyURI literals.
+    routes.set('/health-example.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+      @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix prov: <http://www.w3.org/ns/prov#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+      @prefix vcard: <http://www.w3.org/2006/vcard/ns#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+      @prefix healthdcatap: <http://healthdataportal.eu/ns/health#> .
+      <https://foreign.example/dataset/registry-linkage> a dcat:Dataset ; dct:identifier "registry-linkage" ;
+        dct:title "Linked vaccination registers"@en ; dct:description "Records linked across registers."@en ; dcat:keyword "registers"@en ;
+        dct:accessRights <http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC> ;
+        dct:publisher [ a foaf:Agent ; foaf:name "Institute of public health"@en ; vcard:hasEmail <mailto:info@institute.example> ] ;
+        healthdcatap:hdab [ a foaf:Organization ; foaf:name "EU Health Data Access Body"@en ; foaf:mbox <mailto:hdab@hdab.example> ;
+          foaf:homepage <https://hdab.example/> ] ;
+        prov:wasGeneratedBy <https://foreign.example/activity/linkage> ;
+        dcat:distribution [ a dcat:Distribution ; dct:title "Request access" ;
+          dcat:accessURL "https://foreign.example/request"^^xsd:anyURI ] ,
+          [ a dcat:Distribution ; dct:title "Report" ; dcat:downloadURL "https://foreign.example/report.csv" ] .
+      <https://foreign.example/activity/linkage> a prov:Activity ; rdfs:label "Record linkage" .`));
+    const run = await harvest(catalogue.orm.em.fork(), target('/health-example.ttl'), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 3, failed: 0, errors: [] });
+    const iri = 'https://foreign.example/dataset/registry-linkage';
+    expect(run.warnings.map((w) => [w.identifier, w.iri, w.field, w.code]).sort()).toEqual([
+      ['registry-linkage', iri, 'distributions.accessUrl', 'FILLED_FROM_SOURCE'],
+      ['registry-linkage', iri, 'distributions[0].downloadUrl', 'NOT_OFFERED'],
+      ['registry-linkage', iri, 'wasGeneratedBy', 'LEFT_OUT'],
+    ]);
+    expect(run.warnings.find((w) => w.field === 'wasGeneratedBy')?.message).toContain('states no title and no study type');
+    const dataset = await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'registry-linkage' }, { populate: ['hdab', 'publisher', 'distributions', 'wasGeneratedBy'] });
+    expect(dataset.hdab).toMatchObject({ name: 'EU Health Data Access Body', kind: 'HDAB', contactEmail: 'hdab@hdab.example', status: RecordStatus.PUBLISHED });
+    expect(dataset.publisher).toMatchObject({ name: 'Institute of public health', contactEmail: 'info@institute.example' });
+    expect(dataset.wasGeneratedBy).toBeFalsy();
+    expect(dataset.distributions.getItems().map((d) => [d.title, d.accessUrl, d.downloadUrl]).sort()).toEqual([
+      ['Report', 'https://foreign.example/report.csv', 'https://foreign.example/report.csv'],
+      ['Request access', 'https://foreign.example/request', null],
+    ]);
+    // Read the same way again, nothing changes.
+    expect(await harvest(catalogue.orm.em.fork(), target('/health-example.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });
+  });
+
   it('reads the official DCAT-AP 3 example, counting what it does not read', async () => {
     routes.set('/bees.ttl', { status: 200, type: 'application/octet-stream', body: BEE_POPULATION });
     const run = await harvest(catalogue.orm.em.fork(), target('/bees.ttl'), OPTIONS);

@@ -40,6 +40,18 @@ export class QuadIndex {
     return this.iris(subject, predicate)[0] ?? null;
   }
 
+  /**
+   * A web address the subject points at: an IRI, or a literal holding an absolute http(s) URL (many catalogues
+   * state dcat:accessURL and dcat:downloadURL as xsd:anyURI or plain literals).
+   */
+  url(subject: RDF.Term, predicate: RDF.NamedNode): string | null {
+    const terms = this.objects(subject, predicate);
+    const named = terms.find((term) => term.termType === 'NamedNode');
+    if (named) return named.value;
+    const stated = terms.filter((term) => term.termType === 'Literal').map((term) => term.value.trim());
+    return stated.find((text) => /^https?:\/\/\S+$/i.test(text) && URL.canParse(text)) ?? null;
+  }
+
   /** Literal values; with several languages, English (or untagged) ones first, so a reader taking one takes those. */
   literals(subject: RDF.Term, predicate: RDF.NamedNode): string[] {
     const literals = this.objects(subject, predicate).filter((term): term is RDF.Literal => term.termType === 'Literal');

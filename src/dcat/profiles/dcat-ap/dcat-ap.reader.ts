@@ -2,7 +2,7 @@ import type * as RDF from '@rdfjs/types';
 import { contentLanguageOf } from '../../../core/languages.js';
 import type { QuadIndex } from '../../rdf/quad-index.js';
 import { DataFactory } from 'n3';
-import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos } from '../../namespaces.js';
+import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos, vcard } from '../../namespaces.js';
 import { admsStatus, attributionRole, conceptLabel, dataThemeScheme } from '../../vocabularies.js';
 import type { CatalogueReader } from '../catalogue-reader.js';
 import type { ProfileReader, ReadRecord } from '../profile.js';
@@ -93,8 +93,8 @@ export const dcatApReader: ProfileReader = {
     g.objects(node, rdf('type'));
     x.title = g.literal(node, dct('title')) ?? g.literal(node, dct('description')) ?? 'Distribution';
     g.objects(node, dct('identifier'));
-    x.accessURL = g.iri(node, dcat('accessURL'));
-    x.downloadURL = g.iri(node, dcat('downloadURL'));
+    x.accessURL = g.url(node, dcat('accessURL'));
+    x.downloadURL = g.url(node, dcat('downloadURL'));
     // dct:format is a file type (the EU table); formats with an EDAM IRI are dct:conformsTo standards.
     const formats: { label: string; edam: string | null }[] = [];
     for (const standard of g.objects(node, dct('conformsTo'))) {
@@ -114,7 +114,7 @@ export const dcatApReader: ProfileReader = {
     readAgent(reader, node, o);
     const g = reader.graph;
     o.publisherType = g.iri(node, dct('type'));
-    o.homepage = g.iri(node, foaf('homepage'));
+    o.homepage = g.url(node, foaf('homepage'));
     o.orgNumber = g.objects(node, adms('identifier')).map((identifier) => g.literal(identifier, skos('notation')))[0] ?? null;
     const contact = g.object(node, dcat('contactPoint'));
     const details = contact ? reader.contact(contact) : null;
@@ -123,7 +123,7 @@ export const dcatApReader: ProfileReader = {
     else if (details?.ownerPath?.startsWith('access-bodies/') && contact?.termType === 'NamedNode') {
       const body = reader.accessBody(DataFactory.namedNode(contact.value.replace(/#contact$/, '')));
       reader.recordOf('DataAccessBody', body)!.operatedBy = o.id;
-    }
+    } else if (!contact) o.contactEmail = agentEmail(g, node);
   },
 
   accessBody(reader, node, b) {
@@ -133,6 +133,9 @@ export const dcatApReader: ProfileReader = {
     if (details && reader.isOwnContact(details, 'DataAccessBody', b.id)) {
       b.contactEmail = details.email;
       b.applicationUrl = details.url;
+    } else if (!contact) {
+      // Without a contact point, the address the agent itself states (as HealthDCAT-AP's own examples do).
+      b.contactEmail = agentEmail(reader.graph, node);
     }
   },
 
@@ -143,6 +146,12 @@ export const dcatApReader: ProfileReader = {
     s.description = g.literal(node, dct('description')) ?? '';
   },
 };
+
+/** An agent's e-mail address stated on the agent itself: foaf:mbox or vcard:hasEmail, as an IRI or a literal. */
+function agentEmail(g: QuadIndex, node: RDF.Term): string | null {
+  const stated = g.iri(node, foaf('mbox')) ?? g.literal(node, foaf('mbox')) ?? g.iri(node, vcard('hasEmail')) ?? g.literal(node, vcard('hasEmail'));
+  return stated ? stated.replace(/^mailto:/i, '').trim() : null;
+}
 
 function readAgent(reader: CatalogueReader, node: RDF.Term, into: ReadRecord): void {
   into.name = reader.graph.literal(node, foaf('name')) ?? reader.graph.literal(node, skos('prefLabel')) ?? into.id;

@@ -50,7 +50,7 @@ export const gdcatReader: ProfileReader = {
 
   accessBody(reader, node, b) {
     const g = reader.graph;
-    b.kind = g.literal(node, ext('accessBodyKind'));
+    b.kind = g.literal(node, ext('accessBodyKind')) ?? b.kind ?? null;
     b.status = g.literal(node, ext('operationalStatus')) === 'PLANNED' ? 'planned' : 'active';
   },
 

@@ -17,6 +17,9 @@ export const healthDcatApReader: ProfileReader = {
     }
     const hdab = g.object(node, healthdcatap('hdab'));
     d.hdab = hdab ? reader.accessBody(hdab) : null;
+    // What healthdcatap:hdab names is a health data access body by the property's definition; a foreign
+    // source states no kind of its own (gdcat's ext:accessBodyKind, read later, still wins).
+    if (d.hdab) reader.recordOf('DataAccessBody', d.hdab)!.kind ??= 'HDAB';
     const cohort = {
       numberOfUniqueIndividuals: g.integer(node, healthdcatap('numberOfUniqueIndividuals')),
       numberOfRecords: g.integer(node, healthdcatap('numberOfRecords')),
