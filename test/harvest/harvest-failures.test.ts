@@ -271,7 +271,8 @@ describe('records the source describes', () => {
 
   it('reads what catalogues in the wild state as HealthDCAT-AP describes it: an inline HDAB, addresses as literals, a bare activity', async () => {
     // Shaped as the HealthDCAT-AP specification's own example: the HDAB a blank foaf:Organization with foaf:mbox,
-    // a prov:Activity with only a label, and (as CKAN and many portals write them) URLs as xsd:anyURI literals.
+    // a prov:Activity with only a label, and (as CKAN and many portals write them) URLs as xsd:anyURI literals
+    // and a byte size typed xsd:decimal, as DCAT-AP 2 had it.
     routes.set('/health-example.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
       @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix prov: <http://www.w3.org/ns/prov#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
       @prefix vcard: <http://www.w3.org/2006/vcard/ns#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -285,7 +286,7 @@ describe('records the source describes', () => {
         prov:wasGeneratedBy <https://foreign.example/activity/linkage> ;
         dcat:distribution [ a dcat:Distribution ; dct:title "Request access" ;
           dcat:accessURL "https://foreign.example/request"^^xsd:anyURI ] ,
-          [ a dcat:Distribution ; dct:title "Report" ; dcat:downloadURL "https://foreign.example/report.csv" ] .
+          [ a dcat:Distribution ; dct:title "Report" ; dcat:downloadURL "https://foreign.example/report.csv" ; dcat:byteSize "147253.0"^^xsd:decimal ] .
       <https://foreign.example/activity/linkage> a prov:Activity ; rdfs:label "Record linkage" .`));
     const run = await harvest(catalogue.orm.em.fork(), target('/health-example.ttl'), OPTIONS);
     expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 3, failed: 0, errors: [] });
@@ -300,9 +301,9 @@ describe('records the source describes', () => {
     expect(dataset.hdab).toMatchObject({ name: 'EU Health Data Access Body', kind: 'HDAB', contactEmail: 'hdab@hdab.example', status: RecordStatus.PUBLISHED });
     expect(dataset.publisher).toMatchObject({ name: 'Institute of public health', contactEmail: 'info@institute.example' });
     expect(dataset.wasGeneratedBy).toBeFalsy();
-    expect(dataset.distributions.getItems().map((d) => [d.title, d.accessUrl, d.downloadUrl]).sort()).toEqual([
-      ['Report', 'https://foreign.example/report.csv', 'https://foreign.example/report.csv'],
-      ['Request access', 'https://foreign.example/request', null],
+    expect(dataset.distributions.getItems().map((d) => [d.title, d.accessUrl, d.downloadUrl, d.byteSize == null ? null : String(d.byteSize)]).sort()).toEqual([
+      ['Report', 'https://foreign.example/report.csv', 'https://foreign.example/report.csv', '147253'],
+      ['Request access', 'https://foreign.example/request', null, null],
     ]);
     // Read the same way again, nothing changes.
     expect(await harvest(catalogue.orm.em.fork(), target('/health-example.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });

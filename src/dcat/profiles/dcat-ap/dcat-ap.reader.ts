@@ -106,7 +106,7 @@ export const dcatApReader: ProfileReader = {
     x.formats = formats;
     const mediaType = g.iri(node, dcat('mediaType'));
     x.mediaType = mediaType?.startsWith(MEDIA_TYPES) ? mediaType.slice(MEDIA_TYPES.length) : (mediaType ?? g.literal(node, dcat('mediaType')));
-    x.byteSize = g.literal(node, dcat('byteSize'));
+    x.byteSize = wholeBytes(g.literal(node, dcat('byteSize')));
     x.license = g.iri(node, dct('license'));
   },
 
@@ -146,6 +146,17 @@ export const dcatApReader: ProfileReader = {
     s.description = g.literal(node, dct('description')) ?? '';
   },
 };
+
+/**
+ * A byte size as digits. DCAT-AP 2 typed dcat:byteSize xsd:decimal, so sources still write "147253.0" (or
+ * 1.47253E5); a whole number in any notation is that number. Anything else is left as stated, for the record
+ * rules to refuse.
+ */
+function wholeBytes(stated: string | null): string | null {
+  if (stated == null || /^\d+$/.test(stated.trim())) return stated?.trim() ?? null;
+  const value = /^\+?\d*\.?\d+(?:[eE][+-]?\d+)?$/.test(stated.trim()) ? Number(stated) : NaN;
+  return Number.isSafeInteger(value) && value >= 0 ? String(value) : stated;
+}
 
 /** An agent's e-mail address stated on the agent itself: foaf:mbox or vcard:hasEmail, as an IRI or a literal. */
 function agentEmail(g: QuadIndex, node: RDF.Term): string | null {
