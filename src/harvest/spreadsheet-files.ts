@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Json } from './record-inputs.js';
+import { decodedText } from './text-encoding.js';
 import { ABOUT_SHEET, type Cell, columnPath, getPath, SHEETS, type Sheet, writeCell } from './spreadsheet-columns.js';
 
 /** One row of one sheet as read, before its header is applied (row 1 is the header). */
@@ -19,11 +20,11 @@ export interface RawRow {
 /**
  * The rows of CSV files, each file one sheet (named by the file: datasets.csv is the datasets sheet). Fields
  * are separated by commas, or by semicolons when the header row has them (Excel's CSV where the decimal
- * separator is a comma, as in Swedish).
+ * separator is a comma, as in Swedish). Text is UTF-8, or Windows-1252 as Excel's plain CSV (text-encoding.ts).
  */
 export async function* readCsv(files: { sheet: string; input: string | Readable }[]): AsyncGenerator<RawRow> {
   for (const { sheet, input } of files) {
-    const chunks = (typeof input === 'string' ? createReadStream(input) : input)[Symbol.asyncIterator]();
+    const chunks = decodedText(typeof input === 'string' ? createReadStream(input) : input)[Symbol.asyncIterator]();
     const first = await chunks.next();
     if (first.done) continue;
     const header = String(first.value).split(/\r?\n/, 1)[0];

@@ -2,7 +2,7 @@ import type * as RDF from '@rdfjs/types';
 import ExcelJS from 'exceljs';
 import { DataFactory } from 'n3';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -280,5 +280,20 @@ describe('the template', () => {
     expect(await importFile(csv, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 1, failed: 0 });
     const fromCsv = await catalogue.gql(`{ dataset(id: "urn:test:sheet:template-csv") { title keywords } }`);
     expect(fromCsv.data?.dataset).toEqual({ title: 'Stockholm paediatric epilepsy WGS', keywords: ['epilepsy', 'trio'] });
+  });
+
+  it('reads a CSV saved by Excel as plain CSV on Swedish Windows (Windows-1252) with its å, ä and ö, next to UTF-8 files', async () => {
+    const folder = path.join(dir, 'excel-csv');
+    await mkdir(folder, { recursive: true });
+    const id = 'urn:test:sheet:windows-1252';
+    const title = 'Sällsynta sjukdomar i Örebro län, exom för små barn';
+    for (const [name, rows] of Object.entries(newDatasets([id], (sheets) => (sheets.datasets![1]![1] = title)))) {
+      const text = rows.map((values) => values.map((value) => JSON.stringify(String(value))).join(name === 'datasets' ? ';' : ',')).join('\r\n');
+      // The datasets sheet as Excel's "CSV (semicolon)" saves it in Sweden; the others as "CSV UTF-8", with its BOM.
+      await writeFile(path.join(folder, `${name}.csv`), name === 'datasets' ? Buffer.from(text, 'latin1') : `\ufeff${text}`);
+    }
+    expect(await importFile(folder, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 1, failed: 0 });
+    const { data } = await catalogue.gql(`{ dataset(id: "${id}") { title } }`);
+    expect(data?.dataset.title).toBe(title);
   });
 });
