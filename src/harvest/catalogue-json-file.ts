@@ -18,6 +18,7 @@ import {
 } from './catalogue-json.js';
 import type { ImportSource, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
+import { utf8Text } from './text-encoding.js';
 
 /** stream-chain's `none` (a registered symbol): given to the parser, it ends the input. */
 const END_OF_INPUT = Symbol.for('object-stream.none');
@@ -125,11 +126,11 @@ async function* readTopLevel(
     return typeof tokens === 'symbol' ? [] : walker.consume(tokens.values);
   };
   let first = true;
-  const input = createReadStream(location, { encoding: 'utf8', highWaterMark: READ_BLOCK });
+  const input = createReadStream(location, { highWaterMark: READ_BLOCK });
   try {
-    for await (const block of input) {
+    for await (const block of utf8Text(input as AsyncIterable<Buffer>, file)) {
       // A byte-order mark is not part of the JSON.
-      const text = first ? (block as string).replace(/^\uFEFF/, '') : (block as string);
+      const text = first ? block.replace(/^\uFEFF/, '') : block;
       first = false;
       yield* await parsed(() => feed(text), location, file, false);
     }

@@ -59,3 +59,43 @@ export async function* decodedText(chunks: AsyncIterable<Uint8Array | string>): 
     yield new TextDecoder(LEGACY_ENCODING).decode(held);
   }
 }
+
+/** Where in a buffer its bytes stop being UTF-8: the offset of the first byte of the first invalid sequence. */
+function firstInvalidByte(bytes: Uint8Array): number {
+  for (let at = 0; at < bytes.length; ) {
+    const byte = bytes[at]!;
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
+    if (length === 0 || !isUtf8(bytes.subarray(at, at + length)) || at + length > bytes.length) return at;
+    at += length;
+  }
+  return bytes.length;
+}
+
+/**
+ * A file's bytes as text that must be UTF-8 (JSON is, by RFC 8259): the first bytes that are not are an error
+ * naming their line and column, instead of characters silently replaced by U+FFFD.
+ */
+export async function* utf8Text(chunks: AsyncIterable<Uint8Array>, file: string): AsyncGenerator<string> {
+  let held: Uint8Array = new Uint8Array(0);
+  let line = 1;
+  let column = 1;
+  for await (const chunk of chunks) {
+    const bytes = held.length > 0 ? Buffer.concat([held, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const complete = bytes.subarray(0, bytes.length - unfinishedSequence(bytes));
+    if (!isUtf8(complete)) {
+      const before = complete.subarray(0, firstInvalidByte(complete)).toString('utf8');
+      const lines = before.split('\n');
+      const at = lines.length > 1 ? { line: line + lines.length - 1, column: lines.at(-1)!.length + 1 } : { line, column: column + before.length };
+      throw new Error(`${file}: not UTF-8 at line ${at.line}, column ${at.column}: the file must be saved as UTF-8`);
+    }
+    held = bytes.subarray(complete.length);
+    const text = complete.toString('utf8');
+    const lines = text.split('\n');
+    if (lines.length > 1) {
+      line += lines.length - 1;
+      column = lines.at(-1)!.length + 1;
+    } else column += text.length;
+    yield text;
+  }
+  if (held.length > 0) throw new Error(`${file}: not UTF-8 at line ${line}, column ${column}: the file ends inside a character`);
+}

@@ -126,6 +126,17 @@ describe('an example-catalogue file read record by record', () => {
     await expect(openImportFile(trailing, null)).rejects.toThrow(/not valid JSON at line 1, column 17: unexpected characters/);
     await expect(openImportFile(await fileOf('[{"recordType": "Dataset"}]'), null)).rejects.toThrow(/not an example-catalogue document/);
   });
+
+  it('refuses a file that is not UTF-8, naming the line and column, instead of replacing its letters', async () => {
+    // Saved in Windows-1252 (Latin-1 agrees on "ä"): the bytes of "Sällsynta" are not UTF-8.
+    const text = '{\n  "records": [\n    {"recordType": "Study", "id": "a", "title": "Sällsynta"}\n  ]\n}';
+    const windows1252 = path.join(dir, 'windows-1252.json');
+    await writeFile(windows1252, Buffer.from(text, 'latin1'));
+    await expect(openImportFile(windows1252, null)).rejects.toThrow(/^windows-1252\.json: not UTF-8 at line 3, column 51: the file must be saved as UTF-8$/);
+    const cut = path.join(dir, 'cut.json');
+    await writeFile(cut, Buffer.from(text, 'utf8').subarray(0, Buffer.from(text, 'utf8').indexOf(0xc3) + 1));
+    await expect(openImportFile(cut, null)).rejects.toThrow(/^cut\.json: not UTF-8 at line 3, column 51: the file ends inside a character$/);
+  });
 });
 
 describe('importing a JSON file from disk', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodedText } from '../../src/harvest/text-encoding.js';
+import { decodedText, utf8Text } from '../../src/harvest/text-encoding.js';
 
 async function decode(...chunks: Uint8Array[]): Promise<string> {
   let text = '';
@@ -32,5 +32,22 @@ describe('a text file read as UTF-8, or as Windows-1252 when its bytes are not U
   it('refuses a file that starts as UTF-8 and turns into something else, naming the reason', async () => {
     await expect(decode(utf8('x,Malmö\n'), windows1252('y,Luleå\n'))).rejects.toThrow(/not UTF-8 throughout/);
     await expect(decode(utf8('x,Malmö '), Buffer.from([0xc3]))).rejects.toThrow(/ends inside a UTF-8 character/);
+  });
+});
+
+describe('a text file that must be UTF-8', () => {
+  async function strict(...chunks: Uint8Array[]): Promise<string> {
+    let text = '';
+    for await (const part of utf8Text((async function* () { yield* chunks; })(), 'f.json')) text += part;
+    return text;
+  }
+
+  it('reads UTF-8 whatever the chunks cut', async () => {
+    const bytes = utf8('{"t": "Örebro län"}');
+    for (let cut = 1; cut < bytes.length; cut++) expect(await strict(bytes.subarray(0, cut), bytes.subarray(cut))).toBe('{"t": "Örebro län"}');
+  });
+
+  it('names the line and column of the first bytes that are not UTF-8, counted across chunks', async () => {
+    await expect(strict(utf8('{\n "a": "ö",\n'), utf8(' "b": "'), windows1252('Luleå"}'))).rejects.toThrow(/^f\.json: not UTF-8 at line 3, column 12:/);
   });
 });
