@@ -1,5 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import { dcat, fdp, hydra, ldp } from '../dcat/namespaces.js';
+import { r3d } from '../dcat/vocabularies.js';
 import { QuadIndex } from '../dcat/rdf/quad-index.js';
 import { HarvestMode } from './harvest-run.entity.js';
 import { HarvestSourceKind } from './harvest-source.entity.js';
@@ -74,8 +75,10 @@ async function walkFairDataPoint(url: string, options: WalkOptions): Promise<Sou
   let fetched = 1;
   options.onDocument?.(fetched);
   const index = new QuadIndex(repository.quads);
-  const root = repository.quads.find((quad) => quad.predicate.equals(fdp('metadataCatalog')))?.subject;
-  const catalogs = root ? members(index, root, fdp('metadataCatalog')) : [url];
+  // FAIR Data Points before specification 1.1 (still running in many places) link their catalogs with r3d:dataCatalog.
+  const relation = [fdp('metadataCatalog'), r3d('dataCatalog')].find((candidate) => repository.quads.some((quad) => quad.predicate.equals(candidate)));
+  const root = relation ? repository.quads.find((quad) => quad.predicate.equals(relation))!.subject : null;
+  const catalogs = root && relation ? members(index, root, relation) : [url];
   const datasets = new Set<string>();
   for (const catalog of catalogs) {
     const document = catalog === url ? repository : await fetchRdf(catalog, options);

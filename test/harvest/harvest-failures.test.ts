@@ -309,6 +309,19 @@ describe('records the source describes', () => {
     expect(await harvest(catalogue.orm.em.fork(), target('/health-example.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });
   });
 
+  it('walks a FAIR Data Point of before specification 1.1, whose repository links its catalogs with r3d:dataCatalog', async () => {
+    const prefixes = `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+      @prefix r3d: <http://www.re3data.org/schema/3-0#> .`;
+    routes.set('/old-fdp', turtle(`${prefixes} <${base}/old-fdp> a r3d:Repository ; dct:title "Old FDP" ; r3d:dataCatalog <${base}/old-fdp/catalog/c1> .`));
+    routes.set('/old-fdp/catalog/c1', turtle(`${prefixes} <${base}/old-fdp/catalog/c1> a dcat:Catalog ; dct:title "Registries" ; dcat:dataset <${base}/old-fdp/dataset/d1> .`));
+    routes.set('/old-fdp/dataset/d1', turtle(`${prefixes} <${base}/old-fdp/dataset/d1> a dcat:Dataset ; dct:identifier "old-fdp-d1" ; dct:title "Registry extract"@en ;
+      dct:description "An extract."@en ; dct:publisher <https://foreign.example/registry-holder> .
+      <https://foreign.example/registry-holder> a foaf:Agent ; foaf:name "Registry holder"@en .`));
+    const run = await harvest(catalogue.orm.em.fork(), { ...target('/old-fdp'), kind: HarvestSourceKind.FDP }, OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', documents: 3, created: 2, failed: 0 });
+    expect((await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'old-fdp-d1' })).title).toBe('Registry extract');
+  });
+
   it('reads the official DCAT-AP 3 example, counting what it does not read', async () => {
     routes.set('/bees.ttl', { status: 200, type: 'application/octet-stream', body: BEE_POPULATION });
     const run = await harvest(catalogue.orm.em.fork(), target('/bees.ttl'), OPTIONS);
