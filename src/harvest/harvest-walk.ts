@@ -64,7 +64,9 @@ async function walkListing(url: string, options: WalkOptions): Promise<SourceWal
       options.onDocument?.(++fetched);
     }
     documents.push(page.quads);
-    next = page.quads.find((quad) => quad.predicate.equals(hydra('next')))?.object.value ?? null;
+    // hydra:nextPage is the older Hydra term that CKAN's DCAT endpoints wrote before hydra:next.
+    const link = (term: RDF.NamedNode) => page!.quads.find((quad) => quad.predicate.equals(term))?.object.value;
+    next = link(hydra('next')) ?? link(hydra('nextPage')) ?? null;
     page = null;
   }
   return { mode, documents, fetched, failures: [] };

@@ -154,6 +154,28 @@ describe('records the source describes', () => {
     ]);
   });
 
+  it('follows the older hydra:nextPage of a CKAN catalogue, in RDF/XML', async () => {
+    const ckanPage = (id: string, next: string | null) => `<?xml version="1.0" encoding="utf-8"?>
+      <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dcat="http://www.w3.org/ns/dcat#"
+        xmlns:dct="http://purl.org/dc/terms/" xmlns:hydra="http://www.w3.org/ns/hydra/core#">
+        <hydra:PagedCollection rdf:about="${base}/ckan/catalog.xml?page=${id}">
+          <hydra:totalItems rdf:datatype="http://www.w3.org/2001/XMLSchema#integer">2</hydra:totalItems>
+          ${next ? `<hydra:nextPage>${next}</hydra:nextPage>` : ''}
+        </hydra:PagedCollection>
+        <dcat:Catalog rdf:about="${base}/ckan/catalog"><dcat:dataset>
+          <dcat:Dataset rdf:about="https://ckan.example/dataset/${id}">
+            <dct:identifier>${id}</dct:identifier><dct:title>CKAN dataset ${id}</dct:title><dct:description>From a CKAN portal.</dct:description>
+          </dcat:Dataset>
+        </dcat:dataset></dcat:Catalog>
+      </rdf:RDF>`;
+    routes.set('/ckan/catalog.xml', { status: 200, type: 'application/rdf+xml', body: ckanPage('ckan-1', `${base}/ckan/catalog.xml?page=2`) });
+    routes.set('/ckan/catalog.xml?page=2', { status: 200, type: 'application/rdf+xml', body: ckanPage('ckan-2', null) });
+    const run = await harvest(catalogue.orm.em.fork(), target('/ckan/catalog.xml'), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', documents: 2, created: 2, failed: 0 });
+    const found = await catalogue.orm.em.fork().find(Dataset, { identifier: { $in: ['ckan-1', 'ckan-2'] } }, { orderBy: { identifier: 'asc' } });
+    expect(found.map((d) => [d.identifier, d.title])).toEqual([['ckan-1', 'CKAN dataset ckan-1'], ['ckan-2', 'CKAN dataset ckan-2']]);
+  });
+
   it('withdraws what a later full pass no longer finds, with the reason "removed at source"', async () => {
     routes.set('/first', turtle(page(['f-1', 'f-3'])));
     const run = await harvest(catalogue.orm.em.fork(), target('/first', first), OPTIONS);
