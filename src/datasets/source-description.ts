@@ -32,4 +32,11 @@ export class SourceDescription {
 
   @Field(() => SourceContactPoint, { nullable: true, description: 'The dataset\'s own dcat:contactPoint at the source.' })
   contactPoint!: SourceContactPoint | null;
+
+  /** Absent when the source writes in one of the content languages (or states none): the record's language says it. */
+  @Field(() => String, {
+    nullable: true,
+    description: 'The language the source tags the title, description and keywords with when it is not Swedish or English (a BCP 47 tag, e.g. es); written again with that tag.',
+  })
+  language?: string | null;
 }

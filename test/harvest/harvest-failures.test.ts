@@ -331,6 +331,23 @@ describe('records the source describes', () => {
     expect(await harvest(catalogue.orm.em.fork(), target('/health-example.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });
   });
 
+  it('republishes a foreign dataset written in another language with that language, not as English', async () => {
+    routes.set('/german.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+      <https://foreign.example/dataset/krebsregister> a dcat:Dataset ; dct:identifier "krebsregister" ;
+        dct:title "Krebsregister Auszug"@de ; dct:description "Ein Auszug aus dem Krebsregister."@de ; dcat:keyword "Krebs"@de ;
+        dct:publisher <https://foreign.example/krebsregister-stelle> ;
+        dcat:distribution [ a dcat:Distribution ; dct:title "Antrag"@de ; dcat:accessURL <https://foreign.example/antrag> ] .
+      <https://foreign.example/krebsregister-stelle> a foaf:Agent ; foaf:name "Registerstelle"@de .`));
+    expect(await harvest(catalogue.orm.em.fork(), target('/german.ttl'), OPTIONS)).toMatchObject({ created: 2, failed: 0 });
+    const { data } = await catalogue.gql(`{ dataset(id: "krebsregister") { title sourceDescription { language } } }`);
+    expect(data?.dataset).toEqual({ title: 'Krebsregister Auszug', sourceDescription: { language: 'de' } });
+    const published = await (await fetch(`${catalogue.url}/dcat/datasets/krebsregister`, { headers: { accept: 'application/n-triples' } })).text();
+    for (const text of ['"Krebsregister Auszug"@de', '"Ein Auszug aus dem Krebsregister."@de', '"Krebs"@de', '"Antrag"@de']) expect(published).toContain(text);
+    expect(published).not.toMatch(/"(Krebsregister Auszug|Krebs|Antrag)"@en/);
+    // Read the same way again, nothing changes.
+    expect(await harvest(catalogue.orm.em.fork(), target('/german.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });
+  });
+
   it('walks a FAIR Data Point of before specification 1.1, whose repository links its catalogs with r3d:dataCatalog', async () => {
     const prefixes = `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
       @prefix r3d: <http://www.re3data.org/schema/3-0#> .`;

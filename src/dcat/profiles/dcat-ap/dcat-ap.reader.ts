@@ -70,6 +70,7 @@ export const dcatApReader: ProfileReader = {
       temporalStart: temporal ? g.literal(temporal, dcat('startDate')) : null,
       temporalEnd: temporal ? g.literal(temporal, dcat('endDate')) : null,
       contactPoint: ownContact && { name: ownContact.name, email: ownContact.email, url: ownContact.url },
+      ...foreignLanguage(g, node, d),
     };
     // gdcat states where its cohort counts come from in the provenance statement (dcat-ap.writer.ts).
     const provenance = g.object(node, dct('provenance'));
@@ -156,6 +157,17 @@ function wholeBytes(stated: string | null): string | null {
   if (stated == null || /^\d+$/.test(stated.trim())) return stated?.trim() ?? null;
   const value = /^\+?\d*\.?\d+(?:[eE][+-]?\d+)?$/.test(stated.trim()) ? Number(stated) : NaN;
   return Number.isSafeInteger(value) && value >= 0 ? String(value) : stated;
+}
+
+/**
+ * The language a source tags its texts with when it is not one this catalogue writes in (Spanish, German,
+ * Norwegian...): the record keeps the text as its own, and the tag is kept beside it so that this catalogue
+ * does not republish the text as English.
+ */
+function foreignLanguage(g: QuadIndex, node: RDF.Term, d: ReadRecord): { language: string } | Record<string, never> {
+  const title = g.objects(node, dct('title')).find((term): term is RDF.Literal => term.termType === 'Literal' && term.value === d.title);
+  const tag = title?.language.toLowerCase() ?? '';
+  return tag && !contentLanguageOf(tag) ? { language: tag } : {};
 }
 
 /** An agent's e-mail address stated on the agent itself: foaf:mbox or vcard:hasEmail, as an IRI or a literal. */

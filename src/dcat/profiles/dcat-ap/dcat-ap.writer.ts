@@ -11,7 +11,7 @@ import { webIri } from '../../iris.js';
 import { adms, dcat, dct, foaf, prov, rdf, rdfs, xsd } from '../../namespaces.js';
 import { dateTime, english, inEachLanguage } from '../../rdf/literals.js';
 import { literal, namedNode } from '../../rdf/terms.js';
-import { listInEveryLanguage, textInEveryLanguage } from '../../../records/translations.js';
+import { listInEveryLanguage, type LocalizedValue, textInEveryLanguage } from '../../../records/translations.js';
 import { admsStatus, attributionRole, dataThemeScheme, euFileType, euLanguage } from '../../vocabularies.js';
 import { bodyContact, datasetContact, organisationContact } from '../contacts.js';
 import type { CatalogueDescriber } from '../describer.js';
@@ -102,7 +102,7 @@ export const dcatApWriter: ProfileWriter = {
     add(rdf('type'), dcat('Distribution'));
     add(dct('identifier'), literal(distribution.id));
     // Written with the dataset, in its language.
-    add(dct('title'), literal(distribution.title, record.dataset.language));
+    add(dct('title'), literal(distribution.title, ownTextLanguage(record.dataset)));
     // Sensitive data is never one click away, whatever an older record holds.
     const downloadUrl = record.dataset.isNonPublic ? null : webIri(distribution.downloadUrl);
     if (downloadUrl) add(dcat('downloadURL'), namedNode(downloadUrl));
@@ -192,10 +192,21 @@ export const assayKeyword: Record<Assay, string> = {
  * language states none, so validators see that one is missing.
  */
 function describeTexts(dataset: Dataset, add: Add): void {
-  for (const title of inEachLanguage(textInEveryLanguage(dataset, 'title'))) add(dct('title'), title);
-  for (const description of inEachLanguage(textInEveryLanguage(dataset, 'description'))) {
+  for (const title of inEachLanguage(asStated(dataset, textInEveryLanguage(dataset, 'title')))) add(dct('title'), title);
+  for (const description of inEachLanguage(asStated(dataset, textInEveryLanguage(dataset, 'description')))) {
     if (description.value.trim()) add(dct('description'), description);
   }
+}
+
+/** The language a dataset's own texts are tagged with: a harvested one's source language when that is another. */
+function ownTextLanguage(dataset: Dataset): string {
+  return dataset.sourceDescription?.language ?? dataset.language;
+}
+
+/** Texts with the record's own language tagged as its source tagged them (see ownTextLanguage). */
+function asStated<V>(dataset: Dataset, values: LocalizedValue<V>[]): LocalizedValue<V>[] {
+  const own = ownTextLanguage(dataset);
+  return own === dataset.language ? values : values.map((value) => (value.language === dataset.language ? { ...value, language: own } : value));
 }
 
 /**
@@ -203,7 +214,7 @@ function describeTexts(dataset: Dataset, add: Add): void {
  * harvesters search on keywords, and HealthDCAT-AP requires at least one.
  */
 function keywordsOf(dataset: Dataset): RDF.Literal[] {
-  const own = listInEveryLanguage(dataset, 'keywords').flatMap(({ language, value }) => value.map((keyword) => literal(keyword.trim(), language)));
+  const own = asStated(dataset, listInEveryLanguage(dataset, 'keywords')).flatMap(({ language, value }) => value.map((keyword) => literal(keyword.trim(), language)));
   const derived: string[] = [];
   if (dataset.diagnosticArea) derived.push(diagnosticAreaKeyword[dataset.diagnosticArea]);
   for (const assay of dataset.cohort?.sequencing?.assays ?? []) derived.push(assayKeyword[assay]);
