@@ -6,10 +6,9 @@ import { HarvestMode } from './harvest-run.entity.js';
 import { HarvestSourceKind } from './harvest-source.entity.js';
 import { type FetchOptions, fetchRdf, SourceProblem } from './harvest-fetch.js';
 
-/** What walking a source gave: the documents that describe its datasets, and the ones that could not be read. */
+/** What walking a source gave (each document went to its reader as it came): how, how many, which failed. */
 export interface SourceWalk {
   mode: HarvestMode;
-  documents: RDF.Quad[][];
   /** Documents fetched, including the listing pages. */
   fetched: number;
   /** Dataset documents that failed (FAIR Data Point); a listing page that fails fails the whole walk. */
@@ -23,6 +22,11 @@ export interface WalkOptions extends FetchOptions {
   maxDocuments: number;
   /** Told the number of documents fetched so far, after each one. */
   onDocument?: (fetched: number) => void;
+  /**
+   * Given the statements of each document that describes datasets (listing pages, dataset documents), one at
+   * a time: what it keeps of them is all the walk keeps, so a large source is not held statement by statement.
+   */
+  read: (quads: RDF.Quad[]) => void;
 }
 
 /**
@@ -52,7 +56,6 @@ async function walkListing(url: string, options: WalkOptions): Promise<SourceWal
     }
     start = withParameters(url, parameters);
   }
-  const documents: RDF.Quad[][] = [];
   const visited = new Set<string>();
   let page = start ? null : first;
   let next: string | null = start ?? url;
@@ -63,13 +66,13 @@ async function walkListing(url: string, options: WalkOptions): Promise<SourceWal
       page = await fetchRdf(next, options);
       options.onDocument?.(++fetched);
     }
-    documents.push(page.quads);
+    options.read(page.quads);
     // hydra:nextPage is the older Hydra term that CKAN's DCAT endpoints wrote before hydra:next.
     const link = (term: RDF.NamedNode) => page!.quads.find((quad) => quad.predicate.equals(term))?.object.value;
-    next = link(hydra('next')) ?? link(hydra('nextPage')) ?? null;
+    next = ownCopy(link(hydra('next')) ?? link(hydra('nextPage')) ?? null);
     page = null;
   }
-  return { mode, documents, fetched, failures: [] };
+  return { mode, fetched, failures: [] };
 }
 
 async function walkFairDataPoint(url: string, options: WalkOptions): Promise<SourceWalk> {
@@ -88,20 +91,27 @@ async function walkFairDataPoint(url: string, options: WalkOptions): Promise<Sou
     const node = document.quads.find((quad) => quad.subject.value === catalog)?.subject ?? document.quads.find((quad) => quad.object.equals(dcat('Catalog')))?.subject;
     if (node) for (const dataset of members(new QuadIndex(document.quads), node, dcat('dataset'))) datasets.add(dataset);
   }
-  const documents: RDF.Quad[][] = [];
   const failures: SourceProblem[] = [];
   for (const dataset of datasets) {
     if (fetched >= options.maxDocuments) throw new SourceProblem('TOO_MANY_DOCUMENTS', dataset, `more than ${options.maxDocuments} documents; stopped following links`);
     fetched++;
     try {
-      documents.push((await fetchRdf(dataset, options)).quads);
+      options.read((await fetchRdf(dataset, options)).quads);
     } catch (error) {
       if (!(error instanceof SourceProblem)) throw error;
       failures.push(error);
     }
     options.onDocument?.(fetched);
   }
-  return { mode: HarvestMode.FULL, documents, fetched, failures };
+  return { mode: HarvestMode.FULL, fetched, failures };
+}
+
+/**
+ * A parsed IRI as a string of its own: the parser's are slices of the document's text, and one kept (a page
+ * visited) would keep the whole page alive until the walk ends.
+ */
+function ownCopy(iri: string | null): string | null {
+  return iri === null ? null : Buffer.from(iri, 'utf8').toString('utf8');
 }
 
 /** The resources `owner` links to with `relation`, directly or through the LDP containers it owns. */
@@ -112,7 +122,7 @@ function members(index: QuadIndex, owner: RDF.Term, relation: RDF.NamedNode): st
     if (index.iri(quad.subject, ldp('hasMemberRelation')) !== relation.value) continue;
     for (const member of index.iris(quad.subject, ldp('contains'))) found.add(member);
   }
-  return [...found];
+  return [...found].map((iri) => ownCopy(iri)!);
 }
 
 /** The query variables a listing advertises in a Hydra search template (hydra:search / hydra:mapping). */

@@ -3,7 +3,7 @@ import { UserInputProblem } from '../core/problems.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { datasetRules } from '../datasets/dataset.service.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
-import { readCatalogue, type CatalogueReading } from '../dcat/profiles/catalogue-reader.js';
+import { CatalogueReadings, detached, readCatalogue, type CatalogueReading } from '../dcat/profiles/catalogue-reader.js';
 import { HealthEconomicEvaluation } from '../economics/health-economic-evaluation.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -89,17 +89,19 @@ export async function harvest(em: EntityManager, target: HarvestTarget, options:
   const sourceName = target.source?.identifier ?? target.url;
   const since = options.full || !source?.harvestedUpTo ? null : new Date(source.harvestedUpTo.getTime() - CLOCK_SKEW_MS);
   try {
+    const readings = new CatalogueReadings();
     const walk = await walkSource(target.kind, target.url, {
       timeoutMs: options.timeoutMs,
       maxDocuments: options.maxDocuments,
       maxResponseBytes: options.maxResponseBytes,
       modifiedSince: since,
       onDocument: (documents) => options.onProgress?.({ source: sourceName, documents, records: 0, total: null }),
+      read: (quads) => readings.add(detached(readCatalogue(quads))),
     });
     run.mode = walk.mode;
     run.documents = walk.fetched;
     for (const failure of walk.failures) fail(run, { identifier: null, iri: failure.url, field: null, message: failure.message, code: failure.code });
-    const reading = readCatalogue(walk.documents.flat());
+    const reading = readings.merged();
     run.unknownProperties = [...reading.unknownProperties].map(([property, count]) => ({ property, count })).sort((a, b) => b.count - a.count);
     const onRecord = (records: number, total: number | null) => options.onProgress?.({ source: sourceName, documents: walk.fetched, records, total });
     await writeReading(em, target, run, reading, walk.failures.length === 0, onRecord);

@@ -23,6 +23,8 @@ export interface CatalogueReading {
   sourceIris: Map<string, string>;
   /** Properties of datasets and distributions no profile reads, with how often they occur. */
   unknownProperties: Map<string, number>;
+  /** Records a dataset points at that the document only names (`${recordType} ${identifier}`): another describes them. */
+  undescribed: Set<string>;
 }
 
 type Kind = 'Organisation' | 'DataAccessBody' | 'Publication' | 'Study' | 'HealthEconomicEvaluation';
@@ -55,6 +57,7 @@ export class CatalogueReader {
   readonly graph: QuadIndex;
   private readonly read = new Map<string, ReadRecord>();
   private readonly sourceIris = new Map<string, string>();
+  private readonly undescribed = new Set<string>();
   private readonly pending: [Kind, RDF.Quad_Subject, ReadRecord][] = [];
 
   constructor(
@@ -94,6 +97,7 @@ export class CatalogueReader {
       records: [...datasets, ...ofKind('Study'), ...ofKind('HealthEconomicEvaluation')],
       sourceIris: this.sourceIris,
       unknownProperties,
+      undescribed: this.undescribed,
     };
   }
 
@@ -122,6 +126,7 @@ export class CatalogueReader {
     const identifier = node.value;
     const key = `Publication ${identifier}`;
     if (!this.read.has(key)) {
+      if (!this.graph.describes(node)) this.undescribed.add(key);
       const doi = /^https?:\/\/(?:dx\.)?doi\.org\/(.+)$/.exec(identifier)?.[1];
       this.read.set(key, { id: identifier, title: this.graph.literal(node, dct('title')) ?? identifier, doi: doi ? decodeURI(doi) : null });
       this.sourceIris.set(key, identifier);
@@ -175,6 +180,7 @@ export class CatalogueReader {
       const record: ReadRecord = kind === 'Study' || kind === 'HealthEconomicEvaluation' ? { recordType: kind, id: identifier } : { id: identifier };
       this.read.set(key, record);
       this.sourceIris.set(key, node.value);
+      if (!this.graph.describes(node)) this.undescribed.add(key);
       this.pending.push([kind, node as RDF.Quad_Subject, record]);
     }
     return identifier;
@@ -194,4 +200,85 @@ function blankNodeName(graph: QuadIndex, node: RDF.Term): string {
 /** Reads an RDF document's datasets (see CatalogueReader). */
 export function readCatalogue(quads: readonly RDF.Quad[]): CatalogueReading {
   return new CatalogueReader(quads).readAll();
+}
+
+/**
+ * The reading with strings of its own. A parser's strings are slices of the document's text, so one record
+ * value kept from each page would keep every page's whole text alive (1.5 MB a page of 50 gdcat datasets).
+ */
+export function detached(reading: CatalogueReading): CatalogueReading {
+  const copy = JSON.parse(
+    JSON.stringify({
+      organisations: reading.organisations,
+      accessBodies: reading.accessBodies,
+      publications: reading.publications,
+      records: reading.records,
+      sourceIris: [...reading.sourceIris],
+      unknownProperties: [...reading.unknownProperties],
+      undescribed: [...reading.undescribed],
+    }),
+  );
+  return { ...copy, sourceIris: new Map(copy.sourceIris), unknownProperties: new Map(copy.unknownProperties), undescribed: new Set(copy.undescribed) };
+}
+
+type Section = 'organisations' | 'accessBodies' | 'publications' | 'records';
+
+/**
+ * The readings of a source's documents (listing pages, dataset documents) gathered into one as they come, so
+ * that a harvest holds the records it read, once each, rather than every document's statements. A dataset on
+ * two pages (the listing moved while it was walked) is the later page's; one identifier at two IRIs stays two
+ * datasets, for the harvest to refuse. A record datasets point at is kept once, in the version of a document
+ * that describes it, and an evaluation evaluates the datasets of every document that names it.
+ */
+export class CatalogueReadings {
+  private readonly datasets = new Map<string, ReadRecord[]>();
+  private readonly others = new Map<string, { record: ReadRecord; described: boolean; section: Section }>();
+  private readonly sourceIris = new Map<string, string>();
+  private readonly unknownProperties = new Map<string, number>();
+
+  add(reading: CatalogueReading): void {
+    for (const [key, iri] of reading.sourceIris) this.sourceIris.set(key, iri);
+    for (const [property, count] of reading.unknownProperties) this.unknownProperties.set(property, (this.unknownProperties.get(property) ?? 0) + count);
+    const take = (section: Section, kind: string, record: ReadRecord) => {
+      const key = `${kind} ${record.id}`;
+      const described = !reading.undescribed.has(key);
+      const held = this.others.get(key);
+      if (kind === 'HealthEconomicEvaluation' && held) {
+        const evaluates = [...new Set([...(held.record.evaluates ?? []), ...(record.evaluates ?? [])])].sort();
+        this.others.set(key, described && !held.described ? { record: { ...record, evaluates }, described, section } : { ...held, record: { ...held.record, evaluates } });
+      } else if (!held || (described && !held.described)) this.others.set(key, { record, described, section });
+    };
+    for (const record of reading.organisations) take('organisations', 'Organisation', record);
+    for (const record of reading.accessBodies) take('accessBodies', 'DataAccessBody', record);
+    for (const record of reading.publications) take('publications', 'Publication', record);
+    // Within one document, a dataset described twice stays twice (the harvest reports it).
+    const placed = new Set<string>();
+    for (const record of reading.records) {
+      if (record.recordType !== 'Dataset') {
+        take('records', record.recordType, record);
+        continue;
+      }
+      const place = `${record.id}\u0000${reading.sourceIris.get(`Dataset ${record.id}`)}`;
+      if (placed.has(place)) this.datasets.get(place)!.push(record);
+      else {
+        this.datasets.delete(place);
+        this.datasets.set(place, [record]);
+        placed.add(place);
+      }
+    }
+  }
+
+  /** Everything read, as one reading. */
+  merged(): CatalogueReading {
+    const section = (name: Section) => [...this.others.values()].filter((held) => held.section === name).map((held) => held.record);
+    return {
+      organisations: section('organisations'),
+      accessBodies: section('accessBodies'),
+      publications: section('publications'),
+      records: [...[...this.datasets.values()].flat(), ...section('records')],
+      sourceIris: this.sourceIris,
+      unknownProperties: this.unknownProperties,
+      undescribed: new Set([...this.others].filter(([, held]) => !held.described).map(([key]) => key)),
+    };
+  }
 }

@@ -91,6 +91,11 @@ export class QuadIndex {
     return subjects;
   }
 
+  /** Whether the document states anything about `subject` (or only points at it). */
+  describes(subject: RDF.Term): boolean {
+    return this.bySubject.has(key(subject));
+  }
+
   /** Predicates stated about `subject` that no reader asked for. */
   unreadPredicates(subject: RDF.Term): string[] {
     const predicates = this.bySubject.get(key(subject));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCatalogue } from '../../../src/dcat/profiles/catalogue-reader.js';
+import { CatalogueReadings, detached, readCatalogue } from '../../../src/dcat/profiles/catalogue-reader.js';
 import { rdfFormats, type RdfFormat } from '../../../src/dcat/rdf/formats.js';
 import { euFileType } from '../../../src/dcat/vocabularies.js';
 import { parse } from '../../../src/dcat/rdf/parse.js';
@@ -99,5 +99,44 @@ describe('the RDF readers are the inverse of the writers', () => {
       for (const dataset of evaluation.evaluates) expect(seed.evaluates).toContain(dataset);
     }
     expect([...reading.unknownProperties.keys()]).toEqual([]);
+  });
+});
+
+describe('a source read document by document', () => {
+  const sortedBy = (records: Json[]) => [...records].sort((a, b) => `${a.recordType} ${a.id}`.localeCompare(`${b.recordType} ${b.id}`));
+
+  it('gives the same records page by page as from one page, each record once', async () => {
+    const whole = await readListing('text/turtle');
+    const readings = new CatalogueReadings();
+    let pages = 0;
+    for (let next: string | null = `${catalogue.url}/dcat/catalog?pageSize=3`; next; pages++) {
+      const text = await (await fetch(next, { headers: { accept: 'text/turtle' } })).text();
+      const quads = await parse(text, 'text/turtle', next);
+      readings.add(detached(readCatalogue(quads)));
+      // The test catalogue names itself gdcat.test in its links.
+      next = quads.find((quad) => quad.predicate.value === 'http://www.w3.org/ns/hydra/core#next')?.object.value.replace('http://gdcat.test', catalogue.url) ?? null;
+    }
+    expect(pages).toBeGreaterThan(3);
+    const paged = readings.merged();
+    for (const section of ['organisations', 'accessBodies', 'publications', 'records'] as const) {
+      expect(sortedBy(paged[section]), section).toEqual(sortedBy(whole[section]));
+    }
+    expect(new Map([...paged.sourceIris].sort())).toEqual(new Map([...whole.sourceIris].sort()));
+  });
+
+  it('keeps a dataset two pages list once (the later page), one identifier at two IRIs twice, and a record where a page describes it', async () => {
+    const page = (body: string) =>
+      parse(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> . ${body}`, 'text/turtle');
+    const readings = new CatalogueReadings();
+    // The agency is only named on the first page, described on the second.
+    readings.add(readCatalogue(await page(`<https://x.example/d/1> a dcat:Dataset ; dct:identifier "d1" ; dct:title "Old title" ; dct:publisher <https://x.example/agency> .`)));
+    readings.add(readCatalogue(await page(`<https://x.example/d/1> a dcat:Dataset ; dct:identifier "d1" ; dct:title "New title" ; dct:publisher <https://x.example/agency> .
+      <https://x.example/d/3> a dcat:Dataset ; dct:identifier "d3" ; dct:title "Third" ; dct:publisher <https://x.example/agency> .
+      <https://x.example/agency> a foaf:Agent ; foaf:name "The agency" .`)));
+    readings.add(readCatalogue(await page(`<https://x.example/d/4> a dcat:Dataset ; dct:identifier "d3" ; dct:title "Elsewhere" ; dct:publisher <https://x.example/agency> .`)));
+    const merged = readings.merged();
+    expect(merged.records.map((d) => [d.id, d.title])).toEqual([['d1', 'New title'], ['d3', 'Third'], ['d3', 'Elsewhere']]);
+    expect(merged.organisations.map((o) => [o.id, o.name])).toEqual([['https://x.example/agency', 'The agency']]);
+    expect([...merged.undescribed]).toEqual([]);
   });
 });
