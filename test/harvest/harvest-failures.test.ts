@@ -308,7 +308,8 @@ describe('records the source describes', () => {
         prov:wasGeneratedBy <https://foreign.example/activity/linkage> ;
         dcat:distribution [ a dcat:Distribution ; dct:title "Request access" ;
           dcat:accessURL "https://foreign.example/request"^^xsd:anyURI ] ,
-          [ a dcat:Distribution ; dct:title "Report" ; dcat:downloadURL "https://foreign.example/report.csv" ; dcat:byteSize "147253.0"^^xsd:decimal ] .
+          [ a dcat:Distribution ; dct:title "Report" ; dcat:downloadURL "https://foreign.example/report.csv" ; dcat:byteSize "147253.0"^^xsd:decimal ;
+            dct:license "https://creativecommons.org/licenses/by/4.0/" ] .
       <https://foreign.example/activity/linkage> a prov:Activity ; rdfs:label "Record linkage" .`));
     const run = await harvest(catalogue.orm.em.fork(), target('/health-example.ttl'), OPTIONS);
     expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 3, failed: 0, errors: [] });
@@ -323,9 +324,9 @@ describe('records the source describes', () => {
     expect(dataset.hdab).toMatchObject({ name: 'EU Health Data Access Body', kind: 'HDAB', contactEmail: 'hdab@hdab.example', status: RecordStatus.PUBLISHED });
     expect(dataset.publisher).toMatchObject({ name: 'Institute of public health', contactEmail: 'info@institute.example' });
     expect(dataset.wasGeneratedBy).toBeFalsy();
-    expect(dataset.distributions.getItems().map((d) => [d.title, d.accessUrl, d.downloadUrl, d.byteSize == null ? null : String(d.byteSize)]).sort()).toEqual([
-      ['Report', 'https://foreign.example/report.csv', 'https://foreign.example/report.csv', '147253'],
-      ['Request access', 'https://foreign.example/request', null, null],
+    expect(dataset.distributions.getItems().map((d) => [d.title, d.accessUrl, d.downloadUrl, d.byteSize == null ? null : String(d.byteSize), d.license]).sort()).toEqual([
+      ['Report', 'https://foreign.example/report.csv', 'https://foreign.example/report.csv', '147253', 'https://creativecommons.org/licenses/by/4.0/'],
+      ['Request access', 'https://foreign.example/request', null, null, null],
     ]);
     // Read the same way again, nothing changes.
     expect(await harvest(catalogue.orm.em.fork(), target('/health-example.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });

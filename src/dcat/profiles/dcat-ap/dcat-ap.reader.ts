@@ -108,7 +108,7 @@ export const dcatApReader: ProfileReader = {
     const mediaType = g.iri(node, dcat('mediaType'));
     x.mediaType = mediaType?.startsWith(MEDIA_TYPES) ? mediaType.slice(MEDIA_TYPES.length) : (mediaType ?? g.literal(node, dcat('mediaType')));
     x.byteSize = wholeBytes(g.literal(node, dcat('byteSize')));
-    x.license = g.iri(node, dct('license'));
+    x.license = g.url(node, dct('license'));
   },
 
   organisation(reader, node, o) {
