@@ -4,9 +4,9 @@ import { Readable } from 'node:stream';
 import { catalogueJsonSource } from './catalogue-json.js';
 import { catalogueJsonFileSource } from './catalogue-json-file.js';
 import type { ImportSource } from './import-source.js';
-import { csvFilesAt, readCsv } from './spreadsheet-files.js';
+import { csvFilesAt, csvSpreadsheet } from './spreadsheet-files.js';
 import { spreadsheetSource } from './spreadsheet-source.js';
-import { readXlsx } from './xlsx-reader.js';
+import { openXlsx } from './xlsx-reader.js';
 
 export type ImportFormat = 'json' | 'csv' | 'xlsx';
 
@@ -30,10 +30,10 @@ export async function openImportFile(location: string, defaultOwner: string | nu
     case 'json':
       return catalogueJsonFileSource(location, name, defaultOwner);
     case 'xlsx':
-      return spreadsheetSource(name, () => readXlsx(location), defaultOwner);
+      return spreadsheetSource(name, () => openXlsx(location), defaultOwner);
     case 'csv': {
       const files = await csvFilesAt(location);
-      return spreadsheetSource(name, () => readCsv(files), defaultOwner);
+      return spreadsheetSource(name, async () => csvSpreadsheet(files), defaultOwner);
     }
   }
 }
@@ -49,7 +49,7 @@ export function importInputSource(input: unknown, name: string, defaultOwner: st
   if (format === 'xlsx') {
     if (typeof value!.content !== 'string') throw new Error('an xlsx input needs "content": the workbook in base64');
     const workbook = Buffer.from(value!.content, 'base64');
-    return spreadsheetSource(name, () => readXlsx(workbook), defaultOwner);
+    return spreadsheetSource(name, () => openXlsx(workbook), defaultOwner);
   }
   if (format === 'csv') {
     const sheets = value!.sheets;
@@ -57,7 +57,7 @@ export function importInputSource(input: unknown, name: string, defaultOwner: st
       throw new Error('a csv input needs "sheets": an object of CSV texts named by sheet (datasets, consent, ...)');
     }
     const files = Object.entries(sheets as Record<string, string>).map(([sheet, text]) => ({ sheet: sheet.replace(/\.csv$/i, ''), input: Readable.from([text]) }));
-    return spreadsheetSource(name, () => readCsv(files), defaultOwner);
+    return spreadsheetSource(name, async () => csvSpreadsheet(files), defaultOwner);
   }
   if (format !== null) throw new Error(`unknown format "${String(value!.format)}": json (the document itself), xlsx or csv`);
   return catalogueJsonSource(input, name, defaultOwner);

@@ -18,11 +18,29 @@ export interface RawRow {
 }
 
 /**
- * The rows of CSV files, each file one sheet (named by the file: datasets.csv is the datasets sheet). Fields
- * are separated by commas, or by semicolons when the header row has them (Excel's CSV where the decimal
+ * A spreadsheet file: its sheets in the file's order, each read as rows when asked for (an XLSX sheet is a
+ * part of its zip, a CSV sheet a file of its own), so the import chooses the order it reads them in.
+ */
+export interface Spreadsheet {
+  sheets: string[];
+  rows(sheet: string): AsyncIterable<RawRow>;
+  close(): Promise<void>;
+}
+
+/**
+ * CSV files as a spreadsheet, each file one sheet (named by the file: datasets.csv is the datasets sheet).
+ * Fields are separated by commas, or by semicolons when the header row has them (Excel's CSV where the decimal
  * separator is a comma, as in Swedish). Text is UTF-8, or Windows-1252 as Excel's plain CSV (text-encoding.ts).
  */
-export async function* readCsv(files: { sheet: string; input: string | Readable }[]): AsyncGenerator<RawRow> {
+export function csvSpreadsheet(files: { sheet: string; input: string | Readable }[]): Spreadsheet {
+  return {
+    sheets: [...new Set(files.map((f) => f.sheet))],
+    rows: (sheet) => readCsv(files.filter((f) => f.sheet === sheet)),
+    close: async () => {},
+  };
+}
+
+async function* readCsv(files: { sheet: string; input: string | Readable }[]): AsyncGenerator<RawRow> {
   for (const { sheet, input } of files) {
     const chunks = decodedText(typeof input === 'string' ? createReadStream(input) : input)[Symbol.asyncIterator]();
     const first = await chunks.next();

@@ -4,200 +4,371 @@ import { parentsFirst } from './catalogue-json.js';
 import type { ImportSource, LocatedProblem, SourceLocation, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
 import { ABOUT_SHEET, type Cell, cellText, type Column, columnPath, getPath, readCell, setPath, type Sheet, SHEETS, SHEETS_BY_NAME } from './spreadsheet-columns.js';
-import type { RawRow } from './spreadsheet-files.js';
+import type { RawRow, Spreadsheet } from './spreadsheet-files.js';
 
+/**
+ * Memory the parts' rows may take before every part is staged in a temporary table instead: 32 MiB, counting
+ * each part's cells as UTF-8 JSON (held outside the JS heap) and PART_PLACE for where it is (on the heap). The
+ * parts of about 24,000 datasets with consent, access route, its steps and distributions (README, "Import").
+ */
+export const HELD_PARTS_BYTES = 32 * 1024 * 1024;
+/** What holding one part takes on the JS heap: its object, and its share of the map by identifier. */
+const PART_PLACE = 64;
+/** Size of the buffers the held parts are written into. */
+const HELD_BUFFER = 1024 * 1024;
 /** Rows staged per statement, and records assembled per page. */
 const STAGE_BATCH = 1000;
 const PAGE = 500;
 
-/** A row as staged: its cells by position in its sheet's header (the header stays in memory, see Staging). */
-interface StagedRow {
+/** A row as read: its cells by position in its sheet's header (the header stays in memory, see SheetReading). */
+interface SheetRow {
+  sheet: string;
+  row: number;
+  /** The record's identifier (record sheets) or the identifier of the record a part belongs to (parts sheets). */
+  key: string | null;
+  cells: Cell[];
+}
+
+/** A part's row as staged: its cells as JSON text. */
+interface StagedPart {
   sheet: string;
   row: number;
   key: string | null;
-  cells: Cell[];
+  cells: string;
+}
+
+/** A part's row as held: where the UTF-8 JSON of its cells is. */
+interface HeldPart {
+  sheet: string;
+  row: number;
+  buffer: Buffer;
+  start: number;
+  end: number;
 }
 
 /** A sheet's header as read: the column at each position (null where the header names none the sheet has). */
 type Header = (Column | null)[];
 
 /**
- * An import from spreadsheet rows (XLSX sheets or CSV files; see spreadsheet-columns.ts for the sheets).
- * The rows are streamed into a temporary table of the import's transaction and read back record by record,
- * each with its parts (consent, access route and steps, distributions, results) whatever the order of the
- * sheets and rows: memory stays flat however large the file, and a dataset's parts may be anywhere.
+ * An import from spreadsheet rows (XLSX sheets or CSV files; see spreadsheet-columns.ts for the sheets). The
+ * parts sheets (consent, access routes and steps, distributions, results) are read first, whatever the file's
+ * order, and held by the record they name (staged in the import's transaction beyond HELD_PARTS_BYTES); then the
+ * record sheets are streamed, each record taking its parts: memory stays bounded however large the file, and a
+ * dataset's parts may be anywhere.
  */
-export function spreadsheetSource(file: string, rows: () => AsyncIterable<RawRow>, defaultOwner: string | null = null): ImportSource {
+export function spreadsheetSource(
+  file: string,
+  open: () => Promise<Spreadsheet>,
+  defaultOwner: string | null = null,
+  heldPartsBytes = HELD_PARTS_BYTES,
+): ImportSource {
   const bodyApplicationUrls = new Map<string, string>();
   const studyIds = new Set<string>();
   const source: ImportSource & { context: { defaultOwner: string | null } } = {
     file,
     catalogue: null,
+    // Records are counted as they stream by; the total is known once they are read.
     total: null,
     context: { defaultOwner, bodyApplicationUrls, studyIds },
     async *records(em: EntityManager) {
-      const staging = new Staging(em);
-      const fileProblems = await staging.load(file, rows());
-      source.total = (await staging.recordCount()) + fileProblems.length;
-      yield* fileProblems;
-      for await (const { data } of staging.recordsOf(file, SHEETS_BY_NAME.get('catalogue')!)) {
-        source.catalogue = data;
-        source.context.defaultOwner ??= data.publisher ?? null;
+      const reading = new SheetReading(file);
+      let book: Spreadsheet;
+      try {
+        book = await open();
+      } catch (error) {
+        reading.cannotRead(error);
+        yield* reading.problems();
+        return;
       }
-      for (const sheet of SHEETS.filter((s) => s.kind)) {
-        for await (const record of staging.recordsOf(file, sheet)) {
-          if (sheet.kind === 'DataAccessBody' && record.data.applicationUrl) bodyApplicationUrls.set(record.data.id, record.data.applicationUrl);
-          if (sheet.kind === 'Study' && record.data.id) studyIds.add(record.data.id);
-          yield record;
+      try {
+        reading.unknownSheets(book.sheets);
+        const parts = new PartRows(em, heldPartsBytes);
+        for (const sheet of SHEETS.filter((s) => s.parent)) {
+          for await (const row of reading.rowsOf(book, sheet)) await parts.add(row);
         }
+        await parts.ready();
+        yield* reading.problems();
+        let count = 0;
+        for await (const { data } of reading.recordsOf(book, SHEETS_BY_NAME.get('catalogue')!, parts)) {
+          source.catalogue = data;
+          source.context.defaultOwner ??= data.publisher ?? null;
+        }
+        for (const sheet of SHEETS.filter((s) => s.kind)) {
+          for await (const record of reading.recordsOf(book, sheet, parts)) {
+            if (sheet.kind === 'DataAccessBody' && record.data.applicationUrl) bodyApplicationUrls.set(record.data.id, record.data.applicationUrl);
+            if (sheet.kind === 'Study' && record.data.id) studyIds.add(record.data.id);
+            count++;
+            yield record;
+          }
+          yield* reading.problems();
+        }
+        // Parts of records a sheet that could not be read would have held are not orphans.
+        const orphans = reading.unreadable ? [] : await parts.orphans(file);
+        source.total = count + reading.problemCount + orphans.length;
+        yield* orphans;
+      } finally {
+        await book.close();
       }
-      yield* await staging.orphanParts(file);
     },
   };
   return source;
 }
 
-class Staging {
+/** Reading the sheets of one file: their headers, and the problems of the file itself. */
+class SheetReading {
   private readonly positions: Positions = new Map();
+  private readonly found: SourceRecord[] = [];
+  problemCount = 0;
+  /** Set once a sheet could not be read: nothing more is read. */
+  unreadable = false;
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly file: string) {}
+
+  private fileProblem(location: SourceLocation, field: string | null, message: string): void {
+    this.found.push({ kind: 'Dataset', data: {}, location, readProblems: [{ field: field ?? '', message }] });
+    this.problemCount++;
+  }
+
+  /** The file problems found since last asked (unknown sheets and columns, a file that cannot be read). */
+  *problems(): Generator<SourceRecord> {
+    yield* this.found.splice(0);
+  }
+
+  cannotRead(error: unknown): void {
+    // A damaged workbook or malformed CSV (the parser names the line) is a problem of the file, not a crash.
+    this.fileProblem({ file: this.file, sheet: null, row: null }, null, `cannot read the file: ${(error as Error).message}`);
+    this.unreadable = true;
+  }
+
+  unknownSheets(names: string[]): void {
+    for (const name of names) {
+      if (name !== ABOUT_SHEET && !SHEETS_BY_NAME.has(name)) {
+        this.fileProblem({ file: this.file, sheet: name, row: null }, null, `unknown sheet; the sheets are ${SHEETS.map((s) => s.name).join(', ')}`);
+      }
+    }
+  }
+
+  /** The rows of a sheet that give a value, after its header (row 1, or the first row the sheet has). */
+  async *rowsOf(book: Spreadsheet, sheet: Sheet): AsyncGenerator<SheetRow> {
+    if (this.unreadable || !book.sheets.includes(sheet.name)) return;
+    let header: Header | null = null;
+    let keyAt = -1;
+    try {
+      for await (const raw of book.rows(sheet.name)) {
+        if (!header) {
+          header = headerOf(this.file, sheet, raw, (location, field, message) => this.fileProblem(location, field, message));
+          const positions = new Map(header.flatMap((column, i) => (column ? [[column.name, i] as const] : [])));
+          this.positions.set(sheet.name, positions);
+          keyAt = positions.get(sheet.parent?.column ?? 'id') ?? -1;
+          continue;
+        }
+        const cells: Cell[] = [];
+        let given = false;
+        for (let i = 0; i < header.length; i++) {
+          const value = raw.cells[i];
+          const present = header[i] !== null && value != null && value !== '';
+          cells.push(present ? (value instanceof Date ? cellText(value) : value) : null);
+          given ||= present;
+        }
+        if (!given) continue;
+        const key = cells[keyAt];
+        yield { sheet: sheet.name, row: raw.row, key: key == null ? null : String(key).trim(), cells };
+      }
+    } catch (error) {
+      this.cannotRead(error);
+    }
+  }
+
+  /** The records of one sheet in row order, each with its parts, a page at a time. */
+  async *recordsOf(book: Spreadsheet, sheet: Sheet, parts: PartRows): AsyncGenerator<SourceRecord> {
+    const partSheets = SHEETS.filter((s) => s.parent?.sheet === sheet.name);
+    const rows = this.rowsOf(book, sheet);
+    const cell = (row: SheetRow, column: string) => cellAt(row, this.positions, column);
+    if (sheet.kind === 'Organisation') {
+      // Organisations are few: held whole, so parents can be ordered before their children.
+      const all: SheetRow[] = [];
+      for await (const row of rows) all.push(row);
+      for (const [i] of parentsFirst(all.map((r) => ({ id: cell(r, 'id'), parentOrg: cell(r, 'parentOrg') })))) {
+        yield assemble(this.file, sheet, all[i], [], partSheets, this.positions);
+      }
+      return;
+    }
+    // A page's parts are asked for as soon as its rows are read, before the page before is handed on: when
+    // staged, the statement then runs before the import's next insert instead of waiting for it.
+    const take = (page: SheetRow[]) => {
+      const taken = parts.take(partSheets, page);
+      taken.catch(() => undefined);
+      return { page, taken };
+    };
+    const self = this;
+    async function* assembled({ page, taken }: ReturnType<typeof take>): AsyncGenerator<SourceRecord> {
+      const byKey = await taken;
+      for (const row of page) {
+        // A record's parts go to the first row of its identifier (a second is a duplicate, reported as such).
+        const own = row.key ? byKey.get(row.key) : undefined;
+        if (own) byKey.delete(row.key!);
+        yield assemble(self.file, sheet, row, own ?? [], partSheets, self.positions);
+      }
+    }
+    let waiting: ReturnType<typeof take> | null = null;
+    let page: SheetRow[] = [];
+    for await (const row of rows) {
+      page.push(row);
+      if (page.length < PAGE) continue;
+      const next = take(page);
+      page = [];
+      if (waiting) yield* assembled(waiting);
+      waiting = next;
+    }
+    const last = page.length > 0 ? take(page) : null;
+    if (waiting) yield* assembled(waiting);
+    if (last) yield* assembled(last);
+  }
+}
+
+/**
+ * The parts sheets' rows by the record they name, until that record takes them. Held in memory up to a bound,
+ * as UTF-8 outside the JS heap (the collector neither walks them nor grows the heap for them); beyond it every
+ * part is staged in a temporary table of the import's transaction instead.
+ */
+class PartRows {
+  /** Held parts by parent sheet, then by the identifier they name; rows naming none apart (orphans for sure). */
+  private readonly held = new Map<string, Map<string, HeldPart[]>>();
+  private readonly keyless: HeldPart[] = [];
+  private heldBytes = 0;
+  private buffer = Buffer.alloc(0);
+  private used = 0;
+  private staged = false;
+  private batch: StagedPart[] = [];
+  /** The batch before is inserted while the next one is read; what its insert failed with, or null. */
+  private inserting: Promise<unknown> = Promise.resolve(null);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly bound: number,
+  ) {}
 
   private sql<T = Json>(query: string, params: unknown[] = []): Promise<T[]> {
     return executeBound<T>(this.em, query, params);
   }
 
-  /** Streams every row into the staging table; returns the problems of the file itself (unknown sheets and columns). */
-  async load(file: string, rows: AsyncIterable<RawRow>): Promise<SourceRecord[]> {
+  async add(row: SheetRow): Promise<void> {
+    const cells = JSON.stringify(row.cells);
+    if (this.staged) return this.stage({ sheet: row.sheet, row: row.row, key: row.key, cells });
+    const bytes = Buffer.byteLength(cells);
+    if (this.heldBytes + bytes + PART_PLACE > this.bound) {
+      await this.stageHeld();
+      return this.stage({ sheet: row.sheet, row: row.row, key: row.key, cells });
+    }
+    if (this.used + bytes > this.buffer.length) {
+      this.buffer = Buffer.allocUnsafeSlow(Math.max(HELD_BUFFER, bytes));
+      this.used = 0;
+    }
+    this.buffer.write(cells, this.used);
+    const part: HeldPart = { sheet: row.sheet, row: row.row, buffer: this.buffer, start: this.used, end: this.used + bytes };
+    this.used += bytes;
+    this.heldBytes += bytes + PART_PLACE;
+    if (row.key === null) {
+      this.keyless.push(part);
+      return;
+    }
+    const parent = SHEETS_BY_NAME.get(row.sheet)!.parent!.sheet;
+    const byKey = this.held.get(parent) ?? this.held.set(parent, new Map()).get(parent)!;
+    const rows = byKey.get(row.key);
+    if (rows) rows.push(part);
+    else byKey.set(row.key, [part]);
+  }
+
+  /** Past the bound: the table is made and what was held goes into it. */
+  private async stageHeld(): Promise<void> {
     // json, not jsonb: the cells are only stored and read back whole, so PostgreSQL need not take them apart.
-    await this.sql(`create temporary table import_row (sheet text not null, row integer not null, key text, cells json not null) on commit drop`);
-    const problems: SourceRecord[] = [];
-    const fileProblem = (location: SourceLocation, field: string | null, message: string) =>
-      problems.push({ kind: 'Dataset', data: {}, location, readProblems: [{ field: field ?? '', message }] });
-    const headers = new Map<string, Header>();
-    const unknownSheets = new Set<string>();
-    let batch: StagedRow[] = [];
-    // The batch before is inserted while the next one is read; what its insert failed with, or null.
-    let inserting: Promise<unknown> = Promise.resolve(null);
-    const stage = async (rows: StagedRow[]) => {
-      const failure = await inserting;
-      if (failure) throw failure;
-      inserting = this.insert(rows).then(
-        () => null,
-        (error: unknown) => error,
-      );
-    };
-    try {
-      for await (const raw of rows) {
-      if (raw.sheet === ABOUT_SHEET || unknownSheets.has(raw.sheet)) continue;
-      const sheet = SHEETS_BY_NAME.get(raw.sheet);
-      if (!sheet) {
-        unknownSheets.add(raw.sheet);
-        fileProblem({ file, sheet: raw.sheet, row: null }, null, `unknown sheet; the sheets are ${SHEETS.map((s) => s.name).join(', ')}`);
-        continue;
-      }
-      const header = headers.get(sheet.name);
-      if (!header) {
-        const read = headerOf(file, sheet, raw, fileProblem);
-        headers.set(sheet.name, read);
-        this.positions.set(sheet.name, new Map(read.flatMap((column, i) => (column ? [[column.name, i] as const] : []))));
-        continue;
-      }
-      const cells: Cell[] = [];
-      let given = false;
-      for (let i = 0; i < header.length; i++) {
-        const value = raw.cells[i];
-        const present = header[i] !== null && value != null && value !== '';
-        cells.push(present ? (value instanceof Date ? cellText(value) : value) : null);
-        given ||= present;
-      }
-      if (!given) continue;
-      const key = cells[this.positions.get(sheet.name)!.get(sheet.parent?.column ?? 'id') ?? -1];
-      batch.push({ sheet: sheet.name, row: raw.row, key: key == null ? null : String(key).trim(), cells });
-      if (batch.length >= STAGE_BATCH) {
-        await stage(batch);
-        batch = [];
-      }
-      }
-    } catch (error) {
-      // A damaged workbook or malformed CSV (the parser names the line) is a problem of the file, not a crash.
-      fileProblem({ file, sheet: null, row: null }, null, `cannot read the file: ${(error as Error).message}`);
+    await this.sql(`create temporary table import_part (sheet text not null, row integer not null, key text, cells json not null) on commit drop`);
+    this.staged = true;
+    const text = (part: HeldPart) => part.buffer.toString('utf8', part.start, part.end);
+    for (const part of this.keyless) await this.stage({ sheet: part.sheet, row: part.row, key: null, cells: text(part) });
+    for (const byKey of this.held.values()) {
+      for (const [key, parts] of byKey) for (const part of parts) await this.stage({ sheet: part.sheet, row: part.row, key, cells: text(part) });
     }
-    if (batch.length > 0) await stage(batch);
-    const failure = await inserting;
+    this.held.clear();
+    this.keyless.length = 0;
+    this.buffer = Buffer.alloc(0);
+  }
+
+  private async stage(part: StagedPart): Promise<void> {
+    this.batch.push(part);
+    if (this.batch.length < STAGE_BATCH) return;
+    const rows = this.batch;
+    this.batch = [];
+    const failure = await this.inserting;
     if (failure) throw failure;
-    await this.sql('create index on import_row (sheet, row)');
-    await this.sql('create index on import_row (sheet, key)');
-    await this.sql('analyze import_row');
-    return problems;
+    this.inserting = this.insert(rows).then(
+      () => null,
+      (error: unknown) => error,
+    );
   }
 
-  private async insert(rows: StagedRow[]): Promise<void> {
+  private async insert(rows: StagedPart[]): Promise<void> {
+    // The cells are JSON already: the batch's JSON is put together around them.
+    const json = rows.map((r) => `{"sheet":${JSON.stringify(r.sheet)},"row":${r.row},"key":${JSON.stringify(r.key)},"cells":${r.cells}}`).join(',');
     await this.sql(
-      `insert into import_row (sheet, row, key, cells)
+      `insert into import_part (sheet, row, key, cells)
        select sheet, row, key, cells from json_to_recordset($1::json) as r(sheet text, row integer, key text, cells json)`,
-      [JSON.stringify(rows)],
+      [`[${json}]`],
     );
   }
 
-  async recordCount(): Promise<number> {
-    const sheets = SHEETS.filter((s) => s.kind).map((s) => s.name);
-    const [{ count }] = await this.sql<{ count: string }>(`select count(*) from import_row where sheet = any($1::text[])`, [sheets]);
-    return Number(count);
+  /** Every part read: the staged ones' last batch inserted and indexed. */
+  async ready(): Promise<void> {
+    if (!this.staged) return;
+    if (this.batch.length > 0) await this.insert(this.batch.splice(0));
+    const failure = await this.inserting;
+    if (failure) throw failure;
+    await this.sql('create index on import_part (key)');
+    await this.sql('analyze import_part');
   }
 
-  /** The records of one sheet in row order, each with its parts from the parts sheets, a page at a time. */
-  async *recordsOf(file: string, sheet: Sheet): AsyncGenerator<SourceRecord> {
-    const partSheets = SHEETS.filter((s) => s.parent?.sheet === sheet.name);
-    // Organisations are few: one page holds them all, so parents can be ordered before their children.
-    const limit = sheet.kind === 'Organisation' ? 1_000_000 : PAGE;
-    // Each page is asked for as soon as the one before has arrived: its statement then runs before the import's
-    // next insert instead of waiting for it. A failure is the caller's once the page is awaited.
-    const pageAfter = (after: number) => {
-      const read = this.page(sheet, partSheets, after, limit);
-      read.catch(() => undefined);
-      return read;
-    };
-    let reading: Promise<StagedRow[]> | null = pageAfter(0);
-    while (reading) {
-      const rows: StagedRow[] = await reading;
-      const page: StagedRow[] = rows.filter((r) => r.sheet === sheet.name);
-      reading = page.length === limit ? pageAfter(page.at(-1)!.row) : null;
-      const parts = new Map<string, StagedRow[]>();
-      for (const row of rows) {
-        if (row.sheet !== sheet.name) (parts.get(row.key!) ?? parts.set(row.key!, []).get(row.key!)!).push(row);
+  /** The parts of a page of records, by the identifier they name, each in sheet and row order; taken, so never given twice. */
+  async take(partSheets: Sheet[], page: SheetRow[]): Promise<Map<string, SheetRow[]>> {
+    const byKey = new Map<string, SheetRow[]>();
+    if (partSheets.length === 0) return byKey;
+    const keys = page.flatMap((r) => (r.key === null ? [] : [r.key]));
+    let taken: SheetRow[] = [];
+    if (this.staged) {
+      taken = await this.sql<SheetRow>(`delete from import_part where sheet = any($1::text[]) and key = any($2::text[]) returning sheet, row, key, cells`, [
+        partSheets.map((s) => s.name),
+        keys,
+      ]);
+    } else {
+      const held = this.held.get(partSheets[0].parent!.sheet);
+      for (const key of keys) {
+        for (const part of held?.get(key) ?? []) {
+          taken.push({ sheet: part.sheet, row: part.row, key, cells: JSON.parse(part.buffer.toString('utf8', part.start, part.end)) as Cell[] });
+        }
+        held?.delete(key);
       }
-      const cell = (row: StagedRow, column: string) => cellAt(row, this.positions, column);
-      const ordered = sheet.kind === 'Organisation' ? parentsFirst(page.map((r) => ({ id: cell(r, 'id'), parentOrg: cell(r, 'parentOrg') }))).map(([i]) => page[i]) : page;
-      for (const row of ordered) yield assemble(file, sheet, row, row.key ? (parts.get(row.key) ?? []) : [], partSheets, this.positions);
     }
+    taken.sort((a, b) => (a.sheet < b.sheet ? -1 : a.sheet > b.sheet ? 1 : a.row - b.row));
+    for (const part of taken) {
+      const rows = byKey.get(part.key!);
+      if (rows) rows.push(part);
+      else byKey.set(part.key!, [part]);
+    }
+    return byKey;
   }
 
-  /** A page of a sheet's rows in row order, then the rows of its parts sheets naming them, by sheet and row: one statement. */
-  private page(sheet: Sheet, partSheets: Sheet[], after: number, limit: number): Promise<StagedRow[]> {
-    const page = `select sheet, row, key, cells from import_row where sheet = $1 and row > $2 order by row limit $3`;
-    if (partSheets.length === 0) return this.sql<StagedRow>(page, [sheet.name, after, limit]);
-    return this.sql<StagedRow>(
-      `with page as (${page})
-       select sheet, row, key, cells from (
-         select 0 as part, * from page
-         union all
-         select 1, p.sheet, p.row, p.key, p.cells from import_row p
-          where p.sheet = any($4::text[]) and p.key in (select key from page where key is not null)
-       ) rows order by part, sheet, row`,
-      [sheet.name, after, limit, partSheets.map((s) => s.name)],
-    );
-  }
-
-  /** Parts naming no record of their parent sheet, each reported where it is. */
-  async orphanParts(file: string): Promise<SourceRecord[]> {
+  /** Parts no record took, each reported where it is, sheet by sheet in row order. */
+  async orphans(file: string): Promise<SourceRecord[]> {
     const orphans: SourceRecord[] = [];
     for (const sheet of SHEETS.filter((s) => s.parent)) {
       const { column, sheet: parentSheet } = sheet.parent!;
-      const rows = await this.sql<StagedRow>(
-        `select row, key from import_row c where c.sheet = $1
-            and (c.key is null or not exists (select 1 from import_row p where p.sheet = $2 and p.key = c.key)) order by row`,
-        [sheet.name, parentSheet],
-      );
+      const rows = this.staged
+        ? await this.sql<{ row: number; key: string | null }>(`select row, key from import_part where sheet = $1 order by row`, [sheet.name])
+        : [
+            ...this.keyless.map((part) => ({ ...part, key: null })),
+            ...[...(this.held.get(parentSheet) ?? [])].flatMap(([key, parts]) => parts.map((part) => ({ ...part, key }))),
+          ]
+            .filter((part) => part.sheet === sheet.name)
+            .sort((a, b) => a.row - b.row);
       for (const { row, key } of rows) {
         const message = key == null ? 'is required' : `no record "${key}" on the ${parentSheet} sheet`;
         orphans.push({ kind: 'Dataset', data: {}, location: { file, sheet: sheet.name, row }, readProblems: [{ field: column, message }] });
@@ -228,12 +399,12 @@ function headerOf(
 }
 
 /** A sheet row and its parts as the JSON record they stand for, with where each of its fields came from. */
-function assemble(file: string, sheet: Sheet, row: StagedRow, parts: StagedRow[], partSheets: Sheet[], positions: Positions): SourceRecord {
+function assemble(file: string, sheet: Sheet, row: SheetRow, parts: SheetRow[], partSheets: Sheet[], positions: Positions): SourceRecord {
   const location: SourceLocation = { file, sheet: sheet.name, row: row.row };
   const problems: LocatedProblem[] = [];
   const data = fromCells(sheet, row, location, problems, positions);
   if (sheet.recordType) data.recordType = sheet.recordType;
-  const partRows = new Map<Sheet, StagedRow[]>();
+  const partRows = new Map<Sheet, SheetRow[]>();
   for (const part of parts) {
     const partSheet = SHEETS_BY_NAME.get(part.sheet)!;
     const partLocation: SourceLocation = { file, sheet: part.sheet, row: part.row };
@@ -264,12 +435,12 @@ function assemble(file: string, sheet: Sheet, row: StagedRow, parts: StagedRow[]
 /** Per sheet, the position of each of its columns in the file's header (the last, if it names one twice). */
 type Positions = Map<string, Map<string, number>>;
 
-function cellAt(row: StagedRow, positions: Positions, column: string): Cell | undefined {
+function cellAt(row: SheetRow, positions: Positions, column: string): Cell | undefined {
   const at = positions.get(row.sheet)?.get(column);
   return at === undefined ? undefined : row.cells[at];
 }
 
-function fromCells(sheet: Sheet, row: StagedRow, location: SourceLocation, problems: LocatedProblem[], positions: Positions): Json {
+function fromCells(sheet: Sheet, row: SheetRow, location: SourceLocation, problems: LocatedProblem[], positions: Positions): Json {
   const data: Json = {};
   for (const column of sheet.columns) {
     const { value, problem } = readCell(column, cellAt(row, positions, column.name));
@@ -288,7 +459,7 @@ function locate(
   sheet: Sheet,
   location: SourceLocation,
   partSheets: Sheet[],
-  partRows: Map<Sheet, StagedRow[]>,
+  partRows: Map<Sheet, SheetRow[]>,
   file: string,
 ): { location: SourceLocation; field: string | null } {
   const name = field.replace(/^input\./, '');

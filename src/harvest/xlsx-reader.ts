@@ -3,16 +3,16 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import type { Cell } from './spreadsheet-columns.js';
-import type { RawRow } from './spreadsheet-files.js';
+import { type Cell, ownCopy } from './spreadsheet-columns.js';
+import type { RawRow, Spreadsheet } from './spreadsheet-files.js';
 
 /**
- * Reads the rows of an XLSX workbook, streamed, from the zip's central directory: every part is found where
- * the workbook's relationships say it is, and read in full. (exceljs's streaming reader walks the zip's local
- * headers instead, hard-codes part names, and under load at times lost the shared strings, so that every text
- * cell of a file came back unresolved.) Shared strings are read first, so sheets never wait in temporary files.
+ * An XLSX workbook, read from the zip's central directory: every part is found where the workbook's
+ * relationships say it is, and each sheet is streamed when asked for, in any order. (exceljs's streaming reader
+ * walks the zip's local headers instead, hard-codes part names, and under load at times lost the shared strings,
+ * so that every text cell of a file came back unresolved.) The shared strings are read on opening.
  */
-export async function* readXlsx(input: string | Buffer): AsyncGenerator<RawRow> {
+export async function openXlsx(input: string | Buffer): Promise<Spreadsheet> {
   const zip = await ZipFile.open(input);
   try {
     const workbookXml = await zip.text('xl/workbook.xml');
@@ -23,14 +23,21 @@ export async function* readXlsx(input: string | Buffer): AsyncGenerator<RawRow> 
     const stylesPart = [...targets.values()].find((t) => t.type.endsWith('/styles'))?.path;
     const shared = sharedStringsPart && zip.has(sharedStringsPart) ? await readSharedStrings(zip.stream(sharedStringsPart)) : [];
     const dateStyles = stylesPart ? dateStyleIndexes((await zip.text(stylesPart)) ?? '') : new Set<number>();
+    const parts = new Map<string, string>();
     for (const [element] of workbookXml.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
       const a = xmlAttributes(element);
       const part = targets.get(a['r:id'] ?? '')?.path;
       if (!part || !zip.has(part)) throw new Error(`the sheet "${a.name}" has no part in the workbook`);
-      yield* readSheet(a.name ?? '', zip.stream(part), { shared, dateStyles, date1904 });
+      parts.set(a.name ?? '', part);
     }
-  } finally {
+    return {
+      sheets: [...parts.keys()],
+      rows: (sheet) => readSheet(sheet, zip.stream(parts.get(sheet)!), { shared, dateStyles, date1904 }),
+      close: () => zip.close(),
+    };
+  } catch (error) {
     await zip.close();
+    throw error;
   }
 }
 
@@ -100,11 +107,11 @@ function cellValue(type: string, style: number, text: string, context: SheetCont
       return context.shared[Number(text)] ?? null;
     case 'str':
     case 'inlineStr':
-      return unescapeXString(text);
+      return ownCopy(unescapeXString(text));
     case 'b':
       return text === '1' || text === 'true';
     case 'e':
-      return text;
+      return ownCopy(text);
     case 'd':
       return text ? new Date(text) : null;
     default: {

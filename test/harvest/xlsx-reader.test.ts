@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRow } from '../../src/harvest/spreadsheet-files.js';
-import { readXlsx } from '../../src/harvest/xlsx-reader.js';
+import { openXlsx } from '../../src/harvest/xlsx-reader.js';
 import { zipArchive } from '../support/zip.js';
 
 let dir: string;
@@ -18,14 +18,19 @@ afterAll(async () => {
 
 async function rows(input: string | Buffer): Promise<RawRow[]> {
   const all: RawRow[] = [];
-  for await (const row of readXlsx(input)) all.push(row);
+  const book = await openXlsx(input);
+  try {
+    for (const sheet of book.sheets) for await (const row of book.rows(sheet)) all.push(row);
+  } finally {
+    await book.close();
+  }
   return all;
 }
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
-describe('readXlsx', () => {
+describe('openXlsx', () => {
   it('reads what Excel writers put in cells: shared and rich text, numbers, dates, booleans, formula results, links', async () => {
     const book = new ExcelJS.Workbook();
     const datasets = book.addWorksheet('datasets');
