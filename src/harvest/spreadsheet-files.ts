@@ -1,11 +1,11 @@
-import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { csvRecords } from './csv-reader.js';
 import type { Json } from './record-inputs.js';
 import { decodedText } from './text-encoding.js';
 import { ABOUT_SHEET, type Cell, columnPath, getPath, SHEETS, type Sheet, writeCell } from './spreadsheet-columns.js';
@@ -28,9 +28,8 @@ export interface Spreadsheet {
 }
 
 /**
- * CSV files as a spreadsheet, each file one sheet (named by the file: datasets.csv is the datasets sheet).
- * Fields are separated by commas, or by semicolons when the header row has them (Excel's CSV where the decimal
- * separator is a comma, as in Swedish). Text is UTF-8, or Windows-1252 as Excel's plain CSV (text-encoding.ts).
+ * CSV files as a spreadsheet, each file one sheet (named by the file: datasets.csv is the datasets sheet; see
+ * csv-reader.ts for the CSV it reads). Text is UTF-8, or Windows-1252 as Excel's plain CSV (text-encoding.ts).
  */
 export function csvSpreadsheet(files: { sheet: string; input: string | Readable }[]): Spreadsheet {
   return {
@@ -42,21 +41,8 @@ export function csvSpreadsheet(files: { sheet: string; input: string | Readable 
 
 async function* readCsv(files: { sheet: string; input: string | Readable }[]): AsyncGenerator<RawRow> {
   for (const { sheet, input } of files) {
-    const chunks = decodedText(typeof input === 'string' ? createReadStream(input) : input)[Symbol.asyncIterator]();
-    const first = await chunks.next();
-    if (first.done) continue;
-    const header = String(first.value).split(/\r?\n/, 1)[0];
-    const delimiter = header.includes(';') && !header.includes(',') ? ';' : ',';
-    const text = Readable.from(
-      (async function* () {
-        yield first.value;
-        for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
-      })(),
-    );
     let row = 0;
-    for await (const record of text.pipe(parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true }))) {
-      yield { sheet, row: ++row, cells: record as string[] };
-    }
+    for await (const cells of csvRecords(decodedText(typeof input === 'string' ? createReadStream(input) : input))) yield { sheet, row: ++row, cells };
   }
 }
 
