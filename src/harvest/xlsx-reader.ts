@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { PassThrough, Readable, Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { type Cell, ownCopy } from './spreadsheet-columns.js';
@@ -88,11 +89,15 @@ async function* readSheet(sheet: string, xml: Readable, context: SheetContext): 
       cell = null;
     } else if (name === 'row' && cells.length > 0) ready.push({ sheet, row: rowNumber, cells });
   });
+  // A chunk may end inside a character's bytes: the decoder keeps them for the next (decoded alone, each half
+  // was a replacement character).
+  const decoder = new StringDecoder('utf8');
   try {
     for await (const chunk of xml) {
-      parser.write((chunk as Buffer).toString('utf8'));
+      parser.write(decoder.write(chunk as Buffer));
       yield* ready.splice(0);
     }
+    parser.write(decoder.end());
     parser.close();
   } catch (error) {
     throw new Error(`the sheet "${sheet}" cannot be read: ${(error as Error).message}`);
@@ -169,8 +174,10 @@ async function readSharedStrings(xml: Readable): Promise<string[]> {
       current = null;
     }
   });
+  const decoder = new StringDecoder('utf8');
   try {
-    for await (const chunk of xml) parser.write((chunk as Buffer).toString('utf8'));
+    for await (const chunk of xml) parser.write(decoder.write(chunk as Buffer));
+    parser.write(decoder.end());
     parser.close();
   } catch (error) {
     throw new Error(`the shared strings cannot be read: ${(error as Error).message}`);

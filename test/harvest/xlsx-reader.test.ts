@@ -101,6 +101,17 @@ describe('openXlsx', () => {
       'xl/worksheets/sheet1.xml': `<worksheet xmlns="${MAIN}"><sheetData>${sheetXml}</sheetData></worksheet>`,
     });
 
+  it('reads a character whole when the chunks a part is read in split its bytes, in a sheet and in the shared strings', async () => {
+    // 300 KB of three-byte characters: the inflated chunks (16 KB) end inside characters.
+    const long = `€${'Ö€'.repeat(60_000)}`;
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('datasets').addRow(['id', long]);
+    const file = path.join(dir, 'long.xlsx');
+    await book.xlsx.writeFile(file);
+    expect((await rows(file))[0].cells).toEqual(['id', long]);
+    expect((await rows(oneSheet(`<row r="1"><c t="inlineStr"><is><t>${long}</t></is></c></row>`)))[0].cells).toEqual([long]);
+  });
+
   it('refuses a cell beyond column XFD instead of filling memory with the empty cells before it', async () => {
     const far = oneSheet(`<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="ZZZZZZZZ1"><v>1</v></c></row>`);
     await expect(rows(far)).rejects.toThrow('the sheet "datasets" cannot be read: row 1 has a cell beyond column XFD, the last a workbook can have');
