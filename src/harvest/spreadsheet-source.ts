@@ -409,7 +409,6 @@ function assemble(file: string, sheet: Sheet, row: SheetRow, parts: SheetRow[], 
     const partSheet = SHEETS_BY_NAME.get(part.sheet)!;
     const partLocation: SourceLocation = { file, sheet: part.sheet, row: part.row };
     const value = fromCells(partSheet, part, partLocation, problems, positions);
-    delete value[partSheet.parent!.column];
     const seen = partRows.get(partSheet) ?? [];
     partRows.set(partSheet, [...seen, part]);
     if (partSheet.parent!.many) {
@@ -443,6 +442,9 @@ function cellAt(row: SheetRow, positions: Positions, column: string): Cell | und
 function fromCells(sheet: Sheet, row: SheetRow, location: SourceLocation, problems: LocatedProblem[], positions: Positions): Json {
   const data: Json = {};
   for (const column of sheet.columns) {
+    // A part's column naming its record is no field of the part (left out, not deleted: a deletion makes the
+    // object a slow dictionary for every later reader).
+    if (column.name === sheet.parent?.column) continue;
     const { value, problem } = readCell(column, cellAt(row, positions, column.name));
     if (problem) problems.push({ ...location, field: column.name, message: problem });
     else if (value !== undefined) setPath(data, columnPath(column), value);
