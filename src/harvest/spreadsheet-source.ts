@@ -102,7 +102,7 @@ export function spreadsheetSource(
           }
           yield* reading.problems();
         }
-        // Parts of records a sheet that could not be read would have held are not orphans.
+        // Once a sheet could not be read, a part whose record was never read is no orphan.
         const orphans = reading.unreadable ? [] : await parts.orphans(file);
         source.total = count + reading.problemCount + orphans.length;
         yield* orphans;
