@@ -170,7 +170,8 @@ async function readSharedStrings(xml: Readable): Promise<string[]> {
     if (name === 't') inText = false;
     else if (name === 'rPh') inPhonetic = false;
     else if (name === 'si' && current !== null) {
-      strings.push(unescapeXString(current));
+      // Held for the whole import: a string of its own, not slices of the part's chunks.
+      strings.push(ownCopy(unescapeXString(current)));
       current = null;
     }
   });
