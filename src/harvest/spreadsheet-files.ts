@@ -24,6 +24,8 @@ export interface RawRow {
 export interface Spreadsheet {
   sheets: string[];
   rows(sheet: string): AsyncIterable<RawRow>;
+  /** About how many rows a sheet has, header included, read cheaply ahead (for a progress bar); null when unknown. */
+  estimatedRows(sheet: string): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -35,9 +37,32 @@ export function csvSpreadsheet(files: { sheet: string; input: string | Readable 
   return {
     sheets: [...new Set(files.map((f) => f.sheet))],
     rows: (sheet) => readCsv(files.filter((f) => f.sheet === sheet)),
+    estimatedRows: async (sheet) => {
+      const inputs = files.filter((f) => f.sheet === sheet).map((f) => f.input);
+      // A stream can be read only once: its sheet is not estimated.
+      if (inputs.some((input) => typeof input !== 'string')) return null;
+      let rows = 0;
+      for (const input of inputs as string[]) rows += await lineBreaks(input);
+      return rows;
+    },
     close: async () => {},
   };
 }
+
+/**
+ * The line breaks of a file (one more if its last line has none): its rows, but for line breaks inside
+ * quoted fields, which an estimate may count. Far cheaper than reading the records.
+ */
+async function lineBreaks(file: string): Promise<number> {
+  let count = 0;
+  let last = LF;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let at = chunk.indexOf(LF); at !== -1; at = chunk.indexOf(LF, at + 1)) count++;
+    if (chunk.length > 0) last = chunk[chunk.length - 1]!;
+  }
+  return last === LF ? count : count + 1;
+}
+const LF = 0x0a;
 
 async function* readCsv(files: { sheet: string; input: string | Readable }[]): AsyncGenerator<RawRow> {
   for (const { sheet, input } of files) {

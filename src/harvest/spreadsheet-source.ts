@@ -88,6 +88,8 @@ export function spreadsheetSource(
         }
         await parts.ready();
         yield* reading.problems();
+        // Records stream by, so their exact count is known at the end; an estimate serves the progress bar until then.
+        source.total = await estimatedRecords(book);
         let count = 0;
         for await (const { data } of reading.recordsOf(book, SHEETS_BY_NAME.get('catalogue')!, parts)) {
           source.catalogue = data;
@@ -112,6 +114,17 @@ export function spreadsheetSource(
     },
   };
   return source;
+}
+
+/** The rows of the record sheets, less their headers, as the spreadsheet estimates them; null when it cannot. */
+async function estimatedRecords(book: Spreadsheet): Promise<number | null> {
+  let total = 0;
+  for (const sheet of SHEETS.filter((s) => s.kind && book.sheets.includes(s.name))) {
+    const rows = await book.estimatedRows(sheet.name);
+    if (rows == null) return null;
+    total += Math.max(0, rows - 1);
+  }
+  return total;
 }
 
 /** Reading the sheets of one file: their headers, and the problems of the file itself. */

@@ -34,12 +34,45 @@ export async function openXlsx(input: string | Buffer): Promise<Spreadsheet> {
     return {
       sheets: [...parts.keys()],
       rows: (sheet) => readSheet(sheet, zip.stream(parts.get(sheet)!), { shared, dateStyles, date1904 }),
+      estimatedRows: (sheet) => estimatedRows(zip.stream(parts.get(sheet)!), zip.inflatedSize(parts.get(sheet)!)),
       close: () => zip.close(),
     };
   } catch (error) {
     await zip.close();
     throw error;
   }
+}
+
+/** How much of a sheet's XML an estimate of its rows reads. */
+const ROWS_SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * About how many rows a sheet has, from its first bytes only: the last row of its <dimension ref="A1:AZ20001">
+ * (Excel and LibreOffice write it before the rows), else the rows of the first 64 KiB scaled to the sheet's
+ * inflated size (the zip directory states it; exceljs's streaming writer states no dimension).
+ */
+async function estimatedRows(xml: Readable, inflatedSize: number): Promise<number | null> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let whole = true;
+  try {
+    for await (const chunk of xml as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      if (bytes >= ROWS_SAMPLE_BYTES) {
+        whole = false;
+        break;
+      }
+    }
+  } finally {
+    xml.destroy();
+  }
+  const head = Buffer.concat(chunks).toString('latin1');
+  const dimension = /<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]*\d*:?[A-Z]*(\d+)"/.exec(head);
+  if (dimension) return Number(dimension[1]);
+  const rows = head.match(/<(?:\w+:)?row\b/g)?.length ?? 0;
+  if (whole) return rows;
+  return rows === 0 || inflatedSize <= 0 ? null : Math.round((rows * inflatedSize) / bytes);
 }
 
 interface SheetContext {
@@ -252,6 +285,8 @@ const localName = (name: string) => name.slice(name.indexOf(':') + 1);
 interface ZipEntry {
   method: number;
   compressedSize: number;
+  /** As the directory states it (what inflating gives is checked as it is read). */
+  inflatedSize: number;
   localHeaderOffset: number;
 }
 
@@ -296,6 +331,7 @@ class ZipFile {
         entries.set(directory.toString('utf8', at + 46, at + 46 + nameLength), {
           method: directory.readUInt16LE(at + 10),
           compressedSize: directory.readUInt32LE(at + 20),
+          inflatedSize: directory.readUInt32LE(at + 24),
           localHeaderOffset: directory.readUInt32LE(at + 42),
         });
         at += 46 + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
@@ -318,6 +354,11 @@ class ZipFile {
 
   has(name: string): boolean {
     return this.entries.has(name);
+  }
+
+  /** The size a part inflates to, as the zip directory states it. */
+  inflatedSize(name: string): number {
+    return this.entries.get(name)?.inflatedSize ?? 0;
   }
 
   /** A small part (workbook, relationships, styles) as text. */

@@ -160,6 +160,23 @@ describe('the seed as a spreadsheet', () => {
     }
   });
 
+  it('knows about how many records a spreadsheet holds before reading them, for the progress bar', async () => {
+    const totalsSeen = async (file: string) => {
+      const totals: (number | null)[] = [];
+      const source = await openImportFile(file, null);
+      await importCatalogue(catalogue.orm.em.fork(), systemActor('seed'), source, { dryRun: true, onProgress: (_, total) => totals.push(total) });
+      return totals;
+    };
+    // An XLSX sheet states its rows (<dimension>): exact from the first record on.
+    const xlsx = await totalsSeen(seedXlsx);
+    expect(xlsx).toHaveLength(recordCount);
+    expect(new Set(xlsx)).toEqual(new Set([recordCount]));
+    // CSV files' lines: a line break inside a quoted field counts too, so at least the records, from the first.
+    const [first] = await totalsSeen(seedCsv);
+    expect(first).toBeGreaterThanOrEqual(recordCount);
+    expect(first).toBeLessThan(2 * recordCount);
+  });
+
   it('importCatalogue takes the CSV sheets and the XLSX workbook (base64) in its JSON input', async () => {
     const admin = await catalogue.token('admin');
     const csv = await importAs(admin, await csvInput(seedCsv), { publish: true });

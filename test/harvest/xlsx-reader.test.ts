@@ -81,6 +81,30 @@ describe('openXlsx', () => {
     }
   });
 
+  it('estimates the rows of a sheet from its first bytes: its <dimension> when it states one, else a sample scaled to its size', async () => {
+    const sheetXml = (dimension: string, rows: number) =>
+      `<worksheet xmlns="${MAIN}">${dimension}<sheetData>${Array.from({ length: rows }, (_, i) => `<row r="${i + 1}"><c t="inlineStr"><is><t>dataset ${i + 1} ${'x'.repeat(i % 50)}</t></is></c></row>`).join('')}</sheetData></worksheet>`;
+    const workbook = (sheets: Record<string, string>) =>
+      zipArchive({
+        'xl/workbook.xml': `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets>${Object.keys(sheets).map((name, i) => `<sheet name="${name}" sheetId="${i + 1}" r:id="r${i}"/>`).join('')}</sheets></workbook>`,
+        'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${Object.keys(sheets).map((_, i) => `<Relationship Id="r${i}" Type="${REL}/worksheet" Target="s${i}.xml"/>`).join('')}</Relationships>`,
+        ...Object.fromEntries(Object.values(sheets).map((xml, i) => [`xl/s${i}.xml`, xml])),
+      });
+    const book = await openXlsx(workbook({ stated: sheetXml('<dimension ref="A1:C20000"/>', 5), small: sheetXml('', 7), large: sheetXml('', 5000) }));
+    try {
+      expect(await book.estimatedRows('stated')).toBe(20000);
+      expect(await book.estimatedRows('small')).toBe(7);
+      const large = (await book.estimatedRows('large'))!;
+      expect(Math.abs(large - 5000) / 5000).toBeLessThan(0.2);
+      // Estimating reads no further than a sample: the rows are all still there to read.
+      let read = 0;
+      for await (const _ of book.rows('large')) read++;
+      expect(read).toBe(5000);
+    } finally {
+      await book.close();
+    }
+  });
+
   it('says what is wrong with a file that is not a workbook, or a damaged one', async () => {
     await expect(rows(Buffer.from('not a workbook'))).rejects.toThrow('not an XLSX workbook (not a zip file)');
     await expect(rows(zipArchive({ 'word/document.xml': '<w/>' }))).rejects.toThrow('not an XLSX workbook (it has no xl/workbook.xml)');
