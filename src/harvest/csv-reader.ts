@@ -12,14 +12,16 @@ const CR = 0x0d;
  * quote, or a quoted field never closed, is an error naming its line. (csv-parse, used before, spent twice the CPU
  * and more through its stream.)
  */
-export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<string[]> {
+export async function* csvRecords(chunks: AsyncIterable<string>, onSeparator?: (separator: ',' | ';') => void): AsyncGenerator<string[]> {
   let parser: CsvParser | null = null;
   // The text up to the first line break: the separator is decided on the whole first line.
   let head = '';
   const start = () => {
     const text = head.replace(/^\uFEFF/, '');
     const firstLine = text.split(/[\r\n]/, 1)[0];
-    return { parser: new CsvParser(firstLine.includes(';') && !firstLine.includes(',') ? ';' : ','), text };
+    const separator = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
+    onSeparator?.(separator);
+    return { parser: new CsvParser(separator), text };
   };
   for await (let text of chunks) {
     if (!parser) {

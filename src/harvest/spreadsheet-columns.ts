@@ -359,6 +359,17 @@ function toNumber(value: Exclude<Cell, null>): number | null {
   return /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : null;
 }
 
+/**
+ * A number cell as written where the decimal separator is a comma (30,5; 1 200 with a space, or Excel's
+ * non-breaking one, between thousands), as a number; any other cell as it is.
+ */
+export function fromDecimalComma(column: Column | null, value: Cell): Cell {
+  if (!column || typeof value !== 'string' || !['integer', 'number', 'numberOrText'].includes(column.type)) return value;
+  const text = value.trim();
+  if (!/^-?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,\d+)?$/.test(text)) return value;
+  return Number(text.replace(/[ \u00a0\u202f]/g, '').replace(',', '.'));
+}
+
 /** A cell's value in the JSON shape, or the reason it cannot be read. */
 export function readCell(column: Column, value: Cell | undefined): { value?: unknown; problem?: string } {
   if (isBlank(value)) return {};

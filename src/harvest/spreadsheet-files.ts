@@ -15,6 +15,8 @@ export interface RawRow {
   sheet: string;
   row: number;
   cells: Cell[];
+  /** From a CSV file separated by semicolons, as Excel writes where the decimal separator is a comma: numbers may be written 30,5 or 1 200. */
+  decimalComma?: boolean;
 }
 
 /**
@@ -67,7 +69,9 @@ const LF = 0x0a;
 async function* readCsv(files: { sheet: string; input: string | Readable }[]): AsyncGenerator<RawRow> {
   for (const { sheet, input } of files) {
     let row = 0;
-    for await (const cells of csvRecords(decodedText(typeof input === 'string' ? createReadStream(input) : input))) yield { sheet, row: ++row, cells };
+    let decimalComma = false;
+    const records = csvRecords(decodedText(typeof input === 'string' ? createReadStream(input) : input), (separator) => (decimalComma = separator === ';'));
+    for await (const cells of records) yield decimalComma ? { sheet, row: ++row, cells, decimalComma } : { sheet, row: ++row, cells };
   }
 }
 

@@ -3,7 +3,7 @@ import { executeBound } from '../records/record-inserts.js';
 import { parentsFirst } from './catalogue-json.js';
 import type { ImportSource, LocatedProblem, SourceLocation, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
-import { ABOUT_SHEET, type Cell, cellText, type Column, columnPath, getPath, readCell, setPath, type Sheet, SHEETS, SHEETS_BY_NAME } from './spreadsheet-columns.js';
+import { ABOUT_SHEET, type Cell, cellText, type Column, columnPath, fromDecimalComma, getPath, readCell, setPath, type Sheet, SHEETS, SHEETS_BY_NAME } from './spreadsheet-columns.js';
 import type { RawRow, Spreadsheet } from './spreadsheet-files.js';
 
 /**
@@ -178,7 +178,7 @@ class SheetReading {
         const cells: Cell[] = [];
         let given = false;
         for (let i = 0; i < header.length; i++) {
-          const value = raw.cells[i];
+          const value = raw.decimalComma ? fromDecimalComma(header[i] ?? null, raw.cells[i] ?? null) : raw.cells[i];
           const present = header[i] !== null && value != null && value !== '';
           cells.push(present ? (value instanceof Date ? cellText(value) : value) : null);
           given ||= present;

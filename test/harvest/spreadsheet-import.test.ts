@@ -372,6 +372,33 @@ describe('the template', () => {
     expect(fromCsv.data?.dataset).toEqual({ title: 'Stockholm paediatric epilepsy WGS', keywords: ['epilepsy', 'trio'] });
   });
 
+  it('reads numbers with a decimal comma from a semicolon-separated CSV (Swedish Excel), and refuses them where a comma separates fields', async () => {
+    const write = async (folder: string, separator: string, id: string) => {
+      await mkdir(folder, { recursive: true });
+      const sheets = newDatasets([id], ({ datasets }) => {
+        datasets![0]!.push('cohort.numberOfUniqueIndividuals', 'cohort.sequencing.assay', 'cohort.sequencing.meanCoverage');
+        // Excel's Swedish number format: a non-breaking space between thousands, a comma before the decimals.
+        datasets![1]!.push('1\u00a0200', 'WES', '30,5');
+      });
+      for (const [name, rows] of Object.entries(sheets)) {
+        await writeFile(path.join(folder, `${name}.csv`), rows.map((values) => values.map((value) => JSON.stringify(String(value))).join(separator)).join('\n'));
+      }
+    };
+    const swedish = path.join(dir, 'decimal-comma');
+    await write(swedish, ';', 'urn:test:sheet:decimal-comma');
+    expect(await importFile(swedish, { org: STOCKHOLM })).toMatchObject({ committed: true, created: 1, failed: 0 });
+    const { data } = await catalogue.gql(`{ dataset(id: "urn:test:sheet:decimal-comma") { cohort { numberOfUniqueIndividuals sequencing { meanCoverage } } } }`);
+    expect(data?.dataset.cohort).toEqual({ numberOfUniqueIndividuals: 1200, sequencing: { meanCoverage: 30.5 } });
+    // With commas between fields, "30,5" could be thirty and a half or three hundred and five: a problem, not a guess.
+    const english = path.join(dir, 'comma-separated');
+    await write(english, ',', 'urn:test:sheet:comma-separated');
+    const report = await importFile(english, { org: STOCKHOLM, dryRun: true });
+    expect(report.problems.map((p) => [p.sheet, p.field, p.message])).toEqual([
+      ['datasets', 'cohort.numberOfUniqueIndividuals', 'must be a whole number (got "1\u00a0200")'],
+      ['datasets', 'cohort.sequencing.meanCoverage', 'must be a number (got "30,5")'],
+    ]);
+  });
+
   it('reads a CSV saved by Excel as plain CSV on Swedish Windows (Windows-1252) with its å, ä and ö, next to UTF-8 files', async () => {
     const folder = path.join(dir, 'excel-csv');
     await mkdir(folder, { recursive: true });
