@@ -146,6 +146,7 @@ async function parsed(step: () => Found[], location: string, file: string, atEnd
     return step();
   } catch (error) {
     if (error instanceof NotACatalogue) throw new Error(`${file}: ${NOT_A_CATALOGUE_DOCUMENT}`);
+    if (error instanceof TooDeeplyNested) throw new Error(`${file}: ${error.message}`);
     throw new Error(`${file}: ${await syntaxProblem(location, atEnd, (error as Error).message)}`);
   }
 }
@@ -163,6 +164,15 @@ async function syntaxProblem(location: string, atEnd: boolean, parserMessage: st
 }
 
 class NotACatalogue extends Error {}
+
+/**
+ * How deep a document may nest, its top-level object counted: a catalogue record needs a handful of levels, and
+ * checking a value far deeper (a hundred thousand nested arrays) would overflow the stack of the record rules.
+ */
+const MAX_DOCUMENT_DEPTH = 64;
+
+/** A value nested deeper than MAX_DOCUMENT_DEPTH, named by its key and its place in the section. */
+class TooDeeplyNested extends Error {}
 
 /**
  * An assembler whose strings are copies: the parser's are slices of its read block, so a record's identifier
@@ -208,8 +218,10 @@ class TopLevelWalker {
       }
       const opens = token.name === 'startObject' || token.name === 'startArray';
       const closes = token.name === 'endObject' || token.name === 'endArray';
-      if (opens) this.depth++;
-      else if (closes) this.depth--;
+      if (opens && ++this.depth > MAX_DOCUMENT_DEPTH) {
+        const where = this.mode === 'peek' || this.mode === 'elements' ? `"${this.key}" element ${this.position}` : `"${this.key}"`;
+        throw new TooDeeplyNested(`${where} is nested deeper than ${MAX_DOCUMENT_DEPTH} levels; no catalogue record needs that many`);
+      } else if (closes) this.depth--;
       switch (this.mode) {
         case 'keys':
           if (token.name === 'keyValue') {

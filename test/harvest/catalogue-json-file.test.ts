@@ -127,6 +127,13 @@ describe('an example-catalogue file read record by record', () => {
     await expect(openImportFile(await fileOf('[{"recordType": "Dataset"}]'), null)).rejects.toThrow(/not an example-catalogue document/);
   });
 
+  it('refuses a file nested deeper than any catalogue record is, naming the record, instead of overflowing the stack', async () => {
+    const deep = await fileOf(`{"records": [{"recordType": "Study", "id": "a", "title": "A"}, {"recordType": "Dataset", "id": "x", "title": ${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`);
+    await expect(openImportFile(deep, null)).rejects.toThrow(/^file-\d+\.json: "records" element 2 is nested deeper than 64 levels/);
+    // A record of the usual depth (cohort.sequencing, accessRoute.steps[].body) is far from it.
+    expect((await recordsOf(await catalogueJsonFileSource(await fileOf(JSON.stringify(example)), 'x.json', null))).length).toBeGreaterThan(0);
+  });
+
   it('refuses a file that is not UTF-8, naming the line and column, instead of replacing its letters', async () => {
     // Saved in Windows-1252 (Latin-1 agrees on "ä"): the bytes of "Sällsynta" are not UTF-8.
     const text = '{\n  "records": [\n    {"recordType": "Study", "id": "a", "title": "Sällsynta"}\n  ]\n}';
