@@ -8,7 +8,8 @@ const CR = 0x0d;
  * The records of a CSV text (RFC 4180), read chunk by chunk as it is decoded (text-encoding.ts): fields separated
  * by commas, or by semicolons when the first line has them and no comma (Excel's CSV where the decimal separator
  * is a comma, as in Swedish); a field quoted with `"` holds separators, line breaks and doubled quotes; records end
- * with CRLF, LF or CR. A byte-order mark is dropped, empty lines are skipped, records may differ in length. A stray
+ * with CRLF, LF or CR. A first line `sep=;` (or `sep=,`), as files meant for Excel have, names the separator
+ * and is no record. A byte-order mark is dropped, empty lines are skipped, records may differ in length. A stray
  * quote, or a quoted field never closed, is an error naming its line. (csv-parse, used before, spent twice the CPU
  * and more through its stream.)
  */
@@ -18,10 +19,13 @@ export async function* csvRecords(chunks: AsyncIterable<string>, onSeparator?: (
   let head = '';
   const start = () => {
     const text = head.replace(/^\uFEFF/, '');
-    const firstLine = text.split(/[\r\n]/, 1)[0];
-    const separator = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
+    const firstLine = text.split(/[\r\n]/, 1)[0]!;
+    // Excel's "sep=;" line, which files meant for Excel start with, names the separator and is no row.
+    const declared = /^"?sep=([,;])"?$/i.exec(firstLine.trim())?.[1] as ',' | ';' | undefined;
+    const separator = declared ?? (firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',');
     onSeparator?.(separator);
-    return { parser: new CsvParser(separator), text };
+    if (!declared) return { parser: new CsvParser(separator), text };
+    return { parser: new CsvParser(separator, 2), text: text.slice(firstLine.length).replace(/^(\r\n|\r|\n)/, '') };
   };
   for await (let text of chunks) {
     if (!parser) {
@@ -47,8 +51,9 @@ class CsvParser {
   /** Length the pending text must reach before it is parsed again (doubling, so a long record is not re-read per chunk). */
   private wanted = 0;
 
-  constructor(delimiter: ',' | ';') {
+  constructor(delimiter: ',' | ';', firstLine = 1) {
     this.delimiter = delimiter.charCodeAt(0);
+    this.line = firstLine;
   }
 
   /** The records complete in the text so far (all of them at the end). */

@@ -48,6 +48,13 @@ describe('csvRecords', () => {
     expect(await read(['a,b,', '\n,'])).toEqual([['a', 'b', ''], ['', '']]);
   });
 
+  it('takes the separator a first "sep=" line names (files meant for Excel) and reads that line as no record', async () => {
+    expect(await read(['sep=;\r\nid;title\r\na;b,c\r\n'])).toEqual([['id', 'title'], ['a', 'b,c']]);
+    expect(await read(['\uFEFFsep=,\n', 'id,title\nx,"y;z"\n'])).toEqual([['id', 'title'], ['x', 'y;z']]);
+    // Line numbers stay those of the file.
+    await expect(read(['sep=;\nid;title\n"a"b;c\n'])).rejects.toThrow('line 3:');
+  });
+
   it('says on which line a stray or unclosed quote is', async () => {
     await expect(read(['id,title\n"a\nb",c\nd,e"f\n'])).rejects.toThrow('line 4: a quote inside a field that does not start with one (quote the field and double the quote)');
     await expect(read(['id,title\n"a"b,c\n'])).rejects.toThrow('line 2: "b" after a closing quote, where a separator or the end of the line belongs');
