@@ -18,6 +18,7 @@ import {
 } from './catalogue-json.js';
 import type { ImportSource, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
+import { ownCopy } from '../core/own-copy.js';
 import { utf8Text } from './text-encoding.js';
 
 /** stream-chain's `none` (a registered symbol): given to the parser, it ends the input. */
@@ -175,13 +176,12 @@ const MAX_DOCUMENT_DEPTH = 64;
 class TooDeeplyNested extends Error {}
 
 /**
- * An assembler whose strings are copies: the parser's are slices of its read block, so a record's identifier
- * kept after its batch (the import remembers every identifier) would keep the whole block, and the file's
- * text would pile up in memory after all. Prepending and cutting a character makes the engine copy.
+ * An assembler whose strings are copies of the parser's slices of its read block: a record's identifier kept
+ * after its batch would otherwise keep the whole block, and the file's text would pile up in memory after all.
  */
 class DetachingAssembler extends Assembler {
   override stringValue(value: string): void {
-    super.stringValue(value.length < 13 ? value : ` ${value}`.slice(1));
+    super.stringValue(ownCopy(value));
   }
 }
 

@@ -1,4 +1,4 @@
-import { ownCopy } from './spreadsheet-columns.js';
+import { ownCopy } from '../core/own-copy.js';
 
 const QUOTE = 0x22;
 const LF = 0x0a;

@@ -30,8 +30,6 @@ export interface StandIns {
    * organisation the source speaks for operates; null when it operates none (or several: no guess).
    */
   hdab: string | null;
-  /** Studies the source names that this catalogue cannot describe, with what each lacks (see studiesLacking). */
-  studiesLacking: ReadonlyMap<string, string[]>;
 }
 
 /**
@@ -58,7 +56,7 @@ export function studiesLacking(studies: readonly Json[]): Map<string, string[]> 
  * and the labels of the source's themes for missing keywords. An activity that generated it and is no study
  * this catalogue can describe is left out. Each fill is a warning.
  */
-export function withMandatoryFilled(dataset: Json, standIns: StandIns, warn: Warn): Json {
+export function withMandatoryFilled(dataset: Json, standIns: StandIns, lackingStudies: ReadonlyMap<string, string[]>, warn: Warn): Json {
   const filled = { ...dataset };
   if (!String(dataset.description ?? '').trim() && dataset.title) {
     filled.description = dataset.title;
@@ -75,7 +73,7 @@ export function withMandatoryFilled(dataset: Json, standIns: StandIns, warn: War
     }
   }
   filled.distributions = distributions;
-  const missing = dataset.wasGeneratedBy ? standIns.studiesLacking.get(dataset.wasGeneratedBy) : undefined;
+  const missing = dataset.wasGeneratedBy ? lackingStudies.get(dataset.wasGeneratedBy) : undefined;
   if (missing) {
     filled.wasGeneratedBy = null;
     warn(dataset.id, 'wasGeneratedBy', `the activity that generated it ("${dataset.wasGeneratedBy}") states no ${missing.join(' and no ')} (a study here has both); left out`, 'LEFT_OUT');
@@ -103,14 +101,14 @@ export function withMandatoryFilled(dataset: Json, standIns: StandIns, warn: War
   return filled;
 }
 
-/** What this catalogue knows beyond the source's records (see StandIns). */
-export async function standInsFor(em: EntityManager, organisation: string, studies: readonly Json[]): Promise<StandIns> {
+/** The health data access body that answers here for what a source publishes (see StandIns.hdab). */
+export async function standInsFor(em: EntityManager, organisation: string): Promise<StandIns> {
   const bodies = await em.find(
     DataAccessBody,
     { kind: DataAccessBodyKind.HDAB, operatedBy: { identifier: organisation }, status: RecordStatus.PUBLISHED },
     { fields: ['identifier'], limit: 2 },
   );
-  return { hdab: bodies.length === 1 ? bodies[0].identifier : null, studiesLacking: studiesLacking(studies) };
+  return { hdab: bodies.length === 1 ? bodies[0].identifier : null };
 }
 
 /**

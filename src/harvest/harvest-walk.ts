@@ -1,6 +1,7 @@
 import type * as RDF from '@rdfjs/types';
 import { dcat, fdp, hydra, ldp } from '../dcat/namespaces.js';
 import { r3d } from '../dcat/vocabularies.js';
+import { ownCopy } from '../core/own-copy.js';
 import { QuadIndex } from '../dcat/rdf/quad-index.js';
 import { HarvestMode } from './harvest-run.entity.js';
 import { HarvestSourceKind } from './harvest-source.entity.js';
@@ -69,7 +70,9 @@ async function walkListing(url: string, options: WalkOptions): Promise<SourceWal
     options.read(page.quads);
     // hydra:nextPage is the older Hydra term that CKAN's DCAT endpoints wrote before hydra:next.
     const link = (term: RDF.NamedNode) => page!.quads.find((quad) => quad.predicate.equals(term))?.object.value;
-    next = ownCopy(link(hydra('next')) ?? link(hydra('nextPage')) ?? null);
+    // A link of its own (core/own-copy.ts): kept in `visited`, the parser's slice would keep its page alive.
+    const following = link(hydra('next')) ?? link(hydra('nextPage'));
+    next = following === undefined ? null : ownCopy(following);
     page = null;
   }
   return { mode, fetched, failures: [] };
@@ -106,14 +109,6 @@ async function walkFairDataPoint(url: string, options: WalkOptions): Promise<Sou
   return { mode: HarvestMode.FULL, fetched, failures };
 }
 
-/**
- * A parsed IRI as a string of its own: the parser's are slices of the document's text, and one kept (a page
- * visited) would keep the whole page alive until the walk ends.
- */
-function ownCopy(iri: string | null): string | null {
-  return iri === null ? null : Buffer.from(iri, 'utf8').toString('utf8');
-}
-
 /** The resources `owner` links to with `relation`, directly or through the LDP containers it owns. */
 function members(index: QuadIndex, owner: RDF.Term, relation: RDF.NamedNode): string[] {
   const found = new Set(index.iris(owner, relation));
@@ -122,7 +117,7 @@ function members(index: QuadIndex, owner: RDF.Term, relation: RDF.NamedNode): st
     if (index.iri(quad.subject, ldp('hasMemberRelation')) !== relation.value) continue;
     for (const member of index.iris(quad.subject, ldp('contains'))) found.add(member);
   }
-  return [...found].map((iri) => ownCopy(iri)!);
+  return [...found].map(ownCopy);
 }
 
 /** The query variables a listing advertises in a Hydra search template (hydra:search / hydra:mapping). */

@@ -13,7 +13,7 @@ import { RecordService } from '../records/record-service.js';
 import { systemActor } from '../records/viewer.js';
 import { Study } from '../studies/study.entity.js';
 import { catalogueJsonSource } from './catalogue-json.js';
-import { conformanceWarnings, standInsFor, withMandatoryFilled } from './harvest-conformance.js';
+import { conformanceWarnings, standInsFor, studiesLacking, withMandatoryFilled } from './harvest-conformance.js';
 import { SourceProblem } from './harvest-fetch.js';
 import { type HarvestError, HarvestedDataset, HarvestMode, HarvestOutcome, HarvestRun } from './harvest-run.entity.js';
 import { HarvestSource, type HarvestSourceKind } from './harvest-source.entity.js';
@@ -142,8 +142,9 @@ async function writeReading(
   const others = await em.find(HarvestedDataset, { identifier: { $in: datasets.map((d) => d.id) } }, { populate: ['source'] });
   const claimedElsewhere = new Map(others.filter((claim) => !claims.has(claim.identifier)).map((claim) => [claim.identifier, claim]));
   const local = new Set((await em.find(Dataset, { identifier: { $in: datasets.map((d) => d.id) } }, { fields: ['identifier'] })).map((d) => d.identifier));
+  const standIns = await standInsFor(em, target.organisation);
   const studies = reading.records.filter((record) => record.recordType === 'Study');
-  const standIns = await standInsFor(em, target.organisation, studies);
+  const lackingStudies = studiesLacking(studies);
   const withdrawnAtSource = new Map<string, string>();
   const accepted: Json[] = [];
   const filled: HarvestError[] = [];
@@ -161,7 +162,7 @@ async function writeReading(
     } else if (dataset.status === 'withdrawn') {
       withdrawnAtSource.set(dataset.id, dataset.withdrawalReason || 'withdrawn at source');
     } else {
-      accepted.push(withMandatoryFilled(dataset, standIns, (identifier, field, message, code) => filled.push({ identifier, iri, field, message, code })));
+      accepted.push(withMandatoryFilled(dataset, standIns, lackingStudies, (identifier, field, message, code) => filled.push({ identifier, iri, field, message, code })));
     }
     seen.add(dataset.id);
   }
@@ -171,7 +172,7 @@ async function writeReading(
     publications: await notHeldElsewhere(em, Publication, reading.publications, reading, 'Publication'),
     records: [
       ...accepted,
-      ...(await notHeldElsewhere(em, Study, studies.filter((study) => !standIns.studiesLacking.has(study.id)), reading, 'Study')),
+      ...(await notHeldElsewhere(em, Study, studies.filter((study) => !lackingStudies.has(study.id)), reading, 'Study')),
       ...(await notHeldElsewhere(em, HealthEconomicEvaluation, reading.records.filter((r) => r.recordType === 'HealthEconomicEvaluation'), reading, 'HealthEconomicEvaluation')),
     ],
   };

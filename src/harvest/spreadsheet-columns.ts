@@ -338,11 +338,6 @@ const PART_SEPARATOR = '|';
 
 const isBlank = (value: Cell | undefined): value is null | undefined => value == null || (typeof value === 'string' && value.trim() === '');
 
-/**
- * A cell's text as a string of its own: a reader's text is a slice of the chunk it was read from, so one kept
- * value (an import remembers every identifier) would keep that whole chunk, and over a sheet every chunk, alive.
- */
-export const ownCopy = (text: string): string => ` ${text}`.slice(1);
 
 /** A cell as text; a date cell (midnight UTC, as Excel stores a date) as YYYY-MM-DD. */
 export function cellText(value: Exclude<Cell, null>): string {

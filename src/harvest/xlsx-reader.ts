@@ -4,7 +4,8 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { type Cell, ownCopy } from './spreadsheet-columns.js';
+import { ownCopy } from '../core/own-copy.js';
+import type { Cell } from './spreadsheet-columns.js';
 import type { RawRow, Spreadsheet } from './spreadsheet-files.js';
 
 /**
