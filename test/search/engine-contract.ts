@@ -1225,6 +1225,33 @@ export function searchEngineContract(
           expect(result.facets).toEqual(referenceFacets(matchedDocs, filter, visibility, FACET_FIELDS));
         }
       });
+
+      it('narrows a relevance-ranked query by facet filters, in its pages and its totals', async () => {
+        const query = 'cancer genomes';
+        const matched = new Set(await idsFor({ query, visibility: ADMIN, first: 1000 }));
+        const matchedDocs = FIXTURES.filter((doc) => matched.has(doc.id));
+        const filters: DatasetSearchFilter[] = [
+          { assays: ['WGS'] },
+          { publisherIds: [ORG.vgr, ORG.uppsala, ORG.orebro] },
+          { individualsRanges: ['1000-9999'], assays: ['WGS', 'WES'] },
+        ];
+        for (const filter of filters) {
+          for (const [, visibility] of VISIBILITIES) {
+            for (const [, individuals] of VIEWS) {
+              const expected = referenceSearch(matchedDocs, filter, visibility, 'TITLE', individuals);
+              expect(expected.length).toBeLessThan(matched.size);
+              const base = request({ query, filter, visibility, individuals, sort: 'RELEVANCE', first: 1000, facets: [] });
+              const whole = await engine.search(base);
+              expect(whole.hits.map((hit) => hit.id).sort()).toEqual([...expected].sort());
+              expect(whole.totalCount).toBe(expected.length);
+              const { ids } = await pageThrough(base, 2);
+              expect(ids).toEqual(whole.hits.map((hit) => hit.id));
+              const faceted = await engine.search({ ...base, facets: FACET_FIELDS });
+              expect(faceted.facets).toEqual(referenceFacets(matchedDocs, filter, visibility, FACET_FIELDS, individuals));
+            }
+          }
+        }
+      });
     });
 
     describe('writes', () => {

@@ -28,7 +28,7 @@ import {
   textLevels,
   textMatchTags,
   textScoreSql,
-  textTableAnswers,
+  textTableMatches,
   type TextLevel,
   type WordLexemes,
 } from './text-match.js';
@@ -144,13 +144,13 @@ interface SummarySql {
 
 /**
  * The page and the summary (totals, facets) in one statement: one round trip, one plan each. A search by words
- * without facet filters reads the narrow text table (text-match.ts) for its totals without facets and for its
- * relevance page; that page comes from the first of `levels`, and textPageSql reads the next while
- * pageDecided says it is not the page yet.
+ * that the narrow text table can match (text-match.ts) reads it for its totals, for its relevance page (from
+ * the first of `levels`; textPageSql reads the next while pageDecided says it is not the page yet) and, with
+ * facets, for the datasets the narrow facet table counts; facet filters then narrow it through that table.
  */
 export function searchSql(query: DatasetQuery, table: string, text: ExpandedWord[]): { text: string; values: unknown[]; levels: TextLevel[] | null } {
   const params = new SqlParameters();
-  const textTable = textTableAnswers(query, text) ? text : null;
+  const textTable = textTableMatches(text) ? text : null;
   const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable, query.after ? Number(query.after.key) : null) : null;
   const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params) : pageSql(query, table, text, params);
   const summary: SummarySql =
@@ -158,10 +158,12 @@ export function searchSql(query: DatasetQuery, table: string, text: ExpandedWord
       ? answeredByCounts(query)
         ? summaryFromCountsSql(query, table, params)
         : query.words.length === 0 && query.facets.length > 0
-          ? narrowSummarySql(query, table, params)
-          : textTable && query.facets.length === 0
-            ? textTableTotalsSql(query, table, textTable, params)
-            : liveSummarySql(query, table, text, params)
+          ? narrowSummarySql(query, table, params, null)
+          : textTable && query.facets.length > 0
+            ? narrowSummarySql(query, table, params, `id IN (SELECT id FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, textMatchTags(textTable), params, false)})`)
+            : textTable
+              ? textTableTotalsSql(query, table, textTable, params)
+              : liveSummarySql(query, table, text, params)
       : { select: `json_build_object('total', 0, 'individuals', 0, 'facets', '[]'::json)` };
   return {
     text: `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary, ${hitsSql(query, page)} AS hits`,
@@ -188,13 +190,28 @@ export function pageDecided(query: DatasetQuery, levels: TextLevel[], index: num
   return query.first === 0 || levelDecides(levels[index]!, query.first, hits, index === levels.length - 1);
 }
 
-/** The conditions a row of the text table meets: visibility, the filters no facet ignores, and `tags`. */
-function textTableWhere(query: DatasetQuery, tags: string, params: SqlParameters): string {
-  return [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params), `terms @@ ${params.add(tags)}::tsquery`].join(' AND ');
+/**
+ * The conditions a row of the text table meets: visibility, the filters no facet ignores, `tags` and, unless the
+ * facets count them apart, the facet filters, met by the dataset's row of the narrow facet table.
+ */
+function textTableWhere(query: DatasetQuery, table: string, tags: string, params: SqlParameters, facetFilters: boolean): string {
+  const where = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params), `terms @@ ${params.add(tags)}::tsquery`];
+  if (facetFilters && query.facetFilters.length > 0) {
+    // The size expression binds the view's threshold: only where a size filter reads it (every parameter must be used).
+    const filters = query.facetFilters.map((filter) =>
+      filter.kind === 'values'
+        ? filter.facet.multiValued
+          ? listFilterSql(table, filter.facet, params.add(filter.values))
+          : facetFilterSql(filter, '', params)
+        : facetFilterSql(filter, individualsSql(query.individuals, params).shown, params),
+    );
+    where.push(`id IN (SELECT id FROM ${table}_facets WHERE ${filters.join(' AND ')})`);
+  }
+  return where.join(' AND ');
 }
 
 function textTablePageSql(query: DatasetQuery, table: string, text: WordLexemes[], level: TextLevel, params: SqlParameters): string {
-  const where = textTableWhere(query, level.tags, params);
+  const where = textTableWhere(query, table, level.tags, params, true);
   const score = textScoreSql(text, (value) => params.add(value));
   const keyset = query.after ? keysetSql(query.after, params) : 'TRUE';
   return `SELECT id, score, score::text AS key FROM (
@@ -208,7 +225,7 @@ function textTableTotalsSql(query: DatasetQuery, table: string, text: WordLexeme
   const { shown } = individualsSql(query.individuals, params);
   return {
     select: `(SELECT json_build_object('total', count(*), 'individuals', coalesce(sum(${shown}), 0), 'facets', '[]'::json)
-                FROM ${textTableName(table)} WHERE ${textTableWhere(query, textMatchTags(text), params)})`,
+                FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, textMatchTags(text), params, true)})`,
   };
 }
 
@@ -417,14 +434,16 @@ function liveSummarySql(query: DatasetQuery, table: string, text: ExpandedWord[]
 }
 
 /**
- * Without words every condition is on the narrow tables of facet-counts.ts, which count totals and facets in
- * one pass: over the groups of datasets where they can tell the filters and the view apart, over the datasets
- * otherwise (a minimum cohort size, a disclosure threshold above the small sizes). A list facet's filter there
- * matches the keys of the lists sharing a value with it.
+ * Counted on the narrow tables of facet-counts.ts, which count totals and facets in one pass: without words over
+ * the groups of datasets where they can tell the filters and the view apart, over the datasets otherwise (words,
+ * a minimum cohort size, a disclosure threshold above the small sizes). A list facet's filter there matches the
+ * keys of the lists sharing a value with it. `matching` restricts the datasets to those the words match (the
+ * text table's ids): counting every match of a common word in the projection's wide rows took over a second at
+ * 100k (BENCHMARKS.md).
  */
-function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParameters): SummarySql {
+function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParameters, matching: string | null): SummarySql {
   const view = query.individuals;
-  const grouped = groupsAnswer(query);
+  const grouped = matching === null && groupsAnswer(query);
   const rows = grouped
     ? groupRows(table, view.kind === 'EXACT' ? view : { kind: 'DISCLOSED', threshold: params.add(view.threshold) })
     : datasetRows(table, individualsSql(view, params).shown);
@@ -432,7 +451,7 @@ function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParamet
   // counts have it, so the pass reads only the rows that pass the filter.
   const [only, ...others] = query.facetFilters;
   const ownFromCounts = only && others.length === 0 && isDisjunctive(only.facet.field) && answeredByCounts({ ...query, facetFilters: [] });
-  const visible = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)];
+  const visible = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params), ...(matching ? [matching] : [])];
   return countedSummarySql({
     table,
     rows,

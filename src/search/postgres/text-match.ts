@@ -1,4 +1,4 @@
-import { weightTiers, type DatasetQuery, type TextField } from '../query-model.js';
+import { weightTiers, type TextField } from '../query-model.js';
 import { TEXT_VECTORS as VECTORS, TEXT_WEIGHT_CLASS } from './postgres-schema.js';
 
 /**
@@ -39,14 +39,10 @@ export function lexemesOf(row: Record<string, unknown>): string[][] | null {
 /**
  * The narrow table answers when every word is one lexeme (or none: a stop word) in each vector, as almost every
  * word is, and some word is a lexeme somewhere; a word the parser splits (a phrase in the projection's query) is
- * left to the projection. Facet filters need the projection's columns.
+ * left to the projection.
  */
-export function textTableAnswers(query: DatasetQuery, words: { lexemes: string[][] | null; similar: string[] }[]): words is WordLexemes[] {
-  return (
-    query.facetFilters.length === 0 &&
-    words.every((word) => word.lexemes !== null && word.lexemes.every((lexemes) => lexemes.length <= 1)) &&
-    textMatchTags(words as WordLexemes[]) !== ''
-  );
+export function textTableMatches(words: { lexemes: string[][] | null; similar: string[] }[]): words is WordLexemes[] {
+  return words.every((word) => word.lexemes !== null && word.lexemes.every((lexemes) => lexemes.length <= 1)) && textMatchTags(words as WordLexemes[]) !== '';
 }
 
 // ---------------------------------------------------------------------------------------------------------
