@@ -100,6 +100,11 @@ const QUERIES: Record<string, string> = {
   'permittedFor HMB/SE + duoPermission=HMB':
     '{ datasets(first: 20, filter: { duoPermission: [\"HMB\"], permittedFor: { primaryPurpose: HEALTH_MEDICAL_BIOMEDICAL, country: "SE" } }) { totalCount edges { node { title } } } }',
   'page of 50 with all nested fields': PAGE_OF_50,
+  // What the web catalogue sends for a search: words with every facet. A word nearly every dataset has counts
+  // every dataset; two words and a filter narrow by both.
+  'full text "cohort" (every dataset) + facets': '{ datasets(query: "cohort", first: 20) { totalCount edges { node { title } } facets { field buckets { value count } } } }',
+  'words "whole-genome leukaemia" + disease filter + facets':
+    '{ datasets(query: "whole-genome leukaemia", first: 20, filter: { diseases: ["MONDO:0004992"] }) { totalCount edges { node { title } } facets { field buckets { value count } } } }',
 };
 
 /** The search whose engine request is the fastest: what a GraphQL search costs besides it weighs most there. */

@@ -94,9 +94,16 @@ export function snapshotSql(table: string, words: QueryWord[], statementTimeoutM
   const statements = [
     'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     `SET LOCAL work_mem = '${SEARCH_WORK_MEM}'`,
+    // A search statement runs for milliseconds; compiling it (a server's default jit = on, over jit_above_cost)
+    // cost 50-165 ms more on every large one (BENCHMARKS.md). Embedded PostgreSQL has no JIT.
+    'SET LOCAL jit = off',
     `SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`,
   ];
   if (statementTimeoutMs > 0) statements.push(`SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
+  // The planner costs a text match as one operator, however many tagged words it tests: with several words a
+  // match tests dozens per row, and scanning every row for them took about twice as long as the text index's
+  // bitmap of the same rows (8 of 9 multi-word searches at 100k; BENCHMARKS.md). One word: its own choice.
+  if (words.length > 1) statements.push('SET LOCAL enable_seqscan = off');
   statements.push(`LOCK TABLE ${table} IN ACCESS SHARE MODE`);
   if (words.length > 0) statements.push(expandWordsSql(`${table}_words`, words, literal));
   return statements.join('; ');
