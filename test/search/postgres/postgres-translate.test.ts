@@ -83,6 +83,18 @@ describe('PostgreSQL translation', () => {
     expect(text).not.toContain('dataset_search_groups');
   });
 
+  it('counts the facets of words over the narrow table, and walks the id index for the best level only for a known word', () => {
+    const rows = (similar: string[]) => [{ similar, lexemes_w: ['scout'], lexemes_s: ['scout'], lexemes_e: ['scout'] }];
+    const query = model({ query: 'Scout', sort: 'RELEVANCE', facets: ['assay'] });
+    const known = searchSql(query, 'dataset_search', expandedWords(query.words, rows(['scout', 'scouts']))).text;
+    expect(known).toMatch(/FROM dataset_search_facets WHERE .* AND id IN \(SELECT id FROM dataset_search_text WHERE/);
+    expect(known).not.toContain('base AS MATERIALIZED');
+    expect(known).toContain('ORDER BY id ASC LIMIT');
+    // In no title or subject: the level is small or empty, and walking the index would read every row.
+    const unknown = searchSql(query, 'dataset_search', expandedWords(query.words, rows(['scouts']))).text;
+    expect(unknown).toContain(`ORDER BY (id || '') COLLATE "C" ASC LIMIT`);
+  });
+
   it('reads the own facet of a single filter from the maintained counts, and the rest from the rows passing it', () => {
     const { text } = searchSql(model({ filter: { assays: ['WGS'] }, facets: ['assay', 'publisher'] }), 'dataset_search', []);
     expect(text).toMatch(/FROM dataset_search_counts\s+WHERE facet = \$\d+/);
