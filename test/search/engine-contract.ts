@@ -812,8 +812,10 @@ function oversized(n: number, parts: { disease?: boolean; build?: boolean; text?
 export function searchEngineContract(
   name: string,
   makeEngine: () => Promise<{ engine: SearchEngine; cleanup: () => Promise<void> }>,
+  /** How this engine is set up, when the suite runs it more than one way. */
+  variant?: string,
 ): void {
-  describe(`SearchEngine contract: ${name}`, () => {
+  describe(`SearchEngine contract: ${name}${variant ? ` (${variant})` : ''}`, () => {
     let engine: SearchEngine;
     let cleanup: (() => Promise<void>) | undefined;
 
@@ -1223,6 +1225,22 @@ export function searchEngineContract(
           expect(result.hits.map((hit) => hit.id)).toEqual(expected);
           expect(result.totalCount).toBe(expected.length);
           expect(result.facets).toEqual(referenceFacets(matchedDocs, filter, visibility, FACET_FIELDS));
+        }
+      });
+
+      it('counts every facet of a search by words exactly, for every caller and view', async () => {
+        // A word in most titles, one in some, a typo, and words matching nothing.
+        for (const query of ['genomes', 'cancer', 'epilepsie', 'cancer genomes', 'zebrafish']) {
+          const matched = new Set(await idsFor({ query, visibility: ADMIN, first: 1000 }));
+          const docs = FIXTURES.filter((doc) => matched.has(doc.id));
+          for (const [, visibility] of VISIBILITIES) {
+            for (const [, individuals] of VIEWS) {
+              const result = await engine.search(request({ query, visibility, individuals, facets: FACET_FIELDS }));
+              expect(result.totalCount).toBe(referenceSearch(docs, {}, visibility, 'TITLE', individuals).length);
+              expect(result.individuals).toBe(referenceIndividuals(docs, {}, visibility, individuals));
+              expect(result.facets).toEqual(referenceFacets(docs, {}, visibility, FACET_FIELDS, individuals));
+            }
+          }
         }
       });
 

@@ -17,6 +17,24 @@ searchEngineContract('postgres', async () => {
   };
 });
 
+// Every search by words that allows it counts its facets as the catalogue's less the datasets the words do not
+// match (the engine does so for words most datasets have): the same answers as counting the matches.
+searchEngineContract(
+  'postgres',
+  async () => {
+    const database = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: database.url, max: 6 });
+    return {
+      engine: new PostgresSearchEngine({ pool, countOutsideShare: 0 }),
+      cleanup: async () => {
+        if (!pool.ended) await pool.end();
+        await database.drop();
+      },
+    };
+  },
+  "facets of words counted from the catalogue's",
+);
+
 describe('PostgreSQL engine: languages', () => {
   let engine: PostgresSearchEngine;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -7,6 +7,7 @@ import {
   TEXT_FIELDS,
   encodeCursor,
   valueFacet,
+  VALUE_FACETS,
   weightTiers,
   type CursorKey,
   type CursorKeyTypes,
@@ -154,8 +155,15 @@ interface SummarySql {
  * that the narrow text table can match (text-match.ts) reads it for its totals, for its relevance page (from
  * the first of `levels`; textPageSql reads the next while pageDecided says it is not the page yet) and, with
  * facets, for the datasets the narrow facet table counts; facet filters then narrow it through that table.
+ * `countOutside` (words most datasets match): a search by words without filters counts its facets as the whole
+ * catalogue's maintained counts less the datasets the words do not match (outsideSql).
  */
-export function searchSql(query: DatasetQuery, table: string, text: ExpandedWord[]): { text: string; values: unknown[]; levels: TextLevel[] | null } {
+export function searchSql(
+  query: DatasetQuery,
+  table: string,
+  text: ExpandedWord[],
+  countOutside = false,
+): { text: string; values: unknown[]; levels: TextLevel[] | null } {
   const params = new SqlParameters();
   const textTable = textTableMatches(text) ? text : null;
   const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable, query.after ? Number(query.after.key) : null) : null;
@@ -166,7 +174,9 @@ export function searchSql(query: DatasetQuery, table: string, text: ExpandedWord
         ? summaryFromCountsSql(query, table, params)
         : query.words.length === 0 && query.facets.length > 0
           ? narrowSummarySql(query, table, params, null)
-          : textTable && query.facets.length > 0
+          : textTable && query.facets.length > 0 && countOutside && answeredByCounts({ ...query, words: [] })
+            ? summaryFromCountsSql(query, table, params, outsideSql(query, table, textTable, params))
+            : textTable && query.facets.length > 0
             ? narrowSummarySql(query, table, params, `id IN (SELECT id FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, textMatchTags(textTable), params, false)})`)
             : textTable
               ? textTableTotalsSql(query, table, textTable, params)
@@ -553,40 +563,69 @@ function facetSql(field: FacetField, condition: string, params: SqlParameters): 
  * Totals and facets of the whole visible catalogue from the maintained counts (postgres-schema.ts),
  * summed over the status and owner groups the caller may see: a few hundred rows instead of every dataset.
  */
-function summaryFromCountsSql(query: DatasetQuery, table: string, params: SqlParameters): SummarySql {
-  const counts = countsSql(query, table, params);
+function summaryFromCountsSql(query: DatasetQuery, table: string, params: SqlParameters, outside?: string): SummarySql {
+  const counts = countsSql(query, table, params, outside !== undefined);
   const facets = query.facets.map(counts.facet);
   const totals = query.withTotals ? counts.totals : `0, 'individuals', 0`;
   return {
+    ...(outside ? { with: outside } : {}),
     select: `json_build_object('total', ${totals}, 'facets', ${facets.length === 0 ? `'[]'::json` : `json_build_array(${facets.join(', ')})`})`,
   };
 }
 
-/** Reads of the maintained counts over the groups the caller may see: a facet's buckets, and the totals. */
-function countsSql(query: DatasetQuery, table: string, params: SqlParameters): { facet: (field: FacetField) => string; totals: string } {
+/**
+ * The narrow rows (facets table) of the visible datasets the words do not match, with their size in the
+ * request's view as `shown`: a CTE named `outside`.
+ */
+function outsideSql(query: DatasetQuery, table: string, text: WordLexemes[], params: SqlParameters): string {
+  const columns = VALUE_FACETS.map((facet) => (facet.multiValued ? `${columnOf(facet.document)}_key` : columnOf(facet.document)));
+  const visible = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)].join(' AND ');
+  return `outside AS MATERIALIZED (
+    SELECT ${columns.join(', ')}, ${individualsSql(query.individuals, params).shown} AS shown FROM ${table}_facets
+    WHERE ${visible} AND id IN (SELECT id FROM ${textTableName(table)} WHERE ${visible} AND NOT (terms @@ ${params.add(textMatchTags(text))}::tsquery)))`;
+}
+
+/**
+ * Reads of the maintained counts over the groups the caller may see: a facet's buckets, and the totals. With
+ * `outside` (outsideSql), the datasets it holds are taken off every count.
+ */
+function countsSql(query: DatasetQuery, table: string, params: SqlParameters, outside = false): { facet: (field: FacetField) => string; totals: string } {
   const visible = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)].join(' AND ');
   const view = query.individuals;
   const disclosed = view.kind === 'DISCLOSED' ? `(low = -1 OR low >= ${params.add(view.threshold)}::int)` : 'TRUE';
   const people = view.kind === 'EXACT' ? 'exact_sum' : `CASE WHEN ${disclosed} THEN rounded_sum ELSE 0 END`;
   const counts = `${table}_counts`;
+  // Each outside dataset as a row of -1 under each of its values.
+  const lessOutside = (values: string) => (outside ? ` UNION ALL SELECT value, -1, -coalesce(o.shown, 0) FROM ${values}` : '');
   const facet = (field: FacetField): string => {
     if (field === 'individuals') {
       const facet = params.add(COUNTED_SIZE_FACETS[view.kind]);
       const keys = params.add(INDIVIDUALS_RANGES.map((range) => range.key));
+      const ranges = INDIVIDUALS_RANGES.map(({ key, min, max }) => `WHEN o.shown >= ${min}${max === null ? '' : ` AND o.shown <= ${max}`} THEN '${key}'`);
       return `(SELECT coalesce(json_agg(json_build_object('value', value, 'count', n, 'individuals', people)
                   ORDER BY array_position(${keys}::text[], value)), '[]'::json)
-                FROM (SELECT value, sum(n) AS n, sum(${people}) AS people FROM ${counts}
-                      WHERE facet = ${facet} AND ${visible} AND ${disclosed} GROUP BY value HAVING sum(n) > 0) counted)`;
+                FROM (SELECT value, sum(n) AS n, sum(people) AS people FROM (
+                        SELECT value, n, ${people} AS people FROM ${counts} WHERE facet = ${facet} AND ${visible} AND ${disclosed}
+                        ${lessOutside(`(SELECT CASE ${ranges.join(' ')} END AS value, o.shown FROM outside o) o WHERE o.value IS NOT NULL`)}
+                      ) c GROUP BY value HAVING sum(n) > 0) counted)`;
     }
+    const valueFacetOf = valueFacet(field);
+    const column = columnOf(valueFacetOf.document);
+    const outsideValues = valueFacetOf.multiValued
+      ? `outside o JOIN ${table}_lists l ON l.key = o.${column}_key CROSS JOIN LATERAL unnest(l.vals) AS v(value)`
+      : `(SELECT ${column} AS value, shown FROM outside) o WHERE o.value IS NOT NULL`;
     return `(SELECT coalesce(json_agg(json_build_object('value', value, 'count', n, 'individuals', people)
                 ORDER BY n DESC, value), '[]'::json)
-              FROM (SELECT value, sum(n) AS n, sum(${people}) AS people FROM ${counts}
-                    WHERE facet = ${params.add(field)} AND ${visible} GROUP BY value HAVING sum(n) > 0
+              FROM (SELECT value, sum(n) AS n, sum(people) AS people FROM (
+                      SELECT value, n, ${people} AS people FROM ${counts} WHERE facet = ${params.add(field)} AND ${visible}
+                      ${lessOutside(outsideValues)}
+                    ) c GROUP BY value HAVING sum(n) > 0
                     ORDER BY sum(n) DESC, value LIMIT ${params.add(FACET_BUCKETS)}) counted)`;
   };
+  const less = (sql: string) => (outside ? ` - (SELECT ${sql} FROM outside)` : '');
   return {
     facet,
-    totals: `(SELECT coalesce(sum(n), 0) FROM ${counts} WHERE facet = '' AND ${visible}),
-         'individuals', (SELECT coalesce(sum(${people}), 0) FROM ${counts} WHERE facet = '' AND ${visible})`,
+    totals: `(SELECT coalesce(sum(n), 0) FROM ${counts} WHERE facet = '' AND ${visible})${less('count(*)')},
+         'individuals', (SELECT coalesce(sum(${people}), 0) FROM ${counts} WHERE facet = '' AND ${visible})${less('coalesce(sum(shown), 0)')}`,
   };
 }
