@@ -226,6 +226,11 @@ export interface CountingRequest {
   withTotals: boolean;
   /** A facet whose buckets are read elsewhere (the maintained counts): rows failing its own filter count nowhere. */
   precounted: { facet: FacetField; sql: string } | null;
+  /**
+   * Datasets taken off the counted rows, one each: the CTE `outside` (narrow rows, their size in the request's
+   * view as `shown`), with the condition of each filter on it, in `filters`' order.
+   */
+  less: { filters: string[] } | null;
   add: (value: unknown) => string;
 }
 
@@ -242,7 +247,9 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
     const index = filters.findIndex((filter) => filter.facet === field && filter.disjunctive);
     return index < 0 ? null : 1 << index;
   };
-  const failed = filters.length === 0 ? '0' : filters.map((filter, index) => `(CASE WHEN ${filter.sql} THEN 0 ELSE ${1 << index} END)`).join(' | ');
+  const failedOf = (conditions: string[]) =>
+    conditions.length === 0 ? '0' : conditions.map((condition, index) => `(CASE WHEN ${condition} THEN 0 ELSE ${1 << index} END)`).join(' | ');
+  const failed = failedOf(filters.map((filter) => filter.sql));
   const counted = [0, ...request.facets.flatMap((field) => ownBit(field) ?? [])];
   const grouped = [...new Set(request.facets.map(groupedColumn))];
   const sets = grouped.map((column) => `(failed, ${column})`);
@@ -250,7 +257,12 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
   const setOf = (column: string) => (1 << grouped.length) - 1 - (1 << (grouped.length - 1 - grouped.indexOf(column)));
   const read = [`${rows.people} AS people`, `${rows.n} AS n`, `${failed} AS failed`, ...grouped.map((column) => (column === SIZE_MASK ? `${rows.sizeBit} AS ${SIZE_MASK}` : column))];
   // OFFSET 0 keeps the filters' mask computed once per row rather than again in the outer WHERE.
-  const matched = `SELECT ${read.join(', ')} FROM ${rows.table} WHERE ${request.conditions.join(' AND ') || 'TRUE'} OFFSET 0`;
+  let matched = `SELECT ${read.join(', ')} FROM ${rows.table} WHERE ${request.conditions.join(' AND ') || 'TRUE'} OFFSET 0`;
+  if (request.less) {
+    const shown = 'outside.shown';
+    const lessRead = [`-coalesce(${shown}, 0) AS people`, '-1 AS n', `${failedOf(request.less.filters)} AS failed`, ...grouped.map((column) => (column === SIZE_MASK ? `${sizeBitSql(shown)} AS ${SIZE_MASK}` : column))];
+    matched = `(${matched}) UNION ALL (SELECT ${lessRead.join(', ')} FROM outside OFFSET 0)`;
+  }
   const groups = `counted AS MATERIALIZED (
     SELECT failed, ${grouped.join(', ')}, GROUPING(${grouped.join(', ')}) AS grouping_set, sum(n) AS n, sum(people) AS people
     FROM (${matched}) matched WHERE failed IN (${[...new Set(counted)].join(', ')})
@@ -295,7 +307,7 @@ function valueBucketsSql(table: string, field: Exclude<FacetField, 'individuals'
       ORDER BY buckets.n DESC, buckets.value COLLATE "C"), '[]'::json)
     FROM (
       SELECT v.value, sum(n) AS n, coalesce(sum(people), 0) AS people FROM ${source}
-      GROUP BY v.value ORDER BY sum(n) DESC, v.value COLLATE "C" LIMIT ${add(FACET_BUCKETS)}
+      GROUP BY v.value HAVING sum(n) > 0 ORDER BY sum(n) DESC, v.value COLLATE "C" LIMIT ${add(FACET_BUCKETS)}
     ) buckets)`;
 }
 
@@ -310,6 +322,6 @@ function sizeBucketsSql(inSet: string, add: (value: unknown) => string): string 
       FROM counted JOIN unnest(${keys}::text[]) WITH ORDINALITY AS range(key, position)
         ON counted.${SIZE_MASK} & (1 << (range.position::int - 1)) <> 0
       WHERE ${inSet}
-      GROUP BY range.key, range.position
+      GROUP BY range.key, range.position HAVING sum(n) > 0
     ) buckets)`;
 }

@@ -176,6 +176,8 @@ export function searchSql(
           ? narrowSummarySql(query, table, params, null)
           : textTable && query.facets.length > 0 && countOutside && answeredByCounts({ ...query, words: [] })
             ? summaryFromCountsSql(query, table, params, outsideSql(query, table, textTable, params))
+            : textTable && query.facets.length > 0 && countOutside && groupsAnswer(query)
+            ? narrowSummarySql(query, table, params, null, outsideSql(query, table, textTable, params))
             : textTable && query.facets.length > 0
             ? narrowSummarySql(query, table, params, `id IN (SELECT id FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, textMatchTags(textTable), params, false)})`)
             : textTable
@@ -470,7 +472,7 @@ function liveSummarySql(query: DatasetQuery, table: string, text: ExpandedWord[]
  * text table's ids): counting every match of a common word in the projection's wide rows took over a second at
  * 100k (BENCHMARKS.md).
  */
-function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParameters, matching: string | null): SummarySql {
+function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParameters, matching: string | null, outside: string | null = null): SummarySql {
   const view = query.individuals;
   const grouped = matching === null && groupsAnswer(query);
   const rows = grouped
@@ -481,7 +483,7 @@ function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParamet
   const [only, ...others] = query.facetFilters;
   const ownFromCounts = only && others.length === 0 && isDisjunctive(only.facet.field) && answeredByCounts({ ...query, facetFilters: [] });
   const visible = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params), ...(matching ? [matching] : [])];
-  return countedSummarySql({
+  const counted = countedSummarySql({
     table,
     rows,
     facets: query.facets,
@@ -501,8 +503,16 @@ function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParamet
       ownFromCounts && query.facets.includes(only.facet.field)
         ? { facet: only.facet.field, sql: countsSql(query, table, params).facet(only.facet.field) }
         : null,
+    less: outside
+      ? {
+          filters: query.facetFilters.map((filter) =>
+            filter.kind === 'values' && filter.facet.multiValued ? listFilterSql(table, filter.facet, params.add(filter.values)) : facetFilterSql(filter, 'outside.shown', params),
+          ),
+        }
+      : null,
     add: (value) => params.add(value),
   });
+  return outside ? { with: `${outside}, ${counted.with}`, select: counted.select } : counted;
 }
 
 /**
