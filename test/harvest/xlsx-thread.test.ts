@@ -116,7 +116,7 @@ describe('openXlsxInThread', () => {
       expect(read).toBe(20_000);
       expect(batches.length).toBeGreaterThan(2 * BATCHES_AHEAD);
 
-      // Left after its first row: the thread stops reading that sheet, and the workbook is still read on.
+      // Left after its first row (the thread is told to stop reading that sheet): no more batches, and the workbook is still read.
       batches.length = 0;
       for await (const row of book!.rows('datasets')) if (row.row === 1) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
