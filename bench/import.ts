@@ -38,9 +38,9 @@ const { values } = parseArgs({
 });
 const count = Number(values.datasets);
 const formats = values.formats.split(',');
-/** The import process's CPU, and its PostgreSQL backends' when the server runs on this machine. */
+/** The import process's CPU (its main thread's apart), and its PostgreSQL backends' when the server runs on this machine. */
 const cpuOf = (r: Json) =>
-  `node ${r.cpuSeconds.toFixed(1)} s${r.backendCpuSeconds == null ? '' : ` + PostgreSQL ${r.backendCpuSeconds.toFixed(1)} s`}, ${((1000 * r.cpuSeconds) / count).toFixed(2)} ms node per dataset`;
+  `node ${r.cpuSeconds.toFixed(1)} s (main thread ${r.mainThreadCpuSeconds.toFixed(1)} s)${r.backendCpuSeconds == null ? '' : ` + PostgreSQL ${r.backendCpuSeconds.toFixed(1)} s`}, ${((1000 * r.cpuSeconds) / count).toFixed(2)} ms node per dataset`;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' / ');
 
 /** `count` datasets, copies of the seed's, under identifiers of their own (a fresh generator per call). */

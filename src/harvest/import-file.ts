@@ -6,7 +6,7 @@ import { catalogueJsonFileSource } from './catalogue-json-file.js';
 import type { ImportSource } from './import-source.js';
 import { csvFilesAt, csvSpreadsheet } from './spreadsheet-files.js';
 import { spreadsheetSource } from './spreadsheet-source.js';
-import { openXlsx } from './xlsx-reader.js';
+import { openXlsxInThread } from './xlsx-thread.js';
 
 export type ImportFormat = 'json' | 'csv' | 'xlsx';
 
@@ -30,7 +30,7 @@ export async function openImportFile(location: string, defaultOwner: string | nu
     case 'json':
       return catalogueJsonFileSource(location, name, defaultOwner);
     case 'xlsx':
-      return spreadsheetSource(name, () => openXlsx(location), defaultOwner);
+      return spreadsheetSource(name, () => openXlsxInThread(location), defaultOwner);
     case 'csv': {
       const files = await csvFilesAt(location);
       return spreadsheetSource(name, async () => csvSpreadsheet(files), defaultOwner);
@@ -49,7 +49,7 @@ export function importInputSource(input: unknown, name: string, defaultOwner: st
   if (format === 'xlsx') {
     if (typeof value!.content !== 'string') throw new Error('an xlsx input needs "content": the workbook in base64');
     const workbook = Buffer.from(value!.content, 'base64');
-    return spreadsheetSource(name, () => openXlsx(workbook), defaultOwner);
+    return spreadsheetSource(name, () => openXlsxInThread(workbook), defaultOwner);
   }
   if (format === 'csv') {
     const sheets = value!.sheets;

@@ -20,6 +20,8 @@ import { openXlsx } from '../../src/harvest/xlsx-reader.js';
 import { writeCsvFolder, writeXlsx } from '../../src/harvest/spreadsheet-files.js';
 import { systemActor } from '../../src/records/viewer.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+import { running, startedThreads } from '../support/worker-threads.js';
+import { sheetsWorkbook } from '../support/zip.js';
 
 const example = JSON.parse(await readFile(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
@@ -245,6 +247,54 @@ describe('spreadsheet problems', () => {
     expect(data?.dataset).toMatchObject({ title: 'Renamed cohort', status: 'PUBLISHED', accessRoute: { steps: [{ order: 1 }] } });
     expect(data?.dataset.version).toBeGreaterThan(1);
     expect(data?.dataset.distributions).toEqual([{ formats: [{ label: 'VCF', edam: 'http://edamontology.org/format_3016' }] }]);
+  });
+});
+
+describe('a workbook read in a thread of its own (the compiled worker: build first)', () => {
+  /** The import's report, and the threads it started that are still running once it has returned. */
+  async function importInThread(file: string, options: { dryRun?: boolean } = {}) {
+    const before = startedThreads().length;
+    const report = await importFile(file, { ...options, org: STOCKHOLM });
+    const threads = startedThreads().slice(before);
+    return { report, threads: threads.length, running: running(threads) };
+  }
+
+  it('a damaged workbook, or a sheet damaged midway, is one problem of the file: nothing is written and the thread has ended', async () => {
+    const before = await catalogue.orm.em.fork().count(Dataset);
+    const truncated = path.join(dir, 'truncated.xlsx');
+    const seed = await readFile(seedXlsx);
+    await writeFile(truncated, seed.subarray(0, seed.length / 2));
+    const damaged = await importInThread(truncated);
+    expect(damaged).toMatchObject({ threads: 1, running: [] });
+    expect(damaged.report).toMatchObject({ committed: false, failed: 1 });
+    expect(damaged.report.problems).toEqual([expect.objectContaining({ file: 'truncated.xlsx', sheet: null, row: null, message: 'cannot read the file: not an XLSX workbook (not a zip file)' })]);
+
+    // 2,500 datasets with their parts, the datasets sheet damaged after row 2,100: its first 2,000 or so
+    // records are read, checked and (in a real run) inserted before the damage is found.
+    const ids = Array.from({ length: 2_500 }, (_, i) => `urn:test:sheet:midway-${i}`);
+    const midway = path.join(dir, 'midway.xlsx');
+    await writeFile(midway, sheetsWorkbook(newDatasets(ids), { sheet: 'datasets', row: 2_101 }));
+    for (const dryRun of [false, true]) {
+      const { report, ...threads } = await importInThread(midway, { dryRun });
+      expect(threads).toEqual({ threads: 1, running: [] });
+      expect(report).toMatchObject({ committed: false, failed: 1 });
+      expect(report.problems).toEqual([
+        expect.objectContaining({ file: 'midway.xlsx', sheet: null, row: null, message: expect.stringMatching(/^cannot read the file: the sheet "datasets" cannot be read: /) }),
+      ]);
+    }
+    expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
+    // Undamaged, the same rows import.
+    await writeFile(midway, sheetsWorkbook(newDatasets(ids.slice(0, 3))));
+    expect((await importInThread(midway, { dryRun: true })).report).toMatchObject({ failed: 0, created: 3 });
+  });
+
+  it('an import that stops reading early ends the thread', async () => {
+    const before = startedThreads().length;
+    const source = await openImportFile(seedXlsx, null);
+    for await (const record of source.records(catalogue.orm.em.fork())) if (record) break;
+    const threads = startedThreads().slice(before);
+    expect(threads).toHaveLength(1);
+    expect(running(threads)).toEqual([]);
   });
 });
 

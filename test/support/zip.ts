@@ -41,3 +41,29 @@ export function zipArchive(files: Record<string, string>, options: { stored?: bo
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
 }
+
+const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+
+const escaped = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * A workbook of the given sheets (rows of cells: text as inline strings, numbers as numbers), written by hand
+ * so that it can be damaged: `breakAfter` puts a closing tag that closes nothing after that row of that sheet.
+ */
+export function sheetsWorkbook(sheets: Record<string, unknown[][]>, breakAfter?: { sheet: string; row: number }): Buffer {
+  const names = Object.keys(sheets);
+  const sheetXml = (name: string, rows: unknown[][]) => {
+    const xml = rows.map((cells, r) => {
+      const cellsXml = cells.map((cell) => (typeof cell === 'number' ? `<c><v>${cell}</v></c>` : `<c t="inlineStr"><is><t>${escaped(String(cell ?? ''))}</t></is></c>`));
+      const broken = breakAfter?.sheet === name && breakAfter.row === r + 1 ? '</broken>' : '';
+      return `<row r="${r + 1}">${cellsXml.join('')}</row>${broken}`;
+    });
+    return `<worksheet xmlns="${MAIN}"><sheetData>${xml.join('')}</sheetData></worksheet>`;
+  };
+  return zipArchive({
+    'xl/workbook.xml': `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets>${names.map((name, i) => `<sheet name="${name}" sheetId="${i + 1}" r:id="r${i}"/>`).join('')}</sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${names.map((_, i) => `<Relationship Id="r${i}" Type="${REL}/worksheet" Target="worksheets/sheet${i}.xml"/>`).join('')}</Relationships>`,
+    ...Object.fromEntries(names.map((name, i) => [`xl/worksheets/sheet${i}.xml`, sheetXml(name, sheets[name]!)])),
+  });
+}
