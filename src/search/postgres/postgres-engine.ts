@@ -41,7 +41,6 @@ import {
   type ExpandedWordRow,
   type SearchRow,
 } from './postgres-translate.js';
-import { matchTagList, textTableMatches } from './text-match.js';
 
 /**
  * Discovery search on PostgreSQL, used when no Elasticsearch is configured: the I/O. The projection it
@@ -70,8 +69,6 @@ export interface PostgresSearchEngineOptions {
  * not match: a word every dataset has no longer means counting every dataset (BENCHMARKS.md).
  */
 export const COUNT_OUTSIDE_SHARE = 0.5;
-/** How long the text table's word statistics are kept before they are read again (they change on ANALYZE). */
-const WORD_STATISTICS_MS = 60_000;
 
 /** The projection and the tables derived from it, renamed together when a rebuild is swapped in. */
 const DERIVED_SUFFIXES = [...RENAMED_TABLES.map(([suffix]) => suffix), ...FACET_TABLES];
@@ -103,8 +100,6 @@ export class PostgresSearchEngine implements SearchEngine {
   /** Documents this process wrote since it last vacuumed the projection (refresh()). */
   private writtenSinceVacuum = 0;
   private readonly countOutsideShare: number;
-  /** The share of text table rows holding each of its most common tagged words, and when it was read. */
-  private wordShares: { readAt: number; shares: Map<string, number> } = { readAt: -Infinity, shares: new Map() };
 
   constructor(options: PostgresSearchEngineOptions) {
     const table = options.table ?? 'dataset_search';
@@ -228,7 +223,8 @@ export class PostgresSearchEngine implements SearchEngine {
   async search(request: DatasetSearchRequest): Promise<DatasetSearchResult> {
     const query = toQueryModel(request, CURSOR_KEYS);
     return this.inSnapshot(query, async (client, text) => {
-      const statement = searchSql(query, this.table, text, query.facets.length > 0 && (await this.wordsShare(client, text)) >= this.countOutsideShare);
+      // With several words (any may match) the catalogue's share they match is at least the largest word's.
+      const statement = searchSql(query, this.table, text, Math.max(0, ...text.map((word) => word.share)) >= this.countOutsideShare);
       const { rows } = await client.query<SearchRow>(statement.text, statement.values);
       const row = rows[0]!;
       const { levels } = statement;
@@ -238,24 +234,6 @@ export class PostgresSearchEngine implements SearchEngine {
       }
       return readSearchRow(query, row);
     });
-  }
-
-  /**
-   * At least the share of the catalogue the words match: the largest share of a tagged word any match needs,
-   * from the statistics ANALYZE keeps of the text table's most common words (0 for words not among them).
-   */
-  private async wordsShare(client: PoolClient, text: ExpandedWord[]): Promise<number> {
-    if (!textTableMatches(text)) return 0;
-    if (performance.now() - this.wordShares.readAt > WORD_STATISTICS_MS) {
-      const { rows } = await client.query<{ words: string[] | null; shares: number[] | null }>(
-        `SELECT most_common_elems::text::text[] AS words, most_common_elem_freqs AS shares FROM pg_stats
-          WHERE schemaname = current_schema() AND tablename = $1 AND attname = 'terms'`,
-        [textTableName(this.table)],
-      );
-      const { words, shares } = rows[0] ?? { words: null, shares: null };
-      this.wordShares = { readAt: performance.now(), shares: new Map((words ?? []).map((word, index) => [word, shares![index]!])) };
-    }
-    return Math.max(0, ...matchTagList(text).map((tag) => this.wordShares.shares.get(tag) ?? 0));
   }
 
   /**

@@ -21,7 +21,7 @@ import {
   type TextField,
 } from '../query-model.js';
 import { countedSummarySql, datasetRows, groupRows, listFilterSql } from './facet-counts.js';
-import { COUNTED_SIZE_FACETS, ISO_MILLIS, SMALL_COHORT_LIMIT, STEMMING, TEXT_WEIGHT_CLASS, columnOf, textTableName } from './postgres-schema.js';
+import { COUNTED_SIZE_FACETS, ISO_MILLIS, SMALL_COHORT_LIMIT, STEMMING, TEXT_VECTORS, TEXT_WEIGHT_CLASS, columnOf, textTableName } from './postgres-schema.js';
 import {
   WORD_LEXEMES_SQL,
   levelDecides,
@@ -71,6 +71,8 @@ const SORT_COLUMNS: Record<SortKey, { column: string; cast: string; cursorKey: s
 export interface ExpandedWord {
   word: QueryWord;
   similar: string[];
+  /** At least the share of the catalogue the word matches (wordShareSql). */
+  share: number;
   /** What each text vector holds of the word (see text-match.ts); null when not asked. */
   lexemes: string[][] | null;
 }
@@ -106,7 +108,7 @@ export function snapshotSql(table: string, words: QueryWord[], statementTimeoutM
   // bitmap of the same rows (8 of 9 multi-word searches at 100k; BENCHMARKS.md). One word: its own choice.
   if (words.length > 1) statements.push('SET LOCAL enable_seqscan = off');
   statements.push(`LOCK TABLE ${table} IN ACCESS SHARE MODE`);
-  if (words.length > 0) statements.push(expandWordsSql(`${table}_words`, words, literal));
+  if (words.length > 0) statements.push(expandWordsSql(table, words, literal));
   return statements.join('; ');
 }
 
@@ -116,21 +118,36 @@ export function snapshotSql(table: string, words: QueryWord[], statementTimeoutM
  * the text index. A document thus matches approximately when one of its title or subject words is similar to
  * the query word. One row per word, in order.
  */
-function expandWordsSql(vocabulary: string, words: QueryWord[], literal: (value: string) => string): string {
+function expandWordsSql(table: string, words: QueryWord[], literal: (value: string) => string): string {
   const rows = words.map(({ word, fuzzy }, index) => `(${literal(word)}, ${fuzzy}, ${index})`).join(', ');
-  return `SELECT coalesce((SELECT array_agg(w.word ORDER BY w.word) FROM ${vocabulary} w
-                           WHERE t.fuzzy AND w.word %> gdcat_unaccent(t.term)), '{}') AS similar, ${WORD_LEXEMES_SQL}
-          FROM (VALUES ${rows}) AS t(term, fuzzy, position) ORDER BY t.position`;
+  const lexemes = TEXT_VECTORS.map(({ tag }) => `x.lexemes_${tag}`).join(' || ');
+  return `SELECT x.*, ${wordShareSql(table, `x.similar || ${lexemes}`)} AS share FROM (
+            SELECT coalesce((SELECT array_agg(w.word ORDER BY w.word) FROM ${table}_words w
+                             WHERE t.fuzzy AND w.word %> gdcat_unaccent(t.term)), '{}') AS similar, ${WORD_LEXEMES_SQL}, t.position
+            FROM (VALUES ${rows}) AS t(term, fuzzy, position)) x
+          ORDER BY x.position`;
+}
+
+/**
+ * At least the share of the text table's rows a word matches (exactly or by a similar word): the largest share
+ * PostgreSQL's statistics give a tagged word of it (ANALYZE keeps the most common words of `terms` with the share
+ * of rows holding each; 0 for a word not among them). It picks how facets are counted (countOutside), never what.
+ */
+function wordShareSql(table: string, words: string): string {
+  return `(SELECT coalesce(max(e.share), 0) FROM pg_stats s
+             CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(tag, share)
+           WHERE s.schemaname = current_schema() AND s.tablename = '${textTableName(table)}' AND s.attname = 'terms'
+             AND substr(e.tag, 3) = ANY(${words}))`;
 }
 
 /** A row of snapshotSql's last statement. */
-export type ExpandedWordRow = { similar: string[] } & Record<string, unknown>;
+export type ExpandedWordRow = { similar: string[]; share?: number | string } & Record<string, unknown>;
 
 /** The query words with the similar words and lexemes snapshotSql's last statement returned (rows in word order). */
 export function expandedWords(words: QueryWord[], rows: ExpandedWordRow[]): ExpandedWord[] {
   return words.map((word, index) => {
     const row = rows[index];
-    return { word, similar: row?.similar ?? [], lexemes: row ? lexemesOf(row) : null };
+    return { word, similar: row?.similar ?? [], share: Number(row?.share ?? 0), lexemes: row ? lexemesOf(row) : null };
   });
 }
 

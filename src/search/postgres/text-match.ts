@@ -108,12 +108,7 @@ export function textLevels(words: WordLexemes[], after: number | null): TextLeve
 
 /** The words' match: any tier of any word. */
 export function textMatchTags(words: WordLexemes[]): string {
-  return anyOf(matchTagList(words));
-}
-
-/** The tagged words any of which makes a row match. */
-export function matchTagList(words: WordLexemes[]): string[] {
-  return [...new Set(words.flatMap(tiersOf).flatMap((tier) => tier.tags))];
+  return anyOf(words.flatMap(tiersOf).flatMap((tier) => tier.tags));
 }
 
 /**
