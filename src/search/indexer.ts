@@ -44,6 +44,8 @@ interface ClaimedBatch {
 export class OutboxIndexer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  /** The timer's pass: processing, then settling a bulk load with the engine and scheduling the next. */
+  private pass: Promise<void> | null = null;
   private stopped = true;
   private readonly batchSize: number;
   private readonly maxBackoffMs: number;
@@ -67,10 +69,12 @@ export class OutboxIndexer {
     this.schedule(0);
   }
 
+  /** Stops polling; returns once the pass under way, its settling with the engine included, is over. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    await this.pass;
   }
 
   /** Asks for a pass soon (after a write). */
@@ -122,9 +126,11 @@ export class OutboxIndexer {
   }
 
   private schedule(delayMs: number): void {
+    // A pass that ends after stop() (its engine refresh outlasting it) schedules nothing more.
+    if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.runOnce()
+      this.pass = this.runOnce()
         .then(async (count) => {
           this.indexedInBurst += count;
           if (count === 0) {
@@ -139,6 +145,9 @@ export class OutboxIndexer {
         .catch((error: unknown) => {
           this.options.log?.(`indexer pass failed: ${(error as Error).message}`);
           this.schedule(this.pollIntervalMs);
+        })
+        .finally(() => {
+          this.pass = null;
         });
     }, delayMs);
     this.timer.unref();

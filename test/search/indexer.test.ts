@@ -170,6 +170,35 @@ describe('indexer batches (PostgreSQL engine)', () => {
     }
   });
 
+  it('once stopped, claims nothing more, even when stopped while it settles a bulk load with the engine', async () => {
+    await sql('delete from outbox_event');
+    let refreshing: (() => void) | null = null;
+    const refreshStarted = new Promise<void>((started) => {
+      refreshing = started;
+    });
+    // The engine's settling of a bulk load (a VACUUM on PostgreSQL) outlasts the call to stop().
+    const slowRefresh = new Proxy(catalogue.search, {
+      get(target, property) {
+        if (property === 'refresh') {
+          return async () => {
+            refreshing?.();
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const indexer = new OutboxIndexer(catalogue.orm, slowRefresh, { batchSize: 5, pollIntervalMs: 20 });
+    await queueAll();
+    indexer.start();
+    await refreshStarted;
+    await indexer.stop();
+    await sql(`insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts) select 'Dataset', id, now(), now(), 0 from dataset limit 5`);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await indexer.pendingCount()).toBe(5);
+  });
+
   it('keeps a failed batch for a retry with back-off, settles the batch written alongside, returns the batches claimed ahead untouched, and loses nothing', async () => {
     await sql('delete from outbox_event');
     await catalogue.search.remove((await catalogue.search.listIds()).map((d) => d.id));
