@@ -105,7 +105,7 @@ export function snapshotSql(table: string, words: QueryWord[], statementTimeoutM
   if (statementTimeoutMs > 0) statements.push(`SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
   // The planner costs a text match as one operator, however many tagged words it tests: with several words a
   // match tests dozens per row, and scanning every row for them took about twice as long as the text index's
-  // bitmap of the same rows (8 of 9 multi-word searches at 100k; BENCHMARKS.md). One word: its own choice.
+  // bitmap of the same rows (15 of 16 multi-word searches at 100k; BENCHMARKS.md). One word: its own choice.
   if (words.length > 1) statements.push('SET LOCAL enable_seqscan = off');
   statements.push(`LOCK TABLE ${table} IN ACCESS SHARE MODE`);
   if (words.length > 0) statements.push(expandWordsSql(table, words, literal));
@@ -172,8 +172,8 @@ interface SummarySql {
  * that the narrow text table can match (text-match.ts) reads it for its totals, for its relevance page (from
  * the first of `levels`; textPageSql reads the next while pageDecided says it is not the page yet) and, with
  * facets, for the datasets the narrow facet table counts; facet filters then narrow it through that table.
- * `countOutside` (words most datasets match): a search by words without filters counts its facets as the whole
- * catalogue's maintained counts less the datasets the words do not match (outsideSql).
+ * `countOutside` (words most datasets match): their facets are counted as the whole catalogue's (the maintained
+ * counts, or the groups with facet filters) less the datasets the words do not match (outsideSql).
  */
 export function searchSql(
   query: DatasetQuery,
@@ -185,27 +185,25 @@ export function searchSql(
   const textTable = textTableMatches(text) ? text : null;
   const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable, query.after ? Number(query.after.key) : null) : null;
   const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params, mayWalkIds(text)) : pageSql(query, table, text, params);
-  const summary: SummarySql =
-    query.withTotals || query.facets.length > 0
-      ? answeredByCounts(query)
-        ? summaryFromCountsSql(query, table, params)
-        : query.words.length === 0 && query.facets.length > 0
-          ? narrowSummarySql(query, table, params, null)
-          : textTable && query.facets.length > 0 && countOutside && answeredByCounts({ ...query, words: [] })
-            ? summaryFromCountsSql(query, table, params, outsideSql(query, table, textTable, params))
-            : textTable && query.facets.length > 0 && countOutside && groupsAnswer(query)
-            ? narrowSummarySql(query, table, params, null, outsideSql(query, table, textTable, params))
-            : textTable && query.facets.length > 0
-            ? narrowSummarySql(query, table, params, `id IN (SELECT id FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, textMatchTags(textTable), params, false)})`)
-            : textTable
-              ? textTableTotalsSql(query, table, textTable, params)
-              : liveSummarySql(query, table, text, params)
-      : { select: `json_build_object('total', 0, 'individuals', 0, 'facets', '[]'::json)` };
+  const summary = summarySql(query, table, text, countOutside, params);
   return {
     text: `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary, ${hitsSql(query, page)} AS hits`,
     values: params.values,
     levels,
   };
+}
+
+/** The statement's totals and facets, from the cheapest tables that can tell them (see searchSql). */
+function summarySql(query: DatasetQuery, table: string, text: ExpandedWord[], countOutside: boolean, params: SqlParameters): SummarySql {
+  if (!query.withTotals && query.facets.length === 0) return { select: `json_build_object('total', 0, 'individuals', 0, 'facets', '[]'::json)` };
+  if (answeredByCounts(query)) return summaryFromCountsSql(query, table, params);
+  if (query.words.length === 0) return query.facets.length > 0 ? narrowSummarySql(query, table, params, null) : liveSummarySql(query, table, text, params);
+  if (!textTableMatches(text)) return liveSummarySql(query, table, text, params);
+  if (query.facets.length === 0) return textTableTotalsSql(query, table, text, params);
+  if (countOutside && answeredByCounts({ ...query, words: [] })) return summaryFromCountsSql(query, table, params, outsideSql(query, table, text, params));
+  if (countOutside && groupsAnswer(query)) return narrowSummarySql(query, table, params, null, outsideSql(query, table, text, params));
+  const matching = `id IN (SELECT id FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, textMatchTags(text), params, false)})`;
+  return narrowSummarySql(query, table, params, matching);
 }
 
 /** The hits of a page statement as a json array, each with its cursor key. */
@@ -487,7 +485,7 @@ function liveSummarySql(query: DatasetQuery, table: string, text: ExpandedWord[]
  * a minimum cohort size, a disclosure threshold above the small sizes). A list facet's filter there matches the
  * keys of the lists sharing a value with it. `matching` restricts the datasets to those the words match (the
  * text table's ids): counting every match of a common word in the projection's wide rows took over a second at
- * 100k (BENCHMARKS.md).
+ * 100k (BENCHMARKS.md). `outside` (outsideSql) takes the datasets it holds off the groups' counts instead.
  */
 function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParameters, matching: string | null, outside: string | null = null): SummarySql {
   const view = query.individuals;
