@@ -24,6 +24,7 @@ import {
   oversizedIndexEntry,
   textTableName,
   textTableSql,
+  TEXT_TABLE_COLUMNS,
   toRows,
   upgradeTableSql,
   upsertSql,
@@ -129,9 +130,6 @@ export class PostgresSearchEngine implements SearchEngine {
         (await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [name])).rows[0]?.found;
       if (!(await found(`${this.table}_counts`))) {
         for (const statement of derivedTablesSql(this.table)) await client.query(statement);
-      } else if (!(await found(textTableName(this.table)))) {
-        // A projection from before the text table: filled from the rows it holds.
-        for (const statement of textTableSql(this.table)) await client.query(statement);
       }
       // A projection built before the narrow facet table and its groups, or before its facets changed, gets them afresh.
       const columns = async (name: string) =>
@@ -142,11 +140,15 @@ export class PostgresSearchEngine implements SearchEngine {
             [name],
           )
         ).rows[0]!.columns.join();
-      if (
+      const facetTablesStale =
         (await columns(`${this.table}_facets`)) !== FACET_TABLE_COLUMNS.join() ||
-        (await columns(`${this.table}_groups`)) !== GROUP_TABLE_COLUMNS.join()
-      ) {
+        (await columns(`${this.table}_groups`)) !== GROUP_TABLE_COLUMNS.join();
+      if (facetTablesStale) {
         for (const statement of facetTablesSql(this.table)) await client.query(statement);
+      }
+      // The text table copies the narrow rows and their list keys: built afresh with them, or when built by another version.
+      if (facetTablesStale || (await columns(textTableName(this.table))) !== TEXT_TABLE_COLUMNS.join()) {
+        for (const statement of textTableSql(this.table)) await client.query(statement);
       }
       for (const statement of maintenance(this.table)) await client.query(statement);
       await client.query('COMMIT');
@@ -281,6 +283,7 @@ export class PostgresSearchEngine implements SearchEngine {
     for (const statement of createIndexSql(staging)) await this.pool.query(statement);
     for (const statement of derivedTablesSql(staging)) await this.pool.query(statement);
     for (const statement of facetTablesSql(staging)) await this.pool.query(statement);
+    for (const statement of textTableSql(staging)) await this.pool.query(statement);
     // VACUUM as well: a freshly loaded table has no page marked all-visible, so the counts the covering indexes
     // are meant to answer index-only (a DUO permission's total) would read every row until autovacuum came by.
     await this.pool.query(`VACUUM (ANALYZE) ${staging}, ${textTableName(staging)}`);

@@ -7,7 +7,6 @@ import {
   TEXT_FIELDS,
   encodeCursor,
   valueFacet,
-  VALUE_FACETS,
   weightTiers,
   type CursorKey,
   type CursorKeyTypes,
@@ -21,7 +20,7 @@ import {
   type TextField,
 } from '../query-model.js';
 import { countedSummarySql, datasetRows, groupRows, listFilterSql } from './facet-counts.js';
-import { COUNTED_SIZE_FACETS, ISO_MILLIS, SMALL_COHORT_LIMIT, STEMMING, TEXT_VECTORS, TEXT_WEIGHT_CLASS, columnOf, textTableName } from './postgres-schema.js';
+import { COUNTED_SIZE_FACETS, ISO_MILLIS, NARROW_FACET_COLUMNS, SMALL_COHORT_LIMIT, STEMMING, TEXT_VECTORS, TEXT_WEIGHT_CLASS, columnOf, textTableName } from './postgres-schema.js';
 import {
   WORD_LEXEMES_SQL,
   levelDecides,
@@ -170,8 +169,8 @@ interface SummarySql {
 /**
  * The page and the summary (totals, facets) in one statement: one round trip, one plan each. A search by words
  * that the narrow text table can match (text-match.ts) reads it for its totals, for its relevance page (from
- * the first of `levels`; textPageSql reads the next while pageDecided says it is not the page yet) and, with
- * facets, for the datasets the narrow facet table counts; facet filters then narrow it through that table.
+ * the first of `levels`; textPageSql reads the next while pageDecided says it is not the page yet) and for its
+ * facets: its rows carry the narrow facet table's columns, so facet filters apply there too.
  * `countOutside` (words most datasets match): their facets are counted as the whole catalogue's (the maintained
  * counts, or the groups with facet filters) less the datasets the words do not match (outsideSql).
  */
@@ -202,8 +201,7 @@ function summarySql(query: DatasetQuery, table: string, text: ExpandedWord[], co
   if (query.facets.length === 0) return textTableTotalsSql(query, table, text, params);
   if (countOutside && answeredByCounts({ ...query, words: [] })) return summaryFromCountsSql(query, table, params, outsideSql(query, table, text, params));
   if (countOutside && groupsAnswer(query)) return narrowSummarySql(query, table, params, null, outsideSql(query, table, text, params));
-  const matching = `id IN (SELECT id FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, textMatchTags(text), params, false)})`;
-  return narrowSummarySql(query, table, params, matching);
+  return narrowSummarySql(query, table, params, `terms @@ ${params.add(textMatchTags(text))}::tsquery`);
 }
 
 /** The hits of a page statement as a json array, each with its cursor key. */
@@ -224,24 +222,17 @@ export function pageDecided(query: DatasetQuery, levels: TextLevel[], index: num
   return query.first === 0 || levelDecides(levels[index]!, query.first, hits, index === levels.length - 1);
 }
 
-/**
- * The conditions a row of the text table meets: visibility, the filters no facet ignores, `tags` and, unless the
- * facets count them apart, the facet filters, met by the dataset's row of the narrow facet table.
- */
-function textTableWhere(query: DatasetQuery, table: string, tags: string, params: SqlParameters, facetFilters: boolean): string {
-  const where = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params), `terms @@ ${params.add(tags)}::tsquery`];
-  if (facetFilters && query.facetFilters.length > 0) {
-    // The size expression binds the view's threshold: only where a size filter reads it (every parameter must be used).
-    const filters = query.facetFilters.map((filter) =>
-      filter.kind === 'values'
-        ? filter.facet.multiValued
-          ? listFilterSql(table, filter.facet, params.add(filter.values))
-          : facetFilterSql(filter, '', params)
-        : facetFilterSql(filter, individualsSql(query.individuals, params).shown, params),
-    );
-    where.push(`id IN (SELECT id FROM ${table}_facets WHERE ${filters.join(' AND ')})`);
-  }
-  return where.join(' AND ');
+/** The conditions a row of the text table meets: visibility, every filter and `tags`. */
+function textTableWhere(query: DatasetQuery, table: string, tags: string, params: SqlParameters): string {
+  // The size expression binds the view's threshold: only where a size filter reads it (every parameter must be used).
+  const facetFilters = query.facetFilters.map((filter) =>
+    filter.kind === 'values'
+      ? filter.facet.multiValued
+        ? listFilterSql(table, filter.facet, params.add(filter.values))
+        : facetFilterSql(filter, '', params)
+      : facetFilterSql(filter, individualsSql(query.individuals, params).shown, params),
+  );
+  return [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params), `terms @@ ${params.add(tags)}::tsquery`, ...facetFilters].join(' AND ');
 }
 
 /**
@@ -257,7 +248,7 @@ function mayWalkIds(text: ExpandedWord[]): boolean {
 }
 
 function textTablePageSql(query: DatasetQuery, table: string, text: WordLexemes[], level: TextLevel, params: SqlParameters, walkIds: boolean): string {
-  const where = textTableWhere(query, table, level.tags, params, true);
+  const where = textTableWhere(query, table, level.tags, params);
   const score = textScoreSql(text, (value) => params.add(value));
   const keyset = query.after ? keysetSql(query.after, params) : 'TRUE';
   return `SELECT id, score, score::text AS key FROM (
@@ -271,7 +262,7 @@ function textTableTotalsSql(query: DatasetQuery, table: string, text: WordLexeme
   const { shown } = individualsSql(query.individuals, params);
   return {
     select: `(SELECT json_build_object('total', count(*), 'individuals', coalesce(sum(${shown}), 0), 'facets', '[]'::json)
-                FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, textMatchTags(text), params, true)})`,
+                FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, textMatchTags(text), params)})`,
   };
 }
 
@@ -483,16 +474,18 @@ function liveSummarySql(query: DatasetQuery, table: string, text: ExpandedWord[]
  * Counted on the narrow tables of facet-counts.ts, which count totals and facets in one pass: without words over
  * the groups of datasets where they can tell the filters and the view apart, over the datasets otherwise (words,
  * a minimum cohort size, a disclosure threshold above the small sizes). A list facet's filter there matches the
- * keys of the lists sharing a value with it. `matching` restricts the datasets to those the words match (the
- * text table's ids): counting every match of a common word in the projection's wide rows took over a second at
- * 100k (BENCHMARKS.md). `outside` (outsideSql) takes the datasets it holds off the groups' counts instead.
+ * keys of the lists sharing a value with it. `matching` (the words' match on the text table, whose rows are the
+ * narrow ones with their words) counts the text table's rows it matches instead: counting every match of a
+ * common word in the projection's wide rows took over a second at 100k, joining the text table's matches to the
+ * facet table most of 130 ms (BENCHMARKS.md). `outside` (outsideSql) takes the datasets it holds off the groups'
+ * counts instead.
  */
 function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParameters, matching: string | null, outside: string | null = null): SummarySql {
   const view = query.individuals;
   const grouped = matching === null && groupsAnswer(query);
   const rows = grouped
     ? groupRows(table, view.kind === 'EXACT' ? view : { kind: 'DISCLOSED', threshold: params.add(view.threshold) })
-    : datasetRows(table, individualsSql(view, params).shown);
+    : datasetRows(matching ? textTableName(table) : `${table}_facets`, individualsSql(view, params).shown);
   // With one facetable filter, its own (disjunctive) facet counts the whole visible catalogue: the maintained
   // counts have it, so the pass reads only the rows that pass the filter.
   const [only, ...others] = query.facetFilters;
@@ -599,15 +592,14 @@ function summaryFromCountsSql(query: DatasetQuery, table: string, params: SqlPar
 }
 
 /**
- * The narrow rows (facets table) of the visible datasets the words do not match, with their size in the
+ * The narrow rows (of the text table) of the visible datasets the words do not match, with their size in the
  * request's view as `shown`: a CTE named `outside`.
  */
 function outsideSql(query: DatasetQuery, table: string, text: WordLexemes[], params: SqlParameters): string {
-  const columns = VALUE_FACETS.map((facet) => (facet.multiValued ? `${columnOf(facet.document)}_key` : columnOf(facet.document)));
   const visible = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)].join(' AND ');
   return `outside AS MATERIALIZED (
-    SELECT ${columns.join(', ')}, ${individualsSql(query.individuals, params).shown} AS shown FROM ${table}_facets
-    WHERE ${visible} AND id IN (SELECT id FROM ${textTableName(table)} WHERE ${visible} AND NOT (terms @@ ${params.add(textMatchTags(text))}::tsquery)))`;
+    SELECT ${NARROW_FACET_COLUMNS.map(({ column }) => column).join(', ')}, ${individualsSql(query.individuals, params).shown} AS shown
+    FROM ${textTableName(table)} WHERE ${visible} AND NOT (terms @@ ${params.add(textMatchTags(text))}::tsquery))`;
 }
 
 /**

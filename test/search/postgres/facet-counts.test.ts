@@ -7,7 +7,8 @@ import { createTestDatabase, type TestDatabase } from '../../support/database.js
 /**
  * The narrow facet table (src/search/postgres/facet-counts.ts) is kept by triggers: after every kind of write
  * it must hold exactly the projection's rows, with each list facet's key naming the list the projection holds,
- * its groups exactly the narrow rows' number and size sums, and the counts of a narrowed search must follow.
+ * the text table the same narrow rows, its groups exactly the narrow rows' number and size sums, and the counts
+ * of a narrowed search must follow.
  */
 
 const REGION = 'org-region-orebro';
@@ -80,7 +81,17 @@ describe('PostgreSQL engine: the narrow facet table', () => {
            OR d.disease_ancestor_ids IS DISTINCT FROM ${list('disease_ancestor_ids_key')}
            OR d.access_body_ids IS DISTINCT FROM ${list('access_body_ids_key')}
            OR d.holding_region_ids IS DISTINCT FROM ${list('holding_region_ids_key')}`);
-    return [...rows, ...(await groupMismatches())];
+    return [...rows, ...(await textMismatches()), ...(await groupMismatches())];
+  }
+
+  /** Rows of the text table whose narrow columns differ from the narrow table's (missing on either side, or any value). */
+  async function textMismatches(): Promise<unknown[]> {
+    const columns = `status, owner_organisation_id, consent_key, individuals, individuals_rounded, publisher_id, diagnostic_area,
+                     duo_permission, access_mode, genome_build, assays_key, disease_ancestor_ids_key, access_body_ids_key, holding_region_ids_key`;
+    const narrow = `SELECT id, ${columns} FROM dataset_search_facets`;
+    const text = `SELECT id, ${columns} FROM dataset_search_text`;
+    const { rows } = await pool.query(`(${narrow} EXCEPT ALL ${text}) UNION ALL (${text} EXCEPT ALL ${narrow})`);
+    return rows;
   }
 
   /** Groups whose number or size sums differ from those of the narrow rows they stand for (empty groups left out). */
@@ -192,6 +203,16 @@ describe('PostgreSQL engine: the narrow facet table', () => {
     expect(await mismatches()).toEqual([]);
     await engine.upsert([doc(6, { assays: ['WGS'] })]);
     expect((await facetted({ assays: ['PANEL', 'WGS'] })).totalCount).toBe(3);
+  });
+
+  it('builds the text table afresh for a projection made before it carried the narrow rows', async () => {
+    const words = () => engine.search({ ...request, query: 'cohort', facets: ['assay'] }).then((r) => [r.totalCount, r.facets[0]!.buckets.map((b) => [b.value, b.count])]);
+    const request = { query: null, filter: {}, visibility: { allStatusesForOwners: [] }, sort: 'RELEVANCE' as const, first: 10, facets: [], individuals: { kind: 'EXACT' as const } };
+    const before = await words();
+    await pool.query('ALTER TABLE dataset_search_text DROP COLUMN assays_key, DROP COLUMN genome_build');
+    await engine.init();
+    expect(await mismatches()).toEqual([]);
+    expect(await words()).toEqual(before);
   });
 
   it('keeps the groups exact while writers change the same datasets at once', async () => {

@@ -83,11 +83,12 @@ describe('PostgreSQL translation', () => {
     expect(text).not.toContain('dataset_search_groups');
   });
 
-  it('counts the facets of words over the narrow table, and walks the id index for the best level only for a known word', () => {
+  it('counts the facets of words on the text table alone, and walks the id index for the best level only for a known word', () => {
     const rows = (similar: string[]) => [{ similar, lexemes_w: ['scout'], lexemes_s: ['scout'], lexemes_e: ['scout'] }];
-    const query = model({ query: 'Scout', sort: 'RELEVANCE', facets: ['assay'] });
+    const query = model({ query: 'Scout', sort: 'RELEVANCE', facets: ['assay'], filter: { diseases: ['MONDO:0004992'] } });
     const known = searchSql(query, 'dataset_search', expandedWords(query.words, rows(['scout', 'scouts']))).text;
-    expect(known).toMatch(/FROM dataset_search_facets WHERE .* AND id IN \(SELECT id FROM dataset_search_text WHERE/);
+    expect(known).toMatch(/FROM \(SELECT .* FROM dataset_search_text WHERE .* AND terms @@ \$\d+::tsquery OFFSET 0\) matched/);
+    expect(known).not.toContain('dataset_search_facets');
     expect(known).not.toContain('base AS MATERIALIZED');
     expect(known).toContain('ORDER BY id ASC LIMIT');
     // In no title or subject: the level is small or empty, and walking the index would read every row.
