@@ -1204,6 +1204,11 @@ export function searchEngineContract(
         expect(ids[0]).toBe(datasetId(6));
         expect(ids).toContain(datasetId(10));
         expect(ids.indexOf(datasetId(6))).toBeLessThan(ids.indexOf(datasetId(10)));
+        // Every title match first, also one whose id comes after the description's, in a page holding one more.
+        const titled = FIXTURES.filter((doc) => /\bepilepsy\b/i.test(doc.title)).map((doc) => doc.id);
+        expect(titled.some((id) => id > datasetId(10))).toBe(true);
+        const page = await idsFor({ query: 'epilepsy', sort: 'RELEVANCE', visibility: ADMIN, first: titled.length + 1 });
+        expect(page.slice(0, titled.length)).toEqual([...titled].sort());
       });
 
       it('ranks documents matching more query terms higher', async () => {

@@ -231,7 +231,7 @@ export class PostgresSearchEngine implements SearchEngine {
       const row = rows[0]!;
       const { levels } = statement;
       for (let level = 0; levels && !pageDecided(query, levels, level, row.hits); level += 1) {
-        const page = textPageSql(query, this.table, text, levels[level + 1]!);
+        const page = textPageSql(query, this.table, text, levels, level, row.hits);
         row.hits = (await client.query<Pick<SearchRow, 'hits'>>(page.text, page.values)).rows[0]!.hits;
       }
       return readSearchRow(query, row);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetSearchRequest } from '../../../src/search/engine.js';
-import { CURSOR_KEYS, expandedWords, readSearchRow, searchSql, snapshotSql } from '../../../src/search/postgres/postgres-translate.js';
+import { CURSOR_KEYS, expandedWords, readSearchRow, searchSql, snapshotSql, textPageSql } from '../../../src/search/postgres/postgres-translate.js';
 import { decodeCursor, toQueryModel } from '../../../src/search/query-model.js';
 
 const ID = '0b6f5a4e-8f8a-4c1e-9d55-4d1f6c2b7a10';
@@ -85,7 +85,7 @@ describe('PostgreSQL translation', () => {
 
   it('counts the facets of words on the text table alone, and walks the id index for the best level only for a known word', () => {
     const rows = (similar: string[]) => [{ similar, lexemes_w: ['scout'], lexemes_s: ['scout'], lexemes_e: ['scout'] }];
-    const query = model({ query: 'Scout', sort: 'RELEVANCE', facets: ['assay'], filter: { diseases: ['MONDO:0004992'] } });
+    const query = model({ query: 'Scout', sort: 'RELEVANCE', facets: ['assay'], filter: { diseaseIds: ['MONDO:0004992'] } });
     const known = searchSql(query, 'dataset_search', expandedWords(query.words, rows(['scout', 'scouts']))).text;
     expect(known).toMatch(/FROM \(SELECT .* FROM dataset_search_text WHERE .* AND terms @@ \$\d+::tsquery OFFSET 0\) matched/);
     expect(known).not.toContain('dataset_search_facets');
@@ -94,6 +94,33 @@ describe('PostgreSQL translation', () => {
     // In no title or subject: the level is small or empty, and walking the index would read every row.
     const unknown = searchSql(query, 'dataset_search', expandedWords(query.words, rows(['scouts']))).text;
     expect(unknown).toContain(`ORDER BY (id || '') COLLATE "C" ASC LIMIT`);
+  });
+
+  it("takes the datasets without the words off the catalogue's counts testing the most common tagged word first", () => {
+    const query = model({ query: 'cohort epilepsy', facets: ['assay'] });
+    const rows = [
+      { similar: ['cohort'], lexemes_w: ['cohort'], lexemes_s: ['cohort'], lexemes_e: ['cohort'], common_tags: [{ tag: 'Awcohort', share: 0.99 }, { tag: 'Dwcohort', share: '0.4' }] },
+      { similar: [], lexemes_w: ['epilepsy'], lexemes_s: ['epilepsy'], lexemes_e: ['epilepsi'], common_tags: [] },
+    ];
+    const text = expandedWords(query.words, rows);
+    expect(text.map((word) => word.share)).toEqual([0.99, 0]);
+    const { text: sql, values } = searchSql(query, 'dataset_search', text, true);
+    const [, first, all] = /FROM dataset_search_text WHERE .* AND NOT \(terms @@ \$(\d+)::tsquery\) AND NOT \(terms @@ \$(\d+)::tsquery\)\)/.exec(sql)!;
+    expect(values[Number(first) - 1]).toBe(`'Awcohort'`);
+    expect(values[Number(all) - 1]).toContain(`'Aeepilepsi'`);
+  });
+
+  it('walks the id index at a level below empty ones only when the level holds a word many rows have', () => {
+    const query = model({ query: 'cohrt' });
+    const row = (share: number) => ({ similar: ['cohort'], lexemes_w: ['cohrt'], lexemes_s: ['cohrt'], lexemes_e: ['cohrt'], common_tags: [{ tag: 'Awcohort', share }] });
+    const pageAfterEmpty = (share: number) => {
+      const text = expandedWords(query.words, [row(share)]);
+      const { levels } = searchSql(query, 'dataset_search', text);
+      const typo = levels!.findIndex((level) => level.taggedWords.includes('Awcohort'));
+      return textPageSql(query, 'dataset_search', text, levels!, typo - 1, []).text;
+    };
+    expect(pageAfterEmpty(0.9)).toContain('ORDER BY id ASC LIMIT');
+    expect(pageAfterEmpty(0.01)).toContain(`ORDER BY (id || '') COLLATE "C" ASC LIMIT`);
   });
 
   it('reads the own facet of a single filter from the maintained counts, and the rest from the rows passing it', () => {

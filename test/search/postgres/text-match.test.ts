@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSearchDocument, DatasetSearchRequest, DatasetSearchResult } from '../../../src/search/engine.js';
 import { PostgresSearchEngine } from '../../../src/search/postgres/postgres-engine.js';
 import { CURSOR_KEYS, expandedWords, readSearchRow, searchSql, snapshotSql, type SearchRow } from '../../../src/search/postgres/postgres-translate.js';
+import { nextLevel, textLevels } from '../../../src/search/postgres/text-match.js';
 import { toQueryModel } from '../../../src/search/query-model.js';
 import { createTestDatabase } from '../../support/database.js';
 
@@ -146,6 +147,34 @@ describe('PostgreSQL engine: the text table', () => {
     }
     // The levels are walked down: a page that reaches past the title matches of 'leukaemia' takes several pages.
     expect(await expectSameAsProjection(request('leukaemia', { first: 3 }))).toBeGreaterThan(3);
+  });
+
+  it('reads the last level in place of one holding a word most rows have, and a level below empty ones in id order', () => {
+    const leukaemia = { lexemes: [['leukaemia'], ['leukaemi'], ['leukaemia']], similar: [] };
+    const cohort = { lexemes: [['cohort'], ['cohort'], ['cohort']], similar: [] };
+    const levels = textLevels([leukaemia, cohort], null, new Set());
+    const read = textLevels([leukaemia, cohort], null, new Set(['Cwcohort']));
+    const large = levels.findIndex((level) => level.taggedWords.includes('Cwcohort'));
+    expect(large).toBeGreaterThan(0);
+    expect(read).toEqual([...levels.slice(0, large), levels.at(-1)]);
+    // One word: its best level scores the same everywhere; so does a level below one that held no row.
+    const one = textLevels([cohort], null, new Set());
+    expect(one.map((level) => level.sameScore)).toEqual(one.map((_, index) => index === 0));
+    expect(nextLevel(one, 0, [], 1).sameScore).toBe(true);
+    expect(nextLevel(one, 0, [{ key: '1' }], 1).sameScore).toBe(false);
+    expect(nextLevel(levels, 0, [], 2).sameScore).toBe(false);
+  });
+
+  it('answers the same once the statistics tell the common words (levels read by them)', async () => {
+    // A level holding a word most rows have is read as the last; a level below empty ones is walked in id order.
+    await pool.query('ANALYZE dataset_search_text');
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'dataset_search_text' AND attname = 'terms' AND most_common_elems IS NOT NULL`);
+    expect(rows[0].n).toBe(1);
+    for (const query of [...QUERIES, 'leukaemia samples blood sequenced uppsala', 'uppsla']) {
+      await expectSameAsProjection(request(query));
+      await expectSameAsProjection(request(query, { first: 1 }));
+      await expectSameAsProjection(request(query, { first: 3 }));
+    }
   });
 
   it('finds typos in words that documents gain, and no longer finds what changed or went', async () => {
