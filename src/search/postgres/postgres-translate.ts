@@ -190,7 +190,7 @@ export function searchSql(
   const textTable = textTableMatches(text) ? text : null;
   const mostRows = new Set(text.flatMap((word) => word.commonTags.filter(({ share }) => share >= MOST_ROWS_SHARE).map(({ tag }) => tag)));
   const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable, query.after ? Number(query.after.key) : null, mostRows) : null;
-  const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params, mayWalkIds(text)) : pageSql(query, table, text, params);
+  const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params, levels[0]!.mayWalkIds && mayWalkIds(text)) : pageSql(query, table, text, params);
   const summary = summarySql(query, table, text, countOutside, params);
   return {
     text: `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary, ${hitsSql(query, page)} AS hits`,
@@ -238,7 +238,7 @@ export function textPageSql(
 ): { text: string; values: unknown[] } {
   const params = new SqlParameters();
   const level = nextLevel(levels, index, hits, text.length);
-  const walkIds = text.some((word) => word.commonTags.some(({ tag, share }) => share >= WALKED_LEVEL_SHARE && level.taggedWords.includes(tag)));
+  const walkIds = level.mayWalkIds && text.some((word) => word.commonTags.some(({ tag, share }) => share >= WALKED_LEVEL_SHARE && level.taggedWords.includes(tag)));
   const page = textTablePageSql(query, table, text as WordLexemes[], level, params, walkIds);
   return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values };
 }

@@ -91,6 +91,8 @@ export interface TextLevel {
    * nextLevel): its page is in id order, as the index gives it.
    */
   sameScore: boolean;
+  /** Whether its page may be read by walking the id index; not for a level that is often small (see everyWordBestLevel). */
+  mayWalkIds: boolean;
 }
 
 /**
@@ -104,14 +106,40 @@ export interface TextLevel {
 export function textLevels(words: WordLexemes[], after: number | null, mostRows: ReadonlySet<string>): TextLevel[] {
   const tiers = words.map(tiersOf);
   const weights = [...new Set(tiers.flat().map((tier) => tier.weight))].sort((a, b) => b - a);
-  const levels = weights.map((weight, index) => {
+  const levels: TextLevel[] = weights.map((weight, index) => {
     const taggedWords = [...new Set(tiers.flat().filter((tier) => tier.weight >= weight).flatMap((tier) => tier.tags))];
-    return { weight, tags: anyOf(taggedWords), taggedWords, bound: words.length * (weights[index + 1] ?? 0), sameScore: words.length === 1 && index === 0 };
+    const bound = words.length * (weights[index + 1] ?? 0);
+    return { weight, tags: anyOf(taggedWords), taggedWords, bound, sameScore: words.length === 1 && index === 0, mayWalkIds: true };
   });
+  const everyWordBest = everyWordBestLevel(tiers);
+  if (everyWordBest) levels.unshift(everyWordBest);
   const first = after === null ? 0 : levels.findIndex((level) => level.weight <= after);
   const read = levels.slice(first === -1 ? levels.length - 1 : first);
   const large = read.findIndex((level) => !level.sameScore && level.taggedWords.some((tag) => mostRows.has(tag)));
   return large === -1 ? read : [...read.slice(0, large), read.at(-1)!];
+}
+
+/**
+ * With several words, the rows holding each word at its best tier (every word in the title, as when a title is
+ * searched for): all score the most a row can, and any other row at least one word's step to its next tier less,
+ * so when they fill a page it is theirs, in id order. "whole-genome leukaemia" at 100k: 296 such rows, read in
+ * 2 ms, where the best level's 14.8k rows (any word in a title) were scored and sorted in 27-37 ms. Its rows are
+ * sorted, not found by walking the id index: words seldom all in one title left the walk reading most rows.
+ */
+function everyWordBestLevel(tiers: Tier[][]): TextLevel | null {
+  const scored = tiers.filter((word) => word.length > 0);
+  if (scored.length < 2) return null;
+  const best = scored.map((word) => word[0]!);
+  const weight = best.reduce((sum, tier) => sum + tier.weight, 0);
+  const step = Math.min(...scored.map(([first, second]) => first!.weight - (second?.weight ?? 0)));
+  return {
+    weight,
+    tags: best.map((tier) => `(${anyOf(tier.tags)})`).join(' & '),
+    taggedWords: [...new Set(best.flatMap((tier) => tier.tags))],
+    bound: weight - step,
+    sameScore: true,
+    mayWalkIds: false,
+  };
 }
 
 /**

@@ -154,6 +154,9 @@ describe('PostgreSQL engine: the text table', () => {
     const cohort = { lexemes: [['cohort'], ['cohort'], ['cohort']], similar: [] };
     const levels = textLevels([leukaemia, cohort], null, new Set());
     const read = textLevels([leukaemia, cohort], null, new Set(['Cwcohort']));
+    // Several words: the rows with every word at its best tier (in the title) come first, sorted, not walked.
+    expect(levels[0]).toMatchObject({ weight: 2, bound: 1.625, sameScore: true, mayWalkIds: false });
+    expect(levels[0]!.tags).toMatch(/^\(.*'Awleukaemia'.*\) & \(.*'Awcohort'.*\)$/);
     const large = levels.findIndex((level) => level.taggedWords.includes('Cwcohort'));
     expect(large).toBeGreaterThan(0);
     expect(read).toEqual([...levels.slice(0, large), levels.at(-1)]);
@@ -170,7 +173,7 @@ describe('PostgreSQL engine: the text table', () => {
     await pool.query('ANALYZE dataset_search_text');
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'dataset_search_text' AND attname = 'terms' AND most_common_elems IS NOT NULL`);
     expect(rows[0].n).toBe(1);
-    for (const query of [...QUERIES, 'leukaemia samples blood sequenced uppsala', 'uppsla']) {
+    for (const query of [...QUERIES, 'leukaemia samples blood sequenced uppsala', 'uppsla', 'leukaemia cohort', 'genome sequencing']) {
       await expectSameAsProjection(request(query));
       await expectSameAsProjection(request(query, { first: 1 }));
       await expectSameAsProjection(request(query, { first: 3 }));
