@@ -276,7 +276,7 @@ export function textTableSql(table: string): string[] {
     textRowsSql(table, table),
     // A short pending list (default 4 MB): every search scans the words written since its last flush.
     `CREATE INDEX ${text}_terms_idx ON ${text} USING gin (terms) WITH (gin_pending_list_limit = 256)`,
-    // The share of its words (wordShareSql) and the planner's estimates come from its statistics.
+    // The common words of a search (commonTagsSql) and the planner's estimates come from its statistics.
     `ANALYZE ${text}`,
   ];
 }

@@ -72,7 +72,7 @@ const SORT_COLUMNS: Record<SortKey, { column: string; cast: string; cursorKey: s
 export interface ExpandedWord {
   word: QueryWord;
   similar: string[];
-  /** At least the share of the catalogue the word matches (wordShareSql). */
+  /** At least the share of the catalogue the word matches (its first common tagged word's; 0 when it has none). */
   share: number;
   /** Its tagged words among the text table's most common, most common first, with the share of rows holding each. */
   commonTags: { tag: string; share: number }[];
