@@ -1,5 +1,5 @@
 import { FACET_BUCKETS, INDIVIDUALS_RANGES, VALUE_FACETS, valueFacet, type FacetField, type ValueFacet } from '../query-model.js';
-import { NARROW_FACET_COLUMNS, NARROW_ROW_COLUMNS_SQL, SMALL_COHORT_LIMIT, columnOf, statementTriggersSql, textRowsSql, textTableName } from './postgres-schema.js';
+import { NARROW_COLUMNS, NARROW_FACET_COLUMNS, NARROW_ROW_COLUMNS_SQL, SMALL_COHORT_LIMIT, columnOf, statementTriggersSql, textRowsSql, textTableName } from './postgres-schema.js';
 
 /**
  * Facet counts of a narrowed search without words, counted in one pass over a narrow copy of the projection.
@@ -26,14 +26,14 @@ function countedColumn(facet: ValueFacet): string {
 const SINGLE = VALUE_FACETS.filter((facet) => !facet.multiValued).map((facet) => columnOf(facet.document));
 const LISTS = VALUE_FACETS.filter((facet) => facet.multiValued).map((facet) => ({ list: columnOf(facet.document), key: countedColumn(facet) }));
 /** Columns copied as they are from the projection. */
-const COPIED = ['id', 'status', 'owner_organisation_id', 'consent_key', 'individuals', 'individuals_rounded', ...SINGLE];
+const COPIED = NARROW_COLUMNS.filter((column) => !LISTS.some(({ key }) => key === column));
 
 /** The tables renamed along with the projection when a rebuild is swapped in, and their indexes. */
 export const FACET_TABLES = ['_facets', '_lists', '_groups'] as const;
 export const FACET_INDEX_SUFFIXES = ['facets_pkey', 'lists_pkey', 'lists_vals_excl', 'lists_vals_idx', 'groups_key'] as const;
 
 /** The narrow table's columns; one built by a version with other facets is built afresh (see facetTablesSql). */
-export const FACET_TABLE_COLUMNS: readonly string[] = [...COPIED, ...LISTS.map(({ key }) => key)];
+export const FACET_TABLE_COLUMNS: readonly string[] = NARROW_COLUMNS;
 
 /**
  * What a group is told apart by: a narrow row's columns but its id and sizes, the size range's bit in each view

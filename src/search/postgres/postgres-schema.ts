@@ -254,8 +254,11 @@ export const NARROW_FACET_COLUMNS = [
   ...VALUE_FACETS.filter((facet) => facet.multiValued).map((facet) => ({ facet, column: `${columnOf(facet.document)}_key`, sql: `${columnOf(facet.document)}_key integer NOT NULL` })),
 ];
 
+/** A narrow row's columns, in table order: the facet table's (facet-counts.ts), and the text table's before its words. */
+export const NARROW_COLUMNS: readonly string[] = [...NARROW_ROW_COLUMNS, ...NARROW_FACET_COLUMNS.map(({ column }) => column)];
+
 /** The text table's columns; one built by another version is built afresh (see textTableSql). */
-export const TEXT_TABLE_COLUMNS: readonly string[] = [...NARROW_ROW_COLUMNS, ...NARROW_FACET_COLUMNS.map(({ column }) => column), 'terms'];
+export const TEXT_TABLE_COLUMNS: readonly string[] = [...NARROW_COLUMNS, 'terms'];
 
 /**
  * The text table: per dataset, its row of the narrow facet table (`<table>_facets`, which must be filled first)
