@@ -28,9 +28,11 @@ import {
   lexemesOf,
   nextLevel,
   textLevels,
+  tagMatchSql,
   textMatchTags,
   textScoreSql,
   textTableMatches,
+  type TagMatch,
   type TextLevel,
   type WordLexemes,
 } from './text-match.js';
@@ -108,8 +110,10 @@ export function snapshotSql(table: string, words: QueryWord[], statementTimeoutM
   if (statementTimeoutMs > 0) statements.push(`SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
   // The planner costs a text match as one operator, however many tagged words it tests: with several words a
   // match tests dozens per row, and scanning every row for them took about twice as long as the text index's
-  // bitmap of the same rows (15 of 16 multi-word searches at 100k; BENCHMARKS.md). One word: its own choice.
-  if (words.length > 1) statements.push('SET LOCAL enable_seqscan = off');
+  // bitmap of the same rows (15 of 16 multi-word searches at 100k). Since the tagged words are looked up one by
+  // one (tagMatchSql), each costed as an index scan of its own, it scanned for one word too: "leukaemia" at 100k
+  // took 217 ms so, 23 ms through the index (BENCHMARKS.md).
+  if (words.length > 0) statements.push('SET LOCAL enable_seqscan = off');
   statements.push(`LOCK TABLE ${table} IN ACCESS SHARE MODE`);
   if (words.length > 0) statements.push(expandWordsSql(table, words, literal));
   return statements.join('; ');
@@ -208,7 +212,7 @@ function summarySql(query: DatasetQuery, table: string, text: ExpandedWord[], co
   if (query.facets.length === 0) return textTableTotalsSql(query, table, text, params);
   if (countOutside && answeredByCounts({ ...query, words: [] })) return summaryFromCountsSql(query, table, params, outsideSql(query, table, text, mostCommonTag(text), params));
   if (countOutside && groupsAnswer(query)) return narrowSummarySql(query, table, params, null, outsideSql(query, table, text, mostCommonTag(text), params));
-  return narrowSummarySql(query, table, params, `terms @@ ${params.add(textMatchTags(text))}::tsquery`);
+  return narrowSummarySql(query, table, params, tagMatchSql({ anyOf: textMatchTags(text) }, (value) => params.add(value)));
 }
 
 /** The hits of a page statement as a json array, each with its cursor key. */
@@ -249,7 +253,7 @@ export function pageDecided(query: DatasetQuery, levels: TextLevel[], index: num
 }
 
 /** The conditions a row of the text table meets: visibility, every filter and `tags`. */
-function textTableWhere(query: DatasetQuery, table: string, tags: string, params: SqlParameters): string {
+function textTableWhere(query: DatasetQuery, table: string, match: TagMatch, params: SqlParameters): string {
   // The size expression binds the view's threshold: only where a size filter reads it (every parameter must be used).
   const facetFilters = query.facetFilters.map((filter) =>
     filter.kind === 'values'
@@ -258,7 +262,7 @@ function textTableWhere(query: DatasetQuery, table: string, tags: string, params
         : facetFilterSql(filter, '', params)
       : facetFilterSql(filter, individualsSql(query.individuals, params).shown, params),
   );
-  return [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params), `terms @@ ${params.add(tags)}::tsquery`, ...facetFilters].join(' AND ');
+  return [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params), tagMatchSql(match, (value) => params.add(value)), ...facetFilters].join(' AND ');
 }
 
 /**
@@ -274,7 +278,7 @@ function mayWalkIds(text: ExpandedWord[]): boolean {
 }
 
 function textTablePageSql(query: DatasetQuery, table: string, text: WordLexemes[], level: TextLevel, params: SqlParameters, walkIds: boolean): string {
-  const where = textTableWhere(query, table, level.tags, params);
+  const where = textTableWhere(query, table, level.match, params);
   const score = textScoreSql(text, (value) => params.add(value));
   const keyset = query.after ? keysetSql(query.after, params) : 'TRUE';
   return `SELECT id, score, score::text AS key FROM (
@@ -288,7 +292,7 @@ function textTableTotalsSql(query: DatasetQuery, table: string, text: WordLexeme
   const { shown } = individualsSql(query.individuals, params);
   return {
     select: `(SELECT json_build_object('total', count(*), 'individuals', coalesce(sum(${shown}), 0), 'facets', '[]'::json)
-                FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, textMatchTags(text), params)})`,
+                FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, { anyOf: textMatchTags(text) }, params)})`,
   };
 }
 
@@ -630,7 +634,7 @@ function mostCommonTag(text: ExpandedWord[]): string | null {
  */
 function outsideSql(query: DatasetQuery, table: string, text: WordLexemes[], commonTag: string | null, params: SqlParameters): string {
   const visible = [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params)].join(' AND ');
-  const notMatching = [...(commonTag === null ? [] : [anyOf([commonTag])]), textMatchTags(text)].map((tsquery) => `NOT (terms @@ ${params.add(tsquery)}::tsquery)`);
+  const notMatching = [...(commonTag === null ? [] : [anyOf([commonTag])]), anyOf(textMatchTags(text))].map((tsquery) => `NOT (terms @@ ${params.add(tsquery)}::tsquery)`);
   return `outside AS MATERIALIZED (
     SELECT ${NARROW_FACET_COLUMNS.map(({ column }) => column).join(', ')}, ${individualsSql(query.individuals, params).shown} AS shown
     FROM ${textTableName(table)} WHERE ${visible} AND ${notMatching.join(' AND ')})`;
