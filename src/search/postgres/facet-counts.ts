@@ -244,8 +244,9 @@ export interface CountingRequest {
  * other row nowhere. Grouping by that mask and the facets' values gives small groups, from which each facet sums
  * its buckets: one grouping by all the single-valued facets and the size range together (each has few values, so
  * their combinations are few too, and a row is hashed once for all of them: 40k matches took 50 ms hashed into
- * each facet's grouping apart), and one per list facet, by list key, so that it unnests each distinct list of its
- * groups once.
+ * each facet's grouping apart), and one by all list facets' keys together (1,136 combinations at 100k: one
+ * grouping each took 5-10 % longer), each list facet summing its groups by its key before it unnests each
+ * distinct list once.
  */
 export function countedSummarySql(request: CountingRequest): { with: string; select: string } {
   const { table, rows, filters, precounted, add } = request;
@@ -261,7 +262,8 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
   const grouped = [...new Set(request.facets.map(groupedColumn))];
   const listKeys: string[] = LISTS.map(({ key }) => key);
   const together = grouped.filter((column) => !listKeys.includes(column));
-  const groupings = [...(together.length > 0 ? [together] : []), ...grouped.filter((column) => listKeys.includes(column)).map((column) => [column])];
+  const lists = grouped.filter((column) => listKeys.includes(column));
+  const groupings = [together, lists].filter((columns) => columns.length > 0);
   const sets = groupings.map((columns) => `(failed, ${columns.join(', ')})`);
   // GROUPING() sets a bit for each listed column a row's grouping leaves out, the first column highest.
   const setOf = (column: string) => {
@@ -313,7 +315,8 @@ function valueBucketsSql(table: string, field: Exclude<FacetField, 'individuals'
   const facet = valueFacet(field);
   const column = countedColumn(facet);
   const source = facet.multiValued
-    ? `counted JOIN ${table}_lists l ON l.key = counted.${column} CROSS JOIN LATERAL unnest(l.vals) AS v(value) WHERE ${inSet}`
+    ? `(SELECT ${column} AS key, sum(n) AS n, sum(people) AS people FROM counted WHERE ${inSet} GROUP BY ${column}) c
+         JOIN ${table}_lists l ON l.key = c.key CROSS JOIN LATERAL unnest(l.vals) AS v(value)`
     : `(SELECT ${column} AS value, n, people FROM counted WHERE ${inSet} AND ${column} IS NOT NULL) v`;
   return `(
     SELECT coalesce(json_agg(json_build_object('value', buckets.value, 'count', buckets.n, 'individuals', buckets.people)

@@ -133,7 +133,7 @@ describe('PostgreSQL translation', () => {
   it('matches a list facet filter on the narrow table through the keys of the lists sharing a value with it', () => {
     const { text } = searchSql(model({ filter: { diseaseIds: ['MONDO:0004992'] }, facets: ['disease', 'assay'] }), 'dataset_search', []);
     expect(text).toMatch(/disease_ancestor_ids_key IN \(SELECT key FROM dataset_search_lists WHERE vals && \$\d+::text\[\]\)/);
-    expect(text).toContain('GROUP BY GROUPING SETS ((failed, disease_ancestor_ids_key), (failed, assays_key))');
+    expect(text).toContain('GROUP BY GROUPING SETS ((failed, disease_ancestor_ids_key, assays_key))');
   });
 
   it('continues after the cursor in each sort order, missing sizes last', () => {
