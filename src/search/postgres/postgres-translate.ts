@@ -252,7 +252,7 @@ export function pageDecided(query: DatasetQuery, levels: TextLevel[], index: num
   return query.first === 0 || levelDecides(levels[index]!, query.first, hits, index === levels.length - 1);
 }
 
-/** The conditions a row of the text table meets: visibility, every filter and `tags`. */
+/** The conditions a row of the text table meets: visibility, every filter and `match`. */
 function textTableWhere(query: DatasetQuery, table: string, match: TagMatch, params: SqlParameters): string {
   // The size expression binds the view's threshold: only where a size filter reads it (every parameter must be used).
   const facetFilters = query.facetFilters.map((filter) =>
