@@ -194,7 +194,7 @@ export function searchSql(
   const textTable = textTableMatches(text) ? text : null;
   const mostRows = new Set(text.flatMap((word) => word.commonTags.filter(({ share }) => share >= MOST_ROWS_SHARE).map(({ tag }) => tag)));
   const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable, query.after ? Number(query.after.key) : null, mostRows) : null;
-  const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params, levels[0]!.mayWalkIds && mayWalkIds(text)) : pageSql(query, table, text, params);
+  const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params, walksIds(levels[0]!, text)) : pageSql(query, table, text, params);
   const summary = summarySql(query, table, text, countOutside, params);
   return {
     text: `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary, ${hitsSql(query, page)} AS hits`,
@@ -227,11 +227,7 @@ const MOST_ROWS_SHARE = 0.5;
 /** The share of rows a tagged word of a level must be held by for a walk of its ids to be read (20 hits: 400 rows). */
 const WALKED_LEVEL_SHARE = 0.05;
 
-/**
- * The relevance page read at the level after `levels[index]`, whose `hits` were not the page (see searchSql). A
- * level whose rows all score the same walks the id index only when it holds a tagged word most datasets have,
- * so that the walk soon fills the page.
- */
+/** The relevance page read at the level after `levels[index]`, whose `hits` were not the page (see searchSql). */
 export function textPageSql(
   query: DatasetQuery,
   table: string,
@@ -242,8 +238,7 @@ export function textPageSql(
 ): { text: string; values: unknown[] } {
   const params = new SqlParameters();
   const level = nextLevel(levels, index, hits, text.length);
-  const walkIds = level.mayWalkIds && text.some((word) => word.commonTags.some(({ tag, share }) => share >= WALKED_LEVEL_SHARE && level.taggedWords.includes(tag)));
-  const page = textTablePageSql(query, table, text as WordLexemes[], level, params, walkIds);
+  const page = textTablePageSql(query, table, text as WordLexemes[], level, params, walksIds(level, text));
   return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values };
 }
 
@@ -266,15 +261,15 @@ function textTableWhere(query: DatasetQuery, table: string, match: TagMatch, par
 }
 
 /**
- * Whether the best level's page, whose rows all score the same, may be read by walking the text table's id index
- * until the page is full: not when its one word is typo tolerant and no title or subject has it (it is not in
- * the vocabulary). Such a level is empty or small, the planner cannot tell (it guesses 1.5 % of the rows), and
- * the walk read every row to find none: 92 ms at 100k for a word of one description. Its matches are then read
- * through the text index and sorted.
+ * Whether a level whose rows all score the same is read by walking the text table's id index until the page is
+ * full: only when the statistics say it holds a tagged word at least WALKED_LEVEL_SHARE of the rows have, so
+ * that the walk soon fills the page. Otherwise its matches are found through the text index and sorted. The
+ * planner cannot size such a level (it guesses 1.5 % of the rows), and a walk of a small or empty one read every
+ * row: at 100k 92 ms for a typo-tolerant word of one description, 80 ms for "tumor" and "human", in a subject
+ * of half or all datasets but in one title or none (BENCHMARKS.md).
  */
-function mayWalkIds(text: ExpandedWord[]): boolean {
-  const [only] = text;
-  return !only || !only.word.fuzzy || only.similar.includes(only.lexemes?.[0]?.[0] ?? '');
+function walksIds(level: TextLevel, text: ExpandedWord[]): boolean {
+  return level.mayWalkIds && text.some((word) => word.commonTags.some(({ tag, share }) => share >= WALKED_LEVEL_SHARE && level.taggedWords.includes(tag)));
 }
 
 function textTablePageSql(query: DatasetQuery, table: string, text: WordLexemes[], level: TextLevel, params: SqlParameters, walkIds: boolean): string {

@@ -84,17 +84,22 @@ describe('PostgreSQL translation', () => {
     expect(text).not.toContain('dataset_search_groups');
   });
 
-  it('counts the facets of words on the text table alone, and walks the id index for the best level only for a known word', () => {
-    const rows = (similar: string[]) => [{ similar, lexemes_w: ['scout'], lexemes_s: ['scout'], lexemes_e: ['scout'] }];
+  it('counts the facets of words on the text table alone, and walks the id index for the best level only when many titles hold the word', () => {
+    const rows = (similar: string[], titleShare: number | null) => [
+      { similar, lexemes_w: ['scout'], lexemes_s: ['scout'], lexemes_e: ['scout'], common_tags: titleShare === null ? [] : [{ tag: 'Awscout', share: titleShare }] },
+    ];
     const query = model({ query: 'Scout', sort: 'RELEVANCE', facets: ['assay'], filter: { diseaseIds: ['MONDO:0004992'] } });
-    const known = searchSql(query, 'dataset_search', expandedWords(query.words, rows(['scout', 'scouts']))).text;
+    const page = (similar: string[], titleShare: number | null) => searchSql(query, 'dataset_search', expandedWords(query.words, rows(similar, titleShare))).text;
+    const known = page(['scout', 'scouts'], 0.08);
     expect(known).toMatch(/FROM \(SELECT .* FROM dataset_search_text WHERE .* AND terms @@ ANY\(\$\d+::tsquery\[\]\) OFFSET 0\) matched/);
     expect(known).not.toContain('dataset_search_facets');
     expect(known).not.toContain('base AS MATERIALIZED');
     expect(known).toContain('ORDER BY id ASC LIMIT');
-    // In no title or subject: the level is small or empty, and walking the index would read every row.
-    const unknown = searchSql(query, 'dataset_search', expandedWords(query.words, rows(['scouts']))).text;
-    expect(unknown).toContain(`ORDER BY (id || '') COLLATE "C" ASC LIMIT`);
+    // In few titles, in none, or not in the vocabulary at all: the level is small or empty, and walking the
+    // index would read every row.
+    for (const [similar, titleShare] of [[['scout'], 0.001], [['scout'], null], [['scouts'], null]] as const) {
+      expect(page([...similar], titleShare)).toContain(`ORDER BY (id || '') COLLATE "C" ASC LIMIT`);
+    }
   });
 
   it("takes the datasets without the words off the catalogue's counts testing the most common tagged word first", () => {
