@@ -232,7 +232,8 @@ export class PostgresSearchEngine implements SearchEngine {
       const { levels } = statement;
       for (let level = 0; levels && !pageDecided(query, levels, level, row.hits); level += 1) {
         const page = textPageSql(query, this.table, text, levels, level, row.hits);
-        row.hits = (await client.query<Pick<SearchRow, 'hits'>>(page.text, page.values)).rows[0]!.hits;
+        const { hits } = (await client.query<Pick<SearchRow, 'hits'>>(page.text, page.values)).rows[0]!;
+        row.hits = page.appends ? [...row.hits, ...hits] : hits;
       }
       return readSearchRow(query, row);
     });

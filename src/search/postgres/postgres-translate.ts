@@ -194,7 +194,7 @@ export function searchSql(
   const textTable = textTableMatches(text) ? text : null;
   const mostRows = new Set(text.flatMap((word) => word.commonTags.filter(({ share }) => share >= MOST_ROWS_SHARE).map(({ tag }) => tag)));
   const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable, query.after ? Number(query.after.key) : null, mostRows) : null;
-  const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params, walksIds(levels[0]!, text)) : pageSql(query, table, text, params);
+  const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params, walksIds(levels[0]!, text), query.first) : pageSql(query, table, text, params);
   const summary = summarySql(query, table, text, countOutside, params);
   return {
     text: `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary, ${hitsSql(query, page)} AS hits`,
@@ -227,7 +227,10 @@ const MOST_ROWS_SHARE = 0.5;
 /** The share of rows a tagged word of a level must be held by for a walk of its ids to be read (20 hits: 400 rows). */
 const WALKED_LEVEL_SHARE = 0.05;
 
-/** The relevance page read at the level after `levels[index]`, whose `hits` were not the page (see searchSql). */
+/**
+ * The relevance page read at the level after `levels[index]`, whose `hits` were not the page (see searchSql):
+ * the hits of the page, or with `appends` the hits that follow `hits` (nextLevel).
+ */
 export function textPageSql(
   query: DatasetQuery,
   table: string,
@@ -235,11 +238,12 @@ export function textPageSql(
   levels: TextLevel[],
   index: number,
   hits: readonly unknown[],
-): { text: string; values: unknown[] } {
+): { text: string; values: unknown[]; appends: boolean } {
   const params = new SqlParameters();
-  const level = nextLevel(levels, index, hits, text.length);
-  const page = textTablePageSql(query, table, text as WordLexemes[], level, params, walksIds(level, text));
-  return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values };
+  const level = nextLevel(levels, index, text.length);
+  const appends = level.addedTo !== null;
+  const page = textTablePageSql(query, table, text as WordLexemes[], level, params, walksIds(level, text), query.first - (appends ? hits.length : 0));
+  return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values, appends };
 }
 
 /** Whether the hits read at `levels[index]` are the page (see text-match.ts). */
@@ -272,14 +276,16 @@ function walksIds(level: TextLevel, text: ExpandedWord[]): boolean {
   return level.mayWalkIds && text.some((word) => word.commonTags.some(({ tag, share }) => share >= WALKED_LEVEL_SHARE && level.taggedWords.includes(tag)));
 }
 
-function textTablePageSql(query: DatasetQuery, table: string, text: WordLexemes[], level: TextLevel, params: SqlParameters, walkIds: boolean): string {
-  const where = textTableWhere(query, table, level.match, params);
-  const score = textScoreSql(text, (value) => params.add(value));
+/** A level's page of `limit` rows; rows of the level it adds to are left out, and rows scoring its weight are not scored. */
+function textTablePageSql(query: DatasetQuery, table: string, text: WordLexemes[], level: TextLevel, params: SqlParameters, walkIds: boolean, limit: number): string {
+  const add = (value: unknown) => params.add(value);
+  const where = [textTableWhere(query, table, level.match, params), ...(level.addedTo ? [`NOT (${tagMatchSql({ anyOf: level.addedTo }, add)})`] : [])].join(' AND ');
+  const score = level.sameScore ? `round(${add(level.weight)}::numeric, 4)` : textScoreSql(text, add);
   const keyset = query.after ? keysetSql(query.after, params) : 'TRUE';
   return `SELECT id, score, score::text AS key FROM (
          SELECT id, ${score} AS score FROM ${textTableName(table)} WHERE ${where}
        ) matched
-       WHERE ${keyset} ORDER BY ${level.sameScore ? (walkIds ? 'id ASC' : `(id || '') COLLATE "C" ASC`) : orderBySql(query.sort)} LIMIT ${params.add(query.first)}`;
+       WHERE ${keyset} ORDER BY ${level.sameScore ? (walkIds ? 'id ASC' : `(id || '') COLLATE "C" ASC`) : orderBySql(query.sort)} LIMIT ${params.add(limit)}`;
 }
 
 /** Totals (no facets) of a search by words, from the text table's index. */

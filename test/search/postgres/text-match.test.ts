@@ -157,7 +157,7 @@ describe('PostgreSQL engine: the text table', () => {
     expect(bound).toEqual([["'Awleukaemia'", "'Dwo''neil'"], "('Awwhole' | 'Aewhole') & ('Awgenome')"]);
   });
 
-  it('reads the last level in place of one holding a word most rows have, and a level below empty ones in id order', () => {
+  it('reads the last level in place of one holding a word most rows have, and with one word the rows each level adds in id order', () => {
     const leukaemia = { lexemes: [['leukaemia'], ['leukaemi'], ['leukaemia']], similar: [] };
     const cohort = { lexemes: [['cohort'], ['cohort'], ['cohort']], similar: [] };
     const levels = textLevels([leukaemia, cohort], null, new Set());
@@ -168,12 +168,13 @@ describe('PostgreSQL engine: the text table', () => {
     const large = levels.findIndex((level) => level.taggedWords.includes('Cwcohort'));
     expect(large).toBeGreaterThan(0);
     expect(read).toEqual([...levels.slice(0, large), levels.at(-1)]);
-    // One word: its best level scores the same everywhere; so does a level below one that held no row.
+    // One word: its best level scores the same everywhere; so do the rows each next level adds, and no level is
+    // read in place of another, however common its words.
     const one = textLevels([cohort], null, new Set());
     expect(one.map((level) => level.sameScore)).toEqual(one.map((_, index) => index === 0));
-    expect(nextLevel(one, 0, [], 1).sameScore).toBe(true);
-    expect(nextLevel(one, 0, [{ key: '1' }], 1).sameScore).toBe(false);
-    expect(nextLevel(levels, 0, [], 2).sameScore).toBe(false);
+    expect(textLevels([cohort], null, new Set(['Cwcohort']))).toEqual(one);
+    expect(nextLevel(one, 0, 1)).toMatchObject({ sameScore: true, addedTo: one[0]!.taggedWords, weight: one[1]!.weight });
+    expect(nextLevel(levels, 0, 2)).toMatchObject({ sameScore: false, addedTo: null });
   });
 
   it('answers the same once the statistics tell the common words (levels read by them)', async () => {
