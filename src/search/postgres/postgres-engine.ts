@@ -232,10 +232,11 @@ export class PostgresSearchEngine implements SearchEngine {
       const { rows } = await client.query<SearchRow>(statement.text, statement.values);
       const row = rows[0]!;
       const { levels } = statement;
-      for (let level = 0; levels && !pageDecided(query, levels, level, row.hits); level += 1) {
+      for (let level = 0; levels && !pageDecided(query, levels, level, row.hits); ) {
         const page = textPageSql(query, this.table, text, levels, level, row.hits);
         const { hits } = (await client.query<Pick<SearchRow, 'hits'>>(page.text, page.values)).rows[0]!;
         row.hits = page.appends ? [...row.hits, ...hits] : hits;
+        level = page.level;
       }
       return readSearchRow(query, row);
     });

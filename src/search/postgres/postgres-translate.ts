@@ -229,7 +229,7 @@ const WALKED_LEVEL_SHARE = 0.05;
 
 /**
  * The relevance page read at the level after `levels[index]`, whose `hits` were not the page (see searchSql):
- * the hits of the page, or with `appends` the hits that follow `hits` (nextLevel).
+ * the hits of the page, or with `appends` the hits that follow `hits` (nextLevel), read at `levels[level]`.
  */
 export function textPageSql(
   query: DatasetQuery,
@@ -238,12 +238,13 @@ export function textPageSql(
   levels: TextLevel[],
   index: number,
   hits: readonly unknown[],
-): { text: string; values: unknown[]; appends: boolean } {
+): { text: string; values: unknown[]; appends: boolean; level: number } {
   const params = new SqlParameters();
-  const level = nextLevel(levels, index, text.length);
+  const next = nextLevel(levels, index, hits, text.length);
+  const { level } = next;
   const appends = level.addedTo !== null;
   const page = textTablePageSql(query, table, text as WordLexemes[], level, params, walksIds(level, text), query.first - (appends ? hits.length : 0));
-  return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values, appends };
+  return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values, appends, level: next.index };
 }
 
 /** Whether the hits read at `levels[index]` are the page (see text-match.ts). */

@@ -63,6 +63,10 @@ function doc(n: number): DatasetSearchDocument {
 const DOCS = Array.from({ length: 80 }, (_, n) => doc(n + 1));
 
 const QUERIES = [
+  // Words together only below the titles: the rows with every word at one weight are read after empty levels.
+  'blood twice',
+  'acute myeloid',
+  'whole children',
   'leukaemia',
   'leukamia',
   'epilepsie',
@@ -165,16 +169,24 @@ describe('PostgreSQL engine: the text table', () => {
     // Several words: the rows with every word at its best tier (in the title) come first, sorted, not walked.
     expect(levels[0]).toMatchObject({ weight: 2, bound: 1.625, sameScore: true, mayWalkIds: false });
     expect(levels[0]!.match).toEqual({ everyOf: [expect.arrayContaining(['Awleukaemia']), expect.arrayContaining(['Awcohort'])] });
-    const large = levels.findIndex((level) => level.taggedWords.includes('Cwcohort'));
+    const large = levels.findIndex((level) => !level.sameScore && level.taggedWords.includes('Cwcohort'));
     expect(large).toBeGreaterThan(0);
     expect(read).toEqual([...levels.slice(0, large), levels.at(-1)]);
+    // After each level of any word at a weight, one of every word at the next weight, read only after an empty
+    // one: its rows hold every word at that weight exactly (the rows of the level before left out).
+    const [, titles, everyWord, keywords] = levels;
+    expect(everyWord).toMatchObject({ weight: 2 * keywords!.weight, sameScore: true, afterEmptyOnly: true, addedTo: titles!.taggedWords, mayWalkIds: false });
+    expect(everyWord!.match).toEqual({ everyOf: [expect.arrayContaining(['Awleukaemia', 'Bwleukaemia']), expect.arrayContaining(['Awcohort', 'Bwcohort'])] });
+    expect(everyWord!.bound).toBe(keywords!.weight + levels[5]!.weight);
+    expect(nextLevel(levels, 1, [], 2)).toEqual({ index: 2, level: everyWord });
+    expect(nextLevel(levels, 1, [{ key: '1' }], 2)).toEqual({ index: 3, level: keywords });
     // One word: its best level scores the same everywhere; so do the rows each next level adds, and no level is
     // read in place of another, however common its words.
     const one = textLevels([cohort], null, new Set());
     expect(one.map((level) => level.sameScore)).toEqual(one.map((_, index) => index === 0));
     expect(textLevels([cohort], null, new Set(['Cwcohort']))).toEqual(one);
-    expect(nextLevel(one, 0, 1)).toMatchObject({ sameScore: true, addedTo: one[0]!.taggedWords, weight: one[1]!.weight });
-    expect(nextLevel(levels, 0, 2)).toMatchObject({ sameScore: false, addedTo: null });
+    expect(nextLevel(one, 0, [{ key: '1' }], 1).level).toMatchObject({ sameScore: true, addedTo: one[0]!.taggedWords, weight: one[1]!.weight });
+    expect(nextLevel(levels, 0, [], 2).level).toMatchObject({ sameScore: false, addedTo: null });
   });
 
   it('answers the same once the statistics tell the common words (levels read by them)', async () => {
