@@ -240,11 +240,10 @@ export function textPageSql(
   hits: readonly unknown[],
 ): { text: string; values: unknown[]; appends: boolean; level: number } {
   const params = new SqlParameters();
-  const next = nextLevel(levels, index, hits, text.length);
-  const { level } = next;
+  const { level, index: read } = nextLevel(levels, index, hits, text.length);
   const appends = level.addedTo !== null;
   const page = textTablePageSql(query, table, text as WordLexemes[], level, params, walksIds(level, text), query.first - (appends ? hits.length : 0));
-  return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values, appends, level: next.index };
+  return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values, appends, level: read };
 }
 
 /** Whether the hits read at `levels[index]` are the page (see text-match.ts). */
