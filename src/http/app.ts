@@ -72,7 +72,7 @@ function complexityRule(variables: Record<string, unknown>) {
 }
 
 /** Errors the client caused keep their message; anything else is logged and masked (never a stack trace). */
-function formatError(log: (line: string) => void) {
+function formatError(log: (line: string) => void, hideSuggestions: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = (error as { originalError?: unknown }).originalError;
     const unavailable = unavailability(original);
@@ -88,7 +88,9 @@ function formatError(log: (line: string) => void) {
     if ((code && code !== 'INTERNAL_SERVER_ERROR') || !original || original instanceof GraphQLError) {
       // Apollo's own request errors (e.g. a persisted-query hash that does not match) carry no code of their own.
       const requestCode = !code || code === 'INTERNAL_SERVER_ERROR' ? 'BAD_REQUEST' : code;
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: requestCode } };
+      // Apollo strips suggestions from validation errors only; variable coercion names input fields and enum values too.
+      const message = hideSuggestions ? formatted.message.replace(/ ?Did you mean .+?\?$/, '') : formatted.message;
+      return { message, locations: formatted.locations, path: formatted.path, extensions: { code: requestCode } };
     }
     log(`internal error: ${(original as Error)?.stack ?? formatted.message}`);
     return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
@@ -140,7 +142,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // No automatic persisted queries: the web catalogue does not use them, and each would be kept in memory.
     persistedQueries: false,
-    formatError: formatError(log),
+    formatError: formatError(log, !http.introspection),
     includeStacktraceInErrorResponses: false,
     introspection: http.introspection,
     // Without introspection, "did you mean" suggestions would spell the schema out field by field.

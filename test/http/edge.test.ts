@@ -117,6 +117,17 @@ describe('the HTTP edge as `gdcat serve` starts it', () => {
     expect(codesOf(introspection.text)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     const typo = await post(url, JSON.stringify({ query: '{ dataset { titl } }' }));
     expect(typo.text).not.toContain('Did you mean');
+    // Variables are coerced outside validation, where Apollo leaves the suggestions in.
+    const create = 'mutation($i: DatasetInput!) { createDataset(input: $i) { userErrors { field } } }';
+    for (const [input, named] of [
+      [{ title: 'x', diagnosticArea: 'RARE_DISEASE' }, 'RARE_DISEASE'],
+      [{ title: 'x', distributions: [{ title: 'd', accessURL: 'https://x' }] }, 'accessURL'],
+    ] as const) {
+      const inputTypo = await post(url, JSON.stringify({ query: create, variables: { i: input } }));
+      expect(codesOf(inputTypo.text)).toContain('BAD_USER_INPUT');
+      expect(inputTypo.text).toContain(named);
+      expect(inputTypo.text).not.toContain('Did you mean');
+    }
   });
 
   it('serves /metrics only with the operator’s token, with one series for every unknown operation name', async () => {
