@@ -42,6 +42,7 @@ import {
   type ExpandedWordRow,
   type SearchRow,
 } from './postgres-translate.js';
+import type { LevelAt } from './text-match.js';
 
 /**
  * Discovery search on PostgreSQL, used when no Elasticsearch is configured: the I/O. The projection it
@@ -232,11 +233,13 @@ export class PostgresSearchEngine implements SearchEngine {
       const { rows } = await client.query<SearchRow>(statement.text, statement.values);
       const row = rows[0]!;
       const { levels } = statement;
-      for (let level = 0; levels && !pageDecided(query, levels, level, row.hits); ) {
-        const page = textPageSql(query, this.table, text, levels, level, row.hits);
-        const { hits } = (await client.query<Pick<SearchRow, 'hits'>>(page.text, page.values)).rows[0]!;
-        row.hits = page.appends ? [...row.hits, ...hits] : hits;
-        level = page.level;
+      if (levels) {
+        for (let at: LevelAt = { index: 0, level: levels[0]! }; !pageDecided(query, levels, at, row.hits); ) {
+          const page = textPageSql(query, this.table, text, levels, at, row.hits);
+          const { hits } = (await client.query<Pick<SearchRow, 'hits'>>(page.text, page.values)).rows[0]!;
+          row.hits = page.appends ? [...row.hits, ...hits] : hits;
+          at = page.at;
+        }
       }
       return readSearchRow(query, row);
     });

@@ -27,6 +27,7 @@ import {
   levelDecides,
   lexemesOf,
   nextLevel,
+  type LevelAt,
   textLevels,
   tagMatchSql,
   textMatchTags,
@@ -193,7 +194,7 @@ export function searchSql(
   const params = new SqlParameters();
   const textTable = textTableMatches(text) ? text : null;
   const mostRows = new Set(text.flatMap((word) => word.commonTags.filter(({ share }) => share >= MOST_ROWS_SHARE).map(({ tag }) => tag)));
-  const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable, query.after ? Number(query.after.key) : null, mostRows) : null;
+  const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable, query.after ? Number(query.after.key) : null, mostRows, text.map((word) => word.share)) : null;
   const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params, walksIds(levels[0]!, text), query.first) : pageSql(query, table, text, params);
   const summary = summarySql(query, table, text, countOutside, params);
   return {
@@ -228,27 +229,27 @@ const MOST_ROWS_SHARE = 0.5;
 const WALKED_LEVEL_SHARE = 0.05;
 
 /**
- * The relevance page read at the level after `levels[index]`, whose `hits` were not the page (see searchSql):
- * the hits of the page, or with `appends` the hits that follow `hits` (nextLevel), read at `levels[level]`.
+ * The relevance page read at the level after `at` (see nextLevel), whose `hits` were not the page (see searchSql):
+ * the hits of the page, or with `appends` the hits that follow `hits`, and the level they were read at.
  */
 export function textPageSql(
   query: DatasetQuery,
   table: string,
   text: ExpandedWord[],
   levels: TextLevel[],
-  index: number,
-  hits: readonly unknown[],
-): { text: string; values: unknown[]; appends: boolean; level: number } {
+  at: LevelAt,
+  hits: readonly { key: unknown }[],
+): { text: string; values: unknown[]; appends: boolean; at: LevelAt } {
   const params = new SqlParameters();
-  const { level, index: read } = nextLevel(levels, index, hits, text.length);
-  const appends = level.addedTo !== null;
-  const page = textTablePageSql(query, table, text as WordLexemes[], level, params, walksIds(level, text), query.first - (appends ? hits.length : 0));
-  return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values, appends, level: read };
+  const read = nextLevel(levels, at, hits, text.length, query.first);
+  const appends = read.level.addedTo !== null;
+  const page = textTablePageSql(query, table, text as WordLexemes[], read.level, params, walksIds(read.level, text), query.first - (appends ? hits.length : 0));
+  return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values, appends, at: read };
 }
 
-/** Whether the hits read at `levels[index]` are the page (see text-match.ts). */
-export function pageDecided(query: DatasetQuery, levels: TextLevel[], index: number, hits: { key: unknown }[]): boolean {
-  return query.first === 0 || levelDecides(levels[index]!, query.first, hits, index === levels.length - 1);
+/** Whether the hits read at `at` are the page (see text-match.ts). */
+export function pageDecided(query: DatasetQuery, levels: TextLevel[], at: LevelAt, hits: { key: unknown }[]): boolean {
+  return query.first === 0 || levelDecides(at.level, query.first, hits, at.index === levels.length - 1);
 }
 
 /** The conditions a row of the text table meets: visibility, every filter and `match`. */

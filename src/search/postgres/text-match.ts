@@ -119,7 +119,15 @@ export interface TextLevel {
   addedTo: readonly string[] | null;
   /** Read only after the level before it held no row (everyWordAtLevel); skipped otherwise. */
   afterEmptyOnly: boolean;
+  /**
+   * When its page is full, the level read next: the first of these whose bound is below the page's last score
+   * (rareWordLevels); none, or null: the next level in order.
+   */
+  nextByLastScore: readonly TextLevel[] | null;
 }
+
+/** What a level is unless it says otherwise: read whole, scored, sorted, in its place. */
+const LEVEL = { sameScore: false, mayWalkIds: false, addedTo: null, afterEmptyOnly: false, nextByLastScore: null } as const;
 
 /**
  * The levels of a relevance page after a row scoring `after` (null: the first page). A level whose weight is
@@ -127,15 +135,16 @@ export interface TextLevel {
  * it can come from (the last one at least). With several words, a level holding a tagged word of `mostRows` (held
  * by most rows) is about as large as the last, so the last is read in its place: scoring it decides the page,
  * where the level seldom does and the levels after it scored most rows again (nine words at 100k: every row
- * scored twice, 1.1 s). One word reads each level for the rows it adds, however many (nextLevel).
+ * scored twice, 1.1 s); before it, the levels of the rarer words (rareWordLevels, by each word's `shares` of the
+ * rows). One word reads each level for the rows it adds, however many (nextLevel).
  */
-export function textLevels(words: WordLexemes[], after: number | null, mostRows: ReadonlySet<string>): TextLevel[] {
+export function textLevels(words: WordLexemes[], after: number | null, mostRows: ReadonlySet<string>, shares: readonly number[] = []): TextLevel[] {
   const tiers = words.map(tiersOf);
   const weights = [...new Set(tiers.flat().map((tier) => tier.weight))].sort((a, b) => b - a);
   const levels: TextLevel[] = weights.flatMap((weight, index) => {
     const taggedWords = [...new Set(tiers.flat().filter((tier) => tier.weight >= weight).flatMap((tier) => tier.tags))];
     const bound = words.length * (weights[index + 1] ?? 0);
-    const level = { weight, match: { anyOf: taggedWords }, taggedWords, bound, sameScore: words.length === 1 && index === 0, mayWalkIds: true, addedTo: null, afterEmptyOnly: false };
+    const level = { ...LEVEL, weight, match: { anyOf: taggedWords }, taggedWords, bound, sameScore: words.length === 1 && index === 0, mayWalkIds: true };
     const everyWord = index + 1 < weights.length ? everyWordAtLevel(tiers, weights, index + 1, taggedWords) : null;
     return everyWord ? [level, everyWord] : [level];
   });
@@ -144,7 +153,34 @@ export function textLevels(words: WordLexemes[], after: number | null, mostRows:
   const first = after === null ? 0 : levels.findIndex((level) => level.weight <= after);
   const read = levels.slice(first === -1 ? levels.length - 1 : first);
   const large = words.length === 1 ? -1 : read.findIndex((level) => !level.sameScore && level.taggedWords.some((tag) => mostRows.has(tag)));
-  return large === -1 ? read : [...read.slice(0, large), read.at(-1)!];
+  return large === -1 ? read : [...read.slice(0, large), ...rareWordLevels(tiers, shares, mostRows), read.at(-1)!];
+}
+
+/**
+ * Several words, some of them held by most rows: the level of any tier of the rarest word that the statistics
+ * know (`shares`: each word's share of the rows; 0 when they do not say), then, when its page is full, a level
+ * of the rarer words chosen by that page's last score. A row scores at most each of its words' best weight, so
+ * a row holding none of some words scores at most the sum of the others' best weights: the more common words
+ * whose best weights sum below the last score, the fewer rarer words a row must hold to reach it, and every row
+ * that does holds one of them. Their level then holds every row scoring as much as the page's last, at least a
+ * page of them: its page is the page. Nine words at 100k ("paediatric whole-genome cohort sequenced in Uppsala
+ * about epilepsy", four of them in every row): 11k rows of "whole", then the 40k rows of its four rarer words
+ * scored, where all 100k were (BENCHMARKS.md).
+ */
+function rareWordLevels(tiers: Tier[][], shares: readonly number[], mostRows: ReadonlySet<string>): TextLevel[] {
+  const scored = tiers.flatMap((word, index) => (word.length > 0 ? [{ tiers: word, share: shares[index] ?? 0, best: word[0]!.weight }] : []));
+  const known = scored.filter(({ tiers, share }) => share > 0 && !tiers.some((tier) => tier.tags.some((tag) => mostRows.has(tag))));
+  if (scored.length < 2 || known.length === 0) return [];
+  const rarest = known.reduce((rare, word) => (word.share < rare.share ? word : rare));
+  const levelOf = (words: typeof scored, bound: number): TextLevel => {
+    const taggedWords = [...new Set(words.flatMap((word) => word.tiers.flatMap((tier) => tier.tags)))];
+    return { ...LEVEL, weight: Math.min(...words.map((word) => word.tiers.at(-1)!.weight)), match: { anyOf: taggedWords }, taggedWords, bound };
+  };
+  const sum = (words: typeof scored) => words.reduce((total, word) => total + word.best, 0);
+  // Most common first; the rarest last, so that every choice holds it and holds more than it alone.
+  const byShare = [...scored.filter((word) => word !== rarest)].sort((a, b) => b.share - a.share);
+  const choices = byShare.slice(0, -1).map((_, common) => levelOf([...byShare.slice(common + 1), rarest], sum(byShare.slice(0, common + 1))));
+  return [{ ...levelOf([rarest], sum(byShare)), nextByLastScore: choices.reverse() }];
 }
 
 /**
@@ -161,14 +197,12 @@ function everyWordBestLevel(tiers: Tier[][]): TextLevel | null {
   const weight = best.reduce((sum, tier) => sum + tier.weight, 0);
   const step = Math.min(...scored.map(([first, second]) => first!.weight - (second?.weight ?? 0)));
   return {
+    ...LEVEL,
     weight,
     match: { everyOf: best.map((tier) => tier.tags) },
     taggedWords: [...new Set(best.flatMap((tier) => tier.tags))],
     bound: weight - step,
     sameScore: true,
-    mayWalkIds: false,
-    addedTo: null,
-    afterEmptyOnly: false,
   };
 }
 
@@ -186,12 +220,12 @@ function everyWordAtLevel(tiers: Tier[][], weights: number[], index: number, abo
   const tags = scored.map((word) => [...new Set(word.filter((tier) => tier.weight >= weight).flatMap((tier) => tier.tags))]);
   if (scored.length < 2 || tags.some((word) => word.length === 0)) return null;
   return {
+    ...LEVEL,
     weight: scored.length * weight,
     match: { everyOf: tags },
     taggedWords: [...new Set(tags.flat())],
     bound: (scored.length - 1) * weight + (weights[index + 1] ?? 0),
     sameScore: true,
-    mayWalkIds: false,
     addedTo: above,
     afterEmptyOnly: true,
   };
@@ -204,13 +238,22 @@ function everyWordAtLevel(tiers: Tier[][], weights: number[], index: number, abo
  * rows (under the search's filters and cursor). So the next level reads only the rows it adds, in id order, and
  * they follow those hits. Scored and sorted whole, a typo of a word most datasets have ("cohrt", no row word for
  * word) took 80 ms of 160 at 100k to return the first ids, and "region" (in 86 % of subjects, nine titles) 250 ms.
- * A level read only after an empty one (everyWordAtLevel) is skipped after one that held rows. Returns the level
- * read and its index.
+ * A level read only after an empty one (everyWordAtLevel) is skipped after one that held rows; after a full page,
+ * a level may name the level read next by its last score (rareWordLevels), read in its place (same index).
+ * `at` is the level read last and its index, `first` the page size; returns the level to read and its index.
  */
-export function nextLevel(levels: TextLevel[], index: number, hits: readonly unknown[], words: number): { index: number; level: TextLevel } {
-  const next = index + (hits.length > 0 && levels[index + 1]!.afterEmptyOnly ? 2 : 1);
+export function nextLevel(levels: TextLevel[], at: LevelAt, hits: readonly { key: unknown }[], words: number, first: number): LevelAt {
+  const chosen = hits.length === first && first > 0 ? at.level.nextByLastScore?.find((level) => level.bound < Number(hits.at(-1)!.key)) : undefined;
+  if (chosen) return { index: at.index, level: chosen };
+  const next = at.index + (hits.length > 0 && levels[at.index + 1]!.afterEmptyOnly ? 2 : 1);
   const level = levels[next]!;
-  return { index: next, level: words === 1 ? { ...level, sameScore: true, addedTo: levels[index]!.taggedWords } : level };
+  return { index: next, level: words === 1 ? { ...level, sameScore: true, addedTo: at.level.taggedWords } : level };
+}
+
+/** A level being read, and the index of the level it is or stands in for. */
+export interface LevelAt {
+  index: number;
+  level: TextLevel;
 }
 
 /** The tagged words of the words' match: any tier of any word. */

@@ -123,7 +123,7 @@ describe('PostgreSQL translation', () => {
       const text = expandedWords(query.words, [row(share)]);
       const { levels } = searchSql(query, 'dataset_search', text);
       const typo = levels!.findIndex((level) => level.taggedWords.includes('Awcohort'));
-      return textPageSql(query, 'dataset_search', text, levels!, typo - 1, []).text;
+      return textPageSql(query, 'dataset_search', text, levels!, { index: typo - 1, level: levels![typo - 1]! }, []).text;
     };
     expect(pageAfterEmpty(0.9)).toContain('ORDER BY id ASC LIMIT');
     expect(pageAfterEmpty(0.01)).toContain(`ORDER BY (id || '') COLLATE "C" ASC LIMIT`);

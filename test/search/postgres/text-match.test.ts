@@ -178,15 +178,45 @@ describe('PostgreSQL engine: the text table', () => {
     expect(everyWord).toMatchObject({ weight: 2 * keywords!.weight, sameScore: true, afterEmptyOnly: true, addedTo: titles!.taggedWords, mayWalkIds: false });
     expect(everyWord!.match).toEqual({ everyOf: [expect.arrayContaining(['Awleukaemia', 'Bwleukaemia']), expect.arrayContaining(['Awcohort', 'Bwcohort'])] });
     expect(everyWord!.bound).toBe(keywords!.weight + levels[5]!.weight);
-    expect(nextLevel(levels, 1, [], 2)).toEqual({ index: 2, level: everyWord });
-    expect(nextLevel(levels, 1, [{ key: '1' }], 2)).toEqual({ index: 3, level: keywords });
+    expect(nextLevel(levels, { index: 1, level: titles! }, [], 2, 7)).toEqual({ index: 2, level: everyWord });
+    expect(nextLevel(levels, { index: 1, level: titles! }, [{ key: '1' }], 2, 7)).toEqual({ index: 3, level: keywords });
     // One word: its best level scores the same everywhere; so do the rows each next level adds, and no level is
     // read in place of another, however common its words.
     const one = textLevels([cohort], null, new Set());
     expect(one.map((level) => level.sameScore)).toEqual(one.map((_, index) => index === 0));
     expect(textLevels([cohort], null, new Set(['Cwcohort']))).toEqual(one);
-    expect(nextLevel(one, 0, [{ key: '1' }], 1).level).toMatchObject({ sameScore: true, addedTo: one[0]!.taggedWords, weight: one[1]!.weight });
-    expect(nextLevel(levels, 0, [], 2).level).toMatchObject({ sameScore: false, addedTo: null });
+    expect(nextLevel(one, { index: 0, level: one[0]! }, [{ key: '1' }], 1, 7).level).toMatchObject({ sameScore: true, addedTo: one[0]!.taggedWords, weight: one[1]!.weight });
+    expect(nextLevel(levels, { index: 0, level: levels[0]! }, [], 2, 7).level).toMatchObject({ sameScore: false, addedTo: null });
+  });
+
+  it('reads, before the last level, the rarest word and then the rarer words the last score it gave leaves to beat', () => {
+    const lexemes = (word: string, stem = word) => ({ lexemes: [[word], [stem], [stem]], similar: [] });
+    const [cohort, leukaemia, epilepsy, uppsala] = [lexemes('cohort'), lexemes('leukaemia', 'leukaemi'), lexemes('epilepsy', 'epilepsi'), lexemes('uppsala', 'uppsal')];
+    const words = [cohort, leukaemia, epilepsy, uppsala];
+    const tagsOf = (...of: (typeof cohort)[]) => textLevels(of, null, new Set()).at(-1)!.taggedWords;
+    const levels = textLevels(words, null, new Set(['Cwcohort']), [0.99, 0.3, 0.2, 0.1]);
+    const rarest = levels.at(-2)!;
+    // Any tier of the rarest word the statistics know; a row without it scores at most the other three words' best.
+    expect(rarest).toMatchObject({ bound: 3, sameScore: false, addedTo: null });
+    expect([...rarest.taggedWords].sort()).toEqual([...tagsOf(uppsala)].sort());
+    expect(rarest.nextByLastScore!.map((level) => level.bound)).toEqual([2, 1]);
+    expect([...rarest.nextByLastScore![0]!.taggedWords].sort()).toEqual([...tagsOf(epilepsy, uppsala)].sort());
+    expect([...rarest.nextByLastScore![1]!.taggedWords].sort()).toEqual([...tagsOf(leukaemia, epilepsy, uppsala)].sort());
+    const at = { index: levels.length - 2, level: rarest };
+    const page = (last: string) => [{ key: '3' }, { key: '3' }, { key: last }];
+    // A full page scoring 2.5: rows without epilepsy or uppsala score at most 2 (cohort and leukaemia), so the
+    // rows with either hold the page, read in the rarest word's place.
+    expect(nextLevel(levels, at, page('2.5'), 4, 3)).toEqual({ index: at.index, level: rarest.nextByLastScore![0] });
+    expect(nextLevel(levels, at, page('1.5'), 4, 3)).toEqual({ index: at.index, level: rarest.nextByLastScore![1] });
+    // Nothing to beat: a last score no common words' sum stays below, or a page that is not full.
+    expect(nextLevel(levels, at, page('1'), 4, 3)).toEqual({ index: levels.length - 1, level: levels.at(-1) });
+    expect(nextLevel(levels, at, page('2.5'), 4, 4)).toEqual({ index: levels.length - 1, level: levels.at(-1) });
+    expect(nextLevel(levels, { index: at.index, level: rarest.nextByLastScore![0]! }, page('2.5'), 4, 3).index).toBe(levels.length - 1);
+    // Only a word the statistics know and that most rows do not hold is read first; two words are enough.
+    expect(textLevels(words, null, new Set(['Cwcohort']), [0.99, 0, 0, 0]).some((level) => level.nextByLastScore)).toBe(false);
+    expect(textLevels(words, null, new Set(['Cwcohort', 'Awuppsala']), [0.99, 0, 0, 0.6]).some((level) => level.nextByLastScore)).toBe(false);
+    const two = textLevels([cohort, leukaemia], null, new Set(['Cwcohort']), [0.99, 0.3]);
+    expect(two.at(-2)).toMatchObject({ bound: 1, nextByLastScore: [] });
   });
 
   it('answers the same once the statistics tell the common words (levels read by them)', async () => {
@@ -194,7 +224,7 @@ describe('PostgreSQL engine: the text table', () => {
     await pool.query('ANALYZE dataset_search_text');
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'dataset_search_text' AND attname = 'terms' AND most_common_elems IS NOT NULL`);
     expect(rows[0].n).toBe(1);
-    for (const query of [...QUERIES, 'leukaemia samples blood sequenced uppsala', 'uppsla', 'leukaemia cohort', 'genome sequencing']) {
+    for (const query of [...QUERIES, 'leukaemia samples blood sequenced uppsala', 'uppsla', 'leukaemia cohort', 'genome sequencing', 'uppsala epilepsy registry', 'biobank leukaemia cohort', 'uppsala biobank childhood samples leukemia', 'uppsala registry']) {
       await expectSameAsProjection(request(query));
       await expectSameAsProjection(request(query, { first: 3 }));
     }
