@@ -121,7 +121,7 @@ export interface TextLevel {
   afterEmptyOnly: boolean;
   /**
    * When its page is full, the level read next: the first of these whose bound is below the page's last score
-   * (rareWordLevels); none, or null: the next level in order.
+   * (rarerWordLevels); none, or null: the next level in order.
    */
   nextByLastScore: readonly TextLevel[] | null;
 }
@@ -135,8 +135,9 @@ const LEVEL = { sameScore: false, mayWalkIds: false, addedTo: null, afterEmptyOn
  * it can come from (the last one at least). With several words, a level holding a tagged word of `mostRows` (held
  * by most rows) is about as large as the last, so the last is read in its place: scoring it decides the page,
  * where the level seldom does and the levels after it scored most rows again (nine words at 100k: every row
- * scored twice, 1.1 s); before it, the levels of the rarer words (rareWordLevels, by each word's `shares` of the
- * rows). One word reads each level for the rows it adds, however many (nextLevel).
+ * scored twice, 1.1 s); before it, the rarest word's level (rarestWordLevel). A scored level whose full page
+ * does not decide is followed by a level of the rarer words when one can decide (rarerWordLevels, by each word's
+ * `shares` of the rows). One word reads each level for the rows it adds, however many (nextLevel).
  */
 export function textLevels(words: WordLexemes[], after: number | null, mostRows: ReadonlySet<string>, shares: readonly number[] = []): TextLevel[] {
   const tiers = words.map(tiersOf);
@@ -153,34 +154,61 @@ export function textLevels(words: WordLexemes[], after: number | null, mostRows:
   const first = after === null ? 0 : levels.findIndex((level) => level.weight <= after);
   const read = levels.slice(first === -1 ? levels.length - 1 : first);
   const large = words.length === 1 ? -1 : read.findIndex((level) => !level.sameScore && level.taggedWords.some((tag) => mostRows.has(tag)));
-  return large === -1 ? read : [...read.slice(0, large), ...rareWordLevels(tiers, shares, mostRows), read.at(-1)!];
+  const scored = scoredWords(tiers, shares);
+  const rarer = rarerWordLevels(scored);
+  const choosing = (level: TextLevel): TextLevel => (level.sameScore || rarer.length === 0 ? level : { ...level, nextByLastScore: rarer });
+  if (large === -1) return [...read.slice(0, -1).map(choosing), read.at(-1)!];
+  return [...read.slice(0, large).map(choosing), ...rarestWordLevel(scored, mostRows, rarer), read.at(-1)!];
 }
 
 /**
- * Several words, some of them held by most rows: the level of any tier of the rarest word that the statistics
- * know (`shares`: each word's share of the rows; 0 when they do not say), then, when its page is full, a level
- * of the rarer words chosen by that page's last score. A row scores at most each of its words' best weight, so
- * a row holding none of some words scores at most the sum of the others' best weights: the more common words
- * whose best weights sum below the last score, the fewer rarer words a row must hold to reach it, and every row
- * that does holds one of them. Their level then holds every row scoring as much as the page's last, at least a
- * page of them: its page is the page. Nine words at 100k ("paediatric whole-genome cohort sequenced in Uppsala
- * about epilepsy", four of them in every row): 11k rows of "whole", then the 40k rows of its four rarer words
- * scored, where all 100k were (BENCHMARKS.md).
+ * Several words: the levels of the rarer words, chosen by the last score of a full page that did not decide (see
+ * nextLevel). A row scores at most each of its words' best weight, so a row holding none of some words scores at
+ * most the sum of the others' best weights. The more common words (by `shares`, each word's share of the rows
+ * from the statistics) whose best weights sum below that last score, the fewer rarer words a row must hold to
+ * reach it, and every row that does holds one of them: their level holds every row scoring as much as the page's
+ * last, a page of them at least, so its page is the page. Largest bound (fewest rarer words) first; none when
+ * the statistics know none of the words.
  */
-function rareWordLevels(tiers: Tier[][], shares: readonly number[], mostRows: ReadonlySet<string>): TextLevel[] {
-  const scored = tiers.flatMap((word, index) => (word.length > 0 ? [{ tiers: word, share: shares[index] ?? 0, best: word[0]!.weight }] : []));
-  const known = scored.filter(({ tiers, share }) => share > 0 && !tiers.some((tier) => tier.tags.some((tag) => mostRows.has(tag))));
-  if (scored.length < 2 || known.length === 0) return [];
+function rarerWordLevels(words: readonly ScoredWord[]): TextLevel[] {
+  const byShare = [...words].sort((a, b) => b.share - a.share);
+  if (byShare.length < 2 || byShare[0]!.share === 0) return [];
+  return byShare
+    .slice(0, -1)
+    .map((_, common) => rareLevel(byShare.slice(common + 1), sumOfBest(byShare.slice(0, common + 1))))
+    .reverse();
+}
+
+/**
+ * Several words, some of them held by most rows, read before the last level: any tier of the rarest word that
+ * the statistics know and that most rows do not hold, whose full page then chooses one of `rarer`. A row without
+ * it scores at most the other words' best weights. Nine words at 100k ("paediatric whole-genome cohort sequenced
+ * in Uppsala about epilepsy", four of them in every row): the 11k rows of "whole", then the 40k rows of its four
+ * rarer words scored, where all 100k were (BENCHMARKS.md).
+ */
+function rarestWordLevel(words: readonly ScoredWord[], mostRows: ReadonlySet<string>, rarer: readonly TextLevel[]): TextLevel[] {
+  const known = words.filter(({ tiers, share }) => share > 0 && !tiers.some((tier) => tier.tags.some((tag) => mostRows.has(tag))));
+  if (words.length < 2 || known.length === 0) return [];
   const rarest = known.reduce((rare, word) => (word.share < rare.share ? word : rare));
-  const levelOf = (words: typeof scored, bound: number): TextLevel => {
-    const taggedWords = [...new Set(words.flatMap((word) => word.tiers.flatMap((tier) => tier.tags)))];
-    return { ...LEVEL, weight: Math.min(...words.map((word) => word.tiers.at(-1)!.weight)), match: { anyOf: taggedWords }, taggedWords, bound };
-  };
-  const sum = (words: typeof scored) => words.reduce((total, word) => total + word.best, 0);
-  // Most common first; the rarest last, so that every choice holds it and holds more than it alone.
-  const byShare = [...scored.filter((word) => word !== rarest)].sort((a, b) => b.share - a.share);
-  const choices = byShare.slice(0, -1).map((_, common) => levelOf([...byShare.slice(common + 1), rarest], sum(byShare.slice(0, common + 1))));
-  return [{ ...levelOf([rarest], sum(byShare)), nextByLastScore: choices.reverse() }];
+  return [{ ...rareLevel([rarest], sumOfBest(words.filter((word) => word !== rarest))), nextByLastScore: rarer }];
+}
+
+/** A word that scores: its tiers, its share of the rows (0 when the statistics do not say), its best weight. */
+interface ScoredWord {
+  tiers: Tier[];
+  share: number;
+  best: number;
+}
+
+const scoredWords = (tiers: Tier[][], shares: readonly number[]): ScoredWord[] =>
+  tiers.flatMap((word, index) => (word.length > 0 ? [{ tiers: word, share: shares[index] ?? 0, best: word[0]!.weight }] : []));
+
+const sumOfBest = (words: readonly ScoredWord[]) => words.reduce((total, word) => total + word.best, 0);
+
+/** The rows holding any tier of `words`; any other row scores at most `bound`. */
+function rareLevel(words: readonly ScoredWord[], bound: number): TextLevel {
+  const taggedWords = [...new Set(words.flatMap((word) => word.tiers.flatMap((tier) => tier.tags)))];
+  return { ...LEVEL, weight: Math.min(...words.map((word) => word.tiers.at(-1)!.weight)), match: { anyOf: taggedWords }, taggedWords, bound };
 }
 
 /**
@@ -239,7 +267,7 @@ function everyWordAtLevel(tiers: Tier[][], weights: number[], index: number, abo
  * they follow those hits. Scored and sorted whole, a typo of a word most datasets have ("cohrt", no row word for
  * word) took 80 ms of 160 at 100k to return the first ids, and "region" (in 86 % of subjects, nine titles) 250 ms.
  * A level read only after an empty one (everyWordAtLevel) is skipped after one that held rows; after a full page,
- * a level may name the level read next by its last score (rareWordLevels), read in its place (same index).
+ * a level may name the level read next by its last score (rarerWordLevels), read in its place (same index).
  * `at` is the level read last and its index, `first` the page size; returns the level to read and its index.
  */
 export function nextLevel(levels: TextLevel[], at: LevelAt, hits: readonly { key: unknown }[], words: number, first: number): LevelAt {

@@ -189,34 +189,47 @@ describe('PostgreSQL engine: the text table', () => {
     expect(nextLevel(levels, { index: 0, level: levels[0]! }, [], 2, 7).level).toMatchObject({ sameScore: false, addedTo: null });
   });
 
-  it('reads, before the last level, the rarest word and then the rarer words the last score it gave leaves to beat', () => {
+  it('reads, before the last level, the rarest word; after a full page, the rarer words its last score leaves to beat', () => {
     const lexemes = (word: string, stem = word) => ({ lexemes: [[word], [stem], [stem]], similar: [] });
     const [cohort, leukaemia, epilepsy, uppsala] = [lexemes('cohort'), lexemes('leukaemia', 'leukaemi'), lexemes('epilepsy', 'epilepsi'), lexemes('uppsala', 'uppsal')];
     const words = [cohort, leukaemia, epilepsy, uppsala];
-    const tagsOf = (...of: (typeof cohort)[]) => textLevels(of, null, new Set()).at(-1)!.taggedWords;
-    const levels = textLevels(words, null, new Set(['Cwcohort']), [0.99, 0.3, 0.2, 0.1]);
+    const shares = [0.99, 0.3, 0.2, 0.1];
+    const tagsOf = (...of: (typeof cohort)[]) => [...textLevels(of, null, new Set()).at(-1)!.taggedWords].sort();
+    const levels = textLevels(words, null, new Set(['Cwcohort']), shares);
     const rarest = levels.at(-2)!;
     // Any tier of the rarest word the statistics know; a row without it scores at most the other three words' best.
     expect(rarest).toMatchObject({ bound: 3, sameScore: false, addedTo: null });
-    expect([...rarest.taggedWords].sort()).toEqual([...tagsOf(uppsala)].sort());
-    expect(rarest.nextByLastScore!.map((level) => level.bound)).toEqual([2, 1]);
-    expect([...rarest.nextByLastScore![0]!.taggedWords].sort()).toEqual([...tagsOf(epilepsy, uppsala)].sort());
-    expect([...rarest.nextByLastScore![1]!.taggedWords].sort()).toEqual([...tagsOf(leukaemia, epilepsy, uppsala)].sort());
+    expect([...rarest.taggedWords].sort()).toEqual(tagsOf(uppsala));
+    // The rarer words: a row without any of them scores at most the more common words' best weights.
+    const rarer = rarest.nextByLastScore!;
+    expect(rarer.map((level) => level.bound)).toEqual([3, 2, 1]);
+    expect(rarer.map((level) => [...level.taggedWords].sort())).toEqual([tagsOf(uppsala), tagsOf(epilepsy, uppsala), tagsOf(leukaemia, epilepsy, uppsala)]);
     const at = { index: levels.length - 2, level: rarest };
     const page = (last: string) => [{ key: '3' }, { key: '3' }, { key: last }];
     // A full page scoring 2.5: rows without epilepsy or uppsala score at most 2 (cohort and leukaemia), so the
     // rows with either hold the page, read in the rarest word's place.
-    expect(nextLevel(levels, at, page('2.5'), 4, 3)).toEqual({ index: at.index, level: rarest.nextByLastScore![0] });
-    expect(nextLevel(levels, at, page('1.5'), 4, 3)).toEqual({ index: at.index, level: rarest.nextByLastScore![1] });
+    expect(nextLevel(levels, at, page('2.5'), 4, 3)).toEqual({ index: at.index, level: rarer[1] });
+    expect(nextLevel(levels, at, page('1.5'), 4, 3)).toEqual({ index: at.index, level: rarer[2] });
     // Nothing to beat: a last score no common words' sum stays below, or a page that is not full.
     expect(nextLevel(levels, at, page('1'), 4, 3)).toEqual({ index: levels.length - 1, level: levels.at(-1) });
     expect(nextLevel(levels, at, page('2.5'), 4, 4)).toEqual({ index: levels.length - 1, level: levels.at(-1) });
-    expect(nextLevel(levels, { index: at.index, level: rarest.nextByLastScore![0]! }, page('2.5'), 4, 3).index).toBe(levels.length - 1);
+    expect(nextLevel(levels, { index: at.index, level: rarer[1]! }, page('2.5'), 4, 3).index).toBe(levels.length - 1);
+    // Every scored level before the last chooses so too; the levels whose rows all score the same decide when full.
+    const levelsBefore = levels.slice(0, -2);
+    expect(levelsBefore.length).toBeGreaterThan(0);
+    for (const level of levelsBefore) expect(level.nextByLastScore).toEqual(level.sameScore ? null : rarer);
+    const noneCommon = textLevels(words, null, new Set(), shares);
+    expect(noneCommon.filter((level) => !level.sameScore).slice(0, -1).every((level) => level.nextByLastScore === rarer || level.nextByLastScore?.length === 3)).toBe(true);
+    expect(noneCommon.at(-1)!.nextByLastScore).toBeNull();
+    expect(nextLevel(noneCommon, { index: 1, level: noneCommon[1]! }, page('3.5'), 4, 3)).toMatchObject({ index: 1, level: { bound: 3 } });
     // Only a word the statistics know and that most rows do not hold is read first; two words are enough.
-    expect(textLevels(words, null, new Set(['Cwcohort']), [0.99, 0, 0, 0]).some((level) => level.nextByLastScore)).toBe(false);
-    expect(textLevels(words, null, new Set(['Cwcohort', 'Awuppsala']), [0.99, 0, 0, 0.6]).some((level) => level.nextByLastScore)).toBe(false);
+    const readsUppsalaAlone = (read: ReturnType<typeof textLevels>) => read.some((level) => [...level.taggedWords].sort().join() === tagsOf(uppsala).join());
+    expect(readsUppsalaAlone(levels)).toBe(true);
+    expect(readsUppsalaAlone(textLevels(words, null, new Set(['Cwcohort']), [0.99, 0, 0, 0]))).toBe(false);
+    expect(readsUppsalaAlone(textLevels(words, null, new Set(['Cwcohort', 'Awuppsala']), [0.99, 0.3, 0.2, 0.6]))).toBe(false);
+    expect(textLevels(words, null, new Set(['Cwcohort'])).some((level) => level.nextByLastScore)).toBe(false);
     const two = textLevels([cohort, leukaemia], null, new Set(['Cwcohort']), [0.99, 0.3]);
-    expect(two.at(-2)).toMatchObject({ bound: 1, nextByLastScore: [] });
+    expect(two.at(-2)).toMatchObject({ bound: 1, nextByLastScore: [expect.objectContaining({ bound: 1 })] });
   });
 
   it('answers the same once the statistics tell the common words (levels read by them)', async () => {
