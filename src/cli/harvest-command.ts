@@ -4,7 +4,7 @@ import { harvest, type HarvestProgress } from '../harvest/harvest.js';
 import { harvestSources, withHarvestLock } from '../harvest/harvest-runner.js';
 import { type HarvestError, HarvestOutcome, type HarvestRun } from '../harvest/harvest-run.entity.js';
 import { HarvestSource, HarvestSourceKind } from '../harvest/harvest-source.entity.js';
-import { findHarvestSource } from '../harvest/harvest-source.rules.js';
+import { HARVESTABLE_URL, findHarvestSource, isHarvestableUrl } from '../harvest/harvest-source.rules.js';
 import { openDatabase } from '../db/open-database.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { statusLine } from './progress.js';
@@ -35,8 +35,8 @@ export async function runHarvestCommand(args: string[], config: AppConfig, log: 
     log(USAGE);
     return 2;
   }
-  if (values.url !== undefined && !URL.canParse(values.url)) {
-    log(`--url: "${values.url}" is not an absolute URL`);
+  if (values.url !== undefined && !isHarvestableUrl(values.url)) {
+    log(`--url: "${values.url}" ${HARVESTABLE_URL}`);
     return 2;
   }
   // For a person watching a terminal; with --json a program reads the output, and a log gets the outcome.

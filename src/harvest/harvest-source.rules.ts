@@ -26,6 +26,14 @@ export interface HarvestSourceInput extends HarvestSourcePatch {
   schedule: string;
 }
 
+/** What a harvest source's URL must be, as its problem message says. */
+export const HARVESTABLE_URL = 'must be an absolute http(s) URL: the catalogue listing or FAIR Data Point to harvest';
+
+/** Whether `url` can be harvested: absolute, http or https (no file: or other schemes a fetch would try). */
+export function isHarvestableUrl(url: string): boolean {
+  return /^https?:\/\/\S+$/.test(url) && URL.canParse(url);
+}
+
 /** Shortest schedule: harvesting a catalogue more often than this only loads both ends. */
 export const MIN_SCHEDULE_MS = 60_000;
 const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
@@ -88,7 +96,7 @@ async function apply(em: EntityManager, source: HarvestSource, patch: HarvestSou
   }
   if (patch.url !== undefined) {
     const url = patch.url?.trim() ?? '';
-    if (!/^https?:\/\/\S+$/.test(url) || !URL.canParse(url)) problems.add('input.url', 'must be an absolute http(s) URL: the catalogue listing or FAIR Data Point to harvest', 'INVALID');
+    if (!isHarvestableUrl(url)) problems.add('input.url', HARVESTABLE_URL, 'INVALID');
     else source.url = url;
   }
   if (patch.kind != null) {

@@ -12,7 +12,12 @@ export type ImportFormat = 'json' | 'csv' | 'xlsx';
 
 /** The format of an import file: by its extension; a folder holds CSV files. */
 export async function importFormatOf(location: string): Promise<ImportFormat> {
-  if ((await stat(location)).isDirectory()) return 'csv';
+  const found = await stat(location).catch((error: NodeJS.ErrnoException) => {
+    // The file system's own message ("ENOENT: no such file or directory, stat ...") is for programmers.
+    const reasons: Record<string, string> = { ENOENT: 'no such file or folder', EACCES: 'not allowed to read it' };
+    throw new Error(`${location}: ${reasons[error.code ?? ''] ?? error.message}`);
+  });
+  if (found.isDirectory()) return 'csv';
   const extension = path.extname(location).toLowerCase();
   if (extension === '.xlsx') return 'xlsx';
   if (extension === '.csv') return 'csv';

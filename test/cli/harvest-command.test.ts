@@ -61,6 +61,13 @@ describe('gdcat harvest', () => {
     expect(await gdcatHarvest('--source', 'nope')).toMatchObject({ code: 2, lines: ['--source: no harvest source "nope"'] });
     expect(await gdcatHarvest('--url', 'http://x.example/catalog', '--org', 'urn:nobody')).toMatchObject({ code: 2, lines: ['--org: no organisation "urn:nobody" in this catalogue'] });
     expect(await gdcatHarvest('--url', 'http://x.example/catalog', '--org', GMS, '--kind', 'ckan')).toMatchObject({ code: 2 });
+    // Only what a harvest source may be registered with: no file: or other schemes the fetch would try.
+    for (const url of ['file:///etc/passwd', 'ftp://x.example/catalog', 'x.example/catalog']) {
+      expect(await gdcatHarvest('--url', url, '--org', GMS)).toMatchObject({
+        code: 2,
+        lines: [`--url: "${url}" must be an absolute http(s) URL: the catalogue listing or FAIR Data Point to harvest`],
+      });
+    }
   });
 
   it('harvests a one-off URL for an organisation and prints the run as JSON', async () => {

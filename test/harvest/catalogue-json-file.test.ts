@@ -125,6 +125,8 @@ describe('an example-catalogue file read record by record', () => {
     const trailing = await fileOf('{"records": []} {}');
     await expect(openImportFile(trailing, null)).rejects.toThrow(/not valid JSON at line 1, column 17: unexpected characters/);
     await expect(openImportFile(await fileOf('[{"recordType": "Dataset"}]'), null)).rejects.toThrow(/not an example-catalogue document/);
+    // A file that is not there is named with the reason in words, not the file system's error code.
+    await expect(openImportFile('/nowhere/catalogue.json', null)).rejects.toThrow(/^\/nowhere\/catalogue\.json: no such file or folder$/);
   });
 
   it('refuses a file nested deeper than any catalogue record is, naming the record, instead of overflowing the stack', async () => {
