@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { configFromEnv } from '../config.js';
 import type { openDatabase as OpenDatabase } from '../db/open-database.js';
+import { failureText } from '../core/failure-text.js';
 import { type Progress, progress } from './progress.js';
 
 const USAGE = `gdcat <command> [options]
@@ -179,7 +180,7 @@ function runUntilSignalled(running: { stop(): Promise<void> }, log: (line: strin
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`gdcat: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`gdcat: ${failureText(error)}\n`);
     process.exit(1);
   },
 );

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { openOrm, type Orm } from './orm.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 export type Log = (line: string) => void;
 
@@ -15,6 +16,28 @@ export async function openDatabase(config: AppConfig, log: Log): Promise<{ orm: 
     embedded = await startEmbeddedPostgres({ dataDir });
     databaseUrl = embedded.url;
   }
-  const orm = await openOrm({ databaseUrl });
+  const orm = await openOrm({ databaseUrl }).catch((error: unknown) => {
+    throw unreachable(error, embedded ? 'the embedded PostgreSQL' : `PostgreSQL at DATABASE_URL (${new URL(databaseUrl).host})`);
+  });
   return { orm, databaseUrl, embedded };
+}
+
+/** Socket failures in words, for an operator reading why a command could not start. */
+const SOCKET_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is it running, and listening there?)',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name could not be looked up',
+  ETIMEDOUT: 'no answer in time',
+  EHOSTUNREACH: 'host unreachable',
+};
+
+/**
+ * A failure to reach or sign in to the database named with the database (its host, never the URL's password) and
+ * the reason in words; any other failure (a migration's) as it is.
+ */
+function unreachable(error: unknown, database: string): unknown {
+  const code = String((error as { code?: unknown }).code ?? '');
+  // SQLSTATE class 28: the server refused the user or password; 3D000: no such database. Their messages say which.
+  if (!isDatabaseUnavailable(error) && !/^(28...|3D000)$/.test(code)) return error;
+  return new Error(`${database} cannot be used: ${SOCKET_FAILURES[code] ?? (error as Error).message}`, { cause: error });
 }

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { failureText } from '../core/failure-text.js';
 import { catalogueJsonSource } from './catalogue-json.js';
 import { catalogueJsonFileSource } from './catalogue-json-file.js';
 import type { ImportSource } from './import-source.js';
@@ -12,10 +13,8 @@ export type ImportFormat = 'json' | 'csv' | 'xlsx';
 
 /** The format of an import file: by its extension; a folder holds CSV files. */
 export async function importFormatOf(location: string): Promise<ImportFormat> {
-  const found = await stat(location).catch((error: NodeJS.ErrnoException) => {
-    // The file system's own message ("ENOENT: no such file or directory, stat ...") is for programmers.
-    const reasons: Record<string, string> = { ENOENT: 'no such file or folder', EACCES: 'not allowed to read it' };
-    throw new Error(`${location}: ${reasons[error.code ?? ''] ?? error.message}`);
+  const found = await stat(location).catch((error: unknown) => {
+    throw new Error(failureText(error), { cause: error });
   });
   if (found.isDirectory()) return 'csv';
   const extension = path.extname(location).toLowerCase();
