@@ -11,6 +11,7 @@ import { HarvestScheduler } from '../harvest/harvest-runner.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import type { SearchEngine } from '../search/engine.js';
 import { OutboxIndexer } from '../search/indexer.js';
+import { queueAllWhenIndexEmpty } from '../search/reindex.js';
 import { limitSearches } from '../search/search-limiter.js';
 import { listenForOutboxEvents } from '../search/outbox-listener.js';
 import { createApp, listen } from './app.js';
@@ -36,6 +37,7 @@ export async function startIndexer(config: AppConfig, log: Log = (line) => conso
   const { orm, databaseUrl } = await openDatabase(config, log);
   const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers });
   await search.init();
+  await fillEmptyIndex(orm, search, log);
   const indexer = new OutboxIndexer(orm, search, { log });
   const listener = listenForOutboxEvents(databaseUrl, () => indexer.notify(), log);
   indexer.start();
@@ -52,6 +54,17 @@ export async function startIndexer(config: AppConfig, log: Log = (line) => conso
       await orm.close();
     },
   };
+}
+
+/** The indexing process (the API's in-process indexer or `gdcat indexer`) fills an index it finds empty. */
+async function fillEmptyIndex(orm: Orm, search: SearchEngine, log: Log): Promise<void> {
+  try {
+    const queued = await queueAllWhenIndexEmpty(orm, search);
+    if (queued > 0) log(`the ${search.name} index holds no dataset: queued all ${queued} for indexing`);
+  } catch (error) {
+    // An engine that is down at start is caught up by the indexer's retries; an empty one is looked at next start.
+    log(`could not check the ${search.name} index: ${(error as Error).message}`);
+  }
 }
 
 /** Starts the whole catalogue: database, migrations, seed when empty, search engine, indexer and HTTP. */
@@ -80,6 +93,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
   // With a separate indexer the instance only answers /readyz (pending events); it is never started.
   const indexer = new OutboxIndexer(orm, search, { log });
   if (config.indexer === 'in-process') {
+    await fillEmptyIndex(orm, search, log);
     await indexer.drain().catch((error: Error) => log(`initial indexing deferred: ${error.message}`));
     indexer.start();
   }

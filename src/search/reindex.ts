@@ -55,3 +55,32 @@ export async function reindexAll(orm: MikroORM, engine: SearchEngine, onProgress
   );
   return indexed - rejected.length;
 }
+
+/**
+ * Queues every dataset for indexing when the engine's index holds no document while PostgreSQL holds datasets:
+ * an index made afresh at start (a catalogue moved from one engine to the other, a first start against a new
+ * Elasticsearch, an index deleted by hand). Without this such an index answered every search with nothing, and
+ * stayed so until someone ran `gdcat reindex`, though /readyz said ready. An index holding some documents is
+ * left to `gdcat reindex`. Datasets already queued (a first start's seed) are not queued twice. Returns how many
+ * datasets were queued.
+ */
+export async function queueAllWhenIndexEmpty(orm: MikroORM, engine: SearchEngine): Promise<number> {
+  const { totalCount } = await engine.search({
+    filter: {},
+    visibility: { allStatusesForOwners: 'ALL' },
+    sort: 'MODIFIED_DESC',
+    first: 0,
+    facets: [],
+    individuals: { kind: 'EXACT' },
+  });
+  if (totalCount > 0) return 0;
+  const queued = await orm.em.getConnection().execute<{ count: string }[]>(
+    `with queued as (
+       insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts)
+       select 'Dataset', d.id, now(), now(), 0 from dataset d
+        where not exists (select 1 from outbox_event o where o.aggregate_type = 'Dataset' and o.aggregate_id = d.id)
+       returning 1)
+     select count(*) from queued`,
+  );
+  return Number(queued[0]!.count);
+}

@@ -1,9 +1,17 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reindexAll } from '../../src/search/reindex.js';
+import type { SearchEngine } from '../../src/search/engine.js';
+import { ElasticsearchSearchEngine } from '../../src/search/elasticsearch/elasticsearch-engine.js';
+import { OutboxIndexer } from '../../src/search/indexer.js';
+import { PostgresSearchEngine } from '../../src/search/postgres/postgres-engine.js';
+import { queueAllWhenIndexEmpty, reindexAll } from '../../src/search/reindex.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
-import { elasticsearchForTests, uniqueIndexPrefix } from '../support/elasticsearch.js';
+import { deleteTestIndices, elasticsearchForTests, uniqueIndexPrefix } from '../support/elasticsearch.js';
 
-function reindexSuite(label: string, options: () => { elasticsearchUrl?: string }) {
+/** A second index of the same engine, empty, as a catalogue moved to it finds it. */
+type EmptyIndex = (catalogue: TestCatalogue) => { engine: SearchEngine; drop(): Promise<void> };
+
+function reindexSuite(label: string, options: () => { elasticsearchUrl?: string }, emptyIndex: EmptyIndex) {
   describe(`reindex without downtime (${label})`, () => {
     let catalogue: TestCatalogue;
     const indexPrefix = uniqueIndexPrefix('reindex');
@@ -86,9 +94,39 @@ function reindexSuite(label: string, options: () => { elasticsearchUrl?: string 
       expect((await catalogue.search.listIds()).map((d) => d.id)).not.toContain(refused!.id);
       expect((await catalogue.search.listIds()).map((d) => d.id)).toContain(settled!.id);
     });
+
+    it('fills an index it finds empty at start with every dataset, once', async () => {
+      const sql = catalogue.orm.em.getConnection();
+      await sql.execute('delete from outbox_event');
+      const datasets = Number((await sql.execute<{ n: string }[]>('select count(*) as n from dataset'))[0]!.n);
+      const moved = emptyIndex(catalogue);
+      try {
+        await moved.engine.init();
+        expect(await queueAllWhenIndexEmpty(catalogue.orm, catalogue.search)).toBe(0);
+        expect(await queueAllWhenIndexEmpty(catalogue.orm, moved.engine)).toBe(datasets);
+        // Queued already: not twice (a first start's seed queues its datasets too).
+        expect(await queueAllWhenIndexEmpty(catalogue.orm, moved.engine)).toBe(0);
+        await new OutboxIndexer(catalogue.orm, moved.engine).drain();
+        const everything = { filter: {}, visibility: { allStatusesForOwners: 'ALL' as const }, sort: 'MODIFIED_DESC' as const, first: 0, facets: [], individuals: { kind: 'EXACT' as const } };
+        // One dataset is refused by the engine (the test before): set aside, the rest indexed.
+        expect((await moved.engine.search(everything)).totalCount).toBe(datasets - 1);
+        expect(await queueAllWhenIndexEmpty(catalogue.orm, moved.engine)).toBe(0);
+      } finally {
+        await moved.drop();
+      }
+    });
   });
 }
 
-reindexSuite('PostgreSQL engine', () => ({}));
+reindexSuite('PostgreSQL engine', () => ({}), (catalogue) => {
+  const pool = new pg.Pool({ connectionString: catalogue.db.url, max: 2 });
+  return { engine: new PostgresSearchEngine({ pool, table: 'dataset_search_moved' }), drop: () => pool.end() };
+});
 const elasticsearchUrl = elasticsearchForTests();
-if (elasticsearchUrl) reindexSuite('Elasticsearch engine', () => ({ elasticsearchUrl }));
+if (elasticsearchUrl) {
+  reindexSuite('Elasticsearch engine', () => ({ elasticsearchUrl }), () => {
+    const indexPrefix = uniqueIndexPrefix('moved');
+    const engine = new ElasticsearchSearchEngine({ node: elasticsearchUrl, indexPrefix });
+    return { engine, drop: async () => (await engine.close(), await deleteTestIndices(elasticsearchUrl, indexPrefix)) };
+  });
+}
