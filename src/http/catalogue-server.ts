@@ -11,7 +11,7 @@ import { HarvestScheduler } from '../harvest/harvest-runner.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import type { SearchEngine } from '../search/engine.js';
 import { OutboxIndexer } from '../search/indexer.js';
-import { queueAllWhenIndexEmpty } from '../search/reindex.js';
+import { queueAll, queueAllWhenIndexEmpty, recordIndexInUse } from '../search/reindex.js';
 import { limitSearches } from '../search/search-limiter.js';
 import { listenForOutboxEvents } from '../search/outbox-listener.js';
 import { createApp, listen } from './app.js';
@@ -56,11 +56,17 @@ export async function startIndexer(config: AppConfig, log: Log = (line) => conso
   };
 }
 
-/** The indexing process (the API's in-process indexer or `gdcat indexer`) fills an index it finds empty. */
+/**
+ * The indexing process (the API's in-process indexer or `gdcat indexer`) queues every dataset when it writes to
+ * another index than the outbox was drained into before (it missed the changes made meanwhile), or finds its
+ * index empty while the catalogue holds datasets.
+ */
 async function fillEmptyIndex(orm: Orm, search: SearchEngine, log: Log): Promise<void> {
   try {
-    const queued = await queueAllWhenIndexEmpty(orm, search);
-    if (queued > 0) log(`the ${search.name} index holds no dataset: queued all ${queued} for indexing`);
+    const before = await recordIndexInUse(orm, search);
+    const queued = before ? await queueAll(orm) : await queueAllWhenIndexEmpty(orm, search);
+    const why = before ? `the catalogue was indexed into the ${before} before` : `the ${search.name} index holds no dataset`;
+    if (queued > 0) log(`${why}: queued all ${queued} for indexing`);
   } catch (error) {
     // An engine that is down at start is caught up by the indexer's retries; an empty one is looked at next start.
     log(`could not check the ${search.name} index: ${(error as Error).message}`);

@@ -179,6 +179,8 @@ export interface PreparedUpsert {
 
 export interface SearchEngine {
   readonly name: 'postgres' | 'elasticsearch';
+  /** The index searches read (Elasticsearch: its alias; PostgreSQL: the projection table). */
+  readonly indexName: string;
   /** Creates the index/table if missing. Idempotent. */
   init(): Promise<void>;
   /**

@@ -60,9 +60,7 @@ export async function reindexAll(orm: MikroORM, engine: SearchEngine, onProgress
  * Queues every dataset for indexing when the engine's index holds no document while PostgreSQL holds datasets:
  * an index made afresh at start (a catalogue moved from one engine to the other, a first start against a new
  * Elasticsearch, an index deleted by hand). Without this such an index answered every search with nothing, and
- * stayed so until someone ran `gdcat reindex`, though /readyz said ready. An index holding some documents is
- * left to `gdcat reindex`. Datasets already queued (a first start's seed) are not queued twice. Returns how many
- * datasets were queued.
+ * stayed so until someone ran `gdcat reindex`, though /readyz said ready. Returns how many datasets were queued.
  */
 export async function queueAllWhenIndexEmpty(orm: MikroORM, engine: SearchEngine): Promise<number> {
   const { totalCount } = await engine.search({
@@ -73,7 +71,11 @@ export async function queueAllWhenIndexEmpty(orm: MikroORM, engine: SearchEngine
     facets: [],
     individuals: { kind: 'EXACT' },
   });
-  if (totalCount > 0) return 0;
+  return totalCount > 0 ? 0 : queueAll(orm);
+}
+
+/** Queues every dataset not already queued (a first start's seed queues its own); returns how many. */
+export async function queueAll(orm: MikroORM): Promise<number> {
   const queued = await orm.em.getConnection().execute<{ count: string }[]>(
     `with queued as (
        insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts)
@@ -83,4 +85,23 @@ export async function queueAllWhenIndexEmpty(orm: MikroORM, engine: SearchEngine
      select count(*) from queued`,
   );
   return Number(queued[0]!.count);
+}
+
+/**
+ * Records `engine`'s index as the one the outbox is drained into, and returns the one recorded before when it
+ * was another (null otherwise, and on the first record). An index the catalogue moves back to missed every change
+ * made while it was away, whatever it holds.
+ */
+export async function recordIndexInUse(orm: MikroORM, engine: SearchEngine): Promise<string | null> {
+  const [before] = await orm.em.getConnection().execute<{ engine: string; index_name: string }[]>(
+    `with before as (select engine, index_name from search_index_in_use)
+     , recorded as (
+       insert into search_index_in_use (single, engine, index_name) values (true, ?, ?)
+       on conflict (single) do update set engine = excluded.engine, index_name = excluded.index_name,
+         since = case when (search_index_in_use.engine, search_index_in_use.index_name) = (excluded.engine, excluded.index_name)
+                      then search_index_in_use.since else now() end)
+     select engine, index_name from before`,
+    [engine.name, engine.indexName],
+  );
+  return before && (before.engine !== engine.name || before.index_name !== engine.indexName) ? `${before.engine} index ${before.index_name}` : null;
 }

@@ -52,6 +52,7 @@ export function limitSearches(engine: SearchEngine, options: SearchLimiterOption
   const inner = engine;
   return {
     name: inner.name,
+    indexName: inner.indexName,
     init: () => inner.init(),
     upsert: (docs) => inner.upsert(docs),
     prepareUpsert: (docs) => inner.prepareUpsert(docs),

@@ -57,6 +57,9 @@ export class ElasticsearchSearchEngine implements SearchEngine {
   readonly name = 'elasticsearch' as const;
   private readonly client: Client;
   private readonly alias: string;
+  get indexName(): string {
+    return this.alias;
+  }
   private readonly refreshPolicy: 'wait_for' | false;
   private readonly languageAnalyzers: boolean;
 

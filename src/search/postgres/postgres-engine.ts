@@ -97,6 +97,9 @@ export class PostgresSearchEngine implements SearchEngine {
   readonly name = 'postgres' as const;
   private readonly pool: Pool;
   private readonly table: string;
+  get indexName(): string {
+    return this.table;
+  }
   private readonly searchStatementTimeoutMs: number;
   /** The pool's connections that have not closed yet; close() waits for them. */
   private readonly openConnections = new Set<PoolClient>();
