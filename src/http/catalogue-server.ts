@@ -11,7 +11,7 @@ import { HarvestScheduler } from '../harvest/harvest-runner.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import type { SearchEngine } from '../search/engine.js';
 import { OutboxIndexer } from '../search/indexer.js';
-import { queueAll, queueAllWhenIndexEmpty, recordIndexInUse } from '../search/reindex.js';
+import { otherIndexInUse, queueAll, queueAllWhenIndexEmpty, recordIndexInUse } from '../search/reindex.js';
 import { limitSearches } from '../search/search-limiter.js';
 import { listenForOutboxEvents } from '../search/outbox-listener.js';
 import { createApp, listen } from './app.js';
@@ -37,7 +37,7 @@ export async function startIndexer(config: AppConfig, log: Log = (line) => conso
   const { orm, databaseUrl } = await openDatabase(config, log);
   const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers });
   await search.init();
-  await fillEmptyIndex(orm, search, log);
+  await catchUpIndex(orm, search, log);
   const indexer = new OutboxIndexer(orm, search, { log });
   const listener = listenForOutboxEvents(databaseUrl, () => indexer.notify(), log);
   indexer.start();
@@ -61,10 +61,12 @@ export async function startIndexer(config: AppConfig, log: Log = (line) => conso
  * another index than the outbox was drained into before (it missed the changes made meanwhile), or finds its
  * index empty while the catalogue holds datasets.
  */
-async function fillEmptyIndex(orm: Orm, search: SearchEngine, log: Log): Promise<void> {
+async function catchUpIndex(orm: Orm, search: SearchEngine, log: Log): Promise<void> {
   try {
-    const before = await recordIndexInUse(orm, search);
+    // Recorded once queued: a start that stops in between queues them again next time.
+    const before = await otherIndexInUse(orm, search);
     const queued = before ? await queueAll(orm) : await queueAllWhenIndexEmpty(orm, search);
+    await recordIndexInUse(orm, search);
     const why = before ? `the catalogue was indexed into the ${before} before` : `the ${search.name} index holds no dataset`;
     if (queued > 0) log(`${why}: queued all ${queued} for indexing`);
   } catch (error) {
@@ -99,7 +101,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
   // With a separate indexer the instance only answers /readyz (pending events); it is never started.
   const indexer = new OutboxIndexer(orm, search, { log });
   if (config.indexer === 'in-process') {
-    await fillEmptyIndex(orm, search, log);
+    await catchUpIndex(orm, search, log);
     await indexer.drain().catch((error: Error) => log(`initial indexing deferred: ${error.message}`));
     indexer.start();
   }

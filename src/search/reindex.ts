@@ -88,20 +88,21 @@ export async function queueAll(orm: MikroORM): Promise<number> {
 }
 
 /**
- * Records `engine`'s index as the one the outbox is drained into, and returns the one recorded before when it
- * was another (null otherwise, and on the first record). An index the catalogue moves back to missed every change
- * made while it was away, whatever it holds.
+ * The index the outbox was drained into before, when it was another than `engine`'s (null otherwise, and before
+ * the first record). An index the catalogue moves back to missed every change made while it was away, whatever
+ * it holds.
  */
-export async function recordIndexInUse(orm: MikroORM, engine: SearchEngine): Promise<string | null> {
-  const [before] = await orm.em.getConnection().execute<{ engine: string; index_name: string }[]>(
-    `with before as (select engine, index_name from search_index_in_use)
-     , recorded as (
-       insert into search_index_in_use (single, engine, index_name) values (true, ?, ?)
-       on conflict (single) do update set engine = excluded.engine, index_name = excluded.index_name,
-         since = case when (search_index_in_use.engine, search_index_in_use.index_name) = (excluded.engine, excluded.index_name)
-                      then search_index_in_use.since else now() end)
-     select engine, index_name from before`,
+export async function otherIndexInUse(orm: MikroORM, engine: SearchEngine): Promise<string | null> {
+  const [before] = await orm.em.getConnection().execute<{ engine: string; index_name: string }[]>('select engine, index_name from search_index_in_use');
+  return before && (before.engine !== engine.name || before.index_name !== engine.indexName) ? `${before.engine} index ${before.index_name}` : null;
+}
+
+/** Records `engine`'s index as the one the outbox is drained into (after its datasets were queued: see otherIndexInUse). */
+export async function recordIndexInUse(orm: MikroORM, engine: SearchEngine): Promise<void> {
+  await orm.em.getConnection().execute(
+    `insert into search_index_in_use (single, engine, index_name) values (true, ?, ?)
+     on conflict (single) do update set engine = excluded.engine, index_name = excluded.index_name, since = now()
+       where (search_index_in_use.engine, search_index_in_use.index_name) <> (excluded.engine, excluded.index_name)`,
     [engine.name, engine.indexName],
   );
-  return before && (before.engine !== engine.name || before.index_name !== engine.indexName) ? `${before.engine} index ${before.index_name}` : null;
 }
