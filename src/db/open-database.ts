@@ -3,6 +3,7 @@ import type { AppConfig } from '../config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { openOrm, type Orm } from './orm.js';
 import { isDatabaseUnavailable } from './unavailable.js';
+import { reasonInWords } from '../core/failure-text.js';
 
 export type Log = (line: string) => void;
 
@@ -22,15 +23,6 @@ export async function openDatabase(config: AppConfig, log: Log): Promise<{ orm: 
   return { orm, databaseUrl, embedded };
 }
 
-/** Socket failures in words, for an operator reading why a command could not start. */
-const SOCKET_FAILURES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused (is it running, and listening there?)',
-  ENOTFOUND: 'no such host',
-  EAI_AGAIN: 'the host name could not be looked up',
-  ETIMEDOUT: 'no answer in time',
-  EHOSTUNREACH: 'host unreachable',
-};
-
 /**
  * A failure to reach or sign in to the database named with the database (its host, never the URL's password) and
  * the reason in words; any other failure (a migration's) as it is.
@@ -39,5 +31,5 @@ function unreachable(error: unknown, database: string): unknown {
   const code = String((error as { code?: unknown }).code ?? '');
   // SQLSTATE class 28: the server refused the user or password; 3D000: no such database. Their messages say which.
   if (!isDatabaseUnavailable(error) && !/^(28...|3D000)$/.test(code)) return error;
-  return new Error(`${database} cannot be used: ${SOCKET_FAILURES[code] ?? (error as Error).message}`, { cause: error });
+  return new Error(`${database} cannot be used: ${reasonInWords(error)}`, { cause: error });
 }

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { failureText } from '../../src/core/failure-text.js';
 
@@ -9,6 +10,14 @@ describe('failureText', () => {
   it('names the file and says in words what is wrong with it', async () => {
     expect(failureText(await failureOf('/nowhere/out.ttl', 'w'))).toBe('/nowhere/out.ttl: no such file or folder');
     expect(failureText(await failureOf('/tmp', 'w'))).toBe('/tmp: is a folder, not a file');
+  });
+
+  it('names the address a connection failed to', async () => {
+    const refused = await new Promise<unknown>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port: 1 });
+      socket.on('error', resolve);
+    });
+    expect(failureText(refused)).toBe('127.0.0.1:1: connection refused (is it running, and listening there?)');
   });
 
   it('passes on any other failure as it is', () => {
