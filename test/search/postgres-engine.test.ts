@@ -17,21 +17,25 @@ searchEngineContract('postgres', async () => {
   };
 });
 
-/** Analyses the text table after every write: searches by words then know their common words, as at scale. */
+/**
+ * Vacuums and analyses after every write: searches by words then know their common words, as at scale, and every
+ * word the statistics know is a common word, whose absence marks find the datasets without it.
+ */
 class AnalysedEngine extends PostgresSearchEngine {
-  constructor(private readonly analysed: pg.Pool) {
-    super({ pool: analysed, countOutsideShare: 0 });
+  constructor(pool: pg.Pool) {
+    super({ pool, countOutsideShare: 0, commonWordShare: 0, vacuumAfterDocuments: 0 });
   }
 
   override async upsert(...args: Parameters<PostgresSearchEngine['upsert']>): ReturnType<PostgresSearchEngine['upsert']> {
     const result = await super.upsert(...args);
-    await this.analysed.query('ANALYZE dataset_search_text');
+    await this.refresh();
     return result;
   }
 }
 
-// Every search by words that allows it counts its facets as the catalogue's less the datasets the words do not
-// match (the engine does so for words most datasets have): the same answers as counting the matches. With the
+// Every search by words that allows it counts its facets (or its totals, when the words' absence marks find the
+// datasets they do not match) as the catalogue's less those datasets (the engine does so for words most datasets
+// have): the same answers as counting the matches. With the
 // text table's statistics, a search also reads its relevance levels by its common words (a level of most rows
 // read as the last, a level below empty ones walked in id order): the same pages.
 searchEngineContract(

@@ -19,9 +19,14 @@ import {
   createIndexSql,
   createTableSql,
   derivedTablesSql,
+  COMMON_WORD_SHARE,
+  KEPT_COMMON_WORD_SHARE,
+  commonWordsDueSql,
+  commonWordsTableName,
   isRejection,
   maintenanceSql,
   oversizedIndexEntry,
+  refreshCommonWordsSql,
   textTableName,
   textTableSql,
   TEXT_TABLE_COLUMNS,
@@ -63,14 +68,17 @@ export interface PostgresSearchEngineOptions {
    * datasets the words do not match (default COUNT_OUTSIDE_SHARE; 0: whenever the search allows it).
    */
   countOutsideShare?: number;
+  /** Share of the projection's rows from which a word is a common word (default COMMON_WORD_SHARE; see there). */
+  commonWordShare?: number;
 }
 
 /**
  * Words matching at least 80 % of the catalogue, as PostgreSQL's statistics of the text table tell (the share of
  * rows holding a tagged word), have their facets counted from the maintained counts less the datasets they do
- * not match: a word every dataset has no longer means counting every dataset. Finding those datasets reads every
- * row, and each facet takes them off again, so fewer of them pay: at 100k a word of 75 % of datasets took 272 ms
- * so against 114 ms counting its matches, one of 86 % 81 against 158 (BENCHMARKS.md).
+ * not match: a word every dataset has no longer means counting every dataset. Each facet takes those datasets off
+ * again, and without a common word's absence marks finding them reads every row, so fewer of them pay: at 100k a
+ * word of 75 % of datasets took 272 ms so against 114 ms counting its matches, one of 86 % 81 against 158
+ * (BENCHMARKS.md).
  */
 export const COUNT_OUTSIDE_SHARE = 0.8;
 
@@ -107,6 +115,7 @@ export class PostgresSearchEngine implements SearchEngine {
   /** Documents this process wrote since it last vacuumed the projection (refresh()). */
   private writtenSinceVacuum = 0;
   private readonly countOutsideShare: number;
+  private readonly commonWordShare: number;
 
   constructor(options: PostgresSearchEngineOptions) {
     const table = options.table ?? 'dataset_search';
@@ -117,6 +126,7 @@ export class PostgresSearchEngine implements SearchEngine {
     this.searchStatementTimeoutMs = options.searchStatementTimeoutMs ?? 0;
     this.vacuumAfterDocuments = options.vacuumAfterDocuments ?? 5_000;
     this.countOutsideShare = options.countOutsideShare ?? COUNT_OUTSIDE_SHARE;
+    this.commonWordShare = options.commonWordShare ?? COMMON_WORD_SHARE;
     this.pool.on('connect', (client) => {
       this.openConnections.add(client);
       client.once('end', () => this.openConnections.delete(client));
@@ -124,9 +134,7 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   async init(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.inTransaction(async (client) => {
       for (const statement of SETUP_SQL) await client.query(statement);
       const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [this.table]);
       const table = exists.rows[0]?.found ? upgradeTableSql(this.table) : [createTableSql(this.table)];
@@ -152,11 +160,26 @@ export class PostgresSearchEngine implements SearchEngine {
       if (facetTablesStale) {
         for (const statement of facetTablesSql(this.table)) await client.query(statement);
       }
-      // The text table copies the narrow rows and their list keys: built afresh with them, or when built by another version.
-      if (facetTablesStale || (await columns(textTableName(this.table))) !== TEXT_TABLE_COLUMNS.join()) {
-        for (const statement of textTableSql(this.table)) await client.query(statement);
+      // The text table copies the narrow rows and their list keys: built afresh with them, or when built by another
+      // version (one without absence marks has no common words table).
+      if (
+        facetTablesStale ||
+        (await columns(textTableName(this.table))) !== TEXT_TABLE_COLUMNS.join() ||
+        !(await found(commonWordsTableName(this.table)))
+      ) {
+        for (const statement of textTableSql(this.table, this.commonWordShare)) await client.query(statement);
       }
       for (const statement of maintenance(this.table)) await client.query(statement);
+    });
+    await this.refreshCommonWords();
+  }
+
+  /** Runs `work` in a transaction of its own, rolled back when it throws. */
+  private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await work(client);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK');
@@ -164,6 +187,23 @@ export class PostgresSearchEngine implements SearchEngine {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Makes the words most datasets hold, by the projection's statistics, the common words the text rows carry
+   * absence marks for (postgres-schema.ts), when they changed. Writers wait meanwhile (each row's marks are written
+   * from the common words its writer reads); searches do not.
+   */
+  private async refreshCommonWords(): Promise<void> {
+    const shares = [this.commonWordShare, Math.min(KEPT_COMMON_WORD_SHARE, this.commonWordShare)];
+    const { rows } = await this.pool.query<{ due: string[]; unchanged: boolean }>(commonWordsDueSql(this.table, '$1', '$2'), shares);
+    if (rows[0]!.unchanged) return;
+    await this.inTransaction(async (client) => {
+      await client.query(`LOCK TABLE ${textTableName(this.table)} IN SHARE ROW EXCLUSIVE MODE`);
+      for (const statement of refreshCommonWordsSql(this.table, '$1')) {
+        await client.query(statement, statement.includes('$1') ? [rows[0]!.due] : []);
+      }
+    });
   }
 
   async upsert(docs: DatasetSearchDocument[] | PreparedUpsert): Promise<WriteResult> {
@@ -226,6 +266,7 @@ export class PostgresSearchEngine implements SearchEngine {
     if (this.writtenSinceVacuum < this.vacuumAfterDocuments) return;
     this.writtenSinceVacuum = 0;
     await this.pool.query(`VACUUM (ANALYZE) ${[this.table, ...DERIVED_SUFFIXES.map((suffix) => `${this.table}${suffix}`)].join(', ')}`);
+    await this.refreshCommonWords();
   }
 
   async search(request: DatasetSearchRequest): Promise<DatasetSearchResult> {
@@ -293,14 +334,12 @@ export class PostgresSearchEngine implements SearchEngine {
     for (const statement of createIndexSql(staging)) await this.pool.query(statement);
     for (const statement of derivedTablesSql(staging)) await this.pool.query(statement);
     for (const statement of facetTablesSql(staging)) await this.pool.query(statement);
-    for (const statement of textTableSql(staging)) await this.pool.query(statement);
+    for (const statement of textTableSql(staging, this.commonWordShare)) await this.pool.query(statement);
     // VACUUM as well: a freshly loaded table has no page marked all-visible, so the counts the covering indexes
     // are meant to answer index-only (a DUO permission's total) would read every row until autovacuum came by.
     await this.pool.query(`VACUUM (ANALYZE) ${staging}, ${textTableName(staging)}`);
 
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.inTransaction(async (client) => {
       // Readers queue on this lock for the instant of the swap and then resolve the name to the new table.
       await client.query(`LOCK TABLE ${this.table} IN ACCESS EXCLUSIVE MODE`);
       await client.query(`DROP TABLE ${DERIVED_SUFFIXES.map((suffix) => `${this.table}${suffix}`).join(', ')}`);
@@ -312,13 +351,7 @@ export class PostgresSearchEngine implements SearchEngine {
       }
       // The dropped table took its maintenance triggers along.
       for (const statement of maintenance(this.table)) await client.query(statement);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     return { rejected };
   }
 

@@ -165,6 +165,7 @@ export const INDEX_SUFFIXES: readonly string[] = [
   'words_trgm_idx',
   'text_pkey',
   'text_terms_idx',
+  'common_pkey',
 ];
 
 /** The projection and its derived tables, renamed together when a rebuild is swapped in. */
@@ -173,6 +174,7 @@ export const RENAMED_TABLES = [
   ['_counts', '_counts'],
   ['_words', '_words'],
   ['_text', '_text'],
+  ['_common', '_common'],
 ] as const;
 
 /**
@@ -262,14 +264,20 @@ export const TEXT_TABLE_COLUMNS: readonly string[] = [...NARROW_COLUMNS, 'terms'
 
 /**
  * The text table: per dataset, its row of the narrow facet table (`<table>_facets`, which must be filled first)
- * and its tagged words (text-match.ts). A search by words matches, ranks and counts its facets on these rows
- * alone: joined to the narrow facet table for the facets, 40 % of 100k datasets took 130 ms, mostly the join
- * (BENCHMARKS.md). Created and filled from the projection, then indexed; any older one is replaced.
+ * and its tagged words (text-match.ts) with the absence marks of the common words it lacks (see COMMON_WORD_SHARE).
+ * A search by words matches, ranks and counts its facets on these rows alone: joined to the narrow facet table
+ * for the facets, 40 % of 100k datasets took 130 ms, mostly the join (BENCHMARKS.md). Created and filled from the
+ * projection, then indexed; any older one is replaced, and with it the common words, taken afresh from the
+ * projection's statistics.
  */
-export function textTableSql(table: string): string[] {
+export function textTableSql(table: string, commonWordShare = COMMON_WORD_SHARE): string[] {
   const text = textTableName(table);
   return [
-    `DROP TABLE IF EXISTS ${text}`,
+    `DROP TABLE IF EXISTS ${text}, ${commonWordsTableName(table)}`,
+    `CREATE TABLE ${commonWordsTableName(table)} (word text COLLATE "C" NOT NULL, CONSTRAINT ${table}_common_pkey PRIMARY KEY (word))`,
+    // The common words come from the projection's statistics; an empty one has none (and is left to autovacuum).
+    `DO $a$ BEGIN IF EXISTS (SELECT FROM ${table}) THEN ANALYZE ${table}; END IF; END $a$`,
+    `INSERT INTO ${commonWordsTableName(table)} (word) SELECT word FROM (${wordSharesSql(table)}) s WHERE share >= ${Number(commonWordShare)}`,
     `CREATE TABLE ${text} (
       ${NARROW_ROW_COLUMNS_SQL},
       ${NARROW_FACET_COLUMNS.map(({ sql }) => sql).join(', ')},
@@ -285,13 +293,85 @@ export function textTableSql(table: string): string[] {
 }
 
 /**
+ * Common words: words (a text vector's tag and lexeme: 'wcohort', 'ecohort') that most datasets hold. Each text
+ * row holds an absence mark (ABSENCE_MARK + word: '-wcohort') for every common word it lacks, so the few datasets
+ * that a search by a common word does not match are found through the text index (outsideSql) instead of by
+ * testing every row: "cohort" at 100k, 14 datasets without it, 74 ms -> 1 ms (BENCHMARKS.md). A word becomes
+ * common at COMMON_WORD_SHARE of the projection's rows (its statistics) and stays so down to KEPT_COMMON_WORD_SHARE,
+ * so a word near the line does not have its marks rewritten at every refresh (refreshCommonWordsSql).
+ */
+export const COMMON_WORD_SHARE = 0.5;
+export const KEPT_COMMON_WORD_SHARE = 0.3;
+export const ABSENCE_MARK = '-';
+
+/** The table of the common words of a projection's text table. */
+export function commonWordsTableName(table: string): string {
+  return `${table}_common`;
+}
+
+/**
+ * Each word of the projection's text vectors its statistics know (ANALYZE keeps each vector's most common lexemes
+ * with the share of rows holding them), tagged like the text table's words but without their weight class.
+ */
+function wordSharesSql(table: string): string {
+  const vectors = TEXT_VECTORS.map(({ column, tag }) => `('${column}', '${tag}')`).join(', ');
+  return `SELECT v.tag || e.lexeme AS word, max(e.share) AS share
+    FROM (VALUES ${vectors}) AS v(attname, tag)
+    JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = '${table}' AND s.attname = v.attname
+    CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, share)
+    WHERE e.lexeme IS NOT NULL
+    GROUP BY 1`;
+}
+
+/**
+ * The common words as the projection's statistics now tell them (keeping those still above the kept share), in
+ * byte order, and whether they are the ones the text rows are marked for.
+ */
+export function commonWordsDueSql(table: string, share: string, keptShare: string): string {
+  const common = commonWordsTableName(table);
+  return `SELECT coalesce(array_agg(word ORDER BY word), '{}') AS due,
+                 coalesce(array_agg(word ORDER BY word), '{}') = ARRAY(SELECT word FROM ${common} ORDER BY word) AS unchanged
+    FROM (${wordSharesSql(table)}) s
+    WHERE share >= ${share}::float8 OR (share >= ${keptShare}::float8 AND word IN (SELECT word FROM ${common}))`;
+}
+
+/**
+ * Makes `words` (a bind parameter) the common words and rewrites the absence marks of the text rows whose marks
+ * change. The caller locks the text table against writers first, whose rows are marked by the common words
+ * they read.
+ */
+export function refreshCommonWordsSql(table: string, words: string): string[] {
+  const text = textTableName(table);
+  const held = `ARRAY(SELECT x FROM unnest(tsvector_to_array(t.terms)) x WHERE left(x, 1) = '${ABSENCE_MARK}')`;
+  const due = `tsvector_to_array(${absenceMarksSql(table, `ARRAY(SELECT '${ABSENCE_MARK}' || substr(x, 2) FROM unnest(tsvector_to_array(t.terms)) x WHERE left(x, 1) <> '${ABSENCE_MARK}')`)})`;
+  return [
+    `DELETE FROM ${commonWordsTableName(table)}`,
+    `INSERT INTO ${commonWordsTableName(table)} (word) SELECT DISTINCT unnest(${words}::text[])`,
+    `UPDATE ${text} t SET terms = ts_delete(t.terms, ${held}) || array_to_tsvector(${due}) WHERE ${held} IS DISTINCT FROM ${due}`,
+  ];
+}
+
+/**
+ * The absence marks of the common words a row lacks, given the marks of the words it holds (a text[] expression):
+ * the common words' marks less those. The common words are read once per statement.
+ */
+function absenceMarksSql(table: string, heldMarks: string): string {
+  return `ts_delete((SELECT array_to_tsvector(coalesce(array_agg('${ABSENCE_MARK}' || word), '{}')) FROM ${commonWordsTableName(table)}), ${heldMarks})`;
+}
+
+/**
  * Each word of the row `r`'s text vectors once, as a lexeme: the best weight class it is written in, its
  * vector's tag, the word ('A' + 'w' + 'leukaemia'). Stripped: no positions. The best class is tested for, not
- * found by a subquery over the word's weights, which took half as long again.
+ * found by a subquery over the word's weights, which took half as long again. Then the absence marks of the common
+ * words the row lacks.
  */
-const TAGGED_TERMS_SQL = `array_to_tsvector(ARRAY(
+function taggedTermsSql(table: string): string {
+  const words = `(${TEXT_VECTORS.map(({ column, tag }) => `SELECT '${tag}' AS tag, * FROM unnest(r.${column})`).join(' UNION ALL ')}) u`;
+  return `array_to_tsvector(ARRAY(
       SELECT CASE ${['A', 'B', 'C'].map((weight) => `WHEN '${weight}' = ANY(u.weights) THEN '${weight}'`).join(' ')} ELSE 'D' END || u.tag || u.lexeme
-      FROM (${TEXT_VECTORS.map(({ column, tag }) => `SELECT '${tag}' AS tag, * FROM unnest(r.${column})`).join(' UNION ALL ')}) u))`;
+      FROM ${words}))
+    || ${absenceMarksSql(table, `ARRAY(SELECT '${ABSENCE_MARK}' || u.tag || u.lexeme FROM ${words})`)}`;
+}
 
 /**
  * Writes the text rows of the projection's rows in `source` (the projection or a trigger's transition table), in
@@ -302,7 +382,7 @@ export function textRowsSql(table: string, source: string): string {
   const columns = TEXT_TABLE_COLUMNS.filter((column) => column !== 'id');
   const copied = columns.filter((column) => column !== 'terms');
   return `INSERT INTO ${textTableName(table)} AS t (${TEXT_TABLE_COLUMNS.join(', ')})
-    SELECT f.id, ${copied.map((column) => `f.${column}`).join(', ')}, ${TAGGED_TERMS_SQL}
+    SELECT f.id, ${copied.map((column) => `f.${column}`).join(', ')}, ${taggedTermsSql(table)}
     FROM ${source} r JOIN ${table}_facets f ON f.id = r.id ORDER BY r.id
     ON CONFLICT (id) DO UPDATE SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}
     WHERE (${columns.map((column) => `t.${column}`).join(', ')}) IS DISTINCT FROM (${columns.map((column) => `EXCLUDED.${column}`).join(', ')})`;

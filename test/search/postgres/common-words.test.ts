@@ -1,0 +1,115 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatasetSearchDocument, DatasetSearchRequest } from '../../../src/search/engine.js';
+import { PostgresSearchEngine } from '../../../src/search/postgres/postgres-engine.js';
+import { expandedWords, snapshotSql, type ExpandedWordRow } from '../../../src/search/postgres/postgres-translate.js';
+import { queryWords } from '../../../src/search/query-model.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { documentNumbered } from '../../support/search-documents.js';
+
+/**
+ * Common words (postgres-schema.ts): a word most datasets hold gets an absence mark in the text row of each dataset
+ * without it, so a search by it finds those few datasets through the text index. The marks must be exactly the
+ * common words each row lacks, however the row or the common words change, or a search by a common word counts
+ * wrong.
+ */
+describe('PostgreSQL engine: common words and their absence marks', () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  let engine: PostgresSearchEngine;
+
+  /** Titled without "cohort". */
+  const trio = (n: number): DatasetSearchDocument => ({
+    ...documentNumbered(n),
+    title: `Epilepsy trio ${n}`,
+    description: 'Exomes of families.',
+    keywords: ['epilepsy'],
+    diagnosticArea: 'NEUROLOGY',
+  });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: database.url, max: 3 });
+    // Every search by words counts its datasets as the catalogue's less those the words do not match.
+    engine = new PostgresSearchEngine({ pool, vacuumAfterDocuments: 0, countOutsideShare: 0 });
+    await engine.init();
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    await database?.drop();
+  });
+
+  const commonWords = async () => (await pool.query<{ word: string }>('SELECT word FROM dataset_search_common ORDER BY word')).rows.map((r) => r.word);
+  const marked = async (mark: string) =>
+    (await pool.query<{ id: string }>(`SELECT id FROM dataset_search_text WHERE terms @@ $1::tsquery ORDER BY id`, [`'${mark}'`])).rows.map((r) => r.id);
+  const search = (query: string, request: Partial<DatasetSearchRequest> = {}) =>
+    engine.search({ query, filter: {}, visibility: { allStatusesForOwners: [] }, sort: 'RELEVANCE', first: 20, facets: ['diagnosticArea'], individuals: { kind: 'EXACT' }, ...request });
+  const idOf = (n: number) => documentNumbered(n).id;
+
+  it('makes a word of at least half the datasets common once statistics are refreshed, and marks the datasets without it', async () => {
+    await engine.upsert([documentNumbered(1), documentNumbered(2), documentNumbered(3), trio(4)]);
+    expect(await commonWords()).not.toContain('wcohort');
+    await engine.refresh();
+    expect(await commonWords()).toContain('wcohort');
+    expect(await commonWords()).not.toContain('wepilepsy');
+    expect(await marked('-wcohort')).toEqual([idOf(4)]);
+  });
+
+  it('marks a dataset written later by the common words it lacks, and moves the mark when it changes', async () => {
+    await engine.upsert([trio(5)]);
+    expect(await marked('-wcohort')).toEqual([idOf(4), idOf(5)]);
+    await engine.upsert([documentNumbered(4)]);
+    expect(await marked('-wcohort')).toEqual([idOf(5)]);
+    await engine.upsert([trio(2)]);
+    expect(await marked('-wcohort')).toEqual([idOf(2), idOf(5)]);
+    await engine.remove([idOf(5)]);
+    expect(await marked('-wcohort')).toEqual([idOf(2)]);
+  });
+
+  it('counts a search by a common word, with and without facets, as the datasets holding it', async () => {
+    // Datasets 1, 3 and 4 hold "cohort"; 2 does not.
+    const withFacets = await search('cohort');
+    expect(withFacets.totalCount).toBe(3);
+    expect(withFacets.hits.map((hit) => hit.id).sort()).toEqual([idOf(1), idOf(3), idOf(4)]);
+    expect(withFacets.facets).toEqual([{ field: 'diagnosticArea', buckets: [{ value: 'HEMATOLOGY', count: 3, individuals: 101 + 103 + 104 }] }]);
+    const totalsOnly = await search('cohort', { facets: [] });
+    expect(totalsOnly.totalCount).toBe(3);
+    expect(totalsOnly.individuals).toBe(101 + 103 + 104);
+    // A typo-tolerant word also matches similar words the marks say nothing of: tested on the marked rows.
+    expect((await search('cohort epilepsy', { facets: [] })).totalCount).toBe(4);
+  });
+
+  it('keeps a common word down to the kept share, and takes it and its marks away below it', async () => {
+    // 3 of 8 datasets hold "cohort": below the common share, above the kept one.
+    await engine.upsert([trio(5), trio(6), trio(7), trio(8)]);
+    await engine.refresh();
+    expect(await commonWords()).toContain('wcohort');
+    expect(await marked('-wcohort')).toEqual([2, 5, 6, 7, 8].map(idOf));
+    // 3 of 11.
+    await engine.upsert([trio(9), trio(10), trio(11)]);
+    await engine.refresh();
+    expect(await commonWords()).not.toContain('wcohort');
+    expect(await marked('-wcohort')).toEqual([]);
+    expect((await search('cohort')).totalCount).toBe(3);
+  });
+
+  it('never takes an absence mark in the statistics for a word the datasets hold', async () => {
+    // "epilepsy" is now in 8 of 11 datasets, so common, and its mark in the 3 without it.
+    expect(await commonWords()).toContain('wepilepsy');
+    expect(await marked('-wepilepsy')).toEqual([1, 3, 4].map(idOf));
+    await pool.query('ANALYZE dataset_search_text');
+    const client = await pool.connect();
+    try {
+      const words = queryWords('epilepsy');
+      const results = (await client.query(snapshotSql('dataset_search', words, 0, (word) => client.escapeLiteral(word)))) as unknown as pg.QueryResult<ExpandedWordRow>[];
+      const [word] = expandedWords(words, results.at(-1)!.rows);
+      expect(word!.commonWords).toEqual(['wepilepsy']);
+      expect(word!.commonTags.length).toBeGreaterThan(0);
+      expect(word!.commonTags.every(({ tag }) => /^[A-D]/.test(tag))).toBe(true);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+  });
+});
