@@ -166,6 +166,20 @@ function commonTagsSql(table: string, words: string): string {
              AND left(e.tag, 1) <> '${ABSENCE_MARK}' AND substr(e.tag, 3) = ANY(${words}))`;
 }
 
+/**
+ * Which tagged words (`tags`, and each as a one-word tsquery in `queries`: bind parameters) some row of the text
+ * table holds, by their positions (1-based). A long search names hundreds of tagged words that no row holds (a
+ * language's stem of another language's word, a weight class a word is never written in), and each is tested in
+ * every row the search scores. The text table's statistics name the common ones; each other one is looked up in
+ * the text index, where a rare word's lookup is short (a common word's would list most rows).
+ */
+export function heldTagsSql(table: string, tags: string, queries: string): string {
+  return `SELECT coalesce(array_agg(q.position), '{}') AS held FROM unnest(${tags}::text[], ${queries}::tsquery[]) WITH ORDINALITY AS q(tag, query, position)
+          WHERE q.tag IN (SELECT e.tag FROM pg_stats s CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[]) AS e(tag)
+                          WHERE s.schemaname = current_schema() AND s.tablename = '${textTableName(table)}' AND s.attname = 'terms')
+             OR EXISTS (SELECT FROM ${textTableName(table)} WHERE terms @@ q.query)`;
+}
+
 /** A row of snapshotSql's last statement. */
 export type ExpandedWordRow = { similar: string[]; common_tags?: { tag: string; share: number | string }[]; common_words?: string[] } & Record<string, unknown>;
 

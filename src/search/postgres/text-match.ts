@@ -23,6 +23,8 @@ export interface WordLexemes {
   /** Per VECTORS entry: what to_tsvector makes of the word in that vector's configuration (0 or 1 lexeme). */
   lexemes: string[][];
   similar: string[];
+  /** When known: the tagged words some text row holds (the others can match nothing, so its tiers leave them out). */
+  heldTags?: ReadonlySet<string>;
 }
 
 /** The snapshot's select list giving each word's lexemes per vector (the word as `t.term`, like expandWordsSql). */
@@ -60,6 +62,13 @@ const TYPO_TIERS = weightTiers((field) => field.typoWeight).map(({ weight, field
 
 /** A word's tiers, best first: exactly (word for word or by a language's stem), then with a typo in title or subject. */
 function tiersOf(word: WordLexemes): Tier[] {
+  return allTiersOf(word)
+    .map(({ weight, tags }) => ({ weight, tags: word.heldTags ? tags.filter((tag) => word.heldTags!.has(tag)) : tags }))
+    .filter((tier) => tier.tags.length > 0);
+}
+
+/** A word's tiers whatever the rows hold. */
+function allTiersOf(word: WordLexemes): Tier[] {
   const exact = EXACT_TIERS.map(({ weight, classes }) => ({
     weight,
     tags: classes.flatMap((weightClass) => VECTORS.flatMap(({ tag }, index) => word.lexemes[index]!.map((lexeme) => weightClass + tag + lexeme))),
@@ -69,6 +78,14 @@ function tiersOf(word: WordLexemes): Tier[] {
     tags: classes.flatMap((weightClass) => word.similar.map((similar) => weightClass + VECTORS[0]!.tag + similar)),
   }));
   return [...exact, ...typo].filter((tier) => tier.tags.length > 0).sort((a, b) => b.weight - a.weight);
+}
+
+/**
+ * Every tagged word of the words, whatever the rows hold: those a search asks the text table about (heldTagsSql)
+ * before the tiers keep only the held ones.
+ */
+export function possibleTags(words: WordLexemes[]): string[] {
+  return [...new Set(words.flatMap(allTiersOf).flatMap((tier) => tier.tags))];
 }
 
 /** A tsquery literal matching any of the tagged words. */

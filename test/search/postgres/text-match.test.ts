@@ -243,6 +243,41 @@ describe('PostgreSQL engine: the text table', () => {
     }
   });
 
+  it('asks the text table which tagged words some row holds, and names only those in the search', async () => {
+    const sent: { text: string; values: unknown[] }[] = [];
+    const watched = new pg.Pool({ connectionString: database.url, max: 1 });
+    watched.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+        if (typeof args[0] === 'string' && Array.isArray(args[1])) sent.push({ text: args[0], values: args[1] });
+        return query(...args);
+      };
+    });
+    const watchedEngine = new PostgresSearchEngine({ pool: watched });
+    try {
+      const search = request('leukaemia epilepsy uppsala', { first: 3 });
+      expect(await watchedEngine.search(search)).toEqual(await fromProjection(search));
+      const lookup = sent.findIndex((statement) => statement.text.includes('AS held'));
+      expect(lookup).toBe(0);
+      const asked = new Set(sent[0]!.values[0] as string[]);
+      const named = new Set(
+        sent
+          .slice(1)
+          .flatMap((statement) => statement.values.flatMap((value) => (Array.isArray(value) ? value : [value])))
+          .flatMap((value) => (typeof value === 'string' ? [...value.matchAll(/'([A-D][a-z][^']*)'/g)].map((match) => match[1]!) : [])),
+      );
+      expect(named.size).toBeGreaterThan(0);
+      expect(named.size).toBeLessThan(asked.size);
+      for (const tag of named) {
+        expect(asked.has(tag), tag).toBe(true);
+        const { rows } = await pool.query(`SELECT EXISTS (SELECT FROM dataset_search_text WHERE terms @@ $1::tsquery) AS held`, [`'${tag}'`]);
+        expect(rows[0].held, tag).toBe(true);
+      }
+    } finally {
+      await watchedEngine.close();
+    }
+  });
+
   it('finds typos in words that documents gain, and no longer finds what changed or went', async () => {
     const search = async (query: string) => (await engine.search(request(query, { first: 100 }))).hits.map((hit) => hit.id);
     const changed = { ...doc(200), title: 'Narcolepsy follow-up', texts: [] };
