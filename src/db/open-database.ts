@@ -14,7 +14,7 @@ export async function openDatabase(config: AppConfig, log: Log): Promise<{ orm: 
   if (!databaseUrl) {
     const dataDir = path.join(config.stateDir, 'postgres');
     log(`starting embedded PostgreSQL in ${dataDir}`);
-    embedded = await startEmbeddedPostgres({ dataDir });
+    embedded = await startEmbeddedPostgres({ dataDir, sharedBuffersMb: config.embeddedSharedBuffersMb });
     databaseUrl = embedded.url;
   }
   const orm = await openOrm({ databaseUrl }).catch((error: unknown) => {

@@ -2,7 +2,8 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, isAlive, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded-postgres.js';
+import { defaultSharedBuffersMb, freePort, isAlive, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded-postgres.js';
+import { configFromEnv } from '../../src/config.js';
 import { startGdcat, stopGdcat, type Gdcat } from '../support/gdcat-process.js';
 
 async function selectOne(url: string): Promise<number> {
@@ -34,6 +35,26 @@ describe('the embedded PostgreSQL', () => {
     expect(await selectOne(second.url)).toBe(1);
     await second.stop();
     expect(await selectOne(server.url)).toBe(1);
+  }, 120_000);
+
+  it("sizes its buffer cache to the machine unless told (PostgreSQL's 128 MB default is too small for the search tables at scale)", async () => {
+    const gib = 1024 ** 3;
+    expect([1, 2, 8, 24].map((memory) => defaultSharedBuffersMb(memory * gib))).toEqual([256, 512, 1024, 1024]);
+    expect(defaultSharedBuffersMb(0.25 * gib)).toBe(128);
+    expect(configFromEnv({ EMBEDDED_POSTGRES_SHARED_BUFFERS_MB: '160' }).embeddedSharedBuffersMb).toBe(160);
+    expect(configFromEnv({}).embeddedSharedBuffersMb).toBeUndefined();
+    expect(() => configFromEnv({ EMBEDDED_POSTGRES_SHARED_BUFFERS_MB: '2GB' })).toThrow('EMBEDDED_POSTGRES_SHARED_BUFFERS_MB must be a whole number >= 16, not 2GB');
+
+    const dataDir = path.join(stateDir, 'sized');
+    const sized = await startEmbeddedPostgres({ dataDir, sharedBuffersMb: 160 });
+    started.push(sized);
+    const client = new pg.Client({ connectionString: sized.url });
+    await client.connect();
+    try {
+      expect((await client.query('SHOW shared_buffers')).rows[0].shared_buffers).toBe('160MB');
+    } finally {
+      await client.end();
+    }
   }, 120_000);
 
   it.runIf(process.getuid?.() === 0)('run as root, names the folder the postgres system user cannot enter instead of failing with a bare EACCES', async () => {
