@@ -8,7 +8,7 @@ import type {
   SearchEngine,
   WriteResult,
 } from '../engine.js';
-import { toQueryModel, type DatasetQuery } from '../query-model.js';
+import { SORT_ORDERS, toQueryModel, type DatasetQuery } from '../query-model.js';
 import { SearchTooSlowError } from '../search-limiter.js';
 import {
   INDEX_SUFFIXES,
@@ -71,6 +71,8 @@ export interface PostgresSearchEngineOptions {
   countOutsideShare?: number;
   /** Share of the projection's rows from which a word is a common word (default COMMON_WORD_SHARE; see there). */
   commonWordShare?: number;
+  /** Documents written to a catalogue without common words after which they are first looked for (default 2,000). */
+  firstCommonWordsAfter?: number;
 }
 
 /**
@@ -101,8 +103,9 @@ class UpsertRows implements PreparedUpsert {
 
 /**
  * Leaves out of the words' tiers the tagged words no text row holds (see heldTagsSql), unless no row holds any
- * of them: such a search matches nothing, as it would have. A single word without similar words has too few
- * tagged words for the lookup (a round trip, 1.5-2 ms) to pay.
+ * of them: such a search matches nothing, as it would have. Asked for a page ranked by relevance, whose rows are
+ * scored by every tagged word; a single word without similar words has too few of them for the lookup (a round
+ * trip, 1.5-2 ms) to pay.
  */
 async function keepHeldTags(client: PoolClient, table: string, words: WordLexemes[]): Promise<void> {
   if (words.length === 1 && words[0]!.similar.length === 0) return;
@@ -131,6 +134,9 @@ export class PostgresSearchEngine implements SearchEngine {
   private writtenSinceVacuum = 0;
   private readonly countOutsideShare: number;
   private readonly commonWordShare: number;
+  /** Documents this process wrote while the catalogue had no common words, and at how many it looks for them next (null: found). */
+  private writtenWithoutCommonWords = 0;
+  private commonWordsLookedForAt: number | null;
 
   constructor(options: PostgresSearchEngineOptions) {
     const table = options.table ?? 'dataset_search';
@@ -142,6 +148,7 @@ export class PostgresSearchEngine implements SearchEngine {
     this.vacuumAfterDocuments = options.vacuumAfterDocuments ?? 5_000;
     this.countOutsideShare = options.countOutsideShare ?? COUNT_OUTSIDE_SHARE;
     this.commonWordShare = options.commonWordShare ?? COMMON_WORD_SHARE;
+    this.commonWordsLookedForAt = options.firstCommonWordsAfter ?? 2_000;
     this.pool.on('connect', (client) => {
       this.openConnections.add(client);
       client.once('end', () => this.openConnections.delete(client));
@@ -207,7 +214,9 @@ export class PostgresSearchEngine implements SearchEngine {
   /**
    * Makes the words most datasets hold, by the projection's statistics, the common words the text rows carry
    * absence marks for (postgres-schema.ts), when they changed. Writers wait meanwhile (each row's marks are written
-   * from the common words its writer reads); searches do not.
+   * from the common words its writer reads); searches do not. The rows rewritten are then vacuumed: their old
+   * versions, and their words in the text index's pending list, made every search reading many rows 2-3x slower
+   * until autovacuum came by (BENCHMARKS.md).
    */
   private async refreshCommonWords(): Promise<void> {
     const shares = [this.commonWordShare, Math.min(KEPT_COMMON_WORD_SHARE, this.commonWordShare)];
@@ -219,6 +228,7 @@ export class PostgresSearchEngine implements SearchEngine {
         await client.query(statement, statement.includes('$1') ? [rows[0]!.due] : []);
       }
     });
+    await this.pool.query(`VACUUM (ANALYZE) ${textTableName(this.table)}`);
   }
 
   async upsert(docs: DatasetSearchDocument[] | PreparedUpsert): Promise<WriteResult> {
@@ -226,7 +236,29 @@ export class PostgresSearchEngine implements SearchEngine {
     const rejected = await this.write(this.table, prepared);
     if (rejected.length > 0) await this.remove(rejected.map((r) => r.id));
     this.writtenSinceVacuum += prepared.writable.length;
+    await this.firstCommonWords(prepared.writable.length);
     return { rejected };
+  }
+
+  /**
+   * A catalogue loaded in bulk from empty would have its common words only at the refresh after the load, and then
+   * nearly every text row rewritten for its absence marks: at 100k the text table grew from 97 to 162 MB, past the
+   * buffer cache, and searches reading many rows ran 3-5x slower (BENCHMARKS.md). So they are first looked for
+   * early in the load, from the statistics of its first rows, and the rest are written with their marks.
+   */
+  private async firstCommonWords(written: number): Promise<void> {
+    if (this.commonWordsLookedForAt === null) return;
+    this.writtenWithoutCommonWords += written;
+    if (this.writtenWithoutCommonWords < this.commonWordsLookedForAt) return;
+    // Then at twice as many documents written: a catalogue without common words is not analysed at every batch.
+    this.commonWordsLookedForAt *= 2;
+    const known = async () =>
+      (await this.pool.query<{ known: boolean }>(`SELECT EXISTS (SELECT FROM ${commonWordsTableName(this.table)}) AS known`)).rows[0]!.known;
+    if (!(await known())) {
+      await this.pool.query(`ANALYZE ${this.table}`);
+      await this.refreshCommonWords();
+    }
+    if (await known()) this.commonWordsLookedForAt = null;
   }
 
   /** The upsert statement's parameter, and the documents refused before it (too long an index entry). */
@@ -287,7 +319,7 @@ export class PostgresSearchEngine implements SearchEngine {
   async search(request: DatasetSearchRequest): Promise<DatasetSearchResult> {
     const query = toQueryModel(request, CURSOR_KEYS);
     return this.inSnapshot(query, async (client, text) => {
-      if (textTableMatches(text)) await keepHeldTags(client, this.table, text);
+      if (textTableMatches(text) && SORT_ORDERS[query.sort].key === 'score') await keepHeldTags(client, this.table, text);
       // With several words (any may match) the catalogue's share they match is at least the largest word's.
       const statement = searchSql(query, this.table, text, Math.max(0, ...text.map((word) => word.share)) >= this.countOutsideShare);
       const { rows } = await client.query<SearchRow>(statement.text, statement.values);

@@ -297,11 +297,14 @@ export function textTableSql(table: string, commonWordShare = COMMON_WORD_SHARE)
  * row holds an absence mark (ABSENCE_MARK + word: '-wcohort') for every common word it lacks, so the few datasets
  * that a search by a common word does not match are found through the text index (outsideSql) instead of by
  * testing every row: "cohort" at 100k, 14 datasets without it, 74 ms -> 1 ms (BENCHMARKS.md). A word becomes
- * common at COMMON_WORD_SHARE of the projection's rows (its statistics) and stays so down to KEPT_COMMON_WORD_SHARE,
- * so a word near the line does not have its marks rewritten at every refresh (refreshCommonWordsSql).
+ * common at COMMON_WORD_SHARE of the projection's rows (its statistics), the share from which a search counts the
+ * datasets it does not match (COUNT_OUTSIDE_SHARE): from half the rows, 6 marks per row at 100k, and the rows
+ * rewritten when the common words changed grew the text table by 70 %. It stays common down to
+ * KEPT_COMMON_WORD_SHARE, so a word near the line does not have its marks rewritten at every refresh
+ * (refreshCommonWordsSql).
  */
-export const COMMON_WORD_SHARE = 0.5;
-export const KEPT_COMMON_WORD_SHARE = 0.3;
+export const COMMON_WORD_SHARE = 0.8;
+export const KEPT_COMMON_WORD_SHARE = 0.6;
 export const ABSENCE_MARK = '-';
 
 /** The table of the common words of a projection's text table. */

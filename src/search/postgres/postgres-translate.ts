@@ -171,12 +171,15 @@ function commonTagsSql(table: string, words: string): string {
  * table holds, by their positions (1-based). A long search names hundreds of tagged words that no row holds (a
  * language's stem of another language's word, a weight class a word is never written in), and each is tested in
  * every row the search scores. The text table's statistics name the common ones; each other one is looked up in
- * the text index, where a rare word's lookup is short (a common word's would list most rows).
+ * the text index, where a rare word's lookup is short (a common word's would list most rows). Without statistics
+ * yet (a text table not analysed since it was filled) every tagged word is taken as held.
  */
 export function heldTagsSql(table: string, tags: string, queries: string): string {
+  const statistics = `SELECT s.most_common_elems::text::text[] AS tags FROM pg_stats s
+    WHERE s.schemaname = current_schema() AND s.tablename = '${textTableName(table)}' AND s.attname = 'terms' AND s.most_common_elems IS NOT NULL`;
   return `SELECT coalesce(array_agg(q.position), '{}') AS held FROM unnest(${tags}::text[], ${queries}::tsquery[]) WITH ORDINALITY AS q(tag, query, position)
-          WHERE q.tag IN (SELECT e.tag FROM pg_stats s CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[]) AS e(tag)
-                          WHERE s.schemaname = current_schema() AND s.tablename = '${textTableName(table)}' AND s.attname = 'terms')
+          WHERE NOT EXISTS (${statistics})
+             OR q.tag IN (SELECT unnest(tags) FROM (${statistics}) s)
              OR EXISTS (SELECT FROM ${textTableName(table)} WHERE terms @@ q.query)`;
 }
 

@@ -47,57 +47,59 @@ describe('PostgreSQL engine: common words and their absence marks', () => {
     engine.search({ query, filter: {}, visibility: { allStatusesForOwners: [] }, sort: 'RELEVANCE', first: 20, facets: ['diagnosticArea'], individuals: { kind: 'EXACT' }, ...request });
   const idOf = (n: number) => documentNumbered(n).id;
 
-  it('makes a word of at least half the datasets common once statistics are refreshed, and marks the datasets without it', async () => {
-    await engine.upsert([documentNumbered(1), documentNumbered(2), documentNumbered(3), trio(4)]);
+  it('makes a word of at least 80 % of the datasets common once statistics are refreshed, and marks the datasets without it', async () => {
+    await engine.upsert([documentNumbered(1), documentNumbered(2), documentNumbered(3), documentNumbered(4), trio(5)]);
     expect(await commonWords()).not.toContain('wcohort');
     await engine.refresh();
     expect(await commonWords()).toContain('wcohort');
     expect(await commonWords()).not.toContain('wepilepsy');
-    expect(await marked('-wcohort')).toEqual([idOf(4)]);
+    expect(await marked('-wcohort')).toEqual([idOf(5)]);
   });
 
   it('marks a dataset written later by the common words it lacks, and moves the mark when it changes', async () => {
-    await engine.upsert([trio(5)]);
-    expect(await marked('-wcohort')).toEqual([idOf(4), idOf(5)]);
-    await engine.upsert([documentNumbered(4)]);
-    expect(await marked('-wcohort')).toEqual([idOf(5)]);
+    await engine.upsert([trio(6)]);
+    expect(await marked('-wcohort')).toEqual([idOf(5), idOf(6)]);
+    await engine.upsert([documentNumbered(5)]);
+    expect(await marked('-wcohort')).toEqual([idOf(6)]);
     await engine.upsert([trio(2)]);
-    expect(await marked('-wcohort')).toEqual([idOf(2), idOf(5)]);
-    await engine.remove([idOf(5)]);
+    expect(await marked('-wcohort')).toEqual([idOf(2), idOf(6)]);
+    await engine.remove([idOf(6)]);
     expect(await marked('-wcohort')).toEqual([idOf(2)]);
   });
 
   it('counts a search by a common word, with and without facets, as the datasets holding it', async () => {
-    // Datasets 1, 3 and 4 hold "cohort"; 2 does not.
+    // Datasets 1, 3, 4 and 5 hold "cohort"; 2 does not.
     const withFacets = await search('cohort');
-    expect(withFacets.totalCount).toBe(3);
-    expect(withFacets.hits.map((hit) => hit.id).sort()).toEqual([idOf(1), idOf(3), idOf(4)]);
-    expect(withFacets.facets).toEqual([{ field: 'diagnosticArea', buckets: [{ value: 'HEMATOLOGY', count: 3, individuals: 101 + 103 + 104 }] }]);
+    expect(withFacets.totalCount).toBe(4);
+    expect(withFacets.hits.map((hit) => hit.id).sort()).toEqual([1, 3, 4, 5].map(idOf));
+    expect(withFacets.facets).toEqual([{ field: 'diagnosticArea', buckets: [{ value: 'HEMATOLOGY', count: 4, individuals: 101 + 103 + 104 + 105 }] }]);
     const totalsOnly = await search('cohort', { facets: [] });
-    expect(totalsOnly.totalCount).toBe(3);
-    expect(totalsOnly.individuals).toBe(101 + 103 + 104);
+    expect(totalsOnly.totalCount).toBe(4);
+    expect(totalsOnly.individuals).toBe(101 + 103 + 104 + 105);
     // A typo-tolerant word also matches similar words the marks say nothing of: tested on the marked rows.
-    expect((await search('cohort epilepsy', { facets: [] })).totalCount).toBe(4);
+    expect((await search('cohort epilepsy', { facets: [] })).totalCount).toBe(5);
   });
 
   it('keeps a common word down to the kept share, and takes it and its marks away below it', async () => {
-    // 3 of 8 datasets hold "cohort": below the common share, above the kept one.
-    await engine.upsert([trio(5), trio(6), trio(7), trio(8)]);
+    // 4 of 6 datasets hold "cohort": below the common share, above the kept one.
+    await engine.upsert([trio(6)]);
     await engine.refresh();
     expect(await commonWords()).toContain('wcohort');
-    expect(await marked('-wcohort')).toEqual([2, 5, 6, 7, 8].map(idOf));
-    // 3 of 11.
-    await engine.upsert([trio(9), trio(10), trio(11)]);
+    expect(await marked('-wcohort')).toEqual([2, 6].map(idOf));
+    // 4 of 8.
+    await engine.upsert([trio(7), trio(8)]);
     await engine.refresh();
     expect(await commonWords()).not.toContain('wcohort');
     expect(await marked('-wcohort')).toEqual([]);
-    expect((await search('cohort')).totalCount).toBe(3);
+    expect((await search('cohort')).totalCount).toBe(4);
   });
 
   it('never takes an absence mark in the statistics for a word the datasets hold', async () => {
-    // "epilepsy" is now in 8 of 11 datasets, so common, and its mark in the 3 without it.
+    // "epilepsy" in 16 of 20 datasets: common, its mark in the 4 without it.
+    await engine.upsert(Array.from({ length: 12 }, (_, n) => trio(n + 9)));
+    await engine.refresh();
     expect(await commonWords()).toContain('wepilepsy');
-    expect(await marked('-wepilepsy')).toEqual([1, 3, 4].map(idOf));
+    expect(await marked('-wepilepsy')).toEqual([1, 3, 4, 5].map(idOf));
     await pool.query('ANALYZE dataset_search_text');
     const client = await pool.connect();
     try {
@@ -111,5 +113,34 @@ describe('PostgreSQL engine: common words and their absence marks', () => {
     } finally {
       client.release();
     }
+  });
+});
+
+describe('PostgreSQL engine: the common words of a catalogue loaded in bulk', () => {
+  let database: TestDatabase;
+  let engine: PostgresSearchEngine;
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: database.url, max: 3 });
+    engine = new PostgresSearchEngine({ pool, firstCommonWordsAfter: 4 });
+    await engine.init();
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    await database?.drop();
+  });
+
+  it('are looked for early in the load, so the rest of it is written with its absence marks', async () => {
+    const common = async () => (await pool.query<{ word: string }>('SELECT word FROM dataset_search_common ORDER BY word')).rows.map((r) => r.word);
+    await engine.upsert([documentNumbered(1), documentNumbered(2), documentNumbered(3)]);
+    expect(await common()).toEqual([]);
+    await engine.upsert([documentNumbered(4)]);
+    expect(await common()).toContain('wcohort');
+    await engine.upsert([{ ...documentNumbered(5), title: 'Epilepsy trio 5', description: 'Exomes of families.' }]);
+    const { rows } = await pool.query<{ id: string }>(`SELECT id FROM dataset_search_text WHERE terms @@ '''-wcohort'''::tsquery ORDER BY id`);
+    expect(rows.map((row) => row.id)).toEqual([documentNumbered(5).id]);
   });
 });
