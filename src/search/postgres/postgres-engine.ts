@@ -214,9 +214,9 @@ export class PostgresSearchEngine implements SearchEngine {
   /**
    * Makes the words most datasets hold, by the projection's statistics, the common words the text rows carry
    * absence marks for (postgres-schema.ts), when they changed. Writers wait meanwhile (each row's marks are written
-   * from the common words its writer reads); searches do not. The rows rewritten are then vacuumed: their old
-   * versions, and their words in the text index's pending list, made every search reading many rows 2-3x slower
-   * until autovacuum came by (BENCHMARKS.md).
+   * from the common words its writer reads); searches do not. The rows rewritten are then vacuumed, as after a bulk
+   * load: their old versions and their words in the text index's pending list would otherwise be read by searches
+   * until autovacuum came by.
    */
   private async refreshCommonWords(): Promise<void> {
     const shares = [this.commonWordShare, Math.min(KEPT_COMMON_WORD_SHARE, this.commonWordShare)];
@@ -242,9 +242,10 @@ export class PostgresSearchEngine implements SearchEngine {
 
   /**
    * A catalogue loaded in bulk from empty would have its common words only at the refresh after the load, and then
-   * nearly every text row rewritten for its absence marks: at 100k the text table grew from 97 to 162 MB, past the
-   * buffer cache, and searches reading many rows ran 3-5x slower (BENCHMARKS.md). So they are first looked for
-   * early in the load, from the statistics of its first rows, and the rest are written with their marks.
+   * every text row lacking one rewritten for its absence marks (with words common from half the rows, nearly every
+   * row: at 100k the text table grew from 97 to 162 MB; BENCHMARKS.md). So they are first looked for early in the
+   * load, from the statistics of its first rows, and the rest of it is written with its marks, as far as its first
+   * rows' common words are the whole load's.
    */
   private async firstCommonWords(written: number): Promise<void> {
     if (this.commonWordsLookedForAt === null) return;

@@ -144,3 +144,25 @@ describe('PostgreSQL engine: the common words of a catalogue loaded in bulk', ()
     expect(rows.map((row) => row.id)).toEqual([documentNumbered(5).id]);
   });
 });
+
+describe('PostgreSQL engine: a text table built by a version without absence marks', () => {
+  it('is built afresh at start, with the common words and their marks', async () => {
+    const database = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: database.url, max: 3 });
+    const engine = new PostgresSearchEngine({ pool });
+    try {
+      await engine.init();
+      await engine.upsert([1, 2, 3, 4, 5].map(documentNumbered));
+      await engine.upsert([{ ...documentNumbered(6), title: 'Epilepsy trio 6', description: 'Exomes of families.' }]);
+      // As an older version left it: no common words table, no marks.
+      await pool.query('DROP TABLE dataset_search_common');
+      await pool.query(`UPDATE dataset_search_text SET terms = ts_delete(terms, ARRAY(SELECT x FROM unnest(tsvector_to_array(terms)) x WHERE left(x, 1) = '-'))`);
+      await engine.init();
+      const { rows } = await pool.query<{ id: string }>(`SELECT id FROM dataset_search_text WHERE terms @@ '''-wcohort'''::tsquery`);
+      expect(rows.map((row) => row.id)).toEqual([documentNumbered(6).id]);
+    } finally {
+      await engine.close();
+      await database.drop();
+    }
+  });
+});
