@@ -213,15 +213,15 @@ export class PostgresSearchEngine implements SearchEngine {
 
   /**
    * Makes the words most datasets hold, by the projection's statistics, the common words the text rows carry
-   * absence marks for (postgres-schema.ts), when they changed. Writers wait meanwhile (each row's marks are written
-   * from the common words its writer reads); searches do not. The rows rewritten are then vacuumed, as after a bulk
+   * absence marks for (postgres-schema.ts), when they changed; returns them. Writers wait meanwhile (each row's
+   * marks are written from the common words its writer reads); searches do not. The rows rewritten are then vacuumed, as after a bulk
    * load: their old versions and their words in the text index's pending list would otherwise be read by searches
    * until autovacuum came by.
    */
-  private async refreshCommonWords(): Promise<void> {
+  private async refreshCommonWords(): Promise<string[]> {
     const shares = [this.commonWordShare, Math.min(KEPT_COMMON_WORD_SHARE, this.commonWordShare)];
     const { rows } = await this.pool.query<{ due: string[]; unchanged: boolean }>(commonWordsDueSql(this.table, '$1', '$2'), shares);
-    if (rows[0]!.unchanged) return;
+    if (rows[0]!.unchanged) return rows[0]!.due;
     await this.inTransaction(async (client) => {
       await client.query(`LOCK TABLE ${textTableName(this.table)} IN SHARE ROW EXCLUSIVE MODE`);
       for (const statement of refreshCommonWordsSql(this.table, '$1')) {
@@ -229,6 +229,7 @@ export class PostgresSearchEngine implements SearchEngine {
       }
     });
     await this.pool.query(`VACUUM (ANALYZE) ${textTableName(this.table)}`);
+    return rows[0]!.due;
   }
 
   async upsert(docs: DatasetSearchDocument[] | PreparedUpsert): Promise<WriteResult> {
@@ -253,13 +254,13 @@ export class PostgresSearchEngine implements SearchEngine {
     if (this.writtenWithoutCommonWords < this.commonWordsLookedForAt) return;
     // Then at twice as many documents written: a catalogue without common words is not analysed at every batch.
     this.commonWordsLookedForAt *= 2;
-    const known = async () =>
-      (await this.pool.query<{ known: boolean }>(`SELECT EXISTS (SELECT FROM ${commonWordsTableName(this.table)}) AS known`)).rows[0]!.known;
-    if (!(await known())) {
+    const { rows } = await this.pool.query<{ known: boolean }>(`SELECT EXISTS (SELECT FROM ${commonWordsTableName(this.table)}) AS known`);
+    let known = rows[0]!.known;
+    if (!known) {
       await this.pool.query(`ANALYZE ${this.table}`);
-      await this.refreshCommonWords();
+      known = (await this.refreshCommonWords()).length > 0;
     }
-    if (await known()) this.commonWordsLookedForAt = null;
+    if (known) this.commonWordsLookedForAt = null;
   }
 
   /** The upsert statement's parameter, and the documents refused before it (too long an index entry). */

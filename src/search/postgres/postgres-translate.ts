@@ -39,6 +39,8 @@ import {
   levelDecides,
   lexemesOf,
   nextLevel,
+  possibleTags,
+  untaggedWord,
   type LevelAt,
   textLevels,
   tagMatchSql,
@@ -143,10 +145,9 @@ export function snapshotSql(table: string, words: QueryWord[], statementTimeoutM
 function expandWordsSql(table: string, words: QueryWord[], literal: (value: string) => string): string {
   const rows = words.map(({ word, fuzzy }, index) => `(${literal(word)}, ${fuzzy}, ${index})`).join(', ');
   const lexemes = TEXT_VECTORS.map(({ tag }) => `x.lexemes_${tag}`).join(' || ');
-  // The typo tiers match similar words as the first vector's words (see text-match.ts).
-  const untagged = TEXT_VECTORS.map(({ tag }, index) => `ARRAY(SELECT '${tag}' || l FROM unnest(x.lexemes_${tag}${index === 0 ? ' || x.similar' : ''}) l)`).join(' || ');
+  // Every common word on each row (a few dozen at most, read once): expandedWords keeps each word's own.
   return `SELECT x.*, ${commonTagsSql(table, `x.similar || ${lexemes}`)} AS common_tags,
-                 ARRAY(SELECT c.word FROM ${commonWordsTableName(table)} c WHERE c.word = ANY(${untagged}) ORDER BY c.word) AS common_words FROM (
+                 ARRAY(SELECT c.word FROM ${commonWordsTableName(table)} c ORDER BY c.word) AS common_words FROM (
             SELECT coalesce((SELECT array_agg(w.word ORDER BY w.word) FROM ${table}_words w
                              WHERE t.fuzzy AND w.word %> gdcat_unaccent(t.term)), '{}') AS similar, ${WORD_LEXEMES_SQL}, t.position
             FROM (VALUES ${rows}) AS t(term, fuzzy, position)) x
@@ -161,9 +162,14 @@ function expandWordsSql(table: string, words: QueryWord[], literal: (value: stri
  */
 function commonTagsSql(table: string, words: string): string {
   return `(SELECT coalesce(json_agg(json_build_object('tag', e.tag, 'share', e.share) ORDER BY e.share DESC, e.tag), '[]'::json)
-           FROM pg_stats s CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(tag, share)
-           WHERE s.schemaname = current_schema() AND s.tablename = '${textTableName(table)}' AND s.attname = 'terms'
-             AND left(e.tag, 1) <> '${ABSENCE_MARK}' AND substr(e.tag, 3) = ANY(${words}))`;
+           FROM (${termStatisticsSql(table)}) s CROSS JOIN LATERAL unnest(s.tags, s.shares) AS e(tag, share)
+           WHERE left(e.tag, 1) <> '${ABSENCE_MARK}' AND substr(e.tag, 3) = ANY(${words}))`;
+}
+
+/** The text table's statistics of `terms`, if ANALYZE has kept any: its most common tagged words and their shares. */
+function termStatisticsSql(table: string): string {
+  return `SELECT s.most_common_elems::text::text[] AS tags, s.most_common_elem_freqs AS shares FROM pg_stats s
+    WHERE s.schemaname = current_schema() AND s.tablename = '${textTableName(table)}' AND s.attname = 'terms' AND s.most_common_elems IS NOT NULL`;
 }
 
 /**
@@ -175,8 +181,7 @@ function commonTagsSql(table: string, words: string): string {
  * yet (a text table not analysed since it was filled) every tagged word is taken as held.
  */
 export function heldTagsSql(table: string, tags: string, queries: string): string {
-  const statistics = `SELECT s.most_common_elems::text::text[] AS tags FROM pg_stats s
-    WHERE s.schemaname = current_schema() AND s.tablename = '${textTableName(table)}' AND s.attname = 'terms' AND s.most_common_elems IS NOT NULL`;
+  const statistics = termStatisticsSql(table);
   return `SELECT coalesce(array_agg(q.position), '{}') AS held FROM unnest(${tags}::text[], ${queries}::tsquery[]) WITH ORDINALITY AS q(tag, query, position)
           WHERE NOT EXISTS (${statistics})
              OR q.tag IN (SELECT unnest(tags) FROM (${statistics}) s)
@@ -191,7 +196,11 @@ export function expandedWords(words: QueryWord[], rows: ExpandedWordRow[]): Expa
   return words.map((word, index) => {
     const row = rows[index];
     const commonTags = (row?.common_tags ?? []).map(({ tag, share }) => ({ tag, share: Number(share) }));
-    return { word, similar: row?.similar ?? [], share: commonTags[0]?.share ?? 0, commonTags, lexemes: row ? lexemesOf(row) : null, commonWords: row?.common_words ?? [] };
+    const similar = row?.similar ?? [];
+    const lexemes = row ? lexemesOf(row) : null;
+    const own = lexemes ? new Set(possibleTags([{ lexemes, similar }]).map(untaggedWord)) : new Set<string>();
+    const commonWords = (row?.common_words ?? []).filter((common) => own.has(common));
+    return { word, similar, share: commonTags[0]?.share ?? 0, commonTags, lexemes, commonWords };
   });
 }
 
@@ -697,7 +706,7 @@ function absenceMarks(text: ExpandedWord[]): string[] {
  */
 function outsideMarked(text: ExpandedWord[]): boolean {
   const tag = mostCommonTag(text);
-  return tag !== null && text.some((word) => word.commonWords.includes(tag.slice(1)));
+  return tag !== null && text.some((word) => word.commonWords.includes(untaggedWord(tag)));
 }
 
 /**

@@ -88,6 +88,11 @@ export function possibleTags(words: WordLexemes[]): string[] {
   return [...new Set(words.flatMap(allTiersOf).flatMap((tier) => tier.tags))];
 }
 
+/** A tagged word without its weight class: the vector's tag and the lexeme ('Aw' + 'cohort' -> 'wcohort'), as common words are named. */
+export function untaggedWord(tag: string): string {
+  return tag.slice(1);
+}
+
 /** A tsquery literal matching any of the tagged words. */
 export function anyOf(tags: readonly string[]): string {
   return [...new Set(tags)].map((tag) => `'${tag.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ');

@@ -1,11 +1,26 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSearchDocument, DatasetSearchRequest } from '../../../src/search/engine.js';
-import { PostgresSearchEngine } from '../../../src/search/postgres/postgres-engine.js';
+import { PostgresSearchEngine, type PostgresSearchEngineOptions } from '../../../src/search/postgres/postgres-engine.js';
 import { expandedWords, snapshotSql, type ExpandedWordRow } from '../../../src/search/postgres/postgres-translate.js';
 import { queryWords } from '../../../src/search/query-model.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { documentNumbered } from '../../support/search-documents.js';
+
+/** An engine on a database of its own; `end` closes it and drops the database. */
+async function engineOnNewDatabase(options: Omit<PostgresSearchEngineOptions, 'pool'> = {}) {
+  const database: TestDatabase = await createTestDatabase();
+  const pool = new pg.Pool({ connectionString: database.url, max: 3 });
+  const engine = new PostgresSearchEngine({ pool, ...options });
+  return {
+    pool,
+    engine,
+    end: async () => {
+      await engine.close();
+      await database.drop();
+    },
+  };
+}
 
 /**
  * Common words (postgres-schema.ts): a word most datasets hold gets an absence mark in the text row of each dataset
@@ -14,9 +29,9 @@ import { documentNumbered } from '../../support/search-documents.js';
  * wrong.
  */
 describe('PostgreSQL engine: common words and their absence marks', () => {
-  let database: TestDatabase;
   let pool: pg.Pool;
   let engine: PostgresSearchEngine;
+  let end: (() => Promise<void>) | undefined;
 
   /** Titled without "cohort". */
   const trio = (n: number): DatasetSearchDocument => ({
@@ -28,16 +43,13 @@ describe('PostgreSQL engine: common words and their absence marks', () => {
   });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 3 });
     // Every search by words counts its datasets as the catalogue's less those the words do not match.
-    engine = new PostgresSearchEngine({ pool, vacuumAfterDocuments: 0, countOutsideShare: 0 });
+    ({ pool, engine, end } = await engineOnNewDatabase({ vacuumAfterDocuments: 0, countOutsideShare: 0 }));
     await engine.init();
   });
 
   afterAll(async () => {
-    await engine?.close();
-    await database?.drop();
+    await end?.();
   });
 
   const commonWords = async () => (await pool.query<{ word: string }>('SELECT word FROM dataset_search_common ORDER BY word')).rows.map((r) => r.word);
@@ -117,20 +129,17 @@ describe('PostgreSQL engine: common words and their absence marks', () => {
 });
 
 describe('PostgreSQL engine: the common words of a catalogue loaded in bulk', () => {
-  let database: TestDatabase;
-  let engine: PostgresSearchEngine;
   let pool: pg.Pool;
+  let engine: PostgresSearchEngine;
+  let end: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 3 });
-    engine = new PostgresSearchEngine({ pool, firstCommonWordsAfter: 4 });
+    ({ pool, engine, end } = await engineOnNewDatabase({ firstCommonWordsAfter: 4 }));
     await engine.init();
   });
 
   afterAll(async () => {
-    await engine?.close();
-    await database?.drop();
+    await end?.();
   });
 
   it('are looked for early in the load, so the rest of it is written with its absence marks', async () => {
@@ -147,9 +156,7 @@ describe('PostgreSQL engine: the common words of a catalogue loaded in bulk', ()
 
 describe('PostgreSQL engine: a text table built by a version without absence marks', () => {
   it('is built afresh at start, with the common words and their marks', async () => {
-    const database = await createTestDatabase();
-    const pool = new pg.Pool({ connectionString: database.url, max: 3 });
-    const engine = new PostgresSearchEngine({ pool });
+    const { pool, engine, end } = await engineOnNewDatabase();
     try {
       await engine.init();
       await engine.upsert([1, 2, 3, 4, 5].map(documentNumbered));
@@ -161,8 +168,7 @@ describe('PostgreSQL engine: a text table built by a version without absence mar
       const { rows } = await pool.query<{ id: string }>(`SELECT id FROM dataset_search_text WHERE terms @@ '''-wcohort'''::tsquery`);
       expect(rows.map((row) => row.id)).toEqual([documentNumbered(6).id]);
     } finally {
-      await engine.close();
-      await database.drop();
+      await end();
     }
   });
 });
