@@ -289,7 +289,7 @@ export function textPageSql(
   hits: readonly { key: unknown }[],
 ): { text: string; values: unknown[]; appends: boolean; at: LevelAt } {
   const params = new SqlParameters();
-  const read = nextLevel(levels, at, hits, text.length, query.first);
+  const read = nextLevel(levels, at, hits, text as WordLexemes[], query.first);
   const appends = read.level.addedTo !== null;
   const page = textTablePageSql(query, table, text as WordLexemes[], read.level, params, walksIds(read.level, text), query.first - (appends ? hits.length : 0));
   return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values, appends, at: read };

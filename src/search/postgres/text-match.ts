@@ -99,10 +99,13 @@ export function anyOf(tags: readonly string[]): string {
 }
 
 /**
- * Which rows of the text table a condition on their tagged words holds: any of `anyOf`, or at least one of each
- * list of `everyOf`.
+ * Which rows of the text table a condition on their tagged words holds: any of `anyOf`, at least one of each
+ * list of `everyOf`, or that for some combination of `anyCombination`.
  */
-export type TagMatch = { anyOf: readonly string[] } | { everyOf: readonly (readonly string[])[] };
+export type TagMatch =
+  | { anyOf: readonly string[] }
+  | { everyOf: readonly (readonly string[])[] }
+  | { anyCombination: readonly (readonly (readonly string[])[])[] };
 
 /**
  * A tag match as a condition on `terms`. Any of many tagged words is an array of one-word queries: a bitmap
@@ -113,8 +116,13 @@ export type TagMatch = { anyOf: readonly string[] } | { everyOf: readonly (reado
  */
 export function tagMatchSql(match: TagMatch, add: (value: unknown) => string): string {
   if ('anyOf' in match) return `terms @@ ANY(${add([...new Set(match.anyOf)].map((tag) => anyOf([tag])))}::tsquery[])`;
-  return `terms @@ ${add(match.everyOf.map((tags) => `(${anyOf(tags)})`).join(' & '))}::tsquery`;
+  if ('everyOf' in match) return `terms @@ ${add(everyOfQuery(match.everyOf))}::tsquery`;
+  // Each combination a query of its own, and one of a single list each of its words: the index ORs their bitmaps.
+  const queries = match.anyCombination.flatMap((lists) => (lists.length === 1 ? lists[0]!.map((tag) => anyOf([tag])) : [everyOfQuery(lists)]));
+  return `terms @@ ANY(${add([...new Set(queries)])}::tsquery[])`;
 }
+
+const everyOfQuery = (lists: readonly (readonly string[])[]) => lists.map((tags) => `(${anyOf(tags)})`).join(' & ');
 
 /**
  * The levels a relevance page is looked for in, best first: `match` finds the rows where some word scores at
@@ -146,10 +154,12 @@ export interface TextLevel {
    * (rarerWordLevels); none, or null: the next level in order.
    */
   nextByLastScore: readonly TextLevel[] | null;
+  /** The rows reaching a full page's last score (atLeastLevel): its page decides, and no such level follows it. */
+  fromLastScore: boolean;
 }
 
 /** What a level is unless it says otherwise: read whole, scored, sorted, in its place. */
-const LEVEL = { sameScore: false, mayWalkIds: false, addedTo: null, afterEmptyOnly: false, nextByLastScore: null } as const;
+const LEVEL = { sameScore: false, mayWalkIds: false, addedTo: null, afterEmptyOnly: false, nextByLastScore: null, fromLastScore: false } as const;
 
 /**
  * The levels of a relevance page after a row scoring `after` (null: the first page). A level whose weight is
@@ -292,12 +302,67 @@ function everyWordAtLevel(tiers: Tier[][], weights: number[], index: number, abo
  * a level may name the level read next by its last score (rarerWordLevels), read in its place (same index).
  * `at` is the level read last and its index, `first` the page size; returns the level to read and its index.
  */
-export function nextLevel(levels: TextLevel[], at: LevelAt, hits: readonly { key: unknown }[], words: number, first: number): LevelAt {
-  const chosen = hits.length === first && first > 0 ? at.level.nextByLastScore?.find((level) => level.bound < Number(hits.at(-1)!.key)) : undefined;
+export function nextLevel(levels: TextLevel[], at: LevelAt, hits: readonly { key: unknown }[], words: WordLexemes[], first: number): LevelAt {
+  const full = hits.length === first && first > 0;
+  const atLeast = full && words.length > 1 && !at.level.fromLastScore ? atLeastLevel(words, Number(hits.at(-1)!.key)) : null;
+  if (atLeast) return { index: at.index, level: atLeast };
+  const chosen = full ? at.level.nextByLastScore?.find((level) => level.bound < Number(hits.at(-1)!.key)) : undefined;
   if (chosen) return { index: at.index, level: chosen };
   const next = at.index + (hits.length > 0 && levels[at.index + 1]!.afterEmptyOnly ? 2 : 1);
   const level = levels[next]!;
-  return { index: next, level: words === 1 ? { ...level, sameScore: true, addedTo: at.level.taggedWords } : level };
+  return { index: next, level: words.length === 1 ? { ...level, sameScore: true, addedTo: at.level.taggedWords } : level };
+}
+
+/** At most this many combinations of word tiers make a level of the rows reaching a score (atLeastLevel). */
+export const MAX_SCORE_COMBINATIONS = 32;
+/** How many partial combinations atLeastLevel looks at before giving up (many words, a low score). */
+const COMBINATION_BUDGET = 4096;
+/** Weights are sums of binary fractions (exact); rounding to 4 places in SQL is what this allows for. */
+const SCORE_TOLERANCE = 1e-6;
+
+/**
+ * Several words, after a full page whose last score `score` did not decide: the rows scoring at least that score,
+ * which hold the page (the page's rows are among them, and every other row scores below all of them). A row's
+ * word scores its best tier's weight, so a row reaches the score exactly when, for some choice of a least weight
+ * per word summing to it, each chosen word is held at a tier of at least its weight: the level matches the
+ * smallest such choices. "tumour samples" at 100k: the 21st row of the 7.5k with a typo of "tumour" in their
+ * title scored 0.5, and the rows reaching it are those 7.5k and one more, where 53k rows with "tumour" at any
+ * tier were scored after them (BENCHMARKS.md). Null when the choices are too many to name (see
+ * MAX_SCORE_COMBINATIONS): the levels in order then.
+ */
+export function atLeastLevel(scoredWords: readonly WordLexemes[], score: number): TextLevel | null {
+  const words = scoredWords.map(tiersOf).filter((word) => word.length > 0);
+  const weights = words.map((word) => [...new Set(word.map((tier) => tier.weight))]);
+  const best = weights.map((word) => word[0]!);
+  const reachable = best.map((_, index) => best.slice(index).reduce((sum, weight) => sum + weight, 0));
+  const needed = score - SCORE_TOLERANCE;
+  const combinations: number[][] = [];
+  let budget = COMBINATION_BUDGET;
+  const choose = (index: number, chosen: number[], sum: number): boolean => {
+    if ((budget -= 1) < 0) return false;
+    if (index === words.length) {
+      // The smallest choices only: lowering any chosen weight to the word's next one (or none) falls short.
+      const lower = (word: number) => weights[word]![weights[word]!.indexOf(chosen[word]!) + 1] ?? 0;
+      if (chosen.every((weight, word) => weight === 0 || sum - weight + lower(word) < needed)) combinations.push([...chosen]);
+      return combinations.length <= MAX_SCORE_COMBINATIONS;
+    }
+    for (const weight of [...weights[index]!, 0]) {
+      if (sum + weight + (reachable[index + 1] ?? 0) < needed) break;
+      if (!choose(index + 1, [...chosen, weight], sum + weight)) return false;
+    }
+    return true;
+  };
+  if (reachable[0]! < needed || !choose(0, [], 0) || combinations.length === 0) return null;
+  const tagsFrom = (word: number, weight: number) => [...new Set(words[word]!.filter((tier) => tier.weight >= weight).flatMap((tier) => tier.tags))];
+  const lists = combinations.map((chosen) => chosen.flatMap((weight, word) => (weight === 0 ? [] : [tagsFrom(word, weight)])));
+  return {
+    ...LEVEL,
+    weight: score,
+    match: { anyCombination: lists },
+    taggedWords: [...new Set(lists.flat(2))],
+    bound: score - SCORE_TOLERANCE,
+    fromLastScore: true,
+  };
 }
 
 /** A level being read, and the index of the level it is or stands in for. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSearchDocument, DatasetSearchRequest, DatasetSearchResult } from '../../../src/search/engine.js';
 import { PostgresSearchEngine } from '../../../src/search/postgres/postgres-engine.js';
 import { CURSOR_KEYS, expandedWords, readSearchRow, searchSql, snapshotSql, type SearchRow } from '../../../src/search/postgres/postgres-translate.js';
-import { nextLevel, tagMatchSql, textLevels } from '../../../src/search/postgres/text-match.js';
+import { atLeastLevel, nextLevel, tagMatchSql, textLevels } from '../../../src/search/postgres/text-match.js';
 import { toQueryModel } from '../../../src/search/query-model.js';
 import { createTestDatabase } from '../../support/database.js';
 
@@ -178,15 +178,15 @@ describe('PostgreSQL engine: the text table', () => {
     expect(everyWord).toMatchObject({ weight: 2 * keywords!.weight, sameScore: true, afterEmptyOnly: true, addedTo: titles!.taggedWords, mayWalkIds: false });
     expect(everyWord!.match).toEqual({ everyOf: [expect.arrayContaining(['Awleukaemia', 'Bwleukaemia']), expect.arrayContaining(['Awcohort', 'Bwcohort'])] });
     expect(everyWord!.bound).toBe(keywords!.weight + levels[5]!.weight);
-    expect(nextLevel(levels, { index: 1, level: titles! }, [], 2, 7)).toEqual({ index: 2, level: everyWord });
-    expect(nextLevel(levels, { index: 1, level: titles! }, [{ key: '1' }], 2, 7)).toEqual({ index: 3, level: keywords });
+    expect(nextLevel(levels, { index: 1, level: titles! }, [], [leukaemia, cohort], 7)).toEqual({ index: 2, level: everyWord });
+    expect(nextLevel(levels, { index: 1, level: titles! }, [{ key: '1' }], [leukaemia, cohort], 7)).toEqual({ index: 3, level: keywords });
     // One word: its best level scores the same everywhere; so do the rows each next level adds, and no level is
     // read in place of another, however common its words.
     const one = textLevels([cohort], null, new Set());
     expect(one.map((level) => level.sameScore)).toEqual(one.map((_, index) => index === 0));
     expect(textLevels([cohort], null, new Set(['Cwcohort']))).toEqual(one);
-    expect(nextLevel(one, { index: 0, level: one[0]! }, [{ key: '1' }], 1, 7).level).toMatchObject({ sameScore: true, addedTo: one[0]!.taggedWords, weight: one[1]!.weight });
-    expect(nextLevel(levels, { index: 0, level: levels[0]! }, [], 2, 7).level).toMatchObject({ sameScore: false, addedTo: null });
+    expect(nextLevel(one, { index: 0, level: one[0]! }, [{ key: '1' }], [cohort], 7).level).toMatchObject({ sameScore: true, addedTo: one[0]!.taggedWords, weight: one[1]!.weight });
+    expect(nextLevel(levels, { index: 0, level: levels[0]! }, [], [leukaemia, cohort], 7).level).toMatchObject({ sameScore: false, addedTo: null });
   });
 
   it('reads, before the last level, the rarest word; after a full page, the rarer words its last score leaves to beat', () => {
@@ -206,14 +206,15 @@ describe('PostgreSQL engine: the text table', () => {
     expect(rarer.map((level) => [...level.taggedWords].sort())).toEqual([tagsOf(uppsala), tagsOf(epilepsy, uppsala), tagsOf(leukaemia, epilepsy, uppsala)]);
     const at = { index: levels.length - 2, level: rarest };
     const page = (last: string) => [{ key: '3' }, { key: '3' }, { key: last }];
-    // A full page scoring 2.5: rows without epilepsy or uppsala score at most 2 (cohort and leukaemia), so the
-    // rows with either hold the page, read in the rarest word's place.
-    expect(nextLevel(levels, at, page('2.5'), 4, 3)).toEqual({ index: at.index, level: rarer[1] });
-    expect(nextLevel(levels, at, page('1.5'), 4, 3)).toEqual({ index: at.index, level: rarer[2] });
+    // A full page scoring 1.5, whose rows reaching it are too many combinations of four words' tiers to name
+    // (atLeastLevel): rows without leukaemia, epilepsy or uppsala score at most 1 (cohort), so the rows with any
+    // of them hold the page, read in the rarest word's place.
+    expect(atLeastLevel(words, 1.5)).toBeNull();
+    expect(nextLevel(levels, at, page('1.5'), words, 3)).toEqual({ index: at.index, level: rarer[2] });
     // Nothing to beat: a last score no common words' sum stays below, or a page that is not full.
-    expect(nextLevel(levels, at, page('1'), 4, 3)).toEqual({ index: levels.length - 1, level: levels.at(-1) });
-    expect(nextLevel(levels, at, page('2.5'), 4, 4)).toEqual({ index: levels.length - 1, level: levels.at(-1) });
-    expect(nextLevel(levels, { index: at.index, level: rarer[1]! }, page('2.5'), 4, 3).index).toBe(levels.length - 1);
+    expect(nextLevel(levels, at, page('1'), words, 3)).toEqual({ index: levels.length - 1, level: levels.at(-1) });
+    expect(nextLevel(levels, at, page('2.5'), words, 4)).toEqual({ index: levels.length - 1, level: levels.at(-1) });
+    expect(nextLevel(levels, { index: at.index, level: rarer[2]! }, page('1.5'), words, 3).index).toBe(levels.length - 1);
     // Every scored level before the last chooses so too; the levels whose rows all score the same decide when full.
     const levelsBefore = levels.slice(0, -2);
     expect(levelsBefore.length).toBeGreaterThan(0);
@@ -221,7 +222,7 @@ describe('PostgreSQL engine: the text table', () => {
     const noneCommon = textLevels(words, null, new Set(), shares);
     expect(noneCommon.filter((level) => !level.sameScore).slice(0, -1).every((level) => level.nextByLastScore === rarer || level.nextByLastScore?.length === 3)).toBe(true);
     expect(noneCommon.at(-1)!.nextByLastScore).toBeNull();
-    expect(nextLevel(noneCommon, { index: 1, level: noneCommon[1]! }, page('3.5'), 4, 3)).toMatchObject({ index: 1, level: { bound: 3 } });
+    expect(nextLevel(noneCommon, { index: 1, level: noneCommon[1]! }, page('1.5'), words, 3)).toMatchObject({ index: 1, level: { bound: 1 } });
     // Only a word the statistics know and that most rows do not hold is read first; two words are enough.
     const readsUppsalaAlone = (read: ReturnType<typeof textLevels>) => read.some((level) => [...level.taggedWords].sort().join() === tagsOf(uppsala).join());
     expect(readsUppsalaAlone(levels)).toBe(true);
@@ -230,6 +231,32 @@ describe('PostgreSQL engine: the text table', () => {
     expect(textLevels(words, null, new Set(['Cwcohort'])).some((level) => level.nextByLastScore)).toBe(false);
     const two = textLevels([cohort, leukaemia], null, new Set(['Cwcohort']), [0.99, 0.3]);
     expect(two.at(-2)).toMatchObject({ bound: 1, nextByLastScore: [expect.objectContaining({ bound: 1 })] });
+  });
+
+  it('after a full page of several words, reads the rows reaching its last score, named by the fewest tiers that sum to it', () => {
+    // 'tumour' in every field (title 1, keywords 0.625, subjects 0.375, description 0.25), 'samples' only in descriptions.
+    const tumour = { lexemes: [['tumour'], ['tumour'], ['tumour']], similar: [] };
+    const samples = { lexemes: [['samples'], ['sampl'], ['sampl']], similar: [], heldTags: new Set(['Dwsamples', 'Desampl']) };
+    const tiers = (word: typeof tumour, least: number) => textLevels([word], null, new Set()).filter((level) => level.weight >= least).at(-1)!.taggedWords;
+    const level = atLeastLevel([tumour, samples], 0.5)!;
+    // 0.5: 'tumour' at 0.625 or better alone, or at any tier with 'samples'; 'tumour' at 1 alone is not one of the fewest.
+    expect(level).toMatchObject({ weight: 0.5, sameScore: false, addedTo: null, fromLastScore: true, nextByLastScore: null });
+    expect(level.bound).toBeLessThan(0.5);
+    expect(level.bound).toBeGreaterThan(0.4999);
+    expect(level.match).toEqual({ anyCombination: [[tiers(tumour, 0.625)], [tiers(tumour, 0.25), ['Dwsamples', 'Desampl']]] });
+    expect(atLeastLevel([tumour, samples], 1.25)!.match).toEqual({ anyCombination: [[tiers(tumour, 1), ['Dwsamples', 'Desampl']]] });
+    expect(atLeastLevel([tumour, samples], 1.5)).toBeNull();
+    // Read after a full page in place of the next level, once: its own full page decides.
+    const levels = textLevels([tumour, samples], null, new Set());
+    const page = [{ key: '1' }, { key: '0.5' }];
+    expect(nextLevel(levels, { index: 1, level: levels[1]! }, page, [tumour, samples], 2)).toEqual({ index: 1, level });
+    expect(nextLevel(levels, { index: 1, level: levels[1]! }, page, [tumour, samples], 3).level.fromLastScore).toBe(false);
+    expect(nextLevel(levels, { index: 1, level }, page, [tumour, samples], 2).index).toBe(2);
+    expect(nextLevel(levels, { index: 0, level: levels[0]! }, [{ key: '1' }], [tumour], 1).level.fromLastScore).toBe(false);
+    // Each combination one query of the index, a single word's tagged words each one.
+    const bound: unknown[] = [];
+    expect(tagMatchSql({ anyCombination: [[['Awa', 'Bwa']], [['Dwa'], ['Dwb', 'Deb']]] }, (value) => `$${bound.push(value)}`)).toBe('terms @@ ANY($1::tsquery[])');
+    expect(bound).toEqual([["'Awa'", "'Bwa'", "('Dwa') & ('Dwb' | 'Deb')"]]);
   });
 
   it('answers the same once the statistics tell the common words (levels read by them)', async () => {
