@@ -331,7 +331,7 @@ export class PostgresSearchEngine implements SearchEngine {
         for (let at: LevelAt = { index: 0, level: levels[0]! }; !pageDecided(query, levels, at, row.hits); ) {
           const page = textPageSql(query, this.table, text, levels, at, row.hits);
           const { hits } = (await client.query<Pick<SearchRow, 'hits'>>(page.text, page.values)).rows[0]!;
-          row.hits = page.appends ? [...row.hits, ...hits] : hits;
+          row.hits = [...page.kept, ...hits];
           at = page.at;
         }
       }

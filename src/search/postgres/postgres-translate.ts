@@ -39,6 +39,8 @@ import {
   levelDecides,
   lexemesOf,
   nextLevel,
+  SCORE_TOLERANCE,
+  WALKED_LEVEL_SHARE,
   possibleTags,
   untaggedWord,
   type LevelAt,
@@ -273,26 +275,25 @@ function hitsSql(query: DatasetQuery, page: string): string {
 /** The share of rows a tagged word is held by for a relevance level holding it to count as most rows (textLevels). */
 const MOST_ROWS_SHARE = 0.5;
 
-/** The share of rows a tagged word of a level must be held by for a walk of its ids to be read (20 hits: 400 rows). */
-const WALKED_LEVEL_SHARE = 0.05;
 
 /**
  * The relevance page read at the level after `at` (see nextLevel), whose `hits` were not the page (see searchSql):
  * the hits of the page, or with `appends` the hits that follow `hits`, and the level they were read at.
  */
-export function textPageSql(
+export function textPageSql<Hit extends { key: unknown }>(
   query: DatasetQuery,
   table: string,
   text: ExpandedWord[],
   levels: TextLevel[],
   at: LevelAt,
-  hits: readonly { key: unknown }[],
-): { text: string; values: unknown[]; appends: boolean; at: LevelAt } {
+  hits: readonly Hit[],
+): { text: string; values: unknown[]; kept: Hit[]; at: LevelAt } {
   const params = new SqlParameters();
-  const read = nextLevel(levels, at, hits, text as WordLexemes[], query.first);
-  const appends = read.level.addedTo !== null;
-  const page = textTablePageSql(query, table, text as WordLexemes[], read.level, params, walksIds(read.level, text), query.first - (appends ? hits.length : 0));
-  return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values, appends, at: read };
+  const read = nextLevel(levels, at, hits, text as WordLexemes[], query.first, (match) => estimatedShare(match, text));
+  // A level read for the rows it adds follows the hits scoring above its weight.
+  const kept = read.level.addedTo === null ? [] : hits.filter((hit) => Number(hit.key) > read.level.weight + SCORE_TOLERANCE);
+  const page = textTablePageSql(query, table, text as WordLexemes[], read.level, params, walksIds(read.level, text), query.first - kept.length);
+  return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values, kept, at: read };
 }
 
 /** Whether the hits read at `at` are the page (see text-match.ts). */
@@ -322,13 +323,26 @@ function textTableWhere(query: DatasetQuery, table: string, match: TagMatch, par
  * of half or all datasets but in one title or none (BENCHMARKS.md).
  */
 function walksIds(level: TextLevel, text: ExpandedWord[]): boolean {
-  return level.mayWalkIds && text.some((word) => word.commonTags.some(({ tag, share }) => share >= WALKED_LEVEL_SHARE && level.taggedWords.includes(tag)));
+  if (!level.mayWalkIds) return false;
+  if ('anyCombination' in level.match) return estimatedShare(level.match, text) - (level.addedTo ? estimatedShare(level.addedTo, text) : 0) >= WALKED_LEVEL_SHARE;
+  return text.some((word) => word.commonTags.some(({ tag, share }) => share >= WALKED_LEVEL_SHARE && level.taggedWords.includes(tag)));
+}
+
+/**
+ * The share of rows a match holds as the statistics suggest: a combination's words taken as independent, each
+ * by its most common tagged word (one the statistics do not know as none), the combinations summed.
+ */
+function estimatedShare(match: TagMatch, text: ExpandedWord[]): number {
+  const shares = new Map(text.flatMap((word) => word.commonTags.map(({ tag, share }) => [tag, share] as const)));
+  const shareOf = (tags: readonly string[]) => Math.max(0, ...tags.map((tag) => shares.get(tag) ?? 0));
+  const combinations = 'anyCombination' in match ? match.anyCombination : 'everyOf' in match ? [match.everyOf] : match.anyOf.map((tag) => [[tag]]);
+  return Math.min(1, combinations.reduce((sum, lists) => sum + lists.reduce((product, tags) => product * shareOf(tags), 1), 0));
 }
 
 /** A level's page of `limit` rows; rows of the level it adds to are left out, and rows scoring its weight are not scored. */
 function textTablePageSql(query: DatasetQuery, table: string, text: WordLexemes[], level: TextLevel, params: SqlParameters, walkIds: boolean, limit: number): string {
   const add = (value: unknown) => params.add(value);
-  const where = [textTableWhere(query, table, level.match, params), ...(level.addedTo ? [`NOT (${tagMatchSql({ anyOf: level.addedTo }, add)})`] : [])].join(' AND ');
+  const where = [textTableWhere(query, table, level.match, params), ...(level.addedTo ? [`NOT (${tagMatchSql(level.addedTo, add)})`] : [])].join(' AND ');
   const score = level.sameScore ? `round(${add(level.weight)}::numeric, 4)` : textScoreSql(text, add);
   const keyset = query.after ? keysetSql(query.after, params) : 'TRUE';
   return `SELECT id, score, score::text AS key FROM (

@@ -143,10 +143,10 @@ export interface TextLevel {
   /** Whether its page may be read by walking the id index; not for a level that is often small (see everyWordBestLevel). */
   mayWalkIds: boolean;
   /**
-   * Read for the rows it adds to the level before it (nextLevel): that level's tagged words, whose rows are left
-   * out, the rest following that level's hits; null when read whole.
+   * Read for the rows it adds to the hits before it (nextLevel, exactScoreLevel): the rows this match holds are
+   * left out, the rest follow the hits scoring above the level's weight; null when read whole.
    */
-  addedTo: readonly string[] | null;
+  addedTo: TagMatch | null;
   /** Read only after the level before it held no row (everyWordAtLevel); skipped otherwise. */
   afterEmptyOnly: boolean;
   /**
@@ -156,10 +156,12 @@ export interface TextLevel {
   nextByLastScore: readonly TextLevel[] | null;
   /** The rows reaching a full page's last score (atLeastLevel): its page decides, and no such level follows it. */
   fromLastScore: boolean;
+  /** A band of scores read after a page that was not full (scoreBandLevel): the how-manieth; 0 for other levels. */
+  bandStep: number;
 }
 
 /** What a level is unless it says otherwise: read whole, scored, sorted, in its place. */
-const LEVEL = { sameScore: false, mayWalkIds: false, addedTo: null, afterEmptyOnly: false, nextByLastScore: null, fromLastScore: false } as const;
+const LEVEL = { sameScore: false, mayWalkIds: false, addedTo: null, afterEmptyOnly: false, nextByLastScore: null, fromLastScore: false, bandStep: 0 } as const;
 
 /**
  * The levels of a relevance page after a row scoring `after` (null: the first page). A level whose weight is
@@ -286,7 +288,7 @@ function everyWordAtLevel(tiers: Tier[][], weights: number[], index: number, abo
     taggedWords: [...new Set(tags.flat())],
     bound: (scored.length - 1) * weight + (weights[index + 1] ?? 0),
     sameScore: true,
-    addedTo: above,
+    addedTo: { anyOf: above },
     afterEmptyOnly: true,
   };
 }
@@ -302,36 +304,131 @@ function everyWordAtLevel(tiers: Tier[][], weights: number[], index: number, abo
  * a level may name the level read next by its last score (rarerWordLevels), read in its place (same index).
  * `at` is the level read last and its index, `first` the page size; returns the level to read and its index.
  */
-export function nextLevel(levels: TextLevel[], at: LevelAt, hits: readonly { key: unknown }[], words: WordLexemes[], first: number): LevelAt {
+export function nextLevel(
+  levels: TextLevel[],
+  at: LevelAt,
+  hits: readonly { key: unknown }[],
+  words: WordLexemes[],
+  first: number,
+  shareOf: (match: TagMatch) => number = () => 0,
+): LevelAt {
   const full = hits.length === first && first > 0;
   const atLeast = full && words.length > 1 && !at.level.fromLastScore ? atLeastLevel(words, Number(hits.at(-1)!.key)) : null;
   if (atLeast) return { index: at.index, level: atLeast };
+  const band = !full && words.length > 1 && first > 0 ? scoreBandLevel(words, at.level.bound, at.level.bandStep + 1, shareOf) : null;
+  if (band) return { index: at.index, level: band };
   const chosen = full ? at.level.nextByLastScore?.find((level) => level.bound < Number(hits.at(-1)!.key)) : undefined;
   if (chosen) return { index: at.index, level: chosen };
   const next = at.index + (hits.length > 0 && levels[at.index + 1]!.afterEmptyOnly ? 2 : 1);
   const level = levels[next]!;
-  return { index: next, level: words.length === 1 ? { ...level, sameScore: true, addedTo: at.level.taggedWords } : level };
+  return { index: next, level: words.length === 1 ? { ...level, sameScore: true, addedTo: { anyOf: at.level.taggedWords } } : level };
 }
-
-/** At most this many combinations of word tiers make a level of the rows reaching a score (atLeastLevel). */
-export const MAX_SCORE_COMBINATIONS = 32;
-/** How many partial combinations atLeastLevel looks at before giving up (many words, a low score). */
-const COMBINATION_BUDGET = 4096;
-/** Weights are sums of binary fractions (exact); rounding to 4 places in SQL is what this allows for. */
-const SCORE_TOLERANCE = 1e-6;
 
 /**
  * Several words, after a full page whose last score `score` did not decide: the rows scoring at least that score,
- * which hold the page (the page's rows are among them, and every other row scores below all of them). A row's
- * word scores its best tier's weight, so a row reaches the score exactly when, for some choice of a least weight
- * per word summing to it, each chosen word is held at a tier of at least its weight: the level matches the
- * smallest such choices. "tumour samples" at 100k: the 21st row of the 7.5k with a typo of "tumour" in their
- * title scored 0.5, and the rows reaching it are those 7.5k and one more, where 53k rows with "tumour" at any
- * tier were scored after them (BENCHMARKS.md). Null when the choices are too many to name (see
- * MAX_SCORE_COMBINATIONS): the levels in order then.
+ * which hold the page (the page's rows are among them, and every other row scores below all of them).
+ * "tumour samples" at 100k: the 21st row of the 7.5k with a typo of "tumour" in their title scored 0.5, and the
+ * rows reaching it are those 7.5k and one more, where 53k rows with "tumour" at any tier were scored after them
+ * (BENCHMARKS.md). Null when the choices naming them are too many (see reachingScore): the levels in order then.
  */
 export function atLeastLevel(scoredWords: readonly WordLexemes[], score: number): TextLevel | null {
+  const reaching = reachingScore(scoredWords.map(tiersOf).filter((word) => word.length > 0), score);
+  if (!reaching) return null;
+  return { ...LEVEL, weight: score, match: reaching, taggedWords: taggedWordsOf(reaching), bound: score - SCORE_TOLERANCE, fromLastScore: true };
+}
+
+/**
+ * Several words, after a page that was not full: the rows scoring in a band of the scores a row can have at or
+ * below `atMost`, appended to the hits scoring above it. The page before holds every row scoring above `atMost`
+ * (a level's page that is not full is all its rows, and every row outside it scores at most its bound; a band's
+ * page that is not full is every row down to its lowest score), so the band's rows follow them. When they do not
+ * fill the page, the scores below are read the same way. A band's rows are scored and sorted; a score that many
+ * rows tie at (by the statistics, `shareOf`, WALKED_LEVEL_SHARE) is a band of its own, whose rows are read in id
+ * order as they tie, and bands after one that did not fill the page take twice as many scores (`step` counts
+ * them, up to MAX_BAND_STEPS). "sequencing region" at 100k: nine titles hold "region", and then 77k rows score
+ * 0.625 ("region" in subjects, "sequencing" in descriptions), whose first twelve by id were read in a walk of the
+ * id index, where every matching row was scored and sorted (BENCHMARKS.md). Null when no score is left or the
+ * choices naming the rows are too many (see reachingScore).
+ */
+export function scoreBandLevel(scoredWords: readonly WordLexemes[], atMost: number, step: number, shareOf: (match: TagMatch) => number): TextLevel | null {
   const words = scoredWords.map(tiersOf).filter((word) => word.length > 0);
+  const scores = reachableScores(words);
+  if (!scores || step > MAX_BAND_STEPS) return null;
+  // A band's bound is its lowest score less the tolerance: half of it keeps that score out.
+  const below = scores.filter((score) => score <= atMost + SCORE_TOLERANCE / 2);
+  const above = scores.filter((score) => score > atMost + SCORE_TOLERANCE / 2).at(-1);
+  if (below.length === 0) return null;
+  const beyond = above === undefined ? null : reachingScore(words, above);
+  if (above !== undefined && !beyond) return null;
+  const reaching: { anyCombination: string[][][] }[] = [];
+  for (const score of below.slice(0, Math.min(2 ** (step - 1), MAX_BAND_SCORES))) {
+    const match = reachingScore(words, score);
+    if (!match) break;
+    // The share of rows scoring exactly this score: those reaching it less those reaching the one above.
+    const reachingAbove = reaching.at(-1) ?? beyond;
+    const tied = shareOf(match) - (reachingAbove ? shareOf(reachingAbove) : 0) >= WALKED_LEVEL_SHARE;
+    if (tied && reaching.length > 0) break;
+    reaching.push(match);
+    if (tied) break;
+  }
+  const count = reaching.length;
+  const match = reaching.at(-1);
+  if (!match) return null;
+  const band = below.slice(0, count);
+  return {
+    ...LEVEL,
+    weight: band[0]!,
+    match,
+    taggedWords: taggedWordsOf(match),
+    // The lowest score a row can have leaves nothing to read after (a bound below 0).
+    bound: band.at(-1) === scores.at(-1) ? -1 : band.at(-1)! - SCORE_TOLERANCE,
+    sameScore: band.length === 1,
+    mayWalkIds: band.length === 1,
+    addedTo: beyond,
+    bandStep: step,
+  };
+}
+
+/** At most this many bands of scores are read (scoreBandLevel) before the levels in order. */
+const MAX_BAND_STEPS = 8;
+/** At most this many scores make a band. */
+const MAX_BAND_SCORES = 64;
+/** The share of rows from which a level's rows are read by walking the id index (20 hits: 400 rows). */
+export const WALKED_LEVEL_SHARE = 0.05;
+/** At most this many combinations of word tiers name the rows reaching a score (reachingScore). */
+export const MAX_SCORE_COMBINATIONS = 64;
+/** How many partial combinations reachingScore looks at before giving up (many words, a low score). */
+const COMBINATION_BUDGET = 4096;
+/**
+ * Words whose tiers sum to more scores than this are not read in bands (reachableScores): their bands' choices of
+ * tiers soon grow too many to name ("hereditary breast and ovarian cancer" at 100k: 67 scores, five bands read in
+ * 21 ms before that, then the levels in order), where up to 35 scores ("cancer genomics stockholm") the bands end it.
+ */
+const MAX_REACHABLE_SCORES = 48;
+/** Weights are sums of binary fractions (exact); scores are rounded to 4 places in SQL, so differ by 0.0001 at least. */
+export const SCORE_TOLERANCE = 1e-6;
+
+const taggedWordsOf = (match: { anyCombination: readonly (readonly (readonly string[])[])[] }) => [...new Set(match.anyCombination.flat(2))];
+
+/** The scores a row can have (a tier's weight or none per word, summed), highest first, above 0; null if too many. */
+function reachableScores(words: readonly Tier[][]): number[] | null {
+  let sums = new Set([0]);
+  for (const word of words) {
+    const next = new Set<number>();
+    for (const sum of sums) for (const weight of [0, ...word.map((tier) => tier.weight)]) next.add(Math.round((sum + weight) * 1e4) / 1e4);
+    if (next.size > MAX_REACHABLE_SCORES) return null;
+    sums = next;
+  }
+  return [...sums].filter((sum) => sum > 0).sort((a, b) => b - a);
+}
+
+/**
+ * The rows of the text table scoring at least `score`. A row's word scores its best tier's weight, so a row
+ * reaches the score exactly when, for some choice of a least weight per word summing to it, each chosen word is
+ * held at a tier of at least its weight: the match names the smallest such choices. Null when they are more than
+ * MAX_SCORE_COMBINATIONS.
+ */
+function reachingScore(words: readonly Tier[][], score: number): { anyCombination: string[][][] } | null {
   const weights = words.map((word) => [...new Set(word.map((tier) => tier.weight))]);
   const best = weights.map((word) => word[0]!);
   const reachable = best.map((_, index) => best.slice(index).reduce((sum, weight) => sum + weight, 0));
@@ -352,17 +449,9 @@ export function atLeastLevel(scoredWords: readonly WordLexemes[], score: number)
     }
     return true;
   };
-  if (reachable[0]! < needed || !choose(0, [], 0) || combinations.length === 0) return null;
+  if (words.length === 0 || reachable[0]! < needed || !choose(0, [], 0) || combinations.length === 0) return null;
   const tagsFrom = (word: number, weight: number) => [...new Set(words[word]!.filter((tier) => tier.weight >= weight).flatMap((tier) => tier.tags))];
-  const lists = combinations.map((chosen) => chosen.flatMap((weight, word) => (weight === 0 ? [] : [tagsFrom(word, weight)])));
-  return {
-    ...LEVEL,
-    weight: score,
-    match: { anyCombination: lists },
-    taggedWords: [...new Set(lists.flat(2))],
-    bound: score - SCORE_TOLERANCE,
-    fromLastScore: true,
-  };
+  return { anyCombination: combinations.map((chosen) => chosen.flatMap((weight, word) => (weight === 0 ? [] : [tagsFrom(word, weight)]))) };
 }
 
 /** A level being read, and the index of the level it is or stands in for. */
@@ -389,9 +478,12 @@ export function textScoreSql(words: WordLexemes[], add: (value: unknown) => stri
   return `round(${perWord.join(' + ')}, 4)`;
 }
 
-/** Whether a level's page is the page: full, and its last score above what any row outside the level reaches. */
+/**
+ * Whether a level's page is the page: full, and its last score above what any row outside the level reaches; or
+ * no row outside it scores (a bound below 0).
+ */
 export function levelDecides(level: TextLevel, first: number, hits: { key: unknown }[], last: boolean): boolean {
-  if (last) return true;
+  if (last || level.bound < 0) return true;
   return hits.length === first && Number(hits.at(-1)!.key) > level.bound;
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSearchDocument, DatasetSearchRequest, DatasetSearchResult } from '../../../src/search/engine.js';
 import { PostgresSearchEngine } from '../../../src/search/postgres/postgres-engine.js';
 import { CURSOR_KEYS, expandedWords, readSearchRow, searchSql, snapshotSql, type SearchRow } from '../../../src/search/postgres/postgres-translate.js';
-import { atLeastLevel, nextLevel, tagMatchSql, textLevels } from '../../../src/search/postgres/text-match.js';
+import { atLeastLevel, levelDecides, nextLevel, scoreBandLevel, tagMatchSql, textLevels, type TagMatch } from '../../../src/search/postgres/text-match.js';
 import { toQueryModel } from '../../../src/search/query-model.js';
 import { createTestDatabase } from '../../support/database.js';
 
@@ -175,22 +175,29 @@ describe('PostgreSQL engine: the text table', () => {
     // After each level of any word at a weight, one of every word at the next weight, read only after an empty
     // one: its rows hold every word at that weight exactly (the rows of the level before left out).
     const [, titles, everyWord, keywords] = levels;
-    expect(everyWord).toMatchObject({ weight: 2 * keywords!.weight, sameScore: true, afterEmptyOnly: true, addedTo: titles!.taggedWords, mayWalkIds: false });
+    expect(everyWord).toMatchObject({ weight: 2 * keywords!.weight, sameScore: true, afterEmptyOnly: true, addedTo: { anyOf: titles!.taggedWords }, mayWalkIds: false });
     expect(everyWord!.match).toEqual({ everyOf: [expect.arrayContaining(['Awleukaemia', 'Bwleukaemia']), expect.arrayContaining(['Awcohort', 'Bwcohort'])] });
     expect(everyWord!.bound).toBe(keywords!.weight + levels[5]!.weight);
-    expect(nextLevel(levels, { index: 1, level: titles! }, [], [leukaemia, cohort], 7)).toEqual({ index: 2, level: everyWord });
-    expect(nextLevel(levels, { index: 1, level: titles! }, [{ key: '1' }], [leukaemia, cohort], 7)).toEqual({ index: 3, level: keywords });
+    // A page that is not full is followed by the scores below it in bands (scoreBandLevel), where they can be named.
+    expect(nextLevel(levels, { index: 1, level: titles! }, [{ key: '1' }], [leukaemia, cohort], 7)).toMatchObject({ index: 1, level: { bandStep: 1 } });
+    // Four typo-tolerant words can score too many sums for bands: the levels in order.
+    const typos = ['leukaemia', 'cohort', 'epilepsy', 'uppsala'].map((word) => ({ lexemes: [[word], [word], [word]], similar: [`${word}x`] }));
+    const many = textLevels(typos, null, new Set());
+    expect(many[2]!.afterEmptyOnly).toBe(true);
+    expect(nextLevel(many, { index: 1, level: many[1]! }, [], typos, 7)).toEqual({ index: 2, level: many[2] });
+    expect(nextLevel(many, { index: 1, level: many[1]! }, [{ key: '1' }], typos, 7)).toEqual({ index: 3, level: many[3] });
     // One word: its best level scores the same everywhere; so do the rows each next level adds, and no level is
     // read in place of another, however common its words.
     const one = textLevels([cohort], null, new Set());
     expect(one.map((level) => level.sameScore)).toEqual(one.map((_, index) => index === 0));
     expect(textLevels([cohort], null, new Set(['Cwcohort']))).toEqual(one);
-    expect(nextLevel(one, { index: 0, level: one[0]! }, [{ key: '1' }], [cohort], 7).level).toMatchObject({ sameScore: true, addedTo: one[0]!.taggedWords, weight: one[1]!.weight });
-    expect(nextLevel(levels, { index: 0, level: levels[0]! }, [], [leukaemia, cohort], 7).level).toMatchObject({ sameScore: false, addedTo: null });
+    expect(nextLevel(one, { index: 0, level: one[0]! }, [{ key: '1' }], [cohort], 7).level).toMatchObject({ sameScore: true, addedTo: { anyOf: one[0]!.taggedWords }, weight: one[1]!.weight });
+    expect(nextLevel(many, { index: 0, level: many[0]! }, [], typos, 7).level).toMatchObject({ sameScore: false, addedTo: null });
   });
 
   it('reads, before the last level, the rarest word; after a full page, the rarer words its last score leaves to beat', () => {
-    const lexemes = (word: string, stem = word) => ({ lexemes: [[word], [stem], [stem]], similar: [] });
+    // Typo-tolerant words: four of them have too many tiers to name every choice reaching most scores (atLeastLevel).
+    const lexemes = (word: string, stem = word) => ({ lexemes: [[word], [stem], [stem]], similar: [`${word}x`] });
     const [cohort, leukaemia, epilepsy, uppsala] = [lexemes('cohort'), lexemes('leukaemia', 'leukaemi'), lexemes('epilepsy', 'epilepsi'), lexemes('uppsala', 'uppsal')];
     const words = [cohort, leukaemia, epilepsy, uppsala];
     const shares = [0.99, 0.3, 0.2, 0.1];
@@ -211,8 +218,8 @@ describe('PostgreSQL engine: the text table', () => {
     // of them hold the page, read in the rarest word's place.
     expect(atLeastLevel(words, 1.5)).toBeNull();
     expect(nextLevel(levels, at, page('1.5'), words, 3)).toEqual({ index: at.index, level: rarer[2] });
-    // Nothing to beat: a last score no common words' sum stays below, or a page that is not full.
-    expect(nextLevel(levels, at, page('1'), words, 3)).toEqual({ index: levels.length - 1, level: levels.at(-1) });
+    // A last score whose rows can be named: those rows. A page that is not full: the last level.
+    expect(nextLevel(levels, at, page('1'), words, 3)).toMatchObject({ index: at.index, level: { fromLastScore: true, weight: 1 } });
     expect(nextLevel(levels, at, page('2.5'), words, 4)).toEqual({ index: levels.length - 1, level: levels.at(-1) });
     expect(nextLevel(levels, { index: at.index, level: rarer[2]! }, page('1.5'), words, 3).index).toBe(levels.length - 1);
     // Every scored level before the last chooses so too; the levels whose rows all score the same decide when full.
@@ -257,6 +264,45 @@ describe('PostgreSQL engine: the text table', () => {
     const bound: unknown[] = [];
     expect(tagMatchSql({ anyCombination: [[['Awa', 'Bwa']], [['Dwa'], ['Dwb', 'Deb']]] }, (value) => `$${bound.push(value)}`)).toBe('terms @@ ANY($1::tsquery[])');
     expect(bound).toEqual([["'Awa'", "'Bwa'", "('Dwa') & ('Dwb' | 'Deb')"]]);
+  });
+
+  it('after a page that is not full, reads the scores below it in bands, a score many rows tie at alone and in id order', () => {
+    const tumour = { lexemes: [['tumour'], ['tumour'], ['tumour']], similar: [] };
+    const samples = { lexemes: [['samples'], ['sampl'], ['sampl']], similar: [], heldTags: new Set(['Dwsamples', 'Desampl']) };
+    const words = [tumour, samples];
+    const tiers = (least: number) => textLevels([tumour], null, new Set()).filter((level) => level.weight >= least).at(-1)!.taggedWords;
+    const sampled = ['Dwsamples', 'Desampl'];
+    // Scores a row can have: 1.25, 1, 0.875, 0.625, 0.5, 0.375, 0.25. The first band is one score, after the
+    // rows reaching the one above it.
+    const first = scoreBandLevel(words, 1, 1, () => 0)!;
+    expect(first).toMatchObject({ weight: 1, sameScore: true, mayWalkIds: true, bandStep: 1 });
+    expect(first.match).toEqual({ anyCombination: [[tiers(1)]] });
+    expect(first.addedTo).toEqual({ anyCombination: [[tiers(1), sampled]] });
+    expect(first.bound).toBeCloseTo(1, 5);
+    expect(first.bound).toBeLessThan(1);
+    // The next twice as many, scored and sorted, down to its lowest.
+    const second = scoreBandLevel(words, first.bound, 2, () => 0)!;
+    expect(second).toMatchObject({ weight: 0.875, sameScore: false, mayWalkIds: false, bandStep: 2, addedTo: first.match });
+    expect(second.match).toEqual({ anyCombination: [[tiers(0.625)], [tiers(0.375), sampled]] });
+    expect(second.bound).toBeCloseTo(0.625, 5);
+    // A score most rows tie at (the statistics: 'tumour' in subjects with 'samples') ends the band before it and
+    // is read alone, in id order.
+    const shareOf = (match: TagMatch) => ('anyCombination' in match && match.anyCombination.some((lists) => lists.length > 1 && lists[0]!.includes('Cwtumour')) ? 0.5 : 0);
+    const beforeTied = scoreBandLevel(words, first.bound, 2, shareOf)!;
+    expect(beforeTied).toMatchObject({ weight: 0.875, sameScore: true, mayWalkIds: true });
+    expect(scoreBandLevel(words, beforeTied.bound, 3, shareOf)).toMatchObject({ weight: 0.625, sameScore: true, mayWalkIds: true, addedTo: beforeTied.match });
+    // The lowest score leaves nothing after it: its page is the page, full or not.
+    const lowest = scoreBandLevel(words, 0.3, 1, () => 0)!;
+    expect(lowest.weight).toBe(0.25);
+    expect(levelDecides(lowest, 7, [{ key: '0.25' }], false)).toBe(true);
+    expect(levelDecides(second, 7, [{ key: '0.625' }], false)).toBe(false);
+    expect(scoreBandLevel(words, 0.2, 1, () => 0)).toBeNull();
+    // Read in a level's place after a page that is not full, band after band, up to eight.
+    const levels = textLevels(words, null, new Set());
+    const at = nextLevel(levels, { index: 1, level: levels[1]! }, [{ key: '1.25' }], words, 7, shareOf);
+    expect(at).toMatchObject({ index: 1, level: { bandStep: 1 } });
+    expect(nextLevel(levels, at, [{ key: '1.25' }], words, 7, shareOf).level.bandStep).toBe(2);
+    expect(scoreBandLevel(words, 1, 9, () => 0)).toBeNull();
   });
 
   it('answers the same once the statistics tell the common words (levels read by them)', async () => {
