@@ -316,15 +316,17 @@ function textTableWhere(query: DatasetQuery, table: string, match: TagMatch, par
 
 /**
  * Whether a level whose rows all score the same is read by walking the text table's id index until the page is
- * full: only when the statistics say it holds a tagged word at least WALKED_LEVEL_SHARE of the rows have, so
- * that the walk soon fills the page. Otherwise its matches are found through the text index and sorted. The
+ * full: only when the statistics say at least WALKED_LEVEL_SHARE of the rows are its own (any of its tagged words
+ * that many rows have; rows holding several words at once or less the rows it adds to, estimatedShare), so that
+ * the walk soon fills the page. Otherwise its matches are found through the text index and sorted. The
  * planner cannot size such a level (it guesses 1.5 % of the rows), and a walk of a small or empty one read every
  * row: at 100k 92 ms for a typo-tolerant word of one description, 80 ms for "tumor" and "human", in a subject
  * of half or all datasets but in one title or none (BENCHMARKS.md).
  */
 function walksIds(level: TextLevel, text: ExpandedWord[]): boolean {
   if (!level.mayWalkIds) return false;
-  if ('anyCombination' in level.match) return estimatedShare(level.match, text) - (level.addedTo ? estimatedShare(level.addedTo, text) : 0) >= WALKED_LEVEL_SHARE;
+  // Rows holding several words at once: as many as the statistics suggest (one common word does not make them many).
+  if (!('anyOf' in level.match)) return estimatedShare(level.match, text) - (level.addedTo ? estimatedShare(level.addedTo, text) : 0) >= WALKED_LEVEL_SHARE;
   return text.some((word) => word.commonTags.some(({ tag, share }) => share >= WALKED_LEVEL_SHARE && level.taggedWords.includes(tag)));
 }
 

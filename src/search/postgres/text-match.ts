@@ -140,10 +140,10 @@ export interface TextLevel {
    * scored.
    */
   sameScore: boolean;
-  /** Whether its page may be read by walking the id index; not for a level that is often small (see everyWordBestLevel). */
+  /** Whether its page may be read by walking the id index (postgres-translate.ts walksIds decides). */
   mayWalkIds: boolean;
   /**
-   * Read for the rows it adds to the hits before it (nextLevel, exactScoreLevel): the rows this match holds are
+   * Read for the rows it adds to the hits before it (nextLevel, scoreBandLevel): the rows this match holds are
    * left out, the rest follow the hits scoring above the level's weight; null when read whole.
    */
   addedTo: TagMatch | null;
@@ -250,7 +250,9 @@ function rareLevel(words: readonly ScoredWord[], bound: number): TextLevel {
  * searched for): all score the most a row can, and any other row at least one word's step to its next tier less,
  * so when they fill a page it is theirs, in id order. "whole-genome leukaemia" at 100k: 296 such rows, read in
  * 2 ms, where the best level's 14.8k rows (any word in a title) were scored and sorted in 27-37 ms. Its rows are
- * sorted, not found by walking the id index: words seldom all in one title left the walk reading most rows.
+ * found by walking the id index only when the statistics say many rows hold every word (postgres-translate.ts
+ * walksIds): words seldom all in one title left the walk reading most rows, and "body disorder" (both in the
+ * subjects of 75k rows at 100k) had all 75k sorted.
  */
 function everyWordBestLevel(tiers: Tier[][]): TextLevel | null {
   const scored = tiers.filter((word) => word.length > 0);
@@ -265,6 +267,7 @@ function everyWordBestLevel(tiers: Tier[][]): TextLevel | null {
     taggedWords: [...new Set(best.flatMap((tier) => tier.tags))],
     bound: weight - step,
     sameScore: true,
+    mayWalkIds: true,
   };
 }
 

@@ -167,7 +167,7 @@ describe('PostgreSQL engine: the text table', () => {
     const levels = textLevels([leukaemia, cohort], null, new Set());
     const read = textLevels([leukaemia, cohort], null, new Set(['Cwcohort']));
     // Several words: the rows with every word at its best tier (in the title) come first, sorted, not walked.
-    expect(levels[0]).toMatchObject({ weight: 2, bound: 1.625, sameScore: true, mayWalkIds: false });
+    expect(levels[0]).toMatchObject({ weight: 2, bound: 1.625, sameScore: true, mayWalkIds: true });
     expect(levels[0]!.match).toEqual({ everyOf: [expect.arrayContaining(['Awleukaemia']), expect.arrayContaining(['Awcohort'])] });
     const large = levels.findIndex((level) => !level.sameScore && level.taggedWords.includes('Cwcohort'));
     expect(large).toBeGreaterThan(0);
@@ -303,6 +303,25 @@ describe('PostgreSQL engine: the text table', () => {
     expect(at).toMatchObject({ index: 1, level: { bandStep: 1 } });
     expect(nextLevel(levels, at, [{ key: '1.25' }], words, 7, shareOf).level.bandStep).toBe(2);
     expect(scoreBandLevel(words, 1, 9, () => 0)).toBeNull();
+  });
+
+  it('walks the id index for the rows holding every word only when the statistics say many rows hold them all', () => {
+    const query = toQueryModel(request('body disorder'), CURSOR_KEYS);
+    const word = (term: string, share: number) => ({
+      word: query.words.find((queryWord) => queryWord.word === term)!,
+      similar: [],
+      lexemes: [[term], [term], [term]],
+      share,
+      // Only in subjects, of many rows or few.
+      commonTags: share > 0 ? [{ tag: `Cw${term}`, share }] : [],
+      commonWords: [],
+      heldTags: new Set([`Cw${term}`]),
+    });
+    const firstPage = (share: number) => searchSql(query, 'dataset_search', [word('body', share), word('disorder', share)]).text;
+    // Each in the subjects of 75 % of the rows: the rows with both, estimated at 0.75 x 0.75 of the rows, are
+    // walked; with 15 % each, 2 %: sorted.
+    expect(firstPage(0.75)).toContain('ORDER BY id ASC');
+    expect(firstPage(0.15)).not.toContain('ORDER BY id ASC');
   });
 
   it('answers the same once the statistics tell the common words (levels read by them)', async () => {
