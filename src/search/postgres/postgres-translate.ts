@@ -275,10 +275,10 @@ function hitsSql(query: DatasetQuery, page: string): string {
 /** The share of rows a tagged word is held by for a relevance level holding it to count as most rows (textLevels). */
 const MOST_ROWS_SHARE = 0.5;
 
-
 /**
  * The relevance page read at the level after `at` (see nextLevel), whose `hits` were not the page (see searchSql):
- * the hits of the page, or with `appends` the hits that follow `hits`, and the level they were read at.
+ * the hits of the page, or those that follow `kept` (the hits scoring above a level read for the rows it adds),
+ * and the level they were read at.
  */
 export function textPageSql<Hit extends { key: unknown }>(
   query: DatasetQuery,

@@ -303,9 +303,12 @@ function everyWordAtLevel(tiers: Tier[][], weights: number[], index: number, abo
  * rows (under the search's filters and cursor). So the next level reads only the rows it adds, in id order, and
  * they follow those hits. Scored and sorted whole, a typo of a word most datasets have ("cohrt", no row word for
  * word) took 80 ms of 160 at 100k to return the first ids, and "region" (in 86 % of subjects, nine titles) 250 ms.
- * A level read only after an empty one (everyWordAtLevel) is skipped after one that held rows; after a full page,
- * a level may name the level read next by its last score (rarerWordLevels), read in its place (same index).
- * `at` is the level read last and its index, `first` the page size; returns the level to read and its index.
+ * With several words, in the level's place (same index): after a full page the rows reaching its last score
+ * (atLeastLevel), after a page that was not full a band of the scores below (scoreBandLevel); where those cannot
+ * be named, a level read only after an empty one (everyWordAtLevel) is skipped after one that held rows, and after a
+ * full page a level may name the level read next by its last score (rarerWordLevels). `at` is the level read last
+ * and its index, `first` the page size, `shareOf` the share of rows a match holds as the statistics suggest;
+ * returns the level to read and its index.
  */
 export function nextLevel(
   levels: TextLevel[],
