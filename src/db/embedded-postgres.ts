@@ -223,7 +223,9 @@ export async function startEmbeddedPostgres(options: {
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
     stop: async () => {
-      await server.stop();
+      // The package waits for its server's exit, which has already happened when the server died (killed, out
+      // of memory): `gdcat serve` then hung on SIGTERM until its exit hook gave up 10 s later.
+      if (await livePostmaster(options.dataDir)) await server.stop();
       await rm(ownerFile(options.dataDir), { force: true });
     },
   };

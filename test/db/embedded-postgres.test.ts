@@ -57,6 +57,20 @@ describe('the embedded PostgreSQL', () => {
     }
   }, 120_000);
 
+  it('stops at once when its server has already died (killed from outside, out of memory)', async () => {
+    const dataDir = path.join(stateDir, 'died');
+    const database = await startEmbeddedPostgres({ dataDir });
+    const pid = await postmasterPid(dataDir);
+    process.kill(pid, 'SIGKILL');
+    while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Hung for good before (the test's timeout), waiting for an exit that had already happened.
+    await database.stop();
+    // And the next start on the directory finds no server to share.
+    const again = await startEmbeddedPostgres({ dataDir });
+    started.push(again);
+    expect(await selectOne(again.url)).toBe(1);
+  }, 60_000);
+
   it.runIf(process.getuid?.() === 0)('run as root, names the folder the postgres system user cannot enter instead of failing with a bare EACCES', async () => {
     const closed = path.resolve('.cache', `test-embedded-closed-${process.pid}`);
     await mkdir(closed, { recursive: true, mode: 0o700 });
