@@ -18,15 +18,14 @@ async function selectOne(url: string): Promise<number> {
 
 describe('the embedded PostgreSQL', () => {
   const started: EmbeddedDatabase[] = [];
-  let stateDir = '';
+  // Under .cache like the suite's own cluster: as root, the postgres user must be able to enter it.
+  const stateDir = path.resolve('.cache', `test-embedded-shared-${process.pid}`);
   afterAll(async () => {
     for (const database of started.reverse()) await database.stop();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+    await rm(stateDir, { recursive: true, force: true });
   });
 
   it('is shared by a second process on the same state directory (gdcat export while gdcat serve runs), which leaves it running', async () => {
-    // Under .cache like the suite's own cluster: as root, the postgres user must be able to enter it.
-    stateDir = path.resolve('.cache', `test-embedded-shared-${process.pid}`);
     const dataDir = path.join(stateDir, 'pg');
     const server = await startEmbeddedPostgres({ dataDir });
     started.push(server);
