@@ -240,7 +240,7 @@ export function searchSql(
   const textTable = textTableMatches(text) ? text : null;
   const mostRows = new Set(text.flatMap((word) => word.commonTags.filter(({ share }) => share >= MOST_ROWS_SHARE).map(({ tag }) => tag)));
   const levels = textTable && SORT_ORDERS[query.sort].key === 'score' ? textLevels(textTable, query.after ? Number(query.after.key) : null, mostRows, text.map((word) => word.share)) : null;
-  const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params, walksIds(levels[0]!, text), query.first) : pageSql(query, table, text, params);
+  const page = levels ? textTablePageSql(query, table, textTable!, levels[0]!, params, walksIds(levels[0]!, text, shareEstimator(text)), query.first) : pageSql(query, table, text, params);
   const summary = summarySql(query, table, text, countOutside, params);
   return {
     text: `${summary.with ? `WITH ${summary.with} ` : ''}SELECT ${summary.select} AS summary, ${hitsSql(query, page)} AS hits`,
@@ -289,10 +289,12 @@ export function textPageSql<Hit extends { key: unknown }>(
   hits: readonly Hit[],
 ): { text: string; values: unknown[]; kept: Hit[]; at: LevelAt } {
   const params = new SqlParameters();
-  const read = nextLevel(levels, at, hits, text as WordLexemes[], query.first, (match) => estimatedShare(match, text));
+  // The words' shares read once for every level and band this page weighs.
+  const shareOf = shareEstimator(text);
+  const read = nextLevel(levels, at, hits, text as WordLexemes[], query.first, shareOf);
   // A level read for the rows it adds follows the hits scoring above its weight.
   const kept = read.level.addedTo === null ? [] : hits.filter((hit) => Number(hit.key) > read.level.weight + SCORE_TOLERANCE);
-  const page = textTablePageSql(query, table, text as WordLexemes[], read.level, params, walksIds(read.level, text), query.first - kept.length);
+  const page = textTablePageSql(query, table, text as WordLexemes[], read.level, params, walksIds(read.level, text, shareOf), query.first - kept.length);
   return { text: `SELECT ${hitsSql(query, page)} AS hits`, values: params.values, kept, at: read };
 }
 
@@ -317,16 +319,16 @@ function textTableWhere(query: DatasetQuery, table: string, match: TagMatch, par
 /**
  * Whether a level whose rows all score the same is read by walking the text table's id index until the page is
  * full: only when the statistics say at least WALKED_LEVEL_SHARE of the rows are its own (any of its tagged words
- * that many rows have; rows holding several words at once or less the rows it adds to, estimatedShare), so that
+ * that many rows have; rows holding several words at once or less the rows it adds to, shareEstimator), so that
  * the walk soon fills the page. Otherwise its matches are found through the text index and sorted. The
  * planner cannot size such a level (it guesses 1.5 % of the rows), and a walk of a small or empty one read every
  * row: at 100k 92 ms for a typo-tolerant word of one description, 80 ms for "tumor" and "human", in a subject
  * of half or all datasets but in one title or none (BENCHMARKS.md).
  */
-function walksIds(level: TextLevel, text: ExpandedWord[]): boolean {
+function walksIds(level: TextLevel, text: ExpandedWord[], shareOf: (match: TagMatch) => number): boolean {
   if (!level.mayWalkIds) return false;
   // Rows holding several words at once: as many as the statistics suggest (one common word does not make them many).
-  if (!('anyOf' in level.match)) return estimatedShare(level.match, text) - (level.addedTo ? estimatedShare(level.addedTo, text) : 0) >= WALKED_LEVEL_SHARE;
+  if (!('anyOf' in level.match)) return shareOf(level.match) - (level.addedTo ? shareOf(level.addedTo) : 0) >= WALKED_LEVEL_SHARE;
   return text.some((word) => word.commonTags.some(({ tag, share }) => share >= WALKED_LEVEL_SHARE && level.taggedWords.includes(tag)));
 }
 
@@ -334,11 +336,13 @@ function walksIds(level: TextLevel, text: ExpandedWord[]): boolean {
  * The share of rows a match holds as the statistics suggest: a combination's words taken as independent, each
  * by its most common tagged word (one the statistics do not know as none), the combinations summed.
  */
-function estimatedShare(match: TagMatch, text: ExpandedWord[]): number {
+function shareEstimator(text: ExpandedWord[]): (match: TagMatch) => number {
   const shares = new Map(text.flatMap((word) => word.commonTags.map(({ tag, share }) => [tag, share] as const)));
   const shareOf = (tags: readonly string[]) => Math.max(0, ...tags.map((tag) => shares.get(tag) ?? 0));
-  const combinations = 'anyCombination' in match ? match.anyCombination : 'everyOf' in match ? [match.everyOf] : match.anyOf.map((tag) => [[tag]]);
-  return Math.min(1, combinations.reduce((sum, lists) => sum + lists.reduce((product, tags) => product * shareOf(tags), 1), 0));
+  return (match) => {
+    const combinations = 'anyCombination' in match ? match.anyCombination : 'everyOf' in match ? [match.everyOf] : match.anyOf.map((tag) => [[tag]]);
+    return Math.min(1, combinations.reduce((sum, lists) => sum + lists.reduce((product, tags) => product * shareOf(tags), 1), 0));
+  };
 }
 
 /** A level's page of `limit` rows; rows of the level it adds to are left out, and rows scoring its weight are not scored. */

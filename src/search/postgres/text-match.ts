@@ -338,7 +338,7 @@ export function nextLevel(
  * (BENCHMARKS.md). Null when the choices naming them are too many (see reachingScore): the levels in order then.
  */
 export function atLeastLevel(scoredWords: readonly WordLexemes[], score: number): TextLevel | null {
-  const reaching = reachingScore(scoredWords.map(tiersOf).filter((word) => word.length > 0), score);
+  const reaching = reachingScore(scoredTiers(scoredWords), score);
   if (!reaching) return null;
   return { ...LEVEL, weight: score, match: reaching, taggedWords: taggedWordsOf(reaching), bound: score - SCORE_TOLERANCE, fromLastScore: true };
 }
@@ -357,7 +357,7 @@ export function atLeastLevel(scoredWords: readonly WordLexemes[], score: number)
  * choices naming the rows are too many (see reachingScore).
  */
 export function scoreBandLevel(scoredWords: readonly WordLexemes[], atMost: number, step: number, shareOf: (match: TagMatch) => number): TextLevel | null {
-  const words = scoredWords.map(tiersOf).filter((word) => word.length > 0);
+  const words = scoredTiers(scoredWords);
   const scores = reachableScores(words);
   if (!scores || step > MAX_BAND_STEPS) return null;
   // A band's bound is its lowest score less the tolerance: half of it keeps that score out.
@@ -413,6 +413,9 @@ const COMBINATION_BUDGET = 4096;
 const MAX_REACHABLE_SCORES = 48;
 /** Weights are sums of binary fractions (exact); scores are rounded to 4 places in SQL, so differ by 0.0001 at least. */
 export const SCORE_TOLERANCE = 1e-6;
+
+/** The tiers of the words that have any (a word no row holds scores nothing). */
+const scoredTiers = (words: readonly WordLexemes[]) => words.map(tiersOf).filter((word) => word.length > 0);
 
 const taggedWordsOf = (match: { anyCombination: readonly (readonly (readonly string[])[])[] }) => [...new Set(match.anyCombination.flat(2))];
 
