@@ -124,6 +124,11 @@ export function snapshotSql(table: string, words: QueryWord[], statementTimeoutM
     // A search statement runs for milliseconds; compiling it (a server's default jit = on, over jit_above_cost)
     // cost 50-165 ms more on every large one (BENCHMARKS.md). Embedded PostgreSQL has no JIT.
     'SET LOCAL jit = off',
+    // Parallel workers are started for each statement that plans them: where the planner did (a relevance level of
+    // thousands of rows), the leader waited 60 ms for workers that had each finished their 20 ms share, and
+    // concurrent searches would compete for the same cores. Five words or more at 100k on 2 cores: 277-430 ms with
+    // them, 166-313 without; other searches alike (BENCHMARKS.md).
+    'SET LOCAL max_parallel_workers_per_gather = 0',
     `SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`,
   ];
   if (statementTimeoutMs > 0) statements.push(`SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`);

@@ -15,10 +15,11 @@ describe('PostgreSQL translation', () => {
   it('opens the snapshot and asks the vocabulary for words similar to the typo-tolerant words only', () => {
     const query = model({ query: "Skåne O'Neil BRCA2" });
     const sql = snapshotSql('dataset_search', query.words, 0, (value) => `'${value.replace(/'/g, "''")}'`);
-    expect(sql.split('; ').slice(0, 6)).toEqual([
+    expect(sql.split('; ').slice(0, 7)).toEqual([
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
       `SET LOCAL work_mem = '64MB'`,
       'SET LOCAL jit = off',
+      'SET LOCAL max_parallel_workers_per_gather = 0',
       'SET LOCAL pg_trgm.word_similarity_threshold = 0.5',
       'SET LOCAL enable_seqscan = off',
       'LOCK TABLE dataset_search IN ACCESS SHARE MODE',
