@@ -23,7 +23,7 @@ import { asUnavailableError, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES, unavailabil
 import { checkHealth, checkReadiness } from './health.js';
 import { metrics } from './metrics.js';
 import { rateLimit } from './rate-limit.js';
-import { bodyDepthGuard, errorResponder, notFound, requestTargetGuard } from './request-errors.js';
+import { bodyDepthGuard, errorResponder, notFound, requestTargetGuard, sendError } from './request-errors.js';
 import { cors, securityHeaders } from './security-headers.js';
 
 export interface AppDependencies {
@@ -217,7 +217,8 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       next(error);
       return;
     }
-    res.status(503).set('retry-after', String(RETRY_AFTER_SECONDS)).json({ error: unavailable.code, message: unavailable.message });
+    res.set('retry-after', String(RETRY_AFTER_SECONDS));
+    sendError(res, 503, unavailable.code, unavailable.message);
   });
   app.use(notFound(), errorResponder(log));
   return { app, apollo };

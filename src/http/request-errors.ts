@@ -1,12 +1,15 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 
-/** Every error the HTTP edge answers itself is JSON in the GraphQL error shape, whatever the path. */
-export function sendError(res: Response, status: number, code: string, message: string): void {
+/**
+ * Every error the HTTP edge answers itself is JSON in the GraphQL error shape, whatever the path; `extensions`
+ * adds to the code what GraphQL errors carry too (the userErrors naming a parameter).
+ */
+export function sendError(res: Response, status: number, code: string, message: string, extensions: Record<string, unknown> = {}): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] }));
 }
 
 /**

@@ -111,7 +111,8 @@ describe.each(ENGINES)('PostgreSQL stopped and restarted while the API runs (sea
     expectUnavailable(await post(CREATE, { input: { title: 'During the outage', publisher: STOCKHOLM } }, token));
     const harvest = await fetch(`${catalogue.url}/dcat/catalog`, { headers: { accept: 'text/turtle' } });
     expect(harvest.status).toBe(503);
-    expect(await harvest.json()).toMatchObject({ error: 'DATABASE_UNAVAILABLE' });
+    expect(harvest.headers.get('retry-after')).toBe('5');
+    expect(await harvest.json()).toMatchObject({ errors: [{ extensions: { code: 'DATABASE_UNAVAILABLE' } }] });
     const health = await probe('/healthz');
     expect(health).toMatchObject({ status: 503, body: { status: 'unavailable', database: { up: false } } });
     const ready = await probe('/readyz');

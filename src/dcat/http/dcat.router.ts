@@ -5,6 +5,7 @@ import express, { type Request, type Response } from 'express';
 import { DataFactory } from 'n3';
 import { DataAccessBody } from '../../access/data-access-body.entity.js';
 import type { Catalogue } from '../../catalogue/catalogue.entity.js';
+import type { Problem } from '../../core/problems.js';
 import { isIsoCalendarDate } from '../../core/validation.js';
 import { type CatalogueRecord, RecordStatus } from '../../records/record.js';
 import type { Orm } from '../../db/orm.js';
@@ -24,7 +25,7 @@ import { type RdfFormat, rdfFormats } from '../rdf/formats.js';
 import { serialize } from '../rdf/serialize.js';
 import { negotiateRdfFormat, prefersPage } from './content-negotiation.js';
 import { cursorAfter, DEFAULT_PAGE_SIZE, describePage, idOfCursor, MAX_PAGE_SIZE, withQuery } from './hydra-paging.js';
-import { isDatabaseUnavailable } from '../../db/unavailable.js';
+import { sendError } from '../../http/request-errors.js';
 
 const { namedNode } = DataFactory;
 
@@ -32,18 +33,28 @@ export interface DcatRouterDependencies {
   orm: Orm;
   /** Public base URL of the catalogue; every IRI and link in the RDF is built on it. */
   baseUrl: string;
-  log?: (line: string) => void;
   /** The web catalogue's page, answered instead of RDF when a browser asks for a dataset IRI. */
   sendPage?: (req: Request, res: Response, status: number) => void;
 }
 
-/** A request the client can fix: answered with its status and a plain-text explanation. */
+/** A request the client can fix: answered with its status and a JSON error saying what to fix. */
 class RequestProblem extends Error {
   constructor(
     readonly status: number,
+    readonly code: string,
     message: string,
+    readonly userErrors?: Problem[],
   ) {
     super(message);
+  }
+
+  static notFound(message: string): RequestProblem {
+    return new RequestProblem(404, 'NOT_FOUND', message);
+  }
+
+  /** A query parameter with a value the resource does not take: named, so the client knows what to change. */
+  static badParameter(parameter: string, reason: string): RequestProblem {
+    return new RequestProblem(400, 'BAD_USER_INPUT', `${parameter}: ${reason}`, [{ field: parameter, message: reason, code: 'INVALID' }]);
   }
 }
 
@@ -110,7 +121,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const catalogue = await requireCatalogue(em);
     const dataset = await findDataset(em, req.params.id);
     if (page) return deps.sendPage!(req, res, !dataset ? 404 : dataset.status === RecordStatus.WITHDRAWN ? 410 : 200);
-    if (!dataset) throw new RequestProblem(404, `No dataset "${req.params.id}" in the catalogue.`);
+    if (!dataset) throw RequestProblem.notFound(`no dataset "${req.params.id}" in the catalogue`);
     const { records, ...related } = await completeRecords(em, [dataset], catalogue);
     const describer = new CatalogueDescriber({ iris, catalogue, ...related });
     if (dataset.status === RecordStatus.WITHDRAWN) {
@@ -128,7 +139,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const catalogue = await requireCatalogue(em);
     const dataset = UUID.test(req.params.id) ? await findDatasetOfDistribution(em, req.params.id) : null;
     const distribution = dataset?.distributions.getItems().find((candidate) => candidate.id === req.params.id);
-    if (!dataset || !distribution) throw new RequestProblem(404, `No distribution "${req.params.id}" in the catalogue.`);
+    if (!dataset || !distribution) throw RequestProblem.notFound(`no distribution "${req.params.id}" in the catalogue`);
     const { records, ...related } = await completeRecords(em, [dataset], catalogue);
     const describer = new CatalogueDescriber({ iris, catalogue, ...related });
     if (dataset.status === RecordStatus.WITHDRAWN) {
@@ -155,7 +166,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
       const em = deps.orm.em.fork();
       const catalogue = await requireCatalogue(em);
       const record = await findServedRecord(em, entity, req.params.id as string);
-      if (!record) throw new RequestProblem(404, `No ${noun} "${req.params.id}" in the catalogue.`);
+      if (!record) throw RequestProblem.notFound(`no ${noun} "${req.params.id}" in the catalogue`);
       const { bodiesOperatedBy, catalogueModified } = await completeRecords(em, [], catalogue, record instanceof Organisation ? [record] : []);
       const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy, catalogueModified });
       describe(describer, record);
@@ -177,32 +188,21 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     await sendRdf(res, format, describer.quads);
   });
 
-  // Problems the client can fix keep their message; anything else is logged and masked (never a stack trace).
-  router.use((error: unknown, req: Request, res: Response, next: express.NextFunction) => {
-    // A database outage is the app's to answer (503, src/http/app.ts).
-    if (isDatabaseUnavailable(error)) {
+  // Problems the client can fix keep their message; anything else (a database outage, a path Express cannot
+  // decode, a failure) is the app's to answer, as JSON like every error (src/http/app.ts).
+  router.use((error: unknown, _req: Request, res: Response, next: express.NextFunction) => {
+    if (!(error instanceof RequestProblem)) {
       next(error);
       return;
     }
-    if (error instanceof RequestProblem) {
-      res.status(error.status).type('text/plain').send(`${error.message}\n`);
-      return;
-    }
-    // Express reports a path it cannot decode (malformed percent-encoding) as a 400 of its own.
-    const status = (error as { status?: unknown })?.status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).type('text/plain').send('The request path or query is malformed (check its percent-encoding).\n');
-      return;
-    }
-    (deps.log ?? ((line: string) => console.error(line)))(`GET ${req.originalUrl} failed: ${(error as Error)?.stack ?? String(error)}`);
-    res.status(500).type('text/plain').send('Internal server error.\n');
+    sendError(res, error.status, error.code, error.message, error.userErrors && { userErrors: error.userErrors });
   });
   return router;
 }
 
 async function requireCatalogue(em: EntityManager): Promise<Catalogue> {
   const catalogue = await findCatalogue(em);
-  if (!catalogue) throw new RequestProblem(404, 'No catalogue has been set up yet.');
+  if (!catalogue) throw RequestProblem.notFound('no catalogue has been set up yet');
   return catalogue;
 }
 
@@ -210,7 +210,7 @@ async function requireCatalogue(em: EntityManager): Promise<Catalogue> {
 function parameter(req: Request, name: string): string | undefined {
   const value = req.query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new RequestProblem(400, `Give the query parameter "${name}" once.`);
+  if (typeof value !== 'string') throw RequestProblem.badParameter(name, 'give this query parameter once');
   return value;
 }
 
@@ -219,19 +219,20 @@ function chooseFormat(req: Request): RdfFormat {
   const format = negotiateRdfFormat(req.get('accept'), requested);
   if (format) return format;
   if (requested?.trim()) {
-    throw new RequestProblem(400, `Unknown format "${requested}": use ttl, jsonld, rdf or nt (or the media types ${rdfFormats.join(', ')}).`);
+    throw RequestProblem.badParameter('format', `unknown format "${requested}": use ttl, jsonld, rdf or nt (or the media types ${rdfFormats.join(', ')})`);
   }
   throw new RequestProblem(
     406,
-    `Not acceptable: this resource is available as ${rdfFormats.join(', ')}, none of which the Accept header "${req.get('accept')}" allows.`,
+    'NOT_ACCEPTABLE',
+    `this resource is available as ${rdfFormats.join(', ')}, none of which the Accept header "${req.get('accept')}" allows`,
   );
 }
 
 function pageSizeOf(req: Request): number {
   const pageSize = wholeNumber(req, 'pageSize') ?? DEFAULT_PAGE_SIZE;
-  if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw new RequestProblem(400, `pageSize must be between 1 and ${MAX_PAGE_SIZE}.`);
+  if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw RequestProblem.badParameter('pageSize', `must be between 1 and ${MAX_PAGE_SIZE}`);
   if (parameter(req, 'page') !== undefined) {
-    throw new RequestProblem(400, 'page is not a parameter of this listing: follow the hydra:next links (they carry a cursor).');
+    throw RequestProblem.badParameter('page', 'is not a parameter of this listing: follow the hydra:next links (they carry a cursor)');
   }
   return pageSize;
 }
@@ -245,7 +246,7 @@ function cursorOf(req: Request): string | undefined {
   const cursor = cursorAfterOf(req);
   if (cursor === undefined) return undefined;
   const id = idOfCursor(cursor);
-  if (!id) throw new RequestProblem(400, `cursor "${cursor}" is not one this server issued: start from the first page.`);
+  if (!id) throw RequestProblem.badParameter('cursor', `"${cursor}" is not one this server issued: start from the first page`);
   return id;
 }
 
@@ -253,13 +254,13 @@ function flagOf(req: Request, name: string): boolean {
   const value = parameter(req, name);
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  throw new RequestProblem(400, `${name} must be true or false, not "${value}".`);
+  throw RequestProblem.badParameter(name, `must be true or false, not "${value}"`);
 }
 
 function wholeNumber(req: Request, name: string): number | undefined {
   const value = parameter(req, name);
   if (value === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(value.trim())) throw new RequestProblem(400, `${name} must be a whole number, not "${value}".`);
+  if (!/^\d{1,9}$/.test(value.trim())) throw RequestProblem.badParameter(name, `must be a whole number, not "${value}"`);
   return Number(value);
 }
 
@@ -272,7 +273,7 @@ function modifiedSinceOf(req: Request): Date | undefined {
   // Date parsing rolls 2026-02-30 over into March, so the calendar date is checked on its own.
   const date = match && isIsoCalendarDate(text.slice(0, 10)) ? new Date(text.includes('T') && !match[1] ? `${text}Z` : text) : null;
   if (!date || Number.isNaN(date.getTime())) {
-    throw new RequestProblem(400, `modifiedSince must be an ISO 8601 date or date-time (e.g. 2026-01-31 or 2026-01-31T12:00:00Z), not "${value}".`);
+    throw RequestProblem.badParameter('modifiedSince', `must be an ISO 8601 date or date-time (e.g. 2026-01-31 or 2026-01-31T12:00:00Z), not "${value}"`);
   }
   return date;
 }

@@ -146,29 +146,34 @@ describe('GET /dcat/catalog', () => {
     expect(large.length, large.join('\n')).toBeLessThanOrEqual(13);
   });
 
-  it('answers 406 for media types it does not serve and 400 for bad parameters, saying why', async () => {
+  it('answers 406 for media types it does not serve and 400 for bad parameters, as JSON naming the parameter and why', async () => {
     const notAcceptable = await get(`${BASE}/dcat/catalog`, 'text/html');
-    expect(notAcceptable.status).toBe(406);
-    expect(notAcceptable.text).toMatch(/text\/turtle, application\/ld\+json, application\/rdf\+xml/);
-    const cases: [string, RegExp][] = [
-      ['page=2', /follow the hydra:next links/],
-      ['cursor=abc', /cursor "abc" is not one this server issued/],
-      ['cursor=YWZ0ZXI6bm90LWEtdXVpZA', /is not one this server issued/],
-      ['includeWithdrawn=yes', /includeWithdrawn must be true or false/],
-      ['pageSize=501', /pageSize must be between 1 and 500/],
-      ['pageSize=ten', /pageSize must be a whole number/],
-      ['page=1&page=2', /"page" once/],
-      ['modifiedSince=yesterday', /modifiedSince must be an ISO 8601 date/],
-      ['modifiedSince=2026-13-45', /modifiedSince must be an ISO 8601 date/],
-      ['modifiedSince=2026-02-30', /modifiedSince must be an ISO 8601 date/],
-      ['modifiedSince=2026-01-31T25:00:00Z', /modifiedSince must be an ISO 8601 date/],
-      ['format=csv', /Unknown format "csv"/],
+    expect([notAcceptable.status, notAcceptable.type]).toEqual([406, 'application/json; charset=utf-8']);
+    expect(JSON.parse(notAcceptable.text).errors).toEqual([
+      { message: expect.stringMatching(/text\/turtle, application\/ld\+json, application\/rdf\+xml/), extensions: { code: 'NOT_ACCEPTABLE' } },
+    ]);
+    const cases: [string, string, RegExp][] = [
+      ['page=2', 'page', /follow the hydra:next links/],
+      ['cursor=abc', 'cursor', /"abc" is not one this server issued/],
+      ['cursor=YWZ0ZXI6bm90LWEtdXVpZA', 'cursor', /is not one this server issued/],
+      ['includeWithdrawn=yes', 'includeWithdrawn', /must be true or false/],
+      ['pageSize=0', 'pageSize', /must be between 1 and 500/],
+      ['pageSize=501', 'pageSize', /must be between 1 and 500/],
+      ['pageSize=ten', 'pageSize', /must be a whole number/],
+      ['page=1&page=2', 'page', /give this query parameter once/],
+      ['modifiedSince=yesterday', 'modifiedSince', /must be an ISO 8601 date/],
+      ['modifiedSince=2026-13-45', 'modifiedSince', /must be an ISO 8601 date/],
+      ['modifiedSince=2026-02-30', 'modifiedSince', /must be an ISO 8601 date/],
+      ['modifiedSince=2026-01-31T25:00:00Z', 'modifiedSince', /must be an ISO 8601 date/],
+      ['format=csv', 'format', /unknown format "csv"/],
     ];
-    for (const [query, message] of cases) {
+    for (const [query, parameter, reason] of cases) {
       const response = await get(`${BASE}/dcat/catalog?${query}`);
-      expect(response.status, query).toBe(400);
-      expect(response.type).toMatch(/^text\/plain/);
-      expect(response.text, query).toMatch(message);
+      expect([response.status, response.type], query).toEqual([400, 'application/json; charset=utf-8']);
+      const [error, ...more] = JSON.parse(response.text).errors;
+      expect(more, query).toEqual([]);
+      expect(error.extensions, query).toEqual({ code: 'BAD_USER_INPUT', userErrors: [{ field: parameter, message: expect.stringMatching(reason), code: 'INVALID' }] });
+      expect(error.message, query).toBe(`${parameter}: ${error.extensions.userErrors[0].message}`);
     }
   });
 
@@ -312,10 +317,10 @@ describe('GET /dcat/datasets/:id', () => {
     expect(objects(byIdentifier, datasetIri(identifier), dcat('distribution'))).toHaveLength(1);
   });
 
-  it('answers 404 for unknown datasets', async () => {
+  it('answers 404 for unknown datasets, as JSON', async () => {
     const response = await get(`${BASE}/dcat/datasets/urn%3Anowhere`);
-    expect(response.status).toBe(404);
-    expect(response.text).toMatch(/No dataset "urn:nowhere"/);
+    expect([response.status, response.type]).toEqual([404, 'application/json; charset=utf-8']);
+    expect(JSON.parse(response.text)).toEqual({ errors: [{ message: 'no dataset "urn:nowhere" in the catalogue', extensions: { code: 'NOT_FOUND' } }] });
   });
 });
 
@@ -447,11 +452,18 @@ describe('FAIR Data Point', () => {
     expect(objects(distribution, distributionIri, dcat('accessURL'))).toHaveLength(1);
   });
 
-  it('negotiates formats and answers 404 for unknown records', async () => {
+  it('negotiates formats and answers 404 for unknown records, refusals as JSON', async () => {
     expect((await get(`${BASE}/fdp`, 'application/rdf+xml')).type).toBe('application/rdf+xml; charset=utf-8');
-    expect((await get(`${BASE}/fdp`, 'image/png')).status).toBe(406);
-    expect((await get(`${BASE}/dcat/organisations/urn%3Anowhere`)).status).toBe(404);
-    expect((await get(`${BASE}/dcat/distributions/not-a-uuid`)).status).toBe(404);
-    expect((await get(`${BASE}/dcat/distributions/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    const refusals: [string, string, number, string][] = [
+      [`${BASE}/fdp`, 'image/png', 406, 'NOT_ACCEPTABLE'],
+      [`${BASE}/fdp?format=xyz`, 'text/turtle', 400, 'BAD_USER_INPUT'],
+      [`${BASE}/dcat/organisations/urn%3Anowhere`, 'text/turtle', 404, 'NOT_FOUND'],
+      [`${BASE}/dcat/distributions/not-a-uuid`, 'text/turtle', 404, 'NOT_FOUND'],
+      [`${BASE}/dcat/distributions/00000000-0000-4000-8000-000000000000`, 'text/turtle', 404, 'NOT_FOUND'],
+    ];
+    for (const [iri, accept, status, code] of refusals) {
+      const response = await get(iri, accept);
+      expect([response.status, response.type, JSON.parse(response.text).errors[0].extensions.code], iri).toEqual([status, 'application/json; charset=utf-8', code]);
+    }
   });
 });
