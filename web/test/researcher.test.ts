@@ -203,6 +203,24 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     await swedishBrowser.close();
   });
 
+  it('says what a route step needs when its deciding body is not published', async () => {
+    // A step naming no body answers like one whose body is a draft: the API gives neither body nor organisation.
+    await server.catalogue.orm.em.getConnection().execute(
+      `insert into access_route_step (id, route_id, position, requirement, body_id)
+       select gen_random_uuid(), r.id, (select max(position) + 1 from access_route_step where route_id = r.id), 'DATA_TRANSFER_AGREEMENT', null
+         from access_route r join dataset d on d.id = r.dataset_id where d.identifier = ?`,
+      [LEUKAEMIA],
+    );
+    await page.goto(`${server.url}/?q=leukaemia`);
+    await settled();
+    const contacts = await page
+      .locator('.result', { hasText: 'Acute leukaemia WGS+WTS' })
+      .locator('.contacts li')
+      .evaluateAll((items) => items.map((item) => item.textContent!.replace(/\s+/g, ' ').trim()));
+    expect(contacts).toContain('Decides on access: Data transfer agreement (the body deciding this step is not published yet)');
+    expect(contacts.filter((contact) => /:$/.test(contact))).toEqual([]);
+  });
+
   it('ran without errors in the page', () => {
     expect(errors).toEqual([]);
   });

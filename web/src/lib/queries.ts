@@ -25,6 +25,9 @@ export const AccessContactFields = graphql(`
   fragment AccessContactItem on AccessContact {
     reason
     hasRegisteredBody
+    step {
+      requirement
+    }
     organisation {
       identifier
       name
