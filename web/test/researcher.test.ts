@@ -1,12 +1,18 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDatasets } from '../../bench/generate.js';
 import { repoRoot } from '../../src/core/repo-root.js';
 import { chromiumForTests, expectAccessible, tabTo } from './support/browser.js';
 import { openBrowserSession, type BrowserSession, type WebTestServer } from './support/server.js';
 
 const chromiumPath = chromiumForTests();
 const LEUKAEMIA = 'urn:example:gms-catalogue:dataset:al-wgs-wts';
+
+interface SearchPage {
+  edges: { cursor: string; node: { title: string } }[];
+  pageInfo: { hasNextPage: boolean };
+}
 
 describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom to ask', () => {
   let session: BrowserSession;
@@ -219,6 +225,48 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
       .evaluateAll((items) => items.map((item) => item.textContent!.replace(/\s+/g, ' ').trim()));
     expect(contacts).toContain('Decides on access: Data transfer agreement (the body deciding this step is not published yet)');
     expect(contacts.filter((contact) => /:$/.test(contact))).toEqual([]);
+  });
+
+  it('opens any page of a long result from its address, and the last page for a number beyond it', async () => {
+    // More matches than the API gives in one request (100): page 12 starts after the 110th.
+    await generateDatasets(server.catalogue.orm, 125);
+    await server.catalogue.indexer.drain();
+    const titles: string[] = [];
+    let after: string | null = null;
+    do {
+      const response: Response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'query($after: String) { datasets(query: "synthetic", sort: TITLE, first: 100, after: $after) { edges { cursor node { title } } pageInfo { hasNextPage } } }',
+          variables: { after },
+        }),
+      });
+      const { datasets } = ((await response.json()) as { data: { datasets: SearchPage } }).data;
+      titles.push(...datasets.edges.map((edge) => edge.node.title));
+      after = datasets.pageInfo.hasNextPage ? datasets.edges.at(-1)!.cursor : null;
+    } while (after);
+    expect(titles).toHaveLength(125);
+
+    await page.goto(`${server.url}/?q=synthetic&sort=TITLE&page=12`);
+    await settled();
+    expect(await page.locator('[role="alert"]').count()).toBe(0);
+    expect(await resultTitles()).toEqual(titles.slice(110, 120));
+    await expect(page.locator('.paging').textContent()).resolves.toContain('Page 12 of 13');
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await page.waitForURL(/page=13/);
+    await settled();
+    expect(await resultTitles()).toEqual(titles.slice(120));
+
+    await page.goto(`${server.url}/?q=synthetic&sort=TITLE&page=999`);
+    await settled();
+    expect(await page.locator('[role="alert"]').count()).toBe(0);
+    expect(await resultTitles()).toEqual(titles.slice(120));
+    await expect(page.locator('.paging').textContent()).resolves.toContain('Page 13 of 13');
+    await page.getByRole('link', { name: 'Previous page' }).click();
+    await page.waitForURL(/page=12/);
+    await settled();
+    expect(await resultTitles()).toEqual(titles.slice(110, 120));
   });
 
   it('ran without errors in the page', () => {

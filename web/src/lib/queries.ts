@@ -160,10 +160,11 @@ export const DiscoverDatasets = graphql(`
   }
 `);
 
-/** Cursors only: finds where page N starts, so a page number in the address can be reopened. */
+/** Cursors and the total: the walk to where page N starts (lib/paging.ts), so any page in the address reopens. */
 export const PageCursors = graphql(`
-  query PageCursors($query: String, $filter: DatasetFilter, $sort: DatasetSort, $first: Int) {
-    datasets(query: $query, filter: $filter, sort: $sort, first: $first) {
+  query PageCursors($query: String, $filter: DatasetFilter, $sort: DatasetSort, $first: Int, $after: String) {
+    datasets(query: $query, filter: $filter, sort: $sort, first: $first, after: $after) {
+      totalCount
       edges {
         cursor
       }
