@@ -2,7 +2,7 @@
  * Disclosure control on counts of people. Counts of datasets are public metadata and always exact; counts of
  * individuals (cohort sizes and their sums) are exact for signed-in callers, and for anonymous callers each
  * cohort size is rounded half up to a multiple of INDIVIDUALS_ROUNDING_BASE and suppressed when the rounded
- * size is below SMALL_COUNT_THRESHOLD. Searches filter, bucket and sum those disclosed sizes only (see
+ * size is below SMALL_COUNT_THRESHOLD. Searches filter, bucket, sort and sum those disclosed sizes only (see
  * IndividualsView), so combining totals, buckets and filters reveals no more than each disclosed size.
  * Pure: the search engines apply the same rule.
  */
@@ -18,9 +18,9 @@ export function roundIndividuals(count: number | null): number | null {
 /**
  * Which cohort sizes searches work with. EXACT: the recorded sizes. DISCLOSED: each size rounded by
  * roundIndividuals, and a rounded size below `threshold` counts as unknown (it passes no size filter, falls
- * in no range bucket and adds nothing to a sum). Filters, range buckets and sums then see only disclosed
- * values, so no combination of requests reveals more than each dataset's disclosed size. The size sort
- * orders by the rounded size.
+ * in no range bucket, adds nothing to a sum and sorts with the unknown sizes). Filters, range buckets, sums
+ * and the size sort then see only disclosed values, so no combination of requests reveals more than each
+ * dataset's disclosed size.
  */
 export type IndividualsView = { kind: 'EXACT' } | { kind: 'DISCLOSED'; threshold: number };
 

@@ -195,7 +195,7 @@ export const SORT_ORDERS: Readonly<Record<DatasetSortOrder, SortDefinition>> = {
   // By the lower-cased title (DatasetSearchDocument title, String.toLowerCase) in code-point order.
   TITLE: { key: 'title', direction: 'asc', missingLast: false },
   MODIFIED_DESC: { key: 'modified', direction: 'desc', missingLast: false },
-  // By the size in the request's individuals view (rounded for a disclosed view).
+  // By the size in the request's individuals view (see IndividualsView): a suppressed size sorts as none.
   INDIVIDUALS_DESC: { key: 'individuals', direction: 'desc', missingLast: true },
 };
 

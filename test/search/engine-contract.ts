@@ -646,9 +646,9 @@ function passes(doc: DatasetSearchDocument, filter: DatasetSearchFilter, view: I
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The size sort orders by the exact size, or by the rounded size under a disclosed view. */
+/** The size sort orders by the size in the view: a suppressed size sorts with the unknown ones. */
 function sortSize(doc: DatasetSearchDocument, view: IndividualsView): number {
-  return (view.kind === 'EXACT' ? doc.individuals : doc.individualsRounded) ?? -Infinity;
+  return individualsInView(doc, view) ?? -Infinity;
 }
 
 const COMPARATORS: Record<
@@ -1115,6 +1115,19 @@ export function searchEngineContract(
         const ids = await idsFor({ sort: 'INDIVIDUALS_DESC' });
         expect(ids[ids.length - 1]).toBe(datasetId(14));
         expect(ids[0]).toBe(datasetId(9));
+      });
+
+      it('sorts a size suppressed in a disclosed view with the unknown sizes, its cursor without a size', async () => {
+        const sizeKeys = async (visibility: SearchVisibility, individuals: IndividualsView) => {
+          const result = await engine.search(request({ sort: 'INDIVIDUALS_DESC', visibility, individuals }));
+          return result.hits.map((hit) => [hit.id, (JSON.parse(Buffer.from(hit.cursor, 'base64url').toString('utf8')) as unknown[])[1]]);
+        };
+        // Threshold 20 suppresses the two cohorts of 12 (rounded 10): they join the one without a size, by id.
+        const anonymous = await sizeKeys(ANONYMOUS, DISCLOSED_20);
+        expect(anonymous.slice(-3)).toEqual([11, 12, 14].map((n) => [datasetId(n), null]));
+        expect(anonymous.slice(0, -3).every(([, key]) => typeof key === 'number' && key >= 20)).toBe(true);
+        const signedIn = await sizeKeys(ADMIN, EXACT);
+        expect(signedIn.slice(-3)).toEqual([[datasetId(11), 12], [datasetId(12), 12], [datasetId(14), null]]);
       });
 
       it('rejects a cursor from another sort order and a malformed cursor', async () => {

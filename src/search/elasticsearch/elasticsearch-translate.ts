@@ -29,12 +29,12 @@ import { LANGUAGE_ANALYZERS, STEMMED_FIELDS, type IndexedDataset } from './index
  * with language analyzers a word also matches by its stem in each language's texts, at the same weights.
  */
 
-/** How this engine writes each sort key into cursors: Elasticsearch's own sort values. */
-export const CURSOR_KEYS: CursorKeyTypes = { score: 'number', title: 'text', modified: 'number', individuals: 'number' };
+/** How this engine writes each sort key into cursors: Elasticsearch's own sort values, a missing size as null. */
+export const CURSOR_KEYS: CursorKeyTypes = { score: 'number', title: 'text', modified: 'number', individuals: 'integerOrNull' };
 
 /**
  * Sort value substituted for a missing individuals count: puts nulls last under descending order and, unlike
- * the default (Long.MIN_VALUE), survives the JSON round trip through the cursor.
+ * the default (Long.MIN_VALUE), survives the JSON round trip. Cursors carry null instead, as the other engine's.
  */
 const MISSING_INDIVIDUALS = -1;
 
@@ -54,17 +54,25 @@ const FOLDED_FIELDS: Readonly<Record<TextField, keyof IndexedDataset>> = {
   description: 'descriptionFolded',
 };
 
-/** The document field each sort key orders by. */
-function sortField(key: SortKey, view: IndividualsView): string {
+/**
+ * The document field each sort key orders by. The size in a disclosed view is the nested disclosableSize's
+ * rounded size where it is at least the threshold: the nested filter leaves a suppressed size missing, like an
+ * unknown one, without a script (see IndividualsView).
+ */
+function sortField(key: SortKey, view: IndividualsView): { field: string; nested?: estypes.NestedSortValue } {
   switch (key) {
     case 'score':
-      return '_score';
+      return { field: '_score' };
     case 'title':
-      return 'titleSort';
+      return { field: 'titleSort' };
     case 'modified':
-      return 'modified';
+      return { field: 'modified' };
     case 'individuals':
-      return view.kind === 'EXACT' ? 'individuals' : 'individualsRounded';
+      if (view.kind === 'EXACT') return { field: 'individuals' };
+      return {
+        field: 'disclosableSize.rounded',
+        nested: { path: 'disclosableSize', filter: { range: { 'disclosableSize.rounded': { gte: view.threshold } } } },
+      };
   }
 }
 
@@ -99,7 +107,7 @@ export function searchRequest(query: DatasetQuery, index: string, languageAnalyz
     ...(withFacets && facetable.length > 0 ? { post_filter: { bool: { filter: facetable.map((filter) => filter.query) } } } : {}),
     aggs,
     sort: sortFor(query),
-    ...(query.after ? { search_after: [query.after.key, query.after.id] as estypes.SortResults } : {}),
+    ...(query.after ? { search_after: [query.after.key ?? MISSING_INDIVIDUALS, query.after.id] as estypes.SortResults } : {}),
     size: query.first,
     track_total_hits: true,
     _source: false,
@@ -115,7 +123,8 @@ export function readSearchResponse(query: DatasetQuery, response: estypes.Search
     individuals: readSizeSum(matching?.individuals),
     hits: response.hits.hits.map((hit) => {
       const [key, id] = (hit.sort ?? []) as [CursorKey, string];
-      return { id: hit._id!, cursor: encodeCursor({ sort: query.sort, key, id }) };
+      const missing = SORT_ORDERS[query.sort].missingLast && key === MISSING_INDIVIDUALS;
+      return { id: hit._id!, cursor: encodeCursor({ sort: query.sort, key: missing ? null : key, id }) };
     }),
     facets: query.facets.map((field, index) => ({
       field,
@@ -131,8 +140,8 @@ function isDisjunctive(field: FacetField): boolean {
 /** The sort order's key, ties by id; a missing key sorts last. */
 function sortFor(query: DatasetQuery): estypes.SortCombinations[] {
   const { key, direction, missingLast } = SORT_ORDERS[query.sort];
-  const field = sortField(key, query.individuals);
-  return [{ [field]: { order: direction, ...(missingLast ? { missing: MISSING_INDIVIDUALS } : {}) } }, { id: { order: 'asc' } }];
+  const { field, nested } = sortField(key, query.individuals);
+  return [{ [field]: { order: direction, ...(missingLast ? { missing: MISSING_INDIVIDUALS } : {}), ...(nested ? { nested } : {}) } }, { id: { order: 'asc' } }];
 }
 
 /**

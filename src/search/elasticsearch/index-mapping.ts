@@ -37,6 +37,11 @@ export interface IndexedDataset extends Omit<DatasetSearchDocument, 'texts'> {
   descriptionFolded: string[];
   /** Each language's texts as written, for its language analyzer; only with languageAnalyzers. */
   stemmed?: Record<string, StemmedTexts>;
+  /**
+   * The rounded cohort size again, as a nested object: a nested sort filters it by the request's threshold, so
+   * the disclosed view's size sort takes a suppressed size for none without a script (see sortFor).
+   */
+  disclosableSize?: { rounded: number };
 }
 
 /** One language's texts, analysed by that language's analyzer. */
@@ -73,6 +78,7 @@ export function toIndexedDataset(doc: DatasetSearchDocument, languageAnalyzers =
     publisherNameFolded: all.publisherNames.map(foldToAscii),
     descriptionFolded: all.descriptions.map(foldToAscii),
     ...(languageAnalyzers ? { stemmed: stemmedTexts(doc) } : {}),
+    ...(doc.individualsRounded === null ? {} : { disclosableSize: { rounded: doc.individualsRounded } }),
   };
 }
 
@@ -141,6 +147,7 @@ export const DATASET_INDEX_MAPPINGS: estypes.MappingTypeMapping = {
     consentKey: keyword,
     individuals: { type: 'long' },
     individualsRounded: { type: 'long' },
+    disclosableSize: { type: 'nested', properties: { rounded: { type: 'long' } } },
     issued: { type: 'date' },
     modified: { type: 'date' },
     // Facet values are matched and aggregated as keywords.

@@ -316,7 +316,7 @@ function textTableWhere(query: DatasetQuery, table: string, match: TagMatch, par
       ? filter.facet.multiValued
         ? listFilterSql(table, filter.facet, params.add(filter.values))
         : facetFilterSql(filter, '', params)
-      : facetFilterSql(filter, individualsSql(query.individuals, params).shown, params),
+      : facetFilterSql(filter, individualsSql(query.individuals, params), params),
   );
   return [visibilitySql(query.visibility, params), ...alwaysAppliedFilterSql(query, params), tagMatchSql(match, (value) => params.add(value)), ...facetFilters].join(' AND ');
 }
@@ -364,7 +364,7 @@ function textTablePageSql(query: DatasetQuery, table: string, text: WordLexemes[
 
 /** Totals (no facets) of a search by words, from the text table's index. */
 function textTableTotalsSql(query: DatasetQuery, table: string, text: WordLexemes[], params: SqlParameters): SummarySql {
-  const { shown } = individualsSql(query.individuals, params);
+  const shown = individualsSql(query.individuals, params);
   return {
     select: `(SELECT json_build_object('total', count(*), 'individuals', coalesce(sum(${shown}), 0), 'facets', '[]'::json)
                 FROM ${textTableName(table)} WHERE ${textTableWhere(query, table, { anyOf: textMatchTags(text) }, params)})`,
@@ -398,8 +398,7 @@ function pageSql(query: DatasetQuery, table: string, text: ExpandedWord[], param
   const { where, facetable, individuals, score } = matchSql(query, text, params);
   const keyset = query.after ? keysetSql(query.after, params) : 'TRUE';
   return `SELECT id, score, title_sort, modified, sort_individuals, ${SORT_COLUMNS[SORT_ORDERS[query.sort].key].cursorKey} AS key FROM (
-         SELECT id, title_sort, modified, ${individuals.shown} AS shown_individuals,
-                ${individuals.sort} AS sort_individuals, ${score()} AS score
+         SELECT id, title_sort, modified, ${individuals} AS sort_individuals, ${score()} AS score
          FROM ${table} WHERE ${where.concat(facetable.map((filter) => filter.sql)).join(' AND ')}
        ) matched
        WHERE ${keyset} ORDER BY ${orderBySql(query.sort)} LIMIT ${params.add(query.first)}`;
@@ -419,11 +418,10 @@ function keysetSql(position: SortPosition, params: SqlParameters): string {
   return `(${beyond}${missingLast ? ` OR ${column} IS NULL` : ''})`;
 }
 
-/** The cohort size a view works with (see IndividualsView), and the one its size sort orders by. */
-function individualsSql(view: IndividualsView, params: SqlParameters): { shown: string; sort: string } {
-  if (view.kind === 'EXACT') return { shown: 'individuals', sort: 'individuals' };
-  const threshold = `${params.add(view.threshold)}::bigint`;
-  return { shown: `(CASE WHEN individuals_rounded >= ${threshold} THEN individuals_rounded END)`, sort: 'individuals_rounded' };
+/** The cohort size a view works with (see IndividualsView): what its filters, sums and size sort read. */
+function individualsSql(view: IndividualsView, params: SqlParameters): string {
+  if (view.kind === 'EXACT') return 'individuals';
+  return `(CASE WHEN individuals_rounded >= ${params.add(view.threshold)}::bigint THEN individuals_rounded END)`;
 }
 
 /** The weight classes of the given fields, as a tsquery weight suffix ('BC'). */
@@ -493,7 +491,7 @@ function matchSql(query: DatasetQuery, text: ExpandedWord[], params: SqlParamete
   // A function: only the page reads the score, and every parameter added must be used by the statement.
   const score = (): string =>
     text.length === 0 ? 'NULL::numeric' : `round(${text.map((word) => wordScoreSql(word, params)).join(' + ')}, 4)`;
-  const facetable = query.facetFilters.map((filter) => ({ facet: filter.facet.field, sql: facetFilterSql(filter, individuals.shown, params) }));
+  const facetable = query.facetFilters.map((filter) => ({ facet: filter.facet.field, sql: facetFilterSql(filter, individuals, params) }));
   return { where, facetable, individuals, score };
 }
 
@@ -551,7 +549,7 @@ function liveSummarySql(query: DatasetQuery, table: string, text: ExpandedWord[]
   const { where, facetable, individuals } = matchSql(query, text, params);
   if (query.facets.length === 0) {
     return {
-      select: `(SELECT json_build_object('total', count(*), 'individuals', coalesce(sum(${individuals.shown}), 0), 'facets', '[]'::json)
+      select: `(SELECT json_build_object('total', count(*), 'individuals', coalesce(sum(${individuals}), 0), 'facets', '[]'::json)
                   FROM ${table} WHERE ${where.concat(facetable.map((filter) => filter.sql)).join(' AND ')})`,
     };
   }
@@ -561,7 +559,7 @@ function liveSummarySql(query: DatasetQuery, table: string, text: ExpandedWord[]
       .concat('TRUE')
       .join(' AND ');
   const facetColumns = new Set(query.facets.flatMap((field) => (field === 'individuals' ? [] : [columnOf(valueFacet(field).document)])));
-  const baseColumns = [`${individuals.shown} AS shown_individuals`]
+  const baseColumns = [`${individuals} AS shown_individuals`]
     .concat([...facetColumns])
     .concat(facetable.map((filter, index) => `(${filter.sql}) AS f${index}`));
   const facetsSql = `json_build_array(${query.facets.map((field) => facetSql(field, flagsExcept(field), params)).join(', ')})`;
@@ -590,7 +588,7 @@ function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParamet
   const grouped = matching === null && groupsAnswer(query);
   const rows = grouped
     ? groupRows(table, view.kind === 'EXACT' ? view : { kind: 'DISCLOSED', threshold: params.add(view.threshold) })
-    : datasetRows(matching ? textTableName(table) : `${table}_facets`, individualsSql(view, params).shown);
+    : datasetRows(matching ? textTableName(table) : `${table}_facets`, individualsSql(view, params));
   // With one facetable filter, its own (disjunctive) facet counts the whole visible catalogue: the maintained
   // counts have it, so the pass reads only the rows that pass the filter.
   const [only, ...others] = query.facetFilters;
@@ -716,7 +714,7 @@ function outsideSql(query: DatasetQuery, table: string, text: ExpandedWord[] & W
     (tsquery) => `NOT (terms @@ ${params.add(tsquery)}::tsquery)`,
   );
   return `outside AS MATERIALIZED (
-    SELECT ${NARROW_FACET_COLUMNS.map(({ column }) => column).join(', ')}, ${individualsSql(query.individuals, params).shown} AS shown
+    SELECT ${NARROW_FACET_COLUMNS.map(({ column }) => column).join(', ')}, ${individualsSql(query.individuals, params)} AS shown
     FROM ${textTableName(table)} WHERE ${[...lacking, visible, ...notMatching].join(' AND ')})`;
 }
 

@@ -69,10 +69,14 @@ describe('Elasticsearch translation', () => {
   });
 
   it('sorts by the key of the order and then id, continuing after the cursor', () => {
-    const after = encodeCursor({ sort: 'INDIVIDUALS_DESC', key: -1, id: ID });
+    const after = encodeCursor({ sort: 'INDIVIDUALS_DESC', key: null, id: ID });
     const body = searchRequest(model({ sort: 'INDIVIDUALS_DESC', after, individuals: { kind: 'DISCLOSED', threshold: 5 } }), 'datasets', false);
-    expect(body.sort).toEqual([{ individualsRounded: { order: 'desc', missing: -1 } }, { id: { order: 'asc' } }]);
+    // A suppressed size is missing: the nested filter leaves only a rounded size at least the threshold.
+    const nested = { path: 'disclosableSize', filter: { range: { 'disclosableSize.rounded': { gte: 5 } } } };
+    expect(body.sort).toEqual([{ 'disclosableSize.rounded': { order: 'desc', missing: -1, nested } }, { id: { order: 'asc' } }]);
     expect(body.search_after).toEqual([-1, ID]);
+    const exact = searchRequest(model({ sort: 'INDIVIDUALS_DESC', individuals: { kind: 'EXACT' } }), 'datasets', false);
+    expect(exact.sort).toEqual([{ individuals: { order: 'desc', missing: -1 } }, { id: { order: 'asc' } }]);
     expect(searchRequest(model(), 'datasets', false).sort).toEqual([{ modified: { order: 'desc' } }, { id: { order: 'asc' } }]);
     expect(searchRequest(model({ query: 'x' }), 'datasets', false).sort).toEqual([{ _score: { order: 'desc' } }, { id: { order: 'asc' } }]);
   });
