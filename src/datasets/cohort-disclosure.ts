@@ -1,3 +1,5 @@
+import type { CohortDescriptor } from './cohort.js';
+
 /**
  * Disclosure control on counts of people. Counts of datasets are public metadata and always exact; counts of
  * individuals (cohort sizes and their sums) are exact for signed-in callers, and for anonymous callers each
@@ -44,7 +46,25 @@ export function discloseSum(sum: number, view: IndividualsView): DisclosedCount 
 }
 
 /** One cohort's count of people as the caller may see it. */
-export function discloseCohortSize(count: number | null | undefined, view: IndividualsView): number | null {
+function discloseCohortSize(count: number | null | undefined, view: IndividualsView): number | null {
   if (count == null) return null;
   return individualsInView({ individuals: count, individualsRounded: roundIndividuals(count) }, view);
+}
+
+/**
+ * A cohort as the caller may see it. Every count in it is of people or of their data (a sample or a record is a
+ * person's), so each is disclosed like a cohort size (discloseCohortSize); ages and the rest are not counts.
+ */
+export function discloseCohort(cohort: CohortDescriptor, view: IndividualsView): CohortDescriptor {
+  if (view.kind === 'EXACT') return cohort;
+  const disclose = (count: number | null | undefined) => discloseCohortSize(count, view);
+  const sex = cohort.sexDistribution;
+  return {
+    ...cohort,
+    numberOfUniqueIndividuals: disclose(cohort.numberOfUniqueIndividuals),
+    numberOfRecords: disclose(cohort.numberOfRecords),
+    numberOfSamples: disclose(cohort.numberOfSamples),
+    numberOfFamilies: disclose(cohort.numberOfFamilies),
+    sexDistribution: sex ? { female: disclose(sex.female), male: disclose(sex.male), otherOrUnknown: disclose(sex.otherOrUnknown) } : null,
+  };
 }

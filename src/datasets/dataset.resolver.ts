@@ -17,7 +17,7 @@ import { datasetRules } from './dataset.service.js';
 import { DatasetFilter, DatasetSearchResult, DatasetSort } from './dataset.types.js';
 import { Distribution } from './distribution.entity.js';
 import { CohortDescriptor } from './cohort.js';
-import { discloseCohortSize } from './cohort-disclosure.js';
+import { discloseCohort } from './cohort-disclosure.js';
 
 @ArgsType()
 class DatasetSearchArgs {
@@ -134,20 +134,10 @@ export class DatasetResolver {
   @FieldResolver(() => CohortDescriptor, {
     nullable: true,
     description:
-      'Anonymous callers see the counts of people (numberOfUniqueIndividuals, numberOfFamilies, sexDistribution) rounded and suppressed like the search sums (README, "Counts of datasets and of people").',
+      'Anonymous callers see the counts of people and of their data (numberOfUniqueIndividuals, numberOfRecords, numberOfSamples, numberOfFamilies, sexDistribution) rounded and suppressed like the search sums (README, "Counts of datasets and of people").',
   })
   cohort(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): CohortDescriptor | null {
-    const cohort = dataset.cohort ?? null;
-    const view = individualsView(ctx);
-    if (!cohort || view.kind === 'EXACT') return cohort;
-    const disclose = (count: number | null | undefined) => discloseCohortSize(count, view);
-    const sex = cohort.sexDistribution;
-    return {
-      ...cohort,
-      numberOfUniqueIndividuals: disclose(cohort.numberOfUniqueIndividuals),
-      numberOfFamilies: disclose(cohort.numberOfFamilies),
-      sexDistribution: sex ? { female: disclose(sex.female), male: disclose(sex.male), otherOrUnknown: disclose(sex.otherOrUnknown) } : null,
-    };
+    return dataset.cohort ? discloseCohort(dataset.cohort, individualsView(ctx)) : null;
   }
 
   @FieldResolver(() => [Distribution])

@@ -109,6 +109,11 @@ describe.each(engines)('facets and disclosure control through GraphQL (%s engine
 
   /** Sets a dataset's cohort size through the API, as its data manager would. */
   async function setCohortSize(identifier: string, size: number): Promise<void> {
+    await setCohortCounts(identifier, { numberOfUniqueIndividuals: size });
+  }
+
+  /** Sets counts of a dataset's cohort through the API, as its data manager would. */
+  async function setCohortCounts(identifier: string, counts: Record<string, number>): Promise<void> {
     const read = await catalogue.gql(`{ dataset(id: "${identifier}") { id version cohort {
       numberOfUniqueIndividuals numberOfRecords numberOfSamples numberOfFamilies minTypicalAge maxTypicalAge populationCoverage
       diseases { iri label system } phenotypes { iri label system } sampleTypes variantTypes pedigreeStructure countsSource
@@ -119,13 +124,32 @@ describe.each(engines)('facets and disclosure control through GraphQL (%s engine
     const written = await catalogue.gql(
       `mutation($id: ID!, $v: Int!, $input: DatasetPatch!) { updateDataset(id: $id, expectedVersion: $v, input: $input) { userErrors { field message } } }`,
       // The sex distribution must add up to the size, so it goes (the test needs only the size).
-      { id, v: version, input: { cohort: stripNulls({ ...cohort, sexDistribution: null, numberOfUniqueIndividuals: size }) } },
+      { id, v: version, input: { cohort: stripNulls({ ...cohort, sexDistribution: null, ...counts }) } },
       adminToken,
     );
     expect(written.errors).toBeUndefined();
     expect(written.data!.updateDataset.userErrors).toEqual([]);
     await catalogue.indexer.drain();
   }
+
+  it('discloses the counts of records and samples to anonymous callers like the cohort size', async () => {
+    const COHORT = `query($id: ID!) { dataset(id: $id) { cohort { numberOfUniqueIndividuals numberOfRecords numberOfSamples } } }`;
+    const counts = async (identifier: string, token?: string) => {
+      const response = await catalogue.gql(COHORT, { id: identifier }, token);
+      expect(response.errors).toBeUndefined();
+      return response.data!.dataset.cohort as Record<string, number | null>;
+    };
+    const GMCK = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck';
+    expect(await counts(GMCK, adminToken)).toEqual({ numberOfUniqueIndividuals: 4437, numberOfRecords: 4437, numberOfSamples: 4437 });
+    expect(await counts(GMCK)).toEqual({ numberOfUniqueIndividuals: 4440, numberOfRecords: 4440, numberOfSamples: 4440 });
+
+    const small = { numberOfUniqueIndividuals: 3, numberOfRecords: 3, numberOfSamples: 3 };
+    const original = await counts(UMEA, adminToken);
+    await setCohortCounts(UMEA, small);
+    expect(await counts(UMEA, adminToken)).toEqual(small);
+    expect(await counts(UMEA)).toEqual({ numberOfUniqueIndividuals: null, numberOfRecords: null, numberOfSamples: null });
+    await setCohortCounts(UMEA, original as Record<string, number>);
+  });
 
   /** Everything an anonymous caller can ask about cohort sizes, around the sizes being probed. */
   async function anonymousView(): Promise<unknown[]> {
