@@ -397,11 +397,21 @@ function orderBySql(sort: DatasetQuery['sort']): string {
 function pageSql(query: DatasetQuery, table: string, text: ExpandedWord[], params: SqlParameters): string {
   const { where, facetable, individuals, score } = matchSql(query, text, params);
   const keyset = query.after ? keysetSql(query.after, params) : 'TRUE';
-  return `SELECT id, score, title_sort, modified, sort_individuals, ${SORT_COLUMNS[SORT_ORDERS[query.sort].key].cursorKey} AS key FROM (
-         SELECT id, title_sort, modified, ${individuals} AS sort_individuals, ${score()} AS score
-         FROM ${table} WHERE ${where.concat(facetable.map((filter) => filter.sql)).join(' AND ')}
+  const conditions = where.concat(facetable.map((filter) => filter.sql));
+  const first = params.add(query.first);
+  const page = (size: string, condition: string | null, limit: string): string =>
+    `SELECT id, score, title_sort, modified, sort_individuals, ${SORT_COLUMNS[SORT_ORDERS[query.sort].key].cursorKey} AS key FROM (
+         SELECT id, title_sort, modified, ${size} AS sort_individuals, ${score()} AS score
+         FROM ${table} WHERE ${conditions.concat(condition ?? []).join(' AND ')}
        ) matched
-       WHERE ${keyset} ORDER BY ${orderBySql(query.sort)} LIMIT ${params.add(query.first)}`;
+       WHERE ${keyset} ORDER BY ${orderBySql(query.sort)} LIMIT ${limit}`;
+  if (query.individuals.kind === 'EXACT' || SORT_ORDERS[query.sort].key !== 'individuals') return page(individuals, null, first);
+  // Ordering by the disclosed size expression reads and sorts every match (a first page at 50k: about 80 ms);
+  // the disclosed sizes are read in the rounded size's index instead, then the others by id only while the page
+  // has room (about 5 ms).
+  return `WITH disclosed AS (${page('individuals_rounded', `${individuals} IS NOT NULL`, first)})
+       SELECT * FROM disclosed
+       UNION ALL (${page('NULL::bigint', `${individuals} IS NULL`, `${first} - (SELECT count(*) FROM disclosed)`)})`;
 }
 
 /**

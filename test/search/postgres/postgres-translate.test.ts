@@ -152,6 +152,14 @@ describe('PostgreSQL translation', () => {
     expect(after('INDIVIDUALS_DESC', null)).toMatch(/WHERE \(sort_individuals IS NULL AND id > \$\d+\) ORDER/);
   });
 
+  it('reads a page by disclosed size in the rounded size index, then the sizes it does not disclose by id', () => {
+    const { text } = searchSql(model({ sort: 'INDIVIDUALS_DESC', individuals: { kind: 'DISCLOSED', threshold: 5 } }), 't', []);
+    expect(text).toMatch(/WITH disclosed AS \(SELECT .*individuals_rounded AS sort_individuals.*IS NOT NULL/s);
+    expect(text).toMatch(/UNION ALL \(SELECT .*NULL::bigint AS sort_individuals.*IS NULL.*LIMIT \$(\d+) - \(SELECT count\(\*\) FROM disclosed\)\)/s);
+    const exact = searchSql(model({ sort: 'INDIVIDUALS_DESC' }), 't', []).text;
+    expect(exact).not.toContain('UNION ALL');
+  });
+
   it('reads the answer back with a cursor per hit that the next search accepts', () => {
     const query = model({ query: 'x', facets: ['assay'] });
     const result = readSearchRow(query, {
