@@ -19,7 +19,7 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
   build(em: EntityManager, input: I, problems: Problems, refs: References, origin?: RecordOrigin): Promise<E>;
   /** Applies the given fields of a patch (references through `refs`, as in build; `origin` as in build). */
   apply(em: EntityManager, record: E, patch: P, problems: Problems, refs: References, origin?: RecordOrigin): Promise<void>;
-  /** Extra checks before publishing (e.g. CHEERS items required for full evaluations). */
+  /** Extra checks before publishing and on every change of a published record (e.g. CHEERS items for full evaluations). */
   checkPublishable?(em: EntityManager, record: E, problems: Problems): Promise<void>;
   /** The input field blamed when the caller may not write for a new record's owner. */
   ownerField?(input: I): string;
@@ -205,11 +205,9 @@ export class RecordService<E extends CatalogueRecord, I, P> {
       sourceFingerprint: origin.fingerprint,
     });
     if (origin.issued) record.issued = origin.issued;
-    if (origin.publish && record.status !== RecordStatus.PUBLISHED) {
-      const problems = new Problems();
-      await this.rules.checkPublishable?.(this.em, record, problems);
-      problems.throwIfAny();
-      publish(record);
+    if (origin.publish || record.status === RecordStatus.PUBLISHED) {
+      await this.assertPublishable(record);
+      if (record.status !== RecordStatus.PUBLISHED) publish(record);
     }
     record.modified = origin.modified ?? new Date();
   }
@@ -244,6 +242,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     const problems = new Problems();
     await this.rules.apply(this.em, record, patch, problems, this.refs);
     problems.throwIfAny();
+    if (record.status === RecordStatus.PUBLISHED) await this.assertPublishable(record);
     record.modified = new Date();
     // A hand edit makes the record differ from its source: the next import or harvest writes it again.
     record.sourceFingerprint = null;
@@ -254,9 +253,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     const record = await this.load(ref);
     this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
     this.policy.assertCanEditByHand(record, 'id');
-    const problems = new Problems();
-    await this.rules.checkPublishable?.(this.em, record, problems);
-    problems.throwIfAny();
+    await this.assertPublishable(record);
     const before = snapshot(record, this.partsOf(record));
     publish(record);
     return this.commit(record, `publish${this.name}`, before);
@@ -288,6 +285,16 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     this.em.remove(record);
     await this.em.flush();
     return record;
+  }
+
+  /**
+   * The publish checks, run on publishing and on every later change of a published record: an edit or a
+   * re-import must not leave published a record that publishing it would refuse.
+   */
+  private async assertPublishable(record: E): Promise<void> {
+    const problems = new Problems();
+    await this.rules.checkPublishable?.(this.em, record, problems);
+    problems.throwIfAny();
   }
 
   private get refs(): References {

@@ -168,6 +168,26 @@ describe('dataset lifecycle over GraphQL', () => {
     await expect(catalogue.orm.em.getConnection().execute('delete from audit_entry')).rejects.toThrow(/append-only/);
   });
 
+  it('refuses an edit that would leave a published dataset unpublishable, naming the fields, and changes nothing', async () => {
+    const created = await catalogue.gql(CREATE, { input: validInput('urn:test:published-edits') }, stockholmManager);
+    const id = created.data?.createDataset.dataset.id;
+    expect((await catalogue.gql(PUBLISH, { id }, stockholmManager)).data?.publishDataset.userErrors).toEqual([]);
+    const stored = async () =>
+      (await catalogue.gql('query($id: ID!) { dataset(id: $id) { version status description hdab { identifier } keywords distributions { title } } }', { id }, stockholmManager)).data?.dataset;
+    const before = await stored();
+
+    const emptied = await catalogue.gql(UPDATE, { id, v: before.version, input: { hdab: null, keywords: [], distributions: [] } }, stockholmManager);
+    expect(emptied.data?.updateDataset.dataset).toBeNull();
+    expect(emptied.data?.updateDataset.userErrors.map((e: { field: string }) => e.field).sort()).toEqual(['distributions', 'hdab']);
+    const undescribed = await catalogue.gql(UPDATE, { id, v: before.version, input: { description: null } }, stockholmManager);
+    expect(undescribed.data?.updateDataset.userErrors).toEqual([expect.objectContaining({ field: 'description', code: 'REQUIRED' })]);
+    expect(await stored()).toEqual(before);
+
+    const renamed = await catalogue.gql(UPDATE, { id, v: before.version, input: { title: 'Stockholm epilepsy WGS, release 2' } }, stockholmManager);
+    expect(renamed.data?.updateDataset.userErrors).toEqual([]);
+    expect(await stored()).toMatchObject({ version: before.version + 1, status: 'PUBLISHED' });
+  });
+
   it('lets an admin edit any organisation’s dataset', async () => {
     const admin = await catalogue.token('admin');
     const { data } = await catalogue.gql(UPDATE, { id: 'urn:example:gms-catalogue:dataset:rd-trio-skane', v: 1, input: { keywords: ['trio'] } }, admin);

@@ -169,6 +169,19 @@ describe('importCatalogue', () => {
     expect(row.metadataModified!.getTime()).toBeGreaterThanOrEqual(started - 1000);
   });
 
+  it('refuses a re-import that would leave a published dataset unpublishable, naming the fields, and writes nothing', async () => {
+    expect((await importAs(stockholm, { records: [newDataset('urn:test:import:published')] })).report).toMatchObject({ committed: true, created: 1 });
+    const stored = async () => (await catalogue.gql(`{ dataset(id: "urn:test:import:published") { version status description hdab { identifier } } }`)).data?.dataset;
+    const before = await stored();
+    const parts = ['description', 'hdab', 'distributions', 'status'];
+    const bare = Object.fromEntries(Object.entries(newDataset('urn:test:import:published')).filter(([key]) => !parts.includes(key)));
+
+    const { report } = await importAs(stockholm, { records: [bare] }, { publish: true });
+    expect(report).toMatchObject({ committed: false, failed: 1 });
+    expect(report.problems.map((p: { field: string }) => p.field).sort()).toEqual(['description', 'distributions', 'hdab']);
+    expect(await stored()).toEqual(before);
+  });
+
   it('lets a data manager import only for their own organisation', async () => {
     const document = { records: [newDataset('urn:test:import:mine'), { ...datasetOf(example, TRIO), title: 'Taken over' }] };
     const { report } = await importAs(stockholm, document);

@@ -118,6 +118,23 @@ describe('shared lifecycle for studies, access bodies and health-economic evalua
     expect(published.data!.publishHealthEconomicEvaluation.userErrors).toEqual([{ field: 'perspective', code: 'REQUIRED' }]);
   });
 
+  it('refuses an edit that would leave a published evaluation unpublishable, and changes nothing', async () => {
+    const [evaluation] = TYPES.filter((type) => type.type === 'HealthEconomicEvaluation');
+    const selection = 'healthEconomicEvaluation { id version status publication { identifier } } userErrors { field code }';
+    const created = await catalogue.gql(`mutation($input: HealthEconomicEvaluationInput!) { createHealthEconomicEvaluation(input: $input) { ${selection} } }`, { input: evaluation.input }, manager);
+    const { id } = created.data!.createHealthEconomicEvaluation.healthEconomicEvaluation;
+    const published = await catalogue.gql(`mutation($id: ID!) { publishHealthEconomicEvaluation(id: $id) { ${selection} } }`, { id }, manager);
+    expect(published.data!.publishHealthEconomicEvaluation.userErrors).toEqual([]);
+    const update = (input: object) =>
+      catalogue.gql(`mutation($id: ID!, $input: HealthEconomicEvaluationPatch!) { updateHealthEconomicEvaluation(id: $id, expectedVersion: 2, input: $input) { ${selection} } }`, { id, input }, manager);
+
+    const refused = await update({ publication: null });
+    expect(refused.data!.updateHealthEconomicEvaluation).toEqual({ healthEconomicEvaluation: null, userErrors: [{ field: 'publication', code: 'REQUIRED' }] });
+    const stored = await catalogue.gql('query($id: ID!) { node(id: $id) { ... on HealthEconomicEvaluation { version status publication { identifier } } } }', { id }, manager);
+    expect(stored.data!.node).toEqual({ version: 2, status: 'PUBLISHED', publication: { identifier: evaluation.input.publication } });
+    expect((await update({ discountRateCosts: 3 })).data!.updateHealthEconomicEvaluation.userErrors).toEqual([]);
+  });
+
   it('limits query depth', async () => {
     const deep = '{ datasets { edges { node { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { title } } } } } } } } } } } } } }';
     const { status, errors } = await catalogue.gql(deep);
