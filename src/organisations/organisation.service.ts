@@ -4,6 +4,7 @@ import type { RecordRules } from '../records/record-service.js';
 import { checkEmail, checkUrl } from '../core/validation.js';
 import { LocalizedTextInput } from '../graphql/kit/localized-text.js';
 import { applyTranslatedFields, NAME_TEXTS } from '../records/translations.js';
+import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { enqueueDatasetIndexing } from '../search/outbox.js';
 import { Organisation, OrganisationType } from './organisation.entity.js';
@@ -73,6 +74,12 @@ export const organisationRules: RecordRules<Organisation, OrganisationInput, Org
       const parent = patch.parent ? await refs.link(Organisation, patch.parent, 'input.parent', problems) : null;
       if (parent && parent.id === organisation.id) problems.add('input.parent', 'an organisation cannot be its own parent');
       else organisation.parent = parent;
+    }
+  },
+  // The catalogue's own dct:publisher, and the contact point of agents without one, come from this organisation.
+  async checkRemovable(em, organisation, problems) {
+    if (await em.count(Catalogue, { publisher: organisation.id })) {
+      problems.add('id', 'this organisation publishes the catalogue itself; give the catalogue record another publisher first', 'INVALID_TRANSITION');
     }
   },
   // Publisher names are part of the dataset search documents.

@@ -21,6 +21,8 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
   apply(em: EntityManager, record: E, patch: P, problems: Problems, refs: References, origin?: RecordOrigin): Promise<void>;
   /** Extra checks before publishing and on every change of a published record (e.g. CHEERS items for full evaluations). */
   checkPublishable?(em: EntityManager, record: E, problems: Problems): Promise<void>;
+  /** Checks before the record is withdrawn or deleted (e.g. the organisation publishing the catalogue itself). */
+  checkRemovable?(em: EntityManager, record: E, problems: Problems): Promise<void>;
   /** The input field blamed when the caller may not write for a new record's owner. */
   ownerField?(input: I): string;
   /**
@@ -263,6 +265,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     const record = await this.load(ref);
     this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
     this.policy.assertCanEditByHand(record, 'id');
+    await this.assertRemovable(record);
     const before = snapshot(record, this.partsOf(record));
     withdraw(record, reason);
     return this.commit(record, `withdraw${this.name}`, before);
@@ -280,6 +283,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     if (record.status !== RecordStatus.DRAFT) {
       throw UserInputProblem.of('id', `only a draft can be deleted; this record is ${record.status}: withdraw it instead`, 'INVALID_TRANSITION');
     }
+    await this.assertRemovable(record);
     audit(this.em, this.policy, `delete${this.name}`, record, snapshot(record), null);
     await this.rules.afterChange?.(this.em, record);
     this.em.remove(record);
@@ -294,6 +298,12 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   private async assertPublishable(record: E): Promise<void> {
     const problems = new Problems();
     await this.rules.checkPublishable?.(this.em, record, problems);
+    problems.throwIfAny();
+  }
+
+  private async assertRemovable(record: E): Promise<void> {
+    const problems = new Problems();
+    await this.rules.checkRemovable?.(this.em, record, problems);
     problems.throwIfAny();
   }
 

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Catalogue } from '../../src/catalogue/catalogue.entity.js';
+import { Organisation } from '../../src/organisations/organisation.entity.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
 const UPPSALA = 'urn:example:gms-catalogue:org:region-uppsala';
+const CATALOGUE_PUBLISHER = 'urn:example:gms-catalogue:org:gms';
 
 /** One record type's lifecycle mutations, exercised the same way for every type. */
 const TYPES = [
@@ -133,6 +136,27 @@ describe('shared lifecycle for studies, access bodies and health-economic evalua
     const stored = await catalogue.gql('query($id: ID!) { node(id: $id) { ... on HealthEconomicEvaluation { version status publication { identifier } } } }', { id }, manager);
     expect(stored.data!.node).toEqual({ version: 2, status: 'PUBLISHED', publication: { identifier: evaluation.input.publication } });
     expect((await update({ discountRateCosts: 3 })).data!.updateHealthEconomicEvaluation.userErrors).toEqual([]);
+  });
+
+  it('refuses to withdraw or delete the organisation that publishes the catalogue itself', async () => {
+    const admin = await catalogue.token('admin');
+    const refusal = { field: 'id', code: 'INVALID_TRANSITION', message: expect.stringContaining('publishes the catalogue itself') };
+    const withdrawn = await catalogue.gql(`mutation { withdrawOrganisation(id: "${CATALOGUE_PUBLISHER}", reason: "Merged") { organisation { status } userErrors { field code message } } }`, {}, admin);
+    expect(withdrawn.data!.withdrawOrganisation).toEqual({ organisation: null, userErrors: [refusal] });
+    expect((await catalogue.orm.em.fork().findOneOrFail(Organisation, { identifier: CATALOGUE_PUBLISHER })).status).toBe('PUBLISHED');
+
+    // A draft organisation named as the catalogue's publisher cannot be deleted either.
+    const created = await catalogue.gql('mutation { createOrganisation(input: { identifier: "urn:test:org:operator", name: "Catalogue operator", type: PROGRAMME }) { organisation { id } } }', {}, admin);
+    const draft = await catalogue.orm.em.fork().findOneOrFail(Organisation, { identifier: 'urn:test:org:operator' });
+    const em = catalogue.orm.em.fork();
+    const [{ publisher: publisherBefore }] = await em.find(Catalogue, {});
+    await em.nativeUpdate(Catalogue, {}, { publisher: draft.id });
+    try {
+      const deleted = await catalogue.gql('mutation($id: ID!) { deleteOrganisation(id: $id) { deletedId userErrors { field code message } } }', { id: created.data!.createOrganisation.organisation.id }, admin);
+      expect(deleted.data!.deleteOrganisation).toEqual({ deletedId: null, userErrors: [refusal] });
+    } finally {
+      await em.nativeUpdate(Catalogue, {}, { publisher: publisherBefore!.id });
+    }
   });
 
   it('limits query depth', async () => {
