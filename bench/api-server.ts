@@ -69,6 +69,7 @@ const search = limitSearches(recorded, limits);
 const http = httpSettingsFromEnv({ RATE_LIMIT_PER_MINUTE: '0' });
 const { app } = await createApp({
   orm,
+  baseUrl: 'http://gdcat.bench',
   search,
   indexer: new OutboxIndexer(orm, search),
   verifyToken: await createTokenVerifier({ mode: 'dev', devKeyFile }),

@@ -307,7 +307,7 @@ async function main(): Promise<void> {
   const verifyToken = await createTokenVerifier({ mode: 'dev', devKeyFile: path.join(dataDir, 'key.json') });
   // One bench client sends far more than a person would: the per-client rate limit would measure itself.
   const http = httpSettingsFromEnv({ RATE_LIMIT_PER_MINUTE: '0' });
-  const { app } = await createApp({ orm, search, indexer, verifyToken, smallCountThreshold: 5, version: 'bench', log: () => undefined, http });
+  const { app } = await createApp({ orm, search, indexer, verifyToken, smallCountThreshold: 5, version: 'bench', baseUrl: 'http://gdcat.bench', log: () => undefined, http });
   const server = await listen(app, 0, '127.0.0.1', http);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;

@@ -41,7 +41,7 @@ export async function runHarvestCommand(args: string[], config: AppConfig, log: 
   }
   // For a person watching a terminal; with --json a program reads the output, and a log gets the outcome.
   const status = values.json ? null : statusLine();
-  const settings = { ...config.harvest!, full: !!values.full, onProgress: status ? (p: HarvestProgress) => status.update(progressText(p)) : undefined };
+  const settings = { ...config.harvest!, baseUrl: config.baseUrl, full: !!values.full, onProgress: status ? (p: HarvestProgress) => status.update(progressText(p)) : undefined };
   const { orm, embedded } = await openDatabase(config, log);
   try {
     const em = orm.em.fork();

@@ -49,6 +49,7 @@ export async function runImportCommand(args: string[], config: AppConfig, log: (
     const report = await importCatalogue(orm.em.fork(), viewer, source, {
       dryRun: values['dry-run'],
       publish: values.publish,
+      baseUrl: config.baseUrl,
       onProgress: (done, total) => bar.update(done, total),
     });
     bar.finish();

@@ -92,7 +92,7 @@ export class ImportResolver {
     } catch (error) {
       return { report: null, userErrors: [{ field: 'input', message: (error as Error).message, code: 'INVALID' }] };
     }
-    const report = await importCatalogue(ctx.em, viewer, source, { dryRun: !!dryRun, publish: !!publish });
+    const report = await importCatalogue(ctx.em, viewer, source, { dryRun: !!dryRun, publish: !!publish, baseUrl: ctx.baseUrl });
     if (report.committed) ctx.afterWrite();
     return { report, userErrors: [] };
   }

@@ -37,6 +37,8 @@ export interface HarvestTarget {
 }
 
 export interface HarvestOptions {
+  /** The catalogue's public base URL: no harvested record may take an IRI under it as identifier (ImportOptions). */
+  baseUrl?: string;
   /** How long one request to the source may take. */
   timeoutMs: number;
   maxDocuments: number;
@@ -104,7 +106,7 @@ export async function harvest(em: EntityManager, target: HarvestTarget, options:
     const reading = readings.merged();
     run.unknownProperties = [...reading.unknownProperties].map(([property, count]) => ({ property, count })).sort((a, b) => b.count - a.count);
     const onRecord = (records: number, total: number | null) => options.onProgress?.({ source: sourceName, documents: walk.fetched, records, total });
-    await writeReading(em, target, run, reading, walk.failures.length === 0, onRecord);
+    await writeReading(em, target, run, reading, walk.failures.length === 0, onRecord, options.baseUrl);
   } catch (error) {
     if (!(error instanceof SourceProblem)) throw error;
     run.outcome = HarvestOutcome.FAILED;
@@ -136,6 +138,7 @@ async function writeReading(
   reading: CatalogueReading,
   complete: boolean,
   onRecord: RecordProgress,
+  baseUrl: string | undefined,
 ): Promise<void> {
   const claims = await claimsOf(em, target);
   const datasets = reading.records.filter((record) => record.recordType === 'Dataset');
@@ -176,7 +179,7 @@ async function writeReading(
       ...(await notHeldElsewhere(em, HealthEconomicEvaluation, reading.records.filter((r) => r.recordType === 'HealthEconomicEvaluation'), reading, 'HealthEconomicEvaluation')),
     ],
   };
-  const report = await importDroppingFailures(em, target, run, document, reading, onRecord);
+  const report = await importDroppingFailures(em, target, run, document, reading, onRecord, baseUrl);
   run.created = report.created;
   run.updated = report.updated;
   run.unchanged = report.unchanged;
@@ -238,6 +241,7 @@ async function importDroppingFailures(
   start: CatalogueDocument,
   reading: CatalogueReading,
   onRecord: RecordProgress,
+  baseUrl: string | undefined,
 ): Promise<ImportReport> {
   let document = start;
   const kindOfSection: Record<string, string> = { organisations: 'Organisation', accessBodies: 'DataAccessBody', publications: 'Publication' };
@@ -249,6 +253,7 @@ async function importDroppingFailures(
     const source = { ...file, context: { ...file.context, bodyApplicationUrls: new Map<string, string>() } };
     const report = await importCatalogue(em.fork(), HARVEST_ACTOR, source, {
       provenance: ProvenanceSource.HARVESTED,
+      baseUrl,
       // What a catalogue lists is published there; a dataset's own status (published, withdrawn) wins.
       publish: true,
       harvest: { at: run.startedAt, sourceIri: (record) => sourceIriOf(record.location.sheet ?? '', record.data) },

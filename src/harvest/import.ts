@@ -36,6 +36,8 @@ import {
 export interface ImportOptions {
   /** Check everything against the catalogue as a real run would, then roll back. */
   dryRun?: boolean;
+  /** The catalogue's public base URL: no record may take an IRI under it as identifier (RecordServiceOptions). */
+  baseUrl?: string;
   /** Publish the records (after the publish checks) unless the file gives a dataset's status. */
   publish?: boolean;
   provenance?: ProvenanceSource;
@@ -176,7 +178,7 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
       /** The records converted and fingerprinted: work of its own, done while the batch before is inserted. */
       const prepareBatch = (records: SourceRecord[]): Omit<Batch, 'existing'> => {
         const { rules, input } = KINDS[records[0].kind];
-        const service = new RecordService(tx, policy, rules, { deferFlush: true });
+        const service = new RecordService(tx, policy, rules, { baseUrl: options.baseUrl, deferFlush: true });
         return { records, service, prepared: records.map((record) => prepareRecord(record, input)) };
       };
       /** What checking the batch reads, in a statement per kind: the records it matches and the ones it names. */

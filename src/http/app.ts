@@ -33,8 +33,8 @@ export interface AppDependencies {
   verifyToken: TokenVerifier;
   smallCountThreshold: number;
   version: string;
-  /** Public base URL of this deployment (service-info organisation URL). */
-  baseUrl?: string;
+  /** Public base URL of this deployment (service-info organisation URL; no record may take an IRI under it). */
+  baseUrl: string;
   /** Extra routers (e.g. DCAT) mounted before /graphql. */
   routers?: express.Router[];
   log?: (line: string) => void;
@@ -156,7 +156,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
-  app.use(securityHeaders({ baseUrl: deps.baseUrl ?? '', oidcIssuer: deps.oidcIssuer }), cors(http.corsOrigins), requestTargetGuard());
+  app.use(securityHeaders({ baseUrl: deps.baseUrl, oidcIssuer: deps.oidcIssuer }), cors(http.corsOrigins), requestTargetGuard());
   app.get('/healthz', async (_req, res) => {
     const health = await checkHealth(deps);
     res.status(health.status === 'ok' ? 200 : 503).json(health);
@@ -173,7 +173,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       name: 'gdcat',
       type: { group: 'org.ga4gh', artifact: 'service-registry', version: '1.0.0' },
       description: 'National genomics data catalogue: datasets, consent scopes (DUO), access routes and health-economic evidence.',
-      organization: { name: 'gdcat', url: deps.baseUrl ?? 'http://localhost:4000' },
+      organization: { name: 'gdcat', url: deps.baseUrl },
       version: deps.version,
       environment: process.env.NODE_ENV ?? 'production',
     });
@@ -203,6 +203,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
           loaders: createLoaders(em, policy),
           search: deps.search,
           settings: { smallCountThreshold: deps.smallCountThreshold },
+          baseUrl: deps.baseUrl,
           acceptedLanguages: acceptedLanguages(req.headers['accept-language']),
           afterWrite: () => deps.indexer.notify(),
         };

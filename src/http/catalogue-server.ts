@@ -119,7 +119,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     routers: [dcatRouter({ orm, baseUrl: config.baseUrl, sendPage: web.sendPage }), web.router],
     log,
   });
-  const harvests = config.harvest?.scheduler ? new HarvestScheduler(orm, config.harvest, log) : null;
+  const harvests = config.harvest?.scheduler ? new HarvestScheduler(orm, { ...config.harvest, baseUrl: config.baseUrl }, log) : null;
   harvests?.start();
   const server = await listen(app, config.port, config.host, http);
   const address = server.address();

@@ -7,6 +7,7 @@ import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './rec
 import { duplicateIdentifier, executeBound, insertNewEntities, type NewEntityInsert, takeNewEntities } from './record-inserts.js';
 import { findReadable, References, rememberReference } from './references.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
+import { CatalogueIris } from '../dcat/iris.js';
 
 /** What a record type adds to the shared create/update/publish/withdraw flow. */
 export interface RecordRules<E extends CatalogueRecord, I, P> {
@@ -59,6 +60,11 @@ export interface RecordOrigin {
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
 export interface RecordServiceOptions {
+  /**
+   * The catalogue's public base URL (PUBLIC_BASE_URL): a new record's identifier may not be an IRI under it, which
+   * the catalogue mints for its own records (CatalogueIris). Writers from outside (GraphQL, import, harvest) give it.
+   */
+  baseUrl?: string;
   /** Bulk writers flush in batches themselves instead of after every record. */
   deferFlush?: boolean;
 }
@@ -151,9 +157,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   }
 
   private async createFrom(input: I, origin: RecordOrigin): Promise<E> {
-    const problems = new Problems();
-    const record = await this.rules.build(this.em, input, problems, this.refs, origin);
-    problems.throwIfAny();
+    const record = await this.build(input, origin);
     this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
     await this.applyOrigin(record, origin);
     this.em.persist(record);
@@ -220,9 +224,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
    */
   async create(input: I): Promise<E> {
     this.policy.assertSignedIn();
-    const problems = new Problems();
-    const record = await this.rules.build(this.em, input, problems, this.refs);
-    problems.throwIfAny();
+    const record = await this.build(input);
     this.policy.assertCanWrite(record.ownerOrganisationId, this.rules.ownerField?.(input) ?? 'input.ownerOrganisation');
     this.em.persist(record);
     audit(this.em, this.policy, `create${this.name}`, record, null, newRecordSnapshot(record, this.partsOf(record)));
@@ -288,6 +290,18 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     await this.rules.afterChange?.(this.em, record);
     this.em.remove(record);
     await this.em.flush();
+    return record;
+  }
+
+  /** A new record from its input (RecordRules.build), with the rules every new record's identifier follows. */
+  private async build(input: I, origin?: RecordOrigin): Promise<E> {
+    const problems = new Problems();
+    const record = await this.rules.build(this.em, input, problems, this.refs, origin);
+    // Another record's IRI, taken as this one's identifier, would merge the two in the DCAT feed.
+    if (this.options.baseUrl && new CatalogueIris(this.options.baseUrl).isOwn(record.identifier)) {
+      problems.add('input.identifier', `"${record.identifier}" lies under this catalogue's own address (${this.options.baseUrl}), where it names its records; give the record's own identifier`);
+    }
+    problems.throwIfAny();
     return record;
   }
 

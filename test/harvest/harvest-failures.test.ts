@@ -200,6 +200,17 @@ describe('records the source describes', () => {
     expect((await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'urn:example:gms-catalogue:dataset:rd-wgs-gmck' })).provenanceSource).not.toBe('HARVESTED');
   });
 
+  it("refuses a dataset whose identifier lies under this catalogue's own address, and writes the others", async () => {
+    const impostor = `http://gdcat.test/dcat/datasets/${encodeURIComponent('urn:example:gms-catalogue:dataset:rd-trio-skane')}`;
+    routes.set('/impostor', turtle(page([impostor, 'beside-impostor'])));
+    const run = await harvest(catalogue.orm.em.fork(), target('/impostor'), { ...OPTIONS, baseUrl: 'http://gdcat.test' });
+    expect(run).toMatchObject({ failed: 1 });
+    expect(run.errors).toEqual([expect.objectContaining({ identifier: impostor, field: 'identifier', code: 'INVALID' })]);
+    const em = catalogue.orm.em.fork();
+    expect(await em.count(Dataset, { identifier: impostor })).toBe(0);
+    expect(await em.count(Dataset, { identifier: 'beside-impostor' })).toBe(1);
+  });
+
   it('never keeps a foreign dataset out for what publishing asks: fills what DCAT-AP mandates from the source, and warns of each gap', async () => {
     const rights = 'http://publications.europa.eu/resource/authority/access-right';
     routes.set('/gaps.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .

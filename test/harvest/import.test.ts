@@ -182,6 +182,15 @@ describe('importCatalogue', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it("refuses a record whose identifier lies under the catalogue's own address, naming the field, and writes nothing", async () => {
+    const before = await datasetCount();
+    const impostor = newDataset(`http://gdcat.test/dcat/datasets/${encodeURIComponent(TRIO)}`, 'Stockholm impostor');
+    const { report } = await importAs(stockholm, { records: [newDataset('urn:test:import:beside-impostor'), impostor] });
+    expect(report).toMatchObject({ committed: false, failed: 1 });
+    expect(report.problems).toEqual([expect.objectContaining({ row: 2, field: 'identifier', code: 'INVALID' })]);
+    expect(await datasetCount()).toBe(before);
+  });
+
   it('lets a data manager import only for their own organisation', async () => {
     const document = { records: [newDataset('urn:test:import:mine'), { ...datasetOf(example, TRIO), title: 'Taken over' }] };
     const { report } = await importAs(stockholm, document);

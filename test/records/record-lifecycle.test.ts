@@ -5,6 +5,9 @@ import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js'
 
 const UPPSALA = 'urn:example:gms-catalogue:org:region-uppsala';
 const CATALOGUE_PUBLISHER = 'urn:example:gms-catalogue:org:gms';
+const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+/** Where the test catalogue mints its IRIs (test/support/catalogue.ts). */
+const BASE_URL = 'http://gdcat.test';
 
 /** One record type's lifecycle mutations, exercised the same way for every type. */
 const TYPES = [
@@ -157,6 +160,27 @@ describe('shared lifecycle for studies, access bodies and health-economic evalua
     } finally {
       await em.nativeUpdate(Catalogue, {}, { publisher: publisherBefore!.id });
     }
+  });
+
+  it("refuses an identifier under the catalogue's own address, where it names its records, for every kind", async () => {
+    const stockholm = await catalogue.token('data_manager', [STOCKHOLM]);
+    const skaneDataset = `${BASE_URL}/dcat/datasets/${encodeURIComponent('urn:example:gms-catalogue:dataset:rd-trio-skane')}`;
+    const skaneBody = `${BASE_URL}/dcat/access-bodies/${encodeURIComponent('urn:example:gms-catalogue:dab:skane')}`;
+    const create = (type: string, input: object) =>
+      catalogue.gql(`mutation($input: ${type}Input!) { create${type}(input: $input) { userErrors { field code message } } }`, { input }, stockholm);
+    const dataset = { title: 'Stockholm impostor', publisher: STOCKHOLM };
+    const refused = { field: 'input.identifier', code: 'INVALID', message: expect.stringContaining("lies under this catalogue's own address") };
+    for (const identifier of [skaneDataset, `HTTP://GDCAT.TEST/dcat/datasets/x`, `${BASE_URL}/fdp`]) {
+      expect((await create('Dataset', { ...dataset, identifier })).data!.createDataset.userErrors).toEqual([refused]);
+    }
+    const body = { identifier: skaneBody, name: 'Impostor body', kind: 'BIOBANK', operatedBy: STOCKHOLM };
+    expect((await create('DataAccessBody', body)).data!.createDataAccessBody.userErrors).toEqual([refused]);
+    const count = await catalogue.orm.em.getConnection().execute<{ n: string }[]>("select (select count(*) from dataset where title = 'Stockholm impostor') + (select count(*) from data_access_body where name = 'Impostor body') as n");
+    expect(Number(count[0].n)).toBe(0);
+
+    // An IRI of the record's own, elsewhere, stays its IRI.
+    const own = await create('Dataset', { ...dataset, identifier: 'https://stockholm.example.org/datasets/epilepsy-wgs' });
+    expect(own.data!.createDataset.userErrors).toEqual([]);
   });
 
   it('limits query depth', async () => {

@@ -69,6 +69,7 @@ export async function startTestCatalogue(
     verifyToken: await createTokenVerifier(auth),
     smallCountThreshold: options.smallCountThreshold ?? 5,
     version: 'test',
+    baseUrl: 'http://gdcat.test',
     // The DCAT router is swapped for one with the real base URL once the port is known (ownBaseUrl).
     routers: [express.Router().use((req, res, next) => dcat(req, res, next))],
     log: (line) => console.error(line),

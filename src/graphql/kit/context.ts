@@ -18,6 +18,8 @@ export interface RequestContext {
   loaders: Loaders;
   search: SearchEngine;
   settings: SearchSettings;
+  /** The catalogue's public base URL (PUBLIC_BASE_URL). */
+  baseUrl: string;
   /** Content languages the request's Accept-Language asks for, most wanted first (core/languages.ts). */
   acceptedLanguages?: readonly string[];
   /** Called after a committed write so the indexer picks it up at once. */

@@ -36,7 +36,7 @@ export function lifecycleResolver<E extends CatalogueRecord, I extends object, P
 
   // The record service writes every change before it returns (records/record-service.ts).
   const write = <T>(ctx: RequestContext, work: (records: RecordService<E, I, P>) => Promise<T>) =>
-    runMutation(ctx, (em) => work(new RecordService(em, ctx.policy, options.rules)), { writesItsChanges: true });
+    runMutation(ctx, (em) => work(new RecordService(em, ctx.policy, options.rules, { baseUrl: ctx.baseUrl })), { writesItsChanges: true });
   const payload = async (work: Promise<{ result: E | null; userErrors: UserError[] }>): Promise<PayloadType> => {
     const outcome = await work;
     return { record: outcome.result, userErrors: outcome.userErrors };
