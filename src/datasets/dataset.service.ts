@@ -263,7 +263,7 @@ async function applyDistributions(em: EntityManager, dataset: Dataset, inputs: D
   });
   const distributions = inputs.map((input, index) => {
     const field = `input.distributions[${index}]`;
-    if (input.byteSize != null && !/^\d+$/.test(input.byteSize)) problems.add(`${field}.byteSize`, 'must be a whole number of bytes');
+    checkByteSize(problems, `${field}.byteSize`, input.byteSize);
     const kept = input.id ? named[index] : claim([...unclaimed].find((distribution) => distribution.title === input.title.trim()));
     return Object.assign(kept ?? new Distribution(), {
       dataset,
@@ -281,6 +281,14 @@ async function applyDistributions(em: EntityManager, dataset: Dataset, inputs: D
     });
   });
   dataset.distributions.set(distributions);
+}
+
+/** Largest size the database's bigint column holds. */
+const MAX_BYTE_SIZE = 2n ** 63n - 1n;
+
+function checkByteSize(problems: Problems, field: string, value: string | null | undefined): void {
+  if (value == null) return;
+  if (!/^\d+$/.test(value) || BigInt(value) > MAX_BYTE_SIZE) problems.add(field, `must be a whole number of bytes from 0 to ${MAX_BYTE_SIZE}`);
 }
 
 /** The dataset's consent scope as given, or null when the input had problems. */

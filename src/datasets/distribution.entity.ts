@@ -1,7 +1,7 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import type { Rel } from '@mikro-orm/core';
+import { BigIntType, type Rel } from '@mikro-orm/core';
 import { Dataset } from './dataset.entity.js';
 
 @ObjectType('DistributionFormat')
@@ -45,8 +45,9 @@ export class Distribution {
   @Property({ type: 'text', nullable: true })
   mediaType?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Size in bytes (as a string: it may exceed 2^53).' })
-  @Property({ type: 'bigint', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Size in bytes (as a string: it may exceed 2^53), at most 2^63-1.' })
+  // Read back as a string: the ORM's default for bigint is a JS BigInt, which neither GraphQL nor JSON can write.
+  @Property({ type: new BigIntType('string'), nullable: true })
   byteSize?: string | null;
 
   @Field(() => String, { nullable: true })

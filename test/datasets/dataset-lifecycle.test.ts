@@ -188,6 +188,33 @@ describe('dataset lifecycle over GraphQL', () => {
     expect(await stored()).toMatchObject({ version: before.version + 1, status: 'PUBLISHED' });
   });
 
+  it('keeps a byte size up to 2^63-1 exactly, through every later edit, its history and its DCAT, and refuses a larger one', async () => {
+    const created = await catalogue.gql(CREATE, { input: validInput('urn:test:byte-size') }, stockholmManager);
+    const id = created.data?.createDataset.dataset.id;
+    const distributions = (byteSize: string) => ({ distributions: [{ title: 'CRAM', accessUrl: 'https://example.org/apply', byteSize }] });
+    const tooLarge = await catalogue.gql(UPDATE, { id, v: 1, input: distributions('9223372036854775808') }, stockholmManager);
+    expect(tooLarge.errors).toBeUndefined();
+    expect(tooLarge.data?.updateDataset.userErrors).toEqual([
+      { field: 'input.distributions[0].byteSize', message: 'must be a whole number of bytes from 0 to 9223372036854775807', code: 'INVALID' },
+    ]);
+    const largest = await catalogue.gql(UPDATE, { id, v: 1, input: distributions('9223372036854775807') }, stockholmManager);
+    expect(largest.data?.updateDataset.userErrors).toEqual([]);
+    const titleOnly = await catalogue.gql(UPDATE, { id, v: 2, input: { title: 'A very large dataset' } }, stockholmManager);
+    expect(titleOnly.errors).toBeUndefined();
+    expect(titleOnly.data?.updateDataset.userErrors).toEqual([]);
+    expect((await catalogue.gql(PUBLISH, { id }, stockholmManager)).data?.publishDataset.userErrors).toEqual([]);
+    const read = await catalogue.gql(
+      'query($id: ID!) { dataset(id: $id) { distributions { byteSize } history { changes { field after } } } }',
+      { id },
+      stockholmManager,
+    );
+    expect(read.errors).toBeUndefined();
+    expect(read.data?.dataset.distributions).toEqual([{ byteSize: '9223372036854775807' }]);
+    expect(JSON.stringify(read.data?.dataset.history)).toContain('9223372036854775807');
+    const rdf = await (await fetch(`${catalogue.url}/dcat/datasets/${encodeURIComponent('urn:test:byte-size')}`, { headers: { accept: 'application/n-triples' } })).text();
+    expect(rdf).toContain('"9223372036854775807"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>');
+  });
+
   it('lets an admin edit any organisation’s dataset', async () => {
     const admin = await catalogue.token('admin');
     const { data } = await catalogue.gql(UPDATE, { id: 'urn:example:gms-catalogue:dataset:rd-trio-skane', v: 1, input: { keywords: ['trio'] } }, admin);

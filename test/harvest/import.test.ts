@@ -216,6 +216,25 @@ describe('importCatalogue', () => {
     expect(data?.dataset.version).toBeGreaterThan(handVersion);
   });
 
+  it('refuses a byte size the database cannot hold on the dry run and the real one, and keeps the largest it can', async () => {
+    const sized = (id: string, byteSize: string) => {
+      const dataset = newDataset(id);
+      return { ...dataset, distributions: [{ ...dataset.distributions[0], byteSize }] };
+    };
+    const document = { records: [sized('urn:test:import:huge', '99999999999999999999'), sized('urn:test:import:largest', '9223372036854775807')] };
+    for (const dryRun of [true, false]) {
+      const { report } = await importAs(stockholm, document, { dryRun });
+      expect(report).toMatchObject({ committed: false, failed: 1 });
+      expect(report.problems).toEqual([
+        expect.objectContaining({ row: 1, field: 'distributions[0].byteSize', message: 'must be a whole number of bytes from 0 to 9223372036854775807' }),
+      ]);
+    }
+    const { report } = await importAs(stockholm, { records: [document.records[1]] });
+    expect(report).toMatchObject({ committed: true, created: 1 });
+    const { data } = await catalogue.gql('{ dataset(id: "urn:test:import:largest") { distributions { byteSize } } }');
+    expect(data?.dataset.distributions).toEqual([{ byteSize: '9223372036854775807' }]);
+  });
+
   it('refuses anonymous callers and malformed documents with a userError', async () => {
     expect((await importAs(undefined, example)).userErrors).toEqual([expect.objectContaining({ code: 'UNAUTHENTICATED' })]);
     expect((await importAs(admin, [1, 2])).userErrors).toEqual([expect.objectContaining({ field: 'input', code: 'INVALID' })]);
