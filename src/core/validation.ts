@@ -109,9 +109,9 @@ const TEXT_KIND_OF_FIELD: Record<string, TextKind> = Object.fromEntries(
 
 
 /**
- * Every text in `value` (at any depth) that holds a NUL character or is longer than its kind allows, the
- * kind taken from the name of the field holding it (`unlisted` for names not in the table). One rule for
- * every way records come in: GraphQL arguments and imported files.
+ * Every text in `value` (at any depth) that the database cannot store (unstorableText) or that is longer than
+ * its kind allows, the kind taken from the name of the field holding it (`unlisted` for names not in the
+ * table). One rule for every way records come in: GraphQL arguments, imported files and harvests.
  */
 export function textProblems(value: unknown, path: string, unlisted: TextKind, name = path): Problem[] {
   const problems: Problem[] = [];
@@ -126,7 +126,8 @@ export function textProblems(value: unknown, path: string, unlisted: TextKind, n
 function collectTextProblems(value: unknown, path: string[], unlisted: TextKind, name: string, problems: Problem[]): void {
   if (typeof value === 'string') {
     const limit = TEXT_LIMITS[TEXT_KIND_OF_FIELD[name] ?? unlisted];
-    if (hasNulCharacter(value)) problems.push({ field: path.join(''), message: 'contains a NUL character', code: 'INVALID' });
+    const unstorable = unstorableText(value);
+    if (unstorable) problems.push({ field: path.join(''), message: unstorable, code: 'INVALID' });
     else if (value.length > limit) problems.push({ field: path.join(''), message: `is longer than ${limit} characters`, code: 'INVALID' });
   } else if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
@@ -137,8 +138,9 @@ function collectTextProblems(value: unknown, path: string[], unlisted: TextKind,
   } else if (value !== null && typeof value === 'object') {
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
-      if (hasNulCharacter(key)) {
-        problems.push({ field: path.join(''), message: 'has a key with a NUL character', code: 'INVALID' });
+      const unstorable = unstorableText(key);
+      if (unstorable) {
+        problems.push({ field: path.join(''), message: `has a key that ${unstorable}`, code: 'INVALID' });
         continue;
       }
       path.push(path.length > 0 ? `.${key}` : key);
@@ -148,9 +150,14 @@ function collectTextProblems(value: unknown, path: string[], unlisted: TextKind,
   }
 }
 
-/** Text the database cannot store and no field means: refused wherever it appears. */
-export function hasNulCharacter(value: string): boolean {
-  return value.includes('\0');
+/**
+ * Why the database cannot store a text that no field means anything by, or null: PostgreSQL refuses a NUL in
+ * text and json, and a lone UTF-16 surrogate (half of a character, which JSON's \ud800 escape can carry) in json.
+ */
+function unstorableText(value: string): string | null {
+  if (value.includes('\0')) return 'contains a NUL character';
+  if (!value.isWellFormed()) return 'contains a lone UTF-16 surrogate (half of a character)';
+  return null;
 }
 
 /** Largest whole number GraphQL's Int carries (32-bit signed). */

@@ -173,8 +173,8 @@ function isSpreadsheet(value: unknown): boolean {
 
 /**
  * Checks every text in every argument of the operation (inline or from variables, at any depth) before
- * anything runs: no NUL character anywhere, and no text longer than its kind allows (TEXT_LIMITS, by field
- * name). Answers 400 BAD_USER_INPUT naming the argument path, so no service, database or search engine ever
+ * anything runs: no NUL character or lone surrogate anywhere, and no text longer than its kind allows
+ * (TEXT_LIMITS, by field name). Answers 400 BAD_USER_INPUT naming the argument path, so no service, database or search engine ever
  * sees an oversized or unstorable value.
  */
 export function checkArgumentTexts(document: DocumentNode, variables: Record<string, unknown> | undefined): void {

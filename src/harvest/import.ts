@@ -122,7 +122,7 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         | { identifier?: undefined; problems: Located[] }
       );
       const prepareRecord = (record: SourceRecord, input: (data: Json, context: InputContext) => object): Prepared => {
-        // The same text limits as GraphQL arguments: nothing oversized or with a NUL reaches the services.
+        // The same text limits as GraphQL arguments: nothing oversized, with a NUL or a lone surrogate reaches the services.
         const readProblems: Located[] = [...(record.readProblems ?? []).map((p) => ({ ...p, code: 'INVALID' })), ...textProblems(record.data, '', 'freeText')];
         // A problem of the file itself (an unknown sheet, a part without its record) is not a record to check.
         if (Object.keys(record.data).length === 0 && readProblems.length > 0) return { record, readProblems, problems: readProblems };

@@ -360,6 +360,24 @@ describe('records the source describes', () => {
     expect(await harvest(catalogue.orm.em.fork(), target('/german.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });
   });
 
+  it('refuses a dataset whose JSON-LD carries a lone surrogate, naming the field, and writes the rest', async () => {
+    const dataset = (id: string, description: string) => ({
+      '@id': `https://foreign.example/dataset/${id}`, '@type': 'http://www.w3.org/ns/dcat#Dataset',
+      'http://purl.org/dc/terms/identifier': id, 'http://purl.org/dc/terms/title': { '@value': `Dataset ${id}`, '@language': 'en' },
+      'http://purl.org/dc/terms/description': { '@value': description, '@language': 'en' },
+      'http://purl.org/dc/terms/publisher': { '@id': 'https://foreign.example/agency' },
+    });
+    const agency = { '@id': 'https://foreign.example/agency', '@type': 'http://xmlns.com/foaf/0.1/Agent', 'http://xmlns.com/foaf/0.1/name': 'Foreign agency' };
+    const body = JSON.stringify({ '@graph': [agency, dataset('surrogate-bad', 'half \ud800 of a character'), dataset('surrogate-fine', 'Whole characters.')] });
+    routes.set('/surrogate.jsonld', { status: 200, type: 'application/ld+json', body });
+    const run = await harvest(catalogue.orm.em.fork(), target('/surrogate.jsonld'), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'PARTIAL', failed: 1 });
+    expect(run.errors).toEqual([
+      expect.objectContaining({ identifier: 'surrogate-bad', field: 'description', message: 'contains a lone UTF-16 surrogate (half of a character)' }),
+    ]);
+    expect(await catalogue.orm.em.fork().count(Dataset, { identifier: { $in: ['surrogate-bad', 'surrogate-fine'] } })).toBe(1);
+  });
+
   it('walks a FAIR Data Point of before specification 1.1, whose repository links its catalogs with r3d:dataCatalog', async () => {
     const prefixes = `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
       @prefix r3d: <http://www.re3data.org/schema/3-0#> .`;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
 import { catalogueJsonSource } from '../../src/harvest/catalogue-json.js';
 import { importCatalogue } from '../../src/harvest/import.js';
+import { importInputSource } from '../../src/harvest/import-file.js';
 import { systemActor } from '../../src/records/viewer.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
@@ -22,6 +23,7 @@ describe('import: text limits', () => {
           id: 'urn:test:import-limits',
           title: 'Fine',
           description: 'a\u0000b',
+          keywords: ['fine', 'half \ud800 of a character'],
           publisher: 'urn:example:gms-catalogue:org:region-stockholm',
           cohort: { diseases: [{ iri: `MONDO:${'9'.repeat(9_000)}`, label: 'x' }], genomeBuild: { name: 'g'.repeat(40_000) } },
         },
@@ -31,8 +33,20 @@ describe('import: text limits', () => {
     expect(report.committed).toBe(false);
     expect(report.problems.map((p) => [p.sheet, p.row, p.field, p.message])).toEqual([
       ['records', 1, 'description', 'contains a NUL character'],
+      ['records', 1, 'keywords[1]', 'contains a lone UTF-16 surrogate (half of a character)'],
       ['records', 1, 'cohort.diseases[0].iri', 'is longer than 500 characters'],
       ['records', 1, 'cohort.genomeBuild.name', 'is longer than 1000 characters'],
+    ]);
+    expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
+  });
+
+  it('reports a lone surrogate in a spreadsheet cell with its sheet, row and column, and writes nothing', async () => {
+    const before = await catalogue.orm.em.fork().count(Dataset);
+    const sheets = { datasets: 'id,title,publisher\nurn:test:import-limits:csv,bad \udc00 title,urn:example:gms-catalogue:org:region-stockholm\n' };
+    const report = await importCatalogue(catalogue.orm.em.fork(), systemActor('import'), importInputSource({ format: 'csv', sheets }, 'limits', null));
+    expect(report.committed).toBe(false);
+    expect(report.problems.map((p) => [p.sheet, p.row, p.field, p.message])).toEqual([
+      ['datasets', 2, 'title', 'contains a lone UTF-16 surrogate (half of a character)'],
     ]);
     expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
   });

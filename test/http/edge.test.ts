@@ -221,11 +221,17 @@ describe('GraphQL input limits, ids and cost', () => {
     expect(catalogue.queries.filter((sql) => /dataset_search/.test(sql))).toEqual([]);
   });
 
-  it('refuses NUL characters and over-long identifiers, titles and free text anywhere in the arguments', async () => {
+  it('refuses NUL characters, lone surrogates and over-long identifiers, titles and free text anywhere in the arguments', async () => {
     const cases: [string, Record<string, unknown>, string][] = [
       ['query($id: ID!) { dataset(id: $id) { id } }', { id: 'a\u0000b' }, 'id: contains a NUL character'],
       ['query($id: ID!) { dataset(id: $id) { id } }', { id: 'x'.repeat(3_000) }, 'id: is longer than 500 characters'],
       ['{ organisations(first: 1, after: "x\\u0000") { totalCount } }', {}, 'after: contains a NUL character'],
+      [
+        'mutation($t: String!) { createDataset(input: { title: $t, publisher: "urn:example:gms-catalogue:org:region-stockholm" }) { userErrors { field } } }',
+        { t: 'bad \ud800 title' },
+        'input.title: contains a lone UTF-16 surrogate (half of a character)',
+      ],
+      ['query($id: ID!) { dataset(id: $id) { id } }', { id: 'a\udc00' }, 'id: contains a lone UTF-16 surrogate (half of a character)'],
       [
         'mutation($input: DatasetInput!) { createDataset(input: $input) { userErrors { field } } }',
         { input: { title: 't'.repeat(1_001), description: 'd'.repeat(20_001), publisher: STOCKHOLM, cohort: { genomeBuild: { name: 'g'.repeat(40_000) } } } },
