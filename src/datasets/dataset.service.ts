@@ -379,12 +379,19 @@ function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescri
   }
   if (cohort.maxTypicalAge != null && cohort.maxTypicalAge > 130) problems.add(`${field}.maxTypicalAge`, 'is not a human age in years');
   const sex = cohort.sexDistribution;
+  for (const key of ['female', 'male', 'otherOrUnknown'] as const) checkCount(problems, `${field}.sexDistribution.${key}`, sex?.[key]);
   const individuals = cohort.numberOfUniqueIndividuals;
   if (sex && individuals != null) {
     const total = (sex.female ?? 0) + (sex.male ?? 0) + (sex.otherOrUnknown ?? 0);
     if (total > individuals) problems.add(`${field}.sexDistribution`, `adds up to ${total}, more than the ${individuals} individuals`);
   }
-  if (cohort.sequencing && cohort.sequencing.assays.length === 0) problems.add(`${field}.sequencing.assays`, 'name at least one assay', 'REQUIRED');
+  const sequencing = cohort.sequencing;
+  if (sequencing && sequencing.assays.length === 0) problems.add(`${field}.sequencing.assays`, 'name at least one assay', 'REQUIRED');
+  const coverage = sequencing?.meanCoverage;
+  if (coverage != null && !(typeof coverage === 'number' && Number.isFinite(coverage) && coverage > 0)) {
+    problems.add(`${field}.sequencing.meanCoverage`, 'must be a positive number (the mean depth, 30 for 30x)');
+  }
+  checkCount(problems, `${field}.sequencing.readLength`, sequencing?.readLength);
   (cohort.diseases ?? []).forEach((disease, i) => {
     const reason = unregistrableDiseaseReason(disease.iri);
     if (reason) problems.add(`${field}.diseases[${i}].iri`, reason, 'NOT_FOUND');

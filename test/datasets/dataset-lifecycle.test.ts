@@ -215,6 +215,23 @@ describe('dataset lifecycle over GraphQL', () => {
     expect(rdf).toContain('"9223372036854775807"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>');
   });
 
+  it('refuses negative sex counts, coverage and read length in the cohort, naming each field', async () => {
+    const created = await catalogue.gql(CREATE, { input: validInput('urn:test:negative-cohort') }, stockholmManager);
+    const cohort = {
+      numberOfUniqueIndividuals: 10,
+      sexDistribution: { female: -50, male: 60, otherOrUnknown: -1 },
+      sequencing: { assays: ['WGS'], meanCoverage: -3, readLength: -1 },
+    };
+    const { data } = await catalogue.gql(UPDATE, { id: created.data?.createDataset.dataset.id, v: 1, input: { cohort } }, stockholmManager);
+    expect(data?.updateDataset.dataset).toBeNull();
+    expect(data?.updateDataset.userErrors.map((e: { field: string }) => e.field)).toEqual([
+      'input.cohort.sexDistribution.female',
+      'input.cohort.sexDistribution.otherOrUnknown',
+      'input.cohort.sequencing.meanCoverage',
+      'input.cohort.sequencing.readLength',
+    ]);
+  });
+
   it('lets an admin edit any organisation’s dataset', async () => {
     const admin = await catalogue.token('admin');
     const { data } = await catalogue.gql(UPDATE, { id: 'urn:example:gms-catalogue:dataset:rd-trio-skane', v: 1, input: { keywords: ['trio'] } }, admin);

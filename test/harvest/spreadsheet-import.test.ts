@@ -228,6 +228,20 @@ describe('spreadsheet problems', () => {
     expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
   });
 
+  it('refuses negative sex counts, coverage and read length of a CSV cohort, naming the row and column', async () => {
+    const sheets = newDatasets(['urn:test:sheet:negative'], ({ datasets }) => {
+      datasets[0].push('cohort.numberOfUniqueIndividuals', 'cohort.sexDistribution.female', 'cohort.sexDistribution.male', 'cohort.sequencing.assay', 'cohort.sequencing.meanCoverage', 'cohort.sequencing.readLength');
+      datasets[1].push(10, -50, 60, 'WGS', -3, -1);
+    });
+    const csv = Object.fromEntries(Object.entries(sheets).map(([name, rows]) => [name, rows.map((values) => values.map((value) => JSON.stringify(String(value))).join(',')).join('\n')]));
+    const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: csv }, { dryRun: true });
+    expect(report.problems.map((p: { sheet: string; row: number; field: string }) => `${p.sheet} ${p.row} ${p.field}`)).toEqual([
+      'datasets 2 cohort.sexDistribution.female',
+      'datasets 2 cohort.sequencing.meanCoverage',
+      'datasets 2 cohort.sequencing.readLength',
+    ]);
+  });
+
   it('one bad row writes nothing (all or nothing); the corrected file imports, and again changes nothing', async () => {
     const before = await catalogue.orm.em.fork().count(Dataset);
     const ids = ['urn:test:sheet:all-1', 'urn:test:sheet:all-2', 'urn:test:sheet:all-3'];

@@ -15,3 +15,22 @@ export const inEachLanguage = (values: LocalizedValue<string>[]): RDF.Literal[] 
 export function count(value: number | null | undefined): RDF.Literal | null {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? literal(String(value), xsd('nonNegativeInteger')) : null;
 }
+
+/**
+ * A finite number as xsd:decimal, whose lexical form has no exponent (String(1e21) is "1e+21"); null for
+ * anything else.
+ */
+export function decimal(value: number | null | undefined): RDF.Literal | null {
+  return typeof value === 'number' && Number.isFinite(value) ? literal(decimalDigits(value), xsd('decimal')) : null;
+}
+
+/** The digits JavaScript writes for a number, with any exponent written out as zeros. */
+function decimalDigits(value: number): string {
+  const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(String(value));
+  if (!match) return String(value);
+  const [, sign, first, rest = '', exponentText] = match;
+  const digits = first + rest;
+  const exponent = Number(exponentText);
+  // JavaScript uses an exponent from 1e21 up (past every digit it keeps) and below 1e-6.
+  return exponent > 0 ? sign + digits.padEnd(exponent + 1, '0') : `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+}

@@ -7,7 +7,7 @@ import type { CohortDescriptor } from '../../../datasets/cohort.js';
 import type { Dataset } from '../../../datasets/dataset.entity.js';
 import { webIri } from '../../iris.js';
 import { dct, ext, rdf, xsd } from '../../namespaces.js';
-import { count } from '../../rdf/literals.js';
+import { count, decimal } from '../../rdf/literals.js';
 import { literal, namedNode } from '../../rdf/terms.js';
 import { codedTerm, euLanguage } from '../../vocabularies.js';
 import type { CatalogueDescriber } from '../describer.js';
@@ -83,9 +83,8 @@ function describeCohort(cohort: CohortDescriptor, add: Add): void {
     for (const assay of sequencing.assays) add(ext('assay'), literal(assay));
     if (sequencing.panelName) add(ext('panelName'), literal(sequencing.panelName));
     if (sequencing.platform) add(ext('sequencingPlatform'), literal(sequencing.platform));
-    if (typeof sequencing.meanCoverage === 'number' && Number.isFinite(sequencing.meanCoverage)) {
-      add(ext('meanCoverage'), literal(String(sequencing.meanCoverage), xsd('decimal')));
-    }
+    const meanCoverage = decimal(sequencing.meanCoverage);
+    if (meanCoverage) add(ext('meanCoverage'), meanCoverage);
     const readLength = count(sequencing.readLength);
     if (readLength) add(ext('readLength'), readLength);
   }
