@@ -184,9 +184,6 @@ export const healthEconomicEvaluationRules: RecordRules<HealthEconomicEvaluation
     if (!input.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
     if (!input.evaluationType) problems.add('input.evaluationType', 'is required', 'REQUIRED');
     if (!input.currency) problems.add('input.currency', 'is required: every monetary figure needs its currency (CHEERS 15)', 'REQUIRED');
-    if (input.priceYear == null && !input.priceYearNote?.trim()) {
-      problems.add('input.priceYear', 'is required (CHEERS 15); if the source does not report it, say so in priceYearNote', 'REQUIRED');
-    }
     const owner = await refs.claim(Organisation, input.ownerOrganisation, 'input.ownerOrganisation', problems);
     const evaluation = Object.assign(new HealthEconomicEvaluation(), {
       identifier: input.identifier?.trim() || `urn:gdcat:health-economic-evaluation:${randomUUID()}`,
@@ -227,7 +224,7 @@ export const healthEconomicEvaluationRules: RecordRules<HealthEconomicEvaluation
       else evaluation.currency = checkCurrency(problems, 'input.currency', patch.currency) ?? evaluation.currency;
     }
     if (patch.priceYear !== undefined) {
-      if (patch.priceYear != null && (patch.priceYear < 1950 || patch.priceYear > 2100)) problems.add('input.priceYear', 'is not a plausible price year');
+      checkPriceYear(problems, 'input.priceYear', patch.priceYear);
       evaluation.priceYear = patch.priceYear;
     }
     if (patch.priceYearNote !== undefined) evaluation.priceYearNote = patch.priceYearNote?.trim() || null;
@@ -256,6 +253,10 @@ export const healthEconomicEvaluationRules: RecordRules<HealthEconomicEvaluation
   },
 };
 
+function checkPriceYear(problems: Problems, field: string, year: number | null | undefined): void {
+  if (year != null && (year < 1950 || year > 2100)) problems.add(field, 'is not a plausible price year (1950 to 2100)');
+}
+
 function setResults(em: EntityManager, evaluation: HealthEconomicEvaluation, inputs: HealthEconomicResultInput[], problems: Problems): void {
   const results = inputs.map((input, position) => {
     const field = `input.results[${position}]`;
@@ -270,6 +271,7 @@ function setResults(em: EntityManager, evaluation: HealthEconomicEvaluation, inp
     if (input.currency && unitCurrency && input.currency !== unitCurrency) {
       problems.add(`${field}.currency`, `${input.currency} contradicts the unit ${input.unit}`);
     }
+    checkPriceYear(problems, `${field}.priceYear`, input.priceYear);
     const priceYear = currency ? (input.priceYear ?? evaluation.priceYear ?? null) : null;
     if (input.ci95Low != null && input.ci95High != null && input.ci95Low > input.ci95High) {
       problems.add(`${field}.ci95Low`, 'is above ci95High');

@@ -94,24 +94,29 @@ describe('shared lifecycle for studies, access bodies and health-economic evalua
     expect(own.data!.updateOrganisation).toEqual({ organisation: { contactEmail: 'gms@uppsala.example.org' }, userErrors: [] });
   });
 
-  it('requires currency and price year for money, naming the field', async () => {
-    const input = {
-      title: 'Cost per diagnosis',
-      evaluationType: 'COST_ANALYSIS',
-      ownerOrganisation: UPPSALA,
-      currency: 'kronor',
-      results: [{ measure: 'COST_PER_DIAGNOSIS', value: 52000, unit: 'SEK', currency: 'EUR' }, { measure: 'DIAGNOSTIC_YIELD' }],
-    };
+  /** A cost analysis by Uppsala with the given fields, as createHealthEconomicEvaluation answers it. */
+  const createCostAnalysis = async (fields: object) => {
+    const input = { title: 'Cost per diagnosis', evaluationType: 'COST_ANALYSIS', ownerOrganisation: UPPSALA, ...fields };
     const { data } = await catalogue.gql(
       'mutation($input: HealthEconomicEvaluationInput!) { createHealthEconomicEvaluation(input: $input) { healthEconomicEvaluation { id } userErrors { field code message } } }',
       { input },
       manager,
     );
-    const errors = data!.createHealthEconomicEvaluation.userErrors;
-    expect(data!.createHealthEconomicEvaluation.healthEconomicEvaluation).toBeNull();
-    expect(errors.map((e: { field: string }) => e.field)).toEqual(
-      expect.arrayContaining(['input.priceYear', 'input.currency', 'input.results[0].currency', 'input.results[1].value']),
-    );
+    return data!.createHealthEconomicEvaluation;
+  };
+
+  it('refuses an implausible price year of a result as of the evaluation', async () => {
+    const { userErrors } = await createCostAnalysis({ currency: 'SEK', priceYear: 2024, results: [{ measure: 'COST_PER_DIAGNOSIS', value: 52000, unit: 'SEK', priceYear: 20240 }] });
+    expect(userErrors).toEqual([{ field: 'input.results[0].priceYear', code: 'INVALID', message: 'is not a plausible price year (1950 to 2100)' }]);
+  });
+
+  it('requires currency and price year for money, naming the field', async () => {
+    const created = await createCostAnalysis({
+      currency: 'kronor',
+      results: [{ measure: 'COST_PER_DIAGNOSIS', value: 52000, unit: 'SEK', currency: 'EUR' }, { measure: 'DIAGNOSTIC_YIELD' }],
+    });
+    expect(created.healthEconomicEvaluation).toBeNull();
+    expect(created.userErrors.map((e: { field: string }) => e.field).sort()).toEqual(['input.currency', 'input.priceYear', 'input.results[0].currency', 'input.results[1].value']);
     const count = await catalogue.orm.em.getConnection().execute<{ n: string }[]>("select count(*) as n from health_economic_evaluation where title = 'Cost per diagnosis'");
     expect(Number(count[0].n)).toBe(0);
   });
