@@ -96,10 +96,10 @@ export class HealthEconomicEvaluationPatch {
   @Field(() => String, { nullable: true, description: 'ISO 8601 duration (P2Y) or LIFETIME.' })
   timeHorizon?: string | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'CHEERS 10: percent per year, 0 to 100 (3 for 3 %).' })
   discountRateCosts?: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'CHEERS 10: percent per year, 0 to 100 (3 for 3 %).' })
   discountRateOutcomes?: number | null;
 
   @Field(() => [String], { nullable: true })
@@ -216,6 +216,8 @@ export const healthEconomicEvaluationRules: RecordRules<HealthEconomicEvaluation
       const rate = patch[key];
       if (rate === undefined) continue;
       if (rate != null && (rate < 0 || rate > 100)) problems.add(`input.${key}`, 'is a percentage per year between 0 and 100');
+      // No guideline discounts by a tenth of a percent or less; such a rate is a fraction meant as 3 % (0.03).
+      else if (rate != null && rate > 0 && rate <= 0.1) problems.add(`input.${key}`, `is a percentage per year: write 3 for 3 % (${rate} looks like a fraction)`);
       evaluation[key] = rate;
     }
     if (patch.outcomeMeasures != null) evaluation.outcomeMeasures = patch.outcomeMeasures;

@@ -110,6 +110,13 @@ describe('shared lifecycle for studies, access bodies and health-economic evalua
     expect(userErrors).toEqual([{ field: 'input.results[0].priceYear', code: 'INVALID', message: 'is not a plausible price year (1950 to 2100)' }]);
   });
 
+  it('takes discount rates in percent per year and refuses one that looks like a fraction', async () => {
+    const { userErrors } = await createCostAnalysis({ currency: 'SEK', priceYear: 2024, discountRateCosts: 0.03, discountRateOutcomes: 1.5 });
+    expect(userErrors).toEqual([{ field: 'input.discountRateCosts', code: 'INVALID', message: 'is a percentage per year: write 3 for 3 % (0.03 looks like a fraction)' }]);
+    const percent = await createCostAnalysis({ title: 'Cost per diagnosis, discounted', currency: 'SEK', priceYear: 2024, discountRateCosts: 3, discountRateOutcomes: 0 });
+    expect(percent.userErrors).toEqual([]);
+  });
+
   it('requires currency and price year for money, naming the field', async () => {
     const created = await createCostAnalysis({
       currency: 'kronor',
