@@ -183,6 +183,7 @@ class SheetReading {
           cells.push(present ? (value instanceof Date ? cellText(value) : value) : null);
           given ||= present;
         }
+        this.checkBeyondHeader(sheet, raw, header.length);
         if (!given) continue;
         const key = cells[keyAt];
         yield { sheet: sheet.name, row: raw.row, key: key == null ? null : String(key).trim(), cells };
@@ -190,6 +191,22 @@ class SheetReading {
     } catch (error) {
       this.cannotRead(error);
     }
+  }
+
+  /**
+   * Values past the header's last column belong to no column: reported, not dropped. In a file separated by
+   * ";" they are most often a list whose ";" was not quoted (keywords alpha;beta;gamma).
+   */
+  private checkBeyondHeader(sheet: Sheet, raw: RawRow, headerLength: number): void {
+    const beyond = raw.cells.slice(headerLength).flatMap((cell, i) => (cell == null || cell === '' ? [] : [{ column: headerLength + i + 1, cell }]));
+    if (beyond.length === 0) return;
+    const values = beyond.map(({ cell }) => JSON.stringify(cellText(cell))).join(', ');
+    const hint = raw.decimalComma ? '; in a file separated by ";", quote a cell whose value holds ";"' : '';
+    this.fileProblem(
+      { file: this.file, sheet: sheet.name, row: raw.row },
+      `column ${beyond[0].column}`,
+      `${values} ${beyond.length === 1 ? 'stands' : 'stand'} past the last column of the header (${headerLength}), under no column${hint}`,
+    );
   }
 
   /** The records of one sheet in row order, each with its parts, a page at a time. */
@@ -397,11 +414,18 @@ function headerOf(
   raw: RawRow,
   fileProblem: (location: SourceLocation, field: string | null, message: string) => void,
 ): (Column | null)[] {
-  const header = raw.cells.map((cell) => {
+  const firstAt = new Map<string, number>();
+  const header = raw.cells.map((cell, at) => {
     const name = cell == null ? '' : String(cell).trim();
     if (!name) return null;
     const column = sheet.columns.find((c) => c.name === name);
     if (!column) fileProblem({ file, sheet: sheet.name, row: raw.row }, name, `unknown column on the ${sheet.name} sheet (the template lists the columns)`);
+    const first = firstAt.get(name);
+    if (first !== undefined) {
+      fileProblem({ file, sheet: sheet.name, row: raw.row }, name, `is in the header twice (columns ${first + 1} and ${at + 1}); a column is given once`);
+      return null;
+    }
+    firstAt.set(name, at);
     return column ?? null;
   });
   const keyColumn = sheet.parent?.column ?? 'id';
@@ -444,7 +468,7 @@ function assemble(file: string, sheet: Sheet, row: SheetRow, parts: SheetRow[], 
   };
 }
 
-/** Per sheet, the position of each of its columns in the file's header (the last, if it names one twice). */
+/** Per sheet, the position of each of its columns in the file's header. */
 type Positions = Map<string, Map<string, number>>;
 
 function cellAt(row: SheetRow, positions: Positions, column: string): Cell | undefined {

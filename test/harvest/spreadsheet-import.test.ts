@@ -242,6 +242,21 @@ describe('spreadsheet problems', () => {
     ]);
   });
 
+  it('reports values past the header and a column named twice, never dropping either silently', async () => {
+    const datasets = [
+      'id;title;publisher;keywords',
+      `urn:test:sheet:extra;Extra cells;${STOCKHOLM};alpha;beta;gamma`,
+      `urn:test:sheet:fine;Fine;${STOCKHOLM};"alpha;beta"`,
+    ].join('\n');
+    const twice = `id,title,title\nurn:test:sheet:twice,First,Second`;
+    const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: { datasets, studies: twice } }, { dryRun: true });
+    expect(report.problems.map((p: { sheet: string; row: number; field: string; message: string }) => [p.sheet, p.row, p.field, p.message])).toEqual(expect.arrayContaining([
+      ['studies', 1, 'title', 'is in the header twice (columns 2 and 3); a column is given once'],
+      ['datasets', 2, 'column 5', '"beta", "gamma" stand past the last column of the header (4), under no column; in a file separated by ";", quote a cell whose value holds ";"'],
+    ]));
+    expect(report.problems.filter((p: { sheet: string; row: number }) => p.sheet === 'datasets' && p.row === 3)).toEqual([]);
+  });
+
   it('one bad row writes nothing (all or nothing); the corrected file imports, and again changes nothing', async () => {
     const before = await catalogue.orm.em.fork().count(Dataset);
     const ids = ['urn:test:sheet:all-1', 'urn:test:sheet:all-2', 'urn:test:sheet:all-3'];
