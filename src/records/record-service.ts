@@ -283,7 +283,8 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     this.policy.assertCanWrite(record.ownerOrganisationId, 'id');
     this.policy.assertCanEditByHand(record, 'id');
     if (record.status !== RecordStatus.DRAFT) {
-      throw UserInputProblem.of('id', `only a draft can be deleted; this record is ${record.status}: withdraw it instead`, 'INVALID_TRANSITION');
+      const instead = record.status === RecordStatus.WITHDRAWN ? 'it stays as withdrawn, so harvesters and links learn that it is gone and why' : 'withdraw it instead';
+      throw UserInputProblem.of('id', `only a draft can be deleted; this record is ${record.status}: ${instead}`, 'INVALID_TRANSITION');
     }
     await this.assertRemovable(record);
     audit(this.em, this.policy, `delete${this.name}`, record, snapshot(record), null);

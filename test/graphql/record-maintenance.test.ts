@@ -51,6 +51,23 @@ describe('deleting a draft', () => {
     expect(other.data?.deleteDataset.userErrors[0].code).toMatch(/NOT_FOUND|FORBIDDEN/);
     expect((await catalogue.gql('query($id: ID!) { dataset(id: $id) { id } }', { id }, admin)).data?.dataset).not.toBeNull();
   });
+
+  it('is refused once withdrawn, saying why it stays rather than to withdraw it', async () => {
+    const withdrawn = await catalogue.gql(
+      'mutation($id: ID!) { withdrawDataset(id: $id, reason: "Superseded") { userErrors { message } } }',
+      { id: 'urn:example:gms-catalogue:dataset:gms560-nsclc-stockholm' },
+      stockholm,
+    );
+    expect(withdrawn.data?.withdrawDataset.userErrors).toEqual([]);
+    const { data } = await catalogue.gql(DELETE, { id: 'urn:example:gms-catalogue:dataset:gms560-nsclc-stockholm' }, stockholm);
+    expect(data?.deleteDataset.userErrors).toEqual([
+      {
+        field: 'id',
+        code: 'INVALID_TRANSITION',
+        message: 'only a draft can be deleted; this record is WITHDRAWN: it stays as withdrawn, so harvesters and links learn that it is gone and why',
+      },
+    ]);
+  });
 });
 
 describe('history', () => {
