@@ -30,7 +30,11 @@ class DatasetSearchArgs {
   @Field(() => DatasetSort, { nullable: true, defaultValue: DatasetSort.RELEVANCE })
   sort?: DatasetSort | null;
 
-  @Field(() => Int, { nullable: true, defaultValue: 20 })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: 20,
+    description: 'Datasets per page. 0 gives the totals and facets alone: hasNextPage then says whether any dataset matches, and endCursor is null (the first page is asked for without after).',
+  })
   first?: number | null;
 
   @Field(() => String, { nullable: true })
