@@ -54,17 +54,22 @@ function discloseCohortSize(count: number | null | undefined, view: IndividualsV
 /**
  * A cohort as the caller may see it. Every count in it is of people or of their data (a sample or a record is a
  * person's), so each is disclosed like a cohort size (discloseCohortSize); ages and the rest are not counts.
+ * Parts rounded one by one can add up to more than the rounded whole (15 + 15 of 30 -> 20 + 20 > 30), which a
+ * cohort may not (a harvesting node refuses it), so such a sex distribution is disclosed as unknown.
  */
 export function discloseCohort(cohort: CohortDescriptor, view: IndividualsView): CohortDescriptor {
   if (view.kind === 'EXACT') return cohort;
   const disclose = (count: number | null | undefined) => discloseCohortSize(count, view);
+  const individuals = disclose(cohort.numberOfUniqueIndividuals);
   const sex = cohort.sexDistribution;
+  const parts = sex ? { female: disclose(sex.female), male: disclose(sex.male), otherOrUnknown: disclose(sex.otherOrUnknown) } : null;
+  const partsTotal = parts ? (parts.female ?? 0) + (parts.male ?? 0) + (parts.otherOrUnknown ?? 0) : 0;
   return {
     ...cohort,
-    numberOfUniqueIndividuals: disclose(cohort.numberOfUniqueIndividuals),
+    numberOfUniqueIndividuals: individuals,
     numberOfRecords: disclose(cohort.numberOfRecords),
     numberOfSamples: disclose(cohort.numberOfSamples),
     numberOfFamilies: disclose(cohort.numberOfFamilies),
-    sexDistribution: sex ? { female: disclose(sex.female), male: disclose(sex.male), otherOrUnknown: disclose(sex.otherOrUnknown) } : null,
+    sexDistribution: individuals !== null && partsTotal > individuals ? null : parts,
   };
 }
