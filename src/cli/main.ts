@@ -125,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
         let bar: Progress | undefined;
         await exportCatalogueTo(databaseUrl, values.out, {
           baseUrl: config.baseUrl,
+          smallCountThreshold: config.smallCountThreshold,
           format,
           onStart: (datasets) => (bar = progress('export', datasets)),
           onProgress: (written) => bar?.update(written),

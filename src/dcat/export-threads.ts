@@ -12,6 +12,8 @@ import type { DatasetRange, ExportPlan } from './catalogue-source.js';
 
 export interface ExportOptions {
   baseUrl: string;
+  /** SMALL_COUNT_THRESHOLD: counts of people are disclosed as to anonymous GraphQL callers. */
+  smallCountThreshold: number;
   format: 'text/turtle' | 'application/n-triples';
   /** Datasets read and written per batch. */
   batchSize?: number;

@@ -43,7 +43,7 @@ export async function exportBatches(orm: Orm, options: ExportSettings, plan?: Ex
     async describe(range) {
       const { records, ...related } = await reader.batch(range);
       const graph = format.graph();
-      const describer = new CatalogueDescriber({ iris, catalogue, ...related }, { graph });
+      const describer = new CatalogueDescriber({ iris, catalogue, ...related, smallCountThreshold: options.smallCountThreshold }, { graph });
       const catalog = describer.catalog();
       const identifiers = records.map(({ dataset }) => dataset.identifier);
       describer.listDatasets(identifiers);

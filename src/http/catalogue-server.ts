@@ -116,7 +116,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     baseUrl: config.baseUrl,
     http,
     oidcIssuer: config.auth.mode === 'oidc' ? config.auth.issuer : undefined,
-    routers: [dcatRouter({ orm, baseUrl: config.baseUrl, sendPage: web.sendPage }), web.router],
+    routers: [dcatRouter({ orm, baseUrl: config.baseUrl, smallCountThreshold: config.smallCountThreshold, sendPage: web.sendPage }), web.router],
     log,
   });
   const harvests = config.harvest?.scheduler ? new HarvestScheduler(orm, { ...config.harvest, baseUrl: config.baseUrl }, log) : null;

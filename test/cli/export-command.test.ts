@@ -34,6 +34,10 @@ describe('gdcat export', () => {
     const written = lines(await readFile(file, 'utf8'));
     expect(written.filter((line) => line.endsWith('<http://www.w3.org/ns/dcat#Dataset> .')).length).toBeGreaterThanOrEqual(15);
     expect(written).toEqual(lines(stdout));
+    // The export threads disclose counts of people as anonymous callers see them (the seed's first cohort: 4437).
+    const individuals = written.filter((line) => line.includes('<http://healthdataportal.eu/ns/health#numberOfUniqueIndividuals>'));
+    expect(individuals.some((line) => line.includes('"4440"'))).toBe(true);
+    expect(individuals.filter((line) => !/ "\d*0"\^\^/.test(line))).toEqual([]);
   }, 180_000);
 
   it('answers an unwritable --out path with one line naming it, not a stack trace', async () => {

@@ -111,7 +111,7 @@ async function describe_(identifier: string): Promise<RDF.Quad[]> {
   });
   const catalogueRecord = await findCatalogue(em);
   const { records, ...related } = await completeRecords(em, [dataset], catalogueRecord);
-  const describer = new CatalogueDescriber({ iris: new CatalogueIris('http://gdcat.test'), catalogue: catalogueRecord!, ...related });
+  const describer = new CatalogueDescriber({ iris: new CatalogueIris('http://gdcat.test'), catalogue: catalogueRecord!, ...related, smallCountThreshold: 5 });
   describer.dataset(records[0]!);
   return describer.quads;
 }

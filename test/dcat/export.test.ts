@@ -3,7 +3,8 @@ import { Store } from 'n3';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCatalogue } from '../../src/dcat/export.js';
-import { hydra, prefixes } from '../../src/dcat/namespaces.js';
+import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { ext, healthdcatap, hydra, prefixes } from '../../src/dcat/namespaces.js';
 import type { RdfFormat } from '../../src/dcat/rdf/formats.js';
 import { isomorphic, parse } from '../../src/dcat/rdf/parse.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
@@ -51,6 +52,7 @@ describe('exportCatalogue', () => {
       const progress: { written: number; chunksSoFar: number }[] = [];
       const result = await exportCatalogue(catalogue.orm, sink, {
         baseUrl: BASE,
+        smallCountThreshold: 5,
         format,
         batchSize: 4,
         onProgress: (written) => progress.push({ written, chunksSoFar: chunks.length }),
@@ -73,17 +75,47 @@ describe('exportCatalogue', () => {
   it('states a record that datasets of one batch share (an evaluation of two datasets) for each of them', async () => {
     // The default batch size puts every dataset in one batch; each shared record is read once for it.
     const { sink, text } = chunkSink();
-    await exportCatalogue(catalogue.orm, sink, { baseUrl: BASE, format: 'application/n-triples' });
+    await exportCatalogue(catalogue.orm, sink, { baseUrl: BASE, smallCountThreshold: 5, format: 'application/n-triples' });
     await new Promise<void>((resolve) => sink.end(resolve));
     const exported = distinct(await parse(text(), 'application/n-triples'));
     expect(isomorphic(exported, pagesCombined)).toBe(true);
+  });
+
+  it('states counts of people as anonymous callers see them: rounded, small ones and inconsistent sex distributions left out', async () => {
+    const SMALL = 'urn:example:gms-catalogue:dataset:rd-cardio-vgr';
+    const EVEN = 'urn:example:gms-catalogue:dataset:pgx-linkoping';
+    const em = catalogue.orm.em.fork();
+    const cohorts = {
+      [SMALL]: { numberOfUniqueIndividuals: 3, numberOfRecords: 3, numberOfSamples: 3, sexDistribution: { female: 2, male: 1, otherOrUnknown: 0 } },
+      // 15 + 15 round to 20 + 20, more than the 30 individuals: the sex distribution is disclosed as unknown.
+      [EVEN]: { numberOfUniqueIndividuals: 30, numberOfRecords: 61, numberOfSamples: 30, sexDistribution: { female: 15, male: 15, otherOrUnknown: 0 } },
+    };
+    for (const [identifier, sizes] of Object.entries(cohorts)) {
+      const dataset = await em.findOneOrFail(Dataset, { identifier });
+      dataset.cohort = { ...dataset.cohort!, ...sizes };
+    }
+    await em.flush();
+
+    const { sink, text } = chunkSink();
+    await exportCatalogue(catalogue.orm, sink, { baseUrl: BASE, smallCountThreshold: 5, format: 'text/turtle' });
+    await new Promise<void>((resolve) => sink.end(resolve));
+    const exported = await parse(text(), 'text/turtle');
+    const predicates = [healthdcatap('numberOfUniqueIndividuals'), healthdcatap('numberOfRecords'), ext('numberOfSamples'), ext('numberOfFemales'), ext('numberOfMales')];
+    const stated = (identifier: string) =>
+      predicates.map((p) => exported.filter((q) => q.subject.value === `${BASE}/dcat/datasets/${encodeURIComponent(identifier)}` && q.predicate.equals(p)).map((q) => q.object.value));
+    expect(stated(SMALL)).toEqual([[], [], [], [], []]);
+    expect(stated(EVEN)).toEqual([['30'], ['60'], ['30'], [], []]);
+    // Every other dataset's counts too (the seed's are exact: 4437 individuals, 41 males...).
+    const counts = exported.filter((q) => predicates.some((p) => q.predicate.equals(p))).map((q) => Number(q.object.value));
+    expect(counts.length).toBeGreaterThan(20);
+    expect(counts.filter((count) => count % 10 !== 0 || count < 5)).toEqual([]);
   });
 
   it('writes a catalogue without datasets as just the catalogue', async () => {
     await catalogue.orm.em.getConnection().execute(`update dataset set status = 'DRAFT'`);
     try {
       const { sink, text } = chunkSink();
-      expect(await exportCatalogue(catalogue.orm, sink, { baseUrl: BASE, format: 'text/turtle' })).toEqual({ datasets: 0 });
+      expect(await exportCatalogue(catalogue.orm, sink, { baseUrl: BASE, smallCountThreshold: 5, format: 'text/turtle' })).toEqual({ datasets: 0 });
       await new Promise<void>((resolve) => sink.end(resolve));
       const quads = await parse(text(), 'text/turtle');
       expect(quads.some((q) => q.object.value === 'http://www.w3.org/ns/dcat#Catalog')).toBe(true);

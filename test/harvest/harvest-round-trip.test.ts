@@ -69,7 +69,7 @@ async function edit(identifier: string, input: Record<string, unknown>) {
 async function exported(catalogue: TestCatalogue): Promise<RDF.Quad[]> {
   const chunks: string[] = [];
   const sink = new Writable({ decodeStrings: false, write: (chunk: string, _encoding, done) => (chunks.push(chunk), done()) });
-  await exportCatalogue(catalogue.orm, sink, { baseUrl: catalogue.url, format: 'text/turtle' });
+  await exportCatalogue(catalogue.orm, sink, { baseUrl: catalogue.url, smallCountThreshold: 5, format: 'text/turtle' });
   return parse(chunks.join(''), 'text/turtle');
 }
 
@@ -128,6 +128,9 @@ describe('a national gdcat harvests a regional gdcat over HTTP', () => {
     expect(run.created).toBeGreaterThan(15);
     // What A let its data managers publish, B's publishing rules find nothing missing in.
     expect(run.warnings).toEqual([]);
+    // A publishes counts of people as its anonymous callers see them, and B keeps what it was given.
+    const { cohort } = await national.orm.em.fork().findOneOrFail(Dataset, { identifier: RD_WGS });
+    expect(cohort).toMatchObject({ numberOfUniqueIndividuals: 4440, numberOfRecords: 4440, numberOfSamples: 4440 });
     await expectBDescribesAsA();
   }, 60_000);
 

@@ -240,7 +240,7 @@ describe.each(engines)('drafts named by published records stay hidden on every r
     for (const format of ['text/turtle', 'application/n-triples'] as const) {
       let text = '';
       const out = new Writable({ write(chunk, _encoding, done) { text += String(chunk); done(); } });
-      await exportCatalogue(catalogue.orm, out, { baseUrl: BASE, format });
+      await exportCatalogue(catalogue.orm, out, { baseUrl: BASE, smallCountThreshold: 5, format });
       expect(text).toContain('Open visibility dataset');
       expectHidden(text, `export as ${format}`);
     }

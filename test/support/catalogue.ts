@@ -60,14 +60,15 @@ export async function startTestCatalogue(
   if (options.seed !== false) await seedExampleCatalogue(orm.em.fork());
   const indexer = new OutboxIndexer(orm, search, { pollIntervalMs: 200, maxBackoffMs: 500 });
   await indexer.drain();
-  let dcat = dcatRouter({ orm, baseUrl: 'http://gdcat.test' });
+  const smallCountThreshold = options.smallCountThreshold ?? 5;
+  let dcat = dcatRouter({ orm, baseUrl: 'http://gdcat.test', smallCountThreshold });
   const auth: AuthConfig = { mode: 'dev', devKeyFile: path.join(await mkdtemp(path.join(tmpdir(), 'gdcat-auth-')), 'key.json') };
   const { app } = await createApp({
     orm,
     search,
     indexer,
     verifyToken: await createTokenVerifier(auth),
-    smallCountThreshold: options.smallCountThreshold ?? 5,
+    smallCountThreshold,
     version: 'test',
     baseUrl: 'http://gdcat.test',
     // The DCAT router is swapped for one with the real base URL once the port is known (ownBaseUrl).
@@ -78,7 +79,7 @@ export async function startTestCatalogue(
   const server: Server = await listen(app, 0, '127.0.0.1', options.http);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  if (options.ownBaseUrl) dcat = dcatRouter({ orm, baseUrl: url });
+  if (options.ownBaseUrl) dcat = dcatRouter({ orm, baseUrl: url, smallCountThreshold });
   return {
     url,
     orm,

@@ -33,6 +33,8 @@ export interface DcatRouterDependencies {
   orm: Orm;
   /** Public base URL of the catalogue; every IRI and link in the RDF is built on it. */
   baseUrl: string;
+  /** SMALL_COUNT_THRESHOLD: counts of people are disclosed as to anonymous GraphQL callers. */
+  smallCountThreshold: number;
   /** The web catalogue's page, answered instead of RDF when a browser asks for a dataset IRI. */
   sendPage?: (req: Request, res: Response, status: number) => void;
 }
@@ -74,6 +76,8 @@ const ISO_DATE_OR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d
 export function dcatRouter(deps: DcatRouterDependencies): express.Router {
   const router = express.Router();
   const iris = new CatalogueIris(deps.baseUrl);
+  /** What every document is described with besides its records. */
+  const publishing = { iris, smallCountThreshold: deps.smallCountThreshold };
 
   router.get('/dcat/catalog', async (req, res) => {
     const format = chooseFormat(req);
@@ -87,7 +91,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const datasets = page.slice(0, pageSize);
     const { records, ...related } = await completeRecords(em, datasets, catalogue);
 
-    const describer = new CatalogueDescriber({ iris, catalogue, ...related });
+    const describer = new CatalogueDescriber({ ...publishing, catalogue, ...related });
     const catalog = describer.catalog();
     describer.listDatasets(datasets.map((dataset) => dataset.identifier));
     for (const record of records) describer.dataset(record);
@@ -123,7 +127,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     if (page) return deps.sendPage!(req, res, !dataset ? 404 : dataset.status === RecordStatus.WITHDRAWN ? 410 : 200);
     if (!dataset) throw RequestProblem.notFound(`no dataset "${req.params.id}" in the catalogue`);
     const { records, ...related } = await completeRecords(em, [dataset], catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, ...related });
+    const describer = new CatalogueDescriber({ ...publishing, catalogue, ...related });
     if (dataset.status === RecordStatus.WITHDRAWN) {
       describeTombstone(describer, dataset);
       await sendRdf(res, format!, describer.quads, 410);
@@ -141,7 +145,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const distribution = dataset?.distributions.getItems().find((candidate) => candidate.id === req.params.id);
     if (!dataset || !distribution) throw RequestProblem.notFound(`no distribution "${req.params.id}" in the catalogue`);
     const { records, ...related } = await completeRecords(em, [dataset], catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, ...related });
+    const describer = new CatalogueDescriber({ ...publishing, catalogue, ...related });
     if (dataset.status === RecordStatus.WITHDRAWN) {
       // The distribution went with its dataset: say so, and point at the dataset's tombstone.
       const node = describer.typed(iris.distribution(distribution.id), dcat('Distribution'));
@@ -168,7 +172,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
       const record = await findServedRecord(em, entity, req.params.id as string);
       if (!record) throw RequestProblem.notFound(`no ${noun} "${req.params.id}" in the catalogue`);
       const { bodiesOperatedBy, catalogueModified } = await completeRecords(em, [], catalogue, record instanceof Organisation ? [record] : []);
-      const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy, catalogueModified });
+      const describer = new CatalogueDescriber({ ...publishing, catalogue, bodiesOperatedBy, catalogueModified });
       describe(describer, record);
       await sendRdf(res, format, describer.quads, record.status === RecordStatus.WITHDRAWN ? 410 : 200);
     });
@@ -183,7 +187,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const em = deps.orm.em.fork();
     const catalogue = await requireCatalogue(em);
     const { bodiesOperatedBy, catalogueModified } = await completeRecords(em, [], catalogue);
-    const describer = new CatalogueDescriber({ iris, catalogue, bodiesOperatedBy, catalogueModified });
+    const describer = new CatalogueDescriber({ ...publishing, catalogue, bodiesOperatedBy, catalogueModified });
     describeRepository(describer, iris);
     await sendRdf(res, format, describer.quads);
   });

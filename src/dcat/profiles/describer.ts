@@ -1,6 +1,8 @@
 import type * as RDF from '@rdfjs/types';
 import type { DataAccessBody } from '../../access/data-access-body.entity.js';
 import type { Catalogue } from '../../catalogue/catalogue.entity.js';
+import { discloseCohort } from '../../datasets/cohort-disclosure.js';
+import type { Dataset } from '../../datasets/dataset.entity.js';
 import type { Distribution } from '../../datasets/distribution.entity.js';
 import type { HealthEconomicEvaluation } from '../../economics/health-economic-evaluation.entity.js';
 import type { Organisation } from '../../organisations/organisation.entity.js';
@@ -32,6 +34,8 @@ export interface DescriptionContext {
   catalogueModified: Date;
   /** Access bodies each organisation operates, by organisation id (see catalogue-source.ts). */
   bodiesOperatedBy: Map<string, DataAccessBody[]>;
+  /** SMALL_COUNT_THRESHOLD: the output is public, so counts of people are disclosed as to anonymous callers. */
+  smallCountThreshold: number;
 }
 
 /** A contact point: who answers, and how to reach them. */
@@ -86,14 +90,30 @@ export class CatalogueDescriber {
 
   dataset(record: DatasetRecord): RDF.NamedNode {
     return this.once(this.iris.dataset(record.dataset.identifier), (add) => {
-      for (const profile of this.profiles) profile.dataset?.(this, add, record);
+      const disclosed = this.disclosed(record);
+      for (const profile of this.profiles) profile.dataset?.(this, add, disclosed);
     });
   }
 
   distribution(record: DatasetRecord, distribution: Distribution): RDF.NamedNode {
     return this.once(this.iris.distribution(distribution.id), (add) => {
-      for (const profile of this.profiles) profile.distribution?.(this, add, record, distribution);
+      const disclosed = this.disclosed(record);
+      for (const profile of this.profiles) profile.distribution?.(this, add, disclosed, distribution);
     });
+  }
+
+  /**
+   * The record as anonymous GraphQL callers see it (discloseCohort): harvesters read every document
+   * anonymously, so no document states a count of people more exactly than the public API does. The
+   * profile writers see only this view; the record itself is left untouched.
+   */
+  private disclosed(record: DatasetRecord): DatasetRecord {
+    const { cohort } = record.dataset;
+    if (!cohort) return record;
+    const dataset = Object.create(record.dataset) as Dataset;
+    const view = { kind: 'DISCLOSED', threshold: this.context.smallCountThreshold } as const;
+    Object.defineProperty(dataset, 'cohort', { value: discloseCohort(cohort, view), enumerable: true });
+    return { ...record, dataset };
   }
 
   organisation(organisation: Organisation): RDF.NamedNode {

@@ -10,7 +10,7 @@ import { HealthEconomicEvaluation } from '../../../src/economics/health-economic
 import { Organisation } from '../../../src/organisations/organisation.entity.js';
 import { Study } from '../../../src/studies/study.entity.js';
 import { Distribution } from '../../../src/datasets/distribution.entity.js';
-import { adms, dcat, dct, fdp, hydra, ldp, prov, rdf } from '../../../src/dcat/namespaces.js';
+import { adms, dcat, dct, ext, fdp, healthdcatap, hydra, ldp, prov, rdf } from '../../../src/dcat/namespaces.js';
 import type { RdfFormat } from '../../../src/dcat/rdf/formats.js';
 import { isomorphic, parse } from '../../../src/dcat/rdf/parse.js';
 import { validate, type ShaclViolation } from '../../../src/dcat/shacl.js';
@@ -465,5 +465,48 @@ describe('FAIR Data Point', () => {
       const response = await get(iri, accept);
       expect([response.status, response.type, JSON.parse(response.text).errors[0].extensions.code], iri).toEqual([status, 'application/json; charset=utf-8', code]);
     }
+  });
+});
+
+describe('counts of people', () => {
+  const SMALL = 'urn:example:gms-catalogue:dataset:rd-cardio-vgr';
+  const LARGE = 'urn:example:gms-catalogue:dataset:pgx-linkoping';
+  const counts = {
+    numberOfUniqueIndividuals: healthdcatap('numberOfUniqueIndividuals'),
+    numberOfRecords: healthdcatap('numberOfRecords'),
+    numberOfSamples: ext('numberOfSamples'),
+    numberOfFamilies: ext('numberOfFamilies'),
+    female: ext('numberOfFemales'),
+    male: ext('numberOfMales'),
+    otherOrUnknown: ext('numberOfOtherOrUnknownSex'),
+    minTypicalAge: healthdcatap('minTypicalAge'),
+  };
+  /** The counts a graph states about a dataset, each as the list of its values. */
+  const stated = (quads: RDF.Quad[], identifier: string) =>
+    Object.fromEntries(Object.entries(counts).map(([name, predicate]) => [name, objects(quads, datasetIri(identifier), predicate)]));
+
+  beforeAll(async () => {
+    const em = catalogue.orm.em.fork();
+    const cohorts = {
+      [SMALL]: { numberOfUniqueIndividuals: 3, numberOfRecords: 3, numberOfSamples: 3, numberOfFamilies: 1, sexDistribution: { female: 2, male: 1, otherOrUnknown: 0 } },
+      [LARGE]: { numberOfUniqueIndividuals: 1234, numberOfRecords: 2466, numberOfSamples: 1236, numberOfFamilies: 417, sexDistribution: { female: 604, male: 626, otherOrUnknown: 4 } },
+    };
+    for (const [identifier, sizes] of Object.entries(cohorts)) {
+      const dataset = await em.findOneOrFail(Dataset, { identifier });
+      dataset.cohort = { ...dataset.cohort!, ...sizes, minTypicalAge: 7 };
+    }
+    await em.flush();
+  });
+
+  it('are published as anonymous callers see them: rounded to 10, small ones left out, ages exact', async () => {
+    const large = { numberOfUniqueIndividuals: ['1230'], numberOfRecords: ['2470'], numberOfSamples: ['1240'], numberOfFamilies: ['420'], female: ['600'], male: ['630'], otherOrUnknown: [], minTypicalAge: ['7'] };
+    const small = { numberOfUniqueIndividuals: [], numberOfRecords: [], numberOfSamples: [], numberOfFamilies: [], female: [], male: [], otherOrUnknown: [], minTypicalAge: ['7'] };
+    const listing = await graphAt(`${BASE}/dcat/catalog?pageSize=500`);
+    for (const graph of [await graphAt(datasetIri(LARGE)), listing]) expect(stated(graph, LARGE)).toEqual(large);
+    for (const graph of [await graphAt(datasetIri(SMALL)), listing]) expect(stated(graph, SMALL)).toEqual(small);
+
+    // The same counts as the public API's.
+    const { data } = await catalogue.gql(`query($id: ID!) { dataset(id: $id) { cohort { numberOfUniqueIndividuals numberOfRecords sexDistribution { female male } } } }`, { id: LARGE });
+    expect(data?.dataset.cohort).toEqual({ numberOfUniqueIndividuals: 1230, numberOfRecords: 2470, sexDistribution: { female: 600, male: 630 } });
   });
 });

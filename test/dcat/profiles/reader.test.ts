@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discloseCohort } from '../../../src/datasets/cohort-disclosure.js';
 import { CatalogueReadings, detached, readCatalogue } from '../../../src/dcat/profiles/catalogue-reader.js';
 import { rdfFormats, type RdfFormat } from '../../../src/dcat/rdf/formats.js';
 import { euFileType } from '../../../src/dcat/vocabularies.js';
@@ -29,7 +30,7 @@ async function readListing(format: RdfFormat) {
 /**
  * What the seed says about a dataset, as far as the writers publish it: the publication's own identifier
  * (a publication is published as its DOI), the ethics approval's authority and date, and a sex distribution
- * of unknowns (the same as none), a format's own media type, and formats with neither an EDAM IRI nor an
+ * of unknowns (the same as none), counts of people as anonymous callers see them, a format's own media type, and formats with neither an EDAM IRI nor an
  * entry in the EU file-type table are not written; read back, what it states beyond the record's fields.
  */
 function published(d: Json): Json {
@@ -39,6 +40,7 @@ function published(d: Json): Json {
   }
   input.publications = input.publications.map((id: string) => iriOf.get(id)).filter(Boolean);
   if (input.consent?.ethicsApproval) input.consent.ethicsApproval = { authority: undefined, reference: input.consent.ethicsApproval.reference, date: null };
+  if (input.cohort) input.cohort = discloseCohort(input.cohort, { kind: 'DISCLOSED', threshold: 5 });
   const sex = input.cohort?.sexDistribution;
   if (sex && Object.values(sex).every((value) => value == null)) input.cohort.sexDistribution = null;
   // A dataset registered here states its theme, the catalogue's country and no coverage in time of its own.
