@@ -42,3 +42,27 @@ export class Problems {
     if (this.list.length > 0) throw new UserInputProblem(this.list);
   }
 }
+
+/**
+ * A request outside GraphQL the client can fix (an unknown record, a query parameter the resource does not take):
+ * its HTTP status, a code and a message saying what to fix; the HTTP edge answers it as JSON (src/http/request-errors.ts).
+ */
+export class RequestProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly userErrors?: Problem[],
+  ) {
+    super(message);
+  }
+
+  static notFound(message: string): RequestProblem {
+    return new RequestProblem(404, 'NOT_FOUND', message);
+  }
+
+  /** A query parameter with a value the resource does not take: named, so the client knows what to change. */
+  static badParameter(parameter: string, reason: string): RequestProblem {
+    return new RequestProblem(400, 'BAD_USER_INPUT', `${parameter}: ${reason}`, [{ field: parameter, message: reason, code: 'INVALID' }]);
+  }
+}

@@ -11,16 +11,6 @@ export class CatalogueIris {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  /**
-   * Whether the IRI lies under the catalogue's base URL, where it mints the IRIs of its records (and serves its
-   * catalogue, pages and FAIR Data Point). Scheme and host compare without case, as browsers and harvesters do.
-   */
-  isOwn(iri: string): boolean {
-    const own = this.baseUrl.toLowerCase();
-    const lower = iri.toLowerCase();
-    return lower === own || lower.startsWith(`${own}/`) || lower.startsWith(`${own}?`) || lower.startsWith(`${own}#`);
-  }
-
   /** The catalogue; dereferencing it gives the first page of the harvest listing. */
   catalog(): string {
     return `${this.baseUrl}/dcat/catalog`;

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { RequestProblem } from '../core/problems.js';
 
 /**
  * Every error the HTTP edge answers itself is JSON in the GraphQL error shape, whatever the path; `extensions`
@@ -80,6 +81,10 @@ export function notFound(): RequestHandler {
 
 export function errorResponder(log: (line: string) => void): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
+    if (error instanceof RequestProblem) {
+      sendError(res, error.status, error.code, error.message, error.userErrors && { userErrors: error.userErrors });
+      return;
+    }
     const { type, status, limit } = (error ?? {}) as { type?: string; status?: number; limit?: number };
     const known = type ? BODY_PROBLEMS[type] : undefined;
     if (known) {

@@ -7,7 +7,6 @@ import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './rec
 import { duplicateIdentifier, executeBound, insertNewEntities, type NewEntityInsert, takeNewEntities } from './record-inserts.js';
 import { findReadable, References, rememberReference } from './references.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
-import { CatalogueIris } from '../dcat/iris.js';
 
 /** What a record type adds to the shared create/update/publish/withdraw flow. */
 export interface RecordRules<E extends CatalogueRecord, I, P> {
@@ -62,7 +61,7 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 export interface RecordServiceOptions {
   /**
    * The catalogue's public base URL (PUBLIC_BASE_URL): a new record's identifier may not be an IRI under it, which
-   * the catalogue mints for its own records (CatalogueIris). Writers from outside (GraphQL, import, harvest) give it.
+   * the catalogue mints for its own records (dcat/iris.ts). Writers from outside (GraphQL, import, harvest) give it.
    */
   baseUrl?: string;
   /** Bulk writers flush in batches themselves instead of after every record. */
@@ -299,7 +298,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     const problems = new Problems();
     const record = await this.rules.build(this.em, input, problems, this.refs, origin);
     // Another record's IRI, taken as this one's identifier, would merge the two in the DCAT feed.
-    if (this.options.baseUrl && new CatalogueIris(this.options.baseUrl).isOwn(record.identifier)) {
+    if (this.options.baseUrl && liesUnder(record.identifier, this.options.baseUrl)) {
       problems.add('input.identifier', `"${record.identifier}" lies under this catalogue's own address (${this.options.baseUrl}), where it names its records; give the record's own identifier`);
     }
     problems.throwIfAny();
@@ -348,4 +347,14 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     if (!record) throw UserInputProblem.of('id', `no ${this.name} "${ref}"`, 'NOT_FOUND');
     return record;
   }
+}
+
+/**
+ * Whether an identifier is an IRI under the catalogue's base URL, where it mints the IRIs of its records (and serves
+ * its catalogue, pages and FAIR Data Point). Scheme and host compare without case, as browsers and harvesters do.
+ */
+function liesUnder(identifier: string, baseUrl: string): boolean {
+  const own = baseUrl.replace(/\/+$/, '').toLowerCase();
+  const lower = identifier.toLowerCase();
+  return lower === own || [`${own}/`, `${own}?`, `${own}#`].some((prefix) => lower.startsWith(prefix));
 }

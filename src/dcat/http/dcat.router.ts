@@ -5,7 +5,7 @@ import express, { type Request, type Response } from 'express';
 import { DataFactory } from 'n3';
 import { DataAccessBody } from '../../access/data-access-body.entity.js';
 import type { Catalogue } from '../../catalogue/catalogue.entity.js';
-import type { Problem } from '../../core/problems.js';
+import { RequestProblem } from '../../core/problems.js';
 import { isIsoCalendarDate } from '../../core/validation.js';
 import { type CatalogueRecord, RecordStatus } from '../../records/record.js';
 import type { Orm } from '../../db/orm.js';
@@ -25,7 +25,6 @@ import { type RdfFormat, rdfFormats } from '../rdf/formats.js';
 import { serialize } from '../rdf/serialize.js';
 import { negotiateRdfFormat, prefersPage } from './content-negotiation.js';
 import { cursorAfter, DEFAULT_PAGE_SIZE, describePage, idOfCursor, MAX_PAGE_SIZE, withQuery } from './hydra-paging.js';
-import { sendError } from '../../http/request-errors.js';
 
 const { namedNode } = DataFactory;
 
@@ -39,26 +38,6 @@ export interface DcatRouterDependencies {
   sendPage?: (req: Request, res: Response, status: number) => void;
 }
 
-/** A request the client can fix: answered with its status and a JSON error saying what to fix. */
-class RequestProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly userErrors?: Problem[],
-  ) {
-    super(message);
-  }
-
-  static notFound(message: string): RequestProblem {
-    return new RequestProblem(404, 'NOT_FOUND', message);
-  }
-
-  /** A query parameter with a value the resource does not take: named, so the client knows what to change. */
-  static badParameter(parameter: string, reason: string): RequestProblem {
-    return new RequestProblem(400, 'BAD_USER_INPUT', `${parameter}: ${reason}`, [{ field: parameter, message: reason, code: 'INVALID' }]);
-  }
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE_OR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
@@ -192,15 +171,6 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     await sendRdf(res, format, describer.quads);
   });
 
-  // Problems the client can fix keep their message; anything else (a database outage, a path Express cannot
-  // decode, a failure) is the app's to answer, as JSON like every error (src/http/app.ts).
-  router.use((error: unknown, _req: Request, res: Response, next: express.NextFunction) => {
-    if (!(error instanceof RequestProblem)) {
-      next(error);
-      return;
-    }
-    sendError(res, error.status, error.code, error.message, error.userErrors && { userErrors: error.userErrors });
-  });
   return router;
 }
 
