@@ -1,3 +1,4 @@
+import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { AccessRoute, AccessRouteStep } from '../access/access-route.entity.js';
@@ -10,7 +11,7 @@ import type { Problems } from '../core/problems.js';
 import { checkCount, checkPartialDate, checkText, checkUrl, checkEmail } from '../core/validation.js';
 import { applyTranslatedFields, type TranslatedField } from '../records/translations.js';
 import { Organisation } from '../organisations/organisation.entity.js';
-import { ProvenanceSource } from '../records/record.js';
+import { ProvenanceSource, RecordStatus } from '../records/record.js';
 import { Publication } from '../publications/publication.entity.js';
 import { enqueueDatasetIndexing } from '../search/outbox.js';
 import { Study } from '../studies/study.entity.js';
@@ -76,6 +77,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
     const consent = parts?.consent ?? stored?.consent ?? null;
     const route = parts?.accessRoute ?? stored?.route ?? null;
     checkConformance(dataset, consent, route, problems, given ?? stored?.distributions ?? []);
+    await checkNamedBodiesPublished(em, dataset, parts?.accessRoute ?? partsRead.get(dataset)?.accessRoute ?? null, stored, problems);
     if (!consent) {
       problems.add('consent', 'a dataset needs a consent scope before it is published, so researchers can tell what use it allows', 'REQUIRED');
     }
@@ -133,6 +135,61 @@ interface PublishFacts {
   consent: ConsentFacts | null;
   route: AccessRouteFacts | null;
   distributions: DistributionFacts[];
+  /** The stored route's bodies by the field that names them (accessRoute.accessBody, accessRoute.steps[i].body). */
+  routeBodies: { field: string; id: string }[];
+  /** Every access body the stored dataset names (hdab, its route's), by id. */
+  bodies: Record<string, BodyFacts>;
+}
+
+interface BodyFacts {
+  status: string;
+  name: string;
+}
+
+/**
+ * The access bodies a published dataset names must be published too: the public views leave a draft body out, so
+ * a non-public dataset's HealthDCAT-AP record would lack its mandatory hdab, and researchers would not see whom to
+ * ask. What a body is comes from the entity the change resolved, else from the stored facts, else from one statement.
+ */
+async function checkNamedBodiesPublished(
+  em: EntityManager,
+  dataset: Dataset,
+  route: AccessRoute | null,
+  stored: PublishFacts | null,
+  problems: Problems,
+): Promise<void> {
+  const named: { field: string; id: string }[] = [];
+  const known = new Map<string, BodyFacts>(Object.entries(stored?.bodies ?? {}));
+  const name = (field: string, body: DataAccessBody | null | undefined) => {
+    if (!body) return;
+    named.push({ field, id: body.id });
+    if (wrap(body).isInitialized()) known.set(body.id, { status: body.status, name: body.name || body.identifier });
+  };
+  name('hdab', dataset.hdab);
+  if (route) {
+    name('accessRoute.accessBody', route.accessBody);
+    if (route.steps.isInitialized()) for (const [index, step] of route.steps.getItems().entries()) name(`accessRoute.steps[${index}].body`, step.body);
+  } else {
+    named.push(...(stored?.routeBodies ?? []));
+  }
+  const unknown = [...new Set(named.map(({ id }) => id).filter((id) => !known.has(id)))];
+  if (unknown.length > 0) {
+    const rows = await em.getConnection().execute<(BodyFacts & { id: string })[]>(
+      'select id, status, name from data_access_body where id = any(?)',
+      [unknown],
+      'all',
+      em.getTransactionContext(),
+    );
+    for (const { id, ...facts } of rows) known.set(id, facts);
+  }
+  for (const { field, id } of named) {
+    const body = known.get(id);
+    if (!body || body.status === RecordStatus.PUBLISHED) continue;
+    problems.add(
+      field,
+      `the access body "${body.name}" is ${body.status.toLowerCase()}: a published dataset names only published access bodies, so everyone can see whom to ask (publish the body first, or name another)`,
+    );
+  }
 }
 
 /**
@@ -146,8 +203,16 @@ async function readPublishFacts(em: EntityManager, datasetId: string): Promise<P
        (select json_build_object('applicationUrl', r.application_url, 'accessBody', json_build_object('applicationUrl', b.application_url))
           from access_route r left join data_access_body b on b.id = r.access_body_id where r.dataset_id = ?) as route,
        coalesce((select json_agg(json_build_object('position', d.position, 'accessUrl', d.access_url, 'downloadUrl', d.download_url))
-          from distribution d where d.dataset_id = ?), '[]') as distributions`,
-    [datasetId, datasetId, datasetId],
+          from distribution d where d.dataset_id = ?), '[]') as distributions,
+       coalesce((select json_agg(json_build_object('field', n.field, 'id', n.id)) from (
+          select 'accessRoute.accessBody' as field, r.access_body_id as id from access_route r where r.dataset_id = ? and r.access_body_id is not null
+          union all select 'accessRoute.steps[' || (row_number() over (order by s.position) - 1) || '].body', s.body_id
+            from access_route_step s join access_route r on r.id = s.route_id where r.dataset_id = ? and s.body_id is not null) n), '[]') as "routeBodies",
+       coalesce((select json_object_agg(b.id, json_build_object('status', b.status, 'name', b.name)) from data_access_body b where b.id in (
+          select hdab_id from dataset where id = ?
+          union select r.access_body_id from access_route r where r.dataset_id = ?
+          union select s.body_id from access_route_step s join access_route r on r.id = s.route_id where r.dataset_id = ?)), '{}') as bodies`,
+    [datasetId, datasetId, datasetId, datasetId, datasetId, datasetId, datasetId, datasetId],
     'all',
     em.getTransactionContext(),
   );
