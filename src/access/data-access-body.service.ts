@@ -1,7 +1,7 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType } from 'type-graphql';
 import type { RecordRules } from '../records/record-service.js';
+import { recordsNaming, refuseRemovalWhileNamed } from '../records/named-by.js';
 import { RecordStatus } from '../records/record.js';
 import { checkCountryCode, checkEmail, checkUrl } from '../core/validation.js';
 import { LocalizedTextInput } from '../graphql/kit/localized-text.js';
@@ -91,24 +91,15 @@ export const dataAccessBodyRules: RecordRules<DataAccessBody, DataAccessBodyInpu
   async checkRemovable(em, body, problems) {
     // Published datasets must keep a published hdab (HealthDCAT-AP requires one of non-public data); a draft goes
     // only when no dataset names it at all, which the database would refuse anyway.
-    const naming = await datasetsNaming(em, body.id, body.status === RecordStatus.DRAFT);
-    if (naming.length === 0) return;
-    const shown = naming.slice(0, 3).map((identifier) => `"${identifier}"`).join(', ');
-    const more = naming.length > 3 ? ` and ${naming.length - 3} more` : '';
-    const how = body.status === RecordStatus.DRAFT ? 'name this body (as hdab or on their access route)' : 'are published naming this body as their health data access body';
-    problems.add('id', `datasets ${shown}${more} ${how}; name another body in them first`, 'INVALID_TRANSITION');
+    const draft = body.status === RecordStatus.DRAFT;
+    const naming = await recordsNaming(em, draft ? NAMING_ANYWHERE : NAMING_AS_PUBLISHED_HDAB, body.id);
+    refuseRemovalWhileNamed(problems, naming, draft ? 'name this body (as hdab or on their access route)' : 'are published naming this body as their health data access body');
   },
 };
 
-/** The identifiers of the datasets naming a body: published ones as their hdab, or (`anyReference`) any dataset anywhere. */
-async function datasetsNaming(em: EntityManager, bodyId: string, anyReference: boolean): Promise<string[]> {
-  const sql = anyReference
-    ? `select d.identifier from dataset d where d.hdab_id = ?
-       union select d.identifier from dataset d join access_route r on r.dataset_id = d.id where r.access_body_id = ?
-       union select d.identifier from dataset d join access_route r on r.dataset_id = d.id join access_route_step s on s.route_id = r.id where s.body_id = ?
-       order by 1`
-    : `select identifier from dataset where hdab_id = ? and status = 'PUBLISHED' order by 1`;
-  const values = anyReference ? [bodyId, bodyId, bodyId] : [bodyId];
-  const rows = await em.getConnection().execute<{ identifier: string }[]>(sql, values, 'all', em.getTransactionContext());
-  return rows.map((row) => row.identifier);
-}
+const NAMING_AS_PUBLISHED_HDAB = ["select 'dataset' as kind, identifier from dataset where hdab_id = ? and status = 'PUBLISHED'"];
+const NAMING_ANYWHERE = [
+  "select 'dataset' as kind, identifier from dataset where hdab_id = ?",
+  "select 'dataset', d.identifier from dataset d join access_route r on r.dataset_id = d.id where r.access_body_id = ?",
+  "select 'dataset', d.identifier from dataset d join access_route r on r.dataset_id = d.id join access_route_step s on s.route_id = r.id where s.body_id = ?",
+];

@@ -137,7 +137,7 @@ interface PublishFacts {
   distributions: DistributionFacts[];
   /** The stored route's bodies by the field that names them (accessRoute.accessBody, accessRoute.steps[i].body). */
   routeBodies: { field: string; id: string }[];
-  /** Every access body the stored dataset names (hdab, its route's), by id. */
+  /** Every access body the stored dataset names (hdab, its route's), by id, locked as bodiesLocked locks them. */
   bodies: Record<string, BodyFacts>;
 }
 
@@ -147,9 +147,24 @@ interface BodyFacts {
 }
 
 /**
+ * The access bodies each transaction has locked for share, with what they were when locked. A withdrawal locks its
+ * body for update (RecordService), so a dataset published naming a body and that body's withdrawal, run at once,
+ * run one after the other and the second sees the first (a published hdab withdrawn, or a withdrawn one named).
+ */
+const bodiesLocked = new WeakMap<object, Map<string, BodyFacts>>();
+
+function lockedBodies(em: EntityManager): Map<string, BodyFacts> {
+  const transaction = em.getTransactionContext<object>();
+  if (!transaction) return new Map();
+  let locked = bodiesLocked.get(transaction);
+  if (!locked) bodiesLocked.set(transaction, (locked = new Map()));
+  return locked;
+}
+
+/**
  * The access bodies a published dataset names must be published too: the public views leave a draft body out, so
  * a non-public dataset's HealthDCAT-AP record would lack its mandatory hdab, and researchers would not see whom to
- * ask. What a body is comes from the entity the change resolved, else from the stored facts, else from one statement.
+ * ask. Each named body is locked for share until the change commits; a bulk writer locks each body once.
  */
 async function checkNamedBodiesPublished(
   em: EntityManager,
@@ -159,11 +174,14 @@ async function checkNamedBodiesPublished(
   problems: Problems,
 ): Promise<void> {
   const named: { field: string; id: string }[] = [];
-  const known = new Map<string, BodyFacts>(Object.entries(stored?.bodies ?? {}));
+  const locked = lockedBodies(em);
+  for (const [id, facts] of Object.entries(stored?.bodies ?? {})) locked.set(id, facts);
+  // A body this transaction made and has not written yet (an import's) is known only as its entity.
+  const unwritten = new Map<string, BodyFacts>();
   const name = (field: string, body: DataAccessBody | null | undefined) => {
     if (!body) return;
     named.push({ field, id: body.id });
-    if (wrap(body).isInitialized()) known.set(body.id, { status: body.status, name: body.name || body.identifier });
+    if (wrap(body).isInitialized()) unwritten.set(body.id, { status: body.status, name: body.name || body.identifier });
   };
   name('hdab', dataset.hdab);
   if (route) {
@@ -172,18 +190,18 @@ async function checkNamedBodiesPublished(
   } else {
     named.push(...(stored?.routeBodies ?? []));
   }
-  const unknown = [...new Set(named.map(({ id }) => id).filter((id) => !known.has(id)))];
-  if (unknown.length > 0) {
+  const unlocked = [...new Set(named.map(({ id }) => id).filter((id) => !locked.has(id)))];
+  if (unlocked.length > 0) {
     const rows = await em.getConnection().execute<(BodyFacts & { id: string })[]>(
-      'select id, status, name from data_access_body where id = any(?)',
-      [unknown],
+      'select id, status, name from data_access_body where id in (?) for share',
+      [unlocked],
       'all',
       em.getTransactionContext(),
     );
-    for (const { id, ...facts } of rows) known.set(id, facts);
+    for (const { id, ...facts } of rows) locked.set(id, facts);
   }
   for (const { field, id } of named) {
-    const body = known.get(id);
+    const body = locked.get(id) ?? unwritten.get(id);
     if (!body || body.status === RecordStatus.PUBLISHED) continue;
     problems.add(
       field,
@@ -208,10 +226,12 @@ async function readPublishFacts(em: EntityManager, datasetId: string): Promise<P
           select 'accessRoute.accessBody' as field, r.access_body_id as id from access_route r where r.dataset_id = ? and r.access_body_id is not null
           union all select 'accessRoute.steps[' || (row_number() over (order by s.position) - 1) || '].body', s.body_id
             from access_route_step s join access_route r on r.id = s.route_id where r.dataset_id = ? and s.body_id is not null) n), '[]') as "routeBodies",
-       coalesce((select json_object_agg(b.id, json_build_object('status', b.status, 'name', b.name)) from data_access_body b where b.id in (
-          select hdab_id from dataset where id = ?
-          union select r.access_body_id from access_route r where r.dataset_id = ?
-          union select s.body_id from access_route_step s join access_route r on r.id = s.route_id where r.dataset_id = ?)), '{}') as bodies`,
+       coalesce((select json_object_agg(b.id, json_build_object('status', b.status, 'name', b.name)) from (
+          select id, status, name from data_access_body where id in (
+            select hdab_id from dataset where id = ?
+            union select r.access_body_id from access_route r where r.dataset_id = ?
+            union select s.body_id from access_route_step s join access_route r on r.id = s.route_id where r.dataset_id = ?)
+          for share) b), '{}') as bodies`,
     [datasetId, datasetId, datasetId, datasetId, datasetId, datasetId, datasetId, datasetId],
     'all',
     em.getTransactionContext(),

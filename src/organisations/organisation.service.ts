@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Field, ID, InputType } from 'type-graphql';
 import type { RecordRules } from '../records/record-service.js';
+import { recordsNaming, refuseRemovalWhileNamed } from '../records/named-by.js';
+import { RecordStatus } from '../records/record.js';
 import { checkEmail, checkUrl } from '../core/validation.js';
 import { LocalizedTextInput } from '../graphql/kit/localized-text.js';
 import { applyTranslatedFields, NAME_TEXTS } from '../records/translations.js';
@@ -81,6 +83,11 @@ export const organisationRules: RecordRules<Organisation, OrganisationInput, Org
     if (await em.count(Catalogue, { publisher: organisation.id })) {
       problems.add('id', 'this organisation publishes the catalogue itself; give the catalogue record another publisher first', 'INVALID_TRANSITION');
     }
+    // Withdrawn, an organisation leaves every published record naming it (holders, whom to ask, study participants),
+    // whoever owns them; a draft goes only when nothing names it.
+    const draft = organisation.status === RecordStatus.DRAFT;
+    const naming = await recordsNaming(em, draft ? [...namingOrganisation(''), HARVEST_SOURCES_SPEAKING_FOR] : namingOrganisation("and x.status = 'PUBLISHED'"), organisation.id);
+    refuseRemovalWhileNamed(problems, naming, draft ? 'name this organisation' : 'are published naming this organisation');
   },
   // Publisher names are part of the dataset search documents.
   async afterChange(em, organisation) {
@@ -88,3 +95,19 @@ export const organisationRules: RecordRules<Organisation, OrganisationInput, Org
     enqueueDatasetIndexing(em, published.map((d) => d.id));
   },
 };
+
+const HARVEST_SOURCES_SPEAKING_FOR = "select 'harvest source', x.identifier from harvest_source x where x.organisation_id = ?";
+
+/** The records naming an organisation (`published`: a condition on each naming record `x`). */
+function namingOrganisation(published: string): string[] {
+  return [
+    `select 'dataset' as kind, x.identifier from dataset x where x.publisher_id = ? ${published}`,
+    `select 'dataset', x.identifier from dataset x join dataset_data_holder h on h.dataset_id = x.id where h.organisation_id = ? ${published}`,
+    `select 'dataset', x.identifier from dataset x join dataset_contributor c on c.dataset_id = x.id where c.organisation_id = ? ${published}`,
+    `select 'study', x.identifier from study x join study_funder f on f.study_id = x.id where f.organisation_id = ? ${published}`,
+    `select 'study', x.identifier from study x join study_participant p on p.study_id = x.id where p.organisation_id = ? ${published}`,
+    `select 'access body', x.identifier from data_access_body x where x.operated_by_id = ? ${published}`,
+    `select 'access body', x.identifier from data_access_body x where x.hosted_by_id = ? ${published}`,
+    `select 'organisation', x.identifier from organisation x where x.parent_id = ? ${published}`,
+  ];
+}

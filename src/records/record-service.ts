@@ -342,8 +342,9 @@ export class RecordService<E extends CatalogueRecord, I, P> {
 
   private async load(ref: string): Promise<E> {
     this.policy.assertSignedIn('id');
-    // Unreadable drafts are reported as missing so their existence does not leak.
-    const record = await findReadable(this.em, this.policy, this.rules.entity, ref);
+    // Unreadable drafts are reported as missing so their existence does not leak. The row stays locked until the
+    // change commits: concurrent changes of one record run one after the other, each checking what the other left.
+    const record = await findReadable(this.em, this.policy, this.rules.entity, ref, 'update');
     if (!record) throw UserInputProblem.of('id', `no ${this.name} "${ref}"`, 'NOT_FOUND');
     return record;
   }

@@ -13,24 +13,31 @@ export async function findByRef<T extends { id: string; identifier: string }>(
   em: EntityManager,
   entity: EntityClass<T>,
   ref: string,
+  lock: RowLock = 'none',
 ): Promise<T | null> {
   const cache = caches.get(em);
   const key = `${entity.name} ${ref}`;
-  if (cache?.has(key)) return cache.get(key) as T | null;
+  if (lock === 'none' && cache?.has(key)) return cache.get(key) as T | null;
   const global = fromGlobalId(ref);
   const byId = global && global.type === entity.name;
-  const [found = null] = byId ? await readRecords(em, entity, [global.id], []) : await readRecords(em, entity, [], [ref]);
+  const [found = null] = byId ? await readRecords(em, entity, [global.id], [], lock) : await readRecords(em, entity, [], [ref], lock);
   if (cache && found) cache.set(key, found);
   return found;
 }
+
+/**
+ * `update`: the row stays locked until the transaction ends, so a concurrent write of the same record waits and
+ * then reads what this one left (a delete racing a publish: one of them is refused, never both confirmed).
+ */
+export type RowLock = 'none' | 'update';
 
 /**
  * The records of a kind with these ids or identifiers, read as plain rows and made entities of the unit of work
  * (one already in it is kept as it is, unread): every write reads the record it changes and the few it names,
  * and building the ORM's query cost more CPU than reading them.
  */
-async function readRecords<T extends { id: string }>(em: EntityManager, entity: EntityClass<T>, ids: string[], identifiers: string[]): Promise<T[]> {
-  const [found] = await readRecordsOfKinds(em, [{ entity, ids, identifiers }]);
+async function readRecords<T extends { id: string }>(em: EntityManager, entity: EntityClass<T>, ids: string[], identifiers: string[], lock: RowLock): Promise<T[]> {
+  const [found] = await readRecordsOfKinds(em, [{ entity, ids, identifiers }], lock);
   return found as T[];
 }
 
@@ -45,9 +52,11 @@ interface Wanted {
  * readRecords for several kinds at once, in one statement: a write names organisations, access bodies and a study,
  * and each statement is a round trip to the database. The records of each kind, in the order of `wanted`.
  */
-async function readRecordsOfKinds(em: EntityManager, wanted: Wanted[]): Promise<{ id: string }[][]> {
+async function readRecordsOfKinds(em: EntityManager, wanted: Wanted[], lock: RowLock = 'none'): Promise<{ id: string }[][]> {
   const unitOfWork = em.getUnitOfWork();
+  // A row to lock is read even when its entity is loaded already: the lock is what the read is for.
   const loaded = (entity: EntityClass<{ id: string }>, id: string) => {
+    if (lock !== 'none') return null;
     const known = unitOfWork.getById(entity, id as never);
     return known && wrap(known).isInitialized() ? known : null;
   };
@@ -68,7 +77,8 @@ async function readRecordsOfKinds(em: EntityManager, wanted: Wanted[]): Promise<
   };
   if (reads.length === 1) {
     const [{ kind, table, where, values }] = reads;
-    for (const row of await execute<EntityDictionary<{ id: string }>>(`select * from "${table}" where ${where}`, values)) map(kind, row);
+    const locking = lock === 'update' ? ' for update' : '';
+    for (const row of await execute<EntityDictionary<{ id: string }>>(`select * from "${table}" where ${where}${locking}`, values)) map(kind, row);
     return found;
   }
   // Tables of different columns share one result as JSON rows, which the ORM maps as it maps the plain ones.
@@ -99,8 +109,8 @@ export function rememberReference(em: EntityManager, record: { identifier: strin
 }
 
 /** A record the caller may read, by Relay id or identifier; unknown and unreadable are both null. */
-export async function findReadable<T extends CatalogueRecord>(em: EntityManager, policy: AccessPolicy, entity: EntityClass<T>, ref: string): Promise<T | null> {
-  const found = await findByRef(em, entity, ref);
+export async function findReadable<T extends CatalogueRecord>(em: EntityManager, policy: AccessPolicy, entity: EntityClass<T>, ref: string, lock: RowLock = 'none'): Promise<T | null> {
+  const found = await findByRef(em, entity, ref, lock);
   return found && policy.canRead(found) ? found : null;
 }
 

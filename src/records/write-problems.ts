@@ -1,4 +1,4 @@
-import { CheckConstraintViolationException, ForeignKeyConstraintViolationException, NotNullConstraintViolationException, OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { CheckConstraintViolationException, DeadlockException, ForeignKeyConstraintViolationException, NotNullConstraintViolationException, OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { type Problem, UserInputProblem } from '../core/problems.js';
 
 /**
@@ -9,6 +9,9 @@ export function problemsOfFailedWrite(error: unknown): Problem[] {
   if (error instanceof UserInputProblem) return error.errors;
   if (error instanceof OptimisticLockError) {
     return [{ field: 'expectedVersion', message: 'someone else changed the record at the same time; reload and retry', code: 'CONFLICT' }];
+  }
+  if (isConcurrencyFailure(error)) {
+    return [{ field: null, message: 'other changes to the same records were being written at the same time; retry', code: 'CONFLICT' }];
   }
   if (error instanceof UniqueConstraintViolationException) {
     return [{ field: null, message: `a record with the same unique value already exists (${constraintOf(error)})`, code: 'DUPLICATE' }];
@@ -25,4 +28,14 @@ export function problemsOfFailedWrite(error: unknown): Problem[] {
 function constraintOf(error: Error): string {
   const match = /constraint "([^"]+)"/.exec(error.message);
   return match ? match[1] : 'constraint';
+}
+
+/**
+ * A transaction PostgreSQL aborted because it waited in a cycle with another (deadlock) or could not be serialised
+ * with it: nothing of it was written, and running it again, after the other one, is expected to succeed.
+ */
+export function isConcurrencyFailure(error: unknown): boolean {
+  if (error instanceof DeadlockException) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }

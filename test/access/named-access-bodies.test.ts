@@ -97,6 +97,23 @@ describe('access bodies named by published datasets', () => {
     expect(withdrawn.data?.withdrawDataAccessBody.dataAccessBody.status).toBe('WITHDRAWN');
   });
 
+  it('never leaves a dataset published naming a withdrawn hdab when its publish and the body\'s withdrawal run at once', async () => {
+    for (let round = 0; round < 8; round++) {
+      const body = `urn:test:dab:race-${round}`;
+      await newBody(body);
+      expect((await catalogue.gql(PUBLISH_BODY, { id: body }, manager)).data?.publishDataAccessBody.userErrors).toEqual([]);
+      const created = await catalogue.gql(CREATE, { input: dataset(`urn:test:ds:race-${round}`, { hdab: body, route: body, step: body }) }, manager);
+      const id = created.data!.createDataset.dataset.id;
+      const [published, withdrawn] = await Promise.all([catalogue.gql(PUBLISH, { id }, manager), catalogue.gql(WITHDRAW_BODY, { id: body }, manager)]);
+      // Locked in opposite orders they may deadlock: the aborted one runs again, so neither answers with a server fault.
+      expect([published.errors, withdrawn.errors], `round ${round}`).toEqual([undefined, undefined]);
+      const datasetPublished = published.data?.publishDataset.userErrors.length === 0;
+      const bodyWithdrawn = withdrawn.data?.withdrawDataAccessBody.userErrors.length === 0;
+      expect(datasetPublished || bodyWithdrawn, `round ${round}: both refused`).toBe(true);
+      expect(datasetPublished && bodyWithdrawn, `round ${round}: the dataset was published naming a withdrawn hdab`).toBe(false);
+    }
+  });
+
   it('refuses to delete a draft body a dataset names, with a userError instead of a failed statement', async () => {
     await newBody('urn:test:dab:named-draft');
     const created = await catalogue.gql(CREATE, { input: dataset('urn:test:ds:draft-names-draft', { hdab: 'urn:test:dab:named-draft', route: 'urn:test:dab:named-draft', step: 'urn:test:dab:named-draft' }) }, manager);

@@ -157,7 +157,8 @@ describe('shared lifecycle for studies, access bodies and health-economic evalua
     const admin = await catalogue.token('admin');
     const refusal = { field: 'id', code: 'INVALID_TRANSITION', message: expect.stringContaining('publishes the catalogue itself') };
     const withdrawn = await catalogue.gql(`mutation { withdrawOrganisation(id: "${CATALOGUE_PUBLISHER}", reason: "Merged") { organisation { status } userErrors { field code message } } }`, {}, admin);
-    expect(withdrawn.data!.withdrawOrganisation).toEqual({ organisation: null, userErrors: [refusal] });
+    // The programme is also named by its published records, a refusal of its own.
+    expect(withdrawn.data!.withdrawOrganisation).toEqual({ organisation: null, userErrors: expect.arrayContaining([refusal]) });
     expect((await catalogue.orm.em.fork().findOneOrFail(Organisation, { identifier: CATALOGUE_PUBLISHER })).status).toBe('PUBLISHED');
 
     // A draft organisation named as the catalogue's publisher cannot be deleted either.
@@ -172,6 +173,28 @@ describe('shared lifecycle for studies, access bodies and health-economic evalua
     } finally {
       await em.nativeUpdate(Catalogue, {}, { publisher: publisherBefore!.id });
     }
+  });
+
+  it('keeps published an organisation published records name, whoever owns them, so no data manager withdraws it from under them', async () => {
+    // Uppsala holds part of a dataset the programme (GMS) publishes.
+    const withdrawn = await catalogue.gql(`mutation { withdrawOrganisation(id: "${UPPSALA}", reason: "Merged") { organisation { status } userErrors { field code message } } }`, {}, manager);
+    expect(withdrawn.data!.withdrawOrganisation.organisation).toBeNull();
+    expect(withdrawn.data!.withdrawOrganisation.userErrors).toEqual([{ field: 'id', code: 'INVALID_TRANSITION', message: expect.stringMatching(/^(dataset|study|access body|organisation) "[^"]+".* are published naming this organisation/) }]);
+    expect((await catalogue.orm.em.fork().findOneOrFail(Organisation, { identifier: UPPSALA })).status).toBe('PUBLISHED');
+
+    // One that nothing names goes; a draft that a draft names stays, with a userError rather than a failed statement.
+    const admin = await catalogue.token('admin');
+    const create = (identifier: string) => catalogue.gql(`mutation { createOrganisation(input: { identifier: "${identifier}", name: "Lab ${identifier}", type: BIOBANK }) { organisation { id } userErrors { field } } }`, {}, admin);
+    await create('urn:test:org:alone');
+    await catalogue.gql('mutation { publishOrganisation(id: "urn:test:org:alone") { userErrors { field } } }', {}, admin);
+    const alone = await catalogue.gql('mutation { withdrawOrganisation(id: "urn:test:org:alone", reason: "Closed") { organisation { status } userErrors { field } } }', {}, admin);
+    expect(alone.data!.withdrawOrganisation).toEqual({ organisation: { status: 'WITHDRAWN' }, userErrors: [] });
+    await create('urn:test:org:named-draft');
+    const study = await catalogue.gql('mutation($i: StudyInput!) { createStudy(input: $i) { userErrors { field } } }', { i: { ...TYPES[0].input, identifier: 'urn:test:study:names-draft-org', ownerOrganisation: UPPSALA, funders: ['urn:test:org:named-draft'] } }, admin);
+    expect(study.data!.createStudy.userErrors).toEqual([]);
+    const deleted = await catalogue.gql('mutation { deleteOrganisation(id: "urn:test:org:named-draft") { deletedId userErrors { field code message } } }', {}, admin);
+    expect(deleted.errors).toBeUndefined();
+    expect(deleted.data!.deleteOrganisation).toEqual({ deletedId: null, userErrors: [{ field: 'id', code: 'INVALID_TRANSITION', message: expect.stringContaining('study "urn:test:study:names-draft-org"') }] });
   });
 
   it("refuses an identifier under the catalogue's own address, where it names its records, for every kind", async () => {
@@ -193,6 +216,25 @@ describe('shared lifecycle for studies, access bodies and health-economic evalua
     // An IRI of the record's own, elsewhere, stays its IRI.
     const own = await create('Dataset', { ...dataset, identifier: 'https://stockholm.example.org/datasets/epilepsy-wgs' });
     expect(own.data!.createDataset.userErrors).toEqual([]);
+  });
+
+  it('lets one of a delete and a publish sent at once win: never a published record deleted, never a publish of a deleted one', async () => {
+    const input = TYPES[0].input;
+    for (let round = 0; round < 8; round++) {
+      const created = await catalogue.gql('mutation($input: StudyInput!) { createStudy(input: $input) { study { id } } }', { input }, manager);
+      const id = created.data!.createStudy.study.id;
+      const [deleted, published] = await Promise.all([
+        catalogue.gql('mutation($id: ID!) { deleteStudy(id: $id) { deletedId userErrors { code } } }', { id }, manager),
+        catalogue.gql('mutation($id: ID!) { publishStudy(id: $id) { study { status } userErrors { code } } }', { id }, manager),
+      ]);
+      expect([deleted.errors, published.errors], `round ${round}`).toEqual([undefined, undefined]);
+      const deleteWon = deleted.data!.deleteStudy.userErrors.length === 0;
+      const publishWon = published.data!.publishStudy.userErrors.length === 0;
+      expect([deleteWon, publishWon], `round ${round}`).toContain(true);
+      expect(deleteWon && publishWon, `round ${round}: both the delete and the publish were confirmed`).toBe(false);
+      const stored = await catalogue.gql('query($id: ID!) { node(id: $id) { ... on Study { status } } }', { id }, manager);
+      expect(stored.data!.node).toEqual(deleteWon ? null : { status: 'PUBLISHED' });
+    }
   });
 
   it('limits query depth', async () => {

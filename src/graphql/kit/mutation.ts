@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from './context.js';
-import { problemsOfFailedWrite } from '../../records/write-problems.js';
+import { isConcurrencyFailure, problemsOfFailedWrite } from '../../records/write-problems.js';
 import type { UserError } from './user-error.js';
 
 export interface MutationOutcome<T> {
@@ -27,15 +27,23 @@ export async function runMutation<T>(
   work: (em: EntityManager) => Promise<T>,
   options: MutationOptions = {},
 ): Promise<MutationOutcome<T>> {
-  try {
-    const em = ctx.em.fork();
-    const result = options.writesItsChanges ? await withoutClosingFlush(em, work) : await em.transactional(work);
-    ctx.afterWrite();
-    return { result, userErrors: [] };
-  } catch (error) {
-    return { result: null, userErrors: problemsOfFailedWrite(error) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const em = ctx.em.fork();
+      const result = options.writesItsChanges ? await withoutClosingFlush(em, work) : await em.transactional(work);
+      ctx.afterWrite();
+      return { result, userErrors: [] };
+    } catch (error) {
+      // Writes that lock records in different orders (a dataset, then the access body it names; a body, then the
+      // datasets its triggers touch) can deadlock; PostgreSQL aborts one, which runs again after the other.
+      if (isConcurrencyFailure(error) && attempt < CONCURRENCY_ATTEMPTS) continue;
+      return { result: null, userErrors: problemsOfFailedWrite(error) };
+    }
   }
 }
+
+/** How often a mutation aborted by a deadlock or serialisation failure is run in all. */
+const CONCURRENCY_ATTEMPTS = 3;
 
 async function withoutClosingFlush<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> {
   return em.getConnection().transactional(async (trx) => {
