@@ -115,12 +115,30 @@ export function queryWords(query: string | null | undefined): QueryWord[] {
 
 /**
  * Words containing digits (gene symbols such as BRCA2, builds, identifiers) match exactly: a near miss there
- * is a different thing, not a typo. How near a typo may be is each engine's (edit distance in Elasticsearch,
- * trigram similarity in PostgreSQL).
+ * is a different thing, not a typo.
  */
 export function isTypoTolerant(word: string): boolean {
   return !/\p{N}/u.test(word);
 }
+
+/**
+ * How near a typo may be: edits (a letter inserted, deleted or replaced, or two neighbours swapped) between the
+ * folded query word and a whole indexed word, by the query word's length in letters: under 5 none, 5-8 one,
+ * from 9 two (Elasticsearch's fuzziness AUTO:5,9, without a prefix kept exact). With Elasticsearch's default
+ * steps (3,6) six-letter words allow two edits, so 'exomes' matched 'genomes' and 'genome' matched 'exome': in
+ * genomics the difference between an exome and a genome dataset is the point, not a typo.
+ */
+export const TYPO_EDITS_FROM = { one: 5, two: 9 } as const;
+
+/** The edits a word's typos may take (see TYPO_EDITS_FROM); 0 for words matched exactly. */
+export function typoEdits({ folded, fuzzy }: QueryWord): number {
+  if (!fuzzy) return 0;
+  const letters = [...folded].length;
+  return letters >= TYPO_EDITS_FROM.two ? 2 : letters >= TYPO_EDITS_FROM.one ? 1 : 0;
+}
+
+/** At most this many indexed words are taken as one word's typos, the nearest first (Elasticsearch's max_expansions). */
+export const TYPO_MAX_EXPANSIONS = 50;
 
 /** Letters that Unicode canonical decomposition does not split into base letter + mark. */
 const UNDECOMPOSABLE: Record<string, string> = {

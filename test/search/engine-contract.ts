@@ -18,8 +18,8 @@ import { individualsInView, roundIndividuals, type IndividualsView } from '../..
  * The behaviour every SearchEngine must have. Expected results come from a plain in-memory reference
  * implementation over the same fixtures, so engines that pass this suite also agree with each other: same
  * visibility, filters, facets, sort orders and pagination. Full-text matching and relevance are engine
- * specific in detail (typo tolerance is trigram similarity in PostgreSQL, edit distance in Elasticsearch) and
- * are held to bounds and to ordering properties instead.
+ * specific in detail (PostgreSQL also stems each language's texts) and are held to bounds and to ordering
+ * properties instead.
  */
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -189,6 +189,7 @@ const FIXTURES: readonly DatasetSearchDocument[] = [
     n: 3,
     title: 'Leukaemia transcriptomes from Region Skåne',
     description: 'RNA sequencing of bone marrow samples.',
+    sv: { title: 'Transkriptom vid blodcancer i Region Skåne', description: 'RNA-sekvensering av benmärgsprov.' },
     publisher: 'skane',
     area: 'haematology',
     assays: ['WTS'],
@@ -441,6 +442,11 @@ const FIXTURES: readonly DatasetSearchDocument[] = [
     n: 18,
     title: 'Familial hypercholesterolaemia cascade screening',
     description: 'Gene panel results of index patients and relatives.',
+    sv: {
+      title: 'Kaskadscreening vid familjär hyperkolesterolemi',
+      description: 'Genpanelresultat för indexpatienter och släktingar.',
+      keywords: ['hjärt-kärlsjukdom'],
+    },
     publisher: 'ostergotland',
     area: 'rare-diseases',
     assays: ['PANEL'],
@@ -1194,6 +1200,25 @@ export function searchEngineContract(
         const ids = await idsFor({ query: 'epilepsie' });
         expect(ids).toContain(datasetId(6));
         expect(visibleMatching(/^epilep/)).toEqual(expect.arrayContaining(ids));
+      });
+
+      it('takes typos of whole words only, as many edits as the word is long', async () => {
+        // A word inside a longer one is no typo of it: 'region' in 'Götalandsregionen' (Västra Götalandsregionen
+        // publishes 4 and 9), 'cancer' in 'blodcancer' (3's Swedish title), 'kärl' in 'hjärt-kärlsjukdom' (18).
+        const region = visibleWith('region');
+        expect(region).toContain(datasetId(3));
+        expect(region).not.toContain(datasetId(9));
+        expect(sorted(await idsFor({ query: 'region' }))).toEqual(region);
+        expect(visibleWith('cancer')).not.toContain(datasetId(3));
+        expect(sorted(await idsFor({ query: 'cancer' }))).toEqual(visibleWith('cancer'));
+        expect(await idsFor({ query: 'kärl' })).toEqual([]);
+        // Typos: two neighbours swapped, a letter replaced; two edits from nine letters, not three.
+        expect(sorted(await idsFor({ query: 'regoin' }))).toEqual(region);
+        expect(await idsFor({ query: 'blodcanser' })).toEqual([datasetId(3)]);
+        expect(await idsFor({ query: 'kaskadskreenin' })).toEqual([datasetId(18)]);
+        expect(await idsFor({ query: 'kaskadskrenin' })).toEqual([]);
+        // Under five letters a word is matched exactly.
+        expect(await idsFor({ query: 'skan' })).toEqual([]);
       });
 
       it('matches words with digits exactly: gene symbols are not typos', async () => {

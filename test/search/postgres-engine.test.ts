@@ -80,6 +80,35 @@ describe('PostgreSQL engine: languages', () => {
   });
 });
 
+describe('PostgreSQL engine: typos of words longer than fuzzystrmatch compares', () => {
+  // fuzzystrmatch refuses words over 255 letters; such words are aligned without it.
+  const long = `${'a'.repeat(150)}${'b'.repeat(150)}`;
+  let engine: PostgresSearchEngine;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    engine = new PostgresSearchEngine({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) });
+    await engine.init();
+    await engine.upsert([{ ...STEMMING_FIXTURE, title: long, texts: [] }]);
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    await database?.drop();
+  });
+
+  const search = async (query: string) =>
+    (await engine.search({ query, filter: {}, visibility: { allStatusesForOwners: [] }, sort: 'RELEVANCE', first: 10, facets: [], individuals: { kind: 'EXACT' } })).hits.map(
+      (hit) => hit.id,
+    );
+
+  it('takes two edits, a swap among them, and not three', async () => {
+    expect(await search(`${'a'.repeat(149)}ba${'b'.repeat(148)}c`)).toEqual([STEMMING_FIXTURE.id]);
+    expect(await search(`${'a'.repeat(149)}ba${'b'.repeat(147)}cc`)).toEqual([]);
+  });
+});
+
 describe('PostgreSQL engine: rebuild', () => {
   it('leaves the new projection vacuumed, so counts under a DUO permission can be answered from the covering index alone', async () => {
     const database = await createTestDatabase();

@@ -13,6 +13,7 @@ import {
   encodeCursor,
   queryWords,
   toQueryModel,
+  typoEdits,
   weightTiers,
   type CursorKeyTypes,
 } from '../../src/search/query-model.js';
@@ -64,6 +65,13 @@ describe('query words', () => {
     expect(queryWords(null)).toEqual([]);
     const many = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
     expect(queryWords(many)).toHaveLength(32);
+  });
+
+  it('allows a typo no edit under five letters, one from five and two from nine, counting folded letters', () => {
+    const edits = (query: string) => queryWords(query).map(typoEdits);
+    expect(edits('kärl skåne exome exomes leukaemi leukaemia hypercholesterolaemia')).toEqual([0, 1, 1, 1, 1, 2, 2]);
+    expect(edits('brca12 grch38')).toEqual([0, 0]);
+    expect(edits('Ærø')).toEqual([0]);
   });
 });
 

@@ -6,6 +6,8 @@ import {
   INDIVIDUALS_RANGES,
   SORT_ORDERS,
   TEXT_FIELDS,
+  TYPO_EDITS_FROM,
+  TYPO_MAX_EXPANSIONS,
   encodeCursor,
   valueFacet,
   weightTiers,
@@ -38,12 +40,8 @@ export const CURSOR_KEYS: CursorKeyTypes = { score: 'number', title: 'text', mod
  */
 const MISSING_INDIVIDUALS = -1;
 
-/**
- * AUTO with later steps than the default (3,6): words under 5 letters exact, 5-8 one edit, longer two. With the
- * default, six-letter words allow two edits, so 'exomes' matched 'genomes' and 'genome' matched 'exome': in
- * genomics the difference between an exome and a genome dataset is the point, not a typo.
- */
-const FUZZINESS = 'AUTO:5,9';
+/** The query model's typo distance (TYPO_EDITS_FROM) as fuzziness AUTO with those steps. */
+const FUZZINESS = `AUTO:${TYPO_EDITS_FROM.one},${TYPO_EDITS_FROM.two}`;
 
 /** The folded field each text field is matched in. */
 const FOLDED_FIELDS: Readonly<Record<TextField, keyof IndexedDataset>> = {
@@ -177,8 +175,8 @@ function fuzzyQueries(folded: string): estypes.QueryDslQueryContainer[] {
     const [only, ...more] = fields.map((field) => FOLDED_FIELDS[field]);
     const match: estypes.QueryDslQueryContainer =
       more.length === 0
-        ? { match: { [only!]: { query: folded, operator: 'and', fuzziness: FUZZINESS } } }
-        : { multi_match: { query: folded, fields: [only!, ...more], operator: 'and', fuzziness: FUZZINESS } };
+        ? { match: { [only!]: { query: folded, operator: 'and', fuzziness: FUZZINESS, max_expansions: TYPO_MAX_EXPANSIONS } } }
+        : { multi_match: { query: folded, fields: [only!, ...more], operator: 'and', fuzziness: FUZZINESS, max_expansions: TYPO_MAX_EXPANSIONS } };
     return weighted(match, weight);
   });
 }

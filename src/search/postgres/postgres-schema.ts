@@ -68,12 +68,58 @@ function facetColumnValue(facet: ValueFacet, doc: DatasetSearchDocument): string
   return Array.isArray(value) ? unique(value) : value;
 }
 
-/** Statements that prepare the database for any projection: extensions and the immutable unaccent. */
+/**
+ * gdcat_typo_distance(a, b, max): the edits between two words as Elasticsearch counts a typo (optimal string
+ * alignment: a letter inserted, deleted or replaced, or two neighbours swapped, each letter edited once), or
+ * max + 1 when more. fuzzystrmatch's Levenshtein distance (in C) settles most pairs: one within max edits is
+ * within them, and a swap is two Levenshtein edits, so one beyond 2 * max is beyond. Only the pairs between
+ * (and words beyond fuzzystrmatch's 255 letters) are aligned here, letter by letter.
+ */
+const TYPO_DISTANCE_SQL = `DO $do$
+        DECLARE schema_name text := (SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'fuzzystrmatch');
+        BEGIN
+          EXECUTE format($sql$
+            CREATE OR REPLACE FUNCTION gdcat_typo_distance(a text, b text, max integer) RETURNS integer
+              LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE STRICT AS $f$
+            DECLARE
+              m integer := char_length(a);
+              n integer := char_length(b);
+              levenshtein integer;
+              x text[];
+              y text[];
+              before integer[];
+              previous integer[];
+              current integer[];
+            BEGIN
+              IF abs(m - n) > max THEN RETURN max + 1; END IF;
+              IF m <= 255 AND n <= 255 THEN
+                levenshtein := %s.levenshtein_less_equal(a, b, 2 * max);
+                IF levenshtein <= max OR levenshtein > 2 * max THEN RETURN least(levenshtein, max + 1); END IF;
+              END IF;
+              x := string_to_array(a, NULL);
+              y := string_to_array(b, NULL);
+              previous := array_fill(0, ARRAY[n + 1], ARRAY[0]);
+              FOR j IN 0..n LOOP previous[j] := j; END LOOP;
+              FOR i IN 1..m LOOP
+                current := array_fill(i, ARRAY[n + 1], ARRAY[0]);
+                FOR j IN 1..n LOOP
+                  current[j] := least(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + CASE WHEN x[i] = y[j] THEN 0 ELSE 1 END);
+                  IF i > 1 AND j > 1 AND x[i] = y[j - 1] AND x[i - 1] = y[j] THEN current[j] := least(current[j], before[j - 2] + 1); END IF;
+                END LOOP;
+                before := previous;
+                previous := current;
+              END LOOP;
+              RETURN least(previous[n], max + 1);
+            END $f$$sql$, schema_name);
+        END $do$`;
+
+/** Statements that prepare the database for any projection: extensions, the immutable unaccent and the typo distance. */
 export const SETUP_SQL: readonly string[] = [
   // Serialises concurrent start-ups: CREATE EXTENSION / CREATE OR REPLACE FUNCTION race otherwise.
   `SELECT pg_advisory_xact_lock(hashtext('gdcat_search_init'))`,
   'CREATE EXTENSION IF NOT EXISTS pg_trgm',
   'CREATE EXTENSION IF NOT EXISTS unaccent',
+  'CREATE EXTENSION IF NOT EXISTS fuzzystrmatch',
   // unaccent() is only STABLE (its dictionary could change); pinning the dictionary makes it safe to
   // declare IMMUTABLE, which lets the planner fold it over query parameters and use the indexes.
   `DO $do$
@@ -84,6 +130,7 @@ export const SETUP_SQL: readonly string[] = [
             ' AS $f$ SELECT %s.unaccent(%L::regdictionary, $1) $f$',
             schema_name, schema_name || '.unaccent');
         END $do$`,
+  TYPO_DISTANCE_SQL,
 ];
 
 /** Brings a projection built by an older version up to this one's columns; `gdcat reindex` fills them in. */

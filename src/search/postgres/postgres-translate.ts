@@ -5,7 +5,9 @@ import {
   INDIVIDUALS_RANGES,
   SORT_ORDERS,
   TEXT_FIELDS,
+  TYPO_MAX_EXPANSIONS,
   encodeCursor,
+  typoEdits,
   valueFacet,
   weightTiers,
   type CursorKey,
@@ -62,9 +64,9 @@ import {
  * similar vocabulary words, for typo tolerance) and searchSql (the page and the summary in one statement).
  *
  * Relevance follows the model's TEXT_FIELDS: each field is written into search_vector with a weight class
- * (TEXT_WEIGHT_CLASS) and a word scores the best class it matches. Typo tolerance is trigram word similarity
- * against the vocabulary of title and subject words (which also relates 'genomics' to 'genome'); each
- * language's stemmed vector is matched by the word's stem in that language (README, "Languages").
+ * (TEXT_WEIGHT_CLASS) and a word scores the best class it matches. Typo tolerance is the model's edit distance
+ * (typoEdits) to whole words of the vocabulary of title and subject words; each language's stemmed vector is
+ * matched by the word's stem in that language (README, "Languages").
  */
 
 /** How this engine writes each sort key into cursors: numeric scores and timestamps as exact text. */
@@ -72,11 +74,6 @@ export const CURSOR_KEYS: CursorKeyTypes = { score: 'text', title: 'text', modif
 
 /** Large enough that a materialised candidate set (about 30 MB per 100k datasets) stays in memory. */
 const SEARCH_WORK_MEM = '64MB';
-/**
- * pg_trgm word similarity at which a query word approximately matches a vocabulary word; the default (0.6)
- * misses single-letter typos in long words ('leukamia' scores 0.58 against 'leukaemia').
- */
-const WORD_SIMILARITY_THRESHOLD = 0.5;
 
 /** Each sort key's column in the matched rows, the cast a cursor's key takes, and the key a cursor carries. */
 const SORT_COLUMNS: Record<SortKey, { column: string; cast: string; cursorKey: string }> = {
@@ -129,7 +126,6 @@ export function snapshotSql(table: string, words: QueryWord[], statementTimeoutM
     // concurrent searches would compete for the same cores. Five words or more at 100k on 2 cores: 277-430 ms with
     // them, 166-313 without; other searches alike (BENCHMARKS.md).
     'SET LOCAL max_parallel_workers_per_gather = 0',
-    `SET LOCAL pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`,
   ];
   if (statementTimeoutMs > 0) statements.push(`SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
   // The planner costs a text match as one operator, however many tagged words it tests: with several words a
@@ -139,25 +135,49 @@ export function snapshotSql(table: string, words: QueryWord[], statementTimeoutM
   // took 217 ms so, 23 ms through the index (BENCHMARKS.md).
   if (words.length > 0) statements.push('SET LOCAL enable_seqscan = off');
   statements.push(`LOCK TABLE ${table} IN ACCESS SHARE MODE`);
-  if (words.length > 0) statements.push(expandWordsSql(table, words, literal));
+  if (words.length > 0) {
+    const rows = words.map((word, index) => `(${literal(word.word)}, ${typoEdits(word)}, ${index})`).join(', ');
+    if (words.some((word) => typoEdits(word) > 0)) statements.push(trigramThresholdSql(rows));
+    statements.push(expandWordsSql(table, rows));
+  }
   return statements.join('; ');
 }
 
 /**
- * Typo tolerance: each typo-tolerant word is matched against the vocabulary of indexed title and subject words
- * (pg_trgm word similarity, through its trigram index); the similar words found are then looked up exactly in
- * the text index. A document thus matches approximately when one of its title or subject words is similar to
- * the query word. One row per word, in order.
+ * The trigram similarity (pg_trgm.similarity_threshold) that every word within its typo's edits of a query word
+ * reaches, for the vocabulary's trigram index to find them all. pg_trgm pads a word of n letters to n + 1
+ * trigrams; an edit changes at most 3 of them, a swap 4. So a word within k edits of a query word with t distinct
+ * trigrams shares at least t - 4k of them and has at most n + k + 1: a similarity (shared over both together) of
+ * at least (t - 4k) / (n + 5k + 1), 0.18 for five letters, 0.1 for nine, more for longer words. The lowest over
+ * the words (rounded down: pg_trgm compares in single precision) is set for the search's transaction. Words
+ * sharing fewer trigrams with the query word are never compared; the others are many at a low threshold, but
+ * each comparison is short (BENCHMARKS.md).
  */
-function expandWordsSql(table: string, words: QueryWord[], literal: (value: string) => string): string {
-  const rows = words.map(({ word, fuzzy }, index) => `(${literal(word)}, ${fuzzy}, ${index})`).join(', ');
+function trigramThresholdSql(rows: string): string {
+  const lowest = `min(greatest(cardinality(show_trgm(t.folded)) - 4 * t.edits, 0)::float8 / (char_length(t.folded) + 5 * t.edits + 1))`;
+  return `SELECT set_config('pg_trgm.similarity_threshold', (floor(${lowest} * 100) / 100)::text, true)
+          FROM (SELECT gdcat_unaccent(v.term) AS folded, v.edits FROM (VALUES ${rows}) AS v(term, edits, position) WHERE v.edits > 0) t`;
+}
+
+/**
+ * Typo tolerance: the vocabulary's trigram index finds the indexed title and subject words that may be within a
+ * word's typo edits (trigramThresholdSql), and the typo distance (gdcat_typo_distance, postgres-schema.ts) keeps
+ * those that are: whole words, as Elasticsearch's fuzzy match takes them, so 'region' does not find
+ * 'gotalandsregionen'. At most TYPO_MAX_EXPANSIONS of them, the nearest first; they are then looked up exactly in
+ * the text index. One row per word, in order.
+ */
+function expandWordsSql(table: string, rows: string): string {
   const lexemes = TEXT_VECTORS.map(({ tag }) => `x.lexemes_${tag}`).join(' || ');
   // Every common word on each row (a few dozen at most, read once): expandedWords keeps each word's own.
   return `SELECT x.*, ${commonTagsSql(table, `x.similar || ${lexemes}`)} AS common_tags,
                  ARRAY(SELECT c.word FROM ${commonWordsTableName(table)} c ORDER BY c.word) AS common_words FROM (
-            SELECT coalesce((SELECT array_agg(w.word ORDER BY w.word) FROM ${table}_words w
-                             WHERE t.fuzzy AND w.word %> gdcat_unaccent(t.term)), '{}') AS similar, ${WORD_LEXEMES_SQL}, t.position
-            FROM (VALUES ${rows}) AS t(term, fuzzy, position)) x
+            SELECT coalesce((SELECT array_agg(n.word ORDER BY n.word) FROM (
+                               SELECT w.word FROM ${table}_words w
+                                 CROSS JOIN LATERAL (SELECT gdcat_typo_distance(gdcat_unaccent(t.term), w.word, t.edits) AS edits) d
+                               WHERE t.edits > 0 AND w.word % gdcat_unaccent(t.term) AND d.edits <= t.edits
+                               ORDER BY d.edits, w.word LIMIT ${TYPO_MAX_EXPANSIONS}) n), '{}') AS similar,
+                   ${WORD_LEXEMES_SQL}, t.position
+            FROM (VALUES ${rows}) AS t(term, edits, position)) x
           ORDER BY x.position`;
 }
 
