@@ -183,6 +183,12 @@ export function defaultStateDir(): string {
 export const SEARCH_REQUEST_TIMEOUT_MS = 1_500;
 /** /healthz and /readyz each check PostgreSQL and the search engine within this time. */
 export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
+/**
+ * A search engine that cannot be reached at start is set up in the background: first retry after this long,
+ * each later one after twice the wait before, never more than SEARCH_SETUP_RETRY_MAX_MS.
+ */
+export const SEARCH_SETUP_RETRY_FIRST_MS = 1_000;
+export const SEARCH_SETUP_RETRY_MAX_MS = 30_000;
 
 // What the search engines can index. Accepted input must never reach these limits (refused when the record
 // is written, src/datasets/search-limits.ts); whatever still fails is set aside by the indexer.

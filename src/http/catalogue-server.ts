@@ -9,6 +9,7 @@ import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
 import { ensureCatalogueRecord } from '../harvest/catalogue-record.js';
 import { HarvestScheduler } from '../harvest/harvest-runner.js';
 import { createSearchEngine } from '../search/create-engine.js';
+import { startSearchEngine, type StartedSearchEngine } from '../search/engine-startup.js';
 import type { SearchEngine } from '../search/engine.js';
 import { OutboxIndexer } from '../search/indexer.js';
 import { otherIndexInUse, queueAll, queueAllWhenIndexEmpty, recordIndexInUse } from '../search/reindex.js';
@@ -35,10 +36,15 @@ export interface RunningCatalogue {
 export async function startIndexer(config: AppConfig, log: Log = (line) => console.error(line)): Promise<{ stop(): Promise<void> }> {
   if (!config.databaseUrl) throw new Error('gdcat indexer needs DATABASE_URL: the PostgreSQL server the API processes share');
   const { orm, databaseUrl } = await openDatabase(config, log);
-  const search = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers });
-  await search.init();
-  await catchUpIndex(orm, search, log);
+  const started = await startSearchEngine(
+    createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers }),
+    engineLocation(config),
+    log,
+  );
+  const search = started.engine;
   const indexer = new OutboxIndexer(orm, search, { log });
+  if (started.ready) await catchUpIndex(orm, search, log);
+  else catchUpOnceSetUp(started, orm, indexer, log);
   const listener = listenForOutboxEvents(databaseUrl, () => indexer.notify(), log);
   indexer.start();
   // The indexer's own timers do not keep a process alive (nor should they in the API); while PostgreSQL is
@@ -70,9 +76,25 @@ async function catchUpIndex(orm: Orm, search: SearchEngine, log: Log): Promise<v
     const why = before ? `the catalogue was indexed into the ${before} before` : `the ${search.name} index holds no dataset`;
     if (queued > 0) log(`${why}: queued all ${queued} for indexing`);
   } catch (error) {
-    // An engine that is down at start is caught up by the indexer's retries; an empty one is looked at next start.
+    // An engine that goes down meanwhile is caught up by the indexer's retries; an empty one is looked at next start.
     log(`could not check the ${search.name} index: ${(error as Error).message}`);
   }
+}
+
+/**
+ * An index set up after the start (the engine could not be reached) is caught up like one set up at start; what
+ * was written meanwhile is in the outbox, which the indexer drains (events it failed to index meanwhile after
+ * their back-off).
+ */
+function catchUpOnceSetUp(started: StartedSearchEngine, orm: Orm, indexer: OutboxIndexer, log: Log): void {
+  void started.setUp.then(() => catchUpIndex(orm, started.engine, log)).then(() => indexer.notify());
+}
+
+/** The search engine as the log names it: Elasticsearch with its host (never credentials in the address), or PostgreSQL. */
+function engineLocation(config: AppConfig): string {
+  if (!config.elasticsearchUrl) return 'postgres';
+  const url = URL.parse(config.elasticsearchUrl);
+  return `elasticsearch at ${url ? `${url.protocol}//${url.host}` : 'ELASTICSEARCH_URL'}`;
 }
 
 /** Starts the whole catalogue: database, migrations, seed when empty, search engine, indexer and HTTP. */
@@ -80,17 +102,21 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
   const { orm, databaseUrl, embedded } = await openDatabase(config, log);
   const http = config.http ?? httpSettingsFromEnv();
   const limits = config.searchLimits ?? searchLimitsFromEnv();
-  const search = limitSearches(
-    createSearchEngine({
-      databaseUrl,
-      elasticsearchUrl: config.elasticsearchUrl,
-      indexPrefix: config.elasticsearchIndexPrefix,
-      searchStatementTimeoutMs: limits.statementTimeoutMs,
-      languageAnalyzers: config.elasticsearchLanguageAnalyzers,
-    }),
-    limits,
+  const started = await startSearchEngine(
+    limitSearches(
+      createSearchEngine({
+        databaseUrl,
+        elasticsearchUrl: config.elasticsearchUrl,
+        indexPrefix: config.elasticsearchIndexPrefix,
+        searchStatementTimeoutMs: limits.statementTimeoutMs,
+        languageAnalyzers: config.elasticsearchLanguageAnalyzers,
+      }),
+      limits,
+    ),
+    engineLocation(config),
+    log,
   );
-  await search.init();
+  const search = started.engine;
   if (config.seedWhenEmpty && (await orm.em.fork().count(Dataset)) === 0) {
     const summary = await seedExampleCatalogue(orm.em.fork());
     log(`seeded the example catalogue: ${JSON.stringify(summary)}`);
@@ -101,8 +127,12 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
   // With a separate indexer the instance only answers /readyz (pending events); it is never started.
   const indexer = new OutboxIndexer(orm, search, { log });
   if (config.indexer === 'in-process') {
-    await catchUpIndex(orm, search, log);
-    await indexer.drain().catch((error: Error) => log(`initial indexing deferred: ${error.message}`));
+    if (started.ready) {
+      await catchUpIndex(orm, search, log);
+      await indexer.drain().catch((error: Error) => log(`initial indexing deferred: ${error.message}`));
+    } else {
+      catchUpOnceSetUp(started, orm, indexer, log);
+    }
     indexer.start();
   }
   const web = webCatalogue({ auth: config.auth });

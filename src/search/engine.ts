@@ -181,7 +181,11 @@ export interface SearchEngine {
   readonly name: 'postgres' | 'elasticsearch';
   /** The index searches read (Elasticsearch: its alias; PostgreSQL: the projection table). */
   readonly indexName: string;
-  /** Creates the index/table if missing. Idempotent. */
+  /**
+   * Creates the index/table if missing. Idempotent. Throws SearchUnavailableError when the engine cannot be
+   * reached (a start then serves without searches and retries, engine-startup.ts), another error when it
+   * refuses the index as this version maps it.
+   */
   init(): Promise<void>;
   /**
    * Writes documents. Whether searches see them as soon as this returns depends on the engine's refresh
@@ -208,6 +212,7 @@ export interface SearchEngine {
   rebuild(batches: AsyncIterable<DatasetSearchDocument[]>, onProgress?: (indexed: number) => void): Promise<WriteResult>;
   /** All document ids with their modified timestamp, for consistency checks. */
   listIds(): Promise<{ id: string; modified: string }[]>;
+  /** Whether the engine answers; rejects with the reason when it cannot serve searches for another one. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

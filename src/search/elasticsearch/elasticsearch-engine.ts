@@ -70,8 +70,13 @@ export class ElasticsearchSearchEngine implements SearchEngine {
     this.languageAnalyzers = options.languageAnalyzers ?? false;
   }
 
+  /**
+   * Creates the index behind the alias, or adds the fields a later version maps. An engine that cannot be reached
+   * fails with SearchUnavailableError (the first request is one short try, so a hung node does not hold up a
+   * start); anything else it refuses (a missing analyzer, a mapping conflict) with a plain Error.
+   */
   async init(): Promise<void> {
-    const exists = await this.call('check alias', () => this.client.indices.existsAlias({ name: this.alias }));
+    const exists = await this.call('check alias', () => this.client.indices.existsAlias({ name: this.alias }, REQUEST_PATH));
     if (!exists) {
       await this.createVersionedIndex({ [this.alias]: {} });
       return;
@@ -108,7 +113,7 @@ export class ElasticsearchSearchEngine implements SearchEngine {
 
   async search(request: DatasetSearchRequest): Promise<DatasetSearchResult> {
     const query = toQueryModel(request, CURSOR_KEYS);
-    const response = await this.onRequestPath('search', () => this.client.search(searchRequest(query, this.alias, this.languageAnalyzers), REQUEST_PATH));
+    const response = await this.call('search', () => this.client.search(searchRequest(query, this.alias, this.languageAnalyzers), REQUEST_PATH));
     // Partial results would silently give wrong totals and facets.
     if (response._shards.failed > 0) {
       throw new SearchUnavailableError(`Elasticsearch search failed on ${response._shards.failed} shard(s) of ${this.alias}`);
@@ -256,23 +261,9 @@ export class ElasticsearchSearchEngine implements SearchEngine {
   }
 
   /**
-   * A request someone waits for: an engine that is down or hung is reported at once as SearchUnavailableError
-   * (the caller answers SEARCH_UNAVAILABLE) instead of being retried.
+   * Runs one request; its failure says what failed and why (failure()). Requests someone waits for pass
+   * REQUEST_PATH, so an engine that is down or hung is reported at once instead of being retried.
    */
-  private async onRequestPath<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      const unreachable =
-        error instanceof errors.ConnectionError ||
-        error instanceof errors.TimeoutError ||
-        error instanceof errors.NoLivingConnectionsError ||
-        (error instanceof errors.ResponseError && (error.statusCode ?? 0) >= 500);
-      if (unreachable) throw new SearchUnavailableError(failure(operation, error).message, { cause: error });
-      throw failure(operation, error);
-    }
-  }
-
   private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -299,13 +290,27 @@ function errorType(error: unknown): string | undefined {
     : undefined;
 }
 
-/** The indexer retries on any thrown error; the message says what failed and why. */
+/**
+ * An engine that is down, hung or not serving (5xx: no master yet, shards not allocated) cannot be reached:
+ * searches answer SEARCH_UNAVAILABLE and a start sets the index up later (search/engine-startup.ts).
+ */
+function unreachable(error: unknown): boolean {
+  return (
+    error instanceof errors.ConnectionError ||
+    error instanceof errors.TimeoutError ||
+    error instanceof errors.NoLivingConnectionsError ||
+    (error instanceof errors.ResponseError && (error.statusCode ?? 0) >= 500)
+  );
+}
+
+/**
+ * What failed and why: SearchUnavailableError when the engine cannot be reached, otherwise a plain Error (the
+ * indexer retries on either).
+ */
 function failure(operation: string, error: unknown): Error {
-  if (error instanceof errors.ResponseError) {
-    return new Error(`Elasticsearch ${operation} failed (HTTP ${error.statusCode ?? '?'}): ${error.message}`, {
-      cause: error,
-    });
-  }
-  const reason = error instanceof Error ? error.message : String(error);
-  return new Error(`Elasticsearch ${operation} failed: ${reason}`, { cause: error });
+  const message =
+    error instanceof errors.ResponseError
+      ? `Elasticsearch ${operation} failed (HTTP ${error.statusCode ?? '?'}): ${error.message}`
+      : `Elasticsearch ${operation} failed: ${error instanceof Error ? error.message : String(error)}`;
+  return unreachable(error) ? new SearchUnavailableError(message, { cause: error }) : new Error(message, { cause: error });
 }
