@@ -110,6 +110,8 @@ export interface HarvestConfig {
   maxDocuments: number;
   /** Largest response body one fetch from a source may have; a larger one is a failure of the run, not read further. */
   maxResponseBytes: number;
+  /** Whether sources may be on loopback, link-local and private addresses (src/harvest/private-networks.ts). */
+  allowPrivateNetworks: boolean;
 }
 
 /**
@@ -117,6 +119,8 @@ export interface HarvestConfig {
  * whole-catalogue file of some thousands of datasets fits; a source that sends more (or never stops) is cut off.
  */
 export const HARVEST_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Redirects one fetch from a source follows (each hop checked like the first) before it fails. */
+export const HARVEST_MAX_REDIRECTS = 5;
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const stateDir = defaultStateDir();
@@ -165,6 +169,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: whole(env, 'HARVEST_TIMEOUT_SECONDS', 30, 1) * 1000,
       maxDocuments: whole(env, 'HARVEST_MAX_DOCUMENTS', 100_000, 1),
       maxResponseBytes: whole(env, 'HARVEST_MAX_RESPONSE_BYTES', HARVEST_MAX_RESPONSE_BYTES, 1),
+      allowPrivateNetworks: flag(env, 'HARVEST_ALLOW_PRIVATE_NETWORKS', false),
     },
   };
 }

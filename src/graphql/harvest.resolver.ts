@@ -91,7 +91,7 @@ export class HarvestResolver {
 
   @Mutation(() => HarvestSourcePayload, { description: 'Registers a catalogue to harvest (admins).' })
   async createHarvestSource(@Arg('input', () => HarvestSourceInput) input: HarvestSourceInput, @Ctx() ctx: RequestContext): Promise<HarvestSourcePayload> {
-    const { result, userErrors } = await runMutation(ctx, (em) => createHarvestSource(em, ctx.policy, input));
+    const { result, userErrors } = await runMutation(ctx, (em) => createHarvestSource(em, ctx.policy, input, ctx.harvestPrivateNetworks));
     return { harvestSource: result, userErrors };
   }
 
@@ -102,7 +102,7 @@ export class HarvestResolver {
     @Arg('input', () => HarvestSourcePatch) input: HarvestSourcePatch,
     @Ctx() ctx: RequestContext,
   ): Promise<HarvestSourcePayload> {
-    const { result, userErrors } = await runMutation(ctx, (em) => updateHarvestSource(em, ctx.policy, id, expectedVersion, input));
+    const { result, userErrors } = await runMutation(ctx, (em) => updateHarvestSource(em, ctx.policy, id, expectedVersion, input, ctx.harvestPrivateNetworks));
     return { harvestSource: result, userErrors };
   }
 }

@@ -1,7 +1,10 @@
 import type * as RDF from '@rdfjs/types';
-import { HARVEST_MAX_RESPONSE_BYTES } from '../config.js';
+import { fetch, type Response } from 'undici';
+import { HARVEST_MAX_REDIRECTS, HARVEST_MAX_RESPONSE_BYTES } from '../config.js';
 import { type RdfFormat, mediaTypesOf, rdfFormats } from '../dcat/rdf/formats.js';
 import { parse } from '../dcat/rdf/parse.js';
+import { isHarvestableUrl } from './harvest-source.rules.js';
+import { PrivateAddressRefused, publicNetworksOnly, refusalMessage } from './private-networks.js';
 
 /** Every serialisation gdcat writes, Turtle first. */
 const ACCEPT = 'text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8, application/n-triples;q=0.7';
@@ -9,7 +12,9 @@ const ACCEPT = 'text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.
 /** Why a document of a source could not be read; `code` names the failure mode. */
 export class SourceProblem extends Error {
   constructor(
-    readonly code: 'SOURCE_DOWN' | 'TIMEOUT' | 'NOT_FOUND' | 'HTTP_ERROR' | 'INVALID_RDF' | 'UNSUPPORTED_FORMAT' | 'TOO_MANY_DOCUMENTS' | 'TOO_LARGE',
+    readonly code:
+      | 'SOURCE_DOWN' | 'TIMEOUT' | 'NOT_FOUND' | 'HTTP_ERROR' | 'INVALID_RDF' | 'UNSUPPORTED_FORMAT' | 'TOO_MANY_DOCUMENTS' | 'TOO_LARGE'
+      | 'TOO_MANY_REDIRECTS' | 'PRIVATE_ADDRESS',
     readonly url: string,
     message: string,
   ) {
@@ -28,21 +33,41 @@ export interface FetchOptions {
   timeoutMs: number;
   /** Largest body a response may have (HARVEST_MAX_RESPONSE_BYTES when not given). */
   maxResponseBytes?: number;
+  /** Whether the source may be on loopback, link-local or private addresses (HARVEST_ALLOW_PRIVATE_NETWORKS). */
+  allowPrivateNetworks: boolean;
 }
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Fetches and parses one RDF document of a source. 410 Gone is a document too: a withdrawn dataset's
  * tombstone. Anything else that is not a 2xx, and anything that does not parse, is a SourceProblem.
+ * Redirects are followed here, not by fetch, so that each hop is an http(s) URL and goes through the same
+ * connection check (src/harvest/private-networks.ts) as the first.
  */
 export async function fetchRdf(url: string, options: FetchOptions): Promise<RdfDocument> {
   let response: Response;
   let text: string;
+  let at = url;
   try {
-    response = await fetch(url, { headers: { accept: ACCEPT }, redirect: 'follow', signal: AbortSignal.timeout(options.timeoutMs) });
+    const signal = AbortSignal.timeout(options.timeoutMs);
+    for (let hops = 0; ; hops++) {
+      response = await fetch(at, { headers: { accept: ACCEPT }, redirect: 'manual', signal, ...(options.allowPrivateNetworks ? {} : { dispatcher: publicNetworksOnly }) });
+      const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) break;
+      await response.body?.cancel();
+      if (hops === HARVEST_MAX_REDIRECTS) throw new SourceProblem('TOO_MANY_REDIRECTS', url, `${url} redirected more than ${HARVEST_MAX_REDIRECTS} times; stopped following`);
+      const next = URL.parse(location, at)?.href;
+      if (!next || !isHarvestableUrl(next)) throw new SourceProblem('HTTP_ERROR', url, `${url} redirected to ${location}, which is not an http(s) URL`);
+      at = next;
+    }
     text = await bodyOf(response, url, options.maxResponseBytes ?? HARVEST_MAX_RESPONSE_BYTES);
   } catch (error) {
     if (error instanceof SourceProblem) throw error;
     const cause = error as Error & { cause?: { code?: string; message?: string } };
+    if (cause.cause instanceof PrivateAddressRefused) {
+      throw new SourceProblem('PRIVATE_ADDRESS', url, refusalMessage(at === url ? url : `${url} redirected to ${at}, which`, cause.cause.kind));
+    }
     if (cause.name === 'TimeoutError' || cause.name === 'AbortError') {
       throw new SourceProblem('TIMEOUT', url, `${url} did not answer within ${options.timeoutMs} ms`);
     }
@@ -52,7 +77,7 @@ export async function fetchRdf(url: string, options: FetchOptions): Promise<RdfD
   if (!response.ok && response.status !== 410) throw new SourceProblem('HTTP_ERROR', url, `${url} answered ${response.status} ${response.statusText}`);
   const format = formatOf(response.headers.get('content-type'), url);
   try {
-    return { url: response.url || url, status: response.status, quads: await parse(text, format, response.url || url) };
+    return { url: at, status: response.status, quads: await parse(text, format, at) };
   } catch (error) {
     throw new SourceProblem('INVALID_RDF', url, `${url} is not valid ${format}: ${(error as Error).message.split('\n')[0]}`);
   }

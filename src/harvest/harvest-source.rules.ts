@@ -6,6 +6,7 @@ import type { AccessPolicy } from '../records/access-policy.js';
 import { assertExpectedVersion, audit, snapshot } from '../records/lifecycle.js';
 import { findByRef } from '../records/references.js';
 import { HarvestSource, HarvestSourceKind } from './harvest-source.entity.js';
+import { PRIVATE_NETWORKS_ALLOWANCE, privateHostKind } from './private-networks.js';
 
 export interface HarvestSourcePatch {
   title?: string | null;
@@ -46,15 +47,18 @@ export function scheduleMs(schedule: string): number | null {
   return (((days! * 24 + hours!) * 60 + minutes!) * 60 + seconds!) * 1000;
 }
 
-/** Registers a harvest source (admins only). */
-export async function createHarvestSource(em: EntityManager, policy: AccessPolicy, input: HarvestSourceInput): Promise<HarvestSource> {
+/**
+ * Registers a harvest source (admins only). `allowPrivateNetworks` (HARVEST_ALLOW_PRIVATE_NETWORKS): whether
+ * its URL may name a loopback, link-local or private address.
+ */
+export async function createHarvestSource(em: EntityManager, policy: AccessPolicy, input: HarvestSourceInput, allowPrivateNetworks: boolean): Promise<HarvestSource> {
   policy.assertAdmin('input');
   const problems = new Problems();
   const identifier = input.identifier?.trim() ?? '';
   if (!identifier) problems.add('input.identifier', 'is required', 'REQUIRED');
   // Filled field by field, so every problem with the input is reported at once; persisted only when valid.
   const source = Object.assign(new HarvestSource(), { identifier });
-  await apply(em, source, { ...input, title: input.title ?? null, url: input.url ?? null, organisation: input.organisation ?? null, schedule: input.schedule ?? null }, problems);
+  await apply(em, source, { ...input, title: input.title ?? null, url: input.url ?? null, organisation: input.organisation ?? null, schedule: input.schedule ?? null }, allowPrivateNetworks, problems);
   if (!input.kind) problems.add('input.kind', 'is required: DCAT_AP or FDP', 'REQUIRED');
   problems.throwIfAny();
   if (await em.count(HarvestSource, { identifier })) {
@@ -67,15 +71,22 @@ export async function createHarvestSource(em: EntityManager, policy: AccessPolic
   return source;
 }
 
-/** Changes a harvest source (admins only), naming the version edited. */
-export async function updateHarvestSource(em: EntityManager, policy: AccessPolicy, ref: string, expectedVersion: number, patch: HarvestSourcePatch): Promise<HarvestSource> {
+/** Changes a harvest source (admins only), naming the version edited; `allowPrivateNetworks` as for createHarvestSource. */
+export async function updateHarvestSource(
+  em: EntityManager,
+  policy: AccessPolicy,
+  ref: string,
+  expectedVersion: number,
+  patch: HarvestSourcePatch,
+  allowPrivateNetworks: boolean,
+): Promise<HarvestSource> {
   policy.assertAdmin('id');
   const source = await findHarvestSource(em, ref);
   if (!source) throw UserInputProblem.of('id', `no harvest source "${ref}"`, 'NOT_FOUND');
   assertExpectedVersion(source, expectedVersion);
   const before = snapshot(source);
   const problems = new Problems();
-  await apply(em, source, patch, problems);
+  await apply(em, source, patch, allowPrivateNetworks, problems);
   problems.throwIfAny();
   await em.flush();
   audit(em, policy, 'updateHarvestSource', source, before, snapshot(source));
@@ -89,14 +100,17 @@ export async function findHarvestSource(em: EntityManager, ref: string): Promise
   return em.findOne(HarvestSource, global?.type === HarvestSource.name ? { id: global.id } : { identifier: ref }, { populate: ['organisation'] });
 }
 
-async function apply(em: EntityManager, source: HarvestSource, patch: HarvestSourcePatch, problems: Problems): Promise<void> {
+async function apply(em: EntityManager, source: HarvestSource, patch: HarvestSourcePatch, allowPrivateNetworks: boolean, problems: Problems): Promise<void> {
   if (patch.title !== undefined) {
     if (!patch.title?.trim()) problems.add('input.title', 'is required', 'REQUIRED');
     else source.title = patch.title.trim();
   }
   if (patch.url !== undefined) {
     const url = patch.url?.trim() ?? '';
+    // Harvesting refuses these addresses when it connects; naming one here tells the admin at once.
+    const privateKind = allowPrivateNetworks ? null : privateHostKind(url);
     if (!isHarvestableUrl(url)) problems.add('input.url', HARVESTABLE_URL, 'INVALID');
+    else if (privateKind) problems.add('input.url', `names a ${privateKind} address; ${PRIVATE_NETWORKS_ALLOWANCE}`, 'INVALID');
     else source.url = url;
   }
   if (patch.kind != null) {

@@ -44,6 +44,8 @@ export interface HarvestOptions {
   maxDocuments: number;
   /** Largest body one fetch may have (HARVEST_MAX_RESPONSE_BYTES when not given). */
   maxResponseBytes?: number;
+  /** Whether the source may be on loopback, link-local or private addresses (HARVEST_ALLOW_PRIVATE_NETWORKS). */
+  allowPrivateNetworks: boolean;
   /** Read everything the source lists even when it supports incremental harvests. */
   full?: boolean;
   /** Told how far a run has gone, after each document read and each record written. */
@@ -96,6 +98,7 @@ export async function harvest(em: EntityManager, target: HarvestTarget, options:
       timeoutMs: options.timeoutMs,
       maxDocuments: options.maxDocuments,
       maxResponseBytes: options.maxResponseBytes,
+      allowPrivateNetworks: options.allowPrivateNetworks,
       modifiedSince: since,
       onDocument: (documents) => options.onProgress?.({ source: sourceName, documents, records: 0, total: null }),
       read: (quads) => readings.add(detached(readCatalogue(quads))),

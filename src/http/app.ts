@@ -35,6 +35,8 @@ export interface AppDependencies {
   version: string;
   /** Public base URL of this deployment (service-info organisation URL; no record may take an IRI under it). */
   baseUrl: string;
+  /** Whether harvest sources may be registered on private networks (HARVEST_ALLOW_PRIVATE_NETWORKS); unset: not. */
+  harvestPrivateNetworks?: boolean;
   /** Extra routers (e.g. DCAT) mounted before /graphql. */
   routers?: express.Router[];
   log?: (line: string) => void;
@@ -204,6 +206,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
           search: deps.search,
           settings: { smallCountThreshold: deps.smallCountThreshold },
           baseUrl: deps.baseUrl,
+          harvestPrivateNetworks: deps.harvestPrivateNetworks ?? false,
           acceptedLanguages: acceptedLanguages(req.headers['accept-language']),
           afterWrite: () => deps.indexer.notify(),
         };

@@ -144,6 +144,7 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
     smallCountThreshold: config.smallCountThreshold,
     version: packageVersion(),
     baseUrl: config.baseUrl,
+    harvestPrivateNetworks: config.harvest?.allowPrivateNetworks,
     http,
     oidcIssuer: config.auth.mode === 'oidc' ? config.auth.issuer : undefined,
     routers: [dcatRouter({ orm, baseUrl: config.baseUrl, smallCountThreshold: config.smallCountThreshold, sendPage: web.sendPage }), web.router],

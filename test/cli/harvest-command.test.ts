@@ -17,7 +17,14 @@ let config: ReturnType<typeof configFromEnv>;
 beforeAll(async () => {
   regional = await startTestCatalogue({ ownBaseUrl: true });
   national = await createTestDatabase();
-  config = configFromEnv({ DATABASE_URL: national.url, CATALOGUE_PUBLISHER_ID: GMS, CATALOGUE_PUBLISHER_NAME: 'Genomic Medicine Sweden', HARVEST_TIMEOUT_SECONDS: '5' });
+  // The regional catalogue listens on 127.0.0.1: harvesting it takes the operator's allowance.
+  config = configFromEnv({
+    DATABASE_URL: national.url,
+    CATALOGUE_PUBLISHER_ID: GMS,
+    CATALOGUE_PUBLISHER_NAME: 'Genomic Medicine Sweden',
+    HARVEST_TIMEOUT_SECONDS: '5',
+    HARVEST_ALLOW_PRIVATE_NETWORKS: 'true',
+  });
   const orm = await openOrm({ databaseUrl: national.url });
   try {
     await ensureCatalogueRecord(orm.em.fork(), config.catalogue!);
@@ -97,9 +104,18 @@ describe('gdcat harvest', () => {
   }, 60_000);
 
   it('stops reading a response over HARVEST_MAX_RESPONSE_BYTES and says so', async () => {
-    const small = configFromEnv({ DATABASE_URL: national.url, HARVEST_MAX_RESPONSE_BYTES: '1000' });
+    const small = configFromEnv({ DATABASE_URL: national.url, HARVEST_MAX_RESPONSE_BYTES: '1000', HARVEST_ALLOW_PRIVATE_NETWORKS: 'true' });
     const { code, lines } = await gdcatHarvestWith(small, false, ['--url', `${regional.url}/dcat/catalog`, '--org', GMS]);
     expect(code).toBe(1);
     expect(lines[0]).toBe(`${regional.url}/dcat/catalog: ${regional.url}/dcat/catalog answered more than 1000 bytes (HARVEST_MAX_RESPONSE_BYTES); stopped reading it (TOO_LARGE)`);
+  });
+
+  it('does not reach a source on a private network unless the operator allows it', async () => {
+    const outside = configFromEnv({ DATABASE_URL: national.url });
+    const { code, lines } = await gdcatHarvestWith(outside, false, ['--url', `${regional.url}/dcat/catalog`, '--org', GMS]);
+    expect(code).toBe(1);
+    expect(lines[0]).toBe(
+      `${regional.url}/dcat/catalog: ${regional.url}/dcat/catalog resolves to a loopback address; set HARVEST_ALLOW_PRIVATE_NETWORKS=true to allow harvesting from private networks (PRIVATE_ADDRESS)`,
+    );
   });
 });

@@ -168,7 +168,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => foreignSource.listen(0, '127.0.0.1', resolve));
   const address = foreignSource.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/catalog`;
-  const run = await harvest(catalogue.orm.em.fork(), { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: EHDS_NODE }, { timeoutMs: 5_000, maxDocuments: 10 });
+  const run = await harvest(catalogue.orm.em.fork(), { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: EHDS_NODE }, { timeoutMs: 5_000, maxDocuments: 10, allowPrivateNetworks: true });
   expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 4, failed: 0 });
   // Every gap of the non-public ones is filled; what is left is the source's download URL, kept as stated.
   const gaps = run.warnings.filter((w) => FOREIGN_NON_PUBLIC.includes(w.identifier ?? '') && !['FILLED_FROM_SOURCE', 'FILLED_HERE', 'NOT_STATED'].includes(w.code));

@@ -99,7 +99,7 @@ describe('a national node that starts empty', () => {
   });
 
   it('publishes a foreign dataset with its consent not stated, its own identifier and dates, and its publisher', async () => {
-    const run = await harvest(catalogue.orm.em.fork(), { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: NATIONAL }, { timeoutMs: 2_000, maxDocuments: 10 });
+    const run = await harvest(catalogue.orm.em.fork(), { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: NATIONAL }, { timeoutMs: 2_000, maxDocuments: 10, allowPrivateNetworks: true });
     expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 2, failed: 0 });
     // What no profile reads is counted, not dropped silently.
     expect(run.unknownProperties).toEqual([{ property: dct('accrualPeriodicity').value, count: 1 }]);
@@ -157,7 +157,7 @@ describe('a national node that starts empty', () => {
     const european = await startTestCatalogue({ seed: false });
     try {
       await ensureCatalogueRecord(european.orm.em.fork(), config);
-      const run = await harvest(european.orm.em.fork(), { source: null, url: `${catalogue.url}/dcat/catalog`, kind: HarvestSourceKind.DCAT_AP, organisation: NATIONAL }, { timeoutMs: 5_000, maxDocuments: 10 });
+      const run = await harvest(european.orm.em.fork(), { source: null, url: `${catalogue.url}/dcat/catalog`, kind: HarvestSourceKind.DCAT_AP, organisation: NATIONAL }, { timeoutMs: 5_000, maxDocuments: 10, allowPrivateNetworks: true });
       expect(run).toMatchObject({ outcome: 'SUCCEEDED', failed: 0 });
       const response = await fetch(`${european.url}/dcat/datasets/biobank-cardio-2024`, { headers: { accept: 'text/turtle' } });
       expect(statedAbout(await parse(await response.text(), 'text/turtle'), 'http://gdcat.test/dcat/datasets/biobank-cardio-2024')).toEqual(FOREIGN_STATED);
@@ -168,7 +168,7 @@ describe('a national node that starts empty', () => {
 
   it('takes a change only to what the source states beyond the record\'s fields as an update, with its history', async () => {
     const target = { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: NATIONAL };
-    const again = () => harvest(catalogue.orm.em.fork(), target, { timeoutMs: 2_000, maxDocuments: 10 });
+    const again = () => harvest(catalogue.orm.em.fork(), target, { timeoutMs: 2_000, maxDocuments: 10, allowPrivateNetworks: true });
     expect(await again()).toMatchObject({ outcome: 'SUCCEEDED', created: 0, updated: 0, failed: 0 });
 
     const queued = async () => {

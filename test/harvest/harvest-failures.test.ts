@@ -11,7 +11,8 @@ import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js'
 
 const GMS = 'urn:example:gms-catalogue:org:gms';
 const EHM = 'urn:example:gms-catalogue:org:ehalsomyndigheten';
-const OPTIONS = { timeoutMs: 2_000, maxDocuments: 100 };
+// The test sources listen on 127.0.0.1: harvesting them takes the allowance an operator gives with HARVEST_ALLOW_PRIVATE_NETWORKS.
+const OPTIONS = { timeoutMs: 2_000, maxDocuments: 100, allowPrivateNetworks: true };
 const example = (name: string) => readFileSync(new URL(`../../data/standards/dcat-ap/examples/${name}`, import.meta.url), 'utf8');
 const BEE_POPULATION = example('example-bee-population.ttl');
 const BEE_SERIES = example('example-bee-population-dataset-series-ordered.ttl');

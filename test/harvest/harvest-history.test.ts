@@ -5,7 +5,8 @@ import { HarvestSourceKind } from '../../src/harvest/harvest-source.entity.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
 const GMS = 'urn:example:gms-catalogue:org:gms';
-const OPTIONS = { timeoutMs: 5_000, maxDocuments: 100 };
+// The test sources listen on 127.0.0.1: harvesting them takes the allowance an operator gives with HARVEST_ALLOW_PRIVATE_NETWORKS.
+const OPTIONS = { timeoutMs: 5_000, maxDocuments: 100, allowPrivateNetworks: true };
 const COUNTRY = 'http://publications.europa.eu/resource/authority/country/';
 const THEME = 'http://publications.europa.eu/resource/authority/data-theme/';
 const ROLE = 'https://standards.iso.org/iso/19115/resources/Codelists/gml/CI_RoleCode.xml#';

@@ -23,7 +23,8 @@ const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
 const RD_WGS = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck';
 const TRIO = 'urn:example:gms-catalogue:dataset:rd-trio-skane';
 const NEW = 'urn:example:gms-catalogue:dataset:epilepsy-wgs-stockholm';
-const OPTIONS = { timeoutMs: 10_000, maxDocuments: 1000 };
+// The test sources listen on 127.0.0.1: harvesting them takes the allowance an operator gives with HARVEST_ALLOW_PRIVATE_NETWORKS.
+const OPTIONS = { timeoutMs: 10_000, maxDocuments: 1000, allowPrivateNetworks: true };
 
 let regional: TestCatalogue; // gdcat A
 let national: TestCatalogue; // gdcat B

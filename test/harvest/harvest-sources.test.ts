@@ -5,7 +5,8 @@ import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js'
 
 const GMS = 'urn:example:gms-catalogue:org:gms';
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
-const SETTINGS = { timeoutMs: 2_000, maxDocuments: 100, tickMs: 60_000 };
+// The test sources listen on 127.0.0.1: harvesting them takes the allowance an operator gives with HARVEST_ALLOW_PRIVATE_NETWORKS.
+const SETTINGS = { timeoutMs: 2_000, maxDocuments: 100, tickMs: 60_000, allowPrivateNetworks: true };
 
 const CREATE = `mutation($input: HarvestSourceInput!) {
   createHarvestSource(input: $input) { harvestSource { id identifier url kind schedule enabled version organisation { identifier } } userErrors { field message code } }
@@ -32,7 +33,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  catalogue = await startTestCatalogue();
+  catalogue = await startTestCatalogue({ harvestPrivateNetworks: true });
   admin = await catalogue.token('admin');
 });
 afterAll(async () => {

@@ -45,6 +45,8 @@ export async function startTestCatalogue(
     /** Mint RDF IRIs under the server's own loopback address (so its links can be followed), not http://gdcat.test. */
     ownBaseUrl?: boolean;
     http?: HttpSettings;
+    /** Let admins register harvest sources on private networks (HARVEST_ALLOW_PRIVATE_NETWORKS), such as 127.0.0.1. */
+    harvestPrivateNetworks?: boolean;
   } = {},
 ): Promise<TestCatalogue> {
   const db = await createTestDatabase();
@@ -71,6 +73,7 @@ export async function startTestCatalogue(
     smallCountThreshold,
     version: 'test',
     baseUrl: 'http://gdcat.test',
+    harvestPrivateNetworks: options.harvestPrivateNetworks,
     // The DCAT router is swapped for one with the real base URL once the port is known (ownBaseUrl).
     routers: [express.Router().use((req, res, next) => dcat(req, res, next))],
     log: (line) => console.error(line),

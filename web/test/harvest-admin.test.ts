@@ -34,7 +34,7 @@ describe.skipIf(!chromiumPath)('web catalogue: an admin registers a regional cat
     await tabTo(page, '#field-identifier');
     await page.keyboard.type('urn:test:harvest-source:uppsala');
     await tabTo(page, '#field-url');
-    await page.keyboard.type('http://127.0.0.1:9/dcat/catalog');
+    await page.keyboard.type('https://uppsala.example/dcat/catalog');
     await tabTo(page, '#field-organisation');
     await page.keyboard.type(UPPSALA);
     await tabTo(page, '#field-schedule');

@@ -20,6 +20,8 @@ export interface RequestContext {
   settings: SearchSettings;
   /** The catalogue's public base URL (PUBLIC_BASE_URL). */
   baseUrl: string;
+  /** Whether harvest sources may be registered on private networks (HARVEST_ALLOW_PRIVATE_NETWORKS). */
+  harvestPrivateNetworks: boolean;
   /** Content languages the request's Accept-Language asks for, most wanted first (core/languages.ts). */
   acceptedLanguages?: readonly string[];
   /** Called after a committed write so the indexer picks it up at once. */
