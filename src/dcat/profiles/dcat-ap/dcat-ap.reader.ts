@@ -120,10 +120,12 @@ export const dcatApReader: ProfileReader = {
     const contact = g.object(node, dcat('contactPoint'));
     const details = contact ? reader.contact(contact) : null;
     if (details && reader.isOwnContact(details, 'Organisation', o.id)) o.contactEmail = details.email;
-    // With no contact details of its own, an organisation answers through an access body it operates (contacts.ts).
+    // With no contact details of its own, an organisation answers through an access body it operates
+    // (contacts.ts). The contact point says who operates the body, not what the body is: only a body the
+    // document describes is read, and gets its operator; the others come with the datasets that name them.
     else if (details?.ownerPath?.startsWith('access-bodies/') && contact?.termType === 'NamedNode') {
-      const body = reader.accessBody(DataFactory.namedNode(contact.value.replace(/#contact$/, '')));
-      reader.recordOf('DataAccessBody', body)!.operatedBy = o.id;
+      const body = DataFactory.namedNode(contact.value.replace(/#contact$/, ''));
+      if (g.describes(body)) reader.recordOf('DataAccessBody', reader.accessBody(body))!.operatedBy = o.id;
     } else if (!contact) o.contactEmail = agentEmail(g, node);
   },
 
