@@ -89,8 +89,15 @@ async function walkFairDataPoint(url: string, options: WalkOptions): Promise<Sou
   const catalogs = root && relation ? members(index, root, relation) : [url];
   const datasets = new Set<string>();
   for (const catalog of catalogs) {
-    const document = catalog === url ? repository : await fetchRdf(catalog, options);
+    let document = catalog === url ? repository : await fetchRdf(catalog, options);
     if (catalog !== url) options.onDocument?.(++fetched);
+    // A FAIR Data Point lists only what it serves (withdrawn datasets answer 410). One that advertises
+    // includeWithdrawn (a gdcat does) is asked for its withdrawn datasets too: their tombstones carry the
+    // reason, which would otherwise be "removed at source".
+    if (advertisedVariables(document.quads).has('includeWithdrawn')) {
+      document = await fetchRdf(withParameters(catalog, new URLSearchParams({ includeWithdrawn: 'true' })), options);
+      options.onDocument?.(++fetched);
+    }
     const node = document.quads.find((quad) => quad.subject.value === catalog)?.subject ?? document.quads.find((quad) => quad.object.equals(dcat('Catalog')))?.subject;
     if (node) for (const dataset of members(new QuadIndex(document.quads), node, dcat('dataset'))) datasets.add(dataset);
   }
