@@ -3,7 +3,7 @@ import { Store } from 'n3';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
-import { dcat, dct, hydra, rdf } from '../../src/dcat/namespaces.js';
+import { dcat, dct, foaf, hydra, rdf } from '../../src/dcat/namespaces.js';
 import { parse } from '../../src/dcat/rdf/parse.js';
 import { loadShapes, validate, type ShaclProfile, type ShaclViolation } from '../../src/dcat/shacl.js';
 import { harvest } from '../../src/harvest/harvest.js';
@@ -200,14 +200,16 @@ const datasetsIn = (quads: readonly RDF.Quad[]) =>
   quads.filter((q) => q.predicate.equals(rdf('type')) && q.object.equals(dcat('Dataset'))).map((q) => q.subject.value);
 
 /**
- * The catalogue without its public datasets: the HealthDCAT-AP NON_PUBLIC shapes demand access-right
- * NON_PUBLIC of every dcat:Dataset, so they apply to non-public datasets only.
+ * The catalogue without its public datasets (and their catalogue records): the HealthDCAT-AP NON_PUBLIC
+ * shapes demand access-right NON_PUBLIC of every dcat:Dataset, so they apply to non-public datasets only.
  */
 function nonPublicPart(quads: readonly RDF.Quad[]): RDF.Quad[] {
   const publicDatasets = new Set(
     quads.filter((q) => q.predicate.equals(dct('accessRights')) && q.object.value !== NON_PUBLIC).map((q) => q.subject.value),
   );
-  return quads.filter((q) => !publicDatasets.has(q.subject.value) && !publicDatasets.has(q.object.value));
+  const records = quads.filter((q) => q.predicate.equals(foaf('primaryTopic')) && publicDatasets.has(q.object.value)).map((q) => q.subject.value);
+  const left = new Set([...publicDatasets, ...records]);
+  return quads.filter((q) => !left.has(q.subject.value) && !left.has(q.object.value));
 }
 
 function readable(violations: ShaclViolation[]): string[] {

@@ -3,6 +3,7 @@ import { DataFactory, Store } from 'n3';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataAccessBody } from '../../src/access/data-access-body.entity.js';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
 import { exportCatalogue } from '../../src/dcat/export.js';
 import { prov, rdfs } from '../../src/dcat/namespaces.js';
@@ -23,6 +24,8 @@ const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
 const RD_WGS = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck';
 const TRIO = 'urn:example:gms-catalogue:dataset:rd-trio-skane';
 const NEW = 'urn:example:gms-catalogue:dataset:epilepsy-wgs-stockholm';
+const MYELOID = 'urn:example:gms-catalogue:dataset:myeloid-panel-skane';
+const CC_NATIONAL = 'urn:example:gms-catalogue:dataset:cc-wgs-national'; // held by regions without contact details of their own
 // The test sources listen on 127.0.0.1: harvesting them takes the allowance an operator gives with HARVEST_ALLOW_PRIVATE_NETWORKS.
 const OPTIONS = { timeoutMs: 10_000, maxDocuments: 1000, allowPrivateNetworks: true };
 
@@ -31,13 +34,18 @@ let national: TestCatalogue; // gdcat B
 let admin: string;
 let target: HarvestTarget;
 
-beforeAll(async () => {
-  [regional, national] = await Promise.all([startTestCatalogue({ ownBaseUrl: true }), startTestCatalogue({ seed: false, ownBaseUrl: true })]);
-  admin = await regional.token('admin');
-  // B starts empty but for its own catalogue record and its publisher, the national platform.
+/** A national node that starts empty but for its own catalogue record and its publisher, the national platform. */
+async function startNationalNode(): Promise<TestCatalogue> {
+  const node = await startTestCatalogue({ seed: false, ownBaseUrl: true });
   const own = { catalogue: example.catalogue, organisations: example.organisations.filter((o: { id: string }) => o.id === GMS) };
-  const set = await importCatalogue(national.orm.em.fork(), systemActor('setup'), catalogueJsonSource(own, 'national.json'), { publish: true });
+  const set = await importCatalogue(node.orm.em.fork(), systemActor('setup'), catalogueJsonSource(own, 'national.json'), { publish: true });
   expect(set.committed).toBe(true);
+  return node;
+}
+
+beforeAll(async () => {
+  [regional, national] = await Promise.all([startTestCatalogue({ ownBaseUrl: true }), startNationalNode()]);
+  admin = await regional.token('admin');
   const em = national.orm.em.fork();
   const source = em.create(HarvestSource, {
     identifier: 'regional-a',
@@ -184,18 +192,51 @@ describe('a national gdcat harvests a regional gdcat over HTTP', () => {
     expect(again).toMatchObject({ created: 0, updated: 0, withdrawn: 0, failed: 0 });
   }, 60_000);
 
-  it('finds the same datasets through A\'s FAIR Data Point, following ldp:contains', async () => {
-    const fdpNode = await startTestCatalogue({ seed: false, ownBaseUrl: true });
+  it('keeps the language a dataset is written in at A (Swedish, with an English translation)', async () => {
+    await edit(MYELOID, {
+      language: 'sv',
+      titleTranslations: [{ language: 'en', value: 'Myeloid panel, Skåne' }, { language: 'sv', value: 'Myeloisk panel, Skåne' }],
+      descriptionTranslations: [{ language: 'en', value: 'Targeted myeloid panel.' }, { language: 'sv', value: 'Riktad myeloisk panel.' }],
+    });
+    const run = await harvest(national.orm.em.fork(), target, OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', updated: 1, failed: 0 });
+    expect(await national.orm.em.fork().findOneOrFail(Dataset, { identifier: MYELOID })).toMatchObject({ language: 'sv', title: 'Myeloisk panel, Skåne' });
+    await expectBDescribesAsA();
+  }, 60_000);
+
+  it('harvests a listing that names organisations answering through access bodies it does not describe', async () => {
+    const node = await startNationalNode();
     try {
-      const own = { catalogue: example.catalogue, organisations: example.organisations.filter((o: { id: string }) => o.id === GMS) };
-      expect((await importCatalogue(fdpNode.orm.em.fork(), systemActor('setup'), catalogueJsonSource(own, 'national.json'), { publish: true })).committed).toBe(true);
+      // The national dataset's holders are regions whose contact points are their disclosure functions'.
+      const url = `${regional.url}/dcat/datasets/${encodeURIComponent(CC_NATIONAL)}`;
+      const run = await harvest(node.orm.em.fork(), { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: GMS }, OPTIONS);
+      expect(run.errors).toEqual([]);
+      expect(run).toMatchObject({ outcome: 'SUCCEEDED', failed: 0 });
+      // A contact point is not a description of its body: no body is made of one.
+      expect(await node.orm.em.fork().findOne(DataAccessBody, { identifier: 'urn:example:gms-catalogue:dab:skane' })).toBeNull();
+    } finally {
+      await node.stop();
+    }
+  }, 60_000);
+
+  it('finds the same datasets through A\'s FAIR Data Point, following ldp:contains', async () => {
+    const fdpNode = await startNationalNode();
+    try {
       const run = await harvest(fdpNode.orm.em.fork(), { source: null, url: `${regional.url}/fdp`, kind: HarvestSourceKind.FDP, organisation: GMS }, OPTIONS);
       expect(run).toMatchObject({ outcome: 'SUCCEEDED', mode: 'FULL', failed: 0 });
-      const published = async (catalogue: TestCatalogue) =>
-        (await catalogue.orm.em.fork().find(Dataset, { status: RecordStatus.PUBLISHED }, { fields: ['identifier'], orderBy: { identifier: 'asc' } })).map((d) => d.identifier);
-      // One document per dataset, besides the repository and the catalogue.
-      expect(run.documents).toBe((await published(regional)).length + 2);
-      expect(await published(fdpNode)).toEqual(await published(regional));
+      const served = async (catalogue: TestCatalogue, status: RecordStatus) =>
+        (await catalogue.orm.em.fork().find(Dataset, { status }, { fields: ['identifier'], orderBy: { identifier: 'asc' } })).map((d) => d.identifier);
+      // One document per dataset, withdrawn ones (their tombstones) included, besides the repository and the
+      // catalogue read twice (as any FAIR Data Point client reads it, and with the withdrawn datasets it advertises).
+      expect(run.documents).toBe((await served(regional, RecordStatus.PUBLISHED)).length + (await served(regional, RecordStatus.WITHDRAWN)).length + 3);
+      expect(await served(fdpNode, RecordStatus.PUBLISHED)).toEqual(await served(regional, RecordStatus.PUBLISHED));
+
+      // A dataset the region withdraws is withdrawn here for the region's reason.
+      const withdrawn = await regional.gql(`mutation($id: ID!) { withdrawDataset(id: $id, reason: "Consent revoked by participants") { userErrors { field message } } }`, { id: MYELOID }, admin);
+      expect(withdrawn.data?.withdrawDataset.userErrors).toEqual([]);
+      const again = await harvest(fdpNode.orm.em.fork(), { source: null, url: `${regional.url}/fdp`, kind: HarvestSourceKind.FDP, organisation: GMS }, OPTIONS);
+      expect(again).toMatchObject({ outcome: 'SUCCEEDED', withdrawn: 1, failed: 0 });
+      expect(await fdpNode.orm.em.fork().findOneOrFail(Dataset, { identifier: MYELOID })).toMatchObject({ status: RecordStatus.WITHDRAWN, withdrawalReason: 'Consent revoked by participants' });
     } finally {
       await fdpNode.stop();
     }

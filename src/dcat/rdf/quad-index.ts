@@ -10,6 +10,8 @@ const key = (term: RDF.Term) => (term.termType === 'BlankNode' ? `_:${term.value
 export class QuadIndex {
   private readonly bySubject = new Map<string, Map<string, RDF.Term[]>>();
   private readonly read = new Set<string>();
+  /** Subjects by predicate and object, built for a predicate the first time a reader asks for it. */
+  private readonly byObject = new Map<string, Map<string, RDF.Quad_Subject[]>>();
 
   constructor(readonly quads: readonly RDF.Quad[]) {
     for (const quad of quads) {
@@ -29,6 +31,21 @@ export class QuadIndex {
 
   object(subject: RDF.Term, predicate: RDF.NamedNode): RDF.Term | null {
     return this.objects(subject, predicate)[0] ?? null;
+  }
+
+  /** The subjects that point at `object` with the predicate, in document order. */
+  subjects(predicate: RDF.NamedNode, object: RDF.Term): RDF.Quad_Subject[] {
+    let subjects = this.byObject.get(predicate.value);
+    if (!subjects) {
+      this.byObject.set(predicate.value, (subjects = new Map()));
+      for (const quad of this.quads) {
+        if (!quad.predicate.equals(predicate)) continue;
+        const pointing = subjects.get(key(quad.object));
+        if (pointing) pointing.push(quad.subject);
+        else subjects.set(key(quad.object), [quad.subject]);
+      }
+    }
+    return subjects.get(key(object)) ?? [];
   }
 
   /** The IRIs (named nodes) the subject points at with the predicate. */

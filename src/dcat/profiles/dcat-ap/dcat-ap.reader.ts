@@ -3,7 +3,7 @@ import { contentLanguageOf } from '../../../core/languages.js';
 import type { QuadIndex } from '../../rdf/quad-index.js';
 import { DataFactory } from 'n3';
 import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos, vcard } from '../../namespaces.js';
-import { admsStatus, attributionRole, conceptLabel, dataThemeScheme } from '../../vocabularies.js';
+import { admsStatus, attributionRole, conceptLabel, dataThemeScheme, languageCodeOf } from '../../vocabularies.js';
 import type { CatalogueReader } from '../catalogue-reader.js';
 import type { ProfileReader, ReadRecord } from '../profile.js';
 
@@ -23,11 +23,17 @@ export const dcatApReader: ProfileReader = {
     d.title = g.literal(node, dct('title'));
     d.description = g.literal(node, dct('description')) ?? '';
     d.keywords = g.literals(node, dcat('keyword'));
-    readLanguages(g, node, d, [
-      ['title', dct('title')],
-      ['description', dct('description')],
-      ['keywords', dcat('keyword')],
-    ]);
+    readLanguages(
+      g,
+      node,
+      d,
+      [
+        ['title', dct('title')],
+        ['description', dct('description')],
+        ['keywords', dcat('keyword')],
+      ],
+      recordLanguage(g, node),
+    );
     // The record's own theme is an EU data theme when the source states one; which one must not depend on the
     // order the source lists them in (dcat:theme is a set), so a reordering source changes nothing here.
     const themes = g.iris(node, dcat('theme')).sort();
@@ -184,12 +190,27 @@ function readAgent(reader: CatalogueReader, node: RDF.Term, into: ReadRecord): v
 }
 
 /**
- * Texts given in Swedish and English (the writers state one literal per language): the record's own language
- * is that of its first title (or name), the plain fields take the values in it, and the other content
- * language goes to `translations`, the import file's shape. Untagged texts and other languages are read as
- * before, into the plain fields only.
+ * The content language the catalogue record of a dataset states as the one it is written in (dct:language
+ * of the dcat:CatalogRecord whose foaf:primaryTopic it is; dcat-ap.writer.ts); null when none, or several.
  */
-function readLanguages(g: QuadIndex, node: RDF.Term, into: ReadRecord, fields: readonly [string, RDF.NamedNode][]): void {
+function recordLanguage(g: QuadIndex, node: RDF.Term): string | null {
+  const stated = g
+    .subjects(foaf('primaryTopic'), node)
+    .filter((record) => g.hasType(record, dcat('CatalogRecord')))
+    .flatMap((record) => g.iris(record, dct('language')))
+    .map((iri) => languageCodeOf(iri) ?? '');
+  const languages = new Set(stated.map(contentLanguageOf));
+  return languages.size === 1 ? [...languages][0]! : null;
+}
+
+/**
+ * Texts given in Swedish and English (the writers state one literal per language): the record's own
+ * language is the one its catalogue record states (`stated`) when it has a title (or name) in it, else that
+ * of its title as read, English preferred (RDF gives the tagged titles no order), the plain fields take the
+ * values in it, and the other content language goes to `translations`, the import file's shape. Untagged
+ * texts and other languages are read as before, into the plain fields only.
+ */
+function readLanguages(g: QuadIndex, node: RDF.Term, into: ReadRecord, fields: readonly [string, RDF.NamedNode][], stated: string | null = null): void {
   const byField = fields.map(([field, predicate]) => {
     const byLanguage = new Map<string, string[]>();
     for (const term of g.objects(node, predicate)) {
@@ -200,7 +221,7 @@ function readLanguages(g: QuadIndex, node: RDF.Term, into: ReadRecord, fields: r
   });
   const [first] = fields;
   const ownTag = first ? (g.objects(node, first[1]).find((term) => term.value === into[first[0]]) as RDF.Literal | undefined)?.language : undefined;
-  const own = ownTag ? contentLanguageOf(ownTag) : null;
+  const own = stated && byField[0]?.byLanguage.has(stated) ? stated : ownTag ? contentLanguageOf(ownTag) : null;
   if (!own) return;
   into.language = own;
   const translations: Record<string, Record<string, string | string[]>> = {};

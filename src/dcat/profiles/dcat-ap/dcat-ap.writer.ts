@@ -50,6 +50,8 @@ export const dcatApWriter: ProfileWriter = {
     const { dataset, accessRoute } = record;
     const { iris } = describer;
     add(rdf('type'), dcat('Dataset'));
+    // What its catalogue record's foaf:primaryTopic ranges over; the shapes check the class without inference.
+    add(rdf('type'), dcat('Resource'));
     add(dct('identifier'), literal(dataset.identifier));
     describeTexts(dataset, add);
     for (const keyword of keywordsOf(dataset)) add(dcat('keyword'), keyword);
@@ -73,6 +75,7 @@ export const dcatApWriter: ProfileWriter = {
     }
 
     describeLifecycle(describer, dataset, add);
+    describeCatalogRecord(describer, dataset);
     if (dataset.releaseVersion) add(dcat('version'), literal(dataset.releaseVersion));
     for (const [index, other] of dataset.otherIdentifiers.entries()) {
       add(adms('identifier'), describer.identifier(iris.part('datasets', dataset.identifier, `identifier-${index + 1}`), other));
@@ -282,6 +285,24 @@ function describeLifecycle(describer: CatalogueDescriber, dataset: Dataset, add:
   add(prov('invalidatedAtTime'), dateTime(dataset.modified));
   // DCAT-AP's note on what changed from the previous version; harvesters map it (CKAN: version_notes).
   if (dataset.withdrawalReason) add(adms('versionNotes'), literal(dataset.withdrawalReason));
+}
+
+/**
+ * The catalogue's record of the dataset (DCAT-AP's catalogue record: the metadata, not the data). Its
+ * dct:language is the language the record is written in, its own (`language`); the texts' other languages
+ * are translations. RDF gives tagged texts no order, so this is how a harvester, a gdcat one included, tells
+ * a Swedish record with an English translation from the reverse. (The dataset's own dct:language would be
+ * the language of the data.)
+ */
+function describeCatalogRecord(describer: CatalogueDescriber, dataset: Dataset): void {
+  const record = describer.iris.part('datasets', dataset.identifier, 'record');
+  const state = describer.about(record);
+  state(rdf('type'), dcat('CatalogRecord'));
+  state(foaf('primaryTopic'), namedNode(describer.iris.dataset(dataset.identifier)));
+  state(dct('modified'), dateTime(metadataModifiedOf(dataset)));
+  const language = euLanguage(ownTextLanguage(dataset));
+  if (language) state(dct('language'), describer.typed(language, dct('LinguisticSystem')));
+  describer.graph.add(namedNode(describer.iris.catalog()), dcat('record'), namedNode(record));
 }
 
 /**
