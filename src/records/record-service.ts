@@ -7,6 +7,7 @@ import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './rec
 import { duplicateIdentifier, executeBound, insertNewEntities, type NewEntityInsert, takeNewEntities } from './record-inserts.js';
 import { findReadable, References, rememberReference } from './references.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
+import { listSizeProblems } from '../core/list-limits.js';
 
 /** What a record type adds to the shared create/update/publish/withdraw flow. */
 export interface RecordRules<E extends CatalogueRecord, I, P> {
@@ -100,6 +101,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     await this.loadBeforeChange([record]);
     const before = snapshot(record, this.partsOf(record));
     const stored = { modified: record.modified, harvestedAt: record.harvestedAt };
+    assertListSizes(input);
     const problems = new Problems();
     await this.rules.apply(this.em, record, input, problems, this.refs, origin);
     problems.throwIfAny();
@@ -242,6 +244,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     await loadCollections(this.em, [record]);
     await this.rules.loadParts?.(this.em, [record], patch);
     const before = snapshot(record, this.partsOf(record));
+    assertListSizes(patch);
     const problems = new Problems();
     await this.rules.apply(this.em, record, patch, problems, this.refs);
     problems.throwIfAny();
@@ -295,6 +298,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
 
   /** A new record from its input (RecordRules.build), with the rules every new record's identifier follows. */
   private async build(input: I, origin?: RecordOrigin): Promise<E> {
+    assertListSizes(input);
     const problems = new Problems();
     const record = await this.rules.build(this.em, input, problems, this.refs, origin);
     // Another record's IRI, taken as this one's identifier, would merge the two in the DCAT feed.
@@ -358,4 +362,13 @@ function liesUnder(identifier: string, baseUrl: string): boolean {
   const own = baseUrl.replace(/\/+$/, '').toLowerCase();
   const lower = identifier.toLowerCase();
   return lower === own || [`${own}/`, `${own}?`, `${own}#`].some((prefix) => lower.startsWith(prefix));
+}
+
+/**
+ * Every writer (GraphQL, import, harvest, seed) comes through here: an oversized list is refused whole, before
+ * the rules look at its items, so no record is written with part of a list and no list costs a problem per item.
+ */
+function assertListSizes(input: unknown): void {
+  const problems = listSizeProblems(input, 'input');
+  if (problems.length > 0) throw new UserInputProblem(problems);
 }

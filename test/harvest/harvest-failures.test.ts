@@ -471,3 +471,18 @@ describe('a FAIR Data Point source', () => {
     expect(await statusOf('fdp-1')).toEqual([RecordStatus.PUBLISHED, null]);
   });
 });
+
+describe('a harvested dataset with more distributions than a record holds', () => {
+  it('is refused whole, naming the list, and the rest of the source is harvested', async () => {
+    const distributions = Array.from({ length: 501 }, (_, i) => `<https://foreign.example/dataset/huge/chr${i}>`);
+    const described = distributions.map((iri, i) => `${iri} a dcat:Distribution ; dct:title "chr${i}.vcf.gz"@en ; dcat:accessURL <https://foreign.example/request> .`);
+    const huge = `<https://foreign.example/dataset/huge> dcat:distribution ${distributions.join(', ')} .\n${described.join('\n')}`;
+    routes.set('/huge', turtle(`${page(['huge', 'small'])}\n${huge}`));
+    const run = await harvest(catalogue.orm.em.fork(), target('/huge'), OPTIONS);
+    expect(run.failed).toBe(1);
+    expect(run.errors).toEqual([expect.objectContaining({ identifier: 'huge', field: 'distributions', message: 'at most 500 items; got 501' })]);
+    const em = catalogue.orm.em.fork();
+    expect(await em.count(Dataset, { identifier: 'huge' })).toBe(0);
+    expect(await em.count(Dataset, { identifier: 'small' })).toBe(1);
+  });
+});

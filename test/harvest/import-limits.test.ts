@@ -6,8 +6,8 @@ import { importInputSource } from '../../src/harvest/import-file.js';
 import { systemActor } from '../../src/records/viewer.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
-/** Files imported outside GraphQL (`gdcat import`) meet the same text limits as GraphQL arguments. */
-describe('import: text limits', () => {
+/** Files imported outside GraphQL (`gdcat import`) meet the same text and list limits as GraphQL arguments. */
+describe('import: text and list limits', () => {
   let catalogue: TestCatalogue;
   beforeAll(async () => {
     catalogue = await startTestCatalogue();
@@ -48,6 +48,41 @@ describe('import: text limits', () => {
     expect(report.problems.map((p) => [p.sheet, p.row, p.field, p.message])).toEqual([
       ['datasets', 2, 'title', 'contains a lone UTF-16 surrogate (half of a character)'],
     ]);
+    expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
+  });
+
+  it('refuses a record whose lists are longer than a record holds, naming each list, and writes nothing', async () => {
+    const before = await catalogue.orm.em.fork().count(Dataset);
+    const document = {
+      records: [
+        {
+          recordType: 'Dataset',
+          id: 'urn:test:import-limits:lists',
+          title: 'Too many of everything',
+          publisher: 'urn:example:gms-catalogue:org:region-stockholm',
+          otherIdentifiers: Array.from({ length: 51 }, (_, i) => `urn:test:other:${i}`),
+          distributions: Array.from({ length: 501 }, (_, i) => ({ title: `chr${i}.vcf.gz` })),
+          accessRoute: { accessMode: 'CONTROLLED', steps: Array.from({ length: 21 }, (_, i) => ({ order: i + 1, requirement: 'DAC_APPROVAL' })) },
+        },
+      ],
+    };
+    const report = await importCatalogue(catalogue.orm.em.fork(), systemActor('import'), catalogueJsonSource(document, 'lists.json'));
+    expect(report.committed).toBe(false);
+    expect(report.problems.map((p) => [p.sheet, p.row, p.field, p.message])).toEqual([
+      ['records', 1, 'otherIdentifiers', 'at most 50 items; got 51'],
+      ['records', 1, 'distributions', 'at most 500 items; got 501'],
+      ['records', 1, 'accessRoute.steps', 'at most 20 items; got 21'],
+    ]);
+    expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
+  });
+
+  it('refuses an oversized list of a spreadsheet with its sheet, row and column, and writes nothing', async () => {
+    const before = await catalogue.orm.em.fork().count(Dataset);
+    const others = Array.from({ length: 51 }, (_, i) => `urn:test:other:${i}`).join(';');
+    const sheets = { datasets: `id,title,publisher,otherIdentifiers\nurn:test:import-limits:csv-lists,Lists,urn:example:gms-catalogue:org:region-stockholm,${others}\n` };
+    const report = await importCatalogue(catalogue.orm.em.fork(), systemActor('import'), importInputSource({ format: 'csv', sheets }, 'lists', null));
+    expect(report.committed).toBe(false);
+    expect(report.problems.map((p) => [p.sheet, p.row, p.field, p.message])).toEqual([['datasets', 2, 'otherIdentifiers', 'at most 50 items; got 51']]);
     expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
   });
 });
