@@ -1,7 +1,9 @@
 import {
-  GraphQLError, Kind, valueFromASTUntyped, visit, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode,
-  type ValidationContext, type ArgumentNode,
+  getNamedType, getNullableType, GraphQLError, isListType, Kind, valueFromASTUntyped, visit, type ASTVisitor, type DocumentNode,
+  type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ArgumentNode,
 } from 'graphql';
+import { createComplexityRule, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { LIST_LIMITS, listLimitOf } from '../core/list-limits.js';
 import type { Problem } from '../core/problems.js';
 import { textProblems, type TextKind } from '../core/validation.js';
 
@@ -102,6 +104,71 @@ export function selectionBudget(maxRootFields = MAX_ROOT_FIELDS, maxFields = MAX
       },
     };
   };
+}
+
+/**
+ * Most work one operation may ask for, counted as the fields it could resolve at worst: the web catalogue's
+ * largest operation (a dataset's landing page, every list at its maximum) costs under half of it; one page of
+ * 100 datasets with their distributions (50,000 distributions at worst) is refused.
+ */
+export const MAX_QUERY_COMPLEXITY = 100_000;
+/** What one dataset search costs on top of what it selects, so aliased searches exhaust the budget fast. */
+export const SEARCH_COST = 2_500;
+
+/** Everyone to contact for a dataset: its route's first contact, each step's body, each holder (access/who-to-ask.ts). */
+const CONTACTS_PER_DATASET = 1 + LIST_LIMITS.steps! + LIST_LIMITS.dataHolders!;
+
+/**
+ * The size the cost counts for a list without a page size (`first`) that is not a list a record holds:
+ * derived from a bound where there is one, else a typical size (these lists grow with use, not with a request).
+ * A record's own lists count at their maximum (core/list-limits.ts), by field name.
+ */
+const UNPAGED_LIST_SIZES: Readonly<Record<string, number>> = {
+  // A connection's page: its size (`first`) is counted at the field that takes it.
+  edges: 1,
+  'Dataset.accessContacts': CONTACTS_PER_DATASET,
+  'Dataset.whoToAsk': CONTACTS_PER_DATASET,
+  // Worked out once per search whatever its page size (which multiplies all a search selects), at most
+  // FACET_FIELDS x FACET_BUCKETS buckets: SEARCH_COST prices them.
+  'DatasetSearchResult.facets': 1,
+  'Facet.buckets': 1,
+  // Typical: datasets of one study, evaluations of one dataset, changes in one record's history.
+  'Study.outputs': 50,
+  'Dataset.healthEconomicEvaluations': 20,
+  history: 50,
+  'RecordChange.changes': 20,
+  'DiseaseTerm.ancestors': 30,
+};
+
+function unpagedListSize(typeName: string, fieldName: string): number {
+  return UNPAGED_LIST_SIZES[`${typeName}.${fieldName}`] ?? UNPAGED_LIST_SIZES[fieldName] ?? listLimitOf(fieldName);
+}
+
+/**
+ * Page sizes multiply the cost of what is selected below them, and so does every other list, at the most
+ * items it can hold: aliases x page size x a record's distributions is priced as it could be answered.
+ */
+const listCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (getNamedType(field.type).name === 'DatasetSearchResult') {
+    return SEARCH_COST + childComplexity * Math.max(typeof args.first === 'number' ? args.first : 1, 1);
+  }
+  if (typeof args.first === 'number') return 1 + childComplexity * Math.max(args.first, 1);
+  // A list of scalars (keywords) counts each item once.
+  if (isListType(getNullableType(field.type))) return 1 + Math.max(childComplexity, 1) * unpagedListSize(type.name, field.name);
+  return undefined;
+};
+
+/** Refuses an operation whose cost (listCost, with these variables) is above MAX_QUERY_COMPLEXITY. */
+export function costLimit(variables: Record<string, unknown>, maximumComplexity = MAX_QUERY_COMPLEXITY) {
+  return createComplexityRule({
+    maximumComplexity,
+    variables,
+    estimators: [listCost, simpleEstimator({ defaultComplexity: 1 })],
+    createError: (max, actual) =>
+      new GraphQLError(`query cost ${actual} exceeds the limit ${max}; ask for smaller pages, fewer lists or fewer fields`, {
+        extensions: { code: 'QUERY_TOO_COMPLEX' },
+      }),
+  });
 }
 
 /** Longest key (variables as JSON) an operation found within the limits is remembered with; longer ones are checked every time. */

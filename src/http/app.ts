@@ -2,8 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
-import { getNamedType, GraphQLError, validate, type GraphQLFormattedError } from 'graphql';
-import { createComplexityRule, simpleEstimator } from 'graphql-query-complexity';
+import { GraphQLError, validate, type GraphQLFormattedError } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import { httpSettingsFromEnv, type HttpSettings } from '../config.js';
 import { AccessPolicy } from '../records/access-policy.js';
@@ -17,7 +16,7 @@ import type { Orm } from '../db/orm.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { OutboxIndexer } from '../search/indexer.js';
 import type { RequestContext } from '../graphql/kit/context.js';
-import { checkArgumentTexts, costVariables, depthLimit, rememberWithinLimits, selectionBudget } from '../graphql/limits.js';
+import { checkArgumentTexts, costLimit, costVariables, depthLimit, rememberWithinLimits, selectionBudget } from '../graphql/limits.js';
 import { gdcatSchema } from '../graphql/schema.js';
 import { asUnavailableError, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES, unavailability } from '../graphql/errors.js';
 import { checkHealth, checkReadiness } from './health.js';
@@ -47,31 +46,8 @@ export interface AppDependencies {
 }
 
 export const MAX_QUERY_DEPTH = 12;
-export const MAX_QUERY_COMPLEXITY = 20_000;
 /** Largest GraphQL document, in lexical tokens (the web catalogue's largest query has under 1,000). */
 export const MAX_QUERY_TOKENS = 20_000;
-/** What one dataset search costs on top of what it selects, so aliased searches exhaust the budget fast. */
-export const SEARCH_COST = 500;
-
-/** Page sizes multiply the cost of what is selected below them. */
-function complexityRule(variables: Record<string, unknown>) {
-  return createComplexityRule({
-    maximumComplexity: MAX_QUERY_COMPLEXITY,
-    variables,
-    estimators: [
-      ({ field, args, childComplexity }) => {
-        if (getNamedType(field.type).name === 'DatasetSearchResult') {
-          return SEARCH_COST + childComplexity * Math.max(typeof args.first === 'number' ? args.first : 1, 1);
-        }
-        const first = typeof args.first === 'number' ? args.first : undefined;
-        return first !== undefined ? 1 + childComplexity * Math.max(first, 1) : undefined;
-      },
-      simpleEstimator({ defaultComplexity: 1 }),
-    ],
-    createError: (max, actual) =>
-      new GraphQLError(`query cost ${actual} exceeds the limit ${max}; ask for smaller pages or fewer fields`, { extensions: { code: 'QUERY_TOO_COMPLEX' } }),
-  });
-}
 
 /** Errors the client caused keep their message; anything else is logged and masked (never a stack trace). */
 function formatError(log: (line: string) => void, hideSuggestions: boolean) {
@@ -109,7 +85,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
   const checkCost = rememberWithinLimits((document, variables) => {
     let errors: readonly GraphQLError[];
     try {
-      errors = validate(schema, document, [selectionBudget(), complexityRule(variables ?? {})]);
+      errors = validate(schema, document, [selectionBudget(), costLimit(variables ?? {})]);
     } catch (error) {
       errors = [new GraphQLError((error as Error).message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
     }

@@ -268,6 +268,8 @@ describe('GraphQL input limits, ids and cost', () => {
       aliased(2_000, () => 'dataset(id: "urn:example:gms-catalogue:dataset:al-wgs-wts") { id title }'),
       aliased(1_000, () => 'datasets(query: "leukaemia") { totalCount facets { field buckets { value label count } } }'),
       aliased(45, () => 'datasets(query: "leukaemia") { totalCount facets { field buckets { value label count } } }'),
+      // Each dataset may hold 500 distributions: ten pages of 100 could answer half a million.
+      aliased(10, () => 'datasets(first: 100) { edges { node { distributions { title accessUrl } } } }'),
       `query { ...A } fragment A on Query { ...B ...B ...B ...B } fragment B on Query { ...C ...C ...C ...C } fragment C on Query { ...D ...D ...D ...D }
        fragment D on Query { ...E ...E ...E ...E } fragment E on Query { duoTerms { code label definition shorthand kind obsolete } }`,
     ];
@@ -284,7 +286,7 @@ describe('GraphQL input limits, ids and cost', () => {
   });
 
   it('checks the limits of a query sent again with other variables, whatever passed before', async () => {
-    const search = 'query($first: Int, $q: String) { datasets(first: $first, query: $q) { edges { node { title publisher { name } } } } }';
+    const search = 'query($first: Int, $q: String) { datasets(first: $first, query: $q) { edges { node { title publisher { name } distributions { title } } } } }';
     for (let round = 0; round < 2; round++) {
       expect((await raw(search, { first: 5, q: 'leukaemia' })).status).toBe(200);
       const tooCostly = await raw(search, { first: 10_000, q: 'leukaemia' });
@@ -295,13 +297,21 @@ describe('GraphQL input limits, ids and cost', () => {
       expect(codesOf(nul.text)).toEqual(['BAD_USER_INPUT']);
     }
     // The cost of an operation also depends on what its @include and @skip conditions leave in.
-    const gated = 'query($all: Boolean!) { datasets(first: 5) { totalCount } all: datasets(first: 10000) @include(if: $all) { edges { node { title publisher { name } } } } }';
+    const gated = 'query($all: Boolean!) { datasets(first: 5) { totalCount } all: datasets(first: 10000) @include(if: $all) { edges { node { title publisher { name } distributions { title } } } } }';
     for (let round = 0; round < 2; round++) {
       expect((await raw(gated, { all: false })).status).toBe(200);
       const included = await raw(gated, { all: true });
       expect(included.status).toBe(400);
       expect(codesOf(included.text)).toEqual(['QUERY_TOO_COMPLEX']);
     }
+  });
+
+  it('refuses a dataset with more distributions than a record holds as a userError naming the list, and writes nothing', async () => {
+    const identifier = 'urn:test:too-many-distributions';
+    const input = { identifier, title: 'Per-sample files', publisher: STOCKHOLM, distributions: Array.from({ length: 501 }, (_, i) => ({ title: `sample-${i}.cram` })) };
+    const answer = await catalogue.gql('mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } userErrors { field message } } }', { input }, admin);
+    expect(answer.data?.createDataset).toEqual({ dataset: null, userErrors: [{ field: 'input.distributions', message: 'at most 500 items; got 501' }] });
+    expect((await catalogue.gql('query($id: ID!) { dataset(id: $id) { id } }', { id: identifier }, admin)).data?.dataset).toBeNull();
   });
 
   it('refuses impossible dates and codes that are not ISO countries or currencies, naming the field', async () => {

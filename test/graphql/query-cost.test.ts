@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { buildSchema, Kind, parse, validate, type DefinitionNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LIST_LIMITS } from '../../src/core/list-limits.js';
+import { costLimit, MAX_QUERY_COMPLEXITY } from '../../src/graphql/limits.js';
+import { MAX_PAGE_SIZE } from '../../src/records/pagination.js';
+import { PAGE_SIZE } from '../../web/src/lib/discovery.js';
+import { MAX_API_PAGE } from '../../web/src/lib/paging.js';
+
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  schema = buildSchema(await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8'));
+});
+
+/** The cost check's answer for a document: the error messages, none when it is within the limit. */
+const refusals = (document: DocumentNode, variables: Record<string, unknown> = {}) =>
+  validate(schema, document, [costLimit(variables)]).map((error) => error.message);
+
+/** Variables as the web catalogue sends them, its pages at their largest: a page of results, or a walk's step of MAX_API_PAGE. */
+const WEB_VARIABLES = {
+  first: MAX_API_PAGE,
+  assess: true,
+  purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['MONDO:0018874'] },
+  id: 'urn:example:dataset',
+  query: 'leuk',
+  input: {},
+  expectedVersion: 1,
+  reason: 'superseded',
+  enabled: true,
+};
+
+describe('the query cost counts lists at the most items they can hold', () => {
+  const distributionsOfPages = (aliases: number, first: number) =>
+    parse(`{ ${Array.from({ length: aliases }, (_, i) => `a${i}: datasets(first: ${first}) { edges { node { distributions { title accessUrl } } } }`).join(' ')} }`);
+
+  it('refuses aliases x page size x distributions, naming the limit', () => {
+    expect(refusals(distributionsOfPages(10, MAX_PAGE_SIZE))).toEqual([
+      expect.stringMatching(new RegExp(`^query cost \\d+ exceeds the limit ${MAX_QUERY_COMPLEXITY}; ask for smaller pages, fewer lists or fewer fields$`)),
+    ]);
+    // One full page of datasets with every distribution they may hold is refused too; a page of ten is not.
+    expect(refusals(distributionsOfPages(1, MAX_PAGE_SIZE))).toHaveLength(1);
+    expect(refusals(distributionsOfPages(1, 10))).toEqual([]);
+    expect(LIST_LIMITS.distributions).toBe(500);
+  });
+
+  it('prices lists of a single record too: every access route step of a thousand datasets is refused', () => {
+    const steps = parse(
+      `{ ${Array.from({ length: 10 }, (_, i) => `a${i}: datasets(first: ${MAX_PAGE_SIZE}) { edges { node { accessRoute { steps { order requirement description body { name contactEmail applicationUrl } } } } } }`).join(' ')} }`,
+    );
+    expect(refusals(steps)).toHaveLength(1);
+  });
+
+  it('keeps every operation the web catalogue sends within the limit', async () => {
+    const source = await readFile(new URL('../../web/src/lib/queries.ts', import.meta.url), 'utf8');
+    const definitions = parse([...source.matchAll(/graphql\(`([\s\S]*?)`\)/g)].map((match) => match[1]).join('\n')).definitions;
+    const fragments = definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
+    const operations = definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+    expect(operations.length).toBeGreaterThan(10);
+    for (const operation of operations) {
+      const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] as DefinitionNode[] };
+      const name = operation.name?.value;
+      const variables = {
+        ...WEB_VARIABLES,
+        ...(name === 'DiscoverDatasets' ? { first: PAGE_SIZE } : {}),
+        ...(name === 'CreateHarvestSource' ? { input: { identifier: 'x', title: 'x', url: 'https://x.example/', kind: 'DCAT_AP', organisation: 'x', schedule: 'PT1H' } } : {}),
+      };
+      expect(refusals(document, variables), name).toEqual([]);
+    }
+  });
+
+  it('keeps the README examples within the limit', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const examples = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) expect(refusals(parse(example)), example.slice(0, 80)).toEqual([]);
+  });
+});
