@@ -41,7 +41,7 @@ const objects = (quads: RDF.Quad[], subject: string, predicate: RDF.NamedNode) =
   quads.filter((q) => q.subject.value === subject && q.predicate.equals(predicate)).map((q) => q.object.value);
 
 async function listed(query = ''): Promise<{ datasets: string[]; catalogModified: string }> {
-  const page = await graphAt(`/dcat/catalog?pageSize=500${query}`);
+  const page = await graphAt(`/dcat/catalog?pageSize=100${query}`);
   expect(objects(page, CATALOG, dcat('dataset')).length).toBe(Number(page.find((q) => q.predicate.equals(hydra('totalItems')))?.object.value));
   return { datasets: objects(page, CATALOG, dcat('dataset')).sort(), catalogModified: objects(page, CATALOG, dct('modified'))[0]! };
 }

@@ -5,7 +5,11 @@ import type { Triples } from '../rdf/graph.js';
 const { namedNode, literal } = DataFactory;
 
 export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+/**
+ * Most datasets one listing page holds: each may hold LIST_LIMITS.distributions (500) distributions, so a full
+ * page states at most 50,000 of them, the most one GraphQL request may ask for (graphql/limits.ts).
+ */
+export const MAX_PAGE_SIZE = 100;
 
 const CURSOR_PREFIX = 'after:';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -85,7 +85,7 @@ async function visibleIdentifiers(): Promise<string[]> {
 
 describe('GET /dcat/catalog', () => {
   it('serves the same graph as Turtle, JSON-LD, RDF/XML and N-Triples', async () => {
-    const iri = `${BASE}/dcat/catalog?pageSize=500`;
+    const iri = `${BASE}/dcat/catalog?pageSize=100`;
     const turtle = await graphAt(iri, 'text/turtle');
     expect(turtle.length).toBeGreaterThan(1000);
     for (const format of ['application/ld+json', 'application/rdf+xml', 'application/n-triples'] as const) {
@@ -157,8 +157,8 @@ describe('GET /dcat/catalog', () => {
       ['cursor=abc', 'cursor', /"abc" is not one this server issued/],
       ['cursor=YWZ0ZXI6bm90LWEtdXVpZA', 'cursor', /is not one this server issued/],
       ['includeWithdrawn=yes', 'includeWithdrawn', /must be true or false/],
-      ['pageSize=0', 'pageSize', /must be between 1 and 500/],
-      ['pageSize=501', 'pageSize', /must be between 1 and 500/],
+      ['pageSize=0', 'pageSize', /must be between 1 and 100/],
+      ['pageSize=101', 'pageSize', /must be between 1 and 100/],
       ['pageSize=ten', 'pageSize', /must be a whole number/],
       ['page=1&page=2', 'page', /give this query parameter once/],
       ['modifiedSince=yesterday', 'modifiedSince', /must be an ISO 8601 date/],
@@ -218,7 +218,7 @@ describe('incremental harvests and withdrawals', () => {
     // The filtered listing is its own collection, with its own size.
     expect(objects(since, `${BASE}/dcat/catalog?modifiedSince=${encodeURIComponent(before.toISOString())}`, hydra('totalItems'))).toEqual(['1']);
 
-    const all = await graphAt(`${BASE}/dcat/catalog?modifiedSince=2000-01-01&pageSize=500`);
+    const all = await graphAt(`${BASE}/dcat/catalog?modifiedSince=2000-01-01&pageSize=100`);
     expect(listedDatasets(all)).toHaveLength(15);
     const later = await graphAt(`${BASE}/dcat/catalog?modifiedSince=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
     expect(listedDatasets(later)).toEqual([]);
@@ -252,7 +252,7 @@ describe('incremental harvests and withdrawals', () => {
       expect(errors, type).toBeUndefined();
       expect(data?.[`update${type}`].userErrors, type).toEqual([]);
 
-      const since = await graphAt(`${BASE}/dcat/catalog?pageSize=500&modifiedSince=${encodeURIComponent(before.toISOString())}`);
+      const since = await graphAt(`${BASE}/dcat/catalog?pageSize=100&modifiedSince=${encodeURIComponent(before.toISOString())}`);
       expect([...listedDatasets(since)].sort(), type).toEqual(datasets.sort());
       for (const dataset of datasets) {
         expect(new Date(only(objects(since, dataset, dct('modified')))).getTime(), dataset).toBeGreaterThanOrEqual(before.getTime() - 1000);
@@ -366,7 +366,7 @@ describe('the draft dataset', () => {
 
   it('never appears in the catalogue', async () => {
     expect(mentionsDraft(union(await allPages(`${BASE}/dcat/catalog?pageSize=3`)))).toBe(false);
-    expect(mentionsDraft(await graphAt(`${BASE}/dcat/catalog?modifiedSince=2000-01-01&pageSize=500`))).toBe(false);
+    expect(mentionsDraft(await graphAt(`${BASE}/dcat/catalog?modifiedSince=2000-01-01&pageSize=100`))).toBe(false);
   });
 
   it('is not found by identifier or Relay id, in DCAT or in the FAIR Data Point', async () => {
@@ -501,7 +501,7 @@ describe('counts of people', () => {
   it('are published as anonymous callers see them: rounded to 10, small ones left out, ages exact', async () => {
     const large = { numberOfUniqueIndividuals: ['1230'], numberOfRecords: ['2470'], numberOfSamples: ['1240'], numberOfFamilies: ['420'], female: ['600'], male: ['630'], otherOrUnknown: [], minTypicalAge: ['7'] };
     const small = { numberOfUniqueIndividuals: [], numberOfRecords: [], numberOfSamples: [], numberOfFamilies: [], female: [], male: [], otherOrUnknown: [], minTypicalAge: ['7'] };
-    const listing = await graphAt(`${BASE}/dcat/catalog?pageSize=500`);
+    const listing = await graphAt(`${BASE}/dcat/catalog?pageSize=100`);
     for (const graph of [await graphAt(datasetIri(LARGE)), listing]) expect(stated(graph, LARGE)).toEqual(large);
     for (const graph of [await graphAt(datasetIri(SMALL)), listing]) expect(stated(graph, SMALL)).toEqual(small);
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => catalogue?.stop());
 
 async function readListing(format: RdfFormat) {
-  const response = await fetch(`${catalogue.url}/dcat/catalog?pageSize=500`, { headers: { accept: format } });
+  const response = await fetch(`${catalogue.url}/dcat/catalog?pageSize=100`, { headers: { accept: format } });
   expect(response.status).toBe(200);
   return readCatalogue(await parse(await response.text(), format, 'http://gdcat.test/dcat/catalog'));
 }
