@@ -72,19 +72,32 @@ export function listLimitOf(name: string): number {
  */
 export function listSizeProblems(value: unknown, path: string): Problem[] {
   const problems: Problem[] = [];
-  collectListSizeProblems(value, path, path, problems);
+  collectListSizeProblems(value, path ? [path] : [], path, problems);
   return problems;
 }
 
-function collectListSizeProblems(value: unknown, path: string, name: string, problems: Problem[]): void {
+/** The walk of listSizeProblems; the path is kept as its parts and joined only for a problem (nearly every list is fine). */
+function collectListSizeProblems(value: unknown, path: string[], name: string, problems: Problem[]): void {
   if (Array.isArray(value)) {
     const limit = listLimitOf(name);
     if (value.length > limit) {
-      problems.push({ field: path, message: `at most ${limit} items; got ${value.length}`, code: 'INVALID' });
+      problems.push({ field: path.join(''), message: `at most ${limit} items; got ${value.length}`, code: 'INVALID' });
       return;
     }
-    value.forEach((item, index) => collectListSizeProblems(item, `${path}[${index}]`, name, problems));
+    for (let index = 0; index < value.length; index++) {
+      if (value[index] === null || typeof value[index] !== 'object') continue;
+      path.push(`[${index}]`);
+      collectListSizeProblems(value[index], path, name, problems);
+      path.pop();
+    }
   } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) collectListSizeProblems(item, path ? `${path}.${key}` : key, key, problems);
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const item = (value as Record<string, unknown>)[key];
+      if (item === null || typeof item !== 'object') continue;
+      path.push(path.length > 0 ? `.${key}` : key);
+      collectListSizeProblems(item, path, key, problems);
+      path.pop();
+    }
   }
 }

@@ -107,13 +107,16 @@ export function selectionBudget(maxRootFields = MAX_ROOT_FIELDS, maxFields = MAX
 }
 
 /**
- * Most work one operation may ask for, counted as the fields it could resolve at worst: the web catalogue's
- * largest operation (a dataset's landing page, every list at its maximum) costs under half of it; one page of
- * 100 datasets with their distributions (50,000 distributions at worst) is refused.
+ * Most work one operation may ask for, counted as the fields it could resolve at worst: one page of 100
+ * datasets with every distribution they may hold (50,000, as a full /dcat page) fits, three such pages do not;
+ * the web catalogue's largest operation (a dataset's landing page, every list at its maximum) costs a sixth.
  */
-export const MAX_QUERY_COMPLEXITY = 100_000;
-/** What one dataset search costs on top of what it selects, so aliased searches exhaust the budget fast. */
-export const SEARCH_COST = 2_500;
+export const MAX_QUERY_COMPLEXITY = 300_000;
+/** What one dataset search costs on top of what it selects, so aliased searches exhaust the budget fast (40 of them). */
+export const SEARCH_COST = 7_500;
+
+/** How many other records a record's list of them typically names, for the cost (the input bound is LIST_LIMITS). */
+const TYPICAL_REFERENCES = 10;
 
 /** Everyone to contact for a dataset: its route's first contact, each step's body, each holder (access/who-to-ask.ts). */
 const CONTACTS_PER_DATASET = 1 + LIST_LIMITS.steps! + LIST_LIMITS.dataHolders!;
@@ -132,9 +135,14 @@ const UNPAGED_LIST_SIZES: Readonly<Record<string, number>> = {
   // FACET_FIELDS x FACET_BUCKETS buckets: SEARCH_COST prices them.
   'DatasetSearchResult.facets': 1,
   'Facet.buckets': 1,
-  // Typical: datasets of one study, evaluations of one dataset, changes in one record's history.
-  'Study.outputs': 50,
-  'Dataset.healthEconomicEvaluations': 20,
+  // Lists of other records count at a typical size, not at their maximum: they resolve through the request's
+  // loaders to records shared across it (a page names the same few organisations again and again), and
+  // walking record to record at the maxima would price one evaluation with its studies' partners in millions.
+  ...Object.fromEntries(
+    ['dataHolders', 'contributors', 'funders', 'participatingOrganisations', 'publications', 'evaluatedDatasets', 'evaluatedStudies',
+      'Study.outputs', 'Dataset.healthEconomicEvaluations'].map((name) => [name, TYPICAL_REFERENCES]),
+  ),
+  // Typical: changes in one record's history.
   history: 50,
   'RecordChange.changes': 20,
   'DiseaseTerm.ancestors': 30,

@@ -58,8 +58,11 @@ describe('search limits on saving a dataset', () => {
   });
 
   it('refuses more searchable text than an engine indexes', async () => {
-    const keywords = Array.from({ length: 3_000 }, (_, i) => `keyword-${i}-${'k'.repeat(180)}`);
-    const { data } = await catalogue.gql(CREATE, { input: { title: 'Too many words', publisher: STOCKHOLM, keywords } }, token);
+    // Every list at its limit (core/list-limits.ts), every text at its length: more than the 512 KiB an engine indexes.
+    const keywords = Array.from({ length: 100 }, (_, i) => `keyword-${i}-${'k'.repeat(180)}`);
+    const phenotypes = Array.from({ length: 500 }, (_, i) => ({ iri: `HP:${String(i).padStart(7, '0')}`, label: `${i} ${'p'.repeat(990)}` }));
+    const input = { title: 'Too many words', description: 'd'.repeat(20_000), publisher: STOCKHOLM, keywords, cohort: { phenotypes } };
+    const { data } = await catalogue.gql(CREATE, { input }, token);
     expect(data!.createDataset.dataset).toBeNull();
     expect(data!.createDataset.userErrors).toContainEqual(expect.objectContaining({ field: 'input', message: expect.stringMatching(/at most 524288 bytes/) }));
   });

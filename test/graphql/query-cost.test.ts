@@ -4,12 +4,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LIST_LIMITS } from '../../src/core/list-limits.js';
 import { costLimit, MAX_QUERY_COMPLEXITY } from '../../src/graphql/limits.js';
 import { MAX_PAGE_SIZE } from '../../src/records/pagination.js';
-import { PAGE_SIZE } from '../../web/src/lib/discovery.js';
-import { MAX_API_PAGE } from '../../web/src/lib/paging.js';
 
 let schema: GraphQLSchema;
+/** The web catalogue's page sizes: a page of results, and a step of its walk to a page (web/src/lib). */
+let PAGE_SIZE: number;
+let MAX_API_PAGE: number;
 beforeAll(async () => {
   schema = buildSchema(await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8'));
+  const constant = async (file: string, name: string) =>
+    Number(new RegExp(`export const ${name} = (\\d+);`).exec(await readFile(new URL(`../../web/src/lib/${file}`, import.meta.url), 'utf8'))?.[1]);
+  PAGE_SIZE = await constant('discovery.ts', 'PAGE_SIZE');
+  MAX_API_PAGE = await constant('paging.ts', 'MAX_API_PAGE');
+  expect([PAGE_SIZE, MAX_API_PAGE]).toEqual([expect.any(Number), expect.any(Number)]);
 });
 
 /** The cost check's answer for a document: the error messages, none when it is within the limit. */
@@ -17,7 +23,7 @@ const refusals = (document: DocumentNode, variables: Record<string, unknown> = {
   validate(schema, document, [costLimit(variables)]).map((error) => error.message);
 
 /** Variables as the web catalogue sends them, its pages at their largest: a page of results, or a walk's step of MAX_API_PAGE. */
-const WEB_VARIABLES = {
+const webVariables = () => ({
   first: MAX_API_PAGE,
   assess: true,
   purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['MONDO:0018874'] },
@@ -27,7 +33,7 @@ const WEB_VARIABLES = {
   expectedVersion: 1,
   reason: 'superseded',
   enabled: true,
-};
+});
 
 describe('the query cost counts lists at the most items they can hold', () => {
   const distributionsOfPages = (aliases: number, first: number) =>
@@ -37,15 +43,15 @@ describe('the query cost counts lists at the most items they can hold', () => {
     expect(refusals(distributionsOfPages(10, MAX_PAGE_SIZE))).toEqual([
       expect.stringMatching(new RegExp(`^query cost \\d+ exceeds the limit ${MAX_QUERY_COMPLEXITY}; ask for smaller pages, fewer lists or fewer fields$`)),
     ]);
-    // One full page of datasets with every distribution they may hold is refused too; a page of ten is not.
-    expect(refusals(distributionsOfPages(1, MAX_PAGE_SIZE))).toHaveLength(1);
-    expect(refusals(distributionsOfPages(1, 10))).toEqual([]);
+    // One full page of datasets with every distribution they may hold fits (as a full /dcat page); three do not.
+    expect(refusals(distributionsOfPages(3, MAX_PAGE_SIZE))).toHaveLength(1);
+    expect(refusals(distributionsOfPages(1, MAX_PAGE_SIZE))).toEqual([]);
     expect(LIST_LIMITS.distributions).toBe(500);
   });
 
-  it('prices lists of a single record too: every access route step of a thousand datasets is refused', () => {
+  it('prices lists of a single record too: every access route step of two thousand datasets is refused', () => {
     const steps = parse(
-      `{ ${Array.from({ length: 10 }, (_, i) => `a${i}: datasets(first: ${MAX_PAGE_SIZE}) { edges { node { accessRoute { steps { order requirement description body { name contactEmail applicationUrl } } } } } }`).join(' ')} }`,
+      `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: datasets(first: ${MAX_PAGE_SIZE}) { edges { node { accessRoute { steps { order requirement description body { name contactEmail applicationUrl } } } } } }`).join(' ')} }`,
     );
     expect(refusals(steps)).toHaveLength(1);
   });
@@ -60,7 +66,7 @@ describe('the query cost counts lists at the most items they can hold', () => {
       const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] as DefinitionNode[] };
       const name = operation.name?.value;
       const variables = {
-        ...WEB_VARIABLES,
+        ...webVariables(),
         ...(name === 'DiscoverDatasets' ? { first: PAGE_SIZE } : {}),
         ...(name === 'CreateHarvestSource' ? { input: { identifier: 'x', title: 'x', url: 'https://x.example/', kind: 'DCAT_AP', organisation: 'x', schedule: 'PT1H' } } : {}),
       };
