@@ -142,6 +142,11 @@ const UNPAGED_LIST_SIZES: Readonly<Record<string, number>> = {
     ['dataHolders', 'contributors', 'funders', 'participatingOrganisations', 'publications', 'evaluatedDatasets', 'evaluatedStudies',
       'Study.outputs', 'Dataset.healthEconomicEvaluations'].map((name) => [name, TYPICAL_REFERENCES]),
   ),
+  // Lists inside each item of a record's list: priced at their maxima they would multiply (500 distributions x
+  // 20 formats), so a page of datasets with every field could not be asked for; a distribution names a few formats,
+  // an evaluation reports a few results.
+  'Distribution.formats': 3,
+  'HealthEconomicEvaluation.results': 10,
   // Typical: changes in one record's history.
   history: 50,
   'RecordChange.changes': 20,

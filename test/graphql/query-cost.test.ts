@@ -74,6 +74,15 @@ describe('the query cost counts lists at the most items they can hold', () => {
     }
   });
 
+  it("keeps a research portal's page of 50 datasets with every field within the limit (bench/run.ts), and refuses a page of 100", async () => {
+    const bench = await readFile(new URL('../../bench/run.ts', import.meta.url), 'utf8');
+    const body = /const BODY = '([^']*)'/.exec(bench)![1]!;
+    const page = /const PAGE_OF_50 = `([\s\S]*?)`;/.exec(bench)![1]!.replaceAll('${BODY}', body);
+    expect(page).toContain('first: 50');
+    expect(refusals(parse(page))).toEqual([]);
+    expect(refusals(parse(page.replace('first: 50', 'first: 100')))).toHaveLength(1);
+  });
+
   it('keeps the README examples within the limit', async () => {
     const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
     const examples = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
