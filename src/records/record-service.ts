@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessPolicy } from './access-policy.js';
 import { assertExpectedVersion, audit, keepAsStored, loadCollections, newRecordSnapshot, publish, type RecordParts, snapshot, withdraw } from './lifecycle.js';
 import { fieldChanges } from './changes.js';
-import { type CatalogueRecord, type ProvenanceSource, RecordStatus } from './record.js';
+import { CatalogueRecord, type ProvenanceSource, RecordStatus } from './record.js';
 import { duplicateIdentifier, executeBound, insertNewEntities, type NewEntityInsert, takeNewEntities } from './record-inserts.js';
 import { findReadable, References, rememberReference } from './references.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
@@ -172,6 +172,21 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   /** Looks up what a bulk writer's next records name (RecordRules.prefetch), before it checks them. */
   async prefetch(inputs: I[]): Promise<void> {
     await this.rules.prefetch?.(this.refs, inputs);
+    await this.lookUpOtherKinds(inputs.map((input) => (input as { identifier?: unknown }).identifier).filter((id): id is string => typeof id === 'string'));
+  }
+
+  /** Records of other kinds holding http(s) identifiers new records may take, looked up by `lookUpOtherKinds`. */
+  private readonly otherKinds = new Map<string, string | null>();
+
+  /** Which of these identifiers (http(s) IRIs only) another kind of record holds, in one statement for them all. */
+  private async lookUpOtherKinds(identifiers: string[]): Promise<void> {
+    const unknown = [...new Set(identifiers.filter((id) => isHttpIri(id) && !this.otherKinds.has(id)))];
+    if (unknown.length === 0) return;
+    for (const id of unknown) this.otherKinds.set(id, null);
+    const tables = [...this.em.getMetadata().getAll().values()].filter((meta) => meta.class?.prototype instanceof CatalogueRecord && meta.className !== this.name && !meta.abstract);
+    const sql = tables.map((meta) => `select identifier, '${meta.className}' as kind from "${meta.tableName}" where identifier in (?)`).join(' union all ');
+    const rows = await this.em.getConnection().execute<{ identifier: string; kind: string }[]>(sql, tables.map(() => unknown), 'all', this.em.getTransactionContext());
+    for (const { identifier, kind } of rows) this.otherKinds.set(identifier, kind);
   }
 
   /**
@@ -305,6 +320,12 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     if (this.options.baseUrl && liesUnder(record.identifier, this.options.baseUrl)) {
       problems.add('input.identifier', `"${record.identifier}" lies under this catalogue's own address (${this.options.baseUrl}), where it names its records; give the record's own identifier`);
     }
+    // An IRI names one thing: a dataset taking an access body's IRI would merge the two for every harvester.
+    await this.lookUpOtherKinds([record.identifier]);
+    const otherKind = this.otherKinds.get(record.identifier);
+    if (otherKind) {
+      problems.add('input.identifier', `"${record.identifier}" already identifies a record of another kind (${otherKind}); an IRI names one thing, give this record its own`, 'DUPLICATE');
+    }
     problems.throwIfAny();
     return record;
   }
@@ -371,4 +392,9 @@ function liesUnder(identifier: string, baseUrl: string): boolean {
 function assertListSizes(input: unknown): void {
   const problems = listSizeProblems(input, 'input');
   if (problems.length > 0) throw new UserInputProblem(problems);
+}
+
+/** An identifier that is an http(s) IRI: the RDF names the record by it, wherever it is served. */
+function isHttpIri(identifier: string): boolean {
+  return /^https?:\/\//i.test(identifier);
 }

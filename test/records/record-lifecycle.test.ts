@@ -237,6 +237,27 @@ describe('shared lifecycle for studies, access bodies and health-economic evalua
     }
   });
 
+  it('refuses an http(s) identifier another kind of record holds: one IRI names one thing', async () => {
+    const stockholm = await catalogue.token('data_manager', [STOCKHOLM]);
+    const uppsalaBody = 'https://uppsala.example.org/biobank-decision';
+    const body = await catalogue.gql('mutation($input: DataAccessBodyInput!) { createDataAccessBody(input: $input) { userErrors { field } } }', { input: { ...TYPES[1].input, identifier: uppsalaBody } }, manager);
+    expect(body.data!.createDataAccessBody.userErrors).toEqual([]);
+    const impostor = await catalogue.gql(
+      'mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } userErrors { field code message } } }',
+      { input: { identifier: uppsalaBody.toUpperCase().replace('HTTPS://UPPSALA.EXAMPLE.ORG', 'https://uppsala.example.org'), title: 'Not an IRI clash: the path differs in case', publisher: STOCKHOLM } },
+      stockholm,
+    );
+    expect(impostor.data!.createDataset.userErrors).toEqual([]);
+    const taken = await catalogue.gql(
+      'mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } userErrors { field code message } } }',
+      { input: { identifier: uppsalaBody, title: 'Stockholm impostor dataset', publisher: STOCKHOLM } },
+      stockholm,
+    );
+    expect(taken.data!.createDataset).toEqual({ dataset: null, userErrors: [{ field: 'input.identifier', code: 'DUPLICATE', message: expect.stringContaining('DataAccessBody') }] });
+    const rows = await catalogue.orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from dataset where identifier = '${uppsalaBody}'`);
+    expect(Number(rows[0].n)).toBe(0);
+  });
+
   it('limits query depth', async () => {
     const deep = '{ datasets { edges { node { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { title } } } } } } } } } } } } } }';
     const { status, errors } = await catalogue.gql(deep);
