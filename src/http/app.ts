@@ -50,6 +50,14 @@ export const MAX_QUERY_DEPTH = 12;
 export const MAX_QUERY_TOKENS = 20_000;
 
 /** Errors the client caused keep their message; anything else is logged and masked (never a stack trace). */
+/**
+ * graphql-js stops checking that same-named selections can merge after a budget of comparisons (about a thousand
+ * selections of one name at one level) and says only this, which names no reason.
+ */
+const VALIDATION_ABORTED = 'Validation aborted.';
+const TOO_MANY_OVERLAPPING_SELECTIONS =
+  'the operation selects the same fields too many times to be checked (about a thousand selections of one name in one selection set); select each field once';
+
 function formatError(log: (line: string) => void, hideSuggestions: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = (error as { originalError?: unknown }).originalError;
@@ -68,6 +76,9 @@ function formatError(log: (line: string) => void, hideSuggestions: boolean) {
       const requestCode = !code || code === 'INTERNAL_SERVER_ERROR' ? 'BAD_REQUEST' : code;
       // Apollo strips suggestions from validation errors only; variable coercion names input fields and enum values too.
       const message = hideSuggestions ? formatted.message.replace(/ ?Did you mean .+?\?$/, '') : formatted.message;
+      if (message === VALIDATION_ABORTED) {
+        return { message: TOO_MANY_OVERLAPPING_SELECTIONS, extensions: { code: 'QUERY_TOO_COMPLEX' } };
+      }
       return { message, locations: formatted.locations, path: formatted.path, extensions: { code: requestCode } };
     }
     log(`internal error: ${(original as Error)?.stack ?? formatted.message}`);

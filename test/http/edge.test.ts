@@ -282,6 +282,10 @@ describe('GraphQL input limits, ids and cost', () => {
     }
     const parsedTooLarge = JSON.parse((await raw(requests[0]!)).text).errors[0].message as string;
     expect(parsedTooLarge).toMatch(/tokens|entry points/);
+    // Below the field limit, but past what graphql-js compares of selections that must merge: a reason, not "Validation aborted.".
+    const repeated = await raw(`{ datasets(first: 1) { ${'totalCount '.repeat(1_200)} } }`);
+    expect(repeated.status).toBe(400);
+    expect(JSON.parse(repeated.text).errors).toEqual([{ message: expect.stringContaining('selects the same fields too many times'), extensions: { code: 'QUERY_TOO_COMPLEX' } }]);
     expect((await raw(aliased(5, () => 'datasets(query: "leukaemia") { totalCount }'))).status).toBe(200);
   });
 
