@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { DatasetSearchDocument } from '../../src/search/engine.js';
 import { PostgresSearchEngine } from '../../src/search/postgres/postgres-engine.js';
 import { createTestDatabase } from '../support/database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,28 +55,37 @@ searchEngineContract(
   "facets of words counted from the catalogue's, common words known",
 );
 
-describe('PostgreSQL engine: languages', () => {
+/**
+ * A PostgreSQL engine on a database of its own holding `documents`, for one describe block; `ids` searches it by
+ * words and gives the ids of what it finds.
+ */
+function engineHolding(documents: () => DatasetSearchDocument[]): { ids(query: string): Promise<string[]> } {
   let engine: PostgresSearchEngine;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
-
   beforeAll(async () => {
     database = await createTestDatabase();
     engine = new PostgresSearchEngine({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) });
     await engine.init();
-    await engine.upsert([STEMMING_FIXTURE]);
+    await engine.upsert(documents());
   });
-
   afterAll(async () => {
     await engine?.close();
     await database?.drop();
   });
+  return {
+    async ids(query) {
+      const answer = await engine.search({ query, filter: {}, visibility: { allStatusesForOwners: [] }, sort: 'RELEVANCE', first: 10, facets: [], individuals: { kind: 'EXACT' } });
+      return answer.hits.map((hit) => hit.id);
+    },
+  };
+}
 
-  const search = (query: string) =>
-    engine.search({ query, filter: {}, visibility: { allStatusesForOwners: [] }, sort: 'RELEVANCE', first: 10, facets: [], individuals: { kind: 'EXACT' } });
+describe('PostgreSQL engine: languages', () => {
+  const { ids } = engineHolding(() => [STEMMING_FIXTURE]);
 
   it('stems Swedish texts with the swedish configuration and English texts with the english one', async () => {
     for (const query of [STEMMED_QUERIES.sv, STEMMED_QUERIES.en]) {
-      expect((await search(query)).hits.map((hit) => hit.id)).toEqual([STEMMING_FIXTURE.id]);
+      expect(await ids(query)).toEqual([STEMMING_FIXTURE.id]);
     }
   });
 });
@@ -83,29 +93,11 @@ describe('PostgreSQL engine: languages', () => {
 describe('PostgreSQL engine: typos of words longer than fuzzystrmatch compares', () => {
   // fuzzystrmatch refuses words over 255 letters; such words are aligned without it.
   const long = `${'a'.repeat(150)}${'b'.repeat(150)}`;
-  let engine: PostgresSearchEngine;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    engine = new PostgresSearchEngine({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) });
-    await engine.init();
-    await engine.upsert([{ ...STEMMING_FIXTURE, title: long, texts: [] }]);
-  });
-
-  afterAll(async () => {
-    await engine?.close();
-    await database?.drop();
-  });
-
-  const search = async (query: string) =>
-    (await engine.search({ query, filter: {}, visibility: { allStatusesForOwners: [] }, sort: 'RELEVANCE', first: 10, facets: [], individuals: { kind: 'EXACT' } })).hits.map(
-      (hit) => hit.id,
-    );
+  const { ids } = engineHolding(() => [{ ...STEMMING_FIXTURE, title: long, texts: [] }]);
 
   it('takes two edits, a swap among them, and not three', async () => {
-    expect(await search(`${'a'.repeat(149)}ba${'b'.repeat(148)}c`)).toEqual([STEMMING_FIXTURE.id]);
-    expect(await search(`${'a'.repeat(149)}ba${'b'.repeat(147)}cc`)).toEqual([]);
+    expect(await ids(`${'a'.repeat(149)}ba${'b'.repeat(148)}c`)).toEqual([STEMMING_FIXTURE.id]);
+    expect(await ids(`${'a'.repeat(149)}ba${'b'.repeat(147)}cc`)).toEqual([]);
   });
 });
 
