@@ -13,7 +13,7 @@ const PRIVATE_NETWORKS_SETTING = 'HARVEST_ALLOW_PRIVATE_NETWORKS';
 /** How an admin gets a refused source harvested, as every refusal says. */
 export const PRIVATE_NETWORKS_ALLOWANCE = `set ${PRIVATE_NETWORKS_SETTING}=true to allow harvesting from private networks`;
 
-export type PrivateAddressKind = 'unspecified' | 'loopback' | 'link-local' | 'private' | 'multicast';
+export type PrivateAddressKind = 'unspecified' | 'loopback' | 'link-local' | 'private' | 'multicast' | 'reserved';
 
 const RANGES: [PrivateAddressKind, 'ipv4' | 'ipv6', string, number][] = [
   // "This network": Linux connects 0.0.0.0 to the host itself.
@@ -26,12 +26,31 @@ const RANGES: [PrivateAddressKind, 'ipv4' | 'ipv6', string, number][] = [
   // Shared address space (carrier-grade NAT), where some clouds put their metadata service.
   ['private', 'ipv4', '100.64.0.0', 10],
   ['multicast', 'ipv4', '224.0.0.0', 4],
+  // Reserved for future use, and the limited broadcast address.
+  ['reserved', 'ipv4', '240.0.0.0', 4],
   ['unspecified', 'ipv6', '::', 128],
   ['loopback', 'ipv6', '::1', 128],
   ['link-local', 'ipv6', 'fe80::', 10],
   ['private', 'ipv6', 'fc00::', 7],
   ['multicast', 'ipv6', 'ff00::', 8],
+  // Local-use NAT64 (RFC 8215): translated by a gateway on the server's own network, with a prefix length of its choosing.
+  ['private', 'ipv6', '64:ff9b:1::', 48],
 ];
+
+/**
+ * IPv6 addresses that carry an IPv4 address a gateway or relay connects to: the well-known NAT64 prefix
+ * (RFC 6052, the last 32 bits) and 6to4 (RFC 3056, bits 16 to 48). Each is judged by the address it carries.
+ */
+const EMBEDDING: { prefix: BlockList; at: number }[] = [
+  { prefix: subnet('64:ff9b::', 96), at: 12 },
+  { prefix: subnet('2002::', 16), at: 2 },
+];
+
+function subnet(network: string, prefix: number): BlockList {
+  const block = new BlockList();
+  block.addSubnet(network, prefix, 'ipv6');
+  return block;
+}
 
 // A BlockList matches an IPv4 range in its IPv4-mapped IPv6 form too (::ffff:127.0.0.1, ::ffff:7f00:1).
 const blocks = new Map<PrivateAddressKind, BlockList>();
@@ -45,7 +64,26 @@ export function privateAddressKind(address: string): PrivateAddressKind | null {
   const family = isIP(address);
   if (family === 0) return null;
   for (const [kind, block] of blocks) if (block.check(address, family === 4 ? 'ipv4' : 'ipv6')) return kind;
+  if (family === 6) {
+    for (const { prefix, at } of EMBEDDING) {
+      if (prefix.check(address, 'ipv6')) return privateAddressKind(ipv6Bytes(address).slice(at, at + 4).join('.'));
+    }
+  }
   return null;
+}
+
+/** The 16 bytes of an IPv6 address (valid, as isIP says), a trailing dotted IPv4 part included. */
+function ipv6Bytes(address: string): number[] {
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  const hex = dotted ? address.slice(0, dotted.index) + '0:0' : address;
+  const [head, tail] = hex.split('::') as [string, string | undefined];
+  const groups = (part: string | undefined): number[] => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
+  const before = groups(head);
+  const after = groups(tail);
+  const words = tail === undefined ? before : [...before, ...Array<number>(8 - before.length - after.length).fill(0), ...after];
+  const bytes = words.flatMap((word) => [word >> 8, word & 0xff]);
+  if (dotted) bytes.splice(12, 4, ...dotted.slice(1).map(Number));
+  return bytes;
 }
 
 /**

@@ -40,11 +40,21 @@ describe('which addresses harvesting does not reach', () => {
     ['::ffff:7f00:1', 'loopback'],
     ['::ffff:a9fe:a9fe', 'link-local'],
     ['::ffff:10.0.0.1', 'private'],
+    ['240.0.0.1', 'reserved'],
+    ['255.255.255.255', 'reserved'],
+    // NAT64 and 6to4 carry an IPv4 address a gateway connects to.
+    ['64:ff9b::127.0.0.1', 'loopback'],
+    ['64:ff9b::a9fe:a9fe', 'link-local'],
+    ['64:ff9b::10.0.0.1', 'private'],
+    ['64:ff9b:1::8.8.8.8', 'private'],
+    ['2002:7f00:1::', 'loopback'],
+    ['2002:a9fe:a9fe::1', 'link-local'],
+    ['2002:c0a8:101:0:0:0:0:1', 'private'],
   ])('%s is %s', (address, kind) => {
     expect(privateAddressKind(address)).toBe(kind);
   });
 
-  it.each(['8.8.8.8', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2001:db8::1', '2a00:1450:4001::1', '::ffff:8.8.8.8'])('%s is public', (address) => {
+  it.each(['8.8.8.8', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2001:db8::1', '2a00:1450:4001::1', '::ffff:8.8.8.8', '64:ff9b::8.8.8.8', '64:ff9b::808:808', '2002:808:808::1'])('%s is public', (address) => {
     expect(privateAddressKind(address)).toBeNull();
   });
 
