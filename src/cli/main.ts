@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { configFromEnv } from '../config.js';
 import type { openDatabase as OpenDatabase } from '../db/open-database.js';
@@ -24,6 +25,10 @@ const USAGE = `gdcat <command> [options]
                         catalogue (also while serve runs: runs take turns)
   export [--format ttl|nt] [--out FILE]
                         write the catalogue as DCAT-AP / HealthDCAT-AP RDF to FILE (default: stdout)
+  backup [--out FILE]   write every record, its history and the harvest state to FILE (default: stdout,
+                        not a terminal) as one gzip file, in one consistent snapshot, while the catalogue runs
+  restore FILE          restore a backup into an empty catalogue (a new database, or for the embedded
+                        default a state dir without postgres/), then queue every dataset for indexing
   token --role R --org ID [--org ID...] [--subject S] [--expires-in 12h]
                         mint a development token (AUTH_MODE=dev; lifetime at most
                         TOKEN_MAX_LIFETIME_SECONDS, default 24 h)
@@ -133,6 +138,51 @@ async function main(argv: string[]): Promise<number> {
         bar?.finish();
         return 0;
       } finally {
+        await embedded?.stop();
+      }
+    }
+    case 'backup': {
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+      if (!values.out && process.stdout.isTTY) {
+        log('a backup is binary (gzip): give --out FILE or redirect standard output');
+        return 2;
+      }
+      const [{ createWriteStream }, { backUp, catalogueTables }] = await Promise.all([import('node:fs'), import('../db/backup.js')]);
+      const { orm, embedded } = await openDatabase(config, log);
+      const pool = (await orm.em.getConnection().getNativeClient()) as import('pg').Pool;
+      const client = await pool.connect();
+      try {
+        const out = values.out ? createWriteStream(values.out) : process.stdout;
+        const { rows } = await backUp(client, catalogueTables(orm), out, (table, count) => log(`backup: ${table} ${count} rows`));
+        log(`backup: done, ${rows} rows${values.out ? ` in ${values.out}` : ''}`);
+        return 0;
+      } finally {
+        client.release();
+        await orm.close();
+        await embedded?.stop();
+      }
+    }
+    case 'restore': {
+      const [file, ...extra] = rest;
+      if (!file || extra.length > 0) {
+        log('usage: gdcat restore FILE (a file written by gdcat backup; - for standard input)');
+        return 2;
+      }
+      const [{ createReadStream }, { BackupRefused, restoreBackup }] = await Promise.all([import('node:fs'), import('../db/backup.js')]);
+      const input = file === '-' ? process.stdin : createReadStream(file);
+      // A file that cannot be read fails here, before the database is opened.
+      if (input !== process.stdin) await once(input, 'open');
+      const { orm, embedded } = await openDatabase(config, log, { migrate: false });
+      try {
+        const { rows, datasets } = await restoreBackup(orm, input, (table, count) => log(`restore: ${table} ${count} rows`));
+        log(`restore: done, ${rows} rows; ${datasets} datasets queued for indexing (gdcat serve or gdcat indexer indexes them; gdcat reindex rebuilds the index at once)`);
+        return 0;
+      } catch (error) {
+        if (!(error instanceof BackupRefused)) throw error;
+        log(`restore: refused: ${error.message}; nothing was restored`);
+        return 1;
+      } finally {
+        await orm.close();
         await embedded?.stop();
       }
     }

@@ -1,14 +1,18 @@
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
-import { openOrm, type Orm } from './orm.js';
+import { connectOrm, openOrm, type Orm } from './orm.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 import { reasonInWords } from '../core/failure-text.js';
 
 export type Log = (line: string) => void;
 
-/** Opens the database (embedded when DATABASE_URL is unset) with migrations applied. */
-export async function openDatabase(config: AppConfig, log: Log): Promise<{ orm: Orm; databaseUrl: string; embedded?: EmbeddedDatabase }> {
+/** Opens the database (embedded when DATABASE_URL is unset) with migrations applied, unless `migrate` is false. */
+export async function openDatabase(
+  config: AppConfig,
+  log: Log,
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<{ orm: Orm; databaseUrl: string; embedded?: EmbeddedDatabase }> {
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -17,7 +21,7 @@ export async function openDatabase(config: AppConfig, log: Log): Promise<{ orm: 
     embedded = await startEmbeddedPostgres({ dataDir, sharedBuffersMb: config.embeddedSharedBuffersMb });
     databaseUrl = embedded.url;
   }
-  const orm = await openOrm({ databaseUrl }).catch((error: unknown) => {
+  const orm = await (migrate ? openOrm : connectOrm)({ databaseUrl }).catch((error: unknown) => {
     throw unreachable(error, embedded ? 'the embedded PostgreSQL' : `PostgreSQL at DATABASE_URL (${new URL(databaseUrl).host})`);
   });
   return { orm, databaseUrl, embedded };

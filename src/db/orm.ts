@@ -53,7 +53,12 @@ class StatementLogger extends DefaultLogger {
 
 /** Opens the ORM and applies pending migrations (the schema is always current once this returns). */
 export async function openOrm(options: OrmOptions): Promise<Orm> {
-  const orm = await MikroORM.init(ormConfig(options));
+  const orm = await connectOrm(options);
   await orm.migrator.up();
   return orm;
+}
+
+/** Opens the ORM on the schema as it is (a restore recreates a backup's schema before it migrates further). */
+export function connectOrm(options: OrmOptions): Promise<Orm> {
+  return MikroORM.init(ormConfig(options));
 }
