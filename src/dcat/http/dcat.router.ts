@@ -14,7 +14,7 @@ import { Organisation } from '../../organisations/organisation.entity.js';
 import { Study } from '../../studies/study.entity.js';
 import {
   completeRecords, countDatasets, findCatalogue, findDataset, findDatasetOfDistribution, findDatasetPage, findListedIdentifiers,
-  findServedRecord, type ListingFilter,
+  findServedRecord, type ListingFilter, metadataModifiedOf,
 } from '../catalogue-source.js';
 import { CatalogueIris } from '../iris.js';
 import { dcat } from '../namespaces.js';
@@ -93,7 +93,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
       next: page.length > pageSize && last ? pageUrl(cursorAfter(last.id)) : null,
       listing: iris.catalog(),
     });
-    await sendRdf(res, format, describer.quads);
+    await sendRdf(res, format, describer.quads, related.catalogueModified);
   });
 
   router.get('/dcat/datasets/:id', async (req, res) => {
@@ -108,11 +108,11 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const describer = new CatalogueDescriber({ ...publishing, catalogue, ...related });
     if (dataset.status === RecordStatus.WITHDRAWN) {
       describeTombstone(describer, dataset);
-      await sendRdf(res, format!, describer.quads, 410);
+      await sendRdf(res, format!, describer.quads, metadataModifiedOf(dataset), 410);
       return;
     }
     describer.dataset(records[0]!);
-    await sendRdf(res, format!, describer.quads);
+    await sendRdf(res, format!, describer.quads, metadataModifiedOf(dataset));
   });
 
   router.get('/dcat/distributions/:id', async (req, res) => {
@@ -128,12 +128,12 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
       // The distribution went with its dataset: say so, and point at the dataset's tombstone.
       const node = describer.typed(iris.distribution(distribution.id), dcat('Distribution'));
       describer.graph.add(describeTombstone(describer, dataset), dcat('distribution'), node);
-      await sendRdf(res, format, describer.quads, 410);
+      await sendRdf(res, format, describer.quads, metadataModifiedOf(dataset), 410);
       return;
     }
     const node = describer.distribution(records[0]!, distribution);
     describer.graph.add(namedNode(iris.dataset(dataset.identifier)), dcat('distribution'), node);
-    await sendRdf(res, format, describer.quads);
+    await sendRdf(res, format, describer.quads, metadataModifiedOf(dataset));
   });
 
   /** Serves the records, besides datasets, whose IRIs the output mints. */
@@ -152,7 +152,11 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
       const { bodiesOperatedBy, catalogueModified } = await completeRecords(em, [], catalogue, record instanceof Organisation ? [record] : []);
       const describer = new CatalogueDescriber({ ...publishing, catalogue, bodiesOperatedBy, catalogueModified });
       describe(describer, record);
-      await sendRdf(res, format, describer.quads, record.status === RecordStatus.WITHDRAWN ? 410 : 200);
+      // Besides the record, its document may show the contact point of a body it operates or of the
+      // catalogue's publisher (contacts.ts).
+      const shown = [record, ...(bodiesOperatedBy.get(record.id) ?? []), ...(catalogue.publisher ? [catalogue.publisher] : [])];
+      const modified = new Date(Math.max(...shown.map((shownRecord) => shownRecord.modified.getTime())));
+      await sendRdf(res, format, describer.quads, modified, record.status === RecordStatus.WITHDRAWN ? 410 : 200);
     });
   }
   serveRecords('organisations', 'organisation', Organisation, (describer, record) => describer.organisation(record));
@@ -167,7 +171,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const { bodiesOperatedBy, catalogueModified } = await completeRecords(em, [], catalogue);
     const describer = new CatalogueDescriber({ ...publishing, catalogue, bodiesOperatedBy, catalogueModified });
     describeRepository(describer, iris);
-    await sendRdf(res, format, describer.quads);
+    await sendRdf(res, format, describer.quads, catalogueModified);
   });
 
   return router;
@@ -251,7 +255,12 @@ function modifiedSinceOf(req: Request): Date | undefined {
   return date;
 }
 
-async function sendRdf(res: Response, format: RdfFormat, quads: readonly RDF.Quad[], status = 200): Promise<void> {
+/**
+ * A document, with when it last changed (its dct:modified) as Last-Modified, to the second as HTTP dates go.
+ * Express answers a GET of a 2xx document 304 when its ETag matches If-None-Match or, only when there is no
+ * If-None-Match, when it has not changed since If-Modified-Since (RFC 9110 13.2.2); a 410 is never a 304.
+ */
+async function sendRdf(res: Response, format: RdfFormat, quads: readonly RDF.Quad[], modified: Date, status = 200): Promise<void> {
   const body = await serialize(quads, format, publishedPrefixes);
-  res.status(status).vary('Accept').type(`${format}; charset=utf-8`).send(body);
+  res.status(status).vary('Accept').type(`${format}; charset=utf-8`).set('Last-Modified', modified.toUTCString()).send(body);
 }

@@ -1,6 +1,7 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type * as RDF from '@rdfjs/types';
 import { Store } from 'n3';
+import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CatalogueRecord, RecordStatus } from '../../../src/records/record.js';
 import { toGlobalId } from '../../../src/core/global-id.js';
@@ -321,6 +322,95 @@ describe('GET /dcat/datasets/:id', () => {
     const response = await get(`${BASE}/dcat/datasets/urn%3Anowhere`);
     expect([response.status, response.type]).toEqual([404, 'application/json; charset=utf-8']);
     expect(JSON.parse(response.text)).toEqual({ errors: [{ message: 'no dataset "urn:nowhere" in the catalogue', extensions: { code: 'NOT_FOUND' } }] });
+  });
+});
+
+describe('conditional requests', () => {
+  /**
+   * A GET with just these headers, as a harvester revalidating sends it (fetch adds Cache-Control: no-cache to a
+   * conditional request, which asks for the whole document again).
+   */
+  const fetchAt = (iri: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: Headers; text: () => Promise<string> }>((resolve, reject) => {
+      httpGet(located(iri), { headers: { accept: 'text/turtle', ...headers } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk)).on('error', reject).on('end', () => {
+          const received = new Headers(Object.entries(response.headers).map(([name, value]) => [name, String(value)] as [string, string]));
+          resolve({ status: response.statusCode!, headers: received, text: async () => Buffer.concat(chunks).toString('utf8') });
+        });
+      }).on('error', reject);
+    });
+  /** An instant as HTTP dates state it: to the second. */
+  const toSecond = (instant: string | number) => Math.floor(new Date(instant).getTime() / 1000) * 1000;
+  const httpDate = (time: number) => new Date(time).toUTCString();
+  /** Waits for the next second, so that a change now is later than anything dated before, to the second. */
+  const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+  const AL_WGS = 'urn:example:gms-catalogue:dataset:al-wgs-wts';
+
+  it('dates each document by when it last changed (its dct:modified), and answers 304 to If-Modified-Since when unchanged', async () => {
+    const documents: [string, string, RDF.NamedNode][] = [
+      [`${BASE}/dcat/catalog?pageSize=5`, `${BASE}/dcat/catalog`, dct('modified')],
+      [datasetIri(AL_WGS), datasetIri(AL_WGS), dct('modified')],
+      [`${BASE}/fdp`, `${BASE}/fdp`, fdp('metadataModified')],
+    ];
+    for (const [document, node, predicate] of documents) {
+      const response = await fetchAt(document);
+      expect(response.status, document).toBe(200);
+      const lastModified = response.headers.get('last-modified')!;
+      expect(lastModified, document).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+      const modified = only(objects(await parse(await response.text(), 'text/turtle', document), node, predicate));
+      expect(Date.parse(lastModified), document).toBe(toSecond(modified));
+
+      const unchanged = await fetchAt(document, { 'if-modified-since': lastModified });
+      expect([unchanged.status, await unchanged.text()], document).toEqual([304, '']);
+      const older = await fetchAt(document, { 'if-modified-since': httpDate(Date.parse(lastModified) - 1000) });
+      expect(older.status, document).toBe(200);
+      // A date the server cannot read is no condition (RFC 9110 13.1.3).
+      expect((await fetchAt(document, { 'if-modified-since': 'last week' })).status, document).toBe(200);
+    }
+  });
+
+  it('lets If-None-Match decide when both are given', async () => {
+    const document = datasetIri(AL_WGS);
+    const first = await fetchAt(document);
+    const etag = first.headers.get('etag')!;
+    const lastModified = first.headers.get('last-modified')!;
+    expect(etag).toBeTruthy();
+    // Unchanged by date, but not the representation the client holds.
+    expect((await fetchAt(document, { 'if-none-match': '"another"', 'if-modified-since': lastModified })).status).toBe(200);
+    // The representation the client holds, whatever the date says.
+    const earlier = httpDate(Date.parse(lastModified) - 60_000);
+    expect((await fetchAt(document, { 'if-none-match': etag, 'if-modified-since': earlier })).status).toBe(304);
+  });
+
+  it('moves an organisation\'s date when it changes, so a client that has the old one gets the new', async () => {
+    const document = `${BASE}/dcat/organisations/${encodeURIComponent(SKANE)}`;
+    const before = await fetchAt(document);
+    const lastModified = before.headers.get('last-modified')!;
+    const record = await catalogue.orm.em.fork().findOneOrFail(Organisation, { identifier: SKANE });
+    expect(Date.parse(lastModified)).toBeGreaterThanOrEqual(toSecond(record.modified.getTime()));
+    expect((await fetchAt(document, { 'if-modified-since': lastModified })).status).toBe(304);
+
+    await nextSecond();
+    const { data } = await catalogue.gql(
+      `mutation($id: ID!, $v: Int!) { updateOrganisation(id: $id, expectedVersion: $v, input: { homepage: "https://www.skane.se/" }) { userErrors { message } } }`,
+      { id: SKANE, v: record.version },
+      await catalogue.token('admin'),
+    );
+    expect(data?.updateOrganisation.userErrors).toEqual([]);
+    const after = await fetchAt(document, { 'if-modified-since': lastModified });
+    expect(after.status).toBe(200);
+    expect(Date.parse(after.headers.get('last-modified')!)).toBeGreaterThan(Date.parse(lastModified));
+  });
+
+  it('dates a tombstone too, and answers 410 (never 304) whatever the client holds', async () => {
+    const document = datasetIri(WITHDRAWN);
+    const gone = await fetchAt(document);
+    expect(gone.status).toBe(410);
+    const lastModified = gone.headers.get('last-modified')!;
+    expect(Date.parse(lastModified)).toBe(toSecond(only(objects(await parse(await gone.text(), 'text/turtle', document), document, dct('modified')))));
+    expect((await fetchAt(document, { 'if-modified-since': lastModified })).status).toBe(410);
+    expect((await fetchAt(document, { 'if-none-match': gone.headers.get('etag')! })).status).toBe(410);
   });
 });
 
