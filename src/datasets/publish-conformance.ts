@@ -33,8 +33,8 @@ export function checkConformance(
   // DCAT-AP: dct:description is mandatory.
   if (!dataset.description.trim()) problems.add('description', 'a published dataset needs a description', 'REQUIRED');
   const distributions = [...ofDataset].sort((a, b) => a.position - b.position);
-  // DCAT-AP: every distribution has a dcat:accessURL. The RDF falls back to the access route's application
-  // page, then its access body's, and for public data to the download URL.
+  // DCAT-AP: every distribution has a dcat:accessURL. The RDF falls back, for public data, to the download
+  // URL, then to the access route's application page, then its access body's.
   const fallbackUrl = route?.applicationUrl ?? route?.accessBody?.applicationUrl ?? null;
   for (const [index, distribution] of distributions.entries()) {
     const downloadable = !dataset.isNonPublic && distribution.downloadUrl;

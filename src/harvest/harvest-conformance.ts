@@ -48,8 +48,9 @@ export function studiesLacking(studies: readonly Json[]): Map<string, string[]> 
 
 /**
  * The dataset with what the shapes make mandatory filled from the source's own statements. DCAT-AP 3: its
- * title stands in for a missing description, a distribution's download URL for its missing access URL (as
- * DCAT-AP advises for downloadable files), and a distribution with neither is left out. Access rights the
+ * title stands in for a missing description, a non-public distribution's download URL for its missing access
+ * URL (as DCAT-AP advises for downloadable files; the writer states a public one's as both), and a
+ * distribution with neither is left out. Access rights the
  * source does not state are read as non-public, the safe side: held to what non-public data needs, and no
  * download offered in this catalogue's DCAT, while the download URLs it states are kept as stated. Non-public data
  * (HealthDCAT-AP): the access body that answers for the source stands in for a missing healthdcatap:hdab,
@@ -62,9 +63,12 @@ export function withMandatoryFilled(dataset: Json, standIns: StandIns, lackingSt
     filled.description = dataset.title;
     warn(dataset.id, 'description', 'the source gives no description (mandatory in DCAT-AP 3); the title stands in for it', 'FILLED_FROM_SOURCE');
   }
+  // Public data offers its files for download, and the DCAT writer states a file's download URL as its access
+  // URL when it has none of its own; non-public data offers no download, so its access URL is filled.
+  const offersDownloads = !!dataset.accessRights && dataset.accessRights !== NON_PUBLIC_ACCESS;
   const distributions: Json[] = [];
   for (const distribution of (dataset.distributions ?? []) as Json[]) {
-    if (distribution.accessURL) distributions.push(distribution);
+    if (distribution.accessURL || (offersDownloads && distribution.downloadURL)) distributions.push(distribution);
     else if (distribution.downloadURL) {
       distributions.push({ ...distribution, accessURL: distribution.downloadURL });
       warn(dataset.id, 'distributions.accessUrl', `distribution "${distribution.title}" has no access URL (mandatory in DCAT-AP 3); its download URL stands in for it`, 'FILLED_FROM_SOURCE');

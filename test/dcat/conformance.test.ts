@@ -111,8 +111,8 @@ const registered = [
 
 /**
  * Datasets as another DCAT-AP catalogue publishes them. A public one: its own themes, coverage and contact
- * point, no description, and a distribution with only a download URL (both filled in from the source when
- * harvested). A non-public one naming no health data access body and no keyword, and one stating no access
+ * point, no description (filled in from the source when harvested), and a distribution with only a download
+ * URL (written as its access URL too). A non-public one naming no health data access body and no keyword, and one stating no access
  * rights (non-public here) with only a download URL: the access body that answers for the source here and
  * the labels of their themes stand in.
  */

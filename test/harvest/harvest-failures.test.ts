@@ -227,7 +227,6 @@ describe('records the source describes', () => {
     expect(run.warnings.map((w) => [w.identifier, w.iri, w.field, w.code]).sort()).toEqual([
       ['gap-public', 'https://foreign.example/dataset/gap-public', 'description', 'FILLED_FROM_SOURCE'],
       ['gap-public', 'https://foreign.example/dataset/gap-public', 'distributions', 'LEFT_OUT'],
-      ['gap-public', 'https://foreign.example/dataset/gap-public', 'distributions.accessUrl', 'FILLED_FROM_SOURCE'],
       // HealthDCAT-AP NON_PUBLIC asks for what only the source can state.
       ['gap-sensitive', 'https://foreign.example/dataset/gap-sensitive', 'distributions', 'REQUIRED'],
       ['gap-sensitive', 'https://foreign.example/dataset/gap-sensitive', 'hdab', 'REQUIRED'],
@@ -236,7 +235,8 @@ describe('records the source describes', () => {
     const em = catalogue.orm.em.fork();
     const filled = await em.findOneOrFail(Dataset, { identifier: 'gap-public' }, { populate: ['distributions'] });
     expect(filled).toMatchObject({ status: RecordStatus.PUBLISHED, description: 'Public, undescribed' });
-    expect(filled.distributions.getItems().map((d) => [d.title, d.accessUrl, d.downloadUrl])).toEqual([['File', 'https://foreign.example/file.tsv', 'https://foreign.example/file.tsv']]);
+    // A public file needs no access URL of its own: this node's DCAT states its download URL as both.
+    expect(filled.distributions.getItems().map((d) => [d.title, d.accessUrl, d.downloadUrl])).toEqual([['File', null, 'https://foreign.example/file.tsv']]);
     expect((await em.findOneOrFail(Dataset, { identifier: 'gap-sensitive' })).status).toBe(RecordStatus.PUBLISHED);
   });
 

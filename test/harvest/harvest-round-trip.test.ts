@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataAccessBody } from '../../src/access/data-access-body.entity.js';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
 import { exportCatalogue } from '../../src/dcat/export.js';
-import { prov, rdfs } from '../../src/dcat/namespaces.js';
+import { dcat, prov, rdfs } from '../../src/dcat/namespaces.js';
 import { isomorphic, parse } from '../../src/dcat/rdf/parse.js';
 import { catalogueJsonSource } from '../../src/harvest/catalogue-json.js';
 import { harvest, type HarvestTarget } from '../../src/harvest/harvest.js';
@@ -25,6 +25,7 @@ const RD_WGS = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck';
 const TRIO = 'urn:example:gms-catalogue:dataset:rd-trio-skane';
 const NEW = 'urn:example:gms-catalogue:dataset:epilepsy-wgs-stockholm';
 const MYELOID = 'urn:example:gms-catalogue:dataset:myeloid-panel-skane';
+const OPEN = 'urn:example:gms-catalogue:dataset:sarscov2-consensus-stockholm';
 const CC_NATIONAL = 'urn:example:gms-catalogue:dataset:cc-wgs-national'; // held by regions without contact details of their own
 // The test sources listen on 127.0.0.1: harvesting them takes the allowance an operator gives with HARVEST_ALLOW_PRIVATE_NETWORKS.
 const OPTIONS = { timeoutMs: 10_000, maxDocuments: 1000, allowPrivateNetworks: true };
@@ -73,6 +74,18 @@ async function edit(identifier: string, input: Record<string, unknown>) {
     admin,
   );
   expect(result.data?.updateDataset.userErrors).toEqual([]);
+}
+
+/** Registers and publishes a dataset at A. */
+async function publishAtA(input: Record<string, unknown>) {
+  const created = await regional.gql(
+    `mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } userErrors { field message } } }`,
+    { input },
+    admin,
+  );
+  expect(created.data?.createDataset.userErrors).toEqual([]);
+  const published = await regional.gql(`mutation($id: ID!) { publishDataset(id: $id) { userErrors { field message } } }`, { id: input.identifier }, admin);
+  expect(published.data?.publishDataset.userErrors).toEqual([]);
 }
 
 async function exported(catalogue: TestCatalogue): Promise<RDF.Quad[]> {
@@ -150,32 +163,23 @@ describe('a national gdcat harvests a regional gdcat over HTTP', () => {
 
   it('brings an edit, a new dataset and a withdrawal at A to B in the next incremental run', async () => {
     await edit(RD_WGS, { title: 'Rare-disease clinical WGS cohort, GMC Karolinska (2015–2022)' });
-    const created = await regional.gql(
-      `mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } userErrors { field message } } }`,
-      {
-        input: {
-          identifier: NEW,
-          title: 'Stockholm paediatric epilepsy WGS',
-          description: 'Trio WGS of children with early-onset epilepsy.',
-          publisher: STOCKHOLM,
-          keywords: ['epilepsy'],
-          diagnosticArea: 'RARE_DISEASES',
-          hdab: 'urn:example:gms-catalogue:dab:se-hdab',
-          distributions: [{ title: 'VCF in the regional SPE', formats: [{ label: 'VCF', edam: 'http://edamontology.org/format_3016' }], accessMode: 'SECURE_PROCESSING_ENVIRONMENT' }],
-          consent: { duoPermission: 'DUO:0000006', duoModifiers: [{ code: 'DUO:0000021' }] },
-          accessRoute: {
-            accessMode: 'SECURE_PROCESSING_ENVIRONMENT',
-            accessBody: 'urn:example:gms-catalogue:dab:stockholm',
-            contactEmail: 'epilepsy-wgs@stockholm.example.org',
-            steps: [{ order: 1, requirement: 'ETHICS_APPROVAL', body: 'urn:example:gms-catalogue:dab:etik' }],
-          },
-        },
+    await publishAtA({
+      identifier: NEW,
+      title: 'Stockholm paediatric epilepsy WGS',
+      description: 'Trio WGS of children with early-onset epilepsy.',
+      publisher: STOCKHOLM,
+      keywords: ['epilepsy'],
+      diagnosticArea: 'RARE_DISEASES',
+      hdab: 'urn:example:gms-catalogue:dab:se-hdab',
+      distributions: [{ title: 'VCF in the regional SPE', formats: [{ label: 'VCF', edam: 'http://edamontology.org/format_3016' }], accessMode: 'SECURE_PROCESSING_ENVIRONMENT' }],
+      consent: { duoPermission: 'DUO:0000006', duoModifiers: [{ code: 'DUO:0000021' }] },
+      accessRoute: {
+        accessMode: 'SECURE_PROCESSING_ENVIRONMENT',
+        accessBody: 'urn:example:gms-catalogue:dab:stockholm',
+        contactEmail: 'epilepsy-wgs@stockholm.example.org',
+        steps: [{ order: 1, requirement: 'ETHICS_APPROVAL', body: 'urn:example:gms-catalogue:dab:etik' }],
       },
-      admin,
-    );
-    expect(created.data?.createDataset.userErrors).toEqual([]);
-    const published = await regional.gql(`mutation($id: ID!) { publishDataset(id: $id) { userErrors { field message } } }`, { id: NEW }, admin);
-    expect(published.data?.publishDataset.userErrors).toEqual([]);
+    });
     const withdrawn = await regional.gql(`mutation($id: ID!) { withdrawDataset(id: $id, reason: "superseded by the national trio cohort") { userErrors { field message } } }`, { id: TRIO }, admin);
     expect(withdrawn.data?.withdrawDataset.userErrors).toEqual([]);
 
@@ -201,6 +205,52 @@ describe('a national gdcat harvests a regional gdcat over HTTP', () => {
     const run = await harvest(national.orm.em.fork(), target, OPTIONS);
     expect(run).toMatchObject({ outcome: 'SUCCEEDED', updated: 1, failed: 0 });
     expect(await national.orm.em.fork().findOneOrFail(Dataset, { identifier: MYELOID })).toMatchObject({ language: 'sv', title: 'Myeloisk panel, Skåne' });
+    await expectBDescribesAsA();
+  }, 60_000);
+
+  it('keeps an open file that has only a download URL without an access URL: A states the download URL as both, B reads it back as A holds it', async () => {
+    await publishAtA({
+      identifier: OPEN,
+      title: 'Stockholm SARS-CoV-2 consensus genomes',
+      description: 'Consensus genomes from surveillance sequencing, free to download.',
+      accessRights: 'http://publications.europa.eu/resource/authority/access-right/PUBLIC',
+      publisher: STOCKHOLM,
+      keywords: ['SARS-CoV-2'],
+      consent: { duoPermission: 'NRES' },
+      // The route's application page is for the controlled data beside it, not a way to this file.
+      accessRoute: { accessMode: 'OPEN', applicationUrl: 'https://stockholm.example.org/apply', steps: [] },
+      distributions: [
+        { title: 'Consensus genomes', downloadUrl: 'https://stockholm.example.org/open/consensus.fasta.gz', formats: [{ label: 'FASTA' }] },
+        { title: 'Browse', accessUrl: 'https://stockholm.example.org/open/', downloadUrl: 'https://stockholm.example.org/open/all.tar' },
+      ],
+    });
+
+    const document = await (await fetch(`${regional.url}/dcat/datasets/${encodeURIComponent(OPEN)}`, { headers: { accept: 'text/turtle' } })).text();
+    const quads = await parse(document, 'text/turtle');
+    const urls = quads.filter((q) => q.predicate.equals(dcat('accessURL')) || q.predicate.equals(dcat('downloadURL'))).map((q) => `${q.predicate.value.split('#')[1]} ${q.object.value}`);
+    expect(urls.sort()).toEqual([
+      'accessURL https://stockholm.example.org/open/',
+      'accessURL https://stockholm.example.org/open/consensus.fasta.gz',
+      'downloadURL https://stockholm.example.org/open/all.tar',
+      'downloadURL https://stockholm.example.org/open/consensus.fasta.gz',
+    ]);
+
+    const run = await harvest(national.orm.em.fork(), target, OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 1, failed: 0 });
+    expect(run.warnings).toEqual([]);
+    // RDF gives distributions no order: compared by title.
+    const distributionsAt = async (catalogue: TestCatalogue) => {
+      const { data } = await catalogue.gql<{ dataset: { distributions: { title: string }[] } }>(
+        `query($id: ID!) { dataset(id: $id) { distributions { title accessUrl downloadUrl } } }`,
+        { id: OPEN },
+      );
+      return data!.dataset.distributions.sort((a, b) => a.title.localeCompare(b.title));
+    };
+    expect(await distributionsAt(regional)).toEqual([
+      { title: 'Browse', accessUrl: 'https://stockholm.example.org/open/', downloadUrl: 'https://stockholm.example.org/open/all.tar' },
+      { title: 'Consensus genomes', accessUrl: null, downloadUrl: 'https://stockholm.example.org/open/consensus.fasta.gz' },
+    ]);
+    expect(await distributionsAt(national)).toEqual(await distributionsAt(regional));
     await expectBDescribesAsA();
   }, 60_000);
 

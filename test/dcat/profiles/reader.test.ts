@@ -104,6 +104,26 @@ describe('the RDF readers are the inverse of the writers', () => {
   });
 });
 
+describe('a distribution\'s access URL', () => {
+  it('is none of its own when a public file states its download URL as both (DCAT-AP\'s advice), and kept as stated for non-public data', async () => {
+    const rights = 'http://publications.europa.eu/resource/authority/access-right';
+    const quads = await parse(
+      `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+      <https://source.example/open> a dcat:Dataset ; dct:identifier "open" ; dct:title "Open"@en ; dct:accessRights <${rights}/PUBLIC> ;
+        dcat:distribution [ dct:title "File" ; dcat:accessURL <https://source.example/file.tsv> ; dcat:downloadURL <https://source.example/file.tsv> ],
+          [ dct:title "Page" ; dcat:accessURL <https://source.example/page> ; dcat:downloadURL <https://source.example/file.tsv> ] .
+      <https://source.example/closed> a dcat:Dataset ; dct:identifier "closed" ; dct:title "Closed"@en ; dct:accessRights <${rights}/NON_PUBLIC> ;
+        dcat:distribution [ dct:title "File" ; dcat:accessURL <https://source.example/calls.vcf> ; dcat:downloadURL <https://source.example/calls.vcf> ] .`,
+      'text/turtle',
+    );
+    const urls = (id: string) =>
+      readCatalogue(quads).records.find((record) => record.id === id)!.distributions.map((x: Json) => [x.title, x.accessURL, x.downloadURL]);
+    expect(urls('open')).toEqual([['File', null, 'https://source.example/file.tsv'], ['Page', 'https://source.example/page', 'https://source.example/file.tsv']]);
+    // Its download URL is not offered here, so the access URL it states is the one this catalogue publishes.
+    expect(urls('closed')).toEqual([['File', 'https://source.example/calls.vcf', 'https://source.example/calls.vcf']]);
+  });
+});
+
 describe('a source read document by document', () => {
   const sortedBy = (records: Json[]) => [...records].sort((a, b) => `${a.recordType} ${a.id}`.localeCompare(`${b.recordType} ${b.id}`));
 

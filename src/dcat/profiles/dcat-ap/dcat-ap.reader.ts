@@ -1,5 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import { contentLanguageOf } from '../../../core/languages.js';
+import { NON_PUBLIC_ACCESS } from '../../../datasets/dataset.entity.js';
 import type { QuadIndex } from '../../rdf/quad-index.js';
 import { DataFactory } from 'n3';
 import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos, vcard } from '../../namespaces.js';
@@ -89,10 +90,14 @@ export const dcatApReader: ProfileReader = {
     d.isReferencedBy = publications.map((publication) => reader.publication(publication)).sort();
     // Standards the distributions conform to, repeated on the dataset; read with each distribution.
     g.objects(node, dct('conformsTo'));
-    d.distributions = g
-      .objects(node, dcat('distribution'))
-      .map((distribution) => reader.distribution(distribution as RDF.Quad_Subject))
-      .sort((a, b) => `${a.title}\u0000${a.accessURL}`.localeCompare(`${b.title}\u0000${b.accessURL}`));
+    const distributions = g.objects(node, dcat('distribution')).map((distribution) => reader.distribution(distribution as RDF.Quad_Subject));
+    // A public file with no access URL of its own states its download URL as the access URL too (DCAT-AP's
+    // advice; dcat-ap.writer.ts), so that is no access URL of the record's. Non-public data keeps the one stated:
+    // its download URL is not offered here. (Access rights not stated are read as non-public: harvest-conformance.ts.)
+    if (d.accessRights && d.accessRights !== NON_PUBLIC_ACCESS) {
+      for (const distribution of distributions) if (distribution.accessURL === distribution.downloadURL) distribution.accessURL = null;
+    }
+    d.distributions = distributions.sort((a, b) => `${a.title}\u0000${a.accessURL}`.localeCompare(`${b.title}\u0000${b.accessURL}`));
   },
 
   distribution(reader, node, x) {

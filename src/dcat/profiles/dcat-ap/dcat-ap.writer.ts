@@ -109,10 +109,11 @@ export const dcatApWriter: ProfileWriter = {
     // Sensitive data is never one click away, whatever an older record holds.
     const downloadUrl = record.dataset.isNonPublic ? null : webIri(distribution.downloadUrl);
     if (downloadUrl) add(dcat('downloadURL'), namedNode(downloadUrl));
-    // For controlled data the access URL is where access is requested; DCAT-AP wants one on every
-    // distribution, so a public file's download URL is also its access URL when nothing else is given.
+    // DCAT-AP wants an access URL on every distribution. A file offered for download with no access URL of its
+    // own states its download URL again, as DCAT-AP advises when only a download URL exists (the reader maps it
+    // back); for controlled data it is where access is requested.
     const accessUrl =
-      webIri(distribution.accessUrl) ?? webIri(route?.applicationUrl) ?? webIri(route?.accessBody?.applicationUrl) ?? downloadUrl;
+      webIri(distribution.accessUrl) ?? downloadUrl ?? webIri(route?.applicationUrl) ?? webIri(route?.accessBody?.applicationUrl);
     if (accessUrl) add(dcat('accessURL'), namedNode(accessUrl));
     // DCAT-AP allows one dct:format, from the EU file-type table; EDAM formats are standards the files conform to.
     const fileType = distribution.formats.map((format) => euFileType(format.label)).find((type) => type !== null);
