@@ -26,6 +26,7 @@ const TRIO = 'urn:example:gms-catalogue:dataset:rd-trio-skane';
 const NEW = 'urn:example:gms-catalogue:dataset:epilepsy-wgs-stockholm';
 const MYELOID = 'urn:example:gms-catalogue:dataset:myeloid-panel-skane';
 const OPEN = 'urn:example:gms-catalogue:dataset:sarscov2-consensus-stockholm';
+const STOCKHOLM_DAC = 'urn:example:gms-catalogue:dab:stockholm';
 const CC_NATIONAL = 'urn:example:gms-catalogue:dataset:cc-wgs-national'; // held by regions without contact details of their own
 // The test sources listen on 127.0.0.1: harvesting them takes the allowance an operator gives with HARVEST_ALLOW_PRIVATE_NETWORKS.
 const OPTIONS = { timeoutMs: 10_000, maxDocuments: 1000, allowPrivateNetworks: true };
@@ -251,6 +252,36 @@ describe('a national gdcat harvests a regional gdcat over HTTP', () => {
       { title: 'Consensus genomes', accessUrl: null, downloadUrl: 'https://stockholm.example.org/open/consensus.fasta.gz' },
     ]);
     expect(await distributionsAt(national)).toEqual(await distributionsAt(regional));
+    await expectBDescribesAsA();
+  }, 60_000);
+
+  it('keeps the language an organisation and an access body are written in at A (Swedish, with an English translation)', async () => {
+    const swedishFirst = async (entity: typeof Organisation | typeof DataAccessBody, identifier: string, sv: string, en: string) => {
+      const { version } = await regional.orm.em.fork().findOneOrFail(entity as typeof Organisation, { identifier });
+      const kind = entity.name;
+      const result = await regional.gql(
+        `mutation($id: ID!, $v: Int!, $input: ${kind}Patch!) { update${kind}(id: $id, expectedVersion: $v, input: $input) { userErrors { field message } } }`,
+        { id: identifier, v: version, input: { language: 'sv', nameTranslations: [{ language: 'sv', value: sv }, { language: 'en', value: en }] } },
+        admin,
+      );
+      expect(result.data?.[`update${kind}`].userErrors).toEqual([]);
+    };
+    await swedishFirst(Organisation, STOCKHOLM, 'Region Stockholm', 'Stockholm Region');
+    await swedishFirst(DataAccessBody, STOCKHOLM_DAC, 'Region Stockholm – utlämnandefunktion för genomiska data', 'Region Stockholm – genomic data disclosure function');
+
+    const run = await harvest(national.orm.em.fork(), target, OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', failed: 0 });
+    const em = national.orm.em.fork();
+    expect(await em.findOneOrFail(Organisation, { identifier: STOCKHOLM })).toMatchObject({
+      language: 'sv',
+      name: 'Region Stockholm',
+      translations: { en: { name: 'Stockholm Region' } },
+    });
+    expect(await em.findOneOrFail(DataAccessBody, { identifier: STOCKHOLM_DAC })).toMatchObject({
+      language: 'sv',
+      name: 'Region Stockholm – utlämnandefunktion för genomiska data',
+      translations: { en: { name: 'Region Stockholm – genomic data disclosure function' } },
+    });
     await expectBDescribesAsA();
   }, 60_000);
 

@@ -33,7 +33,7 @@ export const dcatApReader: ProfileReader = {
         ['description', dct('description')],
         ['keywords', dcat('keyword')],
       ],
-      recordLanguage(g, node),
+      recordLanguage(g, node, dcat('CatalogRecord')),
     );
     // The record's own theme is an EU data theme when the source states one; which one must not depend on the
     // order the source lists them in (dcat:theme is a set), so a reordering source changes nothing here.
@@ -191,17 +191,18 @@ function agentEmail(g: QuadIndex, node: RDF.Term): string | null {
 
 function readAgent(reader: CatalogueReader, node: RDF.Term, into: ReadRecord): void {
   into.name = reader.graph.literal(node, foaf('name')) ?? reader.graph.literal(node, skos('prefLabel')) ?? into.id;
-  readLanguages(reader.graph, node, into, [['name', foaf('name')]]);
+  readLanguages(reader.graph, node, into, [['name', foaf('name')]], recordLanguage(reader.graph, node, foaf('Document')));
 }
 
 /**
- * The content language the catalogue record of a dataset states as the one it is written in (dct:language
- * of the dcat:CatalogRecord whose foaf:primaryTopic it is; dcat-ap.writer.ts); null when none, or several.
+ * The content language the record of a dataset, organisation or access body states as the one it is written
+ * in (dct:language of the record of that `type` whose foaf:primaryTopic it is: a dcat:CatalogRecord for a
+ * dataset, a foaf:Document for an agent; dcat-ap.writer.ts); null when none, or several.
  */
-function recordLanguage(g: QuadIndex, node: RDF.Term): string | null {
+function recordLanguage(g: QuadIndex, node: RDF.Term, type: RDF.NamedNode): string | null {
   const stated = g
     .subjects(foaf('primaryTopic'), node)
-    .filter((record) => g.hasType(record, dcat('CatalogRecord')))
+    .filter((record) => g.hasType(record, type))
     .flatMap((record) => g.iris(record, dct('language')))
     .map((iri) => languageCodeOf(iri) ?? '');
   const languages = new Set(stated.map(contentLanguageOf));
@@ -210,12 +211,12 @@ function recordLanguage(g: QuadIndex, node: RDF.Term): string | null {
 
 /**
  * Texts given in Swedish and English (the writers state one literal per language): the record's own
- * language is the one its catalogue record states (`stated`) when it has a title (or name) in it, else that
+ * language is the one its record states (`stated`, see recordLanguage) when it has a title (or name) in it, else that
  * of its title as read, English preferred (RDF gives the tagged titles no order), the plain fields take the
  * values in it, and the other content language goes to `translations`, the import file's shape. Untagged
  * texts and other languages are read as before, into the plain fields only.
  */
-function readLanguages(g: QuadIndex, node: RDF.Term, into: ReadRecord, fields: readonly [string, RDF.NamedNode][], stated: string | null = null): void {
+function readLanguages(g: QuadIndex, node: RDF.Term, into: ReadRecord, fields: readonly [string, RDF.NamedNode][], stated: string | null): void {
   const byField = fields.map(([field, predicate]) => {
     const byLanguage = new Map<string, string[]>();
     for (const term of g.objects(node, predicate)) {

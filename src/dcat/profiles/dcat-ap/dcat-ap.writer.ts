@@ -1,10 +1,12 @@
 import type * as RDF from '@rdfjs/types';
+import type { DataAccessBody } from '../../../access/data-access-body.entity.js';
 import type { Catalogue } from '../../../catalogue/catalogue.entity.js';
 import { ProvenanceSource, RecordStatus } from '../../../records/record.js';
 import { DiagnosticArea } from '../../../records/terms.js';
 import { Assay } from '../../../datasets/cohort.js';
 import type { Dataset } from '../../../datasets/dataset.entity.js';
 import type { Distribution, DistributionFormat } from '../../../datasets/distribution.entity.js';
+import type { Organisation } from '../../../organisations/organisation.entity.js';
 import type { Publication } from '../../../publications/publication.entity.js';
 import { metadataModifiedOf } from '../../catalogue-source.js';
 import { webIri } from '../../iris.js';
@@ -151,6 +153,7 @@ export const dcatApWriter: ProfileWriter = {
     }
     const contact = organisationContact(describer.context, organisation);
     if (contact) add(dcat('contactPoint'), describer.contactPoint(contact));
+    describeAgentRecord(describer, 'organisations', organisation, describer.iris.organisation(organisation.identifier));
   },
 
   accessBody(describer, add, body) {
@@ -159,6 +162,7 @@ export const dcatApWriter: ProfileWriter = {
     for (const name of inEachLanguage(textInEveryLanguage(body, 'name'))) add(foaf('name'), name);
     const contact = bodyContact(describer.context, body);
     if (contact) add(dcat('contactPoint'), describer.contactPoint(contact));
+    describeAgentRecord(describer, 'access-bodies', body, describer.iris.accessBody(body.identifier));
   },
 
   study(_describer, add, study) {
@@ -289,21 +293,39 @@ function describeLifecycle(describer: CatalogueDescriber, dataset: Dataset, add:
 }
 
 /**
- * The catalogue's record of the dataset (DCAT-AP's catalogue record: the metadata, not the data). Its
- * dct:language is the language the record is written in, its own (`language`); the texts' other languages
- * are translations. RDF gives tagged texts no order, so this is how a harvester, a gdcat one included, tells
- * a Swedish record with an English translation from the reverse. (The dataset's own dct:language would be
- * the language of the data.)
+ * The record of a record of the catalogue (`…#record`: the metadata, not what it is about). Its dct:language
+ * is the language the record is written in, its own (`language`); the texts' other languages are
+ * translations. RDF gives tagged texts no order, so this is how a harvester, a gdcat one included, tells a
+ * Swedish record with an English translation from the reverse. (The described thing's own dct:language would
+ * be something else: the language of a dataset's data.)
  */
+function describeRecord(describer: CatalogueDescriber, kind: RecordKind, identifier: string, topic: string, type: RDF.NamedNode, language: string): Add {
+  const state = describer.about(describer.iris.part(kind, identifier, 'record'));
+  state(rdf('type'), type);
+  state(foaf('primaryTopic'), namedNode(topic));
+  const linguisticSystem = euLanguage(language);
+  if (linguisticSystem) state(dct('language'), describer.typed(linguisticSystem, dct('LinguisticSystem')));
+  return state;
+}
+
+type RecordKind = 'datasets' | 'organisations' | 'access-bodies';
+
+/** The catalogue's record of the dataset: DCAT-AP's catalogue record, listed by the catalogue. */
 function describeCatalogRecord(describer: CatalogueDescriber, dataset: Dataset): void {
-  const record = describer.iris.part('datasets', dataset.identifier, 'record');
-  const state = describer.about(record);
-  state(rdf('type'), dcat('CatalogRecord'));
-  state(foaf('primaryTopic'), namedNode(describer.iris.dataset(dataset.identifier)));
+  const topic = describer.iris.dataset(dataset.identifier);
+  const state = describeRecord(describer, 'datasets', dataset.identifier, topic, dcat('CatalogRecord'), ownTextLanguage(dataset));
   state(dct('modified'), dateTime(metadataModifiedOf(dataset)));
-  const language = euLanguage(ownTextLanguage(dataset));
-  if (language) state(dct('language'), describer.typed(language, dct('LinguisticSystem')));
-  describer.graph.add(namedNode(describer.iris.catalog()), dcat('record'), namedNode(record));
+  describer.graph.add(namedNode(describer.iris.catalog()), dcat('record'), namedNode(describer.iris.part('datasets', dataset.identifier, 'record')));
+}
+
+/**
+ * The record of an organisation or access body, so that its own language survives harvesting as a dataset's
+ * does. DCAT-AP's catalogue record is for catalogued resources only (the shapes want its foaf:primaryTopic
+ * a catalogue, dataset, data service or dataset series), so this one is a foaf:Document (the domain of
+ * foaf:primaryTopic), and the catalogue does not list it (dcat:record ranges over catalogue records).
+ */
+function describeAgentRecord(describer: CatalogueDescriber, kind: RecordKind, agent: Organisation | DataAccessBody, topic: string): void {
+  describeRecord(describer, kind, agent.identifier, topic, foaf('Document'), agent.language);
 }
 
 /**
