@@ -299,8 +299,8 @@ function describeLifecycle(describer: CatalogueDescriber, dataset: Dataset, add:
  * Swedish record with an English translation from the reverse. (The described thing's own dct:language would
  * be something else: the language of a dataset's data.)
  */
-function describeRecord(describer: CatalogueDescriber, kind: RecordKind, identifier: string, topic: string, type: RDF.NamedNode, language: string): Add {
-  const state = describer.about(describer.iris.part(kind, identifier, 'record'));
+function describeRecord(describer: CatalogueDescriber, record: string, topic: string, type: RDF.NamedNode, language: string): Add {
+  const state = describer.about(record);
   state(rdf('type'), type);
   state(foaf('primaryTopic'), namedNode(topic));
   const linguisticSystem = euLanguage(language);
@@ -308,14 +308,12 @@ function describeRecord(describer: CatalogueDescriber, kind: RecordKind, identif
   return state;
 }
 
-type RecordKind = 'datasets' | 'organisations' | 'access-bodies';
-
 /** The catalogue's record of the dataset: DCAT-AP's catalogue record, listed by the catalogue. */
 function describeCatalogRecord(describer: CatalogueDescriber, dataset: Dataset): void {
-  const topic = describer.iris.dataset(dataset.identifier);
-  const state = describeRecord(describer, 'datasets', dataset.identifier, topic, dcat('CatalogRecord'), ownTextLanguage(dataset));
+  const record = describer.iris.part('datasets', dataset.identifier, 'record');
+  const state = describeRecord(describer, record, describer.iris.dataset(dataset.identifier), dcat('CatalogRecord'), ownTextLanguage(dataset));
   state(dct('modified'), dateTime(metadataModifiedOf(dataset)));
-  describer.graph.add(namedNode(describer.iris.catalog()), dcat('record'), namedNode(describer.iris.part('datasets', dataset.identifier, 'record')));
+  describer.graph.add(namedNode(describer.iris.catalog()), dcat('record'), namedNode(record));
 }
 
 /**
@@ -324,8 +322,8 @@ function describeCatalogRecord(describer: CatalogueDescriber, dataset: Dataset):
  * a catalogue, dataset, data service or dataset series), so this one is a foaf:Document (the domain of
  * foaf:primaryTopic), and the catalogue does not list it (dcat:record ranges over catalogue records).
  */
-function describeAgentRecord(describer: CatalogueDescriber, kind: RecordKind, agent: Organisation | DataAccessBody, topic: string): void {
-  describeRecord(describer, kind, agent.identifier, topic, foaf('Document'), agent.language);
+function describeAgentRecord(describer: CatalogueDescriber, kind: 'organisations' | 'access-bodies', agent: Organisation | DataAccessBody, topic: string): void {
+  describeRecord(describer, describer.iris.part(kind, agent.identifier, 'record'), topic, foaf('Document'), agent.language);
 }
 
 /**
