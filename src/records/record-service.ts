@@ -9,6 +9,9 @@ import { findReadable, References, rememberReference } from './references.js';
 import { Problems, UserInputProblem } from '../core/problems.js';
 import { listSizeProblems } from '../core/list-limits.js';
 
+/** The advisory lock key space of identifiers being taken ("IRI" in ASCII); the second key is the IRI's hash. */
+const IRI_LOCKS = 0x495249;
+
 /** What a record type adds to the shared create/update/publish/withdraw flow. */
 export interface RecordRules<E extends CatalogueRecord, I, P> {
   entity: EntityClass<E>;
@@ -178,14 +181,22 @@ export class RecordService<E extends CatalogueRecord, I, P> {
   /** Records of other kinds holding http(s) identifiers new records may take, looked up by `lookUpOtherKinds`. */
   private readonly otherKinds = new Map<string, string | null>();
 
-  /** Which of these identifiers (http(s) IRIs only) another kind of record holds, in one statement for them all. */
+  /**
+   * Which of these identifiers (http(s) IRIs only) another kind of record holds, in one statement for them all.
+   * Identifiers are unique per table only, so each IRI is first locked until the transaction ends: a record of
+   * another kind taking it at the same instant waits, then sees this one (its lookup is a later statement).
+   */
   private async lookUpOtherKinds(identifiers: string[]): Promise<void> {
-    const unknown = [...new Set(identifiers.filter((id) => isHttpIri(id) && !this.otherKinds.has(id)))];
+    const unknown = [...new Set(identifiers.filter((id) => isHttpIri(id) && !this.otherKinds.has(id)))].sort();
     if (unknown.length === 0) return;
     for (const id of unknown) this.otherKinds.set(id, null);
+    const connection = this.em.getConnection();
+    const transaction = this.em.getTransactionContext();
+    // In one order for every writer (sorted), so two writers locking several IRIs do not deadlock.
+    await connection.execute(`select pg_advisory_xact_lock(${IRI_LOCKS}, hashtext(id)) from unnest(array[?]::text[]) as t(id)`, [unknown], 'all', transaction);
     const tables = [...this.em.getMetadata().getAll().values()].filter((meta) => meta.class?.prototype instanceof CatalogueRecord && meta.className !== this.name && !meta.abstract);
     const sql = tables.map((meta) => `select identifier, '${meta.className}' as kind from "${meta.tableName}" where identifier in (?)`).join(' union all ');
-    const rows = await this.em.getConnection().execute<{ identifier: string; kind: string }[]>(sql, tables.map(() => unknown), 'all', this.em.getTransactionContext());
+    const rows = await connection.execute<{ identifier: string; kind: string }[]>(sql, tables.map(() => unknown), 'all', transaction);
     for (const { identifier, kind } of rows) this.otherKinds.set(identifier, kind);
   }
 

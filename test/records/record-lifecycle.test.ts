@@ -258,6 +258,28 @@ describe('shared lifecycle for studies, access bodies and health-economic evalua
     expect(Number(rows[0].n)).toBe(0);
   });
 
+  it('gives an http(s) IRI to one record when records of two kinds take it at the same instant', async () => {
+    const stockholm = await catalogue.token('data_manager', [STOCKHOLM]);
+    for (let round = 0; round < 8; round++) {
+      const iri = `https://race.example.org/one-thing-${round}`;
+      const [body, dataset] = await Promise.all([
+        catalogue.gql('mutation($input: DataAccessBodyInput!) { createDataAccessBody(input: $input) { userErrors { code } } }', { input: { ...TYPES[1].input, identifier: iri } }, manager),
+        catalogue.gql(
+          'mutation($input: DatasetInput!) { createDataset(input: $input) { userErrors { code } } }',
+          { input: { identifier: iri, title: `Racing dataset ${round}`, publisher: STOCKHOLM } },
+          stockholm,
+        ),
+      ]);
+      expect([body.errors, dataset.errors], `round ${round}`).toEqual([undefined, undefined]);
+      const rows = await catalogue.orm.em.getConnection().execute<{ n: string }[]>(
+        `select (select count(*) from dataset where identifier = ?) + (select count(*) from data_access_body where identifier = ?) as n`,
+        [iri, iri],
+      );
+      expect(Number(rows[0]!.n), `round ${round}: records of both kinds took ${iri}`).toBe(1);
+      expect([...body.data!.createDataAccessBody.userErrors, ...dataset.data!.createDataset.userErrors]).toEqual([{ code: 'DUPLICATE' }]);
+    }
+  });
+
   it('limits query depth', async () => {
     const deep = '{ datasets { edges { node { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { wasGeneratedBy { outputs { title } } } } } } } } } } } } } }';
     const { status, errors } = await catalogue.gql(deep);
