@@ -153,7 +153,10 @@ async function main(argv: string[]): Promise<number> {
       const client = await pool.connect();
       try {
         const out = values.out ? createWriteStream(values.out) : process.stdout;
-        const { rows } = await backUp(client, catalogueTables(orm), out, (table, count) => log(`backup: ${table} ${count} rows`));
+        const { rows } = await backUp(client, catalogueTables(orm), out, {
+          end: out !== process.stdout,
+          onTable: (table, count) => log(`backup: ${table} ${count} rows`),
+        });
         log(`backup: done, ${rows} rows${values.out ? ` in ${values.out}` : ''}`);
         return 0;
       } finally {

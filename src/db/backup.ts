@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createGzip } from 'node:zlib';
 import type pg from 'pg';
@@ -55,35 +55,36 @@ interface TableEnd {
 export class BackupRefused extends Error {}
 
 /**
- * Writes a backup of the catalogue to `out` (ended when done). One read-only, repeatable-read transaction:
- * writes during the backup are either wholly in it or not at all. Tables are written parents first (by their
- * foreign keys), the order a restore inserts them in.
+ * Writes a backup of the catalogue to `out`, ended when done unless `end` is false (standard output). One
+ * read-only, repeatable-read transaction: writes during the backup are either wholly in it or not at all.
+ * Tables are written parents first (by their foreign keys), the order a restore inserts them in.
  */
 export async function backUp(
   client: pg.ClientBase,
   tableNames: string[],
   out: Writable,
-  onTable?: (table: string, rows: number) => void,
+  { end = true, onTable }: { end?: boolean; onTable?: (table: string, rows: number) => void } = {},
 ): Promise<{ rows: number }> {
   await client.query('begin isolation level repeatable read read only');
   try {
     const migrations = (await client.query<{ name: string }>('select name from mikro_orm_migrations order by id')).rows.map((row) => row.name);
     const tables = await inInsertOrder(client, tableNames);
-    const gzip = createGzip();
-    const written = finished(gzip.pipe(out));
-    const header: BackupHeader = { createdAt: new Date().toISOString(), migrations, tables };
-    await write(gzip, `${FORMAT_LINE}\n${JSON.stringify(header)}\n`);
     let total = 0;
-    for (const { name, columns } of tables) {
-      await write(gzip, `${JSON.stringify({ table: name, columns })}\n`);
-      const rows = client.query(copyTo(`copy ${quoted(name)} (${columns.map(quoted).join(', ')}) to stdout`));
-      for await (const chunk of rows as AsyncIterable<Buffer>) await write(gzip, chunk);
-      await write(gzip, `${END_OF_ROWS}\n${JSON.stringify({ table: name, rows: rows.rowCount } satisfies TableEnd)}\n`);
-      total += rows.rowCount;
-      onTable?.(name, rows.rowCount);
+    async function* text(): AsyncGenerator<string | Buffer> {
+      const header: BackupHeader = { createdAt: new Date().toISOString(), migrations, tables };
+      yield `${FORMAT_LINE}\n${JSON.stringify(header)}\n`;
+      for (const { name, columns } of tables) {
+        yield `${JSON.stringify({ table: name, columns })}\n`;
+        const rows = client.query(copyTo(`copy ${quoted(name)} (${columns.map(quoted).join(', ')}) to stdout`));
+        yield* rows as AsyncIterable<Buffer>;
+        yield `${END_OF_ROWS}\n${JSON.stringify({ table: name, rows: rows.rowCount } satisfies TableEnd)}\n`;
+        total += rows.rowCount;
+        onTable?.(name, rows.rowCount);
+      }
+      yield `${JSON.stringify({ end: true, rows: total })}\n`;
     }
-    gzip.end(`${JSON.stringify({ end: true, rows: total })}\n`);
-    await written;
+    // Backpressure throughout: a backup of any size runs in constant memory.
+    await pipeline(text, createGzip(), out, { end });
     await client.query('commit');
     return { rows: total };
   } catch (error) {
@@ -305,8 +306,3 @@ async function* linesOf(stream: Readable): AsyncGenerator<string> {
 }
 
 const quoted = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-
-/** Writes to `stream`, waiting while it is full, so a backup of any size runs in constant memory. */
-async function write(stream: Writable, chunk: string | Buffer): Promise<void> {
-  if (!stream.write(chunk)) await once(stream, 'drain');
-}

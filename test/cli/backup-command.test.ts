@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -46,6 +47,18 @@ describe('gdcat backup / gdcat restore', () => {
     expect(refused?.stderr).toMatch(/restore: refused: a backup is restored into an empty catalogue; this one holds rows in .*; nothing was restored/);
     expect(refused?.stderr).not.toMatch(/\n\s+at /);
   }, 240_000);
+
+  it('writes the same backup to standard output when it is not a terminal, and ends', async () => {
+    const { stdout } = await run(process.execPath, [CLI, 'backup'], {
+      env: { ...process.env, DATABASE_URL: original.url, ELASTICSEARCH_URL: '' },
+      encoding: 'buffer',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 60_000,
+    });
+    const text = gunzipSync(stdout).toString('utf8');
+    expect(text.startsWith('gdcat-backup 1\n')).toBe(true);
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^\{"end":true,"rows":\d+\}$/);
+  }, 120_000);
 
   it('answers a missing file and a missing argument in one line, not a stack trace', async () => {
     const missing = await failureOf(gdcat(restored, 'restore', path.join(dir, 'no-such.backup.gz')));
