@@ -22,6 +22,8 @@ import type { Orm } from './orm.js';
 
 const FORMAT_LINE = 'gdcat-backup 1';
 const END_OF_ROWS = '\\.';
+/** Characters of rows sent to COPY at once. */
+const COPY_CHUNK = 256 * 1024;
 
 /**
  * Tables of entities a backup leaves out: the search index's bookkeeping, which describes an index of the
@@ -134,9 +136,21 @@ export class BackupReader {
       const copied = finished(copy);
       copied.catch(() => undefined);
       try {
+        // Rows go to PostgreSQL some hundred kilobytes at a time, not a write per row.
+        let rows: string[] = [];
+        let size = 0;
+        const send = async (): Promise<void> => {
+          const chunk = rows.join('\n') + '\n';
+          rows = [];
+          size = 0;
+          if (!copy.write(chunk)) await Promise.race([once(copy, 'drain'), copied]);
+        };
         for (let line = await this.line(); line !== END_OF_ROWS; line = await this.line()) {
-          if (!copy.write(`${line}\n`)) await Promise.race([once(copy, 'drain'), copied]);
+          rows.push(line);
+          size += line.length;
+          if (size >= COPY_CHUNK) await send();
         }
+        if (rows.length > 0) await send();
       } catch (error) {
         // Ends the COPY with a failure, so the connection takes the rollback.
         copy.destroy(error as Error);
