@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDatasets } from '../../bench/generate.js';
 import { repoRoot } from '../../src/core/repo-root.js';
-import { chromiumForTests, expectAccessible, tabTo } from './support/browser.js';
+import { chooseByKeyboard, chromiumForTests, expectAccessible, tabTo } from './support/browser.js';
 import { openBrowserSession, type BrowserSession, type WebTestServer } from './support/server.js';
 
 const chromiumPath = chromiumForTests();
@@ -207,6 +207,169 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     await swedishBrowser.goto(`${server.url}/`);
     await expect(swedishBrowser.locator('#purpose-heading').textContent()).resolves.toBe('Mitt forskningssyfte');
     await swedishBrowser.close();
+  });
+
+  it('keeps the search box and the purpose form in step with the address on Back and Forward', async () => {
+    await page.goto(`${server.url}/?q=leukaemia`);
+    await settled();
+    await page.click('#purpose-only'); // refusals too, so every step shows assessments
+    // Two purposes applied one after the other, then other words: each a step in the history.
+    for (const purpose of ['GENERAL_RESEARCH', 'HEALTH_MEDICAL_BIOMEDICAL']) {
+      await page.selectOption('#purpose-primary', purpose);
+      await page.click('.purpose button[type="submit"]');
+      await page.waitForURL(new RegExp(`purpose=${purpose}`));
+      await settled();
+    }
+    // Typed and sent at once (no pause for search as you type), so the words are one step of their own.
+    await page.evaluate(() => {
+      const box = document.getElementById('search-query') as HTMLInputElement;
+      box.value = 'cancer';
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      box.form!.requestSubmit();
+    });
+    await page.waitForURL(/q=cancer/);
+    await settled();
+
+    await page.goBack();
+    await settled();
+    expect(await page.inputValue('#search-query')).toBe('leukaemia');
+    expect(await page.inputValue('#purpose-primary')).toBe('HEALTH_MEDICAL_BIOMEDICAL');
+    await page.goBack();
+    await settled();
+    // The form names the purpose the assessments shown answer, not the one chosen last.
+    expect(await page.inputValue('#purpose-primary')).toBe('GENERAL_RESEARCH');
+    expect(await page.isChecked('#purpose-only')).toBe(false);
+    await page.goBack();
+    await settled();
+    expect(await page.inputValue('#purpose-primary')).toBe('');
+    expect(await page.locator('.assessment').count()).toBe(0);
+    await page.goForward();
+    await settled();
+    expect(await page.inputValue('#purpose-primary')).toBe('GENERAL_RESEARCH');
+    expect(await page.locator('.assessment').count()).toBeGreaterThan(0);
+    await page.goForward();
+    await page.goForward();
+    await settled();
+    expect(await page.inputValue('#search-query')).toBe('cancer');
+  });
+
+  it('keeps a chosen filter that matches nothing in view and ticked, so it can be unticked on its own', async () => {
+    // No dataset is both: a shared or old link, or two filters that exclude each other.
+    await page.goto(`${server.url}/?diagnosticArea=RARE_DISEASES&assay=PATHOGEN_WGS`);
+    await settled();
+    expect(await page.locator('#results-heading').textContent()).toContain('0 datasets');
+    expect(await page.isChecked('#facet-diagnosticArea-RARE_DISEASES')).toBe(true);
+    expect(await page.isChecked('#facet-assay-PATHOGEN_WGS')).toBe(true);
+    expect((await page.locator('label[for="facet-assay-PATHOGEN_WGS"]').textContent())?.replace(/\s+/g, ' ')).toBe('Pathogen whole-genome sequencing 0');
+    await tabTo(page, '#facet-assay-PATHOGEN_WGS');
+    await page.keyboard.press('Space');
+    await page.waitForURL((url) => !url.searchParams.has('assay'));
+    await settled();
+    expect(new URL(page.url()).searchParams.get('diagnosticArea')).toBe('RARE_DISEASES');
+    expect(await page.locator('.result').count()).toBeGreaterThan(0);
+  });
+
+  it('answers on the landing page whether consent allows the purpose carried from the search, or one chosen there', async () => {
+    await page.goto(`${server.url}/?q=leukaemia&purpose=GENERAL_RESEARCH&only=no`);
+    await settled();
+    await page.click(`.result h3 a[href^="/datasets/${encodeURIComponent(LEUKAEMIA)}"]`);
+    await page.waitForSelector('article.landing');
+    expect(new URL(page.url()).searchParams.get('purpose')).toBe('GENERAL_RESEARCH');
+    await page.waitForSelector('.assessment');
+    // Only for disease research on acute leukaemias: general research is refused, with the reasons.
+    expect(await page.getAttribute('.assessment', 'data-outcome')).toBe('NOT_PERMITTED');
+    expect(await page.inputValue('#purpose-primary')).toBe('GENERAL_RESEARCH');
+    expect(await page.locator('#purpose-only').count()).toBe(0);
+
+    // Another purpose, by keyboard, on the page itself: the answer changes in a live region, the page stays put.
+    await chooseByKeyboard(page, '#purpose-primary', 'DISEASE_SPECIFIC');
+    await tabTo(page, '#purpose-diseases');
+    await page.keyboard.type('acute myeloid');
+    await page.waitForSelector('#purpose-diseases-list li');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('.purpose .chips').textContent()).resolves.toContain('acute myeloid leukemia');
+    await tabTo(page, '.purpose button[type="submit"]');
+    const scrolled = await page.evaluate(() => window.scrollY);
+    expect(scrolled).toBeGreaterThan(0);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/purposeDisease=/);
+    await page.waitForSelector('[aria-live] .assessment[data-outcome="PERMITTED"]');
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+    expect(await page.evaluate(() => document.activeElement?.matches('.purpose button[type="submit"]'))).toBe(true);
+    await expectAccessible(page);
+
+    // The answer is in the address: a reload, or the link shared, gives it again; Back to search keeps the purpose.
+    await page.reload();
+    await page.waitForSelector('.assessment[data-outcome="PERMITTED"]');
+    expect(new URL((await page.locator('a', { hasText: 'Back to search' }).getAttribute('href'))!, server.url).searchParams.get('purpose')).toBe('DISEASE_SPECIFIC');
+
+    // A visitor arriving without a purpose is asked for one, not told anything about it.
+    await page.goto(`${server.url}/datasets/${encodeURIComponent(LEUKAEMIA)}`);
+    await page.waitForSelector('article.landing #purpose-primary');
+    expect(await page.locator('.assessment').count()).toBe(0);
+  });
+
+  it('takes the focus to the new page when a link opens one, and back again, as a page load would', async () => {
+    await page.goto(`${server.url}/?q=leukaemia`);
+    await settled();
+    // The skip link: the next Tab lands in the content, not back in the header.
+    await tabTo(page, '.skip-link');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-query');
+    await page.focus(`.result h3 a[href^="/datasets/${encodeURIComponent(LEUKAEMIA)}"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('article.landing');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Back to search');
+    await page.goBack();
+    await settled();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+  });
+
+  it('says plainly when the catalogue cannot be reached, offers to try again, then names consents in words', async () => {
+    const visitor = await session.browser.newPage({ locale: 'en-GB' });
+    const uncaught: string[] = [];
+    visitor.on('pageerror', (error) => uncaught.push(error.message));
+    await visitor.route('**/graphql', (route) => route.abort('connectionrefused'));
+    await visitor.goto(`${server.url}/?q=leukaemia`);
+    await visitor.waitForSelector('[role="alert"]');
+    expect(await visitor.locator('[role="alert"]').textContent()).toMatch(/no connection to it\. Check your network/);
+    expect(await visitor.locator('#results-heading').textContent()).toContain('The search failed');
+
+    await visitor.unroute('**/graphql');
+    await visitor.getByRole('button', { name: 'Try again' }).click();
+    await visitor.waitForSelector('.result');
+    expect(await visitor.locator('[role="alert"]').count()).toBe(0);
+    // The DUO terms that failed to load are asked for again: consents in words, not bare codes.
+    const consents = await visitor.locator('.result .consent strong').allTextContents();
+    expect(consents.length).toBeGreaterThan(0);
+    for (const consent of consents) expect(consent).not.toMatch(/^DUO:/);
+
+    // A proxy answering with its own error page instead of the API.
+    await visitor.route('**/graphql', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<html>Bad gateway</html>' }));
+    await visitor.goto(`${server.url}/datasets/${encodeURIComponent(LEUKAEMIA)}`);
+    await visitor.waitForSelector('[role="alert"]');
+    expect(await visitor.locator('[role="alert"]').textContent()).toMatch(/unavailable right now \(HTTP 502\)/);
+    expect(uncaught).toEqual([]);
+    await visitor.close();
+  });
+
+  it('fits a 375 px wide phone: nothing scrolls sideways, and the results come before the list of filters', async () => {
+    const phone = await session.browser.newPage({ viewport: { width: 375, height: 740 }, locale: 'en-GB' });
+    await phone.goto(`${server.url}/`);
+    await phone.waitForSelector('.result');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    // Within the first few screens, not below a hundred checkboxes; the filters open with one press.
+    expect(await phone.evaluate(() => document.querySelector('.result')!.getBoundingClientRect().top)).toBeLessThan(3 * 740);
+    await phone.getByText('Filters', { exact: true }).click();
+    await phone.waitForSelector('[data-facet="assay"] input', { state: 'visible' });
+    await phone.goto(`${server.url}/datasets/${encodeURIComponent(LEUKAEMIA)}`);
+    await phone.waitForSelector('article.landing');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await phone.close();
   });
 
   it('says what a route step needs when its deciding body is not published', async () => {

@@ -1,4 +1,5 @@
 import type { TypedDocumentString } from './graphql/generated/graphql';
+import { t } from './i18n.svelte';
 import { session } from './session.svelte';
 
 export interface GraphQLProblem {
@@ -30,18 +31,30 @@ export async function execute<Result, Variables>(
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   headers['accept-language'] = options.language ?? '*';
-  const response = await fetch('/graphql', {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ query: document.toString(), variables }),
-    signal: options.signal,
-  });
+  let response: Response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: document.toString(), variables }),
+      signal: options.signal,
+    });
+  } catch (problem) {
+    // An aborted request is the caller's own doing; anything else here is the network or a server that is down.
+    if (options.signal?.aborted) throw problem;
+    throw new RequestFailed(t('unreachable'), 'UNREACHABLE');
+  }
   const body = (await response.json().catch(() => null)) as { data?: Result; errors?: GraphQLProblem[] } | null;
   if (body?.errors?.length) {
     const first = body.errors[0]!;
     if (first.extensions?.code === 'UNAUTHENTICATED') session.expire();
     throw new RequestFailed(first.message, first.extensions?.code);
   }
-  if (!response.ok || !body?.data) throw new RequestFailed(`The catalogue answered ${response.status}.`, undefined);
+  if (!response.ok || !body?.data) throw new RequestFailed(t('unavailable', { status: response.status }), undefined);
   return body.data;
+}
+
+/** What to tell the user about a failed request: the API's own words, or what went wrong on the way. */
+export function problemText(problem: unknown): string {
+  return problem instanceof RequestFailed ? problem.message : String(problem);
 }

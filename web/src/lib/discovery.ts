@@ -42,24 +42,41 @@ export function readSearch(params: URLSearchParams): SearchState {
   }
   const sort = params.get('sort') as DatasetSort | null;
   const page = Number(params.get('page') ?? '1');
-  const primaryPurpose = params.get('purpose') as PrimaryPurpose | null;
-  const purpose: ResearchPurposeInput | null =
-    primaryPurpose && PURPOSES.includes(primaryPurpose)
-      ? {
-          primaryPurpose,
-          diseases: params.getAll('purposeDisease'),
-          country: params.get('country') || undefined,
-          commercial: params.get('commercial') === 'yes',
-        }
-      : null;
   return {
     query: params.get('q') ?? '',
     sort: sort && SORTS.includes(sort) ? sort : 'RELEVANCE',
     page: Number.isInteger(page) && page > 0 ? page : 1,
     selected,
-    purpose,
+    purpose: readPurpose(params),
     onlyPermitted: params.get('only') !== 'no',
   };
+}
+
+/** The research purpose in an address: the search's, and a landing page's it is carried to. */
+export function readPurpose(params: URLSearchParams): ResearchPurposeInput | null {
+  const primaryPurpose = params.get('purpose') as PrimaryPurpose | null;
+  if (!primaryPurpose || !PURPOSES.includes(primaryPurpose)) return null;
+  return {
+    primaryPurpose,
+    diseases: params.getAll('purposeDisease'),
+    country: params.get('country') || undefined,
+    commercial: params.get('commercial') === 'yes',
+  };
+}
+
+function writePurpose(params: URLSearchParams, purpose: ResearchPurposeInput): void {
+  params.set('purpose', purpose.primaryPurpose);
+  for (const disease of purpose.diseases ?? []) params.append('purposeDisease', disease);
+  if (purpose.country) params.set('country', purpose.country);
+  if (purpose.commercial) params.set('commercial', 'yes');
+}
+
+/** The address part that carries a purpose to a landing page ('' without one), so it answers for it too. */
+export function purposeSearch(purpose: ResearchPurposeInput | null): string {
+  if (!purpose) return '';
+  const params = new URLSearchParams();
+  writePurpose(params, purpose);
+  return `?${params.toString()}`;
 }
 
 export function writeSearch(state: SearchState): string {
@@ -69,10 +86,7 @@ export function writeSearch(state: SearchState): string {
     for (const value of values) params.append(facetFilters[field], value);
   }
   if (state.purpose) {
-    params.set('purpose', state.purpose.primaryPurpose);
-    for (const disease of state.purpose.diseases ?? []) params.append('purposeDisease', disease);
-    if (state.purpose.country) params.set('country', state.purpose.country);
-    if (state.purpose.commercial) params.set('commercial', 'yes');
+    writePurpose(params, state.purpose);
     if (!state.onlyPermitted) params.set('only', 'no');
   }
   if (state.sort !== 'RELEVANCE') params.set('sort', state.sort);

@@ -10,10 +10,17 @@ class DuoVocabulary {
   terms = $state<DuoTerm[]>([]);
   #loading: Promise<void> | null = null;
 
+  /** Resolves once the terms are here; a failed load is forgotten, so the next page asks again. */
   load(): Promise<void> {
-    this.#loading ??= execute(DuoTerms, {}).then((data) => {
-      this.terms = data.duoTerms;
-    });
+    this.#loading ??= execute(DuoTerms, {}).then(
+      (data) => {
+        this.terms = data.duoTerms;
+      },
+      (problem: unknown) => {
+        this.#loading = null;
+        throw problem;
+      },
+    );
     return this.#loading;
   }
 

@@ -20,6 +20,25 @@ export const ContactFields = graphql(`
   }
 `);
 
+/** Whether a research purpose is allowed, and the conditions to accept or the reasons it is not. */
+export const UseAssessmentFields = graphql(`
+  fragment UseAssessmentItem on UseAssessment {
+    outcome
+    permitted
+    conditions {
+      code
+      shorthand
+      description
+      value
+    }
+    reasons {
+      code
+      shorthand
+      description
+    }
+  }
+`);
+
 /** One of the people to ask: a route step's body, or an organisation holding part of the data. */
 export const AccessContactFields = graphql(`
   fragment AccessContactItem on AccessContact {
@@ -140,19 +159,7 @@ export const DiscoverDatasets = graphql(`
             ...AccessContactItem
           }
           useAssessment(purpose: $purpose) @include(if: $assess) {
-            outcome
-            permitted
-            conditions {
-              code
-              shorthand
-              description
-              value
-            }
-            reasons {
-              code
-              shorthand
-              description
-            }
+            ...UseAssessmentItem
           }
         }
       }
@@ -196,7 +203,7 @@ export const DiseaseSuggestions = graphql(`
 `);
 
 export const DatasetPage = graphql(`
-  query DatasetPage($id: ID!, $language: String) {
+  query DatasetPage($id: ID!, $language: String, $purpose: ResearchPurposeInput!, $assess: Boolean!) {
     dataset(id: $id) {
       id
       identifier
@@ -250,6 +257,9 @@ export const DatasetPage = graphql(`
       }
       accessContacts {
         ...AccessContactItem
+      }
+      useAssessment(purpose: $purpose) @include(if: $assess) {
+        ...UseAssessmentItem
       }
       wasGeneratedBy {
         title
