@@ -7,6 +7,8 @@ const chromiumPath = chromiumForTests();
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
 const TITLE = 'Tumour exomes Stockholm browsertestcohort';
 const GS = '[id="duo-DUO:0000022"]';
+/** The value of the geographical restriction: the API names it by its place among the modifiers ticked (the only one here). */
+const GS_VALUE = '#field-consent-duoModifiers-0--value';
 
 describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, publishes and withdraws a dataset', () => {
   let session: BrowserSession;
@@ -71,7 +73,7 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     await page.waitForSelector('.chips li');
     await tabTo(page, GS);
     await page.keyboard.press('Space');
-    await tabTo(page, '[id="duo-DUO:0000022-value"]');
+    await tabTo(page, GS_VALUE);
     await page.keyboard.type('Mars');
 
     // Access route: a mode, then an ethics step decided by the ethics authority.
@@ -92,7 +94,7 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     expect(new URL(page.url()).pathname).toBe('/manage/datasets/new');
     await expectAccessible(page);
 
-    await tabTo(page, '[id="duo-DUO:0000022-value"]', { backwards: true });
+    await tabTo(page, GS_VALUE, { backwards: true });
     await page.keyboard.press('Control+A');
     await page.keyboard.type('SE');
     await tabTo(page, 'form button[type="submit"]');
@@ -102,8 +104,65 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     expect(await status()).toBe('Draft');
     expect(await page.inputValue('#field-title')).toBe(TITLE);
     expect(await page.isChecked(GS)).toBe(true);
-    expect(await page.inputValue('[id="duo-DUO:0000022-value"]')).toBe('SE');
+    expect(await page.inputValue(GS_VALUE)).toBe('SE');
     expect(await page.locator('.steps > li').count()).toBe(1);
+  });
+
+  it('keeps unsaved edits through an expired sign-in: signing in again brings them back to save', async () => {
+    const edit = 'Whole-exome sequencing of solid tumours; edited just before the sign-in expired.';
+    await page.fill('#field-description', edit);
+    // The API refuses the token on the save, as it does once the token has expired.
+    await page.route('**/graphql', (route) =>
+      route.request().postData()?.includes('mutation UpdateDataset')
+        ? route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ errors: [{ message: 'invalid bearer token: it has expired', extensions: { code: 'UNAUTHENTICATED' } }] }) })
+        : route.continue(),
+    );
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForSelector('#token');
+    expect(await page.locator('[role="alert"]').textContent()).toMatch(/expired/);
+    await page.unroute('**/graphql');
+    await page.fill('#token', token);
+    await page.click('form button[type="submit"]');
+    await page.waitForSelector('#draft-restored');
+    expect(await page.inputValue('#field-description')).toBe(edit);
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForSelector('text=Saved.');
+    expect(await page.inputValue('#field-description')).toBe(edit);
+    expect(await page.locator('#draft-restored').count()).toBe(0);
+
+    // A link followed by mistake loses nothing either; the edits can be thrown away on purpose.
+    await page.fill('#field-keywords', 'exome');
+    await page.getByRole('link', { name: /Your organisation’s datasets/ }).click();
+    await page.waitForSelector('table tbody tr');
+    await page.goBack();
+    await page.waitForSelector('#draft-restored');
+    expect(await page.inputValue('#field-keywords')).toBe('exome');
+    await page.getByRole('button', { name: 'Discard my unsaved changes' }).click();
+    await page.waitForFunction(() => (document.getElementById('field-keywords') as HTMLInputElement).value === '');
+    expect(await page.inputValue('#field-description')).toBe(edit);
+  });
+
+  it('ties each message to its field: beside it, read out with it, and named in the summary as the form names it', async () => {
+    await page.fill(GS_VALUE, '');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForSelector('#form-problems');
+    const value = page.locator(GS_VALUE);
+    expect(await value.getAttribute('aria-invalid')).toBe('true');
+    const described = (await value.getAttribute('aria-describedby'))?.split(' ') ?? [];
+    expect(described.length).toBeGreaterThan(0);
+    const spoken = await Promise.all(described.map((id) => page.locator(`[id="${id}"]`).textContent()));
+    expect(spoken.join(' ')).toMatch(/needs a value/);
+    // Beside the value, in the modifier's own row, not at the top of the list of modifiers.
+    await expect(page.locator('.duo-option', { has: value }).locator('.field-error').textContent()).resolves.toMatch(/needs a value/);
+    const link = page.locator('#form-problems a', { hasText: 'Conditions on use' });
+    expect(await link.getAttribute('href')).toBe(GS_VALUE);
+    expect(await link.textContent()).not.toMatch(/duoModifiers/);
+    await expectAccessible(page);
+    await link.click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(GS_VALUE.slice(1));
+    await page.keyboard.type('SE');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForSelector('text=Saved.');
   });
 
   it('is told, field by field, what non-public data needs before publishing, and adds it', async () => {
@@ -136,10 +195,12 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     expect(await page.inputValue('[id="field-distributions-0--title"]')).toBe('CRAM and VCF in the regional SPE');
   });
 
-  it('publishes; the dataset is then in search and in the harvestable catalogue', async () => {
+  it('publishes, saving an edit not yet saved first; the dataset is then in search and in the harvestable catalogue', async () => {
+    await page.fill('#field-cohort-numberOfUniqueIndividuals', '421');
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.waitForSelector('.banner.ok:has-text("Published")');
     expect(await status()).toBe('Published');
+    expect(await page.inputValue('#field-cohort-numberOfUniqueIndividuals')).toBe('421');
 
     await page.goto(`${server.url}/?q=browsertestcohort`);
     await page.waitForSelector('.result');

@@ -134,6 +134,15 @@ export function draftOf(dataset: Stored): DatasetDraft {
   };
 }
 
+/** A draft from an earlier page (kept in the tab) with its rows numbered for this one. */
+export function renumbered(draft: DatasetDraft): DatasetDraft {
+  return {
+    ...draft,
+    distributions: draft.distributions.map((distribution) => ({ ...distribution, key: nextKey++ })),
+    route: { ...draft.route, steps: draft.route.steps.map((step) => ({ ...step, key: nextKey++ })) },
+  };
+}
+
 function text(value: string): string | null {
   return value.trim() === '' ? null : value.trim();
 }

@@ -36,7 +36,9 @@ export async function beginOidcSignIn(settings: AuthSettings): Promise<void> {
   const verifier = randomText(32);
   const state = randomText(16);
   const challenge = base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-  sessionStorage.setItem(STATE_KEY, JSON.stringify({ verifier, state }));
+  // The issuer sends the browser back to /manage; the page signed in from (an editor whose sign-in expired,
+  // its edits kept) is opened again from there.
+  sessionStorage.setItem(STATE_KEY, JSON.stringify({ verifier, state, returnTo: window.location.pathname }));
   const url = new URL(authorization_endpoint);
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -50,21 +52,25 @@ export async function beginOidcSignIn(settings: AuthSettings): Promise<void> {
   window.location.assign(url.href);
 }
 
-/** Completes a sign-in when the issuer sent the browser back with a code; returns whether it did. */
-export async function completeOidcSignIn(settings: AuthSettings, params: URLSearchParams): Promise<boolean> {
+/**
+ * Completes a sign-in when the issuer sent the browser back with a code; returns the manager page it started
+ * from when it did, null when it did not.
+ */
+export async function completeOidcSignIn(settings: AuthSettings, params: URLSearchParams): Promise<string | null> {
   const code = params.get('code');
   const saved = sessionStorage.getItem(STATE_KEY);
-  if (!code || !saved || !settings.issuer || !settings.clientId) return false;
+  if (!code || !saved || !settings.issuer || !settings.clientId) return null;
   sessionStorage.removeItem(STATE_KEY);
-  const { verifier, state } = JSON.parse(saved) as { verifier: string; state: string };
-  if (params.get('state') !== state) return false;
+  const { verifier, state, returnTo } = JSON.parse(saved) as { verifier: string; state: string; returnTo?: string };
+  if (params.get('state') !== state) return null;
   const { token_endpoint } = await discover(settings.issuer);
   const response = await fetch(token_endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri(), client_id: settings.clientId, code_verifier: verifier }),
   });
-  if (!response.ok) return false;
+  if (!response.ok) return null;
   const tokens = (await response.json()) as { access_token?: string };
-  return tokens.access_token ? session.signIn(tokens.access_token) : false;
+  if (!tokens.access_token || !session.signIn(tokens.access_token)) return null;
+  return returnTo?.startsWith('/manage/') ? returnTo : '/manage';
 }

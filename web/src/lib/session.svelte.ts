@@ -1,3 +1,5 @@
+import { forgetAllDrafts } from './kept-drafts';
+
 /** Who is signed in: a bearer token kept for this browser tab only, and the gdcat claims it carries. */
 export interface Claims {
   sub?: string;
@@ -39,13 +41,19 @@ class Session {
   }
 
   signOut(): void {
-    sessionStorage.removeItem(KEY);
-    this.token = null;
+    this.#forgetToken();
+    forgetAllDrafts();
   }
 
+  /** The API refused the token: unsaved edits stay in the tab for when the same person signs in again. */
   expire(): void {
-    this.signOut();
+    this.#forgetToken();
     this.expired = true;
+  }
+
+  #forgetToken(): void {
+    sessionStorage.removeItem(KEY);
+    this.token = null;
   }
 }
 
