@@ -166,6 +166,18 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     await page.screenshot({ path: path.join(repoRoot(), 'docs', 'screenshots', 'landing.png') });
   });
 
+  it('names each body to ask once, with every route step it decides and whether it holds data', async () => {
+    await page.goto(`${server.url}/datasets/${encodeURIComponent(LEUKAEMIA)}`);
+    await page.waitForSelector('#h-who + .contacts');
+    const whoToAsk = await page.locator('#h-who + .contacts > li').evaluateAll((items) => items.map((item) => item.textContent!.replace(/\s+/g, ' ').trim()));
+    // The national DAC decides four steps of this route: one entry naming them, not four alike.
+    const dac = whoToAsk.filter((item) => item.includes('GMS national studies DAC'));
+    expect(dac).toHaveLength(1);
+    expect(dac[0]).toMatch(/^Decides on access \(Data access committee review, Disclosure decision by the data controller, Joint controller agreement, Data transfer agreement\):/);
+    expect(new Set(whoToAsk).size).toBe(whoToAsk.length);
+    expect(whoToAsk.filter((item) => item.startsWith('Holds part of the data:')).length).toBeGreaterThan(0);
+  });
+
   it('answers a dataset IRI with the page for browsers and with RDF for harvesters', async () => {
     const iri = `${server.url}/dcat/datasets/${encodeURIComponent(LEUKAEMIA)}`;
     const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -267,6 +279,18 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     await settled();
     expect(new URL(page.url()).searchParams.get('diagnosticArea')).toBe('RARE_DISEASES');
     expect(await page.locator('.result').count()).toBeGreaterThan(0);
+  });
+
+  it('names the diseases a consent is restricted to, also those no facet lists', async () => {
+    // The disease facet lists the 50 commonest diseases of the other filters' matches: ovarian cancer is not one.
+    await page.goto(`${server.url}/?diseases=${encodeURIComponent('MONDO:0008170')}`);
+    await settled();
+    const consent = page.locator('.result', { hasText: 'ovarian cancer, Region Uppsala' }).locator('.consent');
+    await expect.poll(async () => (await consent.textContent())?.replace(/\s+/g, ' ')).toContain('Only for research on: ovarian cancer');
+    // The filter chosen stays in view by its name; its count is not known, so none is shown.
+    const chosen = page.locator('[data-facet="disease"] input:checked');
+    expect(await chosen.count()).toBe(1);
+    await expect.poll(async () => (await page.locator(`label[for="${await chosen.getAttribute('id')}"]`).textContent())?.trim()).toBe('ovarian cancer');
   });
 
   it('answers on the landing page whether consent allows the purpose carried from the search, or one chosen there', async () => {

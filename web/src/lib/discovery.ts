@@ -1,6 +1,8 @@
 import type { DatasetFilter, DatasetSort, PrimaryPurpose, ResearchPurposeInput } from './graphql/generated/graphql';
 
 export const PAGE_SIZE = 10;
+/** The most buckets the API gives one facet (FACET_BUCKETS, src/search/query-model.ts). */
+export const FACET_BUCKETS = 50;
 
 /** Facet fields and the filter each one's bucket values go into (the address uses the filter's name). */
 export const facetFilters = {
