@@ -310,6 +310,11 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     await tabTo(page, '#purpose-diseases');
     await page.keyboard.type('acute myeloid');
     await page.waitForSelector('#purpose-diseases-list li');
+    // Tab leaves the picker for the next field: the suggestions close and are no Tab stop of their own.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('purpose-country');
+    await page.waitForSelector('#purpose-diseases-list', { state: 'hidden' });
+    await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await expect(page.locator('.purpose .chips').textContent()).resolves.toContain('acute myeloid leukemia');
