@@ -165,6 +165,25 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     await page.waitForSelector('text=Saved.');
   });
 
+  it('is told what a begun consent or access route still needs, instead of losing what was typed in it', async () => {
+    const editor = page.url();
+    await page.goto(`${server.url}/manage/datasets/new`);
+    await page.waitForSelector('input[name="duo-permission"]');
+    await page.fill('#field-title', 'Route begun without a mode browsertestroute');
+    await page.fill('#field-description', 'A contact address and a condition on use, and nothing else of either.');
+    await page.fill('#field-accessRoute-contactEmail', 'access@stockholm.example.org');
+    await page.check('[id="duo-DUO:0000021"]'); // ethics approval required, with no permission chosen
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForSelector('#form-problems');
+    expect(await page.locator('#field-accessRoute-accessMode').getAttribute('aria-invalid')).toBe('true');
+    await expect(page.locator('#form-problems').textContent()).resolves.toMatch(/choose how researchers reach the data/);
+    await expect(page.locator('#form-problems').textContent()).resolves.toMatch(/choose what the consent permits/);
+    expect(new URL(page.url()).pathname).toBe('/manage/datasets/new');
+    expect(await page.inputValue('#field-accessRoute-contactEmail')).toBe('access@stockholm.example.org');
+    await page.goto(editor);
+    await page.waitForSelector('[data-testid="record-status"]');
+  });
+
   it('is told, field by field, what non-public data needs before publishing, and adds it', async () => {
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.waitForSelector('#form-problems');

@@ -197,7 +197,7 @@ export function inputOf(draft: DatasetDraft, stored: Stored | null): DatasetInpu
       diseases: draft.diseases.map((iri) => known.get(iri) ?? { iri }),
     };
   }
-  if (draft.consent.duoPermission) {
+  if (consentStarted(draft)) {
     input.consent = {
       ...(stored?.consent ?? {}),
       duoPermission: draft.consent.duoPermission,
@@ -207,7 +207,7 @@ export function inputOf(draft: DatasetDraft, stored: Stored | null): DatasetInpu
       diseaseRestrictions: draft.consent.diseaseRestrictions,
     };
   }
-  if (draft.route.accessMode || draft.route.steps.length) {
+  if (routeStarted(draft)) {
     const { accessBody, ...storedRoute } = stored?.accessRoute ?? { accessBody: null };
     input.accessRoute = {
       ...storedRoute,
@@ -226,13 +226,31 @@ export function inputOf(draft: DatasetDraft, stored: Stored | null): DatasetInpu
   return input;
 }
 
-/** Problems the form can see before sending (the API's enums cannot be left empty). */
+/** Whether any part of the consent is filled in: then it is sent, and its permission is needed. */
+function consentStarted(draft: DatasetDraft): boolean {
+  const { consent } = draft;
+  return !!consent.duoPermission || consent.diseaseRestrictions.length > 0 || Object.values(consent.modifiers).some((modifier) => modifier.on);
+}
+
+/** Whether any part of the access route is filled in: then it is sent, and its access mode is needed. */
+function routeStarted(draft: DatasetDraft): boolean {
+  const { route } = draft;
+  return !!route.accessMode || route.steps.length > 0 || route.contactEmail.trim() !== '' || route.applicationUrl.trim() !== '';
+}
+
+/**
+ * Problems the form can see before sending: the API's enums cannot be left empty, and a part begun without
+ * what it needs would otherwise not be sent at all (its other fields lost without a word).
+ */
 export function draftProblems(draft: DatasetDraft): { field: string; message: string; code: string }[] {
   const problems: { field: string; message: string; code: string }[] = [];
   if (draft.individuals.trim() !== '' && !/^\d+$/.test(draft.individuals.trim())) {
     problems.push({ field: 'cohort.numberOfUniqueIndividuals', message: 'must be a whole number', code: 'INVALID' });
   }
-  if (draft.route.steps.length && !draft.route.accessMode) {
+  if (consentStarted(draft) && !draft.consent.duoPermission) {
+    problems.push({ field: 'consent.duoPermission', message: 'choose what the consent permits', code: 'REQUIRED' });
+  }
+  if (routeStarted(draft) && !draft.route.accessMode) {
     problems.push({ field: 'accessRoute.accessMode', message: 'choose how researchers reach the data', code: 'REQUIRED' });
   }
   draft.route.steps.forEach((step, i) => {
