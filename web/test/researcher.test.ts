@@ -74,6 +74,10 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
       })),
     );
     expect(facets.map((facet) => facet.field)).toEqual(expect.arrayContaining(['publisher', 'diagnosticArea', 'assay', 'disease', 'duoPermission', 'accessMode']));
+    // A screen reader hears what each number counts, not "Region Stockholm 2".
+    const checkboxes = [...(await page.locator('.filter-list').ariaSnapshot()).matchAll(/checkbox "([^"]*)"/g)].map((match) => match[1]!);
+    expect(checkboxes.length).toBeGreaterThan(20);
+    for (const name of checkboxes) expect(name).toMatch(/\S, (1 dataset|[\d\s]+ datasets)$/);
     for (const facet of facets) {
       expect(facet.legend).not.toMatch(/^[a-z]+[A-Z]/); // a label, not the API's field name
       for (const text of facet.labels) {
