@@ -390,6 +390,25 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     await visitor.close();
   });
 
+  it('marks the results in view as those of the search before while a slow search runs', async () => {
+    const visitor = await session.browser.newPage({ locale: 'en-GB' });
+    await visitor.goto(`${server.url}/?q=leukaemia`);
+    await visitor.waitForSelector('.result');
+    await visitor.route('**/graphql', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
+    await visitor.fill('#search-query', 'cancer');
+    await visitor.press('#search-query', 'Enter');
+    await visitor.waitForSelector('.searching');
+    expect(await visitor.locator('.result-list').evaluate((list) => Number(getComputedStyle(list).opacity))).toBeLessThan(1);
+    await visitor.waitForFunction(() => (document.querySelector('.result-list') as HTMLElement | null)?.dataset.answered === location.pathname + location.search);
+    expect(await visitor.locator('.searching').count()).toBe(0);
+    expect(await visitor.locator('.result-list').evaluate((list) => Number(getComputedStyle(list).opacity))).toBe(1);
+    await visitor.unrouteAll({ behavior: 'ignoreErrors' });
+    await visitor.close();
+  });
+
   it('fits a 375 px wide phone: nothing scrolls sideways, and the results come before the list of filters', async () => {
     const phone = await session.browser.newPage({ viewport: { width: 375, height: 740 }, locale: 'en-GB' });
     await phone.goto(`${server.url}/`);
