@@ -19,7 +19,7 @@ import { Dataset } from './dataset.entity.js';
 import type { AccessRouteInput, DatasetInput, DatasetPatch, DistributionInput } from './dataset.inputs.js';
 import { Distribution } from './distribution.entity.js';
 import { type AccessRouteFacts, checkConformance, type ConsentFacts, type DistributionFacts, NO_DOWNLOAD_URL } from './publish-conformance.js';
-import type { CohortDescriptor } from './cohort.js';
+import { Assay, type CohortDescriptor } from './cohort.js';
 import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 import { checkSearchLimits } from './search-limits.js';
 
@@ -454,6 +454,8 @@ async function applyAccessRoute(
     return route;
   }
 
+const ASSAYS = new Set<string>(Object.values(Assay));
+
 function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescriptor {
   const field = 'input.cohort';
   for (const key of ['numberOfUniqueIndividuals', 'numberOfRecords', 'numberOfSamples', 'numberOfFamilies', 'minTypicalAge', 'maxTypicalAge'] as const) {
@@ -472,6 +474,10 @@ function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescri
   }
   const sequencing = cohort.sequencing;
   if (sequencing && sequencing.assays.length === 0) problems.add(`${field}.sequencing.assays`, 'name at least one assay', 'REQUIRED');
+  // An import passes the assays on as written (GraphQL takes only the enum's).
+  sequencing?.assays.forEach((assay, i) => {
+    if (!ASSAYS.has(assay)) problems.add(`${field}.sequencing.assays[${i}]`, `"${assay}" is not an assay; the assays are ${[...ASSAYS].join(', ')}`);
+  });
   const coverage = sequencing?.meanCoverage;
   if (coverage != null && !(typeof coverage === 'number' && Number.isFinite(coverage) && coverage > 0)) {
     problems.add(`${field}.sequencing.meanCoverage`, 'must be a positive number (the mean depth, 30 for 30x)');

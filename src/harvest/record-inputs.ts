@@ -1,7 +1,7 @@
 import type { DataAccessBodyInput } from '../access/data-access-body.service.js';
 import { DataAccessBodyOperationalStatus, type DataAccessBodyKind } from '../access/data-access-body.entity.js';
 import type { AccessRouteInput, DatasetInput } from '../datasets/dataset.inputs.js';
-import { Assay, type CohortDescriptor } from '../datasets/cohort.js';
+import type { Assay, CohortDescriptor } from '../datasets/cohort.js';
 import type { HealthEconomicEvaluationInput, HealthEconomicResultInput } from '../economics/health-economic-evaluation.service.js';
 import type { EconomicModelType } from '../economics/health-economic-evaluation.entity.js';
 import type { OrganisationInput } from '../organisations/organisation.service.js';
@@ -184,9 +184,11 @@ function accessRouteInput(r: Json, context: InputContext): AccessRouteInput {
 }
 
 function cohortInput(c: Json): CohortDescriptor {
+  // Passed on as written: the rules name an assay they do not know.
   const assays = String(c.sequencing?.assay ?? '')
     .split('+')
-    .filter((a): a is Assay => a in Assay);
+    .map((a) => a.trim())
+    .filter(Boolean) as Assay[];
   return {
     numberOfUniqueIndividuals: c.numberOfUniqueIndividuals ?? null,
     numberOfRecords: c.numberOfRecords ?? null,

@@ -195,7 +195,7 @@ export const SHEETS: Sheet[] = [
       terms('cohort.diseases', ONTOLOGY_TERM, 'diseases: IRI or CURIE|label|system; ... (MONDO codes are checked)'),
       terms('cohort.phenotypes', ONTOLOGY_TERM, 'HPO phenotypes: IRI|label|system; ...'),
       list('cohort.sampleTypes', 'sample types, separated by ";"'),
-      text('cohort.sequencing.assay', 'assays joined by "+": WGS, WES, PANEL, WTS, LONG_READ_WGS, PATHOGEN_WGS (e.g. WGS+WTS)', { input: 'cohort.sequencing.assays' }),
+      text('cohort.sequencing.assay', 'assays joined by "+": WGS, WES, PANEL, WTS, LONG_READ_WGS, PATHOGEN_WGS, METAGENOMICS, ARRAY (e.g. WGS+WTS)', { input: 'cohort.sequencing.assays' }),
       text('cohort.sequencing.panelName', 'panel name'),
       text('cohort.sequencing.platform', 'sequencing platform'),
       number('cohort.sequencing.meanCoverage', 'mean coverage'),

@@ -235,6 +235,16 @@ describe('importCatalogue', () => {
     expect(data?.dataset.distributions).toEqual([{ byteSize: '9223372036854775807' }]);
   });
 
+  it('names an assay it does not know, and the assays it knows', async () => {
+    const sequenced = (id: string, assay: string) => ({ ...newDataset(id), cohort: { sequencing: { assay } } });
+    const { report } = await importAs(stockholm, { records: [sequenced('urn:test:import:assay-1', 'WGS+WXS'), sequenced('urn:test:import:assay-2', 'wgs')] }, { dryRun: true });
+    const assays = 'WGS, WES, PANEL, WTS, LONG_READ_WGS, PATHOGEN_WGS, METAGENOMICS, ARRAY';
+    expect(report.problems).toEqual([
+      { file: 'input', sheet: 'records', row: 1, field: 'cohort.sequencing.assays[1]', message: `"WXS" is not an assay; the assays are ${assays}`, code: 'INVALID' },
+      { file: 'input', sheet: 'records', row: 2, field: 'cohort.sequencing.assays[0]', message: `"wgs" is not an assay; the assays are ${assays}`, code: 'INVALID' },
+    ]);
+  });
+
   it('refuses anonymous callers and malformed documents with a userError', async () => {
     expect((await importAs(undefined, example)).userErrors).toEqual([expect.objectContaining({ code: 'UNAUTHENTICATED' })]);
     expect((await importAs(admin, [1, 2])).userErrors).toEqual([expect.objectContaining({ field: 'input', code: 'INVALID' })]);
