@@ -75,10 +75,9 @@ async function writeTemplate(format: string, out: string | undefined, log: (line
 }
 
 function printReport(report: ImportReport, log: (line: string) => void): void {
-  for (const p of report.problems) {
-    const place = [p.file, p.sheet, p.row != null ? `row ${p.row}` : null, p.field].filter(Boolean).join(' / ');
-    log(`${place}: ${p.message} (${p.code})`);
-  }
+  const place = (p: ImportReport['problems'][number]) => [p.file, p.sheet, p.row != null ? `row ${p.row}` : null, p.field].filter(Boolean).join(' / ');
+  for (const p of report.problems) log(`${place(p)}: ${p.message} (${p.code})`);
+  for (const w of report.warnings) log(`warning: ${place(w)}: ${w.message} (${w.code})`);
   const counts = `created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, failed ${report.failed}`;
   if (report.dryRun) log(`dry run, nothing written: ${counts}`);
   else if (report.committed) log(`imported: ${counts}`);

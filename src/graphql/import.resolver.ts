@@ -5,7 +5,7 @@ import { importInputSource } from '../harvest/import-file.js';
 import type { RequestContext } from './kit/context.js';
 import { UserError } from './kit/user-error.js';
 
-@ObjectType({ description: 'A problem with one record of an import, and where it is.' })
+@ObjectType({ description: 'A problem with one record of an import (or, as a warning, what it leaves out), and where it is.' })
 export class ImportProblemType implements ImportProblem {
   @Field(() => String)
   file!: string;
@@ -51,6 +51,11 @@ export class ImportReportType implements ImportReport {
 
   @Field(() => [ImportProblemType])
   problems!: ImportProblemType[];
+
+  @Field(() => [ImportProblemType], {
+    description: 'What the import leaves out of records it takes: a key it does not read (UNKNOWN_KEY, with the key it is near). Warnings never keep a record out.',
+  })
+  warnings!: ImportProblemType[];
 
   @Field(() => String, { nullable: true, description: 'created, updated, unchanged or skipped (only admins set the catalogue record).' })
   catalogueRecord!: ImportReport['catalogueRecord'];

@@ -3,6 +3,7 @@ import Assembler from 'stream-json/assembler.js';
 import { verifyFile } from 'stream-json/file/verifier.js';
 import { jsonParser, type Token } from 'stream-json/parser.js';
 import {
+  catalogueKeyWarnings,
   catalogueRecordOf,
   emptyContext,
   groupOf,
@@ -65,7 +66,7 @@ export async function catalogueJsonFileSource(location: string, file: string, de
   const catalogue = catalogueRecordOf(catalogueValue);
   const context = emptyContext(defaultOwner, catalogue);
   const changed = () => new Error(`${file} changed while it was being imported`);
-  const fileProblems = topLevelProblems(file, shapes);
+  const fileProblems = [...topLevelProblems(file, shapes), ...catalogueKeyWarnings(file, catalogue)];
   return {
     file,
     catalogue,

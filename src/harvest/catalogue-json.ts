@@ -1,5 +1,6 @@
 import type { ImportSource, SourceRecord } from './import-source.js';
 import type { InputContext, Json, RecordKind } from './record-inputs.js';
+import { isNoteKey, unknownKeys } from './record-keys.js';
 
 const RECORD_TYPES = new Map<unknown, RecordKind>([
   ['Dataset', 'Dataset'],
@@ -34,15 +35,21 @@ export function groupOf(section: SectionGroup['section'], recordType: unknown): 
   return SECTION_GROUPS.findIndex((g) => g.section === section && (section !== 'records' || g.kind === kind));
 }
 
+/**
+ * Whether the keys of the document's records are checked: those of a file or of the importCatalogue input are,
+ * those of a harvest's document are the harvester's own (it counts the properties it does not read).
+ */
+export type KeyCheck = 'checked' | 'unchecked';
+
 /** An organisation at its (1-based) position in the organisations section. */
-export function organisationRecord(file: string, position: number, value: Json): SourceRecord {
-  return { kind: 'Organisation', data: value, location: { file, sheet: 'organisations', row: position } };
+export function organisationRecord(file: string, position: number, value: Json, keys: KeyCheck = 'checked'): SourceRecord {
+  return withKeysChecked({ kind: 'Organisation', data: value, location: { file, sheet: 'organisations', row: position } }, keys);
 }
 
 /** An element of a section at its (1-based) position, as the import reads it. */
-export function sectionRecord(file: string, group: SectionGroup, position: number, value: Json): SourceRecord {
+export function sectionRecord(file: string, group: SectionGroup, position: number, value: Json, keys: KeyCheck = 'checked'): SourceRecord {
   const location = { file, sheet: group.section, row: position };
-  if (group.kind) return { kind: group.kind, data: value, location };
+  if (group.kind) return withKeysChecked({ kind: group.kind, data: value, location }, keys);
   return {
     kind: 'Dataset',
     data: value ?? {},
@@ -51,9 +58,21 @@ export function sectionRecord(file: string, group: SectionGroup, position: numbe
   };
 }
 
+/** The record with the keys it has that the import does not read, as warnings. */
+function withKeysChecked(record: SourceRecord, keys: KeyCheck): SourceRecord {
+  const warnings = keys === 'checked' ? unknownKeys(record.kind, record.data) : [];
+  return warnings.length > 0 ? { ...record, warnings } : record;
+}
+
 /** The catalogue record of the document's `catalogue` value, when it is one. */
 export function catalogueRecordOf(value: unknown): Json | null {
   return value && typeof value === 'object' ? (value as Json) : null;
+}
+
+/** The keys of the catalogue record that the import does not read, as warnings at the `catalogue` key. */
+export function catalogueKeyWarnings(file: string, catalogue: Json | null): SourceRecord[] {
+  const warnings = catalogue ? unknownKeys('catalogue', catalogue) : [];
+  return warnings.length > 0 ? [{ kind: 'Dataset', data: {}, location: { file, sheet: 'catalogue', row: null }, warnings }] : [];
 }
 
 /** The kind of JSON value a top-level key holds, as far as its shape is checked. */
@@ -64,15 +83,15 @@ const LISTS = ['organisations', 'accessBodies', 'publications', 'records'];
 /**
  * Problems of the document's top-level keys, as file problems placed at the key: a section that is not a list
  * or a catalogue record that is not an object (read as nothing, they would leave a file's records out without a
- * word), and a key the import does not read (a guessed "datasets" is as silent). Keys starting with `_` or `$`
- * are notes (the seed's `_meta`, a `$schema`) and left alone.
+ * word), and a key the import does not read (a guessed "datasets" is as silent). Notes (isNoteKey: the seed's
+ * `_meta`, a `$schema`) are left alone.
  */
 export function topLevelProblems(file: string, shapes: Map<string, TopLevelShape>): SourceRecord[] {
   const problems: SourceRecord[] = [];
   const problem = (key: string, message: string) =>
     problems.push({ kind: 'Dataset', data: {}, location: { file, sheet: key, row: null }, readProblems: [{ field: '', message }] });
   for (const [key, shape] of shapes) {
-    if (key.startsWith('_') || key.startsWith('$')) continue;
+    if (isNoteKey(key)) continue;
     if (LISTS.includes(key)) {
       if (shape !== 'array') problem(key, `must be a list (a JSON array) of ${key}`);
     } else if (key === 'catalogue') {
@@ -108,18 +127,19 @@ export const NOT_A_CATALOGUE_DOCUMENT = 'not an example-catalogue document (expe
  * (the importCatalogue mutation, a harvest). A file on disk is read record by record instead
  * (catalogue-json-file.ts), in the same order and with the same locations.
  */
-export function catalogueJsonSource(document: unknown, file: string, defaultOwner: string | null = null): ImportSource {
+export function catalogueJsonSource(document: unknown, file: string, defaultOwner: string | null = null, keys: KeyCheck = 'checked'): ImportSource {
   if (!document || typeof document !== 'object' || Array.isArray(document)) throw new Error(`${file}: ${NOT_A_CATALOGUE_DOCUMENT}`);
   const data = document as Json;
   const section = (name: string): Json[] => (Array.isArray(data[name]) ? data[name] : []);
-  const records = parentsFirst(section('organisations')).map(([i, o]) => organisationRecord(file, i + 1, o));
+  const records = parentsFirst(section('organisations')).map(([i, o]) => organisationRecord(file, i + 1, o, keys));
   SECTION_GROUPS.forEach((group, g) => {
     section(group.section).forEach((value, i) => {
-      if (groupOf(group.section, value?.recordType) === g) records.push(sectionRecord(file, group, i + 1, value));
+      if (groupOf(group.section, value?.recordType) === g) records.push(sectionRecord(file, group, i + 1, value, keys));
     });
   });
-  records.unshift(...topLevelProblems(file, new Map(Object.entries(data).map(([key, value]) => [key, shapeOf(value)]))));
   const catalogue = catalogueRecordOf(data.catalogue);
+  const shapes = new Map(Object.entries(data).map(([key, value]): [string, TopLevelShape] => [key, shapeOf(value)]));
+  records.unshift(...topLevelProblems(file, shapes), ...(keys === 'checked' ? catalogueKeyWarnings(file, catalogue) : []));
   const context = emptyContext(defaultOwner, catalogue);
   for (const record of records) learnFrom(context, record);
   return {

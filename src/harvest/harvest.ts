@@ -250,7 +250,7 @@ async function importDroppingFailures(
   const kindOfSection: Record<string, string> = { organisations: 'Organisation', accessBodies: 'DataAccessBody', publications: 'Publication' };
   const sourceIriOf = (section: string, record: Json) => reading.sourceIris.get(`${record.recordType ?? kindOfSection[section]} ${record.id}`) ?? null;
   for (let pass = 1; ; pass++) {
-    const file = catalogueJsonSource(document, target.url, target.organisation);
+    const file = catalogueJsonSource(document, target.url, target.organisation, 'unchecked');
     // An access route has the application page its source states; the import's default (its body's page)
     // would add one the source does not have.
     const source = { ...file, context: { ...file.context, bodyApplicationUrls: new Map<string, string>() } };

@@ -17,6 +17,8 @@ export interface SourceRecord {
   location: SourceLocation;
   /** Problems found while reading (an unreadable cell), reported like rule violations; at the record's place unless they name their own. */
   readProblems?: LocatedProblem[];
+  /** What the import leaves out of the record (a key it does not read), reported; the record is imported all the same. */
+  warnings?: LocatedWarning[];
   /** Where a problem the record rules report for an input field sits in the file (spreadsheets: sheet, row, column). */
   locate?(field: string): { location: SourceLocation; field: string | null };
 }
@@ -24,6 +26,10 @@ export interface SourceRecord {
 export interface LocatedProblem extends Partial<SourceLocation> {
   field: string;
   message: string;
+}
+
+export interface LocatedWarning extends LocatedProblem {
+  code: string;
 }
 
 /**

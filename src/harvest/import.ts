@@ -66,6 +66,8 @@ export interface ImportReport {
   unchanged: number;
   failed: number;
   problems: ImportProblem[];
+  /** What the import leaves out of records it takes (a key it does not read), on a dry run as on a real one. */
+  warnings: ImportProblem[];
   /** What happened to the file's catalogue record (title, publisher, homepage); null when it has none. */
   catalogueRecord: CatalogueRecordOutcome | null;
 }
@@ -103,6 +105,7 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
     unchanged: 0,
     failed: 0,
     problems: [],
+    warnings: [],
     catalogueRecord: null,
   };
   const fail = (record: Pick<SourceRecord, 'location' | 'locate'>, errors: (Problem & Partial<SourceLocation>)[]) => {
@@ -122,10 +125,11 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         | { identifier?: undefined; problems: Located[] }
       );
       const prepareRecord = (record: SourceRecord, input: (data: Json, context: InputContext) => object): Prepared => {
+        for (const w of record.warnings ?? []) report.warnings.push({ ...place(record, w), message: w.message, code: w.code });
         // The same text limits as GraphQL arguments: nothing oversized, with a NUL or a lone surrogate reaches the services.
         const readProblems: Located[] = [...(record.readProblems ?? []).map((p) => ({ ...p, code: 'INVALID' })), ...textProblems(record.data, '', 'freeText')];
-        // A problem of the file itself (an unknown sheet, a part without its record) is not a record to check.
-        if (Object.keys(record.data).length === 0 && readProblems.length > 0) return { record, readProblems, problems: readProblems };
+        // A problem of the file itself (an unknown sheet, a part without its record) or a warning about it is not a record to check.
+        if (Object.keys(record.data).length === 0 && (readProblems.length > 0 || record.warnings)) return { record, readProblems, problems: readProblems };
         const identifier = record.data.id;
         const key = `${record.kind} ${identifier}`;
         if (typeof identifier !== 'string' || !identifier.trim()) {

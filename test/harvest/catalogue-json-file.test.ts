@@ -181,6 +181,32 @@ describe('importing a JSON file from disk', () => {
     expect({ created: again.created, updated: again.updated, unchanged: again.unchanged, failed: again.failed }).toEqual({ created: 0, updated: 0, unchanged: total, failed: 0 });
   });
 
+  it('reports what it leaves out of records, from anywhere in the file, the same on a dry run as on the real one, and imports them', async () => {
+    const RD_WGS = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck';
+    const records = example.records.map((r: Json) => (r.id === RD_WGS ? { ...r, distributions: r.distributions.map((d: Json) => ({ ...d, accessUrl: d.accessURL })) } : r));
+    const document = { ...example, catalogue: { ...example.catalogue, homepge: example.catalogue.homepage }, records };
+    const file = await fileOf(ordered(document, ['records', 'publications', 'accessBodies', 'organisations', 'catalogue']));
+    const run = async (...options: string[]) => {
+      const log: string[] = [];
+      const status = await runImportCommand([file, ...options], config(), (line) => log.push(line));
+      return { status, warnings: log.filter((line) => line.startsWith('warning: ')), outcome: log.at(-1) };
+    };
+    const dry = await run('--dry-run');
+    const real = await run();
+    expect(dry).toMatchObject({ status: 0, outcome: expect.stringMatching(/^dry run, nothing written: /) });
+    expect(real).toMatchObject({ status: 0, outcome: expect.stringMatching(/^imported: /) });
+    expect(real.warnings).toEqual(dry.warnings);
+    const name = path.basename(file);
+    const row = (record: Json) => `row ${example.records.indexOf(record) + 1}`;
+    const rdWgs = example.records.find((r: Json) => r.id === RD_WGS);
+    expect(dry.warnings).toEqual(
+      expect.arrayContaining([
+        `warning: ${name} / catalogue / homepge: unknown key, not imported; did you mean homepage? (UNKNOWN_KEY)`,
+        ...rdWgs.distributions.map((_: Json, i: number) => `warning: ${name} / records / ${row(rdWgs)} / distributions[${i}].accessUrl: unknown key, not imported; did you mean accessURL? (UNKNOWN_KEY)`),
+      ]),
+    );
+  });
+
   it('reports a section that is not a list and a key it does not read at the key, and writes nothing', async () => {
     const document = { $schema: 'x', _meta: {}, catalogue: example.catalogue, organisations: example.organisations, records: example.records[0], datasets: [] };
     const { streamed, whole } = await bothWays(JSON.stringify(document));

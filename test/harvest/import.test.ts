@@ -11,7 +11,7 @@ const TRIO = 'urn:example:gms-catalogue:dataset:rd-trio-skane'; // published by 
 
 const IMPORT = `mutation($input: JSON!, $dryRun: Boolean, $publish: Boolean) {
   importCatalogue(input: $input, dryRun: $dryRun, publish: $publish) {
-    report { dryRun committed created updated unchanged failed catalogueRecord problems { file sheet row field message code } }
+    report { dryRun committed created updated unchanged failed catalogueRecord problems { file sheet row field message code } warnings { file sheet row field message code } }
     userErrors { field message code }
   }
 }`;
@@ -248,5 +248,26 @@ describe('importCatalogue', () => {
   it('refuses anonymous callers and malformed documents with a userError', async () => {
     expect((await importAs(undefined, example)).userErrors).toEqual([expect.objectContaining({ code: 'UNAUTHENTICATED' })]);
     expect((await importAs(admin, [1, 2])).userErrors).toEqual([expect.objectContaining({ field: 'input', code: 'INVALID' })]);
+  });
+});
+
+describe('what importCatalogue leaves out', () => {
+  it('reports a key it does not read, with the key it is near, on a dry run as on the real one, and imports the record without it', async () => {
+    const dataset = newDataset('urn:test:import:keys');
+    const document = { records: [{ ...dataset, _checkedBy: 'a data manager', distributions: [{ ...dataset.distributions[0], accessUrl: 'https://example.org/apply' }] }] };
+    const warnings = [{ file: 'input', sheet: 'records', row: 1, field: 'distributions[0].accessUrl', message: 'unknown key, not imported; did you mean accessURL?', code: 'UNKNOWN_KEY' }];
+    const dry = await importAs(stockholm, document, { dryRun: true });
+    expect(dry.report).toMatchObject({ dryRun: true, committed: false, created: 1, failed: 0, problems: [], warnings });
+    const real = await importAs(stockholm, document);
+    expect(real.report).toMatchObject({ dryRun: false, committed: true, created: 1, failed: 0, problems: [], warnings });
+    const { data } = await catalogue.gql('{ dataset(id: "urn:test:import:keys") { distributions { title accessUrl } } }');
+    expect(data?.dataset.distributions).toEqual([{ title: 'VCF in the regional SPE', accessUrl: null }]);
+  });
+
+  it('refuses a misspelt required field as missing, and names the misspelt key with the one it is near', async () => {
+    const { title, ...untitled } = newDataset('urn:test:import:titel');
+    const { report } = await importAs(stockholm, { records: [{ ...untitled, titel: title }] }, { dryRun: true });
+    expect(report.problems).toEqual([expect.objectContaining({ row: 1, field: 'title', code: 'REQUIRED' })]);
+    expect(report.warnings).toEqual([expect.objectContaining({ row: 1, field: 'titel', message: 'unknown key, not imported; did you mean title?' })]);
   });
 });

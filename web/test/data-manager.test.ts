@@ -300,12 +300,17 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     expect(await page.isDisabled('#import-run')).toBe(true);
     await expectAccessible(page);
 
-    await page.setInputFiles('#import-file', file([dataset('urn:test:web-import:1', 'Hereditary cancer panels browsertestimport')]));
+    // A key the import does not read is listed with the one it is near; it does not keep the record out.
+    const fixed = { ...dataset('urn:test:web-import:1', 'Hereditary cancer panels browsertestimport'), dataHolders: [STOCKHOLM] };
+    await page.setInputFiles('#import-file', file([fixed]));
     await page.getByRole('button', { name: 'Check the file' }).click();
     await page.waitForSelector('text=No problems: the file can be imported.');
+    const leftOut = page.locator('section table', { hasText: '1 left out' });
+    expect(await leftOut.locator('tbody').textContent()).toContain('dataHoldersunknown key, not imported; did you mean dataHolder?');
     await page.click('#import-run');
     await page.waitForSelector('text=written');
     expect(await page.locator('[data-testid="import-counts"]').textContent()).toMatch(/1 new/);
+    expect(await leftOut.count()).toBe(1);
 
     // The records list is a search: it shows the import once the indexer has caught up (README: what a write promises).
     await expect

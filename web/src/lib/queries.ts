@@ -525,6 +525,13 @@ export const ImportCatalogue = graphql(`
           message
           code
         }
+        warnings {
+          sheet
+          row
+          field
+          message
+          code
+        }
       }
       userErrors {
         ...Problem

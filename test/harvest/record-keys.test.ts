@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { catalogueJsonSource } from '../../src/harvest/catalogue-json.js';
+import type { SourceRecord } from '../../src/harvest/import-source.js';
+import type { Json } from '../../src/harvest/record-inputs.js';
+import { UNKNOWN_KEY, unknownKeys } from '../../src/harvest/record-keys.js';
+
+const example = JSON.parse(readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
+
+/** The records of a document as the JSON import reads them (no database needed to read them). */
+async function recordsOf(document: Json, keys: 'checked' | 'unchecked' = 'checked'): Promise<SourceRecord[]> {
+  const records: SourceRecord[] = [];
+  for await (const record of catalogueJsonSource(document, 'keys.json', null, keys).records(undefined as never)) records.push(record);
+  return records;
+}
+
+/** Each warning as "section row field: message". */
+const warningsOf = (records: SourceRecord[]) =>
+  records.flatMap((r) => (r.warnings ?? []).map((w) => `${r.location.sheet} ${r.location.row ?? '-'} ${w.field}: ${w.message} (${w.code})`));
+
+const dataset = (extra: Json = {}): Json => ({
+  recordType: 'Dataset',
+  id: 'urn:test:keys:1',
+  title: 'Trio WGS',
+  distributions: [{ title: 'VCF', accessURL: 'https://example.org/apply' }],
+  ...extra,
+});
+
+describe('keys the JSON import does not read', () => {
+  it('are named by their path in the record, with the known key they are near (or stand for)', () => {
+    const record = dataset({
+      Title: 'Trio WGS, again',
+      dataHolders: ['urn:example:gms-catalogue:org:region-stockholm'],
+      // The record rules' name for the file's version.
+      releaseVersion: '2.0',
+      distributions: [{ title: 'VCF' }, { title: 'CRAM', accessUrl: 'https://example.org/apply', fromats: ['CRAM'] }],
+      cohort: { numberOfSamples: 12, sequencing: { asay: 'WGS' } },
+      consentScope: { duoPermission: { cod: 'DUO:0000042' } },
+      accessRoute: { accessMode: 'OPEN', steps: [{ order: 1, requirment: 'DPA' }] },
+      diagnosticYield: { value: 0.4 },
+    });
+    expect(unknownKeys('Dataset', record)).toEqual([
+      { field: 'distributions[1].accessUrl', message: 'unknown key, not imported; did you mean accessURL?', code: UNKNOWN_KEY },
+      { field: 'distributions[1].fromats', message: 'unknown key, not imported; did you mean formats?', code: UNKNOWN_KEY },
+      { field: 'Title', message: 'unknown key, not imported; did you mean title?', code: UNKNOWN_KEY },
+      { field: 'dataHolders', message: 'unknown key, not imported; did you mean dataHolder?', code: UNKNOWN_KEY },
+      { field: 'releaseVersion', message: 'unknown key, not imported; did you mean version?', code: UNKNOWN_KEY },
+      { field: 'cohort.sequencing.asay', message: 'unknown key, not imported; did you mean assay?', code: UNKNOWN_KEY },
+      { field: 'consentScope.duoPermission.cod', message: 'unknown key, not imported; did you mean code?', code: UNKNOWN_KEY },
+      { field: 'accessRoute.steps[0].requirment', message: 'unknown key, not imported; did you mean requirement?', code: UNKNOWN_KEY },
+      { field: 'diagnosticYield', message: 'unknown key, not imported (the import template lists the keys; one starting with _ is a note)', code: UNKNOWN_KEY },
+    ]);
+  });
+
+  it('are looked for in every kind of record and in the catalogue record, each at its place in the file', async () => {
+    const records = await recordsOf({
+      catalogue: { id: 'urn:test:keys:catalogue', titel: 'Catalogue' },
+      organisations: [{ id: 'urn:test:keys:org', name: 'Org', parent: 'urn:example:gms-catalogue:org:gms' }],
+      accessBodies: [{ id: 'urn:test:keys:dab', name: 'DAC', kind: 'DAC', applicationURL: 'https://example.org' }],
+      publications: [{ id: 'urn:test:keys:pub', title: 'Paper', Doi: '10.1000/1' }],
+      records: [
+        { recordType: 'HealthEconomicEvaluation', id: 'urn:test:keys:he', results: [{ measure: 'ICER', vaule: 1, currencies: 'EUR' }] },
+        { recordType: 'Study', id: 'urn:test:keys:study', title: 'Study', startdate: '2024-01-01' },
+        dataset(),
+      ],
+    });
+    expect(warningsOf(records)).toEqual([
+      'catalogue - titel: unknown key, not imported; did you mean title? (UNKNOWN_KEY)',
+      'organisations 1 parent: unknown key, not imported; did you mean parentOrg? (UNKNOWN_KEY)',
+      'accessBodies 1 applicationURL: unknown key, not imported; did you mean applicationUrl? (UNKNOWN_KEY)',
+      'publications 1 Doi: unknown key, not imported; did you mean doi? (UNKNOWN_KEY)',
+      'records 2 startdate: unknown key, not imported; did you mean startDate? (UNKNOWN_KEY)',
+      'records 1 results[0].vaule: unknown key, not imported; did you mean value? (UNKNOWN_KEY)',
+      'records 1 results[0].currencies: unknown key, not imported (the import template lists the keys; one starting with _ is a note) (UNKNOWN_KEY)',
+    ]);
+  });
+
+  it('pass over notes: keys starting with _ or $, illustrative, source, note and keys ending in Note, where no key of that name is read', () => {
+    const record = dataset({
+      $comment: 'checked by hand',
+      _reviewedBy: 'a data manager',
+      illustrative: true,
+      source: 'S13',
+      note: 'a remark',
+      ontologyNote: 'codes to verify',
+      distributions: [{ title: 'VCF', illustrative: true, _hosting: 'NGP' }],
+      cohort: { countsSource: 'ILLUSTRATIVE', sequencing: { assay: 'WGS', assayNote: 'trio' } },
+      consentScope: { duoPermission: { code: 'DUO:0000042', label: 'general research use' }, ethicsApproval: { authority: 'EPM', illustrative: true } },
+    });
+    expect(unknownKeys('Dataset', record)).toEqual([]);
+    // Where the import reads a key of that name, it is data: an access body's note, an evaluation's priceYearNote.
+    expect(unknownKeys('DataAccessBody', { id: 'urn:test:keys:dab', name: 'DAC', note: 'Meets monthly.' })).toEqual([]);
+    expect(unknownKeys('HealthEconomicEvaluation', { id: 'urn:test:keys:he', priceYearNote: 'Not reported.', modelTypeNote: 'Markov.' })).toEqual([]);
+  });
+
+  it('in the seed are only the fields the import does not take: versions, a diagnostic yield, a web page, outputs, a willingness to pay', async () => {
+    const records = await recordsOf(example);
+    const reported = records.flatMap((r) => (r.warnings ?? []).map((w) => `${r.kind} ${r.data.id} ${w.field} ${w.code}`));
+    const of = (kind: string, key: string) => example.records.filter((r: Json) => r.recordType === kind && key in r).map((r: Json) => `${kind} ${r.id} ${key} UNKNOWN_KEY`);
+    expect(reported.sort()).toEqual(
+      [
+        ...of('Study', 'version'),
+        ...of('Study', 'outputs'),
+        ...of('HealthEconomicEvaluation', 'version'),
+        ...of('HealthEconomicEvaluation', 'willingnessToPay'),
+        'Dataset urn:example:gms-catalogue:dataset:rd-wgs-gmck diagnosticYield UNKNOWN_KEY',
+        'Publication urn:example:gms-catalogue:pub:gms560-nls url UNKNOWN_KEY',
+      ].sort(),
+    );
+    expect(records.flatMap((r) => r.readProblems ?? [])).toEqual([]);
+  });
+
+  it("are not looked for in a harvest's document, which is the harvester's own reading", async () => {
+    expect(warningsOf(await recordsOf({ records: [dataset({ contactPoint: { email: 'dac@example.org' } })] }, 'unchecked'))).toEqual([]);
+    expect(warningsOf(await recordsOf({ records: [dataset({ contactPoint: { email: 'dac@example.org' } })] }))).toHaveLength(1);
+  });
+});
