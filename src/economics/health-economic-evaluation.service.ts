@@ -144,6 +144,12 @@ export class HealthEconomicEvaluationPatch {
   @Field(() => Boolean, { nullable: true })
   cheersCompliant?: boolean | null;
 
+  @Field(() => Float, { nullable: true, description: 'Willingness-to-pay threshold used, in willingnessToPayUnit.' })
+  willingnessToPayAmount?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'As published, e.g. EUR/QALY; a leading ISO 4217 code is its currency, else the evaluation currency.' })
+  willingnessToPayUnit?: string | null;
+
   @Field(() => ID, { nullable: true })
   publication?: string | null;
 
@@ -196,7 +202,7 @@ export const healthEconomicEvaluationRules: RecordRules<HealthEconomicEvaluation
     return evaluation;
   },
   async apply(em, evaluation, patch, problems, refs) {
-    const copy = ['decisionProblem', 'analysisPlanUrl', 'population', 'setting', 'intervention', 'utilityInstrument', 'costingMethod', 'subgroups', 'funding', 'conflictsOfInterest', 'note'] as const;
+    const copy = ['decisionProblem', 'analysisPlanUrl', 'population', 'setting', 'intervention', 'utilityInstrument', 'costingMethod', 'subgroups', 'funding', 'conflictsOfInterest', 'note', 'willingnessToPayUnit'] as const;
     for (const key of copy) if (patch[key] !== undefined) evaluation[key] = patch[key] ?? null;
     if (patch.title !== undefined) {
       if (!patch.title?.trim()) problems.add('input.title', 'cannot be empty', 'REQUIRED');
@@ -238,6 +244,13 @@ export const healthEconomicEvaluationRules: RecordRules<HealthEconomicEvaluation
     if (patch.sensitivityAnalyses != null) evaluation.sensitivityAnalyses = patch.sensitivityAnalyses;
     if (patch.engagementDescribed !== undefined) evaluation.engagementDescribed = patch.engagementDescribed;
     if (patch.cheersCompliant !== undefined) evaluation.cheersCompliant = patch.cheersCompliant;
+    if (patch.willingnessToPayAmount !== undefined) {
+      const amount = patch.willingnessToPayAmount;
+      if (amount != null && !(typeof amount === 'number' && Number.isFinite(amount) && amount > 0)) {
+        problems.add('input.willingnessToPayAmount', 'must be a positive number (the threshold, in willingnessToPayUnit)');
+      }
+      evaluation.willingnessToPayAmount = amount;
+    }
     if (patch.publication !== undefined) {
       evaluation.publication = patch.publication ? await refs.link(Publication, patch.publication, 'input.publication', problems) : null;
     }

@@ -5,9 +5,8 @@ import { jsonParser, type Token } from 'stream-json/parser.js';
 import {
   catalogueKeyWarnings,
   catalogueRecordOf,
-  emptyContext,
+  fileContext,
   groupOf,
-  learnFrom,
   NOT_A_CATALOGUE_DOCUMENT,
   organisationRecord,
   parentsFirst,
@@ -64,14 +63,14 @@ export async function catalogueJsonFileSource(location: string, file: string, de
   }
   const counts = SECTION_GROUPS.map((g, i) => sections.get(g.section)?.groups.filter((group) => group === i).length ?? 0);
   const catalogue = catalogueRecordOf(catalogueValue);
-  const context = emptyContext(defaultOwner, catalogue);
+  const known = fileContext(defaultOwner, catalogue);
   const changed = () => new Error(`${file} changed while it was being imported`);
   const fileProblems = [...topLevelProblems(file, shapes), ...catalogueKeyWarnings(file, catalogue)];
-  return {
+  const source: ImportSource = {
     file,
     catalogue,
     total: fileProblems.length + organisations.length + counts.reduce((a, b) => a + b, 0),
-    context,
+    context: known.input,
     async *records() {
       yield* fileProblems;
       for (const [i, o] of parentsFirst(organisations)) yield organisationRecord(file, i + 1, o);
@@ -102,13 +101,18 @@ export async function catalogueJsonFileSource(location: string, file: string, de
           const group = SECTION_GROUPS[sections.get(found.key)!.groups[found.position - 1]];
           if (groupOf(group.section, (found.value as Json)?.recordType) !== SECTION_GROUPS.indexOf(group)) throw changed();
           const record: SourceRecord = sectionRecord(file, group, found.position, found.value as Json);
-          learnFrom(context, record);
+          known.learnFrom(record);
           yield record;
         }
         if (remaining[start] > 0) throw changed();
       }
+      // Known once every record is read: the progress bar's total grows by them.
+      const unlisted = known.unlistedOutputs();
+      source.total = (source.total ?? 0) + unlisted.length;
+      yield* unlisted;
     },
   };
+  return source;
 }
 
 /**

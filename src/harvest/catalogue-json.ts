@@ -1,5 +1,6 @@
+import { FileContext } from './file-context.js';
 import type { ImportSource, SourceRecord } from './import-source.js';
-import type { InputContext, Json, RecordKind } from './record-inputs.js';
+import type { Json, RecordKind } from './record-inputs.js';
 import { isNoteKey, unknownKeys } from './record-keys.js';
 
 const RECORD_TYPES = new Map<unknown, RecordKind>([
@@ -108,15 +109,9 @@ function shapeOf(value: unknown): TopLevelShape {
   return Array.isArray(value) ? 'array' : value !== null && typeof value === 'object' ? 'object' : 'other';
 }
 
-/** An empty context: records read later learn from those read before them (see `learnFrom`). */
-export function emptyContext(defaultOwner: string | null, catalogue: Json | null): InputContext {
-  return { defaultOwner: defaultOwner ?? catalogue?.publisher ?? null, bodyApplicationUrls: new Map(), studyIds: new Set() };
-}
-
-/** What later records read from one read before them: an access body's application URL, a study's identifier. */
-export function learnFrom(context: InputContext, record: SourceRecord): void {
-  if (record.kind === 'DataAccessBody' && record.data?.applicationUrl) (context.bodyApplicationUrls as Map<string, string>).set(record.data.id, record.data.applicationUrl);
-  if (record.kind === 'Study') (context.studyIds as Set<string>).add(record.data?.id);
+/** The context the records are read in: records read later learn from those read before them. */
+export function fileContext(defaultOwner: string | null, catalogue: Json | null): FileContext {
+  return new FileContext(defaultOwner ?? catalogue?.publisher ?? null);
 }
 
 export const NOT_A_CATALOGUE_DOCUMENT = 'not an example-catalogue document (expected a JSON object with organisations, accessBodies, publications, records)';
@@ -140,13 +135,14 @@ export function catalogueJsonSource(document: unknown, file: string, defaultOwne
   const catalogue = catalogueRecordOf(data.catalogue);
   const shapes = new Map(Object.entries(data).map(([key, value]): [string, TopLevelShape] => [key, shapeOf(value)]));
   records.unshift(...topLevelProblems(file, shapes), ...(keys === 'checked' ? catalogueKeyWarnings(file, catalogue) : []));
-  const context = emptyContext(defaultOwner, catalogue);
-  for (const record of records) learnFrom(context, record);
+  const known = fileContext(defaultOwner, catalogue);
+  for (const record of records) known.learnFrom(record);
+  records.push(...known.unlistedOutputs());
   return {
     file,
     catalogue,
     total: records.length,
-    context,
+    context: known.input,
     async *records() {
       yield* records;
     },

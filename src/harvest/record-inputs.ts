@@ -28,6 +28,8 @@ export interface InputContext {
   bodyApplicationUrls: ReadonlyMap<string, string>;
   /** Identifiers of studies in the same file: an evaluation's `evaluates` lists datasets and studies. */
   studyIds: ReadonlySet<string>;
+  /** The study of the same file listing a dataset among its `outputs`, the default for a dataset naming none. */
+  studyOfOutput: ReadonlyMap<string, string>;
 }
 
 const list = <T>(value: T | T[] | null | undefined): T[] => (value == null ? [] : Array.isArray(value) ? value : [value]);
@@ -86,6 +88,8 @@ export function publicationInput(p: Json, context: InputContext): PublicationInp
     journal: orNull(p.journal),
     year: orNull(p.year),
     volumePages: orNull(p.volumePages),
+    // None given: the rules make it the DOI's address.
+    url: p.url ?? undefined,
     ownerOrganisation: p.ownerOrganisation ?? context.defaultOwner ?? '',
   };
 }
@@ -131,7 +135,7 @@ export function datasetInput(d: Json, context: InputContext): DatasetInput {
     ownerOrganisation: orNull(d.ownerOrganisation),
     dataHolders: list(d.dataHolder),
     contributors: list(d.contributors),
-    wasGeneratedBy: orNull(d.wasGeneratedBy),
+    wasGeneratedBy: d.wasGeneratedBy ?? context.studyOfOutput.get(d.id) ?? null,
     hdab: orNull(d.hdab),
     publications: list(d.isReferencedBy),
     cohort: d.cohort ? cohortInput(d.cohort) : null,
@@ -235,6 +239,8 @@ export function evaluationInput(e: Json, context: InputContext): HealthEconomicE
     modelTypes: String(e.modelType ?? '').split('+').filter(Boolean) as EconomicModelType[],
     sensitivityAnalyses: list(e.sensitivityAnalyses),
     cheersCompliant: orNull(e.cheersCompliant),
+    willingnessToPayAmount: e.willingnessToPay?.value ?? null,
+    willingnessToPayUnit: e.willingnessToPay?.unit ?? null,
     note: [e.note, e.modelTypeNote, e.timeHorizonNote].filter(Boolean).join(' ') || null,
     publication: orNull(e.publication),
     evaluatedDatasets: evaluates.filter((id) => !context.studyIds.has(id)),

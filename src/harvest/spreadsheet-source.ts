@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { executeBound } from '../records/record-inserts.js';
 import { parentsFirst } from './catalogue-json.js';
+import { FileContext } from './file-context.js';
 import type { ImportSource, LocatedProblem, SourceLocation, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
 import { ABOUT_SHEET, type Cell, cellText, type Column, columnPath, fromDecimalComma, getPath, readCell, setPath, type Sheet, SHEETS, SHEETS_BY_NAME } from './spreadsheet-columns.js';
@@ -62,14 +63,13 @@ export function spreadsheetSource(
   defaultOwner: string | null = null,
   heldPartsBytes = HELD_PARTS_BYTES,
 ): ImportSource {
-  const bodyApplicationUrls = new Map<string, string>();
-  const studyIds = new Set<string>();
+  const known = new FileContext(defaultOwner);
   const source: ImportSource & { context: { defaultOwner: string | null } } = {
     file,
     catalogue: null,
     // Records are counted as they stream by; the total is known once they are read.
     total: null,
-    context: { defaultOwner, bodyApplicationUrls, studyIds },
+    context: known.input,
     async *records(em: EntityManager) {
       const reading = new SheetReading(file);
       let book: Spreadsheet;
@@ -97,17 +97,18 @@ export function spreadsheetSource(
         }
         for (const sheet of SHEETS.filter((s) => s.kind)) {
           for await (const record of reading.recordsOf(book, sheet, parts)) {
-            if (sheet.kind === 'DataAccessBody' && record.data.applicationUrl) bodyApplicationUrls.set(record.data.id, record.data.applicationUrl);
-            if (sheet.kind === 'Study' && record.data.id) studyIds.add(record.data.id);
+            known.learnFrom(record);
             count++;
             yield record;
           }
           yield* reading.problems();
         }
-        // Once a sheet could not be read, a part whose record was never read is no orphan.
+        // Once a sheet could not be read, a part whose record was never read is no orphan, nor a study's output.
         const orphans = reading.unreadable ? [] : await parts.orphans(file);
-        source.total = count + reading.problemCount + orphans.length;
+        const unlisted = reading.unreadable ? [] : known.unlistedOutputs();
+        source.total = count + reading.problemCount + orphans.length + unlisted.length;
         yield* orphans;
+        yield* unlisted;
       } finally {
         await book.close();
       }

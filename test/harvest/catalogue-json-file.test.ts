@@ -183,7 +183,12 @@ describe('importing a JSON file from disk', () => {
 
   it('reports what it leaves out of records, from anywhere in the file, the same on a dry run as on the real one, and imports them', async () => {
     const RD_WGS = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck';
-    const records = example.records.map((r: Json) => (r.id === RD_WGS ? { ...r, distributions: r.distributions.map((d: Json) => ({ ...d, accessUrl: d.accessURL })) } : r));
+    const study = example.records.find((r: Json) => r.recordType === 'Study' && r.outputs?.length);
+    const records = example.records.map((r: Json) =>
+      r.id === RD_WGS ? { ...r, distributions: r.distributions.map((d: Json) => ({ ...d, accessUrl: d.accessURL })) }
+      : r === study ? { ...r, outputs: [...r.outputs, 'urn:test:json-file:elsewhere'] }
+      : r,
+    );
     const document = { ...example, catalogue: { ...example.catalogue, homepge: example.catalogue.homepage }, records };
     const file = await fileOf(ordered(document, ['records', 'publications', 'accessBodies', 'organisations', 'catalogue']));
     const run = async (...options: string[]) => {
@@ -203,6 +208,7 @@ describe('importing a JSON file from disk', () => {
       expect.arrayContaining([
         `warning: ${name} / catalogue / homepge: unknown key, not imported; did you mean homepage? (UNKNOWN_KEY)`,
         ...rdWgs.distributions.map((_: Json, i: number) => `warning: ${name} / records / ${row(rdWgs)} / distributions[${i}].accessUrl: unknown key, not imported; did you mean accessURL? (UNKNOWN_KEY)`),
+        `warning: ${name} / records / ${row(study)} / outputs[${study.outputs.length}]: no dataset "urn:test:json-file:elsewhere" in this file: a study's outputs are stored as its datasets' wasGeneratedBy, set only on datasets of the same file (NOT_FOUND)`,
       ]),
     );
   });
@@ -241,7 +247,8 @@ describe('memory', () => {
     const file = path.join(dir, 'large.json');
     const parts = ['{"organisations": ', JSON.stringify(example.organisations), ', "records": ['];
     for (let n = 1; n <= count; n++) parts.push(`${JSON.stringify({ ...models[n % models.length], id: `urn:test:large:${n}` })},`);
-    parts.push(`${JSON.stringify(example.records.find((r: Json) => r.recordType === 'Study'))}]}`);
+    // The study without its outputs: datasets it lists that the file does not describe would be reported after it.
+    parts.push(`${JSON.stringify({ ...example.records.find((r: Json) => r.recordType === 'Study'), outputs: [] })}]}`);
     await writeFile(file, parts.join(''));
     const script = path.join(dir, 'read.mjs');
     await writeFile(

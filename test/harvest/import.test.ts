@@ -67,6 +67,21 @@ describe('the seed is an import through the record rules', () => {
     expect(new Set(created.filter((a) => a.entityType === 'Dataset').map((a) => a.entityId))).toEqual(new Set(datasets.map((d) => d.id)));
   });
 
+  it("keeps what it says of a publication's web page, a study's outputs and an evaluation's willingness to pay", async () => {
+    const { data } = await catalogue.gql(`{
+      nsclc: dataset(id: "urn:example:gms-catalogue:dataset:gms560-nsclc-stockholm") { wasGeneratedBy { identifier } publications { url } }
+      healthEconomicEvaluations(first: 50) { edges { node { identifier willingnessToPay { amount currency per } } } }
+    }`);
+    // The seed's study lists this dataset among its outputs; the dataset itself names no study.
+    expect(datasetOf(example, 'urn:example:gms-catalogue:dataset:gms560-nsclc-stockholm').wasGeneratedBy).toBeNull();
+    expect(data?.nsclc).toEqual({
+      wasGeneratedBy: { identifier: 'urn:example:gms-catalogue:study:cancer-trials-pilot' },
+      publications: [{ url: 'https://nordiclifescience.org/new-gene-panel-for-solid-tumors-implemented-in-routine-healthcare/' }],
+    });
+    const evaluation = data?.healthEconomicEvaluations.edges.find((e: { node: { identifier: string } }) => e.node.identifier === 'urn:example:gms-catalogue:he:nsclc-wgs-nl2021');
+    expect(evaluation?.node.willingnessToPay).toEqual({ amount: 80000, currency: 'EUR', per: 'QALY' });
+  });
+
   it('importing the same file again changes nothing', async () => {
     const result = await importAs(admin, example, { publish: true });
     expect(result.userErrors).toEqual([]);
@@ -269,5 +284,30 @@ describe('what importCatalogue leaves out', () => {
     const { report } = await importAs(stockholm, { records: [{ ...untitled, titel: title }] }, { dryRun: true });
     expect(report.problems).toEqual([expect.objectContaining({ row: 1, field: 'title', code: 'REQUIRED' })]);
     expect(report.warnings).toEqual([expect.objectContaining({ row: 1, field: 'titel', message: 'unknown key, not imported; did you mean title?' })]);
+  });
+
+  it("stores a study's outputs as its datasets' wasGeneratedBy, refuses a dataset naming another study, and reports an output the file does not describe", async () => {
+    const STUDY = 'urn:test:import:study';
+    const study = { recordType: 'Study', id: STUDY, title: 'Epilepsy trios', description: 'Trio WGS in early-onset epilepsy.', studyType: 'RESEARCH', participatingOrgs: [STOCKHOLM] };
+    const { report } = await importAs(stockholm, { records: [{ ...study, outputs: ['urn:test:import:output', 'urn:test:import:elsewhere'] }, newDataset('urn:test:import:output')] }, { publish: true });
+    expect(report).toMatchObject({ committed: true, created: 2, problems: [] });
+    expect(report.warnings).toEqual([
+      {
+        file: 'input',
+        sheet: 'records',
+        row: 1,
+        field: 'outputs[1]',
+        message: `no dataset "urn:test:import:elsewhere" in this file: a study's outputs are stored as its datasets' wasGeneratedBy, set only on datasets of the same file`,
+        code: 'NOT_FOUND',
+      },
+    ]);
+    const { data } = await catalogue.gql('{ dataset(id: "urn:test:import:output") { wasGeneratedBy { identifier outputs { identifier } } } }');
+    expect(data?.dataset.wasGeneratedBy).toEqual({ identifier: STUDY, outputs: [{ identifier: 'urn:test:import:output' }] });
+
+    const elsewhere = { ...newDataset('urn:test:import:output'), wasGeneratedBy: 'urn:example:gms-catalogue:study:rd-national-wgs' };
+    const refused = await importAs(stockholm, { records: [{ ...study, outputs: ['urn:test:import:output'] }, elsewhere] }, { dryRun: true, publish: true });
+    expect(refused.report.problems).toEqual([
+      expect.objectContaining({ row: 2, field: 'wasGeneratedBy', message: `is "urn:example:gms-catalogue:study:rd-national-wgs", but study "${STUDY}" lists this dataset among its outputs` }),
+    ]);
   });
 });

@@ -128,7 +128,8 @@ export class CatalogueReader {
     if (!this.read.has(key)) {
       if (!this.graph.describes(node)) this.undescribed.add(key);
       const doi = /^https?:\/\/(?:dx\.)?doi\.org\/(.+)$/.exec(identifier)?.[1];
-      this.read.set(key, { id: identifier, title: this.graph.literal(node, dct('title')) ?? identifier, doi: doi ? decodeURI(doi) : null });
+      // A publication without a DOI is a web page: its IRI is its address (one with a DOI takes the DOI's).
+      this.read.set(key, { id: identifier, title: this.graph.literal(node, dct('title')) ?? identifier, doi: doi ? decodeURI(doi) : null, url: doi ? undefined : identifier });
       this.sourceIris.set(key, identifier);
     }
     return identifier;

@@ -12,8 +12,8 @@ import { startTestCatalogue, type TestCatalogue } from '../../support/catalogue.
 const example = JSON.parse(readFileSync(new URL('../../../seed/example-catalogue.json', import.meta.url), 'utf8'));
 // The context the seed import converts with (access routes default to their body's application page).
 const { context } = catalogueJsonSource(example, 'example-catalogue.json');
-// A publication is published as its DOI, when it has one (the import keeps no web page for it).
-const iriOf = new Map<string, string>(example.publications.map((p: Json) => [p.id, p.doi ? `https://doi.org/${p.doi}` : null]));
+// A publication is published as its DOI, else as its web page, when it has one.
+const iriOf = new Map<string, string>(example.publications.map((p: Json) => [p.id, p.doi ? `https://doi.org/${p.doi}` : (p.url ?? null)]));
 
 let catalogue: TestCatalogue;
 beforeAll(async () => {
@@ -29,7 +29,7 @@ async function readListing(format: RdfFormat) {
 
 /**
  * What the seed says about a dataset, as far as the writers publish it: the publication's own identifier
- * (a publication is published as its DOI), the ethics approval's authority and date, and a sex distribution
+ * (a publication is published as its DOI or web page), the ethics approval's authority and date, and a sex distribution
  * of unknowns (the same as none), counts of people as anonymous callers see them, a format's own media type, and formats with neither an EDAM IRI nor an
  * entry in the EU file-type table are not written; read back, what it states beyond the record's fields.
  */
