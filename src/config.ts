@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { authConfigFromEnv, type AuthConfig } from './auth/auth-config.js';
+import { LOG_FORMATS, type LogFormat } from './core/log.js';
 import { homedir } from 'node:os';
 
 /** Defaults of the HTTP edge (README, "Configuration" and "Security model"). */
@@ -21,6 +22,9 @@ export const WEB_CATALOGUE_OPERATIONS = [
   'EditorChoices', 'CreateDataset', 'UpdateDataset', 'PublishDataset', 'WithdrawDataset', 'ImportCatalogue',
   'HarvestOverview', 'CreateHarvestSource', 'SetHarvestSourceEnabled',
 ];
+
+/** A client names its GraphQL operations as it likes: this much of a name goes into the access log. */
+export const LOGGED_OPERATION_NAME_LENGTH = 100;
 
 /** How the HTTP edge protects the service: limits, timeouts and what it exposes. */
 export interface HttpSettings {
@@ -77,6 +81,8 @@ export interface AppConfig {
    * can be scaled out without each of them indexing.
    */
   indexer: 'in-process' | 'separate';
+  /** How log lines are written: 'text' for people (also when unset), 'json' (one object a line) for log shippers. */
+  logFormat?: LogFormat;
   /** Unset (configurations built in code): the defaults, as with an empty environment. */
   http?: HttpSettings;
   searchLimits?: SearchLimits;
@@ -130,6 +136,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(threshold) || threshold < 0) throw new Error('SMALL_COUNT_THRESHOLD must be a whole number >= 0');
   const indexer = env.INDEXER ?? 'in-process';
   if (indexer !== 'in-process' && indexer !== 'separate') throw new Error(`INDEXER must be in-process or separate, not ${indexer}`);
+  const logFormat = LOG_FORMATS.find((format) => format === env.LOG_FORMAT);
+  if (env.LOG_FORMAT && !logFormat) throw new Error(`LOG_FORMAT must be ${LOG_FORMATS.join(' or ')}, not ${env.LOG_FORMAT}`);
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -147,6 +155,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     baseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     seedWhenEmpty: env.SEED_WHEN_EMPTY !== 'false',
     indexer,
+    ...(logFormat ? { logFormat } : {}),
     http: httpSettingsFromEnv(env),
     searchLimits: searchLimitsFromEnv(env),
     catalogue: {

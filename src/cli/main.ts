@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { configFromEnv } from '../config.js';
+import { configFromEnv, type AppConfig } from '../config.js';
+import { createLogger, type Logger } from '../core/log.js';
 import type { openDatabase as OpenDatabase } from '../db/open-database.js';
 import { failureText } from '../core/failure-text.js';
 import { type Progress, progress } from './progress.js';
@@ -38,10 +39,8 @@ const USAGE = `gdcat <command> [options]
 /** The database with migrations applied; its modules (the ORM's) load on first use, so `export` keeps them out of this thread. */
 const openDatabase: typeof OpenDatabase = async (config, log) => (await import('../db/open-database.js')).openDatabase(config, log);
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], config: AppConfig, log: Logger): Promise<number> {
   const [command, ...rest] = argv;
-  const config = configFromEnv();
-  const log = (line: string) => process.stderr.write(`${line}\n`);
   // Each command loads only the modules it uses: a command's memory (export's budget in particular) does not
   // carry the HTTP server, GraphQL schema and spreadsheet readers it never touches.
   switch (command) {
@@ -70,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         const count = await orm.em.fork().count(Dataset);
         if (count > 0 && !values.force) {
-          log(`the catalogue already has ${count} datasets; not seeding (use --force to add the example records anyway)`);
+          log.error(`the catalogue already has ${count} datasets; not seeding (use --force to add the example records anyway)`);
           return 1;
         }
         log(JSON.stringify(await seedExampleCatalogue(orm.em.fork())));
@@ -114,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
       const { exportCatalogueTo, exportFormatNamed } = await import('../dcat/export-threads.js');
       const format = exportFormatNamed(values.format);
       if (!format) {
-        log('--format must be ttl or nt');
+        log.error('--format must be ttl or nt');
         return 2;
       }
       // The export's own threads open the database (and apply migrations); with DATABASE_URL set, this
@@ -144,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
     case 'backup': {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
       if (!values.out && process.stdout.isTTY) {
-        log('a backup is binary (gzip): give --out FILE or redirect standard output');
+        log.error('a backup is binary (gzip): give --out FILE or redirect standard output');
         return 2;
       }
       const [{ createWriteStream }, { backUp, catalogueTables }] = await Promise.all([import('node:fs'), import('../db/backup.js')]);
@@ -168,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
     case 'restore': {
       const [file, ...extra] = rest;
       if (!file || extra.length > 0) {
-        log('usage: gdcat restore FILE (a file written by gdcat backup; - for standard input)');
+        log.error('usage: gdcat restore FILE (a file written by gdcat backup; - for standard input)');
         return 2;
       }
       const [{ createReadStream }, { BackupRefused, restoreBackup }] = await Promise.all([import('node:fs'), import('../db/backup.js')]);
@@ -182,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       } catch (error) {
         if (!(error instanceof BackupRefused)) throw error;
-        log(`restore: refused: ${error.message}; nothing was restored`);
+        log.error(`restore: refused: ${error.message}; nothing was restored`);
         return 1;
       } finally {
         await orm.close();
@@ -195,11 +194,11 @@ async function main(argv: string[]): Promise<number> {
         options: { role: { type: 'string' }, org: { type: 'string', multiple: true }, subject: { type: 'string' }, 'expires-in': { type: 'string' } },
       });
       if (values.role !== 'data_manager' && values.role !== 'admin') {
-        log('--role must be data_manager or admin');
+        log.error('--role must be data_manager or admin');
         return 2;
       }
       if (values.role === 'data_manager' && !values.org?.length) {
-        log('a data_manager token needs at least one --org <organisation identifier>');
+        log.error('a data_manager token needs at least one --org <organisation identifier>');
         return 2;
       }
       const { mintDevToken } = await import('../auth/tokens.js');
@@ -231,10 +230,19 @@ function runUntilSignalled(running: { stop(): Promise<void> }, log: (line: strin
   return new Promise<number>(() => undefined);
 }
 
-main(process.argv.slice(2)).then(
+let config: AppConfig;
+try {
+  config = configFromEnv();
+} catch (error) {
+  // Said as text: LOG_FORMAT itself may be what is wrong.
+  process.stderr.write(`gdcat: ${failureText(error)}\n`);
+  process.exit(1);
+}
+const log = createLogger(config.logFormat);
+main(process.argv.slice(2), config, log).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`gdcat: ${failureText(error)}\n`);
+    log.error(`gdcat: ${failureText(error)}`);
     process.exit(1);
   },
 );

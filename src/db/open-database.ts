@@ -4,8 +4,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgre
 import { connectOrm, openOrm, type Orm } from './orm.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 import { reasonInWords } from '../core/failure-text.js';
-
-export type Log = (line: string) => void;
+import type { Log } from '../core/log.js';
 
 /** Opens the database (embedded when DATABASE_URL is unset) with migrations applied, unless `migrate` is false. */
 export async function openDatabase(

@@ -3,7 +3,8 @@ import { createTokenVerifier } from '../auth/tokens.js';
 import { httpSettingsFromEnv, searchLimitsFromEnv, type AppConfig } from '../config.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { dcatRouter } from '../dcat/http/dcat.router.js';
-import { openDatabase, type Log } from '../db/open-database.js';
+import { createLogger, loggerOf, type Log, type Logger } from '../core/log.js';
+import { openDatabase } from '../db/open-database.js';
 import type { Orm } from '../db/orm.js';
 import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
 import { ensureCatalogueRecord } from '../harvest/catalogue-record.js';
@@ -33,7 +34,8 @@ export interface RunningCatalogue {
  * Runs the outbox indexer on its own (`gdcat indexer`): the API processes then run with INDEXER=separate. It
  * needs a shared DATABASE_URL, since an embedded database belongs to the one process that started it.
  */
-export async function startIndexer(config: AppConfig, log: Log = (line) => console.error(line)): Promise<{ stop(): Promise<void> }> {
+export async function startIndexer(config: AppConfig, log: Log = createLogger()): Promise<{ stop(): Promise<void> }> {
+  const logger = loggerOf(log);
   if (!config.databaseUrl) throw new Error('gdcat indexer needs DATABASE_URL: the PostgreSQL server the API processes share');
   const { orm, databaseUrl } = await openDatabase(config, log);
   const started = await startSearchEngine(
@@ -43,8 +45,8 @@ export async function startIndexer(config: AppConfig, log: Log = (line) => conso
   );
   const search = started.engine;
   const indexer = new OutboxIndexer(orm, search, { log });
-  if (started.ready) await catchUpIndex(orm, search, log);
-  else catchUpOnceSetUp(started, orm, indexer, log);
+  if (started.ready) await catchUpIndex(orm, search, logger);
+  else catchUpOnceSetUp(started, orm, indexer, logger);
   const listener = listenForOutboxEvents(databaseUrl, () => indexer.notify(), log);
   indexer.start();
   // The indexer's own timers do not keep a process alive (nor should they in the API); while PostgreSQL is
@@ -67,7 +69,7 @@ export async function startIndexer(config: AppConfig, log: Log = (line) => conso
  * another index than the outbox was drained into before (it missed the changes made meanwhile), or finds its
  * index empty while the catalogue holds datasets.
  */
-async function catchUpIndex(orm: Orm, search: SearchEngine, log: Log): Promise<void> {
+async function catchUpIndex(orm: Orm, search: SearchEngine, log: Logger): Promise<void> {
   try {
     // Recorded once queued: a start that stops in between queues them again next time.
     const before = await otherIndexInUse(orm, search);
@@ -77,7 +79,7 @@ async function catchUpIndex(orm: Orm, search: SearchEngine, log: Log): Promise<v
     if (queued > 0) log(`${why}: queued all ${queued} for indexing`);
   } catch (error) {
     // An engine that goes down meanwhile is caught up by the indexer's retries; an empty one is looked at next start.
-    log(`could not check the ${search.name} index: ${(error as Error).message}`);
+    log.error(`could not check the ${search.name} index: ${(error as Error).message}`);
   }
 }
 
@@ -86,7 +88,7 @@ async function catchUpIndex(orm: Orm, search: SearchEngine, log: Log): Promise<v
  * was written meanwhile is in the outbox, which the indexer drains (events it failed to index meanwhile after
  * their back-off).
  */
-function catchUpOnceSetUp(started: StartedSearchEngine, orm: Orm, indexer: OutboxIndexer, log: Log): void {
+function catchUpOnceSetUp(started: StartedSearchEngine, orm: Orm, indexer: OutboxIndexer, log: Logger): void {
   void started.setUp.then(() => catchUpIndex(orm, started.engine, log)).then(() => indexer.notify());
 }
 
@@ -98,7 +100,8 @@ function engineLocation(config: AppConfig): string {
 }
 
 /** Starts the whole catalogue: database, migrations, seed when empty, search engine, indexer and HTTP. */
-export async function startCatalogue(config: AppConfig, log: Log = (line) => console.error(line)): Promise<RunningCatalogue> {
+export async function startCatalogue(config: AppConfig, log: Log = createLogger()): Promise<RunningCatalogue> {
+  const logger = loggerOf(log);
   const { orm, databaseUrl, embedded } = await openDatabase(config, log);
   const http = config.http ?? httpSettingsFromEnv();
   const limits = config.searchLimits ?? searchLimitsFromEnv();
@@ -128,10 +131,10 @@ export async function startCatalogue(config: AppConfig, log: Log = (line) => con
   const indexer = new OutboxIndexer(orm, search, { log });
   if (config.indexer === 'in-process') {
     if (started.ready) {
-      await catchUpIndex(orm, search, log);
-      await indexer.drain().catch((error: Error) => log(`initial indexing deferred: ${error.message}`));
+      await catchUpIndex(orm, search, logger);
+      await indexer.drain().catch((error: Error) => logger.error(`initial indexing deferred: ${error.message}`));
     } else {
-      catchUpOnceSetUp(started, orm, indexer, log);
+      catchUpOnceSetUp(started, orm, indexer, logger);
     }
     indexer.start();
   }
