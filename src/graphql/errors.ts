@@ -25,6 +25,8 @@ export function asUnavailableError(error: unknown): GraphQLError | null {
   const unavailable = unavailability(error);
   if (!unavailable) return null;
   return new GraphQLError(unavailable.message, {
+    // Kept so that formatError logs what failed, as for failures during execution.
+    originalError: error as Error,
     extensions: { code: unavailable.code, http: { status: 503, headers: new Map([['retry-after', String(RETRY_AFTER_SECONDS)]]) } },
   });
 }

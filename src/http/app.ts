@@ -3,12 +3,14 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { GraphQLError, validate, type GraphQLFormattedError } from 'graphql';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, type Server } from 'node:http';
 import { httpSettingsFromEnv, type HttpSettings } from '../config.js';
 import { AccessPolicy } from '../records/access-policy.js';
 import { InvalidTokenError, type TokenVerifier } from '../auth/tokens.js';
 import { ANONYMOUS, type Viewer } from '../records/viewer.js';
 import { UserInputProblem } from '../core/problems.js';
+import { createLogger, loggerOf, type Log, type Logger } from '../core/log.js';
 import { acceptedLanguages } from '../core/languages.js';
 import { createLoaders } from '../db/loaders.js';
 import { actingOrganisationIds } from '../organisations/organisation.queries.js';
@@ -19,10 +21,12 @@ import type { RequestContext } from '../graphql/kit/context.js';
 import { checkArgumentTexts, costLimit, costVariables, depthLimit, rememberWithinLimits, selectionBudget } from '../graphql/limits.js';
 import { gdcatSchema } from '../graphql/schema.js';
 import { asUnavailableError, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES, unavailability } from '../graphql/errors.js';
+import { accessLog } from './access-log.js';
 import { checkHealth, checkReadiness } from './health.js';
 import { metrics } from './metrics.js';
 import { rateLimit } from './rate-limit.js';
 import { bodyDepthGuard, errorResponder, notFound, requestTargetGuard, sendError } from './request-errors.js';
+import { requestIdOf, requestIds } from './request-id.js';
 import { cors, securityHeaders } from './security-headers.js';
 
 export interface AppDependencies {
@@ -38,7 +42,8 @@ export interface AppDependencies {
   harvestPrivateNetworks?: boolean;
   /** Extra routers (e.g. DCAT) mounted before /graphql. */
   routers?: express.Router[];
-  log?: (line: string) => void;
+  /** Where lines are logged; a plain Log gets text lines. Unset: text on standard error. */
+  log?: Log;
   /** Limits, timeouts and exposure of the HTTP edge; unset: the defaults (as with an empty environment). */
   http?: HttpSettings;
   /** OIDC issuer the web catalogue signs people in with (allowed in its content security policy). */
@@ -49,7 +54,6 @@ export const MAX_QUERY_DEPTH = 12;
 /** Largest GraphQL document, in lexical tokens (the web catalogue's largest query has under 1,000). */
 export const MAX_QUERY_TOKENS = 20_000;
 
-/** Errors the client caused keep their message; anything else is logged and masked (never a stack trace). */
 /**
  * graphql-js stops checking that same-named selections can merge after a budget of comparisons (about a thousand
  * selections of one name at one level) and says only this, which names no reason.
@@ -58,36 +62,58 @@ const VALIDATION_ABORTED = 'Validation aborted.';
 const TOO_MANY_OVERLAPPING_SELECTIONS =
   'the operation selects the same fields too many times to be checked (about a thousand selections of one name in one selection set); select each field once';
 
-function formatError(log: (line: string) => void, hideSuggestions: boolean) {
+/** Failures the client cannot fix: it is given the request id to quote, and the log has it on the failure's line. */
+const QUOTABLE_CODES = ['INTERNAL_SERVER_ERROR', ...UNAVAILABLE_CODES];
+
+/**
+ * The id of the GraphQL request under way, set for the rest of its handling on /graphql. Apollo gives
+ * formatError no request, but calls it within the request's own async flow; only formatError reads it.
+ */
+const graphqlRequestId = new AsyncLocalStorage<string>();
+
+function formatError(logger: Logger, hideSuggestions: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = (error as { originalError?: unknown }).originalError;
-    const unavailable = unavailability(original);
-    if (unavailable) {
-      log(`${unavailable.code}: ${(original as Error).message}`);
-      return { message: unavailable.message, path: formatted.path, extensions: { code: unavailable.code } };
-    }
-    if (original instanceof UserInputProblem) {
-      return { message: original.message, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', userErrors: original.errors } };
-    }
-    // Errors GraphQL itself raised (syntax, validation, variable coercion) describe the request: pass them on.
-    const code = formatted.extensions?.code;
-    if ((code && code !== 'INTERNAL_SERVER_ERROR') || !original || original instanceof GraphQLError) {
-      // Apollo's own request errors (e.g. a persisted-query hash that does not match) carry no code of their own.
-      const requestCode = !code || code === 'INTERNAL_SERVER_ERROR' ? 'BAD_REQUEST' : code;
-      // Apollo strips suggestions from validation errors only; variable coercion names input fields and enum values too.
-      const message = hideSuggestions ? formatted.message.replace(/ ?Did you mean .+?\?$/, '') : formatted.message;
-      if (message === VALIDATION_ABORTED) {
-        return { message: TOO_MANY_OVERLAPPING_SELECTIONS, extensions: { code: 'QUERY_TOO_COMPLEX' } };
-      }
-      return { message, locations: formatted.locations, path: formatted.path, extensions: { code: requestCode } };
-    }
-    log(`internal error: ${(original as Error)?.stack ?? formatted.message}`);
-    return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    const requestId = graphqlRequestId.getStore();
+    const answer = answerTo(formatted, error, hideSuggestions, (message) => logger.error(message, { requestId }));
+    if (!requestId || !QUOTABLE_CODES.includes(String(answer.extensions?.code))) return answer;
+    return { ...answer, extensions: { ...answer.extensions, requestId } };
   };
 }
 
+/** What the client is told of an error: errors it caused keep their message; anything else is logged and masked (never a stack trace). */
+function answerTo(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  hideSuggestions: boolean,
+  logError: (message: string) => void,
+): GraphQLFormattedError {
+  const original = (error as { originalError?: unknown }).originalError;
+  const unavailable = unavailability(original);
+  if (unavailable) {
+    logError(`${unavailable.code}: ${(original as Error).message}`);
+    return { message: unavailable.message, path: formatted.path, extensions: { code: unavailable.code } };
+  }
+  if (original instanceof UserInputProblem) {
+    return { message: original.message, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', userErrors: original.errors } };
+  }
+  // Errors GraphQL itself raised (syntax, validation, variable coercion) describe the request: pass them on.
+  const code = formatted.extensions?.code;
+  if ((code && code !== 'INTERNAL_SERVER_ERROR') || !original || original instanceof GraphQLError) {
+    // Apollo's own request errors (e.g. a persisted-query hash that does not match) carry no code of their own.
+    const requestCode = !code || code === 'INTERNAL_SERVER_ERROR' ? 'BAD_REQUEST' : code;
+    // Apollo strips suggestions from validation errors only; variable coercion names input fields and enum values too.
+    const message = hideSuggestions ? formatted.message.replace(/ ?Did you mean .+?\?$/, '') : formatted.message;
+    if (message === VALIDATION_ABORTED) {
+      return { message: TOO_MANY_OVERLAPPING_SELECTIONS, extensions: { code: 'QUERY_TOO_COMPLEX' } };
+    }
+    return { message, locations: formatted.locations, path: formatted.path, extensions: { code: requestCode } };
+  }
+  logError(`internal error: ${(original as Error)?.stack ?? formatted.message}`);
+  return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
 export async function createApp(deps: AppDependencies): Promise<{ app: Express; apollo: ApolloServer<RequestContext> }> {
-  const log = deps.log ?? ((line: string) => console.error(line));
+  const logger = loggerOf(deps.log ?? createLogger());
   const http = deps.http ?? httpSettingsFromEnv();
   const metered = metrics({ operations: http.metricsOperations, token: http.metricsToken });
   const schema = await gdcatSchema();
@@ -131,7 +157,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // No automatic persisted queries: the web catalogue does not use them, and each would be kept in memory.
     persistedQueries: false,
-    formatError: formatError(log, !http.introspection),
+    formatError: formatError(logger, !http.introspection),
     includeStacktraceInErrorResponses: false,
     introspection: http.introspection,
     // Without introspection, "did you mean" suggestions would spell the schema out field by field.
@@ -145,7 +171,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
-  app.use(securityHeaders({ baseUrl: deps.baseUrl, oidcIssuer: deps.oidcIssuer }), cors(http.corsOrigins), requestTargetGuard());
+  app.use(requestIds(), accessLog(logger), securityHeaders({ baseUrl: deps.baseUrl, oidcIssuer: deps.oidcIssuer }), cors(http.corsOrigins), requestTargetGuard());
   app.get('/healthz', async (_req, res) => {
     const health = await checkHealth(deps);
     res.status(health.status === 'ok' ? 200 : 503).json(health);
@@ -178,6 +204,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       res.vary('Accept-Language');
       next();
     },
+    (_req, res, next) => graphqlRequestId.run(requestIdOf(res), next),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => {
         const viewer = await viewerOf(req.headers.authorization, deps.verifyToken);
@@ -208,10 +235,12 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       next(error);
       return;
     }
+    const requestId = requestIdOf(res);
+    logger.error(`${unavailable.code}: ${(error as Error).message}`, { requestId });
     res.set('retry-after', String(RETRY_AFTER_SECONDS));
-    sendError(res, 503, unavailable.code, unavailable.message);
+    sendError(res, 503, unavailable.code, unavailable.message, { requestId });
   });
-  app.use(notFound(), errorResponder(log));
+  app.use(notFound(), errorResponder(logger));
   return { app, apollo };
 }
 

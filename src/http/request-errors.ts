@@ -1,5 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from '../core/log.js';
 import { RequestProblem } from '../core/problems.js';
+import { loggedTarget } from './access-log.js';
+import { requestIdOf } from './request-id.js';
 
 /**
  * Every error the HTTP edge answers itself is JSON in the GraphQL error shape, whatever the path; `extensions`
@@ -79,7 +82,7 @@ export function notFound(): RequestHandler {
   return (req, res) => sendError(res, 404, 'NOT_FOUND', `nothing at ${req.method} ${req.path}`);
 }
 
-export function errorResponder(log: (line: string) => void): ErrorRequestHandler {
+export function errorResponder(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (error instanceof RequestProblem) {
       sendError(res, error.status, error.code, error.message, error.userErrors && { userErrors: error.userErrors });
@@ -99,7 +102,9 @@ export function errorResponder(log: (line: string) => void): ErrorRequestHandler
       sendError(res, status, 'BAD_REQUEST', 'the request is malformed');
       return;
     }
-    log(`${req.method} ${req.originalUrl} failed: ${(error as Error)?.stack ?? String(error)}`);
-    sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error');
+    // The client is given the request id to quote; the logged failure carries it.
+    const requestId = requestIdOf(res);
+    logger.error(`${req.method} ${loggedTarget(req.originalUrl)} failed: ${(error as Error)?.stack ?? String(error)}`, { requestId });
+    sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error', { requestId });
   };
 }

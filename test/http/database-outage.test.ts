@@ -19,7 +19,8 @@ const CREATE = `mutation($input: DatasetInput!) { createDataset(input: $input) {
 interface Answer {
   status: number;
   retryAfter: string | null;
-  body: { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  requestId: string | null;
+  body: { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string; requestId?: string } }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
   text: string;
 }
 
@@ -66,7 +67,7 @@ describe.each(ENGINES)('PostgreSQL stopped and restarted while the API runs (sea
       body: JSON.stringify({ query, variables }),
     });
     const text = await response.text();
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: JSON.parse(text), text };
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), requestId: response.headers.get('x-request-id'), body: JSON.parse(text), text };
   }
 
   async function probe(pathName: '/healthz' | '/readyz'): Promise<{ status: number; body: Record<string, any> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -78,6 +79,9 @@ describe.each(ENGINES)('PostgreSQL stopped and restarted while the API runs (sea
     expect(answer.status).toBe(503);
     expect(answer.retryAfter).toBe('5');
     expect(answer.body.errors?.map((e) => e.extensions?.code)).toContain('DATABASE_UNAVAILABLE');
+    // The client can quote the request id, and the operator finds the failure by it.
+    expect(answer.body.errors?.map((e) => e.extensions?.requestId)).toContain(answer.requestId);
+    expect(log.some((line) => line.startsWith('DATABASE_UNAVAILABLE: ') && line.includes(`requestId=${answer.requestId}`))).toBe(true);
     expect(answer.text).not.toMatch(/\bat .*\.(js|ts):\d+|ECONNREFUSED|\/work\//);
   }
 
@@ -94,7 +98,7 @@ describe.each(ENGINES)('PostgreSQL stopped and restarted while the API runs (sea
       for (let n = 0; writing; n += 1) {
         const identifier = `urn:test:outage:${n}`;
         const answer = await post(CREATE, { input: { identifier, title: `Outage cohort ${n}`, publisher: STOCKHOLM, keywords: ['outage7x'] } }, token).catch(
-          (error: Error): Answer => ({ status: 0, retryAfter: null, body: {}, text: error.message }),
+          (error: Error): Answer => ({ status: 0, retryAfter: null, requestId: null, body: {}, text: error.message }),
         );
         if (answer.status === 200 && answer.body.data?.createDataset.dataset?.identifier === identifier) acknowledged.push(identifier);
         else refused.push(answer);
@@ -112,7 +116,7 @@ describe.each(ENGINES)('PostgreSQL stopped and restarted while the API runs (sea
     const harvest = await fetch(`${catalogue.url}/dcat/catalog`, { headers: { accept: 'text/turtle' } });
     expect(harvest.status).toBe(503);
     expect(harvest.headers.get('retry-after')).toBe('5');
-    expect(await harvest.json()).toMatchObject({ errors: [{ extensions: { code: 'DATABASE_UNAVAILABLE' } }] });
+    expect(await harvest.json()).toMatchObject({ errors: [{ extensions: { code: 'DATABASE_UNAVAILABLE', requestId: harvest.headers.get('x-request-id') } }] });
     const health = await probe('/healthz');
     expect(health).toMatchObject({ status: 503, body: { status: 'unavailable', database: { up: false } } });
     const ready = await probe('/readyz');

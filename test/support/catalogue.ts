@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { AuthConfig } from '../../src/auth/auth-config.js';
 import type { HttpSettings } from '../../src/config.js';
 import { createTokenVerifier, mintDevToken } from '../../src/auth/tokens.js';
+import { createLogger, type Log, type Logger } from '../../src/core/log.js';
 import { openOrm, type Orm } from '../../src/db/orm.js';
 import { dcatRouter } from '../../src/dcat/http/dcat.router.js';
 import { createApp, listen } from '../../src/http/app.js';
@@ -36,6 +37,8 @@ export interface TestCatalogue {
   stop(): Promise<void>;
 }
 
+const FAILURES_ONLY: Logger = Object.assign(() => undefined, { info: () => undefined, error: createLogger('text', (line) => console.error(line)).error });
+
 export async function startTestCatalogue(
   options: {
     seed?: boolean;
@@ -47,6 +50,10 @@ export async function startTestCatalogue(
     http?: HttpSettings;
     /** Let admins register harvest sources on private networks (HARVEST_ALLOW_PRIVATE_NETWORKS), such as 127.0.0.1. */
     harvestPrivateNetworks?: boolean;
+    /** Where the app logs (default: its failures on standard error; a test's requests are not worth a line each). */
+    log?: Log;
+    /** Routers mounted after the DCAT router (a test's own routes). */
+    routers?: express.Router[];
   } = {},
 ): Promise<TestCatalogue> {
   const db = await createTestDatabase();
@@ -75,8 +82,8 @@ export async function startTestCatalogue(
     baseUrl: 'http://gdcat.test',
     harvestPrivateNetworks: options.harvestPrivateNetworks,
     // The DCAT router is swapped for one with the real base URL once the port is known (ownBaseUrl).
-    routers: [express.Router().use((req, res, next) => dcat(req, res, next))],
-    log: (line) => console.error(line),
+    routers: [express.Router().use((req, res, next) => dcat(req, res, next)), ...(options.routers ?? [])],
+    log: options.log ?? FAILURES_ONLY,
     http: options.http,
   });
   const server: Server = await listen(app, 0, '127.0.0.1', options.http);
