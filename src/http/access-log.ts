@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { LOGGED_OPERATION_NAME_LENGTH } from '../config.js';
 import type { Logger } from '../core/log.js';
 import { requestIdOf } from './request-id.js';
@@ -35,7 +35,7 @@ export function accessLog(logger: Logger): RequestHandler {
         status: res.headersSent ? res.statusCode : undefined,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         bytes,
-        operation: path === '/graphql' ? operationName(req)?.slice(0, LOGGED_OPERATION_NAME_LENGTH) : undefined,
+        operation: path === '/graphql' ? operationName(req, res)?.slice(0, LOGGED_OPERATION_NAME_LENGTH) : undefined,
         requestId: requestIdOf(res),
       });
     });
@@ -55,8 +55,16 @@ export function loggedTarget(target: string): string {
   return names.length > 0 ? `${path}?${names.join('&')}` : path;
 }
 
-/** The operation name the client gave: in the JSON body of a POST, in the query string of a GET. */
-function operationName(req: Request): string | undefined {
+/** Where the GraphQL server notes the operation it resolved (res.locals), for the access line. */
+export const RESOLVED_OPERATION = 'gdcatOperation';
+
+/**
+ * The operation Apollo resolved (named in the document, when the client gave no name), else the name the
+ * client gave: in the JSON body of a POST, in the query string of a GET.
+ */
+function operationName(req: Request, res: Response): string | undefined {
+  const resolved: unknown = res.locals[RESOLVED_OPERATION];
+  if (typeof resolved === 'string') return resolved;
   const given: unknown =
     req.method === 'POST'
       ? (req.body as { operationName?: unknown } | undefined)?.operationName

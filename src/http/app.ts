@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express } from 'express';
+import express, { type Express, type Response } from 'express';
 import { GraphQLError, validate, type GraphQLFormattedError } from 'graphql';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, type Server } from 'node:http';
@@ -21,7 +21,7 @@ import type { RequestContext } from '../graphql/kit/context.js';
 import { checkArgumentTexts, costLimit, costVariables, depthLimit, rememberWithinLimits, selectionBudget } from '../graphql/limits.js';
 import { gdcatSchema } from '../graphql/schema.js';
 import { asUnavailableError, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES, unavailability } from '../graphql/errors.js';
-import { accessLog } from './access-log.js';
+import { accessLog, RESOLVED_OPERATION } from './access-log.js';
 import { checkHealth, checkReadiness } from './health.js';
 import { metrics } from './metrics.js';
 import { rateLimit } from './rate-limit.js';
@@ -66,14 +66,28 @@ const TOO_MANY_OVERLAPPING_SELECTIONS =
 const QUOTABLE_CODES = ['INTERNAL_SERVER_ERROR', ...UNAVAILABLE_CODES];
 
 /**
- * The id of the GraphQL request under way, set for the rest of its handling on /graphql. Apollo gives
- * formatError no request, but calls it within the request's own async flow; only formatError reads it.
+ * The response of the GraphQL request under way, set for the rest of its handling on /graphql. Apollo gives
+ * formatError and its plugins no request, but calls them within the request's own async flow: formatError
+ * reads the request id from it, and the operation a document names is noted on it for the access line.
  */
-const graphqlRequestId = new AsyncLocalStorage<string>();
+const graphqlResponse = new AsyncLocalStorage<Response>();
+
+/** Notes the operation Apollo resolved (the document's only one when the client named none) for the access line. */
+const operationForAccessLog: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operationName }) {
+        const res = graphqlResponse.getStore();
+        if (res && operationName) res.locals[RESOLVED_OPERATION] = operationName;
+      },
+    };
+  },
+};
 
 function formatError(logger: Logger, hideSuggestions: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const requestId = graphqlRequestId.getStore();
+    const res = graphqlResponse.getStore();
+    const requestId = res ? requestIdOf(res) : undefined;
     const answer = answerTo(formatted, error, hideSuggestions, (message) => logger.error(message, { requestId }));
     if (!requestId || !QUOTABLE_CODES.includes(String(answer.extensions?.code))) return answer;
     return { ...answer, extensions: { ...answer.extensions, requestId } };
@@ -164,7 +178,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
     hideSchemaDetailsFromClientErrors: !http.introspection,
     // No cache hints are set: without this Apollo's default cache control plugin hooks every resolved field
     // (a page of 50 datasets resolves several thousand).
-    plugins: [metered.plugin, limits, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [metered.plugin, limits, operationForAccessLog, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 
@@ -204,7 +218,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
       res.vary('Accept-Language');
       next();
     },
-    (_req, res, next) => graphqlRequestId.run(requestIdOf(res), next),
+    (_req, res, next) => graphqlResponse.run(res, next),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => {
         const viewer = await viewerOf(req.headers.authorization, deps.verifyToken);

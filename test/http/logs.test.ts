@@ -84,6 +84,12 @@ describe('operator logs', () => {
     const [line] = await loggedFor('access-gql-1');
     expect(line).toMatch(/^request method=POST path=\/graphql status=200 durationMs=\S+ bytes=\d+ operation=FindDatasets requestId=access-gql-1$/);
 
+    // A client that names no operation (curl, scripts): the one its document names.
+    await post({ query: SEARCH, variables: { q: 'variable-secret-u7' } }, { 'x-request-id': 'access-gql-unnamed' });
+    const [unnamed] = await loggedFor('access-gql-unnamed');
+    expect(unnamed).toContain(' operation=FindDatasets ');
+    expect(unnamed).not.toContain('variable-secret');
+
     await post({ query: '{ __typename }', operationName: 'N'.repeat(150) }, { 'x-request-id': 'access-gql-long' });
     const [long] = await loggedFor('access-gql-long');
     expect(long).toContain(` operation=${'N'.repeat(100)} `);
