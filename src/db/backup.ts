@@ -227,7 +227,7 @@ export async function restoreBackup(orm: Orm, input: Readable, onTable?: (table:
  * own triggers are off while their rows go in (a dataset's part inserted would otherwise move its dataset's
  * modified time to now); sequences continue after the restored ids; every dataset is queued for indexing.
  */
-export async function restoreRows(client: pg.ClientBase, reader: BackupReader, header: BackupHeader, onTable?: (table: string, rows: number) => void): Promise<number> {
+async function restoreRows(client: pg.ClientBase, reader: BackupReader, header: BackupHeader, onTable?: (table: string, rows: number) => void): Promise<number> {
   await client.query('begin');
   try {
     const nonEmpty = await tablesWithRows(client, header.tables.map((table) => table.name));
