@@ -9,7 +9,8 @@ import type { RequestContext } from '../graphql/kit/context.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { AccessRoute, AccessRouteStep } from './access-route.entity.js';
 import { DataAccessBody } from './data-access-body.entity.js';
-import { DataAccessBodyInput, DataAccessBodyPatch, dataAccessBodyRules } from './data-access-body.service.js';
+import { DataAccessBodyInput, DataAccessBodyPatch } from './data-access-body.inputs.js';
+import { dataAccessBodyRules } from './data-access-body.rules.js';
 import { AccessContact, accessContacts, whoToAsk } from './who-to-ask.js';
 
 const DataAccessBodyConnection = ConnectionType(DataAccessBody, 'DataAccessBody');

@@ -8,12 +8,8 @@ import type { RequestContext } from '../graphql/kit/context.js';
 import { Publication } from '../publications/publication.entity.js';
 import { Study } from '../studies/study.entity.js';
 import { EvaluationPerspective, EvaluationType, HealthEconomicEvaluation, HealthEconomicResult, MonetaryAmount } from './health-economic-evaluation.entity.js';
-import {
-  currencyOfUnit,
-  HealthEconomicEvaluationInput,
-  HealthEconomicEvaluationPatch,
-  healthEconomicEvaluationRules,
-} from './health-economic-evaluation.service.js';
+import { HealthEconomicEvaluationInput, HealthEconomicEvaluationPatch } from './health-economic-evaluation.inputs.js';
+import { currencyOfUnit, healthEconomicEvaluationRules } from './health-economic-evaluation.rules.js';
 
 const HealthEconomicEvaluationConnection = ConnectionType(HealthEconomicEvaluation, 'HealthEconomicEvaluation');
 

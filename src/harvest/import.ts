@@ -1,7 +1,7 @@
 import { FlushMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
-import { dataAccessBodyRules } from '../access/data-access-body.service.js';
+import { dataAccessBodyRules } from '../access/data-access-body.rules.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { type Problem, UserInputProblem } from '../core/problems.js';
 import { textProblems } from '../core/validation.js';
@@ -14,12 +14,12 @@ import { cacheReferences, clearReferenceCache, findByRef } from '../records/refe
 import type { Viewer } from '../records/viewer.js';
 import { problemsOfFailedWrite } from '../records/write-problems.js';
 import { datasetRules } from '../datasets/dataset.service.js';
-import { healthEconomicEvaluationRules } from '../economics/health-economic-evaluation.service.js';
+import { healthEconomicEvaluationRules } from '../economics/health-economic-evaluation.rules.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { actingOrganisationIds } from '../organisations/organisation.queries.js';
-import { organisationRules } from '../organisations/organisation.service.js';
+import { organisationRules } from '../organisations/organisation.rules.js';
 import { publicationRules } from '../publications/publication.rules.js';
-import { studyRules } from '../studies/study.service.js';
+import { studyRules } from '../studies/study.rules.js';
 import type { ImportSource, SourceLocation, SourceRecord } from './import-source.js';
 import {
   dataAccessBodyInput,

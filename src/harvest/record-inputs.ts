@@ -1,13 +1,13 @@
-import type { DataAccessBodyInput } from '../access/data-access-body.service.js';
+import type { DataAccessBodyInput } from '../access/data-access-body.inputs.js';
 import { DataAccessBodyOperationalStatus, type DataAccessBodyKind } from '../access/data-access-body.entity.js';
 import type { AccessRouteInput, DatasetInput } from '../datasets/dataset.inputs.js';
 import type { Assay, CohortDescriptor } from '../datasets/cohort.js';
-import type { HealthEconomicEvaluationInput, HealthEconomicResultInput } from '../economics/health-economic-evaluation.service.js';
+import type { HealthEconomicEvaluationInput, HealthEconomicResultInput } from '../economics/health-economic-evaluation.inputs.js';
 import type { EconomicModelType } from '../economics/health-economic-evaluation.entity.js';
-import type { OrganisationInput } from '../organisations/organisation.service.js';
+import type { OrganisationInput } from '../organisations/organisation.inputs.js';
 import { OrganisationType } from '../organisations/organisation.entity.js';
 import type { PublicationInput } from '../publications/publication.rules.js';
-import type { StudyInput } from '../studies/study.service.js';
+import type { StudyInput } from '../studies/study.inputs.js';
 import type { StudyProgress } from '../studies/study.entity.js';
 import { DEFAULT_RECORD_LANGUAGE } from '../core/languages.js';
 

@@ -6,7 +6,8 @@ import { keysetPage, type Connection } from '../records/pagination.js';
 import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
 import type { RequestContext } from '../graphql/kit/context.js';
 import { Organisation } from './organisation.entity.js';
-import { OrganisationInput, OrganisationPatch, organisationRules } from './organisation.service.js';
+import { OrganisationInput, OrganisationPatch } from './organisation.inputs.js';
+import { organisationRules } from './organisation.rules.js';
 
 const OrganisationConnection = ConnectionType(Organisation, 'Organisation');
 

@@ -9,7 +9,8 @@ import type { RequestContext } from '../graphql/kit/context.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { Study, StudyProgress, StudyType } from './study.entity.js';
-import { StudyInput, StudyPatch, studyRules } from './study.service.js';
+import { StudyInput, StudyPatch } from './study.inputs.js';
+import { studyRules } from './study.rules.js';
 
 const StudyConnection = ConnectionType(Study, 'Study');
 

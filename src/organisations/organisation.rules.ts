@@ -1,54 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Field, ID, InputType } from 'type-graphql';
 import type { RecordRules } from '../records/record-service.js';
 import { recordsNaming, refuseRemovalWhileNamed } from '../records/named-by.js';
 import { RecordStatus } from '../records/record.js';
 import { checkEmail, checkUrl } from '../core/validation.js';
-import { LocalizedTextInput } from '../graphql/kit/localized-text.js';
 import { applyTranslatedFields, NAME_TEXTS } from '../records/translations.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { enqueueDatasetIndexing } from '../search/outbox.js';
 import { Organisation, OrganisationType } from './organisation.entity.js';
-
-@InputType()
-export class OrganisationPatch {
-  @Field(() => String, { nullable: true, description: 'Language of the name (sv or en; en when first created without one).' })
-  language?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'The name in the organisation\'s language; other languages are kept.' })
-  name?: string | null;
-
-  @Field(() => [LocalizedTextInput], { nullable: true, description: 'The name in every language, one per language; replaces all of them.' })
-  nameTranslations?: LocalizedTextInput[] | null;
-
-  @Field(() => OrganisationType, { nullable: true })
-  type?: OrganisationType | null;
-
-  @Field(() => String, { nullable: true })
-  publisherType?: string | null;
-
-  @Field(() => [String], { nullable: true })
-  roles?: string[] | null;
-
-  @Field(() => String, { nullable: true })
-  homepage?: string | null;
-
-  @Field(() => String, { nullable: true })
-  orgNumber?: string | null;
-
-  @Field(() => String, { nullable: true })
-  contactEmail?: string | null;
-
-  @Field(() => ID, { nullable: true, description: 'Parent organisation (id or identifier).' })
-  parent?: string | null;
-}
-
-@InputType()
-export class OrganisationInput extends OrganisationPatch {
-  @Field(() => String, { nullable: true, description: 'Public identifier; generated when absent.' })
-  identifier?: string | null;
-}
+import type { OrganisationPatch, OrganisationInput } from './organisation.inputs.js';
 
 /** Organisations own themselves: their data managers maintain them; only admins register new ones. */
 export const organisationRules: RecordRules<Organisation, OrganisationInput, OrganisationPatch> = {
