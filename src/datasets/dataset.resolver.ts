@@ -12,7 +12,7 @@ import { Publication } from '../publications/publication.entity.js';
 import { Study } from '../studies/study.entity.js';
 import { Dataset } from './dataset.entity.js';
 import { DatasetInput, DatasetPatch } from './dataset.inputs.js';
-import { individualsView, searchDatasets } from './dataset-search.service.js';
+import { individualsView, searchDatasets } from './dataset-search.queries.js';
 import { datasetRules } from './dataset.service.js';
 import { DatasetFilter, DatasetSearchResult, DatasetSort } from './dataset.types.js';
 import { Distribution } from './distribution.entity.js';

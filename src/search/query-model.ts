@@ -15,7 +15,7 @@ import type { DatasetSearchDocument, DatasetSearchRequest, DatasetSortOrder, Rec
 
 /**
  * How a facet's bucket values become what callers see (the labelling is done where records can be read,
- * src/datasets/dataset-search.service.ts): records by internal id (shown as Relay ids, named by the record,
+ * src/datasets/dataset-search.queries.ts): records by internal id (shown as Relay ids, named by the record,
  * buckets of unreadable records left out), ontology or vocabulary terms, or the value itself.
  */
 export type FacetValueKind = 'organisation' | 'accessBody' | 'disease' | 'duoPermission' | 'assay' | 'enum' | 'text' | 'sizeRange';
