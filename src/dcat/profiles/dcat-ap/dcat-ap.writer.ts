@@ -86,10 +86,11 @@ export const dcatApWriter: ProfileWriter = {
     add(dct('provenance'), provenance(describer, dataset));
     const source = dataset.provenanceSource === ProvenanceSource.MANUAL ? null : webIri(dataset.harvestedFrom);
     if (source) add(prov('wasDerivedFrom'), namedNode(source));
-    const study = dataset.wasGeneratedBy;
-    if (study && study.status !== RecordStatus.DRAFT) add(prov('wasGeneratedBy'), describer.study(study));
+    // The records described are the public's views (catalogue-source.ts): a study or publication the public may
+    // not read is absent from them already.
+    if (dataset.wasGeneratedBy) add(prov('wasGeneratedBy'), describer.study(dataset.wasGeneratedBy));
     for (const publication of dataset.publications) {
-      const reference = publication.status === RecordStatus.DRAFT ? null : publicationNode(describer, publication);
+      const reference = publicationNode(describer, publication);
       if (reference) add(dct('isReferencedBy'), reference);
     }
 
