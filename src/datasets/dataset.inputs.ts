@@ -179,10 +179,10 @@ export class DatasetPatch {
   @Field(() => CohortDescriptor, { nullable: true })
   cohort?: CohortDescriptor | null;
 
-  @Field(() => ConsentScopeInput, { nullable: true })
+  @Field(() => ConsentScopeInput, { nullable: true, description: 'The consent scope, replaced whole; null in an update removes it (a published dataset must keep one).' })
   consent?: ConsentScopeInput | null;
 
-  @Field(() => AccessRouteInput, { nullable: true })
+  @Field(() => AccessRouteInput, { nullable: true, description: 'The access route with its steps, replaced whole; null in an update removes it (a published dataset must keep one).' })
   accessRoute?: AccessRouteInput | null;
 
   @Field(() => [DistributionInput], { nullable: true, description: 'Replaces all distributions.' })

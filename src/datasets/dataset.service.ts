@@ -74,10 +74,12 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
     const parts = unflushedParts.get(dataset);
     const given = dataset.distributions.isInitialized() ? dataset.distributions.getItems() : undefined;
     const stored = parts?.consent && parts.accessRoute && given ? null : await readPublishFacts(em, dataset.id);
-    const consent = parts?.consent ?? stored?.consent ?? null;
-    const route = parts?.accessRoute ?? stored?.route ?? null;
+    // A part given in this unit of work, or removed (null), is what the dataset has now; otherwise the stored one.
+    const consent = parts?.consent !== undefined ? parts.consent : (stored?.consent ?? null);
+    const route = parts?.accessRoute !== undefined ? parts.accessRoute : (stored?.route ?? null);
     checkConformance(dataset, consent, route, problems, given ?? stored?.distributions ?? []);
-    await checkNamedBodiesPublished(em, dataset, parts?.accessRoute ?? partsRead.get(dataset)?.accessRoute ?? null, stored, problems);
+    const routeKnown = parts?.accessRoute !== undefined ? parts.accessRoute : partsRead.get(dataset)?.accessRoute;
+    await checkNamedBodiesPublished(em, dataset, routeKnown, stored, problems);
     if (!consent) {
       problems.add('consent', 'a dataset needs a consent scope before it is published, so researchers can tell what use it allows', 'REQUIRED');
     }
@@ -86,7 +88,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
     }
   },
   async loadParts(em, datasets, patch) {
-    await readParts(em, datasets, PART_NAMES.filter((name) => !patch || patch[PART_INPUTS[name]] != null));
+    await readParts(em, datasets, PART_NAMES.filter((name) => !patch || patch[PART_INPUTS[name]] !== undefined));
   },
   parts: (dataset) => ({ ...partsRead.get(dataset) }),
   async afterChange(em, dataset) {
@@ -169,7 +171,7 @@ function lockedBodies(em: EntityManager): Map<string, BodyFacts> {
 async function checkNamedBodiesPublished(
   em: EntityManager,
   dataset: Dataset,
-  route: AccessRoute | null,
+  route: AccessRoute | null | undefined,
   stored: PublishFacts | null,
   problems: Problems,
 ): Promise<void> {
@@ -187,7 +189,7 @@ async function checkNamedBodiesPublished(
   if (route) {
     name('accessRoute.accessBody', route.accessBody);
     if (route.steps.isInitialized()) for (const [index, step] of route.steps.getItems().entries()) name(`accessRoute.steps[${index}].body`, step.body);
-  } else {
+  } else if (route === undefined) {
     named.push(...(stored?.routeBodies ?? []));
   }
   const unlocked = [...new Set(named.map(({ id }) => id).filter((id) => !locked.has(id)))];
@@ -240,10 +242,10 @@ async function readPublishFacts(em: EntityManager, datasetId: string): Promise<P
 }
 
 /**
- * Consent scopes and access routes given in this unit of work, before they are flushed: a bulk import
- * publishes thousands of new datasets without a flush (and a count query) per dataset.
+ * Consent scopes and access routes given (null: removed) in this unit of work, before they are flushed: a bulk
+ * import publishes thousands of new datasets without a flush (and a count query) per dataset.
  */
-const unflushedParts = new WeakMap<Dataset, { consent?: ConsentScope; accessRoute?: AccessRoute }>();
+const unflushedParts = new WeakMap<Dataset, { consent?: ConsentScope | null; accessRoute?: AccessRoute | null }>();
 
 
 type NamingInput = DatasetPatch & { ownerOrganisation?: string | null };
@@ -318,14 +320,24 @@ async function applyDatasetFields(
       problems.add(field, NO_DOWNLOAD_URL);
     }
   }
-  if (input.consent != null) {
+  if (input.consent === null && !isNew) await removePart(em, dataset, 'consentScope');
+  if (input.consent) {
     const consent = await applyConsent(em, dataset, input.consent, problems, isNew);
     if (consent) unflushedParts.set(dataset, { ...unflushedParts.get(dataset), consent });
   }
-  if (input.accessRoute != null) {
+  if (input.accessRoute === null && !isNew) await removePart(em, dataset, 'accessRoute');
+  if (input.accessRoute) {
     const accessRoute = await applyAccessRoute(em, dataset, input.accessRoute, problems, refs, isNew);
     if (accessRoute) unflushedParts.set(dataset, { ...unflushedParts.get(dataset), accessRoute });
   }
+}
+
+/** Removes a part the dataset has (given as null, like any other field), its access route's steps with it. */
+async function removePart(em: EntityManager, dataset: Dataset, name: keyof DatasetParts): Promise<void> {
+  const existing = await storedPart(em, dataset, name);
+  if (existing) em.remove(existing);
+  setPart(dataset, name, null);
+  unflushedParts.set(dataset, { ...unflushedParts.get(dataset), [PART_INPUTS[name]]: null });
 }
 
 /**

@@ -188,6 +188,49 @@ describe('dataset lifecycle over GraphQL', () => {
     expect(await stored()).toMatchObject({ version: before.version + 1, status: 'PUBLISHED' });
   });
 
+  it('removes a draft’s consent scope and access route given as null, with their steps and a history entry; leaving them out keeps them', async () => {
+    const created = await catalogue.gql(CREATE, { input: validInput('urn:test:parts-removed') }, stockholmManager);
+    const id = created.data?.createDataset.dataset.id;
+    const parts = async () =>
+      (await catalogue.gql('query($id: ID!) { dataset(id: $id) { version title consent { duoPermission } accessRoute { steps { order } } } }', { id }, stockholmManager)).data?.dataset;
+    const retitled = await catalogue.gql(UPDATE, { id, v: 1, input: { title: 'Parts kept' } }, stockholmManager);
+    expect(retitled.data?.updateDataset.userErrors).toEqual([]);
+    expect(await parts()).toMatchObject({ consent: { duoPermission: 'DUO:0000006' }, accessRoute: { steps: [{ order: 1 }, { order: 2 }] } });
+
+    const removed = await catalogue.gql(UPDATE, { id, v: 2, input: { consent: null, accessRoute: null } }, stockholmManager);
+    expect(removed.data?.updateDataset.userErrors).toEqual([]);
+    expect(await parts()).toEqual({ version: 3, title: 'Parts kept', consent: null, accessRoute: null });
+    const rows = await catalogue.orm.em.getConnection().execute(
+      `select (select count(*) from consent_scope c join dataset d on d.id = c.dataset_id where d.identifier = ?) as consents,
+              (select count(*) from access_route r join dataset d on d.id = r.dataset_id where d.identifier = ?) as routes,
+              (select count(*) from access_route_step s where not exists (select 1 from access_route r where r.id = s.route_id)) as orphans`,
+      ['urn:test:parts-removed', 'urn:test:parts-removed'],
+    );
+    expect(rows[0]).toEqual({ consents: '0', routes: '0', orphans: '0' });
+    const history = await catalogue.gql('query($id: ID!) { dataset(id: $id) { history { changes { field after } } } }', { id }, stockholmManager);
+    const removal = history.data?.dataset.history.at(-1).changes;
+    expect(removal.map((change: { field: string }) => change.field).sort()).toEqual(['accessRoute', 'consentScope']);
+    expect(removal.every((change: { after: string | null }) => change.after === null)).toBe(true);
+
+    const again = await catalogue.gql(UPDATE, { id, v: 3, input: { consent: validInput('').consent } }, stockholmManager);
+    expect(again.data?.updateDataset.userErrors).toEqual([]);
+    expect(await parts()).toMatchObject({ consent: { duoPermission: 'DUO:0000006' }, accessRoute: null });
+  });
+
+  it('refuses to remove the consent scope or access route of a published dataset, naming each, and keeps them', async () => {
+    const created = await catalogue.gql(CREATE, { input: validInput('urn:test:published-parts') }, stockholmManager);
+    const id = created.data?.createDataset.dataset.id;
+    expect((await catalogue.gql(PUBLISH, { id }, stockholmManager)).data?.publishDataset.userErrors).toEqual([]);
+    const refused = await catalogue.gql(UPDATE, { id, v: 2, input: { consent: null, accessRoute: null } }, stockholmManager);
+    expect(refused.data?.updateDataset.dataset).toBeNull();
+    expect(refused.data?.updateDataset.userErrors).toEqual([
+      expect.objectContaining({ field: 'consent', code: 'REQUIRED' }),
+      expect.objectContaining({ field: 'accessRoute', code: 'REQUIRED' }),
+    ]);
+    const kept = await catalogue.gql('query($id: ID!) { dataset(id: $id) { version consent { duoPermission } accessRoute { accessMode } } }', { id }, stockholmManager);
+    expect(kept.data?.dataset).toEqual({ version: 2, consent: { duoPermission: 'DUO:0000006' }, accessRoute: { accessMode: 'SECURE_PROCESSING_ENVIRONMENT' } });
+  });
+
   it('keeps a byte size up to 2^63-1 exactly, through every later edit, its history and its DCAT, and refuses a larger one', async () => {
     const created = await catalogue.gql(CREATE, { input: validInput('urn:test:byte-size') }, stockholmManager);
     const id = created.data?.createDataset.dataset.id;

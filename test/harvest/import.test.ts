@@ -197,6 +197,25 @@ describe('importCatalogue', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('removes the consent scope and access route of a draft whose file no longer gives them (the record follows the file), and refuses it for a published one', async () => {
+    const without = (id: string, status?: string) => {
+      const { consentScope: _consent, accessRoute: _route, status: _status, ...rest } = newDataset(id);
+      return status ? { ...rest, status } : rest;
+    };
+    const { status: _status, ...draft } = newDataset('urn:test:import:parts-gone');
+    expect((await importAs(stockholm, { records: [draft] })).report).toMatchObject({ committed: true, created: 1 });
+    expect((await importAs(stockholm, { records: [without('urn:test:import:parts-gone')] })).report).toMatchObject({ committed: true, updated: 1 });
+    const gone = await catalogue.gql(`{ dataset(id: "urn:test:import:parts-gone") { status consent { duoPermission } accessRoute { accessMode } } }`, {}, stockholm);
+    expect(gone.data?.dataset).toEqual({ status: 'DRAFT', consent: null, accessRoute: null });
+
+    expect((await importAs(stockholm, { records: [newDataset('urn:test:import:parts-kept')] })).report).toMatchObject({ committed: true, created: 1 });
+    const { report } = await importAs(stockholm, { records: [without('urn:test:import:parts-kept', 'published')] });
+    expect(report).toMatchObject({ committed: false, failed: 1 });
+    expect(report.problems.map((p: { field: string }) => p.field)).toEqual(expect.arrayContaining(['accessRoute', 'consent']));
+    const kept = await catalogue.gql(`{ dataset(id: "urn:test:import:parts-kept") { consent { duoPermission } accessRoute { accessMode } } }`);
+    expect(kept.data?.dataset).toEqual({ consent: { duoPermission: 'DUO:0000006' }, accessRoute: { accessMode: 'SECURE_PROCESSING_ENVIRONMENT' } });
+  });
+
   it("refuses a record whose identifier lies under the catalogue's own address, naming the field, and writes nothing", async () => {
     const before = await datasetCount();
     const impostor = newDataset(`http://gdcat.test/dcat/datasets/${encodeURIComponent(TRIO)}`, 'Stockholm impostor');
