@@ -42,6 +42,8 @@ export interface AppDependencies {
   harvestPrivateNetworks?: boolean;
   /** Extra routers (e.g. DCAT) mounted before /graphql. */
   routers?: express.Router[];
+  /** Answers a path nothing else does, before the JSON 404 (the web catalogue's not-found page for browsers). */
+  pageNotFound?: express.RequestHandler;
   /** Where lines are logged; a plain Log gets text lines. Unset: text on standard error. */
   log?: Log;
   /** Limits, timeouts and exposure of the HTTP edge; unset: the defaults (as with an empty environment). */
@@ -254,6 +256,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
     res.set('retry-after', String(RETRY_AFTER_SECONDS));
     sendError(res, 503, unavailable.code, unavailable.message, { requestId });
   });
+  if (deps.pageNotFound) app.use(deps.pageNotFound);
   app.use(notFound(), errorResponder(logger));
   return { app, apollo };
 }

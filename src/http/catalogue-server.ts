@@ -151,6 +151,7 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
     http,
     oidcIssuer: config.auth.mode === 'oidc' ? config.auth.issuer : undefined,
     routers: [dcatRouter({ orm, baseUrl: config.baseUrl, smallCountThreshold: config.smallCountThreshold, sendPage: web.sendPage }), web.router],
+    pageNotFound: web.pageNotFound,
     log,
   });
   const harvests = config.harvest?.scheduler ? new HarvestScheduler(orm, { ...config.harvest, baseUrl: config.baseUrl }, log) : null;

@@ -1,9 +1,10 @@
 import compression from 'compression';
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuthConfig } from '../auth/auth-config.js';
 import { repoRoot } from '../core/repo-root.js';
+import { prefersPage } from '../dcat/http/content-negotiation.js';
 
 export interface WebCatalogueOptions {
   /** The built web application (web/dist, made by scripts/install.sh). */
@@ -15,6 +16,11 @@ export interface WebCatalogue {
   router: express.Router;
   /** Answers with the application's page; it renders whatever page the request's path names. */
   sendPage(req: Request, res: Response, status?: number): void;
+  /**
+   * For a path nothing else answers: a browser asking for a page (text/html ranked above JSON and every RDF
+   * type) gets the application's not-found page with status 404; API, RDF and other clients go on to the JSON 404.
+   */
+  pageNotFound: RequestHandler;
 }
 
 /** Paths the web application renders (everything else belongs to the API, RDF and operations). */
@@ -41,7 +47,16 @@ export function webCatalogue(options: WebCatalogueOptions): WebCatalogue {
   const router = express.Router();
   router.use('/assets', compression(), express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
   router.get(PAGE_PATHS, compression(), (req, res) => sendPage(req, res));
-  return { router, sendPage };
+  const pageNotFound: RequestHandler = (req, res, next) => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && prefersPage(req.get('accept'))) {
+      sendPage(req, res, 404);
+      return;
+    }
+    // The answer depends on Accept: a cache must not give a browser the JSON one.
+    res.vary('Accept');
+    next();
+  };
+  return { router, sendPage, pageNotFound };
 }
 
 /** Writes the sign-in settings the browser needs (never a secret: issuer and public client id only). */

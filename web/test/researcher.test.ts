@@ -4,15 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDatasets } from '../../bench/generate.js';
 import { repoRoot } from '../../src/core/repo-root.js';
 import { chooseByKeyboard, chromiumForTests, expectAccessible, tabTo } from './support/browser.js';
-import { openBrowserSession, type BrowserSession, type WebTestServer } from './support/server.js';
+import { allTitles, openBrowserSession, type BrowserSession, type WebTestServer } from './support/server.js';
 
 const chromiumPath = chromiumForTests();
 const LEUKAEMIA = 'urn:example:gms-catalogue:dataset:al-wgs-wts';
-
-interface SearchPage {
-  edges: { cursor: string; node: { title: string } }[];
-  pageInfo: { hasNextPage: boolean };
-}
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom to ask', () => {
   let session: BrowserSession;
@@ -184,8 +180,7 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
 
   it('answers a dataset IRI with the page for browsers and with RDF for harvesters', async () => {
     const iri = `${server.url}/dcat/datasets/${encodeURIComponent(LEUKAEMIA)}`;
-    const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
-    const html = await fetch(iri, { headers: { accept: browserAccept } });
+    const html = await fetch(iri, { headers: { accept: BROWSER_ACCEPT } });
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(html.headers.get('vary')).toMatch(/Accept/);
@@ -194,7 +189,7 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     expect(await turtle.text()).toContain('dcat:Dataset');
     expect((await fetch(iri)).headers.get('content-type')).toMatch(/^text\/turtle/);
     expect((await fetch(iri, { headers: { accept: '*/*' } })).headers.get('content-type')).toMatch(/^text\/turtle/);
-    expect((await fetch(`${server.url}/dcat/datasets/no-such-dataset`, { headers: { accept: browserAccept } })).status).toBe(404);
+    expect((await fetch(`${server.url}/dcat/datasets/no-such-dataset`, { headers: { accept: BROWSER_ACCEPT } })).status).toBe(404);
 
     await page.goto(iri);
     await page.waitForSelector('article.landing h1');
@@ -446,21 +441,7 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     // More matches than the API gives in one request (100): page 12 starts after the 110th.
     await generateDatasets(server.catalogue.orm, 125);
     await server.catalogue.indexer.drain();
-    const titles: string[] = [];
-    let after: string | null = null;
-    do {
-      const response: Response = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: 'query($after: String) { datasets(query: "synthetic", sort: TITLE, first: 100, after: $after) { edges { cursor node { title } } pageInfo { hasNextPage } } }',
-          variables: { after },
-        }),
-      });
-      const { datasets } = ((await response.json()) as { data: { datasets: SearchPage } }).data;
-      titles.push(...datasets.edges.map((edge) => edge.node.title));
-      after = datasets.pageInfo.hasNextPage ? datasets.edges.at(-1)!.cursor : null;
-    } while (after);
+    const titles = await allTitles(server, 'query: "synthetic", sort: TITLE');
     expect(titles).toHaveLength(125);
 
     await page.goto(`${server.url}/?q=synthetic&sort=TITLE&page=12`);
@@ -482,6 +463,69 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     await page.waitForURL(/page=12/);
     await settled();
     expect(await resultTitles()).toEqual(titles.slice(110, 120));
+  });
+
+  it('answers an unknown path with the catalogue’s own not-found page for browsers, and JSON for every other client', async () => {
+    const unknown = `${server.url}/no/such/page`;
+    const html = await fetch(unknown, { headers: { accept: BROWSER_ACCEPT } });
+    expect(html.status).toBe(404);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html.headers.get('vary')).toMatch(/Accept/);
+    expect(await html.text()).toContain('<div id="app">');
+    for (const accept of [undefined, '*/*', 'application/json', 'text/turtle', 'text/turtle, text/html']) {
+      const response = await fetch(unknown, { headers: accept ? { accept } : {} });
+      expect(response.status, accept).toBe(404);
+      expect(response.headers.get('content-type'), accept).toMatch(/^application\/json/);
+      expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('NOT_FOUND');
+    }
+    const posted = await fetch(unknown, { method: 'POST', headers: { accept: BROWSER_ACCEPT } });
+    expect([posted.status, posted.headers.get('content-type')]).toEqual([404, expect.stringMatching(/^application\/json/)]);
+    // The API, RDF and operations answer browsers as before.
+    for (const path of ['/healthz', '/readyz', '/metrics']) {
+      const response = await fetch(`${server.url}${path}`, { headers: { accept: BROWSER_ACCEPT } });
+      expect([path, response.status]).toEqual([path, 200]);
+      expect(response.headers.get('content-type'), path).not.toMatch(/html/);
+    }
+    const catalog = await fetch(`${server.url}/dcat/catalog`, { headers: { accept: BROWSER_ACCEPT } });
+    expect([catalog.status, catalog.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^application\/rdf\+xml/)]);
+    const api = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: BROWSER_ACCEPT }, body: JSON.stringify({ query: '{ duoTerms { code } }' }) });
+    expect(api.status).toBe(200);
+
+    // In a page of its own: the browser logs the 404 of the page it was asked for.
+    const lost = await session.browser.newPage({ locale: 'en-GB' });
+    const response = await lost.goto(unknown);
+    expect(response?.status()).toBe(404);
+    await lost.waitForSelector('h1:text("Page not found")');
+    expect(await lost.locator('main').textContent()).toContain('/no/such/page');
+    expect(await lost.title()).toMatch(/Page not found/);
+    await expectAccessible(lost);
+    await lost.getByRole('link', { name: 'Find datasets' }).last().click();
+    await lost.waitForSelector('.result');
+    await lost.close();
+  });
+
+  it('runs a shared search whose filter names a record the catalogue does not know without that filter, and says which', async () => {
+    const stockholm = 'urn:example:gms-catalogue:org:region-stockholm';
+    const gone = 'urn:example:gms-catalogue:org:region-atlantis';
+    await page.goto(`${server.url}/?publisher=${encodeURIComponent(stockholm)}&publisher=${encodeURIComponent(gone)}&accessBody=no-such-body`);
+    await page.waitForSelector('#dropped-filters');
+    await settled();
+    expect(await page.locator('[role="alert"]').count()).toBe(0);
+    const url = new URL(page.url());
+    expect(url.searchParams.getAll('publisher')).toEqual([stockholm]);
+    expect(url.searchParams.has('accessBody')).toBe(false);
+    const said = (await page.locator('#dropped-filters').textContent()) ?? '';
+    expect(said).toContain(gone);
+    expect(said).toContain('no-such-body');
+    expect(await page.locator('.result').count()).toBeGreaterThan(0);
+    const chosen = page.locator('[data-facet="publisher"] input:checked');
+    await expect(chosen.count()).resolves.toBe(1);
+    await expectAccessible(page);
+    // Changing the search leaves the notice behind.
+    await page.locator(`#${await chosen.getAttribute('id')}`).click();
+    await page.waitForURL((address) => !address.searchParams.has('publisher'));
+    await settled();
+    expect(await page.locator('#dropped-filters').count()).toBe(0);
   });
 
   it('ran without errors in the page', () => {

@@ -1,10 +1,11 @@
 import type { TypedDocumentString } from './graphql/generated/graphql';
 import { t } from './i18n.svelte';
 import { session } from './session.svelte';
+import type { UserError } from './user-errors';
 
 export interface GraphQLProblem {
   message: string;
-  extensions?: { code?: string };
+  extensions?: { code?: string; userErrors?: UserError[] };
 }
 
 /** A request the API refused as a whole (bad token, invalid query): shown to the user, never swallowed. */
@@ -12,6 +13,8 @@ export class RequestFailed extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    /** What was wrong with the arguments, each naming its field (a search's unknown filter value). */
+    readonly userErrors: UserError[] = [],
   ) {
     super(message);
   }
@@ -48,7 +51,7 @@ export async function execute<Result, Variables>(
   if (body?.errors?.length) {
     const first = body.errors[0]!;
     if (first.extensions?.code === 'UNAUTHENTICATED') session.expire();
-    throw new RequestFailed(first.message, first.extensions?.code);
+    throw new RequestFailed(first.message, first.extensions?.code, first.extensions?.userErrors);
   }
   if (!response.ok || !body?.data) throw new RequestFailed(t('unavailable', { status: response.status }), undefined);
   return body.data;

@@ -1,4 +1,5 @@
 import type { DatasetFilter, DatasetSort, PrimaryPurpose, ResearchPurposeInput } from './graphql/generated/graphql';
+import { readPage } from './paging';
 
 export const PAGE_SIZE = 10;
 /** The most buckets the API gives one facet (FACET_BUCKETS, src/search/query-model.ts). */
@@ -43,11 +44,10 @@ export function readSearch(params: URLSearchParams): SearchState {
     if (values.length) selected[field] = values;
   }
   const sort = params.get('sort') as DatasetSort | null;
-  const page = Number(params.get('page') ?? '1');
   return {
     query: params.get('q') ?? '',
     sort: sort && SORTS.includes(sort) ? sort : 'RELEVANCE',
-    page: Number.isInteger(page) && page > 0 ? page : 1,
+    page: readPage(params),
     selected,
     purpose: readPurpose(params),
     onlyPermitted: params.get('only') !== 'no',
@@ -104,4 +104,30 @@ export function filterOf(state: SearchState): DatasetFilter {
   }
   if (state.purpose && state.onlyPermitted) filter.permittedFor = state.purpose;
   return filter as DatasetFilter;
+}
+
+/** A filter value a search was asked for and the catalogue does not know. */
+export interface DroppedFilter {
+  field: ListFacet;
+  value: string;
+}
+
+/**
+ * The search without the filter values the API named as unknown (`filter.publisher[0]`: an organisation it does
+ * not know, or one the caller may not see), so a shared link to a search still answers with the rest. Null when
+ * the problems are not all about such values: the search then fails as the API said.
+ */
+export function withoutUnknownFilters(state: SearchState, problems: { field?: string | null }[]): { state: SearchState; dropped: DroppedFilter[] } | null {
+  const facetOf = new Map(Object.entries(facetFilters).map(([field, key]) => [key as string, field as ListFacet]));
+  const unknown = problems.map((problem) => {
+    const [, key = '', index = ''] = /^filter\.(\w+)\[(\d+)\]$/.exec(problem.field ?? '') ?? [];
+    const field = facetOf.get(key);
+    const value = field && state.selected[field]?.[Number(index)];
+    return field && value !== undefined ? { field, value } : null;
+  });
+  if (unknown.length === 0 || unknown.some((entry) => entry === null)) return null;
+  const dropped = unknown as DroppedFilter[];
+  const selected = { ...state.selected };
+  for (const { field, value } of dropped) selected[field] = (selected[field] ?? []).filter((chosen) => chosen !== value);
+  return { state: { ...state, selected }, dropped };
 }

@@ -1,6 +1,12 @@
 /** The most datasets one request may ask the API for (`first` of `datasets`). */
 export const MAX_API_PAGE = 100;
 
+/** The page number an address asks for (`page`), the first page when it names none or no whole number above 0. */
+export function readPage(params: URLSearchParams): number {
+  const page = Number(params.get('page') ?? '1');
+  return Number.isInteger(page) && page > 0 ? page : 1;
+}
+
 /** One step of a walk through a result: the cursors of up to `first` datasets after `after`, and the total. */
 export type CursorStep = (first: number, after: string | null) => Promise<{ cursors: string[]; totalCount: number }>;
 

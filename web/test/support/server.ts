@@ -50,6 +50,26 @@ export async function startWebTestServer(): Promise<WebTestServer> {
   };
 }
 
+/** Every title a `datasets` search gives (its arguments, as GraphQL text), in order, walking the cursors 100 at a time. */
+export async function allTitles(server: WebTestServer, search: string, token?: string): Promise<string[]> {
+  const titles: string[] = [];
+  let after: string | null = null;
+  do {
+    const response: Response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify({
+        query: `query($after: String) { datasets(${search}, first: 100, after: $after) { edges { cursor node { title } } pageInfo { hasNextPage } } }`,
+        variables: { after },
+      }),
+    });
+    const { datasets } = ((await response.json()) as { data: { datasets: { edges: { cursor: string; node: { title: string } }[]; pageInfo: { hasNextPage: boolean } } } }).data;
+    titles.push(...datasets.edges.map((edge) => edge.node.title));
+    after = datasets.pageInfo.hasNextPage ? datasets.edges.at(-1)!.cursor : null;
+  } while (after);
+  return titles;
+}
+
 export interface BrowserSession {
   server: WebTestServer;
   browser: Browser;
