@@ -5,6 +5,9 @@ import { chromiumForTests, expectAccessible } from './support/browser.js';
 import { allTitles, openBrowserSession, type BrowserSession, type WebTestServer } from './support/server.js';
 
 const chromiumPath = chromiumForTests();
+const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+/** A published dataset of the seed. */
+const LEUKAEMIA = 'urn:example:gms-catalogue:dataset:al-wgs-wts';
 
 describe.skipIf(!chromiumPath)('web catalogue: a data manager’s list of records and the parts of a record', () => {
   let session: BrowserSession;
@@ -24,6 +27,17 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager’s list of record
   });
 
   afterAll(() => session?.close());
+
+  async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data: T; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    return body.data;
+  }
 
   const rowTitles = () => page.locator('table tbody tr td:first-child a:first-child').allTextContents();
   const shown = () => page.locator('[data-testid="records-shown"]').textContent();
@@ -62,6 +76,61 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager’s list of record
     await page.waitForURL(new RegExp(`page=${last - 1}$`));
     await page.waitForFunction((from) => document.querySelector('[data-testid="records-shown"]')?.textContent?.includes(`${from}–`), String((last - 2) * 50 + 1));
     expect(await rowTitles()).toEqual(every.slice((last - 2) * 50, (last - 1) * 50));
+  });
+
+  it('removes the whole consent scope and access route of a draft, after asking, when the draft is saved', async () => {
+    const { createDataset } = await graphql<{ createDataset: { dataset: { id: string } } }>(
+      `mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } } }`,
+      {
+        input: {
+          title: 'Parts to remove browsertestparts',
+          description: 'A draft whose consent scope and access route are removed.',
+          publisher: STOCKHOLM,
+          consent: { duoPermission: 'HMB', duoModifiers: [{ code: 'DUO:0000021' }], ethicsApproval: { authority: 'Etikprövningsmyndigheten', reference: '2024-01234' } },
+          accessRoute: { accessMode: 'SECURE_PROCESSING_ENVIRONMENT', steps: [{ order: 1, requirement: 'ETHICS_APPROVAL', body: 'urn:example:gms-catalogue:dab:etik' }] },
+        },
+      },
+    );
+    const id = createDataset.dataset.id;
+    await page.goto(`${server.url}/manage/datasets/${encodeURIComponent(id)}`);
+    await page.waitForSelector('[data-testid="record-status"]');
+    expect(await page.isChecked('[id="duo-DUO:0000006"]')).toBe(true);
+
+    // Asked first; keeping it changes nothing and gives the focus back to the button.
+    await page.getByRole('button', { name: 'Remove the consent scope' }).click();
+    await page.waitForSelector('#remove-consent-confirm:focus');
+    expect(await page.locator('[role="group"][aria-labelledby="remove-consent-question"]').textContent()).toMatch(/legal bases, ethics approval/);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'No, keep it' }).click();
+    await page.waitForSelector('#remove-consent:focus');
+    expect(await page.isChecked('[id="duo-DUO:0000006"]')).toBe(true);
+
+    await page.getByRole('button', { name: 'Remove the consent scope' }).click();
+    await page.getByRole('button', { name: 'Yes, remove it' }).click();
+    await page.waitForSelector('#remove-consent-removed:focus');
+    expect(await page.isChecked('[id="duo-DUO:0000006"]')).toBe(false);
+    expect(await page.isChecked('[id="duo-DUO:0000021"]')).toBe(false);
+    await page.getByRole('button', { name: 'Remove the access route' }).click();
+    await page.getByRole('button', { name: 'Yes, remove it' }).click();
+    await page.waitForSelector('#remove-route-removed:focus');
+    expect(await page.locator('.steps > li').count()).toBe(0);
+    expect(await page.inputValue('#field-accessRoute-accessMode')).toBe('');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForSelector('text=Saved.');
+    const { dataset } = await graphql<{ dataset: unknown }>('query($id: ID!) { dataset(id: $id) { version title consent { duoPermission } accessRoute { accessMode } } }', { id });
+    expect(dataset).toEqual({ version: 2, title: 'Parts to remove browsertestparts', consent: null, accessRoute: null });
+    // Nothing left to remove, and nothing said about it.
+    expect(await page.locator('#remove-consent, #remove-consent-removed, #remove-route, #remove-route-removed').count()).toBe(0);
+  });
+
+  it('offers no removal on a published dataset, and says why', async () => {
+    await page.goto(`${server.url}/manage/datasets/${encodeURIComponent(LEUKAEMIA)}`);
+    await page.waitForSelector('[data-testid="record-status"]');
+    expect(await page.locator('#remove-consent, #remove-route').count()).toBe(0);
+    await expect(page.locator('text=A published dataset keeps its consent scope; withdraw the dataset to remove it.').count()).resolves.toBe(1);
+    await expect(page.locator('text=A published dataset keeps its access route; withdraw the dataset to remove it.').count()).resolves.toBe(1);
   });
 
   it('ran without errors in the page', () => {

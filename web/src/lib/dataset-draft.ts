@@ -70,6 +70,14 @@ export function newDistribution(): DistributionDraft {
   return { key: nextKey++, id: null, title: '', accessUrl: '', formats: '' };
 }
 
+export function emptyConsent(): ConsentDraft {
+  return { duoPermission: '', modifiers: {}, diseaseRestrictions: [] };
+}
+
+export function emptyRoute(): RouteDraft {
+  return { accessMode: '', contactEmail: '', applicationUrl: '', steps: [] };
+}
+
 export function emptyDraft(publisher: string, language: ContentLanguage): DatasetDraft {
   return {
     language,
@@ -85,8 +93,8 @@ export function emptyDraft(publisher: string, language: ContentLanguage): Datase
     distributions: [],
     individuals: '',
     diseases: [],
-    consent: { duoPermission: '', modifiers: {}, diseaseRestrictions: [] },
-    route: { accessMode: '', contactEmail: '', applicationUrl: '', steps: [] },
+    consent: emptyConsent(),
+    route: emptyRoute(),
   };
 }
 
@@ -197,7 +205,7 @@ export function inputOf(draft: DatasetDraft, stored: Stored | null): DatasetInpu
       diseases: draft.diseases.map((iri) => known.get(iri) ?? { iri }),
     };
   }
-  if (consentStarted(draft)) {
+  if (consentStarted(draft.consent)) {
     input.consent = {
       ...(stored?.consent ?? {}),
       duoPermission: draft.consent.duoPermission,
@@ -206,8 +214,11 @@ export function inputOf(draft: DatasetDraft, stored: Stored | null): DatasetInpu
         .map(([code, modifier]) => ({ code, value: text(modifier.value) })),
       diseaseRestrictions: draft.consent.diseaseRestrictions,
     };
+  } else if (stored?.consent) {
+    // Emptied (removed in the form): the API removes a part given as null.
+    input.consent = null;
   }
-  if (routeStarted(draft)) {
+  if (routeStarted(draft.route)) {
     const { accessBody, ...storedRoute } = stored?.accessRoute ?? { accessBody: null };
     input.accessRoute = {
       ...storedRoute,
@@ -222,19 +233,19 @@ export function inputOf(draft: DatasetDraft, stored: Stored | null): DatasetInpu
         description: text(step.description),
       })),
     };
+  } else if (stored?.accessRoute) {
+    input.accessRoute = null;
   }
   return input;
 }
 
 /** Whether any part of the consent is filled in: then it is sent, and its permission is needed. */
-function consentStarted(draft: DatasetDraft): boolean {
-  const { consent } = draft;
+export function consentStarted(consent: ConsentDraft): boolean {
   return !!consent.duoPermission || consent.diseaseRestrictions.length > 0 || Object.values(consent.modifiers).some((modifier) => modifier.on);
 }
 
 /** Whether any part of the access route is filled in: then it is sent, and its access mode is needed. */
-function routeStarted(draft: DatasetDraft): boolean {
-  const { route } = draft;
+export function routeStarted(route: RouteDraft): boolean {
   return !!route.accessMode || route.steps.length > 0 || route.contactEmail.trim() !== '' || route.applicationUrl.trim() !== '';
 }
 
@@ -247,10 +258,10 @@ export function draftProblems(draft: DatasetDraft): { field: string; message: st
   if (draft.individuals.trim() !== '' && !/^\d+$/.test(draft.individuals.trim())) {
     problems.push({ field: 'cohort.numberOfUniqueIndividuals', message: 'must be a whole number', code: 'INVALID' });
   }
-  if (consentStarted(draft) && !draft.consent.duoPermission) {
+  if (consentStarted(draft.consent) && !draft.consent.duoPermission) {
     problems.push({ field: 'consent.duoPermission', message: 'choose what the consent permits', code: 'REQUIRED' });
   }
-  if (routeStarted(draft) && !draft.route.accessMode) {
+  if (routeStarted(draft.route) && !draft.route.accessMode) {
     problems.push({ field: 'accessRoute.accessMode', message: 'choose how researchers reach the data', code: 'REQUIRED' });
   }
   draft.route.steps.forEach((step, i) => {
