@@ -133,6 +133,35 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager’s list of record
     await expect(page.locator('text=A published dataset keeps its access route; withdraw the dataset to remove it.').count()).resolves.toBe(1);
   });
 
+  it('says what is wrong in Swedish in the Swedish interface, beside each field and in the summary, as the form names it', async () => {
+    await page.goto(`${server.url}/manage/datasets/new`);
+    await page.waitForSelector('input[name="duo-permission"]');
+    await page.getByRole('button', { name: 'Byt till svenska' }).click();
+    await page.waitForSelector('label[for="field-title"]:text("Titel")');
+    await page.fill('#field-description', 'Ett dataset utan titel, med en felskriven e-postadress.');
+    await page.selectOption('#field-accessRoute-accessMode', 'SECURE_PROCESSING_ENVIRONMENT');
+    await page.fill('#field-accessRoute-contactEmail', 'inte en adress');
+    await page.getByRole('button', { name: 'Spara utkast' }).click();
+    await page.waitForSelector('#form-problems');
+
+    const summary = (await page.locator('#form-problems').textContent()) ?? '';
+    expect(summary).toContain('Inget sparades.');
+    expect(summary).toContain('Kontakt-e-post: Värdet godtas inte; kontrollera vad fältet ska innehålla.');
+    expect(summary).toMatch(/Titel: Måste anges\./);
+    expect(summary).not.toMatch(/\b(is|must|required|not an?)\b/);
+    const email = page.locator('#field-accessRoute-contactEmail');
+    const described = (await email.getAttribute('aria-describedby'))?.split(' ') ?? [];
+    const spoken = await Promise.all(described.map((id) => page.locator(`[id="${id}"]`).textContent()));
+    expect(spoken).toEqual(['Värdet godtas inte; kontrollera vad fältet ska innehålla.']);
+    await expectAccessible(page);
+
+    // The English interface keeps the API's own words.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.waitForSelector('label[for="field-title"]:text("Title")');
+    expect(await page.locator(`[id="${described[0]}"]`).textContent()).toMatch(/e-mail/);
+    expect(await page.locator('#form-problems').textContent()).not.toContain('Värdet godtas inte');
+  });
+
   it('ran without errors in the page', () => {
     expect(errors).toEqual([]);
   });
