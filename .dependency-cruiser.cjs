@@ -56,7 +56,7 @@ module.exports = {
       severity: 'error',
       from: {
         path: `^src/${DOMAINS}/`,
-        pathNot: ['^src/datasets/dataset-search\\.queries\\.ts$', '^src/datasets/dataset\\.service\\.ts$', '^src/organisations/organisation\\.rules\\.ts$'],
+        pathNot: ['^src/datasets/dataset-search\\.queries\\.ts$', '^src/datasets/dataset\\.rules\\.ts$', '^src/organisations/organisation\\.rules\\.ts$'],
       },
       to: { path: '^src/search/' },
     },

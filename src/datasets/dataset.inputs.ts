@@ -1,87 +1,12 @@
-import { Field, ID, InputType, Int } from 'type-graphql';
-import { AccessMode, AccessRequirement } from '../access/access-route.entity.js';
-import { ConsentType, DuoModifier } from '../consent/consent-scope.entity.js';
+import { Field, ID, InputType } from 'type-graphql';
+import { AccessMode } from '../access/access-route.entity.js';
+import { AccessRouteInput } from '../access/access-route.inputs.js';
+import { ConsentScopeInput } from '../consent/consent-scope.inputs.js';
 import { DiagnosticArea } from '../records/terms.js';
 import { LocalizedTextInput } from '../graphql/kit/localized-text.js';
-import { EthicsApproval } from '../studies/study.entity.js';
 import { CohortDescriptor } from './cohort.js';
 import { DistributionFormat } from './distribution.entity.js';
 import type { SourceDescription } from './source-description.js';
-
-@InputType()
-export class ConsentScopeInput {
-  @Field(() => String, { description: 'DUO permission CURIE or shorthand (e.g. DUO:0000006 or HMB).' })
-  duoPermission!: string;
-
-  @Field(() => [DuoModifier], { nullable: true })
-  duoModifiers?: DuoModifier[] | null;
-
-  @Field(() => [String], { nullable: true, description: 'Disease IRIs or CURIEs (MONDO); required with DS.' })
-  diseaseRestrictions?: string[] | null;
-
-  @Field(() => ConsentType, { nullable: true })
-  consentType?: ConsentType | null;
-
-  @Field(() => String, { nullable: true })
-  consentFormVersion?: string | null;
-
-  @Field(() => [String], { nullable: true })
-  legalBases?: string[] | null;
-
-  @Field(() => [String], { nullable: true })
-  nationalLegalBasis?: string[] | null;
-
-  @Field(() => EthicsApproval, { nullable: true })
-  ethicsApproval?: EthicsApproval | null;
-
-  @Field(() => String, { nullable: true })
-  returnOfResults?: string | null;
-
-  @Field(() => String, { nullable: true })
-  withdrawalProcess?: string | null;
-}
-
-@InputType()
-export class AccessRouteStepInput {
-  @Field(() => Int, { description: '1-based position; steps must be numbered 1..n.' })
-  order!: number;
-
-  @Field(() => AccessRequirement)
-  requirement!: AccessRequirement;
-
-  @Field(() => ID, { nullable: true, description: 'Data access body deciding this step (id or identifier).' })
-  body?: string | null;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-}
-
-@InputType()
-export class AccessRouteInput {
-  @Field(() => AccessMode)
-  accessMode!: AccessMode;
-
-  @Field(() => ID, { nullable: true, description: 'The body to contact first (id or identifier).' })
-  accessBody?: string | null;
-
-  @Field(() => String, { nullable: true })
-  applicationUrl?: string | null;
-
-  @Field(() => String, { nullable: true })
-  contactEmail?: string | null;
-
-  @Field(() => Int, { nullable: true })
-  expectedTurnaroundDays?: number | null;
-
-  @Field(() => String, { nullable: true })
-  fees?: string | null;
-
-  @Field(() => [String], { nullable: true })
-  languages?: string[] | null;
-
-  @Field(() => [AccessRouteStepInput])
-  steps!: AccessRouteStepInput[];
-}
 
 @InputType()
 export class DistributionInput {

@@ -13,7 +13,7 @@ import { Study } from '../studies/study.entity.js';
 import { Dataset } from './dataset.entity.js';
 import { DatasetInput, DatasetPatch } from './dataset.inputs.js';
 import { individualsView, searchDatasets } from './dataset-search.queries.js';
-import { datasetRules } from './dataset.service.js';
+import { datasetRules } from './dataset.rules.js';
 import { DatasetFilter, DatasetSearchResult, DatasetSort } from './dataset.types.js';
 import { Distribution } from './distribution.entity.js';
 import { CohortDescriptor } from './cohort.js';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserInputProblem } from '../core/problems.js';
 import { Dataset } from '../datasets/dataset.entity.js';
-import { datasetRules } from '../datasets/dataset.service.js';
+import { datasetRules } from '../datasets/dataset.rules.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { CatalogueReadings, detached, readCatalogue, type CatalogueReading } from '../dcat/profiles/catalogue-reader.js';
 import { HealthEconomicEvaluation } from '../economics/health-economic-evaluation.entity.js';

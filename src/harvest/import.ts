@@ -13,7 +13,7 @@ import { type RecordOrigin, type RecordRules, RecordService } from '../records/r
 import { cacheReferences, clearReferenceCache, findByRef } from '../records/references.js';
 import type { Viewer } from '../records/viewer.js';
 import { problemsOfFailedWrite } from '../records/write-problems.js';
-import { datasetRules } from '../datasets/dataset.service.js';
+import { datasetRules } from '../datasets/dataset.rules.js';
 import { healthEconomicEvaluationRules } from '../economics/health-economic-evaluation.rules.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { actingOrganisationIds } from '../organisations/organisation.queries.js';

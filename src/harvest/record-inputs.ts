@@ -1,6 +1,7 @@
 import type { DataAccessBodyInput } from '../access/data-access-body.inputs.js';
 import { DataAccessBodyOperationalStatus, type DataAccessBodyKind } from '../access/data-access-body.entity.js';
-import type { AccessRouteInput, DatasetInput } from '../datasets/dataset.inputs.js';
+import type { AccessRouteInput } from '../access/access-route.inputs.js';
+import type { DatasetInput } from '../datasets/dataset.inputs.js';
 import type { Assay, CohortDescriptor } from '../datasets/cohort.js';
 import type { HealthEconomicEvaluationInput, HealthEconomicResultInput } from '../economics/health-economic-evaluation.inputs.js';
 import type { EconomicModelType } from '../economics/health-economic-evaluation.entity.js';

@@ -1,14 +1,17 @@
 import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { AccessRoute, AccessRouteStep } from '../access/access-route.entity.js';
+import { AccessRoute } from '../access/access-route.entity.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
-import { normaliseConsent } from '../consent/consent-rules.js';
+import { consentScopeFrom } from '../consent/consent-scope.rules.js';
+import type { ConsentScopeInput } from '../consent/consent-scope.inputs.js';
+import { accessRouteFrom } from '../access/access-route.rules.js';
+import type { AccessRouteInput } from '../access/access-route.inputs.js';
 import type { RecordOrigin, RecordRules } from '../records/record-service.js';
 import type { References } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
-import { checkCount, checkPartialDate, checkText, checkUrl, checkEmail } from '../core/validation.js';
+import { checkCount, checkText, checkUrl } from '../core/validation.js';
 import { applyTranslatedFields, type TranslatedField } from '../records/translations.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { ProvenanceSource, RecordStatus } from '../records/record.js';
@@ -16,7 +19,7 @@ import { Publication } from '../publications/publication.entity.js';
 import { enqueueDatasetIndexing } from '../search/outbox.js';
 import { Study } from '../studies/study.entity.js';
 import { Dataset } from './dataset.entity.js';
-import type { AccessRouteInput, DatasetInput, DatasetPatch, DistributionInput } from './dataset.inputs.js';
+import type { DatasetInput, DatasetPatch, DistributionInput } from './dataset.inputs.js';
 import { Distribution } from './distribution.entity.js';
 import { type AccessRouteFacts, checkConformance, type ConsentFacts, type DistributionFacts, NO_DOWNLOAD_URL } from './publish-conformance.js';
 import { Assay, type CohortDescriptor } from './cohort.js';
@@ -128,7 +131,7 @@ function setPart<K extends keyof DatasetParts>(dataset: Dataset, name: K, part: 
 }
 
 /** The part the dataset has stored, read now unless it was read before the change. */
-async function storedPart<K extends keyof DatasetParts>(em: EntityManager, dataset: Dataset, name: K): Promise<DatasetParts[K] | null> {
+async function storedPart<K extends keyof DatasetParts>(em: EntityManager, dataset: Dataset, name: K): Promise<NonNullable<DatasetParts[K]> | null> {
   await readParts(em, [dataset], [name]);
   return partsRead.get(dataset)![name] ?? null;
 }
@@ -388,38 +391,16 @@ function checkByteSize(problems: Problems, field: string, value: string | null |
   if (!/^\d+$/.test(value) || BigInt(value) > MAX_BYTE_SIZE) problems.add(field, `must be a whole number of bytes from 0 to ${MAX_BYTE_SIZE}`);
 }
 
-/** The dataset's consent scope as given, or null when the input had problems. */
-async function applyConsent(
-  em: EntityManager,
-  dataset: Dataset,
-  input: NonNullable<DatasetPatch['consent']>,
-  problems: Problems,
-  isNew: boolean,
-): Promise<ConsentScope | null> {
-    const rules = normaliseConsent(input, 'input.consent', problems);
-    checkPartialDate(problems, 'input.consent.ethicsApproval.date', input.ethicsApproval?.date);
-    if (!rules) return null;
-    const existing = isNew ? null : await storedPart(em, dataset, 'consentScope');
-    const consent = existing ?? Object.assign(new ConsentScope(), { dataset, duoPermission: rules.permission, consentKey: rules.key });
-    Object.assign(consent, {
-      duoPermission: rules.permission,
-      duoModifiers: rules.modifiers,
-      diseaseRestrictions: rules.diseaseRestrictions,
-      consentKey: rules.key,
-      consentType: input.consentType ?? null,
-      consentFormVersion: input.consentFormVersion ?? null,
-      legalBases: input.legalBases ?? [],
-      nationalLegalBasis: input.nationalLegalBasis ?? [],
-      ethicsApproval: input.ethicsApproval ?? null,
-      returnOfResults: input.returnOfResults ?? null,
-      withdrawalProcess: input.withdrawalProcess ?? null,
-    });
-    em.persist(consent);
-    setPart(dataset, 'consentScope', consent);
-    return consent;
-  }
+/** The dataset's consent scope as given (consent/consent-scope.rules.ts), or null when the input had problems. */
+async function applyConsent(em: EntityManager, dataset: Dataset, input: ConsentScopeInput, problems: Problems, isNew: boolean): Promise<ConsentScope | null> {
+  const consent = await consentScopeFrom(dataset, () => (isNew ? Promise.resolve(null) : storedPart(em, dataset, 'consentScope')), input, 'input.consent', problems);
+  if (!consent) return null;
+  em.persist(consent);
+  setPart(dataset, 'consentScope', consent);
+  return consent;
+}
 
-/** The dataset's access route as given, or null when the input had problems. */
+/** The dataset's access route as given (access/access-route.rules.ts). */
 async function applyAccessRoute(
   em: EntityManager,
   dataset: Dataset,
@@ -427,44 +408,12 @@ async function applyAccessRoute(
   problems: Problems,
   refs: References,
   isNew: boolean,
-): Promise<AccessRoute | null> {
-    const field = 'input.accessRoute';
-    const orders = input.steps.map((s) => s.order).sort((a, b) => a - b);
-    if (orders.some((order, i) => order !== i + 1)) {
-      problems.add(`${field}.steps`, `steps must be numbered 1..${input.steps.length} without gaps or repeats (got ${orders.join(', ')})`);
-    }
-    if (input.expectedTurnaroundDays != null && input.expectedTurnaroundDays <= 0) {
-      problems.add(`${field}.expectedTurnaroundDays`, 'must be a positive number of days');
-    }
-    const accessBody = input.accessBody ? await refs.link(DataAccessBody, input.accessBody, `${field}.accessBody`, problems) : null;
-    const existing = isNew ? null : await storedPart(em, dataset, 'accessRoute');
-    const unclaimed = [...(existing?.steps ?? [])];
-    const steps: AccessRouteStep[] = [];
-    for (const [index, step] of input.steps.entries()) {
-      const body = step.body ? await refs.link(DataAccessBody, step.body, `${field}.steps[${index}].body`, problems) : null;
-      // A step keeps its identity (and its IRI) while the route still has it: the same requirement, decided by
-      // the same body, wherever it moves.
-      const kept = unclaimed.find((old) => old.requirement === step.requirement && (old.body?.id ?? null) === (body?.id ?? null));
-      if (kept) unclaimed.splice(unclaimed.indexOf(kept), 1);
-      steps.push(Object.assign(kept ?? new AccessRouteStep(), { position: step.order, requirement: step.requirement, body, description: step.description ?? null }));
-    }
-    const route = existing ?? Object.assign(new AccessRoute(), { dataset, accessMode: input.accessMode });
-    Object.assign(route, {
-      accessMode: input.accessMode,
-      accessBody,
-      applicationUrl: checkUrl(problems, `${field}.applicationUrl`, input.applicationUrl),
-      contactEmail: checkEmail(problems, `${field}.contactEmail`, input.contactEmail),
-      expectedTurnaroundDays: input.expectedTurnaroundDays ?? null,
-      fees: input.fees ?? null,
-      languages: input.languages ?? [],
-    });
-    // Positions may swap between kept steps: the (route, position) unique key is checked at commit.
-    for (const step of steps) step.route = route;
-    route.steps.set(steps);
-    em.persist(route);
-    setPart(dataset, 'accessRoute', route);
-    return route;
-  }
+): Promise<AccessRoute> {
+  const route = await accessRouteFrom(dataset, () => (isNew ? Promise.resolve(null) : storedPart(em, dataset, 'accessRoute')), input, 'input.accessRoute', problems, refs);
+  em.persist(route);
+  setPart(dataset, 'accessRoute', route);
+  return route;
+}
 
 const ASSAYS = new Set<string>(Object.values(Assay));
 
