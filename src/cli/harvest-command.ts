@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { AppConfig } from '../config.js';
+import { loggerOf, type Log, type Logger } from '../core/log.js';
 import { harvest, type HarvestProgress } from '../harvest/harvest.js';
-import { harvestSources, withHarvestLock } from '../harvest/harvest-runner.js';
+import { harvestSources, runLevel, withHarvestLock } from '../harvest/harvest-runner.js';
 import { type HarvestError, HarvestOutcome, type HarvestRun } from '../harvest/harvest-run.entity.js';
 import { HarvestSource, HarvestSourceKind } from '../harvest/harvest-source.entity.js';
 import { HARVESTABLE_URL, findHarvestSource, isHarvestableUrl } from '../harvest/harvest-source.rules.js';
@@ -16,7 +17,7 @@ const USAGE = 'usage: gdcat harvest (--source ID | --all | --url URL --org ORGAN
  * organisation, into the catalogue the environment points at. Safe while `gdcat serve` runs on it: runs
  * take turns through the harvest lock. Exits 1 when a source could not be harvested at all.
  */
-export async function runHarvestCommand(args: string[], config: AppConfig, log: (line: string) => void): Promise<number> {
+export async function runHarvestCommand(args: string[], config: AppConfig, log: Log): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -65,7 +66,7 @@ export async function runHarvestCommand(args: string[], config: AppConfig, log: 
     }
     status?.finish();
     if (values.json) process.stdout.write(`${JSON.stringify(runs.map(runReport), null, 2)}\n`);
-    else for (const run of runs) printRun(run, log);
+    else for (const run of runs) printRun(run, loggerOf(log));
     return runs.some((run) => run.outcome === HarvestOutcome.FAILED) ? 1 : 0;
   } finally {
     status?.finish();
@@ -84,11 +85,12 @@ function runReport(run: HarvestRun) {
   return { source: source?.identifier ?? null, ...fields };
 }
 
-function printRun(run: HarvestRun, log: (line: string) => void): void {
+/** The run for the person who started it: each problem, then the outcome, each line at its level. */
+function printRun(run: HarvestRun, log: Logger): void {
   const where = (problem: HarvestError) => [problem.identifier, problem.iri, problem.field].filter(Boolean).join(' / ') || run.url;
-  for (const warning of run.warnings) log(`warning: ${where(warning)}: ${warning.message} (${warning.code})`);
-  for (const error of run.errors) log(`${where(error)}: ${error.message} (${error.code})`);
-  log(
+  for (const warning of run.warnings) log.warn(`warning: ${where(warning)}: ${warning.message} (${warning.code})`);
+  for (const error of run.errors) log.error(`${where(error)}: ${error.message} (${error.code})`);
+  log[runLevel(run)](
     `${run.source?.identifier ?? run.url}: ${run.outcome} (${run.mode.toLowerCase()}, ${run.documents} documents, ${run.durationMs} ms): ` +
       `created ${run.created}, updated ${run.updated}, unchanged ${run.unchanged}, withdrawn ${run.withdrawn}, failed ${run.failed}` +
       (run.warnings.length ? `; ${run.warnings.length} warnings` : ''),

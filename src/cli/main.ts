@@ -94,7 +94,7 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
         import('../search/reindex.js'),
       ]);
       const { orm, databaseUrl, embedded } = await openDatabase(config, log);
-      const engine = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers });
+      const engine = createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers, log });
       try {
         await engine.init();
         const total = await orm.em.fork().count(Dataset);

@@ -12,24 +12,28 @@ export type LogFields = Record<string, string | number | undefined>;
 /** Logs a line at level info: what every part of gdcat that logs is given. */
 export type Log = (line: string) => void;
 
-/** A Log that also takes fields, and logs failures at level error. */
+/**
+ * A Log that also takes fields, and logs at level warn what failed and will be tried again (an indexing batch),
+ * at level error what failed for good or needs an operator (a harvest run, a database connection).
+ */
 export interface Logger extends Log {
   info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
 }
 
-type Level = 'info' | 'error';
+type Level = 'info' | 'warn' | 'error';
 
 export function createLogger(format: LogFormat = 'text', write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
   const render = format === 'json' ? jsonLine : textLine;
   const at = (level: Level) => (message: string, fields: LogFields = {}) => write(render(level, message, fields));
-  return Object.assign(at('info'), { info: at('info'), error: at('error') });
+  return Object.assign(at('info'), { info: at('info'), warn: at('warn'), error: at('error') });
 }
 
 /** A Logger as it is; a plain Log (a test's, a caller's own sink) gets text lines at every level. */
 export function loggerOf(log: Log): Logger {
   const logger = log as Partial<Logger>;
-  if (typeof logger.info === 'function' && typeof logger.error === 'function') return log as Logger;
+  if (typeof logger.info === 'function' && typeof logger.warn === 'function' && typeof logger.error === 'function') return log as Logger;
   return createLogger('text', log);
 }
 

@@ -20,7 +20,7 @@ export async function openDatabase(
     embedded = await startEmbeddedPostgres({ dataDir, sharedBuffersMb: config.embeddedSharedBuffersMb });
     databaseUrl = embedded.url;
   }
-  const orm = await (migrate ? openOrm : connectOrm)({ databaseUrl }).catch((error: unknown) => {
+  const orm = await (migrate ? openOrm : connectOrm)({ databaseUrl, log }).catch((error: unknown) => {
     throw unreachable(error, embedded ? 'the embedded PostgreSQL' : `PostgreSQL at DATABASE_URL (${new URL(databaseUrl).host})`);
   });
   return { orm, databaseUrl, embedded };

@@ -1,10 +1,12 @@
 import { Migrator } from '@mikro-orm/migrations';
+import type pg from 'pg';
 import { DefaultLogger, type LogContext } from '@mikro-orm/core';
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities.js';
-import { releaseBrokenClients } from './pools.js';
+import type { Log } from '../core/log.js';
+import { logConnectionFailures, releaseBrokenClients } from './pools.js';
 
 export type Orm = MikroORM;
 
@@ -13,6 +15,8 @@ export interface OrmOptions {
   /** Called with every SQL statement; used by tests to count queries. */
   onQuery?: (sql: string) => void;
   poolMax?: number;
+  /** Where broken connections are logged; unset, the ORM's pool drops them without a word. */
+  log?: Log;
 }
 
 export function ormConfig(options: OrmOptions): Options {
@@ -25,7 +29,12 @@ export function ormConfig(options: OrmOptions): Options {
     discovery: { checkDuplicateTableNames: true },
     migrations: { migrationsList: MIGRATIONS, path: 'migrations', pathTs: 'migrations', snapshot: false, silent: true },
     pool: { min: 0, max: options.poolMax ?? 10 },
-    driverOptions: { onPoolCreated: releaseBrokenClients },
+    driverOptions: {
+      onPoolCreated: (pool: pg.Pool) => {
+        releaseBrokenClients(pool);
+        if (options.log) logConnectionFailures(pool, 'orm', options.log);
+      },
+    },
     debug: options.onQuery ? ['query'] : false,
     // The statement itself, as sent: the default logger's message is coloured and decorated.
     loggerFactory: (loggerOptions) => new StatementLogger(loggerOptions, options.onQuery),

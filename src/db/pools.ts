@@ -1,11 +1,13 @@
 import pg from 'pg';
+import { createLogger, loggerOf, type Log } from '../core/log.js';
 
 export interface PoolOptions {
   connectionString: string;
   max: number;
   /** Names the pool in log lines. */
   name: string;
-  log?: (line: string) => void;
+  /** Where its connection failures are logged (default: standard error, as text). */
+  log?: Log;
   /** Server-side limit for every statement on this pool's connections (0: none). */
   statementTimeoutMs?: number;
   /** Called with every statement sent; used by tests to count queries. */
@@ -19,7 +21,6 @@ export interface PoolOptions {
  * listener; the query in flight rejects on its own and the pool discards the broken client.
  */
 export function createPool(options: PoolOptions): pg.Pool {
-  const log = options.log ?? ((line: string) => console.error(line));
   const onQuery = options.onQuery;
   const Client = onQuery
     ? class CountingClient extends pg.Client {
@@ -38,10 +39,21 @@ export function createPool(options: PoolOptions): pg.Pool {
     // A connection that cannot be had within this time fails the request instead of queueing it forever.
     connectionTimeoutMillis: 5_000,
   });
-  pool.on('connect', (client) => client.on('error', (error) => log(`PostgreSQL ${options.name} connection error: ${error.message}`)));
-  pool.on('error', (error) => log(`PostgreSQL ${options.name} pool error: ${error.message}`));
+  logConnectionFailures(pool, options.name, options.log ?? createLogger());
   releaseBrokenClients(pool);
   return pool;
+}
+
+/**
+ * Logs, at level error, each connection of the pool that breaks, checked out or idle: the server went away or
+ * ended the session. The line names the pool and gives the server's reason, never the connection string. pg-pool
+ * re-emits an idle connection's error on the pool, which is already logged by then: the pool's listener only keeps
+ * the process alive.
+ */
+export function logConnectionFailures(pool: pg.Pool, name: string, log: Log): void {
+  const logger = loggerOf(log);
+  pool.on('connect', (client) => client.on('error', (error) => logger.error(`PostgreSQL connection error: ${error.message}`, { pool: name })));
+  pool.on('error', () => undefined);
 }
 
 /**

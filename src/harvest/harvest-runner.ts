@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { loggerOf, type Log, type LogFields, type Logger } from '../core/log.js';
 import type { Orm } from '../db/orm.js';
 import { type HarvestOptions, harvest, HARVEST_ACTOR } from './harvest.js';
 import { HarvestMode, HarvestOutcome, HarvestRun } from './harvest-run.entity.js';
@@ -26,9 +27,9 @@ export async function withHarvestLock<T>(orm: Orm, wait: boolean, work: () => Pr
 
 /**
  * Harvests each source in turn. A source that fails, even unexpectedly, is kept as a failed run and the
- * next one is harvested all the same.
+ * next one is harvested all the same; an unexpected failure is logged with its stack.
  */
-export async function harvestSources(orm: Orm, sources: HarvestSource[], options: HarvestOptions, log: (line: string) => void): Promise<HarvestRun[]> {
+export async function harvestSources(orm: Orm, sources: HarvestSource[], options: HarvestOptions, log: Log): Promise<HarvestRun[]> {
   const runs: HarvestRun[] = [];
   for (const source of sources) {
     const em = orm.em.fork();
@@ -36,14 +37,41 @@ export async function harvestSources(orm: Orm, sources: HarvestSource[], options
     try {
       runs.push(await harvest(em, target, options));
     } catch (error) {
-      log(`harvest of ${source.identifier} failed: ${(error as Error).stack ?? String(error)}`);
-      runs.push(await keepFailedRun(orm.em.fork(), source, error as Error));
+      runs.push(await keepFailedRun(orm.em.fork(), source, error as Error, loggerOf(log)));
     }
   }
   return runs;
 }
 
-async function keepFailedRun(em: EntityManager, source: HarvestSource, error: Error): Promise<HarvestRun> {
+/** The level a finished run is logged at: error when nothing could be harvested, warn when some records failed. */
+export function runLevel(run: HarvestRun): 'info' | 'warn' | 'error' {
+  if (run.outcome === HarvestOutcome.FAILED) return 'error';
+  return run.outcome === HarvestOutcome.PARTIAL ? 'warn' : 'info';
+}
+
+/**
+ * A finished run as an operator's log line: the source, the run's id (its errors, with the source's addresses, are
+ * read from the run itself: harvestRuns), the outcome, the counts and the code of its first error. The source's
+ * address is left out, since it may carry credentials.
+ */
+export function logRun(log: Logger, run: HarvestRun): void {
+  const fields: LogFields = {
+    source: run.source?.identifier,
+    run: run.id,
+    outcome: run.outcome,
+    documents: run.documents,
+    created: run.created,
+    updated: run.updated,
+    unchanged: run.unchanged,
+    withdrawn: run.withdrawn,
+    failed: run.failed,
+    error: run.errors[0]?.code,
+  };
+  log[runLevel(run)]('harvest run finished', fields);
+}
+
+/** Keeps an unexpected failure as a failed run, logged (with its stack) before it is written, which may fail too. */
+async function keepFailedRun(em: EntityManager, source: HarvestSource, error: Error, log: Logger): Promise<HarvestRun> {
   const now = new Date();
   const run = em.create(HarvestRun, {
     source: em.getReference(HarvestSource, source.id),
@@ -58,6 +86,7 @@ async function keepFailedRun(em: EntityManager, source: HarvestSource, error: Er
     failed: 1,
     errors: [{ identifier: null, iri: source.url, field: null, message: `internal error: ${error.message}`, code: 'INTERNAL' }],
   });
+  log.error(`harvest failed: ${error.stack ?? String(error)}`, { source: source.identifier, run: run.id });
   await em.nativeUpdate(HarvestSource, { id: source.id }, { lastRunAt: now });
   await em.flush();
   return run;
@@ -82,12 +111,16 @@ export class HarvestScheduler {
   constructor(
     private readonly orm: Orm,
     private readonly options: SchedulerOptions,
-    private readonly log: (line: string) => void,
-  ) {}
+    log: Log,
+  ) {
+    this.log = loggerOf(log);
+  }
+
+  private readonly log: Logger;
 
   start(): void {
     this.timer = setInterval(() => {
-      this.running = this.running.then(() => this.tick()).catch((error: Error) => this.log(`harvest scheduler: ${error.message}`));
+      this.running = this.running.then(() => this.tick()).catch((error: Error) => this.log.error(`harvest scheduler: ${error.message}`));
     }, this.options.tickMs);
     this.timer.unref();
   }
@@ -95,7 +128,7 @@ export class HarvestScheduler {
   /** One look for due sources; harvests them unless another instance holds the lock. */
   async tick(now = new Date()): Promise<HarvestRun[]> {
     const runs = await withHarvestLock(this.orm, false, async () => harvestSources(this.orm, await dueSources(this.orm.em.fork(), now), this.options, this.log));
-    for (const run of runs ?? []) this.log(`harvested ${run.url}: ${run.outcome}, created ${run.created}, updated ${run.updated}, unchanged ${run.unchanged}, withdrawn ${run.withdrawn}, failed ${run.failed}`);
+    for (const run of runs ?? []) logRun(this.log, run);
     return runs ?? [];
   }
 

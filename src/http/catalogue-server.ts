@@ -39,7 +39,7 @@ export async function startIndexer(config: AppConfig, log: Log = createLogger())
   if (!config.databaseUrl) throw new Error('gdcat indexer needs DATABASE_URL: the PostgreSQL server the API processes share');
   const { orm, databaseUrl } = await openDatabase(config, log);
   const started = await startSearchEngine(
-    createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers }),
+    createSearchEngine({ databaseUrl, elasticsearchUrl: config.elasticsearchUrl, indexPrefix: config.elasticsearchIndexPrefix, languageAnalyzers: config.elasticsearchLanguageAnalyzers, log }),
     engineLocation(config),
     log,
   );
@@ -113,6 +113,7 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
         indexPrefix: config.elasticsearchIndexPrefix,
         searchStatementTimeoutMs: limits.statementTimeoutMs,
         languageAnalyzers: config.elasticsearchLanguageAnalyzers,
+        log,
       }),
       limits,
     ),

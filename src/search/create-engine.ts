@@ -1,3 +1,4 @@
+import type { Log } from '../core/log.js';
 import { createPool } from '../db/pools.js';
 import { ElasticsearchSearchEngine } from './elasticsearch/elasticsearch-engine.js';
 import type { SearchEngine } from './engine.js';
@@ -9,7 +10,8 @@ export interface SearchEngineOptions {
   indexPrefix?: string;
   /** Elasticsearch only: stem with the swedish and english analyzers (ElasticsearchSearchEngineOptions). */
   languageAnalyzers?: boolean;
-  log?: (line: string) => void;
+  /** Where the PostgreSQL engine's pool logs broken connections. */
+  log?: Log;
   /** Called with every SQL statement of the PostgreSQL engine; used by tests to count queries. */
   onQuery?: (sql: string) => void;
   /** PostgreSQL engine: limit on one search statement (0 or unset: none). */

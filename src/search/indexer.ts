@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { loggerOf, type Log, type Logger } from '../core/log.js';
 import { toDocument } from './document.js';
 import { readDocumentRows, type DocumentRow } from './document-rows.js';
 import type { PreparedUpsert, RejectedDocument, SearchEngine, SearchVisibility } from './engine.js';
@@ -14,7 +15,8 @@ export interface IndexerOptions {
   /** Upper bound of the retry back-off. */
   maxBackoffMs?: number;
   pollIntervalMs?: number;
-  log?: (message: string) => void;
+  /** Where failures are logged: a batch to be retried at level warn, a pass that failed and refused documents at error. */
+  log?: Log;
 }
 
 interface DueEvent {
@@ -50,6 +52,7 @@ export class OutboxIndexer {
   private readonly batchSize: number;
   private readonly maxBackoffMs: number;
   private readonly pollIntervalMs: number;
+  private readonly log: Logger;
   private lastCleanup = 0;
   /** Events indexed since the outbox was last found empty (schedule()). */
   private indexedInBurst = 0;
@@ -57,11 +60,12 @@ export class OutboxIndexer {
   constructor(
     private readonly orm: MikroORM,
     private readonly engine: SearchEngine,
-    private readonly options: IndexerOptions = {},
+    options: IndexerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.log = loggerOf(options.log ?? (() => undefined));
   }
 
   start(): void {
@@ -143,7 +147,7 @@ export class OutboxIndexer {
           this.schedule(count > 0 ? 0 : this.pollIntervalMs);
         })
         .catch((error: unknown) => {
-          this.options.log?.(`indexer pass failed: ${(error as Error).message}`);
+          this.log.error(`indexer pass failed: ${(error as Error).message}`, { engine: this.engine.name });
           this.schedule(this.pollIntervalMs);
         })
         .finally(() => {
@@ -292,13 +296,22 @@ export class OutboxIndexer {
           'run',
           ctx,
         );
-        this.options.log?.(`search engine rejected ${eventIds.length} outbox events (attempt ${attempts}): ${message}`);
+        this.log.warn(`indexing batch failed, to be retried: ${message}`, {
+          engine: this.engine.name,
+          events: eventIds.length,
+          datasets: datasetIds.length,
+          attempt: attempts,
+          retryInMs: backoffMs,
+        });
       } else {
         const refused = new Set(outcome.map((r) => r.id));
         await settleIndexed(connection, ctx, eventIds, datasetIds, datasetIds.filter((id) => !refused.has(id)));
         if (outcome.length > 0) {
           await setAside(connection, ctx, this.engine.name, outcome);
-          this.options.log?.(`search engine refused ${outcome.length} document(s), set aside: ${outcome.map((r) => `${r.id}: ${r.reason}`).join('; ').slice(0, 2000)}`);
+          this.log.error(`search engine refused documents, set aside: ${outcome.map((r) => `${r.id}: ${r.reason}`).join('; ').slice(0, 2000)}`, {
+            engine: this.engine.name,
+            datasets: outcome.length,
+          });
         }
       }
       await em.commit();

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { loggerOf, type Log } from '../core/log.js';
 
 /** The channel the outbox_event insert trigger notifies (see the outbox_notify migration). */
 const CHANNEL = 'gdcat_outbox';
@@ -13,7 +14,9 @@ export interface OutboxListener {
  * separate indexer process; a lost connection is re-established after a pause, and the indexer's own polling
  * covers the gap, so a missed notification only delays indexing by one poll interval.
  */
-export function listenForOutboxEvents(databaseUrl: string, onEvents: () => void, log: (line: string) => void): OutboxListener {
+export function listenForOutboxEvents(databaseUrl: string, onEvents: () => void, log: Log): OutboxListener {
+  // Warnings: the listener connects again by itself, and polling covers the gap.
+  const logger = loggerOf(log);
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
@@ -22,7 +25,7 @@ export function listenForOutboxEvents(databaseUrl: string, onEvents: () => void,
     const next = new pg.Client({ connectionString: databaseUrl });
     next.on('notification', () => onEvents());
     next.on('error', (error) => {
-      log(`outbox listener lost its connection: ${error.message}`);
+      logger.warn(`outbox listener lost its connection: ${error.message}`);
       reconnect(next);
     });
     try {
@@ -31,7 +34,7 @@ export function listenForOutboxEvents(databaseUrl: string, onEvents: () => void,
       if (closed) await next.end();
       else client = next;
     } catch (error) {
-      log(`outbox listener cannot connect: ${(error as Error).message}`);
+      logger.warn(`outbox listener cannot connect: ${(error as Error).message}`);
       reconnect(next);
     }
   };

@@ -37,12 +37,23 @@ describe('log', () => {
     expect(error).toEqual({ time: expect.any(String), level: 'error', msg: 'internal error: Error: boom\n    at x', requestId: 'r-3', status: 500 });
   });
 
+  it('writes warnings at level warn: a failure that will be tried again', () => {
+    const { lines, log } = linesOf('json');
+    log.warn('indexing batch failed, to be retried: refused', { attempt: 2 });
+    expect(JSON.parse(lines[0]!)).toEqual({ time: expect.any(String), level: 'warn', msg: 'indexing batch failed, to be retried: refused', attempt: 2 });
+    const text = linesOf('text');
+    text.log.warn('indexing batch failed, to be retried: refused', { attempt: 2 });
+    expect(text.lines).toEqual(['indexing batch failed, to be retried: refused attempt=2']);
+  });
+
   it('takes a logger as it is and gives a plain line function text lines', () => {
     const { log } = linesOf('json');
     expect(loggerOf(log)).toBe(log);
     const lines: string[] = [];
-    loggerOf((line) => lines.push(line)).error('failed', { requestId: 'r-4' });
-    expect(lines).toEqual(['failed requestId=r-4']);
+    const plain = loggerOf((line) => lines.push(line));
+    plain.error('failed', { requestId: 'r-4' });
+    plain.warn('retrying', { attempt: 1 });
+    expect(lines).toEqual(['failed requestId=r-4', 'retrying attempt=1']);
   });
 
   it('reads LOG_FORMAT once, in the configuration, and names it when it is neither text nor json', () => {

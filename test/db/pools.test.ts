@@ -1,6 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/core/log.js';
+import { openOrm } from '../../src/db/orm.js';
+import { createPool } from '../../src/db/pools.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+import { createTestDatabase } from '../support/database.js';
 
 /**
  * Issue 9: one idle connection of the search pool terminated by the server crashed the API. Here every
@@ -69,4 +73,39 @@ describe('pool connections terminated by the server', () => {
     }
     expect(found).toEqual([dataset!.identifier]);
   }, 60_000);
+});
+
+describe('a broken pool connection in the log', () => {
+  it('is one line at level error naming the pool and giving the server\'s reason, never the connection string', async () => {
+    const db = await createTestDatabase();
+    const url = new URL(db.url);
+    // The server trusts the test's connections: a password it ignores stands for an operator's.
+    if (!url.password) url.password = 's3cret-pw';
+    const logged: string[] = [];
+    const log = createLogger('json', (line) => logged.push(line));
+    const search = createPool({ connectionString: url.href, max: 2, name: 'search', log });
+    const orm = await openOrm({ databaseUrl: url.href, log });
+    const admin = new pg.Client({ connectionString: db.url });
+    try {
+      // One connection of the search pool checked out, one idle, and the ORM's idle one.
+      const held = await search.connect();
+      await search.query('select 1');
+      await orm.em.getConnection().execute('select 1');
+      await admin.connect();
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+      const deadline = Date.now() + 5_000;
+      while (logged.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      held.release();
+      const failure = (pool: string) => ({ time: expect.any(String), level: 'error', msg: 'PostgreSQL connection error: terminating connection due to administrator command', pool });
+      const lines = logged.map((line) => JSON.parse(line) as { pool: string }).sort((a, b) => a.pool.localeCompare(b.pool));
+      expect(lines).toEqual([failure('orm'), failure('search'), failure('search')]);
+      expect(logged.join('\n')).not.toContain(url.password);
+    } finally {
+      await admin.end();
+      await search.end();
+      await orm.close();
+      await db.drop();
+    }
+  });
 });

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HarvestScheduler, withHarvestLock } from '../../src/harvest/harvest-runner.js';
+import { createLogger } from '../../src/core/log.js';
+import { HarvestScheduler, harvestSources, withHarvestLock } from '../../src/harvest/harvest-runner.js';
+import { HarvestSource } from '../../src/harvest/harvest-source.entity.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
 const GMS = 'urn:example:gms-catalogue:org:gms';
@@ -95,11 +97,18 @@ describe('gdcat serve harvests enabled sources on their schedule', () => {
   it('runs every due source once, a failing one as a failed run, and keeps each run with its counts', async () => {
     const down = await catalogue.gql(CREATE, { input: input({ identifier: 'down-node', url: `${base}/gone`, organisation: GMS }) }, admin);
     expect(down.data?.createHarvestSource.userErrors).toEqual([]);
-    const scheduler = new HarvestScheduler(catalogue.orm, SETTINGS, () => undefined);
+    const logged: string[] = [];
+    const scheduler = new HarvestScheduler(catalogue.orm, SETTINGS, createLogger('json', (line) => logged.push(line)));
     const runs = await scheduler.tick();
     expect(runs.map((run) => [run.source?.identifier, run.outcome, run.created]).sort()).toEqual([
       ['down-node', 'FAILED', 0],
       ['stockholm-node', 'SUCCEEDED', 2],
+    ]);
+    // A run that harvested nothing is an error in the log, with what an operator needs to find it.
+    const runId = (identifier: string) => runs.find((run) => run.source?.identifier === identifier)!.id;
+    expect(logged.map((line) => JSON.parse(line)).sort((a, b) => a.source.localeCompare(b.source))).toEqual([
+      { time: expect.any(String), level: 'error', msg: 'harvest run finished', source: 'down-node', run: runId('down-node'), outcome: 'FAILED', documents: 0, created: 0, updated: 0, unchanged: 0, withdrawn: 0, failed: 1, error: 'NOT_FOUND' },
+      { time: expect.any(String), level: 'info', msg: 'harvest run finished', source: 'stockholm-node', run: runId('stockholm-node'), outcome: 'SUCCEEDED', documents: 1, created: 2, updated: 0, unchanged: 0, withdrawn: 0, failed: 0 },
     ]);
     // Nothing is due again within the schedule.
     expect(await scheduler.tick()).toEqual([]);
@@ -152,5 +161,30 @@ describe('gdcat serve harvests enabled sources on their schedule', () => {
     release();
     await other;
     expect((await scheduler.tick(new Date(Date.now() + 7 * 3600_000))).length).toBe(2);
+  });
+
+  it('logs a failed run and an unexpected failure as errors, naming the source and the run, never the address\'s password', async () => {
+    const guarded = { identifier: 'guarded-node', url: base.replace('http://', 'http://harvester:s3cret-pw@') + '/gone', organisation: GMS };
+    expect((await catalogue.gql(CREATE, { input: input(guarded) }, admin)).data?.createHarvestSource.userErrors).toEqual([]);
+    const logged: string[] = [];
+    const log = createLogger('json', (line) => logged.push(line));
+    // The other sources ran moments ago: only the new one is due.
+    const [run] = await new HarvestScheduler(catalogue.orm, SETTINGS, log).tick();
+    expect(run).toMatchObject({ source: { identifier: 'guarded-node' }, outcome: 'FAILED' });
+    expect(JSON.parse(logged[0]!)).toMatchObject({ level: 'error', msg: 'harvest run finished', source: 'guarded-node', run: run!.id, outcome: 'FAILED' });
+
+    const source = await catalogue.orm.em.fork().findOneOrFail(HarvestSource, { identifier: 'stockholm-node' }, { populate: ['organisation'] });
+    const broken = { ...SETTINGS, onProgress: () => { throw new Error('the progress display broke'); } };
+    const [failed] = await harvestSources(catalogue.orm, [source], broken, log);
+    expect(failed).toMatchObject({ outcome: 'FAILED', errors: [{ code: 'INTERNAL', message: 'internal error: the progress display broke' }] });
+    expect(JSON.parse(logged[1]!)).toEqual({
+      time: expect.any(String),
+      level: 'error',
+      msg: expect.stringMatching(/^harvest failed: Error: the progress display broke\n\s+at /),
+      source: 'stockholm-node',
+      run: failed!.id,
+    });
+    expect(logged).toHaveLength(2);
+    expect(logged.join('\n')).not.toContain('s3cret-pw');
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/core/log.js';
 import { OutboxIndexer } from '../../src/search/indexer.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 import { elasticsearchForTests, uniqueIndexPrefix } from '../support/elasticsearch.js';
@@ -53,7 +54,13 @@ for (const testCase of CASES) {
         expect(data?.updateDataset.userErrors).toEqual([]);
       }
       // One pass takes the whole batch: the refused document does not hold up the others, nor fail the pass.
-      expect(await catalogue.indexer.runOnce()).toBe(4);
+      const logged: string[] = [];
+      const indexer = new OutboxIndexer(catalogue.orm, catalogue.search, { log: createLogger('json', (line) => logged.push(line)) });
+      expect(await indexer.runOnce()).toBe(4);
+      // Set aside is given up until the dataset is saved again: an error for the operator, naming engine and count.
+      expect(logged.map((line) => JSON.parse(line))).toEqual([
+        expect.objectContaining({ level: 'error', msg: expect.stringContaining(`set aside: ${refused!.id}: `), engine: testCase.engine, datasets: 1 }),
+      ]);
       expect(await catalogue.indexer.pendingCount()).toBe(0);
       expect(await searchIds('batchmate')).toEqual(others.map((d) => d.identifier).sort());
 
@@ -214,9 +221,14 @@ describe('indexer batches (PostgreSQL engine)', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const indexer = new OutboxIndexer(catalogue.orm, flaky, { batchSize: 5, maxBackoffMs: 60_000 });
+    const logged: string[] = [];
+    const indexer = new OutboxIndexer(catalogue.orm, flaky, { batchSize: 5, maxBackoffMs: 60_000, log: createLogger('json', (line) => logged.push(line)) });
     // The third batch is written while the second is (they share no dataset), before its failure is known.
     expect(await indexer.runOnce()).toBe(10);
+    // A batch to be tried again is a warning, with what an operator needs to follow it.
+    expect(logged.map((line) => JSON.parse(line))).toEqual([
+      { time: expect.any(String), level: 'warn', msg: 'indexing batch failed, to be retried: connection refused', engine: 'postgres', events: 5, datasets: 5, attempt: 1, retryInMs: 500 },
+    ]);
     const events = await outbox();
     expect(events.slice(0, 5).every((e) => e.processed && e.attempts === 0)).toBe(true);
     expect(events.slice(5, 10).every((e) => !e.processed && e.attempts === 1 && e.backed_off)).toBe(true);
