@@ -41,7 +41,7 @@ export async function runHarvestCommand(args: string[], config: AppConfig, log: 
     return 2;
   }
   // For a person watching a terminal; with --json a program reads the output, and a log gets the outcome.
-  const status = values.json ? null : statusLine();
+  const status = values.json ? null : statusLine(loggerOf(log));
   const settings = { ...config.harvest!, baseUrl: config.baseUrl, full: !!values.full, onProgress: status ? (p: HarvestProgress) => status.update(progressText(p)) : undefined };
   const { orm, embedded } = await openDatabase(config, log);
   try {

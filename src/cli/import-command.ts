@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemActor, type Viewer } from '../records/viewer.js';
 import type { AppConfig } from '../config.js';
+import { loggerOf } from '../core/log.js';
 import { type ImportReport, importCatalogue } from '../harvest/import.js';
 import { openImportFile } from '../harvest/import-file.js';
 import { writeCsvFolder, writeXlsx } from '../harvest/spreadsheet-files.js';
@@ -45,7 +46,7 @@ export async function runImportCommand(args: string[], config: AppConfig, log: (
   const viewer: Viewer = values.org ? { subject: 'system:import', role: 'data_manager', organisationIdentifiers: [values.org] } : systemActor('import');
   const { orm, embedded } = await openDatabase(config, log);
   try {
-    const bar = progress(values['dry-run'] ? 'import (dry run)' : 'import', source.total ?? 0);
+    const bar = progress(values['dry-run'] ? 'import (dry run)' : 'import', source.total ?? 0, loggerOf(log));
     const report = await importCatalogue(orm.em.fork(), viewer, source, {
       dryRun: values['dry-run'],
       publish: values.publish,

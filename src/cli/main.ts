@@ -5,7 +5,7 @@ import { configFromEnv, type AppConfig } from '../config.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { openDatabase as OpenDatabase } from '../db/open-database.js';
 import { failureText } from '../core/failure-text.js';
-import { type Progress, progress } from './progress.js';
+import { type Progress, progress, progressLine } from './progress.js';
 
 const USAGE = `gdcat <command> [options]
 
@@ -98,7 +98,7 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
       try {
         await engine.init();
         const total = await orm.em.fork().count(Dataset);
-        const bar = progress(`reindex (${engine.name})`, total);
+        const bar = progress(`reindex (${engine.name})`, total, log);
         await reindexAll(orm, engine, (indexed) => bar.update(indexed));
         bar.finish();
         return 0;
@@ -131,7 +131,7 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
           baseUrl: config.baseUrl,
           smallCountThreshold: config.smallCountThreshold,
           format,
-          onStart: (datasets) => (bar = progress('export', datasets)),
+          onStart: (datasets) => (bar = progress('export', datasets, log)),
           onProgress: (written) => bar?.update(written),
         });
         bar?.finish();
@@ -154,9 +154,9 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
         const out = values.out ? createWriteStream(values.out) : process.stdout;
         const { rows } = await backUp(client, catalogueTables(orm), out, {
           end: out !== process.stdout,
-          onTable: (table, count) => log(`backup: ${table} ${count} rows`),
+          onTable: (table, count) => progressLine(log, `backup: ${table} ${count} rows`, { table, rows: count }),
         });
-        log(`backup: done, ${rows} rows${values.out ? ` in ${values.out}` : ''}`);
+        progressLine(log, `backup: done, ${rows} rows${values.out ? ` in ${values.out}` : ''}`, { rows, out: values.out });
         return 0;
       } finally {
         client.release();
@@ -176,8 +176,8 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
       if (input !== process.stdin) await once(input, 'open');
       const { orm, embedded } = await openDatabase(config, log, { migrate: false });
       try {
-        const { rows, datasets } = await restoreBackup(orm, input, (table, count) => log(`restore: ${table} ${count} rows`));
-        log(`restore: done, ${rows} rows; ${datasets} datasets queued for indexing (gdcat serve or gdcat indexer indexes them; gdcat reindex rebuilds the index at once)`);
+        const { rows, datasets } = await restoreBackup(orm, input, (table, count) => progressLine(log, `restore: ${table} ${count} rows`, { table, rows: count }));
+        progressLine(log, `restore: done, ${rows} rows; ${datasets} datasets queued for indexing (gdcat serve or gdcat indexer indexes them; gdcat reindex rebuilds the index at once)`, { rows, datasets });
         return 0;
       } catch (error) {
         if (!(error instanceof BackupRefused)) throw error;

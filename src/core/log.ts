@@ -17,6 +17,8 @@ export type Log = (line: string) => void;
  * at level error what failed for good or needs an operator (a harvest run, a database connection).
  */
 export interface Logger extends Log {
+  /** How lines are written: a caller that writes its own lines for people (a progress bar) writes JSON ones instead. */
+  readonly format: LogFormat;
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
@@ -27,13 +29,13 @@ type Level = 'info' | 'warn' | 'error';
 export function createLogger(format: LogFormat = 'text', write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
   const render = format === 'json' ? jsonLine : textLine;
   const at = (level: Level) => (message: string, fields: LogFields = {}) => write(render(level, message, fields));
-  return Object.assign(at('info'), { info: at('info'), warn: at('warn'), error: at('error') });
+  return Object.assign(at('info'), { format, info: at('info'), warn: at('warn'), error: at('error') });
 }
 
 /** A Logger as it is; a plain Log (a test's, a caller's own sink) gets text lines at every level. */
 export function loggerOf(log: Log): Logger {
   const logger = log as Partial<Logger>;
-  if (typeof logger.info === 'function' && typeof logger.warn === 'function' && typeof logger.error === 'function') return log as Logger;
+  if (logger.format && typeof logger.info === 'function' && typeof logger.warn === 'function' && typeof logger.error === 'function') return log as Logger;
   return createLogger('text', log);
 }
 

@@ -13,8 +13,9 @@ const CLI = path.resolve('dist/src/cli/main.js');
 let original: TestDatabase;
 let restored: TestDatabase;
 let dir: string;
-const gdcat = (database: TestDatabase, ...args: string[]) =>
-  run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: database.url, ELASTICSEARCH_URL: '' }, maxBuffer: 64 * 1024 * 1024 });
+const gdcatWith = (env: Record<string, string>, database: TestDatabase, ...args: string[]) =>
+  run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: database.url, ELASTICSEARCH_URL: '', ...env }, maxBuffer: 64 * 1024 * 1024 });
+const gdcat = (database: TestDatabase, ...args: string[]) => gdcatWith({}, database, ...args);
 const failureOf = (result: Promise<unknown>) => result.then(() => null, (error: { code: number; stderr: string }) => error);
 
 beforeAll(async () => {
@@ -47,6 +48,14 @@ describe('gdcat backup / gdcat restore', () => {
     expect(refused?.stderr).toMatch(/restore: refused: a backup is restored into an empty catalogue; this one holds rows in .*; nothing was restored/);
     expect(refused?.stderr).not.toMatch(/\n\s+at /);
   }, 240_000);
+
+  it('under LOG_FORMAT=json tells its progress as JSON log lines, with each table\'s rows as fields', async () => {
+    const file = path.join(dir, 'json-progress.backup.gz');
+    const { stderr } = await gdcatWith({ LOG_FORMAT: 'json' }, original, 'backup', '--out', file);
+    const lines = stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual({ time: expect.any(String), level: 'info', msg: expect.stringMatching(/^backup: dataset \d+ rows$/), table: 'dataset', rows: expect.any(Number) });
+    expect(lines.at(-1)).toEqual({ time: expect.any(String), level: 'info', msg: expect.stringMatching(/^backup: done, \d+ rows in /), rows: expect.any(Number), out: file });
+  }, 120_000);
 
   it('writes the same backup to standard output when it is not a terminal, and ends', async () => {
     const { stdout } = await run(process.execPath, [CLI, 'backup'], {

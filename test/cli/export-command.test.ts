@@ -12,8 +12,9 @@ const CLI = path.resolve('dist/src/cli/main.js');
 
 let database: TestDatabase;
 let dir: string;
-const gdcat = (...args: string[]) =>
-  run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: database.url, ELASTICSEARCH_URL: '' }, maxBuffer: 64 * 1024 * 1024 });
+const gdcatWith = (env: Record<string, string>, ...args: string[]) =>
+  run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: database.url, ELASTICSEARCH_URL: '', ...env }, maxBuffer: 64 * 1024 * 1024 });
+const gdcat = (...args: string[]) => gdcatWith({}, ...args);
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -39,6 +40,19 @@ describe('gdcat export', () => {
     expect(individuals.some((line) => line.includes('"4440"'))).toBe(true);
     expect(individuals.filter((line) => !/ "\d*0"\^\^/.test(line))).toEqual([]);
   }, 180_000);
+
+  it('tells its progress in words for people, and under LOG_FORMAT=json as JSON log lines with done and total', async () => {
+    const file = path.join(dir, 'progress.nt');
+    const text = await gdcatWith({ LOG_FORMAT: 'text' }, 'export', '--format', 'nt', '--out', file);
+    const words = text.stderr.split('\n').filter(Boolean);
+    expect(words.at(-1)).toBe('export: done');
+    expect(words.slice(0, -1).every((line) => /^export: \d+\/\d+$/.test(line))).toBe(true);
+    const json = await gdcatWith({ LOG_FORMAT: 'json' }, 'export', '--format', 'nt', '--out', file);
+    const lines = json.stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const total = Number(/\/(\d+)$/.exec(words.at(-2)!)![1]);
+    expect(lines).toContainEqual({ time: expect.any(String), level: 'info', msg: `export: ${total}/${total}`, done: total, total });
+    expect(lines.at(-1)).toEqual({ time: expect.any(String), level: 'info', msg: 'export: done', done: total, total });
+  }, 120_000);
 
   it('answers an unwritable --out path with one line naming it, not a stack trace', async () => {
     const failure = await gdcat('export', '--out', path.join(dir, 'missing', 'folder', 'catalogue.ttl')).then(

@@ -49,11 +49,13 @@ describe('log', () => {
   it('takes a logger as it is and gives a plain line function text lines', () => {
     const { log } = linesOf('json');
     expect(loggerOf(log)).toBe(log);
+    expect(log.format).toBe('json');
     const lines: string[] = [];
     const plain = loggerOf((line) => lines.push(line));
     plain.error('failed', { requestId: 'r-4' });
     plain.warn('retrying', { attempt: 1 });
     expect(lines).toEqual(['failed requestId=r-4', 'retrying attempt=1']);
+    expect(plain.format).toBe('text');
   });
 
   it('reads LOG_FORMAT once, in the configuration, and names it when it is neither text nor json', () => {

@@ -37,7 +37,7 @@ export interface TestCatalogue {
   stop(): Promise<void>;
 }
 
-const FAILURES_ONLY: Logger = Object.assign(() => undefined, { info: () => undefined, warn: () => undefined, error: createLogger('text', (line) => console.error(line)).error });
+const FAILURES_ONLY: Logger = Object.assign(() => undefined, { format: 'text' as const, info: () => undefined, warn: () => undefined, error: createLogger('text', (line) => console.error(line)).error });
 
 export async function startTestCatalogue(
   options: {
