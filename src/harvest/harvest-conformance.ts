@@ -5,6 +5,7 @@ import { DEFAULT_RECORD_LANGUAGE } from '../core/languages.js';
 import { Problems } from '../core/problems.js';
 import { DataAccessBody, DataAccessBodyKind } from '../access/data-access-body.entity.js';
 import { Dataset, NON_PUBLIC_ACCESS } from '../datasets/dataset.entity.js';
+import { offersDownloads } from '../dcat/profiles/dcat-ap/dcat-ap.reader.js';
 import { knownConceptLabel } from '../dcat/vocabularies.js';
 import { RecordStatus } from '../records/record.js';
 import { checkConformance, NO_DOWNLOAD_URL } from '../datasets/publish-conformance.js';
@@ -50,14 +51,22 @@ export function studiesLacking(studies: readonly Json[]): Map<string, string[]> 
  * The dataset with what the shapes make mandatory filled from the source's own statements. DCAT-AP 3: its
  * title stands in for a missing description, a non-public distribution's download URL for its missing access
  * URL (as DCAT-AP advises for downloadable files; the writer states a public one's as both), and a
- * distribution with neither is left out. Access rights the
- * source does not state are read as non-public, the safe side: held to what non-public data needs, and no
+ * distribution with neither is left out, unless its access route, or the route's access body (its page in
+ * `applicationPages`, by identifier), gives the page where access is requested, which the writer states
+ * instead (a gdcat source stated it, and the reader took it back: gdcat.reader.ts). Access rights the source
+ * does not state are read as non-public, the safe side: held to what non-public data needs, and no
  * download offered in this catalogue's DCAT, while the download URLs it states are kept as stated. Non-public data
  * (HealthDCAT-AP): the access body that answers for the source stands in for a missing healthdcatap:hdab,
  * and the labels of the source's themes for missing keywords. An activity that generated it and is no study
  * this catalogue can describe is left out. Each fill is a warning.
  */
-export function withMandatoryFilled(dataset: Json, standIns: StandIns, lackingStudies: ReadonlyMap<string, string[]>, warn: Warn): Json {
+export function withMandatoryFilled(
+  dataset: Json,
+  standIns: StandIns,
+  lackingStudies: ReadonlyMap<string, string[]>,
+  applicationPages: ReadonlyMap<string, string>,
+  warn: Warn,
+): Json {
   const filled = { ...dataset };
   if (!String(dataset.description ?? '').trim() && dataset.title) {
     filled.description = dataset.title;
@@ -65,13 +74,17 @@ export function withMandatoryFilled(dataset: Json, standIns: StandIns, lackingSt
   }
   // Public data offers its files for download, and the DCAT writer states a file's download URL as its access
   // URL when it has none of its own; non-public data offers no download, so its access URL is filled.
-  const offersDownloads = !!dataset.accessRights && dataset.accessRights !== NON_PUBLIC_ACCESS;
+  const downloads = offersDownloads(dataset);
+  const route = dataset.accessRoute;
+  const applicationPage = route?.applicationUrl ?? (route?.accessBody ? applicationPages.get(route.accessBody) : null);
   const distributions: Json[] = [];
   for (const distribution of (dataset.distributions ?? []) as Json[]) {
-    if (distribution.accessURL || (offersDownloads && distribution.downloadURL)) distributions.push(distribution);
+    if (distribution.accessURL || (downloads && distribution.downloadURL)) distributions.push(distribution);
     else if (distribution.downloadURL) {
       distributions.push({ ...distribution, accessURL: distribution.downloadURL });
       warn(dataset.id, 'distributions.accessUrl', `distribution "${distribution.title}" has no access URL (mandatory in DCAT-AP 3); its download URL stands in for it`, 'FILLED_FROM_SOURCE');
+    } else if (applicationPage) {
+      distributions.push(distribution);
     } else {
       warn(dataset.id, 'distributions', `distribution "${distribution.title}" has neither an access nor a download URL (DCAT-AP 3 requires one); left out`, 'LEFT_OUT');
     }

@@ -151,6 +151,7 @@ async function writeReading(
   const standIns = await standInsFor(em, target.organisation);
   const studies = reading.records.filter((record) => record.recordType === 'Study');
   const lackingStudies = studiesLacking(studies);
+  const applicationPages = new Map<string, string>(reading.accessBodies.filter((body) => body.applicationUrl).map((body) => [body.id, body.applicationUrl]));
   const withdrawnAtSource = new Map<string, string>();
   const accepted: Json[] = [];
   const filled: HarvestError[] = [];
@@ -168,7 +169,7 @@ async function writeReading(
     } else if (dataset.status === 'withdrawn') {
       withdrawnAtSource.set(dataset.id, dataset.withdrawalReason || 'withdrawn at source');
     } else {
-      accepted.push(withMandatoryFilled(dataset, standIns, lackingStudies, (identifier, field, message, code) => filled.push({ identifier, iri, field, message, code })));
+      accepted.push(withMandatoryFilled(dataset, standIns, lackingStudies, applicationPages, (identifier, field, message, code) => filled.push({ identifier, iri, field, message, code })));
     }
     seen.add(dataset.id);
   }

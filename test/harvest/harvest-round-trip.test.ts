@@ -26,6 +26,8 @@ const TRIO = 'urn:example:gms-catalogue:dataset:rd-trio-skane';
 const NEW = 'urn:example:gms-catalogue:dataset:epilepsy-wgs-stockholm';
 const MYELOID = 'urn:example:gms-catalogue:dataset:myeloid-panel-skane';
 const OPEN = 'urn:example:gms-catalogue:dataset:sarscov2-consensus-stockholm';
+const CONTROLLED = 'urn:example:gms-catalogue:dataset:hereditary-cancer-wgs-stockholm';
+const BODY_PAGE = 'urn:example:gms-catalogue:dataset:retinal-dystrophy-panel-stockholm';
 const STOCKHOLM_DAC = 'urn:example:gms-catalogue:dab:stockholm';
 const CC_NATIONAL = 'urn:example:gms-catalogue:dataset:cc-wgs-national'; // held by regions without contact details of their own
 // The test sources listen on 127.0.0.1: harvesting them takes the allowance an operator gives with HARVEST_ALLOW_PRIVATE_NETWORKS.
@@ -252,6 +254,52 @@ describe('a national gdcat harvests a regional gdcat over HTTP', () => {
       { title: 'Consensus genomes', accessUrl: null, downloadUrl: 'https://stockholm.example.org/open/consensus.fasta.gz' },
     ]);
     expect(await distributionsAt(national)).toEqual(await distributionsAt(regional));
+    await expectBDescribesAsA();
+  }, 60_000);
+
+  it('keeps a controlled file without an access URL of its own without one: A states the route\'s application page (or its body\'s), B reads it back as A holds it', async () => {
+    const controlled = (identifier: string, title: string, applicationUrl: string | null) => ({
+      identifier,
+      title,
+      description: `${title}, held in the regional secure processing environment.`,
+      publisher: STOCKHOLM,
+      keywords: ['germline'],
+      hdab: 'urn:example:gms-catalogue:dab:se-hdab',
+      consent: { duoPermission: 'DUO:0000006' },
+      accessRoute: { accessMode: 'SECURE_PROCESSING_ENVIRONMENT', accessBody: STOCKHOLM_DAC, applicationUrl, contactEmail: 'data-access@stockholm.example.org', steps: [] },
+      distributions: [
+        { title: 'Variant calls', formats: [{ label: 'VCF', edam: 'http://edamontology.org/format_3016' }], accessMode: 'SECURE_PROCESSING_ENVIRONMENT' },
+        { title: 'Request form', accessUrl: 'https://stockholm.example.org/request/variant-calls', accessMode: 'SECURE_PROCESSING_ENVIRONMENT' },
+      ],
+    });
+    await publishAtA(controlled(CONTROLLED, 'Hereditary cancer WGS, Stockholm', 'https://stockholm.example.org/apply/hereditary-cancer'));
+    // Without a page of its route's own, the route's access body's page is the way to request access.
+    await publishAtA(controlled(BODY_PAGE, 'Retinal dystrophy panel, Stockholm', null));
+
+    const accessUrls = async (identifier: string) => {
+      const document = await (await fetch(`${regional.url}/dcat/datasets/${encodeURIComponent(identifier)}`, { headers: { accept: 'text/turtle' } })).text();
+      return (await parse(document, 'text/turtle')).filter((q) => q.predicate.equals(dcat('accessURL'))).map((q) => q.object.value).sort();
+    };
+    expect(await accessUrls(CONTROLLED)).toEqual(['https://stockholm.example.org/apply/hereditary-cancer', 'https://stockholm.example.org/request/variant-calls']);
+    expect(await accessUrls(BODY_PAGE)).toEqual(['https://stockholm.example.org/genomic-data-access', 'https://stockholm.example.org/request/variant-calls']);
+
+    const run = await harvest(national.orm.em.fork(), target, OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 2, failed: 0 });
+    expect(run.warnings).toEqual([]);
+    const distributionsAt = async (catalogue: TestCatalogue, identifier: string) => {
+      const { data } = await catalogue.gql<{ dataset: { distributions: { title: string }[]; accessRoute: unknown } }>(
+        `query($id: ID!) { dataset(id: $id) { accessRoute { applicationUrl } distributions { title accessUrl } } }`,
+        { id: identifier },
+      );
+      return { ...data!.dataset, distributions: data!.dataset.distributions.sort((a, b) => a.title.localeCompare(b.title)) };
+    };
+    for (const [identifier, applicationUrl] of [[CONTROLLED, 'https://stockholm.example.org/apply/hereditary-cancer'], [BODY_PAGE, null]] as const) {
+      expect(await distributionsAt(regional, identifier)).toEqual({
+        accessRoute: { applicationUrl },
+        distributions: [{ title: 'Request form', accessUrl: 'https://stockholm.example.org/request/variant-calls' }, { title: 'Variant calls', accessUrl: null }],
+      });
+      expect(await distributionsAt(national, identifier), identifier).toEqual(await distributionsAt(regional, identifier));
+    }
     await expectBDescribesAsA();
   }, 60_000);
 

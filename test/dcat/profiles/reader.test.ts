@@ -29,7 +29,7 @@ async function readListing(format: RdfFormat) {
 
 /**
  * What the seed says about a dataset, as far as the writers publish it: the publication's own identifier
- * (a publication is published as its DOI or web page), the ethics approval's authority and date, and a sex distribution
+ * (a publication is published as its DOI or web page), an access URL that is the route's application page, the ethics approval's authority and date, and a sex distribution
  * of unknowns (the same as none), counts of people as anonymous callers see them, a format's own media type, and formats with neither an EDAM IRI nor an
  * entry in the EU file-type table are not written; read back, what it states beyond the record's fields.
  */
@@ -39,6 +39,10 @@ function published(d: Json): Json {
     distribution.formats = distribution.formats.map((f: Json) => ({ label: f.label, edam: f.edam ?? null })).filter((f: Json) => f.edam || euFileType(f.label));
   }
   input.publications = input.publications.map((id: string) => iriOf.get(id)).filter(Boolean);
+  // A file's access URL that is its route's application page (FEGA's, the national dataset's) reads as none of its
+  // own: the writer states that page for a file without one, so both say the same.
+  const page = input.accessRoute?.applicationUrl;
+  for (const distribution of input.distributions) if (page && distribution.accessUrl === page && !distribution.downloadUrl) distribution.accessUrl = null;
   if (input.consent?.ethicsApproval) input.consent.ethicsApproval = { authority: undefined, reference: input.consent.ethicsApproval.reference, date: null };
   if (input.cohort) input.cohort = discloseCohort(input.cohort, { kind: 'DISCLOSED', threshold: 5 });
   const sex = input.cohort?.sexDistribution;
@@ -121,6 +125,39 @@ describe('a distribution\'s access URL', () => {
     expect(urls('open')).toEqual([['File', null, 'https://source.example/file.tsv'], ['Page', 'https://source.example/page', 'https://source.example/file.tsv']]);
     // Its download URL is not offered here, so the access URL it states is the one this catalogue publishes.
     expect(urls('closed')).toEqual([['File', 'https://source.example/calls.vcf', 'https://source.example/calls.vcf']]);
+  });
+});
+
+describe('a distribution\'s access URL that is where access is requested', () => {
+  it('is none of its own when it is the application page the access route states, else its body\'s, unless the file is offered for download', async () => {
+    const rights = 'http://publications.europa.eu/resource/authority/access-right';
+    const quads = await parse(
+      `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix ext: <https://w3id.org/gdcat/ext#> .
+      @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+      <https://a.example/dcat/access-bodies/dac> a dct:Agent ; dcat:contactPoint <https://a.example/dcat/access-bodies/dac#contact> .
+      <https://a.example/dcat/access-bodies/dac#contact> a vcard:Kind ; vcard:hasURL <https://a.example/dac/apply> .
+      <https://a.example/dcat/datasets/routed> a dcat:Dataset ; dct:identifier "routed" ; dct:title "Routed"@en ; dct:accessRights <${rights}/NON_PUBLIC> ;
+        ext:dataAccessCommittee <https://a.example/dcat/access-bodies/dac> ;
+        ext:accessRoute [ ext:accessMode "SECURE_PROCESSING_ENVIRONMENT" ; ext:applicationPage <https://a.example/apply/routed> ] ;
+        dcat:distribution [ dct:title "Calls" ; dcat:accessURL <https://a.example/apply/routed> ],
+          [ dct:title "Form" ; dcat:accessURL <https://a.example/request/form> ],
+          [ dct:title "Body page" ; dcat:accessURL <https://a.example/dac/apply> ] .
+      <https://a.example/dcat/datasets/bodied> a dcat:Dataset ; dct:identifier "bodied" ; dct:title "Bodied"@en ; dct:accessRights <${rights}/NON_PUBLIC> ;
+        ext:dataAccessCommittee <https://a.example/dcat/access-bodies/dac> ;
+        ext:accessRoute [ ext:accessMode "SECURE_PROCESSING_ENVIRONMENT" ] ;
+        dcat:distribution [ dct:title "Calls" ; dcat:accessURL <https://a.example/dac/apply> ] .
+      <https://a.example/dcat/datasets/open> a dcat:Dataset ; dct:identifier "open" ; dct:title "Open"@en ; dct:accessRights <${rights}/PUBLIC> ;
+        ext:accessRoute [ ext:accessMode "OPEN" ; ext:applicationPage <https://a.example/apply/open> ] ;
+        dcat:distribution [ dct:title "Browse" ; dcat:accessURL <https://a.example/apply/open> ; dcat:downloadURL <https://a.example/open/all.tar> ],
+          [ dct:title "Listing" ; dcat:accessURL <https://a.example/apply/open> ] .`,
+      'text/turtle',
+    );
+    const urls = (id: string) => readCatalogue(quads).records.find((record) => record.id === id)!.distributions.map((x: Json) => [x.title, x.accessURL]);
+    // The route's own page is the one the writer states; the body's only stands in when the route gives none.
+    expect(urls('routed')).toEqual([['Body page', 'https://a.example/dac/apply'], ['Calls', null], ['Form', 'https://a.example/request/form']]);
+    expect(urls('bodied')).toEqual([['Calls', null]]);
+    // A file offered for download would have stated its download URL: the page is its own access URL.
+    expect(urls('open')).toEqual([['Browse', 'https://a.example/apply/open'], ['Listing', null]]);
   });
 });
 

@@ -5,7 +5,7 @@ import type { QuadIndex } from '../../rdf/quad-index.js';
 import { DataFactory } from 'n3';
 import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos, vcard } from '../../namespaces.js';
 import { admsStatus, attributionRole, conceptLabel, dataThemeScheme, languageCodeOf } from '../../vocabularies.js';
-import type { CatalogueReader } from '../catalogue-reader.js';
+import type { CatalogueReader, ContactRead } from '../catalogue-reader.js';
 import type { ProfileReader, ReadRecord } from '../profile.js';
 
 const MEDIA_TYPES = 'http://www.iana.org/assignments/media-types/';
@@ -93,8 +93,8 @@ export const dcatApReader: ProfileReader = {
     const distributions = g.objects(node, dcat('distribution')).map((distribution) => reader.distribution(distribution as RDF.Quad_Subject));
     // A public file with no access URL of its own states its download URL as the access URL too (DCAT-AP's
     // advice; dcat-ap.writer.ts), so that is no access URL of the record's. Non-public data keeps the one stated:
-    // its download URL is not offered here. (Access rights not stated are read as non-public: harvest-conformance.ts.)
-    if (d.accessRights && d.accessRights !== NON_PUBLIC_ACCESS) {
+    // its download URL is not offered here.
+    if (offersDownloads(d)) {
       for (const distribution of distributions) if (distribution.accessURL === distribution.downloadURL) distribution.accessURL = null;
     }
     d.distributions = distributions.sort((a, b) => `${a.title}\u0000${a.accessURL}`.localeCompare(`${b.title}\u0000${b.accessURL}`));
@@ -142,12 +142,11 @@ export const dcatApReader: ProfileReader = {
 
   accessBody(reader, node, b) {
     readAgent(reader, node, b);
-    const contact = reader.graph.object(node, dcat('contactPoint'));
-    const details = contact ? reader.contact(contact) : null;
-    if (details && reader.isOwnContact(details, 'DataAccessBody', b.id)) {
-      b.contactEmail = details.email;
-      b.applicationUrl = details.url;
-    } else if (!contact) {
+    const own = ownAccessBodyContact(reader, node, b.id);
+    if (own) {
+      b.contactEmail = own.email;
+      b.applicationUrl = own.url;
+    } else if (!reader.graph.object(node, dcat('contactPoint'))) {
       // Without a contact point, the address the agent itself states (as HealthDCAT-AP's own examples do).
       b.contactEmail = agentEmail(reader.graph, node);
     }
@@ -160,6 +159,24 @@ export const dcatApReader: ProfileReader = {
     s.description = g.literal(node, dct('description')) ?? '';
   },
 };
+
+/**
+ * Whether a dataset as read offers its files for download: it states access rights, and not non-public ones.
+ * Access rights not stated are read as non-public (harvest-conformance.ts).
+ */
+export function offersDownloads(d: ReadRecord): boolean {
+  return !!d.accessRights && d.accessRights !== NON_PUBLIC_ACCESS;
+}
+
+/**
+ * The contact point an access body states as its own (its e-mail address and application page), not the one of
+ * the organisation operating it that it falls back to (contacts.ts); null when it states another or none.
+ */
+export function ownAccessBodyContact(reader: CatalogueReader, node: RDF.Term, identifier: string): ContactRead | null {
+  const contact = reader.graph.object(node, dcat('contactPoint'));
+  const details = contact ? reader.contact(contact) : null;
+  return details && reader.isOwnContact(details, 'DataAccessBody', identifier) ? details : null;
+}
 
 /**
  * A byte size as digits. DCAT-AP 2 typed dcat:byteSize xsd:decimal, so sources still write "147253.0" (or

@@ -5,6 +5,7 @@ import { DiagnosticArea } from '../../../records/terms.js';
 import { dct, ext, rdf } from '../../namespaces.js';
 import { languageCodeOf } from '../../vocabularies.js';
 import type { CatalogueReader } from '../catalogue-reader.js';
+import { offersDownloads, ownAccessBodyContact } from '../dcat-ap/dcat-ap.reader.js';
 import { assayKeyword, diagnosticAreaKeyword } from '../dcat-ap/dcat-ap.writer.js';
 import type { ProfileReader, ReadRecord } from '../profile.js';
 
@@ -25,7 +26,12 @@ export const gdcatReader: ProfileReader = {
     if (scope) d.consentScope = readConsent(reader, scope, d.legalBases ?? []);
     delete d.legalBases;
     const route = g.object(node, ext('accessRoute'));
-    if (route) d.accessRoute = readAccessRoute(reader, route, committee ? reader.accessBody(committee) : null, d);
+    if (route) {
+      const body = committee ? reader.accessBody(committee) : null;
+      d.accessRoute = readAccessRoute(reader, route, body, d);
+      const bodyPage = committee && body ? ownAccessBodyContact(reader, committee, body)?.url : null;
+      takeBackApplicationPage(d, d.accessRoute.applicationUrl ?? bodyPage ?? null);
+    }
     const area = g.literal(node, ext('diagnosticArea'));
     d.diagnosticArea = area && area in DiagnosticArea ? area : null;
     for (const reference of g.objects(node, dct('isReferencedBy'))) {
@@ -117,6 +123,18 @@ function readConsent(reader: CatalogueReader, scope: RDF.Term, legalBases: strin
     nationalLegalBasis: g.literals(scope, ext('nationalLegalBasis')),
     ethicsApproval: reference ? { reference } : null,
   };
+}
+
+/**
+ * A distribution with no access URL of its own and no download offered states where access is requested, the
+ * access route's application page or else its access body's, as its access URL (dcat-ap.writer.ts): that is no
+ * access URL of the record's. A file offered for download whose access URL is that page gave it as its own.
+ */
+function takeBackApplicationPage(d: ReadRecord, page: string | null): void {
+  if (!page) return;
+  for (const distribution of d.distributions ?? []) {
+    if (distribution.accessURL === page && !(offersDownloads(d) && distribution.downloadURL)) distribution.accessURL = null;
+  }
 }
 
 function readAccessRoute(reader: CatalogueReader, route: RDF.Term, accessBody: string | null, d: ReadRecord): ReadRecord {
