@@ -31,11 +31,12 @@ function constraintOf(error: Error): string {
 }
 
 /**
- * A transaction PostgreSQL aborted because it waited in a cycle with another (deadlock) or could not be serialised
- * with it: nothing of it was written, and running it again, after the other one, is expected to succeed.
+ * A transaction PostgreSQL aborted because it waited in a cycle with another (deadlock), could not be serialised
+ * with it, or waited for its lock longer than it was let (lock_timeout: graphql/kit/mutation.ts): nothing of it was
+ * written, and running it again, after the other one, is expected to succeed.
  */
 export function isConcurrencyFailure(error: unknown): boolean {
   if (error instanceof DeadlockException) return true;
   const code = (error as { code?: unknown } | null)?.code;
-  return code === '40P01' || code === '40001';
+  return code === '40P01' || code === '40001' || code === '55P03';
 }
