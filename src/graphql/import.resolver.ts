@@ -53,7 +53,7 @@ export class ImportReportType implements ImportReport {
   problems!: ImportProblemType[];
 
   @Field(() => [ImportProblemType], {
-    description: 'What the import leaves out of records it takes: a key it does not read (UNKNOWN_KEY, with the key it is near), a study output naming no dataset of the file. Warnings never keep a record out.',
+    description: 'What the import leaves out of records it takes: a JSON key or spreadsheet column it does not read (UNKNOWN_KEY, with the one it is near), a study output naming no dataset of the file. Warnings never keep a record out.',
   })
   warnings!: ImportProblemType[];
 

@@ -145,6 +145,30 @@ function nearestKeys(key: string, place: Place): string[] {
   return nearest;
 }
 
+/** Why a key or column the import does not read is reported, with the known ones it is near, if any. */
+function notRead(what: 'key' | 'column', nearest: string[], otherwise: string): string {
+  return nearest.length ? `unknown ${what}, not imported; did you mean ${nearest.join(' or ')}?` : `unknown ${what}, not imported (${otherwise})`;
+}
+
+/** Each sheet's columns by name, with the rules' names for some of them (`dataHolders` for `dataHolder`). */
+const SHEET_COLUMNS = new Map(
+  SHEETS.map((sheet) => {
+    const place = newPlace(sheet.columns.map((column) => [column.name, null]));
+    for (const column of sheet.columns) if (column.input && !place.keys.has(column.input)) place.aliases.set(column.input, column.name);
+    return [sheet.name, place];
+  }),
+);
+
+/**
+ * A spreadsheet column the import does not read, as the warning about it (a column is the key of the JSON form
+ * its path names), with the column it is near; null for a note (a header with a note's key on its path).
+ */
+export function unknownColumn(sheet: Sheet, header: string): LocatedWarning | null {
+  if (header.split('.').some(isNoteKey)) return null;
+  const otherwise = `the template lists the columns of the ${sheet.name} sheet; one starting with _ is a note`;
+  return { field: header, message: notRead('column', nearestKeys(header, SHEET_COLUMNS.get(sheet.name)!), otherwise), code: UNKNOWN_KEY };
+}
+
 /**
  * The keys of a record that the import does not read, each at its path (`distributions[0].accessUrl`) with the
  * known key it is nearest, if one is near. Notes (isNoteKey) are not reported.
@@ -163,10 +187,7 @@ export function unknownKeys(kind: KeyedKind, record: Json): LocatedWarning[] {
         const within = place.keys.get(key);
         if (within) walk(inner, within, at);
       } else if (!isNoteKey(key)) {
-        const nearest = nearestKeys(key, place);
-        const message = nearest.length
-          ? `unknown key, not imported; did you mean ${nearest.join(' or ')}?`
-          : 'unknown key, not imported (the import template lists the keys; one starting with _ is a note)';
+        const message = notRead('key', nearestKeys(key, place), 'the import template lists the keys; one starting with _ is a note');
         found.push({ field: at, message, code: UNKNOWN_KEY });
       }
     }

@@ -2,8 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { executeBound } from '../records/record-inserts.js';
 import { parentsFirst } from './catalogue-json.js';
 import { FileContext } from './file-context.js';
-import type { ImportSource, LocatedProblem, SourceLocation, SourceRecord } from './import-source.js';
+import type { ImportSource, LocatedProblem, LocatedWarning, SourceLocation, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
+import { unknownColumn } from './record-keys.js';
 import { ABOUT_SHEET, type Cell, cellText, type Column, columnPath, fromDecimalComma, getPath, readCell, setPath, type Sheet, SHEETS, SHEETS_BY_NAME } from './spreadsheet-columns.js';
 import type { RawRow, Spreadsheet } from './spreadsheet-files.js';
 
@@ -106,7 +107,7 @@ export function spreadsheetSource(
         // Once a sheet could not be read, a part whose record was never read is no orphan, nor a study's output.
         const orphans = reading.unreadable ? [] : await parts.orphans(file);
         const unlisted = reading.unreadable ? [] : known.unlistedOutputs();
-        source.total = count + reading.problemCount + orphans.length + unlisted.length;
+        source.total = count + reading.reportCount + orphans.length + unlisted.length;
         yield* orphans;
         yield* unlisted;
       } finally {
@@ -128,11 +129,12 @@ async function estimatedRecords(book: Spreadsheet): Promise<number | null> {
   return total;
 }
 
-/** Reading the sheets of one file: their headers, and the problems of the file itself. */
+/** Reading the sheets of one file: their headers, and the problems of the file itself and warnings about it. */
 class SheetReading {
   private readonly positions: Positions = new Map();
   private readonly found: SourceRecord[] = [];
-  problemCount = 0;
+  /** The problems and warnings about the file found so far (the progress bar counts them as records). */
+  reportCount = 0;
   /** Set once a sheet could not be read: nothing more is read. */
   unreadable = false;
 
@@ -140,10 +142,15 @@ class SheetReading {
 
   private fileProblem(location: SourceLocation, field: string | null, message: string): void {
     this.found.push({ kind: 'Dataset', data: {}, location, readProblems: [{ field: field ?? '', message }] });
-    this.problemCount++;
+    this.reportCount++;
   }
 
-  /** The file problems found since last asked (unknown sheets and columns, a file that cannot be read). */
+  private fileWarning(location: SourceLocation, warning: LocatedWarning): void {
+    this.found.push({ kind: 'Dataset', data: {}, location, warnings: [warning] });
+    this.reportCount++;
+  }
+
+  /** The file problems and warnings found since last asked (unknown sheets, a file that cannot be read, unknown columns). */
   *problems(): Generator<SourceRecord> {
     yield* this.found.splice(0);
   }
@@ -170,7 +177,7 @@ class SheetReading {
     try {
       for await (const raw of book.rows(sheet.name)) {
         if (!header) {
-          header = headerOf(this.file, sheet, raw, (location, field, message) => this.fileProblem(location, field, message));
+          header = this.headerOf(sheet, raw);
           const positions = new Map(header.flatMap((column, i) => (column ? [[column.name, i] as const] : [])));
           this.positions.set(sheet.name, positions);
           keyAt = positions.get(sheet.parent?.column ?? 'id') ?? -1;
@@ -192,6 +199,34 @@ class SheetReading {
     } catch (error) {
       this.cannotRead(error);
     }
+  }
+
+  /**
+   * The column at each position of a sheet's header row. A column the sheet does not have is a warning: its
+   * cells are not read, the rows are (as a JSON key the import does not read). A column given twice, or a sheet
+   * without the column identifying its rows, is a problem: which cell counts, or which record a row is, is unknown.
+   */
+  private headerOf(sheet: Sheet, raw: RawRow): Header {
+    const location: SourceLocation = { file: this.file, sheet: sheet.name, row: raw.row };
+    const firstAt = new Map<string, number>();
+    const header = raw.cells.map((cell, at) => {
+      const name = cell == null ? '' : String(cell).trim();
+      if (!name) return null;
+      const column = sheet.columns.find((c) => c.name === name) ?? null;
+      const first = firstAt.get(name);
+      if (first !== undefined) {
+        // A column the sheet does not have is reported once, as such.
+        if (column) this.fileProblem(location, name, `is in the header twice (columns ${first + 1} and ${at + 1}); a column is given once`);
+        return null;
+      }
+      firstAt.set(name, at);
+      const unknown = column ? null : unknownColumn(sheet, name);
+      if (unknown) this.fileWarning(location, unknown);
+      return column;
+    });
+    const keyColumn = sheet.parent?.column ?? 'id';
+    if (!header.some((c) => c?.name === keyColumn)) this.fileProblem(location, keyColumn, `the ${sheet.name} sheet needs a "${keyColumn}" column`);
+    return header;
   }
 
   /**
@@ -407,33 +442,6 @@ class PartRows {
     }
     return orphans;
   }
-}
-
-function headerOf(
-  file: string,
-  sheet: Sheet,
-  raw: RawRow,
-  fileProblem: (location: SourceLocation, field: string | null, message: string) => void,
-): (Column | null)[] {
-  const firstAt = new Map<string, number>();
-  const header = raw.cells.map((cell, at) => {
-    const name = cell == null ? '' : String(cell).trim();
-    if (!name) return null;
-    const column = sheet.columns.find((c) => c.name === name);
-    if (!column) fileProblem({ file, sheet: sheet.name, row: raw.row }, name, `unknown column on the ${sheet.name} sheet (the template lists the columns)`);
-    const first = firstAt.get(name);
-    if (first !== undefined) {
-      fileProblem({ file, sheet: sheet.name, row: raw.row }, name, `is in the header twice (columns ${first + 1} and ${at + 1}); a column is given once`);
-      return null;
-    }
-    firstAt.set(name, at);
-    return column ?? null;
-  });
-  const keyColumn = sheet.parent?.column ?? 'id';
-  if (!header.some((c) => c?.name === keyColumn)) {
-    fileProblem({ file, sheet: sheet.name, row: raw.row }, keyColumn, `the ${sheet.name} sheet needs a "${keyColumn}" column`);
-  }
-  return header;
 }
 
 /** A sheet row and its parts as the JSON record they stand for, with where each of its fields came from. */

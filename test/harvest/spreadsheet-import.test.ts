@@ -31,7 +31,7 @@ const publishedIds: string[] = example.records.filter((r: { recordType: string; 
 
 const IMPORT = `mutation($input: JSON!, $dryRun: Boolean, $publish: Boolean) {
   importCatalogue(input: $input, dryRun: $dryRun, publish: $publish) {
-    report { dryRun committed created updated unchanged failed catalogueRecord problems { file sheet row field message code } }
+    report { dryRun committed created updated unchanged failed catalogueRecord problems { file sheet row field message code } warnings { file sheet row field message code } }
     userErrors { field message code }
   }
 }`;
@@ -202,7 +202,7 @@ describe('spreadsheet problems', () => {
       newDatasets(ids, (sheets) => {
         sheets.datasets[2][1] = ''; // b: no title
         sheets.datasets[0].push('cohort.numberOfSamples', 'colour');
-        sheets.datasets[3].push('many', 'red'); // c: not a number, and an unknown column
+        sheets.datasets[3].push('many', 'red'); // c: not a number, and a column the import does not read
         sheets.consent[1][1] = 'DUO:9999999'; // a: unknown permission
         sheets.accessRouteSteps.push(['urn:test:sheet:a', 3, 'DAC_REVIEW', 'urn:example:nowhere']); // a: gap, unknown body
         sheets.distributions.push(['urn:test:sheet:zzz', 'Orphan', 'VCF', 'OPEN']); // no such dataset
@@ -214,7 +214,6 @@ describe('spreadsheet problems', () => {
     const problems = report.problems.map((p) => `${p.file} ${p.sheet} ${p.row} ${p.field} ${p.code}`);
     expect(problems).toEqual(
       expect.arrayContaining([
-        'problems.xlsx datasets 1 colour INVALID',
         'problems.xlsx datasets 3 title REQUIRED',
         'problems.xlsx datasets 4 cohort.numberOfSamples INVALID',
         expect.stringMatching(/^problems\.xlsx consent 2 duoPermission /),
@@ -225,7 +224,55 @@ describe('spreadsheet problems', () => {
       ]),
     );
     expect(report.problems.find((p) => p.field === 'cohort.numberOfSamples')?.message).toBe('must be a whole number (got "many")');
+    expect(report.warnings.map((w) => `${w.file} ${w.sheet} ${w.row} ${w.field} ${w.code}`)).toEqual(['problems.xlsx datasets 1 colour UNKNOWN_KEY']);
     expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
+  });
+
+  it('a column the import does not read is a warning naming the sheet, the header and the column it is near; the rows import, dry run and real run alike', async () => {
+    const id = 'urn:test:sheet:unknown-column';
+    const sheets = newDatasets([id], ({ datasets, distributions }) => {
+      // A misspelt column, the rules' name for one, a column with no near name, its second copy, and notes.
+      datasets[0].push('cohort.numberOfSample', 'dataHolders', 'colour', 'colour', '_checkedBy', 'dataHolderNote');
+      datasets[1].push(12, STOCKHOLM, 'red', 'blue', 'a data manager', 'held in the regional SPE');
+      distributions[0].push('accessUrl');
+      distributions[1].push('https://example.org/apply');
+    });
+    const folder = path.join(dir, 'unknown-columns');
+    await mkdir(folder, { recursive: true });
+    for (const [name, rows] of Object.entries(sheets)) {
+      await writeFile(path.join(folder, `${name}.csv`), rows.map((values) => values.map((value) => JSON.stringify(String(value))).join(',')).join('\n'));
+    }
+    const expected = [
+      ['datasets', 1, 'cohort.numberOfSample', 'unknown column, not imported; did you mean cohort.numberOfSamples?'],
+      ['datasets', 1, 'dataHolders', 'unknown column, not imported; did you mean dataHolder?'],
+      ['datasets', 1, 'colour', 'unknown column, not imported (the template lists the columns of the datasets sheet; one starting with _ is a note)'],
+      ['distributions', 1, 'accessUrl', 'unknown column, not imported; did you mean accessURL?'],
+    ];
+    const placed = (found: { sheet: string; row: number; field: string; message: string; code: string }[]) =>
+      found.map((w) => [w.sheet, w.row, w.field, w.message, w.code]);
+    const admin = await catalogue.token('admin');
+    const dry = await importAs(admin, await csvInput(folder), { dryRun: true });
+    expect(dry.report).toMatchObject({ committed: false, created: 1, failed: 0, problems: [] });
+    expect(placed(dry.report.warnings).sort()).toEqual(expected.map((w) => [...w, 'UNKNOWN_KEY']).sort());
+
+    // The command line lists them as warnings, and imports the rows without the columns.
+    const log: string[] = [];
+    expect(await runImportCommand([folder, '--org', STOCKHOLM], { databaseUrl: catalogue.db.url } as AppConfig, (line) => log.push(line))).toBe(0);
+    expect(log.filter((line) => line.startsWith('warning: ')).sort()).toEqual(
+      expected.map(([sheet, row, field, message]) => `warning: unknown-columns / ${sheet} / row ${row} / ${field}: ${message} (UNKNOWN_KEY)`).sort(),
+    );
+    expect(log.at(-1)).toMatch(/^imported: created 1,/);
+    const { data } = await catalogue.gql(`{ dataset(id: "${id}") { title cohort { numberOfSamples } distributions { accessUrl } } }`);
+    expect(data?.dataset).toEqual({ title: 'Stockholm paediatric epilepsy WGS', cohort: null, distributions: [{ accessUrl: null }] });
+  });
+
+  it('refuses a sheet without the column naming its records, whatever else its header has', async () => {
+    const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: { studies: 'name,title\nA study,A study' } }, { dryRun: true });
+    expect(report.problems.map((p: { sheet: string; row: number; field: string; message: string }) => [p.sheet, p.row, p.field, p.message])).toEqual([
+      ['studies', 2, 'id', 'every imported record needs its identifier, so the next import can match it'],
+      ['studies', 1, 'id', 'the studies sheet needs a "id" column'],
+    ]);
+    expect(report.warnings.map((w: { field: string }) => w.field)).toEqual(['name']);
   });
 
   it('refuses negative sex counts, coverage and read length of a CSV cohort, naming the row and column', async () => {

@@ -322,16 +322,18 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
       .toBe(1);
   });
 
-  it('imports CSV sheets named after their sheets, as the spreadsheet template lays them out', async () => {
+  it('imports CSV sheets named after their sheets, as the spreadsheet template lays them out; a column it does not read is listed, the rows import', async () => {
     const csv = (name: string, rows: string[]) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(`${rows.join('\n')}\n`) });
     await page.goto(`${server.url}/manage/import`);
     await page.waitForSelector('#import-file');
     await page.setInputFiles('#import-file', [
-      csv('datasets.csv', ['id,title,description,diagnosticArea,publisher,dataHolder', `urn:test:web-import:csv,Pharmacogenomics panels browsertestcsv,Panel sequencing of pharmacogenes; imported from CSV.,PHARMACOGENOMICS,${STOCKHOLM},${STOCKHOLM}`]),
+      csv('datasets.csv', ['id,title,description,diagnosticArea,publisher,dataHolders', `urn:test:web-import:csv,Pharmacogenomics panels browsertestcsv,Panel sequencing of pharmacogenes; imported from CSV.,PHARMACOGENOMICS,${STOCKHOLM},${STOCKHOLM}`]),
       csv('consent.csv', ['dataset,duoPermission', 'urn:test:web-import:csv,DUO:0000042']),
     ]);
     await page.getByRole('button', { name: 'Check the file' }).click();
     await page.waitForSelector('text=No problems: the file can be imported.');
+    const leftOut = page.locator('section table', { hasText: '1 left out' });
+    expect(await leftOut.locator('tbody').textContent()).toBe('datasets1dataHoldersunknown column, not imported; did you mean dataHolder?');
     await page.click('#import-run');
     await page.waitForSelector('text=written');
     expect(await page.locator('[data-testid="import-counts"]').textContent()).toMatch(/1 new/);
