@@ -3,7 +3,7 @@ import Assembler from 'stream-json/assembler.js';
 import { verifyFile } from 'stream-json/file/verifier.js';
 import { jsonParser, type Token } from 'stream-json/parser.js';
 import {
-  catalogueKeyWarnings,
+  catalogueKeyReport,
   catalogueRecordOf,
   fileContext,
   groupOf,
@@ -65,7 +65,7 @@ export async function catalogueJsonFileSource(location: string, file: string, de
   const catalogue = catalogueRecordOf(catalogueValue);
   const known = fileContext(defaultOwner, catalogue);
   const changed = () => new Error(`${file} changed while it was being imported`);
-  const fileProblems = [...topLevelProblems(file, shapes), ...catalogueKeyWarnings(file, catalogue)];
+  const fileProblems = [...topLevelProblems(file, shapes), ...catalogueKeyReport(file, catalogue)];
   const source: ImportSource = {
     file,
     catalogue,

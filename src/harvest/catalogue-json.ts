@@ -1,7 +1,7 @@
 import { FileContext } from './file-context.js';
 import type { ImportSource, SourceRecord } from './import-source.js';
 import type { Json, RecordKind } from './record-inputs.js';
-import { isNoteKey, unknownKeys } from './record-keys.js';
+import { isNoteKey, readRecordKeys } from './record-keys.js';
 
 const RECORD_TYPES = new Map<unknown, RecordKind>([
   ['Dataset', 'Dataset'],
@@ -59,10 +59,11 @@ export function sectionRecord(file: string, group: SectionGroup, position: numbe
   };
 }
 
-/** The record with the keys it has that the import does not read, as warnings. */
+/** The record read as its columns say (readRecordKeys): what it cannot read as problems, keys it does not read as warnings. */
 function withKeysChecked(record: SourceRecord, keys: KeyCheck): SourceRecord {
-  const warnings = keys === 'checked' ? unknownKeys(record.kind, record.data) : [];
-  return warnings.length > 0 ? { ...record, warnings } : record;
+  if (keys === 'unchecked') return record;
+  const { warnings, problems } = readRecordKeys(record.kind, record.data);
+  return { ...record, ...(warnings.length > 0 && { warnings }), ...(problems.length > 0 && { readProblems: problems }) };
 }
 
 /** The catalogue record of the document's `catalogue` value, when it is one. */
@@ -70,10 +71,14 @@ export function catalogueRecordOf(value: unknown): Json | null {
   return value && typeof value === 'object' ? (value as Json) : null;
 }
 
-/** The keys of the catalogue record that the import does not read, as warnings at the `catalogue` key. */
-export function catalogueKeyWarnings(file: string, catalogue: Json | null): SourceRecord[] {
-  const warnings = catalogue ? unknownKeys('catalogue', catalogue) : [];
-  return warnings.length > 0 ? [{ kind: 'Dataset', data: {}, location: { file, sheet: 'catalogue', row: null }, warnings }] : [];
+/**
+ * The catalogue record read as its columns say, what it cannot read as problems and keys it does not read as
+ * warnings, at the `catalogue` key.
+ */
+export function catalogueKeyReport(file: string, catalogue: Json | null): SourceRecord[] {
+  const { warnings, problems } = catalogue ? readRecordKeys('catalogue', catalogue) : { warnings: [], problems: [] };
+  if (warnings.length === 0 && problems.length === 0) return [];
+  return [{ kind: 'Dataset', data: {}, location: { file, sheet: 'catalogue', row: null }, ...(warnings.length > 0 && { warnings }), ...(problems.length > 0 && { readProblems: problems }) }];
 }
 
 /** The kind of JSON value a top-level key holds, as far as its shape is checked. */
@@ -134,7 +139,7 @@ export function catalogueJsonSource(document: unknown, file: string, defaultOwne
   });
   const catalogue = catalogueRecordOf(data.catalogue);
   const shapes = new Map(Object.entries(data).map(([key, value]): [string, TopLevelShape] => [key, shapeOf(value)]));
-  records.unshift(...topLevelProblems(file, shapes), ...(keys === 'checked' ? catalogueKeyWarnings(file, catalogue) : []));
+  records.unshift(...topLevelProblems(file, shapes), ...(keys === 'checked' ? catalogueKeyReport(file, catalogue) : []));
   const known = fileContext(defaultOwner, catalogue);
   for (const record of records) known.learnFrom(record);
   records.push(...known.unlistedOutputs());

@@ -133,6 +133,8 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         const identifier = record.data.id;
         const key = `${record.kind} ${identifier}`;
         if (typeof identifier !== 'string' || !identifier.trim()) {
+          // An identifier refused as read (not a text) is reported once.
+          if (readProblems.some((p) => p.field === 'id')) return { record, readProblems, problems: readProblems };
           const missing = { field: 'id', message: 'every imported record needs its identifier, so the next import can match it', code: 'REQUIRED' };
           return { record, readProblems, problems: [...readProblems, missing] };
         }

@@ -1,17 +1,24 @@
-import type { LocatedWarning } from './import-source.js';
+import type { LocatedProblem, LocatedWarning } from './import-source.js';
 import type { Json, RecordKind } from './record-inputs.js';
-import { columnPath, SHEETS, type Sheet } from './spreadsheet-columns.js';
+import { type Column, columnPath, readJsonValue, SHEETS, type Sheet, shown, Unreadable } from './spreadsheet-columns.js';
 
 /**
- * The keys read at one place of a record, each with the place its value is (null: a value read whole), and the
- * record rules' names of some of them (`parent` for `parentOrg`), which a file may give for the key.
+ * What a key of a record holds: a place of its own (an object, or with `many` a list of them; with `first`, an
+ * object may be given as a text, its first key's value), or the value of a column (null: any value, read whole).
+ */
+type Holds = { place: Place; many: boolean; first?: string } | { column: Column | null };
+
+/**
+ * The keys read at one place of a record, each with what it holds, and the record rules' names of some of them
+ * (`parent` for `parentOrg`), which a file may give for the key.
  */
 interface Place {
-  keys: Map<string, Place | null>;
+  keys: Map<string, Holds>;
   aliases: Map<string, string>;
 }
 
-const newPlace = (keys: [string, Place | null][] = []): Place => ({ keys: new Map(keys), aliases: new Map() });
+const newPlace = (keys: [string, Holds][] = []): Place => ({ keys: new Map(keys), aliases: new Map() });
+const objectPlace = (): Holds => ({ place: newPlace(), many: false });
 
 /** A record of the JSON shape by its kind; the catalogue record is one of its own. */
 export type KeyedKind = RecordKind | 'catalogue';
@@ -19,40 +26,42 @@ export type KeyedKind = RecordKind | 'catalogue';
 /** The code of a key the import does not read: reported, the record imported without it. */
 export const UNKNOWN_KEY = 'UNKNOWN_KEY';
 
+const TEXT: Column = { name: 'text', type: 'text', help: '' };
+
 /**
  * What the JSON form takes beyond the spreadsheet columns: the dates and record type any record may carry, the
- * description a harvested dataset keeps of its source, and DUO terms written out with their IRI and label (the
- * label is the catalogue's own, from its DUO release).
+ * description a harvested dataset keeps of its source (read whole), and DUO terms written out with their IRI and
+ * label (the label is the catalogue's own, from its DUO release).
  */
-const JSON_ONLY: Record<KeyedKind, string[]> = {
+const JSON_ONLY: Record<KeyedKind, [string, Column | null][]> = {
   catalogue: [],
-  Organisation: ['issued', 'modified'],
-  DataAccessBody: ['issued', 'modified'],
-  Publication: ['issued', 'modified'],
-  Study: ['recordType'],
+  Organisation: [['issued', TEXT], ['modified', TEXT]],
+  DataAccessBody: [['issued', TEXT], ['modified', TEXT]],
+  Publication: [['issued', TEXT], ['modified', TEXT]],
+  Study: [['recordType', TEXT]],
   Dataset: [
-    'recordType',
-    'sourceDescription',
-    'consentScope.duoPermission.iri',
-    'consentScope.duoPermission.label',
-    'consentScope.duoModifiers.iri',
-    'consentScope.duoModifiers.label',
+    ['recordType', TEXT],
+    ['sourceDescription', null],
+    ['consentScope.duoPermission.iri', TEXT],
+    ['consentScope.duoPermission.label', TEXT],
+    ['consentScope.duoModifiers.iri', TEXT],
+    ['consentScope.duoModifiers.label', TEXT],
   ],
-  HealthEconomicEvaluation: ['recordType'],
+  HealthEconomicEvaluation: [['recordType', TEXT]],
 };
 
-/** Adds a dotted path to a place; a place already there gains the keys of the one added. */
-function addPath(place: Place, path: string, inner: Place | null): void {
+/** Adds a dotted path to a place (the places on the way hold objects); a place already there gains the keys of the one added. */
+function addPath(place: Place, path: string, holds: Holds): void {
   const [first, ...rest] = path.split('.');
   const there = place.keys.get(first);
   if (rest.length > 0) {
-    const next = there ?? newPlace();
+    const next = there && 'place' in there ? there : objectPlace();
     place.keys.set(first, next);
-    addPath(next, rest.join('.'), inner);
-  } else if (inner && there) {
-    for (const [key, value] of inner.keys) there.keys.set(key, value);
-    for (const [alias, key] of inner.aliases) there.aliases.set(alias, key);
-  } else place.keys.set(first, inner);
+    addPath((next as { place: Place }).place, rest.join('.'), holds);
+  } else if ('place' in holds && there && 'place' in there) {
+    for (const [key, value] of holds.place.keys) there.place.keys.set(key, value);
+    for (const [alias, key] of holds.place.aliases) there.place.aliases.set(alias, key);
+  } else place.keys.set(first, holds);
 }
 
 /** Where the rules' name for a field (`cohort.sequencing.assays`) differs from its path, the name leads to the path. */
@@ -61,17 +70,30 @@ function addAlias(place: Place, input: string, path: string): void {
   const keys = path.split('.');
   let at: Place = place;
   let shared = 0;
-  while (shared < names.length - 1 && names[shared] === keys[shared] && at.keys.get(keys[shared])) at = at.keys.get(keys[shared++])!;
+  const inner = (key: string) => {
+    const holds = at.keys.get(key);
+    return holds && 'place' in holds ? holds.place : undefined;
+  };
+  while (shared < names.length - 1 && names[shared] === keys[shared] && inner(keys[shared])) at = inner(keys[shared++])!;
   const alias = names.slice(shared).join('.');
   if (shared === names.length - 1 && !at.keys.has(alias)) at.aliases.set(alias, keys.slice(shared).join('.'));
 }
 
-/** The keys of a sheet's records: its columns' paths (a structured column's parts inside), and its parts sheets. */
+/**
+ * The keys of a sheet's records: its columns' paths, and its parts sheets. A structured column (`terms`) is a
+ * list of entries with its parts as keys, an entry given as a text being its first part, as in a cell; a column
+ * naming a key inside its own (`duoPermission` is `duoPermission.code`) takes the object as that key's text too.
+ */
 function sheetKeys(sheet: Sheet): Place {
   const place = newPlace();
   const columns = sheet.columns.filter((column) => column.name !== sheet.parent?.column);
-  for (const column of columns) addPath(place, columnPath(column), column.parts ? newPlace(column.parts.map((part) => [part, null])) : null);
-  for (const part of SHEETS.filter((s) => s.parent?.sheet === sheet.name)) addPath(place, part.parent!.path, sheetKeys(part));
+  for (const column of columns) {
+    const path = columnPath(column);
+    if (column.parts) addPath(place, path, { place: newPlace(column.parts.map((part) => [part, { column: TEXT }])), many: true, first: column.parts[0] });
+    else if (path.startsWith(`${column.name}.`)) addPath(place, column.name, { place: newPlace([[path.slice(column.name.length + 1), { column }]]), many: false, first: path.slice(column.name.length + 1) });
+    else addPath(place, path, { column });
+  }
+  for (const part of SHEETS.filter((s) => s.parent?.sheet === sheet.name)) addPath(place, part.parent!.path, { place: sheetKeys(part), many: part.parent!.many });
   for (const column of columns) if (column.input) addAlias(place, column.input, columnPath(column));
   for (const part of SHEETS.filter((s) => s.parent?.sheet === sheet.name)) addAlias(place, part.parent!.input, part.parent!.path);
   return place;
@@ -85,7 +107,7 @@ const RECORD_KEYS = new Map<KeyedKind, Place>(
   SHEETS.filter((sheet) => !sheet.parent).map((sheet) => {
     const kind: KeyedKind = sheet.kind ?? 'catalogue';
     const place = sheetKeys(sheet);
-    for (const path of JSON_ONLY[kind]) addPath(place, path, null);
+    for (const [path, column] of JSON_ONLY[kind]) addPath(place, path, { column });
     return [kind, place];
   }),
 );
@@ -153,7 +175,7 @@ function notRead(what: 'key' | 'column', nearest: string[], otherwise: string): 
 /** Each sheet's columns by name, with the rules' names for some of them (`dataHolders` for `dataHolder`). */
 const SHEET_COLUMNS = new Map(
   SHEETS.map((sheet) => {
-    const place = newPlace(sheet.columns.map((column) => [column.name, null]));
+    const place = newPlace(sheet.columns.map((column) => [column.name, { column }]));
     for (const column of sheet.columns) if (column.input && !place.keys.has(column.input)) place.aliases.set(column.input, column.name);
     return [sheet.name, place];
   }),
@@ -169,29 +191,112 @@ export function unknownColumn(sheet: Sheet, header: string): LocatedWarning | nu
   return { field: header, message: notRead('column', nearestKeys(header, SHEET_COLUMNS.get(sheet.name)!), otherwise), code: UNKNOWN_KEY };
 }
 
+/** What reading a record of the JSON form found: keys it does not read (warnings), values it cannot read (problems). */
+export interface RecordReading {
+  warnings: LocatedWarning[];
+  problems: LocatedProblem[];
+}
+
+/** What a value that cannot be read is read as (its problem is reported instead). */
+const REFUSED = Symbol('refused');
+
+const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** What a list holds: values of a column (a `list` column's texts), or parts. */
+type ListHolds = { column: Column } | Extract<Holds, { place: Place }>;
+
 /**
- * The keys of a record that the import does not read, each at its path (`distributions[0].accessUrl`) with the
- * known key it is nearest, if one is near. Notes (isNoteKey) are not reported.
+ * Reads one record (readRecordKeys). The path to the value being read is kept as a stack of keys and positions,
+ * made a text only for a report: a large file's records are read with no more garbage than they are.
  */
-export function unknownKeys(kind: KeyedKind, record: Json): LocatedWarning[] {
-  const found: LocatedWarning[] = [];
-  const walk = (value: unknown, place: Place, path: string): void => {
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, place, `${path}[${i}]`));
-      return;
-    }
-    if (!value || typeof value !== 'object') return;
-    for (const [key, inner] of Object.entries(value)) {
-      const at = path ? `${path}.${key}` : key;
-      if (place.keys.has(key)) {
-        const within = place.keys.get(key);
-        if (within) walk(inner, within, at);
+class RecordReader {
+  readonly reading: RecordReading = { warnings: [], problems: [] };
+  private readonly path: (string | number)[] = [];
+
+  /** The path being read, as a report names it: `distributions[0].accessUrl`. */
+  private at(): string {
+    return this.path.map((step, i) => (typeof step === 'number' ? `[${step}]` : i === 0 ? step : `.${step}`)).join('');
+  }
+
+  private refuse(message: string): typeof REFUSED {
+    this.reading.problems.push({ field: this.at(), message });
+    return REFUSED;
+  }
+
+  readObject(object: Json, place: Place): void {
+    for (const key of Object.keys(object)) {
+      this.path.push(key);
+      const holds = place.keys.get(key);
+      if (holds) {
+        const value = object[key];
+        const read = this.read(value, holds);
+        if (read === REFUSED) delete object[key];
+        else if (read !== value) object[key] = read;
       } else if (!isNoteKey(key)) {
         const message = notRead('key', nearestKeys(key, place), 'the import template lists the keys; one starting with _ is a note');
-        found.push({ field: at, message, code: UNKNOWN_KEY });
+        this.reading.warnings.push({ field: this.at(), message, code: UNKNOWN_KEY });
       }
+      this.path.pop();
     }
-  };
-  walk(record, RECORD_KEYS.get(kind)!, '');
-  return found;
+  }
+
+  private read(value: unknown, holds: Holds): unknown {
+    if (value == null) return value;
+    if (!('column' in holds)) return holds.many ? this.readList(value, holds) : this.readPart(value, holds, false);
+    if (!holds.column) return value;
+    return holds.column.type === 'list' ? this.readList(value, { column: holds.column }) : this.readValue(holds.column, value);
+  }
+
+  private readValue(column: Column, value: unknown): unknown {
+    const read = readJsonValue(column, value);
+    return read instanceof Unreadable ? this.refuse(read.problem) : read;
+  }
+
+  /** Each item of a list (a single value as a list of one); the list itself when every item reads as it is. */
+  private readList(value: unknown, holds: ListHolds): unknown {
+    if (!Array.isArray(value)) {
+      const read = this.readItem(value, holds, true);
+      return read === REFUSED ? REFUSED : [read];
+    }
+    let copy: unknown[] | null = null;
+    let refused = false;
+    for (let i = 0; i < value.length; i++) {
+      this.path.push(i);
+      const read = this.readItem(value[i], holds, false);
+      this.path.pop();
+      if (read === REFUSED) refused = true;
+      else if (read !== value[i]) (copy ??= [...value])[i] = read;
+    }
+    return refused ? REFUSED : (copy ?? value);
+  }
+
+  private readItem(item: unknown, holds: ListHolds, alone: boolean): unknown {
+    return 'column' in holds ? this.readValue(TEXT, item) : this.readPart(item, holds, alone);
+  }
+
+  /** A part (or, `alone`, a list's only entry given without its list), read at its place. */
+  private readPart(value: unknown, holds: Extract<Holds, { place: Place }>, alone: boolean): unknown {
+    if (typeof value === 'string' && holds.first) return { [holds.first]: value };
+    if (!isObject(value)) {
+      const [one, many] = holds.first ? ['an object or a text', 'a list of objects or texts'] : ['an object', 'a list of objects'];
+      return this.refuse(`must be ${alone ? many : one} (got ${shown(value)})`);
+    }
+    this.readObject(value, holds.place);
+    return value;
+  }
+}
+
+/**
+ * Reads a record of the JSON form as its spreadsheet columns read a row, reporting the keys it does not read,
+ * each at its path (`distributions[0].accessUrl`) with the known key it is nearest, if one is near (notes,
+ * isNoteKey, are not reported), and the values it cannot read: a part (an object, or a list of them) given as a
+ * plain value, an object given as a list, a value not of its column's type or not one of its choices. The
+ * record becomes the JSON a row becomes: a single value or entry where a list is expected is a list of one (as
+ * GraphQL reads a list), an entry given as a text is its first part, a choice is spelt as the catalogue spells
+ * it, and a value that cannot be read is left out, so the rules neither trip over it nor report it again.
+ */
+export function readRecordKeys(kind: KeyedKind, record: Json): RecordReading {
+  const reader = new RecordReader();
+  if (isObject(record)) reader.readObject(record, RECORD_KEYS.get(kind)!);
+  return reader.reading;
 }

@@ -1,3 +1,10 @@
+import { AccessMode, AccessRequirement } from '../access/access-route.entity.js';
+import { DataAccessBodyKind, DataAccessBodyOperationalStatus } from '../access/data-access-body.entity.js';
+import { ConsentType } from '../consent/consent-scope.entity.js';
+import { EconomicModelType, EvaluationPerspective, EvaluationType } from '../economics/health-economic-evaluation.entity.js';
+import { OrganisationType } from '../organisations/organisation.entity.js';
+import { DiagnosticArea } from '../records/terms.js';
+import { StudyProgress, StudyType } from '../studies/study.entity.js';
 import type { Json, RecordKind } from './record-inputs.js';
 
 /**
@@ -6,18 +13,25 @@ import type { Json, RecordKind } from './record-inputs.js';
  * Column names are the field's path in the JSON shape, so a spreadsheet row reads as the JSON record it
  * becomes; the converters of record-inputs.ts then treat both alike.
  */
-export type ColumnType = 'text' | 'integer' | 'number' | 'boolean' | 'list' | 'terms' | 'numberOrText';
+export type ColumnType = 'text' | 'integer' | 'digits' | 'number' | 'boolean' | 'list' | 'terms' | 'numberOrText';
 
 export interface Column {
   /** Header of the column. */
   name: string;
   /** Where the value goes in the JSON record (dotted); the name when not given. */
   path?: string;
+  /** How its cells and JSON values are read; `digits`: a whole number kept as its digits, which may be more than a JSON number holds exactly (a byte size). */
   type: ColumnType;
   /** For `terms`: the parts of each entry, written `part1|part2|...`. */
   parts?: string[];
   /** The record rules' name for the field, when it differs from the column (to place their problems). */
   input?: string;
+  /**
+   * The values a text column takes (the catalogue's enumeration of them), in any case; with `joinedBy`, one or
+   * more of them joined by it (WGS+WTS).
+   */
+  choices?: readonly string[];
+  joinedBy?: string;
   help: string;
 }
 
@@ -55,6 +69,8 @@ const dates = [text('issued', 'date first issued (YYYY-MM-DD); kept as given'), 
 const ONTOLOGY_TERM = ['iri', 'label', 'system'];
 /** The record's own language and its texts in the other one (README, "Languages"). */
 const language = text('language', 'language of the texts above: sv or en (default en)');
+/** An enumeration's values as a file writes them, in lower case (planned for PLANNED). */
+const lowerCase = (values: Record<string, string>): string[] => Object.values(values).map((value) => value.toLowerCase());
 const translated = (fields: [string, string][], kind: 'text' | 'list' = 'text'): Column[] =>
   (['sv', 'en'] as const).flatMap((lang) =>
     fields.map(([field, help]) => ({ name: `translations.${lang}.${field}`, type: kind, help: `${help} in ${lang === 'sv' ? 'Swedish' : 'English'}, when the record's language is the other one` })),
@@ -84,7 +100,7 @@ export const SHEETS: Sheet[] = [
       text('name', 'name (required)'),
       language,
       ...translated([['name', 'name']]),
-      text('type', 'REGION, UNIVERSITY, GMC, PROGRAMME, BIOBANK, AUTHORITY, INFRASTRUCTURE, FUNDER or COMPANY'),
+      text('type', 'REGION, UNIVERSITY, GMC, PROGRAMME, BIOBANK, AUTHORITY, INFRASTRUCTURE, FUNDER or COMPANY', { choices: Object.values(OrganisationType) }),
       text('publisherType', 'ADMS publisher type IRI'),
       list('roles', 'roles, separated by ";" (DATA_HOLDER; CONTROLLER; ...)'),
       text('homepage', 'homepage URL'),
@@ -102,13 +118,13 @@ export const SHEETS: Sheet[] = [
       text('name', 'name (required)'),
       language,
       ...translated([['name', 'name']]),
-      text('kind', 'DAC, REGIONAL_DISCLOSURE_FUNCTION, BIOBANK, HDAB or ETHICS_AUTHORITY'),
+      text('kind', 'DAC, REGIONAL_DISCLOSURE_FUNCTION, BIOBANK, HDAB or ETHICS_AUTHORITY', { choices: Object.values(DataAccessBodyKind) }),
       text('operatedBy', 'identifier of the operating organisation'),
       text('hostedBy', 'identifier of the hosting organisation'),
       text('contactEmail', 'contact e-mail'),
       text('applicationUrl', 'where to apply (the default for access routes naming this body)'),
       text('jurisdiction', 'country code (default SE)'),
-      text('status', 'active or planned', { input: 'operationalStatus' }),
+      text('status', 'active or planned', { input: 'operationalStatus', choices: lowerCase(DataAccessBodyOperationalStatus) }),
       text('note', 'note'),
       owner,
     ],
@@ -140,9 +156,11 @@ export const SHEETS: Sheet[] = [
       text('title', 'title (required)'),
       text('acronym', 'acronym'),
       text('description', 'description'),
-      text('studyType', 'NATIONAL_IMPLEMENTATION, VALIDATION, CLINICAL_ROUTINE, RESEARCH or PILOT'),
-      text('diagnosticArea', 'RARE_DISEASES, HEREDITARY_CANCER, SOLID_TUMOURS, HAEMATOLOGICAL_MALIGNANCIES, CHILDHOOD_CANCER, INFECTIOUS_DISEASES, PHARMACOGENOMICS or COMPLEX_DISEASES'),
-      text('status', 'planned, recruiting, ongoing or completed', { input: 'progress' }),
+      text('studyType', 'NATIONAL_IMPLEMENTATION, VALIDATION, CLINICAL_ROUTINE, RESEARCH or PILOT', { choices: Object.values(StudyType) }),
+      text('diagnosticArea', 'RARE_DISEASES, HEREDITARY_CANCER, SOLID_TUMOURS, HAEMATOLOGICAL_MALIGNANCIES, CHILDHOOD_CANCER, INFECTIOUS_DISEASES, PHARMACOGENOMICS or COMPLEX_DISEASES', {
+        choices: Object.values(DiagnosticArea),
+      }),
+      text('status', 'planned, recruiting, ongoing or completed', { input: 'progress', choices: lowerCase(StudyProgress) }),
       text('startDate', 'start date (YYYY-MM-DD)'),
       text('endDate', 'end date (YYYY-MM-DD)'),
       number('plannedSize.value', 'planned size'),
@@ -170,7 +188,7 @@ export const SHEETS: Sheet[] = [
       language,
       ...translated([['title', 'title'], ['description', 'description']]),
       ...translated([['keywords', 'keywords (separated by ";")']], 'list'),
-      text('diagnosticArea', 'as on the studies sheet (RARE_DISEASES, CHILDHOOD_CANCER, ...)'),
+      text('diagnosticArea', 'as on the studies sheet (RARE_DISEASES, CHILDHOOD_CANCER, ...)', { choices: Object.values(DiagnosticArea) }),
       text('theme', 'EU data theme IRI'),
       text('accessRights', 'EU access-right IRI (PUBLIC, NON_PUBLIC, ...)'),
       list('otherIdentifiers', 'other identifiers, separated by ";"'),
@@ -182,7 +200,7 @@ export const SHEETS: Sheet[] = [
       text('wasGeneratedBy', 'identifier of the study that produced the dataset'),
       text('hdab', 'identifier of the health data access body'),
       list('isReferencedBy', 'identifiers of publications', { input: 'publications' }),
-      text('status', 'published (published by the import) or planned; empty: as --publish says'),
+      text('status', 'published (published by the import), planned or draft (both imported as a draft); empty: as --publish says', { choices: ['published', 'planned', 'draft'] }),
       ...dates,
       integer('cohort.numberOfUniqueIndividuals', 'number of unique individuals'),
       integer('cohort.numberOfRecords', 'number of records'),
@@ -218,7 +236,7 @@ export const SHEETS: Sheet[] = [
       text('duoPermission', 'exactly one DUO permission code, e.g. DUO:0000006', { path: 'duoPermission.code' }),
       terms('duoModifiers', ['code', 'value'], 'DUO modifiers: code|value; ... (e.g. DUO:0000021; DUO:0000022|SE)'),
       terms('diseaseRestrictions', ONTOLOGY_TERM, 'disease restrictions (DUO:0000007): IRI|label|system; ...'),
-      text('consentType', 'consent type'),
+      text('consentType', 'consent type', { choices: Object.values(ConsentType) }),
       text('consentFormVersion', 'consent form version'),
       list('legalBases', 'legal bases, separated by ";" (eu-gdpr:A6-1-e; ...)'),
       list('nationalLegalBasis', 'national legal bases, separated by ";"'),
@@ -235,7 +253,7 @@ export const SHEETS: Sheet[] = [
     help: 'Access route of a dataset (whom to ask and how): at most one row per dataset; its steps are on accessRouteSteps.',
     columns: [
       text('dataset', 'identifier of the dataset (required)'),
-      text('accessMode', 'SECURE_PROCESSING_ENVIRONMENT, CONTROLLED_DOWNLOAD, FEDERATED_QUERY, AGGREGATE_ONLY or OPEN (required)'),
+      text('accessMode', 'SECURE_PROCESSING_ENVIRONMENT, CONTROLLED_DOWNLOAD, FEDERATED_QUERY, AGGREGATE_ONLY or OPEN (required)', { choices: Object.values(AccessMode) }),
       text('accessBody', 'identifier of the access body to ask'),
       text('applicationUrl', "where to apply (default: the access body's)"),
       text('contactEmail', 'contact e-mail'),
@@ -251,7 +269,9 @@ export const SHEETS: Sheet[] = [
     columns: [
       text('dataset', 'identifier of the dataset (required)'),
       integer('order', 'position of the step, 1, 2, 3... (required)'),
-      text('requirement', 'ETHICS_APPROVAL, DAC_REVIEW, CONTROLLER_DISCLOSURE_DECISION, BIOBANK_DECISION, DATA_TRANSFER_AGREEMENT, JOINT_CONTROLLER_AGREEMENT, HDAB_PERMIT or DPA (required)'),
+      text('requirement', 'ETHICS_APPROVAL, DAC_REVIEW, CONTROLLER_DISCLOSURE_DECISION, BIOBANK_DECISION, DATA_TRANSFER_AGREEMENT, JOINT_CONTROLLER_AGREEMENT, HDAB_PERMIT or DPA (required)', {
+        choices: Object.values(AccessRequirement),
+      }),
       text('body', 'identifier of the responsible access body'),
       text('description', 'description'),
     ],
@@ -267,9 +287,9 @@ export const SHEETS: Sheet[] = [
       text('downloadURL', 'download URL', { input: 'downloadUrl' }),
       terms('formats', ['label', 'edam', 'mediaType'], 'formats: label|EDAM IRI|media type; ... (e.g. CRAM|http://edamontology.org/format_3462)'),
       text('mediaType', 'media type'),
-      integer('byteSize', 'size in bytes'),
+      { name: 'byteSize', type: 'digits', help: 'size in bytes' },
       text('license', 'licence IRI'),
-      text('accessMode', 'access mode (as on accessRoutes)'),
+      text('accessMode', 'access mode (as on accessRoutes)', { choices: Object.values(AccessMode) }),
       text('hostingLocation', 'hosting location'),
       text('encryption', 'encryption'),
     ],
@@ -282,13 +302,13 @@ export const SHEETS: Sheet[] = [
     columns: [
       id('evaluation'),
       text('title', 'title (required)'),
-      text('evaluationType', 'CEA, CUA, CBA, CMA, COST_ANALYSIS, MICRO_COSTING, BUDGET_IMPACT, COST_CONSEQUENCE or YIELD_ONLY (required)'),
+      text('evaluationType', 'CEA, CUA, CBA, CMA, COST_ANALYSIS, MICRO_COSTING, BUDGET_IMPACT, COST_CONSEQUENCE or YIELD_ONLY (required)', { choices: Object.values(EvaluationType) }),
       text('population', 'population'),
       text('country', 'country code'),
       text('setting', 'setting'),
       text('intervention', 'intervention'),
       list('comparators', 'comparators, separated by ";"'),
-      text('perspective', 'HEALTHCARE_PAYER, HEALTHCARE_SYSTEM, SOCIETAL, HOSPITAL or PATIENT'),
+      text('perspective', 'HEALTHCARE_PAYER, HEALTHCARE_SYSTEM, SOCIETAL, HOSPITAL or PATIENT', { choices: Object.values(EvaluationPerspective) }),
       text('timeHorizon', 'ISO 8601 duration or LIFETIME'),
       text('timeHorizonNote', 'note on the time horizon (added to the note)', { input: 'note' }),
       number('discountRateCosts', 'discount rate for costs, percent per year (3 = 3%)'),
@@ -300,7 +320,11 @@ export const SHEETS: Sheet[] = [
       text('priceYearNote', 'why the price year is not given'),
       number('willingnessToPay.value', 'willingness-to-pay threshold used', { input: 'willingnessToPayAmount' }),
       text('willingnessToPay.unit', 'unit of the threshold as published, e.g. EUR/QALY (a leading ISO 4217 code is its currency)', { input: 'willingnessToPayUnit' }),
-      text('modelType', 'model types joined by "+": NONE_TRIAL_OR_COHORT, DECISION_TREE, MARKOV, MICROSIMULATION, DES, PARTITIONED_SURVIVAL, BUDGET_IMPACT', { input: 'modelTypes' }),
+      text('modelType', 'model types joined by "+": NONE_TRIAL_OR_COHORT, DECISION_TREE, MARKOV, MICROSIMULATION, DES, PARTITIONED_SURVIVAL, BUDGET_IMPACT', {
+        input: 'modelTypes',
+        choices: Object.values(EconomicModelType),
+        joinedBy: '+',
+      }),
       text('modelTypeNote', 'note on the model (added to the note)', { input: 'note' }),
       list('sensitivityAnalyses', 'sensitivity analyses, separated by ";"'),
       { name: 'cheersCompliant', type: 'boolean', help: 'true or false' },
@@ -363,10 +387,35 @@ function toNumber(value: Exclude<Cell, null>): number | null {
  * non-breaking one, between thousands), as a number; any other cell as it is.
  */
 export function fromDecimalComma(column: Column | null, value: Cell): Cell {
-  if (!column || typeof value !== 'string' || !['integer', 'number', 'numberOrText'].includes(column.type)) return value;
+  if (!column || typeof value !== 'string' || !['integer', 'digits', 'number', 'numberOrText'].includes(column.type)) return value;
   const text = value.trim();
   if (!/^-?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,\d+)?$/.test(text)) return value;
   return Number(text.replace(/[ \u00a0\u202f]/g, '').replace(',', '.'));
+}
+
+/** What a value of a column holding one value must be, as the reason it cannot be read says. */
+const EXPECTED: Record<Exclude<ColumnType, 'list' | 'terms'>, string> = {
+  text: 'text',
+  integer: 'a whole number',
+  digits: 'a whole number',
+  number: 'a number',
+  numberOrText: 'a number or text',
+  boolean: 'true or false',
+};
+
+const DIGITS = /^\d+$/;
+
+/** Why a value of a column holding one value cannot be read, quoting what was given. */
+const unreadable = (column: Column, got: string) => `must be ${EXPECTED[column.type as keyof typeof EXPECTED]} (got ${got})`;
+
+/** A text as one of a column's choices, spelt as the catalogue spells it, or the reason it is not one; any text where there are none. */
+function chosen(column: Column, text: string): { value?: string; problem?: string } {
+  const { choices, joinedBy } = column;
+  if (!choices || choices.includes(text)) return { value: text };
+  const spelt = (joinedBy ? text.split(joinedBy) : [text]).map((part) => choices.find((choice) => choice.toLowerCase() === part.trim().toLowerCase()));
+  if (spelt.every((choice) => choice !== undefined)) return { value: spelt.join(joinedBy ?? '') };
+  const one = `one of ${choices.join(', ')}`;
+  return { problem: `must be ${joinedBy ? `${one}, or several joined by "${joinedBy}"` : one} (got ${JSON.stringify(text)})` };
 }
 
 /** A cell's value in the JSON shape, or the reason it cannot be read. */
@@ -374,14 +423,18 @@ export function readCell(column: Column, value: Cell | undefined): { value?: unk
   if (isBlank(value)) return {};
   switch (column.type) {
     case 'text':
-      return { value: cellText(value) };
+      return chosen(column, cellText(value));
     case 'integer': {
       const n = toNumber(value);
-      return n != null && Number.isInteger(n) ? { value: n } : { problem: `must be a whole number (got "${cellText(value)}")` };
+      return n != null && Number.isInteger(n) ? { value: n } : { problem: unreadable(column, `"${cellText(value)}"`) };
+    }
+    case 'digits': {
+      const text = typeof value === 'number' && Number.isInteger(value) ? String(value) : cellText(value);
+      return DIGITS.test(text) ? { value: text } : { problem: unreadable(column, `"${cellText(value)}"`) };
     }
     case 'number': {
       const n = toNumber(value);
-      return n != null ? { value: n } : { problem: `must be a number (got "${cellText(value)}")` };
+      return n != null ? { value: n } : { problem: unreadable(column, `"${cellText(value)}"`) };
     }
     case 'numberOrText':
       return { value: toNumber(value) ?? cellText(value) };
@@ -390,7 +443,7 @@ export function readCell(column: Column, value: Cell | undefined): { value?: unk
       const word = cellText(value).toLowerCase();
       if (['true', 'yes', '1'].includes(word)) return { value: true };
       if (['false', 'no', '0'].includes(word)) return { value: false };
-      return { problem: `must be true or false (got "${cellText(value)}")` };
+      return { problem: unreadable(column, `"${cellText(value)}"`) };
     }
     case 'list':
       return { value: entries(value) };
@@ -402,6 +455,54 @@ export function readCell(column: Column, value: Cell | undefined): { value?: unk
         }),
       };
   }
+}
+
+/** A value too long to quote whole in a reason is cut short. */
+const QUOTED = 60;
+
+/** A JSON value as a reason quotes it. */
+export function shown(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value !== null && typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > QUOTED ? `${text.slice(0, QUOTED - 4)}..."` : text;
+}
+
+/** Why a value cannot be read. */
+export class Unreadable {
+  constructor(readonly problem: string) {}
+}
+
+/** Whether a JSON value is of a type (a column holding one value). */
+function isOfType(type: ColumnType, value: unknown): boolean {
+  switch (type) {
+    case 'text':
+      return typeof value === 'string';
+    case 'integer':
+      return Number.isInteger(value);
+    case 'digits':
+      return Number.isInteger(value) || (typeof value === 'string' && DIGITS.test(value));
+    case 'number':
+      return typeof value === 'number';
+    case 'numberOrText':
+      return typeof value === 'number' || typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    default:
+      return false;
+  }
+}
+
+/**
+ * A JSON value of a column holding one value (not a list), as the import reads it, or why it cannot be read:
+ * the same types as a cell (a text for a text column, a whole number for an integer...), but no number is read
+ * from a text: JSON states which it is.
+ */
+export function readJsonValue(column: Column, value: unknown): unknown {
+  if (!isOfType(column.type, value)) return new Unreadable(unreadable(column, shown(value)));
+  if (!column.choices || typeof value !== 'string') return value;
+  const { value: spelt, problem } = chosen(column, value);
+  return problem ? new Unreadable(problem) : spelt;
 }
 
 function entries(value: Exclude<Cell, null>): string[] {

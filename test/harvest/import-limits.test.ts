@@ -62,7 +62,7 @@ describe('import: text and list limits', () => {
           publisher: 'urn:example:gms-catalogue:org:region-stockholm',
           otherIdentifiers: Array.from({ length: 51 }, (_, i) => `urn:test:other:${i}`),
           distributions: Array.from({ length: 501 }, (_, i) => ({ title: `chr${i}.vcf.gz` })),
-          accessRoute: { accessMode: 'CONTROLLED', steps: Array.from({ length: 21 }, (_, i) => ({ order: i + 1, requirement: 'DAC_APPROVAL' })) },
+          accessRoute: { accessMode: 'CONTROLLED_DOWNLOAD', steps: Array.from({ length: 21 }, (_, i) => ({ order: i + 1, requirement: 'DAC_REVIEW' })) },
         },
       ],
     };

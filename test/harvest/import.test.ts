@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntry } from '../../src/records/audit-entry.entity.js';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { DiagnosticArea } from '../../src/records/terms.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
 const example = JSON.parse(readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
@@ -267,6 +268,44 @@ describe('importCatalogue', () => {
     expect(report).toMatchObject({ committed: true, created: 1 });
     const { data } = await catalogue.gql('{ dataset(id: "urn:test:import:largest") { distributions { byteSize } } }');
     expect(data?.dataset.distributions).toEqual([{ byteSize: '9223372036854775807' }]);
+  });
+
+  it('refuses a part given as a plain value, or a value its column cannot read, naming the path and what it expects, and writes nothing', async () => {
+    const before = await datasetCount();
+    const records = [
+      { ...newDataset('urn:test:import:shapes-1'), status: 'planned', consentScope: 'HMB', cohort: 12, accessRoute: 'x' },
+      { ...newDataset('urn:test:import:shapes-2'), status: 'planned', diagnosticArea: 'RARE', distributions: [{ title: 'VCF' }, 'CRAM'], keywords: { epilepsy: true } },
+      { recordType: 'Study', id: 'urn:test:import:shapes-study', title: ['Pilot'], studyType: 'PILOT_STUDY', participatingOrgs: [STOCKHOLM] },
+    ];
+    for (const dryRun of [true, false]) {
+      const { report } = await importAs(stockholm, { records }, { dryRun });
+      expect(report).toMatchObject({ committed: false, failed: 3 });
+      expect(report.problems.map((p: { row: number; field: string; message: string; code: string }) => [p.row, p.field, p.message, p.code])).toEqual([
+        [3, 'title', 'must be text (got a list)', 'INVALID'],
+        [3, 'studyType', 'must be one of NATIONAL_IMPLEMENTATION, VALIDATION, CLINICAL_ROUTINE, RESEARCH, PILOT (got "PILOT_STUDY")', 'INVALID'],
+        [1, 'consentScope', 'must be an object (got "HMB")', 'INVALID'],
+        [1, 'accessRoute', 'must be an object (got "x")', 'INVALID'],
+        [1, 'cohort', 'must be an object (got 12)', 'INVALID'],
+        [2, 'diagnosticArea', `must be one of ${Object.values(DiagnosticArea).join(', ')} (got "RARE")`, 'INVALID'],
+        [2, 'distributions[1]', 'must be an object (got "CRAM")', 'INVALID'],
+        [2, 'keywords', 'must be text (got an object)', 'INVALID'],
+      ]);
+    }
+    expect(await datasetCount()).toBe(before);
+  });
+
+  it('reads a single entry where a list is expected as a list of one, an entry given as a text as its first part, and a choice in any case, as a cell reads them', async () => {
+    const record = {
+      ...newDataset('urn:test:import:one-of'),
+      distributions: { title: 'VCF in the regional SPE', formats: 'VCF', accessMode: 'secure_processing_environment' },
+      cohort: { diseases: 'http://purl.obolibrary.org/obo/MONDO_0005027', sampleTypes: 'blood' },
+    };
+    expect((await importAs(stockholm, { records: [record] })).report).toMatchObject({ committed: true, created: 1, failed: 0, problems: [] });
+    const { data } = await catalogue.gql(`{ dataset(id: "urn:test:import:one-of") { distributions { formats { label } accessMode } cohort { diseases { iri } sampleTypes } } }`);
+    expect(data?.dataset).toEqual({
+      distributions: [{ formats: [{ label: 'VCF' }], accessMode: 'SECURE_PROCESSING_ENVIRONMENT' }],
+      cohort: { diseases: [{ iri: 'http://purl.obolibrary.org/obo/MONDO_0005027' }], sampleTypes: ['blood'] },
+    });
   });
 
   it('names an assay it does not know, and the assays it knows', async () => {

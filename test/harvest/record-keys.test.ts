@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogueJsonSource } from '../../src/harvest/catalogue-json.js';
 import type { SourceRecord } from '../../src/harvest/import-source.js';
 import type { Json } from '../../src/harvest/record-inputs.js';
-import { UNKNOWN_KEY, unknownKeys } from '../../src/harvest/record-keys.js';
+import { readRecordKeys, UNKNOWN_KEY } from '../../src/harvest/record-keys.js';
 
 const example = JSON.parse(readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
 
@@ -39,7 +39,7 @@ describe('keys the JSON import does not read', () => {
       accessRoute: { accessMode: 'OPEN', steps: [{ order: 1, requirment: 'DPA' }] },
       diagnosticYield: { value: 0.4 },
     });
-    expect(unknownKeys('Dataset', record)).toEqual([
+    expect(readRecordKeys('Dataset', record).warnings).toEqual([
       { field: 'distributions[1].accessUrl', message: 'unknown key, not imported; did you mean accessURL?', code: UNKNOWN_KEY },
       { field: 'distributions[1].fromats', message: 'unknown key, not imported; did you mean formats?', code: UNKNOWN_KEY },
       { field: 'Title', message: 'unknown key, not imported; did you mean title?', code: UNKNOWN_KEY },
@@ -87,10 +87,10 @@ describe('keys the JSON import does not read', () => {
       cohort: { countsSource: 'ILLUSTRATIVE', sequencing: { assay: 'WGS', assayNote: 'trio' } },
       consentScope: { duoPermission: { code: 'DUO:0000042', label: 'general research use' }, ethicsApproval: { authority: 'EPM', illustrative: true } },
     });
-    expect(unknownKeys('Dataset', record)).toEqual([]);
+    expect(readRecordKeys('Dataset', record).warnings).toEqual([]);
     // Where the import reads a key of that name, it is data: an access body's note, an evaluation's priceYearNote.
-    expect(unknownKeys('DataAccessBody', { id: 'urn:test:keys:dab', name: 'DAC', note: 'Meets monthly.' })).toEqual([]);
-    expect(unknownKeys('HealthEconomicEvaluation', { id: 'urn:test:keys:he', priceYearNote: 'Not reported.', modelTypeNote: 'Markov.' })).toEqual([]);
+    expect(readRecordKeys('DataAccessBody', { id: 'urn:test:keys:dab', name: 'DAC', note: 'Meets monthly.' }).warnings).toEqual([]);
+    expect(readRecordKeys('HealthEconomicEvaluation', { id: 'urn:test:keys:he', priceYearNote: 'Not reported.', modelTypeNote: 'Markov.' }).warnings).toEqual([]);
   });
 
   it('in the seed are only the fields the catalogue has no place for: a study\'s and an evaluation\'s version, a dataset\'s diagnostic yield', async () => {
@@ -106,5 +106,99 @@ describe('keys the JSON import does not read', () => {
   it("are not looked for in a harvest's document, which is the harvester's own reading", async () => {
     expect(warningsOf(await recordsOf({ records: [dataset({ contactPoint: { email: 'dac@example.org' } })] }, 'unchecked'))).toEqual([]);
     expect(warningsOf(await recordsOf({ records: [dataset({ contactPoint: { email: 'dac@example.org' } })] }))).toHaveLength(1);
+  });
+});
+
+describe('values the JSON import reads as its spreadsheet columns do', () => {
+  it('refuses a part given as a plain value, an object given as a list and a list of parts holding a plain value, naming the path and what it expects, and leaves them out', () => {
+    const record = dataset({
+      distributions: [{ title: 'VCF' }, 'CRAM'],
+      consentScope: 'HMB',
+      cohort: 12,
+      accessRoute: 'x',
+      translations: [{ sv: { title: 'Trio-WGS' } }],
+    });
+    const study = { recordType: 'Study', id: 'urn:test:keys:study', title: 'Study', plannedSize: [{ value: 10, unit: 'patients' }], ethicsApprovals: 7 };
+    const evaluation = { recordType: 'HealthEconomicEvaluation', id: 'urn:test:keys:he', results: 'ICER 1200 EUR/QALY' };
+    expect(readRecordKeys('Dataset', record)).toEqual({
+      warnings: [],
+      problems: [
+        { field: 'distributions[1]', message: 'must be an object (got "CRAM")' },
+        { field: 'consentScope', message: 'must be an object (got "HMB")' },
+        { field: 'cohort', message: 'must be an object (got 12)' },
+        { field: 'accessRoute', message: 'must be an object (got "x")' },
+        { field: 'translations', message: 'must be an object (got a list)' },
+      ],
+    });
+    expect(Object.keys(record)).toEqual(['recordType', 'id', 'title']);
+    expect(readRecordKeys('Study', study).problems).toEqual([
+      { field: 'plannedSize', message: 'must be an object (got a list)' },
+      { field: 'ethicsApprovals', message: 'must be a list of objects or texts (got 7)' },
+    ]);
+    expect(readRecordKeys('HealthEconomicEvaluation', evaluation).problems).toEqual([{ field: 'results', message: 'must be a list of objects (got "ICER 1200 EUR/QALY")' }]);
+  });
+
+  it('reads a single value or entry where a list is expected as a list of one, an entry given as a text as its first part, and a choice in any case', () => {
+    const record = dataset({
+      dataHolder: 'urn:example:gms-catalogue:org:region-stockholm',
+      distributions: { title: 'VCF', formats: 'VCF', accessMode: 'open' },
+      cohort: { diseases: 'http://purl.obolibrary.org/obo/MONDO_0005027', sampleTypes: 'blood' },
+      consentScope: { duoPermission: 'DUO:0000042', duoModifiers: 'DUO:0000021' },
+      diagnosticArea: 'rare_diseases',
+      status: 'Published',
+    });
+    expect(readRecordKeys('Dataset', record)).toEqual({ warnings: [], problems: [] });
+    expect(record).toEqual({
+      recordType: 'Dataset',
+      id: 'urn:test:keys:1',
+      title: 'Trio WGS',
+      dataHolder: ['urn:example:gms-catalogue:org:region-stockholm'],
+      distributions: [{ title: 'VCF', formats: [{ label: 'VCF' }], accessMode: 'OPEN' }],
+      cohort: { diseases: [{ iri: 'http://purl.obolibrary.org/obo/MONDO_0005027' }], sampleTypes: ['blood'] },
+      consentScope: { duoPermission: { code: 'DUO:0000042' }, duoModifiers: [{ code: 'DUO:0000021' }] },
+      diagnosticArea: 'RARE_DISEASES',
+      status: 'published',
+    });
+  });
+
+  it("refuses a value not of its column's type, or not one of its choices, as a cell would be", () => {
+    const study = {
+      recordType: 'Study',
+      id: 'urn:test:keys:study',
+      title: ['Trio WGS', 'Exomes'],
+      studyType: 'RESERACH',
+      status: 'closed',
+      plannedSize: { value: '100', unit: 'patients' },
+      participatingOrgs: ['urn:example:gms-catalogue:org:region-stockholm', 5],
+      ethicsApprovals: [{ authority: 'EPM', reference: 2021 }],
+    };
+    expect(readRecordKeys('Study', study).problems).toEqual([
+      { field: 'title', message: 'must be text (got a list)' },
+      { field: 'studyType', message: 'must be one of NATIONAL_IMPLEMENTATION, VALIDATION, CLINICAL_ROUTINE, RESEARCH, PILOT (got "RESERACH")' },
+      { field: 'status', message: 'must be one of planned, recruiting, ongoing, completed (got "closed")' },
+      { field: 'plannedSize.value', message: 'must be a number (got "100")' },
+      { field: 'participatingOrgs[1]', message: 'must be text (got 5)' },
+      { field: 'ethicsApprovals[0].reference', message: 'must be text (got 2021)' },
+    ]);
+    expect(study).toEqual({ recordType: 'Study', id: 'urn:test:keys:study', plannedSize: { unit: 'patients' }, ethicsApprovals: [{ authority: 'EPM' }] });
+    const evaluation = { recordType: 'HealthEconomicEvaluation', id: 'urn:test:keys:he', modelType: 'markov+DECISION_TREE+FOO', cheersCompliant: 'yes', results: [{ measure: 'ICER', value: { point: 1 } }] };
+    expect(readRecordKeys('HealthEconomicEvaluation', evaluation).problems).toEqual([
+      { field: 'modelType', message: 'must be one of NONE_TRIAL_OR_COHORT, DECISION_TREE, MARKOV, MICROSIMULATION, DES, PARTITIONED_SURVIVAL, BUDGET_IMPACT, or several joined by "+" (got "markov+DECISION_TREE+FOO")' },
+      { field: 'cheersCompliant', message: 'must be true or false (got "yes")' },
+      { field: 'results[0].value', message: 'must be a number or text (got an object)' },
+    ]);
+    // Read before as an authority and as an active body, whatever they said.
+    expect(readRecordKeys('Organisation', { id: 'urn:test:keys:org', name: 'Org', type: 'HOSPITAL' }).problems).toEqual([
+      { field: 'type', message: 'must be one of REGION, UNIVERSITY, GMC, PROGRAMME, BIOBANK, AUTHORITY, INFRASTRUCTURE, FUNDER, COMPANY (got "HOSPITAL")' },
+    ]);
+    expect(readRecordKeys('DataAccessBody', { id: 'urn:test:keys:dab', name: 'DAC', status: 'closed' }).problems).toEqual([
+      { field: 'status', message: 'must be one of active, planned (got "closed")' },
+    ]);
+    const catalogue = { id: 'urn:test:keys:catalogue', language: 'sv', homepage: 5 };
+    expect(readRecordKeys('catalogue', catalogue).problems).toEqual([{ field: 'homepage', message: 'must be text (got 5)' }]);
+    expect(catalogue).toEqual({ id: 'urn:test:keys:catalogue', language: ['sv'] });
+    const spelt = { recordType: 'HealthEconomicEvaluation', id: 'urn:test:keys:he', modelType: 'markov+ decision_tree' };
+    expect(readRecordKeys('HealthEconomicEvaluation', spelt).problems).toEqual([]);
+    expect(spelt.modelType).toBe('MARKOV+DECISION_TREE');
   });
 });

@@ -204,6 +204,7 @@ describe('spreadsheet problems', () => {
         sheets.datasets[0].push('cohort.numberOfSamples', 'colour');
         sheets.datasets[3].push('many', 'red'); // c: not a number, and a column the import does not read
         sheets.consent[1][1] = 'DUO:9999999'; // a: unknown permission
+        sheets.distributions[1][3] = 'SPE'; // a: not an access mode
         sheets.accessRouteSteps.push(['urn:test:sheet:a', 3, 'DAC_REVIEW', 'urn:example:nowhere']); // a: gap, unknown body
         sheets.distributions.push(['urn:test:sheet:zzz', 'Orphan', 'VCF', 'OPEN']); // no such dataset
         sheets.distributions[2][1] = 'T'.repeat(1_001); // b: over the text limit of a title
@@ -221,7 +222,11 @@ describe('spreadsheet problems', () => {
         expect.stringMatching(/^problems\.xlsx accessRouteSteps 2 order /),
         'problems.xlsx distributions 5 dataset INVALID',
         'problems.xlsx distributions 3 title INVALID',
+        'problems.xlsx distributions 2 accessMode INVALID',
       ]),
+    );
+    expect(report.problems.find((p) => p.field === 'accessMode')?.message).toBe(
+      'must be one of SECURE_PROCESSING_ENVIRONMENT, CONTROLLED_DOWNLOAD, FEDERATED_QUERY, AGGREGATE_ONLY, OPEN (got "SPE")',
     );
     expect(report.problems.find((p) => p.field === 'cohort.numberOfSamples')?.message).toBe('must be a whole number (got "many")');
     expect(report.warnings.map((w) => `${w.file} ${w.sheet} ${w.row} ${w.field} ${w.code}`)).toEqual(['problems.xlsx datasets 1 colour UNKNOWN_KEY']);
@@ -236,6 +241,8 @@ describe('spreadsheet problems', () => {
       datasets[1].push(12, STOCKHOLM, 'red', 'blue', 'a data manager', 'held in the regional SPE');
       distributions[0].push('accessUrl');
       distributions[1].push('https://example.org/apply');
+      // A choice in any case, as the catalogue spells it.
+      distributions[1][3] = 'secure_processing_environment';
     });
     const folder = path.join(dir, 'unknown-columns');
     await mkdir(folder, { recursive: true });
@@ -262,8 +269,8 @@ describe('spreadsheet problems', () => {
       expected.map(([sheet, row, field, message]) => `warning: unknown-columns / ${sheet} / row ${row} / ${field}: ${message} (UNKNOWN_KEY)`).sort(),
     );
     expect(log.at(-1)).toMatch(/^imported: created 1,/);
-    const { data } = await catalogue.gql(`{ dataset(id: "${id}") { title cohort { numberOfSamples } distributions { accessUrl } } }`);
-    expect(data?.dataset).toEqual({ title: 'Stockholm paediatric epilepsy WGS', cohort: null, distributions: [{ accessUrl: null }] });
+    const { data } = await catalogue.gql(`{ dataset(id: "${id}") { title cohort { numberOfSamples } distributions { accessUrl accessMode } } }`);
+    expect(data?.dataset).toEqual({ title: 'Stockholm paediatric epilepsy WGS', cohort: null, distributions: [{ accessUrl: null, accessMode: 'SECURE_PROCESSING_ENVIRONMENT' }] });
   });
 
   it('refuses a sheet without the column naming its records, whatever else its header has', async () => {
