@@ -3,6 +3,7 @@ import { DataAccessBodyKind, DataAccessBodyOperationalStatus } from '../access/d
 import { ConsentType } from '../consent/consent-scope.entity.js';
 import { EconomicModelType, EvaluationPerspective, EvaluationType } from '../economics/health-economic-evaluation.entity.js';
 import { OrganisationType } from '../organisations/organisation.entity.js';
+import { PublicationRelation } from '../publications/publication.entity.js';
 import { DiagnosticArea } from '../records/terms.js';
 import { StudyProgress, StudyType } from '../studies/study.entity.js';
 import type { Json, RecordKind } from './record-inputs.js';
@@ -61,6 +62,7 @@ export interface Sheet {
 const text = (name: string, help: string, extra: Partial<Column> = {}): Column => ({ name, type: 'text', help, ...extra });
 const integer = (name: string, help: string, extra: Partial<Column> = {}): Column => ({ name, type: 'integer', help, ...extra });
 const number = (name: string, help: string, extra: Partial<Column> = {}): Column => ({ name, type: 'number', help, ...extra });
+const boolean = (name: string, help: string): Column => ({ name, type: 'boolean', help });
 const list = (name: string, help: string, extra: Partial<Column> = {}): Column => ({ name, type: 'list', help, ...extra });
 const terms = (name: string, parts: string[], help: string, extra: Partial<Column> = {}): Column => ({ name, type: 'terms', parts, help, ...extra });
 const id = (kind: string): Column => text('id', `identifier of the ${kind} (required; matches the record on the next import)`);
@@ -143,6 +145,7 @@ export const SHEETS: Sheet[] = [
       integer('year', 'year of publication'),
       text('volumePages', 'volume and pages'),
       text('url', "web page (default: the DOI's)"),
+      text('relationType', 'DESCRIBES, USES, CITES or PROTOCOL: what the publication is to the records naming it', { choices: Object.values(PublicationRelation) }),
       owner,
     ],
   },
@@ -165,8 +168,10 @@ export const SHEETS: Sheet[] = [
       text('endDate', 'end date (YYYY-MM-DD)'),
       number('plannedSize.value', 'planned size'),
       text('plannedSize.unit', 'unit of the planned size (e.g. patients/year)'),
+      integer('actualSize', 'number of participants actually enrolled'),
       terms('ethicsApprovals', ['authority', 'reference', 'date'], 'ethics approvals: authority|reference|date; ...'),
       terms('healthCondition', ONTOLOGY_TERM, 'health conditions: IRI|label|system; ...', { input: 'healthConditions' }),
+      text('registration', 'trial registration, e.g. a ClinicalTrials.gov or EU CT number'),
       list('funders', 'identifiers of funding organisations, separated by ";"'),
       list('participatingOrgs', 'identifiers of participating organisations (the first owns the study by default)', { input: 'participatingOrganisations' }),
       list('publications', 'identifiers of publications'),
@@ -303,6 +308,8 @@ export const SHEETS: Sheet[] = [
       id('evaluation'),
       text('title', 'title (required)'),
       text('evaluationType', 'CEA, CUA, CBA, CMA, COST_ANALYSIS, MICRO_COSTING, BUDGET_IMPACT, COST_CONSEQUENCE or YIELD_ONLY (required)', { choices: Object.values(EvaluationType) }),
+      text('decisionProblem', 'decision problem or objective (CHEERS 3)'),
+      text('analysisPlanUrl', 'health economic analysis plan, its URL (CHEERS 4)'),
       text('population', 'population'),
       text('country', 'country code'),
       text('setting', 'setting'),
@@ -314,10 +321,11 @@ export const SHEETS: Sheet[] = [
       number('discountRateCosts', 'discount rate for costs, percent per year (3 = 3%)'),
       number('discountRateOutcomes', 'discount rate for outcomes, percent per year (3 = 3%)'),
       list('outcomeMeasures', 'outcome measures, separated by ";"'),
+      text('utilityInstrument', 'utility instrument, e.g. EQ-5D (CHEERS 12)'),
       text('costingMethod', 'costing method'),
       text('currency', 'ISO 4217 currency of every monetary figure (required)'),
       integer('priceYear', 'price year of every monetary figure'),
-      text('priceYearNote', 'why the price year is not given'),
+      text('priceYearNote', 'note on the price year: why it is not given (required then), or how it was set'),
       number('willingnessToPay.value', 'willingness-to-pay threshold used', { input: 'willingnessToPayAmount' }),
       text('willingnessToPay.unit', 'unit of the threshold as published, e.g. EUR/QALY (a leading ISO 4217 code is its currency)', { input: 'willingnessToPayUnit' }),
       text('modelType', 'model types joined by "+": NONE_TRIAL_OR_COHORT, DECISION_TREE, MARKOV, MICROSIMULATION, DES, PARTITIONED_SURVIVAL, BUDGET_IMPACT', {
@@ -326,8 +334,13 @@ export const SHEETS: Sheet[] = [
         joinedBy: '+',
       }),
       text('modelTypeNote', 'note on the model (added to the note)', { input: 'note' }),
+      boolean('modelAvailable', 'whether the model is available to others: true or false (CHEERS 16)'),
       list('sensitivityAnalyses', 'sensitivity analyses, separated by ";"'),
-      { name: 'cheersCompliant', type: 'boolean', help: 'true or false' },
+      text('subgroups', 'subgroups and heterogeneity analysed (CHEERS 18)'),
+      boolean('engagementDescribed', 'whether patient and public engagement is described: true or false (CHEERS 21, 25)'),
+      text('funding', 'funding of the evaluation (CHEERS 27)'),
+      text('conflictsOfInterest', 'conflicts of interest (CHEERS 28)'),
+      boolean('cheersCompliant', 'true or false'),
       text('note', 'note'),
       text('publication', 'identifier of the publication'),
       list('evaluates', 'identifiers of the datasets and studies evaluated', { input: 'evaluatedDatasets' }),
@@ -344,6 +357,8 @@ export const SHEETS: Sheet[] = [
       text('measure', 'what was measured, e.g. ICER, DIAGNOSTIC_YIELD, MEAN_COST_DIFFERENCE_PER_PATIENT (required)'),
       { name: 'value', type: 'numberOrText', help: 'a number, a range (0.68-0.72) or a statement' },
       text('unit', 'unit'),
+      text('currency', "ISO 4217 currency of the figure (default: the one its unit starts with, else the evaluation's for a monetary unit)"),
+      integer('priceYear', "price year of the figure (default: the evaluation's)"),
       number('ci95Low', '95% CI low'),
       number('ci95High', '95% CI high'),
       number('pValue', 'p-value'),

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntry } from '../../src/records/audit-entry.entity.js';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { writeXlsx } from '../../src/harvest/spreadsheet-files.js';
 import { DiagnosticArea } from '../../src/records/terms.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
@@ -306,6 +310,80 @@ describe('importCatalogue', () => {
       distributions: [{ formats: [{ label: 'VCF' }], accessMode: 'SECURE_PROCESSING_ENVIRONMENT' }],
       cohort: { diseases: [{ iri: 'http://purl.obolibrary.org/obo/MONDO_0005027' }], sampleTypes: ['blood'] },
     });
+  });
+
+  it("reads every field the record inputs take: a publication's relation, a study's registration and size, an evaluation's CHEERS items, a result's currency and price year; in JSON as in a workbook", async () => {
+    const cheers = {
+      decisionProblem: 'Should WGS replace the panel as the first test?',
+      analysisPlanUrl: 'https://example.org/analysis-plan.pdf',
+      utilityInstrument: 'EQ-5D-5L',
+      modelAvailable: true,
+      subgroups: 'infants under 6 months',
+      engagementDescribed: false,
+      funding: 'Region Stockholm',
+      conflictsOfInterest: 'none declared',
+    };
+    const document = {
+      publications: [{ id: 'urn:test:import:fields-pub', title: 'A trial protocol', relationType: 'protocol', ownerOrganisation: STOCKHOLM }],
+      records: [
+        { recordType: 'Study', id: 'urn:test:import:fields-study', title: 'A trial', studyType: 'RESEARCH', participatingOrgs: [STOCKHOLM], registration: 'NCT01234567', actualSize: 412 },
+        {
+          recordType: 'HealthEconomicEvaluation',
+          id: 'urn:test:import:fields-he',
+          title: 'First-line WGS in infants',
+          evaluationType: 'CUA',
+          perspective: 'HEALTHCARE_SYSTEM',
+          ...cheers,
+          currency: 'SEK',
+          priceYear: 2022,
+          priceYearNote: 'Costs inflated to 2022 with the consumer price index.',
+          publication: 'urn:test:import:fields-pub',
+          evaluates: ['urn:test:import:fields-study'],
+          ownerOrganisation: STOCKHOLM,
+          results: [
+            { measure: 'ICER', value: 250000, unit: 'SEK/QALY', priceYear: 2021 },
+            { measure: 'MEAN_COST_DIFFERENCE_PER_PATIENT', value: 1200, unit: 'per patient', currency: 'EUR' },
+          ],
+        },
+      ],
+    };
+    expect((await importAs(admin, document, { publish: true })).report).toMatchObject({ committed: true, created: 3, failed: 0, problems: [], warnings: [] });
+    const { data } = await catalogue.gql(`{
+      studies(first: 50) { edges { node { identifier registration actualSize } } }
+      healthEconomicEvaluations(first: 50) { edges { node {
+        identifier decisionProblem analysisPlanUrl utilityInstrument modelAvailable subgroups engagementDescribed funding conflictsOfInterest
+        priceYear priceYearNote publication { relationType } results { measure currency priceYear }
+      } } }
+    }`);
+    const node = (connection: { edges: { node: { identifier: string } }[] }, id: string) => connection.edges.find((e) => e.node.identifier === id)?.node;
+    expect(node(data?.studies, 'urn:test:import:fields-study')).toEqual({ identifier: 'urn:test:import:fields-study', registration: 'NCT01234567', actualSize: 412 });
+    expect(node(data?.healthEconomicEvaluations, 'urn:test:import:fields-he')).toEqual({
+      identifier: 'urn:test:import:fields-he',
+      ...cheers,
+      priceYear: 2022,
+      priceYearNote: 'Costs inflated to 2022 with the consumer price index.',
+      publication: { relationType: 'PROTOCOL' },
+      results: [
+        { measure: 'ICER', currency: 'SEK', priceYear: 2021 },
+        { measure: 'MEAN_COST_DIFFERENCE_PER_PATIENT', currency: 'EUR', priceYear: 2022 },
+      ],
+    });
+    // The same records as a workbook (the template's columns) are the same records: nothing changes.
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'gdcat-import-fields-')), 'fields.xlsx');
+    await writeXlsx(document, file);
+    const workbook = await importAs(admin, { format: 'xlsx', content: (await readFile(file)).toString('base64') }, { publish: true });
+    expect(workbook.report).toMatchObject({ committed: true, created: 0, updated: 0, unchanged: 3, failed: 0, problems: [] });
+
+    // Checked as the record inputs check them: a relation the catalogue does not know, a size below zero.
+    const wrong = {
+      publications: [{ ...document.publications[0], relationType: 'SEE_ALSO' }],
+      records: [{ ...document.records[0], actualSize: -3 }],
+    };
+    const { report } = await importAs(admin, wrong, { dryRun: true });
+    expect(report.problems.map((p: { sheet: string; field: string; message: string }) => [p.sheet, p.field, p.message])).toEqual([
+      ['publications', 'relationType', 'must be one of DESCRIBES, USES, CITES, PROTOCOL (got "SEE_ALSO")'],
+      ['records', 'actualSize', 'must be a whole number from 0 to 2147483647'],
+    ]);
   });
 
   it('names an assay it does not know, and the assays it knows', async () => {
