@@ -26,6 +26,8 @@ export interface SourceRecord {
 export interface LocatedProblem extends Partial<SourceLocation> {
   field: string;
   message: string;
+  /** INVALID when not given. */
+  code?: string;
 }
 
 export interface LocatedWarning extends LocatedProblem {

@@ -127,7 +127,7 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
       const prepareRecord = (record: SourceRecord, input: (data: Json, context: InputContext) => object): Prepared => {
         for (const w of record.warnings ?? []) report.warnings.push({ ...place(record, w), message: w.message, code: w.code });
         // The same text limits as GraphQL arguments: nothing oversized, with a NUL or a lone surrogate reaches the services.
-        const readProblems: Located[] = [...(record.readProblems ?? []).map((p) => ({ ...p, code: 'INVALID' })), ...textProblems(record.data, '', 'freeText')];
+        const readProblems: Located[] = [...(record.readProblems ?? []).map((p) => ({ ...p, code: p.code ?? 'INVALID' })), ...textProblems(record.data, '', 'freeText')];
         // A problem of the file itself (an unknown sheet, a part without its record) or a warning about it is not a record to check.
         if (Object.keys(record.data).length === 0 && (readProblems.length > 0 || record.warnings)) return { record, readProblems, problems: readProblems };
         const identifier = record.data.id;

@@ -9,15 +9,17 @@ import { type Column, columnPath, readJsonValue, SHEETS, type Sheet, shown, Unre
 type Holds = { place: Place; many: boolean; first?: string } | { column: Column | null };
 
 /**
- * The keys read at one place of a record, each with what it holds, and the record rules' names of some of them
- * (`parent` for `parentOrg`), which a file may give for the key.
+ * The keys read at one place of a record, each with what it holds, those a part at this place is not read
+ * without (Column.required), and the record rules' names of some of them (`parent` for `parentOrg`), which a
+ * file may give for the key.
  */
 interface Place {
   keys: Map<string, Holds>;
+  required: Set<string>;
   aliases: Map<string, string>;
 }
 
-const newPlace = (keys: [string, Holds][] = []): Place => ({ keys: new Map(keys), aliases: new Map() });
+const newPlace = (keys: [string, Holds][] = [], required: readonly string[] = []): Place => ({ keys: new Map(keys), required: new Set(required), aliases: new Map() });
 const objectPlace = (): Holds => ({ place: newPlace(), many: false });
 
 /** A record of the JSON shape by its kind; the catalogue record is one of its own. */
@@ -60,8 +62,12 @@ function addPath(place: Place, path: string, holds: Holds): void {
     addPath((next as { place: Place }).place, rest.join('.'), holds);
   } else if ('place' in holds && there && 'place' in there) {
     for (const [key, value] of holds.place.keys) there.place.keys.set(key, value);
+    for (const key of holds.place.required) there.place.required.add(key);
     for (const [alias, key] of holds.place.aliases) there.place.aliases.set(alias, key);
-  } else place.keys.set(first, holds);
+  } else {
+    place.keys.set(first, holds);
+    if ('column' in holds && holds.column?.required) place.required.add(first);
+  }
 }
 
 /** Where the rules' name for a field (`cohort.sequencing.assays`) differs from its path, the name leads to the path. */
@@ -89,8 +95,10 @@ function sheetKeys(sheet: Sheet): Place {
   const columns = sheet.columns.filter((column) => column.name !== sheet.parent?.column);
   for (const column of columns) {
     const path = columnPath(column);
-    if (column.parts) addPath(place, path, { place: newPlace(column.parts.map((part) => [part, { column: TEXT }])), many: true, first: column.parts[0] });
-    else if (path.startsWith(`${column.name}.`)) addPath(place, column.name, { place: newPlace([[path.slice(column.name.length + 1), { column }]]), many: false, first: path.slice(column.name.length + 1) });
+    if (column.parts) {
+      const parts = newPlace(column.parts.map((part) => [part, { column: TEXT }]), column.requiredParts);
+      addPath(place, path, { place: parts, many: true, first: column.parts[0] });
+    } else if (path.startsWith(`${column.name}.`)) addPath(place, column.name, { place: newPlace([[path.slice(column.name.length + 1), { column }]]), many: false, first: path.slice(column.name.length + 1) });
     else addPath(place, path, { column });
   }
   for (const part of SHEETS.filter((s) => s.parent?.sheet === sheet.name)) addPath(place, part.parent!.path, { place: sheetKeys(part), many: part.parent!.many });
@@ -218,26 +226,31 @@ class RecordReader {
     return this.path.map((step, i) => (typeof step === 'number' ? `[${step}]` : i === 0 ? step : `.${step}`)).join('');
   }
 
-  private refuse(message: string): typeof REFUSED {
-    this.reading.problems.push({ field: this.at(), message });
+  private refuse(message: string, code?: string): typeof REFUSED {
+    this.reading.problems.push({ field: this.at(), message, ...(code && { code }) });
     return REFUSED;
   }
 
-  readObject(object: Json, place: Place): void {
+  /** Reads an object's keys at their place; returns the keys whose values it refused (and left out), if any. */
+  readObject(object: Json, place: Place): Set<string> | null {
+    let refused: Set<string> | null = null;
     for (const key of Object.keys(object)) {
       this.path.push(key);
       const holds = place.keys.get(key);
       if (holds) {
         const value = object[key];
         const read = this.read(value, holds);
-        if (read === REFUSED) delete object[key];
-        else if (read !== value) object[key] = read;
+        if (read === REFUSED) {
+          delete object[key];
+          (refused ??= new Set()).add(key);
+        } else if (read !== value) object[key] = read;
       } else if (!isNoteKey(key)) {
         const message = notRead('key', nearestKeys(key, place), 'the import template lists the keys; one starting with _ is a note');
         this.reading.warnings.push({ field: this.at(), message, code: UNKNOWN_KEY });
       }
       this.path.pop();
     }
+    return refused;
   }
 
   private read(value: unknown, holds: Holds): unknown {
@@ -274,15 +287,27 @@ class RecordReader {
     return 'column' in holds ? this.readValue(TEXT, item) : this.readPart(item, holds, alone);
   }
 
-  /** A part (or, `alone`, a list's only entry given without its list), read at its place. */
+  /** A part (or, `alone`, a list's only entry given without its list), read at its place; not read without a key it requires. */
   private readPart(value: unknown, holds: Extract<Holds, { place: Place }>, alone: boolean): unknown {
-    if (typeof value === 'string' && holds.first) return { [holds.first]: value };
-    if (!isObject(value)) {
+    const part = typeof value === 'string' && holds.first ? { [holds.first]: value } : value;
+    if (!isObject(part)) {
       const [one, many] = holds.first ? ['an object or a text', 'a list of objects or texts'] : ['an object', 'a list of objects'];
       return this.refuse(`must be ${alone ? many : one} (got ${shown(value)})`);
     }
-    this.readObject(value, holds.place);
-    return value;
+    const refused = part === value ? this.readObject(part, holds.place) : null;
+    let complete = true;
+    for (const key of holds.place.required) {
+      const given = part[key];
+      if (given != null && (typeof given !== 'string' || given.trim())) continue;
+      complete = false;
+      // A value refused as read is reported once.
+      if (refused?.has(key)) continue;
+      this.path.push(key);
+      // A cell of entries is one column: the reason names the part missing.
+      this.refuse(holds.many && holds.first ? `is required (each entry gives its ${key})` : 'is required', 'REQUIRED');
+      this.path.pop();
+    }
+    return complete ? part : REFUSED;
   }
 }
 

@@ -25,6 +25,13 @@ export interface Column {
   type: ColumnType;
   /** For `terms`: the parts of each entry, written `part1|part2|...`. */
   parts?: string[];
+  /** For `terms`: the parts every entry gives (GraphQL's input types require them: an ontology term's IRI). */
+  requiredParts?: readonly string[];
+  /**
+   * Whether the part holding it (a parts sheet's row, or the object its path is in: `cohort.genomeBuild`) is
+   * read without it; GraphQL's input types require it. A record's own required fields are the rules' to check.
+   */
+  required?: boolean;
   /** The record rules' name for the field, when it differs from the column (to place their problems). */
   input?: string;
   /**
@@ -69,6 +76,7 @@ const id = (kind: string): Column => text('id', `identifier of the ${kind} (requ
 const owner = text('ownerOrganisation', 'identifier of the owning organisation (default: the organisation importing, or the catalogue publisher)');
 const dates = [text('issued', 'date first issued (YYYY-MM-DD); kept as given'), text('modified', 'date last modified (YYYY-MM-DD); kept as given')];
 const ONTOLOGY_TERM = ['iri', 'label', 'system'];
+const WITH_IRI = { requiredParts: ['iri'] };
 /** The record's own language and its texts in the other one (README, "Languages"). */
 const language = text('language', 'language of the texts above: sv or en (default en)');
 /** An enumeration's values as a file writes them, in lower case (planned for PLANNED). */
@@ -169,8 +177,8 @@ export const SHEETS: Sheet[] = [
       number('plannedSize.value', 'planned size'),
       text('plannedSize.unit', 'unit of the planned size (e.g. patients/year)'),
       integer('actualSize', 'number of participants actually enrolled'),
-      terms('ethicsApprovals', ['authority', 'reference', 'date'], 'ethics approvals: authority|reference|date; ...'),
-      terms('healthCondition', ONTOLOGY_TERM, 'health conditions: IRI|label|system; ...', { input: 'healthConditions' }),
+      terms('ethicsApprovals', ['authority', 'reference', 'date'], 'ethics approvals: authority|reference|date; ...', { requiredParts: ['reference'] }),
+      terms('healthCondition', ONTOLOGY_TERM, 'health conditions: IRI|label|system; ...', { input: 'healthConditions', ...WITH_IRI }),
       text('registration', 'trial registration, e.g. a ClinicalTrials.gov or EU CT number'),
       list('funders', 'identifiers of funding organisations, separated by ";"'),
       list('participatingOrgs', 'identifiers of participating organisations (the first owns the study by default)', { input: 'participatingOrganisations' }),
@@ -217,15 +225,15 @@ export const SHEETS: Sheet[] = [
       number('cohort.minTypicalAge', 'typical minimum age (years)'),
       number('cohort.maxTypicalAge', 'typical maximum age (years)'),
       text('cohort.populationCoverage', 'population coverage'),
-      terms('cohort.diseases', ONTOLOGY_TERM, 'diseases: IRI or CURIE|label|system; ... (MONDO codes are checked)'),
-      terms('cohort.phenotypes', ONTOLOGY_TERM, 'HPO phenotypes: IRI|label|system; ...'),
+      terms('cohort.diseases', ONTOLOGY_TERM, 'diseases: IRI or CURIE|label|system; ... (MONDO codes are checked)', WITH_IRI),
+      terms('cohort.phenotypes', ONTOLOGY_TERM, 'HPO phenotypes: IRI|label|system; ...', WITH_IRI),
       list('cohort.sampleTypes', 'sample types, separated by ";"'),
       text('cohort.sequencing.assay', 'assays joined by "+": WGS, WES, PANEL, WTS, LONG_READ_WGS, PATHOGEN_WGS, METAGENOMICS, ARRAY (e.g. WGS+WTS)', { input: 'cohort.sequencing.assays' }),
       text('cohort.sequencing.panelName', 'panel name'),
       text('cohort.sequencing.platform', 'sequencing platform'),
       number('cohort.sequencing.meanCoverage', 'mean coverage'),
       number('cohort.sequencing.readLength', 'read length'),
-      text('cohort.genomeBuild.name', 'genome build (GRCh38, ...)'),
+      text('cohort.genomeBuild.name', 'genome build (GRCh38, ...)', { required: true }),
       text('cohort.genomeBuild.accession', 'genome build accession'),
       list('cohort.variantTypes', 'variant types, separated by ";" (SNV; INDEL; CNV; ...)'),
       text('cohort.pedigreeStructure', 'SINGLETON, TRIO, SINGLETON_AND_FAMILY, ...'),
@@ -239,14 +247,14 @@ export const SHEETS: Sheet[] = [
     columns: [
       text('dataset', 'identifier of the dataset (required)'),
       text('duoPermission', 'exactly one DUO permission code, e.g. DUO:0000006', { path: 'duoPermission.code' }),
-      terms('duoModifiers', ['code', 'value'], 'DUO modifiers: code|value; ... (e.g. DUO:0000021; DUO:0000022|SE)'),
-      terms('diseaseRestrictions', ONTOLOGY_TERM, 'disease restrictions (DUO:0000007): IRI|label|system; ...'),
+      terms('duoModifiers', ['code', 'value'], 'DUO modifiers: code|value; ... (e.g. DUO:0000021; DUO:0000022|SE)', { requiredParts: ['code'] }),
+      terms('diseaseRestrictions', ONTOLOGY_TERM, 'disease restrictions (DUO:0000007): IRI|label|system; ...', WITH_IRI),
       text('consentType', 'consent type', { choices: Object.values(ConsentType) }),
       text('consentFormVersion', 'consent form version'),
       list('legalBases', 'legal bases, separated by ";" (eu-gdpr:A6-1-e; ...)'),
       list('nationalLegalBasis', 'national legal bases, separated by ";"'),
       text('ethicsApproval.authority', 'ethics approval: authority'),
-      text('ethicsApproval.reference', 'ethics approval: reference'),
+      text('ethicsApproval.reference', 'ethics approval: reference', { required: true }),
       text('ethicsApproval.date', 'ethics approval: date'),
       text('returnOfResults', 'return of results'),
       text('withdrawalProcess', 'how participants withdraw'),
@@ -258,7 +266,7 @@ export const SHEETS: Sheet[] = [
     help: 'Access route of a dataset (whom to ask and how): at most one row per dataset; its steps are on accessRouteSteps.',
     columns: [
       text('dataset', 'identifier of the dataset (required)'),
-      text('accessMode', 'SECURE_PROCESSING_ENVIRONMENT, CONTROLLED_DOWNLOAD, FEDERATED_QUERY, AGGREGATE_ONLY or OPEN (required)', { choices: Object.values(AccessMode) }),
+      text('accessMode', 'SECURE_PROCESSING_ENVIRONMENT, CONTROLLED_DOWNLOAD, FEDERATED_QUERY, AGGREGATE_ONLY or OPEN (required)', { choices: Object.values(AccessMode), required: true }),
       text('accessBody', 'identifier of the access body to ask'),
       text('applicationUrl', "where to apply (default: the access body's)"),
       text('contactEmail', 'contact e-mail'),
@@ -273,9 +281,10 @@ export const SHEETS: Sheet[] = [
     help: 'Ordered steps of access routes: one row per step, numbered 1, 2, 3... per dataset.',
     columns: [
       text('dataset', 'identifier of the dataset (required)'),
-      integer('order', 'position of the step, 1, 2, 3... (required)'),
+      integer('order', 'position of the step, 1, 2, 3... (required)', { required: true }),
       text('requirement', 'ETHICS_APPROVAL, DAC_REVIEW, CONTROLLER_DISCLOSURE_DECISION, BIOBANK_DECISION, DATA_TRANSFER_AGREEMENT, JOINT_CONTROLLER_AGREEMENT, HDAB_PERMIT or DPA (required)', {
         choices: Object.values(AccessRequirement),
+        required: true,
       }),
       text('body', 'identifier of the responsible access body'),
       text('description', 'description'),
@@ -287,10 +296,10 @@ export const SHEETS: Sheet[] = [
     help: 'Distributions of datasets: one row per distribution.',
     columns: [
       text('dataset', 'identifier of the dataset (required)'),
-      text('title', 'title (required)'),
+      text('title', 'title (required)', { required: true }),
       text('accessURL', 'access URL (for controlled data: the request page)', { input: 'accessUrl' }),
       text('downloadURL', 'download URL', { input: 'downloadUrl' }),
-      terms('formats', ['label', 'edam', 'mediaType'], 'formats: label|EDAM IRI|media type; ... (e.g. CRAM|http://edamontology.org/format_3462)'),
+      terms('formats', ['label', 'edam', 'mediaType'], 'formats: label|EDAM IRI|media type; ... (e.g. CRAM|http://edamontology.org/format_3462)', { requiredParts: ['label'] }),
       text('mediaType', 'media type'),
       { name: 'byteSize', type: 'digits', help: 'size in bytes' },
       text('license', 'licence IRI'),
@@ -462,13 +471,14 @@ export function readCell(column: Column, value: Cell | undefined): { value?: unk
     }
     case 'list':
       return { value: entries(value) };
-    case 'terms':
-      return {
-        value: entries(value).map((entry) => {
-          const parts = entry.split(PART_SEPARATOR).map((p) => p.trim());
-          return Object.fromEntries(column.parts!.map((name, i) => [name, parts[i]]).filter(([, part]) => part));
-        }),
-      };
+    case 'terms': {
+      const names = column.parts!;
+      const read = entries(value).map((entry) => entry.split(PART_SEPARATOR).map((p) => p.trim()));
+      // A part past the last the column has would belong to none: refused, not dropped.
+      const over = read.find((parts) => parts.length > names.length);
+      if (over) return { problem: `must give each entry as ${names.join(PART_SEPARATOR)}, no more parts (got "${over.join(PART_SEPARATOR)}")` };
+      return { value: read.map((parts) => Object.fromEntries(names.map((name, i) => [name, parts[i]]).filter(([, part]) => part))) };
+    }
   }
 }
 

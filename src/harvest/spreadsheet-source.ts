@@ -4,7 +4,7 @@ import { parentsFirst } from './catalogue-json.js';
 import { FileContext } from './file-context.js';
 import type { ImportSource, LocatedProblem, LocatedWarning, SourceLocation, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
-import { unknownColumn } from './record-keys.js';
+import { readRecordKeys, unknownColumn } from './record-keys.js';
 import { ABOUT_SHEET, type Cell, cellText, type Column, columnPath, fromDecimalComma, getPath, readCell, setPath, type Sheet, SHEETS, SHEETS_BY_NAME } from './spreadsheet-columns.js';
 import type { RawRow, Spreadsheet } from './spreadsheet-files.js';
 
@@ -468,6 +468,9 @@ function assemble(file: string, sheet: Sheet, row: SheetRow, parts: SheetRow[], 
       setPath(data, partSheet.parent!.path, { ...(current as Json), ...value });
     }
   }
+  // Read as a JSON record is, for what a cell alone cannot tell: a part without a value it requires (a
+  // distribution's title, an ontology term's IRI); placed by `locate`.
+  problems.push(...readRecordKeys(sheet.kind ?? 'catalogue', data).problems);
   return {
     kind: sheet.kind!,
     data,

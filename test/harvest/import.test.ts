@@ -298,6 +298,20 @@ describe('importCatalogue', () => {
     expect(await datasetCount()).toBe(before);
   });
 
+  it('refuses a part without what GraphQL requires of it, so no stored record breaks a read', async () => {
+    const study = { recordType: 'Study', id: 'urn:test:import:no-reference', title: 'Study', studyType: 'RESEARCH', participatingOrgs: [STOCKHOLM], ethicsApprovals: [{ authority: 'EPM' }] };
+    const dataset = { ...newDataset('urn:test:import:no-title'), status: 'planned', distributions: [{ accessURL: 'https://example.org/apply' }] };
+    for (const dryRun of [true, false]) {
+      const { report } = await importAs(stockholm, { records: [study, dataset] }, { dryRun });
+      expect(report.problems.map((p: { row: number; field: string; message: string; code: string }) => [p.row, p.field, p.message, p.code])).toEqual([
+        [1, 'ethicsApprovals[0].reference', 'is required (each entry gives its reference)', 'REQUIRED'],
+        [2, 'distributions[0].title', 'is required', 'REQUIRED'],
+      ]);
+    }
+    const { errors } = await catalogue.gql('{ studies(first: 50) { edges { node { ethicsApprovals { reference } } } } }', {}, stockholm);
+    expect(errors).toBeUndefined();
+  });
+
   it('reads a single entry where a list is expected as a list of one, an entry given as a text as its first part, and a choice in any case, as a cell reads them', async () => {
     const record = {
       ...newDataset('urn:test:import:one-of'),

@@ -161,6 +161,28 @@ describe('values the JSON import reads as its spreadsheet columns do', () => {
     });
   });
 
+  it('refuses a part without a value GraphQL requires of it, naming the path, and leaves the part out', () => {
+    const record = dataset({
+      distributions: [{ accessURL: 'https://example.org/apply' }],
+      cohort: { genomeBuild: { accession: 'GCA_000001405.15' }, diseases: [{ label: 'epilepsy' }] },
+      consentScope: { duoPermission: 'DUO:0000042', ethicsApproval: { authority: 'EPM' }, duoModifiers: [{ value: 'SE' }] },
+      accessRoute: { steps: [{ order: 1 }] },
+    });
+    expect(readRecordKeys('Dataset', record).problems).toEqual([
+      { field: 'distributions[0].title', message: 'is required', code: 'REQUIRED' },
+      { field: 'cohort.genomeBuild.name', message: 'is required', code: 'REQUIRED' },
+      { field: 'cohort.diseases[0].iri', message: 'is required (each entry gives its iri)', code: 'REQUIRED' },
+      { field: 'consentScope.ethicsApproval.reference', message: 'is required', code: 'REQUIRED' },
+      { field: 'consentScope.duoModifiers[0].code', message: 'is required (each entry gives its code)', code: 'REQUIRED' },
+      { field: 'accessRoute.steps[0].requirement', message: 'is required', code: 'REQUIRED' },
+      { field: 'accessRoute.accessMode', message: 'is required', code: 'REQUIRED' },
+    ]);
+    expect(record).toEqual({ recordType: 'Dataset', id: 'urn:test:keys:1', title: 'Trio WGS', cohort: {}, consentScope: { duoPermission: { code: 'DUO:0000042' } } });
+    // An entry given as a text is its first part, which may not be the one required.
+    const study = { recordType: 'Study', id: 'urn:test:keys:study', title: 'Study', ethicsApprovals: ['Swedish Ethical Review Authority'] };
+    expect(readRecordKeys('Study', study).problems).toEqual([{ field: 'ethicsApprovals[0].reference', message: 'is required (each entry gives its reference)', code: 'REQUIRED' }]);
+  });
+
   it("refuses a value not of its column's type, or not one of its choices, as a cell would be", () => {
     const study = {
       recordType: 'Study',
@@ -180,7 +202,7 @@ describe('values the JSON import reads as its spreadsheet columns do', () => {
       { field: 'participatingOrgs[1]', message: 'must be text (got 5)' },
       { field: 'ethicsApprovals[0].reference', message: 'must be text (got 2021)' },
     ]);
-    expect(study).toEqual({ recordType: 'Study', id: 'urn:test:keys:study', plannedSize: { unit: 'patients' }, ethicsApprovals: [{ authority: 'EPM' }] });
+    expect(study).toEqual({ recordType: 'Study', id: 'urn:test:keys:study', plannedSize: { unit: 'patients' } });
     const evaluation = { recordType: 'HealthEconomicEvaluation', id: 'urn:test:keys:he', modelType: 'markov+DECISION_TREE+FOO', cheersCompliant: 'yes', results: [{ measure: 'ICER', value: { point: 1 } }] };
     expect(readRecordKeys('HealthEconomicEvaluation', evaluation).problems).toEqual([
       { field: 'modelType', message: 'must be one of NONE_TRIAL_OR_COHORT, DECISION_TREE, MARKOV, MICROSIMULATION, DES, PARTITIONED_SURVIVAL, BUDGET_IMPACT, or several joined by "+" (got "markov+DECISION_TREE+FOO")' },

@@ -273,6 +273,26 @@ describe('spreadsheet problems', () => {
     expect(data?.dataset).toEqual({ title: 'Stockholm paediatric epilepsy WGS', cohort: null, distributions: [{ accessUrl: null, accessMode: 'SECURE_PROCESSING_ENVIRONMENT' }] });
   });
 
+  it('refuses a part without a value it requires, and an entry with more parts than its column has, at its sheet, row and column', async () => {
+    const id = 'urn:test:sheet:required';
+    const sheets = newDatasets([id], ({ datasets, distributions, accessRouteSteps }) => {
+      datasets[0].push('cohort.genomeBuild.accession', 'cohort.diseases', 'cohort.phenotypes');
+      datasets[1].push('GCA_000001405.15', 'http://purl.obolibrary.org/obo/MONDO_0005027|epilepsy|MONDO|1', 'http://purl.obolibrary.org/obo/HP_0001250|seizure; |ataxia');
+      datasets[1][7] = 'planned';
+      distributions[1][1] = '';
+      accessRouteSteps[1][2] = '';
+    });
+    const csv = Object.fromEntries(Object.entries(sheets).map(([name, rows]) => [name, rows.map((values) => values.map((value) => JSON.stringify(String(value))).join(',')).join('\n')]));
+    const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: csv }, { dryRun: true });
+    expect(report.problems.map((p: { sheet: string; row: number; field: string; message: string; code: string }) => [p.sheet, p.row, p.field, p.message, p.code])).toEqual([
+      ['datasets', 2, 'cohort.diseases', 'must give each entry as iri|label|system, no more parts (got "http://purl.obolibrary.org/obo/MONDO_0005027|epilepsy|MONDO|1")', 'INVALID'],
+      ['datasets', 2, 'cohort.phenotypes', 'is required (each entry gives its iri)', 'REQUIRED'],
+      ['datasets', 2, 'cohort.genomeBuild.name', 'is required', 'REQUIRED'],
+      ['accessRouteSteps', 2, 'requirement', 'is required', 'REQUIRED'],
+      ['distributions', 2, 'title', 'is required', 'REQUIRED'],
+    ]);
+  });
+
   it('refuses a sheet without the column naming its records, whatever else its header has', async () => {
     const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: { studies: 'name,title\nA study,A study' } }, { dryRun: true });
     expect(report.problems.map((p: { sheet: string; row: number; field: string; message: string }) => [p.sheet, p.row, p.field, p.message])).toEqual([
