@@ -92,7 +92,14 @@ export function spreadsheetSource(
         // Records stream by, so their exact count is known at the end; an estimate serves the progress bar until then.
         source.total = await estimatedRecords(book);
         let count = 0;
-        for await (const { data } of reading.recordsOf(book, SHEETS_BY_NAME.get('catalogue')!, parts)) {
+        let catalogueRow: number | null = null;
+        for await (const { data, location } of reading.recordsOf(book, SHEETS_BY_NAME.get('catalogue')!, parts)) {
+          // A node has one catalogue record: a second row would replace the first without a word.
+          if (catalogueRow !== null) {
+            reading.fileProblem(location, 'id', `a second catalogue record (the first is row ${catalogueRow}); the catalogue sheet holds one`);
+            continue;
+          }
+          catalogueRow = location.row;
           source.catalogue = data;
           source.context.defaultOwner ??= data.publisher ?? null;
         }
@@ -140,7 +147,7 @@ class SheetReading {
 
   constructor(private readonly file: string) {}
 
-  private fileProblem(location: SourceLocation, field: string | null, message: string): void {
+  fileProblem(location: SourceLocation, field: string | null, message: string): void {
     this.found.push({ kind: 'Dataset', data: {}, location, readProblems: [{ field: field ?? '', message }] });
     this.reportCount++;
   }
@@ -527,7 +534,8 @@ function locate(
       row = rows[Number(index[1])] ?? row;
       rest = rest.slice(index[0].length);
     }
-    if (!row) return { location, field: prefix };
+    // No row of the part's sheet (steps without their access route): the record's row, naming the field in full.
+    if (!row) return { location, field: name };
     return { location: { file, sheet: part.name, row: row.row }, field: columnFor(part, rest.replace(/^\./, '')) ?? part.parent!.wholeColumn ?? part.parent!.column };
   }
   return { location, field: name === 'identifier' ? 'id' : (columnFor(sheet, name) ?? name) };

@@ -293,6 +293,20 @@ describe('spreadsheet problems', () => {
     ]);
   });
 
+  it('names what a part without its own row lacks, and refuses a second catalogue record', async () => {
+    const sheets = newDatasets(['urn:test:sheet:steps-only'], (parts) => {
+      parts.datasets[1][7] = 'planned';
+      delete parts.accessRoutes;
+      parts.catalogue = [['id', 'title'], ['urn:test:sheet:catalogue', 'First'], ['urn:test:sheet:catalogue-2', 'Second']];
+    });
+    const csv = Object.fromEntries(Object.entries(sheets).map(([name, rows]) => [name, rows.map((values) => values.join(',')).join('\n')]));
+    const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: csv }, { dryRun: true });
+    expect(report.problems.map((p: { sheet: string; row: number; field: string; message: string }) => [p.sheet, p.row, p.field, p.message])).toEqual([
+      ['catalogue', 3, 'id', 'a second catalogue record (the first is row 2); the catalogue sheet holds one'],
+      ['datasets', 2, 'accessRoute.accessMode', 'is required'],
+    ]);
+  });
+
   it('refuses a sheet without the column naming its records, whatever else its header has', async () => {
     const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: { studies: 'name,title\nA study,A study' } }, { dryRun: true });
     expect(report.problems.map((p: { sheet: string; row: number; field: string; message: string }) => [p.sheet, p.row, p.field, p.message])).toEqual([
