@@ -19,6 +19,8 @@ import { Organisation } from '../organisations/organisation.entity.js';
 import { actingOrganisationIds } from '../organisations/organisation.queries.js';
 import { organisationRules } from '../organisations/organisation.rules.js';
 import { publicationRules } from '../publications/publication.rules.js';
+import type { HealthEconomicEvaluationInput } from '../economics/health-economic-evaluation.inputs.js';
+import { Study } from '../studies/study.entity.js';
 import { studyRules } from '../studies/study.rules.js';
 import type { ImportSource, SourceLocation, SourceRecord } from './import-source.js';
 import {
@@ -192,6 +194,7 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         const { rules } = KINDS[batch.records[0].kind];
         const ready = batch.prepared.filter((p): p is Extract<Prepared, { input: object }> => p.identifier !== undefined);
         const identifiers = ready.map((p) => p.identifier);
+        if (batch.records[0].kind === 'HealthEconomicEvaluation') await sortEvaluated(tx, ready.map((p) => p.input as HealthEconomicEvaluationInput));
         const existing = new Map((await tx.find(rules.entity, { identifier: { $in: identifiers } } as never)).map((r) => [r.identifier, r]));
         // A record whose source description is unchanged is left alone: what it names need not be looked up.
         const changing = ready.filter((p) => existing.get(p.identifier)?.sourceFingerprint !== p.origin.fingerprint);
@@ -291,6 +294,24 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
     if (!(error instanceof RollBack)) throw error;
   }
   return report;
+}
+
+/**
+ * An evaluation's `evaluates` names datasets and studies alike; the conversion takes those the file describes as
+ * studies for studies and the rest for datasets. One of the rest that is a study of the catalogue is a study:
+ * found in one statement per batch (identifiers are unique across kinds).
+ */
+async function sortEvaluated(em: EntityManager, inputs: HealthEconomicEvaluationInput[]): Promise<void> {
+  const named = [...new Set(inputs.flatMap((input) => input.evaluatedDatasets ?? []))];
+  if (named.length === 0) return;
+  const studies = new Set((await em.find(Study, { identifier: { $in: named } }, { fields: ['identifier'] })).map((study) => study.identifier));
+  if (studies.size === 0) return;
+  for (const input of inputs) {
+    const [asStudies, asDatasets] = [(input.evaluatedDatasets ?? []).filter((id) => studies.has(id)), (input.evaluatedDatasets ?? []).filter((id) => !studies.has(id))];
+    if (asStudies.length === 0) continue;
+    input.evaluatedDatasets = asDatasets;
+    input.evaluatedStudies = [...(input.evaluatedStudies ?? []), ...asStudies];
+  }
 }
 
 /** The catalogue's own record; only an admin (or the system) may set it, and a node has one. */

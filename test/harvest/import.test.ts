@@ -400,6 +400,23 @@ describe('importCatalogue', () => {
     ]);
   });
 
+  it("reads an evaluation's evaluates as the catalogue's studies and datasets when the file describes neither", async () => {
+    const evaluation = example.records.find((r: { recordType: string }) => r.recordType === 'HealthEconomicEvaluation');
+    const input = {
+      records: [{ ...evaluation, id: 'urn:test:import:evaluates-catalogue', ownerOrganisation: STOCKHOLM, evaluates: ['urn:example:gms-catalogue:study:rd-national-wgs', RD_WGS] }],
+    };
+    const { report } = await importAs(admin, input);
+    expect(report.problems).toEqual([]);
+    expect(report.created).toBe(1);
+    const { data } = await catalogue.gql(`{ healthEconomicEvaluations(first: 50) { edges { node { identifier evaluatedStudies { identifier } evaluatedDatasets { identifier } } } } }`, {}, admin);
+    const stored = (data!.healthEconomicEvaluations as { edges: { node: { identifier: string } }[] }).edges.map((edge) => edge.node).find((node) => node.identifier === input.records[0].id);
+    expect(stored).toEqual({
+      identifier: input.records[0].id,
+      evaluatedStudies: [{ identifier: 'urn:example:gms-catalogue:study:rd-national-wgs' }],
+      evaluatedDatasets: [{ identifier: RD_WGS }],
+    });
+  });
+
   it('names an assay it does not know, and the assays it knows', async () => {
     const sequenced = (id: string, assay: string) => ({ ...newDataset(id), cohort: { sequencing: { assay } } });
     const { report } = await importAs(stockholm, { records: [sequenced('urn:test:import:assay-1', 'WGS+WXS'), sequenced('urn:test:import:assay-2', 'wgs')] }, { dryRun: true });
