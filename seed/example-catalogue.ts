@@ -22,3 +22,16 @@ export async function seedExampleCatalogue(em: EntityManager, file: string = EXA
   }
   return report;
 }
+
+/**
+ * What a seed says to the operator in one line: records created, and the keys of the example file the catalogue
+ * has no place for (a study's release version...), by key and count, instead of one warning per record.
+ */
+export function seedSummary(report: ImportReport): { message: string; fields: { created: number; keysLeftOut: number } } {
+  const byKey = new Map<string, number>();
+  for (const warning of report.warnings) if (warning.field) byKey.set(warning.field, (byKey.get(warning.field) ?? 0) + 1);
+  const leftOut = [...byKey].map(([key, records]) => `${key} (${records} ${records === 1 ? 'record' : 'records'})`);
+  const kept = [report.updated > 0 ? `${report.updated} updated` : '', report.unchanged > 0 ? `${report.unchanged} unchanged` : ''].filter(Boolean);
+  const message = `seeded the example catalogue: ${[`${report.created} records created`, ...kept].join(', ')}` + (leftOut.length > 0 ? `; not imported, having no place in the catalogue: ${leftOut.join(', ')}` : '');
+  return { message, fields: { created: report.created, keysLeftOut: report.warnings.length } };
+}

@@ -61,7 +61,7 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
     }
     case 'seed': {
       const { values } = parseArgs({ args: rest, options: { force: { type: 'boolean' } } });
-      const [{ Dataset }, { seedExampleCatalogue }] = await Promise.all([
+      const [{ Dataset }, { seedExampleCatalogue, seedSummary }] = await Promise.all([
         import('../datasets/dataset.entity.js'),
         import('../../seed/example-catalogue.js'),
       ]);
@@ -72,7 +72,8 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
           log.error(`the catalogue already has ${count} datasets; not seeding (use --force to add the example records anyway)`);
           return 1;
         }
-        log(JSON.stringify(await seedExampleCatalogue(orm.em.fork())));
+        const { message, fields } = seedSummary(await seedExampleCatalogue(orm.em.fork()));
+        log.info(message, fields);
         return 0;
       } finally {
         await orm.close();

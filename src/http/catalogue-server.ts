@@ -6,7 +6,7 @@ import { dcatRouter } from '../dcat/http/dcat.router.js';
 import { createLogger, loggerOf, type Log, type Logger } from '../core/log.js';
 import { openDatabase } from '../db/open-database.js';
 import type { Orm } from '../db/orm.js';
-import { seedExampleCatalogue } from '../../seed/example-catalogue.js';
+import { seedExampleCatalogue, seedSummary } from '../../seed/example-catalogue.js';
 import { ensureCatalogueRecord } from '../harvest/catalogue-record.js';
 import { HarvestScheduler } from '../harvest/harvest-runner.js';
 import { createSearchEngine } from '../search/create-engine.js';
@@ -122,8 +122,8 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
   );
   const search = started.engine;
   if (config.seedWhenEmpty && (await orm.em.fork().count(Dataset)) === 0) {
-    const summary = await seedExampleCatalogue(orm.em.fork());
-    log(`seeded the example catalogue: ${JSON.stringify(summary)}`);
+    const { message, fields } = seedSummary(await seedExampleCatalogue(orm.em.fork()));
+    logger.info(message, fields);
   }
   if (config.catalogue && (await ensureCatalogueRecord(orm.em.fork(), config.catalogue))) {
     log(`set up the catalogue record "${config.catalogue.title}" from the configuration`);

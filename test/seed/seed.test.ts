@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedSummary } from '../../seed/example-catalogue.js';
+import type { ImportReport } from '../../src/harvest/import.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
 const example = JSON.parse(readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
@@ -66,5 +68,23 @@ describe('seed: the example catalogue', () => {
     expect(evaluation.priceYear).toBe(2013);
     const icer = evaluation.results.find((r: { measure: string }) => r.measure === 'ICER');
     expect(icer.amount).toEqual({ amount: 49493, currency: 'CAD', priceYear: 2013, priceYearNotReported: false, per: 'QALY' });
+  });
+});
+
+describe('seedSummary', () => {
+  const report = (warnings: { field: string | null }[]): ImportReport => ({
+    file: 'example-catalogue.json', dryRun: false, committed: true, created: 77, updated: 0, unchanged: 0, failed: 0, problems: [],
+    warnings: warnings.map((warning, row) => ({ ...warning, file: 'example-catalogue.json', sheet: 'records', row, message: 'unknown key, not imported', code: 'UNKNOWN_KEY' })),
+    catalogueRecord: 'created',
+  });
+
+  it('says in one line what was created and which keys had no place, by key and count', () => {
+    const { message, fields } = seedSummary(report([{ field: 'version' }, { field: 'version' }, { field: 'diagnosticYield' }]));
+    expect(message).toBe('seeded the example catalogue: 77 records created; not imported, having no place in the catalogue: version (2 records), diagnosticYield (1 record)');
+    expect(fields).toEqual({ created: 77, keysLeftOut: 3 });
+  });
+
+  it('says only what was created when every key was read', () => {
+    expect(seedSummary(report([])).message).toBe('seeded the example catalogue: 77 records created');
   });
 });
