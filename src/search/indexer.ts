@@ -15,7 +15,10 @@ export interface IndexerOptions {
   /** Upper bound of the retry back-off. */
   maxBackoffMs?: number;
   pollIntervalMs?: number;
-  /** Where failures are logged: a batch to be retried at level warn, a pass that failed and refused documents at error. */
+  /**
+   * Where failures are logged: a batch to be retried at level warn (at error once its retries are at the longest
+   * back-off), a pass that failed and refused documents at error.
+   */
   log?: Log;
 }
 
@@ -296,7 +299,9 @@ export class OutboxIndexer {
           'run',
           ctx,
         );
-        this.log.warn(`indexing batch failed, to be retried: ${message}`, {
+        // Retries at the longest back-off mean the engine has been failing for a while: an operator is needed.
+        const stillFailing = backoffMs >= this.maxBackoffMs;
+        (stillFailing ? this.log.error : this.log.warn)(`indexing batch failed${stillFailing ? ` ${attempts} times, retried at the longest back-off` : ', to be retried'}: ${message}`, {
           engine: this.engine.name,
           events: eventIds.length,
           datasets: datasetIds.length,

@@ -244,6 +244,24 @@ describe('indexer batches (PostgreSQL engine)', () => {
     const indexed = (await catalogue.search.listIds()).map((d) => d.id).sort();
     expect(indexed).toEqual((await sql<{ id: string }>('select id from dataset order by id')).map((d) => d.id).sort());
   });
+  it('logs a batch still failing at the longest back-off at level error: the engine has been away for a while', async () => {
+    await sql('delete from outbox_event');
+    await sql(`insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts) select 'Dataset', id, now(), now(), 3 from dataset order by id limit 5`);
+    const away = new Proxy(catalogue.search, {
+      get(target, property) {
+        if (property === 'upsert') return () => Promise.reject(new Error('connection refused'));
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const logged: string[] = [];
+    const indexer = new OutboxIndexer(catalogue.orm, away, { batchSize: 5, maxBackoffMs: 2_000, log: createLogger('json', (line) => logged.push(line)) });
+    await indexer.runOnce();
+    expect(logged.map((line) => JSON.parse(line))).toEqual([
+      { time: expect.any(String), level: 'error', msg: 'indexing batch failed 4 times, retried at the longest back-off: connection refused', engine: 'postgres', events: 5, datasets: 5, attempt: 4, retryInMs: 2_000 },
+    ]);
+    await sql('delete from outbox_event');
+  });
   it('writes two batches at once only when they share no dataset, so a dataset\'s documents stay in claim order', async () => {
     await sql('delete from outbox_event');
     const ids = (await sql<{ id: string }>('select id from dataset order by id limit 15')).map((d) => d.id);
