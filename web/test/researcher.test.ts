@@ -504,19 +504,21 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     await lost.close();
   });
 
-  it('runs a shared search whose filter names a record the catalogue does not know without that filter, and says which', async () => {
+  it('runs a shared search whose filter names a record or a choice the catalogue does not know without that filter, and says which', async () => {
     const stockholm = 'urn:example:gms-catalogue:org:region-stockholm';
     const gone = 'urn:example:gms-catalogue:org:region-atlantis';
-    await page.goto(`${server.url}/?publisher=${encodeURIComponent(stockholm)}&publisher=${encodeURIComponent(gone)}&accessBody=no-such-body`);
+    await page.goto(`${server.url}/?publisher=${encodeURIComponent(stockholm)}&publisher=${encodeURIComponent(gone)}&accessBody=no-such-body&assay=FOO`);
     await page.waitForSelector('#dropped-filters');
     await settled();
     expect(await page.locator('[role="alert"]').count()).toBe(0);
     const url = new URL(page.url());
     expect(url.searchParams.getAll('publisher')).toEqual([stockholm]);
     expect(url.searchParams.has('accessBody')).toBe(false);
+    expect(url.searchParams.has('assay')).toBe(false);
     const said = (await page.locator('#dropped-filters').textContent()) ?? '';
     expect(said).toContain(gone);
     expect(said).toContain('no-such-body');
+    expect(said).toContain('FOO');
     expect(await page.locator('.result').count()).toBeGreaterThan(0);
     const chosen = page.locator('[data-facet="publisher"] input:checked');
     await expect(chosen.count()).resolves.toBe(1);

@@ -1,4 +1,5 @@
 import type { DatasetFilter, DatasetSort, PrimaryPurpose, ResearchPurposeInput } from './graphql/generated/graphql';
+import { enumLabels } from './enum-labels';
 import { readPage } from './paging';
 
 export const PAGE_SIZE = 10;
@@ -110,6 +111,31 @@ export function filterOf(state: SearchState): DatasetFilter {
 export interface DroppedFilter {
   field: ListFacet;
   value: string;
+}
+
+/** The values the filters of an enum take: GraphQL refuses a whole search that names any other. */
+const FILTER_CHOICES: Partial<Record<ListFacet, ReadonlySet<string>>> = {
+  diagnosticArea: new Set(Object.keys(enumLabels.en.DiagnosticArea)),
+  assay: new Set(Object.keys(enumLabels.en.Assay)),
+  accessMode: new Set(Object.keys(enumLabels.en.AccessMode)),
+};
+
+/**
+ * The search without the filter values no enum of the catalogue has (a mistyped or outdated shared link), and
+ * those values: the search runs with the rest and says which were left out, as for unknown records below.
+ */
+export function withoutUnknownChoices(state: SearchState): { state: SearchState; dropped: DroppedFilter[] } {
+  const dropped: DroppedFilter[] = [];
+  const selected = { ...state.selected };
+  for (const [field, choices] of Object.entries(FILTER_CHOICES) as [ListFacet, ReadonlySet<string>][]) {
+    const values = selected[field];
+    if (!values) continue;
+    for (const value of values) if (!choices.has(value)) dropped.push({ field, value });
+    const known = values.filter((value) => choices.has(value));
+    if (known.length > 0) selected[field] = known;
+    else delete selected[field];
+  }
+  return { state: { ...state, selected }, dropped };
 }
 
 /**

@@ -1,9 +1,12 @@
+import type { AccessMode, Assay, DiagnosticArea } from './graphql/generated/graphql';
+
 /** Readable names of the API's enum values, facet fields and DUO shorthands, in both interface languages. */
 type Table = Record<string, string>;
 export interface EnumTables {
-  DiagnosticArea: Table;
-  Assay: Table;
-  AccessMode: Table;
+  // Every value of the enums a search filters by, so the tables also tell which values a filter takes.
+  DiagnosticArea: Record<DiagnosticArea, string>;
+  Assay: Record<Assay, string>;
+  AccessMode: Record<AccessMode, string>;
   AccessRequirement: Table;
   DataAccessBodyKind: Table;
   ConsentType: Table;

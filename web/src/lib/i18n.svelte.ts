@@ -45,7 +45,8 @@ export function t(key: keyof Messages, values: Record<string, string | number> =
 /** The readable name of an API enum value (falls back to the value itself for values added later). */
 export function label(kind: EnumName, value: string | null | undefined): string {
   if (!value) return '';
-  return enumLabels[i18n.language][kind][value] ?? value;
+  const table: Record<string, string | undefined> = enumLabels[i18n.language][kind];
+  return table[value] ?? value;
 }
 
 export function formatNumber(value: number): string {
