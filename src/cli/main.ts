@@ -220,7 +220,8 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
 }
 
 /** Keeps a long-running command up until SIGINT or SIGTERM, then stops it cleanly. */
-function runUntilSignalled(running: { stop(): Promise<void> }, log: (line: string) => void): Promise<number> {
+async function runUntilSignalled(running: { stop(): Promise<void> }, log: (line: string) => void): Promise<number> {
+  (await import('../db/embedded-postgres.js')).leaveSignalsToCaller();
   const shutdown = async () => {
     log('shutting down');
     await running.stop();

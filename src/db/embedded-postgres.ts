@@ -17,6 +17,20 @@ import path from 'node:path';
 exitHook.unhookEvent('beforeExit');
 exitHook.unhookEvent('exit');
 
+let signalsLeftToCaller = false;
+
+/**
+ * For a command that stops itself on SIGINT and SIGTERM (serve, indexer): it closes its connections, then stops
+ * its embedded server. The package's own signal handlers would stop the server at the same moment, ending those
+ * connections under the command (each logged as broken).
+ */
+export function leaveSignalsToCaller(): void {
+  if (signalsLeftToCaller) return;
+  signalsLeftToCaller = true;
+  exitHook.unhookEvent('SIGINT');
+  exitHook.unhookEvent('SIGTERM');
+}
+
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;

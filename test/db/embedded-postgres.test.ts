@@ -138,9 +138,12 @@ describe('gdcat serve after a crash (kill -9) on the embedded PostgreSQL', () =>
     expect(successor).not.toBe(orphan);
     expect(await datasetCount(running.url)).toBe(seeded);
 
-    // Stopped normally, the new owner stops its server: nothing is left behind.
+    // Stopped normally, the new owner stops its server: nothing is left behind, and no connection is ended under
+    // it (the server stopped only once its connections are closed, so no broken connection is logged).
     await stopGdcat(serve);
     expect(isAlive(successor)).toBe(false);
+    expect(serve.output.join('')).toMatch(/shutting down/);
+    expect(serve.output.join('')).not.toMatch(/connection error/);
   }, 240_000);
 
   it('starts when postmaster.pid names a live process that is not PostgreSQL (a pid reused after a restart)', async () => {
