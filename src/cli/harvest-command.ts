@@ -33,11 +33,11 @@ export async function runHarvestCommand(args: string[], config: AppConfig, log: 
   const modes = [values.source !== undefined, !!values.all, values.url !== undefined].filter(Boolean).length;
   const kind = values.kind === 'fdp' ? HarvestSourceKind.FDP : values.kind === 'dcat' ? HarvestSourceKind.DCAT_AP : null;
   if (modes !== 1 || (values.url !== undefined && !values.org) || !kind) {
-    log(USAGE);
+    loggerOf(log).error(USAGE);
     return 2;
   }
   if (values.url !== undefined && !isHarvestableUrl(values.url)) {
-    log(`--url: "${values.url}" ${HARVESTABLE_URL}`);
+    loggerOf(log).error(`--url: "${values.url}" ${HARVESTABLE_URL}`);
     return 2;
   }
   // For a person watching a terminal; with --json a program reads the output, and a log gets the outcome.
@@ -49,7 +49,7 @@ export async function runHarvestCommand(args: string[], config: AppConfig, log: 
     let runs: HarvestRun[];
     if (values.url !== undefined) {
       if (!(await em.count(Organisation, { identifier: values.org! }))) {
-        log(`--org: no organisation "${values.org}" in this catalogue`);
+        loggerOf(log).error(`--org: no organisation "${values.org}" in this catalogue`);
         return 2;
       }
       const target = { source: null, url: values.url, kind, organisation: values.org! };
@@ -59,7 +59,7 @@ export async function runHarvestCommand(args: string[], config: AppConfig, log: 
         ? await em.find(HarvestSource, { enabled: true }, { populate: ['organisation'], orderBy: { identifier: 'asc' } })
         : [await findHarvestSource(em, values.source!)].filter((source): source is HarvestSource => !!source);
       if (values.source !== undefined && sources.length === 0) {
-        log(`--source: no harvest source "${values.source}"`);
+        loggerOf(log).error(`--source: no harvest source "${values.source}"`);
         return 2;
       }
       runs = (await withHarvestLock(orm, true, () => harvestSources(orm, sources, settings, log)))!;

@@ -45,14 +45,17 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
   // carry the HTTP server, GraphQL schema and spreadsheet readers it never touches.
   switch (command) {
     case 'serve': {
+      takesNoArguments(rest);
       const { startCatalogue } = await import('../http/catalogue-server.js');
       return runUntilSignalled(await startCatalogue(config, log), log);
     }
     case 'indexer': {
+      takesNoArguments(rest);
       const { startIndexer } = await import('../http/catalogue-server.js');
       return runUntilSignalled(await startIndexer(config, log), log);
     }
     case 'migrate': {
+      takesNoArguments(rest);
       const { orm, embedded } = await openDatabase(config, log);
       log('migrations are up to date');
       await orm.close();
@@ -89,6 +92,7 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
       return runHarvestCommand(rest, config, log);
     }
     case 'reindex': {
+      takesNoArguments(rest);
       const [{ Dataset }, { createSearchEngine }, { reindexAll }] = await Promise.all([
         import('../datasets/dataset.entity.js'),
         import('../search/create-engine.js'),
@@ -209,6 +213,7 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
       return 0;
     }
     case 'print-schema': {
+      takesNoArguments(rest);
       const [{ printSchema }, { gdcatSchema }] = await Promise.all([import('graphql'), import('../graphql/schema.js')]);
       process.stdout.write(`${printSchema(await gdcatSchema())}\n`);
       return 0;
@@ -217,6 +222,16 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
       process.stderr.write(USAGE);
       return command ? 2 : 0;
   }
+}
+
+/** Refuses anything after a command that takes nothing, before it starts a server or opens a database. */
+function takesNoArguments(args: string[]): void {
+  parseArgs({ args, options: {} });
+}
+
+/** An argument parseArgs refused (unknown option, missing value, unexpected argument): a usage error. */
+function isUsageError(error: unknown): error is Error {
+  return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS_');
 }
 
 /** Keeps a long-running command up until SIGINT or SIGTERM, then stops it cleanly. */
@@ -244,6 +259,10 @@ const log = createLogger(config.logFormat);
 main(process.argv.slice(2), config, log).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (isUsageError(error)) {
+      log.error(`gdcat ${process.argv[2]}: ${error.message} (gdcat help lists every command and its options)`);
+      process.exit(2);
+    }
     log.error(`gdcat: ${failureText(error)}`);
     process.exit(1);
   },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runHarvestCommand } from '../../src/cli/harvest-command.js';
 import { configFromEnv } from '../../src/config.js';
+import { createLogger } from '../../src/core/log.js';
 import { openOrm } from '../../src/db/orm.js';
 import { ensureCatalogueRecord } from '../../src/harvest/catalogue-record.js';
 import { HarvestSource, HarvestSourceKind } from '../../src/harvest/harvest-source.entity.js';
@@ -68,6 +69,14 @@ describe('gdcat harvest', () => {
     expect(await gdcatHarvest('--source', 'nope')).toMatchObject({ code: 2, lines: ['--source: no harvest source "nope"'] });
     expect(await gdcatHarvest('--url', 'http://x.example/catalog', '--org', 'urn:nobody')).toMatchObject({ code: 2, lines: ['--org: no organisation "urn:nobody" in this catalogue'] });
     expect(await gdcatHarvest('--url', 'http://x.example/catalog', '--org', GMS, '--kind', 'ckan')).toMatchObject({ code: 2 });
+    // A refusal is an error in the log (an operator's cron job must not read it as a line of progress).
+    const json: string[] = [];
+    expect(await runHarvestCommand(['--source', 'nope'], config, createLogger('json', (line) => json.push(line)))).toBe(2);
+    expect(await runHarvestCommand([], config, createLogger('json', (line) => json.push(line)))).toBe(2);
+    expect(json.map((line) => JSON.parse(line))).toMatchObject([
+      { level: 'error', msg: '--source: no harvest source "nope"' },
+      { level: 'error', msg: expect.stringMatching(/^usage: gdcat harvest/) },
+    ]);
     // Only what a harvest source may be registered with: no file: or other schemes the fetch would try.
     for (const url of ['file:///etc/passwd', 'ftp://x.example/catalog', 'x.example/catalog']) {
       expect(await gdcatHarvest('--url', url, '--org', GMS)).toMatchObject({
