@@ -34,6 +34,7 @@ const USAGE = `gdcat <command> [options]
                         mint a development token (AUTH_MODE=dev; lifetime at most
                         TOKEN_MAX_LIFETIME_SECONDS, default 24 h)
   print-schema          print the GraphQL SDL
+  help                  this list
 `;
 
 /** The database with migrations applied; its modules (the ORM's) load on first use, so `export` keeps them out of this thread. */
@@ -218,6 +219,11 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
       process.stdout.write(`${printSchema(await gdcatSchema())}\n`);
       return 0;
     }
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
     default:
       process.stderr.write(USAGE);
       return command ? 2 : 0;

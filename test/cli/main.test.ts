@@ -7,17 +7,21 @@ const run = promisify(execFile);
 const CLI = path.resolve('dist/src/cli/main.js');
 
 /** `gdcat <args>` from the built CLI, its exit status and standard error. */
-async function gdcat(...args: string[]): Promise<{ code: number; stderr: string }> {
+async function gdcat(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stderr } = await run(process.execPath, [CLI, ...args], { timeout: 30_000, env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' } });
-    return { code: 0, stderr };
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 30_000, env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' } });
+    return { code: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code: number; stderr: string };
-    return { code: failed.code, stderr: failed.stderr };
+    return error as { code: number; stdout: string; stderr: string };
   }
 }
 
 describe('gdcat', () => {
+  it('lists its commands on help (exit 0, standard output) and on an unknown command (exit 2)', async () => {
+    for (const help of ['help', '--help', '-h']) expect(await gdcat(help)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^gdcat <command> \[options\]\n[^]*export \[--format ttl\|nt\]/) });
+    expect(await gdcat('exprot')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^gdcat <command> \[options\]/) });
+  });
+
   // A mistyped option must not start a server that silently ignores it (serve --port 5000 listened on PORT).
   it.each([
     ['serve', '--port', '5000'],
