@@ -1,4 +1,5 @@
 import { SEARCH_SETUP_RETRY_FIRST_MS, SEARCH_SETUP_RETRY_MAX_MS } from '../config.js';
+import { type Log, loggerOf } from '../core/log.js';
 import { SearchUnavailableError, type SearchEngine } from './engine.js';
 
 export interface StartedSearchEngine {
@@ -16,9 +17,10 @@ export interface StartedSearchEngine {
  * and init is retried in the background with a back-off doubling from SEARCH_SETUP_RETRY_FIRST_MS up to
  * SEARCH_SETUP_RETRY_MAX_MS. Writes to the engine are refused until then too: the outbox keeps them, and no
  * document reaches an index Elasticsearch would create by itself without the catalogue's mapping. Any other
- * failure (a missing analyzer, a mapping conflict) stops the start. `where` names the engine in the log.
+ * failure (a missing analyzer, a mapping conflict) stops the start. `where` names the engine in the log; the process
+ * runs without search meanwhile, so that is logged at level warn.
  */
-export async function startSearchEngine(engine: SearchEngine, where: string, log: (line: string) => void): Promise<StartedSearchEngine> {
+export async function startSearchEngine(engine: SearchEngine, where: string, log: Log): Promise<StartedSearchEngine> {
   try {
     await engine.init();
     return { engine, ready: true, setUp: Promise.resolve() };
@@ -26,7 +28,7 @@ export async function startSearchEngine(engine: SearchEngine, where: string, log
     if (!(error instanceof SearchUnavailableError)) {
       throw new Error(`could not set up the search index on ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    log(
+    loggerOf(log).warn(
       `search engine ${where} cannot be reached (${error.message}): searches answer SEARCH_UNAVAILABLE and indexing waits; ` +
         `setting up its index in the background, retrying up to every ${SEARCH_SETUP_RETRY_MAX_MS / 1000} s`,
     );
@@ -34,7 +36,7 @@ export async function startSearchEngine(engine: SearchEngine, where: string, log
   }
 }
 
-function retryInBackground(engine: SearchEngine, where: string, first: Error, log: (line: string) => void): StartedSearchEngine {
+function retryInBackground(engine: SearchEngine, where: string, first: Error, log: Log): StartedSearchEngine {
   let ready = false;
   let closed = false;
   let reason = first.message;
@@ -56,7 +58,7 @@ function retryInBackground(engine: SearchEngine, where: string, first: Error, lo
         (error: Error) => {
           if (closed) return;
           // Logged once per new reason: a node that is still down says nothing new, one that refuses the index does.
-          if (error.message !== reason) log(`search engine ${where}: index not set up yet (${error.message}); retrying`);
+          if (error.message !== reason) loggerOf(log).warn(`search engine ${where}: index not set up yet (${error.message}); retrying`);
           reason = error.message;
           retry(Math.min(waitMs * 2, SEARCH_SETUP_RETRY_MAX_MS));
         },
