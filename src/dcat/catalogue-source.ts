@@ -140,6 +140,20 @@ export async function findDataset(em: EntityManager, ref: string): Promise<Datas
   return dataset ?? null;
 }
 
+/**
+ * A dataset as its landing page states it to the public (title, schema.org markup, Signposting links), by
+ * public identifier or Relay id: one statement, then the public access policy decides, as for the dataset's
+ * own address in GraphQL. Null for unknown ids and drafts alike.
+ */
+export async function findLandingDataset(em: EntityManager, ref: string): Promise<Dataset | null> {
+  const global = fromGlobalId(ref);
+  const dataset = await em.findOne(Dataset, global?.type === Dataset.name ? { id: global.id } : { identifier: ref }, {
+    populate: ['publisher', 'dataHolders', 'wasGeneratedBy', 'publications', 'distributions'],
+    strategy: 'joined',
+  });
+  return dataset && AccessPolicy.PUBLIC.canReadAtAddress(dataset) ? publicView(dataset, ['publisher', 'wasGeneratedBy', 'dataHolders', 'publications']) : null;
+}
+
 /** The published or withdrawn dataset one of whose distributions has this id. */
 export async function findDatasetOfDistribution(em: EntityManager, distributionId: string): Promise<Dataset | null> {
   const [dataset] = await em.find(Dataset, { ...served, distributions: { id: distributionId } }, { populate: datasetRelations });

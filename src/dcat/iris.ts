@@ -25,6 +25,11 @@ export class CatalogueIris {
     return this.local('datasets', identifier);
   }
 
+  /** The dataset's landing page in the web catalogue, for people (and Signposting's describes). */
+  landingPage(identifier: string): string {
+    return `${this.baseUrl}/datasets/${encodeURIComponent(identifier)}`;
+  }
+
   distribution(id: string): string {
     return this.local('distributions', id);
   }

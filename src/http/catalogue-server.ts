@@ -139,7 +139,7 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
     }
     indexer.start();
   }
-  const web = webCatalogue({ auth: config.auth });
+  const web = webCatalogue({ auth: config.auth, orm, baseUrl: config.baseUrl, smallCountThreshold: config.smallCountThreshold });
   const { app } = await createApp({
     orm,
     search,

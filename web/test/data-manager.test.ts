@@ -354,7 +354,10 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     expect(await page.inputValue('#field-title')).toBe('Hereditary cancer panels browsertestimport');
     await expectAccessible(page);
 
-    await page.goto(`${server.url}/datasets/${encodeURIComponent('urn:test:web-import:1')}`);
+    // The draft's address answers 404 (no sign-in travels with a page request, and nothing may index a
+    // draft); the page, reading with the data manager's token, still shows it.
+    const draftAddress = await page.goto(`${server.url}/datasets/${encodeURIComponent('urn:test:web-import:1')}`);
+    expect(draftAddress?.status()).toBe(404);
     await page.waitForSelector('article.landing');
     expect(await page.locator('article.landing h1').textContent()).toContain('Hereditary cancer panels');
     await page.getByRole('button', { name: 'Svenska' }).click();
@@ -372,6 +375,8 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
   });
 
   it('ran without errors in the page', () => {
-    expect(errors.filter((error) => !error.includes('status of 401'))).toEqual([]);
+    expect(errors.filter((error) => !error.includes('status of 401') && !error.includes('status of 404'))).toEqual([]);
+    // The one 404 is the draft's landing page, opened by its address.
+    expect(errors.filter((error) => error.includes('status of 404'))).toHaveLength(1);
   });
 });

@@ -178,6 +178,17 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     expect(whoToAsk.filter((item) => item.startsWith('Holds part of the data:')).length).toBeGreaterThan(0);
   });
 
+  it('opened from its address, a landing page states its links and markup once: the application replaces the server\'s', async () => {
+    await page.goto(`${server.url}/datasets/${encodeURIComponent(LEUKAEMIA)}`);
+    await page.waitForSelector('article.landing');
+    expect(await page.locator('head [data-server-head]').count()).toBe(0);
+    expect(await page.locator('head link[rel="canonical"]').count()).toBe(1);
+    expect(await page.locator('head link[rel="alternate"]').count()).toBe(4);
+    const markup = JSON.parse((await page.locator('#schema-org-dataset').textContent())!);
+    expect(markup).toMatchObject({ '@type': 'Dataset', identifier: LEUKAEMIA });
+    expect(await page.title()).toMatch(/Acute leukaemia.* — gdcat$/);
+  });
+
   it('answers a dataset IRI with the page for browsers and with RDF for harvesters', async () => {
     const iri = `${server.url}/dcat/datasets/${encodeURIComponent(LEUKAEMIA)}`;
     const html = await fetch(iri, { headers: { accept: BROWSER_ACCEPT } });

@@ -5,17 +5,22 @@ import { mediaTypesOf, type RdfFormat, rdfFormats } from '../rdf/formats.js';
  * representation a request gets (an HTML representation would be one more branch here).
  */
 
+/** The ?format= value each format's links use (the documents a landing page names). */
+export const formatParameter: Record<RdfFormat, string> = {
+  'text/turtle': 'ttl',
+  'application/ld+json': 'jsonld',
+  'application/rdf+xml': 'rdf',
+  'application/n-triples': 'nt',
+};
+
 // Values of the ?format= query parameter (the canonical media types are accepted too). A Map, so that
 // user input such as "__proto__" cannot reach Object.prototype.
 const formatNames = new Map<string, RdfFormat>([
-  ['ttl', 'text/turtle'],
+  ...rdfFormats.map((format): [string, RdfFormat] => [formatParameter[format], format]),
   ['turtle', 'text/turtle'],
-  ['jsonld', 'application/ld+json'],
   ['json-ld', 'application/ld+json'],
-  ['rdf', 'application/rdf+xml'],
   ['rdfxml', 'application/rdf+xml'],
   ['xml', 'application/rdf+xml'],
-  ['nt', 'application/n-triples'],
   ['ntriples', 'application/n-triples'],
   ...rdfFormats.map((format): [string, RdfFormat] => [format, format]),
 ]);

@@ -24,6 +24,7 @@ import { describeContainer, describeRepository } from '../profiles/fdp/fdp.write
 import { type RdfFormat, rdfFormats } from '../rdf/formats.js';
 import { serialize } from '../rdf/serialize.js';
 import { negotiateRdfFormat, prefersPage } from './content-negotiation.js';
+import { describesLink, linkHeader } from './landing-page.js';
 import { cursorAfter, DEFAULT_PAGE_SIZE, describePage, idOfCursor, MAX_PAGE_SIZE, withQuery } from './hydra-paging.js';
 
 const { namedNode } = DataFactory;
@@ -106,6 +107,8 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     if (!dataset) throw RequestProblem.notFound(`no dataset "${req.params.id}" in the catalogue`);
     const { records, ...related } = await completeRecords(em, [dataset], catalogue);
     const describer = new CatalogueDescriber({ ...publishing, catalogue, ...related });
+    // FAIR Signposting: the document names the landing page it describes (a withdrawn dataset keeps its page).
+    res.set('link', linkHeader([describesLink(iris, dataset.identifier)]));
     if (dataset.status === RecordStatus.WITHDRAWN) {
       describeTombstone(describer, dataset);
       await sendRdf(res, format!, describer.quads, metadataModifiedOf(dataset), 410);
