@@ -9,7 +9,9 @@ import { prefersPage } from '../dcat/http/content-negotiation.js';
 import { describeLandingPage, type LandingPageDescription, linkHeader } from '../dcat/http/landing-page.js';
 import { CatalogueIris } from '../dcat/iris.js';
 import { schemaOrgScriptText } from '../dcat/profiles/schema-org/schema-org.writer.js';
+import type { Dataset } from '../datasets/dataset.entity.js';
 import type { Orm } from '../db/orm.js';
+import { RETRY_AFTER_SECONDS, unavailability } from '../graphql/errors.js';
 
 export interface WebCatalogueOptions {
   /** The built web application (web/dist, made by scripts/install.sh). */
@@ -62,7 +64,16 @@ export function webCatalogue(options: WebCatalogueOptions): WebCatalogue {
   const router = express.Router();
   router.use('/assets', compression(), express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
   router.get('/datasets/*id', compression(), async (req, res) => {
-    const dataset = await findLandingDataset(options.orm.em.fork(), (req.params.id as string[]).join('/'));
+    let dataset: Dataset | null;
+    try {
+      dataset = await findLandingDataset(options.orm.em.fork(), (req.params.id as string[]).join('/'));
+    } catch (error) {
+      // During an outage a browser still gets the application, which says the catalogue cannot be reached
+      // and offers to try again; a crawler is told to come back rather than that the page is gone.
+      if (!unavailability(error)) throw error;
+      res.set('retry-after', String(RETRY_AFTER_SECONDS));
+      return send(res, 503);
+    }
     // Unknown and draft datasets are not found, so nothing indexes an empty page. The request carries no
     // sign-in (the page reads with the browser's token), so the body is still the application: a signed-in
     // data manager's browser renders their own draft on this 404.

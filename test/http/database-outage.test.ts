@@ -117,6 +117,11 @@ describe.each(ENGINES)('PostgreSQL stopped and restarted while the API runs (sea
     expect(harvest.status).toBe(503);
     expect(harvest.headers.get('retry-after')).toBe('5');
     expect(await harvest.json()).toMatchObject({ errors: [{ extensions: { code: 'DATABASE_UNAVAILABLE', requestId: harvest.headers.get('x-request-id') } }] });
+    // A landing page still gives a browser the application (which says the catalogue cannot be reached); crawlers are told to come back.
+    const landing = await fetch(`${catalogue.url}/datasets/${encodeURIComponent(known)}`);
+    expect(landing.status).toBe(503);
+    expect(landing.headers.get('retry-after')).toBe('5');
+    expect(await landing.text()).toContain('<div id="app">');
     const health = await probe('/healthz');
     expect(health).toMatchObject({ status: 503, body: { status: 'unavailable', database: { up: false } } });
     const ready = await probe('/readyz');
