@@ -84,6 +84,11 @@ const changes: [string, string, string, Record<string, unknown>][] = [
   ['an access body\'s contact point changes', 'DataAccessBody', 'urn:example:gms-catalogue:dab:stockholm', { contactEmail: 'new-desk@stockholm.example.org' }],
   ['the health data access body is renamed', 'DataAccessBody', 'urn:example:gms-catalogue:dab:se-hdab', { name: 'Swedish health data access body (renamed)' }],
   ['a study is renamed', 'Study', 'urn:example:gms-catalogue:study:rd-national-wgs', { title: 'National rare disease WGS (renamed)' }],
+  // A body answers for the organisation running it when that has no contact details of its own: its new
+  // operator (here one that only contributes data) gains that contact point, its old one (a holder) loses it.
+  ['an access body is handed to an organisation that only contributes data', 'DataAccessBody', 'urn:example:gms-catalogue:dab:vgr', {
+    operatedBy: 'urn:example:gms-catalogue:org:gmc-uppsala',
+  }],
 ];
 
 describe('modifiedSince and dct:modified follow every change to a dataset\'s RDF', () => {
