@@ -65,6 +65,16 @@ export function prefersPage(acceptHeader: string | undefined, formatQueryParam?:
   return page > 0 && rdfFormats.every((format) => qualityOf(format, ranges) < page);
 }
 
+/**
+ * Whether a client asks for RDF by name: with ?format=, or by naming one of the RDF formats we serve in its
+ * Accept header (wildcards alone do not count) above the web page. For addresses that are a web page first.
+ */
+export function namesRdf(acceptHeader: string | undefined, formatQueryParam?: string): boolean {
+  if (formatQueryParam?.trim()) return true;
+  if (!acceptHeader?.trim() || prefersPage(acceptHeader)) return false;
+  return parseAccept(acceptHeader).some((range) => range.q > 0 && (rdfFormats as readonly string[]).includes(`${range.type}/${range.subtype}`));
+}
+
 function parseAccept(header: string): MediaRange[] {
   const ranges: MediaRange[] = [];
   for (const element of splitOutsideQuotes(header, ',')) {

@@ -23,7 +23,7 @@ import { CatalogueDescriber, publishedPrefixes } from '../profiles/describer.js'
 import { describeContainer, describeRepository } from '../profiles/fdp/fdp.writer.js';
 import { type RdfFormat, rdfFormats } from '../rdf/formats.js';
 import { serialize } from '../rdf/serialize.js';
-import { negotiateRdfFormat, prefersPage } from './content-negotiation.js';
+import { namesRdf, negotiateRdfFormat, prefersPage } from './content-negotiation.js';
 import { describesLink, linkHeader } from './landing-page.js';
 import { cursorAfter, DEFAULT_PAGE_SIZE, describePage, idOfCursor, MAX_PAGE_SIZE, withQuery } from './hydra-paging.js';
 
@@ -49,6 +49,7 @@ const ISO_DATE_OR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d
  *   GET /dcat/datasets/:id, /dcat/distributions/:id                         one dataset or distribution
  *   GET /dcat/organisations/:id, /dcat/access-bodies/:id, /dcat/studies/:id, /dcat/evaluations/:id
  *   GET /fdp                                                                the FAIR Data Point (repository)
+ *   GET / asking for RDF                                                    303 to the FAIR Data Point
  * Drafts are never served (404). Withdrawn datasets leave the listing, because harvesters delete by
  * absence; their IRIs answer 410 Gone with a tombstone, and ?includeWithdrawn=true lists them for auditors.
  */
@@ -166,6 +167,16 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
   serveRecords('access-bodies', 'access body', DataAccessBody, (describer, record) => describer.accessBody(record));
   serveRecords('studies', 'study', Study, (describer, record) => describer.study(record));
   serveRecords('evaluations', 'health-economic evaluation', HealthEconomicEvaluation, (describer, record) => describer.evaluation(record));
+
+  // The server's address is the web catalogue's home page. A client asking for RDF there (a FAIR Data Point
+  // index or client given the server's address, where the FDP specification puts the repository) is sent on
+  // to the FAIR Data Point.
+  router.get('/', (req, res, next) => {
+    res.vary('Accept');
+    const format = parameter(req, 'format');
+    if (!namesRdf(req.get('accept'), format)) return next();
+    res.redirect(303, withQuery(iris.fdp(), [['format', format]]));
+  });
 
   router.get('/fdp', async (req, res) => {
     const format = chooseFormat(req);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { negotiateRdfFormat, prefersPage } from '../../../src/dcat/http/content-negotiation.js';
+import { namesRdf, negotiateRdfFormat, prefersPage } from '../../../src/dcat/http/content-negotiation.js';
 
 describe('negotiateRdfFormat', () => {
   it('defaults to Turtle when the client states no preference', () => {
@@ -83,5 +83,23 @@ describe('prefersPage', () => {
     expect(prefersPage('text/html;q=0.5, application/ld+json')).toBe(false);
     expect(prefersPage('text/*')).toBe(false);
     expect(prefersPage(browser, 'ttl')).toBe(false);
+  });
+});
+
+describe('namesRdf', () => {
+  it('is true for clients that name an RDF format or give ?format=', () => {
+    expect(namesRdf('text/turtle')).toBe(true);
+    expect(namesRdf('application/ld+json;q=0.9, */*;q=0.1')).toBe(true);
+    expect(namesRdf('text/html;q=0.5, application/n-triples')).toBe(true);
+    expect(namesRdf('text/html', 'ttl')).toBe(true);
+  });
+
+  it('is false for browsers, wildcards, no preference, formats refused with q=0, and XML or JSON in general', () => {
+    expect(namesRdf('text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')).toBe(false);
+    expect(namesRdf('*/*')).toBe(false);
+    expect(namesRdf('text/*')).toBe(false);
+    expect(namesRdf(undefined)).toBe(false);
+    expect(namesRdf('text/turtle;q=0, */*')).toBe(false);
+    expect(namesRdf('application/json')).toBe(false);
   });
 });

@@ -542,6 +542,16 @@ describe('FAIR Data Point', () => {
     expect(objects(distribution, distributionIri, dcat('accessURL'))).toHaveLength(1);
   });
 
+  it('is where a client asking the server\'s address for RDF is sent (303), as FAIR Data Point indexes do; browsers stay', async () => {
+    const root = (accept: string, query = '') => fetch(`${catalogue.url}/${query}`, { headers: { accept }, redirect: 'manual' });
+    const asked = await root('text/turtle');
+    expect([asked.status, asked.headers.get('location'), asked.headers.get('vary')]).toEqual([303, `${BASE}/fdp`, 'Accept']);
+    const repository = await graphAt(asked.headers.get('location')!);
+    expect(objects(repository, `${BASE}/fdp`, rdf('type'))).toContain(fdp('MetadataService').value);
+    expect((await root('text/html', '?format=jsonld')).headers.get('location')).toBe(`${BASE}/fdp?format=jsonld`);
+    for (const accept of ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', '*/*']) expect((await root(accept)).status, accept).not.toBe(303);
+  });
+
   it('negotiates formats and answers 404 for unknown records, refusals as JSON', async () => {
     expect((await get(`${BASE}/fdp`, 'application/rdf+xml')).type).toBe('application/rdf+xml; charset=utf-8');
     const refusals: [string, string, number, string][] = [
