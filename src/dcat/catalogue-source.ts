@@ -61,8 +61,8 @@ function publicAccessRoute(route: AccessRoute): AccessRoute {
  * (harvesters delete by absence). A withdrawn dataset's own IRI still answers, with a tombstone; drafts are
  * never served.
  */
-const listed = (includeWithdrawn: boolean) =>
-  includeWithdrawn ? { status: { $in: [RecordStatus.PUBLISHED, RecordStatus.WITHDRAWN] } } : { status: RecordStatus.PUBLISHED };
+const SERVED_STATUSES = [RecordStatus.PUBLISHED, RecordStatus.WITHDRAWN];
+const listed = (includeWithdrawn: boolean) => (includeWithdrawn ? { status: { $in: SERVED_STATUSES } } : { status: RecordStatus.PUBLISHED });
 const served = listed(true);
 
 const datasetRelations = ['publisher', 'hdab', 'wasGeneratedBy', 'distributions', 'publications', 'dataHolders', 'contributors'] as const;
@@ -93,7 +93,7 @@ export async function findCatalogue(em: EntityManager): Promise<Catalogue | null
 
 /** Which datasets a listing holds. */
 export interface ListingFilter {
-  /** Only datasets whose description changed at or after this instant (incremental harvests). */
+  /** Only datasets whose description changed here at or after this instant (incremental harvests). */
   modifiedSince?: Date;
   includeWithdrawn?: boolean;
 }
@@ -104,9 +104,17 @@ export interface PageQuery extends ListingFilter {
   limit: number;
 }
 
-function listingWhere(filter: ListingFilter) {
+/**
+ * Datasets whose description changed here at or after `since`. A dataset written from a harvest source keeps
+ * the source's dct:modified (src/harvest/harvest.ts), which may be older than the harvest that brought the
+ * change: its harvestedAt, moved only by a write, says when the change reached this catalogue, so a harvester
+ * of this catalogue asking from its last run still finds it.
+ */
+const changedHereSince = (since: Date): FilterQuery<Dataset> => ({ $or: [{ metadataModified: { $gte: since } }, { harvestedAt: { $gte: since } }] });
+
+function listingWhere(filter: ListingFilter): FilterQuery<Dataset> {
   const where = listed(filter.includeWithdrawn ?? false);
-  return filter.modifiedSince ? { ...where, metadataModified: { $gte: filter.modifiedSince } } : where;
+  return filter.modifiedSince ? { $and: [where, changedHereSince(filter.modifiedSince)] } : where;
 }
 
 export function countDatasets(em: EntityManager, filter: ListingFilter = {}): Promise<number> {
@@ -119,7 +127,7 @@ export function countDatasets(em: EntityManager, filter: ListingFilter = {}): Pr
  */
 export function findDatasetPage(em: EntityManager, query: PageQuery): Promise<Dataset[]> {
   const where = listingWhere(query);
-  return em.find(Dataset, query.afterId ? { ...where, id: { $gt: query.afterId } } : where, {
+  return em.find(Dataset, query.afterId ? { $and: [where, { id: { $gt: query.afterId } }] } : where, {
     populate: datasetRelations,
     orderBy: { id: 'asc' },
     limit: query.limit,
@@ -216,9 +224,16 @@ export function metadataModifiedOf(dataset: Dataset): Date {
   return dataset.metadataModified ?? dataset.modified;
 }
 
+/** The latest change to the catalogue record, its publisher or a dataset it serves, a harvest's writes included. */
 async function catalogueModified(em: EntityManager, catalogue: Catalogue | null): Promise<Date> {
-  const [latest] = await em.find(Dataset, served, { fields: ['metadataModified'], orderBy: { metadataModified: 'desc' }, limit: 1 });
-  const times = [catalogue?.modified, catalogue?.publisher?.modified, latest?.metadataModified].filter((time): time is Date => !!time);
+  // One statement, each latest time read from its own index.
+  const [latest] = await em.getConnection().execute<{ described: Date | string | null; harvested: Date | string | null }[]>(
+    `select (select max(metadata_modified) from dataset where status in (?, ?)) as described,
+      (select max(harvested_at) from dataset where status in (?, ?)) as harvested`,
+    [...SERVED_STATUSES, ...SERVED_STATUSES],
+  );
+  const datasetTimes = [latest?.described, latest?.harvested].filter((time) => time != null).map((time) => new Date(time));
+  const times = [catalogue?.modified, catalogue?.publisher?.modified, ...datasetTimes].filter((time): time is Date => !!time);
   return new Date(Math.max(0, ...times.map((time) => time.getTime())));
 }
 

@@ -7,9 +7,13 @@ import { HealthEconomicEvaluation } from '../../src/economics/health-economic-ev
 import { Organisation } from '../../src/organisations/organisation.entity.js';
 import type { CatalogueRecord } from '../../src/records/record.js';
 import { Study } from '../../src/studies/study.entity.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dcat, dct, fdp, hydra } from '../../src/dcat/namespaces.js';
 import { parse } from '../../src/dcat/rdf/parse.js';
+import { harvest } from '../../src/harvest/harvest.js';
+import { HarvestSourceKind } from '../../src/harvest/harvest-source.entity.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
 /*
@@ -91,6 +95,17 @@ const changes: [string, string, string, Record<string, unknown>][] = [
   }],
 ];
 
+/** A regional catalogue this one harvests: it last changed its dataset well before it is harvested. */
+const HARVESTED = `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+  @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+  <https://regional.example/dataset/1> a dcat:Dataset ; dct:identifier "regional-allele-counts" ; dct:title "Allele counts, regional"@en ;
+    dct:description "Aggregate allele counts."@en ; dcat:keyword "alleles"@en ;
+    dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
+    dct:issued "2025-01-01T00:00:00Z"^^xsd:dateTime ; dct:modified "2025-06-01T00:00:00Z"^^xsd:dateTime ;
+    dct:publisher <https://regional.example/org> ;
+    dcat:distribution [ a dcat:Distribution ; dct:title "Counts"@en ; dcat:downloadURL <https://regional.example/counts.tsv> ] .
+  <https://regional.example/org> a foaf:Organization ; foaf:name "Regional genomics" .`;
+
 describe('modifiedSince and dct:modified follow every change to a dataset\'s RDF', () => {
   it.each(changes)('when %s', async (_what, type, identifier, input) => {
     const before = await documents();
@@ -131,6 +146,25 @@ describe('modifiedSince and dct:modified follow every change to a dataset\'s RDF
     const changed = [...(await documents())].filter(([dataset, document]) => before.get(dataset) !== document).map(([dataset]) => dataset).sort();
     expect(changed).toEqual([...before.keys()].sort());
     expect((await listed(`&modifiedSince=${encodeURIComponent(since.toISOString())}`)).datasets).toEqual(changed);
+  });
+
+  it('when a harvest brings a dataset whose source dates it before the harvest (its dct:modified stays the source\'s)', async () => {
+    const source = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/turtle' }).end(HARVESTED));
+    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
+    try {
+      const since = new Date();
+      const url = `http://127.0.0.1:${(source.address() as AddressInfo).port}/catalog`;
+      const target = { source: null, url, kind: HarvestSourceKind.DCAT_AP, organisation: 'urn:example:gms-catalogue:org:ehalsomyndigheten' };
+      const run = await harvest(catalogue.orm.em.fork(), target, { timeoutMs: 5_000, maxDocuments: 10, allowPrivateNetworks: true });
+      expect(run.outcome).toBe('SUCCEEDED');
+      const dataset = `${BASE}/dcat/datasets/regional-allele-counts`;
+      expect(objects(await graphAt('/dcat/datasets/regional-allele-counts'), dataset, dct('modified'))).toEqual(['2025-06-01T00:00:00.000Z']);
+      const incremental = await listed(`&modifiedSince=${encodeURIComponent(since.toISOString())}`);
+      expect(incremental.datasets).toContain(dataset);
+      expect(new Date(incremental.catalogModified).getTime()).toBeGreaterThanOrEqual(since.getTime());
+    } finally {
+      await new Promise<void>((resolve) => source.close(() => resolve()));
+    }
   });
 
   it('the catalogue\'s dct:modified is the latest dct:modified of what it lists', async () => {
