@@ -42,18 +42,20 @@ export const dataAccessBodyRules: RecordRules<DataAccessBody, DataAccessBodyInpu
     if (patch.operationalStatus) body.operationalStatus = patch.operationalStatus;
     if (patch.note !== undefined) body.note = patch.note;
   },
-  async checkRemovable(em, body, problems) {
+  async checkRemovable(em, body, problems, policy) {
     // Published datasets must keep a published hdab (HealthDCAT-AP requires one of non-public data); a draft goes
     // only when no dataset names it at all, which the database would refuse anyway.
     const draft = body.status === RecordStatus.DRAFT;
     const naming = await recordsNaming(em, draft ? NAMING_ANYWHERE : NAMING_AS_PUBLISHED_HDAB, body.id);
-    refuseRemovalWhileNamed(problems, naming, draft ? 'name this body (as hdab or on their access route)' : 'are published naming this body as their health data access body');
+    refuseRemovalWhileNamed(problems, naming, draft ? 'name this body (as hdab or on their access route)' : 'are published naming this body as their health data access body', policy);
   },
 };
 
-const NAMING_AS_PUBLISHED_HDAB = ["select 'dataset' as kind, identifier from dataset where hdab_id = ? and status = 'PUBLISHED'"];
+const NAMING_AS_PUBLISHED_HDAB = [
+  `select 'dataset' as kind, identifier, status, owner_organisation_id as "ownerOrganisationId" from dataset where hdab_id = ? and status = 'PUBLISHED'`,
+];
 const NAMING_ANYWHERE = [
-  "select 'dataset' as kind, identifier from dataset where hdab_id = ?",
-  "select 'dataset', d.identifier from dataset d join access_route r on r.dataset_id = d.id where r.access_body_id = ?",
-  "select 'dataset', d.identifier from dataset d join access_route r on r.dataset_id = d.id join access_route_step s on s.route_id = r.id where s.body_id = ?",
+  `select 'dataset' as kind, identifier, status, owner_organisation_id as "ownerOrganisationId" from dataset where hdab_id = ?`,
+  "select 'dataset', d.identifier, d.status, d.owner_organisation_id from dataset d join access_route r on r.dataset_id = d.id where r.access_body_id = ?",
+  "select 'dataset', d.identifier, d.status, d.owner_organisation_id from dataset d join access_route r on r.dataset_id = d.id join access_route_step s on s.route_id = r.id where s.body_id = ?",
 ];

@@ -9,6 +9,7 @@ import type { ConsentScopeInput } from '../consent/consent-scope.inputs.js';
 import { accessRouteFrom } from '../access/access-route.rules.js';
 import type { AccessRouteInput } from '../access/access-route.inputs.js';
 import type { RecordOrigin, RecordRules } from '../records/record-service.js';
+import type { AccessPolicy } from '../records/access-policy.js';
 import type { References } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
 import { checkCount, checkText, checkUrl } from '../core/validation.js';
@@ -70,7 +71,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
       { entity: Publication, refs: inputs.flatMap((input) => input.publications ?? []) },
     ]);
   },
-  async checkPublishable(em, dataset, problems) {
+  async checkPublishable(em, dataset, problems, policy) {
     // A harvested dataset is published as its source published it: a source that states no consent scope or
     // access route leaves the consent "not stated" (discoverable, but no purpose is ever permitted for it).
     if (dataset.provenanceSource === ProvenanceSource.HARVESTED) return;
@@ -82,7 +83,7 @@ export const datasetRules: RecordRules<Dataset, DatasetInput, DatasetPatch> = {
     const route = parts?.accessRoute !== undefined ? parts.accessRoute : (stored?.route ?? null);
     checkConformance(dataset, consent, route, problems, given ?? stored?.distributions ?? []);
     const routeKnown = parts?.accessRoute !== undefined ? parts.accessRoute : partsRead.get(dataset)?.accessRoute;
-    await checkNamedBodiesPublished(em, dataset, routeKnown, stored, problems);
+    await checkNamedBodiesPublished(em, dataset, routeKnown, stored, problems, policy);
     if (!consent) {
       problems.add('consent', 'a dataset needs a consent scope before it is published, so researchers can tell what use it allows', 'REQUIRED');
     }
@@ -147,8 +148,9 @@ interface PublishFacts {
 }
 
 interface BodyFacts {
-  status: string;
+  status: RecordStatus;
   name: string;
+  ownerOrganisationId: string | null;
 }
 
 /**
@@ -177,6 +179,7 @@ async function checkNamedBodiesPublished(
   route: AccessRoute | null | undefined,
   stored: PublishFacts | null,
   problems: Problems,
+  policy: AccessPolicy,
 ): Promise<void> {
   const named: { field: string; id: string }[] = [];
   const locked = lockedBodies(em);
@@ -186,7 +189,9 @@ async function checkNamedBodiesPublished(
   const name = (field: string, body: DataAccessBody | null | undefined) => {
     if (!body) return;
     named.push({ field, id: body.id });
-    if (wrap(body).isInitialized()) unwritten.set(body.id, { status: body.status, name: body.name || body.identifier });
+    if (wrap(body).isInitialized()) {
+      unwritten.set(body.id, { status: body.status, name: body.name || body.identifier, ownerOrganisationId: body.ownerOrganisationId ?? null });
+    }
   };
   name('hdab', dataset.hdab);
   if (route) {
@@ -198,7 +203,7 @@ async function checkNamedBodiesPublished(
   const unlocked = [...new Set(named.map(({ id }) => id).filter((id) => !locked.has(id)))];
   if (unlocked.length > 0) {
     const rows = await em.getConnection().execute<(BodyFacts & { id: string })[]>(
-      'select id, status, name from data_access_body where id in (?) for share',
+      'select id, status, name, owner_organisation_id as "ownerOrganisationId" from data_access_body where id in (?) for share',
       [unlocked],
       'all',
       em.getTransactionContext(),
@@ -208,9 +213,11 @@ async function checkNamedBodiesPublished(
   for (const { field, id } of named) {
     const body = locked.get(id) ?? unwritten.get(id);
     if (!body || body.status === RecordStatus.PUBLISHED) continue;
+    // Another organisation's draft body (an admin named it) is not named back to a caller who may not read it.
+    const which = policy.canReadAtAddress(body) ? `"${body.name}"` : 'named here, of another organisation,';
     problems.add(
       field,
-      `the access body "${body.name}" is ${body.status.toLowerCase()}: a published dataset names only published access bodies, so everyone can see whom to ask (publish the body first, or name another)`,
+      `the access body ${which} is ${body.status.toLowerCase()}: a published dataset names only published access bodies, so everyone can see whom to ask (publish the body first, or name another)`,
     );
   }
 }
@@ -231,8 +238,8 @@ async function readPublishFacts(em: EntityManager, datasetId: string): Promise<P
           select 'accessRoute.accessBody' as field, r.access_body_id as id from access_route r where r.dataset_id = ? and r.access_body_id is not null
           union all select 'accessRoute.steps[' || (row_number() over (order by s.position) - 1) || '].body', s.body_id
             from access_route_step s join access_route r on r.id = s.route_id where r.dataset_id = ? and s.body_id is not null) n), '[]') as "routeBodies",
-       coalesce((select json_object_agg(b.id, json_build_object('status', b.status, 'name', b.name)) from (
-          select id, status, name from data_access_body where id in (
+       coalesce((select json_object_agg(b.id, json_build_object('status', b.status, 'name', b.name, 'ownerOrganisationId', b.owner_organisation_id)) from (
+          select id, status, name, owner_organisation_id from data_access_body where id in (
             select hdab_id from dataset where id = ?
             union select r.access_body_id from access_route r where r.dataset_id = ?
             union select s.body_id from access_route_step s join access_route r on r.id = s.route_id where r.dataset_id = ?)

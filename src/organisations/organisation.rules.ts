@@ -39,7 +39,7 @@ export const organisationRules: RecordRules<Organisation, OrganisationInput, Org
     }
   },
   // The catalogue's own dct:publisher, and the contact point of agents without one, come from this organisation.
-  async checkRemovable(em, organisation, problems) {
+  async checkRemovable(em, organisation, problems, policy) {
     if (await em.count(Catalogue, { publisher: organisation.id })) {
       problems.add('id', 'this organisation publishes the catalogue itself; give the catalogue record another publisher first', 'INVALID_TRANSITION');
     }
@@ -47,7 +47,7 @@ export const organisationRules: RecordRules<Organisation, OrganisationInput, Org
     // whoever owns them; a draft goes only when nothing names it.
     const draft = organisation.status === RecordStatus.DRAFT;
     const naming = await recordsNaming(em, draft ? [...namingOrganisation(''), HARVEST_SOURCES_SPEAKING_FOR] : namingOrganisation("and x.status = 'PUBLISHED'"), organisation.id);
-    refuseRemovalWhileNamed(problems, naming, draft ? 'name this organisation' : 'are published naming this organisation');
+    refuseRemovalWhileNamed(problems, naming, draft ? 'name this organisation' : 'are published naming this organisation', policy);
   },
   // Publisher names are part of the dataset search documents.
   async afterChange(em, organisation) {
@@ -56,18 +56,18 @@ export const organisationRules: RecordRules<Organisation, OrganisationInput, Org
   },
 };
 
-const HARVEST_SOURCES_SPEAKING_FOR = "select 'harvest source', x.identifier from harvest_source x where x.organisation_id = ?";
+const HARVEST_SOURCES_SPEAKING_FOR = "select 'harvest source', x.identifier, null, x.organisation_id from harvest_source x where x.organisation_id = ?";
 
 /** The records naming an organisation (`published`: a condition on each naming record `x`). */
 function namingOrganisation(published: string): string[] {
   return [
-    `select 'dataset' as kind, x.identifier from dataset x where x.publisher_id = ? ${published}`,
-    `select 'dataset', x.identifier from dataset x join dataset_data_holder h on h.dataset_id = x.id where h.organisation_id = ? ${published}`,
-    `select 'dataset', x.identifier from dataset x join dataset_contributor c on c.dataset_id = x.id where c.organisation_id = ? ${published}`,
-    `select 'study', x.identifier from study x join study_funder f on f.study_id = x.id where f.organisation_id = ? ${published}`,
-    `select 'study', x.identifier from study x join study_participant p on p.study_id = x.id where p.organisation_id = ? ${published}`,
-    `select 'access body', x.identifier from data_access_body x where x.operated_by_id = ? ${published}`,
-    `select 'access body', x.identifier from data_access_body x where x.hosted_by_id = ? ${published}`,
-    `select 'organisation', x.identifier from organisation x where x.parent_id = ? ${published}`,
+    `select 'dataset' as kind, x.identifier, x.status, x.owner_organisation_id as "ownerOrganisationId" from dataset x where x.publisher_id = ? ${published}`,
+    `select 'dataset', x.identifier, x.status, x.owner_organisation_id from dataset x join dataset_data_holder h on h.dataset_id = x.id where h.organisation_id = ? ${published}`,
+    `select 'dataset', x.identifier, x.status, x.owner_organisation_id from dataset x join dataset_contributor c on c.dataset_id = x.id where c.organisation_id = ? ${published}`,
+    `select 'study', x.identifier, x.status, x.owner_organisation_id from study x join study_funder f on f.study_id = x.id where f.organisation_id = ? ${published}`,
+    `select 'study', x.identifier, x.status, x.owner_organisation_id from study x join study_participant p on p.study_id = x.id where p.organisation_id = ? ${published}`,
+    `select 'access body', x.identifier, x.status, x.owner_organisation_id from data_access_body x where x.operated_by_id = ? ${published}`,
+    `select 'access body', x.identifier, x.status, x.owner_organisation_id from data_access_body x where x.hosted_by_id = ? ${published}`,
+    `select 'organisation', x.identifier, x.status, x.owner_organisation_id from organisation x where x.parent_id = ? ${published}`,
   ];
 }

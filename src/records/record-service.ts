@@ -23,10 +23,13 @@ export interface RecordRules<E extends CatalogueRecord, I, P> {
   build(em: EntityManager, input: I, problems: Problems, refs: References, origin?: RecordOrigin): Promise<E>;
   /** Applies the given fields of a patch (references through `refs`, as in build; `origin` as in build). */
   apply(em: EntityManager, record: E, patch: P, problems: Problems, refs: References, origin?: RecordOrigin): Promise<void>;
-  /** Extra checks before publishing and on every change of a published record (e.g. CHEERS items for full evaluations). */
-  checkPublishable?(em: EntityManager, record: E, problems: Problems): Promise<void>;
-  /** Checks before the record is withdrawn or deleted (e.g. the organisation publishing the catalogue itself). */
-  checkRemovable?(em: EntityManager, record: E, problems: Problems): Promise<void>;
+  /**
+   * Extra checks before publishing and on every change of a published record (e.g. CHEERS items for full
+   * evaluations); `policy` is the caller's, so a problem names only records the caller may read.
+   */
+  checkPublishable?(em: EntityManager, record: E, problems: Problems, policy: AccessPolicy): Promise<void>;
+  /** Checks before the record is withdrawn or deleted (e.g. the organisation publishing the catalogue itself); `policy` as above. */
+  checkRemovable?(em: EntityManager, record: E, problems: Problems, policy: AccessPolicy): Promise<void>;
   /** The input field blamed when the caller may not write for a new record's owner. */
   ownerField?(input: I): string;
   /**
@@ -347,13 +350,13 @@ export class RecordService<E extends CatalogueRecord, I, P> {
    */
   private async assertPublishable(record: E): Promise<void> {
     const problems = new Problems();
-    await this.rules.checkPublishable?.(this.em, record, problems);
+    await this.rules.checkPublishable?.(this.em, record, problems, this.policy);
     problems.throwIfAny();
   }
 
   private async assertRemovable(record: E): Promise<void> {
     const problems = new Problems();
-    await this.rules.checkRemovable?.(this.em, record, problems);
+    await this.rules.checkRemovable?.(this.em, record, problems, this.policy);
     problems.throwIfAny();
   }
 

@@ -120,6 +120,46 @@ describe('no existence oracle for drafts', () => {
     }
   });
 
+  // An admin may name any record anywhere: a dataset of A naming B's draft access body and the draft organisation.
+  const namingHiddenDrafts = async () => {
+    const admin = await catalogue.token('admin');
+    const identifier = `urn:test:dataset:${randomUUID()}`;
+    const created = await catalogue.gql(
+      'mutation($input: DatasetInput!) { createDataset(input: $input) { dataset { id } userErrors { code } } }',
+      { input: { identifier, title: 'Draft dataset of A', publisher: A, hdab: draft.body, dataHolders: [draft.organisation] } },
+      admin,
+    );
+    expect(created.data!.createDataset.userErrors).toEqual([]);
+    return identifier;
+  };
+
+  it("a refused publish does not name another organisation's draft access body it names", async () => {
+    const dataset = await namingHiddenDrafts();
+    const refused = await catalogue.gql('mutation($id: ID!) { publishDataset(id: $id) { userErrors { field code message } } }', { id: dataset }, managerA);
+    const hdab = refused.data!.publishDataset.userErrors.find((e: { field: string }) => e.field === 'hdab');
+    expect(hdab.message).toMatch(/^the access body named here, of another organisation, is draft: /);
+    expect(JSON.stringify(refused)).not.toContain('Draft DAC of B');
+    expect(JSON.stringify(refused)).not.toContain(draft.body);
+  });
+
+  it("a refused delete counts the drafts of other organisations naming the record, never naming them", async () => {
+    const dataset = await namingHiddenDrafts();
+    const managerB = await catalogue.token('data_manager', [B]);
+    const managerOfDraftOrganisation = await catalogue.token('data_manager', [draft.organisation]);
+    for (const [mutation, ref, token] of [
+      ['deleteDataAccessBody', draft.body, managerB],
+      ['deleteOrganisation', draft.organisation, managerOfDraftOrganisation],
+    ] as const) {
+      const refused = await catalogue.gql(`mutation($id: ID!) { ${mutation}(id: $id) { deletedId userErrors { field code message } } }`, { id: ref }, token);
+      expect(refused.data![mutation].userErrors, mutation).toEqual([
+        { field: 'id', code: 'INVALID_TRANSITION', message: expect.stringMatching(/^\d+ records? of other organisations you may not read name this /) },
+      ]);
+      expect(JSON.stringify(refused), mutation).not.toContain(dataset);
+      const asAdmin = await catalogue.gql(`mutation($id: ID!) { ${mutation}(id: $id) { userErrors { message } } }`, { id: ref }, await catalogue.token('admin'));
+      expect(asAdmin.data![mutation].userErrors[0].message, mutation).toContain(`dataset "${dataset}"`);
+    }
+  });
+
   it("the evaluations filter by another organisation's draft dataset finds nothing, as for an unknown one", async () => {
     const query = 'query($ref: String!) { healthEconomicEvaluations(filter: { dataset: $ref }) { totalCount } }';
     const hidden = await catalogue.gql(query, { ref: draft.dataset }, managerA);
