@@ -112,7 +112,7 @@ const harvestLoaders = new WeakMap<RequestContext, DataLoader<string, HarvestedD
 
 function harvestOf(dataset: Dataset, ctx: RequestContext): Promise<HarvestedDataset | null> {
   let loader = harvestLoaders.get(ctx);
-  if (!loader) harvestLoaders.set(ctx, (loader = new DataLoader((identifiers: readonly string[]) => harvestOfDatasets(ctx.em, identifiers))));
+  if (!loader) harvestLoaders.set(ctx, (loader = new DataLoader((identifiers: readonly string[]) => harvestOfDatasets(ctx.em, ctx.policy, identifiers))));
   return loader.load(dataset.identifier);
 }
 
@@ -121,7 +121,7 @@ function harvestOf(dataset: Dataset, ctx: RequestContext): Promise<HarvestedData
 export class DatasetHarvestResolver {
   @FieldResolver(() => HarvestSource, {
     nullable: true,
-    description: 'The harvest source the dataset came from (null unless harvested from a registered source); harvestedFrom is its IRI there, harvestedAt when it was last written from it.',
+    description: 'The harvest source the dataset came from (null unless harvested from a registered source, and for callers who may not see the source: admins and its organisation\'s data managers see it); harvestedFrom is its IRI there, harvestedAt when it was last written from it.',
   })
   async harvestSource(@Root() dataset: Dataset, @Ctx() ctx: RequestContext): Promise<HarvestSource | null> {
     return (await harvestOf(dataset, ctx))?.source ?? null;

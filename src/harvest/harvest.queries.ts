@@ -17,9 +17,17 @@ export async function harvestSourcesPage(em: EntityManager, policy: AccessPolicy
   return connection;
 }
 
-/** Where each of these datasets was harvested from (null for datasets not harvested), in order. */
-export async function harvestOfDatasets(em: EntityManager, identifiers: readonly string[]): Promise<(HarvestedDataset | null)[]> {
-  const claims = await em.find(HarvestedDataset, { identifier: { $in: [...identifiers] } }, { populate: ['source', 'source.organisation'] });
+/**
+ * Where each of these datasets was harvested from, in order: null for datasets not harvested, and for sources the
+ * viewer may not see (a source's URL may carry its credentials, and its organisation may be a draft).
+ */
+export async function harvestOfDatasets(em: EntityManager, policy: AccessPolicy, identifiers: readonly string[]): Promise<(HarvestedDataset | null)[]> {
+  const visible = policy.harvestSourceFilter();
+  const claims = await em.find(
+    HarvestedDataset,
+    { identifier: { $in: [...identifiers] }, ...(Object.keys(visible).length ? { source: visible } : {}) },
+    { populate: ['source', 'source.organisation'] },
+  );
   const byIdentifier = new Map(claims.map((claim) => [claim.identifier, claim]));
   return identifiers.map((identifier) => byIdentifier.get(identifier) ?? null);
 }

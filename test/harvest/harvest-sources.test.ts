@@ -122,13 +122,24 @@ describe('gdcat serve harvests enabled sources on their schedule', () => {
     const failed = data?.harvestRuns.edges.find((edge: { node: { outcome: string } }) => edge.node.outcome === 'FAILED').node;
     expect(failed.errors).toEqual([{ code: 'NOT_FOUND', iri: `${base}/gone` }]);
 
-    const dataset = await catalogue.gql(`{ dataset(id: "sthlm-1") { provenanceSource harvestedFrom harvestedAt harvestSource { identifier } } }`);
+    const dataset = await catalogue.gql(`{ dataset(id: "sthlm-1") { provenanceSource harvestedFrom harvestedAt harvestSource { identifier } } }`, {}, admin);
     expect(dataset.data?.dataset).toMatchObject({
       provenanceSource: 'HARVESTED',
       harvestedFrom: 'https://stockholm.example/dataset/1',
       harvestSource: { identifier: 'stockholm-node' },
     });
     expect(dataset.data?.dataset.harvestedAt).toBeTruthy();
+  });
+
+  it("shows a dataset's harvest source only to those who see the source: admins and its organisation's data managers", async () => {
+    // A source's URL may carry the credentials it is read with, and its organisation may be a draft.
+    const query = `{ dataset(id: "sthlm-1") { harvestedFrom harvestSource { identifier url organisation { identifier } } } }`;
+    const sourceOf = async (token?: string) => (await catalogue.gql(query, {}, token)).data?.dataset;
+    expect(await sourceOf()).toEqual({ harvestedFrom: 'https://stockholm.example/dataset/1', harvestSource: null });
+    expect(await sourceOf(await catalogue.token('data_manager', [GMS]))).toEqual({ harvestedFrom: 'https://stockholm.example/dataset/1', harvestSource: null });
+    expect((await sourceOf(await catalogue.token('data_manager', [STOCKHOLM])))?.harvestSource).toEqual({
+      identifier: 'stockholm-node', url: `${base}/catalog`, organisation: { identifier: STOCKHOLM },
+    });
   });
 
   it('keeps harvested records read-only for data managers, even of the organisation that owns them', async () => {
