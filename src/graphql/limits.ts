@@ -1,6 +1,6 @@
 import {
   getNamedType, getNullableType, GraphQLError, isListType, Kind, valueFromASTUntyped, visit, type ASTVisitor, type DocumentNode,
-  type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ArgumentNode,
+  type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ArgumentNode, type GraphQLField,
 } from 'graphql';
 import { createComplexityRule, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { LIST_LIMITS, listLimitOf } from '../core/list-limits.js';
@@ -162,14 +162,23 @@ function unpagedListSize(typeName: string, fieldName: string): number {
  * items it can hold: aliases x page size x a record's distributions is priced as it could be answered.
  */
 const listCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  if (getNamedType(field.type).name === 'DatasetSearchResult') {
-    return SEARCH_COST + childComplexity * Math.max(typeof args.first === 'number' ? args.first : 1, 1);
-  }
-  if (typeof args.first === 'number') return 1 + childComplexity * Math.max(args.first, 1);
+  const first = pageSizeOf(field, args);
+  if (getNamedType(field.type).name === 'DatasetSearchResult') return SEARCH_COST + childComplexity * Math.max(first ?? 1, 1);
+  if (first !== null) return 1 + childComplexity * Math.max(first, 1);
   // A list of scalars (keywords) counts each item once.
   if (isListType(getNullableType(field.type))) return 1 + Math.max(childComplexity, 1) * unpagedListSize(type.name, field.name);
   return undefined;
 };
+
+/**
+ * The page size a field is answered with: its `first`, or the declared default when `first` is null, as the
+ * resolvers read it (`first: null` is a page of the default size, not of one); null for a field without one.
+ */
+function pageSizeOf(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number | null {
+  if (typeof args.first === 'number') return args.first;
+  const declared = field.args.find((argument) => argument.name === 'first')?.defaultValue;
+  return typeof declared === 'number' ? declared : null;
+}
 
 /** Refuses an operation whose cost (listCost, with these variables) is above MAX_QUERY_COMPLEXITY. */
 export function costLimit(variables: Record<string, unknown>, maximumComplexity = MAX_QUERY_COMPLEXITY) {

@@ -19,8 +19,8 @@ beforeAll(async () => {
 });
 
 /** The cost check's answer for a document: the error messages, none when it is within the limit. */
-const refusals = (document: DocumentNode, variables: Record<string, unknown> = {}) =>
-  validate(schema, document, [costLimit(variables)]).map((error) => error.message);
+const refusals = (document: DocumentNode, variables: Record<string, unknown> = {}, maximum = MAX_QUERY_COMPLEXITY) =>
+  validate(schema, document, [costLimit(variables, maximum)]).map((error) => error.message);
 
 /** Variables as the web catalogue sends them, its pages at their largest: a page of results, or a walk's step of MAX_API_PAGE. */
 const webVariables = () => ({
@@ -47,6 +47,20 @@ describe('the query cost counts lists at the most items they can hold', () => {
     expect(refusals(distributionsOfPages(3, MAX_PAGE_SIZE))).toHaveLength(1);
     expect(refusals(distributionsOfPages(1, MAX_PAGE_SIZE))).toEqual([]);
     expect(LIST_LIMITS.distributions).toBe(500);
+  });
+
+  it("counts a null page size as the page the resolvers answer with (the field's default), not as one", () => {
+    const defaultPages = (first: string) =>
+      parse(`query($first: Int) { ${['datasets', 'studies', 'organisations', 'accessBodies'].map((field, i) => `a${i}: ${field}(first: ${first}) { edges { node { id } } }`).join(' ')} }`);
+    const defaults = refusals(defaultPages('null'), {}, 1);
+    expect(defaults).toHaveLength(1);
+    expect(defaults).toEqual(refusals(defaultPages('$first'), { first: null }, 1));
+    expect(defaults).toEqual(refusals(parse('{ a0: datasets { edges { node { id } } } a1: studies { edges { node { id } } } a2: organisations { edges { node { id } } } a3: accessBodies { edges { node { id } } } }'), {}, 1));
+    // Three pages of the default size with every distribution are refused whether the size is given or left null.
+    const distributions = (first: string) =>
+      parse(`{ ${[0, 1, 2].map((i) => `a${i}: datasets(first: ${first}) { edges { node { distributions { title accessUrl downloadUrl mediaType byteSize license formats { label } } } } }`).join(' ')} }`);
+    expect(refusals(distributions('20'))).toHaveLength(1);
+    expect(refusals(distributions('null'))).toEqual(refusals(distributions('20')));
   });
 
   it('prices lists of a single record too: every access route step of two thousand datasets is refused', () => {
