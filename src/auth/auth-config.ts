@@ -20,6 +20,11 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv, devKeyFile: string): A
   const mode = (env.AUTH_MODE as AuthMode | undefined) ?? (issuer ? 'oidc' : 'dev');
   if (mode !== 'dev' && mode !== 'oidc') throw new Error(`AUTH_MODE must be dev or oidc, not ${mode}`);
   if (mode === 'oidc' && !issuer) throw new Error('AUTH_MODE=oidc needs OIDC_ISSUER (and OIDC_JWKS_URL)');
+  // An issuer signs tokens for every application it serves: without an audience, one given to another of them
+  // (carrying the same role claims) would be accepted here.
+  if (mode === 'oidc' && !env.OIDC_AUDIENCE) {
+    throw new Error("AUTH_MODE=oidc needs OIDC_AUDIENCE: the audience (aud) the issuer's tokens for this catalogue carry, so tokens it gave other applications are refused");
+  }
   return {
     mode,
     issuer,

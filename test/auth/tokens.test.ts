@@ -60,6 +60,12 @@ describe('bearer tokens', () => {
       expect((await verify(await sign({ role: 'admin' }, { expiresIn: '30m', issuedAt: now + 30 }))).role).toBe('admin');
     });
 
+    it("needs the audience of this catalogue's tokens, and refuses a token the issuer gave another application", async () => {
+      expect(() => authConfigFromEnv({ OIDC_ISSUER: issuer }, '/unused')).toThrow(/^AUTH_MODE=oidc needs OIDC_AUDIENCE: /);
+      const verify = await createTokenVerifier(authConfigFromEnv({ OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'another-app' }, '/unused'));
+      await expect(verify(await sign({ role: 'admin' }))).rejects.toThrow(/"aud" claim/);
+    });
+
     it('rejects another issuer, an expired token, a missing role and a data manager without organisations', async () => {
       const verify = await createTokenVerifier(authConfigFromEnv({ OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'gdcat' }, '/unused'));
       await expect(verify(await sign({ role: 'admin' }, { issuer: 'https://elsewhere' }))).rejects.toThrow(InvalidTokenError);
@@ -89,7 +95,7 @@ describe('bearer tokens', () => {
     });
 
     it('refuses to mint tokens in OIDC mode', async () => {
-      await expect(mintDevToken(authConfigFromEnv({ OIDC_ISSUER: 'https://idp.example' }, '/unused'), { role: 'admin', orgs: [] })).rejects.toThrow(/AUTH_MODE=dev/);
+      await expect(mintDevToken(authConfigFromEnv({ OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'gdcat' }, '/unused'), { role: 'admin', orgs: [] })).rejects.toThrow(/AUTH_MODE=dev/);
     });
   });
 });
