@@ -20,14 +20,13 @@ const BODY_DATASETS = `select d.id from dataset d where d.hdab_id = r.id
   union select dataset_id from dataset_data_holder where organisation_id = any(operators)
   union select dataset_id from dataset_contributor where organisation_id = any(operators)`;
 
-export class Migration20261208100000_access_body_touches_every_party_of_its_operators extends Migration {
-  override name = 'Migration20261208100000_access_body_touches_every_party_of_its_operators';
-
-  override up(): void {
-    this.addSql(`create or replace function "data_access_body_touches_datasets"() returns trigger language plpgsql as $$
+/** The trigger function over the changed body `r`, with `unseen` (what skips a change, Migration20261208120000) first. */
+export function accessBodyTouchesDatasets(unseen: string): string {
+  return `create or replace function "data_access_body_touches_datasets"() returns trigger language plpgsql as $$
       declare r record; operators uuid[];
       begin
         if tg_op = 'DELETE' then r := old; else r := new; end if;
+        ${unseen}
         operators := array[r.operated_by_id];
         if tg_op = 'UPDATE' then operators := operators || old.operated_by_id; end if;
         if exists (select 1 from catalogue c where c.publisher_id = any(operators)) then
@@ -37,7 +36,14 @@ export class Migration20261208100000_access_body_touches_every_party_of_its_oper
             where id in (${BODY_DATASETS}) and metadata_modified < r.modified;
         end if;
         return null;
-      end $$;`);
+      end $$;`;
+}
+
+export class Migration20261208100000_access_body_touches_every_party_of_its_operators extends Migration {
+  override name = 'Migration20261208100000_access_body_touches_every_party_of_its_operators';
+
+  override up(): void {
+    this.addSql(accessBodyTouchesDatasets(''));
   }
 
   override down(): void {

@@ -22,6 +22,7 @@ import { Migration20261206130000_audit_snapshots_uncompressed_without_lz4 } from
 import { Migration20261207100000_search_index_in_use } from './Migration20261207100000_search_index_in_use.js';
 import { Migration20261208100000_access_body_touches_every_party_of_its_operators } from './Migration20261208100000_access_body_touches_every_party_of_its_operators.js';
 import { Migration20261208110000_dataset_harvested_at_index } from './Migration20261208110000_dataset_harvested_at_index.js';
+import { Migration20261208120000_unseen_records_touch_no_datasets } from './Migration20261208120000_unseen_records_touch_no_datasets.js';
 
 /** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207100000_search_index_in_use', class: Migration20261207100000_search_index_in_use },
   { name: 'Migration20261208100000_access_body_touches_every_party_of_its_operators', class: Migration20261208100000_access_body_touches_every_party_of_its_operators },
   { name: 'Migration20261208110000_dataset_harvested_at_index', class: Migration20261208110000_dataset_harvested_at_index },
+  { name: 'Migration20261208120000_unseen_records_touch_no_datasets', class: Migration20261208120000_unseen_records_touch_no_datasets },
 ];

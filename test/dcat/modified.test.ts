@@ -167,6 +167,36 @@ describe('modifiedSince and dct:modified follow every change to a dataset\'s RDF
     }
   });
 
+  it('but not when a record the public does not see changes: editing a draft a dataset names tells no one', async () => {
+    const create = async (kind: string, field: string, input: Record<string, unknown>) => {
+      const { data } = await catalogue.gql(`mutation($input: ${kind}Input!) { create${kind}(input: $input) { ${field} { identifier } userErrors { message } } }`, { input }, admin);
+      expect(data?.[`create${kind}`].userErrors, kind).toEqual([]);
+      return data![`create${kind}`][field].identifier as string;
+    };
+    const organisation = await create('Organisation', 'organisation', { name: 'Draft biobank', type: 'BIOBANK' });
+    const study = await create('Study', 'study', { title: 'Draft study', studyType: 'PILOT', ownerOrganisation: 'urn:example:gms-catalogue:org:region-skane' });
+    // An admin may name drafts in a published dataset; its RDF leaves them out.
+    const dataset = 'urn:example:gms-catalogue:dataset:rd-trio-skane';
+    const { data } = await catalogue.gql(`{ dataset(id: "${dataset}") { version dataHolders { identifier } } }`, {}, admin);
+    const holders = data!.dataset.dataHolders.map((holder: { identifier: string }) => holder.identifier);
+    const linked = await catalogue.gql(
+      'mutation($id: ID!, $v: Int!, $input: DatasetPatch!) { updateDataset(id: $id, expectedVersion: $v, input: $input) { userErrors { message } } }',
+      { id: dataset, v: data!.dataset.version, input: { dataHolders: [...holders, organisation], wasGeneratedBy: study } },
+      admin,
+    );
+    expect(linked.data?.updateDataset.userErrors).toEqual([]);
+    const before = await documents();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const since = new Date();
+    await change('Organisation', organisation, { name: 'Draft biobank (renamed)' });
+    await change('Study', study, { title: 'Draft study (renamed)' });
+    expect(await documents()).toEqual(before);
+    expect((await listed(`&modifiedSince=${encodeURIComponent(since.toISOString())}`)).datasets).toEqual([]);
+    // Published, the organisation shows as a holder: the dataset is news again.
+    expect((await catalogue.gql(`mutation { publishOrganisation(id: "${organisation}") { userErrors { message } } }`, {}, admin)).data?.publishOrganisation.userErrors).toEqual([]);
+    expect((await listed(`&modifiedSince=${encodeURIComponent(since.toISOString())}`)).datasets).toEqual([`${BASE}/dcat/datasets/${encodeURIComponent(dataset)}`]);
+  });
+
   it('the catalogue\'s dct:modified is the latest dct:modified of what it lists', async () => {
     const { datasets, catalogModified } = await listed();
     let latest = 0;
