@@ -25,7 +25,7 @@ import { accessLog, RESOLVED_OPERATION } from './access-log.js';
 import { checkHealth, checkReadiness } from './health.js';
 import { metrics } from './metrics.js';
 import { rateLimit } from './rate-limit.js';
-import { bodyDepthGuard, errorResponder, notFound, requestTargetGuard, sendError } from './request-errors.js';
+import { bodyDepthGuard, documentDepthGuard, errorResponder, notFound, requestTargetGuard, sendError } from './request-errors.js';
 import { requestIdOf, requestIds } from './request-id.js';
 import { cors, securityHeaders } from './security-headers.js';
 
@@ -215,6 +215,7 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
     '/graphql',
     express.json({ limit: http.maxBodyBytes }),
     bodyDepthGuard(),
+    documentDepthGuard(),
     // Texts come in the language Accept-Language asks for, so caches must keep one answer per language.
     (_req, res, next) => {
       res.vary('Accept-Language');

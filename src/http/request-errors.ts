@@ -63,6 +63,45 @@ export function bodyDepthGuard(): RequestHandler {
   };
 }
 
+/**
+ * Refuses a GraphQL document whose brackets ({, [ and () nest deeper than MAX_BODY_DEPTH, for the same reason:
+ * graphql-js parses values, and the JSON scalar reads them, recursively, so a deep literal (an import document
+ * written inline rather than as a variable) overflowed the stack, a 500, or passed the body's depth limit.
+ */
+export function documentDepthGuard(): RequestHandler {
+  return (req, res, next) => {
+    const document = (req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined))?.query;
+    if (typeof document === 'string' && bracketDepth(document) > MAX_BODY_DEPTH) {
+      sendError(res, 400, 'QUERY_TOO_DEEP', `the query nests brackets deeper than ${MAX_BODY_DEPTH} levels`);
+      return;
+    }
+    next();
+  };
+}
+
+/** The deepest nesting of {, [ and ( in a GraphQL document, outside its strings and comments. */
+function bracketDepth(document: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < document.length; i++) {
+    const char = document[i];
+    if (char === '#') {
+      while (i < document.length && document[i] !== '\n' && document[i] !== '\r') i++;
+    } else if (document.startsWith('"""', i)) {
+      // A block string ends at the next unescaped triple quote.
+      for (i += 3; i < document.length && !document.startsWith('"""', i); i++) if (document.startsWith('\\"""', i)) i += 3;
+      i += 2;
+    } else if (char === '"') {
+      for (i++; i < document.length && document[i] !== '"' && document[i] !== '\n'; i++) if (document[i] === '\\') i++;
+    } else if (char === '{' || char === '[' || char === '(') {
+      deepest = Math.max(deepest, ++depth);
+    } else if (char === '}' || char === ']' || char === ')') {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
 /** How body-parser names the request problems it finds, as the status and words the client gets. */
 const BODY_PROBLEMS: Record<string, { status: number; code: string; message: (limit?: number) => string }> = {
   'entity.parse.failed': { status: 400, code: 'BAD_REQUEST', message: () => 'the request body is not valid JSON' },

@@ -78,6 +78,24 @@ describe('the HTTP edge as `gdcat serve` starts it', () => {
     }
   });
 
+  it('refuses a query whose brackets nest deeper than 64 levels (an import written inline), never with a 500', async () => {
+    const asAdmin = { 'content-type': 'application/json', authorization: `Bearer ${admin}` };
+    const importing = (depth: number) => `mutation { importCatalogue(dryRun: true, input: { records: ${'['.repeat(depth)}1${']'.repeat(depth)} }) { userErrors { message } } }`;
+    // 3,000 levels overflowed graphql-js's stack in the JSON scalar: an internal server error.
+    for (const depth of [3_000, 100]) {
+      const deep = await post(url, JSON.stringify({ query: importing(depth) }), asAdmin);
+      expect([deep.status, JSON.parse(deep.text).errors[0]], String(depth)).toEqual([
+        400, { message: 'the query nests brackets deeper than 64 levels', extensions: { code: 'QUERY_TOO_DEEP' } },
+      ]);
+    }
+    const viaGet = await fetch(`${url}/graphql?query=${encodeURIComponent(`{ datasets(query: ${'['.repeat(100)}"x"${']'.repeat(100)}) { totalCount } }`)}`);
+    expect([viaGet.status, codesOf(await viaGet.text())]).toEqual([400, ['QUERY_TOO_DEEP']]);
+    expect((await post(url, JSON.stringify({ query: importing(60) }), asAdmin)).status).toBe(200);
+    // Brackets in strings and comments are text, not nesting.
+    const quoted = `{ datasets(query: "${'['.repeat(100)}") { totalCount } } # ${'{'.repeat(100)}\n`;
+    expect((await post(url, JSON.stringify({ query: quoted }))).status).toBe(200);
+  });
+
   it('refuses NUL and malformed percent-encoding in RDF paths with a 400', async () => {
     for (const target of ['/dcat/datasets/%00', '/dcat/datasets/a%00b', '/dcat/datasets/%E0%A4%A', '/dcat/catalog?cursor=%00', '/dcat/organisations/%']) {
       const response = await fetch(`${url}${target}`);
