@@ -51,10 +51,24 @@ export class Migration20261208120000_unseen_records_touch_no_datasets extends Mi
   override up(): void {
     for (const table of RECORD_TABLES) this.addSql(touchFunction(table, UNSEEN_CHANGE));
     this.addSql(accessBodyTouchesDatasets(UNSEEN_CHANGE));
+    // A dataset shows only its published evaluations: linking a draft to it (or unlinking one) changes nothing there.
+    this.addSql(evaluationLinksFunction(`select c.dataset_id from changed c
+              join health_economic_evaluation e on e.id = c.health_economic_evaluation_id where e.status = 'PUBLISHED'`));
   }
 
   override down(): void {
     for (const table of RECORD_TABLES) this.addSql(touchFunction(table, ''));
     this.addSql(accessBodyTouchesDatasets(''));
+    this.addSql(evaluationLinksFunction('select c.dataset_id from changed c'));
   }
+}
+
+/** The per-statement trigger function of evaluation links (Migration20261201140000), over the datasets `datasets` selects. */
+function evaluationLinksFunction(datasets: string): string {
+  return `create or replace function "evaluation_dataset_touches_datasets"() returns trigger language plpgsql as $$
+        begin
+          update dataset set metadata_modified = now()
+            where id in (${datasets}) and metadata_modified < now();
+          return null;
+        end $$;`;
 }

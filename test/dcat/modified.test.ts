@@ -190,6 +190,12 @@ describe('modifiedSince and dct:modified follow every change to a dataset\'s RDF
     const since = new Date();
     await change('Organisation', organisation, { name: 'Draft biobank (renamed)' });
     await change('Study', study, { title: 'Draft study (renamed)' });
+    // A draft evaluation of the dataset, made by the dataset's own organisation, is not news either.
+    const evaluation = await create('HealthEconomicEvaluation', 'healthEconomicEvaluation', {
+      title: 'Draft evaluation', evaluationType: 'BUDGET_IMPACT', currency: 'SEK', priceYear: 2025,
+      ownerOrganisation: 'urn:example:gms-catalogue:org:region-skane', evaluatedDatasets: [dataset],
+    });
+    await change('HealthEconomicEvaluation', evaluation, { title: 'Draft evaluation (renamed)' });
     expect(await documents()).toEqual(before);
     expect((await listed(`&modifiedSince=${encodeURIComponent(since.toISOString())}`)).datasets).toEqual([]);
     // Published, the organisation shows as a holder: the dataset is news again.
