@@ -7,6 +7,16 @@ async function refuseRemoteDocuments(url: string): Promise<never> {
   throw new Error(`Remote JSON-LD documents are not loaded (${url}); inline the @context`);
 }
 
+/**
+ * jsonld reports a refused remote context as a failed download ("perhaps due to a same-origin policy ... too many
+ * redirects"), which sends whoever reads it after the wrong cause: say what was refused, and why.
+ */
+function remoteContextRefusal(error: unknown): Error | null {
+  const details = (error as { details?: { code?: string; url?: unknown } }).details;
+  if (details?.code !== 'loading remote context failed' && details?.code !== 'loading document failed') return null;
+  return new Error(`the document's @context names ${String(details.url)}: remote JSON-LD contexts are not loaded; inline the @context`);
+}
+
 export async function toJsonLd(quads: readonly RDF.Quad[], prefixes: Record<string, string>): Promise<string> {
   // jsonld reads RDF/JS quads directly.
   const expanded = await jsonld.fromRDF([...quads]);
@@ -28,10 +38,11 @@ function jsonLdContext(prefixes: Record<string, string>): Record<string, string 
 
 export async function fromJsonLd(text: string, baseIri: string | undefined): Promise<RDF.Quad[]> {
   const document = JSON.parse(text) as jsonld.JsonLdDocument;
-  const dataset = (await jsonld.toRDF(document, {
-    documentLoader: refuseRemoteDocuments,
-    ...(baseIri ? { base: baseIri } : {}),
-  })) as RDF.Quad[];
+  const dataset = (await jsonld
+    .toRDF(document, { documentLoader: refuseRemoteDocuments, ...(baseIri ? { base: baseIri } : {}) })
+    .catch((error: unknown) => {
+      throw remoteContextRefusal(error) ?? error;
+    })) as RDF.Quad[];
   // jsonld returns plain term objects labelled b0, b1, ... in every document; rebuild them as our terms.
   const factory = documentScopedFactory();
   const term = (plain: RDF.Term): RDF.Term => {
