@@ -16,7 +16,7 @@ import {
   type TopLevelShape,
   topLevelProblems,
 } from './catalogue-json.js';
-import type { ImportSource, SourceRecord } from './import-source.js';
+import type { ImportSource, LocatedProblem, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
 import { ownCopy } from '../core/own-copy.js';
 import { utf8Text } from './text-encoding.js';
@@ -52,7 +52,8 @@ export async function catalogueJsonFileSource(location: string, file: string, de
     return 'peek';
   };
   const shapes = new Map<string, TopLevelShape>();
-  for await (const found of readTopLevel(location, file, index, (key, shape) => shapes.set(key, shape))) {
+  const repeated = new RepeatedKeys();
+  for await (const found of readTopLevel(location, file, index, (key, shape) => shapes.set(key, shape), repeated)) {
     if (!('position' in found)) {
       if (found.key === 'catalogue') catalogueValue = found.value;
       else organisations = Array.isArray(found.value) ? found.value : [];
@@ -65,7 +66,10 @@ export async function catalogueJsonFileSource(location: string, file: string, de
   const catalogue = catalogueRecordOf(catalogueValue);
   const known = fileContext(defaultOwner, catalogue);
   const changed = () => new Error(`${file} changed while it was being imported`);
-  const fileProblems = [...topLevelProblems(file, shapes), ...catalogueKeyReport(file, catalogue)];
+  const fileProblems = [
+    ...topLevelProblems(file, shapes, repeated.topLevel),
+    ...catalogueKeyReport(file, catalogue, repeated.within('catalogue', null)),
+  ];
   const source: ImportSource = {
     file,
     catalogue,
@@ -73,7 +77,7 @@ export async function catalogueJsonFileSource(location: string, file: string, de
     context: known.input,
     async *records() {
       yield* fileProblems;
-      for (const [i, o] of parentsFirst(organisations)) yield organisationRecord(file, i + 1, o);
+      for (const [i, o] of parentsFirst(organisations)) yield repeated.reported(organisationRecord(file, i + 1, o), repeated.within('organisations', i + 1));
       const remaining = [...counts];
       let due = remaining.findIndex((n) => n > 0);
       while (due >= 0) {
@@ -100,7 +104,7 @@ export async function catalogueJsonFileSource(location: string, file: string, de
         for await (const found of readElements(location, reading, () => blocked || due < 0)) {
           const group = SECTION_GROUPS[sections.get(found.key)!.groups[found.position - 1]];
           if (groupOf(group.section, (found.value as Json)?.recordType) !== SECTION_GROUPS.indexOf(group)) throw changed();
-          const record: SourceRecord = sectionRecord(file, group, found.position, found.value as Json);
+          const record = repeated.reported(sectionRecord(file, group, found.position, found.value as Json), repeated.within(found.key, found.position));
           known.learnFrom(record);
           yield record;
         }
@@ -124,8 +128,9 @@ async function* readTopLevel(
   file: string,
   reading: (key: string, occurrence: number) => Reading,
   onShape: (key: string, shape: TopLevelShape) => void,
+  repeated: RepeatedKeys,
 ): AsyncGenerator<Found> {
-  const walker = new TopLevelWalker(reading, onShape);
+  const walker = new TopLevelWalker(reading, onShape, repeated);
   const parse = jsonParser({ streamValues: false });
   const feed = (input: string | symbol): Found[] => {
     const tokens = parse(input as string) as { values: Token[] } | symbol;
@@ -205,11 +210,16 @@ class TopLevelWalker {
   private assembler: Assembler | null = null;
   private recordType: unknown = undefined;
   private typeNext = false;
+  /** Per open container, by depth: the keys its object has given so far, or null for an array. */
+  private readonly given: (Set<string> | null)[] = [];
+  /** Per open container, by depth: the key its object is at, or the index of its array's element. */
+  private readonly at: (string | number)[] = [];
 
   constructor(
     private readonly reading: (key: string, occurrence: number) => Reading,
     /** The kind of each top-level value, as its first token tells (the last occurrence of a key wins, as in JSON.parse). */
     private readonly onShape: (key: string, shape: TopLevelShape) => void,
+    private readonly repeated: RepeatedKeys,
   ) {}
 
   consume(tokens: Token[]): Found[] {
@@ -219,14 +229,19 @@ class TopLevelWalker {
         if (token.name !== 'startObject') throw new NotACatalogue();
         this.started = true;
         this.depth = 1;
+        this.opened(true);
         continue;
       }
       const opens = token.name === 'startObject' || token.name === 'startArray';
       const closes = token.name === 'endObject' || token.name === 'endArray';
+      // A value in an array: the array's next element.
+      if (!closes && this.given[this.depth] === null) this.at[this.depth] = (this.at[this.depth] as number) + 1;
       if (opens && ++this.depth > MAX_DOCUMENT_DEPTH) {
         const where = this.mode === 'peek' || this.mode === 'elements' ? `"${this.key}" element ${this.position}` : `"${this.key}"`;
         throw new TooDeeplyNested(`${where} is nested deeper than ${MAX_DOCUMENT_DEPTH} levels; no catalogue record needs that many`);
       } else if (closes) this.depth--;
+      if (opens) this.opened(token.name === 'startObject');
+      else if (token.name === 'keyValue') this.keyGiven(token.value);
       switch (this.mode) {
         case 'keys':
           if (token.name === 'keyValue') {
@@ -291,6 +306,42 @@ class TopLevelWalker {
     return found;
   }
 
+  /** A container opened at the current depth. */
+  private opened(object: boolean): void {
+    if (!object) {
+      this.given[this.depth] = null;
+      this.at[this.depth] = -1;
+      return;
+    }
+    // A set of its own, which dies young with the object: a set reused from object to object grows old, and
+    // clearing an old set allocates its new table in the old generation (a full collection every few blocks).
+    this.given[this.depth] = new Set();
+  }
+
+  /** A key of the object at the current depth; one it has given already is a repeated key, at its path. */
+  private keyGiven(key: string): void {
+    const depth = this.depth;
+    const keys = this.given[depth]!;
+    this.at[depth] = key;
+    if (!keys.has(key)) {
+      keys.add(key);
+      return;
+    }
+    if (depth === 1) {
+      this.repeated.topLevelKey(key);
+      return;
+    }
+    // Inside a section's element the path starts at the element; inside the catalogue record, at the record.
+    const inList = this.given[2] === null;
+    const start = inList ? 3 : 2;
+    let field = '';
+    for (let d = start; d <= depth; d++) {
+      const step = this.at[d];
+      field += typeof step === 'number' ? `[${step}]` : d === start ? step : `.${step}`;
+    }
+    this.repeated.found(this.at[1] as string, inList ? (this.at[2] as number) + 1 : null, field);
+  }
+
   private emitWhole(found: Found[]): void {
     found.push({ key: this.key, occurrence: this.occurrences.get(this.key)!, value: this.assembler!.current });
     this.assembler = null;
@@ -300,6 +351,45 @@ class TopLevelWalker {
     found.push({ key: this.key, occurrence: this.occurrences.get(this.key)!, position: this.position, recordType: this.recordType });
   }
 }
+
+/**
+ * Keys given twice in one object of the file, which JSON.parse reads as the last value given without a word,
+ * though a file that has them almost always holds a mistake: each is a problem at its path. Found while the
+ * first pass tokenizes the file (which sees every key anyway); few in any file, so kept until their record is read.
+ */
+class RepeatedKeys {
+  /** Top-level keys given twice (a section or the catalogue record). */
+  readonly topLevel = new Set<string>();
+  /** Per top-level key, by the element's position (null: the value itself, the catalogue record), the problems. */
+  private readonly inValues = new Map<string, Map<number | null, LocatedProblem[]>>();
+
+  topLevelKey(key: string): void {
+    this.topLevel.add(key);
+    // Only the last occurrence is read: what the ones before held is no record's.
+    this.inValues.delete(key);
+  }
+
+  found(key: string, position: number | null, field: string): void {
+    let byPosition = this.inValues.get(key);
+    if (!byPosition) this.inValues.set(key, (byPosition = new Map()));
+    let problems = byPosition.get(position);
+    if (!problems) byPosition.set(position, (problems = []));
+    problems.push({ field, message: REPEATED_KEY, code: 'DUPLICATE_KEY' });
+  }
+
+  /** The problems of a top-level key's value, or of the element at this (1-based) position of its section. */
+  within(key: string, position: number | null): LocatedProblem[] {
+    return this.inValues.get(key)?.get(position) ?? [];
+  }
+
+  /** The record with its repeated keys among the problems that keep it out. */
+  reported(record: SourceRecord, problems: LocatedProblem[]): SourceRecord {
+    return problems.length === 0 ? record : { ...record, readProblems: [...(record.readProblems ?? []), ...problems] };
+  }
+}
+
+/** Why a repeated key is a problem: JSON.parse would keep the last value silently. */
+const REPEATED_KEY = 'given twice in one object; JSON keeps only the last value, so give the key once';
 
 /** Whether a section's element at this position (1-based) is wanted now; null for a section not read. */
 type SectionReading = (position: number) => boolean;

@@ -1,5 +1,5 @@
 import { FileContext } from './file-context.js';
-import type { ImportSource, SourceRecord } from './import-source.js';
+import type { ImportSource, LocatedProblem, SourceRecord } from './import-source.js';
 import type { Json, RecordKind } from './record-inputs.js';
 import { isNoteKey, readRecordKeys } from './record-keys.js';
 
@@ -73,10 +73,12 @@ export function catalogueRecordOf(value: unknown): Json | null {
 
 /**
  * The catalogue record read as its columns say, what it cannot read as problems and keys it does not read as
- * warnings, at the `catalogue` key.
+ * warnings, at the `catalogue` key, with the problems the file's reading found in it (`repeated`: keys given twice).
  */
-export function catalogueKeyReport(file: string, catalogue: Json | null): SourceRecord[] {
-  const { warnings, problems } = catalogue ? readRecordKeys('catalogue', catalogue) : { warnings: [], problems: [] };
+export function catalogueKeyReport(file: string, catalogue: Json | null, repeated: LocatedProblem[] = []): SourceRecord[] {
+  const read = catalogue ? readRecordKeys('catalogue', catalogue) : { warnings: [], problems: [] };
+  const { warnings } = read;
+  const problems = [...read.problems, ...repeated];
   if (warnings.length === 0 && problems.length === 0) return [];
   return [{ kind: 'Dataset', data: {}, location: { file, sheet: 'catalogue', row: null }, ...(warnings.length > 0 && { warnings }), ...(problems.length > 0 && { readProblems: problems }) }];
 }
@@ -89,15 +91,17 @@ const LISTS = ['organisations', 'accessBodies', 'publications', 'records'];
 /**
  * Problems of the document's top-level keys, as file problems placed at the key: a section that is not a list
  * or a catalogue record that is not an object (read as nothing, they would leave a file's records out without a
- * word), and a key the import does not read (a guessed "datasets" is as silent). Notes (isNoteKey: the seed's
- * `_meta`, a `$schema`) are left alone.
+ * word), a key the import does not read (a guessed "datasets" is as silent), and a key given twice (`repeated`,
+ * when the reading saw the text: only the last would be read). Notes (isNoteKey: the seed's `_meta`, a
+ * `$schema`) are left alone.
  */
-export function topLevelProblems(file: string, shapes: Map<string, TopLevelShape>): SourceRecord[] {
+export function topLevelProblems(file: string, shapes: Map<string, TopLevelShape>, repeated: ReadonlySet<string> = new Set()): SourceRecord[] {
   const problems: SourceRecord[] = [];
-  const problem = (key: string, message: string) =>
-    problems.push({ kind: 'Dataset', data: {}, location: { file, sheet: key, row: null }, readProblems: [{ field: '', message }] });
+  const problem = (key: string, message: string, code?: string) =>
+    problems.push({ kind: 'Dataset', data: {}, location: { file, sheet: key, row: null }, readProblems: [{ field: '', message, ...(code && { code }) }] });
   for (const [key, shape] of shapes) {
     if (isNoteKey(key)) continue;
+    if (repeated.has(key)) problem(key, 'given twice at the top level; JSON keeps only the last, so give each section once', 'DUPLICATE_KEY');
     if (LISTS.includes(key)) {
       if (shape !== 'array') problem(key, `must be a list (a JSON array) of ${key}`);
     } else if (key === 'catalogue') {

@@ -87,9 +87,46 @@ describe('an example-catalogue file read record by record', () => {
     const { streamed, whole } = await bothWays(text);
     expect(whole.records.map((r) => r.data?.id ?? r.data)).toEqual([{}, 'o1', 'o2', 's2', 'd1', 's1', 'e1', {}, 'text', 'n', 't', [{ recordType: 'Study' }]]);
     expect(whole.records[0]).toMatchObject({ location: { sheet: 'publications', row: null }, readProblems: [{ message: 'must be a list (a JSON array) of publications' }] });
-    expect(streamed.records).toEqual(whole.records);
+    // The text shows the repeated sections, which the parsed document no longer can.
+    const repeated = (r: SourceRecord) => r.readProblems?.some((p) => p.code === 'DUPLICATE_KEY');
+    expect(streamed.records.filter(repeated).map((r) => r.location.sheet)).toEqual(['records', 'catalogue']);
+    expect(streamed.records.filter((r) => !repeated(r))).toEqual(whole.records);
     expect(streamed.catalogue).toEqual({ id: 'c', publisher: 'o1' });
     expect(streamed.context).toEqual(whole.context);
+  });
+
+  it('reports a key given twice in one object as a problem at its path, which JSON.parse passes over', async () => {
+    const study = { recordType: 'Study', id: 's1', title: 'A' };
+    const text = `{"catalogue": {"id": "c", "title": "C", "homepage": "https://a.example", "title": "D"},
+      "organisations": [{"id": "o1", "name": "O"}, {"id": "o2", "name": "P", "roles": ["DATA_HOLDER"], "name": "Q"}],
+      "records": [${JSON.stringify(study)}, {"recordType": "Study", "id": "s2", "title": "B", "title": "C", "plannedSize": {"value": 1, "unit": "u", "value": 2}},
+        {"recordType": "Dataset", "id": "d1", "title": "D", "distributions": [{"title": "x"}, {"title": "y", "accessURL": "https://a.example", "title": "z"}],
+         "cohort": {"sequencing": {"assay": "WGS"}, "sequencing": {"assay": "WES"}}, "accessRoute": {"accessMode": "OPEN", "steps": [{"order": 1, "body": [{"a": 1, "a": 2}]}]}}]}`;
+    const streamed = await recordsOf(await catalogueJsonFileSource(await fileOf(text), 'x.json', null));
+    const problems = streamed.flatMap((r) => (r.readProblems ?? []).filter((p) => p.code === 'DUPLICATE_KEY').map((p) => [r.location.sheet, r.location.row, p.field, p.code]));
+    expect(problems).toEqual([
+      ['catalogue', null, 'title', 'DUPLICATE_KEY'],
+      ['organisations', 2, 'name', 'DUPLICATE_KEY'],
+      ['records', 2, 'title', 'DUPLICATE_KEY'],
+      ['records', 2, 'plannedSize.value', 'DUPLICATE_KEY'],
+      ['records', 3, 'distributions[1].title', 'DUPLICATE_KEY'],
+      ['records', 3, 'cohort.sequencing', 'DUPLICATE_KEY'],
+      ['records', 3, 'accessRoute.steps[0].body[0].a', 'DUPLICATE_KEY'],
+    ]);
+    expect(streamed.find((r) => r.data.id === 's2')!.readProblems![0].message).toBe('given twice in one object; JSON keeps only the last value, so give the key once');
+    // The same key in sibling objects, or in an object and the one inside it, is no repetition.
+    expect(streamed.find((r) => r.data.id === 's1')!.readProblems).toBeUndefined();
+    const siblings = `{"records": [{"recordType": "Dataset", "id": "d", "title": "T", "distributions": [{"title": "a"}, {"title": "b"}], "cohort": {"title": {"title": 1}}}]}`;
+    expect((await recordsOf(await catalogueJsonFileSource(await fileOf(siblings), 'x.json', null)))[0].readProblems).toBeUndefined();
+  });
+
+  it('reports a section given twice at its key; what its earlier occurrence held is no record and not reported', async () => {
+    const text = `{"_meta": 1, "records": [{"recordType": "Study", "id": "a", "id": "b"}], "_meta": 2, "records": [{"recordType": "Study", "id": "c"}]}`;
+    const streamed = await recordsOf(await catalogueJsonFileSource(await fileOf(text), 'x.json', null));
+    expect(streamed.map((r) => [r.location.sheet, r.location.row, r.readProblems?.map((p) => [p.field, p.message, p.code])])).toEqual([
+      ['records', null, [['', 'given twice at the top level; JSON keeps only the last, so give each section once', 'DUPLICATE_KEY']]],
+      ['records', 1, undefined],
+    ]);
   });
 
   it('finds each record in the raw text whatever its strings hold, across read blocks', async () => {
@@ -211,6 +248,25 @@ describe('importing a JSON file from disk', () => {
         `warning: ${name} / records / ${row(study)} / outputs[${study.outputs.length}]: no dataset "urn:test:json-file:elsewhere" in this file: a study's outputs are stored as its datasets' wasGeneratedBy, set only on datasets of the same file (NOT_FOUND)`,
       ]),
     );
+  });
+
+  it('refuses a record with a key given twice, naming the record and the key, the same on a dry run, and writes nothing', async () => {
+    const before = await catalogue.orm.em.fork().count(Dataset);
+    const text = ordered(example, ['catalogue', 'organisations', 'accessBodies', 'publications', 'records']);
+    const at = example.records.findIndex((r: Json) => r.recordType === 'Dataset');
+    const model = example.records[at];
+    // The data manager's second title, after the first: JSON.parse would import "Second" without a word.
+    const twice = text.replace(JSON.stringify(model), JSON.stringify(model).replace(/}$/, ', "title": "Second"}'));
+    const file = await fileOf(twice);
+    const run = async (...options: string[]) => {
+      const log: string[] = [];
+      const status = await runImportCommand([file, ...options], config(), (line) => log.push(line));
+      return { status, problems: log.filter((line) => line.includes('DUPLICATE_KEY')) };
+    };
+    const expected = [`${path.basename(file)} / records / row ${at + 1} / title: given twice in one object; JSON keeps only the last value, so give the key once (DUPLICATE_KEY)`];
+    expect(await run('--dry-run')).toEqual({ status: 1, problems: expected });
+    expect(await run()).toEqual({ status: 1, problems: expected });
+    expect(await catalogue.orm.em.fork().count(Dataset)).toBe(before);
   });
 
   it('reports a section that is not a list and a key it does not read at the key, and writes nothing', async () => {
