@@ -144,6 +144,8 @@ export function datasetInput(d: Json, context: InputContext): DatasetInput {
     publications: list(d.isReferencedBy),
     cohort: d.cohort ? cohortInput(d.cohort) : null,
     distributions: list<Json>(d.distributions).map((x) => ({
+      // Left out when not given, as a GraphQL input leaves it out: the fingerprints of files without ids stay as they were.
+      id: x.id ?? undefined,
       title: x.title,
       accessUrl: orNull(x.accessURL),
       downloadUrl: orNull(x.downloadURL),

@@ -296,6 +296,7 @@ export const SHEETS: Sheet[] = [
     help: 'Distributions of datasets: one row per distribution.',
     columns: [
       text('dataset', 'identifier of the dataset (required)'),
+      text('id', "the catalogue's id of the stored distribution the row keeps (as GraphQL gives it); without one, the stored distribution of the same title is kept"),
       text('title', 'title (required)', { required: true }),
       text('accessURL', 'access URL (for controlled data: the request page)', { input: 'accessUrl' }),
       text('downloadURL', 'download URL', { input: 'downloadUrl' }),

@@ -274,6 +274,31 @@ describe('importCatalogue', () => {
     expect(data?.dataset.distributions).toEqual([{ byteSize: '9223372036854775807' }]);
   });
 
+  it("keeps the distributions a re-import names by id, renamed and moved, as updateDataset does; refuses an id not of the dataset at its place, in JSON and in a workbook", async () => {
+    const id = 'urn:test:import:distribution-ids';
+    const dataset = { ...newDataset(id), distributions: [{ title: 'VCF', formats: ['VCF'] }, { title: 'CRAM', formats: ['CRAM'] }] };
+    expect((await importAs(stockholm, { records: [dataset] })).report).toMatchObject({ committed: true, created: 1 });
+    const stored = async (dataset: string): Promise<{ id: string; title: string }[]> =>
+      (await catalogue.gql(`{ dataset(id: "${dataset}") { distributions { id title } } }`)).data?.dataset.distributions;
+    const [vcf, cram] = await stored(id);
+    // Renamed and swapped: only their ids tell which is which (by title both would be new distributions).
+    const renamed = { ...dataset, distributions: [{ id: cram.id, title: 'CRAM files', formats: ['CRAM'] }, { id: vcf.id, title: 'VCF files', formats: ['VCF'] }] };
+    expect((await importAs(stockholm, { records: [renamed] })).report).toMatchObject({ committed: true, updated: 1, problems: [] });
+    expect(await stored(id)).toEqual([{ id: cram.id, title: 'CRAM files' }, { id: vcf.id, title: 'VCF files' }]);
+
+    // Another dataset's distribution is not this one's to keep.
+    const [elsewhere] = await stored(RD_WGS);
+    const wrong = { ...renamed, distributions: [renamed.distributions[0], { ...renamed.distributions[1], id: elsewhere.id }] };
+    const { report } = await importAs(stockholm, { records: [wrong] });
+    expect(report).toMatchObject({ committed: false, failed: 1 });
+    expect(report.problems.map((p: { sheet: string; row: number; field: string; code: string }) => [p.sheet, p.row, p.field, p.code])).toEqual([['records', 1, 'distributions[1].id', 'NOT_FOUND']]);
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'gdcat-import-distribution-ids-')), 'ids.xlsx');
+    await writeXlsx({ records: [wrong] }, file);
+    const workbook = await importAs(stockholm, { format: 'xlsx', content: (await readFile(file)).toString('base64') });
+    expect(workbook.report.problems.map((p: { sheet: string; row: number; field: string; code: string }) => [p.sheet, p.row, p.field, p.code])).toEqual([['distributions', 3, 'id', 'NOT_FOUND']]);
+    expect(await stored(id)).toEqual([{ id: cram.id, title: 'CRAM files' }, { id: vcf.id, title: 'VCF files' }]);
+  });
+
   it('refuses a part given as a plain value, or a value its column cannot read, naming the path and what it expects, and writes nothing', async () => {
     const before = await datasetCount();
     const records = [
