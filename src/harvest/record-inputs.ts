@@ -266,14 +266,14 @@ export function evaluationInput(e: Json, context: InputContext): HealthEconomicE
 }
 
 function resultInput(r: Json): HealthEconomicResultInput {
-  // The file gives most values as numbers, some as a range ("0.68-0.72") or a sentence.
+  // The file gives most values as numbers, some as a range ("0.68-0.72") or a sentence, in `value` or in their own keys.
   const range = typeof r.value === 'string' ? /^(-?[\d.]+)-(-?[\d.]+)$/.exec(r.value) : null;
   return {
     measure: r.measure,
     value: typeof r.value === 'number' ? r.value : null,
-    rangeLow: range ? Number(range[1]) : null,
-    rangeHigh: range ? Number(range[2]) : null,
-    statement: typeof r.value === 'string' && !range ? r.value : null,
+    rangeLow: r.rangeLow ?? (range ? Number(range[1]) : null),
+    rangeHigh: r.rangeHigh ?? (range ? Number(range[2]) : null),
+    statement: r.statement ?? (typeof r.value === 'string' && !range ? r.value : null),
     unit: orNull(r.unit),
     currency: orNull(r.currency),
     priceYear: orNull(r.priceYear),

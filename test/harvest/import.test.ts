@@ -382,6 +382,10 @@ describe('importCatalogue', () => {
           results: [
             { measure: 'ICER', value: 250000, unit: 'SEK/QALY', priceYear: 2021 },
             { measure: 'MEAN_COST_DIFFERENCE_PER_PATIENT', value: 1200, unit: 'per patient', currency: 'EUR' },
+            // A range in its own keys, and in words (as a cell gives it), below zero.
+            { measure: 'DIAGNOSTIC_YIELD', rangeLow: 0.31, rangeHigh: 0.42, unit: 'proportion' },
+            { measure: 'INCREMENTAL_QALY', value: '-0.5--0.2', unit: 'QALY' },
+            { measure: 'DOMINANCE', statement: 'WGS dominates the panel' },
           ],
         },
       ],
@@ -391,7 +395,7 @@ describe('importCatalogue', () => {
       studies(first: 50) { edges { node { identifier registration actualSize } } }
       healthEconomicEvaluations(first: 50) { edges { node {
         identifier decisionProblem analysisPlanUrl utilityInstrument modelAvailable subgroups engagementDescribed funding conflictsOfInterest
-        priceYear priceYearNote publication { relationType } results { measure currency priceYear }
+        priceYear priceYearNote publication { relationType } results { measure currency priceYear value rangeLow rangeHigh statement }
       } } }
     }`);
     const node = (connection: { edges: { node: { identifier: string } }[] }, id: string) => connection.edges.find((e) => e.node.identifier === id)?.node;
@@ -403,8 +407,11 @@ describe('importCatalogue', () => {
       priceYearNote: 'Costs inflated to 2022 with the consumer price index.',
       publication: { relationType: 'PROTOCOL' },
       results: [
-        { measure: 'ICER', currency: 'SEK', priceYear: 2021 },
-        { measure: 'MEAN_COST_DIFFERENCE_PER_PATIENT', currency: 'EUR', priceYear: 2022 },
+        { measure: 'ICER', currency: 'SEK', priceYear: 2021, value: 250000, rangeLow: null, rangeHigh: null, statement: null },
+        { measure: 'MEAN_COST_DIFFERENCE_PER_PATIENT', currency: 'EUR', priceYear: 2022, value: 1200, rangeLow: null, rangeHigh: null, statement: null },
+        { measure: 'DIAGNOSTIC_YIELD', currency: null, priceYear: null, value: null, rangeLow: 0.31, rangeHigh: 0.42, statement: null },
+        { measure: 'INCREMENTAL_QALY', currency: null, priceYear: null, value: null, rangeLow: -0.5, rangeHigh: -0.2, statement: null },
+        { measure: 'DOMINANCE', currency: null, priceYear: null, value: null, rangeLow: null, rangeHigh: null, statement: 'WGS dominates the panel' },
       ],
     });
     // The same records as a workbook (the template's columns) are the same records: nothing changes.
