@@ -331,6 +331,8 @@ class TopLevelWalker {
       this.repeated.topLevelKey(key);
       return;
     }
+    // A value not read (a note, an unknown section) holds no record to refuse.
+    if (this.readingNow === 'skip') return;
     // Inside a section's element the path starts at the element; inside the catalogue record, at the record.
     const inList = this.given[2] === null;
     const start = inList ? 3 : 2;
@@ -360,8 +362,11 @@ class TopLevelWalker {
 class RepeatedKeys {
   /** Top-level keys given twice (a section or the catalogue record). */
   readonly topLevel = new Set<string>();
-  /** Per top-level key, by the element's position (null: the value itself, the catalogue record), the problems. */
-  private readonly inValues = new Map<string, Map<number | null, LocatedProblem[]>>();
+  /**
+   * Per top-level key, by the element's position (null: the value itself, the catalogue record), the problems by
+   * path: a key repeated many times at one path is one problem, so they are never more than the record's keys.
+   */
+  private readonly inValues = new Map<string, Map<number | null, Map<string, LocatedProblem>>>();
 
   topLevelKey(key: string): void {
     this.topLevel.add(key);
@@ -373,13 +378,14 @@ class RepeatedKeys {
     let byPosition = this.inValues.get(key);
     if (!byPosition) this.inValues.set(key, (byPosition = new Map()));
     let problems = byPosition.get(position);
-    if (!problems) byPosition.set(position, (problems = []));
-    problems.push({ field, message: REPEATED_KEY, code: 'DUPLICATE_KEY' });
+    if (!problems) byPosition.set(position, (problems = new Map()));
+    if (!problems.has(field)) problems.set(field, { field, message: REPEATED_KEY, code: 'DUPLICATE_KEY' });
   }
 
   /** The problems of a top-level key's value, or of the element at this (1-based) position of its section. */
   within(key: string, position: number | null): LocatedProblem[] {
-    return this.inValues.get(key)?.get(position) ?? [];
+    const problems = this.inValues.get(key)?.get(position);
+    return problems ? [...problems.values()] : [];
   }
 
   /** The record with its repeated keys among the problems that keep it out. */

@@ -120,12 +120,14 @@ describe('an example-catalogue file read record by record', () => {
     expect((await recordsOf(await catalogueJsonFileSource(await fileOf(siblings), 'x.json', null)))[0].readProblems).toBeUndefined();
   });
 
-  it('reports a section given twice at its key; what its earlier occurrence held is no record and not reported', async () => {
-    const text = `{"_meta": 1, "records": [{"recordType": "Study", "id": "a", "id": "b"}], "_meta": 2, "records": [{"recordType": "Study", "id": "c"}]}`;
+  it('reports a section given twice at its key; what its earlier occurrence held is no record and not reported, nor is a note', async () => {
+    const text = `{"_meta": {"a": 1, "a": 2}, "records": [{"recordType": "Study", "id": "a", "id": "b"}], "_meta": 2,
+      "records": [{"recordType": "Study", "id": "c", "title": "T", ${'"acronym": "A", '.repeat(1000)}"acronym": "B"}]}`;
     const streamed = await recordsOf(await catalogueJsonFileSource(await fileOf(text), 'x.json', null));
     expect(streamed.map((r) => [r.location.sheet, r.location.row, r.readProblems?.map((p) => [p.field, p.message, p.code])])).toEqual([
       ['records', null, [['', 'given twice at the top level; JSON keeps only the last, so give each section once', 'DUPLICATE_KEY']]],
-      ['records', 1, undefined],
+      // A key repeated a thousand times is one problem.
+      ['records', 1, [['acronym', 'given twice in one object; JSON keeps only the last value, so give the key once', 'DUPLICATE_KEY']]],
     ]);
   });
 
