@@ -28,6 +28,18 @@ export type KeyedKind = RecordKind | 'catalogue';
 /** The code of a key the import does not read: reported, the record imported without it. */
 export const UNKNOWN_KEY = 'UNKNOWN_KEY';
 
+/**
+ * Unknown keys of one record (or columns of one sheet) listed one by one, each with the key it is near; the rest
+ * are counted in one warning. A file of thousands of made-up keys would otherwise cost a near-key search each and
+ * a report many times its size (a 1 MB file with 60,000 of them held the server 2-4 s).
+ */
+export const UNKNOWN_KEYS_LISTED = 20;
+
+/** The warning that stands for the unknown keys or columns past the first UNKNOWN_KEYS_LISTED. */
+export function unknownKeysNotListed(what: 'key' | 'column', count: number, field = ''): LocatedWarning {
+  return { field, message: `${count} more unknown ${what}${count === 1 ? '' : 's'}, not imported (not listed one by one)`, code: UNKNOWN_KEY };
+}
+
 const TEXT: Column = { name: 'text', type: 'text', help: '' };
 
 /**
@@ -189,12 +201,17 @@ const SHEET_COLUMNS = new Map(
   }),
 );
 
+/** A header with a note's key on its path: its cells are notes, not read and not warned about. */
+export function isNoteColumn(header: string): boolean {
+  return header.split('.').some(isNoteKey);
+}
+
 /**
  * A spreadsheet column the import does not read, as the warning about it (a column is the key of the JSON form
  * its path names), with the column it is near; null for a note (a header with a note's key on its path).
  */
 export function unknownColumn(sheet: Sheet, header: string): LocatedWarning | null {
-  if (header.split('.').some(isNoteKey)) return null;
+  if (isNoteColumn(header)) return null;
   const otherwise = `the template lists the columns of the ${sheet.name} sheet; one starting with _ is a note`;
   return { field: header, message: notRead('column', nearestKeys(header, SHEET_COLUMNS.get(sheet.name)!), otherwise), code: UNKNOWN_KEY };
 }
@@ -220,6 +237,7 @@ type ListHolds = { column: Column } | Extract<Holds, { place: Place }>;
 class RecordReader {
   readonly reading: RecordReading = { warnings: [], problems: [] };
   private readonly path: (string | number)[] = [];
+  private unknownKeys = 0;
 
   /** The path being read, as a report names it: `distributions[0].accessUrl`. */
   private at(): string {
@@ -229,6 +247,11 @@ class RecordReader {
   private refuse(message: string, code?: string): typeof REFUSED {
     this.reading.problems.push({ field: this.at(), message, ...(code && { code }) });
     return REFUSED;
+  }
+
+  /** One warning for the unknown keys past those listed, if any. */
+  countUnlisted(): void {
+    if (this.unknownKeys > UNKNOWN_KEYS_LISTED) this.reading.warnings.push(unknownKeysNotListed('key', this.unknownKeys - UNKNOWN_KEYS_LISTED));
   }
 
   /** Reads an object's keys at their place; returns the keys whose values it refused (and left out), if any. */
@@ -244,7 +267,7 @@ class RecordReader {
           delete object[key];
           (refused ??= new Set()).add(key);
         } else if (read !== value) object[key] = read;
-      } else if (!isNoteKey(key)) {
+      } else if (!isNoteKey(key) && ++this.unknownKeys <= UNKNOWN_KEYS_LISTED) {
         const message = notRead('key', nearestKeys(key, place), 'the import template lists the keys; one starting with _ is a note');
         this.reading.warnings.push({ field: this.at(), message, code: UNKNOWN_KEY });
       }
@@ -323,5 +346,6 @@ class RecordReader {
 export function readRecordKeys(kind: KeyedKind, record: Json): RecordReading {
   const reader = new RecordReader();
   if (isObject(record)) reader.readObject(record, RECORD_KEYS.get(kind)!);
+  reader.countUnlisted();
   return reader.reading;
 }

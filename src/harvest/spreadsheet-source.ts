@@ -4,7 +4,7 @@ import { parentsFirst } from './catalogue-json.js';
 import { FileContext } from './file-context.js';
 import type { ImportSource, LocatedProblem, LocatedWarning, SourceLocation, SourceRecord } from './import-source.js';
 import type { Json } from './record-inputs.js';
-import { readRecordKeys, unknownColumn } from './record-keys.js';
+import { isNoteColumn, readRecordKeys, UNKNOWN_KEYS_LISTED, unknownColumn, unknownKeysNotListed } from './record-keys.js';
 import { ABOUT_SHEET, type Cell, cellText, type Column, columnPath, fromDecimalComma, getPath, readCell, setPath, type Sheet, SHEETS, SHEETS_BY_NAME } from './spreadsheet-columns.js';
 import type { RawRow, Spreadsheet } from './spreadsheet-files.js';
 
@@ -216,6 +216,7 @@ class SheetReading {
   private headerOf(sheet: Sheet, raw: RawRow): Header {
     const location: SourceLocation = { file: this.file, sheet: sheet.name, row: raw.row };
     const firstAt = new Map<string, number>();
+    let unknownColumns = 0;
     const header = raw.cells.map((cell, at) => {
       const name = cell == null ? '' : String(cell).trim();
       if (!name) return null;
@@ -227,10 +228,11 @@ class SheetReading {
         return null;
       }
       firstAt.set(name, at);
-      const unknown = column ? null : unknownColumn(sheet, name);
+      const unknown = column || isNoteColumn(name) || ++unknownColumns > UNKNOWN_KEYS_LISTED ? null : unknownColumn(sheet, name);
       if (unknown) this.fileWarning(location, unknown);
       return column;
     });
+    if (unknownColumns > UNKNOWN_KEYS_LISTED) this.fileWarning(location, unknownKeysNotListed('column', unknownColumns - UNKNOWN_KEYS_LISTED));
     const keyColumn = sheet.parent?.column ?? 'id';
     if (!header.some((c) => c?.name === keyColumn)) this.fileProblem(location, keyColumn, `the ${sheet.name} sheet needs a "${keyColumn}" column`);
     return header;

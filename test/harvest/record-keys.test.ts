@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogueJsonSource } from '../../src/harvest/catalogue-json.js';
 import type { SourceRecord } from '../../src/harvest/import-source.js';
 import type { Json } from '../../src/harvest/record-inputs.js';
-import { readRecordKeys, UNKNOWN_KEY } from '../../src/harvest/record-keys.js';
+import { readRecordKeys, UNKNOWN_KEY, UNKNOWN_KEYS_LISTED } from '../../src/harvest/record-keys.js';
 
 const example = JSON.parse(readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
 
@@ -50,6 +50,14 @@ describe('keys the JSON import does not read', () => {
       { field: 'accessRoute.steps[0].requirment', message: 'unknown key, not imported; did you mean requirement?', code: UNKNOWN_KEY },
       { field: 'diagnosticYield', message: 'unknown key, not imported (the import template lists the keys; one starting with _ is a note)', code: UNKNOWN_KEY },
     ]);
+  });
+
+  it('are listed one by one up to UNKNOWN_KEYS_LISTED a record, the rest counted in one warning; notes count for none', () => {
+    const made = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`madeUp${i}`, i]));
+    const warnings = readRecordKeys('Dataset', dataset({ _note: 'n', ...made })).warnings;
+    expect(warnings).toHaveLength(UNKNOWN_KEYS_LISTED + 1);
+    expect(warnings.slice(0, UNKNOWN_KEYS_LISTED).map((w) => w.field)).toEqual(Array.from({ length: UNKNOWN_KEYS_LISTED }, (_, i) => `madeUp${i}`));
+    expect(warnings.at(-1)).toEqual({ field: '', message: `${1000 - UNKNOWN_KEYS_LISTED} more unknown keys, not imported (not listed one by one)`, code: UNKNOWN_KEY });
   });
 
   it('are looked for in every kind of record and in the catalogue record, each at its place in the file', async () => {

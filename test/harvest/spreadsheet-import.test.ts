@@ -14,6 +14,7 @@ import type { AppConfig } from '../../src/config.js';
 import { isomorphic, parse } from '../../src/dcat/rdf/parse.js';
 import { importCatalogue } from '../../src/harvest/import.js';
 import { openImportFile } from '../../src/harvest/import-file.js';
+import { UNKNOWN_KEYS_LISTED } from '../../src/harvest/record-keys.js';
 import { SHEETS } from '../../src/harvest/spreadsheet-columns.js';
 import { HELD_PARTS_BYTES, spreadsheetSource } from '../../src/harvest/spreadsheet-source.js';
 import { openXlsx } from '../../src/harvest/xlsx-reader.js';
@@ -271,6 +272,22 @@ describe('spreadsheet problems', () => {
     expect(log.at(-1)).toMatch(/^imported: created 1,/);
     const { data } = await catalogue.gql(`{ dataset(id: "${id}") { title cohort { numberOfSamples } distributions { accessUrl accessMode } } }`);
     expect(data?.dataset).toEqual({ title: 'Stockholm paediatric epilepsy WGS', cohort: null, distributions: [{ accessUrl: null, accessMode: 'SECURE_PROCESSING_ENVIRONMENT' }] });
+  });
+
+  it('lists unknown columns of a sheet one by one up to UNKNOWN_KEYS_LISTED and counts the rest in one warning', async () => {
+    const sheets = newDatasets(['urn:test:sheet:many-columns'], ({ datasets }) => {
+      for (let i = 0; i < 50; i++) datasets[0].push(`madeUp${i}`), datasets[1].push(i);
+    });
+    const folder = path.join(dir, 'many-columns');
+    await mkdir(folder, { recursive: true });
+    for (const [name, rows] of Object.entries(sheets)) {
+      await writeFile(path.join(folder, `${name}.csv`), rows.map((values) => values.map((value) => JSON.stringify(String(value))).join(',')).join('\n'));
+    }
+    const dry = await importAs(await catalogue.token('admin'), await csvInput(folder), { dryRun: true });
+    expect(dry.report).toMatchObject({ created: 1, failed: 0, problems: [] });
+    const warnings = dry.report.warnings as { field: string; message: string }[];
+    expect(warnings.map((w) => w.field)).toEqual([...Array.from({ length: UNKNOWN_KEYS_LISTED }, (_, i) => `madeUp${i}`), '']);
+    expect(warnings.at(-1)!.message).toBe(`${50 - UNKNOWN_KEYS_LISTED} more unknown columns, not imported (not listed one by one)`);
   });
 
   it('refuses a part without a value it requires, and an entry with more parts than its column has, at its sheet, row and column', async () => {
