@@ -224,6 +224,20 @@ export function metadataModifiedOf(dataset: Dataset): Date {
   return dataset.metadataModified ?? dataset.modified;
 }
 
+/**
+ * When the document of a record other than a dataset last changed. A study's or evaluation's shows only the
+ * record. An organisation's or access body's may show, as its contact point, that of an access body (one the
+ * organisation operates, or one operating for the catalogue's publisher) or of the catalogue's publisher
+ * (contacts.ts); which body that is changes when a body is handed over, published or withdrawn, and nothing
+ * keeps whom a body was operated by, so these are dated by the latest change to any access body as well.
+ */
+export async function recordDocumentModified(em: EntityManager, catalogue: Catalogue, record: CatalogueRecord): Promise<Date> {
+  if (!(record instanceof Organisation || record instanceof DataAccessBody)) return record.modified;
+  const [latest] = await em.getConnection().execute<{ bodies: Date | string | null }[]>('select max(modified) as bodies from data_access_body');
+  const times = [record.modified, catalogue.modified, catalogue.publisher?.modified, latest?.bodies == null ? null : new Date(latest.bodies)];
+  return new Date(Math.max(...times.filter((time) => time != null).map((time) => time.getTime())));
+}
+
 /** The latest change to the catalogue record, its publisher or a dataset it serves, a harvest's writes included. */
 async function catalogueModified(em: EntityManager, catalogue: Catalogue | null): Promise<Date> {
   // One statement, each latest time read from its own index.

@@ -14,7 +14,7 @@ import { Organisation } from '../../organisations/organisation.entity.js';
 import { Study } from '../../studies/study.entity.js';
 import {
   completeRecords, countDatasets, findCatalogue, findDataset, findDatasetOfDistribution, findDatasetPage, findListedIdentifiers,
-  findServedRecord, type ListingFilter, metadataModifiedOf,
+  findServedRecord, type ListingFilter, metadataModifiedOf, recordDocumentModified,
 } from '../catalogue-source.js';
 import { CatalogueIris } from '../iris.js';
 import { dcat } from '../namespaces.js';
@@ -156,10 +156,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
       const { bodiesOperatedBy, catalogueModified } = await completeRecords(em, [], catalogue, record instanceof Organisation ? [record] : []);
       const describer = new CatalogueDescriber({ ...publishing, catalogue, bodiesOperatedBy, catalogueModified });
       describe(describer, record);
-      // Besides the record, its document may show the contact point of a body it operates or of the
-      // catalogue's publisher (contacts.ts).
-      const shown = [record, ...(bodiesOperatedBy.get(record.id) ?? []), ...(catalogue.publisher ? [catalogue.publisher] : [])];
-      const modified = new Date(Math.max(...shown.map((shownRecord) => shownRecord.modified.getTime())));
+      const modified = await recordDocumentModified(em, catalogue, record);
       await sendRdf(res, format, describer.quads, modified, record.status === RecordStatus.WITHDRAWN ? 410 : 200);
     });
   }
