@@ -135,4 +135,16 @@ describe('If-Modified-Since never gets a 304 for a document that changed', () =>
     expect(changed, 'the edit shows in some document').toBeGreaterThan(0);
     expect(stale, 'documents that changed but answered 304').toEqual([]);
   });
+
+  it('when a record changes again within the second the client read it in', async () => {
+    const path = `/dcat/organisations/${encodeURIComponent(urn('org', 'region-uppsala'))}`;
+    // At the start of a second, so that both changes and the read between them fall in it.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+    await update('Organisation', urn('org', 'region-uppsala'), { name: 'Region Uppsala (renamed)' });
+    const before = await read(path);
+    await update('Organisation', urn('org', 'region-uppsala'), { name: 'Region Uppsala (renamed again)' });
+    const revalidated = await read(path, before.lastModified ? { 'if-modified-since': before.lastModified } : {});
+    expect(revalidated.status).toBe(200);
+    expect(revalidated.body).toContain('renamed again');
+  });
 });

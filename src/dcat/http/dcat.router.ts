@@ -270,8 +270,14 @@ function modifiedSinceOf(req: Request): Date | undefined {
  * A document, with when it last changed (its dct:modified) as Last-Modified, to the second as HTTP dates go.
  * Express answers a GET of a 2xx document 304 when its ETag matches If-None-Match or, only when there is no
  * If-None-Match, when it has not changed since If-Modified-Since (RFC 9110 13.2.2); a 410 is never a 304.
+ * A document that changed in the second still running gets no Last-Modified (its ETag only): a change later
+ * in that second would give it the same date, and a client holding this one would be told 304.
  */
 async function sendRdf(res: Response, format: RdfFormat, quads: readonly RDF.Quad[], modified: Date, status = 200): Promise<void> {
   const body = await serialize(quads, format, publishedPrefixes);
-  res.status(status).vary('Accept').type(`${format}; charset=utf-8`).set('Last-Modified', modified.toUTCString()).send(body);
+  res.status(status).vary('Accept').type(`${format}; charset=utf-8`);
+  if (toSecond(modified) < toSecond(new Date())) res.set('Last-Modified', modified.toUTCString());
+  res.send(body);
 }
+
+const toSecond = (time: Date): number => Math.floor(time.getTime() / 1000);
