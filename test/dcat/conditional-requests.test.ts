@@ -109,8 +109,16 @@ const edits: [string, () => Promise<void>][] = [
   }],
   ['that access body is withdrawn', () => transition('withdraw', 'DataAccessBody', NEW_BODY)],
   ['a study is renamed', () => update('Study', urn('study', 'rd-national-wgs'), { title: 'National rare disease WGS (renamed)' })],
+  ['an evaluation is renamed', () => update('HealthEconomicEvaluation', urn('he', 'aml-bc2016'), { title: 'AML budget impact (renamed)' })],
+  ['a dataset\'s data holders change', () =>
+    update('Dataset', urn('dataset', 'rd-trio-skane'), { dataHolders: [urn('org', 'gmc-skane'), urn('org', 'univ-skane')] })],
   ['a dataset is renamed', () => update('Dataset', urn('dataset', 'rd-trio-skane'), { title: 'Rare disease trios, Skåne (renamed)' })],
   ['a dataset is withdrawn', () => transition('withdraw', 'Dataset', urn('dataset', 'al-wgs-wts'))],
+  ['a draft dataset is given a distribution and published', async () => {
+    const draft = urn('dataset', 'complex-cad-uppsala');
+    await update('Dataset', draft, { distributions: [{ title: 'Access request', accessUrl: 'https://uppsala.example.org/genomic-data-access' }] });
+    await transition('publish', 'Dataset', draft);
+  }],
   ['an evaluation is withdrawn', () => transition('withdraw', 'HealthEconomicEvaluation', urn('he', 'dong2022'))],
 ];
 
