@@ -1,15 +1,28 @@
 import type * as RDF from '@rdfjs/types';
 import { RdfXmlParser } from 'rdfxml-streaming-parser';
+import { nextTurn, slicesOf } from './slices.js';
 import { documentScopedFactory } from './terms.js';
 
+/** Parses RDF/XML written a slice at a time, with a turn of the event loop between slices. */
 export function fromRdfXml(text: string, baseIri: string | undefined): Promise<RDF.Quad[]> {
   const parser = new RdfXmlParser({ dataFactory: documentScopedFactory(), ...(baseIri ? { baseIRI: baseIri } : {}) });
   return new Promise((resolve, reject) => {
     const quads: RDF.Quad[] = [];
+    let failed = false;
     parser.on('data', (quad: RDF.Quad) => quads.push(quad));
-    parser.on('error', reject);
+    parser.on('error', (error) => {
+      failed = true;
+      reject(error);
+    });
     parser.on('end', () => resolve(quads));
-    parser.end(text);
+    void (async () => {
+      for (const slice of slicesOf(text)) {
+        if (failed) return;
+        parser.write(slice);
+        await nextTurn();
+      }
+      parser.end();
+    })().catch(reject);
   });
 }
 
