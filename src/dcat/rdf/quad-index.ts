@@ -108,6 +108,11 @@ export class QuadIndex {
     return subjects;
   }
 
+  /** Every statement about `subject`, as its predicate and object (read from the index, not the whole document). */
+  *statements(subject: RDF.Term): Generator<[string, RDF.Term]> {
+    for (const [predicate, objects] of this.bySubject.get(key(subject)) ?? []) for (const object of objects) yield [predicate, object];
+  }
+
   /** Whether the document states anything about `subject` (or only points at it). */
   describes(subject: RDF.Term): boolean {
     return this.bySubject.has(key(subject));

@@ -199,3 +199,38 @@ describe('a source read document by document', () => {
     expect([...merged.undescribed]).toEqual([]);
   });
 });
+
+describe('a document whose datasets name their publishers as blank nodes (as CKAN writes them)', () => {
+  /** `count` datasets, each with a publisher, contact point and distribution of its own as blank nodes. */
+  function ckanLike(count: number): string {
+    const lines = ['@prefix dct: <http://purl.org/dc/terms/> . @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .'];
+    for (let i = 0; i < count; i++) {
+      lines.push(`<https://ckan.example.org/dataset/d${i}> a dcat:Dataset ; dct:identifier "d${i}" ; dct:title "Dataset ${i}"@en ;
+        dct:publisher [ a foaf:Organization ; foaf:name "Region ${i % 7}" ] ;
+        dcat:distribution [ a dcat:Distribution ; dcat:accessURL <https://ckan.example.org/apply/${i}> ] .`);
+    }
+    return lines.join('\n');
+  }
+
+  /** The quads, counting every read of one of them by position, however the reader walks the list. */
+  function counted(quads: unknown[]): { quads: never; reads: () => number } {
+    let reads = 0;
+    const proxy = new Proxy(quads, {
+      get(target, property, receiver) {
+        if (typeof property === 'string' && /^\d+$/.test(property)) reads++;
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    return { quads: proxy as never, reads: () => reads };
+  }
+
+  it('is read in time proportional to its size: each blank node is named from its own statements, not by scanning the document', async () => {
+    const quads = await parse(ckanLike(300), 'text/turtle');
+    const { quads: watched, reads } = counted(quads);
+    const reading = readCatalogue(watched);
+    expect(reading.records).toHaveLength(300);
+    // Same statements, same name: the seven regions, however many datasets name them.
+    expect(reading.organisations).toHaveLength(7);
+    expect(reads()).toBeLessThan(10 * quads.length);
+  });
+});
