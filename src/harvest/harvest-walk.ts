@@ -27,7 +27,7 @@ export interface WalkOptions extends FetchOptions {
    * Given the statements of each document that describes datasets (listing pages, dataset documents), one at
    * a time: what it keeps of them is all the walk keeps, so a large source is not held statement by statement.
    */
-  read: (quads: RDF.Quad[]) => void;
+  read: (quads: RDF.Quad[]) => Promise<void>;
 }
 
 /**
@@ -67,7 +67,7 @@ async function walkListing(url: string, options: WalkOptions): Promise<SourceWal
       page = await fetchRdf(next, options);
       options.onDocument?.(++fetched);
     }
-    options.read(page.quads);
+    await options.read(page.quads);
     // hydra:nextPage is the older Hydra term that CKAN's DCAT endpoints wrote before hydra:next.
     const link = (term: RDF.NamedNode) => page!.quads.find((quad) => quad.predicate.equals(term))?.object.value;
     // A link of its own (core/own-copy.ts): kept in `visited`, the parser's slice would keep its page alive.
@@ -106,7 +106,7 @@ async function walkFairDataPoint(url: string, options: WalkOptions): Promise<Sou
     if (fetched >= options.maxDocuments) throw new SourceProblem('TOO_MANY_DOCUMENTS', dataset, `more than ${options.maxDocuments} documents; stopped following links`);
     fetched++;
     try {
-      options.read((await fetchRdf(dataset, options)).quads);
+      await options.read((await fetchRdf(dataset, options)).quads);
     } catch (error) {
       if (!(error instanceof SourceProblem)) throw error;
       failures.push(error);

@@ -101,7 +101,7 @@ export async function harvest(em: EntityManager, target: HarvestTarget, options:
       allowPrivateNetworks: options.allowPrivateNetworks,
       modifiedSince: since,
       onDocument: (documents) => options.onProgress?.({ source: sourceName, documents, records: 0, total: null }),
-      read: (quads) => readings.add(detached(readCatalogue(quads))),
+      read: async (quads) => readings.add(detached(await readCatalogue(quads))),
     });
     run.mode = walk.mode;
     run.documents = walk.fetched;

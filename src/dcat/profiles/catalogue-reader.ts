@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DataFactory } from 'n3';
 import { dcat, dct, vcard } from '../namespaces.js';
 import { QuadIndex } from '../rdf/quad-index.js';
+import { nextTurn } from '../rdf/slices.js';
 import { dcatApReader } from './dcat-ap/dcat-ap.reader.js';
 import { fdpReader } from './fdp/fdp.reader.js';
 import { gdcatReader } from './gdcat/gdcat.reader.js';
@@ -53,6 +54,9 @@ export interface ContactRead {
  * shape: the inverse of CatalogueDescriber. Records a dataset points at are read once each, whichever
  * dataset mentions them first.
  */
+/** Records read between turns of the event loop (see readAll). */
+const RECORDS_PER_TURN = 25;
+
 export class CatalogueReader {
   readonly graph: QuadIndex;
   private readonly read = new Map<string, ReadRecord>();
@@ -67,14 +71,24 @@ export class CatalogueReader {
     this.graph = new QuadIndex(quads);
   }
 
-  /** Reads every dcat:Dataset of the document and what it points at. */
-  readAll(): CatalogueReading {
+  /**
+   * Reads every dcat:Dataset of the document and what it points at, letting other work run every
+   * RECORDS_PER_TURN records: a harvested document of thousands of datasets takes seconds to read.
+   */
+  async readAll(): Promise<CatalogueReading> {
     const datasets: ReadRecord[] = [];
+    let sinceTurn = 0;
+    const turn = async () => {
+      if (++sinceTurn < RECORDS_PER_TURN) return;
+      sinceTurn = 0;
+      await nextTurn();
+    };
     const unknownProperties = new Map<string, number>();
     const countUnknown = (node: RDF.Term) => {
       for (const predicate of this.graph.unreadPredicates(node)) unknownProperties.set(predicate, (unknownProperties.get(predicate) ?? 0) + 1);
     };
     for (const node of this.graph.subjectsOfType(dcat('Dataset'))) {
+      await turn();
       const dataset: ReadRecord = { recordType: 'Dataset' };
       for (const profile of this.profiles) profile.dataset?.(this, node, dataset);
       if (!dataset.id) continue;
@@ -85,6 +99,7 @@ export class CatalogueReader {
     }
     // Reading a record may reach further ones (an access body's operator), so drain until none are left.
     for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+      await turn();
       const [kind, node, into] = next;
       const method = ({ Organisation: 'organisation', DataAccessBody: 'accessBody', Publication: null, Study: 'study', HealthEconomicEvaluation: 'evaluation' } as const)[kind];
       if (method) for (const profile of this.profiles) profile[method]?.(this, node, into);
@@ -203,7 +218,7 @@ function blankNodeName(graph: QuadIndex, node: RDF.Term): string {
 }
 
 /** Reads an RDF document's datasets (see CatalogueReader). */
-export function readCatalogue(quads: readonly RDF.Quad[]): CatalogueReading {
+export function readCatalogue(quads: readonly RDF.Quad[]): Promise<CatalogueReading> {
   return new CatalogueReader(quads).readAll();
 }
 

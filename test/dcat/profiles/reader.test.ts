@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discloseCohort } from '../../../src/datasets/cohort-disclosure.js';
 import { CatalogueReadings, detached, readCatalogue } from '../../../src/dcat/profiles/catalogue-reader.js';
@@ -120,8 +121,8 @@ describe('a distribution\'s access URL', () => {
         dcat:distribution [ dct:title "File" ; dcat:accessURL <https://source.example/calls.vcf> ; dcat:downloadURL <https://source.example/calls.vcf> ] .`,
       'text/turtle',
     );
-    const urls = (id: string) =>
-      readCatalogue(quads).records.find((record) => record.id === id)!.distributions.map((x: Json) => [x.title, x.accessURL, x.downloadURL]);
+    const { records } = await readCatalogue(quads);
+    const urls = (id: string) => records.find((record) => record.id === id)!.distributions.map((x: Json) => [x.title, x.accessURL, x.downloadURL]);
     expect(urls('open')).toEqual([['File', null, 'https://source.example/file.tsv'], ['Page', 'https://source.example/page', 'https://source.example/file.tsv']]);
     // Its download URL is not offered here, so the access URL it states is the one this catalogue publishes.
     expect(urls('closed')).toEqual([['File', 'https://source.example/calls.vcf', 'https://source.example/calls.vcf']]);
@@ -152,7 +153,8 @@ describe('a distribution\'s access URL that is where access is requested', () =>
           [ dct:title "Listing" ; dcat:accessURL <https://a.example/apply/open> ] .`,
       'text/turtle',
     );
-    const urls = (id: string) => readCatalogue(quads).records.find((record) => record.id === id)!.distributions.map((x: Json) => [x.title, x.accessURL]);
+    const { records } = await readCatalogue(quads);
+    const urls = (id: string) => records.find((record) => record.id === id)!.distributions.map((x: Json) => [x.title, x.accessURL]);
     // The route's own page is the one the writer states; the body's only stands in when the route gives none.
     expect(urls('routed')).toEqual([['Body page', 'https://a.example/dac/apply'], ['Calls', null], ['Form', 'https://a.example/request/form']]);
     expect(urls('bodied')).toEqual([['Calls', null]]);
@@ -171,7 +173,7 @@ describe('a source read document by document', () => {
     for (let next: string | null = `${catalogue.url}/dcat/catalog?pageSize=3`; next; pages++) {
       const text = await (await fetch(next, { headers: { accept: 'text/turtle' } })).text();
       const quads = await parse(text, 'text/turtle', next);
-      readings.add(detached(readCatalogue(quads)));
+      readings.add(detached(await readCatalogue(quads)));
       // The test catalogue names itself gdcat.test in its links.
       next = quads.find((quad) => quad.predicate.value === 'http://www.w3.org/ns/hydra/core#next')?.object.value.replace('http://gdcat.test', catalogue.url) ?? null;
     }
@@ -188,11 +190,11 @@ describe('a source read document by document', () => {
       parse(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> . ${body}`, 'text/turtle');
     const readings = new CatalogueReadings();
     // The agency is only named on the first page, described on the second.
-    readings.add(readCatalogue(await page(`<https://x.example/d/1> a dcat:Dataset ; dct:identifier "d1" ; dct:title "Old title" ; dct:publisher <https://x.example/agency> .`)));
-    readings.add(readCatalogue(await page(`<https://x.example/d/1> a dcat:Dataset ; dct:identifier "d1" ; dct:title "New title" ; dct:publisher <https://x.example/agency> .
+    readings.add(await readCatalogue(await page(`<https://x.example/d/1> a dcat:Dataset ; dct:identifier "d1" ; dct:title "Old title" ; dct:publisher <https://x.example/agency> .`)));
+    readings.add(await readCatalogue(await page(`<https://x.example/d/1> a dcat:Dataset ; dct:identifier "d1" ; dct:title "New title" ; dct:publisher <https://x.example/agency> .
       <https://x.example/d/3> a dcat:Dataset ; dct:identifier "d3" ; dct:title "Third" ; dct:publisher <https://x.example/agency> .
       <https://x.example/agency> a foaf:Agent ; foaf:name "The agency" .`)));
-    readings.add(readCatalogue(await page(`<https://x.example/d/4> a dcat:Dataset ; dct:identifier "d3" ; dct:title "Elsewhere" ; dct:publisher <https://x.example/agency> .`)));
+    readings.add(await readCatalogue(await page(`<https://x.example/d/4> a dcat:Dataset ; dct:identifier "d3" ; dct:title "Elsewhere" ; dct:publisher <https://x.example/agency> .`)));
     const merged = readings.merged();
     expect(merged.records.map((d) => [d.id, d.title])).toEqual([['d1', 'New title'], ['d3', 'Third'], ['d3', 'Elsewhere']]);
     expect(merged.organisations.map((o) => [o.id, o.name])).toEqual([['https://x.example/agency', 'The agency']]);
@@ -227,10 +229,19 @@ describe('a document whose datasets name their publishers as blank nodes (as CKA
   it('is read in time proportional to its size: each blank node is named from its own statements, not by scanning the document', async () => {
     const quads = await parse(ckanLike(300), 'text/turtle');
     const { quads: watched, reads } = counted(quads);
-    const reading = readCatalogue(watched);
+    const reading = await readCatalogue(watched);
     expect(reading.records).toHaveLength(300);
     // Same statements, same name: the seven regions, however many datasets name them.
     expect(reading.organisations).toHaveLength(7);
     expect(reads()).toBeLessThan(10 * quads.length);
+  });
+
+  it('lets other work run while it reads thousands of datasets (a harvest runs in the API process)', async () => {
+    const quads = await parse(ckanLike(1000), 'text/turtle');
+    let settled = false;
+    const reading = readCatalogue(quads).then((read) => ((settled = true), read));
+    await setImmediate();
+    expect(settled).toBe(false);
+    expect((await reading).records).toHaveLength(1000);
   });
 });
