@@ -20,6 +20,21 @@ export function checkUrl(problems: Problems, field: string, value: string | null
   return value;
 }
 
+/**
+ * An IANA media type as DCAT's dcat:mediaType names one: type/subtype (RFC 6838 restricted names), no
+ * parameters.
+ */
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
+
+export const isMediaType = (value: string): boolean => MEDIA_TYPE.test(value);
+
+/** A media type, in lower case (they are compared case-insensitively). */
+export function checkMediaType(problems: Problems, field: string, value: string | null | undefined): string | null {
+  if (value == null || value === '') return null;
+  if (!isMediaType(value.trim())) problems.add(field, `"${value}" is not a media type such as text/csv (type/subtype, as IANA registers them)`);
+  return value.trim().toLowerCase();
+}
+
 export function checkEmail(problems: Problems, field: string, value: string | null | undefined): string | null {
   if (value == null || value === '') return null;
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) problems.add(field, `"${value}" is not an e-mail address`);

@@ -12,7 +12,7 @@ import type { RecordOrigin, RecordRules } from '../records/record-service.js';
 import type { AccessPolicy } from '../records/access-policy.js';
 import type { References } from '../records/references.js';
 import type { Problems } from '../core/problems.js';
-import { checkCount, checkText, checkUrl } from '../core/validation.js';
+import { checkCount, checkMediaType, checkText, checkUrl } from '../core/validation.js';
 import { applyTranslatedFields, type TranslatedField } from '../records/translations.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { ProvenanceSource, RecordStatus } from '../records/record.js';
@@ -372,14 +372,21 @@ async function applyDistributions(em: EntityManager, dataset: Dataset, inputs: D
     const field = `input.distributions[${index}]`;
     checkByteSize(problems, `${field}.byteSize`, input.byteSize);
     const kept = input.id ? named[index] : claim([...unclaimed].find((distribution) => distribution.title === input.title.trim()));
+    // A media type stored before it was checked is kept as it is: the web form sends it back unseen.
+    const mediaType = (value: string | null | undefined, stored: string | null | undefined, at: string) =>
+      value != null && value === stored ? value : checkMediaType(problems, at, value);
+    const storedFormats = new Map((kept?.formats ?? []).map((format) => [format.label, format]));
     return Object.assign(kept ?? new Distribution(), {
       dataset,
       position: index,
       title: checkText(problems, `${field}.title`, input.title, 500),
       accessUrl: checkUrl(problems, `${field}.accessUrl`, input.accessUrl),
       downloadUrl: checkUrl(problems, `${field}.downloadUrl`, input.downloadUrl),
-      formats: input.formats ?? [],
-      mediaType: input.mediaType ?? null,
+      formats: (input.formats ?? []).map((format, at) => {
+        const checked = mediaType(format.mediaType, storedFormats.get(format.label)?.mediaType, `${field}.formats[${at}].mediaType`);
+        return checked === null ? { label: format.label, edam: format.edam } : { ...format, mediaType: checked };
+      }),
+      mediaType: mediaType(input.mediaType, kept?.mediaType, `${field}.mediaType`),
       byteSize: input.byteSize ?? null,
       license: input.license ?? null,
       accessMode: input.accessMode ?? null,

@@ -12,6 +12,9 @@ export class DistributionFormat {
 
   @Field(() => String, { nullable: true, description: 'EDAM format IRI.' })
   edam?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IANA media type of files in this format, e.g. text/tab-separated-values.' })
+  mediaType?: string | null;
 }
 
 /** One way to get at a dataset's files (dcat:Distribution); for controlled data the access URL is a request page. */
@@ -41,7 +44,7 @@ export class Distribution {
   @Property({ type: 'json' })
   formats: DistributionFormat[] = [];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'IANA media type (type/subtype) of the distribution as a whole.' })
   @Property({ type: 'text', nullable: true })
   mediaType?: string | null;
 

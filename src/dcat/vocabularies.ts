@@ -1,3 +1,4 @@
+import { isMediaType } from '../core/validation.js';
 import { isHttpIri } from './iris.js';
 import { ns } from './namespaces.js';
 
@@ -102,6 +103,19 @@ const euLanguages = new Map([
   ['de', 'DEU'],
   ['fr', 'FRA'],
 ]);
+
+/** Where IANA's media types have their IRIs (dcat:mediaType ranges over them). */
+export const ianaMediaTypes = 'http://www.iana.org/assignments/media-types/';
+
+/**
+ * The media type a source's dcat:mediaType names (an IANA IRI, over http or https, or a literal), in lower
+ * case; null when it names none we can state again (a file-type label, a type with parameters).
+ */
+export function mediaTypeNamed(value: string | null): string | null {
+  if (value === null) return null;
+  const named = value.trim().replace(/^https?:\/\/www\.iana\.org\/assignments\/media-types\//i, '').toLowerCase();
+  return isMediaType(named) ? named : null;
+}
 
 export function euLanguage(code: string): string | null {
   const authorityCode = euLanguages.get(code.trim().toLowerCase());

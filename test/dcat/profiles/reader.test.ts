@@ -31,12 +31,15 @@ async function readListing(format: RdfFormat) {
 /**
  * What the seed says about a dataset, as far as the writers publish it: the publication's own identifier
  * (a publication is published as its DOI or web page), an access URL that is the route's application page, the ethics approval's authority and date, and a sex distribution
- * of unknowns (the same as none), counts of people as anonymous callers see them, a format's own media type, and formats with neither an EDAM IRI nor an
+ * of unknowns (the same as none), counts of people as anonymous callers see them, a format's own media type (stated as its distribution's when the distribution
+ * states none and its formats agree on one), and formats with neither an EDAM IRI nor an
  * entry in the EU file-type table are not written; read back, what it states beyond the record's fields.
  */
 function published(d: Json): Json {
   const input: Json = unordered(datasetInput(d, context));
   for (const distribution of input.distributions) {
+    const mediaTypes = new Set(distribution.formats.map((f: Json) => f.mediaType).filter(Boolean));
+    if (!distribution.mediaType && mediaTypes.size === 1) distribution.mediaType = [...mediaTypes][0];
     distribution.formats = distribution.formats.map((f: Json) => ({ label: f.label, edam: f.edam ?? null })).filter((f: Json) => f.edam || euFileType(f.label));
   }
   input.publications = input.publications.map((id: string) => iriOf.get(id)).filter(Boolean);

@@ -180,13 +180,17 @@ export function inputOf(draft: DatasetDraft, stored: Stored | null): DatasetInpu
     input.distributions = draft.distributions.map((distribution) => {
       // What the form does not show is sent back as stored (the API replaces the list whole).
       const kept = storedById.get(distribution.id ?? '');
-      const edamOf = new Map((kept?.formats ?? []).map((format) => [format.label, format.edam]));
+      const storedFormat = new Map((kept?.formats ?? []).map((format) => [format.label, format]));
       return {
         id: kept?.id ?? null,
         title: distribution.title,
         accessUrl: text(distribution.accessUrl),
         downloadUrl: kept?.downloadUrl ?? null,
-        formats: distribution.formats.split(',').map((label) => label.trim()).filter(Boolean).map((label) => ({ label, edam: edamOf.get(label) ?? null })),
+        formats: distribution.formats.split(',').map((label) => label.trim()).filter(Boolean).map((label) => ({
+          label,
+          edam: storedFormat.get(label)?.edam ?? null,
+          mediaType: storedFormat.get(label)?.mediaType ?? null,
+        })),
         mediaType: kept?.mediaType ?? null,
         byteSize: kept?.byteSize ?? null,
         license: kept?.license ?? null,

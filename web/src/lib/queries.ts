@@ -373,6 +373,7 @@ export const DatasetForEdit = graphql(`
         formats {
           label
           edam
+          mediaType
         }
         mediaType
         byteSize

@@ -4,11 +4,9 @@ import { NON_PUBLIC_ACCESS } from '../../../datasets/dataset.entity.js';
 import type { QuadIndex } from '../../rdf/quad-index.js';
 import { DataFactory } from 'n3';
 import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos, vcard } from '../../namespaces.js';
-import { admsStatus, attributionRole, conceptLabel, dataThemeScheme, languageCodeOf } from '../../vocabularies.js';
+import { admsStatus, attributionRole, conceptLabel, dataThemeScheme, languageCodeOf, mediaTypeNamed } from '../../vocabularies.js';
 import type { CatalogueReader, ContactRead } from '../catalogue-reader.js';
 import type { ProfileReader, ReadRecord } from '../profile.js';
-
-const MEDIA_TYPES = 'http://www.iana.org/assignments/media-types/';
 
 /**
  * DCAT-AP 3 core, read back (the inverse of dcat-ap.writer.ts): datasets, distributions, agents, contact
@@ -116,8 +114,7 @@ export const dcatApReader: ProfileReader = {
     const fileTypeLabel = fileType ? (g.literal(fileType, rdfs('label')) ?? conceptLabel(fileType.value)) : null;
     if (fileTypeLabel && !formats.some((format) => format.label.toUpperCase() === fileTypeLabel.toUpperCase())) formats.unshift({ label: fileTypeLabel, edam: null });
     x.formats = formats;
-    const mediaType = g.iri(node, dcat('mediaType'));
-    x.mediaType = mediaType?.startsWith(MEDIA_TYPES) ? mediaType.slice(MEDIA_TYPES.length) : (mediaType ?? g.literal(node, dcat('mediaType')));
+    x.mediaType = mediaTypeNamed(g.iri(node, dcat('mediaType')) ?? g.literal(node, dcat('mediaType')));
     x.byteSize = wholeBytes(g.literal(node, dcat('byteSize')));
     x.license = g.url(node, dct('license'));
   },

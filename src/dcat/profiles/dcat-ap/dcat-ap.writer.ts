@@ -9,12 +9,13 @@ import type { Distribution, DistributionFormat } from '../../../datasets/distrib
 import type { Organisation } from '../../../organisations/organisation.entity.js';
 import type { Publication } from '../../../publications/publication.entity.js';
 import { metadataModifiedOf } from '../../catalogue-source.js';
+import { isMediaType } from '../../../core/validation.js';
 import { webIri } from '../../iris.js';
 import { adms, dcat, dct, foaf, prov, rdf, rdfs, xsd } from '../../namespaces.js';
 import { dateTime, english, inEachLanguage } from '../../rdf/literals.js';
 import { literal, namedNode } from '../../rdf/terms.js';
 import { listInEveryLanguage, type LocalizedValue, textInEveryLanguage } from '../../../records/translations.js';
-import { admsStatus, attributionRole, dataThemeScheme, euFileType, euLanguage } from '../../vocabularies.js';
+import { admsStatus, attributionRole, dataThemeScheme, euFileType, euLanguage, ianaMediaTypes } from '../../vocabularies.js';
 import { bodyContact, datasetContact, organisationContact } from '../contacts.js';
 import type { CatalogueDescriber } from '../describer.js';
 import type { Add, ProfileWriter } from '../profile.js';
@@ -130,9 +131,8 @@ export const dcatApWriter: ProfileWriter = {
       const standard = formatStandard(describer, format);
       if (standard) add(dct('conformsTo'), standard);
     }
-    if (distribution.mediaType && /^[\w.+-]+\/[\w.+-]+$/.test(distribution.mediaType)) {
-      add(dcat('mediaType'), describer.typed(`http://www.iana.org/assignments/media-types/${distribution.mediaType}`, dct('MediaType')));
-    }
+    const mediaType = mediaTypeOf(distribution);
+    if (mediaType) add(dcat('mediaType'), describer.typed(`${ianaMediaTypes}${mediaType}`, dct('MediaType')));
     if (distribution.byteSize && /^\d+$/.test(distribution.byteSize)) {
       add(dcat('byteSize'), literal(distribution.byteSize, xsd('nonNegativeInteger')));
     }
@@ -385,4 +385,15 @@ function formatStandard(describer: CatalogueDescriber, format: DistributionForma
   state(rdf('type'), dct('Standard'));
   state(rdfs('label'), literal(format.label));
   return namedNode(edam);
+}
+
+/**
+ * DCAT-AP allows one dcat:mediaType per distribution: its own, else the one its formats agree on (a file of TSV
+ * states text/tab-separated-values on its format). Stored values from before they were checked are left out
+ * unless they are media types.
+ */
+function mediaTypeOf(distribution: Distribution): string | null {
+  const ofFormats = new Set(distribution.formats.flatMap((format) => (format.mediaType ? [format.mediaType.toLowerCase()] : [])));
+  const mediaType = distribution.mediaType ?? (ofFormats.size === 1 ? [...ofFormats][0]! : null);
+  return mediaType && isMediaType(mediaType) ? mediaType : null;
 }
