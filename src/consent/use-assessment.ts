@@ -1,6 +1,6 @@
 import { isIsoCalendarDate } from '../core/validation.js';
 import { createHash } from 'node:crypto';
-import { diseaseCodeStatus, isSameOrDescendant, labelOf, normaliseDiseaseId, type DiseaseCodeStatus } from '../ontology/disease-hierarchy.js';
+import { ancestryKnown, diseaseCodeStatus, isSameOrDescendant, labelOf, normaliseDiseaseId, type DiseaseCodeStatus } from '../ontology/disease-hierarchy.js';
 import {
   DUO,
   canonicalDuoCode,
@@ -163,7 +163,7 @@ function diseaseList(ids: string[]): string {
 /**
  * The purpose's diseases against a DS restriction: covered (the same code, or a MONDO descendant of a
  * restricted MONDO class), outside it, or undecidable because one side is not a MONDO class the shipped
- * release knows.
+ * release knows, or the purpose's disease is a class whose superclasses the shipped extract does not carry.
  */
 function diseaseCoverage(ctx: Context): { outside: string[]; undecided: string[] } {
   const outside: string[] = [];
@@ -172,6 +172,7 @@ function diseaseCoverage(ctx: Context): { outside: string[]; undecided: string[]
     if (ctx.restrictions.some((r) => r === disease || (!notUnderstood(r) && isSameOrDescendant(disease, r)))) continue;
     const unclear = [disease, ...ctx.restrictions].map(notUnderstood).filter((why): why is string => !!why);
     if (unclear.length > 0) undecided.push(...unclear);
+    else if (!ancestryKnown(disease)) undecided.push(`the shipped MONDO extract does not say which classes ${diseaseList([disease])} falls under`);
     else outside.push(disease);
   }
   return { outside, undecided: [...new Set(undecided)] };

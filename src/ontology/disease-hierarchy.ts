@@ -41,6 +41,8 @@ interface Vocabulary {
   ids: string[];
   labels: string[];
   obsolete: boolean[];
+  /** The extract names the class's superclasses (or it is the root): its ancestors are known, not assumed. */
+  placed: boolean[];
   parents: number[][];
   children: number[][];
   indexOf: Map<string, number>;
@@ -109,13 +111,15 @@ function load(): Vocabulary {
   const root = indexOf.get(DISEASE_ROOT);
   if (root === undefined) throw new Error('mondo.json.gz lacks the root MONDO:0000001');
   // Classes outside the rare-disease subset come without parents: they sit directly under the root.
-  const parents = mondo.parents.map((ps, i) => (ps.length > 0 || i === root || obsolete[i] ? ps : [root]));
+  const placed = mondo.parents.map((ps, i) => ps.length > 0 || i === root);
+  const parents = mondo.parents.map((ps, i) => (placed[i] || obsolete[i] ? ps : [root]));
   const children: number[][] = ids.map(() => []);
   parents.forEach((ps, child) => ps.forEach((p) => children[p]!.push(child)));
   vocabulary = {
     ids,
     labels: mondo.labels,
     obsolete,
+    placed,
     parents,
     children,
     indexOf,
@@ -173,6 +177,17 @@ export function diseaseCodeStatus(id: string): DiseaseCodeStatus {
   if (index !== undefined) return obsolete[index] ? 'OBSOLETE' : 'MONDO';
   if (local.has(normalised)) return 'LOCAL';
   return normalised.startsWith('MONDO:') ? 'UNKNOWN_MONDO' : 'OTHER_VOCABULARY';
+}
+
+/**
+ * Whether the shipped hierarchy knows every class above a live MONDO class. The extract holds the rare-disease
+ * subset with all its ancestors; a class outside it (type 1 diabetes mellitus, asthma) comes without
+ * superclasses, so the classes above it are unknown, not absent: "not below X" cannot be concluded for it.
+ */
+export function ancestryKnown(id: string): boolean {
+  const { indexOf, placed } = load();
+  const index = indexOf.get(normaliseDiseaseId(id));
+  return index !== undefined && placed[index]!;
 }
 
 /**

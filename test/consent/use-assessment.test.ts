@@ -13,6 +13,11 @@ const EPILEPSY = 'MONDO:0005027';
 const CHILDHOOD_ABSENCE_EPILEPSY = 'MONDO:0010826';
 const CARDIOMYOPATHY = 'MONDO:0004994';
 const HCM = 'MONDO:0005045';
+const DIABETES_MELLITUS = 'MONDO:0005015';
+const TYPE_2_DIABETES = 'MONDO:0005148';
+// Outside the rare-disease subset of the shipped extract: its superclasses are not known.
+const TYPE_1_DIABETES = 'MONDO:0005147';
+const ASTHMA = 'MONDO:0004979';
 const OBSOLETE_GRU_CC = 'DUO:0000005';
 const OBSOLETE_RU = 'DUO:0000014';
 
@@ -270,6 +275,38 @@ const rows: Row[] = [
     cite: 'DUO:0000007 "use is allowed provided it is related to the specified disease"',
     consent: consent(DUO.DS, [], [AML]),
     purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: [EPILEPSY, 'MONDO:9999999'] },
+    permitted: false,
+    reasons: [DUO.DS],
+  },
+  {
+    name: 'DS diabetes mellitus covers type 2 diabetes (placed under it in the shipped MONDO)',
+    cite: 'DUO:0000007 "use is allowed provided it is related to the specified disease"',
+    consent: consent(DUO.DS, [], [DIABETES_MELLITUS]),
+    purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: [TYPE_2_DIABETES] },
+    permitted: true,
+  },
+  {
+    name: 'DS diabetes mellitus cannot rule out type 1 diabetes, whose superclasses the extract lacks: needs review',
+    cite: 'DUO:0000007 (comment) "this may require an extra mapping step"',
+    consent: consent(DUO.DS, [], [DIABETES_MELLITUS]),
+    purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: [TYPE_1_DIABETES] },
+    permitted: false,
+    outcome: 'NEEDS_REVIEW',
+    reasons: [DUO.DS],
+  },
+  {
+    name: 'DS asthma (superclasses unknown) still rules out breast cancer, whose every ancestor is known',
+    cite: 'DUO:0000007 "use is allowed provided it is related to the specified disease"',
+    consent: consent(DUO.DS, [], [ASTHMA]),
+    purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['MONDO:0007254'] },
+    permitted: false,
+    reasons: [DUO.DS],
+  },
+  {
+    name: 'DS type 1 diabetes does not cover the broader diabetes mellitus',
+    cite: 'DUO:0000007 "use is allowed provided it is related to the specified disease"',
+    consent: consent(DUO.DS, [], [TYPE_1_DIABETES]),
+    purpose: { primaryPurpose: 'DISEASE_SPECIFIC', diseases: [DIABETES_MELLITUS] },
     permitted: false,
     reasons: [DUO.DS],
   },
@@ -617,6 +654,12 @@ describe('assessUse', () => {
       { code: DUO.GS, shorthand: 'GS', value: 'EU-EEA' },
     ]);
     expect(result.conditions[0].description).toMatch(/36 months/);
+  });
+
+  it('says which disease the shipped hierarchy cannot place when a DS decision needs review', () => {
+    const [reason] = assessUse(consent(DUO.DS, [], [DIABETES_MELLITUS]), { ...basePurpose, primaryPurpose: 'DISEASE_SPECIFIC', diseases: [TYPE_1_DIABETES] }).reasons;
+    expect(reason.outcome).toBe('NEEDS_REVIEW');
+    expect(reason.description).toMatch(/does not say which classes type 1 diabetes mellitus \(MONDO:0005147\) falls under/);
   });
 
   it('explains a DS refusal with the diseases involved', () => {
