@@ -3,13 +3,18 @@ import type { Problems } from '../core/problems.js';
 import type { ResearchPurposeInput } from './consent.types.js';
 import { assessUse, type ConsentRules, type ResearchPurpose } from './use-assessment.js';
 import { checkCountryCode } from '../core/validation.js';
-import { normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
+import { diseaseIdSyntaxProblem, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
 
 /** Maps the GraphQL purpose onto the rule engine's purpose, validating what the rules rely on. */
 export function toResearchPurpose(input: ResearchPurposeInput, field: string, problems: Problems): ResearchPurpose {
+  const diseases = input.diseases ?? [];
+  diseases.forEach((disease, i) => {
+    const syntax = diseaseIdSyntaxProblem(disease);
+    if (syntax) problems.add(`${field}.diseases[${i}]`, syntax);
+  });
   return {
     primaryPurpose: input.primaryPurpose,
-    diseases: (input.diseases ?? []).map((d) => normaliseDiseaseId(d)),
+    diseases: diseases.map((d) => normaliseDiseaseId(d)),
     commercial: input.commercial ?? false,
     forProfitOrganisation: input.forProfitOrganisation ?? false,
     country: checkCountryCode(problems, `${field}.country`, input.country),

@@ -1,7 +1,7 @@
 import { isIsoCountryCode } from '../core/iso-codes.js';
 import { isIsoCalendarDate } from '../core/validation.js';
 import { repoRoot } from '../core/repo-root.js';
-import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
+import { diseaseIdSyntaxProblem, unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RdfXmlParser } from 'rdfxml-streaming-parser';
@@ -452,12 +452,9 @@ export function validateConsentCodes(
     });
   }
   diseaseRestrictions.forEach((disease, i) => {
-    if (!/^(?:https?:\/\/\S+|[A-Za-z][A-Za-z0-9-]*[:_]\S+)$/.test(disease.trim())) {
-      errors.push({
-        field: `${restrictionsField}[${i}]`,
-        code: 'DISEASE_ID_INVALID',
-        message: `"${disease}" is not an ontology IRI or compact id (e.g. MONDO:0004992)`,
-      });
+    const syntax = diseaseIdSyntaxProblem(disease);
+    if (syntax) {
+      errors.push({ field: `${restrictionsField}[${i}]`, code: 'DISEASE_ID_INVALID', message: syntax });
       return;
     }
     const unknown = unregistrableDiseaseReason(disease);

@@ -5,7 +5,7 @@ import { permittedConsentKeys } from '../consent/consent-matching.js';
 import { findDuoTerm } from '../consent/duo-vocabulary.js';
 import type { DatasetPageParts, NamedRecords, RequestContext } from '../graphql/kit/context.js';
 import { nameFor } from '../graphql/kit/localized-text.js';
-import { labelOf, normaliseDiseaseId } from '../ontology/disease-hierarchy.js';
+import { diseaseIdSyntaxProblem, labelOf, normaliseDiseaseId, unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { FACET_FIELDS, InvalidSearchCursorError, facetValueKind, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
 import { findReadable } from '../records/references.js';
@@ -130,7 +130,14 @@ async function toEngineFilter(ctx: RequestContext, filter: DatasetFilter, proble
   }
   if (filter.diagnosticArea?.length) engineFilter.diagnosticAreas = filter.diagnosticArea;
   if (filter.assay?.length) engineFilter.assays = filter.assay;
-  if (filter.diseases?.length) engineFilter.diseaseIds = filter.diseases.map((d) => normaliseDiseaseId(d));
+  if (filter.diseases?.length) {
+    // A label, or a MONDO code no dataset can carry (registration refuses them), would silently match nothing.
+    filter.diseases.forEach((disease, i) => {
+      const problem = diseaseIdSyntaxProblem(disease) ?? unregistrableDiseaseReason(disease);
+      if (problem) problems.add(`filter.diseases[${i}]`, problem);
+    });
+    engineFilter.diseaseIds = filter.diseases.map((d) => normaliseDiseaseId(d));
+  }
   if (filter.duoPermission?.length) {
     engineFilter.duoPermissions = filter.duoPermission.map((p, i) => {
       const term = findDuoTerm(p);

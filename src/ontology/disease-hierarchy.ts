@@ -190,6 +190,13 @@ export function ancestryKnown(id: string): boolean {
   return index !== undefined && placed[index]!;
 }
 
+const DISEASE_ID_SYNTAX = /^(?:https?:\/\/\S+|[A-Za-z][A-Za-z0-9-]*[:_]\S+)$/;
+
+/** Why a text is not written as a disease id (an IRI or a compact id), or undefined when it is; a label is not an id. */
+export function diseaseIdSyntaxProblem(text: string): string | undefined {
+  return DISEASE_ID_SYNTAX.test(text.trim()) ? undefined : `"${text}" is not an ontology IRI or compact id (e.g. MONDO:0004992); the diseaseTerms query finds the id of a label`;
+}
+
 /**
  * Why a disease code may not be registered, or undefined when it may: a MONDO code must name a live class of
  * the shipped release (an unknown or obsolete one could never be matched); codes of other vocabularies are

@@ -100,6 +100,16 @@ function permittedForEngine(label: string, options: () => { elasticsearchUrl?: s
       expect(after.data!.datasets.totalCount).toBe(before.data!.datasets.totalCount + (before.data!.datasets.edges.some((e: { node: { identifier: string } }) => e.node.identifier === identifier) ? 0 : 1));
     });
 
+    it('refuses a purpose naming a disease by label, as a client error naming the field, in the filter and the assessment', async () => {
+      const purpose = { primaryPurpose: 'DISEASE_SPECIFIC', diseases: ['MONDO:0005015', 'diabetes'] };
+      const filtered = await catalogue.gql(PERMITTED, { purpose });
+      const assessed = await catalogue.gql(`query($purpose: ResearchPurposeInput!) { dataset(id: "urn:example:gms-catalogue:dataset:rd-cardio-vgr") { useAssessment(purpose: $purpose) { outcome } } }`, { purpose });
+      for (const [{ errors }, field] of [[filtered, 'filter.permittedFor.diseases[1]'], [assessed, 'purpose.diseases[1]']] as const) {
+        expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(errors![0]!.extensions!.userErrors).toEqual([{ field, code: 'INVALID', message: expect.stringMatching(/"diabetes" is not an ontology IRI or compact id/) }]);
+      }
+    });
+
     it('explains a refusal with every reason', async () => {
       const { data } = await catalogue.gql(
         `{ dataset(id: "urn:example:gms-catalogue:dataset:rd-cardio-vgr") { useAssessment(purpose: { primaryPurpose: POPULATION_ORIGINS_ANCESTRY, ancestryResearch: true, commercial: true, country: "US" }) { outcome permitted conditions { code } conditionsIfPermitted { code } reasons { code shorthand description outcome } } } }`,

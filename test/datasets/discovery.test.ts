@@ -63,6 +63,17 @@ describe('dataset discovery through GraphQL (PostgreSQL engine)', () => {
     expect(found.some((n: { cohort: { diseases: { iri: string }[] } }) => !n.cohort.diseases.some((d) => d.iri === cancer))).toBe(true);
   });
 
+  it('refuses a disease filter that could only match nothing (a label, an obsolete or unknown MONDO code), naming each', async () => {
+    const { data, errors } = await catalogue.gql(SEARCH, { filter: { diseases: ['MONDO:0007254', 'breast cancer', 'MONDO:0000002', 'MONDO:9999999'] } });
+    expect(data?.datasets ?? null).toBeNull();
+    expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const problems = errors![0]!.extensions!.userErrors as { field: string; message: string }[];
+    expect(problems.map((p) => p.field)).toEqual(['filter.diseases[1]', 'filter.diseases[2]', 'filter.diseases[3]']);
+    expect(problems[0]!.message).toMatch(/"breast cancer" is not an ontology IRI or compact id.*diseaseTerms/);
+    expect(problems[1]!.message).toMatch(/MONDO:0000002 is obsolete in MONDO/);
+    expect(problems[2]!.message).toMatch(/MONDO:9999999 is not a class of the shipped MONDO release/);
+  });
+
   it('pages through every result exactly once with cursors', async () => {
     const seen: string[] = [];
     let after: string | null = null;
