@@ -94,10 +94,19 @@ export function foldLabel(text: string): string {
   return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
+/**
+ * One spelling for the British and American forms of medical words (leukaemia/leukemia, haem-/hem-,
+ * oesophageal/esophageal, tumour/tumor): MONDO labels are American, many European researchers write British.
+ * Applied to labels and queries alike, so a word still matches itself.
+ */
+function spellingKey(word: string): string {
+  return word.replace(/ae|oe/g, 'e').replace(/our$/, 'or');
+}
+
 function labelWords(folded: string): string[] {
   // Most labels are ASCII, and the ASCII split is several times faster than the Unicode one.
   const words = /^[\x00-\x7f]*$/.test(folded) ? folded.split(/[^a-z0-9]+/) : folded.split(/[^\p{L}\p{N}]+/u);
-  return words.filter((w) => w.length > 0);
+  return words.filter((w) => w.length > 0).map(spellingKey);
 }
 
 function load(): Vocabulary {

@@ -158,6 +158,17 @@ describe('searchDiseaseTerms (autocomplete)', () => {
     expect(searchDiseaseTerms('http://purl.obolibrary.org/obo/MONDO_0018874', 1)[0]!.id).toBe(AML);
   });
 
+  it('finds the American MONDO labels from British spellings', () => {
+    expect(searchDiseaseTerms('leukaemia', 1)[0]!.id).toBe(LEUKEMIA);
+    expect(searchDiseaseTerms('acute myeloid leukaem', 1)[0]!.id).toBe(AML);
+    expect(searchDiseaseTerms('haemophilia', 1)[0]!.label).toBe('hemophilia');
+    expect(searchDiseaseTerms('oesophageal', 3).map((t) => t.label)).toContain('esophageal cancer');
+    expect(searchDiseaseTerms('brain tumour', 3).map((t) => t.label)).toContain('childhood germ cell brain tumor');
+    expect(searchDiseaseTerms('anaemia', 1)[0]!.label).toBe('anemia');
+    // Both sides take the same spelling, so American queries still match.
+    expect(searchDiseaseTerms('leukemia', 1)[0]!.id).toBe(LEUKEMIA);
+  });
+
   it('never offers obsolete classes and respects the page size', () => {
     // "obsolete 46,XX sex reversal" is MONDO:0000002, deprecated.
     expect(searchDiseaseTerms('obsolete 46', 50)).toEqual([]);
