@@ -43,19 +43,18 @@ export const dataAccessBodyRules: RecordRules<DataAccessBody, DataAccessBodyInpu
     if (patch.note !== undefined) body.note = patch.note;
   },
   async checkRemovable(em, body, problems, policy) {
-    // Published datasets must keep a published hdab (HealthDCAT-AP requires one of non-public data); a draft goes
-    // only when no dataset names it at all, which the database would refuse anyway.
+    // Published datasets keep the bodies they name published: their hdab (HealthDCAT-AP requires one of non-public
+    // data) and the bodies on their access route, or researchers lose whom to ask for a step. A draft goes only when
+    // no dataset names it at all, which the database would refuse anyway.
     const draft = body.status === RecordStatus.DRAFT;
-    const naming = await recordsNaming(em, draft ? NAMING_ANYWHERE : NAMING_AS_PUBLISHED_HDAB, body.id);
-    refuseRemovalWhileNamed(problems, naming, draft ? 'name this body (as hdab or on their access route)' : 'are published naming this body as their health data access body', policy);
+    const naming = await recordsNaming(em, draft ? namingDatasets('') : namingDatasets("and d.status = 'PUBLISHED'"), body.id);
+    refuseRemovalWhileNamed(problems, naming, `${draft ? 'name' : 'are published naming'} this body (as hdab or on their access route)`, policy);
   },
 };
 
-const NAMING_AS_PUBLISHED_HDAB = [
-  `select 'dataset' as kind, identifier, status, owner_organisation_id as "ownerOrganisationId" from dataset where hdab_id = ? and status = 'PUBLISHED'`,
-];
-const NAMING_ANYWHERE = [
-  `select 'dataset' as kind, identifier, status, owner_organisation_id as "ownerOrganisationId" from dataset where hdab_id = ?`,
-  "select 'dataset', d.identifier, d.status, d.owner_organisation_id from dataset d join access_route r on r.dataset_id = d.id where r.access_body_id = ?",
-  "select 'dataset', d.identifier, d.status, d.owner_organisation_id from dataset d join access_route r on r.dataset_id = d.id join access_route_step s on s.route_id = r.id where s.body_id = ?",
+/** The datasets naming a body as hdab, as their route's first contact or on a route step; `where` narrows them. */
+const namingDatasets = (where: string): string[] => [
+  `select 'dataset' as kind, d.identifier, d.status, d.owner_organisation_id as "ownerOrganisationId" from dataset d where d.hdab_id = ? ${where}`,
+  `select 'dataset', d.identifier, d.status, d.owner_organisation_id from dataset d join access_route r on r.dataset_id = d.id where r.access_body_id = ? ${where}`,
+  `select 'dataset', d.identifier, d.status, d.owner_organisation_id from dataset d join access_route r on r.dataset_id = d.id join access_route_step s on s.route_id = r.id where s.body_id = ? ${where}`,
 ];

@@ -97,6 +97,30 @@ describe('access bodies named by published datasets', () => {
     expect(withdrawn.data?.withdrawDataAccessBody.dataAccessBody.status).toBe('WITHDRAWN');
   });
 
+  it('keeps published a body a published dataset names only on its access route, so whom to ask for each step stays known', async () => {
+    await newBody('urn:test:dab:route-first');
+    await newBody('urn:test:dab:route-step');
+    for (const body of ['urn:test:dab:route-first', 'urn:test:dab:route-step']) {
+      expect((await catalogue.gql(PUBLISH_BODY, { id: body }, manager)).data?.publishDataAccessBody.userErrors).toEqual([]);
+    }
+    const created = await catalogue.gql(
+      CREATE,
+      { input: dataset('urn:test:ds:route-names', { hdab: 'urn:example:gms-catalogue:dab:se-hdab', route: 'urn:test:dab:route-first', step: 'urn:test:dab:route-step' }) },
+      manager,
+    );
+    expect((await catalogue.gql(PUBLISH, { id: created.data!.createDataset.dataset.id }, manager)).data?.publishDataset.userErrors).toEqual([]);
+    for (const body of ['urn:test:dab:route-first', 'urn:test:dab:route-step']) {
+      const refused = await catalogue.gql(WITHDRAW_BODY, { id: body }, manager);
+      expect(refused.data?.withdrawDataAccessBody.userErrors, body).toEqual([
+        { field: 'id', code: 'INVALID_TRANSITION', message: expect.stringContaining('dataset "urn:test:ds:route-names" are published naming this body (as hdab or on their access route)') },
+      ]);
+    }
+    expect((await catalogue.gql(WITHDRAW, { id: 'urn:test:ds:route-names' }, manager)).data?.withdrawDataset.userErrors).toEqual([]);
+    for (const body of ['urn:test:dab:route-first', 'urn:test:dab:route-step']) {
+      expect((await catalogue.gql(WITHDRAW_BODY, { id: body }, manager)).data?.withdrawDataAccessBody.userErrors, body).toEqual([]);
+    }
+  });
+
   it('never leaves a dataset published naming a withdrawn hdab when its publish and the body\'s withdrawal run at once', async () => {
     const rounds: number[] = [];
     for (let round = 0; round < 8; round++) {
