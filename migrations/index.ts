@@ -23,6 +23,7 @@ import { Migration20261207100000_search_index_in_use } from './Migration20261207
 import { Migration20261208100000_access_body_touches_every_party_of_its_operators } from './Migration20261208100000_access_body_touches_every_party_of_its_operators.js';
 import { Migration20261208110000_dataset_harvested_at_index } from './Migration20261208110000_dataset_harvested_at_index.js';
 import { Migration20261208120000_unseen_records_touch_no_datasets } from './Migration20261208120000_unseen_records_touch_no_datasets.js';
+import { Migration20261209100000_dataset_harvested_at_when_written } from './Migration20261209100000_dataset_harvested_at_when_written.js';
 
 /** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261208100000_access_body_touches_every_party_of_its_operators', class: Migration20261208100000_access_body_touches_every_party_of_its_operators },
   { name: 'Migration20261208110000_dataset_harvested_at_index', class: Migration20261208110000_dataset_harvested_at_index },
   { name: 'Migration20261208120000_unseen_records_touch_no_datasets', class: Migration20261208120000_unseen_records_touch_no_datasets },
+  { name: 'Migration20261209100000_dataset_harvested_at_when_written', class: Migration20261209100000_dataset_harvested_at_when_written },
 ];

@@ -134,6 +134,34 @@ export function findDatasetPage(em: EntityManager, query: PageQuery): Promise<Da
   });
 }
 
+/**
+ * Up to when a listing read from now on is complete: every change stamped before this instant that will ever be
+ * listed is visible already, so a harvester asking `modifiedSince` from it next time misses nothing. A change is
+ * stamped with now() of the transaction writing it (or the application's clock inside it), but becomes visible
+ * only when that transaction commits, maybe minutes later (an import writes a whole file in one): so this is the
+ * start of the oldest transaction still open on this database, or now, less a margin (LISTING_MARGIN_MS).
+ * Read-only transactions count too, as nothing tells they will not write: a long export only makes harvesters
+ * read a little more again. Null when another role's session is open here whose transaction this role may not
+ * see (pg_stat_activity shows it only to a role with pg_read_all_stats): then nothing can be promised.
+ * Read it before the listing's own statements.
+ */
+export async function listingCompleteUpTo(em: EntityManager): Promise<Date | null> {
+  const [row] = await em.getConnection().execute<{ oldest: Date | string; unseen: boolean | null }[]>(
+    `select least(now(), min(xact_start) filter (where backend_type = 'client backend' and state <> 'idle in transaction (aborted)')) as oldest,
+      bool_or(backend_type is null and usesysid is not null) as unseen
+      from pg_stat_activity where datname = current_database()`,
+  );
+  if (!row || row.unseen) return null;
+  return new Date(new Date(row.oldest).getTime() - LISTING_MARGIN_MS);
+}
+
+/**
+ * A backend takes its transaction's start from the clock a moment before it publishes it, and a record's own
+ * modified comes from the application's clock: a few seconds cover both with room to spare, and cost a
+ * harvester only those seconds read again.
+ */
+const LISTING_MARGIN_MS = 5_000;
+
 /** The public identifiers of every dataset in a listing, in the listing's order (links, not descriptions). */
 export async function findListedIdentifiers(em: EntityManager, filter: ListingFilter): Promise<string[]> {
   const datasets = await em.find(Dataset, listingWhere(filter), { fields: ['identifier'], orderBy: { id: 'asc' } });

@@ -1,6 +1,7 @@
 import type * as RDF from '@rdfjs/types';
 import { fetch, type Response } from 'undici';
 import { HARVEST_MAX_REDIRECTS, HARVEST_MAX_RESPONSE_BYTES } from '../config.js';
+import { COMPLETE_UP_TO } from '../dcat/http/hydra-paging.js';
 import { type RdfFormat, mediaTypesOf, rdfFormats } from '../dcat/rdf/formats.js';
 import { parse } from '../dcat/rdf/parse.js';
 import { isHarvestableUrl } from './harvest-source.rules.js';
@@ -26,6 +27,8 @@ export interface RdfDocument {
   url: string;
   status: number;
   quads: RDF.Quad[];
+  /** Up to when the source says this listing page is complete (a gdcat's, COMPLETE_UP_TO); null when it does not say. */
+  completeUpTo: Date | null;
 }
 
 export interface FetchOptions {
@@ -77,10 +80,16 @@ export async function fetchRdf(url: string, options: FetchOptions): Promise<RdfD
   if (!response.ok && response.status !== 410) throw new SourceProblem('HTTP_ERROR', url, `${url} answered ${response.status} ${response.statusText}`);
   const format = formatOf(response.headers.get('content-type'), url);
   try {
-    return { url: at, status: response.status, quads: await parse(text, format, at) };
+    return { url: at, status: response.status, quads: await parse(text, format, at), completeUpTo: instantOf(response.headers.get(COMPLETE_UP_TO)) };
   } catch (error) {
     throw new SourceProblem('INVALID_RDF', url, `${url} is not valid ${format}: ${(error as Error).message.split('\n')[0]}`);
   }
+}
+
+/** An instant a header states, or null when it states none (or something that is not one). */
+function instantOf(value: string | null): Date | null {
+  const instant = value === null ? null : new Date(value);
+  return instant && !Number.isNaN(instant.getTime()) ? instant : null;
 }
 
 /**

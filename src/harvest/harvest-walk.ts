@@ -14,6 +14,11 @@ export interface SourceWalk {
   fetched: number;
   /** Dataset documents that failed (FAIR Data Point); a listing page that fails fails the whole walk. */
   failures: SourceProblem[];
+  /**
+   * The earliest instant up to which the listing pages read said they were complete (a gdcat's), or null
+   * when one did not say: the next run asks from there, and misses no change the source committed late.
+   */
+  completeUpTo: Date | null;
 }
 
 export interface WalkOptions extends FetchOptions {
@@ -44,6 +49,7 @@ async function walkListing(url: string, options: WalkOptions): Promise<SourceWal
   const first = await fetchRdf(url, options);
   let fetched = 1;
   options.onDocument?.(fetched);
+  let completeUpTo = first.completeUpTo;
   const advertised = advertisedVariables(first.quads);
   let mode = HarvestMode.FULL;
   let start: string | null = null;
@@ -66,6 +72,7 @@ async function walkListing(url: string, options: WalkOptions): Promise<SourceWal
     if (!page) {
       page = await fetchRdf(next, options);
       options.onDocument?.(++fetched);
+      completeUpTo = earliest(completeUpTo, page.completeUpTo);
     }
     await options.read(page.quads);
     // hydra:nextPage is the older Hydra term that CKAN's DCAT endpoints wrote before hydra:next.
@@ -75,8 +82,11 @@ async function walkListing(url: string, options: WalkOptions): Promise<SourceWal
     next = following === undefined ? null : ownCopy(following);
     page = null;
   }
-  return { mode, fetched, failures: [] };
+  return { mode, fetched, failures: [], completeUpTo };
 }
+
+/** The earlier of two instants a listing was complete up to; null (not said) when either is. */
+const earliest = (a: Date | null, b: Date | null): Date | null => (a && b ? (a < b ? a : b) : null);
 
 async function walkFairDataPoint(url: string, options: WalkOptions): Promise<SourceWalk> {
   const repository = await fetchRdf(url, options);
@@ -113,7 +123,7 @@ async function walkFairDataPoint(url: string, options: WalkOptions): Promise<Sou
     }
     options.onDocument?.(fetched);
   }
-  return { mode: HarvestMode.FULL, fetched, failures };
+  return { mode: HarvestMode.FULL, fetched, failures, completeUpTo: null };
 }
 
 /** The resources `owner` links to with `relation`, directly or through the LDP containers it owns. */

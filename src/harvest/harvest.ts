@@ -66,7 +66,8 @@ export interface HarvestProgress {
 // When records fail, they are dropped and the rest written again, at most this many times (each pass drops
 // the failing records of one kind, in write order: organisations, access bodies, ... evaluations).
 const MAX_PASSES = 6;
-// Incremental runs ask from a little before the last run began, so clocks a little apart lose nothing.
+// Incremental runs ask from a little before the last run began (or before the instant a gdcat source said its
+// listing was complete up to), so clocks a little apart lose nothing.
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
@@ -92,6 +93,8 @@ export async function harvest(em: EntityManager, target: HarvestTarget, options:
   });
   const sourceName = target.source?.identifier ?? target.url;
   const since = options.full || !source?.harvestedUpTo ? null : new Date(source.harvestedUpTo.getTime() - CLOCK_SKEW_MS);
+  /** Up to when this run read everything the source changed. */
+  let harvestedUpTo = startedAt;
   try {
     const readings = new CatalogueReadings();
     const walk = await walkSource(target.kind, target.url, {
@@ -105,6 +108,8 @@ export async function harvest(em: EntityManager, target: HarvestTarget, options:
     });
     run.mode = walk.mode;
     run.documents = walk.fetched;
+    // The source's own word on how far its listing was complete beats this run's start, read on another clock.
+    if (walk.completeUpTo && walk.completeUpTo < harvestedUpTo) harvestedUpTo = walk.completeUpTo;
     for (const failure of walk.failures) fail(run, { identifier: null, iri: failure.url, field: null, message: failure.message, code: failure.code });
     const reading = readings.merged();
     run.unknownProperties = [...reading.unknownProperties].map(([property, count]) => ({ property, count })).sort((a, b) => b.count - a.count);
@@ -120,7 +125,7 @@ export async function harvest(em: EntityManager, target: HarvestTarget, options:
   run.durationMs = run.finishedAt.getTime() - startedAt.getTime();
   if (source) {
     source.lastRunAt = startedAt;
-    if (run.outcome !== HarvestOutcome.FAILED) source.harvestedUpTo = startedAt;
+    if (run.outcome !== HarvestOutcome.FAILED) source.harvestedUpTo = harvestedUpTo;
   }
   em.persist(run);
   await em.flush();
@@ -345,8 +350,9 @@ async function rememberHarvested(em: EntityManager, target: HarvestTarget, run: 
       sourceIri: reading.sourceIris.get(`Dataset ${dataset.id}`) ?? target.url,
     })),
   );
+  // Written by this run: harvested_at is the run's start, or the later start of the import's transaction (a trigger's).
   await em.getConnection().execute(
-    `update dataset set metadata_modified = modified where identifier in (?) and harvested_at = ? and metadata_modified <> modified`,
+    `update dataset set metadata_modified = modified where identifier in (?) and harvested_at >= ? and metadata_modified <> modified`,
     [datasets.map((dataset) => dataset.id), run.startedAt],
   );
 }

@@ -14,7 +14,7 @@ import { Organisation } from '../../organisations/organisation.entity.js';
 import { Study } from '../../studies/study.entity.js';
 import {
   completeRecords, countDatasets, findCatalogue, findDataset, findDatasetOfDistribution, findDatasetPage, findListedIdentifiers,
-  findServedRecord, type ListingFilter, metadataModifiedOf, recordDocumentModified,
+  findServedRecord, listingCompleteUpTo, type ListingFilter, metadataModifiedOf, recordDocumentModified,
 } from '../catalogue-source.js';
 import { CatalogueIris } from '../iris.js';
 import { dcat } from '../namespaces.js';
@@ -25,7 +25,7 @@ import { type RdfFormat, rdfFormats } from '../rdf/formats.js';
 import { serialize } from '../rdf/serialize.js';
 import { namesRdf, negotiateRdfFormat, prefersPage } from './content-negotiation.js';
 import { describesLink, linkHeader } from './landing-page.js';
-import { cursorAfter, DEFAULT_PAGE_SIZE, describePage, idOfCursor, MAX_PAGE_SIZE, withQuery } from './hydra-paging.js';
+import { COMPLETE_UP_TO, cursorAfter, DEFAULT_PAGE_SIZE, describePage, idOfCursor, MAX_PAGE_SIZE, withQuery } from './hydra-paging.js';
 
 const { namedNode } = DataFactory;
 
@@ -66,6 +66,8 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const filter: ListingFilter = { modifiedSince: modifiedSinceOf(req), includeWithdrawn: flagOf(req, 'includeWithdrawn') };
     const em = deps.orm.em.fork();
     const catalogue = await requireCatalogue(em);
+    // Before the listing's statements, so that every change it cannot see yet is stamped at or after it.
+    const completeUpTo = await listingCompleteUpTo(em);
     const totalItems = await countDatasets(em, filter);
     const page = await findDatasetPage(em, { ...filter, afterId, limit: pageSize + 1 });
     const datasets = page.slice(0, pageSize);
@@ -95,6 +97,8 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
       next: page.length > pageSize && last ? pageUrl(cursorAfter(last.id)) : null,
       listing: iris.catalog(),
     });
+    // A header, not a statement of the page: the page's ETag stays that of its content.
+    if (completeUpTo) res.set(COMPLETE_UP_TO, completeUpTo.toISOString());
     await sendRdf(res, format, describer.quads, related.catalogueModified);
   });
 

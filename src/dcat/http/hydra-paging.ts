@@ -11,6 +11,12 @@ export const DEFAULT_PAGE_SIZE = 50;
  */
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * On every listing page: up to when the listing is complete (catalogue-source.ts listingCompleteUpTo). A harvester
+ * that asks its next run's modifiedSince from the smallest it was given misses no change committed late.
+ */
+export const COMPLETE_UP_TO = 'Gdcat-Complete-Up-To';
+
 const CURSOR_PREFIX = 'after:';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
