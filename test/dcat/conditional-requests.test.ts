@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpSettingsFromEnv } from '../../src/config.js';
@@ -154,5 +155,22 @@ describe('If-Modified-Since never gets a 304 for a document that changed', () =>
     const revalidated = await read(path, before.lastModified ? { 'if-modified-since': before.lastModified } : {});
     expect(revalidated.status).toBe(200);
     expect(revalidated.body).toContain('renamed again');
+  });
+
+  it('when a transaction that began before the client read commits after it, with an older date than the listing\'s', async () => {
+    const tx = catalogue.orm.em.fork() as EntityManager;
+    await tx.begin();
+    await tx.execute('select now()');
+    await tx.execute("update dataset set title = 'Long import (renamed)', modified = now() where identifier = ?", [urn('dataset', 'rd-wgs-gmck')]);
+    // A change committed meanwhile dates the listing after the open transaction's stamp, in a second gone by.
+    await update('Dataset', urn('dataset', 'myeloid-panel-skane'), { title: 'Myeloid panel, Skåne (renamed)' });
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+    const before = await read('/dcat/catalog');
+    await tx.commit();
+
+    const revalidated = await read('/dcat/catalog', before.lastModified ? { 'if-modified-since': before.lastModified } : {});
+    const now = revalidated.status === 304 ? await read('/dcat/catalog') : revalidated;
+    expect(now.body).toContain('Long import (renamed)');
+    expect(revalidated.status, 'the listing changed but answered 304').toBe(200);
   });
 });

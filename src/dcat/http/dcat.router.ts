@@ -99,7 +99,7 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     });
     // A header, not a statement of the page: the page's ETag stays that of its content.
     if (completeUpTo) res.set(COMPLETE_UP_TO, completeUpTo.toISOString());
-    await sendRdf(res, format, describer.quads, related.catalogueModified);
+    await sendRdf(res, format, describer.quads, related.catalogueModified, 200, completeUpTo ?? new Date());
   });
 
   router.get('/dcat/datasets/:id', async (req, res) => {
@@ -275,12 +275,14 @@ function modifiedSinceOf(req: Request): Date | undefined {
  * Express answers a GET of a 2xx document 304 when its ETag matches If-None-Match or, only when there is no
  * If-None-Match, when it has not changed since If-Modified-Since (RFC 9110 13.2.2); a 410 is never a 304.
  * A document that changed in the second still running gets no Last-Modified (its ETag only): a change later
- * in that second would give it the same date, and a client holding this one would be told 304.
+ * in that second would give it the same date, and a client holding this one would be told 304. `settled` is
+ * the instant before which no change can still appear: now, or for the listing the instant it is complete up to,
+ * as a transaction open since before it may commit a change dated then.
  */
-async function sendRdf(res: Response, format: RdfFormat, quads: readonly RDF.Quad[], modified: Date, status = 200): Promise<void> {
+async function sendRdf(res: Response, format: RdfFormat, quads: readonly RDF.Quad[], modified: Date, status = 200, settled = new Date()): Promise<void> {
   const body = await serialize(quads, format, publishedPrefixes);
   res.status(status).vary('Accept').type(`${format}; charset=utf-8`);
-  if (toSecond(modified) < toSecond(new Date())) res.set('Last-Modified', modified.toUTCString());
+  if (toSecond(modified) < toSecond(settled)) res.set('Last-Modified', modified.toUTCString());
   res.send(body);
 }
 
