@@ -155,7 +155,7 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
     pageNotFound: web.pageNotFound,
     log,
   });
-  const harvests = config.harvest?.scheduler ? new HarvestScheduler(orm, { ...config.harvest, baseUrl: config.baseUrl }, log) : null;
+  const harvests = config.harvest?.scheduler ? new HarvestScheduler(orm, databaseUrl, { ...config.harvest, baseUrl: config.baseUrl }, log) : null;
   harvests?.start();
   const server = await listen(app, config.port, config.host, http);
   const address = server.address();

@@ -98,7 +98,7 @@ describe('gdcat serve harvests enabled sources on their schedule', () => {
     const down = await catalogue.gql(CREATE, { input: input({ identifier: 'down-node', url: `${base}/gone`, organisation: GMS }) }, admin);
     expect(down.data?.createHarvestSource.userErrors).toEqual([]);
     const logged: string[] = [];
-    const scheduler = new HarvestScheduler(catalogue.orm, SETTINGS, createLogger('json', (line) => logged.push(line)));
+    const scheduler = new HarvestScheduler(catalogue.orm, catalogue.db.url, SETTINGS, createLogger('json', (line) => logged.push(line)));
     const runs = await scheduler.tick();
     expect(runs.map((run) => [run.source?.identifier, run.outcome, run.created]).sort()).toEqual([
       ['down-node', 'FAILED', 0],
@@ -158,7 +158,7 @@ describe('gdcat serve harvests enabled sources on their schedule', () => {
   });
 
   it('leaves the work to the instance holding the harvest lock', async () => {
-    const scheduler = new HarvestScheduler(catalogue.orm, SETTINGS, () => undefined);
+    const scheduler = new HarvestScheduler(catalogue.orm, catalogue.db.url, SETTINGS, () => undefined);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
@@ -180,7 +180,7 @@ describe('gdcat serve harvests enabled sources on their schedule', () => {
     const logged: string[] = [];
     const log = createLogger('json', (line) => logged.push(line));
     // The other sources ran moments ago: only the new one is due.
-    const [run] = await new HarvestScheduler(catalogue.orm, SETTINGS, log).tick();
+    const [run] = await new HarvestScheduler(catalogue.orm, catalogue.db.url, SETTINGS, log).tick();
     expect(run).toMatchObject({ source: { identifier: 'guarded-node' }, outcome: 'FAILED' });
     expect(JSON.parse(logged[0]!)).toMatchObject({ level: 'error', msg: 'harvest run finished', source: 'guarded-node', run: run!.id, outcome: 'FAILED' });
 
