@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../src/core/log.js';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
 import { freePort } from '../../src/db/embedded-postgres.js';
 import { HarvestScheduler, harvestSources } from '../../src/harvest/harvest-runner.js';
@@ -147,6 +148,20 @@ describe('scheduled harvests run in a thread of their own', () => {
     expect(slow.lastRunAt).toEqual(runs[0]!.startedAt);
     // A stopped scheduler starts no more harvests.
     expect(await scheduler.tick(new Date(Date.now() + 7 * 3600_000))).toEqual([]);
+  });
+
+  it("logs a thread that fails before any source in the server's log, and leaves the sources due", async () => {
+    const logged: string[] = [];
+    // The server's own database, which holds no catalogue.
+    const elsewhere = Object.assign(new URL(catalogue.db.url), { pathname: '/postgres' }).toString();
+    const scheduler = new HarvestScheduler(catalogue.orm, elsewhere, SETTINGS, createLogger('json', (line) => logged.push(line)));
+    const before = await catalogue.orm.em.fork().find(HarvestSource, {}, { orderBy: { identifier: 'asc' } });
+    expect(await scheduler.tick(new Date(Date.now() + 7 * 3600_000))).toEqual([]);
+    expect(logged.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'error', msg: expect.stringMatching(/^harvest failed: .*relation "harvest_source" does not exist\n\s+at /) }),
+    ]);
+    const after = await catalogue.orm.em.fork().find(HarvestSource, {}, { orderBy: { identifier: 'asc' } });
+    expect(after.map((source) => source.lastRunAt)).toEqual(before.map((source) => source.lastRunAt));
   });
 
   it('ends a harvest under way when `gdcat serve` is sent SIGTERM, logging it as a failed run, and exits', async () => {
