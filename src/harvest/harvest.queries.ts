@@ -44,9 +44,15 @@ export async function harvestRunsPage(em: EntityManager, policy: AccessPolicy, s
   }
   const totalCount = await em.count(HarvestRun, { $and: conditions } as never);
   if (page.after) {
-    const [startedAt, id] = decodeCursor(page.after, 2);
-    conditions.push({ $or: [{ startedAt: { $lt: new Date(String(startedAt)) } }, { startedAt: new Date(String(startedAt)), id: { $lt: id } }] });
+    const { key, id } = decodeCursor(page.after, HarvestRun.name, isInstant);
+    const startedAt = new Date(key);
+    conditions.push({ $or: [{ startedAt: { $lt: startedAt } }, { startedAt, id: { $lt: id } }] });
   }
   const rows = await em.find(HarvestRun, { $and: conditions } as never, { populate: ['source', 'source.organisation'], orderBy: { startedAt: 'desc', id: 'desc' }, limit: size + 1 });
-  return toConnection(rows, size, totalCount, (run) => encodeCursor([run.startedAt.toISOString(), run.id]));
+  return toConnection(rows, size, totalCount, (run) => encodeCursor(HarvestRun.name, run.startedAt.toISOString(), run.id));
+}
+
+/** A run's start as its cursor writes it (toISOString). */
+function isInstant(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value));
 }

@@ -33,25 +33,34 @@ export function pageSize(first: number | null | undefined, fallback: number): nu
   return size;
 }
 
-/** Keyset cursors over (sort key, id), opaque to clients. */
-export function encodeCursor(values: readonly (string | number | null)[]): string {
-  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+/**
+ * Keyset cursors: the listing they were issued by, the row's sort key (a text) and its id, opaque to clients.
+ * The listing is named so that a cursor passed to another listing is refused rather than read as a position in it.
+ */
+export function encodeCursor(listing: string, key: string, id: string): string {
+  return Buffer.from(JSON.stringify([listing, key, id]), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, arity: number): (string | number | null)[] {
+/**
+ * Reads a cursor of `listing` back. Its key must pass `isKey` (the listing's sort column takes that kind of
+ * value only: anything else reached PostgreSQL as a wrongly typed comparison, an internal error).
+ */
+export function decodeCursor(cursor: string, listing: string, isKey: (key: unknown) => key is string = isText): { key: string; id: string } {
+  let values: unknown;
   try {
-    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // The last value is the row's id; the sort keys before it are plain values, as encodeCursor wrote them.
-    const wellFormed =
-      Array.isArray(values) &&
-      values.length === arity &&
-      isUuid(values.at(-1)) &&
-      values.slice(0, -1).every((value) => value === null || typeof value === 'number' || (typeof value === 'string' && !value.includes('\0')));
-    if (wellFormed) return values as (string | number | null)[];
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // reported below
+    values = null;
   }
-  throw UserInputProblem.of('after', 'is not a cursor returned by this API');
+  const [issuer, key, id] = Array.isArray(values) && values.length === 3 ? (values as unknown[]) : [];
+  if (typeof issuer !== 'string' || !isKey(key) || !isUuid(id)) throw UserInputProblem.of('after', 'is not a cursor returned by this API');
+  if (issuer !== listing) throw UserInputProblem.of('after', `is a cursor of another listing, not of ${listing} records`);
+  return { key, id };
+}
+
+/** A text PostgreSQL can compare (NUL is no character of a PostgreSQL text). */
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && !value.includes('\0');
 }
 
 export function toConnection<T>(
@@ -89,9 +98,9 @@ export async function keysetPage<T extends { id: string }>(
   const totalCount = await em.count(entity, { $and: conditions } as never);
   const page = [...conditions];
   if (options.after) {
-    const [value, id] = decodeCursor(options.after, 2);
-    page.push({ $or: [{ [sortField]: { $gt: value } }, { [sortField]: value, id: { $gt: id } }] });
+    const { key, id } = decodeCursor(options.after, entity.name);
+    page.push({ $or: [{ [sortField]: { $gt: key } }, { [sortField]: key, id: { $gt: id } }] });
   }
   const rows = await em.find(entity, { $and: page } as never, { orderBy: { [sortField]: 'asc', id: 'asc' } as never, limit: size + 1 });
-  return toConnection(rows, size, totalCount, (row) => encodeCursor([row[sortField] as string, row.id]));
+  return toConnection(rows, size, totalCount, (row) => encodeCursor(entity.name, row[sortField] as string, row.id));
 }
