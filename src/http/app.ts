@@ -122,7 +122,9 @@ function answerTo(
     if (message === VALIDATION_ABORTED) {
       return { message: TOO_MANY_OVERLAPPING_SELECTIONS, extensions: { code: 'QUERY_TOO_COMPLEX' } };
     }
-    return { message, locations: formatted.locations, path: formatted.path, extensions: { code: requestCode } };
+    // The argument checks name each field at fault, as a payload's userErrors do.
+    const userErrors = formatted.extensions?.userErrors;
+    return { message, locations: formatted.locations, path: formatted.path, extensions: { code: requestCode, ...(userErrors ? { userErrors } : {}) } };
   }
   logError(`internal error: ${(original as Error)?.stack ?? formatted.message}`);
   return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

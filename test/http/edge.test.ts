@@ -263,6 +263,23 @@ describe('GraphQL input limits, ids and cost', () => {
     }
   });
 
+  it('names each argument at fault in userErrors, as a payload does, not in the message alone', async () => {
+    const answer = await raw('query($q: String, $id: ID!) { datasets(query: $q) { totalCount } dataset(id: $id) { id } }', { q: 'x'.repeat(501), id: 'a\u0000b' });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text).errors).toEqual([
+      {
+        message: 'query: is longer than 500 characters; id: contains a NUL character',
+        extensions: {
+          code: 'BAD_USER_INPUT',
+          userErrors: [
+            { field: 'query', message: 'is longer than 500 characters', code: 'INVALID' },
+            { field: 'id', message: 'contains a NUL character', code: 'INVALID' },
+          ],
+        },
+      },
+    ]);
+  });
+
   it('answers garbage ids and cursors as a client error or as nothing, never an internal error', async () => {
     const proto = await catalogue.gql(`{ node(id: "${toGlobalId('__proto__', UUID)}") { id } constructor: node(id: "${toGlobalId('constructor', UUID)}") { id } }`);
     expect(proto).toMatchObject({ status: 200, data: { node: null, constructor: null } });
