@@ -1,4 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { Problems } from '../core/problems.js';
+import { checkCountryCode, checkCurrency } from '../core/validation.js';
 import { findReadable } from '../records/references.js';
 import { lifecycleResolver } from '../graphql/kit/lifecycle-resolver.js';
 import { ConnectionType } from '../graphql/kit/connection.js';
@@ -39,6 +41,31 @@ export class HealthEconomicFilter {
   dataset?: string | null;
 }
 
+/**
+ * The filter as query conditions. Codes that are no ISO code and datasets the caller cannot find are refused,
+ * naming the field, as the datasets filter does: matching them would answer an empty page that hides the typo.
+ */
+async function filterConditions(ctx: RequestContext, filter: HealthEconomicFilter): Promise<Record<string, unknown>[]> {
+  const problems = new Problems();
+  const conditions: Record<string, unknown>[] = [];
+  if (filter.evaluationType?.length) conditions.push({ evaluationType: { $in: filter.evaluationType } });
+  if (filter.perspective?.length) conditions.push({ perspective: { $in: filter.perspective } });
+  if (filter.country?.length) {
+    conditions.push({ country: { $in: filter.country.map((code, i) => checkCountryCode(problems, `filter.country[${i}]`, code)) } });
+  }
+  if (filter.currency?.length) {
+    conditions.push({ currency: { $in: filter.currency.map((code, i) => checkCurrency(problems, `filter.currency[${i}]`, code)) } });
+  }
+  if (filter.dataset) {
+    // Unknown and unreadable answer alike, so the filter is no oracle for drafts.
+    const dataset = await findReadable(ctx.em, ctx.policy, Dataset, filter.dataset);
+    if (!dataset) problems.add('filter.dataset', `no Dataset "${filter.dataset}"`, 'NOT_FOUND');
+    conditions.push({ evaluatedDatasets: { $in: dataset ? [dataset.id] : [] } });
+  }
+  problems.throwIfAny();
+  return conditions;
+}
+
 @Resolver(() => HealthEconomicEvaluation)
 export class HealthEconomicEvaluationResolver {
   @Query(() => HealthEconomicEvaluationConnection, { description: 'Health-economic evaluations (CHEERS 2022), by title.' })
@@ -48,15 +75,7 @@ export class HealthEconomicEvaluationResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Connection<HealthEconomicEvaluation>> {
-    const conditions: Record<string, unknown>[] = [ctx.policy.readableFilter()];
-    if (filter?.evaluationType?.length) conditions.push({ evaluationType: { $in: filter.evaluationType } });
-    if (filter?.perspective?.length) conditions.push({ perspective: { $in: filter.perspective } });
-    if (filter?.country?.length) conditions.push({ country: { $in: filter.country } });
-    if (filter?.currency?.length) conditions.push({ currency: { $in: filter.currency } });
-    if (filter?.dataset) {
-      const dataset = await findReadable(ctx.em, ctx.policy, Dataset, filter.dataset);
-      conditions.push({ evaluatedDatasets: { $in: dataset ? [dataset.id] : [] } });
-    }
+    const conditions = [ctx.policy.readableFilter(), ...(filter ? await filterConditions(ctx, filter) : [])];
     return keysetPage(ctx.em, HealthEconomicEvaluation, conditions, 'title', { first, after, defaultSize: 20 });
   }
 
