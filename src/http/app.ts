@@ -271,13 +271,18 @@ async function viewerOf(authorization: string | undefined, verify: TokenVerifier
   try {
     return await verify(match[1]);
   } catch (error) {
-    if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
+    if (error instanceof InvalidTokenError) throw unauthenticated(error.message, 'invalid_token');
     throw error;
   }
 }
 
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+/**
+ * A 401 names the scheme to authenticate with (RFC 9110 §11.6.1, RFC 6750 §3), with invalid_token when a bearer
+ * token was given: OAuth clients read it to know they should fetch a new token.
+ */
+function unauthenticated(message: string, error?: 'invalid_token'): GraphQLError {
+  const challenge = error ? `Bearer realm="gdcat", error="${error}"` : 'Bearer realm="gdcat"';
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', challenge]]) } } });
 }
 
 /** Listens with the request, header and idle timeouts set, so a client that trickles cannot hold a socket. */

@@ -263,6 +263,20 @@ describe('GraphQL input limits, ids and cost', () => {
     }
   });
 
+  it('answers a token it cannot verify with 401 and the Bearer challenge', async () => {
+    const challenges = { 'Bearer not-a-jwt': 'Bearer realm="gdcat", error="invalid_token"', 'Basic dXNlcjpwYXNz': 'Bearer realm="gdcat"' };
+    for (const [authorization, challenge] of Object.entries(challenges)) {
+      const answer = await fetch(`${catalogue.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(answer.status, authorization).toBe(401);
+      expect(answer.headers.get('www-authenticate'), authorization).toBe(challenge);
+      expect(codesOf(await answer.text())).toEqual(['UNAUTHENTICATED']);
+    }
+  });
+
   it('names each argument at fault in userErrors, as a payload does, not in the message alone', async () => {
     const answer = await raw('query($q: String, $id: ID!) { datasets(query: $q) { totalCount } dataset(id: $id) { id } }', { q: 'x'.repeat(501), id: 'a\u0000b' });
     expect(answer.status).toBe(400);
