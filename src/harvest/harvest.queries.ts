@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { UserInputProblem } from '../core/problems.js';
 import type { AccessPolicy } from '../records/access-policy.js';
 import { type Connection, decodeCursor, encodeCursor, keysetPage, pageSize, toConnection } from '../records/pagination.js';
 import { HarvestedDataset, HarvestRun } from './harvest-run.entity.js';
@@ -40,7 +41,10 @@ export async function harvestRunsPage(em: EntityManager, policy: AccessPolicy, s
   if (Object.keys(visible).length) conditions.push({ source: visible });
   if (sourceRef) {
     const source = await findHarvestSource(em, sourceRef);
-    conditions.push({ source: source?.id ?? null, ...(source ? {} : { id: null }) });
+    // A source the caller may not see answers as an unknown one, so the argument is no oracle.
+    const visible = source && (await em.count(HarvestSource, { $and: [{ id: source.id }, policy.harvestSourceFilter()] })) > 0;
+    if (!visible) throw UserInputProblem.of('source', `no harvest source "${sourceRef}"`, 'NOT_FOUND');
+    conditions.push({ source: source.id });
   }
   const totalCount = await em.count(HarvestRun, { $and: conditions } as never);
   if (page.after) {

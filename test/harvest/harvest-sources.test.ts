@@ -142,6 +142,19 @@ describe('gdcat serve harvests enabled sources on their schedule', () => {
     });
   });
 
+  it("lists one source's runs, and refuses a source the caller cannot see as an unknown one, naming the argument", async () => {
+    const runsOf = (source: string, token?: string) => catalogue.gql('query($source: ID) { harvestRuns(source: $source) { totalCount } }', { source }, token);
+    expect((await runsOf('stockholm-node', admin)).data?.harvestRuns.totalCount).toBe(1);
+    expect((await runsOf('stockholm-node', await catalogue.token('data_manager', [STOCKHOLM]))).data?.harvestRuns.totalCount).toBe(1);
+    for (const [source, token] of [['no-such-node', admin], ['stockholm-node', await catalogue.token('data_manager', [GMS])], ['stockholm-node', undefined]] as const) {
+      const answer = await runsOf(source, token);
+      expect(answer.errors?.[0]?.extensions, `${source} ${token ? 'signed in' : 'anonymous'}`).toEqual({
+        code: 'BAD_USER_INPUT',
+        userErrors: [{ field: 'source', message: `no harvest source "${source}"`, code: 'NOT_FOUND' }],
+      });
+    }
+  });
+
   it('keeps harvested records read-only for data managers, even of the organisation that owns them', async () => {
     const manager = await catalogue.token('data_manager', ['https://stockholm.example/region']);
     const { data } = await catalogue.gql<{ dataset: { version: number } }>(`{ dataset(id: "sthlm-1") { version } }`);
