@@ -7,7 +7,7 @@ import type { DatasetPageParts, NamedRecords, RequestContext } from '../graphql/
 import { nameFor } from '../graphql/kit/localized-text.js';
 import { diseaseIdSyntaxProblem, labelOf, normaliseDiseaseId, unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 import { Organisation } from '../organisations/organisation.entity.js';
-import { FACET_FIELDS, InvalidSearchCursorError, facetValueKind, type DatasetSearchFilter, type FacetResult } from '../search/engine.js';
+import { FACET_FIELDS, InvalidSearchCursorError, facetValueKind, type DatasetSearchFilter, type FacetField, type FacetResult } from '../search/engine.js';
 import { findReadable } from '../records/references.js';
 import { toGlobalId } from '../core/global-id.js';
 import { INDIVIDUALS_RANGES } from '../search/engine.js';
@@ -163,6 +163,20 @@ async function toEngineFilter(ctx: RequestContext, filter: DatasetFilter, proble
   return engineFilter;
 }
 
+/** The DatasetFilter field each facet's bucket values narrow by (Facet.filterField). */
+const FILTER_FIELDS: Record<FacetField, keyof DatasetFilter & string> = {
+  publisher: 'publisher',
+  diagnosticArea: 'diagnosticArea',
+  assay: 'assay',
+  disease: 'diseases',
+  duoPermission: 'duoPermission',
+  accessMode: 'accessMode',
+  accessBody: 'accessBody',
+  holdingRegion: 'holdingRegion',
+  genomeBuild: 'genomeBuild',
+  individuals: 'individualsRange',
+};
+
 /** Facet buckets as callers see them: the value the matching filter takes, a label, exact dataset counts. */
 async function labelFacets(ctx: RequestContext, facets: FacetResult[], view: IndividualsView): Promise<Facet[]> {
   // All facets at once, so the records their buckets name are read in one statement per kind.
@@ -172,6 +186,7 @@ async function labelFacets(ctx: RequestContext, facets: FacetResult[], view: Ind
       const labels = await facetLabels(ctx, facet);
       return {
         field: facet.field,
+        filterField: FILTER_FIELDS[facet.field],
         buckets: facet.buckets.map((bucket, i) => {
           const individuals = discloseSum(bucket.individuals, view);
           return {

@@ -94,6 +94,11 @@ export class Facet {
   @Field(() => String)
   field!: string;
 
+  @Field(() => String, {
+    description: 'The DatasetFilter field a bucket value is given to, to narrow the search to it: the facet\'s own name, but diseases for disease and individualsRange for individuals.',
+  })
+  filterField!: keyof DatasetFilter & string;
+
   @Field(() => [FacetBucket])
   buckets!: FacetBucket[];
 }

@@ -124,6 +124,19 @@ describe('dataset discovery through GraphQL (PostgreSQL engine)', () => {
     expect(badEnum.errors?.[0].message).toMatch(/NOT_AN_ASSAY/);
   });
 
+  it('names for each facet the filter field its bucket values narrow by, and each bucket counts what that filter finds', async () => {
+    const { data } = await catalogue.gql('{ datasets(first: 0) { facets { field filterField buckets { value count } } } }');
+    const facets = data!.datasets.facets as { field: string; filterField: string; buckets: { value: string; count: number }[] }[];
+    expect(Object.fromEntries(facets.map((facet) => [facet.field, facet.filterField]))).toMatchObject({ disease: 'diseases', individuals: 'individualsRange', publisher: 'publisher' });
+    for (const facet of facets) {
+      for (const bucket of facet.buckets.slice(0, 2)) {
+        const narrowed = await catalogue.gql(SEARCH, { filter: { [facet.filterField]: [bucket.value] }, first: 0 });
+        expect(narrowed.errors, `${facet.field} ${bucket.value}`).toBeUndefined();
+        expect(narrowed.data!.datasets.totalCount, `${facet.field} ${bucket.value}`).toBe(bucket.count);
+      }
+    }
+  });
+
   it('lists every holding region in whoToAsk, after the route’s own steps', async () => {
     const { data } = await catalogue.gql(`{ dataset(id: "urn:example:gms-catalogue:dataset:al-wgs-wts") {
       accessRoute { accessBody { identifier } steps { order requirement body { identifier } } }
