@@ -13,7 +13,8 @@ const ORDERED_LISTS: ReadonlySet<string> = new Set(['distributions', 'results'])
 
 /**
  * A value as text in which every set lists its members in one order and every object its keys in one order
- * (PostgreSQL keeps JSON keys in its own order), so two values compare equal when they state the same.
+ * (PostgreSQL keeps JSON keys in its own order) without its null ones, so two values compare equal when they
+ * state the same.
  * `field` names the value, for a list that is ordered.
  */
 export function comparable(value: unknown, field?: string): string {
@@ -33,7 +34,8 @@ function canonicalText(value: unknown, ordered: boolean): string {
   let text = '';
   for (const key of Object.keys(object).sort()) {
     const member = object[key];
-    if (member === undefined) continue;
+    // An optional key given as null states what its absence states (a form sends null, a file leaves it out).
+    if (member === undefined || member === null) continue;
     text += `${text ? ',' : '{'}${keyText(key)}${canonicalText(member, ORDERED_LISTS.has(key))}`;
   }
   return text ? `${text}}` : '{}';

@@ -277,6 +277,12 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     const problems = new Problems();
     await this.rules.apply(this.em, record, patch, problems, this.refs);
     problems.throwIfAny();
+    if (fieldChanges(before, snapshot(record, this.partsOf(record))).length === 0) {
+      // A form saved as it was states nothing new: no new version (another editor's save still fits), no new
+      // date for harvesters, no history entry. What applying it built (parts stated again) is dropped unwritten.
+      this.em.clear();
+      return this.load(ref);
+    }
     if (record.status === RecordStatus.PUBLISHED) await this.assertPublishable(record);
     record.modified = new Date();
     // A hand edit makes the record differ from its source: the next import or harvest writes it again.

@@ -86,8 +86,11 @@ describe("a dataset's history shows its consent scope and access route", () => {
     ]);
   });
 
-  it('the same consent with its modifiers in another order lists nothing', async () => {
-    expect(await update({ consent: { duoPermission: 'GRU', duoModifiers: [{ code: 'DUO:0000019' }, { code: 'DUO:0000021' }] } })).toEqual([]);
+  it('the same consent with its modifiers in another order is no change: no new version, no history entry', async () => {
+    const [entries, before] = [(await history()).length, version];
+    await update({ consent: { duoPermission: 'GRU', duoModifiers: [{ code: 'DUO:0000019' }, { code: 'DUO:0000021' }] } });
+    expect(version).toBe(before);
+    expect((await history()).length).toBe(entries);
   });
 
   it('a change of the access route lists its data access body and its steps', async () => {

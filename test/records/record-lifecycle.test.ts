@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalogue } from '../../src/catalogue/catalogue.entity.js';
+import { fromGlobalId } from '../../src/core/global-id.js';
 import { Organisation } from '../../src/organisations/organisation.entity.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 
@@ -278,6 +279,54 @@ describe('shared lifecycle for studies, access bodies and health-economic evalua
       expect(Number(rows[0]!.n), `round ${round}: records of both kinds took ${iri}`).toBe(1);
       expect([...body.data!.createDataAccessBody.userErrors, ...dataset.data!.createDataset.userErrors]).toEqual([{ code: 'DUPLICATE' }]);
     }
+  });
+
+  const historyEntries = async (id: string): Promise<number> =>
+    Number((await catalogue.orm.em.getConnection().execute('select count(*) as n from audit_entry where entity_id = ?', [fromGlobalId(id)!.id]))[0].n);
+
+  it.each(TYPES)('$type: saving what the record already states changes nothing: same version, same date, no history entry', async ({ type, field, input, patch, check }) => {
+    const selection = `${field} { id version modified ${check} } userErrors { field message code }`;
+    const created = await catalogue.gql(`mutation($input: ${type}Input!) { create${type}(input: $input) { ${selection} } }`, { input }, manager);
+    const record = created.data![`create${type}`][field];
+    const update = (version: number, input: object) =>
+      catalogue.gql(`mutation($id: ID!, $v: Int!, $input: ${type}Patch!) { update${type}(id: $id, expectedVersion: $v, input: $input) { ${selection} } }`, { id: record.id, v: version, input }, manager);
+    const changed = (await update(1, patch)).data![`update${type}`];
+    expect(changed.userErrors).toEqual([]);
+    const entries = await historyEntries(record.id);
+
+    for (const same of [patch, {}]) {
+      const saved = (await update(2, same)).data![`update${type}`];
+      expect(saved.userErrors).toEqual([]);
+      expect(saved[field]).toEqual(changed[field]);
+    }
+    expect(await historyEntries(record.id)).toBe(entries);
+  });
+
+  it('a dataset saved with its consent scope, access route and distributions as stored keeps its version and date', async () => {
+    const id = 'urn:example:gms-catalogue:dataset:pgx-linkoping';
+    const editable = `title keywords distributions { id title accessUrl downloadUrl formats { label edam mediaType } mediaType byteSize license accessMode hostingLocation encryption }
+      consent { duoPermission duoModifiers { code value } diseaseRestrictions consentType consentFormVersion legalBases nationalLegalBasis
+        ethicsApproval { authority reference date } returnOfResults withdrawalProcess }
+      accessRoute { accessMode accessBody { identifier } applicationUrl contactEmail expectedTurnaroundDays fees languages steps { order requirement description body { identifier } } }`;
+    const admin = await catalogue.token('admin');
+    const { dataset } = (await catalogue.gql(`query($id: ID!) { dataset(id: $id) { id version modified ${editable} } }`, { id }, admin)).data!;
+    const { accessRoute, consent, ...fields } = dataset;
+    const input = {
+      title: fields.title,
+      keywords: fields.keywords,
+      distributions: fields.distributions,
+      consent,
+      accessRoute: { ...accessRoute, accessBody: accessRoute.accessBody?.identifier ?? null, steps: accessRoute.steps.map((step: { body: { identifier: string } | null }) => ({ ...step, body: step.body?.identifier ?? null })) },
+    };
+    const entries = await historyEntries(dataset.id);
+    const saved = await catalogue.gql(
+      `mutation($id: ID!, $v: Int!, $input: DatasetPatch!) { updateDataset(id: $id, expectedVersion: $v, input: $input) { dataset { version modified } userErrors { field message } } }`,
+      { id: dataset.id, v: dataset.version, input },
+      admin,
+    );
+    expect(saved.errors).toBeUndefined();
+    expect(saved.data!.updateDataset).toEqual({ dataset: { version: dataset.version, modified: dataset.modified }, userErrors: [] });
+    expect(await historyEntries(dataset.id)).toBe(entries);
   });
 
   it('limits query depth', async () => {
