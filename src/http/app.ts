@@ -183,6 +183,10 @@ export async function createApp(deps: AppDependencies): Promise<{ app: Express; 
     // No cache hints are set: without this Apollo's default cache control plugin hooks every resolved field
     // (a page of 50 datasets resolves several thousand).
     plugins: [metered.plugin, limits, operationForAccessLog, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    // The command stops the server on SIGINT and SIGTERM (cli/main.ts). Apollo's own handlers (on unless NODE_ENV
+    // is test) stopped Apollo and sent the signal again, which ended the process before the embedded PostgreSQL
+    // was stopped: it kept running, orphaned.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

@@ -140,7 +140,7 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
     indexer.start();
   }
   const web = webCatalogue({ auth: config.auth, orm, baseUrl: config.baseUrl, smallCountThreshold: config.smallCountThreshold });
-  const { app } = await createApp({
+  const { app, apollo } = await createApp({
     orm,
     search,
     indexer,
@@ -171,6 +171,7 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
     databaseUrl,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
       await harvests?.stop();
       await indexer.stop();
       await search.close();

@@ -117,6 +117,16 @@ describe('gdcat serve after a crash (kill -9) on the embedded PostgreSQL', () =>
     return body.data!.datasets.totalCount;
   }
 
+  it('stops its PostgreSQL and exits 0 on SIGTERM, run as in production (NODE_ENV=production)', async () => {
+    const port = await freePort();
+    const gdcat = await startGdcat('serve', { GDCAT_STATE_DIR: stateDir, DATABASE_URL: '', ELASTICSEARCH_URL: '', PORT: String(port), AUTH_MODE: 'dev', NODE_ENV: 'production' }, /listening on/);
+    const postmaster = await postmasterPid(dataDir);
+    expect(isAlive(postmaster)).toBe(true);
+    await stopGdcat(gdcat);
+    expect({ code: gdcat.process.exitCode, signal: gdcat.process.signalCode }).toEqual({ code: 0, signal: null });
+    expect(isAlive(postmaster)).toBe(false);
+  }, 120_000);
+
   it('stops the PostgreSQL the killed process left running and starts again with the data intact', async () => {
     await mkdir(stateDir, { recursive: true });
     await chmod(stateDir, 0o755);
