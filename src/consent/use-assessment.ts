@@ -1,6 +1,6 @@
 import { isIsoCalendarDate } from '../core/validation.js';
 import { createHash } from 'node:crypto';
-import { ancestryKnown, diseaseCodeStatus, isSameOrDescendant, labelOf, normaliseDiseaseId, type DiseaseCodeStatus } from '../ontology/disease-hierarchy.js';
+import { diseaseCodeStatus, diseaseWithin, labelOf, normaliseDiseaseId, type DiseaseCodeStatus } from '../ontology/disease-hierarchy.js';
 import {
   DUO,
   canonicalDuoCode,
@@ -161,19 +161,27 @@ function diseaseList(ids: string[]): string {
 }
 
 /**
- * The purpose's diseases against a DS restriction: covered (the same code, or a MONDO descendant of a
- * restricted MONDO class), outside it, or undecidable because one side is not a MONDO class the shipped
- * release knows, or the purpose's disease is a class whose superclasses the shipped extract does not carry.
+ * The purpose's diseases against a DS restriction: covered (the same code, a MONDO descendant of a restricted MONDO
+ * class, an ICD-10 code within a restricted ICD-10 category), outside it, or undecidable because the two sides are
+ * not of one vocabulary the catalogue can place (MONDO classes of the shipped release, or ICD-10 codes), or the
+ * purpose's disease is a class whose superclasses the shipped extract does not carry.
  */
 function diseaseCoverage(ctx: Context): { outside: string[]; undecided: string[] } {
   const outside: string[] = [];
   const undecided: string[] = [];
   for (const disease of ctx.diseases) {
-    if (ctx.restrictions.some((r) => r === disease || (!notUnderstood(r) && isSameOrDescendant(disease, r)))) continue;
-    const unclear = [disease, ...ctx.restrictions].map(notUnderstood).filter((why): why is string => !!why);
-    if (unclear.length > 0) undecided.push(...unclear);
-    else if (!ancestryKnown(disease)) undecided.push(`the shipped MONDO extract does not say which classes ${diseaseList([disease])} falls under`);
-    else outside.push(disease);
+    const within = ctx.restrictions.map((restriction) => diseaseWithin(disease, restriction));
+    if (within.includes(true)) continue;
+    if (within.every((answer) => answer === false)) {
+      outside.push(disease);
+      continue;
+    }
+    ctx.restrictions.forEach((restriction, i) => {
+      if (within[i] !== undefined) return;
+      const unclear = [disease, restriction].map(notUnderstood).filter((why): why is string => !!why);
+      if (unclear.length > 0) undecided.push(...unclear);
+      else undecided.push(`the shipped MONDO extract does not say which classes ${diseaseList([disease])} falls under`);
+    });
   }
   return { outside, undecided: [...new Set(undecided)] };
 }

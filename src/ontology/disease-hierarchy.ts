@@ -9,7 +9,9 @@ import { gunzipSync } from 'node:zlib';
  * compact URIs (`MONDO:0005027`); every function accepts IRIs and underscore forms too and normalises them.
  *
  * A labelled MONDO class without parents in the extract (common diseases outside its rare-disease subset) is
- * a leaf directly under MONDO:0000001 "disease"; obsolete classes have no place in the hierarchy.
+ * a leaf directly under MONDO:0000001 "disease"; obsolete classes have no place in the hierarchy. An ICD-10 code
+ * lies under the categories its notation names (C92.01 under C92.0 under C92): ICD-10 is a classification, each
+ * code in exactly one category, so the notation alone places it. Its blocks and chapters (C81-C96) are not shipped.
  */
 
 export const DISEASE_ROOT = 'MONDO:0000001';
@@ -67,6 +69,8 @@ const ORPHANET_IRI = /^https?:\/\/www\.orpha\.net\/ORDO\/Orphanet_(\d+)$/;
 // The WHO URI may carry a release year: http://id.who.int/icd/release/10/2019/C92.0
 const ICD10_IRI = /^https?:\/\/id\.who\.int\/icd\/release\/10\/(?:\d{4}\/)?([A-Z]\d{2}(?:\.\d{1,2})?)$/;
 const CURIE = /^([A-Za-z][A-Za-z0-9-]*)[:_](\S+)$/;
+// A three-character category with up to two subdivision digits, as the catalogue spells it.
+const ICD10_CODE = /^ICD10:([A-Z]\d{2})(?:\.(\d{1,2}))?$/;
 
 // Prefix spellings in circulation, mapped to the one this catalogue stores.
 const PREFIXES: Record<string, string> = {
@@ -235,15 +239,45 @@ function ancestorIndexes(index: number): readonly number[] {
   return result;
 }
 
-/** The disease and all its ancestors, the disease itself first; a code the hierarchy cannot place stands alone. */
+/** An ICD-10 code and the categories its notation puts it in, narrowest first (C92.01, C92.0, C92); else undefined. */
+function icd10Categories(normalised: string): string[] | undefined {
+  const code = ICD10_CODE.exec(normalised);
+  if (!code) return undefined;
+  const [, category, subdivision] = code;
+  const categories = [`ICD10:${category}`];
+  for (let digits = 1; digits <= (subdivision?.length ?? 0); digits += 1) categories.unshift(`ICD10:${category}.${subdivision!.slice(0, digits)}`);
+  return categories;
+}
+
+/**
+ * The disease and all its ancestors, the disease itself first: MONDO superclasses, or an ICD-10 code's categories;
+ * a code the hierarchy cannot place stands alone.
+ */
 export function ancestorsOf(id: string): string[] {
   const { indexOf, ids } = load();
   const start = normaliseDiseaseId(id);
   const index = indexOf.get(start);
-  return index === undefined ? [start] : ancestorIndexes(index).map((i) => ids[i]!);
+  return index === undefined ? (icd10Categories(start) ?? [start]) : ancestorIndexes(index).map((i) => ids[i]!);
 }
 
-/** The disease and all its descendants, the disease itself first. */
+/**
+ * Whether a disease is the restricted one or lies below it (true), certainly does not (false), or cannot be told
+ * (undefined): both sides must be live MONDO classes, the disease's superclasses known, or both ICD-10 codes. The
+ * catalogue maps neither vocabulary onto the other.
+ */
+export function diseaseWithin(disease: string, restriction: string): boolean | undefined {
+  const child = normaliseDiseaseId(disease);
+  const parent = normaliseDiseaseId(restriction);
+  if (child === parent) return true;
+  const childCategories = icd10Categories(child);
+  const parentCategories = icd10Categories(parent);
+  if (childCategories && parentCategories) return childCategories.includes(parent);
+  if (diseaseCodeStatus(child) !== 'MONDO' || diseaseCodeStatus(parent) !== 'MONDO') return undefined;
+  if (isSameOrDescendant(child, parent)) return true;
+  return ancestryKnown(child) ? false : undefined;
+}
+
+/** The disease and all its MONDO descendants, the disease itself first. */
 export function descendantsOf(id: string): string[] {
   const { indexOf, ids, children } = load();
   const start = normaliseDiseaseId(id);

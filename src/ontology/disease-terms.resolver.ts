@@ -30,7 +30,9 @@ export class DiseaseTermResolver {
     return searchDiseaseTerms(query, size).map(({ id, label }) => ({ id, label }));
   }
 
-  @FieldResolver(() => [DiseaseTerm], { description: 'Every ancestor up to MONDO:0000001 "disease", the term itself excluded.' })
+  @FieldResolver(() => [DiseaseTerm], {
+    description: 'Every ancestor up to MONDO:0000001 "disease" (for an ICD-10 code, the categories its notation names), the term itself excluded.',
+  })
   ancestors(@Root() term: DiseaseTerm): DiseaseTerm[] {
     return ancestorsOf(term.id)
       .slice(1)

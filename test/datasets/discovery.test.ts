@@ -63,6 +63,22 @@ describe('dataset discovery through GraphQL (PostgreSQL engine)', () => {
     expect(found.some((n: { cohort: { diseases: { iri: string }[] } }) => !n.cohort.diseases.some((d) => d.iri === cancer))).toBe(true);
   });
 
+  it('finds datasets coded in ICD-10 by the category above their codes (C92 finds C92.0)', async () => {
+    const codes = async (diseases: string[]) => {
+      const { data, errors } = await catalogue.gql(SEARCH, { filter: { diseases }, first: 50 });
+      expect(errors).toBeUndefined();
+      return (data!.datasets.edges as { node: { cohort: { diseases: { iri: string }[] } } }[]).map((e) => e.node.cohort.diseases.map((d) => d.iri));
+    };
+    const myeloid = await codes(['ICD10:C92']);
+    expect(myeloid.length).toBeGreaterThan(0);
+    for (const iris of myeloid) expect(iris.some((iri) => iri.endsWith('/10/C92.0'))).toBe(true);
+    // C91.0 and C91.1 (lymphoid leukaemias) are both under C91, neither under C92.
+    const lymphoid = (await codes(['http://id.who.int/icd/release/10/C91'])).flat();
+    expect(lymphoid.some((iri) => iri.endsWith('/10/C91.0'))).toBe(true);
+    expect(lymphoid.some((iri) => iri.endsWith('/10/C91.1'))).toBe(true);
+    expect(await codes(['ICD10:C92.1'])).toEqual([]);
+  });
+
   it('refuses a disease filter that could only match nothing (a label, an obsolete or unknown MONDO code), naming each', async () => {
     const { data, errors } = await catalogue.gql(SEARCH, { filter: { diseases: ['MONDO:0007254', 'breast cancer', 'MONDO:0000002', 'MONDO:9999999'] } });
     expect(data?.datasets ?? null).toBeNull();

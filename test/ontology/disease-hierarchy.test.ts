@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import {
   ancestorsOf,
   descendantsOf,
+  diseaseWithin,
   diseaseCodeStatus,
   isSameOrDescendant,
   labelOf,
@@ -139,7 +140,15 @@ describe('the shipped MONDO vocabulary', () => {
   it('treats ids it does not know, and local terms, as having no relatives', () => {
     expect(ancestorsOf('MONDO:0099999')).toEqual(['MONDO:0099999']);
     expect(descendantsOf('ICD10:C92.0')).toEqual(['ICD10:C92.0']);
-    expect(ancestorsOf('http://id.who.int/icd/release/10/C92.0')).toEqual(['ICD10:C92.0']);
+    expect(ancestorsOf('HP:0001250')).toEqual(['HP:0001250']);
+  });
+
+  it('places an ICD-10 code under the categories its notation names', () => {
+    expect(ancestorsOf('http://id.who.int/icd/release/10/C92.0')).toEqual(['ICD10:C92.0', 'ICD10:C92']);
+    expect(ancestorsOf('ICD-10:C92.01')).toEqual(['ICD10:C92.01', 'ICD10:C92.0', 'ICD10:C92']);
+    expect(ancestorsOf('ICD10:D46')).toEqual(['ICD10:D46']);
+    // Not ICD-10 notation: kept as given, alone.
+    expect(ancestorsOf('ICD10:C92.0A')).toEqual(['ICD10:C92.0A']);
   });
 });
 
@@ -190,8 +199,28 @@ describe('isSameOrDescendant', () => {
     [EPILEPSY, CANCER, false],
     ['ICD10:C92.0', AML, false],
     [AML, 'ICD10:C92.0', false],
+    ['ICD10:C92.0', 'ICD10:C92', true],
+    ['ICD10:C92', 'ICD10:C92.0', false],
+    ['ICD10:C91.0', 'ICD10:C92', false],
   ])('%s under %s: %s', (child, ancestor, expected) => {
     expect(isSameOrDescendant(child, ancestor)).toBe(expected);
+  });
+});
+
+describe("diseaseWithin (whether a consent's disease covers a purpose's)", () => {
+  it.each([
+    [AML_NPM1, CANCER, true],
+    [EPILEPSY, CANCER, false],
+    ['ICD10:C92.01', 'http://id.who.int/icd/release/10/C92', true],
+    ['ICD10:C91.0', 'ICD10:C92', false],
+    ['ICD10:C92', 'ICD10:C92.0', false],
+    // Across vocabularies, or with a code the catalogue cannot place, nothing can be concluded.
+    ['ICD10:C92.0', AML, undefined],
+    [AML, 'ICD10:C92', undefined],
+    ['HP:0001250', EPILEPSY, undefined],
+    ['HP:0001250', 'HP:0001250', true],
+  ])('%s within %s: %s', (disease, restriction, expected) => {
+    expect(diseaseWithin(disease, restriction)).toBe(expected);
   });
 });
 
