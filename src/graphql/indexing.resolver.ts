@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { UserInputProblem } from '../core/problems.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { listFailures, retryFailures, type IndexingFailure } from '../search/indexing-failures.js';
 import type { RequestContext } from './kit/context.js';
@@ -56,7 +57,8 @@ export class IndexingResolver {
   })
   async indexingFailures(@Arg('first', () => Int, { defaultValue: 50, description: `At most ${MAX_LISTED}.` }) first: number, @Ctx() ctx: RequestContext): Promise<IndexingFailure[]> {
     signedIn(ctx);
-    return listFailures(ctx.em.getConnection(), Math.max(0, Math.min(first, MAX_LISTED)), ctx.policy.searchVisibility());
+    if (!Number.isInteger(first) || first < 0 || first > MAX_LISTED) throw UserInputProblem.of('first', `must be an integer between 0 and ${MAX_LISTED}`);
+    return listFailures(ctx.em.getConnection(), first, ctx.policy.searchVisibility());
   }
 
   @FieldResolver(() => Dataset, { nullable: true })

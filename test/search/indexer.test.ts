@@ -86,6 +86,15 @@ for (const testCase of CASES) {
       expect(stranger.data!.indexingFailures).toEqual([]);
     });
 
+    it('refuses a page size outside 0-500, naming first, instead of quietly answering another size', async () => {
+      for (const first of [501, -1]) {
+        const { data, errors } = await catalogue.gql('query($first: Int!) { indexingFailures(first: $first) { identifier } }', { first }, admin);
+        expect(data?.indexingFailures ?? null).toBeNull();
+        expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(errors?.[0]?.message).toMatch(/first/);
+      }
+    });
+
     it('tries again on retryIndexing, and indexes the dataset once it is saved with indexable values', async () => {
       const refused = datasets[0]!;
       const retry = await catalogue.gql('mutation { retryIndexing { queued userErrors { code } } }', {}, admin);
