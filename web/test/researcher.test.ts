@@ -1,9 +1,7 @@
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDatasets } from '../../bench/generate.js';
-import { repoRoot } from '../../src/core/repo-root.js';
-import { chooseByKeyboard, chromiumForTests, expectAccessible, tabTo } from './support/browser.js';
+import { chooseByKeyboard, chromiumForTests, expectAccessible, tabTo, updateReadmeScreenshot } from './support/browser.js';
 import { allTitles, openBrowserSession, type BrowserSession, type WebTestServer } from './support/server.js';
 
 const chromiumPath = chromiumForTests();
@@ -135,7 +133,7 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
     expect(new Set(filtered)).toEqual(new Set(['PERMITTED']));
     expect(await count()).toBeLessThan(assessed);
     expect(await page.locator('.result', { hasText: 'Whom to ask' }).count()).toBeGreaterThan(0);
-    await page.screenshot({ path: path.join(repoRoot(), 'docs', 'screenshots', 'discovery.png') });
+    await updateReadmeScreenshot(page, 'discovery.png');
   });
 
   it('opens a dataset: landing page with consent, access route, whom to ask and schema.org markup', async () => {
@@ -163,7 +161,7 @@ describe.skipIf(!chromiumPath)('web catalogue: a researcher finds data and whom 
       expect(response.status, format).toBe(200);
     }
     await expectAccessible(page);
-    await page.screenshot({ path: path.join(repoRoot(), 'docs', 'screenshots', 'landing.png') });
+    await updateReadmeScreenshot(page, 'landing.png');
   });
 
   it('names each body to ask once, with every route step it decides and whether it holds data', async () => {

@@ -1,8 +1,10 @@
 /// <reference lib="dom" />
 import axe from 'axe-core';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { repoRoot } from '../../../src/core/repo-root.js';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium'];
 
@@ -74,4 +76,13 @@ export async function chooseByKeyboard(page: Page, selector: string, value: stri
     await page.keyboard.press('ArrowDown');
   }
   throw new Error(`${selector} has no option ${value}`);
+}
+
+/**
+ * Renews the README's screenshot `name` (docs/screenshots) when GDCAT_UPDATE_SCREENSHOTS=1; otherwise a test run
+ * leaves the tracked images as they are (every run would rewrite them with pixels that differ).
+ */
+export async function updateReadmeScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.GDCAT_UPDATE_SCREENSHOTS !== '1') return;
+  await page.screenshot({ path: path.join(repoRoot(), 'docs', 'screenshots', name) });
 }
