@@ -118,6 +118,8 @@ export interface HarvestConfig {
   maxResponseBytes: number;
   /** Whether sources may be on loopback, link-local and private addresses (src/harvest/private-networks.ts). */
   allowPrivateNetworks: boolean;
+  /** Heap of the process `serve` harvests in, MiB (src/harvest/harvest-process.ts); a harvest needing more fails. */
+  heapMb: number;
 }
 
 /**
@@ -127,6 +129,13 @@ export interface HarvestConfig {
 export const HARVEST_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** Redirects one fetch from a source follows (each hop checked like the first) before it fails. */
 export const HARVEST_MAX_REDIRECTS = 5;
+
+/**
+ * Default of HARVEST_HEAP_MB. A harvest holds a whole document, its quads and its records at once: parsing and
+ * reading 30 MB of Turtle peaked at 470 MiB of heap (BENCHMARKS.md), so a document at HARVEST_MAX_RESPONSE_BYTES'
+ * default (64 MiB) needs about 1 GiB, and writing its records more.
+ */
+export const HARVEST_HEAP_MB = 3072;
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const stateDir = defaultStateDir();
@@ -179,6 +188,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxDocuments: whole(env, 'HARVEST_MAX_DOCUMENTS', 100_000, 1),
       maxResponseBytes: whole(env, 'HARVEST_MAX_RESPONSE_BYTES', HARVEST_MAX_RESPONSE_BYTES, 1),
       allowPrivateNetworks: flag(env, 'HARVEST_ALLOW_PRIVATE_NETWORKS', false),
+      heapMb: whole(env, 'HARVEST_HEAP_MB', HARVEST_HEAP_MB, 256),
     },
   };
 }

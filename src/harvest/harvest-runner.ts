@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { HARVEST_HEAP_MB } from '../config.js';
 import { loggerOf, type Log, type LogFields, type Logger } from '../core/log.js';
 import type { Orm } from '../db/orm.js';
 import { type HarvestOptions, harvest, HARVEST_ACTOR } from './harvest.js';
 import { HarvestMode, HarvestOutcome, HarvestRun } from './harvest-run.entity.js';
 import { HarvestSource } from './harvest-source.entity.js';
 import { scheduleMs } from './harvest-source.rules.js';
-import { HarvestThread } from './harvest-thread.js';
+import { HarvestProcess } from './harvest-process.js';
 
 // One PostgreSQL advisory lock key for harvesting ("gdcat harvest" in ASCII): one runner at a time across
 // every process on the database, scheduled or started from the command line.
@@ -102,16 +103,18 @@ export async function dueSources(em: EntityManager, now: Date): Promise<HarvestS
 export interface SchedulerOptions extends HarvestOptions {
   /** How often to look for due sources. */
   tickMs: number;
+  /** The harvest process's heap, MiB (default HARVEST_HEAP_MB). */
+  heapMb?: number;
 }
 
 /**
  * Harvests enabled sources on their schedule, from `gdcat serve`; instances share the work through the lock.
- * The harvests run in a thread of their own (harvest-thread.ts), on connections of their own to `databaseUrl`.
+ * The harvests run in a process of their own (harvest-process.ts), on connections of their own to `databaseUrl`.
  */
 export class HarvestScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
-  private thread: HarvestThread | null = null;
+  private harvesting: HarvestProcess | null = null;
   private stopped = false;
 
   constructor(
@@ -134,23 +137,24 @@ export class HarvestScheduler {
 
   /** One look for due sources; harvests them unless another instance holds the lock. */
   async tick(now = new Date()): Promise<HarvestRun[]> {
-    const runs = await withHarvestLock(this.orm, false, async () => this.harvestInThread(await dueSources(this.orm.em.fork(), now)));
+    const runs = await withHarvestLock(this.orm, false, async () => this.harvestInProcess(await dueSources(this.orm.em.fork(), now)));
     for (const run of runs ?? []) logRun(this.log, run);
     return runs ?? [];
   }
 
   /**
-   * Harvests the sources in a thread while this one holds the lock; the runs it kept, read back. The source a
-   * thread was harvesting when it ended early (out of its heap, or stopped) is kept as a failed run, unless its
+   * Harvests the sources in a process while this one holds the lock; the runs it kept, read back. The source a
+   * process was harvesting when it ended early (out of its heap, or stopped) is kept as a failed run, unless its
    * run was kept just before; the sources after it stay due.
    */
-  private async harvestInThread(sources: HarvestSource[]): Promise<HarvestRun[]> {
+  private async harvestInProcess(sources: HarvestSource[]): Promise<HarvestRun[]> {
     if (sources.length === 0 || this.stopped) return [];
     const { timeoutMs, maxDocuments, maxResponseBytes, allowPrivateNetworks, baseUrl, full } = this.options;
     const options = { timeoutMs, maxDocuments, maxResponseBytes, allowPrivateNetworks, baseUrl, full };
-    this.thread = new HarvestThread({ databaseUrl: this.databaseUrl, sources: sources.map((source) => source.id), options }, this.log);
-    const { runs, failure, during } = await this.thread.ended;
-    this.thread = null;
+    const heapMb = this.options.heapMb ?? HARVEST_HEAP_MB;
+    this.harvesting = new HarvestProcess({ databaseUrl: this.databaseUrl, sources: sources.map((source) => source.id), options }, heapMb, this.log);
+    const { runs, failure, during } = await this.harvesting.ended;
+    this.harvesting = null;
     const kept = [...runs];
     const source = sources.find((candidate) => candidate.id === during?.source);
     if (source) kept.push(await this.keptInterrupted(source, during!.since, failure!));
@@ -160,18 +164,18 @@ export class HarvestScheduler {
     return kept.map((id) => found.find((run) => run.id === id)!);
   }
 
-  /** The run of a source whose thread ended during its harvest: the one it kept just before, or a failed one. */
+  /** The run of a source whose process ended during its harvest: the one it kept just before, or a failed one. */
   private async keptInterrupted(source: HarvestSource, since: Date, failure: Error): Promise<string> {
     const em = this.orm.em.fork();
     const finished = await em.findOne(HarvestRun, { source: source.id, startedAt: { $gte: since } });
     return finished?.id ?? (await keepFailedRun(em, source, failure, this.log)).id;
   }
 
-  /** Stops looking for due sources and ends a harvest under way (HarvestThread.stop), keeping it as a failed run. */
+  /** Stops looking for due sources and ends a harvest under way (HarvestProcess.stop), keeping it as a failed run. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.stopped = true;
-    await this.thread?.stop();
+    await this.harvesting?.stop();
     await this.running;
   }
 }

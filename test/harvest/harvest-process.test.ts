@@ -11,9 +11,9 @@ import { HarvestScheduler, harvestSources } from '../../src/harvest/harvest-runn
 import { HarvestSource } from '../../src/harvest/harvest-source.entity.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
 import { startGdcat, stopGdcat } from '../support/gdcat-process.js';
-import { running, startedThreads } from '../support/worker-threads.js';
+import { running, startedProcesses } from '../support/child-processes.js';
 
-// Parsing is watched on this thread, the API's: every call goes through to the parser.
+// Parsing is watched in this process, the API's: every call goes through to the parser.
 const parsed = vi.hoisted(() => ({ documents: 0 }));
 vi.mock('../../src/dcat/rdf/parse.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/dcat/rdf/parse.js')>();
@@ -23,6 +23,9 @@ vi.mock('../../src/dcat/rdf/parse.js', async (importOriginal) => {
 const GMS = 'urn:example:gms-catalogue:org:gms';
 const SETTINGS = { timeoutMs: 30_000, maxDocuments: 100, tickMs: 60_000, allowPrivateNetworks: true };
 const DATASETS = 1_000;
+/** A catalogue of this many datasets (about 40 MB of JSON-LD) outgrows a harvest process of TIGHT_HEAP_MB. */
+const NATIONAL_SIZE = 20_000;
+const TIGHT_HEAP_MB = 96;
 
 const CREATE = `mutation($input: HarvestSourceInput!) { createHarvestSource(input: $input) { userErrors { field message code } } }`;
 
@@ -62,6 +65,7 @@ beforeAll(async () => {
   const document = regionalCatalogue(DATASETS);
   server = createServer((req, res) => {
     if (req.url === '/regional.jsonld') res.writeHead(200, { 'content-type': 'application/ld+json' }).end(document);
+    else if (req.url === '/national-size.jsonld') res.writeHead(200, { 'content-type': 'application/ld+json' }).end(regionalCatalogue(NATIONAL_SIZE));
     else if (HELD.has(req.url!)) {
       const document = HELD.get(req.url!)!;
       res.writeHead(200, { 'content-type': 'application/ld+json' }).write('{"@graph": [');
@@ -103,21 +107,21 @@ async function whileAsked<T>(work: () => Promise<T>): Promise<{ result: T; answe
   }
 }
 
-describe('scheduled harvests run in a thread of their own', () => {
-  it("keeps the API's thread answering while a large regional catalogue is parsed, read and written", async () => {
+describe('scheduled harvests run in a process of their own', () => {
+  it("keeps the API answering while a large regional catalogue is parsed, read and written", async () => {
     await register('regional-node', '/regional.jsonld');
     const scheduler = new HarvestScheduler(catalogue.orm, catalogue.db.url, SETTINGS, () => undefined);
-    const threads = startedThreads().length;
+    const processes = startedProcesses().length;
     parsed.documents = 0;
     const scheduled = await whileAsked(() => scheduler.tick());
     expect(scheduled.result).toEqual([expect.objectContaining({ outcome: 'SUCCEEDED', created: DATASETS + 1, failed: 0 })]);
     expect(scheduled.answered).toBeGreaterThan(0);
     expect(parsed.documents).toBe(0);
-    // The harvest ran in one thread, which has ended.
-    expect(startedThreads().length).toBe(threads + 1);
-    expect(running(startedThreads())).toEqual([]);
+    // The harvest ran in one process, which has ended.
+    expect(startedProcesses().length).toBe(processes + 1);
+    expect(running(startedProcesses())).toEqual([]);
 
-    // The same harvest on this thread, as `gdcat harvest` runs it, parses here (BENCHMARKS.md: what that costs the API).
+    // The same harvest in this process, as `gdcat harvest` runs it, parses here (BENCHMARKS.md: what that costs the API).
     const source = await catalogue.orm.em.fork().findOneOrFail(HarvestSource, { identifier: 'regional-node' }, { populate: ['organisation'] });
     const inline = await whileAsked(() => harvestSources(catalogue.orm, [source], SETTINGS, () => undefined));
     expect(inline.result).toEqual([expect.objectContaining({ outcome: 'SUCCEEDED', unchanged: DATASETS + 1 })]);
@@ -129,7 +133,7 @@ describe('scheduled harvests run in a thread of their own', () => {
     await register('slow-node', '/slow.jsonld');
     const scheduler = new HarvestScheduler(catalogue.orm, catalogue.db.url, SETTINGS, () => undefined);
     const datasets = await catalogue.orm.em.fork().count(Dataset);
-    const threads = startedThreads().length;
+    const processes = startedProcesses().length;
     // The regional node ran moments ago: only the slow one is due.
     const ticking = scheduler.tick();
     await HELD.get('/slow.jsonld')!.requested;
@@ -142,7 +146,7 @@ describe('scheduled harvests run in a thread of their own', () => {
         errors: [expect.objectContaining({ code: 'INTERNAL', message: expect.stringContaining('the server stopped during the harvest') })],
       }),
     ]);
-    expect(running(startedThreads().slice(threads))).toEqual([]);
+    expect(running(startedProcesses().slice(processes))).toEqual([]);
     expect(await catalogue.orm.em.fork().count(Dataset)).toBe(datasets);
     const slow = await catalogue.orm.em.fork().findOneOrFail(HarvestSource, { identifier: 'slow-node' });
     expect(slow.lastRunAt).toEqual(runs[0]!.startedAt);
@@ -150,7 +154,25 @@ describe('scheduled harvests run in a thread of their own', () => {
     expect(await scheduler.tick(new Date(Date.now() + 7 * 3600_000))).toEqual([]);
   });
 
-  it("logs a thread that fails before any source in the server's log, and leaves the sources due", async () => {
+  it('keeps a harvest that outgrows its heap as a failed run of its source, saying so, while the API goes on', async () => {
+    await register('national-size-node', '/national-size.jsonld');
+    const scheduler = new HarvestScheduler(catalogue.orm, catalogue.db.url, { ...SETTINGS, heapMb: TIGHT_HEAP_MB }, () => undefined);
+    const datasets = await catalogue.orm.em.fork().count(Dataset);
+    // The nodes registered before ran moments ago: only this one is due.
+    const { result: runs, answered } = await whileAsked(() => scheduler.tick());
+    expect(runs).toEqual([
+      expect.objectContaining({
+        source: expect.objectContaining({ identifier: 'national-size-node' }),
+        outcome: 'FAILED',
+        errors: [expect.objectContaining({ message: expect.stringContaining(`needed more memory than its ${TIGHT_HEAP_MB} MiB (HARVEST_HEAP_MB)`) })],
+      }),
+    ]);
+    expect(answered).toBeGreaterThan(0);
+    expect(await catalogue.orm.em.fork().count(Dataset)).toBe(datasets);
+    expect((await catalogue.gql('{ __typename }')).status).toBe(200);
+  });
+
+  it("logs a harvest process that fails before any source in the server's log, and leaves the sources due", async () => {
     const logged: string[] = [];
     // The server's own database, which holds no catalogue.
     const elsewhere = Object.assign(new URL(catalogue.db.url), { pathname: '/postgres' }).toString();
