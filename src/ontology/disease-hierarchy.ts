@@ -319,6 +319,17 @@ export function diseaseTerm(id: string): DiseaseTermInfo | undefined {
   return label === undefined ? undefined : { id: normalised, label, obsolete: false, local: true };
 }
 
+// An ICD-10 code as people type it: C92.0, c92, ICD-10 C92.0, ICD10:C92.
+const TYPED_ICD10 = /^(?:icd-?10[\s:_]*)?([a-z]\d{2}(?:\.\d{1,2})?)$/i;
+
+/** An ICD-10 code typed into autocomplete, as the term a filter takes (labelled where the catalogue ships a label). */
+function icd10Term(query: string): DiseaseTermInfo | undefined {
+  const code = TYPED_ICD10.exec(query.trim());
+  if (!code) return undefined;
+  const id = `ICD10:${code[1]!.toUpperCase()}`;
+  return { id, label: labelOf(id) ?? `ICD-10 ${code[1]!.toUpperCase()}`, obsolete: false, local: true };
+}
+
 /** First position in the sorted word list whose word is >= prefix. */
 function lowerBound(words: string[], prefix: string): number {
   let low = 0;
@@ -333,13 +344,13 @@ function lowerBound(words: string[], prefix: string): number {
 
 /**
  * Live MONDO classes whose label has a word starting with each word of the query ("breast canc" finds
- * "breast cancer"), or whose id is the query. Ranked: whole label equal to the query, label starting with
+ * "breast cancer"), or whose id is the query; an ICD-10 code ("C92", "ICD-10 C92.0") answers itself. Ranked: whole label equal to the query, label starting with
  * it, then the rest; shorter labels first within each.
  */
 export function searchDiseaseTerms(query: string, first: number): DiseaseTermInfo[] {
   const { ids, labels } = load();
   const v = loadLabelIndex();
-  const direct = diseaseTerm(query);
+  const direct = diseaseTerm(query) ?? icd10Term(query);
   const found: DiseaseTermInfo[] = direct && !direct.obsolete ? [direct] : [];
   const queryWords = labelWords(foldLabel(query));
   if (queryWords.length > 0 && first > found.length) {

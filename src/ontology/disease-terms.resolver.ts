@@ -18,7 +18,7 @@ export class DiseaseTerm {
 export class DiseaseTermResolver {
   @Query(() => [DiseaseTerm], {
     description:
-      'Autocomplete over the disease vocabulary: live MONDO classes whose label has a word starting with each word of the query (or whose id is the query), best first.',
+      'Autocomplete over the disease vocabulary: live MONDO classes whose label has a word starting with each word of the query (or whose id is the query), best first; an ICD-10 code ("C92", "ICD-10 C92.0") answers its compact id.',
   })
   diseaseTerms(
     @Arg('query', () => String) query: string,

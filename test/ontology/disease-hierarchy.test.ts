@@ -178,6 +178,13 @@ describe('searchDiseaseTerms (autocomplete)', () => {
     expect(searchDiseaseTerms('leukemia', 1)[0]!.id).toBe(LEUKEMIA);
   });
 
+  it('answers an ICD-10 code as typed with its compact id, labelled where a label is shipped', () => {
+    expect(searchDiseaseTerms('C92', 3)[0]).toEqual({ id: 'ICD10:C92', label: 'ICD-10 C92', obsolete: false, local: true });
+    expect(searchDiseaseTerms('icd-10 c92.0', 3)[0]).toMatchObject({ id: 'ICD10:C92.0', label: 'Acute myeloblastic leukaemia' });
+    expect(searchDiseaseTerms('ICD10:C91.1', 3)[0]!.id).toBe('ICD10:C91.1');
+    expect(searchDiseaseTerms('C9', 3).map((t) => t.id)).not.toContain('ICD10:C9');
+  });
+
   it('never offers obsolete classes and respects the page size', () => {
     // "obsolete 46,XX sex reversal" is MONDO:0000002, deprecated.
     expect(searchDiseaseTerms('obsolete 46', 50)).toEqual([]);
