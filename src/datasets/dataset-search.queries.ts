@@ -5,7 +5,7 @@ import { permittedConsentKeys } from '../consent/consent-matching.js';
 import { findDuoTerm } from '../consent/duo-vocabulary.js';
 import type { DatasetPageParts, NamedRecords, RequestContext } from '../graphql/kit/context.js';
 import { nameFor } from '../graphql/kit/localized-text.js';
-import { diseaseIdSyntaxProblem, labelOf, normaliseDiseaseId, unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
+import { diseaseIdSyntaxProblem, displayLabel, normaliseDiseaseId, unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { FACET_FIELDS, InvalidSearchCursorError, facetValueKind, type DatasetSearchFilter, type FacetField, type FacetResult } from '../search/engine.js';
 import { findReadable } from '../records/references.js';
@@ -235,7 +235,7 @@ async function facetLabels(ctx: RequestContext, facet: FacetResult): Promise<(st
     case 'accessBody':
       return (await loadAll(ctx.loaders.accessBody, values)).map((b) => (b ? nameFor(ctx, b) : null));
     case 'disease':
-      return values.map((v) => labelOf(v) ?? null);
+      return values.map((v) => displayLabel(v) ?? null);
     case 'duoPermission':
       return values.map((v) => findDuoTerm(v)?.label ?? null);
     case 'assay':

@@ -322,12 +322,20 @@ export function diseaseTerm(id: string): DiseaseTermInfo | undefined {
 // An ICD-10 code as people type it: C92.0, c92, ICD-10 C92.0, ICD10:C92.
 const TYPED_ICD10 = /^(?:icd-?10[\s:_]*)?([a-z]\d{2}(?:\.\d{1,2})?)$/i;
 
-/** An ICD-10 code typed into autocomplete, as the term a filter takes (labelled where the catalogue ships a label). */
+/** An ICD-10 code typed into autocomplete, as the term a filter takes. */
 function icd10Term(query: string): DiseaseTermInfo | undefined {
   const code = TYPED_ICD10.exec(query.trim());
   if (!code) return undefined;
   const id = `ICD10:${code[1]!.toUpperCase()}`;
-  return { id, label: labelOf(id) ?? `ICD-10 ${code[1]!.toUpperCase()}`, obsolete: false, local: true };
+  return { id, label: displayLabel(id)!, obsolete: false, local: true };
+}
+
+/** What to show for a disease code: its shipped label, else for an ICD-10 code its notation ("ICD-10 C92"). */
+export function displayLabel(id: string): string | undefined {
+  const label = labelOf(id);
+  if (label !== undefined) return label;
+  const normalised = normaliseDiseaseId(id);
+  return icd10Categories(normalised) ? `ICD-10 ${normalised.slice('ICD10:'.length)}` : undefined;
 }
 
 /** First position in the sorted word list whose word is >= prefix. */

@@ -77,6 +77,10 @@ describe('dataset discovery through GraphQL (PostgreSQL engine)', () => {
     expect(lymphoid.some((iri) => iri.endsWith('/10/C91.0'))).toBe(true);
     expect(lymphoid.some((iri) => iri.endsWith('/10/C91.1'))).toBe(true);
     expect(await codes(['ICD10:C92.1'])).toEqual([]);
+    // The disease facet counts the category, labelled by its notation (no ICD-10 titles are shipped).
+    const { data } = await catalogue.gql(SEARCH, { first: 0 });
+    const disease = (data!.datasets.facets as Facet[]).find((f) => f.field === 'disease')!;
+    expect(disease.buckets.find((b) => b.value === 'ICD10:C92')).toMatchObject({ label: 'ICD-10 C92', count: myeloid.length });
   });
 
   it('refuses a disease filter that could only match nothing (a label, an obsolete or unknown MONDO code), naming each', async () => {
