@@ -24,6 +24,7 @@ import { Migration20261208100000_access_body_touches_every_party_of_its_operator
 import { Migration20261208110000_dataset_harvested_at_index } from './Migration20261208110000_dataset_harvested_at_index.js';
 import { Migration20261208120000_unseen_records_touch_no_datasets } from './Migration20261208120000_unseen_records_touch_no_datasets.js';
 import { Migration20261209100000_dataset_harvested_at_when_written } from './Migration20261209100000_dataset_harvested_at_when_written.js';
+import { Migration20261210100000_harvested_records } from './Migration20261210100000_harvested_records.js';
 import { Migration20261213100000_datasets_with_icd10_codes_reindexed } from './Migration20261213100000_datasets_with_icd10_codes_reindexed.js';
 
 /** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
@@ -53,5 +54,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261208110000_dataset_harvested_at_index', class: Migration20261208110000_dataset_harvested_at_index },
   { name: 'Migration20261208120000_unseen_records_touch_no_datasets', class: Migration20261208120000_unseen_records_touch_no_datasets },
   { name: 'Migration20261209100000_dataset_harvested_at_when_written', class: Migration20261209100000_dataset_harvested_at_when_written },
+  { name: 'Migration20261210100000_harvested_records', class: Migration20261210100000_harvested_records },
   { name: 'Migration20261213100000_datasets_with_icd10_codes_reindexed', class: Migration20261213100000_datasets_with_icd10_codes_reindexed },
 ];

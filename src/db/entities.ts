@@ -6,7 +6,7 @@ import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { Dataset } from '../datasets/dataset.entity.js';
 import { Distribution } from '../datasets/distribution.entity.js';
 import { HealthEconomicEvaluation, HealthEconomicResult } from '../economics/health-economic-evaluation.entity.js';
-import { HarvestedDataset, HarvestRun } from '../harvest/harvest-run.entity.js';
+import { HarvestedDataset, HarvestedRecord, HarvestRun } from '../harvest/harvest-run.entity.js';
 import { HarvestSource } from '../harvest/harvest-source.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -31,4 +31,5 @@ export const ENTITIES = [
   HarvestSource,
   HarvestRun,
   HarvestedDataset,
+  HarvestedRecord,
 ];

@@ -1,4 +1,4 @@
-import { OptionalProps } from '@mikro-orm/core';
+import { OptionalProps, PrimaryKeyProp } from '@mikro-orm/core';
 import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
@@ -157,3 +157,27 @@ export class HarvestedDataset {
   sourceIri!: string;
 }
 
+
+/**
+ * Which source brought a harvested record of another kind than a dataset (an organisation, access body,
+ * publication, study or evaluation): only that source rewrites it. A source states any IRI it likes, so the IRI
+ * a record was read from says nothing about which source may speak for it.
+ */
+@Entity({ tableName: 'harvested_record' })
+export class HarvestedRecord {
+  [PrimaryKeyProp]?: ['kind', 'identifier'];
+
+  /** The record's entity name (Organisation, DataAccessBody, Publication, Study, HealthEconomicEvaluation). */
+  @PrimaryKey({ type: 'text' })
+  kind!: string;
+
+  @PrimaryKey({ type: 'text' })
+  identifier!: string;
+
+  @ManyToOne({ entity: () => HarvestSource, nullable: true, deleteRule: 'cascade' })
+  source?: HarvestSource | null;
+
+  /** The start URL of a one-off harvest (no registered source). */
+  @Property({ type: 'text' })
+  sourceUrl!: string;
+}

@@ -15,7 +15,7 @@ import { Study } from '../studies/study.entity.js';
 import { catalogueJsonSource } from './catalogue-json.js';
 import { conformanceWarnings, standInsFor, studiesLacking, withMandatoryFilled } from './harvest-conformance.js';
 import { SourceProblem } from './harvest-fetch.js';
-import { type HarvestError, HarvestedDataset, HarvestMode, HarvestOutcome, HarvestRun } from './harvest-run.entity.js';
+import { type HarvestError, HarvestedDataset, HarvestedRecord, HarvestMode, HarvestOutcome, HarvestRun } from './harvest-run.entity.js';
 import { HarvestSource, type HarvestSourceKind } from './harvest-source.entity.js';
 import { walkSource } from './harvest-walk.js';
 import { importCatalogue, type ImportReport } from './import.js';
@@ -179,13 +179,13 @@ async function writeReading(
     seen.add(dataset.id);
   }
   const document = {
-    organisations: await notHeldElsewhere(em, Organisation, reading.organisations, reading, 'Organisation'),
-    accessBodies: await notHeldElsewhere(em, DataAccessBody, reading.accessBodies, reading, 'DataAccessBody'),
-    publications: await notHeldElsewhere(em, Publication, reading.publications, reading, 'Publication'),
+    organisations: await notHeldElsewhere(em, target, Organisation, reading.organisations),
+    accessBodies: await notHeldElsewhere(em, target, DataAccessBody, reading.accessBodies),
+    publications: await notHeldElsewhere(em, target, Publication, reading.publications),
     records: [
       ...accepted,
-      ...(await notHeldElsewhere(em, Study, studies.filter((study) => !lackingStudies.has(study.id)), reading, 'Study')),
-      ...(await notHeldElsewhere(em, HealthEconomicEvaluation, reading.records.filter((r) => r.recordType === 'HealthEconomicEvaluation'), reading, 'HealthEconomicEvaluation')),
+      ...(await notHeldElsewhere(em, target, Study, studies.filter((study) => !lackingStudies.has(study.id)))),
+      ...(await notHeldElsewhere(em, target, HealthEconomicEvaluation, reading.records.filter((r) => r.recordType === 'HealthEconomicEvaluation'))),
     ],
   };
   const report = await importDroppingFailures(em, target, run, document, reading, onRecord, baseUrl);
@@ -194,6 +194,7 @@ async function writeReading(
   run.unchanged = report.unchanged;
   if (report.committed) {
     await rememberHarvested(em, target, run, document.records.filter((r) => r.recordType === 'Dataset'), reading);
+    await claimRecords(em, target, document);
     const iriOf = (identifier: string) => reading.sourceIris.get(`Dataset ${identifier}`) ?? null;
     run.warnings = [...filled, ...(await conformanceWarnings(em.fork(), accepted.map((dataset) => dataset.id), iriOf))];
   }
@@ -206,33 +207,46 @@ async function writeReading(
   await withdrawHere(em, run, withdrawals, claims);
 }
 
+/** What this target's claims are stored under: its registered source, or the URL of a one-off harvest. */
+function claimedBy(target: HarvestTarget): { source: string } | { source: null; sourceUrl: string } {
+  return target.source ? { source: target.source.id } : { source: null, sourceUrl: target.url };
+}
+
 /** Datasets this source brought in, with their IRI at the source. */
 async function claimsOf(em: EntityManager, target: HarvestTarget): Promise<Map<string, HarvestedDataset>> {
-  const where = target.source ? { source: target.source.id } : { source: null, sourceUrl: target.url };
-  return new Map((await em.find(HarvestedDataset, where)).map((claim) => [claim.identifier, claim]));
+  return new Map((await em.find(HarvestedDataset, claimedBy(target))).map((claim) => [claim.identifier, claim]));
 }
+
+type RecordKind = typeof Organisation | typeof DataAccessBody | typeof Publication | typeof Study | typeof HealthEconomicEvaluation;
 
 /**
  * The records a dataset points at (publishers, access bodies, studies...) that this catalogue may take from
- * the source: new ones, and those it took from the same IRI before. One registered here or taken from
- * elsewhere is left as it is.
+ * the source: new ones, and those this source brought before. One registered here, or brought by another source,
+ * is left as it is: a source may state any IRI, so stating the IRI a record was read from proves nothing.
  */
-async function notHeldElsewhere(
-  em: EntityManager,
-  entity: typeof Organisation | typeof DataAccessBody | typeof Publication | typeof Study | typeof HealthEconomicEvaluation,
-  records: Json[],
-  reading: CatalogueReading,
-  kind: string,
-): Promise<Json[]> {
-  const existing = new Map(
-    ((await em.find(entity as typeof Organisation, { identifier: { $in: records.map((r) => r.id) } }, { fields: ['identifier', 'harvestedFrom'] })) as CatalogueRecord[]).map(
-      (record) => [record.identifier, record],
-    ),
+async function notHeldElsewhere(em: EntityManager, target: HarvestTarget, entity: RecordKind, records: Json[]): Promise<Json[]> {
+  const found = (await em.find(entity as typeof Organisation, { identifier: { $in: records.map((r) => r.id) } }, { fields: ['identifier'] })) as CatalogueRecord[];
+  const existing = new Set(found.map((record) => record.identifier));
+  const claims = await em.find(HarvestedRecord, { kind: entity.name, identifier: { $in: [...existing] }, ...claimedBy(target) });
+  const ours = new Set(claims.map((claim) => claim.identifier));
+  return records.filter((record) => !existing.has(record.id) || ours.has(record.id));
+}
+
+/** Remembers that this source brought the records of the document besides its datasets (notHeldElsewhere). */
+async function claimRecords(em: EntityManager, target: HarvestTarget, document: CatalogueDocument): Promise<void> {
+  const kindOf: Record<string, string> = { organisations: Organisation.name, accessBodies: DataAccessBody.name, publications: Publication.name };
+  const claims = new Map<string, { kind: string; identifier: string }>();
+  for (const [section, records] of Object.entries(document)) {
+    for (const record of records as Json[]) {
+      const kind = kindOf[section] ?? record.recordType;
+      if (kind !== 'Dataset') claims.set(`${kind} ${record.id}`, { kind, identifier: record.id });
+    }
+  }
+  if (claims.size === 0) return;
+  await em.upsertMany(
+    HarvestedRecord,
+    [...claims.values()].map((claim) => ({ ...claim, source: target.source?.id ?? null, sourceUrl: target.url })),
   );
-  return records.filter((record) => {
-    const held = existing.get(record.id);
-    return !held || held.harvestedFrom === reading.sourceIris.get(`${kind} ${record.id}`);
-  });
 }
 
 const WRITE_ORDER = ['Organisation', 'DataAccessBody', 'Publication', 'Study', 'Dataset', 'HealthEconomicEvaluation'];

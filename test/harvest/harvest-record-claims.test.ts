@@ -1,0 +1,100 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataAccessBody } from '../../src/access/data-access-body.entity.js';
+import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { harvest } from '../../src/harvest/harvest.js';
+import { HarvestedRecord } from '../../src/harvest/harvest-run.entity.js';
+import { HarvestSource, HarvestSourceKind } from '../../src/harvest/harvest-source.entity.js';
+import { Organisation } from '../../src/organisations/organisation.entity.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+const GMS = 'urn:example:gms-catalogue:org:gms';
+// The test sources listen on 127.0.0.1: harvesting them takes the allowance an operator gives with HARVEST_ALLOW_PRIVATE_NETWORKS.
+const OPTIONS = { timeoutMs: 2_000, maxDocuments: 100, allowPrivateNetworks: true };
+const AGENCY = 'https://region-b.example/agency';
+const BODY = 'https://region-b.example/access-committee';
+
+/** A DCAT-AP catalogue of one dataset, published by the agency, whose access body is the committee, as a source states them. */
+function catalogueOf(dataset: string, agency: { name: string; email: string }, body: { email: string; page: string }): string {
+  return `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+    @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+    @prefix healthdcatap: <http://healthdataportal.eu/ns/health#> .
+    <https://catalogue.example/${dataset}> a dcat:Dataset ; dct:identifier "${dataset}" ; dct:title "Dataset ${dataset}"@en ;
+      dct:description "About ${dataset}."@en ; dct:publisher <${AGENCY}> ; healthdcatap:hdab <${BODY}> .
+    <${AGENCY}> a foaf:Organization ; foaf:name "${agency.name}"@en ; foaf:mbox <mailto:${agency.email}> .
+    <${BODY}> a foaf:Organization ; foaf:name "Region B access committee"@en ;
+      dcat:contactPoint [ a vcard:Kind ; vcard:fn "Access committee" ; vcard:hasEmail <mailto:${body.email}> ; vcard:hasURL <${body.page}> ] .`;
+}
+
+const documents = new Map<string, string>();
+let server: Server;
+let base: string;
+let catalogue: TestCatalogue;
+let regionB: HarvestSource;
+let regionA: HarvestSource;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const body = documents.get(req.url ?? '');
+    res.writeHead(body ? 200 : 404, { 'content-type': body ? 'text/turtle' : 'text/plain' }).end(body ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  catalogue = await startTestCatalogue();
+  const em = catalogue.orm.em.fork();
+  const organisation = await em.findOneOrFail(Organisation, { identifier: GMS });
+  const source = (identifier: string) => em.create(HarvestSource, { identifier, title: identifier, url: `${base}/${identifier}`, kind: HarvestSourceKind.DCAT_AP, organisation, schedule: 'PT1H' });
+  regionB = source('region-b');
+  regionA = source('region-a');
+  await em.flush();
+});
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await catalogue?.stop();
+});
+
+const harvestOf = (source: HarvestSource) => harvest(catalogue.orm.em.fork(), { source, url: source.url, kind: source.kind, organisation: GMS }, OPTIONS);
+
+describe('records a harvest brings besides datasets belong to the source that brought them', () => {
+  it('another source stating the same IRIs does not rewrite them', async () => {
+    documents.set('/region-b', catalogueOf('b-1', { name: 'Region B', email: 'data@region-b.example' }, { email: 'access@region-b.example', page: 'https://region-b.example/apply' }));
+    expect(await harvestOf(regionB)).toMatchObject({ outcome: 'SUCCEEDED', failed: 0 });
+
+    // Another source describes region B's agency and committee under their own IRIs, with its own e-mail and pages.
+    documents.set('/region-a', catalogueOf('a-1', { name: 'Region B', email: 'requests@attacker.example' }, { email: 'access@attacker.example', page: 'https://attacker.example/apply' }));
+    const run = await harvestOf(regionA);
+    expect(run.outcome).not.toBe('FAILED');
+
+    const em = catalogue.orm.em.fork();
+    expect(await em.findOneOrFail(Organisation, { identifier: AGENCY })).toMatchObject({ contactEmail: 'data@region-b.example' });
+    expect(await em.findOneOrFail(DataAccessBody, { identifier: BODY })).toMatchObject({ contactEmail: 'access@region-b.example', applicationUrl: 'https://region-b.example/apply' });
+    // Its own dataset is written, naming them as they are.
+    const dataset = await em.findOneOrFail(Dataset, { identifier: 'a-1' }, { populate: ['publisher', 'hdab'] });
+    expect([dataset.publisher.identifier, dataset.hdab?.identifier]).toEqual([AGENCY, BODY]);
+  });
+
+  it('the source that brought them still changes them', async () => {
+    documents.set('/region-b', catalogueOf('b-1', { name: 'Region B', email: 'research@region-b.example' }, { email: 'access@region-b.example', page: 'https://region-b.example/apply-here' }));
+    expect(await harvestOf(regionB)).toMatchObject({ outcome: 'SUCCEEDED', failed: 0, updated: 2 });
+    const em = catalogue.orm.em.fork();
+    expect(await em.findOneOrFail(Organisation, { identifier: AGENCY })).toMatchObject({ contactEmail: 'research@region-b.example' });
+    expect(await em.findOneOrFail(DataAccessBody, { identifier: BODY })).toMatchObject({ applicationUrl: 'https://region-b.example/apply-here' });
+  });
+
+  it('records harvested before sources were remembered belong to the one source whose datasets name them (Migration20261210100000)', async () => {
+    const claims = () => catalogue.orm.em.fork().find(HarvestedRecord, {}, { populate: ['source'], orderBy: { kind: 'asc', identifier: 'asc' } });
+    const before = (await claims()).map((claim) => [claim.kind, claim.identifier, claim.source?.identifier]);
+    expect(before).toEqual([['DataAccessBody', BODY, 'region-b'], ['Organisation', AGENCY, 'region-b']]);
+    // Region A's dataset names them too: as a harvest before the migration left them, neither source would be theirs.
+    await catalogue.orm.migrator.down({ to: 'Migration20261209100000_dataset_harvested_at_when_written' });
+    await catalogue.orm.migrator.up();
+    expect(await claims()).toEqual([]);
+    // Named by region B's datasets alone, they are region B's.
+    await catalogue.orm.em.getConnection().execute(`delete from dataset where identifier = 'a-1'`);
+    await catalogue.orm.migrator.down({ to: 'Migration20261209100000_dataset_harvested_at_when_written' });
+    await catalogue.orm.migrator.up();
+    expect((await claims()).map((claim) => [claim.kind, claim.identifier, claim.source?.identifier])).toEqual(before);
+  });
+});
