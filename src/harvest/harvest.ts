@@ -161,6 +161,8 @@ async function writeReading(
   const accepted: Json[] = [];
   const filled: HarvestError[] = [];
   const seen = new Set<string>();
+  /** Datasets the source describes that are not its own here: registered here, or brought by another source. */
+  const notItsOwn = new Set<string>();
   for (const dataset of datasets) {
     const iri = reading.sourceIris.get(`Dataset ${dataset.id}`) ?? null;
     const elsewhere = claimedElsewhere.get(dataset.id);
@@ -168,8 +170,10 @@ async function writeReading(
       fail(run, { identifier: dataset.id, iri, field: 'id', message: `the source describes "${dataset.id}" twice`, code: 'DUPLICATE' });
     } else if (elsewhere) {
       const from = elsewhere.source?.identifier ?? elsewhere.sourceUrl;
+      notItsOwn.add(dataset.id);
       fail(run, { identifier: dataset.id, iri, field: 'id', message: `"${dataset.id}" is already harvested from ${from}; a dataset comes from one source`, code: 'DUPLICATE' });
     } else if (local.has(dataset.id) && !claims.has(dataset.id)) {
+      notItsOwn.add(dataset.id);
       fail(run, { identifier: dataset.id, iri, field: 'id', message: `"${dataset.id}" is already registered in this catalogue, not harvested from this source`, code: 'DUPLICATE' });
     } else if (dataset.status === 'withdrawn') {
       withdrawnAtSource.set(dataset.id, dataset.withdrawalReason || 'withdrawn at source');
@@ -185,7 +189,7 @@ async function writeReading(
     records: [
       ...accepted,
       ...(await notHeldElsewhere(em, target, Study, studies.filter((study) => !lackingStudies.has(study.id)))),
-      ...(await notHeldElsewhere(em, target, HealthEconomicEvaluation, reading.records.filter((r) => r.recordType === 'HealthEconomicEvaluation'))),
+      ...(await notHeldElsewhere(em, target, HealthEconomicEvaluation, evaluationsOf(reading, notItsOwn))),
     ],
   };
   const report = await importDroppingFailures(em, target, run, document, reading, onRecord, baseUrl);
@@ -205,6 +209,18 @@ async function writeReading(
     for (const identifier of claims.keys()) if (!seen.has(identifier)) withdrawals.set(identifier, REMOVED_AT_SOURCE);
   }
   await withdrawHere(em, run, withdrawals, claims);
+}
+
+/**
+ * The evaluations the source's datasets name, each listing only the datasets that are the source's own here: a
+ * dataset lists the evaluations that list it, so one registered here or brought by another source must not gain an
+ * evaluation from this source. An evaluation left listing none is left out.
+ */
+function evaluationsOf(reading: CatalogueReading, notItsOwn: ReadonlySet<string>): Json[] {
+  return reading.records
+    .filter((record) => record.recordType === 'HealthEconomicEvaluation')
+    .map((evaluation) => ({ ...evaluation, evaluates: (evaluation.evaluates ?? []).filter((id: string) => !notItsOwn.has(id)) }))
+    .filter((evaluation) => evaluation.evaluates.length > 0);
 }
 
 /** What this target's claims are stored under: its registered source, or the URL of a one-off harvest. */

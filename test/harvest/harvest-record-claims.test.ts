@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataAccessBody } from '../../src/access/data-access-body.entity.js';
 import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { HealthEconomicEvaluation } from '../../src/economics/health-economic-evaluation.entity.js';
 import { harvest } from '../../src/harvest/harvest.js';
 import { HarvestedRecord } from '../../src/harvest/harvest-run.entity.js';
 import { HarvestSource, HarvestSourceKind } from '../../src/harvest/harvest-source.entity.js';
@@ -96,5 +97,21 @@ describe('records a harvest brings besides datasets belong to the source that br
     await catalogue.orm.migrator.down({ to: 'Migration20261209100000_dataset_harvested_at_when_written' });
     await catalogue.orm.migrator.up();
     expect((await claims()).map((claim) => [claim.kind, claim.identifier, claim.source?.identifier])).toEqual(before);
+  });
+
+  it("another source cannot attach its evaluation to a dataset it does not bring", async () => {
+    const local = 'urn:example:gms-catalogue:dataset:rd-wgs-gmck';
+    documents.set('/region-a', `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+      @prefix ext: <https://w3id.org/gdcat/ext#> .
+      <https://catalogue.example/a-2> a dcat:Dataset ; dct:identifier "${local}" ; dct:title "Someone else's dataset"@en ;
+        dct:description "Registered at the national node."@en ; dct:isReferencedBy <https://catalogue.example/evaluations/planted> .
+      <https://catalogue.example/evaluations/planted> a ext:HealthEconomicEvaluation ; dct:identifier "planted-evaluation" ;
+        dct:title "WGS does not pay" ; ext:evaluationType "CUA" ; ext:currency "SEK" ; ext:priceYearNote "None." ; ext:perspective "HOSPITAL" .`);
+    const run = await harvestOf(regionA);
+    expect(run.errors).toEqual([expect.objectContaining({ identifier: local, code: 'DUPLICATE' })]);
+    const evaluations = await catalogue.gql(`query($id: ID!) { dataset(id: $id) { healthEconomicEvaluations { identifier } } }`, { id: local });
+    expect(evaluations.data?.dataset.healthEconomicEvaluations.map((e: { identifier: string }) => e.identifier)).not.toContain('planted-evaluation');
+    // Evaluating nothing the source brings, it is not taken at all.
+    expect(await catalogue.orm.em.fork().count(HealthEconomicEvaluation, { identifier: 'planted-evaluation' })).toBe(0);
   });
 });
