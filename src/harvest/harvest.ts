@@ -157,6 +157,7 @@ async function writeReading(
   const studies = reading.records.filter((record) => record.recordType === 'Study');
   const lackingStudies = studiesLacking(studies);
   const applicationPages = new Map<string, string>(reading.accessBodies.filter((body) => body.applicationUrl).map((body) => [body.id, body.applicationUrl]));
+  const refusedPublisher = await publisherRule(em, target, datasets);
   const withdrawnAtSource = new Map<string, string>();
   const accepted: Json[] = [];
   const filled: HarvestError[] = [];
@@ -177,6 +178,8 @@ async function writeReading(
       fail(run, { identifier: dataset.id, iri, field: 'id', message: `"${dataset.id}" is already registered in this catalogue, not harvested from this source`, code: 'DUPLICATE' });
     } else if (dataset.status === 'withdrawn') {
       withdrawnAtSource.set(dataset.id, dataset.withdrawalReason || 'withdrawn at source');
+    } else if (refusedPublisher(dataset)) {
+      fail(run, { identifier: dataset.id, iri, ...refusedPublisher(dataset)!, code: 'FORBIDDEN' });
     } else {
       accepted.push(withMandatoryFilled(dataset, standIns, lackingStudies, applicationPages, (identifier, field, message, code) => filled.push({ identifier, iri, field, message, code })));
     }
@@ -209,6 +212,27 @@ async function writeReading(
     for (const identifier of claims.keys()) if (!seen.has(identifier)) withdrawals.set(identifier, REMOVED_AT_SOURCE);
   }
   await withdrawHere(em, run, withdrawals, claims);
+}
+
+/**
+ * The reference rule's claim on a dataset's publisher (src/records/references.ts) for a harvest, which writes as
+ * the system: the publisher decides who owns and answers for the dataset. A source may publish as the organisation
+ * it speaks for, and as organisations that came from harvests (foreign agencies several catalogues name), but as no
+ * other organisation registered here, else any source could publish datasets as any region. Gives a dataset's
+ * refused publisher (field and message), or null.
+ */
+async function publisherRule(em: EntityManager, target: HarvestTarget, datasets: Json[]): Promise<(dataset: Json) => { field: string; message: string } | null> {
+  const named = datasets.map((dataset) => dataset.publisher).filter((ref): ref is string => typeof ref === 'string');
+  const registeredHere = await em.find(
+    Organisation,
+    { identifier: { $in: named, $ne: target.organisation }, provenanceSource: { $ne: ProvenanceSource.HARVESTED } },
+    { fields: ['identifier'] },
+  );
+  const refused = new Set(registeredHere.map((organisation) => organisation.identifier));
+  return (dataset) =>
+    refused.has(dataset.publisher)
+      ? { field: 'publisher', message: `the publisher "${dataset.publisher}" is an organisation registered here; a source publishes as the organisation it speaks for (${target.organisation}), or as one that came from a harvest` }
+      : null;
 }
 
 /**

@@ -14,14 +14,20 @@ const GMS = 'urn:example:gms-catalogue:org:gms';
 const OPTIONS = { timeoutMs: 2_000, maxDocuments: 100, allowPrivateNetworks: true };
 const AGENCY = 'https://region-b.example/agency';
 const BODY = 'https://region-b.example/access-committee';
+const CONTRIBUTOR = 'https://standards.iso.org/iso/19115/resources/Codelists/gml/CI_RoleCode.xml#contributor';
 
-/** A DCAT-AP catalogue of one dataset, published by the agency, whose access body is the committee, as a source states them. */
-function catalogueOf(dataset: string, agency: { name: string; email: string }, body: { email: string; page: string }): string {
+/**
+ * A DCAT-AP catalogue of one dataset naming region B's agency and access committee as a source states them: as its
+ * publisher (region B's own source), or as a contributor beside a publisher of its own (another source).
+ */
+function catalogueOf(dataset: string, agency: { name: string; email: string }, body: { email: string; page: string }, publisher = AGENCY): string {
+  const contributor = publisher === AGENCY ? '' : `; prov:qualifiedAttribution [ prov:agent <${AGENCY}> ; dcat:hadRole <${CONTRIBUTOR}> ]
+    . <${publisher}> a foaf:Organization ; foaf:name "Publisher of ${dataset}"@en`;
   return `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
     @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
-    @prefix healthdcatap: <http://healthdataportal.eu/ns/health#> .
+    @prefix healthdcatap: <http://healthdataportal.eu/ns/health#> . @prefix prov: <http://www.w3.org/ns/prov#> .
     <https://catalogue.example/${dataset}> a dcat:Dataset ; dct:identifier "${dataset}" ; dct:title "Dataset ${dataset}"@en ;
-      dct:description "About ${dataset}."@en ; dct:publisher <${AGENCY}> ; healthdcatap:hdab <${BODY}> .
+      dct:description "About ${dataset}."@en ; dct:publisher <${publisher}> ; healthdcatap:hdab <${BODY}> ${contributor} .
     <${AGENCY}> a foaf:Organization ; foaf:name "${agency.name}"@en ; foaf:mbox <mailto:${agency.email}> .
     <${BODY}> a foaf:Organization ; foaf:name "Region B access committee"@en ;
       dcat:contactPoint [ a vcard:Kind ; vcard:fn "Access committee" ; vcard:hasEmail <mailto:${body.email}> ; vcard:hasURL <${body.page}> ] .`;
@@ -64,7 +70,7 @@ describe('records a harvest brings besides datasets belong to the source that br
     expect(await harvestOf(regionB)).toMatchObject({ outcome: 'SUCCEEDED', failed: 0 });
 
     // Another source describes region B's agency and committee under their own IRIs, with its own e-mail and pages.
-    documents.set('/region-a', catalogueOf('a-1', { name: 'Region B', email: 'requests@attacker.example' }, { email: 'access@attacker.example', page: 'https://attacker.example/apply' }));
+    documents.set('/region-a', catalogueOf('a-1', { name: 'Region B', email: 'requests@attacker.example' }, { email: 'access@attacker.example', page: 'https://attacker.example/apply' }, 'https://region-a.example/agency'));
     const run = await harvestOf(regionA);
     expect(run.outcome).not.toBe('FAILED');
 
@@ -72,8 +78,8 @@ describe('records a harvest brings besides datasets belong to the source that br
     expect(await em.findOneOrFail(Organisation, { identifier: AGENCY })).toMatchObject({ contactEmail: 'data@region-b.example' });
     expect(await em.findOneOrFail(DataAccessBody, { identifier: BODY })).toMatchObject({ contactEmail: 'access@region-b.example', applicationUrl: 'https://region-b.example/apply' });
     // Its own dataset is written, naming them as they are.
-    const dataset = await em.findOneOrFail(Dataset, { identifier: 'a-1' }, { populate: ['publisher', 'hdab'] });
-    expect([dataset.publisher.identifier, dataset.hdab?.identifier]).toEqual([AGENCY, BODY]);
+    const dataset = await em.findOneOrFail(Dataset, { identifier: 'a-1' }, { populate: ['contributors', 'hdab'] });
+    expect([dataset.contributors.getItems().map((c) => c.identifier), dataset.hdab?.identifier]).toEqual([[AGENCY], BODY]);
   });
 
   it('the source that brought them still changes them', async () => {
@@ -85,7 +91,7 @@ describe('records a harvest brings besides datasets belong to the source that br
   });
 
   it('records harvested before sources were remembered belong to the one source whose datasets name them (Migration20261210100000)', async () => {
-    const claims = () => catalogue.orm.em.fork().find(HarvestedRecord, {}, { populate: ['source'], orderBy: { kind: 'asc', identifier: 'asc' } });
+    const claims = () => catalogue.orm.em.fork().find(HarvestedRecord, { identifier: { $in: [AGENCY, BODY] } }, { populate: ['source'], orderBy: { kind: 'asc', identifier: 'asc' } });
     const before = (await claims()).map((claim) => [claim.kind, claim.identifier, claim.source?.identifier]);
     expect(before).toEqual([['DataAccessBody', BODY, 'region-b'], ['Organisation', AGENCY, 'region-b']]);
     // Region A's dataset names them too: as a harvest before the migration left them, neither source would be theirs.
@@ -113,5 +119,20 @@ describe('records a harvest brings besides datasets belong to the source that br
     expect(evaluations.data?.dataset.healthEconomicEvaluations.map((e: { identifier: string }) => e.identifier)).not.toContain('planted-evaluation');
     // Evaluating nothing the source brings, it is not taken at all.
     expect(await catalogue.orm.em.fork().count(HealthEconomicEvaluation, { identifier: 'planted-evaluation' })).toBe(0);
+  });
+
+  it('a source publishes as the organisation it speaks for and as harvested ones, not as another organisation registered here', async () => {
+    const skane = 'urn:example:gms-catalogue:org:region-skane';
+    const minted = (identifier: string) => `<https://catalogue.example/dcat/organisations/${encodeURIComponent(identifier)}>`;
+    const dataset = (id: string, publisher: string) => `<https://catalogue.example/${id}> a dcat:Dataset ; dct:identifier "${id}" ;
+        dct:title "Dataset ${id}"@en ; dct:description "About ${id}."@en ; dct:publisher ${publisher} .`;
+    documents.set('/region-a', `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+      ${dataset('as-skane', minted(skane))}
+      ${dataset('as-itself', minted(GMS))}
+      ${dataset('as-region-b-agency', `<${AGENCY}>`)}`);
+    const run = await harvestOf(regionA);
+    expect(run.errors.map((error) => [error.identifier, error.field, error.code])).toEqual([['as-skane', 'publisher', 'FORBIDDEN']]);
+    const written = await catalogue.orm.em.fork().find(Dataset, { identifier: { $in: ['as-skane', 'as-itself', 'as-region-b-agency'] } }, { orderBy: { identifier: 'asc' } });
+    expect(written.map((d) => d.identifier)).toEqual(['as-itself', 'as-region-b-agency']);
   });
 });
