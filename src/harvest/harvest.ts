@@ -157,7 +157,7 @@ async function writeReading(
   const studies = reading.records.filter((record) => record.recordType === 'Study');
   const lackingStudies = studiesLacking(studies);
   const applicationPages = new Map<string, string>(reading.accessBodies.filter((body) => body.applicationUrl).map((body) => [body.id, body.applicationUrl]));
-  const refusedPublisher = await publisherRule(em, target, datasets);
+  const unclaimable = await notItsToClaim(em, target, [...datasets.map((dataset) => dataset.publisher), ...reading.accessBodies.map((body) => body.operatedBy)]);
   const withdrawnAtSource = new Map<string, string>();
   const accepted: Json[] = [];
   const filled: HarvestError[] = [];
@@ -178,8 +178,8 @@ async function writeReading(
       fail(run, { identifier: dataset.id, iri, field: 'id', message: `"${dataset.id}" is already registered in this catalogue, not harvested from this source`, code: 'DUPLICATE' });
     } else if (dataset.status === 'withdrawn') {
       withdrawnAtSource.set(dataset.id, dataset.withdrawalReason || 'withdrawn at source');
-    } else if (refusedPublisher(dataset)) {
-      fail(run, { identifier: dataset.id, iri, ...refusedPublisher(dataset)!, code: 'FORBIDDEN' });
+    } else if (unclaimable.has(dataset.publisher)) {
+      fail(run, { identifier: dataset.id, iri, field: 'publisher', message: mayNotClaim(dataset.publisher, target), code: 'FORBIDDEN' });
     } else {
       accepted.push(withMandatoryFilled(dataset, standIns, lackingStudies, applicationPages, (identifier, field, message, code) => filled.push({ identifier, iri, field, message, code })));
     }
@@ -187,7 +187,12 @@ async function writeReading(
   }
   const document = {
     organisations: await notHeldElsewhere(em, target, Organisation, reading.organisations),
-    accessBodies: await notHeldElsewhere(em, target, DataAccessBody, reading.accessBodies),
+    accessBodies: (await notHeldElsewhere(em, target, DataAccessBody, reading.accessBodies)).map((body) => {
+      if (!unclaimable.has(body.operatedBy)) return body;
+      // Left without its operator, the body is the source's organisation's, as one the source names no operator for.
+      filled.push({ identifier: body.id, iri: reading.sourceIris.get(`DataAccessBody ${body.id}`) ?? null, field: 'operatedBy', message: mayNotClaim(body.operatedBy, target), code: 'LEFT_OUT' });
+      return { ...body, operatedBy: null };
+    }),
     publications: await notHeldElsewhere(em, target, Publication, reading.publications),
     records: [
       ...accepted,
@@ -215,25 +220,24 @@ async function writeReading(
 }
 
 /**
- * The reference rule's claim on a dataset's publisher (src/records/references.ts) for a harvest, which writes as
- * the system: the publisher decides who owns and answers for the dataset. A source may publish as the organisation
- * it speaks for, and as organisations that came from harvests (foreign agencies several catalogues name), but as no
- * other organisation registered here, else any source could publish datasets as any region. Gives a dataset's
- * refused publisher (field and message), or null.
+ * The organisations among `named` that a source may not claim (src/records/references.ts): a harvest writes as the
+ * system, yet a dataset's publisher owns it and an access body's operator answers for it (and the body is its
+ * organisation's health data access body here). A source may claim the organisation it speaks for, and
+ * organisations that came from harvests (a foreign agency several catalogues name), but no other organisation
+ * registered here, else any source could publish datasets, or run access bodies, as any region.
  */
-async function publisherRule(em: EntityManager, target: HarvestTarget, datasets: Json[]): Promise<(dataset: Json) => { field: string; message: string } | null> {
-  const named = datasets.map((dataset) => dataset.publisher).filter((ref): ref is string => typeof ref === 'string');
+async function notItsToClaim(em: EntityManager, target: HarvestTarget, named: unknown[]): Promise<Set<string>> {
+  const identifiers = named.filter((ref): ref is string => typeof ref === 'string' && ref !== target.organisation);
   const registeredHere = await em.find(
     Organisation,
-    { identifier: { $in: named, $ne: target.organisation }, provenanceSource: { $ne: ProvenanceSource.HARVESTED } },
+    { identifier: { $in: identifiers }, provenanceSource: { $ne: ProvenanceSource.HARVESTED } },
     { fields: ['identifier'] },
   );
-  const refused = new Set(registeredHere.map((organisation) => organisation.identifier));
-  return (dataset) =>
-    refused.has(dataset.publisher)
-      ? { field: 'publisher', message: `the publisher "${dataset.publisher}" is an organisation registered here; a source publishes as the organisation it speaks for (${target.organisation}), or as one that came from a harvest` }
-      : null;
+  return new Set(registeredHere.map((organisation) => organisation.identifier));
 }
+
+const mayNotClaim = (identifier: string, target: HarvestTarget) =>
+  `"${identifier}" is an organisation registered here; a source names as publisher or operator the organisation it speaks for (${target.organisation}), or one that came from a harvest`;
 
 /**
  * The evaluations the source's datasets name, each listing only the datasets that are the source's own here: a

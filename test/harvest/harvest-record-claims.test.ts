@@ -135,4 +135,28 @@ describe('records a harvest brings besides datasets belong to the source that br
     const written = await catalogue.orm.em.fork().find(Dataset, { identifier: { $in: ['as-skane', 'as-itself', 'as-region-b-agency'] } }, { orderBy: { identifier: 'asc' } });
     expect(written.map((d) => d.identifier)).toEqual(['as-itself', 'as-region-b-agency']);
   });
+
+  it('a source cannot make an organisation registered here the operator of an access body it brings', async () => {
+    const skane = 'urn:example:gms-catalogue:org:region-skane';
+    const body = 'https://catalogue.example/dcat/access-bodies/fake-hdab';
+    const skaneIri = `https://catalogue.example/dcat/organisations/${encodeURIComponent(skane)}`;
+    documents.set('/region-a', `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+      @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+      @prefix healthdcatap: <http://healthdataportal.eu/ns/health#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+      <https://catalogue.example/with-hdab> a dcat:Dataset ; dct:identifier "with-hdab" ; dct:title "Dataset with an HDAB"@en ;
+        dct:description "About it."@en ; dct:publisher <https://catalogue.example/dcat/organisations/${encodeURIComponent(GMS)}> ; healthdcatap:hdab <${body}> ;
+        prov:qualifiedAttribution [ prov:agent <${skaneIri}> ; dcat:hadRole <${CONTRIBUTOR}> ] .
+      <${body}> a foaf:Organization ; foaf:name "Health data access body"@en ;
+        dcat:contactPoint <${body}#contact> .
+      <${body}#contact> a vcard:Kind ; vcard:fn "Applications" ; vcard:hasEmail <mailto:apply@attacker.example> .
+      <${skaneIri}> a foaf:Organization ; foaf:name "Region Skåne"@en ;
+        dcat:contactPoint <${body}#contact> .`);
+    const run = await harvestOf(regionA);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', failed: 0 });
+    expect(run.warnings).toContainEqual(expect.objectContaining({ identifier: 'fake-hdab', iri: body, field: 'operatedBy', code: 'LEFT_OUT' }));
+    const written = await catalogue.orm.em.fork().findOneOrFail(DataAccessBody, { identifier: 'fake-hdab' }, { populate: ['operatedBy'] });
+    expect(written.operatedBy?.identifier ?? null).toBeNull();
+    const gms = await catalogue.orm.em.fork().findOneOrFail(Organisation, { identifier: GMS });
+    expect(written.ownerOrganisationId).toBe(gms.id);
+  });
 });
