@@ -44,13 +44,19 @@ export function depthLimit(maxDepth: number) {
 
 /** Most entry points (aliases included) one operation may select at its root. */
 export const MAX_ROOT_FIELDS = 50;
+/**
+ * Entry points an operation may select once: each is a whole job of its own. An import reads and checks a file
+ * of records (a request's 1 MB of JSON is about 200 datasets, over a second of work), and aliases of it naming
+ * one variable would have a request do that work 50 times over.
+ */
+const ONCE_PER_OPERATION = ['importCatalogue'];
 /** Most fields one operation may select, counting every use of a fragment. */
 export const MAX_SELECTED_FIELDS = 2_000;
 
 /**
  * Bounds one request's total work however it is spread over aliases and fragments: at most
- * MAX_ROOT_FIELDS entry points and MAX_SELECTED_FIELDS selected fields (a fragment counts each time it is
- * spread). Page sizes and searches are priced by the cost limit on top of this.
+ * MAX_ROOT_FIELDS entry points, each of ONCE_PER_OPERATION once, and MAX_SELECTED_FIELDS selected fields (a
+ * fragment counts each time it is spread). Page sizes and searches are priced by the cost limit on top of this.
  */
 export function selectionBudget(maxRootFields = MAX_ROOT_FIELDS, maxFields = MAX_SELECTED_FIELDS) {
   return (context: ValidationContext): ASTVisitor => {
@@ -75,16 +81,27 @@ export function selectionBudget(maxRootFields = MAX_ROOT_FIELDS, maxFields = MAX
       }
       return size;
     };
-    const rootFieldsOf = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>): number =>
-      selectionSet.selections.reduce((count, selection) => {
-        if (selection.kind === Kind.FIELD) return count + (selection.name.value.startsWith('__') ? 0 : 1);
-        if (selection.kind === Kind.INLINE_FRAGMENT) return count + rootFieldsOf(selection.selectionSet, seen);
+    const rootFieldsOf = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>): string[] =>
+      selectionSet.selections.flatMap((selection) => {
+        if (selection.kind === Kind.FIELD) return selection.name.value.startsWith('__') ? [] : [selection.name.value];
+        if (selection.kind === Kind.INLINE_FRAGMENT) return rootFieldsOf(selection.selectionSet, seen);
         const fragment = fragments.get(selection.name.value);
-        return fragment && !seen.has(fragment.name.value) ? count + rootFieldsOf(fragment.selectionSet, new Set([...seen, fragment.name.value])) : count;
-      }, 0);
+        return fragment && !seen.has(fragment.name.value) ? rootFieldsOf(fragment.selectionSet, new Set([...seen, fragment.name.value])) : [];
+      });
     return {
       OperationDefinition(node) {
-        const roots = rootFieldsOf(node.selectionSet, new Set());
+        const names = rootFieldsOf(node.selectionSet, new Set());
+        const roots = names.length;
+        for (const once of ONCE_PER_OPERATION) {
+          const times = names.filter((name) => name === once).length;
+          if (times <= 1) continue;
+          context.reportError(
+            new GraphQLError(`the operation runs ${once} ${times} times (aliases included); an operation runs it once: send each in a request of its own`, {
+              extensions: { code: 'QUERY_TOO_LARGE' },
+            }),
+          );
+          return;
+        }
         if (roots > maxRootFields) {
           context.reportError(
             new GraphQLError(`the operation selects ${roots} entry points (aliases included); the limit is ${maxRootFields}: split it into several requests`, {

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dataset } from '../../src/datasets/dataset.entity.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+
+const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
+const IMPORT = (alias: string) => `${alias}: importCatalogue(input: $input) { report { created } userErrors { message } }`;
+
+describe('an operation imports once', () => {
+  let catalogue: TestCatalogue;
+  let manager: string;
+  const input = { records: [] as unknown[] };
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue();
+    manager = await catalogue.token('data_manager', [STOCKHOLM]);
+    const dataset = (await catalogue.gql(`{ dataset(id: "urn:example:gms-catalogue:dataset:gms560-nsclc-stockholm") { title description } }`)).data!.dataset;
+    input.records = [{ recordType: 'Dataset', id: 'urn:test:import-once:1', title: dataset.title, description: dataset.description, publisher: STOCKHOLM }];
+  });
+  afterAll(() => catalogue?.stop());
+
+  it('refuses importCatalogue aliased, or spread from fragments, more than once, and imports nothing', async () => {
+    // One variable of up to MAX_BODY_BYTES named by 50 aliases would have one request import it 50 times.
+    for (const operation of [
+      `mutation($input: JSON!) { ${IMPORT('a')} ${IMPORT('b')} }`,
+      `mutation($input: JSON!) { ...A ...B } fragment A on Mutation { ${IMPORT('a')} } fragment B on Mutation { ${IMPORT('b')} }`,
+    ]) {
+      const answer = await catalogue.gql(operation, { input }, manager);
+      expect(answer.status, operation).toBe(400);
+      expect(answer.errors).toEqual([
+        { message: 'the operation runs importCatalogue 2 times (aliases included); an operation runs it once: send each in a request of its own', extensions: { code: 'QUERY_TOO_LARGE' } },
+      ]);
+    }
+    expect(await catalogue.orm.em.fork().count(Dataset, { identifier: 'urn:test:import-once:1' })).toBe(0);
+    const once = await catalogue.gql(`mutation($input: JSON!) { ${IMPORT('a')} }`, { input }, manager);
+    expect(once.data?.a).toEqual({ report: { created: 1 }, userErrors: [] });
+  });
+});
