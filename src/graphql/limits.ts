@@ -1,5 +1,5 @@
 import {
-  getNamedType, getNullableType, GraphQLError, isListType, Kind, valueFromASTUntyped, visit, type ASTVisitor, type DocumentNode,
+  getNamedType, getNullableType, GraphQLError, isListType, Kind, OperationTypeNode, valueFromASTUntyped, visit, type ASTVisitor, type DocumentNode,
   type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ArgumentNode, type GraphQLField,
 } from 'graphql';
 import { createComplexityRule, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
@@ -50,13 +50,19 @@ export const MAX_ROOT_FIELDS = 50;
  * one variable would have a request do that work 50 times over.
  */
 const ONCE_PER_OPERATION = ['importCatalogue'];
+/**
+ * Most mutations (aliases included) one operation may run. Each is a write checked and committed on its own, run
+ * one after another, and aliases naming one variable repeat its whole input's checking: 50 of a dataset with 500
+ * distributions would be 50 writes' work in one rate-limited request. Clients send one at a time (the web does).
+ */
+export const MAX_ROOT_MUTATIONS = 10;
 /** Most fields one operation may select, counting every use of a fragment. */
 export const MAX_SELECTED_FIELDS = 2_000;
 
 /**
  * Bounds one request's total work however it is spread over aliases and fragments: at most
- * MAX_ROOT_FIELDS entry points, each of ONCE_PER_OPERATION once, and MAX_SELECTED_FIELDS selected fields (a
- * fragment counts each time it is spread). Page sizes and searches are priced by the cost limit on top of this.
+ * MAX_ROOT_FIELDS entry points (MAX_ROOT_MUTATIONS in a mutation), each of ONCE_PER_OPERATION once, and
+ * MAX_SELECTED_FIELDS selected fields (a fragment counts each time it is spread). Page sizes and searches are priced by the cost limit on top of this.
  */
 export function selectionBudget(maxRootFields = MAX_ROOT_FIELDS, maxFields = MAX_SELECTED_FIELDS) {
   return (context: ValidationContext): ASTVisitor => {
@@ -105,6 +111,14 @@ export function selectionBudget(maxRootFields = MAX_ROOT_FIELDS, maxFields = MAX
         if (roots > maxRootFields) {
           context.reportError(
             new GraphQLError(`the operation selects ${roots} entry points (aliases included); the limit is ${maxRootFields}: split it into several requests`, {
+              extensions: { code: 'QUERY_TOO_LARGE' },
+            }),
+          );
+          return;
+        }
+        if (node.operation === OperationTypeNode.MUTATION && roots > MAX_ROOT_MUTATIONS) {
+          context.reportError(
+            new GraphQLError(`the operation runs ${roots} mutations (aliases included); the limit is ${MAX_ROOT_MUTATIONS}: split it into several requests`, {
               extensions: { code: 'QUERY_TOO_LARGE' },
             }),
           );

@@ -5,7 +5,7 @@ import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js'
 const STOCKHOLM = 'urn:example:gms-catalogue:org:region-stockholm';
 const IMPORT = (alias: string) => `${alias}: importCatalogue(input: $input) { report { created } userErrors { message } }`;
 
-describe('an operation imports once', () => {
+describe('an operation imports once and runs at most 10 mutations', () => {
   let catalogue: TestCatalogue;
   let manager: string;
   const input = { records: [] as unknown[] };
@@ -32,5 +32,18 @@ describe('an operation imports once', () => {
     expect(await catalogue.orm.em.fork().count(Dataset, { identifier: 'urn:test:import-once:1' })).toBe(0);
     const once = await catalogue.gql(`mutation($input: JSON!) { ${IMPORT('a')} }`, { input }, manager);
     expect(once.data?.a).toEqual({ report: { created: 1 }, userErrors: [] });
+  });
+
+  it('refuses an operation of more than 10 mutations, aliases included, and runs none of them', async () => {
+    const publish = (i: number) => `p${i}: publishDataset(id: $id) { userErrors { code } }`;
+    const many = `mutation($id: ID!) { ${Array.from({ length: 11 }, (_, i) => publish(i)).join(' ')} }`;
+    const answer = await catalogue.gql(many, { id: 'urn:test:import-once:1' }, manager);
+    expect(answer.status).toBe(400);
+    expect(answer.errors).toEqual([
+      { message: 'the operation runs 11 mutations (aliases included); the limit is 10: split it into several requests', extensions: { code: 'QUERY_TOO_LARGE' } },
+    ]);
+    expect((await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'urn:test:import-once:1' })).status).toBe('DRAFT');
+    const ten = `mutation($id: ID!) { ${Array.from({ length: 10 }, (_, i) => publish(i)).join(' ')} }`;
+    expect((await catalogue.gql(ten, { id: 'urn:test:import-once:1' }, manager)).status).toBe(200);
   });
 });
