@@ -9,13 +9,22 @@ export function checkText(problems: Problems, field: string, value: string, maxL
   return trimmed;
 }
 
+/**
+ * The schemes an address or IRI the catalogue keeps may have: web pages (http, https), files as genomics archives
+ * serve them (ftp), an e-mail address to write to (mailto) and names (urn). Links in the web catalogue and the RDF
+ * output follow them, so schemes a browser would run (javascript:, data:) are never taken.
+ */
+const ADDRESS_SCHEMES: readonly string[] = ['http:', 'https:', 'ftp:', 'urn:', 'mailto:'];
+
+/** Whether `url` has a scheme an address may have (ADDRESS_SCHEMES). */
+export const hasAddressScheme = (url: URL): boolean => ADDRESS_SCHEMES.includes(url.protocol);
+
 export function checkUrl(problems: Problems, field: string, value: string | null | undefined): string | null {
   if (value == null || value === '') return null;
   try {
-    const url = new URL(value);
-    if (!['http:', 'https:', 'urn:', 'mailto:'].includes(url.protocol)) throw new Error('scheme');
+    if (!hasAddressScheme(new URL(value))) throw new Error('scheme');
   } catch {
-    problems.add(field, `"${value}" is not an absolute http(s) URL or IRI`);
+    problems.add(field, `"${value}" is not an absolute http(s) or ftp URL, mailto: address or urn: IRI`);
   }
   return value;
 }

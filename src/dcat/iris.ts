@@ -1,3 +1,5 @@
+import { hasAddressScheme } from '../core/validation.js';
+
 /**
  * Deterministic IRIs for everything the catalogue publishes. A record whose public identifier is already an
  * http(s) IRI keeps it; every other record gets one under `${baseUrl}/dcat/`. Nodes that describe part of a
@@ -86,6 +88,22 @@ export function webIri(value: string | null | undefined): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A stored address of any scheme the record rules take (core/validation.ts: ftp, mailto and urn besides
+ * http(s)) as an IRI we can write, escaped where an IRI may not hold a character as stored (a space in a
+ * mailto: or urn: IRI); null when it is no such address. For what the data manager states as an address
+ * (where access is requested, a file to download), whose range is any resource: an access request by
+ * e-mail, or files on FTP as genomics archives serve them, are stated as given.
+ */
+export function addressIri(value: string | null | undefined): string | null {
+  const web = webIri(value);
+  if (web) return web;
+  const text = value?.trim();
+  if (!text || !URL.canParse(text)) return null;
+  const url = new URL(text);
+  return hasAddressScheme(url) ? url.href.replace(/[\u0000-\u0020<>"{}|\\^`]/g, (character) => encodeURIComponent(character)) : null;
 }
 
 export function mailtoIri(email: string | null | undefined): string | null {

@@ -152,6 +152,38 @@ describe('publishing checks conformance', () => {
     ]);
   });
 
+  it('states an access URL given as an e-mail address, a URN or on FTP as given, so what it publishes conforms', async () => {
+    // Access requested by e-mail, and files on FTP as genomics archives serve them: the rules take these
+    // addresses, so the RDF must state them (a distribution without dcat:accessURL breaks DCAT-AP 3).
+    const { id, identifier } = await register({
+      ...enough,
+      accessRoute: { ...enough.accessRoute, accessBody: 'urn:example:gms-catalogue:dab:se-hdab', applicationUrl: 'mailto:dac@example.org' },
+      distributions: [
+        { title: 'Ask the committee', accessUrl: 'mailto:dac@example.org' },
+        { title: 'Registered name', accessUrl: 'urn:example:access:cohort 7' },
+        { title: 'Archive', accessUrl: 'ftp://ftp.example.org/pub/cohort/' },
+        { title: 'As the route says' },
+      ],
+    });
+    const quads = await describe_(identifier);
+    const urls = quads.filter((q) => q.predicate.equals(dcat('accessURL'))).map((q) => q.object.value).sort();
+    expect(urls).toEqual(['ftp://ftp.example.org/pub/cohort/', 'mailto:dac@example.org', 'mailto:dac@example.org', 'urn:example:access:cohort%207']);
+    for (const profile of ['dcat-ap-3', 'healthdcat-ap-r5', 'healthdcat-ap-r6'] as const) expect(await findings(quads, profile), profile).toEqual([]);
+    expect((await catalogue.gql(PUBLISH, { id }, manager)).data?.publishDataset).toEqual({ dataset: { status: 'PUBLISHED' }, userErrors: [] });
+
+    const open = await register({
+      ...enough,
+      accessRights: 'http://publications.europa.eu/resource/authority/access-right/PUBLIC',
+      hdab: null,
+      accessRoute: { accessMode: 'OPEN', steps: [] },
+      distributions: [{ title: 'Chromosome 22', downloadUrl: 'ftp://ftp.example.org/pub/release/chr22.vcf.gz' }],
+    });
+    const openQuads = await describe_(open.identifier);
+    const stated = (predicate: RDF.NamedNode) => openQuads.filter((q) => q.predicate.equals(predicate)).map((q) => q.object.value);
+    expect([stated(dcat('downloadURL')), stated(dcat('accessURL'))]).toEqual([['ftp://ftp.example.org/pub/release/chr22.vcf.gz'], ['ftp://ftp.example.org/pub/release/chr22.vcf.gz']]);
+    expect(await findings(openQuads, 'dcat-ap-3')).toEqual([]);
+  });
+
   it('keeps a public dataset\'s download URL, which is then also its access URL', async () => {
     const { identifier } = await register({
       ...enough,

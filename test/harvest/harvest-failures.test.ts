@@ -344,6 +344,28 @@ describe('records the source describes', () => {
     expect(await harvest(catalogue.orm.em.fork(), target('/health-example.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });
   });
 
+  it('takes files a genomics archive serves over FTP, and access asked for by e-mail, and states them again', async () => {
+    routes.set('/archive.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+      <https://foreign.example/dataset/phase3> a dcat:Dataset ; dct:identifier "phase3-vcfs" ; dct:title "Phase 3 genotypes"@en ;
+        dct:description "Genotype calls of 2,504 people."@en ; dct:publisher <https://foreign.example/consortium> ;
+        dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
+        dcat:distribution [ a dcat:Distribution ; dct:title "Chromosome 22"@en ; dcat:accessURL <ftp://ftp.archive.example/release/> ;
+          dcat:downloadURL <ftp://ftp.archive.example/release/chr22.vcf.gz> ] .
+      <https://foreign.example/dataset/phase3-raw> a dcat:Dataset ; dct:identifier "phase3-raw" ; dct:title "Phase 3 raw reads"@en ;
+        dct:description "Reads, on request."@en ; dct:publisher <https://foreign.example/consortium> ; dcat:keyword "reads"@en ;
+        dct:accessRights <http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC> ;
+        dcat:distribution [ a dcat:Distribution ; dct:title "Ask the committee"@en ; dcat:accessURL <mailto:dac@archive.example> ] .
+      <https://foreign.example/consortium> a foaf:Agent ; foaf:name "Genomes consortium"@en .`));
+    const run = await harvest(catalogue.orm.em.fork(), target('/archive.ttl'), OPTIONS);
+    expect(run).toMatchObject({ created: 3, failed: 0, errors: [] });
+    const stated = async (identifier: string) => {
+      const text = await (await fetch(`${catalogue.url}/dcat/datasets/${identifier}`, { headers: { accept: 'application/n-triples' } })).text();
+      return [...text.matchAll(/<http:\/\/www\.w3\.org\/ns\/dcat#(accessURL|downloadURL)> <([^>]+)>/g)].map(([, property, url]) => `${property} ${url}`).sort();
+    };
+    expect(await stated('phase3-vcfs')).toEqual(['accessURL ftp://ftp.archive.example/release/', 'downloadURL ftp://ftp.archive.example/release/chr22.vcf.gz']);
+    expect(await stated('phase3-raw')).toEqual(['accessURL mailto:dac@archive.example']);
+  });
+
   it('republishes a foreign dataset written in another language with that language, not as English', async () => {
     routes.set('/german.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
       <https://foreign.example/dataset/krebsregister> a dcat:Dataset ; dct:identifier "krebsregister" ;

@@ -10,7 +10,7 @@ import type { Organisation } from '../../../organisations/organisation.entity.js
 import type { Publication } from '../../../publications/publication.entity.js';
 import { metadataModifiedOf } from '../../catalogue-source.js';
 import { isMediaType } from '../../../core/validation.js';
-import { webIri } from '../../iris.js';
+import { addressIri, webIri } from '../../iris.js';
 import { adms, dcat, dct, foaf, prov, rdf, rdfs, xsd } from '../../namespaces.js';
 import { dateTime, english, inEachLanguage } from '../../rdf/literals.js';
 import { literal, namedNode } from '../../rdf/terms.js';
@@ -111,13 +111,13 @@ export const dcatApWriter: ProfileWriter = {
     // Written with the dataset, in its language.
     add(dct('title'), literal(distribution.title, ownTextLanguage(record.dataset)));
     // Sensitive data is never one click away, whatever an older record holds.
-    const downloadUrl = record.dataset.isNonPublic ? null : webIri(distribution.downloadUrl);
+    const downloadUrl = record.dataset.isNonPublic ? null : addressIri(distribution.downloadUrl);
     if (downloadUrl) add(dcat('downloadURL'), namedNode(downloadUrl));
     // DCAT-AP wants an access URL on every distribution. A file offered for download with no access URL of its
     // own states its download URL again, as DCAT-AP advises when only a download URL exists (the reader maps it
     // back); for controlled data it is where access is requested.
     const accessUrl =
-      webIri(distribution.accessUrl) ?? downloadUrl ?? webIri(route?.applicationUrl) ?? webIri(route?.accessBody?.applicationUrl);
+      addressIri(distribution.accessUrl) ?? downloadUrl ?? addressIri(route?.applicationUrl) ?? addressIri(route?.accessBody?.applicationUrl);
     if (accessUrl) add(dcat('accessURL'), namedNode(accessUrl));
     // DCAT-AP allows one dct:format, from the EU file-type table; EDAM formats are standards the files conform to.
     const fileType = distribution.formats.map((format) => euFileType(format.label)).find((type) => type !== null);

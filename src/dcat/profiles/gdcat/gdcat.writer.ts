@@ -5,7 +5,7 @@ import type { ConsentScope } from '../../../consent/consent-scope.entity.js';
 import { findDuoTerm } from '../../../consent/duo-vocabulary.js';
 import type { CohortDescriptor } from '../../../datasets/cohort.js';
 import type { Dataset } from '../../../datasets/dataset.entity.js';
-import { webIri } from '../../iris.js';
+import { addressIri } from '../../iris.js';
 import { dct, ext, rdf, xsd } from '../../namespaces.js';
 import { count, decimal } from '../../rdf/literals.js';
 import { literal, namedNode } from '../../rdf/terms.js';
@@ -132,7 +132,7 @@ function describeAccessRoute(describer: CatalogueDescriber, dataset: Dataset, ro
   const state = describer.about(node);
   state(rdf('type'), ext('AccessRoute'));
   state(ext('accessMode'), literal(route.accessMode));
-  const applicationPage = webIri(route.applicationUrl);
+  const applicationPage = addressIri(route.applicationUrl);
   if (applicationPage) state(ext('applicationPage'), namedNode(applicationPage));
   const turnaround = count(route.expectedTurnaroundDays);
   if (turnaround) state(ext('expectedTurnaroundDays'), turnaround);
