@@ -1,7 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import { createHash } from 'node:crypto';
-import { DataFactory } from 'n3';
-import { dcat, dct, vcard } from '../namespaces.js';
+import { dcat, dct, rdf, vcard } from '../namespaces.js';
 import { QuadIndex } from '../rdf/quad-index.js';
 import { nextTurn } from '../rdf/slices.js';
 import { dcatApReader } from './dcat-ap/dcat-ap.reader.js';
@@ -22,7 +21,7 @@ export interface CatalogueReading {
   records: ReadRecord[];
   /** The IRI each record has in the document, by `${recordType} ${identifier}`. */
   sourceIris: Map<string, string>;
-  /** Properties of datasets and distributions no profile reads, with how often they occur. */
+  /** Properties of datasets, their distributions and their coverage that no profile reads, with how often they occur. */
   unknownProperties: Map<string, number>;
   /** Records a dataset points at that the document only names (`${recordType} ${identifier}`): another describes them. */
   undescribed: Set<string>;
@@ -95,7 +94,14 @@ export class CatalogueReader {
       this.sourceIris.set(`Dataset ${dataset.id}`, node.value);
       datasets.push(dataset);
       countUnknown(node);
-      for (const distribution of this.graph.iris(node, dcat('distribution'))) countUnknown(DataFactory.namedNode(distribution));
+      // What its parts state that no profile reads counts too: its distributions, named or blank (as many
+      // catalogues write them), and its coverage (a period of time, a place described in place), whose type
+      // says nothing more.
+      for (const distribution of this.graph.objects(node, dcat('distribution'))) countUnknown(distribution);
+      for (const coverage of [...this.graph.objects(node, dct('temporal')), ...this.graph.objects(node, dct('spatial'))]) {
+        this.graph.objects(coverage, rdf('type'));
+        countUnknown(coverage);
+      }
     }
     // Reading a record may reach further ones (an access body's operator), so drain until none are left.
     for (let next = this.pending.shift(); next; next = this.pending.shift()) {

@@ -166,6 +166,36 @@ describe('a distribution\'s access URL that is where access is requested', () =>
   });
 });
 
+describe('a DCAT-AP 2 dataset as ckanext-dcat writes it', () => {
+  it('keeps its temporal coverage in the terms DCAT-AP has had for it, and counts what its parts state that is not read', async () => {
+    const quads = await parse(
+      `@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix schema: <http://schema.org/> .
+      @prefix time: <http://www.w3.org/2006/time#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix locn: <http://www.w3.org/ns/locn#> .
+      @prefix spdx: <http://spdx.org/rdf/terms#> .
+      <https://ckan.example/dataset/a> a dcat:Dataset ; dct:identifier "a" ; dct:title "A"@en ;
+        dct:temporal [ a dct:PeriodOfTime ; schema:startDate "2019-01-01"^^xsd:date ; schema:endDate "2020-12-31"^^xsd:date ] ;
+        dct:spatial [ a dct:Location ; locn:geometry "{\\"type\\": \\"Point\\", \\"coordinates\\": [18.0, 59.3]}" ] ;
+        dcat:distribution [ a dcat:Distribution ; dct:title "File" ; dcat:accessURL <https://ckan.example/a/file> ;
+          dct:description "The whole table." ; spdx:checksum [ spdx:checksumValue "3a6eb079"^^xsd:hexBinary ] ] .
+      <https://ckan.example/dataset/b> a dcat:Dataset ; dct:identifier "b" ; dct:title "B"@en ;
+        dct:temporal [ a dct:PeriodOfTime ; time:hasBeginning [ time:inXSDDate "2015-06-01"^^xsd:date ] ; time:hasEnd [ time:inXSDDateTimeStamp "2016-01-01T00:00:00Z"^^xsd:dateTimeStamp ] ] .`,
+      'text/turtle',
+    );
+    const { records, unknownProperties } = await readCatalogue(quads);
+    const coverage = (id: string) => {
+      const { temporalStart, temporalEnd } = records.find((record) => record.id === id)!.sourceDescription;
+      return [temporalStart, temporalEnd];
+    };
+    expect(coverage('a')).toEqual(['2019-01-01', '2020-12-31']);
+    expect(coverage('b')).toEqual(['2015-06-01', '2016-01-01T00:00:00Z']);
+    expect(Object.fromEntries(unknownProperties)).toEqual({
+      'http://www.w3.org/ns/locn#geometry': 1,
+      'http://purl.org/dc/terms/description': 1,
+      'http://spdx.org/rdf/terms#checksum': 1,
+    });
+  });
+});
+
 describe('a source read document by document', () => {
   const sortedBy = (records: Json[]) => [...records].sort((a, b) => `${a.recordType} ${a.id}`.localeCompare(`${b.recordType} ${b.id}`));
 

@@ -3,7 +3,7 @@ import { contentLanguageOf } from '../../../core/languages.js';
 import { NON_PUBLIC_ACCESS } from '../../../datasets/dataset.entity.js';
 import type { QuadIndex } from '../../rdf/quad-index.js';
 import { DataFactory } from 'n3';
-import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, skos, vcard } from '../../namespaces.js';
+import { adms, dcat, dct, ext, foaf, prov, rdf, rdfs, schema, skos, time, vcard } from '../../namespaces.js';
 import { admsStatus, attributionRole, conceptLabel, dataThemeScheme, languageCodeOf, mediaTypeNamed } from '../../vocabularies.js';
 import type { CatalogueReader, ContactRead } from '../catalogue-reader.js';
 import type { ProfileReader, ReadRecord } from '../profile.js';
@@ -72,8 +72,8 @@ export const dcatApReader: ProfileReader = {
     d.sourceDescription = {
       themes,
       spatial: g.iris(node, dct('spatial')),
-      temporalStart: temporal ? g.literal(temporal, dcat('startDate')) : null,
-      temporalEnd: temporal ? g.literal(temporal, dcat('endDate')) : null,
+      temporalStart: temporal ? periodBound(g, temporal, 'start') : null,
+      temporalEnd: temporal ? periodBound(g, temporal, 'end') : null,
       contactPoint: ownContact && { name: ownContact.name, email: ownContact.email, url: ownContact.url },
       ...foreignLanguage(g, node, d),
     };
@@ -195,6 +195,19 @@ function foreignLanguage(g: QuadIndex, node: RDF.Term, d: ReadRecord): { languag
   const title = g.objects(node, dct('title')).find((term): term is RDF.Literal => term.termType === 'Literal' && term.value === d.title);
   const tag = title?.language.toLowerCase() ?? '';
   return tag && !contentLanguageOf(tag) ? { language: tag } : {};
+}
+
+/**
+ * When a period of time starts or ends, in whichever of the terms DCAT-AP has had for it: dcat:startDate and
+ * dcat:endDate (DCAT-AP 2.1 and 3), schema:startDate and schema:endDate (DCAT-AP 2.0, still what ckanext-dcat
+ * writes), or an OWL-Time instant (time:hasBeginning, time:hasEnd).
+ */
+function periodBound(g: QuadIndex, period: RDF.Term, bound: 'start' | 'end'): string | null {
+  const [dcatTerm, schemaTerm, timeTerm] =
+    bound === 'start' ? [dcat('startDate'), schema('startDate'), time('hasBeginning')] : [dcat('endDate'), schema('endDate'), time('hasEnd')];
+  const instant = g.object(period, timeTerm);
+  const ofInstant = instant && (g.literal(instant, time('inXSDDate')) ?? g.literal(instant, time('inXSDDateTimeStamp')) ?? g.literal(instant, time('inXSDDateTime')));
+  return g.literal(period, dcatTerm) ?? g.literal(period, schemaTerm) ?? ofInstant ?? null;
 }
 
 /** An agent's e-mail address stated on the agent itself: foaf:mbox or vcard:hasEmail, as an IRI or a literal. */
