@@ -200,7 +200,7 @@ async function writeReading(
       ...(await notHeldElsewhere(em, target, HealthEconomicEvaluation, evaluationsOf(reading, notItsOwn))),
     ],
   };
-  const report = await importDroppingFailures(em, target, run, document, reading, onRecord, baseUrl);
+  const report = await importDroppingFailures(em, target, run, document, reading, onRecord, baseUrl, (warning) => filled.push(warning));
   run.created = report.created;
   run.updated = report.updated;
   run.unchanged = report.unchanged;
@@ -295,6 +295,11 @@ async function claimRecords(em: EntityManager, target: HarvestTarget, document: 
 
 const WRITE_ORDER = ['Organisation', 'DataAccessBody', 'Publication', 'Study', 'Dataset', 'HealthEconomicEvaluation'];
 
+/** The sections of agents, which datasets point at. */
+const AGENT_SECTIONS = new Set(['organisations', 'accessBodies']);
+/** How an agent is reached: what a harvest may leave out of an agent when its source states it wrongly. */
+const CONTACT_DETAILS = new Set(['contactEmail', 'homepage', 'applicationUrl']);
+
 type CatalogueDocument = { organisations: Json[]; accessBodies: Json[]; publications: Json[]; records: Json[] };
 
 /**
@@ -309,8 +314,11 @@ async function importDroppingFailures(
   reading: CatalogueReading,
   onRecord: RecordProgress,
   baseUrl: string | undefined,
+  warn: (warning: HarvestError) => void,
 ): Promise<ImportReport> {
   let document = start;
+  /** Agents written again without the contact details their source misstates (each once). */
+  const withoutDetails = new Set<Json>();
   const kindOfSection: Record<string, string> = { organisations: 'Organisation', accessBodies: 'DataAccessBody', publications: 'Publication' };
   const sourceIriOf = (section: string, record: Json) => reading.sourceIris.get(`${record.recordType ?? kindOfSection[section]} ${record.id}`) ?? null;
   for (let pass = 1; ; pass++) {
@@ -351,18 +359,43 @@ async function importDroppingFailures(
     // try the rest again without their links to them.
     const kindOf = (problem: ImportReport['problems'][number]) => WRITE_ORDER.indexOf(recordOf(problem)?.recordType ?? kindOfSection[problem.sheet ?? ''] ?? 'Dataset');
     const first = Math.min(...report.problems.map(kindOf));
+    const firstProblems = report.problems.filter((p) => kindOf(p) === first);
+    // An organisation or access body whose source misstates only how to reach it (an e-mail address that is
+    // none, a homepage that is no address) is written without those details rather than left out: every
+    // dataset it publishes or decides on would fail with it.
+    const detailsOnly = new Map<Json, ImportReport['problems']>();
+    for (const problem of firstProblems) {
+      const record = recordOf(problem);
+      if (record && AGENT_SECTIONS.has(problem.sheet!) && !withoutDetails.has(record)) detailsOnly.set(record, [...(detailsOnly.get(record) ?? []), problem]);
+    }
+    for (const [record, problems] of detailsOnly) if (!problems.every((p) => p.code === 'INVALID' && CONTACT_DETAILS.has(p.field ?? ''))) detailsOnly.delete(record);
     const failing = new Map<string, Set<number>>();
-    for (const problem of report.problems.filter((p) => kindOf(p) === first)) {
+    for (const problem of firstProblems) {
+      const record = recordOf(problem);
+      if (record && detailsOnly.has(record)) {
+        warn({ identifier: record.id, iri: sourceIriOf(problem.sheet!, record), field: problem.field, message: `${problem.message}; left out, the ${problem.sheet === 'accessBodies' ? 'access body' : 'organisation'} is kept without it`, code: 'LEFT_OUT' });
+        continue;
+      }
       if (problem.sheet && problem.row != null) failing.set(problem.sheet, new Set([...(failing.get(problem.sheet) ?? []), problem.row - 1]));
       reportProblem(problem);
     }
+    const stripped = (record: Json): Json => {
+      const problems = detailsOnly.get(record);
+      if (!problems) return record;
+      const kept = { ...record };
+      for (const problem of problems) delete kept[problem.field!];
+      withoutDetails.add(kept);
+      return kept;
+    };
     const dropped: Json[] = [];
     const keep = (section: keyof CatalogueDocument) =>
-      document[section].filter((record, index) => {
-        const drop = failing.get(section)?.has(index) ?? false;
-        if (drop) dropped.push(record);
-        return !drop;
-      });
+      document[section]
+        .filter((record, index) => {
+          const drop = failing.get(section)?.has(index) ?? false;
+          if (drop) dropped.push(record);
+          return !drop;
+        })
+        .map(stripped);
     document = { organisations: keep('organisations'), accessBodies: keep('accessBodies'), publications: keep('publications'), records: keep('records') };
     run.failed += dropped.length;
     const gone = new Set(dropped.map((record) => record.id));

@@ -344,6 +344,31 @@ describe('records the source describes', () => {
     expect(await harvest(catalogue.orm.em.fork(), target('/health-example.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });
   });
 
+  it('keeps the datasets of a publisher whose e-mail address the source misstates, leaving the address out with a warning', async () => {
+    // As CKAN writes an organisation whose e-mail field holds words: every dataset names that publisher.
+    routes.set('/misstated.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+      @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix healthdcatap: <http://healthdataportal.eu/ns/health#> .
+      <https://foreign.example/dataset/m-1> a dcat:Dataset ; dct:identifier "misstated-1" ; dct:title "First"@en ; dct:description "One."@en ;
+        dct:publisher [ a foaf:Organization ; foaf:name "County of Examples"@en ; foaf:mbox "n/a" ] ;
+        healthdcatap:hdab [ a foaf:Organization ; foaf:name "Examples access body"@en ; foaf:mbox "write to us" ] .
+      <https://foreign.example/dataset/m-2> a dcat:Dataset ; dct:identifier "misstated-2" ; dct:title "Second"@en ; dct:description "Two."@en ;
+        dct:publisher [ a foaf:Organization ; foaf:name "County of Examples"@en ; foaf:mbox "n/a" ] .`));
+    const run = await harvest(catalogue.orm.em.fork(), target('/misstated.ttl'), OPTIONS);
+    expect(run).toMatchObject({ outcome: 'SUCCEEDED', created: 4, failed: 0, errors: [] });
+    expect(run.warnings.filter((w) => w.code === 'LEFT_OUT').map((w) => [w.field, w.message])).toEqual([
+      ['contactEmail', '"n/a" is not an e-mail address; left out, the organisation is kept without it'],
+      ['contactEmail', '"write to us" is not an e-mail address; left out, the access body is kept without it'],
+    ]);
+    const em = catalogue.orm.em.fork();
+    const datasets = await em.find(Dataset, { identifier: { $in: ['misstated-1', 'misstated-2'] } }, { populate: ['publisher', 'hdab'], orderBy: { identifier: 'asc' } });
+    expect(datasets.map((d) => [d.identifier, d.publisher.name, d.publisher.contactEmail, d.hdab?.name ?? null])).toEqual([
+      ['misstated-1', 'County of Examples', null, 'Examples access body'],
+      ['misstated-2', 'County of Examples', null, null],
+    ]);
+    // Read the same way again, nothing changes.
+    expect(await harvest(catalogue.orm.em.fork(), target('/misstated.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });
+  });
+
   it('takes files a genomics archive serves over FTP, and access asked for by e-mail, and states them again', async () => {
     routes.set('/archive.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
       <https://foreign.example/dataset/phase3> a dcat:Dataset ; dct:identifier "phase3-vcfs" ; dct:title "Phase 3 genotypes"@en ;
