@@ -78,6 +78,22 @@ export function isIsoPartialDate(value: string): boolean {
   return isIsoCalendarDate(value);
 }
 
+const ISO_INSTANT = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * The instant an ISO 8601 date or date-time names (as xsd:dateTime, date, gYearMonth and gYear write them: a
+ * date is its first instant), a time without offset read as UTC; null for anything else, a date that does not
+ * exist (2024-02-30) included, where Date would roll it over or read 12/31/2024 as it pleases.
+ */
+export function isoInstant(value: string): Date | null {
+  const match = ISO_INSTANT.exec(value.trim());
+  if (!match) return null;
+  const [, year, month = '01', day = '01', hour = '00', minute = '00', second = '00', fraction = '', offset = 'Z'] = match;
+  if (!isIsoCalendarDate(`${year}-${month}-${day}`) || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return null;
+  const instant = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction.slice(0, 4)}${offset}`);
+  return Number.isNaN(instant.getTime()) ? null : instant;
+}
+
 /** Reports a date field that is not a real ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD). */
 export function checkPartialDate(problems: Problems, field: string, value: string | null | undefined): string | null {
   if (value == null || value === '') return null;

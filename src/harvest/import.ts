@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { dataAccessBodyRules } from '../access/data-access-body.rules.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { type Problem, UserInputProblem } from '../core/problems.js';
-import { textProblems } from '../core/validation.js';
+import { isoInstant, textProblems } from '../core/validation.js';
 import { AccessPolicy } from '../records/access-policy.js';
 import { comparable } from '../records/changes.js';
 import { audit, snapshot } from '../records/lifecycle.js';
@@ -150,8 +150,8 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         const origin: RecordOrigin = {
           provenanceSource: options.provenance ?? ProvenanceSource.IMPORTED,
           publish,
-          issued: dateOf(record.data.issued),
-          modified: dateOf(record.data.modified),
+          issued: dateOf(record.data.issued, 'issued', readProblems),
+          modified: dateOf(record.data.modified, 'modified', readProblems),
           harvestedFrom: options.harvest?.sourceIri(record) ?? null,
           harvestedAt: options.harvest?.at ?? null,
           fingerprint: '',
@@ -367,10 +367,12 @@ async function* inBatches(records: AsyncIterable<SourceRecord>): AsyncGenerator<
   if (batch.length > 0) yield batch;
 }
 
-function dateOf(value: unknown): Date | null {
-  if (typeof value !== 'string' || !value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+/** A record's issued or modified date; one given that is no ISO 8601 date is a problem of the record, not now. */
+function dateOf(value: unknown, field: 'issued' | 'modified', problems: Problem[]): Date | null {
+  if (typeof value !== 'string' || !value.trim()) return null;
+  const date = isoInstant(value);
+  if (!date) problems.push({ field, message: `"${value}" is not an ISO 8601 date or date-time (e.g. 2024-05-01 or 2024-05-01T12:00:00Z)`, code: 'INVALID' });
+  return date;
 }
 
 /** Where a problem sits in the file: its own place, where the source locates the field, or the record's. */

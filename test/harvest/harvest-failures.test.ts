@@ -369,6 +369,19 @@ describe('records the source describes', () => {
     expect(await harvest(catalogue.orm.em.fork(), target('/misstated.ttl'), OPTIONS)).toMatchObject({ created: 0, updated: 0, failed: 0 });
   });
 
+  it('reports a dataset whose dates are no ISO 8601 dates, naming the field, instead of dating it now, and writes the rest', async () => {
+    routes.set('/dates.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+      <https://foreign.example/dataset/undated> a dcat:Dataset ; dct:identifier "badly-dated" ; dct:title "Badly dated"@en ; dct:description "x"@en ;
+        dct:issued "2021-13-45"^^xsd:date ; dct:publisher <https://foreign.example/agency> .
+      <https://foreign.example/dataset/dated> a dcat:Dataset ; dct:identifier "well-dated" ; dct:title "Well dated"@en ; dct:description "x"@en ;
+        dct:modified "2023-02-01T08:00:00.123456"^^xsd:dateTime ; dct:publisher <https://foreign.example/agency> .
+      <https://foreign.example/agency> a dcat:Agent ; <http://xmlns.com/foaf/0.1/name> "Foreign agency"@en .`));
+    const run = await harvest(catalogue.orm.em.fork(), target('/dates.ttl'), OPTIONS);
+    expect(run.errors.map((e) => [e.identifier, e.iri, e.field, e.code])).toEqual([['badly-dated', 'https://foreign.example/dataset/undated', 'issued', 'INVALID']]);
+    const dated = await catalogue.orm.em.fork().findOneOrFail(Dataset, { identifier: 'well-dated' });
+    expect(dated.modified.toISOString()).toBe('2023-02-01T08:00:00.123Z');
+  });
+
   it('takes files a genomics archive serves over FTP, and access asked for by e-mail, and states them again', async () => {
     routes.set('/archive.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
       <https://foreign.example/dataset/phase3> a dcat:Dataset ; dct:identifier "phase3-vcfs" ; dct:title "Phase 3 genotypes"@en ;

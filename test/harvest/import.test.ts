@@ -189,6 +189,31 @@ describe('importCatalogue', () => {
     expect(row.metadataModified!.getTime()).toBeGreaterThanOrEqual(started - 1000);
   });
 
+  it('refuses an issued or modified date that is no ISO 8601 date, naming the field, instead of dating the record now', async () => {
+    const dated = (id: string, dates: Record<string, string>) => ({ ...newDataset(id), ...dates });
+    const { report } = await importAs(stockholm, {
+      records: [
+        dated('urn:test:import:dated-1', { issued: '31/12/2024', modified: '2024-02-30' }),
+        dated('urn:test:import:dated-2', { modified: 'yesterday' }),
+      ],
+    }, { dryRun: true });
+    expect(report.problems.map((p: { row: number; field: string; code: string; message: string }) => [p.row, p.field, p.code, p.message])).toEqual([
+      [1, 'issued', 'INVALID', '"31/12/2024" is not an ISO 8601 date or date-time (e.g. 2024-05-01 or 2024-05-01T12:00:00Z)'],
+      [1, 'modified', 'INVALID', '"2024-02-30" is not an ISO 8601 date or date-time (e.g. 2024-05-01 or 2024-05-01T12:00:00Z)'],
+      [2, 'modified', 'INVALID', '"yesterday" is not an ISO 8601 date or date-time (e.g. 2024-05-01 or 2024-05-01T12:00:00Z)'],
+    ]);
+    // What xsd:dateTime, date, gYearMonth and gYear write is read; a time without offset (as CKAN writes it) is UTC.
+    const forms = { 'urn:test:import:dated-3': '2023-02-01T08:00:00.123456', 'urn:test:import:dated-4': '2024-06', 'urn:test:import:dated-5': '2024-06-01T12:00:00+02:00' };
+    const written = await importAs(stockholm, { records: Object.entries(forms).map(([id, modified]) => dated(id, { modified, issued: '2019' })) });
+    expect(written.report).toMatchObject({ committed: true, created: 3 });
+    const rows = await catalogue.orm.em.fork().find(Dataset, { identifier: { $in: Object.keys(forms) } }, { orderBy: { identifier: 'asc' } });
+    expect(rows.map((row) => [row.issued?.toISOString(), row.modified.toISOString()])).toEqual([
+      ['2019-01-01T00:00:00.000Z', '2023-02-01T08:00:00.123Z'],
+      ['2019-01-01T00:00:00.000Z', '2024-06-01T00:00:00.000Z'],
+      ['2019-01-01T00:00:00.000Z', '2024-06-01T10:00:00.000Z'],
+    ]);
+  });
+
   it('refuses a re-import that would leave a published dataset unpublishable, naming the fields, and writes nothing', async () => {
     expect((await importAs(stockholm, { records: [newDataset('urn:test:import:published')] })).report).toMatchObject({ committed: true, created: 1 });
     const stored = async () => (await catalogue.gql(`{ dataset(id: "urn:test:import:published") { version status description hdab { identifier } } }`)).data?.dataset;
