@@ -43,10 +43,12 @@ export function negotiateRdfFormat(acceptHeader: string | undefined, formatQuery
   if (acceptHeader === undefined || acceptHeader.trim() === '') return 'text/turtle';
 
   const ranges = parseAccept(acceptHeader);
-  let best: { format: RdfFormat; q: number } | null = null;
+  // Of formats given the same weight, one the client names beats one it only admits through a wildcard (an
+  // HTTP library's default "application/json, text/plain, */*" asks for JSON); then our preference order.
+  let best: { format: RdfFormat; q: number; specificity: number } | null = null;
   for (const format of rdfFormats) {
-    const q = qualityOf(format, ranges);
-    if (q > 0 && (best === null || q > best.q)) best = { format, q };
+    const { q, specificity } = acceptanceOf(format, ranges);
+    if (q > 0 && (best === null || q > best.q || (q === best.q && specificity > best.specificity))) best = { format, q, specificity };
   }
   return best?.format ?? null;
 }
@@ -98,11 +100,17 @@ function parseAccept(header: string): MediaRange[] {
   return ranges;
 }
 
+/** The weight a client gives a format (see acceptanceOf). */
+function qualityOf(format: RdfFormat, ranges: readonly MediaRange[]): number {
+  return acceptanceOf(format, ranges).q;
+}
+
 /**
  * The weight a client gives a format: that of the most specific range matching its canonical media type, or
- * naming one of its other media types exactly.
+ * naming one of its other media types exactly; with how specific that range is (2 names the media type, 1 its
+ * type with any subtype, 0 is the full wildcard, -1 when none matches).
  */
-function qualityOf(format: RdfFormat, ranges: readonly MediaRange[]): number {
+function acceptanceOf(format: RdfFormat, ranges: readonly MediaRange[]): { q: number; specificity: number } {
   let specificity = -1;
   let q = 0;
   for (const [index, mediaType] of mediaTypesOf[format].entries()) {
@@ -121,7 +129,7 @@ function qualityOf(format: RdfFormat, ranges: readonly MediaRange[]): number {
       }
     }
   }
-  return q;
+  return { q, specificity };
 }
 
 function splitOutsideQuotes(text: string, separator: string): string[] {

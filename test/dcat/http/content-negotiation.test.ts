@@ -27,6 +27,14 @@ describe('negotiateRdfFormat', () => {
     expect(negotiateRdfFormat('application/n-triples, application/rdf+xml')).toBe('application/rdf+xml');
   });
 
+  it('gives a format the client names before one it only admits through a wildcard of the same weight', () => {
+    // The default Accept header of common HTTP libraries (axios, Angular's HttpClient) asks for JSON.
+    expect(negotiateRdfFormat('application/json, text/plain, */*')).toBe('application/ld+json');
+    expect(negotiateRdfFormat('application/n-triples, */*')).toBe('application/n-triples');
+    expect(negotiateRdfFormat('text/*, application/rdf+xml')).toBe('application/rdf+xml');
+    expect(negotiateRdfFormat('application/*, text/turtle')).toBe('text/turtle');
+  });
+
   it('serves RDF/XML to clients asking for XML, but lets wildcards stand for canonical media types only', () => {
     expect(negotiateRdfFormat('application/xml')).toBe('application/rdf+xml');
     expect(negotiateRdfFormat('text/xml')).toBe('application/rdf+xml');
