@@ -133,8 +133,9 @@ export function dcatRouter(deps: DcatRouterDependencies): express.Router {
     const { records, ...related } = await completeRecords(em, [dataset], catalogue);
     const describer = new CatalogueDescriber({ ...publishing, catalogue, ...related });
     if (dataset.status === RecordStatus.WITHDRAWN) {
-      // The distribution went with its dataset: say so, and point at the dataset's tombstone.
-      const node = describer.typed(iris.distribution(distribution.id), dcat('Distribution'));
+      // The distribution went with its dataset: say so, and point at the dataset's tombstone. It is described as
+      // the listing of withdrawn datasets describes it, with the access URL DCAT-AP asks of every distribution.
+      const node = describer.distribution(records[0]!, distribution);
       describer.graph.add(describeTombstone(describer, dataset), dcat('distribution'), node);
       await sendRdf(res, format, describer.quads, metadataModifiedOf(dataset), 410);
       return;

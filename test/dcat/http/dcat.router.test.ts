@@ -290,7 +290,12 @@ describe('incremental harvests and withdrawals', () => {
       expect(readable((await validate(tombstone, 'dcat-ap-3')).violations)).toEqual([]);
     }
     for (const distribution of dataset.distributions) {
-      expect((await get(`${BASE}/dcat/distributions/${distribution.id}`)).status).toBe(410);
+      const document = `${BASE}/dcat/distributions/${distribution.id}`;
+      const gone = await get(document);
+      expect(gone.status).toBe(410);
+      const tombstone = await parse(gone.text, 'text/turtle', document);
+      expect(objects(tombstone, iri, dcat('distribution'))).toEqual([document]);
+      expect(readable((await validate(tombstone, 'dcat-ap-3')).violations)).toEqual([]);
     }
 
     const everything = union(await allPages(`${BASE}/dcat/catalog?pageSize=7`));
