@@ -3,6 +3,7 @@ import { AccessRoute } from '../access/access-route.entity.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
 import { DEFAULT_RECORD_LANGUAGE } from '../core/languages.js';
 import { Problems } from '../core/problems.js';
+import { isoInstant } from '../core/validation.js';
 import { DataAccessBody, DataAccessBodyKind } from '../access/data-access-body.entity.js';
 import { Dataset, NON_PUBLIC_ACCESS } from '../datasets/dataset.entity.js';
 import { offersDownloads } from '../dcat/profiles/dcat-ap/dcat-ap.reader.js';
@@ -94,6 +95,15 @@ export function withMandatoryFilled(
   if (missing) {
     filled.wasGeneratedBy = null;
     warn(dataset.id, 'wasGeneratedBy', `the activity that generated it ("${dataset.wasGeneratedBy}") states no ${missing.join(' and no ')} (a study here has both); left out`, 'LEFT_OUT');
+  }
+  // A period of time is written again as the source dated it: a date that is none (2020-02-30, 31/12/2019) would be
+  // an ill-typed literal of this catalogue's DCAT.
+  for (const [bound, name] of [['temporalStart', 'start'], ['temporalEnd', 'end']] as const) {
+    const stated = dataset.sourceDescription?.[bound];
+    if (typeof stated === 'string' && !isoInstant(stated)) {
+      filled.sourceDescription = { ...filled.sourceDescription, [bound]: null };
+      warn(dataset.id, `sourceDescription.${bound}`, `the ${name} of its temporal coverage, "${stated}", is no ISO 8601 date; left out`, 'LEFT_OUT');
+    }
   }
   if (!dataset.accessRights) {
     filled.accessRights = NON_PUBLIC_ACCESS;

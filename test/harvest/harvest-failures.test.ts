@@ -382,6 +382,23 @@ describe('records the source describes', () => {
     expect(dated.modified.toISOString()).toBe('2023-02-01T08:00:00.123Z');
   });
 
+  it('leaves out, with a warning, a bound of a temporal coverage that is no date, and republishes only valid ones', async () => {
+    routes.set('/period.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+      <https://foreign.example/dataset/period> a dcat:Dataset ; dct:identifier "odd-period" ; dct:title "Odd period"@en ; dct:description "x"@en ;
+        dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
+        dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2020-02-30"^^xsd:date ; dcat:endDate "2021-06"^^xsd:gYearMonth ] ;
+        dct:publisher <https://foreign.example/agency> .
+      <https://foreign.example/agency> a dcat:Agent ; <http://xmlns.com/foaf/0.1/name> "Foreign agency"@en .`));
+    const run = await harvest(catalogue.orm.em.fork(), target('/period.ttl'), OPTIONS);
+    expect(run).toMatchObject({ failed: 0, errors: [] });
+    expect(run.warnings.filter((w) => w.code === 'LEFT_OUT').map((w) => [w.identifier, w.field, w.message])).toEqual([
+      ['odd-period', 'sourceDescription.temporalStart', 'the start of its temporal coverage, "2020-02-30", is no ISO 8601 date; left out'],
+    ]);
+    const published = await (await fetch(`${catalogue.url}/dcat/datasets/odd-period`, { headers: { accept: 'application/n-triples' } })).text();
+    expect(published).not.toContain('2020-02-30');
+    expect(published).toContain('<http://www.w3.org/ns/dcat#endDate> "2021-06"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>');
+  });
+
   it('takes files a genomics archive serves over FTP, and access asked for by e-mail, and states them again', async () => {
     routes.set('/archive.ttl', turtle(`@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
       <https://foreign.example/dataset/phase3> a dcat:Dataset ; dct:identifier "phase3-vcfs" ; dct:title "Phase 3 genotypes"@en ;
