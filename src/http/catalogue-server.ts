@@ -7,7 +7,7 @@ import { createLogger, loggerOf, type Log, type Logger } from '../core/log.js';
 import { openDatabase } from '../db/open-database.js';
 import type { Orm } from '../db/orm.js';
 import { seedExampleCatalogue, seedSummary } from '../../seed/example-catalogue.js';
-import { ensureCatalogueRecord } from '../harvest/catalogue-record.js';
+import { catalogueContactGap, ensureCatalogueRecord } from '../harvest/catalogue-record.js';
 import { HarvestScheduler } from '../harvest/harvest-runner.js';
 import { createSearchEngine } from '../search/create-engine.js';
 import { startSearchEngine, type StartedSearchEngine } from '../search/engine-startup.js';
@@ -128,6 +128,8 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
   if (config.catalogue && (await ensureCatalogueRecord(orm.em.fork(), config.catalogue))) {
     log(`set up the catalogue record "${config.catalogue.title}" from the configuration`);
   }
+  const contactGap = await catalogueContactGap(orm.em.fork());
+  if (contactGap) logger.warn(contactGap);
   // With a separate indexer the instance only answers /readyz (pending events); it is never started.
   const indexer = new OutboxIndexer(orm, search, { log });
   if (config.indexer === 'in-process') {

@@ -4,7 +4,7 @@ import { configFromEnv } from '../../src/config.js';
 import type * as RDF from '@rdfjs/types';
 import { dcat, dct, foaf, rdf, vcard } from '../../src/dcat/namespaces.js';
 import { parse } from '../../src/dcat/rdf/parse.js';
-import { ensureCatalogueRecord } from '../../src/harvest/catalogue-record.js';
+import { catalogueContactGap, ensureCatalogueRecord } from '../../src/harvest/catalogue-record.js';
 import { harvest } from '../../src/harvest/harvest.js';
 import { HarvestSourceKind } from '../../src/harvest/harvest-source.entity.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
@@ -96,6 +96,13 @@ describe('a national node that starts empty', () => {
     expect(value(catalog, dct('title').value)).toBe('National genomics catalogue');
     expect(value(catalog, foaf('homepage').value)).toBe('https://national.example.org');
     expect(value(value(catalog, dct('publisher').value)!, foaf('name').value)).toBe('National genomics platform');
+  });
+
+  it('says when its publisher, the contact of last resort in the DCAT output, has no e-mail address or homepage', async () => {
+    expect(await catalogueContactGap(catalogue.orm.em.fork())).toMatch(/^the catalogue's publisher urn:example:national-platform has no e-mail address or homepage: .*HealthDCAT-AP.*CATALOGUE_PUBLISHER_EMAIL/);
+    await catalogue.orm.em.getConnection().execute(`update organisation set contact_email = 'catalogue@national.example.org' where identifier = ?`, [NATIONAL]);
+    expect(await catalogueContactGap(catalogue.orm.em.fork())).toBeNull();
+    await catalogue.orm.em.getConnection().execute(`update organisation set contact_email = null where identifier = ?`, [NATIONAL]);
   });
 
   it('publishes a foreign dataset with its consent not stated, its own identifier and dates, and its publisher', async () => {
