@@ -24,7 +24,7 @@ import type { DatasetInput, DatasetPatch, DistributionInput } from './dataset.in
 import { Distribution } from './distribution.entity.js';
 import { type AccessRouteFacts, checkConformance, type ConsentFacts, type DistributionFacts, NO_DOWNLOAD_URL } from './publish-conformance.js';
 import { Assay, type CohortDescriptor } from './cohort.js';
-import { unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
+import { diseaseIdSyntaxProblem, unregistrableDiseaseReason } from '../ontology/disease-hierarchy.js';
 import { checkSearchLimits } from './search-limits.js';
 
 /** The texts a dataset has in each language (records/translations.ts). */
@@ -459,6 +459,9 @@ function checkCohort(problems: Problems, cohort: CohortDescriptor): CohortDescri
   }
   checkCount(problems, `${field}.sequencing.readLength`, sequencing?.readLength);
   (cohort.diseases ?? []).forEach((disease, i) => {
+    // A label or other text in place of the id would match no disease filter and leave the DCAT output unsaid.
+    const syntax = diseaseIdSyntaxProblem(disease.iri);
+    if (syntax) return problems.add(`${field}.diseases[${i}].iri`, syntax);
     const reason = unregistrableDiseaseReason(disease.iri);
     if (reason) problems.add(`${field}.diseases[${i}].iri`, reason, 'NOT_FOUND');
   });

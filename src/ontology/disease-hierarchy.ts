@@ -205,9 +205,23 @@ export function ancestryKnown(id: string): boolean {
 
 const DISEASE_ID_SYNTAX = /^(?:https?:\/\/\S+|[A-Za-z][A-Za-z0-9-]*[:_]\S+)$/;
 
-/** Why a text is not written as a disease id (an IRI or a compact id), or undefined when it is; a label is not an id. */
+/**
+ * Why a text is not written as a disease id (an IRI or a compact id), or undefined when it is; a label is not an
+ * id, and the label of a MONDO class is answered with that class's id, which is what the writer meant.
+ */
 export function diseaseIdSyntaxProblem(text: string): string | undefined {
-  return DISEASE_ID_SYNTAX.test(text.trim()) ? undefined : `"${text}" is not an ontology IRI or compact id (e.g. MONDO:0004992); the diseaseTerms query finds the id of a label`;
+  if (DISEASE_ID_SYNTAX.test(text.trim())) return undefined;
+  const named = classLabelled(text);
+  if (named) return `"${text}" is not an ontology IRI or compact id but the label of ${named.id} ("${named.label}"): give that id (the diseaseTerms query finds the id of a label)`;
+  return `"${text}" is not an ontology IRI or compact id (e.g. MONDO:0004992); the diseaseTerms query finds the id of a label`;
+}
+
+/** The live MONDO class labelled with the text (in any case and either spelling, British or American), if one is. */
+function classLabelled(text: string): DiseaseTermInfo | undefined {
+  const words = labelWords(foldLabel(text)).join(' ');
+  if (!words) return undefined;
+  const [best] = searchDiseaseTerms(text, 1);
+  return best && !best.local && labelWords(foldLabel(best.label)).join(' ') === words ? best : undefined;
 }
 
 /**

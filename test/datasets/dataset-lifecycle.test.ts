@@ -124,6 +124,27 @@ describe('dataset lifecycle over GraphQL', () => {
     expect(await datasetRows()).toBe(before);
   });
 
+  it('refuses a disease given by its label or other text in place of its id, naming the class a label is of', async () => {
+    const before = await datasetRows();
+    const input = {
+      ...validInput('urn:test:disease-labels'),
+      cohort: {
+        ...validInput('x').cohort,
+        diseases: [{ iri: 'Cystic fibrosis' }, { iri: 'MONDO:0009061', label: 'cystic fibrosis' }, { iri: 'E84.0' }, { iri: 'acute myeloid leukaemia' }],
+      },
+    };
+    const { data, errors } = await catalogue.gql(CREATE, { input }, stockholmManager);
+    expect(errors).toBeUndefined();
+    expect(data?.createDataset.dataset).toBeNull();
+    const problems = data?.createDataset.userErrors.map((e: { field: string; code: string; message: string }) => [e.field, e.code, e.message]);
+    expect(problems).toEqual([
+      ['input.cohort.diseases[0].iri', 'INVALID', expect.stringMatching(/^"Cystic fibrosis" is not an ontology IRI or compact id but the label of MONDO:0009061 \("cystic fibrosis"\): give that id/)],
+      ['input.cohort.diseases[2].iri', 'INVALID', expect.stringMatching(/^"E84.0" is not an ontology IRI or compact id \(e.g. MONDO:0004992\)/)],
+      ['input.cohort.diseases[3].iri', 'INVALID', expect.stringMatching(/^"acute myeloid leukaemia" is not an ontology IRI or compact id but the label of MONDO:0018874 \("acute myeloid leukemia"\)/)],
+    ]);
+    expect(await datasetRows()).toBe(before);
+  });
+
   it('creates a draft, hides it from anonymous callers, updates with optimistic locking, publishes and withdraws', async () => {
     const created = await catalogue.gql(CREATE, { input: validInput('urn:test:epilepsy') }, stockholmManager);
     expect(created.data?.createDataset.userErrors).toEqual([]);

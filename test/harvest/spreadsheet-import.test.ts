@@ -347,6 +347,21 @@ describe('spreadsheet problems', () => {
     ]);
   });
 
+  it('refuses a disease cell holding a label instead of its id, naming the row, the column and the id of the label', async () => {
+    const ids = ['urn:test:sheet:disease-ids', 'urn:test:sheet:disease-label'];
+    const sheets = newDatasets(ids, ({ datasets }) => {
+      datasets[0].push('cohort.diseases');
+      datasets[1].push('mondo:0009061; MONDO_0005027; http://purl.obolibrary.org/obo/MONDO_0007739|Huntington disease|MONDO; ORPHA:586');
+      datasets[2].push('MONDO:0005027; Cystic fibrosis|Cystic fibrosis');
+    });
+    const csv = Object.fromEntries(Object.entries(sheets).map(([name, rows]) => [name, rows.map((values) => values.map((value) => JSON.stringify(String(value))).join(';')).join('\r\n')]));
+    const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: csv }, { dryRun: true });
+    expect(report.problems.map((p: { sheet: string; row: number; field: string; message: string }) => [p.sheet, p.row, p.field, p.message])).toEqual([
+      ['datasets', 3, 'cohort.diseases', expect.stringMatching(/^"Cystic fibrosis" is not an ontology IRI or compact id but the label of MONDO:0009061 \("cystic fibrosis"\): give that id/)],
+    ]);
+    expect(report).toMatchObject({ created: 1, failed: 1, committed: false });
+  });
+
   it('reports values past the header and a column named twice, never dropping either silently', async () => {
     const datasets = [
       'id;title;publisher;keywords',
