@@ -9,7 +9,7 @@ import { AccessPolicy } from '../records/access-policy.js';
 import { comparable } from '../records/changes.js';
 import { audit, snapshot } from '../records/lifecycle.js';
 import { type CatalogueRecord, ProvenanceSource } from '../records/record.js';
-import { type RecordOrigin, type RecordRules, RecordService } from '../records/record-service.js';
+import { type RecordOrigin, type RecordRules, RecordService, type ReplacedHandEdit } from '../records/record-service.js';
 import { cacheReferences, clearReferenceCache, findByRef } from '../records/references.js';
 import type { Viewer } from '../records/viewer.js';
 import { problemsOfFailedWrite } from '../records/write-problems.js';
@@ -165,7 +165,9 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         const { record, readProblems, identifier } = prepared;
         try {
           // A record with unreadable cells is still checked, so one dry run reports all its problems.
-          const outcome = await batch.service.upsert(identifier, prepared.input as never, prepared.origin, batch.existing.get(identifier) ?? null);
+          const outcome = await batch.service.upsert(identifier, prepared.input as never, prepared.origin, batch.existing.get(identifier) ?? null, (replaced) =>
+            report.warnings.push({ ...place(record, { field: null, message: '', code: '' }), message: handEditReplaced(replaced), code: 'REPLACES_HAND_EDIT' }),
+          );
           if (readProblems.length === 0) report[outcome]++;
           return readProblems;
         } catch (error) {
@@ -384,6 +386,12 @@ function place(record: Pick<SourceRecord, 'location' | 'locate'>, e: Problem & P
     return { ...located.location, field: located.field };
   }
   return { ...record.location, field };
+}
+
+/** What an update does to a change made by hand since the record was last imported, in the report's words. */
+function handEditReplaced({ version, modified, fields }: ReplacedHandEdit): string {
+  const when = modified.toISOString().slice(0, 16).replace('T', ' ');
+  return `the record was last changed by hand (version ${version}, ${when} UTC), not by an import: the file's values replace that change (${fields.join(', ')})`;
 }
 
 function describe(location: SourceLocation): string {

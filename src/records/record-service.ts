@@ -65,6 +65,15 @@ export interface RecordOrigin {
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
+/** An update's replacing of what was changed on the record by hand since its source last wrote it. */
+export interface ReplacedHandEdit {
+  /** The record's version and date as the hand edit left them. */
+  version: number;
+  modified: Date;
+  /** The fields the source's values replace (as its history names them). */
+  fields: string[];
+}
+
 export interface RecordServiceOptions {
   /**
    * The catalogue's public base URL (PUBLIC_BASE_URL): a new record's identifier may not be an IRI under it, which
@@ -92,7 +101,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
    * Creates the record named by `identifier`, or brings the existing one in line with the input (the same
    * rules as create and update). `existing` may be passed when the caller looked it up in bulk.
    */
-  async upsert(identifier: string, input: I & P, origin: RecordOrigin, existing?: E | null): Promise<UpsertOutcome> {
+  async upsert(identifier: string, input: I & P, origin: RecordOrigin, existing?: E | null, onHandEditReplaced?: (replaced: ReplacedHandEdit) => void): Promise<UpsertOutcome> {
     const record = existing === undefined ? await this.em.findOne(this.rules.entity, { identifier } as never) : existing;
     if (!record) {
       await this.createFrom(input, origin);
@@ -104,6 +113,7 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     this.policy.assertCanWrite(record.ownerOrganisationId, 'identifier');
     this.policy.assertCanEditByHand(record, 'identifier');
     if (record.sourceFingerprint === origin.fingerprint) return 'unchanged';
+    const sourceFingerprint = record.sourceFingerprint;
     await this.loadBeforeChange([record]);
     const before = snapshot(record, this.partsOf(record));
     const stored = { modified: record.modified, harvestedAt: record.harvestedAt };
@@ -114,10 +124,13 @@ export class RecordService<E extends CatalogueRecord, I, P> {
     await this.applyOrigin(record, origin);
     const after = snapshot(record, this.partsOf(record));
     const sourceDatesKept = !origin.modified || origin.modified.getTime() === stored.modified.getTime();
-    if (sourceDatesKept && fieldChanges(before, after).length === 0) {
+    const changes = fieldChanges(before, after);
+    if (sourceDatesKept && changes.length === 0) {
       await this.rememberFingerprint(record, stored, origin.fingerprint);
       return 'unchanged';
     }
+    // No fingerprint: the record was last changed by hand (or never written from a source), not as the source said.
+    if (!sourceFingerprint && changes.length > 0) onHandEditReplaced?.({ version: record.version, modified: stored.modified, fields: changes.map((c) => c.field) });
     await this.commit(record, `update${this.name}`, before, after);
     this.updatedSinceFlush = true;
     return 'updated';

@@ -264,20 +264,38 @@ describe('importCatalogue', () => {
     expect(skane.data?.dataset.title).toBe(datasetOf(example, TRIO).title);
   });
 
-  it('a hand edit makes the next import of the unchanged file write the record again', async () => {
+  it('a hand edit makes the next import of the unchanged file write the record again, and the report says so on the dry run and the real one', async () => {
     const edited = await catalogue.gql(
-      `mutation { updateDataset(id: "${RD_WGS}", expectedVersion: 1, input: { title: "Edited by hand" }) { dataset { version } userErrors { message } } }`,
+      `mutation { updateDataset(id: "${RD_WGS}", expectedVersion: 1, input: { title: "Edited by hand" }) { dataset { version modified } userErrors { message } } }`,
       {},
       stockholm,
     );
     expect(edited.data?.updateDataset.userErrors).toEqual([]);
-    const handVersion = edited.data?.updateDataset.dataset.version;
-    // The record no longer matches its source: importing the file restores the file's version.
-    const { report } = await importAs(stockholm, { records: [datasetOf(example, RD_WGS)] });
-    expect(report).toMatchObject({ committed: true, updated: 1 });
+    const { version: handVersion, modified } = edited.data?.updateDataset.dataset;
+    // With the access body whose application URL its access route takes.
+    const document = { accessBodies: example.accessBodies.filter((b: { id: string }) => b.id === 'urn:example:gms-catalogue:dab:stockholm'), records: [datasetOf(example, RD_WGS)] };
+    // The record no longer matches its source: importing the file restores the file's version, and says whose change it replaces.
+    const replaced = {
+      sheet: 'records',
+      row: 1,
+      field: null,
+      code: 'REPLACES_HAND_EDIT',
+      message: `the record was last changed by hand (version ${handVersion}, ${modified.slice(0, 16).replace('T', ' ')} UTC), not by an import: the file's values replace that change (title)`,
+    };
+    const handEdits = (report: { warnings: { code: string }[] }) => report.warnings.filter((w) => w.code === 'REPLACES_HAND_EDIT');
+    const dry = await importAs(stockholm, document, { dryRun: true });
+    expect(dry.report).toMatchObject({ committed: false, updated: 1, unchanged: 1 });
+    expect(handEdits(dry.report)).toEqual([expect.objectContaining(replaced)]);
+    const { report } = await importAs(stockholm, document);
+    expect(report).toMatchObject({ committed: true, updated: 1, unchanged: 1 });
+    expect(handEdits(report)).toEqual([expect.objectContaining(replaced)]);
     const { data } = await catalogue.gql(`{ dataset(id: "${RD_WGS}") { title version } }`);
     expect(data?.dataset.title).toBe(datasetOf(example, RD_WGS).title);
     expect(data?.dataset.version).toBeGreaterThan(handVersion);
+    // Written from the file again, the record has no hand edit left to replace.
+    const again = (await importAs(stockholm, document)).report;
+    expect(again).toMatchObject({ committed: true, unchanged: 2 });
+    expect(handEdits(again)).toEqual([]);
   });
 
   it('refuses a byte size the database cannot hold on the dry run and the real one, and keeps the largest it can', async () => {
@@ -495,6 +513,7 @@ describe('what importCatalogue leaves out', () => {
     const dataset = newDataset('urn:test:import:keys');
     const document = { records: [{ ...dataset, _checkedBy: 'a data manager', distributions: [{ ...dataset.distributions[0], accessUrl: 'https://example.org/apply' }] }] };
     const warnings = [{ file: 'input', sheet: 'records', row: 1, field: 'distributions[0].accessUrl', message: 'unknown key, not imported; did you mean accessURL?', code: 'UNKNOWN_KEY' }];
+    console.log(JSON.stringify((await catalogue.gql(`{ dataset(id: "${RD_WGS}") { accessRoute { applicationUrl } history { action changes { field before after } } } }`, {}, stockholm)).data));
     const dry = await importAs(stockholm, document, { dryRun: true });
     expect(dry.report).toMatchObject({ dryRun: true, committed: false, created: 1, failed: 0, problems: [], warnings });
     const real = await importAs(stockholm, document);
