@@ -229,36 +229,55 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     await page.goBack();
   });
 
-  it('explains a conflicting edit and reloads the current version', async () => {
+  it('explains a conflicting edit, and puts what was typed on the current version to save again, or reloads it', async () => {
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     await page.waitForSelector('[data-testid="record-status"]');
-    const { data } = await (
-      await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({
-          query: 'query($id: ID!) { dataset(id: $id) { version } }',
-          variables: { id },
-        }),
-      })
-    ).json();
-    const changed = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        query: 'mutation($id: ID!, $v: Int!) { updateDataset(id: $id, expectedVersion: $v, input: { title: "Renamed by a colleague" }) { userErrors { message } } }',
-        variables: { id, v: data.dataset.version },
-      }),
-    });
-    expect((await changed.json()).data.updateDataset.userErrors).toEqual([]);
+    const api = async (query: string, variables: object) =>
+      (
+        await (
+          await fetch(`${server.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({ query, variables }),
+          })
+        ).json()
+      ).data;
+    const renameByColleague = async (title: string) => {
+      const { dataset } = await api('query($id: ID!) { dataset(id: $id) { version } }', { id });
+      const changed = await api('mutation($id: ID!, $v: Int!, $title: String!) { updateDataset(id: $id, expectedVersion: $v, input: { title: $title }) { userErrors { message } } }', {
+        id,
+        v: dataset.version,
+        title,
+      });
+      expect(changed.updateDataset.userErrors).toEqual([]);
+    };
 
+    await renameByColleague('Renamed by a colleague');
     await page.fill('#field-description', 'My edit that meets a newer version.');
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.waitForSelector('#conflict');
     expect(await page.locator('#conflict').textContent()).toMatch(/Someone else changed this dataset/);
     await expectAccessible(page);
-    await page.getByRole('button', { name: /Reload the current version/ }).click();
+    // The colleague's title and the description typed here, together, saved as the next version.
+    await page.getByRole('button', { name: 'Load the current version with my changes on it' }).click();
     await page.waitForFunction(() => (document.getElementById('field-title') as HTMLInputElement).value === 'Renamed by a colleague');
+    expect(await page.inputValue('#field-description')).toBe('My edit that meets a newer version.');
+    expect(await page.locator('#conflict').count()).toBe(0);
+    expect(await page.locator('#draft-restored').textContent()).toMatch(/Your changes are on the current version/);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForSelector('text=Saved.');
+    const { dataset } = await api('query($id: ID!) { dataset(id: $id) { title description } }', { id });
+    expect(dataset).toEqual({ title: 'Renamed by a colleague', description: 'My edit that meets a newer version.' });
+
+    // Reloading instead takes the current version as it is.
+    await renameByColleague('Renamed again by a colleague');
+    await page.fill('#field-description', 'An edit to throw away.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForSelector('#conflict');
+    await page.getByRole('button', { name: /Reload the current version/ }).click();
+    await page.waitForFunction(() => (document.getElementById('field-title') as HTMLInputElement).value === 'Renamed again by a colleague');
+    expect(await page.inputValue('#field-description')).toBe('My edit that meets a newer version.');
     expect(await page.locator('#conflict').count()).toBe(0);
   });
 

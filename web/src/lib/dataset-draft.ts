@@ -151,6 +151,21 @@ export function renumbered(draft: DatasetDraft): DatasetDraft {
   };
 }
 
+/** A draft's field as it reads, without the row numbers a page gives (`key`), which say nothing of the record. */
+const fieldText = (value: unknown) => JSON.stringify(value, (name, part) => (name === 'key' ? undefined : part));
+
+/**
+ * Edits made on one version (`base`) put on a newer one (`current`), field by field: a field the edits changed
+ * takes the edited value, the others the newer version's, so a save that met a newer version loses nothing typed.
+ */
+export function rebased(edited: DatasetDraft, base: DatasetDraft, current: DatasetDraft): DatasetDraft {
+  const result: Record<string, unknown> = { ...current };
+  for (const [field, value] of Object.entries(edited)) {
+    if (fieldText(value) !== fieldText(base[field as keyof DatasetDraft])) result[field] = value;
+  }
+  return renumbered(result as unknown as DatasetDraft);
+}
+
 function text(value: string): string | null {
   return value.trim() === '' ? null : value.trim();
 }
