@@ -75,7 +75,7 @@ export class ImportResolver {
   @Mutation(() => ImportCataloguePayload, {
     description:
       'Imports records in the example-catalogue JSON shape (organisations, accessBodies, publications, records), or a spreadsheet in the ' +
-      'JSON value ({format: "xlsx", content: base64} or {format: "csv", sheets: {datasets: CSV text, ...}}), through the same rules as ' +
+      'JSON value ({format: "xlsx", content: base64} or {format: "csv", sheets: {datasets: CSV text or {content: the file in base64}, ...}}), through the same rules as ' +
       'the single-record mutations: all or nothing, matched by identifier. dryRun checks everything and writes nothing.',
   })
   async importCatalogue(

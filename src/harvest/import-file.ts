@@ -45,7 +45,10 @@ export async function openImportFile(location: string, defaultOwner: string | nu
 /**
  * The `input` of the importCatalogue mutation: the example-catalogue document itself, or a spreadsheet in
  * the JSON value: `{ "format": "xlsx", "content": "<base64>" }` or `{ "format": "csv", "sheets": { "datasets":
- * "<CSV text>", ... } }` (one CSV text per sheet, named with or without ".csv").
+ * "<CSV text>", ... } }` (one CSV text per sheet, named with or without ".csv"). A sheet may also be given as the
+ * file's bytes, `{ "content": "<base64>" }`, read as a CSV file on disk is (UTF-8, or Windows-1252 when the
+ * bytes are not UTF-8): a browser reading the file as text would have turned every å, ä and ö of Excel's plain
+ * "CSV" into U+FFFD before sending it.
  */
 export function importInputSource(input: unknown, name: string, defaultOwner: string | null): ImportSource {
   const value = input as { format?: unknown; content?: unknown; sheets?: unknown } | null;
@@ -57,10 +60,14 @@ export function importInputSource(input: unknown, name: string, defaultOwner: st
   }
   if (format === 'csv') {
     const sheets = value!.sheets;
-    if (!sheets || typeof sheets !== 'object' || Object.values(sheets).some((text) => typeof text !== 'string')) {
-      throw new Error('a csv input needs "sheets": an object of CSV texts named by sheet (datasets, consent, ...)');
+    const isFile = (sheet: unknown) => typeof sheet === 'string' || (!!sheet && typeof sheet === 'object' && typeof (sheet as { content?: unknown }).content === 'string');
+    if (!sheets || typeof sheets !== 'object' || !Object.values(sheets).every(isFile)) {
+      throw new Error('a csv input needs "sheets": an object of CSV texts (or {"content": the file in base64}) named by sheet (datasets, consent, ...)');
     }
-    const files = Object.entries(sheets as Record<string, string>).map(([sheet, text]) => ({ sheet: sheet.replace(/\.csv$/i, ''), input: Readable.from([text]) }));
+    const files = Object.entries(sheets as Record<string, string | { content: string }>).map(([sheet, file]) => ({
+      sheet: sheet.replace(/\.csv$/i, ''),
+      input: Readable.from([typeof file === 'string' ? file : Buffer.from(file.content, 'base64')]),
+    }));
     return spreadsheetSource(name, async () => csvSpreadsheet(files), defaultOwner);
   }
   if (format !== null) throw new Error(`unknown format "${String(value!.format)}": json (the document itself), xlsx or csv`);

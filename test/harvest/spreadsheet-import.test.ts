@@ -612,4 +612,19 @@ describe('the template', () => {
     const { data } = await catalogue.gql(`{ dataset(id: "${id}") { title } }`);
     expect(data?.dataset.title).toBe(title);
   });
+
+  it("importCatalogue takes a CSV sheet as the file's bytes in base64, read as a file on disk is: Windows-1252 keeps its å, ä and ö", async () => {
+    const id = 'urn:test:sheet:windows-1252-base64';
+    const title = 'Ärftlig cancer i Västra Götalands län, panel för små barn';
+    const sheets: Record<string, { content: string }> = {};
+    for (const [name, rows] of Object.entries(newDatasets([id], (parts) => (parts.datasets![1]![1] = title)))) {
+      const text = rows.map((values) => values.map((value) => JSON.stringify(String(value))).join(';')).join('\r\n');
+      sheets[name] = { content: Buffer.from(text, name === 'datasets' ? 'latin1' : 'utf8').toString('base64') };
+    }
+    const { report, userErrors } = await importAs(await catalogue.token('data_manager', [STOCKHOLM]), { format: 'csv', sheets });
+    expect(userErrors).toEqual([]);
+    expect(report).toMatchObject({ committed: true, created: 1, failed: 0, problems: [] });
+    const { data } = await catalogue.gql(`{ dataset(id: "${id}") { title } }`);
+    expect(data?.dataset.title).toBe(title);
+  });
 });

@@ -347,6 +347,12 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     await page.waitForSelector('#import-file');
     await page.setInputFiles('#import-file', [
       csv('datasets.csv', ['id,title,description,diagnosticArea,publisher,dataHolders', `urn:test:web-import:csv,Pharmacogenomics panels browsertestcsv,Panel sequencing of pharmacogenes; imported from CSV.,PHARMACOGENOMICS,${STOCKHOLM},${STOCKHOLM}`]),
+      // As Excel saves "CSV" on Swedish Windows: Windows-1252.
+      {
+        name: 'studies.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`id;title;studyType;participatingOrgs\r\nurn:test:web-import:study;Farmakogenomik i Örebro län, små barn;RESEARCH;${STOCKHOLM}\r\n`, 'latin1'),
+      },
       csv('consent.csv', ['dataset,duoPermission', 'urn:test:web-import:csv,DUO:0000042']),
     ]);
     await page.getByRole('button', { name: 'Check the file' }).click();
@@ -355,7 +361,13 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     expect(await leftOut.locator('tbody').textContent()).toBe('datasets1dataHoldersunknown column, not imported; did you mean dataHolder?');
     await page.click('#import-run');
     await page.waitForSelector('text=written');
-    expect(await page.locator('[data-testid="import-counts"]').textContent()).toMatch(/1 new/);
+    expect(await page.locator('[data-testid="import-counts"]').textContent()).toMatch(/2 new/);
+    const study = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ studies(query: "Farmakogenomik") { edges { node { title } } } }' }),
+    });
+    expect((await study.json()).data.studies.edges.map((edge: { node: { title: string } }) => edge.node.title)).toEqual(['Farmakogenomik i Örebro län, små barn']);
   });
 
   it('gives a dataset a Swedish title beside its English one; a visitor reading Swedish sees it', async () => {
