@@ -247,6 +247,8 @@ function load(): Vocabulary {
   for (const term of release.terms) {
     byKey.set(term.code, term);
     if (term.shorthand) byKey.set(term.shorthand.toUpperCase(), term);
+    // Labels are unique in the release and none is another term's shorthand.
+    byKey.set(term.label.toUpperCase(), term);
   }
   vocabulary = { release, byKey };
   return vocabulary;
@@ -263,11 +265,12 @@ export function duoTerms(): DuoTerm[] {
 
 /**
  * Looks a term up by compact id (`DUO:0000042`, `DUO_0000042`), IRI (also the release's eight-digit
- * `DUO_00000044` for NPOA) or shorthand (`GRU`, case-insensitive).
+ * `DUO_00000044` for NPOA), shorthand (`GRU`) or label (`general research use`), the last two in any case: a
+ * spreadsheet of consent scopes often names its terms as the release labels them.
  */
 export function findDuoTerm(codeOrIriOrShorthand: string): DuoTerm | undefined {
   const { byKey } = load();
-  const text = codeOrIriOrShorthand.trim();
+  const text = codeOrIriOrShorthand.trim().replace(/\s+/g, ' ');
   const iri = DUO_IRI.exec(text);
   if (iri) return byKey.get(`DUO:${iri[1].slice(-7)}`);
   const curie = /^DUO[_:](\d{7})$/i.exec(text);

@@ -246,8 +246,8 @@ export const SHEETS: Sheet[] = [
     help: 'Consent scope of a dataset in DUO terms: at most one row per dataset.',
     columns: [
       text('dataset', 'identifier of the dataset (required)'),
-      text('duoPermission', 'exactly one DUO permission code, e.g. DUO:0000006', { path: 'duoPermission.code' }),
-      terms('duoModifiers', ['code', 'value'], 'DUO modifiers: code|value; ... (e.g. DUO:0000021; DUO:0000022|SE)', { requiredParts: ['code'] }),
+      text('duoPermission', 'exactly one DUO permission: its code, shorthand or label, e.g. DUO:0000006, HMB or health or medical or biomedical research', { path: 'duoPermission.code' }),
+      terms('duoModifiers', ['code', 'value'], 'DUO modifiers: code|value; ..., a code also as shorthand or label (e.g. DUO:0000021; DUO:0000022|SE; ethics approval required)', { requiredParts: ['code'] }),
       terms('diseaseRestrictions', ONTOLOGY_TERM, 'disease restrictions (DUO:0000007): IRI|label|system; ...', WITH_IRI),
       text('consentType', 'consent type', { choices: Object.values(ConsentType) }),
       text('consentFormVersion', 'consent form version'),

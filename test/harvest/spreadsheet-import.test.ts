@@ -362,6 +362,18 @@ describe('spreadsheet problems', () => {
     expect(report).toMatchObject({ created: 1, failed: 1, committed: false });
   });
 
+  it('reads DUO terms given by their labels, in any case, as their codes', async () => {
+    const id = 'urn:test:sheet:duo-labels';
+    const sheets = newDatasets([id], ({ consent }) => {
+      consent[1] = [id, 'Health or medical or biomedical research', 'ethics approval required; Geographical  restriction|SE'];
+    });
+    const csv = Object.fromEntries(Object.entries(sheets).map(([name, rows]) => [name, rows.map((values) => values.map((value) => JSON.stringify(String(value))).join(';')).join('\r\n')]));
+    const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: csv });
+    expect(report).toMatchObject({ committed: true, created: 1, problems: [] });
+    const { data } = await catalogue.gql(`{ dataset(id: "${id}") { consent { duoPermission duoModifiers { code value } } } }`);
+    expect(data?.dataset.consent).toEqual({ duoPermission: 'DUO:0000006', duoModifiers: [{ code: 'DUO:0000021', value: null }, { code: 'DUO:0000022', value: 'SE' }] });
+  });
+
   it('reports values past the header and a column named twice, never dropping either silently', async () => {
     const datasets = [
       'id;title;publisher;keywords',
