@@ -50,16 +50,20 @@ export function checkEmail(problems: Problems, field: string, value: string | nu
   return value;
 }
 
+/** A country code, in upper case as ISO 3166-1 writes it; `se` is SE, as a spreadsheet or a form may give it. */
 export function checkCountryCode(problems: Problems, field: string, value: string | null | undefined): string | null {
   if (value == null || value === '') return null;
-  if (!isIsoCountryCode(value)) problems.add(field, `"${value}" is not an ISO 3166-1 alpha-2 country code such as SE`);
-  return value;
+  const code = value.trim().toUpperCase();
+  if (!isIsoCountryCode(code)) problems.add(field, `"${value}" is not an ISO 3166-1 alpha-2 country code such as SE`);
+  return code;
 }
 
+/** A currency code, in upper case as ISO 4217 writes it; `sek` is SEK. */
 export function checkCurrency(problems: Problems, field: string, value: string | null | undefined): string | null {
   if (value == null || value === '') return null;
-  if (!isIsoCurrencyCode(value)) problems.add(field, `"${value}" is not an ISO 4217 currency code such as SEK, EUR or USD`);
-  return value;
+  const code = value.trim().toUpperCase();
+  if (!isIsoCurrencyCode(code)) problems.add(field, `"${value}" is not an ISO 4217 currency code such as SEK, EUR or USD`);
+  return code;
 }
 
 /** A real calendar date written YYYY-MM-DD (rejects 2026-02-30). */

@@ -4,6 +4,7 @@ import { ConsentType } from '../consent/consent-scope.entity.js';
 import { EconomicModelType, EvaluationPerspective, EvaluationType } from '../economics/health-economic-evaluation.entity.js';
 import { OrganisationType } from '../organisations/organisation.entity.js';
 import { PublicationRelation } from '../publications/publication.entity.js';
+import { CONTENT_LANGUAGES, DEFAULT_RECORD_LANGUAGE } from '../core/languages.js';
 import { DiagnosticArea } from '../records/terms.js';
 import { StudyProgress, StudyType } from '../studies/study.entity.js';
 import type { Json, RecordKind } from './record-inputs.js';
@@ -77,8 +78,10 @@ const owner = text('ownerOrganisation', 'identifier of the owning organisation (
 const dates = [text('issued', 'date first issued (YYYY-MM-DD); kept as given'), text('modified', 'date last modified (YYYY-MM-DD); kept as given')];
 const ONTOLOGY_TERM = ['iri', 'label', 'system'];
 const WITH_IRI = { requiredParts: ['iri'] };
-/** The record's own language and its texts in the other one (README, "Languages"). */
-const language = text('language', 'language of the texts above: sv or en (default en)');
+/** The record's own language and its texts in the other one (README, "Languages"); the default first, as for other choices. */
+const language = text('language', 'language of the texts above: sv or en (default en)', {
+  choices: [DEFAULT_RECORD_LANGUAGE, ...CONTENT_LANGUAGES.filter((code) => code !== DEFAULT_RECORD_LANGUAGE)],
+});
 /** An enumeration's values as a file writes them, in lower case (planned for PLANNED). */
 const lowerCase = (values: Record<string, string>): string[] => Object.values(values).map((value) => value.toLowerCase());
 const translated = (fields: [string, string][], kind: 'text' | 'list' = 'text'): Column[] =>

@@ -374,6 +374,23 @@ describe('spreadsheet problems', () => {
     expect(data?.dataset.consent).toEqual({ duoPermission: 'DUO:0000006', duoModifiers: [{ code: 'DUO:0000021', value: null }, { code: 'DUO:0000022', value: 'SE' }] });
   });
 
+  it('reads language, country and currency codes in any case, stored as the catalogue writes them', async () => {
+    const id = 'urn:test:sheet:codes-in-any-case';
+    const sheets: Record<string, unknown[][]> = newDatasets([id], ({ datasets }) => {
+      datasets[0].push('language');
+      datasets[1].push('SV');
+    });
+    sheets.evaluations = [
+      ['id', 'title', 'evaluationType', 'currency', 'priceYear', 'country', 'evaluates', 'ownerOrganisation'],
+      ['urn:test:sheet:codes-evaluation', 'Cost per diagnosis', 'COST_ANALYSIS', 'sek', 2024, 'se', id, STOCKHOLM],
+    ];
+    const csv = Object.fromEntries(Object.entries(sheets).map(([name, rows]) => [name, rows.map((values) => values.map((value) => JSON.stringify(String(value))).join(';')).join('\r\n')]));
+    const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: csv });
+    expect(report).toMatchObject({ committed: true, created: 2, problems: [] });
+    const { data } = await catalogue.gql(`{ dataset(id: "${id}") { language healthEconomicEvaluations { currency country } } }`, {}, await catalogue.token('admin'));
+    expect(data?.dataset).toEqual({ language: 'sv', healthEconomicEvaluations: [{ currency: 'SEK', country: 'SE' }] });
+  });
+
   it('reports values past the header and a column named twice, never dropping either silently', async () => {
     const datasets = [
       'id;title;publisher;keywords',
