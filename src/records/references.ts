@@ -230,6 +230,11 @@ export class References {
     problems: Problems,
     claim: boolean,
   ): Promise<T | null> {
+    // An import file naming no owner, and no organisation importing it, gives none: not a record to look for.
+    if (!ref.trim()) {
+      problems.add(field, 'is required', 'REQUIRED');
+      return null;
+    }
     const record = await this.find(entity, ref);
     const found = record && this.policy.canRead(record) ? record : null;
     if (!found) {

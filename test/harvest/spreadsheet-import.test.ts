@@ -391,6 +391,19 @@ describe('spreadsheet problems', () => {
     expect(data?.dataset).toEqual({ language: 'sv', healthEconomicEvaluations: [{ currency: 'SEK', country: 'SE' }] });
   });
 
+  it('refuses a study or evaluation no one owns (an admin importing, no owner given, no catalogue publisher) as missing its owner', async () => {
+    const sheets = {
+      studies: [['id', 'title', 'studyType'], ['urn:test:sheet:ownerless-study', 'Ownerless study', 'RESEARCH']],
+      evaluations: [['id', 'title', 'evaluationType', 'currency'], ['urn:test:sheet:ownerless-evaluation', 'Ownerless evaluation', 'COST_ANALYSIS', 'SEK']],
+    };
+    const csv = Object.fromEntries(Object.entries(sheets).map(([name, rows]) => [name, rows.map((values) => values.join(';')).join('\r\n')]));
+    const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: csv }, { dryRun: true });
+    expect(report.problems.map((p: { sheet: string; row: number; field: string; message: string; code: string }) => [p.sheet, p.row, p.field, p.message, p.code])).toEqual([
+      ['studies', 2, 'ownerOrganisation', 'is required', 'REQUIRED'],
+      ['evaluations', 2, 'ownerOrganisation', 'is required', 'REQUIRED'],
+    ]);
+  });
+
   it('reports values past the header and a column named twice, never dropping either silently', async () => {
     const datasets = [
       'id;title;publisher;keywords',
