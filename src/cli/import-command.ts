@@ -52,6 +52,7 @@ export async function runImportCommand(args: string[], config: AppConfig, log: (
       publish: values.publish,
       baseUrl: config.baseUrl,
       onProgress: (done, total) => bar.update(done, total),
+      onWait: () => log('another import is writing the catalogue: this one starts when it has finished'),
     });
     bar.finish();
     if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -47,6 +47,8 @@ export interface ImportOptions {
   harvest?: { at: Date; sourceIri(record: SourceRecord): string | null };
   /** Records done so far, and the number of records once the source knows it. */
   onProgress?: (done: number, total: number | null) => void;
+  /** Told when another import (or harvest) is writing the catalogue and this one waits for it to end. */
+  onWait?: () => void;
 }
 
 export interface ImportProblem extends SourceLocation {
@@ -73,6 +75,13 @@ export interface ImportReport {
   /** What happened to the file's catalogue record (title, publisher, homepage); null when it has none. */
   catalogueRecord: CatalogueRecordOutcome | null;
 }
+
+/**
+ * The advisory lock key ("IMP" in ASCII) one import holds while it writes: a second import started meanwhile
+ * waits and then reads what the first wrote (its records unchanged), instead of inserting the same new records
+ * beside it and failing on their identifiers once the first commits.
+ */
+const IMPORT_LOCK = 0x494d50;
 
 /** Records written between flushes; large enough for batched inserts, small enough to bound memory. */
 const BATCH_SIZE = 500;
@@ -116,6 +125,11 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
   };
   try {
     await em.fork({ flushMode: FlushMode.COMMIT }).transactional(async (tx) => {
+      const [{ locked }] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?) as locked', [IMPORT_LOCK]);
+      if (!locked) {
+        options.onWait?.();
+        await tx.execute('select pg_advisory_xact_lock(?)', [IMPORT_LOCK]);
+      }
       const policy = AccessPolicy.forViewer(viewer, await actingOrganisationIds(tx, viewer));
       cacheReferences(tx);
       const firstSeen = new Map<string, SourceLocation>();

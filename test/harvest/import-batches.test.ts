@@ -44,6 +44,20 @@ const importFile = (document: object) => importCatalogue(catalogue.orm.em.fork()
 const count = (prefix: string) => catalogue.orm.em.fork().count(Dataset, { identifier: { $like: `${prefix}%` } });
 
 describe('import in batches', () => {
+  it('a second import started while one writes waits for it, then finds its records unchanged', async () => {
+    const document = { records: datasets('urn:test:batches:concurrent:', 600) };
+    let second: Promise<Awaited<ReturnType<typeof importCatalogue>>> | null = null;
+    let waited = false;
+    const startSecond = () =>
+      (second ??= importCatalogue(catalogue.orm.em.fork(), systemActor('import'), catalogueJsonSource(document, 'second.json'), { onWait: () => (waited = true) }));
+    // The second starts while the first's transaction is open, its first batch checked.
+    const first = await importCatalogue(catalogue.orm.em.fork(), systemActor('import'), catalogueJsonSource(document, 'first.json'), { onProgress: (done) => done === 1 && startSecond() });
+    expect(first).toMatchObject({ committed: true, created: 600, problems: [] });
+    expect(await second).toMatchObject({ committed: true, created: 0, unchanged: 600, problems: [] });
+    expect(waited).toBe(true);
+    expect(await count('urn:test:batches:concurrent:')).toBe(600);
+  });
+
   it('writes datasets of several batches naming a study created earlier in the same file', async () => {
     const study = { recordType: 'Study', id: 'urn:test:batches:study', title: 'Batch test study', studyType: 'NATIONAL_IMPLEMENTATION', ownerOrganisation: STOCKHOLM };
     const report = await importFile({ records: [study, ...datasets('urn:test:batches:a:', 1100, (n) => (n % 2 ? study.id : SEED_STUDY))] });
