@@ -10,7 +10,7 @@ import { comparable } from '../records/changes.js';
 import { audit, snapshot } from '../records/lifecycle.js';
 import { type CatalogueRecord, ProvenanceSource } from '../records/record.js';
 import { type RecordOrigin, type RecordRules, RecordService, type ReplacedHandEdit } from '../records/record-service.js';
-import { cacheReferences, clearReferenceCache, findByRef } from '../records/references.js';
+import { cacheReferences, clearReferenceCache, findByRef, rememberRefused } from '../records/references.js';
 import type { Viewer } from '../records/viewer.js';
 import { problemsOfFailedWrite } from '../records/write-problems.js';
 import { datasetRules } from '../datasets/dataset.rules.js';
@@ -223,6 +223,8 @@ export async function importCatalogue(em: EntityManager, viewer: Viewer, source:
         for (const prepared of batch.prepared) {
           const problems = await writeRecord(prepared, batch);
           if (problems.length > 0) fail(prepared.record, problems);
+          // A harvest's rows are places in a document no one edits: its runs name records by their identifiers.
+          if (problems.length > 0 && prepared.identifier !== undefined && !options.harvest) rememberRefused(tx, prepared.record.kind, prepared.identifier, describe(prepared.record.location));
           options.onProgress?.(++done, source.total);
         }
       };

@@ -103,6 +103,18 @@ export function clearReferenceCache(em: EntityManager): void {
   caches.get(em)?.clear();
 }
 
+/**
+ * Records a bulk write was given but refused, by kind and identifier, with where the writer read them: a later
+ * record naming one is told that, not that no such record exists (a study refused on its row would otherwise
+ * show as "no Study" on every dataset naming it).
+ */
+const refusals = new WeakMap<EntityManager, Map<string, string>>();
+
+export function rememberRefused(em: EntityManager, kind: string, identifier: string, where: string): void {
+  const refused = refusals.get(em) ?? refusals.set(em, new Map()).get(em)!;
+  if (!refused.has(`${kind} ${identifier}`)) refused.set(`${kind} ${identifier}`, where);
+}
+
 /** Makes a record created in this unit of work findable by its identifier before it is flushed. */
 export function rememberReference(em: EntityManager, record: { identifier: string; constructor: { name: string } }): void {
   caches.get(em)?.set(`${record.constructor.name} ${record.identifier}`, record);
@@ -238,7 +250,8 @@ export class References {
     const record = await this.find(entity, ref);
     const found = record && this.policy.canRead(record) ? record : null;
     if (!found) {
-      problems.add(field, `no ${entity.name} with id or identifier "${ref}"`, 'NOT_FOUND');
+      const refused = refusals.get(this.em)?.get(`${entity.name} ${ref}`);
+      problems.add(field, refused ? `${entity.name} "${ref}" is refused at ${refused}; its problems are reported there` : `no ${entity.name} with id or identifier "${ref}"`, 'NOT_FOUND');
       return null;
     }
     if (claim && !this.policy.ownsOrganisation(found.ownerOrganisationId)) {

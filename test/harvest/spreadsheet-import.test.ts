@@ -404,6 +404,25 @@ describe('spreadsheet problems', () => {
     ]);
   });
 
+  it('tells a dataset naming a study the file gives but the import refuses where that study is refused, not that there is no such study', async () => {
+    const study = 'urn:test:sheet:refused-study';
+    const ids = ['urn:test:sheet:of-refused-study-1', 'urn:test:sheet:of-refused-study-2'];
+    const sheets: Record<string, unknown[][]> = newDatasets(ids, ({ datasets }) => {
+      datasets[0].push('wasGeneratedBy');
+      datasets[1].push(study);
+      datasets[2].push(study);
+    });
+    sheets.studies = [['id', 'title', 'studyType', 'startDate', 'ownerOrganisation'], [study, 'Refused study', 'RESEARCH', '1/3/2026', STOCKHOLM]];
+    const csv = Object.fromEntries(Object.entries(sheets).map(([name, rows]) => [name, rows.map((values) => values.map((value) => JSON.stringify(String(value))).join(';')).join('\r\n')]));
+    const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: csv }, { dryRun: true });
+    const placed = `Study "${study}" is refused at studies row 2; its problems are reported there`;
+    expect(report.problems.map((p: { sheet: string; row: number; field: string; message: string }) => [p.sheet, p.row, p.field, p.message])).toEqual([
+      ['studies', 2, 'startDate', '"1/3/2026" is not an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD'],
+      ['datasets', 2, 'wasGeneratedBy', placed],
+      ['datasets', 3, 'wasGeneratedBy', placed],
+    ]);
+  });
+
   it('reports values past the header and a column named twice, never dropping either silently', async () => {
     const datasets = [
       'id;title;publisher;keywords',
