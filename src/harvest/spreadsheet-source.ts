@@ -234,7 +234,10 @@ class SheetReading {
     });
     if (unknownColumns > UNKNOWN_KEYS_LISTED) this.fileWarning(location, unknownKeysNotListed('column', unknownColumns - UNKNOWN_KEYS_LISTED));
     const keyColumn = sheet.parent?.column ?? 'id';
-    if (!header.some((c) => c?.name === keyColumn)) this.fileProblem(location, keyColumn, `the ${sheet.name} sheet needs a "${keyColumn}" column`);
+    if (!header.some((c) => c?.name === keyColumn)) {
+      // Most often a title row, or a header of merged cells, above the column names.
+      this.fileProblem(location, keyColumn, `the ${sheet.name} sheet needs a "${keyColumn}" column; row 1 holds the column names, one in each cell, with no title or merged cells above them`);
+    }
     return header;
   }
 

@@ -324,13 +324,17 @@ describe('spreadsheet problems', () => {
     ]);
   });
 
-  it('refuses a sheet without the column naming its records, whatever else its header has', async () => {
+  it('refuses a sheet without the column naming its records, whatever else its header has, saying where the column names go', async () => {
+    const needsId = 'the studies sheet needs a "id" column; row 1 holds the column names, one in each cell, with no title or merged cells above them';
     const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: { studies: 'name,title\nA study,A study' } }, { dryRun: true });
     expect(report.problems.map((p: { sheet: string; row: number; field: string; message: string }) => [p.sheet, p.row, p.field, p.message])).toEqual([
       ['studies', 2, 'id', 'every imported record needs its identifier, so the next import can match it'],
-      ['studies', 1, 'id', 'the studies sheet needs a "id" column'],
+      ['studies', 1, 'id', needsId],
     ]);
     expect(report.warnings.map((w: { field: string }) => w.field)).toEqual(['name']);
+    // A title row above the column names, as a sheet made for reading has (merged across the columns: one cell).
+    const titled = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: { studies: 'Studies of Region Uppsala;;\r\nid;title;studyType\r\nurn:test:titled;A study;RESEARCH' } }, { dryRun: true });
+    expect(titled.report.problems).toContainEqual(expect.objectContaining({ sheet: 'studies', row: 1, field: 'id', message: needsId }));
   });
 
   it('refuses negative sex counts, coverage and read length of a CSV cohort, naming the row and column', async () => {
