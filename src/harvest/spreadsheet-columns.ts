@@ -537,9 +537,12 @@ export function readJsonValue(column: Column, value: unknown): unknown {
   return problem ? new Unreadable(problem) : spelt;
 }
 
+/** A list's entries are separated by ";", or put on lines of their own in the cell (Alt+Enter in Excel). */
+const ENTRY_BREAK = /;|\r\n?|\n/;
+
 function entries(value: Exclude<Cell, null>): string[] {
   return cellText(value)
-    .split(LIST_SEPARATOR)
+    .split(ENTRY_BREAK)
     .map((entry) => entry.trim())
     .filter(Boolean);
 }

@@ -427,6 +427,27 @@ describe('spreadsheet problems', () => {
     ]);
   });
 
+  it('reads the entries of a list put on lines of their own in one cell (Alt+Enter in Excel) as it reads them separated by ";"', async () => {
+    const id = 'urn:test:sheet:entries-on-lines';
+    const sheets = newDatasets([id], ({ datasets, consent }) => {
+      datasets[0].push('cohort.diseases');
+      datasets[1][3] = 'epilepsy\ntrio; exome';
+      datasets[1].push('MONDO:0005027|epilepsy\r\nMONDO:0009061');
+      consent[1][2] = 'DUO:0000021\nDUO:0000022|SE';
+    });
+    // Quoted as Excel quotes a cell holding line breaks (RFC 4180): the breaks stay in the cell.
+    const quoted = (value: unknown) => `"${String(value).replaceAll('"', '""')}"`;
+    const csv = Object.fromEntries(Object.entries(sheets).map(([name, rows]) => [name, rows.map((values) => values.map(quoted).join(';')).join('\r\n')]));
+    const { report } = await importAs(await catalogue.token('admin'), { format: 'csv', sheets: csv });
+    expect(report).toMatchObject({ committed: true, created: 1, problems: [] });
+    const { data } = await catalogue.gql(`{ dataset(id: "${id}") { keywords cohort { diseases { iri label } } consent { duoModifiers { code value } } } }`);
+    expect(data?.dataset).toEqual({
+      keywords: ['epilepsy', 'trio', 'exome'],
+      cohort: { diseases: [{ iri: 'MONDO:0005027', label: 'epilepsy' }, { iri: 'MONDO:0009061', label: null }] },
+      consent: { duoModifiers: [{ code: 'DUO:0000021', value: null }, { code: 'DUO:0000022', value: 'SE' }] },
+    });
+  });
+
   it('reports values past the header and a column named twice, never dropping either silently', async () => {
     const datasets = [
       'id;title;publisher;keywords',
