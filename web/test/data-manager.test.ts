@@ -370,6 +370,24 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     expect((await study.json()).data.studies.edges.map((edge: { node: { title: string } }) => edge.node.title)).toEqual(['Farmakogenomik i Örebro län, små barn']);
   });
 
+  it('says a file too large to send from the browser is to be imported on the command line', async () => {
+    const records = Array.from({ length: 2500 }, (_, i) => ({
+      recordType: 'Dataset',
+      id: `urn:test:web-import:large:${i}`,
+      title: `A dataset of a file too large for the browser ${i}`,
+      description: 'Whole-genome sequencing of patients referred for suspected rare disease; one of many rows.'.repeat(3),
+      publisher: STOCKHOLM,
+    }));
+    await page.goto(`${server.url}/manage/import`);
+    await page.waitForSelector('#import-file');
+    await page.setInputFiles('#import-file', { name: 'region.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ records })) });
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page.waitForSelector('p.error[role="alert"]');
+    expect(await page.locator('p.error[role="alert"]').textContent()).toBe(
+      'region.json is too large to send from the browser. Import it on the command line instead, where files of any size are checked and imported the same way: gdcat import region.json --dry-run, then without --dry-run.',
+    );
+  });
+
   it('gives a dataset a Swedish title beside its English one; a visitor reading Swedish sees it', async () => {
     await expect.poll(async () => {
       await page.goto(`${server.url}/manage`);
@@ -406,8 +424,9 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
   });
 
   it('ran without errors in the page', () => {
-    expect(errors.filter((error) => !error.includes('status of 401') && !error.includes('status of 404'))).toEqual([]);
-    // The one 404 is the draft's landing page, opened by its address.
+    expect(errors.filter((error) => !error.includes('status of 401') && !error.includes('status of 404') && !error.includes('status of 413'))).toEqual([]);
+    // The one 404 is the draft's landing page, opened by its address; the one 413 the file too large for the browser.
     expect(errors.filter((error) => error.includes('status of 404'))).toHaveLength(1);
+    expect(errors.filter((error) => error.includes('status of 413'))).toHaveLength(1);
   });
 });
