@@ -211,6 +211,9 @@ const DISEASE_ID_SYNTAX = /^(?:https?:\/\/\S+|[A-Za-z][A-Za-z0-9-]*[:_]\S+)$/;
  */
 export function diseaseIdSyntaxProblem(text: string): string | undefined {
   if (DISEASE_ID_SYNTAX.test(text.trim())) return undefined;
+  // Several ids in one text, separated by commas, spaces or " / ".
+  const several = text.split(/[\s,]+/).filter((part) => part && part !== '/');
+  if (several.length > 1 && several.every((part) => DISEASE_ID_SYNTAX.test(part))) return `"${text}" holds ${several.length} ids; give each disease as an entry of its own`;
   const named = classLabelled(text);
   if (named) return `"${text}" is not an ontology IRI or compact id but the label of ${named.id} ("${named.label}"): give that id (the diseaseTerms query finds the id of a label)`;
   return `"${text}" is not an ontology IRI or compact id (e.g. MONDO:0004992); the diseaseTerms query finds the id of a label`;

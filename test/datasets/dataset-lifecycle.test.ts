@@ -130,7 +130,13 @@ describe('dataset lifecycle over GraphQL', () => {
       ...validInput('urn:test:disease-labels'),
       cohort: {
         ...validInput('x').cohort,
-        diseases: [{ iri: 'Cystic fibrosis' }, { iri: 'MONDO:0009061', label: 'cystic fibrosis' }, { iri: 'E84.0' }, { iri: 'acute myeloid leukaemia' }],
+        diseases: [
+          { iri: 'Cystic fibrosis' },
+          { iri: 'MONDO:0009061', label: 'cystic fibrosis' },
+          { iri: 'E84.0' },
+          { iri: 'acute myeloid leukaemia' },
+          { iri: 'MONDO:0009061, http://purl.obolibrary.org/obo/MONDO_0005027 / ORPHA:586' },
+        ],
       },
     };
     const { data, errors } = await catalogue.gql(CREATE, { input }, stockholmManager);
@@ -141,6 +147,7 @@ describe('dataset lifecycle over GraphQL', () => {
       ['input.cohort.diseases[0].iri', 'INVALID', expect.stringMatching(/^"Cystic fibrosis" is not an ontology IRI or compact id but the label of MONDO:0009061 \("cystic fibrosis"\): give that id/)],
       ['input.cohort.diseases[2].iri', 'INVALID', expect.stringMatching(/^"E84.0" is not an ontology IRI or compact id \(e.g. MONDO:0004992\)/)],
       ['input.cohort.diseases[3].iri', 'INVALID', expect.stringMatching(/^"acute myeloid leukaemia" is not an ontology IRI or compact id but the label of MONDO:0018874 \("acute myeloid leukemia"\)/)],
+      ['input.cohort.diseases[4].iri', 'INVALID', '"MONDO:0009061, http://purl.obolibrary.org/obo/MONDO_0005027 / ORPHA:586" holds 3 ids; give each disease as an entry of its own'],
     ]);
     expect(await datasetRows()).toBe(before);
   });
