@@ -407,7 +407,7 @@ function place(record: Pick<SourceRecord, 'location' | 'locate'>, e: Problem & P
 /** What an update does to a change made by hand since the record was last imported, in the report's words. */
 function handEditReplaced({ version, modified, fields }: ReplacedHandEdit): string {
   const when = modified.toISOString().slice(0, 16).replace('T', ' ');
-  return `the record was last changed by hand (version ${version}, ${when} UTC), not by an import: the file's values replace that change (${fields.join(', ')})`;
+  return `the record was last changed by hand (version ${version}, ${when} UTC), not by an import; the file's values replace the record's in ${fields.join(', ')}`;
 }
 
 function describe(location: SourceLocation): string {

@@ -280,7 +280,7 @@ describe('importCatalogue', () => {
       row: 1,
       field: null,
       code: 'REPLACES_HAND_EDIT',
-      message: `the record was last changed by hand (version ${handVersion}, ${modified.slice(0, 16).replace('T', ' ')} UTC), not by an import: the file's values replace that change (title)`,
+      message: `the record was last changed by hand (version ${handVersion}, ${modified.slice(0, 16).replace('T', ' ')} UTC), not by an import; the file's values replace the record's in title`,
     };
     const handEdits = (report: { warnings: { code: string }[] }) => report.warnings.filter((w) => w.code === 'REPLACES_HAND_EDIT');
     const dry = await importAs(stockholm, document, { dryRun: true });

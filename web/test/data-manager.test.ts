@@ -370,6 +370,29 @@ describe.skipIf(!chromiumPath)('web catalogue: a data manager registers, fixes, 
     expect((await study.json()).data.studies.edges.map((edge: { node: { title: string } }) => edge.node.title)).toEqual(['Farmakogenomik i Örebro län, små barn']);
   });
 
+  it('checking a file again after a record of it was changed by hand lists that record apart, as one whose hand changes the file replaces', async () => {
+    const api = async (query: string, variables: object = {}) =>
+      (await (await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) })).json()).data;
+    const { dataset } = await api('{ dataset(id: "urn:test:web-import:csv") { id version } }');
+    const edited = await api('mutation($id: ID!, $v: Int!) { updateDataset(id: $id, expectedVersion: $v, input: { title: "Pharmacogenomics panels, renamed by hand" }) { userErrors { message } } }', {
+      id: dataset.id,
+      v: dataset.version,
+    });
+    expect(edited.updateDataset.userErrors).toEqual([]);
+    await page.goto(`${server.url}/manage/import`);
+    await page.waitForSelector('#import-file');
+    await page.setInputFiles('#import-file', {
+      name: 'datasets.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`id,title,description,diagnosticArea,publisher,dataHolder\nurn:test:web-import:csv,Pharmacogenomics panels browsertestcsv,Panel sequencing of pharmacogenes; imported from CSV.,PHARMACOGENOMICS,${STOCKHOLM},${STOCKHOLM}\n`),
+    });
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    const replaced = page.locator('section table', { hasText: '1 changed by hand since an import wrote them' });
+    await replaced.waitFor();
+    expect(await replaced.locator('tbody').textContent()).toMatch(/^datasets2the record was last changed by hand \(version \d+, .* UTC\), not by an import; the file's values replace the record's in title, dataHolders, consentScope$/);
+    expect(await page.locator('section table', { hasText: 'left out' }).count()).toBe(0);
+  });
+
   it('says a file too large to send from the browser is to be imported on the command line', async () => {
     const records = Array.from({ length: 2500 }, (_, i) => ({
       recordType: 'Dataset',
