@@ -191,7 +191,7 @@ describe('LOG_FORMAT=json (gdcat serve)', () => {
     await stopGdcat(gdcat);
     const logged = gdcat.output.join('').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
     for (const entry of logged) {
-      expect(entry).toMatchObject({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), level: expect.stringMatching(/^(info|error)$/), msg: expect.any(String) });
+      expect(entry).toMatchObject({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), level: expect.stringMatching(/^(info|warn|error)$/), msg: expect.any(String) });
     }
     expect(logged).toContainEqual(expect.objectContaining({ level: 'info', msg: expect.stringMatching(/listening on/) }));
     expect(logged.find((entry) => entry.requestId === 'json-1')).toEqual({
