@@ -216,6 +216,8 @@ export function diseaseIdSyntaxProblem(text: string): string | undefined {
   if (several.length > 1 && several.every((part) => DISEASE_ID_SYNTAX.test(part))) return `"${text}" holds ${several.length} ids; give each disease as an entry of its own`;
   const named = classLabelled(text);
   if (named) return `"${text}" is not an ontology IRI or compact id but the label of ${named.id} ("${named.label}"): give that id (the diseaseTerms query finds the id of a label)`;
+  const icd10 = icd10Term(text);
+  if (icd10) return `"${text}" is not an ontology IRI or compact id; as an ICD-10 code it is written ${icd10.id}`;
   return `"${text}" is not an ontology IRI or compact id (e.g. MONDO:0004992); the diseaseTerms query finds the id of a label`;
 }
 
