@@ -513,7 +513,6 @@ describe('what importCatalogue leaves out', () => {
     const dataset = newDataset('urn:test:import:keys');
     const document = { records: [{ ...dataset, _checkedBy: 'a data manager', distributions: [{ ...dataset.distributions[0], accessUrl: 'https://example.org/apply' }] }] };
     const warnings = [{ file: 'input', sheet: 'records', row: 1, field: 'distributions[0].accessUrl', message: 'unknown key, not imported; did you mean accessURL?', code: 'UNKNOWN_KEY' }];
-    console.log(JSON.stringify((await catalogue.gql(`{ dataset(id: "${RD_WGS}") { accessRoute { applicationUrl } history { action changes { field before after } } } }`, {}, stockholm)).data));
     const dry = await importAs(stockholm, document, { dryRun: true });
     expect(dry.report).toMatchObject({ dryRun: true, committed: false, created: 1, failed: 0, problems: [], warnings });
     const real = await importAs(stockholm, document);
