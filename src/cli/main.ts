@@ -48,12 +48,12 @@ async function main(argv: string[], config: AppConfig, log: Logger): Promise<num
     case 'serve': {
       takesNoArguments(rest);
       const { startCatalogue } = await import('../http/catalogue-server.js');
-      return runUntilSignalled(await startCatalogue(config, log), log);
+      return runUntilSignalled(() => startCatalogue(config, log), log);
     }
     case 'indexer': {
       takesNoArguments(rest);
       const { startIndexer } = await import('../http/catalogue-server.js');
-      return runUntilSignalled(await startIndexer(config, log), log);
+      return runUntilSignalled(() => startIndexer(config, log), log);
     }
     case 'migrate': {
       takesNoArguments(rest);
@@ -240,16 +240,29 @@ function isUsageError(error: unknown): error is Error {
   return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS_');
 }
 
-/** Keeps a long-running command up until SIGINT or SIGTERM, then stops it cleanly. */
-async function runUntilSignalled(running: { stop(): Promise<void> }, log: (line: string) => void): Promise<number> {
-  (await import('../db/embedded-postgres.js')).leaveSignalsToCaller();
+/**
+ * Starts a long-running command and keeps it up until SIGINT or SIGTERM, then stops it cleanly. The handlers are
+ * in place before the start: a signal during it (migrations, seeding, the first indexing) stops the command once
+ * started, where it used to reach the embedded PostgreSQL package's handlers, which neither stopped nor exited.
+ */
+async function runUntilSignalled(start: () => Promise<{ stop(): Promise<void> }>, log: (line: string) => void): Promise<number> {
+  let starting: Promise<{ stop(): Promise<void> }> | undefined;
+  let stopping = false;
   const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
     log('shutting down');
-    await running.stop();
+    // A start that fails is reported (and exits) through main's rejection.
+    const running = await starting?.catch(() => new Promise<never>(() => undefined));
+    await running?.stop();
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  // Ours before the package's go: with no listener for a moment, a signal would end the process outright.
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  (await import('../db/embedded-postgres.js')).leaveSignalsToCaller();
+  starting = start();
+  await starting;
   return new Promise<number>(() => undefined);
 }
 

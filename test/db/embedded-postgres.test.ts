@@ -117,6 +117,18 @@ describe('gdcat serve after a crash (kill -9) on the embedded PostgreSQL', () =>
     return body.data!.datasets.totalCount;
   }
 
+  it('stops cleanly on a SIGTERM that arrives while it starts (first start: initdb, migrations, seeding)', async () => {
+    const port = await freePort();
+    const gdcat = await startGdcat('serve', { GDCAT_STATE_DIR: stateDir, DATABASE_URL: '', ELASTICSEARCH_URL: '', PORT: String(port), AUTH_MODE: 'dev', NODE_ENV: 'production' }, /starting embedded PostgreSQL/);
+    // It finishes starting, then stops as it would once up. Before, the signal ended the process outright (no
+    // listener for a moment), orphaning its PostgreSQL, or reached the package's handlers, which hung.
+    await stopGdcat(gdcat);
+    expect({ code: gdcat.process.exitCode, signal: gdcat.process.signalCode }).toEqual({ code: 0, signal: null });
+    expect(gdcat.output.join('')).toMatch(/shutting down/);
+    const postmaster = await postmasterPid(dataDir).catch(() => 0);
+    expect(postmaster === 0 || !isAlive(postmaster)).toBe(true);
+  }, 120_000);
+
   it('stops its PostgreSQL and exits 0 on SIGTERM, run as in production (NODE_ENV=production)', async () => {
     const port = await freePort();
     const gdcat = await startGdcat('serve', { GDCAT_STATE_DIR: stateDir, DATABASE_URL: '', ELASTICSEARCH_URL: '', PORT: String(port), AUTH_MODE: 'dev', NODE_ENV: 'production' }, /listening on/);
