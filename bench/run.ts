@@ -13,7 +13,7 @@ import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { createTokenVerifier, mintDevToken } from '../src/auth/tokens.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
-import { openOrm } from '../src/db/orm.js';
+import { type Orm, openOrm } from '../src/db/orm.js';
 import { httpSettingsFromEnv } from '../src/config.js';
 import { createApp, listen } from '../src/http/app.js';
 import { seedExampleCatalogue } from '../seed/example-catalogue.js';
@@ -292,8 +292,8 @@ async function main(): Promise<void> {
   const generateMs = await timed(async () => {
     await generateDatasets(orm, datasets);
     // The result pages measured read lists of several holders, steps, publications... on every dataset, and
-    // the documents indexed carry their holders and route bodies.
-    if (sections.has('queries') || sections.has('indexing')) await addDatasetRelations(orm);
+    // the documents indexed carry their holders and route bodies; an export describes them all.
+    if (sections.has('queries') || sections.has('indexing') || sections.has('export')) await addDatasetRelations(orm);
   });
 
   console.log(`# ${search.name}: ${datasets} synthetic + 16 seed datasets, ${requests} requests per query`);
@@ -443,7 +443,14 @@ async function main(): Promise<void> {
   }
 
   if (sections.has('export')) {
-    for (const format of ['ttl', 'nt'] as const) await benchExport(database.url, format, dataDir);
+    // The first export of a format describes every dataset and stores the texts; the next copies them, as every
+    // export does once a catalogue has been exported (src/dcat/stored-descriptions.ts); then with a tenth changed.
+    for (const format of ['ttl', 'nt'] as const) {
+      await benchExport(database.url, format, dataDir, 'every dataset described');
+      await benchExport(database.url, format, dataDir, 'descriptions stored');
+      const changed = await touchDatasets(orm, 0.1);
+      await benchExport(database.url, format, dataDir, `${changed} datasets changed since`);
+    }
   }
 
   console.log(`load average at end (1/5/15 min): ${load()}; bench process RSS ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB`);
@@ -456,7 +463,7 @@ async function main(): Promise<void> {
 }
 
 /** Runs `gdcat export` to a file under /usr/bin/time -v, so the figures are the CLI process's own. */
-async function benchExport(databaseUrl: string, format: 'ttl' | 'nt', dataDir: string): Promise<void> {
+async function benchExport(databaseUrl: string, format: 'ttl' | 'nt', dataDir: string, state: string): Promise<void> {
   const out = path.join(dataDir, `export.${format}`);
   const stats = path.join(dataDir, `export-${format}.time`);
   const loadAtStart = load();
@@ -471,9 +478,18 @@ async function benchExport(databaseUrl: string, format: 'ttl' | 'nt', dataDir: s
   // On a shared machine the CPU time is the steadier figure.
   const cpu = (kind: string): number => Number(new RegExp(`${kind} time \\(seconds\\): ([\\d.]+)`).exec(report)![1]);
   const bytes = (await stat(out)).size;
-  console.log(`export ${format}: ${seconds.toFixed(1)} s, user + sys CPU ${cpu('User')} + ${cpu('System')} s, peak RSS ${peakRssMiB} MiB, ${(bytes / 1048576).toFixed(0)} MiB written ` +
+  console.log(`export ${format} (${state}): ${seconds.toFixed(1)} s, user + sys CPU ${cpu('User')} + ${cpu('System')} s, peak RSS ${peakRssMiB} MiB, ${(bytes / 1048576).toFixed(0)} MiB written ` +
     `(load average ${loadAtStart} at start, ${load()} at end)\n`);
   await rm(out, { force: true });
+}
+
+/** Changes a share of the published datasets (their modified date) as an edit would; returns how many. */
+async function touchDatasets(orm: Orm, share: number): Promise<number> {
+  const changed = await orm.em.getConnection().execute<{ id: string }[]>(
+    `update dataset set modified = modified + interval '1 second' where status = 'PUBLISHED' and random() < ? returning id`,
+    [share],
+  );
+  return changed.length;
 }
 
 /** Wall time, CPU seconds of this process and of the PostgreSQL server, and the load average, of some work. */

@@ -26,6 +26,7 @@ import { Migration20261208120000_unseen_records_touch_no_datasets } from './Migr
 import { Migration20261209100000_dataset_harvested_at_when_written } from './Migration20261209100000_dataset_harvested_at_when_written.js';
 import { Migration20261210100000_harvested_records } from './Migration20261210100000_harvested_records.js';
 import { Migration20261213100000_datasets_with_icd10_codes_reindexed } from './Migration20261213100000_datasets_with_icd10_codes_reindexed.js';
+import { Migration20261214100000_stored_dataset_descriptions } from './Migration20261214100000_stored_dataset_descriptions.js';
 
 /** Migrations in order; listed explicitly so the same list runs from TypeScript sources and compiled output. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -56,4 +57,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261209100000_dataset_harvested_at_when_written', class: Migration20261209100000_dataset_harvested_at_when_written },
   { name: 'Migration20261210100000_harvested_records', class: Migration20261210100000_harvested_records },
   { name: 'Migration20261213100000_datasets_with_icd10_codes_reindexed', class: Migration20261213100000_datasets_with_icd10_codes_reindexed },
+  { name: 'Migration20261214100000_stored_dataset_descriptions', class: Migration20261214100000_stored_dataset_descriptions },
 ];

@@ -422,19 +422,20 @@ export class DatasetBatchReader {
   }
 
   /**
-   * The published datasets of `range` in id order, with everything their description needs, as the public
-   * sees it (what findDatasetPage and completeRecords give the DCAT pages), in a fixed number of statements
-   * whatever the batch size.
+   * The published datasets of `range` (of those, `only` the ones with these ids) in id order, with everything
+   * their description needs, as the public sees it (what findDatasetPage and completeRecords give the DCAT
+   * pages), in a fixed number of statements whatever the batch size.
    */
-  async batch(range: DatasetRange): Promise<DatasetRecords> {
+  async batch(range: DatasetRange, only?: readonly string[]): Promise<DatasetRecords> {
     // The connection pool itself, with the ORM's type parsers: parameters go to PostgreSQL as parameters,
     // not escaped into the statement's text a character at a time (the ORM's way, costly for id lists).
     const pool = await this.em.getConnection().getNativeClient();
     const rows = async (text: string, values: unknown[]): Promise<Row[]> => (await pool.query<Row>(text, values)).rows;
     const bounds = [range.after, range.upTo].filter((id) => id !== null);
     const datasetRows = await rows(
-      `select * from dataset where status = $1 ${range.after === null ? '' : 'and id > $2'} ${range.upTo === null ? '' : `and id <= $${bounds.length + 1}`} order by id`,
-      [RecordStatus.PUBLISHED, ...bounds],
+      `select * from dataset where status = $1 ${range.after === null ? '' : 'and id > $2'} ${range.upTo === null ? '' : `and id <= $${bounds.length + 1}`}
+        ${only ? `and id = any($${bounds.length + 2}::uuid[])` : ''} order by id`,
+      [RecordStatus.PUBLISHED, ...bounds, ...(only ? [only] : [])],
     );
     const catalogueModified = this.catalogueModified;
     if (datasetRows.length === 0) return { records: [], bodiesOperatedBy: new Map(), catalogueModified };
@@ -534,6 +535,17 @@ export class DatasetBatchReader {
       };
     });
     return { records, bodiesOperatedBy, catalogueModified };
+  }
+
+  /** What the catalogue's own description needs: the access bodies its publisher operates (its contact point). */
+  async catalogueContext(): Promise<DatasetRecords> {
+    const publisher = this.catalogue.publisher?.id;
+    const pool = await this.em.getConnection().getNativeClient();
+    const operated = publisher
+      ? (await pool.query<Row>('select * from data_access_body where operated_by_id = $1 order by identifier', [publisher])).rows
+      : [];
+    const bodies = operated.map((row) => this.bodies.record(row)).filter(readable);
+    return { records: [], bodiesOperatedBy: new Map(publisher && bodies.length > 0 ? [[publisher, bodies]] : []), catalogueModified: this.catalogueModified };
   }
 
   /**

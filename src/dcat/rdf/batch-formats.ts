@@ -1,5 +1,5 @@
 import type * as RDF from '@rdfjs/types';
-import { type TermSyntax, TextGraph } from './graph.js';
+import { type TermSyntax, TextGraph, type TextNode } from './graph.js';
 import { nTriplesIri, nTriplesSyntax, rememberedIris, writeIri, writeLiteral } from './n-triples.js';
 import { type Utf8Text, encodeChunk } from './utf8-text.js';
 
@@ -18,8 +18,11 @@ export interface RdfBatchFormat {
   readonly header: string;
   /** The format's graph, emptied, for the next batch's triples (one batch is described at a time). */
   graph(): TextGraph;
-  /** A batch's text, as a chunk of its own. */
-  encode(graph: TextGraph): Buffer<ArrayBuffer>;
+  /**
+   * A batch's text as a chunk of its own: of every node, or of `nodes` (in that order), each with the statements
+   * `keep` keeps, if given (a node left with none is left out).
+   */
+  encode(graph: TextGraph, nodes?: readonly TextNode[], keep?: (statement: number) => boolean): Buffer<ArrayBuffer>;
 }
 
 export function nTriplesBatches(): RdfBatchFormat {
@@ -27,10 +30,11 @@ export function nTriplesBatches(): RdfBatchFormat {
   return {
     header: '',
     graph: () => (graph.clear(), graph),
-    encode: (graph) => encodeChunk((out) => {
+    encode: (graph, nodes, keep) => encodeChunk((out) => {
       const text = graph.text;
-      graph.forEachNode((node) => {
+      forEach(graph, nodes, (node) => {
         for (let k = node.first; k !== -1; k = graph.nextStatement(k)) {
+          if (keep && !keep(k)) continue;
           out.addBytes(text, node.subjectStart, node.subjectEnd);
           out.addByte(SPACE);
           out.addBytes(text, graph.statementStart(k), graph.statementEnd(k));
@@ -41,31 +45,40 @@ export function nTriplesBatches(): RdfBatchFormat {
   };
 }
 
+function forEach(graph: TextGraph, nodes: readonly TextNode[] | undefined, visit: (node: TextNode) => void): void {
+  if (nodes) nodes.forEach(visit);
+  else graph.forEachNode(visit);
+}
+
 /** Turtle: a block per subject, prefixed names where a prefix fits, `a` for rdf:type, objects of one predicate listed with commas. */
 export function turtleBatches(prefixes: Record<string, string>): RdfBatchFormat {
   const graph = new TextGraph(new TurtleSyntax(prefixes));
   return {
     header: Object.entries(prefixes).map(([prefix, namespace]) => `@prefix ${prefix}: ${nTriplesIri(namespace)}.\n`).join('') + '\n',
     graph: () => (graph.clear(), graph),
-    encode: (graph) => encodeChunk((out) => {
+    encode: (graph, nodes, keep) => encodeChunk((out) => {
       const text = graph.text;
       const predicateLength = (k: number): number => graph.statementSplit(k) - graph.statementStart(k);
-      graph.forEachNode((node) => {
-        out.addBytes(text, node.subjectStart, node.subjectEnd);
+      forEach(graph, nodes, (node) => {
         let previous = -1;
         for (let k = node.first; k !== -1; k = graph.nextStatement(k)) {
+          if (keep && !keep(k)) continue;
           const length = predicateLength(k);
-          if (previous !== -1 && predicateLength(previous) === length && text.same(graph.statementStart(previous), graph.statementStart(k), length)) {
+          if (previous === -1) {
+            out.addBytes(text, node.subjectStart, node.subjectEnd);
+            out.addByte(SPACE);
+            out.addBytes(text, graph.statementStart(k), graph.statementEnd(k));
+          } else if (predicateLength(previous) === length && text.same(graph.statementStart(previous), graph.statementStart(k), length)) {
             // The object after a comma: the statement's text from the space before its object.
             out.addByte(COMMA);
             out.addBytes(text, graph.statementSplit(k), graph.statementEnd(k));
           } else {
-            out.addAscii(previous === -1 ? ' ' : ';\n    ');
+            out.addAscii(';\n    ');
             out.addBytes(text, graph.statementStart(k), graph.statementEnd(k));
           }
           previous = k;
         }
-        out.addAscii('.\n');
+        if (previous !== -1) out.addAscii('.\n');
       });
     }),
   };

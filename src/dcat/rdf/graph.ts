@@ -55,6 +55,8 @@ export interface TermSyntax {
 
 /** A subject of a TextGraph and its statements, which are linked in the order first stated. */
 export interface TextNode {
+  /** The subject as subjectKey gives it. */
+  readonly key: string;
   /** The subject's text: bytes `subjectStart` to `subjectEnd` of the graph's text. */
   readonly subjectStart: number;
   readonly subjectEnd: number;
@@ -154,6 +156,17 @@ export class TextGraph implements Triples {
     return this.end[k]!;
   }
 
+  /** A node's subject as written; an IRI written as an object is the same text. */
+  subjectText(node: TextNode): string {
+    return this.text.bytes.toString('utf8', node.subjectStart, node.subjectEnd);
+  }
+
+  /** Statement `k`'s object as written, or null for a literal (which no subject's text can be). */
+  objectText(k: number): string | null {
+    const start = this.split[k]! + 1;
+    return this.text.bytes[start] === QUOTE ? null : this.text.bytes.toString('utf8', start, this.end[k]!);
+  }
+
   /** The statement after `k` of the same subject, or -1. */
   nextStatement(k: number): number {
     return this.next[k]!;
@@ -165,7 +178,7 @@ export class TextGraph implements Triples {
     if (!node) {
       const subjectStart = this.text.length;
       this.syntax.subject(subject, this.text);
-      node = { subjectStart, subjectEnd: this.text.length, first: -1, last: -1 };
+      node = { key, subjectStart, subjectEnd: this.text.length, first: -1, last: -1 };
       this.nodes.push(node);
       this.nodeOf.set(key, node);
     }
@@ -199,3 +212,4 @@ export class TextGraph implements Triples {
 }
 
 const SPACE = 0x20;
+const QUOTE = 0x22;
