@@ -23,6 +23,12 @@ export interface ExportOptions {
   onProgress?: (datasetsWritten: number) => void;
 }
 
+/** What an export wrote: its datasets, and how many of them it described anew (the rest were stored by an earlier one). */
+export interface ExportResult {
+  datasets: number;
+  described: number;
+}
+
 /** What an export thread is told of the options: what to write, not whom to tell. */
 export type ExportSettings = Omit<ExportOptions, 'onStart' | 'onProgress'>;
 
@@ -39,7 +45,7 @@ export interface ExportJob {
 }
 
 /** What an export thread sends: the plan (the first thread, once), then the text of each batch it is given. */
-export type ExportThreadMessage = { plan: ExportPlan; header: string } | { chunk: Uint8Array<ArrayBuffer>; datasets: number };
+export type ExportThreadMessage = { plan: ExportPlan; header: string } | ({ chunk: Uint8Array<ArrayBuffer> } & ExportResult);
 
 /** What an export thread is sent: a batch to describe, or null when there is no more. */
 export type ExportThreadTask = { range: DatasetRange } | null;
@@ -62,7 +68,7 @@ const BATCHES_AHEAD = 2 * EXPORT_THREADS;
 const EXPORT_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
 /** Exports to the file at `path` (replacing it), or to standard output when there is none. */
-export async function exportCatalogueTo(databaseUrl: string, path: string | undefined, options: ExportOptions): Promise<{ datasets: number }> {
+export async function exportCatalogueTo(databaseUrl: string, path: string | undefined, options: ExportOptions): Promise<ExportResult> {
   if (!path) return exportCatalogueInThreads(databaseUrl, process.stdout, options);
   const file = createWriteStream(path);
   try {
@@ -84,7 +90,7 @@ export async function exportCatalogueTo(databaseUrl: string, path: string | unde
  * thread writes each batch's text in the order of the plan, so the document is the one exportCatalogue
  * writes from a single thread.
  */
-export async function exportCatalogueInThreads(databaseUrl: string, out: NodeJS.WritableStream, options: ExportOptions): Promise<{ datasets: number }> {
+export async function exportCatalogueInThreads(databaseUrl: string, out: NodeJS.WritableStream, options: ExportOptions): Promise<ExportResult> {
   const { onStart, onProgress, ...rest } = options;
   const threads = [new ExportThread({ databaseUrl, options: rest })];
   try {
@@ -94,7 +100,7 @@ export async function exportCatalogueInThreads(databaseUrl: string, out: NodeJS.
     while (threads.length < Math.min(EXPORT_THREADS, ranges.length)) threads.push(new ExportThread({ databaseUrl, options: rest, plan }));
     await writeChunk(out, header);
 
-    const described: (Promise<{ chunk: Uint8Array<ArrayBuffer>; datasets: number }> | undefined)[] = [];
+    const described: (Promise<{ chunk: Uint8Array<ArrayBuffer> } & ExportResult> | undefined)[] = [];
     const idle = [...threads];
     let next = 0;
     let writing = 0;
@@ -107,18 +113,19 @@ export async function exportCatalogueInThreads(databaseUrl: string, out: NodeJS.
         batch.then(() => (idle.push(thread), dispatch()), () => undefined);
       }
     };
-    let written = 0;
+    const result = { datasets: 0, described: 0 };
     for (; writing < ranges.length; writing++) {
       dispatch();
-      const { chunk, datasets } = await described[writing]!;
+      const { chunk, ...batch } = await described[writing]!;
       described[writing] = undefined;
       // The chunk's memory is released once it is written, not at this thread's next garbage collection:
       // with this thread's small heap, that comes only after dozens of chunks.
       await writeChunk(out, chunk, () => chunk.buffer.transfer(0));
-      written += datasets;
-      if (datasets > 0) onProgress?.(written);
+      result.datasets += batch.datasets;
+      result.described += batch.described;
+      if (batch.datasets > 0) onProgress?.(result.datasets);
     }
-    return { datasets: written };
+    return result;
   } finally {
     await Promise.all(threads.map((thread) => thread.stop()));
   }
@@ -154,7 +161,7 @@ class ExportThread {
     return message;
   }
 
-  async describe(range: DatasetRange): Promise<{ chunk: Uint8Array<ArrayBuffer>; datasets: number }> {
+  async describe(range: DatasetRange): Promise<{ chunk: Uint8Array<ArrayBuffer> } & ExportResult> {
     const answer = this.message();
     this.worker.postMessage({ range } satisfies ExportThreadTask);
     const message = await answer;

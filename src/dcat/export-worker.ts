@@ -17,8 +17,8 @@ try {
   if (!plan) port.postMessage({ plan: batches.plan, header: batches.header } satisfies ExportThreadMessage);
   for await (const [task] of on(port, 'message') as AsyncIterableIterator<[ExportThreadTask]>) {
     if (!task) break;
-    const { chunk, datasets } = await batches.describe(task.range);
-    port.postMessage({ chunk, datasets } satisfies ExportThreadMessage, [chunk.buffer]);
+    const { chunk, datasets, described } = await batches.describe(task.range);
+    port.postMessage({ chunk, datasets, described } satisfies ExportThreadMessage, [chunk.buffer]);
   }
 } finally {
   await orm.close();

@@ -1,6 +1,6 @@
 import type { Orm } from '../db/orm.js';
 import { type DatasetRange, DatasetBatchReader, type DatasetRecord, type DatasetRecords, type ExportPlan, findCatalogue, planExport } from './catalogue-source.js';
-import { type ExportOptions, type ExportSettings, writeChunk } from './export-threads.js';
+import { type ExportOptions, type ExportResult, type ExportSettings, writeChunk } from './export-threads.js';
 import { DescriptionParts, ownerOf } from './description-parts.js';
 import { CatalogueIris } from './iris.js';
 import { dcat } from './namespaces.js';
@@ -21,6 +21,8 @@ const DEFAULT_BATCH_SIZE = 100;
 export interface BatchText {
   chunk: Buffer<ArrayBuffer>;
   datasets: number;
+  /** Of those, the datasets described anew (the others' descriptions were stored by an earlier export). */
+  described: number;
 }
 
 /** What a thread of an export describes batches with. */
@@ -82,11 +84,12 @@ export async function exportBatches(orm: Orm, options: ExportSettings, plan?: Ex
       // Described anew: datasets changed since their text was stored, and any whose shared nodes are not stored
       // (an export with other settings replaced them).
       const stale = datasets.filter((dataset) => dataset.text === null || dataset.shared!.some((subject) => !nodes.has(subject)));
+      let described = 0;
       if (stale.length > 0) {
         const { records, ...related } = await reader.batch(range, stale.map((dataset) => dataset.id));
-        const described = describeAnew(records, related, new Map(stale.map((dataset) => [dataset.id, dataset.version])));
-        await stored.store(described);
-        const anew = new Map(described.map((dataset) => [dataset.id, dataset]));
+        const anew = new Map(describeAnew(records, related, new Map(stale.map((dataset) => [dataset.id, dataset.version]))).map((dataset) => [dataset.id, dataset]));
+        await stored.store([...anew.values()]);
+        described = anew.size;
         for (const dataset of stale) {
           // A dataset withdrawn in between is left out (one published in between is in the next export).
           const one = anew.get(dataset.id);
@@ -105,7 +108,7 @@ export async function exportBatches(orm: Orm, options: ExportSettings, plan?: Ex
       describeContainer(graph, `${iris.catalog()}#datasets`, catalog, dcat('dataset'), identifiers.map((identifier) => iris.dataset(identifier)));
       // Each shared node once per batch, as when the batch was described as one graph.
       const sharedTexts = [...new Set(written.flatMap((dataset) => dataset.shared!))].map((subject) => nodes.get(subject)!);
-      return { chunk: joined(format.encode(graph), [...written.map((dataset) => dataset.text!), ...sharedTexts]), datasets: written.length };
+      return { chunk: joined(format.encode(graph), [...written.map((dataset) => dataset.text!), ...sharedTexts]), datasets: written.length, described };
     },
   };
 }
@@ -126,16 +129,17 @@ function joined(head: Buffer, texts: string[]): Buffer<ArrayBuffer> {
  * `out` stays open: the caller owns it. (`gdcat export` runs the same batches in threads of their own:
  * export-threads.ts.)
  */
-export async function exportCatalogue(orm: Orm, out: NodeJS.WritableStream, options: ExportOptions): Promise<{ datasets: number }> {
+export async function exportCatalogue(orm: Orm, out: NodeJS.WritableStream, options: ExportOptions): Promise<ExportResult> {
   const batches = await exportBatches(orm, options);
   options.onStart?.(batches.plan.datasets);
   await writeChunk(out, batches.header);
-  let written = 0;
+  const result = { datasets: 0, described: 0 };
   for (const range of batches.plan.ranges) {
-    const { chunk, datasets } = await batches.describe(range);
+    const { chunk, datasets, described } = await batches.describe(range);
     await writeChunk(out, chunk);
-    written += datasets;
-    if (datasets > 0) options.onProgress?.(written);
+    result.datasets += datasets;
+    result.described += described;
+    if (datasets > 0) options.onProgress?.(result.datasets);
   }
-  return { datasets: written };
+  return result;
 }

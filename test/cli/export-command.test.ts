@@ -45,13 +45,16 @@ describe('gdcat export', () => {
     const file = path.join(dir, 'progress.nt');
     const text = await gdcatWith({ LOG_FORMAT: 'text' }, 'export', '--format', 'nt', '--out', file);
     const words = text.stderr.split('\n').filter(Boolean);
-    expect(words.at(-1)).toBe('export: done');
-    expect(words.slice(0, -1).every((line) => /^export: \d+\/\d+$/.test(line))).toBe(true);
+    expect(words.at(-2)).toBe('export: done');
+    expect(words.slice(0, -2).every((line) => /^export: \d+\/\d+$/.test(line))).toBe(true);
+    const total = Number(/\/(\d+)$/.exec(words.at(-3)!)![1]);
+    // The export before (the file test's) stored every description.
+    expect(words.at(-1)).toBe(`export: ${total} datasets, 0 described anew, ${total} as an earlier export stored them`);
     const json = await gdcatWith({ LOG_FORMAT: 'json' }, 'export', '--format', 'nt', '--out', file);
     const lines = json.stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-    const total = Number(/\/(\d+)$/.exec(words.at(-2)!)![1]);
     expect(lines).toContainEqual({ time: expect.any(String), level: 'info', msg: `export: ${total}/${total}`, done: total, total });
-    expect(lines.at(-1)).toEqual({ time: expect.any(String), level: 'info', msg: 'export: done', done: total, total });
+    expect(lines.at(-2)).toEqual({ time: expect.any(String), level: 'info', msg: 'export: done', done: total, total });
+    expect(lines.at(-1)).toMatchObject({ level: 'info', datasets: total, described: 0 });
   }, 120_000);
 
   it('answers an unwritable --out path with one line naming it, not a stack trace', async () => {

@@ -59,7 +59,8 @@ describe('exportCatalogue', () => {
       });
       await new Promise<void>((resolve) => sink.end(resolve));
 
-      expect(result).toEqual({ datasets: 15 });
+      // Each format's first export describes every dataset.
+      expect(result).toEqual({ datasets: 15, described: 15 });
       expect(progress.map((step) => step.written)).toEqual([4, 8, 12, 15]);
       // Output leaves batch by batch, one chunk each: the first batch is in the sink before the later ones are read.
       expect(progress[0]!.chunksSoFar).toBeGreaterThan(0);
@@ -115,7 +116,7 @@ describe('exportCatalogue', () => {
     await catalogue.orm.em.getConnection().execute(`update dataset set status = 'DRAFT'`);
     try {
       const { sink, text } = chunkSink();
-      expect(await exportCatalogue(catalogue.orm, sink, { baseUrl: BASE, smallCountThreshold: 5, format: 'text/turtle' })).toEqual({ datasets: 0 });
+      expect(await exportCatalogue(catalogue.orm, sink, { baseUrl: BASE, smallCountThreshold: 5, format: 'text/turtle' })).toEqual({ datasets: 0, described: 0 });
       await new Promise<void>((resolve) => sink.end(resolve));
       const quads = await parse(text(), 'text/turtle');
       expect(quads.some((q) => q.object.value === 'http://www.w3.org/ns/dcat#Catalog')).toBe(true);
