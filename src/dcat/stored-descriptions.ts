@@ -119,7 +119,7 @@ export class StoredDescriptions {
 
 /**
  * What a stored description depends on besides the database: the export's settings and the code and data it is
- * described with (every source file and shipped vocabulary, read once per process: an upgrade that changes any
+ * described with (every source file and shipped vocabulary, read once by each export thread: an upgrade changing any
  * of them describes every dataset anew, which is only slower once).
  */
 export function descriptionSettings(options: { baseUrl: string; smallCountThreshold: number; format: string }): string {
