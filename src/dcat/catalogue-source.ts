@@ -4,6 +4,7 @@ import { AccessRoute, AccessRouteStep } from '../access/access-route.entity.js';
 import { DataAccessBody } from '../access/data-access-body.entity.js';
 import { Catalogue } from '../catalogue/catalogue.entity.js';
 import { fromGlobalId } from '../core/global-id.js';
+import { addTo } from '../core/lists.js';
 import { AccessPolicy } from '../records/access-policy.js';
 import { type CatalogueRecord, RecordStatus } from '../records/record.js';
 import { ConsentScope } from '../consent/consent-scope.entity.js';
@@ -474,11 +475,11 @@ export class DatasetBatchReader {
     for (const row of routeRows) bodyIds.add(this.routes.referenceOf(row, 'accessBody') ?? '');
     for (const row of stepRows) bodyIds.add(this.steps.referenceOf(row, 'body') ?? '');
     bodyIds.delete('');
-    const [organisationRows, studyRows, bodyRows, operatedRows] = await Promise.all([
+    const [organisationRows, studyRows, bodyRows, bodiesOperatedBy] = await Promise.all([
       rows('select * from organisation where id = any($1::uuid[])', [[...organisationIds]]),
       rows('select * from study where id = any($1::uuid[])', [studyIds]),
       rows('select * from data_access_body where id = any($1::uuid[])', [[...bodyIds]]),
-      rows('select * from data_access_body where operated_by_id = any($1::uuid[]) order by identifier', [[...organisationIds]]),
+      this.bodiesOperatedBy([...organisationIds]),
     ]);
     // The public's view, as in GraphQL: a reference the public may not read is absent.
     const organisation = readableById(organisationRows.map((row) => this.organisations.record(row)));
@@ -486,17 +487,11 @@ export class DatasetBatchReader {
     const body = readableById(bodyRows.map((row) => this.bodies.record(row)));
     const find = <T>(records: Map<string, T>, id: string | null): T | null => (id ? records.get(id) ?? null : null);
 
-    const bodiesOperatedBy = new Map<string, DataAccessBody[]>();
-    for (const row of operatedRows) {
-      const operated = this.bodies.record(row);
-      if (readable(operated)) add(bodiesOperatedBy, this.bodies.referenceOf(row, 'operatedBy')!, operated);
-    }
-
     const holders = new Map<string, Organisation[]>();
     const contributors = new Map<string, Organisation[]>();
     for (const row of parties) {
       const party = organisation.get(row.organisation_id as string);
-      if (party) add(row.role === 'holder' ? holders : contributors, row.dataset_id as string, party);
+      if (party) addTo(row.role === 'holder' ? holders : contributors, row.dataset_id as string, party);
     }
     const publicationsOf = this.sharedBy(this.publications, publicationRows);
     const distributionsOf = groupBy(distributionRows.map((row) => [this.distributions.referenceOf(row, 'dataset')!, this.distributions.record(row)] as const));
@@ -540,12 +535,20 @@ export class DatasetBatchReader {
   /** What the catalogue's own description needs: the access bodies its publisher operates (its contact point). */
   async catalogueContext(): Promise<DatasetRecords> {
     const publisher = this.catalogue.publisher?.id;
+    return { records: [], bodiesOperatedBy: await this.bodiesOperatedBy(publisher ? [publisher] : []), catalogueModified: this.catalogueModified };
+  }
+
+  /** The access bodies the public may read that each of these organisations operates, by organisation id. */
+  private async bodiesOperatedBy(organisationIds: string[]): Promise<Map<string, DataAccessBody[]>> {
+    const byOrganisation = new Map<string, DataAccessBody[]>();
+    if (organisationIds.length === 0) return byOrganisation;
     const pool = await this.em.getConnection().getNativeClient();
-    const operated = publisher
-      ? (await pool.query<Row>('select * from data_access_body where operated_by_id = $1 order by identifier', [publisher])).rows
-      : [];
-    const bodies = operated.map((row) => this.bodies.record(row)).filter(readable);
-    return { records: [], bodiesOperatedBy: new Map(publisher && bodies.length > 0 ? [[publisher, bodies]] : []), catalogueModified: this.catalogueModified };
+    const { rows } = await pool.query<Row>('select * from data_access_body where operated_by_id = any($1::uuid[]) order by identifier', [organisationIds]);
+    for (const row of rows) {
+      const operated = this.bodies.record(row);
+      if (readable(operated)) addTo(byOrganisation, this.bodies.referenceOf(row, 'operatedBy')!, operated);
+    }
+    return byOrganisation;
   }
 
   /**
@@ -556,7 +559,7 @@ export class DatasetBatchReader {
     const byDataset = new Map<string, T[]>();
     for (const row of rows) {
       const record = records.record(row);
-      if (readable(record)) for (const dataset of row.of_datasets as string[]) add(byDataset, dataset, record);
+      if (readable(record)) for (const dataset of row.of_datasets as string[]) addTo(byDataset, dataset, record);
     }
     return byDataset;
   }
@@ -568,15 +571,9 @@ const readable = (record: CatalogueRecord): boolean => AccessPolicy.PUBLIC.canRe
 const readableById = <T extends CatalogueRecord>(records: T[]): Map<string, T> =>
   new Map(records.filter(readable).map((record) => [record.id, record]));
 
-function add<T>(lists: Map<string, T[]>, key: string, item: T): void {
-  const list = lists.get(key);
-  if (list) list.push(item);
-  else lists.set(key, [item]);
-}
-
 /** Records grouped by the id they belong to (their dataset, their route). */
 function groupBy<T>(entries: (readonly [string, T])[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const [key, record] of entries) add(groups, key, record);
+  for (const [key, record] of entries) addTo(groups, key, record);
   return groups;
 }

@@ -1,3 +1,4 @@
+import { addTo } from '../core/lists.js';
 import type { DatasetRecord } from './catalogue-source.js';
 import type { CatalogueIris } from './iris.js';
 import type { TextGraph, TextNode } from './rdf/graph.js';
@@ -55,13 +56,13 @@ export class DescriptionParts {
       const dataset = owner(node.key);
       if (dataset) {
         this.ownerOfNode.set(node, dataset);
-        this.own.set(dataset, [...(this.own.get(dataset) ?? []), node]);
+        addTo(this.own, dataset, node);
       } else if (node.key === catalog) {
         this.catalogNode = node;
       } else {
         this.shared.add(node);
         const base = baseOf(node.key);
-        if (base !== node.key) this.partsOf.set(base, [...(this.partsOf.get(base) ?? []), node]);
+        if (base !== node.key) addTo(this.partsOf, base, node);
       }
     });
     this.unreached = new Set(this.shared);
@@ -138,3 +139,4 @@ export class DescriptionParts {
     return node;
   }
 }
+
