@@ -88,9 +88,18 @@ export interface AppConfig {
   searchLimits?: SearchLimits;
   /** Unset (configs built by hand, e.g. in tests): no scheduled harvests. */
   harvest?: HarvestConfig;
+  /**
+   * The export formats the indexing process prepares the next export in (src/dcat/export-preparation.ts). Unset
+   * (configs built by hand, e.g. in tests) or empty: none.
+   */
+  exportPreparation?: ExportFormatName[];
   /** The catalogue record a node without one starts with (a national node harvesting regional ones). */
   catalogue?: CatalogueConfig;
 }
+
+/** The export formats by the names `gdcat export --format` takes. */
+export const EXPORT_FORMAT_NAMES = ['ttl', 'nt'] as const;
+export type ExportFormatName = (typeof EXPORT_FORMAT_NAMES)[number];
 
 /** What the catalogue record says about the catalogue itself, and who publishes it. */
 export interface CatalogueConfig {
@@ -165,6 +174,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedWhenEmpty: env.SEED_WHEN_EMPTY !== 'false',
     indexer,
     ...(logFormat ? { logFormat } : {}),
+    exportPreparation: exportPreparationOf(env.EXPORT_PREPARATION),
     http: httpSettingsFromEnv(env),
     searchLimits: searchLimitsFromEnv(env),
     catalogue: {
@@ -272,6 +282,15 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
 
 function list(text: string | undefined): string[] {
   return (text ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+/** EXPORT_PREPARATION: `off`, or the formats to prepare (default both). */
+function exportPreparationOf(text: string | undefined): ExportFormatName[] {
+  if (text === 'off') return [];
+  const names = list(text || EXPORT_FORMAT_NAMES.join(','));
+  const unknown = names.filter((name) => !(EXPORT_FORMAT_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`EXPORT_PREPARATION must be off or a list of ${EXPORT_FORMAT_NAMES.join(', ')}, not ${text}`);
+  return [...new Set(names as ExportFormatName[])];
 }
 
 /** TRUST_PROXY: true/false, a number of hops, or addresses/subnets as Express takes them. */

@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { Worker } from 'node:worker_threads';
+import { MessageThread } from '../core/message-thread.js';
 import type { DatasetRange, ExportPlan } from './catalogue-source.js';
 
 /*
  * `gdcat export`: the export's batches are read and described in threads of their own, and this thread
- * writes their text in order. This module loads nothing but Node's own: the thread that writes carries no
- * ORM, entities or RDF libraries.
+ * writes their text in order. This module loads only Node's own modules (and the thread helper of src/core,
+ * which loads only those): the thread that writes carries no ORM, entities or RDF libraries.
  */
 
 export interface ExportOptions {
@@ -65,7 +65,7 @@ const BATCHES_AHEAD = 2 * EXPORT_THREADS;
  * for in more frequent collections (BENCHMARKS.md: 48 MiB of old generation costs 20 % more CPU, a 16 MiB
  * young generation 14 MiB more memory for no less).
  */
-const EXPORT_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
+export const EXPORT_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
 /** Exports to the file at `path` (replacing it), or to standard output when there is none. */
 export async function exportCatalogueTo(databaseUrl: string, path: string | undefined, options: ExportOptions): Promise<ExportResult> {
@@ -133,58 +133,28 @@ export async function exportCatalogueInThreads(databaseUrl: string, out: NodeJS.
 
 /** One export thread (export-worker.ts) and the one message at a time it is waited on for. */
 class ExportThread {
-  private readonly worker: Worker;
-  private waiting: { resolve: (message: ExportThreadMessage) => void; reject: (error: Error) => void } | null = null;
-  private failure: Error | null = null;
-  private readonly exited: Promise<void>;
+  private readonly thread: MessageThread<ExportThreadTask, ExportThreadMessage>;
 
   constructor(job: ExportJob) {
-    this.worker = new Worker(new URL('./export-worker.js', import.meta.url), { workerData: job, resourceLimits: EXPORT_HEAP });
-    this.worker.on('message', (message: ExportThreadMessage) => {
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting?.resolve(message);
-    });
-    this.worker.on('error', (error) => this.fail(error));
-    this.exited = new Promise((resolve) => {
-      this.worker.on('exit', (code) => {
-        this.fail(new Error(`The export stopped before it finished (exit code ${code})`));
-        resolve();
-      });
-    });
+    this.thread = new MessageThread(new URL('./export-worker.js', import.meta.url), { workerData: job, resourceLimits: EXPORT_HEAP }, (code) => `The export stopped before it finished (exit code ${code})`);
   }
 
   /** The export's plan and the document's header, which the first thread sends once it has made the plan. */
   async planned(): Promise<{ plan: ExportPlan; header: string }> {
-    const message = await this.message();
+    const message = await this.thread.next();
     if (!('plan' in message)) throw new Error('The export thread sent a batch before its plan');
     return message;
   }
 
   async describe(range: DatasetRange): Promise<{ chunk: Uint8Array<ArrayBuffer> } & ExportResult> {
-    const answer = this.message();
-    this.worker.postMessage({ range } satisfies ExportThreadTask);
-    const message = await answer;
+    const message = await this.thread.ask({ range });
     if (!('chunk' in message)) throw new Error('The export thread sent a plan instead of a batch');
     return message;
   }
 
   /** Lets the thread close its connections and end; waits until it has. */
-  async stop(): Promise<void> {
-    if (!this.failure) this.worker.postMessage(null satisfies ExportThreadTask);
-    await this.exited;
-  }
-
-  private message(): Promise<ExportThreadMessage> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    const waiting = this.waiting;
-    this.waiting = null;
-    waiting?.reject(this.failure);
+  stop(): Promise<void> {
+    return this.thread.stop(null);
   }
 }
 

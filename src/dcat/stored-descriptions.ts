@@ -39,6 +39,12 @@ export interface StoredDescription {
   shared: string[] | null;
 }
 
+/** A published dataset to describe anew, at its current row version. */
+export interface StaleDescription {
+  id: string;
+  version: string;
+}
+
 /** A dataset described anew: its own nodes' text, and the shared nodes' text by subject. */
 export interface DescribedDataset {
   id: string;
@@ -67,6 +73,22 @@ export class StoredDescriptions {
       [this.format, this.settings, RecordStatus.PUBLISHED, ...bounds],
     );
     return rows.map((row) => ({ ...row, shared: row.shared === null ? null : row.shared === '' ? [] : row.shared.split('\n') }));
+  }
+
+  /**
+   * Up to `limit` published datasets, in id order, whose description is not stored for their current row version
+   * and these settings. (A dataset whose shared nodes an export with other settings replaced is not found here; the
+   * export describes it.)
+   */
+  async stale(limit: number): Promise<StaleDescription[]> {
+    const { rows } = await this.pool.query<StaleDescription>(
+      `select d.id, ${ROW_VERSION} as version from dataset d
+        where d.status = $3 and not exists (select 1 from stored_dataset_description s
+          where s.dataset_id = d.id and s.format = $1 and s.settings = $2 and s.dataset_version = ${ROW_VERSION})
+        order by d.id limit $4`,
+      [this.format, this.settings, RecordStatus.PUBLISHED, limit],
+    );
+    return rows;
   }
 
   /** The stored text of each of these shared nodes that has one for these settings, by subject. */

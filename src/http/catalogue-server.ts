@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import { createTokenVerifier } from '../auth/tokens.js';
 import { httpSettingsFromEnv, searchLimitsFromEnv, type AppConfig } from '../config.js';
 import { Dataset } from '../datasets/dataset.entity.js';
+import { ExportPreparation } from '../dcat/export-preparation.js';
+import { exportFormatNamed } from '../dcat/export-threads.js';
 import { dcatRouter } from '../dcat/http/dcat.router.js';
 import { createLogger, loggerOf, type Log, type Logger } from '../core/log.js';
 import { openDatabase } from '../db/open-database.js';
@@ -44,11 +46,13 @@ export async function startIndexer(config: AppConfig, log: Log = createLogger())
     log,
   );
   const search = started.engine;
-  const indexer = new OutboxIndexer(orm, search, { log });
+  const preparation = exportPreparation(config, databaseUrl, () => indexer.indexing, logger);
+  const indexer = new OutboxIndexer(orm, search, { log, afterIndexing: () => preparation?.notify() });
   if (started.ready) await catchUpIndex(orm, search, logger);
   else catchUpOnceSetUp(started, orm, indexer, logger);
   const listener = listenForOutboxEvents(databaseUrl, () => indexer.notify(), log);
   indexer.start();
+  preparation?.start();
   // The indexer's own timers do not keep a process alive (nor should they in the API); while PostgreSQL is
   // away no socket does either, and the process would end quietly instead of waiting for it.
   const keepAlive = setInterval(() => undefined, 60_000);
@@ -57,6 +61,7 @@ export async function startIndexer(config: AppConfig, log: Log = createLogger())
     async stop() {
       clearInterval(keepAlive);
       await listener.close();
+      await preparation?.stop();
       await indexer.stop();
       await search.close();
       await orm.close();
@@ -90,6 +95,13 @@ async function catchUpIndex(orm: Orm, search: SearchEngine, log: Logger): Promis
  */
 function catchUpOnceSetUp(started: StartedSearchEngine, orm: Orm, indexer: OutboxIndexer, log: Logger): void {
   void started.setUp.then(() => catchUpIndex(orm, started.engine, log)).then(() => indexer.notify());
+}
+
+/** The indexing process prepares the next export in the configured formats (src/dcat/export-preparation.ts), if any. */
+function exportPreparation(config: AppConfig, databaseUrl: string, indexing: () => boolean, log: Logger): ExportPreparation | null {
+  const formats = (config.exportPreparation ?? []).map((name) => exportFormatNamed(name)!);
+  if (formats.length === 0) return null;
+  return new ExportPreparation({ databaseUrl, baseUrl: config.baseUrl, smallCountThreshold: config.smallCountThreshold, formats, indexing, log });
 }
 
 /** The search engine as the log names it: Elasticsearch with its host (never credentials in the address), or PostgreSQL. */
@@ -131,7 +143,8 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
   const contactGap = await catalogueContactGap(orm.em.fork());
   if (contactGap) logger.warn(contactGap);
   // With a separate indexer the instance only answers /readyz (pending events); it is never started.
-  const indexer = new OutboxIndexer(orm, search, { log });
+  const preparation = config.indexer === 'in-process' ? exportPreparation(config, databaseUrl, () => indexer.indexing, logger) : null;
+  const indexer = new OutboxIndexer(orm, search, { log, afterIndexing: () => preparation?.notify() });
   if (config.indexer === 'in-process') {
     if (started.ready) {
       await catchUpIndex(orm, search, logger);
@@ -140,6 +153,7 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
       catchUpOnceSetUp(started, orm, indexer, logger);
     }
     indexer.start();
+    preparation?.start();
   }
   const web = webCatalogue({ auth: config.auth, orm, baseUrl: config.baseUrl, smallCountThreshold: config.smallCountThreshold });
   const { app, apollo } = await createApp({
@@ -175,6 +189,7 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
       await harvests?.stop();
+      await preparation?.stop();
       await indexer.stop();
       await search.close();
       await orm.close();

@@ -20,6 +20,8 @@ export interface IndexerOptions {
    * back-off), a pass that failed and refused documents at error.
    */
   log?: Log;
+  /** Called when a burst of indexing ends (the outbox found empty after events were indexed): the catalogue changed. */
+  afterIndexing?: () => void;
 }
 
 interface DueEvent {
@@ -59,6 +61,7 @@ export class OutboxIndexer {
   private lastCleanup = 0;
   /** Events indexed since the outbox was last found empty (schedule()). */
   private indexedInBurst = 0;
+  private readonly afterIndexing: () => void;
 
   constructor(
     private readonly orm: MikroORM,
@@ -69,6 +72,12 @@ export class OutboxIndexer {
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.log = loggerOf(options.log ?? (() => undefined));
+    this.afterIndexing = options.afterIndexing ?? (() => undefined);
+  }
+
+  /** Whether a pass is under way or a burst of events is being indexed: work that can wait waits for it. */
+  get indexing(): boolean {
+    return this.running !== null || this.indexedInBurst > 0;
   }
 
   start(): void {
@@ -146,6 +155,7 @@ export class OutboxIndexer {
             // A bulk load (a batch or more) is over: the engine settles it (PostgreSQL vacuums, Elasticsearch
             // refreshes), as drain() does. Single writes are left to the engine's own rhythm.
             if (burst >= this.batchSize && !this.stopped) await this.engine.refresh();
+            if (burst > 0) this.afterIndexing();
           }
           this.schedule(count > 0 ? 0 : this.pollIntervalMs);
         })

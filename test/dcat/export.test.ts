@@ -1,5 +1,4 @@
 import type * as RDF from '@rdfjs/types';
-import { Store } from 'n3';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCatalogue } from '../../src/dcat/export.js';
@@ -8,6 +7,7 @@ import { ext, healthdcatap, hydra, prefixes } from '../../src/dcat/namespaces.js
 import type { RdfFormat } from '../../src/dcat/rdf/formats.js';
 import { isomorphic, parse } from '../../src/dcat/rdf/parse.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+import { distinct } from '../support/rdf.js';
 
 const BASE = 'http://gdcat.test';
 
@@ -26,8 +26,6 @@ function chunkSink() {
 }
 
 /** A set of triples, so graphs that state a triple twice compare equal to graphs that state it once. */
-const distinct = (quads: RDF.Quad[]) => new Store(quads).getQuads(null, null, null, null);
-
 describe('exportCatalogue', () => {
   let catalogue: TestCatalogue;
   let pagesCombined: RDF.Quad[];

@@ -1,19 +1,16 @@
-import type * as RDF from '@rdfjs/types';
-import { Store } from 'n3';
 import { PassThrough } from 'node:stream';
 import { text as readAll } from 'node:stream/consumers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exportCatalogue } from '../../src/dcat/export.js';
 import { isomorphic, parse } from '../../src/dcat/rdf/parse.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+import { distinct } from '../support/rdf.js';
 
 const BASE = 'http://gdcat.test';
 const FORMAT = 'application/n-triples';
 const UPPSALA = 'urn:example:gms-catalogue:org:region-uppsala';
 const RD_STUDY = 'urn:example:gms-catalogue:study:rd-national-wgs';
 const SARS = 'urn:example:gms-catalogue:dataset:sarscov2-vgr';
-
-const distinct = (quads: RDF.Quad[]) => new Store(quads).getQuads(null, null, null, null);
 
 describe('an export keeps each dataset\'s description for the next one (stored-descriptions.ts)', () => {
   let catalogue: TestCatalogue;

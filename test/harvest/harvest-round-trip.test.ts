@@ -16,6 +16,7 @@ import { importCatalogue } from '../../src/harvest/import.js';
 import { RecordStatus } from '../../src/records/record.js';
 import { systemActor } from '../../src/records/viewer.js';
 import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+import { distinct } from '../support/rdf.js';
 
 const { namedNode, literal, blankNode, quad } = DataFactory;
 const example = JSON.parse(readFileSync(new URL('../../seed/example-catalogue.json', import.meta.url), 'utf8'));
@@ -131,8 +132,6 @@ function datasetsPart(quads: RDF.Quad[], base: string): RDF.Quad[] {
       return quad(term(q.subject) as RDF.Quad_Subject, q.predicate, object as RDF.Quad_Object);
     });
 }
-
-const distinct = (quads: RDF.Quad[]) => new Store(quads).getQuads(null, null, null, null);
 
 /** B's export of the datasets is A's, modulo base IRIs and the provenance B adds (statements listed when not). */
 async function expectBDescribesAsA(): Promise<void> {

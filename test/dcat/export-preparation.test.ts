@@ -1,0 +1,154 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { text as readAll } from 'node:stream/consumers';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/core/log.js';
+import { exportCatalogue, prepareDescriptions } from '../../src/dcat/export.js';
+import { ExportPreparation } from '../../src/dcat/export-preparation.js';
+import { isomorphic, parse } from '../../src/dcat/rdf/parse.js';
+import { OutboxIndexer } from '../../src/search/indexer.js';
+import { startTestCatalogue, type TestCatalogue } from '../support/catalogue.js';
+import { running, startedThreads } from '../support/worker-threads.js';
+import { distinct } from '../support/rdf.js';
+
+const BASE = 'http://gdcat.test';
+const NT = 'application/n-triples';
+const SARS = 'urn:example:gms-catalogue:dataset:sarscov2-vgr';
+/** The lock key of src/dcat/export.ts ("EXPP"). */
+const PREPARING_LOCK = 0x45585050;
+/** The built CLI: the preparing thread runs the build's code, whose descriptions only the build's export copies. */
+const CLI = path.resolve('dist/src/cli/main.js');
+const run = promisify(execFile);
+
+describe('preparing the next export (src/dcat/export-preparation.ts)', () => {
+  let catalogue: TestCatalogue;
+  let admin: string;
+  beforeAll(async () => {
+    catalogue = await startTestCatalogue();
+    admin = await catalogue.token('admin');
+  });
+  afterAll(() => catalogue?.stop());
+  beforeEach(() => sql('truncate stored_dataset_description, stored_node_description'));
+
+  const sql = <T extends object>(text: string, values: unknown[] = []) => catalogue.orm.em.getConnection().execute<T[]>(text, values);
+  const published = async () => Number((await sql<{ n: string }>(`select count(*) as n from dataset where status = 'PUBLISHED'`))[0]!.n);
+  const storedCounts = async () =>
+    Object.fromEntries((await sql<{ format: string; n: string }>('select format, count(*) as n from stored_dataset_description group by format')).map((row) => [row.format, Number(row.n)]));
+  const settings = { baseUrl: BASE, smallCountThreshold: 5, format: NT } as const;
+
+  async function exported(): Promise<{ text: string; described: number }> {
+    const out = new PassThrough();
+    const text = readAll(out);
+    const { described } = await exportCatalogue(catalogue.orm, out, { ...settings, batchSize: 4 });
+    out.end();
+    return { text: await text, described };
+  }
+
+  async function renameSars(title: string): Promise<void> {
+    const [{ version }] = await sql<{ version: number }>('select version from dataset where identifier = ?', [SARS]);
+    const { data, errors } = await catalogue.gql(
+      'mutation($id: ID!, $v: Int!, $input: DatasetPatch!) { updateDataset(id: $id, expectedVersion: $v, input: $input) { userErrors { field message } } }',
+      { id: SARS, v: version, input: { title } },
+      admin,
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.updateDataset.userErrors).toEqual([]);
+  }
+
+  it('describes the stale descriptions a batch at a time until none is left; the export then copies them all, to the same graph', async () => {
+    const counts: (number | null)[] = [];
+    for (let count: number | null = -1; count !== 0 && counts.length < 20; ) counts.push((count = await prepareDescriptions(catalogue.orm, settings, 4)));
+    const total = await published();
+    expect(counts.at(-1)).toBe(0);
+    expect(counts.slice(0, -1).every((count) => count !== null && count > 0 && count <= 4)).toBe(true);
+    expect(counts.reduce((sum: number, count) => sum + count!, 0)).toBe(total);
+    expect(await storedCounts()).toEqual({ [NT]: total });
+
+    const prepared = await exported();
+    expect(prepared.described).toBe(0);
+    await sql('truncate stored_dataset_description, stored_node_description');
+    const described = await exported();
+    expect(described.described).toBe(total);
+    expect(isomorphic(distinct(await parse(prepared.text, NT)), distinct(await parse(described.text, NT)))).toBe(true);
+  });
+
+  it('describes again only a dataset changed since it was prepared', async () => {
+    while ((await prepareDescriptions(catalogue.orm, settings, 100)) !== 0);
+    await renameSars('SARS-CoV-2 genomes, Västra Götaland (prepared again)');
+    expect(await prepareDescriptions(catalogue.orm, settings, 100)).toBe(1);
+    expect(await prepareDescriptions(catalogue.orm, settings, 100)).toBe(0);
+    const { text, described } = await exported();
+    expect(described).toBe(0);
+    expect(text).toContain('SARS-CoV-2 genomes, Västra Götaland (prepared again)');
+  });
+
+  it('leaves the work to another process preparing at the same time (its lock held): nothing described twice', async () => {
+    const other = new pg.Client({ connectionString: catalogue.db.url });
+    await other.connect();
+    try {
+      await other.query('select pg_advisory_lock($1)', [PREPARING_LOCK]);
+      expect(await prepareDescriptions(catalogue.orm, settings, 100)).toBeNull();
+      expect(await storedCounts()).toEqual({});
+      await other.query('select pg_advisory_unlock($1)', [PREPARING_LOCK]);
+      expect(await prepareDescriptions(catalogue.orm, settings, 100)).toBeGreaterThan(0);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('prepares each format in a thread of its own once indexing is over, and again after the indexer indexes a change', async () => {
+    const lines: string[] = [];
+    let indexerBusy = true;
+    const preparation = new ExportPreparation({
+      databaseUrl: catalogue.db.url,
+      baseUrl: BASE,
+      smallCountThreshold: 5,
+      formats: ['text/turtle', NT],
+      indexing: () => indexerBusy || indexer.indexing,
+      log: createLogger('json', (line) => lines.push((JSON.parse(line) as { msg: string }).msg)),
+      delayMs: 10,
+    });
+    const indexer = new OutboxIndexer(catalogue.orm, catalogue.search, { pollIntervalMs: 100, afterIndexing: () => preparation.notify() });
+    const threadsBefore = startedThreads().length;
+    const until = async (done: () => Promise<boolean> | boolean, what: string) => {
+      for (const end = Date.now() + 90_000; !(await done()); await sleep(100)) if (Date.now() > end) throw new Error(`timed out waiting until ${what}; log: ${lines.join(' | ')}`);
+    };
+    const total = await published();
+    preparation.start();
+    try {
+      // While the indexer is at work, nothing is described.
+      await sleep(1_500);
+      expect(await storedCounts()).toEqual({});
+      indexerBusy = false;
+      await until(() => lines.some((line) => line.includes('prepared the next export')), 'the first round ended');
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`prepared the next export: described ${total} Turtle, ${total} N-Triples in [\\d.]+ s$`))]);
+      expect(await storedCounts()).toEqual({ 'text/turtle': total, [NT]: total });
+      // The thread ends with its round: its memory is not kept between rounds.
+      await until(() => preparation.running === null && running(startedThreads().slice(threadsBefore)).length === 0, 'the thread ended');
+
+      // A change, indexed: the burst's end asks for a round, which describes only the changed dataset.
+      indexer.start();
+      await renameSars('SARS-CoV-2 genomes, Västra Götaland (indexed)');
+      indexer.notify();
+      await until(() => lines.length === 2, 'the second round ended');
+      expect(lines[1]).toMatch(/prepared the next export: described 1 Turtle, 1 N-Triples in [\d.]+ s$/);
+    } finally {
+      await preparation.stop();
+      await indexer.stop();
+    }
+
+    // What the thread (the build's code) stored is what the build's export copies.
+    const exportWith = (format: string) =>
+      run(process.execPath, [CLI, 'export', '--format', format, '--out', '/dev/null'], {
+        env: { ...process.env, DATABASE_URL: catalogue.db.url, ELASTICSEARCH_URL: '', PUBLIC_BASE_URL: BASE, SMALL_COUNT_THRESHOLD: '5', LOG_FORMAT: 'text' },
+      });
+    for (const format of ['ttl', 'nt']) {
+      const { stderr } = await exportWith(format);
+      expect(stderr).toContain(`export: ${total} datasets, 0 described anew, ${total} as an earlier export stored them`);
+    }
+  }, 180_000);
+});
