@@ -7,7 +7,7 @@ import type { PreparationJob, PreparationMessage, PreparationTask } from './expo
 
 /**
  * The thread that prepares the next export (export-preparation.ts): describes and stores a batch of stale
- * descriptions for each task it is sent, and answers how many it described.
+ * descriptions for each task it is sent, and answers how many it described and where the next batch starts.
  */
 const { databaseUrl, settings } = workerData as PreparationJob;
 const port = parentPort!;
@@ -17,8 +17,8 @@ try {
   for await (const [task] of on(port, 'message') as AsyncIterableIterator<[PreparationTask]>) {
     if (!task) break;
     try {
-      const described = await prepareDescriptions(orm, { ...settings, format: task.format }, task.limit);
-      port.postMessage({ described } satisfies PreparationMessage);
+      const prepared = await prepareDescriptions(orm, { ...settings, format: task.format }, task.limit, task.after);
+      port.postMessage({ prepared } satisfies PreparationMessage);
     } catch (error) {
       port.postMessage({ failed: (error as Error).message } satisfies PreparationMessage);
     }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../core/log.js';
 import { MessageThread } from '../core/message-thread.js';
+import type { PreparedBatch } from './export.js';
 import { EXPORT_HEAP, type ExportOptions, type ExportSettings } from './export-threads.js';
 
 /*
@@ -20,11 +21,11 @@ export interface PreparationJob {
   settings: Omit<ExportSettings, 'format' | 'batchSize'>;
 }
 
-/** A batch to prepare in a format, or null to end the thread. */
-export type PreparationTask = { format: ExportOptions['format']; limit: number } | null;
+/** A batch to prepare in a format, after a dataset id (null: from the first), or null to end the thread. */
+export type PreparationTask = { format: ExportOptions['format']; limit: number; after: string | null } | null;
 
-/** How many datasets a batch described (null: another process was preparing one), or why it failed. */
-export type PreparationMessage = { described: number | null } | { failed: string };
+/** What a batch described and where the next starts (null: another process was preparing one), or why it failed. */
+export type PreparationMessage = { prepared: PreparedBatch | null } | { failed: string };
 
 export interface ExportPreparationOptions {
   databaseUrl: string;
@@ -115,14 +116,16 @@ export class ExportPreparation {
     this.thread = new PreparationThread({ databaseUrl, settings: { baseUrl, smallCountThreshold } });
     try {
       for (const format of formats) {
-        for (;;) {
+        // Datasets changed behind the walk are prepared by the round their indexing asks for.
+        for (let after: string | null = null; ; ) {
           while (indexing() && !this.stopped) await sleep(INDEXING_POLL_MS);
           if (this.stopped) return;
-          const count = await this.thread.prepare({ format, limit: PREPARATION_BATCH });
+          const prepared = await this.thread.prepare({ format, limit: PREPARATION_BATCH, after });
           // Another process (a second indexer) is preparing: it will see this round's changes too.
-          if (count === null) return;
-          if (count === 0) break;
-          described.set(format, (described.get(format) ?? 0) + count);
+          if (prepared === null) return;
+          if (prepared.described > 0) described.set(format, (described.get(format) ?? 0) + prepared.described);
+          if (prepared.last === null) break;
+          after = prepared.last;
         }
       }
     } finally {
@@ -155,10 +158,10 @@ class PreparationThread {
     this.thread = new MessageThread(WORKER_MODULE, { workerData: job, resourceLimits: EXPORT_HEAP }, (code) => `the preparing thread ended (exit code ${code})`);
   }
 
-  async prepare(task: NonNullable<PreparationTask>): Promise<number | null> {
+  async prepare(task: NonNullable<PreparationTask>): Promise<PreparedBatch | null> {
     const message = await this.thread.ask(task);
     if ('failed' in message) throw new Error(message.failed);
-    return message.described;
+    return message.prepared;
   }
 
   /** Lets the thread finish its batch, close its connections and end; waits until it has. */

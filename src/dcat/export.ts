@@ -152,13 +152,22 @@ export async function exportBatches(orm: Orm, options: ExportSettings, plan?: Ex
 /** The advisory lock key ("EXPP" in ASCII) a process holds while it prepares a batch of the next export. */
 const PREPARING_LOCK = 0x45585050;
 
+/** A batch of preparing the next export: how many datasets it described, and where the next batch starts. */
+export interface PreparedBatch {
+  /** Datasets described (fewer than found when some were withdrawn meanwhile). */
+  described: number;
+  /** The id of the last stale dataset found, after which the next batch looks; null: none was left. */
+  last: string | null;
+}
+
 /**
- * Prepares the next export in `options.format`: describes and stores up to `limit` published datasets whose stored
- * description is not current (in id order), so that the export copies them instead. Returns how many it described
- * (0: every description is current, or those found were withdrawn meanwhile), or null while another process
- * prepares a batch (two indexers would otherwise describe the same datasets).
+ * Prepares the next export in `options.format`: describes and stores up to `limit` published datasets after the
+ * id `after` (null: from the first) whose stored description is not current, in id order, so that the export copies
+ * them instead. A round walks the ids once, each batch after the last one's `last` (looking from the first each
+ * time would pass over every dataset prepared so far: quadratic in the catalogue). Returns null while another
+ * process prepares a batch (two indexers would otherwise describe the same datasets).
  */
-export async function prepareDescriptions(orm: Orm, options: ExportSettings, limit: number): Promise<number | null> {
+export async function prepareDescriptions(orm: Orm, options: ExportSettings, limit: number, after: string | null): Promise<PreparedBatch | null> {
   const em = orm.em.fork();
   const pool = await em.getConnection().getNativeClient();
   const lock = await pool.connect();
@@ -167,11 +176,13 @@ export async function prepareDescriptions(orm: Orm, options: ExportSettings, lim
     if (!rows[0]!.locked) return null;
     try {
       const catalogue = await findCatalogue(em);
-      if (!catalogue) return 0;
+      if (!catalogue) return { described: 0, last: null };
       // The catalogue's dct:modified is stated by each export, never stored.
       const reader = new DatasetBatchReader(em, catalogue, new Date());
       const anew = await DescribingAnew.open(em, catalogue, reader, batchFormat(options.format), options);
-      return (await anew.describe({ after: null, upTo: null }, await anew.stored.stale(limit))).size;
+      const stale = await anew.stored.stale(limit, after);
+      const described = await anew.describe({ after, upTo: null }, stale);
+      return { described: described.size, last: stale.at(-1)?.id ?? null };
     } finally {
       await lock.query('select pg_advisory_unlock($1)', [PREPARING_LOCK]);
     }

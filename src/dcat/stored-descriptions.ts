@@ -76,17 +76,17 @@ export class StoredDescriptions {
   }
 
   /**
-   * Up to `limit` published datasets, in id order, whose description is not stored for their current row version
-   * and these settings. (A dataset whose shared nodes an export with other settings replaced is not found here; the
-   * export describes it.)
+   * Up to `limit` published datasets after the id `after` (null: from the first), in id order, whose description
+   * is not stored for their current row version and these settings. (A dataset whose shared nodes an export with
+   * other settings replaced is not found here; the export describes it.)
    */
-  async stale(limit: number): Promise<StaleDescription[]> {
+  async stale(limit: number, after: string | null): Promise<StaleDescription[]> {
     const { rows } = await this.pool.query<StaleDescription>(
       `select d.id, ${ROW_VERSION} as version from dataset d
-        where d.status = $3 and not exists (select 1 from stored_dataset_description s
+        where d.status = $3 ${after === null ? '' : 'and d.id > $5'} and not exists (select 1 from stored_dataset_description s
           where s.dataset_id = d.id and s.format = $1 and s.settings = $2 and s.dataset_version = ${ROW_VERSION})
         order by d.id limit $4`,
-      [this.format, this.settings, RecordStatus.PUBLISHED, limit],
+      [this.format, this.settings, RecordStatus.PUBLISHED, limit, ...(after === null ? [] : [after])],
     );
     return rows;
   }

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/log.js';
-import { exportCatalogue, prepareDescriptions } from '../../src/dcat/export.js';
+import { exportCatalogue, type PreparedBatch, prepareDescriptions } from '../../src/dcat/export.js';
 import { ExportPreparation } from '../../src/dcat/export-preparation.js';
 import { isomorphic, parse } from '../../src/dcat/rdf/parse.js';
 import { OutboxIndexer } from '../../src/search/indexer.js';
@@ -59,13 +59,26 @@ describe('preparing the next export (src/dcat/export-preparation.ts)', () => {
     expect(data!.updateDataset.userErrors).toEqual([]);
   }
 
-  it('describes the stale descriptions a batch at a time until none is left; the export then copies them all, to the same graph', async () => {
-    const counts: (number | null)[] = [];
-    for (let count: number | null = -1; count !== 0 && counts.length < 20; ) counts.push((count = await prepareDescriptions(catalogue.orm, settings, 4)));
+  /** One round's walk over the ids, a batch of `limit` after another: each batch's count and where it ended. */
+  async function walk(limit: number): Promise<PreparedBatch[]> {
+    const batches: PreparedBatch[] = [];
+    for (let after: string | null = null; batches.length < 20; ) {
+      const batch: PreparedBatch = (await prepareDescriptions(catalogue.orm, settings, limit, after))!;
+      batches.push(batch);
+      if (batch.last === null) break;
+      after = batch.last;
+    }
+    return batches;
+  }
+  const ids = async () => (await sql<{ id: string }>(`select id from dataset where status = 'PUBLISHED' order by id`)).map((row) => row.id);
+
+  it('walks the ids once, describing the stale descriptions a batch at a time; the export then copies them all, to the same graph', async () => {
+    const batches = await walk(4);
     const total = await published();
-    expect(counts.at(-1)).toBe(0);
-    expect(counts.slice(0, -1).every((count) => count !== null && count > 0 && count <= 4)).toBe(true);
-    expect(counts.reduce((sum: number, count) => sum + count!, 0)).toBe(total);
+    const every = await ids();
+    // Each batch ends at the last of the 4 datasets it found, the walk after the last dataset.
+    expect(batches.map((batch) => batch.last)).toEqual([...every.filter((_, index) => index % 4 === 3 || index === every.length - 1), null]);
+    expect(batches.map((batch) => batch.described)).toEqual([...Array.from({ length: Math.ceil(total / 4) }, (_, index) => Math.min(4, total - 4 * index)), 0]);
     expect(await storedCounts()).toEqual({ [NT]: total });
 
     const prepared = await exported();
@@ -76,11 +89,12 @@ describe('preparing the next export (src/dcat/export-preparation.ts)', () => {
     expect(isomorphic(distinct(await parse(prepared.text, NT)), distinct(await parse(described.text, NT)))).toBe(true);
   });
 
-  it('describes again only a dataset changed since it was prepared', async () => {
-    while ((await prepareDescriptions(catalogue.orm, settings, 100)) !== 0);
+  it('describes again only a dataset changed since it was prepared, and looks only after where the walk is', async () => {
+    await walk(100);
     await renameSars('SARS-CoV-2 genomes, Västra Götaland (prepared again)');
-    expect(await prepareDescriptions(catalogue.orm, settings, 100)).toBe(1);
-    expect(await prepareDescriptions(catalogue.orm, settings, 100)).toBe(0);
+    const [{ id: sars }] = await sql<{ id: string }>('select id from dataset where identifier = ?', [SARS]);
+    expect(await prepareDescriptions(catalogue.orm, settings, 100, sars)).toEqual({ described: 0, last: null });
+    expect(await walk(100)).toEqual([{ described: 1, last: sars }, { described: 0, last: null }]);
     const { text, described } = await exported();
     expect(described).toBe(0);
     expect(text).toContain('SARS-CoV-2 genomes, Västra Götaland (prepared again)');
@@ -91,10 +105,10 @@ describe('preparing the next export (src/dcat/export-preparation.ts)', () => {
     await other.connect();
     try {
       await other.query('select pg_advisory_lock($1)', [PREPARING_LOCK]);
-      expect(await prepareDescriptions(catalogue.orm, settings, 100)).toBeNull();
+      expect(await prepareDescriptions(catalogue.orm, settings, 100, null)).toBeNull();
       expect(await storedCounts()).toEqual({});
       await other.query('select pg_advisory_unlock($1)', [PREPARING_LOCK]);
-      expect(await prepareDescriptions(catalogue.orm, settings, 100)).toBeGreaterThan(0);
+      expect((await prepareDescriptions(catalogue.orm, settings, 100, null))!.described).toBe(await published());
     } finally {
       await other.end();
     }
@@ -151,4 +165,31 @@ describe('preparing the next export (src/dcat/export-preparation.ts)', () => {
       expect(stderr).toContain(`export: ${total} datasets, 0 described anew, ${total} as an earlier export stored them`);
     }
   }, 180_000);
+
+  it('logs a round that cannot reach the database as a warning, leaves no thread behind, and tries again after the next change', async () => {
+    const lines: { level: string; msg: string }[] = [];
+    const preparation = new ExportPreparation({
+      // A port nothing listens on.
+      databaseUrl: 'postgres://postgres@127.0.0.1:1/gdcat',
+      baseUrl: BASE,
+      smallCountThreshold: 5,
+      formats: [NT],
+      indexing: () => false,
+      log: createLogger('json', (line) => lines.push(JSON.parse(line) as { level: string; msg: string })),
+      delayMs: 10,
+    });
+    const threadsBefore = startedThreads().length;
+    preparation.start();
+    try {
+      for (const end = Date.now() + 60_000; lines.length === 0 && Date.now() < end; ) await sleep(100);
+      expect(lines).toEqual([{ time: expect.any(String), level: 'warn', msg: expect.stringMatching(/^preparing the next export failed: .+; tried again after the next change$/) }]);
+      for (const end = Date.now() + 30_000; preparation.running !== null && Date.now() < end; ) await sleep(100);
+      expect(running(startedThreads().slice(threadsBefore))).toEqual([]);
+      preparation.notify();
+      for (const end = Date.now() + 60_000; lines.length === 1 && Date.now() < end; ) await sleep(100);
+      expect(lines[1]).toMatchObject({ level: 'warn', msg: expect.stringContaining('preparing the next export failed') });
+    } finally {
+      await preparation.stop();
+    }
+  }, 150_000);
 });
