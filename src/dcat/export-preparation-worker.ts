@@ -17,7 +17,7 @@ try {
   for await (const [task] of on(port, 'message') as AsyncIterableIterator<[PreparationTask]>) {
     if (!task) break;
     try {
-      const prepared = await prepareDescriptions(orm, { ...settings, format: task.format }, task.limit, task.after);
+      const prepared = await prepareDescriptions(orm, { ...settings, format: task.format }, task.limit, task.after, task.changedSince === null ? null : new Date(task.changedSince));
       port.postMessage({ prepared } satisfies PreparationMessage);
     } catch (error) {
       port.postMessage({ failed: (error as Error).message } satisfies PreparationMessage);

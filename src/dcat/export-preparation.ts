@@ -21,8 +21,11 @@ export interface PreparationJob {
   settings: Omit<ExportSettings, 'format' | 'batchSize'>;
 }
 
-/** A batch to prepare in a format, after a dataset id (null: from the first), or null to end the thread. */
-export type PreparationTask = { format: ExportOptions['format']; limit: number; after: string | null } | null;
+/**
+ * A batch to prepare in a format, after a dataset id (null: from the first), of the datasets changed since an
+ * instant (milliseconds; null: all), or null to end the thread.
+ */
+export type PreparationTask = { format: ExportOptions['format']; limit: number; after: string | null; changedSince: number | null } | null;
 
 /** What a batch described and where the next starts (null: another process was preparing one), or why it failed. */
 export type PreparationMessage = { prepared: PreparedBatch | null } | { failed: string };
@@ -45,6 +48,12 @@ export interface ExportPreparationOptions {
 /** Datasets a batch describes: an export's batch, whose memory (248 MiB peak for N-Triples) is measured. */
 const PREPARATION_BATCH = 100;
 const DEFAULT_DELAY_MS = 30_000;
+/**
+ * A round after the first looks only at the datasets changed since the round before it started, less this much: a
+ * write whose transaction was open that long when it started (or a clock that far from PostgreSQL's) is left to
+ * the next start's round, or to the export, which describes what is stale itself.
+ */
+const CHANGES_MARGIN_MS = 10 * 60_000;
 /** How often a waiting preparation looks whether the indexer is done. */
 const INDEXING_POLL_MS = 500;
 
@@ -60,6 +69,11 @@ export class ExportPreparation {
   private stopped = true;
   private thread: PreparationThread | null = null;
   private readonly delayMs: number;
+  /**
+   * What the next round looks at: the datasets changed since this instant, or all (null) until a round has walked
+   * them all (after a start the code may have changed, which makes every description stale).
+   */
+  private changedSince: number | null = null;
 
   constructor(private readonly options: ExportPreparationOptions) {
     this.delayMs = options.delayMs ?? DEFAULT_DELAY_MS;
@@ -112,6 +126,7 @@ export class ExportPreparation {
   private async prepare(): Promise<void> {
     const { databaseUrl, baseUrl, smallCountThreshold, formats, indexing, log } = this.options;
     const started = Date.now();
+    const changedSince = this.changedSince;
     const described = new Map<ExportOptions['format'], number>();
     this.thread = new PreparationThread({ databaseUrl, settings: { baseUrl, smallCountThreshold } });
     try {
@@ -120,7 +135,7 @@ export class ExportPreparation {
         for (let after: string | null = null; ; ) {
           while (indexing() && !this.stopped) await sleep(INDEXING_POLL_MS);
           if (this.stopped) return;
-          const prepared = await this.thread.prepare({ format, limit: PREPARATION_BATCH, after });
+          const prepared = await this.thread.prepare({ format, limit: PREPARATION_BATCH, after, changedSince });
           // Another process (a second indexer) is preparing: it will see this round's changes too.
           if (prepared === null) return;
           if (prepared.described > 0) described.set(format, (described.get(format) ?? 0) + prepared.described);
@@ -128,6 +143,7 @@ export class ExportPreparation {
           after = prepared.last;
         }
       }
+      this.changedSince = started - CHANGES_MARGIN_MS;
     } finally {
       await this.thread.stop();
       this.thread = null;

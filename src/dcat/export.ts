@@ -163,11 +163,17 @@ export interface PreparedBatch {
 /**
  * Prepares the next export in `options.format`: describes and stores up to `limit` published datasets after the
  * id `after` (null: from the first) whose stored description is not current, in id order, so that the export copies
- * them instead. A round walks the ids once, each batch after the last one's `last` (looking from the first each
+ * them instead; of those changed here since `changedSince` only, if given. A round walks the ids once, each batch after the last one's `last` (looking from the first each
  * time would pass over every dataset prepared so far: quadratic in the catalogue). Returns null while another
  * process prepares a batch (two indexers would otherwise describe the same datasets).
  */
-export async function prepareDescriptions(orm: Orm, options: ExportSettings, limit: number, after: string | null): Promise<PreparedBatch | null> {
+export async function prepareDescriptions(
+  orm: Orm,
+  options: ExportSettings,
+  limit: number,
+  after: string | null,
+  changedSince: Date | null,
+): Promise<PreparedBatch | null> {
   const em = orm.em.fork();
   const pool = await em.getConnection().getNativeClient();
   const lock = await pool.connect();
@@ -180,7 +186,7 @@ export async function prepareDescriptions(orm: Orm, options: ExportSettings, lim
       // The catalogue's dct:modified is stated by each export, never stored.
       const reader = new DatasetBatchReader(em, catalogue, new Date());
       const anew = await DescribingAnew.open(em, catalogue, reader, batchFormat(options.format), options);
-      const stale = await anew.stored.stale(limit, after);
+      const stale = await anew.stored.stale(limit, after, changedSince);
       const described = await anew.describe({ after, upTo: null }, stale);
       return { described: described.size, last: stale.at(-1)?.id ?? null };
     } finally {

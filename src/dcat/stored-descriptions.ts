@@ -77,16 +77,22 @@ export class StoredDescriptions {
 
   /**
    * Up to `limit` published datasets after the id `after` (null: from the first), in id order, whose description
-   * is not stored for their current row version and these settings. (A dataset whose shared nodes an export with
-   * other settings replaced is not found here; the export describes it.)
+   * is not stored for their current row version and these settings; of those changed here since `changedSince`
+   * only, if given (as incremental harvests find them: their metadata_modified or harvested_at, both indexed), so
+   * that finding the few datasets a write changed does not pass over every stored description. (A dataset whose
+   * shared nodes an export with other settings replaced is not found here; the export describes it.)
    */
-  async stale(limit: number, after: string | null): Promise<StaleDescription[]> {
+  async stale(limit: number, after: string | null, changedSince: Date | null): Promise<StaleDescription[]> {
+    const values: unknown[] = [this.format, this.settings, RecordStatus.PUBLISHED, limit];
+    const parameter = (value: unknown): string => `$${values.push(value)}`;
     const { rows } = await this.pool.query<StaleDescription>(
       `select d.id, ${ROW_VERSION} as version from dataset d
-        where d.status = $3 ${after === null ? '' : 'and d.id > $5'} and not exists (select 1 from stored_dataset_description s
-          where s.dataset_id = d.id and s.format = $1 and s.settings = $2 and s.dataset_version = ${ROW_VERSION})
+        where d.status = $3 ${after === null ? '' : `and d.id > ${parameter(after)}`}
+          ${changedSince === null ? '' : `and (d.metadata_modified >= ${parameter(changedSince)} or d.harvested_at >= $${values.length})`}
+          and not exists (select 1 from stored_dataset_description s
+            where s.dataset_id = d.id and s.format = $1 and s.settings = $2 and s.dataset_version = ${ROW_VERSION})
         order by d.id limit $4`,
-      [this.format, this.settings, RecordStatus.PUBLISHED, limit, ...(after === null ? [] : [after])],
+      values,
     );
     return rows;
   }

@@ -60,10 +60,10 @@ describe('preparing the next export (src/dcat/export-preparation.ts)', () => {
   }
 
   /** One round's walk over the ids, a batch of `limit` after another: each batch's count and where it ended. */
-  async function walk(limit: number): Promise<PreparedBatch[]> {
+  async function walk(limit: number, changedSince: Date | null = null): Promise<PreparedBatch[]> {
     const batches: PreparedBatch[] = [];
     for (let after: string | null = null; batches.length < 20; ) {
-      const batch: PreparedBatch = (await prepareDescriptions(catalogue.orm, settings, limit, after))!;
+      const batch: PreparedBatch = (await prepareDescriptions(catalogue.orm, settings, limit, after, changedSince))!;
       batches.push(batch);
       if (batch.last === null) break;
       after = batch.last;
@@ -93,11 +93,22 @@ describe('preparing the next export (src/dcat/export-preparation.ts)', () => {
     await walk(100);
     await renameSars('SARS-CoV-2 genomes, Västra Götaland (prepared again)');
     const [{ id: sars }] = await sql<{ id: string }>('select id from dataset where identifier = ?', [SARS]);
-    expect(await prepareDescriptions(catalogue.orm, settings, 100, sars)).toEqual({ described: 0, last: null });
+    expect(await prepareDescriptions(catalogue.orm, settings, 100, sars, null)).toEqual({ described: 0, last: null });
     expect(await walk(100)).toEqual([{ described: 1, last: sars }, { described: 0, last: null }]);
     const { text, described } = await exported();
     expect(described).toBe(0);
     expect(text).toContain('SARS-CoV-2 genomes, Västra Götaland (prepared again)');
+  });
+
+  it('looks only at the datasets changed here since an instant when told one, as incremental harvests find them', async () => {
+    await walk(100);
+    const [{ now }] = await sql<{ now: Date }>('select now() as now');
+    // Stale without a change here (its stored description gone): not among the datasets changed since.
+    await sql(`delete from stored_dataset_description where dataset_id = (select id from dataset where status = 'PUBLISHED' and identifier <> ? order by id limit 1)`, [SARS]);
+    await renameSars('SARS-CoV-2 genomes, Västra Götaland (changed since)');
+    const [{ id: sars }] = await sql<{ id: string }>('select id from dataset where identifier = ?', [SARS]);
+    expect(await walk(100, now)).toEqual([{ described: 1, last: sars }, { described: 0, last: null }]);
+    expect((await walk(100))[0]!.described).toBe(1);
   });
 
   it('leaves the work to another process preparing at the same time (its lock held): nothing described twice', async () => {
@@ -105,10 +116,10 @@ describe('preparing the next export (src/dcat/export-preparation.ts)', () => {
     await other.connect();
     try {
       await other.query('select pg_advisory_lock($1)', [PREPARING_LOCK]);
-      expect(await prepareDescriptions(catalogue.orm, settings, 100, null)).toBeNull();
+      expect(await prepareDescriptions(catalogue.orm, settings, 100, null, null)).toBeNull();
       expect(await storedCounts()).toEqual({});
       await other.query('select pg_advisory_unlock($1)', [PREPARING_LOCK]);
-      expect((await prepareDescriptions(catalogue.orm, settings, 100, null))!.described).toBe(await published());
+      expect((await prepareDescriptions(catalogue.orm, settings, 100, null, null))!.described).toBe(await published());
     } finally {
       await other.end();
     }
@@ -117,21 +128,26 @@ describe('preparing the next export (src/dcat/export-preparation.ts)', () => {
   it('prepares each format in a thread of its own once indexing is over, and again after the indexer indexes a change', async () => {
     const lines: string[] = [];
     let indexerBusy = true;
-    const preparation = new ExportPreparation({
-      databaseUrl: catalogue.db.url,
-      baseUrl: BASE,
-      smallCountThreshold: 5,
-      formats: ['text/turtle', NT],
-      indexing: () => indexerBusy || indexer.indexing,
-      log: createLogger('json', (line) => lines.push((JSON.parse(line) as { msg: string }).msg)),
-      delayMs: 10,
-    });
+    const started = () =>
+      new ExportPreparation({
+        databaseUrl: catalogue.db.url,
+        baseUrl: BASE,
+        smallCountThreshold: 5,
+        formats: ['text/turtle', NT],
+        indexing: () => indexerBusy || indexer.indexing,
+        log: createLogger('json', (line) => lines.push((JSON.parse(line) as { msg: string }).msg)),
+        delayMs: 10,
+      });
+    let preparation = started();
     const indexer = new OutboxIndexer(catalogue.orm, catalogue.search, { pollIntervalMs: 100, afterIndexing: () => preparation.notify() });
     const threadsBefore = startedThreads().length;
     const until = async (done: () => Promise<boolean> | boolean, what: string) => {
       for (const end = Date.now() + 90_000; !(await done()); await sleep(100)) if (Date.now() > end) throw new Error(`timed out waiting until ${what}; log: ${lines.join(' | ')}`);
     };
     const total = await published();
+    // The catalogue as one last changed yesterday: a round after the first looks at the last minutes' changes only.
+    await sql(`update dataset set modified = modified - interval '1 day', metadata_modified = metadata_modified - interval '1 day', harvested_at = harvested_at - interval '1 day'`);
+    expect(await sql(`select id from dataset where metadata_modified > now() - interval '1 hour' or harvested_at > now() - interval '1 hour'`)).toEqual([]);
     preparation.start();
     try {
       // While the indexer is at work, nothing is described.
@@ -146,10 +162,20 @@ describe('preparing the next export (src/dcat/export-preparation.ts)', () => {
 
       // A change, indexed: the burst's end asks for a round, which describes only the changed dataset.
       indexer.start();
+      // A round after the first looks only at what changed since the one before: a description gone stale without
+      // a change here (its text deleted) waits for the next start's round.
+      await sql(`delete from stored_dataset_description where dataset_id = (select id from dataset where status = 'PUBLISHED' and identifier <> ? order by id limit 1)`, [SARS]);
       await renameSars('SARS-CoV-2 genomes, Västra Götaland (indexed)');
       indexer.notify();
       await until(() => lines.length === 2, 'the second round ended');
       expect(lines[1]).toMatch(/prepared the next export: described 1 Turtle, 1 N-Triples in [\d.]+ s$/);
+
+      // Started again, it walks all of them: the description gone stale without a change is prepared.
+      await preparation.stop();
+      preparation = started();
+      preparation.start();
+      await until(() => lines.length === 3, 'the round after the restart ended');
+      expect(lines[2]).toMatch(/prepared the next export: described 1 Turtle, 1 N-Triples in [\d.]+ s$/);
     } finally {
       await preparation.stop();
       await indexer.stop();
