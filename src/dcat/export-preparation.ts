@@ -7,7 +7,7 @@ import { EXPORT_HEAP, type ExportOptions, type ExportSettings } from './export-t
 /*
  * Preparing the next export: an export copies each dataset's stored description and describes only the datasets
  * changed since (stored-descriptions.ts), so the export that follows an upgrade, a bulk import or a harvest would
- * describe thousands to all of them (98-111 s for 100,000 against 10-14 s copied, BENCHMARKS.md). The indexing
+ * describe thousands to all of them (1.5-2.5 minutes for 100,000 against 10-20 s copied, BENCHMARKS.md). The indexing
  * process (`gdcat serve`'s in-process indexer, or `gdcat indexer`) describes them ahead of it instead: after a burst
  * of indexing ends, and once at its start, a thread of its own describes and stores the stale descriptions of each
  * format a batch at a time, and waits between batches while the indexer works, so search indexing comes first.
@@ -61,6 +61,7 @@ const FORMAT_NAMES: Record<ExportOptions['format'], string> = { 'text/turtle': '
 /** The log fields of the counts: the names `gdcat export --format` takes. */
 const FORMAT_KEYS: Record<ExportOptions['format'], string> = { 'text/turtle': 'ttl', 'application/n-triples': 'nt' };
 
+/** The rounds of preparing the next export that an indexing process runs, and the thread each round runs in. */
 export class ExportPreparation {
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<void> | null = null;
