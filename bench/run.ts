@@ -621,16 +621,49 @@ async function benchIndexing(
   );
   await vacuum();
   const drainCost = await metered(pgDataDir, () => new OutboxIndexer(orm, drained, { batchSize: BATCH }).drain());
+  // The same drain while the indexing process prepares the next export with every description stale (as after an
+  // upgrade): the preparation waits between its batches while the indexer is at work.
+  await connection.execute('truncate stored_dataset_description, stored_node_description');
+  await connection.execute(
+    `insert into outbox_event (aggregate_type, aggregate_id, created_at, available_at, attempts)
+     select 'Dataset', id, now(), now(), 0 from dataset order by id`,
+  );
+  await vacuum();
+  const preparing = new OutboxIndexer(orm, drained, { batchSize: BATCH });
+  const { baseUrl, smallCountThreshold } = configFromEnv({ ...process.env, DATABASE_URL: databaseUrl });
+  const preparation = new ExportPreparation({
+    databaseUrl,
+    baseUrl,
+    smallCountThreshold,
+    formats: ['text/turtle', 'application/n-triples'],
+    indexing: () => preparing.indexing,
+    log: createLogger('text', () => undefined),
+    delayMs: 0,
+  });
+  preparation.start();
+  // Under way: its thread started and describing.
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  const preparedBefore = await storedDescriptions(connection);
+  const drainPreparingCost = await metered(pgDataDir, () => preparing.drain());
+  const preparedDuring = (await storedDescriptions(connection)) - preparedBefore;
+  await preparation.stop();
   const perSecond = (cost: Cost) => Math.round(documents / (cost.ms / 1000));
   console.log(`indexing ${documents} documents (batches of ${BATCH}) into ${search.name}:\n` +
     `  first outbox drain (cold) ${perSecond(firstDrain)} docs/s (${describeCost(firstDrain)})\n` +
     `  raw ${search.name === 'elasticsearch' ? '_bulk' : 'upsert'} of the documents ${perSecond(rawCost)} docs/s (${describeCost(rawCost)})\n` +
     `  outbox drain of the same ${perSecond(drainCost)} docs/s (${describeCost(drainCost)})\n` +
-    `  drain/raw ${(rawCost.ms / drainCost.ms).toFixed(2)}x; building the documents alone (batch after batch) ${(buildMs / 1000).toFixed(1)} s\n`);
+    `  drain/raw ${(rawCost.ms / drainCost.ms).toFixed(2)}x; building the documents alone (batch after batch) ${(buildMs / 1000).toFixed(1)} s\n` +
+    `  outbox drain of the same while the next export is prepared ${perSecond(drainPreparingCost)} docs/s (${describeCost(drainPreparingCost)}), ` +
+    `${(drainCost.ms / drainPreparingCost.ms).toFixed(2)}x the drain alone; ${preparedDuring} descriptions stored meanwhile\n`);
   if (search.name === 'postgres') await pool.query('DROP TABLE dataset_search_raw, dataset_search_drain');
   await raw.close();
   await drained.close();
   await pool.end().catch(() => undefined);
+}
+
+/** Descriptions stored for the next export, of every format. */
+async function storedDescriptions(connection: ReturnType<Orm['em']['getConnection']>): Promise<number> {
+  return Number((await connection.execute<{ n: string }[]>('select count(*) as n from stored_dataset_description'))[0]!.n);
 }
 
 async function deleteIndices(node: string, prefix: string): Promise<void> {

@@ -61,6 +61,8 @@ export class OutboxIndexer {
   private lastCleanup = 0;
   /** Events indexed since the outbox was last found empty (schedule()). */
   private indexedInBurst = 0;
+  /** Bulk loads being settled with the engine (refreshed): the settling is part of indexing them. */
+  private settling = 0;
   private readonly afterIndexing: () => void;
 
   constructor(
@@ -75,9 +77,12 @@ export class OutboxIndexer {
     this.afterIndexing = options.afterIndexing ?? (() => undefined);
   }
 
-  /** Whether a pass is under way or a burst of events is being indexed: work that can wait waits for it. */
+  /**
+   * Whether a pass is under way, a burst of events is being indexed, or a bulk load is being settled with the engine
+   * (at 10k the last quarter of a drain): work that can wait waits for it.
+   */
   get indexing(): boolean {
-    return this.running !== null || this.indexedInBurst > 0;
+    return this.running !== null || this.indexedInBurst > 0 || this.settling > 0;
   }
 
   start(): void {
@@ -113,7 +118,7 @@ export class OutboxIndexer {
   async drain(): Promise<void> {
     let indexed = 0;
     for (let count = await this.runOnce(); count > 0; count = await this.runOnce()) indexed += count;
-    if (indexed > 0) await this.engine.refresh();
+    if (indexed > 0) await this.settleBulkLoad();
   }
 
   /** The outbox and the set-aside documents, for /readyz (the `listed` most recent failures, all datasets). */
@@ -141,6 +146,16 @@ export class OutboxIndexer {
     await connection.execute(`delete from outbox_settled where settled_at < now() - interval '1 day'`, [], 'run', ctx as never);
   }
 
+  /** Makes what a bulk load indexed visible to searches (and, on PostgreSQL, vacuums the projection). */
+  private async settleBulkLoad(): Promise<void> {
+    this.settling++;
+    try {
+      await this.engine.refresh();
+    } finally {
+      this.settling--;
+    }
+  }
+
   private schedule(delayMs: number): void {
     // A pass that ends after stop() (its engine refresh outlasting it) schedules nothing more.
     if (this.stopped) return;
@@ -154,7 +169,7 @@ export class OutboxIndexer {
             this.indexedInBurst = 0;
             // A bulk load (a batch or more) is over: the engine settles it (PostgreSQL vacuums, Elasticsearch
             // refreshes), as drain() does. Single writes are left to the engine's own rhythm.
-            if (burst >= this.batchSize && !this.stopped) await this.engine.refresh();
+            if (burst >= this.batchSize && !this.stopped) await this.settleBulkLoad();
             if (burst > 0) this.afterIndexing();
           }
           this.schedule(count > 0 ? 0 : this.pollIntervalMs);

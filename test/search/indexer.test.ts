@@ -186,6 +186,50 @@ describe('indexer batches (PostgreSQL engine)', () => {
     }
   });
 
+  it('tells work that can wait (preparing the next export) that it is indexing through a burst and its settling, and after it once', async () => {
+    await sql('delete from outbox_event');
+    let release!: () => void;
+    let refreshing = false;
+    const gated = new Proxy(catalogue.search, {
+      get(target, property) {
+        if (property === 'refresh') {
+          return async () => {
+            refreshing = true;
+            await new Promise<void>((resolve) => (release = resolve));
+            return target.refresh();
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    let bursts = 0;
+    const indexer = new OutboxIndexer(catalogue.orm, gated, { batchSize: 5, pollIntervalMs: 20, afterIndexing: () => bursts++ });
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    indexer.start();
+    try {
+      await until(() => !indexer.indexing);
+      expect(indexer.indexing).toBe(false);
+      await queueAll();
+      indexer.notify();
+      // Settling the bulk load with the engine (held here) is part of indexing it.
+      await until(() => refreshing);
+      expect(refreshing).toBe(true);
+      expect(indexer.indexing).toBe(true);
+      expect(bursts).toBe(0);
+      release();
+      await until(() => bursts > 0 && !indexer.indexing);
+      expect(indexer.indexing).toBe(false);
+      expect(bursts).toBe(1);
+      expect((await outbox()).every((e) => e.processed)).toBe(true);
+    } finally {
+      release?.();
+      await indexer.stop();
+    }
+  });
+
   it('once stopped, claims nothing more, even when stopped while it settles a bulk load with the engine', async () => {
     await sql('delete from outbox_event');
     let refreshing: (() => void) | null = null;
