@@ -1,6 +1,16 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
+ * The module of a worker thread, `file` beside the calling module (its import.meta.url) as compiled in dist/. Run
+ * from its TypeScript source (by the test runner, whose compiling of modules does not reach a worker's), the caller
+ * starts the build's copy.
+ */
+export function compiledWorkerModule(callerUrl: string, file: string): URL {
+  const beside = new URL(file, callerUrl);
+  return callerUrl.endsWith('.ts') ? new URL(beside.href.replace(/\/src\/(?!.*\/src\/)/, '/dist/src/')) : beside;
+}
+
+/**
  * A worker thread waited on for one message at a time. Its failure (an uncaught error, or ending before it was
  * stopped) rejects the wait under way and every later one, so no caller waits for a thread that is gone.
  */

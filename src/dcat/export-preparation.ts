@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../core/log.js';
-import { MessageThread } from '../core/message-thread.js';
+import { compiledWorkerModule, MessageThread } from '../core/message-thread.js';
 import type { PreparedBatch } from './export.js';
 import { EXPORT_HEAP, type ExportOptions, type ExportSettings } from './export-threads.js';
 
@@ -159,20 +159,12 @@ export class ExportPreparation {
   }
 }
 
-/**
- * The module of the preparing thread as compiled, beside this one in dist/. Run from its TypeScript source (by the
- * test runner, whose compiling of modules does not reach a worker's), this module starts the build's copy.
- */
-const WORKER_MODULE = import.meta.url.endsWith('.ts')
-  ? new URL('../../dist/src/dcat/export-preparation-worker.js', import.meta.url)
-  : new URL('./export-preparation-worker.js', import.meta.url);
-
 /** The preparing thread, with its heap bounded as an export thread's. */
 class PreparationThread {
   private readonly thread: MessageThread<PreparationTask, PreparationMessage>;
 
   constructor(job: PreparationJob) {
-    this.thread = new MessageThread(WORKER_MODULE, { workerData: job, resourceLimits: EXPORT_HEAP }, (code) => `the preparing thread ended (exit code ${code})`);
+    this.thread = new MessageThread(compiledWorkerModule(import.meta.url, './export-preparation-worker.js'), { workerData: job, resourceLimits: EXPORT_HEAP }, (code) => `the preparing thread ended (exit code ${code})`);
   }
 
   async prepare(task: NonNullable<PreparationTask>): Promise<PreparedBatch | null> {

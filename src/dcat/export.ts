@@ -163,9 +163,10 @@ export interface PreparedBatch {
 /**
  * Prepares the next export in `options.format`: describes and stores up to `limit` published datasets after the
  * id `after` (null: from the first) whose stored description is not current, in id order, so that the export copies
- * them instead; of those changed here since `changedSince` only, if given. A round walks the ids once, each batch after the last one's `last` (looking from the first each
- * time would pass over every dataset prepared so far: quadratic in the catalogue). Returns null while another
- * process prepares a batch (two indexers would otherwise describe the same datasets).
+ * them instead; of those changed here since `changedSince` only, if given. A round walks the ids once, each batch
+ * after the last one's `last` (looking from the first each time would pass over every dataset prepared so far:
+ * quadratic in the catalogue). Returns null while another process prepares a batch (two indexers would otherwise
+ * describe the same datasets).
  */
 export async function prepareDescriptions(
   orm: Orm,

@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
+import { compiledWorkerModule } from '../core/message-thread.js';
 import type { Cell } from './spreadsheet-columns.js';
 import type { RawRow, Spreadsheet } from './spreadsheet-files.js';
 
 /*
  * An XLSX workbook read in a thread of its own (xlsx-worker.ts): inflating its parts and tokenizing their XML
  * take a core, which the import's thread, validating and inserting, would otherwise spend on them. This module
- * loads nothing but Node's own.
+ * loads only Node's own modules (and the thread helper of src/core, which loads only those).
  */
 
 /** What the workbook's thread is started with: the file, or the workbook's bytes (the GraphQL input). */
@@ -40,11 +41,7 @@ export const BATCHES_AHEAD = 8;
  */
 const XLSX_HEAP = { maxYoungGenerationSizeMb: 8 };
 
-/**
- * The worker's module as compiled, beside this one in dist/. Run from its TypeScript source (by the test
- * runner, whose compiling of modules does not reach a worker's), this module starts the build's copy in dist/.
- */
-const WORKER_MODULE = import.meta.url.endsWith('.ts') ? new URL('../../dist/src/harvest/xlsx-worker.js', import.meta.url) : new URL('./xlsx-worker.js', import.meta.url);
+const WORKER_MODULE = compiledWorkerModule(import.meta.url, './xlsx-worker.js');
 
 /**
  * Opens an XLSX workbook (a file, or its bytes) in a thread of its own: a spreadsheet as openXlsx opens it,

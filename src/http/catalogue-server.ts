@@ -46,8 +46,7 @@ export async function startIndexer(config: AppConfig, log: Log = createLogger())
     log,
   );
   const search = started.engine;
-  const preparation = exportPreparation(config, databaseUrl, () => indexer.indexing, logger);
-  const indexer = new OutboxIndexer(orm, search, { log, afterIndexing: () => preparation?.notify() });
+  const { indexer, preparation } = indexingProcess(config, orm, search, databaseUrl, log);
   if (started.ready) await catchUpIndex(orm, search, logger);
   else catchUpOnceSetUp(started, orm, indexer, logger);
   const listener = listenForOutboxEvents(databaseUrl, () => indexer.notify(), log);
@@ -97,11 +96,18 @@ function catchUpOnceSetUp(started: StartedSearchEngine, orm: Orm, indexer: Outbo
   void started.setUp.then(() => catchUpIndex(orm, started.engine, log)).then(() => indexer.notify());
 }
 
-/** The indexing process prepares the next export in the configured formats (src/dcat/export-preparation.ts), if any. */
-function exportPreparation(config: AppConfig, databaseUrl: string, indexing: () => boolean, log: Logger): ExportPreparation | null {
+/**
+ * The outbox indexer and, in the configured formats (if any), the preparing of the next export that follows its
+ * bursts and waits for its work (src/dcat/export-preparation.ts): what an indexing process runs.
+ */
+function indexingProcess(config: AppConfig, orm: Orm, search: SearchEngine, databaseUrl: string, log: Log): { indexer: OutboxIndexer; preparation: ExportPreparation | null } {
   const formats = (config.exportPreparation ?? []).map((name) => exportFormatNamed(name)!);
-  if (formats.length === 0) return null;
-  return new ExportPreparation({ databaseUrl, baseUrl: config.baseUrl, smallCountThreshold: config.smallCountThreshold, formats, indexing, log });
+  const preparation =
+    formats.length === 0
+      ? null
+      : new ExportPreparation({ databaseUrl, baseUrl: config.baseUrl, smallCountThreshold: config.smallCountThreshold, formats, indexing: () => indexer.indexing, log: loggerOf(log) });
+  const indexer = new OutboxIndexer(orm, search, { log, afterIndexing: () => preparation?.notify() });
+  return { indexer, preparation };
 }
 
 /** The search engine as the log names it: Elasticsearch with its host (never credentials in the address), or PostgreSQL. */
@@ -143,8 +149,7 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
   const contactGap = await catalogueContactGap(orm.em.fork());
   if (contactGap) logger.warn(contactGap);
   // With a separate indexer the instance only answers /readyz (pending events); it is never started.
-  const preparation = config.indexer === 'in-process' ? exportPreparation(config, databaseUrl, () => indexer.indexing, logger) : null;
-  const indexer = new OutboxIndexer(orm, search, { log, afterIndexing: () => preparation?.notify() });
+  const { indexer, preparation } = indexingProcess({ ...config, exportPreparation: config.indexer === 'in-process' ? config.exportPreparation : [] }, orm, search, databaseUrl, log);
   if (config.indexer === 'in-process') {
     if (started.ready) {
       await catchUpIndex(orm, search, logger);
