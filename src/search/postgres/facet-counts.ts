@@ -1,5 +1,5 @@
 import { FACET_BUCKETS, INDIVIDUALS_RANGES, VALUE_FACETS, valueFacet, type FacetField, type ValueFacet } from '../query-model.js';
-import { NARROW_COLUMNS, NARROW_FACET_COLUMNS, NARROW_ROW_COLUMNS_SQL, SMALL_COHORT_LIMIT, columnOf, statementTriggersSql, textRowsSql, textTableName } from './postgres-schema.js';
+import { NARROW_COLUMNS, NARROW_COLUMNS_SQL, NARROW_FACET_COLUMNS, SINGLES_KEY, SMALL_COHORT_LIMIT, columnOf, statementTriggersSql, textRowsSql, textTableName } from './postgres-schema.js';
 
 /**
  * Facet counts of a narrowed search without words, counted in one pass over a narrow copy of the projection.
@@ -7,8 +7,10 @@ import { NARROW_COLUMNS, NARROW_FACET_COLUMNS, NARROW_ROW_COLUMNS_SQL, SMALL_COH
  * `<table>_facets` holds one row per dataset with only what counting reads: visibility, consent, cohort sizes,
  * the single-valued facets' values and, for each list facet, the key of its list in `<table>_lists` (every
  * distinct list once). Counting a list facet then groups the matches by list key and unnests each distinct list
- * once, instead of unnesting every match's list (a disease closure holds about 20 ids). Triggers keep both
- * tables in step with the projection in the writer's transaction, so counts see exactly the rows the page does.
+ * once, instead of unnesting every match's list (a disease closure holds about 20 ids). The single-valued facets'
+ * values together are a list of the dictionary too (SINGLES_KEY), by whose key counting groups matches. Triggers
+ * keep both tables in step with the projection in the writer's transaction, so counts see exactly the rows the
+ * page does.
  *
  * `<table>_groups` holds the narrow rows grouped by everything a count may tell apart (visibility, consent, each
  * facet's value or list key, the size range in either view and a small rounded size, see SMALL_COHORT_LIMIT),
@@ -26,7 +28,9 @@ function countedColumn(facet: ValueFacet): string {
 const SINGLE = VALUE_FACETS.filter((facet) => !facet.multiValued).map((facet) => columnOf(facet.document));
 const LISTS = VALUE_FACETS.filter((facet) => facet.multiValued).map((facet) => ({ list: columnOf(facet.document), key: countedColumn(facet) }));
 /** Columns copied as they are from the projection. */
-const COPIED = NARROW_COLUMNS.filter((column) => !LISTS.some(({ key }) => key === column));
+const COPIED = NARROW_COLUMNS.filter((column) => column !== SINGLES_KEY && !LISTS.some(({ key }) => key === column));
+/** A projection row's single-valued facets' values as the list SINGLES_KEY names. */
+const singlesListSql = (row: string) => `ARRAY[${SINGLE.map((column) => `${row}.${column}`).join(', ')}]::text[]`;
 
 /** The tables renamed along with the projection when a rebuild is swapped in, and their indexes. */
 export const FACET_TABLES = ['_facets', '_lists', '_groups'] as const;
@@ -75,8 +79,7 @@ export function facetTablesSql(table: string): string[] {
     )`,
     `CREATE INDEX ${table}_lists_vals_idx ON ${table}_lists USING gin (vals)`,
     `CREATE TABLE ${table}_facets (
-      ${NARROW_ROW_COLUMNS_SQL},
-      ${NARROW_FACET_COLUMNS.map(({ sql }) => sql).join(', ')},
+      ${NARROW_COLUMNS_SQL},
       CONSTRAINT ${table}_facets_pkey PRIMARY KEY (id)
     )`,
     // NULLS NOT DISTINCT (PostgreSQL 15): datasets without a consent or a facet's value are one group too.
@@ -125,7 +128,7 @@ function groupDeltasSql(table: string, source: string): string {
  * row, which cost six times as much).
  */
 function facetRowsSql(table: string, source: string): string[] {
-  const lists = LISTS.map(({ list }) => `(r.${list})`).join(', ');
+  const lists = [...LISTS.map(({ list }) => `(r.${list})`), `(${singlesListSql('r')})`].join(', ');
   return [
     `INSERT INTO ${table}_lists (vals)
      SELECT DISTINCT l.vals FROM ${source} r CROSS JOIN LATERAL (VALUES ${lists}) AS l(vals)
@@ -133,8 +136,9 @@ function facetRowsSql(table: string, source: string): string[] {
      ORDER BY l.vals
      ON CONFLICT DO NOTHING`,
     `INSERT INTO ${table}_facets (${FACET_TABLE_COLUMNS.join(', ')})
-     SELECT ${[...COPIED.map((column) => `r.${column}`), ...LISTS.map(({ key }) => `${key}.key`)].join(', ')}
+     SELECT ${[...COPIED.map((column) => `r.${column}`), ...LISTS.map(({ key }) => `${key}.key`), `${SINGLES_KEY}.key`].join(', ')}
      FROM ${source} r ${LISTS.map(({ list, key }) => `JOIN ${table}_lists ${key} ON ${key}.vals = r.${list}`).join(' ')}
+       JOIN ${table}_lists ${SINGLES_KEY} ON ${SINGLES_KEY}.vals = ${singlesListSql('r')}
      ON CONFLICT (id) DO UPDATE SET ${FACET_TABLE_COLUMNS.filter((column) => column !== 'id').map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
   ];
 }
@@ -194,14 +198,19 @@ export interface CountedRows {
   people: string;
   /** The bit of the size range the row's datasets lie in, in the request's view (see INDIVIDUALS_RANGES). */
   sizeBit: string;
+  /** The rows' SINGLES_KEY, by which the single-valued facets are counted where they have it. */
+  singlesKey: string | null;
 }
 
 /**
  * Each dataset of a narrow table: the facet table, or the text table (the same columns) for a search by words;
- * `shown` being its cohort size in the request's view.
+ * `shown` being its cohort size in the request's view, which is the narrow column `shownColumn` where shown.
  */
-export function datasetRows(narrowTable: string, shown: string): CountedRows {
-  return { table: narrowTable, n: '1', people: shown, sizeBit: sizeBitSql(shown) };
+export function datasetRows(narrowTable: string, shown: string, shownColumn: 'individuals' | 'individuals_rounded'): CountedRows {
+  // The range of the column itself, once the view shows it: the view's expression in each range's bounds cost
+  // 5 ms of counting 40k matches at 100k (BENCHMARKS.md).
+  const sizeBit = shown === shownColumn ? sizeBitSql(shownColumn) : `CASE WHEN ${shown} IS NULL THEN 0 ELSE ${sizeBitSql(shownColumn)} END`;
+  return { table: narrowTable, n: '1', people: shown, sizeBit, singlesKey: SINGLES_KEY };
 }
 
 /**
@@ -209,13 +218,14 @@ export function datasetRows(narrowTable: string, shown: string): CountedRows {
  * a group below the threshold shows no size, like each of its datasets.
  */
 export function groupRows(table: string, view: { kind: 'EXACT' } | { kind: 'DISCLOSED'; threshold: string }): CountedRows {
-  if (view.kind === 'EXACT') return { table: `${table}_groups`, n: 'n', people: 'exact_sum', sizeBit: 'exact_size' };
+  if (view.kind === 'EXACT') return { table: `${table}_groups`, n: 'n', people: 'exact_sum', sizeBit: 'exact_size', singlesKey: null };
   const disclosed = `(low = -1 OR low >= ${view.threshold}::int)`;
   return {
     table: `${table}_groups`,
     n: 'n',
     people: `CASE WHEN ${disclosed} THEN rounded_sum END`,
     sizeBit: `CASE WHEN ${disclosed} THEN rounded_size ELSE 0 END`,
+    singlesKey: null,
   };
 }
 
@@ -259,6 +269,8 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
     conditions.length === 0 ? '0' : conditions.map((condition, index) => `(CASE WHEN ${condition} THEN 0 ELSE ${1 << index} END)`).join(' | ');
   const failed = failedOf(filters.map((filter) => filter.sql));
   const counted = [0, ...request.facets.flatMap((field) => ownBit(field) ?? [])];
+  const groupedColumn = (field: FacetField): string =>
+    field === 'individuals' ? SIZE_MASK : rows.singlesKey !== null && !valueFacet(field).multiValued ? rows.singlesKey : countedColumn(valueFacet(field));
   const grouped = [...new Set(request.facets.map(groupedColumn))];
   const listKeys: string[] = LISTS.map(({ key }) => key);
   const together = grouped.filter((column) => !listKeys.includes(column));
@@ -278,14 +290,21 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
     const lessRead = [`-coalesce(${shown}, 0) AS people`, '-1 AS n', `${failedOf(request.less.filters)} AS failed`, ...grouped.map((column) => (column === SIZE_MASK ? `${sizeBitSql(shown)} AS ${SIZE_MASK}` : column))];
     matched = `(${matched}) UNION ALL (SELECT ${lessRead.join(', ')} FROM outside OFFSET 0)`;
   }
-  const groups = `counted AS MATERIALIZED (
+  let groups = `counted AS MATERIALIZED (
     SELECT failed, ${grouped.join(', ')}, GROUPING(${grouped.join(', ')}) AS grouping_set, sum(n) AS n, sum(people) AS people
     FROM (${matched}) matched WHERE failed IN (${[...new Set(counted)].join(', ')})
     GROUP BY GROUPING SETS (${sets.join(', ')}))`;
-  const inSet = (field: FacetField) => {
+  // The single-valued facets' lists read once for all of them: looked up per facet, they cost 2 ms a facet at 100k.
+  if (grouped.includes(SINGLES_KEY)) {
+    groups += `, singles AS MATERIALIZED (
+      SELECT c.failed, c.n, c.people, l.vals FROM counted c JOIN ${table}_lists l ON l.key = c.${SINGLES_KEY}
+      WHERE c.grouping_set = ${setOf(SINGLES_KEY)})`;
+  }
+  const failedIn = (field: FacetField) => {
     const own = ownBit(field);
-    return `grouping_set = ${setOf(groupedColumn(field))} AND failed IN (0${own === null ? '' : `, ${own}`})`;
+    return `failed IN (0${own === null ? '' : `, ${own}`})`;
   };
+  const inSet = (field: FacetField) => `grouping_set = ${setOf(groupedColumn(field))} AND ${failedIn(field)}`;
   const first = request.facets[0]!;
   const totals = request.withTotals
     ? `(SELECT coalesce(sum(n), 0) FROM counted WHERE grouping_set = ${setOf(groupedColumn(first))} AND failed = 0),
@@ -296,7 +315,9 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
       ? precounted.sql
       : field === 'individuals'
         ? sizeBucketsSql(inSet(field), add)
-        : valueBucketsSql(table, field, inSet(field), add),
+        : groupedColumn(field) === SINGLES_KEY
+          ? valueBucketsSql(table, field, failedIn(field), null, add)
+          : valueBucketsSql(table, field, inSet(field), groupedColumn(field), add),
   );
   return {
     with: groups,
@@ -306,18 +327,20 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
 
 const SIZE_MASK = 'size_mask';
 
-function groupedColumn(field: FacetField): string {
-  return field === 'individuals' ? SIZE_MASK : countedColumn(valueFacet(field));
-}
-
-/** A value facet's most frequent buckets, ties by value in byte order. */
-function valueBucketsSql(table: string, field: Exclude<FacetField, 'individuals'>, inSet: string, add: (value: unknown) => string): string {
+/**
+ * A value facet's most frequent buckets, ties by value in byte order: from `counted` grouped by `column` and
+ * the rows meeting `where`, or with `column` null from `singles` (the single-valued facets' lists).
+ */
+function valueBucketsSql(table: string, field: Exclude<FacetField, 'individuals'>, where: string, column: string | null, add: (value: unknown) => string): string {
   const facet = valueFacet(field);
-  const column = countedColumn(facet);
-  const source = facet.multiValued
-    ? `(SELECT ${column} AS key, sum(n) AS n, sum(people) AS people FROM counted WHERE ${inSet} GROUP BY ${column}) c
+  const single = `vals[${SINGLE.indexOf(columnOf(facet.document)) + 1}]`;
+  const source =
+    column === null
+      ? `(SELECT ${single} AS value, n, people FROM singles WHERE ${where} AND ${single} IS NOT NULL) v`
+      : facet.multiValued
+        ? `(SELECT ${column} AS key, sum(n) AS n, sum(people) AS people FROM counted WHERE ${where} GROUP BY ${column}) c
          JOIN ${table}_lists l ON l.key = c.key CROSS JOIN LATERAL unnest(l.vals) AS v(value)`
-    : `(SELECT ${column} AS value, n, people FROM counted WHERE ${inSet} AND ${column} IS NOT NULL) v`;
+        : `(SELECT ${column} AS value, n, people FROM counted WHERE ${where} AND ${column} IS NOT NULL) v`;
   return `(
     SELECT coalesce(json_agg(json_build_object('value', buckets.value, 'count', buckets.n, 'individuals', buckets.people)
       ORDER BY buckets.n DESC, buckets.value COLLATE "C"), '[]'::json)

@@ -27,6 +27,7 @@ import {
   COUNTED_SIZE_FACETS,
   ISO_MILLIS,
   NARROW_FACET_COLUMNS,
+  SINGLES_KEY,
   SMALL_COHORT_LIMIT,
   STEMMING,
   TEXT_VECTORS,
@@ -448,10 +449,16 @@ function keysetSql(position: SortPosition, params: SqlParameters): string {
   return `(${beyond}${missingLast ? ` OR ${column} IS NULL` : ''})`;
 }
 
+/** The column of the cohort size a view shows, where it shows one. */
+function shownColumn(view: IndividualsView): 'individuals' | 'individuals_rounded' {
+  return view.kind === 'EXACT' ? 'individuals' : 'individuals_rounded';
+}
+
 /** The cohort size a view works with (see IndividualsView): what its filters, sums and size sort read. */
 function individualsSql(view: IndividualsView, params: SqlParameters): string {
-  if (view.kind === 'EXACT') return 'individuals';
-  return `(CASE WHEN individuals_rounded >= ${params.add(view.threshold)}::bigint THEN individuals_rounded END)`;
+  const column = shownColumn(view);
+  if (view.kind === 'EXACT') return column;
+  return `(CASE WHEN ${column} >= ${params.add(view.threshold)}::bigint THEN ${column} END)`;
 }
 
 /** The weight classes of the given fields, as a tsquery weight suffix ('BC'). */
@@ -618,7 +625,7 @@ function narrowSummarySql(query: DatasetQuery, table: string, params: SqlParamet
   const grouped = matching === null && groupsAnswer(query);
   const rows = grouped
     ? groupRows(table, view.kind === 'EXACT' ? view : { kind: 'DISCLOSED', threshold: params.add(view.threshold) })
-    : datasetRows(matching ? textTableName(table) : `${table}_facets`, individualsSql(view, params));
+    : datasetRows(matching ? textTableName(table) : `${table}_facets`, individualsSql(view, params), shownColumn(view));
   // With one facetable filter, its own (disjunctive) facet counts the whole visible catalogue: the maintained
   // counts have it, so the pass reads only the rows that pass the filter.
   const [only, ...others] = query.facetFilters;
@@ -744,7 +751,7 @@ function outsideSql(query: DatasetQuery, table: string, text: ExpandedWord[] & W
     (tsquery) => `NOT (terms @@ ${params.add(tsquery)}::tsquery)`,
   );
   return `outside AS MATERIALIZED (
-    SELECT ${NARROW_FACET_COLUMNS.map(({ column }) => column).join(', ')}, ${individualsSql(query.individuals, params)} AS shown
+    SELECT ${NARROW_FACET_COLUMNS.map(({ column }) => column).join(', ')}, ${SINGLES_KEY}, ${individualsSql(query.individuals, params)} AS shown
     FROM ${textTableName(table)} WHERE ${[...lacking, visible, ...notMatching].join(' AND ')})`;
 }
 

@@ -80,14 +80,16 @@ describe('PostgreSQL engine: the narrow facet table', () => {
            OR d.assays IS DISTINCT FROM ${list('assays_key')}
            OR d.disease_ancestor_ids IS DISTINCT FROM ${list('disease_ancestor_ids_key')}
            OR d.access_body_ids IS DISTINCT FROM ${list('access_body_ids_key')}
-           OR d.holding_region_ids IS DISTINCT FROM ${list('holding_region_ids_key')}`);
+           OR d.holding_region_ids IS DISTINCT FROM ${list('holding_region_ids_key')}
+           OR ARRAY[d.publisher_id, d.diagnostic_area, d.duo_permission, d.access_mode, d.genome_build] IS DISTINCT FROM ${list('singles_key')}`);
     return [...rows, ...(await textMismatches()), ...(await groupMismatches())];
   }
 
   /** Rows of the text table whose narrow columns differ from the narrow table's (missing on either side, or any value). */
   async function textMismatches(): Promise<unknown[]> {
     const columns = `status, owner_organisation_id, consent_key, individuals, individuals_rounded, publisher_id, diagnostic_area,
-                     duo_permission, access_mode, genome_build, assays_key, disease_ancestor_ids_key, access_body_ids_key, holding_region_ids_key`;
+                     duo_permission, access_mode, genome_build, assays_key, disease_ancestor_ids_key, access_body_ids_key, holding_region_ids_key,
+                     singles_key`;
     const narrow = `SELECT id, ${columns} FROM dataset_search_facets`;
     const text = `SELECT id, ${columns} FROM dataset_search_text`;
     const { rows } = await pool.query(`(${narrow} EXCEPT ALL ${text}) UNION ALL (${text} EXCEPT ALL ${narrow})`);
@@ -202,6 +204,13 @@ describe('PostgreSQL engine: the narrow facet table', () => {
     await engine.init();
     expect(await mismatches()).toEqual([]);
     await engine.upsert([doc(6, { assays: ['WGS'] })]);
+    expect((await facetted({ assays: ['PANEL', 'WGS'] })).totalCount).toBe(3);
+
+    // As a version before the single-valued facets' key left them.
+    await pool.query('ALTER TABLE dataset_search_facets DROP COLUMN singles_key');
+    await pool.query('ALTER TABLE dataset_search_text DROP COLUMN singles_key');
+    await engine.init();
+    expect(await mismatches()).toEqual([]);
     expect((await facetted({ assays: ['PANEL', 'WGS'] })).totalCount).toBe(3);
   });
 
