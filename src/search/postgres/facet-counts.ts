@@ -13,10 +13,10 @@ import { NARROW_COLUMNS, NARROW_COLUMNS_SQL, NARROW_FACET_COLUMNS, SINGLES_KEY, 
  * page does.
  *
  * `<table>_groups` holds the narrow rows grouped by everything a count may tell apart (visibility, consent, each
- * facet's value or list key, the size range in either view and a small rounded size, see SMALL_COHORT_LIMIT),
- * with their number and size sums. Datasets alike in all of these are one group, so counting reads groups
- * instead of datasets (100k bench datasets are 28k groups); only a minimum cohort size, or a disclosure threshold
- * above the small sizes, needs the datasets themselves. A trigger on the narrow table keeps it, also in the
+ * facet's value or list key and the single-valued facets' key, the size range in either view and a small rounded
+ * size, see SMALL_COHORT_LIMIT), with their number and size sums. Datasets alike in all of these are one group, so
+ * counting reads groups instead of datasets (100k bench datasets are 28k groups); only a minimum cohort size, or a
+ * disclosure threshold above the small sizes, needs the datasets themselves. A trigger on the narrow table keeps it, also in the
  * writer's transaction. Groups that became empty stay (with n = 0) until a rebuild, like the maintained counts.
  */
 
@@ -44,7 +44,7 @@ export const FACET_TABLE_COLUMNS: readonly string[] = NARROW_COLUMNS;
  * (0: in none), and the rounded size when below SMALL_COHORT_LIMIT (-1 otherwise), so a disclosure threshold up to
  * it applies to whole groups.
  */
-const GROUP_KEY = ['status', 'owner_organisation_id', 'consent_key', 'low', 'exact_size', 'rounded_size', ...SINGLE, ...LISTS.map(({ key }) => key)];
+const GROUP_KEY = ['status', 'owner_organisation_id', 'consent_key', 'low', 'exact_size', 'rounded_size', ...SINGLE, ...LISTS.map(({ key }) => key), SINGLES_KEY];
 const GROUP_SUMS = ['n', 'exact_sum', 'rounded_sum'];
 /** The groups table's columns; one built by another version is built afresh along with the narrow table. */
 export const GROUP_TABLE_COLUMNS: readonly string[] = [...GROUP_KEY, ...GROUP_SUMS];
@@ -64,6 +64,7 @@ const GROUP_KEY_OF_ROW = [
   sizeBitSql('r.individuals_rounded'),
   ...SINGLE.map((column) => `r.${column}`),
   ...LISTS.map(({ key }) => `r.${key}`),
+  `r.${SINGLES_KEY}`,
 ];
 
 /** Creates the narrow table and the list dictionary (replacing any older ones) and fills them from the projection. */
@@ -92,6 +93,7 @@ export function facetTablesSql(table: string): string[] {
       rounded_size integer NOT NULL,
       ${SINGLE.map((column) => `${column} text COLLATE "C"`).join(', ')},
       ${LISTS.map(({ key }) => `${key} integer NOT NULL`).join(', ')},
+      ${SINGLES_KEY} integer NOT NULL,
       n bigint NOT NULL,
       exact_sum bigint NOT NULL,
       rounded_sum bigint NOT NULL,
@@ -198,8 +200,6 @@ export interface CountedRows {
   people: string;
   /** The bit of the size range the row's datasets lie in, in the request's view (see INDIVIDUALS_RANGES). */
   sizeBit: string;
-  /** The rows' SINGLES_KEY, by which the single-valued facets are counted where they have it. */
-  singlesKey: string | null;
 }
 
 /**
@@ -210,7 +210,7 @@ export function datasetRows(narrowTable: string, shown: string, shownColumn: 'in
   // The range of the column itself, once the view shows it: the view's expression in each range's bounds cost
   // 5 ms of counting 40k matches at 100k (BENCHMARKS.md).
   const sizeBit = shown === shownColumn ? sizeBitSql(shownColumn) : `CASE WHEN ${shown} IS NULL THEN 0 ELSE ${sizeBitSql(shownColumn)} END`;
-  return { table: narrowTable, n: '1', people: shown, sizeBit, singlesKey: SINGLES_KEY };
+  return { table: narrowTable, n: '1', people: shown, sizeBit };
 }
 
 /**
@@ -218,14 +218,13 @@ export function datasetRows(narrowTable: string, shown: string, shownColumn: 'in
  * a group below the threshold shows no size, like each of its datasets.
  */
 export function groupRows(table: string, view: { kind: 'EXACT' } | { kind: 'DISCLOSED'; threshold: string }): CountedRows {
-  if (view.kind === 'EXACT') return { table: `${table}_groups`, n: 'n', people: 'exact_sum', sizeBit: 'exact_size', singlesKey: null };
+  if (view.kind === 'EXACT') return { table: `${table}_groups`, n: 'n', people: 'exact_sum', sizeBit: 'exact_size' };
   const disclosed = `(low = -1 OR low >= ${view.threshold}::int)`;
   return {
     table: `${table}_groups`,
     n: 'n',
     people: `CASE WHEN ${disclosed} THEN rounded_sum END`,
     sizeBit: `CASE WHEN ${disclosed} THEN rounded_size ELSE 0 END`,
-    singlesKey: null,
   };
 }
 
@@ -252,11 +251,11 @@ export interface CountingRequest {
  * Totals and facets in one pass. Each matching row gets a bit mask of the filters it fails; a row failing none
  * counts everywhere, a row failing only a disjunctive facet's own filter counts in that facet alone, and any
  * other row nowhere. Grouping by that mask and the facets' values gives small groups, from which each facet sums
- * its buckets: one grouping by all the single-valued facets and the size range together (each has few values, so
- * their combinations are few too, and a row is hashed once for all of them: 40k matches took 50 ms hashed into
- * each facet's grouping apart), and one by all list facets' keys together (1,136 combinations at 100k: one
- * grouping each took 5-10 % longer), each list facet summing its groups by its key before it unnests each
- * distinct list once.
+ * its buckets: one grouping by the single-valued facets' key (SINGLES_KEY) and the size range together (their
+ * combinations are few, and a row is hashed once for all of them: 40k matches took 50 ms hashed into each facet's
+ * grouping apart), each of those facets then reading its values from the key's lists, and one by all list facets'
+ * keys together (1,136 combinations at 100k: one grouping each took 5-10 % longer), each list facet summing its
+ * groups by its key before it unnests each distinct list once.
  */
 export function countedSummarySql(request: CountingRequest): { with: string; select: string } {
   const { table, rows, filters, precounted, add } = request;
@@ -269,8 +268,6 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
     conditions.length === 0 ? '0' : conditions.map((condition, index) => `(CASE WHEN ${condition} THEN 0 ELSE ${1 << index} END)`).join(' | ');
   const failed = failedOf(filters.map((filter) => filter.sql));
   const counted = [0, ...request.facets.flatMap((field) => ownBit(field) ?? [])];
-  const groupedColumn = (field: FacetField): string =>
-    field === 'individuals' ? SIZE_MASK : rows.singlesKey !== null && !valueFacet(field).multiValued ? rows.singlesKey : countedColumn(valueFacet(field));
   const grouped = [...new Set(request.facets.map(groupedColumn))];
   const listKeys: string[] = LISTS.map(({ key }) => key);
   const together = grouped.filter((column) => !listKeys.includes(column));
@@ -315,9 +312,9 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
       ? precounted.sql
       : field === 'individuals'
         ? sizeBucketsSql(inSet(field), add)
-        : groupedColumn(field) === SINGLES_KEY
-          ? valueBucketsSql(table, field, failedIn(field), null, add)
-          : valueBucketsSql(table, field, inSet(field), groupedColumn(field), add),
+        : valueFacet(field).multiValued
+          ? valueBucketsSql(table, field, inSet(field), groupedColumn(field), add)
+          : valueBucketsSql(table, field, failedIn(field), null, add),
   );
   return {
     with: groups,
@@ -327,9 +324,16 @@ export function countedSummarySql(request: CountingRequest): { with: string; sel
 
 const SIZE_MASK = 'size_mask';
 
+/** What counted rows are grouped by for a facet: the size range, a list facet's key, or the single-valued facets' key. */
+function groupedColumn(field: FacetField): string {
+  if (field === 'individuals') return SIZE_MASK;
+  const facet = valueFacet(field);
+  return facet.multiValued ? countedColumn(facet) : SINGLES_KEY;
+}
+
 /**
- * A value facet's most frequent buckets, ties by value in byte order: from `counted` grouped by `column` and
- * the rows meeting `where`, or with `column` null from `singles` (the single-valued facets' lists).
+ * A value facet's most frequent buckets, ties by value in byte order, from the rows meeting `where`: a list
+ * facet's from `counted` grouped by its key `column`, a single-valued facet's (`column` null) from `singles`.
  */
 function valueBucketsSql(table: string, field: Exclude<FacetField, 'individuals'>, where: string, column: string | null, add: (value: unknown) => string): string {
   const facet = valueFacet(field);
@@ -337,10 +341,8 @@ function valueBucketsSql(table: string, field: Exclude<FacetField, 'individuals'
   const source =
     column === null
       ? `(SELECT ${single} AS value, n, people FROM singles WHERE ${where} AND ${single} IS NOT NULL) v`
-      : facet.multiValued
-        ? `(SELECT ${column} AS key, sum(n) AS n, sum(people) AS people FROM counted WHERE ${where} GROUP BY ${column}) c
-         JOIN ${table}_lists l ON l.key = c.key CROSS JOIN LATERAL unnest(l.vals) AS v(value)`
-        : `(SELECT ${column} AS value, n, people FROM counted WHERE ${where} AND ${column} IS NOT NULL) v`;
+      : `(SELECT ${column} AS key, sum(n) AS n, sum(people) AS people FROM counted WHERE ${where} GROUP BY ${column}) c
+         JOIN ${table}_lists l ON l.key = c.key CROSS JOIN LATERAL unnest(l.vals) AS v(value)`;
   return `(
     SELECT coalesce(json_agg(json_build_object('value', buckets.value, 'count', buckets.n, 'individuals', buckets.people)
       ORDER BY buckets.n DESC, buckets.value COLLATE "C"), '[]'::json)

@@ -101,7 +101,7 @@ describe('PostgreSQL engine: the narrow facet table', () => {
     const range = (size: string) =>
       `CASE WHEN ${size} BETWEEN 1 AND 99 THEN 1 WHEN ${size} BETWEEN 100 AND 999 THEN 2 WHEN ${size} BETWEEN 1000 AND 9999 THEN 4 WHEN ${size} >= 10000 THEN 8 ELSE 0 END`;
     const key = `status, owner_organisation_id, consent_key, low, exact_size, rounded_size, publisher_id, diagnostic_area, duo_permission,
-                 access_mode, genome_build, assays_key, disease_ancestor_ids_key, access_body_ids_key, holding_region_ids_key`;
+                 access_mode, genome_build, assays_key, disease_ancestor_ids_key, access_body_ids_key, holding_region_ids_key, singles_key`;
     const expected = `SELECT ${key}, count(*), coalesce(sum(individuals), 0), coalesce(sum(individuals_rounded), 0)
         FROM (SELECT *, CASE WHEN individuals_rounded < 100 THEN individuals_rounded ELSE -1 END AS low,
                      ${range('individuals')} AS exact_size, ${range('individuals_rounded')} AS rounded_size
