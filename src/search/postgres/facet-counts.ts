@@ -16,8 +16,9 @@ import { NARROW_COLUMNS, NARROW_COLUMNS_SQL, NARROW_FACET_COLUMNS, SINGLES_KEY, 
  * facet's value or list key and the single-valued facets' key, the size range in either view and a small rounded
  * size, see SMALL_COHORT_LIMIT), with their number and size sums. Datasets alike in all of these are one group, so
  * counting reads groups instead of datasets (100k bench datasets are 28k groups); only a minimum cohort size, or a
- * disclosure threshold above the small sizes, needs the datasets themselves. A trigger on the narrow table keeps it, also in the
- * writer's transaction. Groups that became empty stay (with n = 0) until a rebuild, like the maintained counts.
+ * disclosure threshold above the small sizes, needs the datasets themselves. A trigger on the narrow table keeps
+ * it, also in the writer's transaction. Groups that became empty stay (with n = 0) until a rebuild, like the
+ * maintained counts.
  */
 
 /** The narrow tables' column of a facet: its value, or the key of its list. */
