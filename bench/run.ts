@@ -203,6 +203,38 @@ function collectGarbage(): void {
   (runInNewContext('gc') as () => void)();
 }
 
+/**
+ * Keep-alive connections to a GraphQL endpoint, at most `connections` at once: each request is a real HTTP request
+ * to the API, without the cost of global fetch's streams in this process, which shares the machine's cores with
+ * the API (for `{ __typename }` 0.12 ms of client CPU a request against fetch's 0.4, BENCHMARKS.md).
+ */
+function graphqlClient(url: string, connections: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const target = new URL(url);
+  const gql = (query: string, variables?: Record<string, unknown>, token?: string) =>
+    new Promise<Record<string, any>>((resolve, reject) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const body = JSON.stringify({ query, variables });
+      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      const sent = httpRequest({ agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          try {
+            const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: Record<string, unknown>; errors?: unknown };
+            if (json.errors) reject(new Error(JSON.stringify(json.errors)));
+            else resolve(json.data!);
+          } catch (error) {
+            reject(error as Error);
+          }
+        });
+      });
+      sent.on('error', reject);
+      sent.end(body);
+    });
+  return { gql, close: () => agent.destroy() };
+}
+
 /** The API process of the queries section (bench/api-server.ts): its GraphQL endpoint and its IPC questions. */
 interface ApiProcess {
   gql(query: string): Promise<Record<string, unknown>>;
@@ -219,42 +251,17 @@ async function startApi(databaseUrl: string, devKeyFile: string): Promise<ApiPro
   const next = () => Promise.race([new Promise<ApiReply>((resolve) => child.once('message', (reply: ApiReply) => resolve(reply))), exited]);
   const listening = await next();
   onFailure.unshift(async () => void child.kill());
-  // One keep-alive connection, as a portal's server or a browser keeps: each request is a real HTTP request to
-  // the API, without the cost of global fetch's streams in this client (the engine replay has its client's pool too).
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const target = new URL(listening.url!);
-  const gql = (query: string) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const body = JSON.stringify({ query });
-      const sent = httpRequest(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', reject);
-          response.on('end', () => {
-            try {
-              const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: Record<string, unknown>; errors?: unknown };
-              if (json.errors) reject(new Error(JSON.stringify(json.errors)));
-              else resolve(json.data!);
-            } catch (error) {
-              reject(error as Error);
-            }
-          });
-        },
-      );
-      sent.on('error', reject);
-      sent.end(body);
-    });
+  // One keep-alive connection, as a portal's server or a browser keeps (the engine replay has its client's pool too).
+  const client = graphqlClient(listening.url!, 1);
   return {
-    gql,
+    gql: (query) => client.gql(query),
     async ask(message) {
       const reply = next();
       child.send(message);
       return reply;
     },
     async stop() {
-      agent.destroy();
+      client.close();
       const ended = new Promise((resolve) => child.once('exit', resolve));
       child.send({ op: 'stop' } satisfies ApiMessage);
       await ended;
@@ -313,16 +320,8 @@ async function main(): Promise<void> {
   const server = await listen(app, 0, '127.0.0.1', http);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
-  const gql = async (query: string, variables?: Record<string, unknown>, token?: string) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const json = (await response.json()) as { data?: Record<string, any>; errors?: unknown }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    if (json.errors) throw new Error(JSON.stringify(json.errors));
-    return json.data!;
-  };
+  // One keep-alive connection for each writing client.
+  const { gql, close: closeClient } = graphqlClient(url, WRITE_CLIENTS);
 
   if (sections.has('queries')) {
     const api = await startApi(database.url, path.join(dataDir, 'key.json'));
@@ -461,6 +460,7 @@ async function main(): Promise<void> {
   }
 
   console.log(`load average at end (1/5/15 min): ${load()}; bench process RSS ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB`);
+  closeClient();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (values.elasticsearch) await deleteIndices(values.elasticsearch, indexPrefix);
   await search.close();
