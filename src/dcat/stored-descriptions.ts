@@ -85,10 +85,11 @@ export class StoredDescriptions {
   async stale(limit: number, after: string | null, changedSince: Date | null): Promise<StaleDescription[]> {
     const values: unknown[] = [this.format, this.settings, RecordStatus.PUBLISHED, limit];
     const parameter = (value: unknown): string => `$${values.push(value)}`;
+    const since = changedSince === null ? null : parameter(changedSince);
     const { rows } = await this.pool.query<StaleDescription>(
       `select d.id, ${ROW_VERSION} as version from dataset d
         where d.status = $3 ${after === null ? '' : `and d.id > ${parameter(after)}`}
-          ${changedSince === null ? '' : `and (d.metadata_modified >= ${parameter(changedSince)} or d.harvested_at >= $${values.length})`}
+          ${since === null ? '' : `and (d.metadata_modified >= ${since} or d.harvested_at >= ${since})`}
           and not exists (select 1 from stored_dataset_description s
             where s.dataset_id = d.id and s.format = $1 and s.settings = $2 and s.dataset_version = ${ROW_VERSION})
         order by d.id limit $4`,
