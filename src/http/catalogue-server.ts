@@ -46,7 +46,7 @@ export async function startIndexer(config: AppConfig, log: Log = createLogger())
     log,
   );
   const search = started.engine;
-  const { indexer, preparation } = indexingProcess(config, orm, search, databaseUrl, log);
+  const { indexer, preparation } = indexingProcess(config, orm, search, databaseUrl, log, { prepareExports: true });
   if (started.ready) await catchUpIndex(orm, search, logger);
   else catchUpOnceSetUp(started, orm, indexer, logger);
   const listener = listenForOutboxEvents(databaseUrl, () => indexer.notify(), log);
@@ -97,11 +97,19 @@ function catchUpOnceSetUp(started: StartedSearchEngine, orm: Orm, indexer: Outbo
 }
 
 /**
- * The outbox indexer and, in the configured formats (if any), the preparing of the next export that follows its
- * bursts and waits for its work (src/dcat/export-preparation.ts): what an indexing process runs.
+ * The outbox indexer and, in the configured formats (if any, and unless `prepareExports` is false: an API
+ * process whose indexer runs apart), the preparing of the next export that follows its bursts and waits for its
+ * work (src/dcat/export-preparation.ts): what an indexing process runs.
  */
-function indexingProcess(config: AppConfig, orm: Orm, search: SearchEngine, databaseUrl: string, log: Log): { indexer: OutboxIndexer; preparation: ExportPreparation | null } {
-  const formats = (config.exportPreparation ?? []).map((name) => exportFormatNamed(name)!);
+function indexingProcess(
+  config: AppConfig,
+  orm: Orm,
+  search: SearchEngine,
+  databaseUrl: string,
+  log: Log,
+  { prepareExports }: { prepareExports: boolean },
+): { indexer: OutboxIndexer; preparation: ExportPreparation | null } {
+  const formats = prepareExports ? (config.exportPreparation ?? []).map((name) => exportFormatNamed(name)!) : [];
   const preparation =
     formats.length === 0
       ? null
@@ -149,7 +157,7 @@ export async function startCatalogue(config: AppConfig, log: Log = createLogger(
   const contactGap = await catalogueContactGap(orm.em.fork());
   if (contactGap) logger.warn(contactGap);
   // With a separate indexer the instance only answers /readyz (pending events); it is never started.
-  const { indexer, preparation } = indexingProcess({ ...config, exportPreparation: config.indexer === 'in-process' ? config.exportPreparation : [] }, orm, search, databaseUrl, log);
+  const { indexer, preparation } = indexingProcess(config, orm, search, databaseUrl, log, { prepareExports: config.indexer === 'in-process' });
   if (config.indexer === 'in-process') {
     if (started.ready) {
       await catchUpIndex(orm, search, logger);
