@@ -10,7 +10,7 @@ export interface SearchEngineOptions {
   indexPrefix?: string;
   /** Elasticsearch only: stem with the swedish and english analyzers (ElasticsearchSearchEngineOptions). */
   languageAnalyzers?: boolean;
-  /** Where the PostgreSQL engine's pool logs broken connections. */
+  /** Where the PostgreSQL engine's pool logs broken connections, and the engine building its tables afresh. */
   log?: Log;
   /** Called with every SQL statement of the PostgreSQL engine; used by tests to count queries. */
   onQuery?: (sql: string) => void;
@@ -28,5 +28,5 @@ export function createSearchEngine(options: SearchEngineOptions): SearchEngine {
     return new ElasticsearchSearchEngine({ node: options.elasticsearchUrl, indexPrefix: options.indexPrefix, refresh: false, languageAnalyzers: options.languageAnalyzers });
   }
   const pool = createPool({ connectionString: options.databaseUrl, max: 5, name: 'search', log: options.log, onQuery: options.onQuery });
-  return new PostgresSearchEngine({ pool, searchStatementTimeoutMs: options.searchStatementTimeoutMs });
+  return new PostgresSearchEngine({ pool, searchStatementTimeoutMs: options.searchStatementTimeoutMs, log: options.log });
 }
