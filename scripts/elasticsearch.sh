@@ -39,6 +39,14 @@ fetch() {
 
 healthy() { curl -fsS "$URL/_cluster/health" >/dev/null 2>&1; }
 
+# Answering is not ready: after a restart the indices kept in DATA_DIR recover for a few seconds, and searches
+# on them fail meanwhile. Waits for them (at most 60 s); a node that stays red is still handed out, with a warning.
+ready() {
+  curl -fsS "$URL/_cluster/health?wait_for_status=yellow&timeout=60s" >/dev/null 2>&1 ||
+    echo "Elasticsearch at $URL answers but its indices have not recovered (cluster health red); see $LOG_DIR" >&2
+  echo "$URL"
+}
+
 # Elasticsearch refuses to run as root; CI and these machines run as root, so use a system user.
 as_es_user() {
   if [ "$(id -u)" != 0 ]; then "$@"; return; fi
@@ -48,7 +56,7 @@ as_es_user() {
 }
 
 start() {
-  if healthy; then echo "$URL"; return; fi
+  if healthy; then ready; return; fi
   fetch
   mkdir -p "$DATA_DIR" "$LOG_DIR"
   touch "$PID_FILE" && chmod 666 "$PID_FILE"
@@ -60,7 +68,7 @@ start() {
     -E cluster.routing.allocation.disk.threshold_enabled=false \
     -E action.destructive_requires_name=false >"$RUN_ROOT/start-$ES_PORT.log" 2>&1
   for _ in $(seq 1 120); do
-    if healthy; then echo "$URL"; return; fi
+    if healthy; then ready; return; fi
     sleep 1
   done
   echo "Elasticsearch did not become healthy; see $LOG_DIR and $RUN_ROOT/start-$ES_PORT.log" >&2
